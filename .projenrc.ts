@@ -1,0 +1,98 @@
+import { cdktf, javascript } from "projen";
+
+const CDKTF_VERSION = "0.21.0";
+const AZURERM_PROVIDER = "@cdktf/provider-azurerm@^14.23.1";
+
+const project = new cdktf.ConstructLibraryCdktf({
+  name: "secure-deployment-zones",
+  description:
+    "Secure-by-default CDK for Terraform constructs and synth-time checks for Windows OS-deployment zones on Azure (PXE, KMS, USMT, out-of-band management, IPsec).",
+  author: "secure-deployment-zones founders",
+  authorAddress: "founders@secure-deployment-zones.invalid",
+  repositoryUrl: "https://example.invalid/secure-deployment-zones.git",
+  defaultReleaseBranch: "main",
+  license: "Apache-2.0",
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: "20.0.0",
+
+  cdktfVersion: CDKTF_VERSION,
+  constructsVersion: "10.4.2",
+  jsiiVersion: "~5.9.0",
+  typescriptVersion: "~5.9.0",
+
+  peerDeps: [AZURERM_PROVIDER],
+  // Non-jsii runtime dependencies must be bundled into a jsii library.
+  bundledDeps: ["ipaddr.js@^2.2.0"],
+  devDeps: [
+    AZURERM_PROVIDER,
+    `cdktf-cli@${CDKTF_VERSION}`,
+    "ts-node@^10.9.2",
+    "fast-check@^4.3.0",
+    "ajv@^8.17.1",
+  ],
+
+  // CI is `.ci/run` on a clean checkout; no GitHub workflows and no publishing from here.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+
+  jestOptions: {
+    // Snapshots are never rewritten by `npm test`; `npm run test:update` does it on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      setupFilesAfterEnv: ["<rootDir>/test/setup-jest.ts"],
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testTimeout: 120_000,
+      collectCoverage: false,
+    },
+  },
+  tsconfigDev: {
+    include: ["../src/**/*.ts", "../examples/**/*.ts", "../bench/**/*.ts", "../scripts/**/*.ts"],
+    // ts-jest only transpiles (fast); `typecheck` below type-checks tests and examples once.
+    compilerOptions: { isolatedModules: true },
+  },
+  eslintOptions: {
+    dirs: ["src"],
+    devdirs: ["test", "examples", "bench", "scripts"],
+  },
+  gitignore: ["cdktf.out/", "bench/results/*.tmp", ".terraform/", "*.tfstate*"],
+});
+
+// The provider package root loads every resource class (~1.5 s, ~400 MB per process).
+project.eslint?.addRules({
+  "no-restricted-imports": [
+    "error",
+    {
+      paths: [
+        {
+          name: "@cdktf/provider-azurerm",
+          message:
+            "Import provider classes from their submodule, e.g. @cdktf/provider-azurerm/lib/subnet; the package root costs ~1.5 s and ~400 MB.",
+        },
+      ],
+    },
+  ],
+});
+
+project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
+
+// Type-check tests, examples and benchmarks in one pass before jest runs.
+project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
+
+// The main job: synthesize the reference architecture with every check on.
+project.addTask("synth", {
+  description: "Synthesize the reference architecture (examples/hybrid-osd-site) with all checks",
+  exec: "cdktf synth",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+project.addTask("docs:rules", {
+  description: "Regenerate docs/rules.md from the rule metadata",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/generate-rules-doc.ts",
+});
+
+project.synth();

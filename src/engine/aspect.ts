@@ -1,0 +1,163 @@
+import * as path from "path";
+import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { Construct, IConstruct } from "constructs";
+import { runRules } from "./engine";
+import { TerraformModel } from "./model";
+import { CheckResult, FindingStatus } from "./result";
+import { Rule, RuleLevel } from "./rule";
+import { injectSuppressions, suppressionsByPath } from "./suppressions";
+import { invalidProp } from "../network/errors";
+import { writeReports } from "../reports";
+import { ALL_RULES, findRule } from "../rules";
+
+/** Options of {@link SecureDeploymentChecks}. */
+export interface SecureDeploymentChecksProps {
+  /**
+   * Report "could not verify" findings at the rule's own level, so an unverifiable error fails synth.
+   * @default false - they are warnings: visible in every report, never counted as compliant
+   */
+  readonly failOnUnverified?: boolean;
+  /**
+   * Rule IDs not to run at all (prefer suppressions, which keep a reason in the reports).
+   * @default - every rule runs
+   */
+  readonly excludeRules?: string[];
+  /**
+   * Write the JSON, SARIF and Markdown reports next to each stack's `cdk.tf.json`.
+   * @default true
+   */
+  readonly writeReports?: boolean;
+}
+
+const REPORTS_ID = "SecureDeploymentChecksReports";
+
+/**
+ * The synth-time checks, as a cdktf Aspect. Add it to each stack, or call
+ * {@link SecureDeploymentChecks.applyToApp} once to cover every stack of an app (cdktf ignores
+ * aspects added to the App itself).
+ *
+ * The rules run after every other aspect, on the stack's final Terraform JSON: library
+ * constructs and hand-written resources are checked alike. Findings become annotations (an
+ * error fails `cdktf synth` with `[RULE-ID] what, where, fix`) and reports are written next to
+ * `cdk.tf.json`: `compliance-report.json`, `compliance-report.sarif`, `compliance-report.md`.
+ */
+export class SecureDeploymentChecks implements IAspect {
+  /**
+   * Checks every stack of `app`, including stacks added after this call (they are picked up when
+   * the app synthesizes).
+   */
+  public static applyToApp(app: App, props: SecureDeploymentChecksProps = {}): SecureDeploymentChecks {
+    const checks = new SecureDeploymentChecks(props);
+    const attach = () => {
+      for (const c of app.node.findAll()) if (TerraformStack.isStack(c)) checks.applyToStack(c);
+    };
+    attach();
+    const synth = app.synth.bind(app);
+    app.synth = () => {
+      attach();
+      synth();
+    };
+    return checks;
+  }
+
+  private readonly rules: Rule[];
+  private readonly props: SecureDeploymentChecksProps;
+  private readonly prepared = new WeakSet<TerraformStack>();
+  private readonly results = new Map<string, CheckResult>();
+
+  constructor(props: SecureDeploymentChecksProps = {}) {
+    this.props = props;
+    const excluded = new Set(props.excludeRules ?? []);
+    for (const [i, id] of (props.excludeRules ?? []).entries()) {
+      const rule = findRule(id);
+      if (!rule) throw invalidProp(`excludeRules[${i}]`, id, "the ID of a rule this library ships (see docs/rules.md)");
+      if (rule.suppressible === false) throw invalidProp(`excludeRules[${i}]`, id, `a rule that may be turned off; ${id} is not suppressible`);
+    }
+    this.rules = ALL_RULES.filter((r) => !excluded.has(r.id));
+  }
+
+  /** Adds these checks to one stack (idempotent). */
+  public applyToStack(stack: TerraformStack): void {
+    if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+  }
+
+  /** Called by cdktf for every construct; acts on stacks only. */
+  public visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node) || this.prepared.has(node)) return;
+    this.prepared.add(node);
+    const stack = node;
+    // Validations run after every aspect: the configuration is final by then.
+    stack.node.addValidation({ validate: () => this.checkStack(stack) });
+    if (this.props.writeReports !== false && !stack.node.tryFindChild(REPORTS_ID)) {
+      const writer = new Construct(stack, REPORTS_ID);
+      addCustomSynthesis(writer, {
+        onSynthesize: (session) => {
+          const result = this.results.get(stack.node.path);
+          const model = this.models.get(stack.node.path);
+          if (!result || !model) return;
+          const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+          writeReports(dir, result, model);
+        },
+      });
+    }
+  }
+
+  /** The result of the last check of `stack`, if it was checked. */
+  public resultFor(stack: TerraformStack): CheckResult | undefined {
+    return this.results.get(stack.node.path);
+  }
+
+  private readonly models = new Map<string, TerraformModel>();
+
+  private checkStack(stack: TerraformStack): string[] {
+    const json = stack.toTerraform();
+    injectSuppressions(json, suppressionsByPath(stack));
+    // The synthesizer calls toTerraform() again right after validation; hand it this result
+    // once instead of resolving the whole stack a second time.
+    const own = stack as unknown as { toTerraform?: () => unknown };
+    own.toTerraform = () => {
+      delete own.toTerraform;
+      return json;
+    };
+    const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id });
+    const declaredHere = [...suppressionsByPath(stack).values()].flat();
+    const result = runRules(model, this.rules, {
+      failOnUnverified: this.props.failOnUnverified,
+      extraDeclaredSuppressions: declaredHere.map((s) => ({ ruleId: s.id, reason: s.reason, scope: s.scope ?? stack.node.path })),
+    });
+    this.results.set(stack.node.path, result);
+    this.models.set(stack.node.path, model);
+    this.annotate(stack, result);
+    return [];
+  }
+
+  private annotate(stack: TerraformStack, result: CheckResult): void {
+    for (const f of result.findings) {
+      if (f.status === FindingStatus.SUPPRESSED) continue;
+      const target = findConstruct(stack, f.constructPath);
+      const where = f.constructPath ? `${f.address} (${f.constructPath})` : f.address;
+      const text = `[${f.ruleId}] ${f.title}: ${f.message}. Resource: ${where}. Fix: ${f.fix}`;
+      const a = Annotations.of(target);
+      if (f.level === RuleLevel.ERROR) a.addError(text);
+      else if (f.level === RuleLevel.WARNING) a.addWarning(text);
+      else a.addInfo(text);
+    }
+    for (const s of result.unusedSuppressions) {
+      Annotations.of(findConstruct(stack, s.scope)).addWarning(`[${s.ruleId}] suppression matches no finding (scope ${s.scope}; reason: ${s.reason}). Remove it or fix its scope.`);
+    }
+  }
+}
+
+function findConstruct(stack: TerraformStack, constructPath: string | undefined): IConstruct {
+  if (!constructPath) return stack;
+  const parts = constructPath.split("/");
+  let cur: IConstruct = stack;
+  const start = parts[0] === stack.node.id ? 1 : 0;
+  for (let i = start; i < parts.length; i++) {
+    const next = cur.node.tryFindChild(parts[i]);
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}

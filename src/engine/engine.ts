@@ -1,0 +1,97 @@
+import { ZoneTags } from "../network/tags";
+import { TerraformModel, TfResource } from "./model";
+import { NetworkIndex } from "./network-index";
+import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
+import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
+
+/** Options of a check run. */
+export interface RunOptions {
+  /**
+   * Treat "could not verify" findings at the rule's own level (so an unverifiable error fails).
+   * By default they are warnings: visible, never reported as compliant, but not blocking.
+   */
+  readonly failOnUnverified?: boolean;
+  /** Suppressions declared on scopes that hold no resource (they can only be unused). */
+  readonly extraDeclaredSuppressions?: UnusedSuppression[];
+}
+
+/**
+ * Runs rules over one configuration. Pure: reads the model, returns findings. Rule crashes are
+ * caught and reported as unverified, so one bad rule or odd input never hides the others.
+ */
+export function runRules(model: TerraformModel, rules: readonly Rule[], options: RunOptions = {}): CheckResult {
+  const findings: Finding[] = [];
+  const used = new Set<string>();
+  const stackResource: TfResource = { type: "(configuration)", name: model.name, address: model.name, config: {}, suppressions: [] };
+
+  for (const rule of rules) {
+    const suppressible = rule.suppressible !== false;
+    const push = (resource: TfResource, message: string, opts: ReportOptions = {}) => {
+      const unverified = !!opts.unverified;
+      let level = opts.level ?? rule.level;
+      if (unverified && !options.failOnUnverified && level === RuleLevel.ERROR) level = RuleLevel.WARNING;
+      const suppression = suppressible ? resource.suppressions?.find((s) => s.id === rule.id) : undefined;
+      if (suppression) used.add(suppressionKey(rule.id, suppression.scope ?? resource.address));
+      findings.push({
+        ruleId: rule.id,
+        level,
+        status: suppression ? FindingStatus.SUPPRESSED : unverified ? FindingStatus.UNVERIFIED : FindingStatus.FAIL,
+        title: rule.title,
+        message: unverified ? `could not verify: ${message}` : message,
+        fix: opts.fix ?? rule.fix,
+        requirements: [...rule.requirements],
+        address: resource.address,
+        resourceType: resource.type,
+        constructPath: resource.constructPath,
+        source: resource.source,
+        suppressionReason: suppression?.reason,
+      });
+    };
+    let network: NetworkIndex | undefined;
+    const ctx: RuleContext = {
+      model,
+      get network() {
+        return (network ??= NetworkIndex.of(model));
+      },
+      report: push,
+      unverified: (resource, message) => push(resource, message, { unverified: true }),
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      push(stackResource, `rule ${rule.id} failed on this input (${(err as Error)?.message ?? String(err)}); nothing it checks was verified`, { unverified: true });
+    }
+  }
+
+  // Every declared suppression, once per (rule, scope); those never used are reported.
+  const declared = new Map<string, UnusedSuppression>();
+  for (const r of model.resources) {
+    for (const s of r.suppressions ?? []) {
+      const scope = s.scope ?? r.address;
+      declared.set(suppressionKey(s.id, scope), { ruleId: s.id, reason: s.reason, scope });
+    }
+  }
+  for (const s of options.extraDeclaredSuppressions ?? []) declared.set(suppressionKey(s.ruleId, s.scope), s);
+  const unusedSuppressions = [...declared.entries()].filter(([k]) => !used.has(k)).map(([, v]) => v);
+
+  const inventory: CheckResult["inventory"] = {};
+  for (const r of model.resources) {
+    const tags = model.tags(r);
+    const ours = Object.entries(tags).filter(([k]) => k.startsWith(ZoneTags.PREFIX));
+    if (ours.length > 0) inventory[r.address] = Object.fromEntries(ours);
+  }
+
+  return {
+    name: model.name,
+    findings,
+    unusedSuppressions,
+    rules: rules.map(ruleInfo),
+    resourceCount: model.resources.length,
+    counts: countFindings(findings),
+    inventory,
+  };
+}
+
+function suppressionKey(id: string, scope: string): string {
+  return `${id}\u0000${scope}`;
+}

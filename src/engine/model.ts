@@ -1,0 +1,307 @@
+/**
+ * A normalized, resolved view of one Terraform configuration (a synthesized cdktf stack, a
+ * hand-written .tf.json, or a plan converted by the CLI). Rules read only this, so the same rules
+ * check library constructs, hand-written resources and other tools' output alike.
+ */
+
+/** A suppression recorded on a resource (in the JSON under `//.secure_deployment_zones`). */
+export interface SuppressionRecord {
+  readonly id: string;
+  readonly reason: string;
+  /** Construct path the suppression was declared on. */
+  readonly scope?: string;
+}
+
+/** One managed resource of the configuration. */
+export interface TfResource {
+  /** Resource type, e.g. `azurerm_subnet`. */
+  readonly type: string;
+  /** Logical name. */
+  readonly name: string;
+  /** Terraform address `<type>.<name>` (with a module prefix when it came from a plan). */
+  readonly address: string;
+  /** Final configuration, snake_case keys, `//` metadata removed. */
+  readonly config: Record<string, any>;
+  /** Construct path, when the resource came from a cdktf stack. */
+  readonly constructPath?: string;
+  /** Suppressions that apply to this resource. */
+  readonly suppressions: SuppressionRecord[];
+  /** Where the resource was read from (CLI input file), if not a stack. */
+  readonly source?: string;
+}
+
+/** A value that may not be known before apply. */
+export type Resolved<T> =
+  | { readonly known: true; readonly value: T }
+  | { readonly known: false; readonly reason: string; readonly expression?: string };
+
+/** The key under `//` where the library records its metadata in Terraform JSON. */
+export const METADATA_KEY = "secure_deployment_zones";
+
+const WHOLE_REF = /^\$\{([^{}]+)\}$/;
+const EMBEDDED_REF = /\$\{([^{}]+)\}/g;
+const SIMPLE_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\["[^"]*"\])*$/;
+const MAX_DEPTH = 8;
+
+function known<T>(value: T): Resolved<T> {
+  return { known: true, value };
+}
+function unknown<T>(reason: string, expression?: string): Resolved<T> {
+  return { known: false, reason, expression };
+}
+
+/** Splits `a.b[0].c["x"]` into ["a","b",0,"c","x"]. */
+function splitPath(path: string): (string | number)[] {
+  const parts: (string | number)[] = [];
+  const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["([^"]*)"\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) {
+    if (m[1] !== undefined) parts.push(m[1]);
+    else if (m[2] !== undefined) parts.push(Number(m[2]));
+    else parts.push(m[3]);
+  }
+  return parts;
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The configuration of one Terraform root module, indexed for rules. */
+export class TerraformModel {
+  /**
+   * Builds a model from Terraform JSON (`cdk.tf.json` or `*.tf.json`).
+   * Odd shapes are skipped, never thrown on: a rule engine must not crash on user input.
+   */
+  public static fromTerraformJson(json: unknown, options: { source?: string; name?: string } = {}): TerraformModel {
+    const resources: TfResource[] = [];
+    const root = isPlainObject(json) ? json : {};
+    const blocks = isPlainObject(root.resource) ? root.resource : {};
+    for (const [type, byName] of Object.entries(blocks)) {
+      if (!isPlainObject(byName)) continue;
+      for (const [name, raw] of Object.entries(byName)) {
+        // Terraform JSON allows a list of bodies for one name; take the merged view.
+        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
+        if (!isPlainObject(body)) continue;
+        const { ["//"]: meta, ...config } = body;
+        const metadata = isPlainObject(meta) ? meta : {};
+        const ours = isPlainObject(metadata[METADATA_KEY]) ? metadata[METADATA_KEY] : {};
+        const suppressions = Array.isArray(ours.suppressions)
+          ? ours.suppressions
+            .filter((s: unknown) => isPlainObject(s) && typeof s.id === "string")
+            .map((s: any) => ({ id: String(s.id), reason: String(s.reason ?? ""), scope: typeof s.scope === "string" ? s.scope : undefined }))
+          : [];
+        const path = isPlainObject(metadata.metadata) && typeof metadata.metadata.path === "string" ? metadata.metadata.path : undefined;
+        resources.push({ type, name, address: `${type}.${name}`, config, constructPath: path, suppressions, source: options.source });
+      }
+    }
+    const locals = isPlainObject(root.locals) ? root.locals : {};
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack");
+  }
+
+  /** Builds a model from resources prepared elsewhere (e.g. the CLI's plan reader). */
+  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}): TerraformModel {
+    return new TerraformModel(resources, locals, name);
+  }
+
+  private readonly byType = new Map<string, TfResource[]>();
+  private readonly byAddr = new Map<string, TfResource>();
+  private readonly cache = new Map<string, unknown>();
+
+  private constructor(
+    public readonly resources: TfResource[],
+    private readonly locals: Record<string, unknown>,
+    /** A name for the configuration (stack name or file). */
+    public readonly name: string,
+  ) {
+    for (const r of resources) {
+      let list = this.byType.get(r.type);
+      if (!list) this.byType.set(r.type, (list = []));
+      list.push(r);
+      this.byAddr.set(r.address, r);
+    }
+  }
+
+  /** Resources of the given types, in declaration order. */
+  public ofType(...types: string[]): TfResource[] {
+    if (types.length === 1) return this.byType.get(types[0]) ?? [];
+    return types.flatMap((t) => this.byType.get(t) ?? []);
+  }
+
+  /** A resource by address (`type.name`). */
+  public byAddress(address: string): TfResource | undefined {
+    return this.byAddr.get(address);
+  }
+
+  /**
+   * A per-model memo for derived indexes (e.g. the network index), so every rule shares one
+   * computation and checks stay linear in the number of resources.
+   */
+  public memo<T>(key: string, build: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, build());
+    return this.cache.get(key) as T;
+  }
+
+  /**
+   * The resource a value refers to: `${azurerm_subnet.x.id}` -> the subnet `x`.
+   * Undefined for literals, variables, data sources and resources outside this configuration.
+   */
+  public referencedResource(value: unknown): TfResource | undefined {
+    if (typeof value !== "string") return undefined;
+    const m = WHOLE_REF.exec(value.trim());
+    if (!m || !SIMPLE_PATH.test(m[1].trim())) return undefined;
+    const parts = splitPath(m[1].trim());
+    if (parts.length < 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") return undefined;
+    if (["var", "data", "local", "module", "each", "count", "path", "terraform", "self"].includes(parts[0])) return undefined;
+    return this.byAddr.get(`${parts[0]}.${parts[1]}`);
+  }
+
+  /**
+   * Resolves a value: literals as they are, references to attributes of resources in this
+   * configuration followed to their literal value, locals expanded. Anything else (variables,
+   * data sources, attributes computed at apply time, function calls) is unknown, with a reason.
+   */
+  public resolve(value: unknown, depth = 0): Resolved<unknown> {
+    if (depth > MAX_DEPTH) return unknown("reference chain too deep to follow");
+    if (typeof value === "string") return this.resolveStringValue(value, depth);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const item of value) {
+        const r = this.resolve(item, depth + 1);
+        if (!r.known) return r;
+        out.push(r.value);
+      }
+      return known(out);
+    }
+    return known(value);
+  }
+
+  /** Resolves a value that must be a string (numbers and booleans are stringified). */
+  public resolveString(value: unknown): Resolved<string> {
+    const r = this.resolve(value);
+    if (!r.known) return r;
+    if (typeof r.value === "string") return known(r.value);
+    if (typeof r.value === "number" || typeof r.value === "boolean") return known(String(r.value));
+    return unknown(`expected a string, found ${describe(r.value)}`);
+  }
+
+  /**
+   * Resolves a list of strings. A single string counts as a one-element list (NSG fields come in
+   * both forms). Undefined and null resolve to an empty list.
+   */
+  public resolveStringList(value: unknown): Resolved<string[]> {
+    if (value === undefined || value === null) return known([]);
+    const r = this.resolve(value);
+    if (!r.known) return r;
+    const items = Array.isArray(r.value) ? r.value : [r.value];
+    const out: string[] = [];
+    for (const item of items) {
+      if (typeof item === "string") out.push(item);
+      else if (typeof item === "number") out.push(String(item));
+      else return unknown(`expected a list of strings, found ${describe(item)}`);
+    }
+    return known(out);
+  }
+
+  /** Resolves a boolean (accepts "true"/"false" strings as Terraform does). */
+  public resolveBoolean(value: unknown): Resolved<boolean | undefined> {
+    if (value === undefined || value === null) return known(undefined);
+    const r = this.resolve(value);
+    if (!r.known) return r;
+    if (typeof r.value === "boolean") return known(r.value);
+    if (r.value === "true" || r.value === "false") return known(r.value === "true");
+    return unknown(`expected a boolean, found ${describe(r.value)}`);
+  }
+
+  /** Resolves a number (numeric strings accepted). */
+  public resolveNumber(value: unknown): Resolved<number | undefined> {
+    if (value === undefined || value === null) return known(undefined);
+    const r = this.resolve(value);
+    if (!r.known) return r;
+    if (typeof r.value === "number" && Number.isFinite(r.value)) return known(r.value);
+    if (typeof r.value === "string" && r.value.trim() !== "" && Number.isFinite(Number(r.value))) return known(Number(r.value));
+    return unknown(`expected a number, found ${describe(r.value)}`);
+  }
+
+  /** The resolved tags of a resource (only entries whose value is known). */
+  public tags(resource: TfResource): Record<string, string> {
+    const r = this.resolve(resource.config.tags);
+    if (!r.known || !isPlainObject(r.value)) return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.value)) {
+      const s = this.resolveString(v);
+      if (s.known) out[k] = s.value;
+    }
+    return out;
+  }
+
+  /** The nested blocks of a resource attribute (`security_rule`, `ip_configuration`...), always as a list. */
+  public blocks(resource: TfResource, attribute: string): Record<string, any>[] {
+    const v = resource.config[attribute];
+    if (Array.isArray(v)) return v.filter(isPlainObject);
+    if (isPlainObject(v)) return [v];
+    return [];
+  }
+
+  private resolveStringValue(value: string, depth: number): Resolved<unknown> {
+    if (!value.includes("${")) return known(value);
+    const whole = WHOLE_REF.exec(value.trim());
+    if (whole) return this.resolveExpression(whole[1].trim(), value, depth);
+    // A string with embedded references: resolve each to a scalar, or give up.
+    let failed: Resolved<unknown> | undefined;
+    const text = value.replace(EMBEDDED_REF, (_, expr: string) => {
+      const r = this.resolveExpression(expr.trim(), value, depth);
+      if (!r.known || (typeof r.value !== "string" && typeof r.value !== "number" && typeof r.value !== "boolean")) {
+        failed = failed ?? (r.known ? unknown(`interpolates a non-scalar value`, value) : r);
+        return "";
+      }
+      return String(r.value);
+    });
+    return failed ?? known(text);
+  }
+
+  private resolveExpression(expr: string, original: string, depth: number): Resolved<unknown> {
+    if (!SIMPLE_PATH.test(expr)) return unknown("a Terraform expression (function call or operator) that is only evaluated at plan time", original);
+    const parts = splitPath(expr);
+    const head = parts[0];
+    if (head === "var") return unknown(`the variable ${String(parts[1])} is only known at plan time`, original);
+    if (head === "data") return unknown(`the data source ${parts.slice(1, 3).join(".")} is only read at plan time`, original);
+    if (head === "module" || head === "each" || head === "count" || head === "path" || head === "terraform" || head === "self") {
+      return unknown(`${String(head)} values are only known at plan time`, original);
+    }
+    if (head === "local") {
+      const name = String(parts[1]);
+      if (!(name in this.locals)) return unknown(`the local ${name} is not defined in this configuration`, original);
+      return this.walk(this.locals[name], parts.slice(2), original, depth);
+    }
+    const target = this.byAddr.get(`${String(parts[0])}.${String(parts[1])}`);
+    if (!target) return unknown(`${String(parts[0])}.${String(parts[1])} is not a resource of this configuration`, original);
+    if (parts.length === 2) return unknown(`a reference to the whole resource ${target.address}`, original);
+    return this.walk(target.config, parts.slice(2), original, depth, target.address);
+  }
+
+  private walk(start: unknown, path: (string | number)[], original: string, depth: number, owner?: string): Resolved<unknown> {
+    let cur: unknown = start;
+    for (let i = 0; i < path.length; i++) {
+      const resolved = this.resolve(cur, depth + 1);
+      if (!resolved.known) return resolved;
+      cur = resolved.value;
+      const key = path[i];
+      if (Array.isArray(cur) && typeof key === "number") cur = cur[key];
+      else if (isPlainObject(cur) && typeof key === "string") cur = cur[key];
+      // A single block may be written as an object where Terraform would index it: `a[0].b`.
+      else if (isPlainObject(cur) && key === 0) cur = cur as unknown;
+      else cur = undefined;
+      if (cur === undefined) {
+        return unknown(`${owner ? owner + "." : ""}${path.slice(0, i + 1).join(".")} is computed by the provider at apply time`, original);
+      }
+    }
+    return this.resolve(cur, depth + 1);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
+}

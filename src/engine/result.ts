@@ -1,0 +1,92 @@
+import { RuleInfo, RuleLevel } from "./rule";
+
+/** What became of a finding. */
+export enum FindingStatus {
+  /** The rule found a violation (or, at INFO level, a note). */
+  FAIL = "fail",
+  /** The rule could not see the value it needs (variable, data source, computed attribute). */
+  UNVERIFIED = "unverified",
+  /** Suppressed with a recorded reason. */
+  SUPPRESSED = "suppressed",
+}
+
+/** One finding of one rule on one resource. */
+export interface Finding {
+  /** Rule ID. */
+  readonly ruleId: string;
+  /** Effective level. */
+  readonly level: RuleLevel;
+  /** Status. */
+  readonly status: FindingStatus;
+  /** Rule title. */
+  readonly title: string;
+  /** What is wrong, on this resource. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+  /** Requirement IDs. */
+  readonly requirements: string[];
+  /** Terraform address, e.g. `azurerm_subnet.pxe`. */
+  readonly address: string;
+  /** Resource type. */
+  readonly resourceType: string;
+  /** Construct path, when known. */
+  readonly constructPath?: string;
+  /** Input file, for the command line. */
+  readonly source?: string;
+  /** The suppression reason, when suppressed. */
+  readonly suppressionReason?: string;
+}
+
+/** A suppression declared but matching no finding. */
+export interface UnusedSuppression {
+  /** Rule ID. */
+  readonly ruleId: string;
+  /** Reason given. */
+  readonly reason: string;
+  /** Construct path (or resource address) it was declared on. */
+  readonly scope: string;
+}
+
+/** Counts of a check run. */
+export interface FindingCounts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly unverified: number;
+  readonly suppressed: number;
+}
+
+/** The result of checking one configuration (stack or file). */
+export interface CheckResult {
+  /** Stack name or file. */
+  readonly name: string;
+  /** Every finding, suppressed ones included. */
+  readonly findings: Finding[];
+  /** Suppressions that matched nothing. */
+  readonly unusedSuppressions: UnusedSuppression[];
+  /** Rules that ran. */
+  readonly rules: RuleInfo[];
+  /** Resources checked. */
+  readonly resourceCount: number;
+  /** Counts by outcome. */
+  readonly counts: FindingCounts;
+  /** Declared settings (every `sdz-*` tag) of tagged resources, by address. */
+  readonly inventory: { [address: string]: { [tag: string]: string } };
+}
+
+/** Counts of a list of findings. Failing and unverified findings count under their level too. */
+export function countFindings(findings: Finding[]): FindingCounts {
+  let errors = 0, warnings = 0, infos = 0, unverified = 0, suppressed = 0;
+  for (const f of findings) {
+    if (f.status === FindingStatus.SUPPRESSED) {
+      suppressed++;
+      continue;
+    }
+    if (f.status === FindingStatus.UNVERIFIED) unverified++;
+    if (f.level === RuleLevel.ERROR) errors++;
+    else if (f.level === RuleLevel.WARNING) warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos, unverified, suppressed };
+}

@@ -1,0 +1,29 @@
+// The public (jsii) API. Internal helpers stay out of this file on purpose: jsii exposes every
+// symbol exported here to every target language.
+
+// Network vocabulary
+export { TrustLevel, Trust } from "./network/trust-level";
+export { Protocol, Port } from "./network/port";
+export { PeerKind, Peer } from "./network/peer";
+export type { IZoneRef, IPeer } from "./network/peer";
+export { ZoneTags, DeploymentRole } from "./network/tags";
+
+// Zones
+export { DeploymentNetwork } from "./zones/deployment-network";
+export type { DeploymentNetworkProps, FlowLogOptions, TrafficAnalyticsOptions, RegisteredZone } from "./zones/deployment-network";
+export { DeploymentZone, FlowDirection } from "./zones/deployment-zone";
+export type { DeploymentZoneProps, ZoneRuleOptions, ZoneFlow } from "./zones/deployment-zone";
+
+// Secrets
+export { SensitiveValue } from "./core/sensitive-value";
+
+// Checks
+export { RuleLevel } from "./engine/rule";
+export type { RuleInfo } from "./engine/rule";
+export { FindingStatus } from "./engine/result";
+export type { Finding, UnusedSuppression, FindingCounts, CheckResult } from "./engine/result";
+export { SecureDeploymentChecks } from "./engine/aspect";
+export type { SecureDeploymentChecksProps } from "./engine/aspect";
+export { Suppressions } from "./engine/suppressions";
+export type { RuleSuppression } from "./engine/suppressions";
+export { RuleCatalog } from "./rules/catalog";

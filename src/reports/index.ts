@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+import { toJsonReport } from "./json-report";
+import { toMarkdownReport } from "./markdown-report";
+import { toSarifReport } from "./sarif-report";
+import { CheckResult } from "../engine/result";
+import { TerraformModel } from "../engine/model";
+
+/** File names of the reports written next to each stack's `cdk.tf.json`. */
+export const REPORT_FILES = {
+  json: "compliance-report.json",
+  sarif: "compliance-report.sarif",
+  markdown: "compliance-report.md",
+};
+
+/** Identity of the tool in reports. */
+export const TOOL = {
+  name: "secure-deployment-zones",
+  version: readVersion(),
+  informationUri: "https://example.invalid/secure-deployment-zones",
+};
+
+function readVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return String(require("../../package.json").version ?? "0.0.0");
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** Extra outputs written next to the reports (e.g. the zone-flow diagram). */
+export type ReportWriter = (dir: string, result: CheckResult, model: TerraformModel) => void;
+const extraWriters: ReportWriter[] = [];
+
+/** Registers an extra writer, called for every checked stack. @internal */
+export function registerReportWriter(writer: ReportWriter): void {
+  if (!extraWriters.includes(writer)) extraWriters.push(writer);
+}
+
+/** Writes the JSON, SARIF and Markdown reports (and registered extras) into `dir`. */
+export function writeReports(dir: string, result: CheckResult, model: TerraformModel): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, REPORT_FILES.json), JSON.stringify(toJsonReport(result, TOOL), null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, REPORT_FILES.sarif), JSON.stringify(toSarifReport([result], TOOL, () => "cdk.tf.json"), null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, REPORT_FILES.markdown), toMarkdownReport(result));
+  for (const w of extraWriters) w(dir, result, model);
+}
+
+export { toJsonReport, toMarkdownReport, toSarifReport };

@@ -1,0 +1,4 @@
+import { Rule } from "../../engine/rule";
+
+/** Rules of the ipsec pack. */
+export const IPSEC_RULES: Rule[] = [];

@@ -1,0 +1,50 @@
+import * as fs from "fs";
+import * as path from "path";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { Testing } from "cdktf";
+import { SecureDeploymentChecks, Suppressions } from "../../src";
+import { newStack } from "../support/fixtures";
+
+function openRdp(scope: any, id = "rdp") {
+  const nsg = new NetworkSecurityGroup(scope, `${id}-nsg`, { name: `${id}-nsg`, location: "westeurope", resourceGroupName: "rg" });
+  return new NetworkSecurityRule(scope, id, {
+    name: id, priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp",
+    sourcePortRange: "*", destinationPortRange: "3389", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*",
+    resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+  });
+}
+
+describe("SecureDeploymentChecks aspect", () => {
+  test("an error finding fails fullSynth with [RULE-ID], resource and fix", () => {
+    const { stack } = newStack();
+    openRdp(stack);
+    new SecureDeploymentChecks().applyToStack(stack);
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[SDZ-NET-001\].*azurerm_network_security_rule\.rdp.*Fix:/s);
+  });
+
+  test("applyToApp checks stacks added after the call and writes the three reports", () => {
+    const { app } = newStack("first");
+    const checks = SecureDeploymentChecks.applyToApp(app);
+    const { stack: late } = newStack("unused");
+    void late;
+    const outdir = app.outdir;
+    // a stack created after applyToApp, in the same app
+    const { TerraformStack } = require("cdktf");
+    const second = new TerraformStack(app, "second");
+    const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
+    new AzurermProvider(second, "azurerm", { features: [{}] });
+    const rule = openRdp(second);
+    Suppressions.add(rule, [{ id: "SDZ-NET-001", reason: "Lab stack torn down nightly, never exposed" }]);
+    app.synth();
+    const dir = path.join(outdir, "stacks", "second");
+    const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
+    expect(report.counts.suppressed).toBe(1);
+    expect(report.findings[0]).toMatchObject({ ruleId: "SDZ-NET-001", status: "suppressed", suppressionReason: "Lab stack torn down nightly, never exposed" });
+    expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("PASSED");
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    expect(tf.resource.azurerm_network_security_rule.rdp["//"].secure_deployment_zones.suppressions[0].id).toBe("SDZ-NET-001");
+    expect(checks.resultFor(second)?.counts.errors).toBe(0);
+  });
+});
