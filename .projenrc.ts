@@ -23,13 +23,15 @@ const project = new cdktf.ConstructLibraryCdktf({
 
   peerDeps: [AZURERM_PROVIDER],
   // Non-jsii runtime dependencies must be bundled into a jsii library.
-  bundledDeps: ["ipaddr.js@^2.2.0"],
+  bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2"],
+  bin: { "secure-deployment-zones": "lib/cli/main.js" },
   devDeps: [
     AZURERM_PROVIDER,
     `cdktf-cli@${CDKTF_VERSION}`,
     "ts-node@^10.9.2",
     "fast-check@^4.3.0",
     "ajv@^8.17.1",
+    "@microsoft/sarif-multitool-linux@^5.7.0",
   ],
 
   // CI is `.ci/run` on a clean checkout; no GitHub workflows and no publishing from here.
@@ -89,6 +91,11 @@ project.addTask("synth", {
   description: "Synthesize the reference architecture (examples/hybrid-osd-site) with all checks",
   exec: "cdktf synth",
   env: { CHECKPOINT_DISABLE: "1" },
+});
+project.addTask("bench", {
+  description: "Benchmark the checks at growing sizes and the library's import cost (not part of npm test)",
+  exec: "node --expose-gc -r ts-node/register/transpile-only bench/run.ts",
+  env: { TS_NODE_PROJECT: "test/tsconfig.json" },
 });
 project.addTask("docs:rules", {
   description: "Regenerate docs/rules.md from the rule metadata",

@@ -27,3 +27,17 @@ export type { SecureDeploymentChecksProps } from "./engine/aspect";
 export { Suppressions } from "./engine/suppressions";
 export type { RuleSuppression } from "./engine/suppressions";
 export { RuleCatalog } from "./rules/catalog";
+
+// Shared building blocks
+export { SecureWindowsServer } from "./compute/secure-windows-server";
+export type { SecureWindowsServerProps, WindowsServerImage } from "./compute/secure-windows-server";
+export type { IDeploymentContentLocation } from "./core/content-location";
+
+// Service zones (each area keeps its own index jsii-clean)
+export * from "./pxe";
+export * from "./identity";
+export * from "./activation";
+export * from "./migration";
+export * from "./oob";
+export * from "./ipsec";
+export * from "./hub";
