@@ -1,4 +1,61 @@
 #!/usr/bin/env node
-// Placeholder: the command-line checker (issue 8) replaces this.
-process.stderr.write("secure-deployment-zones check: not implemented yet\n");
-process.exit(2);
+/**
+ * `secure-deployment-zones check <path>...`: the library's rules, run outside a cdktf app, on
+ * cdktf output, hand-written *.tf.json and `terraform show -json` plan output.
+ *
+ * One implementation: the same model, engine, rules and report writers as the synth-time aspect.
+ * Reads JSON only (no provider bindings, no cdktf), so it starts fast.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs, USAGE, UsageError } from "./args";
+import { EXIT, Io } from "./io";
+
+const PROCESS_IO: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  errIsTty: !!process.stderr.isTTY,
+};
+
+/** Runs the command line; returns the exit code. Never throws. */
+export function main(argv: string[], io: Io = PROCESS_IO): number {
+  let command;
+  try {
+    command = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`secure-deployment-zones: ${err.message}\nRun \`secure-deployment-zones --help\` for usage.\n`);
+      return EXIT.UNUSABLE;
+    }
+    throw err;
+  }
+  if (command.kind === "help") {
+    io.out(USAGE);
+    return EXIT.OK;
+  }
+  if (command.kind === "version") {
+    io.out(`${packageVersion()}\n`);
+    return EXIT.OK;
+  }
+  try {
+    // Loaded only to check: --help, --version and usage errors answer at once.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { check } = require("./check") as typeof import("./check");
+    return check(command.options, io);
+  } catch (err) {
+    io.err(`secure-deployment-zones: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.UNUSABLE;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")).version ?? "0.0.0");
+  } catch {
+    return "0.0.0";
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

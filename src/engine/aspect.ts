@@ -65,6 +65,8 @@ export class SecureDeploymentChecks implements IAspect {
   private readonly props: SecureDeploymentChecksProps;
   private readonly prepared = new WeakSet<TerraformStack>();
   private readonly results = new Map<string, CheckResult>();
+  private readonly models = new Map<string, TerraformModel>();
+  private readonly finalJson = new Map<string, unknown>();
 
   constructor(props: SecureDeploymentChecksProps = {}) {
     this.props = props;
@@ -97,7 +99,7 @@ export class SecureDeploymentChecks implements IAspect {
           const model = this.models.get(stack.node.path);
           if (!result || !model) return;
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-          writeReports(dir, result, model);
+          writeReports(dir, result, model, this.finalJson.get(stack.node.path));
         },
       });
     }
@@ -107,8 +109,6 @@ export class SecureDeploymentChecks implements IAspect {
   public resultFor(stack: TerraformStack): CheckResult | undefined {
     return this.results.get(stack.node.path);
   }
-
-  private readonly models = new Map<string, TerraformModel>();
 
   private checkStack(stack: TerraformStack): string[] {
     const json = stack.toTerraform();
@@ -128,6 +128,7 @@ export class SecureDeploymentChecks implements IAspect {
     });
     this.results.set(stack.node.path, result);
     this.models.set(stack.node.path, model);
+    this.finalJson.set(stack.node.path, json);
     this.annotate(stack, result);
     return [];
   }
@@ -137,7 +138,7 @@ export class SecureDeploymentChecks implements IAspect {
       if (f.status === FindingStatus.SUPPRESSED) continue;
       const target = findConstruct(stack, f.constructPath);
       const where = f.constructPath ? `${f.address} (${f.constructPath})` : f.address;
-      const text = `[${f.ruleId}] ${f.title}: ${f.message}. Resource: ${where}. Fix: ${f.fix}`;
+      const text = `[${f.ruleId}] ${f.title}: ${f.message.replace(/[.\s]+$/, "")}. Resource: ${where}. Fix: ${f.fix}`;
       const a = Annotations.of(target);
       if (f.level === RuleLevel.ERROR) a.addError(text);
       else if (f.level === RuleLevel.WARNING) a.addWarning(text);

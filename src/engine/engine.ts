@@ -1,8 +1,8 @@
-import { ZoneTags } from "../network/tags";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
+import { ZoneTags } from "../network/tags";
 
 /** Options of a check run. */
 export interface RunOptions {
@@ -30,8 +30,11 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
       const unverified = !!opts.unverified;
       let level = opts.level ?? rule.level;
       if (unverified && !options.failOnUnverified && level === RuleLevel.ERROR) level = RuleLevel.WARNING;
-      const suppression = suppressible ? resource.suppressions?.find((s) => s.id === rule.id) : undefined;
-      if (suppression) used.add(suppressionKey(rule.id, suppression.scope ?? resource.address));
+      // Every matching suppression counts as used (an outer and an inner one may both apply);
+      // the innermost (last recorded) one gives the reason.
+      const matching = suppressible ? (resource.suppressions ?? []).filter((s) => s.id === rule.id) : [];
+      const suppression = matching.length > 0 ? matching[matching.length - 1] : undefined;
+      for (const s of matching) used.add(suppressionKey(rule.id, s.scope ?? resource.address));
       findings.push({
         ruleId: rule.id,
         level,

@@ -39,7 +39,8 @@ export type Resolved<T> =
 export const METADATA_KEY = "secure_deployment_zones";
 
 const WHOLE_REF = /^\$\{([^{}]+)\}$/;
-const EMBEDDED_REF = /\$\{([^{}]+)\}/g;
+// `$${` is Terraform's escape for a literal `${`.
+const EMBEDDED_REF = /(?<!\$)\$\{([^{}]+)\}/g;
 const SIMPLE_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\["[^"]*"\])*$/;
 const MAX_DEPTH = 8;
 
@@ -89,7 +90,7 @@ export class TerraformModel {
         const suppressions = Array.isArray(ours.suppressions)
           ? ours.suppressions
             .filter((s: unknown) => isPlainObject(s) && typeof s.id === "string")
-            .map((s: any) => ({ id: String(s.id), reason: String(s.reason ?? ""), scope: typeof s.scope === "string" ? s.scope : undefined }))
+            .map((s: any) => ({ id: String(s.id), reason: typeof s.reason === "string" ? s.reason : "", scope: typeof s.scope === "string" ? s.scope : undefined }))
           : [];
         const path = isPlainObject(metadata.metadata) && typeof metadata.metadata.path === "string" ? metadata.metadata.path : undefined;
         resources.push({ type, name, address: `${type}.${name}`, config, constructPath: path, suppressions, source: options.source });
@@ -244,7 +245,9 @@ export class TerraformModel {
   }
 
   private resolveStringValue(value: string, depth: number): Resolved<unknown> {
-    if (!value.includes("${")) return known(value);
+    // Template directives (`%{if ...}`, `%{for ...}`) are evaluated at plan time; `%%{` is a literal.
+    if (/(^|[^%])%\{/.test(value)) return unknown("a Terraform template directive (%{...}) that is only evaluated at plan time", value);
+    if (!value.includes("${")) return known(value.replace(/%%\{/g, "%{"));
     const whole = WHOLE_REF.exec(value.trim());
     if (whole) return this.resolveExpression(whole[1].trim(), value, depth);
     // A string with embedded references: resolve each to a scalar, or give up.
@@ -252,12 +255,12 @@ export class TerraformModel {
     const text = value.replace(EMBEDDED_REF, (_, expr: string) => {
       const r = this.resolveExpression(expr.trim(), value, depth);
       if (!r.known || (typeof r.value !== "string" && typeof r.value !== "number" && typeof r.value !== "boolean")) {
-        failed = failed ?? (r.known ? unknown(`interpolates a non-scalar value`, value) : r);
+        failed = failed ?? (r.known ? unknown("interpolates a non-scalar value", value) : r);
         return "";
       }
       return String(r.value);
     });
-    return failed ?? known(text);
+    return failed ?? known(text.replace(/\$\$\{/g, "${"));
   }
 
   private resolveExpression(expr: string, original: string, depth: number): Resolved<unknown> {

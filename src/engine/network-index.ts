@@ -1,7 +1,7 @@
+import { Resolved, TerraformModel, TfResource } from "./model";
 import { CidrBlock, cidrContains, cidrOverlaps, isAnyAddress, tryParseCidr } from "../network/cidr";
 import { parseRoles, ZoneTags } from "../network/tags";
 import { Trust, TrustLevel } from "../network/trust-level";
-import { Resolved, TerraformModel, TfResource } from "./model";
 
 /** One side of an NSG rule, parsed. */
 export interface AddressSpec {
@@ -315,13 +315,18 @@ export class NetworkIndex {
       if (!nsg) {
         const nm = m.resolveString(res.config.network_security_group_name);
         const candidates = nm.known ? byName.get(nm.value.toLowerCase()) ?? [] : [];
-        if (candidates.length === 1) nsg = candidates[0];
-        else if (candidates.length > 1) {
-          const rg = m.resolveString(res.config.resource_group_name);
-          nsg = candidates.find((c) => {
-            const crg = m.resolveString(c.resource.config.resource_group_name);
-            return rg.known && crg.known && crg.value.toLowerCase() === rg.value.toLowerCase();
-          });
+        // NSG names are unique per resource group only: a same-named NSG in another resource
+        // group is a different NSG (possibly outside this configuration).
+        const rg = m.resolveString(res.config.resource_group_name);
+        const sameGroup = candidates.filter((c) => {
+          const crg = m.resolveString(c.resource.config.resource_group_name);
+          return rg.known && crg.known && crg.value.toLowerCase() === rg.value.toLowerCase();
+        });
+        if (sameGroup.length === 1) nsg = sameGroup[0];
+        else if (sameGroup.length === 0 && candidates.length === 1) {
+          // Attach only when the resource groups cannot be compared (one of them is unknown).
+          const crg = m.resolveString(candidates[0].resource.config.resource_group_name);
+          if (!rg.known || !crg.known) nsg = candidates[0];
         }
       }
       if (nsg) {
@@ -359,12 +364,12 @@ export class NetworkIndex {
         const r = m.resolveStringList(body[field]);
         if (!r.known) {
           unknowns.push(`${field}: ${r.reason}`);
-          out.push({ kind: "unknown", text: r.expression ?? String(body[field]), reason: r.reason });
+          out.push({ kind: "unknown", text: r.expression ?? textOf(body[field]), reason: r.reason });
         } else r.value.forEach((t) => out.push(parseAddress(t)));
       }
       if (body[asg] !== undefined && body[asg] !== null) {
         const r = m.resolveStringList(body[asg]);
-        (r.known ? r.value : [String(body[asg])]).forEach((t) => out.push({ kind: "asg", text: t }));
+        (r.known ? r.value : [textOf(body[asg])]).forEach((t) => out.push({ kind: "asg", text: t }));
       }
       return out;
     };
@@ -526,7 +531,9 @@ export class NetworkIndex {
     for (const nsg of this.nsgs) {
       if (!nsg.zoneName && !nsg.trust) continue;
       const prefixes = nsg.subnets.flatMap((s) => s.prefixes ?? []);
-      const zone: ZoneView = { name: nsg.zoneName ?? nsg.name ?? nsg.resource.name, trust: nsg.trust, nsg, resource: nsg.resource, prefixes, onPremises: false };
+      const zone: ZoneView = {
+        name: nsg.zoneName ?? nsg.name ?? nsg.resource.name, trust: nsg.trust, nsg, resource: nsg.resource, prefixes, onPremises: false,
+      };
       this.zones.push(zone);
       this.zoneByNsg.set(nsg, zone);
     }
@@ -574,4 +581,14 @@ export function lowestTrust(zones: ZoneView[]): TrustLevel | undefined {
     if (z.trust !== undefined && (lowest === undefined || Trust.rank(z.trust) < Trust.rank(lowest))) lowest = z.trust;
   }
   return lowest;
+}
+
+/** A printable text for any value (never throws, also on objects without a prototype). */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }

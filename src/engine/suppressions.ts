@@ -12,7 +12,18 @@ export interface RuleSuppression {
 }
 
 const MIN_REASON = 10;
-const registrations = new Map<IConstruct, RuleSuppression[]>();
+/**
+ * Declared suppressions, per construct tree (keyed by the tree's root, so separate apps, e.g. in
+ * tests, never see each other's suppressions, and a discarded app is garbage-collected).
+ */
+const registrations = new WeakMap<IConstruct, Map<IConstruct, RuleSuppression[]>>();
+
+function registry(scope: IConstruct): Map<IConstruct, RuleSuppression[]> {
+  const root = scope.node.root;
+  let map = registrations.get(root);
+  if (!map) registrations.set(root, (map = new Map()));
+  return map;
+}
 
 /**
  * Suppressions, in the spirit of cdk-nag's `NagSuppressions`: declared on a construct, they apply
@@ -36,14 +47,15 @@ export class Suppressions {
         throw invalidProp(`suppressions[${i}].reason`, s.reason, `a reason of at least ${MIN_REASON} characters saying why the finding is acceptable`);
       }
     });
-    const list = registrations.get(scope) ?? [];
+    const map = registry(scope);
+    const list = map.get(scope) ?? [];
     list.push(...suppressions.map((s) => ({ id: s.id, reason: s.reason.trim() })));
-    registrations.set(scope, list);
+    map.set(scope, list);
   }
 
   /** Suppressions declared directly on `scope`. */
   public static of(scope: IConstruct): RuleSuppression[] {
-    return [...(registrations.get(scope) ?? [])];
+    return [...(registrations.get(scope.node.root)?.get(scope) ?? [])];
   }
 
   private constructor() {}
@@ -53,7 +65,7 @@ export class Suppressions {
 export function suppressionsByPath(root: IConstruct): Map<string, SuppressionRecord[]> {
   const rootPath = root.node.path;
   const out = new Map<string, SuppressionRecord[]>();
-  for (const [scope, list] of registrations) {
+  for (const [scope, list] of registrations.get(root.node.root) ?? []) {
     const p = scope.node.path;
     const related = p === "" || p === rootPath || p.startsWith(rootPath + "/") || rootPath.startsWith(p + "/");
     if (!related) continue;

@@ -1,2 +1,5 @@
 // Public API of the ipsec area: classes/enums with 'export { }', interfaces with 'export type { }' (jsii).
-export {};
+export { IpsecPolicyPreset, IkeDhGroup, PfsGroup, IkeEncryption, IkeIntegrity, IpsecEncryption, IpsecIntegrity } from "./ipsec-policy";
+export type { IpsecPolicyProps } from "./ipsec-policy";
+export { SiteToSiteTunnel, IpsecNsgRules, IpsecTags } from "./site-to-site-tunnel";
+export type { SiteToSiteTunnelProps } from "./site-to-site-tunnel";

@@ -16,6 +16,8 @@ export interface CidrBlock {
   readonly v6?: [ipaddr.IPv6, number];
 }
 
+const IPV4_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d{1,2})?$/;
+
 function toNumber(addr: ipaddr.IPv4): number {
   const o = addr.octets;
   return ((o[0] << 24) >>> 0) + (o[1] << 16) + (o[2] << 8) + o[3];
@@ -26,6 +28,15 @@ export function tryParseCidr(value: string): CidrBlock | undefined {
   if (typeof value !== "string") return undefined;
   const text = value.trim();
   try {
+    // IPv4 first through the IPv4-only parser: the generic one tries IPv6 too, which is slow on hot paths.
+    if (IPV4_SHAPE.test(text)) {
+      const withPrefix = text.includes("/") ? text : `${text}/32`;
+      if (!ipaddr.IPv4.isValidFourPartDecimal(withPrefix.split("/")[0])) return undefined;
+      const [, prefix] = ipaddr.IPv4.parseCIDR(withPrefix);
+      const net = ipaddr.IPv4.networkAddressFromCIDR(withPrefix);
+      const bcast = ipaddr.IPv4.broadcastAddressFromCIDR(withPrefix);
+      return { text, family: 4, prefixLength: prefix, start: toNumber(net), end: toNumber(bcast) };
+    }
     if (text.includes("/")) {
       if (!ipaddr.isValidCIDR(text)) return undefined;
       const [addr, prefix] = ipaddr.parseCIDR(text);

@@ -36,6 +36,12 @@ export interface IPeer {
   readonly zone?: IZoneRef;
 }
 
+function requireIpv4(prop: string, value: string): CidrBlock {
+  const block = parseCidr(prop, value);
+  if (block.family !== 4) throw invalidProp(prop, value, "an IPv4 address or CIDR block such as 10.20.0.4 or 10.20.0.0/24");
+  return block;
+}
+
 class SimplePeer implements IPeer {
   constructor(
     public readonly kind: PeerKind,
@@ -49,7 +55,7 @@ class SimplePeer implements IPeer {
 export class Peer {
   /** One IPv4 address or CIDR block, e.g. `10.1.2.3/32`. */
   public static ipv4(cidr: string): IPeer {
-    parseCidr("cidr", cidr);
+    requireIpv4("cidr", cidr);
     return new SimplePeer(PeerKind.CIDRS, cidr, [cidr]);
   }
 
@@ -58,7 +64,7 @@ export class Peer {
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
       throw invalidProp("cidrs", cidrs, "a non-empty list of IPv4 addresses or CIDR blocks");
     }
-    cidrs.forEach((c, i) => parseCidr(`cidrs[${i}]`, c));
+    cidrs.forEach((c, i) => requireIpv4(`cidrs[${i}]`, c));
     const unique = Array.from(new Set(cidrs));
     return new SimplePeer(PeerKind.CIDRS, unique.join(", "), unique);
   }

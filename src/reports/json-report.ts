@@ -1,9 +1,52 @@
-import { CheckResult } from "../engine/result";
+import { CheckResult, FindingStatus } from "../engine/result";
+import { RuleLevel } from "../engine/rule";
 
-/** Version of the JSON report format. */
+/** Version of the JSON report format (new fields may be added within a version; none are removed or renamed). */
 export const JSON_REPORT_VERSION = 1;
 
-/** The JSON report: every finding (suppressed ones included), counts, unused suppressions, inventory. */
+/** Findings of one rule in one check, by outcome. @internal */
+export interface RuleSummary {
+  readonly ruleId: string;
+  readonly level: RuleLevel;
+  readonly title: string;
+  readonly requirements: string[];
+  /** Open violations (or notes). */
+  readonly failed: number;
+  /** Could not be verified (unknown values). */
+  readonly unverified: number;
+  readonly suppressed: number;
+}
+
+/** One line per rule that ran, in the order the rules ran. @internal */
+export function summarizeByRule(result: CheckResult): RuleSummary[] {
+  const counts = new Map<string, { failed: number; unverified: number; suppressed: number }>();
+  for (const r of result.rules) counts.set(r.id, { failed: 0, unverified: 0, suppressed: 0 });
+  for (const f of result.findings) {
+    let c = counts.get(f.ruleId);
+    if (!c) counts.set(f.ruleId, (c = { failed: 0, unverified: 0, suppressed: 0 }));
+    if (f.status === FindingStatus.SUPPRESSED) c.suppressed++;
+    else if (f.status === FindingStatus.UNVERIFIED) c.unverified++;
+    else c.failed++;
+  }
+  const info = new Map(result.rules.map((r) => [r.id, r]));
+  return [...counts.entries()].map(([ruleId, c]) => {
+    const rule = info.get(ruleId);
+    const sample = result.findings.find((f) => f.ruleId === ruleId);
+    return {
+      ruleId,
+      level: rule?.level ?? sample?.level ?? RuleLevel.INFO,
+      title: rule?.title ?? sample?.title ?? ruleId,
+      requirements: [...(rule?.requirements ?? sample?.requirements ?? [])],
+      ...c,
+    };
+  });
+}
+
+/**
+ * The JSON report: every finding (suppressed ones included, with their reason), counts, a
+ * per-rule summary, the metadata of the rules that ran, unused suppressions and the inventory of
+ * declared `sdz-*` settings. Deterministic (no timestamps), so it can be diffed and committed.
+ */
 export function toJsonReport(result: CheckResult, tool: { name: string; version: string }): object {
   return {
     reportVersion: JSON_REPORT_VERSION,
@@ -15,6 +58,8 @@ export function toJsonReport(result: CheckResult, tool: { name: string; version:
     findings: result.findings,
     unusedSuppressions: result.unusedSuppressions,
     rulesRun: result.rules.map((r) => r.id),
+    summaryByRule: summarizeByRule(result),
+    rules: result.rules,
     inventory: result.inventory,
   };
 }

@@ -1,28 +1,42 @@
+import { summarizeByRule } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 
 function cell(text: string | undefined): string {
   return (text ?? "").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
+function where(f: Finding): string {
+  return f.constructPath ? `\`${cell(f.address)}\`<br>${cell(f.constructPath)}` : `\`${cell(f.address)}\``;
+}
+
 function table(findings: Finding[]): string[] {
   if (findings.length === 0) return ["None.", ""];
   return [
-    "| Rule | Level | Resource | Finding | Fix |",
+    "| Rule | Resource | Finding | Fix | Requirements |",
     "| --- | --- | --- | --- | --- |",
-    ...findings.map((f) => `| ${f.ruleId} | ${f.level} | \`${cell(f.address)}\` | ${cell(f.message)} | ${cell(f.fix)} |`),
+    ...findings.map((f) =>
+      `| ${f.ruleId}${f.status === FindingStatus.UNVERIFIED ? " (unverified)" : ""} | ${where(f)} | ${cell(f.message)} | ${cell(f.fix)} | ${cell(f.requirements.join(", "))} |`),
     "",
   ];
 }
 
-/** A human-readable summary of one configuration's check. */
+/**
+ * A human-readable summary of one configuration's check: the verdict, open findings by level
+ * (with resource, construct path, fix and requirement IDs), a per-rule summary, suppressed
+ * findings with their reasons, unused suppressions and declared settings.
+ */
 export function toMarkdownReport(result: CheckResult): string {
   const c = result.counts;
   const open = result.findings.filter((f) => f.status !== FindingStatus.SUPPRESSED);
   const suppressed = result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
+  const byRule = summarizeByRule(result).filter((s) => s.failed + s.unverified + s.suppressed > 0);
   const lines = [
     `# Compliance report: ${result.name}`,
     "",
     `**${c.errors === 0 ? "PASSED" : "FAILED"}**: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} note(s), ${c.unverified} could not be verified, ${c.suppressed} suppressed; ${result.resourceCount} resources, ${result.rules.length} rules.`,
+    "",
+    "Findings marked *(unverified)* concern values only known at apply time (variables, data sources, computed attributes):",
+    "the rule could not check them, so they are not counted as compliant. Rule details: docs/rules.md.",
     "",
     "## Errors",
     "",
@@ -33,12 +47,20 @@ export function toMarkdownReport(result: CheckResult): string {
     "## Notes",
     "",
     ...table(open.filter((f) => f.level === "info")),
+    "## Summary by rule",
+    "",
+    ...(byRule.length === 0 ? ["No rule reported anything.", ""] : [
+      "| Rule | Level | Title | Failed | Unverified | Suppressed | Requirements |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${s.failed} | ${s.unverified} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
+      "",
+    ]),
     "## Suppressed",
     "",
     ...(suppressed.length === 0 ? ["None.", ""] : [
-      "| Rule | Resource | Reason |",
-      "| --- | --- | --- |",
-      ...suppressed.map((f) => `| ${f.ruleId} | \`${cell(f.address)}\` | ${cell(f.suppressionReason)} |`),
+      "| Rule | Resource | Finding | Reason |",
+      "| --- | --- | --- | --- |",
+      ...suppressed.map((f) => `| ${f.ruleId} | ${where(f)} | ${cell(f.message)} | ${cell(f.suppressionReason)} |`),
       "",
     ]),
     "## Unused suppressions",

@@ -2,6 +2,7 @@ import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watch
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { CidrBlock, cidrContains, cidrOverlaps, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
@@ -140,13 +141,17 @@ export class DeploymentNetwork extends Construct {
     if (!Array.isArray(props.addressSpace) || props.addressSpace.length === 0) {
       throw invalidProp("addressSpace", props.addressSpace, "a non-empty list of IPv4 CIDR blocks");
     }
-    this.spaceBlocks = props.addressSpace.map((c, i) => parseCidr(`addressSpace[${i}]`, c, { requireNetworkAddress: true }));
+    this.spaceBlocks = props.addressSpace.map((c, i) => {
+      const b = parseCidr(`addressSpace[${i}]`, c, { requireNetworkAddress: true });
+      if (b.family !== 4 || !c.includes("/")) throw invalidProp(`addressSpace[${i}]`, c, "an IPv4 CIDR block such as 10.20.0.0/16");
+      return b;
+    });
     this.spaceBlocks.forEach((a, i) => this.spaceBlocks.slice(i + 1).forEach((b) => {
       if (cidrOverlaps(a, b)) throw invalidProp("addressSpace", props.addressSpace, `non-overlapping CIDR blocks (${a.text} overlaps ${b.text})`);
     }));
     (props.dnsServers ?? []).forEach((d, i) => {
       const b = tryParseCidr(d);
-      if (!b || d.includes("/")) throw invalidProp(`dnsServers[${i}]`, d, "an IPv4 address such as 10.0.1.4");
+      if (!b || b.family !== 4 || d.includes("/")) throw invalidProp(`dnsServers[${i}]`, d, "an IPv4 address such as 10.0.1.4");
     });
 
     this.location = props.location;
@@ -168,6 +173,9 @@ export class DeploymentNetwork extends Construct {
       tags: this.tags,
     });
 
+    if (props.disableFlowLogs && props.flowLogs) {
+      throw invalidProp("flowLogs", props.flowLogs, "no flow log settings when disableFlowLogs is true");
+    }
     if (!props.disableFlowLogs) {
       const fl = props.flowLogs ?? {};
       const retention = requireIntInRange("flowLogs.retentionDays", fl.retentionDays ?? 90, 1, 365);
@@ -186,7 +194,10 @@ export class DeploymentNetwork extends Construct {
           minTlsVersion: "TLS1_2",
           httpsTrafficOnlyEnabled: true,
           allowNestedItemsToBePublic: false,
-          publicNetworkAccessEnabled: false,
+          // Network Watcher writes flow logs as a trusted Microsoft service: that exception only
+          // applies to a public endpoint restricted to selected networks, so the endpoint stays
+          // on with a default-deny firewall rather than being disabled outright.
+          publicNetworkAccessEnabled: true,
           sharedAccessKeyEnabled: false,
           infrastructureEncryptionEnabled: true,
           networkRules: { defaultAction: "Deny", bypass: ["AzureServices", "Logging", "Metrics"] },
@@ -197,6 +208,13 @@ export class DeploymentNetwork extends Construct {
       const ta = fl.trafficAnalytics;
       if (ta && ![10, 60].includes(ta.intervalInMinutes ?? 10)) {
         throw invalidProp("flowLogs.trafficAnalytics.intervalInMinutes", ta.intervalInMinutes, "10 or 60");
+      }
+      if (ta) validateTrafficAnalytics(ta);
+      if (fl.networkWatcherName !== undefined && !Token.isUnresolved(fl.networkWatcherName) && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_]$/.test(fl.networkWatcherName)) {
+        throw invalidProp("flowLogs.networkWatcherName", fl.networkWatcherName, "1-80 characters: letters, digits, '.', '-', '_'");
+      }
+      if (fl.storageAccountId !== undefined && !Token.isUnresolved(fl.storageAccountId) && !AZURE_ID.test(fl.storageAccountId)) {
+        throw invalidProp("flowLogs.storageAccountId", fl.storageAccountId, "an Azure resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>) or a reference to a storage account");
       }
       this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
         name: `${props.name}-flowlog`,
@@ -235,9 +253,12 @@ export class DeploymentNetwork extends Construct {
    * you add by hand (e.g. GatewaySubnet) so zones cannot overlap them.
    */
   public registerZone(zoneName: string, addressPrefix: string): void {
-    const block = parseCidr(`zones["${zoneName}"].addressPrefix`, addressPrefix, { requireNetworkAddress: true });
+    const block = parseCidr("addressPrefix", addressPrefix, { requireNetworkAddress: true });
+    if (block.family !== 4 || !addressPrefix.includes("/") || block.prefixLength > 29) {
+      throw invalidProp("addressPrefix", addressPrefix, "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24");
+    }
     if (this.zoneRegistry.some((z) => z.zoneName.toLowerCase() === zoneName.toLowerCase())) {
-      throw invalidProp("name", zoneName, `a zone name not already used in network ${this.virtualNetwork.name} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`);
+      throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.virtualNetwork.name} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`);
     }
     if (!this.spaceBlocks.some((s) => cidrContains(s, block))) {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix inside the network address space ${this.addressSpace.join(", ")}`);
@@ -247,6 +268,22 @@ export class DeploymentNetwork extends Construct {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
     }
     this.zoneRegistry.push({ zoneName, addressPrefix, block });
+  }
+}
+
+const AZURE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function validateTrafficAnalytics(ta: TrafficAnalyticsOptions): void {
+  const p = "flowLogs.trafficAnalytics";
+  if (!Token.isUnresolved(ta.workspaceId) && !GUID.test(ta.workspaceId ?? "")) {
+    throw invalidProp(`${p}.workspaceId`, ta.workspaceId, "the Log Analytics workspace GUID (its workspace_id), or a reference to it");
+  }
+  if (!Token.isUnresolved(ta.workspaceRegion) && !/^[a-z0-9]+$/i.test(ta.workspaceRegion ?? "")) {
+    throw invalidProp(`${p}.workspaceRegion`, ta.workspaceRegion, "an Azure region name such as westeurope");
+  }
+  if (!Token.isUnresolved(ta.workspaceResourceId) && !AZURE_ID.test(ta.workspaceResourceId ?? "")) {
+    throw invalidProp(`${p}.workspaceResourceId`, ta.workspaceResourceId, "an Azure resource ID (/subscriptions/.../providers/Microsoft.OperationalInsights/workspaces/<name>), or a reference to it");
   }
 }
 

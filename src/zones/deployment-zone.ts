@@ -4,7 +4,7 @@ import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { Construct } from "constructs";
 import { DeploymentNetwork } from "./deployment-network";
-import { DENY_ALL_PRIORITY, PriorityAllocator } from "./priority-allocator";
+import { DENY_ALL_PRIORITY, ICMP_PRIORITY, PriorityAllocator } from "./priority-allocator";
 import { invalidProp } from "../network/errors";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
 import { Port } from "../network/port";
@@ -29,6 +29,16 @@ export interface DeploymentZoneProps {
    * @default false
    */
   readonly denyAllOutbound?: boolean;
+  /**
+   * Allow ICMP from the network's address space at priority 4095, just before the deny-all, so the
+   * zone stays default-deny without blocking ICMP wholesale (R-SEC-4: path MTU discovery and domain
+   * controller location need ICMP). With `denyAllOutbound`, ICMP to the address space is allowed
+   * outbound too. Deny narrower ICMP sources with `denyInbound` at a lower priority number, or allow
+   * ICMP from further ranges (e.g. on-premises clients of a domain controller) with `allowInbound`.
+   * Set to false only for a zone that must not answer ICMP at all; the checks then warn (SDZ-NET-004).
+   * @default true
+   */
+  readonly allowIcmpFromNetwork?: boolean;
   /**
    * Extra tags for the zone's NSG (the zone tags are always set).
    * @default - the network's tags
@@ -81,6 +91,7 @@ export interface ZoneFlow {
  * A segmented zone: one subnet, its own NSG (tagged with the zone name and trust level, see
  * {@link ZoneTags}), and an explicit deny-all inbound rule at priority 4096 so that Azure's default
  * `AllowVNetInBound` (65000) does not let every other subnet, peered VNet and VPN-connected range in.
+ * By default ICMP from the network address space is allowed at priority 4095 (see `allowIcmpFromNetwork`).
  * Open flows with intent: `zone.allowInbound(Peer.zone(clients), Port.tcp(1688), "KMS activation")`.
  */
 export class DeploymentZone extends Construct implements IZoneRef {
@@ -98,6 +109,8 @@ export class DeploymentZone extends Construct implements IZoneRef {
   public readonly networkSecurityGroup: NetworkSecurityGroup;
   /** The deny-all inbound rule at priority 4096. */
   public readonly denyAllInboundRule: NetworkSecurityRule;
+  /** The inbound ICMP allow from the network address space at priority 4095, unless `allowIcmpFromNetwork` is false. */
+  public readonly icmpInboundRule?: NetworkSecurityRule;
 
   private readonly inbound = new PriorityAllocator("inbound");
   private readonly outbound = new PriorityAllocator("outbound");
@@ -110,6 +123,9 @@ export class DeploymentZone extends Construct implements IZoneRef {
     }
     if (RESERVED_SUBNET_NAMES.includes(props.zoneName.toLowerCase())) {
       throw invalidProp("zoneName", props.zoneName, `a name other than Azure's reserved subnet names (${RESERVED_SUBNET_NAMES.join(", ")})`);
+    }
+    if (props.allowIcmpFromNetwork !== undefined && typeof props.allowIcmpFromNetwork !== "boolean") {
+      throw invalidProp("allowIcmpFromNetwork", props.allowIcmpFromNetwork, "true or false");
     }
     if (!Object.values(TrustLevel).includes(props.trustLevel)) {
       throw invalidProp("trustLevel", props.trustLevel, Object.values(TrustLevel).join(", "));
@@ -158,6 +174,31 @@ export class DeploymentZone extends Construct implements IZoneRef {
       remote: Peer.anyIpv4(),
       local: Peer.anyIpv4(),
     });
+    if (props.allowIcmpFromNetwork !== false) {
+      const vnet = Peer.ipv4List(props.network.addressSpace);
+      this.icmpInboundRule = this.createRule("AllowIcmpInbound", {
+        name: "allow-icmp-from-network",
+        description: "ICMP from the VNet address space: path MTU discovery and domain controller location (R-SEC-4)",
+        priority: this.inbound.reserve(ICMP_PRIORITY),
+        direction: FlowDirection.INBOUND,
+        access: "Allow",
+        port: Port.icmp(),
+        remote: vnet,
+        local: Peer.zone(this),
+      });
+      if (props.denyAllOutbound) {
+        this.createRule("AllowIcmpOutbound", {
+          name: "allow-icmp-to-network",
+          description: "ICMP to the VNet address space: path MTU discovery and domain controller location (R-SEC-4)",
+          priority: this.outbound.reserve(ICMP_PRIORITY),
+          direction: FlowDirection.OUTBOUND,
+          access: "Allow",
+          port: Port.icmp(),
+          remote: vnet,
+          local: Peer.zone(this),
+        });
+      }
+    }
     if (props.denyAllOutbound) {
       this.createRule("DenyAllOutbound", {
         name: "deny-all-outbound",
@@ -177,7 +218,7 @@ export class DeploymentZone extends Construct implements IZoneRef {
     return this.subnet.id;
   }
 
-  /** Flows opened or closed by this zone's rules, in creation order (the deny-all rules excluded). */
+  /** Flows opened or closed by this zone's rules, in creation order (the deny-all and default ICMP rules excluded). */
   public get flows(): ZoneFlow[] {
     return [...this.flowList];
   }
@@ -215,7 +256,10 @@ export class DeploymentZone extends Construct implements IZoneRef {
     return rule;
   }
 
-  private createRule(id: string, r: { name: string; description: string; priority: number; direction: FlowDirection; access: string; port: Port; remote: IPeer; local: IPeer }): NetworkSecurityRule {
+  private createRule(
+    id: string,
+    r: { name: string; description: string; priority: number; direction: FlowDirection; access: string; port: Port; remote: IPeer; local: IPeer },
+  ): NetworkSecurityRule {
     const inbound = r.direction === FlowDirection.INBOUND;
     const source = inbound ? r.remote : r.local;
     const destination = inbound ? r.local : r.remote;

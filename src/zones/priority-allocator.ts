@@ -6,6 +6,8 @@ export const FIRST_RULE_PRIORITY = 100;
 export const LAST_RULE_PRIORITY = 4095;
 /** The explicit deny-all rule that overrides Azure's `AllowVNetInBound` (65000). */
 export const DENY_ALL_PRIORITY = 4096;
+/** The zone's default ICMP allow (just before the deny-all; never on the automatic 100, 110... grid). */
+export const ICMP_PRIORITY = 4095;
 /** Gap between allocated priorities, so hand-written rules can be slotted in between. */
 const STEP = 10;
 
@@ -20,13 +22,22 @@ export class PriorityAllocator {
 
   constructor(private readonly label: string) {}
 
+  /** Reserves a priority the zone uses itself (outside the automatic grid); fails when already taken. */
+  public reserve(priority: number): number {
+    if (this.used.has(priority)) {
+      throw invalidProp("priority", priority, `a priority not already used by another ${this.label} rule of this zone`);
+    }
+    this.used.add(priority);
+    return priority;
+  }
+
   public allocate(explicit?: number): number {
     if (explicit !== undefined) {
       if (!Number.isInteger(explicit) || explicit < FIRST_RULE_PRIORITY || explicit > LAST_RULE_PRIORITY) {
         throw invalidProp("priority", explicit, `an integer from ${FIRST_RULE_PRIORITY} to ${LAST_RULE_PRIORITY} (4096 is the zone's deny-all rule)`);
       }
       if (this.used.has(explicit)) {
-        throw invalidProp("priority", explicit, `a priority not already used by another ${this.label} rule of this zone`);
+        throw invalidProp("priority", explicit, `a priority not already used by another ${this.label} rule of this zone${explicit === ICMP_PRIORITY ? " (4095 is the zone's ICMP allow; see allowIcmpFromNetwork)" : ""}`);
       }
       this.used.add(explicit);
       return explicit;

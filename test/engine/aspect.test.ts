@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
-import { Testing } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TerraformStack, Testing } from "cdktf";
 import { SecureDeploymentChecks, Suppressions } from "../../src";
 import { newStack } from "../support/fixtures";
 
@@ -30,9 +31,7 @@ describe("SecureDeploymentChecks aspect", () => {
     void late;
     const outdir = app.outdir;
     // a stack created after applyToApp, in the same app
-    const { TerraformStack } = require("cdktf");
     const second = new TerraformStack(app, "second");
-    const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
     new AzurermProvider(second, "azurerm", { features: [{}] });
     const rule = openRdp(second);
     Suppressions.add(rule, [{ id: "SDZ-NET-001", reason: "Lab stack torn down nightly, never exposed" }]);

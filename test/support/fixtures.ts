@@ -1,6 +1,6 @@
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { CheckResult, FindingStatus } from "../../src/engine/result";

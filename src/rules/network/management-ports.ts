@@ -1,5 +1,5 @@
-import { defineRule, RuleLevel } from "../../engine/rule";
 import { isAnyOrInternet, isShadowedByDeny, ruleCoversPort } from "../../engine/network-index";
+import { defineRule, RuleLevel } from "../../engine/rule";
 
 /** Ports whose exposure to the Internet the documents forbid (R-SEC-7). */
 const MANAGEMENT_PORTS: { port: number; protocol: string; name: string }[] = [

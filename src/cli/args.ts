@@ -1,0 +1,118 @@
+/** Command-line arguments of `secure-deployment-zones`. */
+
+/** Output format on standard output. */
+export type OutputFormat = "table" | "json";
+
+/** Parsed options of `check`. */
+export interface CheckOptions {
+  readonly paths: string[];
+  readonly format: OutputFormat;
+  readonly jsonFile?: string;
+  readonly sarifFile?: string;
+  readonly markdownFile?: string;
+  readonly failOnUnverified: boolean;
+  readonly quiet: boolean;
+}
+
+/** What the command line asks for. */
+export type Command =
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "check"; readonly options: CheckOptions };
+
+/** A usage error (exit code 2). */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: secure-deployment-zones check <path>... [options]
+
+Checks Terraform JSON against the secure-deployment-zones rules (the same rules as the
+synth-time aspect) and prints the findings.
+
+<path> is any mix of:
+  cdktf.out                a cdktf output folder: every stacks/<stack>/cdk.tf.json
+  some/folder              its *.tf.json files (one configuration, as Terraform merges them)
+                           and any terraform show -json plan output (*.json) in it
+  main.tf.json             Terraform JSON; several files of one folder are checked together
+  plan.json                terraform show -json <planfile> output
+  -                        standard input (Terraform JSON or plan JSON)
+
+Options:
+  --format table|json      output on stdout (default: table)
+  --json FILE              write the JSON report to FILE
+  --sarif FILE             write a SARIF 2.1.0 report to FILE (code scanning)
+  --markdown FILE          write a Markdown report to FILE
+  --fail-on-unverified     findings the rules could not verify keep their rule's level
+                           (by default an unverifiable error is reported as a warning)
+  --quiet                  print only the summary line (and input errors); no progress
+  -h, --help               show this help
+  --version                show the version
+
+Exit codes:
+  0  no unsuppressed error
+  1  at least one unsuppressed error finding
+  2  unusable input (a path that cannot be read, is not JSON, or is not Terraform JSON),
+     or a usage error; findings in the other inputs are still printed and written,
+     and 2 takes precedence over 1
+`;
+
+const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown"]);
+
+/** Parses arguments (without `node` and the script). Throws {@link UsageError}. */
+export function parseArgs(argv: string[]): Command {
+  if (argv.length === 0) throw new UsageError("missing command: expected `check <path>...`");
+  if (argv.includes("--help") || argv.includes("-h") || argv[0] === "help") return { kind: "help" };
+  if (argv[0] === "--version" || argv[0] === "version") return { kind: "version" };
+  if (argv[0] !== "check") throw new UsageError(`unknown command ${JSON.stringify(argv[0])}: expected \`check <path>...\``);
+
+  const paths: string[] = [];
+  const values: Record<string, string> = {};
+  let failOnUnverified = false;
+  let quiet = false;
+  let onlyPaths = false;
+  for (let i = 1; i < argv.length; i++) {
+    let arg = argv[i];
+    if (onlyPaths || arg === "-" || !arg.startsWith("-")) {
+      paths.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      onlyPaths = true;
+      continue;
+    }
+    let inline: string | undefined;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (VALUE_OPTIONS.has(arg)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
+        throw new UsageError(`${arg} needs a value`);
+      }
+      if (arg in values) throw new UsageError(`${arg} given twice`);
+      values[arg] = value;
+      continue;
+    }
+    if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
+    if (arg === "--fail-on-unverified") failOnUnverified = true;
+    else if (arg === "--quiet" || arg === "-q") quiet = true;
+    else if (arg === "--version") return { kind: "version" };
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  const format = values["--format"] ?? "table";
+  if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, not ${JSON.stringify(format)}`);
+  if (paths.length === 0) throw new UsageError("missing <path>: name a cdktf.out folder, a folder or a file to check");
+  return {
+    kind: "check",
+    options: {
+      paths,
+      format,
+      jsonFile: values["--json"],
+      sarifFile: values["--sarif"],
+      markdownFile: values["--markdown"],
+      failOnUnverified,
+      quiet,
+    },
+  };
+}

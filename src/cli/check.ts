@@ -1,0 +1,65 @@
+/** The `check` command: read the inputs, run the rules, print and write the reports. */
+import * as fs from "fs";
+import * as path from "path";
+import { CheckOptions } from "./args";
+import { InputError, load } from "./inputs";
+import { EXIT, Io } from "./io";
+import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { runRules } from "../engine/engine";
+import { ALL_RULES } from "../rules";
+
+/** More configurations than this print a progress line on stderr. */
+export const PROGRESS_THRESHOLD = 10;
+
+/** Runs `check`; returns the exit code. */
+export function check(options: CheckOptions, io: Io): number {
+  const progress = !options.quiet;
+  let shownProgress = false;
+  const loaded = load(options.paths, (done, total, name) => {
+    if (!progress || total <= PROGRESS_THRESHOLD) return;
+    if (done === 0) io.err(`checking ${total} configurations...\n`);
+    if (io.errIsTty) {
+      io.err(`\r\x1b[K[${done + 1}/${total}] ${name}`);
+      shownProgress = true;
+    }
+  });
+  const errors: InputError[] = [...loaded.errors];
+
+  const checked: CheckedConfiguration[] = loaded.configurations.map((configuration) => ({
+    configuration,
+    result: runRules(configuration.model, ALL_RULES, { failOnUnverified: options.failOnUnverified }),
+  }));
+  if (shownProgress) io.err("\r\x1b[K");
+
+  if (checked.length === 0 && errors.length === 0) {
+    errors.push({ file: options.paths.join(" "), message: "nothing to check" });
+  }
+  for (const e of errors) io.err(`secure-deployment-zones: error: ${e.file}: ${e.message}\n`);
+
+  const counts = totalCounts(checked);
+  let exitCode: number = errors.length > 0 ? EXIT.UNUSABLE : counts.errors > 0 ? EXIT.FINDINGS : EXIT.OK;
+
+  const writeFile = (file: string, content: string, what: string): void => {
+    try {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      fs.writeFileSync(file, content);
+    } catch (err) {
+      io.err(`secure-deployment-zones: error: ${file}: cannot write the ${what} report (${(err as Error)?.message ?? String(err)})\n`);
+      exitCode = EXIT.UNUSABLE;
+    }
+  };
+  // The reports carry the exit code computed from the inputs; a failed write only changes the process's.
+  const finalCode = exitCode;
+  if (options.jsonFile) writeFile(options.jsonFile, JSON.stringify(toCliJson(checked, errors, finalCode), null, 2) + "\n", "JSON");
+  if (options.sarifFile) writeFile(options.sarifFile, JSON.stringify(toCliSarif(checked, errors), null, 2) + "\n", "SARIF");
+  if (options.markdownFile) writeFile(options.markdownFile, toCliMarkdown(checked, errors, finalCode), "Markdown");
+
+  if (options.format === "json") {
+    io.out(JSON.stringify(toCliJson(checked, errors, finalCode), null, 2) + "\n");
+  } else {
+    if (!options.quiet && checked.length > 0) io.out(renderTable(checked));
+    io.out(summaryLine(checked, errors, finalCode) + "\n");
+  }
+  return exitCode;
+}
+

@@ -1,0 +1,361 @@
+/**
+ * Finds and reads the command line's inputs: cdktf output, hand-written `*.tf.json` and
+ * `terraform show -json` plan output. Reading never throws: every problem becomes a one-line
+ * {@link InputError} naming the file, and the other inputs are still checked.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
+import { TerraformModel, TfResource } from "../engine/model";
+
+/** A file or folder that could not be used, and why (one line). */
+export interface InputError {
+  readonly file: string;
+  readonly message: string;
+}
+
+/** What a configuration was read from. */
+export enum InputKind {
+  /** A synthesized cdktf stack (`cdktf.out/stacks/<stack>/cdk.tf.json`). */
+  CDKTF_STACK = "cdktf-stack",
+  /** Hand-written Terraform JSON (`*.tf.json`; files of one folder form one configuration). */
+  TERRAFORM_JSON = "terraform-json",
+  /** `terraform show -json <planfile>` output. */
+  PLAN = "plan",
+}
+
+/** One configuration to check. */
+export interface LoadedConfiguration {
+  readonly name: string;
+  readonly kind: InputKind;
+  /** Files it was read from (display paths). */
+  readonly files: string[];
+  readonly model: TerraformModel;
+}
+
+/** A unit of work found on the command line, before reading. */
+interface Unit {
+  readonly kind: "tfjson" | "auto";
+  readonly name: string;
+  readonly files: string[];
+  /** Found by scanning this folder: a `.json` that is not a plan is skipped silently. */
+  readonly optional?: string;
+  readonly stack?: boolean;
+}
+
+/** The outcome of reading the command line's paths. */
+export interface LoadResult {
+  readonly configurations: LoadedConfiguration[];
+  readonly errors: InputError[];
+  /** Number of files read. */
+  readonly fileCount: number;
+}
+
+/** The path `-` reads standard input. */
+export const STDIN = "-";
+
+/** Block types allowed at the top level of Terraform JSON. */
+const TOP_LEVEL_BLOCKS = new Set([
+  "resource", "data", "variable", "output", "locals", "module", "provider", "terraform",
+  "moved", "import", "check", "removed", "ephemeral", "//",
+]);
+
+/** Finds the configurations behind `paths` (files or folders). */
+export function discover(paths: string[]): { units: Unit[]; errors: InputError[] } {
+  const units: Unit[] = [];
+  const errors: InputError[] = [];
+  const explicitTfJson = new Map<string, string[]>(); // folder -> files named on the command line
+  const seen = new Set<string>();
+  const claim = (file: string): boolean => {
+    let key = path.resolve(file);
+    try {
+      key = fs.realpathSync(file);
+    } catch {
+      // keep the resolved path
+    }
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+
+  for (const p of paths) {
+    if (p === STDIN) {
+      units.push({ kind: "auto", name: "(stdin)", files: [STDIN] });
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      errors.push({ file: p, message: `cannot read: ${systemError(err)}` });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const found = scanFolder(p, claim);
+      if (found.error) errors.push(found.error);
+      units.push(...found.units);
+      continue;
+    }
+    if (!claim(p)) continue;
+    if (p.endsWith(".tf")) {
+      errors.push({ file: p, message: "Terraform HCL is not read: check the plan instead (terraform plan -out=tfplan && terraform show -json tfplan > plan.json), or write Terraform JSON (*.tf.json)" });
+      continue;
+    }
+    if (p.endsWith(".tf.json")) {
+      const dir = path.dirname(p);
+      const list = explicitTfJson.get(dir) ?? [];
+      if (list.length === 0) units.push({ kind: "tfjson", name: "", files: list }); // filled below, keeps order
+      list.push(p);
+      explicitTfJson.set(dir, list);
+      continue;
+    }
+    units.push({ kind: "auto", name: p, files: [p] });
+  }
+  // Explicit *.tf.json files of one folder form one configuration, as Terraform merges them.
+  const named = units.map((u) => {
+    if (u.kind !== "tfjson" || u.name !== "") return u;
+    const stack = u.files.length === 1 && path.basename(u.files[0]) === "cdk.tf.json";
+    return { ...u, name: stack ? path.dirname(u.files[0]) : configurationName(u.files), stack };
+  });
+  return { units: named, errors };
+}
+
+function configurationName(files: string[]): string {
+  if (files.length === 1) return files[0];
+  return path.dirname(files[0]) || ".";
+}
+
+/** A folder: a cdktf output folder (stacks), or a folder of *.tf.json and plan files. */
+function scanFolder(dir: string, claim: (file: string) => boolean): { units: Unit[]; error?: InputError } {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    return { units: [], error: { file: dir, message: `cannot read folder: ${systemError(err)}` } };
+  }
+  const units: Unit[] = [];
+  // cdktf.out (or its stacks folder): every stacks/<name>/cdk.tf.json is one configuration.
+  const stacksDir = entries.some((e) => e.isDirectory() && e.name === "stacks") ? path.join(dir, "stacks") : path.basename(path.resolve(dir)) === "stacks" ? dir : undefined;
+  if (stacksDir) {
+    let stacks: fs.Dirent[] = [];
+    try {
+      stacks = fs.readdirSync(stacksDir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      return { units: [], error: { file: stacksDir, message: `cannot read folder: ${systemError(err)}` } };
+    }
+    for (const s of stacks) {
+      const file = path.join(stacksDir, s.name, "cdk.tf.json");
+      if (fs.existsSync(file) && claim(file)) units.push({ kind: "tfjson", name: path.join(stacksDir, s.name), files: [file], stack: true });
+    }
+    if (units.length > 0) return { units };
+  }
+  const files = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
+  const tfJson = files.filter((f) => f.endsWith(".tf.json")).map((f) => path.join(dir, f)).filter(claim);
+  if (tfJson.length > 0) {
+    const stack = tfJson.length === 1 && path.basename(tfJson[0]) === "cdk.tf.json";
+    units.push({ kind: "tfjson", name: tfJson.length === 1 && !stack ? tfJson[0] : dir, files: tfJson, stack });
+  }
+  for (const f of files.filter((x) => x.endsWith(".json") && !x.endsWith(".tf.json"))) {
+    const file = path.join(dir, f);
+    if (claim(file)) units.push({ kind: "auto", name: file, files: [file], optional: dir });
+  }
+  if (units.length === 0) return { units: [], error: noTerraformJson(dir) };
+  return { units };
+}
+
+function noTerraformJson(dir: string): InputError {
+  return {
+    file: dir,
+    message: "no Terraform JSON found: expected a cdktf output folder (stacks/*/cdk.tf.json), *.tf.json files or `terraform show -json` plan output (*.json)",
+  };
+}
+
+/** Reads every unit into configurations. `onProgress` is called before each unit. */
+export function load(paths: string[], onProgress?: (done: number, total: number, name: string) => void): LoadResult {
+  const { units, errors } = discover(paths);
+  const configurations: LoadedConfiguration[] = [];
+  let fileCount = 0;
+  // Folders whose only candidates are .json files: an error if none of them is a plan.
+  const onlyOptional = new Map<string, boolean>();
+  for (const u of units) if (u.optional !== undefined && !onlyOptional.has(u.optional)) onlyOptional.set(u.optional, false);
+  for (const u of units) if (u.optional === undefined && u.files.some((f) => onlyOptional.has(path.dirname(f)))) onlyOptional.delete(path.dirname(u.files[0]));
+  units.forEach((unit, i) => {
+    onProgress?.(i, units.length, unit.name);
+    const loaded = unit.kind === "tfjson" ? loadTerraformJson(unit, errors) : loadAuto(unit, errors);
+    if (loaded) {
+      configurations.push(loaded);
+      fileCount += loaded.files.length;
+      if (unit.optional !== undefined) onlyOptional.set(unit.optional, true);
+    } else if (!unit.optional) fileCount += unit.files.length;
+  });
+  for (const [dir, found] of onlyOptional) if (!found) errors.push(noTerraformJson(dir));
+  return { configurations, errors, fileCount };
+}
+
+/** Reads and parses one file; on failure records the error and returns undefined. */
+function readJson(file: string, errors: InputError[]): { json: unknown } | undefined {
+  let text: string;
+  try {
+    text = file === STDIN ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
+  } catch (err) {
+    errors.push({ file: displayName(file), message: `cannot read: ${systemError(err)}` });
+    return undefined;
+  }
+  if (text.trim() === "") {
+    errors.push({ file: displayName(file), message: "not JSON: the file is empty" });
+    return undefined;
+  }
+  try {
+    return { json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+  } catch (err) {
+    errors.push({ file: displayName(file), message: `not JSON: ${jsonErrorText(err, text)}` });
+    return undefined;
+  }
+}
+
+function displayName(file: string): string {
+  return file === STDIN ? "(stdin)" : file;
+}
+
+function loadAuto(unit: Unit, errors: InputError[]): LoadedConfiguration | undefined {
+  const file = unit.files[0];
+  if (unit.optional) {
+    // A .json file found in a folder: checked only if it is a plan.
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      return undefined;
+    }
+    return isPlanJson(json) ? loadPlan(json as Record<string, any>, unit, errors) : undefined;
+  }
+  const read = readJson(file, errors);
+  if (!read) return undefined;
+  if (isPlanJson(read.json)) return loadPlan(read.json as Record<string, any>, unit, errors);
+  const problem = terraformJsonProblem(read.json);
+  if (problem) {
+    errors.push({ file: displayName(file), message: problem });
+    return undefined;
+  }
+  const model = TerraformModel.fromTerraformJson(normalize(read.json as Record<string, any>), { source: displayName(file), name: unit.name });
+  return { name: unit.name, kind: InputKind.TERRAFORM_JSON, files: [displayName(file)], model };
+}
+
+function loadPlan(json: Record<string, any>, unit: Unit, errors: InputError[]): LoadedConfiguration | undefined {
+  const file = displayName(unit.files[0]);
+  try {
+    const plan = convertPlan(json, file);
+    return { name: unit.name, kind: InputKind.PLAN, files: [file], model: TerraformModel.fromResources(plan.resources, unit.name, plan.locals) };
+  } catch (err) {
+    if (err instanceof PlanFormatError) {
+      errors.push({ file, message: err.message });
+      return undefined;
+    }
+    errors.push({ file, message: `could not read the plan: ${(err as Error)?.message ?? String(err)}` });
+    return undefined;
+  }
+}
+
+/** Reads the *.tf.json files of one configuration and merges them, as Terraform does. */
+function loadTerraformJson(unit: Unit, errors: InputError[]): LoadedConfiguration | undefined {
+  const resources: TfResource[] = [];
+  const owner = new Map<string, string>();
+  const locals: Record<string, unknown> = {};
+  const files: string[] = [];
+  for (const file of unit.files) {
+    const read = readJson(file, errors);
+    if (!read) continue;
+    if (isPlanJson(read.json)) {
+      errors.push({ file, message: "a `terraform show -json` plan saved as *.tf.json: rename it to *.json (Terraform would fail to load it as configuration)" });
+      continue;
+    }
+    const problem = terraformJsonProblem(read.json);
+    if (problem) {
+      errors.push({ file, message: problem });
+      continue;
+    }
+    const json = normalize(read.json as Record<string, any>);
+    const model = TerraformModel.fromTerraformJson(json, { source: file });
+    for (const r of model.resources) {
+      const other = owner.get(r.address);
+      if (other !== undefined) {
+        errors.push({ file, message: `duplicate resource ${r.address} (already declared in ${other}); Terraform rejects this configuration` });
+        continue;
+      }
+      owner.set(r.address, file);
+      resources.push(r);
+    }
+    Object.assign(locals, json.locals ?? {});
+    files.push(file);
+  }
+  if (files.length === 0) return undefined;
+  const kind = unit.stack ? InputKind.CDKTF_STACK : InputKind.TERRAFORM_JSON;
+  return { name: unit.name, kind, files, model: TerraformModel.fromResources(resources, unit.name, locals) };
+}
+
+/** Why a parsed JSON value is not Terraform JSON, or undefined when it is. */
+export function terraformJsonProblem(json: unknown): string | undefined {
+  if (!isPlainObject(json)) {
+    return `not Terraform JSON: expected an object of Terraform blocks (resource, variable, ...), found ${Array.isArray(json) ? "a list" : json === null ? "null" : typeof json}`;
+  }
+  if ("format_version" in json) {
+    if ("values" in json) return "not a plan: this is `terraform show -json` output of a state (no planned_values); check `terraform show -json <planfile>` output instead";
+    return "not Terraform JSON: has format_version but no planned_values (expected `terraform show -json <planfile>` output)";
+  }
+  const unexpected = Object.keys(json).filter((k) => !TOP_LEVEL_BLOCKS.has(k));
+  if (unexpected.length > 0) {
+    return `not Terraform JSON: unexpected top-level key ${JSON.stringify(unexpected[0])} (expected resource, data, variable, output, locals, module, provider or terraform blocks)`;
+  }
+  const res = json.resource;
+  if (res !== undefined && !isPlainObject(res) && !(Array.isArray(res) && res.every(isPlainObject))) {
+    return "not Terraform JSON: \"resource\" must be an object of resource types";
+  }
+  for (const [type, byName] of Object.entries(mergeList(res))) {
+    if (!isPlainObject(byName)) return `not Terraform JSON: resource ${JSON.stringify(type)} must be an object of named resources`;
+  }
+  return undefined;
+}
+
+/** Terraform JSON allows a block type as a list of objects; the model reads the merged object. */
+function normalize(json: Record<string, any>): Record<string, any> {
+  return { ...json, resource: mergeList(json.resource), locals: mergeList(json.locals) };
+}
+
+function mergeList(v: unknown): Record<string, any> {
+  if (Array.isArray(v)) {
+    const out: Record<string, any> = {};
+    for (const part of v.filter(isPlainObject)) {
+      for (const [k, val] of Object.entries(part)) out[k] = isPlainObject(out[k]) && isPlainObject(val) ? { ...out[k], ...val } : val;
+    }
+    return out;
+  }
+  return isPlainObject(v) ? v : {};
+}
+
+function systemError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return "no such file or folder";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a folder";
+  return firstLine((err as Error)?.message ?? String(err));
+}
+
+/** A JSON.parse error as one line, with line and column when the engine gives a position. */
+function jsonErrorText(err: unknown, text: string): string {
+  const msg = firstLine((err as Error)?.message ?? String(err));
+  if (/line \d+ column \d+/.test(msg)) return msg;
+  const pos = /at position (\d+)/.exec(msg);
+  if (!pos) return msg;
+  const before = text.slice(0, Number(pos[1]));
+  const line = before.split("\n").length;
+  const column = Number(pos[1]) - before.lastIndexOf("\n");
+  return `${msg} (line ${line} column ${column})`;
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/)[0];
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,155 @@
+/**
+ * What the command line prints and writes: the table, and the JSON, SARIF and Markdown reports
+ * (built with the library's report writers, so they match the reports written at synth time).
+ */
+import * as path from "path";
+import { InputError, LoadedConfiguration } from "./inputs";
+import { CheckResult, countFindings, Finding, FindingCounts, FindingStatus } from "../engine/result";
+import { toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../reports";
+
+/** One checked configuration. */
+export interface CheckedConfiguration {
+  readonly configuration: LoadedConfiguration;
+  readonly result: CheckResult;
+}
+
+/** Version of the command line's JSON document (`--format json`, `--json FILE`). */
+export const CLI_JSON_VERSION = 1;
+
+/** Counts over every configuration. */
+export function totalCounts(checked: CheckedConfiguration[]): FindingCounts {
+  return countFindings(checked.flatMap((c) => c.result.findings));
+}
+
+const LEVEL_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The one-line summary. */
+export function summaryLine(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): string {
+  const c = totalCounts(checked);
+  const resources = checked.reduce((n, x) => n + x.result.resourceCount, 0);
+  const verdict = exitCode === 2 ? "INCOMPLETE" : exitCode === 1 ? "FAILED" : "PASSED";
+  const parts = [
+    `${verdict}: ${plural(c.errors, "error")}, ${plural(c.warnings, "warning")}, ${plural(c.infos, "note")}`,
+    `${c.unverified} could not be verified`,
+    `${c.suppressed} suppressed`,
+  ];
+  let line = `${parts.join(", ")} in ${plural(checked.length, "configuration")} (${plural(resources, "resource")})`;
+  if (errors.length > 0) line += `; ${plural(errors.length, "input")} could not be read`;
+  return line;
+}
+
+/** The readable table: one block per configuration, findings sorted by level. */
+export function renderTable(checked: CheckedConfiguration[]): string {
+  const lines: string[] = [];
+  for (const { configuration, result } of checked) {
+    const files = configuration.files.length > 1 ? ` [${configuration.files.map((f) => path.basename(f)).join(", ")}]` : "";
+    lines.push(`${configuration.name}${files} (${configuration.kind}, ${plural(result.resourceCount, "resource")})`);
+    const open = result.findings
+      .filter((f) => f.status !== FindingStatus.SUPPRESSED)
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => (LEVEL_ORDER[a.f.level] ?? 3) - (LEVEL_ORDER[b.f.level] ?? 3) || a.i - b.i)
+      .map((x) => x.f);
+    if (open.length === 0) lines.push("  no findings");
+    else lines.push(...table(open));
+    const notes: string[] = [];
+    if (result.counts.suppressed > 0) notes.push(`${result.counts.suppressed} suppressed`);
+    if (result.unusedSuppressions.length > 0) notes.push(plural(result.unusedSuppressions.length, "unused suppression"));
+    if (notes.length > 0) lines.push(`  ${notes.join(", ")}`);
+    for (const s of result.unusedSuppressions) lines.push(`  unused suppression ${s.ruleId} on ${s.scope}: ${s.reason}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function levelText(f: Finding): string {
+  return f.status === FindingStatus.UNVERIFIED ? `${f.level}?` : f.level;
+}
+
+function table(findings: Finding[]): string[] {
+  const header = ["RULE", "LEVEL", "ADDRESS", "MESSAGE"];
+  const rows = findings.map((f) => [f.ruleId, levelText(f), f.address, oneLine(f.message)]);
+  const widths = [0, 1, 2].map((col) => Math.min(col === 2 ? 60 : 24, Math.max(header[col].length, ...rows.map((r) => r[col].length))));
+  const fmt = (r: string[]) => `  ${r.slice(0, 3).map((c, i) => c.padEnd(widths[i])).join("  ")}  ${r[3]}`;
+  return [fmt(header), ...rows.map(fmt)];
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\r?\n\s*/g, " ");
+}
+
+/** The JSON document: every configuration's JSON report (the synth-time format) plus totals. */
+export function toCliJson(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): object {
+  const counts = totalCounts(checked);
+  return {
+    cliReportVersion: CLI_JSON_VERSION,
+    tool: TOOL,
+    exitCode,
+    passed: exitCode === 0,
+    counts,
+    inputErrors: errors,
+    configurations: checked.map(({ configuration, result }) => ({
+      name: configuration.name,
+      kind: configuration.kind,
+      files: configuration.files,
+      report: toJsonReport(result, TOOL),
+    })),
+  };
+}
+
+/**
+ * SARIF 2.1.0. Each finding points at the file its resource was read from (a configuration of
+ * several *.tf.json files is split by file); unreadable inputs become tool notifications.
+ */
+export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[]): object {
+  const perFile: CheckResult[] = [];
+  const uri = new Map<CheckResult, string>();
+  for (const { configuration, result } of checked) {
+    const bySource = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const src = f.source && configuration.files.includes(f.source) ? f.source : configuration.files[0];
+      bySource.set(src, [...(bySource.get(src) ?? []), f]);
+    }
+    if (bySource.size === 0) bySource.set(configuration.files[0], []);
+    for (const [src, findings] of bySource) {
+      const part: CheckResult = { ...result, findings, counts: countFindings(findings) };
+      perFile.push(part);
+      uri.set(part, toUri(src));
+    }
+  }
+  const sarif = toSarifReport(perFile, TOOL, (r) => uri.get(r) ?? "") as { runs: Record<string, unknown>[] };
+  sarif.runs[0].invocations = [
+    {
+      executionSuccessful: errors.length === 0,
+      toolExecutionNotifications: errors.map((e) => ({
+        level: "error",
+        message: { text: `${e.file}: ${e.message}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: toUri(e.file) } } }],
+      })),
+    },
+  ];
+  return sarif;
+}
+
+function toUri(file: string): string {
+  if (file === "(stdin)") return "stdin";
+  const rel = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+  return rel.split(path.sep).map(encodeURIComponent).join("/");
+}
+
+/** Markdown: a summary, unreadable inputs, then each configuration's report (headings one level down). */
+export function toCliMarkdown(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): string {
+  const lines = ["# secure-deployment-zones check", "", `**${summaryLine(checked, errors, exitCode)}**`, ""];
+  if (errors.length > 0) {
+    lines.push("## Inputs that could not be read", "", "| File | Problem |", "| --- | --- |");
+    for (const e of errors) lines.push(`| \`${e.file.replace(/\|/g, "\\|")}\` | ${e.message.replace(/\|/g, "\\|")} |`);
+    lines.push("");
+  }
+  for (const { result } of checked) {
+    lines.push(...toMarkdownReport(result).split("\n").map((l) => (/^#+ /.test(l) ? `#${l}` : l)));
+  }
+  return lines.join("\n") + "\n";
+}

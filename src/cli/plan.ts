@@ -1,0 +1,344 @@
+/**
+ * Converts `terraform show -json <planfile>` output into the resources the rule engine reads.
+ *
+ * - Values come from `planned_values` (root module and every child module, recursively); data
+ *   sources are skipped, addresses keep their module prefix (`module.net.azurerm_subnet.pxe`).
+ * - A value Terraform only knows after apply (marked in `resource_changes[].change.after_unknown`)
+ *   whose configuration expression refers to exactly one resource attribute
+ *   (`subnet_id = azurerm_subnet.pxe.id`) becomes the interpolation `${azurerm_subnet.pxe.id}`, so
+ *   the model follows the relation as it does for cdktf output. Any other unknown value becomes an
+ *   expression the model cannot evaluate, so rules report "could not verify" rather than pass.
+ * - A value marked sensitive (`sensitive_values`) whose expression has references is replaced by
+ *   that reference (`${var.admin_password}`): the secret never reaches a report, and rules see
+ *   where it came from, as in cdktf output. A sensitive literal written in the configuration stays.
+ *
+ * Format: https://developer.hashicorp.com/terraform/internals/json-format (format_version 1.x).
+ */
+import { TfResource } from "../engine/model";
+
+/** A plan the converter cannot use (message is one line, without the file name). */
+export class PlanFormatError extends Error {}
+
+/** True when the JSON looks like `terraform show -json` output of a plan. */
+export function isPlanJson(json: unknown): boolean {
+  return isPlainObject(json) && "format_version" in json && "planned_values" in json;
+}
+
+/** Planned resource instance as it appears under `planned_values`. */
+interface PlannedResource {
+  readonly address: string;
+  readonly mode?: string;
+  readonly type: string;
+  readonly name: string;
+  readonly index?: number | string;
+  readonly values?: Record<string, unknown>;
+  readonly sensitive_values?: unknown;
+  /** Module instance address, "" for the root module (added while walking). */
+  moduleAddress: string;
+}
+
+const NOT_RESOURCES = new Set(["var", "local", "data", "module", "each", "count", "path", "terraform", "self"]);
+const RESOURCE_REF = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(.*)$/;
+
+/** A converted plan: resources and the locals their unknown values point into. */
+export interface ConvertedPlan {
+  readonly resources: TfResource[];
+  readonly locals: Record<string, unknown>;
+}
+
+/**
+ * Converts a plan, ready for `TerraformModel.fromResources(resources, name, locals)`. Throws
+ * {@link PlanFormatError} when the plan cannot be read (unsupported format version,
+ * planned_values of the wrong shape).
+ */
+export function convertPlan(plan: Record<string, any>, source: string): ConvertedPlan {
+  const version = plan.format_version;
+  if (typeof version !== "string" || !/^\d+\.\d+/.test(version)) {
+    throw new PlanFormatError(`not a Terraform plan: format_version ${JSON.stringify(version)} is not a version string`);
+  }
+  if (version.split(".")[0] !== "1") {
+    throw new PlanFormatError(`unsupported plan format_version "${version}" (this checker reads format 1.x, Terraform 1.x)`);
+  }
+  const planned = plan.planned_values;
+  if (!isPlainObject(planned)) throw new PlanFormatError("not a Terraform plan: planned_values is not an object");
+  const root = planned.root_module ?? {};
+  if (!isPlainObject(root)) throw new PlanFormatError("not a Terraform plan: planned_values.root_module is not an object");
+
+  const instances: PlannedResource[] = [];
+  collectModule(root, "", instances, 0);
+
+  const afterUnknown = new Map<string, unknown>();
+  for (const rc of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
+    if (isPlainObject(rc) && typeof rc.address === "string" && isPlainObject(rc.change)) afterUnknown.set(rc.address, rc.change.after_unknown);
+  }
+
+  // Instances by module and resource (`type.name`), to pick the target of a reference.
+  const byResource = new Map<string, PlannedResource[]>();
+  for (const r of instances) {
+    const key = `${r.moduleAddress}|${r.type}.${r.name}`;
+    const list = byResource.get(key) ?? [];
+    list.push(r);
+    byResource.set(key, list);
+  }
+
+  const configRoot = isPlainObject(plan.configuration) && isPlainObject(plan.configuration.root_module) ? plan.configuration.root_module : {};
+  const configCache = new Map<string, Map<string, Record<string, unknown>>>();
+  const expressionsOf = (r: PlannedResource): Record<string, unknown> | undefined => {
+    let byAddress = configCache.get(r.moduleAddress);
+    if (!byAddress) {
+      byAddress = new Map();
+      const mod = configModule(configRoot, r.moduleAddress);
+      for (const cr of Array.isArray(mod?.resources) ? mod.resources : []) {
+        if (isPlainObject(cr) && cr.mode !== "data" && typeof cr.type === "string" && typeof cr.name === "string") {
+          byAddress.set(`${cr.type}.${cr.name}`, isPlainObject(cr.expressions) ? cr.expressions : {});
+        }
+      }
+      configCache.set(r.moduleAddress, byAddress);
+    }
+    return byAddress.get(`${r.type}.${r.name}`);
+  };
+
+  const resources = instances.map((r): TfResource => {
+    const ctx: Ctx = { self: r, byResource };
+    const values = isPlainObject(r.values) ? r.values : {};
+    const config = merge(values, afterUnknown.get(r.address), r.sensitive_values, expressionsOf(r), ctx, []) as Record<string, any>;
+    return {
+      type: r.type,
+      name: instanceName(r),
+      address: r.address,
+      config: isPlainObject(config) ? config : {},
+      suppressions: [],
+      source,
+    };
+  });
+  return { resources, locals: { [UNKNOWN_LOCAL]: {} } };
+}
+
+interface Ctx {
+  readonly self: PlannedResource;
+  readonly byResource: Map<string, PlannedResource[]>;
+}
+
+function collectModule(mod: Record<string, any>, moduleAddress: string, out: PlannedResource[], depth: number): void {
+  if (depth > 64) return;
+  for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+    if (!isPlainObject(r) || r.mode === "data") continue;
+    if (typeof r.address !== "string" || typeof r.type !== "string" || typeof r.name !== "string") continue;
+    out.push({ ...(r as any), moduleAddress });
+  }
+  for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) {
+    if (isPlainObject(child)) collectModule(child, typeof child.address === "string" ? child.address : moduleAddress, out, depth + 1);
+  }
+}
+
+/** The configuration module for a module instance address (`module.a[0].module.b` -> calls a, b). */
+function configModule(root: Record<string, any>, moduleAddress: string): Record<string, any> | undefined {
+  if (moduleAddress === "") return root;
+  let cur: Record<string, any> | undefined = root;
+  const re = /module\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(moduleAddress)) !== null) {
+    const call: unknown = cur?.module_calls?.[m[1]];
+    cur = isPlainObject(call) && isPlainObject(call.module) ? call.module : undefined;
+    if (!cur) return undefined;
+  }
+  return cur;
+}
+
+/** The model name of an instance: `x`, `x[0]`, `x["key"]` (its address is `type.<name>`). */
+function instanceName(r: PlannedResource): string {
+  if (r.index === undefined || r.index === null) return r.name;
+  return typeof r.index === "number" ? `${r.name}[${r.index}]` : `${r.name}[${JSON.stringify(r.index)}]`;
+}
+
+/**
+ * How an interpolation names a resource instance so that the model finds it by address:
+ * `azurerm_subnet.x`, `azurerm_subnet["x[0]"]`, `module.net.azurerm_subnet.x`. Undefined for
+ * instances with a string key, whose address cannot be written as a model reference.
+ */
+function referenceBase(r: PlannedResource): string | undefined {
+  const prefix = r.moduleAddress ? `${r.moduleAddress}.` : "";
+  if (r.index === undefined || r.index === null) return `${prefix}${r.type}.${r.name}`;
+  if (typeof r.index === "number") return `${prefix}${r.type}["${r.name}[${r.index}]"]`;
+  return undefined;
+}
+
+/**
+ * The local that unknown values point into: `${local["(known after apply)"]["<address>.<path>"]}`
+ * resolves to unknown with the reason "<address>.<path> is computed by the provider at apply
+ * time", and is never taken for a reference to a resource.
+ */
+export const UNKNOWN_LOCAL = "(known after apply)";
+
+/** An expression the model cannot evaluate, saying which value is unknown before apply. */
+function unknownMarker(ctx: Ctx, path: (string | number)[]): string {
+  const what = `${ctx.self.address}.${formatPath(path)}`.replace(/"/g, "'");
+  return `\${local["${UNKNOWN_LOCAL}"]["${what}"]}`;
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** An attribute expression (`{constant_value}` / `{references}`), as opposed to a nested block's expressions. */
+function isAttributeExpression(e: unknown): e is { constant_value?: unknown; references?: string[] } {
+  if (!isPlainObject(e)) return false;
+  const keys = Object.keys(e);
+  return keys.every((k) => k === "constant_value" || k === "references") && (e.references === undefined || Array.isArray(e.references));
+}
+
+interface Target {
+  readonly type: string;
+  readonly name: string;
+  readonly key?: number | string;
+  /** The longest attribute path referenced, e.g. `.id` or `.ip_configuration[0].private_ip_address`. */
+  rest: string;
+}
+
+/** The distinct resources an expression refers to, in order of appearance. */
+function resourceTargets(references: string[]): Target[] {
+  const out = new Map<string, Target>();
+  for (const ref of references) {
+    if (typeof ref !== "string") continue;
+    const m = RESOURCE_REF.exec(ref);
+    if (!m || NOT_RESOURCES.has(m[1])) continue;
+    let key: number | string | undefined;
+    if (m[3]) {
+      const inner = m[3].slice(1, -1);
+      try {
+        key = inner.startsWith("\"") ? String(JSON.parse(inner)) : Number(inner);
+      } catch {
+        continue;
+      }
+    }
+    const id = `${m[1]}.${m[2]}`;
+    const existing = out.get(id);
+    if (!existing) out.set(id, { type: m[1], name: m[2], key, rest: m[4] });
+    else {
+      if (existing.key === undefined && key !== undefined) (existing as { key?: number | string }).key = key;
+      if (m[4].length > existing.rest.length) existing.rest = m[4];
+    }
+  }
+  return [...out.values()];
+}
+
+/** The interpolation for one referenced resource attribute, when the instance is unambiguous. */
+function interpolation(target: Target, references: string[], ctx: Ctx): string | undefined {
+  if (!/^(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])+$/.test(target.rest)) return undefined; // whole resource, or a dynamic index
+  const candidates = ctx.byResource.get(`${ctx.self.moduleAddress}|${target.type}.${target.name}`) ?? [];
+  let instance: PlannedResource | undefined;
+  if (target.key !== undefined) instance = candidates.find((c) => c.index === target.key);
+  else if (candidates.length === 1 && (candidates[0].index === undefined || candidates[0].index === null)) instance = candidates[0];
+  else if (ctx.self.index !== undefined && (references.includes("count.index") || references.includes("each.key"))) {
+    // `azurerm_subnet.x[count.index].id`: the instance with the same key as this one.
+    instance = candidates.find((c) => c.index === ctx.self.index);
+  }
+  const base = instance && referenceBase(instance);
+  return base ? `\${${base}${target.rest}}` : undefined;
+}
+
+/** A value unknown before apply: the referenced attribute when unambiguous, else a marker. */
+function unknownValue(expr: unknown, ctx: Ctx, path: (string | number)[]): string {
+  if (isAttributeExpression(expr) && expr.references) {
+    const targets = resourceTargets(expr.references);
+    if (targets.length === 1) return interpolation(targets[0], expr.references, ctx) ?? unknownMarker(ctx, path);
+  }
+  return unknownMarker(ctx, path);
+}
+
+/**
+ * Merges planned values with the unknown and sensitive masks, guided by the configuration
+ * expressions (an attribute expression, or an object/list of a nested block's expressions).
+ */
+function merge(value: unknown, unknown: unknown, sensitive: unknown, expr: unknown, ctx: Ctx, path: (string | number)[]): unknown {
+  if (path.length > 32) return value;
+  if (unknown === true) return unknownValue(expr, ctx, path);
+  if (sensitive === true) {
+    // A secret from elsewhere (variable, another resource): show where it comes from, never the value.
+    if (isAttributeExpression(expr) && expr.references && expr.references.length > 0) {
+      const targets = resourceTargets(expr.references);
+      const interp = targets.length === 1 ? interpolation(targets[0], expr.references, ctx) : undefined;
+      return interp ?? `\${${expr.references[0]}}`;
+    }
+    if (isAttributeExpression(expr) && "constant_value" in expr) return value; // a literal in the configuration
+    return value === undefined || value === null ? value : unknownMarker(ctx, path);
+  }
+  const unknownIsList = Array.isArray(unknown);
+  const sensitiveIsList = Array.isArray(sensitive);
+  if (unknownIsList || sensitiveIsList || (Array.isArray(value) && Array.isArray(expr))) {
+    if (!Array.isArray(value) && !unknownIsList) return value;
+    const arr: unknown[] = Array.isArray(value) ? [...value] : [];
+    const u = unknownIsList ? (unknown as unknown[]) : [];
+    const s = sensitiveIsList ? (sensitive as unknown[]) : [];
+    const n = Math.max(arr.length, u.length);
+    if (isAttributeExpression(expr)) {
+      // A list attribute, e.g. network_interface_ids = [azurerm_network_interface.a.id, ...].
+      const unknownIdx = u.map((x, i) => (x === true ? i : -1)).filter((i) => i >= 0);
+      const targets = expr.references ? resourceTargets(expr.references) : [];
+      const mapped = targets.length === unknownIdx.length ? targets.map((t) => interpolation(t, expr.references!, ctx)) : [];
+      for (let i = 0; i < n; i++) {
+        const k = unknownIdx.indexOf(i);
+        if (k >= 0) arr[i] = mapped[k] ?? unknownMarker(ctx, [...path, i]);
+        else if (s[i] === true) arr[i] = merge(arr[i], undefined, true, expr, ctx, [...path, i]);
+        else arr[i] = merge(arr[i], u[i], s[i], undefined, ctx, [...path, i]);
+      }
+      return arr;
+    }
+    const blocks = Array.isArray(expr) ? expr : undefined;
+    for (let i = 0; i < n; i++) {
+      const blockExpr = blocks ? pickBlockExpressions(blocks, arr[i], n) : undefined;
+      arr[i] = merge(arr[i], u[i], s[i], blockExpr, ctx, [...path, i]);
+    }
+    return arr;
+  }
+  if (isPlainObject(unknown) || isPlainObject(sensitive)) {
+    if (value !== undefined && value !== null && !isPlainObject(value)) return value;
+    const obj: Record<string, unknown> = isPlainObject(value) ? { ...value } : {};
+    const u = isPlainObject(unknown) ? unknown : {};
+    const s = isPlainObject(sensitive) ? sensitive : {};
+    const blockExprs = isPlainObject(expr) && !isAttributeExpression(expr) ? expr : undefined;
+    for (const key of new Set([...Object.keys(u), ...Object.keys(s)])) {
+      if (u[key] === false && (s[key] === false || s[key] === undefined)) continue;
+      // Computed-only (not written in the configuration): absent, as in cdktf output.
+      if (u[key] === true && blockExprs && !(key in blockExprs)) continue;
+      const merged = merge(obj[key], u[key], s[key], blockExprs?.[key], ctx, [...path, key]);
+      if (merged !== undefined) obj[key] = merged;
+    }
+    return obj;
+  }
+  return value;
+}
+
+/**
+ * The configuration block matching the i-th planned block. Blocks of set type may come back in
+ * another order, so with several blocks the one whose literal arguments agree with the planned
+ * values is taken; ambiguity leaves the block without expressions (its unknowns stay unknown).
+ */
+function pickBlockExpressions(blocks: unknown[], planned: unknown, n: number): unknown {
+  if (blocks.length === 1 && n === 1) return blocks[0];
+  if (!isPlainObject(planned)) return undefined;
+  let best: unknown;
+  let bestScore = -1;
+  let tie = false;
+  for (const b of blocks) {
+    if (!isPlainObject(b)) continue;
+    let score = 0;
+    let conflict = false;
+    for (const [k, e] of Object.entries(b)) {
+      if (!isAttributeExpression(e) || !("constant_value" in e) || !(k in planned)) continue;
+      if (JSON.stringify(e.constant_value) === JSON.stringify(planned[k])) score++;
+      else conflict = true;
+    }
+    if (conflict) continue;
+    if (score > bestScore) {
+      best = b;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore) tie = true;
+  }
+  return best !== undefined && !tie && bestScore > 0 ? best : undefined;
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

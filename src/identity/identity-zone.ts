@@ -1,0 +1,210 @@
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { Construct } from "constructs";
+import { DEFAULT_RPC_DYNAMIC_END, DEFAULT_RPC_DYNAMIC_START, DOMAIN_SERVICE_PORTS, MIN_RPC_DYNAMIC_PORTS, portOf } from "./domain-services";
+import { requireTrustedAllowlist } from "../activation/zone-trust";
+import { SecureWindowsServer, SecureWindowsServerProps, WindowsServerImage } from "../compute/secure-windows-server";
+import { SensitiveValue } from "../core/sensitive-value";
+import { invalidProp } from "../network/errors";
+import { IPeer, Peer } from "../network/peer";
+import { Port } from "../network/port";
+import { DeploymentRole } from "../network/tags";
+import { Trust, TrustLevel } from "../network/trust-level";
+import { DeploymentNetwork } from "../zones/deployment-network";
+import { DeploymentZone } from "../zones/deployment-zone";
+
+/** Properties of an {@link IdentityZone}. */
+export interface IdentityZoneProps {
+  /** The network the zone belongs to. */
+  readonly network: DeploymentNetwork;
+  /** Zone name; also the subnet name. */
+  readonly zoneName: string;
+  /** The zone's subnet prefix. */
+  readonly addressPrefix: string;
+  /**
+   * Trust level: INTERNAL or MANAGEMENT. Domain controllers never sit in a perimeter or untrusted zone (R-KMS-7).
+   * @default TrustLevel.INTERNAL
+   */
+  readonly trustLevel?: TrustLevel;
+  /**
+   * The domain members allowed to reach the domain services, as specific peers (zones, CIDRs or
+   * hosts; no any, no service tag). Zones below INTERNAL trust are refused: a domain controller is
+   * never exposed to perimeter traffic (R-KMS-7).
+   */
+  readonly domainClients: IPeer[];
+  /**
+   * First port of the dynamic RPC range the domain controllers use (restrict it on the DCs with
+   * `netsh int ipv4 set dynamicport tcp start=<start> num=<count>`), 1025-65535.
+   * @default 49152
+   */
+  readonly rpcDynamicPortStart?: number;
+  /**
+   * Last port of the dynamic RPC range (at least 255 ports after the start, as Microsoft requires).
+   * @default 65535
+   */
+  readonly rpcDynamicPortEnd?: number;
+  /**
+   * Also deny all outbound traffic at priority 4096.
+   * @default false
+   */
+  readonly denyAllOutbound?: boolean;
+  /**
+   * Allow ICMP from the network's address space just before the deny-all (path MTU discovery and
+   * domain controller location need it, R-SEC-4). ICMP is not counted as exposure by SDZ-KMS-006.
+   * @default true
+   */
+  readonly allowIcmpFromNetwork?: boolean;
+  /**
+   * Extra tags for the zone's NSG.
+   * @default - the network's tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * The zone that holds the domain controllers. Domain services (Kerberos 88 TCP/UDP, kpasswd 464,
+ * LDAP 389 TCP/UDP, LDAPS 636, Global Catalog 3268/3269, DNS 53 TCP/UDP, RPC 135 plus the declared
+ * dynamic range, SMB 445 for SYSVOL and NTP 123) are opened to the declared client peers only, and
+ * only towards each domain controller's own address, never the whole range or any (R-SEC-1,
+ * seed 004). Everything else is denied by the zone's deny-all rule, so perimeter traffic never
+ * reaches a domain controller (R-KMS-7).
+ */
+export class IdentityZone extends DeploymentZone {
+  /** The declared domain clients. */
+  public readonly domainClients: IPeer[];
+  /** The dynamic RPC port range opened to the clients. */
+  public readonly rpcDynamicPorts: Port;
+
+  private readonly clientPeer: IPeer;
+  private readonly controllers: DomainController[] = [];
+
+  constructor(scope: Construct, id: string, props: IdentityZoneProps) {
+    const trust = props.trustLevel ?? TrustLevel.INTERNAL;
+    if (!Object.values(TrustLevel).includes(trust) || !Trust.isAtLeast(trust, TrustLevel.INTERNAL)) {
+      throw invalidProp("trustLevel", props.trustLevel, "INTERNAL or MANAGEMENT: domain controllers are never placed in a perimeter or untrusted zone (R-KMS-7)");
+    }
+    const start = props.rpcDynamicPortStart ?? DEFAULT_RPC_DYNAMIC_START;
+    const end = props.rpcDynamicPortEnd ?? DEFAULT_RPC_DYNAMIC_END;
+    if (!Number.isInteger(start) || start < 1025 || start > 65535) {
+      throw invalidProp("rpcDynamicPortStart", props.rpcDynamicPortStart, "an integer from 1025 to 65535");
+    }
+    if (!Number.isInteger(end) || end > 65535 || end - start + 1 < MIN_RPC_DYNAMIC_PORTS) {
+      throw invalidProp("rpcDynamicPortEnd", props.rpcDynamicPortEnd, `an integer up to 65535 giving at least ${MIN_RPC_DYNAMIC_PORTS} ports from rpcDynamicPortStart (${start})`);
+    }
+    super(scope, id, {
+      network: props.network,
+      zoneName: props.zoneName,
+      addressPrefix: props.addressPrefix,
+      trustLevel: trust,
+      denyAllOutbound: props.denyAllOutbound,
+      allowIcmpFromNetwork: props.allowIcmpFromNetwork,
+      tags: props.tags,
+    });
+    requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
+      "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest).");
+    this.domainClients = [...props.domainClients];
+    this.rpcDynamicPorts = Port.tcpRange(start, end);
+    const prefixes = Array.from(new Set(props.domainClients.flatMap((p) => p.addressPrefixes)));
+    this.clientPeer = props.domainClients.length === 1 ? props.domainClients[0] : Peer.ipv4List(prefixes);
+  }
+
+  /** The domain controllers of the zone. */
+  public get domainControllers(): DomainController[] {
+    return [...this.controllers];
+  }
+
+  /** The static IPs of the domain controllers (use them as the VNet's DNS servers). */
+  public get domainControllerAddresses(): string[] {
+    return this.controllers.map((d) => d.privateIpAddress);
+  }
+
+  /**
+   * Opens the domain services from the declared clients to one domain controller's address.
+   * Called by {@link DomainController}.
+   * @internal
+   */
+  public _registerDomainController(dc: DomainController): NetworkSecurityRule[] {
+    this.controllers.push(dc);
+    const local = Peer.ipv4(`${dc.privateIpAddress}/32`);
+    const rules: NetworkSecurityRule[] = [];
+    for (const p of DOMAIN_SERVICE_PORTS) {
+      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.port} to ${dc.serverName}`, { local }));
+    }
+    rules.push(this.allowInbound(this.clientPeer, this.rpcDynamicPorts, `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}`, { local }));
+    return rules;
+  }
+}
+
+/** Properties of a {@link DomainController}. */
+export interface DomainControllerProps {
+  /** The identity zone the domain controller sits in. */
+  readonly zone: IdentityZone;
+  /** VM name (1-15 characters: letters, digits, `-`). */
+  readonly serverName: string;
+  /** Static private IP inside the zone; clients and the VNet's DNS settings use it directly. */
+  readonly privateIpAddress: string;
+  /** Administrator user name. */
+  readonly adminUsername: string;
+  /** Administrator password, only as a sensitive value. */
+  readonly adminPassword: SensitiveValue;
+  /**
+   * VM size.
+   * @default "Standard_D2s_v5"
+   */
+  readonly size?: string;
+  /**
+   * Image.
+   * @default - Windows Server 2022 Datacenter Azure Edition, latest
+   */
+  readonly image?: WindowsServerImage;
+  /**
+   * Extra tags.
+   * @default - the network's tags
+   */
+  readonly tags?: { [key: string]: string };
+  /**
+   * Availability zone.
+   * @default - none
+   */
+  readonly availabilityZone?: string;
+}
+
+/**
+ * A domain controller: a {@link SecureWindowsServer} with the `domain-controller` role (`sdz-role`
+ * tag) and a static private IP in an {@link IdentityZone}. The zone opens the domain services to
+ * the declared clients towards this address only. A domain controller never hosts KMS (R-KMS-1):
+ * {@link KmsHost} refuses it.
+ */
+export class DomainController extends SecureWindowsServer {
+  private static serverProps(props: DomainControllerProps): SecureWindowsServerProps {
+    if (!(props?.zone instanceof IdentityZone)) {
+      throw invalidProp("zone", (props?.zone as any)?.zoneName ?? props?.zone, "an IdentityZone (domain controllers live in the identity zone)");
+    }
+    return {
+      zone: props.zone,
+      serverName: props.serverName,
+      privateIpAddress: props.privateIpAddress,
+      adminUsername: props.adminUsername,
+      adminPassword: props.adminPassword,
+      size: props.size,
+      image: props.image,
+      tags: props.tags,
+      availabilityZone: props.availabilityZone,
+      roles: [DeploymentRole.DOMAIN_CONTROLLER],
+    };
+  }
+
+  /** The VM name. */
+  public readonly serverName: string;
+  /** The identity zone. */
+  public readonly identityZone: IdentityZone;
+
+  constructor(scope: Construct, id: string, props: DomainControllerProps) {
+    super(scope, id, DomainController.serverProps(props));
+    if (props.zone.domainControllerAddresses.includes(props.privateIpAddress)) {
+      throw invalidProp("privateIpAddress", props.privateIpAddress, `an address not used by another domain controller of zone ${props.zone.zoneName}`);
+    }
+    this.serverName = props.serverName;
+    this.identityZone = props.zone;
+    props.zone._registerDomainController(this);
+  }
+}

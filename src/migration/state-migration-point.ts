@@ -1,0 +1,359 @@
+import { BackupPolicyVm } from "@cdktf/provider-azurerm/lib/backup-policy-vm";
+import { BackupProtectedVm } from "@cdktf/provider-azurerm/lib/backup-protected-vm";
+import { ManagedDisk } from "@cdktf/provider-azurerm/lib/managed-disk";
+import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
+import { VirtualMachineDataDiskAttachment } from "@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment";
+import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
+import { Construct } from "constructs";
+import { checkBackupTime, checkVaultName, ensureVault } from "./backup-vault";
+import { MigrationTags } from "./migration-tags";
+import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
+import { addStackArtifact } from "../core/stack-artifact";
+import { invalidProp, requireIntInRange } from "../network/errors";
+import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
+import { Port } from "../network/port";
+import { DeploymentRole } from "../network/tags";
+
+/** Unit of the state migration point's deletion interval (`-TimeUnit`). */
+export enum DeletionIntervalUnit {
+  /** Days. */
+  DAYS = "Days",
+  /** Hours. */
+  HOURS = "Hours",
+}
+
+/** Unit of a storage folder's minimum free space (`-SpaceUnit`). */
+export enum FreeSpaceUnit {
+  /** Megabytes. */
+  MEGABYTE = "Megabyte",
+  /** Gigabytes. */
+  GIGABYTE = "Gigabyte",
+  /** Percent of the volume. */
+  PERCENT = "Percent",
+}
+
+/** VM backup of the state migration point (R-MIG-4). */
+export interface StateMigrationPointBackupOptions {
+  /**
+   * An existing Recovery Services vault (keep soft delete on).
+   * @default - a new vault with soft delete on
+   */
+  readonly vault?: RecoveryServicesVault;
+  /**
+   * Name of the vault created when `vault` is omitted.
+   * @default `<serverName>-rsv`
+   */
+  readonly vaultName?: string;
+  /**
+   * Daily recovery points to keep (7-9999).
+   * @default 30
+   */
+  readonly dailyRetentionCount?: number;
+  /**
+   * Daily backup time, HH:MM on the hour or half hour.
+   * @default "23:00"
+   */
+  readonly backupTime?: string;
+  /**
+   * Time zone of `backupTime` (Windows time zone name).
+   * @default "UTC"
+   */
+  readonly timezone?: string;
+}
+
+/** Properties of a {@link StateMigrationPoint}. The `roles` of the server always include `state-migration-point`. */
+export interface StateMigrationPointProps extends SecureWindowsServerProps {
+  /** Size of the data disk holding the storage folder, in GiB (4-32767): the hard cap of the state store (R-MIG-2). */
+  readonly storageQuotaGib: number;
+  /**
+   * The clients that migrate state (zones or specific CIDRs; never any or a service tag). Each gets
+   * inbound TCP 445 (SMB) and 443 (HTTPS), plus 80 unless `httpsOnly`, to the server's IP only.
+   */
+  readonly clients: IPeer[];
+  /** ConfigMgr site code (3 letters or digits), for the settings snippet. */
+  readonly siteCode: string;
+  /**
+   * The site system server name as ConfigMgr knows it (FQDN).
+   * @default - the server name
+   */
+  readonly siteSystemServerName?: string;
+  /**
+   * Storage folder path on the data disk (drive E: to Z:; the data disk gets that letter).
+   * @default "F:\\StateMigration"
+   */
+  readonly storageFolderPath?: string;
+  /**
+   * How long restored state is kept before the state migration point deletes it (R-MIG-3):
+   * long enough to verify the restore. 0 ("delete immediately") is refused.
+   * @default 7
+   */
+  readonly deleteAfter?: number;
+  /**
+   * Unit of `deleteAfter`.
+   * @default DeletionIntervalUnit.DAYS
+   */
+  readonly deleteAfterUnit?: DeletionIntervalUnit;
+  /**
+   * Restore-only mode (the point refuses new state and only serves restores, e.g. before decommissioning).
+   * @default false
+   */
+  readonly restoreOnlyMode?: boolean;
+  /**
+   * Maximum number of clients the storage folder holds (1-99999).
+   * @default 100
+   */
+  readonly maxClients?: number;
+  /**
+   * Minimum free space the storage folder keeps (1-100 percent, or 1-99999 MB/GB below the disk size).
+   * @default 10
+   */
+  readonly minimumFreeSpace?: number;
+  /**
+   * Unit of `minimumFreeSpace`.
+   * @default FreeSpaceUnit.PERCENT
+   */
+  readonly minimumFreeSpaceUnit?: FreeSpaceUnit;
+  /**
+   * Open only HTTPS (443) and SMB (445), not HTTP (80), for sites using HTTPS or Enhanced HTTP.
+   * @default false
+   */
+  readonly httpsOnly?: boolean;
+  /**
+   * Data disk type.
+   * @default "Premium_LRS"
+   */
+  readonly dataDiskStorageType?: string;
+  /**
+   * VM backup settings.
+   * @default - a new vault, Enhanced (V2) policy, daily at 23:00 UTC, 30 daily recovery points
+   */
+  readonly backup?: StateMigrationPointBackupOptions;
+  /**
+   * Let Terraform destroy the state store data disk (R-MIG-6). By default it carries
+   * `lifecycle { prevent_destroy = true }`. Decommissioning: set `restoreOnlyMode`, verify the
+   * last restores and delete the computer associations, remove the storage folder in ConfigMgr
+   * (which does not delete the physical folder), stop VM backup protection, then set
+   * `allowDestroy: true`, deploy, and remove the construct.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
+}
+
+const DISK_TYPES = ["Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Standard_LRS", "PremiumV2_LRS"];
+const FOLDER_PATH = /^([E-Ze-z]):\\[A-Za-z0-9 _.-]+(\\[A-Za-z0-9 _.-]+)*$/;
+
+/**
+ * A ConfigMgr state migration point on a Windows server (the role keeps its storage folders on the
+ * server), built on {@link SecureWindowsServer}:
+ *
+ * - a data disk sized to `storageQuotaGib` (R-MIG-2), encrypted at host, no network access, with
+ *   `prevent_destroy` unless `allowDestroy` (R-MIG-6);
+ * - SMB server hardening by a VM extension (R-MIG-1): `RequireSecuritySignature`, `EncryptData`,
+ *   `RejectUnencryptedAccess`, AES-256-GCM preferred where the OS supports cipher ordering, SMB 1
+ *   disabled and the `FS-SMB1` feature removed; the script throws if the settings do not read back.
+ *   The hardening is recorded as tags ({@link MigrationTags}) which rule SDZ-MIG-009 reads;
+ * - VM backup with an Enhanced (V2) policy, required for Trusted Launch VMs (R-MIG-4);
+ * - inbound only TCP 445, 443 (and 80 unless `httpsOnly`) from the declared clients, to the server's IP;
+ * - the ConfigMgr settings (deletion interval, restore-only mode, max clients, minimum free space) typed,
+ *   recorded as `sdz-smp-*` tags and emitted as `<serverName>-state-migration-point.ps1` (a
+ *   `New-CMStorageFolder` / `Set-CMStateMigrationPoint` snippet) in the stack output folder.
+ *   "Delete immediately" is refused (R-MIG-3).
+ *
+ * Only client flows are opened. Flows from the ConfigMgr site server (site system installation and
+ * management) are the caller's to open, e.g. `zone.allowInbound(Peer.ipv4(siteServerIp), Port.tcp(445), ...)`.
+ */
+export class StateMigrationPoint extends Construct {
+  /** The hardened server. */
+  public readonly server: SecureWindowsServer;
+  /** The state store data disk. */
+  public readonly dataDisk: ManagedDisk;
+  /** The extension applying SMB hardening and preparing the data disk. */
+  public readonly hardeningExtension: VirtualMachineExtension;
+  /** The vault holding the VM backups. */
+  public readonly backupVault: RecoveryServicesVault;
+  /** The VM backup policy. */
+  public readonly backupPolicy: BackupPolicyVm;
+  /** The VM backup protection. */
+  public readonly protectedVm: BackupProtectedVm;
+  /** Storage folder path on the data disk. */
+  public readonly storageFolderPath: string;
+  /** Hours before restored state is deleted. */
+  public readonly deleteAfterHours: number;
+  /** The hardening script run on the server (also useful for review). */
+  public readonly hardeningScript: string;
+  /** The ConfigMgr settings snippet written next to cdk.tf.json. */
+  public readonly configMgrSnippet: string;
+
+  constructor(scope: Construct, id: string, props: StateMigrationPointProps) {
+    super(scope, id);
+    const quota = requireIntInRange("storageQuotaGib", props.storageQuotaGib, 4, 32767);
+    requireSpecificPeers("clients", props.clients);
+    if (!/^[A-Za-z0-9]{3}$/.test(props.siteCode ?? "")) throw invalidProp("siteCode", props.siteCode, "a ConfigMgr site code: 3 letters or digits");
+    const siteSystem = props.siteSystemServerName ?? props.serverName;
+    if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(siteSystem ?? "")) {
+      throw invalidProp("siteSystemServerName", siteSystem, "a host name or FQDN such as smp01.corp.contoso.com");
+    }
+    const folder = props.storageFolderPath ?? "F:\\StateMigration";
+    const folderMatch = FOLDER_PATH.exec(folder);
+    if (!folderMatch) throw invalidProp("storageFolderPath", folder, "a folder on drive E: to Z: such as F:\\StateMigration (letters, digits, space, '_', '.', '-')");
+    const driveLetter = folderMatch[1].toUpperCase();
+
+    const unit = props.deleteAfterUnit ?? DeletionIntervalUnit.DAYS;
+    if (!Object.values(DeletionIntervalUnit).includes(unit)) throw invalidProp("deleteAfterUnit", unit, Object.values(DeletionIntervalUnit).join(", "));
+    const deleteAfter = props.deleteAfter ?? 7;
+    if (deleteAfter === 0) {
+      throw invalidProp("deleteAfter", deleteAfter, "at least 1: deleting restored state immediately lets an attacker who retrieved it first erase it before the valid computer restores it (R-MIG-3)");
+    }
+    requireIntInRange("deleteAfter", deleteAfter, 1, unit === DeletionIntervalUnit.DAYS ? 365 : 8760);
+    const maxClients = requireIntInRange("maxClients", props.maxClients ?? 100, 1, 99999);
+    const spaceUnit = props.minimumFreeSpaceUnit ?? FreeSpaceUnit.PERCENT;
+    if (!Object.values(FreeSpaceUnit).includes(spaceUnit)) throw invalidProp("minimumFreeSpaceUnit", spaceUnit, Object.values(FreeSpaceUnit).join(", "));
+    const minFree = props.minimumFreeSpace ?? 10;
+    if (spaceUnit === FreeSpaceUnit.PERCENT) requireIntInRange("minimumFreeSpace", minFree, 1, 100);
+    else {
+      const diskMb = quota * 1024;
+      const max = Math.min(99999, (spaceUnit === FreeSpaceUnit.GIGABYTE ? quota : diskMb) - 1);
+      requireIntInRange("minimumFreeSpace", minFree, 1, max);
+    }
+    const diskType = props.dataDiskStorageType ?? "Premium_LRS";
+    if (!DISK_TYPES.includes(diskType)) throw invalidProp("dataDiskStorageType", diskType, DISK_TYPES.join(", "));
+    const backup = props.backup ?? {};
+    const dailyRetention = requireIntInRange("backup.dailyRetentionCount", backup.dailyRetentionCount ?? 30, 7, 9999);
+    const backupTime = checkBackupTime("backup.backupTime", backup.backupTime ?? "23:00");
+    const vaultName = backup.vault ? undefined : checkVaultName("backup.vaultName", backup.vaultName ?? `${props.serverName}-rsv`);
+    const timezone = backup.timezone ?? "UTC";
+    if (!/^[A-Za-z][A-Za-z0-9 ().+-]{0,80}$/.test(timezone)) throw invalidProp("backup.timezone", timezone, "a Windows time zone name such as UTC or W. Europe Standard Time");
+
+    this.storageFolderPath = folder;
+    this.deleteAfterHours = unit === DeletionIntervalUnit.DAYS ? deleteAfter * 24 : deleteAfter;
+    const restoreOnly = props.restoreOnlyMode === true;
+    const roles = Array.from(new Set([...(props.roles ?? []), DeploymentRole.STATE_MIGRATION_POINT]));
+    const settingsTags: { [key: string]: string } = {
+      [MigrationTags.SMB_SIGNING_REQUIRED]: "true",
+      [MigrationTags.SMB_ENCRYPT_DATA]: "true",
+      [MigrationTags.SMB_REJECT_UNENCRYPTED]: "true",
+      [MigrationTags.SMB1_REMOVED]: "true",
+      [MigrationTags.SMP_DELETE_AFTER_HOURS]: String(this.deleteAfterHours),
+      [MigrationTags.SMP_RESTORE_ONLY]: String(restoreOnly),
+      [MigrationTags.SMP_MAX_CLIENTS]: String(maxClients),
+      [MigrationTags.SMP_MIN_FREE_SPACE]: `${minFree} ${spaceUnit}`,
+      [MigrationTags.SMP_QUOTA_GIB]: String(quota),
+    };
+
+    this.server = new SecureWindowsServer(this, "Server", {
+      ...props,
+      roles,
+      tags: { ...(props.tags ?? {}), ...settingsTags },
+    });
+    const network = props.zone.network;
+    const rg = network.resourceGroupName;
+    const lifecycle = props.allowDestroy === true ? undefined : { preventDestroy: true };
+
+    this.dataDisk = new ManagedDisk(this, "StateStoreDisk", {
+      name: `${props.serverName}-statestore`,
+      location: network.location,
+      resourceGroupName: rg,
+      storageAccountType: diskType,
+      createOption: "Empty",
+      diskSizeGb: quota,
+      networkAccessPolicy: "DenyAll",
+      publicNetworkAccessEnabled: false,
+      zone: props.availabilityZone,
+      tags: { ...network.tags, ...(props.tags ?? {}), [MigrationTags.SMP_QUOTA_GIB]: String(quota) },
+      lifecycle,
+    });
+    const attachment = new VirtualMachineDataDiskAttachment(this, "StateStoreDiskAttachment", {
+      managedDiskId: this.dataDisk.id,
+      virtualMachineId: this.server.virtualMachineId,
+      lun: 10,
+      caching: "None",
+    });
+
+    this.hardeningScript = smbHardeningScript(driveLetter, folder);
+    this.hardeningExtension = this.server.addPowerShellExtension("smp-smb-hardening", this.hardeningScript);
+    this.hardeningExtension.dependsOn = [`${attachment.terraformResourceType}.${attachment.friendlyUniqueId}`];
+
+    const ip = `${this.server.privateIpAddress}/32`;
+    const local = Peer.ipv4(ip);
+    const ports: [Port, string][] = [
+      [Port.tcp(445), "SMB (signed, encrypted) state transfer"],
+      [Port.tcp(443), "HTTPS state migration point requests"],
+    ];
+    if (!props.httpsOnly) ports.push([Port.tcp(80), "HTTP state migration point requests"]);
+    for (const peer of props.clients) {
+      for (const [port, what] of ports) props.zone.allowInbound(peer, port, `${what} from ${peer.label} to ${props.serverName}`, { local });
+    }
+
+    const { vault } = ensureVault(this, backup.vault, vaultName ?? "", network.location, rg, { ...network.tags, ...(props.tags ?? {}) });
+    this.backupVault = vault;
+    const vaultRg = backup.vault ? backup.vault.resourceGroupName : rg;
+    this.backupPolicy = new BackupPolicyVm(this, "BackupPolicy", {
+      name: `${props.serverName}-daily`,
+      recoveryVaultName: vault.name,
+      resourceGroupName: vaultRg,
+      policyType: "V2",
+      timezone,
+      instantRestoreRetentionDays: 7,
+      backup: { frequency: "Daily", time: backupTime },
+      retentionDaily: { count: dailyRetention },
+    });
+    this.protectedVm = new BackupProtectedVm(this, "ProtectedVm", {
+      recoveryVaultName: vault.name,
+      resourceGroupName: vaultRg,
+      sourceVmId: this.server.virtualMachineId,
+      backupPolicyId: this.backupPolicy.id,
+    });
+
+    this.configMgrSnippet = configMgrSnippet({
+      serverName: props.serverName,
+      siteSystem,
+      siteCode: props.siteCode,
+      folder,
+      maxClients,
+      minFree,
+      spaceUnit,
+      deleteAfter,
+      unit,
+      restoreOnly,
+    });
+    const snippet = this.configMgrSnippet;
+    addStackArtifact(this, "ConfigMgrSnippet", `${props.serverName}-state-migration-point.ps1`, () => snippet);
+  }
+}
+
+/**
+ * The SMB server hardening (and data disk preparation) run on the state migration point.
+ * Paths are validated before they reach the script, so no quoting can break out.
+ */
+function smbHardeningScript(driveLetter: string, folder: string): string {
+  return [
+    "$ErrorActionPreference = 'Stop'",
+    "# State store data disk: initialize the raw disk once and create the storage folder",
+    "foreach ($d in @(Get-Disk | Where-Object PartitionStyle -eq 'RAW')) {",
+    "  Initialize-Disk -Number $d.Number -PartitionStyle GPT",
+    `  New-Partition -DiskNumber $d.Number -UseMaximumSize -DriveLetter ${driveLetter} | Format-Volume -FileSystem NTFS -NewFileSystemLabel 'StateStore' -Confirm:$false | Out-Null`,
+    "}",
+    `New-Item -ItemType Directory -Path '${folder}' -Force | Out-Null`,
+    "# SMB server hardening (R-MIG-1): signing required, encryption required, unencrypted access rejected, SMB 1 off",
+    "Set-SmbServerConfiguration -RequireSecuritySignature $true -EnableSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false -Force",
+    "if ((Get-Command Set-SmbServerConfiguration).Parameters.ContainsKey('EncryptionCiphers')) { Set-SmbServerConfiguration -EncryptionCiphers 'AES_256_GCM, AES_128_GCM' -Force }",
+    "if ((Get-WindowsFeature -Name FS-SMB1).Installed) { Uninstall-WindowsFeature -Name FS-SMB1 | Out-Null }",
+    "$c = Get-SmbServerConfiguration",
+    "if (-not $c.RequireSecuritySignature -or -not $c.EncryptData -or -not $c.RejectUnencryptedAccess -or $c.EnableSMB1Protocol) { throw 'SMB hardening did not apply' }",
+    "",
+  ].join("\r\n");
+}
+
+function configMgrSnippet(s: {
+  serverName: string; siteSystem: string; siteCode: string; folder: string; maxClients: number; minFree: number;
+  spaceUnit: FreeSpaceUnit; deleteAfter: number; unit: DeletionIntervalUnit; restoreOnly: boolean;
+}): string {
+  return [
+    `# State migration point settings for ${s.serverName}, generated by secure-deployment-zones.`,
+    "# Run from the Configuration Manager site drive (PS XYZ:\\>) after the state migration point role is added.",
+    `# Restored state is deleted after ${s.deleteAfter} ${s.unit.toLowerCase()}, never immediately (R-MIG-3); the folder is capped (R-MIG-2).`,
+    `$folder = New-CMStorageFolder -StorageFolderName '${s.folder}' -MaximumClientNumber ${s.maxClients} -MinimumFreeSpace ${s.minFree} -SpaceUnit ${s.spaceUnit}`,
+    `Set-CMStateMigrationPoint -SiteSystemServerName '${s.siteSystem}' -SiteCode '${s.siteCode}' -AddStorageFolder $folder -TimeDeleteAfter ${s.deleteAfter} -TimeUnit ${s.unit} -EnableRestoreOnlyMode $${s.restoreOnly}`,
+    "",
+  ].join("\r\n");
+}

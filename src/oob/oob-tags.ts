@@ -1,0 +1,46 @@
+/**
+ * Tags the out-of-band management constructs write (an extension of the tag contract, see
+ * `ZoneTags`). The OOB rules read them, so hand-written resources carrying them are checked the
+ * same way. Secrets are never written to tags: the MEBx password lives only in Key Vault.
+ *
+ * On the out-of-band service point's VM and NIC (besides `sdz-role=oob-service-point`):
+ * - `sdz-oob-provisioning`: `enabled` or `disabled` (out-of-band provisioning, R-OOB-1).
+ * - `sdz-oob-provisioning-port`: the provisioning port (TCP, default 9971; a custom one is required).
+ * - `sdz-oob-provisioning-server`: the provisioning server name or IP set in the AMT firmware.
+ * - `sdz-oob-ca-thumbprint`: the internal root CA thumbprint set in the firmware (40 hex digits).
+ * - `sdz-oob-mebx-custom-password`: `true` when a custom MEBx password is set (the value is only in Key Vault).
+ * - `sdz-oob-amt-client-prefixes`: comma-separated CIDRs of the AMT client segments allowed to
+ *   reach the provisioning port when provisioning is enabled.
+ * - `sdz-oob-ide-image-location`: where IDE-redirection images are stored (UNC path).
+ * - `sdz-oob-ide-image-smb-encryption`: `true` when that location requires SMB encryption/signing.
+ *
+ * On an `azurerm_key_vault_certificate`:
+ * - `sdz-oob-provisioning-certificate`: `true` for the AMT provisioning certificate (R-OOB-5).
+ */
+export class OobTags {
+  /** `enabled` or `disabled`. */
+  public static readonly PROVISIONING = "sdz-oob-provisioning";
+  /** Provisioning port (TCP). */
+  public static readonly PROVISIONING_PORT = "sdz-oob-provisioning-port";
+  /** Provisioning server name or IP configured in the firmware. */
+  public static readonly PROVISIONING_SERVER = "sdz-oob-provisioning-server";
+  /** Internal CA thumbprint configured in the firmware. */
+  public static readonly CA_THUMBPRINT = "sdz-oob-ca-thumbprint";
+  /** `true` when a custom MEBx password is configured. */
+  public static readonly MEBX_CUSTOM_PASSWORD = "sdz-oob-mebx-custom-password";
+  /** Comma-separated AMT client segment CIDRs. */
+  public static readonly AMT_CLIENT_PREFIXES = "sdz-oob-amt-client-prefixes";
+  /** IDE-redirection image location. */
+  public static readonly IDE_IMAGE_LOCATION = "sdz-oob-ide-image-location";
+  /** `true` when the IDE-redirection image location requires SMB encryption/signing. */
+  public static readonly IDE_IMAGE_SMB_ENCRYPTION = "sdz-oob-ide-image-smb-encryption";
+  /** On a Key Vault certificate: `true` for the AMT provisioning certificate. */
+  public static readonly PROVISIONING_CERTIFICATE = "sdz-oob-provisioning-certificate";
+
+  /** The default AMT provisioning port. */
+  public static readonly DEFAULT_PROVISIONING_PORT = 9971;
+  /** The firmware's default provisioning server name. */
+  public static readonly DEFAULT_PROVISIONING_SERVER = "ProvisionServer";
+
+  private constructor() {}
+}

@@ -1,0 +1,362 @@
+import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
+import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
+import { KeyVaultCertificate } from "@cdktf/provider-azurerm/lib/key-vault-certificate";
+import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { OobTags } from "./oob-tags";
+import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { IDeploymentContentLocation } from "../core/content-location";
+import { SensitiveValue } from "../core/sensitive-value";
+import { parseCidr, tryParseCidr } from "../network/cidr";
+import { invalidProp, requireIntInRange } from "../network/errors";
+import { Peer } from "../network/peer";
+import { Port } from "../network/port";
+import { DeploymentRole } from "../network/tags";
+import { TrustLevel } from "../network/trust-level";
+import { DeploymentZone } from "../zones/deployment-zone";
+
+/** Intel AMT ports (HTTP/HTTPS management, redirection) on managed computers. */
+export const AMT_PORT_FROM = 16992;
+/** Last Intel AMT port. */
+export const AMT_PORT_TO = 16995;
+
+/**
+ * The customized AMT firmware (MEBx) settings seed 002 asks for before AMT-based computers join
+ * the network (R-OOB-4). All are required; the values (never the password) are recorded as
+ * `sdz-oob-*` tags and appear in the compliance report.
+ */
+export interface AmtFirmwareSettings {
+  /**
+   * The custom MEBx account password (not the default `admin`), as a sensitive value. It is written
+   * only to Key Vault (as a write-only secret value, so it stays out of Terraform state), for the
+   * AMT Provisioning and Discovery Account.
+   */
+  readonly mebxPassword: SensitiveValue;
+  /** Thumbprint (SHA-1, 40 hex digits) of your internal root CA, replacing the external CAs' thumbprints in the firmware. */
+  readonly internalCaThumbprint: string;
+  /**
+   * The provisioning server configured in the firmware: an IPv4 address (most secure) or a host
+   * name other than the default `ProvisionServer`. A name needs a secured DNS record.
+   */
+  readonly provisioningServer: string;
+  /** A custom provisioning port (TCP 1024-65535, not the default 9971, not an AMT port 16992-16995). */
+  readonly provisioningPort: number;
+}
+
+/** The AMT provisioning certificate, issued and renewed by Key Vault (R-OOB-5). */
+export interface ProvisioningCertificateOptions {
+  /** Certificate name in Key Vault (1-127 letters, digits, `-`). */
+  readonly name: string;
+  /** Subject, e.g. `CN=oobsp.corp.example.com`. */
+  readonly subject: string;
+  /**
+   * Key Vault issuer name: `Self` or an issuer you registered for your CA. `Unknown` (manual CSR
+   * merge) is refused: Key Vault cannot renew such a certificate automatically.
+   * @default "Self"
+   */
+  readonly issuerName?: string;
+  /**
+   * Validity in months (1-60).
+   * @default 12
+   */
+  readonly validityInMonths?: number;
+  /**
+   * Renew automatically this many days before expiry: 40 or more (Configuration Manager warns at
+   * 40 days and fails under 15), and less than the validity.
+   * @default 60
+   */
+  readonly renewDaysBeforeExpiry?: number;
+  /**
+   * DNS names for the subject alternative name.
+   * @default - none
+   */
+  readonly dnsNames?: string[];
+}
+
+/** Properties of an {@link OutOfBandServicePoint}. */
+export interface OutOfBandServicePointProps {
+  /** The management zone (trust MANAGEMENT) the service point lives in. */
+  readonly zone: DeploymentZone;
+  /** VM name (1-15 letters, digits, `-`). */
+  readonly serverName: string;
+  /** Static private IP in the management zone. */
+  readonly privateIpAddress: string;
+  /** Administrator user name. */
+  readonly adminUsername: string;
+  /** Administrator password, only as a sensitive value. */
+  readonly adminPassword: SensitiveValue;
+  /** The customized AMT firmware settings (all required). */
+  readonly amtSettings: AmtFirmwareSettings;
+  /**
+   * The zones holding AMT-based computers. Their NSGs get an allow for TCP 16992-16995 from this
+   * service point only (R-OOB-2); when provisioning is enabled they are the only sources allowed to
+   * reach the provisioning port.
+   */
+  readonly amtClientZones: DeploymentZone[];
+  /**
+   * Enable out-of-band provisioning. Seed 002 prefers in-band provisioning: when off, the
+   * provisioning port is denied on the zone NSG and blocked by Windows Firewall on the server.
+   * @default false
+   */
+  readonly outOfBandProvisioning?: boolean;
+  /** Key Vault name (3-24 letters, digits, `-`; starting with a letter), for the provisioning certificate and the MEBx password. */
+  readonly keyVaultName: string;
+  /**
+   * Entra tenant ID of the Key Vault.
+   * @default - the tenant of the provider's credentials (`azurerm_client_config`)
+   */
+  readonly tenantId?: string;
+  /** The AMT provisioning certificate. */
+  readonly provisioningCertificate: ProvisioningCertificateOptions;
+  /**
+   * Where IDE-redirection images are stored when not local to the console: a location reached with
+   * SMB encryption/signing (e.g. the state migration share). Locations without it are refused (R-OOB-6).
+   * @default - images stored locally on the out-of-band management console
+   */
+  readonly ideRedirectionImageLocation?: IDeploymentContentLocation;
+  /**
+   * VM size.
+   * @default "Standard_D2s_v5"
+   */
+  readonly size?: string;
+  /**
+   * Image.
+   * @default - Windows Server 2022 Datacenter Azure Edition
+   */
+  readonly image?: WindowsServerImage;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** Intel AMT provisioning certificate OID (Intel's "AMT provisioning" extended key usage). */
+const AMT_PROVISIONING_OID = "2.16.840.1.113741.1.2.3";
+const SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1";
+
+/**
+ * The out-of-band (Intel AMT) service point: a {@link SecureWindowsServer} in the management zone
+ * with role `oob-service-point`, the customized AMT firmware settings recorded as tags, AMT ports
+ * opened on client zones from this server only, the provisioning port denied unless out-of-band
+ * provisioning is explicitly enabled (then only from the AMT client segments), and a Key Vault
+ * (purge protection, no public access, RBAC, private endpoint in the zone) holding the MEBx
+ * password and an auto-renewing provisioning certificate.
+ *
+ * With public network access off, Terraform must reach the vault over the private endpoint (run it
+ * from inside the network) to create the certificate and the secret.
+ */
+export class OutOfBandServicePoint extends Construct {
+  /** The server. */
+  public readonly server: SecureWindowsServer;
+  /** The Key Vault. */
+  public readonly keyVault: KeyVault;
+  /** The provisioning certificate. */
+  public readonly provisioningCertificate: KeyVaultCertificate;
+  /** The Key Vault private endpoint. */
+  public readonly keyVaultPrivateEndpoint: PrivateEndpoint;
+  /** The provisioning port in use. */
+  public readonly provisioningPort: number;
+  /** Whether out-of-band provisioning is enabled. */
+  public readonly outOfBandProvisioning: boolean;
+  /** NSG rules this construct created on the management zone and the client zones. */
+  public readonly networkRules: NetworkSecurityRule[] = [];
+
+  constructor(scope: Construct, id: string, props: OutOfBandServicePointProps) {
+    super(scope, id);
+    const zone = props.zone;
+    if (!(zone instanceof DeploymentZone) || zone.trustLevel !== TrustLevel.MANAGEMENT) {
+      throw invalidProp("zone", zone?.zoneName ?? zone, "a zone with trust level MANAGEMENT (a ManagementZone)");
+    }
+    const amt = props.amtSettings;
+    if (!amt) throw invalidProp("amtSettings", amt, "the customized AMT firmware settings (mebxPassword, internalCaThumbprint, provisioningServer, provisioningPort)");
+    if (!(amt.mebxPassword instanceof SensitiveValue)) {
+      throw invalidProp("amtSettings.mebxPassword", "<hidden>", "a SensitiveValue with the custom MEBx password");
+    }
+    const thumbprint = String(amt.internalCaThumbprint ?? "").replace(/[\s:]/g, "");
+    if (!/^[0-9a-fA-F]{40}$/.test(thumbprint)) {
+      throw invalidProp("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, "the SHA-1 thumbprint of your internal root CA: 40 hexadecimal digits");
+    }
+    const server = String(amt.provisioningServer ?? "");
+    const serverIp = tryParseCidr(server);
+    const isIp = !!serverIp && !server.includes("/") && serverIp.family === 4;
+    if ((!isIp && !HOSTNAME.test(server)) || /^\d+(\.\d+)*$/.test(server) && !isIp) {
+      throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, "an IPv4 address or a DNS host name");
+    }
+    if (server.split(".")[0].toLowerCase() === OobTags.DEFAULT_PROVISIONING_SERVER.toLowerCase()) {
+      throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
+    }
+    const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, 1024, 65535);
+    if (port === OobTags.DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
+      throw invalidProp("amtSettings.provisioningPort", port, `a custom port from 1024 to 65535 other than the default ${OobTags.DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
+    }
+    if (!Array.isArray(props.amtClientZones) || props.amtClientZones.length === 0) {
+      throw invalidProp("amtClientZones", props.amtClientZones, "a non-empty list of the zones holding AMT-based computers");
+    }
+    props.amtClientZones.forEach((z, i) => {
+      if (!(z instanceof DeploymentZone)) throw invalidProp(`amtClientZones[${i}]`, z, "a DeploymentZone");
+      if (z === zone) throw invalidProp(`amtClientZones[${i}]`, z.zoneName, "a client zone other than the management zone itself");
+    });
+    const clientPrefixes = Array.from(new Set(props.amtClientZones.map((z) => z.addressPrefix)));
+    const prefixTag = clientPrefixes.join(",");
+    if (prefixTag.length > 256) {
+      throw invalidProp("amtClientZones", clientPrefixes, "client zones whose prefixes fit in one 256-character tag value");
+    }
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.keyVaultName ?? "") || props.keyVaultName.includes("--")) {
+      throw invalidProp("keyVaultName", props.keyVaultName, "3-24 letters, digits and '-', starting with a letter, ending with a letter or digit, no '--'");
+    }
+    if (props.tenantId !== undefined && !GUID.test(props.tenantId)) {
+      throw invalidProp("tenantId", props.tenantId, "a tenant ID (GUID)");
+    }
+    const cert = validateCertificate(props.provisioningCertificate);
+    const ide = props.ideRedirectionImageLocation;
+    if (ide !== undefined) {
+      if (!ide || typeof ide.uncPath !== "string" || ide.smbEncryptionRequired !== true) {
+        throw invalidProp("ideRedirectionImageLocation", ide?.uncPath ?? ide, "a content location that requires SMB encryption/signing (smbEncryptionRequired: true), e.g. the state migration share");
+      }
+      if (!Token.isUnresolved(ide.privateEndpointPrefix)) parseCidr("ideRedirectionImageLocation.privateEndpointPrefix", ide.privateEndpointPrefix);
+    }
+
+    const enabled = props.outOfBandProvisioning === true;
+    this.provisioningPort = port;
+    this.outOfBandProvisioning = enabled;
+    const network = zone.network;
+
+    const tags: { [key: string]: string } = {
+      [OobTags.PROVISIONING]: enabled ? "enabled" : "disabled",
+      [OobTags.PROVISIONING_PORT]: String(port),
+      [OobTags.PROVISIONING_SERVER]: server,
+      [OobTags.CA_THUMBPRINT]: thumbprint.toUpperCase(),
+      [OobTags.MEBX_CUSTOM_PASSWORD]: "true",
+      [OobTags.AMT_CLIENT_PREFIXES]: prefixTag,
+      ...(ide ? { [OobTags.IDE_IMAGE_LOCATION]: ide.uncPath, [OobTags.IDE_IMAGE_SMB_ENCRYPTION]: "true" } : {}),
+    };
+    this.server = new SecureWindowsServer(this, "Server", {
+      zone,
+      serverName: props.serverName,
+      privateIpAddress: props.privateIpAddress,
+      adminUsername: props.adminUsername,
+      adminPassword: props.adminPassword,
+      size: props.size,
+      image: props.image,
+      roles: [DeploymentRole.OOB_SERVICE_POINT],
+      tags,
+    });
+    const self = Peer.ipv4(`${props.privateIpAddress}/32`);
+
+    // AMT ports on client zones: from the service point only (R-OOB-2).
+    for (const client of props.amtClientZones) {
+      this.networkRules.push(client.allowInbound(self, Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO), "Intel AMT management from the out-of-band service point only"));
+      this.networkRules.push(zone.allowOutbound(Peer.zone(client), Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO), `Intel AMT management to ${client.zoneName}`, { local: self }));
+    }
+    // Provisioning port (R-OOB-1).
+    let firewallScript: string;
+    if (enabled) {
+      for (const client of props.amtClientZones) {
+        this.networkRules.push(zone.allowInbound(Peer.zone(client), Port.tcp(port), `AMT out-of-band provisioning from AMT client segment ${client.zoneName}`, { local: self }));
+      }
+      firewallScript = [
+        `New-NetFirewallRule -Name 'SDZ-AMT-Provisioning' -DisplayName 'AMT out-of-band provisioning (TCP ${port}) from AMT client segments' -Direction Inbound -Protocol TCP -LocalPort ${port} -RemoteAddress ${clientPrefixes.map((p) => `'${p}'`).join(",")} -Action Allow -Profile Any`,
+      ].join("\n");
+    } else {
+      this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(port), "Out-of-band provisioning is off: provisioning port blocked", { local: self }));
+      if (port !== OobTags.DEFAULT_PROVISIONING_PORT) {
+        this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(OobTags.DEFAULT_PROVISIONING_PORT), "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
+      }
+      firewallScript = [port, OobTags.DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
+        .map((p) => `New-NetFirewallRule -Name 'SDZ-Block-AMT-Provisioning-${p}' -DisplayName 'Block AMT out-of-band provisioning (TCP ${p})' -Direction Inbound -Protocol TCP -LocalPort ${p} -Action Block -Profile Any`)
+        .join("\n");
+    }
+    this.server.addPowerShellExtension("oob-provisioning-firewall", `$ErrorActionPreference = 'Stop'\n${firewallScript}\n`);
+
+    // IDE-redirection images over SMB with encryption (R-OOB-6).
+    if (ide && !Token.isUnresolved(ide.privateEndpointPrefix)) {
+      this.networkRules.push(zone.allowOutbound(Peer.ipv4(ide.privateEndpointPrefix), Port.tcp(445), "IDE-redirection images over SMB 3 with encryption", { local: self }));
+    }
+
+    // Key Vault: provisioning certificate and MEBx password (R-OOB-5, R-NET-1).
+    const tenantId = props.tenantId ?? new DataAzurermClientConfig(this, "ClientConfig").tenantId;
+    this.keyVault = new KeyVault(this, "KeyVault", {
+      name: props.keyVaultName,
+      location: network.location,
+      resourceGroupName: network.resourceGroupName,
+      tenantId,
+      skuName: "standard",
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
+      publicNetworkAccessEnabled: false,
+      rbacAuthorizationEnabled: true,
+      networkAcls: { defaultAction: "Deny", bypass: "None" },
+      tags: network.tags,
+    });
+    this.keyVaultPrivateEndpoint = new PrivateEndpoint(this, "KeyVaultEndpoint", {
+      name: `${props.keyVaultName}-pe`,
+      location: network.location,
+      resourceGroupName: network.resourceGroupName,
+      subnetId: zone.subnetId,
+      privateServiceConnection: {
+        name: `${props.keyVaultName}-psc`,
+        privateConnectionResourceId: this.keyVault.id,
+        subresourceNames: ["vault"],
+        isManualConnection: false,
+      },
+      tags: network.tags,
+    });
+    new RoleAssignment(this, "ServerSecretsUser", {
+      scope: this.keyVault.id,
+      roleDefinitionName: "Key Vault Secrets User",
+      principalId: this.server.virtualMachine.identity.principalId,
+      principalType: "ServicePrincipal",
+      description: "Out-of-band service point reads its AMT provisioning certificate",
+    });
+    new KeyVaultSecret(this, "MebxPassword", {
+      name: "amt-mebx-password",
+      keyVaultId: this.keyVault.id,
+      valueWo: amt.mebxPassword.value,
+      valueWoVersion: 1,
+      contentType: "AMT MEBx account password (AMT Provisioning and Discovery Account)",
+      dependsOn: [this.keyVaultPrivateEndpoint],
+    });
+    this.provisioningCertificate = new KeyVaultCertificate(this, "ProvisioningCertificate", {
+      name: cert.name,
+      keyVaultId: this.keyVault.id,
+      certificatePolicy: {
+        issuerParameters: { name: cert.issuerName },
+        keyProperties: { exportable: true, keyType: "RSA", keySize: 2048, reuseKey: false },
+        secretProperties: { contentType: "application/x-pkcs12" },
+        lifetimeAction: [{ action: { actionType: "AutoRenew" }, trigger: { daysBeforeExpiry: cert.renewDays } }],
+        x509CertificateProperties: {
+          subject: cert.subject,
+          validityInMonths: cert.validity,
+          keyUsage: ["digitalSignature", "keyEncipherment"],
+          extendedKeyUsage: [SERVER_AUTH_OID, AMT_PROVISIONING_OID],
+          subjectAlternativeNames: cert.dnsNames.length > 0 ? { dnsNames: cert.dnsNames } : undefined,
+        },
+      },
+      tags: { ...network.tags, [OobTags.PROVISIONING_CERTIFICATE]: "true" },
+      dependsOn: [this.keyVaultPrivateEndpoint],
+    });
+  }
+}
+
+function validateCertificate(c: ProvisioningCertificateOptions) {
+  if (!c) throw invalidProp("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject)");
+  if (!/^[a-zA-Z0-9-]{1,127}$/.test(c.name ?? "")) throw invalidProp("provisioningCertificate.name", c.name, "1-127 letters, digits and '-'");
+  if (!/^CN=.+/i.test(c.subject ?? "")) throw invalidProp("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
+  const issuerName = c.issuerName ?? "Self";
+  if (!/^[a-zA-Z0-9-]{1,127}$/.test(issuerName) || issuerName.toLowerCase() === "unknown") {
+    throw invalidProp("provisioningCertificate.issuerName", issuerName, "Self or the name of a Key Vault certificate issuer (not Unknown: Key Vault cannot renew such certificates)");
+  }
+  const validity = requireIntInRange("provisioningCertificate.validityInMonths", c.validityInMonths ?? 12, 1, 60);
+  const maxDays = Math.floor(validity * 30) - 1;
+  const renewDays = c.renewDaysBeforeExpiry ?? 60;
+  if (!Number.isInteger(renewDays) || renewDays < 40 || renewDays > maxDays) {
+    throw invalidProp("provisioningCertificate.renewDaysBeforeExpiry", renewDays, `an integer from 40 (Configuration Manager warns at 40 days) to ${maxDays} (less than the validity)`);
+  }
+  const dnsNames = c.dnsNames ?? [];
+  dnsNames.forEach((d, i) => {
+    if (!HOSTNAME.test(d)) throw invalidProp(`provisioningCertificate.dnsNames[${i}]`, d, "a DNS host name");
+  });
+  return { name: c.name, subject: c.subject, issuerName, validity, renewDays, dnsNames };
+}

@@ -1,0 +1,248 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { configMgrPxeSnippet } from "./configmgr-snippet";
+import { PxeContentTransport, PxeSettingTags } from "./pxe-tags";
+import { PxeZone } from "./pxe-zone";
+import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { SensitiveValue } from "../core/sensitive-value";
+import { addStackArtifact } from "../core/stack-artifact";
+import { invalidProp, requireIntInRange } from "../network/errors";
+import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
+import { Port } from "../network/port";
+import { DeploymentRole } from "../network/tags";
+
+/** Properties of a {@link PxeDistributionPoint}. */
+export interface PxeDistributionPointProps {
+  /** The PXE zone the distribution point's only NIC sits in. */
+  readonly zone: PxeZone;
+  /** VM and computer name (1-15 characters: letters, digits, `-`). */
+  readonly serverName: string;
+  /** Static private IP inside the zone prefix; the relay agents forward PXE requests to it. */
+  readonly privateIpAddress: string;
+  /** Local administrator user name (not a well-known name). */
+  readonly adminUsername: string;
+  /** Local administrator password, only as a sensitive value. */
+  readonly adminPassword: SensitiveValue;
+  /** The Configuration Manager site code (3 letters or digits), for the generated snippet. */
+  readonly siteCode: string;
+  /**
+   * The Active Directory DNS domain the distribution point joins; the snippet addresses the
+   * distribution point as `<serverName>.<domainName>`.
+   * @default - the bare server name
+   */
+  readonly domainName?: string;
+  /**
+   * Answer PXE requests from unknown (not prestaged) computers. Off by default (R-PXE-6); turning
+   * it on requires `unknownComputerJustification`, and the checks still warn about it.
+   * @default false
+   */
+  readonly unknownComputerSupport?: boolean;
+  /**
+   * Why unknown computers must be served and how the client segments are access-controlled
+   * (20-256 characters). Required when `unknownComputerSupport` is true; recorded as a tag and in
+   * the snippet.
+   * @default - none
+   */
+  readonly unknownComputerJustification?: string;
+  /**
+   * Multicast deployment. Refused when true: Azure virtual networks carry no multicast or
+   * broadcast traffic, so a distribution point hosted in Azure cannot serve multicast sessions (R-PXE-7).
+   * @default false
+   */
+  readonly multicast?: boolean;
+  /**
+   * How clients download boot images and content.
+   * @default PxeContentTransport.ENHANCED_HTTP
+   */
+  readonly contentTransport?: PxeContentTransport;
+  /**
+   * The owner's declaration that the images served over PXE carry no line-of-business
+   * applications or sensitive data (R-PXE-8). Must be true: install such software with a task
+   * sequence after deployment instead.
+   */
+  readonly imagesFreeOfSensitiveContent: boolean;
+  /**
+   * First port of the TFTP data range the PXE responder uses (1024-65535).
+   * @default 64001
+   */
+  readonly tftpDataPortStart?: number;
+  /**
+   * Last port of the TFTP data range (at most 1000 ports after the first).
+   * @default 65000
+   */
+  readonly tftpDataPortEnd?: number;
+  /**
+   * Seconds the distribution point waits before it answers a PXE request (0-32).
+   * @default 0
+   */
+  readonly pxeResponseDelaySec?: number;
+  /**
+   * The Configuration Manager site server(s) that manage this distribution point (specific
+   * addresses or a zone): SMB (TCP 445), RPC (TCP 135) and dynamic RPC (TCP 49152-65535) are
+   * opened from them only.
+   * @default - no management flow is opened
+   */
+  readonly siteServers?: IPeer[];
+  /**
+   * VM size.
+   * @default "Standard_D2s_v5"
+   */
+  readonly size?: string;
+  /**
+   * Image.
+   * @default - Windows Server 2022 Datacenter Azure Edition, latest
+   */
+  readonly image?: WindowsServerImage;
+  /**
+   * Availability zone.
+   * @default - none
+   */
+  readonly availabilityZone?: string;
+}
+
+const DEFAULT_TFTP_START = 64001;
+const DEFAULT_TFTP_END = 65000;
+
+/**
+ * A PXE-enabled Configuration Manager distribution point hosted in a {@link PxeZone}: a
+ * {@link SecureWindowsServer} (one NIC in the PXE subnet with a static private IP, no public IP,
+ * IP forwarding off, Trusted Launch, encryption at host, platform patching, managed boot
+ * diagnostics) tagged with the `pxe-distribution-point` role and its typed PXE settings (see
+ * {@link PxeSettingTags}).
+ *
+ * It opens, to its own address only and from the zone's client segments and relay agents only
+ * (R-PXE-3): DHCP (UDP 67), PXE/BINL (UDP 4011), TFTP (UDP 69 and its data range) and content
+ * (TCP 443 for Enhanced HTTP, or TCP 80 / TCP 445 when asked).
+ *
+ * ConfigMgr settings are not Azure resources: the construct writes `<serverName>-configmgr-pxe.ps1`
+ * next to `cdk.tf.json`, a ready-to-run script for the site administrator that enables PXE with a
+ * required password (prompted for, never stored), unknown-computer support off unless justified,
+ * PXE answers on the DP's PXE interface only, multicast off and Enhanced HTTP on.
+ */
+export class PxeDistributionPoint extends Construct {
+  /** The hardened server. */
+  public readonly server: SecureWindowsServer;
+  /** The zone. */
+  public readonly zone: PxeZone;
+  /** The static private IP PXE requests are relayed to. */
+  public readonly privateIpAddress: string;
+  /** The content transport. */
+  public readonly contentTransport: PxeContentTransport;
+  /** Whether unknown computers are answered. */
+  public readonly unknownComputerSupport: boolean;
+  /** The TFTP data port range, e.g. `64001-65000`. */
+  public readonly tftpDataPorts: string;
+  /** File name of the generated ConfigMgr snippet in the stack output folder. */
+  public readonly snippetFileName: string;
+
+  constructor(scope: Construct, id: string, props: PxeDistributionPointProps) {
+    super(scope, id);
+    if (!(props.zone instanceof PxeZone)) {
+      throw invalidProp("zone", String(props.zone), "a PxeZone: a PXE distribution point lives only in a segmented PXE zone (R-PXE-1)");
+    }
+    if (props.multicast === true) {
+      throw invalidProp("multicast", true,
+        "false: Azure virtual networks carry no multicast or broadcast traffic, so a distribution point hosted in Azure cannot serve multicast deployments (R-PXE-7). Use unicast PXE, or a multicast-enabled distribution point on a secure on-premises segment");
+    }
+    if (props.multicast !== undefined && typeof props.multicast !== "boolean") {
+      throw invalidProp("multicast", props.multicast, "false (or omit it)");
+    }
+    if (!/^[A-Za-z0-9]{3}$/.test(props.siteCode ?? "")) {
+      throw invalidProp("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
+    }
+    if (props.domainName !== undefined && !/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(props.domainName)) {
+      throw invalidProp("domainName", props.domainName, "a DNS domain name such as corp.contoso.com");
+    }
+    const unknown = props.unknownComputerSupport ?? false;
+    if (typeof unknown !== "boolean") throw invalidProp("unknownComputerSupport", unknown, "true or false");
+    const justification = props.unknownComputerJustification?.trim();
+    if (unknown) {
+      if (!justification || justification.length < 20 || justification.length > 256 || Token.isUnresolved(justification)) {
+        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+          "a written justification of 20-256 characters saying why unknown computers must be served and how the client segments are access-controlled (R-PXE-6)");
+      }
+      if (/[\r\n]/.test(justification)) {
+        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification, "a single line of text");
+      }
+    } else if (justification !== undefined) {
+      throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+        "nothing unless unknownComputerSupport is true (a justification without the setting would be misleading)");
+    }
+    const transport = props.contentTransport ?? PxeContentTransport.ENHANCED_HTTP;
+    if (!Object.values(PxeContentTransport).includes(transport)) {
+      throw invalidProp("contentTransport", props.contentTransport, Object.values(PxeContentTransport).join(", "));
+    }
+    if (props.imagesFreeOfSensitiveContent !== true) {
+      throw invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent,
+        "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment");
+    }
+    const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, 1024, 65535);
+    const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(65535, tftpStart + 1000));
+    const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, 32);
+    const siteServers = props.siteServers;
+    if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
+
+    this.zone = props.zone;
+    this.privateIpAddress = props.privateIpAddress;
+    this.contentTransport = transport;
+    this.unknownComputerSupport = unknown;
+    this.tftpDataPorts = `${tftpStart}-${tftpEnd}`;
+
+    const settings: { [key: string]: string } = {
+      [PxeSettingTags.PASSWORD_REQUIRED]: "true",
+      [PxeSettingTags.UNKNOWN_COMPUTERS]: String(unknown),
+      ...(unknown && justification ? { [PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION]: justification } : {}),
+      [PxeSettingTags.MULTICAST]: "false",
+      [PxeSettingTags.CONTENT_TRANSPORT]: transport,
+      [PxeSettingTags.RESPOND_ALL_INTERFACES]: "false",
+      [PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT]: "true",
+      [PxeSettingTags.TFTP_DATA_PORTS]: this.tftpDataPorts,
+    };
+
+    this.server = new SecureWindowsServer(this, "Server", {
+      zone: props.zone,
+      serverName: props.serverName,
+      privateIpAddress: props.privateIpAddress,
+      adminUsername: props.adminUsername,
+      adminPassword: props.adminPassword,
+      size: props.size,
+      image: props.image,
+      availabilityZone: props.availabilityZone,
+      roles: [DeploymentRole.PXE_DISTRIBUTION_POINT],
+      tags: settings,
+    });
+
+    // Flows to this server only, from the client segments and relay agents only (R-PXE-3).
+    const clients = props.zone.pxeClientPeer;
+    const self = Peer.ipv4(`${props.privateIpAddress}/32`);
+    const name = props.serverName;
+    props.zone.allowInbound(clients, Port.udp(67), `DHCP relayed to PXE DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.udp(4011), `PXE BINL proxyDHCP to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.udp(69), `TFTP boot image requests to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.udpRange(tftpStart, tftpEnd), `TFTP data to DP ${name}`, { local: self });
+    const content = transport === PxeContentTransport.ENHANCED_HTTP ? Port.tcp(443) : transport === PxeContentTransport.HTTP ? Port.tcp(80) : Port.tcp(445);
+    props.zone.allowInbound(clients, content, `Content download (${transport}) from DP ${name}`, { local: self });
+    (siteServers ?? []).forEach((peer) => {
+      props.zone.allowInbound(peer, Port.tcp(445), `ConfigMgr site server SMB to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.tcp(135), `ConfigMgr site server RPC endpoint mapper to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.tcpRange(49152, 65535), `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
+    });
+
+    this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;
+    const fqdn = props.domainName ? `${props.serverName}.${props.domainName}` : props.serverName;
+    addStackArtifact(this, "ConfigMgrSnippet", this.snippetFileName, () => configMgrPxeSnippet({
+      siteCode: props.siteCode.toUpperCase(),
+      distributionPoint: fqdn,
+      serverName: props.serverName,
+      pxeIpAddress: props.privateIpAddress,
+      unknownComputerSupport: unknown,
+      unknownComputerJustification: justification,
+      contentTransport: transport,
+      responseDelaySec: delay,
+      tftpDataPorts: this.tftpDataPorts,
+      zoneName: props.zone.zoneName,
+      clientSegments: props.zone.clientSegments,
+      relayAgents: props.zone.relayAgents,
+    }));
+  }
+}

@@ -1,0 +1,178 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { PxeSettingTags } from "./pxe-tags";
+import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { IDeploymentContentLocation } from "../core/content-location";
+import { SensitiveValue } from "../core/sensitive-value";
+import { isAnyAddress, parseCidr } from "../network/cidr";
+import { invalidProp } from "../network/errors";
+import { IZoneRef, Peer } from "../network/peer";
+import { Port } from "../network/port";
+import { DeploymentRole } from "../network/tags";
+import { TrustLevel } from "../network/trust-level";
+import { DeploymentNetwork } from "../zones/deployment-network";
+import { DeploymentZone } from "../zones/deployment-zone";
+
+/**
+ * The service tags Microsoft documents for reaching Windows Update from an NSG-restricted subnet:
+ * `AzureUpdateDelivery` (update metadata) and `AzureFrontDoor.FirstParty` (update downloads).
+ */
+const DEFAULT_UPDATE_SERVICE_TAGS = ["AzureUpdateDelivery", "AzureFrontDoor.FirstParty"];
+
+/** Properties of a {@link ReferenceImagingZone}. */
+export interface ReferenceImagingZoneProps {
+  /** The network the zone belongs to. */
+  readonly network: DeploymentNetwork;
+  /** Zone name; also the subnet name. */
+  readonly zoneName: string;
+  /** The zone's subnet prefix. */
+  readonly addressPrefix: string;
+  /** The management zone, the only source of inbound traffic. Its trust level must be MANAGEMENT. */
+  readonly managementZone: IZoneRef;
+  /**
+   * Where captured images are written: a private SMB location with encryption enforced, such as
+   * the state migration share construct. Outbound SMB (TCP 445) is opened to its private endpoint only.
+   */
+  readonly captureLocation: IDeploymentContentLocation;
+  /**
+   * Service tags that reach the update service (TCP 80 and 443 are opened to each).
+   * @default ["AzureUpdateDelivery", "AzureFrontDoor.FirstParty"], as Microsoft documents for Windows Update
+   */
+  readonly updateServiceTags?: string[];
+  /**
+   * Extra tags for the zone's NSG.
+   * @default - the network's tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * An isolated zone for the reference (image capture) computer (R-REF-1, seed 001: "make sure the
+ * reference computer you use to capture OS images is in a secure environment ... make sure the
+ * destination network location is secure").
+ *
+ * Inbound: only from the management zone (RDP TCP 3389, WinRM TCP 5985-5986), then deny-all at
+ * 4096. Outbound: only SMB (TCP 445) to the capture location's private endpoint and HTTP/HTTPS to
+ * the update service tags, then deny-all at 4096, so unexpected software cannot be fetched into
+ * the image. The capture location must enforce SMB encryption.
+ */
+export class ReferenceImagingZone extends DeploymentZone {
+  /** The capture destination. */
+  public readonly captureLocation: IDeploymentContentLocation;
+  /** The management zone allowed in. */
+  public readonly managementZone: IZoneRef;
+  /** The update service tags allowed out. */
+  public readonly updateServiceTags: string[];
+
+  constructor(scope: Construct, id: string, props: ReferenceImagingZoneProps) {
+    const tags = validateReferenceZoneProps(props);
+    super(scope, id, {
+      network: props.network,
+      zoneName: props.zoneName,
+      addressPrefix: props.addressPrefix,
+      trustLevel: TrustLevel.INTERNAL,
+      denyAllOutbound: true,
+      tags: props.tags,
+    });
+    this.captureLocation = props.captureLocation;
+    this.managementZone = props.managementZone;
+    this.updateServiceTags = tags;
+
+    const mgmt = Peer.zone(props.managementZone);
+    this.allowInbound(mgmt, Port.tcp(3389), "RDP from the management zone");
+    this.allowInbound(mgmt, Port.tcpRange(5985, 5986), "WinRM from the management zone");
+    this.allowOutbound(Peer.ipv4(props.captureLocation.privateEndpointPrefix), Port.tcp(445), "SMB to the image capture location private endpoint");
+    for (const tag of tags) {
+      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(443), `Security updates over HTTPS via ${tag}`);
+      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(80), `Security updates over HTTP via ${tag}`);
+    }
+  }
+}
+
+/** Properties of a {@link ReferenceComputer}. */
+export interface ReferenceComputerProps {
+  /** The reference imaging zone. */
+  readonly zone: ReferenceImagingZone;
+  /** VM and computer name (1-15 characters). */
+  readonly serverName: string;
+  /** Static private IP inside the zone prefix. */
+  readonly privateIpAddress: string;
+  /** Local administrator user name. */
+  readonly adminUsername: string;
+  /** Local administrator password, only as a sensitive value. */
+  readonly adminPassword: SensitiveValue;
+  /**
+   * Image of the reference computer. Platform patching (`AutomaticByPlatform`) needs an image that
+   * supports it.
+   * @default - Windows Server 2022 Datacenter Azure Edition, latest
+   */
+  readonly image?: WindowsServerImage;
+  /**
+   * VM size.
+   * @default "Standard_D2s_v5"
+   */
+  readonly size?: string;
+}
+
+/**
+ * The reference (image capture) computer in a {@link ReferenceImagingZone}: a hardened VM with
+ * platform patching (current security updates, R-REF-1), tagged with the `reference-computer`
+ * role and its capture location (see {@link PxeSettingTags.CAPTURE_LOCATION}).
+ */
+export class ReferenceComputer extends Construct {
+  /** The hardened VM. */
+  public readonly server: SecureWindowsServer;
+
+  constructor(scope: Construct, id: string, props: ReferenceComputerProps) {
+    super(scope, id);
+    if (!(props.zone instanceof ReferenceImagingZone)) {
+      throw invalidProp("zone", String(props.zone), "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)");
+    }
+    this.server = new SecureWindowsServer(this, "Server", {
+      zone: props.zone,
+      serverName: props.serverName,
+      privateIpAddress: props.privateIpAddress,
+      adminUsername: props.adminUsername,
+      adminPassword: props.adminPassword,
+      image: props.image,
+      size: props.size,
+      roles: [DeploymentRole.REFERENCE_COMPUTER],
+      tags: {
+        [PxeSettingTags.CAPTURE_LOCATION]: props.zone.captureLocation.uncPath,
+        [PxeSettingTags.CAPTURE_SMB_ENCRYPTION]: "true",
+      },
+    });
+  }
+}
+
+/** Validates the props before the zone is built; returns the update service tags to use. */
+function validateReferenceZoneProps(props: ReferenceImagingZoneProps): string[] {
+  const mz = props.managementZone;
+  if (!mz || typeof mz.addressPrefix !== "string" || mz.trustLevel !== TrustLevel.MANAGEMENT) {
+    throw invalidProp("managementZone", mz ? `${mz.zoneName} (${mz.trustLevel})` : mz,
+      "a zone with trust level MANAGEMENT: only administrators may reach the reference computer (R-REF-1)");
+  }
+  const loc = props.captureLocation;
+  if (!loc) throw invalidProp("captureLocation", loc, "an IDeploymentContentLocation such as the state migration share");
+  if (loc.smbEncryptionRequired !== true) {
+    throw invalidProp("captureLocation.smbEncryptionRequired", loc.smbEncryptionRequired,
+      "true: captured images must be written to a location that enforces SMB encryption, so they cannot be read or tampered with in transit (R-REF-1, R-NET-1)");
+  }
+  if (typeof loc.privateEndpointPrefix !== "string" || Token.isUnresolved(loc.privateEndpointPrefix)) {
+    throw invalidProp("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix, "a literal IPv4 address or CIDR of the location's private endpoint");
+  }
+  const block = parseCidr("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix);
+  if (block.family !== 4 || isAnyAddress(block) || block.prefixLength < 24) {
+    throw invalidProp("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix, "the private endpoint's address or a CIDR of /24 or narrower; never 0.0.0.0/0");
+  }
+  const tags = props.updateServiceTags ?? DEFAULT_UPDATE_SERVICE_TAGS;
+  if (!Array.isArray(tags) || tags.length === 0) {
+    throw invalidProp("updateServiceTags", tags, "a non-empty list of Azure service tags for the update service, e.g. AzureUpdateDelivery, AzureFrontDoor.FirstParty");
+  }
+  tags.forEach((t, i) => {
+    if (typeof t !== "string" || !/^[A-Za-z][A-Za-z0-9.]*$/.test(t) || ["internet", "*", "virtualnetwork", "azurecloud"].includes(t.toLowerCase())) {
+      throw invalidProp(`updateServiceTags[${i}]`, t, "a specific Azure service tag for the update service (not Internet, VirtualNetwork or AzureCloud)");
+    }
+  });
+  return [...new Set(tags)];
+}

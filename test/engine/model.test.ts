@@ -1,0 +1,153 @@
+import { DataAzurermSubnet } from "@cdktf/provider-azurerm/lib/data-azurerm-subnet";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { Fn, TerraformLocal, TerraformVariable } from "cdktf";
+import { TerraformModel } from "../../src/engine/model";
+import { NetworkIndex } from "../../src/engine/network-index";
+import { newStack, synthJson } from "../support/fixtures";
+
+/** A model from raw Terraform JSON resources. */
+function model(resource: Record<string, Record<string, unknown>>, locals?: Record<string, unknown>): TerraformModel {
+  return TerraformModel.fromTerraformJson({ resource, locals }, { name: "raw" });
+}
+
+describe("TerraformModel: resolving values", () => {
+  const m = model(
+    {
+      azurerm_subnet: {
+        app: { name: "app", address_prefixes: ["10.0.1.0/24"], resource_group_name: "${azurerm_resource_group.rg.name}" },
+      },
+      azurerm_resource_group: { rg: { name: "rg-prod", location: "westeurope" } },
+      azurerm_network_security_group: {
+        nsg: { name: "${azurerm_subnet.app.name}-nsg", tags: { "sdz-zone": "${local.zone}", "owner": "${var.owner}" } },
+      },
+    },
+    { zone: "pxe", nested: { cidrs: ["10.9.0.0/16"] }, loop_a: "${local.loop_b}", loop_b: "${local.loop_a}", via_res: "${azurerm_subnet.app.address_prefixes}" },
+  );
+
+  test("literals resolve to themselves", () => {
+    expect(m.resolve("10.0.0.0/8")).toEqual({ known: true, value: "10.0.0.0/8" });
+    expect(m.resolve(42)).toEqual({ known: true, value: 42 });
+    expect(m.resolve(null)).toEqual({ known: true, value: null });
+    expect(m.resolveStringList(undefined)).toEqual({ known: true, value: [] });
+  });
+
+  test("a reference to a same-stack attribute is followed, also through another reference", () => {
+    expect(m.resolve("${azurerm_subnet.app.address_prefixes}")).toEqual({ known: true, value: ["10.0.1.0/24"] });
+    expect(m.resolve("${azurerm_subnet.app.address_prefixes[0]}")).toEqual({ known: true, value: "10.0.1.0/24" });
+    expect(m.resolveString("${azurerm_subnet.app.resource_group_name}")).toEqual({ known: true, value: "rg-prod" });
+  });
+
+  test("embedded interpolation of known scalars is resolved", () => {
+    const nsg = m.byAddress("azurerm_network_security_group.nsg")!;
+    expect(m.resolveString(nsg.config.name)).toEqual({ known: true, value: "app-nsg" });
+  });
+
+  test("locals are expanded (also nested and through references), loops end as unknown", () => {
+    expect(m.resolve("${local.zone}")).toEqual({ known: true, value: "pxe" });
+    expect(m.resolve("${local.nested.cidrs[0]}")).toEqual({ known: true, value: "10.9.0.0/16" });
+    expect(m.resolve("${local.via_res}")).toEqual({ known: true, value: ["10.0.1.0/24"] });
+    const loop = m.resolve("${local.loop_a}");
+    expect(loop.known).toBe(false);
+    expect(m.resolve("${local.missing}")).toMatchObject({ known: false, reason: expect.stringContaining("local missing is not defined") });
+  });
+
+  test.each([
+    ["${var.cidr}", /variable cidr/],
+    ["${data.azurerm_subnet.shared.address_prefixes}", /data source azurerm_subnet.shared/],
+    ["${azurerm_subnet.app.id}", /azurerm_subnet\.app\.id is computed by the provider at apply time/],
+    ["${azurerm_subnet.other.name}", /not a resource of this configuration/],
+    ["${azurerm_subnet.app}", /whole resource/],
+    ['${cidrsubnet("10.0.0.0/16", 8, 1)}', /function call or operator/],
+    ["${module.net.cidr}", /module values/],
+    ["10.0.${var.octet}.0/24", /variable octet/],
+    ["%{if var.open}*%{else}10.0.0.0/8%{endif}", /template directive/],
+  ])("%s stays unknown, with a reason", (expr, reason) => {
+    const r = m.resolve(expr);
+    expect(r.known).toBe(false);
+    if (!r.known) expect(r.reason).toMatch(reason);
+  });
+
+  test("an unknown element makes the whole list unknown", () => {
+    expect(m.resolveStringList(["10.0.0.0/8", "${var.extra}"]).known).toBe(false);
+  });
+
+  test("escaped interpolation ($${) and template (%%{) are literals", () => {
+    expect(m.resolve("$${not.a.ref}")).toEqual({ known: true, value: "${not.a.ref}" });
+    expect(m.resolve("100%%{x}")).toEqual({ known: true, value: "100%{x}" });
+  });
+
+  test("tags keep only known values", () => {
+    expect(m.tags(m.byAddress("azurerm_network_security_group.nsg")!)).toEqual({ "sdz-zone": "pxe" });
+  });
+
+  test("typed resolvers convert or refuse", () => {
+    expect(m.resolveNumber("100")).toEqual({ known: true, value: 100 });
+    expect(m.resolveNumber("abc").known).toBe(false);
+    expect(m.resolveBoolean("true")).toEqual({ known: true, value: true });
+    expect(m.resolveBoolean("yes").known).toBe(false);
+    expect(m.resolveString({ a: 1 }).known).toBe(false);
+  });
+
+  test("referencedResource follows whole references only", () => {
+    expect(m.referencedResource("${azurerm_subnet.app.id}")?.address).toBe("azurerm_subnet.app");
+    expect(m.referencedResource("${data.azurerm_subnet.app.id}")).toBeUndefined();
+    expect(m.referencedResource("prefix-${azurerm_subnet.app.id}")).toBeUndefined();
+    expect(m.referencedResource("/subscriptions/x/resourceGroups/rg")).toBeUndefined();
+  });
+
+  test("odd JSON shapes are skipped, never thrown on", () => {
+    for (const json of [null, 42, "x", [], { resource: [] }, { resource: { azurerm_subnet: "x" } }, { resource: { azurerm_subnet: { a: 5, b: [{ name: "b" }, 3] } } }]) {
+      expect(() => TerraformModel.fromTerraformJson(json)).not.toThrow();
+    }
+    const m2 = TerraformModel.fromTerraformJson({ resource: { azurerm_subnet: { a: 5, b: [{ name: "b" }, { address_prefixes: ["10.0.0.0/24"] }] } } });
+    expect(m2.resources.map((r) => r.address)).toEqual(["azurerm_subnet.b"]);
+    expect(m2.byAddress("azurerm_subnet.b")!.config).toEqual({ name: "b", address_prefixes: ["10.0.0.0/24"] });
+  });
+});
+
+describe("TerraformModel: references as cdktf writes them", () => {
+  test("variables, data sources, computed attributes, locals and function calls in a synthesized stack", () => {
+    const { stack } = newStack();
+    const cidr = new TerraformVariable(stack, "cidr", { type: "string" });
+    const shared = new DataAzurermSubnet(stack, "shared", { name: "shared", virtualNetworkName: "vnet", resourceGroupName: "rg" });
+    const vnet = new VirtualNetwork(stack, "vnet", { name: "vnet", location: "westeurope", resourceGroupName: "rg", addressSpace: ["10.0.0.0/16"] });
+    const subnet = new Subnet(stack, "app", { name: "app", resourceGroupName: "rg", virtualNetworkName: vnet.name, addressPrefixes: ["10.0.1.0/24"] });
+    const local = new TerraformLocal(stack, "mgmt", "10.0.9.0/24");
+    const nsg = new NetworkSecurityGroup(stack, "nsg", { name: "nsg", location: "westeurope", resourceGroupName: "rg" });
+    const sources: Record<string, string | string[]> = {
+      fromVar: cidr.stringValue,
+      fromData: Fn.element(shared.addressPrefixes, 0),
+      fromId: subnet.id,
+      fromLocal: local.asString,
+      fromFn: Fn.cidrsubnet("10.0.0.0/16", 8, 3),
+      embedded: `${cidr.stringValue}-x`,
+    };
+    let prio = 100;
+    for (const [name, src] of Object.entries(sources)) {
+      new NetworkSecurityRule(stack, name, {
+        name, priority: prio++, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "443",
+        sourceAddressPrefix: src as string, destinationAddressPrefix: "*", resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+      });
+    }
+    new NetworkSecurityRule(stack, "fromSubnet", {
+      name: "fromSubnet", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "443",
+      sourceAddressPrefixes: subnet.addressPrefixes, destinationAddressPrefix: "*", resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+    });
+    const m = TerraformModel.fromTerraformJson(synthJson(stack));
+    const rules = new Map(NetworkIndex.of(m).rules.map((r) => [r.name, r]));
+    const source = (name: string) => rules.get(name)!.sources;
+
+    expect(source("fromVar")).toEqual([expect.objectContaining({ kind: "unknown", reason: expect.stringMatching(/variable cidr/) })]);
+    expect(source("fromData")).toEqual([expect.objectContaining({ kind: "unknown", reason: expect.stringMatching(/function call|data source/) })]);
+    expect(source("fromId")).toEqual([expect.objectContaining({ kind: "unknown", reason: expect.stringMatching(/azurerm_subnet\.app\.id is computed/) })]);
+    expect(source("fromLocal")).toEqual([expect.objectContaining({ kind: "cidr", text: "10.0.9.0/24" })]);
+    expect(source("fromFn")).toEqual([expect.objectContaining({ kind: "unknown", reason: expect.stringMatching(/function call/) })]);
+    expect(source("embedded")).toEqual([expect.objectContaining({ kind: "unknown" })]);
+    // `${azurerm_subnet.app.address_prefixes}` is understood as that subnet's prefixes.
+    expect(source("fromSubnet")).toEqual([expect.objectContaining({ kind: "cidr", text: "10.0.1.0/24" })]);
+    for (const name of Object.keys(sources)) expect(rules.get(name)!.nsg?.name).toBe("nsg");
+  });
+});

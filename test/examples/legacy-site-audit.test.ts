@@ -1,0 +1,84 @@
+import * as fs from "fs";
+import { Testing } from "cdktf";
+import { DOC_PATH, renderDoc, runAudit } from "../../examples/legacy-site-audit/audit";
+import { LegacySiteAudit } from "../../examples/legacy-site-audit/main";
+import { SecureDeploymentChecks } from "../../src";
+
+/**
+ * Every (rule, level, status) the legacy site raises, pinned. A new rule pack that flags this site, or
+ * a rule that stops flagging it, changes this list on purpose: update it and regenerate
+ * docs/legacy-site-audit.md (see that page).
+ */
+const PINNED = [
+  "SDZ-DOM-001 warning fail",
+  "SDZ-KMS-001 error fail",
+  "SDZ-KMS-002 error fail",
+  "SDZ-KMS-004 error fail",
+  "SDZ-KMS-005 warning fail",
+  "SDZ-KMS-006 error fail",
+  "SDZ-MIG-001 warning fail",
+  "SDZ-MIG-003 warning fail",
+  "SDZ-MIG-004 warning fail",
+  "SDZ-MIG-005 warning fail",
+  "SDZ-MIG-006 warning fail",
+  "SDZ-MIG-008 warning fail",
+  "SDZ-MIG-010 info fail",
+  "SDZ-NET-001 error fail",
+  "SDZ-NET-003 error fail",
+  "SDZ-PXE-001 error fail",
+  "SDZ-PXE-004 error fail",
+  "SDZ-PXE-005 warning unverified",
+  "SDZ-PXE-006 warning unverified",
+  "SDZ-PXE-007 warning unverified",
+  "SDZ-PXE-008 warning fail",
+  "SDZ-PXE-009 warning unverified",
+  "SDZ-PXE-010 warning unverified",
+  "SDZ-PXE-011 warning unverified",
+  "SDZ-VPN-002 error fail",
+  "SDZ-VPN-003 error fail",
+  "SDZ-VPN-005 warning fail",
+  "SDZ-VPN-006 warning fail",
+  "SDZ-VPN-007 warning fail",
+];
+
+describe("examples/legacy-site-audit", () => {
+  const run = runAudit();
+
+  test("raises exactly the pinned rule IDs, levels and statuses", () => {
+    const raised = [...new Set(run.result.findings.map((f) => `${f.ruleId} ${f.level} ${f.status}`))].sort();
+    expect(raised).toEqual([...PINNED].sort());
+  });
+
+  test("each insecure pattern is reported on the resource that has it", () => {
+    const at = (id: string) => [...new Set(run.result.findings.filter((f) => f.ruleId === id).map((f) => f.address))];
+    expect(at("SDZ-KMS-001")).toEqual(["azurerm_windows_virtual_machine.dc01"]); // KMS on the DC
+    expect(at("SDZ-KMS-002")).toEqual(["azurerm_network_security_group.servers_nsg"]); // 1688 from VirtualNetwork
+    expect(at("SDZ-MIG-001")).toEqual(["azurerm_storage_account.content"]); // SMB 2.1
+    expect(at("SDZ-PXE-004")).toEqual(["azurerm_windows_virtual_machine.pxe01"]); // PXE in the DMZ
+    expect(at("SDZ-PXE-001")).toEqual(["azurerm_network_security_group.dmz_nsg"]); // PXE ports from the Internet
+    expect(at("SDZ-VPN-002")).toEqual(["azurerm_virtual_network_gateway_connection.branch_tunnel"]); // DH group 2, no PFS
+    expect(at("SDZ-NET-001")).toEqual(["azurerm_network_security_group.servers_nsg"]); // RDP from the Internet
+    expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.servers_nsg"]); // no deny-all
+  });
+
+  test("the command line fails on it (exit code 1) and prints every finding", () => {
+    expect(run.exitCode).toBe(1);
+    for (const id of new Set(run.result.findings.map((f) => f.ruleId))) expect(run.stdout).toContain(id);
+    expect(run.stdout).toMatch(new RegExp(`^FAILED: ${run.result.counts.errors} errors?,`, "m"));
+  });
+
+  test("cdktf synth with the checks applied fails with [RULE-ID] errors", () => {
+    const app = Testing.app();
+    const stack = new LegacySiteAudit(app, "legacy-site-audit");
+    new SecureDeploymentChecks({ writeReports: false }).applyToStack(stack);
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[SDZ-KMS-001\][\s\S]*azurerm_windows_virtual_machine\.dc01/);
+  });
+
+  test("docs/legacy-site-audit.md is the output of a fresh run", () => {
+    const doc = fs.readFileSync(DOC_PATH, "utf8");
+    const fresh = renderDoc(run);
+    if (doc !== fresh) {
+      throw new Error("docs/legacy-site-audit.md is stale: run `npx ts-node --transpile-only --project test/tsconfig.json examples/legacy-site-audit/audit.ts --write-doc`");
+    }
+  });
+});

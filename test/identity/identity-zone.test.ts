@@ -1,0 +1,113 @@
+import { runRules } from "../../src/engine/engine";
+import { TerraformModel } from "../../src/engine/model";
+import { FindingStatus } from "../../src/engine/result";
+import { RuleLevel } from "../../src/engine/rule";
+import { DomainController, IdentityZone, IdentityZoneProps } from "../../src/identity/identity-zone";
+import { Peer } from "../../src/network/peer";
+import { Port } from "../../src/network/port";
+import { TrustLevel } from "../../src/network/trust-level";
+import { ALL_RULES } from "../../src/rules";
+import { env, resourcesOf } from "../activation/env";
+import { synthJson } from "../support/fixtures";
+
+const EXPECTED_PORTS = [
+  "Tcp 88", "Udp 88", "Tcp 464", "Udp 464", "Tcp 389", "Udp 389", "Tcp 636", "Tcp 3268", "Tcp 3269",
+  "Tcp 53", "Udp 53", "Tcp 135", "Tcp 445", "Udp 123", "Tcp 49152-65535",
+];
+
+function identityEnv(over: Partial<IdentityZoneProps> = {}) {
+  const e = env();
+  const zone = new IdentityZone(e.stack, "Identity", { network: e.network, zoneName: "identity", addressPrefix: "10.0.2.0/24", domainClients: [Peer.zone(e.clients)], ...over });
+  const dc = (id: string, ip: string) => new DomainController(e.stack, id, { zone, serverName: id.toLowerCase(), privateIpAddress: ip, adminUsername: "opsadmin", adminPassword: e.password });
+  return { ...e, zone, dc };
+}
+
+function allowRules(json: any) {
+  return resourcesOf(json, "azurerm_network_security_rule").map(([, r]) => r).filter((r) => r.access === "Allow" && r.protocol !== "Icmp");
+}
+
+describe("IdentityZone and DomainController", () => {
+  test("domain services are opened from the declared clients to each DC's own address only", () => {
+    const e = identityEnv();
+    e.dc("Dc1", "10.0.2.4");
+    e.dc("Dc2", "10.0.2.5");
+    const rules = allowRules(synthJson(e.stack));
+    expect(rules).toHaveLength(2 * EXPECTED_PORTS.length);
+    for (const ip of ["10.0.2.4/32", "10.0.2.5/32"]) {
+      const forDc = rules.filter((r) => r.destination_address_prefix === ip);
+      expect(forDc.map((r) => `${r.protocol} ${r.destination_port_range}`).sort()).toEqual([...EXPECTED_PORTS].sort());
+      expect(forDc.every((r) => r.source_address_prefix === "10.0.1.0/24" && r.direction === "Inbound")).toBe(true);
+    }
+    expect(rules.some((r) => r.destination_address_prefix === "10.0.2.0/24" || r.destination_address_prefix === "*")).toBe(false);
+    expect(e.zone.domainControllerAddresses).toEqual(["10.0.2.4", "10.0.2.5"]);
+  });
+
+  test("several client peers become one source list; a restricted RPC range is used", () => {
+    const e2 = env();
+    const z2 = new IdentityZone(e2.stack, "Identity", { network: e2.network, zoneName: "identity", addressPrefix: "10.0.2.0/24", domainClients: [Peer.zone(e2.clients), Peer.ipv4("10.0.8.10")], rpcDynamicPortStart: 50000, rpcDynamicPortEnd: 50999 });
+    new DomainController(e2.stack, "Dc1", { zone: z2, serverName: "dc01", privateIpAddress: "10.0.2.4", adminUsername: "opsadmin", adminPassword: e2.password });
+    const rules = allowRules(synthJson(e2.stack));
+    expect(rules.every((r) => JSON.stringify(r.source_address_prefixes) === JSON.stringify(["10.0.1.0/24", "10.0.8.10"]))).toBe(true);
+    expect(rules.map((r) => r.destination_port_range)).toContain("50000-50999");
+    expect(rules.map((r) => r.destination_port_range)).not.toContain("49152-65535");
+  });
+
+  test("the DC VM has a static IP and the domain-controller role tag", () => {
+    const e = identityEnv();
+    e.dc("Dc1", "10.0.2.4");
+    const json = synthJson(e.stack);
+    const [, vm] = resourcesOf(json, "azurerm_windows_virtual_machine")[0];
+    const [, nic] = resourcesOf(json, "azurerm_network_interface")[0];
+    expect(vm.tags["sdz-role"]).toBe("domain-controller");
+    expect(nic.ip_configuration[0]).toMatchObject({ private_ip_address_allocation: "Static", private_ip_address: "10.0.2.4" });
+    const [, nsg] = resourcesOf(json, "azurerm_network_security_group").find(([, n]) => n.name === "identity-nsg")!;
+    expect(nsg.tags).toMatchObject({ "sdz-zone": "identity", "sdz-trust": "INTERNAL" });
+  });
+
+  test("is secure by default: no error, no domain-services or KMS finding", () => {
+    const e = identityEnv();
+    e.dc("Dc1", "10.0.2.4");
+    e.dc("Dc2", "10.0.2.5");
+    const result = runRules(TerraformModel.fromTerraformJson(synthJson(e.stack)), ALL_RULES);
+    expect(result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL)).toEqual([]);
+    expect(result.findings.filter((f) => /^SDZ-(KMS|DOM)-/.test(f.ruleId))).toEqual([]);
+  });
+
+  test("a hand-opened rule from the perimeter to a DC is caught by SDZ-KMS-006", () => {
+    const e = identityEnv();
+    e.dc("Dc1", "10.0.2.4");
+    e.zone.allowInbound(Peer.zone(e.dmz), Port.tcp(3389), "rdp from dmz");
+    const result = runRules(TerraformModel.fromTerraformJson(synthJson(e.stack)), ALL_RULES);
+    const f = result.findings.filter((x) => x.ruleId === "SDZ-KMS-006" && x.status === FindingStatus.FAIL);
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("domain controller is reachable from PERIMETER zone dmz");
+  });
+});
+
+describe("IdentityZone construction errors", () => {
+  test.each([
+    ["a perimeter trust level", { trustLevel: TrustLevel.PERIMETER }, /Invalid trustLevel: "PERIMETER"\. Allowed: INTERNAL or MANAGEMENT/],
+    ["an RPC range start below 1025", { rpcDynamicPortStart: 135 }, /Invalid rpcDynamicPortStart: 135\. Allowed: an integer from 1025 to 65535/],
+    ["an RPC range under 255 ports", { rpcDynamicPortStart: 50000, rpcDynamicPortEnd: 50100 }, /Invalid rpcDynamicPortEnd: 50100\. Allowed: .*at least 255 ports/],
+    ["no clients", { domainClients: [] }, /Invalid domainClients: \[\]/],
+    ["any as client", { domainClients: [Peer.anyIpv4()] }, /Invalid domainClients\[0\]: "any"/],
+  ])("refuses %s", (_, over, message) => {
+    expect(() => identityEnv(over as Partial<IdentityZoneProps>)).toThrow(message);
+  });
+
+  test("refuses perimeter clients, as a zone or as a CIDR inside it", () => {
+    const e = env();
+    expect(() => new IdentityZone(e.stack, "I1", { network: e.network, zoneName: "id1", addressPrefix: "10.0.2.0/24", domainClients: [Peer.zone(e.dmz)] }))
+      .toThrow(/Invalid domainClients\[0\]: "zone dmz"\. Allowed: peers in zones trusted INTERNAL or more; zone dmz is PERIMETER.*R-KMS-7/);
+    expect(() => new IdentityZone(e.stack, "I2", { network: e.network, zoneName: "id2", addressPrefix: "10.0.3.0/24", domainClients: [Peer.ipv4("10.0.9.32/27")] }))
+      .toThrow(/Invalid domainClients\[0\]: "10\.0\.9\.32\/27".*lies in zone dmz/);
+  });
+
+  test("refuses a DC outside an IdentityZone and a duplicate DC address", () => {
+    const e = identityEnv();
+    expect(() => new DomainController(e.stack, "Bad", { zone: e.clients as any, serverName: "dc9", privateIpAddress: "10.0.1.9", adminUsername: "opsadmin", adminPassword: e.password }))
+      .toThrow(/Invalid zone: "clients"\. Allowed: an IdentityZone/);
+    e.dc("Dc1", "10.0.2.4");
+    expect(() => e.dc("Dc2", "10.0.2.4")).toThrow(/Invalid privateIpAddress: "10\.0\.2\.4"\. Allowed: an address not used by another domain controller/);
+  });
+});

@@ -1,0 +1,172 @@
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { SensitiveValue } from "../../src/core/sensitive-value";
+import { runRules } from "../../src/engine/engine";
+import { TerraformModel } from "../../src/engine/model";
+import { RuleLevel } from "../../src/engine/rule";
+import { TrustLevel } from "../../src/network/trust-level";
+import { ManagementZone } from "../../src/oob/management-zone";
+import { OutOfBandServicePoint, OutOfBandServicePointProps } from "../../src/oob/out-of-band-service-point";
+import { ALL_RULES } from "../../src/rules";
+import { DeploymentNetwork } from "../../src/zones/deployment-network";
+import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { newStack, synthJson } from "../support/fixtures";
+
+const THUMB = "A1B2C3D4E5F60718293A4B5C6D7E8F9012345678";
+
+function setup(stack: TerraformStack) {
+  const network = new DeploymentNetwork(stack, "N", { name: "osd-vnet", location: "westeurope", addressSpace: ["10.40.0.0/16"] });
+  const management = new ManagementZone(stack, "Mgmt", { network, addressPrefix: "10.40.9.0/24" });
+  const clients = new DeploymentZone(stack, "Clients", { network, zoneName: "clients", addressPrefix: "10.40.20.0/24", trustLevel: TrustLevel.INTERNAL });
+  const secret = (name: string) => SensitiveValue.fromVariable(new TerraformVariable(stack, name, { type: "string", sensitive: true }));
+  const props: OutOfBandServicePointProps = {
+    zone: management,
+    serverName: "oobsp01",
+    privateIpAddress: "10.40.9.10",
+    adminUsername: "osdadmin",
+    adminPassword: secret("admin_password"),
+    amtSettings: { mebxPassword: secret("mebx_password"), internalCaThumbprint: THUMB, provisioningServer: "10.40.9.10", provisioningPort: 9972 },
+    amtClientZones: [clients],
+    keyVaultName: "oob-kv-01",
+    tenantId: "11111111-2222-3333-4444-555555555555",
+    provisioningCertificate: { name: "amt-provisioning", subject: "CN=oobsp01.corp.example.com" },
+  };
+  return { network, management, clients, props };
+}
+
+function rulesOf(json: any, nsgName: string): any[] {
+  const nsg = Object.entries(json.resource.azurerm_network_security_group).find(([, v]: any) => v.name === nsgName)![0];
+  return (Object.values(json.resource.azurerm_network_security_rule) as any[]).filter((r) => r.network_security_group_name === `\${azurerm_network_security_group.${nsg}.name}`);
+}
+
+describe("ManagementZone", () => {
+  test("is a zone with trust MANAGEMENT", () => {
+    const { stack } = newStack();
+    const { management } = setup(stack);
+    expect(management.trustLevel).toBe(TrustLevel.MANAGEMENT);
+    const nsg = Object.values(synthJson(stack).resource.azurerm_network_security_group).find((n: any) => n.name === "management-nsg") as any;
+    expect(nsg.tags).toMatchObject({ "sdz-zone": "management", "sdz-trust": "MANAGEMENT" });
+  });
+});
+
+describe("OutOfBandServicePoint", () => {
+  test("AMT ports on client zones open from the service point only; the provisioning ports are denied when provisioning is off", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", props);
+    const json = synthJson(stack);
+    const clientAllows = rulesOf(json, "clients-nsg").filter((r) => r.access === "Allow" && r.destination_port_range === "16992-16995");
+    expect(clientAllows).toHaveLength(1);
+    expect(clientAllows[0]).toMatchObject({ direction: "Inbound", protocol: "Tcp", source_address_prefix: "10.40.9.10/32", destination_address_prefix: "10.40.20.0/24" });
+    const mgmt = rulesOf(json, "management-nsg");
+    const denies = mgmt.filter((r) => r.access === "Deny" && r.direction === "Inbound" && r.priority < 4096);
+    expect(denies.map((r) => [r.destination_port_range, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
+      ["9971", "*", "10.40.9.10/32"],
+      ["9972", "*", "10.40.9.10/32"],
+    ]);
+    expect(mgmt.filter((r) => r.access === "Allow" && ["9971", "9972"].includes(r.destination_port_range))).toEqual([]);
+    const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
+    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.protected_settings)![1], "base64").toString("utf16le");
+    expect(script).toContain("-LocalPort 9972 -Action Block");
+    expect(script).toContain("-LocalPort 9971 -Action Block");
+  });
+
+  test("with provisioning enabled, only the AMT client segments reach the custom provisioning port on the service point", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, outOfBandProvisioning: true });
+    const json = synthJson(stack);
+    const mgmt = rulesOf(json, "management-nsg");
+    const allow = mgmt.filter((r) => r.access === "Allow" && r.destination_port_range === "9972");
+    expect(allow).toHaveLength(1);
+    expect(allow[0]).toMatchObject({ direction: "Inbound", source_address_prefix: "10.40.20.0/24", destination_address_prefix: "10.40.9.10/32" });
+    expect(mgmt.filter((r) => r.destination_port_range === "9971" && r.access === "Allow")).toEqual([]);
+    const vm = Object.values(json.resource.azurerm_windows_virtual_machine)[0] as any;
+    expect(vm.tags).toMatchObject({ "sdz-oob-provisioning": "enabled", "sdz-oob-amt-client-prefixes": "10.40.20.0/24" });
+  });
+
+  test("records the AMT firmware settings as tags, never the MEBx password", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", props);
+    const json = synthJson(stack);
+    const vm = Object.values(json.resource.azurerm_windows_virtual_machine)[0] as any;
+    expect(vm.tags).toEqual(expect.objectContaining({
+      "sdz-role": "oob-service-point",
+      "sdz-oob-provisioning": "disabled",
+      "sdz-oob-provisioning-port": "9972",
+      "sdz-oob-provisioning-server": "10.40.9.10",
+      "sdz-oob-ca-thumbprint": THUMB,
+      "sdz-oob-mebx-custom-password": "true",
+    }));
+    const text = JSON.stringify(json);
+    expect(text.match(/var\.mebx_password/g)).toHaveLength(1);
+    const secret = Object.values(json.resource.azurerm_key_vault_secret)[0] as any;
+    expect(secret.value_wo).toBe("${var.mebx_password}");
+    expect(secret.value).toBeUndefined();
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(JSON.stringify(result)).not.toContain("mebx_password");
+    expect(result.inventory[Object.keys(json.resource.azurerm_windows_virtual_machine).map((k) => `azurerm_windows_virtual_machine.${k}`)[0]])
+      .toMatchObject({ "sdz-oob-ca-thumbprint": THUMB });
+  });
+
+  test("the provisioning certificate renews automatically 60 days before expiry in a private, purge-protected Key Vault", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", props);
+    const json = synthJson(stack);
+    const kv = Object.values(json.resource.azurerm_key_vault)[0] as any;
+    expect(kv).toMatchObject({ purge_protection_enabled: true, public_network_access_enabled: false, rbac_authorization_enabled: true, network_acls: { default_action: "Deny", bypass: "None" } });
+    const cert = Object.values(json.resource.azurerm_key_vault_certificate)[0] as any;
+    expect(cert.tags["sdz-oob-provisioning-certificate"]).toBe("true");
+    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "AutoRenew" }, trigger: { days_before_expiry: 60 } }]);
+    expect(cert.certificate_policy.issuer_parameters.name).toBe("Self");
+    expect(cert.certificate_policy.x509_certificate_properties.extended_key_usage).toContain("2.16.840.1.113741.1.2.3");
+    const pe = Object.values(json.resource.azurerm_private_endpoint)[0] as any;
+    expect(pe.private_service_connection.subresource_names).toEqual(["vault"]);
+  });
+
+  test("an IDE-redirection location with SMB encryption is recorded and reached over TCP 445 only", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, ideRedirectionImageLocation: { uncPath: "\\\\st.file.core.windows.net\\ide", privateEndpointPrefix: "10.40.9.50/32", smbEncryptionRequired: true } });
+    const json = synthJson(stack);
+    const vm = Object.values(json.resource.azurerm_windows_virtual_machine)[0] as any;
+    expect(vm.tags).toMatchObject({ "sdz-oob-ide-image-location": "\\\\st.file.core.windows.net\\ide", "sdz-oob-ide-image-smb-encryption": "true" });
+    const out = rulesOf(json, "management-nsg").filter((r) => r.direction === "Outbound" && r.destination_port_range === "445");
+    expect(out.map((r) => [r.source_address_prefix, r.destination_address_prefix])).toEqual([["10.40.9.10/32", "10.40.9.50/32"]]);
+  });
+
+  test.each<[string, (p: OutOfBandServicePointProps, s: TerraformStack) => OutOfBandServicePointProps, RegExp]>([
+    ["non-management zone", (p, s) => ({ ...p, zone: new DeploymentZone(s, "Int", { network: p.zone.network, zoneName: "internal", addressPrefix: "10.40.1.0/24", trustLevel: TrustLevel.INTERNAL }) }), /Invalid zone: "internal". Allowed: a zone with trust level MANAGEMENT/],
+    ["thumbprint", (p) => ({ ...p, amtSettings: { ...p.amtSettings, internalCaThumbprint: "abc" } }), /Invalid amtSettings.internalCaThumbprint: "abc"/],
+    ["default server", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningServer: "ProvisionServer" } }), /Invalid amtSettings.provisioningServer: "ProvisionServer"/],
+    ["default server FQDN", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningServer: "provisionserver.corp.example.com" } }), /Invalid amtSettings.provisioningServer/],
+    ["bad server", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningServer: "bad host!" } }), /Invalid amtSettings.provisioningServer: "bad host!"/],
+    ["default port", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningPort: 9971 } }), /Invalid amtSettings.provisioningPort: 9971/],
+    ["AMT port", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningPort: 16993 } }), /Invalid amtSettings.provisioningPort: 16993/],
+    ["low port", (p) => ({ ...p, amtSettings: { ...p.amtSettings, provisioningPort: 80 } }), /Invalid amtSettings.provisioningPort: 80/],
+    ["literal password", (p) => ({ ...p, amtSettings: { ...p.amtSettings, mebxPassword: "admin" as any } }), /Invalid amtSettings.mebxPassword: "<hidden>"/],
+    ["no client zones", (p) => ({ ...p, amtClientZones: [] }), /Invalid amtClientZones: \[\]/],
+    ["management as client", (p) => ({ ...p, amtClientZones: [p.zone] }), /Invalid amtClientZones\[0\]: "management"/],
+    ["vault name", (p) => ({ ...p, keyVaultName: "1kv" }), /Invalid keyVaultName: "1kv"/],
+    ["tenant", (p) => ({ ...p, tenantId: "tenant" }), /Invalid tenantId: "tenant"/],
+    ["renewal 30 days", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, renewDaysBeforeExpiry: 30 } }), /Invalid provisioningCertificate.renewDaysBeforeExpiry: 30/],
+    ["issuer Unknown", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, issuerName: "Unknown" } }), /Invalid provisioningCertificate.issuerName: "Unknown"/],
+    ["subject", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, subject: "oobsp" } }), /Invalid provisioningCertificate.subject: "oobsp"/],
+    ["validity", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, validityInMonths: 61 } }), /Invalid provisioningCertificate.validityInMonths: 61/],
+    ["IDE location without SMB encryption", (p) => ({ ...p, ideRedirectionImageLocation: { uncPath: "\\\\fs01\\ide", privateEndpointPrefix: "10.40.9.50/32", smbEncryptionRequired: false } }), /Invalid ideRedirectionImageLocation: "\\\\\\\\fs01\\\\ide". Allowed: a content location that requires SMB encryption/],
+  ])("refuses %s", (_name, change, message) => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    expect(() => new OutOfBandServicePoint(stack, "Oob", change(props, stack))).toThrow(message);
+  });
+
+  test.each([false, true])("a site built with it has no error finding (provisioning %s)", (enabled) => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, outOfBandProvisioning: enabled });
+    const result = runRules(TerraformModel.fromTerraformJson(synthJson(stack)), ALL_RULES);
+    expect(result.findings.filter((f) => f.level === RuleLevel.ERROR)).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB"))).toEqual([]);
+  });
+});

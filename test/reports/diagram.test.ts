@@ -1,0 +1,345 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalNetworkGateway } from "@cdktf/provider-azurerm/lib/local-network-gateway";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
+// A dependency of jsii-rosetta (a devDependency through projen); see the report to add it as a devDependency.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { DOMParser } from "@xmldom/xmldom";
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { runRules } from "../../src/engine/engine";
+import { TerraformModel } from "../../src/engine/model";
+import { NetworkIndex } from "../../src/engine/network-index";
+import { CheckResult, Finding, FindingStatus } from "../../src/engine/result";
+import { RuleLevel } from "../../src/engine/rule";
+import { writeReports } from "../../src/reports";
+import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
+import { escapeDot, toDot } from "../../src/reports/diagram/dot";
+import { escapeMermaid, toMermaid } from "../../src/reports/diagram/mermaid";
+import "../../src/reports/diagram/register";
+import { renderSvgSync } from "../../src/reports/diagram/svg";
+import { buildZoneFlowGraph, FlowNode, FlowNodeKind, ZoneFlowGraph } from "../../src/reports/diagram/zone-flow-graph";
+import { ALL_RULES } from "../../src/rules";
+import { newStack, synthJson } from "../support/fixtures";
+
+// ---------------------------------------------------------------- fixtures (raw azurerm resources)
+
+interface ZoneSpec { id: string; zone?: string; trust?: string; prefix: string; denyAll?: boolean }
+
+function zone(scope: Construct, z: ZoneSpec): NetworkSecurityGroup {
+  const subnet = new Subnet(scope, `${z.id}_subnet`, { name: z.id, resourceGroupName: "rg", virtualNetworkName: "vnet", addressPrefixes: [z.prefix] });
+  const tags: Record<string, string> = {};
+  if (z.zone) tags["sdz-zone"] = z.zone;
+  if (z.trust) tags["sdz-trust"] = z.trust;
+  const nsg = new NetworkSecurityGroup(scope, `${z.id}_nsg`, {
+    name: `${z.id}-nsg`, location: "westeurope", resourceGroupName: "rg", tags,
+    securityRule: z.denyAll ? [{
+      name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*",
+      sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "*",
+    }] : [],
+  });
+  new SubnetNetworkSecurityGroupAssociation(scope, `${z.id}_assoc`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+  return nsg;
+}
+
+function rule(scope: Construct, id: string, nsg: NetworkSecurityGroup, protocol: string, ports: string | string[], source: string, destination = "*") {
+  return new NetworkSecurityRule(scope, id, {
+    name: id, priority: 100 + (Number.parseInt(id.replace(/\D/g, "") || "0", 10) % 3000), direction: "Inbound", access: "Allow", protocol,
+    sourcePortRange: "*", ...(Array.isArray(ports) ? { destinationPortRanges: ports } : { destinationPortRange: ports }),
+    sourceAddressPrefix: source, destinationAddressPrefix: destination,
+    resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+  });
+}
+
+function modelOf(build: (scope: Construct) => void, name = "site"): TerraformModel {
+  const { stack } = newStack(name);
+  build(stack);
+  return TerraformModel.fromTerraformJson(synthJson(stack), { name });
+}
+
+/** A small site: management, internal (deny-all), DMZ (no deny-all) and an on-premises range. */
+function site(scope: Construct): void {
+  zone(scope, { id: "mgmt", zone: "management", trust: "MANAGEMENT", prefix: "10.1.9.0/24", denyAll: true });
+  const internal = zone(scope, { id: "internal", zone: "internal", trust: "INTERNAL", prefix: "10.1.1.0/24", denyAll: true });
+  zone(scope, { id: "dmz", zone: "dmz", trust: "PERIMETER", prefix: "10.1.50.0/24" });
+  new LocalNetworkGateway(scope, "branch", {
+    name: "branch", location: "westeurope", resourceGroupName: "rg", gatewayAddress: "203.0.113.1", addressSpace: ["192.168.10.0/24"],
+    tags: { "sdz-zone": "branch-clients", "sdz-trust": "UNTRUSTED" },
+  });
+  rule(scope, "rdp_internet", internal, "Tcp", "3389", "Internet");
+  rule(scope, "kms_mgmt", internal, "Tcp", "1688", "10.1.9.0/24");
+  rule(scope, "kms_branch", internal, "Tcp", "1688", "192.168.10.0/24", "10.1.1.4");
+  rule(scope, "pxe_any", internal, "Udp", ["67", "69", "4011"], "*");
+}
+
+function nodeByLabel(g: ZoneFlowGraph, label: string): FlowNode {
+  const n = g.nodes.find((x) => x.label === label);
+  if (!n) throw new Error(`no node ${label} in ${g.nodes.map((x) => x.label).join(", ")}`);
+  return n;
+}
+
+function finding(ruleId: string, address: string, message: string, level = RuleLevel.ERROR, status = FindingStatus.FAIL): Finding {
+  return { ruleId, level, status, title: ruleId, message, fix: "fix", requirements: [], address, resourceType: address.split(".")[0] };
+}
+
+function resultOf(model: TerraformModel, findings: Finding[] = []): CheckResult {
+  return {
+    name: model.name, findings, unusedSuppressions: [], rules: [], resourceCount: model.resources.length,
+    counts: { errors: 0, warnings: 0, infos: 0, unverified: 0, suppressed: 0 }, inventory: {},
+  };
+}
+
+/** The Mermaid line of the arrow from node `from` to node `to` (exactly one expected). */
+function mermaidArrow(mmd: string, from: FlowNode, to: FlowNode): { line: string; index: number } {
+  const arrows = mmd.split("\n").filter((l) => /^\s+n\d+ (-->|==>|-\.->)\|/.test(l));
+  const index = arrows.findIndex((l) => l.trim().startsWith(`${from.id} `) && l.trim().endsWith(` ${to.id}`));
+  if (index < 0) throw new Error(`no arrow ${from.id} -> ${to.id} in\n${mmd}`);
+  return { line: arrows[index], index };
+}
+
+// ---------------------------------------------------------------- graph and Mermaid
+
+describe("zone-flow graph from raw azurerm resources", () => {
+  const model = modelOf(site);
+  const result = runRules(model, ALL_RULES);
+  const graph = buildZoneFlowGraph(model, result.findings);
+  const mmd = toMermaid(graph);
+
+  test("every tagged zone (NSGs and the on-premises gateway) is a box coloured by its trust level", () => {
+    expect(mmd).toMatch(/^flowchart LR$/m);
+    expect(mmd).toContain("classDef trust_untrusted fill:#f8d7da");
+    expect(mmd).toContain("classDef trust_perimeter fill:#ffe5b4");
+    expect(mmd).toContain("classDef trust_internal fill:#d1e7dd");
+    expect(mmd).toContain("classDef trust_management fill:#cfe2ff");
+    const expected: [string, string, string][] = [
+      ["management", "MANAGEMENT", "trust_management"],
+      ["internal", "INTERNAL", "trust_internal"],
+      ["dmz", "PERIMETER", "trust_perimeter"],
+      ["branch-clients", "UNTRUSTED", "trust_untrusted"],
+    ];
+    for (const [name, trust, cls] of expected) {
+      const n = nodeByLabel(graph, name);
+      expect(mmd).toMatch(new RegExp(`^\\s+${n.id}\\["${name}<br/>${trust}[^"]*"\\]:::${cls}$`, "m"));
+    }
+    // The on-premises range is grouped apart from the Azure zones.
+    const onPrem = mmd.slice(mmd.indexOf("subgraph onpremises"), mmd.indexOf("end", mmd.indexOf("subgraph onpremises")));
+    expect(onPrem).toContain(`${nodeByLabel(graph, "branch-clients").id}["branch-clients`);
+    expect(onPrem).not.toContain("\"internal<br/>");
+  });
+
+  test("sources are matched to zones by CIDR; Internet and * are nodes of their own", () => {
+    const internal = nodeByLabel(graph, "internal");
+    const kmsFromMgmt = mermaidArrow(mmd, nodeByLabel(graph, "management"), internal);
+    expect(kmsFromMgmt.line).toContain("|\"TCP 1688\"|");
+    // A flow narrowed to one host says so.
+    const kmsFromBranch = mermaidArrow(mmd, nodeByLabel(graph, "branch-clients"), internal);
+    expect(kmsFromBranch.line).toContain("TCP 1688 to 10.1.1.4");
+    expect(nodeByLabel(graph, "Internet").kind).toBe(FlowNodeKind.INTERNET);
+    expect(nodeByLabel(graph, "Any (*)").kind).toBe(FlowNodeKind.ANY);
+    expect(mermaidArrow(mmd, nodeByLabel(graph, "Any (*)"), internal).line).toContain("UDP 67, 69, 4011");
+  });
+
+  test("a finding is marked on the offending flow, which is drawn thick and red", () => {
+    expect(result.findings.some((f) => f.ruleId === "SDZ-NET-001" && f.address === "azurerm_network_security_rule.rdp_internet")).toBe(true);
+    const rdp = mermaidArrow(mmd, nodeByLabel(graph, "Internet"), nodeByLabel(graph, "internal"));
+    expect(rdp.line).toMatch(/==>\|"TCP 3389<br\/>[^"]*#10006; SDZ-NET-001/);
+    expect(mmd).toContain(`linkStyle ${rdp.index} stroke:#c1121f,stroke-width:3px`);
+    // The clean flow from the management zone carries no mark and keeps the default style.
+    const kms = mermaidArrow(mmd, nodeByLabel(graph, "management"), nodeByLabel(graph, "internal"));
+    expect(kms.line).not.toContain("SDZ-");
+    expect(kms.line).toContain("-->");
+    expect(mmd).not.toContain(`linkStyle ${kms.index} `);
+  });
+
+  test("a zone without a deny-all shows Azure's implicit AllowVNetInBound flow, dashed", () => {
+    const dmz = nodeByLabel(graph, "dmz");
+    const vnet = nodeByLabel(graph, "VirtualNetwork");
+    const implicit = mermaidArrow(mmd, vnet, dmz);
+    expect(implicit.line).toContain("-.->");
+    expect(implicit.line).toContain("AllowVNetInBound");
+    // Zones with an explicit deny-all have no such arrow.
+    expect(graph.edges.some((e) => e.implicit && e.to === nodeByLabel(graph, "internal").id)).toBe(false);
+  });
+
+  test("suppressed findings are not marked", () => {
+    const f = finding("SDZ-NET-001", "azurerm_network_security_rule.rdp_internet", "rdp", RuleLevel.ERROR, FindingStatus.SUPPRESSED);
+    const g = buildZoneFlowGraph(model, [f]);
+    expect(g.edges.every((e) => e.marks.length === 0)).toBe(true);
+  });
+});
+
+describe("matching findings to flows and zones", () => {
+  const model = modelOf((s) => {
+    const nsg = new NetworkSecurityGroup(s, "app_nsg", {
+      name: "app-nsg", location: "westeurope", resourceGroupName: "rg", tags: { "sdz-zone": "app", "sdz-trust": "INTERNAL" },
+      securityRule: [
+        { name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "3389", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" },
+        { name: "allow-https", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "443", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" },
+        { name: "allow-smb", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "445", sourceAddressPrefix: "10.9.0.0/24", destinationAddressPrefix: "*" },
+      ],
+    });
+    const subnet = new Subnet(s, "app_subnet", { name: "app", resourceGroupName: "rg", virtualNetworkName: "vnet", addressPrefixes: ["10.2.0.0/24"] });
+    new SubnetNetworkSecurityGroupAssociation(s, "assoc", { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+    const lng = new LocalNetworkGateway(s, "onprem", {
+      name: "onprem", location: "westeurope", resourceGroupName: "rg", gatewayAddress: "203.0.113.9", addressSpace: ["172.16.0.0/16"],
+      tags: { "sdz-zone": "head-office", "sdz-trust": "INTERNAL" },
+    });
+    new VirtualNetworkGatewayConnection(s, "tunnel", {
+      name: "tunnel", location: "westeurope", resourceGroupName: "rg", type: "IPsec", virtualNetworkGatewayId: "/subscriptions/x/gw", localNetworkGatewayId: lng.id,
+    });
+    new StorageAccount(s, "files", { name: "filesacct", location: "westeurope", resourceGroupName: "rg", accountTier: "Standard", accountReplicationType: "LRS" });
+  });
+
+  test("on an NSG with inline rules, only the rule the message names is marked", () => {
+    const g = buildZoneFlowGraph(model, [finding("SDZ-NET-001", "azurerm_network_security_group.app_nsg", "rule \"allow-rdp\" allows RDP (TCP 3389) from Internet")]);
+    const marked = g.edges.filter((e) => e.marks.length > 0);
+    expect(marked).toHaveLength(1);
+    expect(marked[0].lines).toEqual(["TCP 3389", "TCP 443"]);
+    // Both Internet rules share one arrow (Internet -> app); the SMB flow from elsewhere stays clean.
+    expect(g.edges.find((e) => e.lines.includes("TCP 445"))!.marks).toHaveLength(0);
+  });
+
+  test("a finding on a tunnel lands on the on-premises zone it connects; one on a storage account is listed apart", () => {
+    const g = buildZoneFlowGraph(model, [
+      finding("SDZ-VPN-002", "azurerm_virtual_network_gateway_connection.tunnel", "weak DH group"),
+      finding("SDZ-MIG-005", "azurerm_storage_account.files", "public", RuleLevel.WARNING),
+      finding("SDZ-MIG-005", "azurerm_storage_account.files", "no network rules", RuleLevel.WARNING),
+    ]);
+    expect(nodeByLabel(g, "head-office").marks.map((m) => m.ruleId)).toEqual(["SDZ-VPN-002"]);
+    expect(g.unplaced).toEqual([{ ruleId: "SDZ-MIG-005", level: RuleLevel.WARNING, unverified: false, address: "azurerm_storage_account.files" }]);
+    const mmd = toMermaid(g);
+    expect(mmd).toContain("Findings on no flow or zone<br/>#9888; SDZ-MIG-005 azurerm_storage_account.files\"]:::note");
+  });
+
+  test("an unverified finding is marked with a question mark and a grey arrow", () => {
+    const g = buildZoneFlowGraph(model, [finding("SDZ-NET-001", "azurerm_network_security_group.app_nsg", "rule \"allow-smb\" allows SMB", RuleLevel.WARNING, FindingStatus.UNVERIFIED)]);
+    const mmd = toMermaid(g);
+    expect(mmd).toMatch(/TCP 445<br\/>#63; SDZ-NET-001/);
+    expect(mmd).toMatch(/linkStyle \d+ stroke:#6c757d,stroke-width:3px/);
+  });
+
+  test("a source CIDR outside every zone is a node of its own", () => {
+    const g = buildZoneFlowGraph(model);
+    expect(nodeByLabel(g, "10.9.0.0/24").details).toEqual(["in no zone"]);
+  });
+});
+
+describe("hand-written resources without tags, and unknown values", () => {
+  test("an untagged NSG is drawn grey; a source from a variable is an unresolved node", () => {
+    const model = modelOf((s) => {
+      const nsg = new NetworkSecurityGroup(s, "plain", { name: "plain-nsg", location: "westeurope", resourceGroupName: "rg" });
+      const src = new TerraformVariable(s, "admin_range", { type: "string" });
+      rule(s, "rdp_var", nsg, "Tcp", "3389", src.stringValue);
+    });
+    const g = buildZoneFlowGraph(model);
+    const plain = nodeByLabel(g, "plain-nsg");
+    expect(plain.kind).toBe(FlowNodeKind.UNTAGGED_NSG);
+    const unresolved = g.nodes.find((n) => n.kind === FlowNodeKind.UNRESOLVED)!;
+    expect(unresolved.label).toBe("${var.admin_range}");
+    const mmd = toMermaid(g);
+    expect(mmd).toMatch(new RegExp(`${plain.id}\\["plain-nsg<br/>NSG without zone tags"\\]:::trust_undeclared`));
+    expect(mmd).toContain(`${unresolved.id}(["#36;#123;var.admin_range#125;<br/>known only at apply time"]):::external`);
+  });
+});
+
+// ---------------------------------------------------------------- escaping
+
+describe("escaping", () => {
+  const evil = "x\"]; y[\"<b>|%%\n#end\\N";
+
+  test("Mermaid labels cannot be closed or injected", () => {
+    const escaped = escapeMermaid(evil);
+    expect(escaped).not.toMatch(/["[\]<>|%\n\\]/);
+    expect(escaped).toBe("x#34;#93;#59; y#91;#34;#60;b#62;#124;#37;#37;#10;#35;end#92;N");
+  });
+
+  test("DOT strings keep quotes and backslashes literal", () => {
+    expect(escapeDot("a\"b\\N\nc")).toBe("a\\\"b\\\\N c");
+  });
+
+  test("a zone named with markup renders safely in Mermaid, DOT and SVG", () => {
+    const model = modelOf((s) => {
+      zone(s, { id: "evil", zone: evil, trust: "INTERNAL", prefix: "10.3.0.0/24" });
+    });
+    const g = buildZoneFlowGraph(model);
+    const mmd = toMermaid(g);
+    expect(mmd).not.toContain("<b>");
+    expect(mmd).not.toContain("\"]; y[\"");
+    const dot = toDot(g);
+    expect(dot).toContain("x\\\"]; y[\\\"<b>|%% #end\\\\N");
+    const svg = renderSvgSync(dot);
+    const doc = parseXml(svg);
+    const texts = [...Array.from(doc.getElementsByTagName("text"))].map((t) => t.textContent);
+    expect(texts).toContain("x\"]; y[\"<b>|%% #end\\N");
+  });
+});
+
+// ---------------------------------------------------------------- DOT, SVG and the writer
+
+function parseXml(text: string) {
+  const errors: string[] = [];
+  const doc = new DOMParser({ onError: (level: string, msg: string) => { if (level !== "warning") errors.push(msg); } }).parseFromString(text, "image/svg+xml");
+  expect(errors).toEqual([]);
+  return doc;
+}
+
+describe("writeZoneFlowDiagrams", () => {
+  test("writes zone-flows.mmd and a valid SVG naming every zone, rendered by Graphviz (WebAssembly)", () => {
+    const model = modelOf(site);
+    const result = runRules(model, ALL_RULES);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-diagram-"));
+    writeZoneFlowDiagrams(dir, result, model);
+    const mmd = fs.readFileSync(path.join(dir, DIAGRAM_FILES.mermaid), "utf8");
+    expect(mmd).toBe(toMermaid(buildZoneFlowGraph(model, result.findings)));
+    const svg = fs.readFileSync(path.join(dir, DIAGRAM_FILES.svg), "utf8");
+    const doc = parseXml(svg);
+    expect(doc.documentElement!.nodeName).toBe("svg");
+    expect(svg).toContain("Generated by graphviz");
+    const texts = Array.from(doc.getElementsByTagName("text")).map((t) => t.textContent ?? "");
+    for (const name of ["management", "internal", "dmz", "branch-clients", "Internet"]) expect(texts).toContain(name);
+    expect(texts).toContain("✖ SDZ-NET-001");
+    // The offending arrow is drawn in red.
+    expect(svg).toMatch(/stroke="#c1121f"/);
+  });
+
+  test("invalid DOT fails with Graphviz's message", () => {
+    expect(() => renderSvgSync("digraph { a -> }")).toThrow(/Graphviz could not render/);
+  });
+
+  test("registered as a report writer, it runs with the other reports", () => {
+    const model = modelOf(site);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-reports-"));
+    writeReports(dir, resultOf(model), model);
+    expect(fs.readdirSync(dir).sort()).toEqual(expect.arrayContaining(["compliance-report.json", DIAGRAM_FILES.mermaid, DIAGRAM_FILES.svg]));
+  });
+});
+
+// ---------------------------------------------------------------- size
+
+describe("cost", () => {
+  test("linear in rules: one overlap query per distinct source prefix, no fan-out of broad prefixes", () => {
+    const zones = 150;
+    const model = modelOf((s) => {
+      for (let i = 0; i < zones; i++) {
+        const nsg = zone(s, { id: `z${i}`, zone: `zone-${i}`, trust: "INTERNAL", prefix: `10.20.${i}.0/24`, denyAll: true });
+        rule(s, `vnetwide${i}`, nsg, "Tcp", "443", "10.20.0.0/16");
+        rule(s, `neighbour${i}`, nsg, "Tcp", "1688", `10.20.${(i + 1) % zones}.0/24`);
+      }
+    });
+    const spy = jest.spyOn(NetworkIndex.prototype, "zonesOverlapping");
+    const g = buildZoneFlowGraph(model);
+    expect(spy.mock.calls.length).toBe(zones + 1);
+    spy.mockRestore();
+    // One arrow per rule: the /16 spanning every zone is one node, not 150 arrows per rule.
+    expect(g.edges).toHaveLength(2 * zones);
+    expect(nodeByLabel(g, "10.20.0.0/16").details).toEqual([`spans ${zones} zones`]);
+    // Past the labelled-arrow limit, DOT labels move to tooltips so Graphviz stays fast.
+    expect(toDot(g)).toContain("arrows: labels shown on hover");
+  });
+});
