@@ -23,6 +23,8 @@ export function buildBenchStack(app: App, zones: number): TerraformStack {
     addressSpace: ["10.0.0.0/8"],
   });
   let previous: DeploymentZone | undefined;
+  // KMS is only ever allowed from internal-or-better zones (R-KMS-3): track the last such zone.
+  let lastTrusted: DeploymentZone | undefined;
   for (let i = 0; i < zones; i++) {
     const prefix = `10.${Math.floor(i / 256)}.${i % 256}.0/24`;
     const zone = new DeploymentZone(stack, `Zone${i}`, {
@@ -33,7 +35,7 @@ export function buildBenchStack(app: App, zones: number): TerraformStack {
     });
     const peer = previous ? Peer.zone(previous) : Peer.ipv4("10.255.0.0/24");
     zone.allowInbound(peer, Port.tcp(443), "HTTPS from the neighbour zone");
-    zone.allowInbound(peer, Port.tcp(1688), "KMS activation from the neighbour zone");
+    zone.allowInbound(lastTrusted ? Peer.zone(lastTrusted) : Peer.ipv4("10.255.1.0/24"), Port.tcp(1688), "KMS activation from a trusted zone");
     zone.allowInbound(Peer.ipv4("10.255.9.0/24"), Port.tcp(3389), "RDP from the admin range");
     zone.allowInbound(peer, Port.udpRange(49152, 65535), "Dynamic UDP from the neighbour zone");
     const nic = new NetworkInterface(stack, `Nic${i}`, {
@@ -55,6 +57,7 @@ export function buildBenchStack(app: App, zones: number): TerraformStack {
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
     });
     previous = zone;
+    if (zone.trustLevel !== TrustLevel.PERIMETER) lastTrusted = zone;
   }
   return stack;
 }

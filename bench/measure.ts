@@ -11,7 +11,7 @@ import { SecureDeploymentChecks } from "../src/engine/aspect";
 
 // ts-node installs source-map-support, which maps every stack trace cdktf captures per construct;
 // a user's compiled app does not pay that, so the benchmark must not either.
-Error.prepareStackTrace = undefined;
+(Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
 
 const zones = Number(process.argv[2]);
 const mode = process.argv[3];

@@ -6,8 +6,13 @@
  * - A value Terraform only knows after apply (marked in `resource_changes[].change.after_unknown`)
  *   whose configuration expression refers to exactly one resource attribute
  *   (`subnet_id = azurerm_subnet.pxe.id`) becomes the interpolation `${azurerm_subnet.pxe.id}`, so
- *   the model follows the relation as it does for cdktf output. Any other unknown value becomes an
- *   expression the model cannot evaluate, so rules report "could not verify" rather than pass.
+ *   the model follows the relation as it does for cdktf output. Any other unknown value that the
+ *   configuration sets becomes an expression the model cannot evaluate (see {@link UNKNOWN_LOCAL}),
+ *   so rules report "could not verify" rather than pass; computed-only attributes the
+ *   configuration does not set (`id`, `guid`...) stay absent, as in cdktf output.
+ * - Counted instances are named `x[0]` (address `type.x[0]`) and can be referenced; instances with
+ *   a string key (for_each) and resources in child modules keep their Terraform address, but the
+ *   model cannot yet follow references to them, so relations through them stay unverified.
  * - A value marked sensitive (`sensitive_values`) whose expression has references is replaced by
  *   that reference (`${var.admin_password}`): the secret never reaches a report, and rules see
  *   where it came from, as in cdktf output. A sensitive literal written in the configuration stays.

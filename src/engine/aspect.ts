@@ -9,6 +9,7 @@ import { Rule, RuleLevel } from "./rule";
 import { injectSuppressions, suppressionsByPath } from "./suppressions";
 import { invalidProp } from "../network/errors";
 import { writeReports } from "../reports";
+import "../reports/diagram/register";
 import { ALL_RULES, findRule } from "../rules";
 
 /** Options of {@link SecureDeploymentChecks}. */

@@ -1,6 +1,12 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { App, TerraformStack } from "cdktf";
 import { FIXTURES, ROOT, runCli, tableRows, tempDir } from "./run-cli";
+import { SecureDeploymentChecks, Suppressions } from "../../src";
 
 const PLAN_SECRET = "Plan-Secret-Do-Not-Print-42!";
 
@@ -23,7 +29,7 @@ describe("usage", () => {
   test("--version prints the package version", () => {
     const r = runCli(["--version"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(require(path.join(ROOT, "package.json")).version);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
   });
 
   test.each([
@@ -69,11 +75,6 @@ describe("cdktf output", () => {
 
   test("suppressions the library recorded in the JSON are honoured", () => {
     // Synthesize a real app with the aspect and a suppression, then check its output from the command line.
-    const { App, TerraformStack } = require("cdktf");
-    const { AzurermProvider } = require("@cdktf/provider-azurerm/lib/provider");
-    const { NetworkSecurityGroup } = require("@cdktf/provider-azurerm/lib/network-security-group");
-    const { NetworkSecurityRule } = require("@cdktf/provider-azurerm/lib/network-security-rule");
-    const { SecureDeploymentChecks, Suppressions } = require("../../src");
     const outdir = tempDir();
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "lab");
@@ -314,7 +315,6 @@ describe("reports and output", () => {
   });
 
   test("the command line does not load the provider bindings", () => {
-    const { spawnSync } = require("child_process");
     const script = ["main.ts", "check.ts"].map((f) => `require(${JSON.stringify(path.join(ROOT, "src", "cli", f))});`).join("")
       + "console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('provider-azurerm'))));";
     const r = spawnSync(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-e", script], {

@@ -8,8 +8,6 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
-// A dependency of jsii-rosetta (a devDependency through projen); see the report to add it as a devDependency.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";

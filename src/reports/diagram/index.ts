@@ -22,7 +22,7 @@ export const MAX_SVG_EDGES = 3000;
 
 /** Options of {@link writeZoneFlowDiagrams}. @internal */
 export interface DiagramWriteOptions {
-  /** Render the SVG (a child process, ~0.4 s). Default: true. */
+  /** Render the SVG (a child process, about 0.5 s). Default: true. */
   readonly svg?: boolean;
 }
 

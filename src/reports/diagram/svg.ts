@@ -5,7 +5,7 @@ import { pathToFileURL } from "url";
  * The renderer run in a child process. `@hpcc-js/wasm-graphviz` is an ES module whose `Graphviz.load()`
  * is asynchronous (WebAssembly instantiation), while cdktf synthesis is synchronous: a short-lived
  * `node` child does the asynchronous part and the parent waits for it with `execFileSync`.
- * Measured cost: about 0.3-0.5 s per call (node start-up plus WebAssembly compilation), layout
+ * Measured cost: about 0.45-0.6 s per call on a shared 2-core machine (node start-up plus WebAssembly compilation), layout
  * itself a few milliseconds for a site-sized graph.
  */
 const RENDER_SCRIPT = `
