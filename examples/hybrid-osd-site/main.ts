@@ -85,14 +85,14 @@ const FIREWALL_SUBNET = "10.40.254.0/26";
  * | GatewaySubnet | 10.40.255.0/27   | -          | VPN gateway (tunnel to the on-premises site)       |
  * | AzureFirewall | 10.40.254.0/26   | -          | Azure Firewall + policy (KMS rule)                 |
  * | servers       | 10.40.1.0/24     | INTERNAL   | member servers (AMT-managed)                       |
- * | identity      | 10.40.2.0/24     | INTERNAL   | two domain controllers                             |
+ * | identity      | 10.40.2.0/24     | INTERNAL   | two domain controllers (replicating DC to DC)      |
  * | pxe           | 10.40.3.0/24     | INTERNAL   | PXE distribution point, reached through DHCP relay |
  * | content       | 10.40.4.0/24     | INTERNAL   | USMT state share, deployment content share         |
  * | activation    | 10.40.5.0/24     | INTERNAL   | KMS host (not a DC)                                |
  * | reference     | 10.40.6.0/24     | INTERNAL   | isolated reference (image capture) computer        |
- * | management    | 10.40.9.0/24     | MANAGEMENT | out-of-band (Intel AMT) service point, admin hosts |
+ * | management    | 10.40.9.0/24     | MANAGEMENT | out-of-band (Intel AMT) service point, Key Vault   |
  * | perimeter     | 10.40.100.0/24   | PERIMETER  | DMZ web servers: MAK, no deployment service        |
- * | on premises   | 192.168.1.0/24, 192.168.10-11.0/24 | INTERNAL | site server, client VLANs       |
+ * | on premises   | 192.168.1.0/24, 192.168.10-11.0/24 | INTERNAL | site server, client VLANs (AMT) |
  */
 export class HybridOsdSite extends TerraformStack {
   /** The KMS host (its outputs carry the address and the `slmgr` command). */
@@ -218,9 +218,9 @@ export class HybridOsdSite extends TerraformStack {
         Peer.zone(servers),
         Peer.zone(management), // the out-of-band service point and admin hosts are members
         Peer.zone(pxe), // the distribution point is a member
-        // The DCs replicate with each other: the zone's deny-all also blocks traffic inside the subnet.
-        Peer.ipv4(IDENTITY_PREFIX),
       ],
+      // Replication between the DCs (RPC, SMB for SYSVOL/DFSR, LDAP, Kerberos, DNS) is opened by
+      // the zone itself, DC address to DC address, as each DomainController is added.
     });
     // DC location and path MTU discovery need ICMP from the on-premises members too (R-SEC-4).
     identity.allowInbound(onPremAll, Port.icmp(), "ICMP from on-premises domain members (DC locator, path MTU)");
@@ -323,7 +323,7 @@ export class HybridOsdSite extends TerraformStack {
     });
 
     // --- Out-of-band management (Intel AMT) from the management zone only ----------------------
-    const oobServicePoint = new OutOfBandServicePoint(this, "OobServicePoint", {
+    new OutOfBandServicePoint(this, "OobServicePoint", {
       zone: management,
       serverName: "oobsp01",
       privateIpAddress: "10.40.9.4",
@@ -335,17 +335,18 @@ export class HybridOsdSite extends TerraformStack {
         provisioningServer: "10.40.9.4", // an address, not the default ProvisionServer name
         provisioningPort: 24601, // a custom port, not the default 9971
       },
-      // AMT ports (TCP 16992-16995) open on these zones from this server only. In-band
-      // provisioning (the default) keeps the provisioning port closed.
-      amtClientZones: [servers],
+      // The AMT-based computers: the on-premises client VLANs and the member servers' zone. The
+      // servers' NSG admits AMT (TCP 16992-16995) from this server only; for the VLANs Azure
+      // enforces the service point's side (AMT flows leave only from it), and the on-premises
+      // router in front of the VLANs must admit AMT only from 10.40.9.4. In-band provisioning
+      // (the default) keeps the provisioning port closed.
+      amtClients: [onPremClients, Peer.zone(servers)],
       keyVaultName: "osdsite-oob-kv",
+      // Fixed endpoint address: the construct opens HTTPS from 10.40.9.4/32 to 10.40.9.5/32 only.
+      keyVaultPrivateIpAddress: "10.40.9.5",
       provisioningCertificate: { name: "amt-provisioning", subject: `CN=oobsp01.${DOMAIN}`, dnsNames: [`oobsp01.${DOMAIN}`] },
       ideRedirectionImageLocation: this.contentShare,
     });
-    // The service point reads its certificate from the Key Vault's private endpoint, which sits in
-    // the same zone: the zone's deny-all applies inside the subnet too, so open HTTPS to it.
-    management.allowInbound(Peer.ipv4(`${oobServicePoint.server.privateIpAddress}/32`), Port.tcp(443),
-      "Out-of-band service point to its Key Vault private endpoint");
   }
 }
 

@@ -15,6 +15,7 @@ import { findLowTrustPeers, lowTrustError, requireTrustedAllowlist } from "./zon
 import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
 import { SensitiveValue } from "../core/sensitive-value";
 import { DomainController } from "../identity/identity-zone";
+import { MigrationTags } from "../migration/migration-tags";
 import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
@@ -222,7 +223,7 @@ export class KmsHost extends Construct {
       [KmsTags.RESTRICT_ANONYMOUS]: "true",
       [KmsTags.RESTRICT_ANONYMOUS_SAM]: "true",
       [KmsTags.RESTRICT_NULL_SESSION_ACCESS]: "true",
-      [KmsTags.SMB1]: "removed",
+      [MigrationTags.SMB1_REMOVED]: "true",
       [KmsTags.KMS_FIREWALL_SCOPE]: "allowlist",
       [KmsTags.KMS_DNS_PUBLISHING]: dnsPublishing ? "enabled" : "disabled",
       [KmsTags.KMS_INTERFACE]: mgmt ? "management" : "production",

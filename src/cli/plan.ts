@@ -10,9 +10,9 @@
  *   configuration sets becomes an expression the model cannot evaluate (see {@link UNKNOWN_LOCAL}),
  *   so rules report "could not verify" rather than pass; computed-only attributes the
  *   configuration does not set (`id`, `guid`...) stay absent, as in cdktf output.
- * - Counted instances are named `x[0]` (address `type.x[0]`) and can be referenced; instances with
- *   a string key (for_each) and resources in child modules keep their Terraform address, but the
- *   model cannot yet follow references to them, so relations through them stay unverified.
+ * - Resources keep their Terraform address: counted instances `type.x[0]`, for_each instances
+ *   `type.x["key"]`, child-module resources `module.net.type.x`; the model follows references to all
+ *   of them, so relations inside modules are checked as in cdktf output.
  * - A value marked sensitive (`sensitive_values`) whose expression has references is replaced by
  *   that reference (`${var.admin_password}`): the secret never reaches a report, and rules see
  *   where it came from, as in cdktf output. A sensitive literal written in the configuration stays.

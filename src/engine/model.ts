@@ -153,8 +153,37 @@ export class TerraformModel {
     if (!m || !SIMPLE_PATH.test(m[1].trim())) return undefined;
     const parts = splitPath(m[1].trim());
     if (parts.length < 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") return undefined;
-    if (["var", "data", "local", "module", "each", "count", "path", "terraform", "self"].includes(parts[0])) return undefined;
-    return this.byAddr.get(`${parts[0]}.${parts[1]}`);
+    if (["var", "data", "local", "each", "count", "path", "terraform", "self"].includes(parts[0])) return undefined;
+    return this.locate(parts)?.target;
+  }
+
+  /**
+   * Finds the resource an expression path starts with: `type.name`, an instance `type.name[0]` /
+   * `type.name["key"]`, or a child-module resource `module.a[0].module.b.type.name` (the
+   * addresses the CLI's plan reader produces). Returns the rest of the path too.
+   */
+  private locate(parts: (string | number)[]): { target: TfResource; rest: (string | number)[] } | undefined {
+    let i = 0;
+    let prefix = "";
+    while (parts[i] === "module" && typeof parts[i + 1] === "string") {
+      prefix += `module.${String(parts[i + 1])}`;
+      i += 2;
+      if (typeof parts[i] === "number") prefix += `[${parts[i++]}]`;
+      prefix += ".";
+    }
+    const type = parts[i];
+    const name = parts[i + 1];
+    if (typeof type !== "string" || typeof name !== "string") return undefined;
+    let address = `${prefix}${type}.${name}`;
+    let next = i + 2;
+    const key = parts[next];
+    const instance = typeof key === "number" ? `${address}[${key}]` : typeof key === "string" ? `${address}["${key}"]` : undefined;
+    if (instance !== undefined && this.byAddr.has(instance)) {
+      address = instance;
+      next++;
+    }
+    const target = this.byAddr.get(address);
+    return target ? { target, rest: parts.slice(next) } : undefined;
   }
 
   /**
@@ -269,7 +298,13 @@ export class TerraformModel {
     const head = parts[0];
     if (head === "var") return unknown(`the variable ${String(parts[1])} is only known at plan time`, original);
     if (head === "data") return unknown(`the data source ${parts.slice(1, 3).join(".")} is only read at plan time`, original);
-    if (head === "module" || head === "each" || head === "count" || head === "path" || head === "terraform" || head === "self") {
+    if (head === "module") {
+      const found = this.locate(parts);
+      if (!found) return unknown("module values (outputs) are only known at plan time", original);
+      if (found.rest.length === 0) return unknown(`a reference to the whole resource ${found.target.address}`, original);
+      return this.walk(found.target.config, found.rest, original, depth, found.target.address);
+    }
+    if (head === "each" || head === "count" || head === "path" || head === "terraform" || head === "self") {
       return unknown(`${String(head)} values are only known at plan time`, original);
     }
     if (head === "local") {
@@ -277,10 +312,10 @@ export class TerraformModel {
       if (!(name in this.locals)) return unknown(`the local ${name} is not defined in this configuration`, original);
       return this.walk(this.locals[name], parts.slice(2), original, depth);
     }
-    const target = this.byAddr.get(`${String(parts[0])}.${String(parts[1])}`);
-    if (!target) return unknown(`${String(parts[0])}.${String(parts[1])} is not a resource of this configuration`, original);
-    if (parts.length === 2) return unknown(`a reference to the whole resource ${target.address}`, original);
-    return this.walk(target.config, parts.slice(2), original, depth, target.address);
+    const found = this.locate(parts);
+    if (!found) return unknown(`${String(parts[0])}.${String(parts[1])} is not a resource of this configuration`, original);
+    if (found.rest.length === 0) return unknown(`a reference to the whole resource ${found.target.address}`, original);
+    return this.walk(found.target.config, found.rest, original, depth, found.target.address);
   }
 
   private walk(start: unknown, path: (string | number)[], original: string, depth: number, owner?: string): Resolved<unknown> {

@@ -67,6 +67,13 @@ export interface IdentityZoneProps {
  * only towards each domain controller's own address, never the whole range or any (R-SEC-1,
  * seed 004). Everything else is denied by the zone's deny-all rule, so perimeter traffic never
  * reaches a domain controller (R-KMS-7).
+ *
+ * The deny-all also applies between hosts of the same subnet, so the zone opens replication between
+ * its own domain controllers automatically as they are added: the same ports (RPC 135 and the
+ * dynamic range for AD replication and DFSR, SMB 445 for SYSVOL, LDAP/GC, Kerberos, DNS, NTP),
+ * from each DC's /32 to the other DCs' /32s only, in both directions (and outbound too when
+ * `denyAllOutbound` is set). No other host of the zone gains access. ICMP between the DCs comes
+ * from the zone's default ICMP rule (`allowIcmpFromNetwork`).
  */
 export class IdentityZone extends DeploymentZone {
   /** The declared domain clients. */
@@ -76,6 +83,8 @@ export class IdentityZone extends DeploymentZone {
 
   private readonly clientPeer: IPeer;
   private readonly controllers: DomainController[] = [];
+  private readonly outboundDenied: boolean;
+  private readonly replicationRuleList: NetworkSecurityRule[] = [];
 
   constructor(scope: Construct, id: string, props: IdentityZoneProps) {
     const trust = props.trustLevel ?? TrustLevel.INTERNAL;
@@ -103,6 +112,7 @@ export class IdentityZone extends DeploymentZone {
       "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest).");
     this.domainClients = [...props.domainClients];
     this.rpcDynamicPorts = Port.tcpRange(start, end);
+    this.outboundDenied = props.denyAllOutbound === true;
     const prefixes = Array.from(new Set(props.domainClients.flatMap((p) => p.addressPrefixes)));
     this.clientPeer = props.domainClients.length === 1 ? props.domainClients[0] : Peer.ipv4List(prefixes);
   }
@@ -118,11 +128,20 @@ export class IdentityZone extends DeploymentZone {
   }
 
   /**
-   * Opens the domain services from the declared clients to one domain controller's address.
-   * Called by {@link DomainController}.
+   * The NSG rules that open replication between the domain controllers (DC /32s to DC /32s), in
+   * creation order. Empty while the zone has fewer than two domain controllers.
+   */
+  public get replicationRules(): NetworkSecurityRule[] {
+    return [...this.replicationRuleList];
+  }
+
+  /**
+   * Opens the domain services from the declared clients to one domain controller's address, and
+   * replication between it and the zone's other domain controllers. Called by {@link DomainController}.
    * @internal
    */
   public _registerDomainController(dc: DomainController): NetworkSecurityRule[] {
+    const others = [...this.controllers];
     this.controllers.push(dc);
     const local = Peer.ipv4(`${dc.privateIpAddress}/32`);
     const rules: NetworkSecurityRule[] = [];
@@ -130,6 +149,35 @@ export class IdentityZone extends DeploymentZone {
       rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.port} to ${dc.serverName}`, { local }));
     }
     rules.push(this.allowInbound(this.clientPeer, this.rpcDynamicPorts, `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}`, { local }));
+    if (others.length > 0) rules.push(...this.openReplication(dc, local, others));
+    return rules;
+  }
+
+  /**
+   * Replication between a new DC and the DCs already in the zone, both directions, each DC's /32
+   * only: the zone's deny-all applies inside the subnet too, so without these rules two DCs of the
+   * same zone could not replicate (AD replication over RPC 135 and the dynamic range, SYSVOL/DFSR
+   * over SMB 445 and RPC, Kerberos, LDAP, GC, DNS zone transfers, NTP from the PDC emulator).
+   * With `denyAllOutbound` the same flows are also allowed outbound.
+   */
+  private openReplication(dc: DomainController, self: IPeer, others: DomainController[]): NetworkSecurityRule[] {
+    const otherPrefixes = others.map((o) => `${o.privateIpAddress}/32`);
+    const otherPeer = otherPrefixes.length === 1 ? Peer.ipv4(otherPrefixes[0]) : Peer.ipv4List(otherPrefixes);
+    const otherNames = others.map((o) => o.serverName).join(", ");
+    const ports: { port: Port; what: string }[] = [
+      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.port}` })),
+      { port: this.rpcDynamicPorts, what: `RPC dynamic ${this.rpcDynamicPorts.portRange}` },
+    ];
+    const rules: NetworkSecurityRule[] = [];
+    for (const { port, what } of ports) {
+      rules.push(this.allowInbound(otherPeer, port, `DC replication ${what} from ${otherNames} to ${dc.serverName}`, { local: self }));
+      rules.push(this.allowInbound(self, port, `DC replication ${what} from ${dc.serverName} to ${otherNames}`, { local: otherPeer }));
+      if (this.outboundDenied) {
+        rules.push(this.allowOutbound(otherPeer, port, `DC replication ${what} from ${dc.serverName} to ${otherNames}`, { local: self }));
+        rules.push(this.allowOutbound(self, port, `DC replication ${what} from ${otherNames} to ${dc.serverName}`, { local: otherPeer }));
+      }
+    }
+    this.replicationRuleList.push(...rules);
     return rules;
   }
 }

@@ -8,7 +8,8 @@
  * - `sdz-smb-signing-required` = `true`: `Set-SmbServerConfiguration -RequireSecuritySignature $true` was applied.
  * - `sdz-smb-encrypt-data` = `true`: `-EncryptData $true` (SMB 3 encryption of every session).
  * - `sdz-smb-reject-unencrypted` = `true`: `-RejectUnencryptedAccess $true` (clients that cannot encrypt are refused).
- * - `sdz-smb1-removed` = `true`: SMB 1 disabled and the `FS-SMB1` feature removed.
+ * - `sdz-smb1-removed` = `true`: SMB 1 disabled and the `FS-SMB1` feature removed. The one definition of
+ *   this tag: a KMS host records its SMB 1 removal with it too, and both SDZ-MIG-009 and SDZ-KMS-005 read it.
  * - `sdz-smp-delete-after-hours`: hours the state migration point keeps restored state before deleting it
  *   (`Set-CMStateMigrationPoint -TimeDeleteAfter`); never `0` ("delete immediately", R-MIG-3).
  * - `sdz-smp-restore-only`: `true` or `false` (`-EnableRestoreOnlyMode`).
@@ -27,7 +28,7 @@ export class MigrationTags {
   public static readonly SMB_ENCRYPT_DATA = "sdz-smb-encrypt-data";
   /** VM tag: unencrypted SMB access rejected. */
   public static readonly SMB_REJECT_UNENCRYPTED = "sdz-smb-reject-unencrypted";
-  /** VM tag: SMB 1 removed. */
+  /** VM tag: SMB 1 removed (`true`); shared by state migration points and KMS hosts (SDZ-MIG-009, SDZ-KMS-005). */
   public static readonly SMB1_REMOVED = "sdz-smb1-removed";
   /** VM tag: hours before restored state is deleted. */
   public static readonly SMP_DELETE_AFTER_HOURS = "sdz-smp-delete-after-hours";

@@ -9,8 +9,11 @@
  * - `sdz-oob-provisioning-server`: the provisioning server name or IP set in the AMT firmware.
  * - `sdz-oob-ca-thumbprint`: the internal root CA thumbprint set in the firmware (40 hex digits).
  * - `sdz-oob-mebx-custom-password`: `true` when a custom MEBx password is set (the value is only in Key Vault).
- * - `sdz-oob-amt-client-prefixes`: comma-separated CIDRs of the AMT client segments allowed to
- *   reach the provisioning port when provisioning is enabled.
+ * - `sdz-oob-amt-client-prefixes`: comma-separated CIDRs of every declared AMT client segment: Azure
+ *   client zones and on-premises client VLANs alike. The service point's AMT flows go only there, and
+ *   when provisioning is enabled they are the only sources allowed to reach the provisioning port
+ *   (SDZ-OOB-002 reads it). For on-premises segments the tag is also the record of what the
+ *   on-premises router/firewall must enforce, since no Azure NSG sits in front of those clients.
  * - `sdz-oob-ide-image-location`: where IDE-redirection images are stored (UNC path).
  * - `sdz-oob-ide-image-smb-encryption`: `true` when that location requires SMB encryption/signing.
  *
@@ -28,7 +31,7 @@ export class OobTags {
   public static readonly CA_THUMBPRINT = "sdz-oob-ca-thumbprint";
   /** `true` when a custom MEBx password is configured. */
   public static readonly MEBX_CUSTOM_PASSWORD = "sdz-oob-mebx-custom-password";
-  /** Comma-separated AMT client segment CIDRs. */
+  /** Comma-separated AMT client segment CIDRs (Azure zones and on-premises segments). */
   public static readonly AMT_CLIENT_PREFIXES = "sdz-oob-amt-client-prefixes";
   /** IDE-redirection image location. */
   public static readonly IDE_IMAGE_LOCATION = "sdz-oob-ide-image-location";

@@ -8,12 +8,13 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { OobTags } from "./oob-tags";
+import { zonesOfApp } from "../activation/zone-trust";
 import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { SensitiveValue } from "../core/sensitive-value";
-import { parseCidr, tryParseCidr } from "../network/cidr";
+import { cidrContains, cidrOverlaps, ipv4Size, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
-import { Peer } from "../network/peer";
+import { IPeer, Peer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { DeploymentRole } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
@@ -92,11 +93,29 @@ export interface OutOfBandServicePointProps {
   /** The customized AMT firmware settings (all required). */
   readonly amtSettings: AmtFirmwareSettings;
   /**
-   * The zones holding AMT-based computers. Their NSGs get an allow for TCP 16992-16995 from this
-   * service point only (R-OOB-2); when provisioning is enabled they are the only sources allowed to
-   * reach the provisioning port.
+   * Azure zones holding AMT-based computers. Their NSGs get an allow for TCP 16992-16995 from this
+   * service point only (R-OOB-2); when provisioning is enabled they are among the only sources
+   * allowed to reach the provisioning port. Give at least one client segment here or in `amtClients`.
+   * @default - none (then `amtClients` must name the AMT client segments)
    */
-  readonly amtClientZones: DeploymentZone[];
+  readonly amtClientZones?: DeploymentZone[];
+  /**
+   * AMT client segments as peers: typically the on-premises client VLANs of a hybrid site
+   * (`Peer.ipv4`/`Peer.ipv4List`, outside the VNet address space and outside every zone of the app),
+   * and Azure zones (`Peer.zone(zone)`, treated exactly like `amtClientZones`). Specific peers only:
+   * no any, no service tag, nothing broader than /8.
+   *
+   * For an on-premises segment Azure enforces only its own side: the management zone allows the
+   * AMT ports (TCP 16992-16995) outbound from this service point to the segment, and, when
+   * out-of-band provisioning is enabled, the provisioning port inbound from the segment to this
+   * service point only. The AMT ports live in the clients' firmware, which answers below the
+   * operating system (Windows Firewall cannot filter it), and the traffic arrives over the tunnel
+   * without crossing an Azure NSG on the client side: the on-premises router or firewall in front of
+   * the client VLANs must allow TCP 16992-16995 to them only from this service point's address.
+   * All declared segments are recorded in the `sdz-oob-amt-client-prefixes` tag.
+   * @default - none (then `amtClientZones` must name the AMT client zones)
+   */
+  readonly amtClients?: IPeer[];
   /**
    * Enable out-of-band provisioning. Seed 002 prefers in-band provisioning: when off, the
    * provisioning port is denied on the zone NSG and blocked by Windows Firewall on the server.
@@ -105,6 +124,14 @@ export interface OutOfBandServicePointProps {
   readonly outOfBandProvisioning?: boolean;
   /** Key Vault name (3-24 letters, digits, `-`; starting with a letter), for the provisioning certificate and the MEBx password. */
   readonly keyVaultName: string;
+  /**
+   * Static private IP of the Key Vault's private endpoint in the management zone (a host address of
+   * the zone other than the service point's). The zone's deny-all also applies inside the subnet, so
+   * the construct opens TCP 443 from the service point's /32 to this /32 only.
+   * @default - a dynamic address; the 443 rule then targets the endpoint's address as Azure assigns
+   * it (known only after apply, so the checks cannot verify that rule before apply)
+   */
+  readonly keyVaultPrivateIpAddress?: string;
   /**
    * Entra tenant ID of the Key Vault.
    * @default - the tenant of the provider's credentials (`azurerm_client_config`)
@@ -142,7 +169,13 @@ const SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1";
  * opened on client zones from this server only, the provisioning port denied unless out-of-band
  * provisioning is explicitly enabled (then only from the AMT client segments), and a Key Vault
  * (purge protection, no public access, RBAC, private endpoint in the zone) holding the MEBx
- * password and an auto-renewing provisioning certificate.
+ * password and an auto-renewing provisioning certificate. HTTPS (TCP 443) from the service point
+ * to the vault's private endpoint is opened on the zone NSG (its deny-all applies inside the subnet).
+ *
+ * AMT clients may be Azure zones (`amtClientZones`, or `Peer.zone` in `amtClients`) or on-premises
+ * segments (`amtClients` with CIDRs). For on-premises segments Azure can enforce only the service
+ * point's side (outbound AMT flows, inbound provisioning); restricting who reaches the clients'
+ * AMT ports is the job of the on-premises router or firewall (see `amtClients`).
  *
  * With public network access off, Terraform must reach the vault over the private endpoint (run it
  * from inside the network) to create the certificate and the secret.
@@ -162,6 +195,10 @@ export class OutOfBandServicePoint extends Construct {
   public readonly outOfBandProvisioning: boolean;
   /** NSG rules this construct created on the management zone and the client zones. */
   public readonly networkRules: NetworkSecurityRule[] = [];
+  /** The declared AMT client segments (Azure zone prefixes and on-premises CIDRs), as recorded in `sdz-oob-amt-client-prefixes`. */
+  public readonly amtClientPrefixes: string[];
+  /** The NSG rule allowing HTTPS from the service point to the Key Vault private endpoint. */
+  public readonly keyVaultAccessRule: NetworkSecurityRule;
 
   constructor(scope: Construct, id: string, props: OutOfBandServicePointProps) {
     super(scope, id);
@@ -191,17 +228,23 @@ export class OutOfBandServicePoint extends Construct {
     if (port === OobTags.DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
       throw invalidProp("amtSettings.provisioningPort", port, `a custom port from 1024 to 65535 other than the default ${OobTags.DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
     }
-    if (!Array.isArray(props.amtClientZones) || props.amtClientZones.length === 0) {
-      throw invalidProp("amtClientZones", props.amtClientZones, "a non-empty list of the zones holding AMT-based computers");
-    }
-    props.amtClientZones.forEach((z, i) => {
-      if (!(z instanceof DeploymentZone)) throw invalidProp(`amtClientZones[${i}]`, z, "a DeploymentZone");
-      if (z === zone) throw invalidProp(`amtClientZones[${i}]`, z.zoneName, "a client zone other than the management zone itself");
-    });
-    const clientPrefixes = Array.from(new Set(props.amtClientZones.map((z) => z.addressPrefix)));
+    const { clientZones, remotePrefixes } = resolveAmtClients(this, zone, props.amtClientZones, props.amtClients);
+    const clientPrefixes = Array.from(new Set([...clientZones.map((z) => z.addressPrefix), ...remotePrefixes]));
     const prefixTag = clientPrefixes.join(",");
     if (prefixTag.length > 256) {
-      throw invalidProp("amtClientZones", clientPrefixes, "client zones whose prefixes fit in one 256-character tag value");
+      throw invalidProp(props.amtClients ? "amtClients" : "amtClientZones", clientPrefixes, "AMT client segments whose prefixes fit in one 256-character tag value");
+    }
+    const kvIp = props.keyVaultPrivateIpAddress;
+    if (kvIp !== undefined) {
+      const zoneBlock = parseCidr("zone.addressPrefix", zone.addressPrefix);
+      const ip = tryParseCidr(String(kvIp));
+      const offset = ip ? ip.start - zoneBlock.start : -1;
+      if (!ip || ip.family !== 4 || String(kvIp).includes("/") || !cidrContains(zoneBlock, ip) || offset < 4 || offset >= ipv4Size(zoneBlock) - 1) {
+        throw invalidProp("keyVaultPrivateIpAddress", kvIp, `a host address inside zone ${zone.zoneName} (${zone.addressPrefix}), excluding the first four and the last address that Azure reserves`);
+      }
+      if (kvIp === props.privateIpAddress) {
+        throw invalidProp("keyVaultPrivateIpAddress", kvIp, `an address other than the service point's own (${props.privateIpAddress})`);
+      }
     }
     if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.keyVaultName ?? "") || props.keyVaultName.includes("--")) {
       throw invalidProp("keyVaultName", props.keyVaultName, "3-24 letters, digits and '-', starting with a letter, ending with a letter or digit, no '--'");
@@ -245,16 +288,27 @@ export class OutOfBandServicePoint extends Construct {
     });
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
+    this.amtClientPrefixes = clientPrefixes;
+    const amtPorts = Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO);
+    const remote = remotePrefixes.length === 0 ? undefined : remotePrefixes.length === 1 ? Peer.ipv4(remotePrefixes[0]) : Peer.ipv4List(remotePrefixes);
     // AMT ports on client zones: from the service point only (R-OOB-2).
-    for (const client of props.amtClientZones) {
-      this.networkRules.push(client.allowInbound(self, Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO), "Intel AMT management from the out-of-band service point only"));
-      this.networkRules.push(zone.allowOutbound(Peer.zone(client), Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO), `Intel AMT management to ${client.zoneName}`, { local: self }));
+    for (const client of clientZones) {
+      this.networkRules.push(client.allowInbound(self, amtPorts, "Intel AMT management from the out-of-band service point only"));
+      this.networkRules.push(zone.allowOutbound(Peer.zone(client), amtPorts, `Intel AMT management to ${client.zoneName}`, { local: self }));
+    }
+    // On-premises AMT clients: Azure enforces the service point's side only; the on-premises
+    // router/firewall must admit TCP 16992-16995 to the client VLANs from this /32 only.
+    if (remote) {
+      this.networkRules.push(zone.allowOutbound(remote, amtPorts, "Intel AMT management to on-premises AMT client segments", { local: self }));
     }
     // Provisioning port (R-OOB-1).
     let firewallScript: string;
     if (enabled) {
-      for (const client of props.amtClientZones) {
+      for (const client of clientZones) {
         this.networkRules.push(zone.allowInbound(Peer.zone(client), Port.tcp(port), `AMT out-of-band provisioning from AMT client segment ${client.zoneName}`, { local: self }));
+      }
+      if (remote) {
+        this.networkRules.push(zone.allowInbound(remote, Port.tcp(port), "AMT out-of-band provisioning from on-premises AMT client segments", { local: self }));
       }
       firewallScript = [
         `New-NetFirewallRule -Name 'SDZ-AMT-Provisioning' -DisplayName 'AMT out-of-band provisioning (TCP ${port}) from AMT client segments' -Direction Inbound -Protocol TCP -LocalPort ${port} -RemoteAddress ${clientPrefixes.map((p) => `'${p}'`).join(",")} -Action Allow -Profile Any`,
@@ -301,8 +355,17 @@ export class OutOfBandServicePoint extends Construct {
         subresourceNames: ["vault"],
         isManualConnection: false,
       },
+      ipConfiguration: kvIp !== undefined ? [{ name: "vault", privateIpAddress: kvIp, subresourceName: "vault", memberName: "default" }] : undefined,
       tags: network.tags,
     });
+    // The service point reads its certificate over the private endpoint, in the same subnet: the
+    // zone's deny-all applies there too, so open HTTPS from the service point's /32 to the endpoint's.
+    const endpoint: IPeer = kvIp !== undefined
+      ? Peer.ipv4(`${kvIp}/32`)
+      : { kind: PeerKind.CIDRS, label: `${props.keyVaultName} private endpoint`, addressPrefixes: [this.keyVaultPrivateEndpoint.privateServiceConnection.privateIpAddress] };
+    this.keyVaultAccessRule = zone.allowInbound(self, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
+    this.networkRules.push(this.keyVaultAccessRule);
+    this.networkRules.push(zone.allowOutbound(endpoint, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
     new RoleAssignment(this, "ServerSecretsUser", {
       scope: this.keyVault.id,
       roleDefinitionName: "Key Vault Secrets User",
@@ -338,6 +401,57 @@ export class OutOfBandServicePoint extends Construct {
       dependsOn: [this.keyVaultPrivateEndpoint],
     });
   }
+}
+
+/**
+ * Splits the declared AMT clients into Azure zones (NSG rules on their subnets) and remote,
+ * typically on-premises, CIDRs (rules on the management zone only). @internal
+ */
+function resolveAmtClients(scope: Construct, mgmt: DeploymentZone, zonesProp: DeploymentZone[] | undefined, peersProp: IPeer[] | undefined) {
+  if (zonesProp !== undefined && !Array.isArray(zonesProp)) {
+    throw invalidProp("amtClientZones", zonesProp, "a list of the zones holding AMT-based computers");
+  }
+  const zones = zonesProp ?? [];
+  if (zones.length === 0 && peersProp === undefined) {
+    throw invalidProp("amtClientZones", zonesProp ?? [], "a non-empty list of the zones holding AMT-based computers, or the AMT client segments (e.g. on-premises client VLANs) in amtClients");
+  }
+  const clientZones: DeploymentZone[] = [];
+  const addZone = (prop: string, z: DeploymentZone) => {
+    if (z === mgmt) throw invalidProp(prop, z.zoneName, "a client zone other than the management zone itself");
+    if (!clientZones.includes(z)) clientZones.push(z);
+  };
+  zones.forEach((z, i) => {
+    if (!(z instanceof DeploymentZone)) throw invalidProp(`amtClientZones[${i}]`, z, "a DeploymentZone");
+    addZone(`amtClientZones[${i}]`, z);
+  });
+  const remotePrefixes: string[] = [];
+  if (peersProp !== undefined) {
+    requireSpecificPeers("amtClients", peersProp);
+    const space = mgmt.network.addressSpace.map((c) => parseCidr("network.addressSpace", c));
+    const appZones = zonesOfApp(scope);
+    peersProp.forEach((peer, i) => {
+      if (peer.kind === PeerKind.ZONE && peer.zone instanceof DeploymentZone) {
+        addZone(`amtClients[${i}]`, peer.zone);
+        return;
+      }
+      for (const prefix of peer.addressPrefixes) {
+        const block = parseCidr(`amtClients[${i}]`, prefix);
+        const inSpace = space.find((s) => cidrOverlaps(s, block));
+        if (inSpace) {
+          throw invalidProp(`amtClients[${i}]`, prefix, `on-premises CIDRs outside the VNet address space (${prefix} overlaps ${inSpace.text}); for an Azure zone pass Peer.zone(zone) or use amtClientZones, so its NSG admits the AMT ports`);
+        }
+        const inZone = appZones.find((z) => cidrOverlaps(z.block, block));
+        if (inZone) {
+          throw invalidProp(`amtClients[${i}]`, prefix, `on-premises CIDRs outside every zone (${prefix} overlaps zone ${inZone.zone.zoneName}); pass Peer.zone(zone) for an Azure zone`);
+        }
+        if (!remotePrefixes.includes(prefix)) remotePrefixes.push(prefix);
+      }
+    });
+  }
+  if (clientZones.length === 0 && remotePrefixes.length === 0) {
+    throw invalidProp("amtClients", peersProp, "at least one AMT client segment");
+  }
+  return { clientZones, remotePrefixes };
 }
 
 function validateCertificate(c: ProvisioningCertificateOptions) {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "../../src/cli/plan";
+import { NetworkIndex } from "../../src/engine/network-index";
 import { TerraformModel } from "../../src/engine/model";
 
 const PLAN = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "plan", "plan.json"), "utf8"));
@@ -81,6 +82,13 @@ describe("plan conversion", () => {
     const { byAddress } = convert();
     const vm = byAddress("module.distribution_point.azurerm_windows_virtual_machine.vm");
     expect(vm.config.network_interface_ids).toEqual(["${module.distribution_point.azurerm_network_interface.nic.id}"]);
+  });
+
+  test("the model follows references into the child module: the VM is related to its NIC", () => {
+    const { byAddress, model } = convert();
+    const vm = NetworkIndex.of(model).vms.find((v) => v.resource === byAddress("module.distribution_point.azurerm_windows_virtual_machine.vm"));
+    expect(vm?.nicsUnknown).toBe(false);
+    expect(vm?.nics.map((n) => n.resource.address)).toEqual(["module.distribution_point.azurerm_network_interface.nic"]);
   });
 
   test("computed-only attributes stay absent, as in cdktf output", () => {

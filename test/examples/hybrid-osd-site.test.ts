@@ -214,6 +214,42 @@ describe("examples/hybrid-osd-site", () => {
     expect(subnetNamesOf(oob)).toEqual(["management"]);
   });
 
+  test("the DCs replicate DC /32 to DC /32, opened by the identity zone; no rule admits the whole identity prefix", () => {
+    const identity = allowsInbound.filter((r) => r.nsg?.zoneName === "identity");
+    expect(identity.some((r) => r.sources.some((src) => src.text === "10.40.2.0/24"))).toBe(false);
+    const dcToDc = (from: string, to: string) => identity.filter((r) => r.sources.some((x) => x.text === `${from}/32`) && r.destinations.some((d) => d.text === `${to}/32`));
+    for (const [from, to] of [["10.40.2.4", "10.40.2.5"], ["10.40.2.5", "10.40.2.4"]]) {
+      const rules = dcToDc(from, to);
+      for (const [proto, port] of [["Tcp", 135], ["Tcp", 445], ["Tcp", 389], ["Tcp", 88], ["Udp", 53], ["Tcp", 3268], ["Tcp", 50000]] as const) {
+        expect([from, to, proto, port, rules.some((r) => ruleCoversPort(r, proto, port) === true)]).toEqual([from, to, proto, port, true]);
+      }
+      // Only the DCs: every replication rule's sources are DC addresses.
+      expect(rules.every((r) => r.sources.every((x) => ["10.40.2.4/32", "10.40.2.5/32"].includes(x.text)))).toBe(true);
+    }
+  });
+
+  test("out-of-band: HTTPS to the vault endpoint from the service point only; AMT to the on-premises client VLANs and the servers zone", () => {
+    const mgmtRules = site.index.rules.filter((r) => r.nsg?.zoneName === "management");
+    const https = mgmtRules.filter((r) => r.access === "Allow" && ruleCoversPort(r, "Tcp", 443) === true);
+    expect(https.map((r) => [r.direction, r.sources.map((x) => x.text), r.destinations.map((d) => d.text)]).sort()).toEqual([
+      ["Inbound", ["10.40.9.4/32"], ["10.40.9.5/32"]],
+      ["Outbound", ["10.40.9.4/32"], ["10.40.9.5/32"]],
+    ]);
+    const [pe] = Object.values<any>(site.json.resource.azurerm_private_endpoint).filter((p) => p.private_service_connection.subresource_names[0] === "vault");
+    expect(pe.ip_configuration).toEqual([{ name: "vault", private_ip_address: "10.40.9.5", subresource_name: "vault", member_name: "default" }]);
+    const amtOut = mgmtRules.filter((r) => r.direction === "Outbound" && r.access === "Allow" && ruleCoversPort(r, "Tcp", 16993) === true);
+    expect(amtOut.flatMap((r) => r.destinations.map((d) => d.text)).sort()).toEqual(["10.40.1.0/24", "192.168.10.0/24", "192.168.11.0/24"]);
+    expect(amtOut.every((r) => r.sources.map((x) => x.text).join() === "10.40.9.4/32")).toBe(true);
+    const amtIn = allowsInbound.filter((r) => ruleCoversPort(r, "Tcp", 16993) === true);
+    expect(amtIn.map((r) => [r.nsg?.zoneName, r.sources.map((x) => x.text)])).toEqual([["servers", ["10.40.9.4/32"]]]);
+    const oob = site.index.vms.find((v) => v.roles.includes("oob-service-point"))!;
+    expect(oob.resource.config.tags["sdz-oob-amt-client-prefixes"]).toBe("10.40.1.0/24,192.168.10.0/24,192.168.11.0/24");
+  });
+
+  test("the provider authenticates storage data-plane calls with Entra ID (shared key access is off)", () => {
+    expect(site.json.provider.azurerm).toEqual([expect.objectContaining({ storage_use_azuread: true })]);
+  });
+
   test("every variable is free of defaults; every secret is sensitive", () => {
     const vars = site.json.variable as Record<string, { default?: unknown; sensitive?: boolean }>;
     expect(Object.keys(vars).length).toBeGreaterThan(0);

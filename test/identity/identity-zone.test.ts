@@ -31,8 +31,11 @@ describe("IdentityZone and DomainController", () => {
     const e = identityEnv();
     e.dc("Dc1", "10.0.2.4");
     e.dc("Dc2", "10.0.2.5");
-    const rules = allowRules(synthJson(e.stack));
+    const all = allowRules(synthJson(e.stack));
+    const rules = all.filter((r) => r.source_address_prefix === "10.0.1.0/24");
     expect(rules).toHaveLength(2 * EXPECTED_PORTS.length);
+    // Every other allow is DC-to-DC replication (tested below): nothing else is opened.
+    expect(all.filter((r) => !rules.includes(r)).every((r) => /^10\.0\.2\.[45]\/32$/.test(r.source_address_prefix))).toBe(true);
     for (const ip of ["10.0.2.4/32", "10.0.2.5/32"]) {
       const forDc = rules.filter((r) => r.destination_address_prefix === ip);
       expect(forDc.map((r) => `${r.protocol} ${r.destination_port_range}`).sort()).toEqual([...EXPECTED_PORTS].sort());
@@ -50,6 +53,67 @@ describe("IdentityZone and DomainController", () => {
     expect(rules.every((r) => JSON.stringify(r.source_address_prefixes) === JSON.stringify(["10.0.1.0/24", "10.0.8.10"]))).toBe(true);
     expect(rules.map((r) => r.destination_port_range)).toContain("50000-50999");
     expect(rules.map((r) => r.destination_port_range)).not.toContain("49152-65535");
+  });
+
+  test("two DCs replicate: every domain service and the RPC range, DC /32 to DC /32, both directions", () => {
+    const e = identityEnv();
+    e.dc("Dc1", "10.0.2.4");
+    expect(e.zone.replicationRules).toEqual([]);
+    e.dc("Dc2", "10.0.2.5");
+    const json = synthJson(e.stack);
+    const repl = allowRules(json).filter((r) => r.description.startsWith("DC replication"));
+    expect(repl).toHaveLength(2 * EXPECTED_PORTS.length);
+    expect(e.zone.replicationRules).toHaveLength(2 * EXPECTED_PORTS.length);
+    const key = (r: any) => `${r.direction} ${r.source_address_prefix} -> ${r.destination_address_prefix} ${r.protocol} ${r.destination_port_range}`;
+    const expected = EXPECTED_PORTS.flatMap((p) => [
+      `Inbound 10.0.2.4/32 -> 10.0.2.5/32 ${p}`,
+      `Inbound 10.0.2.5/32 -> 10.0.2.4/32 ${p}`,
+    ]);
+    expect(repl.map(key).sort()).toEqual(expected.sort());
+    expect(repl.every((r) => r.source_port_range === "*" && /^\$\{azurerm_network_security_group\.Identity_Nsg_[0-9A-F]+\.name\}$/.test(r.network_security_group_name))).toBe(true);
+    expect(repl.map((r) => r.description)).toContain("DC replication SMB (SYSVOL, Group Policy) TCP 445 from dc1 to dc2");
+    expect(repl.map((r) => r.description)).toContain("DC replication RPC dynamic 49152-65535 from dc1 to dc2");
+    // All below the deny-all, each at its own priority.
+    const prios = repl.map((r) => r.priority);
+    expect(new Set(prios).size).toBe(prios.length);
+    expect(Math.max(...prios)).toBeLessThan(4095);
+    // Never the zone prefix or any (besides the zone's default ICMP rule): no other host of the zone is opened.
+    expect(allowRules(json).some((r) => [r.source_address_prefix, r.destination_address_prefix].includes("10.0.2.0/24"))).toBe(false);
+  });
+
+  test("a third DC replicates with both earlier DCs; the restricted RPC range is used", () => {
+    const e = identityEnv({ rpcDynamicPortStart: 50000, rpcDynamicPortEnd: 50999 });
+    e.dc("Dc1", "10.0.2.4");
+    e.dc("Dc2", "10.0.2.5");
+    e.dc("Dc3", "10.0.2.6");
+    const repl = allowRules(synthJson(e.stack)).filter((r) => r.description.startsWith("DC replication"));
+    expect(repl).toHaveLength(4 * EXPECTED_PORTS.length);
+    const dc3In = repl.filter((r) => r.destination_address_prefix === "10.0.2.6/32");
+    expect(dc3In).toHaveLength(EXPECTED_PORTS.length);
+    expect(dc3In.every((r) => JSON.stringify(r.source_address_prefixes) === JSON.stringify(["10.0.2.4/32", "10.0.2.5/32"]))).toBe(true);
+    const dc3Out = repl.filter((r) => r.source_address_prefix === "10.0.2.6/32");
+    expect(dc3Out).toHaveLength(EXPECTED_PORTS.length);
+    expect(dc3Out.every((r) => JSON.stringify(r.destination_address_prefixes) === JSON.stringify(["10.0.2.4/32", "10.0.2.5/32"]))).toBe(true);
+    expect(dc3In.map((r) => r.destination_port_range)).toContain("50000-50999");
+    // Every ordered pair of DCs is open on TCP 445 exactly once.
+    const pairs = (r: any) => [r.source_address_prefix ?? r.source_address_prefixes].flat().flatMap((s: string) =>
+      [r.destination_address_prefix ?? r.destination_address_prefixes].flat().map((d: string) => `${s}>${d}`));
+    const smb = repl.filter((r) => r.protocol === "Tcp" && r.destination_port_range === "445").flatMap(pairs).sort();
+    expect(smb).toEqual(["10.0.2.4/32>10.0.2.5/32", "10.0.2.4/32>10.0.2.6/32", "10.0.2.5/32>10.0.2.4/32",
+      "10.0.2.5/32>10.0.2.6/32", "10.0.2.6/32>10.0.2.4/32", "10.0.2.6/32>10.0.2.5/32"]);
+  });
+
+  test("with denyAllOutbound the replication flows are allowed outbound too", () => {
+    const e = identityEnv({ denyAllOutbound: true });
+    e.dc("Dc1", "10.0.2.4");
+    e.dc("Dc2", "10.0.2.5");
+    const out = allowRules(synthJson(e.stack)).filter((r) => r.direction === "Outbound");
+    expect(out).toHaveLength(2 * EXPECTED_PORTS.length);
+    const key = (r: any) => `${r.source_address_prefix} -> ${r.destination_address_prefix} ${r.protocol} ${r.destination_port_range}`;
+    expect(out.map(key).sort()).toEqual(EXPECTED_PORTS.flatMap((p) => [`10.0.2.4/32 -> 10.0.2.5/32 ${p}`, `10.0.2.5/32 -> 10.0.2.4/32 ${p}`]).sort());
+    const result = runRules(TerraformModel.fromTerraformJson(synthJson(e.stack)), ALL_RULES);
+    expect(result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL)).toEqual([]);
+    expect(result.findings.filter((f) => /^SDZ-(KMS|DOM)-/.test(f.ruleId))).toEqual([]);
   });
 
   test("the DC VM has a static IP and the domain-controller role tag", () => {

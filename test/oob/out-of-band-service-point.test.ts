@@ -2,7 +2,9 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { SensitiveValue } from "../../src/core/sensitive-value";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Peer } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
 import { ManagementZone } from "../../src/oob/management-zone";
 import { OutOfBandServicePoint, OutOfBandServicePointProps } from "../../src/oob/out-of-band-service-point";
@@ -134,6 +136,125 @@ describe("OutOfBandServicePoint", () => {
     expect(vm.tags).toMatchObject({ "sdz-oob-ide-image-location": "\\\\st.file.core.windows.net\\ide", "sdz-oob-ide-image-smb-encryption": "true" });
     const out = rulesOf(json, "management-nsg").filter((r) => r.direction === "Outbound" && r.destination_port_range === "445");
     expect(out.map((r) => [r.source_address_prefix, r.destination_address_prefix])).toEqual([["10.40.9.10/32", "10.40.9.50/32"]]);
+  });
+
+  test("HTTPS from the service point's /32 to the Key Vault private endpoint's static /32 is opened, nothing wider", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const sp = new OutOfBandServicePoint(stack, "Oob", { ...props, keyVaultPrivateIpAddress: "10.40.9.20" });
+    const json = synthJson(stack);
+    const pe = Object.values(json.resource.azurerm_private_endpoint)[0] as any;
+    expect(pe.ip_configuration).toEqual([{ name: "vault", private_ip_address: "10.40.9.20", subresource_name: "vault", member_name: "default" }]);
+    const https = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "443");
+    expect(https.map((r) => [r.direction, r.access, r.protocol, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
+      ["Inbound", "Allow", "Tcp", "10.40.9.10/32", "10.40.9.20/32"],
+      ["Outbound", "Allow", "Tcp", "10.40.9.10/32", "10.40.9.20/32"],
+    ]);
+    expect(https.every((r) => r.priority < 4096 && r.source_port_range === "*")).toBe(true);
+    expect(sp.networkRules).toContain(sp.keyVaultAccessRule);
+    // Ordered before the zone's deny-all, so the flow really gets through.
+    const inbound = https.find((r) => r.direction === "Inbound")!;
+    expect(inbound.priority).toBeLessThan(rulesOf(json, "management-nsg").find((r) => r.name === "deny-all-inbound")!.priority);
+  });
+
+  test("without a static endpoint address, the HTTPS rule targets the address Azure assigns to the endpoint", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", props);
+    const json = synthJson(stack);
+    const pe = Object.keys(json.resource.azurerm_private_endpoint)[0];
+    expect((json.resource.azurerm_private_endpoint[pe] as any).ip_configuration).toBeUndefined();
+    const inbound = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "443" && r.direction === "Inbound");
+    expect(inbound).toHaveLength(1);
+    expect(inbound[0]).toMatchObject({
+      access: "Allow", protocol: "Tcp", source_address_prefix: "10.40.9.10/32",
+      destination_address_prefix: `\${azurerm_private_endpoint.${pe}.private_service_connection[0].private_ip_address}`,
+    });
+  });
+
+  test("on-premises AMT client VLANs: AMT flows leave the service point only towards them; no Azure NSG admits AMT inbound", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const sp = new OutOfBandServicePoint(stack, "Oob", { ...props, amtClientZones: undefined, amtClients: [Peer.ipv4List(["192.168.10.0/24", "192.168.11.0/24"])] });
+    const json = synthJson(stack);
+    const all = Object.values(json.resource.azurerm_network_security_rule) as any[];
+    const amt = all.filter((r) => r.destination_port_range === "16992-16995");
+    expect(amt).toHaveLength(1);
+    expect(amt[0]).toMatchObject({
+      direction: "Outbound", access: "Allow", protocol: "Tcp", source_address_prefix: "10.40.9.10/32",
+      destination_address_prefixes: ["192.168.10.0/24", "192.168.11.0/24"],
+    });
+    expect(rulesOf(json, "management-nsg")).toContain(amt[0]);
+    // Provisioning stays off: still denied on the service point, never allowed from the VLANs.
+    expect(all.filter((r) => ["9971", "9972"].includes(r.destination_port_range)).map((r) => r.access)).toEqual(["Deny", "Deny"]);
+    const vm = Object.values(json.resource.azurerm_windows_virtual_machine)[0] as any;
+    expect(vm.tags["sdz-oob-amt-client-prefixes"]).toBe("192.168.10.0/24,192.168.11.0/24");
+    expect(sp.amtClientPrefixes).toEqual(["192.168.10.0/24", "192.168.11.0/24"]);
+  });
+
+  test("on-premises AMT clients with provisioning enabled: only they reach the provisioning port, on the service point's /32", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, amtClientZones: undefined, amtClients: [Peer.ipv4("192.168.10.0/24"), Peer.ipv4("192.168.11.0/24")], outOfBandProvisioning: true });
+    const json = synthJson(stack);
+    const prov = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "9972");
+    expect(prov).toHaveLength(1);
+    expect(prov[0]).toMatchObject({ direction: "Inbound", access: "Allow", protocol: "Tcp", source_address_prefixes: ["192.168.10.0/24", "192.168.11.0/24"], destination_address_prefix: "10.40.9.10/32" });
+    const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
+    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.protected_settings)![1], "base64").toString("utf16le");
+    expect(script).toContain("-LocalPort 9972 -RemoteAddress '192.168.10.0/24','192.168.11.0/24' -Action Allow");
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB"))).toEqual([]);
+  });
+
+  test("zones and on-premises segments together: zone peers act like amtClientZones, all segments are recorded", () => {
+    const { stack } = newStack();
+    const { props, network, clients } = setup(stack);
+    const lab = new DeploymentZone(stack, "Lab", { network, zoneName: "lab", addressPrefix: "10.40.21.0/24", trustLevel: TrustLevel.INTERNAL });
+    const sp = new OutOfBandServicePoint(stack, "Oob", { ...props, amtClients: [Peer.zone(clients), Peer.ipv4("192.168.10.0/24"), Peer.zone(lab)] });
+    const json = synthJson(stack);
+    for (const [nsg, prefix] of [["clients-nsg", "10.40.20.0/24"], ["lab-nsg", "10.40.21.0/24"]]) {
+      const amtIn = rulesOf(json, nsg).filter((r) => r.destination_port_range === "16992-16995");
+      expect(amtIn.map((r) => [r.direction, r.source_address_prefix, r.destination_address_prefix])).toEqual([["Inbound", "10.40.9.10/32", prefix]]);
+    }
+    const out = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "16992-16995");
+    expect(out.map((r) => r.destination_address_prefix).sort()).toEqual(["10.40.20.0/24", "10.40.21.0/24", "192.168.10.0/24"]);
+    expect(sp.amtClientPrefixes).toEqual(["10.40.20.0/24", "10.40.21.0/24", "192.168.10.0/24"]);
+    const vm = Object.values(json.resource.azurerm_windows_virtual_machine)[0] as any;
+    expect(vm.tags["sdz-oob-amt-client-prefixes"]).toBe("10.40.20.0/24,10.40.21.0/24,192.168.10.0/24");
+  });
+
+  test.each<[string, (p: OutOfBandServicePointProps, s: TerraformStack) => OutOfBandServicePointProps, RegExp]>([
+    ["no client at all", (p) => ({ ...p, amtClientZones: undefined }), /Invalid amtClientZones: \[\]\. Allowed: a non-empty list .* or the AMT client segments .* in amtClients/],
+    ["an empty amtClients list", (p) => ({ ...p, amtClients: [] }), /Invalid amtClients: \[\]/],
+    ["any as AMT client", (p) => ({ ...p, amtClients: [Peer.anyIpv4()] }), /Invalid amtClients\[0\]: "any"\. Allowed: specific addresses/],
+    ["a service tag as AMT client", (p) => ({ ...p, amtClients: [Peer.ipv4("192.168.10.0/24"), Peer.serviceTag("VirtualNetwork")] }), /Invalid amtClients\[1\]: "VirtualNetwork"/],
+    ["0.0.0.0/0 as AMT client", (p) => ({ ...p, amtClients: [Peer.ipv4("0.0.0.0/0")] }), /Invalid amtClients\[0\]: "0\.0\.0\.0\/0"\. Allowed: .*never 0\.0\.0\.0\/0/],
+    ["a CIDR inside the VNet", (p) => ({ ...p, amtClients: [Peer.ipv4("10.40.30.0/24")] }), /Invalid amtClients\[0\]: "10\.40\.30\.0\/24"\. Allowed: on-premises CIDRs outside the VNet address space \(10\.40\.30\.0\/24 overlaps 10\.40\.0\.0\/16\); for an Azure zone pass Peer\.zone/],
+    ["the management zone as a peer", (p) => ({ ...p, amtClients: [Peer.zone(p.zone)] }), /Invalid amtClients\[0\]: "management"\. Allowed: a client zone other than the management zone/],
+    ["a CIDR in another network's zone", (p, s) => {
+      const other = new DeploymentNetwork(s, "N2", { name: "spoke", location: "westeurope", addressSpace: ["10.50.0.0/16"] });
+      new DeploymentZone(s, "Spoke", { network: other, zoneName: "spoke", addressPrefix: "10.50.1.0/24", trustLevel: TrustLevel.INTERNAL });
+      return { ...p, amtClients: [Peer.ipv4("10.50.1.0/25")] };
+    }, /Invalid amtClients\[0\]: "10\.50\.1\.0\/25"\. Allowed: on-premises CIDRs outside every zone \(10\.50\.1\.0\/25 overlaps zone spoke\)/],
+    ["a Key Vault endpoint address outside the zone", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.8.20" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.8\.20"\. Allowed: a host address inside zone management \(10\.40\.9\.0\/24\)/],
+    ["a reserved Key Vault endpoint address", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.3" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.3"/],
+    ["a CIDR as Key Vault endpoint address", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.20/32" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.20\/32"/],
+    ["a non-address as Key Vault endpoint address", (p) => ({ ...p, keyVaultPrivateIpAddress: "vault" }), /Invalid keyVaultPrivateIpAddress: "vault"/],
+    ["the service point's address for the Key Vault endpoint", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.10" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.10"\. Allowed: an address other than the service point's own/],
+  ])("refuses %s", (_name, change, message) => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    expect(() => new OutOfBandServicePoint(stack, "Oob", change(props, stack))).toThrow(message);
+  });
+
+  test.each([false, true])("a hybrid site with on-premises AMT clients and a static vault endpoint has no error finding (provisioning %s)", (enabled) => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, amtClientZones: undefined, amtClients: [Peer.ipv4List(["192.168.10.0/24", "192.168.11.0/24"])], keyVaultPrivateIpAddress: "10.40.9.20", outOfBandProvisioning: enabled });
+    const result = runRules(TerraformModel.fromTerraformJson(synthJson(stack)), ALL_RULES);
+    expect(result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL)).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB"))).toEqual([]);
   });
 
   test.each<[string, (p: OutOfBandServicePointProps, s: TerraformStack) => OutOfBandServicePointProps, RegExp]>([

@@ -41,6 +41,28 @@ function inboundProblem(net: NetworkIndex, s: AddressSpec): string | "unknown" |
   return undefined;
 }
 
+/**
+ * Reports a reference computer that no NSG on its path isolates. Traffic must pass every NSG on
+ * the path, so one isolating NSG is enough; `problemsOf` lists one NSG's openings (and whether some
+ * of its values are unknown).
+ */
+function reportIsolation(ctx: RuleContext, vm: VmView, nsgs: NsgView[], direction: "inbound" | "outbound",
+  problemsOf: (nsg: NsgView) => { problems: string[]; unknown: boolean }): void {
+  const problems: string[] = [];
+  let maybe = false;
+  for (const nsg of nsgs) {
+    const own = problemsOf(nsg);
+    if (own.problems.length === 0 && !own.unknown) return;
+    if (own.problems.length === 0) maybe = true;
+    else problems.push(`NSG ${nsg.name ?? nsg.resource.address}: ${own.problems.join("; ")}`);
+  }
+  if (maybe) {
+    ctx.unverified(vm.resource, `${who(vm)}: an ${direction} ${direction === "inbound" ? "source" : "destination"} of an otherwise isolating NSG is not known before apply`);
+  } else {
+    ctx.report(vm.resource, `${who(vm)} is not isolated ${direction}: ${problems.join(" | ")}`);
+  }
+}
+
 export const referenceInboundIsolation = defineRule({
   id: "SDZ-REF-001",
   level: RuleLevel.ERROR,
@@ -56,33 +78,21 @@ export const referenceInboundIsolation = defineRule({
     for (const vm of referenceComputers(ctx.model, net)) {
       const nsgs = protectingNsgs(ctx, net, vm, "inbound isolation");
       if (!nsgs) continue;
-      // Traffic must pass every NSG on the path: one isolating NSG is enough.
-      const problems: string[] = [];
-      let maybe = false;
-      let isolated = false;
-      for (const nsg of nsgs) {
-        const own: string[] = [];
+      reportIsolation(ctx, vm, nsgs, "inbound", (nsg) => {
+        const problems: string[] = [];
         let unknown = false;
-        if (!nsg.rules.some((r) => isDenyAll(r, "Inbound"))) own.push("no explicit deny-all inbound rule, so Azure's AllowVNetInBound admits every VNet, peered and VPN range");
+        if (!nsg.rules.some((r) => isDenyAll(r, "Inbound"))) problems.push("no explicit deny-all inbound rule, so Azure's AllowVNetInBound admits every VNet, peered and VPN range");
         for (const rule of nsg.rules) {
           // ICMP stays open for path MTU discovery and DC location (R-SEC-4); it cannot install software.
           if (rule.direction !== "Inbound" || rule.access !== "Allow" || rule.protocol === "Icmp") continue;
-          for (const s of rule.sources) {
-            const p = inboundProblem(net, s);
+          for (const src of rule.sources) {
+            const p = inboundProblem(net, src);
             if (p === "unknown") unknown = true;
-            else if (p) own.push(`rule "${rule.name}": ${p}`);
+            else if (p) problems.push(`rule "${rule.name}": ${p}`);
           }
         }
-        if (own.length === 0 && !unknown) isolated = true;
-        else if (own.length === 0) maybe = true;
-        else problems.push(`NSG ${nsg.name ?? nsg.resource.address}: ${own.join("; ")}`);
-      }
-      if (isolated) continue;
-      if (maybe) {
-        ctx.unverified(vm.resource, `${who(vm)}: an inbound source of an otherwise isolating NSG is not known before apply`);
-      } else {
-        ctx.report(vm.resource, `${who(vm)} is not isolated inbound: ${problems.join(" | ")}`);
-      }
+        return { problems, unknown };
+      });
     }
   },
 });
@@ -102,30 +112,19 @@ export const referenceOutboundIsolation = defineRule({
     for (const vm of referenceComputers(ctx.model, net)) {
       const nsgs = protectingNsgs(ctx, net, vm, "outbound isolation");
       if (!nsgs) continue;
-      const problems: string[] = [];
-      let maybe = false;
-      let isolated = false;
-      for (const nsg of nsgs) {
-        const own: string[] = [];
+      reportIsolation(ctx, vm, nsgs, "outbound", (nsg) => {
+        const problems: string[] = [];
         let unknown = false;
-        if (!nsg.rules.some((r) => isDenyAll(r, "Outbound"))) own.push("no explicit deny-all outbound rule, so Azure's AllowInternetOutBound lets it reach the Internet");
+        if (!nsg.rules.some((r) => isDenyAll(r, "Outbound"))) problems.push("no explicit deny-all outbound rule, so Azure's AllowInternetOutBound lets it reach the Internet");
         for (const rule of nsg.rules) {
           if (rule.direction !== "Outbound" || rule.access !== "Allow") continue;
           for (const d of rule.destinations) {
             if (d.kind === "unknown") unknown = true;
-            else if (d.kind === "any" || (d.kind === "tag" && BROAD_DESTINATION_TAGS.has(d.text.toLowerCase()))) own.push(`rule "${rule.name}" allows outbound to ${d.text}`);
+            else if (d.kind === "any" || (d.kind === "tag" && BROAD_DESTINATION_TAGS.has(d.text.toLowerCase()))) problems.push(`rule "${rule.name}" allows outbound to ${d.text}`);
           }
         }
-        if (own.length === 0 && !unknown) isolated = true;
-        else if (own.length === 0) maybe = true;
-        else problems.push(`NSG ${nsg.name ?? nsg.resource.address}: ${own.join("; ")}`);
-      }
-      if (isolated) continue;
-      if (maybe) {
-        ctx.unverified(vm.resource, `${who(vm)}: an outbound destination of an otherwise isolating NSG is not known before apply`);
-      } else {
-        ctx.report(vm.resource, `${who(vm)} is not isolated outbound: ${problems.join(" | ")}`);
-      }
+        return { problems, unknown };
+      });
     }
   },
 });

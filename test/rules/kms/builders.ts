@@ -58,5 +58,5 @@ export const HARDENED = {
   "sdz-restrict-anonymous": "true",
   "sdz-restrict-anonymous-sam": "true",
   "sdz-restrict-null-session-access": "true",
-  "sdz-smb1": "removed",
+  "sdz-smb1-removed": "true",
 };

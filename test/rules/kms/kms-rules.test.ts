@@ -16,6 +16,7 @@ import { kmsOnDomainController } from "../../../src/rules/kms/colocation";
 import { domainServicesToBroadDestination } from "../../../src/rules/kms/domain-services";
 import { kmsAnonymousHardening, kmsDynamicIp, makActivationDeclared } from "../../../src/rules/kms/host";
 import { kmsOrDcFromPerimeter } from "../../../src/rules/kms/perimeter-exposure";
+import { MIGRATION_RULES } from "../../../src/rules/migration";
 import { checkFixture, failures, newStack, synthJson, unverified } from "../../support/fixtures";
 
 const KMS = { "sdz-role": "kms-host" };
@@ -306,6 +307,24 @@ describe("SDZ-KMS-005 anonymous-access hardening", () => {
       rawVm(s, "web", { subnet: z.subnet, ip: "10.0.5.5" });
     }, RULES);
     expect(r.findings).toHaveLength(0);
+  });
+
+  test("SMB 1 removal is read from the shared sdz-smb1-removed=true tag (the one SDZ-MIG-009 reads), not the old sdz-smb1=removed", () => {
+    const { "sdz-smb1-removed": _removed, ...withoutSmb1 } = HARDENED as Record<string, string>;
+    expect(_removed).toBe("true");
+    const r = checkFixture((s) => {
+      const z = rawZone(s, "kms", { prefix: "10.0.5.0/24", trust: "INTERNAL" });
+      rawVm(s, "old", { subnet: z.subnet, ip: "10.0.5.4", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1": "removed" } });
+      rawVm(s, "wrong", { subnet: z.subnet, ip: "10.0.5.5", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1-removed": "false" } });
+      rawVm(s, "good", { subnet: z.subnet, ip: "10.0.5.6", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1-removed": "TRUE" } });
+    }, [kmsAnonymousHardening, ...MIGRATION_RULES]);
+    const f = failures(r, "SDZ-KMS-005");
+    expect(f.map((x) => x.address).sort()).toEqual(["azurerm_windows_virtual_machine.old", "azurerm_windows_virtual_machine.wrong"]);
+    expect(f.every((x) => x.message === "the KMS host does not record SMB 1 removed (sdz-smb1-removed=true)")).toBe(true);
+    expect(kmsAnonymousHardening.fix).toContain("sdz-smb1-removed=true");
+    expect(kmsAnonymousHardening.fix).not.toContain("sdz-smb1=");
+    // A KMS host is no state migration point: SDZ-MIG-009 stays silent on it.
+    expect(r.findings.filter((x) => x.ruleId === "SDZ-MIG-009")).toEqual([]);
   });
 
   test("tags from a variable are unverified", () => {

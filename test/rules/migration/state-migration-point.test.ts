@@ -33,6 +33,14 @@ describe("SDZ-MIG-009 state migration point SMB hardening", () => {
     expect(checkFixture((s) => windowsVm(s, { ...ROLE, ...HARDENED }), RULES).findings).toEqual([]);
     expect(checkFixture((s) => windowsVm(s, {}), RULES).findings).toEqual([]);
   });
+  test("SMB 1 removal is the shared sdz-smb1-removed=true tag; the old sdz-smb1=removed form is not read", () => {
+    const { "sdz-smb1-removed": _r, ...rest } = HARDENED;
+    const f = failures(checkFixture((s) => windowsVm(s, { ...ROLE, ...rest, "sdz-smb1": "removed" }), RULES), "SDZ-MIG-009");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("SMB 1 removed");
+    expect(f[0].message).toContain("sdz-smb1-removed");
+    expect(smpSmbHardening.fix).toContain("sdz-smb1-removed");
+  });
   test("a hardening tag from a variable is unverified", () => {
     const r = checkFixture((s) => windowsVm(s, { ...ROLE, ...HARDENED, "sdz-smb1-removed": new TerraformVariable(s, "t", { type: "string" }).stringValue }), RULES);
     expect(failures(r, "SDZ-MIG-009")).toHaveLength(0);

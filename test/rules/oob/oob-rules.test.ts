@@ -112,6 +112,15 @@ describe("SDZ-OOB-002 provisioning port", () => {
     const bad = site((s, z) => allow(s, "prov", z.mgmt.nsg, "10.0.30.0/24", "9972", { destination: "10.0.9.10/32" }), enabled);
     expect(failures(bad, "SDZ-OOB-002")[0].message).toMatch(/outside the declared AMT client segments \(10.0.20.0\/24\)/);
   });
+  test("provisioning enabled with on-premises AMT segments in sdz-oob-amt-client-prefixes: those sources pass, other on-premises ranges fail", () => {
+    const enabled = { ...GOOD_SETTINGS, "sdz-oob-provisioning": "enabled", "sdz-oob-amt-client-prefixes": "10.0.20.0/24,192.168.10.0/24,192.168.11.0/24" };
+    const ok = site((s, z) => allow(s, "prov", z.mgmt.nsg, "192.168.11.0/25", "9972", { destination: "10.0.9.10/32" }), enabled);
+    expect(openFindings(ok, "SDZ-OOB-002")).toHaveLength(0);
+    const bad = site((s, z) => allow(s, "prov", z.mgmt.nsg, "192.168.12.0/24", "9972", { destination: "10.0.9.10/32" }), enabled);
+    const f = failures(bad, "SDZ-OOB-002");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("from 192.168.12.0/24, outside the declared AMT client segments (10.0.20.0/24, 192.168.10.0/24, 192.168.11.0/24)");
+  });
   test("a deny-only configuration passes", () => {
     expect(openFindings(site((s, z) => allow(s, "deny", z.mgmt.nsg, "*", "9971", { access: "Deny" })), "SDZ-OOB-002")).toHaveLength(0);
   });
