@@ -110,6 +110,11 @@ const bench = project.addTask("bench", {
 // The import cost is measured on the built library, so build it first.
 bench.spawn(project.compileTask);
 bench.exec("node -r ts-node/register/transpile-only bench/run.ts", { receiveArgs: true });
+project.addTask("docs:diagram", {
+  description: "Regenerate the reference site's zone-flow diagram embedded in the README",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/generate-readme-diagram.ts",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
 project.addTask("docs:rules", {
   description: "Regenerate docs/rules.md from the rule metadata",
   exec: "ts-node --transpile-only --project test/tsconfig.json scripts/generate-rules-doc.ts",

@@ -9,7 +9,7 @@ import { Rule, RuleLevel } from "./rule";
 import { injectSuppressions, suppressionsByPath } from "./suppressions";
 import { invalidProp } from "../network/errors";
 import { writeReports } from "../reports";
-import "../reports/diagram/register";
+import { writeZoneFlowDiagrams } from "../reports/diagram";
 import { ALL_RULES, findRule } from "../rules";
 
 /** Options of {@link SecureDeploymentChecks}. */
@@ -29,6 +29,13 @@ export interface SecureDeploymentChecksProps {
    * @default true
    */
   readonly writeReports?: boolean;
+  /**
+   * Also write the zone-flow diagram next to the reports: `zone-flows.mmd` (Mermaid) and
+   * `zone-flows.svg` (Graphviz in WebAssembly, rendered in a short-lived Node.js process: about
+   * half a second per stack). Ignored when `writeReports` is false.
+   * @default true
+   */
+  readonly writeDiagrams?: boolean;
 }
 
 const REPORTS_ID = "SecureDeploymentChecksReports";
@@ -66,8 +73,8 @@ export class SecureDeploymentChecks implements IAspect {
   private readonly props: SecureDeploymentChecksProps;
   private readonly prepared = new WeakSet<TerraformStack>();
   private readonly results = new Map<string, CheckResult>();
-  private readonly models = new Map<string, TerraformModel>();
-  private readonly finalJson = new Map<string, unknown>();
+  /** Checked stacks whose reports are still to be written (at custom synthesis). */
+  private readonly toReport = new Map<string, { result: CheckResult; model: TerraformModel; json: unknown }>();
 
   constructor(props: SecureDeploymentChecksProps = {}) {
     this.props = props;
@@ -96,11 +103,13 @@ export class SecureDeploymentChecks implements IAspect {
       const writer = new Construct(stack, REPORTS_ID);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
-          const result = this.results.get(stack.node.path);
-          const model = this.models.get(stack.node.path);
-          if (!result || !model) return;
+          const checked = this.toReport.get(stack.node.path);
+          if (!checked) return;
+          // The model and JSON are only needed for this write: release them (large stacks).
+          this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-          writeReports(dir, result, model, this.finalJson.get(stack.node.path));
+          writeReports(dir, checked.result, checked.json);
+          if (this.props.writeDiagrams !== false) writeZoneFlowDiagrams(dir, checked.result, checked.model);
         },
       });
     }
@@ -113,7 +122,8 @@ export class SecureDeploymentChecks implements IAspect {
 
   private checkStack(stack: TerraformStack): string[] {
     const json = stack.toTerraform();
-    injectSuppressions(json, suppressionsByPath(stack));
+    const suppressions = suppressionsByPath(stack);
+    injectSuppressions(json, suppressions);
     // The synthesizer calls toTerraform() again right after validation; hand it this result
     // once instead of resolving the whole stack a second time.
     const own = stack as unknown as { toTerraform?: () => unknown };
@@ -122,14 +132,13 @@ export class SecureDeploymentChecks implements IAspect {
       return json;
     };
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id });
-    const declaredHere = [...suppressionsByPath(stack).values()].flat();
+    const declaredHere = [...suppressions.values()].flat();
     const result = runRules(model, this.rules, {
       failOnUnverified: this.props.failOnUnverified,
       extraDeclaredSuppressions: declaredHere.map((s) => ({ ruleId: s.id, reason: s.reason, scope: s.scope ?? stack.node.path })),
     });
     this.results.set(stack.node.path, result);
-    this.models.set(stack.node.path, model);
-    this.finalJson.set(stack.node.path, json);
+    if (this.props.writeReports !== false) this.toReport.set(stack.node.path, { result, model, json });
     this.annotate(stack, result);
     return [];
   }

@@ -3,7 +3,6 @@ import * as path from "path";
 import { toJsonReport } from "./json-report";
 import { toMarkdownReport } from "./markdown-report";
 import { resourceLineRegions, toSarifReport } from "./sarif-report";
-import { TerraformModel } from "../engine/model";
 import { CheckResult } from "../engine/result";
 
 /** File names of the reports written next to each stack's `cdk.tf.json`. */
@@ -29,27 +28,17 @@ function readVersion(): string {
   }
 }
 
-/** Extra outputs written next to the reports (e.g. the zone-flow diagram). */
-export type ReportWriter = (dir: string, result: CheckResult, model: TerraformModel) => void;
-const extraWriters: ReportWriter[] = [];
-
-/** Registers an extra writer, called for every checked stack. @internal */
-export function registerReportWriter(writer: ReportWriter): void {
-  if (!extraWriters.includes(writer)) extraWriters.push(writer);
-}
-
 /**
- * Writes the JSON, SARIF and Markdown reports (and registered extras) into `dir`. With the
+ * Writes the JSON, SARIF and Markdown reports into `dir`. With the
  * stack's final Terraform JSON, SARIF results point at the lines of each resource in cdk.tf.json.
  */
-export function writeReports(dir: string, result: CheckResult, model: TerraformModel, tfJson?: unknown): void {
+export function writeReports(dir: string, result: CheckResult, tfJson?: unknown): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), JSON.stringify(toJsonReport(result, TOOL), null, 2) + "\n");
   const regions = tfJson !== undefined ? resourceLineRegions(tfJson) : undefined;
   const sarif = toSarifReport([result], TOOL, () => "cdk.tf.json", regions ? (_, address) => regions.get(address) : undefined);
   fs.writeFileSync(path.join(dir, REPORT_FILES.sarif), JSON.stringify(sarif, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, REPORT_FILES.markdown), toMarkdownReport(result));
-  for (const w of extraWriters) w(dir, result, model);
 }
 
 export { toJsonReport, toMarkdownReport, toSarifReport };

@@ -14,13 +14,12 @@ import { Construct } from "constructs";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { NetworkIndex } from "../../src/engine/network-index";
-import { CheckResult, Finding, FindingStatus } from "../../src/engine/result";
+import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
-import { writeReports } from "../../src/reports";
+import { SecureDeploymentChecks } from "../../src/engine/aspect";
 import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
 import { escapeDot, toDot } from "../../src/reports/diagram/dot";
 import { escapeMermaid, toMermaid } from "../../src/reports/diagram/mermaid";
-import "../../src/reports/diagram/register";
 import { renderSvgSync } from "../../src/reports/diagram/svg";
 import { buildZoneFlowGraph, FlowNode, FlowNodeKind, ZoneFlowGraph } from "../../src/reports/diagram/zone-flow-graph";
 import { ALL_RULES } from "../../src/rules";
@@ -84,13 +83,6 @@ function nodeByLabel(g: ZoneFlowGraph, label: string): FlowNode {
 
 function finding(ruleId: string, address: string, message: string, level = RuleLevel.ERROR, status = FindingStatus.FAIL): Finding {
   return { ruleId, level, status, title: ruleId, message, fix: "fix", requirements: [], address, resourceType: address.split(".")[0] };
-}
-
-function resultOf(model: TerraformModel, findings: Finding[] = []): CheckResult {
-  return {
-    name: model.name, findings, unusedSuppressions: [], rules: [], resourceCount: model.resources.length,
-    counts: { errors: 0, warnings: 0, infos: 0, unverified: 0, suppressed: 0 }, inventory: {},
-  };
 }
 
 /** The Mermaid line of the arrow from node `from` to node `to` (exactly one expected). */
@@ -310,11 +302,18 @@ describe("writeZoneFlowDiagrams", () => {
     expect(() => renderSvgSync("digraph { a -> }")).toThrow(/Graphviz could not render/);
   });
 
-  test("registered as a report writer, it runs with the other reports", () => {
-    const model = modelOf(site);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-reports-"));
-    writeReports(dir, resultOf(model), model);
-    expect(fs.readdirSync(dir).sort()).toEqual(expect.arrayContaining(["compliance-report.json", DIAGRAM_FILES.mermaid, DIAGRAM_FILES.svg]));
+  test("the checks write it next to the reports of every checked stack, unless writeDiagrams is false", () => {
+    for (const writeDiagrams of [true, false]) {
+      const { app, stack } = newStack();
+      site(stack);
+      new SecureDeploymentChecks({ writeDiagrams }).applyToStack(stack);
+      // The site has error findings: synth fails after the reports and diagrams are written.
+      expect(() => app.synth()).toThrow(/\[SDZ-NET-001\]/);
+      const files = fs.readdirSync(path.join(app.outdir, "stacks", stack.node.id));
+      expect(files).toContain("compliance-report.json");
+      if (writeDiagrams) expect(files).toEqual(expect.arrayContaining([DIAGRAM_FILES.mermaid, DIAGRAM_FILES.svg]));
+      else expect(files).not.toContain(DIAGRAM_FILES.mermaid);
+    }
   });
 });
 

@@ -133,6 +133,10 @@ interface RuleEdgeRef {
 }
 
 /** Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones). @internal */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function buildZoneFlowGraph(model: TerraformModel, findings: readonly Finding[] = []): ZoneFlowGraph {
   return new GraphBuilder(model).build(findings);
 }
@@ -158,10 +162,15 @@ class GraphBuilder {
   }
 
   public build(findings: readonly Finding[]): ZoneFlowGraph {
+    // Sorted by address so the same configuration always draws the same picture, whatever the
+    // order of the JSON it came from (cdk.tf.json is key-sorted; an in-memory stack is not).
+    const nsgs = [...this.index.nsgs].sort((a, b) => byText(a.resource.address, b.resource.address));
+    const rules = [...this.index.rules].sort((a, b) => byText(a.resource.address, b.resource.address)
+      || (a.priority ?? 0) - (b.priority ?? 0) || byText(a.name, b.name));
     this.addZones();
-    for (const nsg of this.index.nsgs) this.destinationOf(nsg);
-    for (const rule of this.index.rules) this.addRule(rule);
-    for (const nsg of this.index.nsgs) this.addImplicitVnetFlow(nsg);
+    for (const nsg of nsgs) this.destinationOf(nsg);
+    for (const rule of rules) this.addRule(rule);
+    for (const nsg of nsgs) this.addImplicitVnetFlow(nsg);
     this.markFindings(findings);
     return { name: this.model.name, nodes: this.nodes, edges: this.edges, unplaced: this.unplaced };
   }
@@ -179,7 +188,8 @@ class GraphBuilder {
   }
 
   private addZones(): void {
-    for (const zone of this.index.zones) {
+    const zones = [...this.index.zones].sort((a, b) => byText(a.name, b.name) || byText(a.resource.address, b.resource.address));
+    for (const zone of zones) {
       const prefixes = zone.prefixes.slice(0, MAX_PREFIXES).map((p) => p.text);
       if (zone.prefixes.length > MAX_PREFIXES) prefixes.push(`+${zone.prefixes.length - MAX_PREFIXES} more`);
       const details = [

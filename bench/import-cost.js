@@ -1,10 +1,10 @@
-/** Measures `require()` of the built library in a fresh process: prints one JSON line. */
-import * as path from "path";
+// Measures `require()` of the built library in a fresh, plain Node.js process (no ts-node, which
+// would add the TypeScript compiler to the numbers): prints one JSON line.
+const path = require("path");
 
 const entry = path.resolve(__dirname, "..", "lib", "index.js");
 const before = process.memoryUsage().rss;
 const t0 = process.hrtime.bigint();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 require(entry);
 const t1 = process.hrtime.bigint();
 const loadedProviderRoot = Object.keys(require.cache).some((k) => /@cdktf[\\/]provider-azurerm[\\/]lib[\\/]index\.js$/.test(k));

@@ -1,0 +1,37 @@
+/**
+ * Regenerates the reference site's zone-flow diagram embedded in the README
+ * (docs/images/hybrid-osd-site-zone-flows.{mmd,svg}) by synthesizing the site with the checks,
+ * exactly as `npm run synth` does. Run with `npm run docs:diagram`. A test compares the committed
+ * Mermaid file with a fresh one, so the picture cannot go stale.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { HybridOsdSite } from "../examples/hybrid-osd-site/main";
+import { SecureDeploymentChecks } from "../src/engine/aspect";
+import { DIAGRAM_FILES } from "../src/reports/diagram";
+
+/** Where the README's diagram lives, relative to the repository root. */
+export const README_DIAGRAM = {
+  mermaid: path.join("docs", "images", "hybrid-osd-site-zone-flows.mmd"),
+  svg: path.join("docs", "images", "hybrid-osd-site-zone-flows.svg"),
+};
+
+/** The command that regenerates the files. */
+export const README_DIAGRAM_COMMAND = "npm run docs:diagram";
+
+/** Synthesizes the reference site with the checks and returns the folder holding its diagram. */
+export function synthesizeReferenceSite(): string {
+  const stack = new HybridOsdSite(Testing.app(), "hybrid-osd-site");
+  new SecureDeploymentChecks().applyToStack(stack);
+  return path.join(Testing.fullSynth(stack), "stacks", stack.node.id);
+}
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, "..");
+  const dir = synthesizeReferenceSite();
+  fs.mkdirSync(path.join(root, "docs", "images"), { recursive: true });
+  fs.copyFileSync(path.join(dir, DIAGRAM_FILES.mermaid), path.join(root, README_DIAGRAM.mermaid));
+  fs.copyFileSync(path.join(dir, DIAGRAM_FILES.svg), path.join(root, README_DIAGRAM.svg));
+  process.stdout.write(`wrote ${README_DIAGRAM.mermaid} and ${README_DIAGRAM.svg}\n`);
+}
