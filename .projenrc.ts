@@ -55,7 +55,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     },
   },
   tsconfigDev: {
-    include: ["../src/**/*.ts", "../examples/**/*.ts", "../bench/**/*.ts", "../scripts/**/*.ts"],
+    include: ["../src/**/*.ts", "../examples/**/*.ts", "../bench/**/*.ts", "../scripts/**/*.ts", "../.projenrc.ts", "../projenrc/**/*.ts"],
     // ts-jest only transpiles (fast); `typecheck` below type-checks tests and examples once.
     compilerOptions: { isolatedModules: true },
   },
@@ -115,9 +115,18 @@ project.addTask("docs:diagram", {
   exec: "ts-node --transpile-only --project test/tsconfig.json scripts/generate-readme-diagram.ts",
   env: { CHECKPOINT_DISABLE: "1" },
 });
+project.addTask("docs:audit", {
+  description: "Regenerate docs/legacy-site-audit.md from a real run of the checks on examples/legacy-site-audit",
+  exec: "ts-node --transpile-only --project test/tsconfig.json examples/legacy-site-audit/audit.ts --write-doc",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
 project.addTask("docs:rules", {
   description: "Regenerate docs/rules.md from the rule metadata",
   exec: "ts-node --transpile-only --project test/tsconfig.json scripts/generate-rules-doc.ts",
 });
+
+// Every generated document at once (each has a test that fails when it is stale).
+const docs = project.addTask("docs", { description: "Regenerate docs/rules.md, the README diagram and docs/legacy-site-audit.md" });
+["docs:rules", "docs:diagram", "docs:audit"].forEach((t) => docs.spawn(project.tasks.tryFind(t)!));
 
 project.synth();

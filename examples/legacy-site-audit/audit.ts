@@ -114,7 +114,7 @@ ${run.mermaid.trimEnd()}
 ## Regenerating this page
 
 \`\`\`sh
-npx ts-node --transpile-only --project test/tsconfig.json examples/legacy-site-audit/audit.ts --write-doc
+npm run docs:audit
 \`\`\`
 
 \`test/examples/legacy-site-audit.test.ts\` pins the rule IDs this site raises and fails when this page no

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "../../src/cli/plan";
-import { NetworkIndex } from "../../src/engine/network-index";
 import { TerraformModel } from "../../src/engine/model";
+import { NetworkIndex } from "../../src/engine/network-index";
 
 const PLAN = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "plan", "plan.json"), "utf8"));
 

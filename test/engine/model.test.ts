@@ -156,7 +156,7 @@ describe("references into child modules and resource instances (plan addresses)"
   const res = (address: string, type: string, config: Record<string, unknown>) => ({
     type, name: address.split(".").pop()!, address, config, suppressions: [],
   });
-  const model = TerraformModel.fromResources([
+  const planModel = TerraformModel.fromResources([
     res("module.dp.azurerm_subnet.pxe", "azurerm_subnet", { address_prefixes: ["10.1.2.0/24"] }),
     res("module.site[0].module.net.azurerm_subnet.a", "azurerm_subnet", { address_prefixes: ["10.9.0.0/24"] }),
     { ...res("azurerm_subnet.zone[1]", "azurerm_subnet", { address_prefixes: ["10.3.1.0/24"] }) },
@@ -164,22 +164,22 @@ describe("references into child modules and resource instances (plan addresses)"
   ], "plan");
 
   test("a module resource attribute is followed", () => {
-    expect(model.resolve("${module.dp.azurerm_subnet.pxe.address_prefixes}")).toEqual({ known: true, value: ["10.1.2.0/24"] });
-    expect(model.referencedResource("${module.dp.azurerm_subnet.pxe.id}")?.address).toBe("module.dp.azurerm_subnet.pxe");
+    expect(planModel.resolve("${module.dp.azurerm_subnet.pxe.address_prefixes}")).toEqual({ known: true, value: ["10.1.2.0/24"] });
+    expect(planModel.referencedResource("${module.dp.azurerm_subnet.pxe.id}")?.address).toBe("module.dp.azurerm_subnet.pxe");
   });
 
   test("nested and indexed modules are followed", () => {
-    expect(model.resolve("${module.site[0].module.net.azurerm_subnet.a.address_prefixes[0]}")).toEqual({ known: true, value: "10.9.0.0/24" });
+    expect(planModel.resolve("${module.site[0].module.net.azurerm_subnet.a.address_prefixes[0]}")).toEqual({ known: true, value: "10.9.0.0/24" });
   });
 
   test("count and for_each instances are followed", () => {
-    expect(model.resolve("${azurerm_subnet.zone[1].address_prefixes}")).toEqual({ known: true, value: ["10.3.1.0/24"] });
-    expect(model.resolve('${azurerm_subnet.byname["kms"].address_prefixes}')).toEqual({ known: true, value: ["10.4.0.0/24"] });
+    expect(planModel.resolve("${azurerm_subnet.zone[1].address_prefixes}")).toEqual({ known: true, value: ["10.3.1.0/24"] });
+    expect(planModel.resolve('${azurerm_subnet.byname["kms"].address_prefixes}')).toEqual({ known: true, value: ["10.4.0.0/24"] });
   });
 
   test("a module output stays unknown, with a reason", () => {
-    const r = model.resolve("${module.dp.subnet_id}");
+    const r = planModel.resolve("${module.dp.subnet_id}");
     expect(r.known).toBe(false);
-    expect(model.referencedResource("${module.other.azurerm_subnet.x.id}")).toBeUndefined();
+    expect(planModel.referencedResource("${module.other.azurerm_subnet.x.id}")).toBeUndefined();
   });
 });

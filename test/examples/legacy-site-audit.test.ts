@@ -78,7 +78,7 @@ describe("examples/legacy-site-audit", () => {
     const doc = fs.readFileSync(DOC_PATH, "utf8");
     const fresh = renderDoc(run);
     if (doc !== fresh) {
-      throw new Error("docs/legacy-site-audit.md is stale: run `npx ts-node --transpile-only --project test/tsconfig.json examples/legacy-site-audit/audit.ts --write-doc`");
+      throw new Error("docs/legacy-site-audit.md is stale: run `npm run docs:audit` (or `npm run docs` for every generated document)");
     }
   });
 });

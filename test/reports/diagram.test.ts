@@ -11,12 +11,12 @@ import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/vir
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { SecureDeploymentChecks } from "../../src/engine/aspect";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { NetworkIndex } from "../../src/engine/network-index";
 import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
-import { SecureDeploymentChecks } from "../../src/engine/aspect";
 import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
 import { escapeDot, toDot } from "../../src/reports/diagram/dot";
 import { escapeMermaid, toMermaid } from "../../src/reports/diagram/mermaid";
