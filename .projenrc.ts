@@ -44,6 +44,10 @@ const project = new cdktf.ConstructLibraryCdktf({
   docgen: true,
 
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver, whose platform
+    // binaries are not all on the registry this project installs from; `npm ci` then refuses the
+    // lock file. jest 29 and resolver 3.6 use pure-JS resolvers.
+    jestVersion: "^29",
     // Snapshots are never rewritten by `npm test`; `npm run test:update` does it on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
@@ -68,6 +72,10 @@ const project = new cdktf.ConstructLibraryCdktf({
   },
   gitignore: ["cdktf.out/", "bench/results/*.tmp", ".terraform/", "*.tfstate*"],
 });
+
+// See jestVersion above: the resolver eslint's import plugin uses must not pull in unrs-resolver.
+project.deps.removeDependency("eslint-import-resolver-typescript");
+project.addDevDeps("eslint-import-resolver-typescript@~3.6.3");
 
 // The provider package root loads every resource class (~1.5 s, ~400 MB per process).
 project.eslint?.addRules({
