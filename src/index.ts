@@ -30,7 +30,7 @@ export { RuleCatalog } from "./rules/catalog";
 
 // Shared building blocks
 export { SecureWindowsServer } from "./compute/secure-windows-server";
-export type { SecureWindowsServerProps, WindowsServerImage } from "./compute/secure-windows-server";
+export type { SecureWindowsServerProps, WindowsServerImage, WindowsServerOptions } from "./compute/secure-windows-server";
 export type { IDeploymentContentLocation } from "./core/content-location";
 
 // Service zones (each area keeps its own index jsii-clean)

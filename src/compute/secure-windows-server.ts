@@ -20,10 +20,11 @@ export interface WindowsServerImage {
   readonly version?: string;
 }
 
-/** Properties of a {@link SecureWindowsServer}. */
-export interface SecureWindowsServerProps {
-  /** The zone the server's only NIC sits in. */
-  readonly zone: DeploymentZone;
+/**
+ * The server settings every service construct takes (PXE distribution point, domain controller,
+ * reference computer, out-of-band service point...); the zone and the roles are the construct's.
+ */
+export interface WindowsServerOptions {
   /** VM name (1-15 characters: letters, digits, `-`; the Windows computer name limit). */
   readonly serverName: string;
   /**
@@ -46,12 +47,7 @@ export interface SecureWindowsServerProps {
    */
   readonly image?: WindowsServerImage;
   /**
-   * Deployment roles recorded in the `sdz-role` tag.
-   * @default - none
-   */
-  readonly roles?: DeploymentRole[];
-  /**
-   * Extra tags (e.g. typed settings as `sdz-*` tags).
+   * Extra tags (the construct's own `sdz-*` setting tags take precedence).
    * @default - the network's tags
    */
   readonly tags?: { [key: string]: string };
@@ -60,6 +56,37 @@ export interface SecureWindowsServerProps {
    * @default - none
    */
   readonly availabilityZone?: string;
+}
+
+/** Properties of a {@link SecureWindowsServer}. */
+export interface SecureWindowsServerProps extends WindowsServerOptions {
+  /** The zone the server's only NIC sits in. */
+  readonly zone: DeploymentZone;
+  /**
+   * Deployment roles recorded in the `sdz-role` tag.
+   * @default - none
+   */
+  readonly roles?: DeploymentRole[];
+}
+
+/**
+ * The props of the server a service construct builds: the user's server options, the construct's
+ * zone and roles, and its setting tags on top of the user's tags.
+ * @internal
+ */
+export function serverProps(options: WindowsServerOptions, zone: DeploymentZone, roles: DeploymentRole[], settingTags: { [key: string]: string } = {}): SecureWindowsServerProps {
+  return {
+    zone,
+    serverName: options.serverName,
+    privateIpAddress: options.privateIpAddress,
+    adminUsername: options.adminUsername,
+    adminPassword: options.adminPassword,
+    size: options.size,
+    image: options.image,
+    availabilityZone: options.availabilityZone,
+    roles,
+    tags: { ...(options.tags ?? {}), ...settingTags },
+  };
 }
 
 const RESERVED_USERNAMES = ["administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"];

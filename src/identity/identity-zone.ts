@@ -2,8 +2,7 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { Construct } from "constructs";
 import { DEFAULT_RPC_DYNAMIC_END, DEFAULT_RPC_DYNAMIC_START, DOMAIN_SERVICE_PORTS, MIN_RPC_DYNAMIC_PORTS, portOf } from "./domain-services";
 import { requireTrustedAllowlist } from "../activation/zone-trust";
-import { SecureWindowsServer, SecureWindowsServerProps, WindowsServerImage } from "../compute/secure-windows-server";
-import { SensitiveValue } from "../core/sensitive-value";
+import { SecureWindowsServer, SecureWindowsServerProps, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { invalidProp } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
@@ -183,37 +182,9 @@ export class IdentityZone extends DeploymentZone {
 }
 
 /** Properties of a {@link DomainController}. */
-export interface DomainControllerProps {
+export interface DomainControllerProps extends WindowsServerOptions {
   /** The identity zone the domain controller sits in. */
   readonly zone: IdentityZone;
-  /** VM name (1-15 characters: letters, digits, `-`). */
-  readonly serverName: string;
-  /** Static private IP inside the zone; clients and the VNet's DNS settings use it directly. */
-  readonly privateIpAddress: string;
-  /** Administrator user name. */
-  readonly adminUsername: string;
-  /** Administrator password, only as a sensitive value. */
-  readonly adminPassword: SensitiveValue;
-  /**
-   * VM size.
-   * @default "Standard_D2s_v5"
-   */
-  readonly size?: string;
-  /**
-   * Image.
-   * @default - Windows Server 2022 Datacenter Azure Edition, latest
-   */
-  readonly image?: WindowsServerImage;
-  /**
-   * Extra tags.
-   * @default - the network's tags
-   */
-  readonly tags?: { [key: string]: string };
-  /**
-   * Availability zone.
-   * @default - none
-   */
-  readonly availabilityZone?: string;
 }
 
 /**
@@ -227,18 +198,7 @@ export class DomainController extends SecureWindowsServer {
     if (!(props?.zone instanceof IdentityZone)) {
       throw invalidProp("zone", (props?.zone as any)?.zoneName ?? props?.zone, "an IdentityZone (domain controllers live in the identity zone)");
     }
-    return {
-      zone: props.zone,
-      serverName: props.serverName,
-      privateIpAddress: props.privateIpAddress,
-      adminUsername: props.adminUsername,
-      adminPassword: props.adminPassword,
-      size: props.size,
-      image: props.image,
-      tags: props.tags,
-      availabilityZone: props.availabilityZone,
-      roles: [DeploymentRole.DOMAIN_CONTROLLER],
-    };
+    return serverProps(props, props.zone, [DeploymentRole.DOMAIN_CONTROLLER]);
   }
 
   /** The VM name. */

@@ -9,7 +9,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { OobTags } from "./oob-tags";
 import { zonesOfApp } from "../activation/zone-trust";
-import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { SensitiveValue } from "../core/sensitive-value";
 import { cidrContains, cidrOverlaps, ipv4Size, parseCidr, tryParseCidr } from "../network/cidr";
@@ -79,17 +79,9 @@ export interface ProvisioningCertificateOptions {
 }
 
 /** Properties of an {@link OutOfBandServicePoint}. */
-export interface OutOfBandServicePointProps {
+export interface OutOfBandServicePointProps extends WindowsServerOptions {
   /** The management zone (trust MANAGEMENT) the service point lives in. */
   readonly zone: DeploymentZone;
-  /** VM name (1-15 letters, digits, `-`). */
-  readonly serverName: string;
-  /** Static private IP in the management zone. */
-  readonly privateIpAddress: string;
-  /** Administrator user name. */
-  readonly adminUsername: string;
-  /** Administrator password, only as a sensitive value. */
-  readonly adminPassword: SensitiveValue;
   /** The customized AMT firmware settings (all required). */
   readonly amtSettings: AmtFirmwareSettings;
   /**
@@ -145,16 +137,6 @@ export interface OutOfBandServicePointProps {
    * @default - images stored locally on the out-of-band management console
    */
   readonly ideRedirectionImageLocation?: IDeploymentContentLocation;
-  /**
-   * VM size.
-   * @default "Standard_D2s_v5"
-   */
-  readonly size?: string;
-  /**
-   * Image.
-   * @default - Windows Server 2022 Datacenter Azure Edition
-   */
-  readonly image?: WindowsServerImage;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
@@ -275,17 +257,7 @@ export class OutOfBandServicePoint extends Construct {
       [OobTags.AMT_CLIENT_PREFIXES]: prefixTag,
       ...(ide ? { [OobTags.IDE_IMAGE_LOCATION]: ide.uncPath, [OobTags.IDE_IMAGE_SMB_ENCRYPTION]: "true" } : {}),
     };
-    this.server = new SecureWindowsServer(this, "Server", {
-      zone,
-      serverName: props.serverName,
-      privateIpAddress: props.privateIpAddress,
-      adminUsername: props.adminUsername,
-      adminPassword: props.adminPassword,
-      size: props.size,
-      image: props.image,
-      roles: [DeploymentRole.OOB_SERVICE_POINT],
-      tags,
-    });
+    this.server = new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags));
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
     this.amtClientPrefixes = clientPrefixes;

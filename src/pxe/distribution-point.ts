@@ -3,8 +3,7 @@ import { Construct } from "constructs";
 import { configMgrPxeSnippet } from "./configmgr-snippet";
 import { PxeContentTransport, PxeSettingTags } from "./pxe-tags";
 import { PxeZone } from "./pxe-zone";
-import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
-import { SensitiveValue } from "../core/sensitive-value";
+import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { addStackArtifact } from "../core/stack-artifact";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
@@ -12,17 +11,9 @@ import { Port } from "../network/port";
 import { DeploymentRole } from "../network/tags";
 
 /** Properties of a {@link PxeDistributionPoint}. */
-export interface PxeDistributionPointProps {
+export interface PxeDistributionPointProps extends WindowsServerOptions {
   /** The PXE zone the distribution point's only NIC sits in. */
   readonly zone: PxeZone;
-  /** VM and computer name (1-15 characters: letters, digits, `-`). */
-  readonly serverName: string;
-  /** Static private IP inside the zone prefix; the relay agents forward PXE requests to it. */
-  readonly privateIpAddress: string;
-  /** Local administrator user name (not a well-known name). */
-  readonly adminUsername: string;
-  /** Local administrator password, only as a sensitive value. */
-  readonly adminPassword: SensitiveValue;
   /** The Configuration Manager site code (3 letters or digits), for the generated snippet. */
   readonly siteCode: string;
   /**
@@ -83,21 +74,6 @@ export interface PxeDistributionPointProps {
    * @default - no management flow is opened
    */
   readonly siteServers?: IPeer[];
-  /**
-   * VM size.
-   * @default "Standard_D2s_v5"
-   */
-  readonly size?: string;
-  /**
-   * Image.
-   * @default - Windows Server 2022 Datacenter Azure Edition, latest
-   */
-  readonly image?: WindowsServerImage;
-  /**
-   * Availability zone.
-   * @default - none
-   */
-  readonly availabilityZone?: string;
 }
 
 const DEFAULT_TFTP_START = 64001;
@@ -199,18 +175,7 @@ export class PxeDistributionPoint extends Construct {
       [PxeSettingTags.TFTP_DATA_PORTS]: this.tftpDataPorts,
     };
 
-    this.server = new SecureWindowsServer(this, "Server", {
-      zone: props.zone,
-      serverName: props.serverName,
-      privateIpAddress: props.privateIpAddress,
-      adminUsername: props.adminUsername,
-      adminPassword: props.adminPassword,
-      size: props.size,
-      image: props.image,
-      availabilityZone: props.availabilityZone,
-      roles: [DeploymentRole.PXE_DISTRIBUTION_POINT],
-      tags: settings,
-    });
+    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.PXE_DISTRIBUTION_POINT], settings));
 
     // Flows to this server only, from the client segments and relay agents only (R-PXE-3).
     const clients = props.zone.pxeClientPeer;

@@ -1,9 +1,8 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { PxeSettingTags } from "./pxe-tags";
-import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { IDeploymentContentLocation } from "../core/content-location";
-import { SensitiveValue } from "../core/sensitive-value";
 import { isAnyAddress, parseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
 import { IZoneRef, Peer } from "../network/peer";
@@ -90,28 +89,9 @@ export class ReferenceImagingZone extends DeploymentZone {
 }
 
 /** Properties of a {@link ReferenceComputer}. */
-export interface ReferenceComputerProps {
+export interface ReferenceComputerProps extends WindowsServerOptions {
   /** The reference imaging zone. */
   readonly zone: ReferenceImagingZone;
-  /** VM and computer name (1-15 characters). */
-  readonly serverName: string;
-  /** Static private IP inside the zone prefix. */
-  readonly privateIpAddress: string;
-  /** Local administrator user name. */
-  readonly adminUsername: string;
-  /** Local administrator password, only as a sensitive value. */
-  readonly adminPassword: SensitiveValue;
-  /**
-   * Image of the reference computer. Platform patching (`AutomaticByPlatform`) needs an image that
-   * supports it.
-   * @default - Windows Server 2022 Datacenter Azure Edition, latest
-   */
-  readonly image?: WindowsServerImage;
-  /**
-   * VM size.
-   * @default "Standard_D2s_v5"
-   */
-  readonly size?: string;
 }
 
 /**
@@ -128,20 +108,10 @@ export class ReferenceComputer extends Construct {
     if (!(props.zone instanceof ReferenceImagingZone)) {
       throw invalidProp("zone", String(props.zone), "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)");
     }
-    this.server = new SecureWindowsServer(this, "Server", {
-      zone: props.zone,
-      serverName: props.serverName,
-      privateIpAddress: props.privateIpAddress,
-      adminUsername: props.adminUsername,
-      adminPassword: props.adminPassword,
-      image: props.image,
-      size: props.size,
-      roles: [DeploymentRole.REFERENCE_COMPUTER],
-      tags: {
-        [PxeSettingTags.CAPTURE_LOCATION]: props.zone.captureLocation.uncPath,
-        [PxeSettingTags.CAPTURE_SMB_ENCRYPTION]: "true",
-      },
-    });
+    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], {
+      [PxeSettingTags.CAPTURE_LOCATION]: props.zone.captureLocation.uncPath,
+      [PxeSettingTags.CAPTURE_SMB_ENCRYPTION]: "true",
+    }));
   }
 }
 
