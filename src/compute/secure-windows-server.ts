@@ -74,7 +74,12 @@ export interface SecureWindowsServerProps extends WindowsServerOptions {
  * zone and roles, and its setting tags on top of the user's tags.
  * @internal
  */
-export function serverProps(options: WindowsServerOptions, zone: DeploymentZone, roles: DeploymentRole[], settingTags: { [key: string]: string } = {}): SecureWindowsServerProps {
+export function serverProps(
+  options: WindowsServerOptions,
+  zone: DeploymentZone,
+  roles: DeploymentRole[],
+  settingTags: { [key: string]: string } = {},
+): SecureWindowsServerProps {
   return {
     zone,
     serverName: options.serverName,
