@@ -124,12 +124,45 @@ longer matches a fresh run.
 
 /** Where the generated page lives. */
 export const DOC_PATH = path.join(__dirname, "..", "..", "docs", "legacy-site-audit.md");
+/** The README, whose excerpt of this run sits between these markers. */
+export const README_PATH = path.join(__dirname, "..", "..", "README.md");
+const EXCERPT_START = "<!-- legacy-site-audit:start -->";
+const EXCERPT_END = "<!-- legacy-site-audit:end -->";
+const EXCERPT_ROWS = 8;
+
+/** The README excerpt: the first rows of the table and the closing summary of a real run. */
+export function renderReadmeExcerpt(run: AuditRun): string {
+  const lines = run.stdout.trimEnd().split("\n");
+  const header = lines.findIndex((l) => /^\s+RULE\s+LEVEL\s+ADDRESS/.test(l));
+  const rows = lines.slice(header + 1).filter((l) => /^\s+SDZ-/.test(l));
+  const summary = lines.filter((l) => /^(FAILED|PASSED):/.test(l));
+  return [
+    EXCERPT_START,
+    "```console",
+    `$ npx secure-deployment-zones ${COMMAND.join(" ")}`,
+    ...lines.slice(0, header + 1),
+    ...rows.slice(0, EXCERPT_ROWS),
+    ...(rows.length > EXCERPT_ROWS ? [`  ... ${rows.length - EXCERPT_ROWS} more findings`] : []),
+    ...summary,
+    "```",
+    EXCERPT_END,
+  ].join("\n");
+}
+
+/** The README with its excerpt replaced by a fresh one. */
+export function readmeWithExcerpt(readme: string, run: AuditRun): string {
+  const start = readme.indexOf(EXCERPT_START);
+  const end = readme.indexOf(EXCERPT_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${EXCERPT_START} ... ${EXCERPT_END} section`);
+  return readme.slice(0, start) + renderReadmeExcerpt(run) + readme.slice(end + EXCERPT_END.length);
+}
 
 if (require.main === module) {
   const run = runAudit();
   if (process.argv.includes("--write-doc")) {
     fs.writeFileSync(DOC_PATH, renderDoc(run));
-    process.stdout.write(`wrote ${path.relative(process.cwd(), DOC_PATH)}\n`);
+    fs.writeFileSync(README_PATH, readmeWithExcerpt(fs.readFileSync(README_PATH, "utf8"), run));
+    process.stdout.write(`wrote ${path.relative(process.cwd(), DOC_PATH)} and the excerpt in README.md\n`);
   } else {
     process.stdout.write(`$ npx secure-deployment-zones ${COMMAND.join(" ")}\n${run.stdout}`);
     process.exitCode = run.exitCode;

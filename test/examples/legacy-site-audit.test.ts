@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { Testing } from "cdktf";
-import { DOC_PATH, renderDoc, runAudit } from "../../examples/legacy-site-audit/audit";
+import { DOC_PATH, README_PATH, renderDoc, renderReadmeExcerpt, runAudit } from "../../examples/legacy-site-audit/audit";
 import { LegacySiteAudit } from "../../examples/legacy-site-audit/main";
 import { SecureDeploymentChecks } from "../../src";
 
@@ -72,6 +72,13 @@ describe("examples/legacy-site-audit", () => {
     const stack = new LegacySiteAudit(app, "legacy-site-audit");
     new SecureDeploymentChecks({ writeReports: false }).applyToStack(stack);
     expect(() => Testing.fullSynth(stack)).toThrow(/\[SDZ-KMS-001\][\s\S]*azurerm_windows_virtual_machine\.dc01/);
+  });
+
+  test("the README's excerpt is the output of a fresh run", () => {
+    const readme = fs.readFileSync(README_PATH, "utf8");
+    if (!readme.includes(renderReadmeExcerpt(run))) {
+      throw new Error("README.md's legacy-site-audit excerpt is stale: run `npm run docs:audit` (or `npm run docs` for every generated document)");
+    }
   });
 
   test("docs/legacy-site-audit.md is the output of a fresh run", () => {
