@@ -21,24 +21,17 @@ export const DIAGRAM_FILES = {
  */
 export const MAX_SVG_EDGES = 500;
 
-/** Options of {@link writeZoneFlowDiagrams}. @internal */
-export interface DiagramWriteOptions {
-  /** Render the SVG (a child process, about 0.5 s). Default: true. */
-  readonly svg?: boolean;
-}
-
 /**
  * Writes `zone-flows.mmd` (Mermaid) and `zone-flows.svg` (Graphviz) into `dir`, built from the
  * checked model and the findings of `result`. A rendering failure never fails synthesis: the
  * Mermaid file is still written, the stale SVG removed and the reason printed on stderr.
  * @internal
  */
-export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel, options: DiagramWriteOptions = {}): void {
+export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
   const graph = buildZoneFlowGraph(model, result.findings);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
   const svgPath = path.join(dir, DIAGRAM_FILES.svg);
-  if (options.svg === false) return;
   if (graph.edges.length > MAX_SVG_EDGES) {
     fs.rmSync(svgPath, { force: true });
     process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${graph.edges.length} arrows is more than ${MAX_SVG_EDGES}; read ${DIAGRAM_FILES.mermaid}\n`);
