@@ -260,6 +260,78 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: "The reference (image capture) computer lives in an isolated, access-controlled zone with current security updates, and captures to a secured location",
     how: "construct + rule",
   },
+  {
+    id: "R-PXE-10",
+    sources: ["000", "001"],
+    text: "Only the distribution point can answer PXE: PXE/TFTP/DHCP flows into a PXE segment go to the distribution point's own address, not to every host of the segment, and no other host of the zone is a PXE/DHCP responder (rogue PXE server, spoofing)",
+    how: "construct + rule",
+  },
+  {
+    id: "R-SEC-8",
+    sources: ["000", "003"],
+    text: "Deployment servers (distribution points, KMS hosts, domain controllers, state migration points, out-of-band service points) send their security events to a monitoring workspace, so intrusions are detected",
+    how: "construct + rule",
+  },
+  {
+    id: "R-SEC-9",
+    sources: ["000", "001", "004"],
+    text: "No secret is written as a literal anywhere in the configuration: VM admin passwords, extension settings (secrets only in protected settings), custom/user data, tags, Key Vault secret and certificate values, preshared keys; variables holding secrets are sensitive and have no default",
+    how: "construct + rule",
+  },
+  {
+    id: "R-SEC-10",
+    sources: ["003"],
+    text: "Hosts that expose MS-RPC to other zones (KMS hosts, domain controllers) receive security updates automatically (MS-RPC has a history of wormable vulnerabilities)",
+    how: "construct + rule",
+  },
+  {
+    id: "R-KMS-8",
+    sources: ["003"],
+    text: "The firewall that holds the KMS allowlist is on the path: traffic from other zones to the KMS host is routed through it (route tables), so the allowlist is not bypassed inside the network",
+    how: "construct + rule",
+  },
+  {
+    id: "R-OOB-7",
+    sources: ["002"],
+    text: "No DNS alias or record for the out-of-band service point's provisioning name unless out-of-band provisioning is used; where it is used, the record resolves only to the service point and is protected from change",
+    how: "construct + rule",
+  },
+  {
+    id: "R-OOB-8",
+    sources: ["002"],
+    text: "The AMT provisioning certificate is issued by the internal CA whose thumbprint is in the firmware, requested on the service point itself (private key not exported), and readable only by the service point",
+    how: "construct + rule",
+  },
+  {
+    id: "R-OOB-9",
+    sources: ["002"],
+    text: "AMT accounts are published to a dedicated OU and denied interactive, network, batch, service and Remote Desktop logon; Media Redirection and PT Administration rights are restricted; AMT provisioning and discovery accounts are kept to those needed",
+    how: "setting + doc",
+  },
+  {
+    id: "R-CM-1",
+    sources: ["001"],
+    text: "Bootable, prestaged and PXE media are password-protected and physically controlled; certificate files (.pfx) are protected by strong passwords; compromised client certificates are blocked or revoked",
+    how: "doc",
+  },
+  {
+    id: "R-CM-2",
+    sources: ["001"],
+    text: "The task sequence run-as account has least privilege (never a domain administrator, not the network access account, no roaming profile, one per task sequence); task sequences and collection variables carry no secrets that local administrators could read",
+    how: "doc",
+  },
+  {
+    id: "R-CM-3",
+    sources: ["001"],
+    text: "Administrative users with the OS deployment manager role are restricted and monitored; computer associations are deleted manually once a restore is verified; unknown-computer deployments are monitored",
+    how: "doc",
+  },
+  {
+    id: "R-CM-4",
+    sources: ["001"],
+    text: "The latest supported USMT version is used, and exported task sequences go to a restricted location reached over SMB signing or IPsec",
+    how: "setting + doc",
+  },
 ];
 
 const BY_ID = new Map(REQUIREMENTS.map((r) => [r.id, r]));
