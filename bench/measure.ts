@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildBenchStack } from "./generate";
-import { SecureDeploymentChecks } from "../src/engine/aspect";
+import { SecureDeploymentChecks } from "../src/checks/aspect";
 
 // ts-node installs source-map-support, which maps every stack trace cdktf captures per construct;
 // a user's compiled app does not pay that, so the benchmark must not either.

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { HybridOsdSite } from "../examples/hybrid-osd-site/main";
-import { SecureDeploymentChecks } from "../src/engine/aspect";
+import { SecureDeploymentChecks } from "../src/checks/aspect";
 import { DIAGRAM_FILES } from "../src/reports/diagram";
 
 /** Where the README's diagram lives, relative to the repository root. */

@@ -22,10 +22,10 @@ export { RuleLevel } from "./engine/rule";
 export type { RuleInfo } from "./engine/rule";
 export { FindingStatus } from "./engine/result";
 export type { Finding, UnusedSuppression, FindingCounts, CheckResult } from "./engine/result";
-export { SecureDeploymentChecks } from "./engine/aspect";
-export type { SecureDeploymentChecksProps } from "./engine/aspect";
-export { Suppressions } from "./engine/suppressions";
-export type { RuleSuppression } from "./engine/suppressions";
+export { SecureDeploymentChecks } from "./checks/aspect";
+export type { SecureDeploymentChecksProps } from "./checks/aspect";
+export { Suppressions } from "./checks/suppressions";
+export type { RuleSuppression } from "./checks/suppressions";
 export { RuleCatalog } from "./rules/catalog";
 
 // Shared building blocks

@@ -1,11 +1,11 @@
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
 import { migrationStack } from "./support";
+import { injectSuppressions, suppressionsByPath, Suppressions } from "../../src/checks/suppressions";
 import { IDeploymentContentLocation } from "../../src/core/content-location";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
-import { injectSuppressions, suppressionsByPath, Suppressions } from "../../src/engine/suppressions";
 import {
   ContentLocationPurpose, DefaultSharePermission, FilesIdentitySource, FileShareTier, StateMigrationShare, StateMigrationShareProps,
 } from "../../src/migration";

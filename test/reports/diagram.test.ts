@@ -11,7 +11,7 @@ import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/vir
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { SecureDeploymentChecks } from "../../src/engine/aspect";
+import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { NetworkIndex } from "../../src/engine/network-index";

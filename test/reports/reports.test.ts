@@ -7,11 +7,11 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import Ajv2020 from "ajv/dist/2020";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { SecureDeploymentChecks } from "../../src/engine/aspect";
+import { SecureDeploymentChecks } from "../../src/checks/aspect";
+import { injectSuppressions, Suppressions, suppressionsByPath } from "../../src/checks/suppressions";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { defineRule, RuleLevel } from "../../src/engine/rule";
-import { injectSuppressions, Suppressions, suppressionsByPath } from "../../src/engine/suppressions";
 import { REPORT_FILES, toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../../src/reports";
 import { RuleCatalog } from "../../src/rules/catalog";
 import { managementPortsFromInternet } from "../../src/rules/network/management-ports";

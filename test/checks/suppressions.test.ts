@@ -5,9 +5,9 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { SecureDeploymentChecks } from "../../src/engine/aspect";
+import { SecureDeploymentChecks } from "../../src/checks/aspect";
+import { Suppressions } from "../../src/checks/suppressions";
 import { FindingStatus } from "../../src/engine/result";
-import { Suppressions } from "../../src/engine/suppressions";
 import { newStack } from "../support/fixtures";
 
 // A test-only unsuppressible rule is added to the shipped rules, so the engine's handling of

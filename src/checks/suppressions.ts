@@ -1,7 +1,7 @@
 import { IConstruct } from "constructs";
+import { METADATA_KEY, SuppressionRecord } from "../engine/model";
 import { invalidProp } from "../network/errors";
 import { findRule } from "../rules";
-import { METADATA_KEY, SuppressionRecord } from "./model";
 
 /** A suppression of one rule on a construct subtree. */
 export interface RuleSuppression {
