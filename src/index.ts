@@ -6,7 +6,7 @@ export { TrustLevel, Trust } from "./network/trust-level";
 export { Protocol, Port } from "./network/port";
 export { PeerKind, Peer } from "./network/peer";
 export type { IZoneRef, IPeer } from "./network/peer";
-export { ZoneTags, DeploymentRole } from "./network/tags";
+export { ZoneTags, DeploymentRole } from "./contract/zone-tags";
 
 // Zones
 export { DeploymentNetwork } from "./zones/deployment-network";

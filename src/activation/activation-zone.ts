@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { KmsTags } from "./kms-tags";
+import { KMS_TAG } from "../contract/kms-tags";
 import { invalidProp } from "../network/errors";
 import { Trust, TrustLevel } from "../network/trust-level";
 import { DeploymentNetwork } from "../zones/deployment-network";
@@ -101,7 +101,8 @@ export class ActivationZone extends DeploymentZone {
     }
     this.makZones.add(zone);
     this.mak.push({ zoneName: zone.zoneName, trustLevel: zone.trustLevel, justification });
-    zone.networkSecurityGroup.addOverride(`tags.${KmsTags.ACTIVATION}`, "mak");
-    zone.networkSecurityGroup.addOverride(`tags.${KmsTags.ACTIVATION_JUSTIFICATION}`, justification.trim());
+    for (const [key, value] of [KMS_TAG.activation.entry("mak"), KMS_TAG.activationJustification.entry(justification)]) {
+      zone.networkSecurityGroup.addOverride(`tags.${key}`, value);
+    }
   }
 }

@@ -3,4 +3,4 @@ export { ActivationZone } from "./activation-zone";
 export type { ActivationZoneProps, MakActivationDeclaration } from "./activation-zone";
 export { KmsHost } from "./kms-host";
 export type { KmsHostProps, KmsManagementInterface, KmsPrivateDnsRecordOptions } from "./kms-host";
-export { KmsTags } from "./kms-tags";
+export { KmsTags } from "../contract/kms-tags";

@@ -10,17 +10,19 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ActivationZone } from "./activation-zone";
 import { kmsHardeningScript } from "./hardening-script";
-import { KMS_PORT, KmsTags } from "./kms-tags";
 import { findLowTrustPeers, lowTrustError, requireTrustedAllowlist } from "./zone-trust";
 import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { KMS_TAG } from "../contract/kms-tags";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, parseRoles, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { DomainController } from "../identity/identity-zone";
-import { MigrationTags } from "../migration/migration-tags";
 import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole, parseRoles, ZoneTags } from "../network/tags";
+import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
 import { DeploymentZone } from "../zones/deployment-zone";
 
@@ -193,7 +195,7 @@ export class KmsHost extends Construct {
     const existing = props.server;
     if (existing !== undefined) {
       if (!(existing instanceof SecureWindowsServer)) throw invalidProp("server", String(existing), "a SecureWindowsServer");
-      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[ZoneTags.ROLE]), ...parseRoles(existing.networkInterface.tagsInput?.[ZoneTags.ROLE])];
+      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[ZONE_TAG.roles.key]), ...parseRoles(existing.networkInterface.tagsInput?.[ZONE_TAG.roles.key])];
       if (existing instanceof DomainController || roles.includes(DeploymentRole.DOMAIN_CONTROLLER)) {
         throw invalidProp("server", existing.node.path, "a server that is not a domain controller: the KMS host is a separate server so a KMS compromise does not compromise the domain (R-KMS-1)");
       }
@@ -219,22 +221,22 @@ export class KmsHost extends Construct {
       requireHostAddress("managementInterface.privateIpAddress", mgmt.privateIpAddress, mgmt.zone);
     }
 
-    const hardeningTags: { [key: string]: string } = {
-      [KmsTags.RESTRICT_ANONYMOUS]: "true",
-      [KmsTags.RESTRICT_ANONYMOUS_SAM]: "true",
-      [KmsTags.RESTRICT_NULL_SESSION_ACCESS]: "true",
-      [MigrationTags.SMB1_REMOVED]: "true",
-      [KmsTags.KMS_FIREWALL_SCOPE]: "allowlist",
-      [KmsTags.KMS_DNS_PUBLISHING]: dnsPublishing ? "enabled" : "disabled",
-      [KmsTags.KMS_INTERFACE]: mgmt ? "management" : "production",
-    };
+    const hardeningTags = tagsOf(
+      KMS_TAG.restrictAnonymous.entry(true),
+      KMS_TAG.restrictAnonymousSam.entry(true),
+      KMS_TAG.restrictNullSessionAccess.entry(true),
+      MIGRATION_TAG.smb1Removed.entry(true),
+      KMS_TAG.firewallScope.entry("allowlist"),
+      KMS_TAG.dnsPublishing.entry(dnsPublishing ? "enabled" : "disabled"),
+      KMS_TAG.kmsInterface.entry(mgmt ? "management" : "production"),
+    );
 
     if (existing) {
       this.server = existing;
       for (const res of [existing.virtualMachine, existing.networkInterface]) {
         const current = res.tagsInput ?? {};
-        const roles = Array.from(new Set([...parseRoles(current[ZoneTags.ROLE]), DeploymentRole.KMS_HOST]));
-        res.addOverride("tags", { ...current, ...hardeningTags, [ZoneTags.ROLE]: roles.join(",") });
+        const roles = [...parseRoles(current[ZONE_TAG.roles.key]), DeploymentRole.KMS_HOST] as DeploymentRole[];
+        res.addOverride("tags", { ...current, ...hardeningTags, ...tagsOf(ZONE_TAG.roles.entry(roles)) });
       }
     } else {
       this.server = new SecureWindowsServer(this, "Server", {
@@ -265,19 +267,19 @@ export class KmsHost extends Construct {
           privateIpAddressAllocation: "Static",
           privateIpAddress: mgmt.privateIpAddress,
         }],
-        tags: { ...network.tags, ...(props.tags ?? {}), ...hardeningTags, [ZoneTags.ROLE]: DeploymentRole.KMS_HOST },
+        tags: { ...network.tags, ...(props.tags ?? {}), ...hardeningTags, ...tagsOf(ZONE_TAG.roles.entry([DeploymentRole.KMS_HOST])) },
       });
       this.server.virtualMachine.networkInterfaceIds = [this.server.networkInterface.id, this.managementNetworkInterface.id];
     }
 
     const servingZone = mgmt ? mgmt.zone : zone;
     this.activationAddress = mgmt ? mgmt.privateIpAddress : this.server.privateIpAddress;
-    this.clientCommand = `slmgr /skms ${this.activationAddress}:${KMS_PORT}`;
+    this.clientCommand = `slmgr /skms ${this.activationAddress}:${SERVICE_PORTS.KMS.from}`;
 
     // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2).
     const local = Peer.ipv4(`${this.activationAddress}/32`);
     this.nsgRules = props.allowedClients.map((peer) =>
-      servingZone.allowInbound(peer, Port.tcp(KMS_PORT), `KMS activation from ${peer.label} to ${serverName}`, { local }));
+      servingZone.allowInbound(peer, Port.tcp(SERVICE_PORTS.KMS.from), `KMS activation from ${peer.label} to ${serverName}`, { local }));
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
     this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing });
@@ -306,7 +308,7 @@ export class KmsHost extends Construct {
             protocols: ["TCP"],
             sourceIpGroups: [this.ipGroup.id],
             destinationAddresses: [this.activationAddress],
-            destinationPorts: [`${KMS_PORT}`],
+            destinationPorts: [`${SERVICE_PORTS.KMS.from}`],
           }],
         }],
       });
@@ -330,7 +332,7 @@ export class KmsHost extends Construct {
         zoneName: dns.zoneName,
         resourceGroupName: rg,
         ttl,
-        record: [{ priority: 0, weight: 0, port: KMS_PORT, target: `${hostName}.${dns.zoneName}` }],
+        record: [{ priority: 0, weight: 0, port: SERVICE_PORTS.KMS.from, target: `${hostName}.${dns.zoneName}` }],
       });
       this.srvRecord.node.addDependency(a);
     }

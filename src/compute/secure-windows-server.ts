@@ -2,10 +2,11 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { Construct } from "constructs";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
-import { DeploymentRole, ZoneTags } from "../network/tags";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** The Windows Server image. */
@@ -139,7 +140,7 @@ export class SecureWindowsServer extends Construct {
     const tags: { [key: string]: string } = {
       ...network.tags,
       ...(props.tags ?? {}),
-      ...(roles.length > 0 ? { [ZoneTags.ROLE]: roles.join(",") } : {}),
+      ...tagsOf(roles.length > 0 ? ZONE_TAG.roles.entry(roles) : undefined),
     };
 
     this.networkInterface = new NetworkInterface(this, "Nic", {

@@ -2,7 +2,7 @@ import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
-import { ZoneTags } from "../network/tags";
+import { ZoneTags } from "../contract/zone-tags";
 
 /** Options of a check run. */
 export interface RunOptions {

@@ -3,10 +3,10 @@ import { Construct } from "constructs";
 import { DEFAULT_RPC_DYNAMIC_END, DEFAULT_RPC_DYNAMIC_START, DOMAIN_SERVICE_PORTS, MIN_RPC_DYNAMIC_PORTS, portOf } from "./domain-services";
 import { requireTrustedAllowlist } from "../activation/zone-trust";
 import { SecureWindowsServer, SecureWindowsServerProps, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { DeploymentRole } from "../contract/zone-tags";
 import { invalidProp } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 import { Trust, TrustLevel } from "../network/trust-level";
 import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
@@ -145,7 +145,7 @@ export class IdentityZone extends DeploymentZone {
     const local = Peer.ipv4(`${dc.privateIpAddress}/32`);
     const rules: NetworkSecurityRule[] = [];
     for (const p of DOMAIN_SERVICE_PORTS) {
-      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.port} to ${dc.serverName}`, { local }));
+      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.from} to ${dc.serverName}`, { local }));
     }
     rules.push(this.allowInbound(this.clientPeer, this.rpcDynamicPorts, `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}`, { local }));
     if (others.length > 0) rules.push(...this.openReplication(dc, local, others));
@@ -164,7 +164,7 @@ export class IdentityZone extends DeploymentZone {
     const otherPeer = otherPrefixes.length === 1 ? Peer.ipv4(otherPrefixes[0]) : Peer.ipv4List(otherPrefixes);
     const otherNames = others.map((o) => o.serverName).join(", ");
     const ports: { port: Port; what: string }[] = [
-      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.port}` })),
+      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.from}` })),
       { port: this.rpcDynamicPorts, what: `RPC dynamic ${this.rpcDynamicPorts.portRange}` },
     ];
     const rules: NetworkSecurityRule[] = [];

@@ -3,26 +3,17 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
 import { Construct } from "constructs";
 import { IpsecPolicyPreset } from "./ipsec-policy";
+import { IPSEC_TAG } from "../contract/ipsec-tags";
+import { tagsOf } from "../contract/tag";
+import { ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { HubGateway } from "../hub/hub-gateway";
 import { cidrOverlaps, isHost, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { ZoneTags } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
 import { DeploymentZone } from "../zones/deployment-zone";
-
-/** Tags the IPsec constructs write (part of the tag contract, see {@link ZoneTags}). */
-export class IpsecTags {
-  /**
-   * On an `azurerm_virtual_network_gateway_connection`: the name of the custom IPsec/IKE policy
-   * preset it uses (for reports; the rules read the `ipsec_policy` block itself).
-   */
-  public static readonly POLICY = "sdz-ipsec-policy";
-
-  private constructor() {}
-}
 
 /** Properties of a {@link SiteToSiteTunnel}. */
 export interface SiteToSiteTunnelProps {
@@ -137,7 +128,7 @@ export class SiteToSiteTunnel extends Construct {
       gatewayAddress: props.peerGatewayAddress,
       addressSpace: [...props.onPremisesAddressSpace],
       tags: props.onPremisesTrustLevel !== undefined
-        ? { ...tags, [ZoneTags.ZONE]: zoneName, [ZoneTags.TRUST]: props.onPremisesTrustLevel }
+        ? { ...tags, ...tagsOf(ZONE_TAG.zone.entry(zoneName), ZONE_TAG.trust.entry(props.onPremisesTrustLevel)) }
         : tags,
     });
     this.connection = new VirtualNetworkGatewayConnection(this, "Connection", {
@@ -161,7 +152,7 @@ export class SiteToSiteTunnel extends Construct {
         saLifetime: policy.saLifetimeSeconds,
         saDatasize: policy.saDataSizeKilobytes,
       },
-      tags: { ...tags, [IpsecTags.POLICY]: policy.name },
+      tags: { ...tags, ...tagsOf(IPSEC_TAG.policy.entry(policy.name)) },
     });
   }
 }

@@ -1,5 +1,5 @@
 // Public API of the migration area: classes/enums with 'export { }', interfaces with 'export type { }' (jsii).
-export { MigrationTags } from "./migration-tags";
+export { MigrationTags } from "../contract/migration-tags";
 export {
   StateMigrationShare,
   ContentLocationPurpose,

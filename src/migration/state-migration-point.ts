@@ -6,13 +6,14 @@ import { VirtualMachineDataDiskAttachment } from "@cdktf/provider-azurerm/lib/vi
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { Construct } from "constructs";
 import { checkBackupTime, checkVaultName, ensureVault } from "./backup-vault";
-import { MigrationTags } from "./migration-tags";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 
 /** Unit of the state migration point's deletion interval (`-TimeUnit`). */
 export enum DeletionIntervalUnit {
@@ -229,15 +230,17 @@ export class StateMigrationPoint extends Construct {
     const restoreOnly = props.restoreOnlyMode === true;
     const roles = Array.from(new Set([...(props.roles ?? []), DeploymentRole.STATE_MIGRATION_POINT]));
     const settingsTags: { [key: string]: string } = {
-      [MigrationTags.SMB_SIGNING_REQUIRED]: "true",
-      [MigrationTags.SMB_ENCRYPT_DATA]: "true",
-      [MigrationTags.SMB_REJECT_UNENCRYPTED]: "true",
-      [MigrationTags.SMB1_REMOVED]: "true",
-      [MigrationTags.SMP_DELETE_AFTER_HOURS]: String(this.deleteAfterHours),
-      [MigrationTags.SMP_RESTORE_ONLY]: String(restoreOnly),
-      [MigrationTags.SMP_MAX_CLIENTS]: String(maxClients),
-      [MigrationTags.SMP_MIN_FREE_SPACE]: `${minFree} ${spaceUnit}`,
-      [MigrationTags.SMP_QUOTA_GIB]: String(quota),
+      ...tagsOf(
+        MIGRATION_TAG.smbSigningRequired.entry(true),
+        MIGRATION_TAG.smbEncryptData.entry(true),
+        MIGRATION_TAG.smbRejectUnencrypted.entry(true),
+        MIGRATION_TAG.smb1Removed.entry(true),
+        MIGRATION_TAG.deleteAfterHours.entry(this.deleteAfterHours),
+        MIGRATION_TAG.restoreOnly.entry(restoreOnly),
+        MIGRATION_TAG.maxClients.entry(maxClients),
+        MIGRATION_TAG.minFreeSpace.entry({ amount: minFree, unit: spaceUnit }),
+        MIGRATION_TAG.quotaGib.entry(quota),
+      ),
     };
 
     this.server = new SecureWindowsServer(this, "Server", {
@@ -259,7 +262,7 @@ export class StateMigrationPoint extends Construct {
       networkAccessPolicy: "DenyAll",
       publicNetworkAccessEnabled: false,
       zone: props.availabilityZone,
-      tags: { ...network.tags, ...(props.tags ?? {}), [MigrationTags.SMP_QUOTA_GIB]: String(quota) },
+      tags: { ...network.tags, ...(props.tags ?? {}), ...tagsOf(MIGRATION_TAG.quotaGib.entry(quota)) },
       lifecycle,
     });
     const attachment = new VirtualMachineDataDiskAttachment(this, "StateStoreDiskAttachment", {

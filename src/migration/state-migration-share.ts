@@ -10,13 +10,14 @@ import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { checkBackupTime, checkVaultName, ensureVault } from "./backup-vault";
-import { MigrationTags } from "./migration-tags";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole, ZoneTags } from "../network/tags";
 import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
 
@@ -378,7 +379,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
 
     this.purpose = purpose;
     const role = purpose === ContentLocationPurpose.STATE_MIGRATION ? DeploymentRole.STATE_MIGRATION_STORE : DeploymentRole.DEPLOYMENT_CONTENT;
-    const tags: { [key: string]: string } = { ...network.tags, ...(props.tags ?? {}), [ZoneTags.ROLE]: role };
+    const tags: { [key: string]: string } = { ...network.tags, ...(props.tags ?? {}), ...tagsOf(ZONE_TAG.roles.entry([role])) };
     const lifecycle = props.allowDestroy === true ? undefined : { preventDestroy: true };
     const rg = network.resourceGroupName;
 
@@ -431,7 +432,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
       quota: this.quotaGib,
       accessTier: premium ? "Premium" : "TransactionOptimized",
       enabledProtocol: "SMB",
-      metadata: { [MigrationTags.SHARE_ROLE_METADATA]: role },
+      metadata: tagsOf(MIGRATION_TAG.shareRoles.entry([role])),
       lifecycle,
     });
 

@@ -1,4 +1,5 @@
 import { invalidProp } from "./errors";
+import { SERVICE_PORTS, ServicePort } from "./service-ports";
 
 /** Network protocols an Azure NSG rule can name. Values are the NSG spellings. */
 export enum Protocol {
@@ -27,6 +28,55 @@ function checkPort(prop: string, port: number): number {
  * @example Port.tcp(1688) // KMS activation
  */
 export class Port {
+  /** KMS activation: TCP 1688. */
+  public static readonly KMS = Port.of(SERVICE_PORTS.KMS);
+  /** SMB: TCP 445. */
+  public static readonly SMB = Port.of(SERVICE_PORTS.SMB);
+  /** RDP: TCP 3389. */
+  public static readonly RDP = Port.of(SERVICE_PORTS.RDP);
+  /** SSH: TCP 22. */
+  public static readonly SSH = Port.of(SERVICE_PORTS.SSH);
+  /** WinRM over HTTP and HTTPS: TCP 5985-5986. */
+  public static readonly WINRM = Port.tcpRange(SERVICE_PORTS.WINRM_HTTP.from, SERVICE_PORTS.WINRM_HTTPS.to);
+  /** RPC endpoint mapper: TCP 135. */
+  public static readonly RPC_ENDPOINT_MAPPER = Port.of(SERVICE_PORTS.RPC_ENDPOINT_MAPPER);
+  /** Windows Server's default dynamic RPC range: TCP 49152-65535. */
+  public static readonly RPC_DYNAMIC = Port.of(SERVICE_PORTS.RPC_DYNAMIC);
+  /** HTTP: TCP 80. */
+  public static readonly HTTP = Port.of(SERVICE_PORTS.HTTP);
+  /** HTTPS: TCP 443. */
+  public static readonly HTTPS = Port.of(SERVICE_PORTS.HTTPS);
+  /** Kerberos over TCP: 88. */
+  public static readonly KERBEROS_TCP = Port.of(SERVICE_PORTS.KERBEROS_TCP);
+  /** Kerberos over UDP: 88. */
+  public static readonly KERBEROS_UDP = Port.of(SERVICE_PORTS.KERBEROS_UDP);
+  /** LDAP over TCP: 389. */
+  public static readonly LDAP_TCP = Port.of(SERVICE_PORTS.LDAP_TCP);
+  /** LDAP over UDP (DC locator): 389. */
+  public static readonly LDAP_UDP = Port.of(SERVICE_PORTS.LDAP_UDP);
+  /** LDAPS: TCP 636. */
+  public static readonly LDAPS = Port.of(SERVICE_PORTS.LDAPS);
+  /** DNS over TCP: 53. */
+  public static readonly DNS_TCP = Port.of(SERVICE_PORTS.DNS_TCP);
+  /** DNS over UDP: 53. */
+  public static readonly DNS_UDP = Port.of(SERVICE_PORTS.DNS_UDP);
+  /** DHCP server: UDP 67. */
+  public static readonly DHCP_SERVER = Port.of(SERVICE_PORTS.DHCP_SERVER);
+  /** TFTP: UDP 69. */
+  public static readonly TFTP = Port.of(SERVICE_PORTS.TFTP);
+  /** PXE/BINL (proxyDHCP): UDP 4011. */
+  public static readonly PXE_BINL = Port.of(SERVICE_PORTS.PXE_BINL);
+  /** The PXE responder's default TFTP data range: UDP 64001-65000. */
+  public static readonly TFTP_DATA = Port.of(SERVICE_PORTS.TFTP_DATA);
+  /** Intel AMT: TCP 16992-16995. */
+  public static readonly AMT = Port.of(SERVICE_PORTS.AMT);
+  /** AMT out-of-band provisioning, default port: TCP 9971. */
+  public static readonly AMT_PROVISIONING = Port.of(SERVICE_PORTS.AMT_PROVISIONING);
+  /** IKE: UDP 500. */
+  public static readonly IKE = Port.of(SERVICE_PORTS.IKE);
+  /** IKE NAT traversal: UDP 4500. */
+  public static readonly IKE_NAT_TRAVERSAL = Port.of(SERVICE_PORTS.IKE_NAT_TRAVERSAL);
+
   /** One TCP port. */
   public static tcp(port: number): Port {
     return new Port(Protocol.TCP, checkPort("port", port), port);
@@ -75,6 +125,10 @@ export class Port {
   /** Every protocol and port. */
   public static allTraffic(): Port {
     return new Port(Protocol.ALL);
+  }
+
+  private static of(p: ServicePort): Port {
+    return Port.range(p.protocol === "Tcp" ? Protocol.TCP : Protocol.UDP, p.from, p.to);
   }
 
   private static range(protocol: Protocol, fromPort: number, toPort: number): Port {

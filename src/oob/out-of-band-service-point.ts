@@ -7,16 +7,17 @@ import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { OobTags } from "./oob-tags";
 import { zonesOfApp } from "../activation/zone-trust";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { OOB_TAG, OobTags } from "../contract/oob-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { SensitiveValue } from "../core/sensitive-value";
 import { cidrContains, cidrOverlaps, ipv4Size, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
 import { DeploymentZone } from "../zones/deployment-zone";
 
@@ -248,15 +249,16 @@ export class OutOfBandServicePoint extends Construct {
     this.outOfBandProvisioning = enabled;
     const network = zone.network;
 
-    const tags: { [key: string]: string } = {
-      [OobTags.PROVISIONING]: enabled ? "enabled" : "disabled",
-      [OobTags.PROVISIONING_PORT]: String(port),
-      [OobTags.PROVISIONING_SERVER]: server,
-      [OobTags.CA_THUMBPRINT]: thumbprint.toUpperCase(),
-      [OobTags.MEBX_CUSTOM_PASSWORD]: "true",
-      [OobTags.AMT_CLIENT_PREFIXES]: prefixTag,
-      ...(ide ? { [OobTags.IDE_IMAGE_LOCATION]: ide.uncPath, [OobTags.IDE_IMAGE_SMB_ENCRYPTION]: "true" } : {}),
-    };
+    const tags = tagsOf(
+      OOB_TAG.provisioning.entry(enabled ? "enabled" : "disabled"),
+      OOB_TAG.provisioningPort.entry(port),
+      OOB_TAG.provisioningServer.entry(server),
+      OOB_TAG.caThumbprint.entry(thumbprint),
+      OOB_TAG.mebxCustomPassword.entry(true),
+      OOB_TAG.amtClientPrefixes.entry(clientPrefixes),
+      ide ? OOB_TAG.ideImageLocation.entry(ide.uncPath) : undefined,
+      ide ? OOB_TAG.ideImageSmbEncryption.entry(true) : undefined,
+    );
     this.server = new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags));
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
@@ -369,7 +371,7 @@ export class OutOfBandServicePoint extends Construct {
           subjectAlternativeNames: cert.dnsNames.length > 0 ? { dnsNames: cert.dnsNames } : undefined,
         },
       },
-      tags: { ...network.tags, [OobTags.PROVISIONING_CERTIFICATE]: "true" },
+      tags: { ...network.tags, ...tagsOf(OOB_TAG.provisioningCertificate.entry(true)) },
       dependsOn: [this.keyVaultPrivateEndpoint],
     });
   }

@@ -1,14 +1,15 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { configMgrPxeSnippet } from "./configmgr-snippet";
-import { PxeContentTransport, PxeSettingTags } from "./pxe-tags";
 import { PxeZone } from "./pxe-zone";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { PXE_TAG, PxeContentTransport } from "../contract/pxe-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 
 /** Properties of a {@link PxeDistributionPoint}. */
 export interface PxeDistributionPointProps extends WindowsServerOptions {
@@ -164,16 +165,16 @@ export class PxeDistributionPoint extends Construct {
     this.unknownComputerSupport = unknown;
     this.tftpDataPorts = `${tftpStart}-${tftpEnd}`;
 
-    const settings: { [key: string]: string } = {
-      [PxeSettingTags.PASSWORD_REQUIRED]: "true",
-      [PxeSettingTags.UNKNOWN_COMPUTERS]: String(unknown),
-      ...(unknown && justification ? { [PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION]: justification } : {}),
-      [PxeSettingTags.MULTICAST]: "false",
-      [PxeSettingTags.CONTENT_TRANSPORT]: transport,
-      [PxeSettingTags.RESPOND_ALL_INTERFACES]: "false",
-      [PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT]: "true",
-      [PxeSettingTags.TFTP_DATA_PORTS]: this.tftpDataPorts,
-    };
+    const settings = tagsOf(
+      PXE_TAG.passwordRequired.entry(true),
+      PXE_TAG.unknownComputers.entry(unknown),
+      unknown && justification ? PXE_TAG.unknownComputersJustification.entry(justification) : undefined,
+      PXE_TAG.multicast.entry(false),
+      PXE_TAG.contentTransport.entry(transport),
+      PXE_TAG.respondAllInterfaces.entry(false),
+      PXE_TAG.imagesFreeOfSensitiveContent.entry(true),
+      PXE_TAG.tftpDataPorts.entry({ from: tftpStart, to: tftpEnd }),
+    );
 
     this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.PXE_DISTRIBUTION_POINT], settings));
 

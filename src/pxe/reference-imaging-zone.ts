@@ -1,13 +1,14 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { PxeSettingTags } from "./pxe-tags";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { PXE_TAG } from "../contract/pxe-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { isAnyAddress, parseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
 import { IZoneRef, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
 import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
@@ -108,10 +109,10 @@ export class ReferenceComputer extends Construct {
     if (!(props.zone instanceof ReferenceImagingZone)) {
       throw invalidProp("zone", String(props.zone), "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)");
     }
-    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], {
-      [PxeSettingTags.CAPTURE_LOCATION]: props.zone.captureLocation.uncPath,
-      [PxeSettingTags.CAPTURE_SMB_ENCRYPTION]: "true",
-    }));
+    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], tagsOf(
+      PXE_TAG.captureLocation.entry(props.zone.captureLocation.uncPath),
+      PXE_TAG.captureSmbEncryption.entry(true),
+    )));
   }
 }
 

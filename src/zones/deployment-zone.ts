@@ -5,10 +5,11 @@ import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/l
 import { Construct } from "constructs";
 import { DeploymentNetwork } from "./deployment-network";
 import { DENY_ALL_PRIORITY, ICMP_PRIORITY, PriorityAllocator } from "./priority-allocator";
+import { tagsOf } from "../contract/tag";
+import { ZONE_TAG, ZoneTags } from "../contract/zone-tags";
 import { invalidProp } from "../network/errors";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
 import { Port } from "../network/port";
-import { ZoneTags } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
 
 /** Subnet names Azure reserves for its own services; a zone cannot take them. */
@@ -154,8 +155,7 @@ export class DeploymentZone extends Construct implements IZoneRef {
       tags: {
         ...props.network.tags,
         ...(props.tags ?? {}),
-        [ZoneTags.ZONE]: props.zoneName,
-        [ZoneTags.TRUST]: props.trustLevel,
+        ...tagsOf(ZONE_TAG.zone.entry(props.zoneName), ZONE_TAG.trust.entry(props.trustLevel)),
       },
     });
 

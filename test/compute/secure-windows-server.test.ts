@@ -1,7 +1,7 @@
 import { TerraformVariable, Token } from "cdktf";
 import { SecureWindowsServer, serverProps } from "../../src/compute/secure-windows-server";
+import { DeploymentRole } from "../../src/contract/zone-tags";
 import { SensitiveValue } from "../../src/core/sensitive-value";
-import { DeploymentRole } from "../../src/network/tags";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";

@@ -1,8 +1,8 @@
 import { namesPort } from "./helpers";
 import { isShadowedByDeny } from "../../engine/network-index";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { DOMAIN_SERVICE_PORTS } from "../../identity/domain-services";
 import { isHost } from "../../network/cidr";
+import { DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
 
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
 
@@ -19,9 +19,9 @@ export const domainServicesToBroadDestination = defineRule({
   check(ctx) {
     for (const rule of ctx.network.rules) {
       if (rule.access !== "Allow") continue;
-      const ports = LOCATOR_PORTS.filter((p) => namesPort(rule, p.protocol, p.port) && !(rule.direction === "Inbound" && isShadowedByDeny(rule, p.protocol, p.port)));
+      const ports = LOCATOR_PORTS.filter((p) => namesPort(rule, p.protocol, p.from) && !(rule.direction === "Inbound" && isShadowedByDeny(rule, p.protocol, p.from)));
       if (ports.length === 0) continue;
-      const names = Array.from(new Set(ports.map((p) => `${p.name} ${p.protocol.toUpperCase()} ${p.port}`))).join(", ");
+      const names = Array.from(new Set(ports.map((p) => `${p.name} ${p.protocol.toUpperCase()} ${p.from}`))).join(", ");
       const broad = rule.destinations.filter((d) => d.kind === "any" || d.kind === "tag" || (d.kind === "cidr" && !isHost(d.block!)));
       if (broad.length > 0) {
         ctx.report(rule.resource, `${rule.direction ?? ""} rule "${rule.name}" allows ${names} towards ${broad.map((b) => b.text).join(", ")} instead of specific domain controller/DNS addresses`.trim());

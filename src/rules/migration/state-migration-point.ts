@@ -1,9 +1,9 @@
 import { tagValue } from "./storage-index";
+import { MigrationTags } from "../../contract/migration-tags";
+import { DeploymentRole, parseRoles, ZoneTags } from "../../contract/zone-tags";
 import { TfResource } from "../../engine/model";
 import { VM_TYPES } from "../../engine/network-index";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
-import { MigrationTags } from "../../migration/migration-tags";
-import { DeploymentRole, parseRoles, ZoneTags } from "../../network/tags";
 
 /** VMs whose `sdz-role` tag includes `state-migration-point`. @internal */
 export function stateMigrationPointVms(ctx: RuleContext): TfResource[] {

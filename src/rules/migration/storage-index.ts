@@ -1,7 +1,7 @@
+import { MigrationTags } from "../../contract/migration-tags";
+import { DeploymentRole, parseRoles, ZoneTags } from "../../contract/zone-tags";
 import { Resolved, TerraformModel, TfResource } from "../../engine/model";
 import { RuleLevel } from "../../engine/rule";
-import { MigrationTags } from "../../migration/migration-tags";
-import { DeploymentRole, parseRoles, ZoneTags } from "../../network/tags";
 
 /** A storage account with the shares it holds and the roles it plays. @internal */
 export interface AccountView {

@@ -1,7 +1,7 @@
 import { coversLocalSide, describeNsg, describeRule, hasUnknowns, isAllTraffic, isWholeNetwork, rulesOfUnknownNsg } from "./nsg-semantics";
+import { ZoneTags } from "../../contract/zone-tags";
 import { NsgRuleView, NsgView } from "../../engine/network-index";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
-import { ZoneTags } from "../../network/tags";
 import { Trust, TrustLevel } from "../../network/trust-level";
 
 /** Priority of Azure's default AllowVNetInBound rule. */

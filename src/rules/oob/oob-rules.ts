@@ -1,10 +1,10 @@
+import { OobTags } from "../../contract/oob-tags";
+import { DeploymentRole, parseRoles, ZoneTags } from "../../contract/zone-tags";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { AddressSpec, isShadowedByDeny, NetworkIndex, NsgRuleView, ruleCoversPort, ruleCoversPortRange, VM_TYPES } from "../../engine/network-index";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { cidrContains, CidrBlock, tryParseCidr } from "../../network/cidr";
-import { DeploymentRole, parseRoles, ZoneTags } from "../../network/tags";
 import { TrustLevel } from "../../network/trust-level";
-import { OobTags } from "../../oob/oob-tags";
 
 const SEED = "Seed 002 (Security best practices for out of band management)";
 const NSG_TYPES = ["azurerm_network_security_group", "azurerm_network_security_rule"];

@@ -1,11 +1,11 @@
+import { PxeSettingTags } from "../../contract/pxe-tags";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { TerraformModel } from "../../engine/model";
 import {
   NetworkIndex, NicView, NsgRuleView, NsgView, PortRange, ruleCoversPort, VmView, parsePortRange,
 } from "../../engine/network-index";
 import { RuleContext } from "../../engine/rule";
 import { cidrContains, tryParseCidr } from "../../network/cidr";
-import { DeploymentRole } from "../../network/tags";
-import { PxeSettingTags } from "../../pxe/pxe-tags";
 
 /** The PXE ports: DHCP server/client, TFTP and PXE/BINL (proxyDHCP). */
 export const PXE_PORTS: { port: number; name: string }[] = [

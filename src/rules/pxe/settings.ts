@@ -1,6 +1,6 @@
 import { booleanSetting, describeDp, distributionPoints, setting } from "./common";
+import { PxeContentTransport, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { PxeContentTransport, PxeSettingTags } from "../../pxe/pxe-tags";
 
 const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine"];
 const MIN_JUSTIFICATION = 20;

@@ -1,15 +1,13 @@
+import { BOOLEAN, oneOf, PORT_RANGE, TagSpec, text } from "./tag";
+
 /**
- * The typed PXE and reference-imaging settings, as `sdz-*` tags. The constructs of this area write
- * them on the VM (and its NIC); the rules of the `pxe` pack read them from the VM, so a
- * hand-written `azurerm_windows_virtual_machine` carrying these tags is checked exactly like one
- * the library created. They also appear in the compliance report's inventory.
- *
- * Boolean settings are written as `"true"` or `"false"`.
+ * The typed PXE and reference-imaging settings, as `sdz-*` tags on the distribution point's (or
+ * reference computer's) VM and NIC. Boolean settings are written as `"true"` or `"false"`.
  */
 export class PxeSettingTags {
   /**
    * `"true"` when the distribution point requires a password for PXE boot (R-PXE-5). The password
-   * itself is never a tag, an output or part of a generated file: the ConfigMgr snippet prompts for it.
+   * itself is never a tag, an output or part of a generated file.
    */
   public static readonly PASSWORD_REQUIRED = "sdz-pxe-password-required";
   /** `"true"` when the distribution point answers unknown (not prestaged) computers (R-PXE-6). */
@@ -46,3 +44,17 @@ export enum PxeContentTransport {
   /** SMB (TCP 445), usually with a network access account. Flagged by the checks: prefer Enhanced HTTP. */
   SMB = "smb",
 }
+
+/** The PXE settings, typed. @internal */
+export const PXE_TAG = {
+  passwordRequired: new TagSpec<boolean>(PxeSettingTags.PASSWORD_REQUIRED, BOOLEAN, "a password is required for PXE boot (R-PXE-5)"),
+  unknownComputers: new TagSpec<boolean>(PxeSettingTags.UNKNOWN_COMPUTERS, BOOLEAN, "unknown-computer support is on (R-PXE-6)"),
+  unknownComputersJustification: new TagSpec<string>(PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION, text(), "why unknown computers are answered (R-PXE-6)"),
+  multicast: new TagSpec<boolean>(PxeSettingTags.MULTICAST, BOOLEAN, "multicast is enabled (R-PXE-7)"),
+  contentTransport: new TagSpec<PxeContentTransport>(PxeSettingTags.CONTENT_TRANSPORT, oneOf(Object.values(PxeContentTransport)), "how clients download content (R-PXE-9)"),
+  respondAllInterfaces: new TagSpec<boolean>(PxeSettingTags.RESPOND_ALL_INTERFACES, BOOLEAN, "PXE answers on every interface (R-PXE-2)"),
+  imagesFreeOfSensitiveContent: new TagSpec<boolean>(PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT, BOOLEAN, "the images carry no line-of-business or sensitive content (R-PXE-8)"),
+  tftpDataPorts: new TagSpec<{ from: number; to: number }>(PxeSettingTags.TFTP_DATA_PORTS, PORT_RANGE, "the TFTP data port range (R-PXE-3)"),
+  captureLocation: new TagSpec<string>(PxeSettingTags.CAPTURE_LOCATION, text(), "the reference computer's image capture location (R-REF-1)"),
+  captureSmbEncryption: new TagSpec<boolean>(PxeSettingTags.CAPTURE_SMB_ENCRYPTION, BOOLEAN, "the capture location requires SMB encryption (R-REF-1)"),
+};

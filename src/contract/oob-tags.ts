@@ -1,7 +1,9 @@
+import { BOOLEAN, CIDR_LIST, integer, oneOf, TagSpec, text, THUMBPRINT } from "./tag";
+
 /**
- * Tags the out-of-band management constructs write (an extension of the tag contract, see
- * `ZoneTags`). The OOB rules read them, so hand-written resources carrying them are checked the
- * same way. Secrets are never written to tags: the MEBx password lives only in Key Vault.
+ * Tags of the out-of-band management area. Secrets are never written to tags: the MEBx password
+ * lives only in Key Vault, and `sdz-oob-mebx-custom-password` is a typed boolean whose other values
+ * are refused without being quoted.
  *
  * On the out-of-band service point's VM and NIC (besides `sdz-role=oob-service-point`):
  * - `sdz-oob-provisioning`: `enabled` or `disabled` (out-of-band provisioning, R-OOB-1).
@@ -9,16 +11,12 @@
  * - `sdz-oob-provisioning-server`: the provisioning server name or IP set in the AMT firmware.
  * - `sdz-oob-ca-thumbprint`: the internal root CA thumbprint set in the firmware (40 hex digits).
  * - `sdz-oob-mebx-custom-password`: `true` when a custom MEBx password is set (the value is only in Key Vault).
- * - `sdz-oob-amt-client-prefixes`: comma-separated CIDRs of every declared AMT client segment: Azure
- *   client zones and on-premises client VLANs alike. The service point's AMT flows go only there, and
- *   when provisioning is enabled they are the only sources allowed to reach the provisioning port
- *   (SDZ-OOB-002 reads it). For on-premises segments the tag is also the record of what the
- *   on-premises router/firewall must enforce, since no Azure NSG sits in front of those clients.
+ * - `sdz-oob-amt-client-prefixes`: comma-separated CIDRs of every declared AMT client segment.
  * - `sdz-oob-ide-image-location`: where IDE-redirection images are stored (UNC path).
  * - `sdz-oob-ide-image-smb-encryption`: `true` when that location requires SMB encryption/signing.
  *
- * On an `azurerm_key_vault_certificate`:
- * - `sdz-oob-provisioning-certificate`: `true` for the AMT provisioning certificate (R-OOB-5).
+ * On an `azurerm_key_vault_certificate`: `sdz-oob-provisioning-certificate` = `true` for the AMT
+ * provisioning certificate (R-OOB-5).
  */
 export class OobTags {
   /** `enabled` or `disabled`. */
@@ -47,3 +45,16 @@ export class OobTags {
 
   private constructor() {}
 }
+
+/** The out-of-band settings, typed. @internal */
+export const OOB_TAG = {
+  provisioning: new TagSpec<"enabled" | "disabled">(OobTags.PROVISIONING, oneOf(["enabled", "disabled"] as const), "out-of-band provisioning (R-OOB-1)"),
+  provisioningPort: new TagSpec<number>(OobTags.PROVISIONING_PORT, integer(1, 65535), "the provisioning port (R-OOB-4)"),
+  provisioningServer: new TagSpec<string>(OobTags.PROVISIONING_SERVER, text(253), "the provisioning server name or IP in the firmware (R-OOB-4)"),
+  caThumbprint: new TagSpec<string>(OobTags.CA_THUMBPRINT, THUMBPRINT, "the internal root CA thumbprint in the firmware (R-OOB-4)"),
+  mebxCustomPassword: new TagSpec<boolean>(OobTags.MEBX_CUSTOM_PASSWORD, BOOLEAN, "a custom MEBx password is set (R-OOB-4)", true),
+  amtClientPrefixes: new TagSpec<string[]>(OobTags.AMT_CLIENT_PREFIXES, CIDR_LIST, "the AMT client segments (R-OOB-2)"),
+  ideImageLocation: new TagSpec<string>(OobTags.IDE_IMAGE_LOCATION, text(), "where IDE-redirection images are stored (R-OOB-6)"),
+  ideImageSmbEncryption: new TagSpec<boolean>(OobTags.IDE_IMAGE_SMB_ENCRYPTION, BOOLEAN, "the IDE image location requires SMB encryption (R-OOB-6)"),
+  provisioningCertificate: new TagSpec<boolean>(OobTags.PROVISIONING_CERTIFICATE, BOOLEAN, "a Key Vault certificate is the AMT provisioning certificate (R-OOB-5)"),
+};
