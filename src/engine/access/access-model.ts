@@ -1,0 +1,330 @@
+/**
+ * The effective-access model: computed once per configuration, it answers "from which sources can
+ * protocol P, port N reach this NIC / VM / subnet / private endpoint, and through which rule?" as
+ * Azure would, before apply (what Network Watcher's "effective security rules" and "IP flow
+ * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
+ */
+import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
+import { CombinedVerdict, combineLayers, defaultInboundRules, Destination, EvalContext, evaluateNsg, Partition, uniformPartition, Verdict } from "./evaluate";
+import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { SourceSet, TokenSet } from "./source-set";
+import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
+import { TerraformModel, TfResource } from "../model";
+
+/** A place traffic can be addressed to. */
+export interface Endpoint {
+  /** Stable key (for memoisation and messages). */
+  readonly key: string;
+  readonly kind: "nic" | "private-endpoint" | "subnet";
+  /** The NIC, private endpoint or subnet resource. */
+  readonly resource: TfResource;
+  readonly ipConfig?: IpConfig;
+  readonly privateEndpoint?: PrivateEndpoint;
+  readonly subnet?: Subnet;
+  readonly subnetUnknown?: string;
+  readonly destination: Destination;
+  readonly vm?: Vm;
+  readonly nic?: Nic;
+  /** A label for messages: `azurerm_network_interface.dc01 (10.0.1.4)`. */
+  readonly label: string;
+}
+
+/** What a question asks about: a protocol and an inclusive port range (ignored for ICMP). */
+export interface Probe {
+  readonly protocol: "Tcp" | "Udp" | "Icmp";
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One layer a packet crosses, and how it decides. */
+export interface LayerStep {
+  readonly layer: "subnet" | "nic";
+  readonly nsg?: Nsg;
+  /** The rule that decides, when there is an NSG this configuration can read. */
+  readonly rule?: NsgRule;
+  /** An earlier rule with unknown values that could decide otherwise. */
+  readonly doubt?: NsgRule;
+  readonly doubtReasons?: readonly string[];
+  /** Why the layer decides without a rule. */
+  readonly note?: string;
+}
+
+/** Sources that reach the endpoint on some ports, and the path that lets them in. */
+export interface Grant {
+  /** `allow`: the configuration lets them in; `uncertain`: it may, depending on values not known before apply. */
+  readonly outcome: "allow" | "uncertain";
+  readonly sources: SourceSet;
+  readonly ports: Intervals<number>;
+  readonly protocol: Probe["protocol"];
+  readonly layers: readonly LayerStep[];
+}
+
+/** The answer to one question. */
+export interface AccessAnswer {
+  readonly endpoint: Endpoint;
+  readonly probe: Probe;
+  readonly grants: readonly Grant[];
+}
+
+/** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
+export interface VnetSpace {
+  readonly sources: SourceSet;
+  readonly incomplete: string[];
+}
+
+/** Most elementary port ranges one question is split into; beyond, ranges are evaluated at their first port. */
+const MAX_PORT_SEGMENTS = 256;
+
+/** The effective-access model of one configuration. */
+export class AccessModel {
+  public static of(model: TerraformModel): AccessModel {
+    return model.memo("access-model", () => new AccessModel(model));
+  }
+
+  public readonly topology: Topology;
+  public readonly endpoints: Endpoint[] = [];
+  private readonly byVm = new Map<Vm, Endpoint[]>();
+  private readonly bySubnet = new Map<Subnet, Endpoint>();
+  private readonly cache = new Map<string, AccessAnswer>();
+  private readonly vnetSpaces = new Map<Vnet | undefined, VnetSpace>();
+  private readonly defaults = new Map<Nsg, NsgRule[]>();
+
+  private constructor(public readonly model: TerraformModel) {
+    this.topology = Topology.of(model);
+    for (const nic of this.topology.nics) {
+      nic.ipConfigs.forEach((cfg, i) => {
+        const ep = this.nicEndpoint(nic, cfg, i);
+        this.endpoints.push(ep);
+        if (nic.vm) this.byVm.set(nic.vm, [...(this.byVm.get(nic.vm) ?? []), ep]);
+      });
+    }
+    for (const pe of this.topology.privateEndpoints) {
+      const dest = this.hostDestination(pe.privateIp, pe.subnet);
+      this.endpoints.push({
+        key: pe.resource.address, kind: "private-endpoint", resource: pe.resource, privateEndpoint: pe, subnet: pe.subnet, subnetUnknown: pe.subnetUnknown,
+        destination: dest, label: `${pe.resource.address}${dest.kind === "host" ? ` (${dest.cidr.text})` : ""}`,
+      });
+    }
+    for (const subnet of this.topology.subnets) {
+      const ep: Endpoint = {
+        key: subnet.key, kind: "subnet", resource: subnet.resource, subnet,
+        destination: subnet.prefixes.known ? { kind: "range", cidrs: subnet.prefixes.value } : { kind: "unknown", reason: `address_prefixes: ${subnet.prefixes.reason}` },
+        label: subnetLabel(subnet),
+      };
+      this.endpoints.push(ep);
+      this.bySubnet.set(subnet, ep);
+    }
+  }
+
+  /** The endpoints (one per IP configuration) of a VM's NICs. */
+  public endpointsOfVm(vm: Vm): Endpoint[] {
+    return this.byVm.get(vm) ?? [];
+  }
+
+  /** The endpoint standing for "any host of this subnet". */
+  public endpointOfSubnet(subnet: Subnet): Endpoint {
+    return this.bySubnet.get(subnet)!;
+  }
+
+  /** The `VirtualNetwork` tag as seen from a VNet (undefined: a subnet whose VNet is not known). */
+  public vnetSpace(vnet: Vnet | undefined, subnet?: Subnet): VnetSpace {
+    const cached = vnet ? this.vnetSpaces.get(vnet) : undefined;
+    if (cached) return cached;
+    const incomplete: string[] = [];
+    let v4: [number, number][] = [];
+    let v6: [bigint, bigint][] = [];
+    const add = (cidrs: Cidr[]) => cidrs.forEach((c) => (c.family === 4 ? v4.push([c.start, c.end]) : v6.push([c.start, c.end])));
+    if (!vnet) {
+      if (subnet?.prefixes.known) add(subnet.prefixes.value);
+      incomplete.push(`the virtual network of ${subnet ? subnetLabel(subnet) : "the subnet"} is not part of this configuration`);
+    } else {
+      // The tag holds the VNet's address space, peered VNets, on-premises ranges behind its gateways
+      // and UDR prefixes (learn.microsoft.com/azure/virtual-network/service-tags-overview, VirtualNetwork).
+      const related = [vnet, ...vnet.peers];
+      for (const v of related) {
+        if (v.addressSpace.known) add(v.addressSpace.value);
+        else incomplete.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
+        for (const lng of v.localGateways) {
+          if (lng.addressSpace.known) add(lng.addressSpace.value);
+          else incomplete.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
+        }
+        const routes = v.subnets.flatMap((s) => s.routeTables.flatMap((t) => t.routes));
+        for (const r of routes) if (r.prefix.known && r.prefix.value.prefix > 0) add([r.prefix.value]);
+      }
+      for (const p of vnet.externalPeerings) incomplete.push(`peering ${p.address} connects a virtual network outside this configuration`);
+      if (related.some((v) => v.hasGateway)) {
+        // Ranges learned over BGP or configured on connections outside this configuration: any private range.
+        v4 = [...v4, ...PRIVATE_V4.ranges()];
+      }
+    }
+    const space: VnetSpace = { sources: new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE), incomplete };
+    if (vnet) this.vnetSpaces.set(vnet, space);
+    return space;
+  }
+
+  /** The Internet as a set of sources: public space outside the VirtualNetwork tag. */
+  public internetSources(vnet: Vnet | undefined, subnet?: Subnet): SourceSet {
+    const vs = this.vnetSpace(vnet, subnet).sources;
+    return new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
+  }
+
+  /**
+   * Who reaches `probe` on `endpoint`, inbound, and through which NSG rules. Memoised per endpoint
+   * and probe; linear in the rules of the NSGs on the path (n log n with the sort).
+   */
+  public inbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+    const key = `${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = this.computeInbound(endpoint, probe);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The NSG layers a packet to the endpoint crosses. */
+  public layersOf(endpoint: Endpoint): { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] {
+    const out: { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] = [];
+    const subnet = endpoint.subnet;
+    if (!subnet) {
+      out.push({ layer: "subnet", nsgs: [], unknown: endpoint.subnetUnknown ?? "the subnet is not known" });
+    } else if (endpoint.kind === "private-endpoint" && !privateEndpointPoliciesEnabled(this.model, subnet)) {
+      out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
+    } else {
+      out.push({ layer: "subnet", nsgs: subnet.nsgs, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
+    }
+    if (endpoint.nic) out.push({ layer: "nic", nsgs: endpoint.nic.nsgs, unknown: endpoint.nic.nsgs.length === 0 ? endpoint.nic.nsgUnknown : undefined });
+    return out;
+  }
+
+  private computeInbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+    const ctx = this.contextOf(endpoint);
+    const layers = this.layersOf(endpoint);
+    const protocol: Protocol = probe.protocol;
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    // Grants are products sources x ports: pieces of one port segment are united per path first,
+    // then a path's pieces with exactly the same sources in other segments share one grant.
+    const grants = new Map<string, { outcome: "allow" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }[]>();
+    for (const [from, to] of segments) {
+      const parts: Partition[] = [];
+      const layerNames: ("subnet" | "nic")[] = [];
+      for (const l of layers) {
+        if (l.nsgs.length === 0) {
+          const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
+          parts.push(uniformPartition({ outcome: l.unknown ? "uncertain" : "allow", note }));
+          layerNames.push(l.layer);
+          continue;
+        }
+        // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
+        for (const nsg of l.nsgs) {
+          parts.push(evaluateNsg(nsg, this.defaultsOf(nsg), ctx, protocol, from));
+          layerNames.push(l.layer);
+        }
+      }
+      const here = new Map<string, { outcome: "allow" | "uncertain"; sources: SourceSet; layers: LayerStep[] }>();
+      for (const piece of combineLayers(parts)) {
+        if (piece.verdict.outcome === "deny" || piece.sources.isEmpty) continue;
+        const steps = stepsOf(piece.verdict, layerNames);
+        const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
+        const h = here.get(k);
+        if (h) h.sources = h.sources.union(piece.sources);
+        else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps });
+      }
+      for (const [k, h] of here) {
+        const list = grants.get(k) ?? [];
+        const same = list.find((g) => g.sources.equals(h.sources));
+        if (same) same.ports.push([from, to]);
+        else list.push({ ...h, ports: [[from, to]] });
+        grants.set(k, list);
+      }
+    }
+    return {
+      endpoint, probe,
+      grants: [...grants.values()].flat().map((g) => ({
+        outcome: g.outcome, sources: g.sources, ports: Intervals.of(PORTS, g.ports), protocol: probe.protocol, layers: g.layers,
+      })),
+    };
+  }
+
+  /** Splits the probe's range where some rule's port set starts or ends, so each piece is decided by the same rules. */
+  private portSegments(nsgs: Nsg[], probe: Probe): (readonly [number, number])[] {
+    if (probe.from === probe.to) return [[probe.from, probe.to]];
+    const cuts = new Set<number>([probe.from]);
+    for (const nsg of nsgs) {
+      for (const r of nsg.rules) {
+        if (!r.destinationPorts.known) continue;
+        for (const [a, b] of r.destinationPorts.value.ranges()) {
+          if (a > probe.from && a <= probe.to) cuts.add(a);
+          if (b + 1 > probe.from && b + 1 <= probe.to) cuts.add(b + 1);
+        }
+      }
+    }
+    const points = [...cuts].sort((a, b) => a - b);
+    if (points.length > MAX_PORT_SEGMENTS) {
+      // Beyond this many pieces, evaluate at each rule boundary's first port only (documented bound).
+      points.length = MAX_PORT_SEGMENTS;
+    }
+    return points.map((p, i) => [p, i + 1 < points.length ? points[i + 1] - 1 : probe.to] as const);
+  }
+
+  private defaultsOf(nsg: Nsg): NsgRule[] {
+    let d = this.defaults.get(nsg);
+    if (!d) this.defaults.set(nsg, (d = defaultInboundRules(nsg)));
+    return d;
+  }
+
+  /** What the evaluation needs to know about the endpoint's network. */
+  public contextOf(endpoint: Endpoint): EvalContext {
+    const vnet = endpoint.subnet?.vnet;
+    return {
+      vnetSources: this.vnetSpace(vnet, endpoint.subnet).sources,
+      internetSources: this.internetSources(vnet, endpoint.subnet),
+      destination: endpoint.destination,
+      asgs: endpoint.nic?.asgs ?? new Set(),
+      asgUnknown: endpoint.nic?.asgUnknown,
+    };
+  }
+
+  private nicEndpoint(nic: Nic, cfg: IpConfig, index: number): Endpoint {
+    const dest = this.hostDestination(cfg.privateIp, cfg.subnet);
+    const ipText = dest.kind === "host" ? ` (${dest.cidr.text})` : "";
+    return {
+      key: `${nic.resource.address}#${cfg.name ?? index}`, kind: "nic", resource: nic.resource, ipConfig: cfg, subnet: cfg.subnet,
+      subnetUnknown: cfg.subnetUnknown ?? (cfg.subnet ? undefined : "subnet_id is missing"), destination: dest, vm: nic.vm, nic,
+      label: `${nic.resource.address}${nic.ipConfigs.length > 1 ? ` ip_configuration "${cfg.name ?? index}"` : ""}${ipText}`,
+    };
+  }
+
+  private hostDestination(ip: IpConfig["privateIp"], subnet: Subnet | undefined): Destination {
+    if (ip.known && ip.value !== "dynamic") return { kind: "host", cidr: ip.value };
+    if (ip.known && subnet?.prefixes.known) return { kind: "range", cidrs: subnet.prefixes.value };
+    if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
+    return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
+  }
+}
+
+function stepsOf(v: CombinedVerdict, names: ("subnet" | "nic")[]): LayerStep[] {
+  return v.layers.map((l: Verdict, i) => ({
+    layer: names[i], nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note,
+  }));
+}
+
+function stepKey(s: LayerStep): string {
+  return `${s.layer}:${s.rule?.id ?? "-"}:${s.doubt?.id ?? "-"}:${s.note ?? ""}`;
+}
+
+/** `subnet "name" of azurerm_virtual_network.x` or `azurerm_subnet.x`. */
+export function subnetLabel(s: Subnet): string {
+  return s.inline ? `inline subnet "${s.name ?? "?"}" of ${s.resource.address}` : s.resource.address;
+}
+
+function privateEndpointPoliciesEnabled(model: TerraformModel, subnet: Subnet): boolean {
+  if (subnet.inline) return false;
+  // azurerm 4.x: private_endpoint_network_policies ("Disabled" by default); 3.x: private_endpoint_network_policies_enabled.
+  const v = model.resolveString(subnet.resource.config.private_endpoint_network_policies);
+  if (v.known) return ["enabled", "networksecuritygroupenabled"].includes(v.value.toLowerCase());
+  const old = model.resolveBoolean(subnet.resource.config.private_endpoint_network_policies_enabled);
+  return old.known && old.value === true;
+}
+
+export { NON_PUBLIC_V4, parseCidr };
