@@ -5,8 +5,9 @@
  * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
-import { CombinedVerdict, combineLayers, defaultInboundRules, Destination, EvalContext, evaluateNsg, Partition, uniformPartition, Verdict } from "./evaluate";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { defaultInboundRules, Destination, EvalContext, evaluateNsg } from "./nsg-eval";
+import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
 import { TerraformModel, TfResource } from "../model";
@@ -86,7 +87,8 @@ export class AccessModel {
   private readonly byVm = new Map<Vm, Endpoint[]>();
   private readonly bySubnet = new Map<Subnet, Endpoint>();
   private readonly cache = new Map<string, AccessAnswer>();
-  private readonly vnetSpaces = new Map<Vnet | undefined, VnetSpace>();
+  private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
+  private readonly vnetBases = new Map<Vnet, VnetSpace>();
   private readonly defaults = new Map<Nsg, NsgRule[]>();
 
   private constructor(public readonly model: TerraformModel) {
@@ -126,40 +128,56 @@ export class AccessModel {
     return this.bySubnet.get(subnet)!;
   }
 
-  /** The `VirtualNetwork` tag as seen from a VNet (undefined: a subnet whose VNet is not known). */
+  /**
+   * The `VirtualNetwork` tag as seen from a subnet: its VNet's address space, peered VNets,
+   * on-premises ranges behind gateways, and the prefixes of the user-defined routes of the subnet
+   * (learn.microsoft.com/azure/virtual-network/service-tags-overview, VirtualNetwork). A UDR for
+   * 0.0.0.0/0 to an appliance therefore makes the tag, and AllowVNetInBound, cover every address
+   * (observed and reported: codewithme.cloud/posts/2019/01/azure-nsg-virtualnetwork-tag,
+   * journeyofthegeek.com/2022/06/22/virtualnetwork-service-tag-and-network-security-groups).
+   */
   public vnetSpace(vnet: Vnet | undefined, subnet?: Subnet): VnetSpace {
-    const cached = vnet ? this.vnetSpaces.get(vnet) : undefined;
+    const key = subnet ?? vnet;
+    const cached = key ? this.vnetSpaces.get(key) : undefined;
+    if (cached) return cached;
+    const base = this.vnetBase(vnet, subnet);
+    const udr: Cidr[] = [];
+    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (r.prefix.known) udr.push(r.prefix.value);
+    const incomplete = [...base.incomplete];
+    if (subnet?.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (!r.prefix.known) incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+    const space: VnetSpace = { sources: base.sources.union(cidrSources(udr)), incomplete };
+    if (key) this.vnetSpaces.set(key, space);
+    return space;
+  }
+
+  private vnetBase(vnet: Vnet | undefined, subnet: Subnet | undefined): VnetSpace {
+    const cached = vnet ? this.vnetBases.get(vnet) : undefined;
     if (cached) return cached;
     const incomplete: string[] = [];
-    let v4: [number, number][] = [];
-    let v6: [bigint, bigint][] = [];
-    const add = (cidrs: Cidr[]) => cidrs.forEach((c) => (c.family === 4 ? v4.push([c.start, c.end]) : v6.push([c.start, c.end])));
+    const cidrs: Cidr[] = [];
+    let withPrivate = false;
     if (!vnet) {
-      if (subnet?.prefixes.known) add(subnet.prefixes.value);
+      if (subnet?.prefixes.known) cidrs.push(...subnet.prefixes.value);
       incomplete.push(`the virtual network of ${subnet ? subnetLabel(subnet) : "the subnet"} is not part of this configuration`);
     } else {
-      // The tag holds the VNet's address space, peered VNets, on-premises ranges behind its gateways
-      // and UDR prefixes (learn.microsoft.com/azure/virtual-network/service-tags-overview, VirtualNetwork).
-      const related = [vnet, ...vnet.peers];
-      for (const v of related) {
-        if (v.addressSpace.known) add(v.addressSpace.value);
+      for (const v of [vnet, ...vnet.peers]) {
+        if (v.addressSpace.known) cidrs.push(...v.addressSpace.value);
         else incomplete.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
         for (const lng of v.localGateways) {
-          if (lng.addressSpace.known) add(lng.addressSpace.value);
+          if (lng.addressSpace.known) cidrs.push(...lng.addressSpace.value);
           else incomplete.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
         }
-        const routes = v.subnets.flatMap((s) => s.routeTables.flatMap((t) => t.routes));
-        for (const r of routes) if (r.prefix.known && r.prefix.value.prefix > 0) add([r.prefix.value]);
+        // Ranges learned over BGP or set on connections outside this configuration: any private range.
+        if (v.hasGateway) withPrivate = true;
       }
       for (const p of vnet.externalPeerings) incomplete.push(`peering ${p.address} connects a virtual network outside this configuration`);
-      if (related.some((v) => v.hasGateway)) {
-        // Ranges learned over BGP or configured on connections outside this configuration: any private range.
-        v4 = [...v4, ...PRIVATE_V4.ranges()];
-      }
     }
-    const space: VnetSpace = { sources: new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE), incomplete };
-    if (vnet) this.vnetSpaces.set(vnet, space);
-    return space;
+    let sources = cidrSources(cidrs);
+    if (withPrivate) sources = sources.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
+    const base: VnetSpace = { sources, incomplete };
+    if (vnet) this.vnetBases.set(vnet, base);
+    return base;
   }
 
   /** The Internet as a set of sources: public space outside the VirtualNetwork tag. */
@@ -206,7 +224,7 @@ export class AccessModel {
     // then a path's pieces with exactly the same sources in other segments share one grant.
     const grants = new Map<string, { outcome: "allow" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }[]>();
     for (const [from, to] of segments) {
-      const parts: Partition[] = [];
+      const parts: Partition<NsgRule>[] = [];
       const layerNames: ("subnet" | "nic")[] = [];
       for (const l of layers) {
         if (l.nsgs.length === 0) {
@@ -303,8 +321,18 @@ export class AccessModel {
   }
 }
 
-function stepsOf(v: CombinedVerdict, names: ("subnet" | "nic")[]): LayerStep[] {
-  return v.layers.map((l: Verdict, i) => ({
+function cidrSources(cidrs: Cidr[]): SourceSet {
+  const v4: [number, number][] = [];
+  const v6: [bigint, bigint][] = [];
+  for (const c of cidrs) {
+    if (c.family === 4) v4.push([c.start, c.end]);
+    else v6.push([c.start, c.end]);
+  }
+  return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
+}
+
+function stepsOf(v: CombinedVerdict<NsgRule>, names: ("subnet" | "nic")[]): LayerStep[] {
+  return v.layers.map((l: Verdict<NsgRule>, i: number) => ({
     layer: names[i], nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note,
   }));
 }
