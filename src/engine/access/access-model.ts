@@ -6,7 +6,7 @@
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
-import { defaultInboundRules, Destination, EvalContext, evaluateNsg } from "./nsg-eval";
+import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
 import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
@@ -89,7 +89,7 @@ export class AccessModel {
   private readonly cache = new Map<string, AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
-  private readonly defaults = new Map<Nsg, NsgRule[]>();
+  private readonly defaults = new Map<string, NsgRule[]>();
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -180,9 +180,12 @@ export class AccessModel {
     return base;
   }
 
-  /** The Internet as a set of sources: public space outside the VirtualNetwork tag. */
+  /**
+   * The Internet as a set of sources: public space outside the VNet's own, peered and on-premises
+   * ranges. UDR prefixes widen the VirtualNetwork tag but never make an address internal.
+   */
   public internetSources(vnet: Vnet | undefined, subnet?: Subnet): SourceSet {
-    const vs = this.vnetSpace(vnet, subnet).sources;
+    const vs = this.vnetBase(vnet, subnet).sources;
     return new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
   }
 
@@ -191,10 +194,22 @@ export class AccessModel {
    * and probe; linear in the rules of the NSGs on the path (n log n with the sort).
    */
   public inbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
-    const key = `${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
+    return this.evaluate(endpoint, probe, "Inbound");
+  }
+
+  /**
+   * Where `probe` traffic from `endpoint` may go, outbound (the grants' `sources` are then the
+   * destinations it may reach), and through which NSG rules. Routing beyond the NSGs is not modelled.
+   */
+  public outbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+    return this.evaluate(endpoint, probe, "Outbound");
+  }
+
+  private evaluate(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
+    const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
     let hit = this.cache.get(key);
     if (!hit) {
-      hit = this.computeInbound(endpoint, probe);
+      hit = this.compute(endpoint, probe, direction);
       this.cache.set(key, hit);
     }
     return hit;
@@ -215,7 +230,7 @@ export class AccessModel {
     return out;
   }
 
-  private computeInbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+  private compute(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
     const ctx = this.contextOf(endpoint);
     const layers = this.layersOf(endpoint);
     const protocol: Protocol = probe.protocol;
@@ -235,7 +250,7 @@ export class AccessModel {
         }
         // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
         for (const nsg of l.nsgs) {
-          parts.push(evaluateNsg(nsg, this.defaultsOf(nsg), ctx, protocol, from));
+          parts.push(evaluateNsg(nsg, this.defaultsOf(nsg, direction), ctx, protocol, from, direction));
           layerNames.push(l.layer);
         }
       }
@@ -285,9 +300,10 @@ export class AccessModel {
     return points.map((p, i) => [p, i + 1 < points.length ? points[i + 1] - 1 : probe.to] as const);
   }
 
-  private defaultsOf(nsg: Nsg): NsgRule[] {
-    let d = this.defaults.get(nsg);
-    if (!d) this.defaults.set(nsg, (d = defaultInboundRules(nsg)));
+  private defaultsOf(nsg: Nsg, direction: Direction): NsgRule[] {
+    const key = `${direction}|${nsg.resource.address}`;
+    let d = this.defaults.get(key);
+    if (!d) this.defaults.set(key, (d = defaultRules(nsg, direction)));
     return d;
   }
 

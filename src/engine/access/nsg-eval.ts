@@ -29,11 +29,18 @@ export interface EvalContext {
   readonly asgUnknown?: string;
 }
 
-/** Azure's default inbound rules: AllowVNetInBound (65000), AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500). */
-export function defaultInboundRules(nsg: Nsg): NsgRule[] {
-  return DEFAULTS.map((d, i) => ({
-    id: -3 + i, resource: nsg.resource, name: d.name, inline: true, isDefault: true, nsg,
-    direction: { known: true as const, value: "Inbound" as const },
+/** Traffic direction, seen from the endpoint. */
+export type Direction = "Inbound" | "Outbound";
+
+/**
+ * Azure's default rules of a direction: inbound AllowVNetInBound (65000),
+ * AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500); outbound AllowVnetOutBound (65000),
+ * AllowInternetOutBound (65001), DenyAllOutBound (65500).
+ */
+export function defaultRules(nsg: Nsg, direction: Direction): NsgRule[] {
+  return (direction === "Inbound" ? DEFAULT_IN : DEFAULT_OUT).map((d, i) => ({
+    id: -6 + i + (direction === "Inbound" ? 0 : 3), resource: nsg.resource, name: d.name, inline: true, isDefault: true, nsg,
+    direction: { known: true as const, value: direction },
     access: { known: true as const, value: d.access },
     priority: { known: true as const, value: d.priority },
     protocol: { known: true as const, value: "*" as Protocol },
@@ -45,10 +52,18 @@ export function defaultInboundRules(nsg: Nsg): NsgRule[] {
   }));
 }
 
-const DEFAULTS: { name: string; priority: number; access: "Allow" | "Deny"; source: AddressTerm; destination: AddressTerm }[] = [
-  { name: "AllowVNetInBound", priority: 65000, access: "Allow", source: { kind: "tag", text: "VirtualNetwork", tag: "virtualnetwork" }, destination: { kind: "tag", text: "VirtualNetwork", tag: "virtualnetwork" } },
-  { name: "AllowAzureLoadBalancerInBound", priority: 65001, access: "Allow", source: { kind: "tag", text: "AzureLoadBalancer", tag: "azureloadbalancer" }, destination: { kind: "any", text: "*" } },
-  { name: "DenyAllInBound", priority: 65500, access: "Deny", source: { kind: "any", text: "*" }, destination: { kind: "any", text: "*" } },
+type DefaultRule = { name: string; priority: number; access: "Allow" | "Deny"; source: AddressTerm; destination: AddressTerm };
+const VNET_TERM: AddressTerm = { kind: "tag", text: "VirtualNetwork", tag: "virtualnetwork" };
+const ANY_TERM: AddressTerm = { kind: "any", text: "*" };
+const DEFAULT_IN: DefaultRule[] = [
+  { name: "AllowVNetInBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
+  { name: "AllowAzureLoadBalancerInBound", priority: 65001, access: "Allow", source: { kind: "tag", text: "AzureLoadBalancer", tag: "azureloadbalancer" }, destination: ANY_TERM },
+  { name: "DenyAllInBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
+];
+const DEFAULT_OUT: DefaultRule[] = [
+  { name: "AllowVnetOutBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
+  { name: "AllowInternetOutBound", priority: 65001, access: "Allow", source: ANY_TERM, destination: { kind: "tag", text: "Internet", tag: "internet" } },
+  { name: "DenyAllOutBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
 ];
 
 /** The sources an address term stands for. */
@@ -112,11 +127,14 @@ function relation(outer: Cidr, inner: Cidr): "contains" | "partial" | "disjoint"
  * The rule as it applies to `protocol`/`port` at the destination; undefined when it certainly does
  * not apply (other direction, protocol, ports or destination).
  */
-export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number): Candidate<NsgRule> | undefined {
+export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
   const doubts: string[] = [];
   if (rule.direction.known) {
-    if (rule.direction.value !== "Inbound") return undefined;
+    if (rule.direction.value !== direction) return undefined;
   } else doubts.push(describeUnknown(rule.direction));
+  // Inbound: the endpoint is the rule's destination and the painted side its sources; outbound the reverse.
+  const local = direction === "Inbound" ? rule.destinations : rule.sources;
+  const remote = direction === "Inbound" ? rule.sources : rule.destinations;
   if (rule.protocol.known) {
     if (rule.protocol.value !== "*" && rule.protocol.value !== protocol) return undefined;
   } else doubts.push(describeUnknown(rule.protocol));
@@ -135,19 +153,19 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
     if (!rule.sourcePorts.known) doubts.push(describeUnknown(rule.sourcePorts));
     else if (!rule.sourcePorts.value.isAll && !rule.sourcePorts.value.containsRange(1, 65535)) return undefined;
   }
-  if (rule.destinations.known) {
-    const states = rule.destinations.value.map((t) => destinationMatch(t, ctx, deny));
+  if (local.known) {
+    const states = local.value.map((t) => destinationMatch(t, ctx, deny));
     if (states.every((s) => s === "no")) return undefined;
-    if (!states.includes("yes")) doubts.push(`destination ${rule.destinations.value.map((t) => t.text).join(", ")} may or may not be this host${ctx.asgUnknown ? ` (${ctx.asgUnknown})` : ""}`);
-  } else doubts.push(describeUnknown(rule.destinations));
+    if (!states.includes("yes")) doubts.push(`${direction === "Inbound" ? "destination" : "source"} ${local.value.map((t) => t.text).join(", ")} may or may not be this host${ctx.asgUnknown ? ` (${ctx.asgUnknown})` : ""}`);
+  } else doubts.push(describeUnknown(local));
   let sources = SourceSet.EMPTY;
-  if (rule.sources.known) {
-    for (const t of rule.sources.value) {
+  if (remote.known) {
+    for (const t of remote.value) {
       const s = termSources(t, ctx);
       if (s) sources = sources.union(s);
     }
   } else {
-    doubts.push(describeUnknown(rule.sources));
+    doubts.push(describeUnknown(remote));
     sources = SourceSet.ALL;
   }
   if (!rule.priority.known) doubts.push(describeUnknown(rule.priority));
@@ -156,11 +174,14 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
   return { rule, order, access, definite: doubts.length === 0, sources, doubts };
 }
 
-/** One NSG's decision over the whole source space for `protocol`/`port` at the destination (`defaults`: {@link defaultInboundRules}). */
-export function evaluateNsg(nsg: Nsg, defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number): Partition<NsgRule> {
+/**
+ * One NSG's decision over the whole remote space (sources inbound, destinations outbound) for
+ * `protocol`/`port` at the endpoint (`defaults`: {@link defaultRules} of that direction).
+ */
+export function evaluateNsg(nsg: Nsg, defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Partition<NsgRule> {
   const cands: Candidate<NsgRule>[] = [];
   for (const r of [...nsg.rules, ...defaults]) {
-    const c = candidate(r, ctx, protocol, port);
+    const c = candidate(r, ctx, protocol, port, direction);
     if (c) cands.push(c);
   }
   return partitionOf(cands);

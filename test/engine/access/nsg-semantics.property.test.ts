@@ -43,8 +43,10 @@ function inCidr(cidr: string, n: number): boolean {
   return c.start <= n && n <= c.end;
 }
 
+/** Does a prefix or tag contain the VNet host? It is in VirtualNetwork, never in Internet or AzureLoadBalancer. */
 function destinationMatches(prefix: string): boolean {
   if (prefix === "*" || prefix === "VirtualNetwork") return true;
+  if (prefix === "Internet" || prefix === "AzureLoadBalancer") return false;
   return inCidr(prefix, ip(HOST));
 }
 
@@ -54,19 +56,25 @@ function portMatches(range: string, port: number): boolean {
   return port >= a && port <= (b ?? a);
 }
 
-function layerAllows(rules: RuleSpec[] | undefined, src: string, protocol: string, port: number): boolean {
+function layerAllows(rules: RuleSpec[] | undefined, remote: string, protocol: string, port: number, direction = "Inbound"): boolean {
   if (!rules) return true;
-  const all: RuleSpec[] = [
-    ...rules,
-    { priority: 65000, direction: "Inbound", access: "Allow", protocol: "*", port: "*", source: "VirtualNetwork", destination: "VirtualNetwork" },
-    { priority: 65001, direction: "Inbound", access: "Allow", protocol: "*", port: "*", source: "AzureLoadBalancer", destination: "*" },
-    { priority: 65500, direction: "Inbound", access: "Deny", protocol: "*", port: "*", source: "*", destination: "*" },
-  ].sort((a, b) => a.priority - b.priority);
+  const defaults: RuleSpec[] = direction === "Inbound" ? [
+    { priority: 65000, direction, access: "Allow", protocol: "*", port: "*", source: "VirtualNetwork", destination: "VirtualNetwork" },
+    { priority: 65001, direction, access: "Allow", protocol: "*", port: "*", source: "AzureLoadBalancer", destination: "*" },
+    { priority: 65500, direction, access: "Deny", protocol: "*", port: "*", source: "*", destination: "*" },
+  ] : [
+    { priority: 65000, direction, access: "Allow", protocol: "*", port: "*", source: "VirtualNetwork", destination: "VirtualNetwork" },
+    { priority: 65001, direction, access: "Allow", protocol: "*", port: "*", source: "*", destination: "Internet" },
+    { priority: 65500, direction, access: "Deny", protocol: "*", port: "*", source: "*", destination: "*" },
+  ];
+  const all = [...rules, ...defaults].sort((a, b) => a.priority - b.priority);
   for (const r of all) {
-    if (r.direction !== "Inbound") continue;
+    if (r.direction !== direction) continue;
     if (r.protocol !== "*" && r.protocol !== protocol) continue;
     if (protocol !== "Icmp" && !portMatches(r.port, port)) continue;
-    if (!sourceMatches(r.source, src) || !destinationMatches(r.destination)) continue;
+    // Inbound the remote end is the source and the host the destination; outbound the reverse.
+    const [remoteSide, hostSide] = direction === "Inbound" ? [r.source, r.destination] : [r.destination, r.source];
+    if (!sourceMatches(remoteSide, remote) || !destinationMatches(hostSide)) continue;
     return r.access === "Allow";
   }
   return false;
@@ -118,6 +126,28 @@ describe("NSG semantics against a brute-force evaluator", () => {
         }
       }
     }), { numRuns: 300 });
+  });
+
+  test("outbound: random NSGs, random destinations: the model allows exactly what Azure would", () => {
+    fc.assert(fc.property(layerArb, layerArb, (subnetRules, nicRules) => {
+      const tf = new TfJson();
+      const sub = tf.subnet("s", tf.vnet("net", [VNET]), [SUBNET]);
+      const nic = tf.nic("n", sub, HOST);
+      if (subnetRules) tf.associate(sub, tf.nsg("subnet_nsg", subnetRules.map(toBody)));
+      if (nicRules) tf.nicNsg(nic, tf.nsg("nic_nsg", nicRules.map(toBody)));
+      const access = AccessModel.of(tf.model());
+      const ep = access.endpoints.find((e) => e.kind === "nic")!;
+      for (const protocol of ["Tcp", "Udp", "Icmp"] as const) {
+        for (const port of protocol === "Icmp" ? [0] : PROBE_PORTS) {
+          const answer = access.outbound(ep, { protocol, from: port, to: port });
+          for (const dst of PROBE_SOURCES.filter((x) => !x.startsWith("tag:"))) {
+            const expected = layerAllows(subnetRules, dst, protocol, port, "Outbound") && layerAllows(nicRules, dst, protocol, port, "Outbound");
+            const got = answer.grants.some((g) => g.sources.v4.contains(ip(dst)));
+            if (got !== expected) throw new Error(`outbound ${protocol} ${port} to ${dst}: model ${got}, Azure ${expected}\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
+          }
+        }
+      }
+    }), { numRuns: 200 });
   });
 
   test("port ranges give the same answer as probing each port", () => {
