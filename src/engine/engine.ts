@@ -1,5 +1,9 @@
+import { AccessModel } from "./access/access-model";
+import { Reachability } from "./access/reachability";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
+import { Roles } from "./roles";
+import { Zones } from "./zones";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
 import { ZoneTags } from "../contract/zone-tags";
@@ -50,11 +54,22 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
         suppressionReason: suppression?.reason,
       });
     };
-    let network: NetworkIndex | undefined;
     const ctx: RuleContext = {
       model,
       get network() {
-        return (network ??= NetworkIndex.of(model));
+        return NetworkIndex.of(model);
+      },
+      get access() {
+        return AccessModel.of(model);
+      },
+      get reach() {
+        return Reachability.of(model);
+      },
+      get zones() {
+        return Zones.of(model);
+      },
+      get roles() {
+        return Roles.of(model);
       },
       report: push,
       unverified: (resource, message) => push(resource, message, { unverified: true }),

@@ -12,7 +12,14 @@ export class TfJson {
     return `\${${address}.${attr}}`;
   }
 
-  public readonly json: { resource: Record<string, Record<string, Body>>; variable?: Record<string, Body> } = { resource: {} };
+  /** Wraps existing Terraform JSON. */
+  public static fromJson(json: { [key: string]: unknown }): TfJson {
+    const t = new TfJson();
+    Object.assign(t.json, JSON.parse(JSON.stringify(json)));
+    return t;
+  }
+
+  public readonly json: { resource: Record<string, Record<string, Body>>; variable?: Record<string, Body>; [key: string]: unknown } = { resource: {} };
 
   /** Adds a resource and returns `${type.name}` for references. */
   public add(type: string, name: string, body: Body): string {

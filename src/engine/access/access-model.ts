@@ -16,7 +16,8 @@ import { TerraformModel, TfResource } from "../model";
 export interface Endpoint {
   /** Stable key (for memoisation and messages). */
   readonly key: string;
-  readonly kind: "nic" | "private-endpoint" | "subnet";
+  /** `nsg`: some host behind an NSG that nothing in this configuration is associated with. */
+  readonly kind: "nic" | "private-endpoint" | "subnet" | "nsg";
   /** The NIC, private endpoint or subnet resource. */
   readonly resource: TfResource;
   readonly ipConfig?: IpConfig;
@@ -26,6 +27,8 @@ export interface Endpoint {
   readonly destination: Destination;
   readonly vm?: Vm;
   readonly nic?: Nic;
+  /** For `nsg` endpoints: the NSG. */
+  readonly nsg?: Nsg;
   /** A label for messages: `azurerm_network_interface.dc01 (10.0.1.4)`. */
   readonly label: string;
 }
@@ -60,11 +63,20 @@ export interface Grant {
   readonly layers: readonly LayerStep[];
 }
 
+/** Sources the NSGs turn away, and the layer rule that does. */
+export interface Denial {
+  readonly sources: SourceSet;
+  readonly ports: Intervals<number>;
+  readonly layers: readonly LayerStep[];
+}
+
 /** The answer to one question. */
 export interface AccessAnswer {
   readonly endpoint: Endpoint;
   readonly probe: Probe;
   readonly grants: readonly Grant[];
+  /** What is denied, and by which rule (the first layer that denies). */
+  readonly denials: readonly Denial[];
 }
 
 /** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
@@ -106,6 +118,10 @@ export class AccessModel {
         key: pe.resource.address, kind: "private-endpoint", resource: pe.resource, privateEndpoint: pe, subnet: pe.subnet, subnetUnknown: pe.subnetUnknown,
         destination: dest, label: `${pe.resource.address}${dest.kind === "host" ? ` (${dest.cidr.text})` : ""}`,
       });
+    }
+    for (const nsg of this.topology.nsgs) {
+      if (nsg.subnets.length > 0 || nsg.nics.length > 0) continue;
+      this.endpoints.push({ key: nsg.resource.address, kind: "nsg", resource: nsg.resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind ${nsg.resource.address} (associated with nothing in this configuration)` });
     }
     for (const subnet of this.topology.subnets) {
       const ep: Endpoint = {
@@ -219,7 +235,9 @@ export class AccessModel {
   public layersOf(endpoint: Endpoint): { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] {
     const out: { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] = [];
     const subnet = endpoint.subnet;
-    if (!subnet) {
+    if (endpoint.kind === "nsg") {
+      out.push({ layer: "subnet", nsgs: [endpoint.nsg!] });
+    } else if (!subnet) {
       out.push({ layer: "subnet", nsgs: [], unknown: endpoint.subnetUnknown ?? "the subnet is not known" });
     } else if (endpoint.kind === "private-endpoint" && !privateEndpointPoliciesEnabled(this.model, subnet)) {
       out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
@@ -237,7 +255,7 @@ export class AccessModel {
     const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
     // Grants are products sources x ports: pieces of one port segment are united per path first,
     // then a path's pieces with exactly the same sources in other segments share one grant.
-    const grants = new Map<string, { outcome: "allow" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }[]>();
+    const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }[]>();
     for (const [from, to] of segments) {
       const parts: Partition<NsgRule>[] = [];
       const layerNames: ("subnet" | "nic")[] = [];
@@ -254,10 +272,12 @@ export class AccessModel {
           layerNames.push(l.layer);
         }
       }
-      const here = new Map<string, { outcome: "allow" | "uncertain"; sources: SourceSet; layers: LayerStep[] }>();
+      const here = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[] }>();
       for (const piece of combineLayers(parts)) {
-        if (piece.verdict.outcome === "deny" || piece.sources.isEmpty) continue;
-        const steps = stepsOf(piece.verdict, layerNames);
+        if (piece.sources.isEmpty) continue;
+        const all = stepsOf(piece.verdict, layerNames);
+        // A denial is told by the first layer that denies; a grant by every layer it crosses.
+        const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
         const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
         const h = here.get(k);
         if (h) h.sources = h.sources.union(piece.sources);
@@ -271,11 +291,13 @@ export class AccessModel {
         grants.set(k, list);
       }
     }
+    const all = [...grants.values()].flat();
     return {
       endpoint, probe,
-      grants: [...grants.values()].flat().map((g) => ({
-        outcome: g.outcome, sources: g.sources, ports: Intervals.of(PORTS, g.ports), protocol: probe.protocol, layers: g.layers,
+      grants: all.filter((g) => g.outcome !== "deny").map((g) => ({
+        outcome: g.outcome as "allow" | "uncertain", sources: g.sources, ports: Intervals.of(PORTS, g.ports), protocol: probe.protocol, layers: g.layers,
       })),
+      denials: all.filter((g) => g.outcome === "deny").map((d) => ({ sources: d.sources, ports: Intervals.of(PORTS, d.ports), layers: d.layers })),
     };
   }
 

@@ -15,6 +15,8 @@ import { AddressTerm, Nsg, NsgRule, Protocol } from "./topology";
 export type Destination =
   | { readonly kind: "host"; readonly cidr: Cidr }
   | { readonly kind: "range"; readonly cidrs: readonly Cidr[] }
+  /** Some host behind an NSG attached to nothing in this configuration: an allow towards any VNet address opens it, only a deny of every VNet address closes it. */
+  | { readonly kind: "anywhere" }
   | { readonly kind: "unknown"; readonly reason: string };
 
 /** What the evaluation needs to know about the destination's network. */
@@ -92,6 +94,7 @@ function destinationMatch(t: AddressTerm, ctx: EvalContext, deny: boolean | unde
     case "tag": {
       // A VNet host is in VirtualNetwork and never in Internet or another service's tag.
       if (t.tag !== "virtualnetwork") return "no";
+      if (d.kind === "anywhere") return "yes";
       if (d.kind === "unknown") return "maybe";
       const cidrs = d.kind === "host" ? [d.cidr] : d.cidrs;
       const vnet = ctx.vnetSources;
@@ -100,6 +103,7 @@ function destinationMatch(t: AddressTerm, ctx: EvalContext, deny: boolean | unde
       return inVnet ? "yes" : "maybe";
     }
     case "cidr": {
+      if (d.kind === "anywhere") return deny === true ? "no" : deny === false ? "yes" : "maybe";
       if (d.kind === "unknown") return "maybe";
       const cidrs = d.kind === "host" ? [d.cidr] : d.cidrs;
       const rel = cidrs.map((c) => relation(t.cidr, c));

@@ -85,6 +85,8 @@ export interface Subnet {
   readonly nsgs: Nsg[];
   /** Why an NSG may be associated that this configuration cannot follow. */
   nsgUnknown?: string;
+  /** An NSG associated by a literal ID, outside this configuration (the subnet has one; its rules are not known). */
+  nsgExternal?: string;
   readonly nics: Nic[];
   readonly privateEndpoints: PrivateEndpoint[];
   readonly routeTables: RouteTable[];
@@ -514,6 +516,7 @@ export class Topology {
         nsg.subnets.push(subnet);
       } else if (subnet) {
         subnet.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
+        if (this.isLiteral(res.config.network_security_group_id)) subnet.nsgExternal ??= String(res.config.network_security_group_id);
       } else {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
       }
@@ -528,7 +531,10 @@ export class Topology {
         if (nsg) {
           subnet.nsgs.push(nsg);
           nsg.subnets.push(subnet);
-        } else subnet.nsgUnknown ??= `inline subnet security_group ${describeRef(m, block.security_group)} is not an NSG of this configuration`;
+        } else {
+          subnet.nsgUnknown ??= `inline subnet security_group ${describeRef(m, block.security_group)} is not an NSG of this configuration`;
+          if (this.isLiteral(block.security_group)) subnet.nsgExternal ??= String(block.security_group);
+        }
       });
     }
     // An association whose subnet cannot be followed may concern any subnet that has no NSG of its own.
@@ -563,6 +569,13 @@ export class Topology {
     }
     // ASGs inline on an ip_configuration (azurerm 2.x style) are not in 4.x; the association above is the way.
     if (anyAsgUnknown) for (const n of this.nics) n.asgUnknown ??= anyAsgUnknown;
+  }
+
+  /** True for a known, non-empty literal (an Azure resource ID written out), not a reference or expression. */
+  private isLiteral(value: unknown): boolean {
+    if (this.model.referencedResource(value)) return false;
+    const r = this.model.resolveString(value);
+    return r.known && r.value.trim() !== "";
   }
 
   private indexPrivateEndpoints(): void {
