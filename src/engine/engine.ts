@@ -3,6 +3,7 @@ import { Reachability } from "./access/reachability";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { Roles } from "./roles";
+import { Settings } from "./settings";
 import { Zones } from "./zones";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
@@ -70,6 +71,9 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
       },
       get roles() {
         return Roles.of(model);
+      },
+      get settings() {
+        return Settings.of(model);
       },
       report: push,
       unverified: (resource, message) => push(resource, message, { unverified: true }),

@@ -4,8 +4,8 @@
  * service), and what the sources are (the Internet, a zone, the VNet, a platform address).
  */
 import { Endpoint, Probe } from "./access/access-model";
-import { PRIVATE_V4 } from "./access/addresses";
-import { Intervals, V6 } from "./access/intervals";
+import { PRIVATE_V4, PUBLIC_V6 } from "./access/addresses";
+import { Intervals } from "./access/intervals";
 import { Reach, Reachability } from "./access/reachability";
 import { SourceSet, TokenSet } from "./access/source-set";
 import { NsgRule } from "./access/topology";
@@ -39,22 +39,33 @@ export interface Decider {
   readonly ports?: Intervals<number>;
 }
 
-/** Who decides to let a reach in. */
-export function deciderOf(r: Reach): Decider {
-  if (r.dnat) return { kind: "dnat-rule", resource: r.dnat.resource, label: `DNAT rule ${r.dnat.label} of ${r.dnat.resource.address}`, ports: r.dnat.translatedPort?.known ? Intervals.of(r.ports.domain, [[r.dnat.translatedPort.value, r.dnat.translatedPort.value]]) : undefined };
-  const layers = r.grant.layers;
-  const explicit = layers.find((l) => l.rule && !l.rule.isDefault);
-  if (explicit?.rule) {
-    const rule = explicit.rule;
-    return { kind: "nsg-rule", resource: rule.resource, label: `rule "${rule.name}" of NSG ${nsgName(rule)}`, nsgRule: rule, ports: rule.destinationPorts.known ? rule.destinationPorts.value : undefined };
+/**
+ * Who decides to let a reach in. For an uncertain reach, the rule whose unknown values could
+ * decide (that is what a user must make known).
+ */
+export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
+  if (r.dnat) {
+    const tp = r.dnat.translatedPort;
+    return { kind: "dnat-rule", resource: r.dnat.resource, label: `DNAT rule ${r.dnat.label} of ${r.dnat.resource.address}`, ports: tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined };
   }
-  if (r.firewall?.rule) return { kind: "firewall-rule", resource: r.firewall.rule.resource, label: `firewall rule ${r.firewall.rule.label}`, ports: r.firewall.rule.destinationPorts.known ? r.firewall.rule.destinationPorts.value : undefined };
+  const layers = r.grant.layers;
+  const doubt = layers.find((l) => l.doubt)?.doubt;
+  if (r.outcome === "uncertain" && doubt) return nsgDecider(doubt);
+  const explicit = layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
+  if (explicit) return nsgDecider(explicit);
+  if (r.firewall?.rule) {
+    return { kind: "firewall-rule", resource: r.firewall.rule.resource, label: `firewall rule ${r.firewall.rule.label}`, ports: r.firewall.rule.destinationPorts.known ? r.firewall.rule.destinationPorts.value : undefined };
+  }
   const def = layers.find((l) => l.rule)?.rule;
-  if (def) return { kind: "default-rule", resource: def.resource, label: `Azure's default rule ${def.name} of NSG ${nsgName(def)}`, nsgRule: def };
+  if (def) return nsgDecider(def);
   const note = layers.find((l) => l.note)?.note ?? "no NSG";
-  const subnet = r.grant.layers[0];
-  void subnet;
-  return { kind: "no-nsg", resource: r.grant.layers.find((l) => l.nsg)?.nsg?.resource ?? ({} as TfResource), label: note };
+  const resource = endpoint?.resource ?? layers.find((l) => l.nsg)?.nsg?.resource ?? r.grant.layers[0]?.rule?.resource;
+  return { kind: "no-nsg", resource: resource!, label: note };
+}
+
+function nsgDecider(rule: NsgRule): Decider {
+  if (rule.isDefault) return { kind: "default-rule", resource: rule.resource, label: `Azure's default rule ${rule.name} of NSG ${nsgName(rule)}`, nsgRule: rule };
+  return { kind: "nsg-rule", resource: rule.resource, label: `rule "${rule.name}" of NSG ${nsgName(rule)}`, nsgRule: rule, ports: rule.destinationPorts.known ? rule.destinationPorts.value : undefined };
 }
 
 function nsgName(rule: NsgRule): string {
@@ -70,6 +81,18 @@ export function namingRule(r: Reach, port: ServicePort): string | undefined {
   const d = deciderOf(r);
   if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return undefined;
   return namesRange(d.ports, port.from, port.to) ? d.label : undefined;
+}
+
+/**
+ * For an uncertain reach: could its deciding rule be one written for `port`? True when its ports are
+ * not known, or name the port. A rule that opens everything and is uncertain only in its source is
+ * left to the rule that reports wide exposures.
+ */
+export function mayName(r: Reach, port: ServicePort): boolean {
+  if (r.outcome !== "uncertain") return false;
+  const d = deciderOf(r);
+  if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
+  return !d.ports || namesRange(d.ports, port.from, port.to);
 }
 
 /** True when a range of `ports` overlapping [from, to] spans at most {@link NAMED_RANGE_MAX} ports. */
@@ -106,10 +129,14 @@ export function classifySources(model: TerraformModel, endpoint: Endpoint, sourc
     out.push({ kind: "zone", zone: z, trust: trust.level, trustSource: trust.source, sources: part, text: `zone ${z.name}${trust.level ? ` (${trust.level}${trust.source === "inferred" ? ", inferred" : ""})` : " (trust not declared)"}` });
     rest = rest.subtract(part);
   }
-  const addrRest = new SourceSet(rest.v4, rest.v6, TokenSet.NONE);
-  if (!addrRest.isEmpty) {
-    const inPrivate = addrRest.v4.intersect(PRIVATE_V4);
-    out.push({ kind: "private", sources: addrRest, text: `${inPrivate.isEmpty ? "other" : "private"} addresses ${addrRest.v4.ranges().slice(0, 3).map(([a, b]) => rangeText(a, b)).join(", ")}${addrRest.v6.isEmpty ? "" : " and IPv6 ranges"}` });
+  // What is left of the addresses: private ranges in no zone (other VNets, on-premises). Special
+  // ranges (this-network, loopback, link-local, multicast) are never a source and are not shown.
+  const vnet = access.vnetSpace(endpoint.subnet?.vnet, endpoint.subnet).sources;
+  const addresses = new SourceSet(rest.v4.intersect(PRIVATE_V4.union(vnet.v4)), rest.v6.intersect(PUBLIC_V6.union(vnet.v6)), TokenSet.NONE);
+  for (const [part, what] of [[addresses.intersect(vnet), "addresses of the virtual network in no zone"], [addresses.subtract(vnet), "private addresses"]] as const) {
+    if (part.isEmpty) continue;
+    const ranges = part.v4.ranges();
+    out.push({ kind: "private", sources: part, text: `${what} ${ranges.slice(0, 3).map(([a, b]) => rangeText(a, b)).join(", ")}${ranges.length > 3 ? ", ..." : ""}${part.v6.isEmpty ? "" : " and IPv6 ranges"}` });
   }
   const tokens = rest.tokens;
   if (tokens.all) out.push({ kind: "tag", name: "*", text: "any service tag or application security group" });
@@ -120,7 +147,6 @@ export function classifySources(model: TerraformModel, endpoint: Endpoint, sourc
       else out.push({ kind: "tag", name: t.slice(4), text: `service tag ${t.slice(4)}` });
     }
   }
-  void V6;
   return out;
 }
 
@@ -130,6 +156,63 @@ function rangeText(a: number, b: number): string {
   const prefix = 32 - Math.log2(size);
   if (Number.isInteger(prefix) && a % size === 0) return prefix === 32 ? ip(a) : `${ip(a)}/${prefix}`;
   return `${ip(a)}-${ip(b)}`;
+}
+
+/**
+ * The endpoints a host-level question is asked about: every NIC IP configuration and private
+ * endpoint, every subnet that holds none of them (its future hosts), and hosts behind NSGs attached
+ * to nothing in this configuration.
+ */
+export function hostEndpoints(model: TerraformModel): Endpoint[] {
+  return model.memo("host-endpoints", () => {
+    const access = Reachability.of(model).access;
+    const withHosts = new Set(access.endpoints.filter((e) => e.kind === "nic" || e.kind === "private-endpoint").map((e) => e.subnet));
+    return access.endpoints.filter((e) => e.kind !== "subnet" || !withHosts.has(e.subnet));
+  });
+}
+
+/** Reaches of one deciding rule, gathered over hosts and services. */
+export interface ExposureGroup {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  /** Every source that gets through it. */
+  sources: SourceSet;
+  /** The services (`SNMP (UDP 161)`) and hosts (endpoint labels) it opens. */
+  readonly services: Set<string>;
+  readonly hosts: Set<string>;
+  /** One endpoint it reaches, for classifying sources. */
+  readonly endpoint: Endpoint;
+  readonly doubts: Set<string>;
+}
+
+/**
+ * Asks, for every host endpoint and service port, who gets in, keeps the reaches `accept` wants, and
+ * groups them by the rule that lets them in: one finding per rule, naming every service and host.
+ */
+export function exposuresByRule(model: TerraformModel, ports: readonly ServicePort[], accept: (r: Reach, ep: Endpoint, port: ServicePort) => boolean): ExposureGroup[] {
+  const groups = new Map<string, ExposureGroup>();
+  for (const ep of hostEndpoints(model)) {
+    for (const port of ports) {
+      for (const r of reachOn(model, ep, port)) {
+        if (!accept(r, ep, port)) continue;
+        const decider = deciderOf(r, ep);
+        const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { decider, outcome: r.outcome, sources: SourceSet.EMPTY, services: new Set(), hosts: new Set(), endpoint: ep, doubts: new Set() }));
+        g.sources = g.sources.union(r.sources);
+        g.services.add(describeServicePort(port));
+        g.hosts.add(ep.label);
+        r.doubts.forEach((d) => g!.doubts.add(d));
+      }
+    }
+  }
+  return [...groups.values()];
+}
+
+/** `host` or `3 hosts (a, b, c)`. */
+export function describeHosts(hosts: Iterable<string>): string {
+  const list = [...hosts];
+  return list.length === 1 ? list[0] : `${list.length} hosts (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", ..." : ""})`;
 }
 
 /** `through rule "x" of NSG y (subnet) and rule "z" of NSG w (NIC)`, or the firewall / DNAT path. */

@@ -8,7 +8,7 @@ import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
-import { DOMAIN_SERVICE_PORTS, SERVICE_PORTS, ServicePort } from "../network/service-ports";
+import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
 import { namingRule, reachOn } from "./exposure";
 
 /** One role of a resource and why the checks believe it. */
@@ -42,8 +42,6 @@ const SCRIPT_SIGNATURES: { role: DeploymentRole; pattern: RegExp; what: string }
   { role: DeploymentRole.KMS_HOST, pattern: /slmgr|SoftwareLicensingService|VLActivation|New-NetFirewallRule[^\n]*1688/i, what: "configures KMS activation" },
   { role: DeploymentRole.DOMAIN_CONTROLLER, pattern: /Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i, what: "installs Active Directory Domain Services" },
 ];
-
-void DOMAIN_SERVICE_PORTS;
 
 /** Roles of every VM of a configuration. Build once with {@link Roles.of}. */
 export class Roles {

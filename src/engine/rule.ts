@@ -4,6 +4,7 @@ import { Reachability } from "./access/reachability";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { Roles } from "./roles";
+import { Settings } from "./settings";
 import { Zones } from "./zones";
 
 /** Severity of a rule. */
@@ -60,6 +61,8 @@ export interface RuleContext {
   readonly zones: Zones;
   /** Deployment roles of VMs, declared or inferred, with evidence. */
   readonly roles: Roles;
+  /** `sdz-*` settings with their provenance: applied, audited or declared. */
+  readonly settings: Settings;
   /**
    * The previous network index.
    * @deprecated rules are moving to {@link RuleContext.access}; it goes once no rule reads it.

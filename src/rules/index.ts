@@ -1,14 +1,14 @@
 import { IPSEC_RULES } from "./ipsec";
 import { KMS_RULES } from "./kms";
 import { MIGRATION_RULES } from "./migration";
-import { NETWORK_RULES } from "./network";
+import { NET_PACK } from "./net";
 import { OOB_RULES } from "./oob";
 import { PXE_RULES } from "./pxe";
 import { Rule } from "../engine/rule";
 
 /** Every rule the library ships, grouped by pack. */
 export const ALL_RULES: readonly Rule[] = [
-  ...NETWORK_RULES,
+  ...NET_PACK.rules,
   ...PXE_RULES,
   ...KMS_RULES,
   ...MIGRATION_RULES,

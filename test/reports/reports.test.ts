@@ -14,7 +14,7 @@ import { TerraformModel } from "../../src/engine/model";
 import { defineRule, RuleLevel } from "../../src/engine/rule";
 import { REPORT_FILES, toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../../src/reports";
 import { RuleCatalog } from "../../src/rules/catalog";
-import { managementPortsFromInternet } from "../../src/rules/network/management-ports";
+import { managementPortsFromInternet } from "../../src/rules/net/management-port-open-to-internet";
 import { newStack } from "../support/fixtures";
 
 const MULTITOOL_DIR = path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));

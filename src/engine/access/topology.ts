@@ -85,7 +85,7 @@ export interface Subnet {
   readonly nsgs: Nsg[];
   /** Why an NSG may be associated that this configuration cannot follow. */
   nsgUnknown?: string;
-  /** An NSG associated by a literal ID, outside this configuration (the subnet has one; its rules are not known). */
+  /** An NSG associated that is not part of this configuration (by ID or data source): the subnet has one, its rules are not known. */
   nsgExternal?: string;
   readonly nics: Nic[];
   readonly privateEndpoints: PrivateEndpoint[];
@@ -515,8 +515,9 @@ export class Topology {
         subnet.nsgs.push(nsg);
         nsg.subnets.push(subnet);
       } else if (subnet) {
+        // The association resource exists for this subnet: it has an NSG, whose rules this configuration does not hold.
         subnet.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
-        if (this.isLiteral(res.config.network_security_group_id)) subnet.nsgExternal ??= String(res.config.network_security_group_id);
+        subnet.nsgExternal ??= describeRef(m, res.config.network_security_group_id);
       } else {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
       }
@@ -532,7 +533,10 @@ export class Topology {
           subnet.nsgs.push(nsg);
           nsg.subnets.push(subnet);
         } else {
-          subnet.nsgUnknown ??= `inline subnet security_group ${describeRef(m, block.security_group)} is not an NSG of this configuration`;
+          const lit = m.resolveString(block.security_group);
+          subnet.nsgUnknown ??= lit.known || ref
+            ? `inline subnet security_group ${describeRef(m, block.security_group)} is not an NSG of this configuration`
+            : `its security_group is not known before apply (${lit.reason})`;
           if (this.isLiteral(block.security_group)) subnet.nsgExternal ??= String(block.security_group);
         }
       });
