@@ -195,7 +195,8 @@ export class KmsHost extends Construct {
     const existing = props.server;
     if (existing !== undefined) {
       if (!(existing instanceof SecureWindowsServer)) throw invalidProp("server", String(existing), "a SecureWindowsServer");
-      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[ZONE_TAG.roles.key]), ...parseRoles(existing.networkInterface.tagsInput?.[ZONE_TAG.roles.key])];
+      const roleKey = ZONE_TAG.roles.key;
+      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[roleKey]), ...parseRoles(existing.networkInterface.tagsInput?.[roleKey])];
       if (existing instanceof DomainController || roles.includes(DeploymentRole.DOMAIN_CONTROLLER)) {
         throw invalidProp("server", existing.node.path, "a server that is not a domain controller: the KMS host is a separate server so a KMS compromise does not compromise the domain (R-KMS-1)");
       }

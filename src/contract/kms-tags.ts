@@ -1,5 +1,5 @@
-import { TRAITS } from "./setting-traits";
 import { MIGRATION_TAG, MigrationTags } from "./migration-tags";
+import { TRAITS } from "./setting-traits";
 import { BOOLEAN, oneOf, TagSpec, text } from "./tag";
 
 /**

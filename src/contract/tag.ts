@@ -72,12 +72,12 @@ export class TagSpec<T> {
 
   /** `[key, text]` for a tags block; throws when the value is not one the codec allows. */
   public entry(value: T): [string, string] {
-    const text = this.codec.format(value);
-    if (this.codec.parse(text) === undefined || text.length > MAX_TAG_VALUE_LENGTH) {
-      const shown = this.secretBearing ? "(value not shown)" : JSON.stringify(text);
+    const formatted = this.codec.format(value);
+    if (this.codec.parse(formatted) === undefined || formatted.length > MAX_TAG_VALUE_LENGTH) {
+      const shown = this.secretBearing ? "(value not shown)" : JSON.stringify(formatted);
       throw new Error(`Invalid value for tag ${this.key}: ${shown}. Allowed: ${this.codec.allowed}, at most ${MAX_TAG_VALUE_LENGTH} characters`);
     }
-    return [this.key, text];
+    return [this.key, formatted];
   }
 
   /** Reads the tag from a resolved tags block. */

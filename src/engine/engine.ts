@@ -2,11 +2,11 @@ import { AccessModel } from "./access/access-model";
 import { Reachability } from "./access/reachability";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
+import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { Roles } from "./roles";
+import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
 import { Settings } from "./settings";
 import { Zones } from "./zones";
-import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
-import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
 import { ZoneTags } from "../contract/zone-tags";
 
 /** Options of a check run. */

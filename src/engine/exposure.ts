@@ -189,7 +189,11 @@ export interface ExposureGroup {
  * Asks, for every host endpoint and service port, who gets in, keeps the reaches `accept` wants, and
  * groups them by the rule that lets them in: one finding per rule, naming every service and host.
  */
-export function exposuresByRule(model: TerraformModel, ports: readonly ServicePort[], accept: (r: Reach, ep: Endpoint, port: ServicePort) => boolean): ExposureGroup[] {
+export function exposuresByRule(
+  model: TerraformModel,
+  ports: readonly ServicePort[],
+  accept: (r: Reach, ep: Endpoint, port: ServicePort) => boolean,
+): ExposureGroup[] {
   const groups = new Map<string, ExposureGroup>();
   for (const ep of hostEndpoints(model)) {
     for (const port of ports) {
@@ -198,7 +202,10 @@ export function exposuresByRule(model: TerraformModel, ports: readonly ServicePo
         const decider = deciderOf(r, ep);
         const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { decider, outcome: r.outcome, sources: SourceSet.EMPTY, services: new Set(), hosts: new Set(), endpoint: ep, doubts: new Set() }));
+        if (!g) {
+          g = { decider, outcome: r.outcome, sources: SourceSet.EMPTY, services: new Set(), hosts: new Set(), endpoint: ep, doubts: new Set() };
+          groups.set(key, g);
+        }
         g.sources = g.sources.union(r.sources);
         g.services.add(describeServicePort(port));
         g.hosts.add(ep.label);

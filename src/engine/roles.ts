@@ -6,10 +6,10 @@
  */
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
+import { namingRule, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
-import { namingRule, reachOn } from "./exposure";
 
 /** One role of a resource and why the checks believe it. */
 export interface RoleClaim {

@@ -58,7 +58,16 @@ export interface SiteOptions {
  * inline on an NSG of the NIC (the subnet then has none). `address(name)` is where a finding about
  * rule `name` lands.
  */
-export function site(placement: Placement, rules: Body[], opts: SiteOptions = {}): { tf: TfJson; address(name: string): string; nsg: string; vm: string; nic: string } {
+/** A site built by {@link site}. */
+export interface Site {
+  readonly tf: TfJson;
+  readonly nsg: string;
+  readonly vm: string;
+  readonly nic: string;
+  address(name: string): string;
+}
+
+export function site(placement: Placement, rules: Body[], opts: SiteOptions = {}): Site {
   const tf = new TfJson();
   const vnet = tf.vnet("net", ["10.0.0.0/16"]);
   const subnet = tf.subnet("servers", vnet, ["10.0.1.0/24"]);

@@ -5,6 +5,7 @@
  * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
+import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
 import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
@@ -121,7 +122,22 @@ export class AccessModel {
     }
     for (const nsg of this.topology.nsgs) {
       if (nsg.subnets.length > 0 || nsg.nics.length > 0) continue;
-      this.endpoints.push({ key: nsg.resource.address, kind: "nsg", resource: nsg.resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind ${nsg.resource.address} (associated with nothing in this configuration)` });
+      this.endpoints.push({ key: nsg.resource.address, kind: "nsg", resource: nsg.resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind NSG ${nsg.name ?? nsg.resource.address} (associated with nothing in this configuration)` });
+    }
+    // Standalone rules of an NSG outside this configuration: evaluated as that NSG's only rules (its
+    // other rules are not known), so an exposure they open is still seen.
+    const orphans = new Map<string, NsgRule[]>();
+    for (const r of this.topology.orphanRules) {
+      const name = model.resolveString(r.resource.config.network_security_group_name);
+      const key = name.known ? name.value : String(r.resource.config.network_security_group_name);
+      orphans.set(key, [...(orphans.get(key) ?? []), r]);
+    }
+    for (const [name, rules] of orphans) {
+      const others = unknownRules(rules[0].resource, `the other rules of NSG ${name}, which is not part of this configuration`);
+      const nsg: Nsg = { resource: rules[0].resource, name, rules: [...rules, others], subnets: [], nics: [] };
+      others.nsg = nsg;
+      rules.forEach((r) => (r.nsg ??= nsg));
+      this.endpoints.push({ key: `orphan:${name}`, kind: "nsg", resource: rules[0].resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind NSG ${name} (not part of this configuration)` });
     }
     for (const subnet of this.topology.subnets) {
       const ep: Endpoint = {
@@ -357,6 +373,17 @@ export class AccessModel {
     if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
     return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
   }
+}
+
+/** A stand-in for rules this configuration cannot see: it could match anything, allow or deny, in any place. */
+function unknownRules(resource: TfResource, why: string): NsgRule {
+  const u = <T>(field: string): Field<T> => ({ known: false, field, reason: why });
+  return {
+    id: -100, resource, name: "(rules not in this configuration)", inline: false, isDefault: false,
+    direction: u("rules"), access: u("rules"), priority: u("rules"), protocol: u("rules"),
+    sources: u("rules"), destinations: u("rules"), destinationPorts: u("rules"), sourcePorts: u("rules"),
+    unknowns: [{ field: "rules", reason: why }],
+  };
 }
 
 function cidrSources(cidrs: Cidr[]): SourceSet {

@@ -93,7 +93,8 @@ export class FirewallIndex {
     if (nextHop.resource) return this.firewalls.find((f) => f.resource === nextHop.resource);
     const ip = nextHop.ip;
     if (!ip || ip.family !== 4) return undefined;
-    return this.firewalls.find((f) => f.subnet?.prefixes.known && f.subnet.prefixes.value.some((p) => p.family === 4 && p.start <= ip.start && ip.end <= p.end));
+    const holds = (f: Firewall) => f.subnet?.prefixes.known && f.subnet.prefixes.value.some((p) => p.family === 4 && p.start <= ip.start && ip.end <= p.end);
+    return this.firewalls.find(holds);
   }
 
   /** The firewall's decision over every source for traffic to `host` on `protocol`/`port` (network rules). */
@@ -236,7 +237,8 @@ export class FirewallIndex {
       for (const res of m.ofType(type)) {
         const fwName = m.resolveString(res.config.azure_firewall_name);
         const ref = m.referencedResource(res.config.azure_firewall_name);
-        const fw = this.firewalls.find((f) => f.resource === ref) ?? (fwName.known ? this.firewalls.find((f) => f.name?.toLowerCase() === fwName.value.toLowerCase()) : undefined);
+        const byName = fwName.known ? this.firewalls.find((f) => f.name?.toLowerCase() === fwName.value.toLowerCase()) : undefined;
+        const fw = this.firewalls.find((f) => f.resource === ref) ?? byName;
         const cp = m.resolveNumber(res.config.priority);
         const action = m.resolveString(res.config.action);
         const name = m.resolveString(res.config.name);

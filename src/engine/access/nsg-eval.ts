@@ -175,7 +175,7 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
   if (!rule.priority.known) doubts.push(describeUnknown(rule.priority));
   for (const u of rule.unknowns) if (u.field === "network_security_group_name") doubts.push(describeUnknown(u));
   const order = rule.priority.known ? rule.priority.value * 1_000_000 + (rule.id + 10) : UNKNOWN_ORDER;
-  return { rule, order, access, definite: doubts.length === 0, sources, doubts };
+  return { rule, order, access, definite: doubts.length === 0, sources, doubts: [...new Set(doubts)] };
 }
 
 /**

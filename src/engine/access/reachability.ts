@@ -106,8 +106,9 @@ export class Reachability {
       const partition = this.firewalls.evaluate(fw, host, probe.protocol, from);
       const ports = Intervals.of(PORTS, [[from, to]]);
       const pieces: { sources: SourceSet; outcome: "allow" | "deny" | "uncertain"; rule?: FirewallRule; doubts: string[] }[] = [];
-      for (const s of partition.v4) pieces.push({ sources: SourceSet.v4([[s.start, s.end]]), outcome: s.value.outcome, rule: s.value.owner?.rule, doubts: s.value.doubt?.doubts ?? [] });
-      for (const s of partition.v6) pieces.push({ sources: SourceSet.v6([[s.start, s.end]]), outcome: s.value.outcome, rule: s.value.owner?.rule, doubts: s.value.doubt?.doubts ?? [] });
+      const piece = (sources: SourceSet, v: (typeof partition.v4)[number]["value"]) => ({ sources, outcome: v.outcome, rule: v.owner?.rule, doubts: v.doubt?.doubts ?? [] });
+      for (const s of partition.v4) pieces.push(piece(SourceSet.v4([[s.start, s.end]]), s.value));
+      for (const s of partition.v6) pieces.push(piece(SourceSet.v6([[s.start, s.end]]), s.value));
       for (const p of pieces) {
         if (p.outcome === "deny") continue;
         const sources = part.intersect(p.sources);

@@ -61,7 +61,11 @@ export const managementPortsFromInternet = defineRule({
           if (decider.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
           const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
           let g = groups.get(key);
-          if (!g) groups.set(key, (g = { decider, outcome: r.outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources: describeShare(pub, internet) }));
+          if (!g) {
+            const sources = describeShare(pub, internet);
+            g = { decider, outcome: r.outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources };
+            groups.set(key, g);
+          }
           g.services.add(describeServicePort(svc));
           g.hosts.add(ep.label);
           if (r.dnat) g.ways.add(`published by DNAT rule ${r.dnat.label}`);

@@ -1,6 +1,6 @@
-import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 import { RuleLevel } from "../../../src/engine/rule";
 import { NET_PACK } from "../../../src/rules/net";
+import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 describe("network pack", () => {
   test("pins IDs, levels, requirements and the area", () => {
@@ -104,7 +104,7 @@ describe("SDZ-NET-003 AllowVNetInBound not overridden", () => {
   });
 
   test("a UDR for 0.0.0.0/0 widens AllowVNetInBound to the Internet, and the finding says so", () => {
-    const s = kms("inline", false, [], );
+    const s = kms("inline", false, [] );
     const tf = s.tf;
     const rt = tf.add("azurerm_route_table", "rt", { name: "rt", location: "westeurope", resource_group_name: "rg", route: [{ name: "default", address_prefix: "0.0.0.0/0", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: "10.0.100.4" }] });
     tf.add("azurerm_subnet_route_table_association", "rt", { subnet_id: TfJson.ref("azurerm_subnet.servers"), route_table_id: TfJson.ref(rt) });

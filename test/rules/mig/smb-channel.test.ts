@@ -2,7 +2,7 @@ import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { TerraformVariable } from "cdktf";
 import { SECURE_SMB, secureAccount, share } from "./fixtures";
 import { RuleLevel } from "../../../src/engine/rule";
-import { azureFilesSigningNote, smbInsecureTransport, smbLegacyVersions, smbWeakAuthentication, smbWeakChannelEncryption } from "../../../src/rules/migration/smb-channel";
+import { azureFilesSigningNote, smbInsecureTransport, smbLegacyVersions, smbWeakAuthentication, smbWeakChannelEncryption } from "../../../src/rules/mig/smb-channel";
 import { checkFixture, failures, unverified } from "../../support/fixtures";
 
 const RULES = [smbLegacyVersions, smbInsecureTransport, smbWeakChannelEncryption, smbWeakAuthentication, azureFilesSigningNote];

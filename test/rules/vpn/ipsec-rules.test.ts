@@ -4,7 +4,7 @@ import { VirtualNetworkGatewayConnection, VirtualNetworkGatewayConnectionIpsecPo
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { RuleLevel } from "../../../src/engine/rule";
-import { IPSEC_RULES } from "../../../src/rules/ipsec";
+import { VPN_PACK } from "../../../src/rules/vpn";
 import { checkFixture, failures, openFindings, unverified } from "../../support/fixtures";
 
 const STRONG: VirtualNetworkGatewayConnectionIpsecPolicy = {
@@ -42,7 +42,7 @@ function connection(o: ConnOpts = {}) {
       sharedKey: key === "var" ? new TerraformVariable(s, "psk", { type: "string", sensitive: true }).stringValue : key === "literal" ? "hunter2-hunter2" : undefined,
       ipsecPolicy: policy,
     });
-  }, IPSEC_RULES);
+  }, VPN_PACK.rules);
 }
 
 const ADDR = "azurerm_virtual_network_gateway_connection.conn";
@@ -158,7 +158,7 @@ describe("SDZ-VPN-008 literal secrets", () => {
     expect(openFindings(connection(), "SDZ-VPN-008")).toHaveLength(0);
   });
   test("a literal RADIUS secret fails", () => {
-    const r = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], radiusServerAddress: "10.0.0.5", radiusServerSecret: "s3cret", vpnClientProtocols: ["IkeV2"] }); }, IPSEC_RULES);
+    const r = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], radiusServerAddress: "10.0.0.5", radiusServerSecret: "s3cret", vpnClientProtocols: ["IkeV2"] }); }, VPN_PACK.rules);
     expect(failures(r, "SDZ-VPN-008")).toHaveLength(1);
   });
 });
@@ -177,7 +177,7 @@ describe("SDZ-VPN-009 SA lifetime", () => {
 describe("SDZ-VPN-010 point-to-site", () => {
   const cert = [{ name: "root", publicCertData: "MIIBfake" }];
   const p2s = (c: Partial<VirtualNetworkGatewayVpnClientConfiguration>) =>
-    checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], ...c }); }, IPSEC_RULES);
+    checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], ...c }); }, VPN_PACK.rules);
 
   test("SSTP warns", () => {
     const f = failures(p2s({ vpnClientProtocols: ["SSTP"], rootCertificate: cert }), "SDZ-VPN-010");
@@ -186,9 +186,9 @@ describe("SDZ-VPN-010 point-to-site", () => {
   });
   test("RADIUS-only (explicit or inferred) warns", () => {
     const secret = (s: Construct) => new TerraformVariable(s, "rs", { type: "string", sensitive: true }).stringValue;
-    const explicit = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: ["IkeV2"], vpnAuthTypes: ["Radius"], radiusServerAddress: "10.0.0.5", radiusServerSecret: secret(s) }); }, IPSEC_RULES);
+    const explicit = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: ["IkeV2"], vpnAuthTypes: ["Radius"], radiusServerAddress: "10.0.0.5", radiusServerSecret: secret(s) }); }, VPN_PACK.rules);
     expect(failures(explicit, "SDZ-VPN-010")[0].message).toMatch(/RADIUS only/);
-    const inferred = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: ["IkeV2"], radiusServerAddress: "10.0.0.5", radiusServerSecret: secret(s) }); }, IPSEC_RULES);
+    const inferred = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: ["IkeV2"], radiusServerAddress: "10.0.0.5", radiusServerSecret: secret(s) }); }, VPN_PACK.rules);
     expect(failures(inferred, "SDZ-VPN-010")).toHaveLength(1);
   });
   test("IKEv2/OpenVPN with certificates passes; Entra ID with OpenVPN passes", () => {
@@ -196,7 +196,7 @@ describe("SDZ-VPN-010 point-to-site", () => {
     expect(openFindings(p2s({ vpnClientProtocols: ["OpenVPN"], vpnAuthTypes: ["AAD"], aadTenant: "https://login.microsoftonline.com/t/", aadAudience: "a", aadIssuer: "https://sts.windows.net/t/" }), "SDZ-VPN-010")).toHaveLength(0);
   });
   test("protocols from a variable are unverified", () => {
-    const r = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: new TerraformVariable(s, "protos", { type: "list(string)" }).listValue, rootCertificate: cert }); }, IPSEC_RULES);
+    const r = checkFixture((s) => { gateway(s, { addressSpace: ["172.16.0.0/24"], vpnClientProtocols: new TerraformVariable(s, "protos", { type: "list(string)" }).listValue, rootCertificate: cert }); }, VPN_PACK.rules);
     expect(unverified(r, "SDZ-VPN-010")).toHaveLength(1);
   });
   test("a weak point-to-site ipsec_policy is checked like a connection's", () => {

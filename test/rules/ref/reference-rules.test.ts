@@ -7,8 +7,8 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { PXE_RULES } from "../../../src/rules/pxe";
-import { referenceCaptureLocation, referenceInboundIsolation, referenceOutboundIsolation, referencePatching } from "../../../src/rules/pxe/reference";
+import { REF_PACK } from "../../../src/rules/ref";
+import { referenceCaptureLocation, referenceInboundIsolation, referenceOutboundIsolation, referencePatching } from "../../../src/rules/ref/reference";
 import { checkFixture, failures, unverified } from "../../support/fixtures";
 
 interface RefOptions {
@@ -27,7 +27,7 @@ interface RefOptions {
 type Rule = import("../../../src/engine/rule").Rule;
 
 /** A reference computer written by hand, with a management zone, from raw azurerm resources. */
-function rawRef(rules: Rule[], o: RefOptions = {}) {
+function rawRef(rules: readonly Rule[], o: RefOptions = {}) {
   return checkFixture((s: Construct) => {
     const vnet = new VirtualNetwork(s, "vnet", { name: "osd-vnet", location: "westeurope", resourceGroupName: "rg", addressSpace: ["10.0.0.0/16"] });
     const mgmtSubnet = new Subnet(s, "mgmt", { name: "mgmt", resourceGroupName: "rg", virtualNetworkName: vnet.name, addressPrefixes: ["10.0.9.0/24"] });
@@ -74,7 +74,7 @@ function rawRef(rules: Rule[], o: RefOptions = {}) {
 }
 
 test("the compliant hand-written reference computer passes every rule of the pack", () => {
-  expect(rawRef(PXE_RULES).findings).toEqual([]);
+  expect(rawRef(REF_PACK.rules).findings).toEqual([]);
 });
 
 describe("SDZ-REF-001 inbound isolation", () => {

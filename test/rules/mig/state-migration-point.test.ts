@@ -2,8 +2,8 @@ import { BackupProtectedVm } from "@cdktf/provider-azurerm/lib/backup-protected-
 import { TerraformVariable } from "cdktf";
 import { windowsVm } from "./fixtures";
 import { RuleLevel } from "../../../src/engine/rule";
-import { smpBackup, smpDeletesImmediately, smpSmbHardening } from "../../../src/rules/migration/state-migration-point";
-import { stateStoreCapped } from "../../../src/rules/migration/store-protection";
+import { smpBackup, smpDeletesImmediately, smpSmbHardening } from "../../../src/rules/mig/state-migration-point";
+import { stateStoreCapped } from "../../../src/rules/mig/store-protection";
 import { checkFixture, failures, unverified } from "../../support/fixtures";
 
 const ROLE = { "sdz-role": "state-migration-point" };

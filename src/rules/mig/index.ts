@@ -2,10 +2,10 @@ import { azureFilesSigningNote, smbInsecureTransport, smbLegacyVersions, smbWeak
 import { smpBackup, smpDeletesImmediately, smpSmbHardening } from "./state-migration-point";
 import { publicStateStore, sharedKeyAccess } from "./storage-privacy";
 import { shareRetention, stateShareBackup, stateStoreCapped, stateStoreDestroyProtection } from "./store-protection";
-import { Rule } from "../../engine/rule";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the migration pack (seed 001: state migration, deployment content over SMB). */
-export const MIGRATION_RULES: Rule[] = [
+/** The migration pack (SDZ-MIG-*; seed 001: state migration, deployment content over SMB). */
+export const MIG_PACK = definePack("SDZ-MIG", "migration", [
   smbLegacyVersions, // SDZ-MIG-001
   smbInsecureTransport, // SDZ-MIG-002
   smbWeakChannelEncryption, // SDZ-MIG-003
@@ -20,4 +20,4 @@ export const MIGRATION_RULES: Rule[] = [
   smpDeletesImmediately, // SDZ-MIG-012
   smpBackup, // SDZ-MIG-013
   stateStoreDestroyProtection, // SDZ-MIG-014
-];
+]);

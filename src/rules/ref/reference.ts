@@ -1,10 +1,10 @@
-import { isDenyAll, nsgsOfVm, referenceComputers } from "./common";
 import { PxeSettingTags } from "../../contract/pxe-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { AddressSpec, NetworkIndex, NsgView, VmView } from "../../engine/network-index";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { cidrContains } from "../../network/cidr";
 import { TrustLevel } from "../../network/trust-level";
+import { isDenyAll, nsgsOfVm, referenceComputers } from "../pxe/common";
 
 const TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_network_security_group", "azurerm_network_security_rule"];
 /** Destinations that are not "a specific place": the whole Internet, every VNet range, every Azure address. */

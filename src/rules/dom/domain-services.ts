@@ -1,8 +1,8 @@
-import { namesPort } from "./helpers";
 import { isShadowedByDeny } from "../../engine/network-index";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { isHost } from "../../network/cidr";
 import { DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
+import { namesPort } from "../kms/helpers";
 
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
 

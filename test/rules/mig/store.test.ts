@@ -4,8 +4,8 @@ import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { TerraformVariable } from "cdktf";
 import { backupShare, secureAccount, share, SECURE_SMB } from "./fixtures";
 import { RuleLevel } from "../../../src/engine/rule";
-import { publicStateStore, sharedKeyAccess } from "../../../src/rules/migration/storage-privacy";
-import { shareRetention, stateShareBackup, stateStoreCapped, stateStoreDestroyProtection } from "../../../src/rules/migration/store-protection";
+import { publicStateStore, sharedKeyAccess } from "../../../src/rules/mig/storage-privacy";
+import { shareRetention, stateShareBackup, stateStoreCapped, stateStoreDestroyProtection } from "../../../src/rules/mig/store-protection";
 import { checkFixture, failures, unverified } from "../../support/fixtures";
 
 const STATE = "state-migration-store";

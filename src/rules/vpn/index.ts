@@ -2,10 +2,10 @@ import {
   desOrMd5, ikev1Connection, literalSecret, longSaLifetime, noCustomIpsecPolicy, nullEspEncryption,
   presharedKeyConnection, sha1Integrity, weakDhOrPfsGroup, weakPointToSite,
 } from "./ipsec-rules";
-import { Rule } from "../../engine/rule";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the ipsec pack. */
-export const IPSEC_RULES: Rule[] = [
+/** The IPsec/VPN pack (SDZ-VPN-*; seed 004). */
+export const VPN_PACK = definePack("SDZ-VPN", "ipsec", [
   noCustomIpsecPolicy,
   weakDhOrPfsGroup,
   desOrMd5,
@@ -16,4 +16,4 @@ export const IPSEC_RULES: Rule[] = [
   literalSecret,
   longSaLifetime,
   weakPointToSite,
-];
+]);
