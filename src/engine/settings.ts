@@ -104,7 +104,8 @@ export class Settings {
     // Configuration Manager: a run command on the site server that names this server applies it.
     const name = this.computerName(vm);
     const pattern = traits.applied;
-    const applies = (s: Script) => !!pattern && !!name && s.text.toLowerCase().includes(name.toLowerCase()) && pattern.set.test(s.text) && pattern.verify.test(s.text);
+    const applies = (s: Script) => !!pattern && !!name && s.text.toLowerCase().includes(name.toLowerCase())
+      && pattern.set.test(s.text) && pattern.verify.test(s.text);
     const hit = this.allRunCommands.find(applies);
     if (hit) return { read, provenance: "applied", evidence: `run command ${hit.resource.address} sets it on the site server and reads it back`, acceptable: true };
     return { read, provenance: "declared", acceptable: true, evidence: `${spec.key} on ${vm.address} is declared: no run command on a site server of this configuration applies it (run the generated ConfigMgr script, or name the site server so the construct applies it)` };
