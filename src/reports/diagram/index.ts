@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
-import { renderSvgSync } from "./svg";
+import { prepareSvgRenderer, renderSvgSync } from "./svg";
 import { buildZoneFlowGraph } from "./zone-flow-graph";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
@@ -45,4 +45,4 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
   }
 }
 
-export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync };
+export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync, prepareSvgRenderer };
