@@ -102,6 +102,10 @@ project.eslint?.addRules({
 
 project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
 
+// Lazy entry point: importing the library loads a module only when one of its exports is used
+// (issue 19; why and how in scripts/lazy-index.ts).
+project.compileTask.exec("ts-node --transpile-only --project test/tsconfig.json scripts/lazy-index.ts");
+
 // Type-check tests, examples and benchmarks in one pass before jest runs.
 project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
 
