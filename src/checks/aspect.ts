@@ -106,7 +106,7 @@ export class SecureDeploymentChecks implements IAspect {
     if (this.props.writeReports !== false && !stack.node.tryFindChild(REPORTS_ID)) {
       const writer = new Construct(stack, REPORTS_ID);
       // Graphviz loads in a worker thread while the stack synthesizes (see reports/diagram/svg).
-      if (this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer();
+      if (this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
           const checked = this.toReport.get(stack.node.path);

@@ -85,6 +85,10 @@ export class GraphvizWorker {
       stdout: true,
       stderr: true,
     });
+    // A worker that dies (out of memory, say) is replaced by the next rendering; its 'error' event
+    // must have a listener, or it would end the synthesizing process.
+    this.worker.on("error", () => this.dispose());
+    this.worker.on("exit", () => this.dispose());
     this.worker.unref();
     this.port = port1;
     this.port.unref();

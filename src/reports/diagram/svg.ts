@@ -27,14 +27,28 @@ function graphviz(): GraphvizWorker {
 }
 
 /**
- * Announces a rendering to come and starts loading Graphviz in a worker thread (once), so that its
- * WebAssembly is compiled on another core while the stack synthesizes and {@link renderSvgSync}
- * waits less. Each call must be followed by one {@link svgRenderingDone}.
+ * Above this many constructs a stack's rendering is not prepared ahead: its diagram usually has more
+ * arrows than an SVG is drawn for (`MAX_SVG_EDGES`), its synthesis takes seconds anyway, and a
+ * worker loading beside it would only add to its peak memory (about 40 MB).
  * @internal
  */
-export function prepareSvgRenderer(): void {
+export const PREPARE_MAX_CONSTRUCTS = 5_000;
+
+/**
+ * Announces a rendering to come and starts loading Graphviz in a worker thread (once), so that its
+ * WebAssembly is compiled on another core while the stack synthesizes and {@link renderSvgSync}
+ * waits less, unless the stack has more than {@link PREPARE_MAX_CONSTRUCTS} `constructs`. Each call
+ * must be followed by one {@link svgRenderingDone}.
+ * @internal
+ */
+export function prepareSvgRenderer(constructs: number = 0): void {
   announced++;
-  graphviz();
+  if (constructs > PREPARE_MAX_CONSTRUCTS) return;
+  try {
+    graphviz();
+  } catch {
+    // Only an optimisation: the rendering itself reports any failure to start Graphviz.
+  }
 }
 
 /**
