@@ -70,7 +70,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     tsconfigPath: "./test/tsconfig.json",
     projectService: false,
   },
-  gitignore: ["cdktf.out/", "bench/results/*.tmp", ".terraform/", "*.tfstate*"],
+  gitignore: ["cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
 });
 
 // See jestVersion above: the resolver eslint's import plugin uses must not pull in unrs-resolver.
@@ -116,10 +116,11 @@ project.addTask("synth", {
   env: { CHECKPOINT_DISABLE: "1" },
 });
 const bench = project.addTask("bench", {
-  description: "Benchmark the checks at growing sizes and the library's import cost (not part of npm test)",
+  description: "Paired benchmarks of the built library: checks, reports, diagram, import, CLI, memory (not part of npm test; options in bench/run.ts)",
   env: { TS_NODE_PROJECT: "test/tsconfig.json", CHECKPOINT_DISABLE: "1" },
 });
-// The import cost is measured on the built library, so build it first.
+// Everything is measured on the built library in plain Node.js processes, so build it first; only
+// the orchestrator runs under ts-node (it compiles the measured child scripts to JavaScript).
 bench.spawn(project.compileTask);
 bench.exec("node -r ts-node/register/transpile-only bench/run.ts", { receiveArgs: true });
 project.addTask("docs:diagram", {
