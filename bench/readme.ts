@@ -55,7 +55,9 @@ export function benchTable(results: BenchResults): string {
   return [
     `Measured ${results.date.slice(0, 10)} on ${m.cpus} cores (${m.cpuModel ?? "unknown CPU"}), ${m.memoryGb} GiB, Node ${m.node}` +
       (m.loadAverage ? `, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(" / ")} at the start (a shared machine)` : "") +
-      ". Medians of paired runs, min-max in parentheses; the ratio is the median of the per-pair ratios.",
+      ". Medians of paired runs, min-max in parentheses; the ratio is the median of the per-pair ratios." +
+      Object.entries((results.reruns ?? {}) as Record<string, { date: string; why: string }>)
+        .map(([measure, r]) => ` The ${measure} rows were measured again on ${r.date.slice(0, 10)}: ${r.why}.`).join(""),
     "",
     "| measure | B | A | B / A | target |",
     "| --- | ---: | ---: | ---: | --- |",
