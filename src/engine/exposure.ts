@@ -49,8 +49,13 @@ export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
     return { kind: "dnat-rule", resource: r.dnat.resource, label: `DNAT rule ${r.dnat.label} of ${r.dnat.resource.address}`, ports: tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined };
   }
   const layers = r.grant.layers;
-  const doubt = layers.find((l) => l.doubt)?.doubt;
-  if (r.outcome === "uncertain" && doubt) return nsgDecider(doubt);
+  // Uncertain: an allow that an unknown rule may shadow is the allow's; a deny that an unknown rule
+  // may override is the unknown rule's. Either way, the rule a user must look at.
+  const uncertain = layers.find((l) => l.doubt);
+  if (r.outcome === "uncertain" && uncertain?.doubt) {
+    const ownerAllows = uncertain.rule && !uncertain.rule.isDefault && uncertain.rule.access.known && uncertain.rule.access.value === "Allow";
+    return nsgDecider(ownerAllows ? uncertain.rule! : uncertain.doubt);
+  }
   const explicit = layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
   if (explicit) return nsgDecider(explicit);
   if (r.firewall?.rule) {

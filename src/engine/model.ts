@@ -31,6 +31,16 @@ export interface TfResource {
   readonly source?: string;
 }
 
+/** An input variable of the configuration (`variable "x" {}`), for rules about secrets held in variables. */
+export interface TfVariable {
+  readonly name: string;
+  /** `var.<name>`: what findings about it are reported on. */
+  readonly address: string;
+  /** The variable's block: `type`, `default`, `sensitive`, `description`. */
+  readonly config: Record<string, any>;
+  readonly source?: string;
+}
+
 /** A value that may not be known before apply. */
 export type Resolved<T> =
   | { readonly known: true; readonly value: T }
@@ -98,12 +108,19 @@ export class TerraformModel {
       }
     }
     const locals = isPlainObject(root.locals) ? root.locals : {};
-    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack");
+    const variables: TfVariable[] = [];
+    if (isPlainObject(root.variable)) {
+      for (const [name, raw] of Object.entries(root.variable)) {
+        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
+        if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
+      }
+    }
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables);
   }
 
   /** Builds a model from resources prepared elsewhere (e.g. the CLI's plan reader). */
-  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}): TerraformModel {
-    return new TerraformModel(resources, locals, name);
+  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}, variables: TfVariable[] = []): TerraformModel {
+    return new TerraformModel(resources, locals, name, variables);
   }
 
   private readonly byType = new Map<string, TfResource[]>();
@@ -115,6 +132,8 @@ export class TerraformModel {
     private readonly locals: Record<string, unknown>,
     /** A name for the configuration (stack name or file). */
     public readonly name: string,
+    /** The configuration's input variables (empty for a plan, whose variables are values). */
+    public readonly variables: readonly TfVariable[] = [],
   ) {
     for (const r of resources) {
       let list = this.byType.get(r.type);

@@ -375,12 +375,16 @@ export class AccessModel {
   }
 }
 
-/** A stand-in for rules this configuration cannot see: it could match anything, allow or deny, in any place. */
+/**
+ * A stand-in for the rules of an NSG this configuration cannot see: it could deny anything, in any
+ * place, so what the visible rules allow is uncertain. (What the unseen rules allow has no resource
+ * here to report on.)
+ */
 function unknownRules(resource: TfResource, why: string): NsgRule {
   const u = <T>(field: string): Field<T> => ({ known: false, field, reason: why });
   return {
     id: -100, resource, name: "(rules not in this configuration)", inline: false, isDefault: false,
-    direction: u("rules"), access: u("rules"), priority: u("rules"), protocol: u("rules"),
+    direction: u("rules"), access: { known: true, value: "Deny" }, priority: u("rules"), protocol: u("rules"),
     sources: u("rules"), destinations: u("rules"), destinationPorts: u("rules"), sourcePorts: u("rules"),
     unknowns: [{ field: "rules", reason: why }],
   };
