@@ -15,9 +15,9 @@ import { README_DIAGRAM, synthesizeReferenceSite } from "../../scripts/generate-
 import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
-import { Zones } from "../../src/engine/zones";
 import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Zones } from "../../src/engine/zones";
 import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
 import { escapeDot, toDot } from "../../src/reports/diagram/dot";
 import { GraphvizWorker } from "../../src/reports/diagram/graphviz-worker";

@@ -367,8 +367,9 @@ class GraphBuilder {
       const to = this.zoneNode.get(zone);
       if (!subnet || !to || subnet.nsgs.length === 0) continue;
       const ep = this.access.endpointOfSubnet(subnet);
-      const decided = ["Tcp", "Udp"].flatMap((protocol) => this.access.inbound(ep, { protocol: protocol as "Tcp" | "Udp", from: 0, to: 65535 }).grants)
-        .flatMap((g) => g.layers.filter((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound").map((l) => l.rule!));
+      const byDefault = (g: { layers: readonly { rule?: NsgRule }[] }) => g.layers.some((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound");
+      const decided = (["Tcp", "Udp"] as const).map((protocol) => this.access.findGrant(ep, { protocol, from: 0, to: 65535 }, byDefault))
+        .flatMap((g) => (g ? g.layers.filter((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound").map((l) => l.rule!) : []));
       if (decided.length === 0) continue;
       const e = this.edge(this.virtualNetworkNode(), to, true);
       this.addLine(e, "all traffic (default AllowVNetInBound, no deny-all)");
