@@ -1,7 +1,16 @@
 import { cdktf, javascript } from "projen";
 
-const CDKTF_VERSION = "0.21.0";
+// Peer ranges a fresh cdktf app satisfies (issue 17: exact pins made `npm install` fail with
+// ERESOLVE). cdktf 0.21.0 itself peers on constructs ^10.4.2, and `cdktf init` installs
+// `constructs@10` (the newest 10.x), so the library accepts the same range. projen pins each peer's
+// minimum as a devDependency (peerDependencyOptions.pinnedDevDependency), so the tests run against
+// the oldest versions users may have; scripts/fresh-app-install.sh checks the newest.
+const CDKTF_RANGE = "^0.21.0";
+const CONSTRUCTS_RANGE = "^10.4.2";
+// The provider classes the constructs import exist from 14.23.1 (azurerm 4.55) on.
 const AZURERM_PROVIDER = "@cdktf/provider-azurerm@^14.23.1";
+// The CLI is a devDependency (the `synth` task); cdktf has no release after 0.21.0.
+const CDKTF_CLI = "cdktf-cli@0.21.0";
 
 const project = new cdktf.ConstructLibraryCdktf({
   name: "secure-deployment-zones",
@@ -16,8 +25,8 @@ const project = new cdktf.ConstructLibraryCdktf({
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: "20.0.0",
 
-  cdktfVersion: CDKTF_VERSION,
-  constructsVersion: "10.4.2",
+  cdktfVersion: CDKTF_RANGE,
+  constructsVersion: CONSTRUCTS_RANGE,
   jsiiVersion: "~5.9.0",
   typescriptVersion: "~5.9.0",
 
@@ -26,8 +35,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2"],
   bin: { "secure-deployment-zones": "lib/cli/main.js" },
   devDeps: [
-    AZURERM_PROVIDER,
-    `cdktf-cli@${CDKTF_VERSION}`,
+    CDKTF_CLI,
     "ts-node@^10.9.2",
     "fast-check@^4.3.0",
     "ajv@^8.17.1",
