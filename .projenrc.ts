@@ -16,14 +16,21 @@ const project = new cdktf.ConstructLibraryCdktf({
   name: "secure-deployment-zones",
   description:
     "Secure-by-default CDK for Terraform constructs and synth-time checks for Windows OS-deployment zones on Azure (PXE, KMS, USMT, out-of-band management, IPsec).",
+  keywords: ["cdktf", "terraform", "azure", "azurerm", "constructs", "security", "compliance", "policy-as-code",
+    "network-security-group", "pxe", "kms", "configmgr", "ipsec", "sarif"],
   author: "secure-deployment-zones founders",
-  authorAddress: "founders@secure-deployment-zones.invalid",
-  repositoryUrl: "https://example.invalid/secure-deployment-zones.git",
+  // The project has no public home (no public repository, no contact address) yet, so the package
+  // names none rather than a made-up one. projen writes no author email for an empty address. jsii
+  // refuses to build without `repository.url` (jsii/lib/project-info.js), so the field says "none";
+  // replace it with the real repository URL when there is one (and SARIF's informationUri with it).
+  authorAddress: "",
+  repositoryUrl: "none",
   defaultReleaseBranch: "main",
   license: "Apache-2.0",
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: "20.0.0",
+  // @cdktf/provider-azurerm 14.x and `cdktf init` apps require Node.js 20.9 or newer.
+  minNodeVersion: "20.9.0",
 
   cdktfVersion: CDKTF_RANGE,
   constructsVersion: CONSTRUCTS_RANGE,
@@ -129,7 +136,18 @@ project.eslint?.addRules({
   }],
 });
 
-project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
+project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/.ci/");
+
+// The package: an allowlist, so nothing lying in the folder (cdktf.out/, test-reports/, coverage/,
+// bench results, *.tfstate) can slip in. npm always adds package.json, README.md and LICENSE, and the
+// bundled dependencies. docs/ is shipped because the README links to it and the reports name it.
+// test/packaging/package-contents.test.ts checks the packed file list and every relative link in it.
+project.package.addField("files", ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "API.md", "docs/"]);
+
+// The version users see (`secure-deployment-zones --version`, the reports' tool version). There is no
+// release workflow (release: false), which is when projen would manage it, and without one projen
+// writes 0.0.0. Bump it here, by hand (semver), before packing a release.
+project.package.addVersion("0.1.0");
 
 // Lazy entry point: importing the library loads a module only when one of its exports is used
 // (issue 19; why and how in scripts/lazy-index.ts).
