@@ -162,6 +162,14 @@ project.addTask("synth", {
   exec: "cdktf synth",
   env: { CHECKPOINT_DISABLE: "1" },
 });
+// Issue 17: the packed library installs into a fresh cdktf app and synthesizes the README's tour
+// (needs the build and the registry, so it runs in .ci/run, not in `npm test`).
+project.addTask("test:fresh-app", {
+  description: "Pack the built library, install it into a fresh cdktf app as the README says and synthesize the README's tour",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/fresh-app-install.ts",
+  receiveArgs: true,
+  env: { CHECKPOINT_DISABLE: "1" },
+});
 const bench = project.addTask("bench", {
   description: "Paired benchmarks of the built library: checks, reports, diagram, import, CLI, memory (not part of npm test; options in bench/run.ts)",
   env: { TS_NODE_PROJECT: "test/tsconfig.json", CHECKPOINT_DISABLE: "1" },

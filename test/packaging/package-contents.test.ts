@@ -2,11 +2,13 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { cleanEnv, FORBIDDEN_PACKAGE_PREFIXES } from "../../scripts/fresh-app-install";
 
 /**
  * What `npm pack` puts in the tarball, checked on a copy of the project's packaging files (package.json,
  * .npmignore, README, LICENSE, API.md, docs/) in a folder that also holds everything that must stay out:
- * synth output, test output, coverage, bench results, sources, Terraform state.
+ * synth output, test output, coverage, bench results, sources, Terraform state. The real build is
+ * packed and checked by scripts/fresh-app-install.ts in .ci/run.
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -17,9 +19,6 @@ function filesUnder(dir: string, prefix: string): string[] {
     e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
 }
 const DOCS = filesUnder("docs", "docs/");
-const FORBIDDEN_PACKAGE_PREFIXES = ["cdktf.out/", "test-reports/", "coverage/", "bench/", "examples/", "src/", "test/", "scripts/", ".terraform/", ".ci/", ".projen/"];
-/** npm's per-run variables (`npm test` exports the project's npm_config_*) must not steer the fixture's npm. */
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_") || k.toLowerCase() === "npm_config_registry"));
 
 /** The build output (as jsii and the lazy index write it) and the bundled dependencies. */
 const BUILT = ["lib/index.js", "lib/index.d.ts", "lib/zones/deployment-zone.js", "lib/zones/deployment-zone.d.ts", "lib/cli/main.js", ".jsii"];
@@ -47,7 +46,7 @@ function packedFiles(): string[] {
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       fs.writeFileSync(path.join(dir, f), f.endsWith("package.json") ? JSON.stringify({ name: f.split("/").slice(1, -1).join("/"), version: "1.0.0" }) : "x\n");
     }
-    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, env, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, env: cleanEnv(), encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
     return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path).sort();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
