@@ -239,8 +239,28 @@ const QUOTA_MIN_PREMIUM = 100;
 /** The private DNS zone for the `file` sub-resource of storage accounts. */
 const FILE_PRIVATE_DNS_ZONE = "privatelink.file.core.windows.net";
 
-/** One `privatelink.file.core.windows.net` zone per network, shared by every share in it. */
-const dnsZones = new WeakMap<DeploymentNetwork, PrivateDnsZone>();
+const FILE_DNS_ZONE_ID = "FilePrivateDnsZone";
+
+/**
+ * The network's `privatelink.file.core.windows.net` zone and its VNet link, shared by every share
+ * of the network. Both live under the network (not under whichever share came first), and their
+ * names derive from the network, so adding, removing or reordering shares never moves them.
+ */
+function filePrivateDnsZone(network: DeploymentNetwork): PrivateDnsZone {
+  const existing = network.node.tryFindChild(FILE_DNS_ZONE_ID);
+  if (existing instanceof PrivateDnsZone) return existing;
+  const rg = network.resourceGroupName;
+  const zone = new PrivateDnsZone(network, FILE_DNS_ZONE_ID, { name: FILE_PRIVATE_DNS_ZONE, resourceGroupName: rg, tags: network.tags });
+  new PrivateDnsZoneVirtualNetworkLink(network, `${FILE_DNS_ZONE_ID}Link`, {
+    name: `${network.networkName}-file-link`,
+    resourceGroupName: rg,
+    privateDnsZoneName: zone.name,
+    virtualNetworkId: network.virtualNetwork.id,
+    registrationEnabled: false,
+    tags: network.tags,
+  });
+  return zone;
+}
 
 /**
  * An Azure Files share for USMT state (a ConfigMgr state store reached over a UNC path) or other
@@ -276,7 +296,10 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
   public readonly share: StorageShare;
   /** The `file` private endpoint in the zone subnet. */
   public readonly privateEndpoint: PrivateEndpoint;
-  /** The private DNS zone created for this network, if this share created it. */
+  /**
+   * The network's `privatelink.file.core.windows.net` zone the endpoint registers in (one per
+   * network, a child of the network, shared by every share), unless `privateDnsZoneId` was given.
+   */
   public readonly privateDnsZone?: PrivateDnsZone;
   /** The vault holding the backups. */
   public readonly backupVault: RecoveryServicesVault;
@@ -438,21 +461,8 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
 
     let dnsZoneId = props.privateDnsZoneId;
     if (!dnsZoneId) {
-      let dnsZone = dnsZones.get(network);
-      if (!dnsZone) {
-        dnsZone = new PrivateDnsZone(this, "FilePrivateDnsZone", { name: FILE_PRIVATE_DNS_ZONE, resourceGroupName: rg, tags: network.tags });
-        new PrivateDnsZoneVirtualNetworkLink(this, "FilePrivateDnsZoneLink", {
-          name: `${props.storageAccountName}-file-link`,
-          resourceGroupName: rg,
-          privateDnsZoneName: dnsZone.name,
-          virtualNetworkId: network.virtualNetwork.id,
-          registrationEnabled: false,
-          tags: network.tags,
-        });
-        dnsZones.set(network, dnsZone);
-        this.privateDnsZone = dnsZone;
-      }
-      dnsZoneId = dnsZone.id;
+      this.privateDnsZone = filePrivateDnsZone(network);
+      dnsZoneId = this.privateDnsZone.id;
     }
 
     this.privateEndpoint = new PrivateEndpoint(this, "FileEndpoint", {

@@ -120,6 +120,8 @@ export class DeploymentNetwork extends Construct {
   public readonly flowLog?: NetworkWatcherFlowLog;
   /** The storage account created for flow logs, if any. */
   public readonly flowLogStorageAccount?: StorageAccount;
+  /** The virtual network's name. */
+  public readonly networkName: string;
   /** Azure region. */
   public readonly location: string;
   /** The VNet address space. */
@@ -154,6 +156,7 @@ export class DeploymentNetwork extends Construct {
       if (!b || b.family !== 4 || d.includes("/")) throw invalidProp(`dnsServers[${i}]`, d, "an IPv4 address such as 10.0.1.4");
     });
 
+    this.networkName = props.name;
     this.location = props.location;
     this.addressSpace = [...props.addressSpace];
     this.tags = { ...(props.tags ?? {}) };
@@ -258,7 +261,7 @@ export class DeploymentNetwork extends Construct {
       throw invalidProp("addressPrefix", addressPrefix, "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24");
     }
     if (this.zoneRegistry.some((z) => z.zoneName.toLowerCase() === zoneName.toLowerCase())) {
-      throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.virtualNetwork.name} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`);
+      throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.networkName} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`);
     }
     if (!this.spaceBlocks.some((s) => cidrContains(s, block))) {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix inside the network address space ${this.addressSpace.join(", ")}`);

@@ -1,13 +1,16 @@
+import { createHash } from "crypto";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
 import { Construct } from "constructs";
 import { DeploymentNetwork } from "./deployment-network";
-import { DENY_ALL_PRIORITY, ICMP_PRIORITY, PriorityAllocator } from "./priority-allocator";
+import { ALLOW_BAND, DENY_ALL_PRIORITY, DENY_BAND, ICMP_PRIORITY, PriorityAllocator, PrioritySlotOwner } from "./priority-allocator";
 import { tagsOf } from "../contract/tag";
 import { ZONE_TAG, ZoneTags } from "../contract/zone-tags";
 import { invalidProp } from "../network/errors";
+import { NSG_LIMITS } from "../network/limits";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
@@ -50,8 +53,10 @@ export interface DeploymentZoneProps {
 /** Options of one NSG rule. */
 export interface ZoneRuleOptions {
   /**
-   * Explicit priority (100-4095), unique per direction in the zone.
-   * @default - the next free priority, counting up from 100 in steps of 10
+   * Explicit priority (100-4095; keep to 100-999, below the automatic bands), unique per
+   * direction in the zone.
+   * @default - derived from the flow's intent: a hash-chosen slot in 1000-1999 for denies and
+   * 2000-4094 for allows, stable when other flows are added or removed (see the class docs)
    */
   readonly priority?: number;
   /**
@@ -82,10 +87,22 @@ export interface ZoneFlow {
   readonly port: Port;
   /** Why the flow exists. */
   readonly description: string;
-  /** NSG priority. */
+  /** NSG priority (current: an automatic priority may move when another flow lands on its slot). */
   readonly priority: number;
   /** The NSG rule resource. */
   readonly rule: NetworkSecurityRule;
+}
+
+/** A flow as the zone keeps it: its priority lives in the allocator, which may move it. */
+interface FlowRecord {
+  readonly direction: FlowDirection;
+  readonly access: string;
+  readonly peer: IPeer;
+  readonly local: IPeer;
+  readonly port: Port;
+  readonly description: string;
+  readonly slot: RuleSlot;
+  readonly allocator: PriorityAllocator;
 }
 
 /**
@@ -93,7 +110,14 @@ export interface ZoneFlow {
  * {@link ZoneTags}), and an explicit deny-all inbound rule at priority 4096 so that Azure's default
  * `AllowVNetInBound` (65000) does not let every other subnet, peered VNet and VPN-connected range in.
  * By default ICMP from the network address space is allowed at priority 4095 (see `allowIcmpFromNetwork`).
- * Open flows with intent: `zone.allowInbound(Peer.zone(clients), Port.tcp(1688), "KMS activation")`.
+ * Open flows with intent: `zone.allowInbound(Peer.zone(clients), Port.KMS, "KMS activation")`.
+ *
+ * Stable addresses: each flow's rule is named after its intent (direction, access, protocol,
+ * ports, both ends), never after call order, so adding or removing a flow renames no other rule;
+ * the same flow opened twice is one rule. Automatic priorities come from a hash of the intent inside
+ * a band (denies 1000-1999, allows 2000-4094, so an automatic deny always shadows an automatic
+ * allow); another rule's priority moves only when two intents hash into the same run of slots,
+ * and then in place, ordered with `depends_on` so Azure never sees a duplicate priority.
  */
 export class DeploymentZone extends Construct implements IZoneRef {
   /** Zone name (the subnet name). */
@@ -115,7 +139,8 @@ export class DeploymentZone extends Construct implements IZoneRef {
 
   private readonly inbound = new PriorityAllocator("inbound");
   private readonly outbound = new PriorityAllocator("outbound");
-  private readonly flowList: ZoneFlow[] = [];
+  private readonly flowList: FlowRecord[] = [];
+  private readonly flowsByKey = new Map<string, FlowRecord>();
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
     super(scope, id);
@@ -220,10 +245,12 @@ export class DeploymentZone extends Construct implements IZoneRef {
 
   /** Flows opened or closed by this zone's rules, in creation order (the deny-all and default ICMP rules excluded). */
   public get flows(): ZoneFlow[] {
-    return [...this.flowList];
+    return this.flowList.map(({ slot, allocator, ...f }) => ({ ...f, rule: slot.rule, priority: allocator.priorityOf(slot) }));
   }
 
-  /** Allows traffic from `peer` into the zone. */
+  /**
+   * Allows traffic from `peer` into the zone. Opening the same flow again returns the existing rule.
+   */
   public allowInbound(peer: IPeer, port: Port, description: string, options: ZoneRuleOptions = {}): NetworkSecurityRule {
     return this.addFlow(FlowDirection.INBOUND, "Allow", peer, port, description, options);
   }
@@ -244,16 +271,49 @@ export class DeploymentZone extends Construct implements IZoneRef {
   }
 
   private addFlow(direction: FlowDirection, access: string, peer: IPeer, port: Port, description: string, options: ZoneRuleOptions): NetworkSecurityRule {
-    if (!description || description.trim().length === 0) {
+    if (typeof description !== "string" || description.trim().length === 0) {
       throw invalidProp("description", description, "a non-empty sentence saying why the flow exists");
     }
-    const priority = (direction === FlowDirection.INBOUND ? this.inbound : this.outbound).allocate(options.priority);
     const local = options.local ?? Peer.zone(this);
-    const verb = access === "Allow" ? "allow" : "deny";
-    const name = `${verb}-${direction === FlowDirection.INBOUND ? "in" : "out"}-${priority}-${slug(description)}`.slice(0, 80).replace(/[-_.]+$/, "");
-    const rule = this.createRule(`${direction}${priority}`, { name, description, priority, direction, access, port, remote: peer, local });
-    this.flowList.push({ direction, access, peer, local, port, description, priority, rule });
+    const key = this.intentKey(direction, access, port, peer, local);
+    const allocator = direction === FlowDirection.INBOUND ? this.inbound : this.outbound;
+    const existing = this.flowsByKey.get(key);
+    if (existing) {
+      // The same flow twice is one rule: return it (its first description stays).
+      const held = allocator.priorityOf(existing.slot);
+      if (options.priority !== undefined && options.priority !== held) {
+        throw invalidProp("priority", options.priority, `${held}, or no priority: the same flow (${describeFlow(direction, access, port, peer)}) already exists as rule ${existing.slot.rule.node.id} at priority ${held}`);
+      }
+      return existing.slot.rule;
+    }
+    const band = access === "Allow" ? ALLOW_BAND : DENY_BAND;
+    if (options.priority !== undefined) allocator.checkExplicit(options.priority);
+    else allocator.checkRoom(band);
+
+    const { id, name } = ruleIdentity(direction, access, port, peer, key);
+    const rule = this.createRule(id, { name, description: description.trim(), priority: band.from, direction, access, port, remote: peer, local });
+    const slot = new RuleSlot(rule);
+    if (options.priority !== undefined) allocator.addExplicit(key, slot, options.priority);
+    else allocator.addAutomatic(key, slot, band);
+    const record = { direction, access, peer, local, port, description: description.trim(), slot, allocator };
+    this.flowsByKey.set(key, record);
+    this.flowList.push(record);
     return rule;
+  }
+
+  /**
+   * What a flow is, independent of call order and description: direction, access, protocol,
+   * ports, and both ends' prefixes (sorted). Unresolved prefixes (a private endpoint's address
+   * known after apply) are keyed by the reference they resolve to, never by a token's sequence number.
+   */
+  private intentKey(direction: FlowDirection, access: string, port: Port, peer: IPeer, local: IPeer): string {
+    const prefixes = (p: IPeer) => Array.from(new Set(p.addressPrefixes.map((x) => (Token.isUnresolved(x) ? this.resolveReference(x) : x.trim()))))
+      .sort().join(",");
+    return [direction, access, port.protocol, port.portRange, prefixes(peer), prefixes(local)].join("|");
+  }
+
+  private resolveReference(value: string): string {
+    return String(Tokenization.resolve(value, { scope: this, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }));
   }
 
   private createRule(
@@ -265,7 +325,7 @@ export class DeploymentZone extends Construct implements IZoneRef {
     const destination = inbound ? r.local : r.remote;
     return new NetworkSecurityRule(this, id, {
       name: r.name,
-      description: r.description.slice(0, 140),
+      description: r.description.slice(0, NSG_LIMITS.descriptionMaxLength),
       priority: r.priority,
       direction: r.direction,
       access: r.access,
@@ -280,6 +340,50 @@ export class DeploymentZone extends Construct implements IZoneRef {
   }
 }
 
+/** An NSG rule as the priority allocator sees it: it takes new priorities and waits for displaced rules. */
+class RuleSlot implements PrioritySlotOwner {
+  private managedDependencies: string[] = [];
+
+  constructor(public readonly rule: NetworkSecurityRule) {}
+
+  public setPriority(priority: number): void {
+    this.rule.priority = priority;
+  }
+
+  public setPredecessors(owners: PrioritySlotOwner[]): void {
+    const mine = owners.map((o) => (o as RuleSlot).rule.fqn);
+    const others = (this.rule.dependsOn ?? []).filter((d) => !this.managedDependencies.includes(d));
+    this.managedDependencies = mine;
+    const all = [...others, ...mine];
+    this.rule.dependsOn = all.length > 0 ? all : undefined;
+  }
+}
+
+/** A short, readable label of a flow for messages. */
+function describeFlow(direction: FlowDirection, access: string, port: Port, peer: IPeer): string {
+  return `${access.toLowerCase()} ${direction.toLowerCase()} ${port.toString()} ${direction === FlowDirection.INBOUND ? "from" : "to"} ${peer.label}`;
+}
+
+/**
+ * The construct ID and the Azure name of a flow's rule, derived from its intent: the same flow
+ * always gets the same Terraform address and name (`name` forces a new rule when it changes), and
+ * adding or removing another flow renames nothing. The readable part says what the rule does; the
+ * hash of the full intent key keeps two flows with the same readable part apart. Azure rule names:
+ * 1-80 characters, letters, digits, `_`, `.`, `-`, starting with a letter or digit and ending with
+ * a letter, digit or `_` (learn.microsoft.com, "Naming rules and restrictions for Azure resources").
+ */
+function ruleIdentity(direction: FlowDirection, access: string, port: Port, peer: IPeer, key: string): { id: string; name: string } {
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
+  const verb = access === "Allow" ? "allow" : "deny";
+  const dir = direction === FlowDirection.INBOUND ? "in" : "out";
+  const ports = port.portRange === "*" ? "any" : port.portRange;
+  const what = `${port.protocol === "*" ? "all" : port.protocol.toLowerCase()}-${ports}`;
+  const readable = slug(`${verb}-${dir}-${what}-${dir === "in" ? "from" : "to"}-${peer.label}`);
+  const name = `${readable.slice(0, NSG_LIMITS.ruleNameMaxLength - hash.length - 1).replace(/[-_.]+$/, "")}-${hash}`;
+  const id = `${verb === "allow" ? "Allow" : "Deny"}${dir === "in" ? "In" : "Out"}-${what}-${hash}`;
+  return { id, name };
+}
+
 function addressFields(side: "source" | "destination", peer: IPeer): Record<string, unknown> {
   if (peer.kind === PeerKind.ANY || peer.kind === PeerKind.SERVICE_TAG || peer.addressPrefixes.length === 1) {
     return { [`${side}AddressPrefix`]: peer.addressPrefixes[0] };
@@ -288,5 +392,5 @@ function addressFields(side: "source" | "destination", peer: IPeer): Record<stri
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50);
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 }
