@@ -195,7 +195,7 @@ export class KmsHost extends Construct {
     const existing = props.server;
     if (existing !== undefined) {
       if (!(existing instanceof SecureWindowsServer)) throw invalidProp("server", String(existing), "a SecureWindowsServer");
-      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[ZONE_TAG.roles.key]), ...parseRoles(existing.networkInterface.tagsInput?.[ZONE_TAG.roles.key])];
+      const roles = [existing.virtualMachine.tagsInput, existing.networkInterface.tagsInput].flatMap((t) => parseRoles(t?.[ZONE_TAG.roles.key]));
       if (existing instanceof DomainController || roles.includes(DeploymentRole.DOMAIN_CONTROLLER)) {
         throw invalidProp("server", existing.node.path, "a server that is not a domain controller: the KMS host is a separate server so a KMS compromise does not compromise the domain (R-KMS-1)");
       }
@@ -279,7 +279,7 @@ export class KmsHost extends Construct {
     // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2).
     const local = Peer.ipv4(`${this.activationAddress}/32`);
     this.nsgRules = props.allowedClients.map((peer) =>
-      servingZone.allowInbound(peer, Port.tcp(SERVICE_PORTS.KMS.from), `KMS activation from ${peer.label} to ${serverName}`, { local }));
+      servingZone.allowInbound(peer, Port.KMS, `KMS activation from ${peer.label} to ${serverName}`, { local }));
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
     this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing });
@@ -308,7 +308,7 @@ export class KmsHost extends Construct {
             protocols: ["TCP"],
             sourceIpGroups: [this.ipGroup.id],
             destinationAddresses: [this.activationAddress],
-            destinationPorts: [`${SERVICE_PORTS.KMS.from}`],
+            destinationPorts: [Port.KMS.portRange],
           }],
         }],
       });

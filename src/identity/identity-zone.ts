@@ -82,7 +82,6 @@ export class IdentityZone extends DeploymentZone {
 
   private readonly clientPeer: IPeer;
   private readonly controllers: DomainController[] = [];
-  private readonly outboundDenied: boolean;
   private readonly replicationRuleList: NetworkSecurityRule[] = [];
 
   constructor(scope: Construct, id: string, props: IdentityZoneProps) {
@@ -111,7 +110,6 @@ export class IdentityZone extends DeploymentZone {
       "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest).");
     this.domainClients = [...props.domainClients];
     this.rpcDynamicPorts = Port.tcpRange(start, end);
-    this.outboundDenied = props.denyAllOutbound === true;
     const prefixes = Array.from(new Set(props.domainClients.flatMap((p) => p.addressPrefixes)));
     this.clientPeer = props.domainClients.length === 1 ? props.domainClients[0] : Peer.ipv4List(prefixes);
   }

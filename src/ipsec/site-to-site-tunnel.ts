@@ -179,8 +179,8 @@ export class IpsecNsgRules {
     }
     const peer = Peer.ipv4(peerGatewayAddress.includes("/") ? peerGatewayAddress : `${peerGatewayAddress}/32`);
     return [
-      zone.allowInbound(peer, Port.udp(500), "IKE from the IPsec peer gateway", { local: localEndpoint }),
-      zone.allowInbound(peer, Port.udp(4500), "IKE NAT traversal from the IPsec peer gateway", { local: localEndpoint }),
+      zone.allowInbound(peer, Port.IKE, "IKE from the IPsec peer gateway", { local: localEndpoint }),
+      zone.allowInbound(peer, Port.IKE_NAT_TRAVERSAL, "IKE NAT traversal from the IPsec peer gateway", { local: localEndpoint }),
       zone.allowInbound(peer, Port.esp(), "ESP from the IPsec peer gateway", { local: localEndpoint }),
     ];
   }

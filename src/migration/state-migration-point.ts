@@ -12,6 +12,7 @@ import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
 import { invalidProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 
@@ -161,7 +162,7 @@ const FOLDER_PATH = /^([E-Ze-z]):\\[A-Za-z0-9 _.-]+(\\[A-Za-z0-9 _.-]+)*$/;
  *   "Delete immediately" is refused (R-MIG-3).
  *
  * Only client flows are opened. Flows from the ConfigMgr site server (site system installation and
- * management) are the caller's to open, e.g. `zone.allowInbound(Peer.ipv4(siteServerIp), Port.tcp(445), ...)`.
+ * management) are the caller's to open, e.g. `zone.allowInbound(Peer.ipv4(siteServerIp), Port.SMB, ...)`.
  */
 export class StateMigrationPoint extends Construct {
   /** The hardened server. */
@@ -201,7 +202,7 @@ export class StateMigrationPoint extends Construct {
 
     const unit = props.deleteAfterUnit ?? DeletionIntervalUnit.DAYS;
     if (!Object.values(DeletionIntervalUnit).includes(unit)) throw invalidProp("deleteAfterUnit", unit, Object.values(DeletionIntervalUnit).join(", "));
-    const deleteAfter = props.deleteAfter ?? 7;
+    const deleteAfter = props.deleteAfter ?? RETENTION_LIMITS.stateDeleteAfterDefaultDays;
     if (deleteAfter === 0) {
       throw invalidProp("deleteAfter", deleteAfter, "at least 1: deleting restored state immediately lets an attacker who retrieved it first erase it before the valid computer restores it (R-MIG-3)");
     }
@@ -279,10 +280,10 @@ export class StateMigrationPoint extends Construct {
     const ip = `${this.server.privateIpAddress}/32`;
     const local = Peer.ipv4(ip);
     const ports: [Port, string][] = [
-      [Port.tcp(445), "SMB (signed, encrypted) state transfer"],
-      [Port.tcp(443), "HTTPS state migration point requests"],
+      [Port.SMB, "SMB (signed, encrypted) state transfer"],
+      [Port.HTTPS, "HTTPS state migration point requests"],
     ];
-    if (!props.httpsOnly) ports.push([Port.tcp(80), "HTTP state migration point requests"]);
+    if (!props.httpsOnly) ports.push([Port.HTTP, "HTTP state migration point requests"]);
     for (const peer of props.clients) {
       for (const [port, what] of ports) props.zone.allowInbound(peer, port, `${what} from ${peer.label} to ${props.serverName}`, { local });
     }

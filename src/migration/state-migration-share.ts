@@ -16,6 +16,7 @@ import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
+import { AZURE_FILES_LIMITS, RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { DeploymentNetwork } from "../zones/deployment-network";
@@ -232,10 +233,6 @@ const STORAGE_ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 const SHARE_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
 const REPLICATION = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"];
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** Standard file shares: 5 TiB, or 100 TiB with large file shares. Premium: 100 GiB to 100 TiB. */
-const QUOTA_MAX_LARGE = 102400;
-const QUOTA_MAX_STANDARD = 5120;
-const QUOTA_MIN_PREMIUM = 100;
 /** The private DNS zone for the `file` sub-resource of storage accounts. */
 const FILE_PRIVATE_DNS_ZONE = "privatelink.file.core.windows.net";
 
@@ -345,13 +342,16 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     if (!replicationAllowed.includes(replication)) {
       throw invalidProp("replication", replication, `${replicationAllowed.join(", ")} for a ${premium ? "premium" : largeShares ? "standard large-file-share" : "standard"} account`);
     }
-    const [qMin, qMax] = premium ? [QUOTA_MIN_PREMIUM, QUOTA_MAX_LARGE] : [1, largeShares ? QUOTA_MAX_LARGE : QUOTA_MAX_STANDARD];
+    const F = AZURE_FILES_LIMITS;
+    const [qMin, qMax] = premium
+      ? [F.premiumQuotaMinGib, F.premiumQuotaMaxGib]
+      : [F.quotaMinGib, largeShares ? F.largeFileShareQuotaMaxGib : F.standardQuotaMaxGib];
     this.quotaGib = requireIntInRange("quotaGib", props.quotaGib, qMin, qMax);
 
-    const retention = props.retentionDays ?? 14;
-    requireIntInRange("retentionDays", retention, 1, 365);
-    if (retention < 7 && props.acceptShortRetention !== true) {
-      throw invalidProp("retentionDays", retention, "7-365 days (under 7 only with acceptShortRetention: true and a suppression of SDZ-MIG-006 giving the reason)");
+    const retention = props.retentionDays ?? RETENTION_LIMITS.shareSoftDeleteDefaultDays;
+    requireIntInRange("retentionDays", retention, AZURE_FILES_LIMITS.softDeleteMinDays, AZURE_FILES_LIMITS.softDeleteMaxDays);
+    if (retention < RETENTION_LIMITS.shareSoftDeleteMinDays && props.acceptShortRetention !== true) {
+      throw invalidProp("retentionDays", retention, `${RETENTION_LIMITS.shareSoftDeleteMinDays}-${AZURE_FILES_LIMITS.softDeleteMaxDays} days (under ${RETENTION_LIMITS.shareSoftDeleteMinDays} only with acceptShortRetention: true and a suppression of SDZ-MIG-006 giving the reason)`);
     }
     this.retentionDays = retention;
 
@@ -486,7 +486,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     this.uncPath = `\\\\${props.storageAccountName}.file.core.windows.net\\${shareName}`;
     const local = props.privateIpAddress ? Peer.ipv4(this.privateEndpointPrefix) : undefined;
     for (const peer of clients) {
-      zone.allowInbound(peer, Port.tcp(445), `SMB 3.1.1 (encrypted) to share ${shareName} from ${peer.label}`, { local });
+      zone.allowInbound(peer, Port.SMB, `SMB 3.1.1 (encrypted) to share ${shareName} from ${peer.label}`, { local });
     }
 
     const { vault } = ensureVault(this, backup.vault, vaultName ?? "", network.location, rg, tags);

@@ -18,13 +18,16 @@ import { cidrContains, cidrOverlaps, ipv4Size, parseCidr, tryParseCidr } from ".
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
+import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** Intel AMT ports (HTTP/HTTPS management, redirection) on managed computers. */
-export const AMT_PORT_FROM = 16992;
+export const AMT_PORT_FROM = SERVICE_PORTS.AMT.from;
 /** Last Intel AMT port. */
-export const AMT_PORT_TO = 16995;
+export const AMT_PORT_TO = SERVICE_PORTS.AMT.to;
+/** The firmware's default out-of-band provisioning port. */
+const DEFAULT_PROVISIONING_PORT = SERVICE_PORTS.AMT_PROVISIONING.from;
 
 /**
  * The customized AMT firmware (MEBx) settings seed 002 asks for before AMT-based computers join
@@ -208,8 +211,8 @@ export class OutOfBandServicePoint extends Construct {
       throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
     }
     const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, 1024, 65535);
-    if (port === OobTags.DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
-      throw invalidProp("amtSettings.provisioningPort", port, `a custom port from 1024 to 65535 other than the default ${OobTags.DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
+    if (port === DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
+      throw invalidProp("amtSettings.provisioningPort", port, `a custom port from 1024 to 65535 other than the default ${DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
     }
     const { clientZones, remotePrefixes } = resolveAmtClients(this, zone, props.amtClientZones, props.amtClients);
     const clientPrefixes = Array.from(new Set([...clientZones.map((z) => z.addressPrefix), ...remotePrefixes]));
@@ -263,7 +266,7 @@ export class OutOfBandServicePoint extends Construct {
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
     this.amtClientPrefixes = clientPrefixes;
-    const amtPorts = Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO);
+    const amtPorts = Port.AMT;
     const remote = remotePrefixes.length === 0 ? undefined : remotePrefixes.length === 1 ? Peer.ipv4(remotePrefixes[0]) : Peer.ipv4List(remotePrefixes);
     // AMT ports on client zones: from the service point only (R-OOB-2).
     for (const client of clientZones) {
@@ -289,10 +292,10 @@ export class OutOfBandServicePoint extends Construct {
       ].join("\n");
     } else {
       this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(port), "Out-of-band provisioning is off: provisioning port blocked", { local: self }));
-      if (port !== OobTags.DEFAULT_PROVISIONING_PORT) {
-        this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(OobTags.DEFAULT_PROVISIONING_PORT), "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
+      if (port !== DEFAULT_PROVISIONING_PORT) {
+        this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.AMT_PROVISIONING, "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
       }
-      firewallScript = [port, OobTags.DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
+      firewallScript = [port, DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
         .map((p) => `New-NetFirewallRule -Name 'SDZ-Block-AMT-Provisioning-${p}' -DisplayName 'Block AMT out-of-band provisioning (TCP ${p})' -Direction Inbound -Protocol TCP -LocalPort ${p} -Action Block -Profile Any`)
         .join("\n");
     }
@@ -300,7 +303,7 @@ export class OutOfBandServicePoint extends Construct {
 
     // IDE-redirection images over SMB with encryption (R-OOB-6).
     if (ide && !Token.isUnresolved(ide.privateEndpointPrefix)) {
-      this.networkRules.push(zone.allowOutbound(Peer.ipv4(ide.privateEndpointPrefix), Port.tcp(445), "IDE-redirection images over SMB 3 with encryption", { local: self }));
+      this.networkRules.push(zone.allowOutbound(Peer.ipv4(ide.privateEndpointPrefix), Port.SMB, "IDE-redirection images over SMB 3 with encryption", { local: self }));
     }
 
     // Key Vault: provisioning certificate and MEBx password (R-OOB-5, R-NET-1).
@@ -337,9 +340,9 @@ export class OutOfBandServicePoint extends Construct {
     const endpoint: IPeer = kvIp !== undefined
       ? Peer.ipv4(`${kvIp}/32`)
       : { kind: PeerKind.CIDRS, label: `${props.keyVaultName} private endpoint`, addressPrefixes: [this.keyVaultPrivateEndpoint.privateServiceConnection.privateIpAddress] };
-    this.keyVaultAccessRule = zone.allowInbound(self, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
+    this.keyVaultAccessRule = zone.allowInbound(self, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
     this.networkRules.push(this.keyVaultAccessRule);
-    this.networkRules.push(zone.allowOutbound(endpoint, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
+    this.networkRules.push(zone.allowOutbound(endpoint, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
     new RoleAssignment(this, "ServerSecretsUser", {
       scope: this.keyVault.id,
       roleDefinitionName: "Key Vault Secrets User",

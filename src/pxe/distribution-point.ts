@@ -10,6 +10,7 @@ import { addStackArtifact } from "../core/stack-artifact";
 import { invalidProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
+import { SERVICE_PORTS } from "../network/service-ports";
 
 /** Properties of a {@link PxeDistributionPoint}. */
 export interface PxeDistributionPointProps extends WindowsServerOptions {
@@ -77,8 +78,8 @@ export interface PxeDistributionPointProps extends WindowsServerOptions {
   readonly siteServers?: IPeer[];
 }
 
-const DEFAULT_TFTP_START = 64001;
-const DEFAULT_TFTP_END = 65000;
+const DEFAULT_TFTP_START = SERVICE_PORTS.TFTP_DATA.from;
+const DEFAULT_TFTP_END = SERVICE_PORTS.TFTP_DATA.to;
 
 /**
  * A PXE-enabled Configuration Manager distribution point hosted in a {@link PxeZone}: a
@@ -182,16 +183,16 @@ export class PxeDistributionPoint extends Construct {
     const clients = props.zone.pxeClientPeer;
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
     const name = props.serverName;
-    props.zone.allowInbound(clients, Port.udp(67), `DHCP relayed to PXE DP ${name}`, { local: self });
-    props.zone.allowInbound(clients, Port.udp(4011), `PXE BINL proxyDHCP to DP ${name}`, { local: self });
-    props.zone.allowInbound(clients, Port.udp(69), `TFTP boot image requests to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.DHCP_SERVER, `DHCP relayed to PXE DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.PXE_BINL, `PXE BINL proxyDHCP to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.TFTP, `TFTP boot image requests to DP ${name}`, { local: self });
     props.zone.allowInbound(clients, Port.udpRange(tftpStart, tftpEnd), `TFTP data to DP ${name}`, { local: self });
-    const content = transport === PxeContentTransport.ENHANCED_HTTP ? Port.tcp(443) : transport === PxeContentTransport.HTTP ? Port.tcp(80) : Port.tcp(445);
+    const content = transport === PxeContentTransport.ENHANCED_HTTP ? Port.HTTPS : transport === PxeContentTransport.HTTP ? Port.HTTP : Port.SMB;
     props.zone.allowInbound(clients, content, `Content download (${transport}) from DP ${name}`, { local: self });
     (siteServers ?? []).forEach((peer) => {
-      props.zone.allowInbound(peer, Port.tcp(445), `ConfigMgr site server SMB to DP ${name}`, { local: self });
-      props.zone.allowInbound(peer, Port.tcp(135), `ConfigMgr site server RPC endpoint mapper to DP ${name}`, { local: self });
-      props.zone.allowInbound(peer, Port.tcpRange(49152, 65535), `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.SMB, `ConfigMgr site server SMB to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.RPC_ENDPOINT_MAPPER, `ConfigMgr site server RPC endpoint mapper to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.RPC_DYNAMIC, `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
     });
 
     this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;

@@ -2,6 +2,7 @@ import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watch
 import { Construct } from "constructs";
 import { CidrBlock, cidrOverlaps, isAnyAddress, parseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
 import { Peer, IPeer } from "../network/peer";
 import { Trust, TrustLevel } from "../network/trust-level";
 import { DeploymentNetwork } from "../zones/deployment-network";
@@ -91,7 +92,7 @@ export class PxeZone extends DeploymentZone {
         throw invalidProp("flowLogStorageAccountId", props.flowLogStorageAccountId,
           `a storage account ID for the zone's flow log: network ${props.network.node.path} has flow logs disabled, and a PXE segment must be monitored (R-PXE-4)`);
       }
-      const days = requireIntInRange("flowLogRetentionDays", props.flowLogRetentionDays ?? 90, 1, 365);
+      const days = requireIntInRange("flowLogRetentionDays", props.flowLogRetentionDays ?? RETENTION_LIMITS.flowLogDefaultDays, RETENTION_LIMITS.flowLogMinDays, RETENTION_LIMITS.flowLogMaxDays);
       this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
         name: `${props.zoneName}-flowlog`.slice(0, 80),
         networkWatcherName: `NetworkWatcher_${props.network.location}`,

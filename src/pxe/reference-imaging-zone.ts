@@ -79,12 +79,12 @@ export class ReferenceImagingZone extends DeploymentZone {
     this.updateServiceTags = tags;
 
     const mgmt = Peer.zone(props.managementZone);
-    this.allowInbound(mgmt, Port.tcp(3389), "RDP from the management zone");
-    this.allowInbound(mgmt, Port.tcpRange(5985, 5986), "WinRM from the management zone");
-    this.allowOutbound(Peer.ipv4(props.captureLocation.privateEndpointPrefix), Port.tcp(445), "SMB to the image capture location private endpoint");
+    this.allowInbound(mgmt, Port.RDP, "RDP from the management zone");
+    this.allowInbound(mgmt, Port.WINRM, "WinRM from the management zone");
+    this.allowOutbound(Peer.ipv4(props.captureLocation.privateEndpointPrefix), Port.SMB, "SMB to the image capture location private endpoint");
     for (const tag of tags) {
-      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(443), `Security updates over HTTPS via ${tag}`);
-      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(80), `Security updates over HTTP via ${tag}`);
+      this.allowOutbound(Peer.serviceTag(tag), Port.HTTPS, `Security updates over HTTPS via ${tag}`);
+      this.allowOutbound(Peer.serviceTag(tag), Port.HTTP, `Security updates over HTTP via ${tag}`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { CidrBlock, cidrContains, cidrOverlaps, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
 
 /** Traffic analytics for the VNet flow log. */
 export interface TrafficAnalyticsOptions {
@@ -181,7 +182,7 @@ export class DeploymentNetwork extends Construct {
     }
     if (!props.disableFlowLogs) {
       const fl = props.flowLogs ?? {};
-      const retention = requireIntInRange("flowLogs.retentionDays", fl.retentionDays ?? 90, 1, 365);
+      const retention = requireIntInRange("flowLogs.retentionDays", fl.retentionDays ?? RETENTION_LIMITS.flowLogDefaultDays, RETENTION_LIMITS.flowLogMinDays, RETENTION_LIMITS.flowLogMaxDays);
       let storageAccountId = fl.storageAccountId;
       if (!storageAccountId) {
         const accountName = fl.storageAccountName ?? defaultStorageName(props.name);

@@ -9,6 +9,7 @@ import { DeploymentNetwork } from "./deployment-network";
 import { ALLOW_BAND, DENY_ALL_PRIORITY, DENY_BAND, ICMP_PRIORITY, PriorityAllocator, PrioritySlotOwner } from "./priority-allocator";
 import { tagsOf } from "../contract/tag";
 import { ZONE_TAG, ZoneTags } from "../contract/zone-tags";
+import { cidrContains, parseCidr, tryParseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
 import { NSG_LIMITS } from "../network/limits";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
@@ -67,6 +68,20 @@ export interface ZoneRuleOptions {
   readonly local?: IPeer;
 }
 
+/** Which hosts of the two zones a {@link DeploymentZone.connectFrom} / `connectTo` flow joins. */
+export interface ZoneConnectionOptions {
+  /**
+   * The sending hosts, inside the source zone (e.g. `Peer.ipv4("10.0.1.4/32")`).
+   * @default - the whole source zone
+   */
+  readonly sourceHosts?: IPeer;
+  /**
+   * The receiving hosts, inside the destination zone.
+   * @default - the whole destination zone
+   */
+  readonly destinationHosts?: IPeer;
+}
+
 /** Direction of a flow, seen from the zone. */
 export enum FlowDirection {
   INBOUND = "Inbound",
@@ -119,13 +134,21 @@ interface FlowRecord {
  * allow); another rule's priority moves only when two intents hash into the same run of slots,
  * and then in place, ordered with `depends_on` so Azure never sees a duplicate priority.
  */
-export class DeploymentZone extends Construct implements IZoneRef {
+export class DeploymentZone extends Construct implements IZoneRef, IPeer {
   /** Zone name (the subnet name). */
   public readonly zoneName: string;
   /** The zone prefix. */
   public readonly addressPrefix: string;
   /** Trust level. */
   public readonly trustLevel: TrustLevel;
+  /** As a peer: a zone (use the zone itself wherever a peer is expected, like `Peer.zone(zone)`). */
+  public readonly kind: PeerKind = PeerKind.ZONE;
+  /** As a peer: `zone <name>`. */
+  public readonly label: string;
+  /** As a peer: the zone prefix. */
+  public readonly addressPrefixes: string[];
+  /** Whether the zone denies all outbound traffic except the flows it opens (`denyAllOutbound`). */
+  public readonly outboundDenied: boolean;
   /** The network. */
   public readonly network: DeploymentNetwork;
   /** The subnet. */
@@ -161,6 +184,9 @@ export class DeploymentZone extends Construct implements IZoneRef {
     this.zoneName = props.zoneName;
     this.addressPrefix = props.addressPrefix;
     this.trustLevel = props.trustLevel;
+    this.label = `zone ${props.zoneName}`;
+    this.addressPrefixes = [props.addressPrefix];
+    this.outboundDenied = props.denyAllOutbound === true;
     this.network = props.network;
     const rg = props.network.resourceGroupName;
 
@@ -241,6 +267,44 @@ export class DeploymentZone extends Construct implements IZoneRef {
   /** The subnet ID. */
   public get subnetId(): string {
     return this.subnet.id;
+  }
+
+  /** As a peer: the zone itself (optional only because `IPeer.zone` is). */
+  public get zone(): IZoneRef | undefined {
+    return this;
+  }
+
+  /**
+   * Opens a flow from another zone into this one, on both sides when needed: the inbound allow
+   * here, and, when the source zone denies all outbound traffic (`denyAllOutbound`), the matching
+   * outbound allow there. Both are ordinary flows (deduplicated, stable addresses).
+   * @param source the sending zone
+   * @param port protocol and ports, e.g. `Port.KMS`
+   * @param description why the flow exists
+   * @returns the rules created or found: the inbound allow, then the outbound allow if any
+   */
+  public connectFrom(source: DeploymentZone, port: Port, description: string, options: ZoneConnectionOptions = {}): NetworkSecurityRule[] {
+    if (!(source instanceof DeploymentZone)) {
+      throw invalidProp("source", (source as any)?.zoneName ?? source, "a DeploymentZone (for a peer that is not a zone, use allowInbound)");
+    }
+    const from = checkHostsIn("sourceHosts", options.sourceHosts, source);
+    const to = checkHostsIn("destinationHosts", options.destinationHosts, this);
+    const rules = [this.allowInbound(from ?? source, port, description, { local: to })];
+    if (source.outboundDenied) rules.push(source.allowOutbound(to ?? this, port, description, { local: from }));
+    return rules;
+  }
+
+  /**
+   * Opens a flow from this zone to another one, on both sides when needed: the inbound allow
+   * there, and the outbound allow here when this zone denies all outbound traffic. The same as
+   * `destination.connectFrom(this, ...)`.
+   * @returns the rules created or found: the inbound allow, then the outbound allow if any
+   */
+  public connectTo(destination: DeploymentZone, port: Port, description: string, options: ZoneConnectionOptions = {}): NetworkSecurityRule[] {
+    if (!(destination instanceof DeploymentZone)) {
+      throw invalidProp("destination", (destination as any)?.zoneName ?? destination, "a DeploymentZone (for a peer that is not a zone, use allowOutbound)");
+    }
+    return destination.connectFrom(this, port, description, options);
   }
 
   /** Flows opened or closed by this zone's rules, in creation order (the deny-all and default ICMP rules excluded). */
@@ -357,6 +421,23 @@ class RuleSlot implements PrioritySlotOwner {
     const all = [...others, ...mine];
     this.rule.dependsOn = all.length > 0 ? all : undefined;
   }
+}
+
+/** Fails unless every prefix of `hosts` lies inside `zone`; returns the hosts. */
+function checkHostsIn(prop: string, hosts: IPeer | undefined, zone: DeploymentZone): IPeer | undefined {
+  if (hosts === undefined) return undefined;
+  const zoneBlock = parseCidr("zone.addressPrefix", zone.addressPrefix);
+  if (hosts.kind !== PeerKind.CIDRS && hosts.kind !== PeerKind.ZONE) {
+    throw invalidProp(prop, hosts.label, `specific hosts inside zone ${zone.zoneName} (${zone.addressPrefix})`);
+  }
+  for (const prefix of hosts.addressPrefixes) {
+    if (Token.isUnresolved(prefix)) continue;
+    const block = tryParseCidr(prefix);
+    if (!block || !cidrContains(zoneBlock, block)) {
+      throw invalidProp(prop, prefix, `hosts inside zone ${zone.zoneName} (${zone.addressPrefix})`);
+    }
+  }
+  return hosts;
 }
 
 /** A short, readable label of a flow for messages. */
