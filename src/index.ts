@@ -14,7 +14,7 @@ export { ZoneTags, DeploymentRole } from "./contract/zone-tags";
 export { DeploymentNetwork } from "./zones/deployment-network";
 export type { DeploymentNetworkProps, FlowLogOptions, TrafficAnalyticsOptions, RegisteredZone } from "./zones/deployment-network";
 export { DeploymentZone, FlowDirection } from "./zones/deployment-zone";
-export type { DeploymentZoneProps, ZoneRuleOptions, ZoneFlow, ZoneConnectionOptions } from "./zones/deployment-zone";
+export type { DeploymentZoneProps, ZoneOptions, ZoneRuleOptions, ZoneFlow, ZoneConnectionOptions } from "./zones/deployment-zone";
 
 // Secrets
 export { SensitiveValue } from "./core/sensitive-value";

@@ -178,6 +178,11 @@ export function attributeErrors<T>(path: string, fn: () => T): T {
   }
 }
 
+/** The path a construct will have, for errors raised before `super()` runs. @internal */
+export function childPath(scope: { node: { path: string } }, id: string): string {
+  return scope?.node?.path ? `${scope.node.path}/${id}` : id;
+}
+
 /** Renders a value for an error message; long lists and objects are kept readable. @internal */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 300 ? `${value.slice(0, 297)}...` : value);

@@ -7,10 +7,12 @@ import { PXE_TAG, PxeContentTransport } from "../contract/pxe-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { PORT_LIMITS, TAG_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { SERVICE_PORTS } from "../network/service-ports";
+import { requireBoolean, requireDefined, requireDnsDomain, requireEnum, requireIdentifier, requireText } from "../network/validators";
 
 /** Properties of a {@link PxeDistributionPoint}. */
 export interface PxeDistributionPointProps extends WindowsServerOptions {
@@ -115,51 +117,8 @@ export class PxeDistributionPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: PxeDistributionPointProps) {
     super(scope, id);
-    if (!(props.zone instanceof PxeZone)) {
-      throw invalidProp("zone", String(props.zone), "a PxeZone: a PXE distribution point lives only in a segmented PXE zone (R-PXE-1)");
-    }
-    if (props.multicast === true) {
-      throw invalidProp("multicast", true,
-        "false: Azure virtual networks carry no multicast or broadcast traffic, so a distribution point hosted in Azure cannot serve multicast deployments (R-PXE-7). Use unicast PXE, or a multicast-enabled distribution point on a secure on-premises segment");
-    }
-    if (props.multicast !== undefined && typeof props.multicast !== "boolean") {
-      throw invalidProp("multicast", props.multicast, "false (or omit it)");
-    }
-    if (!/^[A-Za-z0-9]{3}$/.test(props.siteCode ?? "")) {
-      throw invalidProp("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
-    }
-    if (props.domainName !== undefined && !/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(props.domainName)) {
-      throw invalidProp("domainName", props.domainName, "a DNS domain name such as corp.contoso.com");
-    }
-    const unknown = props.unknownComputerSupport ?? false;
-    if (typeof unknown !== "boolean") throw invalidProp("unknownComputerSupport", unknown, "true or false");
-    const justification = props.unknownComputerJustification?.trim();
-    if (unknown) {
-      if (!justification || justification.length < 20 || justification.length > 256 || Token.isUnresolved(justification)) {
-        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
-          "a written justification of 20-256 characters saying why unknown computers must be served and how the client segments are access-controlled (R-PXE-6)");
-      }
-      if (/[\r\n]/.test(justification)) {
-        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification, "a single line of text");
-      }
-    } else if (justification !== undefined) {
-      throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
-        "nothing unless unknownComputerSupport is true (a justification without the setting would be misleading)");
-    }
-    const transport = props.contentTransport ?? PxeContentTransport.ENHANCED_HTTP;
-    if (!Object.values(PxeContentTransport).includes(transport)) {
-      throw invalidProp("contentTransport", props.contentTransport, Object.values(PxeContentTransport).join(", "));
-    }
-    if (props.imagesFreeOfSensitiveContent !== true) {
-      throw invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent,
-        "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment");
-    }
-    const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, 1024, 65535);
-    const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(65535, tftpStart + 1000));
-    const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, 32);
-    const siteServers = props.siteServers;
-    if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
-
+    const v = attributeErrors(this.node.path, () => validateDpProps(props));
+    const { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName } = v;
     this.zone = props.zone;
     this.privateIpAddress = props.privateIpAddress;
     this.contentTransport = transport;
@@ -196,9 +155,9 @@ export class PxeDistributionPoint extends Construct {
     });
 
     this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;
-    const fqdn = props.domainName ? `${props.serverName}.${props.domainName}` : props.serverName;
+    const fqdn = domainName ? `${props.serverName}.${domainName}` : props.serverName;
     addStackArtifact(this, "ConfigMgrSnippet", this.snippetFileName, () => configMgrPxeSnippet({
-      siteCode: props.siteCode.toUpperCase(),
+      siteCode: siteCode.toUpperCase(),
       distributionPoint: fqdn,
       serverName: props.serverName,
       pxeIpAddress: props.privateIpAddress,
@@ -213,3 +172,51 @@ export class PxeDistributionPoint extends Construct {
     }));
   }
 }
+
+/** Validates what the distribution point adds to the server's props (the server validates the rest). */
+function validateDpProps(props: PxeDistributionPointProps) {
+  requireDefined("props", props, "the distribution point's props (zone, server settings, siteCode, imagesFreeOfSensitiveContent)");
+  if (!(props.zone instanceof PxeZone)) {
+    const allowed = "a PxeZone: a PXE distribution point lives only in a segmented PXE zone (R-PXE-1)";
+    throw props.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", String(props.zone), allowed);
+  }
+  if (props.multicast === true) {
+    throw invalidProp("multicast", true,
+      "false: Azure virtual networks carry no multicast or broadcast traffic, so a distribution point hosted in Azure cannot serve multicast deployments (R-PXE-7). Use unicast PXE, or a multicast-enabled distribution point on a secure on-premises segment");
+  }
+  if (props.multicast !== undefined && typeof props.multicast !== "boolean") throw invalidProp("multicast", props.multicast, "false (or omit it)");
+  const siteCode = requireIdentifier("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
+  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw invalidProp("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
+  const domainName = props.domainName === undefined ? undefined : requireDnsDomain("domainName", props.domainName);
+  const unknown = requireBoolean("unknownComputerSupport", props.unknownComputerSupport, false);
+  const justification = props.unknownComputerJustification === undefined ? undefined
+    : requireText("unknownComputerJustification", props.unknownComputerJustification, 0, TAG_LIMITS.valueMaxLength, "a written justification");
+  if (unknown) {
+    if (!justification || justification.length < 20 || Token.isUnresolved(justification)) {
+      throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+        `a written justification of 20-${TAG_LIMITS.valueMaxLength} characters saying why unknown computers must be served and how the client segments are access-controlled (R-PXE-6)`,
+        justification === undefined ? ConstructErrorCode.MISSING_VALUE : ConstructErrorCode.INVALID_VALUE);
+    }
+    if (/[\r\n]/.test(justification)) throw invalidProp("unknownComputerJustification", props.unknownComputerJustification, "a single line of text");
+  } else if (justification !== undefined) {
+    throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+      "nothing unless unknownComputerSupport is true (a justification without the setting would be misleading)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const transport = requireEnum("contentTransport", props.contentTransport, PxeContentTransport, PxeContentTransport.ENHANCED_HTTP);
+  if (props.imagesFreeOfSensitiveContent !== true) {
+    const allowed = "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment";
+    throw props.imagesFreeOfSensitiveContent === undefined ? missingProp("imagesFreeOfSensitiveContent", allowed) : invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent, allowed);
+  }
+  const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, TFTP_DATA_MIN_PORT, PORT_LIMITS.max);
+  const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(PORT_LIMITS.max, tftpStart + TFTP_DATA_MAX_SPAN));
+  const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, PXE_DELAY_MAX_SEC);
+  const siteServers = props.siteServers;
+  if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
+  return { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName };
+}
+
+/** The TFTP data range stays above the privileged ports and spans at most 1000 ports. */
+const TFTP_DATA_MIN_PORT = 1024;
+const TFTP_DATA_MAX_SPAN = 1000;
+/** ConfigMgr's PXE response delay: 0-32 seconds. */
+const PXE_DELAY_MAX_SEC = 32;

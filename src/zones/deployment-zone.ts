@@ -10,25 +10,25 @@ import { ALLOW_BAND, DENY_ALL_PRIORITY, DENY_BAND, ICMP_PRIORITY, PriorityAlloca
 import { tagsOf } from "../contract/tag";
 import { ZONE_TAG, ZoneTags } from "../contract/zone-tags";
 import { cidrContains, parseCidr, tryParseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
+import { attributeErrors, invalidProp, missingProp } from "../network/errors";
 import { NSG_LIMITS } from "../network/limits";
+import { RESERVED_SUBNET_NAMES } from "../network/naming";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
+import {
+  mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireTags, requireText,
+} from "../network/validators";
 
-/** Subnet names Azure reserves for its own services; a zone cannot take them. */
-const RESERVED_SUBNET_NAMES = ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"];
-
-/** Properties of a {@link DeploymentZone}. */
-export interface DeploymentZoneProps {
+/**
+ * What every zone takes, whatever its kind: the base of {@link DeploymentZoneProps} and of every
+ * specialised zone's props (PXE, activation, identity, management, reference imaging).
+ */
+export interface ZoneOptions {
   /** The network the zone belongs to. */
   readonly network: DeploymentNetwork;
-  /** Zone name; also the subnet name (1-80 characters: letters, digits, `.`, `-`, `_`). */
-  readonly zoneName: string;
-  /** The zone's subnet prefix, inside the network address space and overlapping no other zone. */
+  /** The zone's subnet prefix (/29 or larger), inside the network address space and overlapping no other zone. */
   readonly addressPrefix: string;
-  /** How much the zone is trusted. */
-  readonly trustLevel: TrustLevel;
   /**
    * Also deny all outbound traffic at priority 4096, so only flows opened with `allowOutbound` leave the zone.
    * @default false
@@ -49,6 +49,33 @@ export interface DeploymentZoneProps {
    * @default - the network's tags
    */
   readonly tags?: { [key: string]: string };
+}
+
+/** Properties of a {@link DeploymentZone}. */
+export interface DeploymentZoneProps extends ZoneOptions {
+  /**
+   * Zone name; also the subnet name, and the NSG is `<zoneName>-nsg` (1-76 characters: letters,
+   * digits, `.`, `-`, `_`, starting with a letter or digit and ending with a letter, digit or `_`).
+   */
+  readonly zoneName: string;
+  /** How much the zone is trusted. */
+  readonly trustLevel: TrustLevel;
+}
+
+/**
+ * The base zone props of a specialised zone: its options, with the zone name and trust level it
+ * decided. @internal
+ */
+export function zoneProps(options: ZoneOptions | undefined, zoneName: string, trustLevel: TrustLevel): DeploymentZoneProps {
+  return {
+    network: options?.network as DeploymentNetwork,
+    addressPrefix: options?.addressPrefix as string,
+    denyAllOutbound: options?.denyAllOutbound,
+    allowIcmpFromNetwork: options?.allowIcmpFromNetwork,
+    tags: options?.tags,
+    zoneName,
+    trustLevel,
+  };
 }
 
 /** Options of one NSG rule. */
@@ -108,14 +135,8 @@ export interface ZoneFlow {
   readonly rule: NetworkSecurityRule;
 }
 
-/** A flow as the zone keeps it: its priority lives in the allocator, which may move it. */
-interface FlowRecord {
-  readonly direction: FlowDirection;
-  readonly access: string;
-  readonly peer: IPeer;
-  readonly local: IPeer;
-  readonly port: Port;
-  readonly description: string;
+/** A flow as the zone keeps it: its rule and priority live in the allocator's slot, which may move it. */
+interface FlowRecord extends Omit<ZoneFlow, "priority" | "rule"> {
   readonly slot: RuleSlot;
   readonly allocator: PriorityAllocator;
 }
@@ -167,26 +188,13 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
     super(scope, id);
-    if (!/^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/.test(props.zoneName ?? "")) {
-      throw invalidProp("zoneName", props.zoneName, "1-80 characters: letters, digits, '.', '-', '_', starting with a letter or digit");
-    }
-    if (RESERVED_SUBNET_NAMES.includes(props.zoneName.toLowerCase())) {
-      throw invalidProp("zoneName", props.zoneName, `a name other than Azure's reserved subnet names (${RESERVED_SUBNET_NAMES.join(", ")})`);
-    }
-    if (props.allowIcmpFromNetwork !== undefined && typeof props.allowIcmpFromNetwork !== "boolean") {
-      throw invalidProp("allowIcmpFromNetwork", props.allowIcmpFromNetwork, "true or false");
-    }
-    if (!Object.values(TrustLevel).includes(props.trustLevel)) {
-      throw invalidProp("trustLevel", props.trustLevel, Object.values(TrustLevel).join(", "));
-    }
-    props.network.registerZone(props.zoneName, props.addressPrefix);
-
-    this.zoneName = props.zoneName;
+    const v = attributeErrors(this.node.path, () => validateZoneProps(props));
+    this.zoneName = v.zoneName;
     this.addressPrefix = props.addressPrefix;
-    this.trustLevel = props.trustLevel;
-    this.label = `zone ${props.zoneName}`;
+    this.trustLevel = v.trustLevel;
+    this.label = `zone ${v.zoneName}`;
     this.addressPrefixes = [props.addressPrefix];
-    this.outboundDenied = props.denyAllOutbound === true;
+    this.outboundDenied = v.denyAllOutbound;
     this.network = props.network;
     const rg = props.network.resourceGroupName;
 
@@ -203,11 +211,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
       name: `${props.zoneName}-nsg`,
       location: props.network.location,
       resourceGroupName: rg,
-      tags: {
-        ...props.network.tags,
-        ...(props.tags ?? {}),
-        ...tagsOf(ZONE_TAG.zone.entry(props.zoneName), ZONE_TAG.trust.entry(props.trustLevel)),
-      },
+      tags: v.nsgTags,
     });
 
     new SubnetNetworkSecurityGroupAssociation(this, "NsgAssociation", {
@@ -225,7 +229,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
       remote: Peer.anyIpv4(),
       local: Peer.anyIpv4(),
     });
-    if (props.allowIcmpFromNetwork !== false) {
+    if (v.allowIcmpFromNetwork) {
       const vnet = Peer.ipv4List(props.network.addressSpace);
       this.icmpInboundRule = this.createRule("AllowIcmpInbound", {
         name: "allow-icmp-from-network",
@@ -237,7 +241,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
         remote: vnet,
         local: Peer.zone(this),
       });
-      if (props.denyAllOutbound) {
+      if (v.denyAllOutbound) {
         this.createRule("AllowIcmpOutbound", {
           name: "allow-icmp-to-network",
           description: "ICMP to the VNet address space: path MTU discovery and domain controller location (R-SEC-4)",
@@ -250,7 +254,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
         });
       }
     }
-    if (props.denyAllOutbound) {
+    if (v.denyAllOutbound) {
       this.createRule("DenyAllOutbound", {
         name: "deny-all-outbound",
         description: "Explicit deny-all outbound: only flows opened by the zone leave it",
@@ -284,6 +288,10 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
    * @returns the rules created or found: the inbound allow, then the outbound allow if any
    */
   public connectFrom(source: DeploymentZone, port: Port, description: string, options: ZoneConnectionOptions = {}): NetworkSecurityRule[] {
+    return attributeErrors(this.node.path, () => this.connectFromChecked(source, port, description, options ?? {}));
+  }
+
+  private connectFromChecked(source: DeploymentZone, port: Port, description: string, options: ZoneConnectionOptions): NetworkSecurityRule[] {
     if (!(source instanceof DeploymentZone)) {
       throw invalidProp("source", (source as any)?.zoneName ?? source, "a DeploymentZone (for a peer that is not a zone, use allowInbound)");
     }
@@ -335,9 +343,14 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
   }
 
   private addFlow(direction: FlowDirection, access: string, peer: IPeer, port: Port, description: string, options: ZoneRuleOptions): NetworkSecurityRule {
-    if (typeof description !== "string" || description.trim().length === 0) {
-      throw invalidProp("description", description, "a non-empty sentence saying why the flow exists");
-    }
+    return attributeErrors(this.node.path, () => this.addFlowChecked(direction, access, peer, port, description, options ?? {}));
+  }
+
+  private addFlowChecked(direction: FlowDirection, access: string, peer: IPeer, port: Port, text: string, options: ZoneRuleOptions): NetworkSecurityRule {
+    checkPeer("peer", peer);
+    if (!(port instanceof Port)) throw port === undefined ? missingProp("port", "a Port such as Port.KMS") : invalidProp("port", String(port), "a Port such as Port.KMS");
+    const description = requireText("description", text, 1, NSG_LIMITS.descriptionMaxLength, "a sentence saying why the flow exists");
+    if (options.local !== undefined) checkPeer("local", options.local);
     const local = options.local ?? Peer.zone(this);
     const key = this.intentKey(direction, access, port, peer, local);
     const allocator = direction === FlowDirection.INBOUND ? this.inbound : this.outbound;
@@ -355,11 +368,11 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
     else allocator.checkRoom(band);
 
     const { id, name } = ruleIdentity(direction, access, port, peer, key);
-    const rule = this.createRule(id, { name, description: description.trim(), priority: band.from, direction, access, port, remote: peer, local });
+    const rule = this.createRule(id, { name, description, priority: band.from, direction, access, port, remote: peer, local });
     const slot = new RuleSlot(rule);
     if (options.priority !== undefined) allocator.addExplicit(key, slot, options.priority);
     else allocator.addAutomatic(key, slot, band);
-    const record = { direction, access, peer, local, port, description: description.trim(), slot, allocator };
+    const record = { direction, access, peer, local, port, description, slot, allocator };
     this.flowsByKey.set(key, record);
     this.flowList.push(record);
     return rule;
@@ -420,6 +433,36 @@ class RuleSlot implements PrioritySlotOwner {
     this.managedDependencies = mine;
     const all = [...others, ...mine];
     this.rule.dependsOn = all.length > 0 ? all : undefined;
+  }
+}
+
+/** Validates a zone's props and registers its prefix with the network (which refuses overlaps). */
+function validateZoneProps(props: DeploymentZoneProps) {
+  requireDefined("props", props, "the zone's props (network, zoneName, addressPrefix, trustLevel)");
+  if (!(props.network instanceof DeploymentNetwork)) {
+    throw props.network === undefined ? missingProp("network", "the DeploymentNetwork the zone belongs to") : invalidProp("network", String(props.network), "a DeploymentNetwork");
+  }
+  const zoneName = requireAzureName("zoneName", props.zoneName, "subnet");
+  if (RESERVED_SUBNET_NAMES.includes(zoneName.toLowerCase())) {
+    throw invalidProp("zoneName", zoneName, `a name other than Azure's reserved subnet names (${RESERVED_SUBNET_NAMES.join(", ")})`);
+  }
+  requireDerivedName("zoneName", zoneName, `${zoneName}-nsg`, "networkSecurityGroup");
+  const trustLevel = requireEnum("trustLevel", props.trustLevel, TrustLevel);
+  const denyAllOutbound = requireBoolean("denyAllOutbound", props.denyAllOutbound, false);
+  const allowIcmpFromNetwork = requireBoolean("allowIcmpFromNetwork", props.allowIcmpFromNetwork, true);
+  const own = tagsOf(ZONE_TAG.zone.entry(zoneName), ZONE_TAG.trust.entry(trustLevel));
+  const nsgTags = mergeTags("tags", props.network.tags, requireTags("tags", props.tags), own);
+  requireDefined("addressPrefix", props.addressPrefix, "the zone's IPv4 prefix, such as 10.20.1.0/24");
+  props.network.registerZone(zoneName, props.addressPrefix);
+  return { zoneName, trustLevel, denyAllOutbound, allowIcmpFromNetwork, nsgTags };
+}
+
+/** Fails unless `peer` looks like a peer (kind and a non-empty list of prefixes). */
+function checkPeer(prop: string, peer: IPeer): void {
+  if (peer === undefined || peer === null) throw missingProp(prop, "a peer: Peer.ipv4, Peer.ipv4List, Peer.serviceTag, Peer.anyIpv4, or a zone");
+  if (!Object.values(PeerKind).includes(peer.kind) || !Array.isArray(peer.addressPrefixes) || peer.addressPrefixes.length === 0
+    || peer.addressPrefixes.some((p) => typeof p !== "string" || p.length === 0 || (!Token.isUnresolved(p) && p.trim() !== p))) {
+    throw invalidProp(prop, (peer as IPeer).label ?? String(peer), "a peer from Peer.ipv4, Peer.ipv4List, Peer.serviceTag, Peer.anyIpv4, or a zone");
   }
 }
 

@@ -81,7 +81,7 @@ describe("SiteToSiteTunnel", () => {
     [{ onPremisesAddressSpace: ["10.0.5.0/24"] }, /Invalid onPremisesAddressSpace\[0\]: "10.0.5.0\/24".*outside the VNet/],
     [{ onPremisesAddressSpace: ["0.0.0.0/0"] }, /Invalid onPremisesAddressSpace\[0\]: "0.0.0.0\/0"/],
     [{ onPremisesTrustLevel: "TRUSTED" }, /Invalid onPremisesTrustLevel: "TRUSTED"/],
-    [{ sharedKey: "literal-psk" }, /Invalid sharedKey: "<hidden>"/],
+    [{ sharedKey: "literal-psk" }, /Invalid sharedKey: <secret, not shown>/],
   ])("refuses bad input %#", (extra, message) => {
     const { stack } = newStack();
     const { gateway, psk } = setup(stack);

@@ -270,7 +270,7 @@ describe("construction errors", () => {
   test("PxeZone refuses a bad flow log retention", () => {
     const { stack } = newStack();
     const net = network(stack, { disableFlowLogs: true });
-    expectError(() => new PxeZone(stack, "Pxe", { network: net, ...ZONE_PROPS, flowLogStorageAccountId: "/x", flowLogRetentionDays: 0 }), "flowLogRetentionDays", "0");
+    expectError(() => new PxeZone(stack, "Pxe", { network: net, ...ZONE_PROPS, flowLogStorageAccountId: "/subscriptions/0/resourceGroups/logs/providers/Microsoft.Storage/storageAccounts/logs", flowLogRetentionDays: 0 }), "flowLogRetentionDays", "0");
   });
 
   test("multicast is refused with an explanation that Azure VNets carry no multicast or broadcast", () => {
