@@ -123,7 +123,7 @@ export class SecureWindowsServer extends Construct {
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
     const v = attributeErrors(this.node.path, () => {
-      const valid = validateServerProps(props);
+      const valid = validateServerProps(this, props);
       claimUnique(this, "serverName", UniqueKind.SERVER_NAME, valid.serverName);
       claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
       return valid;
@@ -211,7 +211,7 @@ const DEFAULT_IMAGE = { publisher: "MicrosoftWindowsServer", offer: "WindowsServ
 const DEFAULT_SIZE = "Standard_D2s_v5";
 
 /** Validates a server's props before anything is built. */
-function validateServerProps(props: SecureWindowsServerProps) {
+function validateServerProps(scope: Construct, props: SecureWindowsServerProps) {
   requireDefined("props", props, "the server's props (zone, serverName, privateIpAddress, adminUsername, adminPassword)");
   if (!(props.zone instanceof DeploymentZone)) {
     throw props.zone === undefined ? missingProp("zone", "the DeploymentZone the server's NIC sits in") : invalidProp("zone", String(props.zone), "a DeploymentZone");
@@ -224,6 +224,7 @@ function validateServerProps(props: SecureWindowsServerProps) {
       ? missingProp("adminPassword", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret)")
       : invalidSecret("adminPassword", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret), never a string");
   }
+  props.adminPassword._verify(scope, "adminPassword");
   const size = requireVmSize("size", props.size, DEFAULT_SIZE);
   const availabilityZone = requireAvailabilityZone("availabilityZone", props.availabilityZone);
   const i = props.image ?? {};

@@ -93,7 +93,7 @@ export class SiteToSiteTunnel extends Construct {
   constructor(scope: Construct, id: string, props: SiteToSiteTunnelProps) {
     super(scope, id);
     const v = attributeErrors(this.node.path, () => {
-      const valid = validateTunnelProps(props);
+      const valid = validateTunnelProps(this, props);
       claimUnique(this, "tunnelName", UniqueKind.TUNNEL_NAME, valid.tunnelName);
       return valid;
     });
@@ -135,7 +135,7 @@ export class SiteToSiteTunnel extends Construct {
 }
 
 /** Validates every prop before anything is built. */
-function validateTunnelProps(props: SiteToSiteTunnelProps) {
+function validateTunnelProps(scope: Construct, props: SiteToSiteTunnelProps) {
   requireDefined("props", props, "the tunnel's props (gateway, tunnelName, peerGatewayAddress, onPremisesAddressSpace, sharedKey)");
   if (!(props.gateway instanceof HubGateway)) {
     throw props.gateway === undefined ? missingProp("gateway", "the HubGateway the tunnel ends on") : invalidProp("gateway", String(props.gateway), "a HubGateway");
@@ -163,6 +163,7 @@ function validateTunnelProps(props: SiteToSiteTunnelProps) {
     const allowed = "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret)";
     throw props.sharedKey === undefined ? missingProp("sharedKey", allowed) : invalidSecret("sharedKey", `${allowed}, never a string`);
   }
+  props.sharedKey._verify(scope, "sharedKey");
   const trust = props.onPremisesTrustLevel === undefined ? undefined : requireEnum("onPremisesTrustLevel", props.onPremisesTrustLevel, TrustLevel);
   const zoneName = props.onPremisesZoneName === undefined ? tunnelName : requireAzureName("onPremisesZoneName", props.onPremisesZoneName, "localNetworkGateway");
   const policy = props.policy ?? IpsecPolicyPreset.GCM_AES256_SHA384_ECP384;

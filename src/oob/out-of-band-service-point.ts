@@ -346,6 +346,7 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
     throw amt.mebxPassword === undefined ? missingProp("amtSettings.mebxPassword", "a SensitiveValue with the custom MEBx password")
       : invalidSecret("amtSettings.mebxPassword", "a SensitiveValue with the custom MEBx password, never a string");
   }
+  amt.mebxPassword._verify(scope, "amtSettings.mebxPassword");
   const thumbprintAllowed = "the SHA-1 thumbprint of your internal root CA: 40 hexadecimal digits";
   const thumbprint = requireIdentifier("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, thumbprintAllowed).replace(/[\s:]/g, "");
   if (!/^[0-9a-fA-F]{40}$/.test(thumbprint)) throw invalidProp("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, thumbprintAllowed);
