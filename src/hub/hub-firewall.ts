@@ -61,7 +61,7 @@ export class HubFirewall extends Construct {
     this.firewallSubnet = new Subnet(this, "FirewallSubnet", {
       name: "AzureFirewallSubnet",
       resourceGroupName: rg,
-      virtualNetworkName: network.virtualNetwork.name,
+      virtualNetworkName: network.virtualNetworkName,
       addressPrefixes: [props.firewallSubnetPrefix],
     });
     this.publicIp = new PublicIp(this, "PublicIp", {

@@ -142,7 +142,7 @@ export class HubGateway extends Construct {
     this.gatewaySubnet = new Subnet(this, "GatewaySubnet", {
       name: "GatewaySubnet",
       resourceGroupName: rg,
-      virtualNetworkName: network.virtualNetwork.name,
+      virtualNetworkName: network.virtualNetworkName,
       addressPrefixes: [props.gatewaySubnetPrefix],
     });
 

@@ -228,7 +228,7 @@ function filePrivateDnsZone(network: DeploymentNetwork): PrivateDnsZone {
     name: `${network.networkName}-file-link`,
     resourceGroupName: rg,
     privateDnsZoneName: zone.name,
-    virtualNetworkId: network.virtualNetwork.id,
+    virtualNetworkId: network.virtualNetworkId,
     registrationEnabled: false,
     tags: network.tags,
   });

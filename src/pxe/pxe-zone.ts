@@ -77,7 +77,7 @@ export class PxeZone extends DeploymentZone {
         name: `${props.zoneName}-flowlog`,
         networkWatcherName: `NetworkWatcher_${props.network.location}`,
         resourceGroupName: "NetworkWatcherRG",
-        targetResourceId: this.subnet.id,
+        targetResourceId: this.subnetId,
         storageAccountId: v.flowLog.storageAccountId,
         enabled: true,
         version: 2,

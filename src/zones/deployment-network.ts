@@ -152,8 +152,18 @@ export class DeploymentNetwork extends Construct {
   public readonly addressSpace: string[];
   /** Tags applied to every resource. */
   public readonly tags: { [key: string]: string };
+  /**
+   * The resource group name (a reference to the group). Read once: every read of a provider
+   * attribute creates a new token with a stack-trace capture, and zones use it for every resource.
+   */
+  public readonly resourceGroupName: string;
+  /** The VNet name, as a reference (read once, like `resourceGroupName`). */
+  public readonly virtualNetworkName: string;
+  /** The VNet ID, as a reference (read once). */
+  public readonly virtualNetworkId: string;
 
   private readonly spaceBlocks: CidrBlock[];
+  private readonly zoneNames = new Set<string>();
   private readonly zoneRegistry: { zoneName: string; addressPrefix: string; block: CidrBlock }[] = [];
 
   constructor(scope: Construct, id: string, props: DeploymentNetworkProps) {
@@ -170,14 +180,17 @@ export class DeploymentNetwork extends Construct {
       location: v.location,
       tags: this.tags,
     });
+    this.resourceGroupName = this.resourceGroup.name;
     this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
       name: v.name,
       location: v.location,
-      resourceGroupName: this.resourceGroup.name,
+      resourceGroupName: this.resourceGroupName,
       addressSpace: this.addressSpace,
       dnsServers: v.dnsServers,
       tags: this.tags,
     });
+    this.virtualNetworkName = this.virtualNetwork.name;
+    this.virtualNetworkId = this.virtualNetwork.id;
     if (v.flowLogs) {
       const { flowLog, storageAccount } = this.buildFlowLog(v.name, v.location, v.flowLogs);
       this.flowLog = flowLog;
@@ -193,7 +206,7 @@ export class DeploymentNetwork extends Construct {
       storageAccount = new StorageAccount(this, "FlowLogStorage", {
         name: fl.storageAccountName!,
         location,
-        resourceGroupName: this.resourceGroup.name,
+        resourceGroupName: this.resourceGroupName,
         accountTier: "Standard",
         accountReplicationType: "LRS",
         minTlsVersion: "TLS1_2",
@@ -215,7 +228,7 @@ export class DeploymentNetwork extends Construct {
       name: `${name}-flowlog`,
       networkWatcherName: fl.networkWatcherName,
       resourceGroupName: fl.networkWatcherResourceGroupName,
-      targetResourceId: this.virtualNetwork.id,
+      targetResourceId: this.virtualNetworkId,
       storageAccountId,
       enabled: true,
       version: 2,
@@ -224,11 +237,6 @@ export class DeploymentNetwork extends Construct {
       tags: this.tags,
     });
     return { flowLog, storageAccount };
-  }
-
-  /** The resource group name. */
-  public get resourceGroupName(): string {
-    return this.resourceGroup.name;
   }
 
   /** Zones registered so far. */
@@ -246,7 +254,7 @@ export class DeploymentNetwork extends Construct {
     const block = requireIpv4Cidr("addressPrefix", addressPrefix, allowed);
     if (block.prefixLength > 29) throw invalidProp("addressPrefix", addressPrefix, allowed);
     requireAzureName("zoneName", zoneName, "subnet");
-    if (this.zoneRegistry.some((z) => z.zoneName.toLowerCase() === zoneName.toLowerCase())) {
+    if (this.zoneNames.has(zoneName.toLowerCase())) {
       throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.networkName} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`,
         ConstructErrorCode.DUPLICATE_VALUE);
     }
@@ -258,6 +266,7 @@ export class DeploymentNetwork extends Construct {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
     }
     this.zoneRegistry.push({ zoneName, addressPrefix, block });
+    this.zoneNames.add(zoneName.toLowerCase());
   }
 }
 

@@ -184,6 +184,9 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
   private readonly inbound = new PriorityAllocator("inbound");
   private readonly outbound = new PriorityAllocator("outbound");
   private readonly flowList: FlowRecord[] = [];
+  /** Provider attributes read once per zone, not per rule (each read creates a token and captures a stack trace). */
+  private subnetIdRef?: string;
+  private nsgNameRef?: string;
   private readonly flowsByKey = new Map<string, FlowRecord>();
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
@@ -201,7 +204,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
     this.subnet = new Subnet(this, "Subnet", {
       name: props.zoneName,
       resourceGroupName: rg,
-      virtualNetworkName: props.network.virtualNetwork.name,
+      virtualNetworkName: props.network.virtualNetworkName,
       addressPrefixes: [props.addressPrefix],
       defaultOutboundAccessEnabled: false,
       privateEndpointNetworkPolicies: "Enabled",
@@ -215,7 +218,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
     });
 
     new SubnetNetworkSecurityGroupAssociation(this, "NsgAssociation", {
-      subnetId: this.subnet.id,
+      subnetId: this.subnetId,
       networkSecurityGroupId: this.networkSecurityGroup.id,
     });
 
@@ -270,7 +273,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
 
   /** The subnet ID. */
   public get subnetId(): string {
-    return this.subnet.id;
+    return (this.subnetIdRef ??= this.subnet.id);
   }
 
   /** As a peer: the zone itself (optional only because `IPeer.zone` is). */
@@ -412,7 +415,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
       ...addressFields("source", source),
       ...addressFields("destination", destination),
       resourceGroupName: this.network.resourceGroupName,
-      networkSecurityGroupName: this.networkSecurityGroup.name,
+      networkSecurityGroupName: (this.nsgNameRef ??= this.networkSecurityGroup.name),
     });
   }
 }

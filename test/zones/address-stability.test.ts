@@ -1,3 +1,6 @@
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { FilesIdentitySource, StateMigrationShare } from "../../src/migration";
 import { IPeer, Peer, PeerKind } from "../../src/network/peer";
@@ -248,5 +251,30 @@ describe("PriorityAllocator", () => {
       [FlowDirection.INBOUND, "one", true],
       [FlowDirection.OUTBOUND, "two", true],
     ]);
+  });
+});
+
+describe("shared provider attributes are read once per zone and network, not per rule", () => {
+  // Every read of a provider attribute creates a new token and captures a stack trace (issue 19).
+  test("ten flows in each of three zones read the NSG name once per zone and the resource group name once", () => {
+    const nsgName = jest.spyOn(NetworkSecurityGroup.prototype, "name", "get");
+    const rgName = jest.spyOn(ResourceGroup.prototype, "name", "get");
+    const subnetId = jest.spyOn(Subnet.prototype, "id", "get");
+    try {
+      const { stack } = newStack();
+      const network = new DeploymentNetwork(stack, "Net", { name: "vnet", location: "westeurope", addressSpace: ["10.0.0.0/16"], disableFlowLogs: true });
+      for (let z = 0; z < 3; z++) {
+        const zone = new DeploymentZone(stack, `Z${z}`, { network, zoneName: `z${z}`, addressPrefix: `10.0.${z}.0/24`, trustLevel: TrustLevel.INTERNAL });
+        for (let i = 0; i < 10; i++) zone.allowInbound(Peer.ipv4(`10.1.${i}.0/24`), Port.tcp(1000 + i), `flow ${i}`);
+        expect(zone.subnetId).toBe(zone.subnetId);
+      }
+      expect(nsgName).toHaveBeenCalledTimes(3);
+      expect(rgName).toHaveBeenCalledTimes(1);
+      expect(subnetId).toHaveBeenCalledTimes(3);
+    } finally {
+      nsgName.mockRestore();
+      rgName.mockRestore();
+      subnetId.mockRestore();
+    }
   });
 });

@@ -31,7 +31,8 @@ function errorOf(fn: () => unknown): ConstructErrorInfo {
 
 function expectRefused(fn: () => unknown, expected: { path: string; prop: string; value?: string; allowed: RegExp; code?: ConstructErrorCode }) {
   const e = errorOf(fn);
-  expect({ path: e.constructPath, prop: e.prop, code: e.code }).toEqual({ path: expected.path, prop: expected.prop, code: expected.code ?? ConstructErrorCode.INVALID_VALUE });
+  expect({ path: e.constructPath, prop: e.prop, code: e.code })
+    .toEqual({ path: expected.path, prop: expected.prop, code: expected.code ?? ConstructErrorCode.INVALID_VALUE });
   if (expected.value !== undefined) expect(e.valueText).toBe(expected.value);
   expect(e.allowed).toMatch(expected.allowed);
   // The message carries all of it, for humans.
@@ -169,8 +170,10 @@ describe("values that must be unique across the constructs of a stack", () => {
   test("the same static IP twice (two servers, or a server and a private endpoint)", () => {
     const { stack, zone, server } = site();
     server("Srv1");
-    expectRefused(() => server("Srv2"), { path: "test/Srv2", prop: "privateIpAddress", value: "\"10.0.1.10\"", code: ConstructErrorCode.DUPLICATE_VALUE,
-      allowed: /a static private IP address not already used in this network: test\/Srv1 uses it/ });
+    expectRefused(() => server("Srv2"), {
+      path: "test/Srv2", prop: "privateIpAddress", value: "\"10.0.1.10\"", code: ConstructErrorCode.DUPLICATE_VALUE,
+      allowed: /a static private IP address not already used in this network: test\/Srv1 uses it/,
+    });
     expectRefused(() => new StateMigrationShare(stack, "Share", { zone, storageAccountName: "share01", quotaGib: 100, identity: { source: FilesIdentitySource.ENTRA_KERBEROS }, privateIpAddress: "10.0.1.10" }),
       { path: "test/Share", prop: "privateIpAddress", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /test\/Srv1 uses it/ });
   });
@@ -186,7 +189,9 @@ describe("values that must be unique across the constructs of a stack", () => {
     const { stack } = newStack();
     const network = new DeploymentNetwork(stack, "Net", { ...NET, disableFlowLogs: false, flowLogs: { storageAccountName: "logs01" } });
     const zone = new DeploymentZone(stack, "Z", { network, zoneName: "z", addressPrefix: "10.0.1.0/24", trustLevel: TrustLevel.INTERNAL });
-    const share = (id: string, storageAccountName: string) => new StateMigrationShare(stack, id, { zone, storageAccountName, quotaGib: 100, identity: { source: FilesIdentitySource.ENTRA_KERBEROS } });
+    const share = (id: string, storageAccountName: string) => new StateMigrationShare(stack, id, {
+      zone, storageAccountName, quotaGib: 100, identity: { source: FilesIdentitySource.ENTRA_KERBEROS },
+    });
     share("A", "share01");
     expectRefused(() => share("B", "share01"), { path: "test/B", prop: "storageAccountName", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /not already used in this app \(the name is global in Azure\): test\/A uses it/ });
     expectRefused(() => share("C", "logs01"), { path: "test/C", prop: "storageAccountName", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /test\/Net uses it/ });
