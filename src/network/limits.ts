@@ -16,8 +16,8 @@ export const NSG_LIMITS = {
   descriptionMaxLength: 140,
 } as const;
 
-/** TCP/UDP port numbers. @internal */
-export const PORT_LIMITS = { min: 1, max: 65535 } as const;
+/** TCP/UDP port numbers; ports below 1024 are privileged (well-known), so custom ports stay above. @internal */
+export const PORT_LIMITS = { min: 1, max: 65535, unprivilegedMin: 1024 } as const;
 
 /**
  * Azure Files share quotas in GiB (learn.microsoft.com, "Azure Files scalability and performance

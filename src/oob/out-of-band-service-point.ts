@@ -359,11 +359,12 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   if (server.split(".")[0].toLowerCase() === OobTags.DEFAULT_PROVISIONING_SERVER.toLowerCase()) {
     throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
   }
-  requireDefined("amtSettings.provisioningPort", amt.provisioningPort, "a custom provisioning port (TCP 1024-65535, not 9971, not 16992-16995)");
-  const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, UNPRIVILEGED_PORT_MIN, PORT_LIMITS.max);
+  requireDefined("amtSettings.provisioningPort", amt.provisioningPort,
+    `a custom provisioning port (TCP ${PORT_LIMITS.unprivilegedMin}-${PORT_LIMITS.max}, not ${DEFAULT_PROVISIONING_PORT}, not ${AMT_PORT_FROM}-${AMT_PORT_TO})`);
+  const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, PORT_LIMITS.unprivilegedMin, PORT_LIMITS.max);
   if (port === DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
     throw invalidProp("amtSettings.provisioningPort", port,
-      `a custom port from ${UNPRIVILEGED_PORT_MIN} to ${PORT_LIMITS.max} other than the default ${DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
+      `a custom port from ${PORT_LIMITS.unprivilegedMin} to ${PORT_LIMITS.max} other than the default ${DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
   }
   const { clientZones, remotePrefixes } = resolveAmtClients(scope, zone, props.amtClientZones, props.amtClients);
   const clientPrefixes = Array.from(new Set([...clientZones.map((z) => z.addressPrefix), ...remotePrefixes]));
@@ -390,8 +391,6 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   };
 }
 
-/** Ports below 1024 are privileged; a custom provisioning port stays above them. */
-const UNPRIVILEGED_PORT_MIN = 1024;
 
 /**
  * Splits the declared AMT clients into Azure zones (NSG rules on their subnets) and remote,

@@ -207,7 +207,7 @@ function validateDpProps(props: PxeDistributionPointProps) {
     const allowed = "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment";
     throw props.imagesFreeOfSensitiveContent === undefined ? missingProp("imagesFreeOfSensitiveContent", allowed) : invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent, allowed);
   }
-  const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, TFTP_DATA_MIN_PORT, PORT_LIMITS.max);
+  const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, PORT_LIMITS.unprivilegedMin, PORT_LIMITS.max);
   const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(PORT_LIMITS.max, tftpStart + TFTP_DATA_MAX_SPAN));
   const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, PXE_DELAY_MAX_SEC);
   const siteServers = props.siteServers;
@@ -215,8 +215,7 @@ function validateDpProps(props: PxeDistributionPointProps) {
   return { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName };
 }
 
-/** The TFTP data range stays above the privileged ports and spans at most 1000 ports. */
-const TFTP_DATA_MIN_PORT = 1024;
+/** The TFTP data range spans at most 1000 ports (above the privileged ports). */
 const TFTP_DATA_MAX_SPAN = 1000;
 /** ConfigMgr's PXE response delay: 0-32 seconds. */
 const PXE_DELAY_MAX_SEC = 32;

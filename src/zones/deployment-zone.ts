@@ -352,7 +352,8 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
   private addFlowChecked(direction: FlowDirection, access: string, peer: IPeer, port: Port, text: string, options: ZoneRuleOptions): NetworkSecurityRule {
     checkPeer("peer", peer);
     if (!(port instanceof Port)) throw port === undefined ? missingProp("port", "a Port such as Port.KMS") : invalidProp("port", String(port), "a Port such as Port.KMS");
-    const description = requireText("description", text, 1, NSG_LIMITS.descriptionMaxLength, "a sentence saying why the flow exists");
+    // The NSG rule keeps the first 140 characters (Azure's limit); the flow keeps the whole sentence.
+    const description = requireText("description", text, 1, FLOW_DESCRIPTION_MAX, "a sentence saying why the flow exists");
     if (options.local !== undefined) checkPeer("local", options.local);
     const local = options.local ?? Peer.zone(this);
     const key = this.intentKey(direction, access, port, peer, local);
@@ -459,6 +460,9 @@ function validateZoneProps(props: DeploymentZoneProps) {
   props.network.registerZone(zoneName, props.addressPrefix);
   return { zoneName, trustLevel, denyAllOutbound, allowIcmpFromNetwork, nsgTags };
 }
+
+/** Longest flow description accepted (generated descriptions name long peer lists). */
+const FLOW_DESCRIPTION_MAX = 2048;
 
 /** Fails unless `peer` looks like a peer (kind and a non-empty list of prefixes). */
 function checkPeer(prop: string, peer: IPeer): void {

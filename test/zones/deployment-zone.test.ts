@@ -244,8 +244,13 @@ describe("DeploymentZone construction errors", () => {
     expect(z.allowInbound(peer, Port.tcp(9), "an allow")).toBeDefined();
   });
 
-  test("a flow needs a description", () => {
+  test("a flow needs a description; a long one is kept whole on the flow and cut to Azure's 140 characters on the rule", () => {
     expect(() => zone().allowInbound(Peer.anyIpv4(), Port.tcp(443), "  ")).toThrow(/Invalid description: "  "/);
+    const z = zone();
+    const long = `${"why ".repeat(80)}end`;
+    const rule = z.allowInbound(Peer.anyIpv4(), Port.tcp(443), `  ${long} `);
+    expect(z.flows[0].description).toBe(long);
+    expect(rule.descriptionInput).toBe(long.slice(0, 140));
   });
 
   test("without ICMP, priority 4095 is free", () => {
