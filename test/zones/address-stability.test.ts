@@ -2,6 +2,8 @@ import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-securi
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { TerraformStack, TerraformVariable } from "cdktf";
+import { ActivationZone, KmsHost, KmsServer } from "../../src/activation";
+import { SensitiveValue } from "../../src/core/sensitive-value";
 import { FilesIdentitySource, StateMigrationShare } from "../../src/migration";
 import { IPeer, Peer, PeerKind } from "../../src/network/peer";
 import { Port } from "../../src/network/port";
@@ -99,6 +101,28 @@ describe("address stability: adding or removing a flow renames nothing else", ()
     expect(added.every((a) => a.split(".")[1].startsWith("Content_") || /allow-in-tcp-445-from-zone-mgmt/.test(after.get(a)!.name ?? ""))).toBe(true);
     // The DNS zone's address does not depend on which share came first
     expect(before.has(`azurerm_private_dns_zone.${dns[0][0]}`)).toBe(true);
+  });
+});
+
+describe("address stability inside service constructs", () => {
+  test("a KMS client inserted in the middle of the allowlist adds its rule and renames nothing (the hardening script changes in place)", () => {
+    function kms(insert: boolean) {
+      const { stack } = newStack();
+      const { network, mgmt, servers } = site(stack);
+      const activation = new ActivationZone(stack, "Activation", { network, zoneName: "activation", addressPrefix: "10.30.5.0/24" });
+      const adminPassword = SensitiveValue.fromVariable(new TerraformVariable(stack, "pw", { type: "string", sensitive: true }));
+      new KmsHost(stack, "Kms", {
+        zone: activation,
+        allowedClients: insert ? [servers, Peer.ipv4("10.30.7.0/24"), mgmt] : [servers, mgmt],
+        kmsServer: KmsServer.newServer({ serverName: "kms01", privateIpAddress: "10.30.5.4", adminUsername: "opsadmin", adminPassword }),
+      });
+      return synthJson(stack);
+    }
+    const before = addresses(kms(false));
+    const after = addresses(kms(true));
+    const { added, removedOrChanged } = diff(before, after);
+    expect(removedOrChanged).toEqual([]);
+    expect(added.map((a) => after.get(a)!.name)).toEqual([expect.stringMatching(/^allow-in-tcp-1688-from-10-30-7-0-24-[0-9a-f]{10}$/)]);
   });
 });
 
