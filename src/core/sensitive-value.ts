@@ -75,6 +75,12 @@ export class SensitiveValue {
    */
   public _verify(scope: IConstruct, prop: string): string {
     const stack = TerraformStack.of(scope);
+    // One token and nothing else; a reference made in another stack would travel as a cross-stack output.
+    const fragments = Tokenization.reverseString(this.value);
+    const origin = (fragments.firstToken as { originStack?: unknown } | undefined)?.originStack;
+    if (fragments.length !== 1 || fragments.tokens.length !== 1 || (origin !== undefined && origin !== stack)) {
+      throw invalidSecret(prop, `${ACCEPTED}, in this stack; not a literal, a Lazy, a concatenation, Fn.nonsensitive or another expression (${this.origin})`);
+    }
     let resolved: unknown;
     try {
       resolved = Tokenization.resolve(this.value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });

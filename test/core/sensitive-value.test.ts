@@ -118,8 +118,11 @@ describe("SensitiveValue accepts only values that cannot carry a literal", () =>
     const app = Testing.app();
     const other = new TerraformStack(app, "other");
     const v = new TerraformVariable(other, "admin_password", { type: "string", sensitive: true });
-    const { server } = env();
+    const { stack, server } = env();
     refused(() => server(SensitiveValue.fromToken(v.stringValue, "other stack")), "adminPassword");
+    // ...even when this stack has a variable of the same name
+    new TerraformVariable(stack, "admin_password", { type: "string", sensitive: true });
+    refused(() => server(SensitiveValue.fromToken(v.stringValue, "other stack"), "Srv2"), "adminPassword");
   });
 
   test("the error never quotes the value; toString shows the origin only", () => {
