@@ -1,4 +1,5 @@
 import { MIGRATION_TAG, MigrationTags } from "./migration-tags";
+import { TRAITS } from "./setting-traits";
 import { BOOLEAN, oneOf, TagSpec, text } from "./tag";
 
 /**
@@ -40,11 +41,11 @@ export class KmsTags {
 
 /** The activation settings, typed. @internal */
 export const KMS_TAG = {
-  restrictAnonymous: new TagSpec<boolean>(KmsTags.RESTRICT_ANONYMOUS, BOOLEAN, "RestrictAnonymous = 1 (R-KMS-5)"),
-  restrictAnonymousSam: new TagSpec<boolean>(KmsTags.RESTRICT_ANONYMOUS_SAM, BOOLEAN, "RestrictAnonymousSAM = 1 (R-KMS-5)"),
-  restrictNullSessionAccess: new TagSpec<boolean>(KmsTags.RESTRICT_NULL_SESSION_ACCESS, BOOLEAN, "RestrictNullSessAccess = 1 (R-KMS-5)"),
-  firewallScope: new TagSpec<"allowlist">(KmsTags.KMS_FIREWALL_SCOPE, oneOf(["allowlist"] as const), "the Windows Firewall rule for TCP 1688 is scoped to the allowlist (R-KMS-6)"),
-  dnsPublishing: new TagSpec<"disabled" | "enabled">(KmsTags.KMS_DNS_PUBLISHING, oneOf(["disabled", "enabled"] as const), "whether the KMS host publishes its SRV record (R-KMS-4)"),
+  restrictAnonymous: new TagSpec<boolean>(KmsTags.RESTRICT_ANONYMOUS, BOOLEAN, "RestrictAnonymous = 1 (R-KMS-5)", false, TRAITS.restrictAnonymous),
+  restrictAnonymousSam: new TagSpec<boolean>(KmsTags.RESTRICT_ANONYMOUS_SAM, BOOLEAN, "RestrictAnonymousSAM = 1 (R-KMS-5)", false, TRAITS.restrictAnonymousSam),
+  restrictNullSessionAccess: new TagSpec<boolean>(KmsTags.RESTRICT_NULL_SESSION_ACCESS, BOOLEAN, "RestrictNullSessAccess = 1 (R-KMS-5)", false, TRAITS.restrictNullSessionAccess),
+  firewallScope: new TagSpec<"allowlist">(KmsTags.KMS_FIREWALL_SCOPE, oneOf(["allowlist"] as const), "the Windows Firewall rule for TCP 1688 is scoped to the allowlist (R-KMS-6)", false, TRAITS.kmsFirewallScope),
+  dnsPublishing: new TagSpec<"disabled" | "enabled">(KmsTags.KMS_DNS_PUBLISHING, oneOf(["disabled", "enabled"] as const), "whether the KMS host publishes its SRV record (R-KMS-4)", false, TRAITS.kmsDnsPublishing),
   kmsInterface: new TagSpec<"production" | "management">(KmsTags.KMS_INTERFACE, oneOf(["production", "management"] as const), "the NIC that serves activation (R-KMS-6)"),
   activation: new TagSpec<"mak">(KmsTags.ACTIVATION, oneOf(["mak"] as const), "the zone's servers activate with MAK (R-KMS-3)"),
   activationJustification: new TagSpec<string>(KmsTags.ACTIVATION_JUSTIFICATION, text(), "why the zone uses MAK (R-KMS-3)"),

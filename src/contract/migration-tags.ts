@@ -1,3 +1,4 @@
+import { TRAITS } from "./setting-traits";
 import { BOOLEAN, integer, TagCodec, TagSpec, wordList } from "./tag";
 import { DeploymentRole } from "./zone-tags";
 
@@ -59,14 +60,14 @@ const FREE_SPACE: TagCodec<{ amount: number; unit: "Megabyte" | "Gigabyte" | "Pe
 
 /** The migration settings, typed. @internal */
 export const MIGRATION_TAG = {
-  smbSigningRequired: new TagSpec<boolean>(MigrationTags.SMB_SIGNING_REQUIRED, BOOLEAN, "SMB signing required (R-MIG-1)"),
-  smbEncryptData: new TagSpec<boolean>(MigrationTags.SMB_ENCRYPT_DATA, BOOLEAN, "SMB encryption of every session (R-MIG-1, R-MIG-5)"),
-  smbRejectUnencrypted: new TagSpec<boolean>(MigrationTags.SMB_REJECT_UNENCRYPTED, BOOLEAN, "unencrypted SMB access rejected (R-MIG-1)"),
-  smb1Removed: new TagSpec<boolean>(MigrationTags.SMB1_REMOVED, BOOLEAN, "SMB 1 disabled and removed (R-MIG-1, R-KMS-5)"),
-  deleteAfterHours: new TagSpec<number>(MigrationTags.SMP_DELETE_AFTER_HOURS, integer(0, 8760 * 24), "hours before restored state is deleted (R-MIG-3)"),
-  restoreOnly: new TagSpec<boolean>(MigrationTags.SMP_RESTORE_ONLY, BOOLEAN, "restore-only mode"),
-  maxClients: new TagSpec<number>(MigrationTags.SMP_MAX_CLIENTS, integer(1, 99999), "the storage folder's client cap (R-MIG-2)"),
-  minFreeSpace: new TagSpec(MigrationTags.SMP_MIN_FREE_SPACE, FREE_SPACE, "the storage folder's free-space floor (R-MIG-2)"),
+  smbSigningRequired: new TagSpec<boolean>(MigrationTags.SMB_SIGNING_REQUIRED, BOOLEAN, "SMB signing required (R-MIG-1)", false, TRAITS.smbSigningRequired),
+  smbEncryptData: new TagSpec<boolean>(MigrationTags.SMB_ENCRYPT_DATA, BOOLEAN, "SMB encryption of every session (R-MIG-1, R-MIG-5)", false, TRAITS.smbEncryptData),
+  smbRejectUnencrypted: new TagSpec<boolean>(MigrationTags.SMB_REJECT_UNENCRYPTED, BOOLEAN, "unencrypted SMB access rejected (R-MIG-1)", false, TRAITS.smbRejectUnencrypted),
+  smb1Removed: new TagSpec<boolean>(MigrationTags.SMB1_REMOVED, BOOLEAN, "SMB 1 disabled and removed (R-MIG-1, R-KMS-5)", false, TRAITS.smb1Removed),
+  deleteAfterHours: new TagSpec<number>(MigrationTags.SMP_DELETE_AFTER_HOURS, integer(0, 8760 * 24), "hours before restored state is deleted (R-MIG-3)", false, TRAITS.smpDeleteAfter),
+  restoreOnly: new TagSpec<boolean>(MigrationTags.SMP_RESTORE_ONLY, BOOLEAN, "restore-only mode", false, TRAITS.smpRestoreOnly),
+  maxClients: new TagSpec<number>(MigrationTags.SMP_MAX_CLIENTS, integer(1, 99999), "the storage folder's client cap (R-MIG-2)", false, TRAITS.smpMaxClients),
+  minFreeSpace: new TagSpec(MigrationTags.SMP_MIN_FREE_SPACE, FREE_SPACE, "the storage folder's free-space floor (R-MIG-2)", false, TRAITS.smpMinFreeSpace),
   quotaGib: new TagSpec<number>(MigrationTags.SMP_QUOTA_GIB, integer(1, 32767), "size of the state store data disk in GiB (R-MIG-2)"),
   /** Share metadata (not a tag): the share's deployment roles. */
   shareRoles: new TagSpec<DeploymentRole[]>(MigrationTags.SHARE_ROLE_METADATA, wordList(Object.values(DeploymentRole)), "the deployment roles of an Azure file share (metadata)"),

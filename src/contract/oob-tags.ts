@@ -1,3 +1,4 @@
+import { TRAITS } from "./setting-traits";
 import { BOOLEAN, CIDR_LIST, integer, oneOf, TagSpec, text, THUMBPRINT } from "./tag";
 
 /**
@@ -48,11 +49,11 @@ export class OobTags {
 
 /** The out-of-band settings, typed. @internal */
 export const OOB_TAG = {
-  provisioning: new TagSpec<"enabled" | "disabled">(OobTags.PROVISIONING, oneOf(["enabled", "disabled"] as const), "out-of-band provisioning (R-OOB-1)"),
-  provisioningPort: new TagSpec<number>(OobTags.PROVISIONING_PORT, integer(1, 65535), "the provisioning port (R-OOB-4)"),
-  provisioningServer: new TagSpec<string>(OobTags.PROVISIONING_SERVER, text(253), "the provisioning server name or IP in the firmware (R-OOB-4)"),
-  caThumbprint: new TagSpec<string>(OobTags.CA_THUMBPRINT, THUMBPRINT, "the internal root CA thumbprint in the firmware (R-OOB-4)"),
-  mebxCustomPassword: new TagSpec<boolean>(OobTags.MEBX_CUSTOM_PASSWORD, BOOLEAN, "a custom MEBx password is set (R-OOB-4)", true),
+  provisioning: new TagSpec<"enabled" | "disabled">(OobTags.PROVISIONING, oneOf(["enabled", "disabled"] as const), "out-of-band provisioning (R-OOB-1)", false, TRAITS.configMgrOnly),
+  provisioningPort: new TagSpec<number>(OobTags.PROVISIONING_PORT, integer(1, 65535), "the provisioning port (R-OOB-4)", false, TRAITS.firmware),
+  provisioningServer: new TagSpec<string>(OobTags.PROVISIONING_SERVER, text(253), "the provisioning server name or IP in the firmware (R-OOB-4)", false, TRAITS.firmware),
+  caThumbprint: new TagSpec<string>(OobTags.CA_THUMBPRINT, THUMBPRINT, "the internal root CA thumbprint in the firmware (R-OOB-4)", false, TRAITS.firmware),
+  mebxCustomPassword: new TagSpec<boolean>(OobTags.MEBX_CUSTOM_PASSWORD, BOOLEAN, "a custom MEBx password is set (R-OOB-4)", true, TRAITS.firmware),
   amtClientPrefixes: new TagSpec<string[]>(OobTags.AMT_CLIENT_PREFIXES, CIDR_LIST, "the AMT client segments (R-OOB-2)"),
   ideImageLocation: new TagSpec<string>(OobTags.IDE_IMAGE_LOCATION, text(), "where IDE-redirection images are stored (R-OOB-6)"),
   ideImageSmbEncryption: new TagSpec<boolean>(OobTags.IDE_IMAGE_SMB_ENCRYPTION, BOOLEAN, "the IDE image location requires SMB encryption (R-OOB-6)"),

@@ -1,3 +1,4 @@
+import { TRAITS } from "./setting-traits";
 import { BOOLEAN, oneOf, PORT_RANGE, TagSpec, text } from "./tag";
 
 /**
@@ -47,12 +48,12 @@ export enum PxeContentTransport {
 
 /** The PXE settings, typed. @internal */
 export const PXE_TAG = {
-  passwordRequired: new TagSpec<boolean>(PxeSettingTags.PASSWORD_REQUIRED, BOOLEAN, "a password is required for PXE boot (R-PXE-5)"),
-  unknownComputers: new TagSpec<boolean>(PxeSettingTags.UNKNOWN_COMPUTERS, BOOLEAN, "unknown-computer support is on (R-PXE-6)"),
+  passwordRequired: new TagSpec<boolean>(PxeSettingTags.PASSWORD_REQUIRED, BOOLEAN, "a password is required for PXE boot (R-PXE-5)", false, TRAITS.pxePassword),
+  unknownComputers: new TagSpec<boolean>(PxeSettingTags.UNKNOWN_COMPUTERS, BOOLEAN, "unknown-computer support is on (R-PXE-6)", false, TRAITS.pxeUnknownComputers),
   unknownComputersJustification: new TagSpec<string>(PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION, text(), "why unknown computers are answered (R-PXE-6)"),
-  multicast: new TagSpec<boolean>(PxeSettingTags.MULTICAST, BOOLEAN, "multicast is enabled (R-PXE-7)"),
-  contentTransport: new TagSpec<PxeContentTransport>(PxeSettingTags.CONTENT_TRANSPORT, oneOf(Object.values(PxeContentTransport)), "how clients download content (R-PXE-9)"),
-  respondAllInterfaces: new TagSpec<boolean>(PxeSettingTags.RESPOND_ALL_INTERFACES, BOOLEAN, "PXE answers on every interface (R-PXE-2)"),
+  multicast: new TagSpec<boolean>(PxeSettingTags.MULTICAST, BOOLEAN, "multicast is enabled (R-PXE-7)", false, TRAITS.pxeMulticast),
+  contentTransport: new TagSpec<PxeContentTransport>(PxeSettingTags.CONTENT_TRANSPORT, oneOf(Object.values(PxeContentTransport)), "how clients download content (R-PXE-9)", false, TRAITS.enhancedHttp),
+  respondAllInterfaces: new TagSpec<boolean>(PxeSettingTags.RESPOND_ALL_INTERFACES, BOOLEAN, "PXE answers on every interface (R-PXE-2)", false, TRAITS.pxeResponseInterfaces),
   imagesFreeOfSensitiveContent: new TagSpec<boolean>(PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT, BOOLEAN, "the images carry no line-of-business or sensitive content (R-PXE-8)"),
   tftpDataPorts: new TagSpec<{ from: number; to: number }>(PxeSettingTags.TFTP_DATA_PORTS, PORT_RANGE, "the TFTP data port range (R-PXE-3)"),
   captureLocation: new TagSpec<string>(PxeSettingTags.CAPTURE_LOCATION, text(), "the reference computer's image capture location (R-REF-1)"),

@@ -38,6 +38,24 @@ export interface TagCodec<T> {
 /** Azure: tag values are at most 256 characters (storage accounts included). */
 export const MAX_TAG_VALUE_LENGTH = 256;
 
+/**
+ * Where a setting lives and what can make it true, for its provenance:
+ * - `windows`: inside the guest OS. A script that sets and reads it back makes it *applied*; a
+ *   Machine Configuration (guest configuration) assignment that checks it makes it *audited*; a tag
+ *   alone is only *declared*, which the rules do not accept.
+ * - `configmgr`: a Configuration Manager site setting, applied by cmdlets on the site server (a run
+ *   command there makes it *applied*); where no site server is in the configuration, *declared* is
+ *   accepted and reported as "declared, not verified".
+ * - `firmware`: Intel AMT firmware (MEBx); no Azure resource reaches it, so it is always *declared*.
+ */
+export interface SettingTraits {
+  readonly kind: "windows" | "configmgr" | "firmware";
+  /** PowerShell that sets the value, and PowerShell that reads it back. Both must be in one script for *applied*. */
+  readonly applied?: { readonly set: RegExp; readonly verify: RegExp };
+  /** Guest configuration names whose assignment checks this setting (case-insensitive). */
+  readonly auditedBy?: readonly string[];
+}
+
 /** One tag of the contract. */
 export class TagSpec<T> {
   constructor(
@@ -48,16 +66,18 @@ export class TagSpec<T> {
     public readonly description: string,
     /** True when the value must never be printed (a secret-ish setting: only its shape is reported). */
     public readonly secretBearing = false,
+    /** For settings Azure resources cannot express: where they live and what makes them true. */
+    public readonly setting?: SettingTraits,
   ) {}
 
   /** `[key, text]` for a tags block; throws when the value is not one the codec allows. */
   public entry(value: T): [string, string] {
-    const text = this.codec.format(value);
-    if (this.codec.parse(text) === undefined || text.length > MAX_TAG_VALUE_LENGTH) {
-      const shown = this.secretBearing ? "(value not shown)" : JSON.stringify(text);
+    const formatted = this.codec.format(value);
+    if (this.codec.parse(formatted) === undefined || formatted.length > MAX_TAG_VALUE_LENGTH) {
+      const shown = this.secretBearing ? "(value not shown)" : JSON.stringify(formatted);
       throw new Error(`Invalid value for tag ${this.key}: ${shown}. Allowed: ${this.codec.allowed}, at most ${MAX_TAG_VALUE_LENGTH} characters`);
     }
-    return [this.key, text];
+    return [this.key, formatted];
   }
 
   /** Reads the tag from a resolved tags block. */

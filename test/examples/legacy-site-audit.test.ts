@@ -58,7 +58,8 @@ describe("examples/legacy-site-audit", () => {
     expect(at("SDZ-PXE-001")).toEqual(["azurerm_network_security_group.dmz_nsg"]); // PXE ports from the Internet
     expect(at("SDZ-VPN-002")).toEqual(["azurerm_virtual_network_gateway_connection.branch_tunnel"]); // DH group 2, no PFS
     expect(at("SDZ-NET-001")).toEqual(["azurerm_network_security_group.servers_nsg"]); // RDP from the Internet
-    expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.servers_nsg"]); // no deny-all
+    // no deny-all: the servers zone (declared INTERNAL) and the DMZ that holds the PXE distribution point
+    expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.dmz_nsg", "azurerm_network_security_group.servers_nsg"]);
   });
 
   test("the command line fails on it (exit code 1) and prints every finding", () => {

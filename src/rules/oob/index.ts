@@ -2,14 +2,14 @@ import {
   amtFirmwareSettings, amtPortsBeyondManagement, ideImageLocation, provisioningCertificateRenewal,
   provisioningCertificateVault, provisioningPortOpen,
 } from "./oob-rules";
-import { Rule } from "../../engine/rule";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the oob pack. */
-export const OOB_RULES: Rule[] = [
+/** The out-of-band management pack (SDZ-OOB-*; seed 002). */
+export const OOB_PACK = definePack("SDZ-OOB", "oob", [
   amtPortsBeyondManagement,
   provisioningPortOpen,
   amtFirmwareSettings,
   provisioningCertificateRenewal,
   provisioningCertificateVault,
   ideImageLocation,
-];
+]);

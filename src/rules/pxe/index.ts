@@ -1,12 +1,11 @@
 import { dpMultiHomed, dpPublicIp, dpZoneTrust } from "./distribution-point";
 import { pxePortsFromUntrusted } from "./exposure";
 import { pxeZoneFlowLogs } from "./flow-logs";
-import { referenceCaptureLocation, referenceInboundIsolation, referenceOutboundIsolation, referencePatching } from "./reference";
 import { pxeContentTransport, pxeImageContent, pxeMulticast, pxePasswordRequired, pxeRespondAllInterfaces, pxeUnknownComputers } from "./settings";
-import { Rule } from "../../engine/rule";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the pxe pack (PXE distribution points, SDZ-PXE-*, and the reference computer, SDZ-REF-*). */
-export const PXE_RULES: Rule[] = [
+/** The PXE pack (SDZ-PXE-*): PXE distribution points and their segments. */
+export const PXE_PACK = definePack("SDZ-PXE", "pxe", [
   pxePortsFromUntrusted,
   dpPublicIp,
   dpMultiHomed,
@@ -18,8 +17,4 @@ export const PXE_RULES: Rule[] = [
   pxeContentTransport,
   pxeImageContent,
   pxeRespondAllInterfaces,
-  referenceInboundIsolation,
-  referenceOutboundIsolation,
-  referencePatching,
-  referenceCaptureLocation,
-];
+]);

@@ -9,7 +9,7 @@ import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtu
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { RuleLevel } from "../../../src/engine/rule";
-import { OOB_RULES } from "../../../src/rules/oob";
+import { OOB_PACK } from "../../../src/rules/oob";
 import { checkFixture, failures, openFindings, unverified } from "../../support/fixtures";
 
 const RG = "rg";
@@ -61,7 +61,7 @@ function site(build: (s: Construct, z: { mgmt: Zone; clients: Zone; dmz: Zone })
     const dmz = zone(s, "dmz", "10.0.30.0/24", "PERIMETER");
     if (spTags) servicePoint(s, mgmt.subnet, spTags);
     build(s, { mgmt, clients, dmz });
-  }, OOB_RULES);
+  }, OOB_PACK.rules);
 }
 
 describe("SDZ-OOB-001 AMT ports beyond the management zone", () => {
@@ -180,7 +180,7 @@ function cert(opts: CertOpts) {
       },
       tags: opts.tagged === false ? {} : { "sdz-oob-provisioning-certificate": "true" },
     });
-  }, OOB_RULES);
+  }, OOB_PACK.rules);
 }
 const renew = (trigger: { daysBeforeExpiry?: number; lifetimePercentage?: number }, actionType = "AutoRenew") => [{ action: { actionType }, trigger }];
 

@@ -118,6 +118,6 @@ export function rawPxe(s: Construct, o: RawPxeOptions = {}) {
 }
 
 /** Runs `rules` on a hand-written PXE setup. */
-export function checkRawPxe(rules: Rule[], o: RawPxeOptions = {}) {
+export function checkRawPxe(rules: readonly Rule[], o: RawPxeOptions = {}) {
   return checkFixture((s) => rawPxe(s, o), rules);
 }

@@ -2,7 +2,7 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { checkRawPxe, GOOD_DP_TAGS } from "./fixtures";
 import { FindingStatus } from "../../../src/engine/result";
 import { RuleLevel } from "../../../src/engine/rule";
-import { PXE_RULES } from "../../../src/rules/pxe";
+import { PXE_PACK } from "../../../src/rules/pxe";
 import { dpMultiHomed, dpPublicIp, dpZoneTrust } from "../../../src/rules/pxe/distribution-point";
 import { pxePortsFromUntrusted } from "../../../src/rules/pxe/exposure";
 import { pxeZoneFlowLogs } from "../../../src/rules/pxe/flow-logs";
@@ -19,7 +19,7 @@ const withoutTag = (tag: string) => {
 };
 
 test("the compliant hand-written distribution point passes every PXE rule", () => {
-  const r = checkRawPxe(PXE_RULES);
+  const r = checkRawPxe(PXE_PACK.rules);
   expect(r.findings).toEqual([]);
 });
 
