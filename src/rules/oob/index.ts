@@ -3,6 +3,9 @@ import { amtPortsBeyondManagement } from "./amt-ports-beyond-management";
 import { ideImagesWithoutSmbEncryption } from "./ide-images-without-smb-encryption";
 import { provisioningCertificateNotRenewed } from "./provisioning-certificate-not-renewed";
 import { provisioningCertificateVaultExposed } from "./provisioning-certificate-vault-exposed";
+import { provisioningNameRecordBeyondServicePoint } from "./provisioning-name-record-beyond-service-point";
+import { provisioningNameRecordUnlocked } from "./provisioning-name-record-unlocked";
+import { provisioningNameRecordWhileProvisioningOff } from "./provisioning-name-record-while-provisioning-off";
 import { provisioningPortOpen } from "./provisioning-port-open";
 import { definePack } from "../../engine/rule";
 
@@ -14,4 +17,7 @@ export const OOB_PACK = definePack("SDZ-OOB", "oob", [
   provisioningCertificateNotRenewed, // SDZ-OOB-004
   provisioningCertificateVaultExposed, // SDZ-OOB-005
   ideImagesWithoutSmbEncryption, // SDZ-OOB-006
+  provisioningNameRecordWhileProvisioningOff, // SDZ-OOB-007
+  provisioningNameRecordBeyondServicePoint, // SDZ-OOB-008
+  provisioningNameRecordUnlocked, // SDZ-OOB-009
 ]);

@@ -10,6 +10,9 @@ describe("out-of-band pack", () => {
       ["SDZ-OOB-004", RuleLevel.WARNING, ["R-OOB-5"], "oob"],
       ["SDZ-OOB-005", RuleLevel.ERROR, ["R-OOB-5", "R-NET-1"], "oob"],
       ["SDZ-OOB-006", RuleLevel.ERROR, ["R-OOB-6", "R-NET-1"], "oob"],
+      ["SDZ-OOB-007", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
+      ["SDZ-OOB-008", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
+      ["SDZ-OOB-009", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
     ]);
     for (const r of OOB_PACK.rules) {
       expect([r.id, r.rationale]).toEqual([r.id, expect.stringMatching(/^Seed 002/)]);
