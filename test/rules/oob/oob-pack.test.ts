@@ -13,6 +13,9 @@ describe("out-of-band pack", () => {
       ["SDZ-OOB-007", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
       ["SDZ-OOB-008", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
       ["SDZ-OOB-009", RuleLevel.ERROR, ["R-OOB-7"], "oob"],
+      ["SDZ-OOB-010", RuleLevel.ERROR, ["R-OOB-8"], "oob"],
+      ["SDZ-OOB-011", RuleLevel.WARNING, ["R-OOB-8"], "oob"],
+      ["SDZ-OOB-012", RuleLevel.ERROR, ["R-OOB-8"], "oob"],
     ]);
     for (const r of OOB_PACK.rules) {
       expect([r.id, r.rationale]).toEqual([r.id, expect.stringMatching(/^Seed 002/)]);

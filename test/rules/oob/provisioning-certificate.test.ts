@@ -31,7 +31,7 @@ describe("the AMT provisioning certificate is found without tags", () => {
 
   test("a certificate whose extended key usage is not known is could-not-verify once (SDZ-OOB-004)", () => {
     const tf = site({}, (p) => (p.x509_certificate_properties[0].extended_key_usage = "${var.ekus}"));
-    const r = check(tf, ["SDZ-OOB-004", "SDZ-OOB-005"]);
+    const r = check(tf, ["SDZ-OOB-004", "SDZ-OOB-005", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-OOB-012"]);
     expect(r.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([["SDZ-OOB-004", CERT, "unverified"]]);
   });
 });
@@ -84,5 +84,98 @@ describe("SDZ-OOB-005 the vault", () => {
   test("a vault outside this configuration, or a setting from a variable, is could-not-verify", () => {
     expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault_certificate.amt.key_vault_id = "${var.vault_id}")), [ID]), ID)).toEqual([CERT]);
     expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault.kv.public_network_access_enabled = "${var.public}")), [ID]), ID)).toEqual([VAULT]);
+  });
+});
+
+describe("SDZ-OOB-010 issued by the internal CA", () => {
+  const ID = "SDZ-OOB-010";
+  test("self-signed is a warning (provisioning fails closed); a third-party issuer is an error naming its provider", () => {
+    expect(check(site({ issuer: "Self" }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
+    const r = check(site({ issuer: "digicert-ov" }, (_p, tf) => tf.add("azurerm_key_vault_certificate_issuer", "digicert", { name: "digicert-ov", key_vault_id: "${azurerm_key_vault.kv.id}", provider_name: "DigiCert" })), [ID]);
+    expect(flagged(r, ID)).toEqual([CERT]);
+    expect(r.findings[0].level).toBe(RuleLevel.ERROR);
+    expect(messages(r, ID)[0]).toMatch(/issued by digicert-ov \(provider DigiCert\), a third-party CA/);
+  });
+
+  test("a CSR signed outside Key Vault (issuer Unknown) is accepted as declared, not verified (info); an issuer from a variable is could-not-verify", () => {
+    const r = check(site({ issuer: "Unknown", renewDays: 45 }), [ID]);
+    expect(r.findings.map((f) => [f.address, f.level, f.status])).toEqual([[CERT, RuleLevel.INFO, "fail"]]);
+    expect(unverifiedAt(check(site({}, (p) => (p.issuer_parameters = "${var.issuer}")), [ID]), ID)).toEqual([CERT]);
+  });
+});
+
+describe("SDZ-OOB-011 the private key stays in the vault", () => {
+  const ID = "SDZ-OOB-011";
+  test("an exportable key is a warning; a non-exportable one passes; one from a variable is could-not-verify", () => {
+    expect(check(site({ exportable: true }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
+    expect(check(site({ exportable: false }), [ID]).findings).toEqual([]);
+    expect(unverifiedAt(check(site({}, (p) => (p.key_properties[0].exportable = "${var.exportable}")), [ID]), ID)).toEqual([CERT]);
+  });
+});
+
+describe("SDZ-OOB-012 only the service point reads it", () => {
+  const ID = "SDZ-OOB-012";
+  const SP_ID = "${azurerm_windows_virtual_machine.sp.identity[0].principal_id}";
+  const roles = (extra: Record<string, { principal: string; role: string }>) => ({ sp: { principal: SP_ID, role: "Key Vault Secrets User" }, ...extra });
+
+  test("the service point's own identity passes; the identity running Terraform or another VM with a reading role is an error on the assignment", () => {
+    expect(check(site(), [ID]).findings).toEqual([]);
+    const r = check(site({ roleAssignments: roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Administrator" } }) }), [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_role_assignment.deployer"]);
+    expect(messages(r, ID)[0]).toMatch(/role "Key Vault Administrator" on azurerm_key_vault\.kv lets the identity running Terraform .* read the private key and use the private key/);
+    const other = site({ roleAssignments: roles({ web: { principal: "${azurerm_windows_virtual_machine.web.identity[0].principal_id}", role: "Key Vault Certificate User" } }) }, (_p, tf) => {
+      tf.windowsVm("web", [], { identity: [{ type: "SystemAssigned" }] });
+    });
+    expect(flagged(check(other, [ID]), ID)).toEqual(["azurerm_role_assignment.web"]);
+  });
+
+  test("roles that do not read the private key pass; with a non-exportable key, secret readers get the public certificate only", () => {
+    const deployer = (role: string) => roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role } });
+    expect(check(site({ roleAssignments: deployer("Key Vault Certificates Officer") }), [ID]).findings).toEqual([]);
+    expect(check(site({ roleAssignments: deployer("Key Vault Secrets Officer"), exportable: false }), [ID]).findings).toEqual([]);
+    expect(flagged(check(site({ roleAssignments: deployer("Key Vault Crypto User"), exportable: false }), [ID]), ID)).toEqual(["azurerm_role_assignment.deployer"]);
+  });
+
+  test("a principal the configuration cannot name, or a scope from a variable, is could-not-verify", () => {
+    const literal = check(site({ roleAssignments: roles({ group: { principal: "0f0e0d0c-1111-2222-3333-444455556666", role: "Key Vault Secrets User" } }) }), [ID]);
+    expect(flagged(literal, ID)).toEqual([]);
+    expect(unverifiedAt(literal, ID)).toEqual(["azurerm_role_assignment.group"]);
+    const scope = site({ roleAssignments: roles({ x: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets User" } }) }, (_p, tf) => {
+      (tf.json.resource.azurerm_role_assignment.x as Record<string, unknown>).scope = "${var.scope}";
+    });
+    expect(unverifiedAt(check(scope, [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+  });
+
+  test("scopes: the resource group holds the vault, another vault's scope does not", () => {
+    const at = (scope: string) => site({ roleAssignments: roles({ x: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets User" } }) }, (_p, tf) => {
+      (tf.json.resource.azurerm_role_assignment.x as Record<string, unknown>).scope = scope;
+    });
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/rg"), [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/other-kv"), [ID]), ID)).toEqual([]);
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/other"), [ID]), ID)).toEqual([]);
+  });
+
+  test("access policies count on an access-policy vault, role assignments do not (and the reverse)", () => {
+    const policyVault = site({ roleAssignments: roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } }) }, (_p, tf) => {
+      const kv = tf.json.resource.azurerm_key_vault.kv as Record<string, unknown>;
+      kv.rbac_authorization_enabled = false;
+      kv.access_policy = [
+        { tenant_id: "t", object_id: "${azurerm_windows_virtual_machine.sp.identity[0].principal_id}", secret_permissions: ["Get"] },
+        { tenant_id: "t", object_id: "${data.azurerm_client_config.current.object_id}", certificate_permissions: ["Create", "Get", "Update"], secret_permissions: [] },
+      ];
+      tf.add("azurerm_key_vault_access_policy", "ops", { key_vault_id: "${azurerm_key_vault.kv.id}", tenant_id: "t", object_id: "${azurerm_user_assigned_identity.ops.principal_id}", secret_permissions: ["Get", "List"] });
+      tf.add("azurerm_user_assigned_identity", "ops", { name: "ops", location: "westeurope", resource_group_name: "rg" });
+    });
+    const r = check(policyVault, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_key_vault_access_policy.ops"]);
+    expect(messages(r, ID)[0]).toMatch(/access policy with secret permissions Get, List on azurerm_key_vault\.kv lets azurerm_user_assigned_identity\.ops \(attached to no VM of this configuration\) read the private key/);
+  });
+
+  test("a user-assigned identity attached only to the service point passes", () => {
+    const tf = site({ roleAssignments: { uai: { principal: "${azurerm_user_assigned_identity.sp.principal_id}", role: "Key Vault Secrets User" } } }, (_p, t) => {
+      t.add("azurerm_user_assigned_identity", "sp", { name: "sp-id", location: "westeurope", resource_group_name: "rg" });
+      (t.json.resource.azurerm_windows_virtual_machine.sp as Record<string, unknown>).identity = [{ type: "UserAssigned", identity_ids: ["${azurerm_user_assigned_identity.sp.id}"] }];
+    });
+    expect(check(tf, [ID]).findings).toEqual([]);
   });
 });
