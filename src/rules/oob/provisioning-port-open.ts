@@ -4,6 +4,7 @@ import { OobTags } from "../../contract/oob-tags";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
+import { VM_TYPES } from "../../engine/access/topology";
 import { sourcesOf } from "../../engine/amt-service-points";
 import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -39,7 +40,7 @@ export const provisioningPortOpen = defineRule({
   fix: "Deny the provisioning port on the service point's NSG (OutOfBandServicePoint does unless outOfBandProvisioning is true), or enable provisioning explicitly "
     + "(sdz-oob-provisioning=enabled) and allow the port only from the AMT client segments listed in sdz-oob-amt-client-prefixes.",
   requirements: ["R-OOB-1"],
-  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", "azurerm_windows_virtual_machine"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", ...VM_TYPES],
   reads: [
     "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
     "Azure Firewall network and DNAT rules on the path",
