@@ -78,8 +78,17 @@ function allowedFor(ctx: RuleContext, rc: ReferenceComputer): Allowed[] {
   if (!capture.isEmpty) out.push({ protocol: "Tcp", ports: SMB, destinations: capture });
   out.push({ protocol: "Tcp", ports: WEB, destinations: REFERENCE_UPDATE_SERVICE_TAGS.reduce((s, t) => s.union(SourceSet.token(`tag:${t.toLowerCase()}`)), SourceSet.EMPTY) });
   let domain = SourceSet.EMPTY;
-  for (const role of [DeploymentRole.DOMAIN_CONTROLLER, DeploymentRole.DNS_SERVER]) {
-    for (const { vm } of ctx.roles.vmsWith(role)) for (const ep of ctx.access.endpointsOfVm(vm)) domain = domain.union(hostSet(ep));
+  const domainVms = new Set([DeploymentRole.DOMAIN_CONTROLLER, DeploymentRole.DNS_SERVER].flatMap((role) => ctx.roles.vmsWith(role).map((x) => x.vm)));
+  const dcSubnets = new Set<Subnet>();
+  for (const vm of domainVms) {
+    for (const ep of ctx.access.endpointsOfVm(vm)) {
+      domain = domain.union(hostSet(ep));
+      if (ep.subnet) dcSubnets.add(ep.subnet);
+    }
+  }
+  // A zone that holds only domain controllers and DNS servers may be named as a whole (Peer.zone(identity)).
+  for (const subnet of dcSubnets) {
+    if (subnet.privateEndpoints.length === 0 && subnet.nics.every((n) => n.vm && domainVms.has(n.vm))) domain = domain.union(subnetSet(subnet));
   }
   for (const ds of ctx.model.ofType("azurerm_active_directory_domain_service")) {
     for (const rs of ctx.model.blocks(ds, "initial_replica_set")) {
@@ -144,7 +153,8 @@ export const referenceReachesArbitraryDestinations = defineRule({
     "The reference computer must stay in a secure environment where unexpected or malicious software can't be installed and captured into the image "
     + "(seed 001, R-REF-1): outbound traffic goes only to the capture location (SMB), the update service (HTTP/HTTPS to the AzureUpdateDelivery and "
     + "AzureFrontDoor.FirstParty service tags) and the domain controllers and DNS servers it needs to reach a Kerberos-only capture share (the domain "
-    + "service ports of seed 004 and the dynamic RPC range on domain controllers and DNS servers, declared or inferred; DNS to the VNet's custom DNS "
+    + "service ports of seed 004 and the dynamic RPC range on domain controllers and DNS servers, declared or inferred, or on a zone that holds only "
+    + "those; DNS to the VNet's custom DNS "
     + "servers; an Azure AD DS subnet). The rule asks the access model where each reference computer (declared or inferred) may send TCP and UDP "
     + "through its subnet and NIC NSGs, Azure's default rules included (AllowInternetOutBound and AllowVnetOutBound unless a deny-all overrides them), "
     + "and reports every other destination once per deciding rule. Private ranges in no zone on SMB or domain ports are could-not-verify (they may "

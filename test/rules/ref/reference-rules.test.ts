@@ -189,6 +189,23 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
     expect(check(s.tf, [ID]).findings).toEqual([]);
   });
 
+  test("the domain ports to a whole zone that holds only domain controllers pass; to a zone with other hosts they do not", () => {
+    const build = (withApp: boolean) => ref("inline", {
+      outbound: [...DEFAULT_OUT.slice(0, 2), out("domain", 120, "*", ["53", "88", "389"], "10.0.2.0/24"), DEFAULT_OUT[2]],
+      extend: (tf, { vnet }) => {
+        zone(tf, vnet, "identity", "10.0.2.0/24", { trust: "INTERNAL" });
+        secondVm(tf, "dc01", "10.0.2.4", { "sdz-role": "domain-controller" }, "azurerm_subnet.identity");
+        secondVm(tf, "dc02", "10.0.2.5", { "sdz-role": "domain-controller,dns-server" }, "azurerm_subnet.identity");
+        if (withApp) secondVm(tf, "app02", "10.0.2.9", undefined, "azurerm_subnet.identity");
+      },
+    });
+    expect(check(build(false).tf, [ID]).findings).toEqual([]);
+    const mixed = build(true);
+    const r = check(mixed.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([mixed.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/zone identity \(INTERNAL\) on TCP 53, 88, 389 and UDP 53, 88, 389/);
+  });
+
   test("a domain controller inferred from what its NSG lets in, or the VNet's DNS server, counts too; other ports to it do not", () => {
     const s = ref("inline", {
       outbound: [...DEFAULT_OUT.slice(0, 2), out("domain", 120, "*", ["53", "88", "389"], "10.0.2.4"), out("dns", 130, "Udp", "53", "10.0.2.53"), out("dc-web", 140, "Tcp", "8443", "10.0.2.4"), DEFAULT_OUT[2]],
