@@ -5,7 +5,6 @@
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { TagSpec } from "../../contract/tag";
 import { DeploymentRole } from "../../contract/zone-tags";
-import { Endpoint } from "../../engine/access/access-model";
 import { Subnet, Vm } from "../../engine/access/topology";
 import { RoleClaim } from "../../engine/roles";
 import { RuleContext } from "../../engine/rule";
@@ -126,16 +125,4 @@ export function zonesOfVm(ctx: RuleContext, vm: Vm): { zones: Zone[]; unknown: s
     if (z && !zones.includes(z)) zones.push(z);
   }
   return { zones, unknown };
-}
-
-/** `zone pxe (INTERNAL, declared: sdz-trust=INTERNAL on ...)` or `zone x (trust not declared: ...)`. */
-export function describeZoneTrust(ctx: RuleContext, zone: Zone): string {
-  const t = ctx.zones.trustOf(zone);
-  if (t.level === undefined) return `zone ${zone.name} (trust ${t.source === "unknown" ? "not known" : "not declared"}: ${t.evidence})`;
-  return `zone ${zone.name} (${t.level}, ${t.source}: ${t.evidence})`;
-}
-
-/** The NIC endpoints of a VM. */
-export function endpointsOfVm(ctx: RuleContext, vm: Vm): Endpoint[] {
-  return ctx.access.endpointsOfVm(vm);
 }
