@@ -1,7 +1,7 @@
 import { describeDp, PXE_PORTS, tftpDataPort, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { distributionPointOf } from "./pxe-segments";
-import { deciderKey, judgeSources, mayNameService, namesService, reportedByNet001 } from "./source-trust";
+import { deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, reportedByNet001 } from "./source-trust";
 import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
@@ -44,10 +44,12 @@ export const pxeReachableFromUntrustedSources = defineRule({
   ],
   check(ctx) {
     const groups = new Map<string, Group>();
+    // Other hosts are asked only about the ports some rule could have been written for.
+    const named = portsSomeRuleNames(ctx, [...PXE_PORTS, tftpDataPort(ctx, undefined)]);
     for (const ep of hostEndpoints(ctx.model)) {
       const dp = distributionPointOf(ctx, ep.vm);
       const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
-      for (const port of [...PXE_PORTS, tftpDataPort(ctx, dp)]) {
+      for (const port of dp ? [...PXE_PORTS, tftpDataPort(ctx, dp)] : named) {
         for (const r of reachOn(ctx.model, ep, port)) {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;

@@ -5,6 +5,7 @@
  * declared), and whether SDZ-NET-001 already reports the rule that lets it in.
  */
 import { Endpoint } from "../../engine/access/access-model";
+import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, probeOf, classifySources, SourceClass } from "../../engine/exposure";
@@ -139,4 +140,27 @@ function rangeNamed(d: Decider, port: ServicePort): boolean {
   if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return false;
   const limit = port.to - port.from + NAMED_RANGE_MAX;
   return d.ports.ranges().some(([a, b]) => a <= port.to && port.from <= b && b - a < limit);
+}
+
+/**
+ * The ports of `ports` that some rule of the configuration could have been written for: an NSG rule
+ * or Azure Firewall rule whose port range names it, or whose ports are not known (it may). A host
+ * that is no distribution point is asked only about these: whether a rule names a port is decided
+ * by the deciding rule, and a port no rule names has no such decider. One pass over the rules,
+ * memoised per configuration (what keeps PXE-001 linear on large configurations).
+ */
+export function portsSomeRuleNames(ctx: RuleContext, ports: readonly ServicePort[]): ServicePort[] {
+  const key = `pxe:nameable:${ports.map((p) => `${p.protocol}${p.from}-${p.to}`).join(",")}`;
+  return ctx.model.memo(key, () => {
+    const ranges: (Intervals<number> | undefined)[] = [];
+    for (const r of ctx.access.topology.rules) ranges.push(r.destinationPorts.known ? r.destinationPorts.value : undefined);
+    for (const r of ctx.reach.firewalls.rules) {
+      if (r.kind === "dnat") ranges.push(r.translatedPort?.known ? Intervals.of(PORTS, [[r.translatedPort.value, r.translatedPort.value]]) : undefined);
+      else ranges.push(r.destinationPorts.known ? r.destinationPorts.value : undefined);
+    }
+    return ports.filter((p) => {
+      const limit = p.to - p.from + NAMED_RANGE_MAX;
+      return ranges.some((i) => !i || i.ranges().some(([a, b]) => a <= p.to && p.from <= b && b - a < limit));
+    });
+  });
 }
