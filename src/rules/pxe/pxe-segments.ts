@@ -7,6 +7,7 @@
  */
 import { DistributionPoint, PXE_PORTS, RESPONDER_PORTS, responderCandidates, tftpDataPort } from "./distribution-points";
 import { deciderKey, mayNameService, namesService, reportedByNet001 } from "./source-trust";
+import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nic, NsgRule, Subnet, Vm } from "../../engine/access/topology";
 import { Decider, deciderOf, describeServicePort, reachOn } from "../../engine/exposure";
@@ -109,7 +110,7 @@ export function pxeSegments(ctx: RuleContext): PxeSegment[] {
 /** The rules written for PXE that let PXE into the zone's hosts, each with where it sends the traffic. */
 function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: DistributionPoint[]): Map<string, PxeFlowRule> {
   const rules = new Map<string, PxeFlowRule>();
-  const endpoints = ctx.access.endpoints.filter((e) => e.subnet === subnet && (e.kind === "nic" || e.kind === "private-endpoint"));
+  const endpoints = hostsOf(ctx, subnet);
   for (const ep of endpoints) {
     const dp = designated.find((d) => d.vm === ep.vm) ?? designated[0];
     for (const port of [...PXE_PORTS, tftpDataPort(ctx, dp)]) {
@@ -158,7 +159,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
       }
     }
   }
-  const zoneHosts = ctx.access.endpoints.filter((e) => e.subnet === subnet && e.kind === "nic" && e.nic && !isDp(e.nic));
+  const zoneHosts = hostsOf(ctx, subnet).filter((e) => e.kind === "nic" && e.nic && !isDp(e.nic));
 
   if (nsg && nsg.subnets.includes(subnet)) {
     if (!subnet.prefixes.known) {
@@ -206,6 +207,21 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
       else if (match.includes("maybe")) f.unknown.push(`whether ${nic.resource.address}, whose address is not known, is a destination`);
     }
   }
+}
+
+/** The NIC and private endpoint endpoints of a subnet (an index built once per configuration). */
+function hostsOf(ctx: RuleContext, subnet: Subnet): Endpoint[] {
+  const index = ctx.model.memo("pxe:hosts-by-subnet", () => {
+    const m = new Map<Subnet, Endpoint[]>();
+    for (const e of ctx.access.endpoints) {
+      if (!e.subnet || (e.kind !== "nic" && e.kind !== "private-endpoint")) continue;
+      const list = m.get(e.subnet);
+      if (list) list.push(e);
+      else m.set(e.subnet, [e]);
+    }
+    return m;
+  });
+  return index.get(subnet) ?? [];
 }
 
 function cidrSet(c: { family: 4 | 6; start: number | bigint; end: number | bigint }): SourceSet {
