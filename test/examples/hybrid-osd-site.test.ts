@@ -75,9 +75,10 @@ describe("examples/hybrid-osd-site", () => {
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
     expect(suppressed.map((f) => f.ruleId)).toEqual(["SDZ-VPN-007"]);
     expect(site.result.unusedSuppressions).toEqual([]);
-    // The notes are the MAK declaration and the Azure Files signing explanation, nothing else.
+    // The notes are the MAK declaration, the Azure Files signing explanation and the distribution
+    // point's ConfigMgr settings (declared, not verified: no site server in this site), nothing else.
     const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-OOB-011"]); // SDZ-OOB-003: AMT firmware settings declared, not verified; 010/011: fixed by issue 15
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-PXE-015"]); // SDZ-OOB-003 / SDZ-PXE-015: firmware and ConfigMgr settings declared, not verified; OOB-010/011: fixed by issue 15
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
