@@ -47,6 +47,9 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       const behindHidden: string[] = [];
       const unknown: string[] = [];
       for (const h of HARDENING) {
+        // What a readable script on the VM sets and reads back is what Windows will do, whatever the tag says.
+        const applied = h.spec.setting?.applied;
+        if (applied && scripts.some((x) => applied.set.test(x.text) && applied.verify.test(x.text))) continue;
         const s = ctx.settings.read(vm, h.spec, p.vm.nics.map((n) => n.resource));
         if (s.read.state === "known") {
           if (s.read.value === false) missing.push(`${h.what} [${h.spec.key}=false]`);
@@ -55,8 +58,6 @@ export const stateMigrationPointSmbNotHardened = defineRule({
           else declaredOnly.push(h.spec.key);
           continue;
         }
-        const applied = h.spec.setting?.applied;
-        if (applied && scripts.some((x) => applied.set.test(x.text) && applied.verify.test(x.text))) continue;
         if (hidden.length > 0) behindHidden.push(`${h.what} (no tag)`);
         else if (s.read.state !== "absent") unknown.push(`${h.what}: ${s.read.reason}`);
         else missing.push(h.what);
