@@ -1,6 +1,6 @@
 /**
  * State migration points (the Configuration Manager site system that receives and stores USMT user
- * state), with evidence. A VM is one when the `sdz-role` tag says so (through {@link Roles}), or when
+ * state), with evidence. A VM is one when the `sdz-role` tag on it or its NIC says so, or when
  * a Configuration Manager script of this configuration installs or configures the role on it:
  * `Add-CMStateMigrationPoint` or `Set-CMStateMigrationPoint -SiteSystemServerName <the VM's name>`,
  * run on the site server by a run command or script extension. Those scripts also say how the point
@@ -10,9 +10,9 @@
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
-import { RoleClaim, Roles } from "./roles";
+import { RoleClaim } from "./roles";
 import { Settings } from "./settings";
-import { DeploymentRole } from "../contract/zone-tags";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 
 /** A readable script of this configuration that configures a state migration point. */
 export interface ConfigMgrScript {
@@ -63,7 +63,6 @@ export class StateMigrationPoints {
 
   private constructor(model: TerraformModel) {
     const topology = Reachability.of(model).access.topology;
-    const roles = Roles.of(model);
     const settings = Settings.of(model);
     // Every readable Configuration Manager line that names a server, from scripts on any VM.
     const byServer = new Map<string, ConfigMgrScript[]>();
@@ -87,7 +86,9 @@ export class StateMigrationPoints {
       const scripts = [...byServer.entries()]
         .filter(([server]) => names.some((n) => server === n || server.startsWith(`${n}.`)))
         .flatMap(([, list]) => list);
-      const declared = roles.claim(vm, DeploymentRole.STATE_MIGRATION_POINT);
+      // The tag is read here rather than through Roles, whose network inference (which has no
+      // signature for this role) would cost a reachability pass per VM for nothing.
+      const { declared, unknown } = declaredRole(model, vm);
       const claim: RoleClaim | undefined = declared ?? (scripts.length > 0 ? {
         role: DeploymentRole.STATE_MIGRATION_POINT,
         source: "inferred",
@@ -97,10 +98,7 @@ export class StateMigrationPoints {
         const point = { vm, claim, configMgr: scripts };
         this.points.push(point);
         this.byVm.set(vm, point);
-      } else {
-        const unknown = roles.ofVm(vm).unknown;
-        if (unknown) this.undetermined.push({ vm, reason: unknown });
-      }
+      } else if (unknown) this.undetermined.push({ vm, reason: unknown });
     }
     this.points.sort((a, b) => (a.claim.source === b.claim.source ? 0 : a.claim.source === "declared" ? -1 : 1));
   }
@@ -136,6 +134,19 @@ export function deletionPolicyOf(point: StateMigrationPoint): DeletionPolicy | u
 export function firstWords(line: string): string {
   const t = line.trim().replace(/\s+/g, " ");
   return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+/** `sdz-role=...state-migration-point...` on the VM or one of its NICs, or why the tag cannot be read. */
+function declaredRole(model: TerraformModel, vm: Vm): { declared?: RoleClaim; unknown?: string } {
+  let unknown: string | undefined;
+  for (const carrier of [vm.resource, ...vm.nics.map((n) => n.resource)]) {
+    const r = ZONE_TAG.roles.read(model.tagBlock(carrier));
+    if (r.state === "known" && r.value.includes(DeploymentRole.STATE_MIGRATION_POINT)) {
+      return { declared: { role: DeploymentRole.STATE_MIGRATION_POINT, source: "declared", evidence: `${ZONE_TAG.roles.key}=${r.value.join(",")} on ${carrier.address}` } };
+    }
+    if (r.state === "unknown" || r.state === "invalid") unknown ??= `${carrier.address}: ${r.reason}`;
+  }
+  return { unknown };
 }
 
 /** The names a VM answers to in Configuration Manager: its computer name and its resource name, lower-cased. */

@@ -130,7 +130,8 @@ export class Storage {
     }
     for (const res of m.ofType("azurerm_storage_share")) {
       const meta = readRoles(MIGRATION_TAG.shareRoles, m.tagBlock(res, "metadata"), res, "metadata");
-      // azurerm 4.x: storage_account_id (storage_account_name is deprecated; the 5.0 upgrade guide removes it).
+      // azurerm 4.x: storage_account_id, or the deprecated storage_account_name, which azurerm 5.0 removes
+      // (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/5.0-upgrade-guide, azurerm_storage_share).
       const account = this.accountFrom(res.config.storage_account_id) ?? this.accountFrom(res.config.storage_account_name, true);
       const share: FileShare = { resource: res, name: m.resolveString(res.config.name), account, claims: [...meta.claims], metadataUnknown: meta.unknown };
       account?.shares.push(share);

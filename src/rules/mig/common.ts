@@ -3,7 +3,8 @@
  * evidence for it), the level a finding takes from that role, and reading nested blocks that may be
  * written as an object, a one-element list or an expression.
  */
-import { DeploymentRole } from "../../contract/zone-tags";
+import { MIGRATION_TAG } from "../../contract/migration-tags";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { Resolved, TerraformModel } from "../../engine/model";
 import { RuleLevel } from "../../engine/rule";
 import { describeClaims, FileShare, shareLabel, Storage, StorageAccount } from "../../engine/storage";
@@ -19,7 +20,7 @@ export type { FileShare, StorageAccount };
 export const STORAGE_EVIDENCE_TYPES = ["azurerm_storage_account", "azurerm_storage_share", "azurerm_private_endpoint", "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_windows_virtual_machine"];
 
 /** What the role evidence paths read, for `reads`. */
-export const ROLE_EVIDENCE_READS = "storage roles: sdz-role on the account, sdz_role share metadata, capture and IDE image location tags; "
+export const ROLE_EVIDENCE_READS = `storage roles: ${ZONE_TAG.roles.key} on the account, ${MIGRATION_TAG.shareRoles.key} share metadata, capture and IDE image location tags; `
   + "UNC paths, Files hosts and account names in the scripts of state migration points and deployment servers; Files private endpoints in their zones";
 
 /** True when the account holds state migration data (with evidence). */

@@ -4,7 +4,27 @@
  * example is about a declaration.
  */
 
+import { MIGRATION_TAG } from "../../contract/migration-tags";
+import { tagsOf } from "../../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
+
 type Body = Record<string, unknown>;
+
+/** `sdz-role` tags, written through the contract. */
+export function roleTags(...roles: DeploymentRole[]): Record<string, string> {
+  return tagsOf(ZONE_TAG.roles.entry(roles));
+}
+
+/** Share metadata declaring a role (`sdz_role`), written through the contract. */
+export function shareRoleMetadata(role: DeploymentRole): Record<string, string> {
+  return tagsOf(MIGRATION_TAG.shareRoles.entry([role]));
+}
+
+/** The SMB hardening tags of a state migration point, all `true` (declared only). */
+export function hardeningTags(): Record<string, string> {
+  const specs = [MIGRATION_TAG.smbSigningRequired, MIGRATION_TAG.smbEncryptData, MIGRATION_TAG.smbRejectUnencrypted, MIGRATION_TAG.smb1Removed];
+  return tagsOf(...specs.map((s) => s.entry(true)));
+}
 type Resources = Record<string, Record<string, Body>>;
 
 /** SMB settings a careful user writes: SMB 3.1.1, Kerberos with AES-256 tickets, AES-256-GCM. */

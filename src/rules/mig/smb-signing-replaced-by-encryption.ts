@@ -1,6 +1,7 @@
 import { ROLE_EVIDENCE_READS, shareLabel, Storage } from "./common";
-import { accountBody, shareBody, terraform } from "./examples";
+import { accountBody, shareBody, shareRoleMetadata, terraform } from "./examples";
 import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeClaims, roleNoun } from "../../engine/storage";
 
@@ -36,7 +37,7 @@ export const smbSigningReplacedByEncryption = defineRule({
   examples: {
     bad: [{
       description: "A deployment content share (declared in its metadata) gets the note",
-      terraform: terraform({ azurerm_storage_account: { content: accountBody("osdcontent01") }, azurerm_storage_share: { content: shareBody("content", "content", { metadata: { sdz_role: "deployment-content" } }) } }),
+      terraform: terraform({ azurerm_storage_account: { content: accountBody("osdcontent01") }, azurerm_storage_share: { content: shareBody("content", "content", { metadata: shareRoleMetadata(DeploymentRole.DEPLOYMENT_CONTENT) }) } }),
       flagged: ["azurerm_storage_share.content"],
     }],
     good: [{

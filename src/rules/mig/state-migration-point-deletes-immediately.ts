@@ -1,5 +1,6 @@
 import { siteServerRunCommand, smpNetwork, terraform } from "./examples";
 import { MIGRATION_TAG } from "../../contract/migration-tags";
+import { ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { deletionPolicyOf, StateMigrationPoints } from "../../engine/state-migration-points";
@@ -14,15 +15,15 @@ export const stateMigrationPointDeletesImmediately = defineRule({
   rationale:
     "Seed 001: \"If you configure the deletion policy on the state migration point to immediately remove data that's marked for deletion, and if an attacker manages to retrieve the user "
     + "state data before the valid computer does, the site immediately deletes the user state data. Set the Delete after interval to be long enough to verify the successful restore.\" "
-    + "The interval is a Configuration Manager setting of the state migration point (declared by sdz-role, or inferred from Add-/Set-CMStateMigrationPoint). What a script of this "
-    + "configuration sets (-DeleteImmediately, -TimeDeleteAfter/-TimeUnit) is judged first; otherwise the sdz-smp-delete-after-hours tag, which is accepted where no site server here "
+    + `The interval is a Configuration Manager setting of the state migration point (declared by ${ZONE_TAG.roles.key}, or inferred from Add-/Set-CMStateMigrationPoint). What a script of this `
+    + `configuration sets (-DeleteImmediately, -TimeDeleteAfter/-TimeUnit) is judged first; otherwise the ${MIGRATION_TAG.deleteAfterHours.key} tag, which is accepted where no site server here `
     + `applies it, with an info finding saying it is declared, not verified. Immediate deletion is an error, under ${MIN_HOURS} hours a warning; an interval neither set nor declared is `
     + "could-not-verify (Configuration Manager keeps restored state one day by default, but the console can be set to delete it immediately).",
   fix: "Set the deletion interval with Set-CMStateMigrationPoint -TimeDeleteAfter/-TimeUnit (never -DeleteImmediately) in a run command on the site server that reads it back, "
-    + "or declare it (StateMigrationPoint deleteAfter, default 7 days, writes sdz-smp-delete-after-hours).",
+    + `or declare it (StateMigrationPoint deleteAfter, default 7 days, writes ${MIGRATION_TAG.deleteAfterHours.key}).`,
   requirements: ["R-MIG-3"],
   resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_run_command", "azurerm_virtual_machine_extension"],
-  reads: ["Add-/Set-CMStateMigrationPoint -DeleteImmediately, -TimeDeleteAfter and -TimeUnit in run commands and script extensions", "the sdz-smp-delete-after-hours tag with its provenance"],
+  reads: ["Add-/Set-CMStateMigrationPoint -DeleteImmediately, -TimeDeleteAfter and -TimeUnit in run commands and script extensions", `the ${MIGRATION_TAG.deleteAfterHours.key} tag with its provenance`],
   check(ctx) {
     for (const p of StateMigrationPoints.of(ctx.model).points) {
       const vm = p.vm.resource;

@@ -1,6 +1,7 @@
-import { scriptExtension, smpNetwork, terraform } from "./examples";
+import { hardeningTags, roleTags, scriptExtension, smpNetwork, terraform } from "./examples";
 import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { TagSpec } from "../../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
@@ -12,6 +13,8 @@ const HARDENING: { spec: TagSpec<boolean>; what: string }[] = [
   { spec: MIGRATION_TAG.smb1Removed, what: "SMB 1 removed" },
 ];
 
+const KEYS = HARDENING.map((h) => h.spec.key).join(", ");
+
 const HARDENING_SCRIPT = "Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false -Force; "
   + "Uninstall-WindowsFeature -Name FS-SMB1; $c = Get-SmbServerConfiguration; if (-not $c.RequireSecuritySignature) { throw 'not applied' }";
 
@@ -21,19 +24,19 @@ export const stateMigrationPointSmbNotHardened = defineRule({
   title: "State migration point VM without SMB signing hardening",
   rationale:
     "Seed 001: \"secure the network channel between the client and the state migration point by using SMB signing or IPsec ... After the initial connection over HTTP, user state migration "
-    + "data is transferred by using SMB. If you don't secure the network channel, an attacker can read and modify this data.\" A state migration point (declared by sdz-role, or inferred: "
+    + `data is transferred by using SMB. If you don't secure the network channel, an attacker can read and modify this data." A state migration point (declared by ${ZONE_TAG.roles.key}, or inferred: `
     + "a Configuration Manager script of this configuration runs Add- or Set-CMStateMigrationPoint for it) must require SMB signing and encryption, reject unencrypted access and have SMB 1 "
     + "removed. These are Windows settings Azure can apply: a script on the VM that sets them and reads them back (applied), or a Machine Configuration assignment that audits them (audited), "
-    + "counts; the sdz-smb-* tags alone are only declared, and that is a finding. A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose "
-    + "sdz-role tag cannot be read may be a state migration point: this rule says so once for SDZ-MIG-009, 011, 012 and 013.",
+    + `counts; the ${KEYS} tags alone are only declared, and that is a finding. A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose `
+    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: this rule says so once for SDZ-MIG-009, 011, 012 and 013.`,
   fix: "Run Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false and remove FS-SMB1 in a script extension "
-    + "that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the sdz-smb-* tags.",
+    + `that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the ${KEYS} tags.`,
   requirements: ["R-MIG-1"],
   resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_policy_virtual_machine_configuration_assignment"],
   reads: [
-    "state migration points: sdz-role on the VM or NIC, Add-/Set-CMStateMigrationPoint in run commands and script extensions",
+    `state migration points: ${ZONE_TAG.roles.key} on the VM or NIC, Add-/Set-CMStateMigrationPoint in run commands and script extensions`,
     "scripts on the VM (extension settings, run commands) that set and read back the SMB server settings; Machine Configuration assignments",
-    "the sdz-smb-signing-required, sdz-smb-encrypt-data, sdz-smb-reject-unencrypted and sdz-smb1-removed tags",
+    `the ${KEYS} tags`,
   ],
   check(ctx) {
     const points = StateMigrationPoints.of(ctx.model);
@@ -79,13 +82,13 @@ export const stateMigrationPointSmbNotHardened = defineRule({
     bad: [{
       description: "A state migration point that only declares its SMB hardening in tags",
       terraform: terraform(smpNetwork({
-        tags: { "sdz-role": "state-migration-point", "sdz-smb-signing-required": "true", "sdz-smb-encrypt-data": "true", "sdz-smb-reject-unencrypted": "true", "sdz-smb1-removed": "true" },
+        tags: { ...roleTags(DeploymentRole.STATE_MIGRATION_POINT), ...hardeningTags() },
       })),
       flagged: ["azurerm_windows_virtual_machine.smp01"],
     }],
     good: [{
       description: "A script extension that applies the hardening and reads it back",
-      terraform: terraform(smpNetwork({ tags: { "sdz-role": "state-migration-point" } }), { azurerm_virtual_machine_extension: { harden: scriptExtension("smp01", HARDENING_SCRIPT) } }),
+      terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), { azurerm_virtual_machine_extension: { harden: scriptExtension("smp01", HARDENING_SCRIPT) } }),
     }],
   },
 });

@@ -1,4 +1,5 @@
 import { siteServerRunCommand, smpNetwork, terraform } from "./examples";
+import { ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -11,11 +12,11 @@ export const stateMigrationPointWithoutBackup = defineRule({
   rationale:
     "Seed 001: \"Manually back up the user state migration data on the state migration point. Configuration Manager Backup doesn't include the user state migration data in the site backup.\" "
     + "The state migration point's storage folders live on the VM, so the VM (with its data disk) must be protected by Azure Backup. The rule applies to state migration points declared "
-    + "by sdz-role or inferred from Add-/Set-CMStateMigrationPoint in a script of this configuration.",
+    + `by ${ZONE_TAG.roles.key} or inferred from Add-/Set-CMStateMigrationPoint in a script of this configuration.`,
   fix: "Protect the VM with azurerm_backup_protected_vm (source_vm_id = the VM's id) and an azurerm_backup_policy_vm (policy_type V2 for Trusted Launch); StateMigrationPoint does.",
   requirements: ["R-MIG-4"],
   resourceTypes: [...VM_TYPES, "azurerm_backup_protected_vm"],
-  reads: ["azurerm_backup_protected_vm source_vm_id (a reference or a literal VM ID)", "state migration points: sdz-role, Add-/Set-CMStateMigrationPoint in run commands and script extensions"],
+  reads: ["azurerm_backup_protected_vm source_vm_id (a reference or a literal VM ID)", `state migration points: ${ZONE_TAG.roles.key}, Add-/Set-CMStateMigrationPoint in run commands and script extensions`],
   check(ctx) {
     const m = ctx.model;
     const points = StateMigrationPoints.of(m).points;

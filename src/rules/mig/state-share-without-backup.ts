@@ -1,5 +1,7 @@
 import { describeAccount, describeStateShare, ROLE_EVIDENCE_READS, stateAccounts, stateShares, Storage, StorageAccount } from "./common";
-import { accountBody, shareBody, terraform } from "./examples";
+import { accountBody, shareBody, shareRoleMetadata, terraform } from "./examples";
+import { MIGRATION_TAG } from "../../contract/migration-tags";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 
@@ -18,7 +20,7 @@ export const stateShareWithoutBackup = defineRule({
   title: "State migration share without backup",
   rationale:
     "Seed 001: \"Manually back up the user state migration data on the state migration point. Configuration Manager Backup doesn't include the user state migration data in the site backup.\" "
-    + "A state migration share (declared by sdz-role or sdz_role metadata, or inferred: a state migration point's scripts name it or its account, or the account's Files private endpoint is "
+    + `A state migration share (declared by ${ZONE_TAG.roles.key} or ${MIGRATION_TAG.shareRoles.key} metadata, or inferred: a state migration point's scripts name it or its account, or the account's Files private endpoint is `
     + "in the point's zone) needs its own azurerm_backup_protected_file_share, in a vault whose soft delete is not turned off (soft_delete_enabled defaults to true in azurerm 4.x and is "
     + "removed in 5.0, where the vault's soft delete is Azure's default). A share the evidence names that this configuration does not manage cannot be verified and is reported as such.",
   fix: "Protect the share: azurerm_recovery_services_vault (soft delete on), azurerm_backup_policy_file_share, azurerm_backup_container_storage_account and azurerm_backup_protected_file_share referencing the account and share (StateMigrationShare creates them).",
@@ -45,6 +47,8 @@ export const stateShareWithoutBackup = defineRule({
       if (n.known) vaults.set(n.value.toLowerCase(), v);
     }
     const reportedVaults = new Set<TfResource>();
+    // soft_delete_enabled: defaults to true in azurerm 4.x; azurerm 5.0 removes the deprecated property
+    // (5.0 upgrade guide, azurerm_recovery_services_vault), so unset is never a finding.
     const unmatchedNote = () => `; ${unmatched.length} protection(s) cannot be matched (${unmatched[0].resource.address}: ${unmatched[0].unknown})`;
 
     for (const share of stateShares(storage)) {
@@ -83,7 +87,7 @@ export const stateShareWithoutBackup = defineRule({
       description: "A share declared as a state migration store (share metadata) with no backup",
       terraform: terraform({
         azurerm_storage_account: { usmt: accountBody("contosousmt01") },
-        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { metadata: { sdz_role: "state-migration-store" } }) },
+        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { metadata: shareRoleMetadata(DeploymentRole.STATE_MIGRATION_STORE) }) },
       }),
       flagged: ["azurerm_storage_share.usmt"],
     }],
@@ -91,7 +95,7 @@ export const stateShareWithoutBackup = defineRule({
       description: "The same share protected by Azure Backup",
       terraform: terraform({
         azurerm_storage_account: { usmt: accountBody("contosousmt01") },
-        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { metadata: { sdz_role: "state-migration-store" } }) },
+        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { metadata: shareRoleMetadata(DeploymentRole.STATE_MIGRATION_STORE) }) },
         azurerm_recovery_services_vault: { rsv: { name: "usmt-rsv", location: "westeurope", resource_group_name: "rg", sku: "Standard" } },
         azurerm_backup_policy_file_share: {
           daily: { name: "daily", resource_group_name: "rg", recovery_vault_name: "${azurerm_recovery_services_vault.rsv.name}", backup: { frequency: "Daily", time: "23:00" }, retention_daily: { count: 30 } },

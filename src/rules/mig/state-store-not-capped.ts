@@ -1,6 +1,7 @@
 import { describeAccount, describeStateShare, ROLE_EVIDENCE_READS, stateAccounts, stateShares, Storage, StorageAccount } from "./common";
-import { accountBody, shareBody, siteServerRunCommand, smpNetwork, terraform } from "./examples";
+import { accountBody, shareBody, shareRoleMetadata, siteServerRunCommand, smpNetwork, terraform } from "./examples";
 import { AZURE_FILES_LIMITS, MIGRATION_TAG } from "../../contract/migration-tags";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -76,15 +77,15 @@ export const stateStoreNotCapped = defineRule({
     + "denial of service.\" A state migration share (declared, or inferred from the state migration points that use it) needs a quota within its account kind's bounds "
     + `(1-${L.quotaMaxStandardGib} GiB standard, 1-${L.quotaMaxLargeGib} with large file shares, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium). A state migration point `
     + "(declared, or inferred from Add-/Set-CMStateMigrationPoint) needs its storage folders on a data disk of their own (the disk size is the hard cap) and a client cap. "
-    + "The client cap is a Configuration Manager setting: a script of this configuration that sets it is accepted, and so is the sdz-smp-max-clients tag where no site server here "
+    + `The client cap is a Configuration Manager setting: a script of this configuration that sets it is accepted, and so is the ${MIGRATION_TAG.maxClients.key} tag where no site server here `
     + "applies it; the finding then says it is declared, not verified (info). A cap neither declared nor set is could-not-verify.",
   fix: `Set quota on the share (1-${L.quotaMaxLargeGib} GiB standard with large file shares, 1-${L.quotaMaxStandardGib} without, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium); `
-    + "give the state migration point a data disk for its storage folders and a client cap (New-CMStorageFolder -MaximumClientNumber), recorded as sdz-smp-max-clients (StateMigrationPoint does).",
+    + `give the state migration point a data disk for its storage folders and a client cap (New-CMStorageFolder -MaximumClientNumber), recorded as ${MIGRATION_TAG.maxClients.key} (StateMigrationPoint does).`,
   requirements: ["R-MIG-2"],
   resourceTypes: ["azurerm_storage_share", ...VM_TYPES, "azurerm_virtual_machine_data_disk_attachment", "azurerm_virtual_machine_run_command"],
   reads: [
     "quota of state migration shares, account_kind and large_file_share_enabled of their accounts",
-    "data disk attachments of state migration points; New-CMStorageFolder -MaximumClientNumber in Configuration Manager scripts; the sdz-smp-max-clients tag",
+    `data disk attachments of state migration points; New-CMStorageFolder -MaximumClientNumber in Configuration Manager scripts; the ${MIGRATION_TAG.maxClients.key} tag`,
     ROLE_EVIDENCE_READS,
   ],
   check(ctx) {
@@ -118,7 +119,7 @@ export const stateStoreNotCapped = defineRule({
       description: "A state migration share (declared in its metadata) with a quota its account cannot hold (no large file shares)",
       terraform: terraform({
         azurerm_storage_account: { usmt: accountBody("contosousmt01", { large_file_share_enabled: false }) },
-        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { quota: 6000, metadata: { sdz_role: "state-migration-store" } }) },
+        azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { quota: 6000, metadata: shareRoleMetadata(DeploymentRole.STATE_MIGRATION_STORE) }) },
       }),
       flagged: ["azurerm_storage_share.usmt"],
     }, {

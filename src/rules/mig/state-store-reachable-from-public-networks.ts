@@ -1,6 +1,6 @@
 import { describeAccount, isStateStore, nestedBlock, ROLE_EVIDENCE_READS, Storage, StorageAccount } from "./common";
-import { accountBody, scriptExtension, shareBody, smpNetwork, terraform } from "./examples";
-import { DeploymentRole } from "../../contract/zone-tags";
+import { accountBody, roleTags, scriptExtension, shareBody, smpNetwork, terraform } from "./examples";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 
@@ -15,9 +15,12 @@ type Exposure =
  * Azure decides in two steps: public_network_access_enabled = false closes the public endpoint
  * (only private endpoints remain); otherwise the network rules (inline, or the standalone
  * azurerm_storage_account_network_rules, which replaces them) decide, and no rules means Allow.
- * Neither attribute changed in azurerm 5.0 (the 5.0 upgrade guide lists, for azurerm_storage_account,
- * only the allow_nested_items_to_be_public default, min_tls_version values, customer_managed_key,
- * queue_properties and static_website).
+ * Neither attribute changed in azurerm 5.0: the 5.0 upgrade guide lists, for azurerm_storage_account,
+ * only the allow_nested_items_to_be_public default (now false), min_tls_version values,
+ * customer_managed_key, queue_properties and static_website, and nothing for
+ * azurerm_storage_account_network_rules
+ * (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/5.0-upgrade-guide,
+ * "Breaking Changes in Resources").
  */
 function exposureOf(model: TerraformModel, account: StorageAccount, standalone: TfResource | undefined): Exposure {
   const cfg = account.resource.config;
@@ -62,7 +65,7 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
     + "migration point's scripts name (UNC path, Files host or account name) or whose Files private endpoint is in the point's zone is a state store even without tags. "
     + "It asks what Azure lets in: public_network_access_enabled = false closes the public endpoint; otherwise the inline or standalone network rules decide (none means Allow). "
     + "Public addresses that get in (no rules, default Allow, IP rules) are a finding at the rule's level; a public endpoint whose rules deny public addresses is one level lower. "
-    + "Where the configuration cannot tell whether an account is a state store (its sdz-role tag or a share's metadata from a variable, or a state migration point running "
+    + `Where the configuration cannot tell whether an account is a state store (its ${ZONE_TAG.roles.key} tag or a share's metadata from a variable, or a state migration point running `
     + "scripts the checks cannot read), this rule says so once, as could-not-verify.",
   fix: "Set public_network_access_enabled = false and reach the share through a private endpoint (StateMigrationShare does); keep network_rules { default_action = \"Deny\" } and allow_nested_items_to_be_public = false.",
   requirements: ["R-MIG-5", "R-NET-1"],
@@ -97,7 +100,7 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
   examples: {
     bad: [{
       description: "An untagged account that the state migration point's script mounts, with public network access left on and no network rules",
-      terraform: terraform(smpNetwork({ tags: { "sdz-role": "state-migration-point" } }), {
+      terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), {
         azurerm_storage_account: { usmt: accountBody("contosousmt01", { public_network_access_enabled: undefined, network_rules: undefined }) },
         azurerm_storage_share: { usmt: shareBody("usmt", "usmt") },
         azurerm_virtual_machine_extension: { smp01: scriptExtension("smp01", "New-SmbGlobalMapping -RemotePath \\\\contosousmt01.file.core.windows.net\\usmt -LocalPath S:") },
@@ -106,7 +109,7 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
     }],
     good: [{
       description: "The same store with public network access off",
-      terraform: terraform(smpNetwork({ tags: { "sdz-role": "state-migration-point" } }), {
+      terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), {
         azurerm_storage_account: { usmt: accountBody("contosousmt01") },
         azurerm_storage_share: { usmt: shareBody("usmt", "usmt") },
         azurerm_virtual_machine_extension: { smp01: scriptExtension("smp01", "New-SmbGlobalMapping -RemotePath \\\\contosousmt01.file.core.windows.net\\usmt -LocalPath S:") },

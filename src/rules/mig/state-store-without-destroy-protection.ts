@@ -1,5 +1,6 @@
 import { describeAccount, describeStateShare, nestedBlock, ROLE_EVIDENCE_READS, stateAccounts, stateShares, Storage } from "./common";
-import { accountBody, shareBody, terraform } from "./examples";
+import { accountBody, roleTags, shareBody, terraform } from "./examples";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 
@@ -33,7 +34,7 @@ export const stateStoreWithoutDestroyProtection = defineRule({
     bad: [{
       description: "A state migration account (declared by its tag) and its share without prevent_destroy",
       terraform: terraform({
-        azurerm_storage_account: { usmt: accountBody("contosousmt01", { lifecycle: undefined, tags: { "sdz-role": "state-migration-store" } }) },
+        azurerm_storage_account: { usmt: accountBody("contosousmt01", { lifecycle: undefined, tags: roleTags(DeploymentRole.STATE_MIGRATION_STORE) }) },
         azurerm_storage_share: { usmt: shareBody("usmt", "usmt", { lifecycle: undefined }) },
       }),
       flagged: ["azurerm_storage_account.usmt", "azurerm_storage_share.usmt"],
@@ -41,7 +42,7 @@ export const stateStoreWithoutDestroyProtection = defineRule({
     good: [{
       description: "Both protected by lifecycle.prevent_destroy",
       terraform: terraform({
-        azurerm_storage_account: { usmt: accountBody("contosousmt01", { tags: { "sdz-role": "state-migration-store" } }) },
+        azurerm_storage_account: { usmt: accountBody("contosousmt01", { tags: roleTags(DeploymentRole.STATE_MIGRATION_STORE) }) },
         azurerm_storage_share: { usmt: shareBody("usmt", "usmt") },
       }),
     }],
