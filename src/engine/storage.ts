@@ -180,17 +180,19 @@ export class Storage {
   }
 
   /**
-   * Why an account with no state-migration claim may still be one: its role tag or a share's metadata
-   * cannot be read, or a state migration point runs scripts the checks cannot read. Undefined when
+   * Why an SMB-serving account with no state-migration claim may still be one: its role tag or a
+   * share's metadata cannot be read, or (when nothing declares its role) a state migration point runs
+   * scripts the checks cannot read or names a Files host of no account known here. Undefined when
    * the configuration settles it (a claim, or nothing that could make one).
    */
   public stateStoreDoubt(account: StorageAccount): string | undefined {
-    if (this.accountClaims(account, DeploymentRole.STATE_MIGRATION_STORE).length > 0) return undefined;
+    // An account that serves no SMB here (no share, no Files endpoint, no SMB settings) holds no state share to doubt.
+    if (this.accountClaims(account, DeploymentRole.STATE_MIGRATION_STORE).length > 0 || !this.smbServing(account)) return undefined;
     const own = [account.tagUnknown, ...account.shares.map((s) => s.metadataUnknown && `share ${shareLabel(s)}: ${s.metadataUnknown}`)].filter((x): x is string => !!x);
     own.push(...this.accountDoubts.get(account) ?? []);
     if (own.length > 0) return own.join("; ");
     // Only an account nothing declares may be used unseen; a declared content store stays content.
-    if (this.accountClaims(account).some((c) => c.source === "declared") || !this.smbServing(account)) return undefined;
+    if (this.accountClaims(account).some((c) => c.source === "declared")) return undefined;
     return this.stateDoubts.length > 0 ? this.stateDoubts.join("; ") : undefined;
   }
 

@@ -212,3 +212,11 @@ describe("state migration points with evidence", () => {
     expect(r).toEqual({ points: [], undetermined: ["azurerm_windows_virtual_machine.vm01"] });
   });
 });
+
+describe("doubts are about SMB-serving accounts only", () => {
+  test("a blob-only account whose tags come from a variable is not doubted", () => {
+    const tf = storageSite();
+    addAccount(tf, { share_properties: undefined, tags: "${var.tags}" });
+    expect(check(tf, ["SDZ-MIG-005"]).findings).toEqual([]);
+  });
+});
