@@ -496,7 +496,7 @@ export class Topology {
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
         // JSON text, not String(): a value without a prototype (odd input) has no string conversion.
-        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item)} is not a NIC of this configuration`;
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item) ?? typeof item} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
