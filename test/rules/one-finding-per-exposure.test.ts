@@ -4,8 +4,8 @@
  * and whichever NSG placement carries the rule. Other packs may report other problems of the host
  * (missing settings, dynamic IPs, default outbound rules), never this exposure a second time.
  */
-import { FindingStatus } from "../../src/engine/result";
 import { DeploymentRole } from "../../src/contract/zone-tags";
+import { FindingStatus } from "../../src/engine/result";
 import { check, PLACEMENTS, rule, site } from "../support/rule-harness";
 
 const HOSTS: [string, Record<string, string> | undefined][] = [

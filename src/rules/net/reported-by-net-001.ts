@@ -2,11 +2,11 @@
  * Which deciding rules SDZ-NET-001 already reports on an endpoint, so that the service rules of every
  * pack leave a rule that opens everything to the Internet to that one finding (principle 3).
  */
+import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
 import { Endpoint } from "../../engine/access/access-model";
 import { Decider, deciderOf, namingRule, probeOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { isBroad } from "../../engine/zones";
-import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
 
 /**
  * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a

@@ -1,3 +1,4 @@
+import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
@@ -6,7 +7,6 @@ import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
-import { reportedByNet001 } from "./reported-by-net-001";
 
 const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
 

@@ -6,10 +6,10 @@ import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
 import { VM_TYPES } from "../../engine/access/topology";
 import { sourcesOf } from "../../engine/amt-service-points";
-import { reportedByNet001 } from "../net/reported-by-net-001";
 import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
+import { reportedByNet001 } from "../net/reported-by-net-001";
 
 interface Group {
   readonly decider: Decider;
