@@ -495,7 +495,8 @@ export class Topology {
         const ref = m.referencedResource(item);
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
-        else nicsUnknown ??= `network_interface_ids: ${String(item)} is not a NIC of this configuration`;
+        // JSON text, not String(): a value without a prototype (odd input) has no string conversion.
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item) ?? typeof item} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
