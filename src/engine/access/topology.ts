@@ -495,7 +495,8 @@ export class Topology {
         const ref = m.referencedResource(item);
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
-        else nicsUnknown ??= `network_interface_ids: ${String(item)} is not a NIC of this configuration`;
+        // Not String(item): an object without a prototype (odd JSON) cannot be converted and would crash every rule.
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? JSON.stringify(item) : "an entry"} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
