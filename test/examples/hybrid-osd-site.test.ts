@@ -65,12 +65,15 @@ describe("examples/hybrid-osd-site", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.address}`)).toEqual([]);
+    expect(open.map((f) => `${f.ruleId} ${f.status} ${f.address}`).sort()).toEqual([
+      // KmsHost keeps its hardening script in protected_settings, which the checks never read: whether it is applied cannot be told.
+      "SDZ-KMS-005 unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+    ]);
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
     expect(suppressed.map((f) => f.ruleId)).toEqual(["SDZ-VPN-007"]);
     expect(site.result.unusedSuppressions).toEqual([]);
     // The notes are the MAK declaration and the Azure Files signing explanation, nothing else.
-    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
+    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL && f.level === RuleLevel.INFO).map((f) => f.ruleId).sort();
     expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010"]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
@@ -295,7 +298,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 0, unverified: 0, suppressed: 1 });
+    // The warning: SDZ-KMS-005 (could not verify).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 1, unverified: 1, suppressed: 1 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);
