@@ -1,4 +1,5 @@
 import { kmsAllowedFromLowTrustZone } from "./kms-allowed-from-low-trust-zone";
+import { kmsAllowlistFirewallBypassed } from "./kms-allowlist-firewall-bypassed";
 import { kmsHostOnDomainController } from "./kms-host-on-domain-controller";
 import { kmsHostWithDynamicIp } from "./kms-host-with-dynamic-ip";
 import { kmsHostWithoutAnonymousHardening } from "./kms-host-without-anonymous-hardening";
@@ -16,4 +17,5 @@ export const KMS_PACK = definePack("SDZ-KMS", "kms", [
   kmsHostWithoutAnonymousHardening,
   kmsOrDcReachableFromPerimeter,
   makActivationDeclared,
+  kmsAllowlistFirewallBypassed,
 ]);

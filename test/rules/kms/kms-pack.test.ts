@@ -11,6 +11,7 @@ describe("KMS pack", () => {
       ["SDZ-KMS-005", RuleLevel.WARNING, ["R-KMS-5"], true, "kms"],
       ["SDZ-KMS-006", RuleLevel.ERROR, ["R-KMS-7"], true, "kms"],
       ["SDZ-KMS-007", RuleLevel.INFO, ["R-KMS-3"], true, "kms"],
+      ["SDZ-KMS-008", RuleLevel.ERROR, ["R-KMS-8"], true, "kms"],
     ]);
   });
 
