@@ -15,6 +15,8 @@ const ROOT = path.join(__dirname, "..", "..");
 const STACK = "hybrid-osd-site";
 const STACK_DIR = path.join("stacks", STACK);
 const PERIMETER = parseCidr("perimeter", "10.40.100.0/24");
+/** The out-of-band service point's provisioning certificate, as the construct names it. */
+const AMT_CERTIFICATE = "azurerm_key_vault_certificate.OobServicePoint_ProvisioningCertificate_7C87D806";
 
 /** Synthesizes the site the way `cdktf synth` does, with the checks (fullSynth throws on an error finding). */
 function synthesize(props = {}) {
@@ -66,9 +68,12 @@ describe("examples/hybrid-osd-site", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR && !(f.ruleId === "SDZ-KMS-008" && f.status === FindingStatus.SUPPRESSED));
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.status} ${f.address}`).sort()).toEqual([
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`)).toEqual([
       // KmsHost keeps its hardening script in protected_settings, which the checks never read: whether it is applied cannot be told.
-      "SDZ-KMS-005 unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+      "SDZ-KMS-005 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+      // fixed by issue 15: the construct's provisioning certificate is self-signed (SDZ-OOB-010) and its key exportable (SDZ-OOB-011).
+      `SDZ-OOB-010 warning ${AMT_CERTIFICATE}`,
+      `SDZ-OOB-011 warning ${AMT_CERTIFICATE}`,
     ]);
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
     // Fixed by issue 15 (hub route tables): the hub firewall holds the KMS allowlist, but no route table puts it on the path
@@ -81,9 +86,10 @@ describe("examples/hybrid-osd-site", () => {
     ]);
     expect(suppressed.filter((f) => f.ruleId !== "SDZ-KMS-008").map((f) => f.ruleId)).toEqual(["SDZ-VPN-007"]);
     expect(site.result.unusedSuppressions).toEqual([]);
-    // The notes are the MAK declaration and the Azure Files signing explanation, nothing else.
-    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL && f.level === RuleLevel.INFO).map((f) => f.ruleId).sort();
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010"]);
+    // The notes are the MAK declaration, the Azure Files signing explanation and the distribution
+    // point's ConfigMgr settings (declared, not verified: no site server in this site), nothing else.
+    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-PXE-015"]); // SDZ-OOB-003 / SDZ-PXE-015: firmware and ConfigMgr settings declared, not verified; OOB-010/011: fixed by issue 15
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -307,8 +313,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    // The warning: SDZ-KMS-005 (could not verify). Suppressed: SDZ-VPN-007 and three SDZ-KMS-008 (fixed by issue 15 (hub route tables)).
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 1, unverified: 1, suppressed: 4 });
+    // Warnings: SDZ-KMS-005 (could not verify), SDZ-OOB-010/011 (fixed by issue 15). Suppressed: SDZ-VPN-007 and three SDZ-KMS-008 (fixed by issue 15 (hub route tables)).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 3, unverified: 1, suppressed: 4 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);

@@ -495,8 +495,8 @@ export class Topology {
         const ref = m.referencedResource(item);
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
-        // Not String(item): an object without a prototype (odd JSON) cannot be converted and would crash every rule.
-        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? JSON.stringify(item) : "an entry"} is not a NIC of this configuration`;
+        // JSON text, not String(): a value without a prototype (odd input) has no string conversion.
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item) ?? typeof item} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
@@ -521,6 +521,27 @@ export class Topology {
         subnet.nsgExternal ??= describeRef(m, res.config.network_security_group_id);
       } else {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
+      }
+    }
+    // azurerm 5.x sets the association on the subnet itself: `network_security_group_id_wo` (write-only,
+    // absent from plans; its `_wo_version` is kept) and the exported `network_security_group_id`
+    // (CHANGELOG 5.0.0, hashicorp/terraform-provider-azurerm#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.network_security_group_id_wo) ? c.network_security_group_id_wo : c.network_security_group_id;
+      if (isUnset(value)) {
+        if (!isUnset(c.network_security_group_id_wo_version)) subnet.nsgUnknown ??= `${subnet.resource.address}: network_security_group_id_wo is write-only, so a plan does not show which NSG it associates`;
+        continue;
+      }
+      const ref = m.referencedResource(value);
+      const nsg = ref ? this.nsgOf(ref) : undefined;
+      if (nsg) {
+        subnet.nsgs.push(nsg);
+        nsg.subnets.push(subnet);
+      } else {
+        subnet.nsgUnknown ??= `${subnet.resource.address}: the NSG ${describeRef(m, value)} is not part of this configuration`;
+        if (ref || this.isLiteral(value)) subnet.nsgExternal ??= describeRef(m, value);
       }
     }
     for (const vnet of m.ofType("azurerm_virtual_network")) {
@@ -672,6 +693,14 @@ export class Topology {
       m.blocks(vnet.resource, "subnet").forEach((block, i) => {
         if (!isUnset(block.route_table_id) && inline[i]) attach(inline[i], block.route_table_id, `${vnet.resource.address} subnet ${inline[i].name ?? i}`);
       });
+    }
+    // azurerm 5.x: `route_table_id_wo` (write-only) and the exported `route_table_id` on the subnet (#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.route_table_id_wo) ? c.route_table_id_wo : c.route_table_id;
+      if (!isUnset(value)) attach(subnet, value, subnet.resource.address);
+      else if (!isUnset(c.route_table_id_wo_version)) subnet.routeTableUnknown ??= `${subnet.resource.address}: route_table_id_wo is write-only, so a plan does not show which route table it associates`;
     }
     if (anyUnknown) for (const s of this.subnets) if (s.routeTables.length === 0) s.routeTableUnknown ??= anyUnknown;
   }

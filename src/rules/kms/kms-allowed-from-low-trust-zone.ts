@@ -1,5 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { kmsExposures, zonesOf, zoneText } from "./kms-reaches";
+import { kmsExposures, notAnAllowlist, zonesOf, zoneText } from "./kms-reaches";
 import { KmsTags } from "../../contract/kms-tags";
 import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
@@ -17,7 +17,8 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + `math (a /28 inside a DMZ subnet counts). A zone's trust is declared (${ZoneTags.TRUST} on its NSG or local network gateway) or inferred: a subnet the Internet `
     + "reaches (NSG allow from the Internet, public IP, load balancer, DNAT) is internet-facing and counts as PERIMETER, whatever its tag says. Zones below "
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
-    + "are could-not-verify (the rule cannot tell whether they may activate); GatewaySubnet is not a client zone (on-premises clients keep their addresses).",
+    + "are could-not-verify (the rule cannot tell whether they may activate); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
+    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem).",
   fix: "Remove the perimeter addresses from the KMS allowlist (NSG and firewall) and activate those servers with MAK (ActivationZone.declareMakActivation "
     + `records it); declare the trust of the other client zones with ${ZoneTags.TRUST}.`,
   requirements: ["R-KMS-3"],
@@ -31,6 +32,8 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     for (const e of kmsExposures(ctx.model)) {
       // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones.
       if (e.dnat) continue;
+      // A rule that opens a wide range, not named for KMS, to the broad Internet is SDZ-NET-001's one finding (as for SDZ-KMS-002).
+      if (e.outcome === "allow" && notAnAllowlist(ctx.model, e).wideFromInternet) continue;
       const low: string[] = [];
       const undeclared: string[] = [];
       for (const z of zonesOf(ctx.model, e.sources)) {

@@ -1,16 +1,15 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { roleText, zonesOf, zoneText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
-import { Endpoint } from "../../engine/access/access-model";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { Vm } from "../../engine/access/topology";
-import { deciderOf, describeReach, namingRule, probeOf } from "../../engine/exposure";
+import { deciderOf, describeReach, nsgDecider } from "../../engine/exposure";
 import { RoleClaim } from "../../engine/roles";
-import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { defineRule, RuleLevel } from "../../engine/rule";
 import { describePorts, describeShare, isBroad } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
-import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "../net/management-port-open-to-internet";
+import { reportedByNet001 } from "../net/reported-by-net-001";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
 const PROBES = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
@@ -44,28 +43,6 @@ function pathOf(r: Reach): string {
   const steps = describeReach(r).split(", then ");
   const kept = steps.filter((p) => !/^no NSG on the (subnet|nic)$/.test(p));
   return kept.length > 0 ? kept.join(", then ") : "no NSG on the subnet or the NIC";
-}
-
-/**
- * The rules SDZ-NET-001 reports for an endpoint (a broad-Internet allow of a management port, or of
- * another sensitive service through a rule not written for it): their Internet exposure is that
- * rule's finding, not this one's.
- */
-function reportedByNet001(ctx: RuleContext, ep: Endpoint): Set<string> {
-  const out = new Set<string>();
-  const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
-  for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
-    const answer = ctx.reach.reach(ep, probeOf(svc));
-    for (const r of answer.reaches) {
-      const pub = r.sources.intersect(internet);
-      if (pub.isEmpty || !isBroad(pub, internet)) continue;
-      if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
-      const d = deciderOf(r, ep);
-      if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
-      out.add(`${d.resource.address}|${d.label}`);
-    }
-  }
-  return out;
 }
 
 export const kmsOrDcReachableFromPerimeter = defineRule({
@@ -103,17 +80,21 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const undeclared: Sightings = new Map();
       for (const ep of ctx.access.endpointsOfVm(vm)) {
         const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
-        const net001 = reportedByNet001(ctx, ep);
         for (const probe of PROBES) {
           const answer = ctx.reach.reach(ep, probe);
           for (const r of answer.reaches) {
             const into = r.outcome === "allow" ? found : maybe;
             const path = pathOf(r);
+            const d = deciderOf(r, ep);
+            // A rule that SDZ-NET-001 reports (it opens a management port, or every port, to the broad Internet) is that
+            // rule's one finding, whoever else it certainly lets in: removing it is the fix for both (principle 3). Where the
+            // sources are not known, NET-001's doubt is about the Internet; they may still name a perimeter zone, which is this rule's.
+            const net001 = reportedByNet001(ctx, ep, d);
+            if (net001 && r.outcome === "allow") continue;
             const pub = r.sources.intersect(internet);
             if (!pub.isEmpty) {
-              const d = deciderOf(r, ep);
               const nothingArrives = d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat;
-              if (!nothingArrives && !(isBroad(pub, internet) && net001.has(`${d.resource.address}|${d.label}`))) {
+              if (!nothingArrives && !(net001 && isBroad(pub, internet))) {
                 const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => e.label))];
                 sight(into, describeShare(pub, internet), probe.protocol, r.ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
               }
@@ -121,7 +102,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
             // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges.
             if (r.dnat) continue;
             for (const z of zonesOf(ctx.model, r.sources.subtract(internet))) {
-              const t = ctx.zones.trustOf(z);
+              // A zone made internet-facing only by a rule that SDZ-NET-001 reports is that rule's one finding.
+              const t = ctx.zones.trustOf(z, (rule, e) => reportedByNet001(ctx, e, nsgDecider(rule)));
               if (t.level === undefined) sight(undeclared, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
               else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) sight(into, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
             }

@@ -24,6 +24,18 @@ function kmsSite(placement: Placement, source: string | string[], extend?: (tf: 
 
 describe("SDZ-KMS-003 KMS allowed from a perimeter or untrusted zone", () => {
   describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
+    test("a rule opening every port to any source, not written for KMS, is SDZ-NET-001's one finding, not this rule's", () => {
+      const s = site(placement, [rule("allow-all", 100, "Allow", "*", "*", "*")], {
+        vmTags: { "sdz-role": "kms-host" },
+        extend: (tf, { vnet }) => {
+          addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } });
+        },
+      });
+      const r = check(s.tf, [ID, "SDZ-NET-001"]);
+      expect(flagged(r, "SDZ-NET-001")).toEqual([s.address("allow-all")]);
+      expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+    });
+
     test("a /28 inside a declared perimeter zone is an error on the rule, with the zone and its evidence", () => {
       const s = kmsSite(placement, ["10.0.2.0/24", "10.0.50.16/28"]);
       const r = check(s.tf, [ID]);

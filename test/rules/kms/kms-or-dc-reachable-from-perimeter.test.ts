@@ -34,6 +34,15 @@ describe("SDZ-KMS-006 KMS host or domain controller reachable from a perimeter z
       expect(messages(r, ID)[0]).toMatch(/PERIMETER zone dmz .* on TCP any port, UDP any port through Azure's default rule AllowVNetInBound of NSG (servers_nsg|app01_nic_nsg) \(domain controller: /);
     });
 
+    test("a rule opening every port to any source is SDZ-NET-001's one finding; a narrower allow from the perimeter beside it is still this rule's", () => {
+      const s = dcSite(placement, [rule("allow-rdp", 115, "Allow", "Tcp", "3389", "10.0.50.0/24"), rule("allow-all", 120, "Allow", "*", "*", "*")]);
+      const r = check(s.tf, [ID, "SDZ-NET-001"]);
+      expect(flagged(r, "SDZ-NET-001")).toEqual([s.address("allow-all")]);
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/^domain controller is reachable from PERIMETER zone dmz \(10\.0\.50\.0\/24; [^)]*\) on TCP 3389 through rule "allow-rdp" of NSG [^;]*\(domain controller: /);
+      expect(messages(r, ID)[0]).not.toMatch(/allow-all/);
+    });
+
     test("allows from INTERNAL clients only pass; so does ICMP from the perimeter (R-SEC-4)", () => {
       expect(check(dcSite(placement, [rule("allow-icmp", 4000, "Allow", "Icmp", "*", "10.0.0.0/16")]).tf, [ID]).findings).toEqual([]);
     });
