@@ -16,7 +16,8 @@ describe("the README's tour, as the fresh-app install test reads it", () => {
     expect(code).toContain(`new TerraformStack(app, "${TOUR_STACK}")`);
     expect(code).toContain("SecureDeploymentChecks.applyToApp(app);");
     expect(code.trimEnd().split("\n").pop()).toMatch(/^app\.synth\(\);/);
-    expect(claimedCounts(code)).toEqual({ errors: 0, warnings: 0 });
+    // The tour passes and states its warning count; the fresh-app run checks the counts against a real synth.
+    expect(claimedCounts(code)).toEqual({ errors: 0, warnings: expect.any(Number) });
   });
 
   test("is copied verbatim from the README", () => {
