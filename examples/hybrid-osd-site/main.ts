@@ -241,15 +241,21 @@ export class HybridOsdSite extends TerraformStack {
     // the internal zones. Allowlist: internal and management zones only (R-KMS-2); a perimeter
     // zone would be refused here. The same allowlist becomes an IP group and a rule in the hub
     // firewall policy (R-KMS-6).
+    const kmsClients = [onPremClients, Peer.zone(servers), Peer.zone(management)];
     this.kms = new KmsHost(this, "Kms", {
       zone: activation,
       serverName: "kms01",
       privateIpAddress: "10.40.5.4", // fixed: clients run `slmgr /skms 10.40.5.4:1688`, no DNS needed (R-KMS-4)
       adminUsername: "opsadmin",
       adminPassword: kmsPassword,
-      allowedClients: [onPremClients, Peer.zone(servers), Peer.zone(management)],
+      allowedClients: kmsClients,
       firewallPolicy: firewall.policy,
     });
+    // R-KMS-8: the firewall holding that allowlist is on the path. Route tables send the clients'
+    // traffic to the activation zone (from the client zones' subnets, and from GatewaySubnet for the
+    // on-premises VLANs) and the answers back through the firewall's private IP. The NSG still
+    // sees the clients' own addresses (no SNAT to private ranges), so both filters apply.
+    firewall.routeThrough({ zone: activation, clients: kmsClients, gateway });
     // The DMZ activates with MAK (seed 003): recorded on its NSG and shown in the report.
     activation.declareMakActivation(this.perimeter, "DMZ web servers activate with MAK: KMS is never reachable from the perimeter");
 
