@@ -24,6 +24,7 @@ import {
   SecureDeploymentChecks,
   SensitiveValue,
   SiteToSiteTunnel,
+  StateMigrationPoint,
   StateMigrationShare,
   Suppressions,
   TrustLevel,
@@ -70,6 +71,8 @@ const ONPREM_CLIENT_VLANS = ["192.168.10.0/24", "192.168.11.0/24"];
 const DHCP_RELAY_AGENTS = ["192.168.10.1", "192.168.11.1"];
 /** The ConfigMgr primary site server that manages the distribution point. */
 const CONFIGMGR_SITE_SERVER = "192.168.1.10/32";
+/** The state migration point's fixed address (in the servers zone). */
+const SMP_ADDRESS = "10.40.1.10";
 /** The domain controllers' fixed addresses, also the VNet's DNS servers. */
 const DC_ADDRESSES = ["10.40.2.4", "10.40.2.5"];
 const DOMAIN = "corp.example.com";
@@ -300,6 +303,28 @@ export class HybridOsdSite extends TerraformStack {
       privateIpAddress: "10.40.4.4",
       clients: [onPremClients],
     });
+    // The ConfigMgr state migration point (the documents' state store): a member server in the
+    // servers zone, its storage folder on a capped data disk, SMB signed and encrypted, restored
+    // state kept 7 days, VM backup. The task sequences' Request/Release State Store steps use it.
+    // Enhanced HTTP site: HTTPS and SMB only. The site server installs and manages the role (SMB,
+    // RPC/WMI): those flows come from its address only, to this server only.
+    new StateMigrationPoint(this, "StateMigrationPoint", {
+      zone: servers,
+      serverName: "smp01",
+      privateIpAddress: SMP_ADDRESS,
+      adminUsername: "opsadmin",
+      adminPassword: serverPassword,
+      siteCode: "P01",
+      siteSystemServerName: `smp01.${DOMAIN}`,
+      storageQuotaGib: 1024,
+      clients: [onPremClients],
+      httpsOnly: true,
+    });
+    const smpHost = Peer.ipv4(`${SMP_ADDRESS}/32`);
+    for (const [port, what] of [[Port.SMB, "SMB"], [Port.RPC_ENDPOINT_MAPPER, "RPC endpoint mapper"], [Port.RPC_DYNAMIC, "RPC dynamic (WMI)"]] as const) {
+      servers.allowInbound(Peer.ipv4(CONFIGMGR_SITE_SERVER), port, `${what} from the ConfigMgr site server: site system installation and management of smp01`, { local: smpHost });
+    }
+
     // Captured reference images and IDE-redirection images: a separate share, so images and user
     // state never share permissions. Any IDeploymentContentLocation would do here.
     this.contentShare = new StateMigrationShare(this, "ContentShare", {

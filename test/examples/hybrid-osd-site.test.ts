@@ -15,6 +15,8 @@ const ROOT = path.join(__dirname, "..", "..");
 const STACK = "hybrid-osd-site";
 const STACK_DIR = path.join("stacks", STACK);
 const PERIMETER = parseCidr("perimeter", "10.40.100.0/24");
+/** The state migration point's VM, as the construct names it. */
+const SMP_VM = "azurerm_windows_virtual_machine.StateMigrationPoint_Server_Vm_4D605506";
 /** The out-of-band service point's provisioning certificate, as the construct names it. */
 const AMT_CERTIFICATE = "azurerm_key_vault_certificate.OobServicePoint_ProvisioningCertificate_7C87D806";
 
@@ -67,7 +69,9 @@ describe("examples/hybrid-osd-site", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`)).toEqual([]);
+    // The state migration point's SMB hardening script sits in protected_settings, which the checks
+    // do not read: could not verify (SDZ-MIG-009) until the settings-provenance work makes it readable.
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`)).toEqual([`SDZ-MIG-009 warning unverified ${SMP_VM}`]);
     // The preshared key (no certificate authentication for site-to-site in azurerm 4.55) and the
     // provisioning certificate's exportable key (installed on the service point from its private vault).
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
@@ -76,8 +80,9 @@ describe("examples/hybrid-osd-site", () => {
     // The notes are the MAK declaration, the Azure Files signing explanation and the distribution
     // point's ConfigMgr settings (declared, not verified: no site server in this site), nothing else.
     const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
-    // SDZ-OOB-003 / SDZ-PXE-015: firmware and ConfigMgr settings declared, not verified; SDZ-OOB-010: the internal CA signs the CSR outside the configuration.
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015"]);
+    // SDZ-OOB-003 / SDZ-PXE-015 / SDZ-MIG-011 / SDZ-MIG-012: firmware and ConfigMgr settings declared, not verified (the state migration
+    // point's storage folder cap and deletion interval live in ConfigMgr); SDZ-OOB-010: the internal CA signs the CSR outside the configuration.
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015"]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -301,7 +306,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 0, unverified: 0, suppressed: 2 });
+    // The one warning is the unverified SDZ-MIG-009 on the state migration point (unverified findings count under their level too).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 1, unverified: 1, suppressed: 2 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);
