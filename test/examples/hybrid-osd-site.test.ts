@@ -257,6 +257,43 @@ describe("examples/hybrid-osd-site", () => {
     expect(oob.resource.config.tags["sdz-oob-amt-client-prefixes"]).toBe("192.168.10.0/24,192.168.11.0/24");
   });
 
+  test("R-KMS-8: route tables send KMS traffic between the clients and the activation zone through the firewall's private IP, both ways", () => {
+    const tables = site.json.resource.azurerm_route_table as Record<string, any>;
+    const tableOf = (ref: string) => Object.entries(tables).find(([k]) => ref.includes(`azurerm_route_table.${k}.`))![1].name;
+    const [fwKey] = Object.keys(site.json.resource.azurerm_firewall);
+    const routes = Object.values<any>(site.json.resource.azurerm_route);
+    expect(routes.every((r) => r.next_hop_type === "VirtualAppliance" && r.next_hop_in_ip_address === `\${azurerm_firewall.${fwKey}.ip_configuration[0].private_ip_address}`)).toBe(true);
+    expect(routes.map((r) => `${tableOf(r.route_table_name)} ${r.address_prefix}`).sort()).toEqual([
+      "GatewaySubnet-rt 10.40.5.0/24",
+      "activation-rt 10.40.1.0/24", "activation-rt 10.40.9.0/24", "activation-rt 192.168.10.0/24", "activation-rt 192.168.11.0/24",
+      "management-rt 10.40.5.0/24",
+      "servers-rt 10.40.5.0/24",
+    ]);
+  });
+
+  test("the AMT provisioning certificate: a CSR for the internal CA (issuer Unknown), renewal reminders, installed on the service point by the Key Vault VM extension", () => {
+    const [certKey, cert] = Object.entries<any>(site.json.resource.azurerm_key_vault_certificate)[0];
+    expect(cert.certificate_policy.issuer_parameters.name).toBe("Unknown");
+    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "EmailContacts" }, trigger: { days_before_expiry: 60 } }]);
+    expect(Object.values<any>(site.json.resource.azurerm_key_vault_certificate_contacts)[0].contact).toEqual([{ email: "pki-team@corp.example.com" }]);
+    const installer = Object.values<any>(site.json.resource.azurerm_virtual_machine_extension).filter((e) => e.type === "KeyVaultForWindows");
+    expect(installer).toHaveLength(1);
+    expect(JSON.parse(installer[0].settings).secretsManagementSettings.observedCertificates[0])
+      .toMatchObject({ url: `\${azurerm_key_vault_certificate.${certKey}.versionless_secret_id}`, certificateStoreLocation: "LocalMachine", keyExportable: false });
+    // In-band provisioning by address: no DNS record for a provisioning name (R-OOB-7).
+    expect(site.json.resource.azurerm_private_dns_a_record).toBeUndefined();
+  });
+
+  test("the state migration point: a hardened member server with a capped state store, reached by the client VLANs over HTTPS and SMB only", () => {
+    const smp = site.index.vms.find((v) => v.roles.includes("state-migration-point"))!;
+    expect(subnetNamesOf(smp)).toEqual(["servers"]);
+    expect(smp.resource.config.tags).toMatchObject({ "sdz-smp-quota-gib": "1024" });
+    const toSmp = allowsInbound.filter((r) => r.destinations.some((d) => d.text === "10.40.1.10/32"));
+    const fromClients = toSmp.filter((r) => r.sources.some((x) => x.text === "192.168.10.0/24"));
+    expect([80, 443, 445].filter((p) => fromClients.some((r) => ruleCoversPort(r, "Tcp", p) !== false))).toEqual([443, 445]); // Enhanced HTTP site: no HTTP
+    expect(fs.existsSync(path.join(site.outdir, STACK_DIR, "smp01-state-migration-point.ps1"))).toBe(true);
+  });
+
   test("the provider authenticates storage data-plane calls with Entra ID (shared key access is off)", () => {
     expect(site.json.provider.azurerm).toEqual([expect.objectContaining({ storage_use_azuread: true })]);
   });
