@@ -9,6 +9,7 @@ import { sourcesOf } from "../../engine/amt-service-points";
 import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
+import { reportedByNet001 } from "../net/reported-by-net-001";
 
 interface Group {
   readonly decider: Decider;
@@ -67,6 +68,8 @@ export const provisioningPortOpen = defineRule({
         const named = !!namingRule(r, svc) || mayName(r, svc);
         const decider = deciderOf(r, ep);
         if (!named && (!prov || decider.kind === "no-nsg")) continue;
+        // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
+        if (!named && reportedByNet001(ctx, ep, decider)) continue;
         const sources = r.dnat ? r.sources : r.sources.subtract(echo);
         if (sources.isEmpty) continue;
         const key = `${r.outcome}|${decider.resource.address}|${decider.label}|${port}|${prov?.sp.vm.resource.address ?? ""}`;

@@ -2,8 +2,10 @@ import { describeDp, dpSetting, VM_TYPES, zonesOfVm } from "./distribution-point
 import { pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
+import { nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { reportedByNet001 } from "../net/reported-by-net-001";
 
 export const distributionPointInLowTrustZone = defineRule({
   id: "SDZ-PXE-004",
@@ -27,7 +29,8 @@ export const distributionPointInLowTrustZone = defineRule({
       const low: string[] = [];
       const undeclared: string[] = [...unknown];
       for (const z of zones) {
-        const t = ctx.zones.trustOf(z);
+        // A zone made internet-facing only by a rule that SDZ-NET-001 reports is that rule's one finding.
+        const t = ctx.zones.trustOf(z, (rule, ep) => reportedByNet001(ctx, ep, nsgDecider(rule)));
         if (t.level === undefined) undeclared.push(`zone ${z.name} has no trust level (${t.evidence})`);
         else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) low.push(`${t.level} zone ${z.name} (${t.source}: ${t.evidence})`);
       }

@@ -8,12 +8,14 @@ import { Endpoint } from "../../engine/access/access-model";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, probeOf, classifySources, SourceClass } from "../../engine/exposure";
+import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, classifySources, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
-import { isBroad, Zone } from "../../engine/zones";
+import { Zone } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
-import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "../net/management-port-open-to-internet";
+import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
+
+export { deciderKey, reportedByNet001 };
 
 /** Subnets that hold only Azure's gateways, never a source of their own. */
 const PLATFORM_SUBNETS = ["gatewaysubnet", "routeserversubnet"];
@@ -85,36 +87,6 @@ function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel
       }
     }
   }
-}
-
-/**
- * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a
- * management port, or another sensitive port without naming it, to the broad Internet. Such a rule
- * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
- */
-export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: Decider): boolean {
-  const keys = ctx.model.memo(`pxe:net001:${endpoint.key}`, () => {
-    const out = new Set<string>();
-    const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
-    for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
-      const answer = ctx.reach.reach(endpoint, probeOf(svc));
-      for (const r of answer.reaches) {
-        const pub = r.sources.intersect(internet);
-        if (pub.isEmpty || !isBroad(pub, internet)) continue;
-        if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
-        const d = deciderOf(r, endpoint);
-        if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
-        out.add(deciderKey(d));
-      }
-    }
-    return out;
-  });
-  return keys.has(deciderKey(decider));
-}
-
-/** A key that tells deciding rules apart. */
-export function deciderKey(d: Decider): string {
-  return `${d.resource.address}|${d.label}`;
 }
 
 /**
