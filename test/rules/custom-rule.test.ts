@@ -5,7 +5,21 @@ import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { CheckResult } from "../../src/engine/result";
 import { toEngineRules } from "../../src/rules/custom-rule";
-import { exampleSite } from "../../src/rules/net/management-port-open-to-internet";
+
+/** A subnet whose NSG holds `rules`, and one NIC at 10.0.1.4 (raw Terraform JSON, as a user writes it). */
+function exampleSite(rules: Record<string, unknown>[]): { [key: string]: any } {
+  return {
+    resource: {
+      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
+      azurerm_subnet: { app: { name: "app", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.1.0/24"] } },
+      azurerm_network_security_group: { app: { name: "app-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
+      azurerm_subnet_network_security_group_association: { app: { subnet_id: "${azurerm_subnet.app.id}", network_security_group_id: "${azurerm_network_security_group.app.id}" } },
+      azurerm_network_interface: {
+        vm: { name: "vm-nic", location: "westeurope", resource_group_name: "rg", ip_configuration: [{ name: "primary", subnet_id: "${azurerm_subnet.app.id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.1.4" }] },
+      },
+    },
+  };
+}
 
 /** A custom rule whose check is `check`. */
 function rule(check: (ctx: CustomRuleContext) => void, id = "ACME-T-001", level = RuleLevel.ERROR): ICustomRule {
