@@ -334,7 +334,10 @@ export class CustomRuleContext {
     const endpoints = this.endpointsOf(r);
     const reasons: string[] = [];
     if (endpoints.length === 0) {
-      reasons.push(`${r.address} is not a VM, NIC, private endpoint, subnet or NSG placed in a network of this configuration`);
+      const vm = Reachability.of(this.model).access.topology.vmOf(r);
+      reasons.push(vm?.nicsUnknown
+        ? `the network interfaces of ${r.address} are not known (${vm.nicsUnknown})`
+        : `${r.address} is not a VM, NIC, private endpoint, subnet or NSG placed in a network of this configuration`);
       return { outcome: AccessOutcome.UNCERTAIN, internet: AccessOutcome.UNCERTAIN, sources: [], internetWaysIn: [], reasons };
     }
     const reach = Reachability.of(this.model);
@@ -392,6 +395,8 @@ export class CustomRuleContext {
     const own = topology.subnetOf(r);
     if (own) subnets.add(own);
     topology.nsgOf(r)?.subnets.forEach((s) => subnets.add(s));
+    const vm = topology.vmOf(r);
+    if (vm?.nicsUnknown) reasons.push(`the network interfaces of ${r.address} are not known (${vm.nicsUnknown})`);
     for (const ep of this.endpointsOf(r)) {
       if (ep.kind === "subnet" || ep.kind === "nsg") continue;
       if (ep.subnet) subnets.add(ep.subnet);

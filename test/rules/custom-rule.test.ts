@@ -201,6 +201,18 @@ describe("CustomRuleContext", () => {
     expect(a.nicRoles.roles.map((r) => r.role)).toEqual([DeploymentRole.KMS_HOST]);
   });
 
+  test("a VM whose NICs are not known: access and zones are uncertain, naming network_interface_ids", () => {
+    const site: any = { ...exampleSite([]), variable: { nics: {} } };
+    site.resource.azurerm_windows_virtual_machine = { vm: { name: "vm", network_interface_ids: "${var.nics}" } };
+    const a = ask(site, (ctx) => {
+      const vm = ctx.resource("azurerm_windows_virtual_machine.vm")!;
+      return { access: ctx.inboundAccess(vm, Protocol.TCP, 3389), zones: ctx.zonesOf(vm) };
+    });
+    expect([a.access.outcome, a.access.internet]).toEqual([AccessOutcome.UNCERTAIN, AccessOutcome.UNCERTAIN]);
+    expect(a.access.reasons).toEqual([expect.stringMatching(/^the network interfaces of azurerm_windows_virtual_machine\.vm are not known \(network_interface_ids: .*nics/)]);
+    expect(a.zones).toEqual({ zones: [], state: ValueState.UNKNOWN, reasons: [expect.stringContaining("network_interface_ids")] });
+  });
+
   test("setting: a contract tag's provenance; a name outside the contract fails the rule", () => {
     const site: any = exampleSite([]);
     site.resource.azurerm_windows_virtual_machine = { vm: { name: "vm", network_interface_ids: ["${azurerm_network_interface.vm.id}"] } };
