@@ -162,7 +162,7 @@ export class Zones {
     const reach = Reachability.of(this.model);
     const access = reach.access;
     // Explicit NSG allows that let Internet sources in, on the ports they name.
-    const endpoints = [access.endpointOfSubnet(subnet), ...access.endpoints.filter((e) => e.subnet === subnet && e.kind !== "subnet")];
+    const endpoints = [access.endpointOfSubnet(subnet), ...access.hostEndpointsOf(subnet)];
     for (const ep of endpoints) {
       const internet = access.internetSources(subnet.vnet, subnet);
       for (const probe of internetProbes(access, ep)) {

@@ -106,6 +106,8 @@ export class AccessModel {
   public readonly endpoints: Endpoint[] = [];
   private readonly byVm = new Map<Vm, Endpoint[]>();
   private readonly bySubnet = new Map<Subnet, Endpoint>();
+  /** Hosts (NIC and private endpoints) of each subnet, in {@link endpoints} order; built on first use. */
+  private hostsBySubnet?: Map<Subnet, Endpoint[]>;
   private readonly cache = new Map<string, AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
@@ -163,6 +165,24 @@ export class AccessModel {
   /** The endpoints (one per IP configuration) of a VM's NICs. */
   public endpointsOfVm(vm: Vm): Endpoint[] {
     return this.byVm.get(vm) ?? [];
+  }
+
+  /**
+   * The endpoints of a subnet other than the subnet itself (NIC IP configurations and private
+   * endpoints), in the order of {@link endpoints}: an index built once, so rules and zone trust
+   * need not scan every endpoint per subnet (quadratic in large configurations).
+   */
+  public hostEndpointsOf(subnet: Subnet): readonly Endpoint[] {
+    if (!this.hostsBySubnet) {
+      this.hostsBySubnet = new Map();
+      for (const e of this.endpoints) {
+        if (e.kind === "subnet" || !e.subnet) continue;
+        const list = this.hostsBySubnet.get(e.subnet);
+        if (list) list.push(e);
+        else this.hostsBySubnet.set(e.subnet, [e]);
+      }
+    }
+    return this.hostsBySubnet.get(subnet) ?? [];
   }
 
   /** The endpoint standing for "any host of this subnet". */
