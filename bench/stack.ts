@@ -28,7 +28,6 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
     location: "westeurope",
     addressSpace: ["10.0.0.0/8"],
   });
-  let previous: Sdz.DeploymentZone | undefined;
   // KMS is only ever allowed from internal-or-better zones (R-KMS-3): track the last such zone.
   let lastTrusted: Sdz.DeploymentZone | undefined;
   for (let i = 0; i < zones; i++) {
@@ -39,7 +38,8 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
       addressPrefix: prefix,
       trustLevel: trusts[i % trusts.length],
     });
-    const peer = previous ? Peer.zone(previous) : Peer.ipv4("10.255.0.0/24");
+    // Neighbour flows come from the last trusted zone too: a KMS host reachable from a perimeter zone on any port is an error (R-KMS-7).
+    const peer = lastTrusted ? Peer.zone(lastTrusted) : Peer.ipv4("10.255.0.0/24");
     zone.allowInbound(peer, Port.tcp(443), "HTTPS from the neighbour zone");
     zone.allowInbound(lastTrusted ? Peer.zone(lastTrusted) : Peer.ipv4("10.255.1.0/24"), Port.tcp(1688), "KMS activation from a trusted zone");
     zone.allowInbound(Peer.ipv4("10.255.9.0/24"), Port.tcp(3389), "RDP from the admin range");
@@ -78,7 +78,6 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
       osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
     });
-    previous = zone;
     // A zone the Internet reaches (the hand-written RDP rule) counts as PERIMETER to the checks, whatever its tag: no KMS client either.
     if (zone.trustLevel !== TrustLevel.PERIMETER && !internetFacing) lastTrusted = zone;
   }
