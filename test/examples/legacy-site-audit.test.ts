@@ -39,6 +39,7 @@ const PINNED = [
   "SDZ-VPN-005 warning fail",
   "SDZ-VPN-006 warning fail",
   "SDZ-VPN-007 warning fail",
+  "SDZ-VPN-011 warning fail",
 ];
 
 describe("examples/legacy-site-audit", () => {
