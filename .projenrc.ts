@@ -100,6 +100,27 @@ project.eslint?.addRules({
   ],
 });
 
+// Layering (shared/ARCHITECTURE.md): a layer imports only layers below it.
+const CONSTRUCT_FOLDERS = ["zones", "compute", "core", "pxe", "identity", "activation", "migration", "oob", "ipsec", "hub"].map((f) => `./src/${f}`);
+const layer = (target: string[], from: string[], message: string) => target.map((t) => ({ target: t, from, message }));
+project.eslint?.addRules({
+  "import/no-restricted-paths": ["error", {
+    zones: [
+      ...layer(["./src/network", "./src/requirements", "./src/contract"], ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The vocabulary (network, requirements, contract) imports nothing above it."),
+      ...layer(["./src/engine"], ["./src/rules", "./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The engine imports neither rules, reports, checks, the CLI nor constructs."),
+      ...layer(CONSTRUCT_FOLDERS, ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli"],
+        "Constructs import only the vocabulary and the contract."),
+      ...layer(["./src/rules"], ["./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "Rules import only the engine, the contract and the vocabulary."),
+      ...layer(["./src/reports"], ["./src/rules", "./src/checks", "./src/cli"], "Reports import neither rules, checks nor the CLI."),
+      ...layer(["./src/checks"], ["./src/cli"], "The checks and the CLI compose the layers; neither imports the other."),
+      ...layer(["./src/cli"], ["./src/checks"], "The checks and the CLI compose the layers; neither imports the other."),
+    ],
+  }],
+});
+
 project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
 
 // Lazy entry point: importing the library loads a module only when one of its exports is used

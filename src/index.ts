@@ -21,7 +21,7 @@ export { SensitiveValue } from "./core/sensitive-value";
 export { RuleLevel } from "./engine/rule";
 export type { RuleInfo } from "./engine/rule";
 export { FindingStatus } from "./engine/result";
-export type { Finding, UnusedSuppression, FindingCounts, CheckResult } from "./engine/result";
+export type { Finding, UnusedSuppression, FindingCounts, CheckResult, SettingRecord } from "./engine/result";
 export { SecureDeploymentChecks } from "./checks/aspect";
 export type { SecureDeploymentChecksProps } from "./checks/aspect";
 export { Suppressions } from "./checks/suppressions";

@@ -1,5 +1,6 @@
 import { AccessModel } from "./access/access-model";
 import { Reachability } from "./access/reachability";
+import { settingInventory, tagInventory } from "./inventory";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
@@ -7,7 +8,6 @@ import { Roles } from "./roles";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
 import { Settings } from "./settings";
 import { Zones } from "./zones";
-import { ZoneTags } from "../contract/zone-tags";
 
 /** Options of a check run. */
 export interface RunOptions {
@@ -96,12 +96,8 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
   for (const s of options.extraDeclaredSuppressions ?? []) declared.set(suppressionKey(s.ruleId, s.scope), s);
   const unusedSuppressions = [...declared.entries()].filter(([k]) => !used.has(k)).map(([, v]) => v);
 
-  const inventory: CheckResult["inventory"] = {};
-  for (const r of model.resources) {
-    const tags = model.tags(r);
-    const ours = Object.entries(tags).filter(([k]) => k.startsWith(ZoneTags.PREFIX));
-    if (ours.length > 0) inventory[r.address] = Object.fromEntries(ours);
-  }
+  const inventory = tagInventory(model);
+  const settings = settingInventory(model);
 
   return {
     name: model.name,
@@ -111,6 +107,7 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
     resourceCount: model.resources.length,
     counts: countFindings(findings),
     inventory,
+    settings,
   };
 }
 

@@ -15,9 +15,9 @@ import { README_DIAGRAM, synthesizeReferenceSite } from "../../scripts/generate-
 import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
-import { NetworkIndex } from "../../src/engine/network-index";
 import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Zones } from "../../src/engine/zones";
 import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
 import { escapeDot, toDot } from "../../src/reports/diagram/dot";
 import { GraphvizWorker } from "../../src/reports/diagram/graphviz-worker";
@@ -117,7 +117,8 @@ describe("zone-flow graph from raw azurerm resources", () => {
     expect(mmd).toContain("classDef trust_management fill:#cfe2ff");
     const expected: [string, string, string][] = [
       ["management", "MANAGEMENT", "trust_management"],
-      ["internal", "INTERNAL", "trust_internal"],
+      // Declared INTERNAL, but the configuration lets the Internet in (RDP): the lower trust is drawn.
+      ["internal", "PERIMETER \\(inferred\\)", "trust_perimeter"],
       ["dmz", "PERIMETER", "trust_perimeter"],
       ["branch-clients", "UNTRUSTED", "trust_untrusted"],
     ];
@@ -241,7 +242,7 @@ describe("hand-written resources without tags, and unknown values", () => {
     const unresolved = g.nodes.find((n) => n.kind === FlowNodeKind.UNRESOLVED)!;
     expect(unresolved.label).toBe("${var.admin_range}");
     const mmd = toMermaid(g);
-    expect(mmd).toMatch(new RegExp(`${plain.id}\\["plain-nsg<br/>NSG without zone tags"\\]:::trust_undeclared`));
+    expect(mmd).toMatch(new RegExp(`${plain.id}\\["plain-nsg<br/>NSG attached to no subnet here"\\]:::trust_undeclared`));
     expect(mmd).toContain(`${unresolved.id}(["#36;#123;var.admin_range#125;<br/>known only at apply time"]):::external`);
   });
 });
@@ -414,7 +415,7 @@ describe("cost", () => {
         rule(s, `neighbour${i}`, nsg, "Tcp", "1688", `10.20.${(i + 1) % zones}.0/24`);
       }
     });
-    const spy = jest.spyOn(NetworkIndex.prototype, "zonesOverlapping");
+    const spy = jest.spyOn(Zones.prototype, "overlapping");
     const g = buildZoneFlowGraph(model);
     expect(spy.mock.calls.length).toBe(zones + 1);
     spy.mockRestore();

@@ -9,6 +9,7 @@ import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
 import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
+import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
 import { TerraformModel, TfResource } from "../model";
@@ -86,8 +87,6 @@ export interface VnetSpace {
   readonly incomplete: string[];
 }
 
-/** Most elementary port ranges one question is split into; beyond, ranges are evaluated at their first port. */
-const MAX_PORT_SEGMENTS = 256;
 
 /** The effective-access model of one configuration. */
 export class AccessModel {
@@ -103,6 +102,7 @@ export class AccessModel {
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
   private readonly defaults = new Map<string, NsgRule[]>();
+  private readonly portIndexes = new Map<Nsg, PortIndex>();
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -237,6 +237,31 @@ export class AccessModel {
     return this.evaluate(endpoint, probe, "Outbound");
   }
 
+  /**
+   * The first grant (in port order) that `wanted` accepts, without computing the whole answer: for
+   * "does X get in on any port" questions over wide port ranges of large NSGs.
+   */
+  public findGrant(endpoint: Endpoint, probe: Probe, wanted: (g: Grant) => boolean, direction: Direction = "Inbound"): Grant | undefined {
+    const cached = this.cache.get(`${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`);
+    if (cached) return cached.grants.find(wanted);
+    const ctx = this.contextOf(endpoint);
+    const layers = this.layersOf(endpoint);
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    const seen = new Set<string>();
+    for (const [from, to] of segments) {
+      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
+      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      for (const p of this.decideSegment(layers, matching, ctx, probe.protocol, from, direction)) {
+        if (p.outcome === "deny") continue;
+        const g: Grant = { outcome: p.outcome, sources: p.sources, ports: Intervals.of(PORTS, [[from, to]]), protocol: probe.protocol, layers: p.layers };
+        if (wanted(g)) return g;
+      }
+    }
+    return undefined;
+  }
+
   private evaluate(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
     const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
     let hit = this.cache.get(key);
@@ -271,43 +296,26 @@ export class AccessModel {
     const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
     // Grants are products sources x ports: pieces of one port segment are united per path first,
     // then a path's pieces with exactly the same sources in other segments share one grant.
-    const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }[]>();
+    // Segments matched by the same rules decide alike: each distinct rule set is evaluated once.
+    type Piece = { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string };
+    const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }>();
+    const bySignature = new Map<string, Piece[]>();
     for (const [from, to] of segments) {
-      const parts: Partition<NsgRule>[] = [];
-      const layerNames: ("subnet" | "nic")[] = [];
-      for (const l of layers) {
-        if (l.nsgs.length === 0) {
-          const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
-          parts.push(uniformPartition({ outcome: l.unknown ? "uncertain" : "allow", note }));
-          layerNames.push(l.layer);
-          continue;
-        }
-        // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
-        for (const nsg of l.nsgs) {
-          parts.push(evaluateNsg(nsg, this.defaultsOf(nsg, direction), ctx, protocol, from, direction));
-          layerNames.push(l.layer);
-        }
+      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
+      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      let pieces = bySignature.get(signature);
+      if (!pieces) {
+        pieces = this.decideSegment(layers, matching, ctx, protocol, from, direction);
+        bySignature.set(signature, pieces);
       }
-      const here = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[] }>();
-      for (const piece of combineLayers(parts)) {
-        if (piece.sources.isEmpty) continue;
-        const all = stepsOf(piece.verdict, layerNames);
-        // A denial is told by the first layer that denies; a grant by every layer it crosses.
-        const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
-        const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
-        const h = here.get(k);
-        if (h) h.sources = h.sources.union(piece.sources);
-        else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps });
-      }
-      for (const [k, h] of here) {
-        const list = grants.get(k) ?? [];
-        const same = list.find((g) => g.sources.equals(h.sources));
-        if (same) same.ports.push([from, to]);
-        else list.push({ ...h, ports: [[from, to]] });
-        grants.set(k, list);
+      for (const p of pieces) {
+        const k = `${p.key}#${sourcesKey(p.sources)}`;
+        const g = grants.get(k);
+        if (g) g.ports.push([from, to]);
+        else grants.set(k, { outcome: p.outcome, sources: p.sources, layers: p.layers, ports: [[from, to]] });
       }
     }
-    const all = [...grants.values()].flat();
+    const all = [...grants.values()];
     return {
       endpoint, probe,
       grants: all.filter((g) => g.outcome !== "deny").map((g) => ({
@@ -317,25 +325,57 @@ export class AccessModel {
     };
   }
 
+  /** The layers' combined decision for one port, as pieces united per path. */
+  private decideSegment(
+    layers: ReturnType<AccessModel["layersOf"]>,
+    matching: NsgRule[][][],
+    ctx: EvalContext,
+    protocol: Protocol,
+    port: number,
+    direction: Direction,
+  ): { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }[] {
+    const parts: Partition<NsgRule>[] = [];
+    const layerNames: ("subnet" | "nic")[] = [];
+    layers.forEach((l, li) => {
+      if (l.nsgs.length === 0) {
+        const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
+        parts.push(uniformPartition({ outcome: l.unknown ? "uncertain" : "allow", note }));
+        layerNames.push(l.layer);
+        return;
+      }
+      // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
+      l.nsgs.forEach((nsg, ni) => {
+        parts.push(evaluateNsg(matching[li][ni], this.defaultsOf(nsg, direction), ctx, protocol, port, direction));
+        layerNames.push(l.layer);
+      });
+    });
+    const here = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }>();
+    for (const piece of combineLayers(parts)) {
+      if (piece.sources.isEmpty) continue;
+      const all = stepsOf(piece.verdict, layerNames);
+      // A denial is told by the first layer that denies; a grant by every layer it crosses.
+      const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
+      const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
+      const h = here.get(k);
+      if (h) h.sources = h.sources.union(piece.sources);
+      else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps, key: k });
+    }
+    return [...here.values()];
+  }
+
   /** Splits the probe's range where some rule's port set starts or ends, so each piece is decided by the same rules. */
   private portSegments(nsgs: Nsg[], probe: Probe): (readonly [number, number])[] {
     if (probe.from === probe.to) return [[probe.from, probe.to]];
     const cuts = new Set<number>([probe.from]);
-    for (const nsg of nsgs) {
-      for (const r of nsg.rules) {
-        if (!r.destinationPorts.known) continue;
-        for (const [a, b] of r.destinationPorts.value.ranges()) {
-          if (a > probe.from && a <= probe.to) cuts.add(a);
-          if (b + 1 > probe.from && b + 1 <= probe.to) cuts.add(b + 1);
-        }
-      }
-    }
+    for (const nsg of nsgs) for (const c of this.portIndexOf(nsg).cutsWithin(probe.from, probe.to)) cuts.add(c);
     const points = [...cuts].sort((a, b) => a - b);
-    if (points.length > MAX_PORT_SEGMENTS) {
-      // Beyond this many pieces, evaluate at each rule boundary's first port only (documented bound).
-      points.length = MAX_PORT_SEGMENTS;
-    }
     return points.map((p, i) => [p, i + 1 < points.length ? points[i + 1] - 1 : probe.to] as const);
+  }
+
+  private portIndexOf(nsg: Nsg): PortIndex {
+    let idx = this.portIndexes.get(nsg);
+    if (!idx) this.portIndexes.set(nsg, (idx = new PortIndex(nsg.rules)));
+    return idx;
   }
 
   private defaultsOf(nsg: Nsg, direction: Direction): NsgRule[] {
@@ -388,6 +428,11 @@ function unknownRules(resource: TfResource, why: string): NsgRule {
     sources: u("rules"), destinations: u("rules"), destinationPorts: u("rules"), sourcePorts: u("rules"),
     unknowns: [{ field: "rules", reason: why }],
   };
+}
+
+/** A key that equal source sets share. */
+function sourcesKey(s: SourceSet): string {
+  return `${s.v4.starts.join(",")}/${s.v4.ends.join(",")}|${s.v6.starts.join(",")}/${s.v6.ends.join(",")}|${s.tokens.all ? "all-" : ""}${[...s.tokens.names].sort().join(",")}`;
 }
 
 function cidrSources(cidrs: Cidr[]): SourceSet {

@@ -9,14 +9,15 @@ import { TerraformModel } from "../model";
 /** A field's value, or why it is not known. */
 export type Field<T> =
   | { readonly known: true; readonly value: T }
-  | { readonly known: false; readonly field: string; readonly reason: string };
+  /** `expression`: the Terraform expression as written, when there is one (for pictures and messages). */
+  | { readonly known: false; readonly field: string; readonly reason: string; readonly expression?: string };
 
 export function knownField<T>(value: T): Field<T> {
   return { known: true, value };
 }
 
-export function unknownField<T>(field: string, reason: string): Field<T> {
-  return { known: false, field, reason };
+export function unknownField<T>(field: string, reason: string, expression?: string): Field<T> {
+  return { known: false, field, reason, expression };
 }
 
 /** `field: reason`, for messages. */
@@ -62,7 +63,7 @@ export function stringListFields(model: TerraformModel, body: Record<string, unk
     if (isUnset(raw)) continue;
     seen = true;
     const r = model.resolveStringList(raw);
-    if (!r.known) return unknownField(field, r.reason);
+    if (!r.known) return unknownField(field, r.reason, r.expression ?? (typeof raw === "string" ? raw : undefined));
     for (const item of r.value) {
       if (item.trim() === "") return unknownField(field, "contains an empty entry");
       out.push(item.trim());

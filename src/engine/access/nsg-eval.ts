@@ -180,11 +180,12 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
 
 /**
  * One NSG's decision over the whole remote space (sources inbound, destinations outbound) for
- * `protocol`/`port` at the endpoint (`defaults`: {@link defaultRules} of that direction).
+ * `protocol`/`port` at the endpoint: `rules` are the NSG's rules that may match the port (all of
+ * them, or a {@link PortIndex} lookup), `defaults` its {@link defaultRules} of that direction.
  */
-export function evaluateNsg(nsg: Nsg, defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Partition<NsgRule> {
+export function evaluateNsg(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Partition<NsgRule> {
   const cands: Candidate<NsgRule>[] = [];
-  for (const r of [...nsg.rules, ...defaults]) {
+  for (const r of [...rules, ...defaults]) {
     const c = candidate(r, ctx, protocol, port, direction);
     if (c) cands.push(c);
   }

@@ -522,6 +522,27 @@ export class Topology {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
       }
     }
+    // azurerm 5.x sets the association on the subnet itself: `network_security_group_id_wo` (write-only,
+    // absent from plans; its `_wo_version` is kept) and the exported `network_security_group_id`
+    // (CHANGELOG 5.0.0, hashicorp/terraform-provider-azurerm#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.network_security_group_id_wo) ? c.network_security_group_id_wo : c.network_security_group_id;
+      if (isUnset(value)) {
+        if (!isUnset(c.network_security_group_id_wo_version)) subnet.nsgUnknown ??= `${subnet.resource.address}: network_security_group_id_wo is write-only, so a plan does not show which NSG it associates`;
+        continue;
+      }
+      const ref = m.referencedResource(value);
+      const nsg = ref ? this.nsgOf(ref) : undefined;
+      if (nsg) {
+        subnet.nsgs.push(nsg);
+        nsg.subnets.push(subnet);
+      } else {
+        subnet.nsgUnknown ??= `${subnet.resource.address}: the NSG ${describeRef(m, value)} is not part of this configuration`;
+        if (ref || this.isLiteral(value)) subnet.nsgExternal ??= describeRef(m, value);
+      }
+    }
     for (const vnet of m.ofType("azurerm_virtual_network")) {
       const inline = this.vnetOf(vnet)!.subnets.filter((s) => s.inline);
       m.blocks(vnet, "subnet").forEach((block, i) => {
@@ -671,6 +692,14 @@ export class Topology {
       m.blocks(vnet.resource, "subnet").forEach((block, i) => {
         if (!isUnset(block.route_table_id) && inline[i]) attach(inline[i], block.route_table_id, `${vnet.resource.address} subnet ${inline[i].name ?? i}`);
       });
+    }
+    // azurerm 5.x: `route_table_id_wo` (write-only) and the exported `route_table_id` on the subnet (#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.route_table_id_wo) ? c.route_table_id_wo : c.route_table_id;
+      if (!isUnset(value)) attach(subnet, value, subnet.resource.address);
+      else if (!isUnset(c.route_table_id_wo_version)) subnet.routeTableUnknown ??= `${subnet.resource.address}: route_table_id_wo is write-only, so a plan does not show which route table it associates`;
     }
     if (anyUnknown) for (const s of this.subnets) if (s.routeTables.length === 0) s.routeTableUnknown ??= anyUnknown;
   }

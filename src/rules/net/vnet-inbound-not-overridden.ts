@@ -1,4 +1,4 @@
-import { Endpoint, subnetLabel } from "../../engine/access/access-model";
+import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { NsgRule, Subnet } from "../../engine/access/topology";
@@ -47,21 +47,22 @@ export const vnetInboundNotOverridden = defineRule({
     }
     for (const { ep, scope, own } of targets) {
       const hits = new Map<TfResource, { rule: NsgRule; sources: SourceSet; uncertain: boolean; doubts: string[] }>();
+      // One grant per protocol is enough to show the zone is open: the first one AllowVNetInBound
+      // (or a rule re-creating it) decides for sources outside the zone.
       for (const probe of ALL_PORTS) {
-        for (const g of access.inbound(ep, probe).grants) {
-          const layer = g.layers.find((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule)));
-          if (!layer?.rule) continue;
-          const outside = new SourceSet(g.sources.v4, g.sources.v6, SourceSet.EMPTY.tokens).subtract(own);
-          if (outside.isEmpty) continue;
-          const res = layer.rule.resource;
-          const h = hits.get(res) ?? { rule: layer.rule, sources: SourceSet.EMPTY, uncertain: false, doubts: [] };
-          h.sources = h.sources.union(outside);
-          if (g.outcome === "uncertain") {
-            h.uncertain = true;
-            g.layers.forEach((l) => l.doubt && h.doubts.push(`rule "${l.doubt.name}" (${(l.doubtReasons ?? []).join("; ")})`));
-          }
-          hits.set(res, h);
+        const outsideOf = (g: Grant) => new SourceSet(g.sources.v4, g.sources.v6, SourceSet.EMPTY.tokens).subtract(own);
+        const g = access.findGrant(ep, probe, (x) => !outsideOf(x).isEmpty
+          && x.layers.some((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule))));
+        if (!g) continue;
+        const layer = g.layers.find((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule)))!;
+        const res = layer.rule!.resource;
+        const h = hits.get(res) ?? { rule: layer.rule!, sources: SourceSet.EMPTY, uncertain: false, doubts: [] };
+        h.sources = h.sources.union(outsideOf(g));
+        if (g.outcome === "uncertain") {
+          h.uncertain = true;
+          g.layers.forEach((l) => l.doubt && h.doubts.push(`rule "${l.doubt.name}" (${(l.doubtReasons ?? []).join("; ")})`));
         }
+        hits.set(res, h);
       }
       for (const [res, h] of hits) {
         if (reported.has(res)) continue;

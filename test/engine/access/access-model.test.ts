@@ -95,3 +95,19 @@ describe("effective access: one NSG layer", () => {
     expect(reached.v6.isEmpty).toBe(true);
   });
 });
+
+describe("azurerm 5.x attribute names", () => {
+  test("a subnet's network_security_group_id_wo associates the NSG; in a plan, only its _wo_version is left and the NSG is unknown", () => {
+    const build = (wo: boolean) => {
+      const tf = new TfJson();
+      const nsg = tf.nsg("n", [rule("deny-all", 4096, "Deny", "*", "*", "*")]);
+      tf.subnet("s", tf.vnet("net"), ["10.0.1.0/24"], wo ? { network_security_group_id_wo: TfJson.ref(nsg), network_security_group_id_wo_version: 1 } : { network_security_group_id_wo_version: 1 });
+      const access = AccessModel.of(tf.model());
+      return access.topology.subnets[0];
+    };
+    expect(build(true).nsgs.map((n) => n.name)).toEqual(["n"]);
+    const planned = build(false);
+    expect(planned.nsgs).toEqual([]);
+    expect(planned.nsgUnknown).toMatch(/write-only/);
+  });
+});
