@@ -55,6 +55,19 @@ const SERVICE_PORTS: [string, number, string][] = [
   ["Udp", 389, "LDAP (DC locator)"],
 ];
 
+/**
+ * SDZ-SEC-001 (R-SEC-8): the site's deployment servers have no Azure Monitor agent, data collection
+ * rule or association yet, so their security events reach no workspace. A true finding.
+ */
+// construct default: issue 15/16 branch
+const SECURITY_EVENT_WARNINGS = [
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc1_Vm_4A88D3F0",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc2_Vm_359BFEAD",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.OobServicePoint_Server_Vm_879D45E0",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.PxeDp_Server_Vm_4114FDB9",
+];
+
 describe("examples/hybrid-osd-site", () => {
   const site = synthesize();
   const allowsInbound = site.index.rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
@@ -65,12 +78,12 @@ describe("examples/hybrid-osd-site", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.address}`)).toEqual([]);
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`).sort()).toEqual(SECURITY_EVENT_WARNINGS);
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
     expect(suppressed.map((f) => f.ruleId)).toEqual(["SDZ-VPN-007"]);
     expect(site.result.unusedSuppressions).toEqual([]);
     // The notes are the MAK declaration and the Azure Files signing explanation, nothing else.
-    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
+    const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL && f.level === RuleLevel.INFO).map((f) => f.ruleId).sort();
     expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010"]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
@@ -287,7 +300,8 @@ describe("examples/hybrid-osd-site", () => {
       require.resolve("ts-node/dist/bin.js"), "--transpile-only", "--project", path.join(ROOT, "test", "tsconfig.json"),
       path.join(ROOT, "examples", "hybrid-osd-site", "main.ts"),
     ], { cwd: ROOT, env, encoding: "utf8", timeout: 110_000 });
-    expect(run.stderr).not.toMatch(/\[SDZ-/);
+    // Only the SDZ-SEC-001 warnings (no monitoring agent on the servers yet): construct default: issue 15/16 branch
+    expect((run.stderr.match(/\[SDZ-[A-Z]+-\d+\]/g) ?? []).filter((id) => id !== "[SDZ-SEC-001]")).toEqual([]);
     expect(run.status).toBe(0);
     const dir = path.join(outdir, STACK_DIR);
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
@@ -295,7 +309,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 0, unverified: 0, suppressed: 1 });
+    // The warnings are the SDZ-SEC-001 ones: construct default: issue 15/16 branch
+    expect(report.counts).toMatchObject({ errors: 0, warnings: SECURITY_EVENT_WARNINGS.length, unverified: 0, suppressed: 1 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);

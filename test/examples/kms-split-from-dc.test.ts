@@ -40,7 +40,13 @@ describe("examples/kms-split-from-dc", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => f.status === FindingStatus.FAIL || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.address}`)).toEqual([]);
+    // SDZ-SEC-001 (R-SEC-8): no Azure Monitor agent, rule or association on the servers yet, a true finding:
+    // construct default: issue 15/16 branch
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`).sort()).toEqual([
+      "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc1_Vm_4A88D3F0",
+      "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc2_Vm_359BFEAD",
+      "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+    ]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -118,7 +124,8 @@ describe("examples/kms-split-from-dc", () => {
       require.resolve("ts-node/dist/bin.js"), "--transpile-only", "--project", path.join(ROOT, "test", "tsconfig.json"),
       path.join(ROOT, "examples", "kms-split-from-dc", "main.ts"),
     ], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" }, encoding: "utf8", timeout: 110_000 });
-    expect(run.stderr).not.toMatch(/\[SDZ-/);
+    // Only the SDZ-SEC-001 warnings: construct default: issue 15/16 branch
+    expect((run.stderr.match(/\[SDZ-[A-Z]+-\d+\]/g) ?? []).filter((id) => id !== "[SDZ-SEC-001]")).toEqual([]);
     expect(run.status).toBe(0);
     const dir = path.join(outdir, STACK_DIR);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).output).toBeDefined();

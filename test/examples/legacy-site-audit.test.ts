@@ -34,6 +34,7 @@ const PINNED = [
   "SDZ-PXE-009 warning unverified",
   "SDZ-PXE-010 warning unverified",
   "SDZ-PXE-011 warning unverified",
+  "SDZ-SEC-001 warning fail",
   "SDZ-VPN-002 error fail",
   "SDZ-VPN-003 error fail",
   "SDZ-VPN-005 warning fail",

@@ -495,7 +495,8 @@ export class Topology {
         const ref = m.referencedResource(item);
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
-        else nicsUnknown ??= `network_interface_ids: ${String(item)} is not a NIC of this configuration`;
+        // String() throws on objects without a prototype (odd input must never crash a rule).
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : `a ${Array.isArray(item) ? "list" : typeof item}`} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
