@@ -86,6 +86,8 @@ function literalToken(v: string): boolean {
   if (/^[$(@%{<[|>-]/.test(t)) return false; // $var, (subexpression), @splat, %ENV%, {block}, <input>, |, -next-parameter
   if (BOOLEAN_WORDS.has(t.toLowerCase()) || /^[01]$/.test(t)) return false;
   if (/^\*SENSITIVE\*DATA\*DELETED\*$/i.test(t)) return false; // what sysprep leaves behind
+  // An HCL reference written inside an expression (jsonencode({ Password = var.pw })): not a literal.
+  if (/^(var|local|data|module|each|count|path|self)\.[A-Za-z_]/.test(t) || /^[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*\./.test(t)) return false;
   return !/^@Microsoft\.KeyVault\(/i.test(t);
 }
 
@@ -118,7 +120,7 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     kind: (m) => (literalToken(m[2] ?? m[3] ?? "") ? `an unattend <${m[1]}> value` : undefined),
   },
   { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key" },
-  { pattern: /[?&]sig=[A-Za-z0-9%+/=]{16,}/gi, kind: () => "a SAS signature (sig=)" },
+  { pattern: /[?&]sig=[^&\s"'#]{8,}/gi, kind: () => "a SAS signature (sig=)" },
   {
     // Connection strings: AccountKey=x; SharedAccessKey=x; Password=x;
     pattern: /(?:^|[;"'\s])(AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]+)/gi,

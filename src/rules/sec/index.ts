@@ -1,3 +1,4 @@
+import { secretWrittenAsLiteral } from "./secret-written-as-literal";
 import { securityEventsNotCollected } from "./security-events-not-collected";
 import { definePack } from "../../engine/rule";
 
@@ -7,4 +8,5 @@ import { definePack } from "../../engine/rule";
  */
 export const SEC_PACK = definePack("SDZ-SEC", "security-baseline", [
   securityEventsNotCollected,
+  secretWrittenAsLiteral,
 ]);

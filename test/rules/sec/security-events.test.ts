@@ -9,6 +9,7 @@ describe("security pack", () => {
   test("pins IDs, levels, requirements and the area; every rule has reads and good/bad examples", () => {
     expect(SEC_PACK.rules.map((r) => [r.id, r.level, r.requirements, r.area])).toEqual([
       ["SDZ-SEC-001", RuleLevel.WARNING, ["R-SEC-8"], "security-baseline"],
+      ["SDZ-SEC-002", RuleLevel.ERROR, ["R-SEC-9"], "security-baseline"],
     ]);
     for (const r of SEC_PACK.rules) {
       expect(r.rationale).toMatch(/[Ss]eeds? 00\d/);
