@@ -35,6 +35,7 @@ const PINNED = [
   "SDZ-PXE-010 warning unverified",
   "SDZ-PXE-011 warning unverified",
   "SDZ-SEC-001 warning fail",
+  "SDZ-SEC-003 info fail",
   "SDZ-VPN-002 error fail",
   "SDZ-VPN-003 error fail",
   "SDZ-VPN-005 warning fail",

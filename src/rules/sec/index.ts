@@ -1,3 +1,4 @@
+import { rpcHostNotPatchedAutomatically } from "./kms-or-dc-not-patched-automatically";
 import { secretWrittenAsLiteral } from "./secret-written-as-literal";
 import { securityEventsNotCollected } from "./security-events-not-collected";
 import { definePack } from "../../engine/rule";
@@ -9,4 +10,5 @@ import { definePack } from "../../engine/rule";
 export const SEC_PACK = definePack("SDZ-SEC", "security-baseline", [
   securityEventsNotCollected,
   secretWrittenAsLiteral,
+  rpcHostNotPatchedAutomatically,
 ]);

@@ -10,6 +10,7 @@ describe("security pack", () => {
     expect(SEC_PACK.rules.map((r) => [r.id, r.level, r.requirements, r.area])).toEqual([
       ["SDZ-SEC-001", RuleLevel.WARNING, ["R-SEC-8"], "security-baseline"],
       ["SDZ-SEC-002", RuleLevel.ERROR, ["R-SEC-9"], "security-baseline"],
+      ["SDZ-SEC-003", RuleLevel.ERROR, ["R-SEC-10"], "security-baseline"],
     ]);
     for (const r of SEC_PACK.rules) {
       expect(r.rationale).toMatch(/[Ss]eeds? 00\d/);
