@@ -23,7 +23,7 @@ export const longSaDataLifetime = defineRule({
     + "(1) the 50 MB figure protects 64-bit-block ciphers: after about 2^32 blocks of one key, block collisions leak plaintext (Sweet32), and NIST later limited one 3DES key to 2^20 blocks, 8 MiB (SP 800-67 Rev. 2); "
     + "the pack forbids DES and 3DES (SDZ-VPN-003) and Azure's strong choices are AES and AES-GCM with 128-bit blocks, whose collision bound is about 2^64 blocks, so data volume is no longer what wears a key out. "
     + "(2) Rekeying every 50 MB is costly on a busy tunnel: a VpnGw2/VpnGw3 gateway carries 1 to 1.25 Gbit/s, i.e. a new child SA about every 0.4 s per tunnel (about 9,000 per hour), each an IKE exchange with a fresh Diffie-Hellman computation (PFS) and an Internet round trip, for up to 30 tunnels on one gateway; "
-    + "at 10 GB the same tunnel rekeys about every 70-85 s. Azure would accept 50 MB (its minimum is 1024 KB). "
+    + "at 10 GB the same tunnel rekeys about every 65-85 s. Azure would accept 50 MB (its minimum is 1024 KB). "
     + "What remains of the document's aim, little traffic under one key if that key leaks, is met by the 1-hour time lifetime of quiet tunnels and the 10 GB bound of busy ones, with PFS making each key independent. "
     + `Flagged: sa_datasize unset (Azure applies ${AZURE_DEFAULT_SA_DATASIZE_KB} KB, about 100 GB) or above ${MAX_SA_DATASIZE_KB} KB. A value below Azure's documented minimum of ${MIN_SA_DATASIZE_KB} KB is could-not-verify (what Azure applies is not documented). `
     + "Policies that must follow the document to the letter can set sa_datasize = 51200 or less (IpsecPolicyPreset.custom with saDataSizeKilobytes); this rule accepts it.",
