@@ -76,6 +76,9 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
       networkInterfaceIds: [nic.id],
       osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+      // The zones open TCP 1688, so the checks infer a KMS host, which must be patched by Azure (SDZ-SEC-003).
+      patchMode: "AutomaticByPlatform",
+      provisionVmAgent: true,
     });
     previous = zone;
     if (zone.trustLevel !== TrustLevel.PERIMETER) lastTrusted = zone;

@@ -6,13 +6,15 @@ export { TrustLevel, Trust } from "./network/trust-level";
 export { Protocol, Port } from "./network/port";
 export { PeerKind, Peer } from "./network/peer";
 export type { IZoneRef, IPeer } from "./network/peer";
+export { ConstructErrors, ConstructErrorCode } from "./network/errors";
+export type { ConstructErrorInfo } from "./network/errors";
 export { ZoneTags, DeploymentRole } from "./contract/zone-tags";
 
 // Zones
 export { DeploymentNetwork } from "./zones/deployment-network";
 export type { DeploymentNetworkProps, FlowLogOptions, TrafficAnalyticsOptions, RegisteredZone } from "./zones/deployment-network";
 export { DeploymentZone, FlowDirection } from "./zones/deployment-zone";
-export type { DeploymentZoneProps, ZoneRuleOptions, ZoneFlow } from "./zones/deployment-zone";
+export type { DeploymentZoneProps, ZoneOptions, ZoneRuleOptions, ZoneFlow, ZoneConnectionOptions } from "./zones/deployment-zone";
 
 // Secrets
 export { SensitiveValue } from "./core/sensitive-value";

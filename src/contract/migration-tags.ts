@@ -72,3 +72,24 @@ export const MIGRATION_TAG = {
   /** Share metadata (not a tag): the share's deployment roles. */
   shareRoles: new TagSpec<DeploymentRole[]>(MigrationTags.SHARE_ROLE_METADATA, wordList(Object.values(DeploymentRole)), "the deployment roles of an Azure file share (metadata)"),
 };
+
+/**
+ * Azure Files limits and the library's retention floor, defined once for the constructs and the
+ * checks. Quota bounds: a share's quota "must be greater than 0, and less than or equal to 5TB
+ * (5120). For Large File Shares, the maximum size is 102400" (learn.microsoft.com,
+ * Azure.ResourceManager.Storage FileShareData.ShareQuota); premium (FileStorage) shares are
+ * provisioned from 100 GiB. @internal
+ */
+export const AZURE_FILES_LIMITS = {
+  /** Largest quota (GiB) of a standard share without large file shares. */
+  quotaMaxStandardGib: 5120,
+  /** Largest quota (GiB) of a standard share with large file shares, and of a premium share. */
+  quotaMaxLargeGib: 102400,
+  /** Smallest quota (GiB) of a premium (FileStorage) share. */
+  quotaMinPremiumGib: 100,
+  /**
+   * Share soft delete kept at least this many days (R-MIG-3): long enough to verify a restore before
+   * a deleted state share is gone. Azure accepts 1-365; seven is the library's floor.
+   */
+  minShareRetentionDays: 7,
+} as const;

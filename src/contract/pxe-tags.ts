@@ -17,6 +17,12 @@ export class PxeSettingTags {
   public static readonly UNKNOWN_COMPUTERS_JUSTIFICATION = "sdz-pxe-unknown-computers-justification";
   /** `"true"` when multicast is enabled on the distribution point (R-PXE-7); never on Azure. */
   public static readonly MULTICAST = "sdz-pxe-multicast";
+  /**
+   * `"true"` when the OS deployment packages the distribution point serves by multicast are
+   * encrypted (R-PXE-7: `Set-CMOperatingSystemImage -MulticastEncrypt $true`). Read by the checks
+   * only when {@link PxeSettingTags.MULTICAST} is `"true"`.
+   */
+  public static readonly MULTICAST_ENCRYPTION = "sdz-pxe-multicast-encryption";
   /** How clients download content: `enhanced-http` (HTTPS, R-PXE-9), `http` or `smb`. */
   public static readonly CONTENT_TRANSPORT = "sdz-pxe-content-transport";
   /** `"true"` when the distribution point answers PXE on every network interface instead of its PXE NIC only (R-PXE-2). */
@@ -52,6 +58,7 @@ export const PXE_TAG = {
   unknownComputers: new TagSpec<boolean>(PxeSettingTags.UNKNOWN_COMPUTERS, BOOLEAN, "unknown-computer support is on (R-PXE-6)", false, TRAITS.pxeUnknownComputers),
   unknownComputersJustification: new TagSpec<string>(PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION, text(), "why unknown computers are answered (R-PXE-6)"),
   multicast: new TagSpec<boolean>(PxeSettingTags.MULTICAST, BOOLEAN, "multicast is enabled (R-PXE-7)", false, TRAITS.pxeMulticast),
+  multicastEncryption: new TagSpec<boolean>(PxeSettingTags.MULTICAST_ENCRYPTION, BOOLEAN, "multicast packages are encrypted (R-PXE-7)", false, TRAITS.pxeMulticastEncryption),
   contentTransport: new TagSpec<PxeContentTransport>(PxeSettingTags.CONTENT_TRANSPORT, oneOf(Object.values(PxeContentTransport)), "how clients download content (R-PXE-9)", false, TRAITS.enhancedHttp),
   respondAllInterfaces: new TagSpec<boolean>(PxeSettingTags.RESPOND_ALL_INTERFACES, BOOLEAN, "PXE answers on every interface (R-PXE-2)", false, TRAITS.pxeResponseInterfaces),
   imagesFreeOfSensitiveContent: new TagSpec<boolean>(PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT, BOOLEAN, "the images carry no line-of-business or sensitive content (R-PXE-8)"),
@@ -59,3 +66,12 @@ export const PXE_TAG = {
   captureLocation: new TagSpec<string>(PxeSettingTags.CAPTURE_LOCATION, text(), "the reference computer's image capture location (R-REF-1)"),
   captureSmbEncryption: new TagSpec<boolean>(PxeSettingTags.CAPTURE_SMB_ENCRYPTION, BOOLEAN, "the capture location requires SMB encryption (R-REF-1)"),
 };
+
+/**
+ * The service tags through which a reference computer reaches the update service, as the
+ * ReferenceImagingZone construct opens them by default: `AzureUpdateDelivery` (Windows Update
+ * metadata) and `AzureFrontDoor.FirstParty` (update downloads), from the service tags list
+ * (learn.microsoft.com/azure/virtual-network/service-tags-overview). The checks accept outbound
+ * HTTP/HTTPS to these (R-REF-1). @internal
+ */
+export const REFERENCE_UPDATE_SERVICE_TAGS: readonly string[] = ["AzureUpdateDelivery", "AzureFrontDoor.FirstParty"];

@@ -77,4 +77,11 @@ export const TRAITS = {
   configMgrOnly: { kind: "configmgr" } as SettingTraits,
   /** AMT firmware (MEBx): no Azure resource reaches it. */
   firmware: { kind: "firmware" } as SettingTraits,
+  /**
+   * Multicast encryption of the OS deployment packages a distribution point serves (R-PXE-7): a
+   * package property, set with `Set-CMOperatingSystemImage -MulticastEncrypt $true` (or
+   * `Set-CMOperatingSystemInstaller`) and read back with the Get- twin
+   * (learn.microsoft.com/powershell/module/configurationmanager/set-cmoperatingsystemimage, -MulticastEncrypt).
+   */
+  pxeMulticastEncryption: configMgr(/Set-CMOperatingSystem(Image|Installer)[^\n]*-MulticastEncrypt\s+\$true/i, /Get-CMOperatingSystem(Image|Installer)/i),
 };

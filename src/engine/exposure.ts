@@ -68,7 +68,8 @@ export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
   return { kind: "no-nsg", resource: resource!, label: note };
 }
 
-function nsgDecider(rule: NsgRule): Decider {
+/** The decider an NSG rule is when it decides (what {@link deciderOf} gives for a reach it lets in). */
+export function nsgDecider(rule: NsgRule): Decider {
   if (rule.isDefault) return { kind: "default-rule", resource: rule.resource, label: `Azure's default rule ${rule.name} of NSG ${nsgName(rule)}`, nsgRule: rule };
   return { kind: "nsg-rule", resource: rule.resource, label: `rule "${rule.name}" of NSG ${nsgName(rule)}`, nsgRule: rule, ports: rule.destinationPorts.known ? rule.destinationPorts.value : undefined };
 }

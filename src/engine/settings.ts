@@ -116,6 +116,15 @@ export class Settings {
     return this.scripts.get(vm.address) ?? [];
   }
 
+  /**
+   * Why some scripts that run on a VM cannot be read (protected settings, values not known before
+   * apply, a script URI): whatever they do is unknown, so a rule that looks for a script must not
+   * conclude "none" while this is not empty.
+   */
+  public hiddenScriptsOn(vm: TfResource): readonly string[] {
+    return this.hiddenScripts.get(vm.address) ?? [];
+  }
+
   private appliedOn(vm: string, pattern: { set: RegExp; verify: RegExp } | undefined): string | undefined {
     if (!pattern) return undefined;
     const s = (this.scripts.get(vm) ?? []).find((x) => pattern.set.test(x.text) && pattern.verify.test(x.text));

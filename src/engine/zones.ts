@@ -13,7 +13,7 @@ import { Intervals, V4, V6 } from "./access/intervals";
 import { termSources } from "./access/nsg-eval";
 import { Reachability } from "./access/reachability";
 import { SourceSet, TokenSet } from "./access/source-set";
-import { LocalGateway, Nsg, Subnet } from "./access/topology";
+import { LocalGateway, Nsg, NsgRule, Subnet } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { ZONE_TAG } from "../contract/zone-tags";
 import { Trust, TrustLevel } from "../network/trust-level";
@@ -131,11 +131,12 @@ export class Zones {
 
   /**
    * The zone's effective trust: the lower of the declared level and what the configuration shows
-   * (internet-facing is PERIMETER), with the evidence of both.
+   * (internet-facing is PERIMETER), with the evidence of both. `except` leaves out NSG rules that
+   * another finding already reports (a rule opening everything to the Internet is one finding).
    */
-  public trustOf(zone: Zone): TrustClaim {
+  public trustOf(zone: Zone, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): TrustClaim {
     if (zone.kind !== "subnet" || !zone.subnet) return zone.trust;
-    const facing = this.internetFacing(zone.subnet);
+    const facing = except ? this.computeFacing(zone.subnet, except) : this.internetFacing(zone.subnet);
     if (!facing) return zone.trust;
     const declared = zone.trust;
     if (declared.level !== undefined && !Trust.isAtLeast(declared.level, TrustLevel.INTERNAL)) return declared;
@@ -156,7 +157,7 @@ export class Zones {
     return why;
   }
 
-  private computeFacing(subnet: Subnet): string | undefined {
+  private computeFacing(subnet: Subnet, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): string | undefined {
     if (subnet.name?.toLowerCase() === "azurefirewallsubnet") return "it is AzureFirewallSubnet: Azure Firewall's public side receives Internet traffic";
     const reach = Reachability.of(this.model);
     const access = reach.access;
@@ -174,7 +175,7 @@ export class Zones {
           if (r.dnat) return `DNAT rule ${r.dnat.label} publishes ${ep.label} (${ports}) to ${describeShare(pub, internet)}`;
           const rule = r.grant.layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
           if (answer.internetEntries.length > 0) return `${answer.internetEntries[0].label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports})`;
-          if (rule && isBroad(pub, internet)) return `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports})`;
+          if (rule && isBroad(pub, internet) && !except?.(rule, ep)) return `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports})`;
         }
       }
     }

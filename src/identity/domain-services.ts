@@ -6,7 +6,7 @@ export type { DomainServicePort } from "../network/service-ports";
 
 /** The Port of a domain service port entry. @internal */
 export function portOf(p: DomainServicePort): Port {
-  return p.protocol === "Tcp" ? Port.tcp(p.from) : Port.udp(p.from);
+  return Port._ofService(p);
 }
 
 /** Default dynamic RPC range of Windows Server. @internal */

@@ -15,3 +15,4 @@ export type {
 } from "./state-migration-share";
 export { StateMigrationPoint, DeletionIntervalUnit, FreeSpaceUnit } from "./state-migration-point";
 export type { StateMigrationPointProps, StateMigrationPointBackupOptions } from "./state-migration-point";
+export type { BackupOptions } from "./backup-vault";

@@ -1,8 +1,9 @@
+import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { NsgRule, Subnet } from "../../engine/access/topology";
-import { classifySources } from "../../engine/exposure";
+import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
@@ -66,6 +67,8 @@ export const vnetInboundNotOverridden = defineRule({
       }
       for (const [res, h] of hits) {
         if (reported.has(res)) continue;
+        // An allow of everything from * that opens management ports to the Internet is SDZ-NET-001's one finding.
+        if (!h.rule.isDefault && reportedByNet001(ctx, ep, nsgDecider(h.rule))) continue;
         reported.add(res);
         const classes = classifySources(ctx.model, ep, h.sources).map((c) => c.text);
         const how = h.rule.isDefault
