@@ -1,7 +1,11 @@
 import { DEPLOYMENT_SERVER_ROLES, describeClaims, osOf, serversWith } from "./common";
 import { exampleServer } from "./examples";
 import { AGENT_PUBLISHER, AGENT_TYPE, Monitoring } from "./monitoring";
+import { Vm } from "../../engine/access/topology";
+import { AmtServicePoints } from "../../engine/amt-service-points";
+import { RoleClaim } from "../../engine/roles";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { StateMigrationPoints } from "../../engine/state-migration-points";
 
 export const securityEventsNotCollected = defineRule({
   id: "SDZ-SEC-001",
@@ -15,7 +19,7 @@ export const securityEventsNotCollected = defineRule({
     + "a data collection rule whose windows_event_log data source collects the Security channel (an x_path_queries entry starting with \"Security!\", e.g. \"Security!*\" or a narrower "
     + "Security query; on Linux a syslog source with the auth or authpriv facility) and whose data_flow sends that stream to a log_analytics destination, and an association of that rule with the VM. "
     + "The rule applies to every VM holding a deployment role, declared (sdz-role) or inferred from the configuration: PXE distribution points, KMS hosts, domain controllers, "
-    + "state migration points and out-of-band service points. One finding per server names every missing piece; pieces that cannot be read (a rule outside this configuration, "
+    + "state migration points (also when a Configuration Manager script adds the role to the VM) and out-of-band service points (also the VM that is the only source of the allows for the AMT ports). One finding per server names every missing piece; pieces that cannot be read (a rule outside this configuration, "
     + "an extension or association whose target is a variable) make it could-not-verify. Level warning: a server without monitoring is not an opening, it hides one.",
   fix: `Add an azurerm_virtual_machine_extension (publisher ${AGENT_PUBLISHER}, type ${AGENT_TYPE.windows}, auto_upgrade_minor_version = true) and a system-assigned identity on the VM, `
     + "an azurerm_monitor_data_collection_rule with data_sources.windows_event_log { streams = [\"Microsoft-SecurityEvent\"], x_path_queries = [\"Security!*\"] }, "
@@ -24,14 +28,20 @@ export const securityEventsNotCollected = defineRule({
   requirements: ["R-SEC-8"],
   resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_virtual_machine_extension", "azurerm_monitor_data_collection_rule", "azurerm_monitor_data_collection_rule_association"],
   reads: [
-    "deployment roles of VMs (declared sdz-role, or inferred from inline, standalone and NIC-level NSG rules, firewall and DNAT paths, and extension scripts)",
+    "deployment roles of VMs (declared sdz-role, or inferred from inline, standalone and NIC-level NSG rules, firewall and DNAT paths, and extension scripts); "
+      + "state migration points configured by Add-/Set-CMStateMigrationPoint scripts; the VM that is the only source of the NSG allows for Intel AMT (TCP 16992-16995)",
     "azurerm_virtual_machine_extension publisher, type and virtual_machine_id; the VM's identity block",
     "azurerm_monitor_data_collection_rule_association target_resource_id and data_collection_rule_id",
     "azurerm_monitor_data_collection_rule data_sources.windows_event_log (x_path_queries, streams), data_sources.syslog (facility_names, streams), data_flow, destinations.log_analytics",
   ],
   check(ctx) {
     const mon = Monitoring.of(ctx.model);
-    for (const { vm, claims } of serversWith(ctx, DEPLOYMENT_SERVER_ROLES, "security event collection")) {
+    // State migration points configured by a ConfigMgr script, and the only source of the AMT allows, are
+    // inferred by their own models (engine/state-migration-points, engine/amt-service-points), not by ctx.roles.
+    const points = StateMigrationPoints.of(ctx.model);
+    const amt = AmtServicePoints.of(ctx.model);
+    const more = (vm: Vm): RoleClaim[] => [points.pointOf(vm)?.claim, amt.ofVm(vm)?.claim].filter((c): c is RoleClaim => c !== undefined);
+    for (const { vm, claims } of serversWith(ctx, DEPLOYMENT_SERVER_ROLES, "security event collection", more)) {
       const os = osOf(ctx.model, vm);
       const agent = mon.agent(vm, os);
       const identity = mon.identity(vm);

@@ -58,6 +58,35 @@ describe("SDZ-SEC-001 deployment servers send security events to Log Analytics",
     }
   });
 
+  test("an untagged state migration point, inferred from the ConfigMgr script that adds the role to it, is in scope", () => {
+    const s = site("inline", [], {
+      extend: (tf, { subnet }) => {
+        const cm = tf.windowsVm("cm01", [tf.nic("cm01_nic", subnet, "10.0.1.10")]);
+        tf.add("azurerm_virtual_machine_run_command", "smp_role", { name: "smp-role", location: "westeurope", virtual_machine_id: TfJson.ref(cm), source: { script: "Add-CMStateMigrationPoint -SiteSystemServerName app01.corp.contoso.com -SiteCode P01" } });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toContain("state-migration-point: inferred (azurerm_virtual_machine_run_command.smp_role configures it");
+    monitor(s.tf, s.vm);
+    expect(check(s.tf, [ID]).findings).toEqual([]);
+  });
+
+  test.each(PLACEMENTS)("an untagged out-of-band service point, the only source of the AMT allows (%s), is in scope", (placement) => {
+    const sp = "azurerm_windows_virtual_machine.oobsp";
+    const s = site(placement, [rule("allow-amt", 200, "Allow", "Tcp", "16992-16995", "10.0.9.10")], {
+      extend: (tf, { vnet }) => {
+        const mgmt = tf.subnet("management", vnet, ["10.0.9.0/24"]);
+        tf.windowsVm("oobsp", [tf.nic("oobsp_nic", mgmt, "10.0.9.10")]);
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([sp]);
+    expect(messages(r, ID)[0]).toContain("oob-service-point: inferred (the only source of the allows written for Intel AMT");
+    monitor(s.tf, sp);
+    expect(check(s.tf, [ID]).findings).toEqual([]);
+  });
+
   test("a VM with no deployment role (web server, reference computer, DNS only) is out of scope", () => {
     expect(check(site("inline", [rule("allow-web", 100, "Allow", "Tcp", "443", "10.0.2.0/24")]).tf, [ID]).findings).toEqual([]);
     expect(check(site("inline", [], { vmTags: { "sdz-role": "reference-computer" } }).tf, [ID]).findings).toEqual([]);
