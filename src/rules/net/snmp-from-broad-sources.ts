@@ -1,3 +1,4 @@
+import { subnetWithRule } from "./examples";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -57,19 +58,5 @@ export const snmpFromBroadSources = defineRule({
 });
 
 function snmpSite(source: string): { [key: string]: unknown } {
-  return {
-    resource: {
-      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
-      azurerm_subnet: { app: { name: "app", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.1.0/24"] } },
-      azurerm_network_security_group: {
-        app: {
-          name: "app-nsg", location: "westeurope", resource_group_name: "rg", security_rule: [
-            { name: "allow-snmp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Udp", source_port_range: "*", destination_port_range: "161-162", source_address_prefix: source, destination_address_prefix: "*" },
-            { name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" },
-          ],
-        },
-      },
-      azurerm_subnet_network_security_group_association: { app: { subnet_id: "${azurerm_subnet.app.id}", network_security_group_id: "${azurerm_network_security_group.app.id}" } },
-    },
-  };
+  return subnetWithRule({ name: "allow-snmp", protocol: "Udp", ports: "161-162", source });
 }

@@ -1,3 +1,4 @@
+import { subnetWithRule } from "./examples";
 import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
@@ -40,19 +41,5 @@ export const wakeOnLanAllowed = defineRule({
 });
 
 function wolSite(port: string): { [key: string]: unknown } {
-  return {
-    resource: {
-      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
-      azurerm_subnet: { app: { name: "app", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.1.0/24"] } },
-      azurerm_network_security_group: {
-        app: {
-          name: "app-nsg", location: "westeurope", resource_group_name: "rg", security_rule: [
-            { name: "allow-wake", priority: 100, direction: "Inbound", access: "Allow", protocol: "Udp", source_port_range: "*", destination_port_range: port, source_address_prefix: "10.0.2.0/24", destination_address_prefix: "*" },
-            { name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" },
-          ],
-        },
-      },
-      azurerm_subnet_network_security_group_association: { app: { subnet_id: "${azurerm_subnet.app.id}", network_security_group_id: "${azurerm_network_security_group.app.id}" } },
-    },
-  };
+  return subnetWithRule({ name: "allow-wake", protocol: "Udp", ports: port, source: "10.0.2.0/24" });
 }
