@@ -1,23 +1,39 @@
 import { cdktf, javascript } from "projen";
 
-const CDKTF_VERSION = "0.21.0";
+// Peer ranges a fresh cdktf app satisfies (issue 17: exact pins made `npm install` fail with
+// ERESOLVE). cdktf 0.21.0 itself peers on constructs ^10.4.2, and `cdktf init` installs
+// `constructs@10` (the newest 10.x), so the library accepts the same range. projen pins each peer's
+// minimum as a devDependency (peerDependencyOptions.pinnedDevDependency), so the tests run against
+// the oldest versions users may have; scripts/fresh-app-install.sh checks the newest.
+const CDKTF_RANGE = "^0.21.0";
+const CONSTRUCTS_RANGE = "^10.4.2";
+// The provider classes the constructs import exist from 14.23.1 (azurerm 4.55) on.
 const AZURERM_PROVIDER = "@cdktf/provider-azurerm@^14.23.1";
+// The CLI is a devDependency (the `synth` task); cdktf has no release after 0.21.0.
+const CDKTF_CLI = "cdktf-cli@0.21.0";
 
 const project = new cdktf.ConstructLibraryCdktf({
   name: "secure-deployment-zones",
   description:
     "Secure-by-default CDK for Terraform constructs and synth-time checks for Windows OS-deployment zones on Azure (PXE, KMS, USMT, out-of-band management, IPsec).",
+  keywords: ["cdktf", "terraform", "azure", "azurerm", "constructs", "security", "compliance", "policy-as-code",
+    "network-security-group", "pxe", "kms", "configmgr", "ipsec", "sarif"],
   author: "secure-deployment-zones founders",
-  authorAddress: "founders@secure-deployment-zones.invalid",
-  repositoryUrl: "https://example.invalid/secure-deployment-zones.git",
+  // The project has no public home (no public repository, no contact address) yet, so the package
+  // names none rather than a made-up one. projen writes no author email for an empty address. jsii
+  // refuses to build without `repository.url` (jsii/lib/project-info.js), so the field says "none";
+  // replace it with the real repository URL when there is one (and SARIF's informationUri with it).
+  authorAddress: "",
+  repositoryUrl: "none",
   defaultReleaseBranch: "main",
   license: "Apache-2.0",
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: "20.0.0",
+  // @cdktf/provider-azurerm 14.x and `cdktf init` apps require Node.js 20.9 or newer.
+  minNodeVersion: "20.9.0",
 
-  cdktfVersion: CDKTF_VERSION,
-  constructsVersion: "10.4.2",
+  cdktfVersion: CDKTF_RANGE,
+  constructsVersion: CONSTRUCTS_RANGE,
   jsiiVersion: "~5.9.0",
   typescriptVersion: "~5.9.0",
 
@@ -26,8 +42,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2"],
   bin: { "secure-deployment-zones": "lib/cli/main.js" },
   devDeps: [
-    AZURERM_PROVIDER,
-    `cdktf-cli@${CDKTF_VERSION}`,
+    CDKTF_CLI,
     "ts-node@^10.9.2",
     "fast-check@^4.3.0",
     "ajv@^8.17.1",
@@ -121,7 +136,18 @@ project.eslint?.addRules({
   }],
 });
 
-project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
+project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/.ci/");
+
+// The package: an allowlist, so nothing lying in the folder (cdktf.out/, test-reports/, coverage/,
+// bench results, *.tfstate) can slip in. npm always adds package.json, README.md and LICENSE, and the
+// bundled dependencies. docs/ is shipped because the README links to it and the reports name it.
+// test/packaging/package-contents.test.ts checks the packed file list and every relative link in it.
+project.package.addField("files", ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "API.md", "docs/"]);
+
+// The version users see (`secure-deployment-zones --version`, the reports' tool version). There is no
+// release workflow (release: false), which is when projen would manage it, and without one projen
+// writes 0.0.0. Bump it here, by hand (semver), before packing a release.
+project.package.addVersion("0.1.0");
 
 // Lazy entry point: importing the library loads a module only when one of its exports is used
 // (issue 19; why and how in scripts/lazy-index.ts).
@@ -134,6 +160,14 @@ project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
 project.addTask("synth", {
   description: "Synthesize the reference architecture (examples/hybrid-osd-site) with all checks",
   exec: "cdktf synth",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+// Issue 17: the packed library installs into a fresh cdktf app and synthesizes the README's tour
+// (needs the build and the registry, so it runs in .ci/run, not in `npm test`).
+project.addTask("test:fresh-app", {
+  description: "Pack the built library, install it into a fresh cdktf app as the README says and synthesize the README's tour",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/fresh-app-install.ts",
+  receiveArgs: true,
   env: { CHECKPOINT_DISABLE: "1" },
 });
 const bench = project.addTask("bench", {

@@ -59,6 +59,7 @@ export class Zones {
   private readonly index: { start: number; end: number; zone: Zone }[] = [];
   private readonly maxEnd: number[] = [];
   private readonly facing = new Map<Subnet, string | null>();
+  private readonly evidence = new Map<Subnet, FacingEvidence[]>();
 
   private constructor(private readonly model: TerraformModel) {
     const access = AccessModel.of(model);
@@ -158,11 +159,32 @@ export class Zones {
   }
 
   private computeFacing(subnet: Subnet, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): string | undefined {
-    if (subnet.name?.toLowerCase() === "azurefirewallsubnet") return "it is AzureFirewallSubnet: Azure Firewall's public side receives Internet traffic";
+    for (const e of this.facingEvidence(subnet)) {
+      if (!e.rule || !except?.(e.rule, e.endpoint!)) return e.why();
+    }
+    return undefined;
+  }
+
+  /**
+   * What could make a subnet internet-facing, in the order it is looked at, up to the first fact no
+   * rule can be left out of: a DNAT rule, a public IP or load balancer (no `rule`), else a broad
+   * explicit NSG allow (`rule`, which `except` may leave out). Computed once per subnet, so zone
+   * trust asked with and without `except`, by every rule and for every zone, asks the reach model
+   * once; the messages are only written for the evidence that is used.
+   */
+  private facingEvidence(subnet: Subnet): FacingEvidence[] {
+    const cached = this.evidence.get(subnet);
+    if (cached) return cached;
+    const out: FacingEvidence[] = [];
+    this.evidence.set(subnet, out);
+    if (subnet.name?.toLowerCase() === "azurefirewallsubnet") {
+      out.push({ why: () => "it is AzureFirewallSubnet: Azure Firewall's public side receives Internet traffic" });
+      return out;
+    }
     const reach = Reachability.of(this.model);
     const access = reach.access;
     // Explicit NSG allows that let Internet sources in, on the ports they name.
-    const endpoints = [access.endpointOfSubnet(subnet), ...access.endpoints.filter((e) => e.subnet === subnet && e.kind !== "subnet")];
+    const endpoints = [access.endpointOfSubnet(subnet), ...access.hostEndpointsOf(subnet)];
     for (const ep of endpoints) {
       const internet = access.internetSources(subnet.vnet, subnet);
       for (const probe of internetProbes(access, ep)) {
@@ -171,15 +193,23 @@ export class Zones {
           if (r.outcome !== "allow") continue;
           const pub = r.sources.intersect(internet);
           if (pub.isEmpty) continue;
-          const ports = describePorts(probe.protocol, r.ports);
-          if (r.dnat) return `DNAT rule ${r.dnat.label} publishes ${ep.label} (${ports}) to ${describeShare(pub, internet)}`;
+          const ports = () => describePorts(probe.protocol, r.ports);
+          if (r.dnat) {
+            const dnat = r.dnat;
+            out.push({ why: () => `DNAT rule ${dnat.label} publishes ${ep.label} (${ports()}) to ${describeShare(pub, internet)}` });
+            return out;
+          }
           const rule = r.grant.layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
-          if (answer.internetEntries.length > 0) return `${answer.internetEntries[0].label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports})`;
-          if (rule && isBroad(pub, internet) && !except?.(rule, ep)) return `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports})`;
+          if (answer.internetEntries.length > 0) {
+            const entry = answer.internetEntries[0];
+            out.push({ why: () => `${entry.label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports()})` });
+            return out;
+          }
+          if (rule && isBroad(pub, internet)) out.push({ why: () => `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports()})`, endpoint: ep, rule });
         }
       }
     }
-    return undefined;
+    return out;
   }
 
   private declaredTrust(z: Zone): TrustClaim {
@@ -203,6 +233,13 @@ export class Zones {
  * NSGs whose sources may include Internet addresses (every port where nothing filters). Rules from
  * private sources only are skipped, so a large NSG costs one pass over its rules.
  */
+/** One piece of evidence that a subnet is internet-facing; `rule` (an NSG allow on `endpoint`) may be left out by `except`. */
+interface FacingEvidence {
+  readonly why: () => string;
+  readonly rule?: NsgRule;
+  readonly endpoint?: Endpoint;
+}
+
 function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | "Udp"; from: number; to: number }[] {
   const out = new Map<string, { protocol: "Tcp" | "Udp"; from: number; to: number }>();
   const add = (protocol: "Tcp" | "Udp", from: number, to: number) => out.set(`${protocol}${from}-${to}`, { protocol, from, to });

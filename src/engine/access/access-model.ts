@@ -88,6 +88,14 @@ export interface VnetSpace {
 }
 
 
+/** Sources one path decides alike for a port segment (`key` names the outcome and the path). */
+interface SegmentPiece {
+  outcome: "allow" | "deny" | "uncertain";
+  sources: SourceSet;
+  readonly layers: LayerStep[];
+  readonly key: string;
+}
+
 /** The effective-access model of one configuration. */
 export class AccessModel {
   public static of(model: TerraformModel): AccessModel {
@@ -98,11 +106,15 @@ export class AccessModel {
   public readonly endpoints: Endpoint[] = [];
   private readonly byVm = new Map<Vm, Endpoint[]>();
   private readonly bySubnet = new Map<Subnet, Endpoint>();
+  /** Hosts (NIC and private endpoints) of each subnet, in {@link endpoints} order; built on first use. */
+  private hostsBySubnet?: Map<Subnet, Endpoint[]>;
   private readonly cache = new Map<string, AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
   private readonly defaults = new Map<string, NsgRule[]>();
   private readonly portIndexes = new Map<Nsg, PortIndex>();
+  /** Decided segments per endpoint, direction, protocol and matching rules (see {@link decideSegment}). */
+  private readonly segments = new Map<string, SegmentPiece[]>();
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -155,6 +167,24 @@ export class AccessModel {
   /** The endpoints (one per IP configuration) of a VM's NICs. */
   public endpointsOfVm(vm: Vm): Endpoint[] {
     return this.byVm.get(vm) ?? [];
+  }
+
+  /**
+   * The endpoints of a subnet other than the subnet itself (NIC IP configurations and private
+   * endpoints), in the order of {@link endpoints}: an index built once, so rules and zone trust
+   * need not scan every endpoint per subnet (quadratic in large configurations).
+   */
+  public hostEndpointsOf(subnet: Subnet): readonly Endpoint[] {
+    if (!this.hostsBySubnet) {
+      this.hostsBySubnet = new Map();
+      for (const e of this.endpoints) {
+        if (e.kind === "subnet" || !e.subnet) continue;
+        const list = this.hostsBySubnet.get(e.subnet);
+        if (list) list.push(e);
+        else this.hostsBySubnet.set(e.subnet, [e]);
+      }
+    }
+    return this.hostsBySubnet.get(subnet) ?? [];
   }
 
   /** The endpoint standing for "any host of this subnet". */
@@ -255,7 +285,7 @@ export class AccessModel {
       const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
       if (seen.has(signature)) continue;
       seen.add(signature);
-      for (const p of this.decideSegment(layers, matching, ctx, probe.protocol, from, direction)) {
+      for (const p of this.decideSegment(endpoint, signature, layers, matching, ctx, probe.protocol, from, direction)) {
         if (p.outcome === "deny") continue;
         const g: Grant = { outcome: p.outcome, sources: p.sources, ports: Intervals.of(PORTS, [[from, to]]), protocol: probe.protocol, layers: p.layers };
         if (wanted(g)) return g;
@@ -299,17 +329,11 @@ export class AccessModel {
     // Grants are products sources x ports: pieces of one port segment are united per path first,
     // then a path's pieces with exactly the same sources in other segments share one grant.
     // Segments matched by the same rules decide alike: each distinct rule set is evaluated once.
-    type Piece = { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string };
     const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }>();
-    const bySignature = new Map<string, Piece[]>();
     for (const [from, to] of segments) {
       const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
       const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
-      let pieces = bySignature.get(signature);
-      if (!pieces) {
-        pieces = this.decideSegment(layers, matching, ctx, protocol, from, direction);
-        bySignature.set(signature, pieces);
-      }
+      const pieces = this.decideSegment(endpoint, signature, layers, matching, ctx, protocol, from, direction);
       for (const p of pieces) {
         const k = `${p.key}#${sourcesKey(p.sources)}`;
         const g = grants.get(k);
@@ -327,15 +351,36 @@ export class AccessModel {
     };
   }
 
-  /** The layers' combined decision for one port, as pieces united per path. */
+  /**
+   * The layers' combined decision for one port, as pieces united per path. Memoised per endpoint,
+   * direction, protocol and `signature` (the rules of each layer that match the port): every rule
+   * handed in holds the port, so the port itself decides nothing more, and the many ports a rule pack
+   * asks about on one host (RDP, SSH, WinRM, SMB, LDAP, ... all met only by a deny-all) are decided once.
+   */
   private decideSegment(
+    endpoint: Endpoint,
+    signature: string,
     layers: ReturnType<AccessModel["layersOf"]>,
     matching: NsgRule[][][],
     ctx: EvalContext,
     protocol: Protocol,
     port: number,
     direction: Direction,
-  ): { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }[] {
+  ): SegmentPiece[] {
+    const key = `${direction}|${endpoint.key}|${protocol}|${signature}`;
+    let pieces = this.segments.get(key);
+    if (!pieces) this.segments.set(key, (pieces = this.decideSegmentOnce(layers, matching, ctx, protocol, port, direction)));
+    return pieces;
+  }
+
+  private decideSegmentOnce(
+    layers: ReturnType<AccessModel["layersOf"]>,
+    matching: NsgRule[][][],
+    ctx: EvalContext,
+    protocol: Protocol,
+    port: number,
+    direction: Direction,
+  ): SegmentPiece[] {
     const parts: Partition<NsgRule>[] = [];
     const layerNames: ("subnet" | "nic")[] = [];
     layers.forEach((l, li) => {
@@ -351,7 +396,7 @@ export class AccessModel {
         layerNames.push(l.layer);
       });
     });
-    const here = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }>();
+    const here = new Map<string, SegmentPiece>();
     for (const piece of combineLayers(parts)) {
       if (piece.sources.isEmpty) continue;
       const all = stepsOf(piece.verdict, layerNames);

@@ -41,7 +41,7 @@ export const vnetInboundNotOverridden = defineRule({
       const scope = scopeOf(ctx, subnet);
       if (scope) targets.push({ ep: access.endpointOfSubnet(subnet), scope, own: subnetSources(subnet) });
       // NSGs on the NICs of deployment servers are checked on the host itself.
-      for (const ep of access.endpoints.filter((e) => e.kind === "nic" && e.subnet === subnet && (e.nic?.nsgs.length ?? 0) > 0)) {
+      for (const ep of access.hostEndpointsOf(subnet).filter((e) => e.kind === "nic" && (e.nic?.nsgs.length ?? 0) > 0)) {
         const vmScope = scopeOfVm(ctx, ep);
         if (vmScope) targets.push({ ep, scope: vmScope, own: subnetSources(subnet) });
       }
