@@ -77,6 +77,9 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
       networkInterfaceIds: [nic.id],
       osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+      // The zones open TCP 1688, so the checks infer a KMS host, which must be patched by Azure (SDZ-SEC-003).
+      patchMode: "AutomaticByPlatform",
+      provisionVmAgent: true,
     });
     // A zone the Internet reaches (the hand-written RDP rule) counts as PERIMETER to the checks, whatever its tag: no KMS client either.
     if (zone.trustLevel !== TrustLevel.PERIMETER && !internetFacing) lastTrusted = zone;

@@ -59,6 +59,20 @@ const SERVICE_PORTS: [string, number, string][] = [
   ["Udp", 389, "LDAP (DC locator)"],
 ];
 
+/**
+ * SDZ-SEC-001 (R-SEC-8): the site's deployment servers have no Azure Monitor agent, data collection
+ * rule or association yet, so their security events reach no workspace. A true finding.
+ */
+// construct default: issue 15/16 branch
+const SECURITY_EVENT_WARNINGS = [
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc1_Vm_4A88D3F0",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc2_Vm_359BFEAD",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.OobServicePoint_Server_Vm_879D45E0",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.PxeDp_Server_Vm_4114FDB9",
+  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.StateMigrationPoint_Server_Vm_4D605506",
+];
+
 describe("examples/hybrid-osd-site", () => {
   const site = synthesize();
   const allowsInbound = site.index.rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
@@ -72,9 +86,10 @@ describe("examples/hybrid-osd-site", () => {
     // The state migration point's SMB hardening script sits in protected_settings, which the checks
     // do not read: could not verify (SDZ-MIG-009) until the settings-provenance work makes it readable.
     // KmsHost's hardening script sits there too (SDZ-KMS-005).
-    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`)).toEqual([
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`).sort()).toEqual([
       "SDZ-KMS-005 warning unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
       `SDZ-MIG-009 warning unverified ${SMP_VM}`,
+      ...SECURITY_EVENT_WARNINGS.map((w) => w.replace(" warning ", " warning fail ")), // construct default: issue 15/16 branch
     ]);
     // The preshared key (no certificate authentication for site-to-site in azurerm 4.55) and the
     // provisioning certificate's exportable key (installed on the service point from its private vault).
@@ -86,7 +101,9 @@ describe("examples/hybrid-osd-site", () => {
     const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
     // SDZ-OOB-003 / SDZ-PXE-015 / SDZ-MIG-011 / SDZ-MIG-012: firmware and ConfigMgr settings declared, not verified (the state migration
     // point's storage folder cap and deletion interval live in ConfigMgr); SDZ-OOB-010: the internal CA signs the CSR outside the configuration.
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015"]);
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015",
+      ...SECURITY_EVENT_WARNINGS.map(() => "SDZ-SEC-001"), // warnings, not notes: construct default: issue 15/16 branch
+    ]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -339,7 +356,8 @@ describe("examples/hybrid-osd-site", () => {
       require.resolve("ts-node/dist/bin.js"), "--transpile-only", "--project", path.join(ROOT, "test", "tsconfig.json"),
       path.join(ROOT, "examples", "hybrid-osd-site", "main.ts"),
     ], { cwd: ROOT, env, encoding: "utf8", timeout: 110_000 });
-    expect(run.stderr).not.toMatch(/\[SDZ-/);
+    // Only the SDZ-SEC-001 warnings (no monitoring agent on the servers yet): construct default: issue 15/16 branch
+    expect((run.stderr.match(/\[SDZ-[A-Z]+-\d+\]/g) ?? []).filter((id) => id !== "[SDZ-SEC-001]")).toEqual([]);
     expect(run.status).toBe(0);
     const dir = path.join(outdir, STACK_DIR);
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
@@ -348,7 +366,8 @@ describe("examples/hybrid-osd-site", () => {
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
     // The warnings are the unverified SDZ-KMS-005 and SDZ-MIG-009 (hardening scripts in protected_settings) (unverified findings count under their level too).
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 2, unverified: 2, suppressed: 2 });
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 2 + SECURITY_EVENT_WARNINGS.length, unverified: 2, suppressed: 2 });
+    // and the SDZ-SEC-001 warnings: construct default: issue 15/16 branch
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);

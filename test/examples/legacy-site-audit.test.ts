@@ -41,11 +41,14 @@ const PINNED = [
   "SDZ-PXE-010 warning unverified",
   "SDZ-PXE-011 warning unverified",
   "SDZ-PXE-012 error fail",
+  "SDZ-SEC-001 warning fail",
+  "SDZ-SEC-003 info fail",
   "SDZ-VPN-002 error fail",
   "SDZ-VPN-003 error fail",
   "SDZ-VPN-005 warning fail",
   "SDZ-VPN-006 warning fail",
   "SDZ-VPN-007 warning fail",
+  "SDZ-VPN-011 warning fail",
 ];
 
 describe("examples/legacy-site-audit", () => {

@@ -141,7 +141,9 @@ export class AccessModel {
     const orphans = new Map<string, NsgRule[]>();
     for (const r of this.topology.orphanRules) {
       const name = model.resolveString(r.resource.config.network_security_group_name);
-      const key = name.known ? name.value : String(r.resource.config.network_security_group_name);
+      // Not String(): a value without a prototype (odd input) has no string conversion.
+      const raw: unknown = r.resource.config.network_security_group_name;
+      const key = name.known ? name.value : typeof raw === "string" ? raw : safeJson(raw);
       orphans.set(key, [...(orphans.get(key) ?? []), r]);
     }
     for (const [name, rules] of orphans) {
@@ -515,3 +517,12 @@ function privateEndpointPoliciesEnabled(model: TerraformModel, subnet: Subnet): 
 }
 
 export { NON_PUBLIC_V4, parseCidr };
+
+/** JSON text of an odd value, or its kind when it has none (a cycle, a BigInt). */
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}

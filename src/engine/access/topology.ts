@@ -495,8 +495,9 @@ export class Topology {
         const ref = m.referencedResource(item);
         const nic = ref ? this.nicOf(ref) : undefined;
         if (nic) nics.push(nic);
-        // JSON text, not String(): a value without a prototype (odd input) has no string conversion.
-        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item) ?? typeof item} is not a NIC of this configuration`;
+        // Never String() (a value without a prototype has no string conversion: odd input must not crash a
+        // rule); JSON text when it has one, cut short (an odd value may be large), else what kind it is.
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : describeOddItem(item)} is not a NIC of this configuration`;
       }
       const vm: Vm = { resource: res, nics, nicsUnknown };
       nics.forEach((n) => (n.vm = vm));
@@ -736,3 +737,15 @@ function describeRef(model: TerraformModel, value: unknown): string {
 }
 
 export { describeUnknown };
+
+/** An unexpected network_interface_ids item as JSON text (at most 120 characters), or its kind when it has none. */
+function describeOddItem(item: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(item);
+  } catch {
+    json = undefined; // e.g. a cycle or a BigInt: say what kind it is instead
+  }
+  if (json === undefined) return `a ${Array.isArray(item) ? "list" : typeof item}`;
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}

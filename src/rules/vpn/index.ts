@@ -1,7 +1,14 @@
-import {
-  desOrMd5, ikev1Connection, literalSecret, longSaLifetime, noCustomIpsecPolicy, nullEspEncryption,
-  presharedKeyConnection, sha1Integrity, weakDhOrPfsGroup, weakPointToSite,
-} from "./ipsec-rules";
+import { noCustomIpsecPolicy } from "./connection-without-custom-ipsec-policy";
+import { desOrMd5 } from "./des-or-md5-in-ipsec-policy";
+import { ikev1Connection } from "./ikev1-connection";
+import { literalSecret } from "./literal-vpn-secret";
+import { longSaDataLifetime } from "./long-sa-data-lifetime";
+import { longSaLifetime } from "./long-sa-lifetime";
+import { nullEspEncryption } from "./null-esp-encryption";
+import { presharedKeyConnection } from "./preshared-key-authentication";
+import { sha1Integrity } from "./sha1-integrity";
+import { weakDhOrPfsGroup } from "./weak-dh-or-pfs-group";
+import { weakPointToSite } from "./weak-point-to-site-authentication";
 import { definePack } from "../../engine/rule";
 
 /** The IPsec/VPN pack (SDZ-VPN-*; seed 004). */
@@ -16,4 +23,5 @@ export const VPN_PACK = definePack("SDZ-VPN", "ipsec", [
   literalSecret,
   longSaLifetime,
   weakPointToSite,
+  longSaDataLifetime,
 ]);

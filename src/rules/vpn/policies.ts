@@ -1,3 +1,14 @@
+/**
+ * The IPsec/IKE policies of a configuration, read once.
+ *
+ * Attribute names: the azurerm 5.0 upgrade guide (hashicorp/terraform-provider-azurerm,
+ * website/docs/guides/5.0-upgrade-guide.html.markdown, "Breaking Changes in Resources") renames only
+ * `enable_bgp` to `bgp_enabled` on `azurerm_virtual_network_gateway` and
+ * `azurerm_virtual_network_gateway_connection`; a diff of both schemas between v4.55.0 and 5.x adds
+ * only `minimum_scale_unit`/`maximum_scale_unit` on the gateway. Every attribute these rules read
+ * (`type`, `connection_protocol`, `shared_key`, `ipsec_policy.*`, `vpn_client_configuration.*`) has
+ * the same name in 4.x and 5.x, so configurations and plans from either version read alike.
+ */
 import { TerraformModel, TfResource } from "../../engine/model";
 
 /** A resolved field of an IPsec policy block. */
@@ -22,6 +33,8 @@ export interface IpsecPolicyView {
   readonly ipsecEncryption: PolicyField;
   readonly ipsecIntegrity: PolicyField;
   readonly saLifetime: PolicyField;
+  /** SA data lifetime in KB: `sa_datasize` on a connection, `sa_data_size_in_kilobytes` for point-to-site. */
+  readonly saDatasize: PolicyField;
   /** Unknown when the whole block is an unresolved expression. */
   readonly blockUnknownReason?: string;
 }
@@ -30,12 +43,15 @@ export interface IpsecPolicyView {
 export const IPSEC_CONNECTION_TYPES = ["ipsec", "vnet2vnet"];
 
 function field(model: TerraformModel, block: Record<string, any>, name: string): PolicyField {
-  if (block[name] === undefined || block[name] === null) return { field: name };
+  // Plan JSON writes "" for fields the configuration leaves unset.
+  if (block[name] === undefined || block[name] === null || block[name] === "") return { field: name };
   const r = model.resolveString(block[name]);
   return r.known ? { field: name, value: r.value } : { field: name, unknownReason: r.reason };
 }
 
-function view(model: TerraformModel, resource: TfResource, where: string, block: Record<string, any>, lifetimeField: string): IpsecPolicyView {
+function view(
+  model: TerraformModel, resource: TfResource, where: string, block: Record<string, any>, lifetimeField: string, datasizeField: string,
+): IpsecPolicyView {
   return {
     resource,
     where,
@@ -46,6 +62,7 @@ function view(model: TerraformModel, resource: TfResource, where: string, block:
     ipsecEncryption: field(model, block, "ipsec_encryption"),
     ipsecIntegrity: field(model, block, "ipsec_integrity"),
     saLifetime: field(model, block, lifetimeField),
+    saDatasize: field(model, block, datasizeField),
   };
 }
 
@@ -57,14 +74,46 @@ export function ipsecPolicies(model: TerraformModel): IpsecPolicyView[] {
   return model.memo("ipsec-policies", () => {
     const out: IpsecPolicyView[] = [];
     for (const c of model.ofType("azurerm_virtual_network_gateway_connection")) {
-      for (const b of model.blocks(c, "ipsec_policy")) out.push(view(model, c, "ipsec_policy", b, "sa_lifetime"));
+      for (const b of model.blocks(c, "ipsec_policy")) out.push(view(model, c, "ipsec_policy", b, "sa_lifetime", "sa_datasize"));
     }
     for (const g of model.ofType("azurerm_virtual_network_gateway")) {
       for (const vc of model.blocks(g, "vpn_client_configuration")) {
         const blocks = Array.isArray(vc.ipsec_policy) ? vc.ipsec_policy : vc.ipsec_policy ? [vc.ipsec_policy] : [];
         for (const b of blocks) {
-          if (b && typeof b === "object") out.push(view(model, g, "vpn_client_configuration.ipsec_policy", b, "sa_lifetime_in_seconds"));
+          if (b && typeof b === "object") out.push(view(model, g, "vpn_client_configuration.ipsec_policy", b, "sa_lifetime_in_seconds", "sa_data_size_in_kilobytes"));
         }
+      }
+    }
+    return out;
+  });
+}
+
+/** A policy block the checks cannot read: an expression or a `dynamic` block, evaluated at plan time. */
+export interface UnreadablePolicy {
+  readonly resource: TfResource;
+  readonly where: string;
+  readonly reason: string;
+}
+
+/** Why a block attribute cannot be read: an expression instead of a block, or a `dynamic` block. Undefined when readable or absent. */
+export function unreadableBlock(config: Record<string, any>, attribute: string): string | undefined {
+  if (typeof config[attribute] === "string") return `${attribute} is an expression that is only evaluated at plan time`;
+  const dyn = config.dynamic;
+  if (dyn && typeof dyn === "object" && attribute in dyn) return `${attribute} is a dynamic block, expanded at plan time`;
+  return undefined;
+}
+
+/**
+ * Point-to-site IPsec policies the checks cannot read (connections' unreadable `ipsec_policy` is
+ * SDZ-VPN-001's to report).
+ */
+export function unreadablePointToSitePolicies(model: TerraformModel): UnreadablePolicy[] {
+  return model.memo("ipsec-unreadable-p2s", () => {
+    const out: UnreadablePolicy[] = [];
+    for (const g of model.ofType("azurerm_virtual_network_gateway")) {
+      for (const vc of model.blocks(g, "vpn_client_configuration")) {
+        const why = unreadableBlock(vc, "ipsec_policy");
+        if (why) out.push({ resource: g, where: "vpn_client_configuration.ipsec_policy", reason: why });
       }
     }
     return out;

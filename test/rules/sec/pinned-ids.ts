@@ -2,4 +2,4 @@
  * The IDs of the sec pack, pinned: an ID is a public contract (suppressions, baselines, dashboards),
  * never renamed, reused or removed. Adding a rule means adding its ID here.
  */
-export const PINNED_IDS: readonly string[] = [];
+export const PINNED_IDS: readonly string[] = ["SDZ-SEC-001", "SDZ-SEC-002", "SDZ-SEC-003"];

@@ -1,0 +1,198 @@
+/**
+ * Finding secrets written as literals in a configuration, without ever holding on to their values:
+ * every helper here answers *whether* and *where*, and says *what kind* of secret ("a -Password
+ * argument"), never what it is. Used by the literal-secret rules (SDZ-SEC-002, SDZ-VPN-008).
+ */
+import { TerraformModel } from "./model";
+
+/** Where a value comes from, as far as secrecy is concerned. */
+export type ValueOrigin =
+  /** Unset: undefined, null, `""`, `[]`. */
+  | { readonly kind: "absent" }
+  /** Written in the configuration: a literal, or a local that is one. */
+  | { readonly kind: "literal"; readonly value: unknown; readonly viaLocal?: string }
+  /** The value of another resource's attribute: a literal there is reported there, once. */
+  | { readonly kind: "elsewhere"; readonly owner: string }
+  /** A variable, data source, function call or computed attribute: not written here. */
+  | { readonly kind: "not-literal"; readonly reason: string };
+
+const REF = /(?<!\$)\$\{([^{}]*)\}/g;
+const WHOLE_LOCAL = /^\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)/;
+
+/** Where a value comes from: written here (literal), another resource's attribute, or not written in the configuration. */
+export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return { kind: "absent" };
+  if (typeof value !== "string") {
+    const r = model.resolve(value);
+    return r.known ? { kind: "literal", value: r.value } : { kind: "not-literal", reason: r.reason };
+  }
+  if (/(^|[^%])%\{/.test(value)) return { kind: "not-literal", reason: "a template directive evaluated at plan time" };
+  const refs = [...value.matchAll(REF)].map((m) => m[1].trim());
+  if (refs.length === 0) return { kind: "literal", value: value.replace(/\$\$\{/g, "${") };
+  const owner = refs.map((r) => model.referencedPath(`\${${r}}`)?.target.address).find((a) => a !== undefined);
+  if (owner) return { kind: "elsewhere", owner };
+  if (refs.every((r) => /^local\.[A-Za-z_]/.test(r))) {
+    const r = model.resolve(value);
+    if (r.known) return { kind: "literal", value: r.value, viaLocal: WHOLE_LOCAL.exec(value.trim())?.[1] ?? refs[0].slice("local.".length).split(/[.[]/)[0] };
+    return { kind: "not-literal", reason: r.reason };
+  }
+  return { kind: "not-literal", reason: "comes from a variable, data source or expression evaluated at plan time" };
+}
+
+/** True for a non-empty literal string (or number) a secret could be: not a boolean, not a Key Vault reference. */
+export function isSecretLiteral(origin: ValueOrigin): boolean {
+  if (origin.kind !== "literal") return false;
+  const v = origin.value;
+  if (typeof v === "number") return true;
+  if (typeof v !== "string") return false;
+  const t = v.trim();
+  // App Service / Functions Key Vault references name a secret; they are not one.
+  return t !== "" && !/^@Microsoft\.KeyVault\(/i.test(t) && !BOOLEAN_WORDS.has(t.toLowerCase());
+}
+
+const BOOLEAN_WORDS = new Set(["true", "false", "$true", "$false", "yes", "no"]);
+
+/** Splits camelCase and separators into lower-case snake words: `storageAccountKey` -> `storage_account_key`. */
+function snake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
+}
+
+/** Distinctive endings (compared without separators). */
+const SECRET_ENDING = /(password|passwd|passphrase|secret|sharedkey|accountkey|accesskey|workspacekey|privatekey|apikey|sastoken|saskey|connectionstring|credentials?)$/;
+/** Short endings that need a word boundary (`sas`, not `has`). */
+const SECRET_WORD = /(^|_)(pwd|pass|sas|token|primary_key|secondary_key|auth_key)$/;
+
+/**
+ * True when an attribute, map key, parameter or variable name says its value is a secret:
+ * `admin_password`, `storageAccountKey`, `DB_PASSWORD`, `client_secret`, `sasToken`,
+ * `administrator_login_password_wo`. Matches the end of the name, so `password_length`,
+ * `key_vault_id` and `public_key` are not secrets. (Tag names use the contract's broader
+ * `isSecretName`.)
+ */
+export function looksSecretName(name: string): boolean {
+  const words = snake(name).replace(/_wo$/, "");
+  return SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
+}
+
+/** Values that are not literal secrets even after a secret-looking name: references, prompts, placeholders. */
+function literalToken(v: string): boolean {
+  const t = v.trim();
+  if (t === "" || t === "*") return false;
+  if (/^[$(@%{<[|>-]/.test(t)) return false; // $var, (subexpression), @splat, %ENV%, {block}, <input>, |, -next-parameter
+  if (BOOLEAN_WORDS.has(t.toLowerCase()) || /^[01]$/.test(t)) return false;
+  if (/^\*SENSITIVE\*DATA\*DELETED\*$/i.test(t)) return false; // what sysprep leaves behind
+  // An HCL reference written inside an expression (jsonencode({ Password = var.pw })): not a literal.
+  if (/^(var|local|data|module|each|count|path|self)\.[A-Za-z_]/.test(t) || /^[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*\./.test(t)) return false;
+  return !/^@Microsoft\.KeyVault\(/i.test(t);
+}
+
+/** One kind of literal secret found in a text (never the secret). */
+interface TextPattern {
+  readonly pattern: RegExp;
+  /** The kind of secret, from the match (names only), or undefined when the match is not a literal secret. */
+  readonly kind: (m: RegExpExecArray) => string | undefined;
+}
+
+const TEXT_PATTERNS: readonly TextPattern[] = [
+  {
+    // PowerShell parameters: -Password x, -AdminPassword:'x', -SafeModeAdministratorPassword x, -SasToken x
+    pattern: /(?:^|[\s;(|])-([A-Za-z]*(?:Password|Passphrase|Pwd|Secret|Token|SharedKey|AccountKey|AccessKey))(?::\s*|\s+)(['"]?)([^\s'";)]*)/gi,
+    kind: (m) => (literalToken(m[3]) ? `a -${m[1]} argument` : undefined),
+  },
+  {
+    // ConvertTo-SecureString 'x' -AsPlainText
+    pattern: /ConvertTo-SecureString\s+(?:-String\s+)?(['"])([^'"]*)\1/gi,
+    kind: (m) => (literalToken(m[2]) ? "ConvertTo-SecureString of a literal string" : undefined),
+  },
+  {
+    // Windows command lines: /p:x, /pass:x, /password:x, netdom /PasswordD:x
+    pattern: /(?:^|\s)\/(p|pass|pwd|password|passwordd|passwordo)\s*:\s*(['"]?)([^\s'"]*)/gi,
+    kind: (m) => (literalToken(m[3]) ? `a /${m[1]}: argument` : undefined),
+  },
+  {
+    // unattend.xml: <AdministratorPassword><Value>x</Value>, <Password><Value>x</Value>, <Password>x</Password>
+    pattern: /<(AdministratorPassword|Password)>\s*(?:<Value>\s*([^<]*)<\/Value>|([^<\s][^<]*)<\/Password>)/gi,
+    kind: (m) => (literalToken(m[2] ?? m[3] ?? "") ? `an unattend <${m[1]}> value` : undefined),
+  },
+  { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key" },
+  { pattern: /[?&]sig=[^&\s"'#]{8,}/gi, kind: () => "a SAS signature (sig=)" },
+  {
+    // Connection strings: AccountKey=x; SharedAccessKey=x; Password=x;
+    pattern: /(?:^|[;"'\s])(AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]+)/gi,
+    kind: (m) => (literalToken(m[2]) ? `a ${m[1]}= value` : undefined),
+  },
+  {
+    // Quoted key/value pairs: "Password": "x", $AdminPassword = 'x', Password = "x" (HCL), password: "x" (YAML)
+    pattern: /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*(["'])([^"'\n]*)\2/g,
+    kind: (m) => (looksSecretName(m[1]) && literalToken(m[3]) ? `a "${m[1]}" entry` : undefined),
+  },
+  {
+    // Unquoted YAML / INI: password: x, plain_text_passwd: x
+    pattern: /(?:^|\n)[ \t-]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*[:=][ \t]*([^\s'"#]+)[ \t]*(?=\r?\n|$)/g,
+    kind: (m) => (looksSecretName(m[1]) && literalToken(m[2]) ? `a "${m[1]}" entry` : undefined),
+  },
+];
+
+/** At most this many characters of one text are scanned (bounded work on odd input). */
+const MAX_TEXT = 200_000;
+
+/**
+ * The kinds of literal secrets in a text (a script, custom data, unattend XML, settings JSON),
+ * decoded first where PowerShell `-EncodedCommand` carries base64. Interpolations (`${var.x}`) are
+ * not literals. Returns descriptions such as `a -Password argument`, never a value.
+ */
+export function secretsInText(text: string): string[] {
+  const found = new Set<string>();
+  for (const t of [text, ...encodedCommands(text)]) {
+    const s = t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
+    for (const p of TEXT_PATTERNS) {
+      p.pattern.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = p.pattern.exec(s)) !== null) {
+        const kind = p.kind(m);
+        if (kind) found.add(kind);
+        if (m[0].length === 0) p.pattern.lastIndex++;
+      }
+    }
+  }
+  return [...found];
+}
+
+/** The scripts of `-EncodedCommand <base64 UTF-16LE>` arguments, decoded. */
+function encodedCommands(text: string): string[] {
+  const out: string[] = [];
+  const re = /-(?:e|ec|enc|encodedcommand)\s+([A-Za-z0-9+/=]{8,})/gi;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) out.push(Buffer.from(m[1], "base64").toString("utf16le"));
+  return out;
+}
+
+/**
+ * Custom data / user data as the VM will see it: base64 decoded when it is base64 (Azure requires
+ * it for `custom_data` and `user_data` of the current VM resources), otherwise as written.
+ * Undefined when the decoded bytes are not text (e.g. gzip), which the scan cannot read.
+ */
+export function decodedData(value: string): { text: string; decoded: boolean } | undefined {
+  const compact = value.replace(/\s+/g, "");
+  if (compact.length >= 8 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    const bytes = Buffer.from(compact, "base64");
+    const text = bytes.toString("utf8");
+    // Mostly printable text: a script or cloud-init; otherwise binary.
+    const printable = [...text].filter((c) => c === "\n" || c === "\r" || c === "\t" || (c >= " " && c !== "\uFFFD")).length;
+    if (text.length > 0 && printable / text.length > 0.95) return { text, decoded: true };
+    return undefined;
+  }
+  return { text: value, decoded: false };
+}
+
+/** Functions that read files the checks do not see (their contents may hold secrets). */
+export function readsFile(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = /\$\{\s*(file|filebase64|templatefile)\s*\(/.exec(value);
+  return m ? m[1] : undefined;
+}

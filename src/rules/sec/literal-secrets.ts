@@ -1,0 +1,157 @@
+/**
+ * The literal secrets of one resource: which fields hold them and what kind they are, never the
+ * values. Reads every attribute and nested block once (linear in the configuration's size).
+ */
+import { findTagSpec, isSecretName } from "../../contract/registry";
+import { TerraformModel, TfResource } from "../../engine/model";
+import { decodedData, isSecretLiteral, looksSecretName, originOf, readsFile, secretsInText } from "../../engine/secrets";
+
+/** What one resource writes as literal secrets, and what could not be read. */
+export interface SecretScan {
+  /** Fields (and kinds) holding literal secrets: `admin_password`, `settings.commandToExecute (a -Password argument)`. */
+  readonly fields: string[];
+  /** Fields whose text could not be read (a file the checks do not open). */
+  readonly doubts: string[];
+}
+
+/** Attributes that are not part of the resource's own configuration, or read separately. */
+const SKIP_TOP = new Set(["tags", "lifecycle", "depends_on", "provider", "count", "for_each", "timeouts"]);
+
+/** Fields another rule reports (one finding per problem): SDZ-VPN-008 owns literal preshared keys and RADIUS secrets. */
+const REPORTED_ELSEWHERE: Record<string, readonly string[]> = {
+  azurerm_virtual_network_gateway_connection: ["shared_key"],
+  azurerm_virtual_network_gateway: ["vpn_client_configuration.radius_server_secret", "vpn_client_configuration.radius_server.secret"],
+};
+
+/** Fields whose whole value is a secret whatever their name: Key Vault secret values, certificate (PFX) contents. */
+const SECRET_VALUE_FIELDS: Record<string, readonly string[]> = {
+  azurerm_key_vault_secret: ["value", "value_wo"],
+  azurerm_key_vault_certificate: ["certificate.contents"],
+  azurerm_application_gateway: ["ssl_certificate.data"],
+  azurerm_app_service_certificate: ["pfx_blob"],
+};
+
+/** Fields that hold JSON settings (extension `settings` and `protected_settings`). */
+const JSON_FIELDS = new Set(["settings", "protected_settings"]);
+/** Fields that hold base64 custom data / user data (decoded before reading). */
+const DATA_FIELDS = new Set(["custom_data", "user_data"]);
+/** Fields that hold scripts or unattend XML as text. */
+const TEXT_FIELDS = new Set(["script", "content", "command_to_execute", "commandtoexecute"]);
+
+/** Scans one resource. */
+export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
+  const fields: string[] = [];
+  const doubts: string[] = [];
+  const skip = new Set(REPORTED_ELSEWHERE[r.type] ?? []);
+  const wholeSecret = new Set(SECRET_VALUE_FIELDS[r.type] ?? []);
+
+  const literal = (path: string, value: unknown) => {
+    const o = originOf(model, value);
+    if (isSecretLiteral(o)) fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
+  };
+
+  const text = (path: string, value: unknown, kind: "data" | "text") => {
+    const file = readsFile(value);
+    if (file) {
+      doubts.push(`${path} is read by ${file}() from a file the checks do not open`);
+      return;
+    }
+    const o = originOf(model, value);
+    // A literal is read as written; an expression is read as written too (interpolations are not literals).
+    const raw = o.kind === "literal" && typeof o.value === "string" ? o.value : typeof value === "string" ? value : undefined;
+    if (raw === undefined || o.kind === "elsewhere") return;
+    let content = raw;
+    let decoded = false;
+    if (kind === "data" && o.kind === "literal") {
+      const d = decodedData(raw);
+      if (!d) {
+        doubts.push(`${path} is binary (e.g. compressed) data the checks cannot read`);
+        return;
+      }
+      content = d.text;
+      decoded = d.decoded;
+    }
+    for (const k of secretsInText(content)) fields.push(`${path} (${k}${decoded ? ", base64-decoded" : ""})`);
+  };
+
+  const json = (path: string, value: unknown) => {
+    const o = originOf(model, value);
+    let parsed: unknown = o.kind === "literal" ? o.value : undefined;
+    if (typeof parsed === "string") {
+      try {
+        parsed = JSON.parse(parsed);
+      } catch {
+        text(path, value, "text");
+        return;
+      }
+    }
+    if (parsed && typeof parsed === "object") walkSettings(path, parsed);
+    else if (typeof value === "string") text(path, value, "text"); // an expression: read what is written in it (jsonencode({...}))
+  };
+
+  const walkSettings = (path: string, v: unknown): void => {
+    if (typeof v === "string") return text(path, v, "text");
+    if (Array.isArray(v)) return v.forEach((x, i) => walkSettings(`${path}[${i}]`, x));
+    if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        const p = `${path}.${k}`;
+        if (typeof x === "string" && looksSecretName(k) && isSecretLiteral(originOf(model, x))) fields.push(p);
+        else if (typeof x === "string") text(p, x, "text");
+        else walkSettings(p, x);
+      }
+    }
+  };
+
+  const walk = (path: string, key: string, v: unknown, depth: number) => {
+    if (depth > 12 || v === undefined || v === null) return;
+    const norm = path.replace(/\[\d+\]/g, "");
+    if (skip.has(norm)) return;
+    if (wholeSecret.has(norm)) return literal(path, v);
+    const k = key.toLowerCase();
+    if (JSON_FIELDS.has(k) && depth === 1) return json(path, v);
+    if (DATA_FIELDS.has(k)) return text(path, v, "data");
+    if (TEXT_FIELDS.has(k) && typeof v === "string") return text(path, v, "text");
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(v.length > 1 ? `${path}[${i}]` : path, key, x, depth + 1));
+      return;
+    }
+    if (typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      // name/value pairs (run command parameters, container app secrets): the name says what the value is.
+      const pair = depth > 0 && typeof o.name === "string" && "value" in o;
+      if (pair && looksSecretName(o.name as string)) {
+        const o2 = originOf(model, o.value);
+        if (isSecretLiteral(o2)) fields.push(`${path.replace(/\[\d+\]$/, "")}["${o.name}"]`);
+      }
+      for (const [ck, cv] of Object.entries(o)) {
+        if (depth === 0 && SKIP_TOP.has(ck)) continue;
+        if (pair && ck === "value") continue;
+        walk(path ? `${path}.${ck}` : ck, ck, cv, depth + 1);
+      }
+      return;
+    }
+    if (looksSecretName(key)) literal(path, v);
+  };
+
+  walk("", "", r.config, 0);
+  fields.push(...secretTags(model, r));
+  return { fields: [...new Set(fields)], doubts };
+}
+
+/**
+ * Tags whose names look secret (the contract's `isSecretName`) with a non-empty value. A tag of the
+ * contract whose value its codec accepts (e.g. `sdz-pxe-password-required=true`) is a setting, not a
+ * secret.
+ */
+function secretTags(model: TerraformModel, r: TfResource): string[] {
+  const block = model.tagBlock(r);
+  if (!block.known) return [];
+  const out: string[] = [];
+  for (const [key, value] of block.values) {
+    if (!value.known || value.text.trim() === "" || !isSecretName(key)) continue;
+    const spec = findTagSpec(key);
+    if (spec && spec.codec.parse(value.text) !== undefined) continue;
+    out.push(`tags["${key}"]`);
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { exampleServer } from "./examples";
+import { scanResource } from "./literal-secrets";
+import { TfResource } from "../../engine/model";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { looksSecretName } from "../../engine/secrets";
+
+export const secretWrittenAsLiteral = defineRule({
+  id: "SDZ-SEC-002",
+  level: RuleLevel.ERROR,
+  title: "Secret written as a literal in the configuration",
+  rationale:
+    "Seed 000 asks for strong passwords throughout the organization; seed 001 protects certificate files (.pfx) with a strong password and warns that task-sequence information not kept in "
+    + "protected variables may be disclosed; seed 004 warns that preshared keys are stored in plain text. "
+    + "A secret written as a literal is in source control, in cdk.tf.json, in the plan and in every copy of them, so it is no longer secret (R-SEC-9). "
+    + "The rule reads every resource: attributes and map keys whose names end like a secret (password, secret, token, shared/access/account/private/api key, connection string, SAS; "
+    + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters, app secrets), Key Vault secret values and certificate contents (whole-value secrets), "
+    + "extension settings and protected_settings (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
+    + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, and tags whose names look secret (the contract's isSecretName; "
+    + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret). "
+    + "A value is a literal when it is written in the resource or in a local; a value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
+    + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
+    + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
+    + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files.",
+  fix: "Take the secret from a sensitive variable (variable { sensitive = true }, no default) or from Key Vault (a data source, or a Key Vault reference), in cdktf SensitiveValue; "
+    + "put extension secrets in protected_settings, never in settings; remove secrets from tags, custom data and scripts (pass them as protected parameters); rotate every secret that was committed.",
+  requirements: ["R-SEC-9"],
+  resourceTypes: ["(any resource)", "variable"],
+  reads: [
+    "every attribute, nested block and map of every resource (secret-named fields, name/value pairs), and its tags",
+    "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob",
+    "extension settings/protected_settings (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
+    "locals the values point at, and input variables (name, sensitive, default)",
+  ],
+  check(ctx) {
+    for (const r of ctx.model.resources) {
+      const scan = scanResource(ctx.model, r);
+      if (scan.fields.length > 0) {
+        ctx.report(r, `${r.address} writes ${scan.fields.length === 1 ? "a secret" : "secrets"} as literal values (not shown): ${scan.fields.join("; ")}${scan.doubts.length ? `; also could not read ${scan.doubts.join("; ")}` : ""}`);
+      } else if (scan.doubts.length > 0) {
+        ctx.unverified(r, `${r.address}: ${scan.doubts.join("; ")}, so literal secrets in it could not be ruled out`);
+      }
+    }
+    for (const v of ctx.model.variables) {
+      if (!looksSecretName(v.name)) continue;
+      const problems: string[] = [];
+      const sensitive = ctx.model.resolveBoolean(v.config.sensitive);
+      if (!sensitive.known || sensitive.value !== true) problems.push("it is not marked sensitive = true, so its value shows in plan output and logs");
+      const d = v.config.default;
+      if (d !== undefined && d !== null && d !== "") problems.push("it has a default value (not shown), which writes the secret in the configuration");
+      if (problems.length > 0) {
+        const pseudo: TfResource = { type: "variable", name: v.name, address: v.address, config: {}, suppressions: [], source: v.source };
+        ctx.report(pseudo, `variable ${v.name} holds a secret by its name, but ${problems.join(", and ")}`);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A VM whose administrator password is written in the configuration, and a non-sensitive password variable with a default",
+      terraform: {
+        ...exampleServer({ vm: { admin_password: "Example-Only-Not-A-Real-Password-1" } }),
+        variable: { admin_password: { type: "string", sensitive: true }, sql_password: { type: "string", default: "Example-Only-Not-A-Real-Password-2" } },
+      },
+      flagged: ["azurerm_windows_virtual_machine.kms01", "var.sql_password"],
+    }],
+    good: [{ description: "The password comes from a sensitive variable without a default", terraform: exampleServer() }],
+  },
+});

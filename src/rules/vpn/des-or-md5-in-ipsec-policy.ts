@@ -1,0 +1,28 @@
+import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, SEED, STRONG_POLICY } from "./common";
+import { ipsecPolicies, is } from "./policies";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+export const desOrMd5 = defineRule({
+  id: "SDZ-VPN-003",
+  level: RuleLevel.ERROR,
+  title: "IPsec policy with DES/3DES encryption or MD5 integrity",
+  rationale:
+    `${SEED}: tunnels between sites must use strong encryption. The document named 3DES as the strong choice of 2005; today DES is broken, 3DES has 64-bit blocks (Sweet32) and NIST disallowed it for encryption after 2023 (SP 800-131A Rev. 2), and MD5 has practical collisions.`,
+  fix: "Use AES256 or GCMAES256 for ike_encryption and ipsec_encryption, and SHA256/SHA384 (or the matching GCMAES) for integrity.",
+  requirements: ["R-SEC-2"],
+  resourceTypes: [CONNECTION, GATEWAY],
+  reads: POLICY_READS,
+  check(ctx) {
+    for (const p of ipsecPolicies(ctx.model)) {
+      const weak = [
+        ...[p.ikeEncryption, p.ipsecEncryption].filter((f) => is(f, "DES", "DES3")),
+        ...[p.ikeIntegrity, p.ipsecIntegrity].filter((f) => is(f, "MD5")),
+      ];
+      judgePolicy(ctx, p, [p.ikeEncryption, p.ipsecEncryption, p.ikeIntegrity, p.ipsecIntegrity], weak.map((f) => `${f.field} is ${f.value}`));
+    }
+  },
+  examples: {
+    bad: [{ description: "3DES for IKE", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, ike_encryption: "DES3" } }), flagged: [EXAMPLE_CONNECTION] }],
+    good: [{ description: "AES-256 for IKE, GCM-AES-256 for ESP", terraform: exampleTunnel() }],
+  },
+});

@@ -1,0 +1,34 @@
+import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, known, SEED, STRONG_POLICY } from "./common";
+import { ipsecPolicies } from "./policies";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+/** Longest SA lifetime considered short (8 hours). */
+export const MAX_SA_LIFETIME_SECONDS = 28800;
+
+export const longSaLifetime = defineRule({
+  id: "SDZ-VPN-009",
+  level: RuleLevel.WARNING,
+  title: "IPsec SA lifetime longer than 8 hours",
+  rationale:
+    `${SEED}: Internet tunnels use short key lifetimes, so that one compromised key exposes little traffic. An unset sa_lifetime is Azure's default of 27000 seconds (azurerm docs), which is within the bound. The data-volume lifetime (sa_datasize) is SDZ-VPN-011's.`,
+  fix: `Set sa_lifetime (sa_lifetime_in_seconds for point-to-site) to ${MAX_SA_LIFETIME_SECONDS} seconds or less (the library's presets use 3600).`,
+  requirements: ["R-SEC-2"],
+  resourceTypes: [CONNECTION, GATEWAY],
+  reads: POLICY_READS,
+  check(ctx) {
+    for (const p of ipsecPolicies(ctx.model)) {
+      if (!known(p.saLifetime)) {
+        judgePolicy(ctx, p, [p.saLifetime], []);
+        continue;
+      }
+      const v = Number(p.saLifetime.value);
+      if (!Number.isFinite(v) || v > MAX_SA_LIFETIME_SECONDS) {
+        judgePolicy(ctx, p, [p.saLifetime], [`${p.saLifetime.field} is ${p.saLifetime.value} seconds (more than ${MAX_SA_LIFETIME_SECONDS})`]);
+      }
+    }
+  },
+  examples: {
+    bad: [{ description: "A day-long SA lifetime", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, sa_lifetime: 86400 } }), flagged: [EXAMPLE_CONNECTION] }],
+    good: [{ description: "One hour", terraform: exampleTunnel() }],
+  },
+});

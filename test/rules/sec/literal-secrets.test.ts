@@ -1,0 +1,219 @@
+import { HIDDEN_VALUE } from "../../../src/engine/inventory";
+import { ALL_RULES } from "../../../src/rules";
+import { Body, check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const ID = "SDZ-SEC-002";
+
+/** Distinct planted secrets: none of them may ever appear in a finding, a fix or a report. */
+const SECRET = Array.from({ length: 24 }, (_, i) => `Pl4nted-S3cret-${String(i).padStart(2, "0")}-x9q`);
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+const utf16b64 = (s: string) => Buffer.from(s, "utf16le").toString("base64");
+
+/** A Windows VM with a NIC, written by hand. */
+function vm(tf: TfJson, name: string, extra: Body = {}): string {
+  const subnet = tf.json.resource.azurerm_subnet?.servers ? "azurerm_subnet.servers" : tf.subnet("servers", tf.vnet("net"), ["10.0.1.0/24"]);
+  return tf.windowsVm(name, [tf.nic(`${name}_nic`, subnet, undefined)], extra);
+}
+
+function extension(tf: TfJson, name: string, onVm: string, body: Body): string {
+  return tf.add("azurerm_virtual_machine_extension", name, {
+    name, virtual_machine_id: TfJson.ref(onVm), publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10", ...body,
+  });
+}
+
+describe("SDZ-SEC-002 secrets written as literals", () => {
+  test("VM admin_password: a literal or a local is flagged; a variable, random_password or another resource's value is not", () => {
+    const tf = new TfJson();
+    tf.json.locals = { pw: SECRET[0] };
+    const lit = vm(tf, "lit", { admin_password: SECRET[1] });
+    const viaLocal = vm(tf, "vialocal", { admin_password: "${local.pw}" });
+    vm(tf, "fromvar");
+    tf.add("random_password", "pw", { length: 24 });
+    vm(tf, "random", { admin_password: TfJson.ref("random_password.pw", "result") });
+    tf.add("azurerm_key_vault_secret", "pw", { name: "admin", key_vault_id: "/x/kv", value: "${var.admin_password}" });
+    vm(tf, "fromkv", { admin_password: TfJson.ref("azurerm_key_vault_secret.pw", "value") });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([lit, viaLocal].sort());
+    expect(messages(r, ID)).toEqual([
+      `${lit} writes a secret as literal values (not shown): admin_password`,
+      `${viaLocal} writes a secret as literal values (not shown): admin_password (through local.pw)`,
+    ]);
+  });
+
+  test("a literal Key Vault secret value is reported on the secret, not again on the VM that uses it", () => {
+    const tf = new TfJson();
+    const secret = tf.add("azurerm_key_vault_secret", "pw", { name: "admin", key_vault_id: "/x/kv", value: SECRET[2] });
+    vm(tf, "app", { admin_password: TfJson.ref(secret, "value") });
+    const wo = tf.add("azurerm_key_vault_secret", "wo", { name: "wo", key_vault_id: "/x/kv", value_wo: SECRET[3], value_wo_version: 1 });
+    tf.add("azurerm_key_vault_secret", "ok", { name: "ok", key_vault_id: "/x/kv", value_wo: "${var.secret}", value_wo_version: 1 });
+    expect(flagged(check(tf, [ID]), ID)).toEqual([secret, wo].sort());
+  });
+
+  test("extension settings: secret-named keys, -Password and /p: arguments, ConvertTo-SecureString, -EncodedCommand, SAS URLs; protected settings from variables pass", () => {
+    const tf = new TfJson();
+    const host = vm(tf, "app");
+    const key = extension(tf, "key", host, { settings: JSON.stringify({ fileUris: [], Password: SECRET[4] }) });
+    const arg = extension(tf, "arg", host, { settings: JSON.stringify({ commandToExecute: `powershell -File join.ps1 -DomainPassword ${SECRET[5]}` }) });
+    const slash = extension(tf, "slash", host, { settings: JSON.stringify({ commandToExecute: `netdom join %COMPUTERNAME% /d:corp /ud:corp\\join /passwordd:${SECRET[6]}` }) });
+    const encoded = extension(tf, "encoded", host, { settings: JSON.stringify({ commandToExecute: `powershell -EncodedCommand ${utf16b64(`$p = ConvertTo-SecureString '${SECRET[7]}' -AsPlainText -Force`)}` }) });
+    const sas = extension(tf, "sas", host, { settings: JSON.stringify({ fileUris: [`https://sa.blob.core.windows.net/c/s.ps1?sv=2022-11-02&sr=b&sig=${SECRET[8]}AbCdEf%2B`] }) });
+    const prot = extension(tf, "prot", host, { protected_settings: JSON.stringify({ Password: SECRET[9] }) });
+    extension(tf, "fine", host, {
+      settings: JSON.stringify({ commandToExecute: "powershell -File join.ps1 -DomainPassword $env:JOIN_PW -PasswordNeverExpires:$true" }),
+      protected_settings: "${jsonencode({ Password = var.join_password })}",
+    });
+    extension(tf, "fine2", host, { settings: JSON.stringify({ Name: "corp.example.com", User: "corp\\join", Restart: "true", Options: "3" }), protected_settings: JSON.stringify({ Password: "${var.join_password}" }) });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([key, arg, slash, encoded, sas, prot].sort());
+    const m = messages(r, ID).join("\n");
+    expect(m).toContain(`${key} writes a secret as literal values (not shown): settings.Password`);
+    expect(m).toContain("settings.commandToExecute (a -DomainPassword argument)");
+    expect(m).toContain("settings.commandToExecute (a /passwordd: argument)");
+    expect(m).toContain("settings.commandToExecute (ConvertTo-SecureString of a literal string)");
+    expect(m).toContain("settings.fileUris[0] (a SAS signature (sig=))");
+    expect(m).toContain(`${prot} writes a secret as literal values (not shown): protected_settings.Password`);
+  });
+
+  test("HCL written inside an expression (jsonencode) is read too", () => {
+    const tf = new TfJson();
+    const ext = extension(tf, "hcl", vm(tf, "app"), { protected_settings: `\${jsonencode({ "Password" = "${SECRET[10]}" })}` });
+    expect(flagged(check(tf, [ID]), ID)).toEqual([ext]);
+  });
+
+  test("custom_data and user_data are base64-decoded and read; a file() the checks do not open is could-not-verify", () => {
+    const tf = new TfJson();
+    const unattend = vm(tf, "unattend", { custom_data: b64(`<unattend><UserAccounts><AdministratorPassword><Value>${SECRET[11]}</Value><PlainText>true</PlainText></AdministratorPassword></UserAccounts></unattend>`) });
+    const cloud = vm(tf, "cloud", { user_data: b64(`#cloud-config\nchpasswd:\n  expire: false\nusers:\n  - name: ops\n    plain_text_passwd: ${SECRET[12]}\n`) });
+    const pem = vm(tf, "pem", { custom_data: b64(`-----BEGIN RSA PRIVATE KEY-----\n${SECRET[13]}\n-----END RSA PRIVATE KEY-----\n`) });
+    vm(tf, "clean", { custom_data: b64("#cloud-config\npackage_upgrade: true\n") });
+    const file = vm(tf, "file", { custom_data: '${filebase64("init.ps1")}' });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([cloud, pem, unattend].sort());
+    expect(messages(r, ID).join("\n")).toMatch(/custom_data \(an unattend <AdministratorPassword> value, base64-decoded\)/);
+    expect(unverifiedAt(r, ID)).toEqual([file]);
+    expect(messages(r, ID).join("\n")).toMatch(/custom_data is read by filebase64\(\) from a file the checks do not open/);
+  });
+
+  test("unattend content and run command scripts and parameters are read", () => {
+    const tf = new TfJson();
+    const host = vm(tf, "ua", { additional_unattend_content: [{ setting: "AutoLogon", content: `<AutoLogon><Password><Value>${SECRET[14]}</Value></Password><Enabled>true</Enabled></AutoLogon>` }] });
+    const rc = tf.add("azurerm_virtual_machine_run_command", "rc", {
+      name: "rc", location: "westeurope", virtual_machine_id: TfJson.ref(host),
+      source: { script: `Set-CMDistributionPoint -SiteSystemServerName dp01 -PxePassword (ConvertTo-SecureString "${SECRET[15]}" -AsPlainText -Force)` },
+      parameter: [{ name: "Site", value: "P01" }, { name: "NaaPassword", value: SECRET[16] }],
+      protected_parameter: [{ name: "OtherPassword", value: "${var.other}" }],
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([rc, host].sort());
+    expect(messages(r, ID).join("\n")).toContain('parameter["NaaPassword"]');
+  });
+
+  test("tags: secret-looking names with values are flagged; contract settings with allowed values are not", () => {
+    const tf = new TfJson();
+    const a = vm(tf, "a", { tags: { "db-password": SECRET[17], "owner": "ops" } });
+    vm(tf, "b", { tags: { "sdz-pxe-password-required": "true", "sdz-oob-mebx-custom-password": "true", "db-password": "" } });
+    const c = vm(tf, "c", { tags: { "sdz-oob-mebx-custom-password": SECRET[18] } });
+    vm(tf, "d", { tags: { "api-token": "${var.token}" } });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([a, c].sort());
+    expect(messages(r, ID).join("\n")).toMatch(/tags\["db-password"\][\s\S]*tags\["sdz-oob-mebx-custom-password"\]/);
+  });
+
+  test("certificate contents and passwords, app settings, container secrets", () => {
+    const tf = new TfJson();
+    const cert = tf.add("azurerm_key_vault_certificate", "imported", { name: "c", key_vault_id: "/x/kv", certificate: { contents: b64(SECRET[19]), password: SECRET[20] } });
+    tf.add("azurerm_key_vault_certificate", "fromfile", { name: "f", key_vault_id: "/x/kv", certificate: { contents: '${filebase64("c.pfx")}', password: "${var.pfx_password}" } });
+    const app = tf.add("azurerm_linux_web_app", "app", { name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/plan", site_config: {}, app_settings: { DB_PASSWORD: SECRET[21], KV_REF: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)", LOG_LEVEL: "info" } });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([cert, app].sort());
+    expect(messages(r, ID).join("\n")).toContain(`${cert} writes secrets as literal values (not shown): certificate.contents; certificate.password`);
+    expect(messages(r, ID).join("\n")).toContain(`${app} writes a secret as literal values (not shown): app_settings.DB_PASSWORD`);
+  });
+
+  test("preshared keys of VPN connections are SDZ-VPN-008's, not reported twice", () => {
+    const tf = new TfJson();
+    tf.add("azurerm_virtual_network_gateway_connection", "c", { name: "c", location: "westeurope", resource_group_name: "rg", type: "IPsec", virtual_network_gateway_id: "/x/gw", local_network_gateway_id: "/x/lng", shared_key: SECRET[22] });
+    const r = check(tf, [ID, "SDZ-VPN-008"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["SDZ-VPN-008 azurerm_virtual_network_gateway_connection.c"]);
+  });
+
+  test("preshared keys the VPN pack does not read (Virtual WAN connection links) are this rule's", () => {
+    const tf = new TfJson();
+    const vwan = tf.add("azurerm_vpn_gateway_connection", "branch", {
+      name: "branch", vpn_gateway_id: "/x/vpngw", remote_vpn_site_id: "/x/site",
+      vpn_link: [{ name: "link1", vpn_site_link_id: "/x/site/link1", shared_key: SECRET[22] }, { name: "link2", vpn_site_link_id: "/x/site/link2", shared_key: "${var.link2_key}" }],
+    });
+    const r = check(tf, [ID, "SDZ-VPN-008"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual([`${ID} ${vwan}`]);
+    expect(messages(r, ID)).toEqual([`${vwan} writes a secret as literal values (not shown): vpn_link[0].shared_key`]);
+  });
+
+  test("variables named like secrets must be sensitive and have no default", () => {
+    const tf = new TfJson();
+    tf.json.variable = {
+      admin_password: { type: "string", sensitive: true },
+      vpn_shared_key: { type: "string" },
+      sql_password: { type: "string", sensitive: true, default: SECRET[23] },
+      api_token: { type: "string", default: "" },
+      password_length: { type: "number", default: 24 },
+      key_vault_name: { type: "string", default: "kv-prod" },
+    };
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["var.api_token", "var.sql_password", "var.vpn_shared_key"]);
+    expect(messages(r, ID)).toEqual([
+      "variable vpn_shared_key holds a secret by its name, but it is not marked sensitive = true, so its value shows in plan output and logs",
+      "variable sql_password holds a secret by its name, but it has a default value (not shown), which writes the secret in the configuration",
+      "variable api_token holds a secret by its name, but it is not marked sensitive = true, so its value shows in plan output and logs",
+    ]);
+  });
+});
+
+describe("secret echo: no planted secret ever appears in any finding of any rule", () => {
+  test("the tag inventory shows a secret-bearing sdz-* tag only when its value is one its type allows, and no other secret-named tag", () => {
+    const tf = new TfJson();
+    vm(tf, "a", { tags: { "sdz-oob-mebx-custom-password": "true", "sdz-pxe-password-required": "false", "sdz-zone": "servers" } });
+    vm(tf, "b", { tags: { "sdz-oob-mebx-custom-password": SECRET[0], "db-password": SECRET[1] } });
+    const r = check(tf, [ID]);
+    expect(r.inventory).toEqual({
+      "azurerm_windows_virtual_machine.a": { "sdz-oob-mebx-custom-password": "true", "sdz-pxe-password-required": "false", "sdz-zone": "servers" },
+      "azurerm_windows_virtual_machine.b": { "sdz-oob-mebx-custom-password": HIDDEN_VALUE },
+    });
+  });
+
+  test("every secret above, in one configuration, checked by every rule", () => {
+    const tf = new TfJson();
+    tf.json.locals = { pw: SECRET[0] };
+    tf.json.variable = { sql_password: { type: "string", sensitive: true, default: SECRET[23] }, admin_password: { type: "string", sensitive: true } };
+    const roles = { "sdz-role": "kms-host,domain-controller,oob-service-point,pxe-distribution-point" };
+    const host = vm(tf, "app", {
+      admin_password: SECRET[1], custom_data: b64(`<AdministratorPassword><Value>${SECRET[11]}</Value></AdministratorPassword>`), user_data: b64(`password: ${SECRET[12]}`),
+      tags: { ...roles, "db-password": SECRET[17], "sdz-oob-mebx-custom-password": SECRET[18] },
+    });
+    vm(tf, "app2", { admin_password: "${local.pw}" });
+    extension(tf, "ext", host, {
+      settings: JSON.stringify({ Password: SECRET[4], commandToExecute: `x -Password ${SECRET[5]} /p:${SECRET[6]} -EncodedCommand ${utf16b64(`ConvertTo-SecureString '${SECRET[7]}' -AsPlainText`)}`, fileUris: [`https://a/b?sig=${SECRET[8]}`] }),
+      protected_settings: JSON.stringify({ Password: SECRET[9] }),
+    });
+    tf.add("azurerm_key_vault_secret", "s", { name: "s", key_vault_id: "/x/kv", value: SECRET[2], value_wo: SECRET[3] });
+    tf.add("azurerm_key_vault_certificate", "c", { name: "c", key_vault_id: "/x/kv", certificate: { contents: b64(SECRET[19]), password: SECRET[20] } });
+    tf.add("azurerm_linux_web_app", "w", { name: "w", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: {}, app_settings: { DB_PASSWORD: SECRET[21] } });
+    tf.add("azurerm_virtual_network_gateway_connection", "vpn", { name: "vpn", location: "westeurope", resource_group_name: "rg", type: "IPsec", virtual_network_gateway_id: "/x/gw", local_network_gateway_id: "/x/lng", shared_key: SECRET[22] });
+    tf.add("azurerm_virtual_machine_run_command", "rc", { name: "rc", location: "westeurope", virtual_machine_id: TfJson.ref(host), source: { script: `-PxePassword ${SECRET[15]}` }, parameter: [{ name: "NaaPassword", value: SECRET[16] }] });
+
+    const r = check(tf); // every rule of every pack
+    expect(flagged(r, ID)).toEqual([
+      "azurerm_key_vault_certificate.c", "azurerm_key_vault_secret.s", "azurerm_linux_web_app.w", "azurerm_virtual_machine_extension.ext",
+      "azurerm_virtual_machine_run_command.rc", "azurerm_windows_virtual_machine.app", "azurerm_windows_virtual_machine.app2", "var.sql_password",
+    ]);
+    expect(flagged(r, "SDZ-VPN-008")).toEqual(["azurerm_virtual_network_gateway_connection.vpn"]);
+    // Every rule of every pack is held to it (the out-of-band pack's MEBx tag echo is gone since its rewrite).
+    const everything = JSON.stringify(r);
+    for (const s of SECRET) {
+      for (const form of [s, b64(s), utf16b64(s), s.slice(0, 12)]) {
+        const at = everything.indexOf(form);
+        expect([form, at < 0 ? "" : everything.slice(Math.max(0, at - 300), at + 40)]).toEqual([form, ""]);
+      }
+    }
+    expect(r.rules.length).toBe(ALL_RULES.length);
+  });
+});
