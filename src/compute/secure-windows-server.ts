@@ -1,7 +1,9 @@
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { commandFor, validatePart, WindowsSettingsPart } from "./windows-settings-script";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
@@ -118,7 +120,11 @@ export class SecureWindowsServer extends Construct {
   /** The zone. */
   public readonly zone: DeploymentZone;
 
-  private extensionCount = 0;
+  /** The VM name (also the Windows computer name). */
+  public readonly serverName: string;
+
+  private readonly settingsParts: WindowsSettingsPart[] = [];
+  private _settingsExtension?: VirtualMachineExtension;
 
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
@@ -129,6 +135,7 @@ export class SecureWindowsServer extends Construct {
       return valid;
     });
     this.zone = props.zone;
+    this.serverName = v.serverName;
     this.privateIpAddress = v.privateIpAddress;
     const network = props.zone.network;
     const tags = v.tags;
@@ -182,26 +189,54 @@ export class SecureWindowsServer extends Construct {
   }
 
   /**
-   * Runs a PowerShell script once through the Custom Script Extension (e.g. host hardening).
-   * The script is passed base64-encoded in protected settings, so it is not shown in plan output.
-   * @param name extension name
-   * @param script PowerShell script text
+   * Adds a part to the server's one Windows settings script and returns the server's only Custom
+   * Script Extension, which runs every part in the order added (Azure allows one such extension per
+   * VM). A part must set its settings idempotently and read them back, throwing when they did not
+   * take: that is what makes the settings *applied* in the reports.
+   *
+   * The script is literal text, kept in the extension's public settings so the checks can read it;
+   * it must hold no token and no secret.
+   * @param name part name (1-64 letters, digits, '.', '_', '-'), unique on this server
+   * @param script PowerShell text
+   * @param dependsOn resources the extension must wait for (e.g. a data disk attachment)
    */
-  public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
-    if (typeof name !== "string" || !/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/.test(name)) {
-      throw invalidProp("name", name, "1-64 letters, digits, '.', '_', '-'").inConstruct(this.node.path);
-    }
-    const encoded = Buffer.from(script, "utf16le").toString("base64");
-    this.extensionCount++;
-    return new VirtualMachineExtension(this, `Extension${this.extensionCount}`, {
-      name,
+  public addSettingsScript(name: string, script: string, dependsOn?: ITerraformDependable[]): VirtualMachineExtension {
+    this.settingsParts.push(validatePart(this.node.path, this.settingsParts, name, script));
+    const command = commandFor(this.node.path, this.serverName, this.settingsParts);
+    const ext = this.settingsExtension ?? new VirtualMachineExtension(this, "WindowsSettings", {
+      name: "sdz-windows-settings",
       virtualMachineId: this.virtualMachine.id,
       publisher: "Microsoft.Compute",
       type: "CustomScriptExtension",
       typeHandlerVersion: "1.10",
       autoUpgradeMinorVersion: true,
-      protectedSettings: JSON.stringify({ commandToExecute: `powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${encoded}` }),
     });
+    this._settingsExtension = ext;
+    ext.settings = JSON.stringify({ commandToExecute: command });
+    for (const d of dependsOn ?? []) {
+      if (!(ext.dependsOn ?? []).includes(d.fqn)) ext.dependsOn = [...(ext.dependsOn ?? []), d.fqn];
+    }
+    return ext;
+  }
+
+  /**
+   * Runs a PowerShell script through the server's one Custom Script Extension.
+   * @param name part name
+   * @param script PowerShell script text
+   * @deprecated use {@link SecureWindowsServer.addSettingsScript}: this adds a part to the same single extension
+   */
+  public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
+    return this.addSettingsScript(name, script);
+  }
+
+  /** The server's only Custom Script Extension, once a settings script part was added. */
+  public get settingsExtension(): VirtualMachineExtension | undefined {
+    return this._settingsExtension;
+  }
+
+  /** The names of the settings script parts, in order. */
+  public get settingsScriptParts(): string[] {
+    return this.settingsParts.map((p) => p.name);
   }
 }
 

@@ -144,7 +144,7 @@ export class StateMigrationPoint extends Construct {
   public readonly server: SecureWindowsServer;
   /** The state store data disk. */
   public readonly dataDisk: ManagedDisk;
-  /** The extension applying SMB hardening and preparing the data disk. */
+  /** The server's one settings extension, applying SMB hardening and preparing the data disk (after the disk is attached). */
   public readonly hardeningExtension: VirtualMachineExtension;
   /** The vault holding the VM backups. */
   public readonly backupVault: RecoveryServicesVault;
@@ -201,8 +201,7 @@ export class StateMigrationPoint extends Construct {
     });
 
     this.hardeningScript = smbHardeningScript(v.driveLetter, v.folder);
-    this.hardeningExtension = this.server.addPowerShellExtension("smp-smb-hardening", this.hardeningScript);
-    this.hardeningExtension.dependsOn = [`${attachment.terraformResourceType}.${attachment.friendlyUniqueId}`];
+    this.hardeningExtension = this.server.addSettingsScript("smp-smb-hardening", this.hardeningScript, [attachment]);
 
     const local = Peer.ipv4(`${this.server.privateIpAddress}/32`);
     const ports: [Port, string][] = [
@@ -313,7 +312,6 @@ const CONFIGMGR_MAX = 99999;
  */
 function smbHardeningScript(driveLetter: string, folder: string): string {
   return [
-    "$ErrorActionPreference = 'Stop'",
     "# State store data disk: initialize the raw disk once and create the storage folder",
     "foreach ($d in @(Get-Disk | Where-Object PartitionStyle -eq 'RAW')) {",
     "  Initialize-Disk -Number $d.Number -PartitionStyle GPT",
@@ -327,7 +325,7 @@ function smbHardeningScript(driveLetter: string, folder: string): string {
     "$c = Get-SmbServerConfiguration",
     "if (-not $c.RequireSecuritySignature -or -not $c.EncryptData -or -not $c.RejectUnencryptedAccess -or $c.EnableSMB1Protocol) { throw 'SMB hardening did not apply' }",
     "",
-  ].join("\r\n");
+  ].join("\n");
 }
 
 function configMgrSnippet(s: {

@@ -2,7 +2,10 @@ import { FirewallPolicy } from "@cdktf/provider-azurerm/lib/firewall-policy";
 import { Testing } from "cdktf";
 import { decodeScript, env, resourcesOf } from "./env";
 import { ActivationZone } from "../../src/activation/activation-zone";
-import { KmsHost, KmsHostProps } from "../../src/activation/kms-host";
+import { KmsHost, KmsHostProps, KmsServer } from "../../src/activation/kms-host";
+import { KMS_TAG } from "../../src/contract/kms-tags";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { Settings } from "../../src/engine/settings";
 import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
 import { DeploymentRole } from "../../src/contract/zone-tags";
 import { runRules } from "../../src/engine/engine";
@@ -82,9 +85,9 @@ describe("KmsHost", () => {
     const host = new KmsHost(e.stack, "Kms", e.base());
     const json = synthJson(e.stack);
     const [, ext] = resourcesOf(json, "azurerm_virtual_machine_extension")[0];
-    expect(ext.name).toBe("kms-hardening");
+    expect(ext.name).toBe("sdz-windows-settings");
     const script = decodeScript(ext);
-    expect(script).toBe(host.hardeningScript);
+    expect(script).toContain(host.hardeningScript);
     expect(script).toContain("$allow = @('10.0.1.0/24', '10.0.8.10/32')");
     expect(script).toMatch(/New-NetFirewallRule -Name 'SDZ-KMS-1688' .*-Direction Inbound -Protocol TCP -LocalPort 1688 -LocalAddress '10\.0\.5\.4' -RemoteAddress \$allow -Action Allow/);
     expect(script).toContain("DisplayGroup -eq 'Key Management Service' } | Disable-NetFirewallRule");
@@ -95,6 +98,30 @@ describe("KmsHost", () => {
     expect(script).toContain("Uninstall-WindowsFeature -Name FS-SMB1");
     expect(script).toContain("Set-ItemProperty -Path $spp -Name 'DisableDnsPublishing' -Value 1 -Type DWord");
     expect(script).not.toContain("opsadmin");
+  });
+
+  test("every KMS hardening setting is applied (set and read back by the settings script), for either DNS publishing choice", () => {
+    for (const dnsPublishing of [false, true]) {
+      const e = kmsEnv();
+      new KmsHost(e.stack, "Kms", e.base({ dnsPublishing }));
+      const model = TerraformModel.fromTerraformJson(synthJson(e.stack));
+      const [vm] = model.ofType("azurerm_windows_virtual_machine");
+      const settings = Settings.of(model);
+      const specs = [KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope, KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed];
+      expect(specs.map((spec) => [spec.key, settings.read(vm, spec).provenance])).toEqual(specs.map((spec) => [spec.key, "applied"]));
+    }
+  });
+
+  test("a KMS host on an existing server that already has a settings script part adds to the same one extension", () => {
+    const e = kmsEnv();
+    const activation = e.base().zone;
+    const server = new SecureWindowsServer(e.stack, "Existing", { zone: activation, serverName: "srv01", privateIpAddress: "10.0.5.9", adminUsername: "opsadmin", adminPassword: e.password });
+    server.addSettingsScript("site-baseline", "Write-Output baseline");
+    const host = new KmsHost(e.stack, "Kms", { zone: activation, allowedClients: [Peer.zone(e.clients)], kmsServer: KmsServer.existing(server) });
+    const exts = resourcesOf(synthJson(e.stack), "azurerm_virtual_machine_extension");
+    expect(exts).toHaveLength(1);
+    expect(host.hardeningExtension).toBe(server.settingsExtension);
+    expect(server.settingsScriptParts).toEqual(["site-baseline", "kms-hardening"]);
   });
 
   test("dnsPublishing: true lets the host publish its SRV record, and records it", () => {

@@ -56,18 +56,62 @@ describe("SecureWindowsServer", () => {
     expect(() => SensitiveValue.fromVariable(new TerraformVariable(e.stack, "plain", { type: "string" }))).toThrow(/sensitive: true/);
   });
 
-  test("addPowerShellExtension passes the script only encoded, in protected settings", () => {
+  test("addSettingsScript: one Custom Script Extension, the script readable (encoded) in public settings, nothing in protected settings", () => {
     const e = env();
     const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
-    srv.addPowerShellExtension("harden", "Set-SmbServerConfiguration -EncryptData $true -Force");
-    const [ext] = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
-    expect(ext.settings).toBeUndefined();
-    const command = JSON.parse(ext.protected_settings).commandToExecute as string;
-    const encoded = command.split("-EncodedCommand ")[1];
-    expect(Buffer.from(encoded, "base64").toString("utf16le")).toBe("Set-SmbServerConfiguration -EncryptData $true -Force");
-    expect(() => srv.addPowerShellExtension("bad name!", "x")).toThrow(/name/);
+    srv.addSettingsScript("harden", "Set-SmbServerConfiguration -EncryptData $true -Force\nif (-not (Get-SmbServerConfiguration).EncryptData) { throw 'x' }");
+    const exts = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
+    expect(exts).toHaveLength(1);
+    expect(exts[0]).toMatchObject({ name: "sdz-windows-settings", type: "CustomScriptExtension", publisher: "Microsoft.Compute" });
+    expect(exts[0].protected_settings).toBeUndefined();
+    const script = decode(exts[0]);
+    expect(script).toContain("$ErrorActionPreference = 'Stop'");
+    expect(script).toContain("# part: harden\n& {\nSet-SmbServerConfiguration -EncryptData $true -Force\nif (-not (Get-SmbServerConfiguration).EncryptData) { throw 'x' }\n}");
+  });
+
+  test("refuses a bad or duplicate part name, an empty script and a script holding a token, naming the construct and the prop", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    expect(() => srv.addSettingsScript("bad name!", "x")).toThrow(/Srv.*name.*"bad name!".*letters, digits/);
+    srv.addSettingsScript("one", "Write-Output 1");
+    expect(() => srv.addSettingsScript("ONE", "Write-Output 2")).toThrow(/Srv.*name.*"ONE".*not used yet.*one/);
+    expect(() => srv.addSettingsScript("two", "  ")).toThrow(/Srv.*script.*PowerShell text/);
+    const secret = new TerraformVariable(e.stack, "secret", { type: "string", sensitive: true });
+    expect(() => srv.addSettingsScript("three", `$p = '${secret.stringValue}'`)).toThrow(/Srv.*script.*literal PowerShell text/);
+    expect(srv.settingsScriptParts).toEqual(["one"]);
+  });
+
+  test("refuses parts whose command would exceed the Windows command-line limit", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    srv.addSettingsScript("small", "Write-Output 1");
+    expect(() => srv.addSettingsScript("huge", "#".repeat(4000))).toThrow(/Srv.*script.*8191/);
+  });
+
+  test("any combination of features on one VM gives exactly one extension, running every part in order, waiting for every dependency", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const other = new SecureWindowsServer(e.stack, "Other", { zone: e.zone, serverName: "app02", privateIpAddress: "10.0.1.11", adminUsername: "opsadmin", adminPassword: e.password });
+    const parts = ["kms-hardening", "smp-smb-hardening", "oob-provisioning-firewall"];
+    const returned = parts.map((p, i) => srv.addSettingsScript(p, `Write-Output ${i}`, i === 1 ? [other.networkInterface] : undefined));
+    srv.addPowerShellExtension("legacy-caller", "Write-Output legacy");
+    other.addSettingsScript("kms-hardening", "Write-Output other");
+    expect(new Set(returned).size).toBe(1);
+    const exts = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => /azurerm_windows_virtual_machine\.(\w+?)_Vm_/.exec(x.virtual_machine_id)![1]).sort()).toEqual(["Other", "Srv"]);
+    const mine = exts.find((x) => x.virtual_machine_id.includes("Srv_"));
+    const script = decode(mine);
+    const order = [...parts, "legacy-caller"].map((p) => script.indexOf(`# part: ${p}`));
+    expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]))).toBe(true);
+    expect(mine.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_network_interface\.Other_Nic_\w+\}$/)]);
+    expect(srv.settingsScriptParts).toEqual([...parts, "legacy-caller"]);
   });
 });
+
+function decode(ext: any): string {
+  const command = JSON.parse(ext.settings).commandToExecute as string;
+  return Buffer.from(command.split("-EncodedCommand ")[1], "base64").toString("utf16le");
+}
 
 describe("serverProps (how service constructs build their server)", () => {
   test("passes the user's options through, and the construct's setting tags win over the user's tags", () => {

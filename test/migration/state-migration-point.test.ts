@@ -1,3 +1,5 @@
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { Settings } from "../../src/engine/settings";
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
@@ -60,10 +62,11 @@ describe("StateMigrationPoint synthesis", () => {
 
   test("the extension runs the SMB hardening script after the disk is attached", () => {
     const ext = only(json, "azurerm_virtual_machine_extension").body;
-    expect(ext.depends_on).toEqual([expect.stringMatching(/^azurerm_virtual_machine_data_disk_attachment\./)]);
-    const cmd: string = JSON.parse(ext.protected_settings).commandToExecute;
+    expect(ext.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_virtual_machine_data_disk_attachment\./)]);
+    const cmd: string = JSON.parse(ext.settings).commandToExecute;
     const script = Buffer.from(cmd.split("-EncodedCommand ")[1], "base64").toString("utf16le");
-    expect(script).toBe(smp.hardeningScript);
+    expect(script).toContain(smp.hardeningScript.trimEnd());
+    expect(ext.protected_settings).toBeUndefined();
     expect(script).toContain("Set-SmbServerConfiguration -RequireSecuritySignature $true -EnableSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false -Force");
     expect(script).toContain("Uninstall-WindowsFeature -Name FS-SMB1");
     expect(script).toContain("-EncryptionCiphers 'AES_256_GCM, AES_128_GCM'");
@@ -91,12 +94,15 @@ describe("StateMigrationPoint synthesis", () => {
     }
   });
 
-  test("secure by default: no error or warning finding from every rule, but SDZ-MIG-009 cannot read the hardening script", () => {
-    const r = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
-    // The hardening script sits in protected_settings, which the checks never read, so its SMB
-    // settings are declared but not verifiable: could-not-verify, not compliant.
-    expect(r.findings.filter((f) => f.level !== RuleLevel.INFO).map((f) => `${f.ruleId} ${f.status} ${f.address}`))
-      .toEqual([`SDZ-MIG-009 unverified azurerm_windows_virtual_machine.${vm.name}`]);
+  test("secure by default: no error or warning finding from every rule; the SMB settings are applied (the settings script sets and reads them back)", () => {
+    const model = TerraformModel.fromTerraformJson(json);
+    const r = runRules(model, ALL_RULES);
+    expect(r.findings.filter((f) => f.level !== RuleLevel.INFO).map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([]);
+    const settings = Settings.of(model);
+    const server = model.byAddress(`azurerm_windows_virtual_machine.${vm.name}`)!;
+    for (const spec of [MIGRATION_TAG.smbSigningRequired, MIGRATION_TAG.smbEncryptData, MIGRATION_TAG.smbRejectUnencrypted, MIGRATION_TAG.smb1Removed]) {
+      expect([spec.key, settings.read(server, spec).provenance]).toEqual([spec.key, "applied"]);
+    }
   });
 });
 

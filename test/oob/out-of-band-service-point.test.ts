@@ -67,7 +67,7 @@ describe("OutOfBandServicePoint", () => {
     ]);
     expect(mgmt.filter((r) => r.access === "Allow" && ["9971", "9972"].includes(r.destination_port_range))).toEqual([]);
     const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
-    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.protected_settings)![1], "base64").toString("utf16le");
+    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
     expect(script).toContain("-LocalPort 9972 -Action Block");
     expect(script).toContain("-LocalPort 9971 -Action Block");
   });
@@ -201,7 +201,7 @@ describe("OutOfBandServicePoint", () => {
     expect(prov).toHaveLength(1);
     expect(prov[0]).toMatchObject({ direction: "Inbound", access: "Allow", protocol: "Tcp", source_address_prefixes: ["192.168.10.0/24", "192.168.11.0/24"], destination_address_prefix: "10.40.9.10/32" });
     const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
-    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.protected_settings)![1], "base64").toString("utf16le");
+    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
     expect(script).toContain("-LocalPort 9972 -RemoteAddress '192.168.10.0/24','192.168.11.0/24' -Action Allow");
     const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
     expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB")).map((f) => `${f.ruleId} ${f.level} ${f.status}`))
