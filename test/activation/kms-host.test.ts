@@ -3,15 +3,16 @@ import { Testing } from "cdktf";
 import { decodeScript, env, resourcesOf } from "./env";
 import { ActivationZone } from "../../src/activation/activation-zone";
 import { KmsHost, KmsHostProps, KmsServer } from "../../src/activation/kms-host";
+import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
 import { KMS_TAG } from "../../src/contract/kms-tags";
 import { MIGRATION_TAG } from "../../src/contract/migration-tags";
-import { Settings } from "../../src/engine/settings";
-import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
+import { TagSpec } from "../../src/contract/tag";
 import { DeploymentRole } from "../../src/contract/zone-tags";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Settings } from "../../src/engine/settings";
 import { DomainController, IdentityZone } from "../../src/identity/identity-zone";
 import { Peer } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
@@ -107,7 +108,9 @@ describe("KmsHost", () => {
       const model = TerraformModel.fromTerraformJson(synthJson(e.stack));
       const [vm] = model.ofType("azurerm_windows_virtual_machine");
       const settings = Settings.of(model);
-      const specs = [KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope, KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed];
+      const specs: TagSpec<unknown>[] = [
+        KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope, KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed,
+      ];
       expect(specs.map((spec) => [spec.key, settings.read(vm, spec).provenance])).toEqual(specs.map((spec) => [spec.key, "applied"]));
     }
   });

@@ -1,12 +1,12 @@
-import { MIGRATION_TAG } from "../../src/contract/migration-tags";
-import { Settings } from "../../src/engine/settings";
 import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { adminPassword, migrationStack } from "./support";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { RuleLevel } from "../../src/engine/rule";
+import { Settings } from "../../src/engine/settings";
 import { DeletionIntervalUnit, FreeSpaceUnit, StateMigrationPoint, StateMigrationPointProps } from "../../src/migration";
 import { Peer } from "../../src/network/peer";
 import { ALL_RULES } from "../../src/rules";
