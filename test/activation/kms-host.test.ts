@@ -109,7 +109,8 @@ describe("KmsHost", () => {
       const [vm] = model.ofType("azurerm_windows_virtual_machine");
       const settings = Settings.of(model);
       const specs: TagSpec<unknown>[] = [
-        KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope, KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed,
+        KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope,
+        KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed,
       ];
       expect(specs.map((spec) => [spec.key, settings.read(vm, spec).provenance])).toEqual(specs.map((spec) => [spec.key, "applied"]));
     }
