@@ -33,6 +33,8 @@ export { RuleCatalog } from "./rules/catalog";
 // Shared building blocks
 export { SecureWindowsServer } from "./compute/secure-windows-server";
 export type { SecureWindowsServerProps, WindowsServerImage, WindowsServerOptions } from "./compute/secure-windows-server";
+export { SettingsAudit } from "./compute/settings-audit";
+export type { GuestConfigurationPackage } from "./compute/settings-audit";
 export type { IDeploymentContentLocation } from "./core/content-location";
 
 // Service zones (each area keeps its own index jsii-clean)

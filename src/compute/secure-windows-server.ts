@@ -1,8 +1,10 @@
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
+import { PolicyVirtualMachineConfigurationAssignment } from "@cdktf/provider-azurerm/lib/policy-virtual-machine-configuration-assignment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { addSettingsAudit, GuestConfigurationPackage, validatePackage } from "./settings-audit";
 import { commandFor, validatePart, WindowsSettingsPart } from "./windows-settings-script";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
@@ -63,6 +65,14 @@ export interface WindowsServerOptions {
    * @default - none
    */
   readonly availabilityZone?: string;
+  /**
+   * Audit the server's Windows settings with Azure Machine Configuration: the guest configuration
+   * extension and an Audit assignment of this package (named `SdzWindowsHardening`) are added, so
+   * Azure keeps checking the settings after apply and shows drift. Without it the settings are
+   * applied (set and read back once, at apply) but nothing re-checks them later.
+   * @default - no audit
+   */
+  readonly settingsAudit?: GuestConfigurationPackage;
 }
 
 /** Properties of a {@link SecureWindowsServer}. */
@@ -96,6 +106,7 @@ export function serverProps(
     size: options.size,
     image: options.image,
     availabilityZone: options.availabilityZone,
+    settingsAudit: options.settingsAudit,
     roles,
     tags: { ...(options.tags ?? {}), ...settingTags },
   };
@@ -119,6 +130,10 @@ export class SecureWindowsServer extends Construct {
   public readonly privateIpAddress: string;
   /** The zone. */
   public readonly zone: DeploymentZone;
+  /** The guest configuration extension, when `settingsAudit` is given. */
+  public readonly guestConfigurationExtension?: VirtualMachineExtension;
+  /** The Machine Configuration assignment that audits the Windows settings, when `settingsAudit` is given. */
+  public readonly settingsAuditAssignment?: PolicyVirtualMachineConfigurationAssignment;
 
   /** The VM name (also the Windows computer name). */
   public readonly serverName: string;
@@ -181,6 +196,12 @@ export class SecureWindowsServer extends Construct {
       sourceImageReference: image,
       tags,
     });
+
+    if (v.settingsAudit) {
+      const audit = addSettingsAudit(this, this.virtualMachine, network.location, v.settingsAudit);
+      this.guestConfigurationExtension = audit.extension;
+      this.settingsAuditAssignment = audit.assignment;
+    }
   }
 
   /** The VM resource ID. */
@@ -274,5 +295,6 @@ function validateServerProps(scope: Construct, props: SecureWindowsServerProps) 
   requireDerivedName("serverName", serverName, `${serverName}-nic`, "networkInterface");
   const tags = mergeTags("tags", props.zone.network.tags, requireTags("tags", props.tags),
     tagsOf(roles.length > 0 ? ZONE_TAG.roles.entry(roles) : undefined));
-  return { serverName, privateIpAddress, adminUsername, size, availabilityZone, image, tags };
+  const settingsAudit = props.settingsAudit === undefined ? undefined : validatePackage("settingsAudit", props.settingsAudit);
+  return { serverName, privateIpAddress, adminUsername, size, availabilityZone, image, tags, settingsAudit };
 }

@@ -125,3 +125,54 @@ describe("serverProps (how service constructs build their server)", () => {
     expect(Token.isUnresolved(props.adminPassword.value)).toBe(true);
   });
 });
+
+describe("settingsAudit (Machine Configuration)", () => {
+  const HASH = "a".repeat(64);
+
+  test("adds the guest configuration extension and an Audit assignment of SdzWindowsHardening on a VM with a system-assigned identity", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", {
+      zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password,
+      settingsAudit: { contentUri: "https://pkgs.blob.core.windows.net/gc/SdzWindowsHardening.zip", contentHash: HASH },
+    });
+    srv.addSettingsScript("one", "Write-Output 1");
+    const json = synthJson(e.stack);
+    const exts = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => `${x.publisher}/${x.type}`).sort()).toEqual(["Microsoft.Compute/CustomScriptExtension", "Microsoft.GuestConfiguration/ConfigurationforWindows"]);
+    expect(exts.find((x) => x.publisher === "Microsoft.GuestConfiguration")).toMatchObject({ name: "AzurePolicyforWindows", type_handler_version: "1.0", automatic_upgrade_enabled: true });
+    const [assignment] = Object.values<any>(json.resource.azurerm_policy_virtual_machine_configuration_assignment);
+    expect(assignment).toMatchObject({
+      name: "SdzWindowsHardening", location: "westeurope",
+      configuration: { assignment_type: "Audit", content_uri: "https://pkgs.blob.core.windows.net/gc/SdzWindowsHardening.zip", content_hash: HASH.toUpperCase(), version: "1.0.0" },
+    });
+    expect(assignment.virtual_machine_id).toMatch(/^\$\{azurerm_windows_virtual_machine\.Srv_Vm_\w+\.id\}$/);
+    expect(assignment.depends_on).toEqual([expect.stringMatching(/azurerm_virtual_machine_extension\.Srv_GuestConfigurationExtension_/)]);
+    const [vm] = Object.values<any>(json.resource.azurerm_windows_virtual_machine);
+    expect(vm.identity).toEqual({ type: "SystemAssigned" });
+  });
+
+  test("without settingsAudit there is no assignment and no guest configuration extension", () => {
+    const e = env();
+    new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const json = synthJson(e.stack);
+    expect(json.resource.azurerm_policy_virtual_machine_configuration_assignment).toBeUndefined();
+    expect(json.resource.azurerm_virtual_machine_extension).toBeUndefined();
+  });
+
+  test.each([
+    ["contentUri", { contentUri: "http://x/p.zip?sig=SECRETSAS", contentHash: HASH }, /Srv.*settingsAudit\.contentUri.*\?<query not shown>.*https:\/\//],
+    ["contentHash", { contentUri: "https://x/p.zip", contentHash: "abc" }, /Srv.*settingsAudit\.contentHash.*"abc".*64 hexadecimal/],
+    ["version", { contentUri: "https://x/p.zip", contentHash: HASH, version: "v1" }, /Srv.*settingsAudit\.version.*"v1".*1\.0\.0/],
+  ])("refuses a bad %s at construction, naming the construct, the prop, the value and what is allowed", (_, settingsAudit, message) => {
+    const e = env();
+    const build = () => new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password, settingsAudit });
+    let error: Error | undefined;
+    try {
+      build();
+    } catch (x) {
+      error = x as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toMatch(/SECRETSAS/);
+  });
+});
