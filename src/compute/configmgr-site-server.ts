@@ -81,7 +81,9 @@ export interface RunCommandParameter {
  * registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/virtual_machine_run_command).
  * @internal
  */
-export function runOnSiteServer(scope: Construct, id: string, site: ConfigMgrSiteServer, name: string, script: string, parameters: RunCommandParameter[]): VirtualMachineRunCommand {
+export function runOnSiteServer(
+  scope: Construct, id: string, site: ConfigMgrSiteServer, name: string, script: string, parameters: RunCommandParameter[],
+): VirtualMachineRunCommand {
   if (Token.isUnresolved(script)) throw new Error(`${scope.node.path}: the ConfigMgr script must be literal text (values known at apply go in parameters)`);
   const runAs = site._runAs;
   if (runAs) runAs.runAsPassword._verify(scope, "configMgrSiteServer.runAs.runAsPassword");

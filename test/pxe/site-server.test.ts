@@ -10,7 +10,9 @@ import { PxeDistributionPoint } from "../../src/pxe/distribution-point";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
 import { synthJson } from "../support/fixtures";
 
-const CONFIGMGR_SETTINGS: TagSpec<unknown>[] = [PXE_TAG.passwordRequired, PXE_TAG.unknownComputers, PXE_TAG.multicast, PXE_TAG.respondAllInterfaces, PXE_TAG.contentTransport];
+const CONFIGMGR_SETTINGS: TagSpec<unknown>[] = [
+  PXE_TAG.passwordRequired, PXE_TAG.unknownComputers, PXE_TAG.multicast, PXE_TAG.respondAllInterfaces, PXE_TAG.contentTransport,
+];
 
 function withSiteServer() {
   const env = pxeStack();
