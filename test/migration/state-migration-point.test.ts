@@ -2,7 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { adminPassword, migrationStack } from "./support";
+import { ConfigMgrSiteServer } from "../../src/compute/configmgr-site-server";
+import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
 import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { TagSpec } from "../../src/contract/tag";
+import { SensitiveValue } from "../../src/core/sensitive-value";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { RuleLevel } from "../../src/engine/rule";
@@ -12,11 +16,13 @@ import { Peer } from "../../src/network/peer";
 import { ALL_RULES } from "../../src/rules";
 import { synthJson } from "../support/fixtures";
 
-function build(extra: Partial<StateMigrationPointProps> = {}) {
+function build(extra: Partial<StateMigrationPointProps> = {}, withSite?: (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => Partial<StateMigrationPointProps>) {
   const env = migrationStack();
+  const password = adminPassword(env.stack);
+  if (withSite) extra = { ...extra, ...withSite(env, password) };
   const smp = new StateMigrationPoint(env.stack, "Smp", {
     zone: env.storeZone, serverName: "smp01", privateIpAddress: "10.20.1.20", adminUsername: "smpadmin",
-    adminPassword: adminPassword(env.stack), storageQuotaGib: 512, clients: [Peer.zone(env.clients)], siteCode: "P01",
+    adminPassword: password, storageQuotaGib: 512, clients: [Peer.zone(env.clients)], siteCode: "P01",
     siteSystemServerName: "smp01.corp.contoso.com", ...extra,
   });
   return { ...env, smp, json: synthJson(env.stack) };
@@ -154,5 +160,44 @@ describe("StateMigrationPoint construction errors", () => {
     [{ backup: { vaultName: "-x" } }, /Invalid backup\.vaultName: "-x"/],
   ])("bad prop %j", (props, msg) => {
     expect(() => build(props as any)).toThrow(msg);
+  });
+});
+
+describe("StateMigrationPoint ConfigMgr settings on a named site server", () => {
+  const SMP_SETTINGS = [MIGRATION_TAG.deleteAfterHours, MIGRATION_TAG.restoreOnly, MIGRATION_TAG.maxClients, MIGRATION_TAG.minFreeSpace] as TagSpec<unknown>[];
+  const SITE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cm-rg/providers/Microsoft.Compute/virtualMachines/cm01";
+
+  function provenances(json: any) {
+    const model = TerraformModel.fromTerraformJson(json);
+    const [vm] = model.ofType("azurerm_windows_virtual_machine").filter((r) => r.config.name === "smp01");
+    return SMP_SETTINGS.map((spec) => [spec.key, Settings.of(model).read(vm, spec).provenance]);
+  }
+
+  test("a run command on the site server sets the folder, deletion interval and restore-only mode and reads them back; no secret", () => {
+    const { json, smp } = build({ configMgrSiteServer: ConfigMgrSiteServer.fromVirtualMachineId(SITE, "westeurope"), deleteAfter: 36, deleteAfterUnit: DeletionIntervalUnit.HOURS });
+    const [rc] = Object.values<any>(json.resource.azurerm_virtual_machine_run_command);
+    expect(rc).toMatchObject({ name: "sdz-smp-smp01", virtual_machine_id: SITE, location: "westeurope" });
+    expect(rc.protected_parameter ?? []).toEqual([]);
+    const script: string = rc.source.script;
+    expect(script).toContain("$Smp = 'smp01.corp.contoso.com'");
+    expect(script).toMatch(/^\$folder = New-CMStorageFolder -StorageFolderName \$FolderPath -MaximumClientNumber 100 -MinimumFreeSpace 10 -SpaceUnit Percent$/m);
+    expect(script).toMatch(/^Set-CMStateMigrationPoint .* -TimeDeleteAfter 36 -TimeUnit Hours -EnableRestoreOnlyMode \$false$/m);
+    expect(script).toContain("-ne 2160) { throw 'The deletion interval did not apply' }");
+    expect(smp.configMgrRunCommand).toBeDefined();
+  });
+
+  test("applied with a site server of this configuration, declared without one", () => {
+    const siteServer = (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => {
+      const cm = new SecureWindowsServer(env.stack, "SiteServer", { zone: env.storeZone, serverName: "cm01", privateIpAddress: "10.20.1.30", adminUsername: "smpadmin", adminPassword: password });
+      return { configMgrSiteServer: ConfigMgrSiteServer.fromServer(cm) };
+    };
+    expect(provenances(build({}, siteServer).json)).toEqual(SMP_SETTINGS.map((s) => [s.key, "applied"]));
+    const bare = build().json;
+    expect(bare.resource.azurerm_virtual_machine_run_command).toBeUndefined();
+    expect(provenances(bare)).toEqual(SMP_SETTINGS.map((s) => [s.key, "declared"]));
+  });
+
+  test("refuses a configMgrSiteServer that is not one, naming the construct and the prop", () => {
+    expect(() => build({ configMgrSiteServer: "cm01" as any })).toThrow(/Smp.*configMgrSiteServer.*"cm01".*ConfigMgrSiteServer\.fromServer/);
   });
 });
