@@ -16,7 +16,9 @@ import { Peer } from "../../src/network/peer";
 import { ALL_RULES } from "../../src/rules";
 import { synthJson } from "../support/fixtures";
 
-function build(extra: Partial<StateMigrationPointProps> = {}, withSite?: (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => Partial<StateMigrationPointProps>) {
+type SiteFactory = (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => Partial<StateMigrationPointProps>;
+
+function build(extra: Partial<StateMigrationPointProps> = {}, withSite?: SiteFactory) {
   const env = migrationStack();
   const password = adminPassword(env.stack);
   if (withSite) extra = { ...extra, ...withSite(env, password) };
