@@ -36,6 +36,7 @@ export type { SecureWindowsServerProps, WindowsServerImage, WindowsServerOptions
 export { SettingsAudit } from "./compute/settings-audit";
 export type { GuestConfigurationPackage } from "./compute/settings-audit";
 export { ConfigMgrSiteServer } from "./compute/configmgr-site-server";
+export type { SecurityEventLogOptions } from "./compute/security-events";
 export type { ConfigMgrRunAsOptions } from "./compute/configmgr-site-server";
 export type { IDeploymentContentLocation } from "./core/content-location";
 

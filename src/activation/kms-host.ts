@@ -268,6 +268,8 @@ export class KmsHost extends Construct {
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
     this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing: v.dnsPublishing });
     this.hardeningExtension = this.server.addSettingsScript("kms-hardening", this.hardeningScript);
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(v.server._options?.securityEventLog);
 
     if (props.firewallPolicy) {
       const { ipGroup, ruleCollectionGroup } = this.buildFirewallRules(props.firewallPolicy, serverName, v.firewallPriority, v.tags);

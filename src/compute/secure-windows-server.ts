@@ -4,6 +4,7 @@ import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-mac
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { collectSecurityEvents, SecurityEventLogOptions, validateSecurityEventLog } from "./security-events";
 import { addSettingsAudit, GuestConfigurationPackage, validatePackage } from "./settings-audit";
 import { commandFor, validatePart, WindowsSettingsPart } from "./windows-settings-script";
 import { tagsOf } from "../contract/tag";
@@ -73,6 +74,13 @@ export interface WindowsServerOptions {
    * @default - no audit
    */
   readonly settingsAudit?: GuestConfigurationPackage;
+  /**
+   * Where the deployment server constructs (PXE distribution point, KMS host, state migration
+   * point) send the server's Windows Security event log (R-SEC-8). A plain SecureWindowsServer
+   * collects only when {@link SecureWindowsServer.collectSecurityEvents} is called.
+   * @default - collected, to a workspace created once per network
+   */
+  readonly securityEventLog?: SecurityEventLogOptions;
 }
 
 /** Properties of a {@link SecureWindowsServer}. */
@@ -107,6 +115,7 @@ export function serverProps(
     image: options.image,
     availabilityZone: options.availabilityZone,
     settingsAudit: options.settingsAudit,
+    securityEventLog: options.securityEventLog,
     roles,
     tags: { ...(options.tags ?? {}), ...settingTags },
   };
@@ -140,6 +149,7 @@ export class SecureWindowsServer extends Construct {
 
   private readonly settingsParts: WindowsSettingsPart[] = [];
   private _settingsExtension?: VirtualMachineExtension;
+  private _monitorAgent?: VirtualMachineExtension;
 
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
@@ -248,6 +258,28 @@ export class SecureWindowsServer extends Construct {
    */
   public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
     return this.addSettingsScript(name, script);
+  }
+
+  /**
+   * Sends the server's Windows Security event log to Log Analytics (R-SEC-8): the Azure Monitor
+   * agent extension and the association with the network's data collection rule (created once per
+   * network, with a default workspace unless one is named). Idempotent: a second call with the same
+   * options changes nothing.
+   * @param options where the events go
+   * @returns whether the events are collected (false when `enabled` is false)
+   */
+  public collectSecurityEvents(options?: SecurityEventLogOptions): boolean {
+    const o = attributeErrors(this.node.path, () => validateSecurityEventLog("securityEventLog", options));
+    if (!o.enabled) return false;
+    if (this._monitorAgent) return true;
+    const c = attributeErrors(this.node.path, () => collectSecurityEvents(this, this.zone.network, this.virtualMachine.id, o.workspaceResourceId));
+    this._monitorAgent = c.agent;
+    return true;
+  }
+
+  /** The Azure Monitor agent extension, once security events are collected. */
+  public get monitorAgentExtension(): VirtualMachineExtension | undefined {
+    return this._monitorAgent;
   }
 
   /** The server's only Custom Script Extension, once a settings script part was added. */

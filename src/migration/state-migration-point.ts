@@ -215,6 +215,8 @@ export class StateMigrationPoint extends Construct {
 
     this.hardeningScript = smbHardeningScript(v.driveLetter, v.folder);
     this.hardeningExtension = this.server.addSettingsScript("smp-smb-hardening", this.hardeningScript, [attachment]);
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(props.securityEventLog);
 
     const local = Peer.ipv4(`${this.server.privateIpAddress}/32`);
     const ports: [Port, string][] = [

@@ -176,6 +176,9 @@ export class PxeDistributionPoint extends Construct {
       props.zone.allowInbound(peer, Port.RPC_DYNAMIC, `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
     });
 
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(props.securityEventLog);
+
     this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;
     const fqdn = domainName ? `${props.serverName}.${domainName}` : props.serverName;
     const snippetInput = {

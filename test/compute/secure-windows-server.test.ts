@@ -176,3 +176,49 @@ describe("settingsAudit (Machine Configuration)", () => {
     expect(error?.message).not.toMatch(/SECRETSAS/);
   });
 });
+
+describe("collectSecurityEvents (R-SEC-8)", () => {
+  function twoServers() {
+    const e = env();
+    const a = new SecureWindowsServer(e.stack, "A", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const b = new SecureWindowsServer(e.stack, "B", { zone: e.zone, serverName: "app02", privateIpAddress: "10.0.1.11", adminUsername: "opsadmin", adminPassword: e.password });
+    return { ...e, a, b };
+  }
+
+  test("Azure Monitor agent per server, one data collection rule per network for the Security log, one association per server, a default workspace", () => {
+    const e = twoServers();
+    expect(e.a.collectSecurityEvents()).toBe(true);
+    expect(e.b.collectSecurityEvents({})).toBe(true);
+    expect(e.a.collectSecurityEvents()).toBe(true);
+    const json = synthJson(e.stack);
+    const agents = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(agents.map((x) => [x.publisher, x.type, x.type_handler_version, x.automatic_upgrade_enabled])).toEqual([
+      ["Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "1.0", true], ["Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "1.0", true],
+    ]);
+    const rules = Object.entries<any>(json.resource.azurerm_monitor_data_collection_rule);
+    expect(rules).toHaveLength(1);
+    const [ruleName, rule] = rules[0];
+    expect(rule.data_sources.windows_event_log).toEqual([{ name: "security-log", streams: ["Microsoft-SecurityEvent"], x_path_queries: ["Security!*"] }]);
+    expect(rule.data_flow).toEqual([{ streams: ["Microsoft-SecurityEvent"], destinations: ["security-workspace"] }]);
+    const [workspaceName, workspace] = Object.entries<any>(json.resource.azurerm_log_analytics_workspace)[0];
+    expect(workspace).toMatchObject({ name: "vnet-security", retention_in_days: 90 });
+    expect(rule.destinations.log_analytics).toEqual([{ name: "security-workspace", workspace_resource_id: `\${azurerm_log_analytics_workspace.${workspaceName}.id}` }]);
+    const associations = Object.values<any>(json.resource.azurerm_monitor_data_collection_rule_association);
+    expect(associations.map((x) => x.data_collection_rule_id)).toEqual([`\${azurerm_monitor_data_collection_rule.${ruleName}.id}`, `\${azurerm_monitor_data_collection_rule.${ruleName}.id}`]);
+    expect(associations.map((x) => /windows_virtual_machine\.(\w)_Vm_/.exec(x.target_resource_id)![1]).sort()).toEqual(["A", "B"]);
+  });
+
+  test("a named workspace, no default one; a second workspace in the same network is refused; enabled: false collects nothing", () => {
+    const e = twoServers();
+    const ws = "/subscriptions/0/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc";
+    e.a.collectSecurityEvents({ workspaceResourceId: ws });
+    expect(() => e.b.collectSecurityEvents({})).toThrow(/B.*securityEventLog\.workspaceResourceId.*default workspace.*one data collection rule per network/);
+    expect(e.b.collectSecurityEvents({ enabled: false })).toBe(false);
+    const json = synthJson(e.stack);
+    expect(json.resource.azurerm_log_analytics_workspace).toBeUndefined();
+    const [rule] = Object.values<any>(json.resource.azurerm_monitor_data_collection_rule);
+    expect(rule.destinations.log_analytics[0].workspace_resource_id).toBe(ws);
+    expect(Object.keys(json.resource.azurerm_virtual_machine_extension)).toHaveLength(1);
+    expect(() => e.b.collectSecurityEvents({ workspaceResourceId: "soc" })).toThrow(/B.*securityEventLog\.workspaceResourceId.*"soc"/);
+  });
+});

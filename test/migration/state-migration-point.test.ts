@@ -69,7 +69,9 @@ describe("StateMigrationPoint synthesis", () => {
   });
 
   test("the extension runs the SMB hardening script after the disk is attached", () => {
-    const ext = only(json, "azurerm_virtual_machine_extension").body;
+    const exts = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => x.type).sort()).toEqual(["AzureMonitorWindowsAgent", "CustomScriptExtension"]);
+    const ext = exts.find((x) => x.type === "CustomScriptExtension");
     expect(ext.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_virtual_machine_data_disk_attachment\./)]);
     const cmd: string = JSON.parse(ext.settings).commandToExecute;
     const script = Buffer.from(cmd.split("-EncodedCommand ")[1], "base64").toString("utf16le");

@@ -90,3 +90,14 @@ describe("PXE distribution point: ConfigMgr settings on a named site server", ()
     expect(() => ConfigMgrSiteServer.fromVirtualMachineId("/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/cm01", "west europe")).toThrow(/location/);
   });
 });
+
+describe("PXE distribution point: security events (R-SEC-8)", () => {
+  test("collected by default (Azure Monitor agent + association); securityEventLog.enabled false turns it off", () => {
+    const on = synthJson(pxeStack({}, {}).stack);
+    expect(Object.values<any>(on.resource.azurerm_virtual_machine_extension).map((x) => x.type)).toEqual(["AzureMonitorWindowsAgent"]);
+    expect(Object.keys(on.resource.azurerm_monitor_data_collection_rule_association)).toHaveLength(1);
+    const off = synthJson(pxeStack({}, { securityEventLog: { enabled: false } }).stack);
+    expect(off.resource.azurerm_virtual_machine_extension).toBeUndefined();
+    expect(off.resource.azurerm_monitor_data_collection_rule).toBeUndefined();
+  });
+});
