@@ -195,6 +195,12 @@ export class SecureWindowsServer extends Construct {
       secureBootEnabled: true,
       vtpmEnabled: true,
       encryptionAtHostEnabled: true,
+      // Automatic VM guest patching (R-SEC-10): Azure installs critical and security updates in
+      // off-peak hours with its safe-deployment checks; bypass_platform_safety_checks_on_user_schedule_enabled
+      // stays false because no maintenance configuration is attached (true is only needed, and only
+      // allowed, with patch_mode AutomaticByPlatform plus a maintenance assignment that schedules it)
+      // (learn.microsoft.com/azure/virtual-machines/automatic-vm-guest-patching;
+      // registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/windows_virtual_machine#patch_mode).
       patchMode: "AutomaticByPlatform",
       patchAssessmentMode: "AutomaticByPlatform",
       bypassPlatformSafetyChecksOnUserScheduleEnabled: false,

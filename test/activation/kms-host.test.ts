@@ -116,6 +116,13 @@ describe("KmsHost", () => {
     }
   });
 
+  test("the KMS host is patched automatically by the platform (R-SEC-10)", () => {
+    const e = kmsEnv();
+    new KmsHost(e.stack, "Kms", e.base());
+    const [[, vm]] = resourcesOf(synthJson(e.stack), "azurerm_windows_virtual_machine");
+    expect(vm).toMatchObject({ patch_mode: "AutomaticByPlatform", patch_assessment_mode: "AutomaticByPlatform", bypass_platform_safety_checks_on_user_schedule_enabled: false, provision_vm_agent: true });
+  });
+
   test("a KMS host on an existing server that already has a settings script part adds to the same one extension", () => {
     const e = kmsEnv();
     const activation = e.base().zone;
