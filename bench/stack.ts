@@ -44,7 +44,8 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
     zone.allowInbound(lastTrusted ? Peer.zone(lastTrusted) : Peer.ipv4("10.255.1.0/24"), Port.tcp(1688), "KMS activation from a trusted zone");
     zone.allowInbound(Peer.ipv4("10.255.9.0/24"), Port.tcp(3389), "RDP from the admin range");
     zone.allowInbound(peer, Port.udpRange(49152, 65535), "Dynamic UDP from the neighbour zone");
-    if (options.findings && i % FINDING_EVERY === 0) {
+    const internetFacing = !!options.findings && i % FINDING_EVERY === 0;
+    if (internetFacing) {
       new NetworkSecurityRule(stack, `RdpFromInternet${i}`, {
         name: "rdp-from-internet",
         priority: 4000,
@@ -78,7 +79,8 @@ export function buildZonesStack(lib: BenchLibrary, app: App, zones: number, opti
       sourceImageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
     });
     previous = zone;
-    if (zone.trustLevel !== TrustLevel.PERIMETER) lastTrusted = zone;
+    // A zone the Internet reaches (the hand-written RDP rule) counts as PERIMETER to the checks, whatever its tag: no KMS client either.
+    if (zone.trustLevel !== TrustLevel.PERIMETER && !internetFacing) lastTrusted = zone;
   }
   return stack;
 }

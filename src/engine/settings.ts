@@ -11,7 +11,7 @@
  * (Configuration Manager without a site server here, AMT firmware), and then say so.
  */
 import { TerraformModel, TfResource } from "./model";
-import { TagRead, TagSpec } from "../contract/tag";
+import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
 
 /** How a setting is made true. */
 export type Provenance = "applied" | "audited" | "declared";
@@ -109,6 +109,23 @@ export class Settings {
     const hit = this.allRunCommands.find(applies);
     if (hit) return { read, provenance: "applied", evidence: `run command ${hit.resource.address} sets it on the site server and reads it back`, acceptable: true };
     return { read, provenance: "declared", acceptable: true, evidence: `${spec.key} on ${vm.address} is declared: no run command on a site server of this configuration applies it (run the generated ConfigMgr script, or name the site server so the construct applies it)` };
+  }
+
+  /**
+   * What the configuration itself shows for a setting on a VM, whatever its tag says: *applied* (a
+   * script on the VM sets it and reads it back) or *audited* (a Machine Configuration assignment
+   * that checks it, with the identity and extension it needs), else no provenance; `hidden` says
+   * which scripts the checks cannot read (protected settings, unknown values), so "nothing applies
+   * it" cannot be claimed. Lets a rule accept a setting applied by an untagged script.
+   */
+  public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string } {
+    const hidden = this.hiddenScripts.get(vm.address)?.join("; ");
+    if (!traits || traits.kind !== "windows") return { evidence: "", hidden };
+    const applied = this.appliedOn(vm.address, traits.applied);
+    if (applied) return { provenance: "applied", evidence: applied };
+    const audited = this.auditedOn(vm, traits.auditedBy ?? []);
+    if (audited.ok) return { provenance: "audited", evidence: audited.text };
+    return { evidence: audited.text, hidden };
   }
 
   /** Every script that runs on a VM (readable ones). */

@@ -13,6 +13,7 @@ const PINNED = [
   "SDZ-DOM-001 warning fail",
   "SDZ-KMS-001 error fail",
   "SDZ-KMS-002 error fail",
+  "SDZ-KMS-003 error fail",
   "SDZ-KMS-004 error fail",
   "SDZ-KMS-005 warning fail",
   "SDZ-KMS-006 error fail",
@@ -54,6 +55,8 @@ describe("examples/legacy-site-audit", () => {
     const at = (id: string) => [...new Set(run.result.findings.filter((f) => f.ruleId === id).map((f) => f.address))];
     expect(at("SDZ-KMS-001")).toEqual(["azurerm_windows_virtual_machine.dc01"]); // KMS on the DC
     expect(at("SDZ-KMS-002")).toEqual(["azurerm_network_security_group.servers_nsg"]); // 1688 from VirtualNetwork
+    expect(at("SDZ-KMS-003")).toEqual(["azurerm_network_security_group.servers_nsg"]); // VirtualNetwork holds the DMZ
+    expect(at("SDZ-KMS-006")).toEqual(["azurerm_windows_virtual_machine.dc01"]); // the DMZ reaches the DC through AllowVNetInBound
     expect(at("SDZ-MIG-001")).toEqual(["azurerm_storage_account.content"]); // SMB 2.1
     expect(at("SDZ-PXE-004")).toEqual(["azurerm_windows_virtual_machine.pxe01"]); // PXE in the DMZ
     expect(at("SDZ-PXE-001")).toEqual(["azurerm_network_security_group.dmz_nsg"]); // PXE ports from the Internet

@@ -11,8 +11,8 @@ import { check, PLACEMENTS, rule, site } from "../support/rule-harness";
 const HOSTS: [string, Record<string, string> | undefined][] = [
   ["an untagged VM", undefined],
   ...Object.values(DeploymentRole)
-    // Storage roles are not VM roles. KMS hosts join when the KMS pack moves to the access model.
-    .filter((r) => r !== DeploymentRole.STATE_MIGRATION_STORE && r !== DeploymentRole.DEPLOYMENT_CONTENT && r !== DeploymentRole.KMS_HOST)
+    // Storage roles are not VM roles.
+    .filter((r) => r !== DeploymentRole.STATE_MIGRATION_STORE && r !== DeploymentRole.DEPLOYMENT_CONTENT)
     .map((r): [string, Record<string, string>] => [`a VM declared ${r}`, { "sdz-role": r }]),
 ];
 

@@ -1,4 +1,4 @@
-import { domainServicesToBroadDestination } from "./domain-services";
+import { domainServicesToBroadDestination } from "./domain-services-to-broad-destination";
 import { definePack } from "../../engine/rule";
 
 /** The domain-services pack (SDZ-DOM-*): Kerberos, LDAP and DNS flows to domain controllers (seed 004). */

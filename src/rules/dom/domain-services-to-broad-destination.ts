@@ -1,0 +1,97 @@
+import { describeUnknown } from "../../engine/access/fields";
+import { AddressTerm, NsgRule, Topology } from "../../engine/access/topology";
+import { namesRange } from "../../engine/exposure";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { describeServicePort, DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
+
+/** Kerberos, LDAP, Global Catalog and DNS: the ports seed 004 says must target specific DC/DNS addresses. */
+const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
+
+/** A destination that is not one host: any, a service tag, a range wider than one address. */
+function broadTerm(t: AddressTerm): boolean {
+  if (t.kind === "any" || t.kind === "tag") return true;
+  if (t.kind === "cidr") return t.cidr.family === 4 ? t.cidr.prefix < 32 : t.cidr.prefix < 128;
+  // An application security group names specific NICs (the DCs', when it is theirs).
+  return false;
+}
+
+function nsgName(r: NsgRule): string {
+  return r.nsg?.name ?? r.nsg?.resource.address ?? "?";
+}
+
+export const domainServicesToBroadDestination = defineRule({
+  id: "SDZ-DOM-001",
+  level: RuleLevel.WARNING,
+  title: "Kerberos/LDAP/DNS rule towards any or a whole range instead of DC addresses",
+  rationale:
+    "Seed 004: 'To minimize the security issues, you should allow these exemptions only for the specific IP addresses of the domain controllers and the DNS "
+    + "servers.' The rule reads every normalised NSG rule of the configuration, inbound and outbound, inline and standalone (orphan standalone rules too), "
+    + "and reports an allow written for Kerberos, kpasswd, LDAP, LDAPS, Global Catalog or DNS (the range holding the port spans at most 100 ports) whose "
+    + "destination is any, a service tag or a range wider than one address: it opens those services on every host there, not only on the domain "
+    + "controllers and DNS servers. A rule that opens every port is left to the exposure rules. An allow whose destination, ports, protocol, access or "
+    + "direction is not known before apply is could-not-verify. A rule shadowed by an earlier deny is still reported: it states an exemption wider than "
+    + "the documents allow.",
+  fix: "Point the rule at the domain controllers' and DNS servers' own addresses (/32), or at an application security group of their NICs (IdentityZone and DomainController do).",
+  requirements: ["R-SEC-1"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
+  reads: ["inline and standalone NSG rules of subnets and NICs (and of NSGs associated with nothing), inbound and outbound"],
+  check(ctx) {
+    for (const rule of Topology.of(ctx.model).rules) {
+      const doubts: string[] = [];
+      if (rule.access.known) {
+        if (rule.access.value !== "Allow") continue;
+      } else doubts.push(describeUnknown(rule.access));
+      if (!rule.direction.known) doubts.push(describeUnknown(rule.direction));
+      let ports = LOCATOR_PORTS;
+      if (rule.protocol.known) {
+        const proto = rule.protocol.value;
+        ports = ports.filter((p) => proto === "*" || proto === p.protocol);
+      } else doubts.push(describeUnknown(rule.protocol));
+      if (rule.destinationPorts.known) {
+        const dp = rule.destinationPorts.value;
+        ports = ports.filter((p) => namesRange(dp, p.from, p.to));
+      } else doubts.push(describeUnknown(rule.destinationPorts));
+      if (ports.length === 0) continue;
+      let towards: string;
+      if (rule.destinations.known) {
+        const broad = rule.destinations.value.filter(broadTerm);
+        if (broad.length === 0) continue;
+        towards = broad.map((t) => t.text).join(", ");
+      } else {
+        doubts.push(describeUnknown(rule.destinations));
+        towards = "a destination not known before apply";
+      }
+      const services = [...new Set(ports.map(describeServicePort))].join(", ");
+      const direction = rule.direction.known ? `${rule.direction.value.toLowerCase()} ` : "";
+      const msg = `${direction}rule "${rule.name}" of NSG ${nsgName(rule)} allows ${services} towards ${towards} instead of the specific addresses of the domain controllers and DNS servers`;
+      if (doubts.length === 0) ctx.report(rule.resource, msg);
+      else ctx.unverified(rule.resource, `${msg.replace(" allows ", " may allow ")} (${doubts.join("; ")})`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "Clients may send Kerberos and LDAP to the whole VNet",
+      terraform: domainSite("VirtualNetwork"),
+      flagged: ["azurerm_network_security_group.clients"],
+    }],
+    good: [{
+      description: "Kerberos and LDAP only to the two domain controllers",
+      terraform: domainSite(["10.0.2.4", "10.0.2.5"]),
+    }],
+  },
+});
+
+function domainSite(destination: string | string[]): { [key: string]: unknown } {
+  return {
+    resource: {
+      azurerm_network_security_group: {
+        clients: {
+          name: "clients-nsg", location: "westeurope", resource_group_name: "rg", security_rule: [{
+            name: "allow-domain", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_ranges: ["88", "389"],
+            source_address_prefix: "10.0.1.0/24", ...(Array.isArray(destination) ? { destination_address_prefixes: destination } : { destination_address_prefix: destination }),
+          }],
+        },
+      },
+    },
+  };
+}

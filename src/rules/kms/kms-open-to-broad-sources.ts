@@ -1,0 +1,55 @@
+import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
+import { kmsExposures, notAnAllowlist } from "./kms-reaches";
+import { ZoneTags } from "../../contract/zone-tags";
+import { describeHosts } from "../../engine/exposure";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+export const kmsOpenToBroadSources = defineRule({
+  id: "SDZ-KMS-002",
+  level: RuleLevel.ERROR,
+  title: "KMS (TCP 1688) open to any, the Internet, VirtualNetwork, a service tag or a broad range",
+  rationale:
+    "Seed 003: 'Firewalls should allow only specific IPs to access the KMS server from the network zones.' KMS speaks MS-RPC, which no firewall can inspect, "
+    + "so the allowlist is the only control. The rule asks the access model who reaches TCP 1688: on every KMS host (declared, or inferred from a rule written "
+    + "for KMS or an extension that configures it) through any rule, Azure's default AllowVNetInBound included, and anywhere through rules written for KMS "
+    + "(the range holding 1688 spans at most 100 ports; 1000-2000 does not name it). Sources that are no allowlist: any, VirtualNetwork (every subnet, peered "
+    + "VNet and VPN/ExpressRoute range, and the prefixes of user-defined routes), a service tag, a range larger than a /16 (IPv6: a /48), the whole address "
+    + "space of a virtual network, or the Internet through a rule written for KMS (a wide rule from the Internet is reported once by SDZ-NET-001, with KMS "
+    + "among the services it lists). Azure Firewall network rules that allow TCP 1688 (policy rule collection groups and classic collections) are read "
+    + "whether or not the firewall is on a path: an allowlist there must be one too. A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
+    + "Azure's platform. Rule fields not known before apply, and firewall ports that do not parse (\"1688,3389\", \"Any\"), are could-not-verify.",
+  fix: "Allow TCP 1688 only from an explicit list of client IPs, CIDRs or zones (KmsHost allowedClients), in the NSG (with a deny-all that overrides "
+    + "AllowVNetInBound) and in the hub firewall (an IP group); never from *, Internet, VirtualNetwork or a service tag.",
+  requirements: ["R-KMS-2", "R-KMS-6"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_network_rule_collection", "azurerm_firewall_nat_rule_collection", "azurerm_ip_group", "azurerm_windows_virtual_machine"],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
+    "Azure Firewall network rules (policy rule collection groups and classic collections, IP groups), on the path or not",
+    "Azure Firewall DNAT rules (policy and classic)",
+    `KMS hosts: declared (${ZoneTags.ROLE}) or inferred (roles model)`,
+  ],
+  check(ctx) {
+    for (const e of kmsExposures(ctx.model)) {
+      const { parts, wideFromInternet } = notAnAllowlist(ctx.model, e);
+      if (wideFromInternet || parts.length === 0) continue;
+      const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}: KMS must be allowed only from an explicit list of client addresses`;
+      if (e.outcome === "allow") ctx.report(e.resource, msg);
+      else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "TCP 1688 allowed from the VirtualNetwork tag",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "VirtualNetwork", "10.0.5.4"), EXAMPLE_DENY_ALL]),
+      flagged: ["azurerm_network_security_group.kms"],
+    }, {
+      description: "A KMS host (the rule names 1688) whose NSG has no deny-all: Azure's AllowVNetInBound lets the whole VNet in on TCP 1688",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4")]),
+      flagged: ["azurerm_network_security_group.kms"],
+    }],
+    good: [{
+      description: "TCP 1688 from the client subnet only, then a deny-all",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL]),
+    }],
+  },
+});

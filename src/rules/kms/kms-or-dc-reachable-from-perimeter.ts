@@ -1,0 +1,151 @@
+import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
+import { roleText, zonesOf, zoneText } from "./kms-reaches";
+import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
+import { Intervals, PORTS } from "../../engine/access/intervals";
+import { Reach } from "../../engine/access/reachability";
+import { Vm } from "../../engine/access/topology";
+import { deciderOf, describeReach, nsgDecider } from "../../engine/exposure";
+import { RoleClaim } from "../../engine/roles";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { describePorts, describeShare, isBroad } from "../../engine/zones";
+import { Trust, TrustLevel } from "../../network/trust-level";
+import { reportedByNet001 } from "../net/reported-by-net-001";
+
+/** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
+const PROBES = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
+
+/** Who reaches the host, by source: the ports and the paths. */
+type Sightings = Map<string, { ports: Map<string, Intervals<number>>; paths: Set<string>; doubts: Set<string> }>;
+
+function sight(into: Sightings, source: string, protocol: string, ports: Intervals<number>, path: string, doubts: readonly string[]): void {
+  let s = into.get(source);
+  if (!s) into.set(source, (s = { ports: new Map(), paths: new Set(), doubts: new Set() }));
+  s.ports.set(protocol, (s.ports.get(protocol) ?? Intervals.empty(PORTS)).union(ports));
+  s.paths.add(path);
+  doubts.forEach((d) => s!.doubts.add(d));
+}
+
+/** Sources named in one finding; the rest are counted. */
+const MAX_SOURCES = 6;
+
+function describe(seen: Sightings): string {
+  const entries = [...seen.entries()];
+  const more = entries.length > MAX_SOURCES ? `; and from ${entries.length - MAX_SOURCES} more sources` : "";
+  return entries.slice(0, MAX_SOURCES).map(([source, s]) => {
+    const ports = [...s.ports.entries()].map(([p, i]) => describePorts(p, i)).join(", ");
+    const paths = [...s.paths];
+    return `${source} on ${ports} through ${paths.slice(0, 2).join("; ")}${paths.length > 2 ? `; and ${paths.length - 2} more paths` : ""}`;
+  }).join("; and from ") + more;
+}
+
+/** The path of a reach, without the "no NSG on the NIC" steps that say nothing when the other layer decides. */
+function pathOf(r: Reach): string {
+  const steps = describeReach(r).split(", then ");
+  const kept = steps.filter((p) => !/^no NSG on the (subnet|nic)$/.test(p));
+  return kept.length > 0 ? kept.join(", then ") : "no NSG on the subnet or the NIC";
+}
+
+export const kmsOrDcReachableFromPerimeter = defineRule({
+  id: "SDZ-KMS-006",
+  level: RuleLevel.ERROR,
+  title: "KMS host or domain controller reachable from a perimeter zone or the Internet",
+  rationale:
+    "Seed 003: 'If KMS service is on a domain controller, then DCs (as well as the KMS) are both exposed to malicious dmz traffic.' Neither a KMS host nor a "
+    + "domain controller may accept perimeter traffic on any port (R-KMS-7). The rule asks, for every KMS host and domain controller (declared, or inferred "
+    + "by the roles model), who reaches it on any TCP or UDP port: through the subnet and NIC NSGs (Azure's default AllowVNetInBound included), Azure "
+    + "Firewall network rules on the path and DNAT rules. Sources in zones below INTERNAL trust (declared, or internet-facing and so PERIMETER) and Internet "
+    + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
+    + "ports, or a rule that opens every port) is left to it. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
+    + "trust is neither declared nor inferred are could-not-verify (GatewaySubnet's own addresses are not a client zone). The finding is an error "
+    + "when a role is declared (sdz-role) and a warning when every role is only inferred: the host is believed to serve KMS or AD because of one "
+    + "rule or script, while the exposure it reports may be on any other port.",
+  fix: "Deny all inbound at the end of the NSG (DeploymentZone does, at 4096) and allow only specific clients trusted INTERNAL or more; remove public IPs and "
+    + "DNAT rules that reach the host; activate perimeter servers with MAK and give them no path to the domain controllers.",
+  requirements: ["R-KMS-7"],
+  resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_network_interface", "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_local_network_gateway", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection"],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
+    "Azure Firewall network rules on the path (route tables) and DNAT rules (policy and classic); public IPs and load balancer rules",
+    `zones and their trust: ${ZoneTags.TRUST} (declared), internet-facing subnets (inferred PERIMETER)`,
+    `KMS hosts and domain controllers: declared (${ZoneTags.ROLE}) or inferred (roles model)`,
+  ],
+  check(ctx) {
+    const targets = new Map<Vm, RoleClaim[]>();
+    for (const role of [DeploymentRole.KMS_HOST, DeploymentRole.DOMAIN_CONTROLLER]) {
+      for (const { vm, claim } of ctx.roles.vmsWith(role)) targets.set(vm, [...(targets.get(vm) ?? []), claim]);
+    }
+    for (const [vm, claims] of targets) {
+      const found: Sightings = new Map();
+      const maybe: Sightings = new Map();
+      const undeclared: Sightings = new Map();
+      for (const ep of ctx.access.endpointsOfVm(vm)) {
+        const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
+        for (const probe of PROBES) {
+          const answer = ctx.reach.reach(ep, probe);
+          for (const r of answer.reaches) {
+            const into = r.outcome === "allow" ? found : maybe;
+            const path = pathOf(r);
+            const d = deciderOf(r, ep);
+            // A rule that SDZ-NET-001 reports (it opens a management port, or every port, to the broad Internet) is that
+            // rule's one finding, whoever else it certainly lets in: removing it is the fix for both (principle 3). Where the
+            // sources are not known, NET-001's doubt is about the Internet; they may still name a perimeter zone, which is this rule's.
+            const net001 = reportedByNet001(ctx, ep, d);
+            if (net001 && r.outcome === "allow") continue;
+            const pub = r.sources.intersect(internet);
+            if (!pub.isEmpty) {
+              const nothingArrives = d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat;
+              if (!nothingArrives && !(net001 && isBroad(pub, internet))) {
+                const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => e.label))];
+                sight(into, describeShare(pub, internet), probe.protocol, r.ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
+              }
+            }
+            // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges.
+            if (r.dnat) continue;
+            for (const z of zonesOf(ctx.model, r.sources.subtract(internet))) {
+              // A zone made internet-facing only by a rule that SDZ-NET-001 reports is that rule's one finding.
+              const t = ctx.zones.trustOf(z, (rule, e) => reportedByNet001(ctx, e, nsgDecider(rule)));
+              if (t.level === undefined) sight(undeclared, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
+              else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) sight(into, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
+            }
+          }
+        }
+      }
+      const what = claims.map((c) => (c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller")).join(" and ");
+      const evidence = `(${claims.map((c) => `${c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller"}: ${roleText(c)}`).join("; ")})`;
+      if (found.size > 0) {
+        const also = maybe.size > 0 ? `; it may also be reachable from ${describe(maybe)}` : "";
+        // A role only inferred from the network is weaker evidence than a declaration: one level lower.
+        const inferred = claims.every((c) => c.source === "inferred");
+        ctx.report(vm.resource, `${what} is reachable from ${describe(found)}${also} ${evidence}${inferred ? "; a warning, as the role is inferred, not declared" : ""}`,
+          inferred ? { level: RuleLevel.WARNING } : {});
+      } else if (maybe.size > 0) {
+        const doubts = new Set([...maybe.values()].flatMap((s) => [...s.doubts]));
+        ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"}) ${evidence}`);
+      } else if (undeclared.size > 0) {
+        ctx.unverified(vm.resource, `${what} is reachable from ${describe(undeclared)}, whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: `
+          + `declare it so the check can tell whether it is a perimeter zone ${evidence}`);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A KMS host that the DMZ (internet-facing: the Internet reaches it on HTTPS) can reach on RDP",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), exampleRule("allow-rdp", 110, "Tcp", "3389", "10.0.50.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], {
+        extra: [
+          exampleZone("dmz", "10.0.50.0/24", [exampleRule("allow-https", 100, "Tcp", "443", "Internet"), EXAMPLE_DENY_ALL]),
+          exampleZone("clients", "10.0.1.0/24", [EXAMPLE_DENY_ALL], { [ZoneTags.TRUST]: "INTERNAL" }),
+        ],
+      }),
+      flagged: ["azurerm_windows_virtual_machine.kms"],
+    }],
+    good: [{
+      description: "The KMS host takes TCP 1688 from the INTERNAL client zone only",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], {
+        extra: [
+          exampleZone("dmz", "10.0.50.0/24", [exampleRule("allow-https", 100, "Tcp", "443", "Internet"), EXAMPLE_DENY_ALL]),
+          exampleZone("clients", "10.0.1.0/24", [EXAMPLE_DENY_ALL], { [ZoneTags.TRUST]: "INTERNAL" }),
+        ],
+      }),
+    }],
+  },
+});

@@ -1,0 +1,223 @@
+/**
+ * What the KMS rules share: which VMs are KMS hosts and domain controllers (with the evidence), and
+ * every place TCP 1688 is let in: per deciding NSG rule over the hosts it reaches (on KMS hosts
+ * through any rule, Azure's default rules included; elsewhere through rules written for KMS), and
+ * per Azure Firewall network rule that allows TCP 1688 (policy rule collection groups and classic
+ * collections), whether or not the firewall is on a path. Computed once per configuration.
+ */
+import { KMS_TAG, KmsTags } from "../../contract/kms-tags";
+import { DeploymentRole } from "../../contract/zone-tags";
+import { Endpoint } from "../../engine/access/access-model";
+import { PUBLIC_V4, PUBLIC_V6, v4RangeText } from "../../engine/access/addresses";
+import { describeUnknown } from "../../engine/access/fields";
+import { Reachability } from "../../engine/access/reachability";
+import { SourceSet, TokenSet } from "../../engine/access/source-set";
+import { Subnet } from "../../engine/access/topology";
+import { deciderOf, exposuresByRule, mayName, namesRange, namingRule } from "../../engine/exposure";
+import { TerraformModel, TfResource } from "../../engine/model";
+import { RoleClaim, Roles } from "../../engine/roles";
+import { isBroad, Zone, Zones } from "../../engine/zones";
+import { SERVICE_PORTS } from "../../network/service-ports";
+
+/** The KMS port (seed 003: TCP 1688). */
+export const KMS = SERVICE_PORTS.KMS;
+
+/** Largest IPv4 range (addresses) that can still be an allowlist entry: a /16. */
+export const MAX_ALLOWLIST_V4 = 65_536;
+/** Largest IPv6 range that can still be an allowlist entry: a /48 (one site). */
+export const MAX_ALLOWLIST_V6 = 2 ** 80;
+
+/** `declared: sdz-role=kms-host on x` or `inferred: reachable on TCP 1688 through rule "y"`. */
+export function roleText(claim: RoleClaim): string {
+  return `${claim.source}: ${claim.evidence}`;
+}
+
+/** True for an endpoint of a VM that is a KMS host (declared or inferred). */
+export function onKmsHost(model: TerraformModel, ep: Endpoint): boolean {
+  return !!ep.vm && !!Roles.of(model).claim(ep.vm, DeploymentRole.KMS_HOST);
+}
+
+/** One place that lets TCP 1688 in. */
+export interface KmsExposure {
+  readonly via: "nsg" | "firewall";
+  /** The resource to report on: the NSG or standalone rule, the DNAT or network rule's collection. */
+  readonly resource: TfResource;
+  /** `rule "allow-kms" of NSG kms-nsg`, `firewall rule kms/allow of azurerm_firewall_policy_rule_collection_group.x`. */
+  readonly label: string;
+  readonly outcome: "allow" | "uncertain";
+  readonly sources: SourceSet;
+  /** Hosts it reaches (endpoint labels), or the firewall rule's destinations. */
+  readonly targets: Set<string>;
+  /** An endpoint it reaches (for the Internet as that endpoint sees it). */
+  readonly endpoint?: Endpoint;
+  /** The rule was written for KMS: the range holding 1688 spans at most 100 ports (or it is a DNAT to 1688). */
+  readonly names: boolean;
+  /** The deciding rule is Azure's AllowVNetInBound. */
+  readonly vnetDefault: boolean;
+  /** The deciding rule's sources include the VirtualNetwork tag. */
+  readonly vnetTerm: boolean;
+  /** A DNAT rule: its sources reach the firewall's public address, so they are Internet sources whatever their ranges. */
+  readonly dnat: boolean;
+  readonly doubts: Set<string>;
+}
+
+/** Every place TCP 1688 is let in, once per deciding rule. Memoised per configuration. */
+export function kmsExposures(model: TerraformModel): KmsExposure[] {
+  return model.memo("kms-exposures", () => [...nsgExposures(model), ...firewallExposures(model)]);
+}
+
+function nsgExposures(model: TerraformModel): KmsExposure[] {
+  const groups = exposuresByRule(model, [KMS], (r, ep) => {
+    const d = deciderOf(r, ep);
+    // Firewall network rules are read once per rule below, on the path or not.
+    if (d.kind === "firewall-rule") return false;
+    // No NSG at all: the subnet without an NSG is SDZ-NET-002's finding.
+    if (d.kind === "no-nsg" && r.outcome === "allow") return false;
+    return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
+  });
+  return groups.map((g) => {
+    const rule = g.decider.nsgRule;
+    const names = g.decider.ports ? namesRange(g.decider.ports, KMS.from, KMS.to) : false;
+    return {
+      via: "nsg", resource: g.decider.resource, label: g.decider.label, outcome: g.outcome, sources: g.sources, targets: g.hosts, endpoint: g.endpoint,
+      names, vnetDefault: g.decider.kind === "default-rule" && rule?.name === "AllowVNetInBound",
+      vnetTerm: !!rule?.sources.known && rule.sources.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork"),
+      dnat: g.decider.kind === "dnat-rule", doubts: g.doubts,
+    };
+  });
+}
+
+/**
+ * Azure Firewall network rules that allow TCP 1688: rules written for it (the range holding 1688
+ * spans at most 100 ports) and rules whose destinations hold a KMS host. A rule whose action,
+ * protocols, ports or destinations are not known may be one: it comes back uncertain.
+ */
+function firewallExposures(model: TerraformModel): KmsExposure[] {
+  const reach = Reachability.of(model);
+  const hosts = Roles.of(model).vmsWith(DeploymentRole.KMS_HOST).flatMap(({ vm }) => reach.access.endpointsOfVm(vm))
+    .filter((ep) => ep.destination.kind === "host");
+  const out: KmsExposure[] = [];
+  for (const r of reach.firewalls.rules) {
+    if (r.kind !== "network") continue;
+    const doubts: string[] = [];
+    if (r.action.known) {
+      if (r.action.value !== "Allow") continue;
+    } else doubts.push(describeUnknown(r.action));
+    if (r.protocols.known) {
+      if (!r.protocols.value.has("tcp") && !r.protocols.value.has("any")) continue;
+    } else doubts.push(describeUnknown(r.protocols));
+    let names = false;
+    if (r.destinationPorts.known) {
+      if (!r.destinationPorts.value.contains(KMS.from)) continue;
+      names = namesRange(r.destinationPorts.value, KMS.from, KMS.to);
+    } else doubts.push(describeUnknown(r.destinationPorts));
+    const targets = new Set<string>();
+    if (r.destinations.known) {
+      const d = r.destinations.value;
+      for (const ep of hosts) {
+        const c = ep.destination.kind === "host" ? ep.destination.cidr : undefined;
+        if (c && (c.family === 4 ? d.v4.containsRange(c.start, c.end) : d.v6.containsRange(c.start, c.end))) targets.add(ep.label);
+      }
+      // A rule that opens many ports to other destinations is not about KMS.
+      if (!names && targets.size === 0 && r.destinationPorts.known) continue;
+      if (targets.size === 0) targets.add(`destinations ${describeSources(d)}`);
+    } else {
+      doubts.push(describeUnknown(r.destinations));
+      targets.add("destinations not known before apply");
+    }
+    if (!r.sources.known) doubts.push(describeUnknown(r.sources));
+    const where = r.firewall ? `firewall ${r.firewall.resource.address}` : "a policy no firewall of this configuration uses";
+    out.push({
+      via: "firewall", resource: r.resource, label: `firewall network rule ${r.label} of ${r.resource.address} (${where})`,
+      outcome: doubts.length === 0 ? "allow" : "uncertain", sources: r.sources.known ? r.sources.value : SourceSet.ALL,
+      targets, names: names || !r.destinationPorts.known, vnetDefault: false, vnetTerm: false, dnat: false, doubts: new Set(doubts),
+    });
+  }
+  return out;
+}
+
+/** The Internet as an exposure's endpoint sees it (the public address space for firewall rules). */
+export function internetOf(model: TerraformModel, e: KmsExposure): SourceSet {
+  if (e.endpoint) return Reachability.of(model).access.internetSources(e.endpoint.subnet?.vnet, e.endpoint.subnet);
+  return new SourceSet(PUBLIC_V4, PUBLIC_V6, TokenSet.NONE);
+}
+
+/**
+ * Why an exposure's sources are no allowlist, piece by piece (empty when they are one), or
+ * `wideFromInternet` when the rule opens a wide range from the broad Internet: SDZ-NET-001 reports
+ * that one, with KMS among the services it lists.
+ */
+export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[]; wideFromInternet: boolean } {
+  const s = e.sources;
+  const internet = internetOf(model, e);
+  const pub = s.intersect(internet);
+  const broadInternet = !pub.isEmpty && isBroad(pub, internet);
+  // Internet traffic reaches a private host through a firewall only by DNAT; network rules are not that way in.
+  if (broadInternet && !e.names && e.via === "nsg") return { parts: [], wideFromInternet: true };
+  const parts: string[] = [];
+  if (s.v4.isAll) return { parts: ["any source"], wideFromInternet: false };
+  if (broadInternet) parts.push("the Internet");
+  if (e.vnetDefault) parts.push("VirtualNetwork through Azure's default rule AllowVNetInBound (every subnet, peered VNet and VPN/ExpressRoute range; no allowlist)");
+  else if (e.vnetTerm) parts.push("VirtualNetwork (every subnet, peered VNet and VPN/ExpressRoute range)");
+  if (s.tokens.all) parts.push("any service tag or application security group");
+  else for (const t of s.tokens.names) if (t.startsWith("tag:") && t !== "tag:azureloadbalancer" && t !== "tag:virtualnetwork") parts.push(`service tag ${t.slice(4)}`);
+  if (e.vnetDefault || e.vnetTerm) return { parts, wideFromInternet: false };
+  const addresses = broadInternet ? s.subtract(internet) : s;
+  const wide = addresses.v4.ranges().filter(([a, b]) => b - a + 1 > MAX_ALLOWLIST_V4);
+  for (const [a, b] of wide) parts.push(`${v4RangeText(a, b)} (more than a /16)`);
+  for (const [a, b] of addresses.v6.ranges()) if (Number(b - a + 1n) > MAX_ALLOWLIST_V6) parts.push("an IPv6 range larger than a /48");
+  for (const vnet of Reachability.of(model).access.topology.vnets) {
+    if (!vnet.addressSpace.known || vnet.addressSpace.value.length === 0) continue;
+    const space = vnet.addressSpace.value;
+    // A VNet that is one subnet: allowing it is allowing that zone.
+    const oneSubnet = vnet.subnets.some((sn) => {
+      const prefixes = sn.prefixes.known ? sn.prefixes.value : [];
+      return space.every((c) => prefixes.some((p) => p.family === c.family && p.start === c.start && p.end === c.end));
+    });
+    if (oneSubnet) continue;
+    const covered = space.every((c) => (c.family === 4 ? addresses.v4.containsRange(c.start, c.end) : addresses.v6.containsRange(c.start, c.end)));
+    // Already named as part of a wider range.
+    const counted = space.every((c) => c.family === 4 && wide.some(([a, b]) => a <= c.start && c.end <= b));
+    if (covered && !counted) parts.push(`the whole address space of ${vnet.resource.address} (${space.map((c) => c.text).join(", ")})`);
+  }
+  return { parts, wideFromInternet: false };
+}
+
+/** Platform subnets whose own addresses originate no client traffic (the VPN/ExpressRoute gateway's). */
+export function isGatewaySubnet(subnet: Subnet | undefined): boolean {
+  return subnet?.name?.toLowerCase() === "gatewaysubnet";
+}
+
+/** The zones a source set touches (IPv4 and IPv6), without GatewaySubnet (on-premises clients keep their own addresses). */
+export function zonesOf(model: TerraformModel, sources: SourceSet): Zone[] {
+  const first = (z: Zone) => (z.prefixes[0] ? Number(z.prefixes[0].start) + (z.prefixes[0].family === 6 ? 2 ** 32 : 0) : Infinity);
+  return Zones.of(model).overlappingSources(sources).filter((z) => !isGatewaySubnet(z.subnet))
+    .sort((a, b) => first(a) - first(b) || a.name.localeCompare(b.name));
+}
+
+/** `PERIMETER zone dmz (10.0.50.0/24; declared: sdz-trust=PERIMETER on x)`, with a MAK declaration noted. */
+export function zoneText(model: TerraformModel, z: Zone): string {
+  const t = Zones.of(model).trustOf(z);
+  const level = t.level ? `${t.level} zone` : "zone";
+  const why = t.level ? `${t.source}: ${t.evidence}` : t.source === "unknown" ? `trust not known: ${t.evidence}` : "trust not declared";
+  const mak = makDeclared(model, z) ? `; declared for MAK activation (${KmsTags.ACTIVATION}=mak), so it should not be in any KMS allowlist` : "";
+  return `${level} ${z.name} (${z.prefixes.map((p) => p.text).join(", ") || "prefixes not known"}; ${why}${mak})`;
+}
+
+/** True when the zone's NSG (or local network gateway) declares MAK activation. */
+export function makDeclared(model: TerraformModel, z: Zone): boolean {
+  const carrier = z.kind === "subnet" ? z.nsg?.resource : z.resource;
+  if (!carrier) return false;
+  const r = KMS_TAG.activation.read(model.tagBlock(carrier));
+  return r.state === "known" && r.value === "mak";
+}
+
+/** `10.0.0.0/16, 192.168.0.0/24, ...` for messages. */
+export function describeSources(s: SourceSet): string {
+  if (s.v4.isAll) return "*";
+  const parts = s.v4.ranges().slice(0, 4).map(([a, b]) => v4RangeText(a, b));
+  if (s.v4.ranges().length > 4) parts.push("...");
+  if (!s.v6.isEmpty) parts.push("IPv6 ranges");
+  if (s.tokens.has("fqdn")) parts.push("FQDNs");
+  return parts.join(", ") || "none";
+}

@@ -1,0 +1,63 @@
+import { RuleLevel } from "../../../src/engine/rule";
+import { DOM_PACK } from "../../../src/rules/dom";
+import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const ID = "SDZ-DOM-001";
+
+describe("domain-services pack", () => {
+  test("pins the ID, level, requirement and area; the rule documents what it reads and has examples", () => {
+    expect(DOM_PACK.rules.map((r) => [r.id, r.level, r.requirements, r.area])).toEqual([["SDZ-DOM-001", RuleLevel.WARNING, ["R-SEC-1"], "domain"]]);
+    for (const r of DOM_PACK.rules) {
+      expect(r.rationale).toMatch(/[Ss]eed 004/);
+      expect(r.reads?.length).toBeGreaterThan(0);
+      expect(r.examples?.bad.length).toBeGreaterThan(0);
+      expect(r.examples?.good.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () => {
+  describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
+    test.each([["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]])("an inbound Kerberos/LDAP allow towards %j is one warning on the rule", (dest) => {
+      const s = site(placement, [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", dest as string | string[])]);
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("allow-domain")]);
+      expect(messages(r, ID)[0]).toMatch(/^inbound rule "allow-domain" of NSG \w+ allows Kerberos \(TCP 88\), LDAP \(TCP 389\) towards .* instead of the specific addresses of the domain controllers and DNS servers$/);
+      expect(messages(r, ID)[0]).not.toContain("10.0.2.4,");
+    });
+
+    test("an outbound DNS allow towards any is flagged too", () => {
+      const s = site(placement, [rule("dns-out", 100, "Allow", "Udp", "53", "10.0.1.0/24", "*", "Outbound")]);
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("dns-out")]);
+      expect(messages(r, ID)[0]).toMatch(/^outbound rule "dns-out" .* allows DNS \(UDP 53\) towards \*/);
+    });
+
+    test("rules towards the DC addresses pass; a rule that opens every port is not a domain-services rule; denies are not exemptions", () => {
+      const s = site(placement, [
+        rule("allow-domain", 100, "Allow", "*", ["53", "88", "389", "636", "3268"], "10.0.2.0/24", ["10.0.1.4", "10.0.1.5/32"]),
+        rule("allow-all", 110, "Allow", "*", "*", "10.0.9.0/24"),
+        rule("deny-ldap", 120, "Deny", "Tcp", "389", "*"),
+      ]);
+      expect(check(s.tf, [ID]).findings).toEqual([]);
+    });
+
+    test.each([
+      ["destination", { destination_address_prefix: "${var.dcs}" }, /towards a destination not known before apply .*destination_address_prefix: the variable dcs/],
+      ["access", { access: "${var.access}" }, /may allow Kerberos \(TCP 88\) towards \* .*access: the variable access/],
+      ["ports", { destination_port_range: "${var.ports}" }, /may allow Kerberos \(TCP 88\), .*DNS \(TCP 53\) towards \* .*destination_port_range: the variable ports/],
+    ])("a rule whose %s is not known is could-not-verify", (_what, patch, reason) => {
+      const s = site(placement, [{ ...rule("allow-kerberos", 100, "Allow", "Tcp", "88", "10.0.2.0/24"), ...patch }]);
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kerberos")]);
+      expect(messages(r, ID)[0]).toMatch(reason);
+    });
+  });
+
+  test("a standalone rule of an NSG outside the configuration is read too", () => {
+    const tf = new TfJson();
+    tf.add("azurerm_network_security_rule", "ldap", { name: "ldap", resource_group_name: "rg", network_security_group_name: "external-nsg", ...rule("ldap", 100, "Allow", "Tcp", "389", "10.0.2.0/24", "VirtualNetwork") });
+    expect(flagged(check(tf, [ID]), ID)).toEqual(["azurerm_network_security_rule.ldap"]);
+  });
+});

@@ -1,0 +1,134 @@
+import { addFirewall, addOnPremises, addRouteTable, addZone, FirewallKind, fwRule, viaFirewall } from "./sites";
+import { RuleLevel } from "../../../src/engine/rule";
+import { Body, check, flagged, messages, PLACEMENTS, Placement, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const ID = "SDZ-KMS-008";
+
+/**
+ * The KMS host app01 (10.0.1.4) takes TCP 1688 from clients 10.0.2.0/24; the hub firewall (10.0.100.0/26)
+ * holds the KMS allowlist (TCP 1688 from the clients to 10.0.1.4) in a policy or a classic collection;
+ * `routes` (if given) is the clients' route table. No resource carries a tag: the KMS host is
+ * inferred from the NSG rule that admits TCP 1688.
+ */
+function kmsSite(placement: Placement, kind: FirewallKind, routes?: Body[], o: { fwRules?: Body[]; extend?: (tf: TfJson, vnet: string) => void } = {}) {
+  return site(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", ["10.0.2.0/24", "192.168.10.0/24"])], {
+    extend: (tf, { vnet }) => {
+      const clients = addZone(tf, vnet, "clients", "10.0.2.0/24");
+      addFirewall(tf, vnet, kind, o.fwRules ?? [fwRule("kms", ["10.0.2.0/24", "192.168.10.0/24"], ["1688"], ["10.0.1.4"])]);
+      if (routes) addRouteTable(tf, "clients_rt", clients.subnet, routes);
+      o.extend?.(tf, vnet);
+    },
+  });
+}
+
+describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its allowlist", () => {
+  describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
+    describe.each<FirewallKind>(["policy", "classic"])("firewall rules in a %s", (kind) => {
+      test("a client zone with no route table reaches the KMS host directly: an error on its subnet naming zone, host, firewall and route", () => {
+        const r = check(kmsSite(placement, kind).tf, [ID]);
+        expect(flagged(r, ID)).toEqual(["azurerm_subnet.clients"]);
+        expect(r.findings.map((f) => f.level)).toEqual([RuleLevel.ERROR]);
+        expect(messages(r, ID)[0]).toMatch(/^zone clients \(10\.0\.2\.0\/24\) reaches KMS host azurerm_windows_virtual_machine\.app01 \(10\.0\.1\.4\) on TCP 1688 without crossing azurerm_firewall\.hub \(firewall rule kms-activation\/kms\), which holds the KMS allowlist: azurerm_subnet\.clients has no route table, so Azure's system route 10\.0\.0\.0\/16 \(VnetLocal\) carries it/);
+      });
+
+      test("a default route to the firewall loses to the VNet's system route: an error on the route table", () => {
+        const r = check(kmsSite(placement, kind, [viaFirewall("default", "0.0.0.0/0")]).tf, [ID]);
+        expect(flagged(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+        expect(messages(r, ID)[0]).toMatch(/route "default" \(0\.0\.0\.0\/0 to azurerm_firewall\.hub\) of azurerm_route_table\.clients_rt is less specific than Azure's system route 10\.0\.0\.0\/16 \(VnetLocal\), which wins/);
+      });
+
+      test("a route for the KMS zone's prefix through the firewall passes", () => {
+        expect(check(kmsSite(placement, kind, [viaFirewall("kms", "10.0.1.0/24")]).tf, [ID]).findings).toEqual([]);
+      });
+
+      test("a route whose prefix comes from a variable is could-not-verify on the route table", () => {
+        const r = check(kmsSite(placement, kind, [{ ...viaFirewall("kms", "10.0.1.0/24"), address_prefix: "${var.kms_prefix}" }]).tf, [ID]);
+        expect(flagged(r, ID)).toEqual([]);
+        expect(unverifiedAt(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+        expect(r.findings.map((f) => f.level)).toEqual([RuleLevel.WARNING]); // could not verify: a warning unless failOnUnverified
+        expect(messages(r, ID)[0]).toMatch(/zone clients .* may reach KMS host .*the route from azurerm_subnet\.clients cannot be followed \(.*address_prefix.*variable kms_prefix/);
+      });
+
+      test("a route table associated from a variable is could-not-verify on the subnet", () => {
+        const r = check(kmsSite(placement, kind, undefined, {
+          extend: (tf) => {
+            tf.add("azurerm_subnet_route_table_association", "clients_rt", { subnet_id: TfJson.ref("azurerm_subnet.clients"), route_table_id: "${var.clients_route_table_id}" });
+          },
+        }).tf, [ID]);
+        expect(flagged(r, ID)).toEqual([]);
+        expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
+        expect(messages(r, ID)[0]).toMatch(/the route from azurerm_subnet\.clients cannot be followed \(azurerm_subnet_route_table_association\.clients_rt: the route table is not part of this configuration\)/);
+      });
+    });
+  });
+
+  test("standalone azurerm_route resources are read: a route for the host to the firewall passes, a wider one loses to the VNet", () => {
+    const standalone = (prefix: string) => kmsSite("standalone", "policy", [], {
+      extend: (tf) => {
+        tf.add("azurerm_route", "kms", { name: "kms", resource_group_name: "rg", route_table_name: TfJson.ref("azurerm_route_table.clients_rt", "name"), ...viaFirewall("kms", prefix) });
+      },
+    });
+    expect(check(standalone("10.0.1.4/32").tf, [ID]).findings).toEqual([]);
+    const r = check(standalone("10.0.0.0/8").tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+    expect(messages(r, ID)[0]).toMatch(/route "kms" \(10\.0\.0\.0\/8 to azurerm_firewall\.hub\) of azurerm_route_table\.clients_rt is less specific than Azure's system route 10\.0\.0\.0\/16 \(VnetLocal\)/);
+  });
+
+  test.each(PLACEMENTS)("an earlier %s NSG deny whose sources come from a variable: the clients may reach the host around the firewall (could not verify)", (placement) => {
+    const deny = rule("deny-blocked", 100, "Deny", "Tcp", "1688", "${var.blocked_clients}");
+    const r = check(site(placement, [deny, rule("allow-kms", 110, "Allow", "Tcp", "1688", ["10.0.2.0/24"])], {
+      extend: (tf, { vnet }) => {
+        addZone(tf, vnet, "clients", "10.0.2.0/24");
+        addFirewall(tf, vnet, "policy", [fwRule("kms", ["10.0.2.0/24"], ["1688"], ["10.0.1.4"])]);
+      },
+    }).tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
+    expect(messages(r, ID)[0]).toMatch(/^could not verify: zone clients \(10\.0\.2\.0\/24\) may reach KMS host .*azurerm_subnet\.clients has no route table.*rule "deny-blocked" may decide otherwise \(source_address_prefix: the variable blocked_clients/);
+  });
+
+  test("a host that no role or KMS rule marks is no KMS host: a firewall rule and an NSG rule opening every port to it are left to other rules", () => {
+    const r = check(site("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])], {
+      extend: (tf, { vnet }) => {
+        addZone(tf, vnet, "clients", "10.0.2.0/24");
+        addFirewall(tf, vnet, "policy", [fwRule("any", ["10.0.2.0/24"], ["*"], ["10.0.1.4"])]);
+      },
+    }).tf, [ID]);
+    expect(r.findings).toEqual([]);
+  });
+
+  test("a route table that sends the KMS zone elsewhere is reported on that table", () => {
+    const r = check(kmsSite("inline", "policy", [{ name: "local", address_prefix: "10.0.1.0/24", next_hop_type: "VnetLocal" }]).tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+    expect(messages(r, ID)[0]).toMatch(/azurerm_route_table\.clients_rt \(on azurerm_subnet\.clients\) has no route for 10\.0\.1\.4 to the firewall/);
+  });
+
+  test("a route to an appliance that is not a firewall of the configuration is could-not-verify", () => {
+    const r = check(kmsSite("inline", "policy", [{ name: "nva", address_prefix: "10.0.1.0/24", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: "10.0.200.4" }]).tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+    expect(messages(r, ID)[0]).toMatch(/sends it to the appliance 10\.0\.200\.4, not a firewall of this configuration/);
+  });
+
+  test("a literal next hop inside AzureFirewallSubnet is the firewall", () => {
+    const routes = [{ name: "kms", address_prefix: "10.0.1.4/32", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: "10.0.100.4" }];
+    expect(check(kmsSite("standalone", "classic", routes).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("no firewall rule allows TCP 1688 to the host: there is no allowlist to bypass", () => {
+    expect(check(kmsSite("inline", "policy", undefined, { fwRules: [fwRule("web", ["10.0.2.0/24"], ["443"], ["10.0.1.4"])] }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("on-premises clients follow GatewaySubnet's routes: no route table there is an error on GatewaySubnet; a route to the firewall fixes it", () => {
+    const onPrem = (routed: boolean) => kmsSite("inline", "policy", [viaFirewall("kms", "10.0.1.0/24")], {
+      extend: (tf, vnet) => {
+        const { gatewaySubnet } = addOnPremises(tf, vnet);
+        if (routed) addRouteTable(tf, "gateway_rt", gatewaySubnet, [viaFirewall("kms", "10.0.1.0/24")]);
+      },
+    });
+    const r = check(onPrem(false).tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_subnet.GatewaySubnet"]);
+    expect(messages(r, ID)[0]).toMatch(/^on-premises zone onprem \(192\.168\.10\.0\/24\) reaches KMS host .*azurerm_subnet\.GatewaySubnet has no route table.* \(on-premises traffic follows the routes of azurerm_subnet\.GatewaySubnet\)/);
+    expect(check(onPrem(true).tf, [ID]).findings).toEqual([]);
+  });
+});
