@@ -231,8 +231,8 @@ describe("KmsHost", () => {
     const errors = result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL);
     expect(errors).toEqual([]);
     const kmsFindings = result.findings.filter((f) => /^SDZ-(KMS|DOM)-/.test(f.ruleId) && f.level !== RuleLevel.INFO);
-    // The hardening script runs from protected_settings, which the checks never read: SDZ-KMS-005 cannot tell it is applied.
-    expect(kmsFindings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual(["SDZ-KMS-005 unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF"]);
+    // The hardening is applied: the settings script (public settings) sets each value and reads it back.
+    expect(kmsFindings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([]);
     const mak = result.findings.filter((f) => f.ruleId === "SDZ-KMS-007");
     expect(mak).toHaveLength(1);
     expect(mak[0].message).toContain("zone dmz (PERIMETER) activates with MAK, not KMS: DMZ web servers activate with MAK");

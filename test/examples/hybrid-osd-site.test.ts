@@ -69,8 +69,6 @@ describe("examples/hybrid-osd-site", () => {
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
     expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`)).toEqual([
-      // KmsHost keeps its hardening script in protected_settings, which the checks never read: whether it is applied cannot be told.
-      "SDZ-KMS-005 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
       // fixed by issue 15: the construct's provisioning certificate is self-signed (SDZ-OOB-010) and its key exportable (SDZ-OOB-011).
       `SDZ-OOB-010 warning ${AMT_CERTIFICATE}`,
       `SDZ-OOB-011 warning ${AMT_CERTIFICATE}`,
@@ -313,8 +311,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    // Warnings: SDZ-KMS-005 (could not verify), SDZ-OOB-010/011 (fixed by issue 15). Suppressed: SDZ-VPN-007 and three SDZ-KMS-008 (fixed by issue 15 (hub route tables)).
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 3, unverified: 1, suppressed: 4 });
+    // Warnings: SDZ-OOB-010/011 (fixed by issue 15); the KMS hardening is applied (the settings script sets and reads it back). Suppressed: SDZ-VPN-007 and three SDZ-KMS-008 (fixed by issue 15 (hub route tables)).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 2, unverified: 0, suppressed: 4 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);
