@@ -29,6 +29,13 @@ export type { SecureDeploymentChecksProps } from "./checks/aspect";
 export { Suppressions } from "./checks/suppressions";
 export type { RuleSuppression } from "./checks/suppressions";
 export { RuleCatalog } from "./rules/catalog";
+export { CustomRule } from "./rules/custom-rule";
+export type { ICustomRule, CustomRuleProps, CustomRulePack } from "./rules/custom-rule";
+export { CustomRuleContext, ValueState, AccessOutcome, SourceKind, EvidenceSource, SettingProvenance } from "./rules/custom-rule-context";
+export type {
+  CustomRuleResource, CustomRuleValue, AccessSource, InboundAccessAnswer, RoleEvidence, RolesAnswer,
+  ZoneEvidence, ZonesAnswer, SettingAnswer, CustomFindingOptions,
+} from "./rules/custom-rule-context";
 
 // Shared building blocks
 export { SecureWindowsServer } from "./compute/secure-windows-server";

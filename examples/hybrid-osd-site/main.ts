@@ -24,6 +24,7 @@ import {
   SecureDeploymentChecks,
   SensitiveValue,
   SiteToSiteTunnel,
+  StateMigrationPoint,
   StateMigrationShare,
   Suppressions,
   TrustLevel,
@@ -70,11 +71,15 @@ const ONPREM_CLIENT_VLANS = ["192.168.10.0/24", "192.168.11.0/24"];
 const DHCP_RELAY_AGENTS = ["192.168.10.1", "192.168.11.1"];
 /** The ConfigMgr primary site server that manages the distribution point. */
 const CONFIGMGR_SITE_SERVER = "192.168.1.10/32";
+/** The state migration point's fixed address (in the servers zone). */
+const SMP_ADDRESS = "10.40.1.10";
 /** The domain controllers' fixed addresses, also the VNet's DNS servers. */
 const DC_ADDRESSES = ["10.40.2.4", "10.40.2.5"];
 const DOMAIN = "corp.example.com";
 const IDENTITY_PREFIX = "10.40.2.0/24";
 const FIREWALL_SUBNET = "10.40.254.0/26";
+/** Your internal root CA's SHA-1 thumbprint, written into the AMT firmware instead of the external CAs'. */
+const INTERNAL_ROOT_CA_THUMBPRINT = "3B1EFD3A66EA28B16697394703A72CA340A05BD5";
 
 /**
  * The reference hybrid OS-deployment site: ConfigMgr clients on premises, deployment services in
@@ -84,7 +89,7 @@ const FIREWALL_SUBNET = "10.40.254.0/26";
  * |---------------|------------------|------------|----------------------------------------------------|
  * | GatewaySubnet | 10.40.255.0/27   | -          | VPN gateway (tunnel to the on-premises site)       |
  * | AzureFirewall | 10.40.254.0/26   | -          | Azure Firewall + policy (KMS rule)                 |
- * | servers       | 10.40.1.0/24     | INTERNAL   | member servers (AMT-managed)                       |
+ * | servers       | 10.40.1.0/24     | INTERNAL   | member servers                                     |
  * | identity      | 10.40.2.0/24     | INTERNAL   | two domain controllers (replicating DC to DC)      |
  * | pxe           | 10.40.3.0/24     | INTERNAL   | PXE distribution point, reached through DHCP relay |
  * | content       | 10.40.4.0/24     | INTERNAL   | USMT state share, deployment content share         |
@@ -92,7 +97,7 @@ const FIREWALL_SUBNET = "10.40.254.0/26";
  * | reference     | 10.40.6.0/24     | INTERNAL   | isolated reference (image capture) computer        |
  * | management    | 10.40.9.0/24     | MANAGEMENT | out-of-band (Intel AMT) service point, Key Vault   |
  * | perimeter     | 10.40.100.0/24   | PERIMETER  | DMZ web servers: MAK, no deployment service        |
- * | on premises   | 192.168.1.0/24, 192.168.10-11.0/24 | INTERNAL | site server, client VLANs (AMT) |
+ * | on premises   | 192.168.1.0/24, 192.168.10-11.0/24 | INTERNAL | site server, client VLANs (AMT-based vPro computers) |
  */
 export class HybridOsdSite extends TerraformStack {
   /** The KMS host (its outputs carry the address and the `slmgr` command). */
@@ -241,24 +246,21 @@ export class HybridOsdSite extends TerraformStack {
     // the internal zones. Allowlist: internal and management zones only (R-KMS-2); a perimeter
     // zone would be refused here. The same allowlist becomes an IP group and a rule in the hub
     // firewall policy (R-KMS-6).
+    const kmsClients = [onPremClients, Peer.zone(servers), Peer.zone(management)];
     this.kms = new KmsHost(this, "Kms", {
       zone: activation,
       serverName: "kms01",
       privateIpAddress: "10.40.5.4", // fixed: clients run `slmgr /skms 10.40.5.4:1688`, no DNS needed (R-KMS-4)
       adminUsername: "opsadmin",
       adminPassword: kmsPassword,
-      allowedClients: [onPremClients, Peer.zone(servers), Peer.zone(management)],
+      allowedClients: kmsClients,
       firewallPolicy: firewall.policy,
     });
-    // SDZ-KMS-008 (R-KMS-8): the firewall holds the KMS allowlist, but no route table puts it on the path of
-    // these zones (GatewaySubnet carries the on-premises clients). The hub route tables of issue 15 fix it;
-    // remove these suppressions with them (a suppression that matches no finding is reported).
-    for (const unrouted of [servers, management, gateway]) {
-      Suppressions.add(unrouted, [{
-        id: "SDZ-KMS-008",
-        reason: "Issue 15: the hub route tables that send this zone's KMS traffic through the firewall are not built yet; until then only the KMS host's NSG allowlist filters it.",
-      }]);
-    }
+    // R-KMS-8: the firewall holding that allowlist is on the path. Route tables send the clients'
+    // traffic to the activation zone (from the client zones' subnets, and from GatewaySubnet for the
+    // on-premises VLANs) and the answers back through the firewall's private IP. The NSG still
+    // sees the clients' own addresses (no SNAT to private ranges), so both filters apply.
+    firewall.routeThrough({ zone: activation, clients: kmsClients, gateway });
     // The DMZ activates with MAK (seed 003): recorded on its NSG and shown in the report.
     activation.declareMakActivation(this.perimeter, "DMZ web servers activate with MAK: KMS is never reachable from the perimeter");
 
@@ -301,6 +303,28 @@ export class HybridOsdSite extends TerraformStack {
       privateIpAddress: "10.40.4.4",
       clients: [onPremClients],
     });
+    // The ConfigMgr state migration point (the documents' state store): a member server in the
+    // servers zone, its storage folder on a capped data disk, SMB signed and encrypted, restored
+    // state kept 7 days, VM backup. The task sequences' Request/Release State Store steps use it.
+    // Enhanced HTTP site: HTTPS and SMB only. The site server installs and manages the role (SMB,
+    // RPC/WMI): those flows come from its address only, to this server only.
+    new StateMigrationPoint(this, "StateMigrationPoint", {
+      zone: servers,
+      serverName: "smp01",
+      privateIpAddress: SMP_ADDRESS,
+      adminUsername: "opsadmin",
+      adminPassword: serverPassword,
+      siteCode: "P01",
+      siteSystemServerName: `smp01.${DOMAIN}`,
+      storageQuotaGib: 1024,
+      clients: [onPremClients],
+      httpsOnly: true,
+    });
+    const smpHost = Peer.ipv4(`${SMP_ADDRESS}/32`);
+    for (const [port, what] of [[Port.SMB, "SMB"], [Port.RPC_ENDPOINT_MAPPER, "RPC endpoint mapper"], [Port.RPC_DYNAMIC, "RPC dynamic (WMI)"]] as const) {
+      servers.allowInbound(Peer.ipv4(CONFIGMGR_SITE_SERVER), port, `${what} from the ConfigMgr site server: site system installation and management of smp01`, { local: smpHost });
+    }
+
     // Captured reference images and IDE-redirection images: a separate share, so images and user
     // state never share permissions. Any IDeploymentContentLocation would do here.
     this.contentShare = new StateMigrationShare(this, "ContentShare", {
@@ -323,6 +347,17 @@ export class HybridOsdSite extends TerraformStack {
     });
     content.allowInbound(Peer.zone(reference), Port.tcp(445), "Image capture from the reference computer (SMB 3.1.1, encrypted)",
       { local: Peer.ipv4(this.contentShare.privateEndpointPrefix) });
+    // The capture share accepts Kerberos only (AD DS join, no NTLM, no keys): the reference
+    // computer locates a DC (DNS SRV records; CLDAP ping, UDP 389) and gets a ticket for the share
+    // (Kerberos 88) with the capture account's domain credentials. DNS also resolves the share's
+    // name: the VNet's DNS servers are the DCs. Only these ports, only to the DCs' addresses.
+    const dcHosts = Peer.ipv4List(DC_ADDRESSES.map((ip) => `${ip}/32`));
+    for (const [port, what] of [
+      [Port.KERBEROS_TCP, "Kerberos TCP 88"], [Port.KERBEROS_UDP, "Kerberos UDP 88"],
+      [Port.DNS_UDP, "DNS UDP 53"], [Port.DNS_TCP, "DNS TCP 53"], [Port.LDAP_UDP, "DC locator (CLDAP) UDP 389"],
+    ] as const) {
+      identity.connectFrom(reference, port, `${what} from the reference computer to the DCs (Kerberos-only capture share)`, { destinationHosts: dcHosts });
+    }
     new ReferenceComputer(this, "ReferenceComputer", {
       zone: reference,
       serverName: "ref01",
@@ -332,7 +367,7 @@ export class HybridOsdSite extends TerraformStack {
     });
 
     // --- Out-of-band management (Intel AMT) from the management zone only ----------------------
-    new OutOfBandServicePoint(this, "OobServicePoint", {
+    const oob = new OutOfBandServicePoint(this, "OobServicePoint", {
       zone: management,
       serverName: "oobsp01",
       privateIpAddress: "10.40.9.4",
@@ -340,22 +375,36 @@ export class HybridOsdSite extends TerraformStack {
       adminPassword: serverPassword,
       amtSettings: {
         mebxPassword,
-        internalCaThumbprint: "3B1EFD3A66EA28B16697394703A72CA340A05BD5", // your internal root CA's SHA-1 thumbprint
-        provisioningServer: "10.40.9.4", // an address, not the default ProvisionServer name
+        internalCaThumbprint: INTERNAL_ROOT_CA_THUMBPRINT,
+        provisioningServer: "10.40.9.4", // an address, not the default ProvisionServer name: no DNS record needed (R-OOB-7)
         provisioningPort: 24601, // a custom port, not the default 9971
       },
-      // The AMT-based computers: the on-premises client VLANs and the member servers' zone. The
-      // servers' NSG admits AMT (TCP 16992-16995) from this server only; for the VLANs Azure
-      // enforces the service point's side (AMT flows leave only from it), and the on-premises
-      // router in front of the VLANs must admit AMT only from 10.40.9.4. In-band provisioning
-      // (the default) keeps the provisioning port closed.
-      amtClients: [onPremClients, Peer.zone(servers)],
+      // The AMT-based computers are the on-premises clients: Intel AMT lives in the firmware of
+      // physical vPro computers; Azure VMs have none. Azure enforces the service point's side (AMT
+      // flows leave only from it); the on-premises router in front of the VLANs must admit AMT only
+      // from 10.40.9.4. In-band provisioning (the default) keeps the provisioning port closed.
+      amtClients: [onPremClients],
       keyVaultName: "osdsite-oob-kv",
       // Fixed endpoint address: the construct opens HTTPS from 10.40.9.4/32 to 10.40.9.5/32 only.
       keyVaultPrivateIpAddress: "10.40.9.5",
-      provisioningCertificate: { name: "amt-provisioning", subject: `CN=oobsp01.${DOMAIN}`, dnsNames: [`oobsp01.${DOMAIN}`] },
+      provisioningCertificate: {
+        name: "amt-provisioning",
+        subject: `CN=oobsp01.${DOMAIN}`,
+        dnsNames: [`oobsp01.${DOMAIN}`],
+        // Issuer Unknown (the default): Key Vault makes the key and a CSR; your internal CA (the one
+        // whose thumbprint is above) signs it with the dedicated AMT provisioning template and you
+        // merge it back (steps in README.md). Key Vault cannot renew it: it e-mails these contacts.
+        renewalContacts: ["pki-team@corp.example.com"],
+        // The service point needs the key in its computer store: the Key Vault VM extension
+        // installs it there (non-exportable on the server), so the vault key must be exportable.
+        keyExportable: true,
+      },
       ideRedirectionImageLocation: this.contentShare,
     });
+    Suppressions.add(oob.provisioningCertificate, [{
+      id: "SDZ-OOB-011",
+      reason: "The service point installs the certificate from its vault (Key Vault VM extension, non-exportable in the server's store). Seed 002 allows that export with additional controls: the vault is private (endpoint reachable from the service point only), purge-protected, and only the service point's identity may read secrets (SDZ-OOB-005, SDZ-OOB-012).",
+    }]);
   }
 }
 

@@ -9,6 +9,7 @@ import { CheckResult, FindingStatus } from "../engine/result";
 import { Rule, RuleLevel } from "../engine/rule";
 import { invalidProp } from "../network/errors";
 import { ALL_RULES, findRule } from "../rules";
+import { CustomRulePack, ICustomRule, toEngineRules } from "../rules/custom-rule";
 
 // Required on first use, not at the top: importing the library must not load the reports or the diagram.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -40,6 +41,18 @@ export interface SecureDeploymentChecksProps {
    * @default true
    */
   readonly writeDiagrams?: boolean;
+  /**
+   * Custom rules to run after the library's rules, on the same model (see docs/custom-rules.md).
+   * Their findings fail synth, are suppressed and land in the reports like the built-in ones.
+   * IDs must be unique and must not use the library's `SDZ-` prefix.
+   * @default - none
+   */
+  readonly rules?: ICustomRule[];
+  /**
+   * Packs of custom rules: like `rules`, with the pack's name as their area in the reports.
+   * @default - none
+   */
+  readonly packs?: CustomRulePack[];
 }
 
 const REPORTS_ID = "SecureDeploymentChecksReports";
@@ -88,7 +101,7 @@ export class SecureDeploymentChecks implements IAspect {
       if (!rule) throw invalidProp(`excludeRules[${i}]`, id, "the ID of a rule this library ships (see docs/rules.md)");
       if (rule.suppressible === false) throw invalidProp(`excludeRules[${i}]`, id, `a rule that may be turned off; ${id} is not suppressible`);
     }
-    this.rules = ALL_RULES.filter((r) => !excluded.has(r.id));
+    this.rules = [...ALL_RULES.filter((r) => !excluded.has(r.id)), ...toEngineRules(props.rules, props.packs)];
   }
 
   /** Adds these checks to one stack (idempotent). */

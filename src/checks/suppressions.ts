@@ -2,6 +2,7 @@ import { IConstruct } from "constructs";
 import { METADATA_KEY, SuppressionRecord } from "../engine/model";
 import { invalidProp } from "../network/errors";
 import { findRule } from "../rules";
+import { isCustomRuleId } from "../rules/custom-rule";
 
 /** A suppression of one rule on a construct subtree. */
 export interface RuleSuppression {
@@ -39,8 +40,12 @@ export class Suppressions {
     }
     suppressions.forEach((s, i) => {
       const rule = findRule(s?.id);
-      if (!rule) throw invalidProp(`suppressions[${i}].id`, s?.id, "the ID of a rule this library ships (see docs/rules.md)");
-      if (rule.suppressible === false) {
+      // A custom rule's ID (outside SDZ-) is accepted here: the rules are registered on the checks,
+      // later; a suppression that matches no finding is reported at synth.
+      if (!rule && !isCustomRuleId(s?.id)) {
+        throw invalidProp(`suppressions[${i}].id`, s?.id, "the ID of a rule this library ships (see docs/rules.md) or of a custom rule (not starting with SDZ-)");
+      }
+      if (rule?.suppressible === false) {
         throw invalidProp(`suppressions[${i}].id`, s.id, `a suppressible rule; ${s.id} cannot be suppressed (${rule.title})`);
       }
       if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON) {

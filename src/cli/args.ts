@@ -1,4 +1,5 @@
 /** Command-line arguments of `secure-deployment-zones`. */
+import type { Rule } from "../engine/rule";
 
 /** Output format on standard output. */
 export type OutputFormat = "table" | "json";
@@ -12,6 +13,10 @@ export interface CheckOptions {
   readonly markdownFile?: string;
   readonly failOnUnverified: boolean;
   readonly quiet: boolean;
+  /** `--rules FILE`: a CommonJS module of custom rules. */
+  readonly rulesFile?: string;
+  /** The custom rules loaded from `rulesFile` (by main, before the check). */
+  readonly customRules?: readonly Rule[];
 }
 
 /** What the command line asks for. */
@@ -43,6 +48,8 @@ Options:
   --markdown FILE          write a Markdown report to FILE
   --fail-on-unverified     findings the rules could not verify keep their rule's level
                            (by default an unverifiable error is reported as a warning)
+  --rules FILE             also run the custom rules a CommonJS module exports
+                           (see docs/custom-rules.md)
   --quiet                  print only the summary line (and input errors); no progress
   -h, --help               show this help
   --version                show the version
@@ -55,7 +62,7 @@ Exit codes:
      and 2 takes precedence over 1
 `;
 
-const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown"]);
+const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--rules"]);
 
 /** Parses arguments (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): Command {
@@ -111,6 +118,7 @@ export function parseArgs(argv: string[]): Command {
       jsonFile: values["--json"],
       sarifFile: values["--sarif"],
       markdownFile: values["--markdown"],
+      rulesFile: values["--rules"],
       failOnUnverified,
       quiet,
     },

@@ -25,9 +25,10 @@ export function check(options: CheckOptions, io: Io): number {
   });
   const errors: InputError[] = [...loaded.errors];
 
+  const rules = options.customRules ? [...ALL_RULES, ...options.customRules] : ALL_RULES;
   const checked: CheckedConfiguration[] = loaded.configurations.map((configuration) => ({
     configuration,
-    result: runRules(configuration.model, ALL_RULES, { failOnUnverified: options.failOnUnverified }),
+    result: runRules(configuration.model, rules, { failOnUnverified: options.failOnUnverified }),
   }));
   if (shownProgress) io.err("\r\x1b[K");
 

@@ -37,11 +37,23 @@ export function main(argv: string[], io: Io = PROCESS_IO): number {
     io.out(`${packageVersion()}\n`);
     return EXIT.OK;
   }
+  let options = command.options;
+  if (options.rulesFile !== undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadCustomRules } = require("./custom-rules") as typeof import("./custom-rules");
+      options = { ...options, customRules: loadCustomRules(options.rulesFile) };
+    } catch (err) {
+      const text = err instanceof UsageError ? err.message : `--rules ${options.rulesFile}: could not be loaded`;
+      io.err(`secure-deployment-zones: ${text}\nRun \`secure-deployment-zones --help\` for usage.\n`);
+      return EXIT.UNUSABLE;
+    }
+  }
   try {
     // Loaded only to check: --help, --version and usage errors answer at once.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { check } = require("./check") as typeof import("./check");
-    return check(command.options, io);
+    return check(options, io);
   } catch (err) {
     io.err(`secure-deployment-zones: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT.UNUSABLE;

@@ -37,6 +37,11 @@ export interface RuleInfo {
   readonly suppressible: boolean;
   /** Rule pack / area, e.g. `network`, `pxe`, `kms`. */
   readonly area: string;
+  /**
+   * Where the rule is documented, for a custom rule that says so.
+   * @default - the library's rules are documented in docs/rules.md
+   */
+  readonly helpUri?: string;
 }
 
 /** Options of one finding. */
@@ -137,6 +142,7 @@ export function ruleInfo(rule: Rule): RuleInfo {
     resourceTypes: [...rule.resourceTypes],
     suppressible: rule.suppressible !== false,
     area: rule.area,
+    ...(rule.helpUri !== undefined ? { helpUri: rule.helpUri } : {}),
   };
 }
 

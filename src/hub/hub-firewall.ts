@@ -1,11 +1,18 @@
 import { Firewall } from "@cdktf/provider-azurerm/lib/firewall";
 import { FirewallPolicy } from "@cdktf/provider-azurerm/lib/firewall-policy";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
+import { RouteTable } from "@cdktf/provider-azurerm/lib/route-table";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { FirewallRouteTables } from "./firewall-routes";
+import { HubGateway } from "./hub-gateway";
+import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
 import { attributeErrors, invalidProp, missingProp } from "../network/errors";
+import { IPeer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { AVAILABILITY_ZONES, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Cidr } from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
+import { DeploymentZone } from "../zones/deployment-zone";
 
 /** Azure Firewall tier. Basic is not offered (no threat intelligence Deny mode). */
 export enum HubFirewallTier {
@@ -36,12 +43,34 @@ export interface HubFirewallProps {
   readonly availabilityZones?: string[];
 }
 
+/** What {@link HubFirewall.routeThrough} puts behind the firewall. */
+export interface FirewallPathOptions {
+  /**
+   * The zone whose traffic with `clients` goes through the firewall, e.g. the KMS host's
+   * activation zone, whose allowlist the firewall policy holds (R-KMS-8).
+   */
+  readonly zone: DeploymentZone;
+  /**
+   * Who reaches the zone through the firewall: the same peers as the allowlist (e.g. the KMS
+   * host's `allowedClients`). Azure zones (`Peer.zone(zone)`) get a route table on their subnet;
+   * CIDRs outside the network (on-premises ranges) are routed in from GatewaySubnet, which needs
+   * `gateway`. Specific peers only: no any, no service tag.
+   */
+  readonly clients: IPeer[];
+  /**
+   * The hub's VPN gateway, through which the on-premises clients arrive.
+   * @default - none; then every client must be an Azure zone
+   */
+  readonly gateway?: HubGateway;
+}
 
 /**
  * The hub's Azure Firewall: `AzureFirewallSubnet` (registered with the network; no NSG, which
  * Azure does not apply to it), a Standard static public IP, an `azurerm_firewall_policy` with
  * threat intelligence in Deny mode, and the `azurerm_firewall` using it. Other constructs (e.g. the
- * KMS host) attach rule collection groups to {@link HubFirewall.policy}.
+ * KMS host) attach rule collection groups to {@link HubFirewall.policy}; {@link HubFirewall.routeThrough}
+ * puts the firewall on the path of a zone's traffic with its clients (route tables), so those rules
+ * filter it.
  */
 export class HubFirewall extends Construct {
   /** The AzureFirewallSubnet. */
@@ -52,11 +81,20 @@ export class HubFirewall extends Construct {
   public readonly policy: FirewallPolicy;
   /** The firewall. */
   public readonly firewall: Firewall;
+  /** The firewall's name. */
+  public readonly firewallName: string;
+  /** The network the firewall is the hub of. */
+  public readonly network: DeploymentNetwork;
+
+  private routes?: FirewallRouteTables;
+  private privateIpRef?: string;
 
   constructor(scope: Construct, id: string, props: HubFirewallProps) {
     super(scope, id);
     const { network, name, tier, zones } = attributeErrors(this.node.path, () => validateFirewallProps(props));
     const rg = network.resourceGroupName;
+    this.firewallName = name;
+    this.network = network;
 
     this.firewallSubnet = new Subnet(this, "FirewallSubnet", {
       name: "AzureFirewallSubnet",
@@ -101,7 +139,92 @@ export class HubFirewall extends Construct {
 
   /** The firewall's private IP (the next hop for routes through the firewall); known after apply. */
   public get privateIpAddress(): string {
-    return this.firewall.ipConfiguration.get(0).privateIpAddress;
+    return (this.privateIpRef ??= this.firewall.ipConfiguration.get(0).privateIpAddress);
+  }
+
+  /** The route tables {@link routeThrough} created, by subnet name (a zone's name, or `GatewaySubnet`). */
+  public get routeTables(): { [subnetName: string]: RouteTable } {
+    return this.routes?.routeTables ?? {};
+  }
+
+  /**
+   * Puts the firewall on the path between `zone` and its `clients`, both ways, so the rules of its
+   * policy (e.g. the KMS allowlist, R-KMS-8) filter that traffic instead of being bypassed inside
+   * the network. Without routes, subnets of one VNet reach each other directly (system route
+   * "VnetLocal") and on-premises traffic goes from the gateway straight to the subnet.
+   *
+   * Builds user-defined routes, next hop type `VirtualAppliance` at the firewall's private IP:
+   * - on each client zone's subnet: to the zone's prefix;
+   * - on GatewaySubnet, for on-premises clients: to the zone's prefix (traffic arriving over the
+   *   tunnel follows GatewaySubnet's routes);
+   * - on the zone's subnet: back to each client prefix. Azure Firewall is stateful: the answer
+   *   must return through the same firewall, or it is dropped as a flow the firewall never saw
+   *   (learn.microsoft.com/azure/firewall/firewall-faq, asymmetric routing).
+   *
+   * Each route's prefix is the zone's or client's own prefix, longer than the VNet's address
+   * space, so it wins over the system route (learn.microsoft.com/azure/virtual-network/
+   * virtual-networks-udr-overview, "How Azure selects a route"). Azure Firewall does not SNAT
+   * network-rule traffic to private (RFC 1918) destinations (learn.microsoft.com/azure/firewall/
+   * snat-private-range), so the zone's NSG still sees the clients' own addresses and keeps
+   * filtering them: NSG and firewall both apply. Traffic from the zone to other destinations
+   * (e.g. domain controllers) is not redirected.
+   *
+   * Only the listed flows go through the firewall; everything else between those subnets that the
+   * firewall policy does not allow is dropped by it, so open in the policy every flow between the
+   * zone and its clients that the NSGs open. One route table per subnet (Azure allows one): a
+   * subnet routed here must not be associated with another route table. Calling this again for
+   * more zones or clients adds routes and renames nothing.
+   */
+  public routeThrough(options: FirewallPathOptions): void {
+    attributeErrors(this.node.path, () => this.routeThroughChecked(options));
+  }
+
+  private routeThroughChecked(options: FirewallPathOptions): void {
+    requireDefined("options", options, "the zone and its clients (zone, clients, gateway)");
+    const zone = options.zone;
+    if (!(zone instanceof DeploymentZone)) {
+      throw zone === undefined ? missingProp("zone", "the DeploymentZone behind the firewall") : invalidProp("zone", String(zone), "a DeploymentZone");
+    }
+    if (zone.network !== this.network) {
+      throw invalidProp("zone", zone.zoneName, `a zone of the firewall's network ${this.network.networkName}`);
+    }
+    requireSpecificPeers("clients", options.clients);
+    if (options.gateway !== undefined && (!(options.gateway instanceof HubGateway) || options.gateway.network !== this.network)) {
+      throw invalidProp("gateway", String(options.gateway), `the HubGateway of the firewall's network ${this.network.networkName}`);
+    }
+    const space: CidrBlock[] = this.network.addressSpace.map((c) => parseCidr("network.addressSpace", c));
+    const zones: DeploymentZone[] = [];
+    const remote: string[] = [];
+    options.clients.forEach((peer, i) => {
+      if (peer.kind === PeerKind.ZONE && peer.zone instanceof DeploymentZone) {
+        const z = peer.zone;
+        if (z === zone) throw invalidProp(`clients[${i}]`, z.zoneName, `a zone other than ${zone.zoneName} itself (traffic inside a subnet is not routed)`);
+        if (z.network !== this.network) throw invalidProp(`clients[${i}]`, z.zoneName, `a zone of the firewall's network ${this.network.networkName}`);
+        if (!zones.includes(z)) zones.push(z);
+        return;
+      }
+      for (const prefix of peer.addressPrefixes) {
+        if (Token.isUnresolved(prefix)) throw invalidProp(`clients[${i}]`, prefix, "CIDRs known at synth (a route needs its prefix)");
+        const block = parseCidr(`clients[${i}]`, prefix);
+        const inside = space.find((s) => cidrOverlaps(s, block));
+        if (inside) {
+          throw invalidProp(`clients[${i}]`, prefix, `an Azure zone as Peer.zone(zone) (its subnet gets the route table), or a CIDR outside the network's address space ${inside.text}`);
+        }
+        if (!options.gateway) {
+          throw missingProp("gateway", `the HubGateway the on-premises client ${prefix} comes through (its GatewaySubnet gets the route)`);
+        }
+        if (!remote.includes(block.text)) remote.push(block.text);
+      }
+    });
+    const routes = (this.routes ??= new FirewallRouteTables(this, "Routes", this.network, this.firewallName, () => this.privateIpAddress));
+    for (const z of zones) {
+      routes.route(z.zoneName, z.subnetId, zone.addressPrefix);
+      routes.route(zone.zoneName, zone.subnetId, z.addressPrefix);
+    }
+    if (remote.length > 0) {
+      routes.route("GatewaySubnet", options.gateway!.gatewaySubnet.id, zone.addressPrefix);
+      for (const prefix of remote) routes.route(zone.zoneName, zone.subnetId, prefix);
+    }
   }
 }
 

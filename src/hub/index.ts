@@ -3,3 +3,4 @@ export { HubGateway, VpnGatewaySku, VpnGatewayGeneration, PointToSiteProtocol } 
 export type { HubGatewayProps, PointToSiteOptions, PointToSiteRootCertificate, PointToSiteEntraId } from "./hub-gateway";
 export { HubFirewall, HubFirewallTier } from "./hub-firewall";
 export type { HubFirewallProps } from "./hub-firewall";
+export type { FirewallPathOptions } from "./hub-firewall";

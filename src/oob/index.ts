@@ -2,5 +2,5 @@
 export { ManagementZone } from "./management-zone";
 export type { ManagementZoneProps } from "./management-zone";
 export { OutOfBandServicePoint } from "./out-of-band-service-point";
-export type { OutOfBandServicePointProps, AmtFirmwareSettings, ProvisioningCertificateOptions } from "./out-of-band-service-point";
+export type { OutOfBandServicePointProps, AmtFirmwareSettings, ProvisioningCertificateOptions, ProvisioningDnsZone } from "./out-of-band-service-point";
 export { OobTags } from "../contract/oob-tags";

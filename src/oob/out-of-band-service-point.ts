@@ -1,10 +1,14 @@
 import { DataAzurermClientConfig } from "@cdktf/provider-azurerm/lib/data-azurerm-client-config";
 import { KeyVault } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultCertificate } from "@cdktf/provider-azurerm/lib/key-vault-certificate";
+import { KeyVaultCertificateContacts } from "@cdktf/provider-azurerm/lib/key-vault-certificate-contacts";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
+import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { PrivateDnsARecord } from "@cdktf/provider-azurerm/lib/private-dns-a-record";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { zonesOfApp } from "../activation/zone-trust";
@@ -23,7 +27,7 @@ import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
 import { claimUnique, UniqueKind } from "../network/uniqueness";
 import {
-  requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier,
+  requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier, requireResourceGroupName,
 } from "../network/validators";
 import { DeploymentZone } from "../zones/deployment-zone";
 
@@ -57,26 +61,68 @@ export interface AmtFirmwareSettings {
   readonly provisioningPort: number;
 }
 
-/** The AMT provisioning certificate, issued and renewed by Key Vault (R-OOB-5). */
+/**
+ * The AMT provisioning certificate, held in the service point's Key Vault (R-OOB-5, R-OOB-8).
+ *
+ * By default Key Vault creates the key pair and a certificate signing request (issuer `Unknown`)
+ * that your internal CA signs: the CA whose thumbprint the AMT firmware holds
+ * (`amtSettings.internalCaThumbprint`). Key Vault cannot have an internal enterprise CA sign for it
+ * (its registered issuers are third-party public CAs), so the CSR is signed outside and merged back
+ * (learn.microsoft.com/azure/key-vault/certificates/create-certificate-scenarios, "Create a KV
+ * certificate manually"; the provider then does not wait for the certificate,
+ * github.com/hashicorp/terraform-provider-azurerm/pull/23214). After `terraform apply`, from inside
+ * the network (the vault has no public access):
+ * 1. `az keyvault certificate pending show --vault-name <vault> --name <name> --query csr -o tsv`
+ *    (wrap it in `-----BEGIN CERTIFICATE REQUEST-----` / `-----END CERTIFICATE REQUEST-----`);
+ * 2. on the internal issuing CA: `certreq -submit -attrib "CertificateTemplate:<template>" amt.csr amt.cer`,
+ *    with a dedicated template (a copy of Web Server that only the provisioning site servers may
+ *    read and enroll for, seed 002) carrying the AMT provisioning usage;
+ * 3. `az keyvault certificate pending merge --vault-name <vault> --name <name> --file amt.cer`.
+ * Key Vault cannot renew such a certificate, so the policy e-mails `renewalContacts`
+ * `renewDaysBeforeExpiry` days before expiry; repeat the steps with
+ * `az keyvault certificate create` (same policy) to request the new one.
+ */
 export interface ProvisioningCertificateOptions {
   /** Certificate name in Key Vault (1-127 letters, digits, `-`). */
   readonly name: string;
   /** Subject, e.g. `CN=oobsp.corp.example.com`. */
   readonly subject: string;
   /**
-   * Key Vault issuer name: `Self` or an issuer you registered for your CA. `Unknown` (manual CSR
-   * merge) is refused: Key Vault cannot renew such a certificate automatically.
-   * @default "Self"
+   * Key Vault issuer: `Unknown` (a CSR your internal CA signs, see above) or `Self`. A self-signed
+   * certificate cannot chain to the internal CA in the firmware, so AMT refuses it (SDZ-OOB-010
+   * warns): use `Self` only in a lab. Registered issuers are refused: Key Vault's issuer providers
+   * are third-party public CAs (DigiCert, GlobalSign), not your internal CA.
+   * @default "Unknown"
    */
   readonly issuerName?: string;
+  /**
+   * E-mail addresses Key Vault reminds `renewDaysBeforeExpiry` days before expiry (an
+   * `azurerm_key_vault_certificate_contacts`, the vault's certificate contacts). Required with
+   * issuer `Unknown`, which Key Vault cannot renew by itself; unused with `Self` (renewed automatically).
+   * @default - none
+   */
+  readonly renewalContacts?: string[];
+  /**
+   * Whether the private key may leave the vault. The out-of-band service point needs the
+   * certificate with its private key in its local computer store, so this is required when the
+   * service point takes it from the vault: then the construct adds the Key Vault VM extension,
+   * which installs it into `LocalMachine\My` as non-exportable and installs each renewed version.
+   * An exportable key is an export in the seed's sense (SDZ-OOB-011 warns); the seed allows it with
+   * additional controls, which this construct provides (private, purge-protected vault; only the
+   * service point's identity reads secrets, SDZ-OOB-005/012), so suppress SDZ-OOB-011 with that
+   * reason. With false the key never leaves the vault and nothing installs the certificate: the
+   * service point must then request its own from the internal CA (the seed's preferred way).
+   * @default false
+   */
+  readonly keyExportable?: boolean;
   /**
    * Validity in months (1-60).
    * @default 12
    */
   readonly validityInMonths?: number;
   /**
-   * Renew automatically this many days before expiry: 40 or more (Configuration Manager warns at
-   * 40 days and fails under 15), and less than the validity.
+   * Renew (Self) or remind the contacts (Unknown) this many days before expiry: 40 or more
+   * (Configuration Manager warns at 40 days and fails under 15), and less than the validity.
    * @default 60
    */
   readonly renewDaysBeforeExpiry?: number;
@@ -85,6 +131,25 @@ export interface ProvisioningCertificateOptions {
    * @default - none
    */
   readonly dnsNames?: string[];
+}
+
+/**
+ * The private DNS zone that registers the provisioning name, when out-of-band provisioning uses a
+ * name (R-OOB-7). The construct adds an A record of the name to the service point's address and a
+ * ReadOnly management lock on it, so it cannot be changed to resolve elsewhere
+ * (learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: ReadOnly blocks
+ * changes, CanNotDelete only deletion). Changing the record later needs the lock removed first.
+ */
+export interface ProvisioningDnsZone {
+  /** The private DNS zone name, e.g. `corp.example.com`; the provisioning name must be in it. */
+  readonly zoneName: string;
+  /** The zone's resource group. */
+  readonly resourceGroupName: string;
+  /**
+   * The record's TTL in seconds (1-86400).
+   * @default 300
+   */
+  readonly ttl?: number;
 }
 
 /** Properties of an {@link OutOfBandServicePoint}. */
@@ -141,6 +206,13 @@ export interface OutOfBandServicePointProps extends WindowsServerOptions {
   /** The AMT provisioning certificate. */
   readonly provisioningCertificate: ProvisioningCertificateOptions;
   /**
+   * Where to register the provisioning name. Only with out-of-band provisioning and a provisioning
+   * server given as a name (`amtSettings.provisioningServer`): in-band provisioning needs no record
+   * and seed 002 says not to register one; an address needs none.
+   * @default - no record (required when out-of-band provisioning uses a name)
+   */
+  readonly provisioningDnsZone?: ProvisioningDnsZone;
+  /**
    * Where IDE-redirection images are stored when not local to the console: a location reached with
    * SMB encryption/signing (e.g. the state migration share). Locations without it are refused (R-OOB-6).
    * @default - images stored locally on the out-of-band management console
@@ -159,7 +231,10 @@ const SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1";
  * opened on client zones from this server only, the provisioning port denied unless out-of-band
  * provisioning is explicitly enabled (then only from the AMT client segments), and a Key Vault
  * (purge protection, no public access, RBAC, private endpoint in the zone) holding the MEBx
- * password and an auto-renewing provisioning certificate. HTTPS (TCP 443) from the service point
+ * password and the provisioning certificate, by default a CSR your internal CA signs (see
+ * {@link ProvisioningCertificateOptions}). With out-of-band provisioning by name, the name's private
+ * DNS record points at the service point and is locked ReadOnly; the service point's Windows
+ * Firewall script removes and recreates its rules and reads them back, so it can run again. HTTPS (TCP 443) from the service point
  * to the vault's private endpoint is opened on the zone NSG (its deny-all applies inside the subnet).
  *
  * AMT clients may be Azure zones (`amtClientZones`, or `Peer.zone` in `amtClients`) or on-premises
@@ -189,6 +264,10 @@ export class OutOfBandServicePoint extends Construct {
   public readonly amtClientPrefixes: string[];
   /** The NSG rule allowing HTTPS from the service point to the Key Vault private endpoint. */
   public readonly keyVaultAccessRule: NetworkSecurityRule;
+  /** The A record of the provisioning name, when out-of-band provisioning uses a name. */
+  public readonly provisioningRecord?: PrivateDnsARecord;
+  /** The Key Vault VM extension that installs the certificate on the service point (with `keyExportable`). */
+  public readonly certificateInstaller?: VirtualMachineExtension;
 
   constructor(scope: Construct, id: string, props: OutOfBandServicePointProps) {
     super(scope, id);
@@ -232,7 +311,7 @@ export class OutOfBandServicePoint extends Construct {
       this.networkRules.push(zone.allowOutbound(remote, amtPorts, "Intel AMT management to on-premises AMT client segments", { local: self }));
     }
     // Provisioning port (R-OOB-1).
-    let firewallScript: string;
+    const firewallRules: FirewallRuleSpec[] = [];
     if (enabled) {
       for (const client of clientZones) {
         this.networkRules.push(zone.allowInbound(Peer.zone(client), Port.tcp(port), `AMT out-of-band provisioning from AMT client segment ${client.zoneName}`, { local: self }));
@@ -240,19 +319,17 @@ export class OutOfBandServicePoint extends Construct {
       if (remote) {
         this.networkRules.push(zone.allowInbound(remote, Port.tcp(port), "AMT out-of-band provisioning from on-premises AMT client segments", { local: self }));
       }
-      firewallScript = [
-        `New-NetFirewallRule -Name 'SDZ-AMT-Provisioning' -DisplayName 'AMT out-of-band provisioning (TCP ${port}) from AMT client segments' -Direction Inbound -Protocol TCP -LocalPort ${port} -RemoteAddress ${clientPrefixes.map((p) => `'${p}'`).join(",")} -Action Allow -Profile Any`,
-      ].join("\n");
+      firewallRules.push({ name: "SDZ-AMT-Provisioning", displayName: `AMT out-of-band provisioning (TCP ${port}) from AMT client segments`, port, action: "Allow", remote: clientPrefixes });
     } else {
       this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(port), "Out-of-band provisioning is off: provisioning port blocked", { local: self }));
       if (port !== DEFAULT_PROVISIONING_PORT) {
         this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.AMT_PROVISIONING, "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
       }
-      firewallScript = [port, DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
-        .map((p) => `New-NetFirewallRule -Name 'SDZ-Block-AMT-Provisioning-${p}' -DisplayName 'Block AMT out-of-band provisioning (TCP ${p})' -Direction Inbound -Protocol TCP -LocalPort ${p} -Action Block -Profile Any`)
-        .join("\n");
+      for (const p of [port, DEFAULT_PROVISIONING_PORT].filter((x, i, a) => a.indexOf(x) === i)) {
+        firewallRules.push({ name: `SDZ-Block-AMT-Provisioning-${p}`, displayName: `Block AMT out-of-band provisioning (TCP ${p})`, port: p, action: "Block" });
+      }
     }
-    this.server.addPowerShellExtension("oob-provisioning-firewall", `$ErrorActionPreference = 'Stop'\n${firewallScript}\n`);
+    this.server.addPowerShellExtension("oob-provisioning-firewall", provisioningFirewallScript(firewallRules));
 
     // IDE-redirection images over SMB with encryption (R-OOB-6).
     if (ide && !Token.isUnresolved(ide.privateEndpointPrefix)) {
@@ -311,14 +388,27 @@ export class OutOfBandServicePoint extends Construct {
       contentType: "AMT MEBx account password (AMT Provisioning and Discovery Account)",
       dependsOn: [this.keyVaultPrivateEndpoint],
     });
+    const manual = cert.issuerName.toLowerCase() === "unknown";
+    let contacts: KeyVaultCertificateContacts | undefined;
+    if (cert.contacts.length > 0) {
+      // The vault's certificate contacts: whom the EmailContacts lifetime action reminds.
+      contacts = new KeyVaultCertificateContacts(this, "CertificateContacts", {
+        keyVaultId: this.keyVault.id,
+        contact: cert.contacts.map((email) => ({ email })),
+        dependsOn: [this.keyVaultPrivateEndpoint],
+      });
+    }
     this.provisioningCertificate = new KeyVaultCertificate(this, "ProvisioningCertificate", {
       name: cert.name,
       keyVaultId: this.keyVault.id,
       certificatePolicy: {
-        issuerParameters: { name: cert.issuerName },
-        keyProperties: { exportable: true, keyType: "RSA", keySize: 2048, reuseKey: false },
+        // Unknown: Key Vault makes the key pair and a CSR for the internal CA to sign (see ProvisioningCertificateOptions).
+        issuerParameters: { name: manual ? "Unknown" : "Self" },
+        keyProperties: { exportable: cert.exportable, keyType: "RSA", keySize: 2048, reuseKey: false },
         secretProperties: { contentType: "application/x-pkcs12" },
-        lifetimeAction: [{ action: { actionType: "AutoRenew" }, trigger: { daysBeforeExpiry: cert.renewDays } }],
+        // Key Vault renews only what it issues; for a CSR signed outside it reminds the contacts
+        // (learn.microsoft.com/azure/key-vault/certificates/overview-renew-certificate).
+        lifetimeAction: [{ action: { actionType: manual ? "EmailContacts" : "AutoRenew" }, trigger: { daysBeforeExpiry: cert.renewDays } }],
         x509CertificateProperties: {
           subject: cert.subject,
           validityInMonths: cert.validity,
@@ -328,9 +418,86 @@ export class OutOfBandServicePoint extends Construct {
         },
       },
       tags: { ...network.tags, ...tagsOf(OOB_TAG.provisioningCertificate.entry(true)) },
-      dependsOn: [this.keyVaultPrivateEndpoint],
+      dependsOn: [this.keyVaultPrivateEndpoint, ...(contacts ? [contacts] : [])],
     });
+
+    if (cert.exportable) {
+      // The Key Vault VM extension installs the certificate (and each renewed version) into the
+      // local computer store, marked non-exportable there; it authenticates with the VM's managed
+      // identity (Key Vault Secrets User above) and reaches the vault over the private endpoint.
+      // requireInitialSync false: the extension succeeds before the CSR is merged and keeps polling
+      // (learn.microsoft.com/azure/virtual-machines/extensions/key-vault-windows).
+      this.certificateInstaller = new VirtualMachineExtension(this, "CertificateInstaller", {
+        name: "KeyVaultForWindows",
+        virtualMachineId: this.server.virtualMachine.id,
+        publisher: "Microsoft.Azure.KeyVault",
+        type: "KeyVaultForWindows",
+        typeHandlerVersion: "3.0",
+        autoUpgradeMinorVersion: true,
+        settings: JSON.stringify({
+          secretsManagementSettings: {
+            pollingIntervalInS: "3600",
+            requireInitialSync: false,
+            observedCertificates: [{
+              url: this.provisioningCertificate.versionlessSecretId,
+              certificateStoreName: "MY",
+              certificateStoreLocation: "LocalMachine",
+              keyExportable: false,
+            }],
+          },
+        }),
+      });
+    }
+
+    // The provisioning name's record (R-OOB-7): only when out-of-band provisioning uses a name.
+    if (v.dns) {
+      this.provisioningRecord = new PrivateDnsARecord(this, "ProvisioningRecord", {
+        name: v.dns.recordName,
+        zoneName: v.dns.zoneName,
+        resourceGroupName: v.dns.resourceGroupName,
+        ttl: v.dns.ttl,
+        records: [props.privateIpAddress],
+        tags: network.tags,
+      });
+      new ManagementLock(this, "ProvisioningRecordLock", {
+        name: `${v.dns.recordName}-readonly`.slice(0, 90),
+        scope: this.provisioningRecord.id,
+        lockLevel: "ReadOnly",
+        notes: "AMT provisioning name: must resolve only to the out-of-band service point (seed 002, R-OOB-7)",
+      });
+    }
   }
+}
+
+/** One Windows Firewall rule the service point's script sets. */
+interface FirewallRuleSpec {
+  readonly name: string;
+  readonly displayName: string;
+  readonly port: number;
+  readonly action: "Allow" | "Block";
+  readonly remote?: string[];
+}
+
+/**
+ * The service point's Windows Firewall script, safe to run again (a re-run of the extension, or a
+ * switch between in-band and out-of-band provisioning): it removes every rule a previous run made
+ * (the `SDZ-*AMT-Provisioning*` names), creates the declared ones, and reads them back, failing the
+ * extension if one is missing or differs. @internal
+ */
+export function provisioningFirewallScript(rules: FirewallRuleSpec[]): string {
+  const lines = [
+    "$ErrorActionPreference = 'Stop'",
+    "Get-NetFirewallRule -ErrorAction SilentlyContinue | Where-Object { $_.Name -like 'SDZ-*AMT-Provisioning*' } | Remove-NetFirewallRule",
+  ];
+  for (const r of rules) {
+    const remote = r.remote ? ` -RemoteAddress ${r.remote.map((p) => `'${p}'`).join(",")}` : "";
+    lines.push(`New-NetFirewallRule -Name '${r.name}' -DisplayName '${r.displayName}' -Direction Inbound -Protocol TCP -LocalPort ${r.port}${remote} -Action ${r.action} -Profile Any | Out-Null`);
+    lines.push(
+      `$rule = Get-NetFirewallRule -Name '${r.name}'; $ports = $rule | Get-NetFirewallPortFilter`,
+      `if ($rule.Action -ne '${r.action}' -or $rule.Direction -ne 'Inbound' -or $ports.LocalPort -ne '${r.port}') { throw "Windows Firewall rule ${r.name} was not applied as declared" }`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** Validates every prop before anything is built (the server validates its own settings). */
@@ -385,10 +552,9 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
     }
     if (!Token.isUnresolved(ide.privateEndpointPrefix)) parseCidr("ideRedirectionImageLocation.privateEndpointPrefix", ide.privateEndpointPrefix);
   }
-  return {
-    zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, keyVaultName, cert, ide,
-    outOfBandProvisioning: requireBoolean("outOfBandProvisioning", props.outOfBandProvisioning, false),
-  };
+  const outOfBandProvisioning = requireBoolean("outOfBandProvisioning", props.outOfBandProvisioning, false);
+  const dns = validateDns(props, server, isIp, outOfBandProvisioning);
+  return { zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, keyVaultName, cert, ide, outOfBandProvisioning, dns };
 }
 
 
@@ -444,13 +610,14 @@ function resolveAmtClients(scope: Construct, mgmt: DeploymentZone, zonesProp: De
 }
 
 function validateCertificate(c: ProvisioningCertificateOptions) {
-  requireDefined("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject)");
+  requireDefined("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject, renewalContacts)");
   requireAzureName("provisioningCertificate.name", c.name, "keyVaultObject");
   const subject = requireIdentifier("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
   if (!/^CN=.+/i.test(subject)) throw invalidProp("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
-  const issuerName = c.issuerName ?? "Self";
-  if (typeof issuerName !== "string" || !/^[a-zA-Z0-9-]{1,127}$/.test(issuerName) || issuerName.toLowerCase() === "unknown") {
-    throw invalidProp("provisioningCertificate.issuerName", issuerName, "Self or the name of a Key Vault certificate issuer (not Unknown: Key Vault cannot renew such certificates)");
+  const issuerName = c.issuerName ?? "Unknown";
+  if (typeof issuerName !== "string" || !["unknown", "self"].includes(issuerName.toLowerCase())) {
+    throw invalidProp("provisioningCertificate.issuerName", issuerName,
+      "Unknown (a CSR your internal CA signs) or Self (a lab only: AMT refuses it); Key Vault's registered issuers are third-party public CAs, not the internal CA the firmware trusts");
   }
   const validity = requireIntInRange("provisioningCertificate.validityInMonths", c.validityInMonths ?? 12, 1, 60);
   const maxDays = Math.floor(validity * 30) - 1;
@@ -460,5 +627,41 @@ function validateCertificate(c: ProvisioningCertificateOptions) {
   }
   const dnsNames = c.dnsNames ?? [];
   dnsNames.forEach((d, i) => requireHostName(`provisioningCertificate.dnsNames[${i}]`, d, "a DNS host name"));
-  return { name: c.name, subject: c.subject, issuerName, validity, renewDays, dnsNames };
+  const contacts = c.renewalContacts ?? [];
+  if (!Array.isArray(contacts)) throw invalidProp("provisioningCertificate.renewalContacts", contacts, "a list of e-mail addresses");
+  contacts.forEach((e, i) => {
+    if (typeof e !== "string" || !EMAIL.test(e)) throw invalidProp(`provisioningCertificate.renewalContacts[${i}]`, e, "an e-mail address");
+  });
+  if (issuerName.toLowerCase() === "unknown" && contacts.length === 0) {
+    throw invalidProp("provisioningCertificate.renewalContacts", contacts,
+      "at least one e-mail address: Key Vault cannot renew a certificate your internal CA signs (issuer Unknown), it reminds these contacts before expiry");
+  }
+  const exportable = requireBoolean("provisioningCertificate.keyExportable", c.keyExportable, false);
+  return { name: c.name, subject: c.subject, issuerName, validity, renewDays, dnsNames, contacts, exportable };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The provisioning name's record: only with out-of-band provisioning and a name, and then required. */
+function validateDns(props: OutOfBandServicePointProps, server: string, isIp: boolean, enabled: boolean) {
+  const z = props.provisioningDnsZone;
+  if (z === undefined) {
+    if (enabled && !isIp) {
+      throw missingProp("provisioningDnsZone", `the private DNS zone holding the provisioning name ${server}: out-of-band provisioning resolves it, and the record must be locked (R-OOB-7)`);
+    }
+    return undefined;
+  }
+  if (!enabled) {
+    throw invalidProp("provisioningDnsZone", z?.zoneName ?? z, "nothing while out-of-band provisioning is off: seed 002 says not to register the provisioning name then (R-OOB-7)");
+  }
+  if (isIp) throw invalidProp("provisioningDnsZone", z?.zoneName ?? z, `nothing: the firmware reaches the provisioning server at its address ${server}, no name to register`);
+  const zoneName = requireHostName("provisioningDnsZone.zoneName", z.zoneName, "a DNS zone name, e.g. corp.example.com").toLowerCase().replace(/\.$/, "");
+  const resourceGroupName = requireResourceGroupName("provisioningDnsZone.resourceGroupName", z.resourceGroupName);
+  const ttl = requireIntInRange("provisioningDnsZone.ttl", z.ttl ?? 300, 1, 86400);
+  const name = server.toLowerCase().replace(/\.$/, "");
+  let recordName: string;
+  if (!name.includes(".")) recordName = name;
+  else if (name.endsWith(`.${zoneName}`)) recordName = name.slice(0, -(zoneName.length + 1));
+  else throw invalidProp("provisioningDnsZone.zoneName", z.zoneName, `a zone holding the provisioning name ${server}`);
+  return { zoneName, resourceGroupName, ttl, recordName };
 }

@@ -130,7 +130,8 @@ export function toSarifReport(
               name: friendlyName(r),
               shortDescription: { text: withPeriod(r.title) },
               fullDescription: { text: withPeriod(r.rationale) },
-              helpUri: `${docsUri}#${r.id.toLowerCase()}`,
+              // The library's rules (SDZ-*) are in docs/rules.md; a custom rule links only where its author says.
+              ...(r.helpUri ?? r.id.startsWith("SDZ-") ? { helpUri: r.helpUri ?? `${docsUri}#${r.id.toLowerCase()}` } : {}),
               help: {
                 text: `${withPeriod(r.rationale)}\n\nFix: ${withPeriod(r.fix)}\n\nRequirements: ${r.requirements.join(", ") || "none"}. Suppressible: ${r.suppressible ? "yes" : "no"}.`,
                 markdown: `${withPeriod(r.rationale)}\n\n**Fix:** ${withPeriod(r.fix)}\n\n**Requirements:** ${r.requirements.join(", ") || "none"}\n\n**Suppressible:** ${r.suppressible ? "yes" : "no"}`,

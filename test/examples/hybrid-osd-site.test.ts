@@ -15,6 +15,7 @@ const ROOT = path.join(__dirname, "..", "..");
 const STACK = "hybrid-osd-site";
 const STACK_DIR = path.join("stacks", STACK);
 const PERIMETER = parseCidr("perimeter", "10.40.100.0/24");
+/** The state migration point's VM, as the construct names it. */
 /** The out-of-band service point's provisioning certificate, as the construct names it. */
 const AMT_CERTIFICATE = "azurerm_key_vault_certificate.OobServicePoint_ProvisioningCertificate_7C87D806";
 
@@ -64,30 +65,23 @@ describe("examples/hybrid-osd-site", () => {
   test("passes every rule: no error finding, nothing failing above info, only the documented suppression", () => {
     expect(site.result).toBeDefined();
     // No error finding at all: none failing, none unverified, none suppressed.
-    // Except SDZ-KMS-008, suppressed on three scopes: fixed by issue 15 (hub route tables); remove the suppressions then.
-    const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR && !(f.ruleId === "SDZ-KMS-008" && f.status === FindingStatus.SUPPRESSED));
+    const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.address}`)).toEqual([
-      // fixed by issue 15: the construct's provisioning certificate is self-signed (SDZ-OOB-010) and its key exportable (SDZ-OOB-011).
-      `SDZ-OOB-010 warning ${AMT_CERTIFICATE}`,
-      `SDZ-OOB-011 warning ${AMT_CERTIFICATE}`,
-    ]);
+    // The KMS and state migration point hardening is applied: each server's one settings script
+    // (public settings) sets every value and reads it back, so SDZ-KMS-005 and SDZ-MIG-009 pass.
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`)).toEqual([]);
+    // The preshared key (no certificate authentication for site-to-site in azurerm 4.55) and the
+    // provisioning certificate's exportable key (installed on the service point from its private vault).
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
-    // Fixed by issue 15 (hub route tables): the hub firewall holds the KMS allowlist, but no route table puts it on the path
-    // of these zones and GatewaySubnet; until then suppressed in the example with that reason.
-    const kms008 = suppressed.filter((f) => f.ruleId === "SDZ-KMS-008");
-    expect(kms008.map((f) => `${f.level} ${f.address}`).sort()).toEqual([
-      "error azurerm_subnet.Gateway_GatewaySubnet_07C1F6DD",
-      "error azurerm_subnet.Management_Subnet_587AFFC7",
-      "error azurerm_subnet.Servers_Subnet_05D4819C",
-    ]);
-    expect(suppressed.filter((f) => f.ruleId !== "SDZ-KMS-008").map((f) => f.ruleId)).toEqual(["SDZ-VPN-007"]);
+    expect(suppressed.map((f) => `${f.ruleId} ${f.address}`).sort()).toEqual([`SDZ-OOB-011 ${AMT_CERTIFICATE}`, expect.stringMatching(/^SDZ-VPN-007 /)]);
     expect(site.result.unusedSuppressions).toEqual([]);
     // The notes are the MAK declaration, the Azure Files signing explanation and the distribution
     // point's ConfigMgr settings (declared, not verified: no site server in this site), nothing else.
     const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-PXE-015"]); // SDZ-OOB-003 / SDZ-PXE-015: firmware and ConfigMgr settings declared, not verified; OOB-010/011: fixed by issue 15
+    // SDZ-OOB-003 / SDZ-PXE-015 / SDZ-MIG-011 / SDZ-MIG-012: firmware and ConfigMgr settings declared, not verified (the state migration
+    // point's storage folder cap and deletion interval live in ConfigMgr); SDZ-OOB-010: the internal CA signs the CSR outside the configuration.
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015"]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -244,7 +238,7 @@ describe("examples/hybrid-osd-site", () => {
     }
   });
 
-  test("out-of-band: HTTPS to the vault endpoint from the service point only; AMT to the on-premises client VLANs and the servers zone", () => {
+  test("out-of-band: HTTPS to the vault endpoint from the service point only; AMT to the on-premises client VLANs only (no Azure VM has AMT)", () => {
     const mgmtRules = site.index.rules.filter((r) => r.nsg?.zoneName === "management");
     const https = mgmtRules.filter((r) => r.access === "Allow" && ruleCoversPort(r, "Tcp", 443) === true);
     expect(https.map((r) => [r.direction, r.sources.map((x) => x.text), r.destinations.map((d) => d.text)]).sort()).toEqual([
@@ -254,12 +248,49 @@ describe("examples/hybrid-osd-site", () => {
     const [pe] = Object.values<any>(site.json.resource.azurerm_private_endpoint).filter((p) => p.private_service_connection.subresource_names[0] === "vault");
     expect(pe.ip_configuration).toEqual([{ name: "vault", private_ip_address: "10.40.9.5", subresource_name: "vault", member_name: "default" }]);
     const amtOut = mgmtRules.filter((r) => r.direction === "Outbound" && r.access === "Allow" && ruleCoversPort(r, "Tcp", 16993) === true);
-    expect(amtOut.flatMap((r) => r.destinations.map((d) => d.text)).sort()).toEqual(["10.40.1.0/24", "192.168.10.0/24", "192.168.11.0/24"]);
+    expect(amtOut.flatMap((r) => r.destinations.map((d) => d.text)).sort()).toEqual(["192.168.10.0/24", "192.168.11.0/24"]);
     expect(amtOut.every((r) => r.sources.map((x) => x.text).join() === "10.40.9.4/32")).toBe(true);
-    const amtIn = allowsInbound.filter((r) => ruleCoversPort(r, "Tcp", 16993) === true);
-    expect(amtIn.map((r) => [r.nsg?.zoneName, r.sources.map((x) => x.text)])).toEqual([["servers", ["10.40.9.4/32"]]]);
+    // No Azure NSG admits AMT: the clients are on premises, behind their router.
+    expect(allowsInbound.filter((r) => ruleCoversPort(r, "Tcp", 16993) === true)).toEqual([]);
     const oob = site.index.vms.find((v) => v.roles.includes("oob-service-point"))!;
-    expect(oob.resource.config.tags["sdz-oob-amt-client-prefixes"]).toBe("10.40.1.0/24,192.168.10.0/24,192.168.11.0/24");
+    expect(oob.resource.config.tags["sdz-oob-amt-client-prefixes"]).toBe("192.168.10.0/24,192.168.11.0/24");
+  });
+
+  test("R-KMS-8: route tables send KMS traffic between the clients and the activation zone through the firewall's private IP, both ways", () => {
+    const tables = site.json.resource.azurerm_route_table as Record<string, any>;
+    const tableOf = (ref: string) => Object.entries(tables).find(([k]) => ref.includes(`azurerm_route_table.${k}.`))![1].name;
+    const [fwKey] = Object.keys(site.json.resource.azurerm_firewall);
+    const routes = Object.values<any>(site.json.resource.azurerm_route);
+    expect(routes.every((r) => r.next_hop_type === "VirtualAppliance" && r.next_hop_in_ip_address === `\${azurerm_firewall.${fwKey}.ip_configuration[0].private_ip_address}`)).toBe(true);
+    expect(routes.map((r) => `${tableOf(r.route_table_name)} ${r.address_prefix}`).sort()).toEqual([
+      "GatewaySubnet-rt 10.40.5.0/24",
+      "activation-rt 10.40.1.0/24", "activation-rt 10.40.9.0/24", "activation-rt 192.168.10.0/24", "activation-rt 192.168.11.0/24",
+      "management-rt 10.40.5.0/24",
+      "servers-rt 10.40.5.0/24",
+    ]);
+  });
+
+  test("the AMT provisioning certificate: a CSR for the internal CA (issuer Unknown), renewal reminders, installed on the service point by the Key Vault VM extension", () => {
+    const [certKey, cert] = Object.entries<any>(site.json.resource.azurerm_key_vault_certificate)[0];
+    expect(cert.certificate_policy.issuer_parameters.name).toBe("Unknown");
+    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "EmailContacts" }, trigger: { days_before_expiry: 60 } }]);
+    expect(Object.values<any>(site.json.resource.azurerm_key_vault_certificate_contacts)[0].contact).toEqual([{ email: "pki-team@corp.example.com" }]);
+    const installer = Object.values<any>(site.json.resource.azurerm_virtual_machine_extension).filter((e) => e.type === "KeyVaultForWindows");
+    expect(installer).toHaveLength(1);
+    expect(JSON.parse(installer[0].settings).secretsManagementSettings.observedCertificates[0])
+      .toMatchObject({ url: `\${azurerm_key_vault_certificate.${certKey}.versionless_secret_id}`, certificateStoreLocation: "LocalMachine", keyExportable: false });
+    // In-band provisioning by address: no DNS record for a provisioning name (R-OOB-7).
+    expect(site.json.resource.azurerm_private_dns_a_record).toBeUndefined();
+  });
+
+  test("the state migration point: a hardened member server with a capped state store, reached by the client VLANs over HTTPS and SMB only", () => {
+    const smp = site.index.vms.find((v) => v.roles.includes("state-migration-point"))!;
+    expect(subnetNamesOf(smp)).toEqual(["servers"]);
+    expect(smp.resource.config.tags).toMatchObject({ "sdz-smp-quota-gib": "1024" });
+    const toSmp = allowsInbound.filter((r) => r.destinations.some((d) => d.text === "10.40.1.10/32"));
+    const fromClients = toSmp.filter((r) => r.sources.some((x) => x.text === "192.168.10.0/24"));
+    expect([80, 443, 445].filter((p) => fromClients.some((r) => ruleCoversPort(r, "Tcp", p) !== false))).toEqual([443, 445]); // Enhanced HTTP site: no HTTP
+    expect(fs.existsSync(path.join(site.outdir, STACK_DIR, "smp01-state-migration-point.ps1"))).toBe(true);
   });
 
   test("the provider authenticates storage data-plane calls with Entra ID (shared key access is off)", () => {
@@ -311,8 +342,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    // Warnings: SDZ-OOB-010/011 (fixed by issue 15); the KMS hardening is applied (the settings script sets and reads it back). Suppressed: SDZ-VPN-007 and three SDZ-KMS-008 (fixed by issue 15 (hub route tables)).
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 2, unverified: 0, suppressed: 4 });
+    // No warning: the KMS and state migration point hardening is applied (set and read back).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 0, unverified: 0, suppressed: 2 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);

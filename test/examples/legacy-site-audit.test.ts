@@ -1,8 +1,13 @@
 import * as fs from "fs";
 import { Testing } from "cdktf";
-import { DOC_PATH, README_PATH, renderDoc, renderReadmeExcerpt, runAudit } from "../../examples/legacy-site-audit/audit";
+import { DOC_PATH, README_PATH, renderDoc, renderReadmeExcerpt, runAudit, STACK_NAME } from "../../examples/legacy-site-audit/audit";
 import { LegacySiteAudit } from "../../examples/legacy-site-audit/main";
 import { SecureDeploymentChecks } from "../../src";
+import { runRules } from "../../src/engine/engine";
+import { TerraformModel } from "../../src/engine/model";
+import { FindingStatus } from "../../src/engine/result";
+import { RuleLevel } from "../../src/engine/rule";
+import { ALL_RULES } from "../../src/rules";
 
 /**
  * Every (rule, level, status) the legacy site raises, pinned. A new rule pack that flags this site, or
@@ -65,6 +70,25 @@ describe("examples/legacy-site-audit", () => {
     expect(at("SDZ-NET-001")).toEqual(["azurerm_network_security_group.servers_nsg"]); // RDP from the Internet
     // no deny-all: the servers zone (declared INTERNAL) and the DMZ that holds the PXE distribution point
     expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.dmz_nsg", "azurerm_network_security_group.servers_nsg"]);
+  });
+
+  test("with every sdz-* tag stripped, the configuration alone draws at least the same errors", () => {
+    // Users' resources carry no tags: roles and trust inferred from the configuration must see what the tags said.
+    const json = JSON.parse(JSON.stringify(run.json)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    for (const byName of Object.values(json.resource)) {
+      for (const body of Object.values(byName)) {
+        for (const block of ["tags", "metadata"]) {
+          const tags = body[block] as Record<string, unknown> | undefined;
+          if (tags && typeof tags === "object") for (const key of Object.keys(tags)) if (/^sdz[-_]/i.test(key)) delete tags[key];
+        }
+      }
+    }
+    expect(JSON.stringify(json.resource)).not.toMatch(/"sdz[-_]/i);
+    const untagged = runRules(TerraformModel.fromTerraformJson(json, { name: STACK_NAME }), ALL_RULES);
+    const errors = (r: typeof untagged) => [...new Set(r.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL).map((f) => `${f.ruleId} ${f.address}`))].sort();
+    const missing = errors(run.result).filter((e) => !errors(untagged).includes(e));
+    expect(missing).toEqual([]);
+    expect(untagged.counts.errors).toBeGreaterThanOrEqual(run.result.counts.errors);
   });
 
   test("the command line fails on it (exit code 1) and prints every finding", () => {

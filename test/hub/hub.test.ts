@@ -1,9 +1,14 @@
 import { TerraformStack } from "cdktf";
+import { parseCidr as parseAddress } from "../../src/engine/access/addresses";
+import { FirewallIndex } from "../../src/engine/access/firewalls";
+import { nextHop } from "../../src/engine/access/routing";
+import { Topology } from "../../src/engine/access/topology";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { RuleLevel } from "../../src/engine/rule";
 import { HubFirewall, HubFirewallTier } from "../../src/hub/hub-firewall";
 import { HubGateway, VpnGatewayGeneration, VpnGatewaySku } from "../../src/hub/hub-gateway";
+import { Peer } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
 import { ALL_RULES } from "../../src/rules";
 import { DeploymentNetwork } from "../../src/zones/deployment-network";
@@ -126,6 +131,86 @@ describe("HubFirewall", () => {
     const { stack } = newStack();
     const network = hubNetwork(stack);
     expect(() => new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26", ...(extra as any) })).toThrow(message);
+  });
+});
+
+describe("HubFirewall.routeThrough (R-KMS-8)", () => {
+  function site(extraZone = false) {
+    const { stack } = newStack();
+    const network = hubNetwork(stack);
+    const gateway = new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
+    const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
+    const zone = (name: string, prefix: string) =>
+      new DeploymentZone(stack, name, { network, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
+    const activation = zone("activation", "10.0.5.0/24");
+    const servers = zone("servers", "10.0.1.0/24");
+    const mgmt = zone("management", "10.0.9.0/24");
+    const clients = [Peer.ipv4List(["192.168.10.0/24", "192.168.11.0/24"]), Peer.zone(servers), Peer.zone(mgmt)];
+    if (extraZone) clients.push(Peer.zone(zone("labs", "10.0.7.0/24")));
+    fw.routeThrough({ zone: activation, clients, gateway });
+    return { stack, fw, json: synthJson(stack) };
+  }
+
+  test("routes each client zone's, GatewaySubnet's and the zone's traffic to the other side through the firewall's private IP, both ways", () => {
+    const { json, fw } = site();
+    const tables = Object.entries<any>(json.resource.azurerm_route_table);
+    const tableName = (key: string) => tables.find(([k]) => key.includes(`azurerm_route_table.${k}.`))?.[1].name;
+    const routes = Object.values<any>(json.resource.azurerm_route)
+      .map((r) => [tableName(r.route_table_name), r.address_prefix, r.next_hop_type, r.next_hop_in_ip_address]);
+    const [fwKey] = Object.keys(json.resource.azurerm_firewall);
+    const hop = `\${azurerm_firewall.${fwKey}.ip_configuration[0].private_ip_address}`;
+    expect(routes.sort()).toEqual([
+      ["GatewaySubnet-rt", "10.0.5.0/24", "VirtualAppliance", hop],
+      ["activation-rt", "10.0.1.0/24", "VirtualAppliance", hop],
+      ["activation-rt", "10.0.9.0/24", "VirtualAppliance", hop],
+      ["activation-rt", "192.168.10.0/24", "VirtualAppliance", hop],
+      ["activation-rt", "192.168.11.0/24", "VirtualAppliance", hop],
+      ["management-rt", "10.0.5.0/24", "VirtualAppliance", hop],
+      ["servers-rt", "10.0.5.0/24", "VirtualAppliance", hop],
+    ].sort());
+    // GatewaySubnet keeps gateway route propagation (Azure requires it there).
+    for (const [, t] of tables) expect([t.name, t.bgp_route_propagation_enabled]).toEqual([t.name, true]);
+    // One table per subnet, associated with it.
+    const subnetKey = (name: string) => Object.entries<any>(json.resource.azurerm_subnet).find(([, s]) => s.name === name)![0];
+    const assoc = Object.values<any>(json.resource.azurerm_subnet_route_table_association).map((a) => [a.subnet_id, tableName(a.route_table_id)]);
+    const expected = ["GatewaySubnet", "activation", "management", "servers"].map((n) => [`\${azurerm_subnet.${subnetKey(n)}.id}`, `${n}-rt`]);
+    expect(assoc.sort()).toEqual(expected.sort());
+    expect(Object.keys(fw.routeTables).sort()).toEqual(["activation", "gatewaysubnet", "management", "servers"]);
+  });
+
+  test("the checks' routing model sees the firewall as the next hop from every client subnet and back", () => {
+    const { json } = site();
+    const model = TerraformModel.fromTerraformJson(json);
+    const topo = Topology.of(model);
+    const fws = FirewallIndex.of(model);
+    const subnet = (name: string) => topo.subnets.find((s) => s.name === name)!;
+    const hop = (from: string, to: string) => nextHop(subnet(from), parseAddress(to)!, fws).kind;
+    expect([hop("servers", "10.0.5.4/32"), hop("management", "10.0.5.4/32"), hop("GatewaySubnet", "10.0.5.4/32")]).toEqual(["firewall", "firewall", "firewall"]);
+    const back = [hop("activation", "10.0.1.4/32"), hop("activation", "10.0.9.4/32"), hop("activation", "192.168.10.20/32")];
+    expect(back).toEqual(["firewall", "firewall", "firewall"]);
+    // Other traffic is not redirected: servers to management stays inside the VNet.
+    expect(hop("servers", "10.0.9.4/32")).toBe("direct");
+  });
+
+  test("stable addresses: routing one more zone adds a table and routes and changes no other resource", () => {
+    const before = site().json;
+    const after = site(true).json;
+    for (const type of ["azurerm_route_table", "azurerm_route", "azurerm_subnet_route_table_association"]) {
+      for (const [key, value] of Object.entries<any>(before.resource[type])) expect([type, key, after.resource[type][key]]).toEqual([type, key, value]);
+    }
+    const added = (type: string) => Object.keys(after.resource[type]).filter((k) => !(k in before.resource[type])).length;
+    expect([added("azurerm_route_table"), added("azurerm_route"), added("azurerm_subnet_route_table_association")]).toEqual([1, 2, 1]);
+  });
+
+  test("refuses a client inside the network that is not a zone, on-premises clients without the gateway, and the zone as its own client", () => {
+    const { stack } = newStack();
+    const network = hubNetwork(stack);
+    const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
+    const activation = new DeploymentZone(stack, "A", { network, zoneName: "activation", addressPrefix: "10.0.5.0/24", trustLevel: TrustLevel.INTERNAL });
+    expect(() => fw.routeThrough({ zone: activation, clients: [Peer.ipv4("10.0.1.0/24")] })).toThrow(/Invalid clients\[0\]: "10.0.1.0\/24".*Peer.zone/);
+    expect(() => fw.routeThrough({ zone: activation, clients: [Peer.ipv4("192.168.10.0/24")] })).toThrow(/gateway/);
+    expect(() => fw.routeThrough({ zone: activation, clients: [Peer.zone(activation)] })).toThrow(/Invalid clients\[0\]: "activation"/);
+    expect(() => fw.routeThrough({ zone: activation, clients: [Peer.anyIpv4()] })).toThrow(/clients/);
   });
 });
 

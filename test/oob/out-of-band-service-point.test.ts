@@ -30,9 +30,16 @@ function setup(stack: TerraformStack) {
     amtClientZones: [clients],
     keyVaultName: "oob-kv-01",
     tenantId: "11111111-2222-3333-4444-555555555555",
-    provisioningCertificate: { name: "amt-provisioning", subject: "CN=oobsp01.corp.example.com" },
+    provisioningCertificate: { name: "amt-provisioning", subject: "CN=oobsp01.corp.example.com", renewalContacts: ["pki@corp.example.com"] },
   };
   return { network, management, clients, props };
+}
+
+/** The PowerShell of the service point's Windows Firewall extension. */
+function firewallScriptOf(json: any): string {
+  // The firewall part runs in the server's one settings extension (public settings).
+  const ext = Object.values<any>(json.resource.azurerm_virtual_machine_extension).find((e) => e.name === "sdz-windows-settings");
+  return Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
 }
 
 function rulesOf(json: any, nsgName: string): any[] {
@@ -66,8 +73,7 @@ describe("OutOfBandServicePoint", () => {
       ["9972", "*", "10.40.9.10/32"],
     ]);
     expect(mgmt.filter((r) => r.access === "Allow" && ["9971", "9972"].includes(r.destination_port_range))).toEqual([]);
-    const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
-    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
+    const script = firewallScriptOf(json);
     expect(script).toContain("-LocalPort 9972 -Action Block");
     expect(script).toContain("-LocalPort 9971 -Action Block");
   });
@@ -111,20 +117,95 @@ describe("OutOfBandServicePoint", () => {
       .toMatchObject({ "sdz-oob-ca-thumbprint": THUMB });
   });
 
-  test("the provisioning certificate renews automatically 60 days before expiry in a private, purge-protected Key Vault", () => {
+  test("the provisioning certificate is a CSR for the internal CA (issuer Unknown), non-exportable, with a reminder to the contacts 60 days before expiry, in a private, purge-protected Key Vault", () => {
     const { stack } = newStack();
     const { props } = setup(stack);
-    new OutOfBandServicePoint(stack, "Oob", props);
+    const sp = new OutOfBandServicePoint(stack, "Oob", props);
     const json = synthJson(stack);
     const kv = Object.values(json.resource.azurerm_key_vault)[0] as any;
     expect(kv).toMatchObject({ purge_protection_enabled: true, public_network_access_enabled: false, rbac_authorization_enabled: true, network_acls: { default_action: "Deny", bypass: "None" } });
     const cert = Object.values(json.resource.azurerm_key_vault_certificate)[0] as any;
     expect(cert.tags["sdz-oob-provisioning-certificate"]).toBe("true");
-    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "AutoRenew" }, trigger: { days_before_expiry: 60 } }]);
-    expect(cert.certificate_policy.issuer_parameters.name).toBe("Self");
+    expect(cert.certificate_policy.issuer_parameters.name).toBe("Unknown");
+    expect(cert.certificate_policy.key_properties.exportable).toBe(false);
+    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "EmailContacts" }, trigger: { days_before_expiry: 60 } }]);
+    const [contactsKey, contacts] = Object.entries<any>(json.resource.azurerm_key_vault_certificate_contacts)[0];
+    expect(contacts.contact).toEqual([{ email: "pki@corp.example.com" }]);
+    expect(cert.depends_on).toContain(`azurerm_key_vault_certificate_contacts.${contactsKey}`);
     expect(cert.certificate_policy.x509_certificate_properties.extended_key_usage).toContain("2.16.840.1.113741.1.2.3");
     const pe = Object.values(json.resource.azurerm_private_endpoint)[0] as any;
     expect(pe.private_service_connection.subresource_names).toEqual(["vault"]);
+    // Non-exportable: nothing installs it from the vault, and no DNS record (in-band provisioning).
+    expect(sp.certificateInstaller).toBeUndefined();
+    expect(Object.values<any>(json.resource.azurerm_virtual_machine_extension).map((e) => e.type)).toEqual(["CustomScriptExtension"]);
+    expect(json.resource.azurerm_private_dns_a_record).toBeUndefined();
+    // The rules see a certificate signed outside Key Vault (declared, info) with a key that stays in the vault.
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(result.findings.filter((f) => ["SDZ-OOB-004", "SDZ-OOB-010", "SDZ-OOB-011"].includes(f.ruleId)).map((f) => `${f.ruleId} ${f.level} ${f.status}`))
+      .toEqual(["SDZ-OOB-010 info fail"]);
+  });
+
+  test("keyExportable: the Key Vault VM extension installs the certificate non-exportable into LocalMachine\\My, over the managed identity", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const sp = new OutOfBandServicePoint(stack, "Oob", { ...props, provisioningCertificate: { ...props.provisioningCertificate, keyExportable: true } });
+    const json = synthJson(stack);
+    const [certKey, cert] = Object.entries<any>(json.resource.azurerm_key_vault_certificate)[0];
+    expect(cert.certificate_policy.key_properties.exportable).toBe(true);
+    const ext = Object.values<any>(json.resource.azurerm_virtual_machine_extension).find((e) => e.type === "KeyVaultForWindows");
+    expect(ext).toMatchObject({ publisher: "Microsoft.Azure.KeyVault", type_handler_version: "3.0" });
+    expect(JSON.parse(ext.settings).secretsManagementSettings.observedCertificates).toEqual([{
+      url: `\${azurerm_key_vault_certificate.${certKey}.versionless_secret_id}`, certificateStoreName: "MY", certificateStoreLocation: "LocalMachine", keyExportable: false,
+    }]);
+    expect(ext.protected_settings).toBeUndefined();
+    expect(sp.certificateInstaller).toBeDefined();
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(result.findings.filter((f) => f.ruleId === "SDZ-OOB-011").map((f) => `${f.ruleId} ${f.level} ${f.status}`)).toEqual(["SDZ-OOB-011 warning fail"]);
+  });
+
+  test("issuer Self renews automatically and needs no contacts", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, provisioningCertificate: { name: "amt-provisioning", subject: "CN=oobsp01.corp.example.com", issuerName: "Self" } });
+    const json = synthJson(stack);
+    const cert = Object.values(json.resource.azurerm_key_vault_certificate)[0] as any;
+    expect(cert.certificate_policy.issuer_parameters.name).toBe("Self");
+    expect(cert.certificate_policy.lifetime_action).toEqual([{ action: { action_type: "AutoRenew" }, trigger: { days_before_expiry: 60 } }]);
+    expect(json.resource.azurerm_key_vault_certificate_contacts).toBeUndefined();
+  });
+
+  test("out-of-band provisioning by name: an A record of the name to the service point, locked ReadOnly", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const sp = new OutOfBandServicePoint(stack, "Oob", {
+      ...props, outOfBandProvisioning: true,
+      amtSettings: { ...props.amtSettings, provisioningServer: "oobprov.corp.example.com" },
+      provisioningDnsZone: { zoneName: "corp.example.com", resourceGroupName: "dns-rg" },
+    });
+    const json = synthJson(stack);
+    const [recordKey, record] = Object.entries<any>(json.resource.azurerm_private_dns_a_record)[0];
+    expect(record).toMatchObject({ name: "oobprov", zone_name: "corp.example.com", resource_group_name: "dns-rg", ttl: 300, records: ["10.40.9.10"] });
+    const lock = Object.values<any>(json.resource.azurerm_management_lock)[0];
+    expect(lock).toMatchObject({ lock_level: "ReadOnly", scope: `\${azurerm_private_dns_a_record.${recordKey}.id}` });
+    expect(sp.provisioningRecord).toBeDefined();
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(result.findings.filter((f) => ["SDZ-OOB-007", "SDZ-OOB-008", "SDZ-OOB-009"].includes(f.ruleId))).toEqual([]);
+  });
+
+  test("the Windows Firewall script removes the rules of earlier runs, recreates the declared ones and reads them back", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", props);
+    const lines = firewallScriptOf(synthJson(stack)).trim().split("\n");
+    expect(lines[0]).toBe("$ErrorActionPreference = 'Stop'");
+    expect(lines[1]).toBe("Get-NetFirewallRule -ErrorAction SilentlyContinue | Where-Object { $_.Name -like 'SDZ-*AMT-Provisioning*' } | Remove-NetFirewallRule");
+    // Every rule it creates matches the removal pattern (a re-run, or a switch of provisioning mode, leaves no stale rule).
+    const created = lines.filter((l) => l.startsWith("New-NetFirewallRule")).map((l) => /-Name '([^']+)'/.exec(l)![1]);
+    expect(created).toEqual(["SDZ-Block-AMT-Provisioning-9972", "SDZ-Block-AMT-Provisioning-9971"]);
+    for (const name of created) {
+      expect(/^SDZ-.*AMT-Provisioning/.test(name)).toBe(true);
+      expect(lines.some((l) => l.includes(`throw "Windows Firewall rule ${name} was not applied as declared"`))).toBe(true);
+    }
   });
 
   test("an IDE-redirection location with SMB encryption is recorded and reached over TCP 445 only", () => {
@@ -200,13 +281,12 @@ describe("OutOfBandServicePoint", () => {
     const prov = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "9972");
     expect(prov).toHaveLength(1);
     expect(prov[0]).toMatchObject({ direction: "Inbound", access: "Allow", protocol: "Tcp", source_address_prefixes: ["192.168.10.0/24", "192.168.11.0/24"], destination_address_prefix: "10.40.9.10/32" });
-    const ext = Object.values(json.resource.azurerm_virtual_machine_extension)[0] as any;
-    const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
+    const script = firewallScriptOf(json);
     expect(script).toContain("-LocalPort 9972 -RemoteAddress '192.168.10.0/24','192.168.11.0/24' -Action Allow");
     const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
     expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB")).map((f) => `${f.ruleId} ${f.level} ${f.status}`))
-      // SDZ-OOB-003: the firmware settings are declared, not verified (info); 010/011: self-signed certificate, exportable key (fixed by issue 15).
-      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 warning fail", "SDZ-OOB-011 warning fail"]);
+      // SDZ-OOB-003: the firmware settings are declared, not verified (info); SDZ-OOB-010: the internal CA signs the CSR outside the configuration (declared, info).
+      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 info fail"]);
   });
 
   test("zones and on-premises segments together: zone peers act like amtClientZones, all segments are recorded", () => {
@@ -257,8 +337,8 @@ describe("OutOfBandServicePoint", () => {
     const result = runRules(TerraformModel.fromTerraformJson(synthJson(stack)), ALL_RULES);
     expect(result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL)).toEqual([]);
     expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB")).map((f) => `${f.ruleId} ${f.level} ${f.status}`))
-      // SDZ-OOB-003: the firmware settings are declared, not verified (info); 010/011: self-signed certificate, exportable key (fixed by issue 15).
-      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 warning fail", "SDZ-OOB-011 warning fail"]);
+      // SDZ-OOB-003: the firmware settings are declared, not verified (info); SDZ-OOB-010: the internal CA signs the CSR outside the configuration (declared, info).
+      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 info fail"]);
   });
 
   test.each<[string, (p: OutOfBandServicePointProps, s: TerraformStack) => OutOfBandServicePointProps, RegExp]>([
@@ -276,7 +356,13 @@ describe("OutOfBandServicePoint", () => {
     ["vault name", (p) => ({ ...p, keyVaultName: "1kv" }), /Invalid keyVaultName: "1kv"/],
     ["tenant", (p) => ({ ...p, tenantId: "tenant" }), /Invalid tenantId: "tenant"/],
     ["renewal 30 days", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, renewDaysBeforeExpiry: 30 } }), /Invalid provisioningCertificate.renewDaysBeforeExpiry: 30/],
-    ["issuer Unknown", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, issuerName: "Unknown" } }), /Invalid provisioningCertificate.issuerName: "Unknown"/],
+    ["a registered (third-party) issuer", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, issuerName: "digicert" } }), /Invalid provisioningCertificate.issuerName: "digicert"\. Allowed: Unknown/],
+    ["issuer Unknown without contacts", (p) => ({ ...p, provisioningCertificate: { name: "amt", subject: "CN=oobsp" } }), /Invalid provisioningCertificate.renewalContacts: \[\]\. Allowed: at least one e-mail address/],
+    ["a bad contact", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, renewalContacts: ["pki"] } }), /Invalid provisioningCertificate.renewalContacts\[0\]: "pki"/],
+    ["a DNS zone with in-band provisioning", (p) => ({ ...p, provisioningDnsZone: { zoneName: "corp.example.com", resourceGroupName: "dns-rg" } }), /Invalid provisioningDnsZone: "corp.example.com"\. Allowed: nothing while out-of-band provisioning is off/],
+    ["out-of-band provisioning by name without a DNS zone", (p) => ({ ...p, outOfBandProvisioning: true, amtSettings: { ...p.amtSettings, provisioningServer: "oobprov.corp.example.com" } }), /Invalid provisioningDnsZone: undefined\. Allowed: the private DNS zone holding the provisioning name oobprov\.corp\.example\.com/],
+    ["a DNS zone not holding the name", (p) => ({ ...p, outOfBandProvisioning: true, amtSettings: { ...p.amtSettings, provisioningServer: "oobprov.corp.example.com" }, provisioningDnsZone: { zoneName: "other.example.com", resourceGroupName: "dns-rg" } }), /Invalid provisioningDnsZone.zoneName: "other.example.com"/],
+    ["a DNS zone for a provisioning address", (p) => ({ ...p, outOfBandProvisioning: true, provisioningDnsZone: { zoneName: "corp.example.com", resourceGroupName: "dns-rg" } }), /Invalid provisioningDnsZone: "corp.example.com"\. Allowed: nothing: the firmware reaches/],
     ["subject", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, subject: "oobsp" } }), /Invalid provisioningCertificate.subject: "oobsp"/],
     ["validity", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, validityInMonths: 61 } }), /Invalid provisioningCertificate.validityInMonths: 61/],
     ["IDE location without SMB encryption", (p) => ({ ...p, ideRedirectionImageLocation: { uncPath: "\\\\fs01\\ide", privateEndpointPrefix: "10.40.9.50/32", smbEncryptionRequired: false } }), /Invalid ideRedirectionImageLocation: "\\\\\\\\fs01\\\\ide". Allowed: a content location that requires SMB encryption/],
@@ -293,7 +379,7 @@ describe("OutOfBandServicePoint", () => {
     const result = runRules(TerraformModel.fromTerraformJson(synthJson(stack)), ALL_RULES);
     expect(result.findings.filter((f) => f.level === RuleLevel.ERROR)).toEqual([]);
     expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-OOB")).map((f) => `${f.ruleId} ${f.level} ${f.status}`))
-      // SDZ-OOB-003: the firmware settings are declared, not verified (info); 010/011: self-signed certificate, exportable key (fixed by issue 15).
-      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 warning fail", "SDZ-OOB-011 warning fail"]);
+      // SDZ-OOB-003: the firmware settings are declared, not verified (info); SDZ-OOB-010: the internal CA signs the CSR outside the configuration (declared, info).
+      .toEqual(["SDZ-OOB-003 info fail", "SDZ-OOB-010 info fail"]);
   });
 });

@@ -57,8 +57,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
     + "ports, or a rule that opens every port) is left to it. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify (GatewaySubnet's own addresses are not a client zone). The finding is an error "
-    + "when a role is declared (sdz-role) and a warning when every role is only inferred: the host is believed to serve KMS or AD because of one "
-    + "rule or script, while the exposure it reports may be on any other port.",
+    + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up): "
+    + "users' servers carry no tags, and the finding names the evidence.",
   fix: "Deny all inbound at the end of the NSG (DeploymentZone does, at 4096) and allow only specific clients trusted INTERNAL or more; remove public IPs and "
     + "DNAT rules that reach the host; activate perimeter servers with MAK and give them no path to the domain controllers.",
   requirements: ["R-KMS-7"],
@@ -114,10 +114,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const evidence = `(${claims.map((c) => `${c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller"}: ${roleText(c)}`).join("; ")})`;
       if (found.size > 0) {
         const also = maybe.size > 0 ? `; it may also be reachable from ${describe(maybe)}` : "";
-        // A role only inferred from the network is weaker evidence than a declaration: one level lower.
-        const inferred = claims.every((c) => c.source === "inferred");
-        ctx.report(vm.resource, `${what} is reachable from ${describe(found)}${also} ${evidence}${inferred ? "; a warning, as the role is inferred, not declared" : ""}`,
-          inferred ? { level: RuleLevel.WARNING } : {});
+        // Inferred roles come with their evidence; users' servers carry no tags (principle 1), so the level does not drop.
+        ctx.report(vm.resource, `${what} is reachable from ${describe(found)}${also} ${evidence}`);
       } else if (maybe.size > 0) {
         const doubts = new Set([...maybe.values()].flatMap((s) => [...s.doubts]));
         ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"}) ${evidence}`);

@@ -77,11 +77,11 @@ describe("SDZ-KMS-006 KMS host or domain controller reachable from a perimeter z
     });
   });
 
-  test("an error when the role is declared, a warning when it is only inferred", () => {
+  test("an error whether the role is declared or only inferred (with its evidence)", () => {
     const rdp = [rule("allow-rdp", 120, "Allow", "Tcp", "3389", "10.0.50.0/24")];
     const inferred = check(dcSite("inline", rdp).tf, [ID]);
-    expect(inferred.findings.map((f) => f.level)).toEqual([RuleLevel.WARNING]);
-    expect(messages(inferred, ID)[0]).toMatch(/a warning, as the role is inferred, not declared$/);
+    expect(inferred.findings.map((f) => f.level)).toEqual([RuleLevel.ERROR]);
+    expect(messages(inferred, ID)[0]).toMatch(/\(domain controller: inferred/);
     const declared = check(dcSite("inline", rdp, { vmTags: { [ZoneTags.ROLE]: "domain-controller" } }).tf, [ID]);
     expect(declared.findings.map((f) => f.level)).toEqual([RuleLevel.ERROR]);
     expect(messages(declared, ID)[0]).toMatch(/\(domain controller: declared: sdz-role=domain-controller on azurerm_windows_virtual_machine\.app01\)$/);

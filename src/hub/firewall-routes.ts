@@ -1,0 +1,79 @@
+import { createHash } from "crypto";
+import { Route } from "@cdktf/provider-azurerm/lib/route";
+import { RouteTable } from "@cdktf/provider-azurerm/lib/route-table";
+import { SubnetRouteTableAssociation } from "@cdktf/provider-azurerm/lib/subnet-route-table-association";
+import { Construct } from "constructs";
+import { DeploymentNetwork } from "../zones/deployment-network";
+
+/**
+ * The route tables of the subnets whose traffic a hub firewall carries: one `azurerm_route_table`
+ * per subnet (Azure associates at most one route table with a subnet), created on first use and
+ * associated with the subnet, and one standalone `azurerm_route` per destination prefix.
+ *
+ * Stable addresses: a table's construct ID and Azure name come from the subnet's name, a route's
+ * from its destination prefix, never from call order; routing another zone through the firewall
+ * adds a table and routes and renames none. Standalone routes (not inline `route` blocks) also
+ * keep Terraform from rewriting a whole table when one route is added. @internal
+ */
+export class FirewallRouteTables extends Construct {
+  private readonly tables = new Map<string, { table: RouteTable; routes: Map<string, Route> }>();
+
+  constructor(
+    scope: Construct, id: string,
+    private readonly network: DeploymentNetwork, private readonly firewallName: string, private readonly nextHop: () => string,
+  ) {
+    super(scope, id);
+  }
+
+  /**
+   * Sends `subnetName`'s traffic to `prefix` through the firewall: a user-defined route, next hop
+   * type VirtualAppliance, next hop the firewall's private IP. A user-defined route wins over the
+   * system routes (the VNet's address space, gateway-learned on-premises prefixes) when its prefix
+   * is as long or longer (learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview,
+   * "How Azure selects a route": longest prefix match, then user-defined before BGP before system).
+   * The same route twice is one route.
+   */
+  public route(subnetName: string, subnetId: string, prefix: string): Route {
+    const entry = this.tableOf(subnetName, subnetId);
+    const existing = entry.routes.get(prefix);
+    if (existing) return existing;
+    const slug = prefix.replace(/[./]/g, "-");
+    const route = new Route(entry.table, `To-${slug}`, {
+      name: `via-${this.firewallName}-to-${slug}`.slice(0, 80),
+      resourceGroupName: this.network.resourceGroupName,
+      routeTableName: entry.table.name,
+      addressPrefix: prefix,
+      nextHopType: "VirtualAppliance",
+      nextHopInIpAddress: this.nextHop(),
+    });
+    entry.routes.set(prefix, route);
+    return route;
+  }
+
+  /** The route tables created so far, by subnet name. */
+  public get routeTables(): { [subnetName: string]: RouteTable } {
+    return Object.fromEntries([...this.tables.entries()].map(([k, v]) => [k, v.table]));
+  }
+
+  private tableOf(subnetName: string, subnetId: string) {
+    const key = subnetName.toLowerCase();
+    let entry = this.tables.get(key);
+    if (entry) return entry;
+    // Construct IDs from the subnet name: readable, and a short hash keeps names that slug alike apart.
+    const id = `${subnetName.replace(/[^A-Za-z0-9]/g, "")}-${createHash("sha256").update(key).digest("hex").slice(0, 6)}`;
+    const table = new RouteTable(this, `Table-${id}`, {
+      name: `${subnetName}-rt`.slice(0, 80),
+      location: this.network.location,
+      resourceGroupName: this.network.resourceGroupName,
+      // Gateway routes stay propagated: on GatewaySubnet Azure requires it (learn.microsoft.com/azure/
+      // vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub), and on a zone's subnet the
+      // on-premises prefixes the gateway learns must stay reachable for traffic not sent to the firewall.
+      bgpRoutePropagationEnabled: true,
+      tags: this.network.tags,
+    });
+    new SubnetRouteTableAssociation(this, `Association-${id}`, { subnetId, routeTableId: table.id });
+    entry = { table, routes: new Map() };
+    this.tables.set(key, entry);
+    return entry;
+  }
+}
