@@ -39,7 +39,8 @@ function setup(stack: TerraformStack) {
 function firewallScriptOf(json: any): string {
   // The firewall part runs in the server's one settings extension (public settings).
   const ext = Object.values<any>(json.resource.azurerm_virtual_machine_extension).find((e) => e.name === "sdz-windows-settings");
-  return Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
+  const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
+  return /# part: oob-provisioning-firewall\n& \{\n([\s\S]*?)\n\}\n/.exec(script)![1];
 }
 
 function rulesOf(json: any, nsgName: string): any[] {
