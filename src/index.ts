@@ -40,6 +40,11 @@ export type {
 // Shared building blocks
 export { SecureWindowsServer } from "./compute/secure-windows-server";
 export type { SecureWindowsServerProps, WindowsServerImage, WindowsServerOptions } from "./compute/secure-windows-server";
+export { SettingsAudit } from "./compute/settings-audit";
+export type { GuestConfigurationPackage } from "./compute/settings-audit";
+export { ConfigMgrSiteServer } from "./compute/configmgr-site-server";
+export type { SecurityEventLogOptions } from "./compute/security-events";
+export type { ConfigMgrRunAsOptions } from "./compute/configmgr-site-server";
 export type { IDeploymentContentLocation } from "./core/content-location";
 
 // Service zones (each area keeps its own index jsii-clean)

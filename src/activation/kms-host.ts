@@ -188,8 +188,8 @@ export interface KmsHostProps {
  * that clients use directly: `slmgr /skms <ip>:1688` is a stack output (R-KMS-4). TCP 1688 is opened
  * only from the explicit allowlist, in the NSG, in the Windows Firewall and, when a firewall policy
  * is given, in the hub firewall (R-KMS-2, R-KMS-6). Zones below INTERNAL trust are refused (R-KMS-3).
- * A PowerShell extension removes anonymous access (RestrictAnonymous, RestrictAnonymousSAM,
- * RestrictNullSessAccess), removes SMB 1 and turns DNS publishing off (R-KMS-5); the settings are
+ * A part of the server's one settings script removes anonymous access (RestrictAnonymous, RestrictAnonymousSAM,
+ * RestrictNullSessAccess), removes SMB 1 and turns DNS publishing off (R-KMS-5), reading each setting back; the settings are
  * recorded as {@link KmsTags} on the VM and its NICs.
  */
 export class KmsHost extends Construct {
@@ -205,7 +205,7 @@ export class KmsHost extends Construct {
   public readonly nsgRules: NetworkSecurityRule[];
   /** The hardening script (PowerShell) run by {@link KmsHost.hardeningExtension}. */
   public readonly hardeningScript: string;
-  /** The VM extension that runs the hardening script. */
+  /** The server's one settings extension, which runs the hardening script (with any other part of the server's settings script). */
   public readonly hardeningExtension: VirtualMachineExtension;
   /** The management NIC, when activation is served there. */
   public readonly managementNetworkInterface?: NetworkInterface;
@@ -267,7 +267,9 @@ export class KmsHost extends Construct {
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
     this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing: v.dnsPublishing });
-    this.hardeningExtension = this.server.addPowerShellExtension("kms-hardening", this.hardeningScript);
+    this.hardeningExtension = this.server.addSettingsScript("kms-hardening", this.hardeningScript);
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(v.server._options?.securityEventLog);
 
     if (props.firewallPolicy) {
       const { ipGroup, ruleCollectionGroup } = this.buildFirewallRules(props.firewallPolicy, serverName, v.firewallPriority, v.tags);

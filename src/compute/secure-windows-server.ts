@@ -1,7 +1,12 @@
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
+import { PolicyVirtualMachineConfigurationAssignment } from "@cdktf/provider-azurerm/lib/policy-virtual-machine-configuration-assignment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { collectSecurityEvents, SecurityEventLogOptions, validateSecurityEventLog } from "./security-events";
+import { addSettingsAudit, GuestConfigurationPackage, validatePackage } from "./settings-audit";
+import { commandFor, validatePart, WindowsSettingsPart } from "./windows-settings-script";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
@@ -61,6 +66,21 @@ export interface WindowsServerOptions {
    * @default - none
    */
   readonly availabilityZone?: string;
+  /**
+   * Audit the server's Windows settings with Azure Machine Configuration: the guest configuration
+   * extension and an Audit assignment of this package (named `SdzWindowsHardening`) are added, so
+   * Azure keeps checking the settings after apply and shows drift. Without it the settings are
+   * applied (set and read back once, at apply) but nothing re-checks them later.
+   * @default - no audit
+   */
+  readonly settingsAudit?: GuestConfigurationPackage;
+  /**
+   * Where the deployment server constructs (PXE distribution point, KMS host, state migration
+   * point) send the server's Windows Security event log (R-SEC-8). A plain SecureWindowsServer
+   * collects only when {@link SecureWindowsServer.collectSecurityEvents} is called.
+   * @default - collected, to a workspace created once per network
+   */
+  readonly securityEventLog?: SecurityEventLogOptions;
 }
 
 /** Properties of a {@link SecureWindowsServer}. */
@@ -94,6 +114,8 @@ export function serverProps(
     size: options.size,
     image: options.image,
     availabilityZone: options.availabilityZone,
+    settingsAudit: options.settingsAudit,
+    securityEventLog: options.securityEventLog,
     roles,
     tags: { ...(options.tags ?? {}), ...settingTags },
   };
@@ -117,8 +139,17 @@ export class SecureWindowsServer extends Construct {
   public readonly privateIpAddress: string;
   /** The zone. */
   public readonly zone: DeploymentZone;
+  /** The guest configuration extension, when `settingsAudit` is given. */
+  public readonly guestConfigurationExtension?: VirtualMachineExtension;
+  /** The Machine Configuration assignment that audits the Windows settings, when `settingsAudit` is given. */
+  public readonly settingsAuditAssignment?: PolicyVirtualMachineConfigurationAssignment;
 
-  private extensionCount = 0;
+  /** The VM name (also the Windows computer name). */
+  public readonly serverName: string;
+
+  private readonly settingsParts: WindowsSettingsPart[] = [];
+  private _settingsExtension?: VirtualMachineExtension;
+  private _monitorAgent?: VirtualMachineExtension;
 
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
@@ -129,6 +160,7 @@ export class SecureWindowsServer extends Construct {
       return valid;
     });
     this.zone = props.zone;
+    this.serverName = v.serverName;
     this.privateIpAddress = v.privateIpAddress;
     const network = props.zone.network;
     const tags = v.tags;
@@ -163,6 +195,12 @@ export class SecureWindowsServer extends Construct {
       secureBootEnabled: true,
       vtpmEnabled: true,
       encryptionAtHostEnabled: true,
+      // Automatic VM guest patching (R-SEC-10): Azure installs critical and security updates in
+      // off-peak hours with its safe-deployment checks; bypass_platform_safety_checks_on_user_schedule_enabled
+      // stays false because no maintenance configuration is attached (true is only needed, and only
+      // allowed, with patch_mode AutomaticByPlatform plus a maintenance assignment that schedules it)
+      // (learn.microsoft.com/azure/virtual-machines/automatic-vm-guest-patching;
+      // registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/windows_virtual_machine#patch_mode).
       patchMode: "AutomaticByPlatform",
       patchAssessmentMode: "AutomaticByPlatform",
       bypassPlatformSafetyChecksOnUserScheduleEnabled: false,
@@ -174,6 +212,12 @@ export class SecureWindowsServer extends Construct {
       sourceImageReference: image,
       tags,
     });
+
+    if (v.settingsAudit) {
+      const audit = addSettingsAudit(this, this.virtualMachine, network.location, v.settingsAudit);
+      this.guestConfigurationExtension = audit.extension;
+      this.settingsAuditAssignment = audit.assignment;
+    }
   }
 
   /** The VM resource ID. */
@@ -182,26 +226,76 @@ export class SecureWindowsServer extends Construct {
   }
 
   /**
-   * Runs a PowerShell script once through the Custom Script Extension (e.g. host hardening).
-   * The script is passed base64-encoded in protected settings, so it is not shown in plan output.
-   * @param name extension name
-   * @param script PowerShell script text
+   * Adds a part to the server's one Windows settings script and returns the server's only Custom
+   * Script Extension, which runs every part in the order added (Azure allows one such extension per
+   * VM). A part must set its settings idempotently and read them back, throwing when they did not
+   * take: that is what makes the settings *applied* in the reports.
+   *
+   * The script is literal text, kept in the extension's public settings so the checks can read it;
+   * it must hold no token and no secret.
+   * @param name part name (1-64 letters, digits, '.', '_', '-'), unique on this server
+   * @param script PowerShell text
+   * @param dependsOn resources the extension must wait for (e.g. a data disk attachment)
    */
-  public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
-    if (typeof name !== "string" || !/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/.test(name)) {
-      throw invalidProp("name", name, "1-64 letters, digits, '.', '_', '-'").inConstruct(this.node.path);
-    }
-    const encoded = Buffer.from(script, "utf16le").toString("base64");
-    this.extensionCount++;
-    return new VirtualMachineExtension(this, `Extension${this.extensionCount}`, {
-      name,
+  public addSettingsScript(name: string, script: string, dependsOn?: ITerraformDependable[]): VirtualMachineExtension {
+    this.settingsParts.push(validatePart(this.node.path, this.settingsParts, name, script));
+    const command = commandFor(this.node.path, this.serverName, this.settingsParts);
+    const ext = this.settingsExtension ?? new VirtualMachineExtension(this, "WindowsSettings", {
+      name: "sdz-windows-settings",
       virtualMachineId: this.virtualMachine.id,
       publisher: "Microsoft.Compute",
       type: "CustomScriptExtension",
       typeHandlerVersion: "1.10",
       autoUpgradeMinorVersion: true,
-      protectedSettings: JSON.stringify({ commandToExecute: `powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${encoded}` }),
     });
+    this._settingsExtension = ext;
+    ext.settings = JSON.stringify({ commandToExecute: command });
+    for (const d of dependsOn ?? []) {
+      if (!(ext.dependsOn ?? []).includes(d.fqn)) ext.dependsOn = [...(ext.dependsOn ?? []), d.fqn];
+    }
+    return ext;
+  }
+
+  /**
+   * Runs a PowerShell script through the server's one Custom Script Extension.
+   * @param name part name
+   * @param script PowerShell script text
+   * @deprecated use {@link SecureWindowsServer.addSettingsScript}: this adds a part to the same single extension
+   */
+  public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
+    return this.addSettingsScript(name, script);
+  }
+
+  /**
+   * Sends the server's Windows Security event log to Log Analytics (R-SEC-8): the Azure Monitor
+   * agent extension and the association with the network's data collection rule (created once per
+   * network, with a default workspace unless one is named). Idempotent: a second call with the same
+   * options changes nothing.
+   * @param options where the events go
+   * @returns whether the events are collected (false when `enabled` is false)
+   */
+  public collectSecurityEvents(options?: SecurityEventLogOptions): boolean {
+    const o = attributeErrors(this.node.path, () => validateSecurityEventLog("securityEventLog", options));
+    if (!o.enabled) return false;
+    if (this._monitorAgent) return true;
+    const c = attributeErrors(this.node.path, () => collectSecurityEvents(this, this.zone.network, this.virtualMachine.id, o.workspaceResourceId));
+    this._monitorAgent = c.agent;
+    return true;
+  }
+
+  /** The Azure Monitor agent extension, once security events are collected. */
+  public get monitorAgentExtension(): VirtualMachineExtension | undefined {
+    return this._monitorAgent;
+  }
+
+  /** The server's only Custom Script Extension, once a settings script part was added. */
+  public get settingsExtension(): VirtualMachineExtension | undefined {
+    return this._settingsExtension;
+  }
+
+  /** The names of the settings script parts, in order. */
+  public get settingsScriptParts(): string[] {
+    return this.settingsParts.map((p) => p.name);
   }
 }
 
@@ -239,5 +333,6 @@ function validateServerProps(scope: Construct, props: SecureWindowsServerProps) 
   requireDerivedName("serverName", serverName, `${serverName}-nic`, "networkInterface");
   const tags = mergeTags("tags", props.zone.network.tags, requireTags("tags", props.tags),
     tagsOf(roles.length > 0 ? ZONE_TAG.roles.entry(roles) : undefined));
-  return { serverName, privateIpAddress, adminUsername, size, availabilityZone, image, tags };
+  const settingsAudit = props.settingsAudit === undefined ? undefined : validatePackage("settingsAudit", props.settingsAudit);
+  return { serverName, privateIpAddress, adminUsername, size, availabilityZone, image, tags, settingsAudit };
 }

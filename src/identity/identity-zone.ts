@@ -193,5 +193,7 @@ export class DomainController extends SecureWindowsServer {
     this.serverName = props.serverName;
     this.identityZone = props.zone;
     props.zone._registerDomainController(this);
+    // Security events to Log Analytics (R-SEC-8), by default, as every deployment server.
+    this.collectSecurityEvents(props.securityEventLog);
   }
 }

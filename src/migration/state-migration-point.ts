@@ -4,8 +4,10 @@ import { ManagedDisk } from "@cdktf/provider-azurerm/lib/managed-disk";
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
 import { VirtualMachineDataDiskAttachment } from "@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
+import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
 import { Construct } from "constructs";
 import { BackupOptions, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
+import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
@@ -114,6 +116,15 @@ export interface StateMigrationPointProps extends SecureWindowsServerProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
+  /**
+   * The Configuration Manager site server (an Azure VM). When given, a VM run command there applies
+   * the state migration point's ConfigMgr settings (storage folder with its client and free-space
+   * limits, deletion interval, restore-only mode), reads them back and fails when they did not take:
+   * the settings are *applied*. Without it they are only *declared*: run the generated
+   * `<serverName>-state-migration-point.ps1` yourself.
+   * @default - the settings are declared and the script is written for you to run
+   */
+  readonly configMgrSiteServer?: ConfigMgrSiteServer;
 }
 
 const DISK_TYPES = ["Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS", "Standard_LRS", "PremiumV2_LRS"];
@@ -144,7 +155,7 @@ export class StateMigrationPoint extends Construct {
   public readonly server: SecureWindowsServer;
   /** The state store data disk. */
   public readonly dataDisk: ManagedDisk;
-  /** The extension applying SMB hardening and preparing the data disk. */
+  /** The server's one settings extension, applying SMB hardening and preparing the data disk (after the disk is attached). */
   public readonly hardeningExtension: VirtualMachineExtension;
   /** The vault holding the VM backups. */
   public readonly backupVault: RecoveryServicesVault;
@@ -160,6 +171,8 @@ export class StateMigrationPoint extends Construct {
   public readonly hardeningScript: string;
   /** The ConfigMgr settings snippet written next to cdk.tf.json. */
   public readonly configMgrSnippet: string;
+  /** The run command that applies the ConfigMgr settings on the site server, when `configMgrSiteServer` is given. */
+  public readonly configMgrRunCommand?: VirtualMachineRunCommand;
 
   constructor(scope: Construct, id: string, props: StateMigrationPointProps) {
     super(scope, id);
@@ -201,8 +214,9 @@ export class StateMigrationPoint extends Construct {
     });
 
     this.hardeningScript = smbHardeningScript(v.driveLetter, v.folder);
-    this.hardeningExtension = this.server.addPowerShellExtension("smp-smb-hardening", this.hardeningScript);
-    this.hardeningExtension.dependsOn = [`${attachment.terraformResourceType}.${attachment.friendlyUniqueId}`];
+    this.hardeningExtension = this.server.addSettingsScript("smp-smb-hardening", this.hardeningScript, [attachment]);
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(props.securityEventLog);
 
     const local = Peer.ipv4(`${this.server.privateIpAddress}/32`);
     const ports: [Port, string][] = [
@@ -219,7 +233,7 @@ export class StateMigrationPoint extends Construct {
     this.backupPolicy = backup.policy;
     this.protectedVm = backup.protectedVm;
 
-    this.configMgrSnippet = configMgrSnippet({
+    const snippetInput = {
       serverName: props.serverName,
       siteSystem: v.siteSystem,
       siteCode: v.siteCode,
@@ -230,8 +244,13 @@ export class StateMigrationPoint extends Construct {
       deleteAfter: v.deleteAfter,
       unit: v.unit,
       restoreOnly: v.restoreOnly,
-    });
+    };
+    this.configMgrSnippet = configMgrSnippet(snippetInput);
     const snippet = this.configMgrSnippet;
+    if (v.site) {
+      this.configMgrRunCommand = runOnSiteServer(this, "ConfigMgrSettings", v.site, `sdz-smp-${props.serverName}`, configMgrRunCommandScript(snippetInput), []);
+      this.configMgrRunCommand.dependsOn = [this.server.virtualMachine.fqn];
+    }
     addStackArtifact(this, "ConfigMgrSnippet", `${props.serverName}-state-migration-point.ps1`, () => snippet);
   }
 
@@ -297,6 +316,7 @@ function validateSmpProps(props: StateMigrationPointProps) {
     httpsOnly: requireBoolean("httpsOnly", props.httpsOnly, false),
     allowDestroy: requireBoolean("allowDestroy", props.allowDestroy, false),
     roles: Array.from(new Set([...(props.roles ?? []), DeploymentRole.STATE_MIGRATION_POINT])),
+    site: requireSiteServer(props.configMgrSiteServer),
   };
 }
 
@@ -313,7 +333,6 @@ const CONFIGMGR_MAX = 99999;
  */
 function smbHardeningScript(driveLetter: string, folder: string): string {
   return [
-    "$ErrorActionPreference = 'Stop'",
     "# State store data disk: initialize the raw disk once and create the storage folder",
     "foreach ($d in @(Get-Disk | Where-Object PartitionStyle -eq 'RAW')) {",
     "  Initialize-Disk -Number $d.Number -PartitionStyle GPT",
@@ -327,13 +346,53 @@ function smbHardeningScript(driveLetter: string, folder: string): string {
     "$c = Get-SmbServerConfiguration",
     "if (-not $c.RequireSecuritySignature -or -not $c.EncryptData -or -not $c.RejectUnencryptedAccess -or $c.EnableSMB1Protocol) { throw 'SMB hardening did not apply' }",
     "",
-  ].join("\r\n");
+  ].join("\n");
 }
 
-function configMgrSnippet(s: {
+interface SmpSettings {
   serverName: string; siteSystem: string; siteCode: string; folder: string; maxClients: number; minFree: number;
   spaceUnit: FreeSpaceUnit; deleteAfter: number; unit: DeletionIntervalUnit; restoreOnly: boolean;
-}): string {
+}
+
+function requireSiteServer(site: ConfigMgrSiteServer | undefined): ConfigMgrSiteServer | undefined {
+  if (site !== undefined && !(site instanceof ConfigMgrSiteServer)) {
+    throw invalidProp("configMgrSiteServer", String(site), "ConfigMgrSiteServer.fromServer(server) or ConfigMgrSiteServer.fromVirtualMachineId(id, location)");
+  }
+  return site;
+}
+
+/**
+ * The script a run command runs on the site server: the storage folder with its limits (re-added on
+ * every run so the limits are always the configured ones; removing a folder from the ConfigMgr
+ * configuration does not delete the data on disk), the deletion interval and restore-only mode, each
+ * cmdlet on one line, then read back with `Get-CMStateMigrationPoint`, failing when a value did not take.
+ */
+function configMgrRunCommandScript(s: SmpSettings): string {
+  const minutes = (s.unit === DeletionIntervalUnit.DAYS ? 24 * 60 : 60) * s.deleteAfter;
+  return [
+    `# secure-deployment-zones: state migration point settings of ${s.serverName}, applied on the site server and read back.`,
+    "$ErrorActionPreference = 'Stop'",
+    `$SiteCode = '${s.siteCode}'`,
+    `$Smp = '${s.siteSystem}'`,
+    `$FolderPath = '${s.folder}'`,
+    "Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')",
+    "if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) { New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $env:COMPUTERNAME | Out-Null }",
+    "Set-Location \"$($SiteCode):\\\"",
+    "function Get-CMEmbedded($Object, [string]$Name) { $p = $Object.Props | Where-Object PropertyName -eq $Name; if (-not $p) { throw \"ConfigMgr property $Name not found\" }; $p }",
+    "function Get-SmpFolderText { ((Get-CMStateMigrationPoint -SiteSystemServerName $Smp -SiteCode $SiteCode).PropLists | ForEach-Object { $_.Values }) -join ';' }",
+    `$folder = New-CMStorageFolder -StorageFolderName $FolderPath -MaximumClientNumber ${s.maxClients} -MinimumFreeSpace ${s.minFree} -SpaceUnit ${s.spaceUnit}`,
+    "if ((Get-SmpFolderText) -match [regex]::Escape($FolderPath)) { Set-CMStateMigrationPoint -SiteSystemServerName $Smp -SiteCode $SiteCode -RemoveStorageFolder $folder }",
+    "Set-CMStateMigrationPoint -SiteSystemServerName $Smp -SiteCode $SiteCode -AddStorageFolder $folder",
+    `Set-CMStateMigrationPoint -SiteSystemServerName $Smp -SiteCode $SiteCode -TimeDeleteAfter ${s.deleteAfter} -TimeUnit ${s.unit} -EnableRestoreOnlyMode $${s.restoreOnly}`,
+    "$Point = Get-CMStateMigrationPoint -SiteSystemServerName $Smp -SiteCode $SiteCode",
+    "if ((Get-SmpFolderText) -notmatch [regex]::Escape($FolderPath)) { throw 'The storage folder did not apply' }",
+    `if ((Get-CMEmbedded $Point 'SMPStoreDeletionCycleTimeInMinutes').Value -ne ${minutes}) { throw 'The deletion interval did not apply' }`,
+    `if ((Get-CMEmbedded $Point 'SMPQuiesceState').Value -ne ${s.restoreOnly ? 1 : 0}) { throw 'Restore-only mode did not apply' }`,
+    "",
+  ].join("\n");
+}
+
+function configMgrSnippet(s: SmpSettings): string {
   return [
     `# State migration point settings for ${s.serverName}, generated by secure-deployment-zones.`,
     "# Run from the Configuration Manager site drive (PS XYZ:\\>) after the state migration point role is added.",

@@ -295,6 +295,8 @@ export class OutOfBandServicePoint extends Construct {
       ide ? OOB_TAG.ideImageSmbEncryption.entry(true) : undefined,
     );
     this.server = new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags));
+    // Security events to Log Analytics (R-SEC-8), by default, as every deployment server.
+    this.server.collectSecurityEvents(props.securityEventLog);
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
     this.amtClientPrefixes = clientPrefixes;

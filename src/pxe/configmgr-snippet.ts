@@ -102,3 +102,43 @@ export function configMgrPxeSnippet(input: PxeSnippetInput): string {
   );
   return lines.join("\n");
 }
+
+/**
+ * The script the distribution point runs on the ConfigMgr site server (a VM run command) when the
+ * site server is named: the same settings as the snippet, each cmdlet on one line, then read back
+ * with `Get-CMDistributionPoint` / `Get-CMSite`, failing when a value did not take. Idempotent:
+ * it sets the same values on every run. Parameters: `PxePassword` (a protected parameter) and
+ * `PxeMacAddress` (the MAC address Azure gave the distribution point's NIC).
+ * @internal
+ */
+export function configMgrPxeRunCommandScript(input: PxeSnippetInput): string {
+  const enhancedHttp = input.contentTransport === PxeContentTransport.ENHANCED_HTTP;
+  const unknown = input.unknownComputerSupport ? "$true" : "$false";
+  return [
+    "param([Parameter(Mandatory = $true)][string]$PxePassword, [Parameter(Mandatory = $true)][string]$PxeMacAddress)",
+    comment(`secure-deployment-zones: PXE settings of distribution point ${input.serverName}, applied on the site server and read back.`),
+    "$ErrorActionPreference = 'Stop'",
+    `$SiteCode = ${psString(input.siteCode)}`,
+    `$DistributionPoint = ${psString(input.distributionPoint)}`,
+    "Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')",
+    "if (-not (Get-PSDrive -Name $SiteCode -PSProvider CMSite -ErrorAction SilentlyContinue)) { New-PSDrive -Name $SiteCode -PSProvider CMSite -Root $env:COMPUTERNAME | Out-Null }",
+    "Set-Location \"$($SiteCode):\\\"",
+    "function Get-CMEmbedded($Object, [string]$Name) { $p = $Object.Props | Where-Object PropertyName -eq $Name; if (-not $p) { throw \"ConfigMgr property $Name not found\" }; $p }",
+    "$Mac = $PxeMacAddress.ToUpperInvariant().Replace('-', ':')",
+    "if ($PxePassword.Length -lt 8) { throw 'The PXE password must have at least 8 characters' }",
+    ...(enhancedHttp ? [
+      comment("Enhanced HTTP: clients download content over HTTPS without a network access account (R-PXE-9)."),
+      "Set-CMSite -SiteCode $SiteCode -UseSmsGeneratedCert $true",
+      "if ((Get-CMEmbedded (Get-CMSite -SiteCode $SiteCode) 'UseSMSGeneratedCert').Value -ne 1) { throw 'Enhanced HTTP did not apply' }",
+    ] : [comment(`Content transport is ${input.contentTransport}: Enhanced HTTP is preferred (R-PXE-9).`)]),
+    comment(`PXE with a password, unknown computers ${input.unknownComputerSupport ? "answered (justified)" : "not answered"}, only the PXE NIC answers, multicast off (R-PXE-2, R-PXE-5, R-PXE-6, R-PXE-7).`),
+    `Set-CMDistributionPoint -SiteSystemServerName $DistributionPoint -SiteCode $SiteCode -EnablePxe $true -EnableNonWdsPxe $true -AllowPxeResponse $true -EnableUnknownComputerSupport ${unknown} -PxePassword (ConvertTo-SecureString -String $PxePassword -AsPlainText -Force) -MacAddressForRespondingPxeRequest @($Mac) -PxeServerResponseDelaySec ${input.responseDelaySec} -EnableMulticast $false`,
+    "$Dp = Get-CMDistributionPoint -SiteSystemServerName $DistributionPoint -SiteCode $SiteCode",
+    "if ((Get-CMEmbedded $Dp 'IsPXE').Value -ne 1) { throw 'PXE is not enabled' }",
+    `if ((Get-CMEmbedded $Dp 'SupportUnknownMachines').Value -ne ${input.unknownComputerSupport ? 1 : 0}) { throw 'Unknown computer support did not apply' }`,
+    "if ((Get-CMEmbedded $Dp 'IsMulticast').Value -ne 0) { throw 'Multicast is still on' }",
+    "if ([string]::IsNullOrEmpty((Get-CMEmbedded $Dp 'PXEPassword').Value1)) { throw 'The PXE password did not apply' }",
+    "if (@((Get-CMEmbedded $Dp 'BindExcept').Values) -notcontains $Mac) { throw 'PXE does not answer on the PXE interface only' }",
+    "",
+  ].join("\n");
+}

@@ -1,13 +1,16 @@
+import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { configMgrPxeSnippet } from "./configmgr-snippet";
+import { configMgrPxeRunCommandScript, configMgrPxeSnippet } from "./configmgr-snippet";
 import { PxeZone } from "./pxe-zone";
+import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { PXE_TAG, PxeContentTransport } from "../contract/pxe-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
+import { SensitiveValue } from "../core/sensitive-value";
 import { addStackArtifact } from "../core/stack-artifact";
-import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, invalidSecret, missingProp, requireIntInRange } from "../network/errors";
 import { PORT_LIMITS, TAG_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
@@ -78,6 +81,21 @@ export interface PxeDistributionPointProps extends WindowsServerOptions {
    * @default - no management flow is opened
    */
   readonly siteServers?: IPeer[];
+  /**
+   * The Configuration Manager site server (an Azure VM). When given, the distribution point runs
+   * its ConfigMgr settings there (a VM run command: PXE with a password, unknown computers,
+   * multicast, the answering interface, Enhanced HTTP), reads them back and fails when they did not
+   * take: the settings are *applied*. Without it they are only *declared*: run the generated
+   * `<serverName>-configmgr-pxe.ps1` yourself.
+   * @default - the settings are declared and the script is written for you to run
+   */
+  readonly configMgrSiteServer?: ConfigMgrSiteServer;
+  /**
+   * The PXE boot password, only as a sensitive value (a protected parameter of the run command).
+   * Required with `configMgrSiteServer`, refused without it (the generated script prompts for it).
+   * @default - none
+   */
+  readonly pxePassword?: SensitiveValue;
 }
 
 const DEFAULT_TFTP_START = SERVICE_PORTS.TFTP_DATA.from;
@@ -94,10 +112,12 @@ const DEFAULT_TFTP_END = SERVICE_PORTS.TFTP_DATA.to;
  * (R-PXE-3): DHCP (UDP 67), PXE/BINL (UDP 4011), TFTP (UDP 69 and its data range) and content
  * (TCP 443 for Enhanced HTTP, or TCP 80 / TCP 445 when asked).
  *
- * ConfigMgr settings are not Azure resources: the construct writes `<serverName>-configmgr-pxe.ps1`
- * next to `cdk.tf.json`, a ready-to-run script for the site administrator that enables PXE with a
- * required password (prompted for, never stored), unknown-computer support off unless justified,
- * PXE answers on the DP's PXE interface only, multicast off and Enhanced HTTP on.
+ * ConfigMgr settings are not Azure resources. With `configMgrSiteServer` (and `pxePassword`), a VM
+ * run command on the site server applies them and reads them back: PXE with a required password
+ * (a protected parameter), unknown-computer support off unless justified, PXE answers on the DP's
+ * NIC only, multicast off, Enhanced HTTP on; the reports show them as *applied*. Without it they
+ * are *declared*: the construct writes `<serverName>-configmgr-pxe.ps1` next to `cdk.tf.json`, a
+ * ready-to-run script (it prompts for the password) that the site administrator must run.
  */
 export class PxeDistributionPoint extends Construct {
   /** The hardened server. */
@@ -114,6 +134,8 @@ export class PxeDistributionPoint extends Construct {
   public readonly tftpDataPorts: string;
   /** File name of the generated ConfigMgr snippet in the stack output folder. */
   public readonly snippetFileName: string;
+  /** The run command that applies the ConfigMgr settings on the site server, when `configMgrSiteServer` is given. */
+  public readonly configMgrRunCommand?: VirtualMachineRunCommand;
 
   constructor(scope: Construct, id: string, props: PxeDistributionPointProps) {
     super(scope, id);
@@ -154,9 +176,12 @@ export class PxeDistributionPoint extends Construct {
       props.zone.allowInbound(peer, Port.RPC_DYNAMIC, `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
     });
 
+    // Security events to Log Analytics (R-SEC-8), by default.
+    this.server.collectSecurityEvents(props.securityEventLog);
+
     this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;
     const fqdn = domainName ? `${props.serverName}.${domainName}` : props.serverName;
-    addStackArtifact(this, "ConfigMgrSnippet", this.snippetFileName, () => configMgrPxeSnippet({
+    const snippetInput = {
       siteCode: siteCode.toUpperCase(),
       distributionPoint: fqdn,
       serverName: props.serverName,
@@ -169,7 +194,16 @@ export class PxeDistributionPoint extends Construct {
       zoneName: props.zone.zoneName,
       clientSegments: props.zone.clientSegments,
       relayAgents: props.zone.relayAgents,
-    }));
+    };
+    addStackArtifact(this, "ConfigMgrSnippet", this.snippetFileName, () => configMgrPxeSnippet(snippetInput));
+    if (v.site && v.pxePassword) {
+      v.pxePassword._verify(this, "pxePassword");
+      this.configMgrRunCommand = runOnSiteServer(this, "ConfigMgrSettings", v.site, `sdz-pxe-${props.serverName}`, configMgrPxeRunCommandScript(snippetInput), [
+        { name: "PxePassword", value: v.pxePassword.value, secret: true },
+        { name: "PxeMacAddress", value: this.server.networkInterface.macAddress, secret: false },
+      ]);
+      this.configMgrRunCommand.dependsOn = [this.server.virtualMachine.fqn];
+    }
   }
 }
 
@@ -212,7 +246,19 @@ function validateDpProps(props: PxeDistributionPointProps) {
   const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, PXE_DELAY_MAX_SEC);
   const siteServers = props.siteServers;
   if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
-  return { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName };
+  const site = props.configMgrSiteServer;
+  if (site !== undefined && !(site instanceof ConfigMgrSiteServer)) {
+    throw invalidProp("configMgrSiteServer", String(site), "ConfigMgrSiteServer.fromServer(server) or ConfigMgrSiteServer.fromVirtualMachineId(id, location)");
+  }
+  const pxePassword = props.pxePassword;
+  if (site && pxePassword === undefined) {
+    throw missingProp("pxePassword", "a SensitiveValue with the PXE boot password: the run command on the site server sets it (R-PXE-5)");
+  }
+  if (pxePassword !== undefined) {
+    if (!(pxePassword instanceof SensitiveValue)) throw invalidSecret("pxePassword", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret), never a string");
+    if (!site) throw invalidSecret("pxePassword", "nothing without configMgrSiteServer: nothing would set it (the generated script prompts for the password)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  return { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName, site, pxePassword };
 }
 
 /** The TFTP data range spans at most 1000 ports (above the privileged ports). */

@@ -23,7 +23,8 @@ export function resourcesOf(json: any, type: string): [string, any][] {
 
 /** Decodes the PowerShell script of a Custom Script Extension. */
 export function decodeScript(extension: any): string {
-  const settings = JSON.parse(extension.protected_settings);
+  expect(extension.protected_settings).toBeUndefined();
+  const settings = JSON.parse(extension.settings);
   const b64 = /-EncodedCommand (\S+)/.exec(settings.commandToExecute)![1];
   return Buffer.from(b64, "base64").toString("utf16le");
 }

@@ -2,13 +2,17 @@ import { FirewallPolicy } from "@cdktf/provider-azurerm/lib/firewall-policy";
 import { Testing } from "cdktf";
 import { decodeScript, env, resourcesOf } from "./env";
 import { ActivationZone } from "../../src/activation/activation-zone";
-import { KmsHost, KmsHostProps } from "../../src/activation/kms-host";
+import { KmsHost, KmsHostProps, KmsServer } from "../../src/activation/kms-host";
 import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
+import { KMS_TAG } from "../../src/contract/kms-tags";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { TagSpec } from "../../src/contract/tag";
 import { DeploymentRole } from "../../src/contract/zone-tags";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Settings } from "../../src/engine/settings";
 import { DomainController, IdentityZone } from "../../src/identity/identity-zone";
 import { Peer } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
@@ -81,10 +85,10 @@ describe("KmsHost", () => {
     const e = kmsEnv();
     const host = new KmsHost(e.stack, "Kms", e.base());
     const json = synthJson(e.stack);
-    const [, ext] = resourcesOf(json, "azurerm_virtual_machine_extension")[0];
-    expect(ext.name).toBe("kms-hardening");
+    const [, ext] = resourcesOf(json, "azurerm_virtual_machine_extension").find(([, x]) => x.type === "CustomScriptExtension")!;
+    expect(ext.name).toBe("sdz-windows-settings");
     const script = decodeScript(ext);
-    expect(script).toBe(host.hardeningScript);
+    expect(script).toContain(host.hardeningScript);
     expect(script).toContain("$allow = @('10.0.1.0/24', '10.0.8.10/32')");
     expect(script).toMatch(/New-NetFirewallRule -Name 'SDZ-KMS-1688' .*-Direction Inbound -Protocol TCP -LocalPort 1688 -LocalAddress '10\.0\.5\.4' -RemoteAddress \$allow -Action Allow/);
     expect(script).toContain("DisplayGroup -eq 'Key Management Service' } | Disable-NetFirewallRule");
@@ -95,6 +99,40 @@ describe("KmsHost", () => {
     expect(script).toContain("Uninstall-WindowsFeature -Name FS-SMB1");
     expect(script).toContain("Set-ItemProperty -Path $spp -Name 'DisableDnsPublishing' -Value 1 -Type DWord");
     expect(script).not.toContain("opsadmin");
+  });
+
+  test("every KMS hardening setting is applied (set and read back by the settings script), for either DNS publishing choice", () => {
+    for (const dnsPublishing of [false, true]) {
+      const e = kmsEnv();
+      new KmsHost(e.stack, "Kms", e.base({ dnsPublishing }));
+      const model = TerraformModel.fromTerraformJson(synthJson(e.stack));
+      const [vm] = model.ofType("azurerm_windows_virtual_machine");
+      const settings = Settings.of(model);
+      const specs: TagSpec<unknown>[] = [
+        KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess, KMS_TAG.firewallScope,
+        KMS_TAG.dnsPublishing, MIGRATION_TAG.smb1Removed,
+      ];
+      expect(specs.map((spec) => [spec.key, settings.read(vm, spec).provenance])).toEqual(specs.map((spec) => [spec.key, "applied"]));
+    }
+  });
+
+  test("the KMS host is patched automatically by the platform (R-SEC-10)", () => {
+    const e = kmsEnv();
+    new KmsHost(e.stack, "Kms", e.base());
+    const [[, vm]] = resourcesOf(synthJson(e.stack), "azurerm_windows_virtual_machine");
+    expect(vm).toMatchObject({ patch_mode: "AutomaticByPlatform", patch_assessment_mode: "AutomaticByPlatform", bypass_platform_safety_checks_on_user_schedule_enabled: false, provision_vm_agent: true });
+  });
+
+  test("a KMS host on an existing server that already has a settings script part adds to the same one extension", () => {
+    const e = kmsEnv();
+    const activation = e.base().zone;
+    const server = new SecureWindowsServer(e.stack, "Existing", { zone: activation, serverName: "srv01", privateIpAddress: "10.0.5.9", adminUsername: "opsadmin", adminPassword: e.password });
+    server.addSettingsScript("site-baseline", "Write-Output baseline");
+    const host = new KmsHost(e.stack, "Kms", { zone: activation, allowedClients: [Peer.zone(e.clients)], kmsServer: KmsServer.existing(server) });
+    const exts = resourcesOf(synthJson(e.stack), "azurerm_virtual_machine_extension");
+    expect(exts.map(([, x]) => x.type).sort()).toEqual(["AzureMonitorWindowsAgent", "CustomScriptExtension"]);
+    expect(host.hardeningExtension).toBe(server.settingsExtension);
+    expect(server.settingsScriptParts).toEqual(["site-baseline", "kms-hardening"]);
   });
 
   test("dnsPublishing: true lets the host publish its SRV record, and records it", () => {
@@ -193,8 +231,8 @@ describe("KmsHost", () => {
     const errors = result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL);
     expect(errors).toEqual([]);
     const kmsFindings = result.findings.filter((f) => /^SDZ-(KMS|DOM)-/.test(f.ruleId) && f.level !== RuleLevel.INFO);
-    // The hardening script runs from protected_settings, which the checks never read: SDZ-KMS-005 cannot tell it is applied.
-    expect(kmsFindings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual(["SDZ-KMS-005 unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF"]);
+    // The hardening is applied: the settings script (public settings) sets each value and reads it back.
+    expect(kmsFindings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([]);
     const mak = result.findings.filter((f) => f.ruleId === "SDZ-KMS-007");
     expect(mak).toHaveLength(1);
     expect(mak[0].message).toContain("zone dmz (PERIMETER) activates with MAK, not KMS: DMZ web servers activate with MAK");

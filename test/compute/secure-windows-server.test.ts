@@ -56,18 +56,62 @@ describe("SecureWindowsServer", () => {
     expect(() => SensitiveValue.fromVariable(new TerraformVariable(e.stack, "plain", { type: "string" }))).toThrow(/sensitive: true/);
   });
 
-  test("addPowerShellExtension passes the script only encoded, in protected settings", () => {
+  test("addSettingsScript: one Custom Script Extension, the script readable (encoded) in public settings, nothing in protected settings", () => {
     const e = env();
     const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
-    srv.addPowerShellExtension("harden", "Set-SmbServerConfiguration -EncryptData $true -Force");
-    const [ext] = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
-    expect(ext.settings).toBeUndefined();
-    const command = JSON.parse(ext.protected_settings).commandToExecute as string;
-    const encoded = command.split("-EncodedCommand ")[1];
-    expect(Buffer.from(encoded, "base64").toString("utf16le")).toBe("Set-SmbServerConfiguration -EncryptData $true -Force");
-    expect(() => srv.addPowerShellExtension("bad name!", "x")).toThrow(/name/);
+    srv.addSettingsScript("harden", "Set-SmbServerConfiguration -EncryptData $true -Force\nif (-not (Get-SmbServerConfiguration).EncryptData) { throw 'x' }");
+    const exts = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
+    expect(exts).toHaveLength(1);
+    expect(exts[0]).toMatchObject({ name: "sdz-windows-settings", type: "CustomScriptExtension", publisher: "Microsoft.Compute" });
+    expect(exts[0].protected_settings).toBeUndefined();
+    const script = decode(exts[0]);
+    expect(script).toContain("$ErrorActionPreference = 'Stop'");
+    expect(script).toContain("# part: harden\n& {\nSet-SmbServerConfiguration -EncryptData $true -Force\nif (-not (Get-SmbServerConfiguration).EncryptData) { throw 'x' }\n}");
+  });
+
+  test("refuses a bad or duplicate part name, an empty script and a script holding a token, naming the construct and the prop", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    expect(() => srv.addSettingsScript("bad name!", "x")).toThrow(/Srv.*name.*"bad name!".*letters, digits/);
+    srv.addSettingsScript("one", "Write-Output 1");
+    expect(() => srv.addSettingsScript("ONE", "Write-Output 2")).toThrow(/Srv.*name.*"ONE".*not used yet.*one/);
+    expect(() => srv.addSettingsScript("two", "  ")).toThrow(/Srv.*script.*PowerShell text/);
+    const secret = new TerraformVariable(e.stack, "secret", { type: "string", sensitive: true });
+    expect(() => srv.addSettingsScript("three", `$p = '${secret.stringValue}'`)).toThrow(/Srv.*script.*literal PowerShell text/);
+    expect(srv.settingsScriptParts).toEqual(["one"]);
+  });
+
+  test("refuses parts whose command would exceed the Windows command-line limit", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    srv.addSettingsScript("small", "Write-Output 1");
+    expect(() => srv.addSettingsScript("huge", "#".repeat(4000))).toThrow(/Srv.*script.*8191/);
+  });
+
+  test("any combination of features on one VM gives exactly one extension, running every part in order, waiting for every dependency", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const other = new SecureWindowsServer(e.stack, "Other", { zone: e.zone, serverName: "app02", privateIpAddress: "10.0.1.11", adminUsername: "opsadmin", adminPassword: e.password });
+    const parts = ["kms-hardening", "smp-smb-hardening", "oob-provisioning-firewall"];
+    const returned = parts.map((p, i) => srv.addSettingsScript(p, `Write-Output ${i}`, i === 1 ? [other.networkInterface] : undefined));
+    srv.addPowerShellExtension("legacy-caller", "Write-Output legacy");
+    other.addSettingsScript("kms-hardening", "Write-Output other");
+    expect(new Set(returned).size).toBe(1);
+    const exts = Object.values<any>(synthJson(e.stack).resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => /azurerm_windows_virtual_machine\.(\w+?)_Vm_/.exec(x.virtual_machine_id)![1]).sort()).toEqual(["Other", "Srv"]);
+    const mine = exts.find((x) => x.virtual_machine_id.includes("Srv_"));
+    const script = decode(mine);
+    const order = [...parts, "legacy-caller"].map((p) => script.indexOf(`# part: ${p}`));
+    expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]))).toBe(true);
+    expect(mine.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_network_interface\.Other_Nic_\w+\}$/)]);
+    expect(srv.settingsScriptParts).toEqual([...parts, "legacy-caller"]);
   });
 });
+
+function decode(ext: any): string {
+  const command = JSON.parse(ext.settings).commandToExecute as string;
+  return Buffer.from(command.split("-EncodedCommand ")[1], "base64").toString("utf16le");
+}
 
 describe("serverProps (how service constructs build their server)", () => {
   test("passes the user's options through, and the construct's setting tags win over the user's tags", () => {
@@ -79,5 +123,102 @@ describe("serverProps (how service constructs build their server)", () => {
     expect(props).toMatchObject({ zone: e.zone, serverName: "dp01", size: "Standard_D4s_v5", availabilityZone: "2", roles: ["pxe-distribution-point"] });
     expect(props.tags).toEqual({ "owner": "osd-team", "sdz-pxe-multicast": "false" });
     expect(Token.isUnresolved(props.adminPassword.value)).toBe(true);
+  });
+});
+
+describe("settingsAudit (Machine Configuration)", () => {
+  const HASH = "a".repeat(64);
+
+  test("adds the guest configuration extension and an Audit assignment of SdzWindowsHardening on a VM with a system-assigned identity", () => {
+    const e = env();
+    const srv = new SecureWindowsServer(e.stack, "Srv", {
+      zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password,
+      settingsAudit: { contentUri: "https://pkgs.blob.core.windows.net/gc/SdzWindowsHardening.zip", contentHash: HASH },
+    });
+    srv.addSettingsScript("one", "Write-Output 1");
+    const json = synthJson(e.stack);
+    const exts = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => `${x.publisher}/${x.type}`).sort()).toEqual(["Microsoft.Compute/CustomScriptExtension", "Microsoft.GuestConfiguration/ConfigurationforWindows"]);
+    expect(exts.find((x) => x.publisher === "Microsoft.GuestConfiguration")).toMatchObject({ name: "AzurePolicyforWindows", type_handler_version: "1.0", automatic_upgrade_enabled: true });
+    const [assignment] = Object.values<any>(json.resource.azurerm_policy_virtual_machine_configuration_assignment);
+    expect(assignment).toMatchObject({
+      name: "SdzWindowsHardening", location: "westeurope",
+      configuration: { assignment_type: "Audit", content_uri: "https://pkgs.blob.core.windows.net/gc/SdzWindowsHardening.zip", content_hash: HASH.toUpperCase(), version: "1.0.0" },
+    });
+    expect(assignment.virtual_machine_id).toMatch(/^\$\{azurerm_windows_virtual_machine\.Srv_Vm_\w+\.id\}$/);
+    expect(assignment.depends_on).toEqual([expect.stringMatching(/azurerm_virtual_machine_extension\.Srv_GuestConfigurationExtension_/)]);
+    const [vm] = Object.values<any>(json.resource.azurerm_windows_virtual_machine);
+    expect(vm.identity).toEqual({ type: "SystemAssigned" });
+  });
+
+  test("without settingsAudit there is no assignment and no guest configuration extension", () => {
+    const e = env();
+    new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const json = synthJson(e.stack);
+    expect(json.resource.azurerm_policy_virtual_machine_configuration_assignment).toBeUndefined();
+    expect(json.resource.azurerm_virtual_machine_extension).toBeUndefined();
+  });
+
+  test.each([
+    ["contentUri", { contentUri: "http://x/p.zip?sig=SECRETSAS", contentHash: HASH }, /Srv.*settingsAudit\.contentUri.*\?<query not shown>.*https:\/\//],
+    ["contentHash", { contentUri: "https://x/p.zip", contentHash: "abc" }, /Srv.*settingsAudit\.contentHash.*"abc".*64 hexadecimal/],
+    ["version", { contentUri: "https://x/p.zip", contentHash: HASH, version: "v1" }, /Srv.*settingsAudit\.version.*"v1".*1\.0\.0/],
+  ])("refuses a bad %s at construction, naming the construct, the prop, the value and what is allowed", (_, settingsAudit, message) => {
+    const e = env();
+    const build = () => new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password, settingsAudit });
+    let error: Error | undefined;
+    try {
+      build();
+    } catch (x) {
+      error = x as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toMatch(/SECRETSAS/);
+  });
+});
+
+describe("collectSecurityEvents (R-SEC-8)", () => {
+  function twoServers() {
+    const e = env();
+    const a = new SecureWindowsServer(e.stack, "A", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const b = new SecureWindowsServer(e.stack, "B", { zone: e.zone, serverName: "app02", privateIpAddress: "10.0.1.11", adminUsername: "opsadmin", adminPassword: e.password });
+    return { ...e, a, b };
+  }
+
+  test("Azure Monitor agent per server, one data collection rule per network for the Security log, one association per server, a default workspace", () => {
+    const e = twoServers();
+    expect(e.a.collectSecurityEvents()).toBe(true);
+    expect(e.b.collectSecurityEvents({})).toBe(true);
+    expect(e.a.collectSecurityEvents()).toBe(true);
+    const json = synthJson(e.stack);
+    const agents = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(agents.map((x) => [x.publisher, x.type, x.type_handler_version, x.automatic_upgrade_enabled])).toEqual([
+      ["Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "1.0", true], ["Microsoft.Azure.Monitor", "AzureMonitorWindowsAgent", "1.0", true],
+    ]);
+    const rules = Object.entries<any>(json.resource.azurerm_monitor_data_collection_rule);
+    expect(rules).toHaveLength(1);
+    const [ruleName, rule] = rules[0];
+    expect(rule.data_sources.windows_event_log).toEqual([{ name: "security-log", streams: ["Microsoft-SecurityEvent"], x_path_queries: ["Security!*"] }]);
+    expect(rule.data_flow).toEqual([{ streams: ["Microsoft-SecurityEvent"], destinations: ["security-workspace"] }]);
+    const [workspaceName, workspace] = Object.entries<any>(json.resource.azurerm_log_analytics_workspace)[0];
+    expect(workspace).toMatchObject({ name: "vnet-security", retention_in_days: 90 });
+    expect(rule.destinations.log_analytics).toEqual([{ name: "security-workspace", workspace_resource_id: `\${azurerm_log_analytics_workspace.${workspaceName}.id}` }]);
+    const associations = Object.values<any>(json.resource.azurerm_monitor_data_collection_rule_association);
+    expect(associations.map((x) => x.data_collection_rule_id)).toEqual([`\${azurerm_monitor_data_collection_rule.${ruleName}.id}`, `\${azurerm_monitor_data_collection_rule.${ruleName}.id}`]);
+    expect(associations.map((x) => /windows_virtual_machine\.(\w)_Vm_/.exec(x.target_resource_id)![1]).sort()).toEqual(["A", "B"]);
+  });
+
+  test("a named workspace, no default one; a second workspace in the same network is refused; enabled: false collects nothing", () => {
+    const e = twoServers();
+    const ws = "/subscriptions/0/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc";
+    e.a.collectSecurityEvents({ workspaceResourceId: ws });
+    expect(() => e.b.collectSecurityEvents({})).toThrow(/B.*securityEventLog\.workspaceResourceId.*default workspace.*one data collection rule per network/);
+    expect(e.b.collectSecurityEvents({ enabled: false })).toBe(false);
+    const json = synthJson(e.stack);
+    expect(json.resource.azurerm_log_analytics_workspace).toBeUndefined();
+    const [rule] = Object.values<any>(json.resource.azurerm_monitor_data_collection_rule);
+    expect(rule.destinations.log_analytics[0].workspace_resource_id).toBe(ws);
+    expect(Object.keys(json.resource.azurerm_virtual_machine_extension)).toHaveLength(1);
+    expect(() => e.b.collectSecurityEvents({ workspaceResourceId: "soc" })).toThrow(/B.*securityEventLog\.workspaceResourceId.*"soc"/);
   });
 });

@@ -16,7 +16,6 @@ const STACK = "hybrid-osd-site";
 const STACK_DIR = path.join("stacks", STACK);
 const PERIMETER = parseCidr("perimeter", "10.40.100.0/24");
 /** The state migration point's VM, as the construct names it. */
-const SMP_VM = "azurerm_windows_virtual_machine.StateMigrationPoint_Server_Vm_4D605506";
 /** The out-of-band service point's provisioning certificate, as the construct names it. */
 const AMT_CERTIFICATE = "azurerm_key_vault_certificate.OobServicePoint_ProvisioningCertificate_7C87D806";
 
@@ -59,20 +58,6 @@ const SERVICE_PORTS: [string, number, string][] = [
   ["Udp", 389, "LDAP (DC locator)"],
 ];
 
-/**
- * SDZ-SEC-001 (R-SEC-8): the site's deployment servers have no Azure Monitor agent, data collection
- * rule or association yet, so their security events reach no workspace. A true finding.
- */
-// construct default: issue 15/16 branch
-const SECURITY_EVENT_WARNINGS = [
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc1_Vm_4A88D3F0",
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Dc2_Vm_359BFEAD",
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.OobServicePoint_Server_Vm_879D45E0",
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.PxeDp_Server_Vm_4114FDB9",
-  "SDZ-SEC-001 warning azurerm_windows_virtual_machine.StateMigrationPoint_Server_Vm_4D605506",
-];
-
 describe("examples/hybrid-osd-site", () => {
   const site = synthesize();
   const allowsInbound = site.index.rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
@@ -83,14 +68,9 @@ describe("examples/hybrid-osd-site", () => {
     const errors = site.result.findings.filter((f) => f.level === RuleLevel.ERROR);
     expect(errors).toEqual([]);
     const open = site.result.findings.filter((f) => (f.status === FindingStatus.FAIL && f.level !== RuleLevel.INFO) || f.status === FindingStatus.UNVERIFIED);
-    // The state migration point's SMB hardening script sits in protected_settings, which the checks
-    // do not read: could not verify (SDZ-MIG-009) until the settings-provenance work makes it readable.
-    // KmsHost's hardening script sits there too (SDZ-KMS-005).
-    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`).sort()).toEqual([
-      "SDZ-KMS-005 warning unverified azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF",
-      `SDZ-MIG-009 warning unverified ${SMP_VM}`,
-      ...SECURITY_EVENT_WARNINGS.map((w) => w.replace(" warning ", " warning fail ")), // construct default: issue 15/16 branch
-    ]);
+    // The KMS and state migration point hardening is applied: each server's one settings script
+    // (public settings) sets every value and reads it back, so SDZ-KMS-005 and SDZ-MIG-009 pass.
+    expect(open.map((f) => `${f.ruleId} ${f.level} ${f.status} ${f.address}`)).toEqual([]);
     // The preshared key (no certificate authentication for site-to-site in azurerm 4.55) and the
     // provisioning certificate's exportable key (installed on the service point from its private vault).
     const suppressed = site.result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
@@ -101,9 +81,7 @@ describe("examples/hybrid-osd-site", () => {
     const notes = site.result.findings.filter((f) => f.status === FindingStatus.FAIL).map((f) => f.ruleId).sort();
     // SDZ-OOB-003 / SDZ-PXE-015 / SDZ-MIG-011 / SDZ-MIG-012: firmware and ConfigMgr settings declared, not verified (the state migration
     // point's storage folder cap and deletion interval live in ConfigMgr); SDZ-OOB-010: the internal CA signs the CSR outside the configuration.
-    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015",
-      ...SECURITY_EVENT_WARNINGS.map(() => "SDZ-SEC-001"), // warnings, not notes: construct default: issue 15/16 branch
-    ]);
+    expect(notes).toEqual(["SDZ-KMS-007", "SDZ-MIG-010", "SDZ-MIG-010", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-OOB-003", "SDZ-OOB-010", "SDZ-PXE-015"]);
     for (const file of ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "pxedp01-configmgr-pxe.ps1"]) {
       expect(fs.existsSync(path.join(site.outdir, STACK_DIR, file))).toBe(true);
     }
@@ -356,8 +334,7 @@ describe("examples/hybrid-osd-site", () => {
       require.resolve("ts-node/dist/bin.js"), "--transpile-only", "--project", path.join(ROOT, "test", "tsconfig.json"),
       path.join(ROOT, "examples", "hybrid-osd-site", "main.ts"),
     ], { cwd: ROOT, env, encoding: "utf8", timeout: 110_000 });
-    // Only the SDZ-SEC-001 warnings (no monitoring agent on the servers yet): construct default: issue 15/16 branch
-    expect((run.stderr.match(/\[SDZ-[A-Z]+-\d+\]/g) ?? []).filter((id) => id !== "[SDZ-SEC-001]")).toEqual([]);
+    expect(run.stderr).not.toMatch(/\[SDZ-/);
     expect(run.status).toBe(0);
     const dir = path.join(outdir, STACK_DIR);
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
@@ -365,9 +342,8 @@ describe("examples/hybrid-osd-site", () => {
     expect(Object.keys(tf.terraform.backend)).toEqual(["local"]); // no SDZ_STATE_* set: local state
     const report = JSON.parse(fs.readFileSync(path.join(dir, "compliance-report.json"), "utf8"));
     expect(report.passed).toBe(true);
-    // The warnings are the unverified SDZ-KMS-005 and SDZ-MIG-009 (hardening scripts in protected_settings) (unverified findings count under their level too).
-    expect(report.counts).toMatchObject({ errors: 0, warnings: 2 + SECURITY_EVENT_WARNINGS.length, unverified: 2, suppressed: 2 });
-    // and the SDZ-SEC-001 warnings: construct default: issue 15/16 branch
+    // No warning: the KMS and state migration point hardening is applied (set and read back).
+    expect(report.counts).toMatchObject({ errors: 0, warnings: 0, unverified: 0, suppressed: 2 });
     expect(fs.existsSync(path.join(dir, "compliance-report.sarif"))).toBe(true);
     expect(fs.readFileSync(path.join(dir, "compliance-report.md"), "utf8")).toContain("**PASSED**");
   }, 120_000);

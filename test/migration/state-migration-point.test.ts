@@ -2,19 +2,29 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing } from "cdktf";
 import { adminPassword, migrationStack } from "./support";
+import { ConfigMgrSiteServer } from "../../src/compute/configmgr-site-server";
+import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { TagSpec } from "../../src/contract/tag";
+import { SensitiveValue } from "../../src/core/sensitive-value";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { RuleLevel } from "../../src/engine/rule";
+import { Settings } from "../../src/engine/settings";
 import { DeletionIntervalUnit, FreeSpaceUnit, StateMigrationPoint, StateMigrationPointProps } from "../../src/migration";
 import { Peer } from "../../src/network/peer";
 import { ALL_RULES } from "../../src/rules";
 import { synthJson } from "../support/fixtures";
 
-function build(extra: Partial<StateMigrationPointProps> = {}) {
+type SiteFactory = (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => Partial<StateMigrationPointProps>;
+
+function build(extra: Partial<StateMigrationPointProps> = {}, withSite?: SiteFactory) {
   const env = migrationStack();
+  const password = adminPassword(env.stack);
+  if (withSite) extra = { ...extra, ...withSite(env, password) };
   const smp = new StateMigrationPoint(env.stack, "Smp", {
     zone: env.storeZone, serverName: "smp01", privateIpAddress: "10.20.1.20", adminUsername: "smpadmin",
-    adminPassword: adminPassword(env.stack), storageQuotaGib: 512, clients: [Peer.zone(env.clients)], siteCode: "P01",
+    adminPassword: password, storageQuotaGib: 512, clients: [Peer.zone(env.clients)], siteCode: "P01",
     siteSystemServerName: "smp01.corp.contoso.com", ...extra,
   });
   return { ...env, smp, json: synthJson(env.stack) };
@@ -59,11 +69,14 @@ describe("StateMigrationPoint synthesis", () => {
   });
 
   test("the extension runs the SMB hardening script after the disk is attached", () => {
-    const ext = only(json, "azurerm_virtual_machine_extension").body;
-    expect(ext.depends_on).toEqual([expect.stringMatching(/^azurerm_virtual_machine_data_disk_attachment\./)]);
-    const cmd: string = JSON.parse(ext.protected_settings).commandToExecute;
+    const exts = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
+    expect(exts.map((x) => x.type).sort()).toEqual(["AzureMonitorWindowsAgent", "CustomScriptExtension"]);
+    const ext = exts.find((x) => x.type === "CustomScriptExtension");
+    expect(ext.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_virtual_machine_data_disk_attachment\./)]);
+    const cmd: string = JSON.parse(ext.settings).commandToExecute;
     const script = Buffer.from(cmd.split("-EncodedCommand ")[1], "base64").toString("utf16le");
-    expect(script).toBe(smp.hardeningScript);
+    expect(script).toContain(smp.hardeningScript.trimEnd());
+    expect(ext.protected_settings).toBeUndefined();
     expect(script).toContain("Set-SmbServerConfiguration -RequireSecuritySignature $true -EnableSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false -Force");
     expect(script).toContain("Uninstall-WindowsFeature -Name FS-SMB1");
     expect(script).toContain("-EncryptionCiphers 'AES_256_GCM, AES_128_GCM'");
@@ -91,15 +104,15 @@ describe("StateMigrationPoint synthesis", () => {
     }
   });
 
-  test("secure by default: no error or warning finding from every rule, but SDZ-MIG-009 cannot read the hardening script", () => {
-    const r = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
-    // The hardening script sits in protected_settings, which the checks never read, so its SMB
-    // settings are declared but not verifiable: could-not-verify, not compliant.
-    expect(r.findings.filter((f) => f.level !== RuleLevel.INFO).map((f) => `${f.ruleId} ${f.status} ${f.address}`))
-      .toEqual([
-        `SDZ-MIG-009 unverified azurerm_windows_virtual_machine.${vm.name}`,
-        `SDZ-SEC-001 fail azurerm_windows_virtual_machine.${vm.name}`, // no Azure Monitor agent yet (R-SEC-8): construct default: issue 15/16 branch
-      ]);
+  test("secure by default: no error or warning finding from every rule; the SMB settings are applied (the settings script sets and reads them back)", () => {
+    const model = TerraformModel.fromTerraformJson(json);
+    const r = runRules(model, ALL_RULES);
+    expect(r.findings.filter((f) => f.level !== RuleLevel.INFO).map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([]);
+    const settings = Settings.of(model);
+    const server = model.byAddress(`azurerm_windows_virtual_machine.${vm.name}`)!;
+    for (const spec of [MIGRATION_TAG.smbSigningRequired, MIGRATION_TAG.smbEncryptData, MIGRATION_TAG.smbRejectUnencrypted, MIGRATION_TAG.smb1Removed]) {
+      expect([spec.key, settings.read(server, spec).provenance]).toEqual([spec.key, "applied"]);
+    }
   });
 });
 
@@ -151,5 +164,44 @@ describe("StateMigrationPoint construction errors", () => {
     [{ backup: { vaultName: "-x" } }, /Invalid backup\.vaultName: "-x"/],
   ])("bad prop %j", (props, msg) => {
     expect(() => build(props as any)).toThrow(msg);
+  });
+});
+
+describe("StateMigrationPoint ConfigMgr settings on a named site server", () => {
+  const SMP_SETTINGS = [MIGRATION_TAG.deleteAfterHours, MIGRATION_TAG.restoreOnly, MIGRATION_TAG.maxClients, MIGRATION_TAG.minFreeSpace] as TagSpec<unknown>[];
+  const SITE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cm-rg/providers/Microsoft.Compute/virtualMachines/cm01";
+
+  function provenances(json: any) {
+    const model = TerraformModel.fromTerraformJson(json);
+    const [vm] = model.ofType("azurerm_windows_virtual_machine").filter((r) => r.config.name === "smp01");
+    return SMP_SETTINGS.map((spec) => [spec.key, Settings.of(model).read(vm, spec).provenance]);
+  }
+
+  test("a run command on the site server sets the folder, deletion interval and restore-only mode and reads them back; no secret", () => {
+    const { json, smp } = build({ configMgrSiteServer: ConfigMgrSiteServer.fromVirtualMachineId(SITE, "westeurope"), deleteAfter: 36, deleteAfterUnit: DeletionIntervalUnit.HOURS });
+    const [rc] = Object.values<any>(json.resource.azurerm_virtual_machine_run_command);
+    expect(rc).toMatchObject({ name: "sdz-smp-smp01", virtual_machine_id: SITE, location: "westeurope" });
+    expect(rc.protected_parameter ?? []).toEqual([]);
+    const script: string = rc.source.script;
+    expect(script).toContain("$Smp = 'smp01.corp.contoso.com'");
+    expect(script).toMatch(/^\$folder = New-CMStorageFolder -StorageFolderName \$FolderPath -MaximumClientNumber 100 -MinimumFreeSpace 10 -SpaceUnit Percent$/m);
+    expect(script).toMatch(/^Set-CMStateMigrationPoint .* -TimeDeleteAfter 36 -TimeUnit Hours -EnableRestoreOnlyMode \$false$/m);
+    expect(script).toContain("-ne 2160) { throw 'The deletion interval did not apply' }");
+    expect(smp.configMgrRunCommand).toBeDefined();
+  });
+
+  test("applied with a site server of this configuration, declared without one", () => {
+    const siteServer = (env: ReturnType<typeof migrationStack>, password: SensitiveValue) => {
+      const cm = new SecureWindowsServer(env.stack, "SiteServer", { zone: env.storeZone, serverName: "cm01", privateIpAddress: "10.20.1.30", adminUsername: "smpadmin", adminPassword: password });
+      return { configMgrSiteServer: ConfigMgrSiteServer.fromServer(cm) };
+    };
+    expect(provenances(build({}, siteServer).json)).toEqual(SMP_SETTINGS.map((s) => [s.key, "applied"]));
+    const bare = build().json;
+    expect(bare.resource.azurerm_virtual_machine_run_command).toBeUndefined();
+    expect(provenances(bare)).toEqual(SMP_SETTINGS.map((s) => [s.key, "declared"]));
+  });
+
+  test("refuses a configMgrSiteServer that is not one, naming the construct and the prop", () => {
+    expect(() => build({ configMgrSiteServer: "cm01" as any })).toThrow(/Smp.*configMgrSiteServer.*"cm01".*ConfigMgrSiteServer\.fromServer/);
   });
 });

@@ -37,8 +37,10 @@ function setup(stack: TerraformStack) {
 
 /** The PowerShell of the service point's Windows Firewall extension. */
 function firewallScriptOf(json: any): string {
-  const ext = Object.values<any>(json.resource.azurerm_virtual_machine_extension).find((e) => e.name === "oob-provisioning-firewall");
-  return Buffer.from(/EncodedCommand (\S+)"/.exec(ext.protected_settings)![1], "base64").toString("utf16le");
+  // The firewall part runs in the server's one settings extension (public settings).
+  const ext = Object.values<any>(json.resource.azurerm_virtual_machine_extension).find((e) => e.name === "sdz-windows-settings");
+  const script = Buffer.from(/EncodedCommand (\S+)"/.exec(ext.settings)![1], "base64").toString("utf16le");
+  return /# part: oob-provisioning-firewall\n& \{\n([\s\S]*?)\n\}\n/.exec(script)![1];
 }
 
 function rulesOf(json: any, nsgName: string): any[] {
@@ -136,7 +138,8 @@ describe("OutOfBandServicePoint", () => {
     expect(pe.private_service_connection.subresource_names).toEqual(["vault"]);
     // Non-exportable: nothing installs it from the vault, and no DNS record (in-band provisioning).
     expect(sp.certificateInstaller).toBeUndefined();
-    expect(Object.values<any>(json.resource.azurerm_virtual_machine_extension).map((e) => e.type)).toEqual(["CustomScriptExtension"]);
+    // The settings script and the Azure Monitor agent (security events, R-SEC-8); no Key Vault extension.
+    expect(Object.values<any>(json.resource.azurerm_virtual_machine_extension).map((e) => e.type).sort()).toEqual(["AzureMonitorWindowsAgent", "CustomScriptExtension"]);
     expect(json.resource.azurerm_private_dns_a_record).toBeUndefined();
     // The rules see a certificate signed outside Key Vault (declared, info) with a key that stays in the vault.
     const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
