@@ -74,8 +74,9 @@ export class Settings {
     }
     for (const a of m.ofType("azurerm_policy_virtual_machine_configuration_assignment")) {
       const vm = m.referencedResource(a.config.virtual_machine_id);
-      const conf = m.blocks(a, "configuration")[0];
-      const name = conf ? m.resolveString(conf.name) : undefined;
+      // The guest configuration's name is the resource's own `name`: azurerm 4.55's `configuration` block has
+      // none (registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/policy_virtual_machine_configuration_assignment).
+      const name = m.blocks(a, "configuration").length > 0 ? m.resolveString(a.config.name) : undefined;
       if (vm && name?.known) this.assignments.set(vm.address, [...(this.assignments.get(vm.address) ?? []), { resource: a, name: name.value }]);
     }
   }

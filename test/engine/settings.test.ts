@@ -44,7 +44,7 @@ describe("settings provenance", () => {
 
   test("a Machine Configuration assignment audits it only with the identity and extension it needs", () => {
     const assign = (tf: TfJson, v: string) => tf.add("azurerm_policy_virtual_machine_configuration_assignment", "audit", {
-      name: "audit", location: "westeurope", virtual_machine_id: TfJson.ref(v), configuration: { name: HARDENING_GUEST_CONFIGURATION, version: "1.0.0", assignment_type: "Audit" },
+      name: HARDENING_GUEST_CONFIGURATION, location: "westeurope", virtual_machine_id: TfJson.ref(v), configuration: { version: "1.0.0", assignment_type: "Audit" },
     });
     const bare = vmWith(HARDENED, assign);
     const s1 = bare.settings.read(bare.vm, KMS_TAG.restrictAnonymous);
