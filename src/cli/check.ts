@@ -1,10 +1,9 @@
 /** The `check` command: read the inputs, run the rules, print and write the reports. */
-import * as fs from "fs";
-import * as path from "path";
 import { CheckOptions } from "./args";
 import { InputError, load } from "./inputs";
 import { EXIT, Io } from "./io";
 import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { ALL_RULES } from "../rules";
 
@@ -41,8 +40,7 @@ export function check(options: CheckOptions, io: Io): number {
 
   const writeFile = (file: string, content: string, what: string): void => {
     try {
-      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      fs.writeFileSync(file, content);
+      writeFileAtomic(file, content);
     } catch (err) {
       io.err(`secure-deployment-zones: error: ${file}: cannot write the ${what} report (${(err as Error)?.message ?? String(err)})\n`);
       exitCode = EXIT.UNUSABLE;

@@ -1,8 +1,8 @@
-import * as fs from "fs";
 import * as path from "path";
 import { toJsonReport } from "./json-report";
 import { toMarkdownReport } from "./markdown-report";
 import { resourceLineRegions, toSarifReport } from "./sarif-report";
+import { writeFilesAtomic } from "../core/atomic-file";
 import { CheckResult } from "../engine/result";
 
 /** File names of the reports written next to each stack's `cdk.tf.json`. */
@@ -33,12 +33,14 @@ function readVersion(): string {
  * stack's final Terraform JSON, SARIF results point at the lines of each resource in cdk.tf.json.
  */
 export function writeReports(dir: string, result: CheckResult, tfJson?: unknown): void {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, REPORT_FILES.json), JSON.stringify(toJsonReport(result, TOOL), null, 2) + "\n");
   const regions = tfJson !== undefined ? resourceLineRegions(tfJson) : undefined;
   const sarif = toSarifReport([result], TOOL, () => "cdk.tf.json", regions ? (_, address) => regions.get(address) : undefined);
-  fs.writeFileSync(path.join(dir, REPORT_FILES.sarif), JSON.stringify(sarif, null, 2) + "\n");
-  fs.writeFileSync(path.join(dir, REPORT_FILES.markdown), toMarkdownReport(result));
+  // All three are written to temporary files first and then renamed into place (atomic-file).
+  writeFilesAtomic([
+    { file: path.join(dir, REPORT_FILES.json), content: JSON.stringify(toJsonReport(result, TOOL), null, 2) + "\n" },
+    { file: path.join(dir, REPORT_FILES.sarif), content: JSON.stringify(sarif, null, 2) + "\n" },
+    { file: path.join(dir, REPORT_FILES.markdown), content: toMarkdownReport(result) },
+  ]);
 }
 
 export { toJsonReport, toMarkdownReport, toSarifReport };
