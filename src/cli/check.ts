@@ -1,8 +1,9 @@
 /** The `check` command: read the inputs, run the rules, print and write the reports. */
 import { CheckOptions } from "./args";
-import { InputError, load } from "./inputs";
+import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs";
 import { EXIT, Io } from "./io";
 import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { OutputTarget, reportPathProblems } from "./report-paths";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { ALL_RULES } from "../rules";
@@ -12,9 +13,24 @@ export const PROGRESS_THRESHOLD = 10;
 
 /** Runs `check`; returns the exit code. */
 export function check(options: CheckOptions, io: Io): number {
+  const discovery = discover(options.paths);
+  // No report may replace an input, a file of a checked folder or another report: refuse before reading anything.
+  const targets: OutputTarget[] = [
+    ...(options.jsonFile ? [{ option: "--json", file: options.jsonFile }] : []),
+    ...(options.sarifFile ? [{ option: "--sarif", file: options.sarifFile }] : []),
+    ...(options.markdownFile ? [{ option: "--markdown", file: options.markdownFile }] : []),
+  ];
+  const named = options.paths.filter((p) => p !== "-" && !discovery.folders.includes(p));
+  const reads = [...new Set([...named, ...discoveredFiles(discovery)])].map((file) => ({ file }));
+  const pathProblems = reportPathProblems(targets, { files: reads, folders: discovery.folders });
+  if (pathProblems.length > 0) {
+    for (const p of pathProblems) io.err(`secure-deployment-zones: ${p}\n`);
+    return EXIT.UNUSABLE;
+  }
+
   const progress = !options.quiet;
   let shownProgress = false;
-  const loaded = load(options.paths, (done, total, name) => {
+  const loaded = loadDiscovered(discovery, (done, total, name) => {
     if (!progress || total <= PROGRESS_THRESHOLD) return;
     if (done === 0) io.err(`checking ${total} configurations...\n`);
     if (io.errIsTty) {

@@ -60,10 +60,19 @@ const TOP_LEVEL_BLOCKS = new Set([
   "moved", "import", "check", "removed", "ephemeral", "//",
 ]);
 
+/** What the command line's paths name, before anything is read. */
+export interface Discovery {
+  readonly units: Unit[];
+  readonly errors: InputError[];
+  /** Folders named on the command line (scanned for input). */
+  readonly folders: string[];
+}
+
 /** Finds the configurations behind `paths` (files or folders). */
-export function discover(paths: string[]): { units: Unit[]; errors: InputError[] } {
+export function discover(paths: string[]): Discovery {
   const units: Unit[] = [];
   const errors: InputError[] = [];
+  const folders: string[] = [];
   const explicitTfJson = new Map<string, string[]>(); // folder -> files named on the command line
   const seen = new Set<string>();
   const claim = (file: string): boolean => {
@@ -91,6 +100,7 @@ export function discover(paths: string[]): { units: Unit[]; errors: InputError[]
       continue;
     }
     if (stat.isDirectory()) {
+      folders.push(p);
       const found = scanFolder(p, claim);
       if (found.error) errors.push(found.error);
       units.push(...found.units);
@@ -117,7 +127,12 @@ export function discover(paths: string[]): { units: Unit[]; errors: InputError[]
     const stack = u.files.length === 1 && path.basename(u.files[0]) === "cdk.tf.json";
     return { ...u, name: stack ? path.dirname(u.files[0]) : configurationName(u.files), stack };
   });
-  return { units: named, errors };
+  return { units: named, errors, folders };
+}
+
+/** Every file the discovered units will read (standard input excluded). */
+export function discoveredFiles(discovery: Discovery): string[] {
+  return discovery.units.flatMap((u) => u.files).filter((f) => f !== STDIN);
 }
 
 function configurationName(files: string[]): string {
@@ -172,7 +187,13 @@ function noTerraformJson(dir: string): InputError {
 
 /** Reads every unit into configurations. `onProgress` is called before each unit. */
 export function load(paths: string[], onProgress?: (done: number, total: number, name: string) => void): LoadResult {
-  const { units, errors } = discover(paths);
+  return loadDiscovered(discover(paths), onProgress);
+}
+
+/** Reads the units found by {@link discover}. */
+export function loadDiscovered(discovery: Discovery, onProgress?: (done: number, total: number, name: string) => void): LoadResult {
+  const units = discovery.units;
+  const errors = [...discovery.errors];
   const configurations: LoadedConfiguration[] = [];
   let fileCount = 0;
   // Folders whose only candidates are .json files: an error if none of them is a plan.

@@ -43,3 +43,29 @@ export function tableRows(stdout: string, ruleId: string): string[][] {
       return m ? [m[1], m[2], m[3], m[4]] : [];
     });
 }
+
+/**
+ * Runs the command line in this process (fast; same code path as the binary after argument
+ * parsing). Relative paths in `args` are resolved against `cwd` (default: fixtures).
+ */
+export function runInProcess(args: string[], options: { cwd?: string } = {}): CliRun {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { main } = require("../../src/cli/main") as typeof import("../../src/cli/main");
+  let stdout = "";
+  let stderr = "";
+  const cwd = process.cwd();
+  process.chdir(options.cwd ?? FIXTURES);
+  try {
+    const code = main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t), errIsTty: false });
+    return { code, stdout, stderr };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** Copies a fixture folder into a fresh temporary folder and returns the copy's path. */
+export function copyFixture(name: string): string {
+  const dir = path.join(tempDir(), name);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
