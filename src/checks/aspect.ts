@@ -1,7 +1,9 @@
 import * as path from "path";
 import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
+import { Manifest } from "cdktf/lib/manifest";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
+import { removeStaleStackOutput } from "./stale-output";
 import { injectSuppressions, suppressionsByPath } from "./suppressions";
 import { runRules } from "../engine/engine";
 import { TerraformModel } from "../engine/model";
@@ -121,6 +123,10 @@ export class SecureDeploymentChecks implements IAspect {
   }
 
   private checkStack(stack: TerraformStack): string[] {
+    // This synth replaces the stack's output: the previous Terraform JSON and reports must not outlive it
+    // when the synth fails from here on (see stale-output.ts).
+    const app = App.of(stack);
+    removeStaleStackOutput(path.join(app.outdir, Manifest.stacksFolder, stack.node.id));
     const json = stack.toTerraform();
     const suppressions = suppressionsByPath(stack);
     injectSuppressions(json, suppressions);

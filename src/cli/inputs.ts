@@ -102,7 +102,7 @@ export function discover(paths: string[]): Discovery {
     if (stat.isDirectory()) {
       folders.push(p);
       const found = scanFolder(p, claim);
-      if (found.error) errors.push(found.error);
+      errors.push(...(found.errors ?? []));
       units.push(...found.units);
       continue;
     }
@@ -141,12 +141,12 @@ function configurationName(files: string[]): string {
 }
 
 /** A folder: a cdktf output folder (stacks), or a folder of *.tf.json and plan files. */
-function scanFolder(dir: string, claim: (file: string) => boolean): { units: Unit[]; error?: InputError } {
+function scanFolder(dir: string, claim: (file: string) => boolean): { units: Unit[]; errors?: InputError[] } {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    return { units: [], error: { file: dir, message: `cannot read folder: ${systemError(err)}` } };
+    return { units: [], errors: [{ file: dir, message: `cannot read folder: ${systemError(err)}` }] };
   }
   const units: Unit[] = [];
   // cdktf.out (or its stacks folder): every stacks/<name>/cdk.tf.json is one configuration.
@@ -156,13 +156,21 @@ function scanFolder(dir: string, claim: (file: string) => boolean): { units: Uni
     try {
       stacks = fs.readdirSync(stacksDir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
-      return { units: [], error: { file: stacksDir, message: `cannot read folder: ${systemError(err)}` } };
+      return { units: [], errors: [{ file: stacksDir, message: `cannot read folder: ${systemError(err)}` }] };
     }
+    const errors: InputError[] = [];
     for (const s of stacks) {
-      const file = path.join(stacksDir, s.name, "cdk.tf.json");
-      if (fs.existsSync(file) && claim(file)) units.push({ kind: "tfjson", name: path.join(stacksDir, s.name), files: [file], stack: true });
+      const stackDir = path.join(stacksDir, s.name);
+      const file = path.join(stackDir, "cdk.tf.json");
+      if (fs.existsSync(file)) {
+        if (claim(file)) units.push({ kind: "tfjson", name: stackDir, files: [file], stack: true });
+      } else {
+        // The synth-time checks remove a stack's cdk.tf.json when its synth starts, so a stack
+        // folder without one is the output of a synth that failed or never finished.
+        errors.push({ file: stackDir, message: `no cdk.tf.json: the last synth of this stack ${lastSynthOutcome(stackDir)}; run cdktf synth again` });
+      }
     }
-    if (units.length > 0) return { units };
+    if (units.length > 0 || errors.length > 0) return { units, errors };
   }
   const files = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
   const tfJson = files.filter((f) => f.endsWith(".tf.json")).map((f) => path.join(dir, f)).filter(claim);
@@ -174,8 +182,19 @@ function scanFolder(dir: string, claim: (file: string) => boolean): { units: Uni
     const file = path.join(dir, f);
     if (claim(file)) units.push({ kind: "auto", name: file, files: [file], optional: dir });
   }
-  if (units.length === 0) return { units: [], error: noTerraformJson(dir) };
+  if (units.length === 0) return { units: [], errors: [noTerraformJson(dir)] };
   return { units };
+}
+
+/** What the synth-time report beside a stack says about the last synth (never its findings). */
+function lastSynthOutcome(stackDir: string): string {
+  try {
+    const report = JSON.parse(fs.readFileSync(path.join(stackDir, "compliance-report.json"), "utf8"));
+    if (report && report.passed === false) return "failed its checks (see compliance-report.json)";
+  } catch {
+    // no report, or not readable: say what is certain
+  }
+  return "failed or did not finish";
 }
 
 function noTerraformJson(dir: string): InputError {
