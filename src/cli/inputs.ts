@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
 import { TerraformModel, TfResource } from "../engine/model";
+import { describeJsonSyntaxError, jsonSyntaxError } from "../reports/json-positions";
 
 /** A file or folder that could not be used, and why (one line). */
 export interface InputError {
@@ -245,12 +246,12 @@ function readJson(file: string, errors: InputError[]): { json: unknown } | undef
     errors.push({ file: displayName(file), message: "not JSON: the file is empty" });
     return undefined;
   }
-  try {
-    return { json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
-  } catch (err) {
-    errors.push({ file: displayName(file), message: `not JSON: ${jsonErrorText(err, text)}` });
+  const parsed = parseJson(text);
+  if ("error" in parsed) {
+    errors.push({ file: displayName(file), message: `not JSON: ${parsed.error}` });
     return undefined;
   }
+  return { json: parsed.json };
 }
 
 function displayName(file: string): string {
@@ -263,7 +264,9 @@ function loadAuto(unit: Unit, errors: InputError[]): LoadedConfiguration | undef
     // A .json file found in a folder: checked only if it is a plan.
     let json: unknown;
     try {
-      json = JSON.parse(fs.readFileSync(file, "utf8"));
+      const parsed = parseJson(fs.readFileSync(file, "utf8"));
+      if ("error" in parsed) return undefined;
+      json = parsed.json;
     } catch {
       return undefined;
     }
@@ -344,14 +347,14 @@ export function terraformJsonProblem(json: unknown): string | undefined {
   }
   const unexpected = Object.keys(json).filter((k) => !TOP_LEVEL_BLOCKS.has(k));
   if (unexpected.length > 0) {
-    return `not Terraform JSON: unexpected top-level key ${JSON.stringify(unexpected[0])} (expected resource, data, variable, output, locals, module, provider or terraform blocks)`;
+    return `not Terraform JSON: unexpected top-level key ${quoteName(unexpected[0])} (expected resource, data, variable, output, locals, module, provider or terraform blocks)`;
   }
   const res = json.resource;
   if (res !== undefined && !isPlainObject(res) && !(Array.isArray(res) && res.every(isPlainObject))) {
     return "not Terraform JSON: \"resource\" must be an object of resource types";
   }
   for (const [type, byName] of Object.entries(mergeList(res))) {
-    if (!isPlainObject(byName)) return `not Terraform JSON: resource ${JSON.stringify(type)} must be an object of named resources`;
+    if (!isPlainObject(byName)) return `not Terraform JSON: resource ${quoteName(type)} must be an object of named resources`;
   }
   return undefined;
 }
@@ -372,6 +375,14 @@ function mergeList(v: unknown): Record<string, any> {
   return isPlainObject(v) ? v : {};
 }
 
+/**
+ * A name from the input (a block or resource type), quoted when it looks like one. Anything else
+ * is not repeated: an input error must never copy input text that could be a secret.
+ */
+export function quoteName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name) ? JSON.stringify(name) : "(a key that is not a Terraform name)";
+}
+
 function systemError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === "ENOENT") return "no such file or folder";
@@ -380,16 +391,17 @@ function systemError(err: unknown): string {
   return firstLine((err as Error)?.message ?? String(err));
 }
 
-/** A JSON.parse error as one line, with line and column when the engine gives a position. */
-function jsonErrorText(err: unknown, text: string): string {
-  const msg = firstLine((err as Error)?.message ?? String(err));
-  if (/line \d+ column \d+/.test(msg)) return msg;
-  const pos = /at position (\d+)/.exec(msg);
-  if (!pos) return msg;
-  const before = text.slice(0, Number(pos[1]));
-  const line = before.split("\n").length;
-  const column = Number(pos[1]) - before.lastIndexOf("\n");
-  return `${msg} (line ${line} column ${column})`;
+/**
+ * Parses JSON. On a syntax error the message gives the problem, line and column only: never the
+ * engine's message, which quotes the text around the error (a secret can sit next to a typo).
+ */
+export function parseJson(text: string): { json: unknown } | { error: string } {
+  try {
+    return { json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+  } catch {
+    const e = jsonSyntaxError(text);
+    return { error: e ? describeJsonSyntaxError(e) : "invalid JSON" };
+  }
 }
 
 function firstLine(s: string): string {

@@ -59,10 +59,12 @@ export interface ConvertedPlan {
 export function convertPlan(plan: Record<string, any>, source: string): ConvertedPlan {
   const version = plan.format_version;
   if (typeof version !== "string" || !/^\d+\.\d+/.test(version)) {
-    throw new PlanFormatError(`not a Terraform plan: format_version ${JSON.stringify(version)} is not a version string`);
+    throw new PlanFormatError("not a Terraform plan: format_version is not a version string");
   }
   if (version.split(".")[0] !== "1") {
-    throw new PlanFormatError(`unsupported plan format_version "${version}" (this checker reads format 1.x, Terraform 1.x)`);
+    // Only a plain version number is repeated: the value comes from the input.
+    const shown = /^\d+(\.\d+){0,3}$/.test(version) ? `"${version}"` : "(not a plain version number)";
+    throw new PlanFormatError(`unsupported plan format_version ${shown} (this checker reads format 1.x, Terraform 1.x)`);
   }
   const planned = plan.planned_values;
   if (!isPlainObject(planned)) throw new PlanFormatError("not a Terraform plan: planned_values is not an object");
