@@ -1,4 +1,5 @@
 /** Command-line arguments of `secure-deployment-zones`. */
+import { DEFAULT_MAX_INPUT_BYTES, formatSize, parseSize } from "./read-input";
 
 /** Output format on standard output. */
 export type OutputFormat = "table" | "json";
@@ -12,6 +13,8 @@ export interface CheckOptions {
   readonly markdownFile?: string;
   readonly failOnUnverified: boolean;
   readonly quiet: boolean;
+  /** Largest input file read, in bytes. */
+  readonly maxInputBytes: number;
 }
 
 /** What the command line asks for. */
@@ -44,18 +47,19 @@ Options:
   --fail-on-unverified     findings the rules could not verify keep their rule's level
                            (by default an unverifiable error is reported as a warning)
   --quiet                  print only the summary line (and input errors); no progress
+  --max-input-size SIZE    largest input file read (default: ${formatSize(DEFAULT_MAX_INPUT_BYTES)}); e.g. 2GiB, 100MB
   -h, --help               show this help
   --version                show the version
 
 Exit codes:
   0  no unsuppressed error
   1  at least one unsuppressed error finding
-  2  unusable input (a path that cannot be read, is not JSON, or is not Terraform JSON),
-     or a usage error; findings in the other inputs are still printed and written,
+  2  unusable input (a path that cannot be read, is not a regular file, is over the size
+     limit, is not JSON, or is not Terraform JSON), or a usage error; findings in the other inputs are still printed and written,
      and 2 takes precedence over 1
 `;
 
-const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown"]);
+const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--max-input-size"]);
 
 /** Parses arguments (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): Command {
@@ -103,6 +107,12 @@ export function parseArgs(argv: string[]): Command {
   const format = values["--format"] ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, not ${JSON.stringify(format)}`);
   if (paths.length === 0) throw new UsageError("missing <path>: name a cdktf.out folder, a folder or a file to check");
+  let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+  if (values["--max-input-size"] !== undefined) {
+    const size = parseSize(values["--max-input-size"]);
+    if (size === undefined) throw new UsageError(`--max-input-size must be a size such as 512MiB, 2GiB or 100000000, not ${JSON.stringify(values["--max-input-size"])}`);
+    maxInputBytes = size;
+  }
   return {
     kind: "check",
     options: {
@@ -113,6 +123,7 @@ export function parseArgs(argv: string[]): Command {
       markdownFile: values["--markdown"],
       failOnUnverified,
       quiet,
+      maxInputBytes,
     },
   };
 }

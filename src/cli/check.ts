@@ -30,13 +30,16 @@ export function check(options: CheckOptions, io: Io): number {
 
   const progress = !options.quiet;
   let shownProgress = false;
-  const loaded = loadDiscovered(discovery, (done, total, name) => {
-    if (!progress || total <= PROGRESS_THRESHOLD) return;
-    if (done === 0) io.err(`checking ${total} configurations...\n`);
-    if (io.errIsTty) {
-      io.err(`\r\x1b[K[${done + 1}/${total}] ${name}`);
-      shownProgress = true;
-    }
+  const loaded = loadDiscovered(discovery, {
+    maxInputBytes: options.maxInputBytes,
+    onProgress: (done, total, name) => {
+      if (!progress || total <= PROGRESS_THRESHOLD) return;
+      if (done === 0) io.err(`checking ${total} configurations...\n`);
+      if (io.errIsTty) {
+        io.err(`\r\x1b[K[${done + 1}/${total}] ${name}`);
+        shownProgress = true;
+      }
+    },
   });
   const errors: InputError[] = [...loaded.errors];
 

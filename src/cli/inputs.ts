@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
+import { DEFAULT_MAX_INPUT_BYTES, InputReadError, readInputFile, readStdin } from "./read-input";
 import { TerraformModel, TfResource } from "../engine/model";
 import { describeJsonSyntaxError, jsonSyntaxError } from "../reports/json-positions";
 
@@ -173,7 +174,8 @@ function scanFolder(dir: string, claim: (file: string) => boolean): { units: Uni
     }
     if (units.length > 0 || errors.length > 0) return { units, errors };
   }
-  const files = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
+  // Everything but folders: a FIFO or device with an input name is refused when read, never skipped silently.
+  const files = entries.filter((e) => !e.isDirectory()).map((e) => e.name).sort();
   const tfJson = files.filter((f) => f.endsWith(".tf.json")).map((f) => path.join(dir, f)).filter(claim);
   if (tfJson.length > 0) {
     const stack = tfJson.length === 1 && path.basename(tfJson[0]) === "cdk.tf.json";
@@ -190,7 +192,7 @@ function scanFolder(dir: string, claim: (file: string) => boolean): { units: Uni
 /** What the synth-time report beside a stack says about the last synth (never its findings). */
 function lastSynthOutcome(stackDir: string): string {
   try {
-    const report = JSON.parse(fs.readFileSync(path.join(stackDir, "compliance-report.json"), "utf8"));
+    const report = JSON.parse(readInputFile(path.join(stackDir, "compliance-report.json"), DEFAULT_MAX_INPUT_BYTES));
     if (report && report.passed === false) return "failed its checks (see compliance-report.json)";
   } catch {
     // no report, or not readable: say what is certain
@@ -205,13 +207,23 @@ function noTerraformJson(dir: string): InputError {
   };
 }
 
-/** Reads every unit into configurations. `onProgress` is called before each unit. */
-export function load(paths: string[], onProgress?: (done: number, total: number, name: string) => void): LoadResult {
-  return loadDiscovered(discover(paths), onProgress);
+/** How inputs are read. */
+export interface LoadOptions {
+  /** Largest input file (or standard input) read, in bytes. */
+  readonly maxInputBytes?: number;
+  /** Called before each unit is read. */
+  readonly onProgress?: (done: number, total: number, name: string) => void;
+}
+
+/** Reads every unit into configurations. */
+export function load(paths: string[], options: LoadOptions = {}): LoadResult {
+  return loadDiscovered(discover(paths), options);
 }
 
 /** Reads the units found by {@link discover}. */
-export function loadDiscovered(discovery: Discovery, onProgress?: (done: number, total: number, name: string) => void): LoadResult {
+export function loadDiscovered(discovery: Discovery, options: LoadOptions = {}): LoadResult {
+  const onProgress = options.onProgress;
+  const reader = new InputReader(options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
   const units = discovery.units;
   const errors = [...discovery.errors];
   const configurations: LoadedConfiguration[] = [];
@@ -222,7 +234,7 @@ export function loadDiscovered(discovery: Discovery, onProgress?: (done: number,
   for (const u of units) if (u.optional === undefined && u.files.some((f) => onlyOptional.has(path.dirname(f)))) onlyOptional.delete(path.dirname(u.files[0]));
   units.forEach((unit, i) => {
     onProgress?.(i, units.length, unit.name);
-    const loaded = unit.kind === "tfjson" ? loadTerraformJson(unit, errors) : loadAuto(unit, errors);
+    const loaded = unit.kind === "tfjson" ? loadTerraformJson(unit, errors, reader) : loadAuto(unit, errors, reader);
     if (loaded) {
       configurations.push(loaded);
       fileCount += loaded.files.length;
@@ -233,46 +245,60 @@ export function loadDiscovered(discovery: Discovery, onProgress?: (done: number,
   return { configurations, errors, fileCount };
 }
 
-/** Reads and parses one file; on failure records the error and returns undefined. */
-function readJson(file: string, errors: InputError[]): { json: unknown } | undefined {
-  let text: string;
-  try {
-    text = file === STDIN ? fs.readFileSync(0, "utf8") : fs.readFileSync(file, "utf8");
-  } catch (err) {
-    errors.push({ file: displayName(file), message: `cannot read: ${systemError(err)}` });
-    return undefined;
+/** Reads input files within the size cap. */
+class InputReader {
+  constructor(public readonly maxBytes: number) {}
+
+  /** The text of a file (or standard input), or an error message. */
+  public text(file: string): { text: string } | { error: string } {
+    try {
+      return { text: file === STDIN ? readStdin(this.maxBytes) : readInputFile(file, this.maxBytes) };
+    } catch (err) {
+      if (err instanceof InputReadError) return { error: err.message };
+      return { error: `cannot read: ${systemError(err)}` };
+    }
   }
-  if (text.trim() === "") {
-    errors.push({ file: displayName(file), message: "not JSON: the file is empty" });
-    return undefined;
+
+  /** Reads and parses one JSON file; on failure records the error and returns undefined. */
+  public json(file: string, errors: InputError[]): { json: unknown } | undefined {
+    const read = this.text(file);
+    if ("error" in read) {
+      errors.push({ file: displayName(file), message: read.error });
+      return undefined;
+    }
+    if (read.text.trim() === "") {
+      errors.push({ file: displayName(file), message: "not JSON: the file is empty" });
+      return undefined;
+    }
+    const parsed = parseJson(read.text);
+    if ("error" in parsed) {
+      errors.push({ file: displayName(file), message: `not JSON: ${parsed.error}` });
+      return undefined;
+    }
+    return { json: parsed.json };
   }
-  const parsed = parseJson(text);
-  if ("error" in parsed) {
-    errors.push({ file: displayName(file), message: `not JSON: ${parsed.error}` });
-    return undefined;
-  }
-  return { json: parsed.json };
 }
 
 function displayName(file: string): string {
   return file === STDIN ? "(stdin)" : file;
 }
 
-function loadAuto(unit: Unit, errors: InputError[]): LoadedConfiguration | undefined {
+function loadAuto(unit: Unit, errors: InputError[], reader: InputReader): LoadedConfiguration | undefined {
   const file = unit.files[0];
   if (unit.optional) {
     // A .json file found in a folder: checked only if it is a plan.
-    let json: unknown;
-    try {
-      const parsed = parseJson(fs.readFileSync(file, "utf8"));
-      if ("error" in parsed) return undefined;
-      json = parsed.json;
-    } catch {
+    const read = reader.text(file);
+    if ("error" in read) {
+      // A file that is not a regular file, or too large, is reported even when it is only a candidate.
+      if (!/^cannot read: no such file/.test(read.error)) errors.push({ file, message: read.error });
       return undefined;
     }
+    const parsed = parseJson(read.text);
+    if ("error" in parsed) return undefined;
+    const json = parsed.json;
     return isPlanJson(json) ? loadPlan(json as Record<string, any>, unit, errors) : undefined;
   }
-  const read = readJson(file, errors);
+  const read = reader.json(file, errors);
   if (!read) return undefined;
   if (isPlanJson(read.json)) return loadPlan(read.json as Record<string, any>, unit, errors);
   const problem = terraformJsonProblem(read.json);
@@ -300,13 +326,13 @@ function loadPlan(json: Record<string, any>, unit: Unit, errors: InputError[]): 
 }
 
 /** Reads the *.tf.json files of one configuration and merges them, as Terraform does. */
-function loadTerraformJson(unit: Unit, errors: InputError[]): LoadedConfiguration | undefined {
+function loadTerraformJson(unit: Unit, errors: InputError[], reader: InputReader): LoadedConfiguration | undefined {
   const resources: TfResource[] = [];
   const owner = new Map<string, string>();
   const locals: Record<string, unknown> = {};
   const files: string[] = [];
   for (const file of unit.files) {
-    const read = readJson(file, errors);
+    const read = reader.json(file, errors);
     if (!read) continue;
     if (isPlanJson(read.json)) {
       errors.push({ file, message: "a `terraform show -json` plan saved as *.tf.json: rename it to *.json (Terraform would fail to load it as configuration)" });

@@ -15,16 +15,22 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** The command that runs the command line from source (for shell pipelines in tests). */
+export const CLI_COMMAND = [process.execPath, "-r", TS_NODE, MAIN];
+
 /** Runs the real command line as a child process. Paths in `args` are relative to `cwd` (default: fixtures). */
-export function runCli(args: string[], options: { cwd?: string; input?: string } = {}): CliRun {
+export function runCli(args: string[], options: { cwd?: string; input?: string; stdin?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
   const r = spawnSync(process.execPath, ["-r", TS_NODE, MAIN, ...args], {
     cwd: options.cwd ?? FIXTURES,
     input: options.input,
+    stdio: options.stdin !== undefined ? [options.stdin, "pipe", "pipe"] : undefined,
     encoding: "utf8",
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "test", "tsconfig.json") },
+    env: { ...process.env, ...options.env, TS_NODE_PROJECT: path.join(ROOT, "test", "tsconfig.json") },
+    // A guard against hangs, not a performance bound: a run killed by it fails the test (signal set).
     timeout: 110_000,
   });
   if (r.error) throw r.error;
+  if (r.signal) throw new Error(`the command line was killed by ${r.signal} (it hung)`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
