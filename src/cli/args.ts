@@ -15,6 +15,8 @@ export interface CheckOptions {
   readonly quiet: boolean;
   /** Largest input file read, in bytes. */
   readonly maxInputBytes: number;
+  /** The folder SARIF URIs are relative to (default: the git repository root, else the working directory). */
+  readonly sarifRoot?: string;
 }
 
 /** What the command line asks for. */
@@ -43,6 +45,8 @@ Options:
   --format table|json      output on stdout (default: table)
   --json FILE              write the JSON report to FILE
   --sarif FILE             write a SARIF 2.1.0 report to FILE (code scanning)
+  --sarif-root DIR         make SARIF file URIs relative to DIR (default: the root of the
+                           git repository holding the working directory)
   --markdown FILE          write a Markdown report to FILE
   --fail-on-unverified     findings the rules could not verify keep their rule's level
                            (by default an unverifiable error is reported as a warning)
@@ -59,7 +63,7 @@ Exit codes:
      and 2 takes precedence over 1
 `;
 
-const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--max-input-size"]);
+const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--max-input-size", "--sarif-root"]);
 
 /** Parses arguments (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): Command {
@@ -124,6 +128,7 @@ export function parseArgs(argv: string[]): Command {
       failOnUnverified,
       quiet,
       maxInputBytes,
+      sarifRoot: values["--sarif-root"],
     },
   };
 }

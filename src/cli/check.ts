@@ -1,8 +1,11 @@
 /** The `check` command: read the inputs, run the rules, print and write the reports. */
+import * as fs from "fs";
+import * as path from "path";
 import { CheckOptions } from "./args";
 import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs";
 import { EXIT, Io } from "./io";
 import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { findGitRoot } from "./repo-root";
 import { OutputTarget, reportPathProblems } from "./report-paths";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
@@ -11,8 +14,20 @@ import { ALL_RULES } from "../rules";
 /** More configurations than this print a progress line on stderr. */
 export const PROGRESS_THRESHOLD = 10;
 
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Runs `check`; returns the exit code. */
 export function check(options: CheckOptions, io: Io): number {
+  if (options.sarifRoot !== undefined && !isFolder(options.sarifRoot)) {
+    io.err(`secure-deployment-zones: --sarif-root ${options.sarifRoot} is not a folder\n`);
+    return EXIT.UNUSABLE;
+  }
   const discovery = discover(options.paths);
   // No report may replace an input, a file of a checked folder or another report: refuse before reading anything.
   const targets: OutputTarget[] = [
@@ -32,6 +47,7 @@ export function check(options: CheckOptions, io: Io): number {
   let shownProgress = false;
   const loaded = loadDiscovered(discovery, {
     maxInputBytes: options.maxInputBytes,
+    wantRegions: options.sarifFile !== undefined,
     onProgress: (done, total, name) => {
       if (!progress || total <= PROGRESS_THRESHOLD) return;
       if (done === 0) io.err(`checking ${total} configurations...\n`);
@@ -68,7 +84,10 @@ export function check(options: CheckOptions, io: Io): number {
   // The reports carry the exit code computed from the inputs; a failed write only changes the process's.
   const finalCode = exitCode;
   if (options.jsonFile) writeFile(options.jsonFile, JSON.stringify(toCliJson(checked, errors, finalCode), null, 2) + "\n", "JSON");
-  if (options.sarifFile) writeFile(options.sarifFile, JSON.stringify(toCliSarif(checked, errors), null, 2) + "\n", "SARIF");
+  if (options.sarifFile) {
+    const root = options.sarifRoot !== undefined ? path.resolve(options.sarifRoot) : findGitRoot(process.cwd()) ?? process.cwd();
+    writeFile(options.sarifFile, JSON.stringify(toCliSarif(checked, errors, { root, regions: loaded.regions }), null, 2) + "\n", "SARIF");
+  }
   if (options.markdownFile) writeFile(options.markdownFile, toCliMarkdown(checked, errors, finalCode), "Markdown");
 
   if (options.format === "json") {

@@ -8,7 +8,7 @@ import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
 import { DEFAULT_MAX_INPUT_BYTES, InputReadError, readInputFile, readStdin } from "./read-input";
 import { TerraformModel, TfResource } from "../engine/model";
-import { describeJsonSyntaxError, jsonSyntaxError } from "../reports/json-positions";
+import { describeJsonSyntaxError, jsonSyntaxError, LineRegion, planResourceRegions, terraformResourceRegions } from "../reports/json-positions";
 
 /** A file or folder that could not be used, and why (one line). */
 export interface InputError {
@@ -51,6 +51,8 @@ export interface LoadResult {
   readonly errors: InputError[];
   /** Number of files read. */
   readonly fileCount: number;
+  /** Lines of each resource, by file (display path) and address: only when asked for (`wantRegions`). */
+  readonly regions: Map<string, Map<string, LineRegion>>;
 }
 
 /** The path `-` reads standard input. */
@@ -213,6 +215,8 @@ export interface LoadOptions {
   readonly maxInputBytes?: number;
   /** Called before each unit is read. */
   readonly onProgress?: (done: number, total: number, name: string) => void;
+  /** Record the lines of each resource in the file it came from (for SARIF and annotations). */
+  readonly wantRegions?: boolean;
 }
 
 /** Reads every unit into configurations. */
@@ -223,7 +227,7 @@ export function load(paths: string[], options: LoadOptions = {}): LoadResult {
 /** Reads the units found by {@link discover}. */
 export function loadDiscovered(discovery: Discovery, options: LoadOptions = {}): LoadResult {
   const onProgress = options.onProgress;
-  const reader = new InputReader(options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
+  const reader = new InputReader(options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES, options.wantRegions ?? false);
   const units = discovery.units;
   const errors = [...discovery.errors];
   const configurations: LoadedConfiguration[] = [];
@@ -242,12 +246,21 @@ export function loadDiscovered(discovery: Discovery, options: LoadOptions = {}):
     } else if (!unit.optional) fileCount += unit.files.length;
   });
   for (const [dir, found] of onlyOptional) if (!found) errors.push(noTerraformJson(dir));
-  return { configurations, errors, fileCount };
+  return { configurations, errors, fileCount, regions: reader.regions };
 }
 
 /** Reads input files within the size cap. */
 class InputReader {
-  constructor(public readonly maxBytes: number) {}
+  /** Lines of each resource, by file and address (filled when `wantRegions`). */
+  public readonly regions = new Map<string, Map<string, LineRegion>>();
+
+  constructor(public readonly maxBytes: number, private readonly wantRegions: boolean) {}
+
+  /** Records where each resource of a parsed file is (a second linear pass over the text). */
+  public recordRegions(file: string, text: string, json: unknown): void {
+    if (!this.wantRegions) return;
+    this.regions.set(displayName(file), isPlanJson(json) ? planResourceRegions(text) : terraformResourceRegions(text));
+  }
 
   /** The text of a file (or standard input), or an error message. */
   public text(file: string): { text: string } | { error: string } {
@@ -275,6 +288,7 @@ class InputReader {
       errors.push({ file: displayName(file), message: `not JSON: ${parsed.error}` });
       return undefined;
     }
+    this.recordRegions(file, read.text, parsed.json);
     return { json: parsed.json };
   }
 }
@@ -296,6 +310,7 @@ function loadAuto(unit: Unit, errors: InputError[], reader: InputReader): Loaded
     const parsed = parseJson(read.text);
     if ("error" in parsed) return undefined;
     const json = parsed.json;
+    if (isPlanJson(json)) reader.recordRegions(file, read.text, json);
     return isPlanJson(json) ? loadPlan(json as Record<string, any>, unit, errors) : undefined;
   }
   const read = reader.json(file, errors);

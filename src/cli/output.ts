@@ -4,8 +4,10 @@
  */
 import * as path from "path";
 import { InputError, LoadedConfiguration } from "./inputs";
+import { sarifUri } from "./repo-root";
 import { CheckResult, countFindings, Finding, FindingCounts, FindingStatus } from "../engine/result";
 import { toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../reports";
+import { LineRegion } from "../reports/json-positions";
 
 /** One checked configuration. */
 export interface CheckedConfiguration {
@@ -100,13 +102,21 @@ export function toCliJson(checked: CheckedConfiguration[], errors: InputError[],
   };
 }
 
+/** Where SARIF URIs point: the repository root, and the lines of each resource by file. */
+export interface SarifContext {
+  readonly root: string;
+  readonly regions: Map<string, Map<string, LineRegion>>;
+}
+
 /**
  * SARIF 2.1.0. Each finding points at the file its resource was read from (a configuration of
- * several *.tf.json files is split by file); unreadable inputs become tool notifications.
+ * several files is split by file), with the resource's lines in that file, by a URI relative to the
+ * repository root (`%SRCROOT%`); unreadable inputs become tool notifications. At most 25,000
+ * results, the most severe first (GitHub's limit per run).
  */
-export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[]): object {
+export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[], context: SarifContext): object {
   const perFile: CheckResult[] = [];
-  const uri = new Map<CheckResult, string>();
+  const fileOf = new Map<CheckResult, string>();
   for (const { configuration, result } of checked) {
     const bySource = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -117,27 +127,15 @@ export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[]
     for (const [src, findings] of bySource) {
       const part: CheckResult = { ...result, findings, counts: countFindings(findings) };
       perFile.push(part);
-      uri.set(part, toUri(src));
+      fileOf.set(part, src);
     }
   }
-  const sarif = toSarifReport(perFile, TOOL, (r) => uri.get(r) ?? "") as { runs: Record<string, unknown>[] };
-  sarif.runs[0].invocations = [
-    {
-      executionSuccessful: errors.length === 0,
-      toolExecutionNotifications: errors.map((e) => ({
-        level: "error",
-        message: { text: `${e.file}: ${e.message}` },
-        locations: [{ physicalLocation: { artifactLocation: { uri: toUri(e.file) } } }],
-      })),
-    },
-  ];
-  return sarif;
-}
-
-function toUri(file: string): string {
-  if (file === "(stdin)") return "stdin";
-  const rel = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
-  return rel.split(path.sep).map(encodeURIComponent).join("/");
+  const uriOf = (file: string) => (file === "(stdin)" ? "stdin" : sarifUri(file, context.root));
+  return toSarifReport(perFile, TOOL, (r) => uriOf(fileOf.get(r) ?? ""), (r, address) => context.regions.get(fileOf.get(r) ?? "")?.get(address), {
+    srcRoot: context.root,
+    executionSuccessful: errors.length === 0,
+    notifications: errors.map((e) => ({ level: "error" as const, text: `${e.file}: ${e.message}`, uri: uriOf(e.file) })),
+  });
 }
 
 /** Markdown: a summary, unreadable inputs, then each configuration's report (headings one level down). */

@@ -24,6 +24,15 @@ type Step = string | number;
 /** Called for the start of every value (object, list or scalar) with its path and line. */
 type Visitor = (path: readonly Step[], line: number, kind: "object" | "array" | "scalar", stringValue: string | undefined) => void;
 
+/** Called when an object or list ends, with its path and the line of its closing bracket. */
+type LeaveVisitor = (path: readonly Step[], line: number) => void;
+
+/** A line range in a text file (1-based, inclusive). */
+export interface LineRegion {
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 class Scanner {
   private pos = 0;
   private line = 1;
@@ -32,7 +41,16 @@ class Scanner {
   /** The path of the value being scanned (only kept while `keepPath` says so, to stay cheap). */
   private readonly path: Step[] = [];
 
-  constructor(private readonly text: string, private readonly visit?: Visitor, private readonly keepDepth = Infinity) {}
+  constructor(
+    private readonly text: string,
+    private readonly visit?: Visitor,
+    private readonly keepDepth = Infinity,
+    private readonly leave?: LeaveVisitor,
+  ) {}
+
+  private left(): void {
+    if (this.leave && this.path.length <= this.keepDepth) this.leave(this.path, this.line);
+  }
 
   public run(): JsonSyntaxError | undefined {
     if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1, this.lineStart = 1;
@@ -85,6 +103,7 @@ class Scanner {
         stack.push({ kind: "object", count: 0 });
         this.skipSpace();
         if (t.charCodeAt(this.pos) === 0x7d /* } */) {
+          this.left();
           this.pos++;
           stack.pop();
           closed = true;
@@ -95,6 +114,7 @@ class Scanner {
         stack.push({ kind: "array", count: 0 });
         this.skipSpace();
         if (t.charCodeAt(this.pos) === 0x5d /* ] */) {
+          this.left();
           this.pos++;
           stack.pop();
           closed = true;
@@ -139,8 +159,9 @@ class Scanner {
             break; // next element
           }
           if (d === 0x5d /* ] */) {
-            this.pos++;
             this.path.pop();
+            this.left();
+            this.pos++;
             stack.pop();
             continue;
           }
@@ -156,6 +177,7 @@ class Scanner {
           break; // its value
         }
         if (d === 0x7d /* } */) {
+          this.left();
           this.pos++;
           stack.pop();
           continue;
@@ -255,42 +277,66 @@ export function describeJsonSyntaxError(e: JsonSyntaxError): string {
   return `${e.problem} (line ${e.line} column ${e.column})`;
 }
 
-/**
- * The line of every resource block in Terraform JSON (`cdk.tf.json`, `*.tf.json`): the line of
- * the `"<name>": {` key under `resource.<type>`, keyed by address `type.name`. Also reads the
- * list form Terraform JSON allows (`"resource": [ { "<type>": { ... } } ]`).
- */
-export function terraformResourceLines(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  new Scanner(text, (path, line) => {
-    // resource.<type>.<name>  or  resource[i].<type>.<name>  (or resource.<type>.<name>[i] for a list of bodies)
-    if (path[0] !== "resource") return;
-    const rest = typeof path[1] === "number" ? path.slice(2) : path.slice(1);
-    if (rest.length === 2 && typeof rest[0] === "string" && typeof rest[1] === "string") {
-      const address = `${rest[0]}.${rest[1]}`;
-      if (!out.has(address)) out.set(address, line);
-    }
-  }, 4).run();
-  return out;
+/** The address of a resource body in Terraform JSON: `resource.<type>.<name>` or `resource[i].<type>.<name>`. */
+function terraformAddress(path: readonly Step[]): string | undefined {
+  if (path[0] !== "resource") return undefined;
+  const rest = typeof path[1] === "number" ? path.slice(2) : path.slice(1);
+  if (rest.length === 2 && typeof rest[0] === "string" && typeof rest[1] === "string") return `${rest[0]}.${rest[1]}`;
+  return undefined;
 }
 
 /**
- * The line of every resource instance in `terraform show -json` plan output: the line where its
- * object starts under `planned_values` (root module and child modules), keyed by its `address`.
+ * The lines of every resource block in Terraform JSON (`cdk.tf.json`, `*.tf.json`): from the
+ * `"<name>": {` key under `resource.<type>` to its closing bracket, keyed by address `type.name`.
+ * Also reads the list form Terraform JSON allows (`"resource": [ { "<type>": { ... } } ]`).
  */
-export function planResourceLines(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const starts = new Map<string, number>(); // path of an open resource object -> its first line
+export function terraformResourceRegions(text: string): Map<string, LineRegion> {
+  const starts = new Map<string, number>();
+  const out = new Map<string, LineRegion>();
+  new Scanner(text, (path, line) => {
+    const address = terraformAddress(path);
+    if (address !== undefined && !starts.has(address)) starts.set(address, line);
+  }, 4, (path, line) => {
+    const address = terraformAddress(path);
+    const startLine = address !== undefined ? starts.get(address) : undefined;
+    if (address !== undefined && startLine !== undefined && !out.has(address)) out.set(address, { startLine, endLine: line });
+  }).run();
+  // A resource whose body is a scalar (not valid Terraform, but still a position): one line.
+  for (const [address, startLine] of starts) if (!out.has(address)) out.set(address, { startLine, endLine: startLine });
+  return out;
+}
+
+/** The start line of every resource block in Terraform JSON, keyed by address `type.name`. */
+export function terraformResourceLines(text: string): Map<string, number> {
+  return new Map([...terraformResourceRegions(text)].map(([a, r]) => [a, r.startLine]));
+}
+
+/**
+ * The lines of every resource instance in `terraform show -json` plan output: its object under
+ * `planned_values` (root module and child modules), keyed by its `address`.
+ */
+export function planResourceRegions(text: string): Map<string, LineRegion> {
+  const out = new Map<string, LineRegion>();
+  const open = new Map<string, { startLine: number; address?: string }>(); // path of a resource object -> start, address
+  const isResource = (path: readonly Step[]) => path.length >= 4 && path[0] === "planned_values" && typeof path[path.length - 1] === "number" && path[path.length - 2] === "resources";
   new Scanner(text, (path, line, kind, str) => {
     if (path[0] !== "planned_values") return;
-    const n = path.length;
-    // ...resources[i] is an object; ...resources[i].address is its address.
-    if (kind === "object" && n >= 4 && typeof path[n - 1] === "number" && path[n - 2] === "resources") {
-      starts.set(path.join("\u0000"), line);
-    } else if (kind === "scalar" && str !== undefined && path[n - 1] === "address" && path[n - 3] === "resources") {
-      const start = starts.get(path.slice(0, -1).join("\u0000"));
-      if (start !== undefined && !out.has(str)) out.set(str, start);
+    if (kind === "object" && isResource(path)) open.set(path.join("\u0000"), { startLine: line });
+    else if (kind === "scalar" && str !== undefined && path[path.length - 1] === "address" && isResource(path.slice(0, -1))) {
+      const o = open.get(path.slice(0, -1).join("\u0000"));
+      if (o) o.address = str;
     }
+  }, Infinity, (path, line) => {
+    if (!isResource(path)) return;
+    const key = path.join("\u0000");
+    const o = open.get(key);
+    open.delete(key);
+    if (o?.address !== undefined && !out.has(o.address)) out.set(o.address, { startLine: o.startLine, endLine: line });
   }).run();
   return out;
+}
+
+/** The start line of every resource instance in plan output, keyed by address. */
+export function planResourceLines(text: string): Map<string, number> {
+  return new Map([...planResourceRegions(text)].map(([a, r]) => [a, r.startLine]));
 }

@@ -276,10 +276,13 @@ describe("reports and output", () => {
     const sarif = JSON.parse(fs.readFileSync(path.join(out, "r.sarif"), "utf8"));
     expect(sarif.version).toBe("2.1.0");
     const net = sarif.runs[0].results.filter((x: any) => x.ruleId === "SDZ-NET-001");
+    // URIs are relative to the repository root (this checkout), and the resource's lines are given.
     expect(net.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual([
-      "cdktf-output/stacks/dev/cdk.tf.json",
-      "tfjson-split/rules.tf.json", // a merged folder points at the file that holds the resource
+      "test/cli/fixtures/cdktf-output/stacks/dev/cdk.tf.json",
+      "test/cli/fixtures/tfjson-split/rules.tf.json", // a merged folder points at the file that holds the resource
     ]);
+    expect(net.every((x: any) => x.locations[0].physicalLocation.artifactLocation.uriBaseId === "%SRCROOT%")).toBe(true);
+    expect(net.every((x: any) => x.locations[0].physicalLocation.region.startLine > 1)).toBe(true);
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
 
     const md = fs.readFileSync(path.join(out, "r.md"), "utf8");

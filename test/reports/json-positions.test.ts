@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { jsonSyntaxError, planResourceLines, terraformResourceLines } from "../../src/reports/json-positions";
+import { jsonSyntaxError, planResourceLines, planResourceRegions, terraformResourceLines, terraformResourceRegions } from "../../src/reports/json-positions";
 
 function parses(text: string): boolean {
   try {
@@ -71,6 +71,11 @@ describe("resource lines", () => {
       ["azurerm_subnet.b", 5],
       ["azurerm_network_security_group.nsg", 9],
     ]);
+    expect([...terraformResourceRegions(text)]).toEqual([
+      ["azurerm_subnet.a", { startLine: 4, endLine: 4 }],
+      ["azurerm_subnet.b", { startLine: 5, endLine: 7 }],
+      ["azurerm_network_security_group.nsg", { startLine: 9, endLine: 10 }],
+    ]);
     const listForm = "{\"resource\": [\n{\"azurerm_subnet\": {\n\"a\": {}}},\n{\"azurerm_subnet\": {\"b\": {}}}]}";
     expect([...terraformResourceLines(listForm)]).toEqual([["azurerm_subnet.a", 3], ["azurerm_subnet.b", 4]]);
   });
@@ -93,5 +98,8 @@ describe("resource lines", () => {
       ["azurerm_subnet.a", lineOf("\"address\": \"azurerm_subnet.a\"")],
       ["module.m.azurerm_subnet.b[0]", lineOf("module.m.azurerm_subnet.b[0]")],
     ]);
+    const a = planResourceRegions(text).get("azurerm_subnet.a")!;
+    expect(lines[a.endLine - 1].trim()).toMatch(/^\}/);
+    expect(lines.slice(a.startLine - 1, a.endLine).join("\n")).toContain("\"type\": \"azurerm_subnet\"");
   });
 });
