@@ -3,6 +3,7 @@ import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
 import { Manifest } from "cdktf/lib/manifest";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
+import { redactSecrets } from "./redact";
 import { removeStaleStackOutput } from "./stale-output";
 import { injectSuppressions, suppressionsByPath } from "./suppressions";
 import { runRules } from "../engine/engine";
@@ -139,10 +140,11 @@ export class SecureDeploymentChecks implements IAspect {
     };
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id });
     const declaredHere = [...suppressions.values()].flat();
-    const result = runRules(model, this.rules, {
+    // No secret of the configuration reaches an annotation or a report (see redact.ts).
+    const result = redactSecrets(runRules(model, this.rules, {
       failOnUnverified: this.props.failOnUnverified,
       extraDeclaredSuppressions: declaredHere.map((s) => ({ ruleId: s.id, reason: s.reason, scope: s.scope ?? stack.node.path })),
-    });
+    }), model);
     this.results.set(stack.node.path, result);
     if (this.props.writeReports !== false) this.toReport.set(stack.node.path, { result, model, json });
     this.annotate(stack, result);

@@ -7,6 +7,7 @@ import { EXIT, Io } from "./io";
 import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
 import { OutputTarget, reportPathProblems } from "./report-paths";
+import { redactSecrets } from "../checks/redact";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { ALL_RULES } from "../rules";
@@ -61,7 +62,8 @@ export function check(options: CheckOptions, io: Io): number {
 
   const checked: CheckedConfiguration[] = loaded.configurations.map((configuration) => ({
     configuration,
-    result: runRules(configuration.model, ALL_RULES, { failOnUnverified: options.failOnUnverified }),
+    // No secret of the configuration reaches any output (see redact.ts).
+    result: redactSecrets(runRules(configuration.model, ALL_RULES, { failOnUnverified: options.failOnUnverified }), configuration.model),
   }));
   if (shownProgress) io.err("\r\x1b[K");
 
