@@ -4,7 +4,7 @@ import * as path from "path";
 import { CheckOptions } from "./args";
 import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs";
 import { EXIT, Io } from "./io";
-import { CheckedConfiguration, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { CheckedConfiguration, CheckRun, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
 import { OutputTarget, reportPathProblems } from "./report-paths";
 import { redactSecrets } from "../checks/redact";
@@ -59,6 +59,13 @@ export function check(options: CheckOptions, io: Io): number {
     },
   });
   const errors: InputError[] = [...loaded.errors];
+  // Local modules may live outside the paths named: no report may replace one of their files either.
+  const readLate = loaded.configurations.flatMap((c) => c.files).filter((f) => f !== "(stdin)").map((file) => ({ file }));
+  const lateProblems = reportPathProblems(targets, { files: readLate, folders: [] });
+  if (lateProblems.length > 0) {
+    for (const p of lateProblems) io.err(`secure-deployment-zones: ${p}\n`);
+    return EXIT.UNUSABLE;
+  }
 
   const checked: CheckedConfiguration[] = loaded.configurations.map((configuration) => ({
     configuration,
@@ -84,19 +91,19 @@ export function check(options: CheckOptions, io: Io): number {
     }
   };
   // The reports carry the exit code computed from the inputs; a failed write only changes the process's.
-  const finalCode = exitCode;
-  if (options.jsonFile) writeFile(options.jsonFile, JSON.stringify(toCliJson(checked, errors, finalCode), null, 2) + "\n", "JSON");
+  const run: CheckRun = { checked, errors, skipped: loaded.skipped, exitCode };
+  if (options.jsonFile) writeFile(options.jsonFile, JSON.stringify(toCliJson(run), null, 2) + "\n", "JSON");
   if (options.sarifFile) {
     const root = options.sarifRoot !== undefined ? path.resolve(options.sarifRoot) : findGitRoot(process.cwd()) ?? process.cwd();
-    writeFile(options.sarifFile, JSON.stringify(toCliSarif(checked, errors, { root, regions: loaded.regions }), null, 2) + "\n", "SARIF");
+    writeFile(options.sarifFile, JSON.stringify(toCliSarif(run, { root, regions: loaded.regions }), null, 2) + "\n", "SARIF");
   }
-  if (options.markdownFile) writeFile(options.markdownFile, toCliMarkdown(checked, errors, finalCode), "Markdown");
+  if (options.markdownFile) writeFile(options.markdownFile, toCliMarkdown(run), "Markdown");
 
   if (options.format === "json") {
-    io.out(JSON.stringify(toCliJson(checked, errors, finalCode), null, 2) + "\n");
+    io.out(JSON.stringify(toCliJson(run), null, 2) + "\n");
   } else {
-    if (!options.quiet && checked.length > 0) io.out(renderTable(checked));
-    io.out(summaryLine(checked, errors, finalCode) + "\n");
+    if (!options.quiet && (checked.length > 0 || run.skipped.length > 0)) io.out(renderTable(run));
+    io.out(summaryLine(run) + "\n");
   }
   return exitCode;
 }

@@ -3,7 +3,7 @@
  * (built with the library's report writers, so they match the reports written at synth time).
  */
 import * as path from "path";
-import { InputError, LoadedConfiguration } from "./inputs";
+import { InputError, LoadedConfiguration, SkippedInput } from "./inputs";
 import { sarifUri } from "./repo-root";
 import { CheckResult, countFindings, Finding, FindingCounts, FindingStatus } from "../engine/result";
 import { toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../reports";
@@ -13,6 +13,17 @@ import { LineRegion } from "../reports/json-positions";
 export interface CheckedConfiguration {
   readonly configuration: LoadedConfiguration;
   readonly result: CheckResult;
+}
+
+/** Everything one run of `check` found: what the outputs are made of. */
+export interface CheckRun {
+  readonly checked: CheckedConfiguration[];
+  /** Inputs that could not be used (exit code 2). */
+  readonly errors: InputError[];
+  /** Inputs found but not checked, with the reason. */
+  readonly skipped: SkippedInput[];
+  /** The exit code the inputs and findings give (before any report write failed). */
+  readonly exitCode: number;
 }
 
 /** Version of the command line's JSON document (`--format json`, `--json FILE`). */
@@ -30,7 +41,8 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** The one-line summary. */
-export function summaryLine(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): string {
+export function summaryLine(run: CheckRun): string {
+  const { checked, errors, exitCode } = run;
   const c = totalCounts(checked);
   const resources = checked.reduce((n, x) => n + x.result.resourceCount, 0);
   const verdict = exitCode === 2 ? "INCOMPLETE" : exitCode === 1 ? "FAILED" : "PASSED";
@@ -41,14 +53,17 @@ export function summaryLine(checked: CheckedConfiguration[], errors: InputError[
   ];
   let line = `${parts.join(", ")} in ${plural(checked.length, "configuration")} (${plural(resources, "resource")})`;
   if (errors.length > 0) line += `; ${plural(errors.length, "input")} could not be read`;
+  if (run.skipped.length > 0) line += `; ${plural(run.skipped.length, "input")} not checked (listed above)`;
   return line;
 }
 
 /** The readable table: one block per configuration, findings sorted by level. */
-export function renderTable(checked: CheckedConfiguration[]): string {
+export function renderTable(run: CheckRun): string {
   const lines: string[] = [];
-  for (const { configuration, result } of checked) {
-    const files = configuration.files.length > 1 ? ` [${configuration.files.map((f) => path.basename(f)).join(", ")}]` : "";
+  for (const { configuration, result } of run.checked) {
+    // Files relative to the configuration's folder (a local module's files sit elsewhere).
+    const base = configuration.files.includes(configuration.name) ? path.dirname(configuration.name) : configuration.name;
+    const files = configuration.files.length > 1 ? ` [${configuration.files.map((f) => path.relative(base, f) || path.basename(f)).join(", ")}]` : "";
     lines.push(`${configuration.name}${files} (${configuration.kind}, ${plural(result.resourceCount, "resource")})`);
     const open = result.findings
       .filter((f) => f.status !== FindingStatus.SUPPRESSED)
@@ -62,6 +77,11 @@ export function renderTable(checked: CheckedConfiguration[]): string {
     if (result.unusedSuppressions.length > 0) notes.push(plural(result.unusedSuppressions.length, "unused suppression"));
     if (notes.length > 0) lines.push(`  ${notes.join(", ")}`);
     for (const s of result.unusedSuppressions) lines.push(`  unused suppression ${s.ruleId} on ${s.scope}: ${s.reason}`);
+    lines.push("");
+  }
+  if (run.skipped.length > 0) {
+    lines.push("Not checked:");
+    for (const s of run.skipped) lines.push(`  ${s.file}: ${oneLine(s.message)}`);
     lines.push("");
   }
   return lines.join("\n");
@@ -84,7 +104,8 @@ function oneLine(s: string): string {
 }
 
 /** The JSON document: every configuration's JSON report (the synth-time format) plus totals. */
-export function toCliJson(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): object {
+export function toCliJson(run: CheckRun): object {
+  const { checked, errors, exitCode } = run;
   const counts = totalCounts(checked);
   return {
     cliReportVersion: CLI_JSON_VERSION,
@@ -93,6 +114,7 @@ export function toCliJson(checked: CheckedConfiguration[], errors: InputError[],
     passed: exitCode === 0,
     counts,
     inputErrors: errors,
+    skippedInputs: run.skipped,
     configurations: checked.map(({ configuration, result }) => ({
       name: configuration.name,
       kind: configuration.kind,
@@ -114,7 +136,8 @@ export interface SarifContext {
  * repository root (`%SRCROOT%`); unreadable inputs become tool notifications. At most 25,000
  * results, the most severe first (GitHub's limit per run).
  */
-export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[], context: SarifContext): object {
+export function toCliSarif(run: CheckRun, context: SarifContext): object {
+  const { checked, errors } = run;
   const perFile: CheckResult[] = [];
   const fileOf = new Map<CheckResult, string>();
   for (const { configuration, result } of checked) {
@@ -134,16 +157,25 @@ export function toCliSarif(checked: CheckedConfiguration[], errors: InputError[]
   return toSarifReport(perFile, TOOL, (r) => uriOf(fileOf.get(r) ?? ""), (r, address) => context.regions.get(fileOf.get(r) ?? "")?.get(address), {
     srcRoot: context.root,
     executionSuccessful: errors.length === 0,
-    notifications: errors.map((e) => ({ level: "error" as const, text: `${e.file}: ${e.message}`, uri: uriOf(e.file) })),
+    notifications: [
+      ...errors.map((e) => ({ level: "error" as const, text: `${e.file}: ${e.message}`, uri: uriOf(e.file) })),
+      ...run.skipped.map((e) => ({ level: "note" as const, text: `not checked: ${e.file}: ${e.message}`, uri: uriOf(e.file) })),
+    ],
   });
 }
 
 /** Markdown: a summary, unreadable inputs, then each configuration's report (headings one level down). */
-export function toCliMarkdown(checked: CheckedConfiguration[], errors: InputError[], exitCode: number): string {
-  const lines = ["# secure-deployment-zones check", "", `**${summaryLine(checked, errors, exitCode)}**`, ""];
+export function toCliMarkdown(run: CheckRun): string {
+  const { checked, errors } = run;
+  const lines = ["# secure-deployment-zones check", "", `**${summaryLine(run)}**`, ""];
   if (errors.length > 0) {
     lines.push("## Inputs that could not be read", "", "| File | Problem |", "| --- | --- |");
     for (const e of errors) lines.push(`| \`${e.file.replace(/\|/g, "\\|")}\` | ${e.message.replace(/\|/g, "\\|")} |`);
+    lines.push("");
+  }
+  if (run.skipped.length > 0) {
+    lines.push("## Inputs not checked", "", "| File | Why |", "| --- | --- |");
+    for (const e of run.skipped) lines.push(`| \`${e.file.replace(/\|/g, "\\|")}\` | ${e.message.replace(/\|/g, "\\|")} |`);
     lines.push("");
   }
   for (const { result } of checked) {

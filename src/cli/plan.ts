@@ -113,12 +113,27 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
       type: r.type,
       name: instanceName(r),
       address: r.address,
-      config: isPlainObject(config) ? config : {},
+      config: isPlainObject(config) ? withoutUnsetNsgFields(r.type, config) : {},
       suppressions: [],
       source,
     };
   });
   return { resources, locals: { [UNKNOWN_LOCAL]: {} } };
+}
+
+/**
+ * The provider writes every optional string of an NSG rule into the plan, `""` when it is not set
+ * (e.g. `source_address_prefix = ""` beside `source_address_prefixes`). In cdktf output and
+ * hand-written JSON an unset field is absent; here `""` is read the same way, so a rule never
+ * reports "could not verify" over a field nobody set.
+ */
+function withoutUnsetNsgFields(type: string, config: Record<string, any>): Record<string, any> {
+  const dropEmpty = (o: Record<string, any>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ""));
+  if (type === "azurerm_network_security_rule") return dropEmpty(config);
+  if (type === "azurerm_network_security_group" && Array.isArray(config.security_rule)) {
+    return { ...config, security_rule: config.security_rule.map((r: unknown) => (isPlainObject(r) ? dropEmpty(r) : r)) };
+  }
+  return config;
 }
 
 interface Ctx {
