@@ -17,6 +17,14 @@ export interface CheckOptions {
   readonly maxInputBytes: number;
   /** The folder SARIF URIs are relative to (default: the git repository root, else the working directory). */
   readonly sarifRoot?: string;
+  /** Configuration file (default: secure-deployment-zones.json found upward from the working directory). */
+  readonly configFile?: string;
+  /** Do not look for a configuration file. */
+  readonly noConfig: boolean;
+  /** Baseline to apply (replaces the configuration's). */
+  readonly baselineFile?: string;
+  /** Write a baseline of the current findings to this file. */
+  readonly baselineWriteFile?: string;
 }
 
 /** What the command line asks for. */
@@ -30,14 +38,15 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: secure-deployment-zones check <path>... [options]
 
-Checks Terraform JSON against the secure-deployment-zones rules (the same rules as the
-synth-time aspect) and prints the findings.
+Checks Terraform (cdktf output, HCL, JSON, plans) against the secure-deployment-zones rules
+(the same rules as the synth-time aspect) and prints the findings.
 
 <path> is any mix of:
   cdktf.out                a cdktf output folder: every stacks/<stack>/cdk.tf.json
-  some/folder              its *.tf.json files (one configuration, as Terraform merges them)
-                           and any terraform show -json plan output (*.json) in it
-  main.tf.json             Terraform JSON; several files of one folder are checked together
+  some/folder              scanned recursively: each root module (*.tf, *.tf.json, with its
+                           local modules and override files) and any terraform show -json
+                           plan output (*.json); .terraform/, node_modules/, .git/ skipped
+  main.tf, main.tf.json    Terraform files; several files of one folder are checked together
   plan.json                terraform show -json <planfile> output
   -                        standard input (Terraform JSON or plan JSON)
 
@@ -52,6 +61,11 @@ Options:
                            (by default an unverifiable error is reported as a warning)
   --quiet                  print only the summary line (and input errors); no progress
   --max-input-size SIZE    largest input file read (default: ${formatSize(DEFAULT_MAX_INPUT_BYTES)}); e.g. 2GiB, 100MB
+  --config FILE            read options from FILE (default: secure-deployment-zones.json in
+                           the working directory or the nearest folder above it)
+  --no-config              do not read a configuration file
+  --baseline FILE          findings recorded in FILE are reported as known and do not fail
+  --baseline-write FILE    write the current findings to FILE as a baseline (then apply it)
   -h, --help               show this help
   --version                show the version
 
@@ -63,7 +77,7 @@ Exit codes:
      and 2 takes precedence over 1
 `;
 
-const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--max-input-size", "--sarif-root"]);
+const VALUE_OPTIONS = new Set(["--format", "--json", "--sarif", "--markdown", "--max-input-size", "--sarif-root", "--config", "--baseline", "--baseline-write"]);
 
 /** Parses arguments (without `node` and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: string[]): Command {
@@ -76,6 +90,7 @@ export function parseArgs(argv: string[]): Command {
   const values: Record<string, string> = {};
   let failOnUnverified = false;
   let quiet = false;
+  let noConfig = false;
   let onlyPaths = false;
   for (let i = 1; i < argv.length; i++) {
     let arg = argv[i];
@@ -105,12 +120,14 @@ export function parseArgs(argv: string[]): Command {
     if (inline !== undefined) throw new UsageError(`${arg} takes no value`);
     if (arg === "--fail-on-unverified") failOnUnverified = true;
     else if (arg === "--quiet" || arg === "-q") quiet = true;
+    else if (arg === "--no-config") noConfig = true;
     else if (arg === "--version") return { kind: "version" };
     else throw new UsageError(`unknown option ${arg}`);
   }
   const format = values["--format"] ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json, not ${JSON.stringify(format)}`);
   if (paths.length === 0) throw new UsageError("missing <path>: name a cdktf.out folder, a folder or a file to check");
+  if (noConfig && values["--config"] !== undefined) throw new UsageError("--config and --no-config contradict each other");
   let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
   if (values["--max-input-size"] !== undefined) {
     const size = parseSize(values["--max-input-size"]);
@@ -129,6 +146,10 @@ export function parseArgs(argv: string[]): Command {
       quiet,
       maxInputBytes,
       sarifRoot: values["--sarif-root"],
+      configFile: values["--config"],
+      noConfig,
+      baselineFile: values["--baseline"],
+      baselineWriteFile: values["--baseline-write"],
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The `check` command: read the inputs, run the rules, print and write the reports. */
+/** The `check` command: read the configuration and the inputs, run the rules, print and write the reports. */
 import * as fs from "fs";
 import * as path from "path";
 import { CheckOptions } from "./args";
@@ -6,10 +6,14 @@ import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs"
 import { EXIT, Io } from "./io";
 import { CheckedConfiguration, CheckRun, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
-import { OutputTarget, reportPathProblems } from "./report-paths";
+import { OutputTarget, ReadFile, reportPathProblems } from "./report-paths";
+import { Baseline } from "../checks/baseline";
+import { CheckConfig, ConfigError, findConfigFile, loadConfigFile } from "../checks/config";
+import { CheckPolicy } from "../checks/policy";
 import { redactSecrets } from "../checks/redact";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
+import { CheckResult } from "../engine/result";
 import { ALL_RULES } from "../rules";
 
 /** More configurations than this print a progress line on stderr. */
@@ -23,21 +27,52 @@ function isFolder(dir: string): boolean {
   }
 }
 
+const NO_CONFIG: CheckConfig = { excludeRules: [], ruleLevels: {}, suppressions: [] };
+
+/** The configuration (`--config`, or the file found upward from the working directory) and the baseline. */
+function loadPolicy(options: CheckOptions): { config: CheckConfig; configFile?: string; baselineFile?: string; baseline?: Baseline } {
+  const configFile = options.configFile ?? (options.noConfig ? undefined : findConfigFile(process.cwd()));
+  const config = configFile !== undefined ? loadConfigFile(configFile) : NO_CONFIG;
+  const baselineFile = options.baselineFile ?? config.baseline;
+  // A baseline about to be written need not exist yet.
+  const toBeWritten = options.baselineWriteFile !== undefined && baselineFile !== undefined && !fs.existsSync(baselineFile);
+  const baseline = baselineFile !== undefined && !toBeWritten ? Baseline.read(baselineFile) : undefined;
+  return { config, configFile, baselineFile, baseline };
+}
+
 /** Runs `check`; returns the exit code. */
 export function check(options: CheckOptions, io: Io): number {
-  if (options.sarifRoot !== undefined && !isFolder(options.sarifRoot)) {
-    io.err(`secure-deployment-zones: --sarif-root ${options.sarifRoot} is not a folder\n`);
+  const fail = (message: string) => {
+    io.err(`secure-deployment-zones: ${message}\n`);
     return EXIT.UNUSABLE;
+  };
+  if (options.sarifRoot !== undefined && !isFolder(options.sarifRoot)) return fail(`--sarif-root ${options.sarifRoot} is not a folder`);
+
+  let policyFiles: ReturnType<typeof loadPolicy>;
+  try {
+    policyFiles = loadPolicy(options);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(`configuration error: ${err.message}`);
+    throw err;
   }
+  const { config, configFile, baselineFile } = policyFiles;
+  const failOnUnverified = options.failOnUnverified || config.failOnUnverified === true;
+  const policy = new CheckPolicy({ ...config, failOnUnverified }, policyFiles.baseline);
+
   const discovery = discover(options.paths);
   // No report may replace an input, a file of a checked folder or another report: refuse before reading anything.
   const targets: OutputTarget[] = [
     ...(options.jsonFile ? [{ option: "--json", file: options.jsonFile }] : []),
     ...(options.sarifFile ? [{ option: "--sarif", file: options.sarifFile }] : []),
     ...(options.markdownFile ? [{ option: "--markdown", file: options.markdownFile }] : []),
+    ...(options.baselineWriteFile ? [{ option: "--baseline-write", file: options.baselineWriteFile }] : []),
   ];
   const named = options.paths.filter((p) => p !== "-" && !discovery.folders.includes(p));
-  const reads = [...new Set([...named, ...discoveredFiles(discovery)])].map((file) => ({ file }));
+  const reads: ReadFile[] = [
+    ...[...new Set([...named, ...discoveredFiles(discovery)])].map((file) => ({ file })),
+    ...(configFile !== undefined ? [{ file: configFile, option: "--config" }] : []),
+    ...(baselineFile !== undefined && fs.existsSync(baselineFile) ? [{ file: baselineFile, option: "--baseline" }] : []),
+  ];
   const pathProblems = reportPathProblems(targets, { files: reads, folders: discovery.folders });
   if (pathProblems.length > 0) {
     for (const p of pathProblems) io.err(`secure-deployment-zones: ${p}\n`);
@@ -49,6 +84,8 @@ export function check(options: CheckOptions, io: Io): number {
   const loaded = loadDiscovered(discovery, {
     maxInputBytes: options.maxInputBytes,
     wantRegions: options.sarifFile !== undefined,
+    transformResources: (resources) => policy.suppressResources(resources),
+    isExpired: (date) => policy.isExpired(date),
     onProgress: (done, total, name) => {
       if (!progress || total <= PROGRESS_THRESHOLD) return;
       if (done === 0) io.err(`checking ${total} configurations...\n`);
@@ -67,12 +104,31 @@ export function check(options: CheckOptions, io: Io): number {
     return EXIT.UNUSABLE;
   }
 
-  const checked: CheckedConfiguration[] = loaded.configurations.map((configuration) => ({
-    configuration,
-    // No secret of the configuration reaches any output (see redact.ts).
-    result: redactSecrets(runRules(configuration.model, ALL_RULES, { failOnUnverified: options.failOnUnverified }), configuration.model),
-  }));
+  const rules = policy.selectRules(ALL_RULES);
+  // No secret of the configuration reaches any output (see redact.ts).
+  const raw: CheckResult[] = loaded.configurations.map((c) => redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model));
+  // A configured suppression that matched no resource of any configuration is reported once, with the first configuration.
+  const matched = new Set(loaded.configurations.flatMap((c) => c.model.resources.flatMap((r) => r.suppressions.map((s) => `${s.id}\u0000${s.scope ?? r.address}`))));
+  const unmatched = policy.declared().filter((d) => !matched.has(`${d.ruleId}\u0000${d.scope}`));
+  if (raw.length > 0 && unmatched.length > 0) raw[0] = { ...raw[0], unusedSuppressions: [...raw[0].unusedSuppressions, ...unmatched] };
   if (shownProgress) io.err("\r\x1b[K");
+
+  // --baseline-write: the current open findings become the baseline, which is then applied.
+  let applied = policy;
+  if (options.baselineWriteFile !== undefined) {
+    const levelled = raw.map((r) => new CheckPolicy(policy.config, undefined, policy.today).apply(r));
+    const baseline = Baseline.fromResults(levelled);
+    try {
+      writeFileAtomic(options.baselineWriteFile, JSON.stringify(baseline.toJson(), null, 2) + "\n");
+    } catch (err) {
+      return fail(`error: ${options.baselineWriteFile}: cannot write the baseline (${(err as NodeJS.ErrnoException)?.code ?? "error"})`);
+    }
+    applied = new CheckPolicy(policy.config, baseline, policy.today);
+  }
+  const checked: CheckedConfiguration[] = loaded.configurations.map((configuration, i) => ({
+    configuration,
+    result: applied.apply(raw[i], configuration.expiredSuppressions),
+  }));
 
   if (checked.length === 0 && errors.length === 0) {
     errors.push({ file: options.paths.join(" "), message: "nothing to check" });
@@ -86,7 +142,7 @@ export function check(options: CheckOptions, io: Io): number {
     try {
       writeFileAtomic(file, content);
     } catch (err) {
-      io.err(`secure-deployment-zones: error: ${file}: cannot write the ${what} report (${(err as Error)?.message ?? String(err)})\n`);
+      io.err(`secure-deployment-zones: error: ${file}: cannot write the ${what} report (${(err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? String(err)})\n`);
       exitCode = EXIT.UNUSABLE;
     }
   };
@@ -107,4 +163,3 @@ export function check(options: CheckOptions, io: Io): number {
   }
   return exitCode;
 }
-

@@ -10,8 +10,9 @@ import * as path from "path";
 import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
 import { DEFAULT_MAX_INPUT_BYTES, InputReadError, readInputFile, readStdin } from "./read-input";
 import { EXCLUDED_FOLDERS, FileProblem, isTerraformFile, quoteName, readConfiguration, TERRAFORM_BLOCKS } from "./terraform-config";
-import { TerraformModel } from "../engine/model";
+import { TerraformModel, TfResource } from "../engine/model";
 import { describeJsonSyntaxError, jsonSyntaxError, LineRegion, planResourceRegions } from "../reports/json-positions";
+import { ExpiredSuppression } from "../reports/json-report";
 
 /** A file or folder that could not be used, and why (one line). */
 export interface InputError {
@@ -41,6 +42,8 @@ export interface LoadedConfiguration {
   /** Files it was read from (display paths), its local modules' included. */
   readonly files: string[];
   readonly model: TerraformModel;
+  /** Suppressions recorded in its files whose date has passed (they no longer apply). */
+  readonly expiredSuppressions: ExpiredSuppression[];
 }
 
 /** A unit of work found on the command line, before reading. */
@@ -260,6 +263,10 @@ export interface LoadOptions {
   readonly onProgress?: (done: number, total: number, name: string) => void;
   /** Record the lines of each resource in the file it came from (for SARIF and annotations). */
   readonly wantRegions?: boolean;
+  /** Changes the resources of each configuration before its model is built (e.g. adds configured suppressions). */
+  readonly transformResources?: (resources: TfResource[]) => TfResource[];
+  /** Whether a suppression recorded with this `expires` date no longer applies. */
+  readonly isExpired?: (date: string | undefined) => boolean;
 }
 
 /** Reads every unit into configurations. */
@@ -271,7 +278,12 @@ export function load(paths: string[], options: LoadOptions = {}): LoadResult {
 class InputReader {
   public readonly regions = new Map<string, Map<string, LineRegion>>();
 
-  constructor(public readonly maxBytes: number, public readonly wantRegions: boolean) {}
+  constructor(public readonly maxBytes: number, public readonly wantRegions: boolean, public readonly options: LoadOptions = {}) {}
+
+  /** The resources as the options want them (configured suppressions added). */
+  public transform(resources: TfResource[]): TfResource[] {
+    return this.options.transformResources ? this.options.transformResources(resources) : resources;
+  }
 
   /** The text of a file (or standard input), or an error message. */
   public text(file: string): { text: string } | { error: string } {
@@ -306,7 +318,7 @@ function calledFolders(files: string[], reader: InputReader): string[] {
 /** Reads the units found by {@link discover}. */
 export function loadDiscovered(discovery: Discovery, options: LoadOptions = {}): LoadResult {
   const onProgress = options.onProgress;
-  const reader = new InputReader(options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES, options.wantRegions ?? false);
+  const reader = new InputReader(options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES, options.wantRegions ?? false, options);
   const errors: InputError[] = [...discovery.errors];
   const skipped: SkippedInput[] = [...discovery.skipped];
   const configurations: LoadedConfiguration[] = [];
@@ -359,7 +371,7 @@ function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], s
   }
   if (isPlanJson(parsed.json)) {
     if (reader.wantRegions) reader.regions.set(shown, planResourceRegions(read.text));
-    return loadPlan(parsed.json as Record<string, any>, unit.name, shown, errors);
+    return loadPlan(parsed.json as Record<string, any>, unit.name, shown, errors, reader);
   }
   if (unit.candidate) {
     skipped.push({ file: shown, message: "not a Terraform plan (`terraform show -json <planfile>` output): not checked" });
@@ -374,10 +386,11 @@ function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], s
   return loadModule({ kind: "module", name: unit.name, files: [file], scanned: false }, errors, skipped, reader, read.text);
 }
 
-function loadPlan(json: Record<string, any>, name: string, file: string, errors: InputError[]): LoadedConfiguration | undefined {
+function loadPlan(json: Record<string, any>, name: string, file: string, errors: InputError[], reader: InputReader): LoadedConfiguration | undefined {
   try {
     const plan = convertPlan(json, file);
-    return { name, kind: InputKind.PLAN, files: [file], model: TerraformModel.fromResources(plan.resources, name, plan.locals) };
+    const model = TerraformModel.fromResources(reader.transform(plan.resources), name, plan.locals);
+    return { name, kind: InputKind.PLAN, files: [file], model, expiredSuppressions: [] };
   } catch (err) {
     if (err instanceof PlanFormatError) {
       errors.push({ file, message: err.message });
@@ -391,7 +404,9 @@ function loadPlan(json: Record<string, any>, name: string, file: string, errors:
 /** A root module (its local modules included), or a cdktf stack. */
 function loadModule(unit: Extract<Unit, { kind: "module" | "stack" }>, errors: InputError[], skipped: SkippedInput[], reader: InputReader, stdinText?: string): LoadedConfiguration | undefined {
   const readText = (f: string) => (f === STDIN && stdinText !== undefined ? { text: stdinText } : reader.text(f));
-  const read = readConfiguration(unit.files, listModuleFolder, readText, parseJson, { name: unit.name, wantRegions: reader.wantRegions });
+  const read = readConfiguration(unit.files, listModuleFolder, readText, parseJson, {
+    name: unit.name, wantRegions: reader.wantRegions, isExpired: reader.options.isExpired,
+  });
   const shown = (p: FileProblem) => ({ file: p.file === STDIN ? STDIN_NAME : p.file, message: p.message });
   errors.push(...read.errors.map(shown));
   skipped.push(...read.skipped.map(shown));
@@ -400,7 +415,11 @@ function loadModule(unit: Extract<Unit, { kind: "module" | "stack" }>, errors: I
   const files = read.files.map((f) => (f === STDIN ? STDIN_NAME : f));
   const resources = read.resources.map((r) => (r.source === STDIN ? { ...r, source: STDIN_NAME } : r));
   const kind = unit.kind === "stack" ? InputKind.CDKTF_STACK : files.some((f) => f.endsWith(".tf")) ? InputKind.TERRAFORM : InputKind.TERRAFORM_JSON;
-  return { name: unit.name, kind, files, model: TerraformModel.fromResources(resources, unit.name, read.locals) };
+  return {
+    name: unit.name, kind, files,
+    model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals),
+    expiredSuppressions: read.expiredSuppressions,
+  };
 }
 
 /** Why a parsed JSON value is not Terraform JSON, or undefined when it is. */

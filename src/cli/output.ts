@@ -8,6 +8,7 @@ import { sarifUri } from "./repo-root";
 import { CheckResult, countFindings, Finding, FindingCounts, FindingStatus } from "../engine/result";
 import { toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../reports";
 import { LineRegion } from "../reports/json-positions";
+import { extrasOf, ReportedFinding } from "../reports/json-report";
 
 /** One checked configuration. */
 export interface CheckedConfiguration {
@@ -29,12 +30,23 @@ export interface CheckRun {
 /** Version of the command line's JSON document (`--format json`, `--json FILE`). */
 export const CLI_JSON_VERSION = 1;
 
-/** Counts over every configuration. */
-export function totalCounts(checked: CheckedConfiguration[]): FindingCounts {
-  return countFindings(checked.flatMap((c) => c.result.findings));
+/** Counts over every configuration (findings a baseline knows are counted apart, as `baselined`). */
+export function totalCounts(checked: CheckedConfiguration[]): FindingCounts & { baselined: number } {
+  const all = checked.flatMap((c) => c.result.findings);
+  const known = (f: Finding) => (f as ReportedFinding).baselined === true;
+  return { ...countFindings(all.filter((f) => !known(f))), baselined: all.filter(known).length };
+}
+
+function baselineApplied(checked: CheckedConfiguration[]): boolean {
+  return checked.some((c) => extrasOf(c.result).baselineApplied);
 }
 
 const LEVEL_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
+
+/** Table order: new findings by level, then the ones a baseline knows. */
+function rank(f: Finding): number {
+  return (LEVEL_ORDER[f.level] ?? 3) + ((f as ReportedFinding).baselined ? 10 : 0);
+}
 
 function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
@@ -50,10 +62,13 @@ export function summaryLine(run: CheckRun): string {
     `${verdict}: ${plural(c.errors, "error")}, ${plural(c.warnings, "warning")}, ${plural(c.infos, "note")}`,
     `${c.unverified} could not be verified`,
     `${c.suppressed} suppressed`,
+    ...(baselineApplied(checked) ? [`${c.baselined} known (baseline)`] : []),
   ];
   let line = `${parts.join(", ")} in ${plural(checked.length, "configuration")} (${plural(resources, "resource")})`;
   if (errors.length > 0) line += `; ${plural(errors.length, "input")} could not be read`;
   if (run.skipped.length > 0) line += `; ${plural(run.skipped.length, "input")} not checked (listed above)`;
+  const expired = checked.reduce((n, x) => n + extrasOf(x.result).expiredSuppressions.length, 0);
+  if (expired > 0) line += `; ${plural(expired, "suppression")} expired`;
   return line;
 }
 
@@ -68,7 +83,7 @@ export function renderTable(run: CheckRun): string {
     const open = result.findings
       .filter((f) => f.status !== FindingStatus.SUPPRESSED)
       .map((f, i) => ({ f, i }))
-      .sort((a, b) => (LEVEL_ORDER[a.f.level] ?? 3) - (LEVEL_ORDER[b.f.level] ?? 3) || a.i - b.i)
+      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
       .map((x) => x.f);
     if (open.length === 0) lines.push("  no findings");
     else lines.push(...table(open));
@@ -77,6 +92,7 @@ export function renderTable(run: CheckRun): string {
     if (result.unusedSuppressions.length > 0) notes.push(plural(result.unusedSuppressions.length, "unused suppression"));
     if (notes.length > 0) lines.push(`  ${notes.join(", ")}`);
     for (const s of result.unusedSuppressions) lines.push(`  unused suppression ${s.ruleId} on ${s.scope}: ${s.reason}`);
+    for (const s of extrasOf(result).expiredSuppressions) lines.push(`  expired suppression ${s.ruleId} on ${s.scope} (last day ${s.expires}): ${s.reason}`);
     lines.push("");
   }
   if (run.skipped.length > 0) {
@@ -88,7 +104,8 @@ export function renderTable(run: CheckRun): string {
 }
 
 function levelText(f: Finding): string {
-  return f.status === FindingStatus.UNVERIFIED ? `${f.level}?` : f.level;
+  const level = f.status === FindingStatus.UNVERIFIED ? `${f.level}?` : f.level;
+  return (f as ReportedFinding).baselined ? `${level}(known)` : level;
 }
 
 function table(findings: Finding[]): string[] {

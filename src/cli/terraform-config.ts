@@ -21,8 +21,9 @@
  */
 import * as path from "path";
 import { hclBlockRegions, parseHcl } from "./hcl";
-import { TerraformModel, TfResource } from "../engine/model";
+import { METADATA_KEY, TerraformModel, TfResource } from "../engine/model";
 import { LineRegion, terraformResourceRegions } from "../reports/json-positions";
+import { ExpiredSuppression } from "../reports/json-report";
 
 /** A problem with one file (one line, never quoting the file's values). */
 export interface FileProblem {
@@ -78,6 +79,8 @@ export interface ReadConfiguration {
   readonly skipped: FileProblem[];
   /** Folders of the local modules the root module calls (resolved paths). */
   readonly localModuleFolders: string[];
+  /** Suppressions recorded in the files' `//` metadata whose `expires` date has passed (removed). */
+  readonly expiredSuppressions: ExpiredSuppression[];
 }
 
 function isPlainObject(v: unknown): v is Body {
@@ -364,9 +367,25 @@ export function readConfiguration(
   listFolder: FolderLister,
   readText: TextReader,
   parseJson: JsonParser,
-  options: { name: string; wantRegions?: boolean; onlyRoot?: boolean },
+  options: { name: string; wantRegions?: boolean; onlyRoot?: boolean; isExpired?: (date: string | undefined) => boolean },
 ): ReadConfiguration {
   const localModuleFolders: string[] = [];
+  const expiredSuppressions: ExpiredSuppression[] = [];
+  /** Drops recorded suppressions past their `expires` date from a body's metadata (returns a copy when it does). */
+  const dropExpired = (body: Body, address: string): Body => {
+    const recorded = body["//"]?.[METADATA_KEY]?.suppressions;
+    if (!options.isExpired || !Array.isArray(recorded)) return body;
+    const kept = recorded.filter((s: any) => {
+      if (!isPlainObject(s) || !options.isExpired!(typeof s.expires === "string" ? s.expires : undefined)) return true;
+      const scope = typeof s.scope === "string" ? s.scope : address;
+      if (!expiredSuppressions.some((e) => e.ruleId === s.id && e.scope === scope)) {
+        expiredSuppressions.push({ ruleId: String(s.id), scope, reason: typeof s.reason === "string" ? s.reason : "", expires: String(s.expires) });
+      }
+      return false;
+    });
+    if (kept.length === recorded.length) return body;
+    return { ...body, "//": { ...body["//"], [METADATA_KEY]: { ...body["//"][METADATA_KEY], suppressions: kept } } };
+  };
   const reader = new ModuleReader(readText, parseJson, options.wantRegions ?? false);
   const resources: TfResource[] = [];
   const locals: Record<string, unknown> = {};
@@ -384,7 +403,7 @@ export function readConfiguration(
     const byFile = new Map<string, Body>();
     for (const r of decl.resources.values()) {
       const doc = byFile.get(r.file) ?? { resource: {} };
-      (doc.resource[r.type] ??= {})[r.name] = rewriteValue(r.body, scope);
+      (doc.resource[r.type] ??= {})[r.name] = dropExpired(rewriteValue(r.body, scope) as Body, `${scope.prefix}${r.type}.${r.name}`);
       byFile.set(r.file, doc);
     }
     for (const [file, doc] of byFile) {
@@ -431,5 +450,5 @@ export function readConfiguration(
   };
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
-  return { resources, locals, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders };
+  return { resources, locals, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { LineRegion, terraformResourceRegions } from "./json-positions";
+import { extrasOf, ReportedFinding } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 import { RuleInfo, RuleLevel } from "../engine/rule";
 
@@ -160,6 +161,8 @@ export function toSarifReport(
     return i;
   };
   const unused = results.flatMap((r) => r.unusedSuppressions.map((s) => ({ ...s, stack: r.name })));
+  const expired = results.flatMap((r) => extrasOf(r).expiredSuppressions.map((s) => ({ ...s, stack: r.name })));
+  const withBaseline = results.some((r) => extrasOf(r).baselineApplied);
   const uriBase = options.srcRoot !== undefined ? { uriBaseId: "%SRCROOT%" } : {};
   const isRelative = (uri: string) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri);
 
@@ -252,7 +255,12 @@ export function toSarifReport(
             ...(f.status === FindingStatus.SUPPRESSED
               ? { suppressions: [{ kind: "inSource", status: "accepted", justification: f.suppressionReason ?? "" }] }
               : {}),
-            properties: { requirements: f.requirements, status: f.status, stack: res.name, resourceType: f.resourceType },
+            // With a baseline: a finding it knows is "unchanged", any other open one "new".
+            ...(withBaseline && f.status !== FindingStatus.SUPPRESSED ? { baselineState: (f as ReportedFinding).baselined ? "unchanged" : "new" } : {}),
+            properties: {
+              requirements: f.requirements, status: f.status, stack: res.name, resourceType: f.resourceType,
+              ...((f as ReportedFinding).baselined ? { baselined: true } : {}),
+            },
           };
         }),
         artifacts: artifacts.map((uri) => ({
@@ -263,12 +271,20 @@ export function toSarifReport(
           {
             executionSuccessful: options.executionSuccessful ?? true,
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
-            toolConfigurationNotifications: unused.map((s) => ({
-              level: "warning",
-              descriptor: { id: "unused-suppression" },
-              associatedRule: index.has(s.ruleId) ? { id: s.ruleId, index: index.get(s.ruleId) } : { id: s.ruleId },
-              message: { text: `The suppression of ${s.ruleId} on ${s.scope} (stack ${s.stack}) matches no finding (reason: ${s.reason}). Remove it or fix its scope.` },
-            })),
+            toolConfigurationNotifications: [
+              ...unused.map((s) => ({
+                level: "warning",
+                descriptor: { id: "unused-suppression" },
+                associatedRule: index.has(s.ruleId) ? { id: s.ruleId, index: index.get(s.ruleId) } : { id: s.ruleId },
+                message: { text: `The suppression of ${s.ruleId} on ${s.scope} (stack ${s.stack}) matches no finding (reason: ${s.reason}). Remove it or fix its scope.` },
+              })),
+              ...expired.map((s) => ({
+                level: "warning",
+                descriptor: { id: "expired-suppression" },
+                associatedRule: index.has(s.ruleId) ? { id: s.ruleId, index: index.get(s.ruleId) } : { id: s.ruleId },
+                message: { text: `The suppression of ${s.ruleId} on ${s.scope} (stack ${s.stack}) expired after ${s.expires} (reason: ${s.reason}); it no longer suppresses.` },
+              })),
+            ],
           },
         ],
         columnKind: "utf16CodeUnits",

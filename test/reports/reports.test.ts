@@ -87,7 +87,7 @@ describe("report contents", () => {
     expect(json.findings.find((f: any) => f.status === "unverified").message).toMatch(/^could not verify: .*variable src/);
     expect(json.unusedSuppressions).toEqual([{ ruleId: "SDZ-NET-001", reason: "Left over from an old exception", scope: "reports/quiet" }]);
     expect(json.summaryByRule.find((s: any) => s.ruleId === "SDZ-NET-001")).toEqual({
-      ruleId: "SDZ-NET-001", level: "error", title: "Management port open to any or the Internet", requirements: ["R-SEC-7"], failed: 1, unverified: 1, suppressed: 1,
+      ruleId: "SDZ-NET-001", level: "error", title: "Management port open to any or the Internet", requirements: ["R-SEC-7"], failed: 1, unverified: 1, suppressed: 1, baselined: 0,
     });
     expect(json.summaryByRule.find((s: any) => s.ruleId === "SDZ-TEST-050")).toMatchObject({ failed: 4, unverified: 0, suppressed: 0 });
     expect(json.rules.find((r: any) => r.id === "SDZ-TEST-050")).toMatchObject({ suppressible: false, fix: "Nothing to do", requirements: ["R-PXE-4"] });
