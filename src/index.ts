@@ -24,6 +24,7 @@ export { FindingStatus } from "./engine/result";
 export type { Finding, UnusedSuppression, FindingCounts, CheckResult } from "./engine/result";
 export { SecureDeploymentChecks } from "./checks/aspect";
 export type { SecureDeploymentChecksProps } from "./checks/aspect";
+export type { CheckPolicyOptions, ConfiguredSuppression } from "./checks/config";
 export { Suppressions } from "./checks/suppressions";
 export type { RuleSuppression } from "./checks/suppressions";
 export { RuleCatalog } from "./rules/catalog";
