@@ -1,10 +1,13 @@
 /** The `check` command: read the configuration and the inputs, run the rules, print and write the reports. */
 import * as fs from "fs";
 import * as path from "path";
-import { CheckOptions } from "./args";
+import { CheckOptions, OutputFormat } from "./args";
+import { paint, useColor } from "./color";
+import { toGithubAnnotations } from "./github";
 import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs";
 import { EXIT, Io } from "./io";
-import { CheckedConfiguration, CheckRun, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
+import { toJunit } from "./junit";
+import { CheckedConfiguration, CheckRun, processExitCode, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
 import { OutputTarget, ReadFile, reportPathProblems } from "./report-paths";
 import { Baseline } from "../checks/baseline";
@@ -15,6 +18,14 @@ import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { CheckResult } from "../engine/result";
 import { ALL_RULES } from "../rules";
+
+const FORMAT_NAMES: Record<OutputFormat, string> = { table: "table", json: "JSON", sarif: "SARIF", markdown: "Markdown", junit: "JUnit", github: "GitHub annotations" };
+
+const ALIAS_ORDER = ["--json", "--sarif", "--markdown"];
+function aliasRank(option: string): number {
+  const i = ALIAS_ORDER.indexOf(option);
+  return i < 0 ? ALIAS_ORDER.length : i;
+}
 
 /** More configurations than this print a progress line on stderr. */
 export const PROGRESS_THRESHOLD = 10;
@@ -62,11 +73,11 @@ export function check(options: CheckOptions, io: Io): number {
   const discovery = discover(options.paths);
   // No report may replace an input, a file of a checked folder or another report: refuse before reading anything.
   const targets: OutputTarget[] = [
-    ...(options.jsonFile ? [{ option: "--json", file: options.jsonFile }] : []),
-    ...(options.sarifFile ? [{ option: "--sarif", file: options.sarifFile }] : []),
-    ...(options.markdownFile ? [{ option: "--markdown", file: options.markdownFile }] : []),
+    // The file aliases first, in their historical order (--json, --sarif, --markdown), so messages stay as they were.
+    ...[...options.files].sort((a, b) => aliasRank(a.option) - aliasRank(b.option)).map((f) => ({ option: f.option, file: f.file! })),
     ...(options.baselineWriteFile ? [{ option: "--baseline-write", file: options.baselineWriteFile }] : []),
   ];
+  const formats = new Set([options.format, ...options.files.map((f) => f.format)]);
   const named = options.paths.filter((p) => p !== "-" && !discovery.folders.includes(p));
   const reads: ReadFile[] = [
     ...[...new Set([...named, ...discoveredFiles(discovery)])].map((file) => ({ file })),
@@ -83,7 +94,7 @@ export function check(options: CheckOptions, io: Io): number {
   let shownProgress = false;
   const loaded = loadDiscovered(discovery, {
     maxInputBytes: options.maxInputBytes,
-    wantRegions: options.sarifFile !== undefined,
+    wantRegions: formats.has("sarif") || formats.has("github"),
     transformResources: (resources) => policy.suppressResources(resources),
     isExpired: (date) => policy.isExpired(date),
     onProgress: (done, total, name) => {
@@ -147,19 +158,26 @@ export function check(options: CheckOptions, io: Io): number {
     }
   };
   // The reports carry the exit code computed from the inputs; a failed write only changes the process's.
-  const run: CheckRun = { checked, errors, skipped: loaded.skipped, exitCode };
-  if (options.jsonFile) writeFile(options.jsonFile, JSON.stringify(toCliJson(run), null, 2) + "\n", "JSON");
-  if (options.sarifFile) {
-    const root = options.sarifRoot !== undefined ? path.resolve(options.sarifRoot) : findGitRoot(process.cwd()) ?? process.cwd();
-    writeFile(options.sarifFile, JSON.stringify(toCliSarif(run, { root, regions: loaded.regions }), null, 2) + "\n", "SARIF");
-  }
-  if (options.markdownFile) writeFile(options.markdownFile, toCliMarkdown(run), "Markdown");
-
-  if (options.format === "json") {
-    io.out(JSON.stringify(toCliJson(run), null, 2) + "\n");
-  } else {
-    if (!options.quiet && (checked.length > 0 || run.skipped.length > 0)) io.out(renderTable(run));
-    io.out(summaryLine(run) + "\n");
-  }
-  return exitCode;
+  const run: CheckRun = { checked, errors, skipped: loaded.skipped, exitCode, softFail: options.softFail };
+  const root = options.sarifRoot !== undefined ? path.resolve(options.sarifRoot) : findGitRoot(process.cwd()) ?? process.cwd();
+  const where = { root, regions: loaded.regions };
+  const render = (format: OutputFormat, toStdout: boolean): string => {
+    switch (format) {
+      case "json": return JSON.stringify(toCliJson(run), null, 2) + "\n";
+      case "sarif": return JSON.stringify(toCliSarif(run, where), null, 2) + "\n";
+      case "markdown": return toCliMarkdown(run);
+      case "junit": return toJunit(run);
+      case "github": return toGithubAnnotations(run, where, summaryLine(run));
+      case "table": {
+        // Colour only on standard output, never in a file.
+        const p = paint(toStdout && useColor(options.color, io.outIsTty ?? false, io.env ?? process.env));
+        const body = !options.quiet && (checked.length > 0 || run.skipped.length > 0) ? renderTable(run, { paint: p, verbose: options.verbose }) : "";
+        return body + summaryLine(run, p) + "\n";
+      }
+    }
+  };
+  for (const f of options.files) writeFile(f.file!, render(f.format, false), FORMAT_NAMES[f.format]);
+  io.out(render(options.format, true));
+  const processCode = processExitCode(run);
+  return exitCode === EXIT.UNUSABLE ? EXIT.UNUSABLE : processCode;
 }

@@ -35,6 +35,8 @@ function processIo(): Io {
       if (!closed.err) process.stderr.write(t);
     },
     errIsTty: !!process.stderr.isTTY,
+    outIsTty: !!process.stdout.isTTY,
+    env: process.env,
   };
 }
 

@@ -3,9 +3,12 @@
  * (built with the library's report writers, so they match the reports written at synth time).
  */
 import * as path from "path";
+import { paint, Paint } from "./color";
+import { passedRules } from "./coverage";
 import { InputError, LoadedConfiguration, SkippedInput } from "./inputs";
 import { sarifUri } from "./repo-root";
 import { CheckResult, countFindings, Finding, FindingCounts, FindingStatus } from "../engine/result";
+import { RuleLevel } from "../engine/rule";
 import { toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../reports";
 import { LineRegion } from "../reports/json-positions";
 import { extrasOf, ReportedFinding } from "../reports/json-report";
@@ -23,8 +26,15 @@ export interface CheckRun {
   readonly errors: InputError[];
   /** Inputs found but not checked, with the reason. */
   readonly skipped: SkippedInput[];
-  /** The exit code the inputs and findings give (before any report write failed). */
+  /** The exit code the inputs and findings give (before any report write failed, and without --soft-fail). */
   readonly exitCode: number;
+  /** `--soft-fail`: findings do not fail the process (exit code 1 becomes 0). */
+  readonly softFail?: boolean;
+}
+
+/** The process's exit code for a run: the check's, except that --soft-fail turns 1 into 0. */
+export function processExitCode(run: CheckRun): number {
+  return run.softFail && run.exitCode === 1 ? 0 : run.exitCode;
 }
 
 /** Version of the command line's JSON document (`--format json`, `--json FILE`). */
@@ -53,13 +63,14 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** The one-line summary. */
-export function summaryLine(run: CheckRun): string {
+export function summaryLine(run: CheckRun, p: Paint = paint(false)): string {
   const { checked, errors, exitCode } = run;
   const c = totalCounts(checked);
   const resources = checked.reduce((n, x) => n + x.result.resourceCount, 0);
-  const verdict = exitCode === 2 ? "INCOMPLETE" : exitCode === 1 ? "FAILED" : "PASSED";
+  const verdict = exitCode === 2 ? p.magenta("INCOMPLETE") : exitCode === 1 ? p.red(p.bold("FAILED")) : p.green("PASSED");
+  const soft = exitCode === 1 && run.softFail ? " (soft fail: exit code 0)" : "";
   const parts = [
-    `${verdict}: ${plural(c.errors, "error")}, ${plural(c.warnings, "warning")}, ${plural(c.infos, "note")}`,
+    `${verdict}${soft}: ${plural(c.errors, "error")}, ${plural(c.warnings, "warning")}, ${plural(c.infos, "note")}`,
     `${c.unverified} could not be verified`,
     `${c.suppressed} suppressed`,
     ...(baselineApplied(checked) ? [`${c.baselined} known (baseline)`] : []),
@@ -72,27 +83,41 @@ export function summaryLine(run: CheckRun): string {
   return line;
 }
 
+/** How the table is drawn. */
+export interface TableOptions {
+  /** Colours (or none). */
+  readonly paint?: Paint;
+  /** List the rules that passed on each resource. */
+  readonly verbose?: boolean;
+}
+
 /** The readable table: one block per configuration, findings sorted by level. */
-export function renderTable(run: CheckRun): string {
+export function renderTable(run: CheckRun, options: TableOptions = {}): string {
+  const p = options.paint ?? paint(false);
   const lines: string[] = [];
   for (const { configuration, result } of run.checked) {
     // Files relative to the configuration's folder (a local module's files sit elsewhere).
     const base = configuration.files.includes(configuration.name) ? path.dirname(configuration.name) : configuration.name;
     const files = configuration.files.length > 1 ? ` [${configuration.files.map((f) => path.relative(base, f) || path.basename(f)).join(", ")}]` : "";
-    lines.push(`${configuration.name}${files} (${configuration.kind}, ${plural(result.resourceCount, "resource")})`);
+    lines.push(`${p.bold(configuration.name)}${files} (${configuration.kind}, ${plural(result.resourceCount, "resource")})`);
     const open = result.findings
       .filter((f) => f.status !== FindingStatus.SUPPRESSED)
       .map((f, i) => ({ f, i }))
       .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
       .map((x) => x.f);
-    if (open.length === 0) lines.push("  no findings");
-    else lines.push(...table(open));
+    if (open.length === 0) lines.push(`  ${p.green("no findings")}`);
+    else lines.push(...table(open, p));
     const notes: string[] = [];
     if (result.counts.suppressed > 0) notes.push(`${result.counts.suppressed} suppressed`);
     if (result.unusedSuppressions.length > 0) notes.push(plural(result.unusedSuppressions.length, "unused suppression"));
     if (notes.length > 0) lines.push(`  ${notes.join(", ")}`);
     for (const s of result.unusedSuppressions) lines.push(`  unused suppression ${s.ruleId} on ${s.scope}: ${s.reason}`);
     for (const s of extrasOf(result).expiredSuppressions) lines.push(`  expired suppression ${s.ruleId} on ${s.scope} (last day ${s.expires}): ${s.reason}`);
+    if (options.verbose) {
+      const covered = passedRules(result, configuration.model);
+      lines.push(covered.length === 0 ? "  passed: no rule ran on a resource without finding something" : "  passed (rules that ran on the resource and found nothing):");
+      for (const c of covered) lines.push(`    ${c.address}: ${p.green(c.passed.join(", "))}`);
+    }
     lines.push("");
   }
   if (run.skipped.length > 0) {
@@ -108,12 +133,20 @@ function levelText(f: Finding): string {
   return (f as ReportedFinding).baselined ? `${level}(known)` : level;
 }
 
-function table(findings: Finding[]): string[] {
+function table(findings: Finding[], p: Paint): string[] {
   const header = ["RULE", "LEVEL", "ADDRESS", "MESSAGE"];
   const rows = findings.map((f) => [f.ruleId, levelText(f), f.address, oneLine(f.message)]);
   const widths = [0, 1, 2].map((col) => Math.min(col === 2 ? 60 : 24, Math.max(header[col].length, ...rows.map((r) => r[col].length))));
-  const fmt = (r: string[]) => `  ${r.slice(0, 3).map((c, i) => c.padEnd(widths[i])).join("  ")}  ${r[3]}`;
-  return [fmt(header), ...rows.map(fmt)];
+  // Pad the plain text first, then colour it, so escape codes never shift the columns.
+  const fmt = (r: string[], f?: Finding) => {
+    const cells = r.slice(0, 3).map((c, i) => c.padEnd(widths[i]));
+    if (f) {
+      const colour = (f as ReportedFinding).baselined ? p.dim : f.level === RuleLevel.ERROR ? p.red : f.level === RuleLevel.WARNING ? p.yellow : p.cyan;
+      cells[1] = colour(cells[1]);
+    }
+    return `  ${cells.join("  ")}  ${r[3]}`;
+  };
+  return [fmt(header), ...rows.map((r, i) => fmt(r, findings[i]))];
 }
 
 function oneLine(s: string): string {
@@ -127,8 +160,9 @@ export function toCliJson(run: CheckRun): object {
   return {
     cliReportVersion: CLI_JSON_VERSION,
     tool: TOOL,
-    exitCode,
+    exitCode: processExitCode(run),
     passed: exitCode === 0,
+    ...(run.softFail ? { softFail: true } : {}),
     counts,
     inputErrors: errors,
     skippedInputs: run.skipped,

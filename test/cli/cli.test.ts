@@ -35,7 +35,7 @@ describe("usage", () => {
   test.each([
     [[], /missing command/],
     [["check"], /missing <path>/],
-    [["check", "clean", "--format", "xml"], /--format must be table or json, not "xml"/],
+    [["check", "clean", "--format", "xml"], /--format must be one of table, json, sarif, markdown, junit, github \(optionally =FILE\), not "xml"/],
     [["check", "clean", "--bogus"], /unknown option --bogus/],
     [["check", "clean", "--json"], /--json needs a value/],
     [["lint", "clean"], /unknown command "lint"/],
