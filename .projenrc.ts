@@ -72,7 +72,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     tsconfigPath: "./test/tsconfig.json",
     projectService: false,
   },
-  gitignore: ["cdktf.out/", "bench/results/*.tmp", ".terraform/", "*.tfstate*"],
+  gitignore: ["cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
 });
 
 // See jestVersion above: the resolver eslint's import plugin uses must not pull in unrs-resolver.
@@ -102,7 +102,34 @@ project.eslint?.addRules({
   ],
 });
 
+// Layering (shared/ARCHITECTURE.md): a layer imports only layers below it.
+const CONSTRUCT_FOLDERS = ["zones", "compute", "core", "pxe", "identity", "activation", "migration", "oob", "ipsec", "hub"].map((f) => `./src/${f}`);
+const layer = (target: string[], from: string[], message: string) => target.map((t) => ({ target: t, from, message }));
+project.eslint?.addRules({
+  "import/no-restricted-paths": ["error", {
+    zones: [
+      ...layer(["./src/network", "./src/requirements", "./src/contract"], ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The vocabulary (network, requirements, contract) imports nothing above it."),
+      ...layer(["./src/engine"], ["./src/rules", "./src/reports", "./src/policy", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The engine imports neither rules, reports, checks, the CLI nor constructs."),
+      ...layer(CONSTRUCT_FOLDERS, ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli"],
+        "Constructs import only the vocabulary and the contract."),
+      ...layer(["./src/rules"], ["./src/reports", "./src/policy", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "Rules import only the engine, the contract and the vocabulary."),
+      ...layer(["./src/reports"], ["./src/rules", "./src/policy", "./src/checks", "./src/cli"], "Reports import neither rules, the policy, checks nor the CLI."),
+      ...layer(["./src/policy"], ["./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The policy (configuration file, baseline, secret scrubbing) is shared by the checks and the CLI and imports neither."),
+      ...layer(["./src/checks"], ["./src/cli"], "The checks and the CLI compose the layers; neither imports the other."),
+      ...layer(["./src/cli"], ["./src/checks"], "The checks and the CLI compose the layers; neither imports the other."),
+    ],
+  }],
+});
+
 project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", "/docs/", "/.ci/");
+
+// Lazy entry point: importing the library loads a module only when one of its exports is used
+// (issue 19; why and how in scripts/lazy-index.ts).
+project.compileTask.exec("ts-node --transpile-only --project test/tsconfig.json scripts/lazy-index.ts");
 
 // Type-check tests, examples and benchmarks in one pass before jest runs.
 project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
@@ -114,10 +141,11 @@ project.addTask("synth", {
   env: { CHECKPOINT_DISABLE: "1" },
 });
 const bench = project.addTask("bench", {
-  description: "Benchmark the checks at growing sizes and the library's import cost (not part of npm test)",
+  description: "Paired benchmarks of the built library: checks, reports, diagram, import, CLI, memory (not part of npm test; options in bench/run.ts)",
   env: { TS_NODE_PROJECT: "test/tsconfig.json", CHECKPOINT_DISABLE: "1" },
 });
-// The import cost is measured on the built library, so build it first.
+// Everything is measured on the built library in plain Node.js processes, so build it first; only
+// the orchestrator runs under ts-node (it compiles the measured child scripts to JavaScript).
 bench.spawn(project.compileTask);
 bench.exec("node -r ts-node/register/transpile-only bench/run.ts", { receiveArgs: true });
 project.addTask("docs:diagram", {

@@ -5,9 +5,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RuleInfo } from "../src/engine/rule";
+import { RuleExample, RuleInfo } from "../src/engine/rule";
 import { findRequirement, REQUIREMENT_ID_FORMAT, REQUIREMENTS, Requirement, SEED_DOCUMENTS, handlingOf } from "../src/requirements/catalog";
+import { findRule } from "../src/rules";
 import { RuleCatalog } from "../src/rules/catalog";
+
+/** Requirements the "what infrastructure code cannot do" page covers (each an anchor there). */
+const CANNOT_DO_PAGE = "what-code-cannot-do.md";
+const CANNOT_DO = new Set(["R-NET-2", "R-OOB-9", "R-CM-1", "R-CM-2", "R-CM-3", "R-CM-4", "R-PXE-8"]);
 
 /** Where the generated file lives, relative to the repository root. */
 export const RULES_DOC_PATH = path.join("docs", "rules.md");
@@ -75,6 +80,26 @@ export function generateRulesDoc(rules: readonly RuleInfo[] = RuleCatalog.list()
     "Suppress a finding with `Suppressions.add(construct, [{ id, reason }])` (reason of at least 10 characters, recorded in",
     "every report); rules marked *no* in the Suppressible column cannot be suppressed.",
     "",
+    "## How the checks see a configuration",
+    "",
+    "- **Effective access.** Rules ask one model what Azure will let through, as Network Watcher's effective security rules",
+    "  and IP flow verify would after apply: the subnet NSG then the NIC NSG (both must allow), priorities, first match, Azure's",
+    "  default rules (`AllowVNetInBound` with `VirtualNetwork` expanded to the VNet, peered VNets, on-premises ranges and the",
+    "  subnet's UDR prefixes), inline and standalone rules, Azure Firewall network rules on the routed path, DNAT, public IPs",
+    "  and public load balancer rules. Each finding names the rule (or path) that lets the traffic in.",
+    "- **Roles and trust with evidence.** A VM's role (KMS host, domain controller, PXE distribution point...) is declared by",
+    "  `sdz-role` or inferred from the configuration (reachable on the service's ports through a rule written for them, an",
+    "  extension that installs the service); a zone's trust is declared by `sdz-trust` or inferred (a subnet the Internet can",
+    "  reach counts as PERIMETER), the lower of the two counting. Zones with neither are *undeclared*, and rules that need a",
+    "  trust level say *could not verify*. Findings say which evidence made a rule apply.",
+    "- **Settings with provenance.** A setting Azure cannot express is an `sdz-*` tag, and the reports say whether it is",
+    "  *applied* (a script or run command sets it and reads it back), *audited* (a Machine Configuration assignment keeps",
+    "  checking it) or only *declared*. Windows settings that are only declared are findings; Configuration Manager and",
+    "  firmware settings Azure cannot reach are accepted and shown as declared.",
+    "- **Fail closed, one finding per problem.** A value a decision depends on that is unknown, missing or malformed is",
+    "  *could not verify*, naming the field. A rule that opens every port from the Internet is one finding (SDZ-NET-001)",
+    "  listing the services it exposes; the service rules report rules written for their ports.",
+    "",
     "## Rule table",
     "",
     "| ID | Level | Title | Requirements | Fix | Suppressible |",
@@ -99,6 +124,7 @@ export function generateRulesDoc(rules: readonly RuleInfo[] = RuleCatalog.list()
     if (ruled.length === 0) {
       rulesCell = handlingOf(req).includes("rule") ? `**no rule yet** (expected: ${req.how})` : `no rule: ${req.how}`;
     }
+    if (CANNOT_DO.has(req.id)) rulesCell += `${rulesCell ? "; " : ""}see [what code cannot do](${CANNOT_DO_PAGE}#${anchor(req.id)})`;
     lines.push(`| <a id="${anchor(req.id)}"></a>${req.id} | ${seedsOf(req)} | ${cell(req.text)} | ${req.how} | ${cell(rulesCell)} |`);
   }
   lines.push("", "## Rule details", "");
@@ -117,8 +143,33 @@ export function generateRulesDoc(rules: readonly RuleInfo[] = RuleCatalog.list()
       `**Fix.** ${r.fix.trim()}`,
       "",
     );
+    const rule = findRule(r.id);
+    if (rule?.reads?.length) lines.push(`**Reads.** ${rule.reads.join("; ")}.`, "");
+    if (rule?.examples) {
+      for (const [kind, list] of [["Bad", rule.examples.bad], ["Good", rule.examples.good]] as const) {
+        for (const e of list) lines.push(...exampleBlock(kind, e));
+      }
+    }
   }
   return lines.join("\n").replace(/\n+$/, "") + "\n";
+}
+
+/** A collapsed Terraform JSON example, with what the rule reports on it. */
+function exampleBlock(kind: "Bad" | "Good", e: RuleExample): string[] {
+  const outcome = kind === "Bad"
+    ? `reported on ${[...(e.flagged ?? []), ...(e.unverified ?? []).map((a) => `${a} (could not verify)`)].map((a) => `\`${a}\``).join(", ")}`
+    : "no finding";
+  return [
+    "<details>",
+    `<summary>${kind} example: ${e.description} (${outcome})</summary>`,
+    "",
+    "```json",
+    JSON.stringify(e.terraform, null, 2),
+    "```",
+    "",
+    "</details>",
+    "",
+  ];
 }
 
 /** Writes docs/rules.md under `root` and returns the problems of the rule metadata. */

@@ -6,13 +6,15 @@ export { TrustLevel, Trust } from "./network/trust-level";
 export { Protocol, Port } from "./network/port";
 export { PeerKind, Peer } from "./network/peer";
 export type { IZoneRef, IPeer } from "./network/peer";
-export { ZoneTags, DeploymentRole } from "./network/tags";
+export { ConstructErrors, ConstructErrorCode } from "./network/errors";
+export type { ConstructErrorInfo } from "./network/errors";
+export { ZoneTags, DeploymentRole } from "./contract/zone-tags";
 
 // Zones
 export { DeploymentNetwork } from "./zones/deployment-network";
 export type { DeploymentNetworkProps, FlowLogOptions, TrafficAnalyticsOptions, RegisteredZone } from "./zones/deployment-network";
 export { DeploymentZone, FlowDirection } from "./zones/deployment-zone";
-export type { DeploymentZoneProps, ZoneRuleOptions, ZoneFlow } from "./zones/deployment-zone";
+export type { DeploymentZoneProps, ZoneOptions, ZoneRuleOptions, ZoneFlow, ZoneConnectionOptions } from "./zones/deployment-zone";
 
 // Secrets
 export { SensitiveValue } from "./core/sensitive-value";
@@ -21,10 +23,10 @@ export { SensitiveValue } from "./core/sensitive-value";
 export { RuleLevel } from "./engine/rule";
 export type { RuleInfo } from "./engine/rule";
 export { FindingStatus } from "./engine/result";
-export type { Finding, UnusedSuppression, FindingCounts, CheckResult } from "./engine/result";
+export type { Finding, UnusedSuppression, FindingCounts, CheckResult, SettingRecord } from "./engine/result";
 export { SecureDeploymentChecks } from "./checks/aspect";
 export type { SecureDeploymentChecksProps } from "./checks/aspect";
-export type { CheckPolicyOptions, ConfiguredSuppression } from "./checks/config";
+export type { CheckPolicyOptions, ConfiguredSuppression } from "./policy/config";
 export { Suppressions } from "./checks/suppressions";
 export type { RuleSuppression } from "./checks/suppressions";
 export { RuleCatalog } from "./rules/catalog";

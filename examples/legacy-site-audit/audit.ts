@@ -73,7 +73,7 @@ export function renderDoc(run: AuditRun): string {
 
 [\`examples/legacy-site-audit/main.ts\`](../examples/legacy-site-audit/main.ts) is a deliberately insecure
 OS-deployment site written with raw \`azurerm\` resources, the way many real sites are. It uses none of the
-library's constructs; it only carries the [tag contract](../README.md#the-tag-contract-for-hand-written-resources)
+library's constructs; it only carries the [tag contract](../README.md#what-the-checks-see-effective-access-inferred-roles-and-the-tag-contract)
 (\`sdz-zone\`, \`sdz-trust\`, \`sdz-role\`), so the rules know which NSG is the DMZ, which VM is the KMS host and
 which storage account holds deployment content:
 

@@ -1,39 +1,23 @@
 import { Construct } from "constructs";
-import { KmsTags } from "./kms-tags";
-import { invalidProp } from "../network/errors";
+import { KMS_TAG } from "../contract/kms-tags";
+import { attributeErrors, childPath, ConstructErrorCode, invalidProp } from "../network/errors";
+import { TAG_LIMITS } from "../network/limits";
 import { Trust, TrustLevel } from "../network/trust-level";
-import { DeploymentNetwork } from "../zones/deployment-network";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { requireText, requireTrustedZoneLevel } from "../network/validators";
+import { DeploymentZone, ZoneOptions, zoneProps } from "../zones/deployment-zone";
 
-/** Properties of an {@link ActivationZone}. */
-export interface ActivationZoneProps {
-  /** The network the zone belongs to. */
-  readonly network: DeploymentNetwork;
+/**
+ * Properties of an {@link ActivationZone}. ICMP from the network (`allowIcmpFromNetwork`) is not
+ * counted as exposure by SDZ-KMS-006.
+ */
+export interface ActivationZoneProps extends ZoneOptions {
   /** Zone name; also the subnet name. */
   readonly zoneName: string;
-  /** The zone's subnet prefix. */
-  readonly addressPrefix: string;
   /**
    * Trust level: INTERNAL or MANAGEMENT. A KMS host never sits in a perimeter or untrusted zone (R-KMS-7).
    * @default TrustLevel.INTERNAL
    */
   readonly trustLevel?: TrustLevel;
-  /**
-   * Also deny all outbound traffic at priority 4096.
-   * @default false
-   */
-  readonly denyAllOutbound?: boolean;
-  /**
-   * Allow ICMP from the network's address space just before the deny-all (path MTU discovery and
-   * domain controller location need it, R-SEC-4). ICMP is not counted as exposure by SDZ-KMS-006.
-   * @default true
-   */
-  readonly allowIcmpFromNetwork?: boolean;
-  /**
-   * Extra tags for the zone's NSG.
-   * @default - the network's tags
-   */
-  readonly tags?: { [key: string]: string };
 }
 
 /** A zone that activates with MAK, as declared on an {@link ActivationZone}. */
@@ -57,19 +41,8 @@ export class ActivationZone extends DeploymentZone {
   private readonly makZones = new Set<DeploymentZone>();
 
   constructor(scope: Construct, id: string, props: ActivationZoneProps) {
-    const trust = props.trustLevel ?? TrustLevel.INTERNAL;
-    if (!Object.values(TrustLevel).includes(trust) || !Trust.isAtLeast(trust, TrustLevel.INTERNAL)) {
-      throw invalidProp("trustLevel", props.trustLevel, "INTERNAL or MANAGEMENT: a KMS host is never placed in a perimeter or untrusted zone (R-KMS-7)");
-    }
-    super(scope, id, {
-      network: props.network,
-      zoneName: props.zoneName,
-      addressPrefix: props.addressPrefix,
-      trustLevel: trust,
-      denyAllOutbound: props.denyAllOutbound,
-      allowIcmpFromNetwork: props.allowIcmpFromNetwork,
-      tags: props.tags,
-    });
+    super(scope, id, zoneProps(props, props?.zoneName, attributeErrors(childPath(scope, id), () => requireTrustedZoneLevel(props?.trustLevel,
+      "a KMS host is never placed in a perimeter or untrusted zone (R-KMS-7)"))));
   }
 
   /** Zones declared to activate with MAK. */
@@ -87,21 +60,22 @@ export class ActivationZone extends DeploymentZone {
    * @param justification why (1-256 characters), e.g. "DMZ web servers: MAK via proxy activation"
    */
   public declareMakActivation(zone: DeploymentZone, justification: string): void {
-    if (!(zone instanceof DeploymentZone)) {
-      throw invalidProp("zone", (zone as any)?.zoneName ?? zone, "a DeploymentZone");
-    }
-    if (Trust.isAtLeast(zone.trustLevel, TrustLevel.INTERNAL)) {
-      throw invalidProp("zone", zone.zoneName, `a zone below INTERNAL trust (PERIMETER or UNTRUSTED); zone ${zone.zoneName} is ${zone.trustLevel} and may use KMS through the allowlist`);
-    }
-    if (typeof justification !== "string" || justification.trim().length === 0 || justification.length > 256) {
-      throw invalidProp("justification", justification, "a non-empty sentence of at most 256 characters saying why the zone uses MAK");
-    }
-    if (this.makZones.has(zone)) {
-      throw invalidProp("zone", zone.zoneName, "a zone not already declared for MAK activation");
-    }
+    const text = attributeErrors(this.node.path, () => {
+      if (!(zone instanceof DeploymentZone)) {
+        throw invalidProp("zone", (zone as any)?.zoneName ?? zone, "a DeploymentZone");
+      }
+      if (Trust.isAtLeast(zone.trustLevel, TrustLevel.INTERNAL)) {
+        throw invalidProp("zone", zone.zoneName, `a zone below INTERNAL trust (PERIMETER or UNTRUSTED); zone ${zone.zoneName} is ${zone.trustLevel} and may use KMS through the allowlist`);
+      }
+      if (this.makZones.has(zone)) {
+        throw invalidProp("zone", zone.zoneName, "a zone not already declared for MAK activation", ConstructErrorCode.DUPLICATE_VALUE);
+      }
+      return requireText("justification", justification, 1, TAG_LIMITS.valueMaxLength, "a sentence saying why the zone uses MAK");
+    });
     this.makZones.add(zone);
-    this.mak.push({ zoneName: zone.zoneName, trustLevel: zone.trustLevel, justification });
-    zone.networkSecurityGroup.addOverride(`tags.${KmsTags.ACTIVATION}`, "mak");
-    zone.networkSecurityGroup.addOverride(`tags.${KmsTags.ACTIVATION_JUSTIFICATION}`, justification.trim());
+    this.mak.push({ zoneName: zone.zoneName, trustLevel: zone.trustLevel, justification: text });
+    for (const [key, value] of [KMS_TAG.activation.entry("mak"), KMS_TAG.activationJustification.entry(text)]) {
+      zone.networkSecurityGroup.addOverride(`tags.${key}`, value);
+    }
   }
 }

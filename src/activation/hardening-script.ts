@@ -1,4 +1,6 @@
-import { KMS_PORT } from "./kms-tags";
+import { SERVICE_PORTS } from "../network/service-ports";
+
+const KMS_PORT = SERVICE_PORTS.KMS.from;
 
 /** Inputs of the KMS host hardening script. @internal */
 export interface KmsHardeningOptions {

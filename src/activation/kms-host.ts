@@ -10,18 +10,24 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ActivationZone } from "./activation-zone";
 import { kmsHardeningScript } from "./hardening-script";
-import { KMS_PORT, KmsTags } from "./kms-tags";
 import { findLowTrustPeers, lowTrustError, requireTrustedAllowlist } from "./zone-trust";
-import { SecureWindowsServer, WindowsServerImage } from "../compute/secure-windows-server";
+import { SecureWindowsServer, serverProps, WindowsServerImage, WindowsServerOptions } from "../compute/secure-windows-server";
+import { KMS_TAG } from "../contract/kms-tags";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, parseRoles, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { DomainController } from "../identity/identity-zone";
-import { MigrationTags } from "../migration/migration-tags";
-import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, invalidSecret, missingProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole, parseRoles, ZoneTags } from "../network/tags";
+import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireDnsLabel, requireHostInZone,
+  requireResourceGroupName, requireTags,
+} from "../network/validators";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 const MAK_ADVICE = "Activate servers in that zone with MAK (Multiple Activation Key) instead of KMS, and record it with ActivationZone.declareMakActivation(zone, justification) (R-KMS-3).";
@@ -55,6 +61,31 @@ export interface KmsPrivateDnsRecordOptions {
   readonly ttl?: number;
 }
 
+/**
+ * Where the KMS host runs: a new hardened server, or an existing one of the activation zone that is
+ * not a domain controller (R-KMS-1).
+ *
+ * @example KmsServer.newServer({ serverName: "kms01", privateIpAddress: "10.40.5.4", adminUsername: "siteadmin", adminPassword })
+ */
+export class KmsServer {
+  /** A new {@link SecureWindowsServer} in the activation zone, with these settings. */
+  public static newServer(options: WindowsServerOptions): KmsServer {
+    return new KmsServer(options, undefined);
+  }
+
+  /** An existing hardened server of the activation zone; a domain controller is refused (R-KMS-1). */
+  public static existing(server: SecureWindowsServer): KmsServer {
+    return new KmsServer(undefined, server);
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _options: WindowsServerOptions | undefined,
+    /** @internal */
+    public readonly _server: SecureWindowsServer | undefined,
+  ) {}
+}
+
 /** Properties of a {@link KmsHost}. */
 export interface KmsHostProps {
   /** The activation zone; never the domain controllers' zone. */
@@ -65,49 +96,61 @@ export interface KmsHostProps {
    */
   readonly allowedClients: IPeer[];
   /**
-   * VM name (1-15 characters). Required unless `server` is given.
+   * The server: `KmsServer.newServer({...})` or `KmsServer.existing(server)`.
+   * @default - the deprecated `serverName`, `privateIpAddress`, `adminUsername`, `adminPassword`... props, or `server`
+   */
+  readonly kmsServer?: KmsServer;
+  /**
+   * VM name (1-15 characters).
    * @default - none
+   * @deprecated use `kmsServer: KmsServer.newServer({ serverName, ... })`
    */
   readonly serverName?: string;
   /**
-   * Static private IP in the activation zone; clients use it directly (R-KMS-4). Required unless `server` is given.
+   * Static private IP in the activation zone; clients use it directly (R-KMS-4).
    * @default - none
+   * @deprecated use `kmsServer: KmsServer.newServer({ privateIpAddress, ... })`
    */
   readonly privateIpAddress?: string;
   /**
-   * Administrator user name. Required unless `server` is given.
+   * Administrator user name.
    * @default - none
+   * @deprecated use `kmsServer: KmsServer.newServer({ adminUsername, ... })`
    */
   readonly adminUsername?: string;
   /**
-   * Administrator password, only as a sensitive value. Required unless `server` is given.
+   * Administrator password, only as a sensitive value.
    * @default - none
+   * @deprecated use `kmsServer: KmsServer.newServer({ adminPassword, ... })`
    */
   readonly adminPassword?: SensitiveValue;
   /**
    * VM size (with `managementInterface`, one that supports two NICs).
    * @default "Standard_D2s_v5"
+   * @deprecated use `kmsServer: KmsServer.newServer({ size, ... })`
    */
   readonly size?: string;
   /**
    * Image.
    * @default - Windows Server 2022 Datacenter Azure Edition, latest
+   * @deprecated use `kmsServer: KmsServer.newServer({ image, ... })`
    */
   readonly image?: WindowsServerImage;
   /**
-   * Extra tags.
+   * Extra tags for the server (new servers only), its NICs, the IP group.
    * @default - the network's tags
    */
   readonly tags?: { [key: string]: string };
   /**
    * Availability zone.
    * @default - none
+   * @deprecated use `kmsServer: KmsServer.newServer({ availabilityZone, ... })`
    */
   readonly availabilityZone?: string;
   /**
-   * Use an existing hardened server of the activation zone instead of creating one. A domain
-   * controller (or any server carrying the `domain-controller` role) is refused (R-KMS-1).
+   * Use an existing hardened server of the activation zone instead of creating one.
    * @default - a new server is created
+   * @deprecated use `kmsServer: KmsServer.existing(server)`
    */
   readonly server?: SecureWindowsServer;
   /**
@@ -179,81 +222,24 @@ export class KmsHost extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsHostProps) {
     super(scope, id);
-    if (!(props?.zone instanceof ActivationZone)) {
-      throw invalidProp("zone", (props?.zone as any)?.zoneName ?? props?.zone, "an ActivationZone (the KMS host lives in its own zone, apart from the domain controllers)");
-    }
-    const zone = props.zone;
-    const blocks = requireTrustedAllowlist(this, "allowedClients", props.allowedClients, TrustLevel.INTERNAL, MAK_ADVICE);
-    this.allowedPrefixes = Array.from(new Set(blocks.map((b) => b.text)));
-    const gwPriority = requireIntInRange("firewallRuleCollectionGroupPriority", props.firewallRuleCollectionGroupPriority ?? 400, 100, 65000);
-    const dnsPublishing = props.dnsPublishing ?? false;
-    if (typeof dnsPublishing !== "boolean") throw invalidProp("dnsPublishing", dnsPublishing, "true or false");
-
-    // The server: created, or an existing one that is not a domain controller (R-KMS-1).
-    const existing = props.server;
-    if (existing !== undefined) {
-      if (!(existing instanceof SecureWindowsServer)) throw invalidProp("server", String(existing), "a SecureWindowsServer");
-      const roles = [...parseRoles(existing.virtualMachine.tagsInput?.[ZoneTags.ROLE]), ...parseRoles(existing.networkInterface.tagsInput?.[ZoneTags.ROLE])];
-      if (existing instanceof DomainController || roles.includes(DeploymentRole.DOMAIN_CONTROLLER)) {
-        throw invalidProp("server", existing.node.path, "a server that is not a domain controller: the KMS host is a separate server so a KMS compromise does not compromise the domain (R-KMS-1)");
-      }
-      if (existing.zone !== zone) {
-        throw invalidProp("server", existing.node.path, `a server of the activation zone ${zone.zoneName} (it sits in ${existing.zone.zoneName})`);
-      }
-      const extra = (["serverName", "privateIpAddress", "adminUsername", "adminPassword", "size", "image", "availabilityZone"] as const).filter((k) => props[k] !== undefined);
-      if (extra.length > 0) {
-        throw invalidProp(extra[0], extra[0] === "adminPassword" ? "<hidden>" : props[extra[0]], "nothing when `server` is given (the existing server's settings apply)");
-      }
-    }
-
-    // Management interface (R-KMS-6).
-    const mgmt = props.managementInterface;
-    if (mgmt !== undefined) {
-      if (!(mgmt.zone instanceof DeploymentZone)) throw invalidProp("managementInterface.zone", (mgmt.zone as any)?.zoneName ?? mgmt.zone, "a DeploymentZone of trust MANAGEMENT");
-      if (mgmt.zone.trustLevel !== TrustLevel.MANAGEMENT) {
-        throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `a zone of trust MANAGEMENT (zone ${mgmt.zone.zoneName} is ${mgmt.zone.trustLevel})`);
-      }
-      if (mgmt.zone.network !== zone.network || mgmt.zone === zone) {
-        throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `another zone of the activation zone's network ${zone.network.node.id} (Azure requires every NIC of a VM in the same virtual network)`);
-      }
-      requireHostAddress("managementInterface.privateIpAddress", mgmt.privateIpAddress, mgmt.zone);
-    }
-
-    const hardeningTags: { [key: string]: string } = {
-      [KmsTags.RESTRICT_ANONYMOUS]: "true",
-      [KmsTags.RESTRICT_ANONYMOUS_SAM]: "true",
-      [KmsTags.RESTRICT_NULL_SESSION_ACCESS]: "true",
-      [MigrationTags.SMB1_REMOVED]: "true",
-      [KmsTags.KMS_FIREWALL_SCOPE]: "allowlist",
-      [KmsTags.KMS_DNS_PUBLISHING]: dnsPublishing ? "enabled" : "disabled",
-      [KmsTags.KMS_INTERFACE]: mgmt ? "management" : "production",
-    };
-
-    if (existing) {
-      this.server = existing;
-      for (const res of [existing.virtualMachine, existing.networkInterface]) {
-        const current = res.tagsInput ?? {};
-        const roles = Array.from(new Set([...parseRoles(current[ZoneTags.ROLE]), DeploymentRole.KMS_HOST]));
-        res.addOverride("tags", { ...current, ...hardeningTags, [ZoneTags.ROLE]: roles.join(",") });
-      }
-    } else {
-      this.server = new SecureWindowsServer(this, "Server", {
-        zone,
-        serverName: props.serverName as string,
-        privateIpAddress: props.privateIpAddress as string,
-        adminUsername: props.adminUsername as string,
-        adminPassword: props.adminPassword as SensitiveValue,
-        size: props.size,
-        image: props.image,
-        availabilityZone: props.availabilityZone,
-        roles: [DeploymentRole.KMS_HOST],
-        tags: { ...(props.tags ?? {}), ...hardeningTags },
-      });
-    }
-    const serverName = this.server.virtualMachine.nameInput ?? this.node.id;
+    const v = attributeErrors(this.node.path, () => validateKmsHostProps(this, props));
+    const zone = v.zone;
     const network = zone.network;
+    this.allowedPrefixes = v.allowedPrefixes;
 
-    if (mgmt) {
+    const hardeningTags = tagsOf(
+      KMS_TAG.restrictAnonymous.entry(true),
+      KMS_TAG.restrictAnonymousSam.entry(true),
+      KMS_TAG.restrictNullSessionAccess.entry(true),
+      MIGRATION_TAG.smb1Removed.entry(true),
+      KMS_TAG.firewallScope.entry("allowlist"),
+      KMS_TAG.dnsPublishing.entry(v.dnsPublishing ? "enabled" : "disabled"),
+      KMS_TAG.kmsInterface.entry(v.mgmt ? "management" : "production"),
+    );
+    this.server = this.buildServer(v, hardeningTags);
+    const serverName = v.serverName;
+
+    if (v.mgmt) {
       this.managementNetworkInterface = new NetworkInterface(this, "ManagementNic", {
         name: `${serverName}-mgmt-nic`,
         location: network.location,
@@ -261,79 +247,34 @@ export class KmsHost extends Construct {
         ipForwardingEnabled: false,
         ipConfiguration: [{
           name: "management",
-          subnetId: mgmt.zone.subnetId,
+          subnetId: v.mgmt.zone.subnetId,
           privateIpAddressAllocation: "Static",
-          privateIpAddress: mgmt.privateIpAddress,
+          privateIpAddress: v.mgmt.privateIpAddress,
         }],
-        tags: { ...network.tags, ...(props.tags ?? {}), ...hardeningTags, [ZoneTags.ROLE]: DeploymentRole.KMS_HOST },
+        tags: mergeTags("tags", network.tags, v.tags, hardeningTags, tagsOf(ZONE_TAG.roles.entry([DeploymentRole.KMS_HOST]))),
       });
       this.server.virtualMachine.networkInterfaceIds = [this.server.networkInterface.id, this.managementNetworkInterface.id];
     }
 
-    const servingZone = mgmt ? mgmt.zone : zone;
-    this.activationAddress = mgmt ? mgmt.privateIpAddress : this.server.privateIpAddress;
-    this.clientCommand = `slmgr /skms ${this.activationAddress}:${KMS_PORT}`;
+    const servingZone = v.mgmt ? v.mgmt.zone : zone;
+    this.activationAddress = v.mgmt ? v.mgmt.privateIpAddress : this.server.privateIpAddress;
+    this.clientCommand = `slmgr /skms ${this.activationAddress}:${Port.KMS.portRange}`;
 
     // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2).
     const local = Peer.ipv4(`${this.activationAddress}/32`);
     this.nsgRules = props.allowedClients.map((peer) =>
-      servingZone.allowInbound(peer, Port.tcp(KMS_PORT), `KMS activation from ${peer.label} to ${serverName}`, { local }));
+      servingZone.allowInbound(peer, Port.KMS, `KMS activation from ${peer.label} to ${serverName}`, { local }));
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
-    this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing });
+    this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing: v.dnsPublishing });
     this.hardeningExtension = this.server.addPowerShellExtension("kms-hardening", this.hardeningScript);
 
-    // Hub firewall (R-KMS-6).
     if (props.firewallPolicy) {
-      this.ipGroup = new IpGroup(this, "AllowlistIpGroup", {
-        name: `${serverName}-kms-clients`,
-        location: network.location,
-        resourceGroupName: network.resourceGroupName,
-        cidrs: this.allowedPrefixes,
-        tags: { ...network.tags, ...(props.tags ?? {}) },
-      });
-      this.firewallRuleCollectionGroup = new FirewallPolicyRuleCollectionGroup(this, "FirewallRules", {
-        name: `${serverName}-kms-activation`,
-        firewallPolicyId: props.firewallPolicy.id,
-        priority: gwPriority,
-        networkRuleCollection: [{
-          name: "kms-activation",
-          priority: 100,
-          action: "Allow",
-          rule: [{
-            name: "kms-tcp-1688-from-allowlist",
-            description: "KMS activation only from the allowlist (R-KMS-6)",
-            protocols: ["TCP"],
-            sourceIpGroups: [this.ipGroup.id],
-            destinationAddresses: [this.activationAddress],
-            destinationPorts: [`${KMS_PORT}`],
-          }],
-        }],
-      });
+      const { ipGroup, ruleCollectionGroup } = this.buildFirewallRules(props.firewallPolicy, serverName, v.firewallPriority, v.tags);
+      this.ipGroup = ipGroup;
+      this.firewallRuleCollectionGroup = ruleCollectionGroup;
     }
-
-    // Optional private DNS discovery record.
-    const dns = props.privateDnsRecord;
-    if (dns) {
-      if (!/^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/.test(dns.zoneName ?? "")) {
-        throw invalidProp("privateDnsRecord.zoneName", dns.zoneName, "a DNS zone name such as corp.contoso.com");
-      }
-      const hostName = dns.hostName ?? serverName.toLowerCase();
-      if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(hostName)) {
-        throw invalidProp("privateDnsRecord.hostName", dns.hostName, "a DNS label: 1-63 letters, digits and '-'");
-      }
-      const ttl = requireIntInRange("privateDnsRecord.ttl", dns.ttl ?? 300, 60, 86400);
-      const rg = dns.resourceGroupName ?? network.resourceGroupName;
-      const a = new PrivateDnsARecord(this, "DnsARecord", { name: hostName, zoneName: dns.zoneName, resourceGroupName: rg, ttl, records: [this.activationAddress] });
-      this.srvRecord = new PrivateDnsSrvRecord(this, "DnsSrvRecord", {
-        name: "_vlmcs._tcp",
-        zoneName: dns.zoneName,
-        resourceGroupName: rg,
-        ttl,
-        record: [{ priority: 0, weight: 0, port: KMS_PORT, target: `${hostName}.${dns.zoneName}` }],
-      });
-      this.srvRecord.node.addDependency(a);
-    }
+    if (v.dns) this.srvRecord = this.buildDnsRecords(v.dns);
 
     // Outputs: the fixed address and the client command; never a secret (R-KMS-4).
     this.addressOutput = new TerraformOutput(this, "KmsAddress", {
@@ -348,16 +289,180 @@ export class KmsHost extends Construct {
     // Zones created after this host are checked again at synth.
     const peers = [...props.allowedClients];
     this.node.addValidation({
-      validate: () => findLowTrustPeers(this, peers, TrustLevel.INTERNAL).map((v) => lowTrustError("allowedClients", v, TrustLevel.INTERNAL, MAK_ADVICE).message),
+      validate: () => findLowTrustPeers(this, peers, TrustLevel.INTERNAL).map((x) => lowTrustError("allowedClients", x, TrustLevel.INTERNAL, MAK_ADVICE).message),
     });
+  }
+
+  /** The server: created with the hardening tags, or an existing one that gets the role and the tags. */
+  private buildServer(v: ValidKmsHostProps, hardeningTags: { [key: string]: string }): SecureWindowsServer {
+    const existing = v.server._server;
+    if (existing) {
+      for (const res of [existing.virtualMachine, existing.networkInterface]) {
+        const current = res.tagsInput ?? {};
+        const roles = [...parseRoles(current[ZONE_TAG.roles.key]), DeploymentRole.KMS_HOST] as DeploymentRole[];
+        res.addOverride("tags", mergeTags("tags", current, hardeningTags, tagsOf(ZONE_TAG.roles.entry(roles))));
+      }
+      return existing;
+    }
+    return new SecureWindowsServer(this, "Server", serverProps(v.server._options!, v.zone, [DeploymentRole.KMS_HOST], { ...v.tags, ...hardeningTags }));
+  }
+
+  /** Hub firewall (R-KMS-6): an IP group holding the allowlist, and TCP 1688 only from it. */
+  private buildFirewallRules(policy: FirewallPolicy, serverName: string, priority: number, tags: { [key: string]: string }) {
+    const network = this.server.zone.network;
+    const ipGroup = new IpGroup(this, "AllowlistIpGroup", {
+      name: `${serverName}-kms-clients`,
+      location: network.location,
+      resourceGroupName: network.resourceGroupName,
+      cidrs: this.allowedPrefixes,
+      tags: mergeTags("tags", network.tags, tags),
+    });
+    const ruleCollectionGroup = new FirewallPolicyRuleCollectionGroup(this, "FirewallRules", {
+      name: `${serverName}-kms-activation`,
+      firewallPolicyId: policy.id,
+      priority,
+      networkRuleCollection: [{
+        name: "kms-activation",
+        priority: 100,
+        action: "Allow",
+        rule: [{
+          name: "kms-tcp-1688-from-allowlist",
+          description: "KMS activation only from the allowlist (R-KMS-6)",
+          protocols: ["TCP"],
+          sourceIpGroups: [ipGroup.id],
+          destinationAddresses: [this.activationAddress],
+          destinationPorts: [Port.KMS.portRange],
+        }],
+      }],
+    });
+    return { ipGroup, ruleCollectionGroup };
+  }
+
+  /** The optional private DNS discovery record: `_vlmcs._tcp` SRV and the host's A record. */
+  private buildDnsRecords(dns: ValidDnsRecord): PrivateDnsSrvRecord {
+    const a = new PrivateDnsARecord(this, "DnsARecord", { name: dns.hostName, zoneName: dns.zoneName, resourceGroupName: dns.resourceGroupName, ttl: dns.ttl, records: [this.activationAddress] });
+    const srv = new PrivateDnsSrvRecord(this, "DnsSrvRecord", {
+      name: "_vlmcs._tcp",
+      zoneName: dns.zoneName,
+      resourceGroupName: dns.resourceGroupName,
+      ttl: dns.ttl,
+      record: [{ priority: 0, weight: 0, port: SERVICE_PORTS.KMS.from, target: `${dns.hostName}.${dns.zoneName}` }],
+    });
+    srv.node.addDependency(a);
+    return srv;
   }
 }
 
-function requireHostAddress(prop: string, address: string, zone: DeploymentZone): void {
-  const zoneBlock = parseCidr("zone.addressPrefix", zone.addressPrefix);
-  const ip = parseCidr(prop, address);
-  const offset = ip.start - zoneBlock.start;
-  if (address.includes("/") || !cidrContains(zoneBlock, ip) || offset < 4 || offset >= ipv4Size(zoneBlock) - 1) {
-    throw invalidProp(prop, address, `a host address inside zone ${zone.zoneName} (${zone.addressPrefix}), excluding the first four and the last address that Azure reserves`);
-  }
+interface ValidDnsRecord {
+  readonly zoneName: string;
+  readonly hostName: string;
+  readonly ttl: number;
+  readonly resourceGroupName: string;
 }
+
+interface ValidKmsHostProps {
+  readonly zone: ActivationZone;
+  readonly allowedPrefixes: string[];
+  readonly firewallPriority: number;
+  readonly dnsPublishing: boolean;
+  readonly server: KmsServer;
+  readonly serverName: string;
+  readonly mgmt?: KmsManagementInterface;
+  readonly dns?: ValidDnsRecord;
+  readonly tags: { [key: string]: string };
+}
+
+const LEGACY_SERVER_PROPS = ["serverName", "privateIpAddress", "adminUsername", "adminPassword", "size", "image", "availabilityZone"] as const;
+
+/** Validates every prop before anything is built. */
+function validateKmsHostProps(host: KmsHost, props: KmsHostProps): ValidKmsHostProps {
+  requireDefined("props", props, "the KMS host's props (zone, allowedClients, kmsServer)");
+  if (!(props.zone instanceof ActivationZone)) {
+    const allowed = "an ActivationZone (the KMS host lives in its own zone, apart from the domain controllers)";
+    throw props.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", (props.zone as any)?.zoneName ?? String(props.zone), allowed);
+  }
+  const zone = props.zone;
+  const blocks = requireTrustedAllowlist(host, "allowedClients", props.allowedClients, TrustLevel.INTERNAL, MAK_ADVICE);
+  const firewallPriority = requireIntInRange("firewallRuleCollectionGroupPriority", props.firewallRuleCollectionGroupPriority ?? 400,
+    FIREWALL_RCG_PRIORITY.min, FIREWALL_RCG_PRIORITY.max);
+  const dnsPublishing = requireBoolean("dnsPublishing", props.dnsPublishing, false);
+  const tags = requireTags("tags", props.tags);
+  const server = kmsServerOf(props);
+  const serverName = server._server ? validateExistingServer(server._server, zone) : requireAzureName("kmsServer.serverName", server._options?.serverName, "windowsVm");
+  const mgmt = props.managementInterface === undefined ? undefined : validateManagementInterface(host, props.managementInterface, zone);
+  for (const suffix of ["-kms-clients", "-kms-activation", "-mgmt-nic"]) requireDerivedName("serverName", serverName, `${serverName}${suffix}`, "ipGroup");
+  return {
+    zone, allowedPrefixes: Array.from(new Set(blocks.map((b) => b.text))), firewallPriority, dnsPublishing, server, serverName, mgmt, tags,
+    dns: props.privateDnsRecord === undefined ? undefined : validateDnsRecord(props.privateDnsRecord, serverName, zone),
+  };
+}
+
+/** The server choice: `kmsServer`, or the deprecated props mapped onto it (never both). */
+function kmsServerOf(props: KmsHostProps): KmsServer {
+  const legacy: (keyof KmsHostProps)[] = LEGACY_SERVER_PROPS.filter((k) => props[k] !== undefined);
+  const conflict = (k: keyof KmsHostProps, allowed: string) => (k === "adminPassword"
+    ? invalidSecret(k, allowed, ConstructErrorCode.CONFLICTING_VALUE)
+    : invalidProp(k, k === "server" ? (props.server as SecureWindowsServer)?.node?.path : props[k], allowed, ConstructErrorCode.CONFLICTING_VALUE));
+  if (props.kmsServer !== undefined) {
+    if (!(props.kmsServer instanceof KmsServer)) throw invalidProp("kmsServer", String(props.kmsServer), "KmsServer.newServer({...}) or KmsServer.existing(server)");
+    const extra = [...legacy, ...(props.server !== undefined ? ["server" as const] : [])];
+    if (extra.length > 0) throw conflict(extra[0], "nothing when kmsServer is given (the server's settings go in kmsServer)");
+    return props.kmsServer;
+  }
+  if (props.server !== undefined) {
+    if (!(props.server instanceof SecureWindowsServer)) throw invalidProp("server", String(props.server), "a SecureWindowsServer");
+    if (legacy.length > 0) throw conflict(legacy[0], "nothing when `server` is given (the existing server's settings apply)");
+    return KmsServer.existing(props.server);
+  }
+  if (legacy.length === 0) throw missingProp("kmsServer", "KmsServer.newServer({ serverName, privateIpAddress, adminUsername, adminPassword }) or KmsServer.existing(server)");
+  return KmsServer.newServer({
+    serverName: props.serverName as string,
+    privateIpAddress: props.privateIpAddress as string,
+    adminUsername: props.adminUsername as string,
+    adminPassword: props.adminPassword as SensitiveValue,
+    size: props.size,
+    image: props.image,
+    availabilityZone: props.availabilityZone,
+  });
+}
+
+/** An existing server must sit in the activation zone and must not be a domain controller (R-KMS-1); returns its name. */
+function validateExistingServer(existing: SecureWindowsServer, zone: ActivationZone): string {
+  if (!(existing instanceof SecureWindowsServer)) throw invalidProp("kmsServer", String(existing), "KmsServer.existing(a SecureWindowsServer)");
+  const roles = [existing.virtualMachine.tagsInput, existing.networkInterface.tagsInput].flatMap((t) => parseRoles(t?.[ZONE_TAG.roles.key]));
+  if (existing instanceof DomainController || roles.includes(DeploymentRole.DOMAIN_CONTROLLER)) {
+    throw invalidProp("server", existing.node.path, "a server that is not a domain controller: the KMS host is a separate server so a KMS compromise does not compromise the domain (R-KMS-1)");
+  }
+  if (existing.zone !== zone) {
+    throw invalidProp("server", existing.node.path, `a server of the activation zone ${zone.zoneName} (it sits in ${existing.zone.zoneName})`);
+  }
+  return existing.virtualMachine.nameInput ?? existing.node.id;
+}
+
+/** The management NIC (R-KMS-6): a MANAGEMENT zone of the same network, a free host address there. */
+function validateManagementInterface(host: KmsHost, mgmt: KmsManagementInterface, zone: ActivationZone): KmsManagementInterface {
+  if (!(mgmt.zone instanceof DeploymentZone)) throw invalidProp("managementInterface.zone", (mgmt.zone as any)?.zoneName ?? mgmt.zone, "a DeploymentZone of trust MANAGEMENT");
+  if (mgmt.zone.trustLevel !== TrustLevel.MANAGEMENT) {
+    throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `a zone of trust MANAGEMENT (zone ${mgmt.zone.zoneName} is ${mgmt.zone.trustLevel})`);
+  }
+  if (mgmt.zone.network !== zone.network || mgmt.zone === zone) {
+    throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `another zone of the activation zone's network ${zone.network.node.id} (Azure requires every NIC of a VM in the same virtual network)`);
+  }
+  const privateIpAddress = requireHostInZone("managementInterface.privateIpAddress", mgmt.privateIpAddress, mgmt.zone);
+  claimUnique(host, "managementInterface.privateIpAddress", UniqueKind.STATIC_IP, privateIpAddress, zone.network);
+  return { zone: mgmt.zone, privateIpAddress };
+}
+
+function validateDnsRecord(dns: KmsPrivateDnsRecordOptions, serverName: string, zone: ActivationZone): ValidDnsRecord {
+  return {
+    zoneName: requireDnsDomain("privateDnsRecord.zoneName", dns.zoneName),
+    hostName: requireDnsLabel("privateDnsRecord.hostName", dns.hostName ?? serverName.toLowerCase()),
+    ttl: requireIntInRange("privateDnsRecord.ttl", dns.ttl ?? 300, DNS_TTL.min, DNS_TTL.max),
+    resourceGroupName: dns.resourceGroupName === undefined ? zone.network.resourceGroupName : requireResourceGroupName("privateDnsRecord.resourceGroupName", dns.resourceGroupName),
+  };
+}
+
+/** Azure Firewall policy rule collection group priorities (azurerm validates 100-65000). */
+const FIREWALL_RCG_PRIORITY = { min: 100, max: 65000 };
+/** Private DNS record TTLs the construct accepts, in seconds (one minute to one day). */
+const DNS_TTL = { min: 60, max: 86400 };

@@ -3,9 +3,6 @@ import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
 import { Manifest } from "cdktf/lib/manifest";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
-import { CheckPolicyOptions } from "./config";
-import { CheckPolicy, policyFromOptions } from "./policy";
-import { redactSecrets } from "./redact";
 import { applyPolicyToStackJson } from "./stack-policy";
 import { removeStaleStackOutput } from "./stale-output";
 import { suppressionsByPath } from "./suppressions";
@@ -14,10 +11,18 @@ import { TerraformModel } from "../engine/model";
 import { CheckResult, FindingStatus } from "../engine/result";
 import { Rule, RuleLevel } from "../engine/rule";
 import { invalidProp } from "../network/errors";
-import { writeReports } from "../reports";
-import { writeZoneFlowDiagrams } from "../reports/diagram";
+import { CheckPolicyOptions } from "../policy/config";
+import { CheckPolicy, policyFromOptions } from "../policy/policy";
+import { redactSecrets } from "../policy/redact";
+// json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import { extrasOf, ReportedFinding } from "../reports/json-report";
 import { ALL_RULES, findRule } from "../rules";
+
+// Required on first use, not at the top: importing the library must not load the reports or the diagram.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const reportWriters = (): typeof import("../reports") => require("../reports");
+const diagramWriters = (): typeof import("../reports/diagram") => require("../reports/diagram");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Options of {@link SecureDeploymentChecks}: the checks' policy (the same options as the command
@@ -31,8 +36,8 @@ export interface SecureDeploymentChecksProps extends CheckPolicyOptions {
   readonly writeReports?: boolean;
   /**
    * Also write the zone-flow diagram next to the reports: `zone-flows.mmd` (Mermaid) and
-   * `zone-flows.svg` (Graphviz in WebAssembly, rendered in a short-lived Node.js process: about
-   * half a second per stack). Ignored when `writeReports` is false.
+   * `zone-flows.svg` (Graphviz in WebAssembly, in a worker thread loaded once per process: a few
+   * hundred milliseconds of CPU, mostly while the stack synthesizes). Ignored when `writeReports` is false.
    * @default true
    */
   readonly writeDiagrams?: boolean;
@@ -103,6 +108,8 @@ export class SecureDeploymentChecks implements IAspect {
     stack.node.addValidation({ validate: () => this.checkStack(stack) });
     if (this.props.writeReports !== false && !stack.node.tryFindChild(REPORTS_ID)) {
       const writer = new Construct(stack, REPORTS_ID);
+      // Graphviz loads in a worker thread while the stack synthesizes (see reports/diagram/svg).
+      if (this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
           const checked = this.toReport.get(stack.node.path);
@@ -110,8 +117,8 @@ export class SecureDeploymentChecks implements IAspect {
           // The model and JSON are only needed for this write: release them (large stacks).
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-          writeReports(dir, checked.result, checked.json);
-          if (this.props.writeDiagrams !== false) writeZoneFlowDiagrams(dir, checked.result, checked.model);
+          reportWriters().writeReports(dir, checked.result, checked.json);
+          if (this.props.writeDiagrams !== false) diagramWriters().writeZoneFlowDiagrams(dir, checked.result, checked.model);
         },
       });
     }

@@ -4,10 +4,10 @@
  * next to the ones declared with `Suppressions.add`, so `cdk.tf.json` carries every suppression
  * with its reason and expiry and the command line applies exactly the same ones later.
  */
-import { CheckPolicy, RecordedSuppression } from "./policy";
 import { injectSuppressions } from "./suppressions";
 import { METADATA_KEY } from "../engine/model";
 import { UnusedSuppression } from "../engine/result";
+import { CheckPolicy, RecordedSuppression } from "../policy/policy";
 import { ExpiredSuppression } from "../reports/json-report";
 
 /** What the policy did to a stack's JSON. @internal */

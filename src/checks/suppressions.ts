@@ -1,8 +1,8 @@
 import { IConstruct } from "constructs";
-import { isDate } from "./config";
-import type { RecordedSuppression } from "./policy";
 import { METADATA_KEY } from "../engine/model";
 import { invalidProp } from "../network/errors";
+import { isDate } from "../policy/config";
+import type { RecordedSuppression } from "../policy/policy";
 import { findRule } from "../rules";
 
 /** A suppression of one rule on a construct subtree. */

@@ -10,13 +10,13 @@ import { toJunit } from "./junit";
 import { CheckedConfiguration, CheckRun, processExitCode, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
 import { OutputTarget, ReadFile, reportPathProblems } from "./report-paths";
-import { Baseline } from "../checks/baseline";
-import { CheckConfig, ConfigError, findConfigFile, loadConfigFile } from "../checks/config";
-import { CheckPolicy } from "../checks/policy";
-import { redactSecrets } from "../checks/redact";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { CheckResult } from "../engine/result";
+import { Baseline } from "../policy/baseline";
+import { CheckConfig, ConfigError, findConfigFile, loadConfigFile } from "../policy/config";
+import { CheckPolicy } from "../policy/policy";
+import { redactSecrets } from "../policy/redact";
 import { ALL_RULES } from "../rules";
 
 const FORMAT_NAMES: Record<OutputFormat, string> = { table: "table", json: "JSON", sarif: "SARIF", markdown: "Markdown", junit: "JUnit", github: "GitHub annotations" };

@@ -2,10 +2,15 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { Construct } from "constructs";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
-import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
-import { DeploymentRole, ZoneTags } from "../network/tags";
+import { attributeErrors, invalidProp, invalidSecret, missingProp } from "../network/errors";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  mergeTags, requireAdminUsername, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireHostInZone,
+  requireIdentifier, requireTags, requireVmSize,
+} from "../network/validators";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** The Windows Server image. */
@@ -94,13 +99,14 @@ export function serverProps(
   };
 }
 
-const RESERVED_USERNAMES = ["administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"];
-
 /**
  * A hardened Windows Server VM with exactly one NIC in its zone: static private IP, no public IP,
  * IP forwarding off, Trusted Launch (secure boot + vTPM), encryption at host, platform patching,
  * managed boot diagnostics, system-assigned identity. The administrator password comes only as a
  * {@link SensitiveValue}. Service constructs (PXE DP, KMS host, DCs...) build on it.
+ *
+ * The server name is unique in the stack and the static IP unique in the network: a second server
+ * with either is refused at construction.
  */
 export class SecureWindowsServer extends Construct {
   /** The VM. */
@@ -116,34 +122,19 @@ export class SecureWindowsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
-    if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,13}[a-zA-Z0-9])?$/.test(props.serverName ?? "") || /^\d+$/.test(props.serverName)) {
-      throw invalidProp("serverName", props.serverName, "1-15 letters, digits and '-', not only digits, not starting or ending with '-'");
-    }
-    if (!/^[a-zA-Z0-9._-]{1,20}$/.test(props.adminUsername ?? "") || RESERVED_USERNAMES.includes(props.adminUsername.toLowerCase())) {
-      throw invalidProp("adminUsername", props.adminUsername, "1-20 letters, digits, '.', '_', '-', and not a well-known name such as administrator or admin");
-    }
-    if (!(props.adminPassword instanceof SensitiveValue)) {
-      throw invalidProp("adminPassword", "<hidden>", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromToken)");
-    }
-    const zoneBlock = parseCidr("zone.addressPrefix", props.zone.addressPrefix);
-    const ip = parseCidr("privateIpAddress", props.privateIpAddress);
-    const offset = ip.start - zoneBlock.start;
-    if (props.privateIpAddress.includes("/") || !cidrContains(zoneBlock, ip) || offset < 4 || offset >= ipv4Size(zoneBlock) - 1) {
-      throw invalidProp("privateIpAddress", props.privateIpAddress, `a host address inside zone ${props.zone.zoneName} (${props.zone.addressPrefix}), excluding the first four and the last address that Azure reserves`);
-    }
-
+    const v = attributeErrors(this.node.path, () => {
+      const valid = validateServerProps(this, props);
+      claimUnique(this, "serverName", UniqueKind.SERVER_NAME, valid.serverName);
+      claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
+      return valid;
+    });
     this.zone = props.zone;
-    this.privateIpAddress = props.privateIpAddress;
+    this.privateIpAddress = v.privateIpAddress;
     const network = props.zone.network;
-    const roles = props.roles ?? [];
-    const tags: { [key: string]: string } = {
-      ...network.tags,
-      ...(props.tags ?? {}),
-      ...(roles.length > 0 ? { [ZoneTags.ROLE]: roles.join(",") } : {}),
-    };
+    const tags = v.tags;
 
     this.networkInterface = new NetworkInterface(this, "Nic", {
-      name: `${props.serverName}-nic`,
+      name: `${v.serverName}-nic`,
       location: network.location,
       resourceGroupName: network.resourceGroupName,
       ipForwardingEnabled: false,
@@ -153,20 +144,20 @@ export class SecureWindowsServer extends Construct {
           primary: true,
           subnetId: props.zone.subnetId,
           privateIpAddressAllocation: "Static",
-          privateIpAddress: props.privateIpAddress,
+          privateIpAddress: v.privateIpAddress,
         },
       ],
       tags,
     });
 
-    const image = props.image ?? {};
+    const image = v.image;
     this.virtualMachine = new WindowsVirtualMachine(this, "Vm", {
-      name: props.serverName,
-      computerName: props.serverName,
+      name: v.serverName,
+      computerName: v.serverName,
       location: network.location,
       resourceGroupName: network.resourceGroupName,
-      size: props.size ?? "Standard_D2s_v5",
-      adminUsername: props.adminUsername,
+      size: v.size,
+      adminUsername: v.adminUsername,
       adminPassword: props.adminPassword.value,
       networkInterfaceIds: [this.networkInterface.id],
       secureBootEnabled: true,
@@ -178,14 +169,9 @@ export class SecureWindowsServer extends Construct {
       provisionVmAgent: true,
       bootDiagnostics: {},
       identity: { type: "SystemAssigned" },
-      zone: props.availabilityZone,
+      zone: v.availabilityZone,
       osDisk: { caching: "ReadWrite", storageAccountType: "Premium_LRS" },
-      sourceImageReference: {
-        publisher: image.publisher ?? "MicrosoftWindowsServer",
-        offer: image.offer ?? "WindowsServer",
-        sku: image.sku ?? "2022-datacenter-azure-edition",
-        version: image.version ?? "latest",
-      },
+      sourceImageReference: image,
       tags,
     });
   }
@@ -202,8 +188,8 @@ export class SecureWindowsServer extends Construct {
    * @param script PowerShell script text
    */
   public addPowerShellExtension(name: string, script: string): VirtualMachineExtension {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/.test(name ?? "")) {
-      throw invalidProp("name", name, "1-64 letters, digits, '.', '_', '-'");
+    if (typeof name !== "string" || !/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/.test(name)) {
+      throw invalidProp("name", name, "1-64 letters, digits, '.', '_', '-'").inConstruct(this.node.path);
     }
     const encoded = Buffer.from(script, "utf16le").toString("base64");
     this.extensionCount++;
@@ -217,4 +203,41 @@ export class SecureWindowsServer extends Construct {
       protectedSettings: JSON.stringify({ commandToExecute: `powershell -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${encoded}` }),
     });
   }
+}
+
+/** The default image: Windows Server 2022 Datacenter Azure Edition, latest. */
+const DEFAULT_IMAGE = { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" };
+/** The default VM size. */
+const DEFAULT_SIZE = "Standard_D2s_v5";
+
+/** Validates a server's props before anything is built. */
+function validateServerProps(scope: Construct, props: SecureWindowsServerProps) {
+  requireDefined("props", props, "the server's props (zone, serverName, privateIpAddress, adminUsername, adminPassword)");
+  if (!(props.zone instanceof DeploymentZone)) {
+    throw props.zone === undefined ? missingProp("zone", "the DeploymentZone the server's NIC sits in") : invalidProp("zone", String(props.zone), "a DeploymentZone");
+  }
+  const serverName = requireAzureName("serverName", props.serverName, "windowsVm");
+  const privateIpAddress = requireHostInZone("privateIpAddress", props.privateIpAddress, props.zone);
+  const adminUsername = requireAdminUsername("adminUsername", props.adminUsername);
+  if (!(props.adminPassword instanceof SensitiveValue)) {
+    throw props.adminPassword === undefined
+      ? missingProp("adminPassword", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret)")
+      : invalidSecret("adminPassword", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret), never a string");
+  }
+  props.adminPassword._verify(scope, "adminPassword");
+  const size = requireVmSize("size", props.size, DEFAULT_SIZE);
+  const availabilityZone = requireAvailabilityZone("availabilityZone", props.availabilityZone);
+  const i = props.image ?? {};
+  const image = {
+    publisher: requireIdentifier("image.publisher", i.publisher ?? DEFAULT_IMAGE.publisher, "an image publisher such as MicrosoftWindowsServer"),
+    offer: requireIdentifier("image.offer", i.offer ?? DEFAULT_IMAGE.offer, "an image offer such as WindowsServer"),
+    sku: requireIdentifier("image.sku", i.sku ?? DEFAULT_IMAGE.sku, "an image SKU such as 2022-datacenter-azure-edition"),
+    version: requireIdentifier("image.version", i.version ?? DEFAULT_IMAGE.version, "an image version such as latest"),
+  };
+  const roles = props.roles ?? [];
+  roles.forEach((r, n) => requireEnum(`roles[${n}]`, r, DeploymentRole));
+  requireDerivedName("serverName", serverName, `${serverName}-nic`, "networkInterface");
+  const tags = mergeTags("tags", props.zone.network.tags, requireTags("tags", props.tags),
+    tagsOf(roles.length > 0 ? ZONE_TAG.roles.entry(roles) : undefined));
+  return { serverName, privateIpAddress, adminUsername, size, availabilityZone, image, tags };
 }

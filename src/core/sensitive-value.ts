@@ -1,37 +1,58 @@
-import { Token, TerraformVariable } from "cdktf";
-import { invalidProp } from "../network/errors";
+import { DataAzurermKeyVaultSecret } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret";
+import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
+import { IConstruct } from "constructs";
+import { ConstructErrorCode, invalidProp, invalidSecret, missingProp } from "../network/errors";
+
+/** What a secret's token must resolve to: exactly one sensitive variable or one Key Vault secret's value. */
+const VARIABLE_REF = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
+const KEY_VAULT_SECRET_REF = /^\$\{data\.azurerm_key_vault_secret\.([A-Za-z0-9_-]+)\.value\}$/;
+
+const ACCEPTED = "a sensitive Terraform variable without a default (SensitiveValue.fromVariable) or a Key Vault secret data source (SensitiveValue.fromKeyVaultSecret)";
 
 /**
- * A secret (password, preshared key) that reaches the configuration only as a sensitive value:
- * a `sensitive: true` Terraform variable or a token such as a Key Vault secret's value. Plain
- * strings are refused, so no secret is ever a default, a literal in code, or written to a report.
+ * A secret (password, preshared key) that reaches the configuration only in a form that cannot
+ * carry a literal value:
+ *
+ * - a `TerraformVariable` declared with `sensitive: true` and **no default** (the value comes from
+ *   `-var`, a `.tfvars` file or `TF_VAR_*` at plan time);
+ * - a Key Vault secret read with the `azurerm_key_vault_secret` data source;
+ * - a token that resolves to exactly one of those (`fromToken`).
+ *
+ * Everything else is refused, naming the prop and never the value: a sensitive variable with a
+ * default, a plain (non-sensitive) variable, a literal string, a `Lazy` that produces a literal, a
+ * literal concatenated with a token, `Fn.nonsensitive(...)`, or any other expression. A token is
+ * checked where it is used, in that construct's stack, so the error names the construct and the prop.
  */
 export class SensitiveValue {
-  /** From a Terraform variable declared with `sensitive: true`. */
+  /** From a Terraform variable declared with `sensitive: true` and no default. */
   public static fromVariable(variable: TerraformVariable): SensitiveValue {
-    if (!variable || !(variable instanceof TerraformVariable)) {
-      throw invalidProp("variable", String(variable), "a TerraformVariable declared with sensitive: true");
-    }
-    if (variable.sensitive !== true) {
-      throw invalidProp("variable", variable.friendlyUniqueId, "a TerraformVariable declared with sensitive: true (Terraform then keeps it out of plan output)");
-    }
+    checkVariable("variable", variable);
     return new SensitiveValue(variable.stringValue, `var.${variable.friendlyUniqueId}`);
   }
 
+  /** From a Key Vault secret read with the `azurerm_key_vault_secret` data source (its `value`). */
+  public static fromKeyVaultSecret(secret: DataAzurermKeyVaultSecret): SensitiveValue {
+    if (!(secret instanceof DataAzurermKeyVaultSecret)) {
+      throw secret === undefined ? missingProp("secret", "a DataAzurermKeyVaultSecret") : invalidProp("secret", String(secret), "a DataAzurermKeyVaultSecret");
+    }
+    return new SensitiveValue(secret.value, `Key Vault secret ${secret.node.path}`);
+  }
+
   /**
-   * From a token that resolves at plan/apply time, e.g. a Key Vault secret's `value` or a
-   * `random_password`'s `result`. Literal strings are refused.
+   * From a token that resolves to exactly a sensitive variable without a default or a Key Vault
+   * secret data source's `value`, e.g. a value passed through your own construct. The proof is made
+   * where the value is used; literal strings are refused here.
    * @param token the unresolved token
    * @param description where the value comes from, for reports (never the value itself)
    */
   public static fromToken(token: string, description: string): SensitiveValue {
     if (typeof token !== "string" || !Token.isUnresolved(token)) {
-      throw invalidProp("token", "<literal string hidden>", "an unresolved token (Key Vault secret, sensitive variable); literal secrets are refused");
+      throw invalidSecret("token", `an unresolved token: ${ACCEPTED}; literal secrets are refused`);
     }
-    if (!description || description.trim().length === 0) {
+    if (typeof description !== "string" || description.trim().length === 0) {
       throw invalidProp("description", description, "a non-empty description of the secret's origin");
     }
-    return new SensitiveValue(token, description);
+    return new SensitiveValue(token, description.trim());
   }
 
   private constructor(
@@ -45,4 +66,59 @@ export class SensitiveValue {
   public toString(): string {
     return `<sensitive: ${this.origin}>`;
   }
+
+  /**
+   * Proves, in the stack of `scope`, that the value is a sensitive variable without a default or
+   * a Key Vault secret data source's value; fails naming `prop` (never the value) otherwise.
+   * Returns the token to write.
+   * @internal
+   */
+  public _verify(scope: IConstruct, prop: string): string {
+    const stack = TerraformStack.of(scope);
+    // One token and nothing else; a reference made in another stack would travel as a cross-stack output.
+    const fragments = Tokenization.reverseString(this.value);
+    const origin = (fragments.firstToken as { originStack?: unknown } | undefined)?.originStack;
+    if (fragments.length !== 1 || fragments.tokens.length !== 1 || (origin !== undefined && origin !== stack)) {
+      throw invalidSecret(prop, `${ACCEPTED}, in this stack; not a literal, a Lazy, a concatenation, Fn.nonsensitive or another expression (${this.origin})`);
+    }
+    let resolved: unknown;
+    try {
+      resolved = Tokenization.resolve(this.value, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    } catch {
+      resolved = undefined;
+    }
+    const text = typeof resolved === "string" ? resolved : "";
+    const variable = VARIABLE_REF.exec(text);
+    if (variable) {
+      const v = findElement(stack, (c): c is TerraformVariable => c instanceof TerraformVariable && c.friendlyUniqueId === variable[1]);
+      if (v) {
+        checkVariable(prop, v);
+        return this.value;
+      }
+    }
+    const kv = KEY_VAULT_SECRET_REF.exec(text);
+    if (kv && findElement(stack, (c): c is DataAzurermKeyVaultSecret => c instanceof DataAzurermKeyVaultSecret && c.friendlyUniqueId === kv[1])) {
+      return this.value;
+    }
+    throw invalidSecret(prop, `${ACCEPTED}, in this stack; not a literal, a Lazy, a concatenation, Fn.nonsensitive or another expression (${this.origin})`);
+  }
+}
+
+function checkVariable(prop: string, variable: TerraformVariable): void {
+  if (!(variable instanceof TerraformVariable)) {
+    throw variable === undefined ? missingProp(prop, "a TerraformVariable declared with sensitive: true") : invalidProp(prop, String(variable), "a TerraformVariable declared with sensitive: true");
+  }
+  if (variable.sensitive !== true) {
+    throw invalidProp(prop, `var.${variable.friendlyUniqueId}`, "a TerraformVariable declared with sensitive: true (Terraform then keeps it out of plan output)", ConstructErrorCode.UNSAFE_SECRET);
+  }
+  if (variable.default !== undefined) {
+    // The default is a literal in the configuration (and in cdk.tf.json): never quote it.
+    throw invalidProp(prop, `var.${variable.friendlyUniqueId} (its default is not shown)`,
+      "a sensitive variable without a default: the value must come from -var, a .tfvars file or TF_VAR_* at plan time, never from the code", ConstructErrorCode.UNSAFE_SECRET);
+  }
+}
+
+/** Variables and data sources usually sit directly in the stack: look there first, then everywhere. */
+function findElement<T extends IConstruct>(stack: TerraformStack, match: (c: IConstruct) => c is T): T | undefined {
+  return (stack.node.children.find(match) ?? stack.node.findAll().find(match)) as T | undefined;
 }

@@ -1,8 +1,13 @@
+import { AccessModel } from "./access/access-model";
+import { Reachability } from "./access/reachability";
+import { settingInventory, tagInventory } from "./inventory";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
+import { Roles } from "./roles";
 import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
-import { ZoneTags } from "../network/tags";
+import { Settings } from "./settings";
+import { Zones } from "./zones";
 
 /** Options of a check run. */
 export interface RunOptions {
@@ -50,11 +55,25 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
         suppressionReason: suppression?.reason,
       });
     };
-    let network: NetworkIndex | undefined;
     const ctx: RuleContext = {
       model,
       get network() {
-        return (network ??= NetworkIndex.of(model));
+        return NetworkIndex.of(model);
+      },
+      get access() {
+        return AccessModel.of(model);
+      },
+      get reach() {
+        return Reachability.of(model);
+      },
+      get zones() {
+        return Zones.of(model);
+      },
+      get roles() {
+        return Roles.of(model);
+      },
+      get settings() {
+        return Settings.of(model);
       },
       report: push,
       unverified: (resource, message) => push(resource, message, { unverified: true }),
@@ -77,12 +96,8 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
   for (const s of options.extraDeclaredSuppressions ?? []) declared.set(suppressionKey(s.ruleId, s.scope), s);
   const unusedSuppressions = [...declared.entries()].filter(([k]) => !used.has(k)).map(([, v]) => v);
 
-  const inventory: CheckResult["inventory"] = {};
-  for (const r of model.resources) {
-    const tags = model.tags(r);
-    const ours = Object.entries(tags).filter(([k]) => k.startsWith(ZoneTags.PREFIX));
-    if (ours.length > 0) inventory[r.address] = Object.fromEntries(ours);
-  }
+  const inventory = tagInventory(model);
+  const settings = settingInventory(model);
 
   return {
     name: model.name,
@@ -92,6 +107,7 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
     resourceCount: model.resources.length,
     counts: countFindings(findings),
     inventory,
+    settings,
   };
 }
 

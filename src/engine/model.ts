@@ -3,6 +3,7 @@
  * hand-written .tf.json, or a plan converted by the CLI). Rules read only this, so the same rules
  * check library constructs, hand-written resources and other tools' output alike.
  */
+import { TagBlock, TagText } from "../contract/tag";
 
 /** A suppression recorded on a resource (in the JSON under `//.secure_deployment_zones`). */
 export interface SuppressionRecord {
@@ -27,6 +28,16 @@ export interface TfResource {
   /** Suppressions that apply to this resource. */
   readonly suppressions: SuppressionRecord[];
   /** Where the resource was read from (CLI input file), if not a stack. */
+  readonly source?: string;
+}
+
+/** An input variable of the configuration (`variable "x" {}`), for rules about secrets held in variables. */
+export interface TfVariable {
+  readonly name: string;
+  /** `var.<name>`: what findings about it are reported on. */
+  readonly address: string;
+  /** The variable's block: `type`, `default`, `sensitive`, `description`. */
+  readonly config: Record<string, any>;
   readonly source?: string;
 }
 
@@ -97,12 +108,19 @@ export class TerraformModel {
       }
     }
     const locals = isPlainObject(root.locals) ? root.locals : {};
-    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack");
+    const variables: TfVariable[] = [];
+    if (isPlainObject(root.variable)) {
+      for (const [name, raw] of Object.entries(root.variable)) {
+        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
+        if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
+      }
+    }
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables);
   }
 
   /** Builds a model from resources prepared elsewhere (e.g. the CLI's plan reader). */
-  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}): TerraformModel {
-    return new TerraformModel(resources, locals, name);
+  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}, variables: TfVariable[] = []): TerraformModel {
+    return new TerraformModel(resources, locals, name, variables);
   }
 
   private readonly byType = new Map<string, TfResource[]>();
@@ -114,6 +132,8 @@ export class TerraformModel {
     private readonly locals: Record<string, unknown>,
     /** A name for the configuration (stack name or file). */
     public readonly name: string,
+    /** The configuration's input variables (empty for a plan, whose variables are values). */
+    public readonly variables: readonly TfVariable[] = [],
   ) {
     for (const r of resources) {
       let list = this.byType.get(r.type);
@@ -155,6 +175,40 @@ export class TerraformModel {
     if (parts.length < 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") return undefined;
     if (["var", "data", "local", "each", "count", "path", "terraform", "self"].includes(parts[0])) return undefined;
     return this.locate(parts)?.target;
+  }
+
+  /**
+   * The resource and attribute path a whole reference points at: `${azurerm_firewall.hub.ip_configuration[0].private_ip_address}`
+   * -> the firewall and `["ip_configuration", 0, "private_ip_address"]`. Undefined for anything else.
+   */
+  public referencedPath(value: unknown): { target: TfResource; path: (string | number)[] } | undefined {
+    if (typeof value !== "string") return undefined;
+    const m = WHOLE_REF.exec(value.trim());
+    if (!m || !SIMPLE_PATH.test(m[1].trim())) return undefined;
+    const parts = splitPath(m[1].trim());
+    if (["var", "data", "local", "each", "count", "path", "terraform", "self"].includes(String(parts[0]))) return undefined;
+    const found = this.locate(parts);
+    return found ? { target: found.target, path: found.rest } : undefined;
+  }
+
+  /**
+   * The resource's `tags` block for the tag contract's reader (keys lower-cased: Azure tag names are
+   * case-insensitive). Unknown when the block itself comes from a variable or expression.
+   */
+  public tagBlock(resource: TfResource, attribute = "tags"): TagBlock {
+    return this.memo(`tag-block:${attribute}:${resource.address}`, () => {
+      const raw = resource.config[attribute];
+      if (raw === undefined || raw === null) return { known: true, values: new Map() };
+      const r = this.resolve(raw);
+      if (!r.known) return { known: false, reason: r.reason };
+      if (!isPlainObject(r.value)) return { known: false, reason: `${attribute} is ${describe(r.value)}, not a map` };
+      const values = new Map<string, TagText>();
+      for (const [k, v] of Object.entries(r.value)) {
+        const text = this.resolveString(v);
+        values.set(k.toLowerCase(), text.known ? { known: true, text: text.value } : { known: false, reason: text.reason });
+      }
+      return { known: true, values };
+    });
   }
 
   /**

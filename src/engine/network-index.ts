@@ -1,6 +1,6 @@
 import { Resolved, TerraformModel, TfResource } from "./model";
+import { parseRoles, ZoneTags } from "../contract/zone-tags";
 import { CidrBlock, cidrContains, cidrOverlaps, isAnyAddress, tryParseCidr } from "../network/cidr";
-import { parseRoles, ZoneTags } from "../network/tags";
 import { Trust, TrustLevel } from "../network/trust-level";
 
 /** One side of an NSG rule, parsed. */

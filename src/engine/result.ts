@@ -48,6 +48,20 @@ export interface UnusedSuppression {
   readonly scope: string;
 }
 
+/** One `sdz-*` setting of a resource, and how it is made true. */
+export interface SettingRecord {
+  /** Terraform address of the resource that carries it. */
+  readonly address: string;
+  /** The tag, e.g. `sdz-smb-signing-required`. */
+  readonly setting: string;
+  /** Its value as printed (never a secret). */
+  readonly value: string;
+  /** `applied` (a resource sets and verifies it), `audited` (Azure keeps checking it) or `declared` (only the tag says so). */
+  readonly provenance: string;
+  /** What makes it so, or why it is only declared. */
+  readonly evidence: string;
+}
+
 /** Counts of a check run. */
 export interface FindingCounts {
   readonly errors: number;
@@ -71,8 +85,10 @@ export interface CheckResult {
   readonly resourceCount: number;
   /** Counts by outcome. */
   readonly counts: FindingCounts;
-  /** Declared settings (every `sdz-*` tag) of tagged resources, by address. */
+  /** Every `sdz-*` tag of tagged resources, by address (values of secret-bearing tags are never shown). */
   readonly inventory: { [address: string]: { [tag: string]: string } };
+  /** Every setting with its provenance: applied, audited or declared. */
+  readonly settings?: SettingRecord[];
 }
 
 /** Counts of a list of findings. Failing and unverified findings count under their level too. */

@@ -1,5 +1,11 @@
+import { AccessModel } from "./access/access-model";
+import { Field } from "./access/fields";
+import { Reachability } from "./access/reachability";
 import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
+import { Roles } from "./roles";
+import { Settings } from "./settings";
+import { Zones } from "./zones";
 
 /** Severity of a rule. */
 export enum RuleLevel {
@@ -35,7 +41,7 @@ export interface RuleInfo {
 
 /** Options of one finding. */
 export interface ReportOptions {
-  /** Override the rule's level for this finding (e.g. error only for state-migration accounts). */
+  /** Override the rule's level for this finding (e.g. one level lower when a role is only inferred). */
   readonly level?: RuleLevel;
   /** The rule could not see the value it needs: say so rather than pass. */
   readonly unverified?: boolean;
@@ -43,11 +49,24 @@ export interface ReportOptions {
   readonly fix?: string;
 }
 
-/** What a rule's check receives. */
+/** What a rule's check receives: the configuration and the models computed once from it. */
 export interface RuleContext {
   /** The configuration under check. */
   readonly model: TerraformModel;
-  /** The network index, built once per model on first use. */
+  /** The effective-access model (NSG layers, default rules), built once per configuration on first use. */
+  readonly access: AccessModel;
+  /** Reachability: the access model plus firewalls on the path, DNAT, public IPs and load balancers. */
+  readonly reach: Reachability;
+  /** Zones and their trust, declared or inferred, with evidence. */
+  readonly zones: Zones;
+  /** Deployment roles of VMs, declared or inferred, with evidence. */
+  readonly roles: Roles;
+  /** `sdz-*` settings with their provenance: applied, audited or declared. */
+  readonly settings: Settings;
+  /**
+   * The previous network index.
+   * @deprecated rules are moving to {@link RuleContext.access}; it goes once no rule reads it.
+   */
   readonly network: NetworkIndex;
   /** Records a finding on a resource. */
   report(resource: TfResource, message: string, options?: ReportOptions): void;
@@ -55,19 +74,55 @@ export interface RuleContext {
   unverified(resource: TfResource, message: string): void;
 }
 
+/** A Terraform JSON example of a rule, run by the generic example test and printed in docs/rules.md. */
+export interface RuleExample {
+  /** What the example shows, in a sentence. */
+  readonly description: string;
+  /** Terraform JSON as a user writes it (`resource`, optionally `variable` and `locals`). */
+  readonly terraform: { readonly [key: string]: unknown };
+  /** Bad examples: the exact addresses the rule reports (failing, not unverified). */
+  readonly flagged?: readonly string[];
+  /** Examples whose values are unknown before apply: the exact addresses reported as "could not verify". */
+  readonly unverified?: readonly string[];
+}
+
 /**
  * A rule: data plus a pure check over the whole configuration. Checks must be linear in the number
- * of resources (use the indexes on the model and {@link NetworkIndex}), must never throw on odd
- * input, and must report unknown values as unverified, never as compliant.
+ * of resources (ask the shared models), must never throw on odd input, and must report unknown
+ * values as unverified, never as compliant.
  */
 export interface Rule extends Omit<RuleInfo, "suppressible"> {
   readonly suppressible?: boolean;
+  /** The paths and resources the rule reads, for docs/rules.md ("inline and standalone NSG rules, NIC NSGs, Azure Firewall DNAT"). */
+  readonly reads?: readonly string[];
+  /** Good and bad examples: every rule should have at least one of each. */
+  readonly examples?: { readonly bad: readonly RuleExample[]; readonly good: readonly RuleExample[] };
   check(ctx: RuleContext): void;
 }
 
-/** Defines a rule (fills defaults, keeps metadata and check together). */
-export function defineRule(rule: Rule): Rule {
-  return rule;
+/** A rule as written in its file: the pack stamps the area. */
+export type RuleDefinition = Omit<Rule, "area"> & { readonly area?: string };
+
+/** Defines a rule (keeps metadata and check together; the pack sets the area). */
+export function defineRule(rule: RuleDefinition): Rule {
+  return { ...rule, area: rule.area ?? "" };
+}
+
+/** A rule pack: one area, one ID prefix, one folder. */
+export interface RulePack {
+  /** ID prefix, e.g. `SDZ-NET`; every rule of the pack starts with it. */
+  readonly prefix: string;
+  /** Area name shown in reports, e.g. `network`. */
+  readonly area: string;
+  readonly rules: readonly Rule[];
+}
+
+/** Defines a pack: stamps the area on each rule and checks that every ID carries the pack's prefix. */
+export function definePack(prefix: string, area: string, rules: RuleDefinition[]): RulePack {
+  for (const r of rules) {
+    if (!r.id.startsWith(`${prefix}-`)) throw new Error(`Rule ${r.id} does not belong in pack ${prefix} (${area}): IDs of a pack start with ${prefix}-`);
+  }
+  return { prefix, area, rules: rules.map((r) => ({ ...r, area })) };
 }
 
 /** Metadata of a rule, without its check. */
@@ -83,4 +138,18 @@ export function ruleInfo(rule: Rule): RuleInfo {
     suppressible: rule.suppressible !== false,
     area: rule.area,
   };
+}
+
+/**
+ * The common "this attribute must be X" check: a known value that violates is reported, an unknown
+ * one is "could not verify" naming the field, a compliant one passes. `violation` returns the
+ * message for a bad value, or undefined when the value is fine.
+ */
+export function checkField<T>(ctx: RuleContext, resource: TfResource, field: Field<T>, violation: (value: T) => string | undefined, what: string): void {
+  if (!field.known) {
+    ctx.unverified(resource, `${what}: ${field.field} is not known before apply (${field.reason})`);
+    return;
+  }
+  const message = violation(field.value);
+  if (message) ctx.report(resource, message);
 }

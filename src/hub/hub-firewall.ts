@@ -3,8 +3,8 @@ import { FirewallPolicy } from "@cdktf/provider-azurerm/lib/firewall-policy";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { Construct } from "constructs";
-import { parseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
+import { attributeErrors, invalidProp, missingProp } from "../network/errors";
+import { AVAILABILITY_ZONES, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Cidr } from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
 
 /** Azure Firewall tier. Basic is not offered (no threat intelligence Deny mode). */
@@ -36,7 +36,6 @@ export interface HubFirewallProps {
   readonly availabilityZones?: string[];
 }
 
-const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,54}[a-zA-Z0-9_])?$/;
 
 /**
  * The hub's Azure Firewall: `AzureFirewallSubnet` (registered with the network; no NSG, which
@@ -56,30 +55,13 @@ export class HubFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: HubFirewallProps) {
     super(scope, id);
-    const network = props.network;
-    const name = props.firewallName ?? "hub-fw";
-    if (!NAME.test(name)) {
-      throw invalidProp("firewallName", name, "1-56 characters: letters, digits, '.', '-', '_', starting with a letter or digit");
-    }
-    const tier = props.tier ?? HubFirewallTier.STANDARD;
-    if (!Object.values(HubFirewallTier).includes(tier)) {
-      throw invalidProp("tier", tier, Object.values(HubFirewallTier).join(", "));
-    }
-    const zones = props.availabilityZones ?? ["1", "2", "3"];
-    zones.forEach((z, i) => {
-      if (!["1", "2", "3"].includes(z)) throw invalidProp(`availabilityZones[${i}]`, z, "\"1\", \"2\" or \"3\"");
-    });
-    const block = parseCidr("firewallSubnetPrefix", props.firewallSubnetPrefix, { requireNetworkAddress: true });
-    if (block.family !== 4 || block.prefixLength > 26) {
-      throw invalidProp("firewallSubnetPrefix", props.firewallSubnetPrefix, "an IPv4 prefix of /26 or larger (e.g. 10.0.254.0/26)");
-    }
-    network.registerZone("AzureFirewallSubnet", props.firewallSubnetPrefix);
+    const { network, name, tier, zones } = attributeErrors(this.node.path, () => validateFirewallProps(props));
     const rg = network.resourceGroupName;
 
     this.firewallSubnet = new Subnet(this, "FirewallSubnet", {
       name: "AzureFirewallSubnet",
       resourceGroupName: rg,
-      virtualNetworkName: network.virtualNetwork.name,
+      virtualNetworkName: network.virtualNetworkName,
       addressPrefixes: [props.firewallSubnetPrefix],
     });
     this.publicIp = new PublicIp(this, "PublicIp", {
@@ -121,4 +103,24 @@ export class HubFirewall extends Construct {
   public get privateIpAddress(): string {
     return this.firewall.ipConfiguration.get(0).privateIpAddress;
   }
+}
+
+/** Validates every prop before anything is built; registers AzureFirewallSubnet with the network. */
+function validateFirewallProps(props: HubFirewallProps) {
+  requireDefined("props", props, "the firewall's props (network, firewallSubnetPrefix)");
+  if (!(props.network instanceof DeploymentNetwork)) {
+    throw props.network === undefined ? missingProp("network", "the hub DeploymentNetwork") : invalidProp("network", String(props.network), "a DeploymentNetwork");
+  }
+  const network = props.network;
+  const name = requireAzureName("firewallName", props.firewallName ?? "hub-fw", "firewall");
+  requireDerivedName("firewallName", name, `${name}-policy`, "firewallPolicy");
+  const tier = requireEnum("tier", props.tier, HubFirewallTier, HubFirewallTier.STANDARD);
+  const zonesGiven = props.availabilityZones ?? AVAILABILITY_ZONES;
+  if (!Array.isArray(zonesGiven)) throw invalidProp("availabilityZones", zonesGiven, "a list of availability zones (\"1\", \"2\", \"3\")");
+  const zones = zonesGiven.map((z, i) => requireAvailabilityZone(`availabilityZones[${i}]`, requireDefined(`availabilityZones[${i}]`, z, "\"1\", \"2\" or \"3\"")) as string);
+  const allowed = "an IPv4 prefix of /26 or larger (e.g. 10.0.254.0/26)";
+  const block = requireIpv4Cidr("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
+  if (block.prefixLength > 26) throw invalidProp("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
+  network.registerZone("AzureFirewallSubnet", props.firewallSubnetPrefix);
+  return { network, name, tier, zones: [...new Set(zones)] };
 }

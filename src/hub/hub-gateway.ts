@@ -3,7 +3,10 @@ import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetworkGateway, VirtualNetworkGatewayVpnClientConfiguration } from "@cdktf/provider-azurerm/lib/virtual-network-gateway";
 import { Construct } from "constructs";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
+import {
+  requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireGuid, requireIpv4Cidr, requireLiteral, requireUsableRange,
+} from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
 
 /**
@@ -107,8 +110,6 @@ export interface HubGatewayProps {
   readonly pointToSite?: PointToSiteOptions;
 }
 
-const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const AZURE_VPN_CLIENT_AUDIENCE = "c632b3df-fb67-4d84-bdcf-b95ad541b5c8";
 
 /**
@@ -132,29 +133,7 @@ export class HubGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: HubGatewayProps) {
     super(scope, id);
-    const network = props.network;
-    const sku = props.sku ?? VpnGatewaySku.VPN_GW2_AZ;
-    if (!Object.values(VpnGatewaySku).includes(sku)) {
-      throw invalidProp("sku", sku, `VpnGw2 or better: ${Object.values(VpnGatewaySku).join(", ")}`);
-    }
-    const generation = props.generation ?? VpnGatewayGeneration.GENERATION_2;
-    if (!Object.values(VpnGatewayGeneration).includes(generation)) {
-      throw invalidProp("generation", generation, Object.values(VpnGatewayGeneration).join(", "));
-    }
-    if (generation === VpnGatewayGeneration.GENERATION_1 && /^VpnGw[45]/.test(sku)) {
-      throw invalidProp("generation", generation, `Generation2 for ${sku} (Generation1 offers VpnGw1-3 only)`);
-    }
-    const gatewayName = props.gatewayName ?? "hub-vpngw";
-    if (!NAME.test(gatewayName)) {
-      throw invalidProp("gatewayName", props.gatewayName, "1-80 characters: letters, digits, '.', '-', '_', starting with a letter or digit");
-    }
-    const block = parseCidr("gatewaySubnetPrefix", props.gatewaySubnetPrefix, { requireNetworkAddress: true });
-    if (block.family !== 4 || block.prefixLength > 27) {
-      throw invalidProp("gatewaySubnetPrefix", props.gatewaySubnetPrefix, "an IPv4 prefix of /27 or larger (e.g. 10.0.255.0/27)");
-    }
-    network.registerZone("GatewaySubnet", props.gatewaySubnetPrefix);
-    const vpnClient = props.pointToSite ? pointToSiteConfig(props.pointToSite, network) : undefined;
-
+    const { network, sku, generation, gatewayName, vpnClient, activeActive } = attributeErrors(this.node.path, () => validateGatewayProps(props));
     this.network = network;
     this.sku = sku;
     const rg = network.resourceGroupName;
@@ -163,11 +142,11 @@ export class HubGateway extends Construct {
     this.gatewaySubnet = new Subnet(this, "GatewaySubnet", {
       name: "GatewaySubnet",
       resourceGroupName: rg,
-      virtualNetworkName: network.virtualNetwork.name,
+      virtualNetworkName: network.virtualNetworkName,
       addressPrefixes: [props.gatewaySubnetPrefix],
     });
 
-    const count = props.activeActive ? 2 : 1;
+    const count = activeActive ? 2 : 1;
     this.publicIps = [];
     for (let i = 0; i < count; i++) {
       this.publicIps.push(new PublicIp(this, `PublicIp${i + 1}`, {
@@ -189,7 +168,7 @@ export class HubGateway extends Construct {
       vpnType: "RouteBased",
       sku,
       generation,
-      activeActive: !!props.activeActive,
+      activeActive,
       enableBgp: false,
       ipConfiguration: this.publicIps.map((pip, i) => ({
         name: `ipconfig${i + 1}`,
@@ -208,13 +187,36 @@ export class HubGateway extends Construct {
   }
 }
 
+/** Validates every prop before anything is built; registers the GatewaySubnet with the network. */
+function validateGatewayProps(props: HubGatewayProps) {
+  requireDefined("props", props, "the gateway's props (network, gatewaySubnetPrefix)");
+  if (!(props.network instanceof DeploymentNetwork)) {
+    throw props.network === undefined ? missingProp("network", "the hub DeploymentNetwork") : invalidProp("network", String(props.network), "a DeploymentNetwork");
+  }
+  const network = props.network;
+  const sku = requireEnum("sku", props.sku, VpnGatewaySku, VpnGatewaySku.VPN_GW2_AZ, `VpnGw2 or better: ${Object.values(VpnGatewaySku).join(", ")}`);
+  const generation = requireEnum("generation", props.generation, VpnGatewayGeneration, VpnGatewayGeneration.GENERATION_2);
+  if (generation === VpnGatewayGeneration.GENERATION_1 && /^VpnGw[45]/.test(sku)) {
+    throw invalidProp("generation", generation, `Generation2 for ${sku} (Generation1 offers VpnGw1-3 only)`, ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const gatewayName = requireAzureName("gatewayName", props.gatewayName ?? "hub-vpngw", "virtualNetworkGateway");
+  requireDerivedName("gatewayName", gatewayName, `${gatewayName}-pip2`, "publicIp");
+  const allowed = "an IPv4 prefix of /27 or larger (e.g. 10.0.255.0/27)";
+  const block = requireIpv4Cidr("gatewaySubnetPrefix", props.gatewaySubnetPrefix, allowed);
+  if (block.prefixLength > 27) throw invalidProp("gatewaySubnetPrefix", props.gatewaySubnetPrefix, allowed);
+  const activeActive = requireBoolean("activeActive", props.activeActive, false);
+  const vpnClient = props.pointToSite ? pointToSiteConfig(props.pointToSite, network) : undefined;
+  network.registerZone("GatewaySubnet", props.gatewaySubnetPrefix);
+  return { network, sku, generation, gatewayName, vpnClient, activeActive };
+}
+
 function pointToSiteConfig(p2s: PointToSiteOptions, network: DeploymentNetwork): VirtualNetworkGatewayVpnClientConfiguration {
   if (!Array.isArray(p2s.addressSpace) || p2s.addressSpace.length === 0) {
     throw invalidProp("pointToSite.addressSpace", p2s.addressSpace, "a non-empty list of IPv4 CIDR blocks outside the VNet address space");
   }
   const space: CidrBlock[] = network.addressSpace.map((c) => parseCidr("addressSpace", c));
   p2s.addressSpace.forEach((c, i) => {
-    const b = parseCidr(`pointToSite.addressSpace[${i}]`, c, { requireNetworkAddress: true });
+    const b = requireUsableRange(`pointToSite.addressSpace[${i}]`, c);
     if (space.some((s) => cidrOverlaps(s, b))) {
       throw invalidProp(`pointToSite.addressSpace[${i}]`, c, `a client pool outside the VNet address space ${network.addressSpace.join(", ")}`);
     }
@@ -224,7 +226,7 @@ function pointToSiteConfig(p2s: PointToSiteOptions, network: DeploymentNetwork):
     throw invalidProp("pointToSite", "no authentication", "rootCertificates (certificate authentication) or entraId (Entra ID authentication); RADIUS-only is not offered");
   }
   certs.forEach((c, i) => {
-    if (!NAME.test(c?.name ?? "")) throw invalidProp(`pointToSite.rootCertificates[${i}].name`, c?.name, "1-80 letters, digits, '.', '-', '_'");
+    requireAzureName(`pointToSite.rootCertificates[${i}].name`, c?.name, "virtualNetworkGateway");
     if (typeof c.publicCertData !== "string" || !/^[A-Za-z0-9+/=\s]{64,}$/.test(c.publicCertData)) {
       throw invalidProp(`pointToSite.rootCertificates[${i}].publicCertData`, "<certificate data>", "the Base64 public certificate data without PEM header/footer");
     }
@@ -233,9 +235,8 @@ function pointToSiteConfig(p2s: PointToSiteOptions, network: DeploymentNetwork):
   if (certs.length > 0) authTypes.push("Certificate");
   let aad: Partial<VirtualNetworkGatewayVpnClientConfiguration> = {};
   if (p2s.entraId) {
-    if (!GUID.test(p2s.entraId.tenantId ?? "")) throw invalidProp("pointToSite.entraId.tenantId", p2s.entraId.tenantId, "a tenant ID (GUID)");
-    const audience = p2s.entraId.audience ?? AZURE_VPN_CLIENT_AUDIENCE;
-    if (!GUID.test(audience)) throw invalidProp("pointToSite.entraId.audience", audience, "an application ID (GUID)");
+    requireLiteral("pointToSite.entraId.tenantId", requireGuid("pointToSite.entraId.tenantId", p2s.entraId.tenantId, "the tenant ID"), "it is written into the gateway's AAD tenant and issuer URLs");
+    const audience = requireGuid("pointToSite.entraId.audience", p2s.entraId.audience ?? AZURE_VPN_CLIENT_AUDIENCE, "an application ID");
     authTypes.push("AAD");
     aad = {
       aadTenant: `https://login.microsoftonline.com/${p2s.entraId.tenantId}/`,

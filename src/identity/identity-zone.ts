@@ -3,22 +3,22 @@ import { Construct } from "constructs";
 import { DEFAULT_RPC_DYNAMIC_END, DEFAULT_RPC_DYNAMIC_START, DOMAIN_SERVICE_PORTS, MIN_RPC_DYNAMIC_PORTS, portOf } from "./domain-services";
 import { requireTrustedAllowlist } from "../activation/zone-trust";
 import { SecureWindowsServer, SecureWindowsServerProps, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
-import { invalidProp } from "../network/errors";
+import { DeploymentRole } from "../contract/zone-tags";
+import { attributeErrors, childPath, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { PORT_LIMITS } from "../network/limits";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
-import { Trust, TrustLevel } from "../network/trust-level";
-import { DeploymentNetwork } from "../zones/deployment-network";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { TrustLevel } from "../network/trust-level";
+import { requireDefined, requireTrustedZoneLevel } from "../network/validators";
+import { ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
 
-/** Properties of an {@link IdentityZone}. */
-export interface IdentityZoneProps {
-  /** The network the zone belongs to. */
-  readonly network: DeploymentNetwork;
+/**
+ * Properties of an {@link IdentityZone}. ICMP from the network (`allowIcmpFromNetwork`) is not
+ * counted as exposure by SDZ-KMS-006; with `denyAllOutbound`, replication is opened outbound too.
+ */
+export interface IdentityZoneProps extends ZoneOptions {
   /** Zone name; also the subnet name. */
   readonly zoneName: string;
-  /** The zone's subnet prefix. */
-  readonly addressPrefix: string;
   /**
    * Trust level: INTERNAL or MANAGEMENT. Domain controllers never sit in a perimeter or untrusted zone (R-KMS-7).
    * @default TrustLevel.INTERNAL
@@ -41,22 +41,6 @@ export interface IdentityZoneProps {
    * @default 65535
    */
   readonly rpcDynamicPortEnd?: number;
-  /**
-   * Also deny all outbound traffic at priority 4096.
-   * @default false
-   */
-  readonly denyAllOutbound?: boolean;
-  /**
-   * Allow ICMP from the network's address space just before the deny-all (path MTU discovery and
-   * domain controller location need it, R-SEC-4). ICMP is not counted as exposure by SDZ-KMS-006.
-   * @default true
-   */
-  readonly allowIcmpFromNetwork?: boolean;
-  /**
-   * Extra tags for the zone's NSG.
-   * @default - the network's tags
-   */
-  readonly tags?: { [key: string]: string };
 }
 
 /**
@@ -82,36 +66,15 @@ export class IdentityZone extends DeploymentZone {
 
   private readonly clientPeer: IPeer;
   private readonly controllers: DomainController[] = [];
-  private readonly outboundDenied: boolean;
   private readonly replicationRuleList: NetworkSecurityRule[] = [];
 
   constructor(scope: Construct, id: string, props: IdentityZoneProps) {
-    const trust = props.trustLevel ?? TrustLevel.INTERNAL;
-    if (!Object.values(TrustLevel).includes(trust) || !Trust.isAtLeast(trust, TrustLevel.INTERNAL)) {
-      throw invalidProp("trustLevel", props.trustLevel, "INTERNAL or MANAGEMENT: domain controllers are never placed in a perimeter or untrusted zone (R-KMS-7)");
-    }
-    const start = props.rpcDynamicPortStart ?? DEFAULT_RPC_DYNAMIC_START;
-    const end = props.rpcDynamicPortEnd ?? DEFAULT_RPC_DYNAMIC_END;
-    if (!Number.isInteger(start) || start < 1025 || start > 65535) {
-      throw invalidProp("rpcDynamicPortStart", props.rpcDynamicPortStart, "an integer from 1025 to 65535");
-    }
-    if (!Number.isInteger(end) || end > 65535 || end - start + 1 < MIN_RPC_DYNAMIC_PORTS) {
-      throw invalidProp("rpcDynamicPortEnd", props.rpcDynamicPortEnd, `an integer up to 65535 giving at least ${MIN_RPC_DYNAMIC_PORTS} ports from rpcDynamicPortStart (${start})`);
-    }
-    super(scope, id, {
-      network: props.network,
-      zoneName: props.zoneName,
-      addressPrefix: props.addressPrefix,
-      trustLevel: trust,
-      denyAllOutbound: props.denyAllOutbound,
-      allowIcmpFromNetwork: props.allowIcmpFromNetwork,
-      tags: props.tags,
-    });
-    requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
-      "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest).");
+    const v = attributeErrors(childPath(scope, id), () => validateIdentityProps(props));
+    super(scope, id, zoneProps(props, props.zoneName, v.trust));
+    attributeErrors(this.node.path, () => requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
+      "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest)."));
     this.domainClients = [...props.domainClients];
-    this.rpcDynamicPorts = Port.tcpRange(start, end);
-    this.outboundDenied = props.denyAllOutbound === true;
+    this.rpcDynamicPorts = v.rpcDynamicPorts;
     const prefixes = Array.from(new Set(props.domainClients.flatMap((p) => p.addressPrefixes)));
     this.clientPeer = props.domainClients.length === 1 ? props.domainClients[0] : Peer.ipv4List(prefixes);
   }
@@ -145,7 +108,7 @@ export class IdentityZone extends DeploymentZone {
     const local = Peer.ipv4(`${dc.privateIpAddress}/32`);
     const rules: NetworkSecurityRule[] = [];
     for (const p of DOMAIN_SERVICE_PORTS) {
-      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.port} to ${dc.serverName}`, { local }));
+      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.from} to ${dc.serverName}`, { local }));
     }
     rules.push(this.allowInbound(this.clientPeer, this.rpcDynamicPorts, `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}`, { local }));
     if (others.length > 0) rules.push(...this.openReplication(dc, local, others));
@@ -164,7 +127,7 @@ export class IdentityZone extends DeploymentZone {
     const otherPeer = otherPrefixes.length === 1 ? Peer.ipv4(otherPrefixes[0]) : Peer.ipv4List(otherPrefixes);
     const otherNames = others.map((o) => o.serverName).join(", ");
     const ports: { port: Port; what: string }[] = [
-      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.port}` })),
+      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.from}` })),
       { port: this.rpcDynamicPorts, what: `RPC dynamic ${this.rpcDynamicPorts.portRange}` },
     ];
     const rules: NetworkSecurityRule[] = [];
@@ -181,6 +144,23 @@ export class IdentityZone extends DeploymentZone {
   }
 }
 
+/** Validates what the identity zone adds to a zone's props. */
+function validateIdentityProps(props: IdentityZoneProps): { trust: TrustLevel; rpcDynamicPorts: Port } {
+  requireDefined("props", props, "the identity zone's props (network, zoneName, addressPrefix, domainClients)");
+  const trust = requireTrustedZoneLevel(props.trustLevel, "domain controllers are never placed in a perimeter or untrusted zone (R-KMS-7)");
+  const start = props.rpcDynamicPortStart ?? DEFAULT_RPC_DYNAMIC_START;
+  const end = props.rpcDynamicPortEnd ?? DEFAULT_RPC_DYNAMIC_END;
+  requireIntInRange("rpcDynamicPortStart", start, RPC_DYNAMIC_MIN_START, PORT_LIMITS.max);
+  if (!Number.isInteger(end) || end > PORT_LIMITS.max || end - start + 1 < MIN_RPC_DYNAMIC_PORTS) {
+    throw invalidProp("rpcDynamicPortEnd", props.rpcDynamicPortEnd, `an integer up to ${PORT_LIMITS.max} giving at least ${MIN_RPC_DYNAMIC_PORTS} ports from rpcDynamicPortStart (${start})`);
+  }
+  requireDefined("domainClients", props.domainClients, "a non-empty list of the domain members' peers (zones, CIDRs or hosts)");
+  return { trust, rpcDynamicPorts: Port.tcpRange(start, end) };
+}
+
+/** The lowest first port of a restricted dynamic RPC range (the well-known and registered ports below stay out). */
+const RPC_DYNAMIC_MIN_START = 1025;
+
 /** Properties of a {@link DomainController}. */
 export interface DomainControllerProps extends WindowsServerOptions {
   /** The identity zone the domain controller sits in. */
@@ -196,7 +176,8 @@ export interface DomainControllerProps extends WindowsServerOptions {
 export class DomainController extends SecureWindowsServer {
   private static serverProps(props: DomainControllerProps): SecureWindowsServerProps {
     if (!(props?.zone instanceof IdentityZone)) {
-      throw invalidProp("zone", (props?.zone as any)?.zoneName ?? props?.zone, "an IdentityZone (domain controllers live in the identity zone)");
+      const allowed = "an IdentityZone (domain controllers live in the identity zone)";
+      throw props?.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", (props.zone as any)?.zoneName ?? String(props.zone), allowed);
     }
     return serverProps(props, props.zone, [DeploymentRole.DOMAIN_CONTROLLER]);
   }
@@ -207,10 +188,8 @@ export class DomainController extends SecureWindowsServer {
   public readonly identityZone: IdentityZone;
 
   constructor(scope: Construct, id: string, props: DomainControllerProps) {
+    // A second DC with the same address is refused by SecureWindowsServer (static IPs are unique per network).
     super(scope, id, DomainController.serverProps(props));
-    if (props.zone.domainControllerAddresses.includes(props.privateIpAddress)) {
-      throw invalidProp("privateIpAddress", props.privateIpAddress, `an address not used by another domain controller of zone ${props.zone.zoneName}`);
-    }
     this.serverName = props.serverName;
     this.identityZone = props.zone;
     props.zone._registerDomainController(this);

@@ -1,4 +1,5 @@
 import { invalidProp, requireIntInRange } from "../network/errors";
+import { requireDefined, requireEnum, requireIdentifier } from "../network/validators";
 
 /** IKE phase 1 Diffie-Hellman groups of 2048 bits or stronger (DHGroup1/2 and None are not offered). */
 export enum IkeDhGroup {
@@ -91,10 +92,6 @@ export interface IpsecPolicyProps {
 const SA_LIFETIME_MAX = 28800;
 const SA_DATASIZE_MAX = 102400000;
 
-function requireEnum<T extends string>(prop: string, value: T, e: Record<string, string>): T {
-  if (!Object.values(e).includes(value)) throw invalidProp(prop, value, Object.values(e).join(", "));
-  return value;
-}
 
 /**
  * A validated custom IPsec/IKE policy for a site-to-site connection. Use a named preset, e.g.
@@ -152,8 +149,9 @@ export class IpsecPolicyPreset {
   public readonly saDataSizeKilobytes: number;
 
   private constructor(props: IpsecPolicyProps) {
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(props?.name ?? "")) {
-      throw invalidProp("name", props?.name, "1-40 letters, digits, '_', '-'");
+    requireDefined("props", props, "the policy's props (name, dhGroup, ikeEncryption, ikeIntegrity, ipsecEncryption, ipsecIntegrity, pfsGroup)");
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(requireIdentifier("name", props.name, "1-40 letters, digits, '_', '-'"))) {
+      throw invalidProp("name", props.name, "1-40 letters, digits, '_', '-'");
     }
     this.name = props.name;
     this.dhGroup = requireEnum("dhGroup", props.dhGroup, IkeDhGroup);

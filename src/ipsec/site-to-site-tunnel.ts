@@ -3,32 +3,30 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
 import { Construct } from "constructs";
 import { IpsecPolicyPreset } from "./ipsec-policy";
+import { IPSEC_TAG } from "../contract/ipsec-tags";
+import { tagsOf } from "../contract/tag";
+import { ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { HubGateway } from "../hub/hub-gateway";
 import { cidrOverlaps, isHost, parseCidr, tryParseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
+import { attributeErrors, invalidProp, invalidSecret, missingProp } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { ZoneTags } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  mergeTags, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Address, requireTags, requireUsableRange,
+} from "../network/validators";
 import { DeploymentZone } from "../zones/deployment-zone";
-
-/** Tags the IPsec constructs write (part of the tag contract, see {@link ZoneTags}). */
-export class IpsecTags {
-  /**
-   * On an `azurerm_virtual_network_gateway_connection`: the name of the custom IPsec/IKE policy
-   * preset it uses (for reports; the rules read the `ipsec_policy` block itself).
-   */
-  public static readonly POLICY = "sdz-ipsec-policy";
-
-  private constructor() {}
-}
 
 /** Properties of a {@link SiteToSiteTunnel}. */
 export interface SiteToSiteTunnelProps {
   /** The hub VPN gateway the tunnel ends on. */
   readonly gateway: HubGateway;
-  /** Tunnel name, used for the local network gateway and the connection (1-70 letters, digits, `.`, `-`, `_`). */
+  /**
+   * Tunnel name, used for the local network gateway (`<name>-lng`) and the connection (`<name>-connection`):
+   * 1-69 letters, digits, `.`, `-`, `_`, starting with a letter or digit; unique in the stack.
+   */
   readonly tunnelName: string;
   /** Public IPv4 address of the on-premises VPN device (a single address, not private). */
   readonly peerGatewayAddress: string;
@@ -64,7 +62,6 @@ export interface SiteToSiteTunnelProps {
   readonly tags?: { [key: string]: string };
 }
 
-const NAME = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,68}[a-zA-Z0-9_])?$/;
 
 function isPrivateOrSpecial(ip: string): boolean {
   const b = tryParseCidr(ip);
@@ -95,53 +92,24 @@ export class SiteToSiteTunnel extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteToSiteTunnelProps) {
     super(scope, id);
-    if (!NAME.test(props.tunnelName ?? "")) {
-      throw invalidProp("tunnelName", props.tunnelName, "1-70 characters: letters, digits, '.', '-', '_', starting with a letter or digit");
-    }
-    const peer = tryParseCidr(props.peerGatewayAddress);
-    if (!peer || peer.family !== 4 || !isHost(peer) || props.peerGatewayAddress.includes("/") || isPrivateOrSpecial(props.peerGatewayAddress)) {
-      throw invalidProp("peerGatewayAddress", props.peerGatewayAddress, "the public IPv4 address of the on-premises VPN device (e.g. 203.0.113.10)");
-    }
-    const network = props.gateway.network;
-    if (!Array.isArray(props.onPremisesAddressSpace) || props.onPremisesAddressSpace.length === 0) {
-      throw invalidProp("onPremisesAddressSpace", props.onPremisesAddressSpace, "a non-empty list of IPv4 CIDR blocks");
-    }
-    const vnetSpace = network.addressSpace.map((c) => parseCidr("addressSpace", c));
-    props.onPremisesAddressSpace.forEach((c, i) => {
-      const b = parseCidr(`onPremisesAddressSpace[${i}]`, c, { requireNetworkAddress: true });
-      if (b.prefixLength === 0) throw invalidProp(`onPremisesAddressSpace[${i}]`, c, "specific on-premises ranges, not 0.0.0.0/0");
-      if (vnetSpace.some((s) => cidrOverlaps(s, b))) {
-        throw invalidProp(`onPremisesAddressSpace[${i}]`, c, `ranges outside the VNet address space ${network.addressSpace.join(", ")}`);
-      }
+    const v = attributeErrors(this.node.path, () => {
+      const valid = validateTunnelProps(this, props);
+      claimUnique(this, "tunnelName", UniqueKind.TUNNEL_NAME, valid.tunnelName);
+      return valid;
     });
-    if (!(props.sharedKey instanceof SensitiveValue)) {
-      throw invalidProp("sharedKey", "<hidden>", "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromToken)");
-    }
-    if (props.onPremisesTrustLevel !== undefined && !Object.values(TrustLevel).includes(props.onPremisesTrustLevel)) {
-      throw invalidProp("onPremisesTrustLevel", props.onPremisesTrustLevel, Object.values(TrustLevel).join(", "));
-    }
-    const zoneName = props.onPremisesZoneName ?? props.tunnelName;
-    if (!NAME.test(zoneName)) throw invalidProp("onPremisesZoneName", zoneName, "1-70 letters, digits, '.', '-', '_'");
-    const policy = props.policy ?? IpsecPolicyPreset.GCM_AES256_SHA384_ECP384;
-    if (!(policy instanceof IpsecPolicyPreset)) {
-      throw invalidProp("policy", policy, "an IpsecPolicyPreset (a named preset or IpsecPolicyPreset.custom)");
-    }
+    const { network, policy } = v;
     this.policy = policy;
-
-    const tags = { ...network.tags, ...(props.tags ?? {}) };
     const rg = network.resourceGroupName;
     this.localNetworkGateway = new LocalNetworkGateway(this, "LocalGateway", {
-      name: `${props.tunnelName}-lng`,
+      name: `${v.tunnelName}-lng`,
       location: network.location,
       resourceGroupName: rg,
-      gatewayAddress: props.peerGatewayAddress,
+      gatewayAddress: v.peer,
       addressSpace: [...props.onPremisesAddressSpace],
-      tags: props.onPremisesTrustLevel !== undefined
-        ? { ...tags, [ZoneTags.ZONE]: zoneName, [ZoneTags.TRUST]: props.onPremisesTrustLevel }
-        : tags,
+      tags: v.gatewayTags,
     });
     this.connection = new VirtualNetworkGatewayConnection(this, "Connection", {
-      name: `${props.tunnelName}-connection`,
+      name: `${v.tunnelName}-connection`,
       location: network.location,
       resourceGroupName: rg,
       type: "IPsec",
@@ -161,9 +129,51 @@ export class SiteToSiteTunnel extends Construct {
         saLifetime: policy.saLifetimeSeconds,
         saDatasize: policy.saDataSizeKilobytes,
       },
-      tags: { ...tags, [IpsecTags.POLICY]: policy.name },
+      tags: v.connectionTags,
     });
   }
+}
+
+/** Validates every prop before anything is built. */
+function validateTunnelProps(scope: Construct, props: SiteToSiteTunnelProps) {
+  requireDefined("props", props, "the tunnel's props (gateway, tunnelName, peerGatewayAddress, onPremisesAddressSpace, sharedKey)");
+  if (!(props.gateway instanceof HubGateway)) {
+    throw props.gateway === undefined ? missingProp("gateway", "the HubGateway the tunnel ends on") : invalidProp("gateway", String(props.gateway), "a HubGateway");
+  }
+  const network = props.gateway.network;
+  const tunnelName = requireAzureName("tunnelName", props.tunnelName, "localNetworkGateway");
+  requireDerivedName("tunnelName", tunnelName, `${tunnelName}-lng`, "localNetworkGateway");
+  requireDerivedName("tunnelName", tunnelName, `${tunnelName}-connection`, "connection");
+  const peerAllowed = "the public IPv4 address of the on-premises VPN device (e.g. 203.0.113.10)";
+  const peer = requireIpv4Address("peerGatewayAddress", props.peerGatewayAddress, peerAllowed);
+  if (isPrivateOrSpecial(peer)) throw invalidProp("peerGatewayAddress", props.peerGatewayAddress, peerAllowed);
+  const spaceAllowed = "a non-empty list of IPv4 CIDR blocks";
+  requireDefined("onPremisesAddressSpace", props.onPremisesAddressSpace, spaceAllowed);
+  if (!Array.isArray(props.onPremisesAddressSpace) || props.onPremisesAddressSpace.length === 0) {
+    throw invalidProp("onPremisesAddressSpace", props.onPremisesAddressSpace, spaceAllowed);
+  }
+  const vnetSpace = network.addressSpace.map((c) => parseCidr("addressSpace", c));
+  props.onPremisesAddressSpace.forEach((c, i) => {
+    const b = requireUsableRange(`onPremisesAddressSpace[${i}]`, c);
+    if (vnetSpace.some((s) => cidrOverlaps(s, b))) {
+      throw invalidProp(`onPremisesAddressSpace[${i}]`, c, `ranges outside the VNet address space ${network.addressSpace.join(", ")}`);
+    }
+  });
+  if (!(props.sharedKey instanceof SensitiveValue)) {
+    const allowed = "a SensitiveValue (SensitiveValue.fromVariable or SensitiveValue.fromKeyVaultSecret)";
+    throw props.sharedKey === undefined ? missingProp("sharedKey", allowed) : invalidSecret("sharedKey", `${allowed}, never a string`);
+  }
+  props.sharedKey._verify(scope, "sharedKey");
+  const trust = props.onPremisesTrustLevel === undefined ? undefined : requireEnum("onPremisesTrustLevel", props.onPremisesTrustLevel, TrustLevel);
+  const zoneName = props.onPremisesZoneName === undefined ? tunnelName : requireAzureName("onPremisesZoneName", props.onPremisesZoneName, "localNetworkGateway");
+  const policy = props.policy ?? IpsecPolicyPreset.GCM_AES256_SHA384_ECP384;
+  if (!(policy instanceof IpsecPolicyPreset)) {
+    throw invalidProp("policy", String(policy), "an IpsecPolicyPreset (a named preset or IpsecPolicyPreset.custom)");
+  }
+  const user = requireTags("tags", props.tags);
+  const gatewayTags = mergeTags("tags", network.tags, user, trust === undefined ? {} : tagsOf(ZONE_TAG.zone.entry(zoneName), ZONE_TAG.trust.entry(trust)));
+  const connectionTags = mergeTags("tags", network.tags, user, tagsOf(IPSEC_TAG.policy.entry(policy.name)));
+  return { network, tunnelName, peer, policy, gatewayTags, connectionTags };
 }
 
 /**
@@ -188,8 +198,8 @@ export class IpsecNsgRules {
     }
     const peer = Peer.ipv4(peerGatewayAddress.includes("/") ? peerGatewayAddress : `${peerGatewayAddress}/32`);
     return [
-      zone.allowInbound(peer, Port.udp(500), "IKE from the IPsec peer gateway", { local: localEndpoint }),
-      zone.allowInbound(peer, Port.udp(4500), "IKE NAT traversal from the IPsec peer gateway", { local: localEndpoint }),
+      zone.allowInbound(peer, Port.IKE, "IKE from the IPsec peer gateway", { local: localEndpoint }),
+      zone.allowInbound(peer, Port.IKE_NAT_TRAVERSAL, "IKE NAT traversal from the IPsec peer gateway", { local: localEndpoint }),
       zone.allowInbound(peer, Port.esp(), "ESP from the IPsec peer gateway", { local: localEndpoint }),
     ];
   }

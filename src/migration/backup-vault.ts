@@ -1,22 +1,77 @@
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
 import { Construct } from "constructs";
-import { invalidProp } from "../network/errors";
+import { ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
+import { requireAzureName, requireDerivedName, requireIdentifier } from "../network/validators";
 
-/** Recovery Services vault names: 2-50 letters, digits and '-', starting with a letter. */
-const VAULT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,49}$/;
 /** Backup times: HH:MM on the hour or half hour (what Azure Backup schedules accept). */
 const BACKUP_TIME = /^([01]\d|2[0-3]):(00|30)$/;
+/** Windows time zone names (`UTC`, `W. Europe Standard Time`). */
+const TIME_ZONE = /^[A-Za-z][A-Za-z0-9 ().+-]{0,80}$/;
 
-/** Fails unless `name` is a valid Recovery Services vault name. @internal */
-export function checkVaultName(prop: string, name: string): string {
-  if (!VAULT_NAME.test(name ?? "")) throw invalidProp(prop, name, "2-50 letters, digits and '-', starting with a letter");
-  return name;
+/** The backup settings a state migration share and a state migration point both take (R-MIG-4). */
+export interface BackupOptions {
+  /**
+   * An existing Recovery Services vault (keep soft delete on).
+   * @default - a new vault with soft delete on
+   */
+  readonly vault?: RecoveryServicesVault;
+  /**
+   * Name of the vault created when `vault` is omitted (2-50 letters, digits, '-', starting with a letter).
+   * @default `<storageAccountName>-rsv` for a share, `<serverName>-rsv` for a state migration point
+   */
+  readonly vaultName?: string;
+  /**
+   * Daily recovery points to keep: 1-200 for a share, 7-9999 for a state migration point (Enhanced VM policy).
+   * @default 30
+   */
+  readonly dailyRetentionCount?: number;
+  /**
+   * Daily backup time, HH:MM on the hour or half hour.
+   * @default "23:00"
+   */
+  readonly backupTime?: string;
+  /**
+   * Time zone of `backupTime` (Windows time zone name).
+   * @default "UTC"
+   */
+  readonly timezone?: string;
 }
 
-/** Fails unless `time` is `HH:MM` on the hour or half hour. @internal */
-export function checkBackupTime(prop: string, time: string): string {
-  if (!BACKUP_TIME.test(time ?? "")) throw invalidProp(prop, time, "a time HH:MM (24 h) on the hour or half hour, e.g. 23:00");
-  return time;
+/** Backup settings after validation. @internal */
+export interface ValidBackupSettings {
+  readonly vault?: RecoveryServicesVault;
+  /** The name of the vault to create (undefined with an existing vault). */
+  readonly vaultName?: string;
+  readonly dailyRetentionCount: number;
+  readonly backupTime: string;
+  readonly timezone: string;
+}
+
+/**
+ * Validates backup settings: an existing vault or a valid name for a new one (the default derived
+ * from the owner's name), the daily retention within `retention`, a time on the hour or half
+ * hour, a Windows time zone name. @internal
+ */
+export function validateBackupOptions(
+  prop: string,
+  b: BackupOptions | undefined,
+  defaultVault: { name: string; from: { prop: string; value: string } },
+  retention: { min: number; max: number },
+): ValidBackupSettings {
+  const o = b ?? {};
+  if (o.vault !== undefined && o.vaultName !== undefined) {
+    throw invalidProp(`${prop}.vaultName`, o.vaultName, "nothing when vault is given (the existing vault is used)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  if (o.vault !== undefined && !(o.vault instanceof RecoveryServicesVault)) throw invalidProp(`${prop}.vault`, String(o.vault), "a RecoveryServicesVault");
+  const vaultName = o.vault ? undefined : o.vaultName !== undefined
+    ? requireAzureName(`${prop}.vaultName`, o.vaultName, "recoveryServicesVault")
+    : requireDerivedName(defaultVault.from.prop, defaultVault.from.value, defaultVault.name, "recoveryServicesVault");
+  const dailyRetentionCount = requireIntInRange(`${prop}.dailyRetentionCount`, o.dailyRetentionCount ?? 30, retention.min, retention.max);
+  const backupTime = requireIdentifier(`${prop}.backupTime`, o.backupTime ?? "23:00", "a time HH:MM (24 h) on the hour or half hour, e.g. 23:00");
+  if (!BACKUP_TIME.test(backupTime)) throw invalidProp(`${prop}.backupTime`, backupTime, "a time HH:MM (24 h) on the hour or half hour, e.g. 23:00");
+  const timezone = requireIdentifier(`${prop}.timezone`, o.timezone ?? "UTC", "a Windows time zone name such as UTC or W. Europe Standard Time");
+  if (!TIME_ZONE.test(timezone)) throw invalidProp(`${prop}.timezone`, timezone, "a Windows time zone name such as UTC or W. Europe Standard Time");
+  return { vault: o.vault, vaultName, dailyRetentionCount, backupTime, timezone };
 }
 
 /**

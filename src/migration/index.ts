@@ -1,5 +1,5 @@
 // Public API of the migration area: classes/enums with 'export { }', interfaces with 'export type { }' (jsii).
-export { MigrationTags } from "./migration-tags";
+export { MigrationTags } from "../contract/migration-tags";
 export {
   StateMigrationShare,
   ContentLocationPurpose,
@@ -15,3 +15,4 @@ export type {
 } from "./state-migration-share";
 export { StateMigrationPoint, DeletionIntervalUnit, FreeSpaceUnit } from "./state-migration-point";
 export type { StateMigrationPointProps, StateMigrationPointBackupOptions } from "./state-migration-point";
+export type { BackupOptions } from "./backup-vault";

@@ -5,14 +5,17 @@ import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-serv
 import { VirtualMachineDataDiskAttachment } from "@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { Construct } from "constructs";
-import { checkBackupTime, checkVaultName, ensureVault } from "./backup-vault";
-import { MigrationTags } from "./migration-tags";
+import { BackupOptions, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, invalidProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
+import { mergeTags, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireHostName, requireIdentifier } from "../network/validators";
 
 /** Unit of the state migration point's deletion interval (`-TimeUnit`). */
 export enum DeletionIntervalUnit {
@@ -33,33 +36,7 @@ export enum FreeSpaceUnit {
 }
 
 /** VM backup of the state migration point (R-MIG-4). */
-export interface StateMigrationPointBackupOptions {
-  /**
-   * An existing Recovery Services vault (keep soft delete on).
-   * @default - a new vault with soft delete on
-   */
-  readonly vault?: RecoveryServicesVault;
-  /**
-   * Name of the vault created when `vault` is omitted.
-   * @default `<serverName>-rsv`
-   */
-  readonly vaultName?: string;
-  /**
-   * Daily recovery points to keep (7-9999).
-   * @default 30
-   */
-  readonly dailyRetentionCount?: number;
-  /**
-   * Daily backup time, HH:MM on the hour or half hour.
-   * @default "23:00"
-   */
-  readonly backupTime?: string;
-  /**
-   * Time zone of `backupTime` (Windows time zone name).
-   * @default "UTC"
-   */
-  readonly timezone?: string;
-}
+export interface StateMigrationPointBackupOptions extends BackupOptions {}
 
 /** Properties of a {@link StateMigrationPoint}. The `roles` of the server always include `state-migration-point`. */
 export interface StateMigrationPointProps extends SecureWindowsServerProps {
@@ -160,7 +137,7 @@ const FOLDER_PATH = /^([E-Ze-z]):\\[A-Za-z0-9 _.-]+(\\[A-Za-z0-9 _.-]+)*$/;
  *   "Delete immediately" is refused (R-MIG-3).
  *
  * Only client flows are opened. Flows from the ConfigMgr site server (site system installation and
- * management) are the caller's to open, e.g. `zone.allowInbound(Peer.ipv4(siteServerIp), Port.tcp(445), ...)`.
+ * management) are the caller's to open, e.g. `zone.allowInbound(Peer.ipv4(siteServerIp), Port.SMB, ...)`.
  */
 export class StateMigrationPoint extends Construct {
   /** The hardened server. */
@@ -186,81 +163,35 @@ export class StateMigrationPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMigrationPointProps) {
     super(scope, id);
-    const quota = requireIntInRange("storageQuotaGib", props.storageQuotaGib, 4, 32767);
-    requireSpecificPeers("clients", props.clients);
-    if (!/^[A-Za-z0-9]{3}$/.test(props.siteCode ?? "")) throw invalidProp("siteCode", props.siteCode, "a ConfigMgr site code: 3 letters or digits");
-    const siteSystem = props.siteSystemServerName ?? props.serverName;
-    if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(siteSystem ?? "")) {
-      throw invalidProp("siteSystemServerName", siteSystem, "a host name or FQDN such as smp01.corp.contoso.com");
-    }
-    const folder = props.storageFolderPath ?? "F:\\StateMigration";
-    const folderMatch = FOLDER_PATH.exec(folder);
-    if (!folderMatch) throw invalidProp("storageFolderPath", folder, "a folder on drive E: to Z: such as F:\\StateMigration (letters, digits, space, '_', '.', '-')");
-    const driveLetter = folderMatch[1].toUpperCase();
-
-    const unit = props.deleteAfterUnit ?? DeletionIntervalUnit.DAYS;
-    if (!Object.values(DeletionIntervalUnit).includes(unit)) throw invalidProp("deleteAfterUnit", unit, Object.values(DeletionIntervalUnit).join(", "));
-    const deleteAfter = props.deleteAfter ?? 7;
-    if (deleteAfter === 0) {
-      throw invalidProp("deleteAfter", deleteAfter, "at least 1: deleting restored state immediately lets an attacker who retrieved it first erase it before the valid computer restores it (R-MIG-3)");
-    }
-    requireIntInRange("deleteAfter", deleteAfter, 1, unit === DeletionIntervalUnit.DAYS ? 365 : 8760);
-    const maxClients = requireIntInRange("maxClients", props.maxClients ?? 100, 1, 99999);
-    const spaceUnit = props.minimumFreeSpaceUnit ?? FreeSpaceUnit.PERCENT;
-    if (!Object.values(FreeSpaceUnit).includes(spaceUnit)) throw invalidProp("minimumFreeSpaceUnit", spaceUnit, Object.values(FreeSpaceUnit).join(", "));
-    const minFree = props.minimumFreeSpace ?? 10;
-    if (spaceUnit === FreeSpaceUnit.PERCENT) requireIntInRange("minimumFreeSpace", minFree, 1, 100);
-    else {
-      const diskMb = quota * 1024;
-      const max = Math.min(99999, (spaceUnit === FreeSpaceUnit.GIGABYTE ? quota : diskMb) - 1);
-      requireIntInRange("minimumFreeSpace", minFree, 1, max);
-    }
-    const diskType = props.dataDiskStorageType ?? "Premium_LRS";
-    if (!DISK_TYPES.includes(diskType)) throw invalidProp("dataDiskStorageType", diskType, DISK_TYPES.join(", "));
-    const backup = props.backup ?? {};
-    const dailyRetention = requireIntInRange("backup.dailyRetentionCount", backup.dailyRetentionCount ?? 30, 7, 9999);
-    const backupTime = checkBackupTime("backup.backupTime", backup.backupTime ?? "23:00");
-    const vaultName = backup.vault ? undefined : checkVaultName("backup.vaultName", backup.vaultName ?? `${props.serverName}-rsv`);
-    const timezone = backup.timezone ?? "UTC";
-    if (!/^[A-Za-z][A-Za-z0-9 ().+-]{0,80}$/.test(timezone)) throw invalidProp("backup.timezone", timezone, "a Windows time zone name such as UTC or W. Europe Standard Time");
-
-    this.storageFolderPath = folder;
-    this.deleteAfterHours = unit === DeletionIntervalUnit.DAYS ? deleteAfter * 24 : deleteAfter;
-    const restoreOnly = props.restoreOnlyMode === true;
-    const roles = Array.from(new Set([...(props.roles ?? []), DeploymentRole.STATE_MIGRATION_POINT]));
-    const settingsTags: { [key: string]: string } = {
-      [MigrationTags.SMB_SIGNING_REQUIRED]: "true",
-      [MigrationTags.SMB_ENCRYPT_DATA]: "true",
-      [MigrationTags.SMB_REJECT_UNENCRYPTED]: "true",
-      [MigrationTags.SMB1_REMOVED]: "true",
-      [MigrationTags.SMP_DELETE_AFTER_HOURS]: String(this.deleteAfterHours),
-      [MigrationTags.SMP_RESTORE_ONLY]: String(restoreOnly),
-      [MigrationTags.SMP_MAX_CLIENTS]: String(maxClients),
-      [MigrationTags.SMP_MIN_FREE_SPACE]: `${minFree} ${spaceUnit}`,
-      [MigrationTags.SMP_QUOTA_GIB]: String(quota),
-    };
-
-    this.server = new SecureWindowsServer(this, "Server", {
-      ...props,
-      roles,
-      tags: { ...(props.tags ?? {}), ...settingsTags },
-    });
+    const v = attributeErrors(this.node.path, () => validateSmpProps(props));
+    this.storageFolderPath = v.folder;
+    this.deleteAfterHours = v.deleteAfterHours;
+    const settingsTags = tagsOf(
+      MIGRATION_TAG.smbSigningRequired.entry(true),
+      MIGRATION_TAG.smbEncryptData.entry(true),
+      MIGRATION_TAG.smbRejectUnencrypted.entry(true),
+      MIGRATION_TAG.smb1Removed.entry(true),
+      MIGRATION_TAG.deleteAfterHours.entry(v.deleteAfterHours),
+      MIGRATION_TAG.restoreOnly.entry(v.restoreOnly),
+      MIGRATION_TAG.maxClients.entry(v.maxClients),
+      MIGRATION_TAG.minFreeSpace.entry({ amount: v.minFree, unit: v.spaceUnit }),
+      MIGRATION_TAG.quotaGib.entry(v.quota),
+    );
+    this.server = new SecureWindowsServer(this, "Server", { ...props, roles: v.roles, tags: { ...(props.tags ?? {}), ...settingsTags } });
     const network = props.zone.network;
-    const rg = network.resourceGroupName;
-    const lifecycle = props.allowDestroy === true ? undefined : { preventDestroy: true };
 
     this.dataDisk = new ManagedDisk(this, "StateStoreDisk", {
       name: `${props.serverName}-statestore`,
       location: network.location,
-      resourceGroupName: rg,
-      storageAccountType: diskType,
+      resourceGroupName: network.resourceGroupName,
+      storageAccountType: v.diskType,
       createOption: "Empty",
-      diskSizeGb: quota,
+      diskSizeGb: v.quota,
       networkAccessPolicy: "DenyAll",
       publicNetworkAccessEnabled: false,
       zone: props.availabilityZone,
-      tags: { ...network.tags, ...(props.tags ?? {}), [MigrationTags.SMP_QUOTA_GIB]: String(quota) },
-      lifecycle,
+      tags: mergeTags("tags", network.tags, props.tags, tagsOf(MIGRATION_TAG.quotaGib.entry(v.quota))),
+      lifecycle: v.allowDestroy ? undefined : { preventDestroy: true },
     });
     const attachment = new VirtualMachineDataDiskAttachment(this, "StateStoreDiskAttachment", {
       managedDiskId: this.dataDisk.id,
@@ -269,57 +200,112 @@ export class StateMigrationPoint extends Construct {
       caching: "None",
     });
 
-    this.hardeningScript = smbHardeningScript(driveLetter, folder);
+    this.hardeningScript = smbHardeningScript(v.driveLetter, v.folder);
     this.hardeningExtension = this.server.addPowerShellExtension("smp-smb-hardening", this.hardeningScript);
     this.hardeningExtension.dependsOn = [`${attachment.terraformResourceType}.${attachment.friendlyUniqueId}`];
 
-    const ip = `${this.server.privateIpAddress}/32`;
-    const local = Peer.ipv4(ip);
+    const local = Peer.ipv4(`${this.server.privateIpAddress}/32`);
     const ports: [Port, string][] = [
-      [Port.tcp(445), "SMB (signed, encrypted) state transfer"],
-      [Port.tcp(443), "HTTPS state migration point requests"],
+      [Port.SMB, "SMB (signed, encrypted) state transfer"],
+      [Port.HTTPS, "HTTPS state migration point requests"],
     ];
-    if (!props.httpsOnly) ports.push([Port.tcp(80), "HTTP state migration point requests"]);
+    if (!v.httpsOnly) ports.push([Port.HTTP, "HTTP state migration point requests"]);
     for (const peer of props.clients) {
       for (const [port, what] of ports) props.zone.allowInbound(peer, port, `${what} from ${peer.label} to ${props.serverName}`, { local });
     }
 
-    const { vault } = ensureVault(this, backup.vault, vaultName ?? "", network.location, rg, { ...network.tags, ...(props.tags ?? {}) });
-    this.backupVault = vault;
-    const vaultRg = backup.vault ? backup.vault.resourceGroupName : rg;
-    this.backupPolicy = new BackupPolicyVm(this, "BackupPolicy", {
-      name: `${props.serverName}-daily`,
-      recoveryVaultName: vault.name,
-      resourceGroupName: vaultRg,
-      policyType: "V2",
-      timezone,
-      instantRestoreRetentionDays: 7,
-      backup: { frequency: "Daily", time: backupTime },
-      retentionDaily: { count: dailyRetention },
-    });
-    this.protectedVm = new BackupProtectedVm(this, "ProtectedVm", {
-      recoveryVaultName: vault.name,
-      resourceGroupName: vaultRg,
-      sourceVmId: this.server.virtualMachineId,
-      backupPolicyId: this.backupPolicy.id,
-    });
+    const backup = this.buildBackup(v.backup, mergeTags("tags", network.tags, props.tags));
+    this.backupVault = backup.vault;
+    this.backupPolicy = backup.policy;
+    this.protectedVm = backup.protectedVm;
 
     this.configMgrSnippet = configMgrSnippet({
       serverName: props.serverName,
-      siteSystem,
-      siteCode: props.siteCode,
-      folder,
-      maxClients,
-      minFree,
-      spaceUnit,
-      deleteAfter,
-      unit,
-      restoreOnly,
+      siteSystem: v.siteSystem,
+      siteCode: v.siteCode,
+      folder: v.folder,
+      maxClients: v.maxClients,
+      minFree: v.minFree,
+      spaceUnit: v.spaceUnit,
+      deleteAfter: v.deleteAfter,
+      unit: v.unit,
+      restoreOnly: v.restoreOnly,
     });
     const snippet = this.configMgrSnippet;
     addStackArtifact(this, "ConfigMgrSnippet", `${props.serverName}-state-migration-point.ps1`, () => snippet);
   }
+
+  /** VM backup (R-MIG-4): the vault, an Enhanced (V2) policy (required for Trusted Launch VMs), the protection. */
+  private buildBackup(b: ValidBackupSettings, tags: { [key: string]: string }) {
+    const network = this.server.zone.network;
+    const { vault } = ensureVault(this, b.vault, b.vaultName ?? "", network.location, network.resourceGroupName, tags);
+    const vaultRg = b.vault ? b.vault.resourceGroupName : network.resourceGroupName;
+    const policy = new BackupPolicyVm(this, "BackupPolicy", {
+      name: `${this.server.virtualMachine.nameInput}-daily`,
+      recoveryVaultName: vault.name,
+      resourceGroupName: vaultRg,
+      policyType: "V2",
+      timezone: b.timezone,
+      instantRestoreRetentionDays: 7,
+      backup: { frequency: "Daily", time: b.backupTime },
+      retentionDaily: { count: b.dailyRetentionCount },
+    });
+    const protectedVm = new BackupProtectedVm(this, "ProtectedVm", {
+      recoveryVaultName: vault.name,
+      resourceGroupName: vaultRg,
+      sourceVmId: this.server.virtualMachineId,
+      backupPolicyId: policy.id,
+    });
+    return { vault, policy, protectedVm };
+  }
 }
+
+/** Validates what the state migration point adds to the server's props (the server validates the rest). */
+function validateSmpProps(props: StateMigrationPointProps) {
+  requireDefined("props", props, "the state migration point's props (zone, server settings, storageQuotaGib, clients, siteCode)");
+  requireDefined("storageQuotaGib", props.storageQuotaGib, `the data disk size in GiB (${SMP_DISK_GIB.min}-${SMP_DISK_GIB.max}), the hard cap of the state store (R-MIG-2)`);
+  const quota = requireIntInRange("storageQuotaGib", props.storageQuotaGib, SMP_DISK_GIB.min, SMP_DISK_GIB.max);
+  requireDefined("clients", props.clients, "the clients that migrate state (zones or specific CIDRs)");
+  requireSpecificPeers("clients", props.clients);
+  const siteCode = requireIdentifier("siteCode", props.siteCode, "a ConfigMgr site code: 3 letters or digits");
+  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw invalidProp("siteCode", props.siteCode, "a ConfigMgr site code: 3 letters or digits");
+  const siteSystem = requireHostName("siteSystemServerName", props.siteSystemServerName ?? props.serverName);
+  const folder = requireIdentifier("storageFolderPath", props.storageFolderPath ?? "F:\\StateMigration", "a folder on drive E: to Z: such as F:\\StateMigration");
+  const folderMatch = FOLDER_PATH.exec(folder);
+  if (!folderMatch) throw invalidProp("storageFolderPath", folder, "a folder on drive E: to Z: such as F:\\StateMigration (letters, digits, space, '_', '.', '-')");
+  const unit = requireEnum("deleteAfterUnit", props.deleteAfterUnit, DeletionIntervalUnit, DeletionIntervalUnit.DAYS);
+  const deleteAfter = props.deleteAfter ?? RETENTION_LIMITS.stateDeleteAfterDefaultDays;
+  if (deleteAfter === 0) {
+    throw invalidProp("deleteAfter", deleteAfter, "at least 1: deleting restored state immediately lets an attacker who retrieved it first erase it before the valid computer restores it (R-MIG-3)");
+  }
+  requireIntInRange("deleteAfter", deleteAfter, 1, unit === DeletionIntervalUnit.DAYS ? 365 : 365 * 24);
+  const maxClients = requireIntInRange("maxClients", props.maxClients ?? 100, 1, CONFIGMGR_MAX);
+  const spaceUnit = requireEnum("minimumFreeSpaceUnit", props.minimumFreeSpaceUnit, FreeSpaceUnit, FreeSpaceUnit.PERCENT);
+  const minFree = props.minimumFreeSpace ?? 10;
+  if (spaceUnit === FreeSpaceUnit.PERCENT) requireIntInRange("minimumFreeSpace", minFree, 1, 100);
+  else requireIntInRange("minimumFreeSpace", minFree, 1, Math.min(CONFIGMGR_MAX, (spaceUnit === FreeSpaceUnit.GIGABYTE ? quota : quota * 1024) - 1));
+  const diskType = requireIdentifier("dataDiskStorageType", props.dataDiskStorageType ?? "Premium_LRS", DISK_TYPES.join(", "));
+  if (!DISK_TYPES.includes(diskType)) throw invalidProp("dataDiskStorageType", diskType, DISK_TYPES.join(", "));
+  const serverName = String(props.serverName);
+  const backup = validateBackupOptions("backup", props.backup, { name: `${serverName}-rsv`, from: { prop: "serverName", value: serverName } }, SMP_BACKUP_RETENTION);
+  requireDerivedName("serverName", serverName, `${serverName}-statestore`, "managedDisk");
+  return {
+    quota, siteCode, siteSystem, folder, driveLetter: folderMatch[1].toUpperCase(), unit, deleteAfter,
+    deleteAfterHours: unit === DeletionIntervalUnit.DAYS ? deleteAfter * 24 : deleteAfter,
+    maxClients, spaceUnit, minFree, diskType, backup,
+    restoreOnly: requireBoolean("restoreOnlyMode", props.restoreOnlyMode, false),
+    httpsOnly: requireBoolean("httpsOnly", props.httpsOnly, false),
+    allowDestroy: requireBoolean("allowDestroy", props.allowDestroy, false),
+    roles: Array.from(new Set([...(props.roles ?? []), DeploymentRole.STATE_MIGRATION_POINT])),
+  };
+}
+
+/** Data disk sizes the state store accepts, in GiB (Azure managed disks: 4 GiB to 32 TiB - 1). */
+const SMP_DISK_GIB = { min: 4, max: 32767 };
+/** Daily recovery points an Enhanced (V2) VM backup policy keeps (7-9999). */
+const SMP_BACKUP_RETENTION = { min: 7, max: 9999 };
+/** ConfigMgr's upper bound for storage folder client counts and free-space amounts. */
+const CONFIGMGR_MAX = 99999;
 
 /**
  * The SMB server hardening (and data disk preparation) run on the state migration point.

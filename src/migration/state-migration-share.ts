@@ -9,14 +9,20 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { checkBackupTime, checkVaultName, ensureVault } from "./backup-vault";
-import { MigrationTags } from "./migration-tags";
+import { BackupOptions, ensureVault, validateBackupOptions } from "./backup-vault";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
-import { cidrContains, ipv4Size, parseCidr } from "../network/cidr";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { AZURE_FILES_LIMITS, RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole, ZoneTags } from "../network/tags";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireEnum, requireGuid, requireHostInZone,
+  requireIdentifier, requireResourceId, requireTags,
+} from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
 
@@ -106,33 +112,7 @@ export interface FilesIdentityOptions {
 }
 
 /** Backup of the share (R-MIG-4: ConfigMgr site backup does not include state migration data). */
-export interface ContentShareBackupOptions {
-  /**
-   * An existing Recovery Services vault (keep soft delete on).
-   * @default - a new vault with soft delete on
-   */
-  readonly vault?: RecoveryServicesVault;
-  /**
-   * Name of the vault created when `vault` is omitted (2-50 letters, digits, '-').
-   * @default `<storageAccountName>-rsv`
-   */
-  readonly vaultName?: string;
-  /**
-   * Daily recovery points to keep (1-200).
-   * @default 30
-   */
-  readonly dailyRetentionCount?: number;
-  /**
-   * Daily backup time, HH:MM on the hour or half hour.
-   * @default "23:00"
-   */
-  readonly backupTime?: string;
-  /**
-   * Time zone of `backupTime` (Windows time zone name).
-   * @default "UTC"
-   */
-  readonly timezone?: string;
-}
+export interface ContentShareBackupOptions extends BackupOptions {}
 
 /** Properties of a {@link StateMigrationShare}. */
 export interface StateMigrationShareProps {
@@ -227,19 +207,33 @@ export interface StateMigrationShareProps {
   readonly tags?: { [key: string]: string };
 }
 
-const STORAGE_ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
-const SHARE_NAME = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
+/** Storage account replication types (azurerm `account_replication_type`). */
 const REPLICATION = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"];
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** Standard file shares: 5 TiB, or 100 TiB with large file shares. Premium: 100 GiB to 100 TiB. */
-const QUOTA_MAX_LARGE = 102400;
-const QUOTA_MAX_STANDARD = 5120;
-const QUOTA_MIN_PREMIUM = 100;
 /** The private DNS zone for the `file` sub-resource of storage accounts. */
 const FILE_PRIVATE_DNS_ZONE = "privatelink.file.core.windows.net";
 
-/** One `privatelink.file.core.windows.net` zone per network, shared by every share in it. */
-const dnsZones = new WeakMap<DeploymentNetwork, PrivateDnsZone>();
+const FILE_DNS_ZONE_ID = "FilePrivateDnsZone";
+
+/**
+ * The network's `privatelink.file.core.windows.net` zone and its VNet link, shared by every share
+ * of the network. Both live under the network (not under whichever share came first), and their
+ * names derive from the network, so adding, removing or reordering shares never moves them.
+ */
+function filePrivateDnsZone(network: DeploymentNetwork): PrivateDnsZone {
+  const existing = network.node.tryFindChild(FILE_DNS_ZONE_ID);
+  if (existing instanceof PrivateDnsZone) return existing;
+  const rg = network.resourceGroupName;
+  const zone = new PrivateDnsZone(network, FILE_DNS_ZONE_ID, { name: FILE_PRIVATE_DNS_ZONE, resourceGroupName: rg, tags: network.tags });
+  new PrivateDnsZoneVirtualNetworkLink(network, `${FILE_DNS_ZONE_ID}Link`, {
+    name: `${network.networkName}-file-link`,
+    resourceGroupName: rg,
+    privateDnsZoneName: zone.name,
+    virtualNetworkId: network.virtualNetworkId,
+    registrationEnabled: false,
+    tags: network.tags,
+  });
+  return zone;
+}
 
 /**
  * An Azure Files share for USMT state (a ConfigMgr state store reached over a UNC path) or other
@@ -275,7 +269,10 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
   public readonly share: StorageShare;
   /** The `file` private endpoint in the zone subnet. */
   public readonly privateEndpoint: PrivateEndpoint;
-  /** The private DNS zone created for this network, if this share created it. */
+  /**
+   * The network's `privatelink.file.core.windows.net` zone the endpoint registers in (one per
+   * network, a child of the network, shared by every share), unless `privateDnsZoneId` was given.
+   */
   public readonly privateDnsZone?: PrivateDnsZone;
   /** The vault holding the backups. */
   public readonly backupVault: RecoveryServicesVault;
@@ -298,99 +295,78 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
 
   constructor(scope: Construct, id: string, props: StateMigrationShareProps) {
     super(scope, id);
-    const purpose = props.purpose ?? ContentLocationPurpose.STATE_MIGRATION;
-    if (!Object.values(ContentLocationPurpose).includes(purpose)) {
-      throw invalidProp("purpose", purpose, Object.values(ContentLocationPurpose).join(", "));
-    }
-    if (!STORAGE_ACCOUNT_NAME.test(props.storageAccountName ?? "")) {
-      throw invalidProp("storageAccountName", props.storageAccountName, "3-24 lowercase letters and digits");
-    }
-    const shareName = props.shareName ?? (purpose === ContentLocationPurpose.STATE_MIGRATION ? "usmt" : "content");
-    if (!SHARE_NAME.test(shareName)) {
-      throw invalidProp("shareName", shareName, "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
-    }
-    const tier = props.tier ?? FileShareTier.STANDARD;
-    if (!Object.values(FileShareTier).includes(tier)) throw invalidProp("tier", tier, Object.values(FileShareTier).join(", "));
-    const premium = tier === FileShareTier.PREMIUM;
-    if (premium && props.largeFileSharesEnabled !== undefined) {
-      throw invalidProp("largeFileSharesEnabled", props.largeFileSharesEnabled, "unset for the premium tier (premium shares are always up to 102400 GiB)");
-    }
-    const largeShares = !premium && props.largeFileSharesEnabled !== false;
-    const replication = props.replication ?? "LRS";
-    const replicationAllowed = premium || largeShares ? ["LRS", "ZRS"] : REPLICATION;
-    if (!replicationAllowed.includes(replication)) {
-      throw invalidProp("replication", replication, `${replicationAllowed.join(", ")} for a ${premium ? "premium" : largeShares ? "standard large-file-share" : "standard"} account`);
-    }
-    const [qMin, qMax] = premium ? [QUOTA_MIN_PREMIUM, QUOTA_MAX_LARGE] : [1, largeShares ? QUOTA_MAX_LARGE : QUOTA_MAX_STANDARD];
-    this.quotaGib = requireIntInRange("quotaGib", props.quotaGib, qMin, qMax);
-
-    const retention = props.retentionDays ?? 14;
-    requireIntInRange("retentionDays", retention, 1, 365);
-    if (retention < 7 && props.acceptShortRetention !== true) {
-      throw invalidProp("retentionDays", retention, "7-365 days (under 7 only with acceptShortRetention: true and a suppression of SDZ-MIG-006 giving the reason)");
-    }
-    this.retentionDays = retention;
-
-    const identity = props.identity;
-    if (!identity || !Object.values(FilesIdentitySource).includes(identity.source)) {
-      throw invalidProp("identity.source", identity?.source, Object.values(FilesIdentitySource).join(", "));
-    }
-    const permission = identity.defaultSharePermission ?? DefaultSharePermission.NONE;
-    if (!Object.values(DefaultSharePermission).includes(permission)) {
-      throw invalidProp("identity.defaultSharePermission", permission, Object.values(DefaultSharePermission).join(", "));
-    }
-    const ad = identity.activeDirectory;
-    if (identity.source === FilesIdentitySource.ACTIVE_DIRECTORY && (!ad || !ad.domainSid || !ad.storageSid || !ad.forestName || !ad.netbiosDomainName)) {
-      throw invalidProp("identity.activeDirectory", ad, "domainName, domainGuid, domainSid, storageSid, forestName and netbiosDomainName of the AD DS domain the account is joined to");
-    }
-    if (ad) {
-      if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/.test(ad.domainName ?? "")) {
-        throw invalidProp("identity.activeDirectory.domainName", ad.domainName, "a DNS domain name such as corp.contoso.com");
-      }
-      if (!GUID.test(ad.domainGuid ?? "") && !Token.isUnresolved(ad.domainGuid)) {
-        throw invalidProp("identity.activeDirectory.domainGuid", ad.domainGuid, "a GUID such as 7b2f6b43-5a4c-4d43-9a0e-1f2d3c4b5a69");
-      }
-    }
-
-    const backup = props.backup ?? {};
-    const dailyRetention = requireIntInRange("backup.dailyRetentionCount", backup.dailyRetentionCount ?? 30, 1, 200);
-    const backupTime = checkBackupTime("backup.backupTime", backup.backupTime ?? "23:00");
-    const vaultName = backup.vault ? undefined : checkVaultName("backup.vaultName", backup.vaultName ?? `${props.storageAccountName}-rsv`);
-    const timezone = backup.timezone ?? "UTC";
-    if (!/^[A-Za-z][A-Za-z0-9 ().+-]{0,80}$/.test(timezone)) throw invalidProp("backup.timezone", timezone, "a Windows time zone name such as UTC or W. Europe Standard Time");
-
+    const v = attributeErrors(this.node.path, () => {
+      const valid = validateShareProps(props);
+      claimUnique(this, "storageAccountName", UniqueKind.STORAGE_ACCOUNT_NAME, valid.storageAccountName);
+      if (valid.privateIpAddress) claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
+      return valid;
+    });
     const zone = props.zone;
     const network = zone.network;
-    if (props.privateIpAddress !== undefined) {
-      const zoneBlock = parseCidr("zone.addressPrefix", zone.addressPrefix);
-      const ip = parseCidr("privateIpAddress", props.privateIpAddress);
-      const offset = ip.start - zoneBlock.start;
-      if (props.privateIpAddress.includes("/") || !cidrContains(zoneBlock, ip) || offset < 4 || offset >= ipv4Size(zoneBlock) - 1) {
-        throw invalidProp("privateIpAddress", props.privateIpAddress, `a host address inside zone ${zone.zoneName} (${zone.addressPrefix}), excluding the first four and the last address that Azure reserves`);
-      }
-    }
-    if (props.privateDnsZoneId !== undefined && !Token.isUnresolved(props.privateDnsZoneId)
-      && !/\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.file\.core\.windows\.net$/i.test(props.privateDnsZoneId)) {
-      throw invalidProp("privateDnsZoneId", props.privateDnsZoneId, `the resource ID of a ${FILE_PRIVATE_DNS_ZONE} private DNS zone`);
-    }
-    const clients = props.clients ?? [];
-    if (props.clients !== undefined) requireSpecificPeers("clients", clients);
+    this.purpose = v.purpose;
+    this.quotaGib = v.quotaGib;
+    this.retentionDays = v.retentionDays;
+    const lifecycle = v.allowDestroy ? undefined : { preventDestroy: true };
 
-    this.purpose = purpose;
-    const role = purpose === ContentLocationPurpose.STATE_MIGRATION ? DeploymentRole.STATE_MIGRATION_STORE : DeploymentRole.DEPLOYMENT_CONTENT;
-    const tags: { [key: string]: string } = { ...network.tags, ...(props.tags ?? {}), [ZoneTags.ROLE]: role };
-    const lifecycle = props.allowDestroy === true ? undefined : { preventDestroy: true };
-    const rg = network.resourceGroupName;
+    this.storageAccount = this.buildAccount(v, lifecycle);
+    this.share = new StorageShare(this, "Share", {
+      name: v.shareName,
+      storageAccountId: this.storageAccount.id,
+      quota: v.quotaGib,
+      accessTier: v.premium ? "Premium" : "TransactionOptimized",
+      enabledProtocol: "SMB",
+      metadata: tagsOf(MIGRATION_TAG.shareRoles.entry([v.role])),
+      lifecycle,
+    });
 
-    const channelEncryption = props.allowAes128Gcm ? ["AES-256-GCM", "AES-128-GCM"] : ["AES-256-GCM"];
-    this.storageAccount = new StorageAccount(this, "Account", {
-      name: props.storageAccountName,
+    let dnsZoneId = v.privateDnsZoneId;
+    if (!dnsZoneId) {
+      this.privateDnsZone = filePrivateDnsZone(network);
+      dnsZoneId = this.privateDnsZone.id;
+    }
+    const sa = v.storageAccountName;
+    this.privateEndpoint = new PrivateEndpoint(this, "FileEndpoint", {
+      name: `${sa}-file-pe`,
       location: network.location,
-      resourceGroupName: rg,
-      accountKind: premium ? "FileStorage" : "StorageV2",
-      accountTier: premium ? "Premium" : "Standard",
-      accountReplicationType: replication,
-      largeFileShareEnabled: premium ? undefined : largeShares,
+      resourceGroupName: network.resourceGroupName,
+      subnetId: zone.subnetId,
+      customNetworkInterfaceName: `${sa}-file-pe-nic`,
+      privateServiceConnection: {
+        name: `${sa}-file`,
+        isManualConnection: false,
+        privateConnectionResourceId: this.storageAccount.id,
+        subresourceNames: ["file"],
+      },
+      privateDnsZoneGroup: { name: "file", privateDnsZoneIds: [dnsZoneId] },
+      ipConfiguration: v.privateIpAddress ? [{ name: "file", privateIpAddress: v.privateIpAddress, subresourceName: "file", memberName: "file" }] : undefined,
+      tags: v.tags,
+    });
+
+    this.privateEndpointPrefix = v.privateIpAddress ? `${v.privateIpAddress}/32` : zone.addressPrefix;
+    this.uncPath = `\\\\${sa}.file.core.windows.net\\${v.shareName}`;
+    const local = v.privateIpAddress ? Peer.ipv4(this.privateEndpointPrefix) : undefined;
+    for (const peer of v.clients) {
+      zone.allowInbound(peer, Port.SMB, `SMB 3.1.1 (encrypted) to share ${v.shareName} from ${peer.label}`, { local });
+    }
+
+    const backup = this.buildBackup(v);
+    this.backupVault = backup.vault;
+    this.backupPolicy = backup.policy;
+    this.protectedShare = backup.protectedShare;
+  }
+
+  /** The storage account: SMB 3.1.1 with AES-GCM, Kerberos only, private, no shared key. */
+  private buildAccount(v: ValidShareProps, lifecycle: { preventDestroy: boolean } | undefined): StorageAccount {
+    const network = v.zone.network;
+    const ad = v.activeDirectory;
+    return new StorageAccount(this, "Account", {
+      name: v.storageAccountName,
+      location: network.location,
+      resourceGroupName: network.resourceGroupName,
+      accountKind: v.premium ? "FileStorage" : "StorageV2",
+      accountTier: v.premium ? "Premium" : "Standard",
+      accountReplicationType: v.replication,
+      largeFileShareEnabled: v.premium ? undefined : v.largeShares,
       minTlsVersion: "TLS1_2",
       httpsTrafficOnlyEnabled: true,
       publicNetworkAccessEnabled: false,
@@ -401,17 +377,17 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
       infrastructureEncryptionEnabled: true,
       networkRules: { defaultAction: "Deny", bypass: ["AzureServices"] },
       shareProperties: {
-        retentionPolicy: { days: retention },
+        retentionPolicy: { days: v.retentionDays },
         smb: {
           versions: ["SMB3.1.1"],
           authenticationTypes: ["Kerberos"],
           kerberosTicketEncryptionType: ["AES-256"],
-          channelEncryptionType: channelEncryption,
+          channelEncryptionType: v.allowAes128Gcm ? ["AES-256-GCM", "AES-128-GCM"] : ["AES-256-GCM"],
         },
       },
       azureFilesAuthentication: {
-        directoryType: identity.source,
-        defaultShareLevelPermission: permission,
+        directoryType: v.identitySource,
+        defaultShareLevelPermission: v.permission,
         activeDirectory: ad ? {
           domainName: ad.domainName,
           domainGuid: ad.domainGuid,
@@ -421,86 +397,120 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
           storageSid: ad.storageSid,
         } : undefined,
       },
-      tags,
+      tags: v.tags,
       lifecycle,
     });
+  }
 
-    this.share = new StorageShare(this, "Share", {
-      name: shareName,
-      storageAccountId: this.storageAccount.id,
-      quota: this.quotaGib,
-      accessTier: premium ? "Premium" : "TransactionOptimized",
-      enabledProtocol: "SMB",
-      metadata: { [MigrationTags.SHARE_ROLE_METADATA]: role },
-      lifecycle,
-    });
-
-    let dnsZoneId = props.privateDnsZoneId;
-    if (!dnsZoneId) {
-      let dnsZone = dnsZones.get(network);
-      if (!dnsZone) {
-        dnsZone = new PrivateDnsZone(this, "FilePrivateDnsZone", { name: FILE_PRIVATE_DNS_ZONE, resourceGroupName: rg, tags: network.tags });
-        new PrivateDnsZoneVirtualNetworkLink(this, "FilePrivateDnsZoneLink", {
-          name: `${props.storageAccountName}-file-link`,
-          resourceGroupName: rg,
-          privateDnsZoneName: dnsZone.name,
-          virtualNetworkId: network.virtualNetwork.id,
-          registrationEnabled: false,
-          tags: network.tags,
-        });
-        dnsZones.set(network, dnsZone);
-        this.privateDnsZone = dnsZone;
-      }
-      dnsZoneId = dnsZone.id;
-    }
-
-    this.privateEndpoint = new PrivateEndpoint(this, "FileEndpoint", {
-      name: `${props.storageAccountName}-file-pe`,
-      location: network.location,
-      resourceGroupName: rg,
-      subnetId: zone.subnetId,
-      customNetworkInterfaceName: `${props.storageAccountName}-file-pe-nic`,
-      privateServiceConnection: {
-        name: `${props.storageAccountName}-file`,
-        isManualConnection: false,
-        privateConnectionResourceId: this.storageAccount.id,
-        subresourceNames: ["file"],
-      },
-      privateDnsZoneGroup: { name: "file", privateDnsZoneIds: [dnsZoneId] },
-      ipConfiguration: props.privateIpAddress ? [{ name: "file", privateIpAddress: props.privateIpAddress, subresourceName: "file", memberName: "file" }] : undefined,
-      tags,
-    });
-
-    this.privateEndpointPrefix = props.privateIpAddress ? `${props.privateIpAddress}/32` : zone.addressPrefix;
-    this.uncPath = `\\\\${props.storageAccountName}.file.core.windows.net\\${shareName}`;
-    const local = props.privateIpAddress ? Peer.ipv4(this.privateEndpointPrefix) : undefined;
-    for (const peer of clients) {
-      zone.allowInbound(peer, Port.tcp(445), `SMB 3.1.1 (encrypted) to share ${shareName} from ${peer.label}`, { local });
-    }
-
-    const { vault } = ensureVault(this, backup.vault, vaultName ?? "", network.location, rg, tags);
-    this.backupVault = vault;
-    const vaultRg = backup.vault ? backup.vault.resourceGroupName : rg;
-    this.backupPolicy = new BackupPolicyFileShare(this, "BackupPolicy", {
-      name: `${props.storageAccountName}-${shareName}-daily`.slice(0, 150),
+  /** Backup (R-MIG-4): the vault, a daily file-share policy, the account registration and the protected share. */
+  private buildBackup(v: ValidShareProps) {
+    const network = v.zone.network;
+    const b = v.backup;
+    const { vault } = ensureVault(this, b.vault, b.vaultName ?? "", network.location, network.resourceGroupName, v.tags);
+    const vaultRg = b.vault ? b.vault.resourceGroupName : network.resourceGroupName;
+    const policy = new BackupPolicyFileShare(this, "BackupPolicy", {
+      name: `${v.storageAccountName}-${v.shareName}-daily`,
       recoveryVaultName: vault.name,
       resourceGroupName: vaultRg,
-      timezone,
-      backup: { frequency: "Daily", time: backupTime },
-      retentionDaily: { count: dailyRetention },
+      timezone: b.timezone,
+      backup: { frequency: "Daily", time: b.backupTime },
+      retentionDaily: { count: b.dailyRetentionCount },
     });
     const container = new BackupContainerStorageAccount(this, "BackupContainer", {
       recoveryVaultName: vault.name,
       resourceGroupName: vaultRg,
       storageAccountId: this.storageAccount.id,
     });
-    this.protectedShare = new BackupProtectedFileShare(this, "ProtectedShare", {
+    const protectedShare = new BackupProtectedFileShare(this, "ProtectedShare", {
       recoveryVaultName: vault.name,
       resourceGroupName: vaultRg,
       sourceStorageAccountId: this.storageAccount.id,
       sourceFileShareName: this.share.name,
-      backupPolicyId: this.backupPolicy.id,
+      backupPolicyId: policy.id,
       dependsOn: [container],
     });
+    return { vault, policy, protectedShare };
   }
 }
+
+type ValidShareProps = ReturnType<typeof validateShareProps>;
+
+/** Validates every prop before anything is built. */
+function validateShareProps(props: StateMigrationShareProps) {
+  requireDefined("props", props, "the share's props (zone, storageAccountName, quotaGib, identity)");
+  if (!(props.zone instanceof DeploymentZone)) {
+    throw props.zone === undefined ? missingProp("zone", "the DeploymentZone whose subnet holds the private endpoint") : invalidProp("zone", String(props.zone), "a DeploymentZone");
+  }
+  const zone = props.zone;
+  const purpose = requireEnum("purpose", props.purpose, ContentLocationPurpose, ContentLocationPurpose.STATE_MIGRATION);
+  const storageAccountName = requireAzureName("storageAccountName", props.storageAccountName, "storageAccount");
+  const shareName = requireAzureName("shareName", props.shareName ?? (purpose === ContentLocationPurpose.STATE_MIGRATION ? "usmt" : "content"), "fileShare");
+  const tier = requireEnum("tier", props.tier, FileShareTier, FileShareTier.STANDARD);
+  const premium = tier === FileShareTier.PREMIUM;
+  if (premium && props.largeFileSharesEnabled !== undefined) {
+    throw invalidProp("largeFileSharesEnabled", props.largeFileSharesEnabled,
+      `unset for the premium tier (premium shares are always up to ${AZURE_FILES_LIMITS.premiumQuotaMaxGib} GiB)`, ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const largeShares = !premium && requireBoolean("largeFileSharesEnabled", props.largeFileSharesEnabled, true);
+  const replicationAllowed = premium || largeShares ? ["LRS", "ZRS"] : REPLICATION;
+  const replication = requireIdentifier("replication", props.replication ?? "LRS", replicationAllowed.join(", "));
+  if (!replicationAllowed.includes(replication)) {
+    throw invalidProp("replication", replication, `${replicationAllowed.join(", ")} for a ${premium ? "premium" : largeShares ? "standard large-file-share" : "standard"} account`);
+  }
+  const F = AZURE_FILES_LIMITS;
+  const [qMin, qMax] = premium
+    ? [F.premiumQuotaMinGib, F.premiumQuotaMaxGib]
+    : [F.quotaMinGib, largeShares ? F.largeFileShareQuotaMaxGib : F.standardQuotaMaxGib];
+  requireDefined("quotaGib", props.quotaGib, `the share quota in GiB (${qMin}-${qMax}), the hard cap of the store (R-MIG-2)`);
+  const quotaGib = requireIntInRange("quotaGib", props.quotaGib, qMin, qMax);
+  const R = RETENTION_LIMITS;
+  const retentionDays = requireIntInRange("retentionDays", props.retentionDays ?? R.shareSoftDeleteDefaultDays, F.softDeleteMinDays, F.softDeleteMaxDays);
+  if (retentionDays < R.shareSoftDeleteMinDays && requireBoolean("acceptShortRetention", props.acceptShortRetention, false) !== true) {
+    throw invalidProp("retentionDays", retentionDays, `${R.shareSoftDeleteMinDays}-${F.softDeleteMaxDays} days (under ${R.shareSoftDeleteMinDays} only with acceptShortRetention: true and a suppression of SDZ-MIG-006 giving the reason)`);
+  }
+  const identity = requireDefined("identity", props.identity, "the identity source of the share's Kerberos tickets ({ source: FilesIdentitySource.ENTRA_KERBEROS } or AD DS)");
+  const identitySource = requireEnum("identity.source", identity.source, FilesIdentitySource);
+  const permission = requireEnum("identity.defaultSharePermission", identity.defaultSharePermission, DefaultSharePermission, DefaultSharePermission.NONE);
+  const activeDirectory = validateActiveDirectory(identitySource, identity.activeDirectory);
+  const privateIpAddress = props.privateIpAddress === undefined ? undefined : requireHostInZone("privateIpAddress", props.privateIpAddress, zone);
+  if (props.privateDnsZoneId !== undefined) {
+    requireResourceId("privateDnsZoneId", props.privateDnsZoneId, `.../providers/Microsoft.Network/privateDnsZones/${FILE_PRIVATE_DNS_ZONE}`);
+    if (!Token.isUnresolved(props.privateDnsZoneId) && !/\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.file\.core\.windows\.net$/i.test(props.privateDnsZoneId)) {
+      throw invalidProp("privateDnsZoneId", props.privateDnsZoneId, `the resource ID of a ${FILE_PRIVATE_DNS_ZONE} private DNS zone`);
+    }
+  }
+  const clients = props.clients ?? [];
+  if (props.clients !== undefined) requireSpecificPeers("clients", clients);
+  const role = purpose === ContentLocationPurpose.STATE_MIGRATION ? DeploymentRole.STATE_MIGRATION_STORE : DeploymentRole.DEPLOYMENT_CONTENT;
+  const tags = mergeTags("tags", zone.network.tags, requireTags("tags", props.tags, { storageAccount: true }), tagsOf(ZONE_TAG.roles.entry([role])));
+  const backup = validateBackupOptions("backup", props.backup,
+    { name: `${storageAccountName}-rsv`, from: { prop: "storageAccountName", value: storageAccountName } }, SHARE_BACKUP_RETENTION);
+  requireDerivedName("storageAccountName", storageAccountName, `${storageAccountName}-file-pe`, "privateEndpoint");
+  return {
+    zone, purpose, role, storageAccountName, shareName, premium, largeShares, replication, quotaGib, retentionDays, identitySource, permission,
+    activeDirectory, privateIpAddress, privateDnsZoneId: props.privateDnsZoneId, clients, tags, backup,
+    allowAes128Gcm: requireBoolean("allowAes128Gcm", props.allowAes128Gcm, false),
+    allowDestroy: requireBoolean("allowDestroy", props.allowDestroy, false),
+  };
+}
+
+/** AD DS needs every domain detail; Entra sources may give some. */
+function validateActiveDirectory(source: FilesIdentitySource, ad: FilesActiveDirectoryOptions | undefined): FilesActiveDirectoryOptions | undefined {
+  const p = "identity.activeDirectory";
+  if (source === FilesIdentitySource.ACTIVE_DIRECTORY && (!ad || !ad.domainSid || !ad.storageSid || !ad.forestName || !ad.netbiosDomainName)) {
+    throw invalidProp(p, ad, "domainName, domainGuid, domainSid, storageSid, forestName and netbiosDomainName of the AD DS domain the account is joined to",
+      ad === undefined ? ConstructErrorCode.MISSING_VALUE : ConstructErrorCode.INVALID_VALUE);
+  }
+  if (!ad) return undefined;
+  return {
+    domainName: requireDnsDomain(`${p}.domainName`, ad.domainName),
+    domainGuid: requireGuid(`${p}.domainGuid`, ad.domainGuid, "the domain GUID"),
+    domainSid: ad.domainSid === undefined ? undefined : requireIdentifier(`${p}.domainSid`, ad.domainSid, "the domain SID (S-1-5-21-...)"),
+    forestName: ad.forestName === undefined ? undefined : requireDnsDomain(`${p}.forestName`, ad.forestName),
+    netbiosDomainName: ad.netbiosDomainName === undefined ? undefined : requireIdentifier(`${p}.netbiosDomainName`, ad.netbiosDomainName, "the NetBIOS domain name"),
+    storageSid: ad.storageSid === undefined ? undefined : requireIdentifier(`${p}.storageSid`, ad.storageSid, "the storage account's SID in AD DS (S-1-5-21-...)"),
+  };
+}
+
+/** Daily recovery points a file-share backup policy keeps (Azure Backup: 1-200). */
+const SHARE_BACKUP_RETENTION = { min: 1, max: 200 };

@@ -3,4 +3,4 @@ export { ManagementZone } from "./management-zone";
 export type { ManagementZoneProps } from "./management-zone";
 export { OutOfBandServicePoint } from "./out-of-band-service-point";
 export type { OutOfBandServicePointProps, AmtFirmwareSettings, ProvisioningCertificateOptions } from "./out-of-band-service-point";
-export { OobTags } from "./oob-tags";
+export { OobTags } from "../contract/oob-tags";

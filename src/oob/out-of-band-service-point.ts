@@ -7,23 +7,32 @@ import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { OobTags } from "./oob-tags";
 import { zonesOfApp } from "../activation/zone-trust";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { OOB_TAG, OobTags } from "../contract/oob-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { SensitiveValue } from "../core/sensitive-value";
-import { cidrContains, cidrOverlaps, ipv4Size, parseCidr, tryParseCidr } from "../network/cidr";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { cidrOverlaps, parseCidr, tryParseCidr } from "../network/cidr";
+import { attributeErrors, ConstructErrorCode, invalidProp, invalidSecret, missingProp, requireIntInRange } from "../network/errors";
+import { PORT_LIMITS, TAG_LIMITS } from "../network/limits";
 import { IPeer, Peer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
+import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier,
+} from "../network/validators";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** Intel AMT ports (HTTP/HTTPS management, redirection) on managed computers. */
-export const AMT_PORT_FROM = 16992;
+export const AMT_PORT_FROM = SERVICE_PORTS.AMT.from;
 /** Last Intel AMT port. */
-export const AMT_PORT_TO = 16995;
+export const AMT_PORT_TO = SERVICE_PORTS.AMT.to;
+/** The firmware's default out-of-band provisioning port. */
+const DEFAULT_PROVISIONING_PORT = SERVICE_PORTS.AMT_PROVISIONING.from;
 
 /**
  * The customized AMT firmware (MEBx) settings seed 002 asks for before AMT-based computers join
@@ -140,7 +149,6 @@ export interface OutOfBandServicePointProps extends WindowsServerOptions {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Intel AMT provisioning certificate OID (Intel's "AMT provisioning" extended key usage). */
 const AMT_PROVISIONING_OID = "2.16.840.1.113741.1.2.3";
 const SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1";
@@ -184,84 +192,34 @@ export class OutOfBandServicePoint extends Construct {
 
   constructor(scope: Construct, id: string, props: OutOfBandServicePointProps) {
     super(scope, id);
-    const zone = props.zone;
-    if (!(zone instanceof DeploymentZone) || zone.trustLevel !== TrustLevel.MANAGEMENT) {
-      throw invalidProp("zone", zone?.zoneName ?? zone, "a zone with trust level MANAGEMENT (a ManagementZone)");
-    }
+    const v = attributeErrors(this.node.path, () => {
+      const valid = validateOobProps(this, props);
+      claimUnique(this, "keyVaultName", UniqueKind.KEY_VAULT_NAME, valid.keyVaultName);
+      if (valid.kvIp !== undefined) claimUnique(this, "keyVaultPrivateIpAddress", UniqueKind.STATIC_IP, valid.kvIp, props.zone.network);
+      return valid;
+    });
+    const { zone, port, server, thumbprint, clientPrefixes, remotePrefixes, clientZones, kvIp, cert, ide } = v;
     const amt = props.amtSettings;
-    if (!amt) throw invalidProp("amtSettings", amt, "the customized AMT firmware settings (mebxPassword, internalCaThumbprint, provisioningServer, provisioningPort)");
-    if (!(amt.mebxPassword instanceof SensitiveValue)) {
-      throw invalidProp("amtSettings.mebxPassword", "<hidden>", "a SensitiveValue with the custom MEBx password");
-    }
-    const thumbprint = String(amt.internalCaThumbprint ?? "").replace(/[\s:]/g, "");
-    if (!/^[0-9a-fA-F]{40}$/.test(thumbprint)) {
-      throw invalidProp("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, "the SHA-1 thumbprint of your internal root CA: 40 hexadecimal digits");
-    }
-    const server = String(amt.provisioningServer ?? "");
-    const serverIp = tryParseCidr(server);
-    const isIp = !!serverIp && !server.includes("/") && serverIp.family === 4;
-    if ((!isIp && !HOSTNAME.test(server)) || /^\d+(\.\d+)*$/.test(server) && !isIp) {
-      throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, "an IPv4 address or a DNS host name");
-    }
-    if (server.split(".")[0].toLowerCase() === OobTags.DEFAULT_PROVISIONING_SERVER.toLowerCase()) {
-      throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
-    }
-    const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, 1024, 65535);
-    if (port === OobTags.DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
-      throw invalidProp("amtSettings.provisioningPort", port, `a custom port from 1024 to 65535 other than the default ${OobTags.DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
-    }
-    const { clientZones, remotePrefixes } = resolveAmtClients(this, zone, props.amtClientZones, props.amtClients);
-    const clientPrefixes = Array.from(new Set([...clientZones.map((z) => z.addressPrefix), ...remotePrefixes]));
-    const prefixTag = clientPrefixes.join(",");
-    if (prefixTag.length > 256) {
-      throw invalidProp(props.amtClients ? "amtClients" : "amtClientZones", clientPrefixes, "AMT client segments whose prefixes fit in one 256-character tag value");
-    }
-    const kvIp = props.keyVaultPrivateIpAddress;
-    if (kvIp !== undefined) {
-      const zoneBlock = parseCidr("zone.addressPrefix", zone.addressPrefix);
-      const ip = tryParseCidr(String(kvIp));
-      const offset = ip ? ip.start - zoneBlock.start : -1;
-      if (!ip || ip.family !== 4 || String(kvIp).includes("/") || !cidrContains(zoneBlock, ip) || offset < 4 || offset >= ipv4Size(zoneBlock) - 1) {
-        throw invalidProp("keyVaultPrivateIpAddress", kvIp, `a host address inside zone ${zone.zoneName} (${zone.addressPrefix}), excluding the first four and the last address that Azure reserves`);
-      }
-      if (kvIp === props.privateIpAddress) {
-        throw invalidProp("keyVaultPrivateIpAddress", kvIp, `an address other than the service point's own (${props.privateIpAddress})`);
-      }
-    }
-    if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.keyVaultName ?? "") || props.keyVaultName.includes("--")) {
-      throw invalidProp("keyVaultName", props.keyVaultName, "3-24 letters, digits and '-', starting with a letter, ending with a letter or digit, no '--'");
-    }
-    if (props.tenantId !== undefined && !GUID.test(props.tenantId)) {
-      throw invalidProp("tenantId", props.tenantId, "a tenant ID (GUID)");
-    }
-    const cert = validateCertificate(props.provisioningCertificate);
-    const ide = props.ideRedirectionImageLocation;
-    if (ide !== undefined) {
-      if (!ide || typeof ide.uncPath !== "string" || ide.smbEncryptionRequired !== true) {
-        throw invalidProp("ideRedirectionImageLocation", ide?.uncPath ?? ide, "a content location that requires SMB encryption/signing (smbEncryptionRequired: true), e.g. the state migration share");
-      }
-      if (!Token.isUnresolved(ide.privateEndpointPrefix)) parseCidr("ideRedirectionImageLocation.privateEndpointPrefix", ide.privateEndpointPrefix);
-    }
-
-    const enabled = props.outOfBandProvisioning === true;
+    const enabled = v.outOfBandProvisioning;
     this.provisioningPort = port;
     this.outOfBandProvisioning = enabled;
     const network = zone.network;
 
-    const tags: { [key: string]: string } = {
-      [OobTags.PROVISIONING]: enabled ? "enabled" : "disabled",
-      [OobTags.PROVISIONING_PORT]: String(port),
-      [OobTags.PROVISIONING_SERVER]: server,
-      [OobTags.CA_THUMBPRINT]: thumbprint.toUpperCase(),
-      [OobTags.MEBX_CUSTOM_PASSWORD]: "true",
-      [OobTags.AMT_CLIENT_PREFIXES]: prefixTag,
-      ...(ide ? { [OobTags.IDE_IMAGE_LOCATION]: ide.uncPath, [OobTags.IDE_IMAGE_SMB_ENCRYPTION]: "true" } : {}),
-    };
+    const tags = tagsOf(
+      OOB_TAG.provisioning.entry(enabled ? "enabled" : "disabled"),
+      OOB_TAG.provisioningPort.entry(port),
+      OOB_TAG.provisioningServer.entry(server),
+      OOB_TAG.caThumbprint.entry(thumbprint),
+      OOB_TAG.mebxCustomPassword.entry(true),
+      OOB_TAG.amtClientPrefixes.entry(clientPrefixes),
+      ide ? OOB_TAG.ideImageLocation.entry(ide.uncPath) : undefined,
+      ide ? OOB_TAG.ideImageSmbEncryption.entry(true) : undefined,
+    );
     this.server = new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags));
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
 
     this.amtClientPrefixes = clientPrefixes;
-    const amtPorts = Port.tcpRange(AMT_PORT_FROM, AMT_PORT_TO);
+    const amtPorts = Port.AMT;
     const remote = remotePrefixes.length === 0 ? undefined : remotePrefixes.length === 1 ? Peer.ipv4(remotePrefixes[0]) : Peer.ipv4List(remotePrefixes);
     // AMT ports on client zones: from the service point only (R-OOB-2).
     for (const client of clientZones) {
@@ -287,10 +245,10 @@ export class OutOfBandServicePoint extends Construct {
       ].join("\n");
     } else {
       this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(port), "Out-of-band provisioning is off: provisioning port blocked", { local: self }));
-      if (port !== OobTags.DEFAULT_PROVISIONING_PORT) {
-        this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.tcp(OobTags.DEFAULT_PROVISIONING_PORT), "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
+      if (port !== DEFAULT_PROVISIONING_PORT) {
+        this.networkRules.push(zone.denyInbound(Peer.anyIpv4(), Port.AMT_PROVISIONING, "Out-of-band provisioning is off: default provisioning port blocked", { local: self }));
       }
-      firewallScript = [port, OobTags.DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
+      firewallScript = [port, DEFAULT_PROVISIONING_PORT].filter((p, i, a) => a.indexOf(p) === i)
         .map((p) => `New-NetFirewallRule -Name 'SDZ-Block-AMT-Provisioning-${p}' -DisplayName 'Block AMT out-of-band provisioning (TCP ${p})' -Direction Inbound -Protocol TCP -LocalPort ${p} -Action Block -Profile Any`)
         .join("\n");
     }
@@ -298,13 +256,13 @@ export class OutOfBandServicePoint extends Construct {
 
     // IDE-redirection images over SMB with encryption (R-OOB-6).
     if (ide && !Token.isUnresolved(ide.privateEndpointPrefix)) {
-      this.networkRules.push(zone.allowOutbound(Peer.ipv4(ide.privateEndpointPrefix), Port.tcp(445), "IDE-redirection images over SMB 3 with encryption", { local: self }));
+      this.networkRules.push(zone.allowOutbound(Peer.ipv4(ide.privateEndpointPrefix), Port.SMB, "IDE-redirection images over SMB 3 with encryption", { local: self }));
     }
 
     // Key Vault: provisioning certificate and MEBx password (R-OOB-5, R-NET-1).
     const tenantId = props.tenantId ?? new DataAzurermClientConfig(this, "ClientConfig").tenantId;
     this.keyVault = new KeyVault(this, "KeyVault", {
-      name: props.keyVaultName,
+      name: v.keyVaultName,
       location: network.location,
       resourceGroupName: network.resourceGroupName,
       tenantId,
@@ -317,12 +275,12 @@ export class OutOfBandServicePoint extends Construct {
       tags: network.tags,
     });
     this.keyVaultPrivateEndpoint = new PrivateEndpoint(this, "KeyVaultEndpoint", {
-      name: `${props.keyVaultName}-pe`,
+      name: `${v.keyVaultName}-pe`,
       location: network.location,
       resourceGroupName: network.resourceGroupName,
       subnetId: zone.subnetId,
       privateServiceConnection: {
-        name: `${props.keyVaultName}-psc`,
+        name: `${v.keyVaultName}-psc`,
         privateConnectionResourceId: this.keyVault.id,
         subresourceNames: ["vault"],
         isManualConnection: false,
@@ -335,9 +293,9 @@ export class OutOfBandServicePoint extends Construct {
     const endpoint: IPeer = kvIp !== undefined
       ? Peer.ipv4(`${kvIp}/32`)
       : { kind: PeerKind.CIDRS, label: `${props.keyVaultName} private endpoint`, addressPrefixes: [this.keyVaultPrivateEndpoint.privateServiceConnection.privateIpAddress] };
-    this.keyVaultAccessRule = zone.allowInbound(self, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
+    this.keyVaultAccessRule = zone.allowInbound(self, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
     this.networkRules.push(this.keyVaultAccessRule);
-    this.networkRules.push(zone.allowOutbound(endpoint, Port.tcp(443), "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
+    this.networkRules.push(zone.allowOutbound(endpoint, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
     new RoleAssignment(this, "ServerSecretsUser", {
       scope: this.keyVault.id,
       roleDefinitionName: "Key Vault Secrets User",
@@ -369,11 +327,70 @@ export class OutOfBandServicePoint extends Construct {
           subjectAlternativeNames: cert.dnsNames.length > 0 ? { dnsNames: cert.dnsNames } : undefined,
         },
       },
-      tags: { ...network.tags, [OobTags.PROVISIONING_CERTIFICATE]: "true" },
+      tags: { ...network.tags, ...tagsOf(OOB_TAG.provisioningCertificate.entry(true)) },
       dependsOn: [this.keyVaultPrivateEndpoint],
     });
   }
 }
+
+/** Validates every prop before anything is built (the server validates its own settings). */
+function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
+  requireDefined("props", props, "the service point's props (zone, server settings, amtSettings, keyVaultName, provisioningCertificate)");
+  const zone = props.zone;
+  if (!(zone instanceof DeploymentZone) || zone.trustLevel !== TrustLevel.MANAGEMENT) {
+    const allowed = "a zone with trust level MANAGEMENT (a ManagementZone)";
+    throw zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", zone?.zoneName ?? String(zone), allowed);
+  }
+  const amt = requireDefined("amtSettings", props.amtSettings, "the customized AMT firmware settings (mebxPassword, internalCaThumbprint, provisioningServer, provisioningPort)");
+  if (!(amt.mebxPassword instanceof SensitiveValue)) {
+    throw amt.mebxPassword === undefined ? missingProp("amtSettings.mebxPassword", "a SensitiveValue with the custom MEBx password")
+      : invalidSecret("amtSettings.mebxPassword", "a SensitiveValue with the custom MEBx password, never a string");
+  }
+  amt.mebxPassword._verify(scope, "amtSettings.mebxPassword");
+  const thumbprintAllowed = "the SHA-1 thumbprint of your internal root CA: 40 hexadecimal digits";
+  const thumbprint = requireIdentifier("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, thumbprintAllowed).replace(/[\s:]/g, "");
+  if (!/^[0-9a-fA-F]{40}$/.test(thumbprint)) throw invalidProp("amtSettings.internalCaThumbprint", amt.internalCaThumbprint, thumbprintAllowed);
+  const server = requireIdentifier("amtSettings.provisioningServer", amt.provisioningServer, "an IPv4 address or a DNS host name");
+  const serverIp = tryParseCidr(server);
+  const isIp = !!serverIp && !server.includes("/") && serverIp.family === 4;
+  if ((!isIp && !HOSTNAME.test(server)) || /^\d+(\.\d+)*$/.test(server) && !isIp) {
+    throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, "an IPv4 address or a DNS host name");
+  }
+  if (server.split(".")[0].toLowerCase() === OobTags.DEFAULT_PROVISIONING_SERVER.toLowerCase()) {
+    throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
+  }
+  requireDefined("amtSettings.provisioningPort", amt.provisioningPort,
+    `a custom provisioning port (TCP ${PORT_LIMITS.unprivilegedMin}-${PORT_LIMITS.max}, not ${DEFAULT_PROVISIONING_PORT}, not ${AMT_PORT_FROM}-${AMT_PORT_TO})`);
+  const port = requireIntInRange("amtSettings.provisioningPort", amt.provisioningPort, PORT_LIMITS.unprivilegedMin, PORT_LIMITS.max);
+  if (port === DEFAULT_PROVISIONING_PORT || (port >= AMT_PORT_FROM && port <= AMT_PORT_TO)) {
+    throw invalidProp("amtSettings.provisioningPort", port,
+      `a custom port from ${PORT_LIMITS.unprivilegedMin} to ${PORT_LIMITS.max} other than the default ${DEFAULT_PROVISIONING_PORT} and the AMT ports ${AMT_PORT_FROM}-${AMT_PORT_TO}`);
+  }
+  const { clientZones, remotePrefixes } = resolveAmtClients(scope, zone, props.amtClientZones, props.amtClients);
+  const clientPrefixes = Array.from(new Set([...clientZones.map((z) => z.addressPrefix), ...remotePrefixes]));
+  if (clientPrefixes.join(",").length > TAG_LIMITS.valueMaxLength) {
+    throw invalidProp(props.amtClients ? "amtClients" : "amtClientZones", clientPrefixes, `AMT client segments whose prefixes fit in one ${TAG_LIMITS.valueMaxLength}-character tag value`);
+  }
+  const kvIp = props.keyVaultPrivateIpAddress === undefined ? undefined : requireHostInZone("keyVaultPrivateIpAddress", props.keyVaultPrivateIpAddress, zone);
+  if (kvIp !== undefined && kvIp === props.privateIpAddress) {
+    throw invalidProp("keyVaultPrivateIpAddress", kvIp, `an address other than the service point's own (${props.privateIpAddress})`, ConstructErrorCode.DUPLICATE_VALUE);
+  }
+  const keyVaultName = requireAzureName("keyVaultName", props.keyVaultName, "keyVault");
+  if (props.tenantId !== undefined) requireGuid("tenantId", props.tenantId, "the Entra tenant ID");
+  const cert = validateCertificate(props.provisioningCertificate);
+  const ide = props.ideRedirectionImageLocation;
+  if (ide !== undefined) {
+    if (!ide || typeof ide.uncPath !== "string" || ide.smbEncryptionRequired !== true) {
+      throw invalidProp("ideRedirectionImageLocation", ide?.uncPath ?? ide, "a content location that requires SMB encryption/signing (smbEncryptionRequired: true), e.g. the state migration share");
+    }
+    if (!Token.isUnresolved(ide.privateEndpointPrefix)) parseCidr("ideRedirectionImageLocation.privateEndpointPrefix", ide.privateEndpointPrefix);
+  }
+  return {
+    zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, keyVaultName, cert, ide,
+    outOfBandProvisioning: requireBoolean("outOfBandProvisioning", props.outOfBandProvisioning, false),
+  };
+}
+
 
 /**
  * Splits the declared AMT clients into Azure zones (NSG rules on their subnets) and remote,
@@ -427,11 +444,12 @@ function resolveAmtClients(scope: Construct, mgmt: DeploymentZone, zonesProp: De
 }
 
 function validateCertificate(c: ProvisioningCertificateOptions) {
-  if (!c) throw invalidProp("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject)");
-  if (!/^[a-zA-Z0-9-]{1,127}$/.test(c.name ?? "")) throw invalidProp("provisioningCertificate.name", c.name, "1-127 letters, digits and '-'");
-  if (!/^CN=.+/i.test(c.subject ?? "")) throw invalidProp("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
+  requireDefined("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject)");
+  requireAzureName("provisioningCertificate.name", c.name, "keyVaultObject");
+  const subject = requireIdentifier("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
+  if (!/^CN=.+/i.test(subject)) throw invalidProp("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
   const issuerName = c.issuerName ?? "Self";
-  if (!/^[a-zA-Z0-9-]{1,127}$/.test(issuerName) || issuerName.toLowerCase() === "unknown") {
+  if (typeof issuerName !== "string" || !/^[a-zA-Z0-9-]{1,127}$/.test(issuerName) || issuerName.toLowerCase() === "unknown") {
     throw invalidProp("provisioningCertificate.issuerName", issuerName, "Self or the name of a Key Vault certificate issuer (not Unknown: Key Vault cannot renew such certificates)");
   }
   const validity = requireIntInRange("provisioningCertificate.validityInMonths", c.validityInMonths ?? 12, 1, 60);
@@ -441,8 +459,6 @@ function validateCertificate(c: ProvisioningCertificateOptions) {
     throw invalidProp("provisioningCertificate.renewDaysBeforeExpiry", renewDays, `an integer from 40 (Configuration Manager warns at 40 days) to ${maxDays} (less than the validity)`);
   }
   const dnsNames = c.dnsNames ?? [];
-  dnsNames.forEach((d, i) => {
-    if (!HOSTNAME.test(d)) throw invalidProp(`provisioningCertificate.dnsNames[${i}]`, d, "a DNS host name");
-  });
+  dnsNames.forEach((d, i) => requireHostName(`provisioningCertificate.dnsNames[${i}]`, d, "a DNS host name"));
   return { name: c.name, subject: c.subject, issuerName, validity, renewDays, dnsNames };
 }

@@ -1,4 +1,4 @@
-import { PxeContentTransport } from "./pxe-tags";
+import { PxeContentTransport } from "../contract/pxe-tags";
 
 /**
  * Inputs of the generated ConfigMgr PowerShell snippet. No secret ever goes in here: the PXE

@@ -1,14 +1,18 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { configMgrPxeSnippet } from "./configmgr-snippet";
-import { PxeContentTransport, PxeSettingTags } from "./pxe-tags";
 import { PxeZone } from "./pxe-zone";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { PXE_TAG, PxeContentTransport } from "../contract/pxe-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { addStackArtifact } from "../core/stack-artifact";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { PORT_LIMITS, TAG_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
+import { SERVICE_PORTS } from "../network/service-ports";
+import { requireBoolean, requireDefined, requireDnsDomain, requireEnum, requireIdentifier, requireText } from "../network/validators";
 
 /** Properties of a {@link PxeDistributionPoint}. */
 export interface PxeDistributionPointProps extends WindowsServerOptions {
@@ -76,8 +80,8 @@ export interface PxeDistributionPointProps extends WindowsServerOptions {
   readonly siteServers?: IPeer[];
 }
 
-const DEFAULT_TFTP_START = 64001;
-const DEFAULT_TFTP_END = 65000;
+const DEFAULT_TFTP_START = SERVICE_PORTS.TFTP_DATA.from;
+const DEFAULT_TFTP_END = SERVICE_PORTS.TFTP_DATA.to;
 
 /**
  * A PXE-enabled Configuration Manager distribution point hosted in a {@link PxeZone}: a
@@ -113,67 +117,24 @@ export class PxeDistributionPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: PxeDistributionPointProps) {
     super(scope, id);
-    if (!(props.zone instanceof PxeZone)) {
-      throw invalidProp("zone", String(props.zone), "a PxeZone: a PXE distribution point lives only in a segmented PXE zone (R-PXE-1)");
-    }
-    if (props.multicast === true) {
-      throw invalidProp("multicast", true,
-        "false: Azure virtual networks carry no multicast or broadcast traffic, so a distribution point hosted in Azure cannot serve multicast deployments (R-PXE-7). Use unicast PXE, or a multicast-enabled distribution point on a secure on-premises segment");
-    }
-    if (props.multicast !== undefined && typeof props.multicast !== "boolean") {
-      throw invalidProp("multicast", props.multicast, "false (or omit it)");
-    }
-    if (!/^[A-Za-z0-9]{3}$/.test(props.siteCode ?? "")) {
-      throw invalidProp("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
-    }
-    if (props.domainName !== undefined && !/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(props.domainName)) {
-      throw invalidProp("domainName", props.domainName, "a DNS domain name such as corp.contoso.com");
-    }
-    const unknown = props.unknownComputerSupport ?? false;
-    if (typeof unknown !== "boolean") throw invalidProp("unknownComputerSupport", unknown, "true or false");
-    const justification = props.unknownComputerJustification?.trim();
-    if (unknown) {
-      if (!justification || justification.length < 20 || justification.length > 256 || Token.isUnresolved(justification)) {
-        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
-          "a written justification of 20-256 characters saying why unknown computers must be served and how the client segments are access-controlled (R-PXE-6)");
-      }
-      if (/[\r\n]/.test(justification)) {
-        throw invalidProp("unknownComputerJustification", props.unknownComputerJustification, "a single line of text");
-      }
-    } else if (justification !== undefined) {
-      throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
-        "nothing unless unknownComputerSupport is true (a justification without the setting would be misleading)");
-    }
-    const transport = props.contentTransport ?? PxeContentTransport.ENHANCED_HTTP;
-    if (!Object.values(PxeContentTransport).includes(transport)) {
-      throw invalidProp("contentTransport", props.contentTransport, Object.values(PxeContentTransport).join(", "));
-    }
-    if (props.imagesFreeOfSensitiveContent !== true) {
-      throw invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent,
-        "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment");
-    }
-    const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, 1024, 65535);
-    const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(65535, tftpStart + 1000));
-    const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, 32);
-    const siteServers = props.siteServers;
-    if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
-
+    const v = attributeErrors(this.node.path, () => validateDpProps(props));
+    const { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName } = v;
     this.zone = props.zone;
     this.privateIpAddress = props.privateIpAddress;
     this.contentTransport = transport;
     this.unknownComputerSupport = unknown;
     this.tftpDataPorts = `${tftpStart}-${tftpEnd}`;
 
-    const settings: { [key: string]: string } = {
-      [PxeSettingTags.PASSWORD_REQUIRED]: "true",
-      [PxeSettingTags.UNKNOWN_COMPUTERS]: String(unknown),
-      ...(unknown && justification ? { [PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION]: justification } : {}),
-      [PxeSettingTags.MULTICAST]: "false",
-      [PxeSettingTags.CONTENT_TRANSPORT]: transport,
-      [PxeSettingTags.RESPOND_ALL_INTERFACES]: "false",
-      [PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT]: "true",
-      [PxeSettingTags.TFTP_DATA_PORTS]: this.tftpDataPorts,
-    };
+    const settings = tagsOf(
+      PXE_TAG.passwordRequired.entry(true),
+      PXE_TAG.unknownComputers.entry(unknown),
+      unknown && justification ? PXE_TAG.unknownComputersJustification.entry(justification) : undefined,
+      PXE_TAG.multicast.entry(false),
+      PXE_TAG.contentTransport.entry(transport),
+      PXE_TAG.respondAllInterfaces.entry(false),
+      PXE_TAG.imagesFreeOfSensitiveContent.entry(true),
+      PXE_TAG.tftpDataPorts.entry({ from: tftpStart, to: tftpEnd }),
+    );
 
     this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.PXE_DISTRIBUTION_POINT], settings));
 
@@ -181,22 +142,22 @@ export class PxeDistributionPoint extends Construct {
     const clients = props.zone.pxeClientPeer;
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);
     const name = props.serverName;
-    props.zone.allowInbound(clients, Port.udp(67), `DHCP relayed to PXE DP ${name}`, { local: self });
-    props.zone.allowInbound(clients, Port.udp(4011), `PXE BINL proxyDHCP to DP ${name}`, { local: self });
-    props.zone.allowInbound(clients, Port.udp(69), `TFTP boot image requests to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.DHCP_SERVER, `DHCP relayed to PXE DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.PXE_BINL, `PXE BINL proxyDHCP to DP ${name}`, { local: self });
+    props.zone.allowInbound(clients, Port.TFTP, `TFTP boot image requests to DP ${name}`, { local: self });
     props.zone.allowInbound(clients, Port.udpRange(tftpStart, tftpEnd), `TFTP data to DP ${name}`, { local: self });
-    const content = transport === PxeContentTransport.ENHANCED_HTTP ? Port.tcp(443) : transport === PxeContentTransport.HTTP ? Port.tcp(80) : Port.tcp(445);
+    const content = transport === PxeContentTransport.ENHANCED_HTTP ? Port.HTTPS : transport === PxeContentTransport.HTTP ? Port.HTTP : Port.SMB;
     props.zone.allowInbound(clients, content, `Content download (${transport}) from DP ${name}`, { local: self });
     (siteServers ?? []).forEach((peer) => {
-      props.zone.allowInbound(peer, Port.tcp(445), `ConfigMgr site server SMB to DP ${name}`, { local: self });
-      props.zone.allowInbound(peer, Port.tcp(135), `ConfigMgr site server RPC endpoint mapper to DP ${name}`, { local: self });
-      props.zone.allowInbound(peer, Port.tcpRange(49152, 65535), `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.SMB, `ConfigMgr site server SMB to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.RPC_ENDPOINT_MAPPER, `ConfigMgr site server RPC endpoint mapper to DP ${name}`, { local: self });
+      props.zone.allowInbound(peer, Port.RPC_DYNAMIC, `ConfigMgr site server dynamic RPC to DP ${name}`, { local: self });
     });
 
     this.snippetFileName = `${props.serverName}-configmgr-pxe.ps1`;
-    const fqdn = props.domainName ? `${props.serverName}.${props.domainName}` : props.serverName;
+    const fqdn = domainName ? `${props.serverName}.${domainName}` : props.serverName;
     addStackArtifact(this, "ConfigMgrSnippet", this.snippetFileName, () => configMgrPxeSnippet({
-      siteCode: props.siteCode.toUpperCase(),
+      siteCode: siteCode.toUpperCase(),
       distributionPoint: fqdn,
       serverName: props.serverName,
       pxeIpAddress: props.privateIpAddress,
@@ -211,3 +172,50 @@ export class PxeDistributionPoint extends Construct {
     }));
   }
 }
+
+/** Validates what the distribution point adds to the server's props (the server validates the rest). */
+function validateDpProps(props: PxeDistributionPointProps) {
+  requireDefined("props", props, "the distribution point's props (zone, server settings, siteCode, imagesFreeOfSensitiveContent)");
+  if (!(props.zone instanceof PxeZone)) {
+    const allowed = "a PxeZone: a PXE distribution point lives only in a segmented PXE zone (R-PXE-1)";
+    throw props.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", String(props.zone), allowed);
+  }
+  if (props.multicast === true) {
+    throw invalidProp("multicast", true,
+      "false: Azure virtual networks carry no multicast or broadcast traffic, so a distribution point hosted in Azure cannot serve multicast deployments (R-PXE-7). Use unicast PXE, or a multicast-enabled distribution point on a secure on-premises segment");
+  }
+  if (props.multicast !== undefined && typeof props.multicast !== "boolean") throw invalidProp("multicast", props.multicast, "false (or omit it)");
+  const siteCode = requireIdentifier("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
+  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw invalidProp("siteCode", props.siteCode, "a Configuration Manager site code: exactly 3 letters or digits, e.g. P01");
+  const domainName = props.domainName === undefined ? undefined : requireDnsDomain("domainName", props.domainName);
+  const unknown = requireBoolean("unknownComputerSupport", props.unknownComputerSupport, false);
+  const justification = props.unknownComputerJustification === undefined ? undefined
+    : requireText("unknownComputerJustification", props.unknownComputerJustification, 0, TAG_LIMITS.valueMaxLength, "a written justification");
+  if (unknown) {
+    if (!justification || justification.length < 20 || Token.isUnresolved(justification)) {
+      throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+        `a written justification of 20-${TAG_LIMITS.valueMaxLength} characters saying why unknown computers must be served and how the client segments are access-controlled (R-PXE-6)`,
+        justification === undefined ? ConstructErrorCode.MISSING_VALUE : ConstructErrorCode.INVALID_VALUE);
+    }
+    if (/[\r\n]/.test(justification)) throw invalidProp("unknownComputerJustification", props.unknownComputerJustification, "a single line of text");
+  } else if (justification !== undefined) {
+    throw invalidProp("unknownComputerJustification", props.unknownComputerJustification,
+      "nothing unless unknownComputerSupport is true (a justification without the setting would be misleading)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const transport = requireEnum("contentTransport", props.contentTransport, PxeContentTransport, PxeContentTransport.ENHANCED_HTTP);
+  if (props.imagesFreeOfSensitiveContent !== true) {
+    const allowed = "true: declare that the PXE images carry no line-of-business applications or sensitive data (R-PXE-8); install those with a task sequence after deployment";
+    throw props.imagesFreeOfSensitiveContent === undefined ? missingProp("imagesFreeOfSensitiveContent", allowed) : invalidProp("imagesFreeOfSensitiveContent", props.imagesFreeOfSensitiveContent, allowed);
+  }
+  const tftpStart = requireIntInRange("tftpDataPortStart", props.tftpDataPortStart ?? DEFAULT_TFTP_START, PORT_LIMITS.unprivilegedMin, PORT_LIMITS.max);
+  const tftpEnd = requireIntInRange("tftpDataPortEnd", props.tftpDataPortEnd ?? DEFAULT_TFTP_END, tftpStart, Math.min(PORT_LIMITS.max, tftpStart + TFTP_DATA_MAX_SPAN));
+  const delay = requireIntInRange("pxeResponseDelaySec", props.pxeResponseDelaySec ?? 0, 0, PXE_DELAY_MAX_SEC);
+  const siteServers = props.siteServers;
+  if (siteServers !== undefined) requireSpecificPeers("siteServers", siteServers, 16);
+  return { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName };
+}
+
+/** The TFTP data range spans at most 1000 ports (above the privileged ports). */
+const TFTP_DATA_MAX_SPAN = 1000;
+/** ConfigMgr's PXE response delay: 0-32 seconds. */
+const PXE_DELAY_MAX_SEC = 32;

@@ -1,5 +1,5 @@
 // Public API of the pxe area: classes/enums with 'export { }', interfaces with 'export type { }' (jsii).
-export { PxeSettingTags, PxeContentTransport } from "./pxe-tags";
+export { PxeSettingTags, PxeContentTransport } from "../contract/pxe-tags";
 export { PxeZone } from "./pxe-zone";
 export type { PxeZoneProps } from "./pxe-zone";
 export { PxeDistributionPoint } from "./distribution-point";

@@ -1,20 +1,17 @@
 import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watcher-flow-log";
 import { Construct } from "constructs";
 import { CidrBlock, cidrOverlaps, isAnyAddress, parseCidr } from "../network/cidr";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { attributeErrors, childPath, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
 import { Peer, IPeer } from "../network/peer";
-import { Trust, TrustLevel } from "../network/trust-level";
-import { DeploymentNetwork } from "../zones/deployment-network";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { TrustLevel } from "../network/trust-level";
+import { requireDefined, requireDerivedName, requireIpv4Address, requireIpv4Cidr, requireResourceId, requireTrustedZoneLevel } from "../network/validators";
+import { DeploymentZone, ZoneOptions, zoneProps } from "../zones/deployment-zone";
 
 /** Properties of a {@link PxeZone}. */
-export interface PxeZoneProps {
-  /** The network the zone belongs to. */
-  readonly network: DeploymentNetwork;
+export interface PxeZoneProps extends ZoneOptions {
   /** Zone name; also the subnet name. */
   readonly zoneName: string;
-  /** The zone's subnet prefix, inside the network address space. */
-  readonly addressPrefix: string;
   /**
    * Trust level of the zone: INTERNAL or MANAGEMENT. A PXE zone in a perimeter or untrusted
    * network is refused (R-PXE-1).
@@ -45,11 +42,6 @@ export interface PxeZoneProps {
    * @default 90
    */
   readonly flowLogRetentionDays?: number;
-  /**
-   * Extra tags for the zone's NSG.
-   * @default - the network's tags
-   */
-  readonly tags?: { [key: string]: string };
 }
 
 /**
@@ -76,37 +68,22 @@ export class PxeZone extends DeploymentZone {
   public readonly flowLog?: NetworkWatcherFlowLog;
 
   constructor(scope: Construct, id: string, props: PxeZoneProps) {
-    super(scope, id, {
-      network: props.network,
-      zoneName: props.zoneName,
-      addressPrefix: props.addressPrefix,
-      trustLevel: validatePxeZoneProps(props),
-      tags: props.tags,
-    });
-    this.clientSegments = [...props.clientSegments];
-    this.relayAgents = [...props.relayAgents];
-
-    if (!props.network.flowLog) {
-      if (!props.flowLogStorageAccountId) {
-        throw invalidProp("flowLogStorageAccountId", props.flowLogStorageAccountId,
-          `a storage account ID for the zone's flow log: network ${props.network.node.path} has flow logs disabled, and a PXE segment must be monitored (R-PXE-4)`);
-      }
-      const days = requireIntInRange("flowLogRetentionDays", props.flowLogRetentionDays ?? 90, 1, 365);
+    const v = attributeErrors(childPath(scope, id), () => validatePxeZoneProps(props));
+    super(scope, id, zoneProps(props, props.zoneName, v.trust));
+    this.clientSegments = v.clientSegments;
+    this.relayAgents = v.relayAgents;
+    if (v.flowLog) {
       this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
-        name: `${props.zoneName}-flowlog`.slice(0, 80),
+        name: `${props.zoneName}-flowlog`,
         networkWatcherName: `NetworkWatcher_${props.network.location}`,
         resourceGroupName: "NetworkWatcherRG",
-        targetResourceId: this.subnet.id,
-        storageAccountId: props.flowLogStorageAccountId,
+        targetResourceId: this.subnetId,
+        storageAccountId: v.flowLog.storageAccountId,
         enabled: true,
         version: 2,
-        retentionPolicy: { enabled: true, days },
+        retentionPolicy: { enabled: true, days: v.flowLog.retentionDays },
         tags: props.network.tags,
       });
-    } else if (props.flowLogStorageAccountId !== undefined || props.flowLogRetentionDays !== undefined) {
-      throw invalidProp(props.flowLogStorageAccountId !== undefined ? "flowLogStorageAccountId" : "flowLogRetentionDays",
-        props.flowLogStorageAccountId ?? props.flowLogRetentionDays,
-        "nothing: the network's VNet flow log already covers this zone (set the network's flowLogs options instead)");
     }
   }
 
@@ -116,24 +93,21 @@ export class PxeZone extends DeploymentZone {
   }
 }
 
-/** Validates the props before the zone is built; returns the trust level to use. */
-function validatePxeZoneProps(props: PxeZoneProps): TrustLevel {
-  const trust = props.trustLevel ?? TrustLevel.INTERNAL;
-  if (!Object.values(TrustLevel).includes(trust)) {
-    throw invalidProp("trustLevel", props.trustLevel, Object.values(TrustLevel).join(", "));
-  }
-  if (!Trust.isAtLeast(trust, TrustLevel.INTERNAL)) {
-    throw invalidProp("trustLevel", trust,
-      "INTERNAL or MANAGEMENT: PXE-enabled distribution points belong only on secure, segmented networks, never in a perimeter or untrusted zone (R-PXE-1)");
-  }
+/** Validates the props before the zone is built. */
+function validatePxeZoneProps(props: PxeZoneProps) {
+  requireDefined("props", props, "the PXE zone's props (network, zoneName, addressPrefix, clientSegments, relayAgents)");
+  const trust = requireTrustedZoneLevel(props.trustLevel,
+    "PXE-enabled distribution points belong only on secure, segmented networks, never in a perimeter or untrusted zone (R-PXE-1)");
   const space = (props.network?.addressSpace ?? []).map((c) => parseCidr("network.addressSpace", c));
+  const segmentsAllowed = "a non-empty list of IPv4 CIDR blocks of the on-premises provisioning client segments";
+  requireDefined("clientSegments", props.clientSegments, segmentsAllowed);
   if (!Array.isArray(props.clientSegments) || props.clientSegments.length === 0) {
-    throw invalidProp("clientSegments", props.clientSegments, "a non-empty list of IPv4 CIDR blocks of the on-premises provisioning client segments");
+    throw invalidProp("clientSegments", props.clientSegments, segmentsAllowed);
   }
   const seen: CidrBlock[] = [];
   props.clientSegments.forEach((c, i) => {
-    const block = parseCidr(`clientSegments[${i}]`, c, { requireNetworkAddress: true });
-    if (block.family !== 4 || isAnyAddress(block) || block.prefixLength < 8) {
+    const block = requireIpv4Cidr(`clientSegments[${i}]`, c);
+    if (isAnyAddress(block) || block.prefixLength < 8) {
       throw invalidProp(`clientSegments[${i}]`, c, "an IPv4 CIDR block of /8 or narrower (never 0.0.0.0/0): PXE is allowed only from the provisioning client segments (R-PXE-3)");
     }
     const inAzure = space.find((s) => cidrOverlaps(s, block));
@@ -145,15 +119,28 @@ function validatePxeZoneProps(props: PxeZoneProps): TrustLevel {
     if (dup) throw invalidProp(`clientSegments[${i}]`, c, `a segment that does not overlap another listed segment (${dup.text})`);
     seen.push(block);
   });
-  if (!Array.isArray(props.relayAgents) || props.relayAgents.length === 0) {
-    throw invalidProp("relayAgents", props.relayAgents,
-      "a non-empty list of DHCP relay agent (IP helper) IPv4 addresses: Azure VNets carry no broadcast, so clients reach the distribution point only through a relay");
-  }
+  const relaysAllowed = "a non-empty list of DHCP relay agent (IP helper) IPv4 addresses: Azure VNets carry no broadcast, so clients reach the distribution point only through a relay";
+  requireDefined("relayAgents", props.relayAgents, relaysAllowed);
+  if (!Array.isArray(props.relayAgents) || props.relayAgents.length === 0) throw invalidProp("relayAgents", props.relayAgents, relaysAllowed);
   props.relayAgents.forEach((a, i) => {
-    const block = parseCidr(`relayAgents[${i}]`, a);
-    if (block.family !== 4 || block.prefixLength !== 32 || (a.includes("/") && !a.endsWith("/32"))) {
-      throw invalidProp(`relayAgents[${i}]`, a, "one IPv4 address (a relay agent interface), such as 192.168.10.1");
-    }
+    requireIpv4Address(`relayAgents[${i}]`, a, "one IPv4 address (a relay agent interface), such as 192.168.10.1");
   });
-  return trust;
+  let flowLog: { storageAccountId: string; retentionDays: number } | undefined;
+  if (props.network && !props.network.flowLog) {
+    if (props.flowLogStorageAccountId === undefined) {
+      throw missingProp("flowLogStorageAccountId",
+        `a storage account ID for the zone's flow log: network ${props.network.node.path} has flow logs disabled, and a PXE segment must be monitored (R-PXE-4)`);
+    }
+    const R = RETENTION_LIMITS;
+    flowLog = {
+      storageAccountId: requireResourceId("flowLogStorageAccountId", props.flowLogStorageAccountId, "/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>"),
+      retentionDays: requireIntInRange("flowLogRetentionDays", props.flowLogRetentionDays ?? R.flowLogDefaultDays, R.flowLogMinDays, R.flowLogMaxDays),
+    };
+    requireDerivedName("zoneName", props.zoneName, `${props.zoneName}-flowlog`, "flowLog");
+  } else if (props.flowLogStorageAccountId !== undefined || props.flowLogRetentionDays !== undefined) {
+    throw invalidProp(props.flowLogStorageAccountId !== undefined ? "flowLogStorageAccountId" : "flowLogRetentionDays",
+      props.flowLogStorageAccountId ?? props.flowLogRetentionDays,
+      "nothing: the network's VNet flow log already covers this zone (set the network's flowLogs options instead)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  return { trust, clientSegments: [...props.clientSegments], relayAgents: [...props.relayAgents], flowLog };
 }

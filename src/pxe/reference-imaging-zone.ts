@@ -1,16 +1,16 @@
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { PxeSettingTags } from "./pxe-tags";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { PXE_TAG } from "../contract/pxe-tags";
+import { tagsOf } from "../contract/tag";
+import { DeploymentRole } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
 import { isAnyAddress, parseCidr } from "../network/cidr";
-import { invalidProp } from "../network/errors";
+import { attributeErrors, childPath, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
 import { IZoneRef, Peer } from "../network/peer";
 import { Port } from "../network/port";
-import { DeploymentRole } from "../network/tags";
 import { TrustLevel } from "../network/trust-level";
-import { DeploymentNetwork } from "../zones/deployment-network";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { requireDefined, requireLiteral } from "../network/validators";
+import { ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
 
 /**
  * The service tags Microsoft documents for reaching Windows Update from an NSG-restricted subnet:
@@ -18,14 +18,13 @@ import { DeploymentZone } from "../zones/deployment-zone";
  */
 const DEFAULT_UPDATE_SERVICE_TAGS = ["AzureUpdateDelivery", "AzureFrontDoor.FirstParty"];
 
-/** Properties of a {@link ReferenceImagingZone}. */
-export interface ReferenceImagingZoneProps {
-  /** The network the zone belongs to. */
-  readonly network: DeploymentNetwork;
+/**
+ * Properties of a {@link ReferenceImagingZone}. The zone always denies all outbound traffic:
+ * `denyAllOutbound: false` is refused.
+ */
+export interface ReferenceImagingZoneProps extends ZoneOptions {
   /** Zone name; also the subnet name. */
   readonly zoneName: string;
-  /** The zone's subnet prefix. */
-  readonly addressPrefix: string;
   /** The management zone, the only source of inbound traffic. Its trust level must be MANAGEMENT. */
   readonly managementZone: IZoneRef;
   /**
@@ -38,11 +37,6 @@ export interface ReferenceImagingZoneProps {
    * @default ["AzureUpdateDelivery", "AzureFrontDoor.FirstParty"], as Microsoft documents for Windows Update
    */
   readonly updateServiceTags?: string[];
-  /**
-   * Extra tags for the zone's NSG.
-   * @default - the network's tags
-   */
-  readonly tags?: { [key: string]: string };
 }
 
 /**
@@ -64,26 +58,19 @@ export class ReferenceImagingZone extends DeploymentZone {
   public readonly updateServiceTags: string[];
 
   constructor(scope: Construct, id: string, props: ReferenceImagingZoneProps) {
-    const tags = validateReferenceZoneProps(props);
-    super(scope, id, {
-      network: props.network,
-      zoneName: props.zoneName,
-      addressPrefix: props.addressPrefix,
-      trustLevel: TrustLevel.INTERNAL,
-      denyAllOutbound: true,
-      tags: props.tags,
-    });
+    const tags = attributeErrors(childPath(scope, id), () => validateReferenceZoneProps(props));
+    super(scope, id, { ...zoneProps(props, props.zoneName, TrustLevel.INTERNAL), denyAllOutbound: true });
     this.captureLocation = props.captureLocation;
     this.managementZone = props.managementZone;
     this.updateServiceTags = tags;
 
     const mgmt = Peer.zone(props.managementZone);
-    this.allowInbound(mgmt, Port.tcp(3389), "RDP from the management zone");
-    this.allowInbound(mgmt, Port.tcpRange(5985, 5986), "WinRM from the management zone");
-    this.allowOutbound(Peer.ipv4(props.captureLocation.privateEndpointPrefix), Port.tcp(445), "SMB to the image capture location private endpoint");
+    this.allowInbound(mgmt, Port.RDP, "RDP from the management zone");
+    this.allowInbound(mgmt, Port.WINRM, "WinRM from the management zone");
+    this.allowOutbound(Peer.ipv4(props.captureLocation.privateEndpointPrefix), Port.SMB, "SMB to the image capture location private endpoint");
     for (const tag of tags) {
-      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(443), `Security updates over HTTPS via ${tag}`);
-      this.allowOutbound(Peer.serviceTag(tag), Port.tcp(80), `Security updates over HTTP via ${tag}`);
+      this.allowOutbound(Peer.serviceTag(tag), Port.HTTPS, `Security updates over HTTPS via ${tag}`);
+      this.allowOutbound(Peer.serviceTag(tag), Port.HTTP, `Security updates over HTTP via ${tag}`);
     }
   }
 }
@@ -105,32 +92,37 @@ export class ReferenceComputer extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferenceComputerProps) {
     super(scope, id);
-    if (!(props.zone instanceof ReferenceImagingZone)) {
-      throw invalidProp("zone", String(props.zone), "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)");
+    if (!(props?.zone instanceof ReferenceImagingZone)) {
+      const allowed = "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)";
+      throw (props?.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", String(props.zone), allowed)).inConstruct(this.node.path);
     }
-    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], {
-      [PxeSettingTags.CAPTURE_LOCATION]: props.zone.captureLocation.uncPath,
-      [PxeSettingTags.CAPTURE_SMB_ENCRYPTION]: "true",
-    }));
+    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], tagsOf(
+      PXE_TAG.captureLocation.entry(props.zone.captureLocation.uncPath),
+      PXE_TAG.captureSmbEncryption.entry(true),
+    )));
   }
 }
 
 /** Validates the props before the zone is built; returns the update service tags to use. */
 function validateReferenceZoneProps(props: ReferenceImagingZoneProps): string[] {
-  const mz = props.managementZone;
-  if (!mz || typeof mz.addressPrefix !== "string" || mz.trustLevel !== TrustLevel.MANAGEMENT) {
-    throw invalidProp("managementZone", mz ? `${mz.zoneName} (${mz.trustLevel})` : mz,
+  requireDefined("props", props, "the reference imaging zone's props (network, zoneName, addressPrefix, managementZone, captureLocation)");
+  if (props.denyAllOutbound === false) {
+    throw invalidProp("denyAllOutbound", false, "true or unset: the reference computer may reach only its capture location and the update service (R-REF-1)",
+      ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const mz = requireDefined("managementZone", props.managementZone, "the management zone (trust MANAGEMENT), the only source of inbound traffic");
+  if (typeof mz.addressPrefix !== "string" || mz.trustLevel !== TrustLevel.MANAGEMENT) {
+    throw invalidProp("managementZone", `${mz.zoneName} (${mz.trustLevel})`,
       "a zone with trust level MANAGEMENT: only administrators may reach the reference computer (R-REF-1)");
   }
-  const loc = props.captureLocation;
-  if (!loc) throw invalidProp("captureLocation", loc, "an IDeploymentContentLocation such as the state migration share");
+  const loc = requireDefined("captureLocation", props.captureLocation, "an IDeploymentContentLocation such as the state migration share");
   if (loc.smbEncryptionRequired !== true) {
     throw invalidProp("captureLocation.smbEncryptionRequired", loc.smbEncryptionRequired,
       "true: captured images must be written to a location that enforces SMB encryption, so they cannot be read or tampered with in transit (R-REF-1, R-NET-1)");
   }
-  if (typeof loc.privateEndpointPrefix !== "string" || Token.isUnresolved(loc.privateEndpointPrefix)) {
-    throw invalidProp("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix, "a literal IPv4 address or CIDR of the location's private endpoint");
-  }
+  requireDefined("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix, "the IPv4 address or CIDR of the location's private endpoint");
+  requireLiteral("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix,
+    "the outbound SMB rule needs the endpoint's address before apply (give the share a static privateIpAddress)");
   const block = parseCidr("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix);
   if (block.family !== 4 || isAnyAddress(block) || block.prefixLength < 24) {
     throw invalidProp("captureLocation.privateEndpointPrefix", loc.privateEndpointPrefix, "the private endpoint's address or a CIDR of /24 or narrower; never 0.0.0.0/0");

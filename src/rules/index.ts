@@ -1,20 +1,19 @@
-import { IPSEC_RULES } from "./ipsec";
-import { KMS_RULES } from "./kms";
-import { MIGRATION_RULES } from "./migration";
-import { NETWORK_RULES } from "./network";
-import { OOB_RULES } from "./oob";
-import { PXE_RULES } from "./pxe";
-import { Rule } from "../engine/rule";
+import { DOM_PACK } from "./dom";
+import { KMS_PACK } from "./kms";
+import { MIG_PACK } from "./mig";
+import { NET_PACK } from "./net";
+import { OOB_PACK } from "./oob";
+import { PXE_PACK } from "./pxe";
+import { REF_PACK } from "./ref";
+import { SEC_PACK } from "./sec";
+import { VPN_PACK } from "./vpn";
+import { Rule, RulePack } from "../engine/rule";
 
-/** Every rule the library ships, grouped by pack. */
-export const ALL_RULES: readonly Rule[] = [
-  ...NETWORK_RULES,
-  ...PXE_RULES,
-  ...KMS_RULES,
-  ...MIGRATION_RULES,
-  ...OOB_RULES,
-  ...IPSEC_RULES,
-];
+/** Every pack the library ships, in report order. Each pack lives in the folder named after its ID prefix. */
+export const ALL_PACKS: readonly RulePack[] = [NET_PACK, PXE_PACK, REF_PACK, KMS_PACK, DOM_PACK, MIG_PACK, OOB_PACK, VPN_PACK, SEC_PACK];
+
+/** Every rule the library ships. */
+export const ALL_RULES: readonly Rule[] = ALL_PACKS.flatMap((p) => p.rules);
 
 const BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
 

@@ -2,10 +2,15 @@ import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watch
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { CidrBlock, cidrContains, cidrOverlaps, parseCidr, tryParseCidr } from "../network/cidr";
-import { invalidProp, requireIntInRange } from "../network/errors";
+import { CidrBlock, cidrContains, cidrOverlaps } from "../network/cidr";
+import { attributeErrors, ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
+import { RETENTION_LIMITS } from "../network/limits";
+import { claimUnique, UniqueKind } from "../network/uniqueness";
+import {
+  requireAddressSpace, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireGuid, requireIpv4Address,
+  requireIpv4Cidr, requireRegion, requireResourceGroupName, requireResourceId, requireTags,
+} from "../network/validators";
 
 /** Traffic analytics for the VNet flow log. */
 export interface TrafficAnalyticsOptions {
@@ -105,7 +110,26 @@ export interface RegisteredZone {
   readonly addressPrefix: string;
 }
 
-const STORAGE_ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+/** The network's props after validation. */
+interface ValidNetworkProps {
+  readonly name: string;
+  readonly location: string;
+  readonly spaceBlocks: CidrBlock[];
+  readonly addressSpace: string[];
+  readonly resourceGroupName?: string;
+  readonly dnsServers?: string[];
+  readonly tags: { [key: string]: string };
+  readonly flowLogs?: ValidFlowLogs;
+}
+
+interface ValidFlowLogs {
+  readonly retentionDays: number;
+  readonly storageAccountId?: string;
+  readonly storageAccountName?: string;
+  readonly networkWatcherName: string;
+  readonly networkWatcherResourceGroupName: string;
+  readonly trafficAnalytics?: Required<TrafficAnalyticsOptions>;
+}
 
 /**
  * The virtual network every deployment zone lives in: resource group, VNet, the registry that
@@ -120,126 +144,99 @@ export class DeploymentNetwork extends Construct {
   public readonly flowLog?: NetworkWatcherFlowLog;
   /** The storage account created for flow logs, if any. */
   public readonly flowLogStorageAccount?: StorageAccount;
+  /** The virtual network's name. */
+  public readonly networkName: string;
   /** Azure region. */
   public readonly location: string;
   /** The VNet address space. */
   public readonly addressSpace: string[];
   /** Tags applied to every resource. */
   public readonly tags: { [key: string]: string };
+  /**
+   * The resource group name (a reference to the group). Read once: every read of a provider
+   * attribute creates a new token with a stack-trace capture, and zones use it for every resource.
+   */
+  public readonly resourceGroupName: string;
+  /** The VNet name, as a reference (read once, like `resourceGroupName`). */
+  public readonly virtualNetworkName: string;
+  /** The VNet ID, as a reference (read once). */
+  public readonly virtualNetworkId: string;
 
   private readonly spaceBlocks: CidrBlock[];
+  private readonly zoneNames = new Set<string>();
   private readonly zoneRegistry: { zoneName: string; addressPrefix: string; block: CidrBlock }[] = [];
 
   constructor(scope: Construct, id: string, props: DeploymentNetworkProps) {
     super(scope, id);
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$/.test(props.name ?? "")) {
-      throw invalidProp("name", props.name, "2-64 characters: letters, digits, '.', '-', '_', starting with a letter or digit");
-    }
-    if (!props.location || !/^[a-z0-9]+$/i.test(props.location)) {
-      throw invalidProp("location", props.location, "an Azure region name such as westeurope");
-    }
-    if (!Array.isArray(props.addressSpace) || props.addressSpace.length === 0) {
-      throw invalidProp("addressSpace", props.addressSpace, "a non-empty list of IPv4 CIDR blocks");
-    }
-    this.spaceBlocks = props.addressSpace.map((c, i) => {
-      const b = parseCidr(`addressSpace[${i}]`, c, { requireNetworkAddress: true });
-      if (b.family !== 4 || !c.includes("/")) throw invalidProp(`addressSpace[${i}]`, c, "an IPv4 CIDR block such as 10.20.0.0/16");
-      return b;
-    });
-    this.spaceBlocks.forEach((a, i) => this.spaceBlocks.slice(i + 1).forEach((b) => {
-      if (cidrOverlaps(a, b)) throw invalidProp("addressSpace", props.addressSpace, `non-overlapping CIDR blocks (${a.text} overlaps ${b.text})`);
-    }));
-    (props.dnsServers ?? []).forEach((d, i) => {
-      const b = tryParseCidr(d);
-      if (!b || b.family !== 4 || d.includes("/")) throw invalidProp(`dnsServers[${i}]`, d, "an IPv4 address such as 10.0.1.4");
-    });
-
-    this.location = props.location;
-    this.addressSpace = [...props.addressSpace];
-    this.tags = { ...(props.tags ?? {}) };
+    const v = attributeErrors(this.node.path, () => validateNetworkProps(props));
+    this.networkName = v.name;
+    this.location = v.location;
+    this.addressSpace = v.addressSpace;
+    this.spaceBlocks = v.spaceBlocks;
+    this.tags = v.tags;
 
     this.resourceGroup = props.resourceGroup ?? new ResourceGroup(this, "ResourceGroup", {
-      name: props.resourceGroupName ?? `${props.name}-rg`,
-      location: props.location,
+      name: v.resourceGroupName ?? `${v.name}-rg`,
+      location: v.location,
       tags: this.tags,
     });
-
+    this.resourceGroupName = this.resourceGroup.name;
     this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
-      name: props.name,
-      location: props.location,
-      resourceGroupName: this.resourceGroup.name,
+      name: v.name,
+      location: v.location,
+      resourceGroupName: this.resourceGroupName,
       addressSpace: this.addressSpace,
-      dnsServers: props.dnsServers,
+      dnsServers: v.dnsServers,
       tags: this.tags,
     });
-
-    if (props.disableFlowLogs && props.flowLogs) {
-      throw invalidProp("flowLogs", props.flowLogs, "no flow log settings when disableFlowLogs is true");
-    }
-    if (!props.disableFlowLogs) {
-      const fl = props.flowLogs ?? {};
-      const retention = requireIntInRange("flowLogs.retentionDays", fl.retentionDays ?? 90, 1, 365);
-      let storageAccountId = fl.storageAccountId;
-      if (!storageAccountId) {
-        const accountName = fl.storageAccountName ?? defaultStorageName(props.name);
-        if (!STORAGE_ACCOUNT_NAME.test(accountName)) {
-          throw invalidProp("flowLogs.storageAccountName", accountName, "3-24 lowercase letters and digits");
-        }
-        this.flowLogStorageAccount = new StorageAccount(this, "FlowLogStorage", {
-          name: accountName,
-          location: props.location,
-          resourceGroupName: this.resourceGroup.name,
-          accountTier: "Standard",
-          accountReplicationType: "LRS",
-          minTlsVersion: "TLS1_2",
-          httpsTrafficOnlyEnabled: true,
-          allowNestedItemsToBePublic: false,
-          // Network Watcher writes flow logs as a trusted Microsoft service: that exception only
-          // applies to a public endpoint restricted to selected networks, so the endpoint stays
-          // on with a default-deny firewall rather than being disabled outright.
-          publicNetworkAccessEnabled: true,
-          sharedAccessKeyEnabled: false,
-          infrastructureEncryptionEnabled: true,
-          networkRules: { defaultAction: "Deny", bypass: ["AzureServices", "Logging", "Metrics"] },
-          tags: this.tags,
-        });
-        storageAccountId = this.flowLogStorageAccount.id;
-      }
-      const ta = fl.trafficAnalytics;
-      if (ta && ![10, 60].includes(ta.intervalInMinutes ?? 10)) {
-        throw invalidProp("flowLogs.trafficAnalytics.intervalInMinutes", ta.intervalInMinutes, "10 or 60");
-      }
-      if (ta) validateTrafficAnalytics(ta);
-      if (fl.networkWatcherName !== undefined && !Token.isUnresolved(fl.networkWatcherName) && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_]$/.test(fl.networkWatcherName)) {
-        throw invalidProp("flowLogs.networkWatcherName", fl.networkWatcherName, "1-80 characters: letters, digits, '.', '-', '_'");
-      }
-      if (fl.storageAccountId !== undefined && !Token.isUnresolved(fl.storageAccountId) && !AZURE_ID.test(fl.storageAccountId)) {
-        throw invalidProp("flowLogs.storageAccountId", fl.storageAccountId, "an Azure resource ID (/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>) or a reference to a storage account");
-      }
-      this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
-        name: `${props.name}-flowlog`,
-        networkWatcherName: fl.networkWatcherName ?? `NetworkWatcher_${props.location}`,
-        resourceGroupName: fl.networkWatcherResourceGroupName ?? "NetworkWatcherRG",
-        targetResourceId: this.virtualNetwork.id,
-        storageAccountId,
-        enabled: true,
-        version: 2,
-        retentionPolicy: { enabled: true, days: retention },
-        trafficAnalytics: ta ? {
-          enabled: true,
-          workspaceId: ta.workspaceId,
-          workspaceRegion: ta.workspaceRegion,
-          workspaceResourceId: ta.workspaceResourceId,
-          intervalInMinutes: ta.intervalInMinutes ?? 10,
-        } : undefined,
-        tags: this.tags,
-      });
+    this.virtualNetworkName = this.virtualNetwork.name;
+    this.virtualNetworkId = this.virtualNetwork.id;
+    if (v.flowLogs) {
+      const { flowLog, storageAccount } = this.buildFlowLog(v.name, v.location, v.flowLogs);
+      this.flowLog = flowLog;
+      this.flowLogStorageAccount = storageAccount;
     }
   }
 
-  /** The resource group name. */
-  public get resourceGroupName(): string {
-    return this.resourceGroup.name;
+  private buildFlowLog(name: string, location: string, fl: ValidFlowLogs): { flowLog: NetworkWatcherFlowLog; storageAccount?: StorageAccount } {
+    let storageAccount: StorageAccount | undefined;
+    let storageAccountId = fl.storageAccountId;
+    if (storageAccountId === undefined) {
+      claimUnique(this, "flowLogs.storageAccountName", UniqueKind.STORAGE_ACCOUNT_NAME, fl.storageAccountName!);
+      storageAccount = new StorageAccount(this, "FlowLogStorage", {
+        name: fl.storageAccountName!,
+        location,
+        resourceGroupName: this.resourceGroupName,
+        accountTier: "Standard",
+        accountReplicationType: "LRS",
+        minTlsVersion: "TLS1_2",
+        httpsTrafficOnlyEnabled: true,
+        allowNestedItemsToBePublic: false,
+        // Network Watcher writes flow logs as a trusted Microsoft service: that exception only
+        // applies to a public endpoint restricted to selected networks, so the endpoint stays
+        // on with a default-deny firewall rather than being disabled outright.
+        publicNetworkAccessEnabled: true,
+        sharedAccessKeyEnabled: false,
+        infrastructureEncryptionEnabled: true,
+        networkRules: { defaultAction: "Deny", bypass: ["AzureServices", "Logging", "Metrics"] },
+        tags: this.tags,
+      });
+      storageAccountId = storageAccount.id;
+    }
+    const ta = fl.trafficAnalytics;
+    const flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
+      name: `${name}-flowlog`,
+      networkWatcherName: fl.networkWatcherName,
+      resourceGroupName: fl.networkWatcherResourceGroupName,
+      targetResourceId: this.virtualNetworkId,
+      storageAccountId,
+      enabled: true,
+      version: 2,
+      retentionPolicy: { enabled: true, days: fl.retentionDays },
+      trafficAnalytics: ta ? { enabled: true, ...ta } : undefined,
+      tags: this.tags,
+    });
+    return { flowLog, storageAccount };
   }
 
   /** Zones registered so far. */
@@ -253,12 +250,13 @@ export class DeploymentNetwork extends Construct {
    * you add by hand (e.g. GatewaySubnet) so zones cannot overlap them.
    */
   public registerZone(zoneName: string, addressPrefix: string): void {
-    const block = parseCidr("addressPrefix", addressPrefix, { requireNetworkAddress: true });
-    if (block.family !== 4 || !addressPrefix.includes("/") || block.prefixLength > 29) {
-      throw invalidProp("addressPrefix", addressPrefix, "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24");
-    }
-    if (this.zoneRegistry.some((z) => z.zoneName.toLowerCase() === zoneName.toLowerCase())) {
-      throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.virtualNetwork.name} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`);
+    const allowed = "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24";
+    const block = requireIpv4Cidr("addressPrefix", addressPrefix, allowed);
+    if (block.prefixLength > 29) throw invalidProp("addressPrefix", addressPrefix, allowed);
+    requireAzureName("zoneName", zoneName, "subnet");
+    if (this.zoneNames.has(zoneName.toLowerCase())) {
+      throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.networkName} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`,
+        ConstructErrorCode.DUPLICATE_VALUE);
     }
     if (!this.spaceBlocks.some((s) => cidrContains(s, block))) {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix inside the network address space ${this.addressSpace.join(", ")}`);
@@ -268,22 +266,7 @@ export class DeploymentNetwork extends Construct {
       throw invalidProp("addressPrefix", addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
     }
     this.zoneRegistry.push({ zoneName, addressPrefix, block });
-  }
-}
-
-const AZURE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function validateTrafficAnalytics(ta: TrafficAnalyticsOptions): void {
-  const p = "flowLogs.trafficAnalytics";
-  if (!Token.isUnresolved(ta.workspaceId) && !GUID.test(ta.workspaceId ?? "")) {
-    throw invalidProp(`${p}.workspaceId`, ta.workspaceId, "the Log Analytics workspace GUID (its workspace_id), or a reference to it");
-  }
-  if (!Token.isUnresolved(ta.workspaceRegion) && !/^[a-z0-9]+$/i.test(ta.workspaceRegion ?? "")) {
-    throw invalidProp(`${p}.workspaceRegion`, ta.workspaceRegion, "an Azure region name such as westeurope");
-  }
-  if (!Token.isUnresolved(ta.workspaceResourceId) && !AZURE_ID.test(ta.workspaceResourceId ?? "")) {
-    throw invalidProp(`${p}.workspaceResourceId`, ta.workspaceResourceId, "an Azure resource ID (/subscriptions/.../providers/Microsoft.OperationalInsights/workspaces/<name>), or a reference to it");
+    this.zoneNames.add(zoneName.toLowerCase());
   }
 }
 
@@ -292,4 +275,61 @@ function defaultStorageName(networkName: string): string {
   let h = 0;
   for (const ch of networkName) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return `${base}fl${h.toString(36).slice(0, 6)}`.slice(0, 24).padEnd(3, "0");
+}
+
+/** Validates every prop before anything is built. */
+function validateNetworkProps(props: DeploymentNetworkProps): ValidNetworkProps {
+  requireDefined("props", props, "the network's props (name, location, addressSpace)");
+  const name = requireAzureName("name", props.name, "virtualNetwork");
+  const location = requireRegion("location", props.location);
+  const spaceBlocks = requireAddressSpace("addressSpace", props.addressSpace);
+  if (props.resourceGroup !== undefined && props.resourceGroupName !== undefined) {
+    throw invalidProp("resourceGroupName", props.resourceGroupName, "nothing when resourceGroup is given (the existing group's name applies)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const resourceGroupName = props.resourceGroupName === undefined
+    ? requireDerivedName("name", name, `${name}-rg`, "resourceGroup")
+    : requireResourceGroupName("resourceGroupName", props.resourceGroupName);
+  if (props.dnsServers !== undefined && !Array.isArray(props.dnsServers)) throw invalidProp("dnsServers", props.dnsServers, "a list of IPv4 addresses");
+  const dnsServers = props.dnsServers?.map((d, i) => requireIpv4Address(`dnsServers[${i}]`, d));
+  const tags = requireTags("tags", props.tags);
+  const disabled = requireBoolean("disableFlowLogs", props.disableFlowLogs, false);
+  if (disabled && props.flowLogs) {
+    throw invalidProp("flowLogs", props.flowLogs, "no flow log settings when disableFlowLogs is true", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  return {
+    name, location, spaceBlocks, addressSpace: spaceBlocks.map((b) => b.text), dnsServers, tags,
+    resourceGroupName: props.resourceGroup ? undefined : resourceGroupName,
+    flowLogs: disabled ? undefined : validateFlowLogs(name, location, props.flowLogs ?? {}),
+  };
+}
+
+function validateFlowLogs(networkName: string, location: string, fl: FlowLogOptions): ValidFlowLogs {
+  const R = RETENTION_LIMITS;
+  const retentionDays = requireIntInRange("flowLogs.retentionDays", fl.retentionDays ?? R.flowLogDefaultDays, R.flowLogMinDays, R.flowLogMaxDays);
+  if (fl.storageAccountId !== undefined && fl.storageAccountName !== undefined) {
+    throw invalidProp("flowLogs.storageAccountName", fl.storageAccountName, "nothing when storageAccountId is given (no account is created)", ConstructErrorCode.CONFLICTING_VALUE);
+  }
+  const storageAccountId = fl.storageAccountId === undefined ? undefined
+    : requireResourceId("flowLogs.storageAccountId", fl.storageAccountId, "/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>");
+  const storageAccountName = storageAccountId !== undefined ? undefined
+    : requireAzureName("flowLogs.storageAccountName", fl.storageAccountName ?? defaultStorageName(networkName), "storageAccount");
+  const networkWatcherName = fl.networkWatcherName === undefined
+    ? requireDerivedName("location", location, `NetworkWatcher_${location}`, "networkWatcher")
+    : requireAzureName("flowLogs.networkWatcherName", fl.networkWatcherName, "networkWatcher");
+  const networkWatcherResourceGroupName = requireResourceGroupName("flowLogs.networkWatcherResourceGroupName", fl.networkWatcherResourceGroupName ?? "NetworkWatcherRG");
+  const ta = fl.trafficAnalytics;
+  const p = "flowLogs.trafficAnalytics";
+  const trafficAnalytics = ta === undefined ? undefined : {
+    workspaceId: requireGuid(`${p}.workspaceId`, ta.workspaceId, "the Log Analytics workspace GUID (its workspace_id)"),
+    workspaceRegion: requireRegion(`${p}.workspaceRegion`, ta.workspaceRegion),
+    workspaceResourceId: requireResourceId(`${p}.workspaceResourceId`, ta.workspaceResourceId, "/subscriptions/.../providers/Microsoft.OperationalInsights/workspaces/<name>"),
+    intervalInMinutes: requireOneOf(`${p}.intervalInMinutes`, ta.intervalInMinutes ?? 10, [10, 60]),
+  };
+  requireDerivedName("name", networkName, `${networkName}-flowlog`, "flowLog");
+  return { retentionDays, storageAccountId, storageAccountName, networkWatcherName, networkWatcherResourceGroupName, trafficAnalytics };
+}
+
+function requireOneOf(prop: string, value: number, allowed: number[]): number {
+  if (!allowed.includes(value)) throw invalidProp(prop, value, allowed.join(" or "));
+  return value;
 }

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Baseline, findingFingerprint } from "../../src/checks/baseline";
-import { ConfigError, findConfigFile, isDate, parseCheckConfig } from "../../src/checks/config";
-import { CheckPolicy } from "../../src/checks/policy";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { Baseline, findingFingerprint } from "../../src/policy/baseline";
+import { ConfigError, findConfigFile, isDate, parseCheckConfig } from "../../src/policy/config";
+import { CheckPolicy } from "../../src/policy/policy";
 import { ALL_RULES, findRule } from "../../src/rules";
 import { tempDir } from "../cli/run-cli";
 

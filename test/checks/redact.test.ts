@@ -5,9 +5,9 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { App, TerraformStack } from "cdktf";
 import { SecureDeploymentChecks } from "../../src";
-import { collectSecrets, isSecretName, redactSecrets, REDACTED } from "../../src/checks/redact";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { collectSecrets, isSecretName, redactSecrets, REDACTED } from "../../src/policy/redact";
 import { ALL_RULES } from "../../src/rules";
 import { tempDir } from "../cli/run-cli";
 

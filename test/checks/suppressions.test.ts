@@ -8,6 +8,7 @@ import { Construct, IConstruct } from "constructs";
 import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { Suppressions } from "../../src/checks/suppressions";
 import { FindingStatus } from "../../src/engine/result";
+import { managementPortsFromInternet } from "../../src/rules/net/management-port-open-to-internet";
 import { newStack } from "../support/fixtures";
 
 // A test-only unsuppressible rule is added to the shipped rules, so the engine's handling of
@@ -34,7 +35,7 @@ jest.mock("../../src/rules", () => {
   return { ...actual, ALL_RULES: [...actual.ALL_RULES, strict], findRule: (id: string) => (id === strict.id ? strict : actual.findRule(id)) };
 });
 
-const RDP_FIX = "Allow management ports only from a management zone or specific administrator addresses (e.g. Peer.zone(managementZone)), or use Azure Bastion.";
+const RDP_FIX = managementPortsFromInternet.fix;
 
 function openRdp(scope: Construct, id: string, source = "Internet") {
   const nsg = new NetworkSecurityGroup(scope, `${id}-nsg`, { name: `${id}-nsg`, location: "westeurope", resourceGroupName: "rg" });
@@ -140,7 +141,7 @@ describe("SecureDeploymentChecks", () => {
     new NetworkSecurityGroup(stack, "s", { name: "strict-two", location: "westeurope", resourceGroupName: "rg" });
     check(stack);
     expect(annotations(stack, "error").sort()).toEqual([
-      `[SDZ-NET-001] Management port open to any or the Internet: rule "rdp" allows RDP (TCP 3389) from Internet. Resource: azurerm_network_security_rule.rdp (test/rdp). Fix: ${RDP_FIX}`,
+      `[SDZ-NET-001] Management port open to any or the Internet: rule "rdp" of NSG rdp-nsg allows RDP (TCP 3389) from the Internet to hosts behind NSG rdp-nsg (associated with nothing in this configuration); no public IP, load balancer or DNAT reaches it today. Resource: azurerm_network_security_rule.rdp (test/rdp). Fix: ${RDP_FIX}`,
       '[SDZ-TEST-900] Strict test rule: NSG "strict-two" is strict. Resource: azurerm_network_security_group.s (test/s). Fix: rename the NSG',
     ]);
     // the annotation sits on the offending construct

@@ -6,14 +6,17 @@ import { CLI_COMMAND, ROOT, runCli, runInProcess, tempDir } from "./run-cli";
 
 /** A Terraform JSON configuration with `n` NSG rules that open RDP to the Internet (one error each). */
 function manyFindings(n: number): string {
+  // One NSG per rule: each rule decides for its own NSG, so each is its own finding (one finding per problem).
   const rules: Record<string, unknown> = {};
+  const nsgs: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
+    nsgs[`nsg${i}`] = { name: `nsg${i}`, location: "westeurope", resource_group_name: "rg" };
     rules[`rdp${i}`] = {
-      name: `rdp${i}`, priority: 100 + i, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*",
-      destination_port_range: "3389", source_address_prefix: "Internet", destination_address_prefix: "*", resource_group_name: "rg", network_security_group_name: "nsg",
+      name: `rdp${i}`, priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*",
+      destination_port_range: "3389", source_address_prefix: "Internet", destination_address_prefix: "*", resource_group_name: "rg", network_security_group_name: `nsg${i}`,
     };
   }
-  return JSON.stringify({ resource: { azurerm_network_security_rule: rules } });
+  return JSON.stringify({ resource: { azurerm_network_security_group: nsgs, azurerm_network_security_rule: rules } });
 }
 
 describe("input is bounded: regular files and standard input only, with a size cap", () => {

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
 import { runCli, runInProcess, tempDir } from "./run-cli";
-import { isSecretName } from "../../src/checks/redact";
+import { isSecretName } from "../../src/policy/redact";
 import { ALL_RULES } from "../../src/rules";
 
 const RULE_TYPES = [...new Set(ALL_RULES.flatMap((r) => r.resourceTypes))].sort();

@@ -1,7 +1,7 @@
 import { TerraformVariable, Token } from "cdktf";
 import { SecureWindowsServer, serverProps } from "../../src/compute/secure-windows-server";
+import { DeploymentRole } from "../../src/contract/zone-tags";
 import { SensitiveValue } from "../../src/core/sensitive-value";
-import { DeploymentRole } from "../../src/network/tags";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
@@ -37,7 +37,7 @@ describe("SecureWindowsServer", () => {
   test.each([
     ["serverName", { serverName: "this-name-is-too-long" }, /serverName/],
     ["serverName", { serverName: "12345" }, /serverName/],
-    ["adminUsername", { adminUsername: "Administrator" }, /adminUsername.*well-known/],
+    ["adminUsername", { adminUsername: "Administrator" }, /adminUsername.*not a reserved name such as administrator/],
     ["privateIpAddress outside the zone", { privateIpAddress: "10.0.2.10" }, /privateIpAddress.*"10\.0\.2\.10".*inside zone servers/],
     ["privateIpAddress reserved by Azure", { privateIpAddress: "10.0.1.3" }, /privateIpAddress.*reserve/],
     ["privateIpAddress broadcast", { privateIpAddress: "10.0.1.255" }, /privateIpAddress/],
@@ -51,7 +51,7 @@ describe("SecureWindowsServer", () => {
   test("refuses a password that is not a SensitiveValue, without echoing it", () => {
     const e = env();
     expect(() => new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: "P@ssw0rd-in-code" as any }))
-      .toThrow(/adminPassword.*<hidden>.*SensitiveValue/);
+      .toThrow(/adminPassword: <secret, not shown>.*SensitiveValue/);
     expect(() => SensitiveValue.fromToken("P@ssw0rd-in-code", "literal")).toThrow(/literal secrets are refused/);
     expect(() => SensitiveValue.fromVariable(new TerraformVariable(e.stack, "plain", { type: "string" }))).toThrow(/sensitive: true/);
   });

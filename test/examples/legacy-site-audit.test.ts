@@ -34,6 +34,7 @@ const PINNED = [
   "SDZ-PXE-009 warning unverified",
   "SDZ-PXE-010 warning unverified",
   "SDZ-PXE-011 warning unverified",
+  "SDZ-PXE-012 error fail",
   "SDZ-VPN-002 error fail",
   "SDZ-VPN-003 error fail",
   "SDZ-VPN-005 warning fail",
@@ -56,9 +57,11 @@ describe("examples/legacy-site-audit", () => {
     expect(at("SDZ-MIG-001")).toEqual(["azurerm_storage_account.content"]); // SMB 2.1
     expect(at("SDZ-PXE-004")).toEqual(["azurerm_windows_virtual_machine.pxe01"]); // PXE in the DMZ
     expect(at("SDZ-PXE-001")).toEqual(["azurerm_network_security_group.dmz_nsg"]); // PXE ports from the Internet
+    expect(at("SDZ-PXE-012")).toEqual(["azurerm_network_security_group.dmz_nsg"]); // PXE ports to every host of the DMZ
     expect(at("SDZ-VPN-002")).toEqual(["azurerm_virtual_network_gateway_connection.branch_tunnel"]); // DH group 2, no PFS
     expect(at("SDZ-NET-001")).toEqual(["azurerm_network_security_group.servers_nsg"]); // RDP from the Internet
-    expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.servers_nsg"]); // no deny-all
+    // no deny-all: the servers zone (declared INTERNAL) and the DMZ that holds the PXE distribution point
+    expect(at("SDZ-NET-003")).toEqual(["azurerm_network_security_group.dmz_nsg", "azurerm_network_security_group.servers_nsg"]);
   });
 
   test("the command line fails on it (exit code 1) and prints every finding", () => {

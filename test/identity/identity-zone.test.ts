@@ -172,6 +172,6 @@ describe("IdentityZone construction errors", () => {
     expect(() => new DomainController(e.stack, "Bad", { zone: e.clients as any, serverName: "dc9", privateIpAddress: "10.0.1.9", adminUsername: "opsadmin", adminPassword: e.password }))
       .toThrow(/Invalid zone: "clients"\. Allowed: an IdentityZone/);
     e.dc("Dc1", "10.0.2.4");
-    expect(() => e.dc("Dc2", "10.0.2.4")).toThrow(/Invalid privateIpAddress: "10\.0\.2\.4"\. Allowed: an address not used by another domain controller/);
+    expect(() => e.dc("Dc2", "10.0.2.4")).toThrow(/Invalid privateIpAddress: "10\.0\.2\.4"\. Allowed: a static private IP address not already used in this network: test\/Dc1 uses it \[SDZ-PROP-DUPLICATE\]/);
   });
 });

@@ -81,7 +81,7 @@ describe("SiteToSiteTunnel", () => {
     [{ onPremisesAddressSpace: ["10.0.5.0/24"] }, /Invalid onPremisesAddressSpace\[0\]: "10.0.5.0\/24".*outside the VNet/],
     [{ onPremisesAddressSpace: ["0.0.0.0/0"] }, /Invalid onPremisesAddressSpace\[0\]: "0.0.0.0\/0"/],
     [{ onPremisesTrustLevel: "TRUSTED" }, /Invalid onPremisesTrustLevel: "TRUSTED"/],
-    [{ sharedKey: "literal-psk" }, /Invalid sharedKey: "<hidden>"/],
+    [{ sharedKey: "literal-psk" }, /Invalid sharedKey: <secret, not shown>/],
   ])("refuses bad input %#", (extra, message) => {
     const { stack } = newStack();
     const { gateway, psk } = setup(stack);
@@ -138,10 +138,10 @@ describe("IpsecNsgRules", () => {
     const zone = new DeploymentZone(stack, "Edge", { network, zoneName: "edge", addressPrefix: "10.0.1.0/24", trustLevel: TrustLevel.PERIMETER });
     IpsecNsgRules.allowTunnelEndpoint(zone, "198.51.100.7", Peer.ipv4("10.0.1.4/32"));
     const rules = (Object.values(synthJson(stack).resource.azurerm_network_security_rule) as any[]).filter((r) => r.access === "Allow" && /IPsec peer/.test(r.description));
-    expect(rules.map((r) => [r.protocol, r.destination_port_range, r.source_address_prefix, r.destination_address_prefix])).toEqual([
-      ["Udp", "500", "198.51.100.7/32", "10.0.1.4/32"],
-      ["Udp", "4500", "198.51.100.7/32", "10.0.1.4/32"],
+    expect(rules.map((r) => [r.protocol, r.destination_port_range, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
       ["Esp", "*", "198.51.100.7/32", "10.0.1.4/32"],
+      ["Udp", "4500", "198.51.100.7/32", "10.0.1.4/32"],
+      ["Udp", "500", "198.51.100.7/32", "10.0.1.4/32"],
     ]);
     expect(() => IpsecNsgRules.allowTunnelEndpoint(zone, "198.51.100.0/24", Peer.ipv4("10.0.1.4/32"))).toThrow(/Invalid peerGatewayAddress: "198.51.100.0\/24"/);
   });

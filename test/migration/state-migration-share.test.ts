@@ -216,7 +216,7 @@ describe("StateMigrationShare options", () => {
 
 describe("StateMigrationShare construction errors", () => {
   test.each([
-    ["UpperCase1", /Invalid storageAccountName: "UpperCase1"\. Allowed: 3-24 lowercase letters and digits/],
+    ["UpperCase1", /Invalid storageAccountName: "UpperCase1"\. Allowed: a storage account name of 3-24 characters: lowercase letters and digits/],
     ["ab", /Invalid storageAccountName: "ab"/],
     ["with-hyphen", /Invalid storageAccountName: "with-hyphen"/],
     ["a".repeat(25), /Invalid storageAccountName: "a{25}"/],

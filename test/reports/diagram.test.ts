@@ -11,19 +11,27 @@ import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/vir
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { README_DIAGRAM, synthesizeReferenceSite } from "../../scripts/generate-readme-diagram";
 import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
-import { NetworkIndex } from "../../src/engine/network-index";
 import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { Zones } from "../../src/engine/zones";
 import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
 import { escapeDot, toDot } from "../../src/reports/diagram/dot";
+import { GraphvizWorker } from "../../src/reports/diagram/graphviz-worker";
 import { escapeMermaid, toMermaid } from "../../src/reports/diagram/mermaid";
-import { renderSvgSync } from "../../src/reports/diagram/svg";
+import { PREPARE_MAX_CONSTRUCTS, prepareSvgRenderer, renderSvgSync, stopSvgRenderer } from "../../src/reports/diagram/svg";
 import { buildZoneFlowGraph, FlowNode, FlowNodeKind, ZoneFlowGraph } from "../../src/reports/diagram/zone-flow-graph";
 import { ALL_RULES } from "../../src/rules";
 import { newStack, synthJson } from "../support/fixtures";
+
+// The real module objects, so that spies see the renderer's `new Worker(...)` (and any child process).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const childProcess: typeof import("child_process") = require("child_process");
+const workerThreads: typeof import("worker_threads") = require("worker_threads");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // ---------------------------------------------------------------- fixtures (raw azurerm resources)
 
@@ -109,7 +117,8 @@ describe("zone-flow graph from raw azurerm resources", () => {
     expect(mmd).toContain("classDef trust_management fill:#cfe2ff");
     const expected: [string, string, string][] = [
       ["management", "MANAGEMENT", "trust_management"],
-      ["internal", "INTERNAL", "trust_internal"],
+      // Declared INTERNAL, but the configuration lets the Internet in (RDP): the lower trust is drawn.
+      ["internal", "PERIMETER \\(inferred\\)", "trust_perimeter"],
       ["dmz", "PERIMETER", "trust_perimeter"],
       ["branch-clients", "UNTRUSTED", "trust_untrusted"],
     ];
@@ -233,7 +242,7 @@ describe("hand-written resources without tags, and unknown values", () => {
     const unresolved = g.nodes.find((n) => n.kind === FlowNodeKind.UNRESOLVED)!;
     expect(unresolved.label).toBe("${var.admin_range}");
     const mmd = toMermaid(g);
-    expect(mmd).toMatch(new RegExp(`${plain.id}\\["plain-nsg<br/>NSG without zone tags"\\]:::trust_undeclared`));
+    expect(mmd).toMatch(new RegExp(`${plain.id}\\["plain-nsg<br/>NSG attached to no subnet here"\\]:::trust_undeclared`));
     expect(mmd).toContain(`${unresolved.id}(["#36;#123;var.admin_range#125;<br/>known only at apply time"]):::external`);
   });
 });
@@ -317,6 +326,83 @@ describe("writeZoneFlowDiagrams", () => {
   });
 });
 
+// ---------------------------------------------------------------- the renderer (a worker thread, never a child process)
+
+describe("renderSvgSync", () => {
+  const dot = toDot(buildZoneFlowGraph(modelOf(site)));
+
+  function countingWorkers() {
+    const Real = workerThreads.Worker;
+    return jest.spyOn(workerThreads, "Worker").mockImplementation((...args: ConstructorParameters<typeof Real>) => new Real(...args));
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test("one worker thread renders every diagram of the process, and the same DOT gives the same bytes", () => {
+    stopSvgRenderer();
+    const workers = countingWorkers();
+    const spawn = jest.spyOn(childProcess, "execFileSync");
+    const first = renderSvgSync(dot);
+    const second = renderSvgSync(dot);
+    const other = renderSvgSync("digraph { a -> b }");
+    expect(workers).toHaveBeenCalledTimes(1);
+    expect(spawn).not.toHaveBeenCalled();
+    expect(second).toBe(first);
+    expect(other).not.toBe(first);
+    expect(other).toContain("<title>a&#45;&gt;b</title>");
+  });
+
+  test("a rendering past its time limit fails and stops the worker; the next one starts a new worker", () => {
+    stopSvgRenderer();
+    const workers = countingWorkers();
+    // Loading Graphviz alone takes far longer than 1 ms.
+    expect(() => renderSvgSync(dot, 1)).toThrow(/Graphviz could not render the zone-flow diagram: layout took longer than 0 s and was stopped/);
+    expect(renderSvgSync(dot)).toMatch(/^<\?xml[\s\S]*<\/svg>\s*$/);
+    expect(workers).toHaveBeenCalledTimes(2);
+  });
+
+  test("after invalid DOT the same worker renders valid DOT again", () => {
+    stopSvgRenderer();
+    const workers = countingWorkers();
+    expect(() => renderSvgSync("digraph { a -> }")).toThrow(/syntax error in line 1/);
+    expect(renderSvgSync("digraph { a -> b }")).toContain("<title>a&#45;&gt;b</title>");
+    expect(workers).toHaveBeenCalledTimes(1);
+  });
+
+  test("announced renderings share one worker, stopped right after the last of them (not at exit)", () => {
+    stopSvgRenderer();
+    const workers = countingWorkers();
+    const stops = jest.spyOn(GraphvizWorker.prototype, "dispose");
+    const model = modelOf(site);
+    const result = runRules(model, ALL_RULES);
+    // As the checks do: one announcement per stack when synthesis starts, then one write per stack.
+    prepareSvgRenderer();
+    prepareSvgRenderer();
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "sdz-diagram-")));
+    writeZoneFlowDiagrams(dirs[0], result, model);
+    expect(stops).not.toHaveBeenCalled();
+    writeZoneFlowDiagrams(dirs[1], result, model);
+    expect(stops).toHaveBeenCalledTimes(1);
+    expect(workers).toHaveBeenCalledTimes(1);
+    for (const dir of dirs) expect(fs.readFileSync(path.join(dir, DIAGRAM_FILES.svg), "utf8")).toContain("Generated by graphviz");
+  });
+
+  test("a rendering announced for a large stack starts no worker ahead of time", () => {
+    stopSvgRenderer();
+    const workers = countingWorkers();
+    prepareSvgRenderer(PREPARE_MAX_CONSTRUCTS + 1);
+    expect(workers).not.toHaveBeenCalled();
+    prepareSvgRenderer(PREPARE_MAX_CONSTRUCTS);
+    expect(workers).toHaveBeenCalledTimes(1);
+    stopSvgRenderer();
+  });
+
+  test("the README's SVG is byte-identical to a fresh rendering of the reference site", () => {
+    const fresh = fs.readFileSync(path.join(synthesizeReferenceSite(), DIAGRAM_FILES.svg), "utf8");
+    expect(fresh).toBe(fs.readFileSync(path.join(__dirname, "..", "..", README_DIAGRAM.svg), "utf8"));
+  });
+});
+
 // ---------------------------------------------------------------- size
 
 describe("cost", () => {
@@ -329,7 +415,7 @@ describe("cost", () => {
         rule(s, `neighbour${i}`, nsg, "Tcp", "1688", `10.20.${(i + 1) % zones}.0/24`);
       }
     });
-    const spy = jest.spyOn(NetworkIndex.prototype, "zonesOverlapping");
+    const spy = jest.spyOn(Zones.prototype, "overlapping");
     const g = buildZoneFlowGraph(model);
     expect(spy.mock.calls.length).toBe(zones + 1);
     spy.mockRestore();

@@ -14,7 +14,7 @@ import { TerraformModel } from "../../src/engine/model";
 import { defineRule, RuleLevel } from "../../src/engine/rule";
 import { REPORT_FILES, toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../../src/reports";
 import { RuleCatalog } from "../../src/rules/catalog";
-import { managementPortsFromInternet } from "../../src/rules/network/management-ports";
+import { managementPortsFromInternet } from "../../src/rules/net/management-port-open-to-internet";
 import { newStack } from "../support/fixtures";
 
 const MULTITOOL_DIR = path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
@@ -104,7 +104,7 @@ describe("report contents", () => {
     const md = toMarkdownReport(result);
     expect(md.startsWith("# Compliance report: reports\n\n**FAILED**: 1 error(s), 1 warning(s), 4 note(s), 1 could not be verified, 1 suppressed;")).toBe(true);
     const section = (title: string) => md.split(`## ${title}\n`)[1].split("\n## ")[0];
-    expect(section("Errors")).toContain("| SDZ-NET-001 | `azurerm_network_security_rule.internet`<br>reports/internet | rule \"internet\" allows RDP (TCP 3389) from Internet |");
+    expect(section("Errors")).toContain("| SDZ-NET-001 | `azurerm_network_security_rule.internet`<br>reports/internet | rule \"internet\" of NSG internet-nsg allows RDP (TCP 3389) from the Internet to hosts behind NSG internet-nsg");
     expect(section("Errors")).toContain("| R-SEC-7 |");
     expect(section("Warnings")).toMatch(/\| SDZ-NET-001 \(unverified\) \| `azurerm_network_security_rule.fromvar`/);
     expect(section("Notes").match(/\| SDZ-TEST-050 \|/g)).toHaveLength(4);
@@ -153,7 +153,7 @@ describe("report contents", () => {
       expect(results).toHaveLength(result.findings.length);
       for (const r of results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
       const failing = results.find((r: any) => r.level === "error");
-      expect(failing.message.text).toMatch(/^rule "internet" allows RDP \(TCP 3389\) from Internet\. Resource: azurerm_network_security_rule\.internet\. Fix: /);
+      expect(failing.message.text).toMatch(/^rule "internet" of NSG internet-nsg allows RDP \(TCP 3389\) from the Internet to .*\. Resource: azurerm_network_security_rule\.internet\. Fix: /);
       expect(failing.locations[0].logicalLocations).toEqual([
         { name: "internet", fullyQualifiedName: "reports/internet", kind: "module" },
         { name: "azurerm_network_security_rule.internet", fullyQualifiedName: "azurerm_network_security_rule.internet", kind: "resource" },

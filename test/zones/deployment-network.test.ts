@@ -131,7 +131,7 @@ describe("DeploymentNetwork construction errors", () => {
     ["DNS server garbage", { dnsServers: ["10.10.1.4", "dc01"] }, /Invalid dnsServers\[1\]: "dc01"/],
     ["retention 0", { flowLogs: { retentionDays: 0 } }, /Invalid flowLogs\.retentionDays: 0\. Allowed: an integer from 1 to 365/],
     ["retention 400", { flowLogs: { retentionDays: 400 } }, /Invalid flowLogs\.retentionDays: 400/],
-    ["storage name", { flowLogs: { storageAccountName: "Flow-Logs" } }, /Invalid flowLogs\.storageAccountName: "Flow-Logs"\. Allowed: 3-24 lowercase/],
+    ["storage name", { flowLogs: { storageAccountName: "Flow-Logs" } }, /Invalid flowLogs\.storageAccountName: "Flow-Logs"\. Allowed: a storage account name of 3-24 characters: lowercase/],
     ["storage id", { flowLogs: { storageAccountId: "central" } }, /Invalid flowLogs\.storageAccountId: "central"/],
     ["watcher name", { flowLogs: { networkWatcherName: "bad name" } }, /Invalid flowLogs\.networkWatcherName: "bad name"/],
     ["flow logs while disabled", { disableFlowLogs: true, flowLogs: { retentionDays: 30 } }, /Invalid flowLogs: .*Allowed: no flow log settings when disableFlowLogs is true/],

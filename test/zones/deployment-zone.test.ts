@@ -81,28 +81,30 @@ describe("DeploymentZone synthesis", () => {
     const all = Object.values<any>(json.resource.azurerm_network_security_rule);
     const serversNsgRef = "${azurerm_network_security_group.Servers_Nsg_" ;
     const mine = all.filter((r) => r.network_security_group_name.startsWith(serversNsgRef));
+    // Names and priorities derive from each flow's intent (direction, access, protocol, ports, both
+    // ends), never from call order: these exact values are what keeps plans stable across versions.
     expect(mine.map((r) => [r.direction, r.priority, r.name]).sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`))).toEqual([
-      ["Inbound", 100, "allow-in-100-rdp-from-management"],
-      ["Inbound", 110, "allow-in-110-media-ports"],
-      ["Inbound", 120, "deny-in-120-no-smb-from-anywhere"],
+      ["Inbound", 1501, "deny-in-tcp-445-from-any-397da8b5f0"],
+      ["Inbound", 2984, "allow-in-tcp-3389-from-zone-mgmt-849fec615d"],
+      ["Inbound", 3515, "allow-in-udp-64001-65000-from-10-10-20-4-10-10-20-5-32-332d513f53"],
       ["Inbound", 4095, "allow-icmp-from-network"],
       ["Inbound", 4096, "deny-all-inbound"],
-      ["Inbound", 500, "allow-in-500-health-probes"],
-      ["Outbound", 100, "allow-out-100-reports-to-management"],
+      ["Inbound", 500, "allow-in-tcp-443-from-azureloadbalancer-63f12b1068"],
+      ["Outbound", 3662, "allow-out-tcp-any-to-zone-mgmt-be1b60bd16"],
     ]);
     const byName = Object.fromEntries(mine.map((r) => [r.name, r]));
-    expect(byName["allow-in-100-rdp-from-management"]).toMatchObject({
+    expect(byName["allow-in-tcp-3389-from-zone-mgmt-849fec615d"]).toMatchObject({
       access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389",
       source_address_prefix: "10.10.9.0/24", destination_address_prefix: "10.10.1.0/24", description: "RDP from management",
     });
-    expect(byName["allow-in-110-media-ports"]).toMatchObject({
+    expect(byName["allow-in-udp-64001-65000-from-10-10-20-4-10-10-20-5-32-332d513f53"]).toMatchObject({
       protocol: "Udp", destination_port_range: "64001-65000",
       source_address_prefixes: ["10.10.20.4", "10.10.20.5/32"], destination_address_prefix: "10.10.1.10",
     });
-    expect(byName["allow-in-110-media-ports"].source_address_prefix).toBeUndefined();
-    expect(byName["allow-in-500-health-probes"]).toMatchObject({ source_address_prefix: "AzureLoadBalancer", destination_port_range: "443" });
-    expect(byName["deny-in-120-no-smb-from-anywhere"]).toMatchObject({ access: "Deny", source_address_prefix: "*", destination_port_range: "445" });
-    expect(byName["allow-out-100-reports-to-management"]).toMatchObject({
+    expect(byName["allow-in-udp-64001-65000-from-10-10-20-4-10-10-20-5-32-332d513f53"].source_address_prefix).toBeUndefined();
+    expect(byName["allow-in-tcp-443-from-azureloadbalancer-63f12b1068"]).toMatchObject({ source_address_prefix: "AzureLoadBalancer", destination_port_range: "443" });
+    expect(byName["deny-in-tcp-445-from-any-397da8b5f0"]).toMatchObject({ access: "Deny", source_address_prefix: "*", destination_port_range: "445" });
+    expect(byName["allow-out-tcp-any-to-zone-mgmt-be1b60bd16"]).toMatchObject({
       direction: "Outbound", protocol: "Tcp", destination_port_range: "*", source_address_prefix: "10.10.1.0/24", destination_address_prefix: "10.10.9.0/24",
     });
     expect(byName["allow-icmp-from-network"]).toMatchObject({
@@ -114,11 +116,11 @@ describe("DeploymentZone synthesis", () => {
     });
     // The flows list records intent (the deny-all and default ICMP rules excluded)
     expect(servers.flows.map((f) => [f.direction, f.access, f.priority, f.port.toString(), f.peer.label])).toEqual([
-      [FlowDirection.INBOUND, "Allow", 100, "TCP 3389", "zone mgmt"],
-      [FlowDirection.INBOUND, "Allow", 110, "UDP 64001-65000", "10.10.20.4, 10.10.20.5/32"],
+      [FlowDirection.INBOUND, "Allow", 2984, "TCP 3389", "zone mgmt"],
+      [FlowDirection.INBOUND, "Allow", 3515, "UDP 64001-65000", "10.10.20.4, 10.10.20.5/32"],
       [FlowDirection.INBOUND, "Allow", 500, "TCP 443", "AzureLoadBalancer"],
-      [FlowDirection.INBOUND, "Deny", 120, "TCP 445", "any"],
-      [FlowDirection.OUTBOUND, "Allow", 100, "TCP any port", "zone mgmt"],
+      [FlowDirection.INBOUND, "Deny", 1501, "TCP 445", "any"],
+      [FlowDirection.OUTBOUND, "Allow", 3662, "TCP any port", "zone mgmt"],
     ]);
     expect(servers.denyAllInboundRule).toBeDefined();
     expect(servers.icmpInboundRule).toBeDefined();
@@ -218,7 +220,7 @@ describe("DeploymentZone construction errors", () => {
     expect(() => zone({ allowIcmpFromNetwork: "yes" })).toThrow(/Invalid allowIcmpFromNetwork: "yes"/);
   });
 
-  test("priorities: out of range, duplicate, the reserved 4095, and an exhausted space", () => {
+  test("priorities: out of range, duplicate, the reserved 4095, and a full band", () => {
     const z = zone();
     const peer = Peer.ipv4("10.10.9.0/24");
     expect(() => z.allowInbound(peer, Port.tcp(1), "x", { priority: 99 })).toThrow(/Invalid priority: 99\. Allowed: an integer from 100 to 4095/);
@@ -230,14 +232,25 @@ describe("DeploymentZone construction errors", () => {
     // outbound priorities are a separate space
     expect(z.allowOutbound(peer, Port.tcp(1), "x", { priority: 110 })).toBeDefined();
     expect(z.flows.map((f) => f.priority)).toEqual([110, 110]);
-    // automatic allocation skips 110, then runs out after 100..4090 (399 free slots)
-    for (let i = 0; i < 399; i++) z.allowInbound(peer, Port.tcp(1000 + i), `rule ${i}`);
-    expect(z.flows.filter((f) => f.direction === FlowDirection.INBOUND).map((f) => f.priority).slice(0, 3)).toEqual([110, 100, 120]);
-    expect(() => z.allowInbound(peer, Port.tcp(9), "one too many")).toThrow(/Invalid priority: "auto \(401 inbound rules\)".*priority space is exhausted/);
+    // an explicit priority inside the deny band takes its slot; automatic denies fill the other 999
+    z.denyInbound(peer, Port.tcp(3), "explicit deny", { priority: 1500 });
+    for (let i = 0; i < 999; i++) z.denyInbound(peer, Port.tcp(1000 + i), `deny ${i}`);
+    const denies = z.flows.filter((f) => f.direction === FlowDirection.INBOUND && f.access === "Deny").map((f) => f.priority);
+    expect(new Set(denies).size).toBe(1000);
+    expect(Math.min(...denies)).toBe(1000);
+    expect(Math.max(...denies)).toBe(1999);
+    expect(() => z.denyInbound(peer, Port.tcp(9), "one too many")).toThrow(/Invalid priority: "auto \(999 automatic inbound rules in 1000-1999\)".*the band is full/);
+    // the allow band is separate and still open
+    expect(z.allowInbound(peer, Port.tcp(9), "an allow")).toBeDefined();
   });
 
-  test("a flow needs a description", () => {
+  test("a flow needs a description; a long one is kept whole on the flow and cut to Azure's 140 characters on the rule", () => {
     expect(() => zone().allowInbound(Peer.anyIpv4(), Port.tcp(443), "  ")).toThrow(/Invalid description: "  "/);
+    const z = zone();
+    const long = `${"why ".repeat(80)}end`;
+    const rule = z.allowInbound(Peer.anyIpv4(), Port.tcp(443), `  ${long} `);
+    expect(z.flows[0].description).toBe(long);
+    expect(rule.descriptionInput).toBe(long.slice(0, 140));
   });
 
   test("without ICMP, priority 4095 is free", () => {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
-import { renderSvgSync } from "./svg";
+import { prepareSvgRenderer, renderSvgSync, svgRenderingDone } from "./svg";
 import { buildZoneFlowGraph } from "./zone-flow-graph";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
@@ -28,6 +28,15 @@ export const MAX_SVG_EDGES = 500;
  * @internal
  */
 export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
+  try {
+    writeDiagrams(dir, result, model);
+  } finally {
+    // Done or not needed: the Graphviz worker may stop if no other stack awaits it.
+    svgRenderingDone();
+  }
+}
+
+function writeDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
   const graph = buildZoneFlowGraph(model, result.findings);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
@@ -45,4 +54,4 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
   }
 }
 
-export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync };
+export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync, prepareSvgRenderer };

@@ -1,15 +1,18 @@
+import { AccessModel } from "../../engine/access/access-model";
+import { Cidr } from "../../engine/access/addresses";
+import { AddressTerm, Nic, Nsg, NsgRule, Topology } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
-import { AddressSpec, NetworkIndex, NicView, NsgRuleView, NsgView, ZoneView } from "../../engine/network-index";
 import { Finding, FindingStatus } from "../../engine/result";
 import { RuleLevel } from "../../engine/rule";
-import { CidrBlock, cidrContains } from "../../network/cidr";
+import { Zone, Zones } from "../../engine/zones";
 import { TrustLevel } from "../../network/trust-level";
 
 /**
  * The zone-flow graph of one configuration: zones (and the other ends of allowed inbound flows)
  * as nodes, allowed inbound flows as edges, findings marked where they apply. Built only from the
- * {@link TerraformModel} and its {@link NetworkIndex}, so hand-written resources that follow the tag
- * contract are drawn exactly like the library's own zones. Renderers (Mermaid, DOT) read this.
+ * {@link TerraformModel} and the same models the rules ask (topology, zones with declared or inferred
+ * trust, the access model for Azure's default rule), so hand-written, untagged resources are drawn
+ * exactly like the library's own zones. Renderers (Mermaid, DOT) read this.
  * @internal
  */
 export interface ZoneFlowGraph {
@@ -23,11 +26,11 @@ export interface ZoneFlowGraph {
 
 /** What a node stands for. @internal */
 export enum FlowNodeKind {
-  /** An Azure zone: an NSG tagged `sdz-zone`/`sdz-trust`. */
+  /** An Azure zone: a subnet (named by its NSG's `sdz-zone` tag, else the subnet's name). */
   ZONE = "zone",
-  /** An on-premises range: a tagged `azurerm_local_network_gateway`. */
+  /** An on-premises range: an `azurerm_local_network_gateway`. */
   ON_PREMISES_ZONE = "on-premises-zone",
-  /** An NSG without zone tags. */
+  /** An NSG attached to no subnet or NIC of the configuration. */
   UNTAGGED_NSG = "untagged-nsg",
   /** A standalone rule whose NSG is not part of the configuration. */
   FOREIGN_NSG = "foreign-nsg",
@@ -115,14 +118,13 @@ export function worstMark(marks: readonly FlowMark[]): FlowMark | undefined {
 }
 
 /** Protocol and ports of a rule, as a short label: `TCP 1688`, `UDP 67, 69, 4011`, `all traffic`. @internal */
-export function portLabel(rule: Pick<NsgRuleView, "protocol" | "destinationPorts">): string {
-  const proto = rule.protocol === undefined ? "?" : rule.protocol === "*" ? "ANY" : rule.protocol.toUpperCase();
+export function portLabel(rule: Pick<NsgRule, "protocol" | "destinationPorts">): string {
+  const proto = !rule.protocol.known ? "?" : rule.protocol.value === "*" ? "ANY" : rule.protocol.value.toUpperCase();
   if (proto === "ICMP" || proto === "ESP" || proto === "AH") return proto;
-  const ports = rule.destinationPorts;
-  if (!ports) return `${proto} ports ?`;
-  const all = ports.some((p) => p.from === 0 && p.to === 65535);
-  if (all) return proto === "ANY" ? "all traffic" : `${proto} all ports`;
-  const text = ports.slice(0, MAX_PORTS).map((p) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`));
+  if (!rule.destinationPorts.known) return `${proto} ports ?`;
+  const ports = rule.destinationPorts.value.ranges();
+  if (ports.some(([a, b]) => a <= 1 && b === 65535)) return proto === "ANY" ? "all traffic" : `${proto} all ports`;
+  const text = ports.slice(0, MAX_PORTS).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`));
   if (ports.length > MAX_PORTS) text.push(`+${ports.length - MAX_PORTS}`);
   return `${proto} ${text.join(", ")}`;
 }
@@ -132,45 +134,47 @@ interface RuleEdgeRef {
   readonly sourceText: string;
 }
 
-/** Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones). @internal */
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones). @internal */
 export function buildZoneFlowGraph(model: TerraformModel, findings: readonly Finding[] = []): ZoneFlowGraph {
   return new GraphBuilder(model).build(findings);
 }
 
 class GraphBuilder {
-  private readonly index: NetworkIndex;
+  private readonly topology: Topology;
+  private readonly access: AccessModel;
+  private readonly zones: Zones;
   private readonly nodes: FlowNode[] = [];
   private readonly edges: FlowEdge[] = [];
   private readonly unplaced: FlowMark[] = [];
   private readonly nodeByKey = new Map<string, FlowNode>();
-  private readonly zoneNode = new Map<ZoneView, FlowNode>();
+  private readonly zoneNode = new Map<Zone, FlowNode>();
   private readonly nodeByResource = new Map<TfResource, FlowNode>();
   private readonly edgeByKey = new Map<string, FlowEdge>();
-  private readonly edgesByRule = new Map<NsgRuleView, RuleEdgeRef[]>();
-  private readonly rulesByAddress = new Map<string, NsgRuleView[]>();
-  private readonly implicitByNsg = new Map<TfResource, FlowEdge>();
-  private readonly overlapMemo = new Map<string, ZoneView[]>();
-  private nicsByVm?: Map<TfResource, NicView[]>;
+  private readonly edgesByRule = new Map<NsgRule, RuleEdgeRef[]>();
+  private readonly rulesByAddress = new Map<string, NsgRule[]>();
+  private readonly implicitByNsg = new Map<TfResource, FlowEdge[]>();
+  private readonly overlapMemo = new Map<string, Zone[]>();
   private counter = 0;
 
   constructor(private readonly model: TerraformModel) {
-    this.index = NetworkIndex.of(model);
+    this.access = AccessModel.of(model);
+    this.topology = this.access.topology;
+    this.zones = Zones.of(model);
   }
 
   public build(findings: readonly Finding[]): ZoneFlowGraph {
     // Sorted by address so the same configuration always draws the same picture, whatever the
     // order of the JSON it came from (cdk.tf.json is key-sorted; an in-memory stack is not).
-    const nsgs = [...this.index.nsgs].sort((a, b) => byText(a.resource.address, b.resource.address));
-    const rules = [...this.index.rules].sort((a, b) => byText(a.resource.address, b.resource.address)
-      || (a.priority ?? 0) - (b.priority ?? 0) || byText(a.name, b.name));
+    const rules = [...this.topology.rules].sort((a, b) => byText(a.resource.address, b.resource.address)
+      || (a.priority.known ? a.priority.value : 0) - (b.priority.known ? b.priority.value : 0) || byText(a.name, b.name));
     this.addZones();
-    for (const nsg of nsgs) this.destinationOf(nsg);
+    for (const nsg of [...this.topology.nsgs].sort((a, b) => byText(a.resource.address, b.resource.address))) this.destinationsOf(nsg);
     for (const rule of rules) this.addRule(rule);
-    for (const nsg of nsgs) this.addImplicitVnetFlow(nsg);
+    this.addImplicitVnetFlows();
     this.markFindings(findings);
     return { name: this.model.name, nodes: this.nodes, edges: this.edges, unplaced: this.unplaced };
   }
@@ -188,35 +192,51 @@ class GraphBuilder {
   }
 
   private addZones(): void {
-    const zones = [...this.index.zones].sort((a, b) => byText(a.name, b.name) || byText(a.resource.address, b.resource.address));
+    const zones = [...this.zones.zones].sort((a, b) => byText(a.name, b.name) || byText(a.key, b.key));
     for (const zone of zones) {
+      // Platform subnets (gateway, firewall, bastion, route server) carry no zone of their own unless tagged.
+      if (zone.kind === "subnet" && !zone.nsg && isPlatformSubnet(zone.subnet?.name)) continue;
+      const trust = this.zones.trustOf(zone);
       const prefixes = zone.prefixes.slice(0, MAX_PREFIXES).map((p) => p.text);
       if (zone.prefixes.length > MAX_PREFIXES) prefixes.push(`+${zone.prefixes.length - MAX_PREFIXES} more`);
       const details = [
-        zone.trust ?? "trust not declared",
-        ...(zone.onPremises ? ["on premises"] : []),
+        trust.level ? `${trust.level}${trust.source === "inferred" ? " (inferred)" : ""}` : "trust not declared",
+        ...(zone.kind === "on-premises" ? ["on premises"] : []),
         ...(prefixes.length > 0 ? [prefixes.join(", ")] : ["no known prefix"]),
       ];
-      const n = this.node(`zone:${zone.resource.address}`, (id) => ({
-        id, kind: zone.onPremises ? FlowNodeKind.ON_PREMISES_ZONE : FlowNodeKind.ZONE, label: zone.name, details, trust: zone.trust, marks: [],
+      const n = this.node(`zone:${zone.key}`, (id) => ({
+        id, kind: zone.kind === "on-premises" ? FlowNodeKind.ON_PREMISES_ZONE : FlowNodeKind.ZONE, label: zone.name, details, trust: trust.level, marks: [],
       }));
       this.zoneNode.set(zone, n);
       this.nodeByResource.set(zone.resource, n);
+      if (zone.subnet && !zone.subnet.inline) this.nodeByResource.set(zone.subnet.resource, n);
     }
   }
 
-  /** The node a rule of `nsg` lets traffic into: its zone, or the untagged NSG itself. */
-  private destinationOf(nsg: NsgView): FlowNode {
-    const zone = this.index.zoneOfNsg(nsg);
-    if (zone) return this.zoneNode.get(zone)!;
+  /** The nodes a rule of `nsg` lets traffic into: the zones of its subnets and NICs, or the NSG itself when attached to nothing. */
+  private destinationsOf(nsg: Nsg): FlowNode[] {
+    const out = new Set<FlowNode>();
+    for (const s of nsg.subnets) {
+      const z = this.zones.zoneOf(s);
+      const n = z && this.zoneNode.get(z);
+      if (n) out.add(n);
+    }
+    for (const nic of nsg.nics) {
+      for (const cfg of nic.ipConfigs) {
+        const z = cfg.subnet && this.zones.zoneOf(cfg.subnet);
+        const n = z && this.zoneNode.get(z);
+        if (n) out.add(n);
+      }
+    }
+    if (out.size > 0) return [...out];
     const n = this.node(`nsg:${nsg.resource.address}`, (id) => ({
-      id, kind: FlowNodeKind.UNTAGGED_NSG, label: nsg.name ?? nsg.resource.address, details: ["NSG without zone tags"], marks: [],
+      id, kind: FlowNodeKind.UNTAGGED_NSG, label: nsg.name ?? nsg.resource.address, details: ["NSG attached to no subnet here"], marks: [],
     }));
     this.nodeByResource.set(nsg.resource, n);
-    return n;
+    return [n];
   }
 
-  private foreignNsg(rule: NsgRuleView): FlowNode {
+  private foreignNsg(rule: NsgRule): FlowNode {
     const name = this.model.resolveString(rule.resource.config.network_security_group_name);
     const text = name.known ? name.value : "an NSG known only at apply time";
     return this.node(`foreign:${text}`, (id) => ({
@@ -225,47 +245,47 @@ class GraphBuilder {
   }
 
   /** Nodes a source stands for, with the text to show when it is narrower than a whole zone. */
-  private sourcesOf(spec: AddressSpec): { node: FlowNode; qualifier?: string }[] {
-    switch (spec.kind) {
+  private sourcesOf(term: AddressTerm): { node: FlowNode; qualifier?: string }[] {
+    switch (term.kind) {
       case "any":
         return [{ node: this.node("any", (id) => ({ id, kind: FlowNodeKind.ANY, label: "Any (*)", details: ["every address"], trust: TrustLevel.UNTRUSTED, marks: [] })) }];
       case "tag": {
-        const tag = spec.text.toLowerCase();
-        if (tag === "internet") {
+        if (term.tag === "internet") {
           return [{ node: this.node("internet", (id) => ({ id, kind: FlowNodeKind.INTERNET, label: "Internet", details: ["service tag"], trust: TrustLevel.UNTRUSTED, marks: [] })) }];
         }
-        if (tag === "virtualnetwork") return [{ node: this.virtualNetworkNode() }];
-        return [{ node: this.node(`tag:${tag}`, (id) => ({ id, kind: FlowNodeKind.SERVICE_TAG, label: spec.text, details: ["service tag"], marks: [] })) }];
+        if (term.tag === "virtualnetwork") return [{ node: this.virtualNetworkNode() }];
+        return [{ node: this.node(`tag:${term.tag}`, (id) => ({ id, kind: FlowNodeKind.SERVICE_TAG, label: term.text, details: ["service tag"], marks: [] })) }];
       }
       case "cidr":
-        return this.cidrSources(spec.block!);
+        return this.cidrSources(term.cidr);
       case "asg": {
-        const ref = /(azurerm_application_security_group\.[A-Za-z0-9_-]+)/.exec(spec.text);
-        const label = ref ? ref[1] : spec.text;
+        const ref = /(azurerm_application_security_group\.[A-Za-z0-9_-]+)/.exec(term.text);
+        const label = ref ? ref[1] : term.text;
         return [{ node: this.node(`asg:${label}`, (id) => ({ id, kind: FlowNodeKind.ASG, label, details: ["application security group"], marks: [] })) }];
       }
       default:
         return [{
-          node: this.node(`unresolved:${spec.text}`, (id) => ({
-            id, kind: FlowNodeKind.UNRESOLVED, label: spec.text, details: ["known only at apply time"], marks: [],
+          node: this.node(`unresolved:${term.text}`, (id) => ({
+            id, kind: FlowNodeKind.UNRESOLVED, label: term.text, details: ["known only at apply time"], marks: [],
           })),
         }];
     }
   }
 
-  private cidrSources(block: CidrBlock): { node: FlowNode; qualifier?: string }[] {
+  private cidrSources(block: Cidr): { node: FlowNode; qualifier?: string }[] {
     let zones = this.overlapMemo.get(block.text);
     if (!zones) {
-      zones = this.index.zonesOverlapping(block);
+      zones = block.family === 4 ? this.zones.overlapping(block.start, block.end).filter((z) => this.zoneNode.has(z)) : [];
       this.overlapMemo.set(block.text, zones);
     }
     // A source inside a zone comes from that zone; a broader one (a whole VNet range, a /8) is its
     // own node, so the arrow shows the range the rule really admits.
-    const containing = zones.filter((z) => z.prefixes.some((p) => cidrContains(p, block)));
+    const inside = (p: Cidr) => p.family === block.family && (p.start as number) <= (block.start as number) && (block.end as number) <= (p.end as number);
+    const containing = zones.filter((z) => z.prefixes.some(inside));
     if (containing.length > 0 && containing.length <= MAX_FANOUT) {
       return containing.map((z) => ({
         node: this.zoneNode.get(z)!,
-        qualifier: z.prefixes.some((p) => p.prefixLength === block.prefixLength && cidrContains(p, block)) ? undefined : block.text,
+        qualifier: z.prefixes.some((p) => p.prefix === block.prefix && inside(p)) ? undefined : block.text,
       }));
     }
     const detail = zones.length === 0 ? "in no zone" : `spans ${zones.length} zone${zones.length === 1 ? "" : "s"}`;
@@ -298,36 +318,40 @@ class GraphBuilder {
     else e.omittedLines++;
   }
 
-  private addRule(rule: NsgRuleView): void {
+  private addRule(rule: NsgRule): void {
     const byAddr = this.rulesByAddress.get(rule.resource.address) ?? [];
     byAddr.push(rule);
     this.rulesByAddress.set(rule.resource.address, byAddr);
-    if (rule.direction === "Outbound" || rule.access === "Deny") return;
-    const uncertain = rule.direction === undefined || rule.access === undefined;
-    const to = rule.nsg ? this.destinationOf(rule.nsg) : this.foreignNsg(rule);
-    const narrowedTo = this.destinationText(rule, to);
+    if ((rule.direction.known && rule.direction.value === "Outbound") || (rule.access.known && rule.access.value === "Deny")) return;
+    const uncertain = !rule.direction.known || !rule.access.known;
+    const targets = rule.nsg && this.topology.nsgOf(rule.nsg.resource) === rule.nsg ? this.destinationsOf(rule.nsg) : [this.foreignNsg(rule)];
     const ports = portLabel(rule);
     const refs: RuleEdgeRef[] = [];
-    const sources = rule.sources.length > 0 ? rule.sources : [{ kind: "unknown", text: "no source", reason: "the rule names no source" } as AddressSpec];
-    for (const spec of sources) {
-      for (const { node, qualifier } of this.sourcesOf(spec)) {
-        const e = this.edge(node, to, false);
-        if (uncertain) e.uncertain = true;
-        const line = `${uncertain ? "? " : ""}${ports}${qualifier ? ` from ${qualifier}` : ""}${narrowedTo ? ` to ${narrowedTo}` : ""}`;
-        this.addLine(e, line);
-        if (!e.ruleAddresses.includes(rule.resource.address)) e.ruleAddresses.push(rule.resource.address);
-        refs.push({ edge: e, sourceText: spec.text });
+    const sources: AddressTerm[] = rule.sources.known ? rule.sources.value
+      : [{ kind: "unknown", text: rule.sources.expression ?? "a source known only at apply time", reason: rule.sources.reason }];
+    for (const to of targets) {
+      const narrowedTo = this.destinationText(rule, to);
+      for (const term of sources) {
+        for (const { node, qualifier } of this.sourcesOf(term)) {
+          const e = this.edge(node, to, false);
+          if (uncertain) e.uncertain = true;
+          const line = `${uncertain ? "? " : ""}${ports}${qualifier ? ` from ${qualifier}` : ""}${narrowedTo ? ` to ${narrowedTo}` : ""}`;
+          this.addLine(e, line);
+          if (!e.ruleAddresses.includes(rule.resource.address)) e.ruleAddresses.push(rule.resource.address);
+          refs.push({ edge: e, sourceText: term.text });
+        }
       }
     }
     this.edgesByRule.set(rule, refs);
   }
 
   /** The rule's destinations when they are narrower than the whole zone (e.g. one host). */
-  private destinationText(rule: NsgRuleView, to: FlowNode): string | undefined {
-    const d = rule.destinations;
+  private destinationText(rule: NsgRule, to: FlowNode): string | undefined {
+    if (!rule.destinations.known) return "?";
+    const d = rule.destinations.value;
     if (d.length === 0 || d.some((x) => x.kind === "any" || x.kind === "tag")) return undefined;
-    const zone = rule.nsg ? this.index.zoneOfNsg(rule.nsg) : undefined;
-    if (zone && to.kind === FlowNodeKind.ZONE && d.every((x) => x.kind === "cidr" && zone.prefixes.some((p) => p.text === x.block!.text))) return undefined;
+    const zone = [...this.zoneNode.entries()].find(([, n]) => n === to)?.[0];
+    if (zone && to.kind === FlowNodeKind.ZONE && d.every((x) => x.kind === "cidr" && zone.prefixes.some((p) => p.text === x.cidr.text))) return undefined;
     const texts = d.slice(0, 3).map((x) => x.text);
     if (d.length > 3) texts.push(`+${d.length - 3}`);
     return texts.join(", ");
@@ -335,13 +359,22 @@ class GraphBuilder {
 
   /**
    * Azure's default rule AllowVNetInBound (65000) lets every subnet, peered VNet and VPN range in
-   * unless an explicit deny overrides it: draw that flow when nothing does.
+   * unless an explicit deny overrides it: draw that flow where the access model says it decides.
    */
-  private addImplicitVnetFlow(nsg: NsgView): void {
-    if (nsg.rules.some(overridesAllowVnet)) return;
-    const e = this.edge(this.virtualNetworkNode(), this.destinationOf(nsg), true);
-    this.addLine(e, "all traffic (default AllowVNetInBound, no deny-all)");
-    this.implicitByNsg.set(nsg.resource, e);
+  private addImplicitVnetFlows(): void {
+    for (const zone of this.zones.zones) {
+      const subnet = zone.subnet;
+      const to = this.zoneNode.get(zone);
+      if (!subnet || !to || subnet.nsgs.length === 0) continue;
+      const ep = this.access.endpointOfSubnet(subnet);
+      const byDefault = (g: { layers: readonly { rule?: NsgRule }[] }) => g.layers.some((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound");
+      const decided = (["Tcp", "Udp"] as const).map((protocol) => this.access.findGrant(ep, { protocol, from: 0, to: 65535 }, byDefault))
+        .flatMap((g) => (g ? g.layers.filter((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound").map((l) => l.rule!) : []));
+      if (decided.length === 0) continue;
+      const e = this.edge(this.virtualNetworkNode(), to, true);
+      this.addLine(e, "all traffic (default AllowVNetInBound, no deny-all)");
+      for (const r of decided) this.implicitByNsg.set(r.resource, [...(this.implicitByNsg.get(r.resource) ?? []), e]);
+    }
   }
 
   // ------------------------------------------------------------------ findings
@@ -373,10 +406,9 @@ class GraphBuilder {
     if (named.length === 0) {
       // A finding on an NSG that no deny-all protects: the implicit VNet flow is the offender when
       // the message says so.
-      const resource = this.model.byAddress(f.address);
-      const implicit = resource ? this.implicitByNsg.get(resource) : undefined;
+      const implicit = this.implicitByNsg.get(this.model.byAddress(f.address) as TfResource);
       if (implicit && /AllowVNetInBound/i.test(f.message)) {
-        addMark(implicit.marks, mark);
+        implicit.forEach((e) => addMark(e.marks, mark));
         return true;
       }
       return false;
@@ -389,46 +421,38 @@ class GraphBuilder {
     return true;
   }
 
-  /** Zones a non-rule resource belongs to: itself (zone NSG, local gateway), its NIC's zones, or what it references. */
+  /** Zones a non-rule resource belongs to: itself (zone NSG, subnet, local gateway), its NICs' zones, or what it references. */
   private nodesOfResource(resource: TfResource): FlowNode[] {
     const own = this.nodeByResource.get(resource);
     if (own) return [own];
     const out = new Set<FlowNode>();
-    const nic = this.index.nicOf(resource);
-    if (nic) this.index.zonesOfNic(nic).forEach((z) => out.add(this.zoneNode.get(z)!));
-    for (const n of this.vmNics(resource)) this.index.zonesOfNic(n).forEach((z) => out.add(this.zoneNode.get(z)!));
-    const subnet = this.index.subnetOf(resource);
-    if (subnet) subnet.nsgs.forEach((nsg) => out.add(this.destinationOf(nsg)));
+    const addNic = (nic: Nic | undefined) => nic?.ipConfigs.forEach((c) => {
+      const z = c.subnet && this.zones.zoneOf(c.subnet);
+      const n = z && this.zoneNode.get(z);
+      if (n) out.add(n);
+    });
+    addNic(this.topology.nicOf(resource));
+    this.topology.vmOf(resource)?.nics.forEach(addNic);
     if (out.size > 0) return [...out];
-    // One level of references: a tunnel to a tagged local gateway, a private endpoint in a zone's subnet...
+    // One level of references: a tunnel to a local gateway, a private endpoint in a zone's subnet...
     for (const value of Object.values(resource.config)) {
       for (const v of Array.isArray(value) ? value : [value]) {
         const target = this.model.referencedResource(v);
         if (!target) continue;
         const n = this.nodeByResource.get(target);
         if (n) out.add(n);
-        const tn = this.index.nicOf(target);
-        if (tn) this.index.zonesOfNic(tn).forEach((z) => out.add(this.zoneNode.get(z)!));
-        this.index.subnetOf(target)?.nsgs.forEach((nsg) => out.add(this.destinationOf(nsg)));
+        addNic(this.topology.nicOf(target));
       }
     }
     return [...out];
   }
+}
 
-  private vmNics(resource: TfResource): NicView[] {
-    this.nicsByVm ??= new Map(this.index.vms.map((v) => [v.resource, v.nics]));
-    return this.nicsByVm.get(resource) ?? [];
-  }
+/** Subnets Azure reserves for its own services: not zones of their own in the picture. */
+function isPlatformSubnet(name: string | undefined): boolean {
+  return !!name && ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"].includes(name.toLowerCase());
 }
 
 function addMark(list: FlowMark[], mark: FlowMark): void {
   if (!list.some((m) => m.ruleId === mark.ruleId && m.address === mark.address && m.unverified === mark.unverified)) list.push(mark);
-}
-
-/** An inbound deny of all traffic from any (or VirtualNetwork) to any: AllowVNetInBound never applies. */
-function overridesAllowVnet(r: NsgRuleView): boolean {
-  return r.direction === "Inbound" && r.access === "Deny" && r.protocol === "*"
-    && !!r.destinationPorts?.some((p) => p.from === 0 && p.to === 65535)
-    && r.sources.some((s) => s.kind === "any" || (s.kind === "tag" && s.text.toLowerCase() === "virtualnetwork"))
-    && r.destinations.some((d) => d.kind === "any" || (d.kind === "tag" && d.text.toLowerCase() === "virtualnetwork"));
 }

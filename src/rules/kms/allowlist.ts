@@ -1,5 +1,5 @@
 import { kmsExposures } from "./helpers";
-import { KmsTags } from "../../activation/kms-tags";
+import { KmsTags } from "../../contract/kms-tags";
 import { isBroadSource, lowestTrust } from "../../engine/network-index";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";

@@ -1,7 +1,7 @@
 import { destinationIncludes, KMS_TCP_PORT, namesPort, nicAddresses, vmRoles } from "./helpers";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { isShadowedByDeny, NetworkIndex, NicView } from "../../engine/network-index";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { DeploymentRole } from "../../network/tags";
 
 /** Ports that only a domain controller serves (Kerberos, LDAP, Global Catalog). */
 const DC_SIGNATURE_PORTS = [

@@ -1,7 +1,7 @@
+import { DeploymentRole } from "../../contract/zone-tags";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { AddressSpec, isShadowedByDeny, NetworkIndex, NicView, NsgRuleView, NsgView, parseAddress, parsePortRange, PortRange, ruleCoversPort, VmView, ZoneView } from "../../engine/network-index";
 import { CidrBlock, cidrContains, cidrOverlaps, tryParseCidr } from "../../network/cidr";
-import { DeploymentRole } from "../../network/tags";
 import { Trust, TrustLevel } from "../../network/trust-level";
 
 /** The KMS port. */

@@ -1,7 +1,7 @@
 import { isKmsNic, vmRoles } from "./helpers";
-import { KMS_HARDENING_TAGS, KmsTags } from "../../activation/kms-tags";
+import { KMS_HARDENING, KmsTags } from "../../contract/kms-tags";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { DeploymentRole } from "../../network/tags";
 
 export const kmsDynamicIp = defineRule({
   id: "SDZ-KMS-004",
@@ -45,7 +45,7 @@ export const kmsAnonymousHardening = defineRule({
   title: "KMS host without anonymous-access hardening",
   rationale:
     "Seed 003: 'MS RPC access to the servers might accept anonymous connections by default ... these connections might enumerate user accounts and shares on the KMS host.' 'Disallow anonymous connections.' The hardening (RestrictAnonymous, RestrictAnonymousSAM, RestrictNullSessAccess, SMB 1 removed) is applied inside the guest, so it is recorded as sdz-* tags on the VM.",
-  fix: `Apply the hardening with KmsHost (a PowerShell extension) or your own configuration management, and record it on the VM: ${KMS_HARDENING_TAGS.map((t) => `${t.tag}=${t.value}`).join(", ")}.`,
+  fix: `Apply the hardening with KmsHost (a PowerShell extension) or your own configuration management, and record it on the VM: ${KMS_HARDENING.map((t) => `${t.spec.key}=true`).join(", ")}.`,
   requirements: ["R-KMS-5"],
   resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_virtual_machine", "azurerm_network_interface"],
   check(ctx) {
@@ -58,9 +58,9 @@ export const kmsAnonymousHardening = defineRule({
         continue;
       }
       const tags = m.tags(vm.resource);
-      const missing = KMS_HARDENING_TAGS.filter((t) => (tags[t.tag] ?? "").toLowerCase() !== t.value);
+      const missing = KMS_HARDENING.filter((t) => (tags[t.spec.key] ?? "").toLowerCase() !== "true");
       if (missing.length > 0) {
-        ctx.report(vm.resource, `the KMS host does not record ${missing.map((t) => `${t.what} (${t.tag}=${t.value})`).join(", ")}`);
+        ctx.report(vm.resource, `the KMS host does not record ${missing.map((t) => `${t.what} (${t.spec.key}=true)`).join(", ")}`);
       }
     }
   },

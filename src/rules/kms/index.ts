@@ -1,12 +1,11 @@
 import { kmsFromBroadSource, kmsFromLowTrustZone } from "./allowlist";
 import { kmsOnDomainController } from "./colocation";
-import { domainServicesToBroadDestination } from "./domain-services";
 import { kmsAnonymousHardening, kmsDynamicIp, makActivationDeclared } from "./host";
 import { kmsOrDcFromPerimeter } from "./perimeter-exposure";
-import { Rule } from "../../engine/rule";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the kms pack (KMS activation and domain services; seeds 003 and 004). */
-export const KMS_RULES: Rule[] = [
+/** The KMS pack (SDZ-KMS-*): KMS activation across zones (seed 003). */
+export const KMS_PACK = definePack("SDZ-KMS", "kms", [
   kmsOnDomainController,
   kmsFromBroadSource,
   kmsFromLowTrustZone,
@@ -14,5 +13,4 @@ export const KMS_RULES: Rule[] = [
   kmsAnonymousHardening,
   kmsOrDcFromPerimeter,
   makActivationDeclared,
-  domainServicesToBroadDestination,
-];
+]);

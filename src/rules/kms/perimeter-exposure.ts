@@ -1,8 +1,8 @@
 import { best, destinationIncludes, lowTrustZones, nicAddresses, nicRoles, sourceCovers, vmRoles } from "./helpers";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { NsgView, ZoneView } from "../../engine/network-index";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { CidrBlock, cidrContains } from "../../network/cidr";
-import { DeploymentRole } from "../../network/tags";
 
 type Verdict = { kind: "blocked" } | { kind: "reachable"; via: string } | { kind: "unknown"; why: string };
 

@@ -1,25 +1,35 @@
-import { dpMultiHomed, dpPublicIp, dpZoneTrust } from "./distribution-point";
-import { pxePortsFromUntrusted } from "./exposure";
-import { pxeZoneFlowLogs } from "./flow-logs";
-import { referenceCaptureLocation, referenceInboundIsolation, referenceOutboundIsolation, referencePatching } from "./reference";
-import { pxeContentTransport, pxeImageContent, pxeMulticast, pxePasswordRequired, pxeRespondAllInterfaces, pxeUnknownComputers } from "./settings";
-import { Rule } from "../../engine/rule";
+import { contentNotOverEnhancedHttp } from "./content-not-over-enhanced-http";
+import { distributionPointHasPublicIp } from "./distribution-point-has-public-ip";
+import { distributionPointInLowTrustZone } from "./distribution-point-in-low-trust-zone";
+import { distributionPointMultiHomed } from "./distribution-point-multi-homed";
+import { imagesNotDeclaredFreeOfSensitiveContent } from "./images-not-declared-free-of-sensitive-content";
+import { multicastOnAzureDistributionPoint } from "./multicast-on-azure-distribution-point";
+import { multicastWithoutEncryption } from "./multicast-without-encryption";
+import { pxeAnswersOnEveryInterface } from "./pxe-answers-on-every-interface";
+import { pxeAnswersUnknownComputers } from "./pxe-answers-unknown-computers";
+import { pxeBootWithoutPassword } from "./pxe-boot-without-password";
+import { pxeFlowsReachOtherHosts } from "./pxe-flows-reach-other-hosts";
+import { pxeReachableFromUntrustedSources } from "./pxe-reachable-from-untrusted-sources";
+import { pxeZoneWithoutFlowLogs } from "./pxe-zone-without-flow-logs";
+import { secondPxeResponderInZone } from "./second-pxe-responder-in-zone";
+import { settingsDeclaredNotVerified } from "./settings-declared-not-verified";
+import { definePack } from "../../engine/rule";
 
-/** Rules of the pxe pack (PXE distribution points, SDZ-PXE-*, and the reference computer, SDZ-REF-*). */
-export const PXE_RULES: Rule[] = [
-  pxePortsFromUntrusted,
-  dpPublicIp,
-  dpMultiHomed,
-  dpZoneTrust,
-  pxePasswordRequired,
-  pxeUnknownComputers,
-  pxeMulticast,
-  pxeZoneFlowLogs,
-  pxeContentTransport,
-  pxeImageContent,
-  pxeRespondAllInterfaces,
-  referenceInboundIsolation,
-  referenceOutboundIsolation,
-  referencePatching,
-  referenceCaptureLocation,
-];
+/** The PXE pack (SDZ-PXE-*): PXE distribution points, declared or inferred, and their segments. */
+export const PXE_PACK = definePack("SDZ-PXE", "pxe", [
+  pxeReachableFromUntrustedSources,
+  distributionPointHasPublicIp,
+  distributionPointMultiHomed,
+  distributionPointInLowTrustZone,
+  pxeBootWithoutPassword,
+  pxeAnswersUnknownComputers,
+  multicastOnAzureDistributionPoint,
+  pxeZoneWithoutFlowLogs,
+  contentNotOverEnhancedHttp,
+  imagesNotDeclaredFreeOfSensitiveContent,
+  pxeAnswersOnEveryInterface,
+  pxeFlowsReachOtherHosts,
+  secondPxeResponderInZone,
+  multicastWithoutEncryption,
+  settingsDeclaredNotVerified,
+]);

@@ -10,13 +10,13 @@ import { runRules } from "../../../src/engine/engine";
 import { TerraformModel } from "../../../src/engine/model";
 import { FindingStatus } from "../../../src/engine/result";
 import { RuleLevel, ruleInfo } from "../../../src/engine/rule";
-import { KMS_RULES } from "../../../src/rules/kms";
+import { domainServicesToBroadDestination } from "../../../src/rules/dom/domain-services";
+import { KMS_PACK } from "../../../src/rules/kms";
 import { kmsFromBroadSource, kmsFromLowTrustZone } from "../../../src/rules/kms/allowlist";
 import { kmsOnDomainController } from "../../../src/rules/kms/colocation";
-import { domainServicesToBroadDestination } from "../../../src/rules/kms/domain-services";
 import { kmsAnonymousHardening, kmsDynamicIp, makActivationDeclared } from "../../../src/rules/kms/host";
 import { kmsOrDcFromPerimeter } from "../../../src/rules/kms/perimeter-exposure";
-import { MIGRATION_RULES } from "../../../src/rules/migration";
+import { MIG_PACK } from "../../../src/rules/mig";
 import { checkFixture, failures, newStack, synthJson, unverified } from "../../support/fixtures";
 
 const KMS = { "sdz-role": "kms-host" };
@@ -31,14 +31,14 @@ function kmsNetwork(s: Construct) {
   return { kms, dmz, mgmt, host };
 }
 
-describe("KMS_RULES metadata", () => {
+describe("KMS_PACK.rules metadata", () => {
   test("every rule cites a requirement and a seed; IDs are SDZ-KMS-NNN or SDZ-DOM-NNN", () => {
-    for (const r of KMS_RULES) {
+    for (const r of KMS_PACK.rules) {
       expect(r.id).toMatch(/^SDZ-(KMS|DOM)-\d{3}$/);
       expect(r.requirements.length).toBeGreaterThan(0);
       expect(r.rationale).toMatch(/Seed 00[34]/);
     }
-    expect(new Set(KMS_RULES.map((r) => r.id)).size).toBe(KMS_RULES.length);
+    expect(new Set(KMS_PACK.rules.map((r) => r.id)).size).toBe(KMS_PACK.rules.length);
   });
 });
 
@@ -317,7 +317,7 @@ describe("SDZ-KMS-005 anonymous-access hardening", () => {
       rawVm(s, "old", { subnet: z.subnet, ip: "10.0.5.4", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1": "removed" } });
       rawVm(s, "wrong", { subnet: z.subnet, ip: "10.0.5.5", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1-removed": "false" } });
       rawVm(s, "good", { subnet: z.subnet, ip: "10.0.5.6", vmTags: { ...KMS, ...withoutSmb1, "sdz-smb1-removed": "TRUE" } });
-    }, [kmsAnonymousHardening, ...MIGRATION_RULES]);
+    }, [kmsAnonymousHardening, ...MIG_PACK.rules]);
     const f = failures(r, "SDZ-KMS-005");
     expect(f.map((x) => x.address).sort()).toEqual(["azurerm_windows_virtual_machine.old", "azurerm_windows_virtual_machine.wrong"]);
     expect(f.every((x) => x.message === "the KMS host does not record SMB 1 removed (sdz-smb1-removed=true)")).toBe(true);

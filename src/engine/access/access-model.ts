@@ -1,0 +1,472 @@
+/**
+ * The effective-access model: computed once per configuration, it answers "from which sources can
+ * protocol P, port N reach this NIC / VM / subnet / private endpoint, and through which rule?" as
+ * Azure would, before apply (what Network Watcher's "effective security rules" and "IP flow
+ * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
+ */
+import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
+import { Field } from "./fields";
+import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
+import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
+import { PortIndex } from "./port-index";
+import { SourceSet, TokenSet } from "./source-set";
+import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
+import { TerraformModel, TfResource } from "../model";
+
+/** A place traffic can be addressed to. */
+export interface Endpoint {
+  /** Stable key (for memoisation and messages). */
+  readonly key: string;
+  /** `nsg`: some host behind an NSG that nothing in this configuration is associated with. */
+  readonly kind: "nic" | "private-endpoint" | "subnet" | "nsg";
+  /** The NIC, private endpoint or subnet resource. */
+  readonly resource: TfResource;
+  readonly ipConfig?: IpConfig;
+  readonly privateEndpoint?: PrivateEndpoint;
+  readonly subnet?: Subnet;
+  readonly subnetUnknown?: string;
+  readonly destination: Destination;
+  readonly vm?: Vm;
+  readonly nic?: Nic;
+  /** For `nsg` endpoints: the NSG. */
+  readonly nsg?: Nsg;
+  /** A label for messages: `azurerm_network_interface.dc01 (10.0.1.4)`. */
+  readonly label: string;
+}
+
+/** What a question asks about: a protocol and an inclusive port range (ignored for ICMP). */
+export interface Probe {
+  readonly protocol: "Tcp" | "Udp" | "Icmp";
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One layer a packet crosses, and how it decides. */
+export interface LayerStep {
+  readonly layer: "subnet" | "nic";
+  readonly nsg?: Nsg;
+  /** The rule that decides, when there is an NSG this configuration can read. */
+  readonly rule?: NsgRule;
+  /** An earlier rule with unknown values that could decide otherwise. */
+  readonly doubt?: NsgRule;
+  readonly doubtReasons?: readonly string[];
+  /** Why the layer decides without a rule. */
+  readonly note?: string;
+}
+
+/** Sources that reach the endpoint on some ports, and the path that lets them in. */
+export interface Grant {
+  /** `allow`: the configuration lets them in; `uncertain`: it may, depending on values not known before apply. */
+  readonly outcome: "allow" | "uncertain";
+  readonly sources: SourceSet;
+  readonly ports: Intervals<number>;
+  readonly protocol: Probe["protocol"];
+  readonly layers: readonly LayerStep[];
+}
+
+/** Sources the NSGs turn away, and the layer rule that does. */
+export interface Denial {
+  readonly sources: SourceSet;
+  readonly ports: Intervals<number>;
+  readonly layers: readonly LayerStep[];
+}
+
+/** The answer to one question. */
+export interface AccessAnswer {
+  readonly endpoint: Endpoint;
+  readonly probe: Probe;
+  readonly grants: readonly Grant[];
+  /** What is denied, and by which rule (the first layer that denies). */
+  readonly denials: readonly Denial[];
+}
+
+/** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
+export interface VnetSpace {
+  readonly sources: SourceSet;
+  readonly incomplete: string[];
+}
+
+
+/** The effective-access model of one configuration. */
+export class AccessModel {
+  public static of(model: TerraformModel): AccessModel {
+    return model.memo("access-model", () => new AccessModel(model));
+  }
+
+  public readonly topology: Topology;
+  public readonly endpoints: Endpoint[] = [];
+  private readonly byVm = new Map<Vm, Endpoint[]>();
+  private readonly bySubnet = new Map<Subnet, Endpoint>();
+  private readonly cache = new Map<string, AccessAnswer>();
+  private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
+  private readonly vnetBases = new Map<Vnet, VnetSpace>();
+  private readonly defaults = new Map<string, NsgRule[]>();
+  private readonly portIndexes = new Map<Nsg, PortIndex>();
+
+  private constructor(public readonly model: TerraformModel) {
+    this.topology = Topology.of(model);
+    for (const nic of this.topology.nics) {
+      nic.ipConfigs.forEach((cfg, i) => {
+        const ep = this.nicEndpoint(nic, cfg, i);
+        this.endpoints.push(ep);
+        if (nic.vm) this.byVm.set(nic.vm, [...(this.byVm.get(nic.vm) ?? []), ep]);
+      });
+    }
+    for (const pe of this.topology.privateEndpoints) {
+      const dest = this.hostDestination(pe.privateIp, pe.subnet);
+      this.endpoints.push({
+        key: pe.resource.address, kind: "private-endpoint", resource: pe.resource, privateEndpoint: pe, subnet: pe.subnet, subnetUnknown: pe.subnetUnknown,
+        destination: dest, label: `${pe.resource.address}${dest.kind === "host" ? ` (${dest.cidr.text})` : ""}`,
+      });
+    }
+    for (const nsg of this.topology.nsgs) {
+      if (nsg.subnets.length > 0 || nsg.nics.length > 0) continue;
+      this.endpoints.push({ key: nsg.resource.address, kind: "nsg", resource: nsg.resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind NSG ${nsg.name ?? nsg.resource.address} (associated with nothing in this configuration)` });
+    }
+    // Standalone rules of an NSG outside this configuration: evaluated as that NSG's only rules (its
+    // other rules are not known), so an exposure they open is still seen.
+    const orphans = new Map<string, NsgRule[]>();
+    for (const r of this.topology.orphanRules) {
+      const name = model.resolveString(r.resource.config.network_security_group_name);
+      const key = name.known ? name.value : String(r.resource.config.network_security_group_name);
+      orphans.set(key, [...(orphans.get(key) ?? []), r]);
+    }
+    for (const [name, rules] of orphans) {
+      const others = unknownRules(rules[0].resource, `the other rules of NSG ${name}, which is not part of this configuration`);
+      const nsg: Nsg = { resource: rules[0].resource, name, rules: [...rules, others], subnets: [], nics: [] };
+      others.nsg = nsg;
+      rules.forEach((r) => (r.nsg ??= nsg));
+      this.endpoints.push({ key: `orphan:${name}`, kind: "nsg", resource: rules[0].resource, nsg, destination: { kind: "anywhere" }, label: `hosts behind NSG ${name} (not part of this configuration)` });
+    }
+    for (const subnet of this.topology.subnets) {
+      const ep: Endpoint = {
+        key: subnet.key, kind: "subnet", resource: subnet.resource, subnet,
+        destination: subnet.prefixes.known ? { kind: "range", cidrs: subnet.prefixes.value } : { kind: "unknown", reason: `address_prefixes: ${subnet.prefixes.reason}` },
+        label: subnetLabel(subnet),
+      };
+      this.endpoints.push(ep);
+      this.bySubnet.set(subnet, ep);
+    }
+  }
+
+  /** The endpoints (one per IP configuration) of a VM's NICs. */
+  public endpointsOfVm(vm: Vm): Endpoint[] {
+    return this.byVm.get(vm) ?? [];
+  }
+
+  /** The endpoint standing for "any host of this subnet". */
+  public endpointOfSubnet(subnet: Subnet): Endpoint {
+    return this.bySubnet.get(subnet)!;
+  }
+
+  /**
+   * The `VirtualNetwork` tag as seen from a subnet: its VNet's address space, peered VNets,
+   * on-premises ranges behind gateways, and the prefixes of the user-defined routes of the subnet
+   * (learn.microsoft.com/azure/virtual-network/service-tags-overview, VirtualNetwork). A UDR for
+   * 0.0.0.0/0 to an appliance therefore makes the tag, and AllowVNetInBound, cover every address
+   * (observed and reported: codewithme.cloud/posts/2019/01/azure-nsg-virtualnetwork-tag,
+   * journeyofthegeek.com/2022/06/22/virtualnetwork-service-tag-and-network-security-groups).
+   */
+  public vnetSpace(vnet: Vnet | undefined, subnet?: Subnet): VnetSpace {
+    const key = subnet ?? vnet;
+    const cached = key ? this.vnetSpaces.get(key) : undefined;
+    if (cached) return cached;
+    const base = this.vnetBase(vnet, subnet);
+    const udr: Cidr[] = [];
+    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (r.prefix.known) udr.push(r.prefix.value);
+    const incomplete = [...base.incomplete];
+    if (subnet?.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (!r.prefix.known) incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+    const space: VnetSpace = { sources: base.sources.union(cidrSources(udr)), incomplete };
+    if (key) this.vnetSpaces.set(key, space);
+    return space;
+  }
+
+  private vnetBase(vnet: Vnet | undefined, subnet: Subnet | undefined): VnetSpace {
+    const cached = vnet ? this.vnetBases.get(vnet) : undefined;
+    if (cached) return cached;
+    const incomplete: string[] = [];
+    const cidrs: Cidr[] = [];
+    let withPrivate = false;
+    if (!vnet) {
+      if (subnet?.prefixes.known) cidrs.push(...subnet.prefixes.value);
+      incomplete.push(`the virtual network of ${subnet ? subnetLabel(subnet) : "the subnet"} is not part of this configuration`);
+    } else {
+      for (const v of [vnet, ...vnet.peers]) {
+        if (v.addressSpace.known) cidrs.push(...v.addressSpace.value);
+        else incomplete.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
+        for (const lng of v.localGateways) {
+          if (lng.addressSpace.known) cidrs.push(...lng.addressSpace.value);
+          else incomplete.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
+        }
+        // Ranges learned over BGP or set on connections outside this configuration: any private range.
+        if (v.hasGateway) withPrivate = true;
+      }
+      for (const p of vnet.externalPeerings) incomplete.push(`peering ${p.address} connects a virtual network outside this configuration`);
+    }
+    let sources = cidrSources(cidrs);
+    if (withPrivate) sources = sources.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
+    const base: VnetSpace = { sources, incomplete };
+    if (vnet) this.vnetBases.set(vnet, base);
+    return base;
+  }
+
+  /**
+   * The Internet as a set of sources: public space outside the VNet's own, peered and on-premises
+   * ranges. UDR prefixes widen the VirtualNetwork tag but never make an address internal.
+   */
+  public internetSources(vnet: Vnet | undefined, subnet?: Subnet): SourceSet {
+    const vs = this.vnetBase(vnet, subnet).sources;
+    return new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
+  }
+
+  /**
+   * Who reaches `probe` on `endpoint`, inbound, and through which NSG rules. Memoised per endpoint
+   * and probe; linear in the rules of the NSGs on the path (n log n with the sort).
+   */
+  public inbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+    return this.evaluate(endpoint, probe, "Inbound");
+  }
+
+  /**
+   * Where `probe` traffic from `endpoint` may go, outbound (the grants' `sources` are then the
+   * destinations it may reach), and through which NSG rules. Routing beyond the NSGs is not modelled.
+   */
+  public outbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
+    return this.evaluate(endpoint, probe, "Outbound");
+  }
+
+  /**
+   * The first grant (in port order) that `wanted` accepts, without computing the whole answer: for
+   * "does X get in on any port" questions over wide port ranges of large NSGs.
+   */
+  public findGrant(endpoint: Endpoint, probe: Probe, wanted: (g: Grant) => boolean, direction: Direction = "Inbound"): Grant | undefined {
+    const cached = this.cache.get(`${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`);
+    if (cached) return cached.grants.find(wanted);
+    const ctx = this.contextOf(endpoint);
+    const layers = this.layersOf(endpoint);
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    const seen = new Set<string>();
+    for (const [from, to] of segments) {
+      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
+      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      for (const p of this.decideSegment(layers, matching, ctx, probe.protocol, from, direction)) {
+        if (p.outcome === "deny") continue;
+        const g: Grant = { outcome: p.outcome, sources: p.sources, ports: Intervals.of(PORTS, [[from, to]]), protocol: probe.protocol, layers: p.layers };
+        if (wanted(g)) return g;
+      }
+    }
+    return undefined;
+  }
+
+  private evaluate(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
+    const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = this.compute(endpoint, probe, direction);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The NSG layers a packet to the endpoint crosses. */
+  public layersOf(endpoint: Endpoint): { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] {
+    const out: { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] = [];
+    const subnet = endpoint.subnet;
+    if (endpoint.kind === "nsg") {
+      out.push({ layer: "subnet", nsgs: [endpoint.nsg!] });
+    } else if (!subnet) {
+      out.push({ layer: "subnet", nsgs: [], unknown: endpoint.subnetUnknown ?? "the subnet is not known" });
+    } else if (endpoint.kind === "private-endpoint" && !privateEndpointPoliciesEnabled(this.model, subnet)) {
+      out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
+    } else {
+      out.push({ layer: "subnet", nsgs: subnet.nsgs, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
+    }
+    if (endpoint.nic) out.push({ layer: "nic", nsgs: endpoint.nic.nsgs, unknown: endpoint.nic.nsgs.length === 0 ? endpoint.nic.nsgUnknown : undefined });
+    return out;
+  }
+
+  private compute(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
+    const ctx = this.contextOf(endpoint);
+    const layers = this.layersOf(endpoint);
+    const protocol: Protocol = probe.protocol;
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    // Grants are products sources x ports: pieces of one port segment are united per path first,
+    // then a path's pieces with exactly the same sources in other segments share one grant.
+    // Segments matched by the same rules decide alike: each distinct rule set is evaluated once.
+    type Piece = { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string };
+    const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }>();
+    const bySignature = new Map<string, Piece[]>();
+    for (const [from, to] of segments) {
+      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
+      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      let pieces = bySignature.get(signature);
+      if (!pieces) {
+        pieces = this.decideSegment(layers, matching, ctx, protocol, from, direction);
+        bySignature.set(signature, pieces);
+      }
+      for (const p of pieces) {
+        const k = `${p.key}#${sourcesKey(p.sources)}`;
+        const g = grants.get(k);
+        if (g) g.ports.push([from, to]);
+        else grants.set(k, { outcome: p.outcome, sources: p.sources, layers: p.layers, ports: [[from, to]] });
+      }
+    }
+    const all = [...grants.values()];
+    return {
+      endpoint, probe,
+      grants: all.filter((g) => g.outcome !== "deny").map((g) => ({
+        outcome: g.outcome as "allow" | "uncertain", sources: g.sources, ports: Intervals.of(PORTS, g.ports), protocol: probe.protocol, layers: g.layers,
+      })),
+      denials: all.filter((g) => g.outcome === "deny").map((d) => ({ sources: d.sources, ports: Intervals.of(PORTS, d.ports), layers: d.layers })),
+    };
+  }
+
+  /** The layers' combined decision for one port, as pieces united per path. */
+  private decideSegment(
+    layers: ReturnType<AccessModel["layersOf"]>,
+    matching: NsgRule[][][],
+    ctx: EvalContext,
+    protocol: Protocol,
+    port: number,
+    direction: Direction,
+  ): { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }[] {
+    const parts: Partition<NsgRule>[] = [];
+    const layerNames: ("subnet" | "nic")[] = [];
+    layers.forEach((l, li) => {
+      if (l.nsgs.length === 0) {
+        const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
+        parts.push(uniformPartition({ outcome: l.unknown ? "uncertain" : "allow", note }));
+        layerNames.push(l.layer);
+        return;
+      }
+      // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
+      l.nsgs.forEach((nsg, ni) => {
+        parts.push(evaluateNsg(matching[li][ni], this.defaultsOf(nsg, direction), ctx, protocol, port, direction));
+        layerNames.push(l.layer);
+      });
+    });
+    const here = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; layers: LayerStep[]; key: string }>();
+    for (const piece of combineLayers(parts)) {
+      if (piece.sources.isEmpty) continue;
+      const all = stepsOf(piece.verdict, layerNames);
+      // A denial is told by the first layer that denies; a grant by every layer it crosses.
+      const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
+      const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
+      const h = here.get(k);
+      if (h) h.sources = h.sources.union(piece.sources);
+      else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps, key: k });
+    }
+    return [...here.values()];
+  }
+
+  /** Splits the probe's range where some rule's port set starts or ends, so each piece is decided by the same rules. */
+  private portSegments(nsgs: Nsg[], probe: Probe): (readonly [number, number])[] {
+    if (probe.from === probe.to) return [[probe.from, probe.to]];
+    const cuts = new Set<number>([probe.from]);
+    for (const nsg of nsgs) for (const c of this.portIndexOf(nsg).cutsWithin(probe.from, probe.to)) cuts.add(c);
+    const points = [...cuts].sort((a, b) => a - b);
+    return points.map((p, i) => [p, i + 1 < points.length ? points[i + 1] - 1 : probe.to] as const);
+  }
+
+  private portIndexOf(nsg: Nsg): PortIndex {
+    let idx = this.portIndexes.get(nsg);
+    if (!idx) this.portIndexes.set(nsg, (idx = new PortIndex(nsg.rules)));
+    return idx;
+  }
+
+  private defaultsOf(nsg: Nsg, direction: Direction): NsgRule[] {
+    const key = `${direction}|${nsg.resource.address}`;
+    let d = this.defaults.get(key);
+    if (!d) this.defaults.set(key, (d = defaultRules(nsg, direction)));
+    return d;
+  }
+
+  /** What the evaluation needs to know about the endpoint's network. */
+  public contextOf(endpoint: Endpoint): EvalContext {
+    const vnet = endpoint.subnet?.vnet;
+    return {
+      vnetSources: this.vnetSpace(vnet, endpoint.subnet).sources,
+      internetSources: this.internetSources(vnet, endpoint.subnet),
+      destination: endpoint.destination,
+      asgs: endpoint.nic?.asgs ?? new Set(),
+      asgUnknown: endpoint.nic?.asgUnknown,
+    };
+  }
+
+  private nicEndpoint(nic: Nic, cfg: IpConfig, index: number): Endpoint {
+    const dest = this.hostDestination(cfg.privateIp, cfg.subnet);
+    const ipText = dest.kind === "host" ? ` (${dest.cidr.text})` : "";
+    return {
+      key: `${nic.resource.address}#${cfg.name ?? index}`, kind: "nic", resource: nic.resource, ipConfig: cfg, subnet: cfg.subnet,
+      subnetUnknown: cfg.subnetUnknown ?? (cfg.subnet ? undefined : "subnet_id is missing"), destination: dest, vm: nic.vm, nic,
+      label: `${nic.resource.address}${nic.ipConfigs.length > 1 ? ` ip_configuration "${cfg.name ?? index}"` : ""}${ipText}`,
+    };
+  }
+
+  private hostDestination(ip: IpConfig["privateIp"], subnet: Subnet | undefined): Destination {
+    if (ip.known && ip.value !== "dynamic") return { kind: "host", cidr: ip.value };
+    if (ip.known && subnet?.prefixes.known) return { kind: "range", cidrs: subnet.prefixes.value };
+    if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
+    return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
+  }
+}
+
+/**
+ * A stand-in for the rules of an NSG this configuration cannot see: it could deny anything, in any
+ * place, so what the visible rules allow is uncertain. (What the unseen rules allow has no resource
+ * here to report on.)
+ */
+function unknownRules(resource: TfResource, why: string): NsgRule {
+  const u = <T>(field: string): Field<T> => ({ known: false, field, reason: why });
+  return {
+    id: -100, resource, name: "(rules not in this configuration)", inline: false, isDefault: false,
+    direction: u("rules"), access: { known: true, value: "Deny" }, priority: u("rules"), protocol: u("rules"),
+    sources: u("rules"), destinations: u("rules"), destinationPorts: u("rules"), sourcePorts: u("rules"),
+    unknowns: [{ field: "rules", reason: why }],
+  };
+}
+
+/** A key that equal source sets share. */
+function sourcesKey(s: SourceSet): string {
+  return `${s.v4.starts.join(",")}/${s.v4.ends.join(",")}|${s.v6.starts.join(",")}/${s.v6.ends.join(",")}|${s.tokens.all ? "all-" : ""}${[...s.tokens.names].sort().join(",")}`;
+}
+
+function cidrSources(cidrs: Cidr[]): SourceSet {
+  const v4: [number, number][] = [];
+  const v6: [bigint, bigint][] = [];
+  for (const c of cidrs) {
+    if (c.family === 4) v4.push([c.start, c.end]);
+    else v6.push([c.start, c.end]);
+  }
+  return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
+}
+
+function stepsOf(v: CombinedVerdict<NsgRule>, names: ("subnet" | "nic")[]): LayerStep[] {
+  return v.layers.map((l: Verdict<NsgRule>, i: number) => ({
+    layer: names[i], nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note,
+  }));
+}
+
+function stepKey(s: LayerStep): string {
+  return `${s.layer}:${s.rule?.id ?? "-"}:${s.doubt?.id ?? "-"}:${s.note ?? ""}`;
+}
+
+/** `subnet "name" of azurerm_virtual_network.x` or `azurerm_subnet.x`. */
+export function subnetLabel(s: Subnet): string {
+  return s.inline ? `inline subnet "${s.name ?? "?"}" of ${s.resource.address}` : s.resource.address;
+}
+
+function privateEndpointPoliciesEnabled(model: TerraformModel, subnet: Subnet): boolean {
+  if (subnet.inline) return false;
+  // azurerm 4.x: private_endpoint_network_policies ("Disabled" by default); 3.x: private_endpoint_network_policies_enabled.
+  const v = model.resolveString(subnet.resource.config.private_endpoint_network_policies);
+  if (v.known) return ["enabled", "networksecuritygroupenabled"].includes(v.value.toLowerCase());
+  const old = model.resolveBoolean(subnet.resource.config.private_endpoint_network_policies_enabled);
+  return old.known && old.value === true;
+}
+
+export { NON_PUBLIC_V4, parseCidr };

@@ -1,0 +1,379 @@
+/**
+ * Azure Firewall, normalised: which firewall sits where, and its network and DNAT rules, from a
+ * firewall policy's rule collection groups (`azurerm_firewall_policy_rule_collection_group`, base
+ * policies first) or the classic `azurerm_firewall_network_rule_collection` /
+ * `azurerm_firewall_nat_rule_collection` resources. Rule order follows "Azure Firewall rule
+ * processing logic" (learn.microsoft.com/azure/firewall/rule-processing): DNAT before network rules,
+ * rule collection groups by priority, then collections by priority, then rules in order; traffic no
+ * rule allows is denied.
+ */
+import { Cidr, parseCidr } from "./addresses";
+import { describeUnknown, Field, isUnset, knownField, unknownField } from "./fields";
+import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { Candidate, Partition, partitionOf } from "./partition";
+import { SourceSet, TokenSet } from "./source-set";
+import { parsePortText, Subnet, Topology } from "./topology";
+import { TerraformModel, TfResource } from "../model";
+
+/** A rule of a firewall, network or DNAT. */
+export interface FirewallRule {
+  readonly id: number;
+  readonly kind: "network" | "dnat";
+  /** The resource a finding is reported on: the rule collection group or classic collection. */
+  readonly resource: TfResource;
+  /** `collection/rule`. */
+  readonly label: string;
+  /** Evaluation order: group priority, collection priority, position. */
+  readonly order: Field<number>;
+  readonly action: Field<"Allow" | "Deny" | "Dnat">;
+  /** Lower-cased protocols: tcp, udp, icmp, any. */
+  readonly protocols: Field<Set<string>>;
+  readonly sources: Field<SourceSet>;
+  /** Network rules: destination addresses; DNAT rules: the firewall address the rule listens on. */
+  readonly destinations: Field<SourceSet>;
+  readonly destinationPorts: Field<Intervals<number>>;
+  /** DNAT only: where traffic is sent. */
+  readonly translatedAddress?: Field<Cidr>;
+  readonly translatedPort?: Field<number>;
+  readonly firewall?: Firewall;
+}
+
+/** An Azure Firewall. */
+export interface Firewall {
+  readonly resource: TfResource;
+  readonly name?: string;
+  /** Its AzureFirewallSubnet: DNAT traffic arrives from addresses of this subnet (SNAT). */
+  readonly subnet?: Subnet;
+  readonly publicIps: TfResource[];
+  readonly rules: FirewallRule[];
+  /** Why the rules may be incomplete (a policy outside the configuration, a collection that cannot be placed). */
+  readonly rulesUnknown: string[];
+}
+
+const ORDER_SCALE = 100_000;
+
+/** The firewalls of a configuration and their rules. Build once with {@link FirewallIndex.of}. */
+export class FirewallIndex {
+  public static of(model: TerraformModel): FirewallIndex {
+    return model.memo("access-firewalls", () => new FirewallIndex(model, Topology.of(model)));
+  }
+
+  public readonly firewalls: Firewall[] = [];
+  /** Every firewall rule, including those of policies no firewall of this configuration uses. */
+  public readonly rules: FirewallRule[] = [];
+  private nextId = 0;
+  private readonly ipGroups = new Map<TfResource, Field<Cidr[]>>();
+
+  private constructor(private readonly model: TerraformModel, topology: Topology) {
+    this.indexIpGroups();
+    const policyRules = this.policyRules();
+    const m = model;
+    for (const res of m.ofType("azurerm_firewall")) {
+      const cfgs = m.blocks(res, "ip_configuration");
+      const subnet = cfgs.map((c) => (isUnset(c.subnet_id) ? undefined : topology.subnetFromId(c.subnet_id).subnet)).find((s) => s);
+      const publicIps = cfgs.map((c) => m.referencedResource(c.public_ip_address_id)).filter((r): r is TfResource => !!r);
+      const rulesUnknown: string[] = [];
+      let rules: FirewallRule[] = [];
+      if (!isUnset(res.config.firewall_policy_id)) {
+        const policy = m.referencedResource(res.config.firewall_policy_id);
+        if (!policy) rulesUnknown.push(`firewall_policy_id ${String(res.config.firewall_policy_id)} is not a policy of this configuration`);
+        else rules = this.withBases(policy, policyRules, rulesUnknown);
+      }
+      const name = m.resolveString(res.config.name);
+      const fw: Firewall = { resource: res, name: name.known ? name.value : undefined, subnet, publicIps, rules, rulesUnknown };
+      this.firewalls.push(fw);
+    }
+    this.classicRules();
+    for (const fw of this.firewalls) for (const r of fw.rules) (r as { firewall?: Firewall }).firewall ??= fw;
+  }
+
+  /** The firewall whose AzureFirewallSubnet holds an address, or that a route's next hop names. */
+  public firewallAt(nextHop: { ip?: Cidr; resource?: TfResource } | undefined): Firewall | undefined {
+    if (!nextHop) return undefined;
+    if (nextHop.resource) return this.firewalls.find((f) => f.resource === nextHop.resource);
+    const ip = nextHop.ip;
+    if (!ip || ip.family !== 4) return undefined;
+    const holds = (f: Firewall) => f.subnet?.prefixes.known && f.subnet.prefixes.value.some((p) => p.family === 4 && p.start <= ip.start && ip.end <= p.end);
+    return this.firewalls.find(holds);
+  }
+
+  /** The firewall's decision over every source for traffic to `host` on `protocol`/`port` (network rules). */
+  public evaluate(fw: Firewall, host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", port: number): Partition<FirewallRule | undefined> {
+    const cands: Candidate<FirewallRule | undefined>[] = [];
+    for (const r of fw.rules) {
+      if (r.kind !== "network") continue;
+      const c = this.candidate(r, host, protocol, port);
+      if (c) cands.push(c);
+    }
+    if (fw.rulesUnknown.length > 0) {
+      cands.push({ rule: undefined, order: -1, access: undefined, definite: false, sources: SourceSet.ALL, doubts: fw.rulesUnknown });
+    }
+    // Traffic no rule allows is denied.
+    cands.push({ rule: undefined, order: Number.MAX_SAFE_INTEGER, access: "Deny", definite: true, sources: SourceSet.ALL, doubts: [] });
+    return partitionOf(cands);
+  }
+
+  /** DNAT rules that may send `protocol` traffic to `host` on a port in [from, to] (translated address and port). */
+  public dnatTo(host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", from: number, to: number): { rule: FirewallRule; definite: boolean; doubts: string[] }[] {
+    const out: { rule: FirewallRule; definite: boolean; doubts: string[] }[] = [];
+    for (const r of this.rules) {
+      if (r.kind !== "dnat") continue;
+      const doubts: string[] = [];
+      const proto = matchProtocol(r, protocol);
+      if (proto === "no") continue;
+      if (proto === "maybe" && !r.protocols.known) doubts.push(describeUnknown(r.protocols));
+      const ta = r.translatedAddress!;
+      if (ta.known) {
+        if (!host || ta.value.start !== host.start || ta.value.family !== host.family) continue;
+      } else doubts.push(describeUnknown(ta));
+      const tp = r.translatedPort!;
+      if (tp.known) {
+        if (tp.value < from || tp.value > to) continue;
+      } else doubts.push(describeUnknown(tp));
+      if (!r.sources.known) doubts.push(describeUnknown(r.sources));
+      if (!r.action.known) doubts.push(describeUnknown(r.action));
+      out.push({ rule: r, definite: doubts.length === 0, doubts });
+    }
+    return out;
+  }
+
+  private candidate(r: FirewallRule, host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", port: number): Candidate<FirewallRule | undefined> | undefined {
+    const doubts: string[] = [];
+    const proto = matchProtocol(r, protocol);
+    if (proto === "no") return undefined;
+    if (!r.protocols.known) doubts.push(describeUnknown(r.protocols));
+    if (protocol !== "Icmp") {
+      if (r.destinationPorts.known) {
+        if (!r.destinationPorts.value.contains(port)) return undefined;
+      } else doubts.push(describeUnknown(r.destinationPorts));
+    }
+    if (r.destinations.known) {
+      const d = r.destinations.value;
+      const hit = !host ? undefined : host.family === 4 ? d.v4.containsRange(host.start, host.end) : d.v6.containsRange(host.start, host.end);
+      if (hit === false && !d.tokens.has("fqdn")) return undefined;
+      if (hit !== true) doubts.push(hit === undefined ? "the destination host's address is not known" : "destination FQDNs are resolved at run time");
+    } else doubts.push(describeUnknown(r.destinations));
+    if (!r.order.known) doubts.push(describeUnknown(r.order));
+    if (!r.action.known) doubts.push(describeUnknown(r.action));
+    const access = r.action.known ? (r.action.value === "Deny" ? "Deny" : "Allow") : undefined;
+    return {
+      rule: r, order: r.order.known ? r.order.value : -1, access, definite: doubts.length === 0,
+      sources: r.sources.known ? r.sources.value : SourceSet.ALL, doubts: r.sources.known ? doubts : [...doubts, describeUnknown(r.sources)],
+    };
+  }
+
+  // ------------------------------------------------------------------------------ building
+
+  private indexIpGroups(): void {
+    const m = this.model;
+    for (const res of m.ofType("azurerm_ip_group")) {
+      const list = m.resolveStringList(res.config.cidrs);
+      this.ipGroups.set(res, !list.known ? unknownField("cidrs", list.reason) : cidrsOf(list.value, "cidrs"));
+    }
+    for (const res of m.ofType("azurerm_ip_group_cidr")) {
+      const group = m.referencedResource(res.config.ip_group_id);
+      const cidr = m.resolveString(res.config.cidr);
+      if (!group || !this.ipGroups.has(group)) continue;
+      const cur = this.ipGroups.get(group)!;
+      if (!cur.known) continue;
+      const c = cidr.known ? parseCidr(cidr.value) : undefined;
+      this.ipGroups.set(group, c ? knownField([...cur.value, c]) : unknownField("cidrs", `${res.address} cidr: ${cidr.known ? "not a CIDR" : cidr.reason}`));
+    }
+  }
+
+  /** Rules of each policy, by policy resource. */
+  private policyRules(): Map<TfResource, { rules: FirewallRule[]; unknown: string[] }> {
+    const m = this.model;
+    const out = new Map<TfResource, { rules: FirewallRule[]; unknown: string[] }>();
+    for (const p of m.ofType("azurerm_firewall_policy")) out.set(p, { rules: [], unknown: [] });
+    for (const group of m.ofType("azurerm_firewall_policy_rule_collection_group")) {
+      const policy = m.referencedResource(group.config.firewall_policy_id);
+      const entry = policy ? out.get(policy) : undefined;
+      const gp = m.resolveNumber(group.config.priority);
+      const groupPriority: Field<number> = gp.known && gp.value !== undefined ? knownField(gp.value) : unknownField("priority", gp.known ? "missing" : gp.reason);
+      const rules = [
+        ...this.collections(group, "nat_rule_collection", "dnat", groupPriority),
+        ...this.collections(group, "network_rule_collection", "network", groupPriority),
+      ];
+      this.rules.push(...rules);
+      if (entry) entry.rules.push(...rules);
+    }
+    for (const e of out.values()) e.rules.sort((a, b) => (a.order.known ? a.order.value : -1) - (b.order.known ? b.order.value : -1));
+    return out;
+  }
+
+  private withBases(policy: TfResource, all: Map<TfResource, { rules: FirewallRule[]; unknown: string[] }>, unknown: string[], depth = 0): FirewallRule[] {
+    const own = all.get(policy)?.rules ?? [];
+    if (isUnset(policy.config.base_policy_id) || depth > 4) return own;
+    const base = this.model.referencedResource(policy.config.base_policy_id);
+    if (!base) {
+      unknown.push(`${policy.address} base_policy_id is not a policy of this configuration`);
+      return own;
+    }
+    // A parent policy's rule collection groups take precedence over the child's.
+    return [...this.withBases(base, all, unknown, depth + 1).map((r) => ({ ...r, order: r.order.known ? knownField(r.order.value - 1e12) : r.order })), ...own];
+  }
+
+  private collections(owner: TfResource, attribute: string, kind: "network" | "dnat", groupPriority: Field<number>): FirewallRule[] {
+    const m = this.model;
+    const out: FirewallRule[] = [];
+    for (const coll of m.blocks(owner, attribute)) {
+      const cp = m.resolveNumber(coll.priority);
+      const collName = m.resolveString(coll.name);
+      const action = m.resolveString(coll.action);
+      subBlocks(coll.rule).forEach((rule, i) => {
+        const order: Field<number> = !groupPriority.known ? groupPriority
+          : !cp.known || cp.value === undefined ? unknownField("priority", cp.known ? "missing" : cp.reason)
+            : knownField((groupPriority.value * ORDER_SCALE + cp.value) * 1000 + i);
+        out.push(this.parseRule(owner, kind, `${collName.known ? collName.value : "?"}/${nameOr(m, rule.name, i)}`, order, action, rule));
+      });
+    }
+    return out;
+  }
+
+  private classicRules(): void {
+    const m = this.model;
+    for (const [type, kind] of [["azurerm_firewall_nat_rule_collection", "dnat"], ["azurerm_firewall_network_rule_collection", "network"]] as const) {
+      for (const res of m.ofType(type)) {
+        const fwName = m.resolveString(res.config.azure_firewall_name);
+        const ref = m.referencedResource(res.config.azure_firewall_name);
+        const byName = fwName.known ? this.firewalls.find((f) => f.name?.toLowerCase() === fwName.value.toLowerCase()) : undefined;
+        const fw = this.firewalls.find((f) => f.resource === ref) ?? byName;
+        const cp = m.resolveNumber(res.config.priority);
+        const action = m.resolveString(res.config.action);
+        const name = m.resolveString(res.config.name);
+        subBlocks(res.config.rule).forEach((rule, i) => {
+          // Classic collections share one priority space per rule type; DNAT comes before network rules.
+          const order: Field<number> = cp.known && cp.value !== undefined ? knownField(cp.value * 1000 + i) : unknownField("priority", cp.known ? "missing" : cp.reason);
+          const r = this.parseRule(res, kind, `${name.known ? name.value : "?"}/${nameOr(m, rule.name, i)}`, order, action, rule);
+          this.rules.push(r);
+          if (fw) fw.rules.push(r);
+        });
+      }
+    }
+  }
+
+  private parseRule(resource: TfResource, kind: "network" | "dnat", label: string, order: Field<number>, actionRaw: ReturnType<TerraformModel["resolveString"]>, rule: Record<string, unknown>): FirewallRule {
+    const m = this.model;
+    const action: FirewallRule["action"] = !actionRaw.known ? unknownField("action", actionRaw.reason)
+      : ["allow", "deny", "dnat"].includes(actionRaw.value.toLowerCase()) ? knownField(cap(actionRaw.value) as "Allow" | "Deny" | "Dnat")
+        : unknownField("action", `${JSON.stringify(actionRaw.value)} is not Allow, Deny or Dnat`);
+    const protoList = m.resolveStringList(rule.protocols);
+    const protocols: Field<Set<string>> = !protoList.known ? unknownField("protocols", protoList.reason)
+      : protoList.value.length === 0 ? unknownField("protocols", "missing") : knownField(new Set(protoList.value.map((p) => p.trim().toLowerCase())));
+    const sources = this.addressSet(rule, ["source_addresses"], ["source_ip_groups"], []);
+    const destinations = kind === "network"
+      ? this.addressSet(rule, ["destination_addresses"], ["destination_ip_groups"], ["destination_fqdns"])
+      : this.addressSet(rule, ["destination_address", "destination_addresses"], [], []);
+    const portList = m.resolveStringList(rule.destination_ports);
+    let destinationPorts: Field<Intervals<number>>;
+    if (!portList.known) destinationPorts = unknownField("destination_ports", portList.reason);
+    else {
+      const ranges = portList.value.map((p) => (p.trim() === "*" ? ([0, 65535] as const) : parsePortText(p)));
+      const bad = portList.value.find((_, i) => !ranges[i]);
+      destinationPorts = bad !== undefined || portList.value.length === 0
+        ? unknownField("destination_ports", bad !== undefined ? `${JSON.stringify(bad)} is not a port or port range` : "missing")
+        : knownField(Intervals.of(PORTS, ranges as (readonly [number, number])[]));
+    }
+    const out: FirewallRule = { id: this.nextId++, kind, resource, label, order, action, protocols, sources, destinations, destinationPorts };
+    if (kind === "dnat") {
+      const ta = m.resolveString(rule.translated_address);
+      const tp = m.resolveNumber(rule.translated_port);
+      (out as { translatedAddress?: Field<Cidr> }).translatedAddress = isUnset(rule.translated_address)
+        ? unknownField("translated_address", isUnset(rule.translated_fqdn) ? "missing" : "the rule translates to an FQDN, resolved at run time")
+        : !ta.known ? unknownField("translated_address", ta.reason) : parseCidr(ta.value) ? knownField(parseCidr(ta.value)!) : unknownField("translated_address", `${JSON.stringify(ta.value)} is not an address`);
+      (out as { translatedPort?: Field<number> }).translatedPort = !tp.known ? unknownField("translated_port", tp.reason)
+        : tp.value === undefined ? unknownField("translated_port", "missing") : knownField(tp.value);
+    }
+    return out;
+  }
+
+  /** Addresses (`*`, CIDRs, `a-b` ranges), IP groups and FQDNs (an opaque `fqdn` token) of a firewall rule. */
+  private addressSet(rule: Record<string, unknown>, addressFields: string[], groupFields: string[], fqdnFields: string[]): Field<SourceSet> {
+    const m = this.model;
+    let set = SourceSet.EMPTY;
+    let any = false;
+    for (const f of addressFields) {
+      if (isUnset(rule[f])) continue;
+      any = true;
+      const list = m.resolveStringList(rule[f]);
+      if (!list.known) return unknownField(f, list.reason);
+      for (const t of list.value) {
+        const s = firewallAddress(t);
+        if (!s) return unknownField(f, `${JSON.stringify(t)} is not an address, CIDR, range or *`);
+        set = set.union(s);
+      }
+    }
+    for (const f of groupFields) {
+      if (isUnset(rule[f])) continue;
+      any = true;
+      const items = Array.isArray(rule[f]) ? (rule[f] as unknown[]) : [rule[f]];
+      for (const item of items) {
+        const g = m.referencedResource(item);
+        const cidrs = g ? this.ipGroups.get(g) : undefined;
+        if (!cidrs) return unknownField(f, `${String(item)} is not an IP group of this configuration`);
+        if (!cidrs.known) return unknownField(f, `${g!.address} ${describeUnknown(cidrs)}`);
+        set = set.union(cidrSet(cidrs.value));
+      }
+    }
+    for (const f of fqdnFields) {
+      if (isUnset(rule[f])) continue;
+      any = true;
+      set = set.union(SourceSet.token("fqdn"));
+    }
+    return any ? knownField(set) : unknownField(addressFields[addressFields.length - 1], "missing");
+  }
+}
+
+function matchProtocol(r: FirewallRule, protocol: string): "yes" | "no" | "maybe" {
+  if (!r.protocols.known) return "maybe";
+  const p = r.protocols.value;
+  return p.has("any") || p.has(protocol.toLowerCase()) ? "yes" : "no";
+}
+
+function firewallAddress(t: string): SourceSet | undefined {
+  const s = t.trim();
+  if (s === "*") return new SourceSet(Intervals.all(V4), Intervals.all(V6), TokenSet.NONE);
+  const range = /^([\d.]+)\s*-\s*([\d.]+)$/.exec(s);
+  if (range) {
+    const a = parseCidr(range[1]);
+    const b = parseCidr(range[2]);
+    if (a?.family === 4 && b?.family === 4 && a.prefix === 32 && b.prefix === 32 && a.start <= b.start) return SourceSet.v4([[a.start, b.start]]);
+    return undefined;
+  }
+  const c = parseCidr(s);
+  return c ? cidrSet([c]) : undefined;
+}
+
+function cidrSet(cidrs: Cidr[]): SourceSet {
+  let s = SourceSet.EMPTY;
+  for (const c of cidrs) s = s.union(c.family === 4 ? SourceSet.v4([[c.start, c.end]]) : SourceSet.v6([[c.start, c.end]]));
+  return s;
+}
+
+function cidrsOf(list: string[], field: string): Field<Cidr[]> {
+  const out: Cidr[] = [];
+  for (const t of list) {
+    const c = parseCidr(t);
+    if (!c) return unknownField(field, `${JSON.stringify(t)} is not a CIDR`);
+    out.push(c);
+  }
+  return knownField(out);
+}
+
+function subBlocks(value: unknown): Record<string, unknown>[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (Array.isArray(value)) return value.filter(isObj);
+  return isObj(value) ? [value] : [];
+}
+
+function nameOr(m: TerraformModel, value: unknown, index: number): string {
+  const n = m.resolveString(value);
+  return n.known ? n.value : String(index);
+}
+
+function cap(s: string): string {
+  const t = s.trim().toLowerCase();
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+

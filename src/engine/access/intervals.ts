@@ -1,0 +1,184 @@
+/**
+ * Sorted, disjoint, closed intervals over one IP family (IPv4 as numbers, IPv6 as bigints) or over
+ * ports. Every set operation is a linear merge of two sorted lists, so the access model stays
+ * linear (n log n with the sorting) in the number of rules.
+ */
+
+/** The arithmetic an interval set needs from its element type. */
+export interface Domain<T extends number | bigint> {
+  readonly min: T;
+  readonly max: T;
+  succ(v: T): T;
+  pred(v: T): T;
+  /** Number of elements in [a, b], as a number (may round for IPv6: used for proportions only). */
+  size(a: T, b: T): number;
+}
+
+export const V4: Domain<number> = {
+  min: 0,
+  max: 0xffffffff,
+  succ: (v) => v + 1,
+  pred: (v) => v - 1,
+  size: (a, b) => b - a + 1,
+};
+
+export const V6: Domain<bigint> = {
+  min: 0n,
+  max: (1n << 128n) - 1n,
+  succ: (v) => v + 1n,
+  pred: (v) => v - 1n,
+  size: (a, b) => Number(b - a + 1n),
+};
+
+export const PORTS: Domain<number> = {
+  min: 0,
+  max: 65535,
+  succ: (v) => v + 1,
+  pred: (v) => v - 1,
+  size: (a, b) => b - a + 1,
+};
+
+/** An immutable interval set. */
+export class Intervals<T extends number | bigint> {
+  /** The empty set. */
+  public static empty<T extends number | bigint>(domain: Domain<T>): Intervals<T> {
+    return new Intervals(domain, [], []);
+  }
+
+  /** Every element of the domain. */
+  public static all<T extends number | bigint>(domain: Domain<T>): Intervals<T> {
+    return new Intervals(domain, [domain.min], [domain.max]);
+  }
+
+  /** The union of closed ranges, given in any order. */
+  public static of<T extends number | bigint>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): Intervals<T> {
+    const list = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const starts: T[] = [];
+    const ends: T[] = [];
+    for (const [a, b] of list) {
+      const last = ends.length - 1;
+      // Merge overlapping and adjacent ranges.
+      if (last >= 0 && (a <= ends[last] || a === domain.succ(ends[last]))) {
+        if (b > ends[last]) ends[last] = b;
+      } else {
+        starts.push(a);
+        ends.push(b);
+      }
+    }
+    return new Intervals(domain, starts, ends);
+  }
+
+  private constructor(
+    public readonly domain: Domain<T>,
+    /** Interval starts, ascending. */
+    public readonly starts: readonly T[],
+    /** Interval ends, ascending; `ends[i] >= starts[i]`, and `starts[i+1] > ends[i] + 1`. */
+    public readonly ends: readonly T[],
+  ) {}
+
+  public get isEmpty(): boolean {
+    return this.starts.length === 0;
+  }
+
+  public get isAll(): boolean {
+    return this.starts.length === 1 && this.starts[0] === this.domain.min && this.ends[0] === this.domain.max;
+  }
+
+  /** The ranges, as pairs. */
+  public ranges(): [T, T][] {
+    return this.starts.map((s, i) => [s, this.ends[i]]);
+  }
+
+  /** Number of elements (approximate beyond 2^53). */
+  public size(): number {
+    let n = 0;
+    for (let i = 0; i < this.starts.length; i++) n += this.domain.size(this.starts[i], this.ends[i]);
+    return n;
+  }
+
+  public contains(v: T): boolean {
+    const i = this.indexAtOrBefore(v);
+    return i >= 0 && v <= this.ends[i];
+  }
+
+  /** True when every element of [a, b] is in the set. */
+  public containsRange(a: T, b: T): boolean {
+    const i = this.indexAtOrBefore(a);
+    return i >= 0 && b <= this.ends[i];
+  }
+
+  /** True when some element of [a, b] is in the set. */
+  public overlapsRange(a: T, b: T): boolean {
+    const i = this.indexAtOrBefore(b);
+    return i >= 0 && this.ends[i] >= a;
+  }
+
+  public union(other: Intervals<T>): Intervals<T> {
+    if (other.isEmpty) return this;
+    if (this.isEmpty) return other;
+    return Intervals.of(this.domain, [...this.ranges(), ...other.ranges()]);
+  }
+
+  public intersect(other: Intervals<T>): Intervals<T> {
+    const starts: T[] = [];
+    const ends: T[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.starts.length && j < other.starts.length) {
+      const a = this.starts[i] > other.starts[j] ? this.starts[i] : other.starts[j];
+      const b = this.ends[i] < other.ends[j] ? this.ends[i] : other.ends[j];
+      if (a <= b) {
+        starts.push(a);
+        ends.push(b);
+      }
+      if (this.ends[i] < other.ends[j]) i++;
+      else j++;
+    }
+    return new Intervals(this.domain, starts, ends);
+  }
+
+  public subtract(other: Intervals<T>): Intervals<T> {
+    if (other.isEmpty || this.isEmpty) return this;
+    return this.intersect(other.complement());
+  }
+
+  public complement(): Intervals<T> {
+    const d = this.domain;
+    const starts: T[] = [];
+    const ends: T[] = [];
+    let next: T | undefined = d.min;
+    for (let i = 0; i < this.starts.length; i++) {
+      if (next !== undefined && this.starts[i] > next) {
+        starts.push(next);
+        ends.push(d.pred(this.starts[i]));
+      }
+      next = this.ends[i] === d.max ? undefined : d.succ(this.ends[i]);
+    }
+    if (next !== undefined) {
+      starts.push(next);
+      ends.push(d.max);
+    }
+    return new Intervals(d, starts, ends);
+  }
+
+  public equals(other: Intervals<T>): boolean {
+    if (this.starts.length !== other.starts.length) return false;
+    for (let i = 0; i < this.starts.length; i++) if (this.starts[i] !== other.starts[i] || this.ends[i] !== other.ends[i]) return false;
+    return true;
+  }
+
+  /** Index of the last interval starting at or before `v`, or -1. */
+  private indexAtOrBefore(v: T): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= v) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Azure's NSG processing, before apply, for one destination and one protocol/port: rules in
+ * priority order, first match wins, Azure's default rules last, subnet NSG then NIC NSG (both must
+ * allow inbound). Written from "How network security groups filter network traffic" and "Network
+ * security groups: security rules / default security rules" (learn.microsoft.com/azure/virtual-network).
+ */
+import { Cidr } from "./addresses";
+import { describeUnknown } from "./fields";
+import { Intervals, PORTS } from "./intervals";
+import { Candidate, Partition, partitionOf, UNKNOWN_ORDER } from "./partition";
+import { SourceSet } from "./source-set";
+import { AddressTerm, Nsg, NsgRule, Protocol } from "./topology";
+
+/** The destination of a query: one host, a range of possible hosts (a subnet, a dynamic IP), or unknown. */
+export type Destination =
+  | { readonly kind: "host"; readonly cidr: Cidr }
+  | { readonly kind: "range"; readonly cidrs: readonly Cidr[] }
+  /** Some host behind an NSG attached to nothing in this configuration: an allow towards any VNet address opens it, only a deny of every VNet address closes it. */
+  | { readonly kind: "anywhere" }
+  | { readonly kind: "unknown"; readonly reason: string };
+
+/** What the evaluation needs to know about the destination's network. */
+export interface EvalContext {
+  /** The `VirtualNetwork` service tag, expanded. */
+  readonly vnetSources: SourceSet;
+  /** The `Internet` service tag, expanded. */
+  readonly internetSources: SourceSet;
+  readonly destination: Destination;
+  /** The application security groups of the destination NIC. */
+  readonly asgs: ReadonlySet<string>;
+  readonly asgUnknown?: string;
+}
+
+/** Traffic direction, seen from the endpoint. */
+export type Direction = "Inbound" | "Outbound";
+
+/**
+ * Azure's default rules of a direction: inbound AllowVNetInBound (65000),
+ * AllowAzureLoadBalancerInBound (65001), DenyAllInBound (65500); outbound AllowVnetOutBound (65000),
+ * AllowInternetOutBound (65001), DenyAllOutBound (65500).
+ */
+export function defaultRules(nsg: Nsg, direction: Direction): NsgRule[] {
+  return (direction === "Inbound" ? DEFAULT_IN : DEFAULT_OUT).map((d, i) => ({
+    id: -6 + i + (direction === "Inbound" ? 0 : 3), resource: nsg.resource, name: d.name, inline: true, isDefault: true, nsg,
+    direction: { known: true as const, value: direction },
+    access: { known: true as const, value: d.access },
+    priority: { known: true as const, value: d.priority },
+    protocol: { known: true as const, value: "*" as Protocol },
+    sources: { known: true as const, value: [d.source] },
+    destinations: { known: true as const, value: [d.destination] },
+    destinationPorts: { known: true as const, value: Intervals.all(PORTS) },
+    sourcePorts: { known: true as const, value: Intervals.all(PORTS) },
+    unknowns: [],
+  }));
+}
+
+type DefaultRule = { name: string; priority: number; access: "Allow" | "Deny"; source: AddressTerm; destination: AddressTerm };
+const VNET_TERM: AddressTerm = { kind: "tag", text: "VirtualNetwork", tag: "virtualnetwork" };
+const ANY_TERM: AddressTerm = { kind: "any", text: "*" };
+const DEFAULT_IN: DefaultRule[] = [
+  { name: "AllowVNetInBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
+  { name: "AllowAzureLoadBalancerInBound", priority: 65001, access: "Allow", source: { kind: "tag", text: "AzureLoadBalancer", tag: "azureloadbalancer" }, destination: ANY_TERM },
+  { name: "DenyAllInBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
+];
+const DEFAULT_OUT: DefaultRule[] = [
+  { name: "AllowVnetOutBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
+  { name: "AllowInternetOutBound", priority: 65001, access: "Allow", source: ANY_TERM, destination: { kind: "tag", text: "Internet", tag: "internet" } },
+  { name: "DenyAllOutBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
+];
+
+/** The sources an address term stands for. */
+export function termSources(t: AddressTerm, ctx: EvalContext): SourceSet | undefined {
+  switch (t.kind) {
+    case "any": return SourceSet.ALL;
+    case "cidr": return t.cidr.family === 4 ? SourceSet.v4([[t.cidr.start, t.cidr.end]]) : SourceSet.v6([[t.cidr.start, t.cidr.end]]);
+    case "tag":
+      if (t.tag === "virtualnetwork") return ctx.vnetSources;
+      if (t.tag === "internet") return ctx.internetSources;
+      return SourceSet.token(`tag:${t.tag}`);
+    case "asg": return SourceSet.token(`asg:${t.id}`);
+    default: return undefined;
+  }
+}
+
+/** Does a destination term match the query's destination? For a range, an allow needs some host, a deny every host. */
+function destinationMatch(t: AddressTerm, ctx: EvalContext, deny: boolean | undefined): "yes" | "no" | "maybe" {
+  const d = ctx.destination;
+  switch (t.kind) {
+    case "any": return "yes";
+    case "unknown": return "maybe";
+    case "asg":
+      if (ctx.asgs.has(t.id)) return "yes";
+      return ctx.asgUnknown ? "maybe" : "no";
+    case "tag": {
+      // A VNet host is in VirtualNetwork and never in Internet or another service's tag.
+      if (t.tag !== "virtualnetwork") return "no";
+      if (d.kind === "anywhere") return "yes";
+      if (d.kind === "unknown") return "maybe";
+      const cidrs = d.kind === "host" ? [d.cidr] : d.cidrs;
+      const vnet = ctx.vnetSources;
+      const inVnet = cidrs.every((c) => (c.family === 4 ? vnet.v4.containsRange(c.start, c.end) : vnet.v6.containsRange(c.start, c.end)));
+      // The destination is a host of a subnet of the VNet even when the address space is not known.
+      return inVnet ? "yes" : "maybe";
+    }
+    case "cidr": {
+      if (d.kind === "anywhere") return deny === true ? "no" : deny === false ? "yes" : "maybe";
+      if (d.kind === "unknown") return "maybe";
+      const cidrs = d.kind === "host" ? [d.cidr] : d.cidrs;
+      const rel = cidrs.map((c) => relation(t.cidr, c));
+      if (d.kind === "host") return rel[0] === "contains" ? "yes" : "no";
+      if (rel.every((r) => r === "disjoint")) return "no";
+      if (rel.every((r) => r === "contains")) return "yes";
+      // Part of the range: some hosts match. An allow then opens something; a deny blocks only part.
+      return deny === true ? "no" : deny === false ? "yes" : "maybe";
+    }
+  }
+}
+
+function relation(outer: Cidr, inner: Cidr): "contains" | "partial" | "disjoint" {
+  if (outer.family !== inner.family) return "disjoint";
+  const os = outer.start as number | bigint;
+  const oe = outer.end as number | bigint;
+  const is = inner.start as number | bigint;
+  const ie = inner.end as number | bigint;
+  if (os <= is && ie <= oe) return "contains";
+  if (is <= oe && os <= ie) return "partial";
+  return "disjoint";
+}
+
+/**
+ * The rule as it applies to `protocol`/`port` at the destination; undefined when it certainly does
+ * not apply (other direction, protocol, ports or destination).
+ */
+export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
+  const doubts: string[] = [];
+  if (rule.direction.known) {
+    if (rule.direction.value !== direction) return undefined;
+  } else doubts.push(describeUnknown(rule.direction));
+  // Inbound: the endpoint is the rule's destination and the painted side its sources; outbound the reverse.
+  const local = direction === "Inbound" ? rule.destinations : rule.sources;
+  const remote = direction === "Inbound" ? rule.sources : rule.destinations;
+  if (rule.protocol.known) {
+    if (rule.protocol.value !== "*" && rule.protocol.value !== protocol) return undefined;
+  } else doubts.push(describeUnknown(rule.protocol));
+  const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
+  if (!portless) {
+    if (rule.destinationPorts.known) {
+      if (!rule.destinationPorts.value.contains(port)) return undefined;
+    } else doubts.push(describeUnknown(rule.destinationPorts));
+  }
+  const access = rule.access.known ? rule.access.value : undefined;
+  if (!rule.access.known) doubts.push(describeUnknown(rule.access));
+  const deny = access === undefined ? undefined : access === "Deny";
+  // A deny limited to some source ports does not stop a sender who picks another port; an allow's
+  // source ports are the sender's choice, so they do not narrow an exposure.
+  if (deny === true && portless === false) {
+    if (!rule.sourcePorts.known) doubts.push(describeUnknown(rule.sourcePorts));
+    else if (!rule.sourcePorts.value.isAll && !rule.sourcePorts.value.containsRange(1, 65535)) return undefined;
+  }
+  if (local.known) {
+    const states = local.value.map((t) => destinationMatch(t, ctx, deny));
+    if (states.every((s) => s === "no")) return undefined;
+    if (!states.includes("yes")) doubts.push(`${direction === "Inbound" ? "destination" : "source"} ${local.value.map((t) => t.text).join(", ")} may or may not be this host${ctx.asgUnknown ? ` (${ctx.asgUnknown})` : ""}`);
+  } else doubts.push(describeUnknown(local));
+  let sources = SourceSet.EMPTY;
+  if (remote.known) {
+    for (const t of remote.value) {
+      const s = termSources(t, ctx);
+      if (s) sources = sources.union(s);
+    }
+  } else {
+    doubts.push(describeUnknown(remote));
+    sources = SourceSet.ALL;
+  }
+  if (!rule.priority.known) doubts.push(describeUnknown(rule.priority));
+  for (const u of rule.unknowns) if (u.field === "network_security_group_name") doubts.push(describeUnknown(u));
+  const order = rule.priority.known ? rule.priority.value * 1_000_000 + (rule.id + 10) : UNKNOWN_ORDER;
+  return { rule, order, access, definite: doubts.length === 0, sources, doubts: [...new Set(doubts)] };
+}
+
+/**
+ * One NSG's decision over the whole remote space (sources inbound, destinations outbound) for
+ * `protocol`/`port` at the endpoint: `rules` are the NSG's rules that may match the port (all of
+ * them, or a {@link PortIndex} lookup), `defaults` its {@link defaultRules} of that direction.
+ */
+export function evaluateNsg(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Partition<NsgRule> {
+  const cands: Candidate<NsgRule>[] = [];
+  for (const r of [...rules, ...defaults]) {
+    const c = candidate(r, ctx, protocol, port, direction);
+    if (c) cands.push(c);
+  }
+  return partitionOf(cands);
+}

@@ -1,0 +1,238 @@
+/**
+ * Reachability: the NSG answer of the access model, completed with what lies before the NSGs. Sources
+ * whose route to the endpoint goes through an Azure Firewall are filtered by its network rules;
+ * Internet sources need a way in (a public IP or a public load balancer rule on the path, which keep
+ * the client's address); and Azure Firewall DNAT rules publish the endpoint to their sources, with
+ * the firewall's own address as the source the NSG sees (Azure Firewall SNATs DNAT traffic to an
+ * address of AzureFirewallSubnet: techcommunity.microsoft.com, "Azure Firewall NAT Behaviors").
+ */
+import { AccessModel, Endpoint, Grant, Probe } from "./access-model";
+import { Cidr } from "./addresses";
+import { Entry, LoadBalancerIndex, publicIpEntry } from "./entries";
+import { Firewall, FirewallIndex, FirewallRule } from "./firewalls";
+import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { nextHop } from "./routing";
+import { SourceSet, TokenSet } from "./source-set";
+import { Subnet } from "./topology";
+import { TerraformModel } from "../model";
+
+/** One way sources reach an endpoint. */
+export interface Reach {
+  readonly outcome: "allow" | "uncertain";
+  readonly sources: SourceSet;
+  readonly ports: Intervals<number>;
+  readonly protocol: Probe["protocol"];
+  /** The NSG layers that let it in. */
+  readonly grant: Grant;
+  /** For sources routed through a firewall: the firewall and its rule that allows them. */
+  readonly firewall?: { readonly firewall: Firewall; readonly rule?: FirewallRule; readonly note?: string };
+  /** For DNAT: the firewall rule that publishes the endpoint (its sources are the rule's). */
+  readonly dnat?: FirewallRule;
+  /** Why the outcome is uncertain. */
+  readonly doubts: readonly string[];
+}
+
+/** The complete answer for one endpoint and probe. */
+export interface ReachAnswer {
+  readonly endpoint: Endpoint;
+  readonly probe: Probe;
+  readonly reaches: readonly Reach[];
+  /** Ways in from the Internet that keep the client's address (public IP, load balancer). */
+  readonly internetEntries: readonly Entry[];
+}
+
+/** Sources whose traffic to an endpoint is routed through a firewall (or an unknown hop). */
+interface RoutedGroup {
+  readonly sources: SourceSet;
+  readonly firewall?: Firewall;
+  readonly unknown?: string;
+}
+
+/** Reachability of one configuration. Build once with {@link Reachability.of}. */
+export class Reachability {
+  public static of(model: TerraformModel): Reachability {
+    return model.memo("access-reachability", () => new Reachability(model));
+  }
+
+  public readonly access: AccessModel;
+  public readonly firewalls: FirewallIndex;
+  public readonly loadBalancers: LoadBalancerIndex;
+  private readonly cache = new Map<string, ReachAnswer>();
+  private readonly routedCache = new Map<string, RoutedGroup[]>();
+
+  private constructor(model: TerraformModel) {
+    this.access = AccessModel.of(model);
+    this.firewalls = FirewallIndex.of(model);
+    this.loadBalancers = LoadBalancerIndex.of(model);
+  }
+
+  /** Who reaches `probe` on `endpoint`, and how. Memoised. */
+  public reach(endpoint: Endpoint, probe: Probe): ReachAnswer {
+    const key = `${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
+    let hit = this.cache.get(key);
+    if (!hit) this.cache.set(key, (hit = this.compute(endpoint, probe)));
+    return hit;
+  }
+
+  private compute(endpoint: Endpoint, probe: Probe): ReachAnswer {
+    const answer = this.access.inbound(endpoint, probe);
+    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
+    const groups = host ? this.routedGroups(endpoint, host) : [];
+    const reaches: Reach[] = [];
+    for (const g of answer.grants) {
+      let rest = g.sources;
+      for (const group of groups) {
+        const part = rest.intersect(group.sources);
+        if (part.isEmpty) continue;
+        rest = rest.subtract(part);
+        if (group.unknown || !group.firewall) {
+          reaches.push({ outcome: "uncertain", sources: part, ports: g.ports, protocol: probe.protocol, grant: g, doubts: [group.unknown ?? "routed through an unknown hop"] });
+          continue;
+        }
+        reaches.push(...this.throughFirewall(group.firewall, host, g, part, probe));
+      }
+      if (!rest.isEmpty) reaches.push({ outcome: g.outcome, sources: rest, ports: g.ports, protocol: probe.protocol, grant: g, doubts: grantDoubts(g) });
+    }
+    reaches.push(...this.dnatReaches(endpoint, host, probe, answer.grants));
+    const internetEntries = [publicIpEntry(endpoint), ...this.loadBalancers.entriesTo(endpoint, probe)].filter((e): e is Entry => !!e);
+    return { endpoint, probe, reaches, internetEntries };
+  }
+
+  /** The firewall's decision on the part of a grant routed through it, per port piece. */
+  private throughFirewall(fw: Firewall, host: Cidr | undefined, g: Grant, part: SourceSet, probe: Probe): Reach[] {
+    const out: Reach[] = [];
+    const points: [number, number][] = probe.protocol === "Icmp" ? [[0, 65535]] : portCuts(g.ports, fw);
+    for (const [from, to] of points) {
+      const partition = this.firewalls.evaluate(fw, host, probe.protocol, from);
+      const ports = Intervals.of(PORTS, [[from, to]]);
+      const pieces: { sources: SourceSet; outcome: "allow" | "deny" | "uncertain"; rule?: FirewallRule; doubts: string[] }[] = [];
+      const piece = (sources: SourceSet, v: (typeof partition.v4)[number]["value"]) => ({ sources, outcome: v.outcome, rule: v.owner?.rule, doubts: v.doubt?.doubts ?? [] });
+      for (const s of partition.v4) pieces.push(piece(SourceSet.v4([[s.start, s.end]]), s.value));
+      for (const s of partition.v6) pieces.push(piece(SourceSet.v6([[s.start, s.end]]), s.value));
+      for (const p of pieces) {
+        if (p.outcome === "deny") continue;
+        const sources = part.intersect(p.sources);
+        if (sources.isEmpty) continue;
+        const outcome = p.outcome === "allow" && g.outcome === "allow" ? "allow" : "uncertain";
+        out.push({
+          outcome, sources, ports: ports.intersect(g.ports), protocol: probe.protocol, grant: g,
+          firewall: { firewall: fw, rule: p.rule, note: p.rule ? undefined : "the firewall's rules are not all known" },
+          doubts: [...grantDoubts(g), ...p.doubts],
+        });
+      }
+    }
+    return mergeReaches(out);
+  }
+
+  /** DNAT rules publishing the endpoint: their sources reach it when the NSG admits the firewall's subnet. */
+  private dnatReaches(endpoint: Endpoint, host: Cidr | undefined, probe: Probe, grants: readonly Grant[]): Reach[] {
+    if (probe.protocol === "Icmp" || endpoint.kind === "subnet") return [];
+    const out: Reach[] = [];
+    for (const d of this.firewalls.dnatTo(host, probe.protocol, probe.from, probe.to)) {
+      const fwSubnet = d.rule.firewall?.subnet;
+      const snat = fwSubnet?.prefixes.known ? subnetSources(fwSubnet) : undefined;
+      const admitting = grants.find((g) => (snat ? g.sources.overlaps(snat) : !g.sources.v4.isEmpty));
+      if (!admitting) continue;
+      const port = d.rule.translatedPort?.known ? d.rule.translatedPort.value : probe.from;
+      const doubts = [...d.doubts, ...grantDoubts(admitting)];
+      if (!snat) doubts.push(`the firewall of ${d.rule.label} is not part of this configuration, so the address its DNAT traffic comes from is not known`);
+      out.push({
+        outcome: d.definite && snat && admitting.outcome === "allow" ? "allow" : "uncertain",
+        sources: d.rule.sources.known ? d.rule.sources.value : SourceSet.ALL,
+        ports: Intervals.of(PORTS, [[port, port]]), protocol: probe.protocol, grant: admitting, dnat: d.rule, doubts,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The sources whose route to `host` goes through a firewall (or an unknown hop): every subnet of
+   * the configuration, grouped by VNet and route tables (subnets alike route alike), plus the
+   * on-premises ranges behind a gateway whose GatewaySubnet routes through a firewall.
+   */
+  private routedGroups(endpoint: Endpoint, host: Cidr): RoutedGroup[] {
+    const key = host.text;
+    const cached = this.routedCache.get(key);
+    if (cached) return cached;
+    const topo = this.access.topology;
+    const classes = new Map<string, Subnet[]>();
+    for (const s of topo.subnets) {
+      if (s.routeTables.length === 0 && !s.routeTableUnknown) continue;
+      const k = `${s.vnet?.resource.address ?? "?"}|${s.routeTables.map((t) => t.resource.address).join(",")}|${s.routeTableUnknown ?? ""}`;
+      classes.set(k, [...(classes.get(k) ?? []), s]);
+    }
+    const byHop = new Map<Firewall | string, SourceSet>();
+    for (const subnets of classes.values()) {
+      const hop = nextHop(subnets[0], host, this.firewalls);
+      if (hop.kind !== "firewall" && hop.kind !== "unknown") continue;
+      const k: Firewall | string = hop.kind === "firewall" ? hop.firewall : hop.reason;
+      let sources = byHop.get(k) ?? SourceSet.EMPTY;
+      for (const s of subnets) {
+        if (s === endpoint.subnet) continue; // traffic inside a subnet is not routed
+        if (s.name?.toLowerCase() === "gatewaysubnet") {
+          // Traffic from on-premises enters through the gateway and follows GatewaySubnet's routes.
+          for (const lng of s.vnet?.localGateways ?? []) if (lng.addressSpace.known) sources = sources.union(cidrsSources(lng.addressSpace.value));
+          continue;
+        }
+        if (s.prefixes.known) sources = sources.union(subnetSources(s));
+      }
+      byHop.set(k, sources);
+    }
+    const groups: RoutedGroup[] = [...byHop.entries()].map(([k, sources]) => (typeof k === "string" ? { sources, unknown: k } : { sources, firewall: k }));
+    this.routedCache.set(key, groups);
+    return groups;
+  }
+}
+
+function subnetSources(s: Subnet): SourceSet {
+  return s.prefixes.known ? cidrsSources(s.prefixes.value) : SourceSet.EMPTY;
+}
+
+function cidrsSources(cidrs: Cidr[]): SourceSet {
+  const v4: [number, number][] = [];
+  const v6: [bigint, bigint][] = [];
+  for (const c of cidrs) (c.family === 4 ? v4.push([c.start, c.end]) : v6.push([c.start, c.end]));
+  return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
+}
+
+function grantDoubts(g: Grant): string[] {
+  const out: string[] = [];
+  for (const l of g.layers) {
+    if (l.doubt) out.push(`rule "${l.doubt.name}" may decide otherwise (${(l.doubtReasons ?? []).join("; ")})`);
+    if (l.note && g.outcome === "uncertain" && !l.rule) out.push(l.note);
+  }
+  return out;
+}
+
+/** Cuts a grant's ports where a firewall rule's ports start or end. */
+function portCuts(ports: Intervals<number>, fw: Firewall): [number, number][] {
+  const cuts = new Set<number>();
+  for (const [a] of ports.ranges()) cuts.add(a);
+  for (const r of fw.rules) {
+    if (!r.destinationPorts.known) continue;
+    for (const [a, b] of r.destinationPorts.value.ranges()) {
+      if (ports.contains(a)) cuts.add(a);
+      if (ports.contains(b + 1)) cuts.add(b + 1);
+    }
+  }
+  const points = [...cuts].sort((x, y) => x - y);
+  const out: [number, number][] = [];
+  for (let i = 0; i < points.length; i++) {
+    const a = points[i];
+    let b = i + 1 < points.length ? points[i + 1] - 1 : 65535;
+    const range = ports.ranges().find(([s, e]) => s <= a && a <= e)!;
+    b = Math.min(b, range[1]);
+    out.push([a, b]);
+  }
+  return out;
+}
+
+function mergeReaches(list: Reach[]): Reach[] {
+  const out: Reach[] = [];
+  for (const r of list) {
+    const same = out.find((o) => o.outcome === r.outcome && o.firewall?.rule === r.firewall?.rule && o.sources.equals(r.sources));
+    if (same) (same as { ports: Intervals<number> }).ports = same.ports.union(r.ports);
+    else out.push(r);
+  }
+  return out;
+}

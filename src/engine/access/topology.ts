@@ -1,0 +1,738 @@
+/**
+ * The network topology of one configuration, normalised once: virtual networks and their address
+ * spaces, subnets, NSGs with their rules (inline and standalone, every field through the
+ * fail-closed {@link Field} layer), associations, NICs, VMs, private endpoints, peerings, gateways,
+ * local network gateways and route tables. The access model evaluates traffic over this; it never
+ * reads raw configuration itself.
+ */
+import { Cidr, parseCidr } from "./addresses";
+import { describeUnknown, enumField, Field, intField, isUnset, knownField, stringListFields, unknownField } from "./fields";
+import { Intervals, PORTS } from "./intervals";
+import { TerraformModel, TfResource } from "../model";
+
+/** NSG protocols, as Azure spells them. */
+export type Protocol = "Tcp" | "Udp" | "Icmp" | "Esp" | "Ah" | "*";
+export const PROTOCOLS: readonly Protocol[] = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"];
+
+/** One entry of an NSG rule's source or destination. */
+export type AddressTerm =
+  | { readonly kind: "any"; readonly text: string }
+  | { readonly kind: "cidr"; readonly text: string; readonly cidr: Cidr }
+  /** A service tag, lower-cased (`virtualnetwork`, `internet`, `azureloadbalancer`, `storage.westeurope`...). */
+  | { readonly kind: "tag"; readonly text: string; readonly tag: string }
+  /** An application security group, keyed by the resource address it references or its literal ID. */
+  | { readonly kind: "asg"; readonly text: string; readonly id: string }
+  | { readonly kind: "unknown"; readonly text: string; readonly reason: string };
+
+/** An NSG rule: inline, standalone, or one of Azure's default rules. */
+export interface NsgRule {
+  /** Unique per topology; orders rules of equal priority deterministically. */
+  readonly id: number;
+  /** The resource a finding about this rule is reported on (the standalone rule, or the NSG holding it). */
+  readonly resource: TfResource;
+  readonly name: string;
+  readonly inline: boolean;
+  /** Azure's default rules (AllowVNetInBound...): not in the configuration, always there. */
+  readonly isDefault: boolean;
+  nsg?: Nsg;
+  readonly direction: Field<"Inbound" | "Outbound">;
+  readonly access: Field<"Allow" | "Deny">;
+  readonly priority: Field<number>;
+  readonly protocol: Field<Protocol>;
+  readonly sources: Field<AddressTerm[]>;
+  readonly destinations: Field<AddressTerm[]>;
+  /** Destination ports; every port for ICMP, ESP and AH (they have none). */
+  readonly destinationPorts: Field<Intervals<number>>;
+  /** Source ports. */
+  readonly sourcePorts: Field<Intervals<number>>;
+  /** Every field that is not known, for messages. */
+  readonly unknowns: { readonly field: string; readonly reason: string }[];
+}
+
+/** A network security group. */
+export interface Nsg {
+  readonly resource: TfResource;
+  readonly name?: string;
+  readonly rules: NsgRule[];
+  readonly subnets: Subnet[];
+  readonly nics: Nic[];
+}
+
+/** A virtual network. */
+export interface Vnet {
+  readonly resource: TfResource;
+  readonly name?: string;
+  readonly addressSpace: Field<Cidr[]>;
+  readonly subnets: Subnet[];
+  /** VNets this one is peered with (both directions seen or not; Azure needs both for traffic). */
+  readonly peers: Vnet[];
+  /** Peerings whose remote VNet is not part of this configuration or not known. */
+  readonly externalPeerings: TfResource[];
+  /** Local network gateways connected to a gateway of this VNet (directly, or through gateway transit). */
+  readonly localGateways: LocalGateway[];
+  /** True when a VPN or ExpressRoute gateway sits in this VNet. */
+  hasGateway: boolean;
+}
+
+/** A subnet: standalone `azurerm_subnet` or an inline block of `azurerm_virtual_network`. */
+export interface Subnet {
+  readonly key: string;
+  readonly resource: TfResource;
+  readonly name?: string;
+  readonly inline: boolean;
+  vnet?: Vnet;
+  readonly prefixes: Field<Cidr[]>;
+  readonly nsgs: Nsg[];
+  /** Why an NSG may be associated that this configuration cannot follow. */
+  nsgUnknown?: string;
+  /** An NSG associated that is not part of this configuration (by ID or data source): the subnet has one, its rules are not known. */
+  nsgExternal?: string;
+  readonly nics: Nic[];
+  readonly privateEndpoints: PrivateEndpoint[];
+  readonly routeTables: RouteTable[];
+  routeTableUnknown?: string;
+}
+
+/** One IP configuration of a NIC. */
+export interface IpConfig {
+  readonly nic: Nic;
+  readonly name?: string;
+  readonly subnet?: Subnet;
+  /** Why the subnet could not be followed. */
+  readonly subnetUnknown?: string;
+  /** The private address: known, dynamic (assigned by Azure from the subnet), or unknown. */
+  readonly privateIp: Field<Cidr | "dynamic">;
+  /** The public IP attached, if any: its resource when in this configuration. */
+  readonly publicIp: { readonly attached: false } | { readonly attached: true; readonly resource?: TfResource; readonly unknown?: string };
+  readonly primary: boolean;
+}
+
+/** A network interface. */
+export interface Nic {
+  readonly resource: TfResource;
+  readonly ipConfigs: IpConfig[];
+  readonly nsgs: Nsg[];
+  nsgUnknown?: string;
+  /** Application security groups of the NIC (keys as in {@link AddressTerm}). */
+  readonly asgs: Set<string>;
+  asgUnknown?: string;
+  readonly ipForwarding: Field<boolean>;
+  vm?: Vm;
+}
+
+/** A virtual machine (Windows, Linux or legacy). */
+export interface Vm {
+  readonly resource: TfResource;
+  readonly nics: Nic[];
+  readonly nicsUnknown?: string;
+}
+
+/** A private endpoint. */
+export interface PrivateEndpoint {
+  readonly resource: TfResource;
+  readonly subnet?: Subnet;
+  readonly subnetUnknown?: string;
+  readonly privateIp: Field<Cidr | "dynamic">;
+  /** The resource it connects to, when in this configuration. */
+  readonly target?: TfResource;
+}
+
+/** An on-premises range set (`azurerm_local_network_gateway`). */
+export interface LocalGateway {
+  readonly resource: TfResource;
+  readonly addressSpace: Field<Cidr[]>;
+}
+
+/** A route of a route table. */
+export interface Route {
+  readonly name?: string;
+  readonly prefix: Field<Cidr>;
+  readonly nextHopType: Field<string>;
+  /** The next hop address: a literal, a reference to a resource attribute, or unknown. */
+  readonly nextHop?: { readonly ip?: Cidr; readonly resource?: TfResource; readonly unknown?: string };
+}
+
+/** A route table. */
+export interface RouteTable {
+  readonly resource: TfResource;
+  readonly routes: Route[];
+  readonly subnets: Subnet[];
+}
+
+export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine"];
+
+const VNET_SUBNET_ID = /\/virtualnetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i;
+
+/** Parses one NSG source/destination entry. */
+export function parseAddressTerm(text: string): AddressTerm {
+  const t = text.trim();
+  if (t === "*" || t.toLowerCase() === "any") return { kind: "any", text: t };
+  const cidr = parseCidr(t);
+  if (cidr) return { kind: "cidr", text: t, cidr };
+  if (/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/.test(t)) return { kind: "tag", text: t, tag: t.toLowerCase() };
+  return { kind: "unknown", text: t, reason: `${JSON.stringify(t)} is not an address, CIDR or service tag` };
+}
+
+/** Parses `*`, `80`, `1000-2000` into a port interval; undefined otherwise. */
+export function parsePortText(text: string): readonly [number, number] | undefined {
+  const t = text.trim();
+  if (t === "*") return [0, 65535];
+  const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(t);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] !== undefined ? Number(m[2]) : from;
+  return from <= to && to <= 65535 ? [from, to] : undefined;
+}
+
+/** The normalised network of one configuration. Build once with {@link Topology.of}. */
+export class Topology {
+  public static of(model: TerraformModel): Topology {
+    return model.memo("access-topology", () => new Topology(model));
+  }
+
+  public readonly vnets: Vnet[] = [];
+  public readonly subnets: Subnet[] = [];
+  public readonly nsgs: Nsg[] = [];
+  /** Every NSG rule of the configuration (defaults excluded). */
+  public readonly rules: NsgRule[] = [];
+  public readonly nics: Nic[] = [];
+  public readonly vms: Vm[] = [];
+  public readonly privateEndpoints: PrivateEndpoint[] = [];
+  public readonly localGateways: LocalGateway[] = [];
+  public readonly routeTables: RouteTable[] = [];
+  /** Standalone rules whose NSG could not be followed (they may belong to any NSG of the configuration). */
+  public readonly orphanRules: NsgRule[] = [];
+
+  private nextRuleId = 0;
+  private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
+  private readonly subnetByVnetAndName = new Map<string, Subnet>();
+
+  private constructor(private readonly model: TerraformModel) {
+    this.indexVnetsAndSubnets();
+    this.indexNsgs();
+    this.indexNics();
+    this.indexVms();
+    this.indexAssociations();
+    this.indexPrivateEndpoints();
+    this.indexPeeringsAndGateways();
+    this.indexRouteTables();
+  }
+
+  public nsgOf(r: TfResource): Nsg | undefined {
+    return this.get<Nsg>(r, "nsg");
+  }
+
+  public nicOf(r: TfResource): Nic | undefined {
+    return this.get<Nic>(r, "nic");
+  }
+
+  public vmOf(r: TfResource): Vm | undefined {
+    return this.get<Vm>(r, "vm");
+  }
+
+  /** The standalone subnet of a resource (inline subnets are reached through their VNet). */
+  public subnetOf(r: TfResource): Subnet | undefined {
+    return this.get<Subnet>(r, "subnet");
+  }
+
+  public vnetOf(r: TfResource): Vnet | undefined {
+    return this.get<Vnet>(r, "vnet");
+  }
+
+  /** A subnet from a `subnet_id` value: a reference to a subnet, or a literal ID naming a VNet and subnet of this configuration. */
+  public subnetFromId(value: unknown): { subnet?: Subnet; unknown?: string } {
+    if (isUnset(value)) return { unknown: "subnet_id is missing" };
+    const ref = this.model.referencedPath(value);
+    if (ref) {
+      const standalone = this.subnetOf(ref.target);
+      if (standalone) return { subnet: standalone };
+      const vnet = this.vnetOf(ref.target);
+      // `${azurerm_virtual_network.x.subnet[0].id}` or a `subnet` set addressed by name: follow by position or name.
+      if (vnet && ref.path[0] === "subnet") {
+        const inline = vnet.subnets.filter((s) => s.inline);
+        const i = ref.path[1];
+        if (typeof i === "number" && inline[i]) return { subnet: inline[i] };
+        if (inline.length === 1) return { subnet: inline[0] };
+      }
+      return { unknown: `${String(value)} cannot be followed to one subnet of this configuration` };
+    }
+    const lit = this.model.resolveString(value);
+    if (!lit.known) return { unknown: `subnet_id is not known before apply (${lit.reason})` };
+    const m = VNET_SUBNET_ID.exec(lit.value);
+    const hit = m ? this.subnetByVnetAndName.get(`${m[1].toLowerCase()}/${m[2].toLowerCase()}`) : undefined;
+    return hit ? { subnet: hit } : { unknown: `subnet ${JSON.stringify(lit.value)} is not part of this configuration` };
+  }
+
+  private get<T>(r: TfResource, kind: string): T | undefined {
+    const v = this.byResource.get(r);
+    return v && v.kind === kind ? (v.value as T) : undefined;
+  }
+
+  private register(r: TfResource, kind: string, value: unknown): void {
+    this.byResource.set(r, { kind, value });
+  }
+
+  private name(r: TfResource, body: Record<string, unknown> = r.config): string | undefined {
+    const n = this.model.resolveString(body.name);
+    return n.known ? n.value : undefined;
+  }
+
+  private cidrList(body: Record<string, unknown>, ...fields: string[]): Field<Cidr[]> {
+    const plural = fields[fields.length - 1];
+    const list = stringListFields(this.model, body, ...fields);
+    if (!list) return unknownField(plural, "missing");
+    if (!list.known) return list;
+    const out: Cidr[] = [];
+    for (const t of list.value) {
+      const c = parseCidr(t);
+      if (!c) return unknownField(plural, `${JSON.stringify(t)} is not a CIDR`);
+      out.push(c);
+    }
+    return knownField(out);
+  }
+
+  // ------------------------------------------------------------------------------ building
+
+  private indexVnetsAndSubnets(): void {
+    const m = this.model;
+    const vnetByName = new Map<string, Vnet[]>();
+    for (const res of m.ofType("azurerm_virtual_network")) {
+      const vnet: Vnet = {
+        resource: res, name: this.name(res), addressSpace: this.cidrList(res.config, "address_space"),
+        subnets: [], peers: [], externalPeerings: [], localGateways: [], hasGateway: false,
+      };
+      this.vnets.push(vnet);
+      this.register(res, "vnet", vnet);
+      if (vnet.name) vnetByName.set(vnet.name.toLowerCase(), [...(vnetByName.get(vnet.name.toLowerCase()) ?? []), vnet]);
+      m.blocks(res, "subnet").forEach((block, i) => {
+        const subnet = this.newSubnet(`${res.address}.subnet[${i}]`, res, this.name(res, block), true, this.cidrList(block, "address_prefix", "address_prefixes"));
+        subnet.vnet = vnet;
+        vnet.subnets.push(subnet);
+      });
+    }
+    for (const res of m.ofType("azurerm_subnet")) {
+      const subnet = this.newSubnet(res.address, res, this.name(res), false, this.cidrList(res.config, "address_prefix", "address_prefixes"));
+      this.register(res, "subnet", subnet);
+      const ref = m.referencedResource(res.config.virtual_network_name);
+      let vnet = ref ? this.vnetOf(ref) : undefined;
+      if (!vnet) {
+        const n = m.resolveString(res.config.virtual_network_name);
+        const candidates = n.known ? vnetByName.get(n.value.toLowerCase()) ?? [] : [];
+        if (candidates.length === 1) vnet = candidates[0];
+      }
+      if (vnet) {
+        subnet.vnet = vnet;
+        vnet.subnets.push(subnet);
+      }
+    }
+    for (const s of this.subnets) {
+      if (s.vnet?.name && s.name) this.subnetByVnetAndName.set(`${s.vnet.name.toLowerCase()}/${s.name.toLowerCase()}`, s);
+    }
+  }
+
+  private newSubnet(key: string, resource: TfResource, name: string | undefined, inline: boolean, prefixes: Field<Cidr[]>): Subnet {
+    const s: Subnet = { key, resource, name, inline, prefixes, nsgs: [], nics: [], privateEndpoints: [], routeTables: [] };
+    this.subnets.push(s);
+    return s;
+  }
+
+  private indexNsgs(): void {
+    const m = this.model;
+    const byName = new Map<string, Nsg[]>();
+    for (const res of m.ofType("azurerm_network_security_group")) {
+      const nsg: Nsg = { resource: res, name: this.name(res), rules: [], subnets: [], nics: [] };
+      this.nsgs.push(nsg);
+      this.register(res, "nsg", nsg);
+      if (nsg.name) byName.set(nsg.name.toLowerCase(), [...(byName.get(nsg.name.toLowerCase()) ?? []), nsg]);
+      for (const block of m.blocks(res, "security_rule")) {
+        const rule = this.parseRule(res, block, true);
+        rule.nsg = nsg;
+        nsg.rules.push(rule);
+        this.rules.push(rule);
+      }
+    }
+    for (const res of m.ofType("azurerm_network_security_rule")) {
+      const rule = this.parseRule(res, res.config, false);
+      const ref = m.referencedResource(res.config.network_security_group_name);
+      let nsg = ref ? this.nsgOf(ref) : undefined;
+      if (!nsg) {
+        const n = m.resolveString(res.config.network_security_group_name);
+        const candidates = n.known ? byName.get(n.value.toLowerCase()) ?? [] : [];
+        // NSG names are unique per resource group only.
+        const rg = m.resolveString(res.config.resource_group_name);
+        const same = candidates.filter((c) => {
+          const crg = m.resolveString(c.resource.config.resource_group_name);
+          return !rg.known || !crg.known || crg.value.toLowerCase() === rg.value.toLowerCase();
+        });
+        if (same.length === 1) nsg = same[0];
+      }
+      if (nsg) {
+        rule.nsg = nsg;
+        nsg.rules.push(rule);
+      } else {
+        rule.unknowns.push({ field: "network_security_group_name", reason: "the NSG cannot be followed to one NSG of this configuration" });
+        this.orphanRules.push(rule);
+      }
+      this.rules.push(rule);
+    }
+  }
+
+  /** Normalises one rule; every unreadable field becomes an unknown naming the field. */
+  public parseRule(resource: TfResource, body: Record<string, unknown>, inline: boolean): NsgRule {
+    const m = this.model;
+    const direction = enumField(m, body, "direction", ["Inbound", "Outbound"] as const);
+    const access = enumField(m, body, "access", ["Allow", "Deny"] as const);
+    const priority = intField(m, body, "priority", 100, 4096);
+    const protocol = enumField(m, body, "protocol", PROTOCOLS);
+    const addresses = (single: string, plural: string, asgField: string): Field<AddressTerm[]> => {
+      const list = stringListFields(m, body, single, plural);
+      const out: AddressTerm[] = [];
+      if (list && !list.known) return list;
+      if (list) {
+        for (const t of list.value) {
+          const term = parseAddressTerm(t);
+          if (term.kind === "unknown") return unknownField(list.value.length > 1 ? plural : single, term.reason);
+          out.push(term);
+        }
+      }
+      const asgRaw = body[asgField];
+      if (!isUnset(asgRaw)) {
+        const items = Array.isArray(asgRaw) ? asgRaw : [asgRaw];
+        for (const item of items) {
+          const ref = m.referencedResource(item);
+          if (ref) out.push({ kind: "asg", text: ref.address, id: ref.address });
+          else {
+            const lit = m.resolveString(item);
+            if (!lit.known) return unknownField(asgField, lit.reason);
+            out.push({ kind: "asg", text: lit.value, id: lit.value.toLowerCase() });
+          }
+        }
+      }
+      if (out.length === 0) return unknownField(plural, `missing: neither ${single}, ${plural} nor ${asgField} is set`);
+      return knownField(out);
+    };
+    const ports = (single: string, plural: string): Field<Intervals<number>> => {
+      const portless = protocol.known && (protocol.value === "Icmp" || protocol.value === "Esp" || protocol.value === "Ah");
+      const list = stringListFields(m, body, single, plural);
+      if (portless) return knownField(Intervals.all(PORTS));
+      if (!list) return unknownField(plural, `missing: neither ${single} nor ${plural} is set`);
+      if (!list.known) return list;
+      const ranges: (readonly [number, number])[] = [];
+      for (const t of list.value) {
+        const r = parsePortText(t);
+        if (!r) return unknownField(list.value.length > 1 ? plural : single, `${JSON.stringify(t)} is not a port or port range`);
+        ranges.push(r);
+      }
+      return knownField(Intervals.of(PORTS, ranges));
+    };
+    const sources = addresses("source_address_prefix", "source_address_prefixes", "source_application_security_group_ids");
+    const destinations = addresses("destination_address_prefix", "destination_address_prefixes", "destination_application_security_group_ids");
+    const destinationPorts = ports("destination_port_range", "destination_port_ranges");
+    const sourcePorts = ports("source_port_range", "source_port_ranges");
+    const fields = { direction, access, priority, protocol, sources, destinations, destinationPorts, sourcePorts };
+    const unknowns = Object.values(fields).filter((f): f is Extract<typeof f, { known: false }> => !f.known).map((f) => ({ field: f.field, reason: f.reason }));
+    const nameField = m.resolveString(body.name);
+    return {
+      id: this.nextRuleId++, resource, inline, isDefault: false,
+      name: nameField.known ? nameField.value : inline ? "(unnamed)" : resource.name,
+      ...fields, unknowns,
+    };
+  }
+
+  private indexNics(): void {
+    const m = this.model;
+    for (const res of m.ofType("azurerm_network_interface")) {
+      const fwd = res.config.ip_forwarding_enabled ?? res.config.enable_ip_forwarding; // azurerm 4+ / 3.x
+      const fwdResolved = m.resolveBoolean(fwd);
+      const nic: Nic = {
+        resource: res, ipConfigs: [], nsgs: [], asgs: new Set(),
+        ipForwarding: fwdResolved.known ? knownField(fwdResolved.value === true) : unknownField("ip_forwarding_enabled", fwdResolved.reason),
+      };
+      m.blocks(res, "ip_configuration").forEach((cfg, i) => {
+        const { subnet, unknown } = isUnset(cfg.subnet_id) ? { subnet: undefined, unknown: undefined } : this.subnetFromId(cfg.subnet_id);
+        const ip: IpConfig = {
+          nic, name: this.name(res, cfg), subnet, subnetUnknown: unknown,
+          privateIp: this.privateIp(cfg, "private_ip_address_allocation", "private_ip_address"),
+          publicIp: this.publicIpOf(cfg.public_ip_address_id),
+          primary: cfg.primary === true || i === 0,
+        };
+        nic.ipConfigs.push(ip);
+        subnet?.nics.includes(nic) || subnet?.nics.push(nic);
+      });
+      this.nics.push(nic);
+      this.register(res, "nic", nic);
+    }
+  }
+
+  private privateIp(cfg: Record<string, unknown>, allocationField: string, ipField: string): Field<Cidr | "dynamic"> {
+    const m = this.model;
+    const alloc = m.resolveString(cfg[allocationField] ?? (isUnset(cfg[ipField]) ? "Dynamic" : "Static"));
+    if (!alloc.known) return unknownField(allocationField, alloc.reason);
+    if (alloc.value.toLowerCase() === "dynamic" && isUnset(cfg[ipField])) return knownField("dynamic");
+    const ip = m.resolveString(cfg[ipField]);
+    if (!ip.known) return isUnset(cfg[ipField]) ? knownField("dynamic") : unknownField(ipField, ip.reason);
+    const c = parseCidr(ip.value);
+    return c ? knownField(c) : unknownField(ipField, `${JSON.stringify(ip.value)} is not an IP address`);
+  }
+
+  private publicIpOf(value: unknown): IpConfig["publicIp"] {
+    if (isUnset(value)) return { attached: false };
+    const ref = this.model.referencedResource(value);
+    if (ref) return { attached: true, resource: ref };
+    const lit = this.model.resolveString(value);
+    return { attached: true, unknown: lit.known ? undefined : lit.reason };
+  }
+
+  private indexVms(): void {
+    const m = this.model;
+    for (const res of m.ofType(...VM_TYPES)) {
+      const ids = res.config.network_interface_ids;
+      const r = m.resolve(ids);
+      const items: unknown[] = Array.isArray(ids) ? ids : ids !== undefined ? [ids] : [];
+      const nics: Nic[] = [];
+      let nicsUnknown: string | undefined = !Array.isArray(ids) && !r.known ? `network_interface_ids: ${r.reason}` : undefined;
+      for (const item of items) {
+        const ref = m.referencedResource(item);
+        const nic = ref ? this.nicOf(ref) : undefined;
+        if (nic) nics.push(nic);
+        // JSON text, not String(): a value without a prototype (odd input) has no string conversion.
+        else nicsUnknown ??= `network_interface_ids: ${typeof item === "string" ? item : JSON.stringify(item) ?? typeof item} is not a NIC of this configuration`;
+      }
+      const vm: Vm = { resource: res, nics, nicsUnknown };
+      nics.forEach((n) => (n.vm = vm));
+      this.vms.push(vm);
+      this.register(res, "vm", vm);
+    }
+  }
+
+  private indexAssociations(): void {
+    const m = this.model;
+    let anySubnetUnknown: string | undefined;
+    for (const res of m.ofType("azurerm_subnet_network_security_group_association")) {
+      const { subnet, unknown } = this.subnetFromId(res.config.subnet_id);
+      const nsgRef = m.referencedResource(res.config.network_security_group_id);
+      const nsg = nsgRef ? this.nsgOf(nsgRef) : undefined;
+      if (subnet && nsg) {
+        subnet.nsgs.push(nsg);
+        nsg.subnets.push(subnet);
+      } else if (subnet) {
+        // The association resource exists for this subnet: it has an NSG, whose rules this configuration does not hold.
+        subnet.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
+        subnet.nsgExternal ??= describeRef(m, res.config.network_security_group_id);
+      } else {
+        anySubnetUnknown ??= `${res.address}: ${unknown}`;
+      }
+    }
+    // azurerm 5.x sets the association on the subnet itself: `network_security_group_id_wo` (write-only,
+    // absent from plans; its `_wo_version` is kept) and the exported `network_security_group_id`
+    // (CHANGELOG 5.0.0, hashicorp/terraform-provider-azurerm#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.network_security_group_id_wo) ? c.network_security_group_id_wo : c.network_security_group_id;
+      if (isUnset(value)) {
+        if (!isUnset(c.network_security_group_id_wo_version)) subnet.nsgUnknown ??= `${subnet.resource.address}: network_security_group_id_wo is write-only, so a plan does not show which NSG it associates`;
+        continue;
+      }
+      const ref = m.referencedResource(value);
+      const nsg = ref ? this.nsgOf(ref) : undefined;
+      if (nsg) {
+        subnet.nsgs.push(nsg);
+        nsg.subnets.push(subnet);
+      } else {
+        subnet.nsgUnknown ??= `${subnet.resource.address}: the NSG ${describeRef(m, value)} is not part of this configuration`;
+        if (ref || this.isLiteral(value)) subnet.nsgExternal ??= describeRef(m, value);
+      }
+    }
+    for (const vnet of m.ofType("azurerm_virtual_network")) {
+      const inline = this.vnetOf(vnet)!.subnets.filter((s) => s.inline);
+      m.blocks(vnet, "subnet").forEach((block, i) => {
+        const subnet = inline[i];
+        if (!subnet || isUnset(block.security_group)) return;
+        const ref = m.referencedResource(block.security_group);
+        const nsg = ref ? this.nsgOf(ref) : undefined;
+        if (nsg) {
+          subnet.nsgs.push(nsg);
+          nsg.subnets.push(subnet);
+        } else {
+          const lit = m.resolveString(block.security_group);
+          subnet.nsgUnknown ??= lit.known || ref
+            ? `inline subnet security_group ${describeRef(m, block.security_group)} is not an NSG of this configuration`
+            : `its security_group is not known before apply (${lit.reason})`;
+          if (this.isLiteral(block.security_group)) subnet.nsgExternal ??= String(block.security_group);
+        }
+      });
+    }
+    // An association whose subnet cannot be followed may concern any subnet that has no NSG of its own.
+    if (anySubnetUnknown) for (const s of this.subnets) if (s.nsgs.length === 0) s.nsgUnknown ??= anySubnetUnknown;
+
+    let anyNicUnknown: string | undefined;
+    for (const res of m.ofType("azurerm_network_interface_security_group_association")) {
+      const nicRef = m.referencedResource(res.config.network_interface_id);
+      const nic = nicRef ? this.nicOf(nicRef) : undefined;
+      const nsgRef = m.referencedResource(res.config.network_security_group_id);
+      const nsg = nsgRef ? this.nsgOf(nsgRef) : undefined;
+      if (nic && nsg) {
+        nic.nsgs.push(nsg);
+        nsg.nics.push(nic);
+      } else if (nic) nic.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
+      else anyNicUnknown ??= `${res.address}: its network_interface_id cannot be followed to a NIC of this configuration`;
+    }
+    if (anyNicUnknown) for (const n of this.nics) if (n.nsgs.length === 0) n.nsgUnknown ??= anyNicUnknown;
+
+    let anyAsgUnknown: string | undefined;
+    for (const res of m.ofType("azurerm_network_interface_application_security_group_association")) {
+      const nicRef = m.referencedResource(res.config.network_interface_id);
+      const nic = nicRef ? this.nicOf(nicRef) : undefined;
+      const asgRef = m.referencedResource(res.config.application_security_group_id);
+      const asgId = asgRef ? asgRef.address : (() => {
+        const lit = m.resolveString(res.config.application_security_group_id);
+        return lit.known ? lit.value.toLowerCase() : undefined;
+      })();
+      if (nic && asgId) nic.asgs.add(asgId);
+      else if (nic) nic.asgUnknown ??= `${res.address}: application_security_group_id is not known before apply`;
+      else anyAsgUnknown ??= `${res.address}: its network_interface_id cannot be followed`;
+    }
+    // ASGs inline on an ip_configuration (azurerm 2.x style) are not in 4.x; the association above is the way.
+    if (anyAsgUnknown) for (const n of this.nics) n.asgUnknown ??= anyAsgUnknown;
+  }
+
+  /** True for a known, non-empty literal (an Azure resource ID written out), not a reference or expression. */
+  private isLiteral(value: unknown): boolean {
+    if (this.model.referencedResource(value)) return false;
+    const r = this.model.resolveString(value);
+    return r.known && r.value.trim() !== "";
+  }
+
+  private indexPrivateEndpoints(): void {
+    const m = this.model;
+    for (const res of m.ofType("azurerm_private_endpoint")) {
+      const { subnet, unknown } = this.subnetFromId(res.config.subnet_id);
+      const ipBlocks = m.blocks(res, "ip_configuration");
+      const privateIp: Field<Cidr | "dynamic"> = ipBlocks.length > 0 ? this.privateIp({ ...ipBlocks[0], allocation: "Static" }, "allocation", "private_ip_address") : knownField("dynamic");
+      const conn = m.blocks(res, "private_service_connection")[0];
+      const target = conn ? m.referencedResource(conn.private_connection_resource_id) : undefined;
+      const pe: PrivateEndpoint = { resource: res, subnet, subnetUnknown: unknown, privateIp, target };
+      this.privateEndpoints.push(pe);
+      subnet?.privateEndpoints.push(pe);
+    }
+  }
+
+  private indexPeeringsAndGateways(): void {
+    const m = this.model;
+    for (const res of m.ofType("azurerm_virtual_network_peering")) {
+      const localRef = m.referencedResource(res.config.virtual_network_name);
+      let local = localRef ? this.vnetOf(localRef) : undefined;
+      if (!local) {
+        const n = m.resolveString(res.config.virtual_network_name);
+        local = n.known ? this.vnets.find((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : undefined;
+      }
+      const remoteRef = m.referencedResource(res.config.remote_virtual_network_id);
+      const remote = remoteRef ? this.vnetOf(remoteRef) : undefined;
+      if (local && remote) {
+        if (!local.peers.includes(remote)) local.peers.push(remote);
+        if (!remote.peers.includes(local)) remote.peers.push(local);
+      } else if (local) local.externalPeerings.push(res);
+    }
+    for (const res of m.ofType("azurerm_local_network_gateway")) {
+      const lng: LocalGateway = { resource: res, addressSpace: this.cidrList(res.config, "address_space") };
+      this.localGateways.push(lng);
+      this.register(res, "lng", lng);
+    }
+    const gatewayVnet = new Map<TfResource, Vnet>();
+    for (const res of m.ofType("azurerm_virtual_network_gateway")) {
+      for (const cfg of m.blocks(res, "ip_configuration")) {
+        const vnet = this.subnetFromId(cfg.subnet_id).subnet?.vnet;
+        if (vnet) {
+          vnet.hasGateway = true;
+          gatewayVnet.set(res, vnet);
+        }
+      }
+    }
+    for (const res of m.ofType("azurerm_virtual_network_gateway_connection")) {
+      const gwRef = m.referencedResource(res.config.virtual_network_gateway_id);
+      const vnet = gwRef ? gatewayVnet.get(gwRef) : undefined;
+      const lngRef = m.referencedResource(res.config.local_network_gateway_id);
+      const lng = lngRef ? this.get<LocalGateway>(lngRef, "lng") : undefined;
+      if (vnet && lng && !vnet.localGateways.includes(lng)) vnet.localGateways.push(lng);
+    }
+  }
+
+  private indexRouteTables(): void {
+    const m = this.model;
+    const byName = new Map<string, RouteTable>();
+    for (const res of m.ofType("azurerm_route_table")) {
+      const table: RouteTable = { resource: res, routes: m.blocks(res, "route").map((b) => this.parseRoute(b)), subnets: [] };
+      this.routeTables.push(table);
+      this.register(res, "route-table", table);
+      const n = this.name(res);
+      if (n) byName.set(n.toLowerCase(), table);
+    }
+    for (const res of m.ofType("azurerm_route")) {
+      const ref = m.referencedResource(res.config.route_table_name);
+      const n = m.resolveString(res.config.route_table_name);
+      const table = (ref ? this.get<RouteTable>(ref, "route-table") : undefined) ?? (n.known ? byName.get(n.value.toLowerCase()) : undefined);
+      if (table) table.routes.push(this.parseRoute(res.config));
+    }
+    let anyUnknown: string | undefined;
+    const attach = (subnet: Subnet | undefined, tableValue: unknown, where: string, unknownSubnet?: string) => {
+      const ref = this.model.referencedResource(tableValue);
+      const table = ref ? this.get<RouteTable>(ref, "route-table") : undefined;
+      if (subnet && table) {
+        subnet.routeTables.push(table);
+        table.subnets.push(subnet);
+      } else if (subnet) subnet.routeTableUnknown ??= `${where}: the route table is not part of this configuration`;
+      else anyUnknown ??= `${where}: ${unknownSubnet ?? "its subnet cannot be followed"}`;
+    };
+    for (const res of m.ofType("azurerm_subnet_route_table_association")) {
+      const { subnet, unknown } = this.subnetFromId(res.config.subnet_id);
+      attach(subnet, res.config.route_table_id, res.address, unknown);
+    }
+    for (const vnet of this.vnets) {
+      const inline = vnet.subnets.filter((s) => s.inline);
+      m.blocks(vnet.resource, "subnet").forEach((block, i) => {
+        if (!isUnset(block.route_table_id) && inline[i]) attach(inline[i], block.route_table_id, `${vnet.resource.address} subnet ${inline[i].name ?? i}`);
+      });
+    }
+    // azurerm 5.x: `route_table_id_wo` (write-only) and the exported `route_table_id` on the subnet (#32847).
+    for (const subnet of this.subnets) {
+      if (subnet.inline) continue;
+      const c = subnet.resource.config;
+      const value = !isUnset(c.route_table_id_wo) ? c.route_table_id_wo : c.route_table_id;
+      if (!isUnset(value)) attach(subnet, value, subnet.resource.address);
+      else if (!isUnset(c.route_table_id_wo_version)) subnet.routeTableUnknown ??= `${subnet.resource.address}: route_table_id_wo is write-only, so a plan does not show which route table it associates`;
+    }
+    if (anyUnknown) for (const s of this.subnets) if (s.routeTables.length === 0) s.routeTableUnknown ??= anyUnknown;
+  }
+
+  private parseRoute(body: Record<string, unknown>): Route {
+    const m = this.model;
+    const prefixRaw = m.resolveString(body.address_prefix);
+    const prefix: Field<Cidr> = !prefixRaw.known ? unknownField("address_prefix", prefixRaw.reason)
+      : parseCidr(prefixRaw.value) ? knownField(parseCidr(prefixRaw.value)!) : unknownField("address_prefix", `${JSON.stringify(prefixRaw.value)} is not a CIDR (service tags as route prefixes are not evaluated)`);
+    const hopType = m.resolveString(body.next_hop_type);
+    let nextHop: Route["nextHop"];
+    if (!isUnset(body.next_hop_in_ip_address)) {
+      const ref = m.referencedPath(body.next_hop_in_ip_address);
+      if (ref) nextHop = { resource: ref.target };
+      else {
+        const lit = m.resolveString(body.next_hop_in_ip_address);
+        nextHop = lit.known ? { ip: parseCidr(lit.value) } : { unknown: lit.reason };
+      }
+    }
+    return {
+      name: this.name({ config: body } as TfResource, body),
+      prefix,
+      nextHopType: hopType.known ? knownField(hopType.value) : unknownField("next_hop_type", hopType.reason),
+      nextHop,
+    };
+  }
+}
+
+function describeRef(model: TerraformModel, value: unknown): string {
+  const ref = model.referencedResource(value);
+  if (ref) return ref.address;
+  return typeof value === "string" ? JSON.stringify(value) : "(not a string)";
+}
+
+export { describeUnknown };

@@ -1,0 +1,243 @@
+/**
+ * Questions rules ask the access model, and the words findings use for the answers: who reaches a
+ * service on an endpoint, which rule lets them in (and whether that rule was written for the
+ * service), and what the sources are (the Internet, a zone, the VNet, a platform address).
+ */
+import { Endpoint, Probe } from "./access/access-model";
+import { PRIVATE_V4, PUBLIC_V6 } from "./access/addresses";
+import { Intervals } from "./access/intervals";
+import { Reach, Reachability } from "./access/reachability";
+import { SourceSet, TokenSet } from "./access/source-set";
+import { NsgRule } from "./access/topology";
+import { TerraformModel, TfResource } from "./model";
+import { describeShare, describePorts, isBroad, Zone, Zones } from "./zones";
+import { describeServicePort, ServicePort } from "../network/service-ports";
+import { TrustLevel } from "../network/trust-level";
+
+/** A rule "names" a port when the range holding it spans at most this many ports: it was written for that service. */
+export const NAMED_RANGE_MAX = 100;
+
+/** The probe of a service port. */
+export function probeOf(p: ServicePort): Probe {
+  return { protocol: p.protocol, from: p.from, to: p.to };
+}
+
+/** The ways sources reach a service on an endpoint. */
+export function reachOn(model: TerraformModel, endpoint: Endpoint, port: ServicePort): readonly Reach[] {
+  return Reachability.of(model).reach(endpoint, probeOf(port)).reaches;
+}
+
+/** The rule that lets a reach in: a DNAT rule, a firewall rule, else the first explicit NSG rule on the path, else the default rule. */
+export interface Decider {
+  readonly kind: "nsg-rule" | "default-rule" | "no-nsg" | "firewall-rule" | "dnat-rule";
+  /** The resource a finding about it is reported on. */
+  readonly resource: TfResource;
+  /** `rule "allow-kms" of NSG kms-nsg`, `Azure's default rule AllowVNetInBound of NSG x`, `firewall rule kms/allow`. */
+  readonly label: string;
+  readonly nsgRule?: NsgRule;
+  /** The rule's own destination ports (for "names the port"). */
+  readonly ports?: Intervals<number>;
+}
+
+/**
+ * Who decides to let a reach in. For an uncertain reach, the rule whose unknown values could
+ * decide (that is what a user must make known).
+ */
+export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
+  if (r.dnat) {
+    const tp = r.dnat.translatedPort;
+    return { kind: "dnat-rule", resource: r.dnat.resource, label: `DNAT rule ${r.dnat.label} of ${r.dnat.resource.address}`, ports: tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined };
+  }
+  const layers = r.grant.layers;
+  // Uncertain: an allow that an unknown rule may shadow is the allow's; a deny that an unknown rule
+  // may override is the unknown rule's. Either way, the rule a user must look at.
+  const uncertain = layers.find((l) => l.doubt);
+  if (r.outcome === "uncertain" && uncertain?.doubt) {
+    const ownerAllows = uncertain.rule && !uncertain.rule.isDefault && uncertain.rule.access.known && uncertain.rule.access.value === "Allow";
+    return nsgDecider(ownerAllows ? uncertain.rule! : uncertain.doubt);
+  }
+  const explicit = layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
+  if (explicit) return nsgDecider(explicit);
+  if (r.firewall?.rule) {
+    return { kind: "firewall-rule", resource: r.firewall.rule.resource, label: `firewall rule ${r.firewall.rule.label}`, ports: r.firewall.rule.destinationPorts.known ? r.firewall.rule.destinationPorts.value : undefined };
+  }
+  const def = layers.find((l) => l.rule)?.rule;
+  if (def) return nsgDecider(def);
+  const note = layers.find((l) => l.note)?.note ?? "no NSG";
+  const resource = endpoint?.resource ?? layers.find((l) => l.nsg)?.nsg?.resource ?? r.grant.layers[0]?.rule?.resource;
+  return { kind: "no-nsg", resource: resource!, label: note };
+}
+
+/** The decider an NSG rule is when it decides (what {@link deciderOf} gives for a reach it lets in). */
+export function nsgDecider(rule: NsgRule): Decider {
+  if (rule.isDefault) return { kind: "default-rule", resource: rule.resource, label: `Azure's default rule ${rule.name} of NSG ${nsgName(rule)}`, nsgRule: rule };
+  return { kind: "nsg-rule", resource: rule.resource, label: `rule "${rule.name}" of NSG ${nsgName(rule)}`, nsgRule: rule, ports: rule.destinationPorts.known ? rule.destinationPorts.value : undefined };
+}
+
+function nsgName(rule: NsgRule): string {
+  return rule.nsg?.name ?? rule.nsg?.resource.address ?? "?";
+}
+
+/**
+ * The deciding rule's label when it was written for `port` (the range holding the port spans at
+ * most {@link NAMED_RANGE_MAX} ports), else undefined. Default rules and missing NSGs never name a port.
+ */
+export function namingRule(r: Reach, port: ServicePort): string | undefined {
+  if (r.outcome !== "allow") return undefined;
+  const d = deciderOf(r);
+  if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return undefined;
+  return namesRange(d.ports, port.from, port.to) ? d.label : undefined;
+}
+
+/**
+ * For an uncertain reach: could its deciding rule be one written for `port`? True when its ports are
+ * not known, or name the port. A rule that opens everything and is uncertain only in its source is
+ * left to the rule that reports wide exposures.
+ */
+export function mayName(r: Reach, port: ServicePort): boolean {
+  if (r.outcome !== "uncertain") return false;
+  const d = deciderOf(r);
+  if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
+  return !d.ports || namesRange(d.ports, port.from, port.to);
+}
+
+/** True when a range of `ports` overlapping [from, to] spans at most {@link NAMED_RANGE_MAX} ports. */
+export function namesRange(ports: Intervals<number>, from: number, to: number): boolean {
+  return ports.ranges().some(([a, b]) => a <= to && from <= b && b - a < NAMED_RANGE_MAX);
+}
+
+/** What a source set stands for, piece by piece. */
+export type SourceClass =
+  /** Public addresses: the Internet (`broad`) or specific public ranges. */
+  | { readonly kind: "internet"; readonly broad: boolean; readonly sources: SourceSet; readonly text: string }
+  /** A zone of the configuration (a subnet, or an on-premises range set), with its trust. */
+  | { readonly kind: "zone"; readonly zone: Zone; readonly trust?: TrustLevel; readonly trustSource: string; readonly sources: SourceSet; readonly text: string }
+  /** Private addresses in no zone of the configuration (other VNets, on-premises ranges not declared). */
+  | { readonly kind: "private"; readonly sources: SourceSet; readonly text: string }
+  /** Azure's platform (AzureLoadBalancer health probes): never an attacker's source. */
+  | { readonly kind: "platform"; readonly text: string }
+  /** Another service tag, or an application security group. */
+  | { readonly kind: "tag" | "asg"; readonly name: string; readonly text: string };
+
+/** Splits sources into the classes findings talk about. */
+export function classifySources(model: TerraformModel, endpoint: Endpoint, sources: SourceSet): SourceClass[] {
+  const access = Reachability.of(model).access;
+  const zones = Zones.of(model);
+  const internet = access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
+  const out: SourceClass[] = [];
+  const pub = sources.intersect(internet);
+  if (!pub.isEmpty) out.push({ kind: "internet", broad: isBroad(pub, internet), sources: pub, text: describeShare(pub, internet) });
+  let rest = sources.subtract(internet);
+  for (const z of zones.overlappingSources(rest)) {
+    const part = rest.intersect(z.sources);
+    if (part.isEmpty) continue;
+    const trust = zones.trustOf(z);
+    out.push({ kind: "zone", zone: z, trust: trust.level, trustSource: trust.source, sources: part, text: `zone ${z.name}${trust.level ? ` (${trust.level}${trust.source === "inferred" ? ", inferred" : ""})` : " (trust not declared)"}` });
+    rest = rest.subtract(part);
+  }
+  // What is left of the addresses: private ranges in no zone (other VNets, on-premises). Special
+  // ranges (this-network, loopback, link-local, multicast) are never a source and are not shown.
+  const vnet = access.vnetSpace(endpoint.subnet?.vnet, endpoint.subnet).sources;
+  const addresses = new SourceSet(rest.v4.intersect(PRIVATE_V4.union(vnet.v4)), rest.v6.intersect(PUBLIC_V6.union(vnet.v6)), TokenSet.NONE);
+  for (const [part, what] of [[addresses.intersect(vnet), "addresses of the virtual network in no zone"], [addresses.subtract(vnet), "private addresses"]] as const) {
+    if (part.isEmpty) continue;
+    const ranges = part.v4.ranges();
+    out.push({ kind: "private", sources: part, text: `${what} ${ranges.slice(0, 3).map(([a, b]) => rangeText(a, b)).join(", ")}${ranges.length > 3 ? ", ..." : ""}${part.v6.isEmpty ? "" : " and IPv6 ranges"}` });
+  }
+  const tokens = rest.tokens;
+  if (tokens.all) out.push({ kind: "tag", name: "*", text: "any service tag or application security group" });
+  else {
+    for (const t of tokens.names) {
+      if (t === "tag:azureloadbalancer") out.push({ kind: "platform", text: "AzureLoadBalancer (Azure's health probes)" });
+      else if (t.startsWith("asg:")) out.push({ kind: "asg", name: t.slice(4), text: `application security group ${t.slice(4)}` });
+      else out.push({ kind: "tag", name: t.slice(4), text: `service tag ${t.slice(4)}` });
+    }
+  }
+  return out;
+}
+
+function rangeText(a: number, b: number): string {
+  const ip = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+  const size = b - a + 1;
+  const prefix = 32 - Math.log2(size);
+  if (Number.isInteger(prefix) && a % size === 0) return prefix === 32 ? ip(a) : `${ip(a)}/${prefix}`;
+  return `${ip(a)}-${ip(b)}`;
+}
+
+/**
+ * The endpoints a host-level question is asked about: every NIC IP configuration and private
+ * endpoint, every subnet that holds none of them (its future hosts), and hosts behind NSGs attached
+ * to nothing in this configuration.
+ */
+export function hostEndpoints(model: TerraformModel): Endpoint[] {
+  return model.memo("host-endpoints", () => {
+    const access = Reachability.of(model).access;
+    const withHosts = new Set(access.endpoints.filter((e) => e.kind === "nic" || e.kind === "private-endpoint").map((e) => e.subnet));
+    return access.endpoints.filter((e) => e.kind !== "subnet" || !withHosts.has(e.subnet));
+  });
+}
+
+/** Reaches of one deciding rule, gathered over hosts and services. */
+export interface ExposureGroup {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  /** Every source that gets through it. */
+  sources: SourceSet;
+  /** The services (`SNMP (UDP 161)`) and hosts (endpoint labels) it opens. */
+  readonly services: Set<string>;
+  readonly hosts: Set<string>;
+  /** One endpoint it reaches, for classifying sources. */
+  readonly endpoint: Endpoint;
+  readonly doubts: Set<string>;
+}
+
+/**
+ * Asks, for every host endpoint and service port, who gets in, keeps the reaches `accept` wants, and
+ * groups them by the rule that lets them in: one finding per rule, naming every service and host.
+ */
+export function exposuresByRule(
+  model: TerraformModel,
+  ports: readonly ServicePort[],
+  accept: (r: Reach, ep: Endpoint, port: ServicePort) => boolean,
+): ExposureGroup[] {
+  const groups = new Map<string, ExposureGroup>();
+  for (const ep of hostEndpoints(model)) {
+    for (const port of ports) {
+      for (const r of reachOn(model, ep, port)) {
+        if (!accept(r, ep, port)) continue;
+        const decider = deciderOf(r, ep);
+        const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = { decider, outcome: r.outcome, sources: SourceSet.EMPTY, services: new Set(), hosts: new Set(), endpoint: ep, doubts: new Set() };
+          groups.set(key, g);
+        }
+        g.sources = g.sources.union(r.sources);
+        g.services.add(describeServicePort(port));
+        g.hosts.add(ep.label);
+        r.doubts.forEach((d) => g!.doubts.add(d));
+      }
+    }
+  }
+  return [...groups.values()];
+}
+
+/** `host` or `3 hosts (a, b, c)`. */
+export function describeHosts(hosts: Iterable<string>): string {
+  const list = [...hosts];
+  return list.length === 1 ? list[0] : `${list.length} hosts (${list.slice(0, 3).join(", ")}${list.length > 3 ? ", ..." : ""})`;
+}
+
+/** `through rule "x" of NSG y (subnet) and rule "z" of NSG w (NIC)`, or the firewall / DNAT path. */
+export function describeReach(r: Reach): string {
+  const parts: string[] = [];
+  if (r.dnat) parts.push(`DNAT rule ${r.dnat.label}`);
+  if (r.firewall) parts.push(r.firewall.rule ? `firewall rule ${r.firewall.rule.label}` : `firewall ${r.firewall.firewall.resource.address}`);
+  for (const l of r.grant.layers) {
+    if (l.rule) parts.push(l.rule.isDefault ? `Azure's default rule ${l.rule.name} of NSG ${nsgName(l.rule)}` : `rule "${l.rule.name}" of NSG ${nsgName(l.rule)}`);
+    else if (l.note) parts.push(l.note);
+  }
+  return parts.join(", then ");
+}
+
+export { describePorts, describeServicePort };

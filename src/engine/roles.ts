@@ -1,0 +1,130 @@
+/**
+ * Deployment roles of VMs, with evidence: declared by the `sdz-role` tag (on the VM or its NICs) or
+ * inferred from the configuration: what the network lets in on the service's ports through a rule
+ * written for them, and what the VM's extensions install. Findings say which evidence made a rule
+ * apply, so a user can tell "you told us" from "we saw".
+ */
+import { Reachability } from "./access/reachability";
+import { Vm } from "./access/topology";
+import { namingRule, reachOn } from "./exposure";
+import { TerraformModel, TfResource } from "./model";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
+import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
+
+/** One role of a resource and why the checks believe it. */
+export interface RoleClaim {
+  readonly role: DeploymentRole;
+  readonly source: "declared" | "inferred";
+  /** E.g. `sdz-role=kms-host on azurerm_windows_virtual_machine.kms` or `reachable on TCP 1688 through rule "allow-kms"`. */
+  readonly evidence: string;
+}
+
+/** The roles of a VM, and why some could not be read. */
+export interface VmRoles {
+  readonly vm: Vm;
+  readonly claims: readonly RoleClaim[];
+  /** The role tag could not be read (a tags block or value not known before apply, or not a role list). */
+  readonly unknown?: string;
+}
+
+/** Services whose reachability, through a rule written for them, marks a role. */
+const SIGNATURES: { role: DeploymentRole; all: ServicePort[][] }[] = [
+  { role: DeploymentRole.KMS_HOST, all: [[SERVICE_PORTS.KMS]] },
+  // A domain controller answers Kerberos and LDAP.
+  { role: DeploymentRole.DOMAIN_CONTROLLER, all: [[SERVICE_PORTS.KERBEROS_TCP, SERVICE_PORTS.KERBEROS_UDP], [SERVICE_PORTS.LDAP_TCP, SERVICE_PORTS.LDAP_UDP]] },
+  { role: DeploymentRole.DNS_SERVER, all: [[SERVICE_PORTS.DNS_UDP, SERVICE_PORTS.DNS_TCP]] },
+  { role: DeploymentRole.PXE_DISTRIBUTION_POINT, all: [[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL]] },
+  { role: DeploymentRole.OOB_SERVICE_POINT, all: [[SERVICE_PORTS.AMT_PROVISIONING]] },
+];
+
+/** What an extension's script installs that marks a role (its public settings; protected settings are never read). */
+const SCRIPT_SIGNATURES: { role: DeploymentRole; pattern: RegExp; what: string }[] = [
+  { role: DeploymentRole.KMS_HOST, pattern: /slmgr|SoftwareLicensingService|VLActivation|New-NetFirewallRule[^\n]*1688/i, what: "configures KMS activation" },
+  { role: DeploymentRole.DOMAIN_CONTROLLER, pattern: /Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i, what: "installs Active Directory Domain Services" },
+];
+
+/** Roles of every VM of a configuration. Build once with {@link Roles.of}. */
+export class Roles {
+  public static of(model: TerraformModel): Roles {
+    return model.memo("roles", () => new Roles(model));
+  }
+
+  private readonly byVm = new Map<Vm, VmRoles>();
+  private readonly extensions = new Map<TfResource, TfResource[]>();
+
+  private constructor(private readonly model: TerraformModel) {
+    for (const ext of model.ofType("azurerm_virtual_machine_extension")) {
+      const vm = model.referencedResource(ext.config.virtual_machine_id);
+      if (vm) this.extensions.set(vm, [...(this.extensions.get(vm) ?? []), ext]);
+    }
+  }
+
+  /** The roles of a VM. */
+  public ofVm(vm: Vm): VmRoles {
+    let hit = this.byVm.get(vm);
+    if (!hit) this.byVm.set(vm, (hit = this.compute(vm)));
+    return hit;
+  }
+
+  /** The claim of one role on a VM, if any (declared first). */
+  public claim(vm: Vm, role: DeploymentRole): RoleClaim | undefined {
+    return this.ofVm(vm).claims.find((c) => c.role === role);
+  }
+
+  /** Every VM with the role, with its claim. */
+  public vmsWith(role: DeploymentRole): { vm: Vm; claim: RoleClaim }[] {
+    const reach = Reachability.of(this.model);
+    return reach.access.topology.vms.flatMap((vm) => {
+      const c = this.claim(vm, role);
+      return c ? [{ vm, claim: c }] : [];
+    });
+  }
+
+  /** The VM's extensions (custom script, run commands are separate resources). */
+  public extensionsOf(vm: Vm): TfResource[] {
+    return this.extensions.get(vm.resource) ?? [];
+  }
+
+  private compute(vm: Vm): VmRoles {
+    const claims: RoleClaim[] = [];
+    let unknown: string | undefined;
+    for (const carrier of [vm.resource, ...vm.nics.map((n) => n.resource)]) {
+      const r = ZONE_TAG.roles.read(this.model.tagBlock(carrier));
+      if (r.state === "known") {
+        for (const role of r.value) if (!claims.some((c) => c.role === role)) claims.push({ role, source: "declared", evidence: `${ZONE_TAG.roles.key}=${r.value.join(",")} on ${carrier.address}` });
+      } else if (r.state !== "absent") unknown ??= `${carrier.address}: ${r.reason}`;
+    }
+    const reach = Reachability.of(this.model);
+    for (const sig of SIGNATURES) {
+      if (claims.some((c) => c.role === sig.role)) continue;
+      const evidence: string[] = [];
+      for (const anyOf of sig.all) {
+        let found: string | undefined;
+        for (const ep of reach.access.endpointsOfVm(vm)) {
+          for (const p of anyOf) {
+            const named = reachOn(this.model, ep, p).map((r) => namingRule(r, p)).find((n) => n);
+            if (named) {
+              found = `reachable on ${p.protocol.toUpperCase()} ${p.from} through ${named}`;
+              break;
+            }
+          }
+          if (found) break;
+        }
+        if (!found) break;
+        evidence.push(found);
+      }
+      if (evidence.length === sig.all.length) claims.push({ role: sig.role, source: "inferred", evidence: evidence.join(" and ") });
+    }
+    for (const sig of SCRIPT_SIGNATURES) {
+      if (claims.some((c) => c.role === sig.role)) continue;
+      for (const ext of this.extensionsOf(vm)) {
+        const text = JSON.stringify(this.model.resolve(ext.config.settings).known ? this.model.resolve(ext.config.settings) : "");
+        if (sig.pattern.test(text)) {
+          claims.push({ role: sig.role, source: "inferred", evidence: `extension ${ext.address} ${sig.what}` });
+          break;
+        }
+      }
+    }
+    return { vm, claims, unknown };
+  }
+}

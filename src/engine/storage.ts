@@ -1,0 +1,379 @@
+/**
+ * Azure Files storage of a configuration: storage accounts, their file shares and Files private
+ * endpoints, and the deployment roles of accounts and shares with evidence.
+ *
+ * An account or share is a *state migration store* when
+ * - declared: `sdz-role=state-migration-store` on the account, or `sdz_role` in a share's metadata
+ *   (shares cannot carry tags), or
+ * - inferred: a state migration point (declared or inferred, see {@link StateMigrationPoints}) uses
+ *   it: a script that runs on the point names it (a UNC path `\\<account>.file.core.windows.net\<share>`,
+ *   the account's Files host, or the account name), or the account's Files private endpoint sits in
+ *   the point's zone (subnet).
+ *
+ * It holds *deployment content* when
+ * - declared: `sdz-role=deployment-content` on the account or in share metadata; a reference
+ *   computer's capture location (`sdz-ref-capture-location`) or an out-of-band service point's IDE
+ *   image location (`sdz-oob-ide-image-location`) names it, or
+ * - inferred: a script on a deployment server (a distribution point, KMS host, domain controller,
+ *   out-of-band service point or reference computer, declared or inferred by {@link Roles}) names it,
+ *   or its Files private endpoint sits in a zone holding such a server.
+ *
+ * A role on a share makes its account hold that role too (the share is reached through the account);
+ * a role of the whole account (its tag, its name or host in a script, its private endpoint) covers
+ * every share of it. Accounts *serve SMB* when they hold a share or a Files private endpoint, are
+ * FileStorage accounts, configure `share_properties`, or have a role: the SMB transport rules apply
+ * to each of them whatever its role.
+ */
+import { Reachability } from "./access/reachability";
+import { PrivateEndpoint, Subnet, Vm } from "./access/topology";
+import { Resolved, TerraformModel, TfResource } from "./model";
+import { RoleClaim, Roles } from "./roles";
+import { Settings } from "./settings";
+import { StateMigrationPoints } from "./state-migration-points";
+import { MIGRATION_TAG } from "../contract/migration-tags";
+import { OOB_TAG } from "../contract/oob-tags";
+import { PXE_TAG } from "../contract/pxe-tags";
+import { TagSpec } from "../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
+
+/** The roles storage can play. */
+export type StorageRole = DeploymentRole.STATE_MIGRATION_STORE | DeploymentRole.DEPLOYMENT_CONTENT;
+const STORAGE_ROLES: readonly DeploymentRole[] = [DeploymentRole.STATE_MIGRATION_STORE, DeploymentRole.DEPLOYMENT_CONTENT];
+
+/** Roles whose servers make the storage they use "deployment content" (state migration points make it a state store). */
+export const DEPLOYMENT_SERVER_ROLES: readonly DeploymentRole[] = [
+  DeploymentRole.PXE_DISTRIBUTION_POINT,
+  DeploymentRole.KMS_HOST,
+  DeploymentRole.DOMAIN_CONTROLLER,
+  DeploymentRole.OOB_SERVICE_POINT,
+  DeploymentRole.REFERENCE_COMPUTER,
+];
+
+/** One role of an account or share and why the checks believe it. */
+export interface StorageRoleClaim {
+  readonly role: StorageRole;
+  readonly source: "declared" | "inferred";
+  /** E.g. `sdz-role=state-migration-store on azurerm_storage_account.usmt`. */
+  readonly evidence: string;
+}
+
+/** An Azure file share (`azurerm_storage_share`). */
+export interface FileShare {
+  readonly resource: TfResource;
+  readonly name: Resolved<string>;
+  /** Its account, when it is part of this configuration and can be followed. */
+  readonly account?: StorageAccount;
+  /** Roles of the share itself (its metadata, a UNC path naming it). */
+  readonly claims: StorageRoleClaim[];
+  /** Why the share's `sdz_role` metadata cannot be read. */
+  readonly metadataUnknown?: string;
+}
+
+/** A storage account (`azurerm_storage_account`). */
+export interface StorageAccount {
+  readonly resource: TfResource;
+  /** The account name, lower-cased (account names are DNS labels). */
+  readonly name: Resolved<string>;
+  readonly shares: FileShare[];
+  /** Private endpoints of this account's `file` sub-resource. */
+  readonly filesEndpoints: PrivateEndpoint[];
+  /** Roles of the whole account. */
+  readonly claims: StorageRoleClaim[];
+  /** Why the account's `sdz-role` tag cannot be read. */
+  readonly tagUnknown?: string;
+  /** Share names that UNC paths name on this account but no share resource of this configuration holds, with the evidence. */
+  readonly referencedShares: Map<string, StorageRoleClaim[]>;
+}
+
+/** A use of an account found in a script or a location tag. */
+interface Reference {
+  readonly account: StorageAccount;
+  /** The share a UNC path names, lower-cased. */
+  readonly share?: string;
+  /** `\\acct.file.core.windows.net\usmt`, `the Files host acct.file.core.windows.net`, `the account name acct`. */
+  readonly what: string;
+}
+
+/** Azure Files host names (public, private link, sovereign clouds). */
+const FILES_HOST = String.raw`(?:\.privatelink)?\.file\.core\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn)`;
+const UNC = new RegExp(String.raw`(?:\\\\|//)([a-z0-9]{3,24})${FILES_HOST}[\\/]+([a-z0-9][a-z0-9-]{1,62})`, "gi");
+const HOST = new RegExp(String.raw`\b([a-z0-9]{3,24})${FILES_HOST}\b`, "gi");
+const ACCOUNT_ID = /\/storageAccounts\/([^/\s"']+)/i;
+
+/** Storage of one configuration. Build once with {@link Storage.of}. */
+export class Storage {
+  public static of(model: TerraformModel): Storage {
+    return model.memo("storage", () => new Storage(model));
+  }
+
+  public readonly accounts: StorageAccount[] = [];
+  public readonly shares: FileShare[] = [];
+  private readonly byResource = new Map<TfResource, StorageAccount>();
+  private readonly byName = new Map<string, StorageAccount>();
+  /** Reasons any account without a declared role may still be a state migration store. */
+  private readonly stateDoubts: string[] = [];
+  /** Reasons one account (whose name is not known) may be a state migration store. */
+  private readonly accountDoubts = new Map<StorageAccount, string[]>();
+
+  private constructor(private readonly model: TerraformModel) {
+    const m = model;
+    for (const res of m.ofType("azurerm_storage_account")) {
+      const raw = m.resolveString(res.config.name);
+      const name: Resolved<string> = raw.known ? { known: true, value: raw.value.trim().toLowerCase() } : raw;
+      const account: StorageAccount = { resource: res, name, shares: [], filesEndpoints: [], claims: [], referencedShares: new Map() };
+      const tag = readRoles(ZONE_TAG.roles, m.tagBlock(res), res);
+      (account as { tagUnknown?: string }).tagUnknown = tag.unknown;
+      for (const c of tag.claims) addClaim(account.claims, c);
+      this.accounts.push(account);
+      this.byResource.set(res, account);
+      if (name.known) this.byName.set(name.value, account);
+    }
+    for (const res of m.ofType("azurerm_storage_share")) {
+      const meta = readRoles(MIGRATION_TAG.shareRoles, m.tagBlock(res, "metadata"), res, "metadata");
+      // azurerm 4.x: storage_account_id, or the deprecated storage_account_name, which azurerm 5.0 removes
+      // (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/5.0-upgrade-guide, azurerm_storage_share).
+      const account = this.accountFrom(res.config.storage_account_id) ?? this.accountFrom(res.config.storage_account_name, true);
+      const share: FileShare = { resource: res, name: m.resolveString(res.config.name), account, claims: [...meta.claims], metadataUnknown: meta.unknown };
+      account?.shares.push(share);
+      this.shares.push(share);
+    }
+    const topology = Reachability.of(m).access.topology;
+    for (const pe of topology.privateEndpoints) {
+      const conn = m.blocks(pe.resource, "private_service_connection")[0];
+      if (!conn) continue;
+      const subresources = m.resolveStringList(conn.subresource_names);
+      if (!subresources.known || !subresources.value.some((s) => s.toLowerCase() === "file")) continue;
+      const account = (pe.target ? this.byResource.get(pe.target) : undefined) ?? this.accountFrom(conn.private_connection_resource_id);
+      account?.filesEndpoints.push(pe);
+    }
+    if (this.accounts.length > 0) this.infer(topology.vms);
+  }
+
+  /** The account of a resource. */
+  public accountOf(resource: TfResource | undefined): StorageAccount | undefined {
+    return resource ? this.byResource.get(resource) : undefined;
+  }
+
+  /** The account an `id` (reference or literal ID) or a name (`byName`) points at. */
+  public accountFrom(value: unknown, byName = false): StorageAccount | undefined {
+    const ref = this.model.referencedResource(value);
+    if (ref) return this.byResource.get(ref);
+    const text = this.model.resolveString(value);
+    if (!text.known) return undefined;
+    const name = byName ? text.value : ACCOUNT_ID.exec(text.value)?.[1];
+    return name ? this.byName.get(name.trim().toLowerCase()) : undefined;
+  }
+
+  /** Every role claim of an account: its own, and those of its shares. */
+  public accountClaims(account: StorageAccount, role?: StorageRole): StorageRoleClaim[] {
+    const out = [...account.claims];
+    for (const s of account.shares) for (const c of s.claims) addClaim(out, { ...c, evidence: `share ${shareLabel(s)}: ${c.evidence}` });
+    for (const [name, claims] of account.referencedShares) for (const c of claims) addClaim(out, { ...c, evidence: `share "${name}": ${c.evidence}` });
+    return out.filter((c) => !role || c.role === role);
+  }
+
+  /** Every role claim of a share: its own, and those of its whole account. */
+  public shareClaims(share: FileShare, role?: StorageRole): StorageRoleClaim[] {
+    const out = [...share.claims];
+    for (const c of share.account?.claims ?? []) addClaim(out, { ...c, evidence: `its account: ${c.evidence}` });
+    return out.filter((c) => !role || c.role === role);
+  }
+
+  /**
+   * Why an SMB-serving account with no state-migration claim may still be one: its role tag or a
+   * share's metadata cannot be read, or (when nothing declares its role) a state migration point runs
+   * scripts the checks cannot read or names a Files host of no account known here. Undefined when
+   * the configuration settles it (a claim, or nothing that could make one).
+   */
+  public stateStoreDoubt(account: StorageAccount): string | undefined {
+    // An account that serves no SMB here (no share, no Files endpoint, no SMB settings) holds no state share to doubt.
+    if (this.accountClaims(account, DeploymentRole.STATE_MIGRATION_STORE).length > 0 || !this.smbServing(account)) return undefined;
+    const own = [account.tagUnknown, ...account.shares.map((s) => s.metadataUnknown && `share ${shareLabel(s)}: ${s.metadataUnknown}`)].filter((x): x is string => !!x);
+    own.push(...this.accountDoubts.get(account) ?? []);
+    if (own.length > 0) return own.join("; ");
+    // Only an account nothing declares may be used unseen; a declared content store stays content.
+    if (this.accountClaims(account).some((c) => c.source === "declared")) return undefined;
+    return this.stateDoubts.length > 0 ? this.stateDoubts.join("; ") : undefined;
+  }
+
+  /** Why an account serves SMB (a share, a Files private endpoint, its kind, its SMB settings, a role), or undefined. */
+  public smbServing(account: StorageAccount): string | undefined {
+    return this.model.memo(`storage-smb:${account.resource.address}`, () => {
+      if (account.shares.length > 0) return `it holds file share ${account.shares.map(shareLabel).slice(0, 3).join(", ")}`;
+      if (account.filesEndpoints.length > 0) return `Files private endpoint ${account.filesEndpoints[0].resource.address}`;
+      const kind = this.model.resolveString(account.resource.config.account_kind);
+      if (kind.known && kind.value === "FileStorage") return "it is a FileStorage account";
+      if (account.resource.config.share_properties !== undefined && account.resource.config.share_properties !== null) return "it configures share_properties";
+      const c = this.accountClaims(account)[0];
+      return c ? `it is a ${roleWords(c.role)} (${describeClaim(c)})` : undefined;
+    });
+  }
+
+  /** SMB-serving accounts. */
+  public get smbAccounts(): StorageAccount[] {
+    return this.accounts.filter((a) => !!this.smbServing(a));
+  }
+
+  // ---------------------------------------------------------------------------- inference
+
+  private infer(vms: readonly Vm[]): void {
+    const m = this.model;
+    const settings = Settings.of(m);
+    const roles = Roles.of(m);
+    const points = StateMigrationPoints.of(m);
+
+    // Declared locations: a reference computer's capture location, an out-of-band service point's IDE images.
+    for (const vm of vms) {
+      for (const spec of [PXE_TAG.captureLocation, OOB_TAG.ideImageLocation]) {
+        const read = readFrom(m, spec, vm);
+        if (read.state !== "known") continue;
+        for (const ref of this.references(read.value)) {
+          this.claim(ref, { role: DeploymentRole.DEPLOYMENT_CONTENT, source: "declared", evidence: `${spec.key}=${read.value} on ${read.carrier.address}` });
+        }
+      }
+    }
+
+    // State migration points: their scripts and their zone.
+    for (const p of points.points) {
+      const who = `state migration point ${p.vm.resource.address} (${describeRoleClaim(p.claim)})`;
+      for (const s of settings.scriptsOn(p.vm.resource)) {
+        for (const ref of this.references(s.text)) this.claim(ref, { role: DeploymentRole.STATE_MIGRATION_STORE, source: "inferred", evidence: `${ref.what} in ${s.resource.address} on ${who}` });
+        // A Files host of no account known here may be an account whose name is not known before apply.
+        const foreign = [...s.text.matchAll(HOST)].map((x) => x[0]).filter((h) => !this.byName.has(h.split(".")[0].toLowerCase()));
+        if (foreign.length === 0) continue;
+        for (const a of this.accounts.filter((x) => !x.name.known)) {
+          this.accountDoubts.set(a, [...this.accountDoubts.get(a) ?? [], `its name is not known before apply (${(a.name as { reason: string }).reason}), and ${s.resource.address} on ${who} uses ${foreign[0]}`]);
+        }
+      }
+      const hidden = settings.hiddenScriptsOn(p.vm.resource);
+      if (hidden.length > 0) this.stateDoubts.push(`${who} runs scripts the checks cannot read (${hidden[0]})`);
+      this.claimEndpointsIn(subnetsOf(p.vm), DeploymentRole.STATE_MIGRATION_STORE, (pe) => `its Files private endpoint ${pe.resource.address} is in the zone of ${who}`);
+    }
+
+    // Deployment servers: their scripts and their zones.
+    for (const vm of vms) {
+      if (points.pointOf(vm)) continue;
+      const claim = roles.ofVm(vm).claims.find((c) => DEPLOYMENT_SERVER_ROLES.includes(c.role));
+      if (!claim) continue;
+      const who = `${claim.role} ${vm.resource.address} (${describeRoleClaim(claim)})`;
+      for (const s of settings.scriptsOn(vm.resource)) {
+        for (const ref of this.references(s.text)) this.claim(ref, { role: DeploymentRole.DEPLOYMENT_CONTENT, source: "inferred", evidence: `${ref.what} in ${s.resource.address} on ${who}` });
+      }
+      this.claimEndpointsIn(subnetsOf(vm), DeploymentRole.DEPLOYMENT_CONTENT, (pe) => `its Files private endpoint ${pe.resource.address} is in the zone of ${who}`);
+    }
+  }
+
+  private claimEndpointsIn(subnets: readonly Subnet[], role: StorageRole, evidence: (pe: PrivateEndpoint) => string): void {
+    for (const a of this.accounts) {
+      const pe = a.filesEndpoints.find((e) => e.subnet && subnets.includes(e.subnet));
+      if (pe) addClaim(a.claims, { role, source: "inferred", evidence: evidence(pe) });
+    }
+  }
+
+  /** Records a claim on the share a reference names (or the account's referenced share names), else on the account. */
+  private claim(ref: Reference, claim: StorageRoleClaim): void {
+    if (!ref.share) {
+      addClaim(ref.account.claims, claim);
+      return;
+    }
+    const share = ref.account.shares.find((s) => s.name.known && s.name.value.toLowerCase() === ref.share);
+    if (share) addClaim(share.claims, claim);
+    else {
+      const list = ref.account.referencedShares.get(ref.share) ?? [];
+      addClaim(list, claim);
+      ref.account.referencedShares.set(ref.share, list);
+    }
+  }
+
+  /** The accounts of this configuration a text names: UNC paths (with the share), Files hosts, account names. */
+  private references(text: string): Reference[] {
+    const out: Reference[] = [];
+    const seen = new Set<string>();
+    const add = (r: Reference) => {
+      const key = `${r.account.resource.address}|${r.share ?? ""}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(r);
+      }
+    };
+    for (const m of text.matchAll(UNC)) {
+      const account = this.byName.get(m[1].toLowerCase());
+      if (account) add({ account, share: m[2].toLowerCase(), what: `\\\\${m[0].slice(2).replace(/\//g, "\\")}` });
+    }
+    for (const m of text.matchAll(HOST)) {
+      const account = this.byName.get(m[1].toLowerCase());
+      if (account && !out.some((r) => r.account === account)) add({ account, what: `the Files host ${m[0]}` });
+    }
+    for (const account of this.accounts) {
+      if (!account.name.known || out.some((r) => r.account === account)) continue;
+      if (new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(account.name.value)}(?![A-Za-z0-9])`, "i").test(text)) add({ account, what: `the account name ${account.name.value}` });
+    }
+    return out;
+  }
+}
+
+/** `declared: sdz-role=... on x` or `inferred: ...`. */
+export function describeClaim(c: StorageRoleClaim | RoleClaim): string {
+  return `${c.source}: ${c.evidence}`;
+}
+
+/** The first claims, for a message. */
+export function describeClaims(claims: readonly StorageRoleClaim[], max = 2): string {
+  const shown = claims.slice(0, max).map(describeClaim).join("; ");
+  return claims.length > max ? `${shown}; and ${claims.length - max} more` : shown;
+}
+
+/** `state migration store` / `deployment content store`. */
+export function roleWords(role: StorageRole): string {
+  return `${roleNoun(role)} store`;
+}
+
+/** `state migration` / `deployment content`, before `share` or `account`. */
+export function roleNoun(role: StorageRole): string {
+  return role === DeploymentRole.STATE_MIGRATION_STORE ? "state migration" : "deployment content";
+}
+
+/** `"usmt" (azurerm_storage_share.x)` or the address when the name is not known. */
+export function shareLabel(s: FileShare): string {
+  return s.name.known ? `"${s.name.value}" (${s.resource.address})` : s.resource.address;
+}
+
+function describeRoleClaim(c: RoleClaim): string {
+  return `${c.source}: ${c.evidence}`;
+}
+
+function addClaim(list: StorageRoleClaim[], c: StorageRoleClaim): void {
+  if (list.some((x) => x.role === c.role && x.evidence === c.evidence)) return;
+  // Declared claims first: findings quote the strongest evidence.
+  const i = c.source === "declared" ? list.findIndex((x) => x.source !== "declared") : -1;
+  if (i >= 0) list.splice(i, 0, c);
+  else list.push(c);
+}
+
+/** The storage roles a tag (or share metadata) declares, or why it cannot be read. */
+function readRoles(spec: TagSpec<DeploymentRole[]>, block: ReturnType<TerraformModel["tagBlock"]>, res: TfResource, attribute = "tags"): { claims: StorageRoleClaim[]; unknown?: string } {
+  const r = spec.read(block);
+  if (r.state === "known") {
+    const roles = r.value.filter((x): x is StorageRole => STORAGE_ROLES.includes(x));
+    return { claims: roles.map((role) => ({ role, source: "declared" as const, evidence: `${spec.key}=${r.value.join(",")} on ${res.address}` })) };
+  }
+  if (r.state === "absent") return { claims: [] };
+  return { claims: [], unknown: `${res.address} ${attribute}: ${r.reason}` };
+}
+
+/** A VM's tag, or its NICs' (the constructs write settings on both). */
+function readFrom(model: TerraformModel, spec: TagSpec<string>, vm: Vm): { state: "known"; value: string; carrier: TfResource } | { state: "other" } {
+  for (const carrier of [vm.resource, ...vm.nics.map((n) => n.resource)]) {
+    const r = spec.read(model.tagBlock(carrier));
+    if (r.state === "known") return { state: "known", value: r.value, carrier };
+  }
+  return { state: "other" };
+}
+
+function subnetsOf(vm: Vm): Subnet[] {
+  return vm.nics.flatMap((n) => n.ipConfigs.map((c) => c.subnet)).filter((s): s is Subnet => !!s);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,267 @@
+/**
+ * Zones and their trust, with evidence. A zone is a subnet of the configuration (named by the
+ * `sdz-zone` tag of its NSG, else by the subnet's name) or an on-premises range set (a local
+ * network gateway). Its trust is declared by the `sdz-trust` tag, or inferred from the
+ * configuration: a subnet the Internet can reach is internet-facing and counts as PERIMETER, and
+ * AzureFirewallSubnet faces the Internet by design. Where both exist the lower one counts: a tag
+ * never hides what the configuration shows. Zones with neither are *undeclared*; rules that need a
+ * trust level then say "could not verify" instead of passing.
+ */
+import { AccessModel, Endpoint } from "./access/access-model";
+import { Cidr } from "./access/addresses";
+import { Intervals, V4, V6 } from "./access/intervals";
+import { termSources } from "./access/nsg-eval";
+import { Reachability } from "./access/reachability";
+import { SourceSet, TokenSet } from "./access/source-set";
+import { LocalGateway, Nsg, NsgRule, Subnet } from "./access/topology";
+import { TerraformModel, TfResource } from "./model";
+import { ZONE_TAG } from "../contract/zone-tags";
+import { Trust, TrustLevel } from "../network/trust-level";
+
+/** How a zone's trust is known. */
+export interface TrustClaim {
+  /** The effective level; undefined when neither declared nor inferred. */
+  readonly level?: TrustLevel;
+  /** `declared` (tag), `inferred` (configuration), `undeclared` (neither), `unknown` (the tag is not known before apply). */
+  readonly source: "declared" | "inferred" | "undeclared" | "unknown";
+  /** Why: the tag, or the configuration that shows it, or why it cannot be read. */
+  readonly evidence: string;
+}
+
+/** A zone of the configuration. */
+export interface Zone {
+  readonly key: string;
+  readonly name: string;
+  readonly kind: "subnet" | "on-premises";
+  readonly subnet?: Subnet;
+  readonly localGateway?: LocalGateway;
+  /** The NSG that carries the zone's tags (the subnet's NSG). */
+  readonly nsg?: Nsg;
+  /** The resource to report on for the zone. */
+  readonly resource: TfResource;
+  readonly prefixes: readonly Cidr[];
+  readonly sources: SourceSet;
+  trust: TrustClaim;
+}
+
+/** Share of the public address space a source set must cover to count as "the Internet" rather than specific public addresses. */
+export const BROAD_INTERNET_SHARE = 0.5;
+
+/** Zones of one configuration. Build once with {@link Zones.of}. */
+export class Zones {
+  public static of(model: TerraformModel): Zones {
+    return model.memo("zones", () => new Zones(model));
+  }
+
+  public readonly zones: Zone[] = [];
+  private readonly bySubnet = new Map<Subnet, Zone>();
+  private readonly starts: number[] = [];
+  private readonly index: { start: number; end: number; zone: Zone }[] = [];
+  private readonly maxEnd: number[] = [];
+  private readonly facing = new Map<Subnet, string | null>();
+
+  private constructor(private readonly model: TerraformModel) {
+    const access = AccessModel.of(model);
+    for (const subnet of access.topology.subnets) {
+      const nsg = subnet.nsgs[0];
+      const zoneTag = nsg ? ZONE_TAG.zone.read(model.tagBlock(nsg.resource)) : undefined;
+      const prefixes = subnet.prefixes.known ? subnet.prefixes.value : [];
+      const zone: Zone = {
+        key: subnet.key, kind: "subnet", subnet, nsg, resource: nsg?.resource ?? subnet.resource,
+        name: zoneTag?.state === "known" ? zoneTag.value : subnet.name ?? subnet.resource.name,
+        prefixes, sources: sourcesOf(prefixes), trust: { source: "undeclared", evidence: "" },
+      };
+      this.zones.push(zone);
+      this.bySubnet.set(subnet, zone);
+    }
+    for (const lng of access.topology.localGateways) {
+      const tags = model.tagBlock(lng.resource);
+      const zoneTag = ZONE_TAG.zone.read(tags);
+      const prefixes = lng.addressSpace.known ? lng.addressSpace.value : [];
+      this.zones.push({
+        key: lng.resource.address, kind: "on-premises", localGateway: lng, resource: lng.resource,
+        name: zoneTag.state === "known" ? zoneTag.value : lng.resource.name,
+        prefixes, sources: sourcesOf(prefixes), trust: { source: "undeclared", evidence: "" },
+      });
+    }
+    for (const z of this.zones) for (const p of z.prefixes) if (p.family === 4) this.index.push({ start: p.start, end: p.end, zone: z });
+    this.index.sort((a, b) => a.start - b.start);
+    let max = -1;
+    for (const e of this.index) {
+      this.starts.push(e.start);
+      max = Math.max(max, e.end);
+      this.maxEnd.push(max);
+    }
+    // Declared trust first (cheap); inferred trust needs reachability, computed on first use per zone.
+    for (const z of this.zones) z.trust = this.declaredTrust(z);
+  }
+
+  /** The zone of a subnet. */
+  public zoneOf(subnet: Subnet): Zone | undefined {
+    return this.bySubnet.get(subnet);
+  }
+
+  /** Zones sharing an address with an IPv4 range (interval index: O(log n + hits)). */
+  public overlapping(start: number, end: number): Zone[] {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= end) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const out: Zone[] = [];
+    for (let i = last; i >= 0 && this.maxEnd[i] >= start; i--) {
+      const e = this.index[i];
+      if (e.end >= start && !out.includes(e.zone)) out.push(e.zone);
+    }
+    return out;
+  }
+
+  /** Zones sharing an address with a source set (IPv4 intervals; IPv6 by scan, they are rare). */
+  public overlappingSources(s: SourceSet): Zone[] {
+    const out = new Set<Zone>();
+    for (const [a, b] of s.v4.ranges()) this.overlapping(a, b).forEach((z) => out.add(z));
+    if (!s.v6.isEmpty) for (const z of this.zones) if (!z.sources.v6.isEmpty && z.sources.v6.intersect(s.v6).isEmpty === false) out.add(z);
+    return [...out];
+  }
+
+  /**
+   * The zone's effective trust: the lower of the declared level and what the configuration shows
+   * (internet-facing is PERIMETER), with the evidence of both. `except` leaves out NSG rules that
+   * another finding already reports (a rule opening everything to the Internet is one finding).
+   */
+  public trustOf(zone: Zone, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): TrustClaim {
+    if (zone.kind !== "subnet" || !zone.subnet) return zone.trust;
+    const facing = except ? this.computeFacing(zone.subnet, except) : this.internetFacing(zone.subnet);
+    if (!facing) return zone.trust;
+    const declared = zone.trust;
+    if (declared.level !== undefined && !Trust.isAtLeast(declared.level, TrustLevel.INTERNAL)) return declared;
+    const inferred = declared.level !== undefined ? `declared ${declared.level} (${declared.evidence}), but ${facing}` : facing;
+    return { level: TrustLevel.PERIMETER, source: "inferred", evidence: inferred };
+  }
+
+  /**
+   * Why a subnet is internet-facing, or undefined: a host with a public IP or behind a public load
+   * balancer rule that the NSGs let Internet sources through to, a DNAT rule publishing one of its
+   * hosts, an NSG rule allowing the Internet (or any address) in, or AzureFirewallSubnet itself.
+   */
+  public internetFacing(subnet: Subnet): string | undefined {
+    const cached = this.facing.get(subnet);
+    if (cached !== undefined) return cached ?? undefined;
+    const why = this.computeFacing(subnet);
+    this.facing.set(subnet, why ?? null);
+    return why;
+  }
+
+  private computeFacing(subnet: Subnet, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): string | undefined {
+    if (subnet.name?.toLowerCase() === "azurefirewallsubnet") return "it is AzureFirewallSubnet: Azure Firewall's public side receives Internet traffic";
+    const reach = Reachability.of(this.model);
+    const access = reach.access;
+    // Explicit NSG allows that let Internet sources in, on the ports they name.
+    const endpoints = [access.endpointOfSubnet(subnet), ...access.endpoints.filter((e) => e.subnet === subnet && e.kind !== "subnet")];
+    for (const ep of endpoints) {
+      const internet = access.internetSources(subnet.vnet, subnet);
+      for (const probe of internetProbes(access, ep)) {
+        const answer = reach.reach(ep, probe);
+        for (const r of answer.reaches) {
+          if (r.outcome !== "allow") continue;
+          const pub = r.sources.intersect(internet);
+          if (pub.isEmpty) continue;
+          const ports = describePorts(probe.protocol, r.ports);
+          if (r.dnat) return `DNAT rule ${r.dnat.label} publishes ${ep.label} (${ports}) to ${describeShare(pub, internet)}`;
+          const rule = r.grant.layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
+          if (answer.internetEntries.length > 0) return `${answer.internetEntries[0].label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports})`;
+          if (rule && isBroad(pub, internet) && !except?.(rule, ep)) return `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports})`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private declaredTrust(z: Zone): TrustClaim {
+    const carrier = z.kind === "subnet" ? z.nsg?.resource : z.resource;
+    if (!carrier) {
+      return z.subnet?.nsgUnknown
+        ? { source: "unknown", evidence: `its NSG cannot be read (${z.subnet.nsgUnknown})` }
+        : { source: "undeclared", evidence: `${z.name} has no NSG carrying an ${ZONE_TAG.trust.key} tag` };
+    }
+    const r = ZONE_TAG.trust.read(this.model.tagBlock(carrier));
+    switch (r.state) {
+      case "known": return { level: r.value, source: "declared", evidence: `${ZONE_TAG.trust.key}=${r.value} on ${carrier.address}` };
+      case "absent": return { source: "undeclared", evidence: `${carrier.address} has no ${ZONE_TAG.trust.key} tag` };
+      default: return { source: "unknown", evidence: `${carrier.address}: ${r.reason}` };
+    }
+  }
+}
+
+/**
+ * Probes for "does the Internet get in at all": the ports of every allow rule on the endpoint's
+ * NSGs whose sources may include Internet addresses (every port where nothing filters). Rules from
+ * private sources only are skipped, so a large NSG costs one pass over its rules.
+ */
+function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | "Udp"; from: number; to: number }[] {
+  const out = new Map<string, { protocol: "Tcp" | "Udp"; from: number; to: number }>();
+  const add = (protocol: "Tcp" | "Udp", from: number, to: number) => out.set(`${protocol}${from}-${to}`, { protocol, from, to });
+  const ctx = access.contextOf(ep);
+  const internet = access.internetSources(ep.subnet?.vnet, ep.subnet);
+  for (const layer of access.layersOf(ep)) {
+    if (layer.nsgs.length === 0) {
+      add("Tcp", 0, 65535);
+      add("Udp", 0, 65535);
+    }
+    for (const nsg of layer.nsgs) {
+      for (const r of nsg.rules) {
+        if (!r.access.known || r.access.value !== "Allow" || !r.destinationPorts.known || !r.protocol.known || !r.sources.known) continue;
+        if (!r.sources.value.some((t) => termSources(t, ctx)?.overlaps(internet) ?? false)) continue;
+        const protos: ("Tcp" | "Udp")[] = r.protocol.value === "*" ? ["Tcp", "Udp"] : r.protocol.value === "Tcp" || r.protocol.value === "Udp" ? [r.protocol.value] : [];
+        for (const p of protos) for (const [a, b] of r.destinationPorts.value.ranges()) add(p, a, b);
+      }
+    }
+  }
+  // A UDR for 0.0.0.0/0 widens AllowVNetInBound (and VirtualNetwork rules) to Internet sources.
+  if (ctx.vnetSources.overlaps(internet)) {
+    add("Tcp", 0, 65535);
+    add("Udp", 0, 65535);
+  }
+  return [...out.values()];
+}
+
+/** True when the sources cover at least half of the public IPv4 or IPv6 space the endpoint sees. */
+export function isBroad(pub: SourceSet, internet: SourceSet): boolean {
+  return (internet.v4.size() > 0 && pub.v4.size() >= BROAD_INTERNET_SHARE * internet.v4.size())
+    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size());
+}
+
+/** `the Internet` or `public addresses 203.0.113.0/24`. */
+export function describeShare(pub: SourceSet, internet: SourceSet): string {
+  if (isBroad(pub, internet)) return "the Internet";
+  const ranges = pub.v4.ranges().slice(0, 3).map(([a, b]) => rangeText(a, b));
+  return `public addresses ${ranges.join(", ")}${pub.v4.ranges().length > 3 ? ", ..." : ""}`;
+}
+
+function rangeText(a: number, b: number): string {
+  const ip = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+  const size = b - a + 1;
+  const prefix = 32 - Math.log2(size);
+  if (Number.isInteger(prefix) && a % size === 0) return prefix === 32 ? ip(a) : `${ip(a)}/${prefix}`;
+  return `${ip(a)}-${ip(b)}`;
+}
+
+/** `TCP 3389`, `UDP 161-162`, `ICMP`. */
+export function describePorts(protocol: string, ports: Intervals<number>): string {
+  if (protocol === "Icmp") return "ICMP";
+  const r = ports.ranges();
+  const text = r.length === 1 && r[0][0] === 0 && r[0][1] === 65535 ? "any port" : r.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(", ");
+  return `${protocol.toUpperCase()} ${text}`;
+}
+
+function sourcesOf(cidrs: readonly Cidr[]): SourceSet {
+  const v4: [number, number][] = [];
+  const v6: [bigint, bigint][] = [];
+  for (const c of cidrs) (c.family === 4 ? v4.push([c.start, c.end]) : v6.push([c.start, c.end]));
+  return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
+}

@@ -1,0 +1,58 @@
+import { describeAccount, levelFor, nestedBlock, ROLE_EVIDENCE_READS, Storage } from "./common";
+import { accountBody, shareBody, terraform } from "./examples";
+import { AZURE_FILES_LIMITS } from "../../contract/migration-tags";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+const MIN_DAYS = AZURE_FILES_LIMITS.minShareRetentionDays;
+
+export const shareSoftDeleteMissing = defineRule({
+  id: "SDZ-MIG-006",
+  level: RuleLevel.ERROR,
+  title: `File share soft delete absent or under ${MIN_DAYS} days`,
+  rationale:
+    "Seed 001: \"Set the Delete after interval to be long enough to verify the successful restore of user state data\" and do not delete user state immediately. On Azure Files, "
+    + "share soft delete (share_properties.retention_policy) is what keeps a deleted share recoverable while the restore is verified. The rule applies to every SMB-serving account; "
+    + "error where the account holds state migration data (declared or inferred, the finding says which), warning otherwise.",
+  fix: `Set share_properties { retention_policy { days = 14 } } (${MIN_DAYS}-365) on the storage account; StateMigrationShare defaults to 14 days.`,
+  requirements: ["R-MIG-3"],
+  resourceTypes: ["azurerm_storage_account"],
+  reads: ["share_properties.retention_policy.days of every SMB-serving storage account", ROLE_EVIDENCE_READS],
+  check(ctx) {
+    const m = ctx.model;
+    const storage = Storage.of(m);
+    for (const account of storage.smbAccounts) {
+      const what = describeAccount(storage, account);
+      const level = levelFor(storage, account);
+      const sp = nestedBlock(m, account.resource.config, "share_properties");
+      const rp = sp.known ? nestedBlock(m, sp.value, "retention_policy") : sp;
+      if (!rp.known) {
+        ctx.unverified(account.resource, `${what}: share_properties.retention_policy is not known before apply (${rp.reason})`);
+        continue;
+      }
+      if (!rp.value) {
+        ctx.report(account.resource, `the ${what} has no share soft delete (share_properties.retention_policy absent): a deleted share is gone at once`, { level });
+        continue;
+      }
+      const days = m.resolveNumber(rp.value.days);
+      if (!days.known) ctx.unverified(account.resource, `${what}: share_properties.retention_policy.days is not known before apply (${days.reason})`);
+      // azurerm: days defaults to 7 when the block is present.
+      else if (days.value !== undefined && days.value < MIN_DAYS) {
+        ctx.report(account.resource, `the ${what} keeps deleted shares only ${days.value} day(s) (minimum ${MIN_DAYS})`, { level });
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "An account holding a share, with no share soft delete",
+      terraform: terraform({
+        azurerm_storage_account: { files: accountBody("osdfiles01", { share_properties: { smb: { versions: ["SMB3.1.1"] } } }) },
+        azurerm_storage_share: { images: shareBody("images", "files") },
+      }),
+      flagged: ["azurerm_storage_account.files"],
+    }],
+    good: [{
+      description: "Share soft delete for 14 days",
+      terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
+    }],
+  },
+});

@@ -1,0 +1,48 @@
+import { ROLE_EVIDENCE_READS, shareLabel, Storage } from "./common";
+import { accountBody, shareBody, shareRoleMetadata, terraform } from "./examples";
+import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
+import { DeploymentRole } from "../../contract/zone-tags";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { describeClaims, roleNoun } from "../../engine/storage";
+
+/** The note every state-migration or deployment-content share on Azure Files gets in the report. */
+export const AZURE_FILES_SIGNING_NOTE =
+  "Azure Files has no SMB-signing switch; its enforced SMB 3.x encryption (AEAD: AES-GCM) authenticates every message and so provides signing-grade integrity for this share, provided SDZ-MIG-001/003 pass (SMB 3.1.1 only, AES-GCM only)";
+
+export const smbSigningReplacedByEncryption = defineRule({
+  id: "SDZ-MIG-010",
+  level: RuleLevel.INFO,
+  title: "Azure Files: SMB encryption stands in for SMB signing",
+  rationale:
+    `${SEED_001_CHANNEL} Seeds 001 and 002 ask for SMB signing (or IPsec) on state migration and deployment content locations. Azure Files offers no signing setting; AEAD encryption `
+    + "(AES-GCM) authenticates every SMB message, which is the integrity signing would give, plus confidentiality. The note goes on every state migration or deployment content share "
+    + "(declared or inferred; on the account when none of its shares is managed by this configuration), so the report says how the requirement is met.",
+  fix: "No action: keep SMB 3.1.1 only and AES-GCM channel encryption so the note holds.",
+  requirements: ["R-MIG-1", "R-NET-1", "R-OOB-6"],
+  resourceTypes: ["azurerm_storage_share", "azurerm_storage_account"],
+  reads: [ROLE_EVIDENCE_READS],
+  suppressible: false,
+  check(ctx) {
+    const storage = Storage.of(ctx.model);
+    for (const share of storage.shares) {
+      const claims = storage.shareClaims(share);
+      if (claims.length > 0) ctx.report(share.resource, `${roleNoun(claims[0].role)} share ${shareLabel(share)} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
+    }
+    for (const account of storage.accounts) {
+      if (account.shares.length > 0) continue;
+      const claims = storage.accountClaims(account);
+      if (claims.length > 0) ctx.report(account.resource, `${roleNoun(claims[0].role)} account ${account.resource.address} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A deployment content share (declared in its metadata) gets the note",
+      terraform: terraform({ azurerm_storage_account: { content: accountBody("osdcontent01") }, azurerm_storage_share: { content: shareBody("content", "content", { metadata: shareRoleMetadata(DeploymentRole.DEPLOYMENT_CONTENT) }) } }),
+      flagged: ["azurerm_storage_share.content"],
+    }],
+    good: [{
+      description: "A share nothing uses for state migration or deployment content gets none",
+      terraform: terraform({ azurerm_storage_account: { files: accountBody("teamfiles01") }, azurerm_storage_share: { files: shareBody("files", "files") } }),
+    }],
+  },
+});

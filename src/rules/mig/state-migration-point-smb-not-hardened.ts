@@ -1,0 +1,94 @@
+import { hardeningTags, roleTags, scriptExtension, smpNetwork, terraform } from "./examples";
+import { MIGRATION_TAG } from "../../contract/migration-tags";
+import { TagSpec } from "../../contract/tag";
+import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
+import { VM_TYPES } from "../../engine/access/topology";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { StateMigrationPoints } from "../../engine/state-migration-points";
+
+const HARDENING: { spec: TagSpec<boolean>; what: string }[] = [
+  { spec: MIGRATION_TAG.smbSigningRequired, what: "SMB signing required (RequireSecuritySignature)" },
+  { spec: MIGRATION_TAG.smbEncryptData, what: "SMB encryption required (EncryptData)" },
+  { spec: MIGRATION_TAG.smbRejectUnencrypted, what: "unencrypted access rejected (RejectUnencryptedAccess)" },
+  { spec: MIGRATION_TAG.smb1Removed, what: "SMB 1 removed" },
+];
+
+const KEYS = HARDENING.map((h) => h.spec.key).join(", ");
+
+const HARDENING_SCRIPT = "Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false -Force; "
+  + "Uninstall-WindowsFeature -Name FS-SMB1; $c = Get-SmbServerConfiguration; if (-not $c.RequireSecuritySignature) { throw 'not applied' }";
+
+export const stateMigrationPointSmbNotHardened = defineRule({
+  id: "SDZ-MIG-009",
+  level: RuleLevel.ERROR,
+  title: "State migration point VM without SMB signing hardening",
+  rationale:
+    "Seed 001: \"secure the network channel between the client and the state migration point by using SMB signing or IPsec ... After the initial connection over HTTP, user state migration "
+    + `data is transferred by using SMB. If you don't secure the network channel, an attacker can read and modify this data." A state migration point (declared by ${ZONE_TAG.roles.key}, or inferred: `
+    + "a Configuration Manager script of this configuration runs Add- or Set-CMStateMigrationPoint for it) must require SMB signing and encryption, reject unencrypted access and have SMB 1 "
+    + "removed. These are Windows settings Azure can apply: a script on the VM that sets them and reads them back (applied), or a Machine Configuration assignment that audits them (audited), "
+    + `counts; the ${KEYS} tags alone are only declared, and that is a finding. A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose `
+    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: this rule says so once for SDZ-MIG-009, 011, 012 and 013.`,
+  fix: "Run Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false and remove FS-SMB1 in a script extension "
+    + `that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the ${KEYS} tags.`,
+  requirements: ["R-MIG-1"],
+  resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_policy_virtual_machine_configuration_assignment"],
+  reads: [
+    `state migration points: ${ZONE_TAG.roles.key} on the VM or NIC, Add-/Set-CMStateMigrationPoint in run commands and script extensions`,
+    "scripts on the VM (extension settings, run commands) that set and read back the SMB server settings; Machine Configuration assignments",
+    `the ${KEYS} tags`,
+  ],
+  check(ctx) {
+    const points = StateMigrationPoints.of(ctx.model);
+    for (const p of points.points) {
+      const vm = p.vm.resource;
+      const scripts = ctx.settings.scriptsOn(vm);
+      const hidden = ctx.settings.hiddenScriptsOn(vm);
+      const missing: string[] = [];
+      const declaredOnly: string[] = [];
+      /** Declared, or absent, where a script the checks cannot read may apply them. */
+      const behindHidden: string[] = [];
+      const unknown: string[] = [];
+      for (const h of HARDENING) {
+        // What a readable script on the VM sets and reads back is what Windows will do, whatever the tag says.
+        const applied = h.spec.setting?.applied;
+        if (applied && scripts.some((x) => applied.set.test(x.text) && applied.verify.test(x.text))) continue;
+        const s = ctx.settings.read(vm, h.spec, p.vm.nics.map((n) => n.resource));
+        if (s.read.state === "known") {
+          if (s.read.value === false) missing.push(`${h.what} [${h.spec.key}=false]`);
+          else if (s.acceptable) continue;
+          else if (s.unknown) behindHidden.push(h.spec.key);
+          else declaredOnly.push(h.spec.key);
+          continue;
+        }
+        if (hidden.length > 0) behindHidden.push(`${h.what} (no tag)`);
+        else if (s.read.state !== "absent") unknown.push(`${h.what}: ${s.read.reason}`);
+        else missing.push(h.what);
+      }
+      if (behindHidden.length > 0) unknown.push(`${behindHidden.join(", ")}: no readable script applies them, and ${hidden.join("; ")}`);
+      const who = `state migration point (${p.claim.source}: ${p.claim.evidence})`;
+      const parts = [
+        missing.length > 0 ? `does not apply ${missing.join(", ")}` : "",
+        declaredOnly.length > 0 ? `only declares ${declaredOnly.join(", ")}: no script on the VM sets and reads them back, and no Machine Configuration assignment audits them` : "",
+      ].filter((x) => x);
+      if (parts.length > 0) ctx.report(vm, `${who} ${parts.join("; ")}${unknown.length > 0 ? ` (could not verify: ${unknown.join("; ")})` : ""}`);
+      else if (unknown.length > 0) ctx.unverified(vm, `${who}: ${unknown.join("; ")}`);
+    }
+    for (const u of points.undetermined) {
+      ctx.unverified(u.vm.resource, `whether ${u.vm.resource.address} is a state migration point (${u.reason}); if it is, its SMB hardening, deletion interval, caps and backup (SDZ-MIG-009, 011, 012, 013) apply`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A state migration point that only declares its SMB hardening in tags",
+      terraform: terraform(smpNetwork({
+        tags: { ...roleTags(DeploymentRole.STATE_MIGRATION_POINT), ...hardeningTags() },
+      })),
+      flagged: ["azurerm_windows_virtual_machine.smp01"],
+    }],
+    good: [{
+      description: "A script extension that applies the hardening and reads it back",
+      terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), { azurerm_virtual_machine_extension: { harden: scriptExtension("smp01", HARDENING_SCRIPT) } }),
+    }],
+  },
+});

@@ -1,0 +1,93 @@
+import { Endpoint } from "../../engine/access/access-model";
+import { Reachability } from "../../engine/access/reachability";
+import { SourceSet, TokenSet } from "../../engine/access/source-set";
+import { NsgRule } from "../../engine/access/topology";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+const ICMP = { protocol: "Icmp" as const, from: 0, to: 65535 };
+
+export const icmpDeniedWholesale = defineRule({
+  id: "SDZ-NET-004",
+  level: RuleLevel.WARNING,
+  title: "ICMP denied wholesale",
+  rationale:
+    "Seed 004 warns against blocking ICMP wholesale (R-SEC-4): path MTU discovery needs ICMP from routers and gateways, network logon and Group Policy "
+    + "measure ICMP response times to choose a domain controller and detect slow links, and tracert and file sharing use it to test reachability. "
+    + "The rule asks the access model, per host and per direction, whether any ICMP gets through the subnet and NIC NSGs at all; when none does and an "
+    + "explicit Deny (not Azure's default DenyAll, which comes after AllowVNetInBound) is what stops ICMP from the virtual network, that Deny is reported. "
+    + "A deny-all preceded by an ICMP allow restricts ICMP without blocking it, so DeploymentZone allows ICMP from the VNet address space at priority 4095 "
+    + "(option allowIcmpFromNetwork). The level is warning: blocking ICMP breaks functions, it does not open an attack path.",
+  fix: "Allow ICMP (Port.icmp()) from the networks that need it (the VNet address space, the domain controllers' clients, the gateways) at a priority number below the deny, "
+    + "e.g. keep DeploymentZone's default allowIcmpFromNetwork, or zone.allowInbound(Peer.ipv4List([...]), Port.icmp(), \"PMTU discovery and DC location\").",
+  requirements: ["R-SEC-4"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
+  reads: ["inline and standalone NSG rules of subnets and NICs, both directions, with Azure's default rules"],
+  check(ctx) {
+    const access = Reachability.of(ctx.model).access;
+    const done = new Set<string>();
+    const endpoints = access.endpoints.filter((e) => e.kind === "subnet" ? (e.subnet?.nsgs.length ?? 0) > 0 : e.kind === "nic" ? (e.nic?.nsgs.length ?? 0) > 0 : e.kind === "nsg");
+    for (const ep of endpoints) {
+      for (const direction of ["Inbound", "Outbound"] as const) {
+        const answer = direction === "Inbound" ? access.inbound(ep, ICMP) : access.outbound(ep, ICMP);
+        const through = answer.grants.filter((g) => addresses(g.sources).overlaps(vnetOf(access, ep)));
+        if (through.some((g) => g.outcome === "allow")) continue;
+        const vnet = vnetOf(access, ep);
+        // The explicit deny that turns the VNet's ICMP away: in a denial, or the owner of an uncertain piece.
+        const denying = [
+          ...answer.denials.filter((d) => d.sources.overlaps(vnet)).map((d) => d.layers[0]?.rule),
+          ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.rule)),
+        ].filter((r): r is NsgRule => !!r && !r.isDefault && r.access.known && r.access.value === "Deny");
+        if (denying.length === 0) continue;
+        const rule = denying[0];
+        const key = `${direction}|${rule.resource.address}|${rule.name}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        const what = rule.protocol.known && rule.protocol.value === "Icmp" ? "denies all ICMP" : "denies all traffic, ICMP included,";
+        const msg = `NSG "${rule.nsg?.name ?? rule.nsg?.resource.address ?? "?"}": ${direction.toLowerCase()} rule "${rule.name}"${rule.priority.known ? ` (priority ${rule.priority.value})` : ""} ${what} `
+          + `${direction === "Inbound" ? "from" : "to"} the virtual network with no ICMP allowed before it: path MTU discovery and domain controller location (ICMP response times) break`;
+        const doubt = through.find((g) => g.outcome === "uncertain");
+        if (doubt) ctx.unverified(rule.resource, `${msg}, unless ${doubtText(doubt.layers)}`);
+        else ctx.report(rule.resource, msg);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A deny-all at 4096 with no ICMP allowed before it",
+      terraform: site([{ name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" }]),
+      flagged: ["azurerm_network_security_group.app"],
+    }],
+    good: [{
+      description: "ICMP from the VNet allowed at 4095, before the deny-all",
+      terraform: site([
+        { name: "allow-icmp", priority: 4095, direction: "Inbound", access: "Allow", protocol: "Icmp", source_port_range: "*", destination_port_range: "*", source_address_prefix: "10.0.0.0/16", destination_address_prefix: "*" },
+        { name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" },
+      ]),
+    }],
+  },
+});
+
+function addresses(s: SourceSet): SourceSet {
+  return new SourceSet(s.v4, s.v6, TokenSet.NONE);
+}
+
+function vnetOf(access: Reachability["access"], ep: Endpoint): SourceSet {
+  return access.vnetSpace(ep.subnet?.vnet, ep.subnet).sources;
+}
+
+function doubtText(layers: readonly { doubt?: NsgRule; doubtReasons?: readonly string[] }[]): string {
+  const l = layers.find((x) => x.doubt);
+  return l ? `rule "${l.doubt!.name}" allows ICMP (${(l.doubtReasons ?? []).join("; ")})` : "values not known before apply allow ICMP";
+}
+
+function site(rules: Record<string, unknown>[]): { [key: string]: unknown } {
+  return {
+    resource: {
+      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
+      azurerm_subnet: { app: { name: "app", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.1.0/24"] } },
+      azurerm_network_security_group: { app: { name: "app-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
+      azurerm_subnet_network_security_group_association: { app: { subnet_id: "${azurerm_subnet.app.id}", network_security_group_id: "${azurerm_network_security_group.app.id}" } },
+    },
+  };
+}
+

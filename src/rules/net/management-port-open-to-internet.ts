@@ -1,0 +1,112 @@
+import { Reachability } from "../../engine/access/reachability";
+import { Decider, deciderOf, describeServicePort, hostEndpoints, namingRule, reachOn } from "../../engine/exposure";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { describeShare, isBroad } from "../../engine/zones";
+import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
+
+const S = SERVICE_PORTS;
+/** Management ports whose exposure to the Internet the documents forbid (R-SEC-7). */
+export const MANAGEMENT_PORTS: ServicePort[] = [S.RDP, S.SSH, S.WINRM_HTTP, S.WINRM_HTTPS, S.SMB, S.RPC_ENDPOINT_MAPPER];
+/**
+ * Other deployment services. A rule written for one of them (it names its port) is reported by that
+ * service's own rule; a rule that opens them along with everything else is reported here, once.
+ */
+export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
+  S.KMS, S.KERBEROS_TCP, S.LDAP_TCP, S.LDAPS, S.GLOBAL_CATALOG, S.DNS_UDP, S.AMT, S.AMT_PROVISIONING,
+  S.SNMP, S.SNMP_TRAP, S.DHCP_SERVER, S.TFTP, S.PXE_BINL, S.WAKE_ON_LAN_ECHO, S.WAKE_ON_LAN_DISCARD,
+];
+
+interface Group {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  readonly services: Set<string>;
+  readonly hosts: Set<string>;
+  readonly ways: Set<string>;
+  readonly doubts: Set<string>;
+  sources: string;
+}
+
+export const managementPortsFromInternet = defineRule({
+  id: "SDZ-NET-001",
+  level: RuleLevel.ERROR,
+  title: "Management port open to any or the Internet",
+  rationale:
+    "Deployment infrastructure must be reachable only by those who administer it (seeds 000, 001; R-SEC-7). RDP, SSH, WinRM, SMB and RPC exposed to any source "
+    + "or the Internet invite brute force and wormable exploits. The rule asks the effective-access model, per host, which sources reach each port through "
+    + "the subnet and NIC NSGs (priorities, denies, Azure's default rules), Azure Firewall DNAT, public IPs and load balancers, and reports each rule that lets "
+    + "the Internet in (any source, the Internet tag, or CIDRs covering at least half of the public address space, such as 0.0.0.0/1 + 128.0.0.0/1) once, "
+    + "with every sensitive service it opens and the hosts it reaches. A rule that opens every port also lists the other deployment services it exposes "
+    + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
+    + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
+    + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host.",
+  fix: "Allow management ports only from a management zone or specific administrator addresses (e.g. Peer.zone(managementZone)), or use Azure Bastion; "
+    + "remove public IPs and DNAT rules that publish management ports.",
+  requirements: ["R-SEC-7"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_network_interface", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_public_ip"],
+  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall DNAT rules (policy and classic)", "public IPs on NICs, public load balancer rules and inbound NAT rules"],
+  check(ctx) {
+    const groups = new Map<string, Group>();
+    const reach = Reachability.of(ctx.model);
+    for (const ep of hostEndpoints(ctx.model)) {
+      const internet = reach.access.internetSources(ep.subnet?.vnet, ep.subnet);
+      for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
+        const management = MANAGEMENT_PORTS.includes(svc);
+        const answer = reach.reach(ep, { protocol: svc.protocol, from: svc.from, to: svc.to });
+        for (const r of reachOn(ctx.model, ep, svc)) {
+          const pub = r.sources.intersect(internet);
+          if (pub.isEmpty || !isBroad(pub, internet)) continue;
+          if (!management && namingRule(r, svc)) continue;
+          const decider = deciderOf(r, ep);
+          // No filter at all and no way in from the Internet: nothing arrives (a missing NSG is SDZ-NET-002's).
+          if (decider.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
+          const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
+          let g = groups.get(key);
+          if (!g) {
+            const sources = describeShare(pub, internet);
+            g = { decider, outcome: r.outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources };
+            groups.set(key, g);
+          }
+          g.services.add(describeServicePort(svc));
+          g.hosts.add(ep.label);
+          if (r.dnat) g.ways.add(`published by DNAT rule ${r.dnat.label}`);
+          for (const e of answer.internetEntries) g.ways.add(`through ${e.label}`);
+          r.doubts.forEach((d) => g!.doubts.add(d));
+        }
+      }
+    }
+    for (const g of groups.values()) {
+      const services = [...g.services];
+      const hosts = [...g.hosts];
+      const where = hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.slice(0, 3).join(", ")}${hosts.length > 3 ? ", ..." : ""})`;
+      const way = g.ways.size > 0 ? `; reachable now ${[...g.ways].join(", ")}` : "; no public IP, load balancer or DNAT reaches it today";
+      const text = `${g.decider.label} allows ${services.join(", ")} from ${g.sources} to ${where}${way}`;
+      if (g.outcome === "allow") ctx.report(g.decider.resource, text);
+      else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "RDP allowed from any source on the subnet's NSG",
+      terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "*", destination_address_prefix: "*" }]),
+      flagged: ["azurerm_network_security_group.app"],
+    }],
+    good: [{
+      description: "RDP allowed from the management subnet only",
+      terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "10.0.9.0/24", destination_address_prefix: "*" }]),
+    }],
+  },
+});
+
+/** A subnet with an NSG holding `rules` and one NIC: the shape of this pack's examples. */
+export function exampleSite(rules: Record<string, unknown>[]): { [key: string]: unknown } {
+  return {
+    resource: {
+      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
+      azurerm_subnet: { app: { name: "app", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.1.0/24"] } },
+      azurerm_network_security_group: { app: { name: "app-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
+      azurerm_subnet_network_security_group_association: { app: { subnet_id: "${azurerm_subnet.app.id}", network_security_group_id: "${azurerm_network_security_group.app.id}" } },
+      azurerm_network_interface: { vm: { name: "vm-nic", location: "westeurope", resource_group_name: "rg", ip_configuration: [{ name: "primary", subnet_id: "${azurerm_subnet.app.id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.1.4" }] } },
+    },
+  };
+}
+

@@ -1,0 +1,39 @@
+/**
+ * Which deciding rules SDZ-NET-001 already reports on an endpoint, so that the service rules of every
+ * pack leave a rule that opens everything to the Internet to that one finding (principle 3).
+ */
+import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
+import { Endpoint } from "../../engine/access/access-model";
+import { Decider, deciderOf, namingRule, probeOf } from "../../engine/exposure";
+import { RuleContext } from "../../engine/rule";
+import { isBroad } from "../../engine/zones";
+
+/**
+ * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a
+ * management port, or another sensitive port without naming it, to the broad Internet. Such a rule
+ * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
+ */
+export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: Decider): boolean {
+  const keys = ctx.model.memo(`net001:reported:${endpoint.key}`, () => {
+    const out = new Set<string>();
+    const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
+    for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
+      const answer = ctx.reach.reach(endpoint, probeOf(svc));
+      for (const r of answer.reaches) {
+        const pub = r.sources.intersect(internet);
+        if (pub.isEmpty || !isBroad(pub, internet)) continue;
+        if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
+        const d = deciderOf(r, endpoint);
+        if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
+        out.add(deciderKey(d));
+      }
+    }
+    return out;
+  });
+  return keys.has(deciderKey(decider));
+}
+
+/** A key that tells deciding rules apart. */
+export function deciderKey(d: Decider): string {
+  return `${d.resource.address}|${d.label}`;
+}

@@ -1,0 +1,145 @@
+import { reportedByNet001 } from "./reported-by-net-001";
+import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
+import { Reachability } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
+import { NsgRule, Subnet } from "../../engine/access/topology";
+import { classifySources, nsgDecider } from "../../engine/exposure";
+import { TfResource } from "../../engine/model";
+import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { Trust, TrustLevel } from "../../network/trust-level";
+
+const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
+
+/** An explicit allow of every protocol and port from `*` or VirtualNetwork: it re-creates AllowVNetInBound. */
+function reopensVnet(r: NsgRule): boolean {
+  return !r.isDefault && r.protocol.known && r.protocol.value === "*" && r.destinationPorts.known && r.destinationPorts.value.containsRange(1, 65535)
+    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
+}
+
+export const vnetInboundNotOverridden = defineRule({
+  id: "SDZ-NET-003",
+  level: RuleLevel.ERROR,
+  title: "Zone with deployment infrastructure does not override AllowVNetInBound",
+  rationale:
+    "Seed 000 asks for a firewall around segments holding deployment infrastructure (R-PXE-4: default-deny inbound). "
+    + "An NSG only denies what no rule allows, and Azure's default rule AllowVNetInBound (priority 65000) allows the VirtualNetwork service tag: "
+    + "every subnet of the VNet, every peered VNet, every range reached through a VPN or ExpressRoute gateway, and the prefixes of the subnet's user-defined routes "
+    + "(a UDR for 0.0.0.0/0 widens it to every address). The rule applies to a zone declared INTERNAL or MANAGEMENT (sdz-trust) and to any subnet that holds "
+    + "a deployment server, declared (sdz-role) or inferred from the configuration (a VM reachable on KMS, Kerberos and LDAP, PXE or AMT provisioning ports "
+    + "through rules written for them), so an untagged KMS or PXE segment is covered. It asks the access model whether AllowVNetInBound, or an explicit "
+    + "allow of all traffic from * or VirtualNetwork that re-creates it, admits sources outside the zone on any TCP or UDP port, after every earlier rule "
+    + "of the subnet and NIC NSGs. DeploymentZone adds a deny-all at priority 4096.",
+  fix: "Add an inbound rule: access Deny, protocol `*`, destination ports `*`, source `*` (or VirtualNetwork), destination `*`, priority 4096; then allow only the flows the zone needs at lower priority numbers (DeploymentZone does this).",
+  requirements: ["R-PXE-4"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_windows_virtual_machine", "azurerm_network_interface"],
+  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "route tables of the subnet (UDR prefixes widen VirtualNetwork)", "zone trust (sdz-trust) and deployment roles (declared or inferred)"],
+  check(ctx) {
+    const access = Reachability.of(ctx.model).access;
+    const reported = new Set<TfResource>();
+    const targets: { ep: Endpoint; scope: { label: string; unknown?: string }; own: SourceSet }[] = [];
+    for (const subnet of access.topology.subnets) {
+      const scope = scopeOf(ctx, subnet);
+      if (scope) targets.push({ ep: access.endpointOfSubnet(subnet), scope, own: subnetSources(subnet) });
+      // NSGs on the NICs of deployment servers are checked on the host itself.
+      for (const ep of access.endpoints.filter((e) => e.kind === "nic" && e.subnet === subnet && (e.nic?.nsgs.length ?? 0) > 0)) {
+        const vmScope = scopeOfVm(ctx, ep);
+        if (vmScope) targets.push({ ep, scope: vmScope, own: subnetSources(subnet) });
+      }
+    }
+    for (const { ep, scope, own } of targets) {
+      const hits = new Map<TfResource, { rule: NsgRule; sources: SourceSet; uncertain: boolean; doubts: string[] }>();
+      // One grant per protocol is enough to show the zone is open: the first one AllowVNetInBound
+      // (or a rule re-creating it) decides for sources outside the zone.
+      for (const probe of ALL_PORTS) {
+        const outsideOf = (g: Grant) => new SourceSet(g.sources.v4, g.sources.v6, SourceSet.EMPTY.tokens).subtract(own);
+        const g = access.findGrant(ep, probe, (x) => !outsideOf(x).isEmpty
+          && x.layers.some((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule))));
+        if (!g) continue;
+        const layer = g.layers.find((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule)))!;
+        const res = layer.rule!.resource;
+        const h = hits.get(res) ?? { rule: layer.rule!, sources: SourceSet.EMPTY, uncertain: false, doubts: [] };
+        h.sources = h.sources.union(outsideOf(g));
+        if (g.outcome === "uncertain") {
+          h.uncertain = true;
+          g.layers.forEach((l) => l.doubt && h.doubts.push(`rule "${l.doubt.name}" (${(l.doubtReasons ?? []).join("; ")})`));
+        }
+        hits.set(res, h);
+      }
+      for (const [res, h] of hits) {
+        if (reported.has(res)) continue;
+        // An allow of everything from * that opens management ports to the Internet is SDZ-NET-001's one finding.
+        if (!h.rule.isDefault && reportedByNet001(ctx, ep, nsgDecider(h.rule))) continue;
+        reported.add(res);
+        const classes = classifySources(ctx.model, ep, h.sources).map((c) => c.text);
+        const how = h.rule.isDefault
+          ? "no explicit inbound deny overrides Azure's default rule AllowVNetInBound (priority 65000)"
+          : `rule "${h.rule.name}" allows all traffic from ${h.rule.sources.known ? h.rule.sources.value.map((t) => t.text).join(", ") : "?"}, re-creating AllowVNetInBound`;
+        const msg = `${scope.label}: ${how}, so every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range can reach it on any port `
+          + `(sources outside the zone: ${classes.slice(0, 4).join("; ")}${classes.length > 4 ? "; ..." : ""})`;
+        if (scope.unknown) ctx.unverified(res, `${msg}, if it is a zone of trust INTERNAL or higher: ${scope.unknown}`);
+        else if (h.uncertain) ctx.unverified(res, `${msg}, unless ${h.doubts.join(", ") || "values not known before apply decide otherwise"}`);
+        else ctx.report(res, msg);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "A KMS host's subnet (inferred from the rule that opens TCP 1688) whose NSG has no deny-all",
+      terraform: kmsSubnet(false),
+      flagged: ["azurerm_network_security_group.kms"],
+    }],
+    good: [{
+      description: "The same subnet with an explicit deny-all at 4096",
+      terraform: kmsSubnet(true),
+    }],
+  },
+});
+
+/** The deployment server behind a NIC endpoint, as a scope. */
+function scopeOfVm(ctx: RuleContext, ep: Endpoint): { label: string } | undefined {
+  const vm = ep.vm;
+  const role = vm ? ctx.roles.ofVm(vm).claims[0] : undefined;
+  if (!vm || !role) return undefined;
+  const nsg = ep.nic!.nsgs[0];
+  return { label: `NSG "${nsg.name ?? nsg.resource.name}" of ${ep.label} (holds ${role.role} ${vm.resource.address}: ${role.source === "declared" ? role.evidence : `inferred, ${role.evidence}`})` };
+}
+
+/** Why the zone is in scope, or undefined; `unknown` when its trust tag cannot be read. */
+function scopeOf(ctx: RuleContext, subnet: Subnet): { label: string; unknown?: string } | undefined {
+  const zone = ctx.zones.zoneOf(subnet);
+  const nsg = subnet.nsgs[0];
+  const name = `${nsg ? `NSG "${nsg.name ?? nsg.resource.name}" of ` : ""}zone ${zone?.name ?? subnetLabel(subnet)}`;
+  const trust = zone?.trust;
+  if (trust?.source === "declared" && trust.level && Trust.isAtLeast(trust.level, TrustLevel.INTERNAL)) return { label: `${name} (trust ${trust.level})` };
+  for (const nic of subnet.nics) {
+    if (!nic.vm) continue;
+    const roles = ctx.roles.ofVm(nic.vm).claims;
+    if (roles.length > 0) return { label: `${name} (holds ${roles[0].role} ${nic.vm.resource.address}: ${roles[0].source === "declared" ? roles[0].evidence : `inferred, ${roles[0].evidence}`})` };
+  }
+  if (trust?.source === "unknown") return { label: name, unknown: trust.evidence };
+  return undefined;
+}
+
+function subnetSources(s: Subnet): SourceSet {
+  let out = SourceSet.EMPTY;
+  if (s.prefixes.known) for (const c of s.prefixes.value) out = out.union(c.family === 4 ? SourceSet.v4([[c.start, c.end]]) : SourceSet.v6([[c.start, c.end]]));
+  return out;
+}
+
+function kmsSubnet(denyAll: boolean): { [key: string]: unknown } {
+  const rules: Record<string, unknown>[] = [
+    { name: "allow-kms", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "1688", source_address_prefix: "10.0.1.0/24", destination_address_prefix: "10.0.5.4" },
+  ];
+  if (denyAll) rules.push({ name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" });
+  return {
+    resource: {
+      azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
+      azurerm_subnet: { kms: { name: "activation", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.5.0/24"] } },
+      azurerm_network_security_group: { kms: { name: "kms-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
+      azurerm_subnet_network_security_group_association: { kms: { subnet_id: "${azurerm_subnet.kms.id}", network_security_group_id: "${azurerm_network_security_group.kms.id}" } },
+      azurerm_network_interface: { kms: { name: "kms-nic", location: "westeurope", resource_group_name: "rg", ip_configuration: [{ name: "primary", subnet_id: "${azurerm_subnet.kms.id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.5.4" }] } },
+      azurerm_windows_virtual_machine: { kms: { name: "kms01", location: "westeurope", resource_group_name: "rg", size: "Standard_D2s_v5", admin_username: "ops", admin_password: "${var.admin_password}", network_interface_ids: ["${azurerm_network_interface.kms.id}"], os_disk: { caching: "ReadWrite", storage_account_type: "Premium_LRS" }, source_image_reference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" } } },
+    },
+    variable: { admin_password: { type: "string", sensitive: true } },
+  };
+}

@@ -1,0 +1,45 @@
+import { subnetWithRule } from "./examples";
+import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { SERVICE_PORTS } from "../../network/service-ports";
+
+export const wakeOnLanAllowed = defineRule({
+  id: "SDZ-NET-006",
+  level: RuleLevel.WARNING,
+  title: "Wake-on-LAN allowed inbound",
+  rationale:
+    "Seed 002: use out-of-band management instead of Wake On LAN; out-of-band management authenticates and encrypts with industry-standard protocols, "
+    + "while a Wake-on-LAN magic packet (UDP 7 or 9) is unauthenticated and wakes any machine whose MAC address the sender knows (R-OOB-3). "
+    + "The rule asks the access model who reaches UDP 7 or 9 on each host through a rule written for them (its port range holds 7 or 9 and spans at most "
+    + "100 ports); a rule that opens every port from the Internet is reported once by SDZ-NET-001. Warning, because waking a machine is not by itself an intrusion.",
+  fix: "Remove the rule and wake computers with out-of-band management (Intel AMT power-on, see the OOB zone), or narrow the rule so it does not cover UDP 7/9.",
+  requirements: ["R-OOB-3"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
+  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
+  check(ctx) {
+    const ports = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
+    for (const g of exposuresByRule(ctx.model, ports, (r, _ep, port) => !!namingRule(r, port) || mayName(r, port))) {
+      const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
+      if (from.length === 0) continue;
+      const msg = `${g.decider.label} allows Wake-on-LAN (${[...g.services].map((s) => s.replace("Wake-on-LAN ", "")).join(", ")}) from ${from.slice(0, 3).join("; ")} `
+        + `to ${describeHosts(g.hosts)}: prefer out-of-band management, which authenticates and encrypts the power-on command`;
+      if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
+      else ctx.unverified(g.decider.resource, `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ")})`);
+    }
+  },
+  examples: {
+    bad: [{
+      description: "UDP 9 (Wake-on-LAN) opened from the client subnet",
+      terraform: wolSite("9"),
+      flagged: ["azurerm_network_security_group.app"],
+    }],
+    good: [{
+      description: "No Wake-on-LAN port opened",
+      terraform: wolSite("443"),
+    }],
+  },
+});
+
+function wolSite(port: string): { [key: string]: unknown } {
+  return subnetWithRule({ name: "allow-wake", protocol: "Udp", ports: port, source: "10.0.2.0/24" });
+}

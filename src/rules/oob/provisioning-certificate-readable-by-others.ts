@@ -1,0 +1,83 @@
+import { certificateExample } from "./certificate-examples";
+import { block, provisioningCertificates } from "./certificates";
+import { SEED } from "./common";
+import { AmtServicePoints } from "../../engine/amt-service-points";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { KeyAccess, Principal, VaultReaders } from "../../engine/vault-readers";
+
+export const provisioningCertificateReadableByOthers = defineRule({
+  id: "SDZ-OOB-012",
+  level: RuleLevel.ERROR,
+  title: "AMT provisioning certificate's private key readable by others than the service point",
+  rationale:
+    `${SEED}: use a dedicated certificate template that only the provisioning site servers may read and enroll for, and keep the provisioning certificate in a `
+    + "store with restricted access (R-OOB-8): whoever holds its private key can act as your provisioning server. The rule reads who may read the certificate "
+    + "with its private key (secret Get, for an exportable key) or use the key in the vault (key Sign, Decrypt, UnwrapKey): the vault's access policies (inline "
+    + "and azurerm_key_vault_access_policy) and the role assignments whose scope holds the vault or the certificate (built-in Key Vault data roles by name), "
+    + "each according to the vault's permission model (Azure honours access policies or RBAC, not both). A principal that is the out-of-band service point's "
+    + "identity (its system-assigned identity, or a user-assigned identity attached only to service points) passes; another VM, an identity attached to other "
+    + "VMs, or the identity running Terraform is a finding; a principal this configuration cannot name (a literal object ID, a variable, a group), a role given "
+    + "by ID, or a scope or permission not known before apply is could-not-verify. Certificate-only permissions (Get returns the public certificate) are not "
+    + "reads of the private key; indirect paths (roles that can grant roles, management-plane Contributor on an access-policy vault) are not followed.",
+  fix: "Grant read access on the vault (Key Vault Secrets User or Key Vault Certificate User, or an access policy with secret Get) to the service point's identity only; "
+    + "give the identity that runs Terraform certificate-management permissions without secret Get, or remove its grant after the certificate is created.",
+  requirements: ["R-OOB-8"],
+  resourceTypes: ["azurerm_key_vault", "azurerm_key_vault_access_policy", "azurerm_role_assignment"],
+  reads: ["access policies and role assignments of the vault holding the AMT provisioning certificate, the vault's permission model, and the identities of VMs"],
+  check(ctx) {
+    const m = ctx.model;
+    const sps = AmtServicePoints.of(m);
+    const spVms = new Set(sps.points.map((p) => p.vm.resource));
+    for (const cert of provisioningCertificates(m).certificates) {
+      if (!cert.vault) continue; // SDZ-OOB-005 reports a vault outside this configuration
+      const keyProps = cert.policy ? block(m, cert.policy.key_properties) : undefined;
+      const exportable = keyProps?.known ? m.resolveBoolean(keyProps.value?.exportable) : undefined;
+      // A non-exportable key is not part of the secret: secret readers then get the public certificate only.
+      const secretGivesKey = !(exportable?.known && exportable.value === false);
+      for (const g of VaultReaders.of(m).grantsOn(cert.vault)) {
+        if (g.item && g.item !== cert.resource) continue;
+        if (g.effective === false) continue;
+        const sp = isServicePoint(g.principal, spVms);
+        if (sp === true) continue;
+        const reaches = g.access?.filter((a) => a === "use" || secretGivesKey);
+        if (reaches && reaches.length === 0) continue;
+        const who = describePrincipal(g.principal);
+        const verb = reaches ? describeAccess(reaches) : "read or use the private key";
+        const head = `${g.label} on ${cert.vault.address} lets ${who} ${verb} of the AMT provisioning certificate ${cert.resource.address}`;
+        const doubts = [g.accessUnknown, g.scopeUnknown, g.effective === undefined ? g.effectiveUnknown : undefined, sp === undefined ? `${who} cannot be told apart from the out-of-band service point's identity` : undefined].filter((d): d is string => !!d);
+        if (doubts.length === 0) ctx.report(g.resource, `${head}: only the out-of-band service point may read it`);
+        else ctx.unverified(g.resource, `${head.replace(" lets ", " may let ")} (${doubts.join("; ")})`);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "The identity running Terraform may read the certificate's secret (and so its exportable private key)",
+      terraform: certificateExample({ roleAssignments: { deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } } }),
+      flagged: ["azurerm_role_assignment.deployer"],
+    }],
+    good: [{ description: "Only the service point's system-assigned identity reads it", terraform: certificateExample({}) }],
+  },
+});
+
+/** True for the service point's identity, false for a known other principal, undefined when not known. */
+function isServicePoint(p: Principal, spVms: Set<unknown>): boolean | undefined {
+  switch (p.kind) {
+    case "vm": return spVms.has(p.vm);
+    case "identity": return p.vms.length > 0 && p.vms.every((vm) => spVms.has(vm));
+    case "deployer": return false;
+    default: return undefined;
+  }
+}
+
+function describePrincipal(p: Principal): string {
+  switch (p.kind) {
+    case "vm": return `the system-assigned identity of ${p.vm.address}`;
+    case "identity": return `${p.identity.address}${p.vms.length ? ` (attached to ${p.vms.map((v) => v.address).join(", ")})` : " (attached to no VM of this configuration)"}`;
+    default: return p.text;
+  }
+}
+
+function describeAccess(a: readonly KeyAccess[]): string {
+  return a.map((x) => (x === "read" ? "read the private key" : "use the private key")).join(" and ");
+}

@@ -1,0 +1,41 @@
+import { describeDp, dpSetting, judgedSetting, VM_TYPES } from "./distribution-points";
+import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
+import { distributionPoints } from "./pxe-segments";
+import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+/** The shortest justification that can say why and how the segment is access-controlled. */
+const MIN_JUSTIFICATION = 20;
+
+export const pxeAnswersUnknownComputers = defineRule({
+  id: "SDZ-PXE-006",
+  level: RuleLevel.ERROR,
+  title: "PXE answers unknown computers",
+  rationale:
+    "Respond only to known (prestaged) computers (seed 000). Provisioning unknown computers lets an attacker efficiently become a trusted client; if it "
+    + "must be done, implement access controls so unauthorized computers cannot connect (seed 001, R-PXE-6). The rule reads "
+    + `${PxeSettingTags.UNKNOWN_COMPUTERS} on every distribution point with its provenance (a ConfigMgr setting: declared is accepted and listed by `
+    + `SDZ-PXE-015). Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
+    + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing or unreadable setting is could-not-verify.`,
+  fix: `Turn unknown-computer support off (${PxeSettingTags.UNKNOWN_COMPUTERS} = "false"). If it is really needed, write why and how the client segments are access-controlled in ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} (PxeDistributionPoint unknownComputerJustification); it then remains a warning.`,
+  requirements: ["R-PXE-6"],
+  resourceTypes: VM_TYPES,
+  reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.UNKNOWN_COMPUTERS} and ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} on the VM or its NICs, with provenance`],
+  check(ctx) {
+    for (const dp of distributionPoints(ctx)) {
+      if (judgedSetting(ctx, dp, PXE_TAG.unknownComputers, "whether unknown computers are answered") !== true) continue;
+      const j = dpSetting(ctx, dp, PXE_TAG.unknownComputersJustification).read;
+      const why = j.state === "known" ? j.value : "";
+      if (why.length >= MIN_JUSTIFICATION) {
+        ctx.report(dp.vm.resource, `${describeDp(dp)} answers unknown computers, accepted with the justification "${why}"; keep the client segments access-controlled and monitored`, { level: RuleLevel.WARNING });
+      } else {
+        const state = j.state === "known" ? `is only ${why.length} characters` : j.state === "absent" ? "is missing" : `cannot be read (${j.reason})`;
+        ctx.report(dp.vm.resource, `${describeDp(dp)} answers unknown computers without a written justification (${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} ${state})`);
+      }
+    }
+  },
+  examples: {
+    bad: [{ description: "Unknown computers answered without a justification", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.UNKNOWN_COMPUTERS]: "true" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
+    good: [{ description: "Known (prestaged) computers only", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
+  },
+});

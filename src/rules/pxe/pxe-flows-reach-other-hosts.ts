@@ -1,0 +1,47 @@
+import { describeDp, VM_TYPES } from "./distribution-points";
+import { pxeExample } from "./examples";
+import { pxeSegments } from "./pxe-segments";
+import { defineRule, RuleLevel } from "../../engine/rule";
+
+export const pxeFlowsReachOtherHosts = defineRule({
+  id: "SDZ-PXE-012",
+  level: RuleLevel.ERROR,
+  title: "PXE, TFTP or DHCP allowed into a PXE segment towards hosts other than the distribution point",
+  rationale:
+    "A PXE client cannot tell a valid distribution point from a rogue one, and TFTP can be spoofed (seeds 000, 001): only the distribution point may "
+    + "receive and answer PXE, so PXE/TFTP/DHCP flows into a PXE segment go to the distribution point's own address, not to every host of the segment "
+    + "(R-PXE-10). For every zone that holds a distribution point (declared, else every one the checks infer), the rule asks the reachability model "
+    + "which rules written for PXE (their port range holds UDP 67, 68, 69, 4011 or the TFTP data range and is narrow) let PXE into the zone's hosts, "
+    + "and reads each rule's destinations against what its NSG protects: on a subnet NSG, any address, VirtualNetwork or a CIDR wider than the "
+    + "distribution point opens PXE to every current and future host of the segment; on a NIC NSG, the rule reaches only that NIC. An application "
+    + "security group reaches its members. A destination or distribution point address not known before apply is could-not-verify. A rule that opens "
+    + "a wide range from the broad Internet is SDZ-NET-001's; a second responder that is one for another reason is SDZ-PXE-013's.",
+  fix: "Set the PXE rule's destination to the distribution point's own address (PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",
+  requirements: ["R-PXE-10"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", ...VM_TYPES],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs (their destinations and the NSG's associations)",
+    "application security groups of NICs",
+    "distribution points (sdz-role, or inferred) and their NIC addresses",
+  ],
+  check(ctx) {
+    for (const seg of pxeSegments(ctx)) {
+      for (const f of seg.rules.values()) {
+        if (f.beyond.length === 0 && f.unknown.length === 0) continue;
+        const dps = seg.designated.map(describeDp).join("; ");
+        const what = `${f.decider.label} opens ${[...f.services].join(", ")} in PXE zone ${seg.zone.name}`;
+        if (f.beyond.length > 0) {
+          const msg = `${what} to ${f.beyond.join(", ")}, not only to the distribution point's own address (${dps})`;
+          if (f.outcome === "allow") ctx.report(f.decider.resource, msg);
+          else ctx.unverified(f.decider.resource, `${msg} (${[...f.doubts].join("; ") || "values not known before apply"})`);
+        } else {
+          ctx.unverified(f.decider.resource, `${what}, and ${f.unknown.join("; ")} cannot be told, so it may reach hosts other than the distribution point (${dps})`);
+        }
+      }
+    }
+  },
+  examples: {
+    bad: [{ description: "The PXE allow targets the whole PXE subnet instead of the distribution point", terraform: pxeExample({ pxeDestination: "10.0.1.0/24" }), flagged: ["azurerm_network_security_group.pxe"] }],
+    good: [{ description: "The PXE allow targets the distribution point's address", terraform: pxeExample() }],
+  },
+});

@@ -1,0 +1,98 @@
+import { describeDp, PXE_PORTS, tftpDataPort, VM_TYPES } from "./distribution-points";
+import { pxeExample } from "./examples";
+import { distributionPointOf } from "./pxe-segments";
+import { deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, reportedByNet001 } from "./source-trust";
+import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, reachOn } from "../../engine/exposure";
+import { defineRule, RuleLevel } from "../../engine/rule";
+import { Trust, TrustLevel } from "../../network/trust-level";
+
+interface Group {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  readonly bad: Set<string>;
+  readonly unknown: Set<string>;
+  readonly services: Set<string>;
+  readonly hosts: Set<string>;
+  readonly dps: Set<string>;
+  readonly doubts: Set<string>;
+}
+
+export const pxeReachableFromUntrustedSources = defineRule({
+  id: "SDZ-PXE-001",
+  level: RuleLevel.ERROR,
+  title: "PXE, TFTP or DHCP reachable from the Internet, a zone below INTERNAL or an undeclared zone",
+  rationale:
+    "PXE cannot authenticate servers or clients and TFTP can be spoofed (seed 000); a rogue client can pull images or attack the distribution point, "
+    + "so PXE-enabled distribution points are enabled only on secure segments and never reachable from perimeter or untrusted networks (seed 001, R-PXE-3). "
+    + "The rule asks the reachability model who reaches DHCP (UDP 67, 68), TFTP (UDP 69), PXE/BINL (UDP 4011) and the TFTP data range "
+    + "(the distribution point's sdz-pxe-tftp-data-ports, by default UDP 64001-65000) on every distribution point, through any rule (NSG rules of the "
+    + "subnet and NIC, Azure's default AllowVNetInBound, firewall network rules, DNAT), and on every other host through rules written for those ports. "
+    + "It reports, once per deciding rule, sources that are the Internet or public addresses, zones below INTERNAL trust (declared with sdz-trust, or "
+    + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
+    + "Sources in a zone whose trust is not declared, or private ranges in no zone, make it could-not-verify (issue 13): declare them. "
+    + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer is Azure's platform, not a PXE client; a rule that opens a wide "
+    + "range to the broad Internet is reported once by SDZ-NET-001.",
+  fix: "Allow UDP 67, 68, 69, 4011 and the TFTP data range only from the provisioning client segments and DHCP relay agents (PxeZone clientSegments/relayAgents), "
+    + "declared as zones of INTERNAL trust or more (a local network gateway or subnet NSG tagged sdz-trust); add an explicit deny-all so AllowVNetInBound does not admit other zones.",
+  requirements: ["R-PXE-3", "R-PXE-1"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_local_network_gateway", ...VM_TYPES],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
+    "Azure Firewall network and DNAT rules on the path",
+    "zone trust (sdz-trust, or internet-facing inferred as PERIMETER) of subnets and local network gateways",
+    "distribution points (sdz-role, or inferred) and their sdz-pxe-tftp-data-ports tag",
+  ],
+  check(ctx) {
+    const groups = new Map<string, Group>();
+    // Other hosts are asked only about the ports some rule could have been written for.
+    const named = portsSomeRuleNames(ctx, [...PXE_PORTS, tftpDataPort(ctx, undefined)]);
+    for (const ep of hostEndpoints(ctx.model)) {
+      const dp = distributionPointOf(ctx, ep.vm);
+      const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
+      for (const port of dp ? [...PXE_PORTS, tftpDataPort(ctx, dp)] : named) {
+        for (const r of reachOn(ctx.model, ep, port)) {
+          // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
+          if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+          const decider = deciderOf(r, ep);
+          if (reportedByNet001(ctx, ep, decider)) continue;
+          const verdict = judgeSources(ctx, ep, r.sources, (level) => Trust.isAtLeast(level, TrustLevel.INTERNAL), own);
+          if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
+          const key = `${r.outcome}|${deciderKey(decider)}`;
+          let g = groups.get(key);
+          if (!g) {
+            g = { decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), hosts: new Set(), dps: new Set(), doubts: new Set() };
+            groups.set(key, g);
+          }
+          verdict.bad.forEach((b) => g!.bad.add(b));
+          verdict.unknown.forEach((u) => g!.unknown.add(u));
+          g.services.add(describeServicePort(port));
+          g.hosts.add(ep.label);
+          if (dp) g.dps.add(describeDp(dp));
+          r.doubts.forEach((d) => g!.doubts.add(d));
+        }
+      }
+    }
+    for (const g of groups.values()) {
+      const on = `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;
+      if (g.bad.size > 0) {
+        const msg = `${g.decider.label} lets ${[...g.bad].join("; ")} reach ${on}${g.unknown.size > 0 ? `; sources whose trust is not known besides: ${[...g.unknown].join("; ")}` : ""}`;
+        if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
+        else ctx.unverified(g.decider.resource, `${msg.replace(" lets ", " may let ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
+      } else {
+        ctx.unverified(g.decider.resource, `${g.decider.label} ${g.outcome === "allow" ? "lets" : "may let"} ${[...g.unknown].join("; ")} reach ${on}: `
+          + `PXE must come only from zones of INTERNAL trust or more${g.doubts.size > 0 ? ` (${[...g.doubts].join("; ")})` : ""}`);
+      }
+    }
+  },
+  examples: {
+    bad: [{
+      description: "TFTP and PXE/BINL opened to a subnet that takes HTTPS from the Internet (inferred PERIMETER)",
+      terraform: pxeExample({ pxeSource: "10.0.2.0/24", clientZone: "internet-facing" }),
+      flagged: ["azurerm_network_security_group.pxe"],
+    }],
+    good: [{
+      description: "PXE from a client subnet declared INTERNAL",
+      terraform: pxeExample({ pxeSource: "10.0.2.0/24", clientZone: "INTERNAL" }),
+    }],
+  },
+});

@@ -1,0 +1,236 @@
+/**
+ * PXE segments (R-PXE-10): the zones that hold a distribution point, the rules written for PXE that
+ * let PXE traffic into them, and where each of those rules sends it. Shared by SDZ-PXE-012 (PXE
+ * flows that reach hosts other than the distribution point) and SDZ-PXE-013 (a second PXE or DHCP
+ * responder in the zone), so a host that answers PXE only because a too-wide rule reaches it is one
+ * finding (the rule's), not two.
+ */
+import { DistributionPoint, PXE_PORTS, RESPONDER_PORTS, responderCandidates, tftpDataPort } from "./distribution-points";
+import { deciderKey, mayNameService, namesService, reportedByNet001 } from "./source-trust";
+import { Endpoint } from "../../engine/access/access-model";
+import { SourceSet } from "../../engine/access/source-set";
+import { Nic, NsgRule, Subnet, Vm } from "../../engine/access/topology";
+import { Decider, deciderOf, describeServicePort, reachOn } from "../../engine/exposure";
+import { RuleContext } from "../../engine/rule";
+import { Zone } from "../../engine/zones";
+
+/** Where one rule written for PXE sends PXE traffic in a segment. */
+export interface PxeFlowRule {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  readonly services: Set<string>;
+  readonly doubts: Set<string>;
+  /** What it opens beyond the distribution point's own address (empty: only the distribution point). */
+  readonly beyond: string[];
+  /** Why where it sends traffic cannot be told. */
+  readonly unknown: string[];
+}
+
+/** A zone holding a distribution point. */
+export interface PxeSegment {
+  readonly zone: Zone;
+  readonly subnet: Subnet;
+  /** Every distribution point (or other responder the checks see) with a NIC in the zone. */
+  readonly dps: DistributionPoint[];
+  /** The distribution points PXE traffic should go to: the declared ones, else every one the checks see. */
+  readonly designated: DistributionPoint[];
+  /** Rules written for PXE that let PXE traffic into the zone, by deciding rule. */
+  readonly rules: Map<string, PxeFlowRule>;
+}
+
+/**
+ * The distribution points the PXE rules check: every responder candidate except a host the checks
+ * infer only because a PXE rule that SDZ-PXE-012 reports (it opens the whole segment or another host)
+ * reaches it, when its zone has a distribution point that answers on its own. (When every candidate
+ * of a zone answers only through such a rule, none can be told from the others and all are kept.)
+ */
+export function distributionPoints(ctx: RuleContext): DistributionPoint[] {
+  return ctx.model.memo("pxe:distribution-points", () => {
+    const segments = pxeSegments(ctx);
+    const own = new Map<DistributionPoint, boolean>();
+    for (const seg of segments) for (const dp of seg.dps) own.set(dp, (own.get(dp) ?? false) || respondsOnItsOwn(ctx, seg, dp));
+    return responderCandidates(ctx).filter((dp) => {
+      if (own.get(dp) !== false) return true;
+      // Kept when no other candidate of its zones answers on its own.
+      return !segments.some((seg) => seg.dps.includes(dp) && seg.dps.some((o) => o !== dp && own.get(o)));
+    });
+  });
+}
+
+/** The distribution point a VM is, if any. */
+export function distributionPointOf(ctx: RuleContext, vm: Vm | undefined): DistributionPoint | undefined {
+  return vm ? distributionPoints(ctx).find((d) => d.vm === vm) : undefined;
+}
+
+/**
+ * Does the candidate answer PXE on its own, not only because a rule that SDZ-PXE-012 reports reaches
+ * it? Declared and script evidence count; a network inference counts when some rule written for PXE
+ * that is not one of those reaches the VM.
+ */
+export function respondsOnItsOwn(ctx: RuleContext, seg: PxeSegment, dp: DistributionPoint): boolean {
+  if (dp.via !== "network") return true;
+  const flagged = new Set([...seg.rules.values()].filter((f) => f.beyond.length > 0).map((f) => deciderKey(f.decider)));
+  for (const ep of ctx.access.endpointsOfVm(dp.vm)) {
+    for (const port of RESPONDER_PORTS) {
+      for (const r of reachOn(ctx.model, ep, port)) {
+        if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+        if (!flagged.has(deciderKey(deciderOf(r, ep)))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The PXE segments of a configuration. Memoised. */
+export function pxeSegments(ctx: RuleContext): PxeSegment[] {
+  return ctx.model.memo("pxe:segments", () => {
+    const bySubnet = new Map<Subnet, DistributionPoint[]>();
+    for (const dp of responderCandidates(ctx)) {
+      for (const nic of dp.vm.nics) {
+        for (const cfg of nic.ipConfigs) {
+          if (!cfg.subnet) continue;
+          const list = bySubnet.get(cfg.subnet) ?? [];
+          if (!list.includes(dp)) list.push(dp);
+          bySubnet.set(cfg.subnet, list);
+        }
+      }
+    }
+    const out: PxeSegment[] = [];
+    for (const [subnet, dps] of bySubnet) {
+      const zone = ctx.zones.zoneOf(subnet);
+      if (!zone) continue;
+      const declared = dps.filter((d) => d.claim.source === "declared");
+      const designated = declared.length > 0 ? declared : dps;
+      out.push({ zone, subnet, dps, designated, rules: flowRules(ctx, subnet, zone, designated) });
+    }
+    return out;
+  });
+}
+
+/** The rules written for PXE that let PXE into the zone's hosts, each with where it sends the traffic. */
+function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: DistributionPoint[]): Map<string, PxeFlowRule> {
+  const rules = new Map<string, PxeFlowRule>();
+  const endpoints = hostsOf(ctx, subnet);
+  for (const ep of endpoints) {
+    const dp = designated.find((d) => d.vm === ep.vm) ?? designated[0];
+    for (const port of [...PXE_PORTS, tftpDataPort(ctx, dp)]) {
+      for (const r of reachOn(ctx.model, ep, port)) {
+        if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+        const decider = deciderOf(r, ep);
+        if (decider.kind !== "nsg-rule" || !decider.nsgRule || reportedByNet001(ctx, ep, decider)) continue;
+        const key = deciderKey(decider);
+        let f = rules.get(key);
+        if (!f) {
+          f = { decider, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] };
+          rules.set(key, f);
+        }
+        if (r.outcome === "uncertain") (f as { outcome: string }).outcome = "uncertain";
+        f.services.add(describeServicePort(port));
+        r.doubts.forEach((d) => f!.doubts.add(d));
+      }
+    }
+  }
+  for (const f of rules.values()) whereItGoes(ctx, f, f.decider.nsgRule!, subnet, zone, designated);
+  return rules;
+}
+
+/**
+ * Fills `beyond` and `unknown`: the hosts of the zone an NSG rule's destinations match, among what
+ * its NSG protects (every address of the subnet when the NSG is the subnet's; only its own NICs
+ * when it is a NIC's NSG), other than the designated distribution points.
+ */
+function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Subnet, zone: Zone, designated: DistributionPoint[]): void {
+  const isDp = (nic: Nic) => designated.some((d) => d.vm === nic.vm);
+  if (!rule.destinations.known) {
+    f.unknown.push(`${rule.destinations.field}: ${rule.destinations.reason}`);
+    return;
+  }
+  const terms = rule.destinations.value;
+  const nsg = rule.nsg;
+  // Addresses of the designated distribution points in this zone, and those that are not known.
+  let dpAddresses = SourceSet.EMPTY;
+  const dpDynamic: string[] = [];
+  for (const d of designated) {
+    for (const nic of d.vm.nics) {
+      for (const cfg of nic.ipConfigs) {
+        if (cfg.subnet !== subnet) continue;
+        if (cfg.privateIp.known && cfg.privateIp.value !== "dynamic") dpAddresses = dpAddresses.union(cidrSet(cfg.privateIp.value));
+        else dpDynamic.push(`${nic.resource.address} has ${cfg.privateIp.known ? "a dynamic address" : `an address not known before apply (${cfg.privateIp.reason})`}`);
+      }
+    }
+  }
+  const zoneHosts = hostsOf(ctx, subnet).filter((e) => e.kind === "nic" && e.nic && !isDp(e.nic));
+
+  if (nsg && nsg.subnets.includes(subnet)) {
+    if (!subnet.prefixes.known) {
+      f.unknown.push(`the address prefixes of ${zone.name} (${subnet.prefixes.reason})`);
+      return;
+    }
+    const whole = zone.sources;
+    let matched = SourceSet.EMPTY;
+    let everything = false;
+    for (const t of terms) {
+      if (t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")) {
+        matched = whole;
+        everything = true;
+      } else if (t.kind === "cidr") matched = matched.union(cidrSet(t.cidr).intersect(whole));
+      else if (t.kind === "asg") {
+        for (const nic of ctx.access.topology.nics.filter((n) => n.asgs.has(t.id) && n.ipConfigs.some((c) => c.subnet === subnet))) {
+          if (!isDp(nic)) f.beyond.push(`${nic.resource.address} (member of application security group ${t.text})`);
+        }
+      }
+    }
+    const excess = matched.subtract(dpAddresses);
+    if (excess.isEmpty) return;
+    if (dpDynamic.length > 0 && !everything) {
+      f.unknown.push(`whether ${describeSet(excess)} is only the distribution point's address (${dpDynamic.join("; ")})`);
+      return;
+    }
+    const hosts = zoneHosts.filter((e) => e.destination.kind === "host" && !excess.intersect(cidrSet(e.destination.cidr)).isEmpty).map((e) => e.label);
+    f.beyond.push(everything || excess.v4.size() + dpAddresses.v4.size() >= whole.v4.size()
+      ? `every host of zone ${zone.name} (${zone.prefixes.map((p) => p.text).join(", ")})${hosts.length > 0 ? `, among them ${hosts.join(", ")}` : ""}`
+      : `${describeSet(excess)} of zone ${zone.name}${hosts.length > 0 ? ` (${hosts.join(", ")})` : ""}`);
+    return;
+  }
+  // A NIC's NSG: its rules reach only the NICs it is associated with.
+  for (const nic of nsg?.nics ?? []) {
+    if (isDp(nic) || !nic.ipConfigs.some((c) => c.subnet === subnet)) continue;
+    for (const cfg of nic.ipConfigs.filter((c) => c.subnet === subnet)) {
+      const match = terms.map((t): "yes" | "no" | "maybe" => {
+        if (t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")) return "yes";
+        if (t.kind === "asg") return nic.asgs.has(t.id) ? "yes" : "no";
+        if (t.kind !== "cidr") return "no";
+        if (!cfg.privateIp.known || cfg.privateIp.value === "dynamic") return "maybe";
+        return cidrSet(t.cidr).intersect(cidrSet(cfg.privateIp.value)).isEmpty ? "no" : "yes";
+      });
+      if (match.includes("yes")) f.beyond.push(`${nic.resource.address}${cfg.privateIp.known && cfg.privateIp.value !== "dynamic" ? ` (${cfg.privateIp.value.text})` : ""}`);
+      else if (match.includes("maybe")) f.unknown.push(`whether ${nic.resource.address}, whose address is not known, is a destination`);
+    }
+  }
+}
+
+/** The NIC and private endpoint endpoints of a subnet (an index built once per configuration). */
+function hostsOf(ctx: RuleContext, subnet: Subnet): Endpoint[] {
+  const index = ctx.model.memo("pxe:hosts-by-subnet", () => {
+    const m = new Map<Subnet, Endpoint[]>();
+    for (const e of ctx.access.endpoints) {
+      if (!e.subnet || (e.kind !== "nic" && e.kind !== "private-endpoint")) continue;
+      const list = m.get(e.subnet);
+      if (list) list.push(e);
+      else m.set(e.subnet, [e]);
+    }
+    return m;
+  });
+  return index.get(subnet) ?? [];
+}
+
+function cidrSet(c: { family: 4 | 6; start: number | bigint; end: number | bigint }): SourceSet {
+  return c.family === 4 ? SourceSet.v4([[c.start as number, c.end as number]]) : SourceSet.v6([[c.start as bigint, c.end as bigint]]);
+}
+
+function describeSet(s: SourceSet): string {
+  const ip = (n: number) => [24, 16, 8, 0].map((b) => (n >>> b) & 255).join(".");
+  const ranges = s.v4.ranges().map(([a, b]) => (a === b ? ip(a) : `${ip(a)}-${ip(b)}`));
+  return `addresses ${ranges.slice(0, 3).join(", ")}${ranges.length > 3 ? ", ..." : ""}`;
+}
+

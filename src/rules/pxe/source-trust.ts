@@ -1,0 +1,138 @@
+/**
+ * How the PXE and reference-computer rules judge who reaches a host: each source class (the
+ * Internet, a zone with its trust, private addresses in no zone, a service tag, an application
+ * security group) is acceptable, a problem, or cannot be judged (a zone whose trust is not
+ * declared), and whether SDZ-NET-001 already reports the rule that lets it in.
+ */
+import { Endpoint } from "../../engine/access/access-model";
+import { Intervals, PORTS } from "../../engine/access/intervals";
+import { Reach } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
+import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, classifySources, SourceClass } from "../../engine/exposure";
+import { RuleContext } from "../../engine/rule";
+import { Zone } from "../../engine/zones";
+import { ServicePort } from "../../network/service-ports";
+import { TrustLevel } from "../../network/trust-level";
+import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
+
+export { deciderKey, reportedByNet001 };
+
+/** Subnets that hold only Azure's gateways, never a source of their own. */
+const PLATFORM_SUBNETS = ["gatewaysubnet", "routeserversubnet"];
+
+/** The verdict on a source set. */
+export interface SourceVerdict {
+  /** Sources that must not get in, described. */
+  readonly bad: string[];
+  /** Sources whose trust cannot be told, described. */
+  readonly unknown: string[];
+}
+
+/**
+ * Splits `sources` into classes and judges each with `accept(zone trust level)`: zones below the
+ * bar and public or service-tag sources are `bad`; zones with no trust, private addresses in no
+ * zone and application security groups without members here are `unknown`. AzureLoadBalancer
+ * (Azure's health probes) is never a source; sources in `skip` (e.g. the host's own zone, judged
+ * by another rule) are left out.
+ */
+export function judgeSources(ctx: RuleContext, endpoint: Endpoint, sources: SourceSet, accept: (level: TrustLevel) => boolean, skip?: Zone): SourceVerdict {
+  const bad: string[] = [];
+  const unknown: string[] = [];
+  const rest = skip ? sources.subtract(skip.sources) : sources;
+  if (rest.isEmpty) return { bad, unknown };
+  for (const c of classifySources(ctx.model, endpoint, rest)) judgeClass(ctx, c, accept, bad, unknown);
+  return { bad, unknown };
+}
+
+function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel) => boolean, bad: string[], unknown: string[]): void {
+  switch (c.kind) {
+    case "platform":
+      return;
+    case "internet":
+      bad.push(c.text);
+      return;
+    case "zone": {
+      // GatewaySubnet holds only the VPN/ExpressRoute gateway, which forwards on-premises traffic with
+      // the on-premises source addresses (judged as the local network gateway's zone); it cannot carry
+      // an NSG (so no sdz-trust) and is never a client itself. Likewise RouteServerSubnet.
+      if (c.zone.kind === "subnet" && PLATFORM_SUBNETS.includes((c.zone.subnet?.name ?? "").toLowerCase())) return;
+      const t = ctx.zones.trustOf(c.zone);
+      if (t.level === undefined) unknown.push(`zone ${c.zone.name}, whose trust is ${t.source === "unknown" ? "not known" : "not declared"} (${t.evidence})`);
+      else if (!accept(t.level)) bad.push(`zone ${c.zone.name} (${t.level}, ${t.source}: ${t.evidence})`);
+      return;
+    }
+    case "private":
+      unknown.push(`${c.text}, in no zone of this configuration (declare the range with a local network gateway tagged sdz-trust)`);
+      return;
+    case "tag":
+      bad.push(c.text);
+      return;
+    case "asg": {
+      const members = ctx.access.topology.nics.filter((n) => n.asgs.has(c.name));
+      if (members.length === 0) {
+        unknown.push(`${c.text}, whose members are not in this configuration`);
+        return;
+      }
+      for (const nic of members) {
+        for (const cfg of nic.ipConfigs) {
+          const zone = cfg.subnet ? ctx.zones.zoneOf(cfg.subnet) : undefined;
+          if (!zone) {
+            unknown.push(`${c.text} member ${nic.resource.address}, whose subnet cannot be followed`);
+            continue;
+          }
+          const t = ctx.zones.trustOf(zone);
+          if (t.level === undefined) unknown.push(`${c.text} member ${nic.resource.address} in zone ${zone.name}, whose trust is not declared`);
+          else if (!accept(t.level)) bad.push(`${c.text} member ${nic.resource.address} in zone ${zone.name} (${t.level}, ${t.source})`);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Was the rule that lets `r` in written for `port`? Like {@link namingRule}, but a port range (the
+ * TFTP data range) is named by a rule range that holds part of it and spans at most the range plus
+ * NAMED_RANGE_MAX ports. Allowed reaches only.
+ */
+export function namesService(r: Reach, port: ServicePort, endpoint?: Endpoint): boolean {
+  if (r.outcome !== "allow") return false;
+  if (port.from === port.to) return !!namingRule(r, port);
+  return rangeNamed(deciderOf(r, endpoint), port);
+}
+
+/** For an uncertain reach: could its deciding rule be one written for `port`? (ports unknown, or naming it) */
+export function mayNameService(r: Reach, port: ServicePort, endpoint?: Endpoint): boolean {
+  if (r.outcome !== "uncertain") return false;
+  const d = deciderOf(r, endpoint);
+  if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
+  return !d.ports || rangeNamed(d, port);
+}
+
+function rangeNamed(d: Decider, port: ServicePort): boolean {
+  if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return false;
+  const limit = port.to - port.from + NAMED_RANGE_MAX;
+  return d.ports.ranges().some(([a, b]) => a <= port.to && port.from <= b && b - a < limit);
+}
+
+/**
+ * The ports of `ports` that some rule of the configuration could have been written for: an NSG rule
+ * or Azure Firewall rule whose port range names it, or whose ports are not known (it may). A host
+ * that is no distribution point is asked only about these: whether a rule names a port is decided
+ * by the deciding rule, and a port no rule names has no such decider. One pass over the rules,
+ * memoised per configuration (what keeps PXE-001 linear on large configurations).
+ */
+export function portsSomeRuleNames(ctx: RuleContext, ports: readonly ServicePort[]): ServicePort[] {
+  const key = `pxe:nameable:${ports.map((p) => `${p.protocol}${p.from}-${p.to}`).join(",")}`;
+  return ctx.model.memo(key, () => {
+    const ranges: (Intervals<number> | undefined)[] = [];
+    for (const r of ctx.access.topology.rules) ranges.push(r.destinationPorts.known ? r.destinationPorts.value : undefined);
+    for (const r of ctx.reach.firewalls.rules) {
+      if (r.kind === "dnat") ranges.push(r.translatedPort?.known ? Intervals.of(PORTS, [[r.translatedPort.value, r.translatedPort.value]]) : undefined);
+      else ranges.push(r.destinationPorts.known ? r.destinationPorts.value : undefined);
+    }
+    return ports.filter((p) => {
+      const limit = p.to - p.from + NAMED_RANGE_MAX;
+      return ranges.some((i) => !i || i.ranges().some(([a, b]) => a <= p.to && p.from <= b && b - a < limit));
+    });
+  });
+}

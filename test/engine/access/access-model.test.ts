@@ -1,0 +1,113 @@
+import { AccessModel, Grant } from "../../../src/engine/access/access-model";
+import { parseCidr } from "../../../src/engine/access/addresses";
+import { TfJson, rule } from "../../support/tf-json";
+
+function v4(ip: string): number {
+  return (parseCidr(ip) as { start: number }).start;
+}
+
+function grantFor(grants: readonly Grant[], ip: string, port: number): Grant | undefined {
+  return grants.find((g) => g.sources.v4.contains(v4(ip)) && g.ports.contains(port));
+}
+
+function site(rules: ReturnType<typeof rule>[], nicRules?: ReturnType<typeof rule>[]) {
+  const tf = new TfJson();
+  const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+  const sub = tf.subnet("servers", vnet, ["10.0.1.0/24"]);
+  const nsg = tf.nsg("servers_nsg", rules);
+  tf.associate(sub, nsg);
+  const nic = tf.nic("kms_nic", sub, "10.0.1.4");
+  if (nicRules) tf.nicNsg(nic, tf.nsg("nic_nsg", nicRules));
+  tf.windowsVm("kms", [nic]);
+  const model = tf.model();
+  const access = AccessModel.of(model);
+  const ep = access.endpoints.find((e) => e.key.startsWith("azurerm_network_interface.kms_nic"))!;
+  return { access, ep };
+}
+
+describe("effective access: one NSG layer", () => {
+  test("AllowVNetInBound admits the VNet when no deny overrides it, and nothing from outside", () => {
+    const { access, ep } = site([]);
+    const a = access.inbound(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    const g = grantFor(a.grants, "10.0.9.9", 1688)!;
+    expect(g.outcome).toBe("allow");
+    expect(g.layers[0].rule?.name).toBe("AllowVNetInBound");
+    expect(grantFor(a.grants, "8.8.8.8", 1688)).toBeUndefined();
+    expect(grantFor(a.grants, "192.168.1.1", 1688)).toBeUndefined();
+  });
+
+  test("first match wins: a deny at a lower number shadows a later allow for the sources it covers", () => {
+    const { access, ep } = site([
+      rule("deny-dmz", 100, "Deny", "Tcp", "1688", "10.0.50.0/24"),
+      rule("allow-all-kms", 200, "Allow", "Tcp", "1000-2000", "*"),
+      rule("deny-all", 4096, "Deny", "*", "*", "*"),
+    ]);
+    const a = access.inbound(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    expect(grantFor(a.grants, "10.0.50.7", 1688)).toBeUndefined();
+    expect(grantFor(a.grants, "10.0.1.9", 1688)?.layers[0].rule?.name).toBe("allow-all-kms");
+    expect(grantFor(a.grants, "8.8.8.8", 1688)?.layers[0].rule?.name).toBe("allow-all-kms");
+    expect(access.inbound(ep, { protocol: "Tcp", from: 3389, to: 3389 }).grants).toEqual([]);
+  });
+
+  test("subnet and NIC NSGs must both allow", () => {
+    const { access, ep } = site(
+      [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "*")],
+      [rule("nic-deny-rdp-internet", 100, "Deny", "Tcp", "3389", "Internet")],
+    );
+    const a = access.inbound(ep, { protocol: "Tcp", from: 3389, to: 3389 });
+    expect(grantFor(a.grants, "8.8.8.8", 3389)).toBeUndefined();
+    const g = grantFor(a.grants, "10.0.2.2", 3389)!;
+    expect(g.layers.map((l) => l.rule?.name)).toEqual(["allow-rdp", "AllowVNetInBound"]);
+  });
+
+  test("a rule whose access comes from a variable makes the outcome uncertain, never allowed or denied", () => {
+    const { access, ep } = site([
+      { ...rule("mystery", 100, "Allow", "Tcp", "3389", "*"), access: "${var.access}" },
+      rule("deny-all", 4096, "Deny", "*", "*", "*"),
+    ]);
+    const g = grantFor(access.inbound(ep, { protocol: "Tcp", from: 3389, to: 3389 }).grants, "8.8.8.8", 3389)!;
+    expect(g.outcome).toBe("uncertain");
+    expect(g.layers[0].doubt?.name).toBe("mystery");
+    expect(g.layers[0].doubtReasons?.join(" ")).toContain("access: the variable access");
+  });
+
+  test("port ranges are split where rules change, and each piece keeps its own rule", () => {
+    const { access, ep } = site([
+      rule("deny-amt-2", 100, "Deny", "Tcp", "16994-16995", "*"),
+      rule("allow-amt", 200, "Allow", "Tcp", "16992-16995", "10.0.9.0/24"),
+      rule("deny-all", 4096, "Deny", "*", "*", "*"),
+    ]);
+    const a = access.inbound(ep, { protocol: "Tcp", from: 16992, to: 16995 });
+    const g = grantFor(a.grants, "10.0.9.5", 16992)!;
+    expect(g.ports.ranges()).toEqual([[16992, 16993]]);
+    expect(grantFor(a.grants, "10.0.9.5", 16994)).toBeUndefined();
+  });
+
+  test("the whole IPv4 Internet written as two /1 halves is the Internet", () => {
+    const { access, ep } = site([
+      rule("allow-halves", 100, "Allow", "Tcp", "3389", ["0.0.0.0/1", "128.0.0.0/1"]),
+      rule("deny-all", 4096, "Deny", "*", "*", "*"),
+    ]);
+    const a = access.inbound(ep, { protocol: "Tcp", from: 3389, to: 3389 });
+    const internet = access.internetSources(ep.subnet!.vnet, ep.subnet);
+    const reached = a.grants.filter((g) => g.outcome === "allow").reduce((acc, g) => acc.union(g.sources), internet.subtract(internet));
+    expect(internet.v4.subtract(reached.v4).isEmpty).toBe(true);
+    expect(reached.v6.isEmpty).toBe(true);
+  });
+});
+
+describe("azurerm 5.x attribute names", () => {
+  test("a subnet's network_security_group_id_wo associates the NSG; in a plan, only its _wo_version is left and the NSG is unknown", () => {
+    const build = (wo: boolean) => {
+      const tf = new TfJson();
+      const nsg = tf.nsg("n", [rule("deny-all", 4096, "Deny", "*", "*", "*")]);
+      tf.subnet("s", tf.vnet("net"), ["10.0.1.0/24"], wo ? { network_security_group_id_wo: TfJson.ref(nsg), network_security_group_id_wo_version: 1 } : { network_security_group_id_wo_version: 1 });
+      const access = AccessModel.of(tf.model());
+      return access.topology.subnets[0];
+    };
+    expect(build(true).nsgs.map((n) => n.name)).toEqual(["n"]);
+    const planned = build(false);
+    expect(planned.nsgs).toEqual([]);
+    expect(planned.nsgUnknown).toMatch(/write-only/);
+  });
+});

@@ -1,0 +1,92 @@
+import { parseCidr } from "../../../src/engine/access/addresses";
+import { Reachability } from "../../../src/engine/access/reachability";
+import { TfJson, rule } from "../../support/tf-json";
+
+function v4(ip: string): number {
+  return (parseCidr(ip) as { start: number }).start;
+}
+
+/** A hub with a firewall, a spoke zone of clients and a KMS zone; `routes` decides whether clients go through the firewall. */
+function hubSite(opts: { routeClients?: boolean; clientRoutePrefix?: string; fwAllows?: string[]; dnat?: boolean; publicIp?: boolean } = {}) {
+  const tf = new TfJson();
+  const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+  const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+  const clients = tf.subnet("clients", vnet, ["10.0.1.0/24"]);
+  const kms = tf.subnet("kms", vnet, ["10.0.5.0/24"]);
+  tf.associate(kms, tf.nsg("kms_nsg", [
+    rule("allow-kms", 100, "Allow", "Tcp", "1688", "VirtualNetwork"),
+    rule("deny-all", 4096, "Deny", "*", "*", "*"),
+  ]));
+  const pip = tf.add("azurerm_public_ip", "fw_pip", { name: "fw-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+  const policy = tf.add("azurerm_firewall_policy", "policy", { name: "policy", location: "westeurope", resource_group_name: "rg" });
+  tf.add("azurerm_firewall", "hub", {
+    name: "hub-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
+    ip_configuration: [{ name: "cfg", subnet_id: TfJson.ref(fwSubnet), public_ip_address_id: TfJson.ref(pip) }],
+  });
+  tf.add("azurerm_firewall_policy_rule_collection_group", "rules", {
+    name: "rules", firewall_policy_id: TfJson.ref(policy), priority: 200,
+    network_rule_collection: [{
+      name: "kms", priority: 100, action: "Allow",
+      rule: [{ name: "kms-allowlist", protocols: ["TCP"], source_addresses: opts.fwAllows ?? ["10.0.1.10"], destination_addresses: ["10.0.5.4"], destination_ports: ["1688"] }],
+    }],
+    ...(opts.dnat ? {
+      nat_rule_collection: [{
+        name: "publish", priority: 100, action: "Dnat",
+        rule: [{ name: "kms-dnat", protocols: ["TCP"], source_addresses: ["*"], destination_address: "${azurerm_public_ip.fw_pip.ip_address}", destination_ports: ["1688"], translated_address: "10.0.5.4", translated_port: "1688" }],
+      }],
+    } : {}),
+  });
+  if (opts.routeClients) {
+    const rt = tf.add("azurerm_route_table", "spokes", {
+      name: "spokes", location: "westeurope", resource_group_name: "rg",
+      route: [{ name: "to-kms", address_prefix: opts.clientRoutePrefix ?? "10.0.5.0/24", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: "${azurerm_firewall.hub.ip_configuration[0].private_ip_address}" }],
+    });
+    tf.add("azurerm_subnet_route_table_association", "clients_rt", { subnet_id: TfJson.ref(clients), route_table_id: TfJson.ref(rt) });
+  }
+  const nic = tf.nic("kms_nic", kms, "10.0.5.4", opts.publicIp ? { public_ip_address_id: TfJson.ref(tf.add("azurerm_public_ip", "kms_pip", { name: "kms-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static" })) } : {});
+  tf.windowsVm("kms", [nic]);
+  const reach = Reachability.of(tf.model());
+  const ep = reach.access.endpoints.find((e) => e.key.startsWith("azurerm_network_interface.kms_nic"))!;
+  return { reach, ep };
+}
+
+function reachedFrom(answer: ReturnType<Reachability["reach"]>, ip: string) {
+  return answer.reaches.filter((r) => r.sources.v4.contains(v4(ip)));
+}
+
+describe("reachability beyond the NSG", () => {
+  test("without routes, the firewall's allowlist is bypassed: every client reaches KMS directly", () => {
+    const { reach, ep } = hubSite();
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    const r = reachedFrom(a, "10.0.1.99");
+    expect(r.map((x) => [x.outcome, x.firewall])).toEqual([["allow", undefined]]);
+  });
+
+  test("with a route through the firewall, only the allowlisted client gets through, named by its firewall rule", () => {
+    const { reach, ep } = hubSite({ routeClients: true });
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    expect(reachedFrom(a, "10.0.1.99")).toEqual([]);
+    const ok = reachedFrom(a, "10.0.1.10");
+    expect(ok.map((x) => [x.outcome, x.firewall?.rule?.label])).toEqual([["allow", "kms/kms-allowlist"]]);
+  });
+
+  test("a route less specific than the VNet's address space loses to the system route: the firewall is not on the path", () => {
+    const { reach, ep } = hubSite({ routeClients: true, clientRoutePrefix: "10.0.0.0/8" });
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    expect(reachedFrom(a, "10.0.1.99").map((x) => x.firewall)).toEqual([undefined]);
+  });
+
+  test("a DNAT rule publishes the host to its sources when the NSG admits the firewall's subnet", () => {
+    const { reach, ep } = hubSite({ dnat: true });
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    const viaDnat = a.reaches.filter((r) => r.dnat);
+    expect(viaDnat.map((r) => [r.outcome, r.dnat!.label, r.grant.layers[0].rule?.name])).toEqual([["allow", "publish/kms-dnat", "allow-kms"]]);
+    expect(viaDnat[0].sources.v4.contains(v4("8.8.8.8"))).toBe(true);
+  });
+
+  test("a public IP on the NIC is a way in from the Internet", () => {
+    const { reach, ep } = hubSite({ publicIp: true });
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    expect(a.internetEntries.map((e) => e.kind)).toEqual(["public-ip"]);
+  });
+});

@@ -1,0 +1,181 @@
+import { TfJson } from "./builders";
+import { OobTags } from "../../../src/contract/oob-tags";
+import { RuleLevel } from "../../../src/engine/rule";
+import { certificateExample, CertificateExampleOptions } from "../../../src/rules/oob/certificate-examples";
+import { check, flagged, messages, unverifiedAt } from "../../support/rule-harness";
+
+const CERT = "azurerm_key_vault_certificate.amt";
+const VAULT = "azurerm_key_vault.kv";
+
+/** The example site with the vault `kv` and the certificate `amt` (Intel's AMT provisioning EKU, untagged), changed by `edit`. */
+function site(opts: CertificateExampleOptions = {}, edit: (policy: Record<string, any>, tf: TfJson) => void = () => undefined): TfJson {
+  const tf = TfJson.fromJson(certificateExample(opts));
+  edit((tf.json.resource.azurerm_key_vault_certificate.amt.certificate_policy as Record<string, any>[])[0], tf);
+  return tf;
+}
+const lifetime = (actionType: string, trigger: Record<string, unknown>) => (p: Record<string, any>) => {
+  p.lifetime_action = [{ action: [{ action_type: actionType }], trigger: [trigger] }];
+};
+
+describe("the AMT provisioning certificate is found without tags", () => {
+  test("by Intel's AMT provisioning extended key usage, or by its tag; other certificates are not checked", () => {
+    expect(flagged(check(site({ renewDays: 5 }), ["SDZ-OOB-004"]), "SDZ-OOB-004")).toEqual([CERT]);
+    const other = site({ renewDays: 5 }, (p) => (p.x509_certificate_properties[0].extended_key_usage = ["1.3.6.1.5.5.7.3.1"]));
+    expect(check(other, ["SDZ-OOB-004"]).findings).toEqual([]);
+    const tagged = site({ renewDays: 5 }, (p, tf) => {
+      p.x509_certificate_properties[0].extended_key_usage = ["1.3.6.1.5.5.7.3.1"];
+      tf.json.resource.azurerm_key_vault_certificate.amt.tags = { [OobTags.PROVISIONING_CERTIFICATE]: "true" };
+    });
+    expect(flagged(check(tagged, ["SDZ-OOB-004"]), "SDZ-OOB-004")).toEqual([CERT]);
+  });
+
+  test("a certificate whose extended key usage is not known is could-not-verify once (SDZ-OOB-004)", () => {
+    const tf = site({}, (p) => (p.x509_certificate_properties[0].extended_key_usage = "${var.ekus}"));
+    const r = check(tf, ["SDZ-OOB-004", "SDZ-OOB-005", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-OOB-012"]);
+    expect(r.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([["SDZ-OOB-004", CERT, "unverified"]]);
+  });
+});
+
+describe("SDZ-OOB-004 renewal before expiry", () => {
+  const ID = "SDZ-OOB-004";
+  test("AutoRenew 60 days before expiry passes; 30 warns; 10 is an error", () => {
+    expect(check(site({ renewDays: 60 }), [ID]).findings).toEqual([]);
+    expect(check(site({ renewDays: 30 }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
+    expect(check(site({ renewDays: 10 }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.ERROR]]);
+  });
+
+  test("lifetime_percentage is turned into days with the validity (12 months at 80% leaves ~73 days, at 98% ~7)", () => {
+    expect(check(site({}, lifetime("AutoRenew", { lifetime_percentage: 80 })), [ID]).findings).toEqual([]);
+    expect(check(site({}, lifetime("AutoRenew", { lifetime_percentage: 98 })), [ID]).findings.map((f) => f.level)).toEqual([RuleLevel.ERROR]);
+  });
+
+  test("a CSR signed outside Key Vault (issuer Unknown) is reminded by email: EmailContacts 45 days before passes, AutoRenew cannot renew it", () => {
+    expect(check(site({ issuer: "Unknown", renewDays: 45 }), [ID]).findings).toEqual([]);
+    const r = check(site({ issuer: "Unknown" }, lifetime("AutoRenew", { days_before_expiry: 60 })), [ID]);
+    expect(flagged(r, ID)).toEqual([CERT]);
+    expect(messages(r, ID)[0]).toMatch(/no EmailContacts lifetime action \(it is signed outside Key Vault/);
+  });
+
+  test("email only for a certificate Key Vault issues, or an imported certificate, is reported", () => {
+    expect(messages(check(site({}, lifetime("EmailContacts", { days_before_expiry: 60 })), [ID]), ID)[0]).toMatch(/no AutoRenew lifetime action/);
+    const imported = site({}, (_p, tf) => {
+      delete tf.json.resource.azurerm_key_vault_certificate.amt.certificate_policy;
+      tf.json.resource.azurerm_key_vault_certificate.amt.certificate = [{ contents: "${filebase64(\"amt.pfx\")}" }];
+      tf.json.resource.azurerm_key_vault_certificate.amt.tags = { [OobTags.PROVISIONING_CERTIFICATE]: "true" };
+    });
+    expect(messages(check(imported, [ID]), ID)[0]).toMatch(/imported without a certificate policy/);
+  });
+
+  test("days or issuer from a variable are could-not-verify", () => {
+    expect(unverifiedAt(check(site({}, lifetime("AutoRenew", { days_before_expiry: "${var.days}" })), [ID]), ID)).toEqual([CERT]);
+    expect(unverifiedAt(check(site({}, (p) => (p.issuer_parameters = [{ name: "${var.issuer}" }])), [ID]), ID)).toEqual([CERT]);
+  });
+});
+
+describe("SDZ-OOB-005 the vault", () => {
+  const ID = "SDZ-OOB-005";
+  test("a public vault without purge protection is two errors on the vault; a private, protected one passes", () => {
+    const r = check(site({ publicAccess: true, purgeProtection: false }), [ID]);
+    expect(flagged(r, ID)).toEqual([VAULT, VAULT]);
+    expect(messages(r, ID)).toEqual([expect.stringMatching(/without purge protection/), expect.stringMatching(/public network access on/)]);
+    expect(check(site(), [ID]).findings).toEqual([]);
+  });
+
+  test("a vault outside this configuration, or a setting from a variable, is could-not-verify", () => {
+    expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault_certificate.amt.key_vault_id = "${var.vault_id}")), [ID]), ID)).toEqual([CERT]);
+    expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault.kv.public_network_access_enabled = "${var.public}")), [ID]), ID)).toEqual([VAULT]);
+  });
+});
+
+describe("SDZ-OOB-010 issued by the internal CA", () => {
+  const ID = "SDZ-OOB-010";
+  test("self-signed is a warning (provisioning fails closed); a third-party issuer is an error naming its provider", () => {
+    expect(check(site({ issuer: "Self" }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
+    const r = check(site({ issuer: "digicert-ov" }, (_p, tf) => tf.add("azurerm_key_vault_certificate_issuer", "digicert", { name: "digicert-ov", key_vault_id: "${azurerm_key_vault.kv.id}", provider_name: "DigiCert" })), [ID]);
+    expect(flagged(r, ID)).toEqual([CERT]);
+    expect(r.findings[0].level).toBe(RuleLevel.ERROR);
+    expect(messages(r, ID)[0]).toMatch(/issued by digicert-ov \(provider DigiCert\), a third-party CA/);
+  });
+
+  test("a CSR signed outside Key Vault (issuer Unknown) is accepted as declared, not verified (info); an issuer from a variable is could-not-verify", () => {
+    const r = check(site({ issuer: "Unknown", renewDays: 45 }), [ID]);
+    expect(r.findings.map((f) => [f.address, f.level, f.status])).toEqual([[CERT, RuleLevel.INFO, "fail"]]);
+    expect(unverifiedAt(check(site({}, (p) => (p.issuer_parameters = "${var.issuer}")), [ID]), ID)).toEqual([CERT]);
+  });
+});
+
+describe("SDZ-OOB-011 the private key stays in the vault", () => {
+  const ID = "SDZ-OOB-011";
+  test("an exportable key is a warning; a non-exportable one passes; one from a variable is could-not-verify", () => {
+    expect(check(site({ exportable: true }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
+    expect(check(site({ exportable: false }), [ID]).findings).toEqual([]);
+    expect(unverifiedAt(check(site({}, (p) => (p.key_properties[0].exportable = "${var.exportable}")), [ID]), ID)).toEqual([CERT]);
+  });
+});
+
+describe("SDZ-OOB-012 only the service point reads it", () => {
+  const ID = "SDZ-OOB-012";
+  const SP_ID = "${azurerm_windows_virtual_machine.sp.identity[0].principal_id}";
+  const roles = (extra: Record<string, { principal: string; role: string }>) => ({ sp: { principal: SP_ID, role: "Key Vault Secrets User" }, ...extra });
+
+  test("the service point's own identity passes; the identity running Terraform or another VM with a reading role is an error on the assignment", () => {
+    expect(check(site(), [ID]).findings).toEqual([]);
+    const r = check(site({ roleAssignments: roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Administrator" } }) }), [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_role_assignment.deployer"]);
+    expect(messages(r, ID)[0]).toMatch(/role "Key Vault Administrator" on azurerm_key_vault\.kv lets the identity running Terraform .* read the private key and use the private key/);
+    const other = site({ roleAssignments: roles({ web: { principal: "${azurerm_windows_virtual_machine.web.identity[0].principal_id}", role: "Key Vault Certificate User" } }) }, (_p, tf) => {
+      tf.windowsVm("web", [], { identity: [{ type: "SystemAssigned" }] });
+    });
+    expect(flagged(check(other, [ID]), ID)).toEqual(["azurerm_role_assignment.web"]);
+  });
+
+  test("roles that do not read the private key pass; with a non-exportable key, secret readers get the public certificate only", () => {
+    const deployer = (role: string) => roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role } });
+    expect(check(site({ roleAssignments: deployer("Key Vault Certificates Officer") }), [ID]).findings).toEqual([]);
+    expect(check(site({ roleAssignments: deployer("Key Vault Secrets Officer"), exportable: false }), [ID]).findings).toEqual([]);
+    expect(flagged(check(site({ roleAssignments: deployer("Key Vault Crypto User"), exportable: false }), [ID]), ID)).toEqual(["azurerm_role_assignment.deployer"]);
+  });
+
+  test("a principal the configuration cannot name, or a scope from a variable, is could-not-verify", () => {
+    const literal = check(site({ roleAssignments: roles({ group: { principal: "0f0e0d0c-1111-2222-3333-444455556666", role: "Key Vault Secrets User" } }) }), [ID]);
+    expect(flagged(literal, ID)).toEqual([]);
+    expect(unverifiedAt(literal, ID)).toEqual(["azurerm_role_assignment.group"]);
+    const scope = site({ roleAssignments: roles({ x: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets User" } }) }, (_p, tf) => {
+      (tf.json.resource.azurerm_role_assignment.x as Record<string, unknown>).scope = "${var.scope}";
+    });
+    expect(unverifiedAt(check(scope, [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+  });
+
+  test("scopes: the resource group holds the vault, another vault's scope does not", () => {
+    const at = (scope: string) => site({ roleAssignments: roles({ x: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets User" } }) }, (_p, tf) => {
+      (tf.json.resource.azurerm_role_assignment.x as Record<string, unknown>).scope = scope;
+    });
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/rg"), [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/other-kv"), [ID]), ID)).toEqual([]);
+    expect(flagged(check(at("/subscriptions/0000/resourceGroups/other"), [ID]), ID)).toEqual([]);
+  });
+
+  test("access policies count on an access-policy vault, role assignments do not (and the reverse)", () => {
+    const policyVault = site({ roleAssignments: roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } }) }, (_p, tf) => {
+      const kv = tf.json.resource.azurerm_key_vault.kv as Record<string, unknown>;
+      kv.rbac_authorization_enabled = false;
+      kv.access_policy = [
+        { tenant_id: "t", object_id: "${azurerm_windows_virtual_machine.sp.identity[0].principal_id}", secret_permissions: ["Get"] },
+        { tenant_id: "t", object_id: "${data.azurerm_client_config.current.object_id}", certificate_permissions: ["Create", "Get", "Update"], secret_permissions: [] },
+      ];
+      tf.add("azurerm_key_vault_access_policy", "ops", { key_vault_id: "${azurerm_key_vault.kv.id}", tenant_id: "t", object_id: "${azurerm_user_assigned_identity.ops.principal_id}", secret_permissions: ["Get", "List"] });
+      tf.add("azurerm_user_assigned_identity", "ops", { name: "ops", location: "westeurope", resource_group_name: "rg" });
+    });
+    const r = check(policyVault, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_key_vault_access_policy.ops"]);
+    expect(messages(r, ID)[0]).toMatch(/access policy with secret permissions Get, List on azurerm_key_vault\.kv lets azurerm_user_assigned_identity\.ops \(attached to no VM of this configuration\) read the private key/);
+  });
+
+  test("a user-assigned identity attached only to the service point passes", () => {
+    const tf = site({ roleAssignments: { uai: { principal: "${azurerm_user_assigned_identity.sp.principal_id}", role: "Key Vault Secrets User" } } }, (_p, t) => {
+      t.add("azurerm_user_assigned_identity", "sp", { name: "sp-id", location: "westeurope", resource_group_name: "rg" });
+      (t.json.resource.azurerm_windows_virtual_machine.sp as Record<string, unknown>).identity = [{ type: "UserAssigned", identity_ids: ["${azurerm_user_assigned_identity.sp.id}"] }];
+    });
+    expect(check(tf, [ID]).findings).toEqual([]);
+  });
+});

@@ -1,0 +1,142 @@
+import { dpTags, extension, patch, pxeRule, tag, zone } from "./builders";
+import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+/** An untagged distribution point: app01 (10.0.1.4) is inferred from the PXE allow to its address. */
+const dp = (placement: (typeof PLACEMENTS)[number], opts: Parameters<typeof site>[2] = {}) => site(placement, [pxeRule("allow-pxe", "10.0.2.0/24")], opts);
+
+describe("SDZ-PXE-002 distribution point with a public IP", () => {
+  const ID = "SDZ-PXE-002";
+  test.each(PLACEMENTS)("an untagged distribution point (inferred from its %s PXE rule) with a public IP is flagged on the NIC", (placement) => {
+    const s = dp(placement, { publicIp: true });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.nic]);
+    expect(messages(r, ID)[0]).toMatch(/distribution point azurerm_windows_virtual_machine\.app01 \(inferred: reachable on UDP 67 through rule "allow-pxe".*has a public IP \(azurerm_public_ip\.app01_pip\)/);
+  });
+
+  test("without a public IP it passes; a VM that serves no PXE may have one", () => {
+    expect(check(dp("inline").tf, [ID]).findings).toEqual([]);
+    expect(check(site("inline", [rule("allow-https", 100, "Allow", "Tcp", "443", "10.0.2.0/24")], { publicIp: true }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("a declared distribution point is checked without any PXE rule; a public IP from a variable is could-not-verify", () => {
+    const s = site("inline", [], { vmTags: { "sdz-role": "pxe-distribution-point" }, extend: (tf, { nic }) => patch(tf, nic, { ip_configuration: [{ name: "primary", subnet_id: TfJson.ref("azurerm_subnet.servers"), private_ip_address_allocation: "Static", private_ip_address: "10.0.1.4", public_ip_address_id: "${var.pip}" }] }) });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([s.nic]);
+    expect(messages(r, ID)[0]).toMatch(/public_ip_address_id .*\(the variable pip/);
+  });
+
+  test("a script that installs WDS makes a VM a distribution point", () => {
+    const s = site("inline", [], { publicIp: true, extend: (tf, { vm }) => extension(tf, "wds", vm, "Install-WindowsFeature WDS -IncludeManagementTools") });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.nic]);
+    expect(messages(r, ID)[0]).toMatch(/inferred: azurerm_virtual_machine_extension\.wds installs a PXE\/DHCP responder/);
+  });
+});
+
+describe("SDZ-PXE-003 distribution point multi-homed or forwarding", () => {
+  const ID = "SDZ-PXE-003";
+  test("NICs in two subnets are flagged on the VM; IP forwarding on the NIC", () => {
+    const s = dp("inline", {
+      extend: (tf, { vnet, vm }) => {
+        const other = tf.subnet("clients", vnet, ["10.0.2.0/24"]);
+        const nic2 = tf.nic("app01_nic2", other, "10.0.2.10");
+        patch(tf, vm, { network_interface_ids: [TfJson.ref("azurerm_network_interface.app01_nic"), TfJson.ref(nic2)] });
+        patch(tf, "azurerm_network_interface.app01_nic", { ip_forwarding_enabled: true });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.nic, s.vm].sort());
+    expect(messages(r, ID).join("\n")).toMatch(/NICs in 2 subnets \(servers, clients\)/);
+    expect(messages(r, ID).join("\n")).toMatch(/has IP forwarding enabled/);
+  });
+
+  test("one NIC with forwarding off passes", () => {
+    expect(check(dp("inline", { extend: (tf, { nic }) => patch(tf, nic, { ip_forwarding_enabled: false }) }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("forwarding from a variable, or a NIC outside the configuration, is could-not-verify", () => {
+    const s = site("inline", [], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { nic, vm }) => {
+        patch(tf, nic, { ip_forwarding_enabled: "${var.forwarding}" });
+        patch(tf, vm, { network_interface_ids: [TfJson.ref(nic), "${var.extra_nic_id}"] });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([s.nic, s.vm].sort());
+  });
+});
+
+describe("SDZ-PXE-004 distribution point in a zone below INTERNAL", () => {
+  const ID = "SDZ-PXE-004";
+  test.each(["inline", "standalone"] as const)("a distribution point (%s PXE rule) in a zone declared PERIMETER is flagged on the VM", (placement) => {
+    const s = dp(placement, { extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "PERIMETER" }) });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/sits in PERIMETER zone servers \(declared: sdz-trust=PERIMETER on azurerm_network_security_group\.servers_nsg\)/);
+  });
+
+  test("a zone declared INTERNAL that the Internet reaches is inferred PERIMETER, with the evidence", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-https", 110, "Allow", "Tcp", "443", "Internet")], { extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "INTERNAL" }) });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/PERIMETER zone servers \(inferred: declared INTERNAL .*but NSG rule "allow-https" allows the Internet/);
+  });
+
+  test("with multicast on too, the finding says R-PXE-7 allows multicast only in secure segments", () => {
+    const s = dp("inline", { vmTags: { "sdz-pxe-multicast": "true" }, extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "PERIMETER" }) });
+    expect(messages(check(s.tf, [ID]), ID)[0]).toMatch(/multicast is enabled too, which R-PXE-7 allows only in secure segments/);
+  });
+
+  test.each(["INTERNAL", "MANAGEMENT"])("a zone declared %s passes", (trust) => {
+    expect(check(dp("inline", { extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": trust }) }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("a zone with no declared trust, or a trust tag from a variable, is could-not-verify", () => {
+    const undeclared = dp("nic");
+    let r = check(undeclared.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([undeclared.vm]);
+    expect(messages(r, ID)[0]).toMatch(/zone servers has no trust level/);
+    const fromVar = dp("inline", { extend: (tf, { nsg }) => tag(tf, nsg, "${var.tags}") });
+    r = check(fromVar.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([fromVar.vm]);
+  });
+});
+
+describe("SDZ-PXE-008 PXE zone without flow logs", () => {
+  const ID = "SDZ-PXE-008";
+  const flowLog = (tf: TfJson, target: Record<string, unknown>, enabled: unknown = true) => tf.add("azurerm_network_watcher_flow_log", "fl", {
+    name: "fl", network_watcher_name: "nw", resource_group_name: "rg", storage_account_id: "/subscriptions/0/resourceGroups/l/providers/Microsoft.Storage/storageAccounts/l",
+    enabled, version: 2, retention_policy: { enabled: true, days: 90 }, ...target,
+  });
+
+  test("a PXE subnet that no flow log covers, or whose flow log is disabled, is a warning on the subnet", () => {
+    expect(flagged(check(dp("inline").tf, [ID]), ID)).toEqual(["azurerm_subnet.servers"]);
+    const disabled = dp("inline", { extend: (tf, { vnet }) => flowLog(tf, { target_resource_id: TfJson.ref(vnet) }, false) });
+    expect(flagged(check(disabled.tf, [ID]), ID)).toEqual(["azurerm_subnet.servers"]);
+  });
+
+  test.each([
+    ["the VNet", (tf: TfJson, p: { vnet: string }) => flowLog(tf, { target_resource_id: TfJson.ref(p.vnet) })],
+    ["the subnet", (tf: TfJson) => flowLog(tf, { target_resource_id: TfJson.ref("azurerm_subnet.servers") })],
+    ["the NSG (azurerm 3)", (tf: TfJson, p: { nsg: string }) => flowLog(tf, { network_security_group_id: TfJson.ref(p.nsg) })],
+    ["a literal VNet ID", (tf: TfJson) => flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net" })],
+  ])("a flow log on %s covers it", (_what, add) => {
+    expect(check(dp("inline", { extend: (tf, p) => add(tf, p as never) }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("a flow log whose target is a variable is could-not-verify; no distribution point, no finding", () => {
+    const s = dp("inline", { extend: (tf) => flowLog(tf, { target_resource_id: "${var.target}" }) });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(check(site("inline", [rule("allow-https", 100, "Allow", "Tcp", "443", "10.0.2.0/24")]).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("the distribution point of a zone declared with its settings is found by its role tag alone", () => {
+    const s = site("inline", [], { vmTags: dpTags(), extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24") });
+    expect(flagged(check(s.tf, [ID]), ID)).toEqual(["azurerm_subnet.servers"]);
+  });
+});

@@ -1,0 +1,148 @@
+import { onPremises, pxeRule, tag, zone } from "./builders";
+import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const ID = "SDZ-PXE-001";
+
+describe("SDZ-PXE-001 PXE, TFTP or DHCP from untrusted or undeclared sources", () => {
+  describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
+    test("PXE from a subnet that takes HTTPS from the Internet (inferred PERIMETER) is one error on the rule, with the evidence", () => {
+      const s = site(placement, [pxeRule("allow-pxe", "10.0.2.0/24")], { extend: (tf, { vnet }) => zone(tf, vnet, "dmz", "10.0.2.0/24", { internetFacing: true }) });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/rule "allow-pxe" of NSG \S+ lets zone dmz \(PERIMETER, inferred: NSG rule "allow-https" allows the Internet/);
+      expect(messages(r, ID)[0]).toMatch(/DHCP \(UDP 67\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) on azurerm_network_interface\.app01_nic \(10\.0\.1\.4\), distribution point azurerm_windows_virtual_machine\.app01 \(inferred: reachable on UDP 67/);
+    });
+
+    test("PXE from an on-premises range declared PERIMETER (local network gateway) is an error", () => {
+      const s = site(placement, [pxeRule("allow-pxe", "172.20.5.0/24")], { extend: (tf) => onPremises(tf, "branch_dmz", ["172.20.0.0/16"], "PERIMETER") });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/zone branch_dmz \(PERIMETER, declared: sdz-trust=PERIMETER on azurerm_local_network_gateway\.branch_dmz\)/);
+    });
+
+    test("PXE from the Internet through a rule written for PXE is an error (not SDZ-NET-001's)", () => {
+      const s = site(placement, [pxeRule("allow-pxe", "Internet")]);
+      const r = check(s.tf, [ID, "SDZ-NET-001"]);
+      expect(flagged(r, ID)).toEqual([s.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/lets the Internet reach/);
+      expect(flagged(r, "SDZ-NET-001")).toEqual([]);
+    });
+
+    test("PXE from client zones declared INTERNAL (a subnet and an on-premises range) passes", () => {
+      const s = site(placement, [pxeRule("allow-pxe", ["10.0.2.0/24", "192.168.10.0/24"])], {
+        extend: (tf, { vnet }) => {
+          zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+          onPremises(tf, "hq", ["192.168.10.0/24"], "INTERNAL");
+        },
+      });
+      expect(check(s.tf, [ID]).findings).toEqual([]);
+    });
+
+    test("PXE from a zone whose trust is not declared, or from private addresses in no zone, is could-not-verify", () => {
+      const undeclared = site(placement, [pxeRule("allow-pxe", "10.0.2.0/24")], { extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24") });
+      let r = check(undeclared.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([undeclared.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/zone clients, whose trust is not declared/);
+      const nowhere = site(placement, [pxeRule("allow-pxe", "192.168.10.0/24")]);
+      r = check(nowhere.tf, [ID]);
+      expect(unverifiedAt(r, ID)).toEqual([nowhere.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/private addresses 192\.168\.10\.0\/24, in no zone of this configuration/);
+    });
+
+    test("a PXE rule whose access is not known, from a perimeter zone, is could-not-verify", () => {
+      const s = site(placement, [{ ...pxeRule("maybe-pxe", "10.0.2.0/24"), access: "${var.access}" }], { extend: (tf, { vnet }) => zone(tf, vnet, "dmz", "10.0.2.0/24", { trust: "PERIMETER" }) });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([s.address("maybe-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/may let zone dmz \(PERIMETER.*access: the variable access/);
+    });
+  });
+
+  test("the TFTP data range: the default 64001-65000, or the distribution point's own sdz-pxe-tftp-data-ports, opened from the Internet", () => {
+    const def = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-tftp-data", 110, "Allow", "Udp", "64001-65000", "Internet")], {
+      extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" }),
+    });
+    let r = check(def.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([def.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/rule "allow-tftp-data" .* lets the Internet reach TFTP data \(UDP 64001-65000\)/);
+    const custom = site("standalone", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-tftp-data", 110, "Allow", "Udp", "50000-50100", "Internet")], {
+      vmTags: { "sdz-pxe-tftp-data-ports": "50000-50100" },
+      extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" }),
+    });
+    r = check(custom.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([custom.address("allow-tftp-data")]);
+    expect(messages(r, ID)[0]).toMatch(/TFTP data \(UDP 50000-50100\)/);
+  });
+
+  test("a rule that opens every port from the Internet is SDZ-NET-001's finding, not this rule's", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-all", 200, "Allow", "*", "*", "*")], {
+      extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" }),
+    });
+    const r = check(s.tf, [ID, "SDZ-NET-001"]);
+    expect(flagged(r, "SDZ-NET-001")).toEqual([s.nsg]);
+    expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  });
+
+  test("on a distribution point any rule counts: AllowVNetInBound lets a perimeter zone of the VNet in", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      denyAll: false,
+      extend: (tf, { vnet }) => {
+        zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+        zone(tf, vnet, "dmz", "10.0.3.0/24", { trust: "PERIMETER" });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/Azure's default rule AllowVNetInBound of NSG servers_nsg lets zone dmz \(PERIMETER/);
+    // The VNet's addresses outside any subnet cannot be judged: they are named, not passed.
+    expect(messages(r, ID)[0]).toMatch(/sources whose trust is not known besides: addresses of the virtual network in no zone/);
+  });
+
+  test("AzureLoadBalancer health probes are not a PXE client", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-probes", 110, "Allow", "*", "*", "AzureLoadBalancer")], {
+      extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" }),
+    });
+    expect(check(s.tf, [ID]).findings).toEqual([]);
+  });
+
+  test("the distribution point's own zone is SDZ-PXE-004's: PXE from inside a PERIMETER zone is reported there, once", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.1.0/24")], { extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "PERIMETER" }) });
+    const r = check(s.tf, [ID, "SDZ-PXE-004"]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(flagged(r, "SDZ-PXE-004")).toEqual([s.vm]);
+  });
+
+  test("a subnet with no host yet: a rule written for PXE from the Internet is still reported", () => {
+    const tf = new TfJson();
+    const subnet = tf.subnet("pxe", tf.vnet("net"), ["10.0.1.0/24"]);
+    tf.associate(subnet, tf.nsg("pxe_nsg", [pxeRule("allow-pxe", "Internet", "*"), rule("deny-all", 4096, "Deny", "*", "*", "*")]));
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_network_security_group.pxe_nsg"]);
+    expect(messages(r, ID)[0]).toMatch(/on azurerm_subnet\.pxe/);
+  });
+
+  test("on a host that is no distribution point, only rules written for PXE count", () => {
+    const s = site("inline", [rule("allow-udp", 100, "Allow", "Udp", "*", "10.0.2.0/24")], { extend: (tf, { vnet }) => zone(tf, vnet, "dmz", "10.0.2.0/24", { trust: "PERIMETER" }) });
+    expect(check(s.tf, [ID]).findings).toEqual([]);
+  });
+
+  test("an Azure Firewall DNAT rule that publishes TFTP on the distribution point to the Internet is reported on the rule collection group", () => {
+    const s = site("inline", [pxeRule("allow-pxe-from-hub", "10.0.100.0/26")], {
+      extend: (tf, { vnet }) => {
+        const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+        const policy = tf.add("azurerm_firewall_policy", "policy", { name: "p", location: "westeurope", resource_group_name: "rg" });
+        tf.add("azurerm_firewall", "fw", { name: "fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy), ip_configuration: [{ name: "c", subnet_id: TfJson.ref(fwSubnet) }] });
+        tf.add("azurerm_firewall_policy_rule_collection_group", "dnat", {
+          name: "dnat", firewall_policy_id: TfJson.ref(policy), priority: 100,
+          nat_rule_collection: [{ name: "publish", priority: 100, action: "Dnat", rule: [{ name: "tftp", protocols: ["UDP"], source_addresses: ["*"], destination_address: "20.1.2.3", destination_ports: ["69"], translated_address: "10.0.1.4", translated_port: "69" }] }],
+        });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_firewall_policy_rule_collection_group.dnat", s.nsg].sort());
+    expect(messages(r, ID).join("\n")).toMatch(/DNAT rule publish\/tftp of azurerm_firewall_policy_rule_collection_group\.dnat lets the Internet; .* reach TFTP \(UDP 69\) on azurerm_network_interface\.app01_nic/);
+    // AzureFirewallSubnet faces the Internet by design: the NSG rule that admits it is reported too.
+    expect(messages(r, ID).join("\n")).toMatch(/rule "allow-pxe-from-hub" .* lets zone AzureFirewallSubnet \(PERIMETER, inferred/);
+  });
+});

@@ -1,0 +1,159 @@
+import { dpTags, extension, patch, pxeRule, secondVm, tag, zone } from "./builders";
+import { check, flagged, messages, PLACEMENTS, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const FLOWS = "SDZ-PXE-012";
+const SECOND = "SDZ-PXE-013";
+const clients = (tf: TfJson, vnet: string) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+
+describe("SDZ-PXE-012 PXE flows into a PXE segment towards other hosts", () => {
+  test.each(["inline", "standalone"] as const)("a %s subnet rule that opens PXE to the whole segment is flagged, naming the other hosts", (placement) => {
+    for (const dest of ["10.0.1.0/24", "*", "VirtualNetwork"]) {
+      const s = site(placement, [pxeRule("allow-pxe", "10.0.2.0/24", dest)], {
+        vmTags: { "sdz-role": "pxe-distribution-point" },
+        extend: (tf, { vnet }) => {
+          clients(tf, vnet);
+          secondVm(tf, "web01", "10.0.1.20");
+        },
+      });
+      const r = check(s.tf, [FLOWS]);
+      expect(flagged(r, FLOWS)).toEqual([s.address("allow-pxe")]);
+      expect(messages(r, FLOWS)[0]).toMatch(/opens DHCP \(UDP 67\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) in PXE zone servers to every host of zone servers \(10\.0\.1\.0\/24\), among them azurerm_network_interface\.web01_nic \(10\.0\.1\.20\)/);
+    }
+  });
+
+  test.each(PLACEMENTS)("a %s rule to the distribution point's own address passes", (placement) => {
+    const s = site(placement, [pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.4")], { extend: (tf, { vnet }) => clients(tf, vnet) });
+    expect(check(s.tf, [FLOWS]).findings).toEqual([]);
+  });
+
+  test("on the distribution point's own NIC NSG, destination * reaches only that NIC", () => {
+    const s = site("nic", [pxeRule("allow-pxe", "10.0.2.0/24", "*")], { extend: (tf, { vnet }) => clients(tf, vnet) });
+    expect(check(s.tf, [FLOWS]).findings).toEqual([]);
+  });
+
+  test("a rule written for PXE towards another host than the declared distribution point is flagged, and is not also a second responder", () => {
+    const s = site("standalone", [pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.4"), pxeRule("allow-pxe-web", "10.0.2.0/24", "10.0.1.20", 110)], {
+      vmTags: dpTags(),
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        secondVm(tf, "web01", "10.0.1.20");
+      },
+    });
+    const r = check(s.tf, [FLOWS, SECOND, "SDZ-PXE-005"]);
+    expect(flagged(r, FLOWS)).toEqual([s.address("allow-pxe-web")]);
+    expect(messages(r, FLOWS)[0]).toMatch(/to addresses 10\.0\.1\.20 of zone servers \(azurerm_network_interface\.web01_nic \(10\.0\.1\.20\)\)/);
+    expect(flagged(r, SECOND)).toEqual([]);
+    // web01 answers PXE only because of that rule: the other PXE rules do not take it for a distribution point.
+    expect(r.findings.filter((f) => f.address === "azurerm_windows_virtual_machine.web01")).toEqual([]);
+  });
+
+  test("an application security group destination reaches its members", () => {
+    const s = site("inline", [{ ...pxeRule("allow-pxe", "10.0.2.0/24"), destination_address_prefix: undefined, destination_application_security_group_ids: [TfJson.ref("azurerm_application_security_group.pxe")] }], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet, nic }) => {
+        clients(tf, vnet);
+        tf.add("azurerm_application_security_group", "pxe", { name: "pxe", location: "westeurope", resource_group_name: "rg" });
+        const web = secondVm(tf, "web01", "10.0.1.20");
+        for (const n of [nic, web.nic]) tf.add("azurerm_network_interface_application_security_group_association", n.split(".")[1], { network_interface_id: TfJson.ref(n), application_security_group_id: TfJson.ref("azurerm_application_security_group.pxe") });
+      },
+    });
+    const body = s.tf.json.resource.azurerm_network_security_group.servers_nsg.security_rule as Record<string, unknown>[];
+    delete body[0].destination_address_prefix;
+    const r = check(s.tf, [FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([s.nsg]);
+    expect(messages(r, FLOWS)[0]).toMatch(/azurerm_network_interface\.web01_nic \(member of application security group azurerm_application_security_group\.pxe\)/);
+  });
+
+  test("a destination from a variable, or a narrow range around a distribution point whose address is dynamic, is could-not-verify", () => {
+    const fromVar = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24", "${var.dest}")], { vmTags: { "sdz-role": "pxe-distribution-point" }, extend: (tf, { vnet }) => clients(tf, vnet) });
+    let r = check(fromVar.tf, [FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([fromVar.nsg]);
+    const dynamic = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.0/28")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet, nic }) => {
+        clients(tf, vnet);
+        patch(tf, nic, { ip_configuration: [{ name: "primary", subnet_id: TfJson.ref("azurerm_subnet.servers"), private_ip_address_allocation: "Dynamic" }] });
+      },
+    });
+    r = check(dynamic.tf, [FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([dynamic.nsg]);
+    expect(messages(r, FLOWS)[0]).toMatch(/a dynamic address/);
+  });
+});
+
+describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
+  test("a second VM of the zone that installs the DHCP server beside the declared distribution point is flagged on that VM", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        const { vm } = secondVm(tf, "rogue01", "10.0.1.30");
+        extension(tf, "dhcp", vm, "Install-WindowsFeature DHCP -IncludeManagementTools");
+      },
+    });
+    const r = check(s.tf, [SECOND]);
+    expect(flagged(r, SECOND)).toEqual(["azurerm_windows_virtual_machine.rogue01"]);
+    expect(messages(r, SECOND)[0]).toMatch(/rogue01 answers PXE or DHCP in PXE zone servers \(inferred: azurerm_virtual_machine_extension\.dhcp installs a PXE\/DHCP responder.*beside the distribution point azurerm_windows_virtual_machine\.app01/);
+  });
+
+  test("a second VM with another job passes", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        extension(tf, "web", secondVm(tf, "web01", "10.0.1.20").vm, "Install-WindowsFeature Web-Server");
+      },
+    });
+    expect(check(s.tf, [SECOND]).findings).toEqual([]);
+  });
+
+  test("two declared distribution points in one zone, or two inferred ones each with its own rule, are one finding on the zone", () => {
+    const declared = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        secondVm(tf, "dp02", "10.0.1.5", { "sdz-role": "pxe-distribution-point" });
+      },
+    });
+    let r = check(declared.tf, [SECOND]);
+    expect(flagged(r, SECOND)).toEqual([declared.nsg]);
+    expect(messages(r, SECOND)[0]).toMatch(/PXE zone servers has 2 PXE\/DHCP responders/);
+    const inferred = site("standalone", [pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.4"), pxeRule("allow-pxe-2", "10.0.2.0/24", "10.0.1.5", 110)], {
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        secondVm(tf, "dp02", "10.0.1.5");
+      },
+    });
+    r = check(inferred.tf, [SECOND, FLOWS]);
+    expect(flagged(r, SECOND)).toEqual([inferred.nsg]);
+    expect(flagged(r, FLOWS)).toEqual([]);
+  });
+
+  test("hosts that answer only because a PXE rule opens the whole segment are SDZ-PXE-012's finding, not a second responder", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24", "*")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        secondVm(tf, "web01", "10.0.1.20");
+      },
+    });
+    const r = check(s.tf, [SECOND, FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([s.nsg]);
+    expect(flagged(r, SECOND)).toEqual([]);
+  });
+
+  test("a VM of a PXE zone whose role tag is not known is could-not-verify", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        tag(tf, secondVm(tf, "web01", "10.0.1.20").vm, "${var.tags}");
+      },
+    });
+    const r = check(s.tf, [SECOND]);
+    expect(flagged(r, SECOND)).toEqual([]);
+    expect(unverifiedAt(r, SECOND)).toEqual(["azurerm_windows_virtual_machine.web01"]);
+  });
+});
