@@ -39,7 +39,9 @@ const project = new cdktf.ConstructLibraryCdktf({
 
   peerDeps: [AZURERM_PROVIDER],
   // Non-jsii runtime dependencies must be bundled into a jsii library.
-  bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2"],
+  // @cdktf/hcl2json: HashiCorp's HCL parser in WebAssembly, for the CLI's *.tf input. Pinned exactly:
+  // src/cli/hcl.ts loads its WebAssembly module synchronously from the package's files.
+  bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2", "@cdktf/hcl2json@0.21.0"],
   bin: { "secure-deployment-zones": "lib/cli/main.js" },
   devDeps: [
     CDKTF_CLI,
@@ -123,13 +125,15 @@ project.eslint?.addRules({
     zones: [
       ...layer(["./src/network", "./src/requirements", "./src/contract"], ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
         "The vocabulary (network, requirements, contract) imports nothing above it."),
-      ...layer(["./src/engine"], ["./src/rules", "./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+      ...layer(["./src/engine"], ["./src/rules", "./src/reports", "./src/policy", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
         "The engine imports neither rules, reports, checks, the CLI nor constructs."),
       ...layer(CONSTRUCT_FOLDERS, ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli"],
         "Constructs import only the vocabulary and the contract."),
-      ...layer(["./src/rules"], ["./src/reports", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+      ...layer(["./src/rules"], ["./src/reports", "./src/policy", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
         "Rules import only the engine, the contract and the vocabulary."),
-      ...layer(["./src/reports"], ["./src/rules", "./src/checks", "./src/cli"], "Reports import neither rules, checks nor the CLI."),
+      ...layer(["./src/reports"], ["./src/rules", "./src/policy", "./src/checks", "./src/cli"], "Reports import neither rules, the policy, checks nor the CLI."),
+      ...layer(["./src/policy"], ["./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
+        "The policy (configuration file, baseline, secret scrubbing) is shared by the checks and the CLI and imports neither."),
       ...layer(["./src/checks"], ["./src/cli"], "The checks and the CLI compose the layers; neither imports the other."),
       ...layer(["./src/cli"], ["./src/checks"], "The checks and the CLI compose the layers; neither imports the other."),
     ],

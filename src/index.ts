@@ -26,6 +26,7 @@ export { FindingStatus } from "./engine/result";
 export type { Finding, UnusedSuppression, FindingCounts, CheckResult, SettingRecord } from "./engine/result";
 export { SecureDeploymentChecks } from "./checks/aspect";
 export type { SecureDeploymentChecksProps } from "./checks/aspect";
+export type { CheckPolicyOptions, ConfiguredSuppression } from "./policy/config";
 export { Suppressions } from "./checks/suppressions";
 export type { RuleSuppression } from "./checks/suppressions";
 export { RuleCatalog } from "./rules/catalog";

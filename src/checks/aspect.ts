@@ -1,13 +1,21 @@
 import * as path from "path";
 import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
+import { Manifest } from "cdktf/lib/manifest";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
-import { injectSuppressions, suppressionsByPath } from "./suppressions";
+import { applyPolicyToStackJson } from "./stack-policy";
+import { removeStaleStackOutput } from "./stale-output";
+import { suppressionsByPath } from "./suppressions";
 import { runRules } from "../engine/engine";
 import { TerraformModel } from "../engine/model";
 import { CheckResult, FindingStatus } from "../engine/result";
 import { Rule, RuleLevel } from "../engine/rule";
 import { invalidProp } from "../network/errors";
+import { CheckPolicyOptions } from "../policy/config";
+import { CheckPolicy, policyFromOptions } from "../policy/policy";
+import { redactSecrets } from "../policy/redact";
+// json-report holds only types and a small helper over the engine's result (no writer, no diagram).
+import { extrasOf, ReportedFinding } from "../reports/json-report";
 import { ALL_RULES, findRule } from "../rules";
 import { CustomRulePack, ICustomRule, toEngineRules } from "../rules/custom-rule";
 
@@ -17,18 +25,11 @@ const reportWriters = (): typeof import("../reports") => require("../reports");
 const diagramWriters = (): typeof import("../reports/diagram") => require("../reports/diagram");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** Options of {@link SecureDeploymentChecks}. */
-export interface SecureDeploymentChecksProps {
-  /**
-   * Report "could not verify" findings at the rule's own level, so an unverifiable error fails synth.
-   * @default false - they are warnings: visible in every report, never counted as compliant
-   */
-  readonly failOnUnverified?: boolean;
-  /**
-   * Rule IDs not to run at all (prefer suppressions, which keep a reason in the reports).
-   * @default - every rule runs
-   */
-  readonly excludeRules?: string[];
+/**
+ * Options of {@link SecureDeploymentChecks}: the checks' policy (the same options as the command
+ * line's configuration file) and what is written next to `cdk.tf.json`.
+ */
+export interface SecureDeploymentChecksProps extends CheckPolicyOptions {
   /**
    * Write the JSON, SARIF and Markdown reports next to each stack's `cdk.tf.json`.
    * @default true
@@ -87,6 +88,7 @@ export class SecureDeploymentChecks implements IAspect {
   }
 
   private readonly rules: Rule[];
+  private readonly policy: CheckPolicy;
   private readonly props: SecureDeploymentChecksProps;
   private readonly prepared = new WeakSet<TerraformStack>();
   private readonly results = new Map<string, CheckResult>();
@@ -95,13 +97,14 @@ export class SecureDeploymentChecks implements IAspect {
 
   constructor(props: SecureDeploymentChecksProps = {}) {
     this.props = props;
-    const excluded = new Set(props.excludeRules ?? []);
     for (const [i, id] of (props.excludeRules ?? []).entries()) {
       const rule = findRule(id);
       if (!rule) throw invalidProp(`excludeRules[${i}]`, id, "the ID of a rule this library ships (see docs/rules.md)");
       if (rule.suppressible === false) throw invalidProp(`excludeRules[${i}]`, id, `a rule that may be turned off; ${id} is not suppressible`);
     }
-    this.rules = [...ALL_RULES.filter((r) => !excluded.has(r.id)), ...toEngineRules(props.rules, props.packs)];
+    // Configuration file, rule selection, levels, configured suppressions and the baseline; then the user's own rules.
+    this.policy = policyFromOptions(props);
+    this.rules = [...this.policy.selectRules(ALL_RULES), ...toEngineRules(props.rules, props.packs)];
   }
 
   /** Adds these checks to one stack (idempotent). */
@@ -140,9 +143,13 @@ export class SecureDeploymentChecks implements IAspect {
   }
 
   private checkStack(stack: TerraformStack): string[] {
+    // This synth replaces the stack's output: the previous Terraform JSON and reports must not outlive it
+    // when the synth fails from here on (see stale-output.ts).
+    const app = App.of(stack);
+    removeStaleStackOutput(path.join(app.outdir, Manifest.stacksFolder, stack.node.id));
     const json = stack.toTerraform();
-    const suppressions = suppressionsByPath(stack);
-    injectSuppressions(json, suppressions);
+    // Suppressions in force (declared on constructs and configured) are recorded in the JSON; expired ones are listed.
+    const applied = applyPolicyToStackJson(json, suppressionsByPath(stack), this.policy, stack.node.path);
     // The synthesizer calls toTerraform() again right after validation; hand it this result
     // once instead of resolving the whole stack a second time.
     const own = stack as unknown as { toTerraform?: () => unknown };
@@ -151,11 +158,11 @@ export class SecureDeploymentChecks implements IAspect {
       return json;
     };
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id });
-    const declaredHere = [...suppressions.values()].flat();
-    const result = runRules(model, this.rules, {
-      failOnUnverified: this.props.failOnUnverified,
-      extraDeclaredSuppressions: declaredHere.map((s) => ({ ruleId: s.id, reason: s.reason, scope: s.scope ?? stack.node.path })),
-    });
+    // No secret of the configuration reaches an annotation or a report (see redact.ts).
+    const result = this.policy.apply(redactSecrets(runRules(model, this.rules, {
+      failOnUnverified: this.policy.failOnUnverified,
+      extraDeclaredSuppressions: applied.declared,
+    }), model), applied.expired);
     this.results.set(stack.node.path, result);
     if (this.props.writeReports !== false) this.toReport.set(stack.node.path, { result, model, json });
     this.annotate(stack, result);
@@ -167,14 +174,20 @@ export class SecureDeploymentChecks implements IAspect {
       if (f.status === FindingStatus.SUPPRESSED) continue;
       const target = findConstruct(stack, f.constructPath);
       const where = f.constructPath ? `${f.address} (${f.constructPath})` : f.address;
-      const text = `[${f.ruleId}] ${f.title}: ${f.message.replace(/[.\s]+$/, "")}. Resource: ${where}. Fix: ${f.fix}`;
+      // A finding the baseline knows is reported but does not fail synth.
+      const known = (f as ReportedFinding).baselined === true;
+      const text = `${known ? "(known: in the baseline) " : ""}[${f.ruleId}] ${f.title}: ${f.message.replace(/[.\s]+$/, "")}. Resource: ${where}. Fix: ${f.fix}`;
       const a = Annotations.of(target);
-      if (f.level === RuleLevel.ERROR) a.addError(text);
-      else if (f.level === RuleLevel.WARNING) a.addWarning(text);
+      if (f.level === RuleLevel.ERROR && !known) a.addError(text);
+      else if (f.level === RuleLevel.ERROR || f.level === RuleLevel.WARNING) a.addWarning(text);
       else a.addInfo(text);
     }
     for (const s of result.unusedSuppressions) {
       Annotations.of(findConstruct(stack, s.scope)).addWarning(`[${s.ruleId}] suppression matches no finding (scope ${s.scope}; reason: ${s.reason}). Remove it or fix its scope.`);
+    }
+    for (const s of extrasOf(result).expiredSuppressions) {
+      Annotations.of(findConstruct(stack, s.scope)).addWarning(
+        `[${s.ruleId}] suppression on ${s.scope} expired on ${s.expires} (reason: ${s.reason}): it no longer suppresses. Fix the finding, or renew the suppression with a later date.`);
     }
   }
 }

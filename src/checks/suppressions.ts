@@ -1,6 +1,8 @@
 import { IConstruct } from "constructs";
-import { METADATA_KEY, SuppressionRecord } from "../engine/model";
+import { METADATA_KEY } from "../engine/model";
 import { invalidProp } from "../network/errors";
+import { isDate } from "../policy/config";
+import type { RecordedSuppression } from "../policy/policy";
 import { findRule } from "../rules";
 import { isCustomRuleId } from "../rules/custom-rule";
 
@@ -10,6 +12,13 @@ export interface RuleSuppression {
   readonly id: string;
   /** Why the finding is acceptable here: at least 10 characters, recorded in every report. */
   readonly reason: string;
+  /**
+   * The last day the suppression applies (`YYYY-MM-DD`, UTC). After it the finding counts again and
+   * the expired suppression is reported (at synth and by the command line, which reads the date
+   * from the synthesized JSON).
+   * @default - never expires
+   */
+  readonly expires?: string;
 }
 
 const MIN_REASON = 10;
@@ -51,10 +60,13 @@ export class Suppressions {
       if (typeof s.reason !== "string" || s.reason.trim().length < MIN_REASON) {
         throw invalidProp(`suppressions[${i}].reason`, s.reason, `a reason of at least ${MIN_REASON} characters saying why the finding is acceptable`);
       }
+      if (s.expires !== undefined && !isDate(s.expires)) {
+        throw invalidProp(`suppressions[${i}].expires`, s.expires, "a date YYYY-MM-DD (the last day the suppression applies)");
+      }
     });
     const map = registry(scope);
     const list = map.get(scope) ?? [];
-    list.push(...suppressions.map((s) => ({ id: s.id, reason: s.reason.trim() })));
+    list.push(...suppressions.map((s) => ({ id: s.id, reason: s.reason.trim(), ...(s.expires !== undefined ? { expires: s.expires } : {}) })));
     map.set(scope, list);
   }
 
@@ -67,14 +79,14 @@ export class Suppressions {
 }
 
 /** Declared suppressions under (or above) a root, keyed by construct path. @internal */
-export function suppressionsByPath(root: IConstruct): Map<string, SuppressionRecord[]> {
+export function suppressionsByPath(root: IConstruct): Map<string, RecordedSuppression[]> {
   const rootPath = root.node.path;
-  const out = new Map<string, SuppressionRecord[]>();
+  const out = new Map<string, RecordedSuppression[]>();
   for (const [scope, list] of registrations.get(root.node.root) ?? []) {
     const p = scope.node.path;
     const related = p === "" || p === rootPath || p.startsWith(rootPath + "/") || rootPath.startsWith(p + "/");
     if (!related) continue;
-    out.set(p, [...(out.get(p) ?? []), ...list.map((s) => ({ id: s.id, reason: s.reason, scope: p || "(app)" }))]);
+    out.set(p, [...(out.get(p) ?? []), ...list.map((s) => ({ id: s.id, reason: s.reason, scope: p || "(app)", ...(s.expires !== undefined ? { expires: s.expires } : {}) }))]);
   }
   return out;
 }
@@ -84,7 +96,7 @@ export function suppressionsByPath(root: IConstruct): Map<string, SuppressionRec
  * engine and the command-line checker read them from one place. Cost: O(resources x path depth).
  * @internal
  */
-export function injectSuppressions(json: any, byPath: Map<string, SuppressionRecord[]>): void {
+export function injectSuppressions(json: any, byPath: Map<string, RecordedSuppression[]>): void {
   if (byPath.size === 0 || !json || typeof json.resource !== "object") return;
   for (const byName of Object.values<any>(json.resource)) {
     if (!byName || typeof byName !== "object") continue;
@@ -92,14 +104,17 @@ export function injectSuppressions(json: any, byPath: Map<string, SuppressionRec
       const meta = body?.["//"];
       const path: unknown = meta?.metadata?.path;
       if (typeof path !== "string") continue;
-      const found: SuppressionRecord[] = [...(byPath.get("") ?? [])];
+      const found: RecordedSuppression[] = [...(byPath.get("") ?? [])];
       let idx = -1;
       do {
         idx = path.indexOf("/", idx + 1);
         const prefix = idx === -1 ? path : path.slice(0, idx);
         found.push(...(byPath.get(prefix) ?? []));
       } while (idx !== -1);
-      if (found.length > 0) meta[METADATA_KEY] = { suppressions: found.map((s) => ({ id: s.id, reason: s.reason, scope: s.scope })) };
+      if (found.length > 0) {
+        const records = found.map((s) => ({ id: s.id, reason: s.reason, scope: s.scope, ...(s.expires !== undefined ? { expires: s.expires } : {}) }));
+        meta[METADATA_KEY] = { suppressions: records };
+      }
     }
   }
 }

@@ -11,14 +11,37 @@ import * as path from "path";
 import { parseArgs, USAGE, UsageError } from "./args";
 import { EXIT, Io } from "./io";
 
-const PROCESS_IO: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  errIsTty: !!process.stderr.isTTY,
-};
+/**
+ * The process's streams. A reader that goes away (`check x | head -c1`) closes the pipe: the next
+ * write fails with EPIPE, reported asynchronously as an 'error' event that would otherwise end the
+ * process with a stack trace and exit code 1. The stream is marked closed instead, nothing more is
+ * written to it, and the process ends with the check's own exit code.
+ */
+function processIo(): Io {
+  const closed = { out: false, err: false };
+  const onError = (which: "out" | "err") => (err: NodeJS.ErrnoException) => {
+    closed[which] = true;
+    if (err?.code !== "EPIPE" && err?.code !== "ERR_STREAM_DESTROYED" && which === "out" && !closed.err) {
+      process.stderr.write(`secure-deployment-zones: cannot write to standard output (${err?.code ?? "error"})\n`);
+    }
+  };
+  process.stdout.on("error", onError("out"));
+  process.stderr.on("error", onError("err"));
+  return {
+    out: (t) => {
+      if (!closed.out) process.stdout.write(t);
+    },
+    err: (t) => {
+      if (!closed.err) process.stderr.write(t);
+    },
+    errIsTty: !!process.stderr.isTTY,
+    outIsTty: !!process.stdout.isTTY,
+    env: process.env,
+  };
+}
 
 /** Runs the command line; returns the exit code. Never throws. */
-export function main(argv: string[], io: Io = PROCESS_IO): number {
+export function main(argv: string[], io: Io = processIo()): number {
   let command;
   try {
     command = parseArgs(argv);

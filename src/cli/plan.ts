@@ -59,10 +59,12 @@ export interface ConvertedPlan {
 export function convertPlan(plan: Record<string, any>, source: string): ConvertedPlan {
   const version = plan.format_version;
   if (typeof version !== "string" || !/^\d+\.\d+/.test(version)) {
-    throw new PlanFormatError(`not a Terraform plan: format_version ${JSON.stringify(version)} is not a version string`);
+    throw new PlanFormatError("not a Terraform plan: format_version is not a version string");
   }
   if (version.split(".")[0] !== "1") {
-    throw new PlanFormatError(`unsupported plan format_version "${version}" (this checker reads format 1.x, Terraform 1.x)`);
+    // Only a plain version number is repeated: the value comes from the input.
+    const shown = /^\d+(\.\d+){0,3}$/.test(version) ? `"${version}"` : "(not a plain version number)";
+    throw new PlanFormatError(`unsupported plan format_version ${shown} (this checker reads format 1.x, Terraform 1.x)`);
   }
   const planned = plan.planned_values;
   if (!isPlainObject(planned)) throw new PlanFormatError("not a Terraform plan: planned_values is not an object");
@@ -111,12 +113,27 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
       type: r.type,
       name: instanceName(r),
       address: r.address,
-      config: isPlainObject(config) ? config : {},
+      config: isPlainObject(config) ? withoutUnsetNsgFields(r.type, config) : {},
       suppressions: [],
       source,
     };
   });
   return { resources, locals: { [UNKNOWN_LOCAL]: {} } };
+}
+
+/**
+ * The provider writes every optional string of an NSG rule into the plan, `""` when it is not set
+ * (e.g. `source_address_prefix = ""` beside `source_address_prefixes`). In cdktf output and
+ * hand-written JSON an unset field is absent; here `""` is read the same way, so a rule never
+ * reports "could not verify" over a field nobody set.
+ */
+function withoutUnsetNsgFields(type: string, config: Record<string, any>): Record<string, any> {
+  const dropEmpty = (o: Record<string, any>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ""));
+  if (type === "azurerm_network_security_rule") return dropEmpty(config);
+  if (type === "azurerm_network_security_group" && Array.isArray(config.security_rule)) {
+    return { ...config, security_rule: config.security_rule.map((r: unknown) => (isPlainObject(r) ? dropEmpty(r) : r)) };
+  }
+  return config;
 }
 
 interface Ctx {

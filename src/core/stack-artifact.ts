@@ -1,8 +1,8 @@
-import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
+import { writeFileAtomic } from "./atomic-file";
 
 /**
  * Writes a file into the stack's output folder (next to `cdk.tf.json`) at synth time, e.g. a
@@ -16,8 +16,7 @@ export function addStackArtifact(scope: Construct, id: string, fileName: string,
   addCustomSynthesis(holder, {
     onSynthesize: (session) => {
       const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, fileName), content());
+      writeFileAtomic(path.join(dir, fileName), content());
     },
   });
 }

@@ -1,5 +1,34 @@
-import { CheckResult, FindingStatus } from "../engine/result";
+import { CheckResult, Finding, FindingStatus } from "../engine/result";
 import { RuleLevel } from "../engine/rule";
+
+/** A suppression whose `expires` date has passed: it no longer suppresses, and is reported. */
+export interface ExpiredSuppression {
+  readonly ruleId: string;
+  /** Terraform address or construct path it was declared on. */
+  readonly scope: string;
+  readonly reason: string;
+  /** The last day it applied (`YYYY-MM-DD`). */
+  readonly expires: string;
+}
+
+/** A finding as reported: `baselined` when a baseline knows it (reported, but it does not fail). @internal */
+export type ReportedFinding = Finding & { readonly baselined?: boolean };
+
+/** What a check adds to the engine's result: expired suppressions, and whether a baseline was applied. @internal */
+export interface PolicyExtras {
+  readonly expiredSuppressions?: ExpiredSuppression[];
+  readonly baselineApplied?: boolean;
+}
+
+/** The expired suppressions and baseline marks a result may carry (none for a plain engine result). @internal */
+export function extrasOf(result: CheckResult): Required<PolicyExtras> & { baselined: number } {
+  const r = result as CheckResult & PolicyExtras;
+  return {
+    expiredSuppressions: r.expiredSuppressions ?? [],
+    baselineApplied: r.baselineApplied ?? false,
+    baselined: result.findings.filter((f) => (f as ReportedFinding).baselined === true).length,
+  };
+}
 
 /** Version of the JSON report format (new fields may be added within a version; none are removed or renamed). */
 export const JSON_REPORT_VERSION = 1;
@@ -15,16 +44,19 @@ export interface RuleSummary {
   /** Could not be verified (unknown values). */
   readonly unverified: number;
   readonly suppressed: number;
+  /** Open findings a baseline knows (included in neither `failed` nor `unverified`). */
+  readonly baselined: number;
 }
 
 /** One line per rule that ran, in the order the rules ran. @internal */
 export function summarizeByRule(result: CheckResult): RuleSummary[] {
-  const counts = new Map<string, { failed: number; unverified: number; suppressed: number }>();
-  for (const r of result.rules) counts.set(r.id, { failed: 0, unverified: 0, suppressed: 0 });
+  const counts = new Map<string, { failed: number; unverified: number; suppressed: number; baselined: number }>();
+  for (const r of result.rules) counts.set(r.id, { failed: 0, unverified: 0, suppressed: 0, baselined: 0 });
   for (const f of result.findings) {
     let c = counts.get(f.ruleId);
-    if (!c) counts.set(f.ruleId, (c = { failed: 0, unverified: 0, suppressed: 0 }));
+    if (!c) counts.set(f.ruleId, (c = { failed: 0, unverified: 0, suppressed: 0, baselined: 0 }));
     if (f.status === FindingStatus.SUPPRESSED) c.suppressed++;
+    else if ((f as ReportedFinding).baselined) c.baselined++;
     else if (f.status === FindingStatus.UNVERIFIED) c.unverified++;
     else c.failed++;
   }
@@ -57,6 +89,7 @@ export function toJsonReport(result: CheckResult, tool: { name: string; version:
     passed: result.counts.errors === 0,
     findings: result.findings,
     unusedSuppressions: result.unusedSuppressions,
+    expiredSuppressions: extrasOf(result).expiredSuppressions,
     rulesRun: result.rules.map((r) => r.id),
     summaryByRule: summarizeByRule(result),
     rules: result.rules,

@@ -1,4 +1,4 @@
-import { summarizeByRule } from "./json-report";
+import { extrasOf, ReportedFinding, summarizeByRule } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 
 function cell(text: string | undefined): string {
@@ -15,7 +15,7 @@ function table(findings: Finding[]): string[] {
     "| Rule | Resource | Finding | Fix | Requirements |",
     "| --- | --- | --- | --- | --- |",
     ...findings.map((f) =>
-      `| ${f.ruleId}${f.status === FindingStatus.UNVERIFIED ? " (unverified)" : ""} | ${where(f)} | ${cell(f.message)} | ${cell(f.fix)} | ${cell(f.requirements.join(", "))} |`),
+      `| ${f.ruleId}${f.status === FindingStatus.UNVERIFIED ? " (unverified)" : ""}${(f as ReportedFinding).baselined ? " (known)" : ""} | ${where(f)} | ${cell(f.message)} | ${cell(f.fix)} | ${cell(f.requirements.join(", "))} |`),
     "",
   ];
 }
@@ -27,16 +27,18 @@ function table(findings: Finding[]): string[] {
  */
 export function toMarkdownReport(result: CheckResult): string {
   const c = result.counts;
+  const extras = extrasOf(result);
   const open = result.findings.filter((f) => f.status !== FindingStatus.SUPPRESSED);
   const suppressed = result.findings.filter((f) => f.status === FindingStatus.SUPPRESSED);
-  const byRule = summarizeByRule(result).filter((s) => s.failed + s.unverified + s.suppressed > 0);
+  const byRule = summarizeByRule(result).filter((s) => s.failed + s.unverified + s.suppressed + s.baselined > 0);
   const lines = [
     `# Compliance report: ${result.name}`,
     "",
-    `**${c.errors === 0 ? "PASSED" : "FAILED"}**: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} note(s), ${c.unverified} could not be verified, ${c.suppressed} suppressed; ${result.resourceCount} resources, ${result.rules.length} rules.`,
+    `**${c.errors === 0 ? "PASSED" : "FAILED"}**: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} note(s), ${c.unverified} could not be verified, ${c.suppressed} suppressed${extras.baselineApplied ? `, ${extras.baselined} known (baseline)` : ""}; ${result.resourceCount} resources, ${result.rules.length} rules.`,
     "",
     "Findings marked *(unverified)* concern values only known at apply time (variables, data sources, computed attributes):",
     "the rule could not check them, so they are not counted as compliant. Rule details: docs/rules.md.",
+    ...(extras.baselineApplied ? ["Findings marked *(known)* are recorded in the baseline: reported, but only new findings fail."] : []),
     "",
     "## Errors",
     "",
@@ -49,7 +51,12 @@ export function toMarkdownReport(result: CheckResult): string {
     ...table(open.filter((f) => f.level === "info")),
     "## Summary by rule",
     "",
-    ...(byRule.length === 0 ? ["No rule reported anything.", ""] : [
+    ...(byRule.length === 0 ? ["No rule reported anything.", ""] : extras.baselineApplied ? [
+      "| Rule | Level | Title | Failed | Unverified | Known | Suppressed | Requirements |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${s.failed} | ${s.unverified} | ${s.baselined} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
+      "",
+    ] : [
       "| Rule | Level | Title | Failed | Unverified | Suppressed | Requirements |",
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${s.failed} | ${s.unverified} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
@@ -69,6 +76,16 @@ export function toMarkdownReport(result: CheckResult): string {
       "| Rule | Scope | Reason |",
       "| --- | --- | --- |",
       ...result.unusedSuppressions.map((s) => `| ${s.ruleId} | \`${cell(s.scope)}\` | ${cell(s.reason)} |`),
+      "",
+    ]),
+    ...(extras.expiredSuppressions.length === 0 ? [] : [
+      "## Expired suppressions",
+      "",
+      "They no longer suppress: fix the finding, or renew the suppression with a later date.",
+      "",
+      "| Rule | Scope | Last day | Reason |",
+      "| --- | --- | --- | --- |",
+      ...extras.expiredSuppressions.map((s) => `| ${s.ruleId} | \`${cell(s.scope)}\` | ${s.expires} | ${cell(s.reason)} |`),
       "",
     ]),
   ];

@@ -35,7 +35,7 @@ describe("usage", () => {
   test.each([
     [[], /missing command/],
     [["check"], /missing <path>/],
-    [["check", "clean", "--format", "xml"], /--format must be table or json, not "xml"/],
+    [["check", "clean", "--format", "xml"], /--format must be one of table, json, sarif, markdown, junit, github \(optionally =FILE\), not "xml"/],
     [["check", "clean", "--bogus"], /unknown option --bogus/],
     [["check", "clean", "--json"], /--json needs a value/],
     [["lint", "clean"], /unknown command "lint"/],
@@ -228,23 +228,23 @@ describe("unusable input", () => {
     expect(r.stderr).toBe(`secure-deployment-zones: error: ${path.join("bad", "not-terraform.json")}: not Terraform JSON: unexpected top-level key "name" (expected resource, data, variable, output, locals, module, provider or terraform blocks)\n`);
   });
 
-  test("an empty file and HCL get their own messages", () => {
+  test("an empty JSON file and broken HCL get their own messages", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "empty.tf.json"), "  \n");
-    fs.writeFileSync(path.join(dir, "main.tf"), 'resource "azurerm_resource_group" "rg" {}\n');
+    fs.writeFileSync(path.join(dir, "main.tf"), 'resource "azurerm_resource_group" "rg" {\n  name = \n}\n');
     const r = runCli(["check", path.join(dir, "empty.tf.json"), path.join(dir, "main.tf")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(dir, "empty.tf.json")}: not JSON: the file is empty`);
-    expect(r.stderr).toContain(`${path.join(dir, "main.tf")}: Terraform HCL is not read`);
+    expect(r.stderr).toMatch(new RegExp(`${path.join(dir, "main.tf").replace(/[/.]/g, "\\$&")}: not HCL: .* \\(line 2 column \\d+\\)`));
   });
 
-  test("a folder without Terraform JSON is unusable", () => {
+  test("a folder without Terraform is unusable", () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, "README.md"), "# nothing here\n");
     fs.writeFileSync(path.join(dir, "package.json"), "{}");
     const r = runCli(["check", dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`secure-deployment-zones: error: ${dir}: no Terraform JSON found: expected a cdktf output folder (stacks/*/cdk.tf.json), *.tf.json files or \`terraform show -json\` plan output (*.json)`);
+    expect(r.stderr.trim()).toBe(`secure-deployment-zones: error: ${dir}: no Terraform found: expected a cdktf output folder (stacks/*/cdk.tf.json), Terraform files (*.tf, *.tf.json) or \`terraform show -json\` plan output (*.json)`);
   });
 
   test("a bad file does not hide the findings of the others, and exit 2 wins over 1", () => {
@@ -275,10 +275,13 @@ describe("reports and output", () => {
     const sarif = JSON.parse(fs.readFileSync(path.join(out, "r.sarif"), "utf8"));
     expect(sarif.version).toBe("2.1.0");
     const net = sarif.runs[0].results.filter((x: any) => x.ruleId === "SDZ-NET-001");
+    // URIs are relative to the repository root (this checkout), and the resource's lines are given.
     expect(net.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual([
-      "cdktf-output/stacks/dev/cdk.tf.json",
-      "tfjson-split/rules.tf.json", // a merged folder points at the file that holds the resource
+      "test/cli/fixtures/cdktf-output/stacks/dev/cdk.tf.json",
+      "test/cli/fixtures/tfjson-split/rules.tf.json", // a merged folder points at the file that holds the resource
     ]);
+    expect(net.every((x: any) => x.locations[0].physicalLocation.artifactLocation.uriBaseId === "%SRCROOT%")).toBe(true);
+    expect(net.every((x: any) => x.locations[0].physicalLocation.region.startLine > 1)).toBe(true);
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
 
     const md = fs.readFileSync(path.join(out, "r.md"), "utf8");

@@ -106,6 +106,23 @@ describe("plan conversion", () => {
     expect(JSON.stringify(vm.config)).not.toContain("Plan-Secret");
   });
 
+  test("empty strings in NSG rule fields (rule resources and inline rules) are unset; other types keep them", () => {
+    const emptyPlan = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "hcl-tree", "plan", "plan.json"), "utf8"));
+    emptyPlan.planned_values.root_module.resources.push({ address: "azurerm_storage_account.sa", mode: "managed", type: "azurerm_storage_account", name: "sa", values: { name: "st", custom_domain: "" } });
+    const { byAddress, model } = convert(emptyPlan);
+    const rule = byAddress("azurerm_network_security_rule.rdp_admins");
+    expect("source_address_prefix" in rule.config).toBe(false);
+    expect("description" in rule.config).toBe(false);
+    expect(rule.config.source_address_prefixes).toEqual(["10.0.9.0/24", "10.0.10.0/24"]);
+    const inline = byAddress("azurerm_network_security_group.plan").config.security_rule[0];
+    expect("source_address_prefix" in inline).toBe(false);
+    expect(inline.source_address_prefixes).toEqual(["10.0.9.0/24", "10.0.10.0/24"]);
+    expect(byAddress("azurerm_storage_account.sa").config.custom_domain).toBe("");
+    // The network index reads the rule's sources from the list alone.
+    const view = NetworkIndex.of(model).rules.find((r) => r.resource.address === "azurerm_network_security_rule.rdp_admins");
+    expect(view?.sources.map((x) => x.text)).toEqual(["10.0.9.0/24", "10.0.10.0/24"]);
+  });
+
   test("counted instances are addressed by index and can be referenced", () => {
     const plan = JSON.parse(JSON.stringify(PLAN));
     // a second resource referring to winrm[0] by index

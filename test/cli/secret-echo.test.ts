@@ -1,0 +1,79 @@
+import * as fs from "fs";
+import * as path from "path";
+import { runCli, runInProcess, tempDir } from "./run-cli";
+
+const SECRET = "Pa55w0rd-Do-Not-Echo-91";
+
+/** True when `text` holds the secret or any 6-character piece of it. */
+function leaks(text: string, secret = SECRET): boolean {
+  for (let i = 0; i + 6 <= secret.length; i++) if (text.includes(secret.slice(i, i + 6))) return true;
+  return false;
+}
+
+/** Broken JSON with the secret right next to the error, and where the error is. */
+const BROKEN: [string, string, RegExp][] = [
+  ["missing comma", `{\n  "variable": {"pw": {"default": "${SECRET}" "sensitive": true}}\n}\n`, /^expected ',' or '\}' after a property value \(line 2 column \d+\)$/],
+  ["a bare word", `{"resource": {"x": {"y": {"admin_password": ${SECRET}}}}}`, /^unexpected character: expected a value \(line 1 column 45\)$/],
+  ["unterminated string", `{"locals": {"key": "${SECRET}`, /^unexpected end of input: a string is not closed \(line 1 column \d+\)$/],
+  ["control character", `{"locals": {"key": "${SECRET}\u0001"}}`, /^control character inside a string \(line 1 column \d+\)$/],
+  ["line break in a string", `{"locals": {\n"key": "${SECRET}\nmore"}}`, /^unterminated string \(a line break inside a string\) \(line 2 column \d+\)$/],
+  ["trailing data", `{"locals": {}} ${SECRET}`, /^unexpected data after the JSON value \(line 1 column 16\)$/],
+  ["single quotes", `{'admin_password': '${SECRET}'}`, /^expected a property name in double quotes \(line 1 column 2\)$/],
+  ["bad escape", `{"locals": {"k": "${SECRET}\\q"}}`, /^invalid escape in a string \(line 1 column \d+\)$/],
+  ["bad number", `{"locals": {"k": 01${SECRET}}}`, /^invalid number \(line 1 column 19\)$/],
+];
+
+describe("a JSON syntax error gives file, line and column only, never the text around it", () => {
+  test.each(BROKEN)("%s: stderr and every report are free of the secret", (_, text, problem) => {
+    const dir = tempDir();
+    const file = path.join(dir, "main.tf.json");
+    fs.writeFileSync(file, text);
+    const out = path.join(dir, "out");
+    const r = runInProcess(["check", file, "--json", path.join(out, "r.json"), "--sarif", path.join(out, "r.sarif"), "--markdown", path.join(out, "r.md")]);
+    expect(r.code).toBe(2);
+    const line = r.stderr.trim();
+    expect(line.startsWith(`secure-deployment-zones: error: ${file}: not JSON: `)).toBe(true);
+    expect(line.slice(`secure-deployment-zones: error: ${file}: not JSON: `.length)).toMatch(problem);
+    for (const output of [r.stdout, r.stderr, ...["r.json", "r.sarif", "r.md"].map((f) => fs.readFileSync(path.join(out, f), "utf8"))]) {
+      expect(leaks(output)).toBe(false);
+    }
+    // JSON.parse itself would have quoted it: the protection is needed.
+    let v8 = "";
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      v8 = (err as Error).message;
+    }
+    expect(v8).not.toBe("");
+  });
+
+  test("V8 quotes the input for at least one of these errors (so the test guards a real leak)", () => {
+    const messages = BROKEN.map(([, text]) => {
+      try {
+        JSON.parse(text);
+        return "";
+      } catch (err) {
+        return (err as Error).message;
+      }
+    });
+    expect(messages.some((m) => leaks(m))).toBe(true);
+  });
+
+  test("standard input and the installed command (child process) too", () => {
+    const r = runCli(["check", "-"], { input: BROKEN[1][1] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("secure-deployment-zones: error: (stdin): not JSON: unexpected character: expected a value (line 1 column 45)\n");
+    expect(leaks(r.stdout + r.stderr)).toBe(false);
+  });
+
+  test("an unexpected top-level key or plan version is named only when it looks like a name or a version", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "a.tf.json"), JSON.stringify({ [SECRET + " !"]: {} }));
+    fs.writeFileSync(path.join(dir, "plan.json"), JSON.stringify({ format_version: `9.1-${SECRET}`, planned_values: {} }));
+    const r = runInProcess(["check", path.join(dir, "a.tf.json"), path.join(dir, "plan.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unexpected top-level key (a key that is not a Terraform name)");
+    expect(r.stderr).toContain("unsupported plan format_version (not a plain version number)");
+    expect(leaks(r.stderr + r.stdout)).toBe(false);
+  });
+});
