@@ -113,5 +113,6 @@ export function redactSecrets(result: CheckResult, model: TerraformModel): Check
     findings: result.findings.map(finding),
     unusedSuppressions: result.unusedSuppressions.map((s) => ({ ...s, reason: scrub(s.reason) })),
     inventory,
+    ...(result.settings ? { settings: result.settings.map((x) => ({ ...x, value: isSecretName(x.setting) && !NOT_SECRET.has(String(x.value).trim().toLowerCase()) ? REDACTED : scrub(x.value), evidence: scrub(x.evidence) })) } : {}),
   };
 }

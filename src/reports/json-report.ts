@@ -76,8 +76,8 @@ export function summarizeByRule(result: CheckResult): RuleSummary[] {
 
 /**
  * The JSON report: every finding (suppressed ones included, with their reason), counts, a
- * per-rule summary, the metadata of the rules that ran, unused suppressions and the inventory of
- * declared `sdz-*` settings. Deterministic (no timestamps), so it can be diffed and committed.
+ * per-rule summary, the metadata of the rules that ran, unused suppressions, the inventory of
+ * declared `sdz-*` settings and every setting with its provenance (applied, audited or declared). Deterministic (no timestamps), so it can be diffed and committed.
  */
 export function toJsonReport(result: CheckResult, tool: { name: string; version: string }): object {
   return {
@@ -94,5 +94,7 @@ export function toJsonReport(result: CheckResult, tool: { name: string; version:
     summaryByRule: summarizeByRule(result),
     rules: result.rules,
     inventory: result.inventory,
+    // Each setting with its provenance: applied (a resource sets and reads it back), audited (Azure keeps checking it) or declared (only a tag says so).
+    settings: result.settings ?? [],
   };
 }

@@ -97,5 +97,19 @@ export function toMarkdownReport(result: CheckResult): string {
     }
     lines.push("");
   }
+  const settings = result.settings ?? [];
+  if (settings.length > 0) {
+    lines.push(
+      "## Settings and their provenance",
+      "",
+      "*applied*: a resource of this configuration sets the setting and reads it back; *audited*: Azure Machine Configuration keeps checking it; "
+        + "*declared*: only the tag says so, nothing in this configuration makes it true.",
+      "",
+      "| Resource | Setting | Value | Provenance | Evidence |",
+      "| --- | --- | --- | --- | --- |",
+      ...settings.map((s) => `| \`${cell(s.address)}\` | \`${cell(s.setting)}\` | ${cell(s.value)} | ${s.provenance} | ${cell(s.evidence)} |`),
+      "",
+    );
+  }
   return lines.join("\n");
 }

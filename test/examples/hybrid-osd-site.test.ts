@@ -87,6 +87,24 @@ describe("examples/hybrid-osd-site", () => {
     }
   });
 
+  test("the report lists every setting with its provenance; nothing is applied unless a resource of the configuration applies it", () => {
+    const settings = site.result.settings ?? [];
+    const report = JSON.parse(fs.readFileSync(path.join(site.outdir, STACK_DIR, "compliance-report.json"), "utf8"));
+    expect(report.settings).toEqual(settings);
+    const md = fs.readFileSync(path.join(site.outdir, STACK_DIR, "compliance-report.md"), "utf8");
+    expect(md).toContain("## Settings and their provenance");
+    const by = (p: string) => settings.filter((x) => x.provenance === p);
+    // The KMS host's anonymous-access hardening and the state migration point's SMB settings: its settings script sets and reads them back.
+    const kmsVm = "azurerm_windows_virtual_machine.Kms_Server_Vm_1E3B4CCF";
+    expect(by("applied").filter((x) => x.address === kmsVm).map((x) => x.setting)).toEqual(expect.arrayContaining(["sdz-restrict-anonymous", "sdz-restrict-anonymous-sam", "sdz-restrict-null-session-access"]));
+    for (const x of by("applied")) expect(x.evidence).toMatch(/azurerm_[a-z_]+\.[A-Za-z0-9_]+/); // names the resource that applies it
+    // No ConfigMgr site server here and no firmware reach: the PXE and AMT settings are declared.
+    expect(by("declared").some((x) => x.setting.startsWith("sdz-pxe-"))).toBe(true);
+    expect(by("declared").some((x) => x.setting.startsWith("sdz-oob-"))).toBe(true);
+    expect(settings.filter((x) => x.setting.startsWith("sdz-oob-") && x.provenance !== "declared")).toEqual([]);
+    for (const x of settings) expect(md).toContain(`\`${x.setting}\``);
+  });
+
   test("has every zone, tagged with its trust, plus the on-premises ranges declared INTERNAL", () => {
     const zones = Object.fromEntries(site.index.zones.map((z) => [z.name, z]));
     const expected: Record<string, [string, string[]]> = {
