@@ -417,7 +417,7 @@ function loadModule(unit: Extract<Unit, { kind: "module" | "stack" }>, errors: I
   const kind = unit.kind === "stack" ? InputKind.CDKTF_STACK : files.some((f) => f.endsWith(".tf")) ? InputKind.TERRAFORM : InputKind.TERRAFORM_JSON;
   return {
     name: unit.name, kind, files,
-    model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals),
+    model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals, read.variables),
     expiredSuppressions: read.expiredSuppressions,
   };
 }

@@ -21,7 +21,7 @@
  */
 import * as path from "path";
 import { hclBlockRegions, parseHcl } from "./hcl";
-import { METADATA_KEY, TerraformModel, TfResource } from "../engine/model";
+import { METADATA_KEY, TerraformModel, TfResource, TfVariable } from "../engine/model";
 import { LineRegion, terraformResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
 
@@ -70,6 +70,8 @@ interface ModuleDeclarations {
 export interface ReadConfiguration {
   readonly resources: TfResource[];
   readonly locals: Record<string, unknown>;
+  /** The root module's input variables (rules about secrets held in variables read them). */
+  readonly variables: TfVariable[];
   /** Files read, in order (display paths). */
   readonly files: string[];
   /** Lines of each resource, by file and final address. */
@@ -389,6 +391,7 @@ export function readConfiguration(
   const reader = new ModuleReader(readText, parseJson, options.wantRegions ?? false);
   const resources: TfResource[] = [];
   const locals: Record<string, unknown> = {};
+  const variables: TfVariable[] = [];
   const regions = new Map<string, Map<string, LineRegion>>();
 
   /** Reads one module; `passed` (child modules) names the variables the call sets: the others take their defaults. */
@@ -396,6 +399,8 @@ export function readConfiguration(
     const decl = reader.read(files);
     if (passed) {
       for (const [name, { body }] of decl.variables) if (!passed.has(name) && "default" in body) scope.vars.set(name, body.default);
+    } else {
+      for (const [name, { body, file }] of decl.variables) variables.push({ name, address: `var.${name}`, config: body, source: file });
     }
     // Locals: the root module's by name, a child module's under its prefix (`local["module.a.x"]`).
     for (const [name, { value }] of decl.locals) locals[`${scope.prefix}${name}`] = rewriteValue(value, scope);
@@ -450,5 +455,5 @@ export function readConfiguration(
   };
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
-  return { resources, locals, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions };
+  return { resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions };
 }

@@ -242,3 +242,17 @@ describe("plan JSON: empty strings in unused NSG rule fields are unset", () => {
     expect(open(doc)).toEqual([]);
   });
 });
+
+describe("variables of an HCL root module", () => {
+  test("are read: a secret-named variable with a default and no sensitive flag is reported, its value never shown", () => {
+    const dir = tempDir();
+    write(dir, {
+      "variables.tf": 'variable "admin_password" {\n  type    = string\n  default = "Planted-Default-Secret-9"\n}\nvariable "location" {\n  default = "westeurope"\n}\n',
+      "main.tf": 'resource "azurerm_resource_group" "rg" {\n  name     = "rg"\n  location = var.location\n}\n',
+    });
+    const r = runInProcess(["check", dir, "--format", "json"]);
+    const doc = json(r.stdout);
+    expect(open(doc).filter((f) => f[1] === "SDZ-SEC-002")).toEqual([[doc.configurations[0].name, "SDZ-SEC-002", "fail", "var.admin_password"]]);
+    expect(r.stdout + r.stderr).not.toContain("Planted-Default-Secret-9");
+  });
+});
