@@ -68,7 +68,7 @@ describe("SDZ-KMS-005 KMS host without anonymous-access hardening", () => {
       if (withIdentity) body(s.tf, KMS_HOST_VM).identity = [{ type: "SystemAssigned" }];
       extension(s.tf, { publisher: "Microsoft.GuestConfiguration", type: "ConfigurationforWindows", type_handler_version: "1.29" });
       s.tf.add("azurerm_policy_virtual_machine_configuration_assignment", "hardening", {
-        name: "hardening", location: "westeurope", virtual_machine_id: TfJson.ref(KMS_HOST_VM), configuration: [{ name: "SdzWindowsHardening", version: "1.0.0" }],
+        name: "SdzWindowsHardening", location: "westeurope", virtual_machine_id: TfJson.ref(KMS_HOST_VM), configuration: [{ version: "1.0.0" }],
       });
       return check(s.tf, [ID]);
     };

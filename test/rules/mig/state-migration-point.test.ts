@@ -62,7 +62,7 @@ describe.each(HOW)("a state migration point %s", (_how, how, who) => {
         patch(t, vm, { identity: { type: "SystemAssigned" } });
         t.add("azurerm_virtual_machine_extension", "gc", { name: "AzurePolicyforWindows", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.GuestConfiguration", type: "ConfigurationforWindows", type_handler_version: "1.0" });
         t.add("azurerm_policy_virtual_machine_configuration_assignment", "audit", {
-          name: "audit", location: "westeurope", virtual_machine_id: TfJson.ref(vm), configuration: { name: HARDENING_GUEST_CONFIGURATION, version: "1.0.0", assignment_type: "Audit" },
+          name: HARDENING_GUEST_CONFIGURATION, location: "westeurope", virtual_machine_id: TfJson.ref(vm), configuration: { version: "1.0.0", assignment_type: "Audit" },
         });
       });
       expect(check(tf, [ID]).findings).toEqual([]);
