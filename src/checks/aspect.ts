@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Annotations, App, IAspect, TerraformStack, Aspects } from "cdktf";
+import { AnnotationMetadataEntryType, App, IAspect, TerraformStack, Aspects } from "cdktf";
 import { Manifest } from "cdktf/lib/manifest";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct } from "constructs";
@@ -132,6 +132,8 @@ export class SecureDeploymentChecks implements IAspect {
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
           reportWriters().writeReports(dir, checked.result, checked.json);
           if (this.props.writeDiagrams !== false) diagramWriters().writeZoneFlowDiagrams(dir, checked.result, checked.model);
+          // cdktf collects annotations after custom synthesis: the closing line can name where the reports are.
+          line(stack, AnnotationMetadataEntryType.INFO, `${summaryOf(checked.result)} Reports: ${path.relative(process.cwd(), dir) || "."}`);
         },
       });
     }
@@ -166,6 +168,7 @@ export class SecureDeploymentChecks implements IAspect {
     this.results.set(stack.node.path, result);
     if (this.props.writeReports !== false) this.toReport.set(stack.node.path, { result, model, json });
     this.annotate(stack, result);
+    if (this.props.writeReports === false) line(stack, AnnotationMetadataEntryType.INFO, summaryOf(result));
     return [];
   }
 
@@ -177,19 +180,35 @@ export class SecureDeploymentChecks implements IAspect {
       // A finding the baseline knows is reported but does not fail synth.
       const known = (f as ReportedFinding).baselined === true;
       const text = `${known ? "(known: in the baseline) " : ""}[${f.ruleId}] ${f.title}: ${f.message.replace(/[.\s]+$/, "")}. Resource: ${where}. Fix: ${f.fix}`;
-      const a = Annotations.of(target);
-      if (f.level === RuleLevel.ERROR && !known) a.addError(text);
-      else if (f.level === RuleLevel.ERROR || f.level === RuleLevel.WARNING) a.addWarning(text);
-      else a.addInfo(text);
+      if (f.level === RuleLevel.ERROR && !known) line(target, AnnotationMetadataEntryType.ERROR, text);
+      else if (f.level === RuleLevel.ERROR || f.level === RuleLevel.WARNING) line(target, AnnotationMetadataEntryType.WARN, text);
+      else line(target, AnnotationMetadataEntryType.INFO, text);
     }
     for (const s of result.unusedSuppressions) {
-      Annotations.of(findConstruct(stack, s.scope)).addWarning(`[${s.ruleId}] suppression matches no finding (scope ${s.scope}; reason: ${s.reason}). Remove it or fix its scope.`);
+      line(findConstruct(stack, s.scope), AnnotationMetadataEntryType.WARN, `[${s.ruleId}] suppression matches no finding (scope ${s.scope}; reason: ${s.reason}). Remove it or fix its scope.`);
     }
     for (const s of extrasOf(result).expiredSuppressions) {
-      Annotations.of(findConstruct(stack, s.scope)).addWarning(
+      line(findConstruct(stack, s.scope), AnnotationMetadataEntryType.WARN,
         `[${s.ruleId}] suppression on ${s.scope} expired on ${s.expires} (reason: ${s.reason}): it no longer suppresses. Fix the finding, or renew the suppression with a later date.`);
     }
   }
+}
+
+/**
+ * One annotation line, without the stack trace `Annotations.addError` records (cdktf's CLI prints
+ * it under every message: about 35 lines a finding). The entry keeps cdktf's annotation type, so an
+ * error still fails synth (cdktf/lib/synthesize/synthesizer.js collects `@cdktf/*` metadata after
+ * custom synthesis and throws on `@cdktf/error`); `addMetadata` records no trace unless asked.
+ */
+function line(target: IConstruct, type: AnnotationMetadataEntryType, text: string): void {
+  target.node.addMetadata(type, text, { stackTrace: false });
+}
+
+/** The closing line of a stack's check, pass or fail. */
+function summaryOf(result: CheckResult): string {
+  const c = result.counts;
+  return `[secure-deployment-zones] ${result.name}: ${c.errors === 0 ? "PASSED" : "FAILED"}: ${c.errors} error(s), ${c.warnings} warning(s), ${c.infos} note(s), `
+    + `${c.unverified} could not be verified, ${c.suppressed} suppressed (${result.resourceCount} resources).`;
 }
 
 function findConstruct(stack: TerraformStack, constructPath: string | undefined): IConstruct {

@@ -24,6 +24,25 @@ describe("SecureDeploymentChecks aspect", () => {
     expect(() => Testing.fullSynth(stack)).toThrow(/\[SDZ-NET-001\].*azurerm_network_security_rule\.rdp.*Fix:/s);
   });
 
+  test("synth output: one line per finding without a stack trace, and a closing summary naming the reports, pass or fail", () => {
+    const annotations = (stack: TerraformStack) => stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => ({ path: c.node.path, ...m })));
+    const { stack } = newStack("failing");
+    openRdp(stack);
+    new SecureDeploymentChecks().applyToStack(stack);
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[SDZ-NET-001\]/);
+    const failing = annotations(stack);
+    expect(failing.filter((a) => a.type === "@cdktf/error").map((a) => String(a.data).slice(0, 13))).toEqual(["[SDZ-NET-001]"]);
+    for (const a of failing) expect(a.trace).toBeUndefined();
+    const summary = failing.filter((a) => String(a.data).startsWith("[secure-deployment-zones]"));
+    expect(summary.map((a) => [a.type, a.path])).toEqual([["@cdktf/info", "failing"]]);
+    expect(String(summary[0].data)).toMatch(/^\[secure-deployment-zones\] failing: FAILED: 1 error\(s\), .* Reports: .*stacks\/failing$/);
+
+    const { stack: passing } = newStack("passing");
+    new SecureDeploymentChecks({ writeReports: false }).applyToStack(passing);
+    Testing.fullSynth(passing);
+    expect(annotations(passing).map((a) => String(a.data))).toEqual([expect.stringMatching(/^\[secure-deployment-zones\] passing: PASSED: 0 error\(s\), 0 warning\(s\)/)]);
+  });
+
   test("applyToApp checks stacks added after the call and writes the three reports", () => {
     const { app } = newStack("first");
     const checks = SecureDeploymentChecks.applyToApp(app);
