@@ -455,5 +455,7 @@ export function readConfiguration(
   };
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
-  return { resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions };
+  return {
+    resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions,
+  };
 }

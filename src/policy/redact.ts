@@ -103,16 +103,17 @@ export function redactSecrets(result: CheckResult, model: TerraformModel): Check
     fix: scrub(f.fix),
     ...(f.suppressionReason !== undefined ? { suppressionReason: scrub(f.suppressionReason) } : {}),
   });
+  // A secret-named tag or setting never shows its value (flags such as "true" excepted); any other text is scrubbed.
+  const shownValue = (k: string, v: string) => (isSecretName(k) && !NOT_SECRET.has(String(v).trim().toLowerCase()) ? REDACTED : scrub(v));
   const inventory: CheckResult["inventory"] = {};
   for (const [address, tags] of Object.entries(result.inventory)) {
-    const shown = (k: string, v: string) => (isSecretName(k) && !NOT_SECRET.has(String(v).trim().toLowerCase()) ? REDACTED : scrub(v));
-    inventory[address] = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, shown(k, v)]));
+    inventory[address] = Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, shownValue(k, v)]));
   }
   return {
     ...result,
     findings: result.findings.map(finding),
     unusedSuppressions: result.unusedSuppressions.map((s) => ({ ...s, reason: scrub(s.reason) })),
     inventory,
-    ...(result.settings ? { settings: result.settings.map((x) => ({ ...x, value: isSecretName(x.setting) && !NOT_SECRET.has(String(x.value).trim().toLowerCase()) ? REDACTED : scrub(x.value), evidence: scrub(x.evidence) })) } : {}),
+    ...(result.settings ? { settings: result.settings.map((x) => ({ ...x, value: shownValue(x.setting, x.value), evidence: scrub(x.evidence) })) } : {}),
   };
 }
