@@ -4,6 +4,7 @@ import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { prepareSvgRenderer, renderSvgSync, svgRenderingDone } from "./svg";
 import { buildZoneFlowGraph } from "./zone-flow-graph";
+import { writeFileAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
 
@@ -39,7 +40,7 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
 function writeDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
   const graph = buildZoneFlowGraph(model, result.findings);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
+  writeFileAtomic(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
   const svgPath = path.join(dir, DIAGRAM_FILES.svg);
   if (graph.edges.length > MAX_SVG_EDGES) {
     fs.rmSync(svgPath, { force: true });
@@ -47,7 +48,8 @@ function writeDiagrams(dir: string, result: CheckResult, model: TerraformModel):
     return;
   }
   try {
-    fs.writeFileSync(svgPath, renderSvgSync(toDot(graph)));
+    // Temp file and rename: a kill mid-write leaves the previous diagram, never half a file.
+    writeFileAtomic(svgPath, renderSvgSync(toDot(graph)));
   } catch (err) {
     fs.rmSync(svgPath, { force: true });
     process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${(err as Error).message}\n`);
