@@ -8,7 +8,7 @@ import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from
 import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
-import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
+import { combineVerdicts, intersectSegs, Partition, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
@@ -121,7 +121,7 @@ export class AccessModel {
   private readonly cache = new Map<string, AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
-  private readonly defaults = new Map<string, NsgRule[]>();
+  private readonly defaults = new Map<Nsg, { Inbound?: NsgRule[]; Outbound?: NsgRule[] }>();
   private readonly portIndexes = new Map<Nsg, PortIndex>();
   /** Decided segments per endpoint, then direction, protocol and matching rules (see {@link decideSegment}). */
   private readonly segments = new Map<Endpoint, Map<string, SegmentPiece[]>>();
@@ -453,18 +453,39 @@ export class AccessModel {
         layerNames.push(l.layer);
       });
     });
-    const here = new Map<string, SegmentPiece>();
-    for (const piece of combineLayers(parts)) {
-      if (piece.sources.isEmpty) continue;
-      const all = stepsOf(piece.verdict, layerNames);
+    // Pieces of the source space decided alike (same outcome, same deciding rules) form one piece:
+    // ranges are gathered per path and each set is built once (uniting set by set is quadratic).
+    const groups = new Map<string, PieceGroup>();
+    const groupOf = (values: Verdict<NsgRule>[]): PieceGroup => {
+      const outcome = combineVerdicts(values).outcome;
       // A denial is told by the first layer that denies; a grant by every layer it crosses.
-      const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
-      const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
-      const h = here.get(k);
-      if (h) h.sources = h.sources.union(piece.sources);
-      else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps, key: k });
+      const firstDeny = outcome === "deny" ? values.findIndex((v) => v.outcome === "deny") : -1;
+      let k: string = outcome;
+      for (let i = 0; i < values.length; i++) if (firstDeny < 0 || i === firstDeny) k += `|${verdictKey(values[i], layerNames[i])}`;
+      let g = groups.get(k);
+      if (!g) {
+        const all = values.map((v, i) => stepOf(v, layerNames[i]));
+        g = { outcome, layers: firstDeny < 0 ? all : [all[firstDeny]], key: k, v4: [], v6: [], tokens: TokenSet.NONE };
+        groups.set(k, g);
+      }
+      return g;
+    };
+    for (const seg of intersectSegs(parts.map((p) => p.v4))) groupOf(seg.values).v4.push([seg.start, seg.end]);
+    for (const seg of intersectSegs(parts.map((p) => p.v6))) groupOf(seg.values).v6.push([seg.start, seg.end]);
+    const names = new Set<string>();
+    for (const p of parts) for (const n of p.tokens.keys()) names.add(n);
+    for (const n of names) {
+      const g = groupOf(parts.map((p) => p.tokens.get(n) ?? p.rest));
+      g.tokens = g.tokens.union(TokenSet.of(n));
     }
-    return [...here.values()];
+    const rest = groupOf(parts.map((p) => p.rest));
+    rest.tokens = rest.tokens.union(TokenSet.ALL.subtract(TokenSet.of(...names)));
+    const pieces: SegmentPiece[] = [];
+    for (const g of groups.values()) {
+      const sources = new SourceSet(Intervals.of(V4, g.v4), Intervals.of(V6, g.v6), g.tokens);
+      if (!sources.isEmpty) pieces.push({ outcome: g.outcome, sources, layers: g.layers, key: g.key });
+    }
+    return pieces;
   }
 
   /** Splits the probe's range where some rule's port set starts or ends, so each piece is decided by the same rules. */
@@ -483,10 +504,9 @@ export class AccessModel {
   }
 
   private defaultsOf(nsg: Nsg, direction: Direction): NsgRule[] {
-    const key = `${direction}|${nsg.resource.address}`;
-    let d = this.defaults.get(key);
-    if (!d) this.defaults.set(key, (d = defaultRules(nsg, direction)));
-    return d;
+    let mine = this.defaults.get(nsg);
+    if (!mine) this.defaults.set(nsg, (mine = {}));
+    return (mine[direction] ??= defaultRules(nsg, direction));
   }
 
   /** What the evaluation needs to know about the endpoint's network. */
@@ -553,14 +573,23 @@ function cidrSources(cidrs: Cidr[]): SourceSet {
   return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
 }
 
-function stepsOf(v: CombinedVerdict<NsgRule>, names: ("subnet" | "nic")[]): LayerStep[] {
-  return v.layers.map((l: Verdict<NsgRule>, i: number) => ({
-    layer: names[i], nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note,
-  }));
+function stepOf(l: Verdict<NsgRule>, layer: "subnet" | "nic"): LayerStep {
+  return { layer, nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note };
 }
 
-function stepKey(s: LayerStep): string {
-  return `${s.layer}:${s.rule?.id ?? "-"}:${s.doubt?.id ?? "-"}:${s.note ?? ""}`;
+/** What names a layer's step on a path: the layer, the deciding rule, the doubting rule, the note. */
+function verdictKey(l: Verdict<NsgRule>, layer: "subnet" | "nic"): string {
+  return `${layer}:${l.owner?.rule.id ?? "-"}:${l.doubt?.rule.id ?? "-"}:${l.note ?? ""}`;
+}
+
+/** Pieces of one segment's decision gathered per path (see decideSegmentOnce). */
+interface PieceGroup {
+  readonly outcome: "allow" | "deny" | "uncertain";
+  readonly layers: LayerStep[];
+  readonly key: string;
+  readonly v4: [number, number][];
+  readonly v6: [bigint, bigint][];
+  tokens: TokenSet;
 }
 
 /** `subnet "name" of azurerm_virtual_network.x` or `azurerm_subnet.x`. */

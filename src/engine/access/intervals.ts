@@ -57,7 +57,11 @@ export class Intervals<T extends number | bigint> {
       const [a, b] = ranges[0] as readonly [T, T];
       return a <= b ? new Intervals(domain, [a], [b]) : new Intervals(domain, [], []);
     }
-    const list = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const list = [...ranges].filter(([a, b]) => a <= b);
+    // Ranges gathered in order (sweeps, partitions) need no sort.
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1][0] <= list[i][0];
+    if (!sorted) list.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
     const starts: T[] = [];
     const ends: T[] = [];
     for (const [a, b] of list) {
