@@ -111,6 +111,8 @@ export class SecureDeploymentChecks implements IAspect {
   /** Adds these checks to one stack (idempotent). */
   public applyToStack(stack: TerraformStack): void {
     if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+    // Graphviz compiles on another core while the app goes on building and synthesizing (small stacks wait less for the SVG).
+    if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().warmSvgRenderer(stack.node.findAll().length);
   }
 
   /** Called by cdktf for every construct; acts on stacks only. */
