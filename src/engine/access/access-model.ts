@@ -320,6 +320,11 @@ export class AccessModel {
     return undefined;
   }
 
+  /** How many port segments (pieces decided by the same rules) the probe's range has on this endpoint. */
+  public segmentCount(endpoint: Endpoint, probe: Probe): number {
+    return probe.protocol === "Icmp" ? 1 : this.portSegments(this.layersOf(endpoint), probe).length;
+  }
+
   private evaluate(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
     // One port (or ICMP) is one memoised decision: answering again is cheaper than keeping every
     // answer (memory). Ranges cut by many rules are kept.

@@ -16,6 +16,9 @@ import { SourceSet, TokenSet } from "./source-set";
 import { Subnet } from "./topology";
 import { TerraformModel } from "../model";
 
+/** Above this many port segments, {@link Reachability.mayReachFrom} answers "maybe" without deciding each. */
+const MAY_REACH_MAX_SEGMENTS = 256;
+
 /** One way sources reach an endpoint. */
 export interface Reach {
   readonly outcome: "allow" | "uncertain";
@@ -85,8 +88,12 @@ export class Reachability {
   public mayReachFrom(endpoint: Endpoint, sources: SourceSet): boolean {
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     for (const protocol of ["Tcp", "Udp"] as const) {
+      const all = { protocol, from: 0, to: 65535 };
+      // An NSG that cuts the port space into many pieces (thousands of port rules) would cost a decision
+      // per piece: then "maybe", and the caller asks port by port (true is never wrong here).
+      if (this.access.segmentCount(endpoint, all) > MAY_REACH_MAX_SEGMENTS) return true;
       if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
-      if (this.access.findGrant(endpoint, { protocol, from: 0, to: 65535 }, (g) => g.sources.overlaps(sources))) return true;
+      if (this.access.findGrant(endpoint, all, (g) => g.sources.overlaps(sources))) return true;
     }
     return false;
   }
