@@ -90,3 +90,32 @@ describe("reachability beyond the NSG", () => {
     expect(a.internetEntries.map((e) => e.kind)).toEqual(["public-ip"]);
   });
 });
+
+describe("mayReachFrom: does any of these sources get in on any port", () => {
+  /** A NIC behind an NSG with `ports` single-port allows from a private range, then `extra`, then deny-all. */
+  function site(ports: number, extra: ReturnType<typeof rule>[] = []) {
+    const tf = new TfJson();
+    const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+    const app = tf.subnet("app", vnet, ["10.0.1.0/24"]);
+    const allows = Array.from({ length: ports }, (_, i) => rule(`p${i}`, 100 + i, "Allow", "Tcp", String(2000 + 2 * i), "10.0.9.0/24"));
+    tf.associate(app, tf.nsg("app_nsg", [...allows, ...extra, rule("deny-all", 4000, "Deny", "*", "*", "*")]));
+    tf.nic("vm", app, "10.0.1.4");
+    const model = tf.model();
+    const reach = Reachability.of(model);
+    const ep = reach.access.endpoints.find((e) => e.kind === "nic")!;
+    return { reach, ep, internet: reach.access.internetSources(ep.subnet?.vnet, ep.subnet) };
+  }
+
+  test("no Internet source gets in: false; one rule letting it in on one port: true", () => {
+    const closed = site(3);
+    expect(closed.reach.mayReachFrom(closed.ep, closed.internet)).toBe(false);
+    const open = site(3, [rule("rdp", 900, "Allow", "Tcp", "3389", "Internet")]);
+    expect(open.reach.mayReachFrom(open.ep, open.internet)).toBe(true);
+  });
+
+  test("an NSG cutting the ports into more pieces than it decides at once: \"maybe\" (true), never a wrong false", () => {
+    const many = site(200);
+    expect(many.reach.access.segmentCount(many.ep, { protocol: "Tcp", from: 0, to: 65535 })).toBeGreaterThan(256);
+    expect(many.reach.mayReachFrom(many.ep, many.internet)).toBe(true);
+  });
+});
