@@ -152,6 +152,8 @@ class GraphBuilder {
   private readonly unplaced: FlowMark[] = [];
   private readonly nodeByKey = new Map<string, FlowNode>();
   private readonly zoneNode = new Map<Zone, FlowNode>();
+  /** The other way round (a scan of zoneNode per arrow was quadratic in large stacks). */
+  private readonly nodeZone = new Map<FlowNode, Zone>();
   private readonly nodeByResource = new Map<TfResource, FlowNode>();
   private readonly edgeByKey = new Map<string, FlowEdge>();
   private readonly edgesByRule = new Map<NsgRule, RuleEdgeRef[]>();
@@ -208,6 +210,7 @@ class GraphBuilder {
         id, kind: zone.kind === "on-premises" ? FlowNodeKind.ON_PREMISES_ZONE : FlowNodeKind.ZONE, label: zone.name, details, trust: trust.level, marks: [],
       }));
       this.zoneNode.set(zone, n);
+      if (!this.nodeZone.has(n)) this.nodeZone.set(n, zone);
       this.nodeByResource.set(zone.resource, n);
       if (zone.subnet && !zone.subnet.inline) this.nodeByResource.set(zone.subnet.resource, n);
     }
@@ -350,7 +353,7 @@ class GraphBuilder {
     if (!rule.destinations.known) return "?";
     const d = rule.destinations.value;
     if (d.length === 0 || d.some((x) => x.kind === "any" || x.kind === "tag")) return undefined;
-    const zone = [...this.zoneNode.entries()].find(([, n]) => n === to)?.[0];
+    const zone = this.nodeZone.get(to);
     if (zone && to.kind === FlowNodeKind.ZONE && d.every((x) => x.kind === "cidr" && zone.prefixes.some((p) => p.text === x.cidr.text))) return undefined;
     const texts = d.slice(0, 3).map((x) => x.text);
     if (d.length > 3) texts.push(`+${d.length - 3}`);
