@@ -87,7 +87,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     tsconfigPath: "./test/tsconfig.json",
     projectService: false,
   },
-  gitignore: ["cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
+  gitignore: ["cdktf.out/", "/cdktn/node_modules/", "/cdktn/.gen/", "/cdktn/dist/", "/cdktn/cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
 });
 
 // See jestVersion above: the resolver eslint's import plugin uses must not pull in unrs-resolver.
@@ -174,6 +174,16 @@ project.addTask("test:fresh-app", {
   receiveArgs: true,
   env: { CHECKPOINT_DISABLE: "1" },
 });
+// Issue 20: the CDK Terrain build. The same source with its imports rewritten to cdktn, compiled
+// with tsc into cdktn/dist/secure-deployment-zones-cdktn (why and how in scripts/build-cdktn.ts).
+// cdktn's packages have their own install (cdktn/package.json and its lock file, with the npm
+// override @cdktn/provider-azurerm 16.1.0 needs), so the root install and the peers are untouched.
+const cdktnBuild = project.addTask("build:cdktn", {
+  description: "Build secure-deployment-zones-cdktn: src/ with cdktf imports rewritten to cdktn, compiled against cdktn (into cdktn/dist)",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+cdktnBuild.exec("npm ci --prefix cdktn --no-audit --no-fund");
+cdktnBuild.exec("ts-node --transpile-only --project test/tsconfig.json scripts/build-cdktn.ts");
 const bench = project.addTask("bench", {
   description: "Paired benchmarks of the built library: checks, reports, diagram, import, CLI, memory (not part of npm test; options in bench/run.ts)",
   env: { TS_NODE_PROJECT: "test/tsconfig.json", CHECKPOINT_DISABLE: "1" },
