@@ -184,6 +184,12 @@ const cdktnBuild = project.addTask("build:cdktn", {
 });
 cdktnBuild.exec("npm ci --prefix cdktn --no-audit --no-fund");
 cdktnBuild.exec("ts-node --transpile-only --project test/tsconfig.json scripts/build-cdktn.ts");
+project.addTask("test:cdktn-app", {
+  description: "Pack the cdktn build, install it into a fresh cdktn app, synthesize the reference site (compared with the cdktf synth) and an RDP-from-Internet stack (after build:cdktn)",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/cdktn-app-test.ts",
+  receiveArgs: true,
+  env: { CHECKPOINT_DISABLE: "1" },
+});
 const bench = project.addTask("bench", {
   description: "Paired benchmarks of the built library: checks, reports, diagram, import, CLI, memory (not part of npm test; options in bench/run.ts)",
   env: { TS_NODE_PROJECT: "test/tsconfig.json", CHECKPOINT_DISABLE: "1" },
