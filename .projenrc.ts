@@ -184,6 +184,12 @@ const cdktnBuild = project.addTask("build:cdktn", {
 });
 cdktnBuild.exec("npm ci --prefix cdktn --no-audit --no-fund");
 cdktnBuild.exec("ts-node --transpile-only --project test/tsconfig.json scripts/build-cdktn.ts");
+project.addTask("test:cdktn", {
+  description: "The rules, engine, checks, constructs and examples tests on cdktn (cdktn/jest.config.js maps cdktf and the provider to cdktn's; after build:cdktn)",
+  exec: "jest --config cdktn/jest.config.js",
+  receiveArgs: true,
+  env: { CHECKPOINT_DISABLE: "1" },
+});
 project.addTask("test:cdktn-app", {
   description: "Pack the cdktn build, install it into a fresh cdktn app, synthesize the reference site (compared with the cdktf synth) and an RDP-from-Internet stack (after build:cdktn)",
   exec: "ts-node --transpile-only --project test/tsconfig.json scripts/cdktn-app-test.ts",
