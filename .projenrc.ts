@@ -159,6 +159,9 @@ project.compileTask.exec("ts-node --transpile-only --project test/tsconfig.json 
 
 // Type-check tests, examples and benchmarks in one pass before jest runs.
 project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
+// test/checks/mixed-engines.test.ts runs the checks on a cdktn app: cdktn's own install (issue 20),
+// made here when it is missing (the npm cache usually answers).
+project.testTask.prependExec("test -d cdktn/node_modules/cdktn || npm ci --prefix cdktn --no-audit --no-fund");
 
 // The main job: synthesize the reference architecture with every check on.
 project.addTask("synth", {

@@ -31,6 +31,8 @@ module.exports = {
     "^@cdktf/provider-azurerm$": path.join(modules, "@cdktn", "provider-azurerm"),
     "^constructs$": path.join(modules, "constructs"),
   },
+  // Mixing the cdktf build with cdktn needs both engines; under this mapping there is only cdktn.
+  testPathIgnorePatterns: [...base.testPathIgnorePatterns, "<rootDir>/test/checks/mixed-engines\\.test\\.ts$"],
   setupFiles: [...(base.setupFiles ?? []), path.join(__dirname, "jest-setup.js")],
   // jest-junit would overwrite the main suite's test-reports/junit.xml.
   reporters: ["default"],

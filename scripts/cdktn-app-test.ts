@@ -170,7 +170,7 @@ export async function cdktnAppTest(options: { keep?: boolean } = {}): Promise<vo
     await ok("typecheck", process.execPath, [require.resolve("typescript/bin/tsc", { paths: [ROOT] }), "-p", "tsconfig.json"], app, LIMITS.typecheck);
     fs.writeFileSync(path.join(app, "main.js"), ts.transpileModule(fs.readFileSync(path.join(app, "main.ts"), "utf8"),
       { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
-    const [cdktn, cdktf] = await Promise.all([
+    const [cdktn] = await Promise.all([
       ok("synth (cdktn)", process.execPath, ["main.js"], app, LIMITS.synth),
       // The same file through the cdktf build (the source, as `npm run synth` runs it), for comparison.
       ok("synth (cdktf)", process.execPath, ["-r", "ts-node/register/transpile-only", EXAMPLE], ROOT, LIMITS.synth,

@@ -107,9 +107,25 @@ export class SecureDeploymentChecks implements IAspect {
     this.rules = [...this.policy.selectRules(ALL_RULES), ...toEngineRules(props.rules, props.packs)];
   }
 
-  /** Adds these checks to one stack (idempotent). */
+  /**
+   * Adds these checks to one stack (idempotent): a stack of cdktf, or of CDK Terrain (cdktn) in an
+   * app that mixes the engines. A cdktf stack gets them as an aspect. Another engine's stack never
+   * runs this package's aspects (cdktf and cdktn keep aspects under a private symbol each), so it is
+   * prepared here: its validation and the reports' custom synthesis use what both engines share
+   * (`node.addValidation`, `Symbol.for("cdktf/customSynthesis")`, the annotation types). A stack
+   * this build cannot check is refused; a prepared stack whose synth skips the check fails it.
+   */
   public applyToStack(stack: TerraformStack): void {
-    if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+    if (stack instanceof TerraformStack) {
+      if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+      return;
+    }
+    const other = stack as unknown as { toTerraform?: unknown; node?: { path?: unknown; addValidation?: unknown } } | undefined;
+    if (!TerraformStack.isStack(stack) || typeof other?.toTerraform !== "function" || typeof other.node?.addValidation !== "function") {
+      throw invalidProp("stack", other?.node?.path ?? stack,
+        "a TerraformStack of cdktf or of CDK Terrain (cdktn); the checks cannot run on anything else, and do not pass it unchecked");
+    }
+    this.visit(stack);
   }
 
   /** Called by cdktf for every construct; acts on stacks only. */
@@ -126,7 +142,12 @@ export class SecureDeploymentChecks implements IAspect {
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
           const checked = this.toReport.get(stack.node.path);
-          if (!checked) return;
+          if (!checked) {
+            // The synth skipped the stack's validations (e.g. `skipValidation`): nothing was checked, and it must not pass as checked.
+            line(stack, AnnotationMetadataEntryType.ERROR, `[secure-deployment-zones] ${stack.node.path}: NOT CHECKED: this synth skipped the stack's validations, `
+              + "where the checks run; synthesize without skipValidation (or remove SecureDeploymentChecks from this stack).");
+            return;
+          }
           // The model and JSON are only needed for this write: release them (large stacks).
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
