@@ -2,9 +2,10 @@
  * The cdktn test app (issue 20): the cdktn build, packed and installed into a fresh CDK Terrain app.
  *
  * 1. `npm pack` the package `npx projen build:cdktn` built (cdktn/dist/secure-deployment-zones-cdktn).
- * 2. In an empty folder: a package.json with cdktn, `@cdktn/provider-azurerm`, `constructs` (the
- *    versions and npm overrides of cdktn/package.json: the provider's peer range lags cdktn) and the
- *    tarball, installed with `npm install` (peer conflicts fail it; the npm cache may answer).
+ * 2. In an empty folder (`npm init -y`): the commands of the README's "CDK Terrain (cdktn)" section,
+ *    as written (the override the provider's lagging peer range needs, cdktn's packages, then the
+ *    library, its name replaced by the tarball's path). Peer conflicts fail the install; the npm cache
+ *    may answer.
  * 3. The reference site (examples/hybrid-osd-site/main.ts, its imports rewritten as the build
  *    rewrites src/, the library imported from the package) is type-checked against the installed
  *    packages and synthesized with `node` (App.synth(), no cdktn-cli, so no Node.js 22): 0 errors,
@@ -22,12 +23,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
-import { CDKTN_DIR, CDKTN_PACKAGE_NAME, PACKAGE_DIR, rewriteSource } from "./build-cdktn";
-import { cleanEnv } from "./fresh-app-install";
+import { CDKTN_PACKAGE_NAME, PACKAGE_DIR, rewriteSource } from "./build-cdktn";
+import { cleanEnv, codeBlocks, sectionOf } from "./fresh-app-install";
 
 const ROOT = path.resolve(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "examples", "hybrid-osd-site", "main.ts");
 const STACK = "hybrid-osd-site";
+/** The README section whose commands the app is installed with. */
+export const CDKTN_HEADING = "## CDK Terrain (cdktn)";
 /** Per-step limits (minutes). */
 const LIMITS = { pack: 3, install: 10, typecheck: 5, synth: 10 };
 
@@ -62,6 +65,36 @@ async function ok(step: string, cmd: string, args: string[], cwd: string, minute
   const r = await run(step, cmd, args, cwd, minutes, env);
   if (r.code !== 0) throw new Error(`${step}: ${cmd} ${args.join(" ")} exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
   return r;
+}
+
+/** A command line split into words as a POSIX shell would (single and double quotes; no expansions). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/(?:'([^']*)'|"([^"]*)"|([^\s'"]+))+|\s+/g)) {
+    if (/^\s+$/.test(m[0])) continue;
+    words.push([...m[0].matchAll(/'([^']*)'|"([^"]*)"|([^\s'"]+)/g)].map((p) => p[1] ?? p[2] ?? p[3]).join(""));
+  }
+  return words;
+}
+
+/**
+ * The npm commands of the README's cdktn section (`npm pkg set ...`, `npm install ...`), as argument
+ * lists. Throws unless the library is installed by a later command than cdktn and constructs, after an
+ * override, so README drift fails loudly.
+ */
+export function cdktnInstallCommands(readme: string): string[][] {
+  const commands = codeBlocks(sectionOf(readme, CDKTN_HEADING), "sh").flatMap((b) => b.split("\n"))
+    .map((l) => l.replace(/\s#.*$/, "").trim())
+    .filter((l) => l.startsWith("npm pkg set ") || l.startsWith("npm install "))
+    .map(shellWords);
+  const library = commands.findIndex((c) => c.includes(CDKTN_PACKAGE_NAME));
+  const names = (c: string[]) => c.slice(2).map((a) => a.replace(/(.)@.*$/, "$1"));
+  const peers = commands.findIndex((c) => c[1] === "install" && names(c).includes("cdktn") && names(c).includes("constructs"));
+  const override = commands.findIndex((c) => c[1] === "pkg" && c.some((a) => a.startsWith("overrides.")));
+  if (library < 0 || peers < 0 || peers > library || (override >= 0 && override > peers)) {
+    throw new Error(`README: under "${CDKTN_HEADING}", expected npm commands that install cdktn and constructs, then ${CDKTN_PACKAGE_NAME} (any override first)`);
+  }
+  return commands;
 }
 
 /** The reference site for the cdktn app: the example with cdktf's imports rewritten and the library taken from the package. */
@@ -151,13 +184,11 @@ export async function cdktnAppTest(options: { keep?: boolean } = {}): Promise<vo
     // 2. A fresh app with cdktn's packages (and the overrides the provider's peer range needs) and the library.
     const app = path.join(work, "app");
     fs.mkdirSync(app);
-    const cdktnPackages = readJson<{ dependencies: Record<string, string>; overrides: Record<string, unknown> }>(path.join(CDKTN_DIR, "package.json"));
-    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({
-      name: "sdz-cdktn-app", version: "0.0.0", private: true,
-      dependencies: { ...cdktnPackages.dependencies, [CDKTN_PACKAGE_NAME]: `file:${tarball}` },
-      overrides: cdktnPackages.overrides,
-    }, null, 2) + "\n");
-    await ok("install", "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app, LIMITS.install);
+    await ok("init", "npm", ["init", "-y"], app, LIMITS.pack);
+    const commands = cdktnInstallCommands(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
+    for (const [i, command] of commands.entries()) {
+      await ok(`install ${i + 1}/${commands.length}`, "npm", command.slice(1).map((a) => (a === CDKTN_PACKAGE_NAME ? tarball : a)), app, LIMITS.install);
+    }
     await ok("peers", "npm", ["ls", CDKTN_PACKAGE_NAME, "cdktn", "constructs", "@cdktn/provider-azurerm"], app, LIMITS.pack);
 
     // 3. The reference site: type-checked against the installed packages, then synthesized by node.

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { addresses, cdktnExample, differences } from "../../scripts/cdktn-app-test";
+import { addresses, cdktnExample, cdktnInstallCommands, differences, shellWords } from "../../scripts/cdktn-app-test";
 
 describe("cdktn test app: helpers", () => {
   test("the reference site for cdktn imports cdktn, its provider and the cdktn package, nothing of cdktf", () => {
@@ -22,5 +22,20 @@ describe("cdktn test app: helpers", () => {
     const b = { "//": { x: 2 }, "terraform": { required_providers: { azurerm: { version: "4.55.0" } }, backend: { local: { path: "/b" } } }, "resource": { t: { n: { p: [1, 3] } } } };
     expect(differences(a, b)).toEqual([".resource.t.n.p.1", ".resource.t.n.q"]);
     expect(differences(a, a)).toEqual([]);
+  });
+
+  test("the README's cdktn section installs with an override, then cdktn and constructs, then the library", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const commands = cdktnInstallCommands(readme);
+    expect(commands[0]).toEqual(["npm", "pkg", "set", "overrides.@cdktn/provider-azurerm.cdktn=^0.24.0"]);
+    expect(commands.map((c) => c.slice(0, 2).join(" "))).toEqual(["npm pkg", "npm install", "npm install"]);
+    expect(commands[1]).toEqual(expect.arrayContaining(["cdktn@0.24.0", "constructs@>=10.6.0 <10.8.0"]));
+    expect(commands[2]).toEqual(["npm", "install", "secure-deployment-zones-cdktn"]);
+    const wrongOrder = "## CDK Terrain (cdktn)\n\n```sh\nnpm install secure-deployment-zones-cdktn\nnpm install cdktn constructs\n```\n";
+    expect(() => cdktnInstallCommands(wrongOrder)).toThrow(/install cdktn and constructs, then secure-deployment-zones-cdktn/);
+  });
+
+  test("shell words: quotes group, and are removed", () => {
+    expect(shellWords("npm install 'constructs@>=10.6.0 <10.8.0' \"a b\"c  d")).toEqual(["npm", "install", "constructs@>=10.6.0 <10.8.0", "a bc", "d"]);
   });
 });
