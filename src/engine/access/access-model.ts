@@ -8,7 +8,7 @@ import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from
 import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
-import { CombinedVerdict, combineLayers, Partition, uniformPartition, Verdict } from "./partition";
+import { combineVerdicts, intersectSegs, Partition, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
@@ -88,6 +88,16 @@ export interface VnetSpace {
 }
 
 
+/** One NSG layer a packet to an endpoint crosses (see {@link AccessModel.layersOf}). */
+export interface Layer {
+  readonly layer: "subnet" | "nic";
+  readonly nsgs: Nsg[];
+  /** Why an NSG this configuration cannot see may be associated. */
+  readonly unknown?: string;
+  /** Why the layer's NSG does not filter this endpoint's traffic. */
+  readonly bypass?: string;
+}
+
 /** Sources one path decides alike for a port segment (`key` names the outcome and the path). */
 interface SegmentPiece {
   outcome: "allow" | "deny" | "uncertain";
@@ -111,10 +121,14 @@ export class AccessModel {
   private readonly cache = new Map<string, AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
-  private readonly defaults = new Map<string, NsgRule[]>();
+  private readonly defaults = new Map<Nsg, { Inbound?: NsgRule[]; Outbound?: NsgRule[] }>();
   private readonly portIndexes = new Map<Nsg, PortIndex>();
-  /** Decided segments per endpoint, direction, protocol and matching rules (see {@link decideSegment}). */
-  private readonly segments = new Map<string, SegmentPiece[]>();
+  /** Decided segments per endpoint, then direction, protocol and matching rules (see {@link decideSegment}). */
+  private readonly segments = new Map<Endpoint, Map<string, SegmentPiece[]>>();
+  /** Per endpoint: its evaluation context and NSG layers (asked for every question about it). */
+  private readonly contexts = new Map<Endpoint, EvalContext>();
+  private readonly layerCache = new Map<Endpoint, Layer[]>();
+  private readonly internets = new Map<Vnet | Subnet, SourceSet>();
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -249,8 +263,14 @@ export class AccessModel {
    * ranges. UDR prefixes widen the VirtualNetwork tag but never make an address internal.
    */
   public internetSources(vnet: Vnet | undefined, subnet?: Subnet): SourceSet {
+    // The VNet's base space decides (the subnet's prefixes only when the VNet is not known).
+    const key = vnet ?? subnet;
+    const cached = key ? this.internets.get(key) : undefined;
+    if (cached) return cached;
     const vs = this.vnetBase(vnet, subnet).sources;
-    return new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
+    const internet = new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
+    if (key) this.internets.set(key, internet);
+    return internet;
   }
 
   /**
@@ -278,11 +298,10 @@ export class AccessModel {
     if (cached) return cached.grants.find(wanted);
     const ctx = this.contextOf(endpoint);
     const layers = this.layersOf(endpoint);
-    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers, probe);
     const seen = new Set<string>();
     for (const [from, to] of segments) {
-      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
-      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      const { matching, signature } = this.matchingAt(layers, probe.protocol, from);
       if (seen.has(signature)) continue;
       seen.add(signature);
       for (const p of this.decideSegment(endpoint, signature, layers, matching, ctx, probe.protocol, from, direction)) {
@@ -305,8 +324,10 @@ export class AccessModel {
   }
 
   /** The NSG layers a packet to the endpoint crosses. */
-  public layersOf(endpoint: Endpoint): { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] {
-    const out: { layer: "subnet" | "nic"; nsgs: Nsg[]; unknown?: string; bypass?: string }[] = [];
+  public layersOf(endpoint: Endpoint): Layer[] {
+    const cached = this.layerCache.get(endpoint);
+    if (cached) return cached;
+    const out: Layer[] = [];
     const subnet = endpoint.subnet;
     if (endpoint.kind === "nsg") {
       out.push({ layer: "subnet", nsgs: [endpoint.nsg!] });
@@ -318,21 +339,55 @@ export class AccessModel {
       out.push({ layer: "subnet", nsgs: subnet.nsgs, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
     }
     if (endpoint.nic) out.push({ layer: "nic", nsgs: endpoint.nic.nsgs, unknown: endpoint.nic.nsgs.length === 0 ? endpoint.nic.nsgUnknown : undefined });
+    this.layerCache.set(endpoint, out);
     return out;
+  }
+
+  /**
+   * The rules of each layer's NSGs that may match `port` (all of them for ICMP), and a signature
+   * naming them: ports with the same signature are decided alike. Taken from each NSG's port index.
+   */
+  private matchingAt(layers: readonly Layer[], protocol: Protocol, port: number): { matching: NsgRule[][][]; signature: string } {
+    const matching: NsgRule[][][] = [];
+    let signature = "";
+    for (let li = 0; li < layers.length; li++) {
+      const perLayer: NsgRule[][] = [];
+      if (li > 0) signature += "|";
+      const nsgs = layers[li].nsgs;
+      for (let ni = 0; ni < nsgs.length; ni++) {
+        const at = protocol === "Icmp" ? this.portIndexOf(nsgs[ni]).all() : this.portIndexOf(nsgs[ni]).at(port);
+        perLayer.push(at.rules);
+        signature += ni > 0 ? `;${at.ids}` : at.ids;
+      }
+      matching.push(perLayer);
+    }
+    return { matching, signature };
   }
 
   private compute(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
     const ctx = this.contextOf(endpoint);
     const layers = this.layersOf(endpoint);
     const protocol: Protocol = probe.protocol;
-    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers.flatMap((l) => l.nsgs), probe);
+    const segments = probe.protocol === "Icmp" ? [[0, 65535] as const] : this.portSegments(layers, probe);
+    if (segments.length === 1) {
+      // One segment (a single port, or a range no rule cuts): its pieces are the answer.
+      const [from, to] = segments[0];
+      const { matching, signature } = this.matchingAt(layers, protocol, from);
+      const ports = Intervals.of(PORTS, [[from, to]]);
+      const grants: Grant[] = [];
+      const denials: Denial[] = [];
+      for (const p of this.decideSegment(endpoint, signature, layers, matching, ctx, protocol, from, direction)) {
+        if (p.outcome === "deny") denials.push({ sources: p.sources, ports, layers: p.layers });
+        else grants.push({ outcome: p.outcome, sources: p.sources, ports, protocol: probe.protocol, layers: p.layers });
+      }
+      return { endpoint, probe, grants, denials };
+    }
     // Grants are products sources x ports: pieces of one port segment are united per path first,
     // then a path's pieces with exactly the same sources in other segments share one grant.
     // Segments matched by the same rules decide alike: each distinct rule set is evaluated once.
     const grants = new Map<string, { outcome: "allow" | "deny" | "uncertain"; sources: SourceSet; ports: [number, number][]; layers: LayerStep[] }>();
     for (const [from, to] of segments) {
-      const matching = layers.map((l) => l.nsgs.map((nsg) => (probe.protocol === "Icmp" ? nsg.rules : this.portIndexOf(nsg).rulesAt(from))));
-      const signature = matching.map((perLayer) => perLayer.map((rules) => rules.map((r) => r.id).join(",")).join(";")).join("|");
+      const { matching, signature } = this.matchingAt(layers, protocol, from);
       const pieces = this.decideSegment(endpoint, signature, layers, matching, ctx, protocol, from, direction);
       for (const p of pieces) {
         const k = `${p.key}#${sourcesKey(p.sources)}`;
@@ -360,21 +415,23 @@ export class AccessModel {
   private decideSegment(
     endpoint: Endpoint,
     signature: string,
-    layers: ReturnType<AccessModel["layersOf"]>,
+    layers: readonly Layer[],
     matching: NsgRule[][][],
     ctx: EvalContext,
     protocol: Protocol,
     port: number,
     direction: Direction,
   ): SegmentPiece[] {
-    const key = `${direction}|${endpoint.key}|${protocol}|${signature}`;
-    let pieces = this.segments.get(key);
-    if (!pieces) this.segments.set(key, (pieces = this.decideSegmentOnce(layers, matching, ctx, protocol, port, direction)));
+    let mine = this.segments.get(endpoint);
+    if (!mine) this.segments.set(endpoint, (mine = new Map()));
+    const key = `${direction}|${protocol}|${signature}`;
+    let pieces = mine.get(key);
+    if (!pieces) mine.set(key, (pieces = this.decideSegmentOnce(layers, matching, ctx, protocol, port, direction)));
     return pieces;
   }
 
   private decideSegmentOnce(
-    layers: ReturnType<AccessModel["layersOf"]>,
+    layers: readonly Layer[],
     matching: NsgRule[][][],
     ctx: EvalContext,
     protocol: Protocol,
@@ -396,25 +453,46 @@ export class AccessModel {
         layerNames.push(l.layer);
       });
     });
-    const here = new Map<string, SegmentPiece>();
-    for (const piece of combineLayers(parts)) {
-      if (piece.sources.isEmpty) continue;
-      const all = stepsOf(piece.verdict, layerNames);
+    // Pieces of the source space decided alike (same outcome, same deciding rules) form one piece:
+    // ranges are gathered per path and each set is built once (uniting set by set is quadratic).
+    const groups = new Map<string, PieceGroup>();
+    const groupOf = (values: Verdict<NsgRule>[]): PieceGroup => {
+      const outcome = combineVerdicts(values).outcome;
       // A denial is told by the first layer that denies; a grant by every layer it crosses.
-      const steps = piece.verdict.outcome === "deny" ? all.filter((_, i) => piece.verdict.layers[i].outcome === "deny").slice(0, 1) : all;
-      const k = `${piece.verdict.outcome}|${steps.map(stepKey).join("|")}`;
-      const h = here.get(k);
-      if (h) h.sources = h.sources.union(piece.sources);
-      else here.set(k, { outcome: piece.verdict.outcome, sources: piece.sources, layers: steps, key: k });
+      const firstDeny = outcome === "deny" ? values.findIndex((v) => v.outcome === "deny") : -1;
+      let k: string = outcome;
+      for (let i = 0; i < values.length; i++) if (firstDeny < 0 || i === firstDeny) k += `|${verdictKey(values[i], layerNames[i])}`;
+      let g = groups.get(k);
+      if (!g) {
+        const all = values.map((v, i) => stepOf(v, layerNames[i]));
+        g = { outcome, layers: firstDeny < 0 ? all : [all[firstDeny]], key: k, v4: [], v6: [], tokens: TokenSet.NONE };
+        groups.set(k, g);
+      }
+      return g;
+    };
+    for (const seg of intersectSegs(parts.map((p) => p.v4))) groupOf(seg.values).v4.push([seg.start, seg.end]);
+    for (const seg of intersectSegs(parts.map((p) => p.v6))) groupOf(seg.values).v6.push([seg.start, seg.end]);
+    const names = new Set<string>();
+    for (const p of parts) for (const n of p.tokens.keys()) names.add(n);
+    for (const n of names) {
+      const g = groupOf(parts.map((p) => p.tokens.get(n) ?? p.rest));
+      g.tokens = g.tokens.union(TokenSet.of(n));
     }
-    return [...here.values()];
+    const rest = groupOf(parts.map((p) => p.rest));
+    rest.tokens = rest.tokens.union(TokenSet.ALL.subtract(TokenSet.of(...names)));
+    const pieces: SegmentPiece[] = [];
+    for (const g of groups.values()) {
+      const sources = new SourceSet(Intervals.of(V4, g.v4), Intervals.of(V6, g.v6), g.tokens);
+      if (!sources.isEmpty) pieces.push({ outcome: g.outcome, sources, layers: g.layers, key: g.key });
+    }
+    return pieces;
   }
 
   /** Splits the probe's range where some rule's port set starts or ends, so each piece is decided by the same rules. */
-  private portSegments(nsgs: Nsg[], probe: Probe): (readonly [number, number])[] {
+  private portSegments(layers: readonly Layer[], probe: Probe): (readonly [number, number])[] {
     if (probe.from === probe.to) return [[probe.from, probe.to]];
     const cuts = new Set<number>([probe.from]);
-    for (const nsg of nsgs) for (const c of this.portIndexOf(nsg).cutsWithin(probe.from, probe.to)) cuts.add(c);
+    for (const l of layers) for (const nsg of l.nsgs) for (const c of this.portIndexOf(nsg).cutsWithin(probe.from, probe.to)) cuts.add(c);
     const points = [...cuts].sort((a, b) => a - b);
     return points.map((p, i) => [p, i + 1 < points.length ? points[i + 1] - 1 : probe.to] as const);
   }
@@ -426,22 +504,25 @@ export class AccessModel {
   }
 
   private defaultsOf(nsg: Nsg, direction: Direction): NsgRule[] {
-    const key = `${direction}|${nsg.resource.address}`;
-    let d = this.defaults.get(key);
-    if (!d) this.defaults.set(key, (d = defaultRules(nsg, direction)));
-    return d;
+    let mine = this.defaults.get(nsg);
+    if (!mine) this.defaults.set(nsg, (mine = {}));
+    return (mine[direction] ??= defaultRules(nsg, direction));
   }
 
   /** What the evaluation needs to know about the endpoint's network. */
   public contextOf(endpoint: Endpoint): EvalContext {
+    const cached = this.contexts.get(endpoint);
+    if (cached) return cached;
     const vnet = endpoint.subnet?.vnet;
-    return {
+    const ctx: EvalContext = {
       vnetSources: this.vnetSpace(vnet, endpoint.subnet).sources,
       internetSources: this.internetSources(vnet, endpoint.subnet),
       destination: endpoint.destination,
       asgs: endpoint.nic?.asgs ?? new Set(),
       asgUnknown: endpoint.nic?.asgUnknown,
     };
+    this.contexts.set(endpoint, ctx);
+    return ctx;
   }
 
   private nicEndpoint(nic: Nic, cfg: IpConfig, index: number): Endpoint {
@@ -492,14 +573,23 @@ function cidrSources(cidrs: Cidr[]): SourceSet {
   return new SourceSet(Intervals.of(V4, v4), Intervals.of(V6, v6), TokenSet.NONE);
 }
 
-function stepsOf(v: CombinedVerdict<NsgRule>, names: ("subnet" | "nic")[]): LayerStep[] {
-  return v.layers.map((l: Verdict<NsgRule>, i: number) => ({
-    layer: names[i], nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note,
-  }));
+function stepOf(l: Verdict<NsgRule>, layer: "subnet" | "nic"): LayerStep {
+  return { layer, nsg: l.owner?.rule.nsg, rule: l.owner?.rule, doubt: l.doubt?.rule, doubtReasons: l.doubt?.doubts, note: l.note };
 }
 
-function stepKey(s: LayerStep): string {
-  return `${s.layer}:${s.rule?.id ?? "-"}:${s.doubt?.id ?? "-"}:${s.note ?? ""}`;
+/** What names a layer's step on a path: the layer, the deciding rule, the doubting rule, the note. */
+function verdictKey(l: Verdict<NsgRule>, layer: "subnet" | "nic"): string {
+  return `${layer}:${l.owner?.rule.id ?? "-"}:${l.doubt?.rule.id ?? "-"}:${l.note ?? ""}`;
+}
+
+/** Pieces of one segment's decision gathered per path (see decideSegmentOnce). */
+interface PieceGroup {
+  readonly outcome: "allow" | "deny" | "uncertain";
+  readonly layers: LayerStep[];
+  readonly key: string;
+  readonly v4: [number, number][];
+  readonly v6: [bigint, bigint][];
+  tokens: TokenSet;
 }
 
 /** `subnet "name" of azurerm_virtual_network.x` or `azurerm_subnet.x`. */

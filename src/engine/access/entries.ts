@@ -73,6 +73,8 @@ export class LoadBalancerIndex {
   public entriesTo(endpoint: Endpoint, probe: Probe): Entry[] {
     const m = this.model;
     if (endpoint.kind !== "nic" || probe.protocol === "Icmp") return [];
+    // Asked for every host and port: nothing to look at without load balancer rules.
+    if (m.ofType("azurerm_lb_rule").length === 0 && m.ofType("azurerm_lb_nat_rule").length === 0) return [];
     const keys = new Set<string>([`${endpoint.resource.address}#${endpoint.ipConfig?.name ?? ""}`]);
     if (endpoint.destination.kind === "host") keys.add(`ip:${endpoint.destination.cidr.text}`);
     const isMember = (set: Set<string> | undefined) => !!set && [...keys].some((k) => set.has(k));

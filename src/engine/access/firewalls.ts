@@ -61,6 +61,8 @@ export class FirewallIndex {
   public readonly firewalls: Firewall[] = [];
   /** Every firewall rule, including those of policies no firewall of this configuration uses. */
   public readonly rules: FirewallRule[] = [];
+  /** The DNAT rules of {@link rules}, filtered on first use. */
+  private dnatRules?: FirewallRule[];
   private nextId = 0;
   private readonly ipGroups = new Map<TfResource, Field<Cidr[]>>();
 
@@ -116,8 +118,9 @@ export class FirewallIndex {
   /** DNAT rules that may send `protocol` traffic to `host` on a port in [from, to] (translated address and port). */
   public dnatTo(host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", from: number, to: number): { rule: FirewallRule; definite: boolean; doubts: string[] }[] {
     const out: { rule: FirewallRule; definite: boolean; doubts: string[] }[] = [];
-    for (const r of this.rules) {
-      if (r.kind !== "dnat") continue;
+    // Asked for every host and port: look only at DNAT rules (most firewalls have few or none).
+    this.dnatRules ??= this.rules.filter((r) => r.kind === "dnat");
+    for (const r of this.dnatRules) {
       const doubts: string[] = [];
       const proto = matchProtocol(r, protocol);
       if (proto === "no") continue;

@@ -52,7 +52,16 @@ export class Intervals<T extends number | bigint> {
 
   /** The union of closed ranges, given in any order. */
   public static of<T extends number | bigint>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): Intervals<T> {
-    const list = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    // One range (most sets the model builds): no copy, no sort.
+    if (Array.isArray(ranges) && ranges.length === 1) {
+      const [a, b] = ranges[0] as readonly [T, T];
+      return a <= b ? new Intervals(domain, [a], [b]) : new Intervals(domain, [], []);
+    }
+    const list = [...ranges].filter(([a, b]) => a <= b);
+    // Ranges gathered in order (sweeps, partitions) need no sort.
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1][0] <= list[i][0];
+    if (!sorted) list.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
     const starts: T[] = [];
     const ends: T[] = [];
     for (const [a, b] of list) {
@@ -114,9 +123,23 @@ export class Intervals<T extends number | bigint> {
   }
 
   public union(other: Intervals<T>): Intervals<T> {
-    if (other.isEmpty) return this;
+    if (other.isEmpty || other === this) return this;
     if (this.isEmpty) return other;
     return Intervals.of(this.domain, [...this.ranges(), ...other.ranges()]);
+  }
+
+  /** True when the two share an element (no set is built). */
+  public overlaps(other: Intervals<T>): boolean {
+    let i = 0;
+    let j = 0;
+    while (i < this.starts.length && j < other.starts.length) {
+      const a = this.starts[i] > other.starts[j] ? this.starts[i] : other.starts[j];
+      const b = this.ends[i] < other.ends[j] ? this.ends[i] : other.ends[j];
+      if (a <= b) return true;
+      if (this.ends[i] < other.ends[j]) i++;
+      else j++;
+    }
+    return false;
   }
 
   public intersect(other: Intervals<T>): Intervals<T> {

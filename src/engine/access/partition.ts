@@ -56,6 +56,7 @@ export const UNKNOWN_ORDER = -1;
 /** Paints candidates over one interval domain: each segment gets the first (lowest-order) candidate covering it. */
 function paint<T extends number | bigint, R>(domain: Domain<T>, items: { c: Candidate<R>; set: Intervals<T> }[]): { start: T; end: T; c: Candidate<R> }[] {
   type Ev = { at: T; c: Candidate<R>; open: boolean };
+  if (items.length === 0) return [];
   const events: Ev[] = [];
   for (const { c, set } of items) {
     for (let i = 0; i < set.starts.length; i++) {
@@ -136,6 +137,10 @@ function overlay<T extends number | bigint, R>(
   mayAllow: { start: T; end: T; c: Candidate<R> }[],
   mayDeny: { start: T; end: T; c: Candidate<R> }[],
 ): Seg<T, R>[] {
+  // Every rule known (the common case): the owners' painting is the answer.
+  if (mayAllow.length === 0 && mayDeny.length === 0) {
+    return owners.map((s) => ({ start: s.start, end: s.end, value: { outcome: s.c.access === "Allow" ? "allow" : "deny", owner: s.c } }));
+  }
   const cuts = new Set<T>();
   for (const list of [owners, mayAllow, mayDeny]) {
     for (const s of list) {
@@ -218,7 +223,7 @@ export interface CombinedVerdict<R> {
   readonly layers: readonly Verdict<R>[];
 }
 
-function combineVerdicts<R>(layers: Verdict<R>[]): CombinedVerdict<R> {
+export function combineVerdicts<R>(layers: Verdict<R>[]): CombinedVerdict<R> {
   if (layers.some((l) => l.outcome === "deny")) return { outcome: "deny", layers };
   if (layers.every((l) => l.outcome === "allow")) return { outcome: "allow", layers };
   return { outcome: "uncertain", layers };
@@ -230,7 +235,8 @@ export interface Piece<R> {
   readonly verdict: CombinedVerdict<R>;
 }
 
-function intersectSegs<T extends number | bigint, R>(lists: Seg<T, R>[][]): { start: T; end: T; values: Verdict<R>[] }[] {
+/** The layers' segments cut where any layer's verdict changes: each piece with every layer's verdict. */
+export function intersectSegs<T extends number | bigint, R>(lists: Seg<T, R>[][]): { start: T; end: T; values: Verdict<R>[] }[] {
   let acc: { start: T; end: T; values: Verdict<R>[] }[] = lists[0].map((s) => ({ start: s.start, end: s.end, values: [s.value] }));
   for (const list of lists.slice(1)) {
     const next: { start: T; end: T; values: Verdict<R>[] }[] = [];

@@ -6,6 +6,12 @@
  */
 import { NsgRule } from "./topology";
 
+/** The rules that may match a port, and their IDs as one string (equal strings: the same rules). */
+export interface RulesAt {
+  readonly rules: NsgRule[];
+  readonly ids: string;
+}
+
 /** Rules naming at most this many ports are filed under each of them. */
 const NARROW_MAX = 64;
 
@@ -14,8 +20,11 @@ export class PortIndex {
   private readonly narrow = new Map<number, NsgRule[]>();
   /** Sorted ports where the set of matching rules may change. */
   private readonly cuts: number[];
+  /** {@link at}'s answers: the many questions about one host ask about the same few ports. */
+  private readonly byPort = new Map<number, RulesAt>();
+  private everyRule?: RulesAt;
 
-  constructor(rules: readonly NsgRule[]) {
+  constructor(private readonly rules: readonly NsgRule[]) {
     const cuts = new Set<number>();
     for (const r of rules) {
       if (!r.destinationPorts.known) {
@@ -45,6 +54,21 @@ export class PortIndex {
     const wide = this.wide.filter((r) => !r.destinationPorts.known || r.destinationPorts.value.contains(port));
     const n = this.narrow.get(port);
     return n ? [...wide, ...n] : wide;
+  }
+
+  /** {@link rulesAt} with the rules' IDs, memoised per port. */
+  public at(port: number): RulesAt {
+    let hit = this.byPort.get(port);
+    if (!hit) {
+      const rules = this.rulesAt(port);
+      this.byPort.set(port, (hit = { rules, ids: rules.map((r) => r.id).join(",") }));
+    }
+    return hit;
+  }
+
+  /** Every rule (questions where ports do not apply, such as ICMP). */
+  public all(): RulesAt {
+    return (this.everyRule ??= { rules: [...this.rules], ids: this.rules.map((r) => r.id).join(",") });
   }
 
   /** Ports in (from, to] where the matching rules may change. */

@@ -59,6 +59,8 @@ export class Reachability {
   public readonly loadBalancers: LoadBalancerIndex;
   private readonly cache = new Map<string, ReachAnswer>();
   private readonly routedCache = new Map<string, RoutedGroup[]>();
+  /** Subnets with route tables, grouped by VNet and route tables (subnets alike route alike); built once. */
+  private routeClasses?: Subnet[][];
 
   private constructor(model: TerraformModel) {
     this.access = AccessModel.of(model);
@@ -72,6 +74,21 @@ export class Reachability {
     let hit = this.cache.get(key);
     if (!hit) this.cache.set(key, (hit = this.compute(endpoint, probe)));
     return hit;
+  }
+
+  /**
+   * False when none of `sources` can reach the endpoint on any TCP or UDP port: no NSG grant (allow
+   * or uncertain) on any port holds one of them, and no DNAT rule may publish the host. Exact (every
+   * reach's sources are part of a grant's or a DNAT rule's), and far cheaper than asking port by
+   * port: a rule asking about many services of every host asks this first.
+   */
+  public mayReachFrom(endpoint: Endpoint, sources: SourceSet): boolean {
+    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
+    for (const protocol of ["Tcp", "Udp"] as const) {
+      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
+      if (this.access.findGrant(endpoint, { protocol, from: 0, to: 65535 }, (g) => g.sources.overlaps(sources))) return true;
+    }
+    return false;
   }
 
   private compute(endpoint: Endpoint, probe: Probe): ReachAnswer {
@@ -151,18 +168,14 @@ export class Reachability {
    * on-premises ranges behind a gateway whose GatewaySubnet routes through a firewall.
    */
   private routedGroups(endpoint: Endpoint, host: Cidr): RoutedGroup[] {
+    // Subnets without route tables send nothing through a firewall: most configurations have none.
+    const classes = this.routeClassesOf();
+    if (classes.length === 0) return [];
     const key = host.text;
     const cached = this.routedCache.get(key);
     if (cached) return cached;
-    const topo = this.access.topology;
-    const classes = new Map<string, Subnet[]>();
-    for (const s of topo.subnets) {
-      if (s.routeTables.length === 0 && !s.routeTableUnknown) continue;
-      const k = `${s.vnet?.resource.address ?? "?"}|${s.routeTables.map((t) => t.resource.address).join(",")}|${s.routeTableUnknown ?? ""}`;
-      classes.set(k, [...(classes.get(k) ?? []), s]);
-    }
     const byHop = new Map<Firewall | string, SourceSet>();
-    for (const subnets of classes.values()) {
+    for (const subnets of classes) {
       const hop = nextHop(subnets[0], host, this.firewalls);
       if (hop.kind !== "firewall" && hop.kind !== "unknown") continue;
       const k: Firewall | string = hop.kind === "firewall" ? hop.firewall : hop.reason;
@@ -181,6 +194,20 @@ export class Reachability {
     const groups: RoutedGroup[] = [...byHop.entries()].map(([k, sources]) => (typeof k === "string" ? { sources, unknown: k } : { sources, firewall: k }));
     this.routedCache.set(key, groups);
     return groups;
+  }
+
+  /** Built once, not per host: a scan of every subnet per host would be quadratic. */
+  private routeClassesOf(): Subnet[][] {
+    if (this.routeClasses) return this.routeClasses;
+    const classes = new Map<string, Subnet[]>();
+    for (const s of this.access.topology.subnets) {
+      if (s.routeTables.length === 0 && !s.routeTableUnknown) continue;
+      const k = `${s.vnet?.resource.address ?? "?"}|${s.routeTables.map((t) => t.resource.address).join(",")}|${s.routeTableUnknown ?? ""}`;
+      const list = classes.get(k);
+      if (list) list.push(s);
+      else classes.set(k, [s]);
+    }
+    return (this.routeClasses = [...classes.values()]);
   }
 }
 

@@ -90,8 +90,8 @@ export class SourceSet {
     return this.v4.equals(o.v4) && this.v6.equals(o.v6) && this.tokens.equals(o.tokens);
   }
 
-  /** True when the two share a source. */
+  /** True when the two share a source (no set is built). */
   public overlaps(o: SourceSet): boolean {
-    return !this.intersect(o).isEmpty;
+    return this.v4.overlaps(o.v4) || this.v6.overlaps(o.v6) || !this.tokens.intersect(o.tokens).isEmpty;
   }
 }

@@ -49,6 +49,8 @@ export const managementPortsFromInternet = defineRule({
     const reach = Reachability.of(ctx.model);
     for (const ep of hostEndpoints(ctx.model)) {
       const internet = reach.access.internetSources(ep.subnet?.vnet, ep.subnet);
+      // Most hosts let no Internet source in on any port: one question instead of one per service.
+      if (!reach.mayReachFrom(ep, internet)) continue;
       for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
         const management = MANAGEMENT_PORTS.includes(svc);
         const answer = reach.reach(ep, { protocol: svc.protocol, from: svc.from, to: svc.to });
