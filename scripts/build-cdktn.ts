@@ -51,6 +51,14 @@ export const CDKTN_PEERS: Record<string, string> = {
 /** `@cdktn/provider-azurerm` 16.x requires Node.js 20.16 or newer (its `engines`); cdktn declares none. */
 export const CDKTN_NODE_ENGINE = ">= 20.16.0";
 
+/** What the cdktn package's README says first: the README below is the main package's, written for cdktf. */
+export const CDKTN_README_NOTE = `> **${CDKTN_PACKAGE_NAME}** is secure-deployment-zones built for CDK Terrain (\`cdktn\`), from the same
+> source. Install and Node.js versions: the section "CDK Terrain (cdktn)" below. In the examples, import
+> from \`cdktn\`, \`@cdktn/provider-azurerm/lib/...\` and \`${CDKTN_PACKAGE_NAME}\` instead of \`cdktf\`,
+> \`@cdktf/provider-azurerm/lib/...\` and \`secure-deployment-zones\`.
+
+`;
+
 /** `@cdktf/*` packages that may stay in the cdktn build (see the header: a parser, not the engine). */
 export const ALLOWED_CDKTF_PACKAGES = ["@cdktf/hcl2json"];
 
@@ -203,7 +211,8 @@ function build(): void {
   fs.mkdirSync(PACKAGE_DIR, { recursive: true });
   const mainPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
   fs.writeFileSync(path.join(PACKAGE_DIR, "package.json"), JSON.stringify(cdktnPackageJson(mainPackage), null, 2) + "\n");
-  for (const f of ["README.md", "LICENSE"]) fs.copyFileSync(path.join(ROOT, f), path.join(PACKAGE_DIR, f));
+  fs.copyFileSync(path.join(ROOT, "LICENSE"), path.join(PACKAGE_DIR, "LICENSE"));
+  fs.writeFileSync(path.join(PACKAGE_DIR, "README.md"), CDKTN_README_NOTE + fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
   fs.cpSync(path.join(ROOT, "docs"), path.join(PACKAGE_DIR, "docs"), { recursive: true });
 
   const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
