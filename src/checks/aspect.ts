@@ -91,6 +91,8 @@ export class SecureDeploymentChecks implements IAspect {
   private readonly policy: CheckPolicy;
   private readonly props: SecureDeploymentChecksProps;
   private readonly prepared = new WeakSet<TerraformStack>();
+  /** Stacks whose check ran in this synth (custom synthesis fails a prepared stack that was not checked). */
+  private readonly validated = new Set<string>();
   private readonly results = new Map<string, CheckResult>();
   /** Checked stacks whose reports are still to be written (at custom synthesis). */
   private readonly toReport = new Map<string, { result: CheckResult; model: TerraformModel; json: unknown }>();
@@ -134,20 +136,22 @@ export class SecureDeploymentChecks implements IAspect {
     this.prepared.add(node);
     const stack = node;
     // Validations run after every aspect: the configuration is final by then.
-    stack.node.addValidation({ validate: () => this.checkStack(stack) });
-    if (this.props.writeReports !== false && !stack.node.tryFindChild(REPORTS_ID)) {
+    stack.node.addValidation({ validate: () => { this.validated.add(stack.node.path); return this.checkStack(stack); } });
+    // The writer exists with reports off too: it fails a synth that skipped the check (below).
+    if (!stack.node.tryFindChild(REPORTS_ID)) {
       const writer = new Construct(stack, REPORTS_ID);
       // Graphviz loads in a worker thread while the stack synthesizes (see reports/diagram/svg).
-      if (this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
+      if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
-          const checked = this.toReport.get(stack.node.path);
-          if (!checked) {
+          if (!this.validated.delete(stack.node.path)) {
             // The synth skipped the stack's validations (e.g. `skipValidation`): nothing was checked, and it must not pass as checked.
             line(stack, AnnotationMetadataEntryType.ERROR, `[secure-deployment-zones] ${stack.node.path}: NOT CHECKED: this synth skipped the stack's validations, `
               + "where the checks run; synthesize without skipValidation (or remove SecureDeploymentChecks from this stack).");
             return;
           }
+          const checked = this.toReport.get(stack.node.path);
+          if (!checked) return;
           // The model and JSON are only needed for this write: release them (large stacks).
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);

@@ -76,11 +76,21 @@ describe("the cdktf build's checks on a cdktn app", () => {
     expect(() => app.synth()).toThrow(/site: NOT CHECKED: this synth skipped the stack's validations/);
   });
 
-  test("the same on cdktf: a synth that skips validations fails as not checked", () => {
+  test.each([true, false])("the same on cdktf (writeReports %s): a synth that skips validations fails as not checked", (writeReports) => {
     const app = new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-")), skipValidation: true });
     new CdktfStack(app, "plain");
-    SecureDeploymentChecks.applyToApp(app);
+    SecureDeploymentChecks.applyToApp(app, { writeReports });
     expect(() => app.synth()).toThrow(/plain: NOT CHECKED/);
+  });
+
+  test("with validations on, a passing stack with reports off synthesizes (the guard only fails an unchecked synth)", () => {
+    const app = new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-")) });
+    new CdktfStack(app, "plain");
+    const checks = SecureDeploymentChecks.applyToApp(app, { writeReports: false });
+    app.synth();
+    app.synth();
+    expect(fs.existsSync(path.join(app.outdir, "stacks", "plain", "compliance-report.json"))).toBe(false);
+    expect(checks.resultFor(app.node.findChild("plain") as CdktfStack)?.counts.errors).toBe(0);
   });
 
   test("anything that is not a stack of either engine is refused, naming the prop", () => {
