@@ -21,9 +21,18 @@ const { SubnetNetworkSecurityGroupAssociation } = provider("subnet-network-secur
 const { VirtualNetwork } = provider("virtual-network");
 const { AzurermProvider } = provider("provider");
 
+/** Output folders of the tests, removed at the end. */
+const outdirs: string[] = [];
+const tempOutdir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-"));
+  outdirs.push(dir);
+  return dir;
+};
+afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 /** A cdktn app and stack with a subnet whose NSG admits `source` on RDP. */
 function cdktnStack(source: string, appProps: Record<string, unknown> = {}) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-"));
+  const outdir = tempOutdir();
   const app = new cdktn.App({ outdir, ...appProps });
   const stack = new cdktn.TerraformStack(app, "site");
   new AzurermProvider(stack, "azurerm", { features: [{}] });
@@ -77,14 +86,14 @@ describe("the cdktf build's checks on a cdktn app", () => {
   });
 
   test.each([true, false])("the same on cdktf (writeReports %s): a synth that skips validations fails as not checked", (writeReports) => {
-    const app = new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-")), skipValidation: true });
+    const app = new CdktfApp({ outdir: tempOutdir(), skipValidation: true });
     new CdktfStack(app, "plain");
     SecureDeploymentChecks.applyToApp(app, { writeReports });
     expect(() => app.synth()).toThrow(/plain: NOT CHECKED/);
   });
 
   test("with validations on, a passing stack with reports off synthesizes (the guard only fails an unchecked synth)", () => {
-    const app = new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "sdz-mixed-")) });
+    const app = new CdktfApp({ outdir: tempOutdir() });
     new CdktfStack(app, "plain");
     const checks = SecureDeploymentChecks.applyToApp(app, { writeReports: false });
     app.synth();
