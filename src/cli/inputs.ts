@@ -382,8 +382,9 @@ function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], s
     errors.push({ file: shown, message: problem });
     return undefined;
   }
-  // Terraform JSON under another name (standard input, `main.json`): one file, one configuration.
-  return loadModule({ kind: "module", name: unit.name, files: [file], scanned: false }, errors, skipped, reader, read.text);
+  // Terraform JSON under another name (standard input, `main.json`): one file, one configuration,
+  // read and parsed once (large stacks: the text and its parse are most of the floor).
+  return loadModule({ kind: "module", name: unit.name, files: [file], scanned: false }, errors, skipped, reader, { file, text: read.text, parsed });
 }
 
 function loadPlan(json: Record<string, any>, name: string, file: string, errors: InputError[], reader: InputReader): LoadedConfiguration | undefined {
@@ -402,9 +403,18 @@ function loadPlan(json: Record<string, any>, name: string, file: string, errors:
 }
 
 /** A root module (its local modules included), or a cdktf stack. */
-function loadModule(unit: Extract<Unit, { kind: "module" | "stack" }>, errors: InputError[], skipped: SkippedInput[], reader: InputReader, stdinText?: string): LoadedConfiguration | undefined {
-  const readText = (f: string) => (f === STDIN && stdinText !== undefined ? { text: stdinText } : reader.text(f));
-  const read = readConfiguration(unit.files, listModuleFolder, readText, parseJson, {
+function loadModule(
+  unit: Extract<Unit, { kind: "module" | "stack" }>, errors: InputError[], skipped: SkippedInput[], reader: InputReader,
+  already?: { file: string; text: string; parsed: { json: unknown } },
+): LoadedConfiguration | undefined {
+  const readText = (f: string) => (already && f === already.file ? { text: already.text } : reader.text(f));
+  let reused = false;
+  const parse = (text: string) => {
+    if (reused || !already || text !== already.text) return parseJson(text);
+    reused = true;
+    return already.parsed;
+  };
+  const read = readConfiguration(unit.files, listModuleFolder, readText, parse, {
     name: unit.name, wantRegions: reader.wantRegions, isExpired: reader.options.isExpired,
   });
   const shown = (p: FileProblem) => ({ file: p.file === STDIN ? STDIN_NAME : p.file, message: p.message });

@@ -75,9 +75,19 @@ const SECRET_WORD = /(^|_)(pwd|pass|sas|token|primary_key|secondary_key|auth_key
  * `isSecretName`.)
  */
 export function looksSecretName(name: string): boolean {
-  const words = snake(name).replace(/_wo$/, "");
-  return SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
+  // Attribute names repeat across thousands of resources: each is decided once.
+  let hit = SECRET_NAMES.get(name);
+  if (hit === undefined) {
+    const words = snake(name).replace(/_wo$/, "");
+    hit = SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
+    if (SECRET_NAMES.size < SECRET_NAMES_MAX) SECRET_NAMES.set(name, hit);
+  }
+  return hit;
 }
+
+/** Decided names (bounded: odd input with many distinct names must not grow it without limit). */
+const SECRET_NAMES = new Map<string, boolean>();
+const SECRET_NAMES_MAX = 10_000;
 
 /** Values that are not literal secrets even after a secret-looking name: references, prompts, placeholders. */
 function literalToken(v: string): boolean {

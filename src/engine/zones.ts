@@ -187,6 +187,8 @@ export class Zones {
     const endpoints = [access.endpointOfSubnet(subnet), ...access.hostEndpointsOf(subnet)];
     for (const ep of endpoints) {
       const internet = access.internetSources(subnet.vnet, subnet);
+      // Every piece of evidence below is an Internet source that gets in: most hosts let none in on any port.
+      if (!reach.mayReachFrom(ep, internet)) continue;
       for (const probe of internetProbes(access, ep)) {
         const answer = reach.reach(ep, probe);
         for (const r of answer.reaches) {

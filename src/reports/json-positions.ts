@@ -306,6 +306,70 @@ export function terraformResourceRegions(text: string): Map<string, LineRegion> 
   return out;
 }
 
+/**
+ * The lines of every resource block of a Terraform JSON *value* as cdktf writes it to cdk.tf.json
+ * (json-stable-stringify, two-space indent: keys sorted, one member or item per line, empty
+ * objects and arrays over two lines), counted from the value itself: no text is built. Every object
+ * and array takes two lines plus its members' (a member's first line holds its key); a scalar takes
+ * one. Undefined values and functions are left out of objects and written as `null` in arrays.
+ */
+export function cdktfJsonResourceRegions(tfJson: unknown): Map<string, LineRegion> {
+  const out = new Map<string, LineRegion>();
+  const root = jsonValue(tfJson);
+  if (!isJsonObject(root)) return out;
+  let line = 2;
+  for (const key of Object.keys(root).sort()) {
+    const value = jsonValue(root[key]);
+    if (value === undefined) continue;
+    if (key === "resource" && isJsonObject(value)) {
+      let typeLine = line + 1;
+      for (const type of Object.keys(value).sort()) {
+        const byName = jsonValue(value[type]);
+        if (byName === undefined) continue;
+        if (isJsonObject(byName)) {
+          let nameLine = typeLine + 1;
+          for (const name of Object.keys(byName).sort()) {
+            const body = jsonValue(byName[name]);
+            if (body === undefined) continue;
+            const n = lineCount(body);
+            if (!out.has(`${type}.${name}`)) out.set(`${type}.${name}`, { startLine: nameLine, endLine: nameLine + n - 1 });
+            nameLine += n;
+          }
+        }
+        typeLine += lineCount(byName);
+      }
+    }
+    line += lineCount(value);
+  }
+  return out;
+}
+
+/** The value json-stable-stringify writes for `v` (after `toJSON`), or undefined when it leaves it out. */
+function jsonValue(v: unknown): unknown {
+  if (v === undefined || typeof v === "function") return undefined;
+  if (v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function") return (v as { toJSON: () => unknown }).toJSON();
+  return v;
+}
+
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Lines the (already {@link jsonValue}d) value takes when written with two-space indent. */
+function lineCount(v: unknown, depth = 0): number {
+  if (typeof v !== "object" || v === null || depth > 512) return 1;
+  let n = 2;
+  if (Array.isArray(v)) {
+    for (const item of v) n += lineCount(jsonValue(item) ?? null, depth + 1);
+    return n;
+  }
+  for (const key of Object.keys(v)) {
+    const value = jsonValue((v as Record<string, unknown>)[key]);
+    if (value !== undefined) n += lineCount(value, depth + 1);
+  }
+  return n;
+}
+
 /** The start line of every resource block in Terraform JSON, keyed by address `type.name`. */
 export function terraformResourceLines(text: string): Map<string, number> {
   return new Map([...terraformResourceRegions(text)].map(([a, r]) => [a, r.startLine]));

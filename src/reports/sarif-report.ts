@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import * as path from "path";
-import { LineRegion, terraformResourceRegions } from "./json-positions";
+import { cdktfJsonResourceRegions, LineRegion } from "./json-positions";
 import { extrasOf, ReportedFinding } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 import { RuleInfo, RuleLevel } from "../engine/rule";
@@ -53,49 +53,12 @@ export interface SarifOptions {
 }
 
 /**
- * Renders JSON the way cdktf writes cdk.tf.json: with cdktf's own json-stable-stringify (two-space
- * indent) when it can be loaded, so the text, and therefore every line number, is the file's.
- */
-function stringifyLikeCdktf(node: unknown): string {
-  try {
-    const cdktfDir = path.dirname(require.resolve("cdktf/package.json"));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stringify = require(require.resolve("json-stable-stringify", { paths: [cdktfDir] })) as (v: unknown, o: object) => string;
-    return stringify(node, { space: 2 });
-  } catch {
-    return renderLikeCdktf(node) ?? "";
-  }
-}
-
-/**
- * Renders JSON the way json-stable-stringify does with two-space indent: keys sorted, and empty
- * objects and arrays broken over two lines (the fallback when cdktf's copy cannot be loaded).
- */
-function renderLikeCdktf(node: unknown, level = 0): string | undefined {
-  if (node === undefined || typeof node === "function") return undefined;
-  if (node !== null && typeof (node as { toJSON?: unknown }).toJSON === "function") node = (node as { toJSON: () => unknown }).toJSON();
-  if (typeof node !== "object" || node === null) return JSON.stringify(node);
-  const indent = "\n" + "  ".repeat(level);
-  const out: string[] = [];
-  if (Array.isArray(node)) {
-    for (const item of node) out.push(indent + "  " + (renderLikeCdktf(item, level + 1) ?? "null"));
-    return "[" + out.join(",") + indent + "]";
-  }
-  const obj = node as Record<string, unknown>;
-  for (const key of Object.keys(obj).sort()) {
-    const value = renderLikeCdktf(obj[key], level + 1);
-    if (value !== undefined) out.push(indent + "  " + JSON.stringify(key) + ": " + value);
-  }
-  return "{" + out.join(",") + indent + "}";
-}
-
-/**
- * The line range of every resource block (`type.name`) in `cdk.tf.json` as cdktf writes it, read
- * by the position-keeping scanner from the text cdktf writes, so SARIF results point at the
- * resource itself.
+ * The line range of every resource block (`type.name`) in `cdk.tf.json` as cdktf writes it
+ * (json-stable-stringify, two-space indent), counted from the configuration itself rather than from
+ * a second rendering of the whole stack, so SARIF results point at the resource itself.
  */
 export function resourceLineRegions(tfJson: unknown): Map<string, LineRegion> {
-  return terraformResourceRegions(stringifyLikeCdktf(tfJson));
+  return cdktfJsonResourceRegions(tfJson);
 }
 
 /** `Management port open to any or the Internet` -> `ManagementPortOpenToAnyOrTheInternet`; `ICMP` -> `Icmp`. */

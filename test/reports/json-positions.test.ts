@@ -1,5 +1,8 @@
+import * as path from "path";
+import { Testing } from "cdktf";
 import * as fc from "fast-check";
-import { jsonSyntaxError, planResourceLines, planResourceRegions, terraformResourceLines, terraformResourceRegions } from "../../src/reports/json-positions";
+import { HybridOsdSite } from "../../examples/hybrid-osd-site/main";
+import { cdktfJsonResourceRegions, jsonSyntaxError, planResourceLines, planResourceRegions, terraformResourceLines, terraformResourceRegions } from "../../src/reports/json-positions";
 
 function parses(text: string): boolean {
   try {
@@ -101,5 +104,32 @@ describe("resource lines", () => {
     const a = planResourceRegions(text).get("azurerm_subnet.a")!;
     expect(lines[a.endLine - 1].trim()).toMatch(/^\}/);
     expect(lines.slice(a.startLine - 1, a.endLine).join("\n")).toContain("\"type\": \"azurerm_subnet\"");
+  });
+});
+
+describe("cdktfJsonResourceRegions: resource lines counted from the value, as cdktf writes it", () => {
+  // cdktf writes cdk.tf.json with its own json-stable-stringify (two-space indent).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stableStringify = require(require.resolve("json-stable-stringify", { paths: [path.dirname(require.resolve("cdktf/package.json"))] })) as (v: unknown, o: object) => string;
+  const written = (v: unknown) => terraformResourceRegions(stableStringify(v, { space: 2 }));
+
+  test("equals the regions read from the text cdktf writes, for random Terraform JSON", () => {
+    const body = fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined)), { maxKeys: 5 });
+    const config = fc.record({
+      resource: fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), fc.dictionary(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), body, { maxKeys: 4 }), { maxKeys: 4 }),
+      variable: fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+      terraform: fc.jsonValue({ maxDepth: 2 }),
+      locals: fc.oneof(fc.constant(undefined), fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }))),
+    });
+    fc.assert(fc.property(config, (c) => {
+      expect([...cdktfJsonResourceRegions(c)].sort()).toEqual([...written(c)].sort());
+    }), { numRuns: 300 });
+  });
+
+  test("the reference site's synthesized stack: every resource, the same lines as the file", () => {
+    const json = JSON.parse(Testing.synth(new HybridOsdSite(Testing.app(), "site")));
+    const regions = cdktfJsonResourceRegions(json);
+    expect(regions.size).toBeGreaterThan(50);
+    expect(regions).toEqual(written(json));
   });
 });

@@ -7,8 +7,8 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
-import { defaultRules, Destination, Direction, EvalContext, evaluateNsg } from "./nsg-eval";
-import { combineVerdicts, intersectSegs, Partition, uniformPartition, Verdict } from "./partition";
+import { candidate, defaultRules, Destination, Direction, EvalContext } from "./nsg-eval";
+import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
@@ -129,6 +129,11 @@ export class AccessModel {
   private readonly contexts = new Map<Endpoint, EvalContext>();
   private readonly layerCache = new Map<Endpoint, Layer[]>();
   private readonly internets = new Map<Vnet | Subnet, SourceSet>();
+  /** NSG partitions and combined layer decisions, shared across endpoints (see {@link partitionOfNsg}). */
+  private readonly partitions = new Map<string, Partition<NsgRule>>();
+  private readonly combined = new Map<string, SegmentPiece[]>();
+  private readonly uniforms = new Map<string, Partition<NsgRule>>();
+  private readonly ids = new Map<object, number>();
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -443,16 +448,61 @@ export class AccessModel {
     layers.forEach((l, li) => {
       if (l.nsgs.length === 0) {
         const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
-        parts.push(uniformPartition({ outcome: l.unknown ? "uncertain" : "allow", note }));
+        parts.push(this.uniformOf(l.unknown ? "uncertain" : "allow", note));
         layerNames.push(l.layer);
         return;
       }
       // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
       l.nsgs.forEach((nsg, ni) => {
-        parts.push(evaluateNsg(matching[li][ni], this.defaultsOf(nsg, direction), ctx, protocol, port, direction));
+        parts.push(this.partitionOfNsg(nsg, matching[li][ni], ctx, protocol, port, direction));
         layerNames.push(l.layer);
       });
     });
+    // Hosts behind the same NSGs decide alike: the combined pieces are shared by every endpoint whose layers decide alike.
+    let key = layerNames.join(",");
+    for (const p of parts) key += `|${this.idOf(p)}`;
+    let pieces = this.combined.get(key);
+    if (!pieces) this.combined.set(key, (pieces = this.combine(parts, layerNames)));
+    return pieces;
+  }
+
+  /**
+   * One NSG's decision, shared by every endpoint whose candidates are the same: the candidates
+   * (rules that may match, with their doubts) and the VNet and Internet sets they read decide the
+   * partition, so the hosts of one subnet (and the subnet itself) evaluate its NSG once.
+   */
+  private partitionOfNsg(nsg: Nsg, rules: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction): Partition<NsgRule> {
+    const cands: Candidate<NsgRule>[] = [];
+    for (const r of rules) {
+      const c = candidate(r, ctx, protocol, port, direction);
+      if (c) cands.push(c);
+    }
+    for (const r of this.defaultsOf(nsg, direction)) {
+      const c = candidate(r, ctx, protocol, port, direction);
+      if (c) cands.push(c);
+    }
+    let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|`;
+    for (const c of cands) key += c.definite ? `${c.rule.id},` : `${c.rule.id}?${c.doubts.join("\u0001")},`;
+    let part = this.partitions.get(key);
+    if (!part) this.partitions.set(key, (part = partitionOf(cands)));
+    return part;
+  }
+
+  private uniformOf(outcome: "allow" | "uncertain", note: string): Partition<NsgRule> {
+    const key = `${outcome}|${note}`;
+    let part = this.uniforms.get(key);
+    if (!part) this.uniforms.set(key, (part = uniformPartition({ outcome, note })));
+    return part;
+  }
+
+  /** A number naming an object in cache keys. */
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.ids.size));
+    return id;
+  }
+
+  private combine(parts: Partition<NsgRule>[], layerNames: ("subnet" | "nic")[]): SegmentPiece[] {
     // Pieces of the source space decided alike (same outcome, same deciding rules) form one piece:
     // ranges are gathered per path and each set is built once (uniting set by set is quadratic).
     const groups = new Map<string, PieceGroup>();

@@ -17,6 +17,8 @@ export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: 
   const keys = ctx.model.memo(`net001:reported:${endpoint.key}`, () => {
     const out = new Set<string>();
     const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
+    // What NET-001 reports needs an Internet source that gets in: most hosts let none in on any port.
+    if (!ctx.reach.mayReachFrom(endpoint, internet)) return out;
     for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
       const answer = ctx.reach.reach(endpoint, probeOf(svc));
       for (const r of answer.reaches) {

@@ -104,9 +104,11 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
 
   const walk = (path: string, key: string, v: unknown, depth: number) => {
     if (depth > 12 || v === undefined || v === null) return;
-    const norm = path.replace(/\[\d+\]/g, "");
-    if (skip.has(norm)) return;
-    if (wholeSecret.has(norm)) return literal(path, v);
+    if (skip.size > 0 || wholeSecret.size > 0) {
+      const norm = path.replace(/\[\d+\]/g, "");
+      if (skip.has(norm)) return;
+      if (wholeSecret.has(norm)) return literal(path, v);
+    }
     const k = key.toLowerCase();
     if (JSON_FIELDS.has(k) && depth === 1) return json(path, v);
     if (DATA_FIELDS.has(k)) return text(path, v, "data");
