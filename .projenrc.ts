@@ -188,7 +188,7 @@ const cdktnBuild = project.addTask("build:cdktn", {
 cdktnBuild.exec("npm ci --prefix cdktn --no-audit --no-fund");
 cdktnBuild.exec("ts-node --transpile-only --project test/tsconfig.json scripts/build-cdktn.ts");
 project.addTask("test:cdktn", {
-  description: "The rules, engine, checks, constructs and examples tests on cdktn (cdktn/jest.config.js maps cdktf and the provider to cdktn's; after build:cdktn)",
+  description: "The rules, engine, checks, constructs, reports and examples tests on cdktn (cdktn/jest.config.js maps cdktf and the provider to cdktn's; after build:cdktn)",
   exec: "jest --config cdktn/jest.config.js",
   receiveArgs: true,
   env: { CHECKPOINT_DISABLE: "1" },
