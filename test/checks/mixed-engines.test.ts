@@ -20,6 +20,7 @@ const { Subnet } = provider("subnet");
 const { SubnetNetworkSecurityGroupAssociation } = provider("subnet-network-security-group-association");
 const { VirtualNetwork } = provider("virtual-network");
 const { AzurermProvider } = provider("provider");
+const { DataAzurermKeyVaultSecret } = provider("data-azurerm-key-vault-secret");
 
 /** Output folders of the tests, removed at the end. */
 const outdirs: string[] = [];
@@ -139,5 +140,13 @@ describe("SensitiveValue.fromVariable takes a cdktn TerraformVariable", () => {
     }
     // Something that only looks like a variable (not a Terraform element) is not one.
     expect(() => SensitiveValue.fromVariable({ sensitive: true, friendlyUniqueId: "x", stringValue: "${var.x}" } as never)).toThrow(/TerraformVariable/);
+  });
+
+  test("fromKeyVaultSecret takes cdktn's azurerm_key_vault_secret data source, and nothing else of cdktn", () => {
+    const { stack } = cdktnStack("10.9.0.0/24");
+    const secret = new DataAzurermKeyVaultSecret(stack, "AdminSecret", { name: "admin-password", keyVaultId: "/subscriptions/0/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv" });
+    expect(`${SensitiveValue.fromKeyVaultSecret(secret)}`).toBe("<sensitive: Key Vault secret site/AdminSecret>");
+    const nsg = stack.node.findChild("app-nsg");
+    expect(() => SensitiveValue.fromKeyVaultSecret(nsg as never)).toThrow(/DataAzurermKeyVaultSecret/);
   });
 });
