@@ -16,6 +16,7 @@ import { CheckPolicy, policyFromOptions } from "../policy/policy";
 import { redactSecrets } from "../policy/redact";
 // json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import { extrasOf, ReportedFinding } from "../reports/json-report";
+import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
 import { ALL_RULES, findRule } from "../rules";
 import { CustomRulePack, ICustomRule, toEngineRules } from "../rules/custom-rule";
 
@@ -95,7 +96,7 @@ export class SecureDeploymentChecks implements IAspect {
   private readonly validated = new Set<string>();
   private readonly results = new Map<string, CheckResult>();
   /** Checked stacks whose reports are still to be written (at custom synthesis). */
-  private readonly toReport = new Map<string, { result: CheckResult; model: TerraformModel; json: unknown }>();
+  private readonly toReport = new Map<string, { result: CheckResult; json: unknown; graph?: ZoneFlowGraph }>();
 
   constructor(props: SecureDeploymentChecksProps = {}) {
     this.props = props;
@@ -156,7 +157,7 @@ export class SecureDeploymentChecks implements IAspect {
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
           reportWriters().writeReports(dir, checked.result, checked.json);
-          if (this.props.writeDiagrams !== false) diagramWriters().writeZoneFlowDiagrams(dir, checked.result, checked.model);
+          if (checked.graph) diagramWriters().writeZoneFlowGraph(dir, checked.result, checked.graph);
           // cdktf collects annotations after custom synthesis: the closing line can name where the reports are.
           line(stack, AnnotationMetadataEntryType.INFO, `${summaryOf(checked.result)} Reports: ${path.relative(process.cwd(), dir) || "."}`);
         },
@@ -191,7 +192,12 @@ export class SecureDeploymentChecks implements IAspect {
       extraDeclaredSuppressions: applied.declared,
     }), model), applied.expired);
     this.results.set(stack.node.path, result);
-    if (this.props.writeReports !== false) this.toReport.set(stack.node.path, { result, model, json });
+    if (this.props.writeReports !== false) {
+      // The diagram's graph is built now, so the model and its caches (the largest part of a check's
+      // memory) are released before cdktf writes the stack: the configuration is held once.
+      const graph = this.props.writeDiagrams !== false ? diagramWriters().buildZoneFlowGraph(model, result.findings) : undefined;
+      this.toReport.set(stack.node.path, { result, json, graph });
+    }
     this.annotate(stack, result);
     if (this.props.writeReports === false) line(stack, AnnotationMetadataEntryType.INFO, summaryOf(result));
     return [];

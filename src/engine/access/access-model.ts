@@ -133,7 +133,9 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
-  private readonly ids = new Map<object, number>();
+  /** Weak: numbering an object must not keep it alive. */
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
 
   private constructor(public readonly model: TerraformModel) {
     this.topology = Topology.of(model);
@@ -319,6 +321,9 @@ export class AccessModel {
   }
 
   private evaluate(endpoint: Endpoint, probe: Probe, direction: Direction): AccessAnswer {
+    // One port (or ICMP) is one memoised decision: answering again is cheaper than keeping every
+    // answer (memory). Ranges cut by many rules are kept.
+    if (probe.from === probe.to || probe.protocol === "Icmp") return this.compute(endpoint, probe, direction);
     const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
     let hit = this.cache.get(key);
     if (!hit) {
@@ -498,7 +503,7 @@ export class AccessModel {
   /** A number naming an object in cache keys. */
   private idOf(o: object): number {
     let id = this.ids.get(o);
-    if (id === undefined) this.ids.set(o, (id = this.ids.size));
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
     return id;
   }
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { prepareSvgRenderer, renderSvgSync, svgRenderingDone } from "./svg";
-import { buildZoneFlowGraph } from "./zone-flow-graph";
+import { buildZoneFlowGraph, ZoneFlowGraph } from "./zone-flow-graph";
 import { writeFileAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
@@ -37,8 +37,24 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
   }
 }
 
+/**
+ * {@link writeZoneFlowDiagrams} from a graph built earlier (the checks build it right after the
+ * rules, so the model can be released before cdktf writes the stack).
+ * @internal
+ */
+export function writeZoneFlowGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
+  try {
+    writeGraph(dir, result, graph);
+  } finally {
+    svgRenderingDone();
+  }
+}
+
 function writeDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
-  const graph = buildZoneFlowGraph(model, result.findings);
+  writeGraph(dir, result, buildZoneFlowGraph(model, result.findings));
+}
+
+function writeGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
   const svgPath = path.join(dir, DIAGRAM_FILES.svg);
