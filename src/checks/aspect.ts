@@ -14,9 +14,9 @@ import { invalidProp } from "../network/errors";
 import { CheckPolicyOptions } from "../policy/config";
 import { CheckPolicy, policyFromOptions } from "../policy/policy";
 import { redactSecrets } from "../policy/redact";
+import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
 // json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import { extrasOf, ReportedFinding } from "../reports/json-report";
-import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
 import { ALL_RULES, findRule } from "../rules";
 import { CustomRulePack, ICustomRule, toEngineRules } from "../rules/custom-rule";
 
