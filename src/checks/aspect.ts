@@ -121,14 +121,16 @@ export class SecureDeploymentChecks implements IAspect {
   public applyToStack(stack: TerraformStack): void {
     if (stack instanceof TerraformStack) {
       if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
-      return;
+    } else {
+      const other = stack as unknown as { toTerraform?: unknown; node?: { path?: unknown; addValidation?: unknown } } | undefined;
+      if (!TerraformStack.isStack(stack) || typeof other?.toTerraform !== "function" || typeof other.node?.addValidation !== "function") {
+        throw invalidProp("stack", other?.node?.path ?? stack,
+          "a TerraformStack of cdktf or of CDK Terrain (cdktn); the checks cannot run on anything else, and do not pass it unchecked");
+      }
+      this.visit(stack);
     }
-    const other = stack as unknown as { toTerraform?: unknown; node?: { path?: unknown; addValidation?: unknown } } | undefined;
-    if (!TerraformStack.isStack(stack) || typeof other?.toTerraform !== "function" || typeof other.node?.addValidation !== "function") {
-      throw invalidProp("stack", other?.node?.path ?? stack,
-        "a TerraformStack of cdktf or of CDK Terrain (cdktn); the checks cannot run on anything else, and do not pass it unchecked");
-    }
-    this.visit(stack);
+    // Graphviz compiles on another core while the app goes on building and synthesizing (small stacks wait less for the SVG).
+    if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().warmSvgRenderer(stack.node.findAll().length);
   }
 
   /** Called by cdktf for every construct; acts on stacks only. */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
-import { prepareSvgRenderer, renderSvgSync, svgRenderingDone } from "./svg";
+import { prepareSvgRenderer, renderSvgSync, svgRenderingDone, warmSvgRenderer } from "./svg";
 import { buildZoneFlowGraph, ZoneFlowGraph } from "./zone-flow-graph";
 import { writeFileAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
@@ -72,4 +72,4 @@ function writeGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): voi
   }
 }
 
-export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync, prepareSvgRenderer };
+export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync, prepareSvgRenderer, warmSvgRenderer };

@@ -52,6 +52,21 @@ export function prepareSvgRenderer(constructs: number = 0): void {
 }
 
 /**
+ * Starts loading Graphviz without announcing a rendering (the checks call it when they are added
+ * to a stack, so the WebAssembly compiles while the app builds its constructs too). An unannounced
+ * worker is stopped as soon as the event loop runs again, like any other.
+ * @internal
+ */
+export function warmSvgRenderer(constructs: number = 0): void {
+  if (constructs > PREPARE_MAX_CONSTRUCTS) return;
+  try {
+    graphviz();
+  } catch {
+    // Only an optimisation.
+  }
+}
+
+/**
  * Says that a rendering announced by {@link prepareSvgRenderer} is done (or was not needed): after
  * the last one the worker is stopped at once.
  * @internal
