@@ -87,7 +87,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     tsconfigPath: "./test/tsconfig.json",
     projectService: false,
   },
-  gitignore: ["cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
+  gitignore: ["cdktf.out/", "/cdktn/node_modules/", "/cdktn/.gen/", "/cdktn/dist/", "/cdktn/cdktf.out/", "bench/results/*.tmp", "bench/.out/", ".terraform/", "*.tfstate*"],
 });
 
 // See jestVersion above: the resolver eslint's import plugin uses must not pull in unrs-resolver.
@@ -159,6 +159,9 @@ project.compileTask.exec("ts-node --transpile-only --project test/tsconfig.json 
 
 // Type-check tests, examples and benchmarks in one pass before jest runs.
 project.testTask.prependExec("tsc --noEmit -p test/tsconfig.json");
+// test/checks/mixed-engines.test.ts runs the checks on a cdktn app: cdktn's own install (issue 20),
+// made here when it is missing (the npm cache usually answers).
+project.testTask.prependExec("test -d cdktn/node_modules/cdktn || npm ci --prefix cdktn --no-audit --no-fund");
 
 // The main job: synthesize the reference architecture with every check on.
 project.addTask("synth", {
@@ -171,6 +174,28 @@ project.addTask("synth", {
 project.addTask("test:fresh-app", {
   description: "Pack the built library, install it into a fresh cdktf app as the README says and synthesize the README's tour",
   exec: "ts-node --transpile-only --project test/tsconfig.json scripts/fresh-app-install.ts",
+  receiveArgs: true,
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+// Issue 20: the CDK Terrain build. The same source with its imports rewritten to cdktn, compiled
+// with tsc into cdktn/dist/secure-deployment-zones-cdktn (why and how in scripts/build-cdktn.ts).
+// cdktn's packages have their own install (cdktn/package.json and its lock file, with the npm
+// override @cdktn/provider-azurerm 16.1.0 needs), so the root install and the peers are untouched.
+const cdktnBuild = project.addTask("build:cdktn", {
+  description: "Build secure-deployment-zones-cdktn: src/ with cdktf imports rewritten to cdktn, compiled against cdktn (into cdktn/dist)",
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+cdktnBuild.exec("npm ci --prefix cdktn --no-audit --no-fund");
+cdktnBuild.exec("ts-node --transpile-only --project test/tsconfig.json scripts/build-cdktn.ts");
+project.addTask("test:cdktn", {
+  description: "The rules, engine, checks, constructs, reports and examples tests on cdktn (cdktn/jest.config.js maps cdktf and the provider to cdktn's; after build:cdktn)",
+  exec: "jest --config cdktn/jest.config.js",
+  receiveArgs: true,
+  env: { CHECKPOINT_DISABLE: "1" },
+});
+project.addTask("test:cdktn-app", {
+  description: "Pack the cdktn build, install it into a fresh cdktn app, synthesize the reference site (compared with the cdktf synth) and an RDP-from-Internet stack (after build:cdktn)",
+  exec: "ts-node --transpile-only --project test/tsconfig.json scripts/cdktn-app-test.ts",
   receiveArgs: true,
   env: { CHECKPOINT_DISABLE: "1" },
 });

@@ -14,8 +14,8 @@ import { invalidProp } from "../network/errors";
 import { CheckPolicyOptions } from "../policy/config";
 import { CheckPolicy, policyFromOptions } from "../policy/policy";
 import { redactSecrets } from "../policy/redact";
-// json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
+// json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import { extrasOf, ReportedFinding } from "../reports/json-report";
 import { ALL_RULES, findRule } from "../rules";
 import { CustomRulePack, ICustomRule, toEngineRules } from "../rules/custom-rule";
@@ -92,6 +92,8 @@ export class SecureDeploymentChecks implements IAspect {
   private readonly policy: CheckPolicy;
   private readonly props: SecureDeploymentChecksProps;
   private readonly prepared = new WeakSet<TerraformStack>();
+  /** Stacks whose check ran in this synth (custom synthesis fails a prepared stack that was not checked). */
+  private readonly validated = new Set<string>();
   private readonly results = new Map<string, CheckResult>();
   /** Checked stacks whose reports are still to be written (at custom synthesis). */
   private readonly toReport = new Map<string, { result: CheckResult; json: unknown; graph?: ZoneFlowGraph }>();
@@ -108,9 +110,25 @@ export class SecureDeploymentChecks implements IAspect {
     this.rules = [...this.policy.selectRules(ALL_RULES), ...toEngineRules(props.rules, props.packs)];
   }
 
-  /** Adds these checks to one stack (idempotent). */
+  /**
+   * Adds these checks to one stack (idempotent): a stack of cdktf, or of CDK Terrain (cdktn) in an
+   * app that mixes the engines. A cdktf stack gets them as an aspect. Another engine's stack never
+   * runs this package's aspects (cdktf and cdktn keep aspects under a private symbol each), so it is
+   * prepared here: its validation and the reports' custom synthesis use what both engines share
+   * (`node.addValidation`, `Symbol.for("cdktf/customSynthesis")`, the annotation types). A stack
+   * this build cannot check is refused; a prepared stack whose synth skips the check fails it.
+   */
   public applyToStack(stack: TerraformStack): void {
-    if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+    if (stack instanceof TerraformStack) {
+      if (!Aspects.of(stack).all.includes(this)) Aspects.of(stack).add(this);
+    } else {
+      const other = stack as unknown as { toTerraform?: unknown; node?: { path?: unknown; addValidation?: unknown } } | undefined;
+      if (!TerraformStack.isStack(stack) || typeof other?.toTerraform !== "function" || typeof other.node?.addValidation !== "function") {
+        throw invalidProp("stack", other?.node?.path ?? stack,
+          "a TerraformStack of cdktf or of CDK Terrain (cdktn); the checks cannot run on anything else, and do not pass it unchecked");
+      }
+      this.visit(stack);
+    }
     // Graphviz compiles on another core while the app goes on building and synthesizing (small stacks wait less for the SVG).
     if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().warmSvgRenderer(stack.node.findAll().length);
   }
@@ -121,13 +139,20 @@ export class SecureDeploymentChecks implements IAspect {
     this.prepared.add(node);
     const stack = node;
     // Validations run after every aspect: the configuration is final by then.
-    stack.node.addValidation({ validate: () => this.checkStack(stack) });
-    if (this.props.writeReports !== false && !stack.node.tryFindChild(REPORTS_ID)) {
+    stack.node.addValidation({ validate: () => { this.validated.add(stack.node.path); return this.checkStack(stack); } });
+    // The writer exists with reports off too: it fails a synth that skipped the check (below).
+    if (!stack.node.tryFindChild(REPORTS_ID)) {
       const writer = new Construct(stack, REPORTS_ID);
       // Graphviz loads in a worker thread while the stack synthesizes (see reports/diagram/svg).
-      if (this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
+      if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
+          if (!this.validated.delete(stack.node.path)) {
+            // The synth skipped the stack's validations (e.g. `skipValidation`): nothing was checked, and it must not pass as checked.
+            line(stack, AnnotationMetadataEntryType.ERROR, `[secure-deployment-zones] ${stack.node.path}: NOT CHECKED: this synth skipped the stack's validations, `
+              + "where the checks run; synthesize without skipValidation (or remove SecureDeploymentChecks from this stack).");
+            return;
+          }
           const checked = this.toReport.get(stack.node.path);
           if (!checked) return;
           // The model and JSON are only needed for this write: release them (large stacks).

@@ -1,11 +1,34 @@
 import { DataAzurermKeyVaultSecret } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret";
-import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 import { ConstructErrorCode, invalidProp, invalidSecret, missingProp } from "../network/errors";
 
 /** What a secret's token must resolve to: exactly one sensitive variable or one Key Vault secret's value. */
 const VARIABLE_REF = /^\$\{var\.([A-Za-z0-9_-]+)\}$/;
 const KEY_VAULT_SECRET_REF = /^\$\{data\.azurerm_key_vault_secret\.([A-Za-z0-9_-]+)\.value\}$/;
+
+/**
+ * The jsii type names of a Terraform variable in cdktf and in CDK Terrain (cdktn), which the class
+ * carries under `Symbol.for("jsii.rtti")`: `instanceof` knows only this build's engine, and an app
+ * may hold a variable of the other one (issue 20).
+ */
+const VARIABLE_TYPES = ["cdktf.TerraformVariable", "cdktn.TerraformVariable"];
+const JSII_RTTI = Symbol.for("jsii.rtti");
+
+/** A TerraformVariable of cdktf or of CDK Terrain (both mark their elements with `Symbol.for("cdktf/TerraformElement")`). */
+function isTerraformVariable(x: unknown): x is TerraformVariable {
+  if (x instanceof TerraformVariable) return true;
+  if (!TerraformElement.isTerraformElement(x)) return false;
+  const type = ((x as object).constructor as unknown as Record<symbol, { fqn?: unknown } | undefined>)[JSII_RTTI]?.fqn;
+  return typeof type === "string" && VARIABLE_TYPES.includes(type);
+}
+
+/** The `azurerm_key_vault_secret` data source of either engine's provider (the type name is Terraform's, the marker shared). */
+function isKeyVaultSecretData(x: unknown): x is DataAzurermKeyVaultSecret {
+  return x instanceof DataAzurermKeyVaultSecret
+    || (TerraformDataSource.isTerraformDataSource(x)
+      && (x as { terraformResourceType?: unknown }).terraformResourceType === DataAzurermKeyVaultSecret.tfResourceType);
+}
 
 const ACCEPTED = "a sensitive Terraform variable without a default (SensitiveValue.fromVariable) or a Key Vault secret data source (SensitiveValue.fromKeyVaultSecret)";
 
@@ -24,7 +47,10 @@ const ACCEPTED = "a sensitive Terraform variable without a default (SensitiveVal
  * checked where it is used, in that construct's stack, so the error names the construct and the prop.
  */
 export class SensitiveValue {
-  /** From a Terraform variable declared with `sensitive: true` and no default. */
+  /**
+   * From a Terraform variable declared with `sensitive: true` and no default: a `TerraformVariable`
+   * of cdktf or of CDK Terrain (cdktn).
+   */
   public static fromVariable(variable: TerraformVariable): SensitiveValue {
     checkVariable("variable", variable);
     return new SensitiveValue(variable.stringValue, `var.${variable.friendlyUniqueId}`);
@@ -32,7 +58,7 @@ export class SensitiveValue {
 
   /** From a Key Vault secret read with the `azurerm_key_vault_secret` data source (its `value`). */
   public static fromKeyVaultSecret(secret: DataAzurermKeyVaultSecret): SensitiveValue {
-    if (!(secret instanceof DataAzurermKeyVaultSecret)) {
+    if (!isKeyVaultSecretData(secret)) {
       throw secret === undefined ? missingProp("secret", "a DataAzurermKeyVaultSecret") : invalidProp("secret", String(secret), "a DataAzurermKeyVaultSecret");
     }
     return new SensitiveValue(secret.value, `Key Vault secret ${secret.node.path}`);
@@ -90,14 +116,14 @@ export class SensitiveValue {
     const text = typeof resolved === "string" ? resolved : "";
     const variable = VARIABLE_REF.exec(text);
     if (variable) {
-      const v = findElement(stack, (c): c is TerraformVariable => c instanceof TerraformVariable && c.friendlyUniqueId === variable[1]);
+      const v = findElement(stack, (c): c is TerraformVariable => isTerraformVariable(c) && c.friendlyUniqueId === variable[1]);
       if (v) {
         checkVariable(prop, v);
         return this.value;
       }
     }
     const kv = KEY_VAULT_SECRET_REF.exec(text);
-    if (kv && findElement(stack, (c): c is DataAzurermKeyVaultSecret => c instanceof DataAzurermKeyVaultSecret && c.friendlyUniqueId === kv[1])) {
+    if (kv && findElement(stack, (c): c is DataAzurermKeyVaultSecret => isKeyVaultSecretData(c) && c.friendlyUniqueId === kv[1])) {
       return this.value;
     }
     throw invalidSecret(prop, `${ACCEPTED}, in this stack; not a literal, a Lazy, a concatenation, Fn.nonsensitive or another expression (${this.origin})`);
@@ -105,7 +131,7 @@ export class SensitiveValue {
 }
 
 function checkVariable(prop: string, variable: TerraformVariable): void {
-  if (!(variable instanceof TerraformVariable)) {
+  if (!isTerraformVariable(variable)) {
     throw variable === undefined ? missingProp(prop, "a TerraformVariable declared with sensitive: true") : invalidProp(prop, String(variable), "a TerraformVariable declared with sensitive: true");
   }
   if (variable.sensitive !== true) {
