@@ -158,7 +158,7 @@ export class SecureDeploymentChecks implements IAspect {
           // The model and JSON are only needed for this write: release them (large stacks).
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-          reportWriters().writeReports(dir, checked.result, checked.json);
+          reportWriters().writeReports(dir, checked.result, checked.json, engineOf(stack));
           if (checked.graph) diagramWriters().writeZoneFlowGraph(dir, checked.result, checked.graph);
           // cdktf collects annotations after custom synthesis: the closing line can name where the reports are.
           line(stack, AnnotationMetadataEntryType.INFO, `${summaryOf(checked.result)} Reports: ${path.relative(process.cwd(), dir) || "."}`);
@@ -235,6 +235,19 @@ export class SecureDeploymentChecks implements IAspect {
  */
 function line(target: IConstruct, type: AnnotationMetadataEntryType, text: string): void {
   target.node.addMetadata(type, text, { stackTrace: false });
+}
+
+/**
+ * The engine a stack comes from, by the jsii type name its class carries (`instanceof` knows only this
+ * build's engine): cdk.tf.json's layout, and so SARIF's line numbers, depend on it.
+ */
+function engineOf(stack: TerraformStack): "cdktf" | "cdktn" {
+  for (let c: unknown = (stack as object).constructor; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+    const fqn = (c as unknown as Record<symbol, { fqn?: unknown } | undefined>)[Symbol.for("jsii.rtti")]?.fqn;
+    if (fqn === "cdktn.TerraformStack") return "cdktn";
+    if (fqn === "cdktf.TerraformStack") return "cdktf";
+  }
+  return "cdktf";
 }
 
 /** The closing line of a stack's check, pass or fail. */

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { JsonLayout } from "./json-positions";
 import { toJsonReport } from "./json-report";
 import { toMarkdownReport } from "./markdown-report";
 import { resourceLineRegions, toSarifReport } from "./sarif-report";
@@ -67,8 +68,8 @@ export const TOOL = {
  * Writes the JSON, SARIF and Markdown reports into `dir`. With the
  * stack's final Terraform JSON, SARIF results point at the lines of each resource in cdk.tf.json.
  */
-export function writeReports(dir: string, result: CheckResult, tfJson?: unknown): void {
-  const regions = tfJson !== undefined ? resourceLineRegions(tfJson) : undefined;
+export function writeReports(dir: string, result: CheckResult, tfJson?: unknown, layout: JsonLayout = "cdktf"): void {
+  const regions = tfJson !== undefined ? resourceLineRegions(tfJson, layout) : undefined;
   const sarif = toSarifReport([result], TOOL, () => "cdk.tf.json", regions ? (_, address) => regions.get(address) : undefined);
   // All three are written to temporary files first and then renamed into place (atomic-file).
   writeFilesAtomic([

@@ -313,7 +313,10 @@ export function terraformResourceRegions(text: string): Map<string, LineRegion> 
  * and array takes two lines plus its members' (a member's first line holds its key); a scalar takes
  * one. Undefined values and functions are left out of objects and written as `null` in arrays.
  */
-export function cdktfJsonResourceRegions(tfJson: unknown): Map<string, LineRegion> {
+export function cdktfJsonResourceRegions(tfJson: unknown, layout: JsonLayout = "cdktf"): Map<string, LineRegion> {
+  // cdktn writes with safe-stable-stringify: keys sorted too, but empty objects and arrays on one line.
+  const empty = layout === "cdktn" ? 1 : 2;
+  const lineCount = (v: unknown) => linesOf(v, empty);
   const out = new Map<string, LineRegion>();
   const root = jsonValue(tfJson);
   if (!isJsonObject(root)) return out;
@@ -355,19 +358,25 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Lines the (already {@link jsonValue}d) value takes when written with two-space indent. */
-function lineCount(v: unknown, depth = 0): number {
+/** Which engine's writer laid out cdk.tf.json: cdktf (json-stable-stringify) or CDK Terrain (safe-stable-stringify). */
+export type JsonLayout = "cdktf" | "cdktn";
+
+/** Lines the (already {@link jsonValue}d) value takes when written with two-space indent; `empty`: lines of `{}` and `[]`. */
+function linesOf(v: unknown, empty: number, depth = 0): number {
   if (typeof v !== "object" || v === null || depth > 512) return 1;
-  let n = 2;
+  let members = 0;
   if (Array.isArray(v)) {
-    for (const item of v) n += lineCount(jsonValue(item) ?? null, depth + 1);
-    return n;
+    for (const item of v) members += linesOf(jsonValue(item) ?? null, empty, depth + 1);
+    return v.length === 0 ? empty : 2 + members;
   }
+  let any = false;
   for (const key of Object.keys(v)) {
     const value = jsonValue((v as Record<string, unknown>)[key]);
-    if (value !== undefined) n += lineCount(value, depth + 1);
+    if (value === undefined) continue;
+    any = true;
+    members += linesOf(value, empty, depth + 1);
   }
-  return n;
+  return any ? 2 + members : empty;
 }
 
 /** The start line of every resource block in Terraform JSON, keyed by address `type.name`. */

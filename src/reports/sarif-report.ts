@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import * as path from "path";
-import { cdktfJsonResourceRegions, LineRegion } from "./json-positions";
+import { cdktfJsonResourceRegions, JsonLayout, LineRegion } from "./json-positions";
 import { extrasOf, ReportedFinding } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 import { RuleInfo, RuleLevel } from "../engine/rule";
@@ -57,8 +57,8 @@ export interface SarifOptions {
  * (json-stable-stringify, two-space indent), counted from the configuration itself rather than from
  * a second rendering of the whole stack, so SARIF results point at the resource itself.
  */
-export function resourceLineRegions(tfJson: unknown): Map<string, LineRegion> {
-  return cdktfJsonResourceRegions(tfJson);
+export function resourceLineRegions(tfJson: unknown, layout: JsonLayout = "cdktf"): Map<string, LineRegion> {
+  return cdktfJsonResourceRegions(tfJson, layout);
 }
 
 /** `Management port open to any or the Internet` -> `ManagementPortOpenToAnyOrTheInternet`; `ICMP` -> `Icmp`. */

@@ -123,6 +123,8 @@ describe("cdktfJsonResourceRegions: resource lines counted from the value, as cd
     });
     fc.assert(fc.property(config, (c) => {
       expect([...cdktfJsonResourceRegions(c)].sort()).toEqual([...written(c)].sort());
+      // CDK Terrain writes with safe-stable-stringify: keys sorted, `{}` and `[]` on one line.
+      expect([...cdktfJsonResourceRegions(c, "cdktn")].sort()).toEqual([...terraformResourceRegions(sortedJson(c))].sort());
     }), { numRuns: 300 });
   });
 
@@ -133,3 +135,16 @@ describe("cdktfJsonResourceRegions: resource lines counted from the value, as cd
     expect(regions).toEqual(written(json));
   });
 });
+
+/** safe-stable-stringify's layout (two-space indent, keys sorted, empty objects and arrays on one line), written out. */
+function sortedJson(v: unknown, indent = ""): string {
+  const inner = indent + "  ";
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    return `[\n${v.map((x) => inner + (x === undefined ? "null" : sortedJson(x, inner))).join(",\n")}\n${indent}]`;
+  }
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+  if (keys.length === 0) return "{}";
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${sortedJson((v as Record<string, unknown>)[k], inner)}`).join(",\n")}\n${indent}}`;
+}
