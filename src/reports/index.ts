@@ -1,8 +1,8 @@
 import * as path from "path";
-import { JsonLayout } from "./json-positions";
+import { cdktfJsonResourceRegions, JsonLayout } from "./json-positions";
 import { toJsonReport } from "./json-report";
 import { toMarkdownReport } from "./markdown-report";
-import { resourceLineRegions, toSarifReport } from "./sarif-report";
+import { toSarifReport } from "./sarif-report";
 import { writeFilesAtomic } from "../core/atomic-file";
 import { CheckResult } from "../engine/result";
 
@@ -69,7 +69,7 @@ export const TOOL = {
  * stack's final Terraform JSON, SARIF results point at the lines of each resource in cdk.tf.json.
  */
 export function writeReports(dir: string, result: CheckResult, tfJson?: unknown, layout: JsonLayout = "cdktf"): void {
-  const regions = tfJson !== undefined ? resourceLineRegions(tfJson, layout) : undefined;
+  const regions = tfJson !== undefined ? cdktfJsonResourceRegions(tfJson, layout) : undefined;
   const sarif = toSarifReport([result], TOOL, () => "cdk.tf.json", regions ? (_, address) => regions.get(address) : undefined);
   // All three are written to temporary files first and then renamed into place (atomic-file).
   writeFilesAtomic([

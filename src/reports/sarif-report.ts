@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import * as path from "path";
-import { cdktfJsonResourceRegions, JsonLayout, LineRegion } from "./json-positions";
+import { LineRegion } from "./json-positions";
 import { extrasOf, ReportedFinding } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 import { RuleInfo, RuleLevel } from "../engine/rule";
@@ -50,15 +50,6 @@ export interface SarifOptions {
   readonly notifications?: readonly SarifNotification[];
   /** Whether the tool could read all of its input. @default true */
   readonly executionSuccessful?: boolean;
-}
-
-/**
- * The line range of every resource block (`type.name`) in `cdk.tf.json` as cdktf writes it
- * (json-stable-stringify, two-space indent), counted from the configuration itself rather than from
- * a second rendering of the whole stack, so SARIF results point at the resource itself.
- */
-export function resourceLineRegions(tfJson: unknown, layout: JsonLayout = "cdktf"): Map<string, LineRegion> {
-  return cdktfJsonResourceRegions(tfJson, layout);
 }
 
 /** `Management port open to any or the Internet` -> `ManagementPortOpenToAnyOrTheInternet`; `ICMP` -> `Icmp`. */

@@ -7,8 +7,8 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
-import { candidate, defaultRules, Destination, Direction, EvalContext } from "./nsg-eval";
-import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
+import { defaultRules, Destination, Direction, EvalContext, nsgCandidates } from "./nsg-eval";
+import { combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
 import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
@@ -482,15 +482,7 @@ export class AccessModel {
    * partition, so the hosts of one subnet (and the subnet itself) evaluate its NSG once.
    */
   private partitionOfNsg(nsg: Nsg, rules: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction): Partition<NsgRule> {
-    const cands: Candidate<NsgRule>[] = [];
-    for (const r of rules) {
-      const c = candidate(r, ctx, protocol, port, direction);
-      if (c) cands.push(c);
-    }
-    for (const r of this.defaultsOf(nsg, direction)) {
-      const c = candidate(r, ctx, protocol, port, direction);
-      if (c) cands.push(c);
-    }
+    const cands = nsgCandidates(rules, this.defaultsOf(nsg, direction), ctx, protocol, port, direction);
     let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|`;
     for (const c of cands) key += c.definite ? `${c.rule.id},` : `${c.rule.id}?${c.doubts.join("\u0001")},`;
     let part = this.partitions.get(key);

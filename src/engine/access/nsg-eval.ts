@@ -7,7 +7,7 @@
 import { Cidr } from "./addresses";
 import { describeUnknown } from "./fields";
 import { Intervals, PORTS } from "./intervals";
-import { Candidate, Partition, partitionOf, UNKNOWN_ORDER } from "./partition";
+import { Candidate, UNKNOWN_ORDER } from "./partition";
 import { SourceSet } from "./source-set";
 import { AddressTerm, Nsg, NsgRule, Protocol } from "./topology";
 
@@ -179,15 +179,18 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
 }
 
 /**
- * One NSG's decision over the whole remote space (sources inbound, destinations outbound) for
- * `protocol`/`port` at the endpoint: `rules` are the NSG's rules that may match the port (all of
- * them, or a {@link PortIndex} lookup), `defaults` its {@link defaultRules} of that direction.
+ * What one NSG's rules are for `protocol`/`port` at the endpoint, in the order given: `rules` are
+ * the NSG's rules that may match the port (all of them, or a {@link PortIndex} lookup), `defaults`
+ * its {@link defaultRules} of that direction. Their partition ({@link partitionOf}) is the NSG's
+ * decision over the whole remote space (sources inbound, destinations outbound).
  */
-export function evaluateNsg(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Partition<NsgRule> {
+export function nsgCandidates(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule>[] {
   const cands: Candidate<NsgRule>[] = [];
-  for (const r of [...rules, ...defaults]) {
-    const c = candidate(r, ctx, protocol, port, direction);
-    if (c) cands.push(c);
+  for (const list of [rules, defaults]) {
+    for (const r of list) {
+      const c = candidate(r, ctx, protocol, port, direction);
+      if (c) cands.push(c);
+    }
   }
-  return partitionOf(cands);
+  return cands;
 }

@@ -39,8 +39,6 @@ interface Seg<T, R> {
   readonly value: Verdict<R>;
 }
 
-const ALL_TOKENS = new SourceSet(Intervals.empty(V4), Intervals.empty(V6), SourceSet.ALL.tokens);
-
 /** A decision over the whole source space. */
 export interface Partition<R> {
   readonly v4: Seg<number, R>[];
@@ -229,12 +227,6 @@ export function combineVerdicts<R>(layers: Verdict<R>[]): CombinedVerdict<R> {
   return { outcome: "uncertain", layers };
 }
 
-/** A piece of the source space with its combined decision. */
-export interface Piece<R> {
-  readonly sources: SourceSet;
-  readonly verdict: CombinedVerdict<R>;
-}
-
 /** The layers' segments cut where any layer's verdict changes: each piece with every layer's verdict. */
 export function intersectSegs<T extends number | bigint, R>(lists: Seg<T, R>[][]): { start: T; end: T; values: Verdict<R>[] }[] {
   let acc: { start: T; end: T; values: Verdict<R>[] }[] = lists[0].map((s) => ({ start: s.start, end: s.end, values: [s.value] }));
@@ -254,17 +246,4 @@ export function intersectSegs<T extends number | bigint, R>(lists: Seg<T, R>[][]
     acc = next;
   }
   return acc;
-}
-
-/** Combines the layers a packet crosses (subnet NSG, NIC NSG): each must allow. */
-export function combineLayers<R>(parts: Partition<R>[]): Piece<R>[] {
-  const out: Piece<R>[] = [];
-  for (const s of intersectSegs(parts.map((p) => p.v4))) out.push({ sources: SourceSet.v4([[s.start, s.end]]), verdict: combineVerdicts(s.values) });
-  for (const s of intersectSegs(parts.map((p) => p.v6))) out.push({ sources: SourceSet.v6([[s.start, s.end]]), verdict: combineVerdicts(s.values) });
-  const names = new Set<string>();
-  parts.forEach((p) => p.tokens.forEach((_, n) => names.add(n)));
-  for (const n of names) out.push({ sources: SourceSet.token(n), verdict: combineVerdicts(parts.map((p) => p.tokens.get(n) ?? p.rest)) });
-  const restTokens = [...names].reduce((acc, n) => acc.subtract(SourceSet.token(n)), ALL_TOKENS);
-  out.push({ sources: restTokens, verdict: combineVerdicts(parts.map((p) => p.rest)) });
-  return out;
 }
