@@ -6,6 +6,7 @@ import { Construct, IConstruct } from "constructs";
 import { applyPolicyToStackJson } from "./stack-policy";
 import { removeStaleStackOutput } from "./stale-output";
 import { suppressionsByPath } from "./suppressions";
+import { jsiiTypeNames } from "../core/jsii-type";
 import { runRules } from "../engine/engine";
 import { TerraformModel } from "../engine/model";
 import { CheckResult, FindingStatus } from "../engine/result";
@@ -242,12 +243,8 @@ function line(target: IConstruct, type: AnnotationMetadataEntryType, text: strin
  * build's engine): cdk.tf.json's layout, and so SARIF's line numbers, depend on it.
  */
 function engineOf(stack: TerraformStack): "cdktf" | "cdktn" {
-  for (let c: unknown = (stack as object).constructor; typeof c === "function"; c = Object.getPrototypeOf(c)) {
-    const fqn = (c as unknown as Record<symbol, { fqn?: unknown } | undefined>)[Symbol.for("jsii.rtti")]?.fqn;
-    if (fqn === "cdktn.TerraformStack") return "cdktn";
-    if (fqn === "cdktf.TerraformStack") return "cdktf";
-  }
-  return "cdktf";
+  const stackType = jsiiTypeNames(stack).find((t) => t === "cdktf.TerraformStack" || t === "cdktn.TerraformStack");
+  return stackType === "cdktn.TerraformStack" ? "cdktn" : "cdktf";
 }
 
 /** The closing line of a stack's check, pass or fail. */

@@ -1,6 +1,7 @@
 import { DataAzurermKeyVaultSecret } from "@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret";
 import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
+import { jsiiTypeNames } from "./jsii-type";
 import { ConstructErrorCode, invalidProp, invalidSecret, missingProp } from "../network/errors";
 
 /** What a secret's token must resolve to: exactly one sensitive variable or one Key Vault secret's value. */
@@ -13,14 +14,14 @@ const KEY_VAULT_SECRET_REF = /^\$\{data\.azurerm_key_vault_secret\.([A-Za-z0-9_-
  * may hold a variable of the other one (issue 20).
  */
 const VARIABLE_TYPES = ["cdktf.TerraformVariable", "cdktn.TerraformVariable"];
-const JSII_RTTI = Symbol.for("jsii.rtti");
 
 /** A TerraformVariable of cdktf or of CDK Terrain (both mark their elements with `Symbol.for("cdktf/TerraformElement")`). */
 function isTerraformVariable(x: unknown): x is TerraformVariable {
   if (x instanceof TerraformVariable) return true;
   if (!TerraformElement.isTerraformElement(x)) return false;
-  const type = ((x as object).constructor as unknown as Record<symbol, { fqn?: unknown } | undefined>)[JSII_RTTI]?.fqn;
-  return typeof type === "string" && VARIABLE_TYPES.includes(type);
+  // The class's own type name, or the nearest one it inherits (as reading the static property gives).
+  const type = jsiiTypeNames(x)[0];
+  return type !== undefined && VARIABLE_TYPES.includes(type);
 }
 
 /** The `azurerm_key_vault_secret` data source of either engine's provider (the type name is Terraform's, the marker shared). */
