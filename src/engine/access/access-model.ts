@@ -6,7 +6,7 @@
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
-import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
 import { defaultRules, Destination, Direction, EvalContext, nsgCandidates } from "./nsg-eval";
 import { combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
@@ -133,6 +133,9 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
+  /** Source address sets of combined pieces, one instance per value: hosts of many zones share a few (measured 25,200 sets, 1,410 values at 1,000 zones). */
+  private readonly internedV4 = new Map<string, Intervals<number>>();
+  private readonly internedV6 = new Map<string, Intervals<bigint>>();
   /** Weak: numbering an object must not keep it alive. */
   private readonly ids = new WeakMap<object, number>();
   private nextId = 0;
@@ -534,7 +537,7 @@ export class AccessModel {
     rest.tokens = rest.tokens.union(TokenSet.ALL.subtract(TokenSet.of(...names)));
     const pieces: SegmentPiece[] = [];
     for (const g of groups.values()) {
-      const sources = new SourceSet(Intervals.of(V4, g.v4), Intervals.of(V6, g.v6), g.tokens);
+      const sources = new SourceSet(interned(this.internedV4, V4, g.v4), interned(this.internedV6, V6, g.v6), g.tokens);
       if (!sources.isEmpty) pieces.push({ outcome: g.outcome, sources, layers: g.layers, key: g.key });
     }
     return pieces;
@@ -593,6 +596,16 @@ export class AccessModel {
     if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
     return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
   }
+}
+
+/** The set of `ranges` (gathered in ascending order), as the one instance `cache` holds for its value. */
+function interned<T extends number | bigint>(cache: Map<string, Intervals<T>>, domain: Domain<T>, ranges: [T, T][]): Intervals<T> {
+  if (ranges.length === 0) return Intervals.empty(domain);
+  let key = "";
+  for (const [a, b] of ranges) key += `${a}-${b},`;
+  let set = cache.get(key);
+  if (!set) cache.set(key, (set = Intervals.of(domain, ranges)));
+  return set;
 }
 
 /**

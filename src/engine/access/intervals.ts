@@ -40,14 +40,19 @@ export const PORTS: Domain<number> = {
 
 /** An immutable interval set. */
 export class Intervals<T extends number | bigint> {
-  /** The empty set. */
+  /** The empty set (one instance per domain: the model holds many, and sets are immutable). */
   public static empty<T extends number | bigint>(domain: Domain<T>): Intervals<T> {
-    return new Intervals(domain, [], []);
+    return (EMPTY.get(domain) as Intervals<T> | undefined) ?? Intervals.shared(EMPTY, new Intervals(domain, [], []));
   }
 
-  /** Every element of the domain. */
+  /** Every element of the domain (one instance per domain). */
   public static all<T extends number | bigint>(domain: Domain<T>): Intervals<T> {
-    return new Intervals(domain, [domain.min], [domain.max]);
+    return (ALL.get(domain) as Intervals<T> | undefined) ?? Intervals.shared(ALL, new Intervals(domain, [domain.min], [domain.max]));
+  }
+
+  private static shared<T extends number | bigint>(cache: Map<Domain<number | bigint>, Intervals<number | bigint>>, set: Intervals<T>): Intervals<T> {
+    cache.set(set.domain as Domain<number | bigint>, set as Intervals<number | bigint>);
+    return set;
   }
 
   /** The union of closed ranges, given in any order. */
@@ -55,7 +60,7 @@ export class Intervals<T extends number | bigint> {
     // One range (most sets the model builds): no copy, no sort.
     if (Array.isArray(ranges) && ranges.length === 1) {
       const [a, b] = ranges[0] as readonly [T, T];
-      return a <= b ? new Intervals(domain, [a], [b]) : new Intervals(domain, [], []);
+      return a <= b ? new Intervals(domain, [a], [b]) : Intervals.empty(domain);
     }
     const list = [...ranges].filter(([a, b]) => a <= b);
     // Ranges gathered in order (sweeps, partitions) need no sort.
@@ -74,7 +79,7 @@ export class Intervals<T extends number | bigint> {
         ends.push(b);
       }
     }
-    return new Intervals(domain, starts, ends);
+    return starts.length === 0 ? Intervals.empty(domain) : new Intervals(domain, starts, ends);
   }
 
   private constructor(
@@ -123,8 +128,8 @@ export class Intervals<T extends number | bigint> {
   }
 
   public union(other: Intervals<T>): Intervals<T> {
-    if (other.isEmpty || other === this) return this;
-    if (this.isEmpty) return other;
+    if (other.isEmpty || other === this || this.isAll) return this;
+    if (this.isEmpty || other.isAll) return other;
     return Intervals.of(this.domain, [...this.ranges(), ...other.ranges()]);
   }
 
@@ -143,6 +148,9 @@ export class Intervals<T extends number | bigint> {
   }
 
   public intersect(other: Intervals<T>): Intervals<T> {
+    // A result equal to an operand is that operand: no copy (the model keeps many of these sets).
+    if (this.isAll || other.isEmpty || other === this) return other;
+    if (other.isAll || this.isEmpty) return this;
     const starts: T[] = [];
     const ends: T[] = [];
     let i = 0;
@@ -157,6 +165,9 @@ export class Intervals<T extends number | bigint> {
       if (this.ends[i] < other.ends[j]) i++;
       else j++;
     }
+    if (starts.length === 0) return Intervals.empty(this.domain);
+    if (sameRanges(this, starts, ends)) return this;
+    if (sameRanges(other, starts, ends)) return other;
     return new Intervals(this.domain, starts, ends);
   }
 
@@ -167,6 +178,8 @@ export class Intervals<T extends number | bigint> {
 
   public complement(): Intervals<T> {
     const d = this.domain;
+    if (this.isEmpty) return Intervals.all(d);
+    if (this.isAll) return Intervals.empty(d);
     const starts: T[] = [];
     const ends: T[] = [];
     let next: T | undefined = d.min;
@@ -185,9 +198,7 @@ export class Intervals<T extends number | bigint> {
   }
 
   public equals(other: Intervals<T>): boolean {
-    if (this.starts.length !== other.starts.length) return false;
-    for (let i = 0; i < this.starts.length; i++) if (this.starts[i] !== other.starts[i] || this.ends[i] !== other.ends[i]) return false;
-    return true;
+    return other === this || sameRanges(other, this.starts, this.ends);
   }
 
   /** Index of the last interval starting at or before `v`, or -1. */
@@ -204,4 +215,13 @@ export class Intervals<T extends number | bigint> {
     }
     return found;
   }
+}
+
+const EMPTY = new Map<Domain<number | bigint>, Intervals<number | bigint>>();
+const ALL = new Map<Domain<number | bigint>, Intervals<number | bigint>>();
+
+function sameRanges<T extends number | bigint>(set: Intervals<T>, starts: readonly T[], ends: readonly T[]): boolean {
+  if (set.starts.length !== starts.length) return false;
+  for (let i = 0; i < starts.length; i++) if (set.starts[i] !== starts[i] || set.ends[i] !== ends[i]) return false;
+  return true;
 }

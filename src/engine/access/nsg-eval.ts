@@ -40,32 +40,39 @@ export type Direction = "Inbound" | "Outbound";
  * AllowInternetOutBound (65001), DenyAllOutBound (65500).
  */
 export function defaultRules(nsg: Nsg, direction: Direction): NsgRule[] {
+  // The fields are shared constants: every NSG has these rules, and the model holds them per NSG.
   return (direction === "Inbound" ? DEFAULT_IN : DEFAULT_OUT).map((d, i) => ({
-    id: -6 + i + (direction === "Inbound" ? 0 : 3), resource: nsg.resource, name: d.name, inline: true, isDefault: true, nsg,
-    direction: { known: true as const, value: direction },
-    access: { known: true as const, value: d.access },
-    priority: { known: true as const, value: d.priority },
-    protocol: { known: true as const, value: "*" as Protocol },
-    sources: { known: true as const, value: [d.source] },
-    destinations: { known: true as const, value: [d.destination] },
-    destinationPorts: { known: true as const, value: Intervals.all(PORTS) },
-    sourcePorts: { known: true as const, value: Intervals.all(PORTS) },
-    unknowns: [],
+    id: -6 + i + (direction === "Inbound" ? 0 : 3), resource: nsg.resource, name: d.name, inline: true, isDefault: true, nsg, ...d.fields,
   }));
 }
 
-type DefaultRule = { name: string; priority: number; access: "Allow" | "Deny"; source: AddressTerm; destination: AddressTerm };
+type DefaultRuleFields = Pick<NsgRule, "direction" | "access" | "priority" | "protocol" | "sources" | "destinations" | "destinationPorts" | "sourcePorts" | "unknowns">;
+type DefaultRule = { name: string; fields: DefaultRuleFields };
 const VNET_TERM: AddressTerm = { kind: "tag", text: "VirtualNetwork", tag: "virtualnetwork" };
 const ANY_TERM: AddressTerm = { kind: "any", text: "*" };
+function defaultRule(name: string, direction: Direction, priority: number, access: "Allow" | "Deny", source: AddressTerm, destination: AddressTerm): DefaultRule {
+  const fields: DefaultRuleFields = {
+    direction: { known: true as const, value: direction },
+    access: { known: true as const, value: access },
+    priority: { known: true as const, value: priority },
+    protocol: { known: true as const, value: "*" as Protocol },
+    sources: { known: true as const, value: [source] },
+    destinations: { known: true as const, value: [destination] },
+    destinationPorts: { known: true as const, value: Intervals.all(PORTS) },
+    sourcePorts: { known: true as const, value: Intervals.all(PORTS) },
+    unknowns: [],
+  };
+  return { name, fields };
+}
 const DEFAULT_IN: DefaultRule[] = [
-  { name: "AllowVNetInBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
-  { name: "AllowAzureLoadBalancerInBound", priority: 65001, access: "Allow", source: { kind: "tag", text: "AzureLoadBalancer", tag: "azureloadbalancer" }, destination: ANY_TERM },
-  { name: "DenyAllInBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
+  defaultRule("AllowVNetInBound", "Inbound", 65000, "Allow", VNET_TERM, VNET_TERM),
+  defaultRule("AllowAzureLoadBalancerInBound", "Inbound", 65001, "Allow", { kind: "tag", text: "AzureLoadBalancer", tag: "azureloadbalancer" }, ANY_TERM),
+  defaultRule("DenyAllInBound", "Inbound", 65500, "Deny", ANY_TERM, ANY_TERM),
 ];
 const DEFAULT_OUT: DefaultRule[] = [
-  { name: "AllowVnetOutBound", priority: 65000, access: "Allow", source: VNET_TERM, destination: VNET_TERM },
-  { name: "AllowInternetOutBound", priority: 65001, access: "Allow", source: ANY_TERM, destination: { kind: "tag", text: "Internet", tag: "internet" } },
-  { name: "DenyAllOutBound", priority: 65500, access: "Deny", source: ANY_TERM, destination: ANY_TERM },
+  defaultRule("AllowVnetOutBound", "Outbound", 65000, "Allow", VNET_TERM, VNET_TERM),
+  defaultRule("AllowInternetOutBound", "Outbound", 65001, "Allow", ANY_TERM, { kind: "tag", text: "Internet", tag: "internet" }),
+  defaultRule("DenyAllOutBound", "Outbound", 65500, "Deny", ANY_TERM, ANY_TERM),
 ];
 
 /** The sources an address term stands for. */

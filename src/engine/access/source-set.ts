@@ -20,11 +20,20 @@ export class TokenSet {
     return !this.all && this.names.size === 0;
   }
 
+  /** Every token. */
+  public get isEverything(): boolean {
+    return this.all && this.names.size === 0;
+  }
+
   public has(name: string): boolean {
     return this.all ? !this.names.has(name) : this.names.has(name);
   }
 
   public union(o: TokenSet): TokenSet {
+    // A result equal to an operand is that operand (the model keeps many of these sets).
+    if (o.isEmpty || this.isEverything || o === this) return this;
+    if (this.isEmpty || o.isEverything) return o;
+    if (!this.all && !o.all && isSubset(o.names, this.names)) return this;
     if (this.all && o.all) return new TokenSet(true, new Set([...this.names].filter((n) => o.names.has(n))));
     if (this.all) return new TokenSet(true, new Set([...this.names].filter((n) => !o.names.has(n))));
     if (o.all) return o.union(this);
@@ -32,6 +41,8 @@ export class TokenSet {
   }
 
   public intersect(o: TokenSet): TokenSet {
+    if (this.isEverything || o.isEmpty || o === this) return o;
+    if (o.isEverything || this.isEmpty) return this;
     if (this.all && o.all) return new TokenSet(true, new Set([...this.names, ...o.names]));
     if (this.all) return new TokenSet(false, new Set([...o.names].filter((n) => !this.names.has(n))));
     if (o.all) return o.intersect(this);
@@ -49,6 +60,12 @@ export class TokenSet {
   public complement(): TokenSet {
     return new TokenSet(!this.all, this.names);
   }
+}
+
+function isSubset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size > b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
 }
 
 /** Sources: addresses of both families and tokens. */
