@@ -75,6 +75,12 @@ const project = new cdktf.ConstructLibraryCdktf({
       collectCoverage: false,
     },
   },
+  // Source maps beside the JavaScript (lib/**/*.js.map, sources inlined in them), not inlined in it:
+  // jsii's default inlines map and sources into every file, which more than doubles what Node.js reads
+  // and scans when the library loads (3.5 MB for the checks' 163 modules, 1.2 MB without). Measured in
+  // paired runs: loading the checks ~110 -> ~85 ms, a zones app's import 4-5% faster. Node.js reads a
+  // map only with --enable-source-maps, which keeps working (the maps are shipped).
+  tsconfig: { compilerOptions: { inlineSourceMap: false, sourceMap: true, inlineSources: true } },
   tsconfigDev: {
     include: ["../src/**/*.ts", "../examples/**/*.ts", "../bench/**/*.ts", "../scripts/**/*.ts", "../.projenrc.ts", "../projenrc/**/*.ts"],
     // ts-jest only transpiles (fast); `typecheck` below type-checks tests and examples once.
@@ -146,7 +152,7 @@ project.npmignore?.exclude("/examples/", "/bench/", "/scripts/", "/cdktf.json", 
 // bench results, *.tfstate) can slip in. npm always adds package.json, README.md and LICENSE, and the
 // bundled dependencies. docs/ is shipped because the README links to it and the reports name it.
 // test/packaging/package-contents.test.ts checks the packed file list and every relative link in it.
-project.package.addField("files", ["lib/**/*.js", "lib/**/*.d.ts", ".jsii", "API.md", "docs/"]);
+project.package.addField("files", ["lib/**/*.js", "lib/**/*.js.map", "lib/**/*.d.ts", ".jsii", "API.md", "docs/"]);
 
 // The version users see (`secure-deployment-zones --version`, the reports' tool version). There is no
 // release workflow (release: false), which is when projen would manage it, and without one projen

@@ -21,7 +21,7 @@ function filesUnder(dir: string, prefix: string): string[] {
 const DOCS = filesUnder("docs", "docs/");
 
 /** The build output (as jsii and the lazy index write it) and the bundled dependencies. */
-const BUILT = ["lib/index.js", "lib/index.d.ts", "lib/zones/deployment-zone.js", "lib/zones/deployment-zone.d.ts", "lib/cli/main.js", ".jsii"];
+const BUILT = ["lib/index.js", "lib/index.d.ts", "lib/zones/deployment-zone.js", "lib/zones/deployment-zone.js.map", "lib/zones/deployment-zone.d.ts", "lib/cli/main.js", ".jsii"];
 const BUNDLED = ["node_modules/ipaddr.js/package.json", "node_modules/ipaddr.js/lib/ipaddr.js",
   "node_modules/@hpcc-js/wasm-graphviz/package.json", "node_modules/@hpcc-js/wasm-graphviz/dist/index.js"];
 /** Files a working folder holds that users must never receive. */
