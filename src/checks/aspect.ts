@@ -39,8 +39,8 @@ export interface SecureDeploymentChecksProps extends CheckPolicyOptions {
   readonly writeReports?: boolean;
   /**
    * Also write the zone-flow diagram next to the reports: `zone-flows.mmd` (Mermaid) and
-   * `zone-flows.svg` (Graphviz in WebAssembly, in a worker thread loaded once per process: a few
-   * hundred milliseconds of CPU, mostly while the stack synthesizes). Ignored when `writeReports` is false.
+   * `zone-flows.svg` (Graphviz in WebAssembly, in a worker thread loaded once per process: 100-200
+   * milliseconds of CPU, mostly while the stack synthesizes; see docs/zone-flow-diagrams.md). Ignored when `writeReports` is false.
    * @default true
    */
   readonly writeDiagrams?: boolean;
