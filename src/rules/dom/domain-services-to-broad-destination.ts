@@ -3,6 +3,7 @@ import { AddressTerm, NsgRule, Topology } from "../../engine/access/topology";
 import { namesRange } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeServicePort, DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 
 /** Kerberos, LDAP, Global Catalog and DNS: the ports seed 004 says must target specific DC/DNS addresses. */
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
@@ -68,7 +69,7 @@ export const domainServicesToBroadDestination = defineRule({
       else ctx.unverified(rule.resource, `${msg.replace(" allows ", " may allow ")} (${doubts.join("; ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "Clients may send Kerberos and LDAP to the whole VNet",
       terraform: domainSite("VirtualNetwork"),
@@ -78,7 +79,7 @@ export const domainServicesToBroadDestination = defineRule({
       description: "Kerberos and LDAP only to the two domain controllers",
       terraform: domainSite(["10.0.2.4", "10.0.2.5"]),
     }],
-  },
+  })),
 });
 
 function domainSite(destination: string | string[]): { [key: string]: unknown } {

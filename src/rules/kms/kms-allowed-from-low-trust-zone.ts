@@ -5,6 +5,7 @@ import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 
 export const kmsAllowedFromLowTrustZone = defineRule({
   id: "SDZ-KMS-003",
@@ -53,7 +54,7 @@ export const kmsAllowedFromLowTrustZone = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "TCP 1688 allowed from the DMZ, a zone the Internet reaches on HTTPS (internet-facing, so PERIMETER)",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", ["10.0.1.0/24", "10.0.50.0/24"], "10.0.5.4"), EXAMPLE_DENY_ALL], {
@@ -70,5 +71,5 @@ export const kmsAllowedFromLowTrustZone = defineRule({
         extra: [exampleZone("clients", "10.0.1.0/24", [EXAMPLE_DENY_ALL], { [ZoneTags.TRUST]: "INTERNAL" })],
       }),
     }],
-  },
+  })),
 });

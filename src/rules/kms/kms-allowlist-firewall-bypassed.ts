@@ -12,6 +12,7 @@ import { probeOf } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
+import { lazyExamples } from "../lazy-examples";
 
 /** The number of ports in 1-65535: a firewall rule naming all of them ("*") is written for no particular service. */
 const ALL_PORTS = 65535;
@@ -209,7 +210,7 @@ export const kmsAllowlistFirewallBypassed = defineRule({
       ctx.unverified(b.resource, `${text(b).replace(/ (reach|reaches) KMS host/, " may reach KMS host")}${b.doubts.size > 0 ? ` (${[...b.doubts].join("; ")})` : ""}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The hub firewall holds the KMS allowlist, but the client subnet has no route table: its traffic goes straight to the KMS host",
       terraform: bypassSite(false),
@@ -219,7 +220,7 @@ export const kmsAllowlistFirewallBypassed = defineRule({
       description: "The client subnet routes the KMS zone's prefix to the firewall",
       terraform: bypassSite(true),
     }],
-  },
+  })),
 });
 
 function bypassSite(routed: boolean): { [key: string]: unknown } {

@@ -7,6 +7,7 @@ import { deciderOf, mayName, namingRule, reachOn } from "../../engine/exposure";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 
 const S = SERVICE_PORTS;
 /** What makes a domain controller on the network: Kerberos and LDAP (as the roles model infers it). */
@@ -69,7 +70,7 @@ export const kmsHostOnDomainController = defineRule({
       else if (doubts && doubts.length > 0) ctx.unverified(vm.resource, `the VM is ${have} and may also be ${missing}: ${doubts.join("; ")}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "One VM reachable on TCP 1688 and on Kerberos and LDAP through rules written for them: KMS runs on the domain controller",
       terraform: colocationSite(["1688", "88", "389"]),
@@ -79,7 +80,7 @@ export const kmsHostOnDomainController = defineRule({
       description: "The domain controller serves Kerberos and LDAP only; KMS lives elsewhere",
       terraform: colocationSite(["88", "389"]),
     }],
-  },
+  })),
 });
 
 function colocationSite(ports: string[]): { [key: string]: unknown } {

@@ -3,6 +3,7 @@ import { roleText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { isUnset } from "../../engine/access/fields";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const kmsHostWithDynamicIp = defineRule({
   id: "SDZ-KMS-004",
@@ -44,7 +45,7 @@ export const kmsHostWithDynamicIp = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A KMS host (a rule opens TCP 1688 to it) whose NIC takes a dynamic address",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24"), EXAMPLE_DENY_ALL], { nic: { private_ip_address_allocation: "Dynamic", private_ip_address: null } }),
@@ -54,5 +55,5 @@ export const kmsHostWithDynamicIp = defineRule({
       description: "The same host with a static address",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24"), EXAMPLE_DENY_ALL]),
     }],
-  },
+  })),
 });

@@ -4,6 +4,7 @@ import { KMS_HARDENING } from "../../contract/kms-tags";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** A script that sets and reads back the four settings (what KmsHost's extension does), for the example. */
 const HARDENING_SCRIPT = [
@@ -85,7 +86,7 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A KMS host that only declares the hardening in tags: nothing applies it",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], { vm: { tags: Object.fromEntries(KMS_HARDENING.map((h) => [h.spec.key, "true"])) } }),
@@ -104,5 +105,5 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
         }],
       }),
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { kmsExposures, notAnAllowlist } from "./kms-reaches";
 import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const kmsOpenToBroadSources = defineRule({
   id: "SDZ-KMS-002",
@@ -37,7 +38,7 @@ export const kmsOpenToBroadSources = defineRule({
       else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "TCP 1688 allowed from the VirtualNetwork tag",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "VirtualNetwork", "10.0.5.4"), EXAMPLE_DENY_ALL]),
@@ -51,5 +52,5 @@ export const kmsOpenToBroadSources = defineRule({
       description: "TCP 1688 from the client subnet only, then a deny-all",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL]),
     }],
-  },
+  })),
 });

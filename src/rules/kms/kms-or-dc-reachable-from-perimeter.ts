@@ -9,6 +9,7 @@ import { RoleClaim } from "../../engine/roles";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describePorts, describeShare, isBroad } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001 } from "../net/reported-by-net-001";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
@@ -125,7 +126,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A KMS host that the DMZ (internet-facing: the Internet reaches it on HTTPS) can reach on RDP",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), exampleRule("allow-rdp", 110, "Tcp", "3389", "10.0.50.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], {
@@ -145,5 +146,5 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
         ],
       }),
     }],
-  },
+  })),
 });

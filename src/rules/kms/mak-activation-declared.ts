@@ -2,6 +2,7 @@ import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./ex
 import { KMS_TAG, KmsTags } from "../../contract/kms-tags";
 import { ZoneTags } from "../../contract/zone-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const makActivationDeclared = defineRule({
   id: "SDZ-KMS-007",
@@ -38,7 +39,7 @@ export const makActivationDeclared = defineRule({
       ctx.report(carrier, `zone ${zone.name} (${level}) activates with MAK, not KMS${why.state === "known" ? `: ${why.value}` : ""}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The DMZ declares MAK activation (an informational note, not a violation)",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], {
@@ -50,5 +51,5 @@ export const makActivationDeclared = defineRule({
       description: "No zone declares MAK",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL]),
     }],
-  },
+  })),
 });

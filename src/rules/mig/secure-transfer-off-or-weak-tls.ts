@@ -2,6 +2,7 @@ import { describeAccount, levelFor, ROLE_EVIDENCE_READS, Storage } from "./commo
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 const GOOD_TLS = ["TLS1_2", "TLS1_3"];
 
@@ -37,7 +38,7 @@ export const secureTransferOffOrWeakTls = defineRule({
       else if (unknown.length > 0) ctx.unverified(account.resource, `${what}: ${unknown.join("; ")}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "Secure transfer turned off on an account holding a share",
       terraform: terraform({
@@ -50,5 +51,5 @@ export const secureTransferOffOrWeakTls = defineRule({
       description: "Secure transfer on (the default) and TLS 1.2",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

@@ -2,6 +2,7 @@ import { describeAccount, levelFor, nestedBlock, ROLE_EVIDENCE_READS, Storage } 
 import { accountBody, shareBody, terraform } from "./examples";
 import { AZURE_FILES_LIMITS } from "../../contract/migration-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 const MIN_DAYS = AZURE_FILES_LIMITS.minShareRetentionDays;
 
@@ -41,7 +42,7 @@ export const shareSoftDeleteMissing = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "An account holding a share, with no share soft delete",
       terraform: terraform({
@@ -54,5 +55,5 @@ export const shareSoftDeleteMissing = defineRule({
       description: "Share soft delete for 14 days",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

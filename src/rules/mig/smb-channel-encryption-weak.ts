@@ -2,6 +2,7 @@ import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, S
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const smbChannelEncryptionWeak = defineRule({
   id: "SDZ-MIG-003",
@@ -33,7 +34,7 @@ export const smbChannelEncryptionWeak = defineRule({
       else if (ccm.length > 0) ctx.report(account.resource, `the ${what} still accepts ${ccm.join(", ")} next to ${gcm.join(", ")}`, { level: RuleLevel.WARNING });
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "Channel encryption left unset on an account holding a share",
       terraform: terraform({
@@ -46,5 +47,5 @@ export const smbChannelEncryptionWeak = defineRule({
       description: "AES-256-GCM only",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** Seed 001 on the SMB channel, quoted by the SMB transport rules. @internal */
 export const SEED_001_CHANNEL = "Seed 001: \"secure the network channel between the client and the state migration point by using SMB signing or IPsec ... If you don't secure the network channel, an attacker can read and modify this data.\"";
@@ -36,7 +37,7 @@ export const smbLegacyVersionsAccepted = defineRule({
       else if (legacy.length > 0) ctx.report(account.resource, `the ${what} accepts ${legacy.join(", ")} (share_properties.smb.versions = ${v.join(", ")})`, { level: levelFor(storage, account) });
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "An untagged account holding a share still accepts SMB 2.1",
       terraform: terraform({
@@ -49,5 +50,5 @@ export const smbLegacyVersionsAccepted = defineRule({
       description: "SMB 3.1.1 only",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

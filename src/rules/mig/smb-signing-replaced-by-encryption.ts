@@ -4,6 +4,7 @@ import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeClaims, roleNoun } from "../../engine/storage";
+import { lazyExamples } from "../lazy-examples";
 
 /** The note every state-migration or deployment-content share on Azure Files gets in the report. */
 export const AZURE_FILES_SIGNING_NOTE =
@@ -34,7 +35,7 @@ export const smbSigningReplacedByEncryption = defineRule({
       if (claims.length > 0) ctx.report(account.resource, `${roleNoun(claims[0].role)} account ${account.resource.address} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A deployment content share (declared in its metadata) gets the note",
       terraform: terraform({ azurerm_storage_account: { content: accountBody("osdcontent01") }, azurerm_storage_share: { content: shareBody("content", "content", { metadata: shareRoleMetadata(DeploymentRole.DEPLOYMENT_CONTENT) }) } }),
@@ -44,5 +45,5 @@ export const smbSigningReplacedByEncryption = defineRule({
       description: "A share nothing uses for state migration or deployment content gets none",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("teamfiles01") }, azurerm_storage_share: { files: shareBody("files", "files") } }),
     }],
-  },
+  })),
 });

@@ -2,6 +2,7 @@ import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, S
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const smbWeakAuthenticationAllowed = defineRule({
   id: "SDZ-MIG-004",
@@ -38,7 +39,7 @@ export const smbWeakAuthenticationAllowed = defineRule({
       } else if (unknown.length > 0) ctx.unverified(account.resource, `${what}: ${unknown.join("; ")}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "NTLMv2 and RC4 tickets left at Azure's defaults on an account holding a share",
       terraform: terraform({
@@ -51,5 +52,5 @@ export const smbWeakAuthenticationAllowed = defineRule({
       description: "Kerberos only, AES-256 tickets",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

@@ -4,6 +4,7 @@ import { ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { deletionPolicyOf, StateMigrationPoints } from "../../engine/state-migration-points";
+import { lazyExamples } from "../lazy-examples";
 
 /** Restored state kept less than this many hours is too short to verify the restore (warning). */
 const MIN_HOURS = 24;
@@ -47,7 +48,7 @@ export const stateMigrationPointDeletesImmediately = defineRule({
       else if (s.provenance === "declared") ctx.report(vm, `${who}: declared, not verified: ${spec.key}=${s.read.value} (${s.evidence})`, { level: RuleLevel.INFO });
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The site server's run command sets the state migration point to delete restored state immediately",
       terraform: terraform(smpNetwork(), siteServerRunCommand("-DeleteImmediately")),
@@ -57,5 +58,5 @@ export const stateMigrationPointDeletesImmediately = defineRule({
       description: "Restored state kept 7 days, set and read back by the site server's run command",
       terraform: terraform(smpNetwork(), siteServerRunCommand("-TimeDeleteAfter 7 -TimeUnit Days")),
     }],
-  },
+  })),
 });

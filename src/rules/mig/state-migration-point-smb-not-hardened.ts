@@ -5,6 +5,7 @@ import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
+import { lazyExamples } from "../lazy-examples";
 
 const HARDENING: { spec: TagSpec<boolean>; what: string }[] = [
   { spec: MIGRATION_TAG.smbSigningRequired, what: "SMB signing required (RequireSecuritySignature)" },
@@ -78,7 +79,7 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       ctx.unverified(u.vm.resource, `whether ${u.vm.resource.address} is a state migration point (${u.reason}); if it is, its SMB hardening, deletion interval, caps and backup (SDZ-MIG-009, 011, 012, 013) apply`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A state migration point that only declares its SMB hardening in tags",
       terraform: terraform(smpNetwork({
@@ -90,5 +91,5 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       description: "A script extension that applies the hardening and reads it back",
       terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), { azurerm_virtual_machine_extension: { harden: scriptExtension("smp01", HARDENING_SCRIPT) } }),
     }],
-  },
+  })),
 });

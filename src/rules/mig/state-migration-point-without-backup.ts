@@ -4,6 +4,7 @@ import { VM_TYPES } from "../../engine/access/topology";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
+import { lazyExamples } from "../lazy-examples";
 
 export const stateMigrationPointWithoutBackup = defineRule({
   id: "SDZ-MIG-013",
@@ -44,7 +45,7 @@ export const stateMigrationPointWithoutBackup = defineRule({
       else ctx.report(vm, `${who} has no azurerm_backup_protected_vm`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "An untagged state migration point (added by the site server's run command) that nothing backs up",
       terraform: terraform(smpNetwork(), siteServerRunCommand("-TimeDeleteAfter 7 -TimeUnit Days")),
@@ -58,5 +59,5 @@ export const stateMigrationPointWithoutBackup = defineRule({
         azurerm_backup_protected_vm: { smp01: { resource_group_name: "rg", recovery_vault_name: "${azurerm_recovery_services_vault.rsv.name}", source_vm_id: "${azurerm_windows_virtual_machine.smp01.id}", backup_policy_id: "${azurerm_backup_policy_vm.daily.id}" } },
       }),
     }],
-  },
+  })),
 });

@@ -4,6 +4,7 @@ import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 interface Protection {
   readonly resource: TfResource;
@@ -82,7 +83,7 @@ export const stateShareWithoutBackup = defineRule({
       else if (account.shares.length === 0 && account.referencedShares.size === 0) ctx.unverified(account.resource, `${what}: no file share of it is managed by this configuration, so its backup cannot be verified`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A share declared as a state migration store (share metadata) with no backup",
       terraform: terraform({
@@ -108,5 +109,5 @@ export const stateShareWithoutBackup = defineRule({
         },
       }),
     }],
-  },
+  })),
 });

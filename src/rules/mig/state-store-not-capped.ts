@@ -6,6 +6,7 @@ import { VM_TYPES } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoint, StateMigrationPoints } from "../../engine/state-migration-points";
+import { lazyExamples } from "../lazy-examples";
 
 const L = AZURE_FILES_LIMITS;
 
@@ -114,7 +115,7 @@ export const stateStoreNotCapped = defineRule({
     }
     for (const p of StateMigrationPoints.of(m).points) checkPoint(ctx, p);
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A state migration share (declared in its metadata) with a quota its account cannot hold (no large file shares)",
       terraform: terraform({
@@ -134,5 +135,5 @@ export const stateStoreNotCapped = defineRule({
         azurerm_virtual_machine_data_disk_attachment: { store: { managed_disk_id: "${azurerm_managed_disk.store.id}", virtual_machine_id: "${azurerm_windows_virtual_machine.smp01.id}", lun: 10, caching: "None" } },
       }),
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { accountBody, roleTags, scriptExtension, shareBody, smpNetwork, terrafor
 import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** What the public endpoint of an account lets in. */
 type Exposure =
@@ -97,7 +98,7 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
       else if (e.kind === "endpoint") ctx.report(account.resource, `the ${what}: ${e.text}; close it`, { level: lower(level) });
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "An untagged account that the state migration point's script mounts, with public network access left on and no network rules",
       terraform: terraform(smpNetwork({ tags: roleTags(DeploymentRole.STATE_MIGRATION_POINT) }), {
@@ -115,5 +116,5 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
         azurerm_virtual_machine_extension: { smp01: scriptExtension("smp01", "New-SmbGlobalMapping -RemotePath \\\\contosousmt01.file.core.windows.net\\usmt -LocalPath S:") },
       }),
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { accountBody, roleTags, shareBody, terraform } from "./examples";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const stateStoreWithoutDestroyProtection = defineRule({
   id: "SDZ-MIG-014",
@@ -30,7 +31,7 @@ export const stateStoreWithoutDestroyProtection = defineRule({
       else if (pd.value !== true) ctx.report(res, `${what} can be destroyed by a plain terraform destroy (no lifecycle.prevent_destroy)`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A state migration account (declared by its tag) and its share without prevent_destroy",
       terraform: terraform({
@@ -46,5 +47,5 @@ export const stateStoreWithoutDestroyProtection = defineRule({
         azurerm_storage_share: { usmt: shareBody("usmt", "usmt") },
       }),
     }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { describeAccount, ROLE_EVIDENCE_READS, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const storageSharedKeyAccessOn = defineRule({
   id: "SDZ-MIG-008",
@@ -26,7 +27,7 @@ export const storageSharedKeyAccessOn = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "An account holding a share with shared key access left at its default",
       terraform: terraform({
@@ -39,5 +40,5 @@ export const storageSharedKeyAccessOn = defineRule({
       description: "Shared key access off",
       terraform: terraform({ azurerm_storage_account: { files: accountBody("osdfiles01") }, azurerm_storage_share: { images: shareBody("images", "files") } }),
     }],
-  },
+  })),
 });

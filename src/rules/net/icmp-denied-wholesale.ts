@@ -3,6 +3,7 @@ import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { NsgRule } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 const ICMP = { protocol: "Icmp" as const, from: 0, to: 65535 };
 
@@ -51,7 +52,7 @@ export const icmpDeniedWholesale = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A deny-all at 4096 with no ICMP allowed before it",
       terraform: site([{ name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" }]),
@@ -64,7 +65,7 @@ export const icmpDeniedWholesale = defineRule({
         { name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" },
       ]),
     }],
-  },
+  })),
 });
 
 function addresses(s: SourceSet): SourceSet {

@@ -3,6 +3,7 @@ import { Decider, deciderOf, describeServicePort, hostEndpoints, namingRule, rea
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeShare, isBroad } from "../../engine/zones";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 
 const S = SERVICE_PORTS;
 /** Management ports whose exposure to the Internet the documents forbid (R-SEC-7). */
@@ -86,7 +87,7 @@ export const managementPortsFromInternet = defineRule({
       else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "RDP allowed from any source on the subnet's NSG",
       terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "*", destination_address_prefix: "*" }]),
@@ -96,7 +97,7 @@ export const managementPortsFromInternet = defineRule({
       description: "RDP allowed from the management subnet only",
       terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "10.0.9.0/24", destination_address_prefix: "*" }]),
     }],
-  },
+  })),
 });
 
 /** A subnet with an NSG holding `rules` and one NIC: the shape of this pack's examples. */

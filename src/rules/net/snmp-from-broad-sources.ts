@@ -3,6 +3,7 @@ import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 
 /** The broadest source still counted as "specific management systems": 256 addresses (a /24). */
 const MAX_SPECIFIC_ADDRESSES = 256;
@@ -44,7 +45,7 @@ export const snmpFromBroadSources = defineRule({
       else ctx.unverified(g.decider.resource, `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "SNMP opened to the whole VNet",
       terraform: snmpSite("VirtualNetwork"),
@@ -54,7 +55,7 @@ export const snmpFromBroadSources = defineRule({
       description: "SNMP from the one monitoring server",
       terraform: snmpSite("10.0.9.10"),
     }],
-  },
+  })),
 });
 
 function snmpSite(source: string): { [key: string]: unknown } {

@@ -1,6 +1,7 @@
 import { subnetLabel } from "../../engine/access/access-model";
 import { Topology } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /**
  * Subnets Azure reserves for services that do not support an NSG on their subnet, lower-cased:
@@ -44,7 +45,7 @@ export const subnetWithoutNsg = defineRule({
       ctx.report(subnet.resource, `${where} has no network security group: every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range can reach it on any port`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A subnet with no NSG",
       terraform: {
@@ -66,7 +67,7 @@ export const subnetWithoutNsg = defineRule({
         },
       },
     }],
-  },
+  })),
 });
 
 function isDedicatedHsm(d: Record<string, unknown>): boolean {

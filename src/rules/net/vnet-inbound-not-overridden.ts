@@ -7,6 +7,7 @@ import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 
 const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
 
@@ -82,7 +83,7 @@ export const vnetInboundNotOverridden = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A KMS host's subnet (inferred from the rule that opens TCP 1688) whose NSG has no deny-all",
       terraform: kmsSubnet(false),
@@ -92,7 +93,7 @@ export const vnetInboundNotOverridden = defineRule({
       description: "The same subnet with an explicit deny-all at 4096",
       terraform: kmsSubnet(true),
     }],
-  },
+  })),
 });
 
 /** The deployment server behind a NIC endpoint, as a scope. */

@@ -2,6 +2,7 @@ import { subnetWithRule } from "./examples";
 import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 
 export const wakeOnLanAllowed = defineRule({
   id: "SDZ-NET-006",
@@ -27,7 +28,7 @@ export const wakeOnLanAllowed = defineRule({
       else ctx.unverified(g.decider.resource, `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "UDP 9 (Wake-on-LAN) opened from the client subnet",
       terraform: wolSite("9"),
@@ -37,7 +38,7 @@ export const wakeOnLanAllowed = defineRule({
       description: "No Wake-on-LAN port opened",
       terraform: wolSite("443"),
     }],
-  },
+  })),
 });
 
 function wolSite(port: string): { [key: string]: unknown } {

@@ -7,6 +7,7 @@ import { VM_TYPES } from "../../engine/access/topology";
 import { AmtServicePoints } from "../../engine/amt-service-points";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SettingState } from "../../engine/settings";
+import { lazyExamples } from "../lazy-examples";
 
 const THUMB = "A1B2C3D4E5F60718293A4B5C6D7E8F9012345678";
 
@@ -70,7 +71,7 @@ export const amtFirmwareNotCustomized = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A service point whose firmware keeps the default MEBx password and provisioning server name, with a malformed CA thumbprint",
       terraform: exampleTerraform({
@@ -85,5 +86,5 @@ export const amtFirmwareNotCustomized = defineRule({
       description: "A server that is not an out-of-band service point has no AMT firmware settings to declare (a service point that declares them all gets one info finding: declared, not verified)",
       terraform: exampleTerraform({ serverTags: { [OobTags.CA_THUMBPRINT]: THUMB } }),
     }],
-  },
+  })),
 });

@@ -10,6 +10,7 @@ import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zones } from "../../engine/zones";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 
 const AMT = SERVICE_PORTS.AMT;
 
@@ -57,7 +58,7 @@ export const amtPortsBeyondManagement = defineRule({
       ctx.unverified(g.decider.resource, `${g.decider.label} ${verb} Intel AMT (TCP ${AMT.from}-${AMT.to}) to ${where} from ${listOf(doubts)}, which cannot be placed in a MANAGEMENT zone or on the service point${g.doubts.size ? ` (${[...g.doubts].join("; ")})` : ""}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "AMT allowed on the client subnet from any source",
       terraform: exampleTerraform({ clientRules: [nsgRule("allow-amt", 200, "Inbound", "Allow", "16992-16995", "*")] }),
@@ -67,7 +68,7 @@ export const amtPortsBeyondManagement = defineRule({
       description: "AMT allowed only from the one host that manages the AMT clients (the service point, inferred without any tag)",
       terraform: exampleTerraform({ clientRules: [nsgRule("allow-amt", 200, "Inbound", "Allow", "16992-16995", "10.0.9.10")] }),
     }],
-  },
+  })),
 });
 
 /** The declared AMT client segments of every service point. */

@@ -6,6 +6,7 @@ import { VM_TYPES } from "../../engine/access/topology";
 import { AmtServicePoint, AmtServicePoints } from "../../engine/amt-service-points";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** `\\host\share[\path]`. */
 const UNC = /^\\\\([^\\/]+)[\\/]+([^\\/]+)/;
@@ -33,7 +34,7 @@ export const ideImagesWithoutSmbEncryption = defineRule({
   check(ctx) {
     for (const sp of AmtServicePoints.of(ctx.model).points) checkServicePoint(ctx, sp);
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "IDE images on an Azure Files share whose account accepts unencrypted SMB",
       terraform: ideExample(false),
@@ -43,7 +44,7 @@ export const ideImagesWithoutSmbEncryption = defineRule({
       description: "IDE images on an Azure Files share whose account requires secure transfer (SMB with encryption)",
       terraform: ideExample(true),
     }],
-  },
+  })),
 });
 
 function checkServicePoint(ctx: RuleContext, sp: AmtServicePoint): void {

@@ -2,6 +2,7 @@ import { certificateExample } from "./certificate-examples";
 import { block, provisioningCertificates } from "./certificates";
 import { SEED } from "./common";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningCertificateKeyExportable = defineRule({
   id: "SDZ-OOB-011",
@@ -36,8 +37,8 @@ export const provisioningCertificateKeyExportable = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "An exportable provisioning certificate key", terraform: certificateExample({ exportable: true }), flagged: ["azurerm_key_vault_certificate.amt"] }],
     good: [{ description: "A non-exportable provisioning certificate key", terraform: certificateExample({ exportable: false }) }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { provisioningCertificates, SELF_ISSUER, UNKNOWN_ISSUER } from "./certifi
 import { SEED } from "./common";
 import { OobTags } from "../../contract/oob-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningCertificateNotFromInternalCa = defineRule({
   id: "SDZ-OOB-010",
@@ -45,7 +46,7 @@ export const provisioningCertificateNotFromInternalCa = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The provisioning certificate is issued by a registered third-party issuer",
       terraform: certificateExample({ issuer: "digicert-ov" }),
@@ -55,5 +56,5 @@ export const provisioningCertificateNotFromInternalCa = defineRule({
       description: "A non-AMT certificate in the same vault is not the provisioning certificate (a CSR signed by the internal CA, issuer Unknown, is accepted as declared: info)",
       terraform: { resource: { azurerm_key_vault_certificate: { web: { name: "web", key_vault_id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", certificate_policy: [{ issuer_parameters: [{ name: "Self" }], key_properties: [{ exportable: true, key_type: "RSA", key_size: 2048, reuse_key: false }], secret_properties: [{ content_type: "application/x-pkcs12" }], x509_certificate_properties: [{ subject: "CN=web", validity_in_months: 12, key_usage: ["digitalSignature"], extended_key_usage: ["1.3.6.1.5.5.7.3.1"] }] }] } } } },
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { block, blocks, provisioningCertificates, ProvisioningCertificate } from
 import { SEED } from "./common";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** Configuration Manager warns (status 7210) at 40 days before expiry and errors (7211) under 15. */
 const WARN_DAYS = 40;
@@ -33,7 +34,7 @@ export const provisioningCertificateNotRenewed = defineRule({
     }
     for (const cert of index.certificates) checkRenewal(ctx, cert);
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A provisioning certificate (by its extended key usage) whose policy renews it only 30 days before expiry",
       terraform: certificateExample({ renewDays: 30 }),
@@ -43,7 +44,7 @@ export const provisioningCertificateNotRenewed = defineRule({
       description: "Renewed automatically 60 days before expiry",
       terraform: certificateExample({ renewDays: 60 }),
     }],
-  },
+  })),
 });
 
 function checkRenewal(ctx: RuleContext, cert: ProvisioningCertificate): void {

@@ -4,6 +4,7 @@ import { SEED } from "./common";
 import { AmtServicePoints } from "../../engine/amt-service-points";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { KeyAccess, Principal, VaultReaders } from "../../engine/vault-readers";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningCertificateReadableByOthers = defineRule({
   id: "SDZ-OOB-012",
@@ -50,14 +51,14 @@ export const provisioningCertificateReadableByOthers = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The identity running Terraform may read the certificate's secret (and so its exportable private key)",
       terraform: certificateExample({ roleAssignments: { deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } } }),
       flagged: ["azurerm_role_assignment.deployer"],
     }],
     good: [{ description: "Only the service point's system-assigned identity reads it", terraform: certificateExample({}) }],
-  },
+  })),
 });
 
 /** True for the service point's identity, false for a known other principal, undefined when not known. */

@@ -4,6 +4,7 @@ import { SEED } from "./common";
 import { knownField, unknownField } from "../../engine/access/fields";
 import { TfResource } from "../../engine/model";
 import { checkField, defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningCertificateVaultExposed = defineRule({
   id: "SDZ-OOB-005",
@@ -37,8 +38,8 @@ export const provisioningCertificateVaultExposed = defineRule({
         (v) => (v === false ? undefined : `Key Vault ${vault.address} holds the AMT provisioning certificate ${cert.resource.address} with public network access on${v === undefined ? " (the default)" : ""}`), `Key Vault ${vault.address}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "The vault is reachable from public networks", terraform: certificateExample({ publicAccess: true }), flagged: ["azurerm_key_vault.kv"] }],
     good: [{ description: "A private, purge-protected vault", terraform: certificateExample({}) }],
-  },
+  })),
 });

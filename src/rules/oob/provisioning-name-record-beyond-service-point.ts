@@ -2,6 +2,7 @@ import { listOf, SEED } from "./common";
 import { dnsExample } from "./dns-examples";
 import { provisioningRecords, RECORD_TYPES, targetsOf } from "./dns-records";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningNameRecordBeyondServicePoint = defineRule({
   id: "SDZ-OOB-008",
@@ -28,7 +29,7 @@ export const provisioningNameRecordBeyondServicePoint = defineRule({
       else if (unknown.length > 0) ctx.unverified(r.resource, `what ${r.resource.address} (${r.fqdn}) resolves to is not known before apply (${unknown.join("; ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The provisioning name also resolves to a client",
       terraform: dnsExample({ provisioning: "enabled", recordName: "oobsp", records: ["10.0.9.10", "10.0.20.4"], lock: "ReadOnly" }),
@@ -38,5 +39,5 @@ export const provisioningNameRecordBeyondServicePoint = defineRule({
       description: "The provisioning name resolves to the service point only",
       terraform: dnsExample({ provisioning: "enabled", recordName: "oobsp", records: ["10.0.9.10"], lock: "ReadOnly" }),
     }],
-  },
+  })),
 });

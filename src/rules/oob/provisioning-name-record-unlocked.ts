@@ -2,6 +2,7 @@ import { SEED } from "./common";
 import { dnsExample } from "./dns-examples";
 import { protectionOf, provisioningRecords, RECORD_TYPES } from "./dns-records";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningNameRecordUnlocked = defineRule({
   id: "SDZ-OOB-009",
@@ -27,7 +28,7 @@ export const provisioningNameRecordUnlocked = defineRule({
       else if (p.level === "unknown") ctx.unverified(r.resource, `whether ${r.resource.address} (${r.fqdn}) is locked is not known (${p.reason})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The provisioning name's record has no lock",
       terraform: dnsExample({ provisioning: "enabled", recordName: "oobsp", records: ["10.0.9.10"] }),
@@ -37,5 +38,5 @@ export const provisioningNameRecordUnlocked = defineRule({
       description: "A ReadOnly lock on the record",
       terraform: dnsExample({ provisioning: "enabled", recordName: "oobsp", records: ["10.0.9.10"], lock: "ReadOnly" }),
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { dnsExample } from "./dns-examples";
 import { provisioningRecords, RECORD_TYPES } from "./dns-records";
 import { OobTags } from "../../contract/oob-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const provisioningNameRecordWhileProvisioningOff = defineRule({
   id: "SDZ-OOB-007",
@@ -36,7 +37,7 @@ export const provisioningNameRecordWhileProvisioningOff = defineRule({
       ctx.report(r.resource, `${r.resource.address} registers the AMT provisioning name ${r.fqdn}: ${why}, so the record only gives AMT clients a name a rogue server could answer to`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A private DNS record for the service point's provisioning name while it declares provisioning disabled",
       terraform: dnsExample({ provisioning: "disabled", recordName: "oobsp", records: ["10.0.9.10"] }),
@@ -46,5 +47,5 @@ export const provisioningNameRecordWhileProvisioningOff = defineRule({
       description: "Provisioning declared enabled: the record for its name is expected (and locked)",
       terraform: dnsExample({ provisioning: "enabled", recordName: "oobsp", records: ["10.0.9.10"], lock: "ReadOnly" }),
     }],
-  },
+  })),
 });

@@ -9,6 +9,7 @@ import { sourcesOf } from "../../engine/amt-service-points";
 import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001 } from "../net/reported-by-net-001";
 
 interface Group {
@@ -111,7 +112,7 @@ export const provisioningPortOpen = defineRule({
       report(`${head} from ${listOf(outside.map((c) => c.text))} to ${where}, outside the declared AMT client segments (${clients.text.join(", ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "The provisioning port opened to the client subnet while nothing declares out-of-band provisioning",
       terraform: exampleTerraform({ managementRules: [nsgRule("allow-provisioning", 200, "Inbound", "Allow", "9971", "10.0.20.0/24", "10.0.9.10")] }),
@@ -124,5 +125,5 @@ export const provisioningPortOpen = defineRule({
         serverTags: { [OobTags.PROVISIONING]: "enabled", [OobTags.PROVISIONING_PORT]: "9972", [OobTags.AMT_CLIENT_PREFIXES]: "10.0.20.0/24", [ZoneTags.ROLE]: DeploymentRole.OOB_SERVICE_POINT },
       }),
     }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeContentTransport, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const contentNotOverEnhancedHttp = defineRule({
   id: "SDZ-PXE-009",
@@ -24,8 +25,8 @@ export const contentNotOverEnhancedHttp = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Content over SMB with a network access account", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.CONTENT_TRANSPORT]: "smb" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "Enhanced HTTP", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

@@ -2,6 +2,7 @@ import { describeDp, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const distributionPointHasPublicIp = defineRule({
   id: "SDZ-PXE-002",
@@ -30,8 +31,8 @@ export const distributionPointHasPublicIp = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "An untagged distribution point (inferred from its PXE rule) with a public IP", terraform: pxeExample({ publicIp: true }), flagged: ["azurerm_network_interface.dp"] }],
     good: [{ description: "The same distribution point without a public IP", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

@@ -5,6 +5,7 @@ import { PXE_TAG } from "../../contract/pxe-tags";
 import { nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001 } from "../net/reported-by-net-001";
 
 export const distributionPointInLowTrustZone = defineRule({
@@ -43,8 +44,8 @@ export const distributionPointInLowTrustZone = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A distribution point in a subnet declared PERIMETER", terraform: pxeExample({ pxeTrust: "PERIMETER" }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "A distribution point in a subnet declared INTERNAL, which nothing exposes to the Internet", terraform: pxeExample({ pxeTrust: "INTERNAL" }) }],
-  },
+  })),
 });

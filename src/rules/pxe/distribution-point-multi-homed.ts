@@ -3,6 +3,7 @@ import { pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { subnetLabel } from "../../engine/access/access-model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const distributionPointMultiHomed = defineRule({
   id: "SDZ-PXE-003",
@@ -31,8 +32,8 @@ export const distributionPointMultiHomed = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A distribution point with a second NIC in the client subnet", terraform: pxeExample({ secondNic: true }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "One NIC, forwarding off", terraform: pxeExample({ ipForwarding: false }) }],
-  },
+  })),
 });

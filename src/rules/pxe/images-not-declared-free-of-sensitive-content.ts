@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const imagesNotDeclaredFreeOfSensitiveContent = defineRule({
   id: "SDZ-PXE-010",
@@ -23,8 +24,8 @@ export const imagesNotDeclaredFreeOfSensitiveContent = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Images not declared free of sensitive content", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT]: "false" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "Images declared free of sensitive content", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

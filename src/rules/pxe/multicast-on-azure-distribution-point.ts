@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const multicastOnAzureDistributionPoint = defineRule({
   id: "SDZ-PXE-007",
@@ -24,8 +25,8 @@ export const multicastOnAzureDistributionPoint = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Multicast enabled", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.MULTICAST]: "true", [PxeSettingTags.MULTICAST_ENCRYPTION]: "true" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "Multicast off", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

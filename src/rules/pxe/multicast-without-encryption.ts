@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const multicastWithoutEncryption = defineRule({
   id: "SDZ-PXE-014",
@@ -30,8 +31,8 @@ export const multicastWithoutEncryption = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Multicast on, packages not encrypted", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.MULTICAST]: "true", [PxeSettingTags.MULTICAST_ENCRYPTION]: "false" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "Multicast on, packages encrypted", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.MULTICAST]: "true", [PxeSettingTags.MULTICAST_ENCRYPTION]: "true" } }) }],
-  },
+  })),
 });

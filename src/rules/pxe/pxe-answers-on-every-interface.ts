@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const pxeAnswersOnEveryInterface = defineRule({
   id: "SDZ-PXE-011",
@@ -25,8 +26,8 @@ export const pxeAnswersOnEveryInterface = defineRule({
         { level: multi ? RuleLevel.ERROR : RuleLevel.WARNING });
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "PXE answered on every interface", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.RESPOND_ALL_INTERFACES]: "true" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "PXE answered on the PXE NIC only", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** The shortest justification that can say why and how the segment is access-controlled. */
 const MIN_JUSTIFICATION = 20;
@@ -34,8 +35,8 @@ export const pxeAnswersUnknownComputers = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Unknown computers answered without a justification", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.UNKNOWN_COMPUTERS]: "true" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "Known (prestaged) computers only", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const pxeBootWithoutPassword = defineRule({
   id: "SDZ-PXE-005",
@@ -25,8 +26,8 @@ export const pxeBootWithoutPassword = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "PXE password not required", terraform: pxeExample({ dpTags: { ...COMPLIANT_DP_TAGS, [PxeSettingTags.PASSWORD_REQUIRED]: "false" } }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "PXE password required", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }) }],
-  },
+  })),
 });

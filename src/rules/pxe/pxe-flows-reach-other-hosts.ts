@@ -2,6 +2,7 @@ import { describeDp, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { pxeSegments } from "./pxe-segments";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const pxeFlowsReachOtherHosts = defineRule({
   id: "SDZ-PXE-012",
@@ -40,8 +41,8 @@ export const pxeFlowsReachOtherHosts = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "The PXE allow targets the whole PXE subnet instead of the distribution point", terraform: pxeExample({ pxeDestination: "10.0.1.0/24" }), flagged: ["azurerm_network_security_group.pxe"] }],
     good: [{ description: "The PXE allow targets the distribution point's address", terraform: pxeExample() }],
-  },
+  })),
 });

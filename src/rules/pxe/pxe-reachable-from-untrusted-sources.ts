@@ -5,6 +5,7 @@ import { deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNa
 import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 
 interface Group {
   readonly decider: Decider;
@@ -84,7 +85,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "TFTP and PXE/BINL opened to a subnet that takes HTTPS from the Internet (inferred PERIMETER)",
       terraform: pxeExample({ pxeSource: "10.0.2.0/24", clientZone: "internet-facing" }),
@@ -94,5 +95,5 @@ export const pxeReachableFromUntrustedSources = defineRule({
       description: "PXE from a client subnet declared INTERNAL",
       terraform: pxeExample({ pxeSource: "10.0.2.0/24", clientZone: "INTERNAL" }),
     }],
-  },
+  })),
 });

@@ -5,6 +5,7 @@ import { subnetLabel } from "../../engine/access/access-model";
 import { Nic, Subnet } from "../../engine/access/topology";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** A literal ARM ID of a VNet, subnet, NIC or NSG (a flow log target outside references). */
 const ARM_ID = /\/providers\/Microsoft\.Network\/(virtualNetworks|networkSecurityGroups|networkInterfaces)\/([^/]+)(?:\/subnets\/([^/]+))?\/?$/i;
@@ -90,8 +91,8 @@ export const pxeZoneWithoutFlowLogs = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A PXE subnet in a VNet without a flow log", terraform: pxeExample({ flowLog: false }), flagged: ["azurerm_subnet.pxe"] }],
     good: [{ description: "The VNet has an enabled flow log", terraform: pxeExample() }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { DP_ROLE, pxeExample } from "./examples";
 import { pxeSegments, PxeSegment, respondsOnItsOwn } from "./pxe-segments";
 import { Vm } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 function vmsIn(seg: PxeSegment): Vm[] {
   const out = new Set<Vm>();
@@ -54,7 +55,7 @@ export const secondPxeResponderInZone = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A second VM of the PXE subnet installs the DHCP server role",
       terraform: pxeExample({ dpTags: DP_ROLE, otherHost: { script: "Install-WindowsFeature DHCP -IncludeManagementTools" } }),
@@ -64,5 +65,5 @@ export const secondPxeResponderInZone = defineRule({
       description: "The second VM of the PXE subnet is a plain server",
       terraform: pxeExample({ dpTags: DP_ROLE, otherHost: { script: "Install-WindowsFeature Web-Server" } }),
     }],
-  },
+  })),
 });

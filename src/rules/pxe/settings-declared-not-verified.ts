@@ -4,6 +4,7 @@ import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { TagSpec } from "../../contract/tag";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** The distribution point settings the PXE rules accept when they are only declared. */
 const SETTINGS: TagSpec<unknown>[] = [
@@ -38,8 +39,8 @@ export const settingsDeclaredNotVerified = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A distribution point whose ConfigMgr settings are only tags", terraform: pxeExample({ dpTags: COMPLIANT_DP_TAGS }), flagged: ["azurerm_windows_virtual_machine.dp"] }],
     good: [{ description: "A distribution point with no declared settings", terraform: pxeExample() }],
-  },
+  })),
 });

@@ -3,6 +3,7 @@ import { CaptureLocation, captureLocationOf, describeRef, ReferenceComputer, ref
 import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /**
  * Judges an Azure Files capture location from the account's own settings: "secure transfer required"
@@ -92,8 +93,8 @@ export const captureLocationWithoutSmbEncryption = defineRule({
       else if (enc.state !== "known") ctx.unverified(rc.vm.resource, `${describeRef(rc)}: ${PxeSettingTags.CAPTURE_SMB_ENCRYPTION} cannot be read (${enc.reason})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "The capture share's storage account does not require secure transfer", terraform: refExample({ secureTransfer: false }), flagged: ["azurerm_storage_account.images"] }],
     good: [{ description: "The capture share's storage account requires secure transfer (the default)", terraform: refExample() }],
-  },
+  })),
 });

@@ -2,6 +2,7 @@ import { refExample } from "./examples";
 import { captureLocationOf, describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const captureSettingsDeclaredNotVerified = defineRule({
   id: "SDZ-REF-005",
@@ -26,8 +27,8 @@ export const captureSettingsDeclaredNotVerified = defineRule({
         + `${PxeSettingTags.CAPTURE_SMB_ENCRYPTION}=true; the location is not part of this configuration`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Capture to an on-premises share, its SMB encryption only declared", terraform: refExample({ captureUnc: "\\\\fs01.corp.example\\captures", captureEncryptionTag: "true" }), flagged: ["azurerm_windows_virtual_machine.ref"] }],
     good: [{ description: "Capture to an Azure Files share of this configuration (verified from the account)", terraform: refExample() }],
-  },
+  })),
 });

@@ -4,6 +4,7 @@ import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Decider, deciderOf, describePorts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { TrustLevel } from "../../network/trust-level";
+import { lazyExamples } from "../lazy-examples";
 import { deciderKey, judgeSources, reportedByNet001 } from "../pxe/source-trust";
 
 interface Group {
@@ -76,8 +77,8 @@ export const referenceReachableFromOutsideManagement = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "RDP to the reference computer from an application subnet declared INTERNAL", terraform: refExample({ rdpSource: "10.0.3.0/24" }), flagged: ["azurerm_network_security_group.ref"] }],
     good: [{ description: "RDP only from the management subnet", terraform: refExample() }],
-  },
+  })),
 });

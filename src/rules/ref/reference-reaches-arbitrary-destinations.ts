@@ -11,6 +11,7 @@ import { Subnet } from "../../engine/access/topology";
 import { classifySources, Decider, deciderOf, describePorts, SourceClass } from "../../engine/exposure";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { DOMAIN_SERVICE_PORTS, SERVICE_PORTS } from "../../network/service-ports";
+import { lazyExamples } from "../lazy-examples";
 import { deciderKey } from "../pxe/source-trust";
 
 type Proto = "Tcp" | "Udp";
@@ -226,8 +227,8 @@ export const referenceReachesArbitraryDestinations = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "No deny-all outbound: Azure's AllowInternetOutBound lets the reference computer reach the Internet", terraform: refExample({ denyAllOutbound: false }), flagged: ["azurerm_network_security_group.ref"] }],
     good: [{ description: "Outbound only SMB to the capture share's private endpoint and HTTPS to the update service tags", terraform: refExample() }],
-  },
+  })),
 });

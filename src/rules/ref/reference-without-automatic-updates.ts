@@ -1,6 +1,7 @@
 import { refExample } from "./examples";
 import { describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const referenceWithoutAutomaticUpdates = defineRule({
   id: "SDZ-REF-003",
@@ -45,8 +46,8 @@ export const referenceWithoutAutomaticUpdates = defineRule({
       else if (unknown.length > 0) ctx.unverified(r, `${describeRef(rc)}: whether it installs security updates automatically cannot be told (${unknown.join("; ")})`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A VM captured into an image (a reference computer) with manual patching", terraform: refExample({ patchMode: "Manual", tagged: false }), flagged: ["azurerm_windows_virtual_machine.ref"] }],
     good: [{ description: "Platform patching", terraform: refExample({ tagged: false }) }],
-  },
+  })),
 });

@@ -2,6 +2,7 @@ import { describeClaims, osOf, RPC_HOST_ROLES, serversWith } from "./common";
 import { exampleServer } from "./examples";
 import { patchVerdict } from "./patching";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const rpcHostNotPatchedAutomatically = defineRule({
   id: "SDZ-SEC-003",
@@ -40,8 +41,8 @@ export const rpcHostNotPatchedAutomatically = defineRule({
       } else if (verdict.kind === "unknown") ctx.unverified(vm.resource, `${who}: whether it receives security updates automatically depends on ${verdict.why}`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A KMS host (inferred from its NSG rule for TCP 1688) with patch_mode Manual", terraform: exampleServer({ vm: { patch_mode: "Manual", automatic_updates_enabled: false } }), flagged: ["azurerm_windows_virtual_machine.kms01"] }],
     good: [{ description: "The same KMS host patched by the platform", terraform: exampleServer({ vm: { patch_mode: "AutomaticByPlatform", provision_vm_agent: true } }) }],
-  },
+  })),
 });

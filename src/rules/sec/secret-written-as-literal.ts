@@ -3,6 +3,7 @@ import { scanResource } from "./literal-secrets";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { looksSecretName } from "../../engine/secrets";
+import { lazyExamples } from "../lazy-examples";
 
 export const secretWrittenAsLiteral = defineRule({
   id: "SDZ-SEC-002",
@@ -53,7 +54,7 @@ export const secretWrittenAsLiteral = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{
       description: "A VM whose administrator password is written in the configuration, and a non-sensitive password variable with a default",
       terraform: {
@@ -63,5 +64,5 @@ export const secretWrittenAsLiteral = defineRule({
       flagged: ["azurerm_windows_virtual_machine.kms01", "var.sql_password"],
     }],
     good: [{ description: "The password comes from a sensitive variable without a default", terraform: exampleServer() }],
-  },
+  })),
 });

@@ -6,6 +6,7 @@ import { AmtServicePoints } from "../../engine/amt-service-points";
 import { RoleClaim } from "../../engine/roles";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
+import { lazyExamples } from "../lazy-examples";
 
 export const securityEventsNotCollected = defineRule({
   id: "SDZ-SEC-001",
@@ -64,8 +65,8 @@ export const securityEventsNotCollected = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A KMS host (inferred from its NSG rule for TCP 1688) with no monitoring agent, rule or association", terraform: exampleServer({ monitoring: "none" }), flagged: ["azurerm_windows_virtual_machine.kms01"] }],
     good: [{ description: "The agent, a system-assigned identity, a rule collecting Security!* to Log Analytics, and its association", terraform: exampleServer({ monitoring: "full" }) }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, ipsecConnections, SEED } from "./common";
 import { unreadableBlock } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const noCustomIpsecPolicy = defineRule({
   id: "SDZ-VPN-001",
@@ -22,11 +23,11 @@ export const noCustomIpsecPolicy = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [
       { description: "A site-to-site connection that leaves the algorithms to Azure's defaults", terraform: exampleTunnel({ ipsec_policy: undefined }), flagged: [EXAMPLE_CONNECTION] },
       { description: "A policy built at plan time cannot be read", terraform: exampleTunnel({ ipsec_policy: "${var.policy}" }), unverified: [EXAMPLE_CONNECTION] },
     ],
     good: [{ description: "A custom IKEv2 policy: ECP384, AES-256/SHA-384, GCM-AES-256 ESP, PFS ECP384", terraform: exampleTunnel() }],
-  },
+  })),
 });

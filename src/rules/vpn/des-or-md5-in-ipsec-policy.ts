@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, SEED, STRONG_POLICY } from "./common";
 import { ipsecPolicies, is } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const desOrMd5 = defineRule({
   id: "SDZ-VPN-003",
@@ -21,8 +22,8 @@ export const desOrMd5 = defineRule({
       judgePolicy(ctx, p, [p.ikeEncryption, p.ipsecEncryption, p.ikeIntegrity, p.ipsecIntegrity], weak.map((f) => `${f.field} is ${f.value}`));
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "3DES for IKE", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, ike_encryption: "DES3" } }), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "AES-256 for IKE, GCM-AES-256 for ESP", terraform: exampleTunnel() }],
-  },
+  })),
 });

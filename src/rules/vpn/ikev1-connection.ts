@@ -1,5 +1,6 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, ipsecConnections, SEED } from "./common";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const ikev1Connection = defineRule({
   id: "SDZ-VPN-006",
@@ -18,8 +19,8 @@ export const ikev1Connection = defineRule({
       else if (proto.value.toLowerCase() === "ikev1") ctx.report(c, `connection ${c.address} uses IKEv1`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "An IKEv1 connection", terraform: exampleTunnel({ connection_protocol: "IKEv1" }), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "An IKEv2 connection", terraform: exampleTunnel() }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, STRONG_P2S } from "./common";
 import { RuleContext, defineRule, RuleLevel } from "../../engine/rule";
 import { isSecretLiteral, originOf } from "../../engine/secrets";
+import { lazyExamples } from "../lazy-examples";
 
 export const literalSecret = defineRule({
   id: "SDZ-VPN-008",
@@ -33,7 +34,7 @@ export const literalSecret = defineRule({
       if (fields.length > 0) ctx.report(g, `${fields.join(" and ")} of ${g.address} ${fields.length > 1 ? "are" : "is"} written as a literal value (not shown)`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [
       { description: "A preshared key written in the configuration", terraform: exampleTunnel({ shared_key: "not-a-real-key-0123456789" }), flagged: [EXAMPLE_CONNECTION] },
       {
@@ -43,7 +44,7 @@ export const literalSecret = defineRule({
       },
     ],
     good: [{ description: "The key comes from a sensitive variable", terraform: exampleTunnel() }],
-  },
+  })),
 });
 
 /** The fields whose values are literal secrets (names only). */

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, known, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
 import { ipsecPolicies } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /**
  * The largest IPsec SA data lifetime accepted, in KB (about 10 GB): the value the library's presets
@@ -49,7 +50,7 @@ export const longSaDataLifetime = defineRule({
       else if (v > MAX_SA_DATASIZE_KB) judgePolicy(ctx, p, [f], [`${f.field} is ${v} KB (about ${Math.round(v / 1024 / 1024)} GB), more than ${MAX_SA_DATASIZE_KB} KB per key`]);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [
       { description: "No sa_datasize: Azure's default of about 100 GB per key", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, sa_datasize: undefined } }), flagged: [EXAMPLE_CONNECTION] },
       {
@@ -62,5 +63,5 @@ export const longSaDataLifetime = defineRule({
       { description: "The library's preset: 10240000 KB (about 10 GB)", terraform: exampleTunnel() },
       { description: "Seed 004 to the letter: 50 MB", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, sa_datasize: 51200 } }) },
     ],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, known, SEED, STRONG_POLICY } from "./common";
 import { ipsecPolicies } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 /** Longest SA lifetime considered short (8 hours). */
 export const MAX_SA_LIFETIME_SECONDS = 28800;
@@ -27,8 +28,8 @@ export const longSaLifetime = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "A day-long SA lifetime", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, sa_lifetime: 86400 } }), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "One hour", terraform: exampleTunnel() }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, SEED, STRONG_POLICY } from "./common";
 import { ipsecPolicies, is } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const nullEspEncryption = defineRule({
   id: "SDZ-VPN-004",
@@ -18,8 +19,8 @@ export const nullEspEncryption = defineRule({
       judgePolicy(ctx, p, [p.ipsecEncryption], problems);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "ESP with integrity only", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, ipsec_encryption: "None", ipsec_integrity: "SHA256" } }), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "GCM-AES-256 ESP", terraform: exampleTunnel() }],
-  },
+  })),
 });

@@ -1,5 +1,6 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, ipsecConnections, SEED } from "./common";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const presharedKeyConnection = defineRule({
   id: "SDZ-VPN-007",
@@ -16,8 +17,8 @@ export const presharedKeyConnection = defineRule({
       ctx.report(c, `connection ${c.address} authenticates with a preshared key (azurerm has no certificate authentication for site-to-site connections)`);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Every site-to-site connection authenticates with a preshared key", terraform: exampleTunnel(), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "An ExpressRoute connection uses no IKE", terraform: exampleTunnel({ type: "ExpressRoute", shared_key: undefined, ipsec_policy: undefined, local_network_gateway_id: undefined, express_route_circuit_id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/expressRouteCircuits/er" }) }],
-  },
+  })),
 });

@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, SEED, STRONG_POLICY } from "./common";
 import { ipsecPolicies, is } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const sha1Integrity = defineRule({
   id: "SDZ-VPN-005",
@@ -17,8 +18,8 @@ export const sha1Integrity = defineRule({
       judgePolicy(ctx, p, [p.ikeIntegrity, p.ipsecIntegrity], weak.map((f) => `${f.field} is SHA1`));
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "SHA1 for IKE", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, ike_integrity: "SHA1" } }), flagged: [EXAMPLE_CONNECTION] }],
     good: [{ description: "SHA-384 for IKE", terraform: exampleTunnel() }],
-  },
+  })),
 });

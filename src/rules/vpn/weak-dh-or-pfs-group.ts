@@ -1,6 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
 import { ipsecPolicies, is, unreadablePointToSitePolicies } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const weakDhOrPfsGroup = defineRule({
   id: "SDZ-VPN-002",
@@ -27,7 +28,7 @@ export const weakDhOrPfsGroup = defineRule({
       judgePolicy(ctx, p, [p.dhGroup, p.pfsGroup], problems);
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [
       { description: "DH group 2 and no PFS on a site-to-site connection", terraform: exampleTunnel({ ipsec_policy: { ...STRONG_POLICY, dh_group: "DHGroup2", pfs_group: "None" } }), flagged: [EXAMPLE_CONNECTION] },
       {
@@ -37,5 +38,5 @@ export const weakDhOrPfsGroup = defineRule({
       },
     ],
     good: [{ description: "ECP384 for IKE and for PFS", terraform: exampleTunnel() }],
-  },
+  })),
 });

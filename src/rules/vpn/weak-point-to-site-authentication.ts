@@ -1,6 +1,7 @@
 import { EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, STRONG_P2S } from "./common";
 import { unreadableBlock } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { lazyExamples } from "../lazy-examples";
 
 export const weakPointToSite = defineRule({
   id: "SDZ-VPN-010",
@@ -48,8 +49,8 @@ export const weakPointToSite = defineRule({
       }
     }
   },
-  examples: {
+  examples: lazyExamples(() => ({
     bad: [{ description: "Point-to-site over SSTP", terraform: exampleTunnel({}, { vpn_client_configuration: { ...STRONG_P2S, vpn_client_protocols: ["SSTP"] } }), flagged: [EXAMPLE_GATEWAY] }],
     good: [{ description: "IKEv2 and OpenVPN with certificate authentication", terraform: exampleTunnel({}, { vpn_client_configuration: STRONG_P2S }) }],
-  },
+  })),
 });
