@@ -7,7 +7,7 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
-import { defaultRules, Destination, Direction, EvalContext, nsgCandidates } from "./nsg-eval";
+import { defaultRules, Destination, Direction, EvalContext, nsgCandidates, termSources } from "./nsg-eval";
 import { combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
@@ -133,6 +133,7 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
+  private readonly mayAllow = new Map<string, boolean>();
   /** Source address sets of combined pieces, one instance per value: hosts of many zones share a few (measured 25,200 sets, 1,410 values at 1,000 zones). */
   private readonly internedV4 = new Map<string, Intervals<number>>();
   private readonly internedV6 = new Map<string, Intervals<bigint>>();
@@ -321,6 +322,45 @@ export class AccessModel {
       }
     }
     return undefined;
+  }
+
+  /**
+   * False when some NSG on the way to the endpoint lets none of `sources` in over `protocol` on any
+   * port: none of its rules that may allow (Azure's defaults included; a rule whose access, direction,
+   * protocol or remote side is not known counts as one) holds one of them, so its first match for
+   * each of them is a deny and no grant can hold one. Destinations and ports are not looked at, which
+   * only makes "true" more frequent: true means "maybe, ask the model". Cheap (one pass over each
+   * NSG's rules, cached per NSG and context), for "from these sources, on any port?" questions.
+   */
+  public mayAdmitFrom(endpoint: Endpoint, protocol: Protocol, sources: SourceSet, direction: Direction = "Inbound"): boolean {
+    const ctx = this.contextOf(endpoint);
+    for (const layer of this.layersOf(endpoint)) {
+      for (const nsg of layer.nsgs) if (!this.nsgMayAllow(nsg, ctx, protocol, sources, direction)) return false;
+    }
+    return true;
+  }
+
+  private nsgMayAllow(nsg: Nsg, ctx: EvalContext, protocol: Protocol, sources: SourceSet, direction: Direction): boolean {
+    const key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|${this.idOf(sources)}`;
+    let may = this.mayAllow.get(key);
+    if (may === undefined) {
+      may = false;
+      for (const list of [nsg.rules, this.defaultsOf(nsg, direction)]) {
+        for (const r of list) {
+          if (r.access.known && r.access.value === "Deny") continue;
+          if (r.direction.known && r.direction.value !== direction) continue;
+          if (r.protocol.known && r.protocol.value !== "*" && r.protocol.value !== protocol) continue;
+          if (r.destinationPorts.known && r.destinationPorts.value.isEmpty) continue;
+          const remote = direction === "Inbound" ? r.sources : r.destinations;
+          if (!remote.known) may = true;
+          else for (const t of remote.value) if (termSources(t, ctx)?.overlaps(sources)) may = true;
+          if (may) break;
+        }
+        if (may) break;
+      }
+      this.mayAllow.set(key, may);
+    }
+    return may;
   }
 
   /** How many port segments (pieces decided by the same rules) the probe's range has on this endpoint. */

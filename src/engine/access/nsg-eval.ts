@@ -169,20 +169,38 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
     if (states.every((s) => s === "no")) return undefined;
     if (!states.includes("yes")) doubts.push(`${direction === "Inbound" ? "destination" : "source"} ${local.value.map((t) => t.text).join(", ")} may or may not be this host${ctx.asgUnknown ? ` (${ctx.asgUnknown})` : ""}`);
   } else doubts.push(describeUnknown(local));
-  let sources = SourceSet.EMPTY;
-  if (remote.known) {
-    for (const t of remote.value) {
-      const s = termSources(t, ctx);
-      if (s) sources = sources.union(s);
-    }
-  } else {
+  let sources: SourceSet;
+  if (remote.known) sources = remoteSources(rule, remote.value, ctx, direction);
+  else {
     doubts.push(describeUnknown(remote));
     sources = SourceSet.ALL;
   }
   if (!rule.priority.known) doubts.push(describeUnknown(rule.priority));
   for (const u of rule.unknowns) if (u.field === "network_security_group_name") doubts.push(describeUnknown(u));
   const order = rule.priority.known ? rule.priority.value * 1_000_000 + (rule.id + 10) : UNKNOWN_ORDER;
-  return { rule, order, access, definite: doubts.length === 0, sources, doubts: [...new Set(doubts)] };
+  return { rule, order, access, definite: doubts.length === 0, sources, doubts: doubts.length === 0 ? NO_DOUBTS : [...new Set(doubts)] };
+}
+
+const NO_DOUBTS: string[] = [];
+
+/** The last remote side computed per rule and direction, with the tag expansions it was computed for. */
+const remoteCache = new WeakMap<NsgRule, { direction: Direction; vnet: SourceSet; internet: SourceSet; sources: SourceSet }>();
+
+/**
+ * The union of the rule's remote terms (sources inbound, destinations outbound). Only the
+ * VirtualNetwork and Internet tags depend on the context, so the set is kept per rule and reused
+ * while those two expansions are the same objects (every host of one VNet or subnet asks alike).
+ */
+function remoteSources(rule: NsgRule, terms: readonly AddressTerm[], ctx: EvalContext, direction: Direction): SourceSet {
+  const hit = remoteCache.get(rule);
+  if (hit && hit.direction === direction && hit.vnet === ctx.vnetSources && hit.internet === ctx.internetSources) return hit.sources;
+  let sources = SourceSet.EMPTY;
+  for (const t of terms) {
+    const s = termSources(t, ctx);
+    if (s) sources = sources.union(s);
+  }
+  remoteCache.set(rule, { direction, vnet: ctx.vnetSources, internet: ctx.internetSources, sources });
+  return sources;
 }
 
 /**

@@ -89,10 +89,12 @@ export class Reachability {
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     for (const protocol of ["Tcp", "Udp"] as const) {
       const all = { protocol, from: 0, to: 65535 };
+      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
+      // An NSG with no allow that may hold one of the sources settles it without deciding any port.
+      if (!this.access.mayAdmitFrom(endpoint, protocol, sources)) continue;
       // An NSG that cuts the port space into many pieces (thousands of port rules) would cost a decision
       // per piece: then "maybe", and the caller asks port by port (true is never wrong here).
       if (this.access.segmentCount(endpoint, all) > MAY_REACH_MAX_SEGMENTS) return true;
-      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
       if (this.access.findGrant(endpoint, all, (g) => g.sources.overlaps(sources))) return true;
     }
     return false;

@@ -2,7 +2,7 @@ import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { NsgRule, Subnet } from "../../engine/access/topology";
+import { Nsg, NsgRule, Subnet } from "../../engine/access/topology";
 import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -14,6 +14,26 @@ const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol:
 function reopensVnet(r: NsgRule): boolean {
   return !r.isDefault && r.protocol.known && r.protocol.value === "*" && r.destinationPorts.known && r.destinationPorts.value.containsRange(1, 65535)
     && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
+}
+
+/**
+ * True when the NSG's rules decide every inbound packet before AllowVNetInBound (65000): a deny with
+ * every field known, for every protocol, port and source port, from `*` or VirtualNetwork to `*`, at
+ * a priority under 65000; and no rule re-creates AllowVNetInBound. Then neither can be the rule
+ * that lets anything in through this NSG. (A rule whose fields are not known only adds doubts; the
+ * first definite match still decides.)
+ */
+function closesVnet(nsg: Nsg): boolean {
+  let denyAll = false;
+  for (const r of nsg.rules) {
+    if (reopensVnet(r) && !(r.access.known && r.access.value === "Deny")) return false;
+    denyAll ||= r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.direction.known && r.direction.value === "Inbound"
+      && r.priority.known && r.priority.value < 65000 && r.protocol.known && r.protocol.value === "*"
+      && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
+      && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"))
+      && r.destinations.known && r.destinations.value.some((t) => t.kind === "any");
+  }
+  return denyAll;
 }
 
 export const vnetInboundNotOverridden = defineRule({
@@ -46,7 +66,13 @@ export const vnetInboundNotOverridden = defineRule({
         if (vmScope) targets.push({ ep, scope: vmScope, own: subnetSources(subnet) });
       }
     }
+    const closed = new Map<Nsg, boolean>();
+    const isClosed = (nsg: Nsg) => closed.get(nsg) ?? closed.set(nsg, closesVnet(nsg)).get(nsg)!;
     for (const { ep, scope, own } of targets) {
+      // Every NSG on the path denies everything before AllowVNetInBound and nothing re-creates it: no
+      // grant can be decided by either (the compliant case), so no port needs deciding.
+      const layers = access.layersOf(ep);
+      if (layers.every((l) => l.nsgs.every(isClosed))) continue;
       const hits = new Map<TfResource, { rule: NsgRule; sources: SourceSet; uncertain: boolean; doubts: string[] }>();
       // One grant per protocol is enough to show the zone is open: the first one AllowVNetInBound
       // (or a rule re-creating it) decides for sources outside the zone.
