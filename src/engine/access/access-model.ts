@@ -118,7 +118,7 @@ export class AccessModel {
   private readonly bySubnet = new Map<Subnet, Endpoint>();
   /** Hosts (NIC and private endpoints) of each subnet, in {@link endpoints} order; built on first use. */
   private hostsBySubnet?: Map<Subnet, Endpoint[]>;
-  private readonly cache = new Map<string, AccessAnswer>();
+  private readonly cache = new ProbeCache<AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
   private readonly defaults = new Map<Nsg, { Inbound?: NsgRule[]; Outbound?: NsgRule[] }>();
@@ -305,7 +305,7 @@ export class AccessModel {
    * "does X get in on any port" questions over wide port ranges of large NSGs.
    */
   public findGrant(endpoint: Endpoint, probe: Probe, wanted: (g: Grant) => boolean, direction: Direction = "Inbound"): Grant | undefined {
-    const cached = this.cache.get(`${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`);
+    const cached = this.cache.get(endpoint, probe, direction);
     if (cached) return cached.grants.find(wanted);
     const ctx = this.contextOf(endpoint);
     const layers = this.layersOf(endpoint);
@@ -372,11 +372,10 @@ export class AccessModel {
     // One port (or ICMP) is one memoised decision: answering again is cheaper than keeping every
     // answer (memory). Ranges cut by many rules are kept.
     if (probe.from === probe.to || probe.protocol === "Icmp") return this.compute(endpoint, probe, direction);
-    const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
-    let hit = this.cache.get(key);
+    let hit = this.cache.get(endpoint, probe, direction);
     if (!hit) {
       hit = this.compute(endpoint, probe, direction);
-      this.cache.set(key, hit);
+      this.cache.set(endpoint, probe, direction, hit);
     }
     return hit;
   }
@@ -636,6 +635,35 @@ export class AccessModel {
     if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
     return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
   }
+}
+
+/**
+ * Answers kept per endpoint object and probe, the probe named by a number (no key string to build
+ * and hash per question: rules ask many). A probe whose ports are not whole numbers in 0-65535 is
+ * never kept.
+ */
+export class ProbeCache<T> {
+  private readonly byEndpoint = new Map<Endpoint, Map<number, T>>();
+
+  public get(endpoint: Endpoint, probe: Probe, direction: Direction = "Inbound"): T | undefined {
+    const n = probeNumber(probe, direction);
+    return n === undefined ? undefined : this.byEndpoint.get(endpoint)?.get(n);
+  }
+
+  public set(endpoint: Endpoint, probe: Probe, direction: Direction, value: T): void {
+    const n = probeNumber(probe, direction);
+    if (n === undefined) return;
+    let mine = this.byEndpoint.get(endpoint);
+    if (!mine) this.byEndpoint.set(endpoint, (mine = new Map()));
+    mine.set(n, value);
+  }
+}
+
+function probeNumber(probe: Probe, direction: Direction): number | undefined {
+  const { from, to } = probe;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) return undefined;
+  const p = probe.protocol === "Tcp" ? 0 : probe.protocol === "Udp" ? 1 : 2;
+  return ((p * 2 + (direction === "Inbound" ? 0 : 1)) * 65536 + from) * 65536 + to;
 }
 
 /** The set of `ranges` (gathered in ascending order), as the one instance `cache` holds for its value. */
