@@ -75,6 +75,21 @@ const DEFAULT_OUT: DefaultRule[] = [
   defaultRule("DenyAllOutBound", "Outbound", 65500, "Deny", ANY_TERM, ANY_TERM),
 ];
 
+/**
+ * True when a rule of the NSG denies, before Azure's AllowVNetInBound (65000), every inbound packet
+ * that rule would allow: a deny with every field known, for every protocol, destination port and
+ * source port, from `*` or VirtualNetwork to `*`, at a priority under 65000. AllowVNetInBound then
+ * never decides anything through this NSG (a rule whose fields are not known only adds doubts: the
+ * first definite match still decides). A cheap test that spares deciding every port.
+ */
+export function shadowsAllowVnetInBound(nsg: Nsg): boolean {
+  return nsg.rules.some((r) => r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.direction.known && r.direction.value === "Inbound"
+    && r.priority.known && r.priority.value < 65000 && r.protocol.known && r.protocol.value === "*"
+    && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
+    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"))
+    && r.destinations.known && r.destinations.value.some((t) => t.kind === "any"));
+}
+
 /** The sources an address term stands for. */
 export function termSources(t: AddressTerm, ctx: EvalContext): SourceSet | undefined {
   switch (t.kind) {

@@ -1,5 +1,6 @@
 import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
+import { shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nsg, NsgRule, Subnet } from "../../engine/access/topology";
@@ -16,24 +17,9 @@ function reopensVnet(r: NsgRule): boolean {
     && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
 }
 
-/**
- * True when the NSG's rules decide every inbound packet before AllowVNetInBound (65000): a deny with
- * every field known, for every protocol, port and source port, from `*` or VirtualNetwork to `*`, at
- * a priority under 65000; and no rule re-creates AllowVNetInBound. Then neither can be the rule
- * that lets anything in through this NSG. (A rule whose fields are not known only adds doubts; the
- * first definite match still decides.)
- */
+/** True when AllowVNetInBound never decides through the NSG and no rule of it re-creates it (see {@link shadowsAllowVnetInBound}). */
 function closesVnet(nsg: Nsg): boolean {
-  let denyAll = false;
-  for (const r of nsg.rules) {
-    if (reopensVnet(r) && !(r.access.known && r.access.value === "Deny")) return false;
-    denyAll ||= r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.direction.known && r.direction.value === "Inbound"
-      && r.priority.known && r.priority.value < 65000 && r.protocol.known && r.protocol.value === "*"
-      && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
-      && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"))
-      && r.destinations.known && r.destinations.value.some((t) => t.kind === "any");
-  }
-  return denyAll;
+  return shadowsAllowVnetInBound(nsg) && !nsg.rules.some((r) => reopensVnet(r) && !(r.access.known && r.access.value === "Deny"));
 }
 
 export const vnetInboundNotOverridden = defineRule({
