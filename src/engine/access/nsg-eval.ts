@@ -151,9 +151,11 @@ function relation(outer: Cidr, inner: Cidr): "contains" | "partial" | "disjoint"
 
 /**
  * The rule as it applies to `protocol`/`port` at the destination; undefined when it certainly does
- * not apply (other direction, protocol, ports or destination).
+ * not apply (other direction, protocol, ports or destination). With `port` undefined, the rule's
+ * ports are not looked at (the caller has picked rules that hold the port): the answer then holds
+ * for every port the rule's ports hold.
  */
-export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
+export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number | undefined, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
   const doubts: string[] = [];
   if (rule.direction.known) {
     if (rule.direction.value !== direction) return undefined;
@@ -167,7 +169,7 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
   const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
   if (!portless) {
     if (rule.destinationPorts.known) {
-      if (!rule.destinationPorts.value.contains(port)) return undefined;
+      if (port !== undefined && !rule.destinationPorts.value.contains(port)) return undefined;
     } else doubts.push(describeUnknown(rule.destinationPorts));
   }
   const access = rule.access.known ? rule.access.value : undefined;
@@ -218,19 +220,3 @@ function remoteSources(rule: NsgRule, terms: readonly AddressTerm[], ctx: EvalCo
   return sources;
 }
 
-/**
- * What one NSG's rules are for `protocol`/`port` at the endpoint, in the order given: `rules` are
- * the NSG's rules that may match the port (all of them, or a {@link PortIndex} lookup), `defaults`
- * its {@link defaultRules} of that direction. Their partition ({@link partitionOf}) is the NSG's
- * decision over the whole remote space (sources inbound, destinations outbound).
- */
-export function nsgCandidates(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule>[] {
-  const cands: Candidate<NsgRule>[] = [];
-  for (const list of [rules, defaults]) {
-    for (const r of list) {
-      const c = candidate(r, ctx, protocol, port, direction);
-      if (c) cands.push(c);
-    }
-  }
-  return cands;
-}
