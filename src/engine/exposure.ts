@@ -90,6 +90,23 @@ export function namingRule(r: Reach, port: ServicePort): string | undefined {
 }
 
 /**
+ * False when no reach of the endpoint on `port` can have a {@link namingRule}: no NSG rule on its
+ * path has known ports naming the port, and the configuration has no Azure Firewall rule (DNAT and
+ * firewall rules are the other deciders that name ports). Sound and cheap (no port is decided):
+ * true means "ask the model".
+ */
+export function mayHaveNamingRule(model: TerraformModel, endpoint: Endpoint, port: ServicePort): boolean {
+  const reach = Reachability.of(model);
+  if (reach.firewalls.rules.length > 0 || reach.firewalls.firewalls.length > 0) return true;
+  for (const layer of reach.access.layersOf(endpoint)) {
+    for (const nsg of layer.nsgs) {
+      for (const r of nsg.rules) if (r.destinationPorts.known && namesRange(r.destinationPorts.value, port.from, port.to)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * For an uncertain reach: could its deciding rule be one written for `port`? True when its ports are
  * not known, or name the port. A rule that opens everything and is uncertain only in its source is
  * left to the rule that reports wide exposures.

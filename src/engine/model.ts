@@ -126,6 +126,7 @@ export class TerraformModel {
   private readonly byType = new Map<string, TfResource[]>();
   private readonly byAddr = new Map<string, TfResource>();
   private readonly cache = new Map<string, unknown>();
+  private readonly tagBlocks = new WeakMap<TfResource, TagBlock>();
 
   private constructor(
     public readonly resources: TfResource[],
@@ -159,8 +160,11 @@ export class TerraformModel {
    * computation and checks stay linear in the number of resources.
    */
   public memo<T>(key: string, build: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, build());
-    return this.cache.get(key) as T;
+    const hit = this.cache.get(key);
+    if (hit !== undefined || this.cache.has(key)) return hit as T;
+    const value = build();
+    this.cache.set(key, value);
+    return value;
   }
 
   /**
@@ -196,19 +200,25 @@ export class TerraformModel {
    * case-insensitive). Unknown when the block itself comes from a variable or expression.
    */
   public tagBlock(resource: TfResource, attribute = "tags"): TagBlock {
-    return this.memo(`tag-block:${attribute}:${resource.address}`, () => {
-      const raw = resource.config[attribute];
-      if (raw === undefined || raw === null) return { known: true, values: new Map() };
-      const r = this.resolve(raw);
-      if (!r.known) return { known: false, reason: r.reason };
-      if (!isPlainObject(r.value)) return { known: false, reason: `${attribute} is ${describe(r.value)}, not a map` };
-      const values = new Map<string, TagText>();
-      for (const [k, v] of Object.entries(r.value)) {
-        const text = this.resolveString(v);
-        values.set(k.toLowerCase(), text.known ? { known: true, text: text.value } : { known: false, reason: text.reason });
-      }
-      return { known: true, values };
-    });
+    if (attribute !== "tags") return this.memo(`tag-block:${attribute}:${resource.address}`, () => this.readTagBlock(resource, attribute));
+    // Asked per resource by most rules: looked up by the resource object, with no key string to build and hash.
+    let block = this.tagBlocks.get(resource);
+    if (!block) this.tagBlocks.set(resource, (block = this.readTagBlock(resource, attribute)));
+    return block;
+  }
+
+  private readTagBlock(resource: TfResource, attribute: string): TagBlock {
+    const raw = resource.config[attribute];
+    if (raw === undefined || raw === null) return { known: true, values: new Map() };
+    const r = this.resolve(raw);
+    if (!r.known) return { known: false, reason: r.reason };
+    if (!isPlainObject(r.value)) return { known: false, reason: `${attribute} is ${describe(r.value)}, not a map` };
+    const values = new Map<string, TagText>();
+    for (const [k, v] of Object.entries(r.value)) {
+      const text = this.resolveString(v);
+      values.set(k.toLowerCase(), text.known ? { known: true, text: text.value } : { known: false, reason: text.reason });
+    }
+    return { known: true, values };
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
-import { namingRule, reachOn } from "./exposure";
+import { mayHaveNamingRule, namingRule, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
@@ -102,6 +102,7 @@ export class Roles {
         let found: string | undefined;
         for (const ep of reach.access.endpointsOfVm(vm)) {
           for (const p of anyOf) {
+            if (!mayHaveNamingRule(this.model, ep, p)) continue;
             const named = reachOn(this.model, ep, p).map((r) => namingRule(r, p)).find((n) => n);
             if (named) {
               found = `reachable on ${p.protocol.toUpperCase()} ${p.from} through ${named}`;

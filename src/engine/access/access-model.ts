@@ -7,11 +7,11 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
-import { defaultRules, Destination, Direction, EvalContext, nsgCandidates } from "./nsg-eval";
-import { combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
+import { candidate, defaultRules, Destination, Direction, EvalContext, termSources } from "./nsg-eval";
+import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
-import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, Subnet, Topology, Vm, Vnet } from "./topology";
+import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, PROTOCOLS, Subnet, Topology, Vm, Vnet } from "./topology";
 import { TerraformModel, TfResource } from "../model";
 
 /** A place traffic can be addressed to. */
@@ -118,7 +118,7 @@ export class AccessModel {
   private readonly bySubnet = new Map<Subnet, Endpoint>();
   /** Hosts (NIC and private endpoints) of each subnet, in {@link endpoints} order; built on first use. */
   private hostsBySubnet?: Map<Subnet, Endpoint[]>;
-  private readonly cache = new Map<string, AccessAnswer>();
+  private readonly cache = new ProbeCache<AccessAnswer>();
   private readonly vnetSpaces = new Map<Vnet | Subnet, VnetSpace>();
   private readonly vnetBases = new Map<Vnet, VnetSpace>();
   private readonly defaults = new Map<Nsg, { Inbound?: NsgRule[]; Outbound?: NsgRule[] }>();
@@ -133,6 +133,9 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
+  private readonly mayAllow = new Map<string, boolean>();
+  /** Each rule's candidate per context, per protocol and direction (see partitionOfNsg); null when it does not apply. */
+  private readonly candidateCache = new Map<EvalContext, Map<NsgRule, { candidate: Candidate<NsgRule>; key: string } | null>[]>();
   /** Source address sets of combined pieces, one instance per value: hosts of many zones share a few (measured 25,200 sets, 1,410 values at 1,000 zones). */
   private readonly internedV4 = new Map<string, Intervals<number>>();
   private readonly internedV6 = new Map<string, Intervals<bigint>>();
@@ -304,7 +307,7 @@ export class AccessModel {
    * "does X get in on any port" questions over wide port ranges of large NSGs.
    */
   public findGrant(endpoint: Endpoint, probe: Probe, wanted: (g: Grant) => boolean, direction: Direction = "Inbound"): Grant | undefined {
-    const cached = this.cache.get(`${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`);
+    const cached = this.cache.get(endpoint, probe, direction);
     if (cached) return cached.grants.find(wanted);
     const ctx = this.contextOf(endpoint);
     const layers = this.layersOf(endpoint);
@@ -323,6 +326,45 @@ export class AccessModel {
     return undefined;
   }
 
+  /**
+   * False when some NSG on the way to the endpoint lets none of `sources` in over `protocol` on any
+   * port: none of its rules that may allow (Azure's defaults included; a rule whose access, direction,
+   * protocol or remote side is not known counts as one) holds one of them, so its first match for
+   * each of them is a deny and no grant can hold one. Destinations and ports are not looked at, which
+   * only makes "true" more frequent: true means "maybe, ask the model". Cheap (one pass over each
+   * NSG's rules, cached per NSG and context), for "from these sources, on any port?" questions.
+   */
+  public mayAdmitFrom(endpoint: Endpoint, protocol: Protocol, sources: SourceSet, direction: Direction = "Inbound"): boolean {
+    const ctx = this.contextOf(endpoint);
+    for (const layer of this.layersOf(endpoint)) {
+      for (const nsg of layer.nsgs) if (!this.nsgMayAllow(nsg, ctx, protocol, sources, direction)) return false;
+    }
+    return true;
+  }
+
+  private nsgMayAllow(nsg: Nsg, ctx: EvalContext, protocol: Protocol, sources: SourceSet, direction: Direction): boolean {
+    const key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|${this.idOf(sources)}`;
+    let may = this.mayAllow.get(key);
+    if (may === undefined) {
+      may = false;
+      for (const list of [nsg.rules, this.defaultsOf(nsg, direction)]) {
+        for (const r of list) {
+          if (r.access.known && r.access.value === "Deny") continue;
+          if (r.direction.known && r.direction.value !== direction) continue;
+          if (r.protocol.known && r.protocol.value !== "*" && r.protocol.value !== protocol) continue;
+          if (r.destinationPorts.known && r.destinationPorts.value.isEmpty) continue;
+          const remote = direction === "Inbound" ? r.sources : r.destinations;
+          if (!remote.known) may = true;
+          else for (const t of remote.value) if (termSources(t, ctx)?.overlaps(sources)) may = true;
+          if (may) break;
+        }
+        if (may) break;
+      }
+      this.mayAllow.set(key, may);
+    }
+    return may;
+  }
+
   /** How many port segments (pieces decided by the same rules) the probe's range has on this endpoint. */
   public segmentCount(endpoint: Endpoint, probe: Probe): number {
     return probe.protocol === "Icmp" ? 1 : this.portSegments(this.layersOf(endpoint), probe).length;
@@ -332,11 +374,10 @@ export class AccessModel {
     // One port (or ICMP) is one memoised decision: answering again is cheaper than keeping every
     // answer (memory). Ranges cut by many rules are kept.
     if (probe.from === probe.to || probe.protocol === "Icmp") return this.compute(endpoint, probe, direction);
-    const key = `${direction}|${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
-    let hit = this.cache.get(key);
+    let hit = this.cache.get(endpoint, probe, direction);
     if (!hit) {
       hit = this.compute(endpoint, probe, direction);
-      this.cache.set(key, hit);
+      this.cache.set(endpoint, probe, direction, hit);
     }
     return hit;
   }
@@ -485,9 +526,30 @@ export class AccessModel {
    * partition, so the hosts of one subnet (and the subnet itself) evaluate its NSG once.
    */
   private partitionOfNsg(nsg: Nsg, rules: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction): Partition<NsgRule> {
-    const cands = nsgCandidates(rules, this.defaultsOf(nsg, direction), ctx, protocol, port, direction);
+    // The candidates are the rules that may match the port (the port index's pick), then Azure's defaults, in
+    // that order. Each rule's candidate (and its part of the key) is computed once per context, protocol and
+    // direction: it does not depend on the port, only on whether the rule holds it.
+    let perContext = this.candidateCache.get(ctx);
+    if (!perContext) this.candidateCache.set(ctx, (perContext = []));
+    const mine = (perContext[PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1)] ??= new Map());
+    const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
+    const cands: Candidate<NsgRule>[] = [];
     let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|`;
-    for (const c of cands) key += c.definite ? `${c.rule.id},` : `${c.rule.id}?${c.doubts.join("\u0001")},`;
+    for (const list of [rules, this.defaultsOf(nsg, direction)]) {
+      for (const r of list) {
+        if (!portless && r.destinationPorts.known && !r.destinationPorts.value.contains(port)) continue;
+        let hit = mine.get(r);
+        if (hit === undefined) {
+          const c = candidate(r, ctx, protocol, undefined, direction);
+          hit = c ? { candidate: c, key: c.definite ? `${r.id},` : `${r.id}?${c.doubts.join("\u0001")},` } : null;
+          mine.set(r, hit);
+        }
+        if (hit) {
+          cands.push(hit.candidate);
+          key += hit.key;
+        }
+      }
+    }
     let part = this.partitions.get(key);
     if (!part) this.partitions.set(key, (part = partitionOf(cands)));
     return part;
@@ -596,6 +658,35 @@ export class AccessModel {
     if (!ip.known) return { kind: "unknown", reason: `${ip.field}: ${ip.reason}` };
     return { kind: "unknown", reason: "a dynamic address in a subnet whose prefixes are not known" };
   }
+}
+
+/**
+ * Answers kept per endpoint object and probe, the probe named by a number (no key string to build
+ * and hash per question: rules ask many). A probe whose ports are not whole numbers in 0-65535 is
+ * never kept.
+ */
+export class ProbeCache<T> {
+  private readonly byEndpoint = new Map<Endpoint, Map<number, T>>();
+
+  public get(endpoint: Endpoint, probe: Probe, direction: Direction = "Inbound"): T | undefined {
+    const n = probeNumber(probe, direction);
+    return n === undefined ? undefined : this.byEndpoint.get(endpoint)?.get(n);
+  }
+
+  public set(endpoint: Endpoint, probe: Probe, direction: Direction, value: T): void {
+    const n = probeNumber(probe, direction);
+    if (n === undefined) return;
+    let mine = this.byEndpoint.get(endpoint);
+    if (!mine) this.byEndpoint.set(endpoint, (mine = new Map()));
+    mine.set(n, value);
+  }
+}
+
+function probeNumber(probe: Probe, direction: Direction): number | undefined {
+  const { from, to } = probe;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) return undefined;
+  const p = probe.protocol === "Tcp" ? 0 : probe.protocol === "Udp" ? 1 : 2;
+  return ((p * 2 + (direction === "Inbound" ? 0 : 1)) * 65536 + from) * 65536 + to;
 }
 
 /** The set of `ranges` (gathered in ascending order), as the one instance `cache` holds for its value. */

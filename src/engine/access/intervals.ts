@@ -50,11 +50,6 @@ export class Intervals<T extends number | bigint> {
     return (ALL.get(domain) as Intervals<T> | undefined) ?? Intervals.shared(ALL, new Intervals(domain, [domain.min], [domain.max]));
   }
 
-  private static shared<T extends number | bigint>(cache: Map<Domain<number | bigint>, Intervals<number | bigint>>, set: Intervals<T>): Intervals<T> {
-    cache.set(set.domain as Domain<number | bigint>, set as Intervals<number | bigint>);
-    return set;
-  }
-
   /** The union of closed ranges, given in any order. */
   public static of<T extends number | bigint>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): Intervals<T> {
     // One range (most sets the model builds): no copy, no sort.
@@ -80,6 +75,11 @@ export class Intervals<T extends number | bigint> {
       }
     }
     return starts.length === 0 ? Intervals.empty(domain) : new Intervals(domain, starts, ends);
+  }
+
+  private static shared<T extends number | bigint>(cache: Map<Domain<number | bigint>, Intervals<number | bigint>>, set: Intervals<T>): Intervals<T> {
+    cache.set(set.domain as Domain<number | bigint>, set as Intervals<number | bigint>);
+    return set;
   }
 
   private constructor(

@@ -75,6 +75,21 @@ const DEFAULT_OUT: DefaultRule[] = [
   defaultRule("DenyAllOutBound", "Outbound", 65500, "Deny", ANY_TERM, ANY_TERM),
 ];
 
+/**
+ * True when a rule of the NSG denies, before Azure's AllowVNetInBound (65000), every inbound packet
+ * that rule would allow: a deny with every field known, for every protocol, destination port and
+ * source port, from `*` or VirtualNetwork to `*`, at a priority under 65000. AllowVNetInBound then
+ * never decides anything through this NSG (a rule whose fields are not known only adds doubts: the
+ * first definite match still decides). A cheap test that spares deciding every port.
+ */
+export function shadowsAllowVnetInBound(nsg: Nsg): boolean {
+  return nsg.rules.some((r) => r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.direction.known && r.direction.value === "Inbound"
+    && r.priority.known && r.priority.value < 65000 && r.protocol.known && r.protocol.value === "*"
+    && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
+    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"))
+    && r.destinations.known && r.destinations.value.some((t) => t.kind === "any"));
+}
+
 /** The sources an address term stands for. */
 export function termSources(t: AddressTerm, ctx: EvalContext): SourceSet | undefined {
   switch (t.kind) {
@@ -136,9 +151,11 @@ function relation(outer: Cidr, inner: Cidr): "contains" | "partial" | "disjoint"
 
 /**
  * The rule as it applies to `protocol`/`port` at the destination; undefined when it certainly does
- * not apply (other direction, protocol, ports or destination).
+ * not apply (other direction, protocol, ports or destination). With `port` undefined, the rule's
+ * ports are not looked at (the caller has picked rules that hold the port): the answer then holds
+ * for every port the rule's ports hold.
  */
-export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
+export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, port: number | undefined, direction: Direction = "Inbound"): Candidate<NsgRule> | undefined {
   const doubts: string[] = [];
   if (rule.direction.known) {
     if (rule.direction.value !== direction) return undefined;
@@ -152,7 +169,7 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
   const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
   if (!portless) {
     if (rule.destinationPorts.known) {
-      if (!rule.destinationPorts.value.contains(port)) return undefined;
+      if (port !== undefined && !rule.destinationPorts.value.contains(port)) return undefined;
     } else doubts.push(describeUnknown(rule.destinationPorts));
   }
   const access = rule.access.known ? rule.access.value : undefined;
@@ -169,35 +186,37 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
     if (states.every((s) => s === "no")) return undefined;
     if (!states.includes("yes")) doubts.push(`${direction === "Inbound" ? "destination" : "source"} ${local.value.map((t) => t.text).join(", ")} may or may not be this host${ctx.asgUnknown ? ` (${ctx.asgUnknown})` : ""}`);
   } else doubts.push(describeUnknown(local));
-  let sources = SourceSet.EMPTY;
-  if (remote.known) {
-    for (const t of remote.value) {
-      const s = termSources(t, ctx);
-      if (s) sources = sources.union(s);
-    }
-  } else {
+  let sources: SourceSet;
+  if (remote.known) sources = remoteSources(rule, remote.value, ctx, direction);
+  else {
     doubts.push(describeUnknown(remote));
     sources = SourceSet.ALL;
   }
   if (!rule.priority.known) doubts.push(describeUnknown(rule.priority));
   for (const u of rule.unknowns) if (u.field === "network_security_group_name") doubts.push(describeUnknown(u));
   const order = rule.priority.known ? rule.priority.value * 1_000_000 + (rule.id + 10) : UNKNOWN_ORDER;
-  return { rule, order, access, definite: doubts.length === 0, sources, doubts: [...new Set(doubts)] };
+  return { rule, order, access, definite: doubts.length === 0, sources, doubts: doubts.length === 0 ? NO_DOUBTS : [...new Set(doubts)] };
 }
 
+const NO_DOUBTS: string[] = [];
+
+/** The last remote side computed per rule and direction, with the tag expansions it was computed for. */
+const remoteCache = new WeakMap<NsgRule, { direction: Direction; vnet: SourceSet; internet: SourceSet; sources: SourceSet }>();
+
 /**
- * What one NSG's rules are for `protocol`/`port` at the endpoint, in the order given: `rules` are
- * the NSG's rules that may match the port (all of them, or a {@link PortIndex} lookup), `defaults`
- * its {@link defaultRules} of that direction. Their partition ({@link partitionOf}) is the NSG's
- * decision over the whole remote space (sources inbound, destinations outbound).
+ * The union of the rule's remote terms (sources inbound, destinations outbound). Only the
+ * VirtualNetwork and Internet tags depend on the context, so the set is kept per rule and reused
+ * while those two expansions are the same objects (every host of one VNet or subnet asks alike).
  */
-export function nsgCandidates(rules: readonly NsgRule[], defaults: readonly NsgRule[], ctx: EvalContext, protocol: Protocol, port: number, direction: Direction = "Inbound"): Candidate<NsgRule>[] {
-  const cands: Candidate<NsgRule>[] = [];
-  for (const list of [rules, defaults]) {
-    for (const r of list) {
-      const c = candidate(r, ctx, protocol, port, direction);
-      if (c) cands.push(c);
-    }
+function remoteSources(rule: NsgRule, terms: readonly AddressTerm[], ctx: EvalContext, direction: Direction): SourceSet {
+  const hit = remoteCache.get(rule);
+  if (hit && hit.direction === direction && hit.vnet === ctx.vnetSources && hit.internet === ctx.internetSources) return hit.sources;
+  let sources = SourceSet.EMPTY;
+  for (const t of terms) {
+    const s = termSources(t, ctx);
+    if (s) sources = sources.union(s);
   }
-  return cands;
+  remoteCache.set(rule, { direction, vnet: ctx.vnetSources, internet: ctx.internetSources, sources });
+  return sources;
 }
+

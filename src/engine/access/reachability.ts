@@ -6,7 +6,7 @@
  * the firewall's own address as the source the NSG sees (Azure Firewall SNATs DNAT traffic to an
  * address of AzureFirewallSubnet: techcommunity.microsoft.com, "Azure Firewall NAT Behaviors").
  */
-import { AccessModel, Endpoint, Grant, Probe } from "./access-model";
+import { AccessModel, Endpoint, Grant, Probe, ProbeCache } from "./access-model";
 import { Cidr } from "./addresses";
 import { Entry, LoadBalancerIndex, publicIpEntry } from "./entries";
 import { Firewall, FirewallIndex, FirewallRule } from "./firewalls";
@@ -60,7 +60,7 @@ export class Reachability {
   public readonly access: AccessModel;
   public readonly firewalls: FirewallIndex;
   public readonly loadBalancers: LoadBalancerIndex;
-  private readonly cache = new Map<string, ReachAnswer>();
+  private readonly cache = new ProbeCache<ReachAnswer>();
   private readonly routedCache = new Map<string, RoutedGroup[]>();
   /** Subnets with route tables, grouped by VNet and route tables (subnets alike route alike); built once. */
   private routeClasses?: Subnet[][];
@@ -73,9 +73,8 @@ export class Reachability {
 
   /** Who reaches `probe` on `endpoint`, and how. Memoised. */
   public reach(endpoint: Endpoint, probe: Probe): ReachAnswer {
-    const key = `${endpoint.key}|${probe.protocol}|${probe.from}-${probe.to}`;
-    let hit = this.cache.get(key);
-    if (!hit) this.cache.set(key, (hit = this.compute(endpoint, probe)));
+    let hit = this.cache.get(endpoint, probe);
+    if (!hit) this.cache.set(endpoint, probe, "Inbound", (hit = this.compute(endpoint, probe)));
     return hit;
   }
 
@@ -89,10 +88,12 @@ export class Reachability {
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     for (const protocol of ["Tcp", "Udp"] as const) {
       const all = { protocol, from: 0, to: 65535 };
+      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
+      // An NSG with no allow that may hold one of the sources settles it without deciding any port.
+      if (!this.access.mayAdmitFrom(endpoint, protocol, sources)) continue;
       // An NSG that cuts the port space into many pieces (thousands of port rules) would cost a decision
       // per piece: then "maybe", and the caller asks port by port (true is never wrong here).
       if (this.access.segmentCount(endpoint, all) > MAY_REACH_MAX_SEGMENTS) return true;
-      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
       if (this.access.findGrant(endpoint, all, (g) => g.sources.overlaps(sources))) return true;
     }
     return false;

@@ -92,6 +92,8 @@ export class SourceSet {
   }
 
   public union(o: SourceSet): SourceSet {
+    if (o.isEmpty || o === this) return this;
+    if (this.isEmpty) return o;
     return new SourceSet(this.v4.union(o.v4), this.v6.union(o.v6), this.tokens.union(o.tokens));
   }
 

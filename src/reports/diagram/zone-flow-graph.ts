@@ -1,5 +1,6 @@
 import { AccessModel } from "../../engine/access/access-model";
 import { Cidr } from "../../engine/access/addresses";
+import { shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { AddressTerm, Nic, Nsg, NsgRule, Topology } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { Finding, FindingStatus } from "../../engine/result";
@@ -369,6 +370,8 @@ class GraphBuilder {
       const subnet = zone.subnet;
       const to = this.zoneNode.get(zone);
       if (!subnet || !to || subnet.nsgs.length === 0) continue;
+      // A deny-all before 65000 (DeploymentZone's 4096): the default rule decides nothing, no port needs deciding.
+      if (subnet.nsgs.every(shadowsAllowVnetInBound)) continue;
       const ep = this.access.endpointOfSubnet(subnet);
       const byDefault = (g: { layers: readonly { rule?: NsgRule }[] }) => g.layers.some((l) => l.rule?.isDefault && l.rule.name === "AllowVNetInBound");
       const decided = (["Tcp", "Udp"] as const).map((protocol) => this.access.findGrant(ep, { protocol, from: 0, to: 65535 }, byDefault))

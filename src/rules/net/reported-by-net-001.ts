@@ -14,25 +14,30 @@ import { isBroad } from "../../engine/zones";
  * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
  */
 export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: Decider): boolean {
-  const keys = ctx.model.memo(`net001:reported:${endpoint.key}`, () => {
-    const out = new Set<string>();
-    const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
-    // What NET-001 reports needs an Internet source that gets in: most hosts let none in on any port.
-    if (!ctx.reach.mayReachFrom(endpoint, internet)) return out;
-    for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
-      const answer = ctx.reach.reach(endpoint, probeOf(svc));
-      for (const r of answer.reaches) {
-        const pub = r.sources.intersect(internet);
-        if (pub.isEmpty || !isBroad(pub, internet)) continue;
-        if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
-        const d = deciderOf(r, endpoint);
-        if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
-        out.add(deciderKey(d));
-      }
-    }
-    return out;
-  });
+  // Per endpoint object: asked for every reach of every host by several packs, so no key string per question.
+  const perEndpoint = ctx.model.memo("net001:reported", () => new WeakMap<Endpoint, Set<string>>());
+  let keys = perEndpoint.get(endpoint);
+  if (!keys) perEndpoint.set(endpoint, (keys = reportedOn(ctx, endpoint)));
   return keys.has(deciderKey(decider));
+}
+
+function reportedOn(ctx: RuleContext, endpoint: Endpoint): Set<string> {
+  const out = new Set<string>();
+  const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
+  // What NET-001 reports needs an Internet source that gets in: most hosts let none in on any port.
+  if (!ctx.reach.mayReachFrom(endpoint, internet)) return out;
+  for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
+    const answer = ctx.reach.reach(endpoint, probeOf(svc));
+    for (const r of answer.reaches) {
+      const pub = r.sources.intersect(internet);
+      if (pub.isEmpty || !isBroad(pub, internet)) continue;
+      if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
+      const d = deciderOf(r, endpoint);
+      if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
+      out.add(deciderKey(d));
+    }
+  }
+  return out;
 }
 
 /** A key that tells deciding rules apart. */

@@ -1,8 +1,9 @@
 import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
+import { shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { NsgRule, Subnet } from "../../engine/access/topology";
+import { Nsg, NsgRule, Subnet } from "../../engine/access/topology";
 import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -15,6 +16,11 @@ const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol:
 function reopensVnet(r: NsgRule): boolean {
   return !r.isDefault && r.protocol.known && r.protocol.value === "*" && r.destinationPorts.known && r.destinationPorts.value.containsRange(1, 65535)
     && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
+}
+
+/** True when AllowVNetInBound never decides through the NSG and no rule of it re-creates it (see {@link shadowsAllowVnetInBound}). */
+function closesVnet(nsg: Nsg): boolean {
+  return shadowsAllowVnetInBound(nsg) && !nsg.rules.some((r) => reopensVnet(r) && !(r.access.known && r.access.value === "Deny"));
 }
 
 export const vnetInboundNotOverridden = defineRule({
@@ -47,7 +53,13 @@ export const vnetInboundNotOverridden = defineRule({
         if (vmScope) targets.push({ ep, scope: vmScope, own: subnetSources(subnet) });
       }
     }
+    const closed = new Map<Nsg, boolean>();
+    const isClosed = (nsg: Nsg) => closed.get(nsg) ?? closed.set(nsg, closesVnet(nsg)).get(nsg)!;
     for (const { ep, scope, own } of targets) {
+      // Every NSG on the path denies everything before AllowVNetInBound and nothing re-creates it: no
+      // grant can be decided by either (the compliant case), so no port needs deciding.
+      const layers = access.layersOf(ep);
+      if (layers.every((l) => l.nsgs.every(isClosed))) continue;
       const hits = new Map<TfResource, { rule: NsgRule; sources: SourceSet; uncertain: boolean; doubts: string[] }>();
       // One grant per protocol is enough to show the zone is open: the first one AllowVNetInBound
       // (or a rule re-creating it) decides for sources outside the zone.

@@ -9,6 +9,7 @@
 import * as fc from "fast-check";
 import { AccessModel } from "../../../src/engine/access/access-model";
 import { parseCidr } from "../../../src/engine/access/addresses";
+import { SourceSet } from "../../../src/engine/access/source-set";
 import { Body, TfJson } from "../../support/tf-json";
 
 const VNET = "10.0.0.0/16";
@@ -167,5 +168,28 @@ describe("NSG semantics against a brute-force evaluator", () => {
         }
       }
     }), { numRuns: 150 });
+  });
+
+  test("mayAdmitFrom (the pre-check without ports): false only when no grant on any port holds one of the sources", () => {
+    const probeSets = [["8.8.8.8"], ["10.0.2.7"], ["192.168.5.5", "200.1.1.1"], ["10.0.1.9"]];
+    fc.assert(fc.property(layerArb, layerArb, (subnetRules, nicRules) => {
+      const tf = new TfJson();
+      const sub = tf.subnet("s", tf.vnet("net", [VNET]), [SUBNET]);
+      const nic = tf.nic("n", sub, HOST);
+      if (subnetRules) tf.associate(sub, tf.nsg("subnet_nsg", subnetRules.map(toBody)));
+      if (nicRules) tf.nicNsg(nic, tf.nsg("nic_nsg", nicRules.map(toBody)));
+      const access = AccessModel.of(tf.model());
+      const ep = access.endpoints.find((e) => e.kind === "nic")!;
+      for (const protocol of ["Tcp", "Udp"] as const) {
+        for (const direction of ["Inbound", "Outbound"] as const) {
+          for (const set of probeSets) {
+            const sources = SourceSet.v4(set.map((a) => [ip(a), ip(a)] as [number, number]));
+            if (access.mayAdmitFrom(ep, protocol, sources, direction)) continue;
+            const grant = access.findGrant(ep, { protocol, from: 0, to: 65535 }, (g) => g.sources.overlaps(sources), direction);
+            if (grant) throw new Error(`${direction} ${protocol} from ${set}: pre-check false, but a grant holds it\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
+          }
+        }
+      }
+    }), { numRuns: 300 });
   });
 });

@@ -113,9 +113,18 @@ describe("mayReachFrom: does any of these sources get in on any port", () => {
     expect(open.reach.mayReachFrom(open.ep, open.internet)).toBe(true);
   });
 
-  test("an NSG cutting the ports into more pieces than it decides at once: \"maybe\" (true), never a wrong false", () => {
+  test("an NSG none of whose allows may hold an Internet source: false without deciding any port, however many pieces", () => {
     const many = site(200);
     expect(many.reach.access.segmentCount(many.ep, { protocol: "Tcp", from: 0, to: 65535 })).toBeGreaterThan(256);
+    expect(many.reach.access.mayAdmitFrom(many.ep, "Tcp", many.internet)).toBe(false);
+    expect(many.reach.mayReachFrom(many.ep, many.internet)).toBe(false);
+  });
+
+  test("an NSG cutting the ports into more pieces than it decides at once: \"maybe\" (true), never a wrong false", () => {
+    // The Internet allow is shadowed by a deny: nothing gets in, but only deciding the ports would show it.
+    const many = site(200, [rule("deny-web", 50, "Deny", "Tcp", "443", "Internet"), rule("web", 900, "Allow", "Tcp", "443", "Internet")]);
+    expect(many.reach.access.segmentCount(many.ep, { protocol: "Tcp", from: 0, to: 65535 })).toBeGreaterThan(256);
+    expect(many.reach.access.mayAdmitFrom(many.ep, "Tcp", many.internet)).toBe(true);
     expect(many.reach.mayReachFrom(many.ep, many.internet)).toBe(true);
   });
 });

@@ -1,0 +1,42 @@
+import { AccessModel } from "../../../src/engine/access/access-model";
+import { shadowsAllowVnetInBound } from "../../../src/engine/access/nsg-eval";
+import { Body, TfJson, rule } from "../../support/tf-json";
+
+/** Whether AllowVNetInBound decides something on the subnet, asked of the model port by port (what the shortcut spares). */
+function vnetDefaultDecides(access: AccessModel): boolean {
+  const ep = access.endpoints.find((e) => e.kind === "subnet")!;
+  return (["Tcp", "Udp"] as const).some((protocol) => access.findGrant(ep, { protocol, from: 0, to: 65535 },
+    (g) => g.layers.some((l) => l.rule?.isDefault === true && l.rule.name === "AllowVNetInBound")) !== undefined);
+}
+
+function nsgWith(rules: Body[]): { shadows: boolean; decides: boolean } {
+  const tf = new TfJson();
+  const sub = tf.subnet("app", tf.vnet("net", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+  tf.associate(sub, tf.nsg("app_nsg", [rule("kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), ...rules]));
+  const access = AccessModel.of(tf.model());
+  return { shadows: shadowsAllowVnetInBound(access.topology.nsgs[0]), decides: vnetDefaultDecides(access) };
+}
+
+describe("shadowsAllowVnetInBound: a deny before 65000 that leaves Azure's default rule nothing to decide", () => {
+  test.each([
+    ["a deny of everything from *", [rule("deny-all", 4096, "Deny", "*", "*", "*")]],
+    ["a deny of everything from VirtualNetwork", [rule("deny-vnet", 4000, "Deny", "*", "*", "VirtualNetwork")]],
+  ])("%s: true, and the model agrees that AllowVNetInBound decides nothing", (_, rules) => {
+    expect(nsgWith(rules)).toEqual({ shadows: true, decides: false });
+  });
+
+  test.each([
+    ["no deny at all", []],
+    ["a deny of TCP only", [rule("deny-tcp", 4096, "Deny", "Tcp", "*", "*")]],
+    ["a deny of some ports", [rule("deny-low", 4096, "Deny", "*", "0-1023", "*")]],
+    ["a deny from one range", [rule("deny-range", 4096, "Deny", "*", "*", "10.0.0.0/24")]],
+  ])("%s: false, and the model shows AllowVNetInBound deciding", (_, rules) => {
+    expect(nsgWith(rules)).toEqual({ shadows: false, decides: true });
+  });
+
+  test("a deny to one destination, or with a field known only at apply time, is not taken as shadowing (fail closed: the model decides)", () => {
+    expect(nsgWith([rule("deny-host", 4096, "Deny", "*", "*", "*", "10.0.1.4")]).shadows).toBe(false);
+    expect(nsgWith([{ ...rule("deny-var", 4096, "Deny", "*", "*", "*"), priority: "${var.priority}" }]).shadows).toBe(false);
+    expect(nsgWith([{ ...rule("deny-sp", 4096, "Deny", "*", "*", "*"), source_port_range: "80" }]).shadows).toBe(false);
+  });
+});
