@@ -1,46 +1,7 @@
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { setFlagsFromString } from "v8";
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "worker_threads";
-
-/**
- * How many live workers hold V8's WebAssembly baseline-only mode (see {@link holdLiftoffOnly}); kept
- * on the global object so that two copies of this module in one process (jest's registries, two
- * installs of the library) share one count.
- */
-const LIFTOFF_HOLDERS = Symbol.for("secure-deployment-zones/graphviz-liftoff-only");
-
-/**
- * Puts V8 in WebAssembly baseline-only mode (`--liftoff-only`) while a Graphviz worker lives; true when it did.
- *
- * By default V8 first compiles WebAssembly with its baseline compiler (Liftoff) and then recompiles
- * hot functions with its optimizing compiler (TurboFan) in the background. For Graphviz's layouts
- * that tier-up costs more than it saves: measured on a 2-core machine, the warm-up layout took
- * ~100 ms with it and ~35 ms without, a 250-edge layout 160-450 ms with it and 40-130 ms without,
- * and stopping the worker waited 40-90 ms for the background compilations (under 10 ms without).
- * V8's flags belong to the process (a worker cannot have its own), so the mode is set when the
- * first worker starts and the defaults (`--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering`,
- * which `--liftoff-only` turned off by implication) are put back when the last one stops: in
- * between, WebAssembly that the rest of the process compiles runs on Liftoff too (same results,
- * possibly slower). A process started with any WebAssembly or Liftoff flag of its own is left alone.
- */
-function holdLiftoffOnly(): boolean {
-  if (process.execArgv.some((a) => /^--(no-)?(wasm|liftoff|turbo|experimental-wasm)/.test(a.replace(/_/g, "-")))) return false;
-  const g = globalThis as unknown as Record<symbol, number | undefined>;
-  const holders = g[LIFTOFF_HOLDERS] ?? 0;
-  if (holders === 0) setFlagsFromString("--liftoff-only");
-  g[LIFTOFF_HOLDERS] = holders + 1;
-  return true;
-}
-
-/** Ends one worker's hold of the baseline-only mode; the last one restores V8's defaults. */
-function releaseLiftoffOnly(): void {
-  const g = globalThis as unknown as Record<symbol, number | undefined>;
-  const holders = (g[LIFTOFF_HOLDERS] ?? 1) - 1;
-  g[LIFTOFF_HOLDERS] = holders;
-  if (holders === 0) setFlagsFromString("--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering");
-}
 
 /**
  * `@hpcc-js/wasm-graphviz` bundles whose WebAssembly the worker may take from its cache: the
@@ -248,7 +209,6 @@ export class GraphvizWorker {
   private readonly done: Int32Array;
   private lastId = 0;
   private disposed = false;
-  private readonly liftoffOnly: boolean;
 
   /** Where the WebAssembly of the last rendering came from (tests). */
   public wasmSource: Reply["wasm"];
@@ -268,8 +228,6 @@ export class GraphvizWorker {
       stdout: true,
       stderr: true,
     });
-    // Set before the worker compiles Graphviz (it first has to boot and import the module).
-    this.liftoffOnly = holdLiftoffOnly();
     // A worker that dies (out of memory, say) is replaced by the next rendering; its 'error' event
     // must have a listener, or it would end the synthesizing process.
     this.worker.on("error", () => this.dispose());
@@ -322,6 +280,5 @@ export class GraphvizWorker {
     this.disposed = true;
     this.port.close();
     void this.worker.terminate();
-    if (this.liftoffOnly) releaseLiftoffOnly();
   }
 }
