@@ -12,14 +12,7 @@ function site(rules: Body[], opts: { dnat?: boolean } = {}) {
   tf.associate(app, tf.nsg("app_nsg", [...rules, rule("deny-all", 4096, "Deny", "*", "*", "*")]));
   if (opts.dnat) {
     const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
-    const pip = tf.add("azurerm_public_ip", "fw_pip", { name: "fw-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
-    const policy = tf.add("azurerm_firewall_policy", "policy", { name: "policy", location: "westeurope", resource_group_name: "rg" });
-    tf.add("azurerm_firewall", "hub", {
-      name: "hub-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
-      ip_configuration: [{ name: "cfg", subnet_id: TfJson.ref(fwSubnet), public_ip_address_id: TfJson.ref(pip) }],
-    });
-    tf.add("azurerm_firewall_policy_rule_collection_group", "rules", {
-      name: "rules", firewall_policy_id: TfJson.ref(policy), priority: 200,
+    tf.hubFirewall(fwSubnet, {
       nat_rule_collection: [{
         name: "publish", priority: 100, action: "Dnat",
         rule: [{ name: "kms-dnat", protocols: ["TCP"], source_addresses: ["*"], destination_address: "${azurerm_public_ip.fw_pip.ip_address}", destination_ports: ["1688"], translated_address: "10.0.5.4", translated_port: "1688" }],

@@ -68,6 +68,22 @@ export class TfJson {
     return this.add("azurerm_network_interface_security_group_association", name, { network_interface_id: TfJson.ref(nic), network_security_group_id: TfJson.ref(nsg) });
   }
 
+  /**
+   * An Azure Firewall `hub` (public IP `fw_pip`) in `fwSubnet`, with policy `policy` and its rule
+   * collection group `rules` holding `collections` (network_rule_collection, nat_rule_collection...).
+   * A DNAT rule reaches the firewall's public address as `${azurerm_public_ip.fw_pip.ip_address}`.
+   */
+  public hubFirewall(fwSubnet: string, collections: Body): { firewall: string; policy: string } {
+    const pip = this.add("azurerm_public_ip", "fw_pip", { name: "fw-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+    const policy = this.add("azurerm_firewall_policy", "policy", { name: "policy", location: "westeurope", resource_group_name: "rg" });
+    const firewall = this.add("azurerm_firewall", "hub", {
+      name: "hub-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
+      ip_configuration: [{ name: "cfg", subnet_id: TfJson.ref(fwSubnet), public_ip_address_id: TfJson.ref(pip) }],
+    });
+    this.add("azurerm_firewall_policy_rule_collection_group", "rules", { name: "rules", firewall_policy_id: TfJson.ref(policy), priority: 200, ...collections });
+    return { firewall, policy };
+  }
+
   public windowsVm(name: string, nics: string[], extra: Body = {}): string {
     return this.add("azurerm_windows_virtual_machine", name, {
       name, location: "westeurope", resource_group_name: "rg", size: "Standard_D2s_v5", admin_username: "azureops",

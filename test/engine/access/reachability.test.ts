@@ -17,14 +17,7 @@ function hubSite(opts: { routeClients?: boolean; clientRoutePrefix?: string; fwA
     rule("allow-kms", 100, "Allow", "Tcp", "1688", "VirtualNetwork"),
     rule("deny-all", 4096, "Deny", "*", "*", "*"),
   ]));
-  const pip = tf.add("azurerm_public_ip", "fw_pip", { name: "fw-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
-  const policy = tf.add("azurerm_firewall_policy", "policy", { name: "policy", location: "westeurope", resource_group_name: "rg" });
-  tf.add("azurerm_firewall", "hub", {
-    name: "hub-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
-    ip_configuration: [{ name: "cfg", subnet_id: TfJson.ref(fwSubnet), public_ip_address_id: TfJson.ref(pip) }],
-  });
-  tf.add("azurerm_firewall_policy_rule_collection_group", "rules", {
-    name: "rules", firewall_policy_id: TfJson.ref(policy), priority: 200,
+  tf.hubFirewall(fwSubnet, {
     network_rule_collection: [{
       name: "kms", priority: 100, action: "Allow",
       rule: [{ name: "kms-allowlist", protocols: ["TCP"], source_addresses: opts.fwAllows ?? ["10.0.1.10"], destination_addresses: ["10.0.5.4"], destination_ports: ["1688"] }],
