@@ -7,7 +7,7 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { Field } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
-import { candidate, defaultRules, Destination, Direction, EvalContext, termSources } from "./nsg-eval";
+import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalContext, termSources } from "./nsg-eval";
 import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
@@ -330,7 +330,8 @@ export class AccessModel {
    * False when some NSG on the way to the endpoint lets none of `sources` in over `protocol` on any
    * port: none of its rules that may allow (Azure's defaults included; a rule whose access, direction,
    * protocol or remote side is not known counts as one) holds one of them, so its first match for
-   * each of them is a deny and no grant can hold one. Destinations and ports are not looked at, which
+   * each of them is a deny and no grant can hold one. Rules after a definite deny of everything are
+   * skipped (they never match). Destinations and ports are not looked at, which
    * only makes "true" more frequent: true means "maybe, ask the model". Cheap (one pass over each
    * NSG's rules, cached per NSG and context), for "from these sources, on any port?" questions.
    */
@@ -347,8 +348,11 @@ export class AccessModel {
     let may = this.mayAllow.get(key);
     if (may === undefined) {
       may = false;
+      // Rules after a definite deny of everything never match (Azure's defaults are at 65000 and up).
+      const cut = denyAllPriority(nsg, direction);
       for (const list of [nsg.rules, this.defaultsOf(nsg, direction)]) {
         for (const r of list) {
+          if (r.priority.known && r.priority.value > cut) continue;
           if (r.access.known && r.access.value === "Deny") continue;
           if (r.direction.known && r.direction.value !== direction) continue;
           if (r.protocol.known && r.protocol.value !== "*" && r.protocol.value !== protocol) continue;

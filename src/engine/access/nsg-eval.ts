@@ -90,6 +90,30 @@ export function shadowsAllowVnetInBound(nsg: Nsg): boolean {
     && r.destinations.known && r.destinations.value.some((t) => t.kind === "any"));
 }
 
+/** Per NSG: the lowest priority of a definite "deny everything" rule, per direction (Infinity: none). */
+const DENY_ALL = new WeakMap<Nsg, { Inbound: number; Outbound: number }>();
+
+/**
+ * The priority of the NSG's first definite deny of everything in `direction` (every field known: any
+ * protocol, port and source port, from `*` to `*`), or Infinity. Every rule after it, Azure's defaults
+ * included, decides nothing: Azure stops at the first match, and that rule matches every flow.
+ */
+export function denyAllPriority(nsg: Nsg, direction: Direction): number {
+  let cached = DENY_ALL.get(nsg);
+  if (!cached) {
+    cached = { Inbound: Infinity, Outbound: Infinity };
+    for (const r of nsg.rules) {
+      if (r.unknowns.length > 0 || !r.access.known || r.access.value !== "Deny" || !r.direction.known || !r.priority.known) continue;
+      if (!r.protocol.known || r.protocol.value !== "*" || !r.destinationPorts.known || !r.destinationPorts.value.isAll) continue;
+      if (!r.sourcePorts.known || !r.sourcePorts.value.isAll || !r.sources.known || !r.destinations.known) continue;
+      if (!r.sources.value.some((t) => t.kind === "any") || !r.destinations.value.some((t) => t.kind === "any")) continue;
+      cached[r.direction.value] = Math.min(cached[r.direction.value], r.priority.value);
+    }
+    DENY_ALL.set(nsg, cached);
+  }
+  return cached[direction];
+}
+
 /** The sources an address term stands for. */
 export function termSources(t: AddressTerm, ctx: EvalContext): SourceSet | undefined {
   switch (t.kind) {

@@ -3,11 +3,12 @@ import { roleText, zonesOf, zoneText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
 import { Vm } from "../../engine/access/topology";
 import { deciderOf, describeReach, nsgDecider } from "../../engine/exposure";
 import { RoleClaim } from "../../engine/roles";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { describePorts, describeShare, isBroad } from "../../engine/zones";
+import { describePorts, describeShare, isBroad, Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001 } from "../net/reported-by-net-001";
@@ -37,6 +38,24 @@ function describe(seen: Sightings): string {
     const paths = [...s.paths];
     return `${source} on ${ports} through ${paths.slice(0, 2).join("; ")}${paths.length > 2 ? `; and ${paths.length - 2} more paths` : ""}`;
   }).join("; and from ") + more;
+}
+
+/**
+ * Every address this rule could report: the addresses of zones that are not trusted INTERNAL or more
+ * (or whose trust is not known), counted without the NET-001 exception. Leaving a rule out only makes
+ * fewer zones internet-facing, so a zone the rule reports is always in this set, and a host that
+ * none of it (nor the Internet) may reach needs no port-by-port answer.
+ */
+function untrustedZoneSources(zones: Zones): SourceSet {
+  const v4: [number, number][] = [];
+  let v6 = SourceSet.EMPTY;
+  for (const z of zones.zones) {
+    const level = zones.trustOf(z).level;
+    if (level !== undefined && Trust.isAtLeast(level, TrustLevel.INTERNAL)) continue;
+    v4.push(...z.sources.v4.ranges());
+    if (!z.sources.v6.isEmpty) v6 = v6.union(SourceSet.v6(z.sources.v6.ranges()));
+  }
+  return SourceSet.v4(v4).union(v6);
 }
 
 /** The path of a reach, without the "no NSG on the NIC" steps that say nothing when the other layer decides. */
@@ -75,12 +94,18 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     for (const role of [DeploymentRole.KMS_HOST, DeploymentRole.DOMAIN_CONTROLLER]) {
       for (const { vm, claim } of ctx.roles.vmsWith(role)) targets.set(vm, [...(targets.get(vm) ?? []), claim]);
     }
+    let untrusted: SourceSet | undefined;
+    const suspects = new Map<SourceSet, SourceSet>();
     for (const [vm, claims] of targets) {
       const found: Sightings = new Map();
       const maybe: Sightings = new Map();
       const undeclared: Sightings = new Map();
       for (const ep of ctx.access.endpointsOfVm(vm)) {
         const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
+        // Exact pre-check (most hosts take nothing from a perimeter zone): no grant or DNAT rule may hold one of the sources reported below.
+        let suspect = suspects.get(internet);
+        if (!suspect) suspects.set(internet, (suspect = internet.union((untrusted ??= untrustedZoneSources(ctx.zones)))));
+        if (!ctx.reach.mayReachFrom(ep, suspect)) continue;
         for (const probe of PROBES) {
           const answer = ctx.reach.reach(ep, probe);
           for (const r of answer.reaches) {

@@ -172,7 +172,11 @@ describe("NSG semantics against a brute-force evaluator", () => {
 
   test("mayAdmitFrom (the pre-check without ports): false only when no grant on any port holds one of the sources", () => {
     const probeSets = [["8.8.8.8"], ["10.0.2.7"], ["192.168.5.5", "200.1.1.1"], ["10.0.1.9"]];
-    fc.assert(fc.property(layerArb, layerArb, (subnetRules, nicRules) => {
+    // Half the layers also get a deny of everything (the pre-check skips what follows it), at a random priority and direction.
+    const denyAll = fc.record({ priority: fc.integer({ min: 100, max: 4096 }), direction: fc.constantFrom("Inbound", "Outbound") });
+    const withDenyAll = fc.tuple(layerArb, fc.option(denyAll, { nil: undefined })).map(([rules, d]) =>
+      (!rules || !d || rules.some((r) => r.priority === d.priority) ? rules : [...rules, { ...d, access: "Deny", protocol: "*", port: "*", source: "*", destination: "*" }]));
+    fc.assert(fc.property(withDenyAll, withDenyAll, (subnetRules, nicRules) => {
       const tf = new TfJson();
       const sub = tf.subnet("s", tf.vnet("net", [VNET]), [SUBNET]);
       const nic = tf.nic("n", sub, HOST);

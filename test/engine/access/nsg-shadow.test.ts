@@ -1,5 +1,6 @@
 import { AccessModel } from "../../../src/engine/access/access-model";
-import { shadowsAllowVnetInBound } from "../../../src/engine/access/nsg-eval";
+import { denyAllPriority, shadowsAllowVnetInBound } from "../../../src/engine/access/nsg-eval";
+import { SourceSet } from "../../../src/engine/access/source-set";
 import { Body, TfJson, rule } from "../../support/tf-json";
 
 /** Whether AllowVNetInBound decides something on the subnet, asked of the model port by port (what the shortcut spares). */
@@ -38,5 +39,39 @@ describe("shadowsAllowVnetInBound: a deny before 65000 that leaves Azure's defau
     expect(nsgWith([rule("deny-host", 4096, "Deny", "*", "*", "*", "10.0.1.4")]).shadows).toBe(false);
     expect(nsgWith([{ ...rule("deny-var", 4096, "Deny", "*", "*", "*"), priority: "${var.priority}" }]).shadows).toBe(false);
     expect(nsgWith([{ ...rule("deny-sp", 4096, "Deny", "*", "*", "*"), source_port_range: "80" }]).shadows).toBe(false);
+  });
+});
+
+describe("denyAllPriority: the first deny of everything, after which no rule (Azure's defaults included) decides", () => {
+  function site(rules: Body[]): AccessModel {
+    const tf = new TfJson();
+    const sub = tf.subnet("app", tf.vnet("net", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+    tf.associate(sub, tf.nsg("app_nsg", [rule("kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), ...rules]));
+    return AccessModel.of(tf.model());
+  }
+  /** A VNet address that only AllowVNetInBound (65000) or the rule after the deny could let in. */
+  const neighbour = SourceSet.v4([[0x0a000305, 0x0a000305]]);
+  const mayAdmit = (access: AccessModel) => access.mayAdmitFrom(access.endpoints.find((e) => e.kind === "subnet")!, "Tcp", neighbour);
+
+  test("a deny of everything at 4000: its priority, and the pre-check no longer counts AllowVNetInBound or a later allow", () => {
+    const access = site([rule("deny-all", 4000, "Deny", "*", "*", "*"), rule("late", 4050, "Allow", "Tcp", "22", "10.0.3.0/24")]);
+    expect(denyAllPriority(access.topology.nsgs[0], "Inbound")).toBe(4000);
+    expect(denyAllPriority(access.topology.nsgs[0], "Outbound")).toBe(Infinity);
+    expect(mayAdmit(access)).toBe(false);
+  });
+
+  test("an allow before the deny still counts", () => {
+    expect(mayAdmit(site([rule("early", 200, "Allow", "Tcp", "22", "10.0.3.0/24"), rule("deny-all", 4096, "Deny", "*", "*", "*")]))).toBe(true);
+  });
+
+  test.each([
+    ["a deny of TCP only", rule("deny-tcp", 4096, "Deny", "Tcp", "*", "*")],
+    ["a deny from VirtualNetwork", rule("deny-vnet", 4096, "Deny", "*", "*", "VirtualNetwork")],
+    ["a deny to one host", rule("deny-host", 4096, "Deny", "*", "*", "*", "10.0.1.4")],
+    ["a deny whose priority is known only at apply time", { ...rule("deny-var", 4096, "Deny", "*", "*", "*"), priority: "${var.priority}" }],
+  ])("%s is not a deny of everything: no cut, AllowVNetInBound still counts", (_, deny) => {
+    const access = site([deny]);
+    expect(denyAllPriority(access.topology.nsgs[0], "Inbound")).toBe(Infinity);
+    expect(mayAdmit(access)).toBe(true);
   });
 });
