@@ -29,6 +29,8 @@ export const icmpDeniedWholesale = defineRule({
     const endpoints = access.endpoints.filter((e) => e.kind === "subnet" ? (e.subnet?.nsgs.length ?? 0) > 0 : e.kind === "nic" ? (e.nic?.nsgs.length ?? 0) > 0 : e.kind === "nsg");
     for (const ep of endpoints) {
       for (const direction of ["Inbound", "Outbound"] as const) {
+        // Only an explicit deny is ever reported: with none that may touch ICMP this way, nothing to decide.
+        if (!access.layersOf(ep).some((l) => l.nsgs.some((n) => n.rules.some((r) => mayDenyIcmp(r, direction))))) continue;
         const answer = direction === "Inbound" ? access.inbound(ep, ICMP) : access.outbound(ep, ICMP);
         const through = answer.grants.filter((g) => addresses(g.sources).overlaps(vnetOf(access, ep)));
         if (through.some((g) => g.outcome === "allow")) continue;
@@ -37,15 +39,19 @@ export const icmpDeniedWholesale = defineRule({
         const denying = [
           ...answer.denials.filter((d) => d.sources.overlaps(vnet)).map((d) => d.layers[0]?.rule),
           ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.rule)),
+          // A deny-all whose direction or protocol is not known before apply may turn ICMP away: could not verify, naming it.
+          ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.doubt)),
         ].filter((r): r is NsgRule => !!r && !r.isDefault && r.access.known && r.access.value === "Deny");
         if (denying.length === 0) continue;
         const rule = denying[0];
-        const key = `${direction}|${rule.resource.address}|${rule.name}`;
+        // A rule whose direction is not known is one finding, not one per direction (principle 3).
+        const key = `${rule.direction.known ? direction : "?"}|${rule.resource.address}|${rule.name}`;
         if (done.has(key)) continue;
         done.add(key);
         const what = rule.protocol.known && rule.protocol.value === "Icmp" ? "denies all ICMP" : "denies all traffic, ICMP included,";
-        const msg = `NSG "${rule.nsg?.name ?? rule.nsg?.resource.address ?? "?"}": ${direction.toLowerCase()} rule "${rule.name}"${rule.priority.known ? ` (priority ${rule.priority.value})` : ""} ${what} `
-          + `${direction === "Inbound" ? "from" : "to"} the virtual network with no ICMP allowed before it: path MTU discovery and domain controller location (ICMP response times) break`;
+        const way = rule.direction.known ? `${direction.toLowerCase()} rule` : "rule";
+        const msg = `NSG "${rule.nsg?.name ?? rule.nsg?.resource.address ?? "?"}": ${way} "${rule.name}"${rule.priority.known ? ` (priority ${rule.priority.value})` : ""} ${what} `
+          + `${!rule.direction.known ? "from or to" : direction === "Inbound" ? "from" : "to"} the virtual network with no ICMP allowed before it: path MTU discovery and domain controller location (ICMP response times) break`;
         const doubt = through.find((g) => g.outcome === "uncertain");
         if (doubt) ctx.unverified(rule.resource, `${msg}, unless ${doubtText(doubt.layers)}`);
         else ctx.report(rule.resource, msg);
@@ -68,6 +74,12 @@ export const icmpDeniedWholesale = defineRule({
   })),
 });
 
+/** An explicit deny (access known) whose direction and protocol, where known, include ICMP `direction`: the only rules a finding names. */
+function mayDenyIcmp(r: NsgRule, direction: "Inbound" | "Outbound"): boolean {
+  return r.access.known && r.access.value === "Deny" && (!r.direction.known || r.direction.value === direction)
+    && (!r.protocol.known || r.protocol.value === "*" || r.protocol.value === "Icmp");
+}
+
 function addresses(s: SourceSet): SourceSet {
   return new SourceSet(s.v4, s.v6, TokenSet.NONE);
 }
@@ -78,7 +90,9 @@ function vnetOf(access: Reachability["access"], ep: Endpoint): SourceSet {
 
 function doubtText(layers: readonly { doubt?: NsgRule; doubtReasons?: readonly string[] }[]): string {
   const l = layers.find((x) => x.doubt);
-  return l ? `rule "${l.doubt!.name}" allows ICMP (${(l.doubtReasons ?? []).join("; ")})` : "values not known before apply allow ICMP";
+  if (!l) return "values not known before apply allow ICMP";
+  const denies = l.doubt!.access.known && l.doubt!.access.value === "Deny";
+  return `rule "${l.doubt!.name}" ${denies ? "does not apply to ICMP in this direction" : "allows ICMP"} (${(l.doubtReasons ?? []).join("; ")})`;
 }
 
 function site(rules: Record<string, unknown>[]): { [key: string]: unknown } {

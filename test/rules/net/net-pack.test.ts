@@ -131,6 +131,21 @@ describe("SDZ-NET-004 ICMP denied wholesale", () => {
     expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("deny-out")]);
   });
 
+  test("a deny of TCP only, or an outbound deny of ICMP, leaves inbound ICMP alone: only the outbound deny is named", () => {
+    const s = site("standalone", [rule("deny-tcp", 4000, "Deny", "Tcp", "*", "*"), rule("deny-icmp-out", 4001, "Deny", "Icmp", "*", "*", "*", "Outbound")], { denyAll: false });
+    expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("deny-icmp-out")]);
+  });
+
+  test.each([
+    ["direction", { direction: "${var.direction}" }],
+    ["protocol", { protocol: "${var.protocol}" }],
+  ])("a deny-all whose %s comes from a variable, with no ICMP allow, is could-not-verify on that rule", (_, change) => {
+    const s = site("standalone", [{ ...rule("deny-maybe", 4000, "Deny", "*", "*", "*"), ...change }], { denyAll: false });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([s.address("deny-maybe")]);
+  });
+
   test("an ICMP allow whose protocol comes from a variable makes the deny could-not-verify", () => {
     const s = site("inline", [{ ...rule("maybe-icmp", 4095, "Allow", "Icmp", "*", "10.0.0.0/16"), protocol: "${var.proto}" }]);
     const r = check(s.tf, [ID]);
