@@ -90,17 +90,17 @@ export function namingRule(r: Reach, port: ServicePort): string | undefined {
 }
 
 /**
- * False when no reach of the endpoint on `port` can have a {@link namingRule}: no NSG rule on its
- * path has known ports naming the port, and the configuration has no Azure Firewall rule (DNAT and
- * firewall rules are the other deciders that name ports). Sound and cheap (no port is decided):
- * true means "ask the model".
+ * False when no reach of the endpoint on `port` can have a {@link namingRule} or pass {@link mayName}:
+ * no NSG rule on its path has ports that name the port or are not known, and the configuration has
+ * no Azure Firewall rule (DNAT and firewall rules are the other deciders that name ports). Sound and
+ * cheap (no port is decided): true means "ask the model".
  */
 export function mayHaveNamingRule(model: TerraformModel, endpoint: Endpoint, port: ServicePort): boolean {
   const reach = Reachability.of(model);
   if (reach.firewalls.rules.length > 0 || reach.firewalls.firewalls.length > 0) return true;
   for (const layer of reach.access.layersOf(endpoint)) {
     for (const nsg of layer.nsgs) {
-      for (const r of nsg.rules) if (r.destinationPorts.known && namesRange(r.destinationPorts.value, port.from, port.to)) return true;
+      for (const r of nsg.rules) if (!r.destinationPorts.known || namesRange(r.destinationPorts.value, port.from, port.to)) return true;
     }
   }
   return false;
@@ -211,15 +211,19 @@ export interface ExposureGroup {
 /**
  * Asks, for every host endpoint and service port, who gets in, keeps the reaches `accept` wants, and
  * groups them by the rule that lets them in: one finding per rule, naming every service and host.
+ * `ask`, when given, must be true wherever `accept` could keep a reach (a sound pre-check, such as
+ * {@link mayHaveNamingRule}); elsewhere the model is not asked.
  */
 export function exposuresByRule(
   model: TerraformModel,
   ports: readonly ServicePort[],
   accept: (r: Reach, ep: Endpoint, port: ServicePort) => boolean,
+  ask?: (ep: Endpoint, port: ServicePort) => boolean,
 ): ExposureGroup[] {
   const groups = new Map<string, ExposureGroup>();
   for (const ep of hostEndpoints(model)) {
     for (const port of ports) {
+      if (ask && !ask(ep, port)) continue;
       for (const r of reachOn(model, ep, port)) {
         if (!accept(r, ep, port)) continue;
         const decider = deciderOf(r, ep);

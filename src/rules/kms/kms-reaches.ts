@@ -13,7 +13,7 @@ import { describeUnknown } from "../../engine/access/fields";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { Subnet } from "../../engine/access/topology";
-import { deciderOf, exposuresByRule, mayName, namesRange, namingRule } from "../../engine/exposure";
+import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { isBroad, Zone, Zones } from "../../engine/zones";
@@ -74,7 +74,7 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
     // No NSG at all: the subnet without an NSG is SDZ-NET-002's finding.
     if (d.kind === "no-nsg" && r.outcome === "allow") return false;
     return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
-  });
+  }, (ep) => onKmsHost(model, ep) || mayHaveNamingRule(model, ep, KMS));
   return groups.map((g) => {
     const rule = g.decider.nsgRule;
     const names = g.decider.ports ? namesRange(g.decider.ports, KMS.from, KMS.to) : false;

@@ -1,6 +1,6 @@
 import { subnetWithRule } from "./examples";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
-import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
+import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -34,7 +34,8 @@ export const snmpFromBroadSources = defineRule({
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
-    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP], (r, _ep, port) => !!namingRule(r, port) || mayName(r, port));
+    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP], (r, _ep, port) => !!namingRule(r, port) || mayName(r, port),
+      (ep, port) => mayHaveNamingRule(ctx.model, ep, port));
     for (const g of groups) {
       const broad = broadPart(g.sources);
       if (!broad) continue;

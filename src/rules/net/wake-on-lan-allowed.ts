@@ -1,5 +1,5 @@
 import { subnetWithRule } from "./examples";
-import { classifySources, describeHosts, exposuresByRule, mayName, namingRule } from "../../engine/exposure";
+import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -19,7 +19,8 @@ export const wakeOnLanAllowed = defineRule({
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
     const ports = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
-    for (const g of exposuresByRule(ctx.model, ports, (r, _ep, port) => !!namingRule(r, port) || mayName(r, port))) {
+    for (const g of exposuresByRule(ctx.model, ports, (r, _ep, port) => !!namingRule(r, port) || mayName(r, port),
+      (ep, port) => mayHaveNamingRule(ctx.model, ep, port))) {
       const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
       if (from.length === 0) continue;
       const msg = `${g.decider.label} allows Wake-on-LAN (${[...g.services].map((s) => s.replace("Wake-on-LAN ", "")).join(", ")}) from ${from.slice(0, 3).join("; ")} `

@@ -5,7 +5,7 @@ import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nic, Subnet } from "../../engine/access/topology";
 import { AmtServicePoints } from "../../engine/amt-service-points";
-import { classifySources, deciderOf, describeHosts, exposuresByRule, mayName, namesRange, namingRule } from "../../engine/exposure";
+import { classifySources, deciderOf, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zones } from "../../engine/zones";
 import { SERVICE_PORTS } from "../../network/service-ports";
@@ -41,7 +41,8 @@ export const amtPortsBeyondManagement = defineRule({
     const spSources = sps.sources;
     const clients = clientSegments(ctx);
     const groups = exposuresByRule(ctx.model, [AMT], (r, ep) =>
-      !!namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"));
+      !!namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"),
+    (ep) => isClientHost(ep, clients) || mayHaveNamingRule(ctx.model, ep, AMT));
     for (const g of groups) {
       const names = !g.decider.ports || namesRange(g.decider.ports, AMT.from, AMT.to);
       const { bad, doubts } = judgeSources(ctx, g.endpoint, g.sources.subtract(spSources), names, sps.points.some((p) => p.addressUnknown !== undefined));
