@@ -120,7 +120,7 @@ export function mayName(r: Reach, port: ServicePort): boolean {
 
 /** True when a range of `ports` overlapping [from, to] spans at most {@link NAMED_RANGE_MAX} ports. */
 export function namesRange(ports: Intervals<number>, from: number, to: number): boolean {
-  return ports.ranges().some(([a, b]) => a <= to && from <= b && b - a < NAMED_RANGE_MAX);
+  return ports.someRange((a, b) => a <= to && from <= b && b - a < NAMED_RANGE_MAX);
 }
 
 /** What a source set stands for, piece by piece. */

@@ -125,7 +125,8 @@ export class Zones {
   /** Zones sharing an address with a source set (IPv4 intervals; IPv6 by scan, they are rare). */
   public overlappingSources(s: SourceSet): Zone[] {
     const out = new Set<Zone>();
-    for (const [a, b] of s.v4.ranges()) this.overlapping(a, b).forEach((z) => out.add(z));
+    const v4 = s.v4;
+    for (let i = 0; i < v4.starts.length; i++) for (const z of this.overlapping(v4.starts[i], v4.ends[i])) out.add(z);
     if (!s.v6.isEmpty) for (const z of this.zones) if (!z.sources.v6.isEmpty && z.sources.v6.intersect(s.v6).isEmpty === false) out.add(z);
     return [...out];
   }

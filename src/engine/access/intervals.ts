@@ -103,6 +103,12 @@ export class Intervals<T extends number | bigint> {
     return this.starts.map((s, i) => [s, this.ends[i]]);
   }
 
+  /** True when `test` holds for some range; no pairs are made (asked per host and port by the rules). */
+  public someRange(test: (start: T, end: T) => boolean): boolean {
+    for (let i = 0; i < this.starts.length; i++) if (test(this.starts[i], this.ends[i])) return true;
+    return false;
+  }
+
   /** Number of elements (approximate beyond 2^53). */
   public size(): number {
     let n = 0;

@@ -111,7 +111,7 @@ export function mayNameService(r: Reach, port: ServicePort, endpoint?: Endpoint)
 function rangeNamed(d: Decider, port: ServicePort): boolean {
   if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return false;
   const limit = port.to - port.from + NAMED_RANGE_MAX;
-  return d.ports.ranges().some(([a, b]) => a <= port.to && port.from <= b && b - a < limit);
+  return d.ports.someRange((a, b) => a <= port.to && port.from <= b && b - a < limit);
 }
 
 /**
@@ -132,7 +132,7 @@ export function portsSomeRuleNames(ctx: RuleContext, ports: readonly ServicePort
     }
     return ports.filter((p) => {
       const limit = p.to - p.from + NAMED_RANGE_MAX;
-      return ranges.some((i) => !i || i.ranges().some(([a, b]) => a <= p.to && p.from <= b && b - a < limit));
+      return ranges.some((i) => !i || i.someRange((a, b) => a <= p.to && p.from <= b && b - a < limit));
     });
   });
 }

@@ -1,0 +1,47 @@
+/** Interval sets against a brute-force set of ports (a small part of the domain, so every element can be listed). */
+import * as fc from "fast-check";
+import { Intervals, PORTS } from "../../../src/engine/access/intervals";
+
+const MAX = 64;
+const rangesArb = fc.array(fc.tuple(fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: MAX })), { maxLength: 6 });
+
+/** The elements of `ranges` (pairs with start > end are empty, as in Intervals.of). */
+function brute(ranges: [number, number][]): Set<number> {
+  const out = new Set<number>();
+  for (const [a, b] of ranges) for (let v = a; v <= b; v++) out.add(v);
+  return out;
+}
+
+function elements(i: Intervals<number>): number[] {
+  const out: number[] = [];
+  for (const [a, b] of i.ranges()) for (let v = a; v <= Math.min(b, MAX + 1); v++) out.push(v);
+  return out;
+}
+
+describe("Intervals against a brute-force set", () => {
+  test("of, union, intersect and subtract hold exactly the elements of the sets they stand for; ranges are merged", () => {
+    fc.assert(fc.property(rangesArb, rangesArb, (x, y) => {
+      const a = Intervals.of(PORTS, x);
+      const b = Intervals.of(PORTS, y);
+      const sa = brute(x);
+      const sb = brute(y);
+      const sorted = (s: Iterable<number>) => [...s].sort((p, q) => p - q);
+      expect(elements(a)).toEqual(sorted(sa));
+      expect(elements(a.union(b))).toEqual(sorted(new Set([...sa, ...sb])));
+      expect(elements(a.intersect(b))).toEqual(sorted([...sa].filter((v) => sb.has(v))));
+      expect(elements(a.subtract(b))).toEqual(sorted([...sa].filter((v) => !sb.has(v))));
+      expect(a.overlaps(b)).toBe([...sa].some((v) => sb.has(v)));
+      // Merged: no two ranges touch.
+      a.ranges().forEach(([, end], i, all) => i + 1 < all.length && expect(all[i + 1][0]).toBeGreaterThan(end + 1));
+    }));
+  });
+
+  test("someRange sees the same ranges as ranges(), without making them", () => {
+    fc.assert(fc.property(rangesArb, fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: 10 }), (x, from, width) => {
+      const a = Intervals.of(PORTS, x);
+      const test = (s: number, e: number) => s <= from + width && from <= e && e - s < 8;
+      expect(a.someRange(test)).toBe(a.ranges().some(([s, e]) => test(s, e)));
+    }));
+    expect(Intervals.empty(PORTS).someRange(() => true)).toBe(false);
+  });
+});
