@@ -29,6 +29,7 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
   const used = new Set<string>();
   const stackResource: TfResource = { type: "(configuration)", name: model.name, address: model.name, config: {}, suppressions: [] };
 
+  const shared: { network?: NetworkIndex; access?: AccessModel; reach?: Reachability; zones?: Zones; roles?: Roles; settings?: Settings } = {};
   for (const rule of rules) {
     const suppressible = rule.suppressible !== false;
     const push = (resource: TfResource, message: string, opts: ReportOptions = {}) => {
@@ -57,23 +58,24 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
     };
     const ctx: RuleContext = {
       model,
+      // Built on first use, then held: rules read these in their inner loops.
       get network() {
-        return NetworkIndex.of(model);
+        return (shared.network ??= NetworkIndex.of(model));
       },
       get access() {
-        return AccessModel.of(model);
+        return (shared.access ??= AccessModel.of(model));
       },
       get reach() {
-        return Reachability.of(model);
+        return (shared.reach ??= Reachability.of(model));
       },
       get zones() {
-        return Zones.of(model);
+        return (shared.zones ??= Zones.of(model));
       },
       get roles() {
-        return Roles.of(model);
+        return (shared.roles ??= Roles.of(model));
       },
       get settings() {
-        return Settings.of(model);
+        return (shared.settings ??= Settings.of(model));
       },
       report: push,
       unverified: (resource, message) => push(resource, message, { unverified: true }),

@@ -38,6 +38,19 @@ const DATA_FIELDS = new Set(["custom_data", "user_data"]);
 /** Fields that hold scripts or unattend XML as text. */
 const TEXT_FIELDS = new Set(["script", "content", "command_to_execute", "commandtoexecute"]);
 
+/** How an attribute name is read, decided once per name (names repeat across thousands of resources; bounded). */
+const KEY_KINDS = new Map<string, "json" | "data" | "text" | "plain">();
+
+function keyKind(key: string): "json" | "data" | "text" | "plain" {
+  let kind = KEY_KINDS.get(key);
+  if (kind === undefined) {
+    const k = key.toLowerCase();
+    kind = JSON_FIELDS.has(k) ? "json" : DATA_FIELDS.has(k) ? "data" : TEXT_FIELDS.has(k) ? "text" : "plain";
+    if (KEY_KINDS.size < 10_000) KEY_KINDS.set(key, kind);
+  }
+  return kind;
+}
+
 /** Scans one resource. */
 export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const fields: string[] = [];
@@ -102,19 +115,28 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
     }
   };
 
-  const walk = (path: string, key: string, v: unknown, depth: number) => {
+  // The path is kept as segments and written out only for the few values that need it: a resource has
+  // many attributes, and almost none of them is a secret.
+  const segs: string[] = [];
+  const pathNow = () => segs.join("");
+  const walk = (key: string, v: unknown, depth: number) => {
     if (depth > 12 || v === undefined || v === null) return;
     if (skip.size > 0 || wholeSecret.size > 0) {
+      const path = pathNow();
       const norm = path.replace(/\[\d+\]/g, "");
       if (skip.has(norm)) return;
       if (wholeSecret.has(norm)) return literal(path, v);
     }
-    const k = key.toLowerCase();
-    if (JSON_FIELDS.has(k) && depth === 1) return json(path, v);
-    if (DATA_FIELDS.has(k)) return text(path, v, "data");
-    if (TEXT_FIELDS.has(k) && typeof v === "string") return text(path, v, "text");
+    const kind = keyKind(key);
+    if (kind === "json" && depth === 1) return json(pathNow(), v);
+    if (kind === "data") return text(pathNow(), v, "data");
+    if (kind === "text" && typeof v === "string") return text(pathNow(), v, "text");
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(v.length > 1 ? `${path}[${i}]` : path, key, x, depth + 1));
+      for (let i = 0; i < v.length; i++) {
+        segs.push(v.length > 1 ? `[${i}]` : "");
+        walk(key, v[i], depth + 1);
+        segs.pop();
+      }
       return;
     }
     if (typeof v === "object") {
@@ -123,19 +145,23 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       const pair = depth > 0 && typeof o.name === "string" && "value" in o;
       if (pair && looksSecretName(o.name as string)) {
         const o2 = originOf(model, o.value);
-        if (isSecretLiteral(o2)) fields.push(`${path.replace(/\[\d+\]$/, "")}["${o.name}"]`);
+        if (isSecretLiteral(o2)) fields.push(`${pathNow().replace(/\[\d+\]$/, "")}["${o.name}"]`);
       }
-      for (const [ck, cv] of Object.entries(o)) {
+      for (const ck of Object.keys(o)) {
         if (depth === 0 && SKIP_TOP.has(ck)) continue;
         if (pair && ck === "value") continue;
-        walk(path ? `${path}.${ck}` : ck, ck, cv, depth + 1);
+        if (depth > 0) segs.push(".");
+        segs.push(ck);
+        walk(ck, o[ck], depth + 1);
+        segs.pop();
+        if (depth > 0) segs.pop();
       }
       return;
     }
-    if (looksSecretName(key)) literal(path, v);
+    if (looksSecretName(key)) literal(pathNow(), v);
   };
 
-  walk("", "", r.config, 0);
+  walk("", r.config, 0);
   fields.push(...secretTags(model, r));
   return { fields: [...new Set(fields)], doubts };
 }
