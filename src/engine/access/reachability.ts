@@ -82,19 +82,24 @@ export class Reachability {
    * False when none of `sources` can reach the endpoint on any TCP or UDP port: no NSG grant (allow
    * or uncertain) on any port holds one of them, and no DNAT rule may publish the host. Exact (every
    * reach's sources are part of a grant's or a DNAT rule's), and far cheaper than asking port by
-   * port: a rule asking about many services of every host asks this first.
+   * port: only the ports where every NSG may allow one of the sources are decided. A rule asking
+   * about many services of every host asks this first.
    */
   public mayReachFrom(endpoint: Endpoint, sources: SourceSet): boolean {
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     for (const protocol of ["Tcp", "Udp"] as const) {
-      const all = { protocol, from: 0, to: 65535 };
       if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
-      // An NSG with no allow that may hold one of the sources settles it without deciding any port.
-      if (!this.access.mayAdmitFrom(endpoint, protocol, sources)) continue;
-      // An NSG that cuts the port space into many pieces (thousands of port rules) would cost a decision
-      // per piece: then "maybe", and the caller asks port by port (true is never wrong here).
-      if (this.access.segmentCount(endpoint, all) > MAY_REACH_MAX_SEGMENTS) return true;
-      if (this.access.findGrant(endpoint, all, (g) => g.sources.overlaps(sources))) return true;
+      // Only where every NSG has an allow that may hold one of the sources can a grant hold one: often no port at all.
+      const ports = this.access.admitPortsFrom(endpoint, protocol, sources);
+      let segments = 0;
+      for (let i = 0; i < ports.starts.length; i++) {
+        const probe = { protocol, from: ports.starts[i], to: ports.ends[i] };
+        // An NSG that cuts the port space into many pieces (thousands of port rules) would cost a decision
+        // per piece: then "maybe", and the caller asks port by port (true is never wrong here).
+        segments += this.access.segmentCount(endpoint, probe);
+        if (segments > MAY_REACH_MAX_SEGMENTS) return true;
+        if (this.access.findGrant(endpoint, probe, (g) => g.sources.overlaps(sources))) return true;
+      }
     }
     return false;
   }

@@ -170,7 +170,7 @@ describe("NSG semantics against a brute-force evaluator", () => {
     }), { numRuns: 150 });
   });
 
-  test("mayAdmitFrom (the pre-check without ports): false only when no grant on any port holds one of the sources", () => {
+  test("mayAdmitFrom and admitPortsFrom (the pre-checks): no grant holds one of the sources where they say none can", () => {
     const probeSets = [["8.8.8.8"], ["10.0.2.7"], ["192.168.5.5", "200.1.1.1"], ["10.0.1.9"]];
     // Half the layers also get a deny of everything (the pre-check skips what follows it), at a random priority and direction.
     const denyAll = fc.record({ priority: fc.integer({ min: 100, max: 4096 }), direction: fc.constantFrom("Inbound", "Outbound") });
@@ -188,6 +188,15 @@ describe("NSG semantics against a brute-force evaluator", () => {
         for (const direction of ["Inbound", "Outbound"] as const) {
           for (const set of probeSets) {
             const sources = SourceSet.v4(set.map((a) => [ip(a), ip(a)] as [number, number]));
+            // Outside the ports admitPortsFrom gives, no grant holds one of the sources.
+            const ports = access.admitPortsFrom(ep, protocol, sources, direction);
+            for (const port of PROBE_PORTS.filter((p) => !ports.contains(p))) {
+              const probe = { protocol, from: port, to: port };
+              const answer = direction === "Inbound" ? access.inbound(ep, probe) : access.outbound(ep, probe);
+              if (answer.grants.some((g) => g.sources.overlaps(sources))) {
+                throw new Error(`${direction} ${protocol} ${port} from ${set}: not in ${JSON.stringify(ports.ranges())}, but a grant holds it\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
+              }
+            }
             if (access.mayAdmitFrom(ep, protocol, sources, direction)) continue;
             const grant = access.findGrant(ep, { protocol, from: 0, to: 65535 }, (g) => g.sources.overlaps(sources), direction);
             if (grant) throw new Error(`${direction} ${protocol} from ${set}: pre-check false, but a grant holds it\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
