@@ -104,6 +104,18 @@ export class Reachability {
     return false;
   }
 
+  /**
+   * False when no reach of `probe` on the endpoint can hold one of `sources`: no DNAT rule may publish
+   * the probe's ports of the host, and no port of the probe is one where every NSG may allow one of
+   * the sources ({@link AccessModel.admitPortsFrom}). Exact, and decides nothing: for rules asking
+   * about many services of a host that only a few sources may reach.
+   */
+  public mayReachOn(endpoint: Endpoint, probe: Probe, sources: SourceSet): boolean {
+    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
+    if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, probe.protocol, probe.from, probe.to).length > 0) return true;
+    return this.access.admitPortsFrom(endpoint, probe.protocol, sources).overlapsRange(probe.from, probe.to);
+  }
+
   private compute(endpoint: Endpoint, probe: Probe): ReachAnswer {
     const answer = this.access.inbound(endpoint, probe);
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;

@@ -54,7 +54,10 @@ export const managementPortsFromInternet = defineRule({
       if (!reach.mayReachFrom(ep, internet)) continue;
       for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
         const management = MANAGEMENT_PORTS.includes(svc);
-        const answer = reach.reach(ep, { protocol: svc.protocol, from: svc.from, to: svc.to });
+        const probe = { protocol: svc.protocol, from: svc.from, to: svc.to };
+        // Only the services on ports an Internet source may get in on are asked about.
+        if (!reach.mayReachOn(ep, probe, internet)) continue;
+        const answer = reach.reach(ep, probe);
         for (const r of reachOn(ctx.model, ep, svc)) {
           const pub = r.sources.intersect(internet);
           if (pub.isEmpty || !isBroad(pub, internet)) continue;

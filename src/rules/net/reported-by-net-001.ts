@@ -27,6 +27,7 @@ function reportedOn(ctx: RuleContext, endpoint: Endpoint): Set<string> {
   // What NET-001 reports needs an Internet source that gets in: most hosts let none in on any port.
   if (!ctx.reach.mayReachFrom(endpoint, internet)) return out;
   for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
+    if (!ctx.reach.mayReachOn(endpoint, probeOf(svc), internet)) continue;
     const answer = ctx.reach.reach(endpoint, probeOf(svc));
     for (const r of answer.reaches) {
       const pub = r.sources.intersect(internet);

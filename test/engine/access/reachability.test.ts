@@ -114,10 +114,53 @@ describe("mayReachFrom: does any of these sources get in on any port", () => {
   });
 
   test("an NSG cutting the ports into more pieces than it decides at once: \"maybe\" (true), never a wrong false", () => {
-    // The Internet allow is shadowed by a deny: nothing gets in, but only deciding the ports would show it.
-    const many = site(200, [rule("deny-web", 50, "Deny", "Tcp", "443", "Internet"), rule("web", 900, "Allow", "Tcp", "443", "Internet")]);
+    // The Internet allow of every port is shadowed by a deny: nothing gets in, but only deciding every piece would show it.
+    const many = site(200, [rule("deny-internet", 350, "Deny", "Tcp", "*", "Internet"), rule("web", 900, "Allow", "Tcp", "*", "Internet")]);
     expect(many.reach.access.segmentCount(many.ep, { protocol: "Tcp", from: 0, to: 65535 })).toBeGreaterThan(256);
-    expect(many.reach.access.mayAdmitFrom(many.ep, "Tcp", many.internet)).toBe(true);
+    expect(many.reach.access.admitPortsFrom(many.ep, "Tcp", many.internet).isAll).toBe(true);
     expect(many.reach.mayReachFrom(many.ep, many.internet)).toBe(true);
+  });
+
+  test("only the ports an allow of the sources names are decided: an Internet allow of 443 shadowed by a deny is a definite false", () => {
+    const many = site(200, [rule("deny-web", 350, "Deny", "Tcp", "443", "Internet"), rule("web", 900, "Allow", "Tcp", "443", "Internet")]);
+    expect(many.reach.access.admitPortsFrom(many.ep, "Tcp", many.internet).ranges()).toEqual([[443, 443]]);
+    expect(many.reach.access.admitPortsFrom(many.ep, "Udp", many.internet).isEmpty).toBe(true);
+    expect(many.reach.mayReachFrom(many.ep, many.internet)).toBe(false);
+  });
+});
+
+describe("mayReachOn: may these sources reach this service", () => {
+  function site(rules: ReturnType<typeof rule>[], dnat = false) {
+    const tf = new TfJson();
+    const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+    const app = tf.subnet("app", vnet, ["10.0.1.0/24"]);
+    tf.associate(app, tf.nsg("app_nsg", [...rules, rule("deny-all", 4000, "Deny", "*", "*", "*")]));
+    tf.nic("vm", app, "10.0.1.4");
+    if (dnat) {
+      const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+      tf.hubFirewall(fwSubnet, {
+        nat_rule_collection: [{
+          name: "publish", priority: 100, action: "Dnat",
+          rule: [{ name: "rdp-dnat", protocols: ["TCP"], source_addresses: ["*"], destination_address: "${azurerm_public_ip.fw_pip.ip_address}", destination_ports: ["3389"],
+            translated_address: "10.0.1.4", translated_port: "3389" }],
+        }],
+      });
+    }
+    const reach = Reachability.of(tf.model());
+    const ep = reach.access.endpoints.find((e) => e.kind === "nic")!;
+    return { reach, ep, internet: reach.access.internetSources(ep.subnet?.vnet, ep.subnet) };
+  }
+  const RDP = { protocol: "Tcp" as const, from: 3389, to: 3389 };
+  const SSH = { protocol: "Tcp" as const, from: 22, to: 22 };
+
+  test("an Internet allow of RDP: true for RDP, false for SSH, and the model agrees", () => {
+    const s = site([rule("rdp", 100, "Allow", "Tcp", "3389", "Internet")]);
+    expect([s.reach.mayReachOn(s.ep, RDP, s.internet), s.reach.mayReachOn(s.ep, SSH, s.internet)]).toEqual([true, false]);
+    expect(s.reach.reach(s.ep, SSH).reaches.some((r) => r.sources.overlaps(s.internet))).toBe(false);
+  });
+
+  test("a DNAT rule publishing the host: true whatever the NSG, since its sources arrive from the firewall", () => {
+    const s = site([], true);
+    expect(s.reach.mayReachOn(s.ep, RDP, s.internet)).toBe(true);
   });
 });
