@@ -141,8 +141,10 @@ describe("mayReachOn: may these sources reach this service", () => {
       tf.hubFirewall(fwSubnet, {
         nat_rule_collection: [{
           name: "publish", priority: 100, action: "Dnat",
-          rule: [{ name: "rdp-dnat", protocols: ["TCP"], source_addresses: ["*"], destination_address: "${azurerm_public_ip.fw_pip.ip_address}", destination_ports: ["3389"],
-            translated_address: "10.0.1.4", translated_port: "3389" }],
+          rule: [{
+            name: "rdp-dnat", protocols: ["TCP"], source_addresses: ["*"], destination_address: "${azurerm_public_ip.fw_pip.ip_address}", destination_ports: ["3389"],
+            translated_address: "10.0.1.4", translated_port: "3389",
+          }],
         }],
       });
     }
