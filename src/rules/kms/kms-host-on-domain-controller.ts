@@ -3,7 +3,7 @@ import { KMS, roleText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Reachability } from "../../engine/access/reachability";
 import { Vm } from "../../engine/access/topology";
-import { deciderOf, mayName, namingRule, reachOn } from "../../engine/exposure";
+import { deciderOf, mayHaveNamingRule, mayName, namingRule, reachOn } from "../../engine/exposure";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
@@ -24,6 +24,8 @@ function mayServe(model: TerraformModel, vm: Vm, groups: ServicePort[][]): strin
     let hit: string | undefined;
     for (const ep of endpoints) {
       for (const p of anyOf) {
+        // Both answers below need a rule that names the port (or whose ports are not known).
+        if (!mayHaveNamingRule(model, ep, p)) continue;
         for (const r of reachOn(model, ep, p)) {
           if (namingRule(r, p)) hit ??= "";
           else if (mayName(r, p)) hit ??= `${deciderOf(r, ep).label} may open ${p.protocol.toUpperCase()} ${p.from} (${r.doubts.join("; ") || "values not known before apply"})`;

@@ -6,7 +6,7 @@ import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
 import { VM_TYPES } from "../../engine/access/topology";
 import { sourcesOf } from "../../engine/amt-service-points";
-import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
+import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -62,6 +62,8 @@ export const provisioningPortOpen = defineRule({
       const port = prov ? prov.port : OobTags.DEFAULT_PROVISIONING_PORT;
       if (port === undefined) continue;
       const svc = provisioningPort(port);
+      // Away from a service point only rules written for the port count: none may name it, nothing to ask.
+      if (!prov && !mayHaveNamingRule(ctx.model, ep, svc)) continue;
       const reaches = reachOn(ctx.model, ep, svc);
       // DNAT traffic reaches the NSG from the firewall's subnet: that echo of a DNAT reach is the DNAT rule's finding, not a second one.
       const echo = sourcesOf(reaches.flatMap((r) => (r.dnat?.firewall?.subnet?.prefixes.known ? r.dnat.firewall.subnet.prefixes.value : [])));
