@@ -107,6 +107,19 @@ interface SegmentPiece {
 }
 
 /** The effective-access model of one configuration. */
+/** Per NSG: its rules in Azure's evaluation order (those whose priority is not known first: they could come first). */
+const BY_PRIORITY = new WeakMap<Nsg, NsgRule[]>();
+
+function byPriority(nsg: Nsg): NsgRule[] {
+  let sorted = BY_PRIORITY.get(nsg);
+  if (!sorted) {
+    const rank = (r: NsgRule) => (r.priority.known ? r.priority.value : -1);
+    sorted = [...nsg.rules].sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+    BY_PRIORITY.set(nsg, sorted);
+  }
+  return sorted;
+}
+
 export class AccessModel {
   public static of(model: TerraformModel): AccessModel {
     return model.memo("access-model", () => new AccessModel(model));
@@ -300,6 +313,35 @@ export class AccessModel {
    */
   public outbound(endpoint: Endpoint, probe: Probe): AccessAnswer {
     return this.evaluate(endpoint, probe, "Outbound");
+  }
+
+  /**
+   * True when the IPv4 address `witness` (the source inbound, the destination outbound) certainly gets
+   * through every NSG on the way over `protocol` and `port`: in each NSG the first rule in Azure's
+   * order (priority, the defaults last) that may match it is an allow whose every field is known, and
+   * no layer may hide an NSG. Decides one address by walking the rules in order instead of
+   * partitioning the whole source space: "false" only means "not certain, ask the model".
+   */
+  public admitsCertainly(endpoint: Endpoint, protocol: Protocol, port: number, witness: number, direction: Direction = "Inbound"): boolean {
+    const ctx = this.contextOf(endpoint);
+    for (const layer of this.layersOf(endpoint)) {
+      if (layer.nsgs.length === 0 && layer.unknown) return false;
+      for (const nsg of layer.nsgs) {
+        let first: Candidate<NsgRule> | undefined;
+        for (const list of [byPriority(nsg), this.defaultsOf(nsg, direction)]) {
+          for (const r of list) {
+            const c = candidate(r, ctx, protocol, port, direction);
+            if (c && (c.sources.v4.contains(witness))) {
+              first = c;
+              break;
+            }
+          }
+          if (first) break;
+        }
+        if (!first || !first.definite || first.access !== "Allow") return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -31,6 +31,9 @@ export const icmpDeniedWholesale = defineRule({
       for (const direction of ["Inbound", "Outbound"] as const) {
         // Only an explicit deny is ever reported: with none that may touch ICMP this way, nothing to decide.
         if (!access.layersOf(ep).some((l) => l.nsgs.some((n) => n.rules.some((r) => mayDenyIcmp(r, direction))))) continue;
+        // One VNet address certainly let through is enough (the usual ICMP allow from the VNet space): nothing to report.
+        const space = vnetOf(access, ep).v4;
+        if (!space.isEmpty && access.admitsCertainly(ep, "Icmp", 0, space.starts[0], direction)) continue;
         const answer = direction === "Inbound" ? access.inbound(ep, ICMP) : access.outbound(ep, ICMP);
         const through = answer.grants.filter((g) => addresses(g.sources).overlaps(vnetOf(access, ep)));
         if (through.some((g) => g.outcome === "allow")) continue;

@@ -123,6 +123,10 @@ describe("NSG semantics against a brute-force evaluator", () => {
             const expected = layerAllows(subnetRules, src, protocol, port) && layerAllows(nicRules, src, protocol, port);
             const got = answer.grants.some((g) => (src.startsWith("tag:") ? g.sources.tokens.has(src) : g.sources.v4.contains(ip(src))));
             if (got !== expected) throw new Error(`${protocol} ${port} from ${src}: model ${got}, Azure ${expected}\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
+            // Every generated field is known, so the one-address walk is exact here too.
+            if (!src.startsWith("tag:") && access.admitsCertainly(ep, protocol, port, ip(src)) !== expected) {
+              throw new Error(`admitsCertainly ${protocol} ${port} from ${src}: ${!expected}, Azure ${expected}\nsubnet ${JSON.stringify(subnetRules)}\nnic ${JSON.stringify(nicRules)}`);
+            }
           }
         }
       }
