@@ -1,8 +1,9 @@
 import { describeDp, PXE_PORTS, tftpDataPort, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { distributionPointOf } from "./pxe-segments";
-import { deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, reportedByNet001 } from "./source-trust";
-import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, reachOn } from "../../engine/exposure";
+import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, reportedByNet001 } from "./source-trust";
+import { SourceSet } from "../../engine/access/source-set";
+import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, probeOf, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
@@ -47,16 +48,20 @@ export const pxeReachableFromUntrustedSources = defineRule({
     const groups = new Map<string, Group>();
     // Other hosts are asked only about the ports some rule could have been written for.
     const named = portsSomeRuleNames(ctx, [...PXE_PORTS, tftpDataPort(ctx, undefined)]);
+    const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
+    // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
+    let suspect: SourceSet | undefined;
     for (const ep of hostEndpoints(ctx.model)) {
       const dp = distributionPointOf(ctx, ep.vm);
       const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
       for (const port of dp ? [...PXE_PORTS, tftpDataPort(ctx, dp)] : named) {
+        if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
         for (const r of reachOn(ctx.model, ep, port)) {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
           const decider = deciderOf(r, ep);
           if (reportedByNet001(ctx, ep, decider)) continue;
-          const verdict = judgeSources(ctx, ep, r.sources, (level) => Trust.isAtLeast(level, TrustLevel.INTERNAL), own);
+          const verdict = judgeSources(ctx, ep, r.sources, accept, own);
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
           const key = `${r.outcome}|${deciderKey(decider)}`;
           let g = groups.get(key);

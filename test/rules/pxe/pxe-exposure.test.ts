@@ -28,6 +28,18 @@ describe("SDZ-PXE-001 PXE, TFTP or DHCP from untrusted or undeclared sources", (
       expect(flagged(r, "SDZ-NET-001")).toEqual([]);
     });
 
+    test("PXE from a range both an INTERNAL subnet and a PERIMETER on-premises zone hold is still an error (the check does not skip it as trusted)", () => {
+      const s = site(placement, [pxeRule("allow-pxe", "10.0.2.0/24")], {
+        extend: (tf, { vnet }) => {
+          zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+          onPremises(tf, "overlap_dmz", ["10.0.2.0/25"], "PERIMETER");
+        },
+      });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/zone overlap_dmz \(PERIMETER/);
+    });
+
     test("PXE from client zones declared INTERNAL (a subnet and an on-premises range) passes", () => {
       const s = site(placement, [pxeRule("allow-pxe", ["10.0.2.0/24", "192.168.10.0/24"])], {
         extend: (tf, { vnet }) => {
