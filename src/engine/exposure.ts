@@ -5,10 +5,10 @@
  */
 import { Endpoint, Probe } from "./access/access-model";
 import { PRIVATE_V4, PUBLIC_V6 } from "./access/addresses";
-import { Intervals } from "./access/intervals";
+import { Intervals, PORTS } from "./access/intervals";
 import { Reach, Reachability } from "./access/reachability";
 import { SourceSet, TokenSet } from "./access/source-set";
-import { NsgRule } from "./access/topology";
+import { Nsg, NsgRule } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { describeShare, describePorts, isBroad, Zone, Zones } from "./zones";
 import { describeServicePort, ServicePort } from "../network/service-ports";
@@ -100,10 +100,31 @@ export function mayHaveNamingRule(model: TerraformModel, endpoint: Endpoint, por
   if (reach.firewalls.rules.length > 0 || reach.firewalls.firewalls.length > 0) return true;
   for (const layer of reach.access.layersOf(endpoint)) {
     for (const nsg of layer.nsgs) {
-      for (const r of nsg.rules) if (!r.destinationPorts.known || namesRange(r.destinationPorts.value, port.from, port.to)) return true;
+      const n = namedPortsOf(nsg);
+      if (n.unknown || n.ports.overlapsRange(port.from, port.to)) return true;
     }
   }
   return false;
+}
+
+/** Per NSG: the ports its rules name (ranges under {@link NAMED_RANGE_MAX} ports), and whether some rule's ports are not known. */
+const NAMED_PORTS = new WeakMap<Nsg, { ports: Intervals<number>; unknown: boolean }>();
+
+function namedPortsOf(nsg: Nsg): { ports: Intervals<number>; unknown: boolean } {
+  let hit = NAMED_PORTS.get(nsg);
+  if (!hit) {
+    const ranges: [number, number][] = [];
+    let unknown = false;
+    for (const r of nsg.rules) {
+      if (!r.destinationPorts.known) unknown = true;
+      else {
+        const d = r.destinationPorts.value;
+        for (let i = 0; i < d.starts.length; i++) if (d.ends[i] - d.starts[i] < NAMED_RANGE_MAX) ranges.push([d.starts[i], d.ends[i]]);
+      }
+    }
+    NAMED_PORTS.set(nsg, (hit = { ports: Intervals.of(PORTS, ranges), unknown }));
+  }
+  return hit;
 }
 
 /**
