@@ -115,9 +115,15 @@ export class Zones {
       } else hi = mid - 1;
     }
     const out: Zone[] = [];
+    // A zone with several prefixes has several entries: kept once (with a set past a few hits, as a /8 may hold thousands of zones).
+    let seen: Set<Zone> | undefined;
     for (let i = last; i >= 0 && this.maxEnd[i] >= start; i--) {
       const e = this.index[i];
-      if (e.end >= start && !out.includes(e.zone)) out.push(e.zone);
+      if (e.end < start) continue;
+      if (seen ? seen.has(e.zone) : out.includes(e.zone)) continue;
+      out.push(e.zone);
+      if (seen) seen.add(e.zone);
+      else if (out.length > 16) seen = new Set(out);
     }
     return out;
   }

@@ -325,22 +325,31 @@ export function cdktfJsonResourceRegions(tfJson: unknown, layout: JsonLayout = "
     const value = jsonValue(root[key]);
     if (value === undefined) continue;
     if (key === "resource" && isJsonObject(value)) {
+      // Each body is counted once: a block's lines are 2 plus its members' (or `empty`), summed on the way.
       let typeLine = line + 1;
+      let types = 0;
       for (const type of Object.keys(value).sort()) {
         const byName = jsonValue(value[type]);
         if (byName === undefined) continue;
+        let typeLines: number;
         if (isJsonObject(byName)) {
           let nameLine = typeLine + 1;
+          let names = 0;
           for (const name of Object.keys(byName).sort()) {
             const body = jsonValue(byName[name]);
             if (body === undefined) continue;
             const n = lineCount(body);
             if (!out.has(`${type}.${name}`)) out.set(`${type}.${name}`, { startLine: nameLine, endLine: nameLine + n - 1 });
             nameLine += n;
+            names++;
           }
-        }
-        typeLine += lineCount(byName);
+          typeLines = names > 0 ? nameLine - typeLine + 1 : empty;
+        } else typeLines = lineCount(byName);
+        typeLine += typeLines;
+        types++;
       }
+      line += types > 0 ? typeLine - line + 1 : empty;
+      continue;
     }
     line += lineCount(value);
   }

@@ -160,7 +160,7 @@ class GraphBuilder {
   private readonly edgesByRule = new Map<NsgRule, RuleEdgeRef[]>();
   private readonly rulesByAddress = new Map<string, NsgRule[]>();
   private readonly implicitByNsg = new Map<TfResource, FlowEdge[]>();
-  private readonly overlapMemo = new Map<string, Zone[]>();
+  private readonly overlapMemo = new Map<string, { node: FlowNode; qualifier?: string }[]>();
   private counter = 0;
 
   constructor(private readonly model: TerraformModel) {
@@ -277,11 +277,14 @@ class GraphBuilder {
   }
 
   private cidrSources(block: Cidr): { node: FlowNode; qualifier?: string }[] {
-    let zones = this.overlapMemo.get(block.text);
-    if (!zones) {
-      zones = block.family === 4 ? this.zones.overlapping(block.start, block.end).filter((z) => this.zoneNode.has(z)) : [];
-      this.overlapMemo.set(block.text, zones);
-    }
+    // The same block (the VNet range of every zone's ICMP rule) is met once per rule: answered once.
+    let hit = this.overlapMemo.get(block.text);
+    if (!hit) this.overlapMemo.set(block.text, (hit = this.cidrSourcesOnce(block)));
+    return hit;
+  }
+
+  private cidrSourcesOnce(block: Cidr): { node: FlowNode; qualifier?: string }[] {
+    const zones = block.family === 4 ? this.zones.overlapping(block.start, block.end).filter((z) => this.zoneNode.has(z)) : [];
     // A source inside a zone comes from that zone; a broader one (a whole VNet range, a /8) is its
     // own node, so the arrow shows the range the rule really admits.
     const inside = (p: Cidr) => p.family === block.family && (p.start as number) <= (block.start as number) && (block.end as number) <= (p.end as number);
