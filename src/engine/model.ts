@@ -104,7 +104,8 @@ export class TerraformModel {
             .map((s: any) => ({ id: String(s.id), reason: typeof s.reason === "string" ? s.reason : "", scope: typeof s.scope === "string" ? s.scope : undefined }))
           : [];
         const path = isPlainObject(metadata.metadata) && typeof metadata.metadata.path === "string" ? metadata.metadata.path : undefined;
-        resources.push({ type, name, address: `${type}.${name}`, config, constructPath: path, suppressions, source: options.source });
+        const id = latin1Compact(name);
+        resources.push({ type, name: id, address: `${type}.${id}`, config, constructPath: path, suppressions, source: options.source });
       }
     }
     const locals = isPlainObject(root.locals) ? root.locals : {};
@@ -406,4 +407,14 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   return typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/**
+ * The same text, stored one byte per character when it is Latin-1. cdktf's logical IDs of nested
+ * constructs come as two-byte strings (ASCII text in UTF-16), and every address, message and
+ * report built from them would be two-byte too: twice the memory, and a slow UTF-8 encoding when
+ * the reports are written. Latin-1 decoding makes one-byte strings.
+ */
+function latin1Compact(s: string): string {
+  return /^[\x00-\xff]*$/.test(s) ? Buffer.from(s, "latin1").toString("latin1") : s;
 }
