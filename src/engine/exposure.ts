@@ -6,6 +6,7 @@
 import { Endpoint, Probe } from "./access/access-model";
 import { PRIVATE_V4, PUBLIC_V6 } from "./access/addresses";
 import { Intervals, PORTS } from "./access/intervals";
+import { candidate } from "./access/nsg-eval";
 import { Reach, Reachability } from "./access/reachability";
 import { SourceSet, TokenSet } from "./access/source-set";
 import { Nsg, NsgRule } from "./access/topology";
@@ -125,6 +126,33 @@ function namedPortsOf(nsg: Nsg): { ports: Intervals<number>; unknown: boolean } 
     NAMED_PORTS.set(nsg, (hit = { ports: Intervals.of(PORTS, ranges), unknown }));
   }
   return hit;
+}
+
+/**
+ * The label {@link namingRule} gives the first reach of `port` on the endpoint that a rule written for
+ * the port lets in, found without deciding the port when that is certain: the endpoint is behind one
+ * NSG, one of its rules names the port (no other does, none has ports not known, there is no Azure
+ * Firewall), and an address of that rule's sources certainly gets in through it. `undefined` means
+ * "not settled this way: ask the model" (never "no such reach").
+ */
+export function certainNamingRule(model: TerraformModel, endpoint: Endpoint, port: ServicePort): string | undefined {
+  if (port.from !== port.to) return undefined;
+  const reach = Reachability.of(model);
+  // A firewall may decide instead, and a route through another hop makes a reach uncertain.
+  if (reach.firewalls.rules.length > 0 || reach.firewalls.firewalls.length > 0 || reach.anyRoutes) return undefined;
+  const nsgs = reach.access.layersOf(endpoint).flatMap((l) => l.nsgs);
+  if (nsgs.length !== 1 || namedPortsOf(nsgs[0]).unknown) return undefined;
+  let only: NsgRule | undefined;
+  for (const r of nsgs[0].rules) {
+    if (!r.destinationPorts.known || !namesRange(r.destinationPorts.value, port.from, port.to)) continue;
+    if (only) return undefined;
+    only = r;
+  }
+  if (!only) return undefined;
+  const c = candidate(only, reach.access.contextOf(endpoint), port.protocol, port.from);
+  if (!c || !c.definite || c.access !== "Allow" || c.sources.v4.isEmpty) return undefined;
+  const by = reach.access.certainDeciders(endpoint, port.protocol, port.from, c.sources.v4.starts[0]);
+  return by && by.length === 1 && by[0] === only ? nsgDecider(only).label : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
-import { mayHaveNamingRule, namingRule, reachOn } from "./exposure";
+import { certainNamingRule, mayHaveNamingRule, namingRule, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
@@ -103,7 +103,7 @@ export class Roles {
         for (const ep of reach.access.endpointsOfVm(vm)) {
           for (const p of anyOf) {
             if (!mayHaveNamingRule(this.model, ep, p)) continue;
-            const named = reachOn(this.model, ep, p).map((r) => namingRule(r, p)).find((n) => n);
+            const named = certainNamingRule(this.model, ep, p) ?? reachOn(this.model, ep, p).map((r) => namingRule(r, p)).find((n) => n);
             if (named) {
               found = `reachable on ${p.protocol.toUpperCase()} ${p.from} through ${named}`;
               break;

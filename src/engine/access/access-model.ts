@@ -324,25 +324,35 @@ export class AccessModel {
    * partitioning the whole source space: "false" only means "not certain, ask the model".
    */
   public admitsCertainly(endpoint: Endpoint, protocol: Protocol, port: number, witness: number, direction: Direction = "Inbound"): boolean {
+    return this.certainDeciders(endpoint, protocol, port, witness, direction) !== undefined;
+  }
+
+  /**
+   * The rules that let `witness` through, one per NSG on the way (layer order), when it certainly
+   * gets through (see {@link admitsCertainly}); undefined when not certain.
+   */
+  public certainDeciders(endpoint: Endpoint, protocol: Protocol, port: number, witness: number, direction: Direction = "Inbound"): NsgRule[] | undefined {
     const ctx = this.contextOf(endpoint);
+    const out: NsgRule[] = [];
     for (const layer of this.layersOf(endpoint)) {
-      if (layer.nsgs.length === 0 && layer.unknown) return false;
+      if (layer.nsgs.length === 0 && layer.unknown) return undefined;
       for (const nsg of layer.nsgs) {
         let first: Candidate<NsgRule> | undefined;
         for (const list of [byPriority(nsg), this.defaultsOf(nsg, direction)]) {
           for (const r of list) {
             const c = candidate(r, ctx, protocol, port, direction);
-            if (c && (c.sources.v4.contains(witness))) {
+            if (c && c.sources.v4.contains(witness)) {
               first = c;
               break;
             }
           }
           if (first) break;
         }
-        if (!first || !first.definite || first.access !== "Allow") return false;
+        if (!first || !first.definite || first.access !== "Allow") return undefined;
+        out.push(first.rule);
       }
     }
-    return true;
+    return out;
   }
 
   /**

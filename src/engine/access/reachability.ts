@@ -221,6 +221,11 @@ export class Reachability {
     return groups;
   }
 
+  /** True when some subnet has a route table (or one that cannot be followed): sources may then be routed through a hop. */
+  public get anyRoutes(): boolean {
+    return this.routeClassesOf().length > 0;
+  }
+
   /** Built once, not per host: a scan of every subnet per host would be quadratic. */
   private routeClassesOf(): Subnet[][] {
     if (this.routeClasses) return this.routeClasses;
