@@ -55,6 +55,7 @@ export class Intervals<T extends number | bigint> {
     // One range (most sets the model builds): no copy, no sort.
     if (Array.isArray(ranges) && ranges.length === 1) {
       const [a, b] = ranges[0] as readonly [T, T];
+      if (a === domain.min && b === domain.max) return Intervals.all(domain); // "*": one shared set
       return a <= b ? new Intervals(domain, [a], [b]) : Intervals.empty(domain);
     }
     const list = [...ranges].filter(([a, b]) => a <= b);
