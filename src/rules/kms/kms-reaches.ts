@@ -12,7 +12,7 @@ import { PUBLIC_V4, PUBLIC_V6, v4RangeText } from "../../engine/access/addresses
 import { describeUnknown } from "../../engine/access/fields";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
-import { Subnet } from "../../engine/access/topology";
+import { Subnet, Vnet } from "../../engine/access/topology";
 import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
@@ -147,6 +147,22 @@ export function internetOf(model: TerraformModel, e: KmsExposure): SourceSet {
  * `wideFromInternet` when the rule opens a wide range from the broad Internet: SDZ-NET-001 reports
  * that one, with KMS among the services it lists.
  */
+/** Per VNet: whether one of its subnets spans its whole address space (asked for every exposure: kept). */
+const ONE_SUBNET = new WeakMap<Vnet, boolean>();
+
+function isOneSubnet(vnet: Vnet): boolean {
+  let hit = ONE_SUBNET.get(vnet);
+  if (hit === undefined) {
+    const space = vnet.addressSpace.known ? vnet.addressSpace.value : [];
+    hit = vnet.subnets.some((sn) => {
+      const prefixes = sn.prefixes.known ? sn.prefixes.value : [];
+      return space.every((c) => prefixes.some((p) => p.family === c.family && p.start === c.start && p.end === c.end));
+    });
+    ONE_SUBNET.set(vnet, hit);
+  }
+  return hit;
+}
+
 export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[]; wideFromInternet: boolean } {
   const s = e.sources;
   const internet = internetOf(model, e);
@@ -170,11 +186,7 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
     if (!vnet.addressSpace.known || vnet.addressSpace.value.length === 0) continue;
     const space = vnet.addressSpace.value;
     // A VNet that is one subnet: allowing it is allowing that zone.
-    const oneSubnet = vnet.subnets.some((sn) => {
-      const prefixes = sn.prefixes.known ? sn.prefixes.value : [];
-      return space.every((c) => prefixes.some((p) => p.family === c.family && p.start === c.start && p.end === c.end));
-    });
-    if (oneSubnet) continue;
+    if (isOneSubnet(vnet)) continue;
     const covered = space.every((c) => (c.family === 4 ? addresses.v4.containsRange(c.start, c.end) : addresses.v6.containsRange(c.start, c.end)));
     // Already named as part of a wider range.
     const counted = space.every((c) => c.family === 4 && wide.some(([a, b]) => a <= c.start && c.end <= b));

@@ -38,6 +38,20 @@ const DATA_FIELDS = new Set(["custom_data", "user_data"]);
 /** Fields that hold scripts or unattend XML as text. */
 const TEXT_FIELDS = new Set(["script", "content", "command_to_execute", "commandtoexecute"]);
 
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const FIELD_SETS = new Map<Record<string, readonly string[]>, Map<string, ReadonlySet<string>>>();
+
+/** The fields listed for a resource type, as a set made once per type (most types have none: one shared empty set). */
+function setOf(table: Record<string, readonly string[]>, type: string): ReadonlySet<string> {
+  const list = Object.prototype.hasOwnProperty.call(table, type) ? table[type] : undefined;
+  if (!list) return NO_FIELDS;
+  let byType = FIELD_SETS.get(table);
+  if (!byType) FIELD_SETS.set(table, (byType = new Map()));
+  let set = byType.get(type);
+  if (!set) byType.set(type, (set = new Set(list)));
+  return set;
+}
+
 /** How an attribute name is read, decided once per name (names repeat across thousands of resources; bounded). */
 const KEY_KINDS = new Map<string, "json" | "data" | "text" | "plain">();
 
@@ -55,8 +69,8 @@ function keyKind(key: string): "json" | "data" | "text" | "plain" {
 export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const fields: string[] = [];
   const doubts: string[] = [];
-  const skip = new Set(REPORTED_ELSEWHERE[r.type] ?? []);
-  const wholeSecret = new Set(SECRET_VALUE_FIELDS[r.type] ?? []);
+  const skip = setOf(REPORTED_ELSEWHERE, r.type);
+  const wholeSecret = setOf(SECRET_VALUE_FIELDS, r.type);
 
   const literal = (path: string, value: unknown) => {
     const o = originOf(model, value);
