@@ -206,6 +206,8 @@ export class Topology {
   private nextRuleId = 0;
   private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
   private readonly subnetByVnetAndName = new Map<string, Subnet>();
+  private readonly inlineCache = new Map<Vnet, { count: number; list: Subnet[] }>();
+  private asgMembers?: Map<string, Nic[]>;
 
   private constructor(private readonly model: TerraformModel) {
     this.indexVnetsAndSubnets();
@@ -249,7 +251,7 @@ export class Topology {
       const vnet = this.vnetOf(ref.target);
       // `${azurerm_virtual_network.x.subnet[0].id}` or a `subnet` set addressed by name: follow by position or name.
       if (vnet && ref.path[0] === "subnet") {
-        const inline = vnet.subnets.filter((s) => s.inline);
+        const inline = this.inlineSubnets(vnet);
         const i = ref.path[1];
         if (typeof i === "number" && inline[i]) return { subnet: inline[i] };
         if (inline.length === 1) return { subnet: inline[0] };
@@ -261,6 +263,33 @@ export class Topology {
     const m = VNET_SUBNET_ID.exec(lit.value);
     const hit = m ? this.subnetByVnetAndName.get(`${m[1].toLowerCase()}/${m[2].toLowerCase()}`) : undefined;
     return hit ? { subnet: hit } : { unknown: `subnet ${JSON.stringify(lit.value)} is not part of this configuration` };
+  }
+
+  /**
+   * The NICs in an application security group (by the key of its {@link AddressTerm}). Indexed on
+   * first use: rules ask per source class, and a scan of every NIC per question would be quadratic.
+   */
+  public nicsInAsg(id: string): readonly Nic[] {
+    if (!this.asgMembers) {
+      this.asgMembers = new Map();
+      for (const nic of this.nics) {
+        for (const a of nic.asgs) {
+          const list = this.asgMembers.get(a);
+          if (list) list.push(nic);
+          else this.asgMembers.set(a, [nic]);
+        }
+      }
+    }
+    return this.asgMembers.get(id) ?? [];
+  }
+
+  /** A VNet's inline subnets in order (asked per NIC configuration that references one: kept until the VNet gains a subnet). */
+  private inlineSubnets(vnet: Vnet): Subnet[] {
+    const hit = this.inlineCache.get(vnet);
+    if (hit && hit.count === vnet.subnets.length) return hit.list;
+    const list = vnet.subnets.filter((s) => s.inline);
+    this.inlineCache.set(vnet, { count: vnet.subnets.length, list });
+    return list;
   }
 
   private get<T>(r: TfResource, kind: string): T | undefined {

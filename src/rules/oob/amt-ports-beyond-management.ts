@@ -117,7 +117,7 @@ function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names:
         bad.push(c.text);
         break;
       case "asg": {
-        const members = topology.nics.filter((n) => n.asgs.has(c.name));
+        const members = topology.nicsInAsg(c.name);
         const spNic = (n: (typeof members)[number]) => !!sps.ofVm(n.vm);
         const trustOf = (n: (typeof members)[number]) => n.ipConfigs
           .map((i) => (i.subnet ? zones.zoneOf(i.subnet) : undefined))

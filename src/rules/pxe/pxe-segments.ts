@@ -175,7 +175,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
         everything = true;
       } else if (t.kind === "cidr") matched = matched.union(cidrSet(t.cidr).intersect(whole));
       else if (t.kind === "asg") {
-        for (const nic of ctx.access.topology.nics.filter((n) => n.asgs.has(t.id) && n.ipConfigs.some((c) => c.subnet === subnet))) {
+        for (const nic of ctx.access.topology.nicsInAsg(t.id).filter((n) => n.ipConfigs.some((c) => c.subnet === subnet))) {
           if (!isDp(nic)) f.beyond.push(`${nic.resource.address} (member of application security group ${t.text})`);
         }
       }

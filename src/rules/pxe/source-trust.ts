@@ -87,7 +87,7 @@ function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel
       bad.push(c.text);
       return;
     case "asg": {
-      const members = ctx.access.topology.nics.filter((n) => n.asgs.has(c.name));
+      const members = ctx.access.topology.nicsInAsg(c.name);
       if (members.length === 0) {
         unknown.push(`${c.text}, whose members are not in this configuration`);
         return;

@@ -111,3 +111,23 @@ describe("azurerm 5.x attribute names", () => {
     expect(planned.nsgUnknown).toMatch(/write-only/);
   });
 });
+
+describe("Topology.nicsInAsg: the members of an application security group, in configuration order", () => {
+  test("two NICs of one group, one of another, none of a third", () => {
+    const tf = new TfJson();
+    const sub = tf.subnet("app", tf.vnet("net", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+    const nics = ["a", "b", "c"].map((n, i) => tf.nic(n, sub, `10.0.1.${4 + i}`));
+    for (const g of ["pxe", "web", "empty"]) tf.add("azurerm_application_security_group", g, { name: g, location: "westeurope", resource_group_name: "rg" });
+    const member = (nic: string, asg: string) => tf.add("azurerm_network_interface_application_security_group_association", `${nic.split(".")[1]}_${asg}`, {
+      network_interface_id: TfJson.ref(nic), application_security_group_id: TfJson.ref(`azurerm_application_security_group.${asg}`),
+    });
+    member(nics[2], "pxe");
+    member(nics[0], "pxe");
+    member(nics[1], "web");
+    const topology = AccessModel.of(tf.model()).topology;
+    const names = (id: string) => topology.nicsInAsg(id).map((n) => n.resource.address);
+    expect(names("azurerm_application_security_group.pxe")).toEqual([nics[0], nics[2]]);
+    expect(names("azurerm_application_security_group.web")).toEqual([nics[1]]);
+    expect(names("azurerm_application_security_group.empty")).toEqual([]);
+  });
+});
