@@ -146,7 +146,7 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
-  private readonly mayAllow = new Map<string, Intervals<number>>();
+  private readonly mayAllow = new WeakMap<Nsg, Map<SourceSet, { vnet: SourceSet; internet: SourceSet; ports: Intervals<number>[] }[]>>();
   private readonly admitted = new WeakMap<Endpoint, Map<SourceSet, Intervals<number>[]>>();
   /** Each rule's candidate per context, per protocol and direction (see partitionOfNsg); null when it does not apply. */
   private readonly candidateCache = new Map<EvalContext, Map<NsgRule, { candidate: Candidate<NsgRule>; key: string } | null>[]>();
@@ -421,8 +421,15 @@ export class AccessModel {
   }
 
   private nsgAdmitPorts(nsg: Nsg, ctx: EvalContext, protocol: Protocol, sources: SourceSet, direction: Direction): Intervals<number> {
-    const key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|${this.idOf(sources)}`;
-    let ports = this.mayAllow.get(key);
+    // Kept per NSG, source set and tag expansions (objects, no key text): hosts of one subnet share it.
+    let perNsg = this.mayAllow.get(nsg);
+    if (!perNsg) this.mayAllow.set(nsg, (perNsg = new Map()));
+    let entries = perNsg.get(sources);
+    if (!entries) perNsg.set(sources, (entries = []));
+    let entry = entries.find((e) => e.vnet === ctx.vnetSources && e.internet === ctx.internetSources);
+    if (!entry) entries.push((entry = { vnet: ctx.vnetSources, internet: ctx.internetSources, ports: [] }));
+    const slot = PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1);
+    let ports = entry.ports[slot];
     if (ports === undefined) {
       const ranges: [number, number][] = [];
       const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
@@ -449,7 +456,7 @@ export class AccessModel {
         if (all) break;
       }
       ports = all ? Intervals.all(PORTS) : Intervals.of(PORTS, ranges);
-      this.mayAllow.set(key, ports);
+      entry.ports[slot] = ports;
     }
     return ports;
   }
