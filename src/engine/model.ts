@@ -128,6 +128,7 @@ export class TerraformModel {
   private readonly byAddr = new Map<string, TfResource>();
   private readonly cache = new Map<string, unknown>();
   private readonly tagBlocks = new WeakMap<TfResource, TagBlock>();
+  private readonly refs = new Map<string, TfResource | null>();
 
   private constructor(
     public readonly resources: TfResource[],
@@ -174,6 +175,15 @@ export class TerraformModel {
    */
   public referencedResource(value: unknown): TfResource | undefined {
     if (typeof value !== "string") return undefined;
+    // The same references (a resource group's name, a subnet's ID) are written on many resources: parsed once each.
+    const hit = this.refs.get(value);
+    if (hit !== undefined) return hit ?? undefined;
+    const target = this.parseReference(value);
+    this.refs.set(value, target ?? null);
+    return target;
+  }
+
+  private parseReference(value: string): TfResource | undefined {
     const m = WHOLE_REF.exec(value.trim());
     if (!m || !SIMPLE_PATH.test(m[1].trim())) return undefined;
     const parts = splitPath(m[1].trim());
