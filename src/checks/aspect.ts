@@ -188,7 +188,7 @@ export class SecureDeploymentChecks implements IAspect {
       delete own.toTerraform;
       return json;
     };
-    const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id });
+    const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id, compactNames: true });
     // No secret of the configuration reaches an annotation or a report (see redact.ts).
     const result = this.policy.apply(redactSecrets(runRules(model, this.rules, {
       failOnUnverified: this.policy.failOnUnverified,

@@ -412,8 +412,8 @@ export function readConfiguration(
       byFile.set(r.file, doc);
     }
     for (const [file, doc] of byFile) {
-      for (const r of TerraformModel.fromTerraformJson(doc, { source: file }).resources) {
-        resources.push({ ...r, address: `${scope.prefix}${r.address}`, source: file });
+      for (const r of TerraformModel.resourcesOf(doc, { source: file })) {
+        resources.push(scope.prefix === "" ? r : { ...r, address: `${scope.prefix}${r.address}` });
       }
       const fileRegions = reader.regions.get(file);
       if (fileRegions) {

@@ -85,7 +85,26 @@ export class TerraformModel {
    * Builds a model from Terraform JSON (`cdk.tf.json` or `*.tf.json`).
    * Odd shapes are skipped, never thrown on: a rule engine must not crash on user input.
    */
-  public static fromTerraformJson(json: unknown, options: { source?: string; name?: string } = {}): TerraformModel {
+  public static fromTerraformJson(json: unknown, options: { source?: string; name?: string; compactNames?: boolean } = {}): TerraformModel {
+    const resources = TerraformModel.resourcesOf(json, options);
+    const root = isPlainObject(json) ? json : {};
+    const locals = isPlainObject(root.locals) ? root.locals : {};
+    const variables: TfVariable[] = [];
+    if (isPlainObject(root.variable)) {
+      for (const [name, raw] of Object.entries(root.variable)) {
+        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
+        if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
+      }
+    }
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables);
+  }
+
+  /**
+   * The resources of Terraform JSON, as {@link fromTerraformJson} reads them, without a model.
+   * `compactNames`: store names one byte per character where V8 holds them in two (cdktf's logical
+   * IDs: see latin1Compact); names parsed from a file are already compact.
+   */
+  public static resourcesOf(json: unknown, options: { source?: string; compactNames?: boolean } = {}): TfResource[] {
     const resources: TfResource[] = [];
     const root = isPlainObject(json) ? json : {};
     const blocks = isPlainObject(root.resource) ? root.resource : {};
@@ -104,19 +123,11 @@ export class TerraformModel {
             .map((s: any) => ({ id: String(s.id), reason: typeof s.reason === "string" ? s.reason : "", scope: typeof s.scope === "string" ? s.scope : undefined }))
           : [];
         const path = isPlainObject(metadata.metadata) && typeof metadata.metadata.path === "string" ? metadata.metadata.path : undefined;
-        const id = latin1Compact(name);
+        const id = options.compactNames ? latin1Compact(name) : name;
         resources.push({ type, name: id, address: `${type}.${id}`, config, constructPath: path, suppressions, source: options.source });
       }
     }
-    const locals = isPlainObject(root.locals) ? root.locals : {};
-    const variables: TfVariable[] = [];
-    if (isPlainObject(root.variable)) {
-      for (const [name, raw] of Object.entries(root.variable)) {
-        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
-        if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
-      }
-    }
-    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables);
+    return resources;
   }
 
   /** Builds a model from resources prepared elsewhere (e.g. the CLI's plan reader). */

@@ -189,8 +189,10 @@ describe("TerraformModel: resource names", () => {
     // A two-byte string holding ASCII, as cdktf's logical IDs of nested constructs are: sliced from a string with a non-Latin-1 character.
     const twoByte = "\u0151Zone0_Nsg_5ED02728".slice(1);
     const names = [twoByte, "caf\u00e9", "zone\u0151"];
-    const m = TerraformModel.fromTerraformJson({ resource: { azurerm_subnet: Object.fromEntries(names.map((n) => [n, { name: n }])) } }, { name: "t" });
-    expect(m.resources.map((r) => [r.name, r.address])).toEqual(names.map((n) => [n, `azurerm_subnet.${n}`]));
-    expect(m.byAddress(`azurerm_subnet.${twoByte}`)?.name).toBe("Zone0_Nsg_5ED02728");
+    for (const compactNames of [false, true]) {
+      const m = TerraformModel.fromTerraformJson({ resource: { azurerm_subnet: Object.fromEntries(names.map((n) => [n, { name: n }])) } }, { name: "t", compactNames });
+      expect(m.resources.map((r) => [r.name, r.address])).toEqual(names.map((n) => [n, `azurerm_subnet.${n}`]));
+      expect(m.byAddress(`azurerm_subnet.${twoByte}`)?.name).toBe("Zone0_Nsg_5ED02728");
+    }
   });
 });
