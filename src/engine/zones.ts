@@ -237,11 +237,6 @@ export class Zones {
   }
 }
 
-/**
- * Probes for "does the Internet get in at all": the ports of every allow rule on the endpoint's
- * NSGs whose sources may include Internet addresses (every port where nothing filters). Rules from
- * private sources only are skipped, so a large NSG costs one pass over its rules.
- */
 /** One piece of evidence that a subnet is internet-facing; `rule` (an NSG allow on `endpoint`) may be left out by `except`. */
 interface FacingEvidence {
   readonly why: () => string;
@@ -249,6 +244,11 @@ interface FacingEvidence {
   readonly endpoint?: Endpoint;
 }
 
+/**
+ * Probes for "does the Internet get in at all": the ports of every allow rule on the endpoint's
+ * NSGs whose sources may include Internet addresses (every port where nothing filters). Rules from
+ * private sources only are skipped, so a large NSG costs one pass over its rules.
+ */
 function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | "Udp"; from: number; to: number }[] {
   const out = new Map<string, { protocol: "Tcp" | "Udp"; from: number; to: number }>();
   const add = (protocol: "Tcp" | "Udp", from: number, to: number) => out.set(`${protocol}${from}-${to}`, { protocol, from, to });

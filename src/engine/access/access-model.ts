@@ -106,7 +106,6 @@ interface SegmentPiece {
   readonly key: string;
 }
 
-/** The effective-access model of one configuration. */
 /** Per NSG: its rules in Azure's evaluation order (those whose priority is not known first: they could come first). */
 const BY_PRIORITY = new WeakMap<Nsg, NsgRule[]>();
 
@@ -120,6 +119,7 @@ function byPriority(nsg: Nsg): NsgRule[] {
   return sorted;
 }
 
+/** The effective-access model of one configuration. */
 export class AccessModel {
   public static of(model: TerraformModel): AccessModel {
     return model.memo("access-model", () => new AccessModel(model));

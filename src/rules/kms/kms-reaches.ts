@@ -142,11 +142,6 @@ export function internetOf(model: TerraformModel, e: KmsExposure): SourceSet {
   return new SourceSet(PUBLIC_V4, PUBLIC_V6, TokenSet.NONE);
 }
 
-/**
- * Why an exposure's sources are no allowlist, piece by piece (empty when they are one), or
- * `wideFromInternet` when the rule opens a wide range from the broad Internet: SDZ-NET-001 reports
- * that one, with KMS among the services it lists.
- */
 /** Per VNet: whether one of its subnets spans its whole address space (asked for every exposure: kept). */
 const ONE_SUBNET = new WeakMap<Vnet, boolean>();
 
@@ -163,6 +158,11 @@ function isOneSubnet(vnet: Vnet): boolean {
   return hit;
 }
 
+/**
+ * Why an exposure's sources are no allowlist, piece by piece (empty when they are one), or
+ * `wideFromInternet` when the rule opens a wide range from the broad Internet: SDZ-NET-001 reports
+ * that one, with KMS among the services it lists.
+ */
 export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[]; wideFromInternet: boolean } {
   const s = e.sources;
   const internet = internetOf(model, e);
