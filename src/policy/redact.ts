@@ -23,8 +23,16 @@ const SECRET_NAME = /pass(word|wd|phrase)|secret|key|token|credential|connection
 
 /** True when a field or tag named so holds a secret. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  // Attribute names repeat across thousands of resources: each is decided once (bounded, odd input has many names).
+  let hit = SECRET_NAMES.get(name);
+  if (hit === undefined) {
+    hit = SECRET_NAME.test(name);
+    if (SECRET_NAMES.size < 10_000) SECRET_NAMES.set(name, hit);
+  }
+  return hit;
 }
+
+const SECRET_NAMES = new Map<string, boolean>();
 
 /** Values that are flags or placeholders, not secrets (`sdz-oob-mebx-custom-password = "true"` records a fact). */
 const NOT_SECRET = new Set(["true", "false", "yes", "no", "null", "none", "on", "off", "enabled", "disabled"]);
@@ -70,9 +78,9 @@ export function collectSecrets(model: TerraformModel): string[] {
     if (depth > 32) return;
     if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
     else if (isPlainObject(v)) {
-      for (const [k, x] of Object.entries(v)) {
-        if (isSecretName(k)) collectAll(x);
-        else walk(x, depth + 1);
+      for (const k of Object.keys(v)) {
+        if (isSecretName(k)) collectAll(v[k]);
+        else walk(v[k], depth + 1);
       }
     }
   };
