@@ -1,26 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv2020 from "ajv/dist/2020";
 import { copyFixture, FIXTURES, ROOT, runInProcess, tempDir } from "./run-cli";
 import { CheckResult, countFindings, Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { repositoryWebUrl, toSarifReport, TOOL } from "../../src/reports";
 import { SARIF_LIMITS } from "../../src/reports/sarif-report";
-
-const SCHEMA_FILE = path.join(path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json")), "sarif-2.1.0.json");
-
-function validator() {
-  const ajv = new Ajv2020({ strict: false, validateFormats: true });
-  ajv.addFormat("uri", (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s));
-  ajv.addFormat("uri-reference", () => true);
-  ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
-  // SARIF's GUIDs (RFC 4122 text form); without it ajv warns on every compile and checks nothing.
-  ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-  const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
-  return (doc: unknown) => {
-    if (!validate(doc)) throw new Error(`SARIF is not valid: ${ajv.errorsText(validate.errors, { separator: "\n" })}`);
-  };
-}
+import { assertValidSarif } from "../support/sarif-schema";
 
 function sarifOf(args: string[], cwd?: string): any {
   const out = path.join(tempDir(), "r.sarif");
@@ -35,7 +20,7 @@ const addressOf = (r: any): string => r.locations[0].logicalLocations.find((l: a
 describe("CLI SARIF for code scanning", () => {
   test("each result has the region of its resource in the file it came from (Terraform JSON)", () => {
     const sarif = sarifOf(["tfjson-split", "cdktf-output"]);
-    validator()(sarif);
+    assertValidSarif(sarif);
     const results = sarif.runs[0].results;
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) {
@@ -79,7 +64,7 @@ describe("CLI SARIF for code scanning", () => {
     const outsideFindings = sarifOf([path.join(FIXTURES, "cdktf-output"), "--sarif-root", work], work);
     expect(outsideFindings.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/cdktf-output\/stacks\/(dev|prod)\/cdk\.tf\.json$/);
     expect(outsideFindings.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uriBaseId).toBeUndefined();
-    validator()(outsideFindings);
+    assertValidSarif(outsideFindings);
   });
 
   test("--sarif-root must be a folder", () => {
@@ -107,7 +92,7 @@ describe("CLI SARIF for code scanning", () => {
     expect(run.invocations[0].toolExecutionNotifications).toEqual([
       expect.objectContaining({ level: "warning", message: { text: expect.stringMatching(/^5000 of 30000 results were left out: GitHub code scanning rejects a run with more than 25000 results/) } }),
     ]);
-    validator()(sarif);
+    assertValidSarif(sarif);
   });
 
   test("rule tags stay within what GitHub shows; helpUri is the rule's anchor in the repository's docs/rules.md", () => {

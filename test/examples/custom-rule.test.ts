@@ -1,29 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv2020 from "ajv/dist/2020";
 import { App, Testing } from "cdktf";
 import { acmeChecks, CustomRuleSite } from "../../examples/custom-rule/main";
 import { Suppressions } from "../../src";
 import { CheckResult, FindingStatus } from "../../src/engine/result";
 import { ROOT, runCli, tableRows, tempDir } from "../cli/run-cli";
+import { assertValidSarif } from "../support/sarif-schema";
 
-const SCHEMA_FILE = path.join(path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json")), "sarif-2.1.0.json");
 const OFFICE_WINRM = {
   name: "allow-winrm-from-office", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp",
   sourcePortRange: "*", destinationPortRange: "5986", sourceAddressPrefix: "10.60.5.0/24", destinationAddressPrefix: "*",
 };
 const TAG_MESSAGE = "has no cost-center tag";
 const NET_MESSAGE = 'rule "allow-winrm-from-office" of NSG nsg-servers lets addresses of the virtual network in no zone 10.60.5.0/24 reach WinRM on azurerm_network_interface.app01-nic (10.60.1.4)';
-
-function validSarif(doc: unknown): void {
-  const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: true });
-  ajv.addFormat("uri", (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s));
-  ajv.addFormat("uri-reference", () => true);
-  ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
-  ajv.addFormat("uuid", (s: string) => /^[0-9a-f-]{36}$/i.test(s));
-  const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
-  if (!validate(doc)) throw new Error(`SARIF is not valid: ${ajv.errorsText(validate.errors)}`);
-}
 
 /** Synthesizes the example as `cdktf synth` does, into a temp dir; `open` adds the office WinRM rule. */
 function synthesize(options: { open?: boolean; suppress?: boolean } = {}) {
@@ -74,7 +63,7 @@ describe("examples/custom-rule", () => {
     expect(json.rulesRun).toEqual(expect.arrayContaining(["ACME-NET-001", "ACME-TAG-001"]));
 
     const sarif = JSON.parse(fs.readFileSync(path.join(site.dir, "compliance-report.sarif"), "utf8"));
-    validSarif(sarif);
+    assertValidSarif(sarif);
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((r: any) => r.id === "ACME-TAG-001");
     expect(rule).toMatchObject({ shortDescription: { text: "Storage account without a cost-center tag." }, properties: { area: "acme" } });
@@ -131,7 +120,7 @@ describe("examples/custom-rule", () => {
     const all = json.configurations.flatMap((c: any) => c.report.findings);
     expect(all.map((f: any) => [f.ruleId, f.status, f.address])).toEqual([["ACME-TAG-001", "fail", "azurerm_storage_account.scratch"]]);
     const sarif = JSON.parse(fs.readFileSync(files.sarif, "utf8"));
-    validSarif(sarif);
+    assertValidSarif(sarif);
     expect(sarif.runs[0].results.map((x: any) => x.ruleId)).toEqual(["ACME-TAG-001"]);
     expect(sarif.runs[0].tool.driver.rules.map((x: any) => x.id)).toEqual(expect.arrayContaining(["ACME-NET-001", "ACME-TAG-001"]));
     const md = fs.readFileSync(files.md, "utf8");
