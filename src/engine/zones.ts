@@ -102,6 +102,11 @@ export class Zones {
     return this.bySubnet.get(subnet);
   }
 
+  /** The addresses of the zones `keep` picks, as one source set. */
+  public sourcesWhere(keep: (z: Zone) => boolean): SourceSet {
+    return sourcesOf(this.zones.filter(keep).flatMap((z) => z.prefixes));
+  }
+
   /** Zones sharing an address with an IPv4 range (interval index: O(log n + hits)). */
   public overlapping(start: number, end: number): Zone[] {
     let lo = 0;

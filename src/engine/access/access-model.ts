@@ -11,7 +11,7 @@ import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalC
 import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
-import { IpConfig, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, PROTOCOLS, Subnet, Topology, Vm, Vnet } from "./topology";
+import { IpConfig, isPortless, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, PROTOCOLS, Subnet, Topology, Vm, Vnet } from "./topology";
 import { TerraformModel, TfResource } from "../model";
 
 /** A place traffic can be addressed to. */
@@ -104,6 +104,16 @@ interface SegmentPiece {
   sources: SourceSet;
   readonly layers: LayerStep[];
   readonly key: string;
+}
+
+/** Where an answer per protocol and direction is kept in a small array. */
+function slotOf(protocol: Protocol, direction: Direction): number {
+  return PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1);
+}
+
+/** True when the rule may match `port` (its ports are not known, hold the port, or do not apply to the protocol). */
+function holdsPort(r: NsgRule, protocol: Protocol, port: number): boolean {
+  return isPortless(protocol) || !r.destinationPorts.known || r.destinationPorts.value.contains(port);
 }
 
 /** Per NSG: its rules in Azure's evaluation order (those whose priority is not known first: they could come first). */
@@ -340,7 +350,8 @@ export class AccessModel {
         let first: Candidate<NsgRule> | undefined;
         for (const list of [byPriority(nsg), this.defaultsOf(nsg, direction)]) {
           for (const r of list) {
-            const c = candidate(r, ctx, protocol, port, direction);
+            if (!holdsPort(r, protocol, port)) continue;
+            const c = this.candidateOf(r, ctx, protocol, direction)?.candidate;
             if (c && c.sources.v4.contains(witness)) {
               first = c;
               break;
@@ -405,7 +416,7 @@ export class AccessModel {
     if (!mine) this.admitted.set(endpoint, (mine = new Map()));
     let perSources = mine.get(sources);
     if (!perSources) mine.set(sources, (perSources = []));
-    const slot = PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1);
+    const slot = slotOf(protocol, direction);
     const hit = perSources[slot];
     if (hit) return hit;
     const ctx = this.contextOf(endpoint);
@@ -428,11 +439,11 @@ export class AccessModel {
     if (!entries) perNsg.set(sources, (entries = []));
     let entry = entries.find((e) => e.vnet === ctx.vnetSources && e.internet === ctx.internetSources);
     if (!entry) entries.push((entry = { vnet: ctx.vnetSources, internet: ctx.internetSources, ports: [] }));
-    const slot = PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1);
+    const slot = slotOf(protocol, direction);
     let ports = entry.ports[slot];
     if (ports === undefined) {
       const ranges: [number, number][] = [];
-      const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
+      const portless = isPortless(protocol);
       let all = false;
       // Rules after a definite deny of everything never match (Azure's defaults are at 65000 and up).
       const cut = denyAllPriority(nsg, direction);
@@ -625,21 +636,12 @@ export class AccessModel {
     // The candidates are the rules that may match the port (the port index's pick), then Azure's defaults, in
     // that order. Each rule's candidate (and its part of the key) is computed once per context, protocol and
     // direction: it does not depend on the port, only on whether the rule holds it.
-    let perContext = this.candidateCache.get(ctx);
-    if (!perContext) this.candidateCache.set(ctx, (perContext = []));
-    const mine = (perContext[PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1)] ??= new Map());
-    const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
     const cands: Candidate<NsgRule>[] = [];
     let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|`;
     for (const list of [rules, this.defaultsOf(nsg, direction)]) {
       for (const r of list) {
-        if (!portless && r.destinationPorts.known && !r.destinationPorts.value.contains(port)) continue;
-        let hit = mine.get(r);
-        if (hit === undefined) {
-          const c = candidate(r, ctx, protocol, undefined, direction);
-          hit = c ? { candidate: c, key: c.definite ? `${r.id},` : `${r.id}?${c.doubts.join("\u0001")},` } : null;
-          mine.set(r, hit);
-        }
+        if (!holdsPort(r, protocol, port)) continue;
+        const hit = this.candidateOf(r, ctx, protocol, direction);
         if (hit) {
           cands.push(hit.candidate);
           key += hit.key;
@@ -649,6 +651,24 @@ export class AccessModel {
     let part = this.partitions.get(key);
     if (!part) this.partitions.set(key, (part = partitionOf(cands)));
     return part;
+  }
+
+  /**
+   * A rule's candidate (and its part of a partition key) for a context, protocol and direction, computed
+   * once: it does not depend on the port, only on whether the rule holds it ({@link holdsPort}). Null
+   * when the rule cannot match.
+   */
+  private candidateOf(r: NsgRule, ctx: EvalContext, protocol: Protocol, direction: Direction): { candidate: Candidate<NsgRule>; key: string } | null {
+    let perContext = this.candidateCache.get(ctx);
+    if (!perContext) this.candidateCache.set(ctx, (perContext = []));
+    const mine = (perContext[slotOf(protocol, direction)] ??= new Map());
+    let hit = mine.get(r);
+    if (hit === undefined) {
+      const c = candidate(r, ctx, protocol, undefined, direction);
+      hit = c ? { candidate: c, key: c.definite ? `${r.id},` : `${r.id}?${c.doubts.join("\u0001")},` } : null;
+      mine.set(r, hit);
+    }
+    return hit;
   }
 
   private uniformOf(outcome: "allow" | "uncertain", note: string): Partition<NsgRule> {

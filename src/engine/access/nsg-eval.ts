@@ -9,7 +9,7 @@ import { describeUnknown } from "./fields";
 import { Intervals, PORTS } from "./intervals";
 import { Candidate, UNKNOWN_ORDER } from "./partition";
 import { SourceSet } from "./source-set";
-import { AddressTerm, Nsg, NsgRule, Protocol } from "./topology";
+import { AddressTerm, isPortless, Nsg, NsgRule, Protocol } from "./topology";
 
 /** The destination of a query: one host, a range of possible hosts (a subnet, a dynamic IP), or unknown. */
 export type Destination =
@@ -76,37 +76,41 @@ const DEFAULT_OUT: DefaultRule[] = [
 ];
 
 /**
+ * True for a deny with every field known, for every protocol, destination port and source port, to
+ * `*`: it matches every packet from its sources (the sources are the caller's question).
+ */
+function isBlanketDeny(r: NsgRule): boolean {
+  return r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.protocol.known && r.protocol.value === "*"
+    && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
+    && r.destinations.known && r.destinations.value.some((t) => t.kind === "any");
+}
+
+/**
  * True when a rule of the NSG denies, before Azure's AllowVNetInBound (65000), every inbound packet
- * that rule would allow: a deny with every field known, for every protocol, destination port and
- * source port, from `*` or VirtualNetwork to `*`, at a priority under 65000. AllowVNetInBound then
- * never decides anything through this NSG (a rule whose fields are not known only adds doubts: the
- * first definite match still decides). A cheap test that spares deciding every port.
+ * that rule would allow: a blanket deny (see isBlanketDeny) from `*` or VirtualNetwork, at a priority
+ * under 65000. AllowVNetInBound then never decides anything through this NSG (a rule whose fields are
+ * not known only adds doubts: the first definite match still decides). A cheap test that spares
+ * deciding every port.
  */
 export function shadowsAllowVnetInBound(nsg: Nsg): boolean {
-  return nsg.rules.some((r) => r.unknowns.length === 0 && r.access.known && r.access.value === "Deny" && r.direction.known && r.direction.value === "Inbound"
-    && r.priority.known && r.priority.value < 65000 && r.protocol.known && r.protocol.value === "*"
-    && r.destinationPorts.known && r.destinationPorts.value.isAll && r.sourcePorts.known && r.sourcePorts.value.isAll
-    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"))
-    && r.destinations.known && r.destinations.value.some((t) => t.kind === "any"));
+  return nsg.rules.some((r) => isBlanketDeny(r) && r.direction.known && r.direction.value === "Inbound" && r.priority.known && r.priority.value < 65000
+    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")));
 }
 
 /** Per NSG: the lowest priority of a definite "deny everything" rule, per direction (Infinity: none). */
 const DENY_ALL = new WeakMap<Nsg, { Inbound: number; Outbound: number }>();
 
 /**
- * The priority of the NSG's first definite deny of everything in `direction` (every field known: any
- * protocol, port and source port, from `*` to `*`), or Infinity. Every rule after it, Azure's defaults
- * included, decides nothing: Azure stops at the first match, and that rule matches every flow.
+ * The priority of the NSG's first definite deny of everything in `direction` (a blanket deny from
+ * `*`), or Infinity. Every rule after it, Azure's defaults included, decides nothing: Azure stops at
+ * the first match, and that rule matches every flow.
  */
 export function denyAllPriority(nsg: Nsg, direction: Direction): number {
   let cached = DENY_ALL.get(nsg);
   if (!cached) {
     cached = { Inbound: Infinity, Outbound: Infinity };
     for (const r of nsg.rules) {
-      if (r.unknowns.length > 0 || !r.access.known || r.access.value !== "Deny" || !r.direction.known || !r.priority.known) continue;
-      if (!r.protocol.known || r.protocol.value !== "*" || !r.destinationPorts.known || !r.destinationPorts.value.isAll) continue;
-      if (!r.sourcePorts.known || !r.sourcePorts.value.isAll || !r.sources.known || !r.destinations.known) continue;
-      if (!r.sources.value.some((t) => t.kind === "any") || !r.destinations.value.some((t) => t.kind === "any")) continue;
+      if (!isBlanketDeny(r) || !r.direction.known || !r.priority.known || !r.sources.known || !r.sources.value.some((t) => t.kind === "any")) continue;
       cached[r.direction.value] = Math.min(cached[r.direction.value], r.priority.value);
     }
     DENY_ALL.set(nsg, cached);
@@ -190,7 +194,7 @@ export function candidate(rule: NsgRule, ctx: EvalContext, protocol: Protocol, p
   if (rule.protocol.known) {
     if (rule.protocol.value !== "*" && rule.protocol.value !== protocol) return undefined;
   } else doubts.push(describeUnknown(rule.protocol));
-  const portless = protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
+  const portless = isPortless(protocol);
   if (!portless) {
     if (rule.destinationPorts.known) {
       if (port !== undefined && !rule.destinationPorts.value.contains(port)) return undefined;

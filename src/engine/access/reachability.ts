@@ -86,9 +86,8 @@ export class Reachability {
    * about many services of every host asks this first.
    */
   public mayReachFrom(endpoint: Endpoint, sources: SourceSet): boolean {
-    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     for (const protocol of ["Tcp", "Udp"] as const) {
-      if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, 0, 65535).length > 0) return true;
+      if (this.mayBePublished(endpoint, protocol, 0, 65535)) return true;
       // Only where every NSG has an allow that may hold one of the sources can a grant hold one: often no port at all.
       const ports = this.access.admitPortsFrom(endpoint, protocol, sources);
       let segments = 0;
@@ -111,9 +110,14 @@ export class Reachability {
    * about many services of a host that only a few sources may reach.
    */
   public mayReachOn(endpoint: Endpoint, probe: Probe, sources: SourceSet): boolean {
-    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
-    if (endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, probe.protocol, probe.from, probe.to).length > 0) return true;
+    if (this.mayBePublished(endpoint, probe.protocol, probe.from, probe.to)) return true;
     return this.access.admitPortsFrom(endpoint, probe.protocol, sources).overlapsRange(probe.from, probe.to);
+  }
+
+  /** True when a DNAT rule may publish these ports of the endpoint (a host: DNAT translates to an address, never to a subnet). */
+  private mayBePublished(endpoint: Endpoint, protocol: Probe["protocol"], from: number, to: number): boolean {
+    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
+    return endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, from, to).length > 0;
   }
 
   private compute(endpoint: Endpoint, probe: Probe): ReachAnswer {

@@ -14,6 +14,11 @@ import { TerraformModel, TfResource } from "../model";
 export type Protocol = "Tcp" | "Udp" | "Icmp" | "Esp" | "Ah" | "*";
 export const PROTOCOLS: readonly Protocol[] = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"];
 
+/** True for the protocols that have no ports (ICMP, ESP, AH): a rule's port fields do not narrow them. */
+export function isPortless(protocol: Protocol): boolean {
+  return protocol === "Icmp" || protocol === "Esp" || protocol === "Ah";
+}
+
 /** One entry of an NSG rule's source or destination. */
 export type AddressTerm =
   | { readonly kind: "any"; readonly text: string }
@@ -441,7 +446,7 @@ export class Topology {
       return knownField(out);
     };
     const ports = (single: string, plural: string): Field<Intervals<number>> => {
-      const portless = protocol.known && (protocol.value === "Icmp" || protocol.value === "Esp" || protocol.value === "Ah");
+      const portless = protocol.known && isPortless(protocol.value);
       const list = stringListFields(m, body, single, plural);
       if (portless) return knownField(Intervals.all(PORTS));
       if (!list) return unknownField(plural, `missing: neither ${single} nor ${plural} is set`);

@@ -47,15 +47,10 @@ function describe(seen: Sightings): string {
  * none of it (nor the Internet) may reach needs no port-by-port answer.
  */
 function untrustedZoneSources(zones: Zones): SourceSet {
-  const v4: [number, number][] = [];
-  let v6 = SourceSet.EMPTY;
-  for (const z of zones.zones) {
+  return zones.sourcesWhere((z) => {
     const level = zones.trustOf(z).level;
-    if (level !== undefined && Trust.isAtLeast(level, TrustLevel.INTERNAL)) continue;
-    v4.push(...z.sources.v4.ranges());
-    if (!z.sources.v6.isEmpty) v6 = v6.union(SourceSet.v6(z.sources.v6.ranges()));
-  }
-  return SourceSet.v4(v4).union(v6);
+    return level === undefined || !Trust.isAtLeast(level, TrustLevel.INTERNAL);
+  });
 }
 
 /** The path of a reach, without the "no NSG on the NIC" steps that say nothing when the other layer decides. */

@@ -5,9 +5,9 @@
  * declared), and whether SDZ-NET-001 already reports the rule that lets it in.
  */
 import { Endpoint } from "../../engine/access/access-model";
-import { Intervals, PORTS, V4, V6 } from "../../engine/access/intervals";
+import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
-import { SourceSet, TokenSet } from "../../engine/access/source-set";
+import { SourceSet } from "../../engine/access/source-set";
 import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, classifySources, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
@@ -35,16 +35,13 @@ export interface SourceVerdict {
  * unknown, so a host that no reach of a port can bring anything else needs no verdict there.
  */
 export function acceptableSources(ctx: RuleContext, accept: (level: TrustLevel) => boolean): SourceSet {
-  const good: SourceSet[] = [];
-  const other: SourceSet[] = [];
-  for (const z of ctx.zones.zones) {
-    const platform = z.kind === "subnet" && PLATFORM_SUBNETS.includes((z.subnet?.name ?? "").toLowerCase());
-    const level = platform ? undefined : ctx.zones.trustOf(z).level;
-    (platform || (level !== undefined && accept(level)) ? good : other).push(z.sources);
-  }
-  const union = (sets: SourceSet[]) => new SourceSet(
-    Intervals.of(V4, sets.flatMap((x) => x.v4.ranges())), Intervals.of(V6, sets.flatMap((x) => x.v6.ranges())), TokenSet.NONE);
-  return union(good).subtract(union(other));
+  const zones = ctx.zones;
+  const acceptable = (z: Zone) => {
+    if (z.kind === "subnet" && PLATFORM_SUBNETS.includes((z.subnet?.name ?? "").toLowerCase())) return true;
+    const level = zones.trustOf(z).level;
+    return level !== undefined && accept(level);
+  };
+  return zones.sourcesWhere(acceptable).subtract(zones.sourcesWhere((z) => !acceptable(z)));
 }
 
 /**
