@@ -4,6 +4,7 @@
  * argument"), never what it is. Used by the literal-secret rules (SDZ-SEC-002, SDZ-VPN-008).
  */
 import { TerraformModel } from "./model";
+import { memoByName } from "./name-memo";
 
 /** Where a value comes from, as far as secrecy is concerned. */
 export type ValueOrigin =
@@ -75,19 +76,13 @@ const SECRET_WORD = /(^|_)(pwd|pass|sas|token|primary_key|secondary_key|auth_key
  * `isSecretName`.)
  */
 export function looksSecretName(name: string): boolean {
-  // Attribute names repeat across thousands of resources: each is decided once.
-  let hit = SECRET_NAMES.get(name);
-  if (hit === undefined) {
-    const words = snake(name).replace(/_wo$/, "");
-    hit = SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
-    if (SECRET_NAMES.size < SECRET_NAMES_MAX) SECRET_NAMES.set(name, hit);
-  }
-  return hit;
+  return secretLookingName(name);
 }
 
-/** Decided names (bounded: odd input with many distinct names must not grow it without limit). */
-const SECRET_NAMES = new Map<string, boolean>();
-const SECRET_NAMES_MAX = 10_000;
+const secretLookingName = memoByName((name) => {
+  const words = snake(name).replace(/_wo$/, "");
+  return SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
+});
 
 /** Values that are not literal secrets even after a secret-looking name: references, prompts, placeholders. */
 function literalToken(v: string): boolean {

@@ -9,6 +9,7 @@
  * at the output boundary, applied to every result the same way.
  */
 import { TerraformModel } from "../engine/model";
+import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
 
 /** What replaces a secret in any text. */
@@ -23,16 +24,10 @@ const SECRET_NAME = /pass(word|wd|phrase)|secret|key|token|credential|connection
 
 /** True when a field or tag named so holds a secret. */
 export function isSecretName(name: string): boolean {
-  // Attribute names repeat across thousands of resources: each is decided once (bounded, odd input has many names).
-  let hit = SECRET_NAMES.get(name);
-  if (hit === undefined) {
-    hit = SECRET_NAME.test(name);
-    if (SECRET_NAMES.size < 10_000) SECRET_NAMES.set(name, hit);
-  }
-  return hit;
+  return secretName(name);
 }
 
-const SECRET_NAMES = new Map<string, boolean>();
+const secretName = memoByName((name) => SECRET_NAME.test(name));
 
 /** Values that are flags or placeholders, not secrets (`sdz-oob-mebx-custom-password = "true"` records a fact). */
 const NOT_SECRET = new Set(["true", "false", "yes", "no", "null", "none", "on", "off", "enabled", "disabled"]);

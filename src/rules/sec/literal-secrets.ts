@@ -4,6 +4,7 @@
  */
 import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
+import { memoByName } from "../../engine/name-memo";
 import { decodedData, isSecretLiteral, looksSecretName, originOf, readsFile, secretsInText } from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
@@ -52,18 +53,11 @@ function setOf(table: Record<string, readonly string[]>, type: string): Readonly
   return set;
 }
 
-/** How an attribute name is read, decided once per name (names repeat across thousands of resources; bounded). */
-const KEY_KINDS = new Map<string, "json" | "data" | "text" | "plain">();
-
-function keyKind(key: string): "json" | "data" | "text" | "plain" {
-  let kind = KEY_KINDS.get(key);
-  if (kind === undefined) {
-    const k = key.toLowerCase();
-    kind = JSON_FIELDS.has(k) ? "json" : DATA_FIELDS.has(k) ? "data" : TEXT_FIELDS.has(k) ? "text" : "plain";
-    if (KEY_KINDS.size < 10_000) KEY_KINDS.set(key, kind);
-  }
-  return kind;
-}
+/** How an attribute name is read. */
+const keyKind = memoByName((key): "json" | "data" | "text" | "plain" => {
+  const k = key.toLowerCase();
+  return JSON_FIELDS.has(k) ? "json" : DATA_FIELDS.has(k) ? "data" : TEXT_FIELDS.has(k) ? "text" : "plain";
+});
 
 /** Scans one resource. */
 export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
