@@ -136,11 +136,11 @@ describe("SDZ-NET-004 ICMP denied wholesale", () => {
     expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("deny-icmp-out")]);
   });
 
-  test.each([
-    ["direction", { direction: "${var.direction}" }],
-    ["protocol", { protocol: "${var.protocol}" }],
-  ])("a deny-all whose %s comes from a variable, with no ICMP allow, is could-not-verify on that rule", (_, change) => {
-    const s = site("standalone", [{ ...rule("deny-maybe", 4000, "Deny", "*", "*", "*"), ...change }], { denyAll: false });
+  test.each(PLACEMENTS.flatMap((placement) => [
+    [placement, "direction", { direction: "${var.direction}" }],
+    [placement, "protocol", { protocol: "${var.protocol}" }],
+  ] as const))("a %s deny-all whose %s comes from a variable, with no ICMP allow, is could-not-verify on that rule", (placement, _, change) => {
+    const s = site(placement, [{ ...rule("deny-maybe", 4000, "Deny", "*", "*", "*"), ...change }], { denyAll: false });
     const r = check(s.tf, [ID]);
     expect(flagged(r, ID)).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual([s.address("deny-maybe")]);
