@@ -41,7 +41,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   // Non-jsii runtime dependencies must be bundled into a jsii library.
   // @cdktf/hcl2json: HashiCorp's HCL parser in WebAssembly, for the CLI's *.tf input. Pinned exactly:
   // src/cli/hcl.ts loads its WebAssembly module synchronously from the package's files.
-  bundledDeps: ["ipaddr.js@^2.2.0", "@hpcc-js/wasm-graphviz@^1.29.2", "@cdktf/hcl2json@0.21.0"],
+  bundledDeps: ["ipaddr.js@^2.2.0", "@cdktf/hcl2json@0.21.0"],
   bin: { "secure-deployment-zones": "lib/cli/main.js" },
   devDeps: [
     CDKTF_CLI,

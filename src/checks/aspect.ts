@@ -38,9 +38,9 @@ export interface SecureDeploymentChecksProps extends CheckPolicyOptions {
    */
   readonly writeReports?: boolean;
   /**
-   * Also write the zone-flow diagram next to the reports: `zone-flows.mmd` (Mermaid) and
-   * `zone-flows.svg` (Graphviz in WebAssembly, in a worker thread loaded once per process: 100-200
-   * milliseconds of CPU, mostly while the stack synthesizes; see docs/zone-flow-diagrams.md). Ignored when `writeReports` is false.
+   * Also write the zone-flow diagram next to the reports: `zone-flows.mmd` (Mermaid), `zone-flows.svg`
+   * (laid out in-process, synchronously, in milliseconds for a site-sized graph) and `zone-flows.dot`
+   * (Graphviz DOT); see docs/zone-flow-diagrams.md. Ignored when `writeReports` is false.
    * @default true
    */
   readonly writeDiagrams?: boolean;
@@ -130,8 +130,6 @@ export class SecureDeploymentChecks implements IAspect {
       }
       this.visit(stack);
     }
-    // Graphviz compiles on another core while the app goes on building and synthesizing (small stacks wait less for the SVG).
-    if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().warmSvgRenderer(stack.node.findAll().length);
   }
 
   /** Called by cdktf for every construct; acts on stacks only. */
@@ -144,8 +142,6 @@ export class SecureDeploymentChecks implements IAspect {
     // The writer exists with reports off too: it fails a synth that skipped the check (below).
     if (!stack.node.tryFindChild(REPORTS_ID)) {
       const writer = new Construct(stack, REPORTS_ID);
-      // Graphviz loads in a worker thread while the stack synthesizes (see reports/diagram/svg).
-      if (this.props.writeReports !== false && this.props.writeDiagrams !== false) diagramWriters().prepareSvgRenderer(stack.node.findAll().length);
       addCustomSynthesis(writer, {
         onSynthesize: (session) => {
           if (!this.validated.delete(stack.node.path)) {

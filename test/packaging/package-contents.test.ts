@@ -22,8 +22,7 @@ const DOCS = filesUnder("docs", "docs/");
 
 /** The build output (as jsii and the lazy index write it) and the bundled dependencies. */
 const BUILT = ["lib/index.js", "lib/index.d.ts", "lib/zones/deployment-zone.js", "lib/zones/deployment-zone.js.map", "lib/zones/deployment-zone.d.ts", "lib/cli/main.js", ".jsii"];
-const BUNDLED = ["node_modules/ipaddr.js/package.json", "node_modules/ipaddr.js/lib/ipaddr.js",
-  "node_modules/@hpcc-js/wasm-graphviz/package.json", "node_modules/@hpcc-js/wasm-graphviz/dist/index.js"];
+const BUNDLED = ["node_modules/ipaddr.js/package.json", "node_modules/ipaddr.js/lib/ipaddr.js"];
 /** Files a working folder holds that users must never receive. */
 const JUNK = [
   "cdktf.out/manifest.json", "cdktf.out/stacks/hybrid-osd-site/cdk.tf.json", "cdktf.out/stacks/hybrid-osd-site/compliance-report.json",

@@ -1,9 +1,9 @@
 import { EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
-import { FlowEdge, FlowNode, FlowNodeKind, markLines, markText, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
+import { edgeLines, FlowEdge, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
-const MAX_NOTE_LINES = 12;
 /**
- * Above this many arrows, labels move to tooltips and Graphviz gets a bounded layout effort
+ * Above this many arrows, labels move to tooltips (in the DOT file and the SVG) and Graphviz, for
+ * those who render the DOT file, gets a bounded layout effort
  * (network-simplex and crossing-minimisation limits, straight edges): its default layout grows
  * about quadratically (measured on the benchmark's zone graph: 326 arrows 9.6 s by default, 0.2 s
  * bounded; 976 arrows 2.4 s bounded).
@@ -27,10 +27,6 @@ function quoted(lines: string[]): string {
   return `"${lines.map(escapeDot).join("\\n")}"`;
 }
 
-function nodeLines(n: FlowNode): string[] {
-  return [n.label, n.details.join(" · "), ...markLines(n.marks)];
-}
-
 const ZONE_LIKE = new Set([FlowNodeKind.ZONE, FlowNodeKind.ON_PREMISES_ZONE, FlowNodeKind.UNTAGGED_NSG, FlowNodeKind.FOREIGN_NSG]);
 
 function nodeStatement(n: FlowNode): string {
@@ -43,9 +39,7 @@ function nodeStatement(n: FlowNode): string {
 }
 
 function edgeStatement(e: FlowEdge, compact: boolean): string {
-  const lines = [...e.lines];
-  if (e.omittedLines > 0) lines.push(`+${e.omittedLines} more`);
-  lines.push(...markLines(e.marks));
+  const lines = edgeLines(e);
   const marked = markColor(worstMark(e.marks));
   const color = marked ?? (e.implicit ? EDGE_COLORS.implicit : EDGE_COLORS.normal);
   const style = e.implicit || e.uncertain ? "dashed" : "solid";
@@ -83,9 +77,7 @@ export function toDot(graph: ZoneFlowGraph): string {
   }
   others.forEach((n) => out.push(`  ${nodeStatement(n)}`));
   if (graph.unplaced.length > 0) {
-    const lines = ["Findings on no flow or zone", ...graph.unplaced.slice(0, MAX_NOTE_LINES).map((m) => `${markText(m)} ${m.address}`)];
-    if (graph.unplaced.length > MAX_NOTE_LINES) lines.push(`+${graph.unplaced.length - MAX_NOTE_LINES} more (see compliance-report.md)`);
-    out.push(`  unplaced_findings [label=${quoted(lines)}, shape=note, style=filled, fillcolor="${NOTE_STYLE.fill}", color="${NOTE_STYLE.stroke}"];`);
+    out.push(`  unplaced_findings [label=${quoted(unplacedNoteLines(graph.unplaced))}, shape=note, style=filled, fillcolor="${NOTE_STYLE.fill}", color="${NOTE_STYLE.stroke}"];`);
   }
   graph.edges.forEach((e) => out.push(`  ${edgeStatement(e, compact)}`));
   out.push("}");

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
-import { prepareSvgRenderer, renderSvgSync, svgRenderingDone, warmSvgRenderer } from "./svg";
+import { renderSvg } from "./svg";
 import { buildZoneFlowGraph, ZoneFlowGraph } from "./zone-flow-graph";
 import { writeFileAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
@@ -12,29 +12,26 @@ import { CheckResult } from "../../engine/result";
 export const DIAGRAM_FILES = {
   mermaid: "zone-flows.mmd",
   svg: "zone-flows.svg",
+  /** The same graph in Graphviz DOT, for users who render it with Graphviz (`dot -Tsvg zone-flows.dot`). */
+  dot: "zone-flows.dot",
 };
 
 /**
- * Above this many arrows no SVG is rendered (a picture with more arrows is unreadable, and even the
- * bounded layout grows about quadratically: 976 arrows took 2.4 s, 3,251 took 56 s); the Mermaid
- * file is still written.
+ * Above this many arrows no SVG is drawn (a picture with more arrows is unreadable, and its layout
+ * grows with arrows times the columns they cross); the Mermaid and DOT files are still written.
  * @internal
  */
 export const MAX_SVG_EDGES = 500;
 
 /**
- * Writes `zone-flows.mmd` (Mermaid) and `zone-flows.svg` (Graphviz) into `dir`, built from the
- * checked model and the findings of `result`. A rendering failure never fails synthesis: the
- * Mermaid file is still written, the stale SVG removed and the reason printed on stderr.
+ * Writes `zone-flows.mmd` (Mermaid), `zone-flows.dot` (Graphviz DOT) and `zone-flows.svg` (laid
+ * out in-process, see {@link renderSvg}) into `dir`, built from the checked model and the findings
+ * of `result`. A drawing failure never fails synthesis: the other files are still written, the
+ * stale SVG removed and the reason printed on stderr.
  * @internal
  */
 export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
-  try {
-    writeDiagrams(dir, result, model);
-  } finally {
-    // Done or not needed: the Graphviz worker may stop if no other stack awaits it.
-    svgRenderingDone();
-  }
+  writeGraph(dir, result, buildZoneFlowGraph(model, result.findings));
 }
 
 /**
@@ -43,20 +40,13 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
  * @internal
  */
 export function writeZoneFlowGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
-  try {
-    writeGraph(dir, result, graph);
-  } finally {
-    svgRenderingDone();
-  }
-}
-
-function writeDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
-  writeGraph(dir, result, buildZoneFlowGraph(model, result.findings));
+  writeGraph(dir, result, graph);
 }
 
 function writeGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
+  writeFileAtomic(path.join(dir, DIAGRAM_FILES.dot), toDot(graph));
   const svgPath = path.join(dir, DIAGRAM_FILES.svg);
   if (graph.edges.length > MAX_SVG_EDGES) {
     fs.rmSync(svgPath, { force: true });
@@ -65,11 +55,11 @@ function writeGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): voi
   }
   try {
     // Temp file and rename: a kill mid-write leaves the previous diagram, never half a file.
-    writeFileAtomic(svgPath, renderSvgSync(toDot(graph)));
+    writeFileAtomic(svgPath, renderSvg(graph));
   } catch (err) {
     fs.rmSync(svgPath, { force: true });
     process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${(err as Error).message}\n`);
   }
 }
 
-export { buildZoneFlowGraph, toDot, toMermaid, renderSvgSync, prepareSvgRenderer, warmSvgRenderer };
+export { buildZoneFlowGraph, toDot, toMermaid, renderSvg };

@@ -1,8 +1,5 @@
 import { ALL_STYLES, EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
-import { FlowEdge, FlowNode, FlowNodeKind, markLines, markText, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
-
-/** Most findings listed in the note of findings placed on no flow. */
-const MAX_NOTE_LINES = 12;
+import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
 /**
  * Escapes text for a double-quoted Mermaid label: every character outside a small safe set becomes
@@ -33,17 +30,6 @@ function nodeShape(n: FlowNode, text: string): string {
     default:
       return `${n.id}([${text}])`;
   }
-}
-
-function nodeLines(n: FlowNode): string[] {
-  return [n.label, n.details.join(" · "), ...markLines(n.marks)];
-}
-
-function edgeLines(e: FlowEdge): string[] {
-  const lines = [...e.lines];
-  if (e.omittedLines > 0) lines.push(`+${e.omittedLines} more`);
-  lines.push(...markLines(e.marks));
-  return lines;
 }
 
 /**
@@ -77,9 +63,7 @@ export function toMermaid(graph: ZoneFlowGraph): string {
   }
   others.forEach((n) => emit(n, "  "));
   if (graph.unplaced.length > 0) {
-    const lines = ["Findings on no flow or zone", ...graph.unplaced.slice(0, MAX_NOTE_LINES).map((m) => `${markText(m)} ${m.address}`)];
-    if (graph.unplaced.length > MAX_NOTE_LINES) lines.push(`+${graph.unplaced.length - MAX_NOTE_LINES} more (see compliance-report.md)`);
-    out.push(`  unplaced_findings[${label(lines)}]:::${NOTE_STYLE.name}`);
+    out.push(`  unplaced_findings[${label(unplacedNoteLines(graph.unplaced))}]:::${NOTE_STYLE.name}`);
   }
   const styles: string[] = [];
   graph.edges.forEach((e, i) => {

@@ -1,102 +1,274 @@
-import { GraphvizWorker } from "./graphviz-worker";
+import { MAX_LABELLED_EDGES } from "./dot";
+import { layoutLayered, LayoutEdgeInput, LayoutNodeInput, Point, Rect } from "./layout";
+import { EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
+import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
-/** Most time one rendering may take, loading Graphviz included; the worker is stopped after it. */
-const RENDER_TIMEOUT_MS = 120_000;
 
-/** The process's Graphviz worker, made on first use and shared by every stack of one synthesis. */
-let worker: GraphvizWorker | undefined;
-let stopScheduled = false;
-/** Renderings announced by {@link prepareSvgRenderer} and not done yet. */
-let announced = 0;
+const FONT_FAMILY = "Helvetica,Arial,sans-serif";
+const NODE_FONT = 10;
+const EDGE_FONT = 9;
+const TITLE_FONT = 12;
+const NODE_LINE = 12;
+const EDGE_LINE = 11;
+const MARGIN = 16;
+const ARROW_LENGTH = 8;
+/** Height of a self-loop's arc above its box. */
+const LOOP_HEIGHT = 16;
 
 /**
- * The worker, made if needed. It is stopped when the last announced rendering is done, or else as
- * soon as the event loop runs again: synthesis is synchronous, so every stack of one `app.synth()`
- * shares it, and nothing keeps it (or its ~40 MB) afterwards. Stopping it early matters: V8 keeps
- * compiling Graphviz's hot functions in the background after a layout, and a process cannot exit
- * before its worker's isolate is torn down, which waits for them (measured 0.2-0.4 s when the
- * worker was stopped only at exit, under 0.1 s when stopped right after the last rendering).
+ * Advance widths of Helvetica (per 1,000 units of the font size) for printable ASCII, from Adobe's
+ * Helvetica AFM metrics (the same table Graphviz falls back on without fonts): text is measured
+ * without a font engine, and boxes fit their text in any Helvetica-like font.
  */
-function graphviz(): GraphvizWorker {
-  if (!worker?.usable) worker = new GraphvizWorker();
-  if (!stopScheduled) {
-    stopScheduled = true;
-    setImmediate(stopSvgRenderer);
+const HELVETICA_WIDTHS = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space to /
+  556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0 to ?
+  1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @ to O
+  667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P to _
+  333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // ` to o
+  556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p to ~
+];
+
+/** The width of one line of text in Helvetica at `size` pixels (other characters count as one em). @internal */
+export function textWidth(text: string, size: number): number {
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) continue; // second half of a surrogate pair: counted with the first
+    units += c >= 32 && c <= 126 ? HELVETICA_WIDTHS[c - 32] : c === 0xb7 ? 278 : 1000;
   }
-  return worker;
+  return (units * size) / 1000;
 }
 
-/**
- * Above this many constructs a stack's rendering is not prepared ahead: its diagram usually has more
- * arrows than an SVG is drawn for (`MAX_SVG_EDGES`), its synthesis takes seconds anyway, and a
- * worker loading beside it would only add to its peak memory (about 40 MB).
- * @internal
- */
-export const PREPARE_MAX_CONSTRUCTS = 5_000;
+/** Escapes text for SVG character data and attribute values; control characters become spaces. @internal */
+export function escapeXml(text: string): string {
+  return String(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, " ").replace(/[\t\r\n]/g, " ")
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
 
-/**
- * Announces a rendering to come and starts loading Graphviz in a worker thread (once), so that its
- * WebAssembly is compiled on another core while the stack synthesizes and {@link renderSvgSync}
- * waits less, unless the stack has more than {@link PREPARE_MAX_CONSTRUCTS} `constructs`. Each call
- * must be followed by one {@link svgRenderingDone}.
- * @internal
- */
-export function prepareSvgRenderer(constructs: number = 0): void {
-  announced++;
-  if (constructs > PREPARE_MAX_CONSTRUCTS) return;
-  try {
-    graphviz();
-  } catch {
-    // Only an optimisation: the rendering itself reports any failure to start Graphviz.
+const num = (v: number) => String(Math.round(v * 100) / 100);
+
+const ZONE_LIKE = new Set([FlowNodeKind.ZONE, FlowNodeKind.ON_PREMISES_ZONE, FlowNodeKind.UNTAGGED_NSG, FlowNodeKind.FOREIGN_NSG]);
+
+type Shape = "box" | "ellipse" | "note";
+
+/** A node to draw: its lines, shape, box size and the space above it for a self-loop. */
+interface Box {
+  readonly id: string;
+  readonly lines: string[];
+  readonly shape: Shape;
+  readonly width: number;
+  readonly height: number;
+  readonly fill: string;
+  readonly stroke: string;
+  readonly strokeWidth: number;
+  readonly dashed: boolean;
+  /** The arrow from the node to itself, if any (index in the graph's edges). */
+  loop?: number;
+  loopLabelHeight: number;
+  loopLabelWidth: number;
+}
+
+function boxOf(id: string, lines: string[], shape: Shape, style: { fill: string; stroke: string; strokeWidth: number; dashed: boolean }): Box {
+  const textW = Math.max(...lines.map((l) => textWidth(l, NODE_FONT)));
+  const textH = lines.length * NODE_LINE;
+  // An ellipse around a w x h text box has half-axes w/√2 and h/√2 (plus padding).
+  const [width, height] = shape === "ellipse" ? [(textW + 12) * Math.SQRT2, (textH + 4) * Math.SQRT2] : [textW + 16, textH + 12];
+  return { id, lines, shape, width, height, ...style, loopLabelHeight: 0, loopLabelWidth: 0 };
+}
+
+function nodeBox(n: FlowNode): Box {
+  const s = nodeStyle(n);
+  const zoneLike = ZONE_LIKE.has(n.kind);
+  return boxOf(n.id, nodeLines(n), zoneLike ? "box" : "ellipse", {
+    fill: s.fill,
+    stroke: markColor(worstMark(n.marks)) ?? s.stroke,
+    strokeWidth: n.marks.length > 0 ? 2.5 : 1.2,
+    // On-premises zones are dashed (they sit outside Azure), like the sources outside every zone.
+    dashed: n.kind === FlowNodeKind.ON_PREMISES_ZONE || (!zoneLike && s.dashed === true),
+  });
+}
+
+function textBlock(lines: readonly string[], cx: number, firstBaseline: number, lineHeight: number, size: number, fill?: string): string {
+  const colour = fill ? ` fill="${fill}"` : "";
+  return lines.map((l, k) => `<text x="${num(cx)}" y="${num(firstBaseline + k * lineHeight)}" text-anchor="middle" font-size="${size}"${colour}>${escapeXml(l)}</text>`).join("");
+}
+
+/** The path through the routed points: straight where they share a height, else an S-curve with level ends. */
+function pathData(points: readonly Point[]): string {
+  let d = `M${num(points[0].x)},${num(points[0].y)}`;
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1];
+    const b = points[k];
+    if (a.y === b.y) d += ` L${num(b.x)},${num(b.y)}`;
+    else {
+      const mid = (a.x + b.x) / 2;
+      d += ` C${num(mid)},${num(a.y)} ${num(mid)},${num(b.y)} ${num(b.x)},${num(b.y)}`;
+    }
   }
+  return d;
+}
+
+/** Moves an arrow's end from a box's side onto an ellipse's outline at the same height. */
+function ontoEllipse(p: Point, r: Rect): Point {
+  const rx = r.width / 2;
+  const ry = r.height / 2;
+  const cx = r.x + rx;
+  const dy = Math.min(1, Math.abs(p.y - (r.y + ry)) / ry);
+  const dx = rx * Math.sqrt(1 - dy * dy);
+  return { x: p.x < cx ? cx - dx : cx + dx, y: p.y };
 }
 
 /**
- * Starts loading Graphviz without announcing a rendering (the checks call it when they are added
- * to a stack, so the WebAssembly compiles while the app builds its constructs too). An unannounced
- * worker is stopped as soon as the event loop runs again, like any other.
+ * The zone-flow graph as SVG, laid out in-process by {@link layoutLayered}: zones as rounded boxes
+ * coloured by trust (on-premises zones dashed), other sources as ellipses, allowed inbound flows as
+ * arrows labelled with ports and finding markers, offending arrows thick in red or amber, implicit
+ * or uncertain flows dashed. Every label is escaped; the output is the same for the same graph.
  * @internal
  */
-export function warmSvgRenderer(constructs: number = 0): void {
-  if (constructs > PREPARE_MAX_CONSTRUCTS) return;
-  try {
-    graphviz();
-  } catch {
-    // Only an optimisation.
+export function renderSvg(graph: ZoneFlowGraph): string {
+  // As in the DOT file: above this many arrows, labels move to tooltips (`<title>`, shown on hover).
+  const compact = graph.edges.length > MAX_LABELLED_EDGES;
+  const boxes: Box[] = graph.nodes.map(nodeBox);
+  const note = unplacedNoteLines(graph.unplaced);
+  if (note.length > 0) boxes.push(boxOf("unplaced_findings", note, "note", { fill: NOTE_STYLE.fill, stroke: NOTE_STYLE.stroke, strokeWidth: 1.2, dashed: false }));
+  const index = new Map(boxes.map((b, i) => [b.id, i]));
+
+  const labelOf = (lines: string[]) => ({ width: Math.max(...lines.map((l) => textWidth(l, EDGE_FONT))) + 6, height: lines.length * EDGE_LINE + 2 });
+  const edgeInputs: LayoutEdgeInput[] = [];
+  const edgeOf: number[] = [];
+  graph.edges.forEach((e, i) => {
+    const from = index.get(e.from);
+    const to = index.get(e.to);
+    if (from === undefined || to === undefined) throw new Error(`zone-flow graph: arrow ${e.from} -> ${e.to} names a missing node`);
+    if (from === to) {
+      const box = boxes[from];
+      box.loop = i;
+      if (!compact) {
+        const size = labelOf(edgeLines(e));
+        box.loopLabelHeight = size.height;
+        box.loopLabelWidth = size.width;
+      }
+      return;
+    }
+    edgeInputs.push(compact ? { from, to } : { from, to, label: labelOf(edgeLines(e)) });
+    edgeOf.push(i);
+  });
+  const loopSpace = (b: Box) => (b.loop === undefined ? 0 : LOOP_HEIGHT + b.loopLabelHeight + 4);
+  const nodeInputs: LayoutNodeInput[] = boxes.map((b) => ({
+    width: Math.max(b.width, b.loopLabelWidth),
+    height: b.height + loopSpace(b),
+    portTop: loopSpace(b),
+  }));
+  const layout = layoutLayered(nodeInputs, edgeInputs);
+
+  const title = [`Zone flows: ${graph.name}`];
+  if (compact) title.push(`${graph.edges.length} arrows: labels shown on hover; read them in zone-flows.mmd`);
+  const titleHeight = title.length * (TITLE_FONT + 3) + 8;
+  const titleWidth = Math.max(...title.map((l) => textWidth(l, TITLE_FONT)));
+  const dx = MARGIN + Math.max(0, (titleWidth - layout.width) / 2);
+  const dy = MARGIN + titleHeight;
+  const width = Math.max(layout.width, titleWidth) + 2 * MARGIN;
+  const height = layout.height + dy + MARGIN;
+  const at = (p: Point): Point => ({ x: p.x + dx, y: p.y + dy });
+
+  const out: string[] = [
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>",
+    "<!-- Zone-flow diagram, generated by secure-deployment-zones -->",
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="${FONT_FAMILY}">`,
+    `<title>${escapeXml(title[0])}</title>`,
+    `<rect x="0" y="0" width="${num(width)}" height="${num(height)}" fill="white"/>`,
+    textBlock(title, width / 2, MARGIN + TITLE_FONT, TITLE_FONT + 3, TITLE_FONT),
+  ];
+
+  // Arrows first, so boxes are drawn over their ends.
+  layout.edges.forEach((route, k) => {
+    const e = graph.edges[edgeOf[k]];
+    const fromBox = boxes[index.get(e.from)!];
+    const toBox = boxes[index.get(e.to)!];
+    const points = route.points.map(at);
+    const rect = (i: number) => {
+      const r = layout.nodes[i];
+      return { x: r.x + dx, y: r.y + dy + loopSpace(boxes[i]), width: boxes[i].width, height: boxes[i].height };
+    };
+    // Boxes narrower than their layout slot (a wide self-loop label) and ellipses: ends moved onto the outline.
+    const fixEnd = (p: Point, b: Box, i: number, onLeft: boolean): Point => {
+      const r = rect(i);
+      const slotX = layout.nodes[i].x + dx + (layout.nodes[i].width - b.width) / 2;
+      const moved = { x: onLeft ? slotX : slotX + b.width, y: p.y };
+      return b.shape === "ellipse" ? ontoEllipse(moved, { ...r, x: slotX }) : moved;
+    };
+    const last = points.length - 1;
+    points[0] = fixEnd(points[0], fromBox, index.get(e.from)!, route.reversed);
+    points[last] = fixEnd(points[last], toBox, index.get(e.to)!, !route.reversed);
+    const label = route.label && { ...route.label, x: route.label.x + dx, y: route.label.y + dy };
+    out.push(edgeSvg(e, `${fromBox.lines[0]} → ${toBox.lines[0]}`, points, route.reversed, compact, label));
+  });
+
+  boxes.forEach((b, i) => {
+    const slot = layout.nodes[i];
+    const x = slot.x + dx + (slot.width - b.width) / 2;
+    const y = slot.y + dy + loopSpace(b);
+    out.push(nodeSvg(b, { x, y, width: b.width, height: b.height }, b.loop === undefined ? undefined : graph.edges[b.loop], compact));
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
+}
+
+function edgeStyle(e: ZoneFlowGraph["edges"][number]) {
+  const marked = markColor(worstMark(e.marks));
+  const color = marked ?? (e.implicit ? EDGE_COLORS.implicit : EDGE_COLORS.normal);
+  const dash = e.implicit || e.uncertain ? " stroke-dasharray=\"5,3\"" : "";
+  return { color, attrs: `fill="none" stroke="${color}" stroke-width="${marked ? 2.5 : 1.2}"${dash}` };
+}
+
+/** An arrowhead whose tip is at `tip`, pointing left or right. */
+function arrowHead(tip: Point, leftwards: boolean, color: string): string {
+  const base = tip.x + (leftwards ? ARROW_LENGTH : -ARROW_LENGTH);
+  return `<polygon points="${num(tip.x)},${num(tip.y)} ${num(base)},${num(tip.y - 3.5)} ${num(base)},${num(tip.y + 3.5)}" fill="${color}" stroke="${color}"/>`;
+}
+
+function edgeSvg(e: ZoneFlowGraph["edges"][number], ends: string, points: Point[], leftwards: boolean, compact: boolean, label: Rect | undefined): string {
+  const { color, attrs } = edgeStyle(e);
+  const lines = edgeLines(e);
+  const tip = points[points.length - 1];
+  // The line stops at the arrowhead's base.
+  const path = [...points.slice(0, -1), { x: tip.x + (leftwards ? ARROW_LENGTH : -ARROW_LENGTH), y: tip.y }];
+  const parts = [
+    `<g class="edge"><title>${escapeXml(`${ends}: ${lines.join("; ")}`)}</title>`,
+    `<path d="${pathData(path)}" ${attrs}/>`,
+    arrowHead(tip, leftwards, color),
+  ];
+  if (!compact && label) parts.push(textBlock(lines, label.x + label.width / 2, label.y + EDGE_FONT, EDGE_LINE, EDGE_FONT, color));
+  parts.push("</g>");
+  return parts.join("");
+}
+
+function nodeSvg(b: Box, r: Rect, loop: ZoneFlowGraph["edges"][number] | undefined, compact: boolean): string {
+  const dash = b.dashed ? " stroke-dasharray=\"5,2\"" : "";
+  const paint = `fill="${b.fill}" stroke="${b.stroke}" stroke-width="${b.strokeWidth}"${dash}`;
+  let shape: string;
+  if (b.shape === "ellipse") shape = `<ellipse cx="${num(r.x + r.width / 2)}" cy="${num(r.y + r.height / 2)}" rx="${num(r.width / 2)}" ry="${num(r.height / 2)}" ${paint}/>`;
+  else if (b.shape === "note") {
+    const fold = 8;
+    const [x0, y0, x1, y1] = [r.x, r.y, r.x + r.width, r.y + r.height];
+    shape = `<path d="M${num(x0)},${num(y0)} L${num(x1 - fold)},${num(y0)} L${num(x1)},${num(y0 + fold)} L${num(x1)},${num(y1)} L${num(x0)},${num(y1)} Z" ${paint}/>`;
+  } else shape = `<rect x="${num(r.x)}" y="${num(r.y)}" width="${num(r.width)}" height="${num(r.height)}" rx="6" ${paint}/>`;
+  const textTop = r.y + (r.height - b.lines.length * NODE_LINE) / 2;
+  const parts = [`<g class="node" id="${escapeXml(b.id)}"><title>${escapeXml(b.lines.join("\n"))}</title>`, shape, textBlock(b.lines, r.x + r.width / 2, textTop + NODE_FONT, NODE_LINE, NODE_FONT)];
+  if (loop) {
+    // A self-loop: an arc over the box's top, from its left quarter back down to its right quarter.
+    const { color, attrs } = edgeStyle(loop);
+    const [xa, xb, top] = [r.x + r.width / 4, r.x + (3 * r.width) / 4, r.y - LOOP_HEIGHT];
+    parts.push(`<g class="edge"><title>${escapeXml(`${b.lines[0]} → ${b.lines[0]}: ${edgeLines(loop).join("; ")}`)}</title>`);
+    parts.push(`<path d="M${num(xa)},${num(r.y)} C${num(xa)},${num(top)} ${num(xb)},${num(top)} ${num(xb)},${num(r.y - ARROW_LENGTH)}" ${attrs}/>`);
+    parts.push(`<polygon points="${num(xb)},${num(r.y)} ${num(xb - 3.5)},${num(r.y - ARROW_LENGTH)} ${num(xb + 3.5)},${num(r.y - ARROW_LENGTH)}" fill="${color}" stroke="${color}"/>`);
+    if (!compact) {
+      const lines = edgeLines(loop);
+      parts.push(textBlock(lines, r.x + r.width / 2, top - 4 - lines.length * EDGE_LINE + EDGE_FONT, EDGE_LINE, EDGE_FONT, color));
+    }
+    parts.push("</g>");
   }
-}
-
-/**
- * Says that a rendering announced by {@link prepareSvgRenderer} is done (or was not needed): after
- * the last one the worker is stopped at once.
- * @internal
- */
-export function svgRenderingDone(): void {
-  if (announced > 0 && --announced === 0) stopSvgRenderer();
-}
-
-/**
- * Stops the process's Graphviz worker now, if there is one (the next rendering starts a new one).
- * @internal
- */
-export function stopSvgRenderer(): void {
-  stopScheduled = false;
-  announced = 0;
-  worker?.dispose();
-  worker = undefined;
-}
-
-/**
- * Renders DOT to SVG with Graphviz compiled to WebAssembly, synchronously, without a browser and
- * without a child process (see {@link GraphvizWorker}). Throws with Graphviz's message when the
- * DOT is invalid or rendering fails or takes longer than `timeoutMs`.
- * @internal
- */
-export function renderSvgSync(dot: string, timeoutMs: number = RENDER_TIMEOUT_MS): string {
-  try {
-    return graphviz().render(dot, timeoutMs);
-  } catch (err) {
-    const detail = (err as Error).message || String(err);
-    throw new Error(`Graphviz could not render the zone-flow diagram: ${detail.split("\n").slice(0, 5).join(" ")}`);
-  }
+  parts.push("</g>");
+  return parts.join("");
 }

@@ -110,6 +110,30 @@ export function markLines(marks: readonly FlowMark[], perLine = 3): string[] {
   return out;
 }
 
+/** Most findings listed in the note of findings placed on no flow or zone. */
+const MAX_NOTE_LINES = 12;
+
+/** The lines of the note listing findings placed on no flow or zone (empty when there are none). @internal */
+export function unplacedNoteLines(unplaced: readonly FlowMark[]): string[] {
+  if (unplaced.length === 0) return [];
+  const lines = ["Findings on no flow or zone", ...unplaced.slice(0, MAX_NOTE_LINES).map((m) => `${markText(m)} ${m.address}`)];
+  if (unplaced.length > MAX_NOTE_LINES) lines.push(`+${unplaced.length - MAX_NOTE_LINES} more (see compliance-report.md)`);
+  return lines;
+}
+
+/** The text lines of a node: its label, its details on one line, its finding markers. @internal */
+export function nodeLines(n: FlowNode): string[] {
+  return [n.label, n.details.join(" · "), ...markLines(n.marks)];
+}
+
+/** The label lines of an arrow: its rules, how many were left out, its finding markers. @internal */
+export function edgeLines(e: FlowEdge): string[] {
+  const lines = [...e.lines];
+  if (e.omittedLines > 0) lines.push(`+${e.omittedLines} more`);
+  lines.push(...markLines(e.marks));
+  return lines;
+}
+
 /** The most severe mark of a list (errors first, then warnings, failures before unverified). @internal */
 export function worstMark(marks: readonly FlowMark[]): FlowMark | undefined {
   const score = (m: FlowMark) => (m.level === RuleLevel.ERROR ? 4 : m.level === RuleLevel.WARNING ? 2 : 0) + (m.unverified ? 0 : 1);
