@@ -155,8 +155,8 @@ export class SecureDeploymentChecks implements IAspect {
           // The model and JSON are only needed for this write: release them (large stacks).
           this.toReport.delete(stack.node.path);
           const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-          reportWriters().writeReports(dir, checked.result, checked.json, engineOf(stack));
-          if (checked.graph) diagramWriters().writeZoneFlowGraph(dir, checked.result, checked.graph);
+          const diagram = checked.graph ? diagramWriters().zoneFlowFiles(dir, checked.result, checked.graph) : [];
+          reportWriters().writeReports(dir, checked.result, checked.json, engineOf(stack), diagram);
           // cdktf collects annotations after custom synthesis: the closing line can name where the reports are.
           line(stack, AnnotationMetadataEntryType.INFO, `${summaryOf(checked.result)} Reports: ${path.relative(process.cwd(), dir) || "."}`);
         },

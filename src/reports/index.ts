@@ -3,7 +3,7 @@ import { cdktfJsonResourceRegions, JsonLayout } from "./json-positions";
 import { toJsonReport } from "./json-report";
 import { toMarkdownReport } from "./markdown-report";
 import { toSarifReport } from "./sarif-report";
-import { writeFilesAtomic } from "../core/atomic-file";
+import { FileToWrite, writeFilesAtomic } from "../core/atomic-file";
 import { CheckResult } from "../engine/result";
 
 /** File names of the reports written next to each stack's `cdk.tf.json`. */
@@ -67,15 +67,17 @@ export const TOOL = {
 /**
  * Writes the JSON, SARIF and Markdown reports into `dir`. With the
  * stack's final Terraform JSON, SARIF results point at the lines of each resource in cdk.tf.json.
+ * `alongside` are further files (the diagram's) written in the same atomic batch.
  */
-export function writeReports(dir: string, result: CheckResult, tfJson?: unknown, layout: JsonLayout = "cdktf"): void {
+export function writeReports(dir: string, result: CheckResult, tfJson?: unknown, layout: JsonLayout = "cdktf", alongside: readonly FileToWrite[] = []): void {
   const regions = tfJson !== undefined ? cdktfJsonResourceRegions(tfJson, layout) : undefined;
   const sarif = toSarifReport([result], TOOL, () => "cdk.tf.json", regions ? (_, address) => regions.get(address) : undefined);
-  // All three are written to temporary files first and then renamed into place (atomic-file).
+  // All are written to temporary files first and then renamed into place (atomic-file): one folder flush.
   writeFilesAtomic([
     { file: path.join(dir, REPORT_FILES.json), content: JSON.stringify(toJsonReport(result, TOOL), null, 2) + "\n" },
     { file: path.join(dir, REPORT_FILES.sarif), content: JSON.stringify(sarif, null, 2) + "\n" },
     { file: path.join(dir, REPORT_FILES.markdown), content: toMarkdownReport(result) },
+    ...alongside,
   ]);
 }
 

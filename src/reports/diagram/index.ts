@@ -4,7 +4,7 @@ import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { renderSvg } from "./svg";
 import { buildZoneFlowGraph, ZoneFlowGraph } from "./zone-flow-graph";
-import { writeFileAtomic } from "../../core/atomic-file";
+import { FileToWrite, writeFilesAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
 
@@ -31,35 +31,37 @@ export const MAX_SVG_EDGES = 500;
  * @internal
  */
 export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
-  writeGraph(dir, result, buildZoneFlowGraph(model, result.findings));
+  // Temp files and renames: a kill mid-write leaves the previous diagram, never half a file.
+  writeFilesAtomic(zoneFlowFiles(dir, result, buildZoneFlowGraph(model, result.findings)));
 }
 
 /**
- * {@link writeZoneFlowDiagrams} from a graph built earlier (the checks build it right after the
- * rules, so the model can be released before cdktf writes the stack).
+ * The diagram files of a graph built earlier (the checks build it right after the rules, so the
+ * model can be released before cdktf writes the stack), for the caller to write in one atomic batch
+ * with the reports. When no SVG can be drawn, a stale `zone-flows.svg` is removed and the reason
+ * printed on stderr; the Mermaid and DOT files are still returned.
  * @internal
  */
-export function writeZoneFlowGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
-  writeGraph(dir, result, graph);
-}
-
-function writeGraph(dir: string, result: CheckResult, graph: ZoneFlowGraph): void {
-  fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path.join(dir, DIAGRAM_FILES.mermaid), toMermaid(graph));
-  writeFileAtomic(path.join(dir, DIAGRAM_FILES.dot), toDot(graph));
+export function zoneFlowFiles(dir: string, result: CheckResult, graph: ZoneFlowGraph): FileToWrite[] {
+  const files: FileToWrite[] = [
+    { file: path.join(dir, DIAGRAM_FILES.mermaid), content: toMermaid(graph) },
+    { file: path.join(dir, DIAGRAM_FILES.dot), content: toDot(graph) },
+  ];
   const svgPath = path.join(dir, DIAGRAM_FILES.svg);
-  if (graph.edges.length > MAX_SVG_EDGES) {
+  const skip = (reason: string) => {
     fs.rmSync(svgPath, { force: true });
-    process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${graph.edges.length} arrows is more than ${MAX_SVG_EDGES}; read ${DIAGRAM_FILES.mermaid}\n`);
-    return;
+    process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${reason}\n`);
+  };
+  if (graph.edges.length > MAX_SVG_EDGES) {
+    skip(`${graph.edges.length} arrows is more than ${MAX_SVG_EDGES}; read ${DIAGRAM_FILES.mermaid}`);
+    return files;
   }
   try {
-    // Temp file and rename: a kill mid-write leaves the previous diagram, never half a file.
-    writeFileAtomic(svgPath, renderSvg(graph));
+    files.push({ file: svgPath, content: renderSvg(graph) });
   } catch (err) {
-    fs.rmSync(svgPath, { force: true });
-    process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${(err as Error).message}\n`);
+    skip((err as Error).message);
   }
+  return files;
 }
 
 export { buildZoneFlowGraph, toDot, toMermaid, renderSvg };
