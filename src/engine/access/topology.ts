@@ -179,6 +179,9 @@ export function parseAddressTerm(text: string): AddressTerm {
 }
 
 /** Parses `*`, `80`, `1000-2000` into a port interval; undefined otherwise. */
+/** Every port: what a portless protocol's rule matches. */
+const ALL_PORTS_FIELD: Field<Intervals<number>> = Object.freeze(knownField(Intervals.all(PORTS)));
+
 export function parsePortText(text: string): readonly [number, number] | undefined {
   const t = text.trim();
   if (t === "*") return [0, 65535];
@@ -212,6 +215,12 @@ export class Topology {
   private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
   private readonly subnetByVnetAndName = new Map<string, Subnet>();
   private readonly inlineCache = new Map<Vnet, { count: number; list: Subnet[] }>();
+  /**
+   * Rule fields read from one raw value, per field: thousands of rules repeat a few values (`*`,
+   * `Inbound`, `3389`, a zone's prefix), and within one configuration a raw value (even a
+   * reference) always reads the same. Shared values are frozen: nothing may change them.
+   */
+  private readonly fieldsByRaw = new Map<string, Map<unknown, Field<unknown>>>();
   private asgMembers?: Map<string, Nic[]>;
 
   private constructor(private readonly model: TerraformModel) {
@@ -414,63 +423,93 @@ export class Topology {
   /** Normalises one rule; every unreadable field becomes an unknown naming the field. */
   public parseRule(resource: TfResource, body: Record<string, unknown>, inline: boolean): NsgRule {
     const m = this.model;
-    const direction = enumField(m, body, "direction", ["Inbound", "Outbound"] as const);
-    const access = enumField(m, body, "access", ["Allow", "Deny"] as const);
-    const priority = intField(m, body, "priority", 100, 4096);
-    const protocol = enumField(m, body, "protocol", PROTOCOLS);
+    const direction = this.byRaw("direction", body.direction, () => enumField(m, body, "direction", ["Inbound", "Outbound"] as const));
+    const access = this.byRaw("access", body.access, () => enumField(m, body, "access", ["Allow", "Deny"] as const));
+    const priority = this.byRaw("priority", body.priority, () => intField(m, body, "priority", 100, 4096));
+    const protocol = this.byRaw("protocol", body.protocol, () => enumField(m, body, "protocol", PROTOCOLS));
     const addresses = (single: string, plural: string, asgField: string): Field<AddressTerm[]> => {
-      const list = stringListFields(m, body, single, plural);
-      const out: AddressTerm[] = [];
-      if (list && !list.known) return list;
-      if (list) {
-        for (const t of list.value) {
-          const term = parseAddressTerm(t);
-          if (term.kind === "unknown") return unknownField(list.value.length > 1 ? plural : single, term.reason);
-          out.push(term);
-        }
-      }
-      const asgRaw = body[asgField];
-      if (!isUnset(asgRaw)) {
-        const items = Array.isArray(asgRaw) ? asgRaw : [asgRaw];
-        for (const item of items) {
-          const ref = m.referencedResource(item);
-          if (ref) out.push({ kind: "asg", text: ref.address, id: ref.address });
-          else {
-            const lit = m.resolveString(item);
-            if (!lit.known) return unknownField(asgField, lit.reason);
-            out.push({ kind: "asg", text: lit.value, id: lit.value.toLowerCase() });
-          }
-        }
-      }
-      if (out.length === 0) return unknownField(plural, `missing: neither ${single}, ${plural} nor ${asgField} is set`);
-      return knownField(out);
+      // The usual form (one prefix, no list, no ASG) reads the same wherever it is written.
+      if (isUnset(body[plural]) && isUnset(body[asgField])) return this.byRaw(single, body[single], () => this.addressTerms(body, single, plural, asgField));
+      return this.addressTerms(body, single, plural, asgField);
     };
     const ports = (single: string, plural: string): Field<Intervals<number>> => {
-      const portless = protocol.known && isPortless(protocol.value);
-      const list = stringListFields(m, body, single, plural);
-      if (portless) return knownField(Intervals.all(PORTS));
-      if (!list) return unknownField(plural, `missing: neither ${single} nor ${plural} is set`);
-      if (!list.known) return list;
-      const ranges: (readonly [number, number])[] = [];
-      for (const t of list.value) {
-        const r = parsePortText(t);
-        if (!r) return unknownField(list.value.length > 1 ? plural : single, `${JSON.stringify(t)} is not a port or port range`);
-        ranges.push(r);
-      }
-      return knownField(Intervals.of(PORTS, ranges));
+      // ICMP and the like have no ports: every port matches, whatever the fields say.
+      if (protocol.known && isPortless(protocol.value)) return ALL_PORTS_FIELD;
+      if (isUnset(body[plural])) return this.byRaw(single, body[single], () => this.portRanges(body, single, plural));
+      return this.portRanges(body, single, plural);
     };
     const sources = addresses("source_address_prefix", "source_address_prefixes", "source_application_security_group_ids");
     const destinations = addresses("destination_address_prefix", "destination_address_prefixes", "destination_application_security_group_ids");
     const destinationPorts = ports("destination_port_range", "destination_port_ranges");
     const sourcePorts = ports("source_port_range", "source_port_ranges");
-    const fields = { direction, access, priority, protocol, sources, destinations, destinationPorts, sourcePorts };
-    const unknowns = Object.values(fields).filter((f): f is Extract<typeof f, { known: false }> => !f.known).map((f) => ({ field: f.field, reason: f.reason }));
+    const unknowns: { field: string; reason: string }[] = [];
+    for (const f of [direction, access, priority, protocol, sources, destinations, destinationPorts, sourcePorts]) {
+      if (!f.known) unknowns.push({ field: f.field, reason: f.reason });
+    }
     const nameField = m.resolveString(body.name);
     return {
       id: this.nextRuleId++, resource, inline, isDefault: false,
       name: nameField.known ? nameField.value : inline ? "(unnamed)" : resource.name,
-      ...fields, unknowns,
+      direction, access, priority, protocol, sources, destinations, destinationPorts, sourcePorts, unknowns,
     };
+  }
+
+  /** A rule field read once per raw value (a string or number; other values are read every time). */
+  private byRaw<T>(field: string, raw: unknown, read: () => Field<T>): Field<T> {
+    if (typeof raw !== "string" && typeof raw !== "number") return read();
+    let perField = this.fieldsByRaw.get(field);
+    if (!perField) this.fieldsByRaw.set(field, (perField = new Map()));
+    let hit = perField.get(raw) as Field<T> | undefined;
+    if (!hit) {
+      hit = read();
+      if (hit.known && Array.isArray(hit.value)) Object.freeze(hit.value);
+      perField.set(raw, Object.freeze(hit));
+    }
+    return hit;
+  }
+
+  /** A rule's sources or destinations: prefixes, service tags and ASGs. */
+  private addressTerms(body: Record<string, unknown>, single: string, plural: string, asgField: string): Field<AddressTerm[]> {
+    const m = this.model;
+    const list = stringListFields(m, body, single, plural);
+    const out: AddressTerm[] = [];
+    if (list && !list.known) return list;
+    if (list) {
+      for (const t of list.value) {
+        const term = parseAddressTerm(t);
+        if (term.kind === "unknown") return unknownField(list.value.length > 1 ? plural : single, term.reason);
+        out.push(term);
+      }
+    }
+    const asgRaw = body[asgField];
+    if (!isUnset(asgRaw)) {
+      const items = Array.isArray(asgRaw) ? asgRaw : [asgRaw];
+      for (const item of items) {
+        const ref = m.referencedResource(item);
+        if (ref) out.push({ kind: "asg", text: ref.address, id: ref.address });
+        else {
+          const lit = m.resolveString(item);
+          if (!lit.known) return unknownField(asgField, lit.reason);
+          out.push({ kind: "asg", text: lit.value, id: lit.value.toLowerCase() });
+        }
+      }
+    }
+    if (out.length === 0) return unknownField(plural, `missing: neither ${single}, ${plural} nor ${asgField} is set`);
+    return knownField(out);
+  }
+
+  /** A rule's source or destination ports (of a protocol that has ports). */
+  private portRanges(body: Record<string, unknown>, single: string, plural: string): Field<Intervals<number>> {
+    const list = stringListFields(this.model, body, single, plural);
+    if (!list) return unknownField(plural, `missing: neither ${single} nor ${plural} is set`);
+    if (!list.known) return list;
+    const ranges: (readonly [number, number])[] = [];
+    for (const t of list.value) {
+      const r = parsePortText(t);
+      if (!r) return unknownField(list.value.length > 1 ? plural : single, `${JSON.stringify(t)} is not a port or port range`);
+      ranges.push(r);
+    }
+    return knownField(Intervals.of(PORTS, ranges));
   }
 
   private indexNics(): void {

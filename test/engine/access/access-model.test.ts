@@ -131,3 +131,41 @@ describe("Topology.nicsInAsg: the members of an application security group, in c
     expect(names("azurerm_application_security_group.empty")).toEqual([]);
   });
 });
+
+describe("Topology.parseRule: a raw value is read once per configuration", () => {
+  test("rules repeating a value share one frozen reading; a reference reads the same for every rule; lists and ASGs are read per rule", () => {
+    const tf = new TfJson();
+    tf.json.variable = { admin_range: { type: "string" } };
+    const sub = tf.subnet("app", tf.vnet("net", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+    tf.associate(sub, tf.nsg("app_nsg", [
+      rule("rdp", 100, "Allow", "Tcp", "3389", "10.9.0.0/24"),
+      rule("winrm", 110, "Allow", "Tcp", "3389", "10.9.0.0/24"),
+      rule("var1", 120, "Allow", "Tcp", "443", "${var.admin_range}"),
+      rule("var2", 130, "Allow", "Tcp", "443", "${var.admin_range}"),
+      rule("list1", 140, "Allow", "Tcp", ["80", "443"], ["10.9.0.0/24", "10.8.0.0/24"]),
+      rule("list2", 150, "Allow", "Tcp", ["80", "443"], ["10.9.0.0/24", "10.8.0.0/24"]),
+      rule("icmp", 160, "Allow", "Icmp", "3389", "10.9.0.0/24"),
+    ]));
+    const rules = AccessModel.of(tf.model()).topology.rules;
+    const byName = (n: string) => rules.find((r) => r.name === n)!;
+    const [rdp, winrm] = [byName("rdp"), byName("winrm")];
+    expect(winrm.sources).toBe(rdp.sources);
+    expect(winrm.destinationPorts).toBe(rdp.destinationPorts);
+    expect(winrm.direction).toBe(rdp.direction);
+    expect(Object.isFrozen(rdp.sources)).toBe(true);
+    expect(rdp.sources.known && Object.isFrozen(rdp.sources.value)).toBe(true);
+    expect(() => (rdp.sources.known ? (rdp.sources.value as unknown[]).push("x") : undefined)).toThrow(TypeError);
+    // The same unknown, naming the field, on each rule that writes it.
+    for (const n of ["var1", "var2"]) {
+      expect(byName(n).sources.known).toBe(false);
+      expect(byName(n).unknowns).toEqual([{ field: "source_address_prefix", reason: expect.stringMatching(/variable admin_range/) }]);
+    }
+    // Lists are read per rule (equal values, separate readings).
+    expect(byName("list1").sources).not.toBe(byName("list2").sources);
+    expect(byName("list1").sources).toEqual(byName("list2").sources);
+    // A portless protocol matches every port whatever its port field says.
+    const icmpPorts = byName("icmp").destinationPorts;
+    expect(icmpPorts.known && icmpPorts.value.isAll).toBe(true);
+    expect(rdp.destinationPorts.known && rdp.destinationPorts.value.ranges()).toEqual([[3389, 3389]]);
+  });
+});
