@@ -195,4 +195,22 @@ describe("TerraformModel: resource names", () => {
       expect(m.byAddress(`azurerm_subnet.${twoByte}`)?.name).toBe("Zone0_Nsg_5ED02728");
     }
   });
+
+  test("compacted in one pass: names stay aligned with their bodies across types and skipped bodies; a name holding NUL keeps its text", () => {
+    const twoByte = (s: string) => `\u0151${s}`.slice(1);
+    for (const odd of ["plain", "with\u0000nul"]) {
+      const json = {
+        resource: {
+          azurerm_subnet: { [twoByte("a")]: { name: "a" }, [twoByte("skipped")]: "not a body", [twoByte("b")]: [{ name: "b" }], [odd]: { name: "odd" } },
+          not_a_block: "x",
+          azurerm_network_security_group: { [twoByte("caf\u00e9")]: { name: "c" } },
+        },
+      };
+      const m = TerraformModel.fromTerraformJson(json, { name: "t", compactNames: true });
+      expect(m.resources.map((r) => [r.address, r.config.name])).toEqual([
+        ["azurerm_subnet.a", "a"], ["azurerm_subnet.b", "b"], [`azurerm_subnet.${odd}`, "odd"], ["azurerm_network_security_group.caf\u00e9", "c"],
+      ]);
+    }
+    expect(TerraformModel.fromTerraformJson({ resource: {} }, { compactNames: true }).resources).toEqual([]);
+  });
 });
