@@ -355,6 +355,15 @@ describe("writeZoneFlowDiagrams", () => {
 describe("renderSvg", () => {
   const graph = buildZoneFlowGraph(modelOf(site));
 
+  test("a configuration without zones or flows still gets a valid picture: the title, and the note of findings placed nowhere", () => {
+    const empty = parseXml(renderSvg({ name: "empty", nodes: [], edges: [], unplaced: [] }));
+    expect(Array.from(empty.getElementsByTagName("text")).map((t) => t.textContent)).toEqual(["Zone flows: empty"]);
+    const mark = { ruleId: "SDZ-MIG-001", level: RuleLevel.ERROR, unverified: false, address: "azurerm_storage_account.share" };
+    const noted = parseXml(renderSvg({ name: "n", nodes: [], edges: [], unplaced: [mark] }));
+    const note = Array.from(noted.getElementsByTagName("g")).find((g) => g.getAttribute("id") === "unplaced_findings")!;
+    expect(Array.from(note.getElementsByTagName("text")).map((t) => t.textContent)).toEqual(["Findings on no flow or zone", "✖ SDZ-MIG-001 azurerm_storage_account.share"]);
+  });
+
   test("the same graph gives the same bytes", () => {
     expect(renderSvg(graph)).toBe(renderSvg(buildZoneFlowGraph(modelOf(site))));
   });
