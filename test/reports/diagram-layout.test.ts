@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { isotonic, layoutLayered, LayoutEdgeInput, LayoutNodeInput, Rect } from "../../src/reports/diagram/layout";
+import { crossingsBetween, DEFAULT_SPACING, isotonic, layoutLayered, LayoutEdgeInput, LayoutNodeInput, MAX_LAYOUT_POINTS, Rect } from "../../src/reports/diagram/layout";
 
 /** Overlap of two rectangles by more than a rounding error. */
 function overlaps(a: Rect, b: Rect): boolean {
@@ -32,6 +32,16 @@ describe("layoutLayered", () => {
       const labels = layout.edges.flatMap((e) => (e.label ? [e.label] : []));
       const boxes = [...layout.nodes, ...labels];
       for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) expect(overlaps(boxes[a], boxes[b])).toBe(false);
+      // Where an arrow crosses a column it keeps clear of every box (only its two ends touch boxes).
+      for (const route of layout.edges) {
+        for (const p of route.points.slice(1, -1)) {
+          for (const b of layout.nodes) {
+            const gap = DEFAULT_SPACING.edgeGap;
+            const inside = p.x > b.x - 1e-6 && p.x < b.x + b.width + 1e-6 && p.y > b.y - gap && p.y < b.y + b.height + gap;
+            expect(inside).toBe(false);
+          }
+        }
+      }
       layout.edges.forEach((route, i) => {
         const e = edges[i];
         expect(route.label !== undefined).toBe(e.label !== undefined);
@@ -80,6 +90,30 @@ describe("layoutLayered", () => {
     expect(layout.nodes[0].x).toBeLessThan(layout.nodes[1].x);
   });
 
+  test("a labelled arrow between two boxes of one height runs straight: its ends and its label's line at one height", () => {
+    const layout = layoutLayered([{ width: 80, height: 30 }, { width: 60, height: 30 }], [{ from: 0, to: 1, label: { width: 90, height: 40 } }]);
+    const ys = new Set(layout.edges[0].points.map((p) => p.y));
+    expect(ys.size).toBe(1);
+    expect(layout.edges[0].label!.y).toBe([...ys][0] + 2);
+  });
+
+  test("two arrows given crossing are drawn uncrossed", () => {
+    const box = { width: 20, height: 20 };
+    // a -> d and b -> c, with c listed before d: in input order the arrows cross.
+    const l = layoutLayered([box, box, box, box], [{ from: 0, to: 3 }, { from: 1, to: 2 }]);
+    const y = l.nodes.map((r) => r.y);
+    expect(Math.sign(y[0] - y[1])).toBe(Math.sign(y[3] - y[2]));
+  });
+
+  test(`more than ${MAX_LAYOUT_POINTS} points (arrows times the columns they cross) is refused, not laid out`, () => {
+    const n = 250;
+    const nodes = Array.from({ length: n }, () => ({ width: 10, height: 10 }));
+    const chain = Array.from({ length: n - 1 }, (_, i) => ({ from: i, to: i + 1 }));
+    const skips = Array.from({ length: n - 2 }, (_, i) => ({ from: 0, to: i + 2 }));
+    expect(() => layoutLayered(nodes, [...chain, ...skips])).toThrow(new RegExp(`497 arrows crossing \\d+ columns in all: more than ${MAX_LAYOUT_POINTS} points to lay out`));
+    expect(layoutLayered(nodes, chain).nodes).toHaveLength(n);
+  });
+
   test("an arrow to itself or to a missing box is refused", () => {
     expect(() => layoutLayered([{ width: 1, height: 1 }], [{ from: 0, to: 0 }])).toThrow(/invalid arrow 0 -> 0 among 1 boxes/);
     expect(() => layoutLayered([{ width: 1, height: 1 }], [{ from: 0, to: 1 } as LayoutEdgeInput])).toThrow(/invalid arrow 0 -> 1/);
@@ -87,6 +121,21 @@ describe("layoutLayered", () => {
 
   test("no boxes, no arrows: an empty drawing", () => {
     expect(layoutLayered([] as LayoutNodeInput[], [])).toEqual({ nodes: [], edges: [], width: 0, height: 0 });
+  });
+});
+
+describe("crossingsBetween", () => {
+  test("counts the pairs of segments whose order differs on the two sides, as a brute-force count does", () => {
+    const segments = fc.array(fc.tuple(fc.nat(9), fc.nat(9)), { maxLength: 40 });
+    fc.assert(fc.property(segments, (pairs) => {
+      let brute = 0;
+      for (let i = 0; i < pairs.length; i++) {
+        for (let j = i + 1; j < pairs.length; j++) if ((pairs[i][0] - pairs[j][0]) * (pairs[i][1] - pairs[j][1]) < 0) brute++;
+      }
+      expect(crossingsBetween(pairs.map(([a, b]) => [a, b]), 10)).toBe(brute);
+    }));
+    expect(crossingsBetween([[0, 1], [1, 0]], 2)).toBe(1);
+    expect(crossingsBetween([[0, 0], [0, 1], [1, 1]], 2)).toBe(0);
   });
 });
 

@@ -18,8 +18,9 @@ import { TerraformModel } from "../../src/engine/model";
 import { Finding, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { Zones } from "../../src/engine/zones";
-import { DIAGRAM_FILES, writeZoneFlowDiagrams } from "../../src/reports/diagram";
+import { DIAGRAM_FILES, writeZoneFlowDiagrams, zoneFlowFiles } from "../../src/reports/diagram";
 import { escapeDot, MAX_LABELLED_EDGES, toDot } from "../../src/reports/diagram/dot";
+import * as mermaidModule from "../../src/reports/diagram/mermaid";
 import { escapeMermaid, toMermaid } from "../../src/reports/diagram/mermaid";
 import { renderSvg, textWidth as textWidthOf } from "../../src/reports/diagram/svg";
 import { buildZoneFlowGraph, FlowNode, FlowNodeKind, ZoneFlowGraph } from "../../src/reports/diagram/zone-flow-graph";
@@ -273,9 +274,18 @@ describe("escaping", () => {
     expect(dot).toContain("x\\\"]; y[\\\"<b>|%% #end\\\\N");
     const svg = renderSvg(g);
     expect(svg).not.toContain("<b>");
+    expect(svg).not.toMatch(/NaN|Infinity/);
     const doc = parseXml(svg);
     const texts = [...Array.from(doc.getElementsByTagName("text"))].map((t) => t.textContent);
     expect(texts).toContain("x\"]; y[\"<b>|%% #end\\N");
+  });
+});
+
+describe("escaping in the SVG", () => {
+  test("characters XML does not allow (controls, U+FFFE, unpaired surrogates) become spaces; ]]> and entities stay text", () => {
+    const name = "a\u0001b\ufffec\ud800d]]>&amp;e\u{1F600}";
+    const doc = parseXml(renderSvg({ name, nodes: [], edges: [], unplaced: [] }));
+    expect(Array.from(doc.getElementsByTagName("text")).map((t) => t.textContent)).toEqual(["Zone flows: a b c d]]>&amp;e\u{1F600}"]);
   });
 });
 
@@ -330,6 +340,32 @@ describe("writeZoneFlowDiagrams", () => {
       if (writeDiagrams) expect(files).toEqual(expect.arrayContaining([DIAGRAM_FILES.mermaid, DIAGRAM_FILES.svg, DIAGRAM_FILES.dot]));
       else for (const f of Object.values(DIAGRAM_FILES)) expect(files).not.toContain(f);
     }
+  });
+
+  test("an SVG whose layout would be too large, or a file that cannot be drawn, is left out with the reason; the other files are written", () => {
+    const zoneNode = (i: number): FlowNode => ({ id: `n${i}`, kind: FlowNodeKind.ZONE, label: `zone-${i}`, details: [], marks: [] });
+    const arrow = (from: number, to: number) => ({ from: `n${from}`, to: `n${to}`, lines: ["TCP 1688"], omittedLines: 0, ruleAddresses: [], implicit: false, uncertain: false, marks: [] });
+    const n = 250;
+    // A chain of 250 zones and arrows from the first to every other: 497 arrows, but some 60,000 columns crossed.
+    const wide: ZoneFlowGraph = {
+      name: "wide", nodes: Array.from({ length: n }, (_, i) => zoneNode(i)), unplaced: [],
+      edges: [...Array.from({ length: n - 1 }, (_, i) => arrow(i, i + 1)), ...Array.from({ length: n - 2 }, (_, i) => arrow(0, i + 2))],
+    };
+    const result = runRules(modelOf(() => undefined, "wide"), []);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdz-diagram-"));
+    fs.writeFileSync(path.join(dir, DIAGRAM_FILES.svg), "stale");
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    expect(zoneFlowFiles(dir, result, wide).map((f) => path.basename(f.file))).toEqual([DIAGRAM_FILES.mermaid, DIAGRAM_FILES.dot]);
+    expect(fs.existsSync(path.join(dir, DIAGRAM_FILES.svg))).toBe(false);
+    expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toMatch(/zone-flows\.svg not written for wide: 497 arrows crossing \d+ columns in all: more than 20000 points/);
+    // A drawing that fails (here the Mermaid writer) leaves that file out; the others are still returned.
+    stderr.mockClear();
+    jest.spyOn(mermaidModule, "toMermaid").mockImplementation(() => {
+      throw new Error("boom");
+    });
+    const small: ZoneFlowGraph = { name: "small", nodes: [zoneNode(0), zoneNode(1)], edges: [arrow(0, 1)], unplaced: [] };
+    expect(zoneFlowFiles(dir, result, small).map((f) => path.basename(f.file))).toEqual([DIAGRAM_FILES.dot, DIAGRAM_FILES.svg]);
+    expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toContain("zone-flows.mmd not written for wide: boom");
   });
 
   test("above 500 arrows no SVG is written (a stale one is removed), the Mermaid and DOT files are", () => {
@@ -412,8 +448,9 @@ describe("renderSvg", () => {
   test("every box is wider than its text in Helvetica", () => {
     const doc = parseXml(renderSvg(graph));
     for (const node of Array.from(doc.getElementsByTagName("g")).filter((x) => x.getAttribute("class") === "node")) {
-      const shape = node.getElementsByTagName("rect")[0] ?? node.getElementsByTagName("ellipse")[0] ?? node.getElementsByTagName("path")[0];
-      const width = shape.nodeName === "ellipse" ? 2 * Number(shape.getAttribute("rx")) : Number(shape.getAttribute("width") ?? Infinity);
+      const shape = node.getElementsByTagName("rect")[0] ?? node.getElementsByTagName("ellipse")[0];
+      const width = shape.nodeName === "ellipse" ? 2 * Number(shape.getAttribute("rx")) : Number(shape.getAttribute("width"));
+      expect(width).toBeGreaterThan(0);
       const direct = Array.from(node.childNodes).filter((c) => c.nodeName === "text");
       expect(direct.length).toBeGreaterThanOrEqual(2);
       for (const t of direct) expect(textWidthOf(t.textContent!, 10)).toBeLessThan(width);

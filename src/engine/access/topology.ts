@@ -44,8 +44,8 @@ export interface NsgRule {
   readonly access: Field<"Allow" | "Deny">;
   readonly priority: Field<number>;
   readonly protocol: Field<Protocol>;
-  readonly sources: Field<AddressTerm[]>;
-  readonly destinations: Field<AddressTerm[]>;
+  readonly sources: Field<readonly AddressTerm[]>;
+  readonly destinations: Field<readonly AddressTerm[]>;
   /** Destination ports; every port for ICMP, ESP and AH (they have none). */
   readonly destinationPorts: Field<Intervals<number>>;
   /** Source ports. */
@@ -178,9 +178,10 @@ export function parseAddressTerm(text: string): AddressTerm {
   return { kind: "unknown", text: t, reason: `${JSON.stringify(t)} is not an address, CIDR or service tag` };
 }
 
-/** Parses `*`, `80`, `1000-2000` into a port interval; undefined otherwise. */
 /** Every port: what a portless protocol's rule matches. */
 const ALL_PORTS_FIELD: Field<Intervals<number>> = Object.freeze(knownField(Intervals.all(PORTS)));
+
+/** Parses `*`, `80`, `1000-2000` into a port interval; undefined otherwise. */
 
 export function parsePortText(text: string): readonly [number, number] | undefined {
   const t = text.trim();
@@ -218,7 +219,8 @@ export class Topology {
   /**
    * Rule fields read from one raw value, per field: thousands of rules repeat a few values (`*`,
    * `Inbound`, `3389`, a zone's prefix), and within one configuration a raw value (even a
-   * reference) always reads the same. Shared values are frozen: nothing may change them.
+   * reference) always reads the same. Shared readings and their lists are frozen (and typed
+   * readonly); the terms in them are plain data nothing writes to.
    */
   private readonly fieldsByRaw = new Map<string, Map<unknown, Field<unknown>>>();
   private asgMembers?: Map<string, Nic[]>;
@@ -427,7 +429,7 @@ export class Topology {
     const access = this.byRaw("access", body.access, () => enumField(m, body, "access", ["Allow", "Deny"] as const));
     const priority = this.byRaw("priority", body.priority, () => intField(m, body, "priority", 100, 4096));
     const protocol = this.byRaw("protocol", body.protocol, () => enumField(m, body, "protocol", PROTOCOLS));
-    const addresses = (single: string, plural: string, asgField: string): Field<AddressTerm[]> => {
+    const addresses = (single: string, plural: string, asgField: string): Field<readonly AddressTerm[]> => {
       // The usual form (one prefix, no list, no ASG) reads the same wherever it is written.
       if (isUnset(body[plural]) && isUnset(body[asgField])) return this.byRaw(single, body[single], () => this.addressTerms(body, single, plural, asgField));
       return this.addressTerms(body, single, plural, asgField);

@@ -38,29 +38,31 @@ export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: T
 /**
  * The diagram files of a graph built earlier (the checks build it right after the rules, so the
  * model can be released before cdktf writes the stack), for the caller to write in one atomic batch
- * with the reports. When no SVG can be drawn, a stale `zone-flows.svg` is removed and the reason
- * printed on stderr; the Mermaid and DOT files are still returned.
+ * with the reports. Never throws: a file that cannot be drawn is left out with the reason on stderr
+ * (the reports are written all the same), and a stale `zone-flows.svg` is removed at once (no
+ * picture is better than one of an earlier configuration).
  * @internal
  */
 export function zoneFlowFiles(dir: string, result: CheckResult, graph: ZoneFlowGraph): FileToWrite[] {
-  const files: FileToWrite[] = [
-    { file: path.join(dir, DIAGRAM_FILES.mermaid), content: toMermaid(graph) },
-    { file: path.join(dir, DIAGRAM_FILES.dot), content: toDot(graph) },
-  ];
-  const svgPath = path.join(dir, DIAGRAM_FILES.svg);
-  const skip = (reason: string) => {
-    fs.rmSync(svgPath, { force: true });
-    process.stderr.write(`secure-deployment-zones: ${DIAGRAM_FILES.svg} not written for ${result.name}: ${reason}\n`);
+  const files: FileToWrite[] = [];
+  const notWritten = (name: string, reason: string) => {
+    process.stderr.write(`secure-deployment-zones: ${name} not written for ${result.name}: ${reason}\n`);
   };
-  if (graph.edges.length > MAX_SVG_EDGES) {
-    skip(`${graph.edges.length} arrows is more than ${MAX_SVG_EDGES}; read ${DIAGRAM_FILES.mermaid}`);
-    return files;
-  }
-  try {
-    files.push({ file: svgPath, content: renderSvg(graph) });
-  } catch (err) {
-    skip((err as Error).message);
-  }
+  const add = (name: string, draw: () => string): boolean => {
+    try {
+      files.push({ file: path.join(dir, name), content: draw() });
+      return true;
+    } catch (err) {
+      notWritten(name, (err as Error).message);
+      return false;
+    }
+  };
+  add(DIAGRAM_FILES.mermaid, () => toMermaid(graph));
+  add(DIAGRAM_FILES.dot, () => toDot(graph));
+  const drawn = graph.edges.length > MAX_SVG_EDGES
+    ? (notWritten(DIAGRAM_FILES.svg, `${graph.edges.length} arrows is more than ${MAX_SVG_EDGES}; read ${DIAGRAM_FILES.mermaid}`), false)
+    : add(DIAGRAM_FILES.svg, () => renderSvg(graph));
+  if (!drawn) fs.rmSync(path.join(dir, DIAGRAM_FILES.svg), { force: true });
   return files;
 }
 

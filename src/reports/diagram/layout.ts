@@ -1,7 +1,7 @@
 /**
  * A layered ("Sugiyama") layout, left to right, for the zone-flow diagram: small, synchronous and
  * bounded (a fixed number of ordering sweeps and placement passes, each linear or n log n in the
- * boxes and arrow segments), so drawing a diagram never waits on a renderer or a worker.
+ * boxes and arrow points, and at most {@link MAX_LAYOUT_POINTS} points).
  *
  * Steps, as in Gansner et al., "A Technique for Drawing Directed Graphs" (the method of Graphviz's
  * `dot`), each in its simplest bounded form:
@@ -81,6 +81,17 @@ export interface LayoutSpacing {
 /** Default spacing (pixels). @internal */
 export const DEFAULT_SPACING: LayoutSpacing = { nodeGap: 18, edgeGap: 6, columnGap: 36 };
 
+/**
+ * Most points (boxes, labels and one per column an arrow crosses) a layout may have: arrows spanning
+ * many columns multiply them (500 arrows over a chain of 250 zones make 125,000; this many take about
+ * 0.2 s). Past it {@link layoutLayered} throws and the caller draws no picture.
+ * @internal
+ */
+export const MAX_LAYOUT_POINTS = 20_000;
+
+/** Where a label's text starts below the arrow running along its top. */
+const LABEL_DROP = 2;
+
 /** Ordering sweeps (each one pass down and one up the columns). */
 const ORDER_SWEEPS = 6;
 /** Placement passes (each one down and one up). */
@@ -114,6 +125,9 @@ export function layoutLayered(nodes: readonly LayoutNodeInput[], edges: readonly
   const reversed = backEdges(n, edges);
   const oriented = edges.map((e, i) => (reversed[i] ? { from: e.to, to: e.from } : { from: e.from, to: e.to }));
   const rank = ranks(n, oriented);
+  let size = n;
+  for (const e of oriented) size += rank[e.to] - rank[e.from] - 1;
+  if (size > MAX_LAYOUT_POINTS) throw new Error(`${edges.length} arrows crossing ${size - n} columns in all: more than ${MAX_LAYOUT_POINTS} points to lay out`);
 
   // Vertices: the boxes first (same indices), then one per column each arrow crosses.
   const vertices: Vertex[] = nodes.map((s, i) => ({ rank: rank[i], width: s.width, height: s.height, node: i, preds: [], succs: [] }));
@@ -185,7 +199,7 @@ export function layoutLayered(nodes: readonly LayoutNodeInput[], edges: readonly
         const y = vertex.labelHeight !== undefined ? top(v) + spacing.edgeGap : centreY[v];
         push(columnLeft[vertex.rank], y);
         push(columnRight[vertex.rank], y);
-        if (vertex.labelHeight !== undefined) label = { x: left[v], y: y + 2, width: vertex.width, height: vertex.labelHeight };
+        if (vertex.labelHeight !== undefined) label = { x: left[v], y: y + LABEL_DROP, width: vertex.width, height: vertex.labelHeight };
       }
     }
     if (reversed[i]) points.reverse();
@@ -314,24 +328,35 @@ function reorder(column: number[], vertices: readonly Vertex[], pos: Float64Arra
   column.forEach((v, k) => (pos[v] = k));
 }
 
-/** Arrow crossings between adjacent columns: inversions counted with a Fenwick tree. */
+/** Arrow crossings between adjacent columns. */
 function crossings(columns: readonly number[][], vertices: readonly Vertex[], pos: Float64Array): number {
   let total = 0;
   for (let r = 0; r + 1 < columns.length; r++) {
     const pairs: [number, number][] = [];
     for (const u of columns[r]) for (const v of vertices[u].succs) pairs.push([pos[u], pos[v]]);
-    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const size = columns[r + 1].length;
-    const tree = new Int32Array(size + 1);
-    let seen = 0;
-    for (const [, q] of pairs) {
-      // Arrows seen so far ending strictly below q cross this one.
-      let atMost = 0;
-      for (let i = q + 1; i > 0; i -= i & -i) atMost += tree[i];
-      total += seen - atMost;
-      for (let i = q + 1; i <= size; i += i & -i) tree[i]++;
-      seen++;
-    }
+    total += crossingsBetween(pairs, columns[r + 1].length);
+  }
+  return total;
+}
+
+/**
+ * How many of the segments between two columns cross: `pairs` are (position on the left, position
+ * on the right, less than `size`); two cross when their order differs on the two sides (shared ends
+ * do not cross). Inversions counted with a Fenwick tree: n log n.
+ * @internal
+ */
+export function crossingsBetween(pairs: [number, number][], size: number): number {
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const tree = new Int32Array(size + 1);
+  let total = 0;
+  let seen = 0;
+  for (const [, q] of pairs) {
+    // Segments seen so far (left end above or equal) whose right end is strictly below q cross this one.
+    let atMost = 0;
+    for (let i = q + 1; i > 0; i -= i & -i) atMost += tree[i];
+    total += seen - atMost;
+    for (let i = q + 1; i <= size; i += i & -i) tree[i]++;
+    seen++;
   }
   return total;
 }
@@ -339,6 +364,9 @@ function crossings(columns: readonly number[][], vertices: readonly Vertex[], po
 /** Vertical centres: passes that pull each vertex to its neighbours' mean, never out of order or overlapping. */
 function placeVertically(vertices: readonly Vertex[], columns: readonly number[][], spacing: LayoutSpacing): Float64Array {
   const y = new Float64Array(vertices.length);
+  // Where the arrow runs, from a vertex's centre: along a label's top, through the middle of the rest.
+  // Placing anchors (not centres) at their neighbours' mean keeps labelled arrows straight.
+  const anchor = vertices.map((v) => (v.labelHeight !== undefined ? spacing.edgeGap - v.height / 2 : 0));
   // Offsets: where each vertex would sit with the column packed from 0.
   const offset = new Float64Array(vertices.length);
   for (const column of columns) {
@@ -346,7 +374,9 @@ function placeVertically(vertices: readonly Vertex[], columns: readonly number[]
     column.forEach((v, k) => {
       if (k > 0) {
         const prev = vertices[column[k - 1]];
-        at += prev.height / 2 + vertices[v].height / 2 + (prev.node >= 0 && vertices[v].node >= 0 ? spacing.nodeGap : 0);
+        const boxes = (prev.node >= 0 ? 1 : 0) + (vertices[v].node >= 0 ? 1 : 0);
+        // Two boxes keep nodeGap apart; an arrow passing a box keeps clear of its outline.
+        at += prev.height / 2 + vertices[v].height / 2 + (boxes === 2 ? spacing.nodeGap : boxes === 1 ? spacing.edgeGap : 0);
       }
       offset[v] = at;
       y[v] = at;
@@ -361,11 +391,11 @@ function placeVertically(vertices: readonly Vertex[], columns: readonly number[]
       let count = 0;
       for (const side of sides) {
         for (const u of vertices[v][side]) {
-          sum += y[u];
+          sum += y[u] + anchor[u];
           count++;
         }
       }
-      values.push((count > 0 ? sum / count : y[v]) - offset[v]);
+      values.push((count > 0 ? sum / count - anchor[v] : y[v]) - offset[v]);
       weights.push(count === 0 ? 0.01 : vertices[v].node >= 0 ? 1 : VIRTUAL_WEIGHT);
     }
     isotonic(values, weights).forEach((d, k) => (y[column[k]] = d + offset[column[k]]));

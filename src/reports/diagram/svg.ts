@@ -3,7 +3,6 @@ import { layoutLayered, LayoutEdgeInput, LayoutNodeInput, Point, Rect } from "./
 import { EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
 import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
-
 const FONT_FAMILY = "Helvetica,Arial,sans-serif";
 const NODE_FONT = 10;
 const EDGE_FONT = 9;
@@ -29,7 +28,7 @@ const HELVETICA_WIDTHS = [
   556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p to ~
 ];
 
-/** The width of one line of text in Helvetica at `size` pixels (other characters count as one em). @internal */
+/** The width of one line of text in Helvetica at `size` pixels (beyond ASCII, `·` is narrow and every other character one em). @internal */
 export function textWidth(text: string, size: number): number {
   let units = 0;
   for (let i = 0; i < text.length; i++) {
@@ -40,9 +39,14 @@ export function textWidth(text: string, size: number): number {
   return (units * size) / 1000;
 }
 
-/** Escapes text for SVG character data and attribute values; control characters become spaces. @internal */
+/**
+ * Escapes text for SVG character data and attribute values. Characters XML 1.0 does not allow
+ * (controls, U+FFFE, U+FFFF, unpaired surrogates) and line breaks become spaces, so any text gives a
+ * well-formed document. @internal
+ */
 export function escapeXml(text: string): string {
-  return String(text).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, " ").replace(/[\t\r\n]/g, " ")
+  return String(text)
+    .replace(/[\u0000-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, " ")
     .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
@@ -70,7 +74,7 @@ interface Box {
 }
 
 function boxOf(id: string, lines: string[], shape: Shape, style: { fill: string; stroke: string; strokeWidth: number; dashed: boolean }): Box {
-  const textW = Math.max(...lines.map((l) => textWidth(l, NODE_FONT)));
+  const textW = Math.max(0, ...lines.map((l) => textWidth(l, NODE_FONT)));
   const textH = lines.length * NODE_LINE;
   // An ellipse around a w x h text box has half-axes w/√2 and h/√2 (plus padding).
   const [width, height] = shape === "ellipse" ? [(textW + 12) * Math.SQRT2, (textH + 4) * Math.SQRT2] : [textW + 16, textH + 12];
@@ -134,7 +138,7 @@ export function renderSvg(graph: ZoneFlowGraph): string {
   if (note.length > 0) boxes.push(boxOf("unplaced_findings", note, "note", { fill: NOTE_STYLE.fill, stroke: NOTE_STYLE.stroke, strokeWidth: 1.2, dashed: false }));
   const index = new Map(boxes.map((b, i) => [b.id, i]));
 
-  const labelOf = (lines: string[]) => ({ width: Math.max(...lines.map((l) => textWidth(l, EDGE_FONT))) + 6, height: lines.length * EDGE_LINE + 2 });
+  const labelOf = (lines: string[]) => ({ width: Math.max(0, ...lines.map((l) => textWidth(l, EDGE_FONT))) + 6, height: lines.length * EDGE_LINE + 2 });
   const edgeInputs: LayoutEdgeInput[] = [];
   const edgeOf: number[] = [];
   graph.edges.forEach((e, i) => {
@@ -143,6 +147,8 @@ export function renderSvg(graph: ZoneFlowGraph): string {
     if (from === undefined || to === undefined) throw new Error(`zone-flow graph: arrow ${e.from} -> ${e.to} names a missing node`);
     if (from === to) {
       const box = boxes[from];
+      // The graph has one arrow per pair of nodes (implicit ones come from VirtualNetwork, never a zone to itself).
+      if (box.loop !== undefined) throw new Error(`two arrows from ${box.lines[0]} to itself`);
       box.loop = i;
       if (!compact) {
         const size = labelOf(edgeLines(e));
@@ -165,7 +171,7 @@ export function renderSvg(graph: ZoneFlowGraph): string {
   const title = [`Zone flows: ${graph.name}`];
   if (compact) title.push(`${graph.edges.length} arrows: labels shown on hover; read them in zone-flows.mmd`);
   const titleHeight = title.length * (TITLE_FONT + 3) + 8;
-  const titleWidth = Math.max(...title.map((l) => textWidth(l, TITLE_FONT)));
+  const titleWidth = Math.max(0, ...title.map((l) => textWidth(l, TITLE_FONT)));
   const dx = MARGIN + Math.max(0, (titleWidth - layout.width) / 2);
   const dy = MARGIN + titleHeight;
   const width = Math.max(layout.width, titleWidth) + 2 * MARGIN;
@@ -255,7 +261,7 @@ function nodeSvg(b: Box, r: Rect, loop: ZoneFlowGraph["edges"][number] | undefin
     shape = `<path d="M${num(x0)},${num(y0)} L${num(x1 - fold)},${num(y0)} L${num(x1)},${num(y0 + fold)} L${num(x1)},${num(y1)} L${num(x0)},${num(y1)} Z" ${paint}/>`;
   } else shape = `<rect x="${num(r.x)}" y="${num(r.y)}" width="${num(r.width)}" height="${num(r.height)}" rx="6" ${paint}/>`;
   const textTop = r.y + (r.height - b.lines.length * NODE_LINE) / 2;
-  const parts = [`<g class="node" id="${escapeXml(b.id)}"><title>${escapeXml(b.lines.join("\n"))}</title>`, shape, textBlock(b.lines, r.x + r.width / 2, textTop + NODE_FONT, NODE_LINE, NODE_FONT)];
+  const parts = [`<g class="node" id="${escapeXml(b.id)}"><title>${b.lines.map(escapeXml).join("&#10;")}</title>`, shape, textBlock(b.lines, r.x + r.width / 2, textTop + NODE_FONT, NODE_LINE, NODE_FONT)];
   if (loop) {
     // A self-loop: an arc over the box's top, from its left quarter back down to its right quarter.
     const { color, attrs } = edgeStyle(loop);

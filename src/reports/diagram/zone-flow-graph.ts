@@ -358,7 +358,7 @@ class GraphBuilder {
     const targets = rule.nsg && this.topology.nsgOf(rule.nsg.resource) === rule.nsg ? this.destinationsOf(rule.nsg) : [this.foreignNsg(rule)];
     const ports = portLabel(rule);
     const refs: RuleEdgeRef[] = [];
-    const sources: AddressTerm[] = rule.sources.known ? rule.sources.value
+    const sources: readonly AddressTerm[] = rule.sources.known ? rule.sources.value
       : [{ kind: "unknown", text: rule.sources.expression ?? "a source known only at apply time", reason: rule.sources.reason }];
     for (const to of targets) {
       const narrowedTo = this.destinationText(rule, to);

@@ -133,10 +133,11 @@ describe("Topology.nicsInAsg: the members of an application security group, in c
 });
 
 describe("Topology.parseRule: a raw value is read once per configuration", () => {
-  test("rules repeating a value share one frozen reading; a reference reads the same for every rule; lists and ASGs are read per rule", () => {
+  test("rules repeating a value share one frozen reading; a reference reads the same for every rule; lists, ASGs and plurals are read per rule", () => {
     const tf = new TfJson();
     tf.json.variable = { admin_range: { type: "string" } };
     const sub = tf.subnet("app", tf.vnet("net", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+    tf.add("azurerm_application_security_group", "admins", { name: "admins", location: "westeurope", resource_group_name: "rg" });
     tf.associate(sub, tf.nsg("app_nsg", [
       rule("rdp", 100, "Allow", "Tcp", "3389", "10.9.0.0/24"),
       rule("winrm", 110, "Allow", "Tcp", "3389", "10.9.0.0/24"),
@@ -145,17 +146,20 @@ describe("Topology.parseRule: a raw value is read once per configuration", () =>
       rule("list1", 140, "Allow", "Tcp", ["80", "443"], ["10.9.0.0/24", "10.8.0.0/24"]),
       rule("list2", 150, "Allow", "Tcp", ["80", "443"], ["10.9.0.0/24", "10.8.0.0/24"]),
       rule("icmp", 160, "Allow", "Icmp", "3389", "10.9.0.0/24"),
+      // The same single prefix beside an ASG, and the same single port beside a list: other values, read on their own.
+      { ...rule("asg", 170, "Allow", "Tcp", "3389", "10.9.0.0/24"), source_application_security_group_ids: [TfJson.ref("azurerm_application_security_group.admins")] },
+      { ...rule("plural", 180, "Allow", "Tcp", "3389", "10.9.0.0/24"), destination_port_ranges: ["5985"] },
     ]));
     const rules = AccessModel.of(tf.model()).topology.rules;
     const byName = (n: string) => rules.find((r) => r.name === n)!;
     const [rdp, winrm] = [byName("rdp"), byName("winrm")];
-    expect(winrm.sources).toBe(rdp.sources);
-    expect(winrm.destinationPorts).toBe(rdp.destinationPorts);
-    expect(winrm.direction).toBe(rdp.direction);
+    for (const f of ["sources", "destinations", "destinationPorts", "sourcePorts", "direction", "access", "protocol"] as const) expect(winrm[f]).toBe(rdp[f]);
+    expect(winrm.priority).not.toBe(rdp.priority);
     expect(Object.isFrozen(rdp.sources)).toBe(true);
     expect(rdp.sources.known && Object.isFrozen(rdp.sources.value)).toBe(true);
     expect(() => (rdp.sources.known ? (rdp.sources.value as unknown[]).push("x") : undefined)).toThrow(TypeError);
-    // The same unknown, naming the field, on each rule that writes it.
+    // The same unknown, naming the field, on each rule that writes it: one reading.
+    expect(byName("var2").sources).toBe(byName("var1").sources);
     for (const n of ["var1", "var2"]) {
       expect(byName(n).sources.known).toBe(false);
       expect(byName(n).unknowns).toEqual([{ field: "source_address_prefix", reason: expect.stringMatching(/variable admin_range/) }]);
@@ -163,6 +167,13 @@ describe("Topology.parseRule: a raw value is read once per configuration", () =>
     // Lists are read per rule (equal values, separate readings).
     expect(byName("list1").sources).not.toBe(byName("list2").sources);
     expect(byName("list1").sources).toEqual(byName("list2").sources);
+    // A prefix beside an ASG, and a port beside a list of ports, are other values than the prefix or port alone.
+    const asg = byName("asg").sources;
+    expect(asg).not.toBe(rdp.sources);
+    expect(asg.known && asg.value.map((t) => t.kind)).toEqual(["cidr", "asg"]);
+    const plural = byName("plural").destinationPorts;
+    expect(plural).not.toBe(rdp.destinationPorts);
+    expect(plural.known && plural.value.ranges()).toEqual([[3389, 3389], [5985, 5985]]);
     // A portless protocol matches every port whatever its port field says.
     const icmpPorts = byName("icmp").destinationPorts;
     expect(icmpPorts.known && icmpPorts.value.isAll).toBe(true);
