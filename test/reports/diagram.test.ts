@@ -11,6 +11,7 @@ import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/vir
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import * as fc from "fast-check";
 import { README_DIAGRAM, synthesizeReferenceSite } from "../../scripts/generate-readme-diagram";
 import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { runRules } from "../../src/engine/engine";
@@ -256,6 +257,14 @@ describe("escaping", () => {
     const escaped = escapeMermaid(evil);
     expect(escaped).not.toMatch(/["[\]<>|%\n\\]/);
     expect(escaped).toBe("x#34;#93;#59; y#91;#34;#60;b#62;#124;#37;#37;#10;#35;end#92;N");
+  });
+
+  test("Mermaid escaping, for any text (lone surrogates too): only safe characters and #n; entities, and decoding them gives the text back", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => {
+      const escaped = escapeMermaid(text);
+      expect(escaped).toMatch(/^([A-Za-z0-9 .,:/_*+=@()-]|#\d+;)*$/);
+      expect(escaped.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))).toBe(text);
+    }), { numRuns: 500 });
   });
 
   test("DOT strings keep quotes and backslashes literal", () => {
