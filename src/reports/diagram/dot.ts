@@ -1,4 +1,4 @@
-import { EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
+import { edgeLook, markColor, NOTE_STYLE, nodeStyle } from "./style";
 import { edgeLines, FlowEdge, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
 /**
@@ -40,11 +40,10 @@ function nodeStatement(n: FlowNode): string {
 
 function edgeStatement(e: FlowEdge, compact: boolean): string {
   const lines = edgeLines(e);
-  const marked = markColor(worstMark(e.marks));
-  const color = marked ?? (e.implicit ? EDGE_COLORS.implicit : EDGE_COLORS.normal);
-  const style = e.implicit || e.uncertain ? "dashed" : "solid";
+  const { color, dashed, width } = edgeLook(e);
+  const style = dashed ? "dashed" : "solid";
   const text = compact ? `tooltip=${quoted(lines)}` : `label=${quoted(lines)}`;
-  return `${e.from} -> ${e.to} [${text}, color="${color}", fontcolor="${color}", style=${style}, penwidth=${marked ? 2.5 : 1.2}];`;
+  return `${e.from} -> ${e.to} [${text}, color="${color}", fontcolor="${color}", style=${style}, penwidth=${width}];`;
 }
 
 /**

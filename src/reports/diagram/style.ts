@@ -1,4 +1,4 @@
-import { FlowMark, FlowNode, FlowNodeKind } from "./zone-flow-graph";
+import { FlowEdge, FlowMark, FlowNode, FlowNodeKind, worstMark } from "./zone-flow-graph";
 import { RuleLevel } from "../../engine/rule";
 import { TrustLevel } from "../../network/trust-level";
 
@@ -46,4 +46,10 @@ export function markColor(m: FlowMark | undefined): string | undefined {
   if (!m) return undefined;
   if (m.unverified) return EDGE_COLORS.unverified;
   return m.level === RuleLevel.ERROR ? EDGE_COLORS.error : EDGE_COLORS.warning;
+}
+
+/** How an arrow is drawn (DOT and SVG alike): red or amber and thick when a finding marks it, dashed when implicit or uncertain. @internal */
+export function edgeLook(e: FlowEdge): { color: string; dashed: boolean; width: number } {
+  const marked = markColor(worstMark(e.marks));
+  return { color: marked ?? (e.implicit ? EDGE_COLORS.implicit : EDGE_COLORS.normal), dashed: e.implicit || e.uncertain, width: marked ? 2.5 : 1.2 };
 }

@@ -1,6 +1,6 @@
 import { MAX_LABELLED_EDGES } from "./dot";
 import { layoutLayered, LayoutEdgeInput, LayoutNodeInput, Point, Rect } from "./layout";
-import { EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
+import { edgeLook, markColor, NOTE_STYLE, nodeStyle } from "./style";
 import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
 const FONT_FAMILY = "Helvetica,Arial,sans-serif";
@@ -222,10 +222,8 @@ export function renderSvg(graph: ZoneFlowGraph): string {
 }
 
 function edgeStyle(e: ZoneFlowGraph["edges"][number]) {
-  const marked = markColor(worstMark(e.marks));
-  const color = marked ?? (e.implicit ? EDGE_COLORS.implicit : EDGE_COLORS.normal);
-  const dash = e.implicit || e.uncertain ? " stroke-dasharray=\"5,3\"" : "";
-  return { color, attrs: `fill="none" stroke="${color}" stroke-width="${marked ? 2.5 : 1.2}"${dash}` };
+  const { color, dashed, width } = edgeLook(e);
+  return { color, attrs: `fill="none" stroke="${color}" stroke-width="${width}"${dashed ? " stroke-dasharray=\"5,3\"" : ""}` };
 }
 
 /** An arrowhead whose tip is at `tip`, pointing left or right. */
