@@ -64,24 +64,31 @@ export function collectSecrets(model: TerraformModel): string[] {
       }
     }
   };
+  // Plain loops, no callbacks or entry arrays: these run for every node of every resource.
   const collectAll = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(collectAll);
-    else if (isPlainObject(v)) Object.values(v).forEach(collectAll);
-    else add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) collectAll(v[i]);
+    } else if (isPlainObject(v)) {
+      for (const k of Object.keys(v)) collectAll(v[k]);
+    } else add(v);
   };
   const walk = (v: unknown, depth: number): void => {
     if (depth > 32) return;
-    if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
-    else if (isPlainObject(v)) {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1);
+    } else if (isPlainObject(v)) {
       for (const k of Object.keys(v)) {
-        if (isSecretName(k)) collectAll(v[k]);
+        if (secretName(k)) collectAll(v[k]);
         else walk(v[k], depth + 1);
       }
     }
   };
   for (const r of model.resources) {
     walk(r.config, 0);
-    for (const [tag, value] of Object.entries(model.tags(r))) if (isSecretName(tag)) add(value);
+    // Unset tags read as no tags: most resources have none, and model.tags would build an empty map for each.
+    if (r.config.tags === undefined || r.config.tags === null) continue;
+    const tags = model.tags(r);
+    for (const tag of Object.keys(tags)) if (secretName(tag)) add(tags[tag]);
   }
   return [...found];
 }
@@ -91,7 +98,14 @@ function scrubber(secrets: string[]): (text: string) => string {
   if (secrets.length === 0) return (t) => t;
   const sorted = [...secrets].sort((a, b) => b.length - a.length);
   const re = new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-  return (text) => (typeof text === "string" && text.length > 0 ? text.replace(re, REDACTED) : text);
+  // Many findings share a text (a rule's fix): each distinct text is scrubbed once.
+  const done = new Map<string, string>();
+  return (text) => {
+    if (typeof text !== "string" || text.length === 0) return text;
+    let out = done.get(text);
+    if (out === undefined) done.set(text, (out = text.replace(re, REDACTED)));
+    return out;
+  };
 }
 
 /**

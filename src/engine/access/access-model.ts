@@ -84,7 +84,8 @@ export interface AccessAnswer {
 /** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
 export interface VnetSpace {
   readonly sources: SourceSet;
-  readonly incomplete: string[];
+  /** Shared by the subnets of a VNet: never modified. */
+  readonly incomplete: readonly string[];
 }
 
 
@@ -261,7 +262,11 @@ export class AccessModel {
     const incomplete = [...base.incomplete];
     if (subnet?.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
     for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (!r.prefix.known) incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
-    const space: VnetSpace = { sources: base.sources.union(cidrSources(udr)), incomplete };
+    // A subnet without routes sees its VNet's space: the same object, not an equal copy (one union
+    // of address sets per subnet, thousands in large configurations).
+    const space: VnetSpace = udr.length === 0 && incomplete.length === base.incomplete.length
+      ? base
+      : { sources: base.sources.union(cidrSources(udr)), incomplete };
     if (key) this.vnetSpaces.set(key, space);
     return space;
   }
@@ -809,7 +814,7 @@ function probeNumber(probe: Probe, direction: Direction): number | undefined {
 function interned<T extends number | bigint>(cache: Map<string, Intervals<T>>, domain: Domain<T>, ranges: [T, T][]): Intervals<T> {
   if (ranges.length === 0) return Intervals.empty(domain);
   let key = "";
-  for (const [a, b] of ranges) key += `${a}-${b},`;
+  for (let i = 0; i < ranges.length; i++) key += `${ranges[i][0]}-${ranges[i][1]},`;
   let set = cache.get(key);
   if (!set) cache.set(key, (set = Intervals.of(domain, ranges)));
   return set;

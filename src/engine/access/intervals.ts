@@ -52,20 +52,23 @@ export class Intervals<T extends number | bigint> {
 
   /** The union of closed ranges, given in any order. */
   public static of<T extends number | bigint>(domain: Domain<T>, ranges: Iterable<readonly [T, T]>): Intervals<T> {
+    const list: readonly (readonly [T, T])[] = Array.isArray(ranges) ? ranges : [...ranges];
     // One range (most sets the model builds): no copy, no sort.
-    if (Array.isArray(ranges) && ranges.length === 1) {
-      const [a, b] = ranges[0] as readonly [T, T];
+    if (list.length === 1) {
+      const [a, b] = list[0];
       if (a === domain.min && b === domain.max) return Intervals.all(domain); // "*": one shared set
       return a <= b ? new Intervals(domain, [a], [b]) : Intervals.empty(domain);
     }
-    const list = [...ranges].filter(([a, b]) => a <= b);
-    // Ranges gathered in order (sweeps, partitions) need no sort.
+    // Ranges gathered in order (sweeps, partitions) need no sort; otherwise sort a copy (never the caller's array).
     let sorted = true;
     for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1][0] <= list[i][0];
-    if (!sorted) list.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    const ordered = sorted ? list : [...list].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
     const starts: T[] = [];
     const ends: T[] = [];
-    for (const [a, b] of list) {
+    for (let i = 0; i < ordered.length; i++) {
+      const a = ordered[i][0];
+      const b = ordered[i][1];
+      if (a > b) continue; // an empty range
       const last = ends.length - 1;
       // Merge overlapping and adjacent ranges.
       if (last >= 0 && (a <= ends[last] || a === domain.succ(ends[last]))) {
@@ -137,7 +140,27 @@ export class Intervals<T extends number | bigint> {
   public union(other: Intervals<T>): Intervals<T> {
     if (other.isEmpty || other === this || this.isAll) return this;
     if (this.isEmpty || other.isAll) return other;
-    return Intervals.of(this.domain, [...this.ranges(), ...other.ranges()]);
+    // A linear merge of the two sorted lists (no pairs, no sort): unions are built per subnet and rule.
+    const d = this.domain;
+    const starts: T[] = [];
+    const ends: T[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.starts.length || j < other.starts.length) {
+      const mine = j >= other.starts.length || (i < this.starts.length && this.starts[i] <= other.starts[j]);
+      const a = mine ? this.starts[i] : other.starts[j];
+      const b = mine ? this.ends[i++] : other.ends[j++];
+      const last = ends.length - 1;
+      if (last >= 0 && (a <= ends[last] || a === d.succ(ends[last]))) {
+        if (b > ends[last]) ends[last] = b;
+      } else {
+        starts.push(a);
+        ends.push(b);
+      }
+    }
+    if (sameRanges(this, starts, ends)) return this;
+    if (sameRanges(other, starts, ends)) return other;
+    return starts.length === 1 && starts[0] === d.min && ends[0] === d.max ? Intervals.all(d) : new Intervals(d, starts, ends);
   }
 
   /** True when the two share an element (no set is built). */

@@ -21,8 +21,10 @@ function elements(i: Intervals<number>): number[] {
 describe("Intervals against a brute-force set", () => {
   test("of, union, intersect and subtract hold exactly the elements of the sets they stand for; ranges are merged", () => {
     fc.assert(fc.property(rangesArb, rangesArb, (x, y) => {
+      const given = JSON.stringify(x);
       const a = Intervals.of(PORTS, x);
       const b = Intervals.of(PORTS, y);
+      expect(JSON.stringify(x)).toBe(given); // the caller's ranges are never reordered
       const sa = brute(x);
       const sb = brute(y);
       const sorted = (s: Iterable<number>) => [...s].sort((p, q) => p - q);
@@ -31,9 +33,19 @@ describe("Intervals against a brute-force set", () => {
       expect(elements(a.intersect(b))).toEqual(sorted([...sa].filter((v) => sb.has(v))));
       expect(elements(a.subtract(b))).toEqual(sorted([...sa].filter((v) => !sb.has(v))));
       expect(a.overlaps(b)).toBe([...sa].some((v) => sb.has(v)));
-      // Merged: no two ranges touch.
-      a.ranges().forEach(([, end], i, all) => i + 1 < all.length && expect(all[i + 1][0]).toBeGreaterThan(end + 1));
+      // Merged: no two ranges touch (the union's merge included).
+      for (const set of [a, a.union(b)]) set.ranges().forEach(([, end], i, all) => i + 1 < all.length && expect(all[i + 1][0]).toBeGreaterThan(end + 1));
     }));
+  });
+
+  test("a union that covers the domain is the shared full set; one equal to an operand is that operand", () => {
+    const all = Intervals.all(PORTS);
+    expect(Intervals.of(PORTS, [[0, 100]]).union(Intervals.of(PORTS, [[101, 65535]]))).toBe(all);
+    expect(Intervals.of(PORTS, [[0, 100], [200, 65535]]).union(Intervals.of(PORTS, [[50, 250]]))).toBe(all);
+    const wide = Intervals.of(PORTS, [[10, 20], [30, 40]]);
+    expect(wide.union(Intervals.of(PORTS, [[12, 15], [40, 40]]))).toBe(wide);
+    expect(Intervals.of(PORTS, [[31, 33]]).union(wide)).toBe(wide);
+    expect(Intervals.of(PORTS, [[21, 29]]).union(wide).ranges()).toEqual([[10, 40]]);
   });
 
   test("someRange sees the same ranges as ranges(), without making them", () => {

@@ -22,6 +22,18 @@ function extension(tf: TfJson, name: string, onVm: string, body: Body): string {
 }
 
 describe("SDZ-SEC-002 secrets written as literals", () => {
+  test("paths index a list item only when the list has several; a name/value pair is named by its name", () => {
+    const tf = new TfJson();
+    const app = tf.add("azurerm_container_app", "app", {
+      name: "app",
+      secret: [{ name: "db-password", value: SECRET[20] }, { name: "plain", value: "x" }],
+      template: [{ container: [{ name: "a", env: [{ name: "X", value: "1" }, { name: "API_TOKEN", value: SECRET[21] }] }] }],
+      registry: [{ server: "r" }, { server: "s", password: SECRET[22] }],
+    });
+    const r = check(tf, [ID]);
+    expect(messages(r, ID)).toEqual([`${app} writes secrets as literal values (not shown): secret["db-password"]; template.container.env["API_TOKEN"]; registry[1].password`]);
+  });
+
   test("VM admin_password: a literal or a local is flagged; a variable, random_password or another resource's value is not", () => {
     const tf = new TfJson();
     tf.json.locals = { pw: SECRET[0] };
