@@ -316,7 +316,7 @@ export function terraformResourceRegions(text: string): Map<string, LineRegion> 
 export function cdktfJsonResourceRegions(tfJson: unknown, layout: JsonLayout = "cdktf"): Map<string, LineRegion> {
   // cdktn writes with safe-stable-stringify: keys sorted too, but empty objects and arrays on one line.
   const empty = layout === "cdktn" ? 1 : 2;
-  const lineCount = (v: unknown) => linesOf(v, empty);
+  const lineCount = lineCounter(empty);
   const out = new Map<string, LineRegion>();
   const root = jsonValue(tfJson);
   if (!isJsonObject(root)) return out;
@@ -324,36 +324,44 @@ export function cdktfJsonResourceRegions(tfJson: unknown, layout: JsonLayout = "
   for (const key of Object.keys(root).sort()) {
     const value = jsonValue(root[key]);
     if (value === undefined) continue;
-    if (key === "resource" && isJsonObject(value)) {
-      // Each body is counted once: a block's lines are 2 plus its members' (or `empty`), summed on the way.
-      let typeLine = line + 1;
-      let types = 0;
-      for (const type of Object.keys(value).sort()) {
-        const byName = jsonValue(value[type]);
-        if (byName === undefined) continue;
-        let typeLines: number;
-        if (isJsonObject(byName)) {
-          let nameLine = typeLine + 1;
-          let names = 0;
-          for (const name of Object.keys(byName).sort()) {
-            const body = jsonValue(byName[name]);
-            if (body === undefined) continue;
-            const n = lineCount(body);
-            if (!out.has(`${type}.${name}`)) out.set(`${type}.${name}`, { startLine: nameLine, endLine: nameLine + n - 1 });
-            nameLine += n;
-            names++;
-          }
-          typeLines = names > 0 ? nameLine - typeLine + 1 : empty;
-        } else typeLines = lineCount(byName);
-        typeLine += typeLines;
-        types++;
-      }
-      line += types > 0 ? typeLine - line + 1 : empty;
-      continue;
+    // Keys are written sorted: nothing after "resource" can move a resource, so it is not counted.
+    if (key === "resource") {
+      if (isJsonObject(value)) resourceRegions(value, line + 1, empty, lineCount, out);
+      break;
     }
     line += lineCount(value);
   }
   return out;
+}
+
+/**
+ * Adds the region of every resource under `resource` (the value of the top-level key, whose
+ * first type starts on `typeLine`) to `out`. Each body is counted once; a block's lines are 2 plus
+ * its members' (or `empty`), summed on the way.
+ */
+function resourceRegions(
+  resource: Record<string, unknown>, typeLine: number, empty: number, lineCount: (v: unknown) => number, out: Map<string, LineRegion>,
+): void {
+  for (const type of Object.keys(resource).sort()) {
+    const byName = jsonValue(resource[type]);
+    if (byName === undefined) continue;
+    if (!isJsonObject(byName)) {
+      typeLine += lineCount(byName);
+      continue;
+    }
+    let nameLine = typeLine + 1;
+    let names = 0;
+    for (const name of Object.keys(byName).sort()) {
+      const body = jsonValue(byName[name]);
+      if (body === undefined) continue;
+      const n = lineCount(body);
+      const address = `${type}.${name}`;
+      if (!out.has(address)) out.set(address, { startLine: nameLine, endLine: nameLine + n - 1 });
+      nameLine += n;
+      names++;
+    }
+    typeLine += names > 0 ? nameLine - typeLine + 1 : empty;
+  }
 }
 
 /** The value json-stable-stringify writes for `v` (after `toJSON`), or undefined when it leaves it out. */
@@ -370,22 +378,56 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
 /** Which engine's writer laid out cdk.tf.json: cdktf (json-stable-stringify) or CDK Terrain (safe-stable-stringify). */
 export type JsonLayout = "cdktf" | "cdktn";
 
-/** Lines the (already {@link jsonValue}d) value takes when written with two-space indent; `empty`: lines of `{}` and `[]`. */
-function linesOf(v: unknown, empty: number, depth = 0): number {
-  if (typeof v !== "object" || v === null || depth > 512) return 1;
-  let members = 0;
-  if (Array.isArray(v)) {
-    for (const item of v) members += linesOf(jsonValue(item) ?? null, empty, depth + 1);
-    return v.length === 0 ? empty : 2 + members;
+/** Containers nested deeper than this count as one line (a guard against pathological input, not a real layout). */
+const MAX_DEPTH = 512;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A function giving the lines an (already {@link jsonValue}d) value takes when written with
+ * two-space indent; `empty`: lines of `{}` and `[]`.
+ *
+ * It visits every member of the stack (about 170,000 at 1,000 zones), so the common cases are kept
+ * cheap: strings, numbers and booleans are one line without a `toJSON` look-up (unless someone gave
+ * their prototypes a `toJSON`), and object keys are walked with `for...in` rather than collected
+ * into an array. The counts are those of {@link jsonValue} applied to every member.
+ */
+function lineCounter(empty: number): (v: unknown) => number {
+  // A toJSON on a primitive's prototype would apply to every such value: then take the general path.
+  const plainPrimitives = [String, Number, Boolean].every((t) => (t.prototype as { toJSON?: unknown }).toJSON === undefined);
+
+  /** Lines of a member before {@link jsonValue}; 0 when an object leaves it out (undefined, a function). */
+  function memberLines(raw: unknown, depth: number): number {
+    const type = typeof raw;
+    if (type === "object") {
+      if (raw === null) return 1;
+      if (typeof (raw as { toJSON?: unknown }).toJSON !== "function") return containerLines(raw as object, depth);
+    } else if (type === "string" || type === "number" || type === "boolean") {
+      if (plainPrimitives) return 1;
+    } else if (type === "undefined" || type === "function") return 0;
+    const value = jsonValue(raw);
+    if (value === undefined) return 0;
+    return typeof value === "object" && value !== null ? containerLines(value, depth) : 1;
   }
-  let any = false;
-  for (const key of Object.keys(v)) {
-    const value = jsonValue((v as Record<string, unknown>)[key]);
-    if (value === undefined) continue;
-    any = true;
-    members += linesOf(value, empty, depth + 1);
+
+  /** Lines of an object or array whose members are at `depth + 1`. */
+  function containerLines(v: object, depth: number): number {
+    if (depth > MAX_DEPTH) return 1;
+    let members = 0;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return empty;
+      // An item an object would leave out is written as `null`: one line.
+      for (let i = 0; i < v.length; i++) members += memberLines(v[i], depth + 1) || 1;
+      return 2 + members;
+    }
+    for (const key in v) {
+      if (hasOwn.call(v, key)) members += memberLines((v as Record<string, unknown>)[key], depth + 1);
+    }
+    // No member written (none, or all left out): `{}`.
+    return members > 0 ? 2 + members : empty;
   }
-  return any ? 2 + members : empty;
+
+  return (v) => (typeof v === "object" && v !== null ? containerLines(v, 0) : 1);
 }
 
 /** The start line of every resource block in Terraform JSON, keyed by address `type.name`. */

@@ -128,6 +128,24 @@ describe("cdktfJsonResourceRegions: resource lines counted from the value, as cd
     }), { numRuns: 300 });
   });
 
+  test("values JSON leaves out or converts (undefined, functions, toJSON, Dates, holes) count as cdktf writes them", () => {
+    const special = fc.constantFrom<unknown>(
+      undefined, () => 1, new Date(0), { toJSON: () => undefined }, { toJSON: () => ({ a: [1, { b: 2 }], c: {} }) },
+      { toJSON: () => [] }, { toJSON: () => "s" }, [undefined, () => 1, null], [,], {}, [], { a: undefined },
+    );
+    const value = fc.oneof(special, fc.jsonValue({ maxDepth: 2 }), fc.array(fc.oneof(special, fc.jsonValue({ maxDepth: 1 })), { maxLength: 3 }));
+    const body = fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(value, fc.dictionary(fc.string({ maxLength: 3 }), value, { maxKeys: 3 })), { maxKeys: 4 });
+    const config = fc.record({
+      "//": value,
+      "data": fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), value, { maxKeys: 2 }),
+      "resource": fc.dictionary(fc.stringMatching(/^[a-z_]{1,6}$/), fc.oneof(fc.dictionary(fc.stringMatching(/^[a-z0-9_]{1,6}$/), fc.oneof(body, special), { maxKeys: 3 }), special), { maxKeys: 3 }),
+      "terraform": value,
+    });
+    fc.assert(fc.property(config, (c) => {
+      expect([...cdktfJsonResourceRegions(c)].sort()).toEqual([...written(c)].sort());
+    }), { numRuns: 300 });
+  });
+
   test("the reference site's synthesized stack: every resource, the same lines as the file", () => {
     const json = JSON.parse(Testing.synth(new HybridOsdSite(Testing.app(), "site")));
     const regions = cdktfJsonResourceRegions(json);

@@ -10,6 +10,7 @@ import { SecureDeploymentChecks } from "../../src/checks/aspect";
 import { injectSuppressions, Suppressions, suppressionsByPath } from "../../src/checks/suppressions";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { countFindings, FindingStatus } from "../../src/engine/result";
 import { defineRule, RuleLevel } from "../../src/engine/rule";
 import { REPORT_FILES, toJsonReport, toMarkdownReport, toSarifReport, TOOL } from "../../src/reports";
 import { RuleCatalog } from "../../src/rules/catalog";
@@ -121,6 +122,19 @@ describe("report contents", () => {
       const cells = (l: string) => l.replace(/\\\|/g, "").split("|").length;
       for (const r of rows) expect(cells(r)).toBe(cells(rows[0]));
     }
+  });
+
+  test("Markdown table cells: pipes escaped, line breaks (\\n and \\r\\n) as spaces, other text unchanged", () => {
+    const finding = {
+      ruleId: "SDZ-TEST-051", level: RuleLevel.ERROR, status: FindingStatus.FAIL, title: "t", requirements: ["R-1"],
+      message: "a|b\r\nc\nd\re", fix: "plain fix, no escapes", address: "x.y|z", resourceType: "x",
+    };
+    const md = toMarkdownReport({
+      name: "cells", findings: [finding], unusedSuppressions: [], rules: [], resourceCount: 1,
+      counts: countFindings([finding]), inventory: { "x.y": { "sdz-zone": "a|b\nc" } },
+    });
+    expect(md).toContain("| SDZ-TEST-051 | `x.y\\|z` | a\\|b c d\re | plain fix, no escapes | R-1 |");
+    expect(md).toContain("| `x.y` | sdz-zone=a\\|b c |");
   });
 
   test("Markdown of a clean configuration says PASSED and None", () => {
