@@ -196,6 +196,22 @@ describe("matching findings to flows and zones", () => {
     new StorageAccount(s, "files", { name: "filesacct", location: "westeurope", resourceGroupName: "rg", accountTier: "Standard", accountReplicationType: "LRS" });
   });
 
+  test("rules sharing an address (inline rules) are drawn by priority, then name, whatever their order in the configuration", () => {
+    const m = modelOf((s) => {
+      const allow = (name: string, priority: number, port: string) => ({
+        name, priority, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: port, sourceAddressPrefix: "10.9.0.0/24", destinationAddressPrefix: "*",
+      });
+      const nsg = new NetworkSecurityGroup(s, "web_nsg", {
+        name: "web-nsg", location: "westeurope", resourceGroupName: "rg", tags: { "sdz-zone": "web" },
+        securityRule: [allow("ssh", 300, "22"), allow("b-http", 100, "80"), allow("a-https", 100, "443")],
+      });
+      const subnet = new Subnet(s, "web_subnet", { name: "web", resourceGroupName: "rg", virtualNetworkName: "vnet", addressPrefixes: ["10.2.0.0/24"] });
+      new SubnetNetworkSecurityGroupAssociation(s, "web_assoc", { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+    });
+    const g = buildZoneFlowGraph(m);
+    expect(g.edges.find((e) => e.from === nodeByLabel(g, "10.9.0.0/24").id)!.lines).toEqual(["TCP 443", "TCP 80", "TCP 22"]);
+  });
+
   test("on an NSG with inline rules, only the rule the message names is marked", () => {
     const g = buildZoneFlowGraph(model, [finding("SDZ-NET-001", "azurerm_network_security_group.app_nsg", "rule \"allow-rdp\" allows RDP (TCP 3389) from Internet")]);
     const marked = g.edges.filter((e) => e.marks.length > 0);
@@ -269,6 +285,13 @@ describe("escaping", () => {
 
   test("DOT strings keep quotes and backslashes literal", () => {
     expect(escapeDot("a\"b\\N\nc")).toBe("a\\\"b\\\\N c");
+  });
+
+  test("DOT escaping, for any text, is backslashes doubled, then quotes escaped, then controls made spaces", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (text) => {
+      expect(escapeDot(text)).toBe(text.replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/[\u0000-\u001f\u007f]/g, " "));
+    }), { numRuns: 500 });
+    expect(escapeDot("\\\"\u0000\u007f")).toBe("\\\\\\\"  ");
   });
 
   test("a zone named with markup renders safely in Mermaid, DOT and SVG", () => {

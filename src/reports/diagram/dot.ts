@@ -1,5 +1,5 @@
 import { edgeLook, markColor, NOTE_STYLE, nodeStyle } from "./style";
-import { edgeLines, FlowEdge, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
+import { edgeLines, FlowEdge, FlowNode, FlowNodeKind, nodeGroups, nodeLines, textOfLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
 /**
  * Above this many arrows, labels move to tooltips (in the DOT file and the SVG) and Graphviz, for
@@ -15,12 +15,24 @@ export const MAX_LABELLED_EDGES = 100;
 const BOUNDED_LAYOUT = "mclimit=0.05, nslimit=0.5, nslimit1=0.5, searchsize=10, splines=line";
 
 /**
- * Escapes text for a double-quoted DOT string: backslashes first (so `\N`, `\G`, `\l` in names stay
- * literal), then quotes; control characters become spaces. Lines are joined with `\n` by the caller.
+ * Escapes text for a double-quoted DOT string: backslashes doubled (so `\N`, `\G`, `\l` in names stay
+ * literal), quotes escaped, control characters made spaces. Lines are joined with `\n` by the caller.
  * @internal
  */
 export function escapeDot(text: string): string {
-  return String(text).replace(/\\/g, "\\\\").replace(/"/g, "\\\"").replace(/[\u0000-\u001f\u007f]/g, " ");
+  const s = String(text);
+  // Most labels need nothing: one test first. Each character maps on its own, so one pass does the
+  // three replacements (backslashes, then quotes, then controls).
+  return NEEDS_DOT_ESCAPE.test(s) ? s.replace(UNSAFE_FOR_DOT, escapeDotCharacter) : s;
+}
+
+/** Backslash, double quote and control characters. */
+const UNSAFE_FOR_DOT = /[\\"\u0000-\u001f\u007f]/g;
+/** The same set, for a test (not global: no `lastIndex` carried between calls). */
+const NEEDS_DOT_ESCAPE = /[\\"\u0000-\u001f\u007f]/;
+
+function escapeDotCharacter(ch: string): string {
+  return ch === "\\" ? "\\\\" : ch === "\"" ? "\\\"" : " ";
 }
 
 function quoted(lines: string[]): string {
@@ -61,9 +73,7 @@ export function toDot(graph: ZoneFlowGraph): string {
     "  node [fontname=\"Helvetica\", fontsize=10];",
     "  edge [fontname=\"Helvetica\", fontsize=9];",
   ];
-  const onPrem = graph.nodes.filter((n) => n.kind === FlowNodeKind.ON_PREMISES_ZONE);
-  const azure = graph.nodes.filter((n) => n.kind === FlowNodeKind.ZONE || n.kind === FlowNodeKind.UNTAGGED_NSG);
-  const others = graph.nodes.filter((n) => !onPrem.includes(n) && !azure.includes(n));
+  const { onPremises: onPrem, azure, others } = nodeGroups(graph.nodes);
   if (onPrem.length > 0) {
     out.push(`  subgraph cluster_onpremises { label=${quoted(["On premises"])}; style="dashed"; color="#495057";`);
     onPrem.forEach((n) => out.push(`    ${nodeStatement(n)}`));
@@ -80,5 +90,5 @@ export function toDot(graph: ZoneFlowGraph): string {
   }
   graph.edges.forEach((e) => out.push(`  ${edgeStatement(e, compact)}`));
   out.push("}");
-  return out.join("\n") + "\n";
+  return textOfLines(out);
 }

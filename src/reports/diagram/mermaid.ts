@@ -1,5 +1,5 @@
 import { ALL_STYLES, EDGE_COLORS, markColor, NOTE_STYLE, nodeStyle } from "./style";
-import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
+import { edgeLines, FlowNode, FlowNodeKind, nodeGroups, nodeLines, textOfLines, unplacedNoteLines, worstMark, ZoneFlowGraph } from "./zone-flow-graph";
 
 /**
  * Escapes text for a double-quoted Mermaid label: every character outside a small safe set becomes
@@ -8,12 +8,16 @@ import { edgeLines, FlowNode, FlowNodeKind, nodeLines, unplacedNoteLines, worstM
  * @internal
  */
 export function escapeMermaid(text: string): string {
-  // One pass over code points (`u`): a character-by-character loop cost ~30 ms on the 1,000-zone graph.
-  return String(text).replace(UNSAFE_FOR_MERMAID, (ch) => `#${ch.codePointAt(0)};`);
+  const s = String(text);
+  // Many labels are all safe: one test first. Then one pass over code points (`u`): a
+  // character-by-character loop cost ~30 ms on the 1,000-zone graph.
+  return NEEDS_MERMAID_ESCAPE.test(s) ? s.replace(UNSAFE_FOR_MERMAID, (ch) => `#${ch.codePointAt(0)};`) : s;
 }
 
 /** Every character outside the safe set, as one code point. */
 const UNSAFE_FOR_MERMAID = /[^A-Za-z0-9 .,:/_*+=@()-]/gu;
+/** Whether any code unit is outside the safe set (a surrogate is outside it too); not global, so no `lastIndex`. */
+const NEEDS_MERMAID_ESCAPE = /[^A-Za-z0-9 .,:/_*+=@()-]/;
 
 function label(lines: string[]): string {
   return `"${lines.map(escapeMermaid).join("<br/>")}"`;
@@ -46,9 +50,7 @@ export function toMermaid(graph: ZoneFlowGraph): string {
   for (const s of ALL_STYLES) {
     out.push(`  classDef ${s.name} fill:${s.fill},stroke:${s.stroke},color:#000${s.dashed ? ",stroke-dasharray:4 3" : ""}`);
   }
-  const onPrem = graph.nodes.filter((n) => n.kind === FlowNodeKind.ON_PREMISES_ZONE);
-  const azure = graph.nodes.filter((n) => n.kind === FlowNodeKind.ZONE || n.kind === FlowNodeKind.UNTAGGED_NSG);
-  const others = graph.nodes.filter((n) => !onPrem.includes(n) && !azure.includes(n));
+  const { onPremises: onPrem, azure, others } = nodeGroups(graph.nodes);
   const emit = (n: FlowNode, indent: string) => out.push(`${indent}${nodeShape(n, label(nodeLines(n)))}:::${nodeStyle(n).name}`);
   if (onPrem.length > 0) {
     out.push(`  subgraph onpremises[${label(["On premises"])}]`);
@@ -73,5 +75,5 @@ export function toMermaid(graph: ZoneFlowGraph): string {
     else if (e.implicit) styles.push(`  linkStyle ${i} stroke:${EDGE_COLORS.implicit},stroke-dasharray:5 4`);
   });
   out.push(...styles);
-  return out.join("\n") + "\n";
+  return textOfLines(out);
 }

@@ -123,15 +123,51 @@ export function unplacedNoteLines(unplaced: readonly FlowMark[]): string[] {
 
 /** The text lines of a node: its label, its details on one line, its finding markers. @internal */
 export function nodeLines(n: FlowNode): string[] {
-  return [n.label, n.details.join(" · "), ...markLines(n.marks)];
+  const lines = [n.label, n.details.join(" · ")];
+  // Most nodes carry no finding: no marker lines to spread.
+  if (n.marks.length > 0) lines.push(...markLines(n.marks));
+  return lines;
 }
 
 /** The label lines of an arrow: its rules, how many were left out, its finding markers. @internal */
 export function edgeLines(e: FlowEdge): string[] {
   const lines = [...e.lines];
   if (e.omittedLines > 0) lines.push(`+${e.omittedLines} more`);
-  lines.push(...markLines(e.marks));
+  if (e.marks.length > 0) lines.push(...markLines(e.marks));
   return lines;
+}
+
+/** The nodes of a graph by where the renderers draw them, each list in graph order. @internal */
+export interface NodeGroups {
+  /** On-premises zones, drawn in their own cluster. */
+  readonly onPremises: FlowNode[];
+  /** Azure zones and untagged NSGs, drawn in the configuration's cluster. */
+  readonly azure: FlowNode[];
+  /** Everything else (foreign NSGs, service tags, addresses...), drawn outside both clusters. */
+  readonly others: FlowNode[];
+}
+
+/** Splits nodes into the groups drawn apart, in one pass (a membership test per node was quadratic). @internal */
+export function nodeGroups(nodes: readonly FlowNode[]): NodeGroups {
+  const groups: NodeGroups = { onPremises: [], azure: [], others: [] };
+  for (const n of nodes) {
+    if (n.kind === FlowNodeKind.ON_PREMISES_ZONE) groups.onPremises.push(n);
+    else if (n.kind === FlowNodeKind.ZONE || n.kind === FlowNodeKind.UNTAGGED_NSG) groups.azure.push(n);
+    else groups.others.push(n);
+  }
+  return groups;
+}
+
+/**
+ * Lines as one text, each ended by a newline. Concatenated rather than `Array.join`: the lines are
+ * composite strings (template literals), which V8 joins markedly slower than it flattens one long
+ * concatenation when the text is written (a few ms of the 1,000-zone DOT file, writing included).
+ * @internal
+ */
+export function textOfLines(lines: readonly string[]): string {
+  let text = "";
+  for (const line of lines) text += line + "\n";
+  return text;
 }
 
 /** The most severe mark of a list (errors first, then warnings, failures before unverified). @internal */
@@ -163,6 +199,11 @@ function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A rule's priority for sorting (0 when unknown). */
+function priorityOf(rule: NsgRule): number {
+  return rule.priority.known ? rule.priority.value : 0;
+}
+
 /** Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones). @internal */
 export function buildZoneFlowGraph(model: TerraformModel, findings: readonly Finding[] = []): ZoneFlowGraph {
   return new GraphBuilder(model).build(findings);
@@ -180,7 +221,12 @@ class GraphBuilder {
   /** The other way round (a scan of zoneNode per arrow was quadratic in large stacks). */
   private readonly nodeZone = new Map<FlowNode, Zone>();
   private readonly nodeByResource = new Map<TfResource, FlowNode>();
-  private readonly edgeByKey = new Map<string, FlowEdge>();
+  /** Each NSG's destinations, worked out once (every rule of the NSG asks again). */
+  private readonly destinationsByNsg = new Map<Nsg, FlowNode[]>();
+  /** Arrows by source node, then destination node: object keys, no key string built per rule and source. */
+  private readonly ruleEdges = new Map<FlowNode, Map<FlowNode, FlowEdge>>();
+  /** The same for the implicit AllowVNetInBound arrows, kept apart from the arrows of rules. */
+  private readonly implicitEdges = new Map<FlowNode, Map<FlowNode, FlowEdge>>();
   private readonly edgesByRule = new Map<NsgRule, RuleEdgeRef[]>();
   private readonly rulesByAddress = new Map<string, NsgRule[]>();
   private readonly implicitByNsg = new Map<TfResource, FlowEdge[]>();
@@ -194,16 +240,35 @@ class GraphBuilder {
   }
 
   public build(findings: readonly Finding[]): ZoneFlowGraph {
-    // Sorted by address so the same configuration always draws the same picture, whatever the
-    // order of the JSON it came from (cdk.tf.json is key-sorted; an in-memory stack is not).
-    const rules = [...this.topology.rules].sort((a, b) => byText(a.resource.address, b.resource.address)
-      || (a.priority.known ? a.priority.value : 0) - (b.priority.known ? b.priority.value : 0) || byText(a.name, b.name));
+    const rules = this.rulesInOrder();
     this.addZones();
     for (const nsg of [...this.topology.nsgs].sort((a, b) => byText(a.resource.address, b.resource.address))) this.destinationsOf(nsg);
     for (const rule of rules) this.addRule(rule);
     this.addImplicitVnetFlows();
     this.markFindings(findings);
     return { name: this.model.name, nodes: this.nodes, edges: this.edges, unplaced: this.unplaced };
+  }
+
+  /**
+   * The rules sorted by address, then priority, then name (ties in the topology's order), so the same
+   * configuration always draws the same picture, whatever the order of the JSON it came from
+   * (cdk.tf.json is key-sorted; an in-memory stack is not). Fills {@link rulesByAddress} in that order.
+   */
+  private rulesInOrder(): NsgRule[] {
+    for (const rule of this.topology.rules) {
+      const sameAddress = this.rulesByAddress.get(rule.resource.address);
+      if (sameAddress) sameAddress.push(rule);
+      else this.rulesByAddress.set(rule.resource.address, [rule]);
+    }
+    // The distinct addresses in the built-in string order (UTF-16 code units, as byText): no
+    // comparator call per pair of thousands of rules. Then the few rules sharing an address (inline rules).
+    const ordered: NsgRule[] = [];
+    for (const address of [...this.rulesByAddress.keys()].sort()) {
+      const sameAddress = this.rulesByAddress.get(address)!;
+      if (sameAddress.length > 1) sameAddress.sort((a, b) => priorityOf(a) - priorityOf(b) || byText(a.name, b.name));
+      ordered.push(...sameAddress);
+    }
+    return ordered;
   }
 
   // ------------------------------------------------------------------ nodes
@@ -243,6 +308,13 @@ class GraphBuilder {
 
   /** The nodes a rule of `nsg` lets traffic into: the zones of its subnets and NICs, or the NSG itself when attached to nothing. */
   private destinationsOf(nsg: Nsg): FlowNode[] {
+    let nodes = this.destinationsByNsg.get(nsg);
+    if (!nodes) this.destinationsByNsg.set(nsg, (nodes = this.findDestinations(nsg)));
+    return nodes;
+  }
+
+  /** {@link destinationsOf}, worked out. */
+  private findDestinations(nsg: Nsg): FlowNode[] {
     const out = new Set<FlowNode>();
     for (const s of nsg.subnets) {
       const z = this.zones.zoneOf(s);
@@ -333,11 +405,13 @@ class GraphBuilder {
   // ------------------------------------------------------------------ edges
 
   private edge(from: FlowNode, to: FlowNode, implicit: boolean): FlowEdge {
-    const key = `${from.id}>${to.id}>${implicit ? "i" : "r"}`;
-    let e = this.edgeByKey.get(key);
+    const index = implicit ? this.implicitEdges : this.ruleEdges;
+    let byTo = index.get(from);
+    if (!byTo) index.set(from, (byTo = new Map()));
+    let e = byTo.get(to);
     if (!e) {
       e = { from: from.id, to: to.id, lines: [], omittedLines: 0, ruleAddresses: [], implicit, uncertain: false, marks: [] };
-      this.edgeByKey.set(key, e);
+      byTo.set(to, e);
       this.edges.push(e);
     }
     return e;
@@ -350,25 +424,24 @@ class GraphBuilder {
   }
 
   private addRule(rule: NsgRule): void {
-    const byAddr = this.rulesByAddress.get(rule.resource.address) ?? [];
-    byAddr.push(rule);
-    this.rulesByAddress.set(rule.resource.address, byAddr);
+    const address = rule.resource.address;
     if ((rule.direction.known && rule.direction.value === "Outbound") || (rule.access.known && rule.access.value === "Deny")) return;
     const uncertain = !rule.direction.known || !rule.access.known;
     const targets = rule.nsg && this.topology.nsgOf(rule.nsg.resource) === rule.nsg ? this.destinationsOf(rule.nsg) : [this.foreignNsg(rule)];
-    const ports = portLabel(rule);
+    // A line is `[? ]<ports>[ from <qualifier>][ to <destination>]`: each part is worked out once, where it stops changing.
+    const ports = `${uncertain ? "? " : ""}${portLabel(rule)}`;
     const refs: RuleEdgeRef[] = [];
     const sources: readonly AddressTerm[] = rule.sources.known ? rule.sources.value
       : [{ kind: "unknown", text: rule.sources.expression ?? "a source known only at apply time", reason: rule.sources.reason }];
     for (const to of targets) {
       const narrowedTo = this.destinationText(rule, to);
+      const toText = narrowedTo ? ` to ${narrowedTo}` : "";
       for (const term of sources) {
         for (const { node, qualifier } of this.sourcesOf(term)) {
           const e = this.edge(node, to, false);
           if (uncertain) e.uncertain = true;
-          const line = `${uncertain ? "? " : ""}${ports}${qualifier ? ` from ${qualifier}` : ""}${narrowedTo ? ` to ${narrowedTo}` : ""}`;
-          this.addLine(e, line);
-          if (!e.ruleAddresses.includes(rule.resource.address)) e.ruleAddresses.push(rule.resource.address);
+          this.addLine(e, qualifier ? `${ports} from ${qualifier}${toText}` : ports + toText);
+          if (!e.ruleAddresses.includes(address)) e.ruleAddresses.push(address);
           refs.push({ edge: e, sourceText: term.text });
         }
       }
@@ -413,12 +486,10 @@ class GraphBuilder {
   // ------------------------------------------------------------------ findings
 
   private markFindings(findings: readonly Finding[]): void {
-    const seen = new Set<string>();
+    const seen: SeenFindings = new Map();
     for (const f of findings) {
       if (f.status === FindingStatus.SUPPRESSED || f.level === RuleLevel.INFO) continue;
-      const key = `${f.ruleId}\u0000${f.address}\u0000${f.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (!firstSighting(seen, f)) continue;
       const mark: FlowMark = { ruleId: f.ruleId, level: f.level, unverified: f.status === FindingStatus.UNVERIFIED, address: f.address };
       if (this.markOnFlows(f, mark)) continue;
       const resource = this.model.byAddress(f.address);
@@ -484,6 +555,20 @@ class GraphBuilder {
 /** Subnets Azure reserves for its own services: not zones of their own in the picture. */
 function isPlatformSubnet(name: string | undefined): boolean {
   return !!name && ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"].includes(name.toLowerCase());
+}
+
+/** Messages met per rule id, then address (long messages are not copied into a key string per finding). */
+type SeenFindings = Map<string, Map<string, Set<string>>>;
+
+/** True the first time a finding's rule, address and message are met together; records them. */
+function firstSighting(seen: SeenFindings, f: Finding): boolean {
+  let byAddress = seen.get(f.ruleId);
+  if (!byAddress) seen.set(f.ruleId, (byAddress = new Map()));
+  let messages = byAddress.get(f.address);
+  if (!messages) byAddress.set(f.address, (messages = new Set()));
+  if (messages.has(f.message)) return false;
+  messages.add(f.message);
+  return true;
 }
 
 function addMark(list: FlowMark[], mark: FlowMark): void {
