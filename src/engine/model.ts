@@ -62,8 +62,10 @@ function unknown<T>(reason: string, expression?: string): Resolved<T> {
   return { known: false, reason, expression };
 }
 
-/** Splits `a.b[0].c["x"]` into ["a","b",0,"c","x"]. */
+/** Splits `a.b[0].c["x"]` into ["a","b",0,"c","x"]. `path` must match SIMPLE_PATH (every caller checks). */
 function splitPath(path: string): (string | number)[] {
+  // Most references are dotted names (`azurerm_subnet.x.id`): a split, no regular expression per part.
+  if (!path.includes("[")) return path.split(".");
   const parts: (string | number)[] = [];
   const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\["([^"]*)"\]/g;
   let m: RegExpExecArray | null;
@@ -147,6 +149,12 @@ export class TerraformModel {
   private readonly cache = new Map<string, unknown>();
   private readonly tagBlocks = new WeakMap<TfResource, TagBlock>();
   private readonly refs = new Map<string, TfResource | null>();
+  /**
+   * Strings resolved from the top (depth 0), by text: a resource group's name, an NSG's name, a
+   * subnet's ID are written on thousands of resources and rules. The model never changes, so the
+   * answer for a text never does either.
+   */
+  private readonly resolvedStrings = new Map<string, Resolved<unknown>>();
 
   private constructor(
     public readonly resources: TfResource[],
@@ -286,7 +294,13 @@ export class TerraformModel {
    */
   public resolve(value: unknown, depth = 0): Resolved<unknown> {
     if (depth > MAX_DEPTH) return unknown("reference chain too deep to follow");
-    if (typeof value === "string") return this.resolveStringValue(value, depth);
+    if (typeof value === "string") {
+      // Only answers from the top are kept: deeper in a chain, the depth guard may answer differently.
+      if (depth !== 0) return this.resolveStringValue(value, depth);
+      let r = this.resolvedStrings.get(value);
+      if (r === undefined) this.resolvedStrings.set(value, (r = this.resolveStringValue(value, 0)));
+      return r;
+    }
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       for (const item of value) {

@@ -48,6 +48,20 @@ describe("Intervals against a brute-force set", () => {
     expect(Intervals.of(PORTS, [[21, 29]]).union(wide).ranges()).toEqual([[10, 40]]);
   });
 
+  test("overlaps of a few ranges against many (binary searches) agrees with the brute-force set", () => {
+    const many = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 * MAX }), fc.integer({ min: 0, max: 3 })), { minLength: 8, maxLength: 60 })
+      .map((xs) => xs.map(([a, w]) => [a, a + w] as [number, number]));
+    const few = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 * MAX }), fc.integer({ min: 0, max: 8 })), { minLength: 1, maxLength: 2 })
+      .map((xs) => xs.map(([a, w]) => [a, a + w] as [number, number]));
+    fc.assert(fc.property(many, few, (x, y) => {
+      const a = Intervals.of(PORTS, x);
+      const b = Intervals.of(PORTS, y);
+      const expected = [...brute(y)].some((v) => brute(x).has(v));
+      expect(a.overlaps(b)).toBe(expected);
+      expect(b.overlaps(a)).toBe(expected);
+    }));
+  });
+
   test("someRange sees the same ranges as ranges(), without making them", () => {
     fc.assert(fc.property(rangesArb, fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: 10 }), (x, from, width) => {
       const a = Intervals.of(PORTS, x);
