@@ -291,6 +291,8 @@ export class TerraformModel {
    * Resolves a value: literals as they are, references to attributes of resources in this
    * configuration followed to their literal value, locals expanded. Anything else (variables,
    * data sources, attributes computed at apply time, function calls) is unknown, with a reason.
+   * Results are shared (strings are resolved once per text): never modify them; lists built here
+   * are frozen so a caller that tries fails loudly instead of changing what later callers see.
    */
   public resolve(value: unknown, depth = 0): Resolved<unknown> {
     if (depth > MAX_DEPTH) return unknown("reference chain too deep to follow");
@@ -308,7 +310,7 @@ export class TerraformModel {
         if (!r.known) return r;
         out.push(r.value);
       }
-      return known(out);
+      return known(Object.freeze(out));
     }
     return known(value);
   }

@@ -1,12 +1,12 @@
 import { extrasOf, ReportedFinding, summarizeByRule } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
 
-/** `text` for a table cell: `|` escaped, line breaks as spaces. */
+/** `text` for a table cell: `|` escaped, line breaks (`\n`, `\r\n` and a lone `\r`, all CommonMark line endings) as spaces. */
 function cell(text: string | undefined): string {
   const t = text ?? "";
-  // Most texts (long messages and fixes) have neither: a substring search is much cheaper than two regex passes.
-  if (!t.includes("|") && !t.includes("\n")) return t;
-  return t.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  // Most texts (long messages and fixes) have none of these: substring searches are much cheaper than two regex passes.
+  if (!t.includes("|") && !t.includes("\n") && !t.includes("\r")) return t;
+  return t.replace(/\|/g, "\\|").replace(/\r\n?|\n/g, " ");
 }
 
 function where(f: Finding): string {

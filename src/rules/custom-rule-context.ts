@@ -289,6 +289,7 @@ export class CustomRuleContext {
   /**
    * An attribute's value with references to other resources and locals followed: `path` is an
    * attribute name or a dotted path into nested blocks (`network_rules.0.default_action`).
+   * The value is the checks' own: read it, never modify it (lists built from references are frozen).
    */
   public attribute(resource: CustomRuleResource, path: string): CustomRuleValue {
     const r = this.find(resource);

@@ -7,6 +7,8 @@ import { App, TerraformStack } from "cdktf";
 import { SecureDeploymentChecks } from "../../src";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { FindingStatus } from "../../src/engine/result";
+import { RuleLevel } from "../../src/engine/rule";
 import { collectSecrets, isSecretName, redactSecrets, REDACTED } from "../../src/policy/redact";
 import { ALL_RULES } from "../../src/rules";
 import { tempDir } from "../cli/run-cli";
@@ -44,6 +46,29 @@ describe("collectSecrets and redactSecrets", () => {
     expect(collectSecrets(model).sort()).toEqual([
       "Literal-Password-2", "Local-Held-Password-1", MEBX, "ZWNobyBzZWNyZXQ=", "{\"commandToExecute\":\"net user admin Ext-Secret-3\"}",
     ].sort());
+  });
+
+  test("a secret-named tag is collected beside resources whose tags are null or absent; a text repeated across findings is scrubbed in each", () => {
+    const TAG_SECRET = "Tag-Held-Token-44";
+    const m = TerraformModel.fromTerraformJson({
+      resource: {
+        azurerm_storage_account: {
+          tagged: { name: "a", tags: { "api-token": TAG_SECRET } },
+          nulled: { name: "b", tags: null },
+          bare: { name: "c" },
+        },
+      },
+    }, { name: "tags" });
+    expect(collectSecrets(m)).toEqual([TAG_SECRET]);
+    const result = runRules(m, []);
+    const leak = (address: string) => ({
+      ruleId: "SDZ-TEST-001", level: RuleLevel.ERROR, status: FindingStatus.FAIL, title: "t", requirements: [], resourceType: "azurerm_storage_account",
+      address, message: `holds ${TAG_SECRET}`, fix: `remove ${TAG_SECRET}`,
+    });
+    const clean = redactSecrets({ ...result, findings: [leak("azurerm_storage_account.tagged"), leak("azurerm_storage_account.nulled")] }, m);
+    expect(clean.findings.map((f) => [f.message, f.fix])).toEqual([
+      [`holds ${REDACTED}`, `remove ${REDACTED}`], [`holds ${REDACTED}`, `remove ${REDACTED}`],
+    ]);
   });
 
   test("every text of the result is scrubbed and secret-named settings never show their value", () => {

@@ -124,16 +124,20 @@ describe("report contents", () => {
     }
   });
 
-  test("Markdown table cells: pipes escaped, line breaks (\\n and \\r\\n) as spaces, other text unchanged", () => {
+  test("Markdown table cells: pipes escaped, line breaks (\\n, \\r\\n, a lone \\r) as spaces, other text unchanged", () => {
     const finding = {
       ruleId: "SDZ-TEST-051", level: RuleLevel.ERROR, status: FindingStatus.FAIL, title: "t", requirements: ["R-1"],
       message: "a|b\r\nc\nd\re", fix: "plain fix, no escapes", address: "x.y|z", resourceType: "x",
     };
+    // A lone carriage return (no pipe, no newline) still ends a CommonMark line: it must not split the row either.
+    const crOnly = { ...finding, ruleId: "SDZ-TEST-052", message: "first\rsecond", address: "x.cr" };
     const md = toMarkdownReport({
-      name: "cells", findings: [finding], unusedSuppressions: [], rules: [], resourceCount: 1,
-      counts: countFindings([finding]), inventory: { "x.y": { "sdz-zone": "a|b\nc" } },
+      name: "cells", findings: [finding, crOnly], unusedSuppressions: [], rules: [], resourceCount: 2,
+      counts: countFindings([finding, crOnly]), inventory: { "x.y": { "sdz-zone": "a|b\nc" } },
     });
-    expect(md).toContain("| SDZ-TEST-051 | `x.y\\|z` | a\\|b c d\re | plain fix, no escapes | R-1 |");
+    expect(md).toContain("| SDZ-TEST-051 | `x.y\\|z` | a\\|b c d e | plain fix, no escapes | R-1 |");
+    expect(md).toContain("| SDZ-TEST-052 | `x.cr` | first second | plain fix, no escapes | R-1 |");
+    expect(md).not.toContain("\r");
     expect(md).toContain("| `x.y` | sdz-zone=a\\|b c |");
   });
 

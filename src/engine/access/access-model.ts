@@ -84,7 +84,7 @@ export interface AccessAnswer {
 /** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
 export interface VnetSpace {
   readonly sources: SourceSet;
-  /** Shared by the subnets of a VNet: never modified. */
+  /** Never modified: subnets without routes share their VNet's space object. */
   readonly incomplete: readonly string[];
 }
 
@@ -257,16 +257,20 @@ export class AccessModel {
     const cached = key ? this.vnetSpaces.get(key) : undefined;
     if (cached) return cached;
     const base = this.vnetBase(vnet, subnet);
-    const udr: Cidr[] = [];
-    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (r.prefix.known) udr.push(r.prefix.value);
-    const incomplete = [...base.incomplete];
-    if (subnet?.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
-    for (const t of subnet?.routeTables ?? []) for (const r of t.routes) if (!r.prefix.known) incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
-    // A subnet without routes sees its VNet's space: the same object, not an equal copy (one union
-    // of address sets per subnet, thousands in large configurations).
-    const space: VnetSpace = udr.length === 0 && incomplete.length === base.incomplete.length
-      ? base
-      : { sources: base.sources.union(cidrSources(udr)), incomplete };
+    // A subnet without routes sees its VNet's space as it is: the same object, no copy per subnet.
+    let space = base;
+    if (subnet && (subnet.routeTableUnknown || subnet.routeTables.some((t) => t.routes.length > 0))) {
+      const udr: Cidr[] = [];
+      const incomplete = [...base.incomplete];
+      if (subnet.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+      for (const t of subnet.routeTables) {
+        for (const r of t.routes) {
+          if (r.prefix.known) udr.push(r.prefix.value);
+          else incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+        }
+      }
+      space = { sources: base.sources.union(cidrSources(udr)), incomplete };
+    }
     if (key) this.vnetSpaces.set(key, space);
     return space;
   }

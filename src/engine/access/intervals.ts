@@ -1,7 +1,8 @@
 /**
  * Sorted, disjoint, closed intervals over one IP family (IPv4 as numbers, IPv6 as bigints) or over
- * ports. Every set operation is a linear merge of two sorted lists, so the access model stays
- * linear (n log n with the sorting) in the number of rules.
+ * ports. Every set operation is a linear merge of two sorted lists (overlaps of a few ranges against
+ * many: a binary search per range), so the access model stays linear (n log n with the sorting) in
+ * the number of rules.
  */
 
 /** The arithmetic an interval set needs from its element type. */
@@ -66,17 +67,7 @@ export class Intervals<T extends number | bigint> {
     const starts: T[] = [];
     const ends: T[] = [];
     for (let i = 0; i < ordered.length; i++) {
-      const a = ordered[i][0];
-      const b = ordered[i][1];
-      if (a > b) continue; // an empty range
-      const last = ends.length - 1;
-      // Merge overlapping and adjacent ranges.
-      if (last >= 0 && (a <= ends[last] || a === domain.succ(ends[last]))) {
-        if (b > ends[last]) ends[last] = b;
-      } else {
-        starts.push(a);
-        ends.push(b);
-      }
+      if (ordered[i][0] <= ordered[i][1]) appendMerged(domain, starts, ends, ordered[i][0], ordered[i][1]); // a > b: an empty range
     }
     return starts.length === 0 ? Intervals.empty(domain) : new Intervals(domain, starts, ends);
   }
@@ -148,15 +139,8 @@ export class Intervals<T extends number | bigint> {
     let j = 0;
     while (i < this.starts.length || j < other.starts.length) {
       const mine = j >= other.starts.length || (i < this.starts.length && this.starts[i] <= other.starts[j]);
-      const a = mine ? this.starts[i] : other.starts[j];
-      const b = mine ? this.ends[i++] : other.ends[j++];
-      const last = ends.length - 1;
-      if (last >= 0 && (a <= ends[last] || a === d.succ(ends[last]))) {
-        if (b > ends[last]) ends[last] = b;
-      } else {
-        starts.push(a);
-        ends.push(b);
-      }
+      if (mine) appendMerged(d, starts, ends, this.starts[i], this.ends[i++]);
+      else appendMerged(d, starts, ends, other.starts[j], other.ends[j++]);
     }
     if (sameRanges(this, starts, ends)) return this;
     if (sameRanges(other, starts, ends)) return other;
@@ -168,7 +152,7 @@ export class Intervals<T extends number | bigint> {
     // A few ranges against many (a rule's sources against every perimeter zone, asked per host):
     // a binary search per range of the smaller set instead of a walk over the larger one.
     const [small, large] = this.starts.length <= other.starts.length ? [this, other] : [other, this];
-    if (small.starts.length * (32 - Math.clz32(large.starts.length)) < large.starts.length) {
+    if (small.starts.length * bitLength(large.starts.length) < large.starts.length) {
       for (let k = 0; k < small.starts.length; k++) if (large.overlapsRange(small.starts[k], small.ends[k])) return true;
       return false;
     }
@@ -256,6 +240,22 @@ export class Intervals<T extends number | bigint> {
 
 const EMPTY = new Map<Domain<number | bigint>, Intervals<number | bigint>>();
 const ALL = new Map<Domain<number | bigint>, Intervals<number | bigint>>();
+
+/** Appends [a, b] to sorted lists of starts and ends, merged with the last range when they overlap or touch (`a` is not below the last start). */
+function appendMerged<T extends number | bigint>(domain: Domain<T>, starts: T[], ends: T[], a: T, b: T): void {
+  const last = ends.length - 1;
+  if (last >= 0 && (a <= ends[last] || a === domain.succ(ends[last]))) {
+    if (b > ends[last]) ends[last] = b;
+  } else {
+    starts.push(a);
+    ends.push(b);
+  }
+}
+
+/** Binary digits of a non-negative integer (about log2 n + 1): the steps of a binary search over n. */
+function bitLength(n: number): number {
+  return 32 - Math.clz32(n);
+}
 
 function sameRanges<T extends number | bigint>(set: Intervals<T>, starts: readonly T[], ends: readonly T[]): boolean {
   if (set.starts.length !== starts.length) return false;

@@ -240,7 +240,7 @@ class GraphBuilder {
   }
 
   public build(findings: readonly Finding[]): ZoneFlowGraph {
-    const rules = this.rulesInOrder();
+    const rules = this.orderAndIndexRules();
     this.addZones();
     for (const nsg of [...this.topology.nsgs].sort((a, b) => byText(a.resource.address, b.resource.address))) this.destinationsOf(nsg);
     for (const rule of rules) this.addRule(rule);
@@ -254,7 +254,7 @@ class GraphBuilder {
    * configuration always draws the same picture, whatever the order of the JSON it came from
    * (cdk.tf.json is key-sorted; an in-memory stack is not). Fills {@link rulesByAddress} in that order.
    */
-  private rulesInOrder(): NsgRule[] {
+  private orderAndIndexRules(): NsgRule[] {
     for (const rule of this.topology.rules) {
       const sameAddress = this.rulesByAddress.get(rule.resource.address);
       if (sameAddress) sameAddress.push(rule);

@@ -1,6 +1,6 @@
 /** Interval sets against a brute-force set of ports (a small part of the domain, so every element can be listed). */
 import * as fc from "fast-check";
-import { Intervals, PORTS } from "../../../src/engine/access/intervals";
+import { Intervals, PORTS, V6 } from "../../../src/engine/access/intervals";
 
 const MAX = 64;
 const rangesArb = fc.array(fc.tuple(fc.integer({ min: 0, max: MAX }), fc.integer({ min: 0, max: MAX })), { maxLength: 6 });
@@ -60,6 +60,23 @@ describe("Intervals against a brute-force set", () => {
       expect(a.overlaps(b)).toBe(expected);
       expect(b.overlaps(a)).toBe(expected);
     }));
+  });
+
+  test("IPv6 (bigint) sets: union and the few-against-many overlaps agree with the same sets as numbers", () => {
+    // Offsets from a high base, so values are real bigints beyond 2^64; the answers must equal the port-domain ones.
+    const base = 1n << 100n;
+    const toV6 = (xs: [number, number][]) => Intervals.of(V6, xs.map(([a, b]) => [base + BigInt(a), base + BigInt(b)] as [bigint, bigint]));
+    const range = fc.tuple(fc.integer({ min: 0, max: 4 * MAX }), fc.integer({ min: 0, max: 6 }));
+    const ranges = (min: number, max: number) => fc.array(range, { minLength: min, maxLength: max })
+      .map((xs) => xs.map(([a, w]) => [a, a + w] as [number, number]));
+    fc.assert(fc.property(ranges(6, 40), ranges(1, 2), (x, y) => {
+      const [a4, b4] = [Intervals.of(PORTS, x), Intervals.of(PORTS, y)];
+      const [a6, b6] = [toV6(x), toV6(y)];
+      expect(a6.overlaps(b6)).toBe(a4.overlaps(b4));
+      expect(b6.overlaps(a6)).toBe(a4.overlaps(b4));
+      expect(a6.union(b6).ranges()).toEqual(a4.union(b4).ranges().map(([s, e]) => [base + BigInt(s), base + BigInt(e)]));
+    }));
+    expect(Intervals.of(V6, [[0n, 5n]]).union(Intervals.of(V6, [[6n, V6.max]]))).toBe(Intervals.all(V6));
   });
 
   test("someRange sees the same ranges as ranges(), without making them", () => {
