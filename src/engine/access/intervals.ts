@@ -56,7 +56,8 @@ export class Intervals<T extends number | bigint> {
     const list: readonly (readonly [T, T])[] = Array.isArray(ranges) ? ranges : [...ranges];
     // One range (most sets the model builds): no copy, no sort.
     if (list.length === 1) {
-      const [a, b] = list[0];
+      const a = list[0][0];
+      const b = list[0][1];
       if (a === domain.min && b === domain.max) return Intervals.all(domain); // "*": one shared set
       return a <= b ? new Intervals(domain, [a], [b]) : Intervals.empty(domain);
     }

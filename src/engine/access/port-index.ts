@@ -31,11 +31,14 @@ export class PortIndex {
         this.wide.push(r);
         continue;
       }
-      const ranges = r.destinationPorts.value.ranges();
+      // The set's own lists, not pairs: an index is built for every NSG.
+      const { starts, ends } = r.destinationPorts.value;
       let total = 0;
-      for (const [a, b] of ranges) total += b - a + 1;
+      for (let i = 0; i < starts.length; i++) total += ends[i] - starts[i] + 1;
       if (total > NARROW_MAX) this.wide.push(r);
-      for (const [a, b] of ranges) {
+      for (let i = 0; i < starts.length; i++) {
+        const a = starts[i];
+        const b = ends[i];
         cuts.add(a);
         if (b < 65535) cuts.add(b + 1);
         if (total > NARROW_MAX) continue;
