@@ -152,7 +152,8 @@ export class Intervals<T extends number | bigint> {
   public overlaps(other: Intervals<T>): boolean {
     // A few ranges against many (a rule's sources against every perimeter zone, asked per host):
     // a binary search per range of the smaller set instead of a walk over the larger one.
-    const [small, large] = this.starts.length <= other.starts.length ? [this, other] : [other, this];
+    const small = this.starts.length <= other.starts.length ? this : other;
+    const large = small === this ? other : this;
     if (small.starts.length * bitLength(large.starts.length) < large.starts.length) {
       for (let k = 0; k < small.starts.length; k++) if (large.overlapsRange(small.starts[k], small.ends[k])) return true;
       return false;
