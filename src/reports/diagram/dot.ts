@@ -21,15 +21,13 @@ const BOUNDED_LAYOUT = "mclimit=0.05, nslimit=0.5, nslimit1=0.5, searchsize=10, 
  */
 export function escapeDot(text: string): string {
   const s = String(text);
-  // Most labels need nothing: one test first. Each character maps on its own, so one pass does the
-  // three replacements (backslashes, then quotes, then controls).
-  return NEEDS_DOT_ESCAPE.test(s) ? s.replace(UNSAFE_FOR_DOT, escapeDotCharacter) : s;
+  // Most labels need nothing: one search first (search ignores and restores `lastIndex`). Each
+  // character maps on its own, so one pass does the three replacements (backslashes, quotes, controls).
+  return s.search(UNSAFE_FOR_DOT) < 0 ? s : s.replace(UNSAFE_FOR_DOT, escapeDotCharacter);
 }
 
 /** Backslash, double quote and control characters. */
 const UNSAFE_FOR_DOT = /[\\"\u0000-\u001f\u007f]/g;
-/** The same set, for a test (not global: no `lastIndex` carried between calls). */
-const NEEDS_DOT_ESCAPE = /[\\"\u0000-\u001f\u007f]/;
 
 function escapeDotCharacter(ch: string): string {
   return ch === "\\" ? "\\\\" : ch === "\"" ? "\\\"" : " ";

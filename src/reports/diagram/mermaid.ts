@@ -9,15 +9,13 @@ import { edgeLines, FlowNode, FlowNodeKind, nodeGroups, nodeLines, textOfLines, 
  */
 export function escapeMermaid(text: string): string {
   const s = String(text);
-  // Many labels are all safe: one test first. Then one pass over code points (`u`): a
-  // character-by-character loop cost ~30 ms on the 1,000-zone graph.
-  return NEEDS_MERMAID_ESCAPE.test(s) ? s.replace(UNSAFE_FOR_MERMAID, (ch) => `#${ch.codePointAt(0)};`) : s;
+  // Many labels are all safe: one search first (search ignores and restores `lastIndex`). Then one pass
+  // over code points (`u`): a character-by-character loop cost ~30 ms on the 1,000-zone graph.
+  return s.search(UNSAFE_FOR_MERMAID) < 0 ? s : s.replace(UNSAFE_FOR_MERMAID, (ch) => `#${ch.codePointAt(0)};`);
 }
 
-/** Every character outside the safe set, as one code point. */
+/** Every character outside the safe set, as one code point (a lone surrogate too). */
 const UNSAFE_FOR_MERMAID = /[^A-Za-z0-9 .,:/_*+=@()-]/gu;
-/** Whether any code unit is outside the safe set (a surrogate is outside it too); not global, so no `lastIndex`. */
-const NEEDS_MERMAID_ESCAPE = /[^A-Za-z0-9 .,:/_*+=@()-]/;
 
 function label(lines: string[]): string {
   return `"${lines.map(escapeMermaid).join("<br/>")}"`;
