@@ -204,18 +204,9 @@ export class TerraformModel {
     // The same references (a resource group's name, a subnet's ID) are written on many resources: parsed once each.
     const hit = this.refs.get(value);
     if (hit !== undefined) return hit ?? undefined;
-    const target = this.parseReference(value);
+    const target = this.referencedPath(value)?.target;
     this.refs.set(value, target ?? null);
     return target;
-  }
-
-  private parseReference(value: string): TfResource | undefined {
-    const m = WHOLE_REF.exec(value.trim());
-    if (!m || !SIMPLE_PATH.test(m[1].trim())) return undefined;
-    const parts = splitPath(m[1].trim());
-    if (parts.length < 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") return undefined;
-    if (["var", "data", "local", "each", "count", "path", "terraform", "self"].includes(parts[0])) return undefined;
-    return this.locate(parts)?.target;
   }
 
   /**
