@@ -355,6 +355,8 @@ export class TerraformModel {
 
   /** The resolved tags of a resource (only entries whose value is known). */
   public tags(resource: TfResource): Record<string, string> {
+    // Most resources set none: no resolution to run (it would end in the same empty answer).
+    if (resource.config.tags === undefined || resource.config.tags === null) return {};
     const r = this.resolve(resource.config.tags);
     if (!r.known || !isPlainObject(r.value)) return {};
     const out: Record<string, string> = {};

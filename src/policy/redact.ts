@@ -85,8 +85,6 @@ export function collectSecrets(model: TerraformModel): string[] {
   };
   for (const r of model.resources) {
     walk(r.config, 0);
-    // Unset tags read as no tags: most resources have none, and model.tags would build an empty map for each.
-    if (r.config.tags === undefined || r.config.tags === null) continue;
     const tags = model.tags(r);
     for (const tag of Object.keys(tags)) if (secretName(tag)) add(tags[tag]);
   }
