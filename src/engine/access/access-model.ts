@@ -5,7 +5,7 @@
  * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
-import { Field } from "./fields";
+import { describeUnknown, Field, isUnset } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
 import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalContext, termSources } from "./nsg-eval";
 import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
@@ -95,6 +95,8 @@ export interface Layer {
   readonly nsgs: Nsg[];
   /** Why an NSG this configuration cannot see may be associated. */
   readonly unknown?: string;
+  /** Why the layer's NSG may or may not filter this endpoint's traffic (a setting not known before apply). */
+  readonly mayBypass?: string;
   /** Why the layer's NSG does not filter this endpoint's traffic. */
   readonly bypass?: string;
 }
@@ -354,7 +356,7 @@ export class AccessModel {
     const ctx = this.contextOf(endpoint);
     const out: NsgRule[] = [];
     for (const layer of this.layersOf(endpoint)) {
-      if (layer.nsgs.length === 0 && layer.unknown) return undefined;
+      if (layer.nsgs.length === 0 && (layer.unknown || layer.mayBypass)) return undefined;
       for (const nsg of layer.nsgs) {
         let first: Candidate<NsgRule> | undefined;
         for (const list of [byPriority(nsg), this.defaultsOf(nsg, direction)]) {
@@ -504,12 +506,19 @@ export class AccessModel {
     if (cached) return cached;
     const out: Layer[] = [];
     const subnet = endpoint.subnet;
+    let policies: ReturnType<typeof privateEndpointPolicies> | undefined;
     if (endpoint.kind === "nsg") {
       out.push({ layer: "subnet", nsgs: [endpoint.nsg!] });
     } else if (!subnet) {
       out.push({ layer: "subnet", nsgs: [], unknown: endpoint.subnetUnknown ?? "the subnet is not known" });
-    } else if (endpoint.kind === "private-endpoint" && !privateEndpointPoliciesEnabled(this.model, subnet)) {
-      out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
+    } else if (endpoint.kind === "private-endpoint" && (policies = privateEndpointPolicies(this.model, subnet)) !== "enabled"
+      && (policies === "disabled" || subnet.nsgs.length > 0 || subnet.nsgUnknown)) {
+      if (policies === "disabled") {
+        out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
+      } else {
+        // Filtered or not: where the NSG denies, the answer is not known; both cases are one "uncertain" layer.
+        out.push({ layer: "subnet", nsgs: [], mayBypass: `whether the NSG of ${subnetLabel(subnet)} filters traffic to the private endpoint is not known: ${policies.unknown}` });
+      }
     } else {
       out.push({ layer: "subnet", nsgs: subnet.nsgs, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
     }
@@ -617,8 +626,8 @@ export class AccessModel {
     const layerNames: ("subnet" | "nic")[] = [];
     layers.forEach((l, li) => {
       if (l.nsgs.length === 0) {
-        const note = l.bypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
-        parts.push(this.uniformOf(l.unknown ? "uncertain" : "allow", note));
+        const note = l.bypass ?? l.mayBypass ?? (l.unknown ? `an NSG may be associated that this configuration cannot see (${l.unknown})` : `no NSG on the ${l.layer}`);
+        parts.push(this.uniformOf(l.unknown || l.mayBypass ? "uncertain" : "allow", note));
         layerNames.push(l.layer);
         return;
       }
@@ -878,13 +887,29 @@ export function subnetLabel(s: Subnet): string {
   return s.inline ? `inline subnet "${s.name ?? "?"}" of ${s.resource.address}` : s.resource.address;
 }
 
-function privateEndpointPoliciesEnabled(model: TerraformModel, subnet: Subnet): boolean {
-  if (subnet.inline) return false;
-  // azurerm 4.x: private_endpoint_network_policies ("Disabled" by default); 3.x: private_endpoint_network_policies_enabled.
-  const v = model.resolveString(subnet.resource.config.private_endpoint_network_policies);
-  if (v.known) return ["enabled", "networksecuritygroupenabled"].includes(v.value.toLowerCase());
-  const old = model.resolveBoolean(subnet.resource.config.private_endpoint_network_policies_enabled);
-  return old.known && old.value === true;
+/**
+ * Whether a subnet's NSG filters traffic to its private endpoints: azurerm 4.x
+ * `private_endpoint_network_policies` on a standalone subnet or an inline `subnet` block ("Disabled"
+ * by default; "Enabled" and "NetworkSecurityGroupEnabled" apply the NSG, "RouteTableEnabled" only
+ * routes: registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/subnet), or 3.x
+ * `private_endpoint_network_policies_enabled`. A value not known before apply is reported as such.
+ */
+function privateEndpointPolicies(model: TerraformModel, subnet: Subnet): "enabled" | "disabled" | { unknown: string } {
+  const body = subnet.inline
+    ? model.blocks(subnet.resource, "subnet").find((b) => { const n = model.resolveString(b.name); return n.known && n.value === subnet.name; })
+    : subnet.resource.config;
+  if (!body) return { unknown: `the subnet block of ${subnetLabel(subnet)} cannot be found` };
+  if (!isUnset(body.private_endpoint_network_policies)) {
+    const v = model.resolveString(body.private_endpoint_network_policies);
+    if (!v.known) return { unknown: describeUnknown({ field: "private_endpoint_network_policies", reason: v.reason }) };
+    return ["enabled", "networksecuritygroupenabled"].includes(v.value.toLowerCase()) ? "enabled" : "disabled";
+  }
+  if (!isUnset(body.private_endpoint_network_policies_enabled)) {
+    const old = model.resolveBoolean(body.private_endpoint_network_policies_enabled);
+    if (!old.known) return { unknown: describeUnknown({ field: "private_endpoint_network_policies_enabled", reason: old.reason }) };
+    return old.value ? "enabled" : "disabled";
+  }
+  return "disabled";
 }
 
 export { NON_PUBLIC_V4, parseCidr };
