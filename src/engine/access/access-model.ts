@@ -891,7 +891,9 @@ export function subnetLabel(s: Subnet): string {
  * Whether a subnet's NSG filters traffic to its private endpoints: azurerm 4.x
  * `private_endpoint_network_policies` on a standalone subnet or an inline `subnet` block ("Disabled"
  * by default; "Enabled" and "NetworkSecurityGroupEnabled" apply the NSG, "RouteTableEnabled" only
- * routes: registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/subnet), or 3.x
+ * routes: learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy, "network
+ * policies are disabled for a subnet ... for network security groups only, for user-defined routes
+ * only, or for both"), or 3.x
  * `private_endpoint_network_policies_enabled`. A value not known before apply is reported as such.
  */
 function privateEndpointPolicies(model: TerraformModel, subnet: Subnet): "enabled" | "disabled" | { unknown: string } {
