@@ -273,8 +273,9 @@ function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | 
       }
     }
   }
-  // A UDR for 0.0.0.0/0 widens AllowVNetInBound (and VirtualNetwork rules) to Internet sources.
-  if (ctx.vnetSources.overlaps(internet)) {
+  // A UDR for 0.0.0.0/0 widens AllowVNetInBound (and VirtualNetwork rules) to Internet sources; an
+  // incomplete expansion (a route prefix not known before apply) may.
+  if (ctx.vnetSources.overlaps(internet) || ctx.vnetMaybe?.sources.overlaps(internet)) {
     add("Tcp", 0, 65535);
     add("Udp", 0, 65535);
   }

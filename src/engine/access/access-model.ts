@@ -7,7 +7,7 @@
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
 import { describeUnknown, Field, isUnset } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
-import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalContext, termSources } from "./nsg-eval";
+import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalContext, namesVirtualNetwork, termMaySources } from "./nsg-eval";
 import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
@@ -109,6 +109,13 @@ interface SegmentPiece {
   readonly key: string;
 }
 
+/** A rule's candidate for a context, its part of a partition key, and the uncertain extension an incomplete VirtualNetwork adds. */
+interface CandidateHit {
+  readonly candidate: Candidate<NsgRule>;
+  key: string;
+  extension?: Candidate<NsgRule>;
+}
+
 /** Where an answer per protocol and direction is kept in a small array. */
 function slotOf(protocol: Protocol, direction: Direction): number {
   return PROTOCOLS.indexOf(protocol) * 2 + (direction === "Inbound" ? 0 : 1);
@@ -155,6 +162,7 @@ export class AccessModel {
   private readonly contexts = new Map<Endpoint, EvalContext>();
   private readonly layerCache = new Map<Endpoint, Layer[]>();
   private readonly internets = new Map<Vnet | Subnet, SourceSet>();
+  private readonly vnetMaybes = new Map<VnetSpace, NonNullable<EvalContext["vnetMaybe"]>>();
   /** NSG partitions and combined layer decisions, shared across endpoints (see {@link partitionOfNsg}). */
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
@@ -162,7 +170,7 @@ export class AccessModel {
   private readonly mayAllow = new WeakMap<Nsg, Map<SourceSet, { vnet: SourceSet; internet: SourceSet; ports: Intervals<number>[] }[]>>();
   private readonly admitted = new WeakMap<Endpoint, Map<SourceSet, Intervals<number>[]>>();
   /** Each rule's candidate per context, per protocol and direction (see partitionOfNsg); null when it does not apply. */
-  private readonly candidateCache = new Map<EvalContext, Map<NsgRule, { candidate: Candidate<NsgRule>; key: string } | null>[]>();
+  private readonly candidateCache = new Map<EvalContext, Map<NsgRule, CandidateHit | null>[]>();
   /** Source address sets of combined pieces, one instance per value: hosts of many zones share a few (measured 25,200 sets, 1,410 values at 1,000 zones). */
   private readonly internedV4 = new Map<string, Intervals<number>>();
   private readonly internedV6 = new Map<string, Intervals<bigint>>();
@@ -362,7 +370,10 @@ export class AccessModel {
         for (const list of [byPriority(nsg), this.defaultsOf(nsg, direction)]) {
           for (const r of list) {
             if (!holdsPort(r, protocol, port)) continue;
-            const c = this.candidateOf(r, ctx, protocol, direction)?.candidate;
+            const hit = this.candidateOf(r, ctx, protocol, direction);
+            // The rule may match the witness through an incomplete VirtualNetwork: not certain.
+            if (hit?.extension?.sources.v4.contains(witness)) return undefined;
+            const c = hit?.candidate;
             if (c && c.sources.v4.contains(witness)) {
               first = c;
               break;
@@ -466,7 +477,7 @@ export class AccessModel {
           if (r.protocol.known && r.protocol.value !== "*" && r.protocol.value !== protocol) continue;
           if (r.destinationPorts.known && r.destinationPorts.value.isEmpty) continue;
           const remote = direction === "Inbound" ? r.sources : r.destinations;
-          const may = !remote.known || remote.value.some((t) => termSources(t, ctx)?.overlaps(sources));
+          const may = !remote.known || remote.value.some((t) => termMaySources(t, ctx)?.overlaps(sources));
           if (!may) continue;
           if (portless || !r.destinationPorts.known || r.destinationPorts.value.isAll) {
             all = true;
@@ -662,6 +673,7 @@ export class AccessModel {
         const hit = this.candidateOf(r, ctx, protocol, direction);
         if (hit) {
           cands.push(hit.candidate);
+          if (hit.extension) cands.push(hit.extension);
           key += hit.key;
         }
       }
@@ -676,7 +688,7 @@ export class AccessModel {
    * once: it does not depend on the port, only on whether the rule holds it ({@link holdsPort}). Null
    * when the rule cannot match.
    */
-  private candidateOf(r: NsgRule, ctx: EvalContext, protocol: Protocol, direction: Direction): { candidate: Candidate<NsgRule>; key: string } | null {
+  private candidateOf(r: NsgRule, ctx: EvalContext, protocol: Protocol, direction: Direction): CandidateHit | null {
     let perContext = this.candidateCache.get(ctx);
     if (!perContext) this.candidateCache.set(ctx, (perContext = []));
     const mine = (perContext[slotOf(protocol, direction)] ??= new Map());
@@ -684,6 +696,14 @@ export class AccessModel {
     if (hit === undefined) {
       const c = candidate(r, ctx, protocol, undefined, direction);
       hit = c ? { candidate: c, key: c.definite ? `${r.id},` : `${r.id}?${c.doubts.join("\u0001")},` } : null;
+      if (hit && c && ctx.vnetMaybe && namesVirtualNetwork(r, direction)) {
+        // Sources the incomplete VirtualNetwork may hold: the rule may match them too, so they are uncertain.
+        const sources = ctx.vnetMaybe.sources.subtract(c.sources);
+        if (!sources.isEmpty) {
+          hit.extension = { ...c, definite: false, sources, doubts: [...new Set([...c.doubts, ctx.vnetMaybe.doubt])] };
+          hit.key += "+vnet,";
+        }
+      }
       mine.set(r, hit);
     }
     return hit;
@@ -765,15 +785,33 @@ export class AccessModel {
     const cached = this.contexts.get(endpoint);
     if (cached) return cached;
     const vnet = endpoint.subnet?.vnet;
+    const space = this.vnetSpace(vnet, endpoint.subnet);
     const ctx: EvalContext = {
-      vnetSources: this.vnetSpace(vnet, endpoint.subnet).sources,
+      vnetSources: space.sources,
       internetSources: this.internetSources(vnet, endpoint.subnet),
+      vnetMaybe: this.vnetMaybeOf(space),
       destination: endpoint.destination,
       asgs: endpoint.nic?.asgs ?? new Set(),
       asgUnknown: endpoint.nic?.asgUnknown,
     };
     this.contexts.set(endpoint, ctx);
     return ctx;
+  }
+
+  /**
+   * What an incomplete VirtualNetwork expansion may also hold: any address outside the known part (a
+   * route prefix not known before apply may be 0.0.0.0/0; a peered network outside the configuration
+   * may use any range). One object per space, so contexts of one subnet share it.
+   */
+  private vnetMaybeOf(space: VnetSpace): EvalContext["vnetMaybe"] {
+    if (space.incomplete.length === 0) return undefined;
+    let hit = this.vnetMaybes.get(space);
+    if (!hit) {
+      const sources = new SourceSet(space.sources.v4.complement(), space.sources.v6.complement(), TokenSet.NONE);
+      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${space.incomplete.join("; ")})` };
+      this.vnetMaybes.set(space, hit);
+    }
+    return hit;
   }
 
   private nicEndpoint(nic: Nic, cfg: IpConfig, index: number): Endpoint {

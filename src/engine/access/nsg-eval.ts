@@ -25,6 +25,12 @@ export interface EvalContext {
   readonly vnetSources: SourceSet;
   /** The `Internet` service tag, expanded. */
   readonly internetSources: SourceSet;
+  /**
+   * When the `VirtualNetwork` expansion is incomplete (a route prefix, an address space or a peered
+   * network not known before apply): the addresses it may also hold (every address outside
+   * {@link vnetSources}) and why. A rule naming VirtualNetwork is then uncertain for those sources.
+   */
+  readonly vnetMaybe?: { readonly sources: SourceSet; readonly doubt: string };
   readonly destination: Destination;
   /** The application security groups of the destination NIC. */
   readonly asgs: ReadonlySet<string>;
@@ -130,6 +136,21 @@ export function termSources(t: AddressTerm, ctx: EvalContext): SourceSet | undef
     case "asg": return SourceSet.token(`asg:${t.id}`);
     default: return undefined;
   }
+}
+
+/**
+ * The sources an address term may stand for: {@link termSources}, and for VirtualNetwork also what an
+ * incomplete expansion may hold. For "could this rule match these sources" questions.
+ */
+export function termMaySources(t: AddressTerm, ctx: EvalContext): SourceSet | undefined {
+  const s = termSources(t, ctx);
+  return ctx.vnetMaybe && t.kind === "tag" && t.tag === "virtualnetwork" ? ctx.vnetMaybe.sources.union(s ?? SourceSet.EMPTY) : s;
+}
+
+/** True when the rule's remote side (sources inbound, destinations outbound) names VirtualNetwork. */
+export function namesVirtualNetwork(rule: NsgRule, direction: Direction): boolean {
+  const remote = direction === "Inbound" ? rule.sources : rule.destinations;
+  return remote.known && remote.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork");
 }
 
 /** Does a destination term match the query's destination? For a range, an allow needs some host, a deny every host. */
