@@ -1,5 +1,5 @@
-import { parseCidr } from "../../../src/engine/access/addresses";
 import { AccessModel } from "../../../src/engine/access/access-model";
+import { parseCidr } from "../../../src/engine/access/addresses";
 import { check, flagged, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 function v4(ip: string): number {
