@@ -7,7 +7,7 @@
  * never hides what the configuration shows. Zones with neither are *undeclared*; rules that need a
  * trust level then say "could not verify" instead of passing.
  */
-import { AccessModel, Endpoint } from "./access/access-model";
+import { AccessModel, Endpoint, isAzureCloudTag } from "./access/access-model";
 import { Cidr } from "./access/addresses";
 import { Intervals, V4, V6 } from "./access/intervals";
 import { termSources } from "./access/nsg-eval";
@@ -285,14 +285,31 @@ function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | 
 /** True when the sources cover at least half of the public IPv4 or IPv6 space the endpoint sees. */
 export function isBroad(pub: SourceSet, internet: SourceSet): boolean {
   return (internet.v4.size() > 0 && pub.v4.size() >= BROAD_INTERNET_SHARE * internet.v4.size())
-    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size());
+    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size())
+    || cloudTags(pub).length > 0;
 }
 
-/** `the Internet` or `public addresses 203.0.113.0/24`. */
+/** The AzureCloud tags among the sources (the Internet holds them as tokens: any Azure customer sends from them). */
+function cloudTags(pub: SourceSet): string[] {
+  return pub.tokens.all ? [] : [...pub.tokens.names].filter((n) => n.startsWith("tag:") && isAzureCloudTag(n.slice(4))).map((n) => n.slice(4));
+}
+
+/** `the Internet`, `public addresses 203.0.113.0/24` or `service tag AzureCloud (...)`. */
 export function describeShare(pub: SourceSet, internet: SourceSet): string {
-  if (isBroad(pub, internet)) return "the Internet";
+  const broadAddresses = (internet.v4.size() > 0 && pub.v4.size() >= BROAD_INTERNET_SHARE * internet.v4.size())
+    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size());
+  if (broadAddresses) return "the Internet";
+  const clouds = cloudTags(pub);
   const ranges = pub.v4.ranges().slice(0, 3).map(([a, b]) => rangeText(a, b));
-  return `public addresses ${ranges.join(", ")}${pub.v4.ranges().length > 3 ? ", ..." : ""}`;
+  const addresses = ranges.length > 0 ? `public addresses ${ranges.join(", ")}${pub.v4.ranges().length > 3 ? ", ..." : ""}` : "";
+  if (clouds.length === 0) return addresses || "public addresses";
+  const tags = `service tag ${clouds.map(displayTag).join(", ")} (the public addresses of every Azure customer)`;
+  return addresses ? `${tags} and ${addresses}` : tags;
+}
+
+/** `AzureCloud`, `AzureCloud.westeurope`: the tag as Azure spells its base name. */
+function displayTag(tag: string): string {
+  return `AzureCloud${tag.slice("azurecloud".length)}`;
 }
 
 function rangeText(a: number, b: number): string {

@@ -86,6 +86,12 @@ export interface VnetSpace {
   readonly sources: SourceSet;
   /** Never modified: subnets without routes share their VNet's space object. */
   readonly incomplete: readonly string[];
+  /**
+   * The part of {@link incomplete} that is a value not known before apply (an address space, a route
+   * prefix, a route table): the tag may then hold any address. A network outside the configuration (a
+   * peering to it, a subnet of it) is only incomplete: its ranges are another configuration's.
+   */
+  readonly unknown: readonly string[];
 }
 
 
@@ -163,6 +169,7 @@ export class AccessModel {
   private readonly layerCache = new Map<Endpoint, Layer[]>();
   private readonly internets = new Map<Vnet | Subnet, SourceSet>();
   private readonly vnetMaybes = new Map<VnetSpace, NonNullable<EvalContext["vnetMaybe"]>>();
+  private azureCloud?: TokenSet;
   /** NSG partitions and combined layer decisions, shared across endpoints (see {@link partitionOfNsg}). */
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
@@ -271,15 +278,15 @@ export class AccessModel {
     let space = base;
     if (subnet && (subnet.routeTableUnknown || subnet.routeTables.some((t) => t.routes.length > 0))) {
       const udr: Cidr[] = [];
-      const incomplete = [...base.incomplete];
-      if (subnet.routeTableUnknown) incomplete.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+      const unknown = [...base.unknown];
+      if (subnet.routeTableUnknown) unknown.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
       for (const t of subnet.routeTables) {
         for (const r of t.routes) {
           if (r.prefix.known) udr.push(r.prefix.value);
-          else incomplete.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+          else unknown.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
         }
       }
-      space = { sources: base.sources.union(cidrSources(udr)), incomplete };
+      space = { sources: base.sources.union(cidrSources(udr)), incomplete: [...base.incomplete, ...unknown.slice(base.unknown.length)], unknown };
     }
     if (key) this.vnetSpaces.set(key, space);
     return space;
@@ -289,6 +296,7 @@ export class AccessModel {
     const cached = vnet ? this.vnetBases.get(vnet) : undefined;
     if (cached) return cached;
     const incomplete: string[] = [];
+    const unknown: string[] = [];
     const cidrs: Cidr[] = [];
     let withPrivate = false;
     if (!vnet) {
@@ -297,10 +305,10 @@ export class AccessModel {
     } else {
       for (const v of [vnet, ...vnet.peers]) {
         if (v.addressSpace.known) cidrs.push(...v.addressSpace.value);
-        else incomplete.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
+        else unknown.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
         for (const lng of v.localGateways) {
           if (lng.addressSpace.known) cidrs.push(...lng.addressSpace.value);
-          else incomplete.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
+          else unknown.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
         }
         // Ranges learned over BGP or set on connections outside this configuration: any private range.
         if (v.hasGateway) withPrivate = true;
@@ -309,7 +317,7 @@ export class AccessModel {
     }
     let sources = cidrSources(cidrs);
     if (withPrivate) sources = sources.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
-    const base: VnetSpace = { sources, incomplete };
+    const base: VnetSpace = { sources, incomplete: [...incomplete, ...unknown], unknown };
     if (vnet) this.vnetBases.set(vnet, base);
     return base;
   }
@@ -324,9 +332,28 @@ export class AccessModel {
     const cached = key ? this.internets.get(key) : undefined;
     if (cached) return cached;
     const vs = this.vnetBase(vnet, subnet).sources;
-    const internet = new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), TokenSet.NONE);
+    const internet = new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), this.cloudTokens());
     if (key) this.internets.set(key, internet);
     return internet;
+  }
+
+  /**
+   * The AzureCloud service tags the configuration's NSG rules name (`AzureCloud`, `AzureCloud.WestEurope`):
+   * every public address of Azure's datacenters, which any Azure customer can send from, and part of the
+   * Internet tag ("The address range includes the Azure-owned public IP address space":
+   * learn.microsoft.com/azure/virtual-network/service-tags-overview, which advises against allowing
+   * AzureCloud for that reason). They are opaque tokens to us, so they join the Internet as tokens.
+   */
+  private cloudTokens(): TokenSet {
+    if (this.azureCloud) return this.azureCloud;
+    const names = new Set<string>();
+    for (const r of this.topology.rules) {
+      for (const side of [r.sources, r.destinations]) {
+        if (!side.known) continue;
+        for (const t of side.value) if (t.kind === "tag" && isAzureCloudTag(t.tag)) names.add(`tag:${t.tag}`);
+      }
+    }
+    return (this.azureCloud = names.size === 0 ? TokenSet.NONE : TokenSet.of(...names));
   }
 
   /**
@@ -799,16 +826,18 @@ export class AccessModel {
   }
 
   /**
-   * What an incomplete VirtualNetwork expansion may also hold: any address outside the known part (a
-   * route prefix not known before apply may be 0.0.0.0/0; a peered network outside the configuration
-   * may use any range). One object per space, so contexts of one subnet share it.
+   * What the VirtualNetwork expansion may also hold when a value it depends on is not known before
+   * apply: any address outside the known part (a route prefix from a variable may be 0.0.0.0/0). One
+   * object per space, so contexts of one subnet share it. A network outside the configuration adds
+   * nothing here: its ranges are not this configuration's values, and an NSG that leaves
+   * AllowVNetInBound in force is SDZ-NET-003's finding already.
    */
   private vnetMaybeOf(space: VnetSpace): EvalContext["vnetMaybe"] {
-    if (space.incomplete.length === 0) return undefined;
+    if (space.unknown.length === 0) return undefined;
     let hit = this.vnetMaybes.get(space);
     if (!hit) {
       const sources = new SourceSet(space.sources.v4.complement(), space.sources.v6.complement(), TokenSet.NONE);
-      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${space.incomplete.join("; ")})` };
+      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${space.unknown.join("; ")})` };
       this.vnetMaybes.set(space, hit);
     }
     return hit;
@@ -950,6 +979,11 @@ function privateEndpointPolicies(model: TerraformModel, subnet: Subnet): "enable
     return old.value ? "enabled" : "disabled";
   }
   return "disabled";
+}
+
+/** `azurecloud` or a regional form (`azurecloud.westeurope`), lower-cased as the topology keeps tags. */
+export function isAzureCloudTag(tag: string): boolean {
+  return tag === "azurecloud" || tag.startsWith("azurecloud.");
 }
 
 export { NON_PUBLIC_V4, parseCidr };

@@ -26,8 +26,8 @@ export interface EvalContext {
   /** The `Internet` service tag, expanded. */
   readonly internetSources: SourceSet;
   /**
-   * When the `VirtualNetwork` expansion is incomplete (a route prefix, an address space or a peered
-   * network not known before apply): the addresses it may also hold (every address outside
+   * When the `VirtualNetwork` expansion depends on a value not known before apply (a route prefix, a
+   * route table, an address space): the addresses it may also hold (every address outside
    * {@link vnetSources}) and why. A rule naming VirtualNetwork is then uncertain for those sources.
    */
   readonly vnetMaybe?: { readonly sources: SourceSet; readonly doubt: string };

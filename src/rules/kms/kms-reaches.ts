@@ -16,7 +16,7 @@ import { Subnet, Vnet } from "../../engine/access/topology";
 import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
-import { isBroad, Zone, Zones } from "../../engine/zones";
+import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
 import { SERVICE_PORTS } from "../../network/service-ports";
 
 /** The KMS port (seed 003: TCP 1688). */
@@ -172,11 +172,12 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
   if (broadInternet && !e.names && e.via === "nsg") return { parts: [], wideFromInternet: true };
   const parts: string[] = [];
   if (s.v4.isAll) return { parts: ["any source"], wideFromInternet: false };
-  if (broadInternet) parts.push("the Internet");
+  if (broadInternet) parts.push(describeShare(pub, internet));
   if (e.vnetDefault) parts.push("VirtualNetwork through Azure's default rule AllowVNetInBound (every subnet, peered VNet and VPN/ExpressRoute range; no allowlist)");
   else if (e.vnetTerm) parts.push("VirtualNetwork (every subnet, peered VNet and VPN/ExpressRoute range)");
   if (s.tokens.all) parts.push("any service tag or application security group");
-  else for (const t of s.tokens.names) if (t.startsWith("tag:") && t !== "tag:azureloadbalancer" && t !== "tag:virtualnetwork") parts.push(`service tag ${t.slice(4)}`);
+  // AzureCloud tags are part of the Internet (named above when it is broad).
+  else for (const t of s.tokens.names) if (t.startsWith("tag:") && t !== "tag:azureloadbalancer" && t !== "tag:virtualnetwork" && !(broadInternet && pub.tokens.has(t))) parts.push(`service tag ${t.slice(4)}`);
   if (e.vnetDefault || e.vnetTerm) return { parts, wideFromInternet: false };
   const addresses = broadInternet ? s.subtract(internet) : s;
   const wide = addresses.v4.ranges().filter(([a, b]) => b - a + 1 > MAX_ALLOWLIST_V4);

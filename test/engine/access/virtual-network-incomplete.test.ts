@@ -45,7 +45,15 @@ describe("an incomplete VirtualNetwork expansion is uncertain, never a silent de
     expect(answerFor(s.tf, 3389).outcomeAt("203.0.113.9")).toBe("uncertain, AllowVNetInBound may match");
   });
 
-  test("a peering to a virtual network outside the configuration: its ranges are not known", () => {
+  test("an address space not known before apply: the tag may hold any address", () => {
+    const s = site("inline", [], { denyAll: false, extend: (tf) => {
+      tf.json.variable = { space: { type: "list(string)" } };
+      (tf.json.resource.azurerm_virtual_network.net as { address_space: unknown }).address_space = "${var.space}";
+    } });
+    expect(answerFor(s.tf, 3389).outcomeAt("198.51.100.1")).toBe("uncertain, AllowVNetInBound may match");
+  });
+
+  test("a peering to a network outside the configuration is that configuration's: Internet sources stay with DenyAllInBound", () => {
     const s = site("inline", [], {
       denyAll: false,
       extend: (tf) => tf.add("azurerm_virtual_network_peering", "to_hub", {
@@ -53,7 +61,7 @@ describe("an incomplete VirtualNetwork expansion is uncertain, never a silent de
         remote_virtual_network_id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub",
       }),
     });
-    expect(answerFor(s.tf, 3389).outcomeAt("198.51.100.1")).toBe("uncertain, AllowVNetInBound may match");
+    expect(answerFor(s.tf, 3389).outcomeAt("198.51.100.1")).toBe("deny");
   });
 
   test("control: a complete expansion (a known route prefix that stays inside) leaves Internet sources to DenyAllInBound", () => {

@@ -10,7 +10,7 @@ describe("SDZ-KMS-002 KMS open to broad sources", () => {
       ["VirtualNetwork", /from VirtualNetwork \(every subnet, peered VNet/],
       ["*", /from any source/],
       ["Internet", /from the Internet/],
-      ["AzureCloud", /from service tag azurecloud/],
+      ["AzureCloud", /from service tag AzureCloud \(the public addresses of every Azure customer\) to/],
       ["10.0.0.0/8", /from 10\.0\.0\.0\/8 \(more than a \/16\)/],
       ["10.0.0.0/16", /from the whole address space of azurerm_virtual_network\.net \(10\.0\.0\.0\/16\)/],
       [["0.0.0.0/1", "128.0.0.0/1"], /from any source/],

@@ -170,7 +170,7 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
   });
 
   test.each(PLACEMENTS)("an explicit allow to the Internet, an INTERNAL zone or a broad service tag on the %s NSG is flagged on the rule", (placement) => {
-    for (const [dst, text] of [["Internet", /the Internet on TCP 443/], ["10.0.3.0/24", /zone app \(INTERNAL\) on TCP 443/], ["AzureCloud", /service tag azurecloud on TCP 443/]] as const) {
+    for (const [dst, text] of [["Internet", /the Internet on TCP 443/], ["10.0.3.0/24", /zone app \(INTERNAL\) on TCP 443/], ["AzureCloud", /service tag AzureCloud \(the public addresses of every Azure customer\) on TCP 443/]] as const) {
       const s = ref(placement, { outbound: [...DEFAULT_OUT.slice(0, 2), out("web", 120, "Tcp", "443", dst), DEFAULT_OUT[2]] });
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([s.address("web")]);
