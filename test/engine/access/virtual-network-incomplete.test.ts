@@ -46,10 +46,12 @@ describe("an incomplete VirtualNetwork expansion is uncertain, never a silent de
   });
 
   test("an address space not known before apply: the tag may hold any address", () => {
-    const s = site("inline", [], { denyAll: false, extend: (tf) => {
-      tf.json.variable = { space: { type: "list(string)" } };
-      (tf.json.resource.azurerm_virtual_network.net as { address_space: unknown }).address_space = "${var.space}";
-    } });
+    const s = site("inline", [], {
+      denyAll: false, extend: (tf) => {
+        tf.json.variable = { space: { type: "list(string)" } };
+        (tf.json.resource.azurerm_virtual_network.net as { address_space: unknown }).address_space = "${var.space}";
+      },
+    });
     expect(answerFor(s.tf, 3389).outcomeAt("198.51.100.1")).toBe("uncertain, AllowVNetInBound may match");
   });
 
