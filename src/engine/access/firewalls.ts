@@ -7,6 +7,7 @@
  * rule collection groups by priority, then collections by priority, then rules in order; traffic no
  * rule allows is denied.
  */
+import type { Endpoint } from "./access-model";
 import { Cidr, parseCidr } from "./addresses";
 import { describeUnknown, Field, isUnset, knownField, unknownField } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
@@ -35,7 +36,22 @@ export interface FirewallRule {
   /** DNAT only: where traffic is sent. */
   readonly translatedAddress?: Field<Cidr>;
   readonly translatedPort?: Field<number>;
+  /**
+   * The firewall that evaluates it. A policy may be used by several firewalls, directly or as a base
+   * policy: each firewall's {@link Firewall.rules} holds the rule bound to it (a copy where the order or
+   * the firewall differs), {@link FirewallIndex.rules} holds it once, bound to the first. Unset when no
+   * firewall of this configuration is known to use it.
+   */
   readonly firewall?: Firewall;
+  /** Why no firewall of this configuration is known to use it (set with `firewall` unset). */
+  readonly firewallUnknown?: string;
+}
+
+/** A DNAT rule that may publish an endpoint; `definite` when no value it depends on is unknown. */
+export interface DnatMatch {
+  readonly rule: FirewallRule;
+  readonly definite: boolean;
+  readonly doubts: string[];
 }
 
 /** An Azure Firewall. */
@@ -51,6 +67,14 @@ export interface Firewall {
 }
 
 const ORDER_SCALE = 100_000;
+/**
+ * Order offset per level of base policy. A policy's own orders reach group priority x 1e8 (Azure caps
+ * priorities at 65,000: 6.5e12), so each level must be further apart than that, and the deepest chain
+ * must stay a safe integer.
+ */
+const LEVEL_SCALE = 10_000_000_000_000;
+/** Base policies followed at most (beyond, the rest of the chain is an unknown, not dropped). */
+const MAX_BASE_CHAIN = 6;
 
 /** The firewalls of a configuration and their rules. Build once with {@link FirewallIndex.of}. */
 export class FirewallIndex {
@@ -61,32 +85,32 @@ export class FirewallIndex {
   public readonly firewalls: Firewall[] = [];
   /** Every firewall rule, including those of policies no firewall of this configuration uses. */
   public readonly rules: FirewallRule[] = [];
-  /** The DNAT rules of {@link rules}, filtered on first use. */
-  private dnatRules?: FirewallRule[];
+  /** The DNAT rules, bound to each firewall that evaluates them, indexed on first use. */
+  private dnat?: DnatIndex;
   private nextId = 0;
   private readonly ipGroups = new Map<TfResource, Field<Cidr[]>>();
 
   private constructor(private readonly model: TerraformModel, topology: Topology) {
     this.indexIpGroups();
-    const policyRules = this.policyRules();
+    const { byPolicy: policyRules, unplaced } = this.policyRules();
     const m = model;
     for (const res of m.ofType("azurerm_firewall")) {
       const cfgs = m.blocks(res, "ip_configuration");
       const subnet = cfgs.map((c) => (isUnset(c.subnet_id) ? undefined : topology.subnetFromId(c.subnet_id).subnet)).find((s) => s);
       const publicIps = cfgs.map((c) => m.referencedResource(c.public_ip_address_id)).filter((r): r is TfResource => !!r);
       const rulesUnknown: string[] = [];
-      let rules: FirewallRule[] = [];
+      const name = m.resolveString(res.config.name);
+      const fw: Firewall = { resource: res, name: name.known ? name.value : undefined, subnet, publicIps, rules: [], rulesUnknown };
       if (!isUnset(res.config.firewall_policy_id)) {
         const policy = m.referencedResource(res.config.firewall_policy_id);
         if (!policy) rulesUnknown.push(`firewall_policy_id ${String(res.config.firewall_policy_id)} is not a policy of this configuration`);
-        else rules = this.withBases(policy, policyRules, rulesUnknown);
+        else for (const { rule, order } of this.withBases(policy, policyRules, rulesUnknown)) fw.rules.push(bind(rule, order, fw));
+        // A rule collection group whose policy is not known may be this firewall's policy's (or a base's).
+        rulesUnknown.push(...unplaced);
       }
-      const name = m.resolveString(res.config.name);
-      const fw: Firewall = { resource: res, name: name.known ? name.value : undefined, subnet, publicIps, rules, rulesUnknown };
       this.firewalls.push(fw);
     }
     this.classicRules();
-    for (const fw of this.firewalls) for (const r of fw.rules) (r as { firewall?: Firewall }).firewall ??= fw;
   }
 
   /** The firewall whose AzureFirewallSubnet holds an address, or that a route's next hop names. */
@@ -115,20 +139,22 @@ export class FirewallIndex {
     return partitionOf(cands);
   }
 
-  /** DNAT rules that may send `protocol` traffic to `host` on a port in [from, to] (translated address and port). */
-  public dnatTo(host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", from: number, to: number): { rule: FirewallRule; definite: boolean; doubts: string[] }[] {
-    const out: { rule: FirewallRule; definite: boolean; doubts: string[] }[] = [];
-    // Asked for every host and port: look only at DNAT rules (most firewalls have few or none).
-    this.dnatRules ??= this.rules.filter((r) => r.kind === "dnat");
-    for (const r of this.dnatRules) {
-      const doubts: string[] = [];
+  /**
+   * DNAT rules that may send `protocol` traffic to the endpoint on a port in [from, to] (translated
+   * address and port), one per firewall that evaluates the rule. A host with a known static address
+   * is published by the rules translating to exactly that address. Otherwise the address the rule
+   * translates to may be the endpoint's, never definitely: see {@link DnatIndex.candidates}.
+   * `taken(subnet, address)`: the address is another endpoint's static address in that subnet (or,
+   * without a subnet, anywhere in this configuration), so Azure gives it to no other host.
+   */
+  public dnatTo(endpoint: Endpoint, protocol: "Tcp" | "Udp" | "Icmp", from: number, to: number, taken?: (subnet: Subnet | undefined, address: Cidr) => boolean): DnatMatch[] {
+    const out: DnatMatch[] = [];
+    for (const { rule: r, doubt } of this.dnatIndex().candidates(endpoint, taken)) {
+      const doubts: string[] = doubt ? [doubt] : [];
       const proto = matchProtocol(r, protocol);
       if (proto === "no") continue;
       if (proto === "maybe" && !r.protocols.known) doubts.push(describeUnknown(r.protocols));
-      const ta = r.translatedAddress!;
-      if (ta.known) {
-        if (!host || ta.value.start !== host.start || ta.value.family !== host.family) continue;
-      } else doubts.push(describeUnknown(ta));
+      if (!r.translatedAddress!.known) doubts.push(describeUnknown(r.translatedAddress!));
       const tp = r.translatedPort!;
       if (tp.known) {
         if (tp.value < from || tp.value > to) continue;
@@ -138,6 +164,19 @@ export class FirewallIndex {
       out.push({ rule: r, definite: doubts.length === 0, doubts });
     }
     return out;
+  }
+
+  /** Every DNAT rule bound to each firewall that evaluates it, plus those no firewall of this configuration is known to use. */
+  private dnatIndex(): DnatIndex {
+    if (this.dnat) return this.dnat;
+    const rules: FirewallRule[] = [];
+    for (const fw of this.firewalls) for (const r of fw.rules) if (r.kind === "dnat") rules.push(r);
+    for (const r of this.rules) {
+      if (r.kind !== "dnat" || r.firewall) continue;
+      (r as { firewallUnknown?: string }).firewallUnknown ??= `the policy of ${r.resource.address} is used by no firewall of this configuration`;
+      rules.push(r);
+    }
+    return (this.dnat = new DnatIndex(rules));
   }
 
   private candidate(r: FirewallRule, host: Cidr | undefined, protocol: "Tcp" | "Udp" | "Icmp", port: number): Candidate<FirewallRule | undefined> | undefined {
@@ -184,10 +223,14 @@ export class FirewallIndex {
     }
   }
 
-  /** Rules of each policy, by policy resource. */
-  private policyRules(): Map<TfResource, { rules: FirewallRule[]; unknown: string[] }> {
+  /**
+   * Rules of each policy, by policy resource; `unplaced`: why the rule collection groups whose policy
+   * is not one of this configuration may hold rules of any firewall with a policy.
+   */
+  private policyRules(): { byPolicy: Map<TfResource, { rules: FirewallRule[]; unknown: string[] }>; unplaced: string[] } {
     const m = this.model;
     const out = new Map<TfResource, { rules: FirewallRule[]; unknown: string[] }>();
+    const unplaced: string[] = [];
     for (const p of m.ofType("azurerm_firewall_policy")) out.set(p, { rules: [], unknown: [] });
     for (const group of m.ofType("azurerm_firewall_policy_rule_collection_group")) {
       const policy = m.referencedResource(group.config.firewall_policy_id);
@@ -200,21 +243,47 @@ export class FirewallIndex {
       ];
       this.rules.push(...rules);
       if (entry) entry.rules.push(...rules);
+      else {
+        const raw = group.config.firewall_policy_id;
+        const ref = m.resolveString(raw);
+        const why = `${group.address} firewall_policy_id: ${ref.known ? `${JSON.stringify(ref.value)} is not a policy of this configuration` : ref.reason}`;
+        unplaced.push(`the rules of ${why}`);
+        for (const r of rules) (r as { firewallUnknown?: string }).firewallUnknown = why;
+      }
     }
     for (const e of out.values()) e.rules.sort((a, b) => (a.order.known ? a.order.value : -1) - (b.order.known ? b.order.value : -1));
-    return out;
+    return { byPolicy: out, unplaced };
   }
 
-  private withBases(policy: TfResource, all: Map<TfResource, { rules: FirewallRule[]; unknown: string[] }>, unknown: string[], depth = 0): FirewallRule[] {
-    const own = all.get(policy)?.rules ?? [];
-    if (isUnset(policy.config.base_policy_id) || depth > 4) return own;
-    const base = this.model.referencedResource(policy.config.base_policy_id);
-    if (!base) {
-      unknown.push(`${policy.address} base_policy_id is not a policy of this configuration`);
-      return own;
+  /**
+   * A policy's rules with its base policies', each with its order in this chain: rules inherited from
+   * a parent policy are processed before the child's, whatever their priorities
+   * (learn.microsoft.com/azure/firewall-manager/rule-processing, "Inherited rules"), so each level
+   * up the chain comes a whole {@link LEVEL_SCALE} earlier.
+   */
+  private withBases(policy: TfResource, all: Map<TfResource, { rules: FirewallRule[] }>, unknown: string[]): { rule: FirewallRule; order: Field<number> }[] {
+    const chain = [policy];
+    for (let p = policy; !isUnset(p.config.base_policy_id);) {
+      const base = this.model.referencedResource(p.config.base_policy_id);
+      if (!base || !all.has(base)) {
+        unknown.push(`${p.address} base_policy_id is not a policy of this configuration`);
+        break;
+      }
+      if (chain.includes(base) || chain.length >= MAX_BASE_CHAIN) {
+        unknown.push(`${p.address} base_policy_id: the chain of base policies ${chain.includes(base) ? "loops" : `is deeper than ${MAX_BASE_CHAIN - 1} levels`}`);
+        break;
+      }
+      chain.push(base);
+      p = base;
     }
-    // A parent policy's rule collection groups take precedence over the child's.
-    return [...this.withBases(base, all, unknown, depth + 1).map((r) => ({ ...r, order: r.order.known ? knownField(r.order.value - 1e12) : r.order })), ...own];
+    const out: { rule: FirewallRule; order: Field<number> }[] = [];
+    for (let depth = chain.length - 1; depth >= 0; depth--) {
+      const offset = (chain.length - 1 - depth) * LEVEL_SCALE;
+      for (const r of all.get(chain[depth])?.rules ?? []) {
+        out.push({ rule: r, order: r.order.known && offset ? knownField(r.order.value + offset) : r.order });
+      }
+    }
+    return out;
   }
 
   private collections(owner: TfResource, attribute: string, kind: "network" | "dnat", groupPriority: Field<number>): FirewallRule[] {
@@ -242,6 +311,13 @@ export class FirewallIndex {
         const ref = m.referencedResource(res.config.azure_firewall_name);
         const byName = fwName.known ? this.firewalls.find((f) => f.name?.toLowerCase() === fwName.value.toLowerCase()) : undefined;
         const fw = this.firewalls.find((f) => f.resource === ref) ?? byName;
+        let unplaced: string | undefined;
+        if (!fw) {
+          // Classic collections belong to firewalls without a policy: those whose name may be this one.
+          unplaced = `azure_firewall_name: ${fwName.known ? `${JSON.stringify(fwName.value)} names no firewall of this configuration` : fwName.reason}`;
+          const may = this.firewalls.filter((f) => isUnset(f.resource.config.firewall_policy_id) && (!fwName.known || f.name === undefined));
+          for (const f of may) f.rulesUnknown.push(`the rules of ${res.address} ${unplaced}`);
+        }
         const cp = m.resolveNumber(res.config.priority);
         const action = m.resolveString(res.config.action);
         const name = m.resolveString(res.config.name);
@@ -250,7 +326,8 @@ export class FirewallIndex {
           const order: Field<number> = cp.known && cp.value !== undefined ? knownField(cp.value * 1000 + i) : unknownField("priority", cp.known ? "missing" : cp.reason);
           const r = this.parseRule(res, kind, `${name.known ? name.value : "?"}/${nameOr(m, rule.name, i)}`, order, action, rule);
           this.rules.push(r);
-          if (fw) fw.rules.push(r);
+          if (fw) fw.rules.push(bind(r, r.order, fw));
+          else (r as { firewallUnknown?: string }).firewallUnknown = `${res.address} ${unplaced!}`;
         });
       }
     }
@@ -380,3 +457,89 @@ function cap(s: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
+
+/**
+ * The rule as `fw` evaluates it at `order`: the rule itself the first time (it then names its first
+ * firewall in {@link FirewallIndex.rules} too), else a copy.
+ */
+function bind(r: FirewallRule, order: Field<number>, fw: Firewall): FirewallRule {
+  if (!r.firewall) {
+    (r as { firewall?: Firewall }).firewall = fw;
+    if (order === r.order) return r;
+  }
+  return { ...r, order, firewall: fw };
+}
+
+/** An address's place in a sorted array of DNAT rules (by translated address). */
+function lowerBound(list: { start: number | bigint }[], start: number | bigint): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** DNAT rules by translated address: exact hosts by lookup, address ranges by binary search, never a scan per host. */
+class DnatIndex {
+  private readonly byHost = new Map<string, FirewallRule[]>();
+  private readonly sorted: Record<4 | 6, { start: number | bigint; rule: FirewallRule; address: Cidr }[]> = { 4: [], 6: [] };
+  /** Rules whose translated address is not known: they may translate to any host. */
+  private readonly unknownAddress: FirewallRule[] = [];
+
+  public constructor(rules: FirewallRule[]) {
+    for (const r of rules) {
+      const ta = r.translatedAddress!;
+      if (!ta.known) {
+        this.unknownAddress.push(r);
+        continue;
+      }
+      const k = `${ta.value.family}:${ta.value.start}`;
+      const list = this.byHost.get(k);
+      if (list) list.push(r);
+      else this.byHost.set(k, [r]);
+      this.sorted[ta.value.family].push({ start: ta.value.start, rule: r, address: ta.value });
+    }
+    for (const f of [4, 6] as const) this.sorted[f].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  }
+
+  /**
+   * The rules that may translate to the endpoint, with why that is not certain. A known static address:
+   * the rules naming exactly it. A dynamic address: Azure assigns it from the subnet's range
+   * (learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses), so a rule to an
+   * address of that range not held statically by another host may be this one's. A subnet endpoint
+   * stands for the hosts of the subnet not in this configuration: a rule to an address of the subnet
+   * publishes whichever host holds it. An unknown address: any address of its subnet (any at all
+   * without known prefixes); hosts behind an NSG attached to nothing here: any address not held
+   * statically by a host of this configuration. Rules whose translated address is not known may
+   * translate to any endpoint.
+   */
+  public candidates(endpoint: Endpoint, taken?: (subnet: Subnet | undefined, address: Cidr) => boolean): { rule: FirewallRule; doubt?: string }[] {
+    const d = endpoint.destination;
+    const out: { rule: FirewallRule; doubt?: string }[] = [];
+    if (d.kind === "host") {
+      for (const rule of this.byHost.get(`${d.cidr.family}:${d.cidr.start}`) ?? []) out.push({ rule });
+    } else {
+      const subnetPrefixes = endpoint.subnet?.prefixes.known ? endpoint.subnet.prefixes.value : undefined;
+      const ranges = d.kind === "range" ? d.cidrs : d.kind === "unknown" ? subnetPrefixes : undefined;
+      const why = (a: Cidr) => endpoint.kind === "subnet" ? `${a.text} is an address of the subnet: the DNAT rule publishes whichever host holds it`
+        : d.kind === "range" ? `the host's private address is dynamic, assigned by Azure from the subnet's range: it may be ${a.text}`
+          : d.kind === "unknown" ? `the host's address is not known (${d.reason}): it may be ${a.text}`
+            : `the hosts behind this NSG are not part of this configuration: one may have address ${a.text}`;
+      const subnet = d.kind === "anywhere" ? undefined : endpoint.subnet;
+      const add = (e: { rule: FirewallRule; address: Cidr }) => {
+        if (!taken?.(subnet, e.address)) out.push({ rule: e.rule, doubt: why(e.address) });
+      };
+      if (ranges) {
+        for (const c of ranges) {
+          const list = this.sorted[c.family];
+          for (let i = lowerBound(list, c.start); i < list.length && list[i].start <= c.end; i++) add(list[i]);
+        }
+      } else for (const f of [4, 6] as const) this.sorted[f].forEach(add);
+    }
+    for (const rule of this.unknownAddress) out.push({ rule });
+    return out;
+  }
+}

@@ -62,6 +62,8 @@ export class Reachability {
   public readonly loadBalancers: LoadBalancerIndex;
   private readonly cache = new ProbeCache<ReachAnswer>();
   private readonly routedCache = new Map<string, RoutedGroup[]>();
+  /** Static endpoint addresses, `family:start` and `subnet key|family:start`; built on first use. */
+  private staticAddresses?: Set<string>;
   /** Subnets with route tables, grouped by VNet and route tables (subnets alike route alike); built once. */
   private routeClasses?: Subnet[][];
 
@@ -114,11 +116,29 @@ export class Reachability {
     return this.access.admitPortsFrom(endpoint, probe.protocol, sources).overlapsRange(probe.from, probe.to);
   }
 
-  /** True when a DNAT rule may publish these ports of the endpoint (a host: DNAT translates to an address, never to a subnet). */
+  /** True when a DNAT rule may publish these ports of the endpoint (see {@link FirewallIndex.dnatTo}). */
   private mayBePublished(endpoint: Endpoint, protocol: Probe["protocol"], from: number, to: number): boolean {
-    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
-    return endpoint.kind !== "subnet" && this.firewalls.dnatTo(host, protocol, from, to).length > 0;
+    return this.firewalls.dnatTo(endpoint, protocol, from, to, this.taken).length > 0;
   }
+
+  /**
+   * True when `address` is the static private address of an endpoint in `subnet` (without a subnet: of
+   * any endpoint here): Azure assigns a dynamic address only from the free ones of a subnet
+   * (learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses), so no other host has it.
+   */
+  private readonly taken = (subnet: Subnet | undefined, address: Cidr): boolean => {
+    if (!this.staticAddresses) {
+      this.staticAddresses = new Set();
+      for (const e of this.access.endpoints) {
+        if (e.destination.kind !== "host") continue;
+        const a = `${e.destination.cidr.family}:${e.destination.cidr.start}`;
+        this.staticAddresses.add(a);
+        if (e.subnet) this.staticAddresses.add(`${e.subnet.key}|${a}`);
+      }
+    }
+    const a = `${address.family}:${address.start}`;
+    return this.staticAddresses.has(subnet ? `${subnet.key}|${a}` : a);
+  };
 
   private compute(endpoint: Endpoint, probe: Probe): ReachAnswer {
     const answer = this.access.inbound(endpoint, probe);
@@ -139,7 +159,7 @@ export class Reachability {
       }
       if (!rest.isEmpty) reaches.push({ outcome: g.outcome, sources: rest, ports: g.ports, protocol: probe.protocol, grant: g, doubts: grantDoubts(g) });
     }
-    reaches.push(...this.dnatReaches(endpoint, host, probe, answer.grants));
+    reaches.push(...this.dnatReaches(endpoint, probe, answer.grants));
     const internetEntries = [publicIpEntry(endpoint), ...this.loadBalancers.entriesTo(endpoint, probe)].filter((e): e is Entry => !!e);
     return { endpoint, probe, reaches, internetEntries };
   }
@@ -170,18 +190,27 @@ export class Reachability {
     return mergeReaches(out);
   }
 
-  /** DNAT rules publishing the endpoint: their sources reach it when the NSG admits the firewall's subnet. */
-  private dnatReaches(endpoint: Endpoint, host: Cidr | undefined, probe: Probe, grants: readonly Grant[]): Reach[] {
-    if (probe.protocol === "Icmp" || endpoint.kind === "subnet") return [];
+  /**
+   * DNAT rules publishing the endpoint: their sources reach it when the NSG admits the firewall's
+   * subnet. A subnet endpoint too: it stands for the subnet's hosts, and a DNAT rule to an address of
+   * the subnet publishes one of them (uncertain: see {@link FirewallIndex.dnatTo}).
+   */
+  private dnatReaches(endpoint: Endpoint, probe: Probe, grants: readonly Grant[]): Reach[] {
+    if (probe.protocol === "Icmp") return [];
     const out: Reach[] = [];
-    for (const d of this.firewalls.dnatTo(host, probe.protocol, probe.from, probe.to)) {
+    for (const d of this.firewalls.dnatTo(endpoint, probe.protocol, probe.from, probe.to, this.taken)) {
       const fwSubnet = d.rule.firewall?.subnet;
       const snat = fwSubnet?.prefixes.known ? subnetSources(fwSubnet) : undefined;
       const admitting = grants.find((g) => (snat ? g.sources.overlaps(snat) : !g.sources.v4.isEmpty));
       if (!admitting) continue;
       const port = d.rule.translatedPort?.known ? d.rule.translatedPort.value : probe.from;
       const doubts = [...d.doubts, ...grantDoubts(admitting)];
-      if (!snat) doubts.push(`the firewall of ${d.rule.label} is not part of this configuration, so the address its DNAT traffic comes from is not known`);
+      if (!snat) {
+        const fw = d.rule.firewall;
+        const why = !fw ? `it is not known which firewall uses ${d.rule.label} (${d.rule.firewallUnknown ?? "not part of this configuration"})`
+          : `the subnet of firewall ${fw.resource.address} ${fw.subnet ? "has no known prefixes" : "is not known"}`;
+        doubts.push(`${why}, so the address its DNAT traffic comes from is not known`);
+      }
       out.push({
         outcome: d.definite && snat && admitting.outcome === "allow" ? "allow" : "uncertain",
         sources: d.rule.sources.known ? d.rule.sources.value : SourceSet.ALL,
