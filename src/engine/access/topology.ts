@@ -166,7 +166,11 @@ export interface RouteTable {
 
 export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine"];
 
-const VNET_SUBNET_ID = /\/virtualnetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i;
+/** A subnet's resource ID: resource group, VNet and subnet names (Azure matches resource IDs case-insensitively). */
+const VNET_SUBNET_ID = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/virtualnetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i;
+
+/** Whether two `resource_group_name` values name the same group, or why that is not known. */
+type RgMatch = "same" | "different" | { readonly unknown: string };
 
 /** Parses one NSG source/destination entry. */
 export function parseAddressTerm(text: string): AddressTerm {
@@ -214,7 +218,10 @@ export class Topology {
 
   private nextRuleId = 0;
   private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
-  private readonly subnetByVnetAndName = new Map<string, Subnet>();
+  /** Subnets by `vnet/subnet` name, lower-cased: a list, since VNet names are unique per resource group only. */
+  private readonly subnetByVnetAndName = new Map<string, Subnet[]>();
+  /** Subnets whose VNet or names are not known: a literal subnet ID may name any of them. */
+  private unidentifiedSubnets = 0;
   private readonly inlineCache = new Map<Vnet, { count: number; list: Subnet[] }>();
   /**
    * Rule fields read from one raw value, per field: thousands of rules repeat a few values (`*`,
@@ -257,8 +264,12 @@ export class Topology {
     return this.get<Vnet>(r, "vnet");
   }
 
-  /** A subnet from a `subnet_id` value: a reference to a subnet, or a literal ID naming a VNet and subnet of this configuration. */
-  public subnetFromId(value: unknown): { subnet?: Subnet; unknown?: string } {
+  /**
+   * A subnet from a `subnet_id` value: a reference to a subnet, or a literal ID naming a resource
+   * group, VNet and subnet of this configuration. `external` is set when the value certainly names
+   * no subnet of this configuration (a literal ID that matches none and could match none).
+   */
+  public subnetFromId(value: unknown): { subnet?: Subnet; unknown?: string; external?: boolean } {
     if (isUnset(value)) return { unknown: "subnet_id is missing" };
     const ref = this.model.referencedPath(value);
     if (ref) {
@@ -277,8 +288,37 @@ export class Topology {
     const lit = this.model.resolveString(value);
     if (!lit.known) return { unknown: `subnet_id is not known before apply (${lit.reason})` };
     const m = VNET_SUBNET_ID.exec(lit.value);
-    const hit = m ? this.subnetByVnetAndName.get(`${m[1].toLowerCase()}/${m[2].toLowerCase()}`) : undefined;
-    return hit ? { subnet: hit } : { unknown: `subnet ${JSON.stringify(lit.value)} is not part of this configuration` };
+    if (!m) return { unknown: `subnet_id ${JSON.stringify(lit.value)} is not a subnet resource ID` };
+    // VNet names are unique per resource group only (learn.microsoft.com/azure/azure-resource-manager/
+    // management/resource-name-rules): the ID's resource group must be the VNet's too.
+    const same: Subnet[] = [];
+    const doubts: string[] = [];
+    for (const s of this.subnetByVnetAndName.get(`${m[2].toLowerCase()}/${m[3].toLowerCase()}`) ?? []) {
+      const rg = this.rgMatch(m[1], s.vnet!.resource.config.resource_group_name);
+      if (rg === "same") same.push(s);
+      else if (rg !== "different") doubts.push(`${s.key} (its VNet ${s.vnet!.resource.address}: ${rg.unknown})`);
+    }
+    if (same.length === 1) return { subnet: same[0] };
+    if (same.length + doubts.length > 0) {
+      return { unknown: `subnet ${JSON.stringify(lit.value)} may or may not be ${[...same.map((s) => s.key), ...doubts].join(", ")} (VNet names are unique per resource group only)` };
+    }
+    return { unknown: `subnet ${JSON.stringify(lit.value)} is not part of this configuration`, external: this.unidentifiedSubnets === 0 };
+  }
+
+  /**
+   * Whether two `resource_group_name` values name the same resource group. Azure treats resource
+   * group names case-insensitively; two values written alike (the same variable or reference)
+   * are the same group even when neither is known before apply. Callers matching by name take a
+   * candidate certainly in the group as the one (a name is unique within a group, so any other
+   * candidate is not it), and a candidate only possibly in it as a doubt, never as a match.
+   */
+  private rgMatch(a: unknown, b: unknown): RgMatch {
+    const ra = this.model.resolveString(a);
+    const rb = this.model.resolveString(b);
+    if (ra.known && rb.known) return ra.value.toLowerCase() === rb.value.toLowerCase() ? "same" : "different";
+    if (typeof a === "string" && a.trim() !== "" && a.trim() === (typeof b === "string" ? b.trim() : undefined)) return "same";
+    const missing = !ra.known ? ra : rb as { reason: string };
+    return { unknown: `resource_group_name is not known (${missing.reason})` };
   }
 
   /**
@@ -361,9 +401,14 @@ export class Topology {
       const ref = m.referencedResource(res.config.virtual_network_name);
       let vnet = ref ? this.vnetOf(ref) : undefined;
       if (!vnet) {
+        // By name: a subnet lives in its VNet's resource group, and VNet names are unique per resource
+        // group only, so only a VNet certainly of the subnet's group is its VNet. Otherwise the subnet
+        // stays without one, which the access model reads as an incomplete VirtualNetwork tag.
         const n = m.resolveString(res.config.virtual_network_name);
         const candidates = n.known ? vnetByName.get(n.value.toLowerCase()) ?? [] : [];
-        if (candidates.length === 1) vnet = candidates[0];
+        const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
+        const same = candidates.filter((_, i) => matches[i] === "same");
+        if (same.length === 1) vnet = same[0];
       }
       if (vnet) {
         subnet.vnet = vnet;
@@ -371,7 +416,14 @@ export class Topology {
       }
     }
     for (const s of this.subnets) {
-      if (s.vnet?.name && s.name) this.subnetByVnetAndName.set(`${s.vnet.name.toLowerCase()}/${s.name.toLowerCase()}`, s);
+      if (!s.vnet?.name || !s.name) {
+        this.unidentifiedSubnets++;
+        continue;
+      }
+      const key = `${s.vnet.name.toLowerCase()}/${s.name.toLowerCase()}`;
+      const list = this.subnetByVnetAndName.get(key);
+      if (list) list.push(s);
+      else this.subnetByVnetAndName.set(key, [s]);
     }
   }
 
@@ -585,7 +637,8 @@ export class Topology {
     const m = this.model;
     let anySubnetUnknown: string | undefined;
     for (const res of m.ofType("azurerm_subnet_network_security_group_association")) {
-      const { subnet, unknown } = this.subnetFromId(res.config.subnet_id);
+      // A literal subnet ID that certainly names a subnet elsewhere concerns no subnet here.
+      const { subnet, unknown, external } = this.subnetFromId(res.config.subnet_id);
       const nsgRef = m.referencedResource(res.config.network_security_group_id);
       const nsg = nsgRef ? this.nsgOf(nsgRef) : undefined;
       if (subnet && nsg) {
@@ -595,7 +648,7 @@ export class Topology {
         // The association resource exists for this subnet: it has an NSG, whose rules this configuration does not hold.
         subnet.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
         subnet.nsgExternal ??= describeRef(m, res.config.network_security_group_id);
-      } else {
+      } else if (!external) {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
       }
     }
@@ -700,11 +753,22 @@ export class Topology {
       const localRef = m.referencedResource(res.config.virtual_network_name);
       let local = localRef ? this.vnetOf(localRef) : undefined;
       if (!local) {
+        // By name: the peering lives in its VNet's resource group, and VNet names are unique per
+        // resource group only. A VNet that may be the one gets the peering as one it cannot follow
+        // (an incomplete VirtualNetwork tag), never as a peer it may not have.
         const n = m.resolveString(res.config.virtual_network_name);
-        local = n.known ? this.vnets.find((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : undefined;
+        const candidates = n.known ? this.vnets.filter((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : [];
+        const matches = candidates.map((v) => this.rgMatch(res.config.resource_group_name, v.resource.config.resource_group_name));
+        const same = candidates.filter((_, i) => matches[i] === "same");
+        if (same.length === 1) local = same[0];
+        else {
+          for (const v of candidates.filter((_, i) => matches[i] !== "different")) v.externalPeerings.push(res);
+          continue;
+        }
       }
       const remoteRef = m.referencedResource(res.config.remote_virtual_network_id);
       const remote = remoteRef ? this.vnetOf(remoteRef) : undefined;
+      // A literal remote ID is not matched by name: the peer counts as one outside this configuration.
       if (local && remote) {
         if (!local.peers.includes(remote)) local.peers.push(remote);
         if (!remote.peers.includes(local)) remote.peers.push(local);
@@ -736,19 +800,37 @@ export class Topology {
 
   private indexRouteTables(): void {
     const m = this.model;
-    const byName = new Map<string, RouteTable>();
+    const byName = new Map<string, RouteTable[]>();
     for (const res of m.ofType("azurerm_route_table")) {
       const table: RouteTable = { resource: res, routes: m.blocks(res, "route").map((b) => this.parseRoute(b)), subnets: [] };
       this.routeTables.push(table);
       this.register(res, "route-table", table);
       const n = this.name(res);
-      if (n) byName.set(n.toLowerCase(), table);
+      if (n) byName.set(n.toLowerCase(), [...(byName.get(n.toLowerCase()) ?? []), table]);
     }
     for (const res of m.ofType("azurerm_route")) {
       const ref = m.referencedResource(res.config.route_table_name);
+      const byRef = ref ? this.get<RouteTable>(ref, "route-table") : undefined;
+      if (byRef) {
+        byRef.routes.push(this.parseRoute(res.config));
+        continue;
+      }
+      // By name: route table names are unique per resource group only, so the route's group must be
+      // the table's. A table that may hold it gets it with an unknown prefix: routing through that
+      // table becomes "could not verify" unless a known route decides.
       const n = m.resolveString(res.config.route_table_name);
-      const table = (ref ? this.get<RouteTable>(ref, "route-table") : undefined) ?? (n.known ? byName.get(n.value.toLowerCase()) : undefined);
-      if (table) table.routes.push(this.parseRoute(res.config));
+      const candidates = n.known ? byName.get(n.value.toLowerCase()) ?? [] : [];
+      const matches = candidates.map((t) => this.rgMatch(res.config.resource_group_name, t.resource.config.resource_group_name));
+      const same = candidates.filter((_, i) => matches[i] === "same");
+      if (same.length === 1) same[0].routes.push(this.parseRoute(res.config));
+      else {
+        candidates.forEach((t, i) => {
+          const r = matches[i];
+          if (r === "different") return;
+          const why = r === "same" ? "several route tables of this configuration share its name and resource group" : `${r.unknown}, and route table names are unique per resource group only`;
+          t.routes.push({ ...this.parseRoute(res.config), prefix: unknownField("route_table_name", `${res.address}: ${why}: the route may belong to another table`) });
+        });
+      }
     }
     let anyUnknown: string | undefined;
     const attach = (subnet: Subnet | undefined, tableValue: unknown, where: string, unknownSubnet?: string) => {
