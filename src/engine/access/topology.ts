@@ -436,6 +436,8 @@ export class Topology {
   private indexNsgs(): void {
     const m = this.model;
     const byName = new Map<string, Nsg[]>();
+    /** The configuration body of each rule read here, to compare an inline rule with a standalone one of the same name. */
+    const bodies = new Map<NsgRule, Record<string, unknown>>();
     for (const res of m.ofType("azurerm_network_security_group")) {
       const nsg: Nsg = { resource: res, name: this.name(res), rules: [], subnets: [], nics: [] };
       this.nsgs.push(nsg);
@@ -446,31 +448,80 @@ export class Topology {
         rule.nsg = nsg;
         nsg.rules.push(rule);
         this.rules.push(rule);
+        bodies.set(rule, block);
       }
     }
+    const withStandalone = new Set<Nsg>();
     for (const res of m.ofType("azurerm_network_security_rule")) {
       const rule = this.parseRule(res, res.config, false);
+      bodies.set(rule, res.config);
       const ref = m.referencedResource(res.config.network_security_group_name);
       let nsg = ref ? this.nsgOf(ref) : undefined;
       if (!nsg) {
         const n = m.resolveString(res.config.network_security_group_name);
         const candidates = n.known ? byName.get(n.value.toLowerCase()) ?? [] : [];
-        // NSG names are unique per resource group only.
-        const rg = m.resolveString(res.config.resource_group_name);
-        const same = candidates.filter((c) => {
-          const crg = m.resolveString(c.resource.config.resource_group_name);
-          return !rg.known || !crg.known || crg.value.toLowerCase() === rg.value.toLowerCase();
-        });
+        // NSG names are unique per resource group only (learn.microsoft.com/azure/azure-resource-manager/
+        // management/resource-name-rules): the rule's resource group must be the NSG's too.
+        const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
+        const same = candidates.filter((_, i) => matches[i] === "same");
+        const possible = candidates.filter((_, i) => matches[i] !== "different");
         if (same.length === 1) nsg = same[0];
+        else if (possible.length === 1) {
+          // Kept on the one NSG it may belong to, as a rule that may or may not be there (the same
+          // field and channel as a rule whose NSG cannot be followed at all).
+          nsg = possible[0];
+          const rg = matches[candidates.indexOf(nsg)] as { unknown: string };
+          rule.unknowns.push({
+            field: "network_security_group_name",
+            reason: `${rg.unknown}, and NSG names are unique per resource group only: the rule may belong to another NSG named ${JSON.stringify(nsg.name)}`,
+          });
+        }
       }
       if (nsg) {
         rule.nsg = nsg;
         nsg.rules.push(rule);
+        withStandalone.add(nsg);
       } else {
         rule.unknowns.push({ field: "network_security_group_name", reason: "the NSG cannot be followed to one NSG of this configuration" });
         this.orphanRules.push(rule);
       }
       this.rules.push(rule);
+    }
+    for (const nsg of withStandalone) this.markInlineConflict(nsg, bodies);
+  }
+
+  /**
+   * An NSG that manages its rules inline (`security_rule`) while standalone
+   * `azurerm_network_security_rule` resources add to it: the provider "cannot use a Network Security
+   * Group with in-line Network Security Rules in conjunction with any Network Security Rule
+   * resources. Doing so will cause a conflict of rule settings and will overwrite rules"
+   * (website/docs/r/network_security_group.html.markdown). `security_rule` is Optional+Computed with
+   * ConfigMode Attr: an absent attribute leaves the rules alone, but a written one, `[]` included
+   * ("we have to explicitly set it to empty slice ([]) to remove it", same page), is the whole rule
+   * set each update of the NSG writes, removing the standalone rules until they are applied again.
+   * So each standalone rule may be missing, and an inline rule whose name a different standalone rule
+   * also claims may be overwritten. An inline rule identical to a standalone one of the same name is
+   * that rule (a plan shows the rules Azure holds in `security_rule` after a refresh): no conflict.
+   */
+  private markInlineConflict(nsg: Nsg, bodies: Map<NsgRule, Record<string, unknown>>): void {
+    const explicitEmpty = Array.isArray(nsg.resource.config.security_rule) && nsg.resource.config.security_rule.length === 0;
+    const inline = nsg.rules.filter((r) => r.inline);
+    if (!explicitEmpty && inline.length === 0) return;
+    const standaloneByName = new Map<string, NsgRule[]>();
+    for (const r of nsg.rules) if (!r.inline) standaloneByName.set(r.name.toLowerCase(), [...(standaloneByName.get(r.name.toLowerCase()) ?? []), r]);
+    const signature = (r: NsgRule) => ruleSignature(bodies.get(r));
+    /** Per inline rule: the standalone rules of its name that say something else. */
+    const rivalsOf = (r: NsgRule) => (standaloneByName.get(r.name.toLowerCase()) ?? []).filter((o) => signature(o) !== signature(r));
+    const conflicting = inline.filter((r) => !standaloneByName.has(r.name.toLowerCase()) || rivalsOf(r).length > 0);
+    if (!explicitEmpty && conflicting.length === 0) return;
+    const where = `NSG ${nsg.name ?? nsg.resource.address}`;
+    const why = explicitEmpty
+      ? `${where} writes security_rule = [] itself, so each update of it removes its standalone rules (azurerm: inline rules cannot be used with azurerm_network_security_rule): this rule may be missing after an apply`
+      : `${where} also sets its rules inline (security_rule), which each update of it writes as its whole rule set (azurerm: inline rules cannot be used with azurerm_network_security_rule): this rule may be missing after an apply`;
+    for (const list of standaloneByName.values()) for (const r of list) r.unknowns.push({ field: "network_security_group_name", reason: why });
+    for (const r of conflicting) {
+      const rivals = rivalsOf(r);
+      if (rivals.length > 0) r.unknowns.push({ field: "network_security_group_name", reason: `${rivals[0].resource.address} writes a different rule of the same name into ${where} (azurerm: inline rules cannot be used with azurerm_network_security_rule): this rule may be overwritten` });
     }
   }
 
@@ -885,6 +936,23 @@ export class Topology {
       nextHop,
     };
   }
+}
+
+/** The fields of a rule body that decide what it does, in one comparable text (unset fields left out; lists sorted; case ignored). */
+const RULE_FIELDS = [
+  "direction", "access", "priority", "protocol", "source_port_range", "source_port_ranges", "destination_port_range", "destination_port_ranges",
+  "source_address_prefix", "source_address_prefixes", "destination_address_prefix", "destination_address_prefixes",
+  "source_application_security_group_ids", "destination_application_security_group_ids",
+];
+function ruleSignature(body: Record<string, unknown> | undefined): string {
+  const out: unknown[] = [];
+  for (const f of RULE_FIELDS) {
+    const v = body?.[f];
+    if (isUnset(v)) continue;
+    const norm = (x: unknown) => (typeof x === "string" ? x.trim().toLowerCase() : x);
+    out.push(f, Array.isArray(v) ? v.map(norm).map((x) => JSON.stringify(x)).sort() : norm(v));
+  }
+  return JSON.stringify(out);
 }
 
 function describeRef(model: TerraformModel, value: unknown): string {
