@@ -25,6 +25,8 @@ interface Group {
   readonly ways: Set<string>;
   readonly doubts: Set<string>;
   sources: string;
+  /** False while every way in counted is one whose letting traffic in is not certain. */
+  sureWay: boolean;
 }
 
 export const managementPortsFromInternet = defineRule({
@@ -66,13 +68,19 @@ export const managementPortsFromInternet = defineRule({
           const decider = deciderOf(r, ep);
           // No filter at all and no way in from the Internet: nothing arrives (a missing NSG is SDZ-NET-002's).
           if (decider.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
-          const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
+          // With no filter, only the ways in decide: when none is certain (a public IP whose sku is not
+          // known yet), neither is the exposure.
+          const doubtfulWay = decider.kind === "no-nsg" && !r.dnat && !answer.internetEntries.some((e) => e.definite);
+          const outcome = doubtfulWay ? "uncertain" : r.outcome;
+          const key = `${outcome}|${decider.resource.address}|${decider.label}`;
           let g = groups.get(key);
           if (!g) {
             const sources = describeShare(pub, internet);
-            g = { decider, outcome: r.outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources };
+            g = { decider, outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources, sureWay: false };
             groups.set(key, g);
           }
+          g.sureWay ||= !doubtfulWay;
+          if (doubtfulWay) answer.internetEntries.forEach((e) => e.doubts.forEach((d) => g!.doubts.add(d)));
           g.services.add(describeServicePort(svc));
           g.hosts.add(ep.label);
           if (r.dnat) g.ways.add(`published by DNAT rule ${r.dnat.label}`);
@@ -85,7 +93,7 @@ export const managementPortsFromInternet = defineRule({
       const services = [...g.services];
       const hosts = [...g.hosts];
       const where = hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.slice(0, 3).join(", ")}${hosts.length > 3 ? ", ..." : ""})`;
-      const way = g.ways.size > 0 ? `; reachable now ${[...g.ways].join(", ")}` : "; no public IP, load balancer or DNAT reaches it today";
+      const way = g.ways.size > 0 ? `; ${g.sureWay ? "reachable now" : "perhaps reachable"} ${[...g.ways].join(", ")}` : "; no public IP, load balancer or DNAT reaches it today";
       const text = `${g.decider.label} allows ${services.join(", ")} from ${g.sources} to ${where}${way}`;
       if (g.outcome === "allow") ctx.report(g.decider.resource, text);
       else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);

@@ -68,6 +68,16 @@ describe("SDZ-NET-001 management port open to any or the Internet", () => {
     expect(messages(r, ID)[0]).toMatch(/no NSG on the subnet.*reachable now through public IP azurerm_public_ip\.pip/);
   });
 
+  test("with no NSG at all, a public IP whose ID is not known before apply makes the finding unverified, not an error", () => {
+    const tf = new TfJson();
+    const subnet = tf.subnet("servers", tf.vnet("net"), ["10.0.1.0/24"]);
+    tf.json.variable = { pip_id: { type: "string" } };
+    tf.nic("app_nic", subnet, "10.0.1.4", { public_ip_address_id: "${var.pip_id}" });
+    const r = check(tf, [ID]);
+    expect([flagged(r, ID), unverifiedAt(r, ID)]).toEqual([[], ["azurerm_network_interface.app_nic"]]);
+    expect(messages(r, ID)[0]).toMatch(/^could not verify: no NSG on the subnet may allow RDP .*; perhaps reachable through public IP \(by ID\) on azurerm_network_interface\.app_nic \(10\.0\.1\.4\) \(public_ip_address_id: the variable pip_id is only known at plan time\)$/);
+  });
+
   test("a firewall DNAT rule that publishes RDP to the Internet is reported on the rule collection group", () => {
     const s = site("inline", [rule("allow-rdp-from-hub", 100, "Allow", "Tcp", "3389", "10.0.100.0/26")], {
       extend: (tf, { vnet }) => {
