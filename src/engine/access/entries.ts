@@ -3,8 +3,20 @@
  * Internet source: a public IP on the NIC, and public load balancer rules and inbound NAT rules.
  * (Azure Firewall DNAT also lets the Internet in, but rewrites the source to the firewall's own
  * address; see {@link FirewallIndex.dnatTo}.)
+ *
+ * Standard-SKU public IPs and load balancers are no way in for a host with no NSG at all: they are
+ * "secure by default ... closed to inbound traffic when used as a frontend. Allow traffic with network
+ * security group (NSG) is required", while Basic ones are "Open by default" (MicrosoftDocs/azure-docs,
+ * articles/virtual-network/ip-services/public-ip-addresses.md, SKU table); "Standard load balancers and
+ * standard public IP addresses are closed to inbound connections, unless network security groups (NSGs)
+ * open them ... If you don't have an NSG on a subnet or network interface card (NIC) of your virtual
+ * machine resource, traffic isn't allowed to reach the resource" (articles/load-balancer/load-balancer-overview.md,
+ * "Security by default"). azurerm 4.x defaults both `sku`s to `Standard` (hashicorp/terraform-provider-azurerm
+ * v4.55.0: website/docs/r/public_ip.html.markdown and lb.html.markdown, "Defaults to `Standard`"; the
+ * schemas in internal/services/network/public_ip_resource.go and loadbalancer/lb_resource.go agree).
+ * With an NSG on either layer, the NSG decides as for Basic.
  */
-import type { Endpoint, Probe } from "./access-model";
+import { AccessModel, Endpoint, Probe } from "./access-model";
 import { describeUnknown, isUnset } from "./fields";
 import { TerraformModel, TfResource } from "../model";
 
@@ -20,6 +32,13 @@ export interface Entry {
 }
 
 interface Frontend { readonly lb: TfResource; readonly name?: string; readonly isPublic: boolean | undefined }
+
+/**
+ * The configuration each NIC belongs to, registered when its {@link LoadBalancerIndex} is built (as
+ * {@link Reachability} does before it asks {@link publicIpEntry}), so that `publicIpEntry(endpoint)`
+ * can read the public IP's `sku`. A caller that passes the model needs none of it.
+ */
+const modelOfNic = new WeakMap<TfResource, TerraformModel>();
 
 /** Load balancers and what they forward to, built once. */
 export class LoadBalancerIndex {
@@ -37,6 +56,7 @@ export class LoadBalancerIndex {
 
   private constructor(private readonly model: TerraformModel) {
     const m = model;
+    for (const nic of m.ofType("azurerm_network_interface")) modelOfNic.set(nic, m);
     for (const lb of m.ofType("azurerm_lb")) {
       this.frontends.set(lb, m.blocks(lb, "frontend_ip_configuration").map((f) => {
         const name = m.resolveString(f.name);
@@ -93,6 +113,11 @@ export class LoadBalancerIndex {
       else if (front.isPublic === false) return;
       else if (front.isPublic === undefined) doubts.push("whether its frontend is public is not known");
       if (!members) return;
+      if (front) {
+        const closed = closedWithoutNsg(m, front.lb, endpoint);
+        if (closed === true) return;
+        if (closed) doubts.push(closed);
+      }
       const fp = m.resolveNumber(res.config.frontend_port);
       const label = `${kind === "load-balancer-rule" ? "load balancer rule" : "inbound NAT rule"} ${res.address}${fp.known && fp.value !== undefined ? ` (frontend port ${fp.value})` : ""}`;
       out.push({ kind, resource: res, label, definite: doubts.length === 0, doubts });
@@ -125,15 +150,46 @@ export class LoadBalancerIndex {
   }
 }
 
-/** The public IP on the endpoint's NIC IP configuration, as an entry. */
-export function publicIpEntry(endpoint: Endpoint): Entry | undefined {
+/**
+ * The public IP on the endpoint's NIC IP configuration, as an entry; none for a Standard one when no
+ * NSG is on either layer (it admits nothing then). `model` defaults to the one the NIC was registered
+ * with; without either, the entry is kept (fail closed).
+ */
+export function publicIpEntry(endpoint: Endpoint, model?: TerraformModel): Entry | undefined {
   const pip = endpoint.ipConfig?.publicIp;
   if (!pip || !pip.attached) return undefined;
   const doubts = pip.unknown ? [describeUnknown({ field: "public_ip_address_id", reason: pip.unknown })] : [];
+  const m = model ?? modelOfNic.get(endpoint.ipConfig!.nic.resource);
+  if (m && !pip.unknown) {
+    const closed = pip.resource?.type === "azurerm_public_ip"
+      ? closedWithoutNsg(m, pip.resource, endpoint)
+      : withoutAnyNsg(m, endpoint) && `the public IP ${pip.resource?.address ?? "(by ID)"} is not an azurerm_public_ip of this configuration, so its sku is not known`;
+    if (closed === true) return undefined;
+    if (closed) doubts.push(closed);
+  }
   return {
     kind: "public-ip", resource: pip.resource ?? endpoint.resource,
     label: `public IP ${pip.resource?.address ?? "(by ID)"} on ${endpoint.label}`, definite: doubts.length === 0, doubts,
   };
+}
+
+/**
+ * For a Standard-SKU public IP or load balancer `res` (azurerm 4.x's default when `sku` is unset) in
+ * front of an endpoint with no NSG on either layer: true, nothing gets in. A doubt naming `sku` when
+ * it is not known before apply and there is no NSG; false otherwise (Basic, Gateway, or an NSG that
+ * decides: its allows let the Internet in through either SKU).
+ */
+function closedWithoutNsg(model: TerraformModel, res: TfResource, endpoint: Endpoint): boolean | string {
+  if (!withoutAnyNsg(model, endpoint)) return false;
+  if (isUnset(res.config.sku)) return true;
+  const sku = model.resolveString(res.config.sku);
+  if (!sku.known) return `${describeUnknown({ field: `sku of ${res.address}`, reason: sku.reason })} (without an NSG, a Standard one admits nothing, a Basic one everything)`;
+  return sku.value.trim().toLowerCase() === "standard";
+}
+
+/** True when no NSG filters the endpoint on either layer, and none this configuration cannot see may be associated. */
+function withoutAnyNsg(model: TerraformModel, endpoint: Endpoint): boolean {
+  return AccessModel.of(model).layersOf(endpoint).every((l) => l.nsgs.length === 0 && !l.unknown && !l.bypass);
 }
 
 function add(map: Map<TfResource, Set<string>>, key: TfResource, value: string): void {

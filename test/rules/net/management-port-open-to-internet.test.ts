@@ -58,14 +58,22 @@ describe("SDZ-NET-001 management port open to any or the Internet", () => {
     expect(r.findings).toEqual([]);
   });
 
-  test("a public IP with no NSG at all is open to the Internet, reported on the NIC", () => {
+  test("a Basic public IP with no NSG at all is open to the Internet, reported on the NIC", () => {
     const tf = new TfJson();
     const subnet = tf.subnet("servers", tf.vnet("net"), ["10.0.1.0/24"]);
-    const pip = tf.add("azurerm_public_ip", "pip", { name: "pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static" });
+    const pip = tf.add("azurerm_public_ip", "pip", { name: "pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Basic" });
     tf.nic("app_nic", subnet, "10.0.1.4", { public_ip_address_id: TfJson.ref(pip) });
     const r = check(tf, [ID]);
     expect(flagged(r, ID)).toEqual(["azurerm_network_interface.app_nic"]);
     expect(messages(r, ID)[0]).toMatch(/no NSG on the subnet.*reachable now through public IP azurerm_public_ip\.pip/);
+  });
+
+  test("a Standard public IP (azurerm 4.x's default sku) with no NSG at all lets nothing in: no finding", () => {
+    const tf = new TfJson();
+    const subnet = tf.subnet("servers", tf.vnet("net"), ["10.0.1.0/24"]);
+    const pip = tf.add("azurerm_public_ip", "pip", { name: "pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static" });
+    tf.nic("app_nic", subnet, "10.0.1.4", { public_ip_address_id: TfJson.ref(pip) });
+    expect(check(tf, [ID]).findings).toEqual([]);
   });
 
   test("with no NSG at all, a public IP whose ID is not known before apply makes the finding unverified, not an error", () => {
