@@ -33,13 +33,6 @@ export interface Entry {
 
 interface Frontend { readonly lb: TfResource; readonly name?: string; readonly isPublic: boolean | undefined }
 
-/**
- * The configuration each NIC belongs to, registered when its {@link LoadBalancerIndex} is built (as
- * {@link Reachability} does before it asks {@link publicIpEntry}), so that `publicIpEntry(endpoint)`
- * can read the public IP's `sku`. A caller that passes the model needs none of it.
- */
-const modelOfNic = new WeakMap<TfResource, TerraformModel>();
-
 /** Load balancers and what they forward to, built once. */
 export class LoadBalancerIndex {
   public static of(model: TerraformModel): LoadBalancerIndex {
@@ -56,7 +49,6 @@ export class LoadBalancerIndex {
 
   private constructor(private readonly model: TerraformModel) {
     const m = model;
-    for (const nic of m.ofType("azurerm_network_interface")) modelOfNic.set(nic, m);
     for (const lb of m.ofType("azurerm_lb")) {
       this.frontends.set(lb, m.blocks(lb, "frontend_ip_configuration").map((f) => {
         const name = m.resolveString(f.name);
@@ -152,18 +144,16 @@ export class LoadBalancerIndex {
 
 /**
  * The public IP on the endpoint's NIC IP configuration, as an entry; none for a Standard one when no
- * NSG is on either layer (it admits nothing then). `model` defaults to the one the NIC was registered
- * with; without either, the entry is kept (fail closed).
+ * NSG is on either layer (it admits nothing then).
  */
-export function publicIpEntry(endpoint: Endpoint, model?: TerraformModel): Entry | undefined {
+export function publicIpEntry(endpoint: Endpoint, model: TerraformModel): Entry | undefined {
   const pip = endpoint.ipConfig?.publicIp;
   if (!pip || !pip.attached) return undefined;
   const doubts = pip.unknown ? [describeUnknown({ field: "public_ip_address_id", reason: pip.unknown })] : [];
-  const m = model ?? modelOfNic.get(endpoint.ipConfig!.nic.resource);
-  if (m && !pip.unknown) {
+  if (!pip.unknown) {
     const closed = pip.resource?.type === "azurerm_public_ip"
-      ? closedWithoutNsg(m, pip.resource, endpoint)
-      : withoutAnyNsg(m, endpoint) && `the public IP ${pip.resource?.address ?? "(by ID)"} is not an azurerm_public_ip of this configuration, so its sku is not known`;
+      ? closedWithoutNsg(model, pip.resource, endpoint)
+      : withoutAnyNsg(model, endpoint) && `the public IP ${pip.resource?.address ?? "(by ID)"} is not an azurerm_public_ip of this configuration, so its sku is not known`;
     if (closed === true) return undefined;
     if (closed) doubts.push(closed);
   }
@@ -189,7 +179,7 @@ function closedWithoutNsg(model: TerraformModel, res: TfResource, endpoint: Endp
 
 /** True when no NSG filters the endpoint on either layer, and none this configuration cannot see may be associated. */
 function withoutAnyNsg(model: TerraformModel, endpoint: Endpoint): boolean {
-  return AccessModel.of(model).layersOf(endpoint).every((l) => l.nsgs.length === 0 && !l.unknown && !l.bypass);
+  return AccessModel.of(model).layersOf(endpoint).every((l) => l.nsgs.length === 0 && !l.unknown && !l.bypass && !l.mayBypass);
 }
 
 function add(map: Map<TfResource, Set<string>>, key: TfResource, value: string): void {

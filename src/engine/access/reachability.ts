@@ -160,7 +160,7 @@ export class Reachability {
       if (!rest.isEmpty) reaches.push({ outcome: g.outcome, sources: rest, ports: g.ports, protocol: probe.protocol, grant: g, doubts: grantDoubts(g) });
     }
     reaches.push(...this.dnatReaches(endpoint, probe, answer.grants));
-    const internetEntries = [publicIpEntry(endpoint), ...this.loadBalancers.entriesTo(endpoint, probe)].filter((e): e is Entry => !!e);
+    const internetEntries = [publicIpEntry(endpoint, this.access.model), ...this.loadBalancers.entriesTo(endpoint, probe)].filter((e): e is Entry => !!e);
     return { endpoint, probe, reaches, internetEntries };
   }
 
