@@ -71,3 +71,15 @@ export function stringListFields(model: TerraformModel, body: Record<string, unk
   }
   return seen ? knownField(out) : undefined;
 }
+
+/**
+ * Why a nested-block attribute cannot be read before apply: an expression instead of blocks
+ * (`security_rule = var.rules`), or a `dynamic` block (expanded at plan time). Undefined when it is
+ * readable or absent. Blocks written beside a `dynamic` one are still read; this says what they may miss.
+ */
+export function unreadableBlock(config: Record<string, any>, attribute: string): string | undefined {
+  if (typeof config[attribute] === "string") return `${attribute} is an expression that is only evaluated at plan time`;
+  const dyn = config.dynamic;
+  if (dyn && typeof dyn === "object" && attribute in dyn) return `${attribute} is a dynamic block, expanded at plan time`;
+  return undefined;
+}

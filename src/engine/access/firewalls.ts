@@ -9,7 +9,7 @@
  */
 import type { Endpoint } from "./access-model";
 import { Cidr, parseCidr } from "./addresses";
-import { describeUnknown, Field, isUnset, knownField, unknownField } from "./fields";
+import { describeUnknown, Field, isUnset, knownField, unknownField, unreadableBlock } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { Candidate, Partition, partitionOf } from "./partition";
 import { SourceSet, TokenSet } from "./source-set";
@@ -289,10 +289,14 @@ export class FirewallIndex {
   private collections(owner: TfResource, attribute: string, kind: "network" | "dnat", groupPriority: Field<number>): FirewallRule[] {
     const m = this.model;
     const out: FirewallRule[] = [];
+    const unreadable = unreadableBlock(owner.config, attribute);
+    if (unreadable) out.push(this.unreadableRule(owner, kind, `(${attribute} evaluated at plan time)`, unreadable));
     for (const coll of m.blocks(owner, attribute)) {
       const cp = m.resolveNumber(coll.priority);
       const collName = m.resolveString(coll.name);
       const action = m.resolveString(coll.action);
+      const rulesWhy = unreadableBlock(coll, "rule");
+      if (rulesWhy) out.push(this.unreadableRule(owner, kind, `${collName.known ? collName.value : "?"}/(rules evaluated at plan time)`, rulesWhy));
       subBlocks(coll.rule).forEach((rule, i) => {
         const order: Field<number> = !groupPriority.known ? groupPriority
           : !cp.known || cp.value === undefined ? unknownField("priority", cp.known ? "missing" : cp.reason)
@@ -321,6 +325,13 @@ export class FirewallIndex {
         const cp = m.resolveNumber(res.config.priority);
         const action = m.resolveString(res.config.action);
         const name = m.resolveString(res.config.name);
+        const rulesWhy = unreadableBlock(res.config, "rule");
+        if (rulesWhy) {
+          const r = this.unreadableRule(res, kind, `${name.known ? name.value : "?"}/(rules evaluated at plan time)`, rulesWhy);
+          this.rules.push(r);
+          if (fw) fw.rules.push(bind(r, r.order, fw));
+          else (r as { firewallUnknown?: string }).firewallUnknown = `${res.address} ${unplaced!}`;
+        }
         subBlocks(res.config.rule).forEach((rule, i) => {
           // Classic collections share one priority space per rule type; DNAT comes before network rules.
           const order: Field<number> = cp.known && cp.value !== undefined ? knownField(cp.value * 1000 + i) : unknownField("priority", cp.known ? "missing" : cp.reason);
@@ -365,6 +376,20 @@ export class FirewallIndex {
       (out as { translatedPort?: Field<number> }).translatedPort = !tp.known ? unknownField("translated_port", tp.reason)
         : tp.value === undefined ? unknownField("translated_port", "missing") : knownField(tp.value);
     }
+    return out;
+  }
+
+  /**
+   * A stand-in for rules this configuration cannot read (a `dynamic` block or an expression, expanded at
+   * plan time): every field unknown, so it may allow, deny or publish anything, in any place.
+   */
+  private unreadableRule(resource: TfResource, kind: "network" | "dnat", label: string, why: string): FirewallRule {
+    const u = <T>(field: string): Field<T> => unknownField(field, why);
+    const out: FirewallRule = {
+      id: this.nextId++, kind, resource, label, order: u("priority"), action: u("action"), protocols: u("protocols"),
+      sources: u("source_addresses"), destinations: u("destination_addresses"), destinationPorts: u("destination_ports"),
+    };
+    if (kind === "dnat") Object.assign(out, { translatedAddress: u("translated_address"), translatedPort: u("translated_port") });
     return out;
   }
 

@@ -6,7 +6,7 @@
  * reads raw configuration itself.
  */
 import { Cidr, parseCidr } from "./addresses";
-import { describeUnknown, enumField, Field, intField, isUnset, knownField, stringListFields, unknownField } from "./fields";
+import { describeUnknown, enumField, Field, intField, isUnset, knownField, stringListFields, unknownField, unreadableBlock } from "./fields";
 import { Intervals, PORTS } from "./intervals";
 import { TerraformModel, TfResource } from "../model";
 
@@ -450,6 +450,15 @@ export class Topology {
         this.rules.push(rule);
         bodies.set(rule, block);
       }
+      // Rules from a `dynamic` block or an expression exist only at plan time: any of them may allow or
+      // deny anything, in any place, so what the NSG decides is uncertain (never the defaults alone).
+      const unreadable = unreadableBlock(res.config, "security_rule");
+      if (unreadable) {
+        const rule = this.unreadableRules(res, unreadable);
+        rule.nsg = nsg;
+        nsg.rules.push(rule);
+        this.rules.push(rule);
+      }
     }
     const withStandalone = new Set<Nsg>();
     for (const res of m.ofType("azurerm_network_security_rule")) {
@@ -523,6 +532,16 @@ export class Topology {
       const rivals = rivalsOf(r);
       if (rivals.length > 0) r.unknowns.push({ field: "network_security_group_name", reason: `${rivals[0].resource.address} writes a different rule of the same name into ${where} (azurerm: inline rules cannot be used with azurerm_network_security_rule): this rule may be overwritten` });
     }
+  }
+
+  /** A stand-in for inline rules this configuration cannot read: every field unknown, for `why`. */
+  private unreadableRules(res: TfResource, why: string): NsgRule {
+    const u = <T>(): Field<T> => ({ known: false, field: "security_rule", reason: why });
+    return {
+      id: this.nextRuleId++, resource: res, name: "(security_rule evaluated at plan time)", inline: true, isDefault: false,
+      direction: u(), access: u(), priority: u(), protocol: u(), sources: u(), destinations: u(), destinationPorts: u(), sourcePorts: u(),
+      unknowns: [{ field: "security_rule", reason: why }],
+    };
   }
 
   /** Normalises one rule; every unreadable field becomes an unknown naming the field. */
@@ -854,6 +873,9 @@ export class Topology {
     const byName = new Map<string, RouteTable[]>();
     for (const res of m.ofType("azurerm_route_table")) {
       const table: RouteTable = { resource: res, routes: m.blocks(res, "route").map((b) => this.parseRoute(b)), subnets: [] };
+      // Routes from a `dynamic` block or an expression: any prefix, any next hop.
+      const unreadable = unreadableBlock(res.config, "route");
+      if (unreadable) table.routes.push({ prefix: unknownField("route", unreadable), nextHopType: unknownField("route", unreadable), nextHop: { unknown: unreadable } });
       this.routeTables.push(table);
       this.register(res, "route-table", table);
       const n = this.name(res);

@@ -1,5 +1,5 @@
 import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, ipsecConnections, SEED } from "./common";
-import { unreadableBlock } from "./policies";
+import { unreadableBlock } from "../../engine/access/fields";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 

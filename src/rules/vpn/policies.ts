@@ -9,6 +9,7 @@
  * (`type`, `connection_protocol`, `shared_key`, `ipsec_policy.*`, `vpn_client_configuration.*`) has
  * the same name in 4.x and 5.x, so configurations and plans from either version read alike.
  */
+import { unreadableBlock } from "../../engine/access/fields";
 import { TerraformModel, TfResource } from "../../engine/model";
 
 /** A resolved field of an IPsec policy block. */
@@ -95,13 +96,6 @@ export interface UnreadablePolicy {
   readonly reason: string;
 }
 
-/** Why a block attribute cannot be read: an expression instead of a block, or a `dynamic` block. Undefined when readable or absent. */
-export function unreadableBlock(config: Record<string, any>, attribute: string): string | undefined {
-  if (typeof config[attribute] === "string") return `${attribute} is an expression that is only evaluated at plan time`;
-  const dyn = config.dynamic;
-  if (dyn && typeof dyn === "object" && attribute in dyn) return `${attribute} is a dynamic block, expanded at plan time`;
-  return undefined;
-}
 
 /**
  * Point-to-site IPsec policies the checks cannot read (connections' unreadable `ipsec_policy` is

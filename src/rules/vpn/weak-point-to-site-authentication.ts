@@ -1,5 +1,5 @@
 import { EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, STRONG_P2S } from "./common";
-import { unreadableBlock } from "./policies";
+import { unreadableBlock } from "../../engine/access/fields";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
