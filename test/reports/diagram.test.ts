@@ -43,23 +43,20 @@ function zone(scope: Construct, z: ZoneSpec): NetworkSecurityGroup {
   const tags: Record<string, string> = {};
   if (z.zone) tags["sdz-zone"] = z.zone;
   if (z.trust) tags["sdz-trust"] = z.trust;
-  const nsg = new NetworkSecurityGroup(scope, `${z.id}_nsg`, {
-    name: `${z.id}-nsg`, location: "westeurope", resourceGroupName: "rg", tags,
-    securityRule: z.denyAll ? [{
-      name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*",
-      sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "*",
-    }] : [],
-  });
+  // Rules are standalone only: azurerm forbids mixing them with inline security_rule (an explicit [] included).
+  const nsg = new NetworkSecurityGroup(scope, `${z.id}_nsg`, { name: `${z.id}-nsg`, location: "westeurope", resourceGroupName: "rg", tags });
+  if (z.denyAll) rule(scope, `${z.id}_deny_all`, nsg, "*", "*", "*", "*", { name: "deny-all", priority: 4096, access: "Deny" });
   new SubnetNetworkSecurityGroupAssociation(scope, `${z.id}_assoc`, { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
   return nsg;
 }
 
-function rule(scope: Construct, id: string, nsg: NetworkSecurityGroup, protocol: string, ports: string | string[], source: string, destination = "*") {
+function rule(scope: Construct, id: string, nsg: NetworkSecurityGroup, protocol: string, ports: string | string[], source: string, destination = "*",
+  override: { name?: string; priority?: number; access?: string } = {}) {
   return new NetworkSecurityRule(scope, id, {
     name: id, priority: 100 + (Number.parseInt(id.replace(/\D/g, "") || "0", 10) % 3000), direction: "Inbound", access: "Allow", protocol,
     sourcePortRange: "*", ...(Array.isArray(ports) ? { destinationPortRanges: ports } : { destinationPortRange: ports }),
     sourceAddressPrefix: source, destinationAddressPrefix: destination,
-    resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+    resourceGroupName: "rg", networkSecurityGroupName: nsg.name, ...override,
   });
 }
 
