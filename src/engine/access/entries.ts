@@ -91,7 +91,11 @@ export class LoadBalancerIndex {
     if (endpoint.destination.kind === "host") keys.add(`ip:${endpoint.destination.cidr.text}`);
     const isMember = (set: Set<string> | undefined) => !!set && [...keys].some((k) => set.has(k));
     const out: Entry[] = [];
-    const consider = (res: TfResource, kind: Entry["kind"], members: boolean) => {
+    // Members come from associations: one that cannot be followed may make any NIC a member.
+    const mayBeMember = this.unknownAssociations.length > 0
+      ? `it may forward to this host (${this.unknownAssociations[0]}${this.unknownAssociations.length > 1 ? `, and ${this.unknownAssociations.length - 1} more` : ""})`
+      : undefined;
+    const consider = (res: TfResource, kind: Entry["kind"], members: boolean | string) => {
       const doubts: string[] = [];
       const proto = m.resolveString(res.config.protocol);
       if (!proto.known) doubts.push(`protocol: ${proto.reason}`);
@@ -104,7 +108,10 @@ export class LoadBalancerIndex {
       if (front === undefined) doubts.push("its frontend IP configuration cannot be followed");
       else if (front.isPublic === false) return;
       else if (front.isPublic === undefined) doubts.push("whether its frontend is public is not known");
-      if (!members) return;
+      if (members === false) {
+        if (!mayBeMember) return;
+        doubts.push(mayBeMember);
+      } else if (typeof members === "string") doubts.push(members);
       if (front) {
         const closed = closedWithoutNsg(m, front.lb, endpoint);
         if (closed === true) return;
@@ -114,16 +121,21 @@ export class LoadBalancerIndex {
       const label = `${kind === "load-balancer-rule" ? "load balancer rule" : "inbound NAT rule"} ${res.address}${fp.known && fp.value !== undefined ? ` (frontend port ${fp.value})` : ""}`;
       out.push({ kind, resource: res, label, definite: doubts.length === 0, doubts });
     };
-    for (const r of m.ofType("azurerm_lb_rule")) {
-      const pools = Array.isArray(r.config.backend_address_pool_ids) ? r.config.backend_address_pool_ids : [];
-      consider(r, "load-balancer-rule", pools.some((p: unknown) => {
+    // A pool that cannot be followed (a variable, an ID of a pool elsewhere) may hold the host.
+    const poolsMembership = (field: string, value: unknown): boolean | string => {
+      if (isUnset(value)) return false;
+      const list = Array.isArray(value) ? value : [value];
+      let unknown: string | undefined;
+      for (const p of list) {
         const pool = m.referencedResource(p);
-        return pool ? isMember(this.poolMembers.get(pool)) : false;
-      }));
-    }
+        if (pool && isMember(this.poolMembers.get(pool))) return true;
+        if (!pool) unknown ??= `${field}: ${describeValue(p)} cannot be followed to a backend pool of this configuration, which may hold this host`;
+      }
+      return unknown ?? false;
+    };
+    for (const r of m.ofType("azurerm_lb_rule")) consider(r, "load-balancer-rule", poolsMembership("backend_address_pool_ids", r.config.backend_address_pool_ids));
     for (const r of m.ofType("azurerm_lb_nat_rule")) {
-      const pool = m.referencedResource(r.config.backend_address_pool_id);
-      consider(r, "inbound-nat-rule", isMember(this.natMembers.get(r)) || (pool ? isMember(this.poolMembers.get(pool)) : false));
+      consider(r, "inbound-nat-rule", isMember(this.natMembers.get(r)) || poolsMembership("backend_address_pool_id", r.config.backend_address_pool_id));
     }
     return out;
   }
@@ -180,6 +192,11 @@ function closedWithoutNsg(model: TerraformModel, res: TfResource, endpoint: Endp
 /** True when no NSG filters the endpoint on either layer, and none this configuration cannot see may be associated. */
 function withoutAnyNsg(model: TerraformModel, endpoint: Endpoint): boolean {
   return AccessModel.of(model).layersOf(endpoint).every((l) => l.nsgs.length === 0 && !l.unknown && !l.bypass && !l.mayBypass);
+}
+
+/** A value for a message: the text of a string, else its JSON. */
+function describeValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? typeof v;
 }
 
 function add(map: Map<TfResource, Set<string>>, key: TfResource, value: string): void {

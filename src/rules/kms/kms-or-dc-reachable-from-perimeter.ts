@@ -116,7 +116,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
             if (!pub.isEmpty) {
               const nothingArrives = d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat;
               if (!nothingArrives && !(net001 && isBroad(pub, internet))) {
-                const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => e.label))];
+                const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => (e.definite ? e.label : `perhaps ${e.label}`)))];
                 sight(into, describeShare(pub, internet), probe.protocol, r.ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
               }
             }

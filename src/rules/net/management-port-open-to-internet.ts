@@ -22,11 +22,10 @@ interface Group {
   readonly outcome: "allow" | "uncertain";
   readonly services: Set<string>;
   readonly hosts: Set<string>;
-  readonly ways: Set<string>;
+  /** Ways in from the Internet (`through public IP x`), each certain or not (with why). */
+  readonly ways: Map<string, readonly string[] | undefined>;
   readonly doubts: Set<string>;
   sources: string;
-  /** False while every way in counted is one whose letting traffic in is not certain. */
-  sureWay: boolean;
 }
 
 export const managementPortsFromInternet = defineRule({
@@ -76,15 +75,14 @@ export const managementPortsFromInternet = defineRule({
           let g = groups.get(key);
           if (!g) {
             const sources = describeShare(pub, internet);
-            g = { decider, outcome, services: new Set(), hosts: new Set(), ways: new Set(), doubts: new Set(), sources, sureWay: false };
+            g = { decider, outcome, services: new Set(), hosts: new Set(), ways: new Map(), doubts: new Set(), sources };
             groups.set(key, g);
           }
-          g.sureWay ||= !doubtfulWay;
           if (doubtfulWay) answer.internetEntries.forEach((e) => e.doubts.forEach((d) => g!.doubts.add(d)));
           g.services.add(describeServicePort(svc));
           g.hosts.add(ep.label);
-          if (r.dnat) g.ways.add(`published by DNAT rule ${r.dnat.label}`);
-          for (const e of answer.internetEntries) g.ways.add(`through ${e.label}`);
+          if (r.dnat) g.ways.set(`published by DNAT rule ${r.dnat.label}`, undefined);
+          for (const e of answer.internetEntries) if (!g.ways.has(`through ${e.label}`)) g.ways.set(`through ${e.label}`, e.definite ? undefined : e.doubts);
           r.doubts.forEach((d) => g!.doubts.add(d));
         }
       }
@@ -93,7 +91,11 @@ export const managementPortsFromInternet = defineRule({
       const services = [...g.services];
       const hosts = [...g.hosts];
       const where = hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.slice(0, 3).join(", ")}${hosts.length > 3 ? ", ..." : ""})`;
-      const way = g.ways.size > 0 ? `; ${g.sureWay ? "reachable now" : "perhaps reachable"} ${[...g.ways].join(", ")}` : "; no public IP, load balancer or DNAT reaches it today";
+      // A way in that is not certain says why, unless the finding's own doubts (in parentheses at its end) already do.
+      const sure = [...g.ways].filter(([, why]) => !why).map(([w]) => w);
+      const maybe = [...g.ways].filter(([, why]) => why).map(([w, why]) => (g.outcome === "allow" ? `${w} (${why!.join("; ")})` : w));
+      const ways = [...(sure.length > 0 ? [`reachable now ${sure.join(", ")}`] : []), ...(maybe.length > 0 ? [`perhaps reachable ${maybe.join(", ")}`] : [])];
+      const way = ways.length > 0 ? `; ${ways.join("; ")}` : "; no public IP, load balancer or DNAT reaches it today";
       const text = `${g.decider.label} allows ${services.join(", ")} from ${g.sources} to ${where}${way}`;
       if (g.outcome === "allow") ctx.report(g.decider.resource, text);
       else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);

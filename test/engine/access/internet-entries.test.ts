@@ -165,6 +165,37 @@ describe("load balancer entries and the load balancer's SKU", () => {
     expect([flagged(r, NET001), unverifiedAt(r, NET001)]).toEqual([[], ["azurerm_network_interface.vm"]]);
   });
 
+  test("Basic, a rule whose backend pool is a variable: it may forward to the host (not definite, naming the field)", () => {
+    const tf = lbSite("Basic");
+    (tf.json.variable ??= {}).pool_id = { type: "string" };
+    (tf.json.resource.azurerm_lb_rule.rdp as Body).backend_address_pool_ids = ["${var.pool_id}"];
+    expect(entries(tf)).toEqual([{
+      kind: "load-balancer-rule", resource: "azurerm_lb_rule.rdp", definite: false,
+      doubts: [expect.stringMatching(/^backend_address_pool_ids: "\$\{var\.pool_id\}" cannot be followed to a backend pool of this configuration/)],
+    }]);
+    const r = check(tf, [NET001]);
+    expect([flagged(r, NET001), unverifiedAt(r, NET001)]).toEqual([[], ["azurerm_network_interface.vm"]]);
+  });
+
+  test("Basic, a pool association whose NIC cannot be followed: any NIC may be a member (not definite)", () => {
+    const tf = lbSite("Basic");
+    (tf.json.variable ??= {}).nic_id = { type: "string" };
+    (tf.json.resource.azurerm_network_interface_backend_address_pool_association.vm_pool as Body).network_interface_id = "${var.nic_id}";
+    expect(entries(tf)).toEqual([{
+      kind: "load-balancer-rule", resource: "azurerm_lb_rule.rdp", definite: false,
+      doubts: ["it may forward to this host (azurerm_network_interface_backend_address_pool_association.vm_pool: its NIC, IP configuration or pool cannot be followed)"],
+    }]);
+  });
+
+  test("with an NSG deciding, a doubtful way in is named as such in NET-001's message", () => {
+    const tf = lbSite("Standard", "subnet");
+    (tf.json.variable ??= {}).pool_id = { type: "string" };
+    (tf.json.resource.azurerm_lb_rule.rdp as Body).backend_address_pool_ids = ["${var.pool_id}"];
+    const r = check(tf, [NET001]);
+    expect(flagged(r, NET001)).toEqual(["azurerm_network_security_group.open"]);
+    expect(messages(r, NET001)).toEqual([expect.stringMatching(/; perhaps reachable through load balancer rule azurerm_lb_rule\.rdp \(frontend port 3389\) \(backend_address_pool_ids: /)]);
+  });
+
   test("Standard with an NSG allowing RDP from *: a definite way in, NET-001 on the NSG", () => {
     const tf = lbSite("Standard", "subnet");
     expect(entries(tf)).toEqual([{ kind: "load-balancer-rule", resource: "azurerm_lb_rule.rdp", definite: true, doubts: [] }]);
