@@ -49,7 +49,12 @@ interface RoutedGroup {
   readonly sources: SourceSet;
   readonly firewall?: Firewall;
   readonly unknown?: string;
+  /** Routed to next hop None: Azure drops the traffic. */
+  readonly dropped?: boolean;
 }
+
+/** The key of sources whose route to a host is next hop None. */
+const DROPPED = Symbol("dropped");
 
 /** Reachability of one configuration. Build once with {@link Reachability.of}. */
 export class Reachability {
@@ -151,6 +156,8 @@ export class Reachability {
         const part = rest.intersect(group.sources);
         if (part.isEmpty) continue;
         rest = rest.subtract(part);
+        // Next hop None: "Traffic routed to the None next hop type is dropped" (learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview).
+        if (group.dropped) continue;
         if (group.unknown || !group.firewall) {
           reaches.push({ outcome: "uncertain", sources: part, ports: g.ports, protocol: probe.protocol, grant: g, doubts: [group.unknown ?? "routed through an unknown hop"] });
           continue;
@@ -232,11 +239,11 @@ export class Reachability {
     const key = host.text;
     const cached = this.routedCache.get(key);
     if (cached) return cached;
-    const byHop = new Map<Firewall | string, SourceSet>();
+    const byHop = new Map<Firewall | string | typeof DROPPED, SourceSet>();
     for (const subnets of classes) {
       const hop = nextHop(subnets[0], host, this.firewalls);
-      if (hop.kind !== "firewall" && hop.kind !== "unknown") continue;
-      const k: Firewall | string = hop.kind === "firewall" ? hop.firewall : hop.reason;
+      if (hop.kind !== "firewall" && hop.kind !== "unknown" && hop.kind !== "drop") continue;
+      const k = hop.kind === "firewall" ? hop.firewall : hop.kind === "drop" ? DROPPED : hop.reason;
       let sources = byHop.get(k) ?? SourceSet.EMPTY;
       for (const s of subnets) {
         if (s === endpoint.subnet) continue; // traffic inside a subnet is not routed
@@ -249,7 +256,7 @@ export class Reachability {
       }
       byHop.set(k, sources);
     }
-    const groups: RoutedGroup[] = [...byHop.entries()].map(([k, sources]) => (typeof k === "string" ? { sources, unknown: k } : { sources, firewall: k }));
+    const groups: RoutedGroup[] = [...byHop.entries()].map(([k, sources]) => (k === DROPPED ? { sources, dropped: true } : typeof k === "string" ? { sources, unknown: k } : { sources, firewall: k }));
     this.routedCache.set(key, groups);
     return groups;
   }
