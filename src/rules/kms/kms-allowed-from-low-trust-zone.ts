@@ -2,10 +2,27 @@ import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./ex
 import { kmsExposures, notAnAllowlist, zonesOf, zoneText } from "./kms-reaches";
 import { KmsTags } from "../../contract/kms-tags";
 import { ZoneTags } from "../../contract/zone-tags";
+import { PRIVATE_V4, v4RangeText } from "../../engine/access/addresses";
+import { SourceSet } from "../../engine/access/source-set";
 import { describeHosts } from "../../engine/exposure";
+import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
+
+/**
+ * `private addresses 172.16.201.0/24 in no zone of this configuration`: the sources' private IPv4
+ * ranges outside every zone (subnets, on-premises ranges of local network gateways) and GatewaySubnet,
+ * or undefined when there are none.
+ */
+function strayPrivateSources(model: TerraformModel, sources: SourceSet): string | undefined {
+  const known = Zones.of(model).sourcesWhere(() => true);
+  const stray = sources.v4.intersect(PRIVATE_V4).subtract(known.v4);
+  if (stray.isEmpty) return undefined;
+  const ranges = stray.ranges();
+  return `private addresses ${ranges.slice(0, 3).map(([a, b]) => v4RangeText(a, b)).join(", ")}${ranges.length > 3 ? ", ..." : ""} in no zone of this configuration`;
+}
 
 export const kmsAllowedFromLowTrustZone = defineRule({
   id: "SDZ-KMS-003",
@@ -18,7 +35,8 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + `math (a /28 inside a DMZ subnet counts). A zone's trust is declared (${ZoneTags.TRUST} on its NSG or local network gateway) or inferred: a subnet the Internet `
     + "reaches (NSG allow from the Internet, public IP, load balancer, DNAT) is internet-facing and counts as PERIMETER, whatever its tag says. Zones below "
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
-    + "are could-not-verify (the rule cannot tell whether they may activate); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
+    + "are could-not-verify (the rule cannot tell whether they may activate), and so are private addresses in no zone of the configuration (another network, an "
+    + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
     + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem).",
   fix: "Remove the perimeter addresses from the KMS allowlist (NSG and firewall) and activate those servers with MAK (ActivationZone.declareMakActivation "
     + `records it); declare the trust of the other client zones with ${ZoneTags.TRUST}.`,
@@ -42,6 +60,10 @@ export const kmsAllowedFromLowTrustZone = defineRule({
         if (t.level === undefined) undeclared.push(zoneText(ctx.model, z));
         else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) low.push(zoneText(ctx.model, z));
       }
+      // Private addresses of no zone here (another network, an undeclared on-premises range): their trust
+      // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's error already.
+      const stray = e.vnetDefault || e.vnetTerm || notAnAllowlist(ctx.model, e).parts.length > 0 ? undefined : strayPrivateSources(ctx.model, e.sources);
+      if (stray) undeclared.push(stray);
       const to = describeHosts(e.targets);
       if (low.length > 0) {
         const also = undeclared.length > 0 ? `; also from zones whose trust is not known: ${undeclared.join(", ")}` : "";

@@ -56,8 +56,16 @@ describe("SDZ-KMS-003 KMS allowed from a perimeter or untrusted zone", () => {
       expect(messages(check(s.tf, [ID]), ID)[0]).toMatch(/PERIMETER zone mak .*declared for MAK activation \(sdz-activation=mak\)/);
     });
 
-    test("INTERNAL clients and addresses outside every zone pass", () => {
-      expect(check(kmsSite(placement, ["10.0.2.0/24", "172.16.0.0/24"]).tf, [ID]).findings).toEqual([]);
+    test("INTERNAL clients pass", () => {
+      expect(check(kmsSite(placement, ["10.0.2.0/24"]).tf, [ID]).findings).toEqual([]);
+    });
+
+    test("private addresses outside every zone (another network, an undeclared on-premises range) are could-not-verify: their trust is not known", () => {
+      const s = kmsSite(placement, ["10.0.2.0/24", "172.16.0.0/24"]);
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kms")]);
+      expect(messages(r, ID)[0]).toMatch(/from private addresses 172\.16\.0\.0\/24 in no zone of this configuration to .*whose trust is neither declared/);
     });
 
     test("a zone whose trust is neither declared nor inferred is could-not-verify", () => {
