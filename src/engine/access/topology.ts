@@ -656,6 +656,15 @@ export class Topology {
         nic.ipConfigs.push(ip);
         subnet?.nics.includes(nic) || subnet?.nics.push(nic);
       });
+      // IP configurations from a `dynamic` block or an expression: a host whose subnet, address and
+      // public IP are not known, never a NIC without one (which no rule would look at).
+      const unreadable = unreadableBlock(res.config, "ip_configuration");
+      if (unreadable) {
+        nic.ipConfigs.push({
+          nic, name: "(ip_configuration evaluated at plan time)", subnetUnknown: unreadable,
+          privateIp: unknownField("ip_configuration", unreadable), publicIp: { attached: true, unknown: unreadable }, primary: nic.ipConfigs.length === 0,
+        });
+      }
       this.nics.push(nic);
       this.register(res, "nic", nic);
     }

@@ -66,6 +66,20 @@ describe("rules written as a dynamic block or an expression are read as unknown,
     expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([s.nsg]);
   });
 
+  test.each(["dynamic", "expression"] as const)("a NIC whose ip_configuration is a %s is a host of unknown subnet and address, not a NIC without one", (how) => {
+    const tf = new TfJson();
+    tf.json.variable = { ipcfg: { type: "any" } };
+    const body: Record<string, unknown> = { name: "vm-nic", location: "westeurope", resource_group_name: "rg" };
+    if (how === "dynamic") body.dynamic = { ip_configuration: { for_each: "${var.ipcfg}", content: { name: "${ip_configuration.key}", subnet_id: "${ip_configuration.value}", private_ip_address_allocation: "Dynamic" } } };
+    else body.ip_configuration = "${var.ipcfg}";
+    const nic = tf.add("azurerm_network_interface", "vm", body);
+    tf.nicNsg(nic, tf.nsg("nic_nsg", [rule("rdp", 100, "Allow", "Tcp", "3389", "*")]));
+    tf.windowsVm("vm", [nic]);
+    const r = check(tf, ["SDZ-NET-001"]);
+    expect(flagged(r, "SDZ-NET-001")).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-NET-001")).toEqual(["azurerm_network_security_group.nic_nsg"]);
+  });
+
   test("a firewall policy whose DNAT collections are a dynamic block may publish any host", () => {
     const s = site("inline", [rule("rdp-vnet", 100, "Allow", "Tcp", "3389", "VirtualNetwork")], {
       extend: (tf, x) => {
