@@ -1,5 +1,6 @@
+import { DeploymentRole } from "../../contract/zone-tags";
 import { describeUnknown } from "../../engine/access/fields";
-import { AddressTerm, NsgRule, Topology } from "../../engine/access/topology";
+import { AddressTerm, Nsg, NsgRule, Topology } from "../../engine/access/topology";
 import { namesRange } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeServicePort, DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
@@ -31,18 +32,34 @@ export const domainServicesToBroadDestination = defineRule({
     + "destination is any, a service tag or a range wider than one address: it opens those services on every host there, not only on the domain "
     + "controllers and DNS servers. A rule that opens every port is left to the exposure rules. An allow whose destination, ports, protocol, access or "
     + "direction is not known before apply is could-not-verify. A rule shadowed by an earlier deny is still reported: it states an exemption wider than "
-    + "the documents allow.",
+    + "the documents allow. An inbound rule of an NSG associated only with NICs of domain controllers and DNS servers (declared or inferred) is theirs "
+    + "whatever its destination says: that NSG filters traffic to those hosts alone.",
   fix: "Point the rule at the domain controllers' and DNS servers' own addresses (/32), or at an application security group of their NICs (IdentityZone and DomainController do).",
   requirements: ["R-SEC-1"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs (and of NSGs associated with nothing), inbound and outbound"],
   check(ctx) {
+    // An NSG associated only with NICs of domain controllers and DNS servers filters traffic to those
+    // hosts alone: whatever an inbound rule's destination says, it is their addresses (an NSG applies to
+    // the subnets and NICs it is associated with: learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
+    const onlyDomainServers = new Map<Nsg, boolean>();
+    const guardsOnlyDomainServers = (nsg: Nsg | undefined): boolean => {
+      if (!nsg || nsg.subnets.length > 0 || nsg.nics.length === 0) return false;
+      let hit = onlyDomainServers.get(nsg);
+      if (hit === undefined) {
+        const serves = (nic: Nsg["nics"][number]) => !!nic.vm && !!(ctx.roles.claim(nic.vm, DeploymentRole.DOMAIN_CONTROLLER) ?? ctx.roles.claim(nic.vm, DeploymentRole.DNS_SERVER));
+        hit = nsg.nics.every(serves);
+        onlyDomainServers.set(nsg, hit);
+      }
+      return hit;
+    };
     for (const rule of Topology.of(ctx.model).rules) {
       const doubts: string[] = [];
       if (rule.access.known) {
         if (rule.access.value !== "Allow") continue;
       } else doubts.push(describeUnknown(rule.access));
       if (!rule.direction.known) doubts.push(describeUnknown(rule.direction));
+      else if (rule.direction.value === "Inbound" && guardsOnlyDomainServers(rule.nsg)) continue;
       let ports = LOCATOR_PORTS;
       if (rule.protocol.known) {
         const proto = rule.protocol.value;

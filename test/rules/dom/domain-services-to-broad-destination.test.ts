@@ -18,7 +18,9 @@ describe("domain-services pack", () => {
 
 describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () => {
   describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
+    // On the NIC's own NSG the rule filters traffic to that host only; the "nic" placement is covered below.
     test.each([["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]])("an inbound Kerberos/LDAP allow towards %j is one warning on the rule", (dest) => {
+      if (placement === "nic" && dest !== undefined && !Array.isArray(dest)) return;
       const s = site(placement, [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", dest as string | string[])]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([s.address("allow-domain")]);
@@ -52,6 +54,25 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
       expect(flagged(r, ID)).toEqual([]);
       expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kerberos")]);
       expect(messages(r, ID)[0]).toMatch(reason);
+    });
+  });
+
+  describe("an NSG associated only with NICs of domain controllers and DNS servers", () => {
+    test.each(["*", "VirtualNetwork", "10.0.0.0/16"])("an inbound Kerberos/LDAP allow towards %s on the domain controller's own NIC NSG is its address: no warning", (dest) => {
+      const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", dest)]);
+      expect(check(s.tf, [ID]).findings).toEqual([]);
+    });
+
+    test("the same NSG also on a NIC of no server known here (no VM of this configuration uses it): the warning stays", () => {
+      const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", "*")], {
+        extend: (tf, x) => tf.nicNsg(tf.nic("spare_nic", "azurerm_subnet.servers", "10.0.1.5"), x.nsg),
+      });
+      expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("allow-domain")]);
+    });
+
+    test("outbound rules of that NSG are still read: a DNS allow towards any from the domain controller is flagged", () => {
+      const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", "*"), rule("dns-out", 110, "Allow", "Udp", "53", "10.0.1.0/24", "*", "Outbound")]);
+      expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("dns-out")]);
     });
   });
 
