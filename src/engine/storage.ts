@@ -23,7 +23,14 @@
  * every share of it. Accounts *serve SMB* when they hold a share or a Files private endpoint, are
  * FileStorage accounts, configure `share_properties`, or have a role: the SMB transport rules apply
  * to each of them whatever its role.
+ *
+ * An account *may serve SMB* ({@link Storage.smbDoubt}) when the configuration cannot tell: a share
+ * or a Files private endpoint whose account link is not known before apply (a variable, an
+ * expression) may be on any account of this configuration that can hold file shares, and a
+ * `dynamic "share_properties"` block may configure SMB. The SMB rules then say could-not-verify,
+ * naming the field, where they would otherwise pass silently.
  */
+import { unreadableBlock } from "./access/fields";
 import { Reachability } from "./access/reachability";
 import { PrivateEndpoint, Subnet, Vm } from "./access/topology";
 import { Resolved, TerraformModel, TfResource } from "./model";
@@ -100,6 +107,30 @@ const UNC = new RegExp(String.raw`(?:\\\\|//)([a-z0-9]{3,24})${FILES_HOST}[\\/]+
 const HOST = new RegExp(String.raw`\b([a-z0-9]{3,24})${FILES_HOST}\b`, "gi");
 const ACCOUNT_ID = /\/storageAccounts\/([^/\s"']+)/i;
 
+/**
+ * Account kinds that can hold Azure file shares: general-purpose v2 and v1 and premium FileStorage;
+ * BlobStorage and BlockBlobStorage accounts serve blobs only (learn.microsoft.com/azure/storage/common/storage-account-overview,
+ * "Types of storage accounts"). azurerm: account_kind "Defaults to StorageV2"
+ * (hashicorp/terraform-provider-azurerm website/docs/r/storage_account.html.markdown).
+ */
+const FILE_KINDS = ["StorageV2", "Storage", "FileStorage"];
+
+/** Where an account link (`storage_account_id`, `private_connection_resource_id`, a name) leads. */
+export interface AccountLink {
+  /** The account of this configuration it names. */
+  readonly account?: StorageAccount;
+  /** Why it cannot be followed (not known before apply); undefined when it is known (here or elsewhere). */
+  readonly unknown?: string;
+  /** The link is a literal name: only an account whose name is not known before apply may be the one. */
+  readonly onlyUnnamed?: boolean;
+}
+
+/** Why an account may serve SMB, for accounts a link cannot be followed to. */
+interface Unlinked {
+  readonly why: string;
+  readonly onlyUnnamed?: boolean;
+}
+
 /** Storage of one configuration. Build once with {@link Storage.of}. */
 export class Storage {
   public static of(model: TerraformModel): Storage {
@@ -114,6 +145,12 @@ export class Storage {
   private readonly stateDoubts: string[] = [];
   /** Reasons one account (whose name is not known) may be a state migration store. */
   private readonly accountDoubts = new Map<StorageAccount, string[]>();
+  /** Shares whose account cannot be followed, with why: they may be on any account that can hold file shares. */
+  private readonly unlinkedShares: (Unlinked & { share: FileShare })[] = [];
+  /** Why any account that can hold file shares may serve SMB (shares and Files endpoints whose account cannot be followed). */
+  private readonly unlinked: Unlinked[] = [];
+  /** Why one account may serve SMB (a dynamic share_properties block, a Files endpoint whose sub-resource is not known). */
+  private readonly smbDoubts = new Map<StorageAccount, string[]>();
 
   private constructor(private readonly model: TerraformModel) {
     const m = model;
@@ -127,24 +164,49 @@ export class Storage {
       this.accounts.push(account);
       this.byResource.set(res, account);
       if (name.known) this.byName.set(name.value, account);
+      // A dynamic share_properties block (expanded at plan time) may configure SMB; a string expression is read by the rules.
+      const dynamicSp = res.config.share_properties === undefined || res.config.share_properties === null ? unreadableBlock(res.config, "share_properties") : undefined;
+      if (dynamicSp) this.doubtSmb(account, dynamicSp);
     }
     for (const res of m.ofType("azurerm_storage_share")) {
       const meta = readRoles(MIGRATION_TAG.shareRoles, m.tagBlock(res, "metadata"), res, "metadata");
       // azurerm 4.x: storage_account_id, or the deprecated storage_account_name, which azurerm 5.0 removes
       // (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/5.0-upgrade-guide, azurerm_storage_share).
-      const account = this.accountFrom(res.config.storage_account_id) ?? this.accountFrom(res.config.storage_account_name, true);
-      const share: FileShare = { resource: res, name: m.resolveString(res.config.name), account, claims: [...meta.claims], metadataUnknown: meta.unknown };
-      account?.shares.push(share);
+      const byId = res.config.storage_account_id !== undefined && res.config.storage_account_id !== null;
+      const field = byId ? "storage_account_id" : "storage_account_name";
+      const link = this.linkOf(res.config[field], !byId);
+      const share: FileShare = {
+        resource: res, name: m.resolveString(res.config.name), account: link.account, claims: [...meta.claims], metadataUnknown: meta.unknown,
+      };
+      link.account?.shares.push(share);
       this.shares.push(share);
+      if (link.unknown) {
+        const u = { why: `${res.address} ${field} is not known before apply (${link.unknown}), so the share may be on this account`, onlyUnnamed: link.onlyUnnamed };
+        this.unlinkedShares.push({ ...u, share });
+        this.unlinked.push(u);
+      }
     }
     const topology = Reachability.of(m).access.topology;
     for (const pe of topology.privateEndpoints) {
+      const hidden = unreadableBlock(pe.resource.config, "private_service_connection");
       const conn = m.blocks(pe.resource, "private_service_connection")[0];
-      if (!conn) continue;
+      if (!conn) {
+        // A dynamic connection may be a Files endpoint of any account.
+        if (hidden) this.unlinked.push({ why: `${pe.resource.address}: ${hidden}, so it may be a Files private endpoint of this account` });
+        continue;
+      }
+      const field = "private_service_connection.private_connection_resource_id";
+      const link: AccountLink = pe.target ? { account: this.byResource.get(pe.target) } : this.linkOf(conn.private_connection_resource_id);
       const subresources = m.resolveStringList(conn.subresource_names);
-      if (!subresources.known || !subresources.value.some((s) => s.toLowerCase() === "file")) continue;
-      const account = (pe.target ? this.byResource.get(pe.target) : undefined) ?? this.accountFrom(conn.private_connection_resource_id);
-      account?.filesEndpoints.push(pe);
+      if (!subresources.known) {
+        const why = `${pe.resource.address} private_service_connection.subresource_names is not known before apply (${subresources.reason}), so it may be a Files private endpoint`;
+        if (link.account) this.doubtSmb(link.account, why);
+        else if (link.unknown) this.unlinked.push({ why: `${why} of this account (${field}: ${link.unknown})`, onlyUnnamed: link.onlyUnnamed });
+        continue;
+      }
+      if (!subresources.value.some((s) => s.toLowerCase() === "file")) continue;
+      link.account?.filesEndpoints.push(pe);
+      if (link.unknown) this.unlinked.push({ why: `${pe.resource.address} ${field} is not known before apply (${link.unknown}), so this Files private endpoint may be this account's`, onlyUnnamed: link.onlyUnnamed });
     }
     if (this.accounts.length > 0) this.infer(topology.vms);
   }
@@ -156,12 +218,26 @@ export class Storage {
 
   /** The account an `id` (reference or literal ID) or a name (`byName`) points at. */
   public accountFrom(value: unknown, byName = false): StorageAccount | undefined {
+    return this.linkOf(value, byName).account;
+  }
+
+  /**
+   * Where an account link leads: an account of this configuration, somewhere else (a literal naming
+   * no account here, a data source, which reads an account that already exists), or unknown: a
+   * variable or expression that may name any account here. Unset links lead nowhere (azurerm requires them).
+   */
+  public linkOf(value: unknown, byName = false): AccountLink {
+    if (value === undefined || value === null || value === "") return {};
     const ref = this.model.referencedResource(value);
-    if (ref) return this.byResource.get(ref);
+    if (ref) return { account: this.byResource.get(ref) };
+    if (typeof value === "string" && /^\$\{\s*data\.azurerm_storage_account\./.test(value.trim())) return {};
     const text = this.model.resolveString(value);
-    if (!text.known) return undefined;
+    if (!text.known) return { unknown: text.reason };
     const name = byName ? text.value : ACCOUNT_ID.exec(text.value)?.[1];
-    return name ? this.byName.get(name.trim().toLowerCase()) : undefined;
+    const account = name ? this.byName.get(name.trim().toLowerCase()) : undefined;
+    // A literal name matching no known name may still be an account whose name is not known before apply.
+    if (!account && name && this.accounts.some((a) => !a.name.known)) return { unknown: `it names account "${name}", which may be an account of this configuration whose name is not known before apply`, onlyUnnamed: true };
+    return { account };
   }
 
   /** Every role claim of an account: its own, and those of its shares. */
@@ -187,9 +263,17 @@ export class Storage {
    */
   public stateStoreDoubt(account: StorageAccount): string | undefined {
     // An account that serves no SMB here (no share, no Files endpoint, no SMB settings) holds no state share to doubt.
-    if (this.accountClaims(account, DeploymentRole.STATE_MIGRATION_STORE).length > 0 || !this.smbServing(account)) return undefined;
+    if (this.accountClaims(account, DeploymentRole.STATE_MIGRATION_STORE).length > 0) return undefined;
+    if (!this.smbServing(account) && !this.smbDoubt(account)) return undefined;
     const own = [account.tagUnknown, ...account.shares.map((s) => s.metadataUnknown && `share ${shareLabel(s)}: ${s.metadataUnknown}`)].filter((x): x is string => !!x);
     own.push(...this.accountDoubts.get(account) ?? []);
+    // A state migration share (or one whose role cannot be read) whose account cannot be followed may be on this account.
+    if (this.mayHoldFiles(account)) {
+      for (const { share, why } of this.unlinkedShares.filter((u) => this.mayBe(account, u))) {
+        if (share.claims.some((c) => c.role === DeploymentRole.STATE_MIGRATION_STORE)) own.push(`share ${shareLabel(share)} holds state migration data (${describeClaims(share.claims, 1)}) and ${why}`);
+        else if (share.metadataUnknown) own.push(`share ${shareLabel(share)}: ${share.metadataUnknown}, and ${why}`);
+      }
+    }
     if (own.length > 0) return own.join("; ");
     // Only an account nothing declares may be used unseen; a declared content store stays content.
     if (this.accountClaims(account).some((c) => c.source === "declared")) return undefined;
@@ -209,9 +293,42 @@ export class Storage {
     });
   }
 
+  /**
+   * Why an account not known to serve SMB may serve it, or undefined: a share or Files private
+   * endpoint whose account cannot be followed (only for accounts whose kind can hold file shares,
+   * so blob-only accounts stay quiet), a dynamic share_properties block, a Files endpoint whose
+   * sub-resource is not known.
+   */
+  public smbDoubt(account: StorageAccount): string | undefined {
+    if (this.smbServing(account)) return undefined;
+    const reasons = [...this.smbDoubts.get(account) ?? []];
+    if (this.mayHoldFiles(account)) reasons.push(...this.unlinked.filter((u) => this.mayBe(account, u)).map((u) => u.why));
+    return reasons.length > 0 ? reasons.join("; ") : undefined;
+  }
+
   /** SMB-serving accounts. */
   public get smbAccounts(): StorageAccount[] {
     return this.accounts.filter((a) => !!this.smbServing(a));
+  }
+
+  /** SMB-serving accounts and those that may serve SMB ({@link smbDoubt}): the SMB rules' scope. */
+  public get smbScope(): StorageAccount[] {
+    return this.accounts.filter((a) => !!this.smbServing(a) || !!this.smbDoubt(a));
+  }
+
+  /** True unless the account's kind is known to hold no file shares (BlobStorage, BlockBlobStorage). */
+  private mayHoldFiles(account: StorageAccount): boolean {
+    const kind = this.model.resolveString(account.resource.config.account_kind ?? "StorageV2");
+    return !kind.known || FILE_KINDS.includes(kind.value.trim());
+  }
+
+  /** True when an unfollowed link may lead to the account (a literal name only to accounts whose name is not known). */
+  public mayBe(account: StorageAccount, u: { onlyUnnamed?: boolean }): boolean {
+    return !u.onlyUnnamed || !account.name.known;
+  }
+
+  private doubtSmb(account: StorageAccount, why: string): void {
+    this.smbDoubts.set(account, [...this.smbDoubts.get(account) ?? [], why]);
   }
 
   // ---------------------------------------------------------------------------- inference

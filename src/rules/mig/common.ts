@@ -5,8 +5,9 @@
  */
 import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
+import { unreadableBlock } from "../../engine/access/fields";
 import { Resolved, TerraformModel } from "../../engine/model";
-import { RuleLevel } from "../../engine/rule";
+import { RuleContext, RuleLevel } from "../../engine/rule";
 import { describeClaims, FileShare, shareLabel, Storage, StorageAccount } from "../../engine/storage";
 
 const STATE = DeploymentRole.STATE_MIGRATION_STORE;
@@ -44,7 +45,20 @@ export function describeAccount(storage: Storage, account: StorageAccount): stri
   if (state.length > 0) return `state migration storage account (${describeClaims(state)})`;
   const content = storage.accountClaims(account, CONTENT);
   if (content.length > 0) return `deployment content storage account (${describeClaims(content)})`;
-  return `storage account serving SMB (${storage.smbServing(account) ?? "no file share seen"})`;
+  const serving = storage.smbServing(account);
+  if (serving) return `storage account serving SMB (${serving})`;
+  const doubt = storage.smbDoubt(account);
+  return doubt ? `storage account that may serve SMB (${doubt})` : "storage account serving SMB (no file share seen)";
+}
+
+/**
+ * Reports a problem of an account in the SMB rules' scope ({@link Storage.smbScope}): a finding
+ * where the account serves SMB, could-not-verify where it only may (the message, through
+ * {@link describeAccount}, says why), never a pass.
+ */
+export function reportSmb(ctx: RuleContext, storage: Storage, account: StorageAccount, message: string, options?: { level?: RuleLevel }): void {
+  if (!storage.smbServing(account) && storage.smbDoubt(account)) ctx.unverified(account.resource, message);
+  else ctx.report(account.resource, message, options);
 }
 
 /** `state migration share "usmt" (azurerm_storage_share.x) (declared: ...)`. */
@@ -64,11 +78,15 @@ export function stateAccounts(storage: Storage): StorageAccount[] {
 
 /**
  * A nested block (`share_properties`, `smb`, `network_rules`, `lifecycle`...): an object, the first
- * element of a list, undefined when absent, or unknown when the block is an unresolved expression.
+ * element of a list, undefined when absent, or unknown when the block is an unresolved expression
+ * or a `dynamic` block (expanded at plan time: it may produce the block or not, with any content).
  */
 export function nestedBlock(model: TerraformModel, parent: Record<string, any> | undefined, key: string): Resolved<Record<string, any> | undefined> {
   if (!parent) return { known: true, value: undefined };
   let v = parent[key];
+  // A string is resolved below (a local may hold the block); anything else beside a dynamic block of the same name is not what Terraform will use.
+  const dynamic = typeof v === "string" ? undefined : unreadableBlock(parent, key);
+  if (dynamic) return { known: false, reason: dynamic };
   if (v === undefined || v === null) return { known: true, value: undefined };
   if (typeof v === "string") {
     const r = model.resolve(v);

@@ -1,4 +1,4 @@
-import { describeAccount, levelFor, ROLE_EVIDENCE_READS, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -20,7 +20,7 @@ export const secureTransferOffOrWeakTls = defineRule({
   reads: ["https_traffic_only_enabled (4.x/5.x) or enable_https_traffic_only (3.x), min_tls_version of every SMB-serving storage account", ROLE_EVIDENCE_READS],
   check(ctx) {
     const storage = Storage.of(ctx.model);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const cfg = account.resource.config;
       const problems: string[] = [];
       const unknown: string[] = [];
@@ -34,7 +34,7 @@ export const secureTransferOffOrWeakTls = defineRule({
         else if (!GOOD_TLS.includes(tls.value)) problems.push(`it accepts ${tls.value} (min_tls_version)`);
       }
       const what = describeAccount(storage, account);
-      if (problems.length > 0) ctx.report(account.resource, `the ${what}: ${problems.join("; ")}`, { level: levelFor(storage, account) });
+      if (problems.length > 0) reportSmb(ctx, storage, account, `the ${what}: ${problems.join("; ")}`, { level: levelFor(storage, account) });
       else if (unknown.length > 0) ctx.unverified(account.resource, `${what}: ${unknown.join("; ")}`);
     }
   },

@@ -1,4 +1,4 @@
-import { describeAccount, levelFor, nestedBlock, ROLE_EVIDENCE_READS, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, nestedBlock, ROLE_EVIDENCE_READS, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { AZURE_FILES_LIMITS } from "../../contract/migration-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -21,7 +21,7 @@ export const shareSoftDeleteMissing = defineRule({
   check(ctx) {
     const m = ctx.model;
     const storage = Storage.of(m);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const what = describeAccount(storage, account);
       const level = levelFor(storage, account);
       const sp = nestedBlock(m, account.resource.config, "share_properties");
@@ -31,14 +31,14 @@ export const shareSoftDeleteMissing = defineRule({
         continue;
       }
       if (!rp.value) {
-        ctx.report(account.resource, `the ${what} has no share soft delete (share_properties.retention_policy absent): a deleted share is gone at once`, { level });
+        reportSmb(ctx, storage, account, `the ${what} has no share soft delete (share_properties.retention_policy absent): a deleted share is gone at once`, { level });
         continue;
       }
       const days = m.resolveNumber(rp.value.days);
       if (!days.known) ctx.unverified(account.resource, `${what}: share_properties.retention_policy.days is not known before apply (${days.reason})`);
       // azurerm: days defaults to 7 when the block is present.
       else if (days.value !== undefined && days.value < MIN_DAYS) {
-        ctx.report(account.resource, `the ${what} keeps deleted shares only ${days.value} day(s) (minimum ${MIN_DAYS})`, { level });
+        reportSmb(ctx, storage, account, `the ${what} keeps deleted shares only ${days.value} day(s) (minimum ${MIN_DAYS})`, { level });
       }
     }
   },

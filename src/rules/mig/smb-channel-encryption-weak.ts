@@ -1,4 +1,4 @@
-import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -17,7 +17,7 @@ export const smbChannelEncryptionWeak = defineRule({
   reads: ["share_properties.smb.channel_encryption_type of every SMB-serving storage account", ROLE_EVIDENCE_READS],
   check(ctx) {
     const storage = Storage.of(ctx.model);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const smb = smbSettings(ctx.model, account);
       const ciphers = smb.known ? smbList(ctx.model, smb.value, "channel_encryption_type") : smb;
       const what = describeAccount(storage, account);
@@ -29,9 +29,9 @@ export const smbChannelEncryptionWeak = defineRule({
       const gcm = c.filter((x) => x.endsWith("-GCM"));
       const ccm = c.filter((x) => x.endsWith("-CCM"));
       const level = levelFor(storage, account);
-      if (c.length === 0) ctx.report(account.resource, `the ${what} leaves share_properties.smb.channel_encryption_type unset, so AES-128-CCM is accepted`, { level });
-      else if (gcm.length === 0) ctx.report(account.resource, `the ${what} accepts only ${c.join(", ")}: no AES-GCM channel encryption`, { level });
-      else if (ccm.length > 0) ctx.report(account.resource, `the ${what} still accepts ${ccm.join(", ")} next to ${gcm.join(", ")}`, { level: RuleLevel.WARNING });
+      if (c.length === 0) reportSmb(ctx, storage, account, `the ${what} leaves share_properties.smb.channel_encryption_type unset, so AES-128-CCM is accepted`, { level });
+      else if (gcm.length === 0) reportSmb(ctx, storage, account, `the ${what} accepts only ${c.join(", ")}: no AES-GCM channel encryption`, { level });
+      else if (ccm.length > 0) reportSmb(ctx, storage, account, `the ${what} still accepts ${ccm.join(", ")} next to ${gcm.join(", ")}`, { level: RuleLevel.WARNING });
     }
   },
   examples: lazyExamples(() => ({

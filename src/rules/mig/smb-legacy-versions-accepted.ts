@@ -1,4 +1,4 @@
-import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -23,7 +23,7 @@ export const smbLegacyVersionsAccepted = defineRule({
   reads: ["share_properties.smb.versions of every SMB-serving storage account", ROLE_EVIDENCE_READS],
   check(ctx) {
     const storage = Storage.of(ctx.model);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const smb = smbSettings(ctx.model, account);
       const versions = smb.known ? smbList(ctx.model, smb.value, "versions") : smb;
       const what = describeAccount(storage, account);
@@ -33,8 +33,8 @@ export const smbLegacyVersionsAccepted = defineRule({
       }
       const v = versions.value;
       const legacy = v?.filter((x) => x === "SMB2.1" || x === "SMB3.0") ?? [];
-      if (!v || v.length === 0) ctx.report(account.resource, `the ${what} leaves share_properties.smb.versions unset, so SMB 2.1 and 3.0 are accepted`, { level: levelFor(storage, account) });
-      else if (legacy.length > 0) ctx.report(account.resource, `the ${what} accepts ${legacy.join(", ")} (share_properties.smb.versions = ${v.join(", ")})`, { level: levelFor(storage, account) });
+      if (!v || v.length === 0) reportSmb(ctx, storage, account, `the ${what} leaves share_properties.smb.versions unset, so SMB 2.1 and 3.0 are accepted`, { level: levelFor(storage, account) });
+      else if (legacy.length > 0) reportSmb(ctx, storage, account, `the ${what} accepts ${legacy.join(", ")} (share_properties.smb.versions = ${v.join(", ")})`, { level: levelFor(storage, account) });
     }
   },
   examples: lazyExamples(() => ({

@@ -1,4 +1,4 @@
-import { describeAccount, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, smbList, smbSettings, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -17,7 +17,7 @@ export const smbWeakAuthenticationAllowed = defineRule({
   reads: ["share_properties.smb.authentication_types and kerberos_ticket_encryption_type of every SMB-serving storage account", ROLE_EVIDENCE_READS],
   check(ctx) {
     const storage = Storage.of(ctx.model);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const smb = smbSettings(ctx.model, account);
       const what = describeAccount(storage, account);
       if (!smb.known) {
@@ -35,7 +35,7 @@ export const smbWeakAuthenticationAllowed = defineRule({
       else if (!tickets.value || tickets.value.length === 0) problems.push("share_properties.smb.kerberos_ticket_encryption_type is unset, so RC4-HMAC tickets are accepted");
       else if (tickets.value.includes("RC4-HMAC")) problems.push("it accepts RC4-HMAC Kerberos tickets");
       if (problems.length > 0) {
-        ctx.report(account.resource, `the ${what}: ${problems.join("; ")}${unknown.length > 0 ? ` (and could not verify: ${unknown.join("; ")})` : ""}`, { level: levelFor(storage, account) });
+        reportSmb(ctx, storage, account, `the ${what}: ${problems.join("; ")}${unknown.length > 0 ? ` (and could not verify: ${unknown.join("; ")})` : ""}`, { level: levelFor(storage, account) });
       } else if (unknown.length > 0) ctx.unverified(account.resource, `${what}: ${unknown.join("; ")}`);
     }
   },

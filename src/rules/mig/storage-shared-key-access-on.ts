@@ -1,4 +1,4 @@
-import { describeAccount, ROLE_EVIDENCE_READS, Storage } from "./common";
+import { describeAccount, reportSmb, ROLE_EVIDENCE_READS, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -18,12 +18,12 @@ export const storageSharedKeyAccessOn = defineRule({
   reads: ["shared_access_key_enabled of every SMB-serving storage account", ROLE_EVIDENCE_READS],
   check(ctx) {
     const storage = Storage.of(ctx.model);
-    for (const account of storage.smbAccounts) {
+    for (const account of storage.smbScope) {
       const v = ctx.model.resolveBoolean(account.resource.config.shared_access_key_enabled);
       const what = describeAccount(storage, account);
       if (!v.known) ctx.unverified(account.resource, `${what}: shared_access_key_enabled is not known before apply (${v.reason})`);
       else if (v.value !== false) {
-        ctx.report(account.resource, `shared key access is on for the ${what}${v.value === undefined ? " (shared_access_key_enabled unset defaults to true)" : ""}`);
+        reportSmb(ctx, storage, account, `shared key access is on for the ${what}${v.value === undefined ? " (shared_access_key_enabled unset defaults to true)" : ""}`);
       }
     }
   },
