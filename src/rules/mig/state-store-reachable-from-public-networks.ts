@@ -23,7 +23,7 @@ type Exposure =
  * (registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/5.0-upgrade-guide,
  * "Breaking Changes in Resources").
  */
-function exposureOf(model: TerraformModel, account: StorageAccount, standalone: TfResource | undefined): Exposure {
+function exposureOf(model: TerraformModel, account: StorageAccount, standalone: TfResource | undefined, unlinked: readonly string[]): Exposure {
   const cfg = account.resource.config;
   const pna = model.resolveBoolean(cfg.public_network_access_enabled);
   if (!pna.known) return { kind: "unknown", resource: account.resource, reason: `public_network_access_enabled is not known before apply (${pna.reason})` };
@@ -34,14 +34,40 @@ function exposureOf(model: TerraformModel, account: StorageAccount, standalone: 
   const block = standalone?.config ?? (inline.known ? inline.value : undefined);
   const where = standalone ? `the network rules of ${standalone.address}` : "its network rules";
   const rulesAt = standalone ?? account.resource;
-  if (!block) return { kind: "full", text: `${open} and it has no network rules, so every address is allowed${anonymous(model, account)}` };
+  if (!block) {
+    // An account with no rules of its own may be the one a standalone azurerm_storage_account_network_rules
+    // whose storage_account_id cannot be followed applies to; then those rules decide, not Allow.
+    if (unlinked.length > 0) return { kind: "unknown", resource: account.resource, reason: `${open} and it has no network rules of its own, but ${unlinked.join("; ")}` };
+    return { kind: "full", text: `${open} and it has no network rules, so every address is allowed${anonymous(model, account)}` };
+  }
   const action = model.resolveString(block.default_action);
   if (!action.known) return { kind: "unknown", resource: rulesAt, reason: `network rules default_action is not known before apply (${action.reason})` };
   if (action.value.trim().toLowerCase() !== "deny") return { kind: "full", text: `${open} and ${where} default to ${action.value}${anonymous(model, account)}` };
-  const ips = model.resolveStringList(block.ip_rules);
-  if (!ips.known) return { kind: "unknown", resource: rulesAt, reason: `network rules ip_rules is not known before apply (${ips.reason})` };
-  if (ips.value.length > 0) return { kind: "full", text: `${open} and ${where} allow public addresses ${ips.value.slice(0, 3).join(", ")}${ips.value.length > 3 ? ", ..." : ""}${anonymous(model, account)}` };
+  const ips = ipRules(model, block.ip_rules);
+  // ip_rules admits public addresses only (Azure rejects private ranges), so any known entry lets the public in,
+  // whatever the unknown ones are; only when no known entry does can an unknown one change the answer.
+  if (ips.known.length > 0) {
+    const more = ips.unknown ? `, and entries not known before apply (${ips.unknown})` : "";
+    return { kind: "full", text: `${open} and ${where} allow public addresses ${ips.known.slice(0, 3).join(", ")}${ips.known.length > 3 ? ", ..." : ""}${more}${anonymous(model, account)}` };
+  }
+  if (ips.unknown) return { kind: "unknown", resource: rulesAt, reason: `network rules ip_rules is not known before apply (${ips.unknown})` };
   return { kind: "endpoint", text: `${open}: its public endpoint answers, though ${where} deny public addresses by default` };
+}
+
+/** The entries of ip_rules that are known, and why the others (or the whole list) are not. */
+function ipRules(model: TerraformModel, value: unknown): { known: string[]; unknown?: string } {
+  if (!Array.isArray(value)) {
+    const all = model.resolveStringList(value);
+    return all.known ? { known: all.value.map((x) => x.trim()).filter((x) => x !== "") } : { known: [], unknown: all.reason };
+  }
+  const known: string[] = [];
+  const unknown: string[] = [];
+  for (const item of value) {
+    const r = model.resolveStringList(item);
+    if (r.known) known.push(...r.value.map((x) => x.trim()).filter((x) => x !== ""));
+    else unknown.push(r.reason);
+  }
+  return { known, unknown: unknown.length > 0 ? `${unknown.length} of them: ${unknown[0]}` : undefined };
 }
 
 /** `; containers may be made anonymous (...)` when allow_nested_items_to_be_public is true, or unset (true in azurerm 4.x, false from 5.0). */
@@ -76,16 +102,21 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
     const m = ctx.model;
     const storage = Storage.of(m);
     const standalone = new Map<StorageAccount, TfResource>();
+    /** Standalone rules whose account cannot be followed: they may be any account's (with whether only an account whose name is unknown). */
+    const unlinked: { why: string; onlyUnnamed?: boolean }[] = [];
     for (const r of m.ofType("azurerm_storage_account_network_rules")) {
-      const a = storage.accountFrom(r.config.storage_account_id) ?? storage.accountFrom(r.config.storage_account_name, true);
-      if (a) standalone.set(a, r);
+      const byId = r.config.storage_account_id !== undefined && r.config.storage_account_id !== null;
+      const field = byId ? "storage_account_id" : "storage_account_name";
+      const link = storage.linkOf(r.config[field], !byId);
+      if (link.account) standalone.set(link.account, r);
+      else if (link.unknown) unlinked.push({ why: `${r.address} ${field} is not known before apply (${link.unknown}), so its rules may be this account's`, onlyUnnamed: link.onlyUnnamed });
     }
     for (const account of storage.accounts) {
       const state = isStateStore(storage, account);
       const content = storage.accountClaims(account, DeploymentRole.DEPLOYMENT_CONTENT).length > 0;
       const doubt = state ? undefined : storage.stateStoreDoubt(account);
       if (!state && !content && !doubt) continue;
-      const e = exposureOf(m, account, standalone.get(account));
+      const e = exposureOf(m, account, standalone.get(account), unlinked.filter((u) => storage.mayBe(account, u)).map((u) => u.why));
       const what = describeAccount(storage, account);
       if (doubt) {
         const exposure = e.kind === "full" || e.kind === "endpoint" ? `; it is reachable: ${e.text}` : e.kind === "unknown" ? `; ${e.reason}` : "";
