@@ -9,8 +9,10 @@ export const smbChannelEncryptionWeak = defineRule({
   level: RuleLevel.ERROR,
   title: "SMB channel encryption unset or CCM-only on a file share account",
   rationale:
-    `${SEED_001_CHANNEL} Azure Files has no SMB-signing switch: the integrity of state data in transit comes from SMB 3.x encryption. Unset channel_encryption_type accepts AES-128-CCM; `
-    + `AES-GCM (AEAD) is what gives signing-grade integrity at full speed. CCM alongside GCM is a warning. ${SMB_SCOPE}`,
+    `${SEED_001_CHANNEL} Azure Files has no SMB-signing switch: the integrity of state data in transit comes from SMB 3.x encryption. Both of its cipher families are authenticated `
+    + "encryption (AES-CCM and AES-GCM alike protect integrity as well as confidentiality), so CCM is not unauthenticated; the rule still asks for GCM only, as hardening: AES-128-CCM is "
+    + "the SMB 3.0 cipher that older clients fall back to, GCM is faster and preferred by SMB 3.1.1, and AES-256-GCM is the strongest cipher Azure Files offers "
+    + `(files-smb-protocol: AES-256-GCM, AES-128-GCM, AES-128-CCM). Unset channel_encryption_type accepts AES-128-CCM. CCM alongside GCM is a warning. ${SMB_SCOPE}`,
   fix: "Set share_properties.smb.channel_encryption_type = [\"AES-256-GCM\"] (add \"AES-128-GCM\" only for older clients).",
   requirements: ["R-MIG-1", "R-MIG-5", "R-NET-1"],
   resourceTypes: ["azurerm_storage_account", "azurerm_storage_share", "azurerm_private_endpoint"],

@@ -1,24 +1,41 @@
-import { ROLE_EVIDENCE_READS, shareLabel, Storage } from "./common";
+import { ROLE_EVIDENCE_READS, shareLabel, Storage, StorageAccount } from "./common";
 import { accountBody, shareBody, shareRoleMetadata, terraform } from "./examples";
 import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
 import { DeploymentRole } from "../../contract/zone-tags";
+import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeClaims, roleNoun } from "../../engine/storage";
 import { lazyExamples } from "../lazy-examples";
 
 /** The note every state-migration or deployment-content share on Azure Files gets in the report. */
 export const AZURE_FILES_SIGNING_NOTE =
-  "Azure Files has no SMB-signing switch; its enforced SMB 3.x encryption (AEAD: AES-GCM) authenticates every message and so provides signing-grade integrity for this share, provided SDZ-MIG-001/003 pass (SMB 3.1.1 only, AES-GCM only)";
+  "Azure Files has no SMB-signing switch; SMB 3.x encryption (authenticated encryption, AES-GCM or AES-CCM) authenticates every message and so provides signing-grade integrity for this share, "
+  + "provided SDZ-MIG-002 passes (secure transfer on, so Azure Files enforces SMB encryption) and SDZ-MIG-001/003 pass (SMB 3.1.1 only, AES-GCM only)";
+
+/**
+ * True when the account's secure transfer is known to be off: Azure Files then accepts SMB 2.1 and
+ * SMB 3.x without encryption (learn.microsoft.com/azure/storage/files/files-smb-protocol, "Security":
+ * encryption in transit, i.e. secure transfer required, can be disabled to allow them), so the note would be false.
+ * SDZ-MIG-002 reports it; the note is left out there.
+ */
+function secureTransferOff(model: TerraformModel, account: StorageAccount | undefined): boolean {
+  const cfg = account?.resource.config;
+  if (!cfg) return false;
+  const v = model.resolveBoolean(cfg.https_traffic_only_enabled !== undefined ? cfg.https_traffic_only_enabled : cfg.enable_https_traffic_only);
+  return v.known && v.value === false;
+}
 
 export const smbSigningReplacedByEncryption = defineRule({
   id: "SDZ-MIG-010",
   level: RuleLevel.INFO,
   title: "Azure Files: SMB encryption stands in for SMB signing",
   rationale:
-    `${SEED_001_CHANNEL} Seeds 001 and 002 ask for SMB signing (or IPsec) on state migration and deployment content locations. Azure Files offers no signing setting; AEAD encryption `
-    + "(AES-GCM) authenticates every SMB message, which is the integrity signing would give, plus confidentiality. The note goes on every state migration or deployment content share "
-    + "(declared or inferred; on the account when none of its shares is managed by this configuration), so the report says how the requirement is met.",
-  fix: "No action: keep SMB 3.1.1 only and AES-GCM channel encryption so the note holds.",
+    `${SEED_001_CHANNEL} Seeds 001 and 002 ask for SMB signing (or IPsec) on state migration and deployment content locations. Azure Files offers no signing setting; SMB 3.x `
+    + "encryption is authenticated encryption (AES-GCM and AES-CCM alike) and authenticates every SMB message, which is the integrity signing would give, plus confidentiality. "
+    + "The note goes on every state migration or deployment content share (declared or inferred; on the account when none of its shares is managed by this configuration), so the "
+    + "report says how the requirement is met; it is left out where the account's secure transfer is off (https_traffic_only_enabled = false), because Azure Files then accepts "
+    + "unencrypted SMB and SDZ-MIG-002 reports it.",
+  fix: "No action: keep secure transfer on, SMB 3.1.1 only and AES-GCM channel encryption so the note holds.",
   requirements: ["R-MIG-1", "R-NET-1", "R-OOB-6"],
   resourceTypes: ["azurerm_storage_share", "azurerm_storage_account"],
   reads: [ROLE_EVIDENCE_READS],
@@ -27,12 +44,12 @@ export const smbSigningReplacedByEncryption = defineRule({
     const storage = Storage.of(ctx.model);
     for (const share of storage.shares) {
       const claims = storage.shareClaims(share);
-      if (claims.length > 0) ctx.report(share.resource, `${roleNoun(claims[0].role)} share ${shareLabel(share)} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
+      if (claims.length > 0 && !secureTransferOff(ctx.model, share.account)) ctx.report(share.resource, `${roleNoun(claims[0].role)} share ${shareLabel(share)} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
     }
     for (const account of storage.accounts) {
       if (account.shares.length > 0) continue;
       const claims = storage.accountClaims(account);
-      if (claims.length > 0) ctx.report(account.resource, `${roleNoun(claims[0].role)} account ${account.resource.address} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
+      if (claims.length > 0 && !secureTransferOff(ctx.model, account)) ctx.report(account.resource, `${roleNoun(claims[0].role)} account ${account.resource.address} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
     }
   },
   examples: lazyExamples(() => ({
