@@ -2,6 +2,7 @@ import { describeAccount, describeStateShare, ROLE_EVIDENCE_READS, stateAccounts
 import { accountBody, shareBody, shareRoleMetadata, siteServerRunCommand, smpNetwork, terraform } from "./examples";
 import { AZURE_FILES_LIMITS, MIGRATION_TAG } from "../../contract/migration-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
+import { unreadableBlock } from "../../engine/access/fields";
 import { VM_TYPES } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -11,8 +12,21 @@ import { lazyExamples } from "../lazy-examples";
 const L = AZURE_FILES_LIMITS;
 
 /** Quota bounds (GiB) of an account; no `max` when it depends on a value Azure computes. */
-function quotaBounds(model: TerraformModel, account: StorageAccount | undefined): { min: number; max?: number; kind: string; reason?: string } {
+/** `unbounded`: why the quota cannot be judged against the account's bounds at all. */
+interface QuotaBounds { min: number; max?: number; kind: string; reason?: string; unbounded?: string }
+
+function quotaBounds(model: TerraformModel, account: StorageAccount | undefined): QuotaBounds {
   if (!account) return { min: 1, max: L.quotaMaxLargeGib, kind: "an account outside this configuration" };
+  // Provisioned v2 accounts have per-account bounds: Microsoft documents the share quota (FileShareData.ShareQuota,
+  // learn.microsoft.com/dotnet/api/azure.resourcemanager.storage.filesharedata.sharequota) as "For file shares created
+  // under Files Provisioned v2 account type, please refer to the GetFileServiceUsage API response for the minimum and
+  // maximum allowed provisioned storage size": known only to Azure, so a quota there cannot be judged before apply.
+  const rawBilling = account.resource.config.provisioned_billing_model_version;
+  const billing = rawBilling === undefined || rawBilling === null ? { known: true as const, value: "" } : model.resolveString(rawBilling);
+  if (!billing.known) return { min: 1, kind: "an account whose billing model is not known", unbounded: `provisioned_billing_model_version is not known before apply (${billing.reason})` };
+  if (billing.value.trim().toUpperCase() === "V2") {
+    return { min: 1, kind: "a provisioned v2 account", unbounded: "the account is provisioned v2 (provisioned_billing_model_version = \"V2\"), whose quota bounds Azure reports per account (GetFileServiceUsage)" };
+  }
   const kind = model.resolveString(account.resource.config.account_kind ?? "StorageV2");
   if (!kind.known) return { min: 1, kind: "an account of unknown kind", reason: kind.reason };
   if (kind.value === "FileStorage") return { min: L.quotaMinPremiumGib, max: L.quotaMaxLargeGib, kind: "a premium FileStorage account" };
@@ -26,7 +40,9 @@ function quotaBounds(model: TerraformModel, account: StorageAccount | undefined)
 /** Data disks attached to a VM (attachments and the legacy inline storage_data_disk), and why some cannot be followed. */
 function dataDisks(model: TerraformModel, vm: TfResource): { count: number; unknown?: string } {
   let count = model.blocks(vm, "storage_data_disk").length;
-  let unknown: string | undefined;
+  // A dynamic storage_data_disk (legacy azurerm_virtual_machine) is expanded at plan time: it may attach disks.
+  const hidden = unreadableBlock(vm.config, "storage_data_disk");
+  let unknown: string | undefined = hidden ? `${vm.address}: ${hidden}` : undefined;
   const name = model.resolveString(vm.config.name);
   for (const att of model.ofType("azurerm_virtual_machine_data_disk_attachment")) {
     const target = model.referencedResource(att.config.virtual_machine_id);
@@ -76,7 +92,8 @@ export const stateStoreNotCapped = defineRule({
   rationale:
     "Seed 001: \"Configuration Manager doesn't limit or manage the amount of data that's stored on the state migration point. An attacker could fill up the available disk space and cause a "
     + "denial of service.\" A state migration share (declared, or inferred from the state migration points that use it) needs a quota within its account kind's bounds "
-    + `(1-${L.quotaMaxStandardGib} GiB standard, 1-${L.quotaMaxLargeGib} with large file shares, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium). A state migration point `
+    + `(1-${L.quotaMaxStandardGib} GiB standard, 1-${L.quotaMaxLargeGib} with large file shares, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium); on a provisioned v2 account `
+    + "(provisioned_billing_model_version = \"V2\") Azure reports the bounds per account, so the quota there is could-not-verify. A state migration point "
     + "(declared, or inferred from Add-/Set-CMStateMigrationPoint) needs its storage folders on a data disk of their own (the disk size is the hard cap) and a client cap. "
     + `The client cap is a Configuration Manager setting: a script of this configuration that sets it is accepted, and so is the ${MIGRATION_TAG.maxClients.key} tag where no site server here `
     + "applies it; the finding then says it is declared, not verified (info). A cap neither declared nor set is could-not-verify.",
@@ -104,6 +121,10 @@ export const stateStoreNotCapped = defineRule({
         continue;
       }
       const b = quotaBounds(m, share.account);
+      if (b.unbounded) {
+        ctx.unverified(share.resource, `${what}: quota ${quota.value} GiB cannot be checked against its account's bounds: ${b.unbounded}`);
+        continue;
+      }
       if (quota.value < b.min || (b.max !== undefined && quota.value > b.max)) ctx.report(share.resource, `the ${what} has quota ${quota.value} GiB, outside ${b.min}-${b.max} GiB for ${b.kind}`);
       else if (b.max === undefined && quota.value > L.quotaMaxStandardGib) ctx.unverified(share.resource, `${what}: quota ${quota.value} GiB needs large file shares, but ${b.reason}`);
     }
