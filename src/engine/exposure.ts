@@ -80,14 +80,70 @@ function nsgName(rule: NsgRule): string {
 }
 
 /**
- * The deciding rule's label when it was written for `port` (the range holding the port spans at
- * most {@link NAMED_RANGE_MAX} ports), else undefined. Default rules and missing NSGs never name a port.
+ * The label of the rule on the reach's path that was written for `port` (the range holding the port
+ * spans at most {@link NAMED_RANGE_MAX} ports), else undefined: see {@link serviceDeciderOf}. Traffic
+ * passes every layer (the subnet's NSG and the NIC's), so a rule for the port in any of them names it,
+ * behind a broad allow of another. Default rules and missing NSGs never name a port. Allowed reaches only.
  */
 export function namingRule(r: Reach, port: ServicePort): string | undefined {
   if (r.outcome !== "allow") return undefined;
-  const d = deciderOf(r);
-  if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return undefined;
-  return namesRange(d.ports, port.from, port.to) ? d.label : undefined;
+  const d = serviceDeciderOf(r, port);
+  return namesWithin(d, port, NAMED_RANGE_MAX) ? d.label : undefined;
+}
+
+/**
+ * The rule a finding about `port` on this reach is reported on, when the question is "a rule written
+ * for this service": {@link deciderOf} when it names the port (or, for an uncertain reach, its ports
+ * are not known); else the first rule on the path that lets the reach in and names the port (ranges
+ * spanning less than `span` ports: {@link NAMED_RANGE_MAX} unless told) in path order (the DNAT rule,
+ * the subnet's then the NIC's NSG rule, the firewall rule); else, for an uncertain reach, the first
+ * of those whose ports are not known; else {@link deciderOf}. For an uncertain layer the rules that
+ * may let it in count (the allow that an unknown rule may shadow, an unknown rule that may allow).
+ * One rule per reach, so an exposure is reported once however many layers name the port.
+ */
+export function serviceDeciderOf(r: Reach, port: ServicePort, endpoint?: Endpoint, span: number = NAMED_RANGE_MAX): Decider {
+  const d = deciderOf(r, endpoint);
+  if (r.outcome === "allow" ? namesWithin(d, port, span) : mayNameWithin(d, port, span)) return d;
+  return onPath(r, port, span, false) ?? (r.outcome === "uncertain" ? onPath(r, port, span, true) : undefined) ?? d;
+}
+
+/**
+ * The first rule on the reach's path (see {@link serviceDeciderOf}) whose ports name `port`, or with
+ * `unknownPorts` whose ports are not known. Builds a decider only for the rule it returns.
+ */
+function onPath(r: Reach, port: ServicePort, span: number, unknownPorts: boolean): Decider | undefined {
+  const hit = (ports: Intervals<number> | undefined) => (ports ? !unknownPorts && portsName(ports, port, span) : unknownPorts);
+  if (r.dnat) {
+    const tp = r.dnat.translatedPort;
+    if (hit(tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined)) return deciderOf(r);
+  }
+  for (const l of r.grant.layers) {
+    // The layer's deciding allow, then an earlier rule with unknown values that may allow instead of it.
+    const owner = l.rule && !l.rule.isDefault && l.rule.access.known && l.rule.access.value === "Allow" ? l.rule : undefined;
+    if (owner && hit(owner.destinationPorts.known ? owner.destinationPorts.value : undefined)) return nsgDecider(owner);
+    const doubt = l.doubt && !l.doubt.isDefault && !(l.doubt.access.known && l.doubt.access.value === "Deny") ? l.doubt : undefined;
+    if (doubt && hit(doubt.destinationPorts.known ? doubt.destinationPorts.value : undefined)) return nsgDecider(doubt);
+  }
+  const fw = r.firewall?.rule;
+  if (fw && hit(fw.destinationPorts.known ? fw.destinationPorts.value : undefined)) {
+    return { kind: "firewall-rule", resource: fw.resource, label: `firewall rule ${fw.label}`, ports: fw.destinationPorts.known ? fw.destinationPorts.value : undefined };
+  }
+  return undefined;
+}
+
+/** The decider names `port`: its known ports hold it in a range spanning less than `span` ports (never a default rule or a missing NSG). */
+function namesWithin(d: Decider, port: ServicePort, span: number): boolean {
+  return !!d.ports && d.kind !== "default-rule" && d.kind !== "no-nsg" && portsName(d.ports, port, span);
+}
+
+/** The decider may name `port`: it names it, or its ports are not known. */
+function mayNameWithin(d: Decider, port: ServicePort, span: number): boolean {
+  if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
+  return !d.ports || portsName(d.ports, port, span);
+}
+
+function portsName(ports: Intervals<number>, port: ServicePort, span: number): boolean {
+  return ports.someRange((a, b) => a <= port.to && port.from <= b && b - a < span);
 }
 
 /**
@@ -156,15 +212,14 @@ export function certainNamingRule(model: TerraformModel, endpoint: Endpoint, por
 }
 
 /**
- * For an uncertain reach: could its deciding rule be one written for `port`? True when its ports are
- * not known, or name the port. A rule that opens everything and is uncertain only in its source is
- * left to the rule that reports wide exposures.
+ * For an uncertain reach: could a rule written for `port` let it in? True when the rule
+ * {@link serviceDeciderOf} gives names the port or its ports are not known. A rule that opens
+ * everything and is uncertain only in its source, with no rule for the port on the path, is left to
+ * the rule that reports wide exposures.
  */
 export function mayName(r: Reach, port: ServicePort): boolean {
   if (r.outcome !== "uncertain") return false;
-  const d = deciderOf(r);
-  if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
-  return !d.ports || namesRange(d.ports, port.from, port.to);
+  return mayNameWithin(serviceDeciderOf(r, port), port, NAMED_RANGE_MAX);
 }
 
 /** True when a range of `ports` overlapping [from, to] spans at most {@link NAMED_RANGE_MAX} ports. */
@@ -259,7 +314,8 @@ export interface ExposureGroup {
 
 /**
  * Asks, for every host endpoint and service port, who gets in, keeps the reaches `accept` wants, and
- * groups them by the rule that lets them in: one finding per rule, naming every service and host.
+ * groups them by the rule that lets them in ({@link serviceDeciderOf}: a rule written for the port,
+ * in whichever layer, when the path has one): one finding per rule, naming every service and host.
  * `ask`, when given, must be true wherever `accept` could keep a reach (a sound pre-check, such as
  * {@link mayHaveNamingRule}); elsewhere the model is not asked.
  */
@@ -275,7 +331,7 @@ export function exposuresByRule(
       if (ask && !ask(ep, port)) continue;
       for (const r of reachOn(model, ep, port)) {
         if (!accept(r, ep, port)) continue;
-        const decider = deciderOf(r, ep);
+        const decider = serviceDeciderOf(r, port, ep);
         const key = `${r.outcome}|${decider.resource.address}|${decider.label}`;
         let g = groups.get(key);
         if (!g) {

@@ -3,7 +3,7 @@ import { KMS, roleText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Reachability } from "../../engine/access/reachability";
 import { Vm } from "../../engine/access/topology";
-import { deciderOf, mayHaveNamingRule, mayName, namingRule, reachOn } from "../../engine/exposure";
+import { mayHaveNamingRule, mayName, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
@@ -28,7 +28,7 @@ function mayServe(model: TerraformModel, vm: Vm, groups: ServicePort[][]): strin
         if (!mayHaveNamingRule(model, ep, p)) continue;
         for (const r of reachOn(model, ep, p)) {
           if (namingRule(r, p)) hit ??= "";
-          else if (mayName(r, p)) hit ??= `${deciderOf(r, ep).label} may open ${p.protocol.toUpperCase()} ${p.from} (${r.doubts.join("; ") || "values not known before apply"})`;
+          else if (mayName(r, p)) hit ??= `${serviceDeciderOf(r, p, ep).label} may open ${p.protocol.toUpperCase()} ${p.from} (${r.doubts.join("; ") || "values not known before apply"})`;
         }
       }
     }

@@ -6,7 +6,7 @@ import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
 import { VM_TYPES } from "../../engine/access/topology";
 import { sourcesOf } from "../../engine/amt-service-points";
-import { classifySources, Decider, deciderOf, describeHosts, hostEndpoints, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn } from "../../engine/exposure";
+import { classifySources, Decider, describeHosts, hostEndpoints, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -69,7 +69,8 @@ export const provisioningPortOpen = defineRule({
       const echo = sourcesOf(reaches.flatMap((r) => (r.dnat?.firewall?.subnet?.prefixes.known ? r.dnat.firewall.subnet.prefixes.value : [])));
       for (const r of reaches) {
         const named = !!namingRule(r, svc) || mayName(r, svc);
-        const decider = deciderOf(r, ep);
+        // The rule written for the port, in whichever layer (what SDZ-NET-001 leaves to this rule), else the deciding rule.
+        const decider = serviceDeciderOf(r, svc, ep);
         if (!named && (!prov || decider.kind === "no-nsg")) continue;
         // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
         if (!named && reportedByNet001(ctx, ep, decider)) continue;
