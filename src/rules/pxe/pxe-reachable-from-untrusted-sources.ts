@@ -1,9 +1,9 @@
 import { describeDp, PXE_PORTS, tftpDataPort, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { distributionPointOf } from "./pxe-segments";
-import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, reportedByNet001 } from "./source-trust";
+import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { SourceSet } from "../../engine/access/source-set";
-import { Decider, deciderOf, describeHosts, describeServicePort, hostEndpoints, probeOf, reachOn } from "../../engine/exposure";
+import { Decider, describeHosts, describeServicePort, hostEndpoints, probeOf, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
@@ -59,7 +59,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
         for (const r of reachOn(ctx.model, ep, port)) {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
-          const decider = deciderOf(r, ep);
+          const decider = pxeDeciderOf(r, port, ep);
           if (reportedByNet001(ctx, ep, decider)) continue;
           const verdict = judgeSources(ctx, ep, r.sources, accept, own);
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;

@@ -6,11 +6,11 @@
  * finding (the rule's), not two.
  */
 import { DistributionPoint, PXE_PORTS, RESPONDER_PORTS, responderCandidates, tftpDataPort } from "./distribution-points";
-import { deciderKey, mayNameService, namesService, reportedByNet001 } from "./source-trust";
+import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nic, NsgRule, Subnet, Vm } from "../../engine/access/topology";
-import { Decider, deciderOf, describeServicePort, reachOn } from "../../engine/exposure";
+import { Decider, describeServicePort, reachOn } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
 
@@ -74,7 +74,7 @@ export function respondsOnItsOwn(ctx: RuleContext, seg: PxeSegment, dp: Distribu
     for (const port of RESPONDER_PORTS) {
       for (const r of reachOn(ctx.model, ep, port)) {
         if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
-        if (!flagged.has(deciderKey(deciderOf(r, ep)))) return true;
+        if (!flagged.has(deciderKey(pxeDeciderOf(r, port, ep)))) return true;
       }
     }
   }
@@ -116,7 +116,7 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
     for (const port of [...PXE_PORTS, tftpDataPort(ctx, dp)]) {
       for (const r of reachOn(ctx.model, ep, port)) {
         if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
-        const decider = deciderOf(r, ep);
+        const decider = pxeDeciderOf(r, port, ep);
         if (decider.kind !== "nsg-rule" || !decider.nsgRule || reportedByNet001(ctx, ep, decider)) continue;
         const key = deciderKey(decider);
         let f = rules.get(key);

@@ -8,7 +8,7 @@ import { Endpoint } from "../../engine/access/access-model";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { Decider, deciderOf, NAMED_RANGE_MAX, namingRule, classifySources, SourceClass } from "../../engine/exposure";
+import { Decider, NAMED_RANGE_MAX, classifySources, serviceDeciderOf, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
@@ -106,28 +106,33 @@ function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel
 }
 
 /**
- * Was the rule that lets `r` in written for `port`? Like {@link namingRule}, but a port range (the
+ * The rule a PXE finding about `r` is reported on: {@link serviceDeciderOf}, where a port range (the
  * TFTP data range) is named by a rule range that holds part of it and spans at most the range plus
- * NAMED_RANGE_MAX ports. Allowed reaches only.
+ * NAMED_RANGE_MAX ports (a single port: as {@link namingRule}). A rule for the port in any layer
+ * (the subnet's NSG or the NIC's) is the one written for it.
  */
+export function pxeDeciderOf(r: Reach, port: ServicePort, endpoint?: Endpoint): Decider {
+  return serviceDeciderOf(r, port, endpoint, port.to - port.from + NAMED_RANGE_MAX);
+}
+
+/** Was a rule on the path that lets `r` in written for `port` ({@link pxeDeciderOf})? Allowed reaches only. */
 export function namesService(r: Reach, port: ServicePort, endpoint?: Endpoint): boolean {
   if (r.outcome !== "allow") return false;
-  if (port.from === port.to) return !!namingRule(r, port);
-  return rangeNamed(deciderOf(r, endpoint), port);
+  const d = pxeDeciderOf(r, port, endpoint);
+  return !!d.ports && d.kind !== "default-rule" && d.kind !== "no-nsg" && rangeNamed(d.ports, port);
 }
 
-/** For an uncertain reach: could its deciding rule be one written for `port`? (ports unknown, or naming it) */
+/** For an uncertain reach: could a rule written for `port` let it in? (its ports unknown, or naming it) */
 export function mayNameService(r: Reach, port: ServicePort, endpoint?: Endpoint): boolean {
   if (r.outcome !== "uncertain") return false;
-  const d = deciderOf(r, endpoint);
+  const d = pxeDeciderOf(r, port, endpoint);
   if (d.kind === "default-rule" || d.kind === "no-nsg") return false;
-  return !d.ports || rangeNamed(d, port);
+  return !d.ports || rangeNamed(d.ports, port);
 }
 
-function rangeNamed(d: Decider, port: ServicePort): boolean {
-  if (!d.ports || d.kind === "default-rule" || d.kind === "no-nsg") return false;
+function rangeNamed(ports: Intervals<number>, port: ServicePort): boolean {
   const limit = port.to - port.from + NAMED_RANGE_MAX;
-  return d.ports.someRange((a, b) => a <= port.to && port.from <= b && b - a < limit);
+  return ports.someRange((a, b) => a <= port.to && port.from <= b && b - a < limit);
 }
 
 /**
