@@ -94,12 +94,14 @@ export function namingRule(r: Reach, port: ServicePort): string | undefined {
 /**
  * The rule a finding about `port` on this reach is reported on, when the question is "a rule written
  * for this service": {@link deciderOf} when it names the port (or, for an uncertain reach, its ports
- * are not known); else the first rule on the path that lets the reach in and names the port (ranges
- * spanning less than `span` ports: {@link NAMED_RANGE_MAX} unless told) in path order (the DNAT rule,
- * the subnet's then the NIC's NSG rule, the firewall rule); else, for an uncertain reach, the first
- * of those whose ports are not known; else {@link deciderOf}. For an uncertain layer the rules that
- * may let it in count (the allow that an unknown rule may shadow, an unknown rule that may allow).
- * One rule per reach, so an exposure is reported once however many layers name the port.
+ * are not known); else the first NSG rule on the path that lets the reach in and names the port
+ * (ranges spanning less than `span` ports: {@link NAMED_RANGE_MAX} unless told), the subnet's before
+ * the NIC's; else, for an uncertain reach, the first of those whose ports are not known; else
+ * {@link deciderOf}. For an uncertain layer the rules that may let it in count (the allow that an
+ * unknown rule may shadow, an unknown rule that may allow). A DNAT rule is deciderOf's first answer;
+ * a firewall rule names a port only where deciderOf gives it (no explicit NSG rule on the path), as
+ * before: the KMS rules read firewall network rules once per rule, on the path or not. One rule per
+ * reach, so an exposure is reported once however many layers name the port.
  */
 export function serviceDeciderOf(r: Reach, port: ServicePort, endpoint?: Endpoint, span: number = NAMED_RANGE_MAX): Decider {
   const d = deciderOf(r, endpoint);
@@ -108,25 +110,17 @@ export function serviceDeciderOf(r: Reach, port: ServicePort, endpoint?: Endpoin
 }
 
 /**
- * The first rule on the reach's path (see {@link serviceDeciderOf}) whose ports name `port`, or with
+ * The first NSG rule on the reach's path (see {@link serviceDeciderOf}) whose ports name `port`, or with
  * `unknownPorts` whose ports are not known. Builds a decider only for the rule it returns.
  */
 function onPath(r: Reach, port: ServicePort, span: number, unknownPorts: boolean): Decider | undefined {
   const hit = (ports: Intervals<number> | undefined) => (ports ? !unknownPorts && portsName(ports, port, span) : unknownPorts);
-  if (r.dnat) {
-    const tp = r.dnat.translatedPort;
-    if (hit(tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined)) return deciderOf(r);
-  }
   for (const l of r.grant.layers) {
     // The layer's deciding allow, then an earlier rule with unknown values that may allow instead of it.
     const owner = l.rule && !l.rule.isDefault && l.rule.access.known && l.rule.access.value === "Allow" ? l.rule : undefined;
     if (owner && hit(owner.destinationPorts.known ? owner.destinationPorts.value : undefined)) return nsgDecider(owner);
     const doubt = l.doubt && !l.doubt.isDefault && !(l.doubt.access.known && l.doubt.access.value === "Deny") ? l.doubt : undefined;
     if (doubt && hit(doubt.destinationPorts.known ? doubt.destinationPorts.value : undefined)) return nsgDecider(doubt);
-  }
-  const fw = r.firewall?.rule;
-  if (fw && hit(fw.destinationPorts.known ? fw.destinationPorts.value : undefined)) {
-    return { kind: "firewall-rule", resource: fw.resource, label: `firewall rule ${fw.label}`, ports: fw.destinationPorts.known ? fw.destinationPorts.value : undefined };
   }
   return undefined;
 }
