@@ -1,13 +1,14 @@
 /**
  * Deployment roles of VMs, with evidence: declared by the `sdz-role` tag (on the VM or its NICs) or
  * inferred from the configuration: what the network lets in on the service's ports through a rule
- * written for them, and what the VM's extensions install. Findings say which evidence made a rule
- * apply, so a user can tell "you told us" from "we saw".
+ * written for them, and what the scripts that run on the VM (extensions, run commands) do.
+ * Findings say which evidence made a rule apply, so a user can tell "you told us" from "we saw".
  */
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
 import { certainNamingRule, mayHaveNamingRule, namingRule, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
+import { Settings } from "./settings";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
 
@@ -37,11 +38,24 @@ const SIGNATURES: { role: DeploymentRole; all: ServicePort[][] }[] = [
   { role: DeploymentRole.OOB_SERVICE_POINT, all: [[SERVICE_PORTS.AMT_PROVISIONING]] },
 ];
 
-/** What an extension's script installs that marks a role (its public settings; protected settings are never read). */
+/**
+ * What a script that runs on the VM installs that marks a role, read in the scripts of the settings
+ * model ({@link Settings.scriptsOn}: extensions' public settings, run commands' inline scripts,
+ * PowerShell `-EncodedCommand` decoded). A script the checks cannot read
+ * ({@link Settings.hiddenScriptsOn}: protected settings, a script URI, a value not known before
+ * apply) marks nothing: a role is evidence of what the VM does, an unreadable script is no evidence
+ * either way, so it adds neither a claim nor a could-not-verify (the `sdz-role` tag and the network
+ * signatures still apply).
+ */
 const SCRIPT_SIGNATURES: { role: DeploymentRole; pattern: RegExp; what: string }[] = [
   { role: DeploymentRole.KMS_HOST, pattern: /slmgr|SoftwareLicensingService|VLActivation|New-NetFirewallRule[^\n]*1688/i, what: "configures KMS activation" },
   { role: DeploymentRole.DOMAIN_CONTROLLER, pattern: /Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i, what: "installs Active Directory Domain Services" },
 ];
+
+/** How a finding names the resource a script comes from. */
+function scriptKind(r: TfResource): string {
+  return r.type === "azurerm_virtual_machine_run_command" ? "run command" : "extension";
+}
 
 /** Roles of every VM of a configuration. Build once with {@link Roles.of}. */
 export class Roles {
@@ -50,14 +64,8 @@ export class Roles {
   }
 
   private readonly byVm = new Map<Vm, VmRoles>();
-  private readonly extensions = new Map<TfResource, TfResource[]>();
 
-  private constructor(private readonly model: TerraformModel) {
-    for (const ext of model.ofType("azurerm_virtual_machine_extension")) {
-      const vm = model.referencedResource(ext.config.virtual_machine_id);
-      if (vm) this.extensions.set(vm, [...(this.extensions.get(vm) ?? []), ext]);
-    }
-  }
+  private constructor(private readonly model: TerraformModel) {}
 
   /** The roles of a VM. */
   public ofVm(vm: Vm): VmRoles {
@@ -78,11 +86,6 @@ export class Roles {
       const c = this.claim(vm, role);
       return c ? [{ vm, claim: c }] : [];
     });
-  }
-
-  /** The VM's extensions (custom script, run commands are separate resources). */
-  public extensionsOf(vm: Vm): TfResource[] {
-    return this.extensions.get(vm.resource) ?? [];
   }
 
   private compute(vm: Vm): VmRoles {
@@ -116,12 +119,12 @@ export class Roles {
       }
       if (evidence.length === sig.all.length) claims.push({ role: sig.role, source: "inferred", evidence: evidence.join(" and ") });
     }
+    const scripts = Settings.of(this.model).scriptsOn(vm.resource);
     for (const sig of SCRIPT_SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
-      for (const ext of this.extensionsOf(vm)) {
-        const text = JSON.stringify(this.model.resolve(ext.config.settings).known ? this.model.resolve(ext.config.settings) : "");
-        if (sig.pattern.test(text)) {
-          claims.push({ role: sig.role, source: "inferred", evidence: `extension ${ext.address} ${sig.what}` });
+      for (const script of scripts) {
+        if (sig.pattern.test(script.text)) {
+          claims.push({ role: sig.role, source: "inferred", evidence: `${scriptKind(script.resource)} ${script.resource.address} ${sig.what}` });
           break;
         }
       }
