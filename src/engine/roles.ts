@@ -38,19 +38,62 @@ const SIGNATURES: { role: DeploymentRole; all: ServicePort[][] }[] = [
   { role: DeploymentRole.OOB_SERVICE_POINT, all: [[SERVICE_PORTS.AMT_PROVISIONING]] },
 ];
 
+/** A statement of a script that marks a role: it matches every pattern of `all` and no pattern of `none`. */
+interface ScriptMarker {
+  readonly all: readonly RegExp[];
+  readonly none?: RegExp;
+  /** What the statement does, for the evidence. */
+  readonly what?: string;
+}
+
 /**
- * What a script that runs on the VM installs that marks a role, read in the scripts of the settings
+ * What a script that runs on the VM does that marks a role, read in the scripts of the settings
  * model ({@link Settings.scriptsOn}: extensions' public settings, run commands' inline scripts,
- * PowerShell `-EncodedCommand` decoded). A script the checks cannot read
- * ({@link Settings.hiddenScriptsOn}: protected settings, a script URI, a value not known before
- * apply) marks nothing: a role is evidence of what the VM does, an unreadable script is no evidence
- * either way, so it adds neither a claim nor a could-not-verify (the `sdz-role` tag and the network
- * signatures still apply).
+ * PowerShell `-EncodedCommand` decoded), one statement at a time (see {@link statements}). A script the
+ * checks cannot read ({@link Settings.hiddenScriptsOn}: protected settings, a script URI, a value
+ * not known before apply) marks nothing: a role is evidence of what the VM does, an unreadable
+ * script is no evidence either way, so it adds neither a claim nor a could-not-verify (the
+ * `sdz-role` tag and the network signatures still apply).
  */
-const SCRIPT_SIGNATURES: { role: DeploymentRole; pattern: RegExp; what: string }[] = [
-  { role: DeploymentRole.KMS_HOST, pattern: /slmgr|SoftwareLicensingService|VLActivation|New-NetFirewallRule[^\n]*1688/i, what: "configures KMS activation" },
-  { role: DeploymentRole.DOMAIN_CONTROLLER, pattern: /Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i, what: "installs Active Directory Domain Services" },
+const SCRIPT_SIGNATURES: { role: DeploymentRole; what: string; markers: readonly ScriptMarker[] }[] = [
+  {
+    // Only what a KMS *host* does. A KMS client runs `slmgr /skms <host>[:port]` (names the host it activates
+    // against), `/ckms`, `/ato` (activates), `/dlv`, `/xpr`: the "KMS client options" and "Global options" of
+    // learn.microsoft.com/windows-server/get-started/activation-slmgr-vbs-options. `slmgr /ipk <key>` is no
+    // marker either: it installs any product key, and the same `/ipk` + `/ato` install and activate a GVLK on a
+    // KMS client (learn.microsoft.com/windows-server/get-started/kms-client-activation-keys), a MAK on a client
+    // activated online, or a KMS host key (the /ato row: "volume systems that have a KMS host key or a Multiple
+    // Activation Key (MAK) installed"). The key's text does not say which, so a host set up with /ipk alone is
+    // declared (sdz-role=kms-host) or inferred from a network rule written for TCP 1688.
+    role: DeploymentRole.KMS_HOST, what: "configures KMS activation",
+    markers: [
+      // learn.microsoft.com/windows-server/get-started/kms-create-host, "Install the Volume Activation Services role".
+      { all: [/\b(Install|Add)-WindowsFeature\b.*\bVolumeActivation\b/i], what: "installs the Volume Activation Services role" },
+      // The "KMS host configuration options" of activation-slmgr-vbs-options: /sai, /sri, /sprt, /sdns, /cdns, /spri, /cpri.
+      { all: [/\bslmgr(\.vbs)?\b.*\s[/-](sai|sri|sprt|sdns|cdns|spri|cpri)\b/i], what: "sets a KMS host option with slmgr" },
+      // SoftwareLicensingService methods for a KMS host (learn.microsoft.com/previous-versions/windows/desktop/sppwmi/softwarelicensingservice):
+      // SetKeyManagementServiceListeningPort "applies to KMS hosts only", SetVLActivationInterval errs when "the machine is not a key
+      // management service". The client's methods (SetKeyManagementServiceMachine, SetKeyManagementServicePort, InstallProductKey) are not here.
+      { all: [/\b((Set|Clear)KeyManagementServiceListeningPort|DisableKeyManagementServiceDnsPublishing|EnableKeyManagementServiceLowPriority|SetVL(Activation|Renewal)Interval)\b/i], what: "sets a KMS host option through WMI" },
+      // Registry values of scope "KMS" (the host), not "KMS client" (KeyManagementServiceName, KeyManagementServicePort): "Registry
+      // Settings for Volume Activation", learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11).
+      { all: [/\b(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)\b/i, /\b(DisableDnsPublishing|DnsDomainPublishList|EnableKmsLowPriority|KeyManagementServiceListeningPort)\b/i], what: "sets a KMS host option in the registry" },
+      // The host's own inbound rule, enabled: kms-create-host, "Configure Windows Firewall" (Set-NetFirewallRule -Name SPPSVC-In-TCP
+      // ... -Enabled True), or its "Key Management Service" group (a rule disabled, as KmsHost's script does before adding its own, is not).
+      { all: [/SPPSVC-In-TCP|Key Management Service/i, /\bEnable-NetFirewallRule\b|\bSet-NetFirewallRule\b.*-Enabled\s+['"]?\$?True\b|\benable=yes\b/i], what: "enables the KMS host's inbound firewall rule" },
+      // A rule of its own that lets TCP 1688 in (New-NetFirewallRule's -Direction defaults to Inbound; a -RemotePort 1688 Outbound
+      // rule is a client's way out to its host).
+      { all: [/\bNew-NetFirewallRule\b.*-LocalPort\s+[^-]*\b1688\b/i], none: /-Direction\s+['"]?Outbound\b/i, what: "opens TCP 1688 inbound in Windows Firewall" },
+      { all: [/\bnetsh\b.*\bdir=in\b/i, /\blocalport=\S*\b1688\b/i], what: "opens TCP 1688 inbound in Windows Firewall" },
+    ],
+  },
+  { role: DeploymentRole.DOMAIN_CONTROLLER, what: "installs Active Directory Domain Services", markers: [{ all: [/Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i] }] },
 ];
+
+/** The statements of a script: its lines without PowerShell and batch comments, split at `;` and `&`. */
+function statements(text: string): string[] {
+  return text.split("\n").filter((l) => !/^\s*(#|rem\s|::)/i.test(l)).flatMap((l) => l.split(/[;&]/));
+}
 
 /** How a finding names the resource a script comes from. */
 function scriptKind(r: TfResource): string {
@@ -119,12 +162,13 @@ export class Roles {
       }
       if (evidence.length === sig.all.length) claims.push({ role: sig.role, source: "inferred", evidence: evidence.join(" and ") });
     }
-    const scripts = Settings.of(this.model).scriptsOn(vm.resource);
+    const scripts = Settings.of(this.model).scriptsOn(vm.resource).map((s) => ({ resource: s.resource, statements: statements(s.text) }));
     for (const sig of SCRIPT_SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
       for (const script of scripts) {
-        if (sig.pattern.test(script.text)) {
-          claims.push({ role: sig.role, source: "inferred", evidence: `${scriptKind(script.resource)} ${script.resource.address} ${sig.what}` });
+        const marker = sig.markers.find((m) => script.statements.some((st) => m.all.every((p) => p.test(st)) && !m.none?.test(st)));
+        if (marker) {
+          claims.push({ role: sig.role, source: "inferred", evidence: `${scriptKind(script.resource)} ${script.resource.address} ${sig.what}${marker.what ? ` (${marker.what})` : ""}` });
           break;
         }
       }

@@ -1,10 +1,14 @@
 /**
  * Roles inferred from the scripts that run on a VM: every script the settings model reads (extension
- * settings, run commands, PowerShell -EncodedCommand decoded). Raw untagged azurerm JSON.
+ * settings, run commands, PowerShell -EncodedCommand decoded), and only what a KMS *host* does
+ * (learn.microsoft.com/windows-server/get-started/activation-slmgr-vbs-options,
+ * learn.microsoft.com/windows-server/get-started/kms-create-host). Raw untagged azurerm JSON.
  */
+import { kmsHardeningScript } from "../../src/activation/hardening-script";
 import { DeploymentRole } from "../../src/contract/zone-tags";
 import { Reachability } from "../../src/engine/access/reachability";
 import { Roles } from "../../src/engine/roles";
+import { check, flagged } from "../support/rule-harness";
 import { Body, TfJson, rule } from "../support/tf-json";
 
 const VM = "azurerm_windows_virtual_machine.srv";
@@ -57,20 +61,20 @@ function claims(tf: TfJson): { kms?: [string, string]; dc?: [string, string] } {
 describe("roles from every script the settings model reads", () => {
   test("a run command's inline script that sets a KMS host option makes a KMS host, cited as the run command", () => {
     expect(claims(site(runCommand({ script: "cscript C:\\Windows\\System32\\slmgr.vbs /sprt 1688; cscript C:\\Windows\\System32\\slmgr.vbs /cdns" }, "kms")))).toEqual({
-      kms: ["inferred", "run command azurerm_virtual_machine_run_command.kms configures KMS activation"],
+      kms: ["inferred", "run command azurerm_virtual_machine_run_command.kms configures KMS activation (sets a KMS host option with slmgr)"],
     });
   });
 
   test("an extension's -EncodedCommand is decoded: the KMS host it sets up is read", () => {
     const script = "Install-WindowsFeature -Name VolumeActivation -IncludeManagementTools\r\ncscript C:\\Windows\\System32\\slmgr.vbs /cdns";
     expect(claims(site(command(encoded(script), "kms")))).toEqual({
-      kms: ["inferred", "extension azurerm_virtual_machine_extension.kms configures KMS activation"],
+      kms: ["inferred", "extension azurerm_virtual_machine_extension.kms configures KMS activation (installs the Volume Activation Services role)"],
     });
   });
 
   test("a run command's -EncodedCommand is decoded too", () => {
     expect(claims(site(runCommand({ script: encoded("New-NetFirewallRule -Name kms -Direction Inbound -Protocol TCP -LocalPort 1688 -Action Allow") })))).toEqual({
-      kms: ["inferred", "run command azurerm_virtual_machine_run_command.setup configures KMS activation"],
+      kms: ["inferred", "run command azurerm_virtual_machine_run_command.setup configures KMS activation (opens TCP 1688 inbound in Windows Firewall)"],
     });
   });
 
@@ -96,5 +100,60 @@ describe("roles from every script the settings model reads", () => {
     expect(claims(site(command("slmgr /sprt 1688"), { tags: { "sdz-role": "kms-host" } }))).toEqual({
       kms: ["declared", `sdz-role=kms-host on ${VM}`],
     });
+  });
+});
+
+describe("a KMS host is told by what only a host does", () => {
+  test.each([
+    ["slmgr /sai 120", "sets a KMS host option with slmgr"],
+    ["cscript //nologo %windir%\\system32\\slmgr.vbs -cpri", "sets a KMS host option with slmgr"],
+    ["$s = Get-CimInstance SoftwareLicensingService; Invoke-CimMethod -InputObject $s -MethodName SetKeyManagementServiceListeningPort -Arguments @{PortNumber=1688}", "sets a KMS host option through WMI"],
+    ["reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform\" /v DisableDnsPublishing /t REG_DWORD /d 1 /f", "sets a KMS host option in the registry"],
+    ["Get-NetFirewallRule -DisplayGroup 'Key Management Service' | Enable-NetFirewallRule", "enables the KMS host's inbound firewall rule"],
+    ["Set-NetFirewallRule -Name SPPSVC-In-TCP -Profile Domain,Private -Enabled True", "enables the KMS host's inbound firewall rule"],
+    ["netsh advfirewall firewall add rule name=kms dir=in action=allow protocol=TCP localport=1688", "opens TCP 1688 inbound in Windows Firewall"],
+    ["New-NetFirewallRule -DisplayName KMS -Protocol TCP -LocalPort 1688 -RemoteAddress 10.0.1.0/24 -Action Allow", "opens TCP 1688 inbound in Windows Firewall"],
+  ])("%s", (script, what) => {
+    expect(claims(site(command(script)))).toEqual({ kms: ["inferred", `extension azurerm_virtual_machine_extension.setup configures KMS activation (${what})`] });
+  });
+
+  test("the library's own KMS host script, encoded as KmsHost runs it, marks a host by itself (no tag, no rule for TCP 1688)", () => {
+    const script = kmsHardeningScript({ allowedPrefixes: ["10.0.1.0/24"], localAddress: "10.0.5.4", dnsPublishing: false });
+    expect(claims(site(command(encoded(script), "kms")))).toEqual({
+      kms: ["inferred", "extension azurerm_virtual_machine_extension.kms configures KMS activation (sets a KMS host option in the registry)"],
+    });
+  });
+
+  test.each([
+    // What a KMS client runs (the reviewer's d1): the host it activates against, then activation.
+    ["slmgr /skms 10.0.9.4:1688; slmgr /ato"],
+    // A GVLK or a MAK installed and activated: the same commands as on a host with a host key, so no evidence of a host.
+    ["powershell slmgr /ipk XXXXX-XXXXX; slmgr /ato"],
+    ["cscript C:\\Windows\\System32\\slmgr.vbs /ipk XXXXX; slmgr /ato"],
+    ["slmgr /ckms & slmgr /dlv & slmgr /xpr"],
+    // The client's WMI method names its KMS host; an outbound rule to 1688 is the client's way out.
+    ["(Get-WmiObject SoftwareLicensingService).SetKeyManagementServiceMachine('kms01.corp.example')"],
+    ["New-NetFirewallRule -DisplayName to-kms -Direction Outbound -Protocol TCP -RemotePort 1688 -Action Allow"],
+    // The host's rule group disabled, a comment that mentions a host option, an uninstalled role.
+    ["Get-NetFirewallRule | Where-Object { $_.DisplayGroup -eq 'Key Management Service' } | Disable-NetFirewallRule"],
+    ["# later: slmgr /sprt 1688\nslmgr /ato"],
+    ["Uninstall-WindowsFeature VolumeActivation"],
+  ])("not a host: %s", (script) => {
+    expect(claims(site(command(script)))).toEqual({});
+    expect(claims(site(runCommand({ script })))).toEqual({});
+    expect(claims(site(command(encoded(script))))).toEqual({});
+  });
+});
+
+describe("SDZ-KMS-004 on the reviewer's client and host", () => {
+  test("a KMS client with a dynamic address (slmgr /skms <host>; slmgr /ato) is no KMS host: no finding", () => {
+    const r = check(site(command("slmgr /skms 10.0.9.4:1688; slmgr /ato", "kms")), ["SDZ-KMS-004"]);
+    expect(r.findings).toEqual([]);
+  });
+
+  test("a KMS host set up by a run command, with a dynamic address: the error is on its NIC, citing the run command", () => {
+    const r = check(site(runCommand({ script: "Install-WindowsFeature -Name VolumeActivation -IncludeManagementTools" }, "kms")), ["SDZ-KMS-004"]);
+    expect(flagged(r, "SDZ-KMS-004")).toEqual(["azurerm_network_interface.srv_nic"]);
+    expect(r.findings[0].message).toContain("(inferred: run command azurerm_virtual_machine_run_command.kms configures KMS activation (installs the Volume Activation Services role))");
   });
 });
