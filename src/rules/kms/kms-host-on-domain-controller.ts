@@ -47,8 +47,8 @@ export const kmsHostOnDomainController = defineRule({
     "Seed 003: if the KMS service runs on a domain controller, the DC is exposed to every zone that activates, and a compromise of KMS (MS-RPC, with a history "
     + "of wormable flaws) compromises the domain: 'Have KMS service on a separate virtual server so that compromise of KMS will not compromise Domain Controllers.' "
     + `The rule asks the roles model for every VM that is both a KMS host and a domain controller, on any evidence: declared (${ZoneTags.ROLE} on the VM or its NICs) or `
-    + "inferred (reachable on TCP 1688 through a rule written for KMS; reachable on Kerberos and LDAP through rules written for them; an extension whose script "
-    + "configures KMS activation or installs AD DS). Where values not known before apply could complete the second role (a rule's ports or sources from a "
+    + "inferred (reachable on TCP 1688 through a rule written for KMS; reachable on Kerberos and LDAP through rules written for them; a script, in an extension "
+    + "or a run command, that sets up a KMS host or installs AD DS). Where values not known before apply could complete the second role (a rule's ports or sources from a "
     + "variable, a role tag that cannot be read), the VM is reported as could-not-verify. Not suppressible: no exception makes a KMS host on a DC safe.",
   fix: "Run KMS on its own VM (KmsHost in an ActivationZone), remove the Volume Activation role and TCP 1688 from the domain controller, and activate against the new host's address.",
   requirements: ["R-KMS-1"],
