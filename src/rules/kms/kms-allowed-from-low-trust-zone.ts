@@ -61,8 +61,9 @@ export const kmsAllowedFromLowTrustZone = defineRule({
         else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) low.push(zoneText(ctx.model, z));
       }
       // Private addresses of no zone here (another network, an undeclared on-premises range): their trust
-      // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's error already.
-      const stray = e.vnetDefault || e.vnetTerm || notAnAllowlist(ctx.model, e).parts.length > 0 ? undefined : strayPrivateSources(ctx.model, e.sources);
+      // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's (or SDZ-NET-001's) already.
+      const wider = notAnAllowlist(ctx.model, e);
+      const stray = e.vnetDefault || e.vnetTerm || wider.wideFromInternet || wider.parts.length > 0 ? undefined : strayPrivateSources(ctx.model, e.sources);
       if (stray) undeclared.push(stray);
       const to = describeHosts(e.targets);
       if (low.length > 0) {
