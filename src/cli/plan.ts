@@ -45,11 +45,53 @@ interface PlannedResource {
 const NOT_RESOURCES = new Set(["var", "local", "data", "module", "each", "count", "path", "terraform", "self"]);
 const RESOURCE_REF = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(.*)$/;
 
+/** Something of the plan that was not checked (a deferred resource, an incomplete plan), and why. */
+export interface UncheckedPart {
+  /** The deferred resource's address, or undefined for the plan as a whole. */
+  readonly address?: string;
+  readonly type?: string;
+  readonly message: string;
+}
+
 /** A converted plan: resources and the locals their unknown values point into. */
 export interface ConvertedPlan {
   readonly resources: TfResource[];
   readonly locals: Record<string, unknown>;
+  /** Parts of the plan Terraform has not planned yet (`complete: false`, `deferred_changes`): could not verify. */
+  readonly unchecked: UncheckedPart[];
 }
+
+/**
+ * Nested blocks the checks read (NSG rules, routes, IP configurations, firewall rule collections,
+ * IPsec policies) which a `dynamic` block may generate. A whole block list unknown before apply
+ * (`after_unknown: {security_rule: true}`) while the configuration's expressions do not name it is
+ * a `dynamic` block whose `for_each` is unknown: Terraform's JSON configuration
+ * (developer.hashicorp.com/terraform/internals/json-format, "expressions") lists the arguments and
+ * static nested blocks only, never `dynamic` ones. Such a list becomes an unknown marker, which the
+ * model reads as "evaluated at plan time" (every rule of it unknown), never as "no rules".
+ *
+ * Any other unknown attribute the expressions do not name is one the configuration does not set,
+ * computed by the provider (`id`, `guid`, `fqdn`...): it stays absent, as in cdktf output. A
+ * dynamic block only ever makes blocks, so absence from the expressions means "not set" for those.
+ */
+const DYNAMIC_CAPABLE_BLOCKS = new Set([
+  "security_rule", "route", "ip_configuration", "frontend_ip_configuration",
+  "application_rule_collection", "network_rule_collection", "nat_rule_collection", "rule",
+  "ipsec_policy", "vpn_client_configuration",
+]);
+
+/**
+ * Block lists that are also Optional+Computed in azurerm (`security_rule` of an NSG, `route` of a
+ * route table): unset in the configuration, they are unknown on create too, filled at apply with
+ * what Azure holds, i.e. the standalone `azurerm_network_security_rule` / `azurerm_route` resources
+ * (azurerm forbids mixing inline and standalone ones). Unknown and unnamed, they are read as unset
+ * only when standalone resources of the plan point at this parent; otherwise a dynamic block cannot
+ * be told apart from "no rules" and the list stays unknown (write `security_rule = []` to say none).
+ */
+const FILLED_BY_STANDALONE: Record<string, { parent: string; attribute: string; field: string }> = {
+  azurerm_network_security_rule: { parent: "azurerm_network_security_group", attribute: "security_rule", field: "network_security_group_name" },
+  azurerm_route: { parent: "azurerm_route_table", attribute: "route", field: "route_table_name" },
+};
 
 /**
  * Converts a plan, ready for `TerraformModel.fromResources(resources, name, locals)`. Throws
@@ -57,6 +99,11 @@ export interface ConvertedPlan {
  * planned_values of the wrong shape).
  */
 export function convertPlan(plan: Record<string, any>, source: string): ConvertedPlan {
+  // "errored": the plan "was produced by a failed run" (planning stopped with errors): what it holds
+  // is partial and may miss any resource (developer.hashicorp.com/terraform/internals/json-format).
+  if (plan.errored === true) {
+    throw new PlanFormatError("the plan is errored (\"errored\": true): Terraform failed while planning, so the plan is partial; fix the errors of `terraform plan` and check the new plan");
+  }
   const version = plan.format_version;
   if (typeof version !== "string" || !/^\d+\.\d+/.test(version)) {
     throw new PlanFormatError("not a Terraform plan: format_version is not a version string");
@@ -105,8 +152,24 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     return byAddress.get(`${r.type}.${r.name}`);
   };
 
+  // Parents whose Optional+Computed block list standalone resources of the plan fill (see FILLED_BY_STANDALONE).
+  const filled = new Set<string>();
+  for (const r of instances) {
+    const link = FILLED_BY_STANDALONE[r.type];
+    if (!link) continue;
+    const target = isPlainObject(r.values) ? r.values[link.field] : undefined;
+    const expr = expressionsOf(r)?.[link.field];
+    const refs = isAttributeExpression(expr) && expr.references ? resourceTargets(expr.references).filter((t) => t.type === link.parent) : [];
+    for (const p of instances) {
+      if (p.type !== link.parent) continue;
+      const byName = typeof target === "string" && target !== "" && isPlainObject(p.values) && p.values.name === target;
+      const byRef = p.moduleAddress === r.moduleAddress && refs.some((t) => t.name === p.name);
+      if (byName || byRef) filled.add(`${p.address}|${link.attribute}`);
+    }
+  }
+
   const resources = instances.map((r): TfResource => {
-    const ctx: Ctx = { self: r, byResource };
+    const ctx: Ctx = { self: r, byResource, filled };
     const values = isPlainObject(r.values) ? r.values : {};
     const config = merge(values, afterUnknown.get(r.address), r.sensitive_values, expressionsOf(r), ctx, []) as Record<string, any>;
     return {
@@ -118,7 +181,31 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
       source,
     };
   });
-  return { resources, locals: { [UNKNOWN_LOCAL]: {} } };
+  return { resources, locals: { [UNKNOWN_LOCAL]: {} }, unchecked: uncheckedParts(plan) };
+}
+
+/**
+ * What the plan leaves for a later plan: `deferred_changes` (resources Terraform deferred, e.g.
+ * because their configuration or provider is unknown) and `complete: false` (more planning phases
+ * follow). Their values are not in `planned_values`, so nothing about them was checked.
+ */
+function uncheckedParts(plan: Record<string, any>): UncheckedPart[] {
+  const out: UncheckedPart[] = [];
+  const deferred = Array.isArray(plan.deferred_changes) ? plan.deferred_changes : [];
+  for (const d of deferred) {
+    const rc = isPlainObject(d) && isPlainObject(d.resource_change) ? d.resource_change : undefined;
+    const address = typeof rc?.address === "string" && rc.address.length <= 512 ? rc.address : undefined;
+    const reason = isPlainObject(d) && typeof d.reason === "string" && /^[a-z_]{1,64}$/.test(d.reason) ? ` (reason: ${d.reason})` : "";
+    out.push({
+      address,
+      type: typeof rc?.type === "string" && /^[A-Za-z0-9_]{1,64}$/.test(rc.type) ? rc.type : undefined,
+      message: `${address ?? "a resource"} is deferred to a later plan${reason}: Terraform has not planned it, so nothing about it was checked; apply this plan and check the next one`,
+    });
+  }
+  if (plan.complete === false && out.length === 0) {
+    out.push({ message: "the plan is not complete (\"complete\": false): Terraform will plan more changes after this one is applied, and those were not checked" });
+  }
+  return out;
 }
 
 /**
@@ -139,6 +226,8 @@ function withoutUnsetNsgFields(type: string, config: Record<string, any>): Recor
 interface Ctx {
   readonly self: PlannedResource;
   readonly byResource: Map<string, PlannedResource[]>;
+  /** `<address>|<attribute>` of block lists standalone resources fill (see FILLED_BY_STANDALONE). */
+  readonly filled: Set<string>;
 }
 
 function collectModule(mod: Record<string, any>, moduleAddress: string, out: PlannedResource[], depth: number): void {
@@ -259,13 +348,36 @@ function interpolation(target: Target, references: string[], ctx: Ctx): string |
   return base ? `\${${base}${target.rest}}` : undefined;
 }
 
-/** A value unknown before apply: the referenced attribute when unambiguous, else a marker. */
+/**
+ * The traversals an expression reads: its references less those that are a prefix of another
+ * (Terraform lists `azurerm_subnet.a.id` with `azurerm_subnet.a`). A bare reference
+ * (`azurerm_subnet.a.id`) has one; `c ? azurerm_subnet.a.id : azurerm_subnet.a.address_prefixes[0]`
+ * has two, and a conditional, function call or template over one reference cannot be told from it
+ * by the references alone, so only an expression whose every reference lies on one traversal is
+ * taken for that traversal.
+ */
+function traversals(references: string[]): string[] {
+  const refs = [...new Set(references.filter((r) => typeof r === "string"))];
+  const under = (shorter: string, longer: string) => longer.startsWith(shorter) && (longer[shorter.length] === "." || longer[shorter.length] === "[");
+  return refs.filter((r) => !refs.some((o) => o !== r && under(r, o)));
+}
+
+/** The one resource attribute a bare reference reads (`azurerm_subnet.a.id`), else undefined. */
+function bareReference(expr: unknown, ctx: Ctx): string | undefined {
+  if (!isAttributeExpression(expr) || !expr.references || "constant_value" in expr) return undefined;
+  if (traversals(expr.references).length !== 1) return undefined;
+  const targets = resourceTargets(expr.references);
+  return targets.length === 1 ? interpolation(targets[0], expr.references, ctx) : undefined;
+}
+
+/**
+ * A value unknown before apply: the referenced attribute when the expression is a bare reference
+ * to one resource instance, else a marker. A conditional over one resource
+ * (`azurerm_subnet.a.id != "" ? "*" : azurerm_subnet.a.address_prefixes[0]`) is not that reference:
+ * it is a marker, never the value of one of its branches.
+ */
 function unknownValue(expr: unknown, ctx: Ctx, path: (string | number)[]): string {
-  if (isAttributeExpression(expr) && expr.references) {
-    const targets = resourceTargets(expr.references);
-    if (targets.length === 1) return interpolation(targets[0], expr.references, ctx) ?? unknownMarker(ctx, path);
-  }
-  return unknownMarker(ctx, path);
+  return bareReference(expr, ctx) ?? unknownMarker(ctx, path);
 }
 
 /**
@@ -277,10 +389,11 @@ function merge(value: unknown, unknown: unknown, sensitive: unknown, expr: unkno
   if (unknown === true) return unknownValue(expr, ctx, path);
   if (sensitive === true) {
     // A secret from elsewhere (variable, another resource): show where it comes from, never the value.
+    // Only a bare reference stands for the value: `c ? "*" : var.x` is not `var.x` (see traversals).
     if (isAttributeExpression(expr) && expr.references && expr.references.length > 0) {
-      const targets = resourceTargets(expr.references);
-      const interp = targets.length === 1 ? interpolation(targets[0], expr.references, ctx) : undefined;
-      return interp ?? `\${${expr.references[0]}}`;
+      const paths = traversals(expr.references);
+      if (paths.length !== 1) return unknownMarker(ctx, path);
+      return bareReference(expr, ctx) ?? `\${${paths[0]}}`;
     }
     if (isAttributeExpression(expr) && "constant_value" in expr) return value; // a literal in the configuration
     return value === undefined || value === null ? value : unknownMarker(ctx, path);
@@ -296,8 +409,10 @@ function merge(value: unknown, unknown: unknown, sensitive: unknown, expr: unkno
     if (isAttributeExpression(expr)) {
       // A list attribute, e.g. network_interface_ids = [azurerm_network_interface.a.id, ...].
       const unknownIdx = u.map((x, i) => (x === true ? i : -1)).filter((i) => i >= 0);
+      // Mapped in order only when the list is written as bare references, one per unknown item.
       const targets = expr.references ? resourceTargets(expr.references) : [];
-      const mapped = targets.length === unknownIdx.length ? targets.map((t) => interpolation(t, expr.references!, ctx)) : [];
+      const paths = expr.references ? traversals(expr.references) : [];
+      const mapped = targets.length === unknownIdx.length && paths.length === targets.length ? targets.map((t) => interpolation(t, expr.references!, ctx)) : [];
       for (let i = 0; i < n; i++) {
         const k = unknownIdx.indexOf(i);
         if (k >= 0) arr[i] = mapped[k] ?? unknownMarker(ctx, [...path, i]);
@@ -321,8 +436,13 @@ function merge(value: unknown, unknown: unknown, sensitive: unknown, expr: unkno
     const blockExprs = isPlainObject(expr) && !isAttributeExpression(expr) ? expr : undefined;
     for (const key of new Set([...Object.keys(u), ...Object.keys(s)])) {
       if (u[key] === false && (s[key] === false || s[key] === undefined)) continue;
-      // Computed-only (not written in the configuration): absent, as in cdktf output.
-      if (u[key] === true && blockExprs && !(key in blockExprs)) continue;
+      // Not written in the configuration: computed-only, absent as in cdktf output; but a block list the
+      // checks read may be a `dynamic` block, which the expressions never show (see DYNAMIC_CAPABLE_BLOCKS).
+      if (u[key] === true && blockExprs && !(key in blockExprs)) {
+        if (!DYNAMIC_CAPABLE_BLOCKS.has(key) || (path.length === 0 && ctx.filled.has(`${ctx.self.address}|${key}`))) continue;
+        obj[key] = unknownMarker(ctx, [...path, key]);
+        continue;
+      }
       const merged = merge(obj[key], u[key], s[key], blockExprs?.[key], ctx, [...path, key]);
       if (merged !== undefined) obj[key] = merged;
     }
