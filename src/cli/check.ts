@@ -4,7 +4,7 @@ import * as path from "path";
 import { CheckOptions, OutputFormat } from "./args";
 import { paint, useColor } from "./color";
 import { toGithubAnnotations } from "./github";
-import { discover, discoveredFiles, InputError, loadDiscovered } from "./inputs";
+import { discover, discoveredFiles, InputError, loadDiscovered, withUnreadFindings } from "./inputs";
 import { EXIT, Io } from "./io";
 import { toJunit } from "./junit";
 import { CheckedConfiguration, CheckRun, processExitCode, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
@@ -117,7 +117,9 @@ export function check(options: CheckOptions, io: Io): number {
 
   const rules = [...policy.selectRules(ALL_RULES), ...(options.customRules ?? [])];
   // No secret of the configuration reaches any output (see redact.ts).
-  const raw: CheckResult[] = loaded.configurations.map((c) => redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model));
+  // Parts of an input that were not read (remote modules, deferred resources) are could-not-verify findings.
+  const raw: CheckResult[] = loaded.configurations.map((c) =>
+    withUnreadFindings(redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model), c.unread, failOnUnverified));
   // A configured suppression that matched no resource of any configuration is reported once, with the first configuration.
   const matched = new Set(loaded.configurations.flatMap((c) => c.model.resources.flatMap((r) => r.suppressions.map((s) => `${s.id}\u0000${s.scope ?? r.address}`))));
   const unmatched = policy.declared().filter((d) => !matched.has(`${d.ruleId}\u0000${d.scope}`));

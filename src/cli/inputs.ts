@@ -11,6 +11,9 @@ import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
 import { DEFAULT_MAX_INPUT_BYTES, InputReadError, readInputFile, readStdin } from "./read-input";
 import { EXCLUDED_FOLDERS, FileProblem, isTerraformFile, quoteName, readConfiguration, TERRAFORM_BLOCKS } from "./terraform-config";
 import { TerraformModel, TfResource } from "../engine/model";
+import { CheckResult, countFindings, Finding, FindingStatus } from "../engine/result";
+import { RuleInfo, RuleLevel } from "../engine/rule";
+import { TOOL } from "../reports";
 import { describeJsonSyntaxError, jsonSyntaxError, LineRegion, planResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
 
@@ -44,6 +47,22 @@ export interface LoadedConfiguration {
   readonly model: TerraformModel;
   /** Suppressions recorded in its files whose date has passed (they no longer apply). */
   readonly expiredSuppressions: ExpiredSuppression[];
+  /**
+   * Parts of the configuration that were not read (a remote module, resources a plan defers):
+   * reported as could-not-verify findings of {@link UNREAD_INPUT_RULE_ID} on `address`.
+   */
+  readonly unread?: UnreadPart[];
+}
+
+/** A part of a configuration that was not read, and why (one line, naming it). */
+export interface UnreadPart {
+  /** `module.vm`, a deferred resource's address, or the configuration's name. */
+  readonly address: string;
+  /** A resource type, or `(configuration)` / `module`. */
+  readonly resourceType: string;
+  readonly message: string;
+  /** The file it comes from. */
+  readonly source?: string;
 }
 
 /** A unit of work found on the command line, before reading. */
@@ -78,6 +97,46 @@ export interface LoadResult {
   readonly fileCount: number;
   /** Lines of each resource, by file (display path) and address: only when asked for (`wantRegions`). */
   readonly regions: Map<string, Map<string, LineRegion>>;
+}
+
+/** The command line's own check: every part of an input was read (see {@link UnreadPart}). */
+export const UNREAD_INPUT_RULE_ID = "SDZ-INPUT-001";
+
+const UNREAD_INPUT_RULE: RuleInfo = {
+  id: UNREAD_INPUT_RULE_ID,
+  level: RuleLevel.ERROR,
+  title: "Part of the input was not read (remote module, deferred or incomplete plan)",
+  rationale: "What the checker does not read it cannot check: a remote module's resources, or resources a plan defers, may break any rule.",
+  fix: "Check the Terraform plan (terraform show -json <planfile>), which includes remote modules' resources; for a deferred or incomplete plan, apply it and check the next plan.",
+  requirements: [],
+  resourceTypes: [],
+  suppressible: false,
+  area: "input",
+  // Documented in docs/cli.md, not docs/rules.md (no link while the package names no repository).
+  ...(TOOL.rulesDocUri ? { helpUri: TOOL.rulesDocUri.replace(/rules\.md$/, "cli.md#parts-not-read-sdz-input-001") } : {}),
+};
+
+/**
+ * Adds a could-not-verify finding per part of the configuration that was not read, so a remote
+ * module or a deferred resource is in every report format and counts under --fail-on-unverified
+ * (at error level then; a warning otherwise, as any could-not-verify finding).
+ */
+export function withUnreadFindings(result: CheckResult, unread: readonly UnreadPart[] | undefined, failOnUnverified: boolean): CheckResult {
+  if (!unread || unread.length === 0) return result;
+  const findings: Finding[] = unread.map((u) => ({
+    ruleId: UNREAD_INPUT_RULE_ID,
+    level: failOnUnverified ? RuleLevel.ERROR : RuleLevel.WARNING,
+    status: FindingStatus.UNVERIFIED,
+    title: UNREAD_INPUT_RULE.title,
+    message: `could not verify: ${u.message}`,
+    fix: UNREAD_INPUT_RULE.fix,
+    requirements: [],
+    address: u.address,
+    resourceType: u.resourceType,
+    source: u.source,
+  }));
+  const all = [...result.findings, ...findings];
+  return { ...result, findings: all, rules: [...result.rules, UNREAD_INPUT_RULE], counts: countFindings(all) };
 }
 
 /** The path `-` reads standard input. */
@@ -391,7 +450,8 @@ function loadPlan(json: Record<string, any>, name: string, file: string, errors:
   try {
     const plan = convertPlan(json, file);
     const model = TerraformModel.fromResources(reader.transform(plan.resources), name, plan.locals);
-    return { name, kind: InputKind.PLAN, files: [file], model, expiredSuppressions: [] };
+    const unread = plan.unchecked.map((u): UnreadPart => ({ address: u.address ?? name, resourceType: u.address ? u.type ?? "(resource)" : "(configuration)", message: u.message, source: file }));
+    return { name, kind: InputKind.PLAN, files: [file], model, expiredSuppressions: [], ...(unread.length > 0 ? { unread } : {}) };
   } catch (err) {
     if (err instanceof PlanFormatError) {
       errors.push({ file, message: err.message });
@@ -425,10 +485,12 @@ function loadModule(
   const files = read.files.map((f) => (f === STDIN ? STDIN_NAME : f));
   const resources = read.resources.map((r) => (r.source === STDIN ? { ...r, source: STDIN_NAME } : r));
   const kind = unit.kind === "stack" ? InputKind.CDKTF_STACK : files.some((f) => f.endsWith(".tf")) ? InputKind.TERRAFORM : InputKind.TERRAFORM_JSON;
+  const unread = read.unreadModules.map((m): UnreadPart => ({ address: m.address, resourceType: "module", message: m.message, source: m.file === STDIN ? STDIN_NAME : m.file }));
   return {
     name: unit.name, kind, files,
     model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals, read.variables),
     expiredSuppressions: read.expiredSuppressions,
+    ...(unread.length > 0 ? { unread } : {}),
   };
 }
 

@@ -83,6 +83,8 @@ export interface ReadConfiguration {
   readonly localModuleFolders: string[];
   /** Suppressions recorded in the files' `//` metadata whose `expires` date has passed (removed). */
   readonly expiredSuppressions: ExpiredSuppression[];
+  /** Module calls whose resources were not read (remote sources): could not verify what they deploy. */
+  readonly unreadModules: { readonly file: string; readonly address: string; readonly message: string }[];
 }
 
 function isPlainObject(v: unknown): v is Body {
@@ -356,6 +358,25 @@ function shownSource(source: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
+/** Block lists azurerm also accepts as an attribute expression (`security_rule = local.rules`). */
+const ATTRIBUTE_BLOCKS = ["security_rule", "route"];
+const WHOLE_LOCAL = /^\$\{\s*local(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\["([^"\\]+)"\])\s*\}$/;
+
+/**
+ * `security_rule = "${local.rules}"` whose local value is a literal list of blocks: the blocks, so
+ * the rules read them. Any other expression stays, and is read as "evaluated at plan time".
+ */
+function inlineLocalBlocks(r: TfResource, locals: Record<string, unknown>): void {
+  for (const attribute of ATTRIBUTE_BLOCKS) {
+    const v = r.config[attribute];
+    const m = typeof v === "string" ? WHOLE_LOCAL.exec(v.trim()) : null;
+    if (!m) continue;
+    const key = m[1] ?? m[2];
+    const value = Object.prototype.hasOwnProperty.call(locals, key) ? locals[key] : undefined;
+    if (Array.isArray(value) && value.every(isPlainObject)) (r.config as Body)[attribute] = structuredClone(value);
+  }
+}
+
 /** Lists a folder's Terraform files (sorted; override files included). */
 export type FolderLister = (dir: string) => { files: string[] } | { error: string };
 
@@ -372,6 +393,7 @@ export function readConfiguration(
   options: { name: string; wantRegions?: boolean; onlyRoot?: boolean; isExpired?: (date: string | undefined) => boolean },
 ): ReadConfiguration {
   const localModuleFolders: string[] = [];
+  const unreadModules: ReadConfiguration["unreadModules"][number][] = [];
   const expiredSuppressions: ExpiredSuppression[] = [];
   /** Drops recorded suppressions past their `expires` date from a body's metadata (returns a copy when it does). */
   const dropExpired = (body: Body, address: string): Body => {
@@ -426,7 +448,12 @@ export function readConfiguration(
     for (const [name, { body, file }] of decl.modules) {
       const address = `${scope.prefix}module.${name}`;
       if (!isLocalSource(body.source)) {
+        // Listed as skipped (as before) and reported as a finding, so a report never passes over it.
         reader.skipped.push({ file, message: `${address}: remote module source "${shownSource(body.source)}" is not checked (check the plan to include it: terraform show -json <planfile>)` });
+        unreadModules.push({
+          file, address,
+          message: `the resources of remote module source "${shownSource(body.source)}" are not read, so nothing it deploys was checked (check the plan to include them: terraform show -json <planfile>)`,
+        });
         continue;
       }
       const dir = path.join(folderOf(file), body.source);
@@ -455,7 +482,9 @@ export function readConfiguration(
   };
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
+  for (const r of resources) inlineLocalBlocks(r, locals);
   return {
-    resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped, localModuleFolders, expiredSuppressions,
+    resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped,
+    localModuleFolders, expiredSuppressions, unreadModules,
   };
 }

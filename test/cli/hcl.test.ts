@@ -68,7 +68,10 @@ describe("HCL folders: recursive scan, local modules, override files, new block 
     expect(doc.configurations[0].files).toEqual(["blocks.tf", "main.tf", "winrm.tf.json", "main_override.tf", "../modules/net/main.tf", "../modules/net/variables.tf"]
       .map((f) => path.join(tree, "live", f)));
     // The override opened ssh to the Internet; the module's rule gets its source from the call and its port from the default.
+    // Remote modules are listed as not checked and are could-not-verify findings (SDZ-INPUT-001).
     expect(open(doc)).toEqual([
+      [path.join(tree, "live"), "SDZ-INPUT-001", "unverified", "module.hub"],
+      [path.join(tree, "live"), "SDZ-INPUT-001", "unverified", "module.private"],
       [path.join(tree, "live"), "SDZ-NET-001", "fail", "azurerm_network_security_rule.ssh"],
       [path.join(tree, "live"), "SDZ-NET-001", "fail", "module.net.azurerm_network_security_rule.rdp"],
     ]);
@@ -90,7 +93,7 @@ describe("HCL folders: recursive scan, local modules, override files, new block 
   test("a root module folder alone follows its module outside the folder; a module alone has unknown inputs", () => {
     const tree = copyFixture("hcl-tree");
     const live = json(runInProcess(["check", path.join(tree, "live"), "--format", "json"]).stdout);
-    expect(open(live).map((f) => f[3])).toEqual(["azurerm_network_security_rule.ssh", "module.net.azurerm_network_security_rule.rdp"]);
+    expect(open(live).map((f) => f[3])).toEqual(["module.hub", "module.private", "azurerm_network_security_rule.ssh", "module.net.azurerm_network_security_rule.rdp"]);
     const mod = json(runInProcess(["check", path.join(tree, "modules", "net"), "--format", "json"]).stdout);
     // Checked alone, the module's inputs (source and port) are unknown: every rule that reads them says so.
     const here = path.join(tree, "modules", "net");
