@@ -114,6 +114,8 @@ const ACCOUNT_ID = /\/storageAccounts\/([^/\s"']+)/i;
  * (hashicorp/terraform-provider-azurerm website/docs/r/storage_account.html.markdown).
  */
 const FILE_KINDS = ["StorageV2", "Storage", "FileStorage"];
+/** How many unfollowed links a doubt names before "and N more" (messages stay short, reports linear). */
+const UNLINKED_SHOWN = 3;
 
 /** Where an account link (`storage_account_id`, `private_connection_resource_id`, a name) leads. */
 export interface AccountLink {
@@ -151,6 +153,12 @@ export class Storage {
   private readonly unlinked: Unlinked[] = [];
   /** Why one account may serve SMB (a dynamic share_properties block, a Files endpoint whose sub-resource is not known). */
   private readonly smbDoubts = new Map<StorageAccount, string[]>();
+  /** True when some account's name is not known before apply (a literal name matching none may be it). */
+  private anyUnnamed = false;
+  /** The unlinked reasons as one capped text, for accounts whose name is known and for those whose name is not (built once: per account they are the same). */
+  private unlinkedText?: { named?: string; unnamed?: string };
+  /** Per account: why it may serve SMB (memoised: the SMB rules ask for every account). */
+  private readonly smbDoubtMemo = new Map<StorageAccount, string | undefined>();
 
   private constructor(private readonly model: TerraformModel) {
     const m = model;
@@ -164,6 +172,7 @@ export class Storage {
       this.accounts.push(account);
       this.byResource.set(res, account);
       if (name.known) this.byName.set(name.value, account);
+      else this.anyUnnamed = true;
       // A dynamic share_properties block (expanded at plan time) may configure SMB; a string expression is read by the rules.
       const dynamicSp = res.config.share_properties === undefined || res.config.share_properties === null ? unreadableBlock(res.config, "share_properties") : undefined;
       if (dynamicSp) this.doubtSmb(account, dynamicSp);
@@ -236,7 +245,7 @@ export class Storage {
     const name = byName ? text.value : ACCOUNT_ID.exec(text.value)?.[1];
     const account = name ? this.byName.get(name.trim().toLowerCase()) : undefined;
     // A literal name matching no known name may still be an account whose name is not known before apply.
-    if (!account && name && this.accounts.some((a) => !a.name.known)) return { unknown: `it names account "${name}", which may be an account of this configuration whose name is not known before apply`, onlyUnnamed: true };
+    if (!account && name && this.anyUnnamed) return { unknown: `it names account "${name}", which may be an account of this configuration whose name is not known before apply`, onlyUnnamed: true };
     return { account };
   }
 
@@ -269,10 +278,9 @@ export class Storage {
     own.push(...this.accountDoubts.get(account) ?? []);
     // A state migration share (or one whose role cannot be read) whose account cannot be followed may be on this account.
     if (this.mayHoldFiles(account)) {
-      for (const { share, why } of this.unlinkedShares.filter((u) => this.mayBe(account, u))) {
-        if (share.claims.some((c) => c.role === DeploymentRole.STATE_MIGRATION_STORE)) own.push(`share ${shareLabel(share)} holds state migration data (${describeClaims(share.claims, 1)}) and ${why}`);
-        else if (share.metadataUnknown) own.push(`share ${shareLabel(share)}: ${share.metadataUnknown}, and ${why}`);
-      }
+      const shown = this.stateUnlinked().filter((u) => this.mayBe(account, u));
+      for (const { text } of shown.slice(0, UNLINKED_SHOWN)) own.push(text);
+      if (shown.length > UNLINKED_SHOWN) own.push(`and ${shown.length - UNLINKED_SHOWN} more such shares`);
     }
     if (own.length > 0) return own.join("; ");
     // Only an account nothing declares may be used unseen; a declared content store stays content.
@@ -300,10 +308,39 @@ export class Storage {
    * sub-resource is not known.
    */
   public smbDoubt(account: StorageAccount): string | undefined {
-    if (this.smbServing(account)) return undefined;
-    const reasons = [...this.smbDoubts.get(account) ?? []];
-    if (this.mayHoldFiles(account)) reasons.push(...this.unlinked.filter((u) => this.mayBe(account, u)).map((u) => u.why));
-    return reasons.length > 0 ? reasons.join("; ") : undefined;
+    if (this.smbDoubtMemo.has(account)) return this.smbDoubtMemo.get(account);
+    let out: string | undefined;
+    if (!this.smbServing(account)) {
+      const reasons = [...this.smbDoubts.get(account) ?? []];
+      const unlinked = this.mayHoldFiles(account) ? this.unlinkedTextFor(account) : undefined;
+      if (unlinked) reasons.push(unlinked);
+      out = reasons.length > 0 ? reasons.join("; ") : undefined;
+    }
+    this.smbDoubtMemo.set(account, out);
+    return out;
+  }
+
+  /**
+   * The unlinked shares' and endpoints' reasons that may concern the account, as one text naming the
+   * first few (every account of a kind may be concerned by all of them: listing each in each would make
+   * reports grow with accounts x links). Built once for named and once for unnamed accounts.
+   */
+  private unlinkedTextFor(account: StorageAccount): string | undefined {
+    if (!this.unlinkedText) {
+      const text = (list: Unlinked[]) => (list.length === 0 ? undefined
+        : `${list.slice(0, UNLINKED_SHOWN).map((u) => u.why).join("; ")}${list.length > UNLINKED_SHOWN ? `; and ${list.length - UNLINKED_SHOWN} more` : ""}`);
+      this.unlinkedText = { named: text(this.unlinked.filter((u) => !u.onlyUnnamed)), unnamed: text(this.unlinked) };
+    }
+    return account.name.known ? this.unlinkedText.named : this.unlinkedText.unnamed;
+  }
+
+  /** Shares whose account cannot be followed that hold state migration data (or whose role cannot be read), with the reason; built once. */
+  private stateUnlinked(): { text: string; onlyUnnamed?: boolean }[] {
+    return this.model.memo("storage-state-unlinked", () => this.unlinkedShares.flatMap(({ share, why, onlyUnnamed }) => {
+      if (share.claims.some((c) => c.role === DeploymentRole.STATE_MIGRATION_STORE)) return [{ text: `share ${shareLabel(share)} holds state migration data (${describeClaims(share.claims, 1)}) and ${why}`, onlyUnnamed }];
+      if (share.metadataUnknown) return [{ text: `share ${shareLabel(share)}: ${share.metadataUnknown}, and ${why}`, onlyUnnamed }];
+      return [];
+    }));
   }
 
   /** SMB-serving accounts. */

@@ -37,7 +37,11 @@ function exposureOf(model: TerraformModel, account: StorageAccount, standalone: 
   if (!block) {
     // An account with no rules of its own may be the one a standalone azurerm_storage_account_network_rules
     // whose storage_account_id cannot be followed applies to; then those rules decide, not Allow.
-    if (unlinked.length > 0) return { kind: "unknown", resource: account.resource, reason: `${open} and it has no network rules of its own, but ${unlinked.join("; ")}` };
+    if (unlinked.length > 0) {
+      // A few named, the rest counted: every account may be concerned by every unfollowed rules resource.
+      const named = `${unlinked.slice(0, 3).join("; ")}${unlinked.length > 3 ? `; and ${unlinked.length - 3} more` : ""}`;
+      return { kind: "unknown", resource: account.resource, reason: `${open} and it has no network rules of its own, but ${named}` };
+    }
     return { kind: "full", text: `${open} and it has no network rules, so every address is allowed${anonymous(model, account)}` };
   }
   const action = model.resolveString(block.default_action);
@@ -111,12 +115,15 @@ export const stateStoreReachableFromPublicNetworks = defineRule({
       if (link.account) standalone.set(link.account, r);
       else if (link.unknown) unlinked.push({ why: `${r.address} ${field} is not known before apply (${link.unknown}), so its rules may be this account's`, onlyUnnamed: link.onlyUnnamed });
     }
+    // The same lists for every account (named accounts only see links that may name them): built once.
+    const unlinkedAll = unlinked.map((u) => u.why);
+    const unlinkedNamed = unlinked.filter((u) => !u.onlyUnnamed).map((u) => u.why);
     for (const account of storage.accounts) {
       const state = isStateStore(storage, account);
       const content = storage.accountClaims(account, DeploymentRole.DEPLOYMENT_CONTENT).length > 0;
       const doubt = state ? undefined : storage.stateStoreDoubt(account);
       if (!state && !content && !doubt) continue;
-      const e = exposureOf(m, account, standalone.get(account), unlinked.filter((u) => storage.mayBe(account, u)).map((u) => u.why));
+      const e = exposureOf(m, account, standalone.get(account), account.name.known ? unlinkedNamed : unlinkedAll);
       const what = describeAccount(storage, account);
       if (doubt) {
         const exposure = e.kind === "full" || e.kind === "endpoint" ? `; it is reachable: ${e.text}` : e.kind === "unknown" ? `; ${e.reason}` : "";
