@@ -61,6 +61,8 @@ export interface Nsg {
   readonly rules: NsgRule[];
   readonly subnets: Subnet[];
   readonly nics: Nic[];
+  /** Why the NSG may also be associated with subnets or NICs beyond {@link subnets} and {@link nics} (an association that cannot be followed). */
+  associationsUnknown?: string;
 }
 
 /** A virtual network. */
@@ -337,6 +339,17 @@ export class Topology {
       }
     }
     return this.asgMembers.get(id) ?? [];
+  }
+
+  /**
+   * Why some NSG (`nsg`, or when it cannot be followed either, any NSG) may be associated with a subnet or
+   * NIC this configuration cannot follow.
+   */
+  public nsgAssociationsUnknown?: string;
+
+  private mayAssociate(nsg: Nsg | undefined, why: string): void {
+    if (nsg) nsg.associationsUnknown ??= why;
+    else this.nsgAssociationsUnknown ??= why;
   }
 
   /** A VNet's inline subnets in order (asked per NIC configuration that references one: kept until the VNet gains a subnet). */
@@ -729,6 +742,7 @@ export class Topology {
         subnet.nsgExternal ??= describeRef(m, res.config.network_security_group_id);
       } else if (!external) {
         anySubnetUnknown ??= `${res.address}: ${unknown}`;
+        this.mayAssociate(nsg, `${res.address}: ${unknown}`);
       }
     }
     // azurerm 5.x sets the association on the subnet itself: `network_security_group_id_wo` (write-only,
@@ -784,7 +798,10 @@ export class Topology {
         nic.nsgs.push(nsg);
         nsg.nics.push(nic);
       } else if (nic) nic.nsgUnknown ??= `${res.address}: the NSG ${describeRef(m, res.config.network_security_group_id)} is not part of this configuration`;
-      else anyNicUnknown ??= `${res.address}: its network_interface_id cannot be followed to a NIC of this configuration`;
+      else {
+        anyNicUnknown ??= `${res.address}: its network_interface_id cannot be followed to a NIC of this configuration`;
+        this.mayAssociate(nsg, anyNicUnknown);
+      }
     }
     if (anyNicUnknown) for (const n of this.nics) if (n.nsgs.length === 0) n.nsgUnknown ??= anyNicUnknown;
 

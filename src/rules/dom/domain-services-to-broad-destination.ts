@@ -43,8 +43,10 @@ export const domainServicesToBroadDestination = defineRule({
     // hosts alone: whatever an inbound rule's destination says, it is their addresses (an NSG applies to
     // the subnets and NICs it is associated with: learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
     const onlyDomainServers = new Map<Nsg, boolean>();
+    const topology = Topology.of(ctx.model);
     const guardsOnlyDomainServers = (nsg: Nsg | undefined): boolean => {
-      if (!nsg || nsg.subnets.length > 0 || nsg.nics.length === 0) return false;
+      // An association that cannot be followed may put the NSG on other hosts too: no exemption.
+      if (!nsg || nsg.subnets.length > 0 || nsg.nics.length === 0 || nsg.associationsUnknown || topology.nsgAssociationsUnknown) return false;
       let hit = onlyDomainServers.get(nsg);
       if (hit === undefined) {
         const serves = (nic: Nsg["nics"][number]) => !!nic.vm && !!(ctx.roles.claim(nic.vm, DeploymentRole.DOMAIN_CONTROLLER) ?? ctx.roles.claim(nic.vm, DeploymentRole.DNS_SERVER));
@@ -53,7 +55,7 @@ export const domainServicesToBroadDestination = defineRule({
       }
       return hit;
     };
-    for (const rule of Topology.of(ctx.model).rules) {
+    for (const rule of topology.rules) {
       const doubts: string[] = [];
       if (rule.access.known) {
         if (rule.access.value !== "Allow") continue;

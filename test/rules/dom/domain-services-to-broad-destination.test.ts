@@ -18,9 +18,10 @@ describe("domain-services pack", () => {
 
 describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () => {
   describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
-    // On the NIC's own NSG the rule filters traffic to that host only; the "nic" placement is covered below.
-    test.each([["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]])("an inbound Kerberos/LDAP allow towards %j is one warning on the rule", (dest) => {
-      if (placement === "nic" && dest !== undefined && !Array.isArray(dest)) return;
+    // On the NIC's own NSG a destination holding the NIC is that host only (see the tests of that case below):
+    // there only a destination that misses the host (so no domain controller is inferred from the rule) is flagged.
+    const destinations = placement === "nic" ? [[["10.0.2.4", "10.0.0.0/24"]]] : [["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]];
+    test.each(destinations)("an inbound Kerberos/LDAP allow towards %j is one warning on the rule", (dest) => {
       const s = site(placement, [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", dest as string | string[])]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([s.address("allow-domain")]);
@@ -67,6 +68,21 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
       const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", "*")], {
         extend: (tf, x) => tf.nicNsg(tf.nic("spare_nic", "azurerm_subnet.servers", "10.0.1.5"), x.nsg),
       });
+      expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("allow-domain")]);
+    });
+
+    test("a declared domain controller (sdz-role) is exempt the same way", () => {
+      const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.9.0/24", "*")], { vmTags: { "sdz-role": "domain-controller" } });
+      expect(check(s.tf, [ID]).findings).toEqual([]);
+    });
+
+    test.each([
+      ["a NIC association whose NIC cannot be followed", (tf: TfJson, nsg: string) => tf.add("azurerm_network_interface_security_group_association", "other",
+        { network_interface_id: "${var.other_nic_id}", network_security_group_id: TfJson.ref(nsg) })],
+      ["a subnet association whose subnet cannot be followed", (tf: TfJson, nsg: string) => tf.add("azurerm_subnet_network_security_group_association", "other",
+        { subnet_id: "${var.other_subnet_id}", network_security_group_id: TfJson.ref(nsg) })],
+    ])("%s may put the NSG on other hosts: the warning stays", (_what, associate) => {
+      const s = site("nic", [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", "*")], { extend: (tf, x) => associate(tf, x.nsg) });
       expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("allow-domain")]);
     });
 
