@@ -218,6 +218,8 @@ export class Topology {
   /** Standalone rules whose NSG could not be followed (they may belong to any NSG of the configuration). */
   public readonly orphanRules: NsgRule[] = [];
 
+  /** Why any NSG may be associated with a subnet or NIC this configuration cannot follow (an association whose NSG cannot be followed either). */
+  public nsgAssociationsUnknown?: string;
   private nextRuleId = 0;
   private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
   /** Subnets by `vnet/subnet` name, lower-cased: a list, since VNet names are unique per resource group only. */
@@ -341,12 +343,7 @@ export class Topology {
     return this.asgMembers.get(id) ?? [];
   }
 
-  /**
-   * Why some NSG (`nsg`, or when it cannot be followed either, any NSG) may be associated with a subnet or
-   * NIC this configuration cannot follow.
-   */
-  public nsgAssociationsUnknown?: string;
-
+  /** Records an association that cannot be followed on `nsg` (or, when its NSG cannot be followed either, for every NSG). */
   private mayAssociate(nsg: Nsg | undefined, why: string): void {
     if (nsg) nsg.associationsUnknown ??= why;
     else this.nsgAssociationsUnknown ??= why;

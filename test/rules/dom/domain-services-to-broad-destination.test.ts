@@ -20,7 +20,7 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
   describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
     // On the NIC's own NSG a destination holding the NIC is that host only (see the tests of that case below):
     // there only a destination that misses the host (so no domain controller is inferred from the rule) is flagged.
-    const destinations = placement === "nic" ? [[["10.0.2.4", "10.0.0.0/24"]]] : [["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]];
+    const destinations: [string | string[]][] = placement === "nic" ? [[["10.0.2.4", "10.0.0.0/24"]]] : [["*"], ["VirtualNetwork"], ["10.0.0.0/16"], [["10.0.2.4", "10.0.0.0/24"]]];
     test.each(destinations)("an inbound Kerberos/LDAP allow towards %j is one warning on the rule", (dest) => {
       const s = site(placement, [rule("allow-domain", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24", dest as string | string[])]);
       const r = check(s.tf, [ID]);
