@@ -17,7 +17,8 @@ import { lazyExamples } from "../lazy-examples";
  * or undefined when there are none.
  */
 function strayPrivateSources(model: TerraformModel, sources: SourceSet): string | undefined {
-  const known = Zones.of(model).sourcesWhere(() => true);
+  // Every zone's addresses, united once per configuration (asked per exposure).
+  const known = model.memo("kms-003:zone-sources", () => Zones.of(model).sourcesWhere(() => true));
   const stray = sources.v4.intersect(PRIVATE_V4).subtract(known.v4);
   if (stray.isEmpty) return undefined;
   const ranges = stray.ranges();
