@@ -67,6 +67,8 @@ export interface Firewall {
 }
 
 const ORDER_SCALE = 100_000;
+/** The name in a firewall policy's resource ID. */
+const POLICY_ID = /\/firewallPolicies\/([^/\s]+)\/?$/i;
 /**
  * Order offset per level of base policy. A policy's own orders reach group priority x 1e8 (Azure caps
  * priorities at 65,000: 6.5e12), so each level must be further apart than that, and the deepest chain
@@ -247,7 +249,14 @@ export class FirewallIndex {
         const raw = group.config.firewall_policy_id;
         const ref = m.resolveString(raw);
         const why = `${group.address} firewall_policy_id: ${ref.known ? `${JSON.stringify(ref.value)} is not a policy of this configuration` : ref.reason}`;
-        unplaced.push(`the rules of ${why}`);
+        // A known ID of a policy elsewhere (its name matches no policy here, and every policy here has a known
+        // name) is another configuration's: it casts no doubt on this configuration's firewalls.
+        const named = ref.known ? POLICY_ID.exec(ref.value)?.[1]?.toLowerCase() : undefined;
+        const elsewhere = named !== undefined && [...out.keys()].every((p) => {
+          const n = m.resolveString(p.config.name);
+          return n.known && n.value.toLowerCase() !== named;
+        });
+        if (!elsewhere) unplaced.push(`the rules of ${why}`);
         for (const r of rules) (r as { firewallUnknown?: string }).firewallUnknown = why;
       }
     }

@@ -243,4 +243,19 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     expect(client.map((r) => [r.outcome, r.firewall?.rule])).toEqual([["uncertain", undefined]]);
     expect(client[0].doubts.filter((d) => d.startsWith("the rules of azurerm_firewall_policy_rule_collection_group.lost firewall_policy_id: "))).toHaveLength(1);
   });
+
+  test.each([
+    ["names a policy elsewhere (a name no policy here has): the local firewall decides alone", "/subscriptions/0/resourceGroups/hub/providers/Microsoft.Network/firewallPolicies/central", false],
+    ["names a policy by this configuration's policy name: it may be this one", "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/p", true],
+  ])("a rule collection group whose literal policy ID %s", (_what, id, doubted) => {
+    const { tf, fwSubnet, app, clients } = network();
+    const fw = firewall(tf, "hub", fwSubnet, policy(tf, "p"));
+    group(tf, "remote", id, 100, { network_rule_collection: [rdpCollection("remote", "Allow")] });
+    routeClients(tf, clients, fw);
+    tf.nic("vm", app, "10.0.1.4");
+    const reach = Reachability.of(tf.model());
+    const client = reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    // Policy p has no rules: the firewall denies the clients, unless the remote group may be p's.
+    expect(client.map((r) => r.outcome)).toEqual(doubted ? ["uncertain"] : []);
+  });
 });
