@@ -282,11 +282,15 @@ function internetProbes(access: AccessModel, ep: Endpoint): { protocol: "Tcp" | 
   return [...out.values()];
 }
 
-/** True when the sources cover at least half of the public IPv4 or IPv6 space the endpoint sees. */
+/** True when the sources cover at least half of the public IPv4 or IPv6 space the endpoint sees, or hold an AzureCloud tag. */
 export function isBroad(pub: SourceSet, internet: SourceSet): boolean {
+  return broadAddresses(pub, internet) || cloudTags(pub).length > 0;
+}
+
+/** True when the addresses cover at least half of the public IPv4 or IPv6 space the endpoint sees. */
+function broadAddresses(pub: SourceSet, internet: SourceSet): boolean {
   return (internet.v4.size() > 0 && pub.v4.size() >= BROAD_INTERNET_SHARE * internet.v4.size())
-    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size())
-    || cloudTags(pub).length > 0;
+    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size());
 }
 
 /** The AzureCloud tags among the sources (the Internet holds them as tokens: any Azure customer sends from them). */
@@ -296,9 +300,7 @@ function cloudTags(pub: SourceSet): string[] {
 
 /** `the Internet`, `public addresses 203.0.113.0/24` or `service tag AzureCloud (...)`. */
 export function describeShare(pub: SourceSet, internet: SourceSet): string {
-  const broadAddresses = (internet.v4.size() > 0 && pub.v4.size() >= BROAD_INTERNET_SHARE * internet.v4.size())
-    || (internet.v6.size() > 0 && pub.v6.size() >= BROAD_INTERNET_SHARE * internet.v6.size());
-  if (broadAddresses) return "the Internet";
+  if (broadAddresses(pub, internet)) return "the Internet";
   const clouds = cloudTags(pub);
   const ranges = pub.v4.ranges().slice(0, 3).map(([a, b]) => rangeText(a, b));
   const addresses = ranges.length > 0 ? `public addresses ${ranges.join(", ")}${pub.v4.ranges().length > 3 ? ", ..." : ""}` : "";
