@@ -5,13 +5,13 @@
  * verify" answer after it). Rules ask it questions instead of walking NSG rules themselves.
  */
 import { Cidr, NON_PUBLIC_V4, parseCidr, PRIVATE_V4, PUBLIC_V4, PUBLIC_V6 } from "./addresses";
-import { describeUnknown, Field, isUnset } from "./fields";
+import { describeUnknown, isUnset, valueText } from "./fields";
 import { Domain, Intervals, PORTS, V4, V6 } from "./intervals";
 import { candidate, defaultRules, denyAllPriority, Destination, Direction, EvalContext, namesVirtualNetwork, termMaySources } from "./nsg-eval";
 import { Candidate, combineVerdicts, intersectSegs, Partition, partitionOf, uniformPartition, Verdict } from "./partition";
 import { PortIndex } from "./port-index";
 import { SourceSet, TokenSet } from "./source-set";
-import { IpConfig, isPortless, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, PROTOCOLS, Subnet, Topology, Vm, Vnet } from "./topology";
+import { IpConfig, isPortless, Nic, Nsg, NsgRule, PrivateEndpoint, Protocol, PROTOCOLS, standInRule, Subnet, Topology, Vm, Vnet } from "./topology";
 import { TerraformModel, TfResource } from "../model";
 
 /** A place traffic can be addressed to. */
@@ -212,7 +212,7 @@ export class AccessModel {
       const name = model.resolveString(r.resource.config.network_security_group_name);
       // Not String(): a value without a prototype (odd input) has no string conversion.
       const raw: unknown = r.resource.config.network_security_group_name;
-      const key = name.known ? name.value : typeof raw === "string" ? raw : safeJson(raw);
+      const key = name.known ? name.value : typeof raw === "string" ? raw : valueText(raw);
       orphans.set(key, [...(orphans.get(key) ?? []), r]);
     }
     for (const [name, rules] of orphans) {
@@ -906,13 +906,7 @@ function interned<T extends number | bigint>(cache: Map<string, Intervals<T>>, d
  * here to report on.)
  */
 function unknownRules(resource: TfResource, why: string): NsgRule {
-  const u = <T>(field: string): Field<T> => ({ known: false, field, reason: why });
-  return {
-    id: -100, resource, name: "(rules not in this configuration)", inline: false, isDefault: false,
-    direction: u("rules"), access: { known: true, value: "Deny" }, priority: u("rules"), protocol: u("rules"),
-    sources: u("rules"), destinations: u("rules"), destinationPorts: u("rules"), sourcePorts: u("rules"),
-    unknowns: [{ field: "rules", reason: why }],
-  };
+  return standInRule({ id: -100, resource, name: "(rules not in this configuration)", inline: false, field: "rules", why, access: "Deny" });
 }
 
 /** A key that equal source sets share. */
@@ -987,12 +981,3 @@ export function isAzureCloudTag(tag: string): boolean {
 }
 
 export { NON_PUBLIC_V4, parseCidr };
-
-/** JSON text of an odd value, or its kind when it has none (a cycle, a BigInt). */
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? typeof v;
-  } catch {
-    return typeof v;
-  }
-}

@@ -17,7 +17,7 @@
  * With an NSG on either layer, the NSG decides as for Basic.
  */
 import { AccessModel, Endpoint, Probe } from "./access-model";
-import { describeUnknown, isUnset } from "./fields";
+import { describeUnknown, isUnset, valueText } from "./fields";
 import { TerraformModel, TfResource } from "../model";
 
 /** One way in from the Internet to an endpoint. */
@@ -129,7 +129,7 @@ export class LoadBalancerIndex {
       for (const p of list) {
         const pool = m.referencedResource(p);
         if (pool && isMember(this.poolMembers.get(pool))) return true;
-        if (!pool) unknown ??= `${field}: ${describeValue(p)} cannot be followed to a backend pool of this configuration, which may hold this host`;
+        if (!pool) unknown ??= `${field}: ${valueText(p)} cannot be followed to a backend pool of this configuration, which may hold this host`;
       }
       return unknown ?? false;
     };
@@ -192,11 +192,6 @@ function closedWithoutNsg(model: TerraformModel, res: TfResource, endpoint: Endp
 /** True when no NSG filters the endpoint on either layer, and none this configuration cannot see may be associated. */
 function withoutAnyNsg(model: TerraformModel, endpoint: Endpoint): boolean {
   return AccessModel.of(model).layersOf(endpoint).every((l) => l.nsgs.length === 0 && !l.unknown && !l.bypass && !l.mayBypass);
-}
-
-/** A value for a message: the text of a string, else its JSON. */
-function describeValue(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? typeof v;
 }
 
 function add(map: Map<TfResource, Set<string>>, key: TfResource, value: string): void {

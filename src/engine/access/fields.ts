@@ -83,3 +83,12 @@ export function unreadableBlock(config: Record<string, any>, attribute: string):
   if (dyn && typeof dyn === "object" && attribute in dyn) return `${attribute} is a dynamic block, expanded at plan time`;
   return undefined;
 }
+
+/** JSON text of a value for a message, or its kind when it has none (undefined, a cycle, a BigInt). */
+export function valueText(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
+}

@@ -464,7 +464,7 @@ export class Topology {
       // deny anything, in any place, so what the NSG decides is uncertain (never the defaults alone).
       const unreadable = unreadableBlock(res.config, "security_rule");
       if (unreadable) {
-        const rule = this.unreadableRules(res, unreadable);
+        const rule = standInRule({ id: this.nextRuleId++, resource: res, name: "(security_rule evaluated at plan time)", inline: true, field: "security_rule", why: unreadable });
         rule.nsg = nsg;
         nsg.rules.push(rule);
         this.rules.push(rule);
@@ -542,16 +542,6 @@ export class Topology {
       const rivals = rivalsOf(r);
       if (rivals.length > 0) r.unknowns.push({ field: "network_security_group_name", reason: `${rivals[0].resource.address} writes a different rule of the same name into ${where} (azurerm: inline rules cannot be used with azurerm_network_security_rule): this rule may be overwritten` });
     }
-  }
-
-  /** A stand-in for inline rules this configuration cannot read: every field unknown, for `why`. */
-  private unreadableRules(res: TfResource, why: string): NsgRule {
-    const u = <T>(): Field<T> => ({ known: false, field: "security_rule", reason: why });
-    return {
-      id: this.nextRuleId++, resource: res, name: "(security_rule evaluated at plan time)", inline: true, isDefault: false,
-      direction: u(), access: u(), priority: u(), protocol: u(), sources: u(), destinations: u(), destinationPorts: u(), sourcePorts: u(),
-      unknowns: [{ field: "security_rule", reason: why }],
-    };
   }
 
   /** Normalises one rule; every unreadable field becomes an unknown naming the field. */
@@ -981,6 +971,19 @@ export class Topology {
       nextHop,
     };
   }
+}
+
+/**
+ * A stand-in for NSG rules this configuration cannot see or read: every field unknown for `why`
+ * (under `field`), so it may match anything, in any place; `access`, when given, is known.
+ */
+export function standInRule(o: { id: number; resource: TfResource; name: string; inline: boolean; field: string; why: string; access?: "Allow" | "Deny" }): NsgRule {
+  const u = <T>(): Field<T> => ({ known: false, field: o.field, reason: o.why });
+  return {
+    id: o.id, resource: o.resource, name: o.name, inline: o.inline, isDefault: false,
+    direction: u(), access: o.access ? { known: true, value: o.access } : u(), priority: u(), protocol: u(), sources: u(), destinations: u(),
+    destinationPorts: u(), sourcePorts: u(), unknowns: [{ field: o.field, reason: o.why }],
+  };
 }
 
 /** The fields of a rule body that decide what it does, in one comparable text (unset fields left out; lists sorted; case ignored). */
