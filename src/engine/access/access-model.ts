@@ -84,12 +84,11 @@ export interface AccessAnswer {
 /** The `VirtualNetwork` tag of a VNet, expanded, and what could not be expanded. */
 export interface VnetSpace {
   readonly sources: SourceSet;
-  /** Never modified: subnets without routes share their VNet's space object. */
-  readonly incomplete: readonly string[];
   /**
-   * The part of {@link incomplete} that is a value not known before apply (an address space, a route
-   * prefix, a route table): the tag may then hold any address. A network outside the configuration (a
-   * peering to it, a subnet of it) is only incomplete: its ranges are another configuration's.
+   * Values the expansion depends on that are not known before apply (an address space, a route
+   * prefix, a route table): the tag may then hold any address. Never modified: subnets without routes
+   * share their VNet's space object. A network outside the configuration (a peering to it, a subnet of
+   * it) adds nothing: its ranges are another configuration's.
    */
   readonly unknown: readonly string[];
 }
@@ -286,7 +285,7 @@ export class AccessModel {
           else unknown.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
         }
       }
-      space = { sources: base.sources.union(cidrSources(udr)), incomplete: [...base.incomplete, ...unknown.slice(base.unknown.length)], unknown };
+      space = { sources: base.sources.union(cidrSources(udr)), unknown };
     }
     if (key) this.vnetSpaces.set(key, space);
     return space;
@@ -295,13 +294,11 @@ export class AccessModel {
   private vnetBase(vnet: Vnet | undefined, subnet: Subnet | undefined): VnetSpace {
     const cached = vnet ? this.vnetBases.get(vnet) : undefined;
     if (cached) return cached;
-    const incomplete: string[] = [];
     const unknown: string[] = [];
     const cidrs: Cidr[] = [];
     let withPrivate = false;
     if (!vnet) {
       if (subnet?.prefixes.known) cidrs.push(...subnet.prefixes.value);
-      incomplete.push(`the virtual network of ${subnet ? subnetLabel(subnet) : "the subnet"} is not part of this configuration`);
     } else {
       for (const v of [vnet, ...vnet.peers]) {
         if (v.addressSpace.known) cidrs.push(...v.addressSpace.value);
@@ -313,11 +310,10 @@ export class AccessModel {
         // Ranges learned over BGP or set on connections outside this configuration: any private range.
         if (v.hasGateway) withPrivate = true;
       }
-      for (const p of vnet.externalPeerings) incomplete.push(`peering ${p.address} connects a virtual network outside this configuration`);
     }
     let sources = cidrSources(cidrs);
     if (withPrivate) sources = sources.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
-    const base: VnetSpace = { sources, incomplete: [...incomplete, ...unknown], unknown };
+    const base: VnetSpace = { sources, unknown };
     if (vnet) this.vnetBases.set(vnet, base);
     return base;
   }

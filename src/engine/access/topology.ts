@@ -73,7 +73,7 @@ export interface Vnet {
   readonly subnets: Subnet[];
   /** VNets this one is peered with (both directions seen or not; Azure needs both for traffic). */
   readonly peers: Vnet[];
-  /** Peerings whose remote VNet is not part of this configuration or not known. */
+  /** Peerings whose remote VNet (or, by name, whose own VNet) is not certainly one of this configuration: they widen no VirtualNetwork tag here. */
   readonly externalPeerings: TfResource[];
   /** Local network gateways connected to a gateway of this VNet (directly, or through gateway transit). */
   readonly localGateways: LocalGateway[];
@@ -413,7 +413,7 @@ export class Topology {
       if (!vnet) {
         // By name: a subnet lives in its VNet's resource group, and VNet names are unique per resource
         // group only, so only a VNet certainly of the subnet's group is its VNet. Otherwise the subnet
-        // stays without one, which the access model reads as an incomplete VirtualNetwork tag.
+        // stays without one: its VirtualNetwork tag is then its own prefixes (a network outside the configuration).
         const n = m.resolveString(res.config.virtual_network_name);
         const candidates = n.known ? vnetByName.get(n.value.toLowerCase()) ?? [] : [];
         const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
@@ -837,8 +837,8 @@ export class Topology {
       let local = localRef ? this.vnetOf(localRef) : undefined;
       if (!local) {
         // By name: the peering lives in its VNet's resource group, and VNet names are unique per
-        // resource group only. A VNet that may be the one gets the peering as one it cannot follow
-        // (an incomplete VirtualNetwork tag), never as a peer it may not have.
+        // resource group only. A VNet that may be the one records the peering as one it cannot follow
+        // (externalPeerings), never as a peer it may not have.
         const n = m.resolveString(res.config.virtual_network_name);
         const candidates = n.known ? this.vnets.filter((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : [];
         const matches = candidates.map((v) => this.rgMatch(res.config.resource_group_name, v.resource.config.resource_group_name));
