@@ -309,6 +309,12 @@ export class Topology {
     return { unknown: `subnet ${JSON.stringify(lit.value)} is not part of this configuration`, external: this.unidentifiedSubnets === 0 };
   }
 
+  /** For candidates found by name: whether each is in the resource group of `res` ({@link rgMatch}), and those certainly in it. */
+  private inGroupOf<T extends { readonly resource: TfResource }>(res: TfResource, candidates: readonly T[]): { matches: RgMatch[]; same: T[] } {
+    const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
+    return { matches, same: candidates.filter((_, i) => matches[i] === "same") };
+  }
+
   /**
    * Whether two `resource_group_name` values name the same resource group. Azure treats resource
    * group names case-insensitively; two values written alike (the same variable or reference)
@@ -416,8 +422,7 @@ export class Topology {
         // stays without one: its VirtualNetwork tag is then its own prefixes (a network outside the configuration).
         const n = m.resolveString(res.config.virtual_network_name);
         const candidates = n.known ? vnetByName.get(n.value.toLowerCase()) ?? [] : [];
-        const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
-        const same = candidates.filter((_, i) => matches[i] === "same");
+        const { same } = this.inGroupOf(res, candidates);
         if (same.length === 1) vnet = same[0];
       }
       if (vnet) {
@@ -481,8 +486,7 @@ export class Topology {
         const candidates = n.known ? byName.get(n.value.toLowerCase()) ?? [] : [];
         // NSG names are unique per resource group only (learn.microsoft.com/azure/azure-resource-manager/
         // management/resource-name-rules): the rule's resource group must be the NSG's too.
-        const matches = candidates.map((c) => this.rgMatch(res.config.resource_group_name, c.resource.config.resource_group_name));
-        const same = candidates.filter((_, i) => matches[i] === "same");
+        const { matches, same } = this.inGroupOf(res, candidates);
         const possible = candidates.filter((_, i) => matches[i] !== "different");
         if (same.length === 1) nsg = same[0];
         else if (possible.length === 1) {
@@ -841,8 +845,7 @@ export class Topology {
         // (externalPeerings), never as a peer it may not have.
         const n = m.resolveString(res.config.virtual_network_name);
         const candidates = n.known ? this.vnets.filter((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : [];
-        const matches = candidates.map((v) => this.rgMatch(res.config.resource_group_name, v.resource.config.resource_group_name));
-        const same = candidates.filter((_, i) => matches[i] === "same");
+        const { matches, same } = this.inGroupOf(res, candidates);
         if (same.length === 1) local = same[0];
         else {
           for (const v of candidates.filter((_, i) => matches[i] !== "different")) v.externalPeerings.push(res);
@@ -906,8 +909,7 @@ export class Topology {
       // table becomes "could not verify" unless a known route decides.
       const n = m.resolveString(res.config.route_table_name);
       const candidates = n.known ? byName.get(n.value.toLowerCase()) ?? [] : [];
-      const matches = candidates.map((t) => this.rgMatch(res.config.resource_group_name, t.resource.config.resource_group_name));
-      const same = candidates.filter((_, i) => matches[i] === "same");
+      const { matches, same } = this.inGroupOf(res, candidates);
       if (same.length === 1) same[0].routes.push(this.parseRoute(res.config));
       else {
         candidates.forEach((t, i) => {
