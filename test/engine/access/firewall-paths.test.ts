@@ -65,6 +65,14 @@ function routeClients(tf: TfJson, clients: string, fw: string): void {
   tf.add("azurerm_subnet_route_table_association", "clients_rt", { subnet_id: TfJson.ref(clients), route_table_id: TfJson.ref(rt) });
 }
 
+/** The reaches of client 10.0.2.7 to RDP on NIC `vm` (10.0.1.4, added here in `app`), the clients routed through `fw`. */
+function clientRdpReaches(tf: TfJson, clients: string, app: string, fw: string): Reach[] {
+  routeClients(tf, clients, fw);
+  tf.nic("vm", app, "10.0.1.4");
+  const reach = Reachability.of(tf.model());
+  return reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+}
+
 function endpointOf(reach: Reachability, key: string) {
   const ep = reach.access.endpoints.find((e) => e.key.startsWith(key));
   if (!ep) throw new Error(`no endpoint ${key}`);
@@ -162,15 +170,11 @@ describe("base policies: inherited rules come first", () => {
     const fw = firewall(tf, "hub", fwSubnet, child);
     group(tf, "parent_rules", TfJson.ref(parent), parentPriority, { network_rule_collection: [rdpCollection("parent-allow", "Allow")] });
     group(tf, "child_rules", TfJson.ref(child), 100, { network_rule_collection: [rdpCollection("child-deny", "Deny")] });
-    routeClients(tf, clients, fw);
-    tf.nic("vm", app, "10.0.1.4");
-    const reach = Reachability.of(tf.model());
-    return { reach, ep: endpointOf(reach, "azurerm_network_interface.vm") };
+    return clientRdpReaches(tf, clients, app, fw);
   }
 
   test.each([200, 20000])("a parent group at priority %d is processed before the child's group at 100: the parent's allow decides", (prio) => {
-    const { reach, ep } = site(prio);
-    const client = reach.reach(ep, RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    const client = site(prio);
     expect(client.map((r) => [r.outcome, r.firewall?.rule?.label, r.firewall?.rule?.resource.address])).toEqual([["allow", "parent-allow/rdp", "azurerm_firewall_policy_rule_collection_group.parent_rules"]]);
   });
 
@@ -212,10 +216,7 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     tf.json.variable = { fw_name: { type: "string" } };
     const fw = firewall(tf, "hub", fwSubnet);
     tf.add("azurerm_firewall_network_rule_collection", "lost", { ...rdpCollection("lost", "Allow"), azure_firewall_name: "${var.fw_name}", resource_group_name: "rg" });
-    routeClients(tf, clients, fw);
-    tf.nic("vm", app, "10.0.1.4");
-    const reach = Reachability.of(tf.model());
-    const client = reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    const client = clientRdpReaches(tf, clients, app, fw);
     expect(client.map((r) => [r.outcome, r.firewall?.firewall.resource.address, r.firewall?.rule])).toEqual([["uncertain", "azurerm_firewall.hub", undefined]]);
     expect(client[0].doubts.filter((d) => d.startsWith("the rules of azurerm_firewall_network_rule_collection.lost azure_firewall_name: "))).toHaveLength(1);
   });
@@ -224,10 +225,7 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     const { tf, fwSubnet, app, clients } = network();
     const fw = firewall(tf, "hub", fwSubnet);
     tf.add("azurerm_firewall_network_rule_collection", "elsewhere", { ...rdpCollection("elsewhere", "Allow"), azure_firewall_name: "some-other-fw", resource_group_name: "rg" });
-    routeClients(tf, clients, fw);
-    tf.nic("vm", app, "10.0.1.4");
-    const reach = Reachability.of(tf.model());
-    const client = reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    const client = clientRdpReaches(tf, clients, app, fw);
     expect(client).toEqual([]);
   });
 
@@ -236,10 +234,7 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     tf.json.variable = { policy_id: { type: "string" } };
     const fw = firewall(tf, "hub", fwSubnet, policy(tf, "p"));
     group(tf, "lost", "${var.policy_id}", 100, { network_rule_collection: [rdpCollection("lost", "Allow")] });
-    routeClients(tf, clients, fw);
-    tf.nic("vm", app, "10.0.1.4");
-    const reach = Reachability.of(tf.model());
-    const client = reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    const client = clientRdpReaches(tf, clients, app, fw);
     expect(client.map((r) => [r.outcome, r.firewall?.rule])).toEqual([["uncertain", undefined]]);
     expect(client[0].doubts.filter((d) => d.startsWith("the rules of azurerm_firewall_policy_rule_collection_group.lost firewall_policy_id: "))).toHaveLength(1);
   });
@@ -251,10 +246,7 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     const { tf, fwSubnet, app, clients } = network();
     const fw = firewall(tf, "hub", fwSubnet, policy(tf, "p"));
     group(tf, "remote", id, 100, { network_rule_collection: [rdpCollection("remote", "Allow")] });
-    routeClients(tf, clients, fw);
-    tf.nic("vm", app, "10.0.1.4");
-    const reach = Reachability.of(tf.model());
-    const client = reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches.filter((r) => r.sources.v4.contains(v4("10.0.2.7")));
+    const client = clientRdpReaches(tf, clients, app, fw);
     // Policy p has no rules: the firewall denies the clients, unless the remote group may be p's.
     expect(client.map((r) => r.outcome)).toEqual(doubted ? ["uncertain"] : []);
   });
