@@ -153,6 +153,16 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
   };
 
   // Parents whose Optional+Computed block list standalone resources of the plan fill (see FILLED_BY_STANDALONE).
+  // Looked up per standalone rule or route (thousands in a large plan): parents by their `name` value, once.
+  const parentTypes = new Set(Object.values(FILLED_BY_STANDALONE).map((l) => l.parent));
+  const parentsByName = new Map<string, PlannedResource[]>();
+  for (const p of instances) {
+    if (!parentTypes.has(p.type) || !isPlainObject(p.values) || typeof p.values.name !== "string") continue;
+    const key = `${p.type}|${p.values.name}`;
+    const list = parentsByName.get(key);
+    if (list) list.push(p);
+    else parentsByName.set(key, [p]);
+  }
   const filled = new Set<string>();
   for (const r of instances) {
     const link = FILLED_BY_STANDALONE[r.type];
@@ -160,12 +170,9 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     const target = isPlainObject(r.values) ? r.values[link.field] : undefined;
     const expr = expressionsOf(r)?.[link.field];
     const refs = isAttributeExpression(expr) && expr.references ? resourceTargets(expr.references).filter((t) => t.type === link.parent) : [];
-    for (const p of instances) {
-      if (p.type !== link.parent) continue;
-      const byName = typeof target === "string" && target !== "" && isPlainObject(p.values) && p.values.name === target;
-      const byRef = p.moduleAddress === r.moduleAddress && refs.some((t) => t.name === p.name);
-      if (byName || byRef) filled.add(`${p.address}|${link.attribute}`);
-    }
+    const byName = typeof target === "string" && target !== "" ? parentsByName.get(`${link.parent}|${target}`) ?? [] : [];
+    const byRef = refs.flatMap((t) => byResource.get(`${r.moduleAddress}|${link.parent}.${t.name}`) ?? []);
+    for (const p of [...byName, ...byRef]) filled.add(`${p.address}|${link.attribute}`);
   }
 
   const resources = instances.map((r): TfResource => {
