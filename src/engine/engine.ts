@@ -24,6 +24,23 @@ export interface RunOptions {
  * Runs rules over one configuration. Pure: reads the model, returns findings. Rule crashes are
  * caught and reported as unverified, so one bad rule or odd input never hides the others.
  */
+let networkWarned = false;
+
+/**
+ * `ctx.network` is the old NSG reader: it does not see rules written as dynamic blocks, resource groups or
+ * inline/standalone conflicts, which the access model reports. Say so once per process (Node's standard
+ * DeprecationWarning, silenced by --no-deprecation), never per rule or per stack.
+ */
+function warnNetworkDeprecated(): void {
+  if (networkWarned) return;
+  networkWarned = true;
+  process.emitWarning(
+    "RuleContext.network is deprecated: it does not read NSG rules written as dynamic blocks, resource groups or inline/standalone "
+      + "conflicts, so a rule built on it can miss what Azure enforces. Ask RuleContext.access or RuleContext.reach instead.",
+    { type: "DeprecationWarning", code: "SDZ_DEP_NETWORK_INDEX" },
+  );
+}
+
 export function runRules(model: TerraformModel, rules: readonly Rule[], options: RunOptions = {}): CheckResult {
   const findings: Finding[] = [];
   const used = new Set<string>();
@@ -60,6 +77,7 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
       model,
       // Built on first use, then held: rules read these in their inner loops.
       get network() {
+        warnNetworkDeprecated();
         return (shared.network ??= NetworkIndex.of(model));
       },
       get access() {

@@ -70,7 +70,10 @@ export interface RuleContext {
   readonly settings: Settings;
   /**
    * The previous network index.
-   * @deprecated rules are moving to {@link RuleContext.access}; it goes once no rule reads it.
+   *
+   * Reading it emits a `DeprecationWarning` (code `SDZ_DEP_NETWORK_INDEX`) once per process: it does not read NSG rules
+   * written as dynamic blocks, resource groups or inline/standalone conflicts, which {@link RuleContext.access} does.
+   * @deprecated ask {@link RuleContext.access} or {@link RuleContext.reach}; no built-in rule reads it.
    */
   readonly network: NetworkIndex;
   /** Records a finding on a resource. */

@@ -155,4 +155,27 @@ describe("runRules", () => {
     expect(seen).toHaveLength(2);
     expect(seen[0]).toBe(seen[1]);
   });
+
+  test("reading the deprecated network index warns once per process, with its code, never per rule or run", () => {
+    const warned: Array<[unknown, unknown]> = [];
+    const spy = jest.spyOn(process, "emitWarning").mockImplementation(((w: unknown, o: unknown) => void warned.push([w, o])) as typeof process.emitWarning);
+    try {
+      jest.isolateModules(() => {
+        // A fresh module instance: "once per process" is the module's own state.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runRules: fresh } = require("../../src/engine/engine") as typeof import("../../src/engine/engine");
+        const reader = (id: string): Rule => ({ ...notes, id, check: (ctx) => void ctx.network });
+        const other = (id: string): Rule => ({ ...notes, id, check: (ctx) => void ctx.access });
+        fresh(model, [other("SDZ-TEST-012")]);
+        expect(warned).toEqual([]);
+        fresh(model, [reader("SDZ-TEST-010"), reader("SDZ-TEST-011")]);
+        fresh(model, [reader("SDZ-TEST-010")]);
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warned).toHaveLength(1);
+    expect(String(warned[0][0])).toMatch(/RuleContext\.network is deprecated.*RuleContext\.access/);
+    expect(warned[0][1]).toEqual({ type: "DeprecationWarning", code: "SDZ_DEP_NETWORK_INDEX" });
+  });
 });
