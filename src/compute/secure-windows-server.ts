@@ -2,7 +2,7 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { PolicyVirtualMachineConfigurationAssignment } from "@cdktf/provider-azurerm/lib/policy-virtual-machine-configuration-assignment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
-import { ITerraformDependable } from "cdktf";
+import { dependable, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { collectSecurityEvents, SecurityEventLogOptions, validateSecurityEventLog } from "./security-events";
 import { addSettingsAudit, GuestConfigurationPackage, validatePackage } from "./settings-audit";
@@ -148,6 +148,8 @@ export class SecureWindowsServer extends Construct {
   public readonly serverName: string;
 
   private readonly settingsParts: WindowsSettingsPart[] = [];
+  /** The resources the settings extension already waits for. */
+  private readonly settingsDependencies = new Set<ITerraformDependable>();
   private _settingsExtension?: VirtualMachineExtension;
   private _monitorAgent?: VirtualMachineExtension;
 
@@ -238,8 +240,10 @@ export class SecureWindowsServer extends Construct {
    * @param dependsOn resources the extension must wait for (e.g. a data disk attachment)
    */
   public addSettingsScript(name: string, script: string, dependsOn?: ITerraformDependable[]): VirtualMachineExtension {
-    this.settingsParts.push(validatePart(this.node.path, this.settingsParts, name, script));
-    const command = commandFor(this.node.path, this.serverName, this.settingsParts);
+    // The part is kept only once the whole command fits: an oversize part leaves the server as it was.
+    const parts = [...this.settingsParts, validatePart(this.node.path, this.settingsParts, name, script)];
+    const command = commandFor(this.node.path, this.serverName, parts);
+    this.settingsParts.push(parts[parts.length - 1]);
     const ext = this.settingsExtension ?? new VirtualMachineExtension(this, "WindowsSettings", {
       name: "sdz-windows-settings",
       virtualMachineId: this.virtualMachine.id,
@@ -250,8 +254,12 @@ export class SecureWindowsServer extends Construct {
     });
     this._settingsExtension = ext;
     ext.settings = JSON.stringify({ commandToExecute: command });
+    // dependable() writes `type.name` (Terraform refuses "${type.name}" in depends_on); each call is a
+    // new token, so the resources already waited for are remembered by identity.
     for (const d of dependsOn ?? []) {
-      if (!(ext.dependsOn ?? []).includes(d.fqn)) ext.dependsOn = [...(ext.dependsOn ?? []), d.fqn];
+      if (this.settingsDependencies.has(d)) continue;
+      this.settingsDependencies.add(d);
+      ext.dependsOn = [...(ext.dependsOn ?? []), dependable(d)];
     }
     return ext;
   }

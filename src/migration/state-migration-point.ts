@@ -5,6 +5,7 @@ import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-serv
 import { VirtualMachineDataDiskAttachment } from "@cdktf/provider-azurerm/lib/virtual-machine-data-disk-attachment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
+import { dependable } from "cdktf";
 import { Construct } from "constructs";
 import { BackupOptions, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
 import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
@@ -249,7 +250,7 @@ export class StateMigrationPoint extends Construct {
     const snippet = this.configMgrSnippet;
     if (v.site) {
       this.configMgrRunCommand = runOnSiteServer(this, "ConfigMgrSettings", v.site, `sdz-smp-${props.serverName}`, configMgrRunCommandScript(snippetInput), []);
-      this.configMgrRunCommand.dependsOn = [this.server.virtualMachine.fqn];
+      this.configMgrRunCommand.dependsOn = [dependable(this.server.virtualMachine)]; // `type.name`, not "${...}" (Terraform refuses it)
     }
     addStackArtifact(this, "ConfigMgrSnippet", `${props.serverName}-state-migration-point.ps1`, () => snippet);
   }

@@ -1,5 +1,5 @@
 import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
-import { Token } from "cdktf";
+import { dependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { configMgrPxeRunCommandScript, configMgrPxeSnippet } from "./configmgr-snippet";
 import { PxeZone } from "./pxe-zone";
@@ -202,7 +202,7 @@ export class PxeDistributionPoint extends Construct {
         { name: "PxePassword", value: v.pxePassword.value, secret: true },
         { name: "PxeMacAddress", value: this.server.networkInterface.macAddress, secret: false },
       ]);
-      this.configMgrRunCommand.dependsOn = [this.server.virtualMachine.fqn];
+      this.configMgrRunCommand.dependsOn = [dependable(this.server.virtualMachine)]; // `type.name`, not "${...}" (Terraform refuses it)
     }
   }
 }

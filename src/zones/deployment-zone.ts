@@ -3,7 +3,7 @@ import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-securi
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
-import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, dependable, StringConcat, Token, Tokenization } from "cdktf";
 import { Construct } from "constructs";
 import { DeploymentNetwork } from "./deployment-network";
 import { ALLOW_BAND, DENY_ALL_PRIORITY, DENY_BAND, ICMP_PRIORITY, PriorityAllocator, PrioritySlotOwner } from "./priority-allocator";
@@ -432,7 +432,9 @@ class RuleSlot implements PrioritySlotOwner {
   }
 
   public setPredecessors(owners: PrioritySlotOwner[]): void {
-    const mine = owners.map((o) => (o as RuleSlot).rule.fqn);
+    // dependable() writes `type.name`; a resource's fqn would write "${type.name}", which Terraform
+    // refuses in depends_on ("Invalid expression"): cdktf's own dependsOn config goes through it too.
+    const mine = owners.map((o) => dependable((o as RuleSlot).rule));
     const others = (this.rule.dependsOn ?? []).filter((d) => !this.managedDependencies.includes(d));
     this.managedDependencies = mine;
     const all = [...others, ...mine];

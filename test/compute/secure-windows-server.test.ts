@@ -86,6 +86,10 @@ describe("SecureWindowsServer", () => {
     const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
     srv.addSettingsScript("small", "Write-Output 1");
     expect(() => srv.addSettingsScript("huge", "#".repeat(4000))).toThrow(/Srv.*script.*8191/);
+    // The refused part is not kept: the server runs what it ran before, and the name stays free.
+    expect(srv.settingsScriptParts).toEqual(["small"]);
+    srv.addSettingsScript("huge", "Write-Output 2");
+    expect(srv.settingsScriptParts).toEqual(["small", "huge"]);
   });
 
   test("any combination of features on one VM gives exactly one extension, running every part in order, waiting for every dependency", () => {
@@ -93,7 +97,8 @@ describe("SecureWindowsServer", () => {
     const srv = new SecureWindowsServer(e.stack, "Srv", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
     const other = new SecureWindowsServer(e.stack, "Other", { zone: e.zone, serverName: "app02", privateIpAddress: "10.0.1.11", adminUsername: "opsadmin", adminPassword: e.password });
     const parts = ["kms-hardening", "smp-smb-hardening", "oob-provisioning-firewall"];
-    const returned = parts.map((p, i) => srv.addSettingsScript(p, `Write-Output ${i}`, i === 1 ? [other.networkInterface] : undefined));
+    // The same dependency named twice is waited for once.
+    const returned = parts.map((p, i) => srv.addSettingsScript(p, `Write-Output ${i}`, i >= 1 ? [other.networkInterface] : undefined));
     srv.addPowerShellExtension("legacy-caller", "Write-Output legacy");
     other.addSettingsScript("kms-hardening", "Write-Output other");
     expect(new Set(returned).size).toBe(1);
@@ -103,7 +108,7 @@ describe("SecureWindowsServer", () => {
     const script = decode(mine);
     const order = [...parts, "legacy-caller"].map((p) => script.indexOf(`# part: ${p}`));
     expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]))).toBe(true);
-    expect(mine.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_network_interface\.Other_Nic_\w+\}$/)]);
+    expect(mine.depends_on).toEqual([expect.stringMatching(/^azurerm_network_interface\.Other_Nic_\w+$/)]);
     expect(srv.settingsScriptParts).toEqual([...parts, "legacy-caller"]);
   });
 });

@@ -10,6 +10,7 @@ import { AddressSpec, NetworkIndex, NsgRuleView, ruleCoversPort, VmView } from "
 import { CheckResult, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { cidrOverlaps, parseCidr } from "../../src/network/cidr";
+import { dependsOnCount, refusedDependsOn } from "../support/depends-on";
 
 const ROOT = path.join(__dirname, "..", "..");
 const STACK = "hybrid-osd-site";
@@ -60,6 +61,11 @@ const SERVICE_PORTS: [string, number, string][] = [
 
 describe("examples/hybrid-osd-site", () => {
   const site = synthesize();
+
+  test("every depends_on entry is a bare reference, as terraform init requires", () => {
+    expect(dependsOnCount(site.json)).toBeGreaterThan(0);
+    expect(refusedDependsOn(site.json)).toEqual([]);
+  });
   const allowsInbound = site.index.rules.filter((r) => r.direction === "Inbound" && r.access === "Allow");
 
   test("passes every rule: no error finding, nothing failing above info, only the documented suppression", () => {

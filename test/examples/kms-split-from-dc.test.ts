@@ -9,6 +9,7 @@ import { TerraformModel } from "../../src/engine/model";
 import { NetworkIndex, ruleCoversPort, VmView } from "../../src/engine/network-index";
 import { CheckResult, FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
+import { dependsOnCount, refusedDependsOn } from "../support/depends-on";
 
 const ROOT = path.join(__dirname, "..", "..");
 const STACK_DIR = path.join("stacks", "kms-split-from-dc");
@@ -32,6 +33,11 @@ function subnetNamesOf(vm: VmView): string[] {
 
 describe("examples/kms-split-from-dc", () => {
   const site = synthesize();
+
+  test("every depends_on entry is a bare reference, as terraform init requires", () => {
+    expect(dependsOnCount(site.json)).toBeGreaterThan(0);
+    expect(refusedDependsOn(site.json)).toEqual([]);
+  });
   const tempDirs = [site.outdir];
   afterAll(() => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 

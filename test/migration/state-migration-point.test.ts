@@ -72,7 +72,7 @@ describe("StateMigrationPoint synthesis", () => {
     const exts = Object.values<any>(json.resource.azurerm_virtual_machine_extension);
     expect(exts.map((x) => x.type).sort()).toEqual(["AzureMonitorWindowsAgent", "CustomScriptExtension"]);
     const ext = exts.find((x) => x.type === "CustomScriptExtension");
-    expect(ext.depends_on).toEqual([expect.stringMatching(/^\$\{azurerm_virtual_machine_data_disk_attachment\./)]);
+    expect(ext.depends_on).toEqual([expect.stringMatching(/^azurerm_virtual_machine_data_disk_attachment\.\w+$/)]);
     const cmd: string = JSON.parse(ext.settings).commandToExecute;
     const script = Buffer.from(cmd.split("-EncodedCommand ")[1], "base64").toString("utf16le");
     expect(script).toContain(smp.hardeningScript.trimEnd());
@@ -188,6 +188,7 @@ describe("StateMigrationPoint ConfigMgr settings on a named site server", () => 
     expect(script).toMatch(/^Set-CMStateMigrationPoint .* -TimeDeleteAfter 36 -TimeUnit Hours -EnableRestoreOnlyMode \$false$/m);
     expect(script).toContain("-ne 2160) { throw 'The deletion interval did not apply' }");
     expect(smp.configMgrRunCommand).toBeDefined();
+    expect(rc.depends_on).toEqual([expect.stringMatching(/^azurerm_windows_virtual_machine\.\w+_Vm_\w+$/)]);
   });
 
   test("applied with a site server of this configuration, declared without one", () => {

@@ -49,6 +49,8 @@ describe("PXE distribution point: ConfigMgr settings on a named site server", ()
     expect(script).toContain("$DistributionPoint = 'dp01.corp.contoso.com'");
     for (const check of ["'IsPXE'", "'SupportUnknownMachines'", "'IsMulticast'", "'PXEPassword'", "'BindExcept'", "'UseSMSGeneratedCert'"]) expect(script).toContain(check);
     expect(dp.configMgrRunCommand).toBeDefined();
+    // After the distribution point's VM, written as Terraform takes it (a bare reference, not "${...}").
+    expect(rc.depends_on).toEqual([expect.stringMatching(/^azurerm_windows_virtual_machine\.Dp_Server_Vm_\w+$/)]);
   });
 
   test("the settings are applied with a site server, declared without one", () => {
