@@ -1,4 +1,5 @@
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
 import { requireAzureName, requireDerivedName, requireIdentifier } from "../network/validators";
@@ -45,6 +46,17 @@ export interface ValidBackupSettings {
   readonly dailyRetentionCount: number;
   readonly backupTime: string;
   readonly timezone: string;
+}
+
+/**
+ * The name of a backup policy derived from its owner's name (`<owner>-daily`). azurerm wants a policy
+ * name to start with a letter, while storage account and VM names may start with a digit: those get
+ * `bp-` in front (names that start with a letter keep their name, so no existing policy is renamed).
+ * @internal
+ */
+export function backupPolicyName(from: { prop: string; value: string }, base: string): string {
+  const name = Token.isUnresolved(base) || /^[a-zA-Z]/.test(base) ? base : `bp-${base}`;
+  return requireDerivedName(from.prop, from.value, name, "backupPolicy");
 }
 
 /**

@@ -7,7 +7,7 @@ import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-mac
 import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
 import { dependable } from "cdktf";
 import { Construct } from "constructs";
-import { BackupOptions, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
+import { BackupOptions, backupPolicyName, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
 import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
 import { MIGRATION_TAG } from "../contract/migration-tags";
@@ -261,7 +261,7 @@ export class StateMigrationPoint extends Construct {
     const { vault } = ensureVault(this, b.vault, b.vaultName ?? "", network.location, network.resourceGroupName, tags);
     const vaultRg = b.vault ? b.vault.resourceGroupName : network.resourceGroupName;
     const policy = new BackupPolicyVm(this, "BackupPolicy", {
-      name: `${this.server.virtualMachine.nameInput}-daily`,
+      name: backupPolicyName({ prop: "serverName", value: this.server.serverName }, `${this.server.serverName}-daily`),
       recoveryVaultName: vault.name,
       resourceGroupName: vaultRg,
       policyType: "V2",

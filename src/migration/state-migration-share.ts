@@ -9,7 +9,7 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { BackupOptions, ensureVault, validateBackupOptions } from "./backup-vault";
+import { BackupOptions, backupPolicyName, ensureVault, validateBackupOptions } from "./backup-vault";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
@@ -409,7 +409,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     const { vault } = ensureVault(this, b.vault, b.vaultName ?? "", network.location, network.resourceGroupName, v.tags);
     const vaultRg = b.vault ? b.vault.resourceGroupName : network.resourceGroupName;
     const policy = new BackupPolicyFileShare(this, "BackupPolicy", {
-      name: `${v.storageAccountName}-${v.shareName}-daily`,
+      name: backupPolicyName({ prop: "storageAccountName", value: v.storageAccountName }, `${v.storageAccountName}-${v.shareName}-daily`),
       recoveryVaultName: vault.name,
       resourceGroupName: vaultRg,
       timezone: b.timezone,

@@ -75,6 +75,11 @@ export const AZURE_NAMES = {
     what: "Recovery Services vault name", min: 2, max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/,
     shape: "letters, digits and '-', starting with a letter",
   },
+  // azurerm validates backup policy names itself (validate.BackupPolicyName: ^[a-zA-Z][-\da-zA-Z]{2,149}$).
+  backupPolicy: {
+    what: "backup policy name", min: 3, max: 150, pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/,
+    shape: "letters, digits and '-', starting with a letter",
+  },
 } as const;
 
 /** @internal */

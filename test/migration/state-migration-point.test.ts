@@ -85,11 +85,16 @@ describe("StateMigrationPoint synthesis", () => {
     expect(script).toMatch(/throw 'SMB hardening did not apply'/);
   });
 
+  test("a server name starting with a digit gives a VM backup policy name azurerm accepts (it must start with a letter)", () => {
+    const { json: digits } = build({ serverName: "1smp", backup: { vaultName: "smp-rsv" } });
+    expect(only(digits, "azurerm_backup_policy_vm").body.name).toBe("bp-1smp-daily");
+  });
+
   test("VM backup with an Enhanced (V2) policy in a soft-delete vault", () => {
     const vault = only(json, "azurerm_recovery_services_vault");
     expect(vault.body).toMatchObject({ name: "smp01-rsv", soft_delete_enabled: true });
     const pol = only(json, "azurerm_backup_policy_vm");
-    expect(pol.body).toMatchObject({ policy_type: "V2", backup: { frequency: "Daily", time: "23:00" }, retention_daily: { count: 30 } });
+    expect(pol.body).toMatchObject({ name: "smp01-daily", policy_type: "V2", backup: { frequency: "Daily", time: "23:00" }, retention_daily: { count: 30 } });
     expect(only(json, "azurerm_backup_protected_vm").body).toMatchObject({
       source_vm_id: `\${azurerm_windows_virtual_machine.${vm.name}.id}`,
       backup_policy_id: `\${azurerm_backup_policy_vm.${pol.name}.id}`,

@@ -98,6 +98,7 @@ describe("StateMigrationShare synthesis", () => {
       recovery_vault_name: `\${azurerm_recovery_services_vault.${vault.name}.name}`,
       timezone: "UTC", backup: { frequency: "Daily", time: "23:00" }, retention_daily: { count: 30 },
     });
+    expect(policy.body.name).toBe("usmtstore01-usmt-daily");
     const container = one(json, "azurerm_backup_container_storage_account");
     expect(container.body.storage_account_id).toBe(`\${azurerm_storage_account.${accountName}.id}`);
     const prot = one(json, "azurerm_backup_protected_file_share").body;
@@ -182,6 +183,14 @@ describe("StateMigrationShare options", () => {
         storage_sid: "S-1-5-21-1-2-3-1234", forest_name: "contoso.com", netbios_domain_name: "CORP",
       },
     });
+  });
+
+  test("a storage account name starting with a digit gives a backup policy name azurerm accepts (it must start with a letter)", () => {
+    const env = migrationStack();
+    new StateMigrationShare(env.stack, "Digits", { zone: env.storeZone, storageAccountName: "01osdcontent", quotaGib: 100, identity: ENTRA, backup: { vaultName: "osd-rsv" } });
+    const policy = one(synthJson(env.stack), "azurerm_backup_policy_file_share");
+    expect(policy.body.name).toBe("bp-01osdcontent-usmt-daily");
+    expect(policy.body.name).toMatch(/^[a-zA-Z][-\da-zA-Z]{2,149}$/); // azurerm's validate.BackupPolicyName
   });
 
   test("two shares in one network share one private DNS zone; an existing zone or vault is reused", () => {
