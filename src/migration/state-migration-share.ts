@@ -2,18 +2,17 @@ import { BackupContainerStorageAccount } from "@cdktf/provider-azurerm/lib/backu
 import { BackupPolicyFileShare } from "@cdktf/provider-azurerm/lib/backup-policy-file-share";
 import { BackupProtectedFileShare } from "@cdktf/provider-azurerm/lib/backup-protected-file-share";
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
-import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { BackupOptions, backupPolicyName, ensureVault, validateBackupOptions } from "./backup-vault";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
+import { FILE_PRIVATE_LINK_DNS, privateLinkDnsZone, requirePrivateLinkDnsZoneId } from "../core/private-link-dns";
 import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireIntInRange } from "../network/errors";
 import { AZURE_FILES_LIMITS, RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
@@ -21,9 +20,8 @@ import { Port } from "../network/port";
 import { claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireEnum, requireGuid, requireHostInZone,
-  requireIdentifier, requireResourceId, requireTags,
+  requireIdentifier, requireTags,
 } from "../network/validators";
-import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** What the share holds; decides the `sdz-role` tag and how strictly the rules judge the account. */
@@ -209,32 +207,6 @@ export interface StateMigrationShareProps {
 
 /** Storage account replication types (azurerm `account_replication_type`). */
 const REPLICATION = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"];
-/** The private DNS zone for the `file` sub-resource of storage accounts. */
-const FILE_PRIVATE_DNS_ZONE = "privatelink.file.core.windows.net";
-
-const FILE_DNS_ZONE_ID = "FilePrivateDnsZone";
-
-/**
- * The network's `privatelink.file.core.windows.net` zone and its VNet link, shared by every share
- * of the network. Both live under the network (not under whichever share came first), and their
- * names derive from the network, so adding, removing or reordering shares never moves them.
- */
-function filePrivateDnsZone(network: DeploymentNetwork): PrivateDnsZone {
-  const existing = network.node.tryFindChild(FILE_DNS_ZONE_ID);
-  if (existing instanceof PrivateDnsZone) return existing;
-  const rg = network.resourceGroupName;
-  const zone = new PrivateDnsZone(network, FILE_DNS_ZONE_ID, { name: FILE_PRIVATE_DNS_ZONE, resourceGroupName: rg, tags: network.tags });
-  new PrivateDnsZoneVirtualNetworkLink(network, `${FILE_DNS_ZONE_ID}Link`, {
-    name: `${network.networkName}-file-link`,
-    resourceGroupName: rg,
-    privateDnsZoneName: zone.name,
-    virtualNetworkId: network.virtualNetworkId,
-    registrationEnabled: false,
-    tags: network.tags,
-  });
-  return zone;
-}
-
 /**
  * An Azure Files share for USMT state (a ConfigMgr state store reached over a UNC path) or other
  * deployment content reached over SMB, secure by default:
@@ -321,7 +293,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
 
     let dnsZoneId = v.privateDnsZoneId;
     if (!dnsZoneId) {
-      this.privateDnsZone = filePrivateDnsZone(network);
+      this.privateDnsZone = privateLinkDnsZone(network, FILE_PRIVATE_LINK_DNS);
       dnsZoneId = this.privateDnsZone.id;
     }
     const sa = v.storageAccountName;
@@ -473,12 +445,7 @@ function validateShareProps(props: StateMigrationShareProps) {
   const permission = requireEnum("identity.defaultSharePermission", identity.defaultSharePermission, DefaultSharePermission, DefaultSharePermission.NONE);
   const activeDirectory = validateActiveDirectory(identitySource, identity.activeDirectory);
   const privateIpAddress = props.privateIpAddress === undefined ? undefined : requireHostInZone("privateIpAddress", props.privateIpAddress, zone);
-  if (props.privateDnsZoneId !== undefined) {
-    requireResourceId("privateDnsZoneId", props.privateDnsZoneId, `.../providers/Microsoft.Network/privateDnsZones/${FILE_PRIVATE_DNS_ZONE}`);
-    if (!Token.isUnresolved(props.privateDnsZoneId) && !/\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.file\.core\.windows\.net$/i.test(props.privateDnsZoneId)) {
-      throw invalidProp("privateDnsZoneId", props.privateDnsZoneId, `the resource ID of a ${FILE_PRIVATE_DNS_ZONE} private DNS zone`);
-    }
-  }
+  if (props.privateDnsZoneId !== undefined) requirePrivateLinkDnsZoneId("privateDnsZoneId", props.privateDnsZoneId, FILE_PRIVATE_LINK_DNS);
   const clients = props.clients ?? [];
   if (props.clients !== undefined) requireSpecificPeers("clients", clients);
   const role = purpose === ContentLocationPurpose.STATE_MIGRATION ? DeploymentRole.STATE_MIGRATION_STORE : DeploymentRole.DEPLOYMENT_CONTENT;

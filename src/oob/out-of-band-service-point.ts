@@ -6,6 +6,7 @@ import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { ManagementLock } from "@cdktf/provider-azurerm/lib/management-lock";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { PrivateDnsARecord } from "@cdktf/provider-azurerm/lib/private-dns-a-record";
+import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateEndpoint } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
@@ -17,6 +18,7 @@ import { OOB_TAG, OobTags } from "../contract/oob-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
 import { IDeploymentContentLocation } from "../core/content-location";
+import { privateLinkDnsZone, requirePrivateLinkDnsZoneId, VAULT_PRIVATE_LINK_DNS } from "../core/private-link-dns";
 import { SensitiveValue } from "../core/sensitive-value";
 import { cidrOverlaps, parseCidr, tryParseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, invalidSecret, missingProp, requireIntInRange } from "../network/errors";
@@ -199,6 +201,13 @@ export interface OutOfBandServicePointProps extends WindowsServerOptions {
    */
   readonly keyVaultPrivateIpAddress?: string;
   /**
+   * An existing `privatelink.vaultcore.azure.net` private DNS zone (resource ID) that resolves the vault's
+   * name to its private endpoint, for networks whose DNS is central (a hub's zones, linked to this VNet).
+   * @default - the network's own zone, created once per network and linked to its VNet (without
+   * one, the vault's name resolves to its public address, which the vault refuses)
+   */
+  readonly keyVaultPrivateDnsZoneId?: string;
+  /**
    * Entra tenant ID of the Key Vault.
    * @default - the tenant of the provider's credentials (`azurerm_client_config`)
    */
@@ -254,6 +263,8 @@ export class OutOfBandServicePoint extends Construct {
   public readonly provisioningCertificate: KeyVaultCertificate;
   /** The Key Vault private endpoint. */
   public readonly keyVaultPrivateEndpoint: PrivateEndpoint;
+  /** The network's `privatelink.vaultcore.azure.net` zone, unless `keyVaultPrivateDnsZoneId` was given. */
+  public readonly keyVaultPrivateDnsZone?: PrivateDnsZone;
   /** The provisioning port in use. */
   public readonly provisioningPort: number;
   /** Whether out-of-band provisioning is enabled. */
@@ -353,6 +364,13 @@ export class OutOfBandServicePoint extends Construct {
       networkAcls: { defaultAction: "Deny", bypass: "None" },
       tags: network.tags,
     });
+    // The vault's name must resolve to the endpoint inside the VNet (the service point's KeyVault extension,
+    // a runner in the VNet): learn.microsoft.com azure/private-link/private-endpoint-dns, Key Vault "vault".
+    let kvDnsZoneId = v.kvDnsZoneId;
+    if (kvDnsZoneId === undefined) {
+      this.keyVaultPrivateDnsZone = privateLinkDnsZone(network, VAULT_PRIVATE_LINK_DNS);
+      kvDnsZoneId = this.keyVaultPrivateDnsZone.id;
+    }
     this.keyVaultPrivateEndpoint = new PrivateEndpoint(this, "KeyVaultEndpoint", {
       name: `${v.keyVaultName}-pe`,
       location: network.location,
@@ -364,6 +382,7 @@ export class OutOfBandServicePoint extends Construct {
         subresourceNames: ["vault"],
         isManualConnection: false,
       },
+      privateDnsZoneGroup: { name: "vault", privateDnsZoneIds: [kvDnsZoneId] },
       ipConfiguration: kvIp !== undefined ? [{ name: "vault", privateIpAddress: kvIp, subresourceName: "vault", memberName: "default" }] : undefined,
       tags: network.tags,
     });
@@ -545,6 +564,8 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
     throw invalidProp("keyVaultPrivateIpAddress", kvIp, `an address other than the service point's own (${props.privateIpAddress})`, ConstructErrorCode.DUPLICATE_VALUE);
   }
   const keyVaultName = requireAzureName("keyVaultName", props.keyVaultName, "keyVault");
+  const kvDnsZoneId = props.keyVaultPrivateDnsZoneId === undefined ? undefined
+    : requirePrivateLinkDnsZoneId("keyVaultPrivateDnsZoneId", props.keyVaultPrivateDnsZoneId, VAULT_PRIVATE_LINK_DNS);
   if (props.tenantId !== undefined) requireGuid("tenantId", props.tenantId, "the Entra tenant ID");
   const cert = validateCertificate(props.provisioningCertificate);
   const ide = props.ideRedirectionImageLocation;
@@ -556,7 +577,9 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   }
   const outOfBandProvisioning = requireBoolean("outOfBandProvisioning", props.outOfBandProvisioning, false);
   const dns = validateDns(props, server, isIp, outOfBandProvisioning);
-  return { zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, keyVaultName, cert, ide, outOfBandProvisioning, dns };
+  return {
+    zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, kvDnsZoneId, keyVaultName, cert, ide, outOfBandProvisioning, dns,
+  };
 }
 
 

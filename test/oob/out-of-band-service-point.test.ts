@@ -240,6 +240,33 @@ describe("OutOfBandServicePoint", () => {
     expect(inbound.priority).toBeLessThan(rulesOf(json, "management-nsg").find((r) => r.name === "deny-all-inbound")!.priority);
   });
 
+  test("the vault's name resolves to its private endpoint: the network's privatelink.vaultcore.azure.net zone, linked to the VNet, in the endpoint's DNS zone group", () => {
+    const { stack } = newStack();
+    const { props, network } = setup(stack);
+    const sp = new OutOfBandServicePoint(stack, "Oob", props);
+    const json = synthJson(stack);
+    const zones = Object.entries<any>(json.resource.azurerm_private_dns_zone);
+    expect(zones.map(([, z]) => z.name)).toEqual(["privatelink.vaultcore.azure.net"]);
+    const [zoneKey] = zones[0];
+    expect(sp.keyVaultPrivateDnsZone?.node.scope).toBe(network); // under the network: shared, never moved by a service point
+    expect(Object.values<any>(json.resource.azurerm_private_dns_zone_virtual_network_link)).toEqual([expect.objectContaining({
+      name: "osd-vnet-vault-link", private_dns_zone_name: `\${azurerm_private_dns_zone.${zoneKey}.name}`, registration_enabled: false,
+    })]);
+    const pe = Object.values<any>(json.resource.azurerm_private_endpoint)[0];
+    expect(pe.private_dns_zone_group).toEqual({ name: "vault", private_dns_zone_ids: [`\${azurerm_private_dns_zone.${zoneKey}.id}`] });
+  });
+
+  test("an existing vault DNS zone (a hub's) is used as given and nothing is created", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const id = "/subscriptions/0000/resourceGroups/hub/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
+    const sp = new OutOfBandServicePoint(stack, "Oob", { ...props, keyVaultPrivateDnsZoneId: id });
+    const json = synthJson(stack);
+    expect(json.resource.azurerm_private_dns_zone).toBeUndefined();
+    expect(sp.keyVaultPrivateDnsZone).toBeUndefined();
+    expect(Object.values<any>(json.resource.azurerm_private_endpoint)[0].private_dns_zone_group).toEqual({ name: "vault", private_dns_zone_ids: [id] });
+  });
+
   test("without a static endpoint address, the HTTPS rule targets the address Azure assigns to the endpoint", () => {
     const { stack } = newStack();
     const { props } = setup(stack);
@@ -326,6 +353,9 @@ describe("OutOfBandServicePoint", () => {
     ["a CIDR as Key Vault endpoint address", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.20/32" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.20\/32"/],
     ["a non-address as Key Vault endpoint address", (p) => ({ ...p, keyVaultPrivateIpAddress: "vault" }), /Invalid keyVaultPrivateIpAddress: "vault"/],
     ["the service point's address for the Key Vault endpoint", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.10" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.10"\. Allowed: an address other than the service point's own/],
+    ["a file DNS zone for the vault", (p) => ({ ...p, keyVaultPrivateDnsZoneId: "/subscriptions/0000/resourceGroups/hub/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net" }),
+      /Invalid keyVaultPrivateDnsZoneId: ".*privatelink\.file\.core\.windows\.net"\. Allowed: the resource ID of a privatelink\.vaultcore\.azure\.net private DNS zone/],
+    ["a name as the vault's DNS zone", (p) => ({ ...p, keyVaultPrivateDnsZoneId: "privatelink.vaultcore.azure.net" }), /Invalid keyVaultPrivateDnsZoneId: "privatelink\.vaultcore\.azure\.net"\. Allowed: an Azure resource ID/],
   ])("refuses %s", (_name, change, message) => {
     const { stack } = newStack();
     const { props } = setup(stack);
