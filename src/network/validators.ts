@@ -264,12 +264,18 @@ export function requireAvailabilityZone(prop: string, value: unknown): string | 
   return value;
 }
 
-/** A VM size such as `Standard_D2s_v5` (its shape; availability is the region's). @internal */
+/**
+ * A VM size such as `Standard_D2s_v5` (its shape; availability is the region's). The servers are Trusted
+ * Launch VMs on Premium SSD: Basic-tier sizes (Basic_A0-A4) have neither Generation 2 nor premium storage
+ * (learn.microsoft.com azure/virtual-machines/trusted-launch, "Virtual machines sizes"; they are retired
+ * too), so only `Standard_` sizes are taken. Whether a Standard size supports both is the size's
+ * (the `s` feature letter marks premium storage, with exceptions), so Azure decides that at apply. @internal
+ */
 export function requireVmSize(prop: string, value: unknown, fallback: string): string {
   if (absent(value)) return fallback;
-  const allowed = "an Azure VM size such as Standard_D2s_v5";
+  const allowed = "a Standard Azure VM size with premium storage and Trusted Launch, such as Standard_D2s_v5 (not a Basic_ size)";
   const v = requireIdentifier(prop, value, allowed);
-  if (!Token.isUnresolved(v) && !/^(Standard|Basic)_[A-Za-z0-9_-]+$/.test(v)) throw invalidProp(prop, value, allowed);
+  if (!Token.isUnresolved(v) && !/^Standard_[A-Za-z0-9_-]+$/.test(v)) throw invalidProp(prop, value, allowed);
   return v;
 }
 

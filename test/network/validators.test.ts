@@ -106,6 +106,9 @@ describe("validators", () => {
     expect(() => requireAvailabilityZone("z", 1)).toThrow(/Invalid z: 1/);
     expect(requireVmSize("s", undefined, "Standard_D2s_v5")).toBe("Standard_D2s_v5");
     expect(() => requireVmSize("s", "   ", "x")).toThrow(/Invalid s/);
+    expect(requireVmSize("s", "Standard_E4as_v5", "x")).toBe("Standard_E4as_v5");
+    // Basic sizes have no Gen2 (Trusted Launch) and no premium storage: the server could not be created.
+    expect(() => requireVmSize("s", "Basic_A1", "x")).toThrow(/Invalid s: "Basic_A1"\. Allowed: a Standard Azure VM size .*not a Basic_ size/);
     expect(requireTags("t", { a: "b" })).toEqual({ a: "b" });
     expect(() => requireTags("t", { a: 1 })).toThrow(/Invalid t\["a"\]: 1/);
     expect(() => requireTags("t", ["a"])).toThrow(/a map of tag names/);
