@@ -153,12 +153,20 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
   };
 
   // Parents whose Optional+Computed block list standalone resources of the plan fill (see FILLED_BY_STANDALONE).
-  // Looked up per standalone rule or route (thousands in a large plan): parents by their `name` value, once.
+  // Looked up per standalone rule or route (thousands in a large plan): parents by their name and
+  // resource group, once. NSG and route table names are unique per resource group only
+  // (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), and Azure
+  // compares names case-insensitively: a rule names its parent by both. A parent or a rule whose
+  // group is not known before apply is never matched by name (a doubt, not a match): the parent's
+  // list then stays unknown.
   const parentTypes = new Set(Object.values(FILLED_BY_STANDALONE).map((l) => l.parent));
+  const nameKey = (type: string, name: unknown, group: unknown) =>
+    (typeof name === "string" && name !== "" && typeof group === "string" && group !== "" ? `${type}|${name.toLowerCase()}|${group.toLowerCase()}` : undefined);
   const parentsByName = new Map<string, PlannedResource[]>();
   for (const p of instances) {
-    if (!parentTypes.has(p.type) || !isPlainObject(p.values) || typeof p.values.name !== "string") continue;
-    const key = `${p.type}|${p.values.name}`;
+    if (!parentTypes.has(p.type) || !isPlainObject(p.values)) continue;
+    const key = nameKey(p.type, p.values.name, p.values.resource_group_name);
+    if (key === undefined) continue;
     const list = parentsByName.get(key);
     if (list) list.push(p);
     else parentsByName.set(key, [p]);
@@ -167,10 +175,11 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
   for (const r of instances) {
     const link = FILLED_BY_STANDALONE[r.type];
     if (!link) continue;
-    const target = isPlainObject(r.values) ? r.values[link.field] : undefined;
+    const values = isPlainObject(r.values) ? r.values : {};
     const expr = expressionsOf(r)?.[link.field];
     const refs = isAttributeExpression(expr) && expr.references ? resourceTargets(expr.references).filter((t) => t.type === link.parent) : [];
-    const byName = typeof target === "string" && target !== "" ? parentsByName.get(`${link.parent}|${target}`) ?? [] : [];
+    const key = nameKey(link.parent, values[link.field], values.resource_group_name);
+    const byName = key !== undefined ? parentsByName.get(key) ?? [] : [];
     const byRef = refs.flatMap((t) => byResource.get(`${r.moduleAddress}|${link.parent}.${t.name}`) ?? []);
     for (const p of [...byName, ...byRef]) filled.add(`${p.address}|${link.attribute}`);
   }

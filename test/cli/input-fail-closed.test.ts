@@ -154,3 +154,35 @@ describe("cdktf: security_rule from a local that is a literal list", () => {
     expect(r.of("SDZ-NET-001")).toEqual(["fail azurerm_network_security_group.app"]);
   });
 });
+
+describe("plan: a standalone rule fills the NSG of its name in its resource group only", () => {
+  /** The subnet's NSG with its rules unknown and unnamed (a dynamic block, or rules from standalone resources). */
+  const dynamicNsg = { values: { name: "app-nsg", resource_group_name: "rg" }, unknown: { id: true, security_rule: true }, expressions: { name: c("app-nsg") } };
+  const otherNsg: R = {
+    type: "azurerm_network_security_group", name: "other", values: { name: "app-nsg", resource_group_name: "rg-other" },
+    unknown: { id: true, security_rule: true }, expressions: { name: c("app-nsg"), resource_group_name: c("rg-other") },
+  };
+  const standalone = (values: Record<string, unknown>, unknown: Record<string, unknown> = { id: true }): R => ({
+    type: "azurerm_network_security_rule", name: "rdp", values: { ...RULE, network_security_group_name: "app-nsg", ...values }, unknown,
+    expressions: { ...RULE_EXPR, network_security_group_name: c("app-nsg"), resource_group_name: unknown.resource_group_name ? ref("var.rg") : c(values.resource_group_name) },
+  });
+
+  test("a rule for the NSG of the same name in another group leaves the subnet's NSG unknown (SDZ-NET-001 could not verify)", () => {
+    const r = check({ "plan.json": plan([...base(dynamicNsg), otherNsg, standalone({ resource_group_name: "rg-other" })]) }, "plan.json");
+    // The rule itself allows RDP from anywhere (fails wherever it lands); the subnet's NSG is not filled by it.
+    expect(r.of("SDZ-NET-001")).toEqual(["fail azurerm_network_security_rule.rdp", "unverified azurerm_network_security_group.app"]);
+    expect(r.findings.find((f) => f.ruleId === "SDZ-NET-001" && f.status === "unverified").message).toContain("security_rule");
+  });
+
+  test("a rule whose resource group is not known before apply fills no NSG by name (a doubt, not a match)", () => {
+    const r = check({ "plan.json": plan([...base(dynamicNsg), standalone({}, { id: true, resource_group_name: true })]) }, "plan.json");
+    expect(r.of("SDZ-NET-001")).toEqual(["unverified azurerm_network_security_group.app"]);
+    expect(r.findings.find((f) => f.ruleId === "SDZ-NET-001").message).toContain("security_rule");
+  });
+
+  test("the rule in the NSG's own group (names compared case-insensitively) fills it, and only it: the namesake elsewhere stays unknown", () => {
+    const r = check({ "plan.json": plan([...base(dynamicNsg), otherNsg, standalone({ resource_group_name: "RG", network_security_group_name: "APP-NSG" })]) }, "plan.json");
+    expect(r.code).toBe(1);
+    expect(r.of("SDZ-NET-001")).toEqual(["fail azurerm_network_security_rule.rdp", "unverified azurerm_network_security_group.other"]);
+  });
+});

@@ -167,3 +167,23 @@ describe("plan conversion", () => {
     expect(() => convertPlan({ format_version: "2.0", planned_values: {} }, "p")).toThrow('unsupported plan format_version "2.0"');
   });
 });
+
+describe("plan conversion: standalone routes fill the route table of their name in their resource group", () => {
+  const planOf = (routeGroup: string) => {
+    const rt = (name: string, group: string) => ({ address: `azurerm_route_table.${name}`, mode: "managed", type: "azurerm_route_table", name, values: { name: "rt", resource_group_name: group } });
+    const route = { address: "azurerm_route.r", mode: "managed", type: "azurerm_route", name: "r", values: { name: "r", resource_group_name: routeGroup, route_table_name: "rt", address_prefix: "0.0.0.0/0", next_hop_type: "Internet" } };
+    const resources = [rt("a", "rg-a"), rt("b", "rg-b"), route];
+    return {
+      format_version: "1.2",
+      planned_values: { root_module: { resources } },
+      resource_changes: resources.map((r) => ({ address: r.address, change: { actions: ["create"], after_unknown: r.type === "azurerm_route_table" ? { id: true, route: true } : { id: true } } })),
+      configuration: { root_module: { resources: resources.map((r) => ({ address: r.address, mode: "managed", type: r.type, name: r.name, expressions: { name: { constant_value: r.values.name } } })) } },
+    };
+  };
+
+  test("the table in the route's group is read without inline routes; its namesake in another group keeps its routes unknown", () => {
+    const { byAddress } = convert(planOf("RG-A"));
+    expect(byAddress("azurerm_route_table.a").config.route).toBeUndefined();
+    expect(byAddress("azurerm_route_table.b").config.route).toBe('${local["(known after apply)"]["azurerm_route_table.b.route"]}');
+  });
+});
