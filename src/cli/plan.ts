@@ -13,6 +13,8 @@
  * - Resources keep their Terraform address: counted instances `type.x[0]`, for_each instances
  *   `type.x["key"]`, child-module resources `module.net.type.x`; the model follows references to all
  *   of them, so relations inside modules are checked as in cdktf output.
+ * - An existing parent's `security_rule` / `route` that the configuration does not write is Azure's
+ *   state: the copies of the standalone rules and routes are dropped (see withoutStandaloneCopies).
  * - A value marked sensitive (`sensitive_values`) whose expression has references is replaced by
  *   that reference (`${var.admin_password}`): the secret never reaches a report, and rules see
  *   where it came from, as in cdktf output. A sensitive literal written in the configuration stays.
@@ -121,9 +123,9 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
   const instances: PlannedResource[] = [];
   collectModule(root, "", instances, 0);
 
-  const afterUnknown = new Map<string, unknown>();
+  const changes = new Map<string, Record<string, any>>();
   for (const rc of Array.isArray(plan.resource_changes) ? plan.resource_changes : []) {
-    if (isPlainObject(rc) && typeof rc.address === "string" && isPlainObject(rc.change)) afterUnknown.set(rc.address, rc.change.after_unknown);
+    if (isPlainObject(rc) && typeof rc.address === "string" && isPlainObject(rc.change)) changes.set(rc.address, rc.change);
   }
 
   // Instances by module and resource (`type.name`), to pick the target of a reference.
@@ -172,6 +174,8 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     else parentsByName.set(key, [p]);
   }
   const filled = new Set<string>();
+  /** Per `<parent address>|<attribute>`: the names (lower-cased) of the standalone rules or routes that are its. */
+  const ownNames = new Map<string, Set<string>>();
   for (const r of instances) {
     const link = FILLED_BY_STANDALONE[r.type];
     if (!link) continue;
@@ -181,13 +185,24 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     const key = nameKey(link.parent, values[link.field], values.resource_group_name);
     const byName = key !== undefined ? parentsByName.get(key) ?? [] : [];
     const byRef = refs.flatMap((t) => byResource.get(`${r.moduleAddress}|${link.parent}.${t.name}`) ?? []);
-    for (const p of [...byName, ...byRef]) filled.add(`${p.address}|${link.attribute}`);
+    const own = isPlainObject(r.values) && typeof r.values.name === "string" ? r.values.name.toLowerCase() : undefined;
+    for (const p of [...byName, ...byRef]) {
+      const list = `${p.address}|${link.attribute}`;
+      filled.add(list);
+      if (own === undefined) continue;
+      const names = ownNames.get(list);
+      if (names) names.add(own);
+      else ownNames.set(list, new Set([own]));
+    }
   }
 
   const resources = instances.map((r): TfResource => {
     const ctx: Ctx = { self: r, byResource, filled };
     const values = isPlainObject(r.values) ? r.values : {};
-    const config = merge(values, afterUnknown.get(r.address), r.sensitive_values, expressionsOf(r), ctx, []) as Record<string, any>;
+    const change = changes.get(r.address);
+    const expressions = expressionsOf(r);
+    const merged = merge(values, change?.after_unknown, r.sensitive_values, expressions, ctx, []) as Record<string, any>;
+    const config = isPlainObject(merged) ? withoutStandaloneCopies(r, merged, change, expressions, ownNames) : merged;
     return {
       type: r.type,
       name: instanceName(r),
@@ -198,6 +213,46 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     };
   });
   return { resources, locals: { [UNKNOWN_LOCAL]: {} }, unchecked: uncheckedParts(plan) };
+}
+
+/**
+ * A parent's block list as the configuration has it, without the copies Azure holds of its
+ * standalone rules or routes. `security_rule` (`route`) is Optional+Computed: left unset, the plan
+ * carries the prior state, which azurerm reads from Azure and which so lists every rule of the NSG,
+ * the standalone `azurerm_network_security_rule` resources' own included ("Since security_rule can
+ * be configured both inline and via the separate azurerm_network_security_rule resource, we have to
+ * explicitly set it to empty slice ([]) to remove it", website/docs/r/network_security_group.html.markdown).
+ * An update writes the list only when the configuration changes it (`d.HasChange("security_rule")`
+ * in resourceNetworkSecurityGroupUpdate; the route table's update likewise), so those copies are the
+ * standalone resources' rules, which the model reads from those resources (as planned, not as they
+ * were): here they would be a second, possibly outdated, inline copy. A rule of the list that no
+ * standalone resource of this parent names (one created in the portal) is enforced by Azure and
+ * stays an inline rule. A list left empty is absent, as in the configuration (a written `[]` would
+ * remove the standalone rules at each update).
+ *
+ * Only a list the configuration does not write and the plan carries unchanged from the prior state:
+ * a `dynamic` block is absent from the expressions too, but on an existing parent its list is what
+ * the block makes (which may differ from the prior state), and on a new one (no prior state) an
+ * unset list is unknown.
+ */
+function withoutStandaloneCopies(
+  r: PlannedResource, config: Record<string, any>, change: Record<string, any> | undefined,
+  expressions: Record<string, unknown> | undefined, ownNames: Map<string, Set<string>>,
+): Record<string, any> {
+  let out = config;
+  for (const link of Object.values(FILLED_BY_STANDALONE)) {
+    if (link.parent !== r.type) continue;
+    const names = ownNames.get(`${r.address}|${link.attribute}`);
+    const list = out[link.attribute];
+    if (!names || !Array.isArray(list) || (expressions && link.attribute in expressions)) continue;
+    const before = isPlainObject(change?.before) ? change!.before[link.attribute] : undefined;
+    if (!Array.isArray(before) || JSON.stringify(before) !== JSON.stringify(r.values?.[link.attribute])) continue;
+    const kept = list.filter((b: unknown) => !(isPlainObject(b) && typeof b.name === "string" && names.has(b.name.toLowerCase())));
+    // Nothing left: absent, as the configuration has it (an empty list would read as a written `[]`).
+    const { [link.attribute]: _, ...rest } = out;
+    out = kept.length > 0 ? { ...rest, [link.attribute]: kept } : rest;
+  }
+  return out;
 }
 
 /**

@@ -187,3 +187,32 @@ describe("plan conversion: standalone routes fill the route table of their name 
     expect(byAddress("azurerm_route_table.b").config.route).toBe('${local["(known after apply)"]["azurerm_route_table.b.route"]}');
   });
 });
+
+describe("plan conversion: an existing route table's routes read back from Azure", () => {
+  test("the copy Azure holds of a standalone route is dropped (the route is read from its resource, as planned); others stay", () => {
+    const held = [
+      { name: "default", address_prefix: "0.0.0.0/0", next_hop_type: "Internet", next_hop_in_ip_address: "" },
+      { name: "portal", address_prefix: "10.9.0.0/16", next_hop_type: "None", next_hop_in_ip_address: "" },
+    ];
+    const table = { address: "azurerm_route_table.t", mode: "managed", type: "azurerm_route_table", name: "t", values: { name: "rt", resource_group_name: "rg", route: held } };
+    const route = { address: "azurerm_route.r", mode: "managed", type: "azurerm_route", name: "r", values: { name: "DEFAULT", resource_group_name: "rg", route_table_name: "rt", address_prefix: "0.0.0.0/0", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: "10.0.0.4" } };
+    const plan = {
+      format_version: "1.2",
+      planned_values: { root_module: { resources: [table, route] } },
+      resource_changes: [
+        { address: table.address, change: { actions: ["no-op"], before: table.values, after: table.values, after_unknown: { route: [{}, {}] } } },
+        { address: route.address, change: { actions: ["update"], before: { ...route.values, next_hop_type: "Internet" }, after: route.values, after_unknown: {} } },
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            { address: table.address, mode: "managed", type: table.type, name: "t", expressions: { name: { constant_value: "rt" }, resource_group_name: { constant_value: "rg" } } },
+            { address: route.address, mode: "managed", type: route.type, name: "r", expressions: { name: { constant_value: "DEFAULT" }, route_table_name: { constant_value: "rt" } } },
+          ],
+        },
+      },
+    };
+    const { byAddress } = convert(plan);
+    expect(byAddress("azurerm_route_table.t").config.route.map((r: any) => r.name)).toEqual(["portal"]);
+  });
+});
