@@ -358,25 +358,6 @@ function shownSource(source: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-/** Block lists azurerm also accepts as an attribute expression (`security_rule = local.rules`). */
-const ATTRIBUTE_BLOCKS = ["security_rule", "route"];
-const WHOLE_LOCAL = /^\$\{\s*local(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\["([^"\\]+)"\])\s*\}$/;
-
-/**
- * `security_rule = "${local.rules}"` whose local value is a literal list of blocks: the blocks, so
- * the rules read them. Any other expression stays, and is read as "evaluated at plan time".
- */
-function inlineLocalBlocks(r: TfResource, locals: Record<string, unknown>): void {
-  for (const attribute of ATTRIBUTE_BLOCKS) {
-    const v = r.config[attribute];
-    const m = typeof v === "string" ? WHOLE_LOCAL.exec(v.trim()) : null;
-    if (!m) continue;
-    const key = m[1] ?? m[2];
-    const value = Object.prototype.hasOwnProperty.call(locals, key) ? locals[key] : undefined;
-    if (Array.isArray(value) && value.every(isPlainObject)) (r.config as Body)[attribute] = structuredClone(value);
-  }
-}
-
 /** Lists a folder's Terraform files (sorted; override files included). */
 export type FolderLister = (dir: string) => { files: string[] } | { error: string };
 
@@ -482,7 +463,6 @@ export function readConfiguration(
   };
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
-  for (const r of resources) inlineLocalBlocks(r, locals);
   return {
     resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped,
     localModuleFolders, expiredSuppressions, unreadModules,

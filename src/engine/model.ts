@@ -156,15 +156,19 @@ export class TerraformModel {
    */
   private readonly resolvedStrings = new Map<string, Resolved<unknown>>();
 
+  /** The resources, block lists written as a local expanded (see {@link withLocalBlocks}). */
+  public readonly resources: TfResource[];
+
   private constructor(
-    public readonly resources: TfResource[],
+    resources: TfResource[],
     private readonly locals: Record<string, unknown>,
     /** A name for the configuration (stack name or file). */
     public readonly name: string,
     /** The configuration's input variables (empty for a plan, whose variables are values). */
     public readonly variables: readonly TfVariable[] = [],
   ) {
-    for (const r of resources) {
+    this.resources = withLocalBlocks(resources, locals);
+    for (const r of this.resources) {
       let list = this.byType.get(r.type);
       if (!list) this.byType.set(r.type, (list = []));
       list.push(r);
@@ -438,6 +442,56 @@ export class TerraformModel {
     }
     return this.resolve(cur, depth + 1);
   }
+}
+
+/** Block lists azurerm also accepts as an attribute expression (`security_rule = local.rules`): ConfigMode Attr. */
+const ATTRIBUTE_BLOCKS = ["security_rule", "route"];
+/** A whole reference to a local: `${local.rules}`, or `${local["module.a.rules"]}` (a child module's, as the CLI names them). */
+const WHOLE_LOCAL = /^\$\{\s*local(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\["([^"\\]+)"\])\s*\}$/;
+
+/**
+ * The literal list of blocks a whole-local reference stands for (`${local.rules}` where the locals
+ * block holds `rules = [{...}, ...]`), following locals that are themselves a whole reference to
+ * another local (at most {@link MAX_DEPTH}, a cycle ends it); undefined for anything else (a local
+ * that is not defined, holds an expression or a list of anything but objects): that stays an
+ * expression, read as evaluated at plan time.
+ */
+function localBlocks(value: string, locals: Record<string, unknown>): Record<string, unknown>[] | undefined {
+  let cur: unknown = value;
+  const seen = new Set<string>();
+  for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+    const m = typeof cur === "string" ? WHOLE_LOCAL.exec(cur.trim()) : null;
+    if (!m) break;
+    const key = m[1] ?? m[2];
+    if (seen.has(key) || !Object.prototype.hasOwnProperty.call(locals, key)) return undefined;
+    seen.add(key);
+    cur = locals[key];
+  }
+  return Array.isArray(cur) && cur.every(isPlainObject) ? cur : undefined;
+}
+
+/**
+ * Resources whose `security_rule` / `route` is written as a local holding a literal list of blocks
+ * (cdktf writes `"security_rule": "${local.rules}"` for a TerraformLocal) with the blocks in place,
+ * so the checks read the rules, at synth as in the CLI. Only these two attributes of each resource
+ * are looked at, and only when the configuration has locals; the resources given are never changed
+ * (an expanded one is a copy).
+ */
+function withLocalBlocks(resources: TfResource[], locals: Record<string, unknown>): TfResource[] {
+  if (Object.keys(locals).length === 0) return resources;
+  let out: TfResource[] | undefined;
+  resources.forEach((r, i) => {
+    let config: Record<string, any> | undefined;
+    for (const attribute of ATTRIBUTE_BLOCKS) {
+      const v = r.config[attribute];
+      const blocks = typeof v === "string" ? localBlocks(v, locals) : undefined;
+      if (blocks) (config ??= { ...r.config })[attribute] = structuredClone(blocks);
+    }
+    if (!config) return;
+    out ??= resources.slice();
+    out[i] = { ...r, config };
+  });
+  return out ?? resources;
 }
 
 function describe(v: unknown): string {
