@@ -1,5 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { roleText, zonesOf, zoneText } from "./kms-reaches";
+import { KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
+import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
@@ -15,6 +16,9 @@ import { reportedByNet001 } from "../net/reported-by-net-001";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
 const PROBES = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
+
+/** TCP 1688 (with {@link KMS}'s protocol): the port SDZ-KMS-003 may take over. */
+const KMS_PORTS = Intervals.of(PORTS, [[KMS.from, KMS.to]]);
 
 /** Who reaches the host, by source: the ports and the paths. */
 type Sightings = Map<string, { ports: Map<string, Intervals<number>>; paths: Set<string>; doubts: Set<string> }>;
@@ -70,7 +74,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "by the roles model), who reaches it on any TCP or UDP port: through the subnet and NIC NSGs (Azure's default AllowVNetInBound included), Azure "
     + "Firewall network rules on the path and DNAT rules. Sources in zones below INTERNAL trust (declared, or internet-facing and so PERIMETER) and Internet "
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
-    + "ports, or a rule that opens every port) is left to it. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
+    + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule that SDZ-KMS-003 reports naming that zone is left to "
+    + "that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that rule); the host's other ports and paths "
+    + "stay here, with a pointer to it. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify (GatewaySubnet's own addresses are not a client zone). The finding is an error "
     + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up): "
     + "users' servers carry no tags, and the finding names the evidence.",
@@ -95,6 +101,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const found: Sightings = new Map();
       const maybe: Sightings = new Map();
       const undeclared: Sightings = new Map();
+      /** TCP 1688 left to SDZ-KMS-003: the zones, by the resource its finding is on. */
+      const left = new Map<string, Set<string>>();
       for (const ep of ctx.access.endpointsOfVm(vm)) {
         const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
         // Exact pre-check (most hosts take nothing from a perimeter zone): no grant or DNAT rule may hold one of the sources reported below.
@@ -125,24 +133,38 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
             for (const z of zonesOf(ctx.model, r.sources.subtract(internet))) {
               // A zone made internet-facing only by a rule that SDZ-NET-001 reports is that rule's one finding.
               const t = ctx.zones.trustOf(z, (rule, e) => reportedByNet001(ctx, e, nsgDecider(rule)));
-              if (t.level === undefined) sight(undeclared, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
-              else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) sight(into, zoneText(ctx.model, z), probe.protocol, r.ports, path, r.doubts);
+              const low = t.level !== undefined && !Trust.isAtLeast(t.level, TrustLevel.INTERNAL);
+              if (t.level !== undefined && !low) continue;
+              let ports = r.ports;
+              // TCP 1688 from this zone through a rule that SDZ-KMS-003 reports naming the zone (as strongly) is that one finding:
+              // it names this host's exposure too (R-KMS-7). The other ports stay this rule's, with a pointer to it.
+              if (probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to)) {
+                const v = reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow");
+                if (v) {
+                  ports = ports.subtract(KMS_PORTS);
+                  left.set(v.e.resource.address, (left.get(v.e.resource.address) ?? new Set()).add(z.name));
+                }
+              }
+              if (ports.isEmpty) continue;
+              sight(low ? into : undeclared, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
             }
           }
         }
       }
       const what = claims.map((c) => (c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller")).join(" and ");
       const evidence = `(${claims.map((c) => `${c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller"}: ${roleText(c)}`).join("; ")})`;
+      // Why TCP 1688 is missing from the ports named: another finding carries it.
+      const elsewhere = [...left].map(([address, zones]) => `; TCP 1688 from ${zones.size === 1 ? "zone" : "zones"} ${[...zones].join(", ")} is SDZ-KMS-003's finding on ${address}`).join("");
       if (found.size > 0) {
         const also = maybe.size > 0 ? `; it may also be reachable from ${describe(maybe)}` : "";
         // Inferred roles come with their evidence; users' servers carry no tags (principle 1), so the level does not drop.
-        ctx.report(vm.resource, `${what} is reachable from ${describe(found)}${also} ${evidence}`);
+        ctx.report(vm.resource, `${what} is reachable from ${describe(found)}${also}${elsewhere} ${evidence}`);
       } else if (maybe.size > 0) {
         const doubts = new Set([...maybe.values()].flatMap((s) => [...s.doubts]));
-        ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"}) ${evidence}`);
+        ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"})${elsewhere} ${evidence}`);
       } else if (undeclared.size > 0) {
         ctx.unverified(vm.resource, `${what} is reachable from ${describe(undeclared)}, whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: `
-          + `declare it so the check can tell whether it is a perimeter zone ${evidence}`);
+          + `declare it so the check can tell whether it is a perimeter zone${elsewhere} ${evidence}`);
       }
     }
   },
@@ -158,6 +180,14 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       flagged: ["azurerm_windows_virtual_machine.kms"],
     }],
     good: [{
+      description: "TCP 1688 (only) allowed from the DMZ: SDZ-KMS-003's one finding on the KMS allowlist rule, naming the host's exposure; not this rule's",
+      terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", ["10.0.1.0/24", "10.0.50.0/24"], "10.0.5.4"), EXAMPLE_DENY_ALL], {
+        extra: [
+          exampleZone("dmz", "10.0.50.0/24", [exampleRule("allow-https", 100, "Tcp", "443", "Internet"), EXAMPLE_DENY_ALL]),
+          exampleZone("clients", "10.0.1.0/24", [EXAMPLE_DENY_ALL], { [ZoneTags.TRUST]: "INTERNAL" }),
+        ],
+      }),
+    }, {
       description: "The KMS host takes TCP 1688 from the INTERNAL client zone only",
       terraform: exampleKmsSite([exampleRule("allow-kms", 100, "Tcp", "1688", "10.0.1.0/24", "10.0.5.4"), EXAMPLE_DENY_ALL], {
         extra: [

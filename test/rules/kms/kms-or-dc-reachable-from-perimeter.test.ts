@@ -88,12 +88,16 @@ describe("SDZ-KMS-006 KMS host or domain controller reachable from a perimeter z
   });
 
   test("a KMS host inside a zone declared PERIMETER is reachable from its own zone", () => {
-    const s = site("inline", [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.1.0/24")], {
-      extend: (tf, { nsg }) => Object.assign(tf.json.resource.azurerm_network_security_group[nsg.split(".")[1]], { tags: { "sdz-trust": "PERIMETER" } }),
-    });
-    const r = check(s.tf, [ID]);
-    expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
-    expect(messages(r, ID)[0]).toMatch(/^KMS host is reachable from PERIMETER zone servers \(10\.0\.1\.0\/24; declared/);
+    const perimeter = (tf: TfJson, { nsg }: { nsg: string }) => Object.assign(tf.json.resource.azurerm_network_security_group[nsg.split(".")[1]], { tags: { "sdz-trust": "PERIMETER" } });
+    const rdp = check(site("inline", [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.1.0/24")], { extend: perimeter }).tf, [ID]);
+    expect(flagged(rdp, ID)).toEqual([KMS_HOST_VM]);
+    expect(messages(rdp, ID)[0]).toMatch(/^KMS host is reachable from PERIMETER zone servers \(10\.0\.1\.0\/24; declared[^)]*\) on TCP 3389 through rule "allow-rdp"/);
+    // TCP 1688 from its own zone through a KMS allowlist is SDZ-KMS-003's one finding on the rule, naming the exposure (R-KMS-7).
+    const kms = site("inline", [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.1.0/24")], { extend: perimeter });
+    const r = check(kms.tf, [ID, "SDZ-KMS-003"]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(flagged(r, "SDZ-KMS-003")).toEqual([kms.nsg]);
+    expect(messages(r, "SDZ-KMS-003")[0]).toMatch(/from PERIMETER zone servers .* it also exposes KMS host azurerm_windows_virtual_machine\.app01 .*\(R-KMS-7\)$/);
   });
 
   test("a DNAT rule publishing the DC to the Internet is reported with the DNAT path", () => {

@@ -1,0 +1,132 @@
+/**
+ * What SDZ-KMS-003 reports, computed once per configuration: its check writes the findings from it,
+ * and SDZ-KMS-006 leaves TCP 1688 from a zone through a rule that KMS-003 reports naming that zone
+ * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
+ */
+import { KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
+import { DeploymentRole } from "../../contract/zone-tags";
+import { Endpoint } from "../../engine/access/access-model";
+import { PRIVATE_V4, v4RangeText } from "../../engine/access/addresses";
+import { Reach, Reachability } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
+import { serviceDeciderOf } from "../../engine/exposure";
+import { TerraformModel } from "../../engine/model";
+import { RoleClaim, Roles } from "../../engine/roles";
+import { Zone, Zones } from "../../engine/zones";
+import { Trust, TrustLevel } from "../../network/trust-level";
+
+/** One place that lets TCP 1688 in, as SDZ-KMS-003 judges it (only those it reports). */
+export interface Kms003Verdict {
+  readonly e: KmsExposure;
+  /** Zones below INTERNAL trust among the sources. */
+  readonly low: Zone[];
+  /** Zones whose trust is neither declared nor inferred. */
+  readonly undeclared: Zone[];
+  /** `private addresses ... in no zone of this configuration`, or undefined. */
+  readonly stray?: string;
+}
+
+/** True when the verdict is an error (else it is could-not-verify). */
+export function isError(v: Kms003Verdict): boolean {
+  return v.low.length > 0 && v.e.outcome === "allow";
+}
+
+/** Every finding of SDZ-KMS-003, in exposure order. Memoised per configuration. */
+export function kms003Verdicts(model: TerraformModel): Kms003Verdict[] {
+  return model.memo("kms-003:verdicts", () => {
+    const zones = Zones.of(model);
+    const out: Kms003Verdict[] = [];
+    for (const e of kmsExposures(model)) {
+      // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones.
+      if (e.dnat) continue;
+      const wider = notAnAllowlist(model, e);
+      // A rule that opens a wide range, not named for KMS, to the broad Internet is SDZ-NET-001's one finding (as for SDZ-KMS-002).
+      if (e.outcome === "allow" && wider.wideFromInternet) continue;
+      const low: Zone[] = [];
+      const undeclared: Zone[] = [];
+      for (const z of zonesOf(model, e.sources)) {
+        const t = zones.trustOf(z);
+        if (t.level === undefined) undeclared.push(z);
+        else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) low.push(z);
+      }
+      // Private addresses of no zone here (another network, an undeclared on-premises range): their trust
+      // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's (or SDZ-NET-001's) already.
+      const stray = e.vnetDefault || e.vnetTerm || wider.wideFromInternet || wider.parts.length > 0 ? undefined : strayPrivateSources(model, e.sources);
+      if (low.length > 0 || undeclared.length > 0 || stray) out.push({ e, low, undeclared, stray });
+    }
+    return out;
+  });
+}
+
+/**
+ * `private addresses 172.16.201.0/24 in no zone of this configuration`: the sources' private IPv4
+ * ranges outside every zone (subnets, on-premises ranges of local network gateways) and GatewaySubnet,
+ * or undefined when there are none.
+ */
+function strayPrivateSources(model: TerraformModel, sources: SourceSet): string | undefined {
+  // Every zone's addresses, united once per configuration (asked per exposure).
+  const known = model.memo("kms-003:zone-sources", () => Zones.of(model).sourcesWhere(() => true));
+  const stray = sources.v4.intersect(PRIVATE_V4).subtract(known.v4);
+  if (stray.isEmpty) return undefined;
+  const ranges = stray.ranges();
+  return `private addresses ${ranges.slice(0, 3).map(([a, b]) => v4RangeText(a, b)).join(", ")}${ranges.length > 3 ? ", ..." : ""} in no zone of this configuration`;
+}
+
+/**
+ * The SDZ-KMS-003 finding that names `zone` on the rule that lets reach `r` in on TCP 1688 to `ep`
+ * (the rule KMS-003 groups by: {@link serviceDeciderOf}), at least as strongly as SDZ-KMS-006 would
+ * (`asError`: an error; else could-not-verify suffices), or undefined. Only then does KMS-006 leave
+ * that port: nothing it would report is dropped unless KMS-003's finding says it (principle 2).
+ * NSG rules only: firewall network rules and DNAT stay KMS-006's on the host.
+ */
+export function reportedByKms003(model: TerraformModel, ep: Endpoint, r: Reach, zone: Zone, asError: boolean): Kms003Verdict | undefined {
+  const index = model.memo("kms-003:by-rule-and-host", () => {
+    const m = new Map<string, { v: Kms003Verdict; errorZones: Set<Zone>; namedZones: Set<Zone> }>();
+    for (const v of kms003Verdicts(model)) {
+      if (v.e.via !== "nsg") continue;
+      const entry = { v, errorZones: new Set(isError(v) ? v.low : []), namedZones: new Set([...v.low, ...v.undeclared]) };
+      // Linear in what the findings name: one key per rule and host it reaches.
+      for (const host of v.e.targets) m.set(key(v.e.outcome, v.e.resource.address, v.e.label, host), entry);
+    }
+    return m;
+  });
+  const d = serviceDeciderOf(r, KMS, ep);
+  const hit = index.get(key(r.outcome, d.resource.address, d.label, ep.label));
+  if (!hit) return undefined;
+  return (asError ? hit.errorZones : hit.namedZones).has(zone) ? hit.v : undefined;
+}
+
+function key(outcome: string, address: string, label: string, host: string): string {
+  return `${outcome}|${address}|${label}|${host}`;
+}
+
+/**
+ * The KMS hosts and domain controllers among an exposure's hosts (endpoint labels), as
+ * `KMS host azurerm_windows_virtual_machine.kms (declared: ...)`, one per VM; empty when none.
+ */
+export function exposedHosts(model: TerraformModel, targets: Iterable<string>): string[] {
+  const byLabel = model.memo("kms-003:kms-and-dc-endpoints", () => {
+    const roles = Roles.of(model);
+    const access = Reachability.of(model).access;
+    const m = new Map<string, { address: string; claims: RoleClaim[] }>();
+    for (const role of [DeploymentRole.KMS_HOST, DeploymentRole.DOMAIN_CONTROLLER]) {
+      for (const { vm, claim } of roles.vmsWith(role)) {
+        for (const ep of access.endpointsOfVm(vm)) {
+          const entry = m.get(ep.label) ?? { address: vm.resource.address, claims: [] };
+          entry.claims.push(claim);
+          m.set(ep.label, entry);
+        }
+      }
+    }
+    return m;
+  });
+  const out = new Map<string, string>();
+  for (const t of targets) {
+    const h = byLabel.get(t);
+    if (!h || out.has(h.address)) continue;
+    const what = h.claims.map((c) => (c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller")).join(" and ");
+    // One tag may declare both roles: its evidence once.
+    out.set(h.address, `${what} ${h.address} (${[...new Set(h.claims.map(roleText))].join("; ")})`);
+  }
+  return [...out.values()];
+}
