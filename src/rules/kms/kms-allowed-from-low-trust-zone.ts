@@ -20,8 +20,8 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
     + "are could-not-verify (the rule cannot tell whether they may activate), and so are private addresses in no zone of the configuration (another network, an "
     + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
-    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem). Where the NSG rule lets such "
-    + "a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
+    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem). Where the rule (NSG or firewall) lets "
+    + "such a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
     + "1688 through the rule to it, and keeps reporting the host's other ports and paths.",
   fix: "Remove the perimeter addresses from the KMS allowlist (NSG and firewall) and activate those servers with MAK (ActivationZone.declareMakActivation "
     + `records it); declare the trust of the other client zones with ${ZoneTags.TRUST}.`,

@@ -74,9 +74,10 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "by the roles model), who reaches it on any TCP or UDP port: through the subnet and NIC NSGs (Azure's default AllowVNetInBound included), Azure "
     + "Firewall network rules on the path and DNAT rules. Sources in zones below INTERNAL trust (declared, or internet-facing and so PERIMETER) and Internet "
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
-    + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule that SDZ-KMS-003 reports naming that zone is left to "
-    + "that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that rule); the host's other ports and paths "
-    + "stay here, with a pointer to it. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
+    + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule or Azure Firewall network rule that SDZ-KMS-003 "
+    + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
+    + "rule); the host's other ports and paths stay here, with a pointer to it. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
+    + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify (GatewaySubnet's own addresses are not a client zone). The finding is an error "
     + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up): "
     + "users' servers carry no tags, and the finding names the evidence.",

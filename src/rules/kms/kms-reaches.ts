@@ -44,6 +44,8 @@ export interface KmsExposure {
   readonly resource: TfResource;
   /** `rule "allow-kms" of NSG kms-nsg`, `firewall rule kms/allow of azurerm_firewall_policy_rule_collection_group.x`. */
   readonly label: string;
+  /** The rule as a reach's decider names it (`address|label` of {@link deciderOf}): how a host-level rule finds this exposure. */
+  readonly deciderKey: string;
   readonly outcome: "allow" | "uncertain";
   readonly sources: SourceSet;
   /** Hosts it reaches (endpoint labels), or the firewall rule's destinations. */
@@ -79,7 +81,7 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
     const rule = g.decider.nsgRule;
     const names = g.decider.ports ? namesRange(g.decider.ports, KMS.from, KMS.to) : false;
     return {
-      via: "nsg", resource: g.decider.resource, label: g.decider.label, outcome: g.outcome, sources: g.sources, targets: g.hosts, endpoint: g.endpoint,
+      via: "nsg", resource: g.decider.resource, label: g.decider.label, deciderKey: `${g.decider.resource.address}|${g.decider.label}`, outcome: g.outcome, sources: g.sources, targets: g.hosts, endpoint: g.endpoint,
       names, vnetDefault: g.decider.kind === "default-rule" && rule?.name === "AllowVNetInBound",
       vnetTerm: !!rule?.sources.known && rule.sources.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork"),
       dnat: g.decider.kind === "dnat-rule", doubts: g.doubts,
@@ -128,7 +130,7 @@ function firewallExposures(model: TerraformModel): KmsExposure[] {
     if (!r.sources.known) doubts.push(describeUnknown(r.sources));
     const where = r.firewall ? `firewall ${r.firewall.resource.address}` : "a policy no firewall of this configuration uses";
     out.push({
-      via: "firewall", resource: r.resource, label: `firewall network rule ${r.label} of ${r.resource.address} (${where})`,
+      via: "firewall", resource: r.resource, label: `firewall network rule ${r.label} of ${r.resource.address} (${where})`, deciderKey: `${r.resource.address}|firewall rule ${r.label}`,
       outcome: doubts.length === 0 ? "allow" : "uncertain", sources: r.sources.known ? r.sources.value : SourceSet.ALL,
       targets, names: names || !r.destinationPorts.known, vnetDefault: false, vnetTerm: false, dnat: false, doubts: new Set(doubts),
     });

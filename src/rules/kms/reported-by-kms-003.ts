@@ -77,27 +77,27 @@ function strayPrivateSources(model: TerraformModel, sources: SourceSet): string 
  * (the rule KMS-003 groups by: {@link serviceDeciderOf}), at least as strongly as SDZ-KMS-006 would
  * (`asError`: an error; else could-not-verify suffices), or undefined. Only then does KMS-006 leave
  * that port: nothing it would report is dropped unless KMS-003's finding says it (principle 2).
- * NSG rules only: firewall network rules and DNAT stay KMS-006's on the host.
+ * An NSG rule, or an Azure Firewall network rule that decides (no explicit NSG rule on the path) and
+ * whose destinations hold the KMS host; DNAT stays KMS-006's (KMS-003 leaves it to SDZ-KMS-002).
  */
 export function reportedByKms003(model: TerraformModel, ep: Endpoint, r: Reach, zone: Zone, asError: boolean): Kms003Verdict | undefined {
   const index = model.memo("kms-003:by-rule-and-host", () => {
     const m = new Map<string, { v: Kms003Verdict; errorZones: Set<Zone>; namedZones: Set<Zone> }>();
     for (const v of kms003Verdicts(model)) {
-      if (v.e.via !== "nsg") continue;
       const entry = { v, errorZones: new Set(isError(v) ? v.low : []), namedZones: new Set([...v.low, ...v.undeclared]) };
       // Linear in what the findings name: one key per rule and host it reaches.
-      for (const host of v.e.targets) m.set(key(v.e.outcome, v.e.resource.address, v.e.label, host), entry);
+      for (const host of v.e.targets) m.set(key(v.e.outcome, v.e.deciderKey, host), entry);
     }
     return m;
   });
   const d = serviceDeciderOf(r, KMS, ep);
-  const hit = index.get(key(r.outcome, d.resource.address, d.label, ep.label));
+  const hit = index.get(key(r.outcome, `${d.resource.address}|${d.label}`, ep.label));
   if (!hit) return undefined;
   return (asError ? hit.errorZones : hit.namedZones).has(zone) ? hit.v : undefined;
 }
 
-function key(outcome: string, address: string, label: string, host: string): string {
-  return `${outcome}|${address}|${label}|${host}`;
+function key(outcome: string, decider: string, host: string): string {
+  return `${outcome}|${decider}|${host}`;
 }
 
 /**

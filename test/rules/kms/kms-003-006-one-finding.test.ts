@@ -5,7 +5,7 @@
  * both concerns; KMS-006 keeps every other port and path (RDP from the DMZ, DNAT, AllowVNetInBound).
  * Raw, untagged azurerm resources, in every NSG placement (inline, standalone rules, NIC-level NSG).
  */
-import { addInternetFacingZone, addZone, KMS_HOST_VM } from "./sites";
+import { addFirewall, addInternetFacingZone, addRouteTable, addZone, FirewallKind, fwRule, KMS_HOST_VM, viaFirewall } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
 import { Body, check, messages, PLACEMENTS, Placement, rule, site, SiteOptions } from "../../support/rule-harness";
 
@@ -94,10 +94,26 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
       expect(messages(check(s.tf, [KMS003]), KMS003)[0]).toMatch(/from PERIMETER zone dmz .*; also from zones whose trust is not known: zone lab/);
     });
 
-    test("a 1688 source from a variable: one could-not-verify, KMS-003's on the rule", () => {
-      const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "${var.clients}")]);
+    test("a 1688 source from a variable, on a declared KMS host: one could-not-verify, KMS-003's on the rule", () => {
+      const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "${var.clients}")], { vmTags: { "sdz-role": "kms-host" } });
       // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.app01 unverified`, about the same variable.
       expect(findings(s.tf)).toEqual([`${KMS003} ${s.address("allow-kms")} ${UNVERIFIED}`]);
     });
+  });
+  test.each<FirewallKind>(["policy", "classic"])("the DMZ routed through Azure Firewall (%s), whose network rule decides TCP 1688: one error, KMS-003's on the collection", (kind) => {
+    let collection = "";
+    // The KMS host's NSG keeps Azure's AllowVNetInBound (the firewall rule decides what the DMZ gets); the firewall's own subnet is denied.
+    const s = site("inline", [rule("deny-firewall-subnet", 100, "Deny", "*", "*", "10.0.100.0/26")], {
+      denyAll: false, vmTags: { "sdz-role": "kms-host" },
+      extend: (tf, { vnet, nsg }) => {
+        tf.json.resource.azurerm_network_security_group[nsg.split(".")[1]].tags = { "sdz-trust": "INTERNAL" };
+        addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } });
+        ({ collection } = addFirewall(tf, vnet, kind, [fwRule("kms", ["10.0.50.0/24"], ["1688"], ["10.0.1.4"])]));
+        addRouteTable(tf, "dmz_rt", "azurerm_subnet.dmz", [viaFirewall("servers-via-fw", "10.0.1.0/24")]);
+      },
+    });
+    // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.app01 fail` (the DMZ on TCP 1688 through firewall rule kms-activation/kms).
+    expect(findings(s.tf)).toEqual([`${KMS003} ${collection} ${FAIL}`]);
+    expect(messages(check(s.tf, [KMS003]), KMS003)[0]).toMatch(/^firewall network rule kms-activation\/kms .* from PERIMETER zone dmz .*it also exposes KMS host azurerm_windows_virtual_machine\.app01 .*\(R-KMS-7\)$/);
   });
 });
