@@ -1,14 +1,16 @@
 /**
  * Deployment roles of VMs, with evidence: declared by the `sdz-role` tag (on the VM or its NICs) or
  * inferred from the configuration: what the network lets in on the service's ports through a rule
- * written for them, and what the scripts that run on the VM (extensions, run commands) do.
+ * written for them, what the scripts that run on the VM (extensions, run commands) do, and what the
+ * PowerShell DSC configuration its DSC extension applies declares. Like a script the checks cannot read,
+ * a DSC setting or document not known before apply marks nothing and adds no could-not-verify.
  * Findings say which evidence made a rule apply, so a user can tell "you told us" from "we saw".
  */
 import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
 import { certainNamingRule, mayHaveNamingRule, namingRule, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
-import { Settings } from "./settings";
+import { DscResource, DscRun, Settings } from "./settings";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
 
@@ -90,6 +92,60 @@ const SCRIPT_SIGNATURES: { role: DeploymentRole; what: string; markers: readonly
   { role: DeploymentRole.DOMAIN_CONTROLLER, what: "installs Active Directory Domain Services", markers: [{ all: [/Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i] }] },
 ];
 
+/**
+ * What a PowerShell DSC document that applies to the VM declares that marks a role ({@link Settings.dscOn}: the MOF of
+ * the Azure Automation node configuration the VM's DSC extension registers it for, or the node's block of the
+ * configuration script it is compiled from). A resource with `Ensure = "Absent"` removes what it names and marks nothing.
+ */
+const DSC_SIGNATURES: { role: DeploymentRole; marks: (r: DscResource) => string | undefined }[] = [
+  {
+    role: DeploymentRole.KMS_HOST,
+    // The Volume Activation Services role, as Install-WindowsFeature VolumeActivation installs it above (kms-create-host).
+    marks: (r) => (!r.absent && isFeature(r, "VolumeActivation") ? `${r.type} VolumeActivation` : undefined),
+  },
+  {
+    role: DeploymentRole.DOMAIN_CONTROLLER,
+    // xActiveDirectory's xADDomain ("DSC resource to install a new Active Directory forest configuration, or a child domain
+    // in an existing forest", MSFT_xADDomain.psm1) and xADDomainController, ActiveDirectoryDsc's ADDomain and
+    // ADDomainController (powershellgallery.com/packages/ActiveDirectoryDsc: "configure new domains, child domains, and high
+    // availability domain controllers"); and the AD DS role itself, as the script marker reads AD-Domain-Services.
+    marks: (r) => (/^x?ADDomain(Controller)?$/i.test(r.type) ? r.type : !r.absent && isFeature(r, "AD-Domain-Services") ? `${r.type} AD-Domain-Services` : undefined),
+  },
+];
+
+/** A WindowsFeature (or WindowsFeatureSet) resource that names the feature. */
+function isFeature(r: DscResource, feature: string): boolean {
+  return /^WindowsFeature(Set)?$/i.test(r.type) && r.features.some((f) => f.toLowerCase() === feature.toLowerCase());
+}
+
+/**
+ * DSC configurations known by name, whose package is not in the configuration: the Azure quickstart
+ * application-workloads/active-directory/active-directory-new-domain runs `CreateADPDC.ps1\CreateADPDC` (DSC/CreateADPDC.zip)
+ * through the DSC extension, and that configuration installs AD-Domain-Services and declares `xADDomain FirstDS`
+ * (github.com/Azure/azure-quickstart-templates, that folder's main.bicep and DSC/CreateADPDC.ps1).
+ */
+const KNOWN_DSC_CONFIGURATIONS: { name: string; role: DeploymentRole; what: string }[] = [
+  { name: "CreateADPDC", role: DeploymentRole.DOMAIN_CONTROLLER, what: "the Azure quickstart active-directory-new-domain's, which installs AD-Domain-Services and creates a forest with xADDomain" },
+];
+
+/** Why a DSC extension marks a role, if it does: the evidence's parenthesis. */
+function dscEvidence(run: DscRun, role: DeploymentRole): string | undefined {
+  const known = KNOWN_DSC_CONFIGURATIONS.find((k) => k.role === role && k.name.toLowerCase() === run.configuration?.toLowerCase());
+  if (known) return `runs DSC configuration ${known.name}: ${known.what}`;
+  const sig = DSC_SIGNATURES.find((d) => d.role === role)!;
+  const doc = run.document;
+  const mark = doc ? firstOf(doc.resources, sig.marks) : undefined;
+  return mark ? `registers the VM with Azure Automation for DSC node configuration ${run.nodeConfiguration}, whose ${doc!.resource.type === "azurerm_automation_dsc_nodeconfiguration" ? "MOF" : "configuration"} ${doc!.resource.address} declares ${mark}` : undefined;
+}
+
+function firstOf<T>(items: readonly T[], f: (x: T) => string | undefined): string | undefined {
+  for (const x of items) {
+    const v = f(x);
+    if (v) return v;
+  }
+  return undefined;
+}
+
 /** The statements of a script: its lines without PowerShell and batch comments, split at `;` and `&`. */
 function statements(text: string): string[] {
   return text.split("\n").filter((l) => !/^\s*(#|rem\s|::)/i.test(l)).flatMap((l) => l.split(/[;&]/));
@@ -163,12 +219,21 @@ export class Roles {
       if (evidence.length === sig.all.length) claims.push({ role: sig.role, source: "inferred", evidence: evidence.join(" and ") });
     }
     const scripts = Settings.of(this.model).scriptsOn(vm.resource).map((s) => ({ resource: s.resource, statements: statements(s.text) }));
+    const dsc = Settings.of(this.model).dscOn(vm.resource);
     for (const sig of SCRIPT_SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
       for (const script of scripts) {
         const marker = sig.markers.find((m) => script.statements.some((st) => m.all.every((p) => p.test(st)) && !m.none?.test(st)));
         if (marker) {
           claims.push({ role: sig.role, source: "inferred", evidence: `${scriptKind(script.resource)} ${script.resource.address} ${sig.what}${marker.what ? ` (${marker.what})` : ""}` });
+          break;
+        }
+      }
+      if (claims.some((c) => c.role === sig.role)) continue;
+      for (const run of dsc) {
+        const why = dscEvidence(run, sig.role);
+        if (why) {
+          claims.push({ role: sig.role, source: "inferred", evidence: `extension ${run.resource.address} ${sig.what} (${why})` });
           break;
         }
       }

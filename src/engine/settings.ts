@@ -35,6 +35,34 @@ interface Script {
   readonly text: string;
 }
 
+/**
+ * A resource a PowerShell DSC document declares: its type (`WindowsFeature`, `xADDomain`, ...), the
+ * features a `WindowsFeature`/`WindowsFeatureSet` names, and whether it says `Ensure = Absent`.
+ * Property values other than those are not kept: a MOF may hold credentials in plain text.
+ */
+export interface DscResource {
+  readonly type: string;
+  readonly features: readonly string[];
+  readonly absent: boolean;
+}
+
+/**
+ * A PowerShell DSC extension on a VM (publisher Microsoft.Powershell, type DSC), read from its public
+ * settings: the configuration it runs from its package, the Azure Automation node configuration it
+ * registers the VM for, and, where this configuration holds that node configuration (its MOF) or the
+ * DSC configuration it is compiled from (its script), the DSC resources that apply to the node.
+ * Settings fields whose value is not known before apply are not read; protected settings never are.
+ */
+export interface DscRun {
+  readonly resource: TfResource;
+  /** The configuration function the extension runs from its package (`CreateADPDC` of `CreateADPDC.ps1\CreateADPDC`). */
+  readonly configuration?: string;
+  /** The Azure Automation node configuration the VM is registered for (`<configuration>.<node>`). */
+  readonly nodeConfiguration?: string;
+  /** The resource of this configuration that holds the node's DSC document, and the resources it declares for the node. */
+  readonly document?: { readonly resource: TfResource; readonly resources: readonly DscResource[] };
+}
+
 /** Settings of a configuration. Build once with {@link Settings.of}. */
 export class Settings {
   public static of(model: TerraformModel): Settings {
@@ -46,6 +74,10 @@ export class Settings {
   private readonly hiddenScripts = new Map<string, string[]>();
   private readonly allRunCommands: Script[] = [];
   private readonly assignments = new Map<string, { resource: TfResource; name: string }[]>();
+  private readonly dsc = new Map<string, DscRun[]>();
+  /** DSC documents of Azure Automation by lower-cased name, indexed on first use; each read once. */
+  private dscDocuments?: { nodes: Map<string, TfResource[]>; configurations: Map<string, TfResource[]> };
+  private readonly dscParsed = new Map<TfResource, { nodes: DscNode[]; resources: DscDeclared[] } | null>();
 
   private constructor(private readonly model: TerraformModel) {
     const m = model;
@@ -60,6 +92,8 @@ export class Settings {
       }
       if (!settings.known && ext.config.settings !== undefined) this.hidden(vm.address, `${ext.address} settings: ${settings.reason}`);
       if (texts.length > 0) this.add(vm.address, { resource: ext, text: texts.join("\n") });
+      const run = isDsc(m, ext) ? this.dscRun(ext, settings.known ? settings.value : undefined) : undefined;
+      if (run) this.dsc.set(vm.address, [...(this.dsc.get(vm.address) ?? []), run]);
     }
     for (const rc of m.ofType("azurerm_virtual_machine_run_command")) {
       const vm = m.referencedResource(rc.config.virtual_machine_id);
@@ -143,6 +177,67 @@ export class Settings {
     return this.hiddenScripts.get(vm.address) ?? [];
   }
 
+  /** The PowerShell DSC extensions on a VM, with what their public settings name (see {@link DscRun}). */
+  public dscOn(vm: TfResource): readonly DscRun[] {
+    return this.dsc.get(vm.address) ?? [];
+  }
+
+  private dscRun(ext: TfResource, resolved: unknown): DscRun | undefined {
+    const m = this.model;
+    const settings = dscSettings(ext.config.settings, resolved);
+    if (!settings) return undefined;
+    const text = (v: unknown) => {
+      const r = m.resolveString(v);
+      return r.known && r.value.trim() ? r.value.trim() : undefined;
+    };
+    // Two schemas (learn.microsoft.com/azure/virtual-machines/extensions/dsc-template, "Update from a previous format"):
+    // `configuration.function` (+ `.script`, `.url`) and `configurationArguments`, or the earlier `ConfigurationFunction`
+    // ("Script.ps1\Function" in the JSON text "Script.ps1\\Function", as the quickstart active-directory-new-domain writes it) and `Properties`.
+    const configuration = text(field(field(settings, "configuration"), "function")) ?? text(field(settings, "configurationFunction"))?.split("\\").pop();
+    // Onboarding to Azure Automation State Configuration passes RegistrationUrl and NodeConfigurationName as configuration
+    // arguments (dsc-template, "Template example for a Windows VM"): as a map, or a list of {Name, Value}.
+    let nodeConfiguration: string | undefined;
+    for (const args of [field(settings, "configurationArguments"), field(settings, "properties")]) {
+      nodeConfiguration ??= text(argument(args, "NodeConfigurationName"));
+    }
+    const document = nodeConfiguration ? this.dscDocument(nodeConfiguration) : undefined;
+    return { resource: ext, configuration: configuration || undefined, nodeConfiguration, document };
+  }
+
+  /**
+   * The DSC document this configuration holds for an Automation node configuration `<configuration>.<node>`: the
+   * azurerm_automation_dsc_nodeconfiguration of that name (its MOF is what the node pulls), else the
+   * azurerm_automation_dsc_configuration named by the part before the first dot (azurerm names the node configuration's
+   * configuration so: internal/services/automation/automation_dsc_nodeconfiguration_resource.go, strings.Split(name, ".")[0]),
+   * read for the node's `Node` block. Two resources of the same name (in different Automation accounts) are not told
+   * apart: none is read, so nothing is claimed from either.
+   */
+  private dscDocument(nodeConfiguration: string): DscRun["document"] {
+    const docs = (this.dscDocuments ??= {
+      nodes: byName(this.model, "azurerm_automation_dsc_nodeconfiguration"),
+      configurations: byName(this.model, "azurerm_automation_dsc_configuration"),
+    });
+    const name = nodeConfiguration.toLowerCase();
+    const dot = name.indexOf(".");
+    const mof = docs.nodes.get(name);
+    if (mof) return mof.length === 1 ? this.declared(mof[0], "mof") : undefined;
+    const script = dot > 0 ? docs.configurations.get(name.slice(0, dot)) : undefined;
+    if (!script || script.length !== 1) return undefined;
+    return this.declared(script[0], "script", dot > 0 ? name.slice(dot + 1) : undefined);
+  }
+
+  /** The DSC resources a document declares (for a script, those of the node's block), its content parsed once. */
+  private declared(resource: TfResource, kind: "mof" | "script", node?: string): DscRun["document"] {
+    let parsed = this.dscParsed.get(resource);
+    if (parsed === undefined) {
+      const content = this.model.resolveString(resource.config.content_embedded);
+      parsed = content.known ? parseDsc(content.value, kind) : null;
+      this.dscParsed.set(resource, parsed);
+    }
+    if (!parsed) return undefined;
+    return { resource, resources: forNode(parsed, node) };
+  }
+
   private appliedOn(vm: string, pattern: { set: RegExp; verify: RegExp } | undefined): string | undefined {
     if (!pattern) return undefined;
     const s = (this.scripts.get(vm) ?? []).find((x) => pattern.set.test(x.text) && pattern.verify.test(x.text));
@@ -176,6 +271,150 @@ export class Settings {
   private hidden(vm: string, why: string): void {
     this.hiddenScripts.set(vm, [...(this.hiddenScripts.get(vm) ?? []), why]);
   }
+}
+
+/** Whether an extension is the PowerShell DSC extension (learn.microsoft.com/azure/virtual-machines/extensions/dsc-windows: publisher Microsoft.Powershell, type DSC). */
+function isDsc(m: TerraformModel, ext: TfResource): boolean {
+  const publisher = m.resolveString(ext.config.publisher);
+  const type = m.resolveString(ext.config.type);
+  return publisher.known && type.known && publisher.value.toLowerCase() === "microsoft.powershell" && type.value.toLowerCase() === "dsc";
+}
+
+/**
+ * The public settings of a DSC extension as an object. When the whole value is not known before apply
+ * but is a JSON text whose unknown parts sit inside string values (`"RegistrationUrl": "${azurerm_automation_account.a.dsc_server_endpoint}"`,
+ * as a heredoc writes it), the object is read from the text: a field is then read only if its own value
+ * resolves ({@link field} callers resolve each one). A settings value that is a variable or an expression
+ * (jsonencode(...)) is no JSON text: nothing is read.
+ */
+function dscSettings(raw: unknown, resolved: unknown): Record<string, unknown> | undefined {
+  const parse = (v: unknown): unknown => {
+    if (typeof v !== "string") return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  };
+  const obj = parse(resolved ?? raw);
+  return obj && typeof obj === "object" && !Array.isArray(obj) ? (obj as Record<string, unknown>) : undefined;
+}
+
+/** A field of a settings object, its key matched case-insensitively (the quickstart writes `ConfigurationFunction`, the schema `configurationFunction`). */
+function field(obj: unknown, key: string): unknown {
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+  const k = key.toLowerCase();
+  for (const [name, value] of Object.entries(obj)) if (name.toLowerCase() === k) return value;
+  return undefined;
+}
+
+/** A configuration argument: a key of a map, or the Value of a `{Name, Value}` entry of a list (either form is in dsc-template). */
+function argument(args: unknown, name: string): unknown {
+  if (!Array.isArray(args)) return field(args, name);
+  for (const a of args) {
+    if (String(field(a, "name") ?? "").toLowerCase() === name.toLowerCase()) return field(a, "value");
+    const direct = field(a, name);
+    if (direct !== undefined) return direct;
+  }
+  return undefined;
+}
+
+/** Resources of a type by lower-cased resolved name (names not known before apply are left out: they cannot be matched). */
+function byName(m: TerraformModel, type: string): Map<string, TfResource[]> {
+  const out = new Map<string, TfResource[]>();
+  for (const r of m.ofType(type)) {
+    const name = m.resolveString(r.config.name);
+    if (!name.known) continue;
+    const k = name.value.toLowerCase();
+    out.set(k, [...(out.get(k) ?? []), r]);
+  }
+  return out;
+}
+
+interface DscNode {
+  /** The literal node names of a `Node` block (none when the name is an expression such as $AllNodes.NodeName). */
+  readonly names: readonly string[];
+  readonly start: number;
+  readonly end: number;
+}
+
+interface DscDeclared extends DscResource {
+  readonly at: number;
+}
+
+/** Resource keywords read in a DSC configuration script: the Windows feature resources and ActiveDirectoryDsc's / xActiveDirectory's domain resources. */
+const SCRIPT_BLOCK = /(?<![\w-])(Node|WindowsFeatureSet|WindowsFeature|xADDomainController|ADDomainController|xADDomain|ADDomain)\s+((?:@?\([^)]*\))|[^\s{]+)\s*\{/gi;
+/** A MOF instance (`instance of MSFT_RoleResource as $MSFT_RoleResource1ref {`), typed by its `ResourceID = "[WindowsFeature]ADDSInstall"`. */
+const MOF_INSTANCE = /\binstance of\s+(\w+)(?:\s+as\s+\$\w+)?\s*\{/gi;
+
+/**
+ * The DSC resources a document declares, and for a configuration script its `Node` blocks. A script is read
+ * without its comments; blocks end at their matching brace.
+ */
+function parseDsc(text: string, kind: "mof" | "script"): { nodes: DscNode[]; resources: DscDeclared[] } {
+  const nodes: DscNode[] = [];
+  const resources: DscDeclared[] = [];
+  if (kind === "mof") {
+    for (const m of text.matchAll(MOF_INSTANCE)) {
+      const open = m.index! + m[0].length - 1;
+      const body = text.slice(open, blockEnd(text, open));
+      const id = /\bResourceID\s*=\s*"\[([\w.-]+)\]/i.exec(body);
+      const type = id ? id[1] : m[1].replace(/^MSFT_/i, "");
+      resources.push({ type, features: nameValues(body), absent: isAbsent(body), at: m.index! });
+    }
+    return { nodes, resources };
+  }
+  const clean = text.replace(/<#[\s\S]*?#>/g, (c) => " ".repeat(c.length)).replace(/^\s*#.*$/gm, (c) => " ".repeat(c.length));
+  for (const m of clean.matchAll(SCRIPT_BLOCK)) {
+    const open = m.index! + m[0].length - 1;
+    const end = blockEnd(clean, open);
+    if (m[1].toLowerCase() === "node") {
+      const names = [...m[2].matchAll(/'([^']*)'|"([^"]*)"|([^\s'"(),@]+)/g)].map((n) => n[1] ?? n[2] ?? n[3]).filter((n) => !n.startsWith("$"));
+      nodes.push({ names: m[2].includes("$") ? [] : names, start: open, end });
+    } else {
+      const body = clean.slice(open, end);
+      resources.push({ type: m[1], features: nameValues(body), absent: isAbsent(body), at: m.index! });
+    }
+  }
+  return { nodes, resources };
+}
+
+/**
+ * The resources that apply to `node`: in a script with `Node` blocks, those of the blocks that name it, or
+ * of the only block when its name is an expression (the node's name then comes from configuration data
+ * the checks do not see); in a MOF or a script without `Node` blocks, all of them.
+ */
+function forNode(parsed: { nodes: DscNode[]; resources: DscDeclared[] }, node: string | undefined): DscResource[] {
+  if (parsed.nodes.length === 0) return parsed.resources;
+  let blocks = node ? parsed.nodes.filter((n) => n.names.some((x) => x.toLowerCase() === node)) : [];
+  if (blocks.length === 0 && parsed.nodes.length === 1 && parsed.nodes[0].names.length === 0) blocks = parsed.nodes;
+  return parsed.resources.filter((r) => blocks.some((b) => r.at > b.start && r.at < b.end));
+}
+
+/** Where the block opened at `open` (a `{`) ends: after its matching brace, or at the end of the text. */
+function blockEnd(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/** The `Name` property of a resource block: `Name = "a"`, `Name = @("a", "b")` (WindowsFeatureSet), MOF `Name = "a";`. */
+const NAME_VALUE = /(?:^|[\s;{])Name\s*=\s*(@?\([^)]*\)|\{[^}]*\}|"[^"]*"|'[^']*'|[^\s;]+)/i;
+
+/** The values a resource block's `Name` holds, unquoted. */
+function nameValues(body: string): string[] {
+  const m = NAME_VALUE.exec(body);
+  if (!m) return [];
+  return [...m[1].matchAll(/'([^']*)'|"([^"]*)"|([^\s'"(),@{};]+)/g)].map((x) => x[1] ?? x[2] ?? x[3]);
+}
+
+/** `Ensure = "Absent"` (the resource removes what it names). */
+function isAbsent(body: string): boolean {
+  return /(?:^|[\s;{])Ensure\s*=\s*['"]?Absent\b/i.test(body);
 }
 
 /** The script text of an extension's settings: commandToExecute / script, decoded when base64 (-EncodedCommand). */
