@@ -89,7 +89,13 @@ const SCRIPT_SIGNATURES: { role: DeploymentRole; what: string; markers: readonly
       { all: [/\bnetsh\b.*\bdir=in\b/i, /\blocalport=\S*\b1688\b/i], what: "opens TCP 1688 inbound in Windows Firewall" },
     ],
   },
-  { role: DeploymentRole.DOMAIN_CONTROLLER, what: "installs Active Directory Domain Services", markers: [{ all: [/Install-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i] }] },
+  {
+    role: DeploymentRole.DOMAIN_CONTROLLER, what: "installs Active Directory Domain Services",
+    // The ADDSDeployment cmdlets that promote (learn.microsoft.com/powershell/module/addsdeployment): Install-ADDSForest,
+    // Install-ADDSDomain, Install-ADDSDomainController; or the AD DS role. Uninstall-ADDSDomainController demotes and
+    // Uninstall-/Remove-WindowsFeature AD-Domain-Services removes the role: neither marks a DC.
+    markers: [{ all: [/\bInstall-ADDS(Forest|DomainController|Domain)\b|AD-Domain-Services/i], none: /\b(Uninstall|Remove)-WindowsFeature\b/i }],
+  },
 ];
 
 /**

@@ -84,6 +84,20 @@ describe("roles from every script the settings model reads", () => {
     });
   });
 
+  test("a script that adds a DC to a domain makes one; one that demotes a DC or removes the AD DS role does not", () => {
+    expect(claims(site(command("powershell Install-ADDSDomainController -DomainName corp.example -InstallDns", "promote")))).toEqual({
+      dc: ["inferred", "extension azurerm_virtual_machine_extension.promote installs Active Directory Domain Services"],
+    });
+    for (const script of [
+      "Uninstall-ADDSDomainController -DemoteOperationMasterRole -RemoveApplicationPartitions -Force",
+      "Uninstall-WindowsFeature AD-Domain-Services -IncludeManagementTools",
+      "Remove-WindowsFeature AD-Domain-Services, GPMC, RSAT-ADDS",
+    ]) {
+      expect(claims(site(command(script)))).toEqual({});
+      expect(claims(site(runCommand({ script })))).toEqual({});
+    }
+  });
+
   test("scripts the checks cannot read (protected settings, a script URI, a variable) mark no role and add nothing to the VM's roles", () => {
     const tf = site((t) => {
       extension(t, "secret", { protected_settings: JSON.stringify({ commandToExecute: "slmgr /sprt 1688" }) });
