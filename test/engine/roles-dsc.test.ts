@@ -333,7 +333,7 @@ describe("a node configuration of Azure Automation State Configuration that the 
   });
 });
 
-describe("SDZ-KMS-006 on a domain controller built by DSC", () => {
+describe("rules that read the roles, on hosts built by DSC (SDZ-KMS-006, SDZ-KMS-001)", () => {
   /** The quickstart's DC, RDP open to a PERIMETER zone dmz (10.0.50.0/24). */
   const perimeterSite = (add: (tf: TfJson) => void) => site((tf) => {
     add(tf);
@@ -346,6 +346,20 @@ describe("SDZ-KMS-006 on a domain controller built by DSC", () => {
     expect(messages(r, "SDZ-KMS-006")[0]).toMatch(/^domain controller is reachable from PERIMETER zone dmz \(10\.0\.50\.0\/24; [^)]*\) on TCP 3389 through rule "allow-rdp" of NSG app_nsg/);
     expect(messages(r, "SDZ-KMS-006")[0]).toContain(`(domain controller: inferred: extension azurerm_virtual_machine_extension.create_ad_forest ${QUICKSTART_DC})`);
     expect(check(perimeterSite(() => undefined), ["SDZ-KMS-006"]).findings).toEqual([]);
+  });
+
+  test("SDZ-KMS-001: one DSC configuration that makes the VM both a KMS host and a DC is reported on the VM, each role with its marker", () => {
+    const both = `Node localhost
+    {
+        WindowsFeature VAS { Name = 'VolumeActivation'; Ensure = 'Present' }
+        ADDomain 'corp.example' { DomainName = 'corp.example'; Credential = $Credential; SafemodeAdministratorPassword = $Credential }
+    }`;
+    const r = check(site((t) => {
+      automation("Infra.localhost")(t);
+      configuration("infra", "Infra", script(both))(t);
+    }), ["SDZ-KMS-001"]);
+    expect(flagged(r, "SDZ-KMS-001")).toEqual([VM]);
+    expect(messages(r, "SDZ-KMS-001")[0]).toMatch(/KMS host \(.*azurerm_automation_dsc_configuration\.infra declares WindowsFeature VolumeActivation\)\) and a domain controller \(.*declares ADDomain\)\)/);
   });
 
   test("a DC by an Automation node configuration reachable from a public address is reported too", () => {
