@@ -8,7 +8,7 @@
  * rule allows is denied.
  */
 import type { Endpoint } from "./access-model";
-import { Cidr, parseCidr } from "./addresses";
+import { Cidr, parseCidr, PRIVATE_V4 } from "./addresses";
 import { describeUnknown, Field, isUnset, knownField, unknownField, unreadableBlock } from "./fields";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { Candidate, Partition, partitionOf } from "./partition";
@@ -54,16 +54,35 @@ export interface DnatMatch {
   readonly doubts: string[];
 }
 
+/**
+ * The destinations a firewall does not SNAT network-rule traffic to (its "SNAT private IP address
+ * ranges"); traffic to any other destination reaches it from an address of AzureFirewallSubnet
+ * (learn.microsoft.com/azure/firewall/snat-private-range).
+ */
+export interface SnatRanges {
+  /** IPv4 destinations not SNATed; unknown when the value they come from is. */
+  readonly ranges: Field<Intervals<number>>;
+  /** The resource whose setting applies: the firewall's policy, else the firewall. */
+  readonly owner: TfResource;
+  /** Set when ranges learned at run time are not SNATed either (auto-learn), saying so. */
+  readonly learned?: string;
+}
+
+/** Whether a firewall SNATs network-rule traffic to a destination; `maybe` says why that is not known. */
+export type SnatDecision = { readonly snat: "yes" } | { readonly snat: "no" } | { readonly snat: "maybe"; readonly why: string };
+
 /** An Azure Firewall. */
 export interface Firewall {
   readonly resource: TfResource;
   readonly name?: string;
-  /** Its AzureFirewallSubnet: DNAT traffic arrives from addresses of this subnet (SNAT). */
+  /** Its AzureFirewallSubnet: DNAT traffic, and network-rule traffic it SNATs, arrive from addresses of this subnet. */
   readonly subnet?: Subnet;
   readonly publicIps: TfResource[];
   readonly rules: FirewallRule[];
   /** Why the rules may be incomplete (a policy outside the configuration, a collection that cannot be placed). */
   readonly rulesUnknown: string[];
+  /** Where it does not SNAT network-rule traffic. */
+  readonly snat: SnatRanges;
 }
 
 const ORDER_SCALE = 100_000;
@@ -102,7 +121,9 @@ export class FirewallIndex {
       const publicIps = cfgs.map((c) => m.referencedResource(c.public_ip_address_id)).filter((r): r is TfResource => !!r);
       const rulesUnknown: string[] = [];
       const name = m.resolveString(res.config.name);
-      const fw: Firewall = { resource: res, name: name.known ? name.value : undefined, subnet, publicIps, rules: [], rulesUnknown };
+      const fw: Firewall = {
+        resource: res, name: name.known ? name.value : undefined, subnet, publicIps, rules: [], rulesUnknown, snat: this.snatRangesOf(res),
+      };
       if (!isUnset(res.config.firewall_policy_id)) {
         const policy = m.referencedResource(res.config.firewall_policy_id);
         if (!policy) rulesUnknown.push(`firewall_policy_id ${String(res.config.firewall_policy_id)} is not a policy of this configuration`);
@@ -123,6 +144,22 @@ export class FirewallIndex {
     if (!ip || ip.family !== 4) return undefined;
     const holds = (f: Firewall) => f.subnet?.prefixes.known && f.subnet.prefixes.value.some((p) => p.family === 4 && p.start <= ip.start && ip.end <= p.end);
     return this.firewalls.find(holds);
+  }
+
+  /**
+   * Whether `fw` SNATs network-rule traffic to `host`: it does unless the destination is in its SNAT
+   * private ranges ({@link SnatRanges}). Ranges that are not known, or that ranges learned at run
+   * time may widen, leave it open (`maybe`), never "no SNAT".
+   */
+  public snatTo(fw: Firewall, host: Cidr): SnatDecision {
+    const s = fw.snat;
+    const whether = `whether firewall ${fw.resource.address} SNATs traffic to ${host.text} is not known`;
+    if (!s.ranges.known) return { snat: "maybe", why: `${whether} (${s.owner.address} ${describeUnknown(s.ranges)})` };
+    if (host.family !== 4) return { snat: "maybe", why: `${whether} (its SNAT private ranges are IPv4 ranges)` };
+    if (s.ranges.value.containsRange(host.start, host.end)) return { snat: "no" };
+    if (s.ranges.value.overlapsRange(host.start, host.end)) return { snat: "maybe", why: `${whether} (${host.text} is partly in the SNAT private ranges of ${s.owner.address})` };
+    if (s.learned) return { snat: "maybe", why: `${whether} (${s.owner.address} ${s.learned})` };
+    return { snat: "yes" };
   }
 
   /** The firewall's decision over every source for traffic to `host` on `protocol`/`port` (network rules). */
@@ -207,6 +244,56 @@ export class FirewallIndex {
   }
 
   // ------------------------------------------------------------------------------ building
+
+  /**
+   * The SNAT private ranges of a firewall. A firewall with a policy takes the policy's
+   * `private_ip_ranges` and auto-learn setting ("The firewall PrivateRange property is ignored for
+   * firewalls associated with a Firewall Policy": learn.microsoft.com/azure/firewall/snat-private-range);
+   * SNAT settings are not among what a policy inherits from its base (rule collections and threat
+   * intelligence: learn.microsoft.com/azure/firewall-manager/policy-overview, "Hierarchical policies").
+   * Without a policy, the firewall's own `private_ip_ranges` (azurerm_firewall: "A list of SNAT private
+   * CIDR IP ranges, or the special string IANAPrivateRanges"). Unset or empty: Azure's defaults (the
+   * provider sends no SNAT setting for an empty list). `IANAPrivateRanges` adds the defaults; other
+   * entries replace them ("make sure your custom list still includes the IANA RFC 1918 range").
+   * `0.0.0.0/0` never SNATs and `255.255.255.255/32` always does, as Microsoft documents, with no
+   * special case: they are ranges like the others. Auto-learn (azurerm_firewall_policy
+   * `auto_learn_private_ranges_enabled`) adds ranges learned from Azure Route Server at run time,
+   * "considered to be internal to the network, so traffic to destinations in the learned ranges aren't SNATed".
+   */
+  private snatRangesOf(fw: TfResource): SnatRanges {
+    const m = this.model;
+    let owner = fw;
+    let learned: string | undefined;
+    if (!isUnset(fw.config.firewall_policy_id)) {
+      const policy = m.referencedResource(fw.config.firewall_policy_id);
+      if (!policy || policy.type !== "azurerm_firewall_policy") {
+        const why = `${String(fw.config.firewall_policy_id)} is not a policy of this configuration, so the SNAT private ranges that apply (the policy's) are not known`;
+        return { owner: fw, ranges: unknownField("firewall_policy_id", why) };
+      }
+      owner = policy;
+      const auto = m.resolveBoolean(policy.config.auto_learn_private_ranges_enabled);
+      if (!auto.known) learned = `auto_learn_private_ranges_enabled: ${auto.reason}`;
+      else if (auto.value) learned = "auto_learn_private_ranges_enabled: ranges the firewall learns from Azure Route Server at run time are not SNATed either";
+    }
+    const raw = owner.config.private_ip_ranges;
+    const list = isUnset(raw) ? { known: true as const, value: [] as readonly string[] } : m.resolveStringList(raw);
+    if (!list.known) return { owner, learned, ranges: unknownField("private_ip_ranges", list.reason) };
+    // Azure's default, which IANAPrivateRanges stands for, is IANA RFC 1918 and the RFC 6598 shared
+    // address space (PRIVATE_V4): "By default, Azure Firewall doesn't SNAT with Network rules when the
+    // destination IP address is in a private IP address range per IANA RFC 1918 or shared address space
+    // per IANA RFC 6598" (the azurerm_firewall docs name RFC 1918 only; Microsoft's page is followed).
+    if (list.value.length === 0) return { owner, learned, ranges: knownField(PRIVATE_V4) };
+    const ranges: [number, number][] = [];
+    for (const t of list.value) {
+      if (t.trim().toLowerCase() === "ianaprivateranges") ranges.push(...PRIVATE_V4.ranges());
+      else {
+        const c = parseCidr(t);
+        if (!c) return { owner, learned, ranges: unknownField("private_ip_ranges", `${JSON.stringify(t)} is not an address, a CIDR or IANAPrivateRanges`) };
+        if (c.family === 4) ranges.push([c.start, c.end]);
+      }
+    }
+    return { owner, learned, ranges: knownField(Intervals.of(V4, ranges)) };
+  }
 
   private indexIpGroups(): void {
     const m = this.model;

@@ -5,11 +5,14 @@
  * the client's address); and Azure Firewall DNAT rules publish the endpoint to their sources, with
  * the firewall's own address as the source the NSG sees (Azure Firewall SNATs DNAT traffic to an
  * address of AzureFirewallSubnet: techcommunity.microsoft.com, "Azure Firewall NAT Behaviors").
+ * Network-rule traffic routed through a firewall is SNATed too when its destination is outside the
+ * firewall's SNAT private ranges (learn.microsoft.com/azure/firewall/snat-private-range): the NSGs
+ * then see the firewall's subnet, not the client, which stays the reach's source (its origin).
  */
 import { AccessModel, Endpoint, Grant, Probe, ProbeCache } from "./access-model";
 import { Cidr } from "./addresses";
 import { Entry, LoadBalancerIndex, publicIpEntry } from "./entries";
-import { Firewall, FirewallIndex, FirewallRule } from "./firewalls";
+import { Firewall, FirewallIndex, FirewallRule, SnatDecision } from "./firewalls";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { nextHop } from "./routing";
 import { SourceSet, TokenSet } from "./source-set";
@@ -27,8 +30,12 @@ export interface Reach {
   readonly protocol: Probe["protocol"];
   /** The NSG layers that let it in. */
   readonly grant: Grant;
-  /** For sources routed through a firewall: the firewall and its rule that allows them. */
-  readonly firewall?: { readonly firewall: Firewall; readonly rule?: FirewallRule; readonly note?: string };
+  /**
+   * For sources routed through a firewall: the firewall and its rule that allows them; `snat`, when
+   * the firewall SNATs (or may SNAT) them, the addresses the NSGs see them from (the firewall's subnet,
+   * `grant` is the NSGs' answer for those), `sources` staying the clients'.
+   */
+  readonly firewall?: { readonly firewall: Firewall; readonly rule?: FirewallRule; readonly note?: string; readonly snat?: SourceSet };
   /** For DNAT: the firewall rule that publishes the endpoint (its sources are the rule's). */
   readonly dnat?: FirewallRule;
   /** Why the outcome is uncertain. */
@@ -53,8 +60,22 @@ interface RoutedGroup {
   readonly dropped?: boolean;
 }
 
+/** The decision for groups not routed through a firewall. */
+const NO_SNAT: SnatDecision = { snat: "no" };
+
 /** The key of sources whose route to a host is next hop None. */
 const DROPPED = Symbol("dropped");
+
+/** Every IPv4 address: what a firewall with an unknown subnet may SNAT to. */
+const ALL_V4 = new SourceSet(Intervals.all(V4), Intervals.empty(V6), TokenSet.NONE);
+
+/** How a firewall's SNAT changes what the NSGs decide on (see {@link Reachability.throughFirewall}). */
+interface SnatPath {
+  /** The NSGs' answer for the firewall's addresses is certain for the flow (it SNATs, and they admit its whole subnet). */
+  readonly certain: boolean;
+  readonly doubts: readonly string[];
+  readonly sources?: SourceSet;
+}
 
 /** Reachability of one configuration. Build once with {@link Reachability.of}. */
 export class Reachability {
@@ -71,6 +92,8 @@ export class Reachability {
   private staticAddresses?: Set<string>;
   /** Subnets with route tables, grouped by VNet and route tables (subnets alike route alike); built once. */
   private routeClasses?: Subnet[][];
+  /** {@link asSeen} answers, per source set (the access model keeps its answers per source set object) and subnet and host. */
+  private readonly seen = new WeakMap<SourceSet, Map<string, SourceSet>>();
 
   private constructor(model: TerraformModel) {
     this.access = AccessModel.of(model);
@@ -87,12 +110,14 @@ export class Reachability {
 
   /**
    * False when none of `sources` can reach the endpoint on any TCP or UDP port: no NSG grant (allow
-   * or uncertain) on any port holds one of them, and no DNAT rule may publish the host. Exact (every
-   * reach's sources are part of a grant's or a DNAT rule's), and far cheaper than asking port by
-   * port: only the ports where every NSG may allow one of the sources are decided. A rule asking
-   * about many services of every host asks this first.
+   * or uncertain) on any port holds one of them (or the address a firewall SNATs them to, see
+   * {@link asSeen}), and no DNAT rule may publish the host. Exact (every reach's sources are part of
+   * a grant's, a DNAT rule's, or routed through a firewall whose address a grant holds), and far
+   * cheaper than asking port by port: only the ports where every NSG may allow one of the sources are
+   * decided. A rule asking about many services of every host asks this first.
    */
-  public mayReachFrom(endpoint: Endpoint, sources: SourceSet): boolean {
+  public mayReachFrom(endpoint: Endpoint, asked: SourceSet): boolean {
+    const sources = this.asSeen(endpoint, asked);
     for (const protocol of ["Tcp", "Udp"] as const) {
       if (this.mayBePublished(endpoint, protocol, 0, 65535)) return true;
       // Only where every NSG has an allow that may hold one of the sources can a grant hold one: often no port at all.
@@ -113,12 +138,41 @@ export class Reachability {
   /**
    * False when no reach of `probe` on the endpoint can hold one of `sources`: no DNAT rule may publish
    * the probe's ports of the host, and no port of the probe is one where every NSG may allow one of
-   * the sources ({@link AccessModel.admitPortsFrom}). Exact, and decides nothing: for rules asking
-   * about many services of a host that only a few sources may reach.
+   * the sources, or the address a firewall SNATs them to ({@link AccessModel.admitPortsFrom},
+   * {@link asSeen}). Exact, and decides nothing: for rules asking about many services of a host that
+   * only a few sources may reach.
    */
   public mayReachOn(endpoint: Endpoint, probe: Probe, sources: SourceSet): boolean {
     if (this.mayBePublished(endpoint, probe.protocol, probe.from, probe.to)) return true;
-    return this.access.admitPortsFrom(endpoint, probe.protocol, sources).overlapsRange(probe.from, probe.to);
+    return this.access.admitPortsFrom(endpoint, probe.protocol, this.asSeen(endpoint, sources)).overlapsRange(probe.from, probe.to);
+  }
+
+  /**
+   * The addresses the host's NSGs may see traffic from `sources` come from: theirs, with the subnet
+   * of each firewall that SNATs, or may SNAT, the routed traffic of some of them to the host (every
+   * IPv4 address when that subnet is not known), instead of the routed ones (SNATs) or besides them
+   * (may SNAT). The same object when nothing changes, and one object per source set, subnet and
+   * host: the access model keeps its answers per source set object.
+   */
+  private asSeen(endpoint: Endpoint, sources: SourceSet): SourceSet {
+    const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
+    if (!host || this.routeClassesOf().length === 0) return sources;
+    let mine = this.seen.get(sources);
+    if (!mine) this.seen.set(sources, (mine = new Map()));
+    const key = `${endpoint.subnet?.key ?? ""}|${host.text}`;
+    let out = mine.get(key);
+    if (out) return out;
+    out = sources;
+    for (const group of this.routedGroups(endpoint, host)) {
+      if (!group.firewall || !group.sources.overlaps(sources)) continue;
+      const d = this.firewalls.snatTo(group.firewall, host).snat;
+      if (d === "no") continue;
+      // SNATed for certain, the clients' own addresses never reach the NSGs.
+      if (d === "yes") out = out.subtract(group.sources);
+      out = out.union(snatSources(group.firewall) ?? ALL_V4);
+    }
+    mine.set(key, out);
+    return out;
   }
 
   /** True when a DNAT rule may publish these ports of the endpoint (see {@link FirewallIndex.dnatTo}). */
@@ -149,10 +203,12 @@ export class Reachability {
     const answer = this.access.inbound(endpoint, probe);
     const host = endpoint.destination.kind === "host" ? endpoint.destination.cidr : undefined;
     const groups = host ? this.routedGroups(endpoint, host) : [];
+    const snat = groups.map((group) => (group.firewall && host ? this.firewalls.snatTo(group.firewall, host) : NO_SNAT));
     const reaches: Reach[] = [];
     for (const g of answer.grants) {
       let rest = g.sources;
-      for (const group of groups) {
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[i];
         const part = rest.intersect(group.sources);
         if (part.isEmpty) continue;
         rest = rest.subtract(part);
@@ -162,17 +218,66 @@ export class Reachability {
           reaches.push({ outcome: "uncertain", sources: part, ports: g.ports, protocol: probe.protocol, grant: g, doubts: [group.unknown ?? "routed through an unknown hop"] });
           continue;
         }
-        reaches.push(...this.throughFirewall(group.firewall, host, g, part, probe));
+        const d = snat[i];
+        // SNATed, the NSGs see the firewall's address, not these clients': see snatReaches.
+        if (d.snat === "yes") continue;
+        const through = this.throughFirewall(group.firewall, host, g, part, probe);
+        reaches.push(...(d.snat === "no" ? through : this.unlessSnat(group.firewall, through, answer.grants, d.why)));
       }
       if (!rest.isEmpty) reaches.push({ outcome: g.outcome, sources: rest, ports: g.ports, protocol: probe.protocol, grant: g, doubts: grantDoubts(g) });
+    }
+    for (let i = 0; i < groups.length; i++) {
+      const fw = groups[i].firewall;
+      if (fw && host && snat[i].snat !== "no") reaches.push(...this.snatReaches(fw, host, groups[i].sources, answer.grants, probe, snat[i]));
     }
     reaches.push(...this.dnatReaches(endpoint, probe, answer.grants));
     const internetEntries = [publicIpEntry(endpoint, this.access.model), ...this.loadBalancers.entriesTo(endpoint, probe)].filter((e): e is Entry => !!e);
     return { endpoint, probe, reaches, internetEntries };
   }
 
-  /** The firewall's decision on the part of a grant routed through it, per port piece. */
-  private throughFirewall(fw: Firewall, host: Cidr | undefined, g: Grant, part: SourceSet, probe: Probe): Reach[] {
+  /**
+   * Clients whose routed traffic `fw` may SNAT, reached through `grants` that hold an address of its
+   * subnet (what the NSGs then see): the firewall's rules decide on the clients' own addresses (it
+   * filters before it translates), the NSGs on the firewall's. Certain when it SNATs and an allow
+   * holds its whole subnet: which of its addresses it sends from is not known ("SNATs the traffic to
+   * one of the firewall's private IP addresses in AzureFirewallSubnet":
+   * learn.microsoft.com/azure/firewall/snat-private-range). When it only may SNAT, clients the NSGs
+   * admit on the same ports with their own address are reported that way ({@link unlessSnat}), not twice.
+   */
+  private snatReaches(fw: Firewall, host: Cidr, clients: SourceSet, grants: readonly Grant[], probe: Probe, d: SnatDecision): Reach[] {
+    const seen = snatSources(fw);
+    const doubts: string[] = d.snat === "maybe" ? [d.why] : [];
+    if (!seen) doubts.push(`the subnet of firewall ${fw.resource.address} ${fw.subnet ? "has no known prefixes" : "is not known"}, so the address its SNATed traffic comes from is not known`);
+    const out: Reach[] = [];
+    for (const g of grants) {
+      if (seen ? !g.sources.overlaps(seen) : g.sources.v4.isEmpty) continue;
+      let sources = clients;
+      if (d.snat === "maybe") for (const o of grants) if (g.ports.subtract(o.ports).isEmpty) sources = sources.subtract(o.sources);
+      if (sources.isEmpty) continue;
+      const partial = !!seen && !seen.subtract(g.sources).isEmpty;
+      const own = partial ? [`firewall ${fw.resource.address} SNATs to one of its addresses in ${subnetText(fw)}, and the NSGs admit only some of them`] : [];
+      out.push(...this.throughFirewall(fw, host, g, sources, probe, { certain: d.snat === "yes" && !!seen && !partial, doubts: [...doubts, ...own], sources: seen }));
+    }
+    return out;
+  }
+
+  /**
+   * Reaches of clients the NSGs admit with their own address, through a firewall that may SNAT them
+   * (`why`): certain only where the NSGs allow the firewall's whole subnet too, on every port of the reach.
+   */
+  private unlessSnat(fw: Firewall, reaches: Reach[], grants: readonly Grant[], why: string): Reach[] {
+    const seen = snatSources(fw);
+    let admitted = Intervals.empty(PORTS);
+    if (seen) for (const g of grants) if (g.outcome === "allow" && seen.subtract(g.sources).isEmpty) admitted = admitted.union(g.ports);
+    return reaches.map((r) => (r.outcome === "allow" && r.ports.subtract(admitted).isEmpty ? r : { ...r, outcome: "uncertain", doubts: [...r.doubts, why] }));
+  }
+
+  /**
+   * The firewall's decision on the part of a grant routed through it, per port piece. With `snat`,
+   * the grant is the NSGs' answer for the firewall's address, which the reach is certain of only when
+   * `snat.certain`.
+   */
+  private throughFirewall(fw: Firewall, host: Cidr | undefined, g: Grant, part: SourceSet, probe: Probe, snat?: SnatPath): Reach[] {
     const out: Reach[] = [];
     const points: [number, number][] = probe.protocol === "Icmp" ? [[0, 65535]] : portCuts(g.ports, fw);
     for (const [from, to] of points) {
@@ -186,11 +291,11 @@ export class Reachability {
         if (p.outcome === "deny") continue;
         const sources = part.intersect(p.sources);
         if (sources.isEmpty) continue;
-        const outcome = p.outcome === "allow" && g.outcome === "allow" ? "allow" : "uncertain";
+        const outcome = p.outcome === "allow" && g.outcome === "allow" && (!snat || snat.certain) ? "allow" : "uncertain";
         out.push({
           outcome, sources, ports: ports.intersect(g.ports), protocol: probe.protocol, grant: g,
-          firewall: { firewall: fw, rule: p.rule, note: p.rule ? undefined : "the firewall's rules are not all known" },
-          doubts: [...grantDoubts(g), ...p.doubts],
+          firewall: { firewall: fw, rule: p.rule, note: p.rule ? undefined : "the firewall's rules are not all known", ...(snat?.sources ? { snat: snat.sources } : {}) },
+          doubts: [...grantDoubts(g), ...p.doubts, ...(snat?.doubts ?? [])],
         });
       }
     }
@@ -283,6 +388,16 @@ export class Reachability {
 
 function subnetSources(s: Subnet): SourceSet {
   return s.prefixes.known ? cidrsSources(s.prefixes.value) : SourceSet.EMPTY;
+}
+
+/** The addresses a firewall SNATs to (its AzureFirewallSubnet's), or undefined when not known. */
+function snatSources(fw: Firewall): SourceSet | undefined {
+  return fw.subnet?.prefixes.known ? subnetSources(fw.subnet) : undefined;
+}
+
+/** The prefixes of a firewall's subnet, for messages. */
+function subnetText(fw: Firewall): string {
+  return fw.subnet?.prefixes.known ? fw.subnet.prefixes.value.map((c) => c.text).join(", ") : "its subnet";
 }
 
 function cidrsSources(cidrs: Cidr[]): SourceSet {
