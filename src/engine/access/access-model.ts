@@ -91,6 +91,11 @@ export interface VnetSpace {
    * it) adds nothing: its ranges are another configuration's.
    */
   readonly unknown: readonly string[];
+  /**
+   * Ranges the tag may or may not also hold, and why: a peered VNet whose peering's access setting,
+   * or whose match to a literal remote ID, is not known. Bounded, unlike {@link unknown}.
+   */
+  readonly maybe?: { readonly sources: SourceSet; readonly why: readonly string[] };
 }
 
 
@@ -285,7 +290,9 @@ export class AccessModel {
           else unknown.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
         }
       }
-      space = { sources: base.sources.union(cidrSources(udr)), unknown };
+      const sources = base.sources.union(cidrSources(udr));
+      const maybeSources = base.maybe?.sources.subtract(sources);
+      space = { sources, unknown, maybe: base.maybe && maybeSources && !maybeSources.isEmpty ? { sources: maybeSources, why: base.maybe.why } : undefined };
     }
     if (key) this.vnetSpaces.set(key, space);
     return space;
@@ -297,23 +304,45 @@ export class AccessModel {
     const unknown: string[] = [];
     const cidrs: Cidr[] = [];
     let withPrivate = false;
+    const maybeCidrs: Cidr[] = [];
+    const maybeWhy: string[] = [];
+    let maybePrivate = false;
+    /** A VNet's part of the tag: its space, its on-premises ranges; true when a gateway may learn any private range. */
+    const spaceOf = (v: Vnet, into: Cidr[], why?: string): boolean => {
+      const also = why ? ` (${why})` : "";
+      if (v.addressSpace.known) into.push(...v.addressSpace.value);
+      else unknown.push(`${v.resource.address} address_space: ${v.addressSpace.reason}${also}`);
+      for (const lng of v.localGateways) {
+        if (lng.addressSpace.known) into.push(...lng.addressSpace.value);
+        else unknown.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}${also}`);
+      }
+      // Ranges learned over BGP or set on connections outside this configuration: any private range.
+      return v.hasGateway;
+    };
     if (!vnet) {
       if (subnet?.prefixes.known) cidrs.push(...subnet.prefixes.value);
     } else {
-      for (const v of [vnet, ...vnet.peers]) {
-        if (v.addressSpace.known) cidrs.push(...v.addressSpace.value);
-        else unknown.push(`${v.resource.address} address_space: ${v.addressSpace.reason}`);
-        for (const lng of v.localGateways) {
-          if (lng.addressSpace.known) cidrs.push(...lng.addressSpace.value);
-          else unknown.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}`);
+      if (spaceOf(vnet, cidrs)) withPrivate = true;
+      for (const p of vnet.tagPeers) {
+        if (!p.doubt) {
+          if (spaceOf(p.vnet, cidrs)) withPrivate = true;
+        } else {
+          // A peer that may or may not be in the tag: its ranges are uncertain, not every address.
+          if (spaceOf(p.vnet, maybeCidrs, p.doubt)) maybePrivate = true;
+          maybeWhy.push(p.doubt);
         }
-        // Ranges learned over BGP or set on connections outside this configuration: any private range.
-        if (v.hasGateway) withPrivate = true;
       }
     }
     let sources = cidrSources(cidrs);
     if (withPrivate) sources = sources.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
-    const base: VnetSpace = { sources, unknown };
+    let maybe: VnetSpace["maybe"];
+    if (maybeWhy.length > 0) {
+      let ms = cidrSources(maybeCidrs);
+      if (maybePrivate) ms = ms.union(new SourceSet(PRIVATE_V4, Intervals.empty(V6), TokenSet.NONE));
+      ms = ms.subtract(sources);
+      if (!ms.isEmpty) maybe = { sources: ms, why: maybeWhy };
+    }
+    const base: VnetSpace = { sources, unknown, maybe };
     if (vnet) this.vnetBases.set(vnet, base);
     return base;
   }
@@ -327,7 +356,10 @@ export class AccessModel {
     const key = vnet ?? subnet;
     const cached = key ? this.internets.get(key) : undefined;
     if (cached) return cached;
-    const vs = this.vnetBase(vnet, subnet).sources;
+    let vs = this.vnetBase(vnet, subnet).sources;
+    // A peer kept out of the tag (its access blocked) is still reached over the peering, not the Internet.
+    const peered = (vnet?.peers ?? []).flatMap((p) => (p.addressSpace.known ? p.addressSpace.value : []));
+    if (peered.length > 0) vs = vs.union(cidrSources(peered));
     const internet = new SourceSet(PUBLIC_V4.subtract(vs.v4), PUBLIC_V6.subtract(vs.v6), this.cloudTokens());
     if (key) this.internets.set(key, internet);
     return internet;
@@ -689,7 +721,7 @@ export class AccessModel {
     // that order. Each rule's candidate (and its part of the key) is computed once per context, protocol and
     // direction: it does not depend on the port, only on whether the rule holds it.
     const cands: Candidate<NsgRule>[] = [];
-    let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|`;
+    let key = `${this.idOf(nsg)}|${direction}|${protocol}|${this.idOf(ctx.vnetSources)}|${this.idOf(ctx.internetSources)}|${ctx.vnetMaybe ? this.idOf(ctx.vnetMaybe) : "-"}|`;
     for (const list of [rules, this.defaultsOf(nsg, direction)]) {
       for (const r of list) {
         if (!holdsPort(r, protocol, port)) continue;
@@ -823,17 +855,21 @@ export class AccessModel {
 
   /**
    * What the VirtualNetwork expansion may also hold when a value it depends on is not known before
-   * apply: any address outside the known part (a route prefix from a variable may be 0.0.0.0/0). One
+   * apply: any address outside the known part (a route prefix from a variable may be 0.0.0.0/0), or,
+   * when only peers are in doubt ({@link VnetSpace.maybe}), their ranges. One
    * object per space, so contexts of one subnet share it. A network outside the configuration adds
    * nothing here: its ranges are not this configuration's values, and an NSG that leaves
    * AllowVNetInBound in force is SDZ-NET-003's finding already.
    */
   private vnetMaybeOf(space: VnetSpace): EvalContext["vnetMaybe"] {
-    if (space.unknown.length === 0) return undefined;
+    if (space.unknown.length === 0 && !space.maybe) return undefined;
     let hit = this.vnetMaybes.get(space);
     if (!hit) {
-      const sources = new SourceSet(space.sources.v4.complement(), space.sources.v6.complement(), TokenSet.NONE);
-      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${space.unknown.join("; ")})` };
+      // An unknown value may put any address in the tag; doubtful peers only their own ranges.
+      const sources = space.unknown.length > 0
+        ? new SourceSet(space.sources.v4.complement(), space.sources.v6.complement(), TokenSet.NONE)
+        : space.maybe!.sources;
+      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${[...space.unknown, ...(space.maybe?.why ?? [])].join("; ")})` };
       this.vnetMaybes.set(space, hit);
     }
     return hit;

@@ -27,8 +27,9 @@ export interface EvalContext {
   readonly internetSources: SourceSet;
   /**
    * When the `VirtualNetwork` expansion depends on a value not known before apply (a route prefix, a
-   * route table, an address space): the addresses it may also hold (every address outside
-   * {@link vnetSources}) and why. A rule naming VirtualNetwork is then uncertain for those sources.
+   * route table, an address space, a peering's access setting): the addresses it may also hold (every
+   * address outside {@link vnetSources}, or only a doubtful peer's ranges) and why. A rule naming
+   * VirtualNetwork is then uncertain for those sources.
    */
   readonly vnetMaybe?: { readonly sources: SourceSet; readonly doubt: string };
   readonly destination: Destination;

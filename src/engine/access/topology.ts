@@ -71,14 +71,28 @@ export interface Vnet {
   readonly name?: string;
   readonly addressSpace: Field<Cidr[]>;
   readonly subnets: Subnet[];
-  /** VNets this one is peered with (both directions seen or not; Azure needs both for traffic). */
+  /** VNets this one is peered with (both directions seen or not; Azure needs both for traffic): the peering routes, whatever the access setting. */
   readonly peers: Vnet[];
-  /** Peerings whose remote VNet (or, by name, whose own VNet) is not certainly one of this configuration: they widen no VirtualNetwork tag here. */
+  /**
+   * VNets whose address space is in this VNet's VirtualNetwork tag through a peering. A peering's
+   * `allow_virtual_network_access` decides whether its remote VNet is in its own VNet's tag
+   * ("Block all traffic to the remote virtual network ... only changes the definition of the
+   * VirtualNetwork service tag": learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering).
+   * `doubt`: why it may or may not be (the setting, or which VNet a literal remote ID names, is not known).
+   */
+  readonly tagPeers: TagPeer[];
+  /** Peerings whose remote VNet (or, by name, whose own VNet) is not certainly one of this configuration: they widen no VirtualNetwork tag here (a VNet a literal remote ID may name is a doubt in {@link tagPeers}). */
   readonly externalPeerings: TfResource[];
   /** Local network gateways connected to a gateway of this VNet (directly, or through gateway transit). */
   readonly localGateways: LocalGateway[];
   /** True when a VPN or ExpressRoute gateway sits in this VNet. */
   hasGateway: boolean;
+}
+
+/** A VNet in another's VirtualNetwork tag (see {@link Vnet.tagPeers}). */
+export interface TagPeer {
+  readonly vnet: Vnet;
+  readonly doubt?: string;
 }
 
 /** A subnet: standalone `azurerm_subnet` or an inline block of `azurerm_virtual_network`. */
@@ -171,6 +185,9 @@ export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtu
 /** A subnet's resource ID: resource group, VNet and subnet names (Azure matches resource IDs case-insensitively). */
 const VNET_SUBNET_ID = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/virtualnetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i;
 
+/** A VNet's resource ID: subscription, resource group and VNet name. */
+const VNET_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.network\/virtualnetworks\/([^/]+)\/?$/i;
+
 /** Whether two `resource_group_name` values name the same group, or why that is not known. */
 type RgMatch = "same" | "different" | { readonly unknown: string };
 
@@ -224,6 +241,8 @@ export class Topology {
   private readonly byResource = new Map<TfResource, { kind: string; value: unknown }>();
   /** Subnets by `vnet/subnet` name, lower-cased: a list, since VNet names are unique per resource group only. */
   private readonly subnetByVnetAndName = new Map<string, Subnet[]>();
+  /** VNets by name, lower-cased (names are unique per resource group only). */
+  private readonly vnetByName = new Map<string, Vnet[]>();
   /** Subnets whose VNet or names are not known: a literal subnet ID may name any of them. */
   private unidentifiedSubnets = 0;
   private readonly inlineCache = new Map<Vnet, { count: number; list: Subnet[] }>();
@@ -396,11 +415,11 @@ export class Topology {
 
   private indexVnetsAndSubnets(): void {
     const m = this.model;
-    const vnetByName = new Map<string, Vnet[]>();
+    const vnetByName = this.vnetByName;
     for (const res of m.ofType("azurerm_virtual_network")) {
       const vnet: Vnet = {
         resource: res, name: this.name(res), addressSpace: this.cidrList(res.config, "address_space"),
-        subnets: [], peers: [], externalPeerings: [], localGateways: [], hasGateway: false,
+        subnets: [], peers: [], tagPeers: [], externalPeerings: [], localGateways: [], hasGateway: false,
       };
       this.vnets.push(vnet);
       this.register(res, "vnet", vnet);
@@ -836,6 +855,10 @@ export class Topology {
 
   private indexPeeringsAndGateways(): void {
     const m = this.model;
+    /** Peerings whose VNet is known, with the remote VNets they may name (doubt: it may be another). */
+    const sides: { res: TfResource; local: Vnet; remotes: TagPeer[] }[] = [];
+    /** Per VNet: the VNets a peering of this configuration certainly joins it to (its own side). */
+    const peeredTo = new Map<Vnet, Set<Vnet>>();
     for (const res of m.ofType("azurerm_virtual_network_peering")) {
       const localRef = m.referencedResource(res.config.virtual_network_name);
       let local = localRef ? this.vnetOf(localRef) : undefined;
@@ -844,7 +867,7 @@ export class Topology {
         // resource group only. A VNet that may be the one records the peering as one it cannot follow
         // (externalPeerings), never as a peer it may not have.
         const n = m.resolveString(res.config.virtual_network_name);
-        const candidates = n.known ? this.vnets.filter((v) => v.name?.toLowerCase() === n.value.toLowerCase()) : [];
+        const candidates = n.known ? this.vnetByName.get(n.value.toLowerCase()) ?? [] : [];
         const { matches, same } = this.inGroupOf(res, candidates);
         if (same.length === 1) local = same[0];
         else {
@@ -852,13 +875,42 @@ export class Topology {
           continue;
         }
       }
-      const remoteRef = m.referencedResource(res.config.remote_virtual_network_id);
-      const remote = remoteRef ? this.vnetOf(remoteRef) : undefined;
-      // A literal remote ID is not matched by name: the peer counts as one outside this configuration.
-      if (local && remote) {
-        if (!local.peers.includes(remote)) local.peers.push(remote);
-        if (!remote.peers.includes(local)) remote.peers.push(local);
-      } else if (local) local.externalPeerings.push(res);
+      const remotes = this.remoteVnets(res.config.remote_virtual_network_id);
+      if (remotes.length === 0 || remotes.some((r) => r.doubt)) local.externalPeerings.push(res);
+      for (const r of remotes) {
+        if (r.doubt) continue;
+        // The peering routes both ways once both sides exist; the other side may be outside this configuration.
+        if (!local.peers.includes(r.vnet)) local.peers.push(r.vnet);
+        if (!r.vnet.peers.includes(local)) r.vnet.peers.push(local);
+        let mine = peeredTo.get(local);
+        if (!mine) peeredTo.set(local, (mine = new Set()));
+        mine.add(r.vnet);
+      }
+      sides.push({ res, local, remotes });
+    }
+    const tagIndex = new Map<Vnet, Map<Vnet, number>>();
+    /** Puts `peer` in the tag of `vnet`; a certain entry wins over a doubtful one. */
+    const addTagPeer = (vnet: Vnet, peer: Vnet, doubt?: string) => {
+      let idx = tagIndex.get(vnet);
+      if (!idx) tagIndex.set(vnet, (idx = new Map()));
+      const at = idx.get(peer);
+      if (at === undefined) {
+        idx.set(peer, vnet.tagPeers.length);
+        vnet.tagPeers.push({ vnet: peer, doubt });
+      } else if (vnet.tagPeers[at].doubt && !doubt) vnet.tagPeers[at] = { vnet: peer };
+    };
+    for (const { res, local, remotes } of sides) {
+      // azurerm: allow_virtual_network_access defaults to true (website/docs/r/virtual_network_peering).
+      const access = m.resolveBoolean(res.config.allow_virtual_network_access);
+      const accessDoubt = access.known ? undefined : `${res.address}: allow_virtual_network_access: ${access.reason}`;
+      const allows = !access.known || access.value !== false;
+      for (const r of remotes) {
+        if (r.vnet === local) continue;
+        if (allows) addTagPeer(local, r.vnet, [r.doubt, accessDoubt].filter((d) => d).join("; ") || undefined);
+        // The remote side's tag is its own peering's to decide; without one in this configuration (it
+        // may be elsewhere), this one's VNet counts as there, as it always has.
+        if (!peeredTo.get(r.vnet)?.has(local)) addTagPeer(r.vnet, local, r.doubt);
+      }
     }
     for (const res of m.ofType("azurerm_local_network_gateway")) {
       const lng: LocalGateway = { resource: res, addressSpace: this.cidrList(res.config, "address_space") };
@@ -882,6 +934,43 @@ export class Topology {
       const lng = lngRef ? this.get<LocalGateway>(lngRef, "lng") : undefined;
       if (vnet && lng && !vnet.localGateways.includes(lng)) vnet.localGateways.push(lng);
     }
+  }
+
+  /**
+   * The VNets of this configuration a `remote_virtual_network_id` may name: the one it references,
+   * or those a literal ID may name. A literal ID names a VNet by subscription, resource group and
+   * name; the configuration says which subscription a VNet is in only when its `id` is known (a
+   * plan of an existing VNet), so a VNet of the same group and name is otherwise one it may name, a
+   * doubt, never a match. Nothing when it certainly names none (or a VNet outside this configuration:
+   * its ranges are not this configuration's values).
+   */
+  private remoteVnets(value: unknown): TagPeer[] {
+    const ref = this.model.referencedResource(value);
+    if (ref) {
+      const v = this.vnetOf(ref);
+      return v ? [{ vnet: v }] : [];
+    }
+    const lit = this.model.resolveString(value);
+    if (!lit.known) return [];
+    const text = lit.value.trim();
+    const m = VNET_ID.exec(text);
+    if (!m) return [];
+    const wanted = text.replace(/\/$/, "").toLowerCase();
+    const out: TagPeer[] = [];
+    for (const v of this.vnetByName.get(m[3].toLowerCase()) ?? []) {
+      const own = this.model.resolveString(v.resource.config.id);
+      if (own.known && own.value.trim() !== "") {
+        if (own.value.trim().replace(/\/$/, "").toLowerCase() === wanted) out.push({ vnet: v });
+        continue;
+      }
+      const rg = this.rgMatch(m[2], v.resource.config.resource_group_name);
+      if (rg === "different") continue;
+      const why = rg === "same" ? `the configuration does not say which subscription ${v.resource.address} is in` : `${v.resource.address}: ${rg.unknown}`;
+      out.push({ vnet: v, doubt: `remote_virtual_network_id ${JSON.stringify(text)} may or may not name ${v.resource.address} (${why})` });
+    }
+    // A certain match is the one: an ID names one VNet.
+    const certain = out.find((r) => !r.doubt);
+    return certain ? [certain] : out;
   }
 
   private indexRouteTables(): void {
