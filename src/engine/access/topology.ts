@@ -289,7 +289,7 @@ export class Topology {
 
   /**
    * A subnet from a `subnet_id` value: a reference to a subnet, or a literal ID naming a resource
-   * group, VNet and subnet of this configuration. `external` is set when the value certainly names
+   * group, VNet and subnet of this configuration (and its subscription, when the VNet's id is known). `external` is set when the value certainly names
    * no subnet of this configuration (a literal ID that matches none and could match none).
    */
   public subnetFromId(value: unknown): { subnet?: Subnet; unknown?: string; external?: boolean } {
@@ -316,7 +316,16 @@ export class Topology {
     // management/resource-name-rules): the ID's resource group must be the VNet's too.
     const same: Subnet[] = [];
     const doubts: string[] = [];
+    // The VNet's ID in the subnet's (subscription included): a VNet whose own id is known (a plan of an
+    // existing VNet) is the one only when it is the same, whatever the group and name say.
+    const text = lit.value.trim().toLowerCase();
+    const vnetPart = text.slice(0, text.lastIndexOf("/subnets/"));
     for (const s of this.subnetByVnetAndName.get(`${m[2].toLowerCase()}/${m[3].toLowerCase()}`) ?? []) {
+      const own = this.knownId(s.vnet!.resource);
+      if (own !== undefined) {
+        if (own === vnetPart) same.push(s);
+        continue;
+      }
       const rg = this.rgMatch(m[1], s.vnet!.resource.config.resource_group_name);
       if (rg === "same") same.push(s);
       else if (rg !== "different") doubts.push(`${s.key} (its VNet ${s.vnet!.resource.address}: ${rg.unknown})`);
@@ -936,6 +945,12 @@ export class Topology {
     }
   }
 
+  /** A resource's `id` when the configuration holds it (a plan of an existing resource), lower-cased without a trailing slash. */
+  private knownId(res: TfResource): string | undefined {
+    const id = this.model.resolveString(res.config.id);
+    return id.known && id.value.trim() !== "" ? id.value.trim().replace(/\/$/, "").toLowerCase() : undefined;
+  }
+
   /**
    * The VNets of this configuration a `remote_virtual_network_id` may name: the one it references,
    * or those a literal ID may name. A literal ID names a VNet by subscription, resource group and
@@ -958,9 +973,9 @@ export class Topology {
     const wanted = text.replace(/\/$/, "").toLowerCase();
     const out: TagPeer[] = [];
     for (const v of this.vnetByName.get(m[3].toLowerCase()) ?? []) {
-      const own = this.model.resolveString(v.resource.config.id);
-      if (own.known && own.value.trim() !== "") {
-        if (own.value.trim().replace(/\/$/, "").toLowerCase() === wanted) out.push({ vnet: v });
+      const own = this.knownId(v.resource);
+      if (own !== undefined) {
+        if (own === wanted) out.push({ vnet: v });
         continue;
       }
       const rg = this.rgMatch(m[2], v.resource.config.resource_group_name);

@@ -95,6 +95,21 @@ describe("a literal subnet_id is matched by resource group, VNet and subnet name
     ]);
   });
 
+  test("a VNet whose id the configuration holds (a plan of an existing VNet): an ID of another subscription is another subnet", () => {
+    const ownId = `${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net`;
+    const other = subnetId("rg").replace("00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111");
+    const withId = (id: string) => {
+      const tf = withAssociation(id);
+      (tf.json.resource.azurerm_virtual_network.net as Body).id = ownId;
+      return tf;
+    };
+    const r = check(withId(other), ["SDZ-NET-002"]);
+    expect(flagged(r, "SDZ-NET-002")).toEqual(["azurerm_subnet.servers"]);
+    expect(Topology.of(withId(other).model()).subnetFromId(other)).toMatchObject({ external: true });
+    // The same subscription, group and name: this subnet, its NSG applies.
+    expect(check(withId(subnetId("rg")), ["SDZ-NET-002"]).findings.filter((f) => f.ruleId === "SDZ-NET-002")).toEqual([]);
+  });
+
   test("a subnet naming a VNet whose resource group is not known joins no VNet (its VirtualNetwork tag is incomplete)", () => {
     const tf = new TfJson();
     tf.add("azurerm_virtual_network", "net", { name: "net", location: "westeurope", resource_group_name: "${var.rg}", address_space: ["10.1.0.0/16"] });
