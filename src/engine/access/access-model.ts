@@ -105,7 +105,11 @@ export interface Layer {
   readonly nsgs: Nsg[];
   /** Why an NSG this configuration cannot see may be associated. */
   readonly unknown?: string;
-  /** Why the layer's NSG may or may not filter this endpoint's traffic (a setting not known before apply). */
+  /**
+   * Why the layer's NSGs may or may not filter this endpoint's traffic (a setting not known before
+   * apply): where they allow, the traffic passes either way; where they deny, the layer is uncertain.
+   * Readers that take {@link nsgs} as filters must not narrow by them.
+   */
   readonly mayBypass?: string;
   /** Why the layer's NSG does not filter this endpoint's traffic. */
   readonly bypass?: string;
@@ -178,6 +182,7 @@ export class AccessModel {
   private readonly partitions = new Map<string, Partition<NsgRule>>();
   private readonly combined = new Map<string, SegmentPiece[]>();
   private readonly uniforms = new Map<string, Partition<NsgRule>>();
+  private readonly bypassed = new Map<string, Partition<NsgRule>>();
   private readonly mayAllow = new WeakMap<Nsg, Map<SourceSet, { vnet: SourceSet; internet: SourceSet; ports: Intervals<number>[] }[]>>();
   private readonly admitted = new WeakMap<Endpoint, Map<SourceSet, Intervals<number>[]>>();
   /** Each rule's candidate per context, per protocol and direction (see partitionOfNsg); null when it does not apply. */
@@ -499,6 +504,8 @@ export class AccessModel {
     const ctx = this.contextOf(endpoint);
     let ports = Intervals.all(PORTS);
     for (const layer of this.layersOf(endpoint)) {
+      // An NSG that may not filter may let any port through.
+      if (layer.mayBypass) continue;
       for (const nsg of layer.nsgs) {
         if (ports.isEmpty) break;
         ports = ports.intersect(this.nsgAdmitPorts(nsg, ctx, protocol, sources, direction));
@@ -582,8 +589,11 @@ export class AccessModel {
       if (policies === "disabled") {
         out.push({ layer: "subnet", nsgs: [], bypass: `private endpoint network policies are disabled on ${subnetLabel(subnet)}, so its NSG does not filter traffic to the private endpoint` });
       } else {
-        // Filtered or not: where the NSG denies, the answer is not known; both cases are one "uncertain" layer.
-        out.push({ layer: "subnet", nsgs: [], mayBypass: `whether the NSG of ${subnetLabel(subnet)} filters traffic to the private endpoint is not known: ${policies.unknown}` });
+        // Filtered or not: where the NSG allows, both cases let the traffic through (a definite answer);
+        // where it denies, the answer is not known (see bypassable). An NSG this configuration cannot see
+        // may deny anything: uniformly uncertain.
+        const mayBypass = `whether the NSG of ${subnetLabel(subnet)} filters traffic to the private endpoint is not known: ${policies.unknown}`;
+        out.push({ layer: "subnet", nsgs: subnet.nsgs, mayBypass, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
       }
     } else {
       out.push({ layer: "subnet", nsgs: subnet.nsgs, unknown: subnet.nsgs.length === 0 ? subnet.nsgUnknown : undefined });
@@ -699,7 +709,8 @@ export class AccessModel {
       }
       // Azure allows one NSG per subnet and NIC; more than one here means every one must allow.
       l.nsgs.forEach((nsg, ni) => {
-        parts.push(this.partitionOfNsg(nsg, matching[li][ni], ctx, protocol, port, direction));
+        const part = this.partitionOfNsg(nsg, matching[li][ni], ctx, protocol, port, direction);
+        parts.push(l.mayBypass ? this.bypassable(part, l.mayBypass) : part);
         layerNames.push(l.layer);
       });
     });
@@ -762,6 +773,31 @@ export class AccessModel {
       mine.set(r, hit);
     }
     return hit;
+  }
+
+  /**
+   * An NSG's decision when it may or may not filter the traffic (see {@link Layer.mayBypass}): where it
+   * allows, it lets the traffic through either way; where it denies, bypassed it would not, so the
+   * layer is uncertain there (the other layers still decide: a deny elsewhere denies either way).
+   * Kept per partition and reason.
+   */
+  private bypassable(part: Partition<NsgRule>, why: string): Partition<NsgRule> {
+    const key = `${this.idOf(part)}|${why}`;
+    let out = this.bypassed.get(key);
+    if (!out) {
+      const map = (v: Verdict<NsgRule>): Verdict<NsgRule> => {
+        if (v.outcome !== "deny") return v;
+        const r = v.owner?.rule;
+        const by = !r ? "it denies" : r.isDefault ? `Azure's default rule ${r.name} denies` : `rule "${r.name}" of NSG ${r.nsg?.name ?? r.nsg?.resource.address ?? "?"} denies`;
+        // No owner: the step is told by its note (a rule here would read as the grant's decider).
+        return { outcome: "uncertain", note: `${why}; where it filters, ${by}` };
+      };
+      const seg = <T>(list: readonly { start: T; end: T; value: Verdict<NsgRule> }[]) => list.map((x) => ({ start: x.start, end: x.end, value: map(x.value) }));
+      const tokens = new Map<string, Verdict<NsgRule>>();
+      for (const [n, v] of part.tokens) tokens.set(n, map(v));
+      this.bypassed.set(key, (out = { v4: seg(part.v4), v6: seg(part.v6), tokens, rest: map(part.rest) }));
+    }
+    return out;
   }
 
   private uniformOf(outcome: "allow" | "uncertain", note: string): Partition<NsgRule> {

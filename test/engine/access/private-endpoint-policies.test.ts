@@ -1,15 +1,17 @@
 import { AccessModel } from "../../../src/engine/access/access-model";
-import { TfJson, rule } from "../../support/tf-json";
+import { parseCidr } from "../../../src/engine/access/addresses";
+import { check, flagged, unverifiedAt } from "../../support/rule-harness";
+import { Body, TfJson, rule } from "../../support/tf-json";
 
 /**
  * A private endpoint at 10.0.1.10 in subnet `app`, whose NSG denies everything at 4000. Whether the NSG
  * filters the endpoint's traffic depends on the subnet's private endpoint network policies.
  */
-function site(opts: { inline?: boolean; policies?: unknown; field?: string }) {
+function site(opts: { inline?: boolean; policies?: unknown; field?: string; rules?: Body[] }) {
   const tf = new TfJson();
   const field = opts.field ?? "private_endpoint_network_policies";
   const policy = opts.policies === undefined ? {} : { [field]: opts.policies };
-  const nsg = tf.nsg("app_nsg", [rule("deny-all", 4000, "Deny", "*", "*", "*")]);
+  const nsg = tf.nsg("app_nsg", [...(opts.rules ?? []), rule("deny-all", 4000, "Deny", "*", "*", "*")]);
   let subnetId: string;
   if (opts.inline) {
     tf.add("azurerm_virtual_network", "net", {
@@ -32,7 +34,12 @@ function site(opts: { inline?: boolean; policies?: unknown; field?: string }) {
   const access = AccessModel.of(tf.model());
   const ep = access.endpoints.find((e) => e.kind === "private-endpoint")!;
   const answer = access.inbound(ep, { protocol: "Tcp", from: 445, to: 445 });
-  return { outcomes: answer.grants.map((g) => g.outcome).sort(), denied: answer.denials.length > 0, layers: access.layersOf(ep) };
+  const at = (ip: string) => {
+    const n = (parseCidr(ip) as { start: number }).start;
+    const g = answer.grants.find((x) => x.sources.v4.contains(n));
+    return g ? `${g.outcome}${g.layers.map((l) => (l.rule ? ` by ${l.rule.name}` : "")).join("")}` : "deny";
+  };
+  return { tf, outcomes: answer.grants.map((g) => g.outcome).sort(), denied: answer.denials.length > 0, layers: access.layersOf(ep), answer, at };
 }
 
 describe("private endpoint network policies decide whether the subnet's NSG filters a private endpoint", () => {
@@ -67,5 +74,31 @@ describe("private endpoint network policies decide whether the subnet's NSG filt
     expect(r.outcomes).toEqual(["uncertain"]);
     expect(r.denied).toBe(false);
     expect(r.layers[0].mayBypass).toMatch(/private_endpoint_network_policies: /);
+  });
+});
+
+describe("policies not known before apply: only where the NSG denies does the unknown bypass make the answer uncertain", () => {
+  const unknown = (rules: Body[]) => site({ policies: "${var.pep}", rules });
+
+  test("where the NSG allows, it lets the traffic through whether or not it filters: a definite allow by that rule", () => {
+    const r = unknown([rule("allow-smb-vnet", 100, "Allow", "Tcp", "445", "10.0.0.0/16")]);
+    expect(r.at("10.0.2.5")).toBe("allow by allow-smb-vnet");
+    // Where it denies, bypassed it would not: uncertain, naming the setting and the deny.
+    expect(r.at("203.0.113.9")).toBe("uncertain");
+    const g = r.answer.grants.find((x) => x.outcome === "uncertain")!;
+    expect(g.layers[0].note).toMatch(/private_endpoint_network_policies: .*where it filters, rule "deny-all" of NSG app_nsg denies/);
+  });
+
+  test("SDZ-NET-005: an NSG that opens SNMP to every address is an error whether or not it filters the private endpoint", () => {
+    const r = unknown([rule("allow-snmp-any", 100, "Allow", "Udp", "161", "*")]);
+    const res = check(r.tf, ["SDZ-NET-005"]);
+    expect(flagged(res, "SDZ-NET-005")).toEqual(["azurerm_network_security_group.app_nsg"]);
+    expect(unverifiedAt(res, "SDZ-NET-005")).toEqual([]);
+  });
+
+  test("the known cases are unchanged: Enabled denies what the NSG denies, Disabled lets everything through", () => {
+    const rules = [rule("allow-smb-vnet", 100, "Allow", "Tcp", "445", "10.0.0.0/16")];
+    expect(site({ policies: "Enabled", rules }).at("203.0.113.9")).toBe("deny");
+    expect(site({ policies: "Disabled", rules }).at("203.0.113.9")).toBe("allow");
   });
 });
