@@ -91,6 +91,8 @@ export interface VnetSpace {
    * it) adds nothing: its ranges are another configuration's.
    */
   readonly unknown: readonly string[];
+  /** The resources whose values {@link unknown} names (a VNet, a local network gateway, a route table, a subnet), in order. */
+  readonly unknownAt: readonly TfResource[];
   /**
    * Ranges the tag may or may not also hold, and why: a peered VNet whose peering's access setting,
    * or whose match to a literal remote ID, is not known. Bounded, unlike {@link unknown}.
@@ -288,16 +290,24 @@ export class AccessModel {
     if (subnet && (subnet.routeTableUnknown || subnet.routeTables.some((t) => t.routes.length > 0))) {
       const udr: Cidr[] = [];
       const unknown = [...base.unknown];
-      if (subnet.routeTableUnknown) unknown.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+      const unknownAt = [...base.unknownAt];
+      if (subnet.routeTableUnknown) {
+        unknown.push(`route table of ${subnetLabel(subnet)}: ${subnet.routeTableUnknown}`);
+        unknownAt.push(subnet.resource);
+      }
       for (const t of subnet.routeTables) {
         for (const r of t.routes) {
           if (r.prefix.known) udr.push(r.prefix.value);
-          else unknown.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+          else {
+            unknown.push(`${t.resource.address} route ${r.name ?? "?"}: ${r.prefix.field}: ${r.prefix.reason}`);
+            unknownAt.push(t.resource);
+          }
         }
       }
       const sources = base.sources.union(cidrSources(udr));
       const maybeSources = base.maybe?.sources.subtract(sources);
-      space = { sources, unknown, maybe: base.maybe && maybeSources && !maybeSources.isEmpty ? { sources: maybeSources, why: base.maybe.why } : undefined };
+      const maybe = base.maybe && maybeSources && !maybeSources.isEmpty ? { sources: maybeSources, why: base.maybe.why } : undefined;
+      space = { sources, unknown, unknownAt, maybe };
     }
     if (key) this.vnetSpaces.set(key, space);
     return space;
@@ -307,6 +317,7 @@ export class AccessModel {
     const cached = vnet ? this.vnetBases.get(vnet) : undefined;
     if (cached) return cached;
     const unknown: string[] = [];
+    const unknownAt: TfResource[] = [];
     const cidrs: Cidr[] = [];
     let withPrivate = false;
     const maybeCidrs: Cidr[] = [];
@@ -316,10 +327,19 @@ export class AccessModel {
     const spaceOf = (v: Vnet, into: Cidr[], why?: string): boolean => {
       const also = why ? ` (${why})` : "";
       if (v.addressSpace.known) into.push(...v.addressSpace.value);
-      else unknown.push(`${v.resource.address} address_space: ${v.addressSpace.reason}${also}`);
+      else {
+        unknown.push(`${v.resource.address} address_space: ${v.addressSpace.reason}${also}`);
+        unknownAt.push(v.resource);
+        // Its subnets' known prefixes are in it whatever it is: the address space holds "the IP address
+        // ranges that can be used by subnets" (Azure REST, VirtualNetwork addressSpace).
+        for (const sn of v.subnets) if (sn.prefixes.known) into.push(...sn.prefixes.value);
+      }
       for (const lng of v.localGateways) {
         if (lng.addressSpace.known) into.push(...lng.addressSpace.value);
-        else unknown.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}${also}`);
+        else {
+          unknown.push(`${lng.resource.address} address_space: ${lng.addressSpace.reason}${also}`);
+          unknownAt.push(lng.resource);
+        }
       }
       // Ranges learned over BGP or set on connections outside this configuration: any private range.
       return v.hasGateway;
@@ -347,7 +367,7 @@ export class AccessModel {
       ms = ms.subtract(sources);
       if (!ms.isEmpty) maybe = { sources: ms, why: maybeWhy };
     }
-    const base: VnetSpace = { sources, unknown, maybe };
+    const base: VnetSpace = { sources, unknown, unknownAt, maybe };
     if (vnet) this.vnetBases.set(vnet, base);
     return base;
   }
@@ -905,7 +925,8 @@ export class AccessModel {
       const sources = space.unknown.length > 0
         ? new SourceSet(space.sources.v4.complement(), space.sources.v6.complement(), TokenSet.NONE)
         : space.maybe!.sources;
-      hit = { sources, doubt: `the VirtualNetwork tag may hold more than this configuration shows (${[...space.unknown, ...(space.maybe?.why ?? [])].join("; ")})` };
+      const doubt = `the VirtualNetwork tag may hold more than this configuration shows (${[...space.unknown, ...(space.maybe?.why ?? [])].join("; ")})`;
+      hit = { sources, doubt, causes: space.unknown.length > 0 ? [...new Set(space.unknownAt)] : [] };
       this.vnetMaybes.set(space, hit);
     }
     return hit;

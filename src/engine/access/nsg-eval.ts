@@ -10,6 +10,7 @@ import { Intervals, PORTS } from "./intervals";
 import { Candidate, UNKNOWN_ORDER } from "./partition";
 import { SourceSet } from "./source-set";
 import { AddressTerm, isPortless, Nsg, NsgRule, Protocol } from "./topology";
+import { TfResource } from "../model";
 
 /** The destination of a query: one host, a range of possible hosts (a subnet, a dynamic IP), or unknown. */
 export type Destination =
@@ -31,7 +32,12 @@ export interface EvalContext {
    * address outside {@link vnetSources}, or only a doubtful peer's ranges) and why. A rule naming
    * VirtualNetwork is then uncertain for those sources.
    */
-  readonly vnetMaybe?: { readonly sources: SourceSet; readonly doubt: string };
+  readonly vnetMaybe?: {
+    readonly sources: SourceSet;
+    readonly doubt: string;
+    /** The resources whose values not known before apply let the tag hold any address (empty when only doubtful peers widen it). */
+    readonly causes: readonly TfResource[];
+  };
   readonly destination: Destination;
   /** The application security groups of the destination NIC. */
   readonly asgs: ReadonlySet<string>;

@@ -1,5 +1,7 @@
-import { Reachability } from "../../engine/access/reachability";
+import { Layer } from "../../engine/access/access-model";
+import { Reach, Reachability } from "../../engine/access/reachability";
 import { Decider, deciderOf, describeServicePort, hostEndpoints, namingRule, reachOn } from "../../engine/exposure";
+import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeShare, isBroad } from "../../engine/zones";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
@@ -19,6 +21,12 @@ export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
 
 interface Group {
   readonly decider: Decider;
+  /**
+   * For reaches uncertain only because the VirtualNetwork tag may hold any address (a value it depends
+   * on is not known before apply): the deciding rules that name it, on every NSG, in one finding on
+   * the resource whose value is not known (principle 3), with why.
+   */
+  readonly tag?: { readonly resource: TfResource; readonly deciders: Set<string>; readonly doubt: string };
   readonly outcome: "allow" | "uncertain";
   readonly services: Set<string>;
   readonly hosts: Set<string>;
@@ -41,12 +49,16 @@ export const managementPortsFromInternet = defineRule({
     + "with every sensitive service it opens and the hosts it reaches. A rule that opens every port also lists the other deployment services it exposes "
     + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
     + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
-    + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host.",
+    + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host. "
+    + "When the only doubt is the VirtualNetwork tag (a VNet address space, route prefix or route table not known before apply may put any address in it), "
+    + "the could-not-verify is reported once, on the resource holding that value, listing the rules it may leave open, not once per NSG.",
   fix: "Allow management ports only from a management zone or specific administrator addresses (e.g. Peer.zone(managementZone)), or use Azure Bastion; "
     + "remove public IPs and DNAT rules that publish management ports.",
   requirements: ["R-SEC-7"],
-  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_network_interface", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_public_ip"],
-  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall DNAT rules (policy and classic)", "public IPs on NICs, public load balancer rules and inbound NAT rules"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_network_interface", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", "azurerm_lb_rule", "azurerm_lb_nat_rule", "azurerm_public_ip",
+    // Where a VirtualNetwork tag not known before apply is reported (once).
+    "azurerm_virtual_network", "azurerm_route_table", "azurerm_subnet", "azurerm_local_network_gateway"],
+  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "what the VirtualNetwork tag holds (address spaces, peerings, gateways, route prefixes)", "Azure Firewall DNAT rules (policy and classic)", "public IPs on NICs, public load balancer rules and inbound NAT rules"],
   check(ctx) {
     const groups = new Map<string, Group>();
     const reach = Reachability.of(ctx.model);
@@ -54,6 +66,7 @@ export const managementPortsFromInternet = defineRule({
       const internet = reach.access.internetSources(ep.subnet?.vnet, ep.subnet);
       // Most hosts let no Internet source in on any port: one question instead of one per service.
       if (!reach.mayReachFrom(ep, internet)) continue;
+      const tagDoubt = reach.access.contextOf(ep).vnetMaybe;
       for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
         const management = MANAGEMENT_PORTS.includes(svc);
         const probe = { protocol: svc.protocol, from: svc.from, to: svc.to };
@@ -71,13 +84,16 @@ export const managementPortsFromInternet = defineRule({
           // known yet), neither is the exposure.
           const doubtfulWay = decider.kind === "no-nsg" && !r.dnat && !answer.internetEntries.some((e) => e.definite);
           const outcome = doubtfulWay ? "uncertain" : r.outcome;
-          const key = `${outcome}|${decider.resource.address}|${decider.label}`;
+          const byTag = outcome === "uncertain" && !doubtfulWay && tagDoubt && tagDoubt.causes.length > 0 && onlyTheTag(r, tagDoubt.doubt, reach.access.layersOf(ep));
+          const key = byTag ? `tag|${tagDoubt.doubt}` : `${outcome}|${decider.resource.address}|${decider.label}`;
           let g = groups.get(key);
           if (!g) {
             const sources = describeShare(pub, internet);
-            g = { decider, outcome, services: new Set(), hosts: new Set(), ways: new Map(), doubts: new Set(), sources };
+            const tag = byTag ? { resource: tagDoubt.causes[0], deciders: new Set<string>(), doubt: tagDoubt.doubt } : undefined;
+            g = { decider, tag, outcome, services: new Set(), hosts: new Set(), ways: new Map(), doubts: new Set(), sources };
             groups.set(key, g);
           }
+          g.tag?.deciders.add(decider.label);
           if (doubtfulWay) answer.internetEntries.forEach((e) => e.doubts.forEach((d) => g!.doubts.add(d)));
           g.services.add(describeServicePort(svc));
           g.hosts.add(ep.label);
@@ -96,6 +112,13 @@ export const managementPortsFromInternet = defineRule({
       const maybe = [...g.ways].filter(([, why]) => why).map(([w, why]) => (g.outcome === "allow" ? `${w} (${why!.join("; ")})` : w));
       const ways = [...(sure.length > 0 ? [`reachable now ${sure.join(", ")}`] : []), ...(maybe.length > 0 ? [`perhaps reachable ${maybe.join(", ")}`] : [])];
       const way = ways.length > 0 ? `; ${ways.join("; ")}` : "; no public IP, load balancer or DNAT reaches it today";
+      if (g.tag) {
+        // The doubt is the unknown value itself: said once, on its resource, with every rule it leaves open.
+        const deciders = [...g.tag.deciders];
+        const who = `${deciders.slice(0, 3).join(", ")}${deciders.length > 3 ? ` and ${deciders.length - 3} more` : ""}`;
+        ctx.unverified(g.tag.resource, `${g.tag.doubt}: if it holds Internet addresses, ${who} may allow ${services.join(", ")} from ${g.sources} to ${where}${way}`);
+        continue;
+      }
       const text = `${g.decider.label} allows ${services.join(", ")} from ${g.sources} to ${where}${way}`;
       if (g.outcome === "allow") ctx.report(g.decider.resource, text);
       else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
@@ -113,6 +136,20 @@ export const managementPortsFromInternet = defineRule({
     }],
   })),
 });
+
+/**
+ * True when the reach is uncertain only because the VirtualNetwork tag may hold more than the
+ * configuration shows (`doubt`): every doubt of the reach is that one, through rules naming
+ * VirtualNetwork whose own fields are known.
+ */
+function onlyTheTag(r: Reach, doubt: string, layers: readonly Layer[]): boolean {
+  // A layer without any filter lets everything through: its note is not a doubt.
+  const open = new Set(layers.filter((l) => l.nsgs.length === 0 && !l.unknown && !l.mayBypass).map((l) => l.layer));
+  const notes = new Set(r.grant.layers.filter((l) => !l.rule && l.note && open.has(l.layer)).map((l) => l.note));
+  const doubts = r.doubts.filter((d) => !notes.has(d));
+  return doubts.length > 0 && doubts.every((d) => d.includes(doubt))
+    && r.grant.layers.every((l) => !l.doubt || (l.doubtReasons ?? []).every((x) => x === doubt));
+}
 
 /** A subnet with an NSG holding `rules` and one NIC: the shape of this pack's examples. */
 export function exampleSite(rules: Record<string, unknown>[]): { [key: string]: unknown } {
