@@ -203,7 +203,9 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     const expressions = expressionsOf(r);
     const merged = merge(values, change?.after_unknown, r.sensitive_values, expressions, ctx, []) as Record<string, any>;
     const config = isPlainObject(merged) ? withoutStandaloneCopies(r, merged, change, expressions, ownNames) : merged;
+    const heldByAzure = isPlainObject(config) ? heldByAzureOf(r, config, change, expressions) : [];
     return {
+      ...(heldByAzure.length > 0 ? { heldByAzure } : {}),
       type: r.type,
       name: instanceName(r),
       address: r.address,
@@ -253,6 +255,24 @@ function withoutStandaloneCopies(
     out = kept.length > 0 ? { ...rest, [link.attribute]: kept } : rest;
   }
   return out;
+}
+
+/**
+ * The block lists of `r` (NSG rules, routes) that are Azure's prior state, not the configuration's: not
+ * written in its expressions and carried unchanged from `change.before` (see withoutStandaloneCopies). An
+ * update writes such a list only when the configuration changes it, so rules left in it (created outside
+ * Terraform) neither conflict with standalone rules nor are removed by an apply.
+ */
+function heldByAzureOf(
+  r: PlannedResource, config: Record<string, any>, change: Record<string, any> | undefined, expressions: Record<string, unknown> | undefined,
+): string[] {
+  const held: string[] = [];
+  for (const link of Object.values(FILLED_BY_STANDALONE)) {
+    if (link.parent !== r.type || !Array.isArray(config[link.attribute]) || (expressions && link.attribute in expressions)) continue;
+    const before = isPlainObject(change?.before) ? change!.before[link.attribute] : undefined;
+    if (Array.isArray(before) && JSON.stringify(before) === JSON.stringify(r.values?.[link.attribute])) held.push(link.attribute);
+  }
+  return held;
 }
 
 /**

@@ -29,6 +29,12 @@ export interface TfResource {
   readonly suppressions: SuppressionRecord[];
   /** Where the resource was read from (CLI input file), if not a stack. */
   readonly source?: string;
+  /**
+   * Block lists whose value is what Azure holds (a plan's prior state), which the configuration does
+   * not write: `security_rule` of an existing NSG left unset keeps rules created elsewhere (the portal),
+   * which Azure enforces and an update of the NSG never rewrites.
+   */
+  readonly heldByAzure?: readonly string[];
 }
 
 /** An input variable of the configuration (`variable "x" {}`), for rules about secrets held in variables. */

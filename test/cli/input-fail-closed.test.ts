@@ -224,19 +224,22 @@ describe("plan: an existing NSG's rules read back from Azure are not taken for i
     const { resources } = convertPlan(p, "plan.json");
     const nsg = resources.find((x) => x.address === "azurerm_network_security_group.app")!;
     expect(nsg.config.security_rule.map((b: any) => b.name)).toEqual(["portal-ssh"]);
-    // Azure enforces it: SSH from the Internet fails on the NSG. (The standalone rule beside it is still
-    // doubted by the access model's inline/standalone conflict, which cannot tell Azure's state from a
-    // written security_rule: not asserted here.)
+    expect(nsg.heldByAzure).toEqual(["security_rule"]);
+    // Azure enforces it: SSH from the Internet fails on the NSG; and an update of the NSG does not write
+    // the list, so the standalone rule beside it is certain (no "may be missing" doubt): it fails too.
     const r = check({ "plan.json": p }, "plan.json");
-    expect(r.of("SDZ-NET-001")).toContain("fail azurerm_network_security_group.app");
+    expect(r.of("SDZ-NET-001")).toEqual(["fail azurerm_network_security_group.app", "fail azurerm_network_security_rule.rdp"]);
     expect(r.findings.find((f) => f.address === "azurerm_network_security_group.app").message).toContain("portal-ssh");
+    expect(r.findings.filter((f) => /inline|overwritten|may be missing/.test(f.message)).map((f) => `${f.ruleId} ${f.address}`)).toEqual([]);
   });
 
   test("a list the configuration writes (inline blocks) is kept whole: mixing stays a finding", () => {
     const values = { name: "app-nsg", resource_group_name: "rg", security_rule: [OLD_RDP] };
     const nsg = { values, before: values, actions: ["no-op"], unknown: { security_rule: [{}] }, expressions: { name: c("app-nsg"), security_rule: [Object.fromEntries(Object.entries(OLD_RDP).map(([k, v]) => [k, c(v)]))] } };
     const { resources } = convertPlan(plan([...base(nsg), standalone]), "plan.json");
-    expect(resources.find((x) => x.address === "azurerm_network_security_group.app")!.config.security_rule.map((b: any) => b.name)).toEqual(["allow-rdp"]);
+    const held = resources.find((x) => x.address === "azurerm_network_security_group.app")!;
+    expect(held.config.security_rule.map((b: any) => b.name)).toEqual(["allow-rdp"]);
+    expect(held.heldByAzure).toBeUndefined();
   });
 
   test("a list the plan changes without an expression for it (a dynamic block) is kept whole", () => {

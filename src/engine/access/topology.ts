@@ -555,6 +555,10 @@ export class Topology {
    * that rule (a plan shows the rules Azure holds in `security_rule` after a refresh): no conflict.
    */
   private markInlineConflict(nsg: Nsg, bodies: Map<NsgRule, Record<string, unknown>>): void {
+    // Rules a plan shows as Azure's state (created outside Terraform; the configuration does not write
+    // the list): an update of the NSG leaves them and the standalone rules alone. They are enforced
+    // rules like any other, read inline; there is nothing conflicting to report.
+    if (nsg.resource.heldByAzure?.includes("security_rule")) return;
     const explicitEmpty = Array.isArray(nsg.resource.config.security_rule) && nsg.resource.config.security_rule.length === 0;
     const inline = nsg.rules.filter((r) => r.inline);
     if (!explicitEmpty && inline.length === 0) return;
