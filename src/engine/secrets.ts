@@ -6,6 +6,23 @@
 import { TerraformModel } from "./model";
 import { memoByName } from "./name-memo";
 
+/**
+ * Fields whose whole value is a secret whatever their name (paths without list indexes; a map's
+ * every value is one): Key Vault secret values, certificate (PFX) contents, Container Apps secrets
+ * (learn.microsoft.com/azure/container-apps/manage-secrets: a secret's value is the secret) and
+ * container instance secure environment variables (learn.microsoft.com/azure/container-instances/
+ * container-instances-environment-variables#secure-values: values hidden from the API, every one a
+ * secret). Read by SDZ-SEC-002 and by the output redactor.
+ */
+export const SECRET_VALUE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  azurerm_key_vault_secret: ["value", "value_wo"],
+  azurerm_key_vault_certificate: ["certificate.contents"],
+  azurerm_application_gateway: ["ssl_certificate.data"],
+  azurerm_app_service_certificate: ["pfx_blob"],
+  azurerm_container_app: ["secret.value"],
+  azurerm_container_group: ["container.secure_environment_variables", "init_container.secure_environment_variables"],
+};
+
 /** Where a value comes from, as far as secrecy is concerned. */
 export type ValueOrigin =
   /** Unset: undefined, null, `""`, `[]`. */

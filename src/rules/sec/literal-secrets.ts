@@ -5,7 +5,7 @@
 import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
-import { decodedData, isSecretLiteral, looksSecretName, originOf, readsFile, secretsInText } from "../../engine/secrets";
+import { decodedData, isSecretLiteral, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS, secretsInText } from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
 export interface SecretScan {
@@ -22,14 +22,6 @@ const SKIP_TOP = new Set(["tags", "lifecycle", "depends_on", "provider", "count"
 const REPORTED_ELSEWHERE: Record<string, readonly string[]> = {
   azurerm_virtual_network_gateway_connection: ["shared_key"],
   azurerm_virtual_network_gateway: ["vpn_client_configuration.radius_server_secret", "vpn_client_configuration.radius_server.secret"],
-};
-
-/** Fields whose whole value is a secret whatever their name: Key Vault secret values, certificate (PFX) contents. */
-const SECRET_VALUE_FIELDS: Record<string, readonly string[]> = {
-  azurerm_key_vault_secret: ["value", "value_wo"],
-  azurerm_key_vault_certificate: ["certificate.contents"],
-  azurerm_application_gateway: ["ssl_certificate.data"],
-  azurerm_app_service_certificate: ["pfx_blob"],
 };
 
 /** Fields that hold JSON settings (extension `settings` and `protected_settings`). */
@@ -69,6 +61,13 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const literal = (path: string, value: unknown) => {
     const o = originOf(model, value);
     if (isSecretLiteral(o)) fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
+  };
+
+  /** A whole-secret field: its value, or every value of its map (secure environment variables). */
+  const whole = (path: string, value: unknown) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, x] of Object.entries(value)) literal(`${path}.${k}`, x);
+    } else literal(path, value);
   };
 
   const text = (path: string, value: unknown, kind: "data" | "text") => {
@@ -133,7 +132,7 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       const path = pathNow();
       const norm = path.replace(/\[\d+\]/g, "");
       if (skip.has(norm)) return;
-      if (wholeSecret.has(norm)) return literal(path, v);
+      if (wholeSecret.has(norm)) return whole(path, v);
     }
     const kind = keyKind(key);
     if (kind === "json" && depth === 1) return json(pathNow(), v);
@@ -149,12 +148,10 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
     }
     if (typeof v === "object") {
       const o = v as Record<string, unknown>;
-      // name/value pairs (run command parameters, container app secrets): the name says what the value is.
+      // name/value pairs (run command parameters, container app secrets, App Service connection strings):
+      // the value is named by the pair's name.
       const pair = depth > 0 && typeof o.name === "string" && "value" in o;
-      if (pair && looksSecretName(o.name as string)) {
-        const o2 = originOf(model, o.value);
-        if (isSecretLiteral(o2)) fields.push(`${pathNow().replace(/\[\d+\]$/, "")}["${o.name}"]`);
-      }
+      if (pair) namedValue(o.name as string, o.value);
       for (const ck of Object.keys(o)) {
         if (depth === 0 && SKIP_TOP.has(ck)) continue;
         if (pair && ck === "value") continue;
@@ -167,6 +164,20 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       return;
     }
     if (looksSecretName(key)) literal(pathNow(), v);
+  };
+
+  /**
+   * The value of a name/value pair: a secret when the name says so or the field is a whole secret
+   * (a Container Apps secret); else read as text, since a value under an ordinary name may still
+   * carry one (an App Service connection string named "Database" holding `Password=...;`:
+   * ConnStringInfo is name, type and the connection string, learn.microsoft.com/rest/api/appservice/
+   * web-apps/list-connection-strings). References and Key Vault references are not literals.
+   */
+  const namedValue = (name: string, value: unknown) => {
+    const path = `${pathNow().replace(/\[\d+\]$/, "")}["${name}"]`;
+    const norm = `${pathNow().replace(/\[\d+\]/g, "")}.value`;
+    if (looksSecretName(name) || wholeSecret.has(norm)) return literal(path, value);
+    if (typeof value === "string") text(path, value, "text");
   };
 
   walk("", r.config, 0);

@@ -31,7 +31,54 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
       registry: [{ server: "r" }, { server: "s", password: SECRET[22] }],
     });
     const r = check(tf, [ID]);
-    expect(messages(r, ID)).toEqual([`${app} writes secrets as literal values (not shown): secret["db-password"]; template.container.env["API_TOKEN"]; registry[1].password`]);
+    // A Container Apps secret's value is a secret whatever its name ("plain" too).
+    expect(messages(r, ID)).toEqual([`${app} writes secrets as literal values (not shown): secret["db-password"]; secret["plain"]; template.container.env["API_TOKEN"]; registry[1].password`]);
+  });
+
+  test("secrets under ordinary names: App Service connection strings, Container Apps secrets, container group secure environment variables", () => {
+    const tf = new TfJson();
+    const plan = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/serverFarms/p";
+    const webApp = (type: string, name: string, value: string) => tf.add(type, name, {
+      name, location: "westeurope", resource_group_name: "rg", service_plan_id: plan, site_config: [{}],
+      connection_string: [{ name: "Database", type: "SQLAzure", value }],
+    });
+    const linux = webApp("azurerm_linux_web_app", "linux", `Server=tcp:db.database.windows.net;Database=app;User ID=app;Password=${SECRET[0]};`);
+    const windows = webApp("azurerm_windows_web_app", "windows", `DefaultEndpointsProtocol=https;AccountName=st;AccountKey=${SECRET[1]};EndpointSuffix=core.windows.net`);
+    const bus = webApp("azurerm_linux_web_app", "bus", `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${SECRET[2]}`);
+    // Not literal secrets: a variable, another resource's attribute, a Key Vault reference, no password at all.
+    webApp("azurerm_linux_web_app", "fromvar", "Server=tcp:db.database.windows.net;User ID=app;Password=${var.db_password};");
+    webApp("azurerm_linux_web_app", "fromres", "Server=tcp:db.database.windows.net;User ID=app;Password=${azurerm_mssql_server.db.administrator_login_password};");
+    webApp("azurerm_windows_web_app", "kvref", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)");
+    webApp("azurerm_linux_web_app", "msi", "Server=tcp:db.database.windows.net;Database=app;Authentication=Active Directory Managed Identity;");
+    const app = tf.add("azurerm_container_app", "app", {
+      name: "app", resource_group_name: "rg", container_app_environment_id: "/x/env", revision_mode: "Single",
+      secret: [{ name: "registry", value: SECRET[3] }],
+      template: [{ container: [{ name: "c", image: "nginx", cpu: 0.25, memory: "0.5Gi" }] }],
+    });
+    tf.add("azurerm_container_app", "kv", {
+      name: "kv", resource_group_name: "rg", container_app_environment_id: "/x/env", revision_mode: "Single",
+      secret: [{ name: "registry", identity: "System", key_vault_secret_id: "https://kv.vault.azure.net/secrets/r" }, { name: "other", value: "${var.other}" }],
+      template: [{ container: [{ name: "c", image: "nginx", cpu: 0.25, memory: "0.5Gi" }] }],
+    });
+    const group = (name: string, env: unknown) => tf.add("azurerm_container_group", name, {
+      name, location: "westeurope", resource_group_name: "rg", os_type: "Linux",
+      container: [{ name: "c", image: "nginx", cpu: 1, memory: 1, environment_variables: { MODE: "prod" }, secure_environment_variables: env }],
+    });
+    const cg = group("cg", { DB: SECRET[4], FROMVAR: "${var.x}" });
+    group("cgvar", { DB: "${var.db}" });
+    group("cgmap", "${var.secure_env}");
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([app, bus, cg, linux, windows].sort());
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID).sort()).toEqual([
+      `${app} writes a secret as literal values (not shown): secret["registry"]`,
+      `${bus} writes a secret as literal values (not shown): connection_string["Database"] (a SharedAccessKey= value)`,
+      `${cg} writes a secret as literal values (not shown): container.secure_environment_variables.DB`,
+      `${linux} writes a secret as literal values (not shown): connection_string["Database"] (a Password= value)`,
+      `${windows} writes a secret as literal values (not shown): connection_string["Database"] (a AccountKey= value)`,
+    ].sort());
+    const all = JSON.stringify(r);
+    for (const s of SECRET.slice(0, 5)) expect(all).not.toContain(s);
   });
 
   test("VM admin_password: a literal or a local is flagged; a variable, random_password or another resource's value is not", () => {
