@@ -59,6 +59,12 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const wholeSecret = setOf(SECRET_VALUE_FIELDS, r.type);
 
   const literal = (path: string, value: unknown) => {
+    // A secret read from a file is in the repository too, where the checks do not look.
+    const file = readsFile(value);
+    if (file) {
+      doubts.push(`${path} is read by ${file}() from a file the checks do not open`);
+      return;
+    }
     const o = originOf(model, value);
     if (isSecretLiteral(o)) fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
   };

@@ -153,6 +153,27 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(messages(r, ID).join("\n")).toMatch(/custom_data is read by filebase64\(\) from a file the checks do not open/);
   });
 
+  test("a secret-named field or a whole secret read from a file is could-not-verify, as the rationale says", () => {
+    const tf = new TfJson();
+    const admin = vm(tf, "fromfile", { admin_password: '${file("secrets/admin.txt")}' });
+    const kv = tf.add("azurerm_key_vault_secret", "s", { name: "s", key_vault_id: "/x/kv", value: '${file("secrets/db.txt")}' });
+    const tmpl = tf.add("azurerm_key_vault_secret", "t", { name: "t", key_vault_id: "/x/kv", value: '${templatefile("secrets/db.tpl", { env = "prod" })}' });
+    const param = tf.add("azurerm_virtual_machine_run_command", "rc", {
+      name: "rc", location: "westeurope", virtual_machine_id: TfJson.ref(vm(tf, "host")), source: { script: "Write-Output ok" },
+      parameter: [{ name: "JoinPassword", value: '${file("join.txt")}' }],
+    });
+    vm(tf, "fromvar", { admin_password: "${var.admin_password}" });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([admin, kv, param, tmpl].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `could not verify: ${admin}: admin_password is read by file() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+      `could not verify: ${kv}: value is read by file() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+      `could not verify: ${param}: parameter["JoinPassword"] is read by file() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+      `could not verify: ${tmpl}: value is read by templatefile() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+    ].sort());
+  });
+
   test("unattend content and run command scripts and parameters are read", () => {
     const tf = new TfJson();
     const host = vm(tf, "ua", { additional_unattend_content: [{ setting: "AutoLogon", content: `<AutoLogon><Password><Value>${SECRET[14]}</Value></Password><Enabled>true</Enabled></AutoLogon>` }] });
@@ -181,10 +202,11 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
   test("certificate contents and passwords, app settings, container secrets", () => {
     const tf = new TfJson();
     const cert = tf.add("azurerm_key_vault_certificate", "imported", { name: "c", key_vault_id: "/x/kv", certificate: { contents: b64(SECRET[19]), password: SECRET[20] } });
-    tf.add("azurerm_key_vault_certificate", "fromfile", { name: "f", key_vault_id: "/x/kv", certificate: { contents: '${filebase64("c.pfx")}', password: "${var.pfx_password}" } });
+    const fromFile = tf.add("azurerm_key_vault_certificate", "fromfile", { name: "f", key_vault_id: "/x/kv", certificate: { contents: '${filebase64("c.pfx")}', password: "${var.pfx_password}" } });
     const app = tf.add("azurerm_linux_web_app", "app", { name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/plan", site_config: {}, app_settings: { DB_PASSWORD: SECRET[21], KV_REF: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)", LOG_LEVEL: "info" } });
     const r = check(tf, [ID]);
     expect(flagged(r, ID)).toEqual([cert, app].sort());
+    expect(unverifiedAt(r, ID)).toEqual([fromFile]);
     expect(messages(r, ID).join("\n")).toContain(`${cert} writes secrets as literal values (not shown): certificate.contents; certificate.password`);
     expect(messages(r, ID).join("\n")).toContain(`${app} writes a secret as literal values (not shown): app_settings.DB_PASSWORD`);
   });
