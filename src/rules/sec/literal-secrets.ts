@@ -132,7 +132,7 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   // many attributes, and almost none of them is a secret.
   const segs: string[] = [];
   const pathNow = () => segs.join("");
-  const walk = (key: string, v: unknown, depth: number) => {
+  const walk = (key: string, v: unknown, depth: number, parent: string) => {
     if (depth > 12 || v === undefined || v === null) return;
     if (skip.size > 0 || wholeSecret.size > 0) {
       const path = pathNow();
@@ -141,13 +141,16 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       if (wholeSecret.has(norm)) return whole(path, v);
     }
     const kind = keyKind(key);
-    if (kind === "json" && depth === 1) return json(pathNow(), v);
+    // Extension settings: of an extension resource (top level), or of a scale set's `extension` blocks
+    // (azurerm_{windows,linux,orchestrated}_virtual_machine_scale_set `extension`: settings and protected_settings are JSON
+    // strings, registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/windows_virtual_machine_scale_set#extension).
+    if (kind === "json" && (depth === 1 || parent === "extension")) return json(pathNow(), v);
     if (kind === "data") return text(pathNow(), v, "data");
     if (kind === "text" && typeof v === "string") return text(pathNow(), v, "text");
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         segs.push(v.length > 1 ? `[${i}]` : "");
-        walk(key, v[i], depth + 1);
+        walk(key, v[i], depth + 1, parent);
         segs.pop();
       }
       return;
@@ -163,7 +166,7 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
         if (pair && ck === "value") continue;
         if (depth > 0) segs.push(".");
         segs.push(ck);
-        walk(ck, o[ck], depth + 1);
+        walk(ck, o[ck], depth + 1, key);
         segs.pop();
         if (depth > 0) segs.pop();
       }
@@ -186,7 +189,7 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
     if (typeof value === "string") text(path, value, "text");
   };
 
-  walk("", r.config, 0);
+  walk("", r.config, 0, "");
   fields.push(...secretTags(model, r));
   return { fields: [...new Set(fields)], doubts };
 }

@@ -14,8 +14,10 @@ export const secretWrittenAsLiteral = defineRule({
     + "protected variables may be disclosed; seed 004 warns that preshared keys are stored in plain text. "
     + "A secret written as a literal is in source control, in cdk.tf.json, in the plan and in every copy of them, so it is no longer secret (R-SEC-9). "
     + "The rule reads every resource: attributes and map keys whose names end like a secret (password, secret, token, shared/access/account/private/api key, connection string, SAS; "
-    + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters, app secrets), Key Vault secret values and certificate contents (whole-value secrets), "
-    + "extension settings and protected_settings (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
+    + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters), the values of other name/value pairs read as text (an App Service "
+    + "connection string named \"Database\" holding Password=, AccountKey= or SharedAccessKey=), whole-value secrets whatever their name (Key Vault secret values, certificate "
+    + "contents, Container Apps secret values, every container group secure environment variable), "
+    + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
     + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, and tags whose names look secret (the contract's isSecretName; "
     + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret). "
     + "A value is a literal when it is written in the resource or in a local; a value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
@@ -28,8 +30,10 @@ export const secretWrittenAsLiteral = defineRule({
   resourceTypes: ["(any resource)", "variable"],
   reads: [
     "every attribute, nested block and map of every resource (secret-named fields, name/value pairs), and its tags",
-    "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob",
-    "extension settings/protected_settings (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
+    "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob, "
+      + "container app secret values, container group secure_environment_variables",
+    "values of name/value pairs (App Service connection strings) as text",
+    "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
     "locals the values point at, and input variables (name, sensitive, default)",
   ],
   check(ctx) {

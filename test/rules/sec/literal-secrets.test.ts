@@ -133,6 +133,32 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(m).toContain(`${prot} writes a secret as literal values (not shown): protected_settings.Password`);
   });
 
+  test("scale set extensions: settings and protected_settings of extension blocks and of the scale set extension resource are read as JSON", () => {
+    const tf = new TfJson();
+    const join = (pw: string) => JSON.stringify({ commandToExecute: `powershell -Command Add-Computer -DomainName corp.example.com -Credential (New-Object PSCredential('corp\\join', (ConvertTo-SecureString '${pw}' -AsPlainText -Force)))` });
+    const ext = (settings: Body) => ({ name: "join", publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10", ...settings });
+    const ss = (type: string, name: string, extensions: Body[]) => tf.add(type, name, {
+      name, location: "westeurope", resource_group_name: "rg", sku: "Standard_B2s", instances: 1, admin_username: "azureuser", admin_password: "${var.admin_password}",
+      network_interface: [{ name: "n", primary: true, ip_configuration: [{ name: "i", primary: true, subnet_id: "/x/subnets/s" }] }],
+      os_disk: [{ caching: "ReadWrite", storage_account_type: "Standard_LRS" }], extension: extensions,
+    });
+    const win = ss("azurerm_windows_virtual_machine_scale_set", "win", [ext({ settings: join(SECRET[0]) })]);
+    const lin = ss("azurerm_linux_virtual_machine_scale_set", "lin", [ext({ settings: "{}" }), ext({ protected_settings: JSON.stringify({ Password: SECRET[1] }) })]);
+    const orch = ss("azurerm_orchestrated_virtual_machine_scale_set", "orch", [ext({ settings: join(SECRET[2]) })]);
+    ss("azurerm_windows_virtual_machine_scale_set", "clean", [ext({ settings: JSON.stringify({ commandToExecute: "powershell -File join.ps1" }), protected_settings: "${jsonencode({ Password = var.join_password })}" })]);
+    const res = tf.add("azurerm_virtual_machine_scale_set_extension", "res", { virtual_machine_scale_set_id: "/x/vmss", ...ext({ settings: join(SECRET[3]) }) });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([lin, orch, res, win].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${lin} writes a secret as literal values (not shown): extension[1].protected_settings.Password`,
+      `${orch} writes a secret as literal values (not shown): extension.settings.commandToExecute (ConvertTo-SecureString of a literal string)`,
+      `${res} writes a secret as literal values (not shown): settings.commandToExecute (ConvertTo-SecureString of a literal string)`,
+      `${win} writes a secret as literal values (not shown): extension.settings.commandToExecute (ConvertTo-SecureString of a literal string)`,
+    ].sort());
+    const all = JSON.stringify(r);
+    for (const s of SECRET.slice(0, 4)) expect(all).not.toContain(s);
+  });
+
   test("HCL written inside an expression (jsonencode) is read too", () => {
     const tf = new TfJson();
     const ext = extension(tf, "hcl", vm(tf, "app"), { protected_settings: `\${jsonencode({ "Password" = "${SECRET[10]}" })}` });
