@@ -71,6 +71,10 @@ export function isSecretLiteral(origin: ValueOrigin): boolean {
 const BOOLEAN_WORDS = new Set(["true", "false", "$true", "$false", "yes", "no"]);
 
 /** Splits camelCase and separators into lower-case snake words: `storageAccountKey` -> `storage_account_key`. */
+export function snakeName(name: string): string {
+  return snake(name);
+}
+
 function snake(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")

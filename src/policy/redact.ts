@@ -11,23 +11,56 @@
 import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
+import { looksSecretName, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
 
 /** What replaces a secret in any text. */
 export const REDACTED = "(secret value not shown)";
 
 /**
- * Field and tag names whose values are secrets: `*password*`, `*passwd*`, `*passphrase*`, `*secret*`,
- * `*key*` (keys, access keys, shared keys), `*token*`, `*credential*`, `*connection_string*`,
- * `*sas*` (shared access signatures), `custom_data`, `user_data` and `protected_settings`.
+ * Field and tag names whose values are secrets, matched by the words that end them (not by a
+ * substring, which blanked `extended_key_usage`, `key_vault_id` or `key_size` values): every name
+ * SDZ-SEC-002 takes for a secret (`looksSecretName`: `*password`, `*secret`, `*token`,
+ * `*access_key`, `*connection_string`, `sas`...), any name whose last word is `key`, `keys`,
+ * `password`, `secret`, `token`, `credential`, `passphrase`, `pwd`, `sas` or `signature`, once
+ * qualifiers such as `_value`, `_data` or `_wo` are set aside (`key`, `ssh_key`, `secret_value`,
+ * `key_data`), and fields whose whole text may hold secrets (custom and user data, protected
+ * settings and parameters, secure environment variables). When in doubt, a name is secret.
  */
-const SECRET_NAME = /pass(word|wd|phrase)|secret|key|token|credential|connection_?string|(^|[_-])sas([_-]|$)|custom_?data|user_?data|protected_?settings/i;
+const SECRET_LAST_WORD = new Set([
+  "key", "keys", "password", "passwords", "passwd", "passphrase", "pwd", "pass", "secret", "secrets", "token", "tokens",
+  "credential", "credentials", "cred", "creds", "sas", "signature", "sig", "pin", "psk", "passcode", "apikey", "connectionstring", "connectionstrings",
+]);
+/** Qualifiers after the word that says what the value is: `secret_value`, `key_data`, `password_wo`, `token_b64`. */
+const QUALIFIER = new Set(["wo", "value", "values", "data", "text", "content", "contents", "b64", "base64", "encoded", "plain", "plaintext", "raw", "hash", "string"]);
+/** Fields whose whole text may carry secrets whatever it is. */
+const SECRET_TEXT_FIELD = /^(custom_?data|user_?data|protected_?settings|protected_?parameters?|secure_?environment_?variables|secure_?settings)$/;
 
 /** True when a field or tag named so holds a secret. */
 export function isSecretName(name: string): boolean {
   return secretName(name);
 }
 
-const secretName = memoByName((name) => SECRET_NAME.test(name));
+/** A field whose every value is secret text (custom data, secure environment variables). */
+const wholeText = memoByName((name) => SECRET_TEXT_FIELD.test(snakeName(name)));
+
+const secretName = memoByName((name) => {
+  if (looksSecretName(name)) return true;
+  const snake = snakeName(name);
+  if (wholeText(name)) return true;
+  const words = snake.split("_").filter((w) => w !== "");
+  while (words.length > 1 && QUALIFIER.has(words[words.length - 1])) words.pop();
+  return words.length > 0 && SECRET_LAST_WORD.has(words[words.length - 1]);
+});
+
+/**
+ * Inside a secret-named block, the fields that name or point at the secret, not hold it: a Container
+ * Apps secret's or a connection string's `name` and `type`, a customer-managed key's
+ * `key_vault_key_id`, an identity. Their values are ordinary words and IDs that messages quote.
+ */
+const IDENTIFYING_FIELD = /^(name|type|identity|.*_ids?)$/;
+
+/** Secret parts of connection strings (as SDZ-SEC-002 reads them): `Password=x;`, `Pwd=x`, `AccountKey=x`, `SharedAccessKey=x`. */
+const CONNECTION_SECRET = /(?:^|[;"'\s])(?:AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]+)/gi;
 
 /** Values that are flags or placeholders, not secrets (`sdz-oob-mebx-custom-password = "true"` records a fact). */
 const NOT_SECRET = new Set(["true", "false", "yes", "no", "null", "none", "on", "off", "enabled", "disabled"]);
@@ -61,34 +94,68 @@ export function collectSecrets(model: TerraformModel): string[] {
       if (t.length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(t.toLowerCase())) {
         found.add(c);
         if (t !== c) found.add(t);
+        if (c.includes("=")) connectionSecrets(c);
       }
     }
   };
+  /** The password and key parts of a connection string, so a message quoting only them is scrubbed too. */
+  const connectionSecrets = (text: string) => {
+    CONNECTION_SECRET.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = CONNECTION_SECRET.exec(text)) !== null) {
+      const part = m[1].trim();
+      if (part.length >= MIN_SECRET_LENGTH && !part.startsWith("${")) found.add(part);
+    }
+  };
   // Plain loops, no callbacks or entry arrays: these run for every node of every resource.
-  const collectAll = (v: unknown): void => {
+  // `all`: every value (a whole-secret field, custom data, secure environment variables); else the
+  // identifying fields of a secret-named block are left out.
+  const collectAll = (v: unknown, all = true): void => {
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) collectAll(v[i]);
+      for (let i = 0; i < v.length; i++) collectAll(v[i], all);
     } else if (isPlainObject(v)) {
-      for (const k of Object.keys(v)) collectAll(v[k]);
+      for (const k of Object.keys(v)) if (all || !IDENTIFYING_FIELD.test(k)) collectAll(v[k], all);
     } else add(v);
   };
   const walk = (v: unknown, depth: number): void => {
     if (depth > 32) return;
-    if (Array.isArray(v)) {
+    // A connection string under an ordinary name (an app setting "Db"): its Password=/AccountKey= parts.
+    if (typeof v === "string") {
+      if (v.includes("=")) connectionSecrets(v);
+    } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) walk(v[i], depth + 1);
     } else if (isPlainObject(v)) {
+      // A name/value pair whose name says its value is a secret (a run command's NaaPassword parameter).
+      if (typeof v.name === "string" && "value" in v && secretName(v.name)) collectAll(v.value);
       for (const k of Object.keys(v)) {
-        if (secretName(k)) collectAll(v[k]);
+        if (secretName(k)) collectAll(v[k], wholeText(k));
         else walk(v[k], depth + 1);
       }
     }
   };
+  /** The values at a whole-secret path (`secret.value`, `container.secure_environment_variables`), through lists. */
+  const at = (v: unknown, path: readonly string[], i: number): void => {
+    if (Array.isArray(v)) for (const x of v) at(x, path, i);
+    else if (i === path.length) collectAll(v);
+    else if (isPlainObject(v)) at(v[path[i]], path, i + 1);
+  };
   for (const r of model.resources) {
     walk(r.config, 0);
+    for (const p of wholeSecretPaths(r.type)) at(r.config, p, 0);
     const tags = model.tags(r);
     for (const tag of Object.keys(tags)) if (secretName(tag)) add(tags[tag]);
   }
   return [...found];
+}
+
+const NO_PATHS: readonly (readonly string[])[] = [];
+const PATHS = new Map<string, readonly (readonly string[])[]>();
+/** The whole-secret fields of a resource type as path segments, split once per type. */
+function wholeSecretPaths(type: string): readonly (readonly string[])[] {
+  if (!Object.prototype.hasOwnProperty.call(SECRET_VALUE_FIELDS, type)) return NO_PATHS;
+  let p = PATHS.get(type);
+  if (!p) PATHS.set(type, (p = SECRET_VALUE_FIELDS[type].map((f) => f.split("."))));
+  return p;
 }
 
 /** A function that removes every given secret from a text (longest first, so no part of one survives). */

@@ -4,6 +4,7 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { App, TerraformStack } from "cdktf";
+import * as fc from "fast-check";
 import { SecureDeploymentChecks } from "../../src";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
@@ -11,17 +12,81 @@ import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { collectSecrets, isSecretName, redactSecrets, REDACTED } from "../../src/policy/redact";
 import { ALL_RULES } from "../../src/rules";
+import { certificateExample } from "../../src/rules/oob/certificate-examples";
+import { AMT_PROVISIONING_OID } from "../../src/rules/oob/certificates";
 import { tempDir } from "../cli/run-cli";
+import { Body } from "../support/tf-json";
 
 const MEBX = "Mebx-Secret-7731!";
 
+/** Names whose values are secrets: every one the redactor must blank. */
+const SECRET_NAMES = ["admin_password", "PASSWORD", "radius_server_secret", "shared_key", "primary_access_key", "custom_data", "protected_settings", "sas_token",
+  "connection_string", "sdz-oob-mebx-custom-password", "client-secret", "user_data", "passphrase", "key", "ssh_key", "access_key", "primary_key", "private_key",
+  "account_key", "storageAccountKey", "sas", "password", "secret", "token", "api-key", "db-secret", "sdz-admin-password", "secret_value", "key_data",
+  "administrator_login_password_wo", "primary_connection_string", "secure_environment_variables", "protected_parameter", "sasToken", "client_secret", "sig"];
+/** Names of ordinary values that messages quote (the AMT EKU OID of SDZ-OOB-010/011 was blanked under extended_key_usage). */
+const PLAIN_NAMES = ["name", "source_address_prefix", "sdz-role", "sdz-oob-provisioning-server", "tags", "settings", "priority", "extended_key_usage", "key_usage",
+  "key_type", "key_vault_id", "key_size", "key_opts", "key_vault_key_id", "key_permissions", "secret_permissions", "key_vault_secret_id", "key_name", "token_lifetime"];
+
 describe("secret-bearing names", () => {
-  test.each(["admin_password", "PASSWORD", "radius_server_secret", "shared_key", "primary_access_key", "custom_data", "protected_settings", "sas_token",
-    "connection_string", "sdz-oob-mebx-custom-password", "client-secret", "user_data", "passphrase"])("%s is secret-bearing", (name) => {
+  test.each(SECRET_NAMES)("%s is secret-bearing", (name) => {
     expect(isSecretName(name)).toBe(true);
   });
-  test.each(["name", "source_address_prefix", "sdz-role", "sdz-oob-provisioning-server", "tags", "settings", "priority"])("%s is not", (name) => {
+  test.each(PLAIN_NAMES)("%s is not", (name) => {
     expect(isSecretName(name)).toBe(false);
+  });
+});
+
+describe("redaction is precise: secrets never echoed, ordinary values not blanked", () => {
+  /** A finding that quotes every given text. */
+  const quoting = (texts: string[]) => ({
+    ruleId: "SDZ-TEST-001", level: RuleLevel.ERROR, status: FindingStatus.FAIL, title: "t", requirements: [], resourceType: "azurerm_linux_web_app",
+    address: "azurerm_linux_web_app.x", message: `quotes ${texts.join(" | ")}`, fix: texts.join(" "),
+  });
+  const redacted = (json: { [key: string]: unknown }, texts: string[]) => {
+    const m = TerraformModel.fromTerraformJson(json, { name: "p" });
+    return redactSecrets({ ...runRules(m, []), findings: [quoting(texts)] }, m).findings[0];
+  };
+
+  test("property: a value planted in any secret-named field (nested, in a pair, a whole-secret field) is blanked; the same value under a plain name is quoted", () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9]{6,16}$/).map((t) => `Pl4nt-${t}`);
+    const names = [fc.constantFrom(...SECRET_NAMES), fc.constantFrom(...PLAIN_NAMES)] as const;
+    fc.assert(fc.property(...names, token, token, fc.boolean(), (secretField, plainField, secret, plain, nested) => {
+      fc.pre(!secret.includes(plain) && !plain.includes(secret));
+      const body: Body = { [plainField]: plain, [secretField]: secret };
+      const json = { resource: { azurerm_linux_web_app: { x: nested ? { site_config: [body] } : body } } };
+      const f = redacted(json, [secret, plain]);
+      expect(f.message).not.toContain(secret);
+      expect(f.fix).not.toContain(secret);
+      expect(f.message).toContain(plain);
+    }), { numRuns: 200 });
+  });
+
+  test("pairs, connection strings, Container Apps secrets and secure environment variables are blanked; their names, types and IDs are not", () => {
+    const S = ["Pl4nt-pair-param", "Pl4nt-conn-string", "Pl4nt-app-secret", "Pl4nt-secure-env", "Pl4nt-app-setting"];
+    const json = {
+      resource: {
+        azurerm_virtual_machine_run_command: { rc: { name: "rc", parameter: [{ name: "NaaPassword", value: S[0] }, { name: "SiteCode", value: "P01x" }] } },
+        azurerm_linux_web_app: { w: { name: "w", connection_string: [{ name: "Database", type: "SQLAzure", value: `Server=db;Password=${S[1]};` }], app_settings: { Db: `Server=db;Pwd=${S[4]}` } } },
+        azurerm_container_app: { a: { name: "a", secret: [{ name: "registry", value: S[2] }] } },
+        azurerm_container_group: { g: { name: "g", container: [{ name: "c", image: "nginx", secure_environment_variables: { CLIENT_ID: S[3] } }] } },
+        azurerm_storage_account: { sa: { name: "sa", customer_managed_key: [{ key_vault_key_id: "/keys/cmk-0001", user_assigned_identity_id: "/ids/uai-0001" }] } },
+      },
+    };
+    const f = redacted(json, [...S, "P01x", "Database", "SQLAzure", "registry", "/keys/cmk-0001", "/ids/uai-0001"]);
+    for (const s of S) expect(f.message).not.toContain(s);
+    expect(f.message).toContain("quotes (secret value not shown) | (secret value not shown) | (secret value not shown) | (secret value not shown) | (secret value not shown) | P01x | Database | SQLAzure | registry | /keys/cmk-0001 | /ids/uai-0001");
+  });
+
+  test("the AMT provisioning certificate's extended key usage is quoted in SDZ-OOB-010/011 messages after redaction", () => {
+    const m = TerraformModel.fromTerraformJson(certificateExample({ issuer: "Unknown" }), { name: "amt" });
+    const clean = redactSecrets(runRules(m, ALL_RULES.filter((r) => r.id === "SDZ-OOB-010" || r.id === "SDZ-OOB-011")), m);
+    const oob = clean.findings.filter((f) => f.ruleId === "SDZ-OOB-010" || f.ruleId === "SDZ-OOB-011");
+    expect(oob.length).toBeGreaterThan(0);
+    for (const f of oob) {
+      expect(f.message).toContain(`its extended key usage ${AMT_PROVISIONING_OID} (Intel AMT provisioning)`);
+      expect(f.message).not.toContain(REDACTED);
+    }
   });
 });
 
