@@ -56,21 +56,22 @@ export const domainServicesToBroadDestination = defineRule({
       return hit;
     };
     for (const rule of topology.rules) {
-      const doubts: string[] = [];
+      // A dynamic block leaves every field unknown for the same reason: each doubt is said once, in order.
+      const doubts = new Set<string>();
       if (rule.access.known) {
         if (rule.access.value !== "Allow") continue;
-      } else doubts.push(describeUnknown(rule.access));
-      if (!rule.direction.known) doubts.push(describeUnknown(rule.direction));
+      } else doubts.add(describeUnknown(rule.access));
+      if (!rule.direction.known) doubts.add(describeUnknown(rule.direction));
       else if (rule.direction.value === "Inbound" && guardsOnlyDomainServers(rule.nsg)) continue;
       let ports = LOCATOR_PORTS;
       if (rule.protocol.known) {
         const proto = rule.protocol.value;
         ports = ports.filter((p) => proto === "*" || proto === p.protocol);
-      } else doubts.push(describeUnknown(rule.protocol));
+      } else doubts.add(describeUnknown(rule.protocol));
       if (rule.destinationPorts.known) {
         const dp = rule.destinationPorts.value;
         ports = ports.filter((p) => namesRange(dp, p.from, p.to));
-      } else doubts.push(describeUnknown(rule.destinationPorts));
+      } else doubts.add(describeUnknown(rule.destinationPorts));
       if (ports.length === 0) continue;
       let towards: string;
       if (rule.destinations.known) {
@@ -78,14 +79,14 @@ export const domainServicesToBroadDestination = defineRule({
         if (broad.length === 0) continue;
         towards = broad.map((t) => t.text).join(", ");
       } else {
-        doubts.push(describeUnknown(rule.destinations));
+        doubts.add(describeUnknown(rule.destinations));
         towards = "a destination not known before apply";
       }
       const services = [...new Set(ports.map(describeServicePort))].join(", ");
       const direction = rule.direction.known ? `${rule.direction.value.toLowerCase()} ` : "";
       const msg = `${direction}rule "${rule.name}" of NSG ${nsgName(rule)} allows ${services} towards ${towards} instead of the specific addresses of the domain controllers and DNS servers`;
-      if (doubts.length === 0) ctx.report(rule.resource, msg);
-      else ctx.unverified(rule.resource, `${msg.replace(" allows ", " may allow ")} (${doubts.join("; ")})`);
+      if (doubts.size === 0) ctx.report(rule.resource, msg);
+      else ctx.unverified(rule.resource, `${msg.replace(" allows ", " may allow ")} (${[...doubts].join("; ")})`);
     }
   },
   examples: lazyExamples(() => ({

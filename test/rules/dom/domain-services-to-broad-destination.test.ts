@@ -98,3 +98,26 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
     expect(flagged(check(tf, [ID]), ID)).toEqual(["azurerm_network_security_rule.ldap"]);
   });
 });
+
+describe("SDZ-DOM-001 doubts", () => {
+  test("a dynamic security_rule block is one could-not-verify that states its doubt once", () => {
+    const tf = new TfJson();
+    tf.json.variable = { extra_rules: { type: "list(any)" } };
+    const dyn = tf.add("azurerm_network_security_group", "dyn", {
+      name: "dyn-nsg", location: "westeurope", resource_group_name: "rg",
+      dynamic: {
+        security_rule: {
+          for_each: "${var.extra_rules}", content: {
+            name: "${security_rule.value.name}", priority: "${security_rule.value.priority}", direction: "Outbound", access: "Allow", protocol: "Tcp",
+            source_port_range: "*", destination_port_range: "${security_rule.value.port}", source_address_prefix: "10.0.1.0/24", destination_address_prefix: "${security_rule.value.dest}",
+          },
+        },
+      },
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([dyn]);
+    expect(messages(r, ID)).toEqual([expect.stringMatching(/ may allow .*\(security_rule: security_rule is a dynamic block, expanded at plan time\)$/)]);
+    expect(messages(r, ID)[0].split("is a dynamic block").length).toBe(2);
+  });
+});
