@@ -10,6 +10,7 @@ import { RoleClaim } from "../../engine/roles";
 import { RuleContext } from "../../engine/rule";
 import { SettingState } from "../../engine/settings";
 import { Zone } from "../../engine/zones";
+import { PORT_LIMITS } from "../../network/limits";
 import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
 
 /** VM resource types a PXE rule reports on. */
@@ -18,7 +19,7 @@ export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtu
 const S = SERVICE_PORTS;
 /**
  * The fixed PXE ports (R-PXE-3): DHCP server and client, TFTP, PXE/BINL (proxyDHCP). The TFTP data
- * range comes on top, per distribution point ({@link tftpDataPort}).
+ * range comes on top, per distribution point ({@link tftpDataRange}).
  */
 export const PXE_PORTS: readonly ServicePort[] = [S.DHCP_SERVER, S.DHCP_CLIENT, S.TFTP, S.PXE_BINL];
 /** The ports a PXE or DHCP responder answers on: what makes a host one (R-PXE-10). */
@@ -95,11 +96,35 @@ export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, spec: 
   }
 }
 
-/** The TFTP data range of a distribution point: its `sdz-pxe-tftp-data-ports` tag, else the WDS/ConfigMgr default 64001-65000. */
-export function tftpDataPort(ctx: RuleContext, dp: DistributionPoint | undefined): ServicePort {
-  if (!dp) return S.TFTP_DATA;
-  const r = dpSetting(ctx, dp, PXE_TAG.tftpDataPorts);
-  return r.read.state === "known" ? { ...S.TFTP_DATA, from: r.read.value.from, to: r.read.value.to } : S.TFTP_DATA;
+/**
+ * Every port a TFTP data range may be when the tag cannot be read: the unprivileged UDP ports (what
+ * PxeDistributionPoint accepts for a range, 1024-65535).
+ */
+export const TFTP_DATA_ANY: ServicePort = { ...S.TFTP_DATA, from: PORT_LIMITS.unprivilegedMin, to: PORT_LIMITS.max };
+
+/** A distribution point's TFTP data range, or why it cannot be read. */
+export type TftpRange = { port: ServicePort; unknown?: undefined } | { port?: undefined; unknown: string };
+
+/**
+ * The TFTP data range of a distribution point: its `sdz-pxe-tftp-data-ports` tag (the range the PXE
+ * responder uses, R-PXE-3), else (no tag) the WDS/ConfigMgr default 64001-65000. A tag that is set
+ * but cannot be read (a variable, a malformed range) gives no range, only why: the rules cannot
+ * know which range to check and say so, instead of checking the default.
+ */
+export function tftpDataRange(ctx: RuleContext, dp: DistributionPoint | undefined): TftpRange {
+  if (!dp) return { port: S.TFTP_DATA };
+  const r = dpSetting(ctx, dp, PXE_TAG.tftpDataPorts).read;
+  switch (r.state) {
+    case "known": return { port: { ...S.TFTP_DATA, from: r.value.from, to: r.value.to } };
+    case "absent": return { port: S.TFTP_DATA };
+    default: return { unknown: r.reason };
+  }
+}
+
+/** The ports a distribution point's PXE is checked on: the fixed ones and its TFTP data range, when known. */
+export function dpPorts(ctx: RuleContext, dp: DistributionPoint | undefined): ServicePort[] {
+  const range = tftpDataRange(ctx, dp);
+  return range.port ? [...PXE_PORTS, range.port] : [...PXE_PORTS];
 }
 
 /** The subnets a VM's NICs are in, and why some cannot be followed. */

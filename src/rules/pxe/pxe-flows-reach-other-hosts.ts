@@ -1,6 +1,7 @@
 import { describeDp, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { pxeSegments } from "./pxe-segments";
+import { PXE_TAG } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
@@ -15,7 +16,9 @@ export const pxeFlowsReachOtherHosts = defineRule({
     + "which rules written for PXE (their port range holds UDP 67, 68, 69, 4011 or the TFTP data range and is narrow) let PXE into the zone's hosts, "
     + "and reads each rule's destinations against what its NSG protects: on a subnet NSG, any address, VirtualNetwork or a CIDR wider than the "
     + "distribution point opens PXE to every current and future host of the segment; on a NIC NSG, the rule reaches only that NIC. An application "
-    + "security group reaches its members. A destination or distribution point address not known before apply is could-not-verify. A rule that opens "
+    + "security group reaches its members. A destination or distribution point address not known before apply is could-not-verify; so is a distribution point "
+    + "whose sdz-pxe-tftp-data-ports tag is set but not known before apply or malformed, when other NSG rules let UDP into the segment beyond it (any of them may be "
+    + "the rule for its TFTP data range). A rule that opens "
     + "a wide range from the broad Internet is SDZ-NET-001's; a second responder that is one for another reason is SDZ-PXE-013's.",
   fix: "Set the PXE rule's destination to the distribution point's own address (PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",
   requirements: ["R-PXE-10"],
@@ -27,6 +30,12 @@ export const pxeFlowsReachOtherHosts = defineRule({
   ],
   check(ctx) {
     for (const seg of pxeSegments(ctx)) {
+      for (const u of seg.rangeUnknown) {
+        const many = u.rules.length > 1;
+        ctx.unverified(u.dp.vm.resource, `${describeDp(u.dp)}: its TFTP data range cannot be read (${u.why}), so whether ${u.rules.join(", ")}, which ${many ? "let" : "lets"} UDP into `
+          + `hosts of PXE zone ${seg.zone.name} other than the distribution point, ${many ? "are" : "is"} written for it cannot be told (the default range is not assumed); `
+          + `write ${PXE_TAG.tftpDataPorts.key} as a literal range (e.g. 64001-65000)`);
+      }
       for (const f of seg.rules.values()) {
         if (f.beyond.length === 0 && f.unknown.length === 0) continue;
         const dps = seg.designated.map(describeDp).join("; ");

@@ -1,7 +1,8 @@
-import { describeDp, PXE_PORTS, tftpDataPort, VM_TYPES } from "./distribution-points";
+import { describeDp, DistributionPoint, dpPorts, TFTP_DATA_ANY, tftpDataRange, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { distributionPointOf } from "./pxe-segments";
 import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001 } from "./source-trust";
+import { PXE_TAG } from "../../contract/pxe-tags";
 import { SourceSet } from "../../engine/access/source-set";
 import { Decider, describeHosts, describeServicePort, hostEndpoints, probeOf, reachOn } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -27,7 +28,8 @@ export const pxeReachableFromUntrustedSources = defineRule({
     "PXE cannot authenticate servers or clients and TFTP can be spoofed (seed 000); a rogue client can pull images or attack the distribution point, "
     + "so PXE-enabled distribution points are enabled only on secure segments and never reachable from perimeter or untrusted networks (seed 001, R-PXE-3). "
     + "The rule asks the reachability model who reaches DHCP (UDP 67, 68), TFTP (UDP 69), PXE/BINL (UDP 4011) and the TFTP data range "
-    + "(the distribution point's sdz-pxe-tftp-data-ports, by default UDP 64001-65000) on every distribution point, through any rule (NSG rules of the "
+    + "(the distribution point's sdz-pxe-tftp-data-ports, by default UDP 64001-65000; a tag that is set but not known before apply or malformed is could-not-verify on the "
+    + "distribution point, naming the tag, when such sources may reach any unprivileged UDP port of it) on every distribution point, through any rule (NSG rules of the "
     + "subnet and NIC, Azure's default AllowVNetInBound, firewall network rules, DNAT), and on every other host through rules written for those ports. "
     + "It reports, once per deciding rule, sources that are the Internet or public addresses, zones below INTERNAL trust (declared with sdz-trust, or "
     + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
@@ -47,14 +49,21 @@ export const pxeReachableFromUntrustedSources = defineRule({
   check(ctx) {
     const groups = new Map<string, Group>();
     // Other hosts are asked only about the ports some rule could have been written for.
-    const named = portsSomeRuleNames(ctx, [...PXE_PORTS, tftpDataPort(ctx, undefined)]);
+    const named = portsSomeRuleNames(ctx, dpPorts(ctx, undefined));
+    // Distribution points whose TFTP data range cannot be read, and that sources to judge may reach on some port it could be.
+    const rangeUnknown = new Map<DistributionPoint, string>();
     const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
     // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
     let suspect: SourceSet | undefined;
     for (const ep of hostEndpoints(ctx.model)) {
       const dp = distributionPointOf(ctx, ep.vm);
       const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
-      for (const port of dp ? [...PXE_PORTS, tftpDataPort(ctx, dp)] : named) {
+      const range = dp ? tftpDataRange(ctx, dp) : undefined;
+      if (dp && range?.unknown !== undefined && !rangeUnknown.has(dp)
+        && ctx.reach.mayReachOn(ep, probeOf(TFTP_DATA_ANY), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) {
+        rangeUnknown.set(dp, range.unknown);
+      }
+      for (const port of dp ? dpPorts(ctx, dp) : named) {
         if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
         for (const r of reachOn(ctx.model, ep, port)) {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
@@ -77,6 +86,11 @@ export const pxeReachableFromUntrustedSources = defineRule({
           r.doubts.forEach((d) => g!.doubts.add(d));
         }
       }
+    }
+    for (const [dp, why] of rangeUnknown) {
+      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: its TFTP data range cannot be read (${why}), and sources below INTERNAL trust or of unknown trust `
+        + `may reach UDP ports ${TFTP_DATA_ANY.from}-${TFTP_DATA_ANY.to} on it, so whether they reach its TFTP data range cannot be told (the default range is not assumed); `
+        + `write ${PXE_TAG.tftpDataPorts.key} as a literal range (e.g. 64001-65000)`);
     }
     for (const g of groups.values()) {
       const on = `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;

@@ -5,7 +5,7 @@
  * responder in the zone), so a host that answers PXE only because a too-wide rule reaches it is one
  * finding (the rule's), not two.
  */
-import { DistributionPoint, PXE_PORTS, RESPONDER_PORTS, responderCandidates, tftpDataPort } from "./distribution-points";
+import { DistributionPoint, dpPorts, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
 import { SourceSet } from "../../engine/access/source-set";
@@ -36,6 +36,12 @@ export interface PxeSegment {
   readonly designated: DistributionPoint[];
   /** Rules written for PXE that let PXE traffic into the zone, by deciding rule. */
   readonly rules: Map<string, PxeFlowRule>;
+  /**
+   * Designated distribution points whose TFTP data range cannot be read (why), with the other NSG
+   * rules that let UDP into the zone beyond the distribution point: any of them may be the one
+   * written for that range, which cannot be told.
+   */
+  readonly rangeUnknown: { readonly dp: DistributionPoint; readonly why: string; readonly rules: string[] }[];
 }
 
 /**
@@ -101,7 +107,8 @@ export function pxeSegments(ctx: RuleContext): PxeSegment[] {
       if (!zone) continue;
       const declared = dps.filter((d) => d.claim.source === "declared");
       const designated = declared.length > 0 ? declared : dps;
-      out.push({ zone, subnet, dps, designated, rules: flowRules(ctx, subnet, zone, designated) });
+      const rules = flowRules(ctx, subnet, zone, designated);
+      out.push({ zone, subnet, dps, designated, rules, rangeUnknown: rangeUnknownIn(ctx, subnet, zone, designated, rules) });
     }
     return out;
   });
@@ -113,7 +120,7 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
   const endpoints = hostsOf(ctx, subnet);
   for (const ep of endpoints) {
     const dp = designated.find((d) => d.vm === ep.vm) ?? designated[0];
-    for (const port of [...PXE_PORTS, tftpDataPort(ctx, dp)]) {
+    for (const port of dpPorts(ctx, dp)) {
       for (const r of reachOn(ctx.model, ep, port)) {
         if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
         const decider = pxeDeciderOf(r, port, ep);
@@ -132,6 +139,36 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
   }
   for (const f of rules.values()) whereItGoes(ctx, f, f.decider.nsgRule!, subnet, zone, designated);
   return rules;
+}
+
+/**
+ * For the designated distribution points whose TFTP data range cannot be read: the NSG rules, other
+ * than those already judged as PXE rules, that let some unprivileged UDP port (any the range could
+ * be) into the zone's hosts and send it beyond the distribution point, or where to cannot be told.
+ * Asked only when such a distribution point exists (one more reach query per host of the zone).
+ */
+function rangeUnknownIn(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: DistributionPoint[], known: Map<string, PxeFlowRule>): PxeSegment["rangeUnknown"] {
+  const unknown = designated.flatMap((dp) => {
+    const range = tftpDataRange(ctx, dp);
+    return range.unknown !== undefined ? [{ dp, why: range.unknown }] : [];
+  });
+  if (unknown.length === 0) return [];
+  const candidates = new Map<string, PxeFlowRule>();
+  for (const ep of hostsOf(ctx, subnet)) {
+    for (const r of reachOn(ctx.model, ep, TFTP_DATA_ANY)) {
+      const decider = pxeDeciderOf(r, TFTP_DATA_ANY, ep);
+      if (decider.kind !== "nsg-rule" || !decider.nsgRule || reportedByNet001(ctx, ep, decider)) continue;
+      const key = deciderKey(decider);
+      if (known.has(key) || candidates.has(key)) continue;
+      candidates.set(key, { decider, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] });
+    }
+  }
+  const rules: string[] = [];
+  for (const f of candidates.values()) {
+    whereItGoes(ctx, f, f.decider.nsgRule!, subnet, zone, designated);
+    if (f.beyond.length > 0 || f.unknown.length > 0) rules.push(f.decider.label);
+  }
+  return rules.length === 0 ? [] : unknown.map((u) => ({ ...u, rules }));
 }
 
 /**

@@ -87,6 +87,41 @@ describe("SDZ-PXE-001 PXE, TFTP or DHCP from untrusted or undeclared sources", (
     expect(messages(r, ID)[0]).toMatch(/TFTP data \(UDP 50000-50100\)/);
   });
 
+  test("a TFTP data range tag that cannot be read is could-not-verify on the distribution point naming the tag, never the default range", () => {
+    // The Internet may reach UDP 50000-50999: the range the tag may name, or not.
+    const build = (tftp: string | undefined, open: boolean) => site("inline", [
+      pxeRule("allow-pxe", "10.0.2.0/24"), ...(open ? [rule("allow-tftp-data", 110, "Allow", "Udp", "50000-50999", "Internet")] : []),
+    ], {
+      vmTags: tftp === undefined ? undefined : { "sdz-pxe-tftp-data-ports": tftp },
+      extend: (tf, { vnet }) => {
+        zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+        tf.json.variable = { tftp_range: { type: "string" } };
+      },
+    });
+    const fromVar = build("${var.tftp_range}", true);
+    let r = check(fromVar.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([fromVar.vm]);
+    expect(messages(r, ID)).toEqual([
+      `could not verify: distribution point ${fromVar.vm} (inferred: reachable on UDP 67 through rule "allow-pxe" of NSG servers_nsg): its TFTP data range cannot be read `
+      + "(its sdz-pxe-tftp-data-ports tag is not known before apply (the variable tftp_range is only known at plan time)), and sources below INTERNAL trust or of unknown trust may reach UDP ports 1024-65535 "
+      + "on it, so whether they reach its TFTP data range cannot be told (the default range is not assumed); write sdz-pxe-tftp-data-ports as a literal range (e.g. 64001-65000)",
+    ]);
+    const malformed = build("fifty-thousand", true);
+    r = check(malformed.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([malformed.vm]);
+    expect(messages(r, ID)[0]).toMatch(/its TFTP data range cannot be read \(its sdz-pxe-tftp-data-ports tag .*fifty-thousand/);
+    // The same range written as a literal: the rule that opens it is the error.
+    const literal = build("50000-50999", true);
+    r = check(literal.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([literal.nsg]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    // Nothing untrusted reaches an unprivileged UDP port of the distribution point: the unknown range changes nothing.
+    const closed = build("${var.tftp_range}", false);
+    r = check(closed.tf, [ID]);
+    expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  });
+
   test("a rule that opens every port from the Internet is SDZ-NET-001's finding, not this rule's", () => {
     const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("allow-all", 200, "Allow", "*", "*", "*")], {
       extend: (tf, { vnet }) => zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" }),

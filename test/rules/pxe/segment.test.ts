@@ -1,5 +1,5 @@
 import { dpTags, extension, patch, pxeRule, secondVm, tag, zone } from "./builders";
-import { check, flagged, messages, PLACEMENTS, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const FLOWS = "SDZ-PXE-012";
 const SECOND = "SDZ-PXE-013";
@@ -19,6 +19,35 @@ describe("SDZ-PXE-012 PXE flows into a PXE segment towards other hosts", () => {
       expect(flagged(r, FLOWS)).toEqual([s.address("allow-pxe")]);
       expect(messages(r, FLOWS)[0]).toMatch(/opens DHCP \(UDP 67\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) in PXE zone servers to every host of zone servers \(10\.0\.1\.0\/24\), among them azurerm_network_interface\.web01_nic \(10\.0\.1\.20\)/);
     }
+  });
+
+  test("a TFTP data range tag that cannot be read: rules that let UDP beyond the distribution point may be its TFTP data rule, could-not-verify on the distribution point", () => {
+    const build = (tftp: string | undefined) => site("inline", [
+      pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.4"), rule("allow-tftp-data", 110, "Allow", "Udp", "50000-50999", "10.0.2.0/24", "10.0.1.0/24"),
+    ], {
+      vmTags: { "sdz-role": "pxe-distribution-point", ...(tftp === undefined ? {} : { "sdz-pxe-tftp-data-ports": tftp }) },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        secondVm(tf, "web01", "10.0.1.20");
+        tf.json.variable = { tftp_range: { type: "string" } };
+      },
+    });
+    const fromVar = build("${var.tftp_range}");
+    let r = check(fromVar.tf, [FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([fromVar.vm]);
+    expect(messages(r, FLOWS)).toEqual([
+      `could not verify: distribution point ${fromVar.vm} (declared: sdz-role=pxe-distribution-point on ${fromVar.vm}): its TFTP data range cannot be read `
+      + "(its sdz-pxe-tftp-data-ports tag is not known before apply (the variable tftp_range is only known at plan time)), so whether rule \"allow-tftp-data\" of NSG servers_nsg, which lets UDP into "
+      + "hosts of PXE zone servers other than the distribution point, is written for it cannot be told (the default range is not assumed); write sdz-pxe-tftp-data-ports as a literal range (e.g. 64001-65000)",
+    ]);
+    // Written as a literal, the rule is the TFTP data rule and opens it to the whole segment.
+    const literal = build("50000-50999");
+    r = check(literal.tf, [FLOWS]);
+    expect(flagged(r, FLOWS)).toEqual([literal.nsg]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([]);
+    // No tag: the default 64001-65000, which that rule does not name.
+    expect(check(build(undefined).tf, [FLOWS]).findings).toEqual([]);
   });
 
   test.each(PLACEMENTS)("a %s rule to the distribution point's own address passes", (placement) => {
