@@ -7,6 +7,7 @@
  * mechanisms Azure honours (learn.microsoft.com/azure/key-vault/general/rbac-guide: with Azure RBAC
  * enabled, access policies are ignored, and data-plane roles need it).
  */
+import { unreadableBlock } from "./access/fields";
 import { VM_TYPES } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 
@@ -107,6 +108,14 @@ export class VaultReaders {
       });
     };
     for (const b of m.blocks(vault, "access_policy")) policy(vault, b);
+    // Inline policies Terraform only expands at plan time (a dynamic block, an expression): one grant whose principal and permissions are not known.
+    const hidden = unreadableBlock(vault.config, "access_policy");
+    if (hidden) {
+      out.push({
+        resource: vault, mechanism: "access-policy", principal: { kind: "unknown", text: "the principals of its access_policy" }, label: "access_policy",
+        accessUnknown: hidden, coversVault: true, effective: rbacOn === undefined ? undefined : !rbacOn, effectiveUnknown: rbacUnknown,
+      });
+    }
     for (const p of m.ofType("azurerm_key_vault_access_policy")) {
       if (m.referencedResource(p.config.key_vault_id) === vault) policy(p, p.config);
     }

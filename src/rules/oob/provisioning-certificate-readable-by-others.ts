@@ -18,7 +18,8 @@ export const provisioningCertificateReadableByOthers = defineRule({
     + "each according to the vault's permission model (Azure honours access policies or RBAC, not both). A principal that is the out-of-band service point's "
     + "identity (its system-assigned identity, or a user-assigned identity attached only to service points) passes; another VM, an identity attached to other "
     + "VMs, or the identity running Terraform is a finding; a principal this configuration cannot name (a literal object ID, a variable, a group), a role given "
-    + "by ID, or a scope or permission not known before apply is could-not-verify. Certificate-only permissions (Get returns the public certificate) are not "
+    + "by ID, inline access policies Terraform only expands at plan time (a dynamic access_policy block), or a scope or permission not known before apply is "
+    + "could-not-verify. Certificate-only permissions (Get returns the public certificate) are not "
     + "reads of the private key; indirect paths (roles that can grant roles, management-plane Contributor on an access-policy vault) are not followed.",
   fix: "Grant read access on the vault (Key Vault Secrets User or Key Vault Certificate User, or an access policy with secret Get) to the service point's identity only; "
     + "give the identity that runs Terraform certificate-management permissions without secret Get, or remove its grant after the certificate is created.",

@@ -171,6 +171,22 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
     expect(messages(r, ID)[0]).toMatch(/access policy with secret permissions Get, List on azurerm_key_vault\.kv lets azurerm_user_assigned_identity\.ops \(attached to no VM of this configuration\) read the private key/);
   });
 
+  test("inline access policies written as a dynamic block (or an expression) are could-not-verify on an access-policy vault, naming access_policy", () => {
+    const dyn = (rbac: boolean, policies: unknown) => site({}, (_p, tf) => {
+      const kv = tf.json.resource.azurerm_key_vault.kv as Record<string, unknown>;
+      kv.rbac_authorization_enabled = rbac;
+      if (typeof policies === "string") kv.access_policy = policies;
+      else kv.dynamic = { access_policy: policies };
+    });
+    const content = { for_each: "${var.readers}", content: { tenant_id: "t", object_id: "${access_policy.value}", secret_permissions: ["Get", "List"] } };
+    const r = check(dyn(false, content), [ID]);
+    expect(r.findings.map((f) => [f.address, f.status])).toEqual([[VAULT, "unverified"]]);
+    expect(messages(r, ID)[0]).toMatch(/^could not verify: access_policy on azurerm_key_vault\.kv may let the principals of its access_policy read or use the private key .*\(access_policy is a dynamic block, expanded at plan time;/);
+    expect(unverifiedAt(check(dyn(false, "${var.policies}"), [ID]), ID)).toEqual([VAULT]);
+    // With Azure RBAC on, Azure ignores access policies.
+    expect(check(dyn(true, content), [ID]).findings).toEqual([]);
+  });
+
   test("a user-assigned identity attached only to the service point passes", () => {
     const tf = site({ roleAssignments: { uai: { principal: "${azurerm_user_assigned_identity.sp.principal_id}", role: "Key Vault Secrets User" } } }, (_p, t) => {
       t.add("azurerm_user_assigned_identity", "sp", { name: "sp-id", location: "westeurope", resource_group_name: "rg" });
