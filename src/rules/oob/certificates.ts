@@ -4,6 +4,7 @@
  * extended key usage in its policy), with its policy blocks, its issuer and its vault.
  */
 import { OOB_TAG } from "../../contract/oob-tags";
+import { unreadableBlock } from "../../engine/access/fields";
 import { Resolved, TerraformModel, TfResource } from "../../engine/model";
 
 /** Intel's "AMT provisioning" extended key usage (the OID Intel AMT looks for in a provisioning certificate). */
@@ -32,6 +33,8 @@ export interface ProvisioningCertificate {
   readonly evidence: string;
   /** The `certificate_policy` block, when the certificate is created by Key Vault. */
   readonly policy?: Record<string, any>;
+  /** Why `certificate_policy` cannot be read (then `policy` is undefined, and the certificate is not known to be imported). */
+  readonly policyUnknown?: string;
   readonly issuer: Issuer;
   /** The Key Vault holding it, when it is part of this configuration. */
   readonly vault?: TfResource;
@@ -50,20 +53,20 @@ export function provisioningCertificates(model: TerraformModel): CertificateInde
     const undecided: { resource: TfResource; reason: string }[] = [];
     for (const cert of model.ofType("azurerm_key_vault_certificate")) {
       const tag = OOB_TAG.provisioningCertificate.read(model.tagBlock(cert));
-      const policy = block(model, cert.config.certificate_policy);
-      const x509 = policy.known && policy.value ? block(model, policy.value.x509_certificate_properties) : undefined;
+      const policy = nestedBlock(model, cert.config, "certificate_policy");
+      const x509 = policy.known && policy.value ? nestedBlock(model, policy.value, "x509_certificate_properties") : undefined;
       const ekus = x509?.known && x509.value ? model.resolveStringList(x509.value.extended_key_usage) : undefined;
       let evidence: string | undefined;
       if (tag.state === "known" && tag.value) evidence = `tagged ${OOB_TAG.provisioningCertificate.key}=true`;
       else if (ekus?.known && ekus.value.includes(AMT_PROVISIONING_OID)) evidence = `its extended key usage ${AMT_PROVISIONING_OID} (Intel AMT provisioning)`;
       if (!evidence) {
-        const unknownEku = !policy.known ? `certificate_policy: ${policy.reason}` : x509 && !x509.known ? `x509_certificate_properties: ${x509.reason}` : ekus && !ekus.known ? `extended_key_usage: ${ekus.reason}` : undefined;
+        const unknownEku = !policy.known ? policy.reason : x509 && !x509.known ? x509.reason : ekus && !ekus.known ? `extended_key_usage: ${ekus.reason}` : undefined;
         if (unknownEku && !(tag.state === "known" && !tag.value)) undecided.push({ resource: cert, reason: unknownEku });
         continue;
       }
       const vaultRef = model.referencedResource(cert.config.key_vault_id);
       certificates.push({
-        resource: cert, evidence, policy: policy.known ? policy.value : undefined,
+        resource: cert, evidence, policy: policy.known ? policy.value : undefined, policyUnknown: policy.known ? undefined : policy.reason,
         issuer: issuerOf(model, cert, policy), vault: vaultRef?.type === "azurerm_key_vault" ? vaultRef : undefined,
       });
     }
@@ -72,7 +75,7 @@ export function provisioningCertificates(model: TerraformModel): CertificateInde
 }
 
 function issuerOf(model: TerraformModel, cert: TfResource, policy: Resolved<Record<string, any> | undefined>): Issuer {
-  if (!policy.known) return { kind: "unknown", reason: `certificate_policy: ${policy.reason}` };
+  if (!policy.known) return { kind: "unknown", reason: policy.reason };
   if (!policy.value) return { kind: "imported" };
   const params = block(model, policy.value.issuer_parameters);
   if (!params.known) return { kind: "unknown", reason: `issuer_parameters: ${params.reason}` };
@@ -88,6 +91,21 @@ function issuerOf(model: TerraformModel, cert: TfResource, policy: Resolved<Reco
   });
   const provider = registered ? model.resolveString(registered.config.provider_name) : undefined;
   return { kind: "third-party", name: name.value, provider: provider?.known ? provider.value : undefined };
+}
+
+/**
+ * The nested block `attribute` of `parent` (undefined when either is absent); unknown, with a reason
+ * naming the attribute, when it is an expression not known before apply or a `dynamic` block
+ * (Terraform expands those at plan time: what they hold is not in the configuration).
+ */
+export function nestedBlock(model: TerraformModel, parent: Record<string, any> | undefined, attribute: string): Resolved<Record<string, any> | undefined> {
+  if (!parent) return { known: true, value: undefined };
+  if (typeof parent[attribute] !== "string") {
+    const hidden = unreadableBlock(parent, attribute);
+    if (hidden) return { known: false, reason: hidden };
+  }
+  const r = block(model, parent[attribute]);
+  return r.known ? r : { known: false, reason: `${attribute}: ${r.reason}`, expression: r.expression };
 }
 
 /** A nested block: an object, the first object of a list, undefined when absent, unknown when an expression. */

@@ -15,7 +15,8 @@ export const provisioningCertificateKeyExportable = defineRule({
     + "who may read its secret gets the private key (learn.microsoft.com/azure/key-vault/certificates/about-certificates: a non-exportable key is not part of "
     + "the secret's value); an imported certificate's key was created elsewhere. It is a warning, not an error, because the seed allows the export with "
     + "additional controls, which SDZ-OOB-005 (private, purge-protected vault) and SDZ-OOB-012 (only the service point reads it) check. Note that a "
-    + "non-exportable Key Vault key cannot be installed on the service point either: the compliant design is enrollment on the service point itself.",
+    + "non-exportable Key Vault key cannot be installed on the service point either: the compliant design is enrollment on the service point itself. A "
+    + "certificate policy or key_properties not known before apply (a variable, a dynamic block) is could-not-verify.",
   fix: "Let the service point request the certificate from the internal CA itself (computer context, a template only it may enroll for), or set key_properties "
     + "exportable = false and keep every reader but the service point away from the vault (SDZ-OOB-012).",
   requirements: ["R-OOB-8"],
@@ -25,6 +26,10 @@ export const provisioningCertificateKeyExportable = defineRule({
     const m = ctx.model;
     for (const cert of provisioningCertificates(m).certificates) {
       const where = `the AMT provisioning certificate ${cert.resource.address} (${cert.evidence})`;
+      if (cert.policyUnknown) {
+        ctx.unverified(cert.resource, `${where}: whether its key is exportable is not known (${cert.policyUnknown})`);
+        continue;
+      }
       if (!cert.policy) {
         if (cert.issuer.kind === "imported") ctx.report(cert.resource, `${where} is imported: its private key was created outside the vault and the service point and copied in`);
         continue;

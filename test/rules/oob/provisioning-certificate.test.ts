@@ -34,6 +34,32 @@ describe("the AMT provisioning certificate is found without tags", () => {
     const r = check(tf, ["SDZ-OOB-004", "SDZ-OOB-005", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-OOB-012"]);
     expect(r.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([["SDZ-OOB-004", CERT, "unverified"]]);
   });
+
+  test("x509_certificate_properties or certificate_policy written as a dynamic block: undecided, could-not-verify once (SDZ-OOB-004) naming the block", () => {
+    const ALL = ["SDZ-OOB-004", "SDZ-OOB-005", "SDZ-OOB-010", "SDZ-OOB-011", "SDZ-OOB-012"];
+    const x509 = site({}, (p) => {
+      p.dynamic = { x509_certificate_properties: { for_each: "${[1]}", content: p.x509_certificate_properties[0] } };
+      delete p.x509_certificate_properties;
+    });
+    const r = check(x509, ALL);
+    expect(r.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([["SDZ-OOB-004", CERT, "unverified"]]);
+    expect(messages(r, "SDZ-OOB-004")[0]).toMatch(/whether azurerm_key_vault_certificate\.amt is the AMT provisioning certificate is not known \(x509_certificate_properties is a dynamic block/);
+    const dynPolicy = (tagged: boolean) => site({}, (_p, tf) => {
+      const cert = tf.json.resource.azurerm_key_vault_certificate.amt as Record<string, any>;
+      cert.dynamic = { certificate_policy: { for_each: "${var.policies}", content: cert.certificate_policy[0] } };
+      delete cert.certificate_policy;
+      if (tagged) cert.tags = { [OobTags.PROVISIONING_CERTIFICATE]: "true" };
+    });
+    const untagged = check(dynPolicy(false), ALL);
+    expect(untagged.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([["SDZ-OOB-004", CERT, "unverified"]]);
+    expect(messages(untagged, "SDZ-OOB-004")[0]).toMatch(/\(certificate_policy is a dynamic block/);
+    // Tagged, it is the provisioning certificate, but not an imported one: its renewal, issuer and key export are not known.
+    const tagged = check(dynPolicy(true), ["SDZ-OOB-004", "SDZ-OOB-010", "SDZ-OOB-011"]);
+    expect(tagged.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([
+      ["SDZ-OOB-004", CERT, "unverified"], ["SDZ-OOB-010", CERT, "unverified"], ["SDZ-OOB-011", CERT, "unverified"],
+    ]);
+    expect(tagged.findings.map((f) => f.message)).toEqual(Array(3).fill(expect.stringMatching(/certificate_policy is a dynamic block/)));
+  });
 });
 
 describe("SDZ-OOB-004 renewal before expiry", () => {
