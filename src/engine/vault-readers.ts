@@ -15,12 +15,38 @@ import { TerraformModel, TfResource } from "./model";
 export type Principal =
   /** The system-assigned identity of a VM of this configuration. */
   | { readonly kind: "vm"; readonly vm: TfResource }
-  /** A user-assigned identity of this configuration, and the VMs it is attached to. */
-  | { readonly kind: "identity"; readonly identity: TfResource; readonly vms: readonly TfResource[] }
+  /**
+   * A user-assigned identity of this configuration: the VMs it is attached to, the other resources
+   * that can act as it (attached through their identity_ids, or a federated identity credential),
+   * and why other holders may exist that the configuration does not show.
+   */
+  | {
+    readonly kind: "identity"; readonly identity: TfResource; readonly vms: readonly TfResource[];
+    readonly others: readonly IdentityHolder[]; readonly holdersUnknown?: string;
+  }
   /** The identity that runs Terraform (`data.azurerm_client_config`). */
   | { readonly kind: "deployer"; readonly text: string }
   /** Anything else: a literal object ID, a variable, a group or application of another provider. */
   | { readonly kind: "unknown"; readonly text: string };
+
+/** A resource other than a VM that can act as a user-assigned identity, and how. */
+export interface IdentityHolder {
+  readonly resource: TfResource;
+  /** `its identity_ids`, or what a federated identity credential allows. */
+  readonly how: string;
+}
+
+/** Who holds each user-assigned identity, from one pass over the configuration. */
+interface HolderIndex {
+  readonly byIdentity: Map<TfResource, TfResource[]>;
+  /** Holders naming an identity by a literal resource ID, by lower-cased identity name. */
+  readonly byName: Map<string, { holder: TfResource; group: string }[]>;
+  /** Resources whose attached identities, or whose federated credential's identity, are not known before apply. */
+  readonly unknown: { resource: TfResource; reason: string }[];
+}
+
+/** A user-assigned identity's resource ID: its resource group and name (IDs are matched case-insensitively). */
+const IDENTITY_ID = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
 
 /** What a grant lets its principal do with a certificate's private key. */
 export type KeyAccess =
@@ -72,6 +98,7 @@ export class VaultReaders {
   }
 
   private readonly cache = new Map<TfResource, VaultGrant[]>();
+  private holderIndex?: HolderIndex;
 
   private constructor(private readonly model: TerraformModel) {}
 
@@ -150,15 +177,90 @@ export class VaultReaders {
     if (/^\$\{data\.azurerm_client_config\.[A-Za-z0-9_-]+\.object_id\}$/.test(raw)) return { kind: "deployer", text: "the identity running Terraform (data.azurerm_client_config)" };
     const ref = m.referencedPath(value);
     if (ref && VM_TYPES.includes(ref.target.type) && ref.path[0] === "identity") return { kind: "vm", vm: ref.target };
-    if (ref && ref.target.type === "azurerm_user_assigned_identity") {
-      const vms = m.ofType(...VM_TYPES).filter((vm) => m.blocks(vm, "identity").some((b) => {
-        const ids = Array.isArray(b.identity_ids) ? b.identity_ids : [];
-        return ids.some((id: unknown) => m.referencedResource(id) === ref.target);
-      }));
-      return { kind: "identity", identity: ref.target, vms };
-    }
+    if (ref && ref.target.type === "azurerm_user_assigned_identity") return this.identityPrincipal(ref.target);
     const lit = m.resolveString(value);
     return { kind: "unknown", text: lit.known ? `principal ${lit.value}` : raw || "(no principal)" };
+  }
+
+  /** A user-assigned identity with the VMs and other resources that hold it. */
+  private identityPrincipal(identity: TfResource): Principal {
+    const m = this.model;
+    const index = (this.holderIndex ??= this.indexHolders());
+    const holders = new Set(index.byIdentity.get(identity) ?? []);
+    let holdersUnknown = index.unknown.length
+      ? `${index.unknown[0].reason}${index.unknown.length > 1 ? ` (and ${index.unknown.length - 1} more)` : ""}`
+      : undefined;
+    // Literal identity IDs elsewhere name an identity by resource group and name: match them when those are known.
+    const named = index.byName.size ? m.resolveString(identity.config.name) : undefined;
+    if (named && !named.known) holdersUnknown ??= `name of ${identity.address} (literal identity IDs are attached elsewhere): ${named.reason}`;
+    else if (named?.known) {
+      const group = m.resolveString(identity.config.resource_group_name);
+      for (const h of index.byName.get(named.value.toLowerCase()) ?? []) {
+        if (!group.known) holdersUnknown ??= `resource_group_name of ${identity.address} (${h.holder.address} attaches an identity of that name by ID): ${group.reason}`;
+        else if (group.value.toLowerCase() === h.group) holders.add(h.holder);
+      }
+    }
+    const vms: TfResource[] = [];
+    const others: IdentityHolder[] = [];
+    for (const h of holders) {
+      if (VM_TYPES.includes(h.type)) vms.push(h);
+      else others.push({ resource: h, how: h.type === "azurerm_federated_identity_credential" ? "a federated identity credential: tokens of an outside issuer sign in as the identity" : "its identity_ids" });
+    }
+    return { kind: "identity", identity, vms, others, holdersUnknown };
+  }
+
+  /**
+   * One pass over every resource: the user-assigned identities each attaches (any resource type's
+   * identity block, not only VMs: a function app or container holding the identity acts as it), and
+   * the identity of each federated identity credential (learn.microsoft.com/entra/workload-id/workload-identity-federation:
+   * a trusted outside issuer's tokens are exchanged for the identity's access tokens).
+   */
+  private indexHolders(): HolderIndex {
+    const m = this.model;
+    const byIdentity = new Map<TfResource, TfResource[]>();
+    const byName = new Map<string, { holder: TfResource; group: string }[]>();
+    const unknown: { resource: TfResource; reason: string }[] = [];
+    const add = (holder: TfResource, value: unknown, field: string): void => {
+      const ref = m.referencedResource(value);
+      if (ref) {
+        if (ref.type !== "azurerm_user_assigned_identity") return;
+        const list = byIdentity.get(ref) ?? [];
+        if (!list.includes(holder)) list.push(holder);
+        byIdentity.set(ref, list);
+        return;
+      }
+      const lit = m.resolveString(value);
+      if (!lit.known) {
+        unknown.push({ resource: holder, reason: `${field} of ${holder.address}: ${lit.reason}` });
+        return;
+      }
+      const id = IDENTITY_ID.exec(lit.value.trim());
+      if (!id) return;
+      const key = id[2].toLowerCase();
+      const list = byName.get(key) ?? [];
+      list.push({ holder, group: id[1].toLowerCase() });
+      byName.set(key, list);
+    };
+    for (const r of m.resources) {
+      if (r.type === "azurerm_federated_identity_credential") {
+        // parent_id in azurerm 4.x; user_assigned_identity_id is its newer name.
+        for (const field of ["parent_id", "user_assigned_identity_id"]) if (r.config[field] !== undefined && r.config[field] !== null) add(r, r.config[field], field);
+        continue;
+      }
+      const hidden = unreadableBlock(r.config, "identity");
+      if (hidden) unknown.push({ resource: r, reason: `${hidden} on ${r.address}` });
+      for (const b of m.blocks(r, "identity")) {
+        if (b.identity_ids === undefined || b.identity_ids === null) continue;
+        if (!Array.isArray(b.identity_ids)) {
+          const ids = m.resolveStringList(b.identity_ids);
+          if (!ids.known) unknown.push({ resource: r, reason: `identity_ids of ${r.address}: ${ids.reason}` });
+          else for (const id of ids.value) add(r, id, "identity_ids");
+          continue;
+        }
+        for (const id of b.identity_ids) add(r, id, "identity_ids");
+      }
+    }
+    return { byIdentity, byName, unknown };
   }
 
   /** Does a role assignment scope hold the vault? The item when it is one item of the vault; undefined when not known. */

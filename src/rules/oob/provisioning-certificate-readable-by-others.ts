@@ -16,10 +16,11 @@ export const provisioningCertificateReadableByOthers = defineRule({
     + "with its private key (secret Get, for an exportable key) or use the key in the vault (key Sign, Decrypt, UnwrapKey): the vault's access policies (inline "
     + "and azurerm_key_vault_access_policy) and the role assignments whose scope holds the vault or the certificate (built-in Key Vault data roles by name), "
     + "each according to the vault's permission model (Azure honours access policies or RBAC, not both). A principal that is the out-of-band service point's "
-    + "identity (its system-assigned identity, or a user-assigned identity attached only to service points) passes; another VM, an identity attached to other "
-    + "VMs, or the identity running Terraform is a finding; a principal this configuration cannot name (a literal object ID, a variable, a group), a role given "
-    + "by ID, inline access policies Terraform only expands at plan time (a dynamic access_policy block), or a scope or permission not known before apply is "
-    + "could-not-verify. Certificate-only permissions (Get returns the public certificate) are not "
+    + "identity (its system-assigned identity, or a user-assigned identity attached only to service points) passes; another VM, an identity also held by another "
+    + "resource (any resource whose identity_ids name it, or a federated identity credential on it), or the identity running Terraform is a finding. An identity_ids "
+    + "list not known before apply anywhere in the configuration leaves a service point's user-assigned identity could-not-verify, as do a principal this configuration "
+    + "cannot name (a literal object ID, a variable, a group), a role given by ID, inline access policies Terraform only expands at plan time (a dynamic "
+    + "access_policy block), and a scope or permission not known before apply. Certificate-only permissions (Get returns the public certificate) are not "
     + "reads of the private key; indirect paths (roles that can grant roles, management-plane Contributor on an access-policy vault) are not followed.",
   fix: "Grant read access on the vault (Key Vault Secrets User or Key Vault Certificate User, or an access policy with secret Get) to the service point's identity only; "
     + "give the identity that runs Terraform certificate-management permissions without secret Get, or remove its grant after the certificate is created.",
@@ -46,7 +47,8 @@ export const provisioningCertificateReadableByOthers = defineRule({
         const who = describePrincipal(g.principal);
         const verb = reaches ? describeAccess(reaches) : "read or use the private key";
         const head = `${g.label} on ${cert.vault.address} lets ${who} ${verb} of the AMT provisioning certificate ${cert.resource.address}`;
-        const doubts = [g.accessUnknown, g.scopeUnknown, g.effective === undefined ? g.effectiveUnknown : undefined, sp === undefined ? `${who} cannot be told apart from the out-of-band service point's identity` : undefined].filter((d): d is string => !!d);
+        const holders = g.principal.kind === "identity" && sp === undefined && g.principal.holdersUnknown ? `other holders of ${g.principal.identity.address} may exist (${g.principal.holdersUnknown})` : undefined;
+        const doubts = [g.accessUnknown, g.scopeUnknown, g.effective === undefined ? g.effectiveUnknown : undefined, holders ?? (sp === undefined ? `${who} cannot be told apart from the out-of-band service point's identity` : undefined)].filter((d): d is string => !!d);
         if (doubts.length === 0) ctx.report(g.resource, `${head}: only the out-of-band service point may read it`);
         else ctx.unverified(g.resource, `${head.replace(" lets ", " may let ")} (${doubts.join("; ")})`);
       }
@@ -66,7 +68,11 @@ export const provisioningCertificateReadableByOthers = defineRule({
 function isServicePoint(p: Principal, spVms: Set<unknown>): boolean | undefined {
   switch (p.kind) {
     case "vm": return spVms.has(p.vm);
-    case "identity": return p.vms.length > 0 && p.vms.every((vm) => spVms.has(vm));
+    case "identity":
+      // Any other holder (a VM, a function app, a federated credential) acts as the identity too.
+      if (p.others.length > 0 || !p.vms.every((vm) => spVms.has(vm))) return false;
+      if (p.holdersUnknown) return undefined;
+      return p.vms.length > 0;
     case "deployer": return false;
     default: return undefined;
   }
@@ -75,7 +81,11 @@ function isServicePoint(p: Principal, spVms: Set<unknown>): boolean | undefined 
 function describePrincipal(p: Principal): string {
   switch (p.kind) {
     case "vm": return `the system-assigned identity of ${p.vm.address}`;
-    case "identity": return `${p.identity.address}${p.vms.length ? ` (attached to ${p.vms.map((v) => v.address).join(", ")})` : " (attached to no VM of this configuration)"}`;
+    case "identity": {
+      const vms = p.vms.length ? `attached to ${p.vms.map((v) => v.address).join(", ")}` : "attached to no VM of this configuration";
+      const others = p.others.map((o) => `${o.resource.address} (${o.how})`).join(", ");
+      return `${p.identity.address} (${vms}${others ? `; also held by ${others}` : ""})`;
+    }
     default: return p.text;
   }
 }

@@ -220,4 +220,51 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
     });
     expect(check(tf, [ID]).findings).toEqual([]);
   });
+
+  describe("a user-assigned identity held by another resource is not the service point's only", () => {
+    /** The service point reads the vault through the user-assigned identity `sp`, which `extra` may also hand to others. */
+    const uai = (extra: (tf: TfJson) => void) => site({ roleAssignments: { uai: { principal: "${azurerm_user_assigned_identity.sp.principal_id}", role: "Key Vault Secrets User" } } }, (_p, t) => {
+      t.add("azurerm_user_assigned_identity", "sp", { name: "sp-id", location: "westeurope", resource_group_name: "rg" });
+      (t.json.resource.azurerm_windows_virtual_machine.sp as Record<string, unknown>).identity = [{ type: "UserAssigned", identity_ids: ["${azurerm_user_assigned_identity.sp.id}"] }];
+      extra(t);
+    });
+    const functionApp = (identityIds: unknown) => (t: TfJson) => t.add("azurerm_linux_function_app", "fn", {
+      name: "fn", location: "westeurope", resource_group_name: "rg", service_plan_id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/serverFarms/p",
+      storage_account_name: "st", site_config: [{}], identity: [{ type: "UserAssigned", identity_ids: identityIds }],
+    });
+
+    test("attached to a function app too (by reference or by literal ID): an error on the assignment naming the function app", () => {
+      const r = check(uai(functionApp(["${azurerm_user_assigned_identity.sp.id}"])), [ID]);
+      expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(messages(r, ID)[0]).toMatch(/lets azurerm_user_assigned_identity\.sp \(attached to azurerm_windows_virtual_machine\.sp; also held by azurerm_linux_function_app\.fn \(its identity_ids\)\) read the private key/);
+      const literal = functionApp(["/subscriptions/0000/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/SP-ID"]);
+      expect(flagged(check(uai(literal), [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
+      const elsewhere = functionApp(["/subscriptions/0000/resourceGroups/other/providers/Microsoft.ManagedIdentity/userAssignedIdentities/sp-id"]);
+      expect(check(uai(elsewhere), [ID]).findings).toEqual([]);
+    });
+
+    test("a federated identity credential on it: an error naming the credential", () => {
+      const r = check(uai((t) => t.add("azurerm_federated_identity_credential", "gh", {
+        name: "github", resource_group_name: "rg", parent_id: "${azurerm_user_assigned_identity.sp.id}", audience: ["api://AzureADTokenExchange"],
+        issuer: "https://token.actions.githubusercontent.com", subject: "repo:example/anything:ref:refs/heads/main",
+      })), [ID]);
+      expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(messages(r, ID)[0]).toMatch(/also held by azurerm_federated_identity_credential\.gh \(a federated identity credential/);
+    });
+
+    test("identity_ids not known before apply on any resource (a variable, a dynamic identity block): could-not-verify naming it", () => {
+      const r = check(uai(functionApp("${var.identity_ids}")), [ID]);
+      expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "unverified"]]);
+      expect(messages(r, ID)[0]).toMatch(/other holders of azurerm_user_assigned_identity\.sp may exist \(identity_ids of azurerm_linux_function_app\.fn: /);
+      expect(unverifiedAt(check(uai(functionApp(["${var.identity_id}"])), [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
+      const dynamic = uai((t) => t.add("azurerm_container_group", "cg", { name: "cg", location: "westeurope", resource_group_name: "rg", os_type: "Linux", dynamic: { identity: { for_each: "${var.ids}", content: { type: "UserAssigned", identity_ids: "${identity.value}" } } } }));
+      expect(unverifiedAt(check(dynamic, [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
+      // A known other holder is an error whatever else is unknown.
+      const both = uai((t) => {
+        functionApp(["${azurerm_user_assigned_identity.sp.id}"])(t);
+        t.add("azurerm_linux_web_app", "web", { name: "web", location: "westeurope", resource_group_name: "rg", service_plan_id: "p", site_config: [{}], identity: [{ type: "UserAssigned", identity_ids: "${var.ids}" }] });
+      });
+      expect(flagged(check(both, [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
+    });
+  });
 });
