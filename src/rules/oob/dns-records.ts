@@ -8,7 +8,7 @@ import { provisioningOf, ServicePointProvisioning } from "./common";
 import { OobTags } from "../../contract/oob-tags";
 import { parseCidr } from "../../engine/access/addresses";
 import { AmtServicePoint } from "../../engine/amt-service-points";
-import { TfResource } from "../../engine/model";
+import { TerraformModel, TfResource } from "../../engine/model";
 import { RuleContext } from "../../engine/rule";
 
 export const RECORD_TYPES = ["azurerm_private_dns_a_record", "azurerm_private_dns_cname_record", "azurerm_dns_a_record", "azurerm_dns_cname_record"];
@@ -174,16 +174,14 @@ export type Protection = { readonly level: "ReadOnly" | "CanNotDelete"; readonly
 
 export function protectionOf(ctx: RuleContext, record: ProvisioningRecord): Protection {
   const m = ctx.model;
-  const rg = m.resolveString(record.resource.config.resource_group_name);
-  const zoneName = m.resolveString(record.resource.config.zone_name);
   let best: Protection = { level: "none" };
   let doubt: string | undefined;
   for (const lock of m.ofType("azurerm_management_lock")) {
-    const covers = lockCovers(ctx, lock, record, rg.known ? rg.value : undefined, zoneName.known ? zoneName.value : undefined);
+    const covers = lockCovers(ctx, lock, record);
     if (covers === false) continue;
     const level = m.resolveString(lock.config.lock_level);
-    if (covers === undefined || !level.known) {
-      doubt ??= covers === undefined ? `${lock.address} scope is not known before apply` : `${lock.address} lock_level: ${(level as { reason: string }).reason}`;
+    if (covers !== true || !level.known) {
+      doubt ??= covers !== true ? covers : `${lock.address} lock_level: ${(level as { reason: string }).reason}`;
       continue;
     }
     if (level.value === "ReadOnly") return { level: "ReadOnly", lock };
@@ -193,27 +191,53 @@ export function protectionOf(ctx: RuleContext, record: ProvisioningRecord): Prot
   return best;
 }
 
-/** Does a lock's scope hold the record? Undefined when the scope is not known. */
-function lockCovers(ctx: RuleContext, lock: TfResource, record: ProvisioningRecord, rg: string | undefined, zone: string | undefined): boolean | undefined {
+/**
+ * Does a lock's scope hold the record (the record, its zone, its resource group or the
+ * subscription: "When you apply a lock at a parent scope, all child resources inherit the same
+ * lock", learn.microsoft.com/rest/api/resources/management-locks)? A string says why it is not
+ * known: a name it depends on is not known before apply.
+ */
+function lockCovers(ctx: RuleContext, lock: TfResource, record: ProvisioningRecord): boolean | string {
   const m = ctx.model;
+  const cfg = record.resource.config;
   const ref = m.referencedResource(lock.config.scope);
   if (ref) {
     if (ref === record.resource || (record.zone && ref === record.zone)) return true;
     if (ref.type === "azurerm_resource_group") {
-      const n = m.resolveString(ref.config.name);
-      return n.known && rg !== undefined && n.value.toLowerCase() === rg.toLowerCase();
+      // By reference first: a group resource of this configuration is the record's group or another one, whatever its name.
+      const group = m.referencedResource(cfg.resource_group_name);
+      if (group?.type === "azurerm_resource_group") return group === ref;
+      return sameName(m, ref.config.name, cfg.resource_group_name) ?? `whether ${lock.address} on ${ref.address} holds it: the names of the two resource groups are not both known before apply`;
+    }
+    if (ZONE_TYPES.includes(ref.type) && !record.zone) {
+      return sameName(m, ref.config.name, cfg.zone_name) ?? `whether ${lock.address} on ${ref.address} holds it: the names of the two zones are not both known before apply`;
     }
     return false;
   }
   const scope = m.resolveString(lock.config.scope);
-  if (!scope.known) return undefined;
+  if (!scope.known) return `scope of ${lock.address}: ${scope.reason}`;
   const s = scope.value.toLowerCase().replace(/\/$/, "");
   if (/^\/subscriptions\/[^/]+$/.test(s)) return true;
   const g = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)(\/providers\/microsoft\.network\/(privatednszones|dnszones)\/([^/]+)(\/.*)?)?$/.exec(s);
-  if (!g || rg === undefined || g[1] !== rg.toLowerCase()) return false;
+  if (!g) return false;
+  const unknownField = (field: string, reason: string) => `whether ${lock.address} (scope ${scope.value}) holds it: ${field} of ${record.resource.address}: ${reason}`;
+  const rg = m.resolveString(cfg.resource_group_name);
+  if (!rg.known) return unknownField("resource_group_name", rg.reason);
+  if (g[1] !== rg.value.toLowerCase()) return false;
   if (!g[2]) return true;
-  if (zone === undefined || g[4] !== zone.toLowerCase()) return false;
+  const zone = m.resolveString(cfg.zone_name);
+  if (!zone.known) return unknownField("zone_name", zone.reason);
+  if (g[4] !== zone.value.toLowerCase().replace(/\.$/, "")) return false;
   if (!g[5]) return true;
-  const recName = m.resolveString(record.resource.config.name);
-  return recName.known && g[5].split("/").pop() === recName.value.toLowerCase();
+  const recName = m.resolveString(cfg.name);
+  if (!recName.known) return unknownField("name", recName.reason);
+  return g[5].split("/").pop() === recName.value.toLowerCase();
+}
+
+/** Whether two names are the same (Azure names here are case-insensitive); undefined when either is not known. */
+function sameName(m: TerraformModel, a: unknown, b: unknown): boolean | undefined {
+  const x = m.resolveString(a);
+  const y = m.resolveString(b);
+  if (!x.known || !y.known) return undefined;
+  return x.value.toLowerCase() === y.value.toLowerCase();
 }

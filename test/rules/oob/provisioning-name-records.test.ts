@@ -102,6 +102,24 @@ describe("SDZ-OOB-009 the provisioning name's record is locked", () => {
     expect(flagged(check(elsewhere, [ID]), ID)).toEqual([RECORD]);
   });
 
+  test("a resource group named by a variable: a lock on the record's own group (by reference) protects it; another group does not; names not known are could-not-verify", () => {
+    /** The record and its zone live in the group `dns`, whose name is a variable; `lockScope` is the lock's scope. */
+    const rgVar = (lockScope: string, recordGroup = "${azurerm_resource_group.dns.name}") => dns(on, (t, rec) => {
+      t.add("azurerm_resource_group", "dns", { name: "${var.dns_rg}", location: "westeurope" });
+      t.add("azurerm_resource_group", "other", { name: "${var.other_rg}", location: "westeurope" });
+      rec.resource_group_name = recordGroup;
+      (t.json.resource.azurerm_private_dns_zone.corp as Record<string, unknown>).resource_group_name = "${azurerm_resource_group.dns.name}";
+      t.add("azurerm_management_lock", "l", { name: "l", scope: lockScope, lock_level: "ReadOnly" });
+    });
+    expect(check(rgVar("${azurerm_resource_group.dns.id}"), [ID]).findings).toEqual([]);
+    expect(flagged(check(rgVar("${azurerm_resource_group.other.id}"), [ID]), ID)).toEqual([RECORD]);
+    const literalGroup = check(rgVar("/subscriptions/0000/resourceGroups/dns"), [ID]);
+    expect(literalGroup.findings.map((f) => [f.address, f.status])).toEqual([[RECORD, "unverified"]]);
+    expect(messages(literalGroup, ID)[0]).toMatch(/whether azurerm_management_lock\.l \(scope \/subscriptions\/0000\/resourceGroups\/dns\) holds it: resource_group_name of azurerm_private_dns_a_record\.provisioning: /);
+    // The record's group written as a literal: whether the variable-named group is it is not known.
+    expect(unverifiedAt(check(rgVar("${azurerm_resource_group.dns.id}", "dns"), [ID]), ID)).toEqual([RECORD]);
+  });
+
   test("a lock whose scope or level is not known is could-not-verify", () => {
     const scope = dns(on, (t) => t.add("azurerm_management_lock", "l", { name: "l", scope: "${var.scope}", lock_level: "ReadOnly" }));
     expect(unverifiedAt(check(scope, [ID]), ID)).toEqual([RECORD]);
