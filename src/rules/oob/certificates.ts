@@ -77,8 +77,8 @@ export function provisioningCertificates(model: TerraformModel): CertificateInde
 function issuerOf(model: TerraformModel, cert: TfResource, policy: Resolved<Record<string, any> | undefined>): Issuer {
   if (!policy.known) return { kind: "unknown", reason: policy.reason };
   if (!policy.value) return { kind: "imported" };
-  const params = block(model, policy.value.issuer_parameters);
-  if (!params.known) return { kind: "unknown", reason: `issuer_parameters: ${params.reason}` };
+  const params = nestedBlock(model, policy.value, "issuer_parameters");
+  if (!params.known) return { kind: "unknown", reason: params.reason };
   const name = model.resolveString(params.value?.name);
   if (!name.known) return { kind: "unknown", reason: `issuer_parameters.name: ${name.reason}` };
   if (name.value.toLowerCase() === SELF_ISSUER.toLowerCase()) return { kind: "self" };
@@ -108,8 +108,23 @@ export function nestedBlock(model: TerraformModel, parent: Record<string, any> |
   return r.known ? r : { known: false, reason: `${attribute}: ${r.reason}`, expression: r.expression };
 }
 
+/**
+ * Every nested block `attribute` of `parent` (lifetime_action...); unknown, naming the attribute,
+ * when it is an expression not known before apply. `hidden` says why more blocks than these may
+ * exist: a `dynamic` block beside them, expanded at plan time.
+ */
+export function nestedBlocks(model: TerraformModel, parent: Record<string, any>, attribute: string): NestedBlocks {
+  const hidden = typeof parent[attribute] === "string" ? undefined : unreadableBlock(parent, attribute);
+  const r = blocks(model, parent[attribute]);
+  return r.known ? { known: true, value: r.value, hidden } : { known: false, reason: `${attribute}: ${r.reason}` };
+}
+
+export type NestedBlocks =
+  | { readonly known: true; readonly value: Record<string, any>[]; readonly hidden?: string }
+  | { readonly known: false; readonly reason: string };
+
 /** A nested block: an object, the first object of a list, undefined when absent, unknown when an expression. */
-export function block(model: TerraformModel, value: unknown): Resolved<Record<string, any> | undefined> {
+function block(model: TerraformModel, value: unknown): Resolved<Record<string, any> | undefined> {
   if (value === undefined || value === null) return { known: true, value: undefined };
   const r = typeof value === "string" ? model.resolve(value) : { known: true as const, value };
   if (!r.known) return r;
@@ -120,7 +135,7 @@ export function block(model: TerraformModel, value: unknown): Resolved<Record<st
 }
 
 /** Every nested block of a list attribute (lifetime_action...). */
-export function blocks(model: TerraformModel, value: unknown): Resolved<Record<string, any>[]> {
+function blocks(model: TerraformModel, value: unknown): Resolved<Record<string, any>[]> {
   if (value === undefined || value === null) return { known: true, value: [] };
   const r = typeof value === "string" ? model.resolve(value) : { known: true as const, value };
   if (!r.known) return r;

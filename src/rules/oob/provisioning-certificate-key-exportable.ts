@@ -1,5 +1,5 @@
 import { certificateExample } from "./certificate-examples";
-import { block, provisioningCertificates } from "./certificates";
+import { nestedBlock, provisioningCertificates } from "./certificates";
 import { SEED } from "./common";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -34,7 +34,7 @@ export const provisioningCertificateKeyExportable = defineRule({
         if (cert.issuer.kind === "imported") ctx.report(cert.resource, `${where} is imported: its private key was created outside the vault and the service point and copied in`);
         continue;
       }
-      const keyProps = block(m, cert.policy.key_properties);
+      const keyProps = nestedBlock(m, cert.policy, "key_properties");
       const exportable = keyProps.known ? m.resolveBoolean(keyProps.value?.exportable) : keyProps;
       if (!exportable.known) ctx.unverified(cert.resource, `${where}: key_properties.exportable is not known before apply (${exportable.reason})`);
       else if (exportable.value === true) {

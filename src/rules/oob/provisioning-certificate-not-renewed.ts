@@ -1,5 +1,5 @@
 import { certificateExample } from "./certificate-examples";
-import { block, blocks, provisioningCertificates, ProvisioningCertificate } from "./certificates";
+import { nestedBlock, nestedBlocks, provisioningCertificates, ProvisioningCertificate } from "./certificates";
 import { SEED } from "./common";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -21,7 +21,8 @@ export const provisioningCertificateNotRenewed = defineRule({
     + "internal CA signs) cannot be renewed by Key Vault (learn.microsoft.com/azure/key-vault/certificates/about-certificates: non-partnered authorities do not "
     + "support automatic renewal); for it an EmailContacts lifetime action 40 or more days before expiry is the reminder to request the new one. Under 15 days "
     + "is an error. The provisioning certificate is the one tagged sdz-oob-provisioning-certificate=true or whose policy carries Intel's AMT provisioning "
-    + "extended key usage; a certificate whose policy cannot be read is could-not-verify.",
+    + "extended key usage; a certificate whose policy cannot be read is could-not-verify, and so is one with a lifetime action or issuer not known before apply "
+    + "(a variable, a dynamic block) unless a known lifetime action already renews it in time.",
   fix: "Give the certificate policy a lifetime_action 40 or more days before expiry (OutOfBandServicePoint uses 60): action_type AutoRenew for Self or partner-CA "
     + "issuers, EmailContacts (with certificate contacts) for a CSR signed by your internal CA.",
   requirements: ["R-OOB-5"],
@@ -60,36 +61,42 @@ function checkRenewal(ctx: RuleContext, cert: ProvisioningCertificate): void {
   }
   const manual = cert.issuer.kind === "csr";
   const wanted = manual ? "emailcontacts" : "autorenew";
-  const actions = blocks(m, cert.policy.lifetime_action);
+  const actions = nestedBlocks(m, cert.policy, "lifetime_action");
   if (!actions.known) {
-    ctx.unverified(cert.resource, `${where}: lifetime_action: ${actions.reason}`);
+    ctx.unverified(cert.resource, `${where}: ${actions.reason}`);
     return;
   }
   let best: number | undefined;
-  let unknownReason: string | undefined;
+  // Lifetime actions a dynamic block adds at plan time may be the ones that renew it in time.
+  let unknownReason: string | undefined = actions.hidden;
   for (const la of actions.value) {
-    const action = block(m, la.action);
-    const trigger = block(m, la.trigger);
+    const action = nestedBlock(m, la, "action");
+    const trigger = nestedBlock(m, la, "trigger");
     if (!action.known || !trigger.known) {
-      unknownReason = `lifetime_action: ${!action.known ? action.reason : (trigger as { reason: string }).reason}`;
+      unknownReason ??= `lifetime_action.${!action.known ? action.reason : (trigger as { reason: string }).reason}`;
       continue;
     }
     const type = m.resolveString(action.value?.action_type);
     if (!type.known) {
-      unknownReason = `lifetime_action.action.action_type: ${type.reason}`;
+      unknownReason ??= `lifetime_action.action.action_type: ${type.reason}`;
       continue;
     }
     if (type.value.toLowerCase() !== wanted) continue;
     const d = daysBefore(m, trigger.value, cert.policy);
-    if (typeof d === "string") unknownReason = d;
+    if (typeof d === "string") unknownReason ??= d;
     else if (d !== undefined && (best === undefined || d > best)) best = d;
   }
   const how = manual
     ? "it is signed outside Key Vault (issuer Unknown), which cannot renew it: an EmailContacts lifetime action must remind you to request a new one"
     : "an AutoRenew lifetime action";
+  if (best !== undefined && best >= WARN_DAYS) return;
+  // A lifetime action not known (or not in the configuration) may renew it in time: say so rather than claim it is missing or late.
+  if (unknownReason) {
+    ctx.unverified(cert.resource, `${where}: ${unknownReason}${best !== undefined ? ` (the known ${manual ? "reminder" : "renewal"} is only ${best} days before expiry)` : ""}`);
+    return;
+  }
   if (best === undefined) {
-    if (unknownReason) ctx.unverified(cert.resource, `${where}: ${unknownReason}`);
-    else ctx.report(cert.resource, `${where} has no ${manual ? "EmailContacts" : "AutoRenew"} lifetime action (${how}): it must be renewed by hand before ${WARN_DAYS} days remain`);
+    ctx.report(cert.resource, `${where} has no ${manual ? "EmailContacts" : "AutoRenew"} lifetime action (${how}): it must be renewed by hand before ${WARN_DAYS} days remain`);
     return;
   }
   if (best < ERROR_DAYS) {
@@ -107,7 +114,7 @@ function daysBefore(m: TerraformModel, trigger: Record<string, any> | undefined,
   const pct = m.resolveNumber(trigger?.lifetime_percentage);
   if (!pct.known) return `lifetime_percentage: ${pct.reason}`;
   if (pct.value === undefined) return undefined;
-  const x509 = block(m, policy.x509_certificate_properties);
+  const x509 = nestedBlock(m, policy, "x509_certificate_properties");
   const months = x509.known ? m.resolveNumber(x509.value?.validity_in_months) : x509;
   if (!months.known || months.value === undefined) {
     return `validity_in_months is needed to turn lifetime_percentage into days (${months.known ? "not set" : months.reason})`;

@@ -1,5 +1,5 @@
 import { certificateExample } from "./certificate-examples";
-import { block, provisioningCertificates } from "./certificates";
+import { nestedBlock, provisioningCertificates } from "./certificates";
 import { SEED } from "./common";
 import { AmtServicePoints } from "../../engine/amt-service-points";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -21,7 +21,7 @@ export const provisioningCertificateReadableByOthers = defineRule({
     + "list not known before apply anywhere in the configuration leaves a service point's user-assigned identity could-not-verify, as do a principal this configuration "
     + "cannot name (a literal object ID, a variable, a group), a role given by ID, inline access policies Terraform only expands at plan time (a dynamic "
     + "access_policy block), and a scope or permission not known before apply. Certificate-only permissions (Get returns the public certificate) are not "
-    + "reads of the private key; indirect paths (roles that can grant roles, management-plane Contributor on an access-policy vault) are not followed.",
+    + "reads of the private key, nor is secret Get on a non-exportable key (could-not-verify when exportable is not known); indirect paths (roles that can grant roles, management-plane Contributor on an access-policy vault) are not followed.",
   fix: "Grant read access on the vault (Key Vault Secrets User or Key Vault Certificate User, or an access policy with secret Get) to the service point's identity only; "
     + "give the identity that runs Terraform certificate-management permissions without secret Get, or remove its grant after the certificate is created.",
   requirements: ["R-OOB-8"],
@@ -33,10 +33,11 @@ export const provisioningCertificateReadableByOthers = defineRule({
     const spVms = new Set(sps.points.map((p) => p.vm.resource));
     for (const cert of provisioningCertificates(m).certificates) {
       if (!cert.vault) continue; // SDZ-OOB-005 reports a vault outside this configuration
-      const keyProps = cert.policy ? block(m, cert.policy.key_properties) : undefined;
-      const exportable = keyProps?.known ? m.resolveBoolean(keyProps.value?.exportable) : undefined;
       // A non-exportable key is not part of the secret: secret readers then get the public certificate only.
+      const keyProps = cert.policyUnknown ? { known: false as const, reason: cert.policyUnknown } : cert.policy ? nestedBlock(m, cert.policy, "key_properties") : undefined;
+      const exportable = keyProps?.known ? m.resolveBoolean(keyProps.value?.exportable) : keyProps;
       const secretGivesKey = !(exportable?.known && exportable.value === false);
+      const exportUnknown = exportable && !exportable.known ? `whether the key is exportable, and so part of the secret, is not known (${exportable.reason})` : undefined;
       for (const g of VaultReaders.of(m).grantsOn(cert.vault)) {
         if (g.item && g.item !== cert.resource) continue;
         if (g.effective === false) continue;
@@ -48,7 +49,9 @@ export const provisioningCertificateReadableByOthers = defineRule({
         const verb = reaches ? describeAccess(reaches) : "read or use the private key";
         const head = `${g.label} on ${cert.vault.address} lets ${who} ${verb} of the AMT provisioning certificate ${cert.resource.address}`;
         const holders = g.principal.kind === "identity" && sp === undefined && g.principal.holdersUnknown ? `other holders of ${g.principal.identity.address} may exist (${g.principal.holdersUnknown})` : undefined;
-        const doubts = [g.accessUnknown, g.scopeUnknown, g.effective === undefined ? g.effectiveUnknown : undefined, holders ?? (sp === undefined ? `${who} cannot be told apart from the out-of-band service point's identity` : undefined)].filter((d): d is string => !!d);
+        // Reading the secret gives the private key only if it is exportable: a grant that only reads is not known to reach it.
+        const readOnly = reaches && reaches.length > 0 && !reaches.includes("use") ? exportUnknown : undefined;
+        const doubts = [g.accessUnknown, g.scopeUnknown, readOnly, g.effective === undefined ? g.effectiveUnknown : undefined, holders ?? (sp === undefined ? `${who} cannot be told apart from the out-of-band service point's identity` : undefined)].filter((d): d is string => !!d);
         if (doubts.length === 0) ctx.report(g.resource, `${head}: only the out-of-band service point may read it`);
         else ctx.unverified(g.resource, `${head.replace(" lets ", " may let ")} (${doubts.join("; ")})`);
       }

@@ -92,6 +92,28 @@ describe("SDZ-OOB-004 renewal before expiry", () => {
     expect(messages(check(imported, [ID]), ID)[0]).toMatch(/imported without a certificate policy/);
   });
 
+  test("lifetime_action or issuer_parameters written as a dynamic block: could-not-verify naming it, never 'no lifetime action'", () => {
+    const dynLifetime = (keepStatic: number | undefined) => site({ issuer: "Unknown" }, (p, tf) => {
+      p.dynamic = { lifetime_action: { for_each: "${var.renewals}", content: { action: [{ action_type: "EmailContacts" }], trigger: [{ days_before_expiry: 60 }] } } };
+      if (keepStatic === undefined) delete p.lifetime_action;
+      else p.lifetime_action[0].trigger[0].days_before_expiry = keepStatic;
+      tf.json.resource.azurerm_key_vault_certificate.amt.tags = { [OobTags.PROVISIONING_CERTIFICATE]: "true" };
+    });
+    const r = check(dynLifetime(undefined), [ID]);
+    expect(r.findings.map((f) => [f.address, f.status])).toEqual([[CERT, "unverified"]]);
+    expect(messages(r, ID)[0]).toMatch(/: lifetime_action is a dynamic block, expanded at plan time$/);
+    // A static reminder 45 days before is enough whatever the dynamic block adds; one 10 days before may be bettered by it.
+    expect(check(dynLifetime(45), [ID]).findings).toEqual([]);
+    expect(messages(check(dynLifetime(10), [ID]), ID)).toEqual([expect.stringMatching(/could not verify: .*lifetime_action is a dynamic block, expanded at plan time \(the known reminder is only 10 days before expiry\)$/)]);
+    const dynIssuer = site({}, (p) => {
+      p.dynamic = { issuer_parameters: { for_each: "${[1]}", content: { name: "Self" } } };
+      delete p.issuer_parameters;
+    });
+    const i = check(dynIssuer, [ID, "SDZ-OOB-010"]);
+    expect(i.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([[ID, CERT, "unverified"], ["SDZ-OOB-010", CERT, "unverified"]]);
+    expect(i.findings.map((f) => f.message)).toEqual(Array(2).fill(expect.stringMatching(/issuer_parameters is a dynamic block/)));
+  });
+
   test("days or issuer from a variable are could-not-verify", () => {
     expect(unverifiedAt(check(site({}, lifetime("AutoRenew", { days_before_expiry: "${var.days}" })), [ID]), ID)).toEqual([CERT]);
     expect(unverifiedAt(check(site({}, (p) => (p.issuer_parameters = [{ name: "${var.issuer}" }])), [ID]), ID)).toEqual([CERT]);
@@ -132,6 +154,18 @@ describe("SDZ-OOB-010 issued by the internal CA", () => {
 
 describe("SDZ-OOB-011 the private key stays in the vault", () => {
   const ID = "SDZ-OOB-011";
+  test("key_properties written as a dynamic block: could-not-verify naming it (SDZ-OOB-011), and secret readers are not claimed to get the key (SDZ-OOB-012)", () => {
+    const dynKey = (deployerRole: string) => site({ roleAssignments: { deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: deployerRole } } }, (p) => {
+      p.dynamic = { key_properties: { for_each: "${[1]}", content: p.key_properties[0] } };
+      delete p.key_properties;
+    });
+    const r = check(dynKey("Key Vault Secrets User"), [ID, "SDZ-OOB-012"]);
+    expect(r.findings.map((f) => [f.ruleId, f.address, f.status])).toEqual([[ID, CERT, "unverified"], ["SDZ-OOB-012", "azurerm_role_assignment.deployer", "unverified"]]);
+    expect(r.findings.map((f) => f.message)).toEqual(Array(2).fill(expect.stringMatching(/key_properties is a dynamic block/)));
+    // Using the key in the vault does not depend on export.
+    expect(flagged(check(dynKey("Key Vault Crypto User"), ["SDZ-OOB-012"]), "SDZ-OOB-012")).toEqual(["azurerm_role_assignment.deployer"]);
+  });
+
   test("an exportable key is a warning; a non-exportable one passes; one from a variable is could-not-verify", () => {
     expect(check(site({ exportable: true }), [ID]).findings.map((f) => [f.address, f.level])).toEqual([[CERT, RuleLevel.WARNING]]);
     expect(check(site({ exportable: false }), [ID]).findings).toEqual([]);
