@@ -129,6 +129,23 @@ describe("SDZ-OOB-005 the vault", () => {
     expect(check(site(), [ID]).findings).toEqual([]);
   });
 
+  test("public access on: the message says what the firewall admits; a firewall denying every public network is a warning, not an error", () => {
+    const acls = (networkAcls: unknown) => site({ publicAccess: true }, (_p, tf) => {
+      const kv = tf.json.resource.azurerm_key_vault.kv as Record<string, unknown>;
+      delete kv.public_network_access_enabled;
+      if (networkAcls !== undefined) kv.network_acls = networkAcls;
+    });
+    const level = (tf: TfJson) => check(tf, [ID]).findings.map((f) => [f.address, f.level, f.status]);
+    const closed = acls([{ default_action: "Deny", bypass: "AzureServices" }]);
+    expect(level(closed)).toEqual([[VAULT, RuleLevel.WARNING, "fail"]]);
+    expect(messages(check(closed, [ID]), ID)[0]).toMatch(/with public network access on \(the default\), though its firewall .* admits no public network today/);
+    const open = acls([{ default_action: "Deny", bypass: "None", ip_rules: ["203.0.113.0/24"] }]);
+    expect(level(open)).toEqual([[VAULT, RuleLevel.ERROR, "fail"]]);
+    expect(messages(check(open, [ID]), ID)[0]).toMatch(/admits IP ranges 203\.0\.113\.0\/24 to its public endpoint$/);
+    expect(messages(check(acls(undefined), [ID]), ID)[0]).toMatch(/and no firewall \(network_acls\): every network reaches its endpoint$/);
+    expect(level(acls([{ default_action: "Deny", bypass: "None", ip_rules: "${var.ips}" }]))).toEqual([[VAULT, RuleLevel.ERROR, "fail"]]);
+  });
+
   test("a vault outside this configuration, or a setting from a variable, is could-not-verify", () => {
     expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault_certificate.amt.key_vault_id = "${var.vault_id}")), [ID]), ID)).toEqual([CERT]);
     expect(unverifiedAt(check(site({}, (_p, tf) => (tf.json.resource.azurerm_key_vault.kv.public_network_access_enabled = "${var.public}")), [ID]), ID)).toEqual([VAULT]);
