@@ -157,8 +157,9 @@ describe("server settings", () => {
     ["a reserved admin name", { adminUsername: "Admin" }, "adminUsername", "\"Admin\"", /not a reserved name/],
     ["an admin name over 20 characters", { adminUsername: "a".repeat(21) }, "adminUsername", undefined, /1-20 letters/],
     ["availability zone 4", { availabilityZone: "4" }, "availabilityZone", "\"4\"", /"1", "2" or "3"/],
-    ["an empty VM size", { size: "" }, "size", "\"\"", /an Azure VM size such as Standard_D2s_v5/],
-    ["a VM size of another shape", { size: "D2s v5" }, "size", "\"D2s v5\"", /an Azure VM size/],
+    ["an empty VM size", { size: "" }, "size", "\"\"", /a Standard Azure VM size with premium storage and Trusted Launch, such as Standard_D2s_v5/],
+    ["a VM size of another shape", { size: "D2s v5" }, "size", "\"D2s v5\"", /a Standard Azure VM size/],
+    ["a Basic VM size (no Gen2 for Trusted Launch, no premium storage)", { size: "Basic_A2" }, "size", "\"Basic_A2\"", /a Standard Azure VM size .*not a Basic_ size/],
     ["a server name over 15 characters", { serverName: "s".repeat(16) }, "serverName", undefined, /Windows VM name of 1-15 characters/],
   ])("%s", (_, over, prop, value, allowed) => {
     const { server } = site();
