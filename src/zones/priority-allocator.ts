@@ -62,10 +62,26 @@ export function homeSlot(key: string, band: PriorityBand): number {
  * added or removed flow lies on its probe run (the slots between its home and its priority),
  * which needs two keys hashing into the same run of occupied slots: about n/size per change, for
  * n flows in a band of `size` slots. When it happens, the rule moves by an in-place update (priority is
- * not a ForceNew attribute of `azurerm_network_security_rule`), and the rules standing on a
- * displaced rule's probe run are made to depend on it, so Terraform moves the displaced rule to its new,
- * free slot before it creates or moves the rule that takes the old one: Azure rejects two rules
- * with the same priority and direction (SecurityRuleConflict) even for a moment.
+ * not a ForceNew attribute of `azurerm_network_security_rule`). Azure rejects two rules with the same
+ * priority and direction (SecurityRuleConflict) even for a moment, so a rule moving into a slot
+ * another rule leaves must be applied after it. The allocator cannot see the deployed layout, only
+ * the one it computes, so it writes the orderings every one-flow change into it needs:
+ *
+ * - Adding a flow (automatic or explicit) moves rules up their probe runs: every rule standing on a
+ *   displaced rule's probe run waits for it, which covers any rule it moved from. Always ordered.
+ * - Removing a flow moves rules back toward their homes. The rule taking the removed rule's slot is
+ *   ordered by the removed rule itself: it stood on that rule's probe run, so it waited for it, and
+ *   Terraform keeps that dependency in state and updates a former dependency only after destroying
+ *   its dependent (DestroyEdgeTransformer, internal/terraform/transform_destroy_edge.go). Each further
+ *   rule shifting back into the slot a surviving rule leaves waits for the rule directly before it in
+ *   its run of occupied slots (transitively, for that whole run).
+ * - Exception: where a probe run of the new layout crosses between two slots, i.e. the two rules
+ *   collide with each other, an addition needs the opposite order and the allocator keeps the
+ *   addition's (both would be a cycle). Only there can removing a flow make Azure refuse one update
+ *   (SecurityRuleConflict); the next apply completes it. It needs three flows hashing into one run
+ *   (an exhaustive check over small bands is in the tests).
+ *
+ * Several flows added or removed in one apply are not covered beyond what these orders give.
  * @internal
  */
 export class PriorityAllocator {
@@ -171,13 +187,32 @@ export class PriorityAllocator {
         changed.push(e);
       }
     }
-    // Who must wait for whom: every rule standing on a displaced rule's probe run waits for it.
+    // Who must wait for whom. Additions: every rule standing on a displaced rule's probe run waits for
+    // it (the displaced rule may have come up from any slot of that run). The boundaries those runs
+    // cross are remembered: the removal ordering below must not cross them the other way (a cycle).
     const waits = new Map<Entry, PrioritySlotOwner[]>();
+    const wait = (waiter: Entry, on: Entry) => {
+      const list = waits.get(waiter) ?? [];
+      if (!list.includes(on.owner)) waits.set(waiter, [...list, on.owner]);
+    };
+    const crossed = new Set<number>(); // p: the boundary between p and next(p) lies on some probe run
     for (const e of entries) {
       for (let p = e.home; p !== e.slot; p = next(p)) {
+        crossed.add(p);
         const blocker = occupant.get(p);
-        if (blocker) waits.set(blocker, [...(waits.get(blocker) ?? []), e.owner]);
+        if (blocker) wait(blocker, e);
       }
+    }
+    // Removals: rules shift back toward their homes, each into the slot the rule before it leaves, so
+    // within a run of occupied slots each rule waits for the one directly before it, wherever no probe
+    // run crosses that boundary (there, an addition needs the opposite order). Runs wrap like probes,
+    // except in a band with no free slot, where a run closing on itself would be a cycle.
+    const full = occupant.size + [...this.reserved].filter((p) => p >= band.from && p <= band.to).length >= size;
+    for (let p = band.from; p <= band.to; p++) {
+      if (p === band.to && full) break;
+      const before = occupant.get(p);
+      const after = occupant.get(next(p));
+      if (before && after && !crossed.has(p)) wait(after, before);
     }
     for (const e of changed) e.owner.setPriority(e.slot);
     for (const e of occupant.values()) {

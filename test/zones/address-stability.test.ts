@@ -251,6 +251,113 @@ describe("PriorityAllocator", () => {
     expect(second.waitsFor).toEqual([]);
   });
 
+  /** A key whose home slot is `home`, sorting after `after` (when given). */
+  function keyAt(band: PriorityBand, home: number, prefix: string, after = ""): string {
+    for (let i = 0; ; i++) {
+      const k = `${prefix}-${i}`;
+      if (homeSlot(k, band) === home && k > after) return k;
+    }
+  }
+
+  test("removing a flow: each rule shifting back into the slot another rule leaves waits for that rule (p08)", () => {
+    // Before: E (explicit) on X's home h, X at h+1 on Y's home, Y at h+2. Removing E shifts X to h and Y
+    // to h+1: Y must not be moved before X has left h+1 (Azure: SecurityRuleConflict).
+    const band = { from: 2000, to: 2009 };
+    const x = keyAt(band, 2003, "x");
+    const y = keyAt(band, 2004, "y", x);
+    const build = (withE: boolean) => {
+      const a = new PriorityAllocator("inbound");
+      const owners = { e: new Owner("e"), x: new Owner(x), y: new Owner(y) };
+      if (withE) a.addExplicit("e", owners.e, 2003);
+      a.addAutomatic(x, owners.x, band);
+      a.addAutomatic(y, owners.y, band);
+      return owners;
+    };
+    const before = build(true);
+    expect([before.e.priority, before.x.priority, before.y.priority]).toEqual([2003, 2004, 2005]);
+    // The removed rule waited for the rule that takes its slot: Terraform keeps that dependency in
+    // state and updates X only after destroying E.
+    expect(before.e.waitsFor).toEqual([before.x]);
+    expect(before.x.waitsFor).toEqual([before.y]);
+    const after = build(false);
+    expect([after.x.priority, after.y.priority]).toEqual([2003, 2004]);
+    expect(after.y.waitsFor).toEqual([after.x]);
+    expect(after.x.waitsFor).toEqual([]);
+  });
+
+  test("every one-flow addition and removal is ordered, except removals between rules that collide with each other; never a cycle", () => {
+    // Exhaustive over small sets in a 20-slot band: for each set C and flow f, compare the layouts of
+    // C and C+f. Adding f: a rule moving into a slot another rule leaves must (transitively) wait for
+    // it in C+f. Removing f: the same in C, except that the rule leaving f's slot is f itself (ordered
+    // by f's own dependency, kept in state) and the documented exception.
+    const band = { from: 2000, to: 2019 };
+    const byHome = new Map<number, string[]>();
+    for (let i = 0; ![...byHome.values()].some((l) => l.length >= 3); i++) byHome.set(homeSlot(`k${i}`, band), [...(byHome.get(homeSlot(`k${i}`, band)) ?? []), `k${i}`]);
+    // three keys sharing a home h, and keys whose homes follow (sorting after them: they are placed later) and precede it
+    const [h, triple] = [...byHome.entries()].find(([, l]) => l.length >= 3)!;
+    const near = (d: number) => band.from + ((h - band.from + d + 20) % 20);
+    const pool = [...triple.slice(0, 3), keyAt(band, near(1), "x"), keyAt(band, near(2), "y"), keyAt(band, near(-1), "a"), keyAt(band, near(4), "z")];
+    const build = (keys: string[]) => {
+      const a = new PriorityAllocator("inbound");
+      const m = new Map<string, Owner>();
+      a.addExplicit("pinned", new Owner("pinned"), near(3));
+      for (const k of keys) {
+        const o = new Owner(k);
+        m.set(k, o);
+        a.addAutomatic(k, o, band);
+      }
+      return m;
+    };
+    const reaches = (from: Owner, to: Owner) => {
+      const seen = new Set<Owner>();
+      const todo = [...from.waitsFor];
+      while (todo.length) {
+        const o = todo.pop()!;
+        if (o === to) return true;
+        if (!seen.has(o)) todo.push(...o.waitsFor), seen.add(o);
+      }
+      return false;
+    };
+    const onProbeRun = (o: Owner, slot: number) => {
+      for (let p = homeSlot(o.key, band); p !== o.priority; p = p === band.to ? band.from : p + 1) if (p === slot) return true;
+      return false;
+    };
+    let orderedRemovals = 0;
+    let exceptions = 0;
+    for (let mask = 0; mask < 1 << pool.length; mask++) {
+      const c = pool.filter((_, i) => (mask >> i) & 1);
+      if (c.length > 6) continue;
+      const small = build(c);
+      for (const o of small.values()) expect(reaches(o, o)).toBe(false);
+      for (const f of pool.filter((k) => !c.includes(k))) {
+        const big = build([...c, f]);
+        const at = (m: Map<string, Owner>, slot: number) => [...m.values()].find((o) => o.priority === slot);
+        for (const o of big.values()) {
+          const was = small.get(o.key);
+          const leaving = at(small, o.priority);
+          if (was?.priority !== o.priority && leaving && leaving.key !== o.key) expect(reaches(o, big.get(leaving.key)!)).toBe(true);
+        }
+        for (const o of small.values()) {
+          const leaving = at(big, o.priority);
+          if (big.get(o.key)!.priority === o.priority || !leaving || leaving.key === o.key) continue;
+          if (leaving.key === f) {
+            expect(reaches(leaving, big.get(o.key)!)).toBe(true);
+            continue;
+          }
+          const other = small.get(leaving.key)!;
+          if (reaches(o, other)) orderedRemovals++;
+          else {
+            // the exception: the two collide (one's probe run passes the other's slot) in C
+            expect(onProbeRun(o, other.priority) || onProbeRun(other, o.priority)).toBe(true);
+            exceptions++;
+          }
+        }
+      }
+    }
+    expect(orderedRemovals).toBeGreaterThan(0);
+    expect(exceptions).toBeGreaterThan(0);
+  });
+
   test("an explicit priority inside a band is kept; automatic rules step around it", () => {
     const band = { from: 2000, to: 2003 };
     const [k] = collidingKeys(band, 1);
