@@ -7,13 +7,16 @@
 /**
  * NSG rules: priorities 100-4096 (learn.microsoft.com, "Network security groups": "a number between
  * 100 and 4096"; the azurerm provider validates the same range), names of 1-80 characters,
- * descriptions of at most 140 characters (azurerm `description` validation). @internal
+ * descriptions of at most 140 characters (azurerm `description` validation). At most 1,000 rules
+ * per NSG (learn.microsoft.com, "Azure subscription and service limits, quotas, and constraints",
+ * Networking limits - Azure Resource Manager: "NSG rules per NSG | 1,000"). @internal
  */
 export const NSG_LIMITS = {
   priorityMin: 100,
   priorityMax: 4096,
   ruleNameMaxLength: 80,
   descriptionMaxLength: 140,
+  rulesPerNsgMax: 1000,
 } as const;
 
 /** TCP/UDP port numbers; ports below 1024 are privileged (well-known), so custom ports stay above. @internal */

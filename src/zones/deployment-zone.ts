@@ -187,6 +187,8 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
   /** Provider attributes read once per zone, not per rule (each read creates a token and captures a stack trace). */
   private subnetIdRef?: string;
   private nsgNameRef?: string;
+  /** Security rules created in the NSG (flows and the zone's own deny-all/ICMP rules): Azure caps them. */
+  private ruleCount = 0;
   private readonly flowsByKey = new Map<string, FlowRecord>();
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
@@ -367,6 +369,10 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
       }
       return existing.slot.rule;
     }
+    if (this.ruleCount >= NSG_LIMITS.rulesPerNsgMax) {
+      throw invalidProp("flows", `${this.ruleCount + 1} security rules in NSG ${this.zoneName}-nsg (${this.flowList.length + 1} flows and ${this.ruleCount - this.flowList.length} rules of the zone's own)`,
+        `at most ${NSG_LIMITS.rulesPerNsgMax} security rules per NSG (Azure's limit); split the zone or merge flows (one flow may carry several prefixes or a port range)`);
+    }
     const band = access === "Allow" ? ALLOW_BAND : DENY_BAND;
     if (options.priority !== undefined) allocator.checkExplicit(options.priority);
     else allocator.checkRoom(band);
@@ -404,6 +410,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
     const inbound = r.direction === FlowDirection.INBOUND;
     const source = inbound ? r.remote : r.local;
     const destination = inbound ? r.local : r.remote;
+    this.ruleCount++;
     return new NetworkSecurityRule(this, id, {
       name: r.name,
       description: r.description.slice(0, NSG_LIMITS.descriptionMaxLength),

@@ -373,6 +373,14 @@ describe("PriorityAllocator", () => {
     expect(pinned.waitsFor).toEqual([auto]);
   });
 
+  test("a full band refuses one more automatic rule, leaving other bands open", () => {
+    const band = { from: 2000, to: 2002 };
+    const a = new PriorityAllocator("inbound");
+    for (let i = 0; i < 3; i++) a.addAutomatic(`k${i}`, new Owner(`k${i}`), band);
+    expect(() => a.checkRoom(band)).toThrow(/Invalid priority: "auto \(3 automatic inbound rules in 2000-2002\)".*the band is full/);
+    expect(() => a.checkRoom({ from: 2003, to: 2004 })).not.toThrow();
+  });
+
   test("the zone records flows in call order with their current priorities", () => {
     const { stack } = newStack();
     const { mgmt, servers } = site(stack);

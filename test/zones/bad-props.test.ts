@@ -10,6 +10,8 @@ import { SensitiveValue } from "../../src/core/sensitive-value";
 import { HubGateway } from "../../src/hub/hub-gateway";
 import { SiteToSiteTunnel } from "../../src/ipsec/site-to-site-tunnel";
 import { FilesIdentitySource, StateMigrationShare } from "../../src/migration";
+import { Peer } from "../../src/network/peer";
+import { Port } from "../../src/network/port";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
@@ -230,5 +232,21 @@ describe("a missing required prop names the prop (never a TypeError)", () => {
     const e = errorOf(() => build(s));
     expect([e.constructPath, e.prop, e.code]).toEqual([path, prop, ConstructErrorCode.MISSING_VALUE]);
     expect(e.message).not.toMatch(/Cannot read properties/);
+  });
+});
+
+describe("Azure's per-NSG limits", () => {
+  test("a zone refuses the flow that would make its NSG hold more than 1,000 security rules (p02)", () => {
+    const { zone } = site();
+    // The zone's own rules: the inbound deny-all and the ICMP allow from the network.
+    for (let i = 0; i < 998; i++) zone.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.tcp(1024 + i), `flow ${i}`);
+    expect(zone.flows).toHaveLength(998);
+    expectRefused(() => zone.allowOutbound(Peer.ipv4("10.0.2.4/32"), Port.tcp(5000), "one too many"), {
+      path: "test/Servers", prop: "flows", value: "\"1001 security rules in NSG servers-nsg (999 flows and 2 rules of the zone's own)\"",
+      allowed: /^at most 1000 security rules per NSG \(Azure's limit\); split the zone/,
+    });
+    expect(zone.flows).toHaveLength(998);
+    // The same flow again is the same rule, not a new one: still accepted.
+    expect(zone.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.tcp(1024), "flow 0")).toBe(zone.flows[0].rule);
   });
 });
