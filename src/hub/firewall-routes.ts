@@ -39,7 +39,7 @@ export class FirewallRouteTables extends Construct {
     if (existing) return existing;
     const slug = prefix.replace(/[./]/g, "-");
     const route = new Route(entry.table, `To-${slug}`, {
-      name: `via-${this.firewallName}-to-${slug}`.slice(0, 80),
+      name: routeName(this.firewallName, prefix, slug),
       resourceGroupName: this.network.resourceGroupName,
       routeTableName: entry.table.name,
       addressPrefix: prefix,
@@ -76,4 +76,22 @@ export class FirewallRouteTables extends Construct {
     this.tables.set(key, entry);
     return entry;
   }
+}
+
+/** Azure's longest route name. */
+const ROUTE_NAME_MAX = 80;
+
+/**
+ * A route's Azure name: `via-<firewall>-to-<prefix>`. Route names are 1-80 characters of letters,
+ * digits, `_`, `.` and `-`, starting with a letter or digit and ending with a letter, digit or `_`
+ * (learn.microsoft.com, "Naming rules and restrictions for Azure resources", Microsoft.Network
+ * routeTables/routes), unique in their table. A name that fits is kept as it is (stable
+ * addresses: `name` forces a new route); a longer one keeps its readable start, cut where it
+ * still ends validly, and a hash of the firewall and prefix, so two cut names never meet.
+ */
+function routeName(firewallName: string, prefix: string, slug: string): string {
+  const full = `via-${firewallName}-to-${slug}`;
+  if (full.length <= ROUTE_NAME_MAX) return full;
+  const hash = createHash("sha256").update(`${firewallName}|${prefix}`).digest("hex").slice(0, 10);
+  return `${full.slice(0, ROUTE_NAME_MAX - hash.length - 1).replace(/[-_.]+$/, "")}-${hash}`;
 }

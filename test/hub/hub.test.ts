@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { TerraformStack } from "cdktf";
 import { parseCidr as parseAddress } from "../../src/engine/access/addresses";
 import { FirewallIndex } from "../../src/engine/access/firewalls";
@@ -200,6 +201,34 @@ describe("HubFirewall.routeThrough (R-KMS-8)", () => {
     }
     const added = (type: string) => Object.keys(after.resource[type]).filter((k) => !(k in before.resource[type])).length;
     expect([added("azurerm_route_table"), added("azurerm_route"), added("azurerm_subnet_route_table_association")]).toEqual([1, 2, 1]);
+  });
+
+  test("route names stay valid and distinct when the firewall name is long; names that fit are unchanged (p05)", () => {
+    const build = (firewallName: string) => {
+      const { stack } = newStack();
+      const network = hubNetwork(stack);
+      const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26", firewallName });
+      const zone = (name: string, prefix: string) =>
+        new DeploymentZone(stack, name, { network, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
+      fw.routeThrough({ zone: zone("activation", "10.0.5.0/24"), clients: [Peer.zone(zone("servers", "10.0.1.0/24")), Peer.zone(zone("mgmt", "10.0.9.0/24"))] });
+      return Object.values<any>(synthJson(stack).resource.azurerm_route).map((r) => r.name).sort();
+    };
+    // Short names are as before: no hash.
+    expect(build("hub-fw")).toEqual(["via-hub-fw-to-10-0-1-0-24", "via-hub-fw-to-10-0-5-0-24", "via-hub-fw-to-10-0-5-0-24", "via-hub-fw-to-10-0-9-0-24"]);
+    // A 73-character firewall name: the old names were all "via-fwxx...x-to-10" or ended in "-".
+    const fwName = `fw${"x".repeat(71)}`;
+    const names = build(fwName);
+    for (const n of names) expect(n).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/);
+    const start = `via-${fwName}`.slice(0, 69);
+    expect(names).toEqual([
+      `${start}-${createHash("sha256").update(`${fwName}|10.0.1.0/24`).digest("hex").slice(0, 10)}`,
+      `${start}-${createHash("sha256").update(`${fwName}|10.0.5.0/24`).digest("hex").slice(0, 10)}`,
+      `${start}-${createHash("sha256").update(`${fwName}|10.0.5.0/24`).digest("hex").slice(0, 10)}`,
+      `${start}-${createHash("sha256").update(`${fwName}|10.0.9.0/24`).digest("hex").slice(0, 10)}`,
+    ].sort());
+    expect(new Set(names).size).toBe(3); // the 10.0.5.0/24 routes are in two tables (servers', mgmt's)
+    // A cut ending in "-" loses it before the hash.
+    expect(build(`fw${"x".repeat(62)}`).every((n) => !n.includes("--") && n.length <= 80)).toBe(true);
   });
 
   test("refuses a client inside the network that is not a zone, on-premises clients without the gateway, and the zone as its own client", () => {
