@@ -8,7 +8,7 @@ import { Construct } from "constructs";
 import { FirewallRouteTables } from "./firewall-routes";
 import { HubGateway } from "./hub-gateway";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
-import { attributeErrors, invalidProp, missingProp } from "../network/errors";
+import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
 import { IPeer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { AVAILABILITY_ZONES, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Cidr } from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
@@ -244,6 +244,7 @@ function validateFirewallProps(props: HubFirewallProps) {
   const allowed = "an IPv4 prefix of /26 or larger (e.g. 10.0.254.0/26)";
   const block = requireIpv4Cidr("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
   if (block.prefixLength > 26) throw invalidProp("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
-  network.registerZone("AzureFirewallSubnet", props.firewallSubnetPrefix);
+  network._registerSubnet("AzureFirewallSubnet", props.firewallSubnetPrefix, "firewallSubnetPrefix", () => invalidProp("network", network.networkName,
+    `a network without a hub firewall: network ${network.networkName} already has its AzureFirewallSubnet (one HubFirewall per network)`, ConstructErrorCode.DUPLICATE_VALUE));
   return { network, name, tier, zones: [...new Set(zones)] };
 }

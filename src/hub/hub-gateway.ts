@@ -206,7 +206,10 @@ function validateGatewayProps(props: HubGatewayProps) {
   if (block.prefixLength > 27) throw invalidProp("gatewaySubnetPrefix", props.gatewaySubnetPrefix, allowed);
   const activeActive = requireBoolean("activeActive", props.activeActive, false);
   const vpnClient = props.pointToSite ? pointToSiteConfig(props.pointToSite, network) : undefined;
-  network.registerZone("GatewaySubnet", props.gatewaySubnetPrefix);
+  // One VPN gateway per virtual network (learn.microsoft.com, "Azure subscription and service limits",
+  // Networking limits: "Virtual network gateways (VPN gateways) per virtual network | 1"), in the one GatewaySubnet.
+  network._registerSubnet("GatewaySubnet", props.gatewaySubnetPrefix, "gatewaySubnetPrefix", () => invalidProp("network", network.networkName,
+    `a network without a VPN gateway: network ${network.networkName} already has its GatewaySubnet (a virtual network has one VPN gateway)`, ConstructErrorCode.DUPLICATE_VALUE));
   return { network, sku, generation, gatewayName, vpnClient, activeActive };
 }
 

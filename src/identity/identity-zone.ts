@@ -151,6 +151,10 @@ function validateIdentityProps(props: IdentityZoneProps): { trust: TrustLevel; r
   const start = props.rpcDynamicPortStart ?? DEFAULT_RPC_DYNAMIC_START;
   const end = props.rpcDynamicPortEnd ?? DEFAULT_RPC_DYNAMIC_END;
   requireIntInRange("rpcDynamicPortStart", start, RPC_DYNAMIC_MIN_START, PORT_LIMITS.max);
+  if (props.rpcDynamicPortEnd === undefined && end - start + 1 < MIN_RPC_DYNAMIC_PORTS) {
+    // Only the start was given: the range is too short because of it, so the error names it.
+    throw invalidProp("rpcDynamicPortStart", start, `an integer from ${RPC_DYNAMIC_MIN_START} to ${end - MIN_RPC_DYNAMIC_PORTS + 1}, giving at least ${MIN_RPC_DYNAMIC_PORTS} ports up to the default rpcDynamicPortEnd (${end}); or pass rpcDynamicPortEnd too`);
+  }
   if (!Number.isInteger(end) || end > PORT_LIMITS.max || end - start + 1 < MIN_RPC_DYNAMIC_PORTS) {
     throw invalidProp("rpcDynamicPortEnd", props.rpcDynamicPortEnd, `an integer up to ${PORT_LIMITS.max} giving at least ${MIN_RPC_DYNAMIC_PORTS} ports from rpcDynamicPortStart (${start})`);
   }

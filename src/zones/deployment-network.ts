@@ -250,20 +250,30 @@ export class DeploymentNetwork extends Construct {
    * you add by hand (e.g. GatewaySubnet) so zones cannot overlap them.
    */
   public registerZone(zoneName: string, addressPrefix: string): void {
+    this._registerSubnet(zoneName, addressPrefix, "addressPrefix");
+  }
+
+  /**
+   * {@link registerZone}, with the errors naming the caller's props: `prefixProp` for the prefix,
+   * and `nameTaken` (when given) building the error for a name already registered.
+   * @internal
+   */
+  public _registerSubnet(zoneName: string, addressPrefix: string, prefixProp: string, nameTaken?: () => Error): void {
     const allowed = "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24";
-    const block = requireIpv4Cidr("addressPrefix", addressPrefix, allowed);
-    if (block.prefixLength > 29) throw invalidProp("addressPrefix", addressPrefix, allowed);
+    const block = requireIpv4Cidr(prefixProp, addressPrefix, allowed);
+    if (block.prefixLength > 29) throw invalidProp(prefixProp, addressPrefix, allowed);
     requireAzureName("zoneName", zoneName, "subnet");
     if (this.zoneNames.has(zoneName.toLowerCase())) {
+      if (nameTaken) throw nameTaken();
       throw invalidProp("zoneName", zoneName, `a zone name not already used in network ${this.networkName} (taken: ${this.zoneRegistry.map((z) => z.zoneName).join(", ")})`,
         ConstructErrorCode.DUPLICATE_VALUE);
     }
     if (!this.spaceBlocks.some((s) => cidrContains(s, block))) {
-      throw invalidProp("addressPrefix", addressPrefix, `a prefix inside the network address space ${this.addressSpace.join(", ")}`);
+      throw invalidProp(prefixProp, addressPrefix, `a prefix inside the network address space ${this.addressSpace.join(", ")}`);
     }
     const clash = this.zoneRegistry.find((z) => cidrOverlaps(z.block, block));
     if (clash) {
-      throw invalidProp("addressPrefix", addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
+      throw invalidProp(prefixProp, addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
     }
     this.zoneRegistry.push({ zoneName, addressPrefix, block });
     this.zoneNames.add(zoneName.toLowerCase());

@@ -58,7 +58,16 @@ describe("HubGateway", () => {
     const { stack } = newStack();
     const network = hubNetwork(stack);
     new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
-    expect(() => new HubGateway(stack, "Gw2", { network, gatewayName: "gw2", gatewaySubnetPrefix: "10.0.254.0/27" })).toThrow(/Invalid \w+: "GatewaySubnet".*not already used/);
+    let thrown: any;
+    try {
+      new HubGateway(stack, "Gw2", { network, gatewayName: "gw2", gatewaySubnetPrefix: "10.0.254.0/27" });
+    } catch (e) {
+      thrown = e;
+    }
+    // p11: the error names the network (the prop that was given twice), not an internal "zoneName".
+    expect(thrown.message).toBe("test/Gw2: Invalid network: \"hub-vnet\". Allowed: a network without a VPN gateway: network hub-vnet already has its GatewaySubnet "
+      + "(a virtual network has one VPN gateway) [SDZ-PROP-DUPLICATE]");
+    expect(thrown.prop).toBe("network");
   });
 
   test("the GatewaySubnet is registered: a zone cannot overlap it", () => {
@@ -91,7 +100,7 @@ describe("HubGateway", () => {
 
   test.each([
     [{ gatewaySubnetPrefix: "10.0.255.0/28" }, /Invalid gatewaySubnetPrefix: "10.0.255.0\/28"/],
-    [{ gatewaySubnetPrefix: "10.9.0.0/27" }, /Invalid addressPrefix: "10.9.0.0\/27"/],
+    [{ gatewaySubnetPrefix: "10.9.0.0/27" }, /Invalid gatewaySubnetPrefix: "10.9.0.0\/27"\. Allowed: a prefix inside the network address space 10\.0\.0\.0\/16/],
     [{ sku: "VpnGw1" }, /Invalid sku: "VpnGw1". Allowed: VpnGw2 or better/],
     [{ sku: "VpnGw4", generation: VpnGatewayGeneration.GENERATION_1 }, /Invalid generation: "Generation1"/],
     [{ gatewayName: "bad name!" }, /Invalid gatewayName: "bad name!"/],
@@ -128,10 +137,21 @@ describe("HubFirewall", () => {
     [{ tier: "Basic" }, /Invalid tier: "Basic"/],
     [{ availabilityZones: ["4"] }, /Invalid availabilityZones\[0\]: "4"/],
     [{ firewallName: "-x" }, /Invalid firewallName: "-x"/],
+    [{ firewallSubnetPrefix: "10.1.254.0/26" }, /^test\/Fw: Invalid firewallSubnetPrefix: "10.1.254.0\/26"\. Allowed: a prefix inside the network address space 10\.0\.0\.0\/16/],
+    [{ firewallSubnetPrefix: "10.0.1.0/26" }, /^test\/Fw: Invalid firewallSubnetPrefix: "10.0.1.0\/26"\. Allowed: a prefix that does not overlap zone servers \(10\.0\.1\.0\/24\)/],
   ])("refuses bad input %#", (extra, message) => {
     const { stack } = newStack();
     const network = hubNetwork(stack);
+    new DeploymentZone(stack, "Servers", { network, zoneName: "servers", addressPrefix: "10.0.1.0/24", trustLevel: TrustLevel.INTERNAL });
     expect(() => new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26", ...(extra as any) })).toThrow(message);
+  });
+
+  test("a second firewall in one network names the network (p11)", () => {
+    const { stack } = newStack();
+    const network = hubNetwork(stack);
+    new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
+    expect(() => new HubFirewall(stack, "Fw2", { network, firewallName: "fw2", firewallSubnetPrefix: "10.0.253.0/26" }))
+      .toThrow(/^test\/Fw2: Invalid network: "hub-vnet"\. Allowed: a network without a hub firewall: network hub-vnet already has its AzureFirewallSubnet/);
   });
 });
 

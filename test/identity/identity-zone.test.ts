@@ -153,6 +153,10 @@ describe("IdentityZone construction errors", () => {
     ["a perimeter trust level", { trustLevel: TrustLevel.PERIMETER }, /Invalid trustLevel: "PERIMETER"\. Allowed: INTERNAL or MANAGEMENT/],
     ["an RPC range start below 1025", { rpcDynamicPortStart: 135 }, /Invalid rpcDynamicPortStart: 135\. Allowed: an integer from 1025 to 65535/],
     ["an RPC range under 255 ports", { rpcDynamicPortStart: 50000, rpcDynamicPortEnd: 50100 }, /Invalid rpcDynamicPortEnd: 50100\. Allowed: .*at least 255 ports/],
+    // Only the start given (p11): the default end (65535) leaves too few ports; the error names the start, not the end.
+    ["an RPC range start leaving under 255 ports to the default end", { rpcDynamicPortStart: 65400 },
+      /Invalid rpcDynamicPortStart: 65400\. Allowed: an integer from 1025 to 65281, giving at least 255 ports up to the default rpcDynamicPortEnd \(65535\)/],
+    ["an RPC range end leaving under 255 ports from the default start", { rpcDynamicPortEnd: 49200 }, /Invalid rpcDynamicPortEnd: 49200\. Allowed: .*from rpcDynamicPortStart \(49152\)/],
     ["no clients", { domainClients: [] }, /Invalid domainClients: \[\]/],
     ["any as client", { domainClients: [Peer.anyIpv4()] }, /Invalid domainClients\[0\]: "any"/],
   ])("refuses %s", (_, over, message) => {
