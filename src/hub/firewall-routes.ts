@@ -31,10 +31,10 @@ export class FirewallRouteTables extends Construct {
    * system routes (the VNet's address space, gateway-learned on-premises prefixes) when its prefix
    * is as long or longer (learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview,
    * "How Azure selects a route": longest prefix match, then user-defined before BGP before system).
-   * The same route twice is one route.
+   * The same route twice is one route. `prop` is the routeThrough option the subnet comes from.
    */
-  public route(subnetName: string, subnetId: string, prefix: string): Route {
-    const entry = this.tableOf(subnetName, subnetId);
+  public route(subnetName: string, subnetId: string, prefix: string, prop: string): Route {
+    const entry = this.tableOf(subnetName, subnetId, prop);
     const existing = entry.routes.get(prefix);
     if (existing) return existing;
     const slug = prefix.replace(/[./]/g, "-");
@@ -55,10 +55,12 @@ export class FirewallRouteTables extends Construct {
     return Object.fromEntries([...this.tables.entries()].map(([k, v]) => [k, v.table]));
   }
 
-  private tableOf(subnetName: string, subnetId: string) {
+  private tableOf(subnetName: string, subnetId: string, prop: string) {
     const key = subnetName.toLowerCase();
     let entry = this.tables.get(key);
     if (entry) return entry;
+    // Route table names are unique per resource group: another network sharing the group may route the same subnet name.
+    this.network._claimName(prop, subnetName, "route table", `${subnetName}-rt`, this);
     // Construct IDs from the subnet name: readable, and a short hash keeps names that slug alike apart.
     const id = `${subnetName.replace(/[^A-Za-z0-9]/g, "")}-${createHash("sha256").update(key).digest("hex").slice(0, 6)}`;
     const table = new RouteTable(this, `Table-${id}`, {

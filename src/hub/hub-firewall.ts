@@ -91,7 +91,7 @@ export class HubFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: HubFirewallProps) {
     super(scope, id);
-    const { network, name, tier, zones } = attributeErrors(this.node.path, () => validateFirewallProps(props));
+    const { network, name, tier, zones } = attributeErrors(this.node.path, () => validateFirewallProps(props, this));
     const rg = network.resourceGroupName;
     this.firewallName = name;
     this.network = network;
@@ -218,18 +218,18 @@ export class HubFirewall extends Construct {
     });
     const routes = (this.routes ??= new FirewallRouteTables(this, "Routes", this.network, this.firewallName, () => this.privateIpAddress));
     for (const z of zones) {
-      routes.route(z.zoneName, z.subnetId, zone.addressPrefix);
-      routes.route(zone.zoneName, zone.subnetId, z.addressPrefix);
+      routes.route(z.zoneName, z.subnetId, zone.addressPrefix, "clients");
+      routes.route(zone.zoneName, zone.subnetId, z.addressPrefix, "zone");
     }
     if (remote.length > 0) {
-      routes.route("GatewaySubnet", options.gateway!.gatewaySubnet.id, zone.addressPrefix);
-      for (const prefix of remote) routes.route(zone.zoneName, zone.subnetId, prefix);
+      routes.route("GatewaySubnet", options.gateway!.gatewaySubnet.id, zone.addressPrefix, "gateway");
+      for (const prefix of remote) routes.route(zone.zoneName, zone.subnetId, prefix, "zone");
     }
   }
 }
 
 /** Validates every prop before anything is built; registers AzureFirewallSubnet with the network. */
-function validateFirewallProps(props: HubFirewallProps) {
+function validateFirewallProps(props: HubFirewallProps, owner: Construct) {
   requireDefined("props", props, "the firewall's props (network, firewallSubnetPrefix)");
   if (!(props.network instanceof DeploymentNetwork)) {
     throw props.network === undefined ? missingProp("network", "the hub DeploymentNetwork") : invalidProp("network", String(props.network), "a DeploymentNetwork");
@@ -246,5 +246,8 @@ function validateFirewallProps(props: HubFirewallProps) {
   if (block.prefixLength > 26) throw invalidProp("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
   network._registerSubnet("AzureFirewallSubnet", props.firewallSubnetPrefix, "firewallSubnetPrefix", () => invalidProp("network", network.networkName,
     `a network without a hub firewall: network ${network.networkName} already has its AzureFirewallSubnet (one HubFirewall per network)`, ConstructErrorCode.DUPLICATE_VALUE));
+  // Names unique per resource group (another network may share it), claimed once the subnet is registered
+  // (a second firewall in this network is told so; a refused prefix claims nothing).
+  for (const [type, n] of [["firewall", name], ["public IP", `${name}-pip`], ["firewall policy", `${name}-policy`]]) network._claimName("firewallName", name, type, n, owner);
   return { network, name, tier, zones: [...new Set(zones)] };
 }

@@ -133,7 +133,7 @@ export class HubGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: HubGatewayProps) {
     super(scope, id);
-    const { network, sku, generation, gatewayName, vpnClient, activeActive } = attributeErrors(this.node.path, () => validateGatewayProps(props));
+    const { network, sku, generation, gatewayName, vpnClient, activeActive } = attributeErrors(this.node.path, () => validateGatewayProps(props, this));
     this.network = network;
     this.sku = sku;
     const rg = network.resourceGroupName;
@@ -188,7 +188,7 @@ export class HubGateway extends Construct {
 }
 
 /** Validates every prop before anything is built; registers the GatewaySubnet with the network. */
-function validateGatewayProps(props: HubGatewayProps) {
+function validateGatewayProps(props: HubGatewayProps, owner: Construct) {
   requireDefined("props", props, "the gateway's props (network, gatewaySubnetPrefix)");
   if (!(props.network instanceof DeploymentNetwork)) {
     throw props.network === undefined ? missingProp("network", "the hub DeploymentNetwork") : invalidProp("network", String(props.network), "a DeploymentNetwork");
@@ -210,6 +210,10 @@ function validateGatewayProps(props: HubGatewayProps) {
   // Networking limits: "Virtual network gateways (VPN gateways) per virtual network | 1"), in the one GatewaySubnet.
   network._registerSubnet("GatewaySubnet", props.gatewaySubnetPrefix, "gatewaySubnetPrefix", () => invalidProp("network", network.networkName,
     `a network without a VPN gateway: network ${network.networkName} already has its GatewaySubnet (a virtual network has one VPN gateway)`, ConstructErrorCode.DUPLICATE_VALUE));
+  // Names unique per resource group (another network may share it), claimed once the subnet is registered
+  // (a second gateway in this network is told so; a refused prefix claims nothing).
+  network._claimName("gatewayName", gatewayName, "virtual network gateway", gatewayName, owner);
+  for (let i = 0; i < (activeActive ? 2 : 1); i++) network._claimName("gatewayName", gatewayName, "public IP", `${gatewayName}-pip${i + 1}`, owner);
   return { network, sku, generation, gatewayName, vpnClient, activeActive };
 }
 

@@ -1,4 +1,5 @@
-import { TerraformStack } from "cdktf";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { TerraformStack, Token } from "cdktf";
 import { IConstruct } from "constructs";
 import { ConstructErrorCode, invalidProp } from "./errors";
 
@@ -17,10 +18,13 @@ export enum UniqueKind {
   TUNNEL_NAME = "tunnel name",
   /** Static private IP addresses, per network (a VNet cannot give one address to two NICs or endpoints). */
   STATIC_IP = "static private IP address",
+  /** Names of the resource groups the constructs create, per stack (a stack deploys to one subscription). */
+  RESOURCE_GROUP_NAME = "resource group name",
 }
 
 const APP_WIDE = new Set([UniqueKind.STORAGE_ACCOUNT_NAME, UniqueKind.KEY_VAULT_NAME]);
-const CASE_INSENSITIVE = new Set([UniqueKind.SERVER_NAME, UniqueKind.STORAGE_ACCOUNT_NAME, UniqueKind.KEY_VAULT_NAME, UniqueKind.TUNNEL_NAME]);
+const CASE_INSENSITIVE = new Set([UniqueKind.SERVER_NAME, UniqueKind.STORAGE_ACCOUNT_NAME, UniqueKind.KEY_VAULT_NAME, UniqueKind.TUNNEL_NAME,
+  UniqueKind.RESOURCE_GROUP_NAME]);
 
 const claims = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -39,6 +43,31 @@ export function claimUnique(owner: IConstruct, prop: string, kind: UniqueKind, v
   if (holder !== undefined && holder !== owner.node.path) {
     const where = space ? "this network" : APP_WIDE.has(kind) ? "this app (the name is global in Azure)" : "this stack";
     throw invalidProp(prop, value, `a ${kind} not already used in ${where}: ${holder} uses it`, ConstructErrorCode.DUPLICATE_VALUE);
+  }
+  map.set(key, owner.node.path);
+}
+
+/**
+ * Claims the Azure name a construct derives for a resource it creates in a resource group: Azure
+ * names a resource uniquely per resource group and type (a second network security group, route
+ * table, virtual network, public IP... of the same name in one group is refused at apply, or
+ * silently updates the first), so two networks sharing a group must not derive the same name.
+ * Claims are per stack. A group is known by its name when that is a literal, otherwise by its
+ * construct (a group given by reference). `prop`/`value` are what the user wrote that the name
+ * comes from. @internal
+ */
+export function claimNameInGroup(owner: IConstruct, prop: string, value: unknown, group: ResourceGroup, resourceType: string, name: string): void {
+  const literal = group.nameInput;
+  const groupKey = literal !== undefined && !Token.isUnresolved(literal) ? literal.toLowerCase() : `construct:${group.node.path}`;
+  const groupLabel = literal !== undefined && !Token.isUnresolved(literal) ? literal : group.node.path;
+  const scope = TerraformStack.of(owner);
+  let map = claims.get(scope);
+  if (!map) claims.set(scope, (map = new Map()));
+  const key = `in-group|${groupKey}|${resourceType}|${name.toLowerCase()}`;
+  const holder = map.get(key);
+  if (holder !== undefined && holder !== owner.node.path) {
+    throw invalidProp(prop, value, `a value whose ${resourceType} name "${name}" is not already used in resource group ${groupLabel}: ${holder} creates it there `
+      + "(Azure names resources of a type uniquely per resource group)", ConstructErrorCode.DUPLICATE_VALUE);
   }
   map.set(key, owner.node.path);
 }

@@ -2,11 +2,11 @@ import { NetworkWatcherFlowLog } from "@cdktf/provider-azurerm/lib/network-watch
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { CidrBlock, cidrContains, cidrOverlaps } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
 import { RETENTION_LIMITS } from "../network/limits";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { claimNameInGroup, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   requireAddressSpace, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireGuid, requireIpv4Address,
   requireIpv4Cidr, requireRegion, requireResourceGroupName, requireResourceId, requireTags,
@@ -175,12 +175,17 @@ export class DeploymentNetwork extends Construct {
     this.spaceBlocks = v.spaceBlocks;
     this.tags = v.tags;
 
+    const nameProp = props.resourceGroupName !== undefined ? "resourceGroupName" : "name";
+    if (!props.resourceGroup) {
+      attributeErrors(this.node.path, () => claimUnique(this, nameProp, UniqueKind.RESOURCE_GROUP_NAME, v.resourceGroupName ?? `${v.name}-rg`));
+    }
     this.resourceGroup = props.resourceGroup ?? new ResourceGroup(this, "ResourceGroup", {
       name: v.resourceGroupName ?? `${v.name}-rg`,
       location: v.location,
       tags: this.tags,
     });
     this.resourceGroupName = this.resourceGroup.name;
+    attributeErrors(this.node.path, () => this._claimName("name", v.name, "virtual network", v.name));
     this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
       name: v.name,
       location: v.location,
@@ -251,6 +256,16 @@ export class DeploymentNetwork extends Construct {
    */
   public registerZone(zoneName: string, addressPrefix: string): void {
     this._registerSubnet(zoneName, addressPrefix, "addressPrefix");
+  }
+
+  /**
+   * Claims the Azure name `name` of a `resourceType` resource `owner` creates in this network's
+   * resource group (derived from the user's `prop` = `value`); fails when another construct of the
+   * stack creates one of that name in the same group (another network sharing it).
+   * @internal
+   */
+  public _claimName(prop: string, value: unknown, resourceType: string, name: string, owner: IConstruct = this): void {
+    claimNameInGroup(owner, prop, value, this.resourceGroup, resourceType, name);
   }
 
   /**

@@ -193,7 +193,7 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateZoneProps(props));
+    const v = attributeErrors(this.node.path, () => validateZoneProps(props, this));
     this.zoneName = v.zoneName;
     this.addressPrefix = props.addressPrefix;
     this.trustLevel = v.trustLevel;
@@ -450,7 +450,7 @@ class RuleSlot implements PrioritySlotOwner {
 }
 
 /** Validates a zone's props and registers its prefix with the network (which refuses overlaps). */
-function validateZoneProps(props: DeploymentZoneProps) {
+function validateZoneProps(props: DeploymentZoneProps, owner: Construct) {
   requireDefined("props", props, "the zone's props (network, zoneName, addressPrefix, trustLevel)");
   if (!(props.network instanceof DeploymentNetwork)) {
     throw props.network === undefined ? missingProp("network", "the DeploymentNetwork the zone belongs to") : invalidProp("network", String(props.network), "a DeploymentNetwork");
@@ -466,7 +466,8 @@ function validateZoneProps(props: DeploymentZoneProps) {
   const own = tagsOf(ZONE_TAG.zone.entry(zoneName), ZONE_TAG.trust.entry(trustLevel));
   const nsgTags = mergeTags("tags", props.network.tags, requireTags("tags", props.tags), own);
   requireDefined("addressPrefix", props.addressPrefix, "the zone's IPv4 prefix, such as 10.20.1.0/24");
-  props.network.registerZone(zoneName, props.addressPrefix);
+  props.network.registerZone(zoneName, props.addressPrefix); // first: a name taken in this network is said so
+  props.network._claimName("zoneName", zoneName, "network security group", `${zoneName}-nsg`, owner);
   return { zoneName, trustLevel, denyAllOutbound, allowIcmpFromNetwork, nsgTags };
 }
 

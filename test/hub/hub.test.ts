@@ -70,6 +70,19 @@ describe("HubGateway", () => {
     expect(thrown.prop).toBe("network");
   });
 
+  test("a refused gateway claims nothing; a second gateway of the default name is told the network has one", () => {
+    const { stack } = newStack();
+    const network = hubNetwork(stack);
+    expect(() => new HubGateway(stack, "Bad", { network, gatewaySubnetPrefix: "10.9.255.0/27" })).toThrow(/^test\/Bad: Invalid gatewaySubnetPrefix/);
+    new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
+    expect(() => new HubGateway(stack, "Gw2", { network, gatewaySubnetPrefix: "10.0.254.0/27" }))
+      .toThrow(/^test\/Gw2: Invalid network: "hub-vnet"\. Allowed: a network without a VPN gateway/);
+    expect(() => new HubFirewall(stack, "BadFw", { network, firewallSubnetPrefix: "10.9.254.0/26" })).toThrow(/^test\/BadFw: Invalid firewallSubnetPrefix/);
+    new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.253.0/26" });
+    expect(() => new HubFirewall(stack, "Fw2", { network, firewallSubnetPrefix: "10.0.252.0/26" }))
+      .toThrow(/^test\/Fw2: Invalid network: "hub-vnet"\. Allowed: a network without a hub firewall/);
+  });
+
   test("the GatewaySubnet is registered: a zone cannot overlap it", () => {
     const { stack } = newStack();
     const network = hubNetwork(stack);

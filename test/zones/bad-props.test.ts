@@ -3,10 +3,12 @@
  * refused at construction with an error that names the construct path, the prop, the value (never
  * for a secret) and what is allowed.
  */
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { ConstructErrorCode, ConstructErrors, ConstructErrorInfo } from "../../src";
 import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
 import { SensitiveValue } from "../../src/core/sensitive-value";
+import { HubFirewall } from "../../src/hub/hub-firewall";
 import { HubGateway } from "../../src/hub/hub-gateway";
 import { SiteToSiteTunnel } from "../../src/ipsec/site-to-site-tunnel";
 import { FilesIdentitySource, StateMigrationShare } from "../../src/migration";
@@ -250,3 +252,66 @@ describe("Azure's per-NSG limits", () => {
     expect(zone.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.tcp(1024), "flow 0")).toBe(zone.flows[0].rule);
   });
 });
+
+describe("names Azure keeps unique per resource group, across networks sharing one (p04)", () => {
+  function shared() {
+    const { stack } = newStack();
+    const rg = new ResourceGroup(stack, "Rg", { name: "osd-rg", location: "westeurope" });
+    const network = (id: string, space: string) =>
+      new DeploymentNetwork(stack, id, { ...NET, name: id.toLowerCase(), addressSpace: [space], resourceGroup: rg });
+    return { stack, a: network("NetA", "10.1.0.0/16"), b: network("NetB", "10.2.0.0/16"), network };
+  }
+
+  test("two zones of one name in two networks sharing a resource group: the second NSG name is refused", () => {
+    const { stack, a, b } = shared();
+    new DeploymentZone(stack, "AServers", { network: a, zoneName: "servers", addressPrefix: "10.1.1.0/24", trustLevel: TrustLevel.INTERNAL });
+    expectRefused(() => new DeploymentZone(stack, "BServers", { network: b, zoneName: "servers", addressPrefix: "10.2.1.0/24", trustLevel: TrustLevel.INTERNAL }), {
+      path: "test/BServers", prop: "zoneName", value: "\"servers\"", code: ConstructErrorCode.DUPLICATE_VALUE,
+      allowed: /^a value whose network security group name "servers-nsg" is not already used in resource group osd-rg: test\/AServers creates it there/,
+    });
+    // Other zone names, and the same zone name in a network of another group, are fine.
+    new DeploymentZone(stack, "BApps", { network: b, zoneName: "apps", addressPrefix: "10.2.2.0/24", trustLevel: TrustLevel.INTERNAL });
+    const c = new DeploymentNetwork(stack, "NetC", { ...NET, name: "netc", addressSpace: ["10.3.0.0/16"] });
+    new DeploymentZone(stack, "CServers", { network: c, zoneName: "servers", addressPrefix: "10.3.1.0/24", trustLevel: TrustLevel.INTERNAL });
+  });
+
+  test("the same VNet name, hub names and route tables in one group; and two created groups of one name", () => {
+    const { stack, network } = shared();
+    expectRefused(() => new DeploymentNetwork(stack, "NetA2", { ...NET, name: "neta", addressSpace: ["10.4.0.0/16"], resourceGroup: stackRg(stack) }), {
+      path: "test/NetA2", prop: "name", value: "\"neta\"", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /virtual network name "neta" .* test\/NetA creates it there/,
+    });
+    const c = network("NetC", "10.5.0.0/16");
+    const d = network("NetD", "10.6.0.0/16");
+    new HubGateway(stack, "GwC", { network: c, gatewaySubnetPrefix: "10.5.255.0/27" });
+    expectRefused(() => new HubGateway(stack, "GwD", { network: d, gatewaySubnetPrefix: "10.6.255.0/27" }), {
+      path: "test/GwD", prop: "gatewayName", value: "\"hub-vpngw\"", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /virtual network gateway name "hub-vpngw" .* test\/GwC/,
+    });
+    const fwC = new HubFirewall(stack, "FwC", { network: c, firewallSubnetPrefix: "10.5.254.0/26" });
+    expectRefused(() => new HubFirewall(stack, "FwD", { network: d, firewallSubnetPrefix: "10.6.254.0/26" }), {
+      path: "test/FwD", prop: "firewallName", value: "\"hub-fw\"", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /firewall name "hub-fw" .* test\/FwC/,
+    });
+    // (a refused hub keeps its subnet registered in its network, as a refused zone does: the retry uses another network)
+    const e = network("NetE", "10.7.0.0/16");
+    const fwD = new HubFirewall(stack, "FwD2", { network: e, firewallName: "fw-d", firewallSubnetPrefix: "10.7.254.0/26" });
+    const gwC = stack.node.findChild("GwC") as HubGateway;
+    const gwD = new HubGateway(stack, "GwD2", { network: e, gatewayName: "gw-d", gatewaySubnetPrefix: "10.7.255.0/27" });
+    const zone = (net: DeploymentNetwork, id: string, name: string, prefix: string) =>
+      new DeploymentZone(stack, id, { network: net, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
+    const onPremises = [Peer.ipv4("192.168.0.0/24")];
+    fwC.routeThrough({ zone: zone(c, "CAct", "act-c", "10.5.5.0/24"), clients: onPremises, gateway: gwC });
+    // Zone names differ (their NSG names must), but both GatewaySubnets would get a table "GatewaySubnet-rt".
+    expectRefused(() => fwD.routeThrough({ zone: zone(e, "DAct", "act-d", "10.7.5.0/24"), clients: onPremises, gateway: gwD }), {
+      path: "test/FwD2", prop: "gateway", value: "\"GatewaySubnet\"", code: ConstructErrorCode.DUPLICATE_VALUE,
+      allowed: /route table name "GatewaySubnet-rt" is not already used in resource group osd-rg: test\/FwC\/Routes creates it there/,
+    });
+    const { stack: s2 } = newStack();
+    new DeploymentNetwork(s2, "N1", { ...NET, name: "n1", resourceGroupName: "shared-rg" });
+    expectRefused(() => new DeploymentNetwork(s2, "N2", { ...NET, name: "n2", addressSpace: ["10.9.0.0/16"], resourceGroupName: "Shared-RG" }), {
+      path: "test/N2", prop: "resourceGroupName", value: "\"Shared-RG\"", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /a resource group name not already used in this stack: test\/N1 uses it/,
+    });
+  });
+});
+
+function stackRg(stack: TerraformStack): ResourceGroup {
+  return stack.node.findChild("Rg") as ResourceGroup;
+}
