@@ -357,6 +357,9 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
     // The NSG rule keeps the first 140 characters (Azure's limit); the flow keeps the whole sentence.
     const description = requireText("description", text, 1, FLOW_DESCRIPTION_MAX, "a sentence saying why the flow exists");
     if (options.local !== undefined) checkPeer("local", options.local);
+    // A local end outside the zone's prefix makes a rule that never matches (the NSG sees only the
+    // zone's traffic) and a flow that misreports it: addresses must lie in the zone, as for connectFrom.
+    if (options.local?.kind === PeerKind.CIDRS || options.local?.kind === PeerKind.ZONE) checkHostsIn("local", options.local, this);
     const local = options.local ?? Peer.zone(this);
     const key = this.intentKey(direction, access, port, peer, local);
     const allocator = direction === FlowDirection.INBOUND ? this.inbound : this.outbound;

@@ -315,3 +315,21 @@ describe("names Azure keeps unique per resource group, across networks sharing o
 function stackRg(stack: TerraformStack): ResourceGroup {
   return stack.node.findChild("Rg") as ResourceGroup;
 }
+
+describe("a flow's local end lies in the zone (p09)", () => {
+  test.each<[string, (z: DeploymentZone) => unknown, string]>([
+    ["allowInbound", (z) => z.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.RDP, "x", { local: Peer.ipv4("10.0.9.4/32") }), "\"10.0.9.4/32\""],
+    ["allowOutbound", (z) => z.allowOutbound(Peer.ipv4("10.0.2.4/32"), Port.HTTPS, "x", { local: Peer.ipv4List(["10.0.1.4/32", "10.0.0.0/16"]) }), "\"10.0.0.0/16\""],
+    ["denyInbound", (z) => z.denyInbound(Peer.anyIpv4(), Port.SMB, "x", { local: Peer.ipv4("192.168.1.4/32") }), "\"192.168.1.4/32\""],
+  ])("%s refuses a local end outside the zone's prefix", (_, call, value) => {
+    const { zone } = site();
+    expectRefused(() => call(zone), { path: "test/Servers", prop: "local", value, allowed: /^hosts inside zone servers \(10\.0\.1\.0\/24\)$/ });
+    expect(zone.flows).toHaveLength(0);
+  });
+
+  test("a local end inside the zone is accepted, and names its hosts on the rule", () => {
+    const { zone } = site();
+    const rule = zone.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.RDP, "x", { local: Peer.ipv4("10.0.1.4/32") });
+    expect(rule.destinationAddressPrefixInput).toBe("10.0.1.4/32");
+  });
+});
