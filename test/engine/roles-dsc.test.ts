@@ -5,10 +5,10 @@
  * (azurerm_automation_dsc_nodeconfiguration's MOF, or azurerm_automation_dsc_configuration's script). Settings schemas:
  * learn.microsoft.com/azure/virtual-machines/extensions/dsc-template. Raw untagged azurerm JSON.
  */
-import { DeploymentRole } from "../../src/contract/zone-tags";
 import { Reachability } from "../../src/engine/access/reachability";
 import { Roles } from "../../src/engine/roles";
 import { addZone } from "../rules/kms/sites";
+import { roleClaims } from "../support/role-claims";
 import { check, flagged, messages } from "../support/rule-harness";
 import { Body, TfJson, rule } from "../support/tf-json";
 
@@ -157,16 +157,7 @@ const AD_NODE = `Node localhost
     }`;
 
 /** The KMS host and domain controller claims of the site's VM: [source, evidence]. */
-function claims(tf: TfJson): { kms?: [string, string]; dc?: [string, string] } {
-  const model = tf.model();
-  const vm = Reachability.of(model).access.topology.vms.find((v) => v.resource.address === VM)!;
-  const roles = Roles.of(model);
-  const c = (role: DeploymentRole): [string, string] | undefined => {
-    const x = roles.claim(vm, role);
-    return x ? [x.source, x.evidence] : undefined;
-  };
-  return { kms: c(DeploymentRole.KMS_HOST), dc: c(DeploymentRole.DOMAIN_CONTROLLER) };
-}
+const claims = (tf: TfJson) => roleClaims(tf, VM);
 
 describe("a domain controller built by the DSC extension running the quickstart's CreateADPDC", () => {
   test("the quickstart's extension (ModulesUrl, ConfigurationFunction, Properties) makes a DC, cited as the extension and the configuration", () => {

@@ -5,9 +5,9 @@
  * learn.microsoft.com/windows-server/get-started/kms-create-host). Raw untagged azurerm JSON.
  */
 import { kmsHardeningScript } from "../../src/activation/hardening-script";
-import { DeploymentRole } from "../../src/contract/zone-tags";
 import { Reachability } from "../../src/engine/access/reachability";
 import { Roles } from "../../src/engine/roles";
+import { roleClaims } from "../support/role-claims";
 import { check, flagged } from "../support/rule-harness";
 import { Body, TfJson, rule } from "../support/tf-json";
 
@@ -47,16 +47,7 @@ function encoded(script: string): string {
 }
 
 /** The KMS host and domain controller claims of the site's VM: [source, evidence]. */
-function claims(tf: TfJson): { kms?: [string, string]; dc?: [string, string] } {
-  const model = tf.model();
-  const vm = Reachability.of(model).access.topology.vms.find((v) => v.resource.address === VM)!;
-  const roles = Roles.of(model);
-  const c = (role: DeploymentRole): [string, string] | undefined => {
-    const x = roles.claim(vm, role);
-    return x ? [x.source, x.evidence] : undefined;
-  };
-  return { kms: c(DeploymentRole.KMS_HOST), dc: c(DeploymentRole.DOMAIN_CONTROLLER) };
-}
+const claims = (tf: TfJson) => roleClaims(tf, VM);
 
 describe("roles from every script the settings model reads", () => {
   test("a run command's inline script that sets a KMS host option makes a KMS host, cited as the run command", () => {
