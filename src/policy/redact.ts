@@ -43,13 +43,26 @@ export function isSecretName(name: string): boolean {
 /** A field whose every value is secret text (custom data, secure environment variables). */
 const wholeText = memoByName((name) => SECRET_TEXT_FIELD.test(snakeName(name)));
 
+/** Words that make a name secret wherever they stand (`sas_url` holds the signature, `password_file`...). */
+const SECRET_ANY_WORD = new Set(["password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token", "tokens", "credential", "credentials", "sas", "psk"]);
+/** Last words that name, count or describe a secret rather than hold it (`secret_permissions`, `token_lifetime`, `key_vault_secret_id`). */
+const ABOUT_A_SECRET = new Set([
+  "id", "ids", "name", "names", "type", "types", "permissions", "version", "versions", "lifetime", "expiry", "expiration", "length", "count",
+  "enabled", "policy", "policies", "days", "hours", "duration", "format", "rotation",
+]);
+
 const secretName = memoByName((name) => {
   if (looksSecretName(name)) return true;
   const snake = snakeName(name);
   if (wholeText(name)) return true;
   const words = snake.split("_").filter((w) => w !== "");
   while (words.length > 1 && QUALIFIER.has(words[words.length - 1])) words.pop();
-  return words.length > 0 && SECRET_LAST_WORD.has(words[words.length - 1]);
+  if (words.length === 0) return false;
+  const last = words[words.length - 1];
+  if (SECRET_LAST_WORD.has(last)) return true;
+  if (ABOUT_A_SECRET.has(last)) return false;
+  // When in doubt, secret: a secret word anywhere else (`sas_url`), or a private key in any encoding (`private_key_pem`).
+  return words.some((w, i) => SECRET_ANY_WORD.has(w) || (w === "private" && words[i + 1] === "key"));
 });
 
 /**

@@ -23,10 +23,13 @@ const MEBX = "Mebx-Secret-7731!";
 const SECRET_NAMES = ["admin_password", "PASSWORD", "radius_server_secret", "shared_key", "primary_access_key", "custom_data", "protected_settings", "sas_token",
   "connection_string", "sdz-oob-mebx-custom-password", "client-secret", "user_data", "passphrase", "key", "ssh_key", "access_key", "primary_key", "private_key",
   "account_key", "storageAccountKey", "sas", "password", "secret", "token", "api-key", "db-secret", "sdz-admin-password", "secret_value", "key_data",
-  "administrator_login_password_wo", "primary_connection_string", "secure_environment_variables", "protected_parameter", "sasToken", "client_secret", "sig"];
+  "administrator_login_password_wo", "primary_connection_string", "secure_environment_variables", "protected_parameter", "sasToken", "client_secret", "sig",
+  // A secret word before an ordinary one: the value still holds the secret (a SAS URL carries its signature).
+  "sas_url", "private_key_pem", "private_key_openssh", "password_file", "secret_uri", "token_url"];
 /** Names of ordinary values that messages quote (the AMT EKU OID of SDZ-OOB-010/011 was blanked under extended_key_usage). */
 const PLAIN_NAMES = ["name", "source_address_prefix", "sdz-role", "sdz-oob-provisioning-server", "tags", "settings", "priority", "extended_key_usage", "key_usage",
-  "key_type", "key_vault_id", "key_size", "key_opts", "key_vault_key_id", "key_permissions", "secret_permissions", "key_vault_secret_id", "key_name", "token_lifetime"];
+  "key_type", "key_vault_id", "key_size", "key_opts", "key_vault_key_id", "key_permissions", "secret_permissions", "key_vault_secret_id", "key_name", "token_lifetime",
+  "sas_expiry", "password_length", "secret_rotation"];
 
 describe("secret-bearing names", () => {
   test.each(SECRET_NAMES)("%s is secret-bearing", (name) => {
