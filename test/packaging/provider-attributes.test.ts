@@ -24,13 +24,18 @@ describe("azurerm attribute names: provider 14.23 (azurerm 4.55) vs 16.x (azurer
   test("no attribute was removed or renamed; the additions are exactly these", () => {
     expect(changes.filter((c) => c.removed.length > 0)).toEqual([]);
     expect(Object.fromEntries(changes.map((c) => [c.type, c.added]))).toEqual({
-      azurerm_application_gateway: ["backend", "backend_name", "client_ip_preservation_enabled", "http2_enabled", "listener", "listener_name",
+      "azurerm_application_gateway": ["backend", "backend_name", "client_ip_preservation_enabled", "http2_enabled", "listener", "listener_name",
         "proxy_protocol_header_enabled", "routing_rule", "timeout_in_seconds", "verify_client_certificate_issuer_dn"],
-      azurerm_backup_policy_file_share: ["backup_tier", "snapshot_retention_in_days"],
-      azurerm_backup_policy_vm: ["consistency_type"],
-      azurerm_user_assigned_identity: ["isolation_scope"],
-      azurerm_virtual_network_gateway: ["bgp_enabled"],
-      azurerm_virtual_network_gateway_connection: ["bgp_enabled"],
+      "azurerm_backup_policy_file_share": ["backup_tier", "snapshot_retention_in_days"],
+      "azurerm_backup_policy_vm": ["consistency_type"],
+      // Named since SDZ-SEC-002 reads Container Apps secrets and SDZ-OOB-012 federated credentials (which reads
+      // both parent_id and user_assigned_identity_id); no rule reads identity_id or read_secrets.
+      "azurerm_container_app": ["identity_id"],
+      "azurerm_federated_identity_credential": ["user_assigned_identity_id"],
+      "data.azurerm_container_app": ["read_secrets"],
+      "azurerm_user_assigned_identity": ["isolation_scope"],
+      "azurerm_virtual_network_gateway": ["bgp_enabled"],
+      "azurerm_virtual_network_gateway_connection": ["bgp_enabled"],
     });
   });
 });
