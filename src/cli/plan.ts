@@ -202,8 +202,10 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     const change = changes.get(r.address);
     const expressions = expressionsOf(r);
     const merged = merge(values, change?.after_unknown, r.sensitive_values, expressions, ctx, []) as Record<string, any>;
-    const config = isPlainObject(merged) ? withoutStandaloneCopies(r, merged, change, expressions, ownNames) : merged;
-    const heldByAzure = isPlainObject(config) ? heldByAzureOf(r, config, change, expressions) : [];
+    const prior = isPlainObject(merged) ? priorStateLists(r, merged, change, expressions) : [];
+    const config = isPlainObject(merged) ? withoutStandaloneCopies(r, merged, prior, ownNames) : merged;
+    // Lists still there after the standalone copies left: rules Azure holds that no resource writes.
+    const heldByAzure = isPlainObject(config) ? prior.filter((a) => a in config) : [];
     return {
       ...(heldByAzure.length > 0 ? { heldByAzure } : {}),
       type: r.type,
@@ -238,21 +240,16 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
  * unset list is unknown.
  */
 function withoutStandaloneCopies(
-  r: PlannedResource, config: Record<string, any>, change: Record<string, any> | undefined,
-  expressions: Record<string, unknown> | undefined, ownNames: Map<string, Set<string>>,
+  r: PlannedResource, config: Record<string, any>, prior: readonly string[], ownNames: Map<string, Set<string>>,
 ): Record<string, any> {
   let out = config;
-  for (const link of Object.values(FILLED_BY_STANDALONE)) {
-    if (link.parent !== r.type) continue;
-    const names = ownNames.get(`${r.address}|${link.attribute}`);
-    const list = out[link.attribute];
-    if (!names || !Array.isArray(list) || (expressions && link.attribute in expressions)) continue;
-    const before = isPlainObject(change?.before) ? change!.before[link.attribute] : undefined;
-    if (!Array.isArray(before) || JSON.stringify(before) !== JSON.stringify(r.values?.[link.attribute])) continue;
-    const kept = list.filter((b: unknown) => !(isPlainObject(b) && typeof b.name === "string" && names.has(b.name.toLowerCase())));
+  for (const attribute of prior) {
+    const names = ownNames.get(`${r.address}|${attribute}`);
+    if (!names) continue;
+    const kept = (out[attribute] as unknown[]).filter((b) => !(isPlainObject(b) && typeof b.name === "string" && names.has(b.name.toLowerCase())));
     // Nothing left: absent, as the configuration has it (an empty list would read as a written `[]`).
-    const { [link.attribute]: _, ...rest } = out;
-    out = kept.length > 0 ? { ...rest, [link.attribute]: kept } : rest;
+    const { [attribute]: _, ...rest } = out;
+    out = kept.length > 0 ? { ...rest, [attribute]: kept } : rest;
   }
   return out;
 }
@@ -263,7 +260,7 @@ function withoutStandaloneCopies(
  * update writes such a list only when the configuration changes it, so rules left in it (created outside
  * Terraform) neither conflict with standalone rules nor are removed by an apply.
  */
-function heldByAzureOf(
+function priorStateLists(
   r: PlannedResource, config: Record<string, any>, change: Record<string, any> | undefined, expressions: Record<string, unknown> | undefined,
 ): string[] {
   const held: string[] = [];
