@@ -28,6 +28,16 @@ const CASE_INSENSITIVE = new Set([UniqueKind.SERVER_NAME, UniqueKind.STORAGE_ACC
 
 const claims = new WeakMap<IConstruct, Map<string, string>>();
 
+/** Records `key` in `scope` for `owner`; the path of another construct that already holds it, if any. */
+function claim(scope: IConstruct, key: string, owner: IConstruct): string | undefined {
+  let map = claims.get(scope);
+  if (!map) claims.set(scope, (map = new Map()));
+  const holder = map.get(key);
+  if (holder !== undefined && holder !== owner.node.path) return holder;
+  map.set(key, owner.node.path);
+  return undefined;
+}
+
 /**
  * Claims `value` for the construct at `owner`; fails, naming the other owner, when another
  * construct of the same scope holds it. `space` is the scope for per-network kinds (the network
@@ -36,15 +46,11 @@ const claims = new WeakMap<IConstruct, Map<string, string>>();
  */
 export function claimUnique(owner: IConstruct, prop: string, kind: UniqueKind, value: string, space?: IConstruct): void {
   const scope = space ?? (APP_WIDE.has(kind) ? owner.node.root : TerraformStack.of(owner));
-  let map = claims.get(scope);
-  if (!map) claims.set(scope, (map = new Map()));
-  const key = `${kind}|${CASE_INSENSITIVE.has(kind) ? value.toLowerCase() : value}`;
-  const holder = map.get(key);
-  if (holder !== undefined && holder !== owner.node.path) {
+  const holder = claim(scope, `${kind}|${CASE_INSENSITIVE.has(kind) ? value.toLowerCase() : value}`, owner);
+  if (holder !== undefined) {
     const where = space ? "this network" : APP_WIDE.has(kind) ? "this app (the name is global in Azure)" : "this stack";
     throw invalidProp(prop, value, `a ${kind} not already used in ${where}: ${holder} uses it`, ConstructErrorCode.DUPLICATE_VALUE);
   }
-  map.set(key, owner.node.path);
 }
 
 /**
@@ -60,14 +66,9 @@ export function claimNameInGroup(owner: IConstruct, prop: string, value: unknown
   const literal = group.nameInput;
   const groupKey = literal !== undefined && !Token.isUnresolved(literal) ? literal.toLowerCase() : `construct:${group.node.path}`;
   const groupLabel = literal !== undefined && !Token.isUnresolved(literal) ? literal : group.node.path;
-  const scope = TerraformStack.of(owner);
-  let map = claims.get(scope);
-  if (!map) claims.set(scope, (map = new Map()));
-  const key = `in-group|${groupKey}|${resourceType}|${name.toLowerCase()}`;
-  const holder = map.get(key);
-  if (holder !== undefined && holder !== owner.node.path) {
+  const holder = claim(TerraformStack.of(owner), `in-group|${groupKey}|${resourceType}|${name.toLowerCase()}`, owner);
+  if (holder !== undefined) {
     throw invalidProp(prop, value, `a value whose ${resourceType} name "${name}" is not already used in resource group ${groupLabel}: ${holder} creates it there `
       + "(Azure names resources of a type uniquely per resource group)", ConstructErrorCode.DUPLICATE_VALUE);
   }
-  map.set(key, owner.node.path);
 }
