@@ -341,7 +341,9 @@ export class Reachability {
     // Subnets without route tables send nothing through a firewall: most configurations have none.
     const classes = this.routeClassesOf();
     if (classes.length === 0) return [];
-    const key = host.text;
+    // Per subnet too: the endpoint's own subnet is left out (its traffic is not routed), and two
+    // endpoints in VNets with overlapping spaces may share an address.
+    const key = `${endpoint.subnet?.key ?? ""}|${host.text}`;
     const cached = this.routedCache.get(key);
     if (cached) return cached;
     const byHop = new Map<Firewall | string | typeof DROPPED, SourceSet>();

@@ -251,3 +251,38 @@ describe("rule collections that cannot be placed make their firewalls' rules unk
     expect(client.map((r) => r.outcome)).toEqual(doubted ? ["uncertain"] : []);
   });
 });
+
+describe("routed sources are the endpoint's own, whichever endpoint asked first", () => {
+  /**
+   * VNet `net` (10.0.0.0/16): `app` and `clients` share a route table that sends 10.0.1.0/24 through
+   * the firewall, which allows nothing. VNet `other` reuses 10.0.0.0/16 (not peered) with a host at
+   * the same address as `vm` (10.0.1.4). Traffic inside `app` is not routed, so `app`'s own
+   * neighbours reach `vm` through its NSG alone; `other`'s host is asked about first.
+   */
+  function overlapping() {
+    const { tf, fwSubnet, app, clients } = network();
+    const fw = firewall(tf, "hub", fwSubnet);
+    const rt = tf.add("azurerm_route_table", "spokes", {
+      name: "spokes", location: "westeurope", resource_group_name: "rg",
+      route: [{ name: "to-app", address_prefix: "10.0.1.0/24", next_hop_type: "VirtualAppliance", next_hop_in_ip_address: `\${${fw}.ip_configuration[0].private_ip_address}` }],
+    });
+    for (const [name, subnet] of [["app_rt", app], ["clients_rt", clients]]) tf.add("azurerm_subnet_route_table_association", name, { subnet_id: TfJson.ref(subnet), route_table_id: TfJson.ref(rt) });
+    tf.nic("vm", app, "10.0.1.4");
+    const other = tf.subnet("other_app", tf.vnet("other", ["10.0.0.0/16"]), ["10.0.1.0/24"]);
+    tf.associate(other, tf.nsg("other_nsg", [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "*")]));
+    tf.nic("twin", other, "10.0.1.4");
+    return tf;
+  }
+
+  const neighbour = (reach: Reachability) => reach.reach(endpointOf(reach, "azurerm_network_interface.vm"), RDP).reaches
+    .filter((r) => r.sources.v4.contains(v4("10.0.1.9")))
+    .map((r) => ({ outcome: r.outcome, firewall: r.firewall?.firewall.resource.address }));
+
+  test("a neighbour in the subnet reaches the host through its NSG, not through the firewall, even after the twin's answer", () => {
+    const alone = neighbour(Reachability.of(overlapping().model()));
+    expect(alone).toEqual([{ outcome: "allow", firewall: undefined }]);
+    const reach = Reachability.of(overlapping().model());
+    reach.reach(endpointOf(reach, "azurerm_network_interface.twin"), RDP);
+    expect(neighbour(reach)).toEqual(alone);
+  });
+});
