@@ -4,7 +4,7 @@
  * service), and what the sources are (the Internet, a zone, the VNet, a platform address).
  */
 import { Endpoint, Probe } from "./access/access-model";
-import { PRIVATE_V4, PUBLIC_V6 } from "./access/addresses";
+import { PRIVATE_V4, PUBLIC_V6, v4RangeText } from "./access/addresses";
 import { Intervals, PORTS } from "./access/intervals";
 import { candidate } from "./access/nsg-eval";
 import { Reach, Reachability } from "./access/reachability";
@@ -352,12 +352,24 @@ export function describeHosts(hosts: Iterable<string>): string {
 export function describeReach(r: Reach): string {
   const parts: string[] = [];
   if (r.dnat) parts.push(`DNAT rule ${r.dnat.label}`);
-  if (r.firewall) parts.push(r.firewall.rule ? `firewall rule ${r.firewall.rule.label}` : `firewall ${r.firewall.firewall.resource.address}`);
+  if (r.firewall) {
+    const by = r.firewall.rule ? `firewall rule ${r.firewall.rule.label}` : `firewall ${r.firewall.firewall.resource.address}`;
+    // SNATed, the NSG rules that follow decided on the firewall's address, not the client's: say so, or the path reads as if they admitted the client.
+    parts.push(r.firewall.snat ? `${by} (SNATed to ${snatText(r.firewall.snat)})` : by);
+  }
   for (const l of r.grant.layers) {
     if (l.rule) parts.push(l.rule.isDefault ? `Azure's default rule ${l.rule.name} of NSG ${nsgName(l.rule)}` : `rule "${l.rule.name}" of NSG ${nsgName(l.rule)}`);
     else if (l.note) parts.push(l.note);
   }
   return parts.join(", then ");
+}
+
+/** The firewall subnet's ranges a SNATed path comes from, for messages: at most three, then a count. */
+function snatText(s: SourceSet): string {
+  const ranges = s.v4.ranges();
+  const shown = ranges.slice(0, 3).map(([a, b]) => v4RangeText(a, b));
+  if (ranges.length > 3) shown.push(`${ranges.length - 3} more ranges`);
+  return shown.join(", ") || "its subnet";
 }
 
 export { describePorts, describeServicePort };

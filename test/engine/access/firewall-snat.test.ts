@@ -1,6 +1,7 @@
 import { v4RangeText } from "../../../src/engine/access/addresses";
 import { Reach, Reachability } from "../../../src/engine/access/reachability";
 import { SourceSet } from "../../../src/engine/access/source-set";
+import { describeReach } from "../../../src/engine/exposure";
 import { FindingStatus } from "../../../src/engine/result";
 import { Body, check, flagged, messages, rule, TfJson, unverifiedAt } from "../../support/rule-harness";
 
@@ -101,6 +102,16 @@ describe("network-rule traffic SNATed by the firewall: the NSGs see the firewall
 
   test("always SNAT (policy private_ip_ranges 255.255.255.255/32): the clients reach through the NSG that admits only the firewall's subnet", () => {
     expect(clientReaches(site({ policy: { private_ip_ranges: ["255.255.255.255/32"] } }))).toEqual({ reaches: [SNATED], mayReach: true });
+  });
+
+  test("a SNATed path says so: the NSG rule that follows admitted the firewall's address, not the client's", () => {
+    const paths = (tf: TfJson) => {
+      const reach = Reachability.of(tf.model());
+      const ep = reach.access.endpoints.find((e) => e.key.startsWith("azurerm_network_interface.app01_nic"))!;
+      return reach.reach(ep, RDP).reaches.filter((r) => r.sources.overlaps(SourceSet.v4([[0x0a000200, 0x0a0002ff]]))).map(describeReach);
+    };
+    expect(paths(site({ policy: { private_ip_ranges: ["255.255.255.255/32"] } }))).toEqual([`firewall rule admins/rdp (SNATed to ${FW_SUBNET}), then rule "allow-from-firewall" of NSG app_nsg, then no NSG on the nic`]);
+    expect(paths(site({ allow: rule("allow-clients", 100, "Allow", "Tcp", "3389", "10.0.2.0/24") }))).toEqual(['firewall rule admins/rdp, then rule "allow-clients" of NSG app_nsg, then no NSG on the nic']);
   });
 
   test("always SNAT: an NSG admitting the clients but not the firewall's subnet no longer lets them in", () => {
