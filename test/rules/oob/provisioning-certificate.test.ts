@@ -287,7 +287,7 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
     test("attached to a function app too (by reference or by literal ID): an error on the assignment naming the function app", () => {
       const r = check(uai(functionApp(["${azurerm_user_assigned_identity.sp.id}"])), [ID]);
       expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "fail"]]);
-      expect(messages(r, ID)[0]).toMatch(/lets azurerm_user_assigned_identity\.sp \(attached to azurerm_windows_virtual_machine\.sp; also held by azurerm_linux_function_app\.fn \(its identity_ids\)\) read the private key/);
+      expect(messages(r, ID)[0]).toMatch(/lets azurerm_user_assigned_identity\.sp \(attached to azurerm_windows_virtual_machine\.sp; also held by azurerm_linux_function_app\.fn \(identity\.identity_ids\)\) read the private key/);
       const literal = functionApp(["/subscriptions/0000/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/SP-ID"]);
       expect(flagged(check(uai(literal), [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
       const elsewhere = functionApp(["/subscriptions/0000/resourceGroups/other/providers/Microsoft.ManagedIdentity/userAssignedIdentities/sp-id"]);
@@ -306,7 +306,7 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
     test("identity_ids not known before apply on any resource (a variable, a dynamic identity block): could-not-verify naming it", () => {
       const r = check(uai(functionApp("${var.identity_ids}")), [ID]);
       expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "unverified"]]);
-      expect(messages(r, ID)[0]).toMatch(/other holders of azurerm_user_assigned_identity\.sp may exist \(identity_ids of azurerm_linux_function_app\.fn: /);
+      expect(messages(r, ID)[0]).toMatch(/other holders of azurerm_user_assigned_identity\.sp may exist \(identity\.identity_ids of azurerm_linux_function_app\.fn: /);
       expect(unverifiedAt(check(uai(functionApp(["${var.identity_id}"])), [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
       const dynamic = uai((t) => t.add("azurerm_container_group", "cg", { name: "cg", location: "westeurope", resource_group_name: "rg", os_type: "Linux", dynamic: { identity: { for_each: "${var.ids}", content: { type: "UserAssigned", identity_ids: "${identity.value}" } } } }));
       expect(unverifiedAt(check(dynamic, [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
@@ -316,6 +316,83 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
         t.add("azurerm_linux_web_app", "web", { name: "web", location: "westeurope", resource_group_name: "rg", service_plan_id: "p", site_config: [{}], identity: [{ type: "UserAssigned", identity_ids: "${var.ids}" }] });
       });
       expect(flagged(check(both, [ID]), ID)).toEqual(["azurerm_role_assignment.uai"]);
+    });
+
+    // Resources that act as a user-assigned identity without listing it in identity_ids: every reference to the identity's ID or client ID counts.
+    const cluster = (kubelet: Record<string, unknown>) => (t: TfJson) => {
+      t.add("azurerm_user_assigned_identity", "aks", { name: "aks-cp", location: "westeurope", resource_group_name: "rg" });
+      t.add("azurerm_kubernetes_cluster", "aks", {
+        name: "aks", location: "westeurope", resource_group_name: "rg", dns_prefix: "aks", default_node_pool: [{ name: "system", vm_size: "Standard_D2s_v5", node_count: 1 }],
+        identity: [{ type: "UserAssigned", identity_ids: ["${azurerm_user_assigned_identity.aks.id}"] }], kubelet_identity: [kubelet],
+      });
+    };
+    const storage = (cmk: Record<string, unknown>) => (t: TfJson) => t.add("azurerm_storage_account", "st", {
+      name: "st", location: "westeurope", resource_group_name: "rg", account_tier: "Standard", account_replication_type: "LRS", customer_managed_key: [cmk],
+    });
+    const webApp = (fields: Record<string, unknown>) => (t: TfJson) => t.add("azurerm_linux_web_app", "web", {
+      name: "web", location: "westeurope", resource_group_name: "rg", service_plan_id: "p", site_config: [{}], identity: [{ type: "SystemAssigned" }], ...fields,
+    });
+    const heldBy = (tf: TfJson) => {
+      const r = check(tf, [ID]);
+      return { at: r.findings.map((f) => [f.address, f.status]), message: messages(r, ID)[0] ?? "" };
+    };
+
+    test("the kubelet identity of a Kubernetes cluster: an error naming the cluster and the field", () => {
+      const r = heldBy(uai(cluster({
+        client_id: "${azurerm_user_assigned_identity.sp.client_id}", object_id: "${azurerm_user_assigned_identity.sp.principal_id}",
+        user_assigned_identity_id: "${azurerm_user_assigned_identity.sp.id}",
+      })));
+      expect(r.at).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(r.message).toMatch(/also held by azurerm_kubernetes_cluster\.aks \(kubelet_identity\.client_id, kubelet_identity\.user_assigned_identity_id\)\) read the private key/);
+    });
+
+    test("a storage account's customer-managed key (inline or azurerm_storage_account_customer_managed_key): an error naming the account", () => {
+      const r = heldBy(uai(storage({ key_vault_key_id: "https://oob-kv.vault.azure.net/keys/cmk", user_assigned_identity_id: "${azurerm_user_assigned_identity.sp.id}" })));
+      expect(r.at).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(r.message).toMatch(/also held by azurerm_storage_account\.st \(customer_managed_key\.user_assigned_identity_id\)\)/);
+      const standalone = heldBy(uai((t) => t.add("azurerm_storage_account_customer_managed_key", "cmk", {
+        storage_account_id: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st", key_vault_id: "${azurerm_key_vault.kv.id}", key_name: "cmk",
+        user_assigned_identity_id: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/sp-id",
+      })));
+      expect(standalone.at).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(standalone.message).toMatch(/also held by azurerm_storage_account_customer_managed_key\.cmk \(user_assigned_identity_id\)\)/);
+    });
+
+    test("a web app's Key Vault reference identity: an error naming the app", () => {
+      const r = heldBy(uai(webApp({ key_vault_reference_identity_id: "${azurerm_user_assigned_identity.sp.id}" })));
+      expect(r.at).toEqual([["azurerm_role_assignment.uai", "fail"]]);
+      expect(r.message).toMatch(/also held by azurerm_linux_web_app\.web \(key_vault_reference_identity_id\)\)/);
+    });
+
+    test("grants to the identity (role assignments, access policies, a SQL administrator), its name or location elsewhere, and the service point's own extension do not hold it", () => {
+      const tf = uai((t) => {
+        t.add("azurerm_role_assignment", "blob", { scope: "/subscriptions/0000/resourceGroups/rg", role_definition_name: "Storage Blob Data Reader", principal_id: "${azurerm_user_assigned_identity.sp.principal_id}" });
+        t.add("azurerm_key_vault_access_policy", "other", { key_vault_id: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/other", tenant_id: "${azurerm_user_assigned_identity.sp.tenant_id}", object_id: "${azurerm_user_assigned_identity.sp.principal_id}", secret_permissions: ["Get"] });
+        // Azure Database for MySQL names a managed identity administrator by its client ID (azurerm docs: mysql_flexible_server_active_directory_administrator).
+        t.add("azurerm_mysql_flexible_server_active_directory_administrator", "admin", {
+          server_id: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.DBforMySQL/flexibleServers/db", identity_id: "${azurerm_user_assigned_identity.db.id}",
+          login: "${azurerm_user_assigned_identity.sp.name}", object_id: "${azurerm_user_assigned_identity.sp.client_id}", tenant_id: "t",
+        });
+        t.add("azurerm_user_assigned_identity", "db", { name: "db-id", location: "${azurerm_user_assigned_identity.sp.location}", resource_group_name: "rg" });
+        // Runs on the service point, with the identities attached to it.
+        t.add("azurerm_virtual_machine_extension", "ama", {
+          name: "AzureMonitorWindowsAgent", virtual_machine_id: "${azurerm_windows_virtual_machine.sp.id}", publisher: "Microsoft.Azure.Monitor", type: "AzureMonitorWindowsAgent", type_handler_version: "1.0",
+          settings: "{\"authentication\":{\"managedIdentity\":{\"identifier-name\":\"client_id\",\"identifier-value\":\"${azurerm_user_assigned_identity.sp.client_id}\"}}}",
+        });
+      });
+      expect(check(tf, [ID]).findings).toEqual([]);
+    });
+
+    test("a field that may attach an identity not known before apply (a customer-managed key's identity from a variable): could-not-verify naming it", () => {
+      const r = check(uai(storage({ key_vault_key_id: "https://oob-kv.vault.azure.net/keys/cmk", user_assigned_identity_id: "${var.cmk_identity}" })), [ID]);
+      expect(r.findings.map((f) => [f.address, f.status])).toEqual([["azurerm_role_assignment.uai", "unverified"]]);
+      expect(messages(r, ID)[0]).toMatch(/other holders of azurerm_user_assigned_identity\.sp may exist \(customer_managed_key\.user_assigned_identity_id of azurerm_storage_account\.st: the variable cmk_identity/);
+      // On the service point itself, an identity from a variable is the service point's whatever it is.
+      const own = uai((t) => {
+        const vm = t.json.resource.azurerm_windows_virtual_machine.sp as Record<string, any>;
+        vm.identity[0].identity_ids.push("${var.extra_identity}");
+      });
+      expect(check(own, [ID]).findings).toEqual([]);
     });
   });
 });
