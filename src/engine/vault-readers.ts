@@ -63,7 +63,8 @@ const IDENTITY_TYPE = "azurerm_user_assigned_identity";
  * case-insensitively). Segments holding an interpolation are not literal and do not match.
  */
 const IDENTITY_IDS = /\/resourcegroups\/([^/\s"'${}]+)\/providers\/microsoft\.managedidentity\/userassignedidentities\/([A-Za-z0-9_-]+)(?![A-Za-z0-9_${-])/gi;
-const IDENTITY_ID_MARK = /userassignedidentities\//i;
+/** `userAssignedIdentities/` in any case: character classes, which V8 scans faster than the `i` flag (every string of every resource is tested). */
+const IDENTITY_ID_MARK = new RegExp(`${[..."userassignedidentities"].map((c) => `[${c}${c.toUpperCase()}]`).join("")}/`);
 
 /**
  * A reference to a user-assigned identity of this configuration inside an expression
@@ -310,8 +311,7 @@ export class VaultReaders {
       const interpolated = s.includes("${");
       if (!mentionsId && !interpolated) return;
       // Named only when the field names an identity (most strings refer to a subnet or a resource group).
-      let where: HolderField | undefined;
-      const at = (): HolderField => (where ??= { holder, field: holder === r ? fieldName(keys) : `${fieldName(keys)} of ${r.address}` });
+      const at = (): HolderField => ({ holder, field: holder === r ? fieldName(keys) : `${fieldName(keys)} of ${r.address}` });
       if (!interpolated) {
         literalIds(s, at());
         return;
