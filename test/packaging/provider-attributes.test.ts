@@ -29,7 +29,8 @@ describe("azurerm attribute names: provider 14.23 (azurerm 4.55) vs 16.x (azurer
       "azurerm_backup_policy_file_share": ["backup_tier", "snapshot_retention_in_days"],
       "azurerm_backup_policy_vm": ["consistency_type"],
       // Named since SDZ-SEC-002 reads Container Apps secrets and SDZ-OOB-012 federated credentials (which reads
-      // both parent_id and user_assigned_identity_id); no rule reads identity_id or read_secrets.
+      // both parent_id and user_assigned_identity_id); SDZ-OOB-012 reads every field by the value it names (the
+      // container app's identity_id included), no rule reads read_secrets.
       "azurerm_container_app": ["identity_id"],
       "azurerm_federated_identity_credential": ["user_assigned_identity_id"],
       "data.azurerm_container_app": ["read_secrets"],
