@@ -1,17 +1,24 @@
-import { connectionType, IPSEC_CONNECTION_TYPES, IpsecPolicyView, PolicyField } from "./policies";
+import { CONNECTION, connectionType, GATEWAY, IPSEC_CONNECTION_TYPES, IpsecPolicyView, PolicyField, SERVER_CONFIGURATION, VWAN_CONNECTION, vwanLinks } from "./policies";
+import { unreadableBlock } from "../../engine/access/fields";
 import { TfResource } from "../../engine/model";
 import { RuleContext } from "../../engine/rule";
 
+export { CONNECTION, GATEWAY, SERVER_CONFIGURATION, VWAN_CONNECTION };
+
 /** The document every rule of the pack enforces. */
 export const SEED = "Seed 004 (Special IPSec considerations)";
-export const CONNECTION = "azurerm_virtual_network_gateway_connection";
-export const GATEWAY = "azurerm_virtual_network_gateway";
+
+/** The resource types the policy rules read. */
+export const POLICY_TYPES = [CONNECTION, GATEWAY, VWAN_CONNECTION, SERVER_CONFIGURATION];
 
 /** What the policy rules read, for docs/rules.md. */
 export const POLICY_READS = [
   "ipsec_policy of IPsec and VNet-to-VNet connections (azurerm_virtual_network_gateway_connection)",
   "vpn_client_configuration.ipsec_policy of virtual network gateways (point-to-site)",
+  "vpn_link[].ipsec_policy of Virtual WAN connections (azurerm_vpn_gateway_connection: ike_encryption_algorithm, ike_integrity_algorithm, encryption_algorithm, integrity_algorithm, sa_lifetime_sec, sa_data_size_kb), each link on its own",
+  "ipsec_policy of Virtual WAN point-to-site (azurerm_vpn_server_configuration: sa_lifetime_seconds, sa_data_size_kilobytes)",
   "attribute names of azurerm 4.x and 5.x (identical for these fields; the 5.0 upgrade guide renames only enable_bgp)",
+  "a field whose value is unknown is could-not-verify once, from the first rule that reads it (dh_group and pfs_group SDZ-VPN-002; the algorithms SDZ-VPN-003; lifetimes SDZ-VPN-009 and 011); the others name it only beside findings of their own",
 ];
 
 /** True when the field is written and known (not unset, not unknown). */
@@ -26,16 +33,28 @@ export function unset(f: PolicyField): boolean {
 
 /**
  * One finding per policy block and rule: the problems found among the known fields (with the
- * fields that could not be read named too), or, when none, "could not verify" for the unknown ones.
+ * fields that could not be read named too), or, when none, "could not verify" for the unknown
+ * fields this rule is the first reader of, so that one unknown field is one finding, not one per
+ * rule that reads it.
  */
-export function judgePolicy(ctx: RuleContext, p: IpsecPolicyView, fields: PolicyField[], problems: string[]): void {
-  const doubt = fields.filter((f) => f.unknownReason !== undefined).map((f) => `${f.field} (${f.unknownReason})`).join("; ");
+export function judgePolicy(ctx: RuleContext, ruleId: string, p: IpsecPolicyView, fields: PolicyField[], problems: string[]): void {
+  const unknown = fields.filter((f) => f.unknownReason !== undefined);
   const where = `${p.where} of ${p.resource.address}`;
-  if (problems.length > 0) ctx.report(p.resource, `${where}: ${problems.join("; ")}${doubt ? `; also could not verify ${doubt}` : ""}`);
-  else if (doubt) ctx.unverified(p.resource, `${where}: ${doubt}`);
+  if (problems.length > 0) {
+    const doubt = unknown.map((f) => `${f.field} (${f.unknownReason})`).join("; ");
+    ctx.report(p.resource, `${where}: ${problems.join("; ")}${doubt ? `; also could not verify ${doubt}` : ""}`);
+    return;
+  }
+  const own = unknown.filter((f) => f.readers[0] === ruleId);
+  if (own.length > 0) {
+    ctx.unverified(p.resource, `${where}: ${own.map((f) => `${f.field} (${f.unknownReason})${f.readers.length > 1 ? `, read by ${f.readers.join(" and ")}` : ""}`).join("; ")}`);
+  }
 }
 
-/** IPsec/VNet-to-VNet connections, with unknown types reported as unverified (ExpressRoute carries no IKE). */
+/**
+ * Resources whose tunnels negotiate IKE: IPsec/VNet-to-VNet connections (an unknown type is
+ * reported as unverified; ExpressRoute carries no IKE) and every Virtual WAN connection.
+ */
 export function ipsecConnections(ctx: RuleContext, ruleWhat: string): TfResource[] {
   const out: TfResource[] = [];
   for (const c of ctx.model.ofType(CONNECTION)) {
@@ -45,6 +64,38 @@ export function ipsecConnections(ctx: RuleContext, ruleWhat: string): TfResource
       continue;
     }
     if (IPSEC_CONNECTION_TYPES.includes(t.value)) out.push(c);
+  }
+  out.push(...ctx.model.ofType(VWAN_CONNECTION));
+  return out;
+}
+
+/** One IKE tunnel: a connection, or one `vpn_link` of a Virtual WAN connection. */
+export interface Tunnel {
+  readonly resource: TfResource;
+  /** For messages: `connection <address>` or `vpn_link[0] (l1) of <address>`. */
+  readonly label: string;
+  /** The object holding `ipsec_policy` and the protocol field. */
+  readonly body: Record<string, any>;
+  /** `connection_protocol` (connections) or `protocol` (Virtual WAN links); both default to IKEv2. */
+  readonly protocolField: string;
+  readonly vwan: boolean;
+}
+
+/**
+ * The IKE tunnels of the configuration, one per IPsec/VNet-to-VNet connection and one per
+ * Virtual WAN `vpn_link`; a `vpn_link` list written as an expression or a dynamic block is reported
+ * as unverified (naming what the rule checks).
+ */
+export function ipsecTunnels(ctx: RuleContext, ruleWhat: string): Tunnel[] {
+  const out: Tunnel[] = [];
+  for (const c of ipsecConnections(ctx, ruleWhat)) {
+    if (c.type === CONNECTION) {
+      out.push({ resource: c, label: `connection ${c.address}`, body: c.config, protocolField: "connection_protocol", vwan: false });
+      continue;
+    }
+    const unreadable = unreadableBlock(c.config, "vpn_link");
+    if (unreadable) ctx.unverified(c, `${c.address}: ${unreadable}, so ${ruleWhat} cannot be checked for its links`);
+    for (const l of vwanLinks(ctx.model, c)) out.push({ resource: c, label: `${l.label} of ${c.address}`, body: l.body, protocolField: "protocol", vwan: true });
   }
   return out;
 }
@@ -87,8 +138,12 @@ export const EXAMPLE_CONNECTION = "azurerm_virtual_network_gateway_connection.hq
 /** The example tunnel's gateway address. */
 export const EXAMPLE_GATEWAY = "azurerm_virtual_network_gateway.gw";
 
-/** A point-to-site client configuration with certificates over IKEv2 and OpenVPN. */
+/** A point-to-site client configuration with certificates over IKEv2 (with a custom policy) and OpenVPN. */
 export const STRONG_P2S = {
   address_space: ["172.16.0.0/24"], vpn_client_protocols: ["IkeV2", "OpenVPN"], vpn_auth_types: ["Certificate"],
   root_certificate: [{ name: "root", public_cert_data: "MIIBfake" }],
+  ipsec_policy: {
+    dh_group: "DHGroup24", ike_encryption: "AES256", ike_integrity: "SHA256", ipsec_encryption: "AES256", ipsec_integrity: "SHA256",
+    pfs_group: "PFS24", sa_lifetime_in_seconds: 3600, sa_data_size_in_kilobytes: 102400,
+  },
 };

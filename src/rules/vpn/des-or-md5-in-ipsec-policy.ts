@@ -1,17 +1,19 @@
-import { CONNECTION, EXAMPLE_CONNECTION, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, SEED, STRONG_POLICY } from "./common";
+import { EXAMPLE_CONNECTION, exampleTunnel, POLICY_READS, POLICY_TYPES, judgePolicy, SEED, STRONG_POLICY } from "./common";
 import { ipsecPolicies, is } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
+const ID = "SDZ-VPN-003";
+
 export const desOrMd5 = defineRule({
-  id: "SDZ-VPN-003",
+  id: ID,
   level: RuleLevel.ERROR,
   title: "IPsec policy with DES/3DES encryption or MD5 integrity",
   rationale:
     `${SEED}: tunnels between sites must use strong encryption. The document named 3DES as the strong choice of 2005; today DES is broken, 3DES has 64-bit blocks (Sweet32) and NIST disallowed it for encryption after 2023 (SP 800-131A Rev. 2), and MD5 has practical collisions.`,
-  fix: "Use AES256 or GCMAES256 for ike_encryption and ipsec_encryption, and SHA256/SHA384 (or the matching GCMAES) for integrity.",
+  fix: "Use AES256 or GCMAES256 for ike_encryption and ipsec_encryption (ike_encryption_algorithm and encryption_algorithm on a Virtual WAN vpn_link), and SHA256/SHA384 (or the matching GCMAES) for integrity.",
   requirements: ["R-SEC-2"],
-  resourceTypes: [CONNECTION, GATEWAY],
+  resourceTypes: POLICY_TYPES,
   reads: POLICY_READS,
   check(ctx) {
     for (const p of ipsecPolicies(ctx.model)) {
@@ -19,7 +21,7 @@ export const desOrMd5 = defineRule({
         ...[p.ikeEncryption, p.ipsecEncryption].filter((f) => is(f, "DES", "DES3")),
         ...[p.ikeIntegrity, p.ipsecIntegrity].filter((f) => is(f, "MD5")),
       ];
-      judgePolicy(ctx, p, [p.ikeEncryption, p.ipsecEncryption, p.ikeIntegrity, p.ipsecIntegrity], weak.map((f) => `${f.field} is ${f.value}`));
+      judgePolicy(ctx, ID, p, [p.ikeEncryption, p.ipsecEncryption, p.ikeIntegrity, p.ipsecIntegrity], weak.map((f) => `${f.field} is ${f.value}`));
     }
   },
   examples: lazyExamples(() => ({

@@ -1,4 +1,4 @@
-import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, known, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
+import { EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, POLICY_READS, POLICY_TYPES, judgePolicy, known, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
 import { ipsecPolicies } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -15,8 +15,10 @@ export const AZURE_DEFAULT_SA_DATASIZE_KB = 102400000;
 /** Seed 004's bound, 50 MB, in KB. */
 export const SEED_SA_DATASIZE_KB = 51200;
 
+const ID = "SDZ-VPN-011";
+
 export const longSaDataLifetime = defineRule({
-  id: "SDZ-VPN-011",
+  id: ID,
   level: RuleLevel.WARNING,
   title: "IPsec SA data lifetime above 10 GB (Azure's default is about 100 GB)",
   rationale:
@@ -28,26 +30,26 @@ export const longSaDataLifetime = defineRule({
     + "What remains of the document's aim, little traffic under one key if that key leaks, is met by the 1-hour time lifetime of quiet tunnels and the 10 GB bound of busy ones, with PFS making each key independent. "
     + `Flagged: sa_datasize unset (Azure applies ${AZURE_DEFAULT_SA_DATASIZE_KB} KB, about 100 GB) or above ${MAX_SA_DATASIZE_KB} KB. A value below Azure's documented minimum of ${MIN_SA_DATASIZE_KB} KB is could-not-verify (what Azure applies is not documented). `
     + "Policies that must follow the document to the letter can set sa_datasize = 51200 or less (IpsecPolicyPreset.custom with saDataSizeKilobytes); this rule accepts it.",
-  fix: `Set sa_datasize (sa_data_size_in_kilobytes for point-to-site) to ${MAX_SA_DATASIZE_KB} KB or less; SiteToSiteTunnel's presets set ${MAX_SA_DATASIZE_KB}. ${SEED_SA_DATASIZE_KB} follows seed 004 literally, at the cost of frequent rekeys on busy tunnels.`,
+  fix: `Set sa_datasize (sa_data_size_in_kilobytes for point-to-site, sa_data_size_kb on a Virtual WAN vpn_link, sa_data_size_kilobytes on a VPN server configuration) to ${MAX_SA_DATASIZE_KB} KB or less; SiteToSiteTunnel's presets set ${MAX_SA_DATASIZE_KB}. ${SEED_SA_DATASIZE_KB} follows seed 004 literally, at the cost of frequent rekeys on busy tunnels.`,
   requirements: ["R-SEC-2"],
-  resourceTypes: [CONNECTION, GATEWAY],
+  resourceTypes: POLICY_TYPES,
   reads: POLICY_READS,
   check(ctx) {
     for (const p of ipsecPolicies(ctx.model)) {
       const f = p.saDatasize;
       if (unset(f)) {
-        judgePolicy(ctx, p, [f], [`${f.field} is not set: Azure rekeys only every ${AZURE_DEFAULT_SA_DATASIZE_KB} KB (about 100 GB) of traffic`]);
+        judgePolicy(ctx, ID, p, [f], [`${f.field} is not set: Azure rekeys only every ${AZURE_DEFAULT_SA_DATASIZE_KB} KB (about 100 GB) of traffic`]);
         continue;
       }
       if (!known(f)) {
-        judgePolicy(ctx, p, [f], []);
+        judgePolicy(ctx, ID, p, [f], []);
         continue;
       }
       const v = Number(f.value);
       const where = `${p.where} of ${p.resource.address}`;
       if (!Number.isInteger(v)) ctx.unverified(p.resource, `${where}: ${f.field} is ${JSON.stringify(f.value)}, not a number of kilobytes`);
       else if (v < MIN_SA_DATASIZE_KB) ctx.unverified(p.resource, `${where}: ${f.field} is ${v} KB, below Azure's documented minimum of ${MIN_SA_DATASIZE_KB} KB; what Azure applies is not documented`);
-      else if (v > MAX_SA_DATASIZE_KB) judgePolicy(ctx, p, [f], [`${f.field} is ${v} KB (about ${Math.round(v / 1024 / 1024)} GB), more than ${MAX_SA_DATASIZE_KB} KB per key`]);
+      else if (v > MAX_SA_DATASIZE_KB) judgePolicy(ctx, ID, p, [f], [`${f.field} is ${v} KB (about ${Math.round(v / 1024 / 1024)} GB), more than ${MAX_SA_DATASIZE_KB} KB per key`]);
     }
   },
   examples: lazyExamples(() => ({

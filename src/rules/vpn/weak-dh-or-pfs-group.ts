@@ -1,31 +1,30 @@
-import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, POLICY_READS, judgePolicy, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
-import { ipsecPolicies, is, unreadablePointToSitePolicies } from "./policies";
+import { EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, POLICY_READS, POLICY_TYPES, judgePolicy, unset, SEED, STRONG_P2S, STRONG_POLICY } from "./common";
+import { ipsecPolicies, is } from "./policies";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
+const ID = "SDZ-VPN-002";
+
 export const weakDhOrPfsGroup = defineRule({
-  id: "SDZ-VPN-002",
+  id: ID,
   level: RuleLevel.ERROR,
   title: "IPsec policy with a weak Diffie-Hellman group or without PFS",
   rationale:
     `${SEED}: Internet tunnels use strong methods, a 2048-bit Diffie-Hellman group (or stronger) and perfect forward secrecy for session keys, which protects against known-key attacks. DHGroup1 (768-bit) and DHGroup2 (1024-bit) are breakable; PFS None re-uses key material across child SAs. `
-    + "A point-to-site ipsec_policy written as an expression or a dynamic block is could-not-verify here, once for the algorithm and lifetime rules (a connection's is SDZ-VPN-001's).",
+    + "Read on every policy: connections, each Virtual WAN vpn_link, point-to-site on gateways and Virtual WAN server configurations. A policy block that cannot be read (an expression or a dynamic block) is SDZ-VPN-001's to report, once.",
   fix: "Set dh_group to DHGroup14, DHGroup24, ECP256 or ECP384 and pfs_group to PFS2048/PFS14, PFS24, ECP256 or ECP384.",
   requirements: ["R-SEC-2"],
-  resourceTypes: [CONNECTION, GATEWAY],
+  resourceTypes: POLICY_TYPES,
   reads: POLICY_READS,
   check(ctx) {
-    for (const u of unreadablePointToSitePolicies(ctx.model)) {
-      ctx.unverified(u.resource, `${u.where}: ${u.reason}, so its groups, algorithms and lifetimes (SDZ-VPN-002 to 005, 009, 011) could not be checked`);
-    }
     for (const p of ipsecPolicies(ctx.model)) {
       const problems: string[] = [];
-      if (unset(p.dhGroup) || is(p.dhGroup, "None", "DHGroup1", "DHGroup2")) problems.push(`dh_group is ${p.dhGroup.value ?? "not set"} (weaker than 2048 bits)`);
+      if (unset(p.dhGroup) || is(p.dhGroup, "None", "DHGroup1", "DHGroup2")) problems.push(`${p.dhGroup.field} is ${p.dhGroup.value ?? "not set"} (weaker than 2048 bits)`);
       const mmWeak = is(p.pfsGroup, "PFSMM") && is(p.dhGroup, "None", "DHGroup1", "DHGroup2");
       if (unset(p.pfsGroup) || is(p.pfsGroup, "None", "PFS1", "PFS2") || mmWeak) {
-        problems.push(`pfs_group is ${p.pfsGroup.value ?? "not set"}${mmWeak ? ` (same as main mode ${p.dhGroup.value})` : ""} (perfect forward secrecy off or weaker than 2048 bits)`);
+        problems.push(`${p.pfsGroup.field} is ${p.pfsGroup.value ?? "not set"}${mmWeak ? ` (same as main mode ${p.dhGroup.value})` : ""} (perfect forward secrecy off or weaker than 2048 bits)`);
       }
-      judgePolicy(ctx, p, [p.dhGroup, p.pfsGroup], problems);
+      judgePolicy(ctx, ID, p, [p.dhGroup, p.pfsGroup], problems);
     }
   },
   examples: lazyExamples(() => ({

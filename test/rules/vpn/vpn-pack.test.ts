@@ -153,15 +153,14 @@ describe("SDZ-VPN-002 weak DH or PFS", () => {
     expect(messages(mixed, ID)[0]).toMatch(/pfs_group is None.*also could not verify dh_group/);
   });
 
-  test("point-to-site policies are checked like a connection's; an unreadable one is could-not-verify on the gateway", () => {
+  test("point-to-site policies are checked like a connection's; an unreadable one is SDZ-VPN-001's could-not-verify, not this rule's", () => {
     const weak = vpn({ ...CERT_P2S, vpn_client_protocols: ["IkeV2"], ipsec_policy: { ...P2S_POLICY, dh_group: "DHGroup2", pfs_group: "None" } });
     const r = check(weak.tf, [ID]);
     expect(flagged(r, ID)).toEqual([GW]);
     expect(messages(r, ID)[0]).toMatch(/vpn_client_configuration\.ipsec_policy of azurerm_virtual_network_gateway\.gw: dh_group is DHGroup2 \(weaker than 2048 bits\); pfs_group is None/);
     const expr = vpn({ ...CERT_P2S, ipsec_policy: "${var.p2s_policy}" });
-    const u = check(expr.tf, [ID]);
-    expect(flagged(u, ID)).toEqual([]);
-    expect(unverifiedAt(u, ID)).toEqual([GW]);
+    const u = check(expr.tf, [ID, "SDZ-VPN-001"]);
+    expect(u.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-001 unverified ${GW}`]);
   });
 });
 
@@ -186,12 +185,14 @@ describe("SDZ-VPN-003 DES/3DES or MD5", () => {
 
 describe("SDZ-VPN-004 null ESP", () => {
   const ID = "SDZ-VPN-004";
-  test("ipsec_encryption None is an error; GCM passes; a variable is could-not-verify", () => {
+  test("ipsec_encryption None is an error; GCM passes; a variable is SDZ-VPN-003's could-not-verify (one finding for one unknown)", () => {
     const r = check(withPolicy({ ipsec_encryption: "None", ipsec_integrity: "SHA256" }), [ID]);
     expect(flagged(r, ID)).toEqual([conn("c1")]);
     expect(messages(r, ID)[0]).toMatch(/unencrypted/);
     expect(check(withPolicy({}), [ID]).findings).toEqual([]);
-    expect(unverifiedAt(check(withPolicy({ ipsec_encryption: "${var.esp}" }), [ID]), ID)).toEqual([conn("c1")]);
+    const v = check(withPolicy({ ipsec_encryption: "${var.esp}" }), [ID, "SDZ-VPN-003"]);
+    expect(v.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-003 unverified ${conn("c1")}`]);
+    expect(messages(v, "SDZ-VPN-003")[0]).toMatch(/ipsec_encryption \(the variable esp.*\), read by SDZ-VPN-003 and SDZ-VPN-004/);
   });
 });
 
@@ -203,9 +204,10 @@ describe("SDZ-VPN-005 SHA1", () => {
     expect(r.findings[0].level).toBe(RuleLevel.WARNING);
     expect(messages(r, ID)[0]).toMatch(/ike_integrity is SHA1; ipsec_integrity is SHA1/);
   });
-  test("SHA384 passes; a variable is could-not-verify", () => {
+  test("SHA384 passes; a variable is SDZ-VPN-003's could-not-verify (one finding for one unknown)", () => {
     expect(check(withPolicy({}), [ID]).findings).toEqual([]);
-    expect(unverifiedAt(check(withPolicy({ ike_integrity: "${var.prf}" }), [ID]), ID)).toEqual([conn("c1")]);
+    const v = check(withPolicy({ ike_integrity: "${var.prf}" }), [ID, "SDZ-VPN-003"]);
+    expect(v.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-003 unverified ${conn("c1")}`]);
   });
 });
 
