@@ -14,18 +14,21 @@ import { lazyExamples } from "../lazy-examples";
 function gatewayIke(ctx: RuleContext, t: Tunnel): { ikev1?: string; unknown?: string } {
   const c = t.resource;
   const g = ctx.model.referencedResource(c.config.virtual_network_gateway_id);
-  if (g && g.type === GATEWAY) {
-    const vpnType = ctx.model.resolveString(g.config.vpn_type ?? "RouteBased");
-    if (!vpnType.known) return { unknown: `vpn_type of ${g.address}: ${vpnType.reason} (a PolicyBased gateway negotiates IKEv1 whatever connection_protocol says)` };
+  const vpnType = g && g.type === GATEWAY ? ctx.model.resolveString(g.config.vpn_type ?? "RouteBased") : undefined;
+  if (g && vpnType?.known) {
     return vpnType.value.toLowerCase() === "policybased" ? { ikev1: `connection ${c.address} is on PolicyBased gateway ${g.address}, which negotiates IKEv1 only, whatever connection_protocol says` } : {};
   }
-  // The gateway is not in this configuration (an ID, a variable, a data source). A custom
-  // ipsec_policy settles it: Azure accepts one only on VpnGw1-5/VpnGw1AZ-5AZ (and legacy
-  // Standard/HighPerformance) gateways (learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto),
-  // and every PolicyBased gateway is Basic (azurerm docs of `sku`). Without one, the gateway could
-  // be PolicyBased; such a connection already fails SDZ-VPN-001, whose fix (a policy) settles this too.
+  // The gateway's vpn_type is not known: it is outside this configuration (an ID, a variable, a
+  // data source) or written from a variable. A custom ipsec_policy settles it: Azure accepts one
+  // only on VpnGw1-5/VpnGw1AZ-5AZ (and legacy Standard/HighPerformance) gateways
+  // (learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto), and every PolicyBased gateway
+  // is Basic (azurerm docs of `sku`). Without one, the gateway could be PolicyBased; such a
+  // connection already fails SDZ-VPN-001, whose fix (a policy) settles this too.
   if (unreadableBlock(c.config, "ipsec_policy") === undefined && blocksOf(c.config, "ipsec_policy").length > 0) return {};
-  return { unknown: "virtual_network_gateway_id: the gateway is not in this configuration and the connection sets no readable ipsec_policy, so it could be a PolicyBased (Basic) gateway, which negotiates IKEv1 whatever connection_protocol says" };
+  const why = g && vpnType && !vpnType.known
+    ? `vpn_type of ${g.address}: ${vpnType.reason}`
+    : "virtual_network_gateway_id: the gateway is not in this configuration";
+  return { unknown: `${why}, and the connection sets no readable ipsec_policy (which only route-based gateways take), so it could be on a PolicyBased (Basic) gateway, which negotiates IKEv1 whatever connection_protocol says` };
 }
 
 export const ikev1Connection = defineRule({
@@ -35,13 +38,13 @@ export const ikev1Connection = defineRule({
   rationale:
     `${SEED}: gateway-to-gateway tunnels should negotiate with strong, current methods. IKEv1 (main/aggressive mode) is legacy: aggressive mode with preshared keys exposes a crackable hash, and Azure offers custom policies and the newest algorithms with IKEv2. `
     + "A connection on a PolicyBased gateway negotiates IKEv1 whatever its connection_protocol says (Azure's PolicyBased gateways, always Basic SKU, support IKEv1 only). "
-    + "When the gateway is not in the configuration, a connection with a custom ipsec_policy is on a route-based gateway (Basic gateways take no custom policy) and is judged by connection_protocol; one without a policy could be on a PolicyBased gateway and is could-not-verify (it also fails SDZ-VPN-001, whose fix settles both). "
+    + "When the gateway's vpn_type is not known (the gateway is not in the configuration, or vpn_type comes from a variable), a connection with a custom ipsec_policy is on a route-based gateway (Basic gateways take no custom policy) and is judged by connection_protocol; one without a policy could be on a PolicyBased gateway and is could-not-verify (it also fails SDZ-VPN-001, whose fix settles both). "
     + "Virtual WAN links are read by their protocol (default IKEv2), each link on its own.",
   fix: "Set connection_protocol (protocol on a Virtual WAN vpn_link) to IKEv2 (the default) and configure the on-premises device for IKEv2; replace a PolicyBased gateway with a RouteBased VpnGw1 or larger one (use_policy_based_traffic_selectors serves policy-based on-premises devices).",
   requirements: ["R-SEC-6", "R-SEC-2"],
   resourceTypes: [CONNECTION, VWAN_CONNECTION],
   reads: [
-    "type and connection_protocol of azurerm_virtual_network_gateway_connection (unset is IKEv2, the provider's default), and vpn_type of its gateway (unset is RouteBased); for a gateway outside the configuration, whether the connection sets an ipsec_policy",
+    "type and connection_protocol of azurerm_virtual_network_gateway_connection (unset is IKEv2, the provider's default), and vpn_type of its gateway (unset is RouteBased); when that is not known (a gateway outside the configuration, a vpn_type from a variable), whether the connection sets an ipsec_policy",
     "vpn_link[].protocol of azurerm_vpn_gateway_connection (unset is IKEv2, the provider's default)",
   ],
   check(ctx) {

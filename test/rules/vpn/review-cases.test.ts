@@ -155,10 +155,11 @@ describe("C2 a connection on a PolicyBased gateway negotiates IKEv1", () => {
     }
   });
 
-  test("RouteBased (written or the default) with IKEv2 passes; an unknown vpn_type is could-not-verify naming it", () => {
+  test("RouteBased (written or the default) with IKEv2 passes; an unknown vpn_type is could-not-verify naming it, unless a custom policy shows the gateway is route-based", () => {
     expect(summary(tunnel({}, { vpn_type: undefined }))).toEqual([`SDZ-VPN-007 fail ${CONN}`]);
-    const unknown = tunnel({}, { vpn_type: "${var.vpn_type}" });
-    expect(summary(unknown)).toEqual([`SDZ-VPN-006 unverified ${CONN}`, `SDZ-VPN-007 fail ${CONN}`]);
+    expect(summary(tunnel({}, { vpn_type: "${var.vpn_type}" }))).toEqual([`SDZ-VPN-007 fail ${CONN}`]);
+    const unknown = tunnel({ ipsec_policy: undefined }, { vpn_type: "${var.vpn_type}" });
+    expect(summary(unknown)).toEqual([`SDZ-VPN-001 fail ${CONN}`, `SDZ-VPN-006 unverified ${CONN}`, `SDZ-VPN-007 fail ${CONN}`]);
     expect(messages(check(unknown, ["SDZ-VPN-006"]), "SDZ-VPN-006")[0]).toMatch(/vpn_type of azurerm_virtual_network_gateway\.gw/);
   });
 
