@@ -2,6 +2,7 @@ import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetworkGateway, VirtualNetworkGatewayVpnClientConfiguration } from "@cdktf/provider-azurerm/lib/virtual-network-gateway";
 import { Construct } from "constructs";
+import { IpsecPolicyPreset } from "../ipsec/ipsec-policy";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
 import {
@@ -75,6 +76,14 @@ export interface PointToSiteOptions {
    * @default - none; then `rootCertificates` is required
    */
   readonly entraId?: PointToSiteEntraId;
+  /**
+   * The IKEv2 clients' IPsec/IKE policy (certificate authentication; OpenVPN does not use it). Without
+   * one, Azure offers its default proposals, which SDZ-VPN-001 reports. On a gateway built before this
+   * prop existed, the policy arrives as an in-place update: IKEv2 clients then need a newly downloaded
+   * VPN client profile.
+   * @default IpsecPolicyPreset.GCM_AES256_SHA384_ECP384
+   */
+  readonly policy?: IpsecPolicyPreset;
 }
 
 /** Properties of a {@link HubGateway}. */
@@ -253,9 +262,26 @@ function pointToSiteConfig(p2s: PointToSiteOptions, network: DeploymentNetwork):
   }
   // Entra ID works with OpenVPN only; certificate authentication adds IKEv2.
   const protocols = p2s.entraId ? [PointToSiteProtocol.OPENVPN] : [PointToSiteProtocol.IKEV2, PointToSiteProtocol.OPENVPN];
+  if (p2s.policy !== undefined && !(p2s.policy instanceof IpsecPolicyPreset)) {
+    throw invalidProp("pointToSite.policy", String(p2s.policy), "an IpsecPolicyPreset (e.g. IpsecPolicyPreset.GCM_AES256_SHA384_ECP384)");
+  }
+  // A custom policy for the IKEv2 clients, as for a tunnel: Azure's default proposals include weak ones
+  // (VpnClientIPsecParameters, "IPSec parameters for a virtual network gateway P2S connection", takes the same
+  // algorithms as a connection's IpsecPolicy: learn.microsoft.com/rest/api/network-gateway, VirtualNetworkGateways).
+  const policy = protocols.includes(PointToSiteProtocol.IKEV2) ? p2s.policy ?? IpsecPolicyPreset.GCM_AES256_SHA384_ECP384 : undefined;
   return {
     addressSpace: [...p2s.addressSpace],
     vpnClientProtocols: protocols,
+    ipsecPolicy: policy ? {
+      dhGroup: policy.dhGroup,
+      ikeEncryption: policy.ikeEncryption,
+      ikeIntegrity: policy.ikeIntegrity,
+      ipsecEncryption: policy.ipsecEncryption,
+      ipsecIntegrity: policy.ipsecIntegrity,
+      pfsGroup: policy.pfsGroup,
+      saLifetimeInSeconds: policy.saLifetimeSeconds,
+      saDataSizeInKilobytes: policy.saDataSizeKilobytes,
+    } : undefined,
     vpnAuthTypes: authTypes,
     rootCertificate: certs.length > 0 ? certs.map((c) => ({ name: c.name, publicCertData: c.publicCertData.replace(/\s+/g, "") })) : undefined,
     ...aad,

@@ -6,6 +6,7 @@ import { nextHop } from "../../src/engine/access/routing";
 import { Topology } from "../../src/engine/access/topology";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
+import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { HubFirewall, HubFirewallTier } from "../../src/hub/hub-firewall";
 import { HubGateway, VpnGatewayGeneration, VpnGatewaySku } from "../../src/hub/hub-gateway";
@@ -120,6 +121,7 @@ describe("HubGateway", () => {
     [{ pointToSite: { addressSpace: ["10.0.5.0/24"], rootCertificates: [{ name: "r", publicCertData: CERT }] } }, /Invalid pointToSite.addressSpace\[0\]: "10.0.5.0\/24"/],
     [{ pointToSite: { addressSpace: ["172.16.0.0/24"] } }, /Invalid pointToSite: "no authentication".*RADIUS-only is not offered/],
     [{ pointToSite: { addressSpace: ["172.16.0.0/24"], entraId: { tenantId: "nope" } } }, /Invalid pointToSite.entraId.tenantId: "nope"/],
+    [{ pointToSite: { addressSpace: ["172.16.0.0/24"], rootCertificates: [{ name: "r", publicCertData: CERT }], policy: "strong" } }, /Invalid pointToSite.policy: "strong". Allowed: an IpsecPolicyPreset/],
   ])("refuses bad input %#", (extra, message) => {
     const { stack } = newStack();
     const network = hubNetwork(stack);
@@ -283,4 +285,11 @@ test("a hub built with the constructs has no error finding", () => {
   new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
   const result = runRules(TerraformModel.fromTerraformJson(synthJson(stack)), ALL_RULES);
   expect(result.findings.filter((f) => f.level === RuleLevel.ERROR)).toEqual([]);
+  // The point-to-site IKEv2 clients get the strong preset, not Azure's default proposals (SDZ-VPN-001).
+  expect(result.findings.filter((f) => f.ruleId.startsWith("SDZ-VPN-") && f.status !== FindingStatus.SUPPRESSED).map((f) => `${f.ruleId} ${f.status}`)).toEqual([]);
+  const gw = Object.values(synthJson(stack).resource.azurerm_virtual_network_gateway as Record<string, any>)[0];
+  expect(gw.vpn_client_configuration.ipsec_policy).toEqual({
+    dh_group: "ECP384", ike_encryption: "AES256", ike_integrity: "SHA384", ipsec_encryption: "GCMAES256", ipsec_integrity: "GCMAES256", pfs_group: "ECP384",
+    sa_lifetime_in_seconds: 3600, sa_data_size_in_kilobytes: 10240000,
+  });
 });
