@@ -1,7 +1,8 @@
 /**
  * Finding secrets written as literals in a configuration, without ever holding on to their values:
  * every helper here answers *whether* and *where*, and says *what kind* of secret ("a -Password
- * argument"), never what it is. Used by the literal-secret rules (SDZ-SEC-002, SDZ-VPN-008).
+ * argument"), never what it is. Used by the literal-secret rules (SDZ-SEC-002, SDZ-VPN-008). The one
+ * exception, {@link connectionCredentials}, also hands the output redactor the values it must blank.
  */
 import { TerraformModel } from "./model";
 import { memoByName } from "./name-memo";
@@ -146,12 +147,6 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     kind: (m) => (literalToken(m[2] ?? m[3] ?? "") ? `an unattend <${m[1]}> value` : undefined),
   },
   { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key" },
-  { pattern: /[?&]sig=[^&\s"'#]{8,}/gi, kind: () => "a SAS signature (sig=)" },
-  {
-    // Connection strings: AccountKey=x; SharedAccessKey=x; Password=x;
-    pattern: /(?:^|[;"'\s])(AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]+)/gi,
-    kind: (m) => (literalToken(m[2]) ? `a ${m[1]}= value` : undefined),
-  },
   {
     // Quoted key/value pairs: "Password": "x", $AdminPassword = 'x', Password = "x" (HCL), password: "x" (YAML)
     pattern: /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*(["'])([^"'\n]*)\2/g,
@@ -185,8 +180,86 @@ export function secretsInText(text: string): string[] {
         if (m[0].length === 0) p.pattern.lastIndex++;
       }
     }
+    for (const k of literalCredentialKinds(s)) found.add(k);
   }
   return [...found];
+}
+
+/** One credential part of a connection string or SAS (see {@link connectionCredentials}). */
+export interface ConnectionCredential {
+  /** What it is, for messages: `a Password= value`, `an AccountKey= value`, `a SAS signature (sig=)`. */
+  readonly kind: string;
+  /**
+   * The value as written, without its quotes or braces. For the output redactor only, which must
+   * know what to blank; rules report {@link kind} and never the value.
+   */
+  readonly value: string;
+  /**
+   * A secret written in the text: not an interpolation (`${var.p}`), a placeholder (`$(DbPassword)`,
+   * `<password>`, `%DB_PASSWORD%`, `$env:PW`), a Key Vault reference or a flag.
+   */
+  readonly literal: boolean;
+}
+
+/**
+ * Keyed credential parts. The keywords (case-insensitive, as their parsers read them):
+ * - `Password`, `Pwd`: SQL Server and the ADO.NET/ODBC family (SqlConnectionStringBuilder.Password "corresponds to
+ *   the Password and pwd keys", learn.microsoft.com/dotnet/api/microsoft.data.sqlclient.sqlconnectionstringbuilder.password),
+ *   and StackExchange.Redis's comma-separated `password=` (`cache.redis.cache.windows.net:6380,password=...,ssl=True`,
+ *   github.com/StackExchange/StackExchange.Redis/blob/main/docs/Configuration.md);
+ * - `AccountKey`: Storage (`DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k`,
+ *   learn.microsoft.com/azure/storage/common/storage-configure-connection-string) and Cosmos DB;
+ * - `SharedAccessKey`: Service Bus, Event Hubs and IoT Hub (`Endpoint=sb://...;SharedAccessKeyName=n;SharedAccessKey=k`,
+ *   learn.microsoft.com/dotnet/api/azure.messaging.servicebus.servicebusconnectionstringproperties);
+ * - `AccessKey`: SignalR and Web PubSub (`Endpoint=https://x.service.signalr.net;AccessKey=k;Version=1.0;`,
+ *   learn.microsoft.com/azure/azure-signalr/concept-connection-string).
+ * `SharedAccessKeyName` and `AccountName` name a key or an account, and Application Insights' `InstrumentationKey` is "not
+ * considered a secret" (learn.microsoft.com/azure/azure-monitor/app/connection-strings): none is a credential.
+ * A value is read up to `;`, a quote or white space; after `;`, `,` or at the start, a value in double or single quotes
+ * (SqlClient quotes values holding `;`) or in braces (ODBC) is read whole. A value in quotes must not start with white
+ * space: `"...;Password=" + $pw` in a script is a concatenation, not a quoted value.
+ */
+const KEYED_CREDENTIAL = /(?:^|[;,"'\s])(AccountKey|SharedAccessKey|AccessKey|Password|Pwd)\s*=\s*([^;"'\s{][^;"'\s]*)/gi;
+const QUOTED_CREDENTIAL = /(?:^|[;,])\s*(AccountKey|SharedAccessKey|AccessKey|Password|Pwd)\s*=\s*(?:"([^"\s][^"]*)"|'([^'\s][^']*)'|\{([^}]*)\})/gi;
+/**
+ * The signature of a shared access signature: in a SAS URL's query (`?sv=...&sig=...`), or in a connection string's
+ * `SharedAccessSignature=sv=...&sig=...` part (learn.microsoft.com/azure/storage/common/storage-configure-connection-string
+ * #create-a-connection-string-using-a-shared-access-signature; `&amp;` when XML-encoded). The other SAS fields (sv, se,
+ * sp...) grant nothing without it. Eight characters at least: a signature is a base64 HMAC-SHA256 (44).
+ */
+const SAS_SIGNATURE = /(?:^|[?&;=\s"'])sig=([^&;\s"'#]{8,})/gi;
+
+/**
+ * The credential parts of connection strings and SAS tokens in a text: the one notion shared by
+ * SDZ-SEC-002 (which reports the literal ones on the resource and field that write them) and the
+ * output redactor (which blanks every one, placeholders too).
+ */
+export function connectionCredentials(text: string): ConnectionCredential[] {
+  const out: ConnectionCredential[] = [];
+  if (!text.includes("=")) return out;
+  const s = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  let m: RegExpExecArray | null;
+  for (const re of [KEYED_CREDENTIAL, QUOTED_CREDENTIAL]) {
+    re.lastIndex = 0;
+    while ((m = re.exec(s)) !== null) {
+      const value = m[2] ?? m[3] ?? m[4] ?? "";
+      if (value.trim() === "") continue;
+      out.push({ kind: `${/^[aeiou]/i.test(m[1]) ? "an" : "a"} ${m[1]}= value`, value, literal: literalToken(value) });
+    }
+  }
+  SAS_SIGNATURE.lastIndex = 0;
+  while ((m = SAS_SIGNATURE.exec(s)) !== null) {
+    // A URL-encoded signature may start with %2B or %2F: an escape, not a %VARIABLE%.
+    out.push({ kind: "a SAS signature (sig=)", value: m[1], literal: literalToken(m[1]) || /^%[0-9A-Fa-f]{2}/.test(m[1]) });
+  }
+  return out;
+}
+
+/** The kinds of the literal credential parts in a text (connection strings, SAS URLs), never their values. */
+export function literalCredentialKinds(text: string): string[] {
+  const kinds = new Set<string>();
+  for (const c of connectionCredentials(text)) if (c.literal) kinds.add(c.kind);
+  return [...kinds];
 }
 
 /** The scripts of `-EncodedCommand <base64 UTF-16LE>` arguments, decoded. */

@@ -11,7 +11,7 @@
 import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
-import { looksSecretName, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
+import { connectionCredentials, looksSecretName, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
 
 /** What replaces a secret in any text. */
 export const REDACTED = "(secret value not shown)";
@@ -72,9 +72,6 @@ const secretName = memoByName((name) => {
  */
 const IDENTIFYING_FIELD = /^(name|type|identity|.*_ids?)$/;
 
-/** Secret parts of connection strings (as SDZ-SEC-002 reads them): `Password=x;`, `Pwd=x`, `AccountKey=x`, `SharedAccessKey=x`. */
-const CONNECTION_SECRET = /(?:^|[;"'\s])(?:AccountKey|SharedAccessKey|Password|Pwd)\s*=\s*([^;"'\s]+)/gi;
-
 /** Values that are flags or placeholders, not secrets (`sdz-oob-mebx-custom-password = "true"` records a fact). */
 const NOT_SECRET = new Set(["true", "false", "yes", "no", "null", "none", "on", "off", "enabled", "disabled"]);
 
@@ -111,14 +108,32 @@ export function collectSecrets(model: TerraformModel): string[] {
       }
     }
   };
-  /** The password and key parts of a connection string, so a message quoting only them is scrubbed too. */
+  /**
+   * The credential parts of a connection string or SAS (Password=, Pwd=, AccountKey=, SharedAccessKey=, sig=), as
+   * SDZ-SEC-002 finds them (`connectionCredentials`, one recogniser), so a message quoting only them is scrubbed too.
+   * Every one is blanked, literal or not: placeholders ($(DbPassword), <password>, %DB_PW%, $env:PW, a Key Vault
+   * reference), which the rule does not report since nothing secret is written, cost nothing to blank. Left out:
+   * interpolations still unresolved (`${var.p}`: an expression, not a value), flags and values shorter than
+   * MIN_SECRET_LENGTH (the rule reports a short literal, but blanking it would blank unrelated words).
+   */
   const connectionSecrets = (text: string) => {
-    CONNECTION_SECRET.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = CONNECTION_SECRET.exec(text)) !== null) {
-      const part = m[1].trim();
-      if (part.length >= MIN_SECRET_LENGTH && !part.startsWith("${")) found.add(part);
+    for (const c of connectionCredentials(text)) {
+      const part = c.value.trim();
+      if (part.startsWith("${")) continue;
+      for (const p of [part, part.split(",")[0]]) {
+        // A comma ends a value in a Redis configuration (`password=x,ssl=True`); a SQL password may hold one: both are blanked.
+        if (p.length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(p.toLowerCase())) found.add(p);
+      }
     }
+  };
+  /** A string under an ordinary name (an app setting): its credential parts, read through the locals it names, as the rule reads them. */
+  const ordinaryText = (v: string) => {
+    let text = v;
+    if (v.includes("${")) {
+      const o = originOf(model, v);
+      if (o.kind === "literal" && typeof o.value === "string") text = o.value;
+    }
+    if (text.includes("=")) connectionSecrets(text);
   };
   // Plain loops, no callbacks or entry arrays: these run for every node of every resource.
   // `all`: every value (a whole-secret field, custom data, secure environment variables); else the
@@ -132,9 +147,9 @@ export function collectSecrets(model: TerraformModel): string[] {
   };
   const walk = (v: unknown, depth: number): void => {
     if (depth > 32) return;
-    // A connection string under an ordinary name (an app setting "Db"): its Password=/AccountKey= parts.
+    // A connection string or SAS URL under an ordinary name (an app setting "Db"): its credential parts.
     if (typeof v === "string") {
-      if (v.includes("=")) connectionSecrets(v);
+      if (v.includes("=") || v.includes("local.")) ordinaryText(v);
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) walk(v[i], depth + 1);
     } else if (isPlainObject(v)) {

@@ -81,6 +81,28 @@ describe("redaction is precise: secrets never echoed, ordinary values not blanke
     expect(f.message).toContain("quotes (secret value not shown) | (secret value not shown) | (secret value not shown) | (secret value not shown) | (secret value not shown) | P01x | Database | SQLAzure | registry | /keys/cmk-0001 | /ids/uai-0001");
   });
 
+  test("credential parts of connection strings and SAS URLs under ordinary names are blanked: quoted, in braces, through a local, the signature of a SAS; their neighbours are not", () => {
+    const S = ["Pl4nt-quoted;pw", "Pl4nt-odbc;pw", "Pl4nt-local-pw", "Pl4ntSasSignature0123%3D", "Pl4nt-redis-pw", "Pl4nt-key-in-settings=="];
+    const json = {
+      locals: { db: `Server=db;User ID=u;Password=${S[2]}` },
+      resource: {
+        azurerm_linux_web_app: {
+          w: {
+            name: "w",
+            app_settings: {
+              A: `Server=db;Password="${S[0]}"`, B: `Driver={ODBC Driver 18 for SQL Server};Server=db;Pwd={${S[1]}}`, C: "${local.db}",
+              WEBSITE_RUN_FROM_PACKAGE: `https://sa.blob.core.windows.net/c/app.zip?sv=2022-11-02&sr=b&sig=${S[3]}`, D: `cache:6380,password=${S[4]},ssl=True`,
+            },
+          },
+        },
+        azurerm_virtual_machine_extension: { e: { name: "e", settings: JSON.stringify({ Storage: `AccountName=a;AccountKey=${S[5]}` }) } },
+      },
+    };
+    const f = redacted(json, [...S, "sv=2022-11-02", "ODBC Driver 18 for SQL Server", "cache:6380", "ssl=True"]);
+    for (const s of S) expect(f.message).not.toContain(s);
+    expect(f.message).toContain(`quotes ${Array(S.length).fill(REDACTED).join(" | ")} | sv=2022-11-02 | ODBC Driver 18 for SQL Server | cache:6380 | ssl=True`);
+  });
+
   test("the AMT provisioning certificate's extended key usage is quoted in SDZ-OOB-010/011 messages after redaction", () => {
     const m = TerraformModel.fromTerraformJson(certificateExample({ issuer: "Unknown" }), { name: "amt" });
     const clean = redactSecrets(runRules(m, ALL_RULES.filter((r) => r.id === "SDZ-OOB-010" || r.id === "SDZ-OOB-011")), m);

@@ -5,7 +5,7 @@
 import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
-import { decodedData, isSecretLiteral, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS, secretsInText } from "../../engine/secrets";
+import { decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS, secretsInText } from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
 export interface SecretScan {
@@ -83,9 +83,10 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       return;
     }
     const o = originOf(model, value);
-    // A literal is read as written; an expression is read as written too (interpolations are not literals).
+    // A literal is read as written; an expression is read as written too (interpolations are not literals):
+    // "Server=${azurerm_mssql_server.db.fqdn};Password=x" takes the server from elsewhere, but writes the password here.
     const raw = o.kind === "literal" && typeof o.value === "string" ? o.value : typeof value === "string" ? value : undefined;
-    if (raw === undefined || o.kind === "elsewhere") return;
+    if (raw === undefined) return;
     let content = raw;
     let decoded = false;
     if (kind === "data" && o.kind === "literal") {
@@ -173,6 +174,25 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       return;
     }
     if (looksSecretName(key)) literal(pathNow(), v);
+    else if (typeof v === "string") ordinary(v);
+  };
+
+  /**
+   * A string under an ordinary name (an app setting "DB", a container's environment variable,
+   * WEBSITE_RUN_FROM_PACKAGE): the literal credential parts of a connection string or SAS URL
+   * written in it, as the output redactor finds them (one shared recogniser). Only those: an
+   * ordinary value is not read as a script.
+   */
+  const ordinary = (value: string) => {
+    if (!value.includes("=") && !value.includes("local.")) return;
+    const o = originOf(model, value);
+    const written = o.kind === "literal" ? (typeof o.value === "string" ? o.value : undefined) : value;
+    if (written === undefined) return;
+    const kinds = literalCredentialKinds(written);
+    if (kinds.length === 0) return;
+    const path = pathNow();
+    const through = o.kind === "literal" && o.viaLocal ? `, through local.${o.viaLocal}` : "";
+    for (const k of kinds) fields.push(`${path} (${k}${through})`);
   };
 
   /**

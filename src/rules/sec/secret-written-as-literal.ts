@@ -5,6 +5,11 @@ import { defineRule, RuleLevel } from "../../engine/rule";
 import { looksSecretName } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
 
+/** A Linux web app with the given app settings (examples). */
+function webApp(appSettings: Record<string, string>): Record<string, unknown> {
+  return { name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "${azurerm_service_plan.app.id}", site_config: {}, app_settings: appSettings };
+}
+
 export const secretWrittenAsLiteral = defineRule({
   id: "SDZ-SEC-002",
   level: RuleLevel.ERROR,
@@ -15,7 +20,13 @@ export const secretWrittenAsLiteral = defineRule({
     + "A secret written as a literal is in source control, in cdk.tf.json, in the plan and in every copy of them, so it is no longer secret (R-SEC-9). "
     + "The rule reads every resource: attributes and map keys whose names end like a secret (password, secret, token, shared/access/account/private/api key, connection string, SAS; "
     + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters), the values of other name/value pairs read as text (an App Service "
-    + "connection string named \"Database\" holding Password=, AccountKey= or SharedAccessKey=), whole-value secrets whatever their name (Key Vault secret values, certificate "
+    + "connection string named \"Database\" holding Password=, AccountKey= or SharedAccessKey=), every other value under an ordinary name (app_settings entries, site_config, "
+    + "container environment variables, WEBSITE_RUN_FROM_PACKAGE) for the credential parts of a connection string or SAS written in it: Password= or Pwd= (SQL, ODBC, the "
+    + "comma-separated password= of Redis), AccountKey= (Storage, Cosmos DB), SharedAccessKey= (Service Bus, Event Hubs, IoT Hub), AccessKey= (SignalR, Web PubSub) and a SAS "
+    + "signature sig= (a SAS URL, SharedAccessSignature=); a part that is an interpolation (Password=${var.p}), a placeholder ($(DbPassword), <password>, %DB_PW%) or a Key Vault "
+    + "reference (@Microsoft.KeyVault(...)) is not a literal, and under an ordinary name a connection string without such a part (managed identity, Application Insights' "
+    + "InstrumentationKey) is not reported. "
+    + "The output redactor blanks the same parts (one recogniser), placeholders too. Also whole-value secrets whatever their name (Key Vault secret values, certificate "
     + "contents, Container Apps secret values, every container group secure environment variable), "
     + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
     + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, and tags whose names look secret (the contract's isSecretName; "
@@ -33,6 +44,8 @@ export const secretWrittenAsLiteral = defineRule({
     "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob, "
       + "container app secret values, container group secure_environment_variables",
     "values of name/value pairs (App Service connection strings) as text",
+    "every other value under an ordinary name (app_settings, site_config, environment variables): credential parts of connection strings and SAS URLs "
+      + "(Password=, Pwd=, AccountKey=, SharedAccessKey=, AccessKey=, sig=)",
     "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
     "locals the values point at, and input variables (name, sensitive, default)",
   ],
@@ -66,7 +79,27 @@ export const secretWrittenAsLiteral = defineRule({
         variable: { admin_password: { type: "string", sensitive: true }, sql_password: { type: "string", default: "Example-Only-Not-A-Real-Password-2" } },
       },
       flagged: ["azurerm_windows_virtual_machine.kms01", "var.sql_password"],
+    }, {
+      description: "A web app whose app setting \"DB\" holds a connection string with a literal password (the setting's name says nothing; its Password= part does)",
+      terraform: { resource: { azurerm_linux_web_app: { app: webApp({ DB: "Server=tcp:db.database.windows.net;Database=app;User ID=app;Password=Example-Only-Not-A-Real-Password-3;" }) } } },
+      flagged: ["azurerm_linux_web_app.app"],
     }],
-    good: [{ description: "The password comes from a sensitive variable without a default", terraform: exampleServer() }],
+    good: [
+      { description: "The password comes from a sensitive variable without a default", terraform: exampleServer() },
+      {
+        description: "The web app's connection string is a Key Vault reference, and its storage connection string takes the key from the storage account",
+        terraform: {
+          resource: {
+            azurerm_linux_web_app: {
+              app: webApp({
+                DB: "@Microsoft.KeyVault(SecretUri=https://kv-app.vault.azure.net/secrets/db/)",
+                STORAGE: "DefaultEndpointsProtocol=https;AccountName=stapp;AccountKey=${azurerm_storage_account.app.primary_access_key}",
+              }),
+            },
+            azurerm_storage_account: { app: { name: "stapp", location: "westeurope", resource_group_name: "rg", account_tier: "Standard", account_replication_type: "LRS" } },
+          },
+        },
+      },
+    ],
   })),
 });

@@ -1,5 +1,9 @@
+import * as fs from "fs";
+import * as path from "path";
 import { HIDDEN_VALUE } from "../../../src/engine/inventory";
+import { collectSecrets } from "../../../src/policy/redact";
 import { ALL_RULES } from "../../../src/rules";
+import { runInProcess, tempDir } from "../../cli/run-cli";
 import { Body, check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const ID = "SDZ-SEC-002";
@@ -75,10 +79,123 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
       `${bus} writes a secret as literal values (not shown): connection_string["Database"] (a SharedAccessKey= value)`,
       `${cg} writes a secret as literal values (not shown): container.secure_environment_variables.DB`,
       `${linux} writes a secret as literal values (not shown): connection_string["Database"] (a Password= value)`,
-      `${windows} writes a secret as literal values (not shown): connection_string["Database"] (a AccountKey= value)`,
+      `${windows} writes a secret as literal values (not shown): connection_string["Database"] (an AccountKey= value)`,
     ].sort());
     const all = JSON.stringify(r);
     for (const s of SECRET.slice(0, 5)) expect(all).not.toContain(s);
+  });
+
+  test("connection strings under ordinary names (app settings, site_config, environment variables): a literal credential part is flagged, references and credential-free strings are not", () => {
+    const tf = new TfJson();
+    const plan = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/serverFarms/p";
+    const app = (type: string, name: string, settings: Body, extra: Body = {}) => tf.add(type, name, {
+      name, location: "westeurope", resource_group_name: "rg", service_plan_id: plan, site_config: [{}], app_settings: settings, ...extra,
+    });
+    const sqlLiteral = app("azurerm_windows_web_app", "sql", { DB: `Server=tcp:x.database.windows.net;Database=d;User ID=u;Password=${SECRET[0]}` });
+    const storageKey = app("azurerm_linux_function_app", "storage", { STORAGE: `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${SECRET[1]}==;EndpointSuffix=core.windows.net` },
+      { storage_account_name: "a", storage_uses_managed_identity: true });
+    // A literal password beside a reference to another resource: the password is still written here.
+    tf.add("azurerm_mssql_server", "db", { name: "db", location: "westeurope", resource_group_name: "rg", version: "12.0", administrator_login: "u", administrator_login_password: "${var.sql_password}" });
+    const mixed = app("azurerm_windows_function_app", "mixed", { DB: `Server=tcp:\${azurerm_mssql_server.db.fully_qualified_domain_name},1433;User ID=u;Pwd=${SECRET[2]};` });
+    const sas = app("azurerm_linux_web_app", "sas", { WEBSITE_RUN_FROM_PACKAGE: `https://sa.blob.core.windows.net/c/app.zip?sv=2022-11-02&sr=b&sp=r&sig=${SECRET[3]}%3D` });
+    const bus = app("azurerm_linux_web_app", "bus", { BUS: `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${SECRET[4]}` });
+    const signalr = app("azurerm_linux_web_app", "signalr", { SIGNALR: `Endpoint=https://x.service.signalr.net;AccessKey=${SECRET[13]};Version=1.0;` });
+    const quoted = app("azurerm_linux_web_app", "quoted", { DB: `Server=db;User ID=u;Password="${SECRET[5]};x"` });
+    tf.json.locals = { conn: `Server=db;User ID=u;Password=${SECRET[6]}` };
+    const viaLocal = app("azurerm_linux_web_app", "vialocal", { DB: "${local.conn}" });
+    // Not literal secrets: a Key Vault reference, an interpolated password, another resource's connection string,
+    // a connection string without a credential part, placeholders.
+    app("azurerm_windows_web_app", "kvref", { DB: "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)" });
+    app("azurerm_linux_function_app", "fromvar", { DB: "Server=tcp:x.database.windows.net;Database=d;User ID=u;Password=${var.db_password}" }, { storage_account_name: "a" });
+    app("azurerm_windows_function_app", "fromres", { STORAGE: "${azurerm_storage_account.sa.primary_connection_string}", DB: "Server=x;Password=${azurerm_mssql_server.db.administrator_login_password}" });
+    app("azurerm_linux_web_app", "nosecret", {
+      DB: "Server=tcp:x.database.windows.net;Database=d;Authentication=Active Directory Managed Identity;",
+      BUS: "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send",
+      AzureWebJobsStorage__accountName: "a", MODE: "prod", EMPTY: "Server=x;Password=;",
+    });
+    app("azurerm_linux_web_app", "placeholder", { DB: "Server=x;Pwd=$(DbPassword);", DB2: "Server=x;Password=<your-password>;", DB3: "Server=x;Password=%DB_PASSWORD%;" });
+    const group = (name: string, env: Body) => tf.add("azurerm_container_group", name, {
+      name, location: "westeurope", resource_group_name: "rg", os_type: "Linux",
+      container: [{ name: "c", image: "nginx", cpu: 1, memory: 1, environment_variables: env }],
+    });
+    // The same reading elsewhere: an App Service connection string block, a startup command in site_config,
+    // a Container Apps environment variable, extension settings.
+    const block = tf.add("azurerm_linux_web_app", "block", {
+      name: "block", location: "westeurope", resource_group_name: "rg", service_plan_id: plan, site_config: [{ app_command_line: `dotnet app.dll --db "Server=db;User ID=u;Password=${SECRET[9]}"` }],
+      connection_string: [{ name: "Db", type: "SQLAzure", value: `Server=\${azurerm_mssql_server.db.fully_qualified_domain_name};User ID=u;Password=${SECRET[10]}` }],
+    });
+    const capp = tf.add("azurerm_container_app", "capp", {
+      name: "capp", resource_group_name: "rg", container_app_environment_id: "/x/env", revision_mode: "Single",
+      template: [{ container: [{ name: "c", image: "nginx", cpu: 0.25, memory: "0.5Gi", env: [{ name: "DB", value: `Server=db;Password=${SECRET[11]}` }, { name: "KV", secret_name: "db" }] }] }],
+    });
+    const ext = tf.add("azurerm_virtual_machine_extension", "ext", {
+      name: "ext", virtual_machine_id: "/x/vm", publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10",
+      settings: JSON.stringify({ Database: `Server=db;User ID=u;Password=${SECRET[12]}`, Storage: "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=[parameters('key')]" }),
+    });
+    const cg = group("cg", { REDIS: `cache.redis.cache.windows.net:6380,password=${SECRET[7]},ssl=True,abortConnect=False` });
+    group("cgok", { REDIS: "cache.redis.cache.windows.net:6380,password=${var.redis_key},ssl=True" });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([block, bus, capp, cg, ext, mixed, quoted, sas, signalr, sqlLiteral, storageKey, viaLocal].sort());
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID).sort()).toEqual([
+      `${block} writes secrets as literal values (not shown): site_config.app_command_line (a Password= value); connection_string["Db"] (a Password= value)`,
+      `${capp} writes a secret as literal values (not shown): template.container.env["DB"] (a Password= value)`,
+      `${ext} writes a secret as literal values (not shown): settings.Database (a Password= value)`,
+      `${bus} writes a secret as literal values (not shown): app_settings.BUS (a SharedAccessKey= value)`,
+      `${cg} writes a secret as literal values (not shown): container.environment_variables.REDIS (a password= value)`,
+      `${mixed} writes a secret as literal values (not shown): app_settings.DB (a Pwd= value)`,
+      `${quoted} writes a secret as literal values (not shown): app_settings.DB (a Password= value)`,
+      `${sas} writes a secret as literal values (not shown): app_settings.WEBSITE_RUN_FROM_PACKAGE (a SAS signature (sig=))`,
+      `${signalr} writes a secret as literal values (not shown): app_settings.SIGNALR (an AccessKey= value)`,
+      `${sqlLiteral} writes a secret as literal values (not shown): app_settings.DB (a Password= value)`,
+      `${storageKey} writes a secret as literal values (not shown): app_settings.STORAGE (an AccountKey= value)`,
+      `${viaLocal} writes a secret as literal values (not shown): app_settings.DB (a Password= value, through local.conn)`,
+    ].sort());
+    const all = JSON.stringify(r);
+    for (const s of SECRET.slice(0, 14)) expect(all).not.toContain(s);
+  });
+
+  test("what the redactor blanks as a connection-string credential under an ordinary name is what the rule reports, but for placeholders", () => {
+    const tf = new TfJson();
+    const settings = {
+      LIT: `Server=db;Password=${SECRET[0]}`, STORE: `AccountName=a;AccountKey=${SECRET[1]}`, BLOBS: `BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=2015-04-05&sr=b&sig=${SECRET[2]}`,
+      REDIS: `h:6380,password=${SECRET[3]},ssl=True`, QUOTED: `Server=db;Pwd='${SECRET[4]}'`,
+      // ODBC: a value in braces is read whole (it may hold ';').
+      ODBC: `Driver={ODBC Driver 18 for SQL Server};Server=tcp:x,1433;Uid=u;Pwd={${SECRET[5]};x};Encrypt=yes`,
+    };
+    // Placeholders are blanked (when in doubt, blank) but not reported: nothing secret is written.
+    const placeholders = { P1: "Server=db;Password=$(DbPassword)", P2: "Server=db;Password=<password>", P3: "Server=db;Pwd=$env:DB_PW", P4: "Server=db;Password=%DBPW%", P5: "Server=db;Password=${var.db_password}" };
+    const w = tf.add("azurerm_linux_web_app", "w", { name: "w", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}], app_settings: { ...settings, ...placeholders } });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([w]);
+    expect(messages(r, ID)).toEqual([
+      `${w} writes secrets as literal values (not shown): app_settings.LIT (a Password= value); app_settings.STORE (an AccountKey= value); `
+      + "app_settings.BLOBS (a SAS signature (sig=)); app_settings.REDIS (a password= value); app_settings.QUOTED (a Pwd= value); app_settings.ODBC (a Pwd= value)",
+    ]);
+    // The redactor blanks every credential part above (placeholders too: blanking them costs nothing), and nothing else.
+    expect(collectSecrets(tf.model()).sort()).toEqual([
+      SECRET[0], SECRET[1], SECRET[2], SECRET[3], `${SECRET[3]},ssl=True`, SECRET[4], `${SECRET[5]};x`, "$(DbPassword)", "<password>", "$env:DB_PW", "%DBPW%",
+    ].sort());
+  });
+
+  test("a literal connection-string credential is echoed by no finding, report or log of any rule (command line, every format)", () => {
+    const dir = tempDir();
+    const tf = new TfJson();
+    tf.add("azurerm_windows_web_app", "w", {
+      name: "w", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: { DB: `Server=tcp:x.database.windows.net;Database=d;User ID=u;Password=${SECRET[8]}`, STORAGE: `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${SECRET[9]}==` },
+    });
+    const file = path.join(dir, "main.tf.json");
+    fs.writeFileSync(file, JSON.stringify(tf.json));
+    const reports = ["r.json", "r.sarif", "r.md", "r.xml"].map((f) => path.join(dir, f));
+    const outputs: string[] = [];
+    for (const format of ["table", "json", "github"]) {
+      const run = runInProcess(["check", file, "--no-config", "--verbose", "--format", format, "--json", reports[0], "--sarif", reports[1], "--markdown", reports[2], "--format", `junit=${reports[3]}`]);
+      expect(run.code).toBe(1);
+      outputs.push(run.stdout, run.stderr, ...reports.map((f) => fs.readFileSync(f, "utf8")));
+    }
+    expect(outputs.join("\n")).toContain("azurerm_windows_web_app.w writes secrets as literal values (not shown): app_settings.DB (a Password= value); app_settings.STORAGE (an AccountKey= value)");
+    for (const text of outputs) for (const s of [SECRET[8], SECRET[9]]) expect(text).not.toContain(s);
   });
 
   test("VM admin_password: a literal or a local is flagged; a variable, random_password or another resource's value is not", () => {
