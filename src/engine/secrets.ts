@@ -255,6 +255,39 @@ export function connectionCredentials(text: string): ConnectionCredential[] {
   return out;
 }
 
+/**
+ * Keys of connection strings that hold no credential, compared in lower case without spaces or
+ * underscores: Application Insights' (the InstrumentationKey "isn't a security token or key, and isn't
+ * considered a secret", learn.microsoft.com/azure/azure-monitor/app/connection-strings), SQL Server's
+ * server, database, user and encryption keywords (learn.microsoft.com/dotnet/api/
+ * microsoft.data.sqlclient.sqlconnection.connectionstring), and the endpoint and account names of
+ * Storage and Service Bus strings. A key not listed may hold a credential.
+ */
+const NON_CREDENTIAL_KEYS = new Set([
+  "instrumentationkey", "ingestionendpoint", "liveendpoint", "profilerendpoint", "snapshotendpoint", "applicationid", "authorization", "endpointsuffix",
+  "server", "datasource", "address", "addr", "networkaddress", "database", "initialcatalog", "userid", "uid", "user", "authentication", "encrypt",
+  "trustservercertificate", "hostnameincertificate", "connecttimeout", "connectiontimeout", "commandtimeout", "multipleactiveresultsets", "applicationname",
+  "applicationintent", "multisubnetfailover", "persistsecurityinfo", "integratedsecurity", "trustedconnection", "port", "sslmode", "pooling",
+  "defaultendpointsprotocol", "accountname", "blobendpoint", "queueendpoint", "tableendpoint", "fileendpoint", "endpoint", "entitypath",
+]);
+
+/**
+ * True when a text is a connection string (`key=value` pairs separated by `;`) none of whose keys can
+ * hold a credential: an Application Insights connection string, a SQL connection string that
+ * authenticates with a managed identity. Anything else (a URL, an unknown key, a quoted value holding
+ * `;`) is false: when in doubt, the text may be a secret.
+ */
+export function credentialFreeConnectionString(text: string): boolean {
+  let pairs = 0;
+  for (const part of text.split(";")) {
+    if (part.trim() === "") continue;
+    const m = /^\s*([A-Za-z][A-Za-z0-9 _]*?)\s*=/.exec(part);
+    if (!m || !NON_CREDENTIAL_KEYS.has(m[1].toLowerCase().replace(/[\s_]/g, ""))) return false;
+    pairs++;
+  }
+  return pairs > 0;
+}
+
 /** The kinds of the literal credential parts in a text (connection strings, SAS URLs), never their values. */
 export function literalCredentialKinds(text: string): string[] {
   const kinds = new Set<string>();

@@ -84,8 +84,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Every literal secret of a configuration: string values under secret-named fields (at any depth,
- * in nested blocks too), the values of secret-named tags, and what a reference in such a field
- * resolves to (a local holding the password).
+ * in nested blocks too), the values of secret-named tags, what a reference in such a field
+ * resolves to (a local holding the password), and the credential parts of connection strings and
+ * SAS URLs anywhere.
+ *
+ * What is blanked is a superset of what SDZ-SEC-002 reports, by design (when in doubt, blank): the
+ * rule reports each literal credential part under an ordinary name that is blanked here. Blanked but
+ * not reported: placeholders in credential parts, values under names only {@link isSecretName} takes
+ * for secret (`key`, `sas_url`), and credential-free connection strings under connection-string names
+ * (Application Insights' APPLICATIONINSIGHTS_CONNECTION_STRING), blanked whole. The other way round,
+ * a literal shorter than MIN_SECRET_LENGTH is reported but not blanked.
  */
 export function collectSecrets(model: TerraformModel): string[] {
   const found = new Set<string>();
@@ -98,6 +106,8 @@ export function collectSecrets(model: TerraformModel): string[] {
       candidates.length = 0;
       if (resolved.known && (typeof resolved.value === "string" || typeof resolved.value === "number")) candidates.push(String(resolved.value));
       else if (resolved.known) collectAll(resolved.value);
+      // Not resolved: the parts written here may still hold a credential ("Server=${azurerm_mssql_server.db.fqdn};Password=x").
+      else if (v.includes("=")) connectionSecrets(v);
     }
     for (const c of candidates) {
       const t = c.trim();
@@ -129,7 +139,7 @@ export function collectSecrets(model: TerraformModel): string[] {
   /** A string under an ordinary name (an app setting): its credential parts, read through the locals it names, as the rule reads them. */
   const ordinaryText = (v: string) => {
     let text = v;
-    if (v.includes("${")) {
+    if (v.includes("local.")) {
       const o = originOf(model, v);
       if (o.kind === "literal" && typeof o.value === "string") text = o.value;
     }

@@ -103,6 +103,20 @@ describe("redaction is precise: secrets never echoed, ordinary values not blanke
     expect(f.message).toContain(`quotes ${Array(S.length).fill(REDACTED).join(" | ")} | sv=2022-11-02 | ODBC Driver 18 for SQL Server | cache:6380 | ssl=True`);
   });
 
+  test("a credential part written in a secret-named template whose other parts reference resources is blanked (the rule reports it)", () => {
+    const S = ["Pl4nt-template-pw", "Pl4nt-kv-template-pw"];
+    const fqdn = "${azurerm_mssql_server.db.fully_qualified_domain_name}";
+    const json = {
+      resource: {
+        azurerm_mssql_server: { db: { name: "db", administrator_login_password: "${var.sql_password}" } },
+        azurerm_linux_web_app: { w: { name: "w", app_settings: { DB_CONNECTION_STRING: `Server=${fqdn};User ID=u;Password=${S[0]}` } } },
+        azurerm_key_vault_secret: { s: { name: "s", value: `Server=${fqdn};User ID=u;Password=${S[1]}` } },
+      },
+    };
+    const f = redacted(json, [...S, "User ID=u"]);
+    expect(f.message).toBe(`quotes ${REDACTED} | ${REDACTED} | User ID=u`);
+  });
+
   test("the AMT provisioning certificate's extended key usage is quoted in SDZ-OOB-010/011 messages after redaction", () => {
     const m = TerraformModel.fromTerraformJson(certificateExample({ issuer: "Unknown" }), { name: "amt" });
     const clean = redactSecrets(runRules(m, ALL_RULES.filter((r) => r.id === "SDZ-OOB-010" || r.id === "SDZ-OOB-011")), m);

@@ -5,7 +5,10 @@
 import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
-import { decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS, secretsInText } from "../../engine/secrets";
+import {
+  credentialFreeConnectionString, decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS,
+  secretsInText, snakeName,
+} from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
 export interface SecretScan {
@@ -58,7 +61,8 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const skip = setOf(REPORTED_ELSEWHERE, r.type);
   const wholeSecret = setOf(SECRET_VALUE_FIELDS, r.type);
 
-  const literal = (path: string, value: unknown) => {
+  /** A secret-named (`name`) or whole-secret field. */
+  const literal = (path: string, value: unknown, name?: string) => {
     // A secret read from a file is in the repository too, where the checks do not look.
     const file = readsFile(value);
     if (file) {
@@ -66,7 +70,15 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       return;
     }
     const o = originOf(model, value);
-    if (isSecretLiteral(o)) fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
+    if (isSecretLiteral(o)) {
+      // A connection string none of whose keys holds a credential (Application Insights', a managed identity's) is not a secret.
+      const text = o.kind === "literal" && typeof o.value === "string" ? o.value : undefined;
+      if (name !== undefined && text !== undefined && connectionStringName(name) && credentialFreeConnectionString(text)) return;
+      fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
+    } else if (typeof value === "string") {
+      // Not written here as a whole, but a template may write a part: "Server=${azurerm_mssql_server.db.fqdn};Password=x".
+      ordinary(path, value);
+    }
   };
 
   /** A whole-secret field: its value, or every value of its map (secure environment variables). */
@@ -173,8 +185,8 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       }
       return;
     }
-    if (looksSecretName(key)) literal(pathNow(), v);
-    else if (typeof v === "string") ordinary(v);
+    if (looksSecretName(key)) literal(pathNow(), v, key);
+    else if (typeof v === "string") ordinary(pathNow(), v);
   };
 
   /**
@@ -183,15 +195,16 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
    * written in it, as the output redactor finds them (one shared recogniser). Only those: an
    * ordinary value is not read as a script.
    */
-  const ordinary = (value: string) => {
-    if (!value.includes("=") && !value.includes("local.")) return;
-    const o = originOf(model, value);
-    const written = o.kind === "literal" ? (typeof o.value === "string" ? o.value : undefined) : value;
+  const ordinary = (path: string, value: string) => {
+    const viaLocal = value.includes("local.");
+    if (!viaLocal && !value.includes("=")) return;
+    // Only a local is followed (to its literal text); any other value is read as written, interpolations and all.
+    const o = viaLocal ? originOf(model, value) : undefined;
+    const written = o?.kind === "literal" ? (typeof o.value === "string" ? o.value : undefined) : value;
     if (written === undefined) return;
     const kinds = literalCredentialKinds(written);
     if (kinds.length === 0) return;
-    const path = pathNow();
-    const through = o.kind === "literal" && o.viaLocal ? `, through local.${o.viaLocal}` : "";
+    const through = o?.kind === "literal" && o.viaLocal ? `, through local.${o.viaLocal}` : "";
     for (const k of kinds) fields.push(`${path} (${k}${through})`);
   };
 
@@ -205,7 +218,8 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const namedValue = (name: string, value: unknown) => {
     const path = `${pathNow().replace(/\[\d+\]$/, "")}["${name}"]`;
     const norm = `${pathNow().replace(/\[\d+\]/g, "")}.value`;
-    if (looksSecretName(name) || wholeSecret.has(norm)) return literal(path, value);
+    if (looksSecretName(name)) return literal(path, value, name);
+    if (wholeSecret.has(norm)) return literal(path, value);
     if (typeof value === "string") text(path, value, "text");
   };
 
@@ -213,6 +227,9 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   fields.push(...secretTags(model, r));
   return { fields: [...new Set(fields)], doubts };
 }
+
+/** Names of connection strings: `connection_string`, `APPLICATIONINSIGHTS_CONNECTION_STRING`, `dbConnectionString`. */
+const connectionStringName = memoByName((name) => /(^|_)connection_?strings?$/.test(snakeName(name).replace(/_wo$/, "")));
 
 /**
  * Tags whose names look secret (the contract's `isSecretName`) with a non-empty value. A tag of the

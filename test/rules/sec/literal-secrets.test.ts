@@ -155,6 +155,38 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     for (const s of SECRET.slice(0, 14)) expect(all).not.toContain(s);
   });
 
+  test("connection strings under connection-string names: one without a credential key is not a secret; a part written in a template with references is", () => {
+    const tf = new TfJson();
+    const ikey = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;"
+      + "LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=11111111-1111-1111-1111-111111111111";
+    const app = (name: string, settings: Body) => tf.add("azurerm_linux_web_app", name, {
+      name, location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}], app_settings: settings,
+    });
+    tf.add("azurerm_mssql_server", "db", { name: "db", location: "westeurope", resource_group_name: "rg", version: "12.0", administrator_login: "u", administrator_login_password: "${var.sql_password}" });
+    // Not secrets: Application Insights' connection string (its InstrumentationKey is not a secret), a managed identity's SQL connection string.
+    app("insights", { APPLICATIONINSIGHTS_CONNECTION_STRING: ikey, DB_CONNECTION_STRING: "Server=tcp:db.database.windows.net,1433;Initial Catalog=app;Authentication=Active Directory Managed Identity;Encrypt=True;" });
+    tf.add("azurerm_api_management_logger", "ai", { name: "ai", api_management_name: "apim", resource_group_name: "rg", application_insights: [{ connection_string: ikey }] });
+    tf.add("azurerm_data_factory_linked_service_azure_sql_database", "mi", { name: "mi", data_factory_id: "/x/adf", use_managed_identity: true, connection_string: "Data Source=db.database.windows.net;Initial Catalog=app;" });
+    // A password from a variable inside a connection-string-named template: not a literal.
+    app("fromvar", { DB_CONNECTION_STRING: "Server=\${azurerm_mssql_server.db.fully_qualified_domain_name};User ID=u;Password=\${var.db_password}" });
+    // Secrets: a literal password; a key the checks do not know (a SignalR client secret); a literal part of a template.
+    const literal = app("literal", { DB_CONNECTION_STRING: `Server=db;User ID=u;Password=${SECRET[0]}` });
+    const unknownKey = app("unknownkey", { SIGNALR_CONNECTION_STRING: `Endpoint=https://x.service.signalr.net;AuthType=azure.app;ClientId=c;ClientSecret=${SECRET[1]};TenantId=t;Version=1.0;` });
+    const mixed = app("mixed", { DB_CONNECTION_STRING: `Server=\${azurerm_mssql_server.db.fully_qualified_domain_name};User ID=u;Password=${SECRET[2]}` });
+    const kv = tf.add("azurerm_key_vault_secret", "conn", { name: "conn", key_vault_id: "/x/kv", value: `Server=\${azurerm_mssql_server.db.fully_qualified_domain_name};User ID=u;Password=${SECRET[3]}` });
+    const adf = tf.add("azurerm_data_factory_linked_service_azure_sql_database", "pw", { name: "pw", data_factory_id: "/x/adf", connection_string: `Data Source=db;Initial Catalog=app;User ID=u;Password=${SECRET[4]}` });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([adf, kv, literal, mixed, unknownKey].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${adf} writes a secret as literal values (not shown): connection_string`,
+      `${kv} writes a secret as literal values (not shown): value (a Password= value)`,
+      `${literal} writes a secret as literal values (not shown): app_settings.DB_CONNECTION_STRING`,
+      `${mixed} writes a secret as literal values (not shown): app_settings.DB_CONNECTION_STRING (a Password= value)`,
+      `${unknownKey} writes a secret as literal values (not shown): app_settings.SIGNALR_CONNECTION_STRING`,
+    ].sort());
+    expect(JSON.stringify(r)).not.toMatch(/Pl4nted-S3cret-0[0-4]/);
+  });
+
   test("what the redactor blanks as a connection-string credential under an ordinary name is what the rule reports, but for placeholders", () => {
     const tf = new TfJson();
     const settings = {
