@@ -20,14 +20,16 @@
  *
  * A role on a share makes its account hold that role too (the share is reached through the account);
  * a role of the whole account (its tag, its name or host in a script, its private endpoint) covers
- * every share of it. Accounts *serve SMB* when they hold a share or a Files private endpoint, are
- * FileStorage accounts, configure `share_properties`, or have a role: the SMB transport rules apply
- * to each of them whatever its role.
+ * every share of it. Accounts *serve SMB* when they hold an SMB share (`enabled_protocol` unset or
+ * "SMB"), or, holding no share here, a Files private endpoint, are FileStorage accounts or configure
+ * `share_properties`, or when they have a role: the SMB transport rules apply to each of them
+ * whatever its role. An account whose shares here are all NFS serves no SMB for them.
  *
  * An account *may serve SMB* ({@link Storage.smbDoubt}) when the configuration cannot tell: a share
  * or a Files private endpoint whose account link is not known before apply (a variable, an
- * expression) may be on any account of this configuration that can hold file shares, and a
- * `dynamic "share_properties"` block may configure SMB. The SMB rules then say could-not-verify,
+ * expression) may be on any account of this configuration that can hold file shares, a share whose
+ * `enabled_protocol` is not known may be an SMB share, and a `dynamic "share_properties"` block may
+ * configure SMB. The SMB rules then say could-not-verify,
  * naming the field, where they would otherwise pass silently.
  */
 import { unreadableBlock } from "./access/fields";
@@ -74,6 +76,11 @@ export interface FileShare {
   readonly claims: StorageRoleClaim[];
   /** Why the share's `sdz_role` metadata cannot be read. */
   readonly metadataUnknown?: string;
+  /**
+   * Its protocol (`enabled_protocol`, upper-cased; azurerm: "SMB" or "NFS", defaults to SMB), or why
+   * it is not known before apply.
+   */
+  readonly protocol: Resolved<string>;
 }
 
 /** A storage account (`azurerm_storage_account`). */
@@ -184,15 +191,22 @@ export class Storage {
       const byId = res.config.storage_account_id !== undefined && res.config.storage_account_id !== null;
       const field = byId ? "storage_account_id" : "storage_account_name";
       const link = this.linkOf(res.config[field], !byId);
+      // azurerm: enabled_protocol "SMB" or "NFS", "Defaults to SMB" (registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/storage_share).
+      const rawProtocol = res.config.enabled_protocol;
+      const proto = m.resolveString(rawProtocol === undefined || rawProtocol === null ? "SMB" : rawProtocol);
+      const protocol: Resolved<string> = proto.known ? { known: true, value: proto.value.trim().toUpperCase() } : proto;
       const share: FileShare = {
-        resource: res, name: m.resolveString(res.config.name), account: link.account, claims: [...meta.claims], metadataUnknown: meta.unknown,
+        resource: res, name: m.resolveString(res.config.name), account: link.account, claims: [...meta.claims], metadataUnknown: meta.unknown, protocol,
       };
       link.account?.shares.push(share);
       this.shares.push(share);
+      const protocolDoubt = protocol.known ? undefined : `${res.address} enabled_protocol is not known before apply (${protocol.reason}), so it may be an SMB share`;
+      if (protocolDoubt && link.account) this.doubtSmb(link.account, protocolDoubt);
       if (link.unknown) {
         const u = { why: `${res.address} ${field} is not known before apply (${link.unknown}), so the share may be on this account`, onlyUnnamed: link.onlyUnnamed };
         this.unlinkedShares.push({ ...u, share });
-        this.unlinked.push(u);
+        // An NFS share on an unknown account makes no account serve SMB.
+        if (!isNfs(share)) this.unlinked.push(protocolDoubt ? { ...u, why: `${u.why}, and ${protocolDoubt}` } : u);
       }
     }
     const topology = Reachability.of(m).access.topology;
@@ -288,14 +302,22 @@ export class Storage {
     return this.stateDoubts.length > 0 ? this.stateDoubts.join("; ") : undefined;
   }
 
-  /** Why an account serves SMB (a share, a Files private endpoint, its kind, its SMB settings, a role), or undefined. */
+  /**
+   * Why an account serves SMB (an SMB share, a Files private endpoint, its kind, its SMB settings, a
+   * role), or undefined. An account whose shares here are all NFS (or of a protocol not known before
+   * apply, which {@link smbDoubt} names) is an NFS account: its Files private endpoint, FileStorage
+   * kind and share_properties serve those shares, not SMB.
+   */
   public smbServing(account: StorageAccount): string | undefined {
     return this.model.memo(`storage-smb:${account.resource.address}`, () => {
-      if (account.shares.length > 0) return `it holds file share ${account.shares.map(shareLabel).slice(0, 3).join(", ")}`;
-      if (account.filesEndpoints.length > 0) return `Files private endpoint ${account.filesEndpoints[0].resource.address}`;
-      const kind = this.model.resolveString(account.resource.config.account_kind);
-      if (kind.known && kind.value === "FileStorage") return "it is a FileStorage account";
-      if (account.resource.config.share_properties !== undefined && account.resource.config.share_properties !== null) return "it configures share_properties";
+      const smb = account.shares.filter(isSmb);
+      if (smb.length > 0) return `it holds file share ${smb.map(shareLabel).slice(0, 3).join(", ")}`;
+      if (account.shares.length === 0) {
+        if (account.filesEndpoints.length > 0) return `Files private endpoint ${account.filesEndpoints[0].resource.address}`;
+        const kind = this.model.resolveString(account.resource.config.account_kind);
+        if (kind.known && kind.value === "FileStorage") return "it is a FileStorage account";
+        if (account.resource.config.share_properties !== undefined && account.resource.config.share_properties !== null) return "it configures share_properties";
+      }
       const c = this.accountClaims(account)[0];
       return c ? `it is a ${roleWords(c.role)} (${describeClaim(c)})` : undefined;
     });
@@ -304,8 +326,8 @@ export class Storage {
   /**
    * Why an account not known to serve SMB may serve it, or undefined: a share or Files private
    * endpoint whose account cannot be followed (only for accounts whose kind can hold file shares,
-   * so blob-only accounts stay quiet), a dynamic share_properties block, a Files endpoint whose
-   * sub-resource is not known.
+   * so blob-only accounts stay quiet), a share of it whose enabled_protocol is not known, a dynamic
+   * share_properties block, a Files endpoint whose sub-resource is not known.
    */
   public smbDoubt(account: StorageAccount): string | undefined {
     if (this.smbDoubtMemo.has(account)) return this.smbDoubtMemo.get(account);
@@ -464,6 +486,16 @@ export class Storage {
     }
     return out;
   }
+}
+
+/** True when the share is known to be an SMB share (`enabled_protocol` unset or "SMB"). */
+export function isSmb(share: FileShare): boolean {
+  return share.protocol.known && share.protocol.value === "SMB";
+}
+
+/** True when the share is known to be an NFS share. */
+export function isNfs(share: FileShare): boolean {
+  return share.protocol.known && share.protocol.value === "NFS";
 }
 
 /** `declared: sdz-role=... on x` or `inferred: ...`. */

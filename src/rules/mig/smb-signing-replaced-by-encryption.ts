@@ -4,7 +4,7 @@ import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { describeClaims, roleNoun } from "../../engine/storage";
+import { describeClaims, isNfs, roleNoun } from "../../engine/storage";
 import { lazyExamples } from "../lazy-examples";
 
 /** The note every state-migration or deployment-content share on Azure Files gets in the report. */
@@ -32,8 +32,8 @@ export const smbSigningReplacedByEncryption = defineRule({
   rationale:
     `${SEED_001_CHANNEL} Seeds 001 and 002 ask for SMB signing (or IPsec) on state migration and deployment content locations. Azure Files offers no signing setting; SMB 3.x `
     + "encryption is authenticated encryption (AES-GCM and AES-CCM alike) and authenticates every SMB message, which is the integrity signing would give, plus confidentiality. "
-    + "The note goes on every state migration or deployment content share (declared or inferred; on the account when none of its shares is managed by this configuration), so the "
-    + "report says how the requirement is met; it is left out where the account's secure transfer is off (https_traffic_only_enabled = false), because Azure Files then accepts "
+    + "The note goes on every state migration or deployment content SMB share (declared or inferred; on the account when none of its shares is managed by this configuration), so the "
+    + "report says how the requirement is met; it is left out on NFS shares (enabled_protocol = \"NFS\": no SMB encryption applies) and where the account's secure transfer is off (https_traffic_only_enabled = false), because Azure Files then accepts "
     + "unencrypted SMB and SDZ-MIG-002 reports it.",
   fix: "No action: keep secure transfer on, SMB 3.1.1 only and AES-GCM channel encryption so the note holds.",
   requirements: ["R-MIG-1", "R-NET-1", "R-OOB-6"],
@@ -43,6 +43,8 @@ export const smbSigningReplacedByEncryption = defineRule({
   check(ctx) {
     const storage = Storage.of(ctx.model);
     for (const share of storage.shares) {
+      // An NFS share has no SMB encryption to stand in for signing: the note would be false there.
+      if (isNfs(share)) continue;
       const claims = storage.shareClaims(share);
       if (claims.length > 0 && !secureTransferOff(ctx.model, share.account)) ctx.report(share.resource, `${roleNoun(claims[0].role)} share ${shareLabel(share)} (${describeClaims(claims, 1)}): ${AZURE_FILES_SIGNING_NOTE}`);
     }

@@ -1,0 +1,72 @@
+/**
+ * Reproducers of the MIG pack review (cases mig-nfs, mig-smb21, mig-prot, mig-smp-revert): raw,
+ * untagged resources, asserting the exact (rule, address, status) set of the whole pack.
+ */
+import { ACCOUNT, addAccount, addShare, storageSite } from "./builders";
+import { PINNED_IDS } from "./pinned-ids";
+import { CheckResult, FindingStatus } from "../../../src/engine/result";
+import { check, messages, TfJson } from "../../support/rule-harness";
+
+/** `rule address status` of every open finding of the pack, sorted. */
+function outcomes(r: CheckResult): string[] {
+  return r.findings.filter((f) => f.status !== FindingStatus.SUPPRESSED).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
+}
+
+const FAIL = FindingStatus.FAIL;
+const UNVERIFIED = FindingStatus.UNVERIFIED;
+
+describe("C7b: NFS shares do not make an account serve SMB", () => {
+  /** A premium FileStorage account (secure transfer off, as NFS needs) holding the share `images`. */
+  function nfsAccount(share: Record<string, unknown>): TfJson {
+    const tf = storageSite();
+    addAccount(tf, {
+      account_kind: "FileStorage", account_tier: "Premium", https_traffic_only_enabled: false, min_tls_version: undefined,
+      share_properties: { retention_policy: { days: 14 } },
+    });
+    addShare(tf, share, "images", "usmt", "images");
+    return tf;
+  }
+
+  test("mig-nfs: an NFS share on a FileStorage account draws none of the SMB rules", () => {
+    expect(outcomes(check(nfsAccount({ enabled_protocol: "NFS" }), [...PINNED_IDS]))).toEqual([]);
+  });
+
+  test("an SMB share next to it (enabled_protocol unset: SMB) still does, naming only the SMB share", () => {
+    const tf = nfsAccount({ enabled_protocol: "NFS" });
+    addShare(tf, {}, "smb", "usmt", "smb");
+    const r = check(tf, ["SDZ-MIG-001", "SDZ-MIG-002"]);
+    expect(outcomes(r)).toEqual([`SDZ-MIG-001 ${ACCOUNT} ${FAIL}`, `SDZ-MIG-002 ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, "SDZ-MIG-002")[0]).toMatch(/storage account serving SMB \(it holds file share "smb" \(azurerm_storage_share\.smb\)\)/);
+  });
+
+  test("an enabled_protocol not known before apply: could-not-verify naming the field", () => {
+    const tf = nfsAccount({ enabled_protocol: "${var.protocol}" });
+    tf.json.variable = { protocol: { type: "string" } };
+    const r = check(tf, ["SDZ-MIG-001", "SDZ-MIG-002", "SDZ-MIG-003", "SDZ-MIG-004"]);
+    expect(outcomes(r)).toEqual(["SDZ-MIG-001", "SDZ-MIG-002", "SDZ-MIG-003", "SDZ-MIG-004"].map((id) => `${id} ${ACCOUNT} ${UNVERIFIED}`));
+    expect(messages(r, "SDZ-MIG-002")[0]).toMatch(/azurerm_storage_share\.images enabled_protocol is not known before apply \(the variable protocol/);
+  });
+
+  test("a share on an account that cannot be followed: an NFS one puts no account in doubt, an SMB one does", () => {
+    const tf = storageSite();
+    tf.json.variable = { acct: { type: "string" } };
+    addAccount(tf, { share_properties: undefined });
+    addShare(tf, { storage_account_id: "${var.acct}", enabled_protocol: "NFS" }, "nfs", "usmt", "nfs");
+    expect(outcomes(check(tf, ["SDZ-MIG-001"]))).toEqual([]);
+    addShare(tf, { storage_account_id: "${var.acct}" }, "smb", "usmt", "smb");
+    expect(outcomes(check(tf, ["SDZ-MIG-001"]))).toEqual([`SDZ-MIG-001 ${ACCOUNT} ${UNVERIFIED}`]);
+  });
+});
+
+describe("C7b: SDZ-MIG-010 says nothing about SMB encryption on an NFS share", () => {
+  test("a declared state migration NFS share gets no note; the same share over SMB does", () => {
+    const tf = (protocol?: string) => {
+      const t = storageSite();
+      addAccount(t);
+      addShare(t, { metadata: { sdz_role: "state-migration-store" }, ...(protocol ? { enabled_protocol: protocol } : {}) });
+      return t;
+    };
+    expect(outcomes(check(tf("NFS"), ["SDZ-MIG-010"]))).toEqual([]);
+    expect(outcomes(check(tf(), ["SDZ-MIG-010"]))).toEqual([`SDZ-MIG-010 azurerm_storage_share.usmt ${FAIL}`]);
+  });
+});
