@@ -114,3 +114,18 @@ export function smbList(model: TerraformModel, smb: Record<string, any> | undefi
   if (!r.known) return { known: false, reason: `share_properties.smb.${field} is not known before apply (${r.reason})` };
   return { known: true, value: r.value.map((x) => x.trim()) };
 }
+
+/**
+ * Secure transfer of an account: `https_traffic_only_enabled` (azurerm 4.x/5.x), or its 3.x name
+ * `enable_https_traffic_only`; unset is on (azurerm's default), with the field read. While it is on,
+ * Azure Files rejects SMB without encryption, SMB 2.1 included ("SMB 2.1 is disallowed if 'require
+ * secure transfer' is enabled, because SMB 2.1 does not support encryption in transit",
+ * learn.microsoft.com/azure/storage/files/files-smb-protocol, "SMB security settings"); off, it
+ * accepts SMB 2.1 and SMB 3.x without encryption.
+ */
+export function secureTransfer(model: TerraformModel, account: StorageAccount): { field: string; on: Resolved<boolean> } {
+  const cfg = account.resource.config;
+  const field = cfg.https_traffic_only_enabled !== undefined ? "https_traffic_only_enabled" : "enable_https_traffic_only";
+  const v = model.resolveBoolean(cfg[field]);
+  return { field, on: v.known ? { known: true, value: v.value !== false } : v };
+}

@@ -1,4 +1,4 @@
-import { ROLE_EVIDENCE_READS, shareLabel, Storage, StorageAccount } from "./common";
+import { ROLE_EVIDENCE_READS, secureTransfer, shareLabel, Storage, StorageAccount } from "./common";
 import { accountBody, shareBody, shareRoleMetadata, terraform } from "./examples";
 import { SEED_001_CHANNEL } from "./smb-legacy-versions-accepted";
 import { DeploymentRole } from "../../contract/zone-tags";
@@ -13,16 +13,14 @@ export const AZURE_FILES_SIGNING_NOTE =
   + "provided SDZ-MIG-002 passes (secure transfer on, so Azure Files enforces SMB encryption) and SDZ-MIG-001/003 pass (SMB 3.1.1 only, AES-GCM only)";
 
 /**
- * True when the account's secure transfer is known to be off: Azure Files then accepts SMB 2.1 and
- * SMB 3.x without encryption (learn.microsoft.com/azure/storage/files/files-smb-protocol, "Security":
- * encryption in transit, i.e. secure transfer required, can be disabled to allow them), so the note would be false.
- * SDZ-MIG-002 reports it; the note is left out there.
+ * True when the account's secure transfer is known to be off ({@link secureTransfer}): Azure Files then
+ * accepts SMB 2.1 and SMB 3.x without encryption, so the note would be false. SDZ-MIG-002 reports it;
+ * the note is left out there.
  */
 function secureTransferOff(model: TerraformModel, account: StorageAccount | undefined): boolean {
-  const cfg = account?.resource.config;
-  if (!cfg) return false;
-  const v = model.resolveBoolean(cfg.https_traffic_only_enabled !== undefined ? cfg.https_traffic_only_enabled : cfg.enable_https_traffic_only);
-  return v.known && v.value === false;
+  if (!account) return false;
+  const st = secureTransfer(model, account).on;
+  return st.known && !st.value;
 }
 
 export const smbSigningReplacedByEncryption = defineRule({

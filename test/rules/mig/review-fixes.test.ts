@@ -70,3 +70,47 @@ describe("C7b: SDZ-MIG-010 says nothing about SMB encryption on an NFS share", (
     expect(outcomes(check(tf(), ["SDZ-MIG-010"]))).toEqual([`SDZ-MIG-010 azurerm_storage_share.usmt ${FAIL}`]);
   });
 });
+
+describe("C7a: SDZ-MIG-001 names only the SMB versions Azure accepts", () => {
+  /** The account of case mig-smb21: secure SMB settings but no versions, holding the share `images`. */
+  function smb21(overrides: Record<string, unknown> = {}, versions?: unknown): TfJson {
+    const tf = storageSite();
+    tf.json.variable = { https: { type: "bool" } };
+    addAccount(tf, {
+      share_properties: { retention_policy: { days: 14 }, smb: { channel_encryption_type: ["AES-256-GCM"], authentication_types: ["Kerberos"], kerberos_ticket_encryption_type: ["AES-256"], ...(versions ? { versions } : {}) } },
+      ...overrides,
+    });
+    addShare(tf, {}, "images", "usmt", "images");
+    return tf;
+  }
+  const ID = "SDZ-MIG-001";
+
+  test("mig-smb21: versions unset with secure transfer on (the default): SMB 3.0 is accepted, SMB 2.1 is refused", () => {
+    for (const https of [undefined, true]) {
+      const r = check(smb21({ https_traffic_only_enabled: https }), [...PINNED_IDS]);
+      expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+      expect(messages(r, ID)[0]).toMatch(/accepts SMB3\.0: share_properties\.smb\.versions is unset \(Azure then allows every version\); SMB 2\.1 is refused while secure transfer is on$/);
+      expect(messages(r, ID)[0]).not.toMatch(/accepts SMB2\.1|SMB 2\.1 and/);
+    }
+  });
+
+  test("secure transfer off: SMB 2.1 is accepted too, and the message says why", () => {
+    const r = check(smb21({ https_traffic_only_enabled: false }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, ID)[0]).toMatch(/accepts SMB2\.1, SMB3\.0: .*; SMB 2\.1 because secure transfer is off \(https_traffic_only_enabled = false\)/);
+  });
+
+  test("an explicit SMB2.1 with SMB 3.1.1: refused with secure transfer on (pass), accepted with it off, could-not-verify when it is not known", () => {
+    expect(outcomes(check(smb21({}, ["SMB2.1", "SMB3.1.1"]), [ID]))).toEqual([]);
+    expect(outcomes(check(smb21({ https_traffic_only_enabled: false }, ["SMB2.1", "SMB3.1.1"]), [ID]))).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+    const r = check(smb21({ https_traffic_only_enabled: "${var.https}" }, ["SMB2.1", "SMB3.1.1"]), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/accepts SMB 2\.1 unless secure transfer is on \(https_traffic_only_enabled is not known before apply \(the variable https/);
+  });
+
+  test("versions unset and secure transfer not known: SMB 3.0 is the finding, SMB 2.1 named as a doubt", () => {
+    const r = check(smb21({ https_traffic_only_enabled: "${var.https}" }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, ID)[0]).toMatch(/accepts SMB3\.0: .*; and SMB 2\.1 unless secure transfer is on \(https_traffic_only_enabled is not known before apply/);
+  });
+});

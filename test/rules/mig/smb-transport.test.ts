@@ -72,7 +72,7 @@ describe.each(CASES)("$id on every SMB-serving account", ({ id, bad, good, unkno
 });
 
 describe("SDZ-MIG-001..004: Azure's defaults", () => {
-  test("an SMB account with no share_properties accepts SMB 2.1/3.0, CCM, NTLMv2 and RC4: one finding per rule", () => {
+  test("an SMB account with no share_properties accepts SMB 3.0, CCM, NTLMv2 and RC4: one finding per rule", () => {
     const r = check(account({ share_properties: undefined }), ["SDZ-MIG-001", "SDZ-MIG-003", "SDZ-MIG-004", "SDZ-MIG-006"]);
     expect(r.findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["SDZ-MIG-001", "SDZ-MIG-003", "SDZ-MIG-004", "SDZ-MIG-006"].map((i) => `${i} ${ACCOUNT}`));
     expect(messages(r, "SDZ-MIG-004")[0]).toMatch(/authentication_types is unset, so NTLMv2 is accepted; .*kerberos_ticket_encryption_type is unset, so RC4-HMAC tickets are accepted/);
@@ -105,7 +105,7 @@ describe("SDZ-MIG-001..004: Azure's defaults", () => {
   });
 
   test("a declared deployment content account is a warning and says so", () => {
-    const r = check(account({ ...smb({ versions: ["SMB2.1"] }), tags: { "sdz-role": "deployment-content" } }), ["SDZ-MIG-001"]);
+    const r = check(account({ ...smb({ versions: ["SMB2.1", "SMB3.0"] }), tags: { "sdz-role": "deployment-content" } }), ["SDZ-MIG-001"]);
     expect(r.findings.map((f) => `${f.level} ${f.address}`)).toEqual([`warning ${ACCOUNT}`]);
     expect(messages(r, "SDZ-MIG-001")[0]).toMatch(/deployment content storage account \(declared: sdz-role=deployment-content on azurerm_storage_account\.usmt\)/);
   });
