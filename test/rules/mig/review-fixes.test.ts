@@ -2,7 +2,7 @@
  * Reproducers of the MIG pack review (cases mig-nfs, mig-smb21, mig-prot, mig-smp-revert): raw,
  * untagged resources, asserting the exact (rule, address, status) set of the whole pack.
  */
-import { ACCOUNT, addAccount, addShare, storageSite } from "./builders";
+import { ACCOUNT, addAccount, addShare, addShareBackup, patch, SHARE, storageSite } from "./builders";
 import { PINNED_IDS } from "./pinned-ids";
 import { CheckResult, FindingStatus } from "../../../src/engine/result";
 import { check, messages, TfJson } from "../../support/rule-harness";
@@ -112,5 +112,46 @@ describe("C7a: SDZ-MIG-001 names only the SMB versions Azure accepts", () => {
     const r = check(smb21({ https_traffic_only_enabled: "${var.https}" }), [ID]);
     expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
     expect(messages(r, ID)[0]).toMatch(/accepts SMB3\.0: .*; and SMB 2\.1 unless secure transfer is on \(https_traffic_only_enabled is not known before apply/);
+  });
+});
+
+describe("C4: SDZ-MIG-007 matches a backup on the share's account, and checks its vault", () => {
+  const ID = "SDZ-MIG-007";
+  const PROTECTION = "azurerm_backup_protected_file_share.usmt";
+  const VAULT = "azurerm_recovery_services_vault.rsv";
+  /** A declared state store `usmt` with its share, backed up to vault `rsv` (soft delete off), the protection changed by `fields`. */
+  function prot(fields: Record<string, unknown>): TfJson {
+    const tf = storageSite();
+    tf.json.variable = { vault: { type: "string" }, acct: { type: "string" } };
+    addAccount(tf, { tags: { "sdz-role": "state-migration-store" } });
+    addShare(tf);
+    addShareBackup(tf, { softDelete: false });
+    patch(tf, PROTECTION, fields);
+    return tf;
+  }
+
+  test("mig-prot: account and vault from variables: could-not-verify on the share naming both fields, never a pass", () => {
+    const r = check(prot({ source_storage_account_id: "${var.acct}", recovery_vault_name: "${var.vault}" }), [...PINNED_IDS]);
+    expect(outcomes(r).filter((o) => o.startsWith(ID))).toEqual([`${ID} ${SHARE} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/cannot be matched \(azurerm_backup_protected_file_share\.usmt: source_storage_account_id is not known before apply \(the variable acct.*; recovery_vault_name of azurerm_backup_protected_file_share\.usmt is not known before apply \(the variable vault/);
+  });
+
+  test("the account known, the vault from a variable: matched, and the vault's soft delete is could-not-verify naming recovery_vault_name", () => {
+    const r = check(prot({ recovery_vault_name: "${var.vault}" }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${SHARE} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/recovery_vault_name of azurerm_backup_protected_file_share\.usmt is not known before apply/);
+  });
+
+  test("the vault named by a literal: the vault of this configuration is checked (soft delete off: error); a vault elsewhere is could-not-verify", () => {
+    expect(outcomes(check(prot({ recovery_vault_name: "usmt-rsv" }), [ID]))).toEqual([`${ID} ${VAULT} ${FAIL}`]);
+    const r = check(prot({ recovery_vault_name: "central-rsv" }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${SHARE} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/its vault "central-rsv" \(recovery_vault_name of azurerm_backup_protected_file_share\.usmt\) is not managed by this configuration/);
+  });
+
+  test("a reference to the share on another account protects a same-named share elsewhere: no backup (error)", () => {
+    const tf = prot({ source_storage_account_id: TfJson.ref("azurerm_storage_account.other") });
+    addAccount(tf, {}, "other", "contosoother01");
+    expect(outcomes(check(tf, [ID]))).toEqual([`${ID} ${SHARE} ${FAIL}`]);
   });
 });
