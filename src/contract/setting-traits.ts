@@ -25,13 +25,56 @@ function registryValue(name: string): SettingTraits {
   };
 }
 
-/** An SMB server option set with Set-SmbServerConfiguration and read back with Get-SmbServerConfiguration. */
+/** The arguments of one cmdlet call: up to the end of its statement (a newline, `;` or `|`). */
+const SMB_ARGS = "[^\\n;|]*?";
+
+/**
+ * An SMB server option set with Set-SmbServerConfiguration and read back with Get-SmbServerConfiguration.
+ * Windows keeps the last value written, so `set` matches only a `$true` (or `1`) write that no later
+ * Set-SmbServerConfiguration in the same script overrides (writing the option again, whatever the
+ * value, or splatting arguments the checks cannot read). Across scripts, see {@link smbServerOptionWrites}.
+ */
 function smbServerOption(parameter: string): SettingTraits {
+  const later = `(?![\\s\\S]*Set-SmbServerConfiguration${SMB_ARGS}(?:-${parameter}\\b|@))`;
   return {
     kind: "windows",
-    applied: { set: new RegExp(`Set-SmbServerConfiguration[^\\n]*-${parameter}\\s+\\$true`, "i"), verify: /Get-SmbServerConfiguration/i },
+    applied: { set: new RegExp(`Set-SmbServerConfiguration${SMB_ARGS}-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b${later}`, "i"), verify: /Get-SmbServerConfiguration/i },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
   };
+}
+
+/** One write of an SMB server option in a script: its value, or why it is not a literal. */
+export interface SmbOptionWrite {
+  /** The value written, when it is a literal (`$true`, `$false`, `1`, `0`). */
+  readonly value?: boolean;
+  /** Why the value is not known from the script (a variable, an expression, splatted arguments). */
+  readonly unknown?: string;
+}
+
+/**
+ * Every write of `-<parameter>` by Set-SmbServerConfiguration in a script, in script order (Windows
+ * keeps the last one). A value that is not a literal, or arguments splatted from a variable (`@p`),
+ * are writes of an unknown value. PowerShell binds `1`/`0` to a [bool] parameter as true/false;
+ * `-Name:$value` is the same as `-Name $value`. A backtick at the end of a line continues the command.
+ */
+export function smbServerOptionWrites(script: string, parameter: string): SmbOptionWrite[] {
+  const text = script.replace(/`\r?\n/g, " ");
+  const out: SmbOptionWrite[] = [];
+  const call = /Set-SmbServerConfiguration\b([^\n;|]*)/gi;
+  const param = new RegExp(`-${parameter}\\b(?:\\s*:\\s*|\\s+)?(\\S*)`, "i");
+  for (const m of text.matchAll(call)) {
+    const args = m[1];
+    const p = param.exec(args);
+    if (p) {
+      const raw = p[1].replace(/[)}"',]+$/, "");
+      const v = /^\$true$/i.test(raw) || /^[1-9]\d*$/.test(raw) ? true : /^\$false$/i.test(raw) || /^0+$/.test(raw) ? false : undefined;
+      out.push(v === undefined ? { unknown: `-${parameter} ${raw || "(no value)"} is not a literal $true or $false` } : { value: v });
+    } else {
+      const splat = /(?:^|\s)@(\w+)/.exec(args);
+      if (splat) out.push({ unknown: `Set-SmbServerConfiguration @${splat[1]} passes arguments the checks do not read` });
+    }
+  }
+  return out;
 }
 
 /** A Configuration Manager setting applied with a cmdlet on the site server and read back with its Get- twin. */

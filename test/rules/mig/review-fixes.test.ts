@@ -2,7 +2,7 @@
  * Reproducers of the MIG pack review (cases mig-nfs, mig-smb21, mig-prot, mig-smp-revert): raw,
  * untagged resources, asserting the exact (rule, address, status) set of the whole pack.
  */
-import { ACCOUNT, addAccount, addShare, addShareBackup, patch, SHARE, storageSite } from "./builders";
+import { ACCOUNT, addAccount, addRunCommand, addScript, addShare, addShareBackup, addVm, HARDENING_SCRIPT, patch, SHARE, storageSite } from "./builders";
 import { PINNED_IDS } from "./pinned-ids";
 import { CheckResult, FindingStatus } from "../../../src/engine/result";
 import { check, messages, TfJson } from "../../support/rule-harness";
@@ -153,5 +153,62 @@ describe("C4: SDZ-MIG-007 matches a backup on the share's account, and checks it
     const tf = prot({ source_storage_account_id: TfJson.ref("azurerm_storage_account.other") });
     addAccount(tf, {}, "other", "contosoother01");
     expect(outcomes(check(tf, [ID]))).toEqual([`${ID} ${SHARE} ${FAIL}`]);
+  });
+});
+
+describe("C9: SDZ-MIG-009 takes the last value Windows keeps", () => {
+  const ID = "SDZ-MIG-009";
+  const VM = "azurerm_windows_virtual_machine.smp01";
+  const REVERT = "Set-SmbServerConfiguration -RequireSecuritySignature $false -EncryptData $false -RejectUnencryptedAccess $false -Force";
+  /** A declared state migration point `smp01` with the given scripts. */
+  function smp(extra: (tf: TfJson, vm: string) => void): TfJson {
+    const tf = storageSite();
+    extra(tf, addVm(tf, "smp01", "smp", "10.0.1.20", { "sdz-role": "state-migration-point" }));
+    return tf;
+  }
+
+  test("mig-smp-revert: a script that hardens, reads back, then sets the options to $false is an error naming each", () => {
+    const r = check(smp((tf, vm) => addScript(tf, "harden", vm, `${HARDENING_SCRIPT}; if (-not $c.RequireSecuritySignature) { throw 'not applied' }\n${REVERT}`)), [...PINNED_IDS]);
+    expect(outcomes(r)).toEqual([`${ID} ${VM} ${FAIL}`, `SDZ-MIG-011 ${VM} ${FAIL}`, `SDZ-MIG-012 ${VM} ${UNVERIFIED}`, `SDZ-MIG-013 ${VM} ${FAIL}`]);
+    expect(messages(r, ID)[0]).toMatch(/does not apply SMB signing required \(RequireSecuritySignature\) \[azurerm_virtual_machine_extension\.harden sets RequireSecuritySignature to \$false last\], SMB encryption required \(EncryptData\) \[.*\], unencrypted access rejected \(RejectUnencryptedAccess\) \[.*\]$/);
+  });
+
+  test("$false first, then $true and a read-back (also as -Name:$true) passes", () => {
+    const fixed = HARDENING_SCRIPT.replace("-RequireSecuritySignature $true", "-RequireSecuritySignature:$true");
+    expect(outcomes(check(smp((tf, vm) => addScript(tf, "harden", vm, `${REVERT}\n${fixed}`)), [ID]))).toEqual([]);
+  });
+
+  test("a value from a variable, or splatted arguments, written last: could-not-verify naming it", () => {
+    let r = check(smp((tf, vm) => addScript(tf, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -EncryptData $encrypt -Force`)), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${VM} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/SMB encryption required \(EncryptData\): azurerm_virtual_machine_extension\.harden writes it last, but -EncryptData \$encrypt is not a literal \$true or \$false/);
+    r = check(smp((tf, vm) => addScript(tf, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration @smb -Force`)), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${VM} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/Set-SmbServerConfiguration @smb passes arguments the checks do not read/);
+  });
+
+  describe("across two scripts on the VM", () => {
+    /** The hardening extension, and a run command that reverts signing, ordered by `order`. */
+    function two(order: "none" | "revert-after" | "harden-after"): TfJson {
+      return smp((tf, vm) => {
+        const harden = addScript(tf, "harden", vm, HARDENING_SCRIPT);
+        const revert = addRunCommand(tf, "revert", vm, "Set-SmbServerConfiguration -RequireSecuritySignature $false -Force");
+        if (order === "revert-after") patch(tf, revert, { depends_on: [harden] });
+        if (order === "harden-after") patch(tf, harden, { depends_on: [revert] });
+      });
+    }
+
+    test("unordered: which value Windows keeps is not known: could-not-verify naming both", () => {
+      const r = check(two("none"), [ID]);
+      expect(outcomes(r)).toEqual([`${ID} ${VM} ${UNVERIFIED}`]);
+      expect(messages(r, ID)[0]).toMatch(/SMB signing required \(RequireSecuritySignature\): azurerm_virtual_machine_extension\.harden sets it to \$true and azurerm_virtual_machine_run_command\.revert to \$false, and no depends_on orders them/);
+    });
+
+    test("the $false one runs after (depends_on): an error; the hardening runs after: a pass", () => {
+      const r = check(two("revert-after"), [ID]);
+      expect(outcomes(r)).toEqual([`${ID} ${VM} ${FAIL}`]);
+      expect(messages(r, ID)[0]).toMatch(/does not apply SMB signing required \(RequireSecuritySignature\) \[azurerm_virtual_machine_run_command\.revert sets RequireSecuritySignature to \$false last\]$/);
+      expect(outcomes(check(two("harden-after"), [ID]))).toEqual([]);
+    });
   });
 });
