@@ -12,7 +12,9 @@ export const shareSoftDeleteMissing = defineRule({
   title: `File share soft delete absent or under ${MIN_DAYS} days`,
   rationale:
     "Seed 001: \"Set the Delete after interval to be long enough to verify the successful restore of user state data\" and do not delete user state immediately. On Azure Files, "
-    + "share soft delete (share_properties.retention_policy) is what keeps a deleted share recoverable while the restore is verified. The rule applies to every SMB-serving account; "
+    + "share soft delete (share_properties.retention_policy) is what keeps a deleted share recoverable while the restore is verified. A share_properties block without "
+    + "retention_policy makes azurerm turn soft delete off; without the block, Azure's default applies (on for accounts created since January 2021, "
+    + "learn.microsoft.com/azure/storage/files/storage-files-planning), which this configuration does not ensure, so both are findings and the message says which. The rule applies to every SMB-serving account; "
     + "error where the account holds state migration data (declared or inferred, the finding says which), warning otherwise.",
   fix: `Set share_properties { retention_policy { days = 14 } } (${MIN_DAYS}-365) on the storage account; StateMigrationShare defaults to 14 days.`,
   requirements: ["R-MIG-3"],
@@ -31,7 +33,16 @@ export const shareSoftDeleteMissing = defineRule({
         continue;
       }
       if (!rp.value) {
-        reportSmb(ctx, storage, account, `the ${what} has no share soft delete (share_properties.retention_policy absent): a deleted share is gone at once`, { level });
+        // azurerm sends share_properties only when the block is set, and then without retention_policy as
+        // shareDeleteRetentionPolicy.enabled = false (internal/services/storage/storage_account_resource.go,
+        // expandAccountShareProperties / expandAccountShareDeleteRetentionPolicy). Without the block the file
+        // service keeps Azure's setting: "Soft delete is enabled by default for new storage accounts from
+        // January 2021 onward" (learn.microsoft.com/azure/storage/files/storage-files-planning, "Soft delete").
+        const message = sp.known && sp.value
+          ? `the ${what} sets share_properties without retention_policy, so azurerm turns share soft delete off: a deleted share is gone at once`
+          : `the ${what} does not set share soft delete (no share_properties block): Azure turns it on for accounts created since January 2021, `
+            + "but with a retention this configuration does not choose, and an account created earlier or changed outside Terraform may have none";
+        reportSmb(ctx, storage, account, message, { level });
         continue;
       }
       const days = m.resolveNumber(rp.value.days);

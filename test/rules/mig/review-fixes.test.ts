@@ -212,3 +212,25 @@ describe("C9: SDZ-MIG-009 takes the last value Windows keeps", () => {
     });
   });
 });
+
+describe("S2: SDZ-MIG-006 says what is known about share soft delete", () => {
+  const ID = "SDZ-MIG-006";
+  const account = (overrides: Record<string, unknown>) => {
+    const tf = storageSite();
+    addAccount(tf, overrides);
+    addShare(tf);
+    return tf;
+  };
+
+  test("no share_properties block: Azure's default (on for new accounts) is not claimed away, but nothing here ensures it", () => {
+    const r = check(account({ share_properties: undefined }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, ID)[0]).not.toMatch(/gone at once/);
+  });
+
+  test("share_properties without retention_policy: azurerm turns soft delete off, a deleted share is gone at once", () => {
+    const r = check(account({ share_properties: { smb: { versions: ["SMB3.1.1"] } } }), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, ID)[0]).toMatch(/sets share_properties without retention_policy, so azurerm turns share soft delete off: a deleted share is gone at once/);
+  });
+});

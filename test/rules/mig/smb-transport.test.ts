@@ -76,7 +76,7 @@ describe("SDZ-MIG-001..004: Azure's defaults", () => {
     const r = check(account({ share_properties: undefined }), ["SDZ-MIG-001", "SDZ-MIG-003", "SDZ-MIG-004", "SDZ-MIG-006"]);
     expect(r.findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["SDZ-MIG-001", "SDZ-MIG-003", "SDZ-MIG-004", "SDZ-MIG-006"].map((i) => `${i} ${ACCOUNT}`));
     expect(messages(r, "SDZ-MIG-004")[0]).toMatch(/authentication_types is unset, so NTLMv2 is accepted; .*kerberos_ticket_encryption_type is unset, so RC4-HMAC tickets are accepted/);
-    expect(messages(r, "SDZ-MIG-006")[0]).toMatch(/no share soft delete/);
+    expect(messages(r, "SDZ-MIG-006")[0]).toMatch(/does not set share soft delete \(no share_properties block\): Azure turns it on for accounts created since January 2021/);
   });
 
   test("share_properties from a variable makes each SMB rule could-not-verify", () => {
