@@ -12,7 +12,10 @@ export const stateStoreWithoutDestroyProtection = defineRule({
   rationale:
     "Seed 001: removing a state migration folder in the console does not delete the data, and decommissioning must remove it deliberately. The other half is that the data must not "
     + "disappear by accident: a renamed resource or a stray destroy deletes the account and every share in it. The rule applies to state migration accounts and shares, declared or "
-    + "inferred from the state migration points that use them.",
+    + "inferred from the state migration points that use them. An azurerm_management_lock of this configuration on the account or its resource group does not count: "
+    + "Terraform destroys in the reverse of creation order (hashicorp/terraform docs/destroying.md), so a lock that refers to the account goes first and one on the group is not "
+    + "ordered before it (a CanNotDelete lock does stop deletion outside Terraform, learn.microsoft.com/azure/storage/common/lock-account-resource, and does not protect the shares in it); "
+    + "the finding names such a lock.",
   fix: "Add lifecycle { prevent_destroy = true } to the state migration storage account and share (StateMigrationShare does unless allowDestroy); lift it deliberately when decommissioning.",
   requirements: ["R-MIG-6"],
   resourceTypes: ["azurerm_storage_account", "azurerm_storage_share"],
@@ -24,11 +27,21 @@ export const stateStoreWithoutDestroyProtection = defineRule({
       ...stateAccounts(storage).map((a) => ({ res: a.resource, what: `the ${describeAccount(storage, a)}` })),
       ...stateShares(storage).map((s) => ({ res: s.resource, what: `the ${describeStateShare(storage, s)}` })),
     ];
+    // Locks whose scope refers to a resource of this configuration (the account, a group), by target.
+    const locks = new Map<TfResource, TfResource[]>();
+    for (const lock of m.ofType("azurerm_management_lock")) {
+      const target = m.referencedResource(lock.config.scope);
+      if (target) locks.set(target, [...locks.get(target) ?? [], lock]);
+    }
     for (const { res, what } of targets) {
       const lc = nestedBlock(m, res.config, "lifecycle");
       const pd = lc.known ? m.resolveBoolean(lc.value?.prevent_destroy) : lc;
       if (!pd.known) ctx.unverified(res, `${what}: lifecycle.prevent_destroy is not known (${pd.reason})`);
-      else if (pd.value !== true) ctx.report(res, `${what} can be destroyed by a plain terraform destroy (no lifecycle.prevent_destroy)`);
+      else if (pd.value !== true) {
+        const lock = locks.get(res)?.[0];
+        const note = lock ? `; ${lock.address} on it does not stop that: Terraform destroys the lock first, as it refers to the account` : "";
+        ctx.report(res, `${what} can be destroyed by a plain terraform destroy (no lifecycle.prevent_destroy)${note}`);
+      }
     }
   },
   examples: lazyExamples(() => ({

@@ -234,3 +234,14 @@ describe("S2: SDZ-MIG-006 says what is known about share soft delete", () => {
     expect(messages(r, ID)[0]).toMatch(/sets share_properties without retention_policy, so azurerm turns share soft delete off: a deleted share is gone at once/);
   });
 });
+
+describe("S3: SDZ-MIG-014 and management locks", () => {
+  test("a CanNotDelete lock of this configuration on the account does not stop its own destroy: still a warning, naming the lock", () => {
+    const tf = storageSite();
+    addAccount(tf, { lifecycle: undefined, tags: { "sdz-role": "state-migration-store" } });
+    tf.add("azurerm_management_lock", "usmt", { name: "usmt-lock", scope: TfJson.ref(ACCOUNT), lock_level: "CanNotDelete" });
+    const r = check(tf, ["SDZ-MIG-014"]);
+    expect(outcomes(r)).toEqual([`SDZ-MIG-014 ${ACCOUNT} ${FAIL}`]);
+    expect(messages(r, "SDZ-MIG-014")[0]).toMatch(/azurerm_management_lock\.usmt on it does not stop that: Terraform destroys the lock first/);
+  });
+});
