@@ -80,7 +80,7 @@ which storage account holds deployment content:
 - KMS runs on the domain controller (one VM tagged \`sdz-role=kms-host,domain-controller\`) with a dynamic IP,
   and KMS (TCP 1688) and the domain ports are open to the \`VirtualNetwork\` service tag.
 - RDP is open to the Internet, and no NSG has a deny-all rule overriding Azure's \`AllowVNetInBound\`.
-- The deployment content share accepts SMB 2.1 and 3.0, is reachable from public networks and has no private endpoint.
+- The deployment content share accepts SMB 3.0 (and lists 2.1, which Azure refuses only while secure transfer is on), is reachable from public networks and has no private endpoint.
 - The PXE distribution point sits in a DMZ (NSG tagged \`sdz-trust=PERIMETER\`) with UDP 67, 69 and 4011 open from the Internet.
 - The site-to-site tunnel uses IKEv1, DH group 2, 3DES, SHA1 and no PFS.
 
