@@ -1,4 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
+import { firewallSubnetText } from "./firewall-subnet";
 import { zoneText } from "./kms-reaches";
 import { exposedHosts, isError, kms003Verdicts } from "./reported-by-kms-003";
 import { KmsTags } from "../../contract/kms-tags";
@@ -20,6 +21,10 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
     + "are could-not-verify (the rule cannot tell whether they may activate), and so are private addresses in no zone of the configuration (another network, an "
     + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
+    + "Nor is AzureFirewallSubnet: the firewall originates no client traffic, and what it sends from its own addresses is the traffic of the clients it "
+    + "DNATs (Internet sources, SDZ-KMS-002's and SDZ-KMS-006's) or SNATs (routed clients, judged as themselves); where it may send clients the "
+    + "configuration does not show (it SNATs traffic to the host, its rules are not all known, application rules or its DNS proxy reach the port, "
+    + "or no firewall of the configuration is in the subnet) the subnet is could-not-verify, naming why. "
     + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem). Where the rule (NSG or firewall) lets "
     + "such a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
     + "1688 through the rule to it, and keeps reporting the host's other ports and paths.",
@@ -37,19 +42,28 @@ export const kmsAllowedFromLowTrustZone = defineRule({
       const { e } = v;
       const low = v.low.map((z) => zoneText(ctx.model, z));
       const undeclared = [...v.undeclared.map((z) => zoneText(ctx.model, z)), ...(v.stray ? [v.stray] : [])];
+      // AzureFirewallSubnet where the firewall may forward clients this configuration does not show: unknown clients, not a zone.
+      const forwarded = v.forwarded.map((f) => `${firewallSubnetText(f.zone.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${f.why})`);
       const to = describeHosts(e.targets);
       // The KMS hosts and domain controllers it lets in: SDZ-KMS-006 leaves TCP 1688 through this rule to this finding (R-KMS-7).
       const hosts = exposedHosts(ctx.model, e.targets).join(", ");
       if (low.length > 0) {
-        const also = undeclared.length > 0 ? `; also from zones whose trust is not known: ${undeclared.join(", ")}` : "";
+        const unknown = [...undeclared, ...forwarded];
+        const also = unknown.length > 0 ? `; also from zones whose trust is not known: ${unknown.join(", ")}` : "";
         const exposes = hosts ? `; it also exposes ${hosts} to perimeter traffic, which a KMS host or domain controller never takes (R-KMS-7)` : "";
         const msg = `${e.label} allows KMS (TCP 1688) from ${low.join(", ")} to ${to}${also}: only zones trusted INTERNAL or more may activate with KMS; the others use MAK (R-KMS-3)${exposes}`;
         if (isError(v)) ctx.report(e.resource, msg);
         else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
       } else {
         const exposes = hosts ? `; if it is below INTERNAL, ${hosts} is exposed to perimeter traffic (R-KMS-7)` : "";
-        ctx.unverified(e.resource, `${e.label} ${e.outcome === "allow" ? "allows" : "may allow"} KMS (TCP 1688) from ${undeclared.join(", ")} to ${to}, `
-          + `whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether the zone may activate with KMS${exposes}`);
+        const verb = e.outcome === "allow" ? "allows" : "may allow";
+        const from = [...undeclared, ...v.forwarded.map((f) => firewallSubnetText(f.zone.subnet!))].join(", ");
+        const why: string[] = [];
+        if (undeclared.length > 0) why.push(`whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether the zone may activate with KMS`);
+        for (const f of v.forwarded) {
+          why.push(`the addresses of ${firewallSubnetText(f.zone.subnet!)} may carry the traffic of clients this configuration does not show (${f.why}): the check cannot tell whether they may activate with KMS`);
+        }
+        ctx.unverified(e.resource, `${e.label} ${verb} KMS (TCP 1688) from ${from} to ${to}, ${why.join("; ")}${exposes}`);
       }
     }
   },

@@ -1,5 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
+import { firewallSubnetDoubt, firewallSubnetText } from "./firewall-subnet";
+import { firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Intervals, PORTS } from "../../engine/access/intervals";
@@ -78,7 +79,10 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
     + "rule); the host's other ports and paths stay here, with a pointer to it. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
-    + "trust is neither declared nor inferred are could-not-verify (GatewaySubnet's own addresses are not a client zone). The finding is an error "
+    + "trust is neither declared nor inferred are could-not-verify. GatewaySubnet's own addresses are not a client zone, nor are "
+    + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
+    + "configuration does not show (SNAT to the host, rules not all known, application rules or its DNS proxy on the port, no firewall of the "
+    + "configuration in the subnet), the subnet is could-not-verify, naming why. The finding is an error "
     + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up): "
     + "users' servers carry no tags, and the finding names the evidence.",
   fix: "Deny all inbound at the end of the NSG (DeploymentZone does, at 4096) and allow only specific clients trusted INTERNAL or more; remove public IPs and "
@@ -102,6 +106,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const found: Sightings = new Map();
       const maybe: Sightings = new Map();
       const undeclared: Sightings = new Map();
+      /** AzureFirewallSubnet where the firewall may forward clients this configuration does not show. */
+      const forwarded: Sightings = new Map();
       /** TCP 1688 left to SDZ-KMS-003: the zones, by the resource its finding is on. */
       const left = new Map<string, Set<string>>();
       for (const ep of ctx.access.endpointsOfVm(vm)) {
@@ -131,7 +137,22 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
             }
             // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges.
             if (r.dnat) continue;
-            for (const z of zonesOf(ctx.model, r.sources.subtract(internet))) {
+            const own = r.sources.subtract(internet);
+            // AzureFirewallSubnet's addresses are no client zone: the firewall's DNAT and SNATed clients are reported as themselves
+            // (above, and as routed clients). Only where it may forward clients this configuration does not show do they stand for unknown clients.
+            for (const z of firewallZonesOf(ctx.model, own)) {
+              const fwd = !z.subnet ? undefined : firewallSubnetDoubt(ctx.model, z.subnet, ep, probe.protocol, r.ports);
+              if (!fwd) continue;
+              let ports = fwd.ports;
+              const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? reportedByKms003(ctx.model, ep, r, z, false) : undefined;
+              if (v) {
+                // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
+                ports = ports.subtract(KMS_PORTS);
+                left.set(v.e.resource.address, (left.get(v.e.resource.address) ?? new Set()).add(z.name));
+              }
+              if (!ports.isEmpty) sight(forwarded, `${firewallSubnetText(z.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${fwd.why})`, probe.protocol, ports, path, r.doubts);
+            }
+            for (const z of zonesOf(ctx.model, own)) {
               // A zone made internet-facing only by a rule that SDZ-NET-001 reports is that rule's one finding.
               const t = ctx.zones.trustOf(z, (rule, e) => reportedByNet001(ctx, e, nsgDecider(rule)));
               const low = t.level !== undefined && !Trust.isAtLeast(t.level, TrustLevel.INTERNAL);
@@ -163,9 +184,13 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       } else if (maybe.size > 0) {
         const doubts = new Set([...maybe.values()].flatMap((s) => [...s.doubts]));
         ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"})${elsewhere} ${evidence}`);
-      } else if (undeclared.size > 0) {
-        ctx.unverified(vm.resource, `${what} is reachable from ${describe(undeclared)}, whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: `
-          + `declare it so the check can tell whether it is a perimeter zone${elsewhere} ${evidence}`);
+      } else if (undeclared.size > 0 || forwarded.size > 0) {
+        const parts: string[] = [];
+        if (undeclared.size > 0) {
+          parts.push(`${describe(undeclared)}, whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether it is a perimeter zone`);
+        }
+        if (forwarded.size > 0) parts.push(`${describe(forwarded)}: the check cannot tell whether those clients are in a perimeter zone`);
+        ctx.unverified(vm.resource, `${what} is reachable from ${parts.join("; and from ")}${elsewhere} ${evidence}`);
       }
     }
   },

@@ -5,6 +5,7 @@
  * per Azure Firewall network rule that allows TCP 1688 (policy rule collection groups and classic
  * collections), whether or not the firewall is on a path. Computed once per configuration.
  */
+import { isFirewallSubnet } from "./firewall-subnet";
 import { KMS_TAG, KmsTags } from "../../contract/kms-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
@@ -203,11 +204,23 @@ export function isGatewaySubnet(subnet: Subnet | undefined): boolean {
   return subnet?.name?.toLowerCase() === "gatewaysubnet";
 }
 
-/** The zones a source set touches (IPv4 and IPv6), without GatewaySubnet (on-premises clients keep their own addresses). */
+/**
+ * The client zones a source set touches (IPv4 and IPv6), without GatewaySubnet (on-premises clients
+ * keep their own addresses) and AzureFirewallSubnet (the firewall's addresses carry the traffic of
+ * the clients it DNATs or SNATs, which the access model reports: see {@link firewallZonesOf}).
+ */
 export function zonesOf(model: TerraformModel, sources: SourceSet): Zone[] {
+  return sortZones(Zones.of(model).overlappingSources(sources).filter((z) => !isGatewaySubnet(z.subnet) && !isFirewallSubnet(z.subnet)));
+}
+
+/** The AzureFirewallSubnet zones a source set touches: judged with {@link firewallSubnetDoubt}, not by their trust. */
+export function firewallZonesOf(model: TerraformModel, sources: SourceSet): Zone[] {
+  return sortZones(Zones.of(model).overlappingSources(sources).filter((z) => isFirewallSubnet(z.subnet)));
+}
+
+function sortZones(zones: Zone[]): Zone[] {
   const first = (z: Zone) => (z.prefixes[0] ? Number(z.prefixes[0].start) + (z.prefixes[0].family === 6 ? 2 ** 32 : 0) : Infinity);
-  return Zones.of(model).overlappingSources(sources).filter((z) => !isGatewaySubnet(z.subnet))
-    .sort((a, b) => first(a) - first(b) || a.name.localeCompare(b.name));
+  return zones.sort((a, b) => first(a) - first(b) || a.name.localeCompare(b.name));
 }
 
 /** `PERIMETER zone dmz (10.0.50.0/24; declared: sdz-trust=PERIMETER on x)`, with a MAK declaration noted. */

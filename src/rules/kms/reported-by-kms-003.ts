@@ -3,10 +3,12 @@
  * and SDZ-KMS-006 leaves TCP 1688 from a zone through a rule that KMS-003 reports naming that zone
  * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
  */
-import { KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
+import { firewallSubnetDoubt } from "./firewall-subnet";
+import { firewallZonesOf, KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { PRIVATE_V4, v4RangeText } from "../../engine/access/addresses";
+import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach, Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { serviceDeciderOf } from "../../engine/exposure";
@@ -14,6 +16,9 @@ import { TerraformModel } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { Zone, Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
+
+/** TCP 1688. */
+const KMS_PORTS = Intervals.of(PORTS, [[KMS.from, KMS.to]]);
 
 /** One place that lets TCP 1688 in, as SDZ-KMS-003 judges it (only those it reports). */
 export interface Kms003Verdict {
@@ -24,6 +29,11 @@ export interface Kms003Verdict {
   readonly undeclared: Zone[];
   /** `private addresses ... in no zone of this configuration`, or undefined. */
   readonly stray?: string;
+  /**
+   * AzureFirewallSubnet among the sources where the firewall may send, from its own addresses, TCP
+   * 1688 of clients this configuration does not show (why): unknown clients, not a zone.
+   */
+  readonly forwarded: { readonly zone: Zone; readonly why: string }[];
 }
 
 /** True when the verdict is an error (else it is could-not-verify). */
@@ -52,10 +62,35 @@ export function kms003Verdicts(model: TerraformModel): Kms003Verdict[] {
       // Private addresses of no zone here (another network, an undeclared on-premises range): their trust
       // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's (or SDZ-NET-001's) already.
       const stray = e.vnetDefault || e.vnetTerm || wider.wideFromInternet || wider.parts.length > 0 ? undefined : strayPrivateSources(model, e.sources);
-      if (low.length > 0 || undeclared.length > 0 || stray) out.push({ e, low, undeclared, stray });
+      const forwarded = forwardedClients(model, e);
+      if (low.length > 0 || undeclared.length > 0 || stray || forwarded.length > 0) out.push({ e, low, undeclared, stray, forwarded });
     }
     return out;
   });
+}
+
+/**
+ * The AzureFirewallSubnet zones among the exposure's sources whose addresses may carry TCP 1688 of
+ * clients the configuration does not show to one of its hosts. Where they do not, the firewall's
+ * clients are reported as themselves (DNAT sources are SDZ-KMS-002's and SDZ-KMS-006's; routed
+ * clients keep their address or are SNATed clients the access model names), so the subnet is none.
+ */
+function forwardedClients(model: TerraformModel, e: KmsExposure): { zone: Zone; why: string }[] {
+  const zones = firewallZonesOf(model, e.sources);
+  if (zones.length === 0) return [];
+  const byLabel = model.memo("kms-003:endpoints-by-label", () => new Map(Reachability.of(model).access.endpoints.map((ep) => [ep.label, ep])));
+  const hosts = [...e.targets].map((t) => byLabel.get(t));
+  if (hosts.length === 0) hosts.push(e.endpoint);
+  const out: { zone: Zone; why: string }[] = [];
+  for (const zone of zones) {
+    const why = new Set<string>();
+    for (const ep of hosts) {
+      const d = zone.subnet ? firewallSubnetDoubt(model, zone.subnet, ep, "Tcp", KMS_PORTS) : undefined;
+      if (d) why.add(d.why);
+    }
+    if (why.size > 0) out.push({ zone, why: [...why].join("; ") });
+  }
+  return out;
 }
 
 /**
@@ -84,7 +119,7 @@ export function reportedByKms003(model: TerraformModel, ep: Endpoint, r: Reach, 
   const index = model.memo("kms-003:by-rule-and-host", () => {
     const m = new Map<string, { v: Kms003Verdict; errorZones: Set<Zone>; namedZones: Set<Zone> }>();
     for (const v of kms003Verdicts(model)) {
-      const entry = { v, errorZones: new Set(isError(v) ? v.low : []), namedZones: new Set([...v.low, ...v.undeclared]) };
+      const entry = { v, errorZones: new Set(isError(v) ? v.low : []), namedZones: new Set([...v.low, ...v.undeclared, ...v.forwarded.map((f) => f.zone)]) };
       // Linear in what the findings name: one key per rule and host it reaches.
       for (const host of v.e.targets) m.set(key(v.e.outcome, v.e.deciderKey, host), entry);
     }

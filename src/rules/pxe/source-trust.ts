@@ -13,6 +13,7 @@ import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
+import { firewallSubnetDoubt, firewallSubnetText, isFirewallSubnet } from "../kms/firewall-subnet";
 import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
 
 export { deciderKey, reportedByNet001 };
@@ -49,18 +50,49 @@ export function acceptableSources(ctx: RuleContext, accept: (level: TrustLevel) 
  * bar and public or service-tag sources are `bad`; zones with no trust, private addresses in no
  * zone and application security groups without members here are `unknown`. AzureLoadBalancer
  * (Azure's health probes) is never a source; sources in `skip` (e.g. the host's own zone, judged
- * by another rule) are left out.
+ * by another rule) are left out. AzureFirewallSubnet is no zone: `unknown` only where the firewall
+ * may send clients this configuration does not show on `on` (the reach's protocol and ports;
+ * without it every TCP and UDP port, which may over-report its DNS proxy and application rules).
  */
-export function judgeSources(ctx: RuleContext, endpoint: Endpoint, sources: SourceSet, accept: (level: TrustLevel) => boolean, skip?: Zone): SourceVerdict {
+export function judgeSources(
+  ctx: RuleContext, endpoint: Endpoint, sources: SourceSet, accept: (level: TrustLevel) => boolean, skip?: Zone, on?: JudgedPorts,
+): SourceVerdict {
   const bad: string[] = [];
   const unknown: string[] = [];
   const rest = skip ? sources.subtract(skip.sources) : sources;
   if (rest.isEmpty) return { bad, unknown };
-  for (const c of classifySources(ctx.model, endpoint, rest)) judgeClass(ctx, c, accept, bad, unknown);
+  for (const c of classifySources(ctx.model, endpoint, rest)) judgeClass(ctx, endpoint, on, c, accept, bad, unknown);
   return { bad, unknown };
 }
 
-function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel) => boolean, bad: string[], unknown: string[]): void {
+/** The protocol and ports a source set reaches (a reach's): without them, every TCP and UDP port is assumed. */
+export interface JudgedPorts {
+  readonly protocol: "Tcp" | "Udp" | "Icmp";
+  readonly ports: Intervals<number>;
+}
+
+const EVERY_PORT = Intervals.of(PORTS, [[0, 65535]]);
+
+/**
+ * Why AzureFirewallSubnet's own addresses may stand for clients this configuration does not show
+ * (see firewallSubnetDoubt), or undefined: the firewall's DNAT and SNATed clients are judged as themselves.
+ */
+function firewallDoubt(ctx: RuleContext, endpoint: Endpoint, on: JudgedPorts | undefined, zone: Zone): string | undefined {
+  if (!zone.subnet) return undefined;
+  // ICMP: neither application rules nor the DNS proxy carry it; only the port-independent reasons (SNAT, unknown rules) apply.
+  const asked: [("Tcp" | "Udp"), Intervals<number>][] = !on ? [["Tcp", EVERY_PORT], ["Udp", EVERY_PORT]]
+    : on.protocol === "Icmp" ? [["Udp", Intervals.of(PORTS, [[0, 0]])]] : [[on.protocol, on.ports]];
+  const why = new Set<string>();
+  for (const [protocol, ports] of asked) {
+    const d = firewallSubnetDoubt(ctx.model, zone.subnet, endpoint, protocol, ports);
+    if (d) why.add(d.why);
+  }
+  return why.size > 0 ? [...why].join("; ") : undefined;
+}
+
+function judgeClass(
+  ctx: RuleContext, endpoint: Endpoint, on: JudgedPorts | undefined, c: SourceClass, accept: (level: TrustLevel) => boolean, bad: string[], unknown: string[],
+): void {
   switch (c.kind) {
     case "platform":
       return;
@@ -72,6 +104,13 @@ function judgeClass(ctx: RuleContext, c: SourceClass, accept: (level: TrustLevel
       // the on-premises source addresses (judged as the local network gateway's zone); it cannot carry
       // an NSG (so no sdz-trust) and is never a client itself. Likewise RouteServerSubnet.
       if (c.zone.kind === "subnet" && PLATFORM_SUBNETS.includes((c.zone.subnet?.name ?? "").toLowerCase())) return;
+      // AzureFirewallSubnet: the firewall sends from it only the traffic of clients it DNATs or SNATs, judged as themselves,
+      // unless it may forward clients this configuration does not show (then they are of unknown trust).
+      if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {
+        const why = firewallDoubt(ctx, endpoint, on, c.zone);
+        if (why) unknown.push(`${firewallSubnetText(c.zone.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${why})`);
+        return;
+      }
       const t = ctx.zones.trustOf(c.zone);
       if (t.level === undefined) unknown.push(`zone ${c.zone.name}, whose trust is ${t.source === "unknown" ? "not known" : "not declared"} (${t.evidence})`);
       else if (!accept(t.level)) bad.push(`zone ${c.zone.name} (${t.level}, ${t.source}: ${t.evidence})`);
