@@ -25,7 +25,9 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + "DNATs (Internet sources, SDZ-KMS-002's and SDZ-KMS-006's) or SNATs (routed clients, judged as themselves); where it may send clients the "
     + "configuration does not show (it SNATs traffic to the host, its rules are not all known, application rules or its DNS proxy reach the port, "
     + "or no firewall of the configuration is in the subnet) the subnet is could-not-verify, naming why. "
-    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem). Where the rule (NSG or firewall) lets "
+    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem), and Azure's default rule "
+    + "AllowVNetInBound to SDZ-KMS-002, which always reports it (VirtualNetwork is no allowlist) at least as strongly and names the zones below INTERNAL, or of "
+    + "unknown trust, that it lets in: the missing deny-all is one problem, fixed on one rule. Where the rule (NSG or firewall) lets "
     + "such a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
     + "1688 through the rule to it, and keeps reporting the host's other ports and paths.",
   fix: "Remove the perimeter addresses from the KMS allowlist (NSG and firewall) and activate those servers with MAK (ActivationZone.declareMakActivation "

@@ -1,5 +1,7 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
-import { kmsExposures, notAnAllowlist } from "./kms-reaches";
+import { firewallSubnetText } from "./firewall-subnet";
+import { kmsExposures, notAnAllowlist, zoneText } from "./kms-reaches";
+import { exposedHosts, leftToKms002 } from "./reported-by-kms-003";
 import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -17,7 +19,9 @@ export const kmsOpenToBroadSources = defineRule({
     + "VNet and VPN/ExpressRoute range, and the prefixes of user-defined routes), a service tag, a range larger than a /16 (IPv6: a /48), the whole address "
     + "space of a virtual network, or the Internet through a rule written for KMS (a wide rule from the Internet is reported once by SDZ-NET-001, with KMS "
     + "among the services it lists). Azure Firewall network rules that allow TCP 1688 (policy rule collection groups and classic collections) are read "
-    + "whether or not the firewall is on a path: an allowlist there must be one too. A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
+    + "whether or not the firewall is on a path: an allowlist there must be one too. Where AllowVNetInBound decides, the finding also names the zones "
+    + "below INTERNAL trust (or of unknown trust) it lets in and the KMS host's exposure to them: SDZ-KMS-003 leaves that rule to this one finding "
+    + "(one finding per problem). A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
     + "Azure's platform. Rule fields not known before apply, and firewall ports that do not parse (\"1688,3389\", \"Any\"), are could-not-verify.",
   fix: "Allow TCP 1688 only from an explicit list of client IPs, CIDRs or zones (KmsHost allowedClients), in the NSG (with a deny-all that overrides "
     + "AllowVNetInBound) and in the hub firewall (an IP group); never from *, Internet, VirtualNetwork or a service tag.",
@@ -28,14 +32,26 @@ export const kmsOpenToBroadSources = defineRule({
     "Azure Firewall network rules (policy rule collection groups and classic collections, IP groups), on the path or not",
     "Azure Firewall DNAT rules (policy and classic)",
     `KMS hosts: declared (${ZoneTags.ROLE}) or inferred (roles model)`,
+    `for AllowVNetInBound, the zones it lets in and their trust: ${ZoneTags.TRUST} (declared), internet-facing subnets (inferred PERIMETER)`,
   ],
   check(ctx) {
+    const left = leftToKms002(ctx.model);
     for (const e of kmsExposures(ctx.model)) {
       const { parts, wideFromInternet } = notAnAllowlist(ctx.model, e);
       if (wideFromInternet || parts.length === 0) continue;
-      const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}: KMS must be allowed only from an explicit list of client addresses`;
+      // AllowVNetInBound's zones below INTERNAL trust (or of unknown trust): SDZ-KMS-003 leaves this rule to this finding.
+      const v = left.get(e);
+      const low = v ? v.low.map((z) => zoneText(ctx.model, z)) : [];
+      const unknown = v ? [...v.undeclared.map((z) => zoneText(ctx.model, z)), ...v.forwarded.map((f) => firewallSubnetText(f.zone.subnet!))] : [];
+      const zones = [
+        ...(low.length > 0 ? [`; among them ${low.join(", ")}, which must activate with MAK (R-KMS-3)`] : []),
+        ...(unknown.length > 0 ? [`; ${low.length > 0 ? "and " : "among them "}zones whose trust is not known: ${unknown.join(", ")}`] : []),
+      ].join("");
+      const hosts = v ? exposedHosts(ctx.model, e.targets).join(", ") : "";
+      const exposes = low.length > 0 && hosts ? `; it also exposes ${hosts} to perimeter traffic (R-KMS-7)` : "";
+      const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}${zones}: KMS must be allowed only from an explicit list of client addresses${exposes}`;
       if (e.outcome === "allow") ctx.report(e.resource, msg);
-      else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
+      else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
     }
   },
   examples: lazyExamples(() => ({

@@ -77,7 +77,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
     + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule or Azure Firewall network rule that SDZ-KMS-003 "
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
-    + "rule); the host's other ports and paths stay here, with a pointer to it. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
+    + "rule); the host's other ports and paths stay here, with a pointer to it. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify. GatewaySubnet's own addresses are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "

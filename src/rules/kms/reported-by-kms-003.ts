@@ -2,6 +2,7 @@
  * What SDZ-KMS-003 reports, computed once per configuration: its check writes the findings from it,
  * and SDZ-KMS-006 leaves TCP 1688 from a zone through a rule that KMS-003 reports naming that zone
  * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
+ * KMS-003 itself leaves Azure's AllowVNetInBound to SDZ-KMS-002 ({@link leftToKms002}).
  */
 import { firewallSubnetDoubt } from "./firewall-subnet";
 import { firewallZonesOf, KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
@@ -43,9 +44,23 @@ export function isError(v: Kms003Verdict): boolean {
 
 /** Every finding of SDZ-KMS-003, in exposure order. Memoised per configuration. */
 export function kms003Verdicts(model: TerraformModel): Kms003Verdict[] {
+  return judged(model).reported;
+}
+
+/**
+ * What SDZ-KMS-003 would say about TCP 1688 through Azure's default rule AllowVNetInBound, per
+ * exposure: SDZ-KMS-002 reports that rule (VirtualNetwork is no allowlist) with the same outcome, so
+ * KMS-003 leaves it to that one finding, which names these zones (one finding per problem).
+ */
+export function leftToKms002(model: TerraformModel): Map<KmsExposure, Kms003Verdict> {
+  return judged(model).left;
+}
+
+function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<KmsExposure, Kms003Verdict> } {
   return model.memo("kms-003:verdicts", () => {
     const zones = Zones.of(model);
     const out: Kms003Verdict[] = [];
+    const left = new Map<KmsExposure, Kms003Verdict>();
     for (const e of kmsExposures(model)) {
       // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones.
       if (e.dnat) continue;
@@ -63,9 +78,13 @@ export function kms003Verdicts(model: TerraformModel): Kms003Verdict[] {
       // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's (or SDZ-NET-001's) already.
       const stray = e.vnetDefault || e.vnetTerm || wider.wideFromInternet || wider.parts.length > 0 ? undefined : strayPrivateSources(model, e.sources);
       const forwarded = forwardedClients(model, e);
-      if (low.length > 0 || undeclared.length > 0 || stray || forwarded.length > 0) out.push({ e, low, undeclared, stray, forwarded });
+      if (low.length === 0 && undeclared.length === 0 && !stray && forwarded.length === 0) continue;
+      // AllowVNetInBound: SDZ-KMS-002 always reports it, as an error where it allows and could-not-verify where it may (never weaker
+      // than this finding would be): the missing deny-all is one problem, fixed on one rule. KMS-002's finding names these zones.
+      if (e.vnetDefault) left.set(e, { e, low, undeclared, stray, forwarded });
+      else out.push({ e, low, undeclared, stray, forwarded });
     }
-    return out;
+    return { reported: out, left };
   });
 }
 

@@ -65,10 +65,11 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
       expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP 3389 through rule "allow-dmz" of NSG \w+; TCP 1688 from zone dmz is SDZ-KMS-003's finding/);
     });
 
-    test("no deny-all: KMS-006 still reports Azure's AllowVNetInBound on every other port; TCP 1688 through it is KMS-003's", () => {
+    test("no deny-all: KMS-006 reports Azure's AllowVNetInBound on every port; KMS-003 leaves TCP 1688 through it to SDZ-KMS-002's finding on that rule", () => {
       const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24")], { denyAll: false, vmTags: { "sdz-role": "kms-host" } });
-      expect(findings(s.tf)).toEqual([`${KMS003} ${s.nsg} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-      expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP 0-1687, 1689-65535, UDP any port through Azure's default rule AllowVNetInBound/);
+      // Before: also `SDZ-KMS-003 <NSG> fail` on AllowVNetInBound, which SDZ-KMS-002 reports too (allow-vnet-inbound-one-finding.test.ts).
+      expect(findings(s.tf)).toEqual([`${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
+      expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP any port, UDP any port through Azure's default rule AllowVNetInBound/);
     });
 
     test("a domain controller (not a KMS host) that the DMZ reaches on RDP: KMS-006's, unchanged", () => {
