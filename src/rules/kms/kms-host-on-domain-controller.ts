@@ -1,5 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
-import { KMS, roleText } from "./kms-reaches";
+import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, KMS, roleText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Reachability } from "../../engine/access/reachability";
 import { Vm } from "../../engine/access/topology";
@@ -48,13 +48,14 @@ export const kmsHostOnDomainController = defineRule({
     + "of wormable flaws) compromises the domain: 'Have KMS service on a separate virtual server so that compromise of KMS will not compromise Domain Controllers.' "
     + `The rule asks the roles model for every VM that is both a KMS host and a domain controller, on any evidence: declared (${ZoneTags.ROLE} on the VM or its NICs) or `
     + "inferred (reachable on TCP 1688 through a rule written for KMS; reachable on Kerberos and LDAP through rules written for them; a script, in an extension "
-    + "or a run command, that sets up a KMS host or installs AD DS). Where values not known before apply could complete the second role (a rule's ports or sources from a "
+    + `or a run command, that sets up a KMS host or installs AD DS; for a KMS host, ${DSC_KMS_HOST}; for a domain controller, ${DSC_DOMAIN_CONTROLLER}). Where`
+    + " values not known before apply could complete the second role (a rule's ports or sources from a "
     + "variable, a role tag that cannot be read), the VM is reported as could-not-verify. Not suppressible: no exception makes a KMS host on a DC safe.",
   fix: "Run KMS on its own VM (KmsHost in an ActivationZone), remove the Volume Activation role and TCP 1688 from the domain controller, and activate against the new host's address.",
   requirements: ["R-KMS-1"],
   resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_network_interface", "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_virtual_machine_extension"],
   reads: [
-    `deployment roles of VMs: ${ZoneTags.ROLE} on the VM and its NICs (declared), reachability on TCP 1688 and on Kerberos + LDAP through rules written for them (inline and standalone NSG rules of subnets and NICs, Azure Firewall on the path), extension scripts that configure KMS or install AD DS (inferred)`,
+    `deployment roles of VMs: ${ZoneTags.ROLE} on the VM and its NICs (declared), reachability on TCP 1688 and on Kerberos + LDAP through rules written for them (inline and standalone NSG rules of subnets and NICs, Azure Firewall on the path), extension and run-command scripts that configure KMS or install AD DS, and PowerShell DSC (the DSC extension, Azure Automation DSC configurations and node configurations) that does (inferred)`,
   ],
   check(ctx) {
     for (const vm of ctx.access.topology.vms) {

@@ -1,5 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
-import { roleText } from "./kms-reaches";
+import { DSC_KMS_HOST, roleText } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { isUnset } from "../../engine/access/fields";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -12,7 +12,8 @@ export const kmsHostWithDynamicIp = defineRule({
   rationale:
     "Seed 003: 'See if the IP address of the KMS server can be hardcoded in the initial install so that access to internal DNS server is not necessary.' "
     + "Clients configured with slmgr /skms <ip>:1688 need an address that never changes. The rule reads every IP configuration of every NIC of every KMS host "
-    + `(declared by ${ZoneTags.ROLE}, or inferred: reachable on TCP 1688 through a rule written for KMS, or a script, in an extension or a run command, that sets up a KMS host). A Static `
+    + `(declared by ${ZoneTags.ROLE}, or inferred: reachable on TCP 1688 through a rule written for KMS, a script, in an extension or a run command, that sets up a KMS host, `
+    + `or ${DSC_KMS_HOST}). A Static `
     + "allocation whose address comes from a variable is fixed at apply and passes; an allocation that is not known before apply, or NICs of the VM that are "
     + "not part of the configuration, are could-not-verify.",
   fix: "Set private_ip_address_allocation = \"Static\" and a private_ip_address on every NIC of the KMS host (KmsHost does), and give clients `slmgr /skms <ip>:1688`.",

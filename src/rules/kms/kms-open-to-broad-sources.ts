@@ -1,6 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
 import { firewallSubnetText } from "./firewall-subnet";
-import { kmsExposures, notAnAllowlist, zoneText } from "./kms-reaches";
+import { DSC_KMS_HOST, kmsExposures, notAnAllowlist, zoneText } from "./kms-reaches";
 import { exposedHosts, leftToKms002 } from "./reported-by-kms-003";
 import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
@@ -14,7 +14,8 @@ export const kmsOpenToBroadSources = defineRule({
   rationale:
     "Seed 003: 'Firewalls should allow only specific IPs to access the KMS server from the network zones.' KMS speaks MS-RPC, which no firewall can inspect, "
     + "so the allowlist is the only control. The rule asks the access model who reaches TCP 1688: on every KMS host (declared, or inferred from a rule written "
-    + "for KMS or an extension that configures it) through any rule, Azure's default AllowVNetInBound included, and anywhere through rules written for KMS "
+    + `for KMS, a script in an extension or run command that configures it, or ${DSC_KMS_HOST}) through any rule,`
+    + " Azure's default AllowVNetInBound included, and anywhere through rules written for KMS "
     + "(the range holding 1688 spans at most 100 ports; 1000-2000 does not name it). Sources that are no allowlist: any, VirtualNetwork (every subnet, peered "
     + "VNet and VPN/ExpressRoute range, and the prefixes of user-defined routes), a service tag, a range larger than a /16 (IPv6: a /48), the whole address "
     + "space of a virtual network, or the Internet through a rule written for KMS (a wide rule from the Internet is reported once by SDZ-NET-001, with KMS "

@@ -1,6 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { firewallSubnetDoubt, firewallSubnetText } from "./firewall-subnet";
-import { firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
+import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Intervals, PORTS } from "../../engine/access/intervals";
@@ -83,7 +83,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
     + "configuration does not show (SNAT to the host, rules not all known, application rules or its DNS proxy on the port, no firewall of the "
     + "configuration in the subnet), the subnet is could-not-verify, naming why. The finding is an error "
-    + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up): "
+    + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up, or PowerShell "
+    + `DSC: for a KMS host, ${DSC_KMS_HOST}; for a domain controller, ${DSC_DOMAIN_CONTROLLER}): `
     + "users' servers carry no tags, and the finding names the evidence.",
   fix: "Deny all inbound at the end of the NSG (DeploymentZone does, at 4096) and allow only specific clients trusted INTERNAL or more; remove public IPs and "
     + "DNAT rules that reach the host; activate perimeter servers with MAK and give them no path to the domain controllers.",

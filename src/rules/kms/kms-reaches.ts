@@ -28,6 +28,18 @@ export const MAX_ALLOWLIST_V4 = 65_536;
 /** Largest IPv6 range that can still be an allowlist entry: a /48 (one site). */
 export const MAX_ALLOWLIST_V6 = 2 ** 80;
 
+/**
+ * How the roles model infers a KMS host from PowerShell DSC (src/engine/roles.ts DSC_SIGNATURES), for rationales: the DSC
+ * extension registers the VM with Azure Automation for a node configuration whose document, in this configuration, declares it.
+ */
+export const DSC_KMS_HOST = "a PowerShell DSC extension that registers the VM with Azure Automation for a node configuration whose MOF or "
+  + "configuration script (in this configuration) installs the VolumeActivation feature (WindowsFeature or WindowsFeatureSet, not Ensure = Absent)";
+
+/** How the roles model infers a domain controller from PowerShell DSC (src/engine/roles.ts DSC_SIGNATURES, KNOWN_DSC_CONFIGURATIONS). */
+export const DSC_DOMAIN_CONTROLLER = "a PowerShell DSC extension that runs the Azure quickstart's CreateADPDC configuration, or registers the VM with "
+  + "Azure Automation for a node configuration whose MOF or configuration script (in this configuration) declares xADDomain, xADDomainController, "
+  + "ADDomain or ADDomainController, or installs the AD-Domain-Services feature";
+
 /** `declared: sdz-role=kms-host on x` or `inferred: reachable on TCP 1688 through rule "y"`. */
 export function roleText(claim: RoleClaim): string {
   return `${claim.source}: ${claim.evidence}`;
