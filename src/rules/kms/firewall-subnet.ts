@@ -8,8 +8,8 @@
  * not show from those addresses: then the subnet stands for unknown clients (could not verify).
  */
 import { Endpoint } from "../../engine/access/access-model";
-import { Cidr, parseCidr } from "../../engine/access/addresses";
-import { Firewall, FirewallIndex } from "../../engine/access/firewalls";
+import { Cidr, parseCidr, PUBLIC_V4 } from "../../engine/access/addresses";
+import { Firewall, FirewallIndex, FirewallRule } from "../../engine/access/firewalls";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Subnet } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
@@ -96,6 +96,18 @@ export interface ForwardDoubt {
 /** `AzureFirewallSubnet (10.0.100.0/26)` for messages. */
 export function firewallSubnetText(subnet: Subnet): string {
   return `${subnet.name ?? "AzureFirewallSubnet"} (${subnet.prefixes.known ? subnet.prefixes.value.map((c) => c.text).join(", ") : "prefixes not known"})`;
+}
+
+/**
+ * True when a DNAT rule may listen on a private address of the firewall ("Private IP DNAT": "translate and filter inbound traffic
+ * using the firewall's private IP address instead of its public IP address", learn.microsoft.com/azure/firewall/tutorial-private-ip-dnat),
+ * or its address is not known: then its private sources reach the host with their own identity as clients of the zones they are in
+ * (the firewall's own address is what the NSG sees), not only as Internet sources.
+ */
+export function mayListenPrivately(rule: FirewallRule): boolean {
+  if (!rule.destinations.known) return true;
+  const d = rule.destinations.value;
+  return !d.v4.subtract(PUBLIC_V4).isEmpty || !d.v6.isEmpty;
 }
 
 /** Application rules and DNS proxy of one firewall (its policy and base policies, or classic settings). Memoised. */

@@ -1,5 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { firewallSubnetDoubt, firewallSubnetText } from "./firewall-subnet";
+import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "./firewall-subnet";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
@@ -82,7 +82,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "trust is neither declared nor inferred are could-not-verify. GatewaySubnet's own addresses are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
     + "configuration does not show (SNAT to the host, rules not all known, application rules or its DNS proxy on the port, no firewall of the "
-    + "configuration in the subnet), the subnet is could-not-verify, naming why. The finding is an error "
+    + "configuration in the subnet), the subnet is could-not-verify, naming why. A DNAT rule's sources count as Internet sources, and, where "
+    + "it may listen on the firewall's private address (Private IP DNAT), its private sources as the zones they are in. The finding is an error "
     + "whether the role is declared (sdz-role) or inferred (a rule written for KMS, or for Kerberos and LDAP, or a script that sets the host up, or PowerShell "
     + `DSC: for a KMS host, ${DSC_KMS_HOST}; for a domain controller, ${DSC_DOMAIN_CONTROLLER}): `
     + "users' servers carry no tags, and the finding names the evidence.",
@@ -136,12 +137,13 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 sight(into, describeShare(pub, internet), probe.protocol, r.ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
               }
             }
-            // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges.
-            if (r.dnat) continue;
+            // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges; unless it
+            // may listen on the firewall's private address (Private IP DNAT), where its private sources are clients of their zones.
+            if (r.dnat && !mayListenPrivately(r.dnat)) continue;
             const own = r.sources.subtract(internet);
             // AzureFirewallSubnet's addresses are no client zone: the firewall's DNAT and SNATed clients are reported as themselves
             // (above, and as routed clients). Only where it may forward clients this configuration does not show do they stand for unknown clients.
-            for (const z of firewallZonesOf(ctx.model, own)) {
+            for (const z of r.dnat ? [] : firewallZonesOf(ctx.model, own)) {
               const fwd = !z.subnet ? undefined : firewallSubnetDoubt(ctx.model, z.subnet, ep, probe.protocol, r.ports);
               if (!fwd) continue;
               let ports = fwd.ports;

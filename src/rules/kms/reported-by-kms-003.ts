@@ -4,7 +4,7 @@
  * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
  * KMS-003 itself leaves Azure's AllowVNetInBound to SDZ-KMS-002 ({@link leftToKms002}).
  */
-import { firewallSubnetDoubt } from "./firewall-subnet";
+import { firewallSubnetDoubt, mayListenPrivately } from "./firewall-subnet";
 import { firewallZonesOf, KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
@@ -62,8 +62,9 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
     const out: Kms003Verdict[] = [];
     const left = new Map<KmsExposure, Kms003Verdict>();
     for (const e of kmsExposures(model)) {
-      // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones.
-      if (e.dnat) continue;
+      // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones; unless the rule may
+      // listen on the firewall's private address, whose private sources are clients of their zones.
+      if (e.dnat && !privateDnat(model, e)) continue;
       const wider = notAnAllowlist(model, e);
       // A rule that opens a wide range, not named for KMS, to the broad Internet is SDZ-NET-001's one finding (as for SDZ-KMS-002).
       if (e.outcome === "allow" && wider.wideFromInternet) continue;
@@ -86,6 +87,14 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
     }
     return { reported: out, left };
   });
+}
+
+/** True for a DNAT exposure whose rule may listen on a private address of the firewall ({@link mayListenPrivately}). */
+function privateDnat(model: TerraformModel, e: KmsExposure): boolean {
+  const byKey = model.memo("kms-003:dnat-rules", () => new Map(Reachability.of(model).firewalls.rules.filter((r) => r.kind === "dnat")
+    .map((r) => [`${r.resource.address}|DNAT rule ${r.label} of ${r.resource.address}`, r])));
+  const rule = byKey.get(e.deciderKey);
+  return !rule || mayListenPrivately(rule);
 }
 
 /**

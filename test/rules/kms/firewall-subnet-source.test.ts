@@ -6,7 +6,7 @@
  * (SNAT to the host, a policy outside the configuration, a DNS proxy that forwards to a DC), the
  * subnet stays a could-not-verify naming why. Raw, untagged azurerm resources.
  */
-import { addFirewall, KMS_HOST_VM } from "./sites";
+import { addFirewall, addZone, KMS_HOST_VM } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
 import { check, messages, rule, site, TfJson } from "../../support/rule-harness";
 
@@ -18,11 +18,11 @@ function findings(tf: TfJson, ids = IDS): string[] {
   return check(tf, ids).findings.filter((f) => f.status !== FindingStatus.SUPPRESSED).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
 }
 
-/** DNAT of the firewall's public address, TCP 1688, to the KMS host app01 (10.0.1.4), from `sources`. */
-function dnat(tf: TfJson, sources: string[]): string {
+/** DNAT of the firewall's address `on` (default its public 20.1.2.3), TCP 1688, to the KMS host app01 (10.0.1.4), from `sources`. */
+function dnat(tf: TfJson, sources: string[], on = "20.1.2.3"): string {
   return tf.add("azurerm_firewall_policy_rule_collection_group", "dnat", {
     name: "dnat", firewall_policy_id: TfJson.ref("azurerm_firewall_policy.hub"), priority: 100,
-    nat_rule_collection: [{ name: "publish", priority: 100, action: "Dnat", rule: [{ name: "kms", protocols: ["TCP"], source_addresses: sources, destination_address: "20.1.2.3", destination_ports: ["1688"], translated_address: "10.0.1.4", translated_port: "1688" }] }],
+    nat_rule_collection: [{ name: "publish", priority: 100, action: "Dnat", rule: [{ name: "kms", protocols: ["TCP"], source_addresses: sources, destination_address: on, destination_ports: ["1688"], translated_address: "10.0.1.4", translated_port: "1688" }] }],
   });
 }
 
@@ -53,6 +53,18 @@ describe("AzureFirewallSubnet is no client zone of SDZ-KMS-003 / SDZ-KMS-006", (
     const s = hub((tf) => dnat(tf, ["198.51.100.7"]));
     expect(findings(s.tf)).toEqual([`SDZ-KMS-006 ${KMS_HOST_VM} ${FAIL}`]);
     expect(messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006")[0]).toMatch(/198\.51\.100\.7/);
+  });
+
+  test("Private IP DNAT (the firewall's private address) from a perimeter zone: SDZ-KMS-003 names that zone on the DNAT rule, never AzureFirewallSubnet", () => {
+    const s = hub((tf) => {
+      addZone(tf, "azurerm_virtual_network.net", "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } });
+      dnat(tf, ["10.0.50.0/24"], "10.0.100.4");
+    });
+    // Before: `SDZ-KMS-003 <NSG> fail` naming "PERIMETER zone AzureFirewallSubnet" (the DMZ itself unnamed: DNAT sources were taken for Internet ones).
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-003 azurerm_firewall_policy_rule_collection_group.dnat ${FAIL}`]);
+    const [msg] = messages(check(s.tf, ["SDZ-KMS-003"]), "SDZ-KMS-003");
+    expect(msg).toMatch(/^DNAT rule publish\/kms of azurerm_firewall_policy_rule_collection_group\.dnat allows KMS \(TCP 1688\) from PERIMETER zone dmz \(10\.0\.50\.0\/24; declared/);
+    expect(msg).not.toMatch(/AzureFirewallSubnet/);
   });
 
   test("the firewall admitted, no DNAT and no SNAT to the host (a private address): nothing to report", () => {
