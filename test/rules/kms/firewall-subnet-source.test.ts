@@ -98,6 +98,24 @@ describe("AzureFirewallSubnet is no client zone of SDZ-KMS-003 / SDZ-KMS-006", (
     expect(messages(check(s.tf, ["SDZ-KMS-003"]), "SDZ-KMS-003")[0]).toMatch(/no Azure Firewall of this configuration is in it/);
   });
 
+  test("a domain controller that takes HTTPS from the firewall, whose policy has application rules (always SNATed): could not verify on TCP 443 only", () => {
+    const dc = [rule("allow-kerberos", 110, "Allow", "*", "88", "10.0.2.0/24"), rule("allow-ldap", 120, "Allow", "Tcp", "389", "10.0.2.0/24")];
+    const s = site("inline", [...dc, rule("allow-from-fw", 130, "Allow", "Tcp", ["443", "3389"], "10.0.100.0/26")], {
+      extend: (tf, { vnet }) => {
+        addFirewall(tf, vnet, "policy", []);
+        tf.add("azurerm_firewall_policy_rule_collection_group", "web", {
+          name: "web", firewall_policy_id: TfJson.ref("azurerm_firewall_policy.hub"), priority: 300,
+          application_rule_collection: [{ name: "web", priority: 100, action: "Allow", rule: [{ name: "intranet", source_addresses: ["10.0.0.0/8"], destination_fqdns: ["intranet.corp.example"], protocols: [{ type: "Https", port: 443 }] }] }],
+        });
+      },
+    });
+    // Before: `SDZ-KMS-006 ... fail` naming PERIMETER zone AzureFirewallSubnet on TCP 443, 3389.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-006 ${KMS_HOST_VM} ${UNVERIFIED}`]);
+    const [msg] = messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006");
+    expect(msg).toMatch(/reachable from AzureFirewallSubnet \(10\.0\.100\.0\/26\), .*application rules of azurerm_firewall_policy_rule_collection_group\.web, which Azure Firewall always SNATs.*\) on TCP 443 through rule "allow-from-fw"/);
+    expect(msg).not.toMatch(/3389/);
+  });
+
   test("a domain controller that takes DNS from the firewall, whose DNS proxy forwards to it: could not verify (SDZ-KMS-006)", () => {
     const dc = [rule("allow-kerberos", 110, "Allow", "*", "88", "10.0.2.0/24"), rule("allow-ldap", 120, "Allow", "Tcp", "389", "10.0.2.0/24")];
     const s = site("inline", [...dc, rule("allow-dns-from-fw", 130, "Allow", "*", "53", "10.0.100.0/26")], {
