@@ -15,7 +15,8 @@ export const icmpDeniedWholesale = defineRule({
     "Seed 004 warns against blocking ICMP wholesale (R-SEC-4): path MTU discovery needs ICMP from routers and gateways, network logon and Group Policy "
     + "measure ICMP response times to choose a domain controller and detect slow links, and tracert and file sharing use it to test reachability. "
     + "The rule asks the access model, per host and per direction, whether any ICMP gets through the subnet and NIC NSGs at all; when none does and an "
-    + "explicit Deny (not Azure's default DenyAll, which comes after AllowVNetInBound) is what stops ICMP from the virtual network, that Deny is reported. "
+    + "explicit Deny (not Azure's default DenyAll, which comes after AllowVNetInBound) is what stops ICMP from the virtual network, that Deny is reported; "
+    + "a rule that may be that deny because its access, direction or protocol is not known before apply is could-not-verify, naming the field. "
     + "A deny-all preceded by an ICMP allow restricts ICMP without blocking it, so DeploymentZone allows ICMP from the VNet address space at priority 4095 "
     + "(option allowIcmpFromNetwork). The level is warning: blocking ICMP breaks functions, it does not open an attack path.",
   fix: "Allow ICMP (Port.icmp()) from the networks that need it (the VNet address space, the domain controllers' clients, the gateways) at a priority number below the deny, "
@@ -44,19 +45,21 @@ export const icmpDeniedWholesale = defineRule({
           ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.rule)),
           // A deny-all whose direction or protocol is not known before apply may turn ICMP away: could not verify, naming it.
           ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.doubt)),
-        ].filter((r): r is NsgRule => !!r && !r.isDefault && r.access.known && r.access.value === "Deny");
+        ].filter((r): r is NsgRule => !!r && !r.isDefault && mayDeny(r));
         if (denying.length === 0) continue;
         const rule = denying[0];
         // A rule whose direction is not known is one finding, not one per direction (principle 3).
         const key = `${rule.direction.known ? direction : "?"}|${rule.resource.address}|${rule.name}`;
         if (done.has(key)) continue;
         done.add(key);
-        const what = rule.protocol.known && rule.protocol.value === "Icmp" ? "denies all ICMP" : "denies all traffic, ICMP included,";
+        // A rule whose access is not known may be that deny: it is named with why (its access), not as a deny.
+        const denies = rule.access.known ? "denies" : "may deny";
+        const what = rule.protocol.known && rule.protocol.value === "Icmp" ? `${denies} all ICMP` : `${denies} all traffic, ICMP included,`;
         const way = rule.direction.known ? `${direction.toLowerCase()} rule` : "rule";
         const msg = `NSG "${rule.nsg?.name ?? rule.nsg?.resource.address ?? "?"}": ${way} "${rule.name}"${rule.priority.known ? ` (priority ${rule.priority.value})` : ""} ${what} `
           + `${!rule.direction.known ? "from or to" : direction === "Inbound" ? "from" : "to"} the virtual network with no ICMP allowed before it: path MTU discovery and domain controller location (ICMP response times) break`;
         const doubt = through.find((g) => g.outcome === "uncertain");
-        if (doubt) ctx.unverified(rule.resource, `${msg}, unless ${doubtText(doubt.layers)}`);
+        if (doubt) ctx.unverified(rule.resource, `${msg}, unless ${doubtText(doubt.layers, rule)}`);
         else ctx.report(rule.resource, msg);
       }
     }
@@ -77,10 +80,18 @@ export const icmpDeniedWholesale = defineRule({
   })),
 });
 
-/** An explicit deny (access known) whose direction and protocol, where known, include ICMP `direction`: the only rules a finding names. */
+/**
+ * An explicit rule that denies, or whose access is not known before apply (it may deny: fail closed),
+ * whose direction and protocol, where known, include ICMP `direction`: the only rules a finding names.
+ */
 function mayDenyIcmp(r: NsgRule, direction: "Inbound" | "Outbound"): boolean {
-  return r.access.known && r.access.value === "Deny" && (!r.direction.known || r.direction.value === direction)
+  return mayDeny(r) && (!r.direction.known || r.direction.value === direction)
     && (!r.protocol.known || r.protocol.value === "*" || r.protocol.value === "Icmp");
+}
+
+/** Deny, or access not known before apply. */
+function mayDeny(r: NsgRule): boolean {
+  return !r.access.known || r.access.value === "Deny";
 }
 
 function addresses(s: SourceSet): SourceSet {
@@ -91,11 +102,14 @@ function vnetOf(access: Reachability["access"], ep: Endpoint): SourceSet {
   return access.vnetSpace(ep.subnet?.vnet, ep.subnet).sources;
 }
 
-function doubtText(layers: readonly { doubt?: NsgRule; doubtReasons?: readonly string[] }[]): string {
+/** What would let ICMP through after all; when the doubt is the reported rule's own access, that it allows. */
+function doubtText(layers: readonly { doubt?: NsgRule; doubtReasons?: readonly string[] }[], reported: NsgRule): string {
   const l = layers.find((x) => x.doubt);
   if (!l) return "values not known before apply allow ICMP";
+  const reasons = `(${(l.doubtReasons ?? []).join("; ")})`;
+  if (l.doubt === reported && !reported.access.known) return `it allows ${reasons}`;
   const denies = l.doubt!.access.known && l.doubt!.access.value === "Deny";
-  return `rule "${l.doubt!.name}" ${denies ? "does not apply to ICMP in this direction" : "allows ICMP"} (${(l.doubtReasons ?? []).join("; ")})`;
+  return `rule "${l.doubt!.name}" ${denies ? "does not apply to ICMP in this direction" : "allows ICMP"} ${reasons}`;
 }
 
 function site(rules: Record<string, unknown>[]): { [key: string]: unknown } {
