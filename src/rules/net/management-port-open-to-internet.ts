@@ -1,5 +1,6 @@
 import { Layer } from "../../engine/access/access-model";
 import { Reach, Reachability } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
 import { Decider, deciderOf, describeServicePort, hostEndpoints, namingRule, reachOn } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -19,8 +20,33 @@ export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
   S.SNMP, S.SNMP_TRAP, S.DHCP_SERVER, S.TFTP, S.PXE_BINL, S.WAKE_ON_LAN_ECHO, S.WAKE_ON_LAN_DISCARD,
 ];
 
+/**
+ * More public addresses than an administrator, a site or a partner sends from: an IPv4 /16 (65,536
+ * addresses) or an IPv6 /32 (65,536 /48 sites, the prefix a site is assigned). Sources wider than
+ * that but short of "the Internet" ({@link isBroad}: half the public space) still hold strangers'
+ * addresses, whoever owns part of them; a /32 of an administrator or a partner's /24 never does.
+ */
+const WIDE_PUBLIC_V4 = 2 ** 16;
+const WIDE_PUBLIC_V6 = 2 ** 96;
+
+/** True when the public sources are wider than any administrator's or partner's range ({@link WIDE_PUBLIC_V4}). */
+export function isWidePublic(pub: SourceSet): boolean {
+  return pub.v4.size() > WIDE_PUBLIC_V4 || pub.v6.size() > WIDE_PUBLIC_V6;
+}
+
+/** `public addresses 1.0.0.0-9.255.255.255, ... (42% of the public IPv4 space, ...)`: a wide range, with its share. */
+function describeWide(pub: SourceSet, internet: SourceSet): string {
+  const share = pub.v4.size() > WIDE_PUBLIC_V4 && internet.v4.size() > 0
+    ? `${Math.max(1, Math.round((100 * pub.v4.size()) / internet.v4.size()))}% of the public IPv4 space`
+    : "more than an IPv6 /32";
+  // describeShare lists IPv4 ranges only.
+  return `${pub.v4.isEmpty ? "public IPv6 addresses" : describeShare(pub, internet)} (${share}, wider than any administrator's or partner's range)`;
+}
+
 interface Group {
   readonly decider: Decider;
+  /** Sources wider than an administrator's or partner's range but not the Internet: a warning ({@link isWidePublic}). */
+  readonly wide: boolean;
   /**
    * For reaches uncertain only because the VirtualNetwork tag may hold any address (a value it depends
    * on is not known before apply): the deciding rules that name it, on every NSG, in one finding on
@@ -46,7 +72,9 @@ export const managementPortsFromInternet = defineRule({
     + "the subnet and NIC NSGs (priorities, denies, Azure's default rules), Azure Firewall DNAT, public IPs and load balancers, and reports each rule that lets "
     + "the Internet in (any source, the Internet tag, CIDRs covering at least half of the public address space, such as 0.0.0.0/1 + 128.0.0.0/1, or the "
     + "AzureCloud service tag, whose addresses any Azure customer sends from) once, "
-    + "with every sensitive service it opens and the hosts it reaches. A rule that opens every port also lists the other deployment services it exposes "
+    + "with every sensitive service it opens and the hosts it reaches. Management ports opened to public ranges short of that but wider than any administrator's, "
+    + "site's or partner's addresses (more than an IPv4 /16 or an IPv6 /32, e.g. 0.0.0.0/2 + 64.0.0.0/3) are a warning: they still hold strangers' addresses; "
+    + "an administrator's /32 or a partner's /24 is not reported. A rule that opens every port also lists the other deployment services it exposes "
     + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
     + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
     + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host. "
@@ -75,7 +103,11 @@ export const managementPortsFromInternet = defineRule({
         const answer = reach.reach(ep, probe);
         for (const r of reachOn(ctx.model, ep, svc)) {
           const pub = r.sources.intersect(internet);
-          if (pub.isEmpty || !isBroad(pub, internet)) continue;
+          if (pub.isEmpty) continue;
+          // The Internet opens every sensitive service; a wide public range only the management ports
+          // (R-SEC-7): the other services' rules judge their own sources.
+          const wide = !isBroad(pub, internet);
+          if (wide && !(management && isWidePublic(pub))) continue;
           if (!management && namingRule(r, svc)) continue;
           const decider = deciderOf(r, ep);
           // No filter at all and no way in from the Internet: nothing arrives (a missing NSG is SDZ-NET-002's).
@@ -85,12 +117,12 @@ export const managementPortsFromInternet = defineRule({
           const doubtfulWay = decider.kind === "no-nsg" && !r.dnat && !answer.internetEntries.some((e) => e.definite);
           const outcome = doubtfulWay ? "uncertain" : r.outcome;
           const byTag = outcome === "uncertain" && !doubtfulWay && tagDoubt && tagDoubt.causes.length > 0 && onlyTheTag(r, tagDoubt.doubt, reach.access.layersOf(ep));
-          const key = byTag ? `tag|${tagDoubt.doubt}` : `${outcome}|${decider.resource.address}|${decider.label}`;
+          const key = byTag ? `tag|${tagDoubt.doubt}` : `${outcome}|${wide ? "wide" : "internet"}|${decider.resource.address}|${decider.label}`;
           let g = groups.get(key);
           if (!g) {
-            const sources = describeShare(pub, internet);
+            const sources = wide ? describeWide(pub, internet) : describeShare(pub, internet);
             const tag = byTag ? { resource: tagDoubt.causes[0], deciders: new Set<string>(), doubt: tagDoubt.doubt } : undefined;
-            g = { decider, tag, outcome, services: new Set(), hosts: new Set(), ways: new Map(), doubts: new Set(), sources };
+            g = { decider, wide, tag, outcome, services: new Set(), hosts: new Set(), ways: new Map(), doubts: new Set(), sources };
             groups.set(key, g);
           }
           g.tag?.deciders.add(decider.label);
@@ -120,7 +152,7 @@ export const managementPortsFromInternet = defineRule({
         continue;
       }
       const text = `${g.decider.label} allows ${services.join(", ")} from ${g.sources} to ${where}${way}`;
-      if (g.outcome === "allow") ctx.report(g.decider.resource, text);
+      if (g.outcome === "allow") ctx.report(g.decider.resource, text, g.wide ? { level: RuleLevel.WARNING } : undefined);
       else ctx.unverified(g.decider.resource, `${text.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
     }
   },
@@ -129,10 +161,17 @@ export const managementPortsFromInternet = defineRule({
       description: "RDP allowed from any source on the subnet's NSG",
       terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "*", destination_address_prefix: "*" }]),
       flagged: ["azurerm_network_security_group.app"],
+    }, {
+      description: "RDP allowed from 8.0.0.0/8: not the Internet, but wider than any administrator's or partner's range (a warning)",
+      terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "8.0.0.0/8", destination_address_prefix: "*" }]),
+      flagged: ["azurerm_network_security_group.app"],
     }],
     good: [{
       description: "RDP allowed from the management subnet only",
       terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "10.0.9.0/24", destination_address_prefix: "*" }]),
+    }, {
+      description: "RDP allowed from one administrator's public address",
+      terraform: exampleSite([{ name: "allow-rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389", source_address_prefix: "203.0.113.7", destination_address_prefix: "*" }]),
     }],
   })),
 });

@@ -14,7 +14,7 @@
 import { CheckResult, FindingStatus } from "../../../src/engine/result";
 import { RuleLevel } from "../../../src/engine/rule";
 import { NET_PACK } from "../../../src/rules/net";
-import { check, messages, PLACEMENTS, rule, site, TfJson } from "../../support/rule-harness";
+import { check, messages, PLACEMENTS, Placement, rule, site, TfJson } from "../../support/rule-harness";
 
 const NET = NET_PACK.rules.map((r) => r.id);
 const NSG = "azurerm_network_security_group.app";
@@ -71,6 +71,52 @@ describe("SDZ-NET-004: a catch-all whose access is not known before apply", () =
   test("an outbound catch-all whose access is not known is one could-not-verify, not one per direction", () => {
     const s = site("standalone", [rule("allow-icmp", 4095, "Allow", "Icmp", "*", "10.0.0.0/16"), { ...rule("deny-out", 4096, "Deny", "*", "*", "*", "*", "Outbound"), access: "${var.acc}" }]);
     expect(found(check(s.tf, ["SDZ-NET-004"]))).toEqual([unverified("SDZ-NET-004", s.address("deny-out"))]);
+  });
+});
+
+describe("SDZ-NET-001: management ports from wide public ranges that are not the Internet", () => {
+  test("review case net-quarter: RDP from 0.0.0.0/2 + 64.0.0.0/3 is one warning of NET-001, and nothing else", () => {
+    const r = check(reviewSite({ security_rule: [{ ...rule("rdp-quarter", 100, "Allow", "Tcp", "3389", ["0.0.0.0/2", "64.0.0.0/3"]) }] }, true));
+    expect(found(r)).toEqual([fail("SDZ-NET-001", NSG, RuleLevel.WARNING)]);
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/rule "rdp-quarter" of NSG app-nsg allows RDP \(TCP 3389\) from public addresses 1\.0\.0\.0-9\.255\.255\.255, 11\.0\.0\.0-95\.255\.255\.255 \(4\d% of the public IPv4 space, wider than any administrator's or partner's range\) to azurerm_network_interface\.vm \(10\.0\.1\.4\); reachable now through public IP azurerm_public_ip\.vm/);
+  });
+
+  describe.each(PLACEMENTS)("%s NSG rules", (placement: Placement) => {
+    test.each([
+      [["0.0.0.0/2", "64.0.0.0/3"]],
+      ["8.0.0.0/8"],
+      ["100.64.0.0/10"], // shared address space (RFC 6598): not public
+      ["198.18.0.0/15"], // benchmarking (RFC 2544): not public either
+      ["20.0.0.0/15"],
+      ["2a00::/31"],
+      ["fd00::/8"], // unique local IPv6: not public
+    ])("RDP from %j", (src) => {
+      const s = site(placement, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", src as string | string[])], { publicIp: true });
+      const r = check(s.tf, ["SDZ-NET-001"]);
+      const wide = !["100.64.0.0/10", "198.18.0.0/15", "fd00::/8"].includes(src as string);
+      expect(found(r)).toEqual(wide ? [fail("SDZ-NET-001", s.address("allow-rdp"), RuleLevel.WARNING)] : []);
+      if (src === "2a00::/31") expect(messages(r, "SDZ-NET-001")[0]).toMatch(/from public IPv6 addresses \(more than an IPv6 \/32, wider than any administrator's or partner's range\)/);
+    });
+
+    test("an administrator's /32, a partner's /24, a /16 or an IPv6 /32 stay silent; the Internet stays an error", () => {
+      for (const src of ["203.0.113.7", "198.51.100.0/24", "20.1.0.0/16", ["203.0.113.7", "198.51.100.0/24"], "2001:db8:1::/48", "2001:db8::/32"]) {
+        expect(found(check(site(placement, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", src)], { publicIp: true }).tf, ["SDZ-NET-001"]))).toEqual([]);
+      }
+      const s = site(placement, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", ["0.0.0.0/1", "128.0.0.0/1"])], { publicIp: true });
+      expect(found(check(s.tf, ["SDZ-NET-001"]))).toEqual([fail("SDZ-NET-001", s.address("allow-rdp"), RuleLevel.ERROR)]);
+    });
+
+    test("a wide range whose access is not known is could-not-verify", () => {
+      const s = site(placement, [{ ...rule("allow-rdp", 100, "Allow", "Tcp", "3389", "8.0.0.0/8"), access: "${var.acc}" }], { publicIp: true });
+      expect(found(check(s.tf, ["SDZ-NET-001"]))).toEqual([unverified("SDZ-NET-001", s.address("allow-rdp"))]);
+    });
+  });
+
+  test("an allow of every port from a wide range names the management ports only: the other services' rules judge theirs", () => {
+    const s = site("inline", [rule("allow-wide", 100, "Allow", "*", "*", "8.0.0.0/8")], { publicIp: true });
+    const r = check(s.tf, ["SDZ-NET-001"]);
+    expect(found(r)).toEqual([fail("SDZ-NET-001", s.nsg, RuleLevel.WARNING)]);
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/allows RDP \(TCP 3389\), SSH \(TCP 22\), WinRM HTTP \(TCP 5985\), WinRM HTTPS \(TCP 5986\), SMB \(TCP 445\), RPC endpoint mapper \(TCP 135\) from public addresses 8\.0\.0\.0\/8/);
   });
 });
 
