@@ -2,8 +2,10 @@ import { Endpoint } from "../../engine/access/access-model";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { NsgRule } from "../../engine/access/topology";
+import { nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+import { reportedByNet001 } from "./reported-by-net-001";
 
 const ICMP = { protocol: "Icmp" as const, from: 0, to: 65535 };
 
@@ -16,7 +18,8 @@ export const icmpDeniedWholesale = defineRule({
     + "measure ICMP response times to choose a domain controller and detect slow links, and tracert and file sharing use it to test reachability. "
     + "The rule asks the access model, per host and per direction, whether any ICMP gets through the subnet and NIC NSGs at all; when none does and an "
     + "explicit Deny (not Azure's default DenyAll, which comes after AllowVNetInBound) is what stops ICMP from the virtual network, that Deny is reported; "
-    + "a rule that may be that deny because its access, direction or protocol is not known before apply is could-not-verify, naming the field. "
+    + "a rule that may be that deny because its access, direction or protocol is not known before apply is could-not-verify, naming the field "
+    + "(a block of rules of which nothing is known, such as a dynamic security_rule block, is left to SDZ-NET-001's could-not-verify when it reports that block). "
     + "A deny-all preceded by an ICMP allow restricts ICMP without blocking it, so DeploymentZone allows ICMP from the VNet address space at priority 4095 "
     + "(option allowIcmpFromNetwork). The level is warning: blocking ICMP breaks functions, it does not open an attack path.",
   fix: "Allow ICMP (Port.icmp()) from the networks that need it (the VNet address space, the domain controllers' clients, the gateways) at a priority number below the deny, "
@@ -46,8 +49,10 @@ export const icmpDeniedWholesale = defineRule({
           // A deny-all whose direction or protocol is not known before apply may turn ICMP away: could not verify, naming it.
           ...through.filter((g) => g.outcome === "uncertain").flatMap((g) => g.layers.map((l) => l.doubt)),
         ].filter((r): r is NsgRule => !!r && !r.isDefault && mayDeny(r));
-        if (denying.length === 0) continue;
-        const rule = denying[0];
+        // Rules of which nothing is known (a dynamic security_rule block, rules from an expression) are
+        // one could-not-verify: SDZ-NET-001's, when it reports that very block here (principle 3).
+        const rule = denying.find((r) => !nothingKnown(r) || !reportedByNet001(ctx, ep, nsgDecider(r)));
+        if (!rule) continue;
         // A rule whose direction is not known is one finding, not one per direction (principle 3).
         const key = `${rule.direction.known ? direction : "?"}|${rule.resource.address}|${rule.name}`;
         if (done.has(key)) continue;
@@ -87,6 +92,11 @@ export const icmpDeniedWholesale = defineRule({
 function mayDenyIcmp(r: NsgRule, direction: "Inbound" | "Outbound"): boolean {
   return mayDeny(r) && (!r.direction.known || r.direction.value === direction)
     && (!r.protocol.known || r.protocol.value === "*" || r.protocol.value === "Icmp");
+}
+
+/** A stand-in for rules not known before apply: none of the fields that say what it does is known (its access included). */
+function nothingKnown(r: NsgRule): boolean {
+  return !r.access.known && !r.priority.known && !r.direction.known && !r.protocol.known && !r.sources.known && !r.destinationPorts.known;
 }
 
 /** Deny, or access not known before apply. */

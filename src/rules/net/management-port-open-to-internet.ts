@@ -76,6 +76,8 @@ export const managementPortsFromInternet = defineRule({
     + "site's or partner's addresses (more than an IPv4 /16 or an IPv6 /32, e.g. 0.0.0.0/2 + 64.0.0.0/3) are a warning: they still hold strangers' addresses; "
     + "an administrator's /32 or a partner's /24 is not reported. A rule that opens every port also lists the other deployment services it exposes "
     + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
+    + "A rule that may let the Internet in but whose values are not known before apply (a dynamic security_rule block, a variable) is one could-not-verify here, "
+    + "listing every service it may open; SDZ-NET-005 and SDZ-NET-006 leave it the SNMP and Wake-on-LAN ports it lists, and SDZ-NET-004 a block of rules of which nothing is known. "
     + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
     + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host. "
     + "When the only doubt is the VirtualNetwork tag (a VNet address space, route prefix or route table not known before apply may put any address in it), "

@@ -1,12 +1,14 @@
 /**
- * Which deciding rules SDZ-NET-001 already reports on an endpoint, so that the service rules of every
- * pack leave a rule that opens everything to the Internet to that one finding (principle 3).
+ * Which deciding rules SDZ-NET-001 already reports on an endpoint, and for which services, so that
+ * the service rules of every pack leave what NET-001 reports to that one finding (principle 3).
  */
 import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
 import { Endpoint } from "../../engine/access/access-model";
-import { Decider, deciderOf, namingRule, probeOf } from "../../engine/exposure";
+import { Reach } from "../../engine/access/reachability";
+import { Decider, deciderOf, mayName, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { isBroad } from "../../engine/zones";
+import { ServicePort } from "../../network/service-ports";
 
 /**
  * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a
@@ -14,18 +16,44 @@ import { isBroad } from "../../engine/zones";
  * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
  */
 export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: Decider): boolean {
-  // Per endpoint object: asked for every reach of every host by several packs, so no key string per question.
-  const perEndpoint = ctx.model.memo("net001:reported", () => new WeakMap<Endpoint, Set<string>>());
-  let keys = perEndpoint.get(endpoint);
-  if (!keys) perEndpoint.set(endpoint, (keys = reportedOn(ctx, endpoint)));
-  return keys.has(deciderKey(decider));
+  return reportedOn(ctx, endpoint).has(deciderKey(decider));
 }
 
-function reportedOn(ctx: RuleContext, endpoint: Endpoint): Set<string> {
-  const out = new Set<string>();
+/**
+ * True when SDZ-NET-001's finding (failing or could-not-verify) about `decider` on this endpoint
+ * names `port` among the services it opens: the same rule, the same host, the same service. A
+ * service rule leaves such a reach to that finding, which is how a rule whose values are not known
+ * before apply (a dynamic security_rule block, a variable) is one could-not-verify, not one per pack.
+ * `decider` is the one the caller would report on (deciderOf or serviceDeciderOf of the reach): only
+ * when it is NET-001's deciding rule do the two findings land on the same resource. Memoised per endpoint.
+ */
+export function reportedByNet001For(ctx: RuleContext, endpoint: Endpoint, decider: Decider, port: ServicePort): boolean {
+  return reportedOn(ctx, endpoint).get(deciderKey(decider))?.has(port) ?? false;
+}
+
+/**
+ * The reaches a service rule (SDZ-NET-005, SDZ-NET-006) reports on `port`: through a rule written for
+ * it (it names the port), or one whose ports are not known before apply and may name it, unless
+ * SDZ-NET-001's finding about that very rule already names the port (an unknown rule's could-not-verify
+ * lists every sensitive service it may open).
+ */
+export function serviceRuleOwns(ctx: RuleContext, r: Reach, endpoint: Endpoint, port: ServicePort): boolean {
+  if (!namingRule(r, port) && !mayName(r, port)) return false;
+  return !reportedByNet001For(ctx, endpoint, serviceDeciderOf(r, port, endpoint), port);
+}
+
+/** Per endpoint: the deciding rules NET-001 reports (by {@link deciderKey}), each with the services it names. */
+function reportedOn(ctx: RuleContext, endpoint: Endpoint): Map<string, Set<ServicePort>> {
+  // Per endpoint object: asked for every reach of every host by several packs, so no key string per question.
+  const perEndpoint = ctx.model.memo("net001:reported", () => new WeakMap<Endpoint, Map<string, Set<ServicePort>>>());
+  let out = perEndpoint.get(endpoint);
+  if (out) return out;
+  perEndpoint.set(endpoint, (out = new Map()));
   const internet = ctx.access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
   // What NET-001 reports needs an Internet source that gets in: most hosts let none in on any port.
   if (!ctx.reach.mayReachFrom(endpoint, internet)) return out;
+  // The same questions, in the same order, as NET-001's check. Its warnings about wide public ranges
+  // short of the Internet (management ports only) are not here: the service rules judge those sources.
   for (const svc of [...MANAGEMENT_PORTS, ...OTHER_SENSITIVE_PORTS]) {
     if (!ctx.reach.mayReachOn(endpoint, probeOf(svc), internet)) continue;
     const answer = ctx.reach.reach(endpoint, probeOf(svc));
@@ -35,7 +63,10 @@ function reportedOn(ctx: RuleContext, endpoint: Endpoint): Set<string> {
       if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
       const d = deciderOf(r, endpoint);
       if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
-      out.add(deciderKey(d));
+      const key = deciderKey(d);
+      let ports = out.get(key);
+      if (!ports) out.set(key, (ports = new Set()));
+      ports.add(svc);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import { subnetWithRule } from "./examples";
+import { serviceRuleOwns } from "./reported-by-net-001";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
-import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namingRule } from "../../engine/exposure";
+import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -28,13 +29,14 @@ export const snmpFromBroadSources = defineRule({
     + "SNMP v1/v2c authenticates with a community string sent in clear text; opened to any address, the Internet, VirtualNetwork or another service tag, "
     + "or to more addresses than a /24, it lets any host in that range read (or set) device configuration. The rule asks the access model who reaches "
     + "UDP 161 and 162 on each host through a rule written for SNMP (its port range holds 161 or 162 and spans at most 100 ports); a rule that opens every "
-    + "port from the Internet is reported once by SDZ-NET-001 instead. AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
+    + "port from the Internet is reported once by SDZ-NET-001 instead, and so is a rule whose values are not known before apply (a dynamic security_rule block) "
+    + "when SDZ-NET-001's could-not-verify about it already lists SNMP. AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
   fix: "Allow UDP 161/162 only from the specific management systems (Peer.ipv4(\"10.0.9.10/32\"), a /24 or narrower, or an application security group), never from *, Internet, VirtualNetwork or another service tag.",
   requirements: ["R-SEC-5"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
-    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP], (r, _ep, port) => !!namingRule(r, port) || mayName(r, port),
+    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP], (r, ep, port) => serviceRuleOwns(ctx, r, ep, port),
       (ep, port) => mayHaveNamingRule(ctx.model, ep, port));
     for (const g of groups) {
       const broad = broadPart(g.sources);

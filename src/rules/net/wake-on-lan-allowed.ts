@@ -1,5 +1,6 @@
 import { subnetWithRule } from "./examples";
-import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namingRule } from "../../engine/exposure";
+import { serviceRuleOwns } from "./reported-by-net-001";
+import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
@@ -12,14 +13,15 @@ export const wakeOnLanAllowed = defineRule({
     "Seed 002: use out-of-band management instead of Wake On LAN; out-of-band management authenticates and encrypts with industry-standard protocols, "
     + "while a Wake-on-LAN magic packet (UDP 7 or 9) is unauthenticated and wakes any machine whose MAC address the sender knows (R-OOB-3). "
     + "The rule asks the access model who reaches UDP 7 or 9 on each host through a rule written for them (its port range holds 7 or 9 and spans at most "
-    + "100 ports); a rule that opens every port from the Internet is reported once by SDZ-NET-001. Warning, because waking a machine is not by itself an intrusion.",
+    + "100 ports); a rule that opens every port from the Internet is reported once by SDZ-NET-001, and so is a rule whose values are not known "
+    + "before apply (a dynamic security_rule block) when SDZ-NET-001's could-not-verify about it already lists Wake-on-LAN. Warning, because waking a machine is not by itself an intrusion.",
   fix: "Remove the rule and wake computers with out-of-band management (Intel AMT power-on, see the OOB zone), or narrow the rule so it does not cover UDP 7/9.",
   requirements: ["R-OOB-3"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
     const ports = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
-    for (const g of exposuresByRule(ctx.model, ports, (r, _ep, port) => !!namingRule(r, port) || mayName(r, port),
+    for (const g of exposuresByRule(ctx.model, ports, (r, ep, port) => serviceRuleOwns(ctx, r, ep, port),
       (ep, port) => mayHaveNamingRule(ctx.model, ep, port))) {
       const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
       if (from.length === 0) continue;

@@ -170,9 +170,18 @@ describe("SDZ-NET-005 SNMP from broad sources", () => {
     expect(check(site(placement, [rule("deny-snmp", 100, "Deny", "Udp", "161-162", "*"), rule("allow-snmp", 110, "Allow", "Udp", "161-162", "*")]).tf, [ID]).findings).toEqual([]);
   });
 
-  test("SNMP from a source in a variable is could-not-verify", () => {
+  test("SNMP from a source in a variable is could-not-verify: NET-001's, which names SNMP (one finding for the variable)", () => {
     const s = site("standalone", [rule("allow-snmp", 100, "Allow", "Udp", "161", "${var.monitoring}")]);
-    const r = check(s.tf, [ID]);
+    const r = check(s.tf, ["SDZ-NET-001", ID]);
+    expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([s.address("allow-snmp")]);
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/SNMP \(UDP 161\)/);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+  });
+
+  test("SNMP ports from a variable, from private sources, stay NET-005's could-not-verify: NET-001 has nothing to say", () => {
+    const s = site("standalone", [rule("allow-snmp", 100, "Allow", "Udp", "${var.ports}", "10.0.0.0/8")]);
+    const r = check(s.tf, ["SDZ-NET-001", ID]);
+    expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual([s.address("allow-snmp")]);
   });
 });

@@ -9,7 +9,8 @@
  *   partner's addresses (0.0.0.0/2 + 64.0.0.0/3) is a warning of SDZ-NET-001, not silence; a /32 or
  *   a partner's /24 stays silent.
  * - A dynamic security_rule block whose could-not-verify SDZ-NET-001 reports, naming SNMP and
- *   Wake-on-LAN, is that one finding: SDZ-NET-005 and SDZ-NET-006 do not add theirs (principle 3).
+ *   Wake-on-LAN, is that one finding: SDZ-NET-005 and SDZ-NET-006 do not add theirs, nor does
+ *   SDZ-NET-004 for a block of which nothing is known (principle 3).
  */
 import { CheckResult, FindingStatus } from "../../../src/engine/result";
 import { RuleLevel } from "../../../src/engine/rule";
@@ -120,3 +121,92 @@ describe("SDZ-NET-001: management ports from wide public ranges that are not the
   });
 });
 
+describe("a dynamic security_rule block: one could-not-verify in the NET pack", () => {
+  const dynamicRules = (source: string) => ({
+    dynamic: {
+      security_rule: {
+        for_each: "${var.rules}",
+        content: {
+          name: "${security_rule.value.name}", priority: "${security_rule.value.priority}", direction: "Inbound", access: "Allow", protocol: "Tcp",
+          source_port_range: "*", destination_port_range: "${security_rule.value.port}", source_address_prefix: source, destination_address_prefix: "*",
+        },
+      },
+    },
+  });
+
+  test("review case net-dyn: NET-001's could-not-verify names SNMP and Wake-on-LAN; NET-005 and NET-006 add nothing", () => {
+    const r = check(reviewSite(dynamicRules("*"), true), NET);
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", NSG)]);
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/SNMP \(UDP 161\), SNMP trap \(UDP 162\).*Wake-on-LAN \(UDP 7\), Wake-on-LAN \(UDP 9\) from the Internet/);
+  });
+
+  test("review case net-anyany: a known allow-all is NET-001's error only", () => {
+    const r = check(reviewSite({ security_rule: [catchAll("Allow")].map((x) => ({ ...x, name: "allow-all", priority: 100 })) }, true), NET);
+    expect(found(r, NET)).toEqual([fail("SDZ-NET-001", NSG, RuleLevel.ERROR)]);
+  });
+
+  test.each(PLACEMENTS)("%s: ports from a variable, private sources: NET-001 reports nothing, so NET-005 and NET-006 keep their could-not-verify", (placement) => {
+    const s = site(placement, [rule("maybe", 100, "Allow", "Udp", "${var.ports}", "10.0.0.0/8")], { denyAll: false, publicIp: true });
+    const subnetWithoutNsg = placement === "nic" ? [fail("SDZ-NET-002", "azurerm_subnet.servers", RuleLevel.ERROR)] : [];
+    expect(found(check(s.tf, NET), NET)).toEqual([...subnetWithoutNsg, unverified("SDZ-NET-005", s.address("maybe")), unverified("SDZ-NET-006", s.address("maybe"))].sort());
+  });
+
+  test("the same ports from the Internet: NET-001's could-not-verify names SNMP and Wake-on-LAN, and is the one finding", () => {
+    const s = site("standalone", [rule("maybe", 100, "Allow", "Udp", "${var.ports}", "*")], { denyAll: false, publicIp: true });
+    const r = check(s.tf, NET);
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", s.address("maybe"))]);
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/SNMP \(UDP 161\), SNMP trap \(UDP 162\).*Wake-on-LAN \(UDP 7\), Wake-on-LAN \(UDP 9\) from the Internet/);
+  });
+
+  test.each(PLACEMENTS)("%s: a rule for SNMP whose source is a variable is one could-not-verify, NET-001's, which names SNMP", (placement) => {
+    const s = site(placement, [rule("allow-snmp", 100, "Allow", "Udp", "161", "${var.monitoring}")], { denyAll: false, publicIp: true });
+    const subnetWithoutNsg = placement === "nic" ? [fail("SDZ-NET-002", "azurerm_subnet.servers", RuleLevel.ERROR)] : [];
+    const r = check(s.tf, NET);
+    // Before: also SDZ-NET-005's could-not-verify on the same rule, about the same variable.
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", s.address("allow-snmp")), ...subnetWithoutNsg].sort());
+    expect(messages(r, "SDZ-NET-001")[0]).toMatch(/may allow SNMP \(UDP 161\) from the Internet .*source_address_prefix: the variable monitoring/);
+  });
+
+  test("a known deny-all after the block is still NET-004's, could-not-verify because the block may allow ICMP first", () => {
+    const r = check(reviewSite({ ...dynamicRules("*"), security_rule: [catchAll("Deny")] }, true), NET);
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", NSG), unverified("SDZ-NET-004", NSG)]);
+    expect(messages(r, "SDZ-NET-004")).toEqual([expect.stringMatching(/rule "deny-all" \(priority 4096\) denies all traffic, ICMP included, .* unless rule "\(security_rule evaluated at plan time\)" allows ICMP/)]);
+  });
+
+  test("a block NET-001 has nothing to say about (the NIC's NSG denies the Internet) stays could-not-verify in NET-004, NET-005 and NET-006", () => {
+    const tf = reviewSite(dynamicRules("*"), true);
+    const nicNsg = tf.nsg("nic_nsg", [rule("deny-internet", 100, "Deny", "*", "*", "Internet")]);
+    tf.nicNsg("azurerm_network_interface.vm", nicNsg);
+    const r = check(tf, NET);
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-004", NSG), unverified("SDZ-NET-005", NSG), unverified("SDZ-NET-006", NSG)]);
+  });
+
+  /** The unknown rule set on each placement: a dynamic block on the subnet's or the NIC's NSG, or standalone rules from for_each. */
+  function dynamicSite(placement: Placement): { tf: TfJson; at: string; subnetWithoutNsg: boolean } {
+    const tf = new TfJson();
+    tf.json.variable = { rules: { type: "any" } };
+    const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+    const subnet = tf.subnet("servers", vnet, ["10.0.1.0/24"]);
+    const pip = tf.add("azurerm_public_ip", "pip", { name: "pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+    const nic = tf.nic("app01_nic", subnet, "10.0.1.4", { public_ip_address_id: TfJson.ref(pip) });
+    if (placement === "standalone") {
+      const nsg = tf.nsg("servers_nsg");
+      tf.associate(subnet, nsg);
+      const at = tf.nsgRule("dyn", nsg, {
+        for_each: "${var.rules}", name: "${each.value.name}", priority: "${each.value.priority}", direction: "Inbound", access: "Allow", protocol: "Tcp",
+        source_port_range: "*", destination_port_range: "${each.value.port}", source_address_prefix: "*", destination_address_prefix: "*",
+      });
+      return { tf, at, subnetWithoutNsg: false };
+    }
+    const at = tf.add("azurerm_network_security_group", placement === "nic" ? "nic_nsg" : "servers_nsg", { name: "nsg", location: "westeurope", resource_group_name: "rg", ...dynamicRules("*") });
+    if (placement === "nic") tf.nicNsg(nic, at);
+    else tf.associate(subnet, at);
+    return { tf, at, subnetWithoutNsg: placement === "nic" };
+  }
+
+  test.each(PLACEMENTS)("%s: NET-001's could-not-verify only", (placement) => {
+    const s = dynamicSite(placement);
+    const r = check(s.tf, NET);
+    expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", s.at), ...(s.subnetWithoutNsg ? [fail("SDZ-NET-002", "azurerm_subnet.servers", RuleLevel.ERROR)] : [])].sort());
+  });
+});
