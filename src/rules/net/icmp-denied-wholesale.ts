@@ -117,7 +117,7 @@ function doubtText(layers: readonly { doubt?: NsgRule; doubtReasons?: readonly s
   const l = layers.find((x) => x.doubt);
   if (!l) return "values not known before apply allow ICMP";
   const reasons = `(${(l.doubtReasons ?? []).join("; ")})`;
-  if (l.doubt === reported && !reported.access.known) return `it allows ${reasons}`;
+  if (l.doubt === reported && !reported.access.known) return `its access is Allow ${reasons}`;
   const denies = l.doubt!.access.known && l.doubt!.access.value === "Deny";
   return `rule "${l.doubt!.name}" ${denies ? "does not apply to ICMP in this direction" : "allows ICMP"} ${reasons}`;
 }

@@ -54,7 +54,7 @@ describe("SDZ-NET-004: a catch-all whose access is not known before apply", () =
   test("review case net-icmp-var: could-not-verify on the NSG naming access, next to NET-001's; net-icmp-deny: the warning", () => {
     const r = check(reviewSite({ security_rule: [catchAll("${var.acc}")] }, false), NET);
     expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", NSG), unverified("SDZ-NET-004", NSG)]);
-    expect(messages(r, "SDZ-NET-004")).toEqual([expect.stringMatching(/rule "deny-all" \(priority 4096\) may deny all traffic, ICMP included, from the virtual network .*access: the variable acc/)]);
+    expect(messages(r, "SDZ-NET-004")).toEqual([expect.stringMatching(/rule "deny-all" \(priority 4096\) may deny all traffic, ICMP included, from the virtual network .*, unless its access is Allow \(access: the variable acc/)]);
     const deny = check(reviewSite({ security_rule: [catchAll("Deny")] }, false), NET);
     expect(found(deny, NET)).toEqual([fail("SDZ-NET-004", NSG, RuleLevel.WARNING)]);
   });
