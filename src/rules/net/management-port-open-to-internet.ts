@@ -22,7 +22,7 @@ export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
 
 /**
  * More public addresses than an administrator, a site or a partner sends from: an IPv4 /16 (65,536
- * addresses) or an IPv6 /32 (65,536 /48 sites, the prefix a site is assigned). Sources wider than
+ * addresses) or an IPv6 /32 (65,536 /48s, an end site's usual prefix: RFC 3177, relaxed by RFC 6177). Sources wider than
  * that but short of "the Internet" ({@link isBroad}: half the public space) still hold strangers'
  * addresses, whoever owns part of them; a /32 of an administrator or a partner's /24 never does.
  */

@@ -21,14 +21,17 @@ export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: 
 
 /**
  * True when SDZ-NET-001's finding (failing or could-not-verify) about `decider` on this endpoint
- * names `port` among the services it opens: the same rule, the same host, the same service. A
+ * names `port` among the services it opens (one of them has its protocol and covers its ports, so
+ * a service port built elsewhere, e.g. a configured provisioning port, is compared by value): the
+ * same rule, the same host, the same service. A
  * service rule leaves such a reach to that finding, which is how a rule whose values are not known
  * before apply (a dynamic security_rule block, a variable) is one could-not-verify, not one per pack.
  * `decider` is the one the caller would report on (deciderOf or serviceDeciderOf of the reach): only
  * when it is NET-001's deciding rule do the two findings land on the same resource. Memoised per endpoint.
  */
 export function reportedByNet001For(ctx: RuleContext, endpoint: Endpoint, decider: Decider, port: ServicePort): boolean {
-  return reportedOn(ctx, endpoint).get(deciderKey(decider))?.has(port) ?? false;
+  const named = reportedOn(ctx, endpoint).get(deciderKey(decider));
+  return !!named && [...named].some((s) => s.protocol === port.protocol && s.from <= port.from && port.to <= s.to);
 }
 
 /**

@@ -12,9 +12,12 @@
  *   Wake-on-LAN, is that one finding: SDZ-NET-005 and SDZ-NET-006 do not add theirs, nor does
  *   SDZ-NET-004 for a block of which nothing is known (principle 3).
  */
+import { deciderOf, hostEndpoints, reachOn } from "../../../src/engine/exposure";
 import { CheckResult, FindingStatus } from "../../../src/engine/result";
-import { RuleLevel } from "../../../src/engine/rule";
+import { defineRule, RuleLevel } from "../../../src/engine/rule";
+import { SERVICE_PORTS, ServicePort } from "../../../src/network/service-ports";
 import { NET_PACK } from "../../../src/rules/net";
+import { reportedByNet001For } from "../../../src/rules/net/reported-by-net-001";
 import { check, messages, PLACEMENTS, Placement, rule, site, TfJson } from "../../support/rule-harness";
 
 const NET = NET_PACK.rules.map((r) => r.id);
@@ -171,6 +174,25 @@ describe("a dynamic security_rule block: one could-not-verify in the NET pack", 
     const r = check(reviewSite({ ...dynamicRules("*"), security_rule: [catchAll("Deny")] }, true), NET);
     expect(found(r, NET)).toEqual([unverified("SDZ-NET-001", NSG), unverified("SDZ-NET-004", NSG)]);
     expect(messages(r, "SDZ-NET-004")).toEqual([expect.stringMatching(/rule "deny-all" \(priority 4096\) denies all traffic, ICMP included, .* unless rule "\(security_rule evaluated at plan time\)" allows ICMP/)]);
+  });
+
+  test("reportedByNet001For compares services by value: what another pack builds for a port NET-001 lists counts, a port it does not list does not", () => {
+    const answers: Record<string, boolean> = {};
+    const asks = defineRule({
+      id: "TEST-NET-900", level: RuleLevel.INFO, title: "asks", rationale: "test", fix: "none", requirements: [], resourceTypes: [],
+      check(ctx) {
+        const ep = hostEndpoints(ctx.model)[0];
+        const decider = deciderOf(reachOn(ctx.model, ep, SERVICE_PORTS.SNMP)[0], ep);
+        const ports: [string, ServicePort][] = [
+          ["a copy of SNMP", { ...SERVICE_PORTS.SNMP }], ["LDAP TCP 389", { name: "LDAP", protocol: "Tcp", from: 389, to: 389 }],
+          ["AMT TCP 16993", { name: "AMT", protocol: "Tcp", from: 16993, to: 16993 }], ["Kerberos UDP 88", { name: "Kerberos", protocol: "Udp", from: 88, to: 88 }],
+          ["provisioning TCP 9972", { name: "AMT provisioning", protocol: "Tcp", from: 9972, to: 9972 }],
+        ];
+        for (const [name, port] of ports) answers[name] = reportedByNet001For(ctx, ep, decider, port);
+      },
+    });
+    check(reviewSite(dynamicRules("*"), true), [asks]);
+    expect(answers).toEqual({ "a copy of SNMP": true, "LDAP TCP 389": true, "AMT TCP 16993": true, "Kerberos UDP 88": false, "provisioning TCP 9972": false });
   });
 
   test("a block NET-001 has nothing to say about (the NIC's NSG denies the Internet) stays could-not-verify in NET-004, NET-005 and NET-006", () => {
