@@ -70,7 +70,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
           const decider = pxeDeciderOf(r, port, ep);
           if (reportedByNet001(ctx, ep, decider)) continue;
-          const verdict = judgeSources(ctx, ep, r.sources, accept, own);
+          const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
           const key = `${r.outcome}|${deciderKey(decider)}`;
           let g = groups.get(key);

@@ -47,7 +47,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
           for (const r of ctx.reach.reach(ep, { protocol, from: 0, to: 65535 }).reaches) {
             const decider = deciderOf(r, ep);
             if (reportedByNet001(ctx, ep, decider)) continue;
-            const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT);
+            const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT, undefined, { protocol: r.protocol, ports: r.ports });
             if (v.bad.length === 0 && v.unknown.length === 0) continue;
             const key = `${r.outcome}|${deciderKey(decider)}`;
             let g = groups.get(key);

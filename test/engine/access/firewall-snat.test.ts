@@ -217,6 +217,17 @@ describe("SNAT in a rule's findings: the client is the origin", () => {
     expect(refCheck({}).findings).toEqual([]);
   });
 
+  test("application rules on HTTPS do not cast doubt on an NSG rule admitting the firewall on RDP: the judge asks about the reach's own port", () => {
+    const tf = site();
+    tf.add("azurerm_firewall_policy_rule_collection_group", "web", {
+      name: "web", firewall_policy_id: TfJson.ref("azurerm_firewall_policy.p"), priority: 300,
+      application_rule_collection: [{ name: "web", priority: 100, action: "Allow", rule: [{ name: "intranet", source_addresses: ["10.0.0.0/8"], destination_fqdns: ["intranet.corp.example"], protocols: [{ type: "Https", port: 443 }] }] }],
+    });
+    tf.add("azurerm_image", "golden", { name: "golden", location: "westeurope", resource_group_name: "rg", source_virtual_machine_id: TfJson.ref("azurerm_windows_virtual_machine.app01") });
+    // Before: could not verify on app_nsg, "AzureFirewallSubnet ... application rules ... may carry traffic of their clients" (every port assumed).
+    expect(check(tf, ["SDZ-REF-001"]).findings).toEqual([]);
+  });
+
   test("private_ip_ranges from a variable: the clients may reach through the rule admitting the firewall: could not verify, naming the field", () => {
     const result = refCheck({ private_ip_ranges: "${var.snat_ranges}" });
     // Before: also an error on the rule naming "zone AzureFirewallSubnet (PERIMETER, ...)". Now the firewall's addresses stand for the clients
