@@ -10,6 +10,7 @@ import { HubGateway } from "./hub-gateway";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
 import { IPeer, PeerKind, requireSpecificPeers } from "../network/peer";
+import { buildOrAbandon } from "../network/uniqueness";
 import { AVAILABILITY_ZONES, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Cidr } from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
 import { DeploymentZone } from "../zones/deployment-zone";
@@ -91,7 +92,7 @@ export class HubFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: HubFirewallProps) {
     super(scope, id);
-    const { network, name, tier, zones } = attributeErrors(this.node.path, () => validateFirewallProps(props, this));
+    const { network, name, tier, zones } = buildOrAbandon(this, () => attributeErrors(this.node.path, () => validateFirewallProps(props, this)));
     const rg = network.resourceGroupName;
     this.firewallName = name;
     this.network = network;
@@ -245,9 +246,9 @@ function validateFirewallProps(props: HubFirewallProps, owner: Construct) {
   const block = requireIpv4Cidr("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
   if (block.prefixLength > 26) throw invalidProp("firewallSubnetPrefix", props.firewallSubnetPrefix, allowed);
   network._registerSubnet("AzureFirewallSubnet", props.firewallSubnetPrefix, "firewallSubnetPrefix", () => invalidProp("network", network.networkName,
-    `a network without a hub firewall: network ${network.networkName} already has its AzureFirewallSubnet (one HubFirewall per network)`, ConstructErrorCode.DUPLICATE_VALUE));
+    `a network without a hub firewall: network ${network.networkName} already has its AzureFirewallSubnet (one HubFirewall per network)`, ConstructErrorCode.DUPLICATE_VALUE), owner);
   // Names unique per resource group (another network may share it), claimed once the subnet is registered
-  // (a second firewall in this network is told so; a refused prefix claims nothing).
+  // (a second firewall in this network is told so; a refused prefix claims nothing). A refused firewall gives them back.
   for (const [type, n] of [["firewall", name], ["public IP", `${name}-pip`], ["firewall policy", `${name}-policy`]]) network._claimName("firewallName", name, type, n, owner);
   return { network, name, tier, zones: [...new Set(zones)] };
 }

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { IpsecPolicyPreset } from "../ipsec/ipsec-policy";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
+import { buildOrAbandon } from "../network/uniqueness";
 import {
   requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireGuid, requireIpv4Cidr, requireLiteral, requireUsableRange,
 } from "../network/validators";
@@ -142,7 +143,8 @@ export class HubGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: HubGatewayProps) {
     super(scope, id);
-    const { network, sku, generation, gatewayName, vpnClient, activeActive } = attributeErrors(this.node.path, () => validateGatewayProps(props, this));
+    const { network, sku, generation, gatewayName, vpnClient, activeActive } =
+      buildOrAbandon(this, () => attributeErrors(this.node.path, () => validateGatewayProps(props, this)));
     this.network = network;
     this.sku = sku;
     const rg = network.resourceGroupName;
@@ -218,9 +220,9 @@ function validateGatewayProps(props: HubGatewayProps, owner: Construct) {
   // One VPN gateway per virtual network (learn.microsoft.com, "Azure subscription and service limits",
   // Networking limits: "Virtual network gateways (VPN gateways) per virtual network | 1"), in the one GatewaySubnet.
   network._registerSubnet("GatewaySubnet", props.gatewaySubnetPrefix, "gatewaySubnetPrefix", () => invalidProp("network", network.networkName,
-    `a network without a VPN gateway: network ${network.networkName} already has its GatewaySubnet (a virtual network has one VPN gateway)`, ConstructErrorCode.DUPLICATE_VALUE));
+    `a network without a VPN gateway: network ${network.networkName} already has its GatewaySubnet (a virtual network has one VPN gateway)`, ConstructErrorCode.DUPLICATE_VALUE), owner);
   // Names unique per resource group (another network may share it), claimed once the subnet is registered
-  // (a second gateway in this network is told so; a refused prefix claims nothing).
+  // (a second gateway in this network is told so; a refused prefix claims nothing). A refused gateway gives them back.
   network._claimName("gatewayName", gatewayName, "virtual network gateway", gatewayName, owner);
   for (let i = 0; i < (activeActive ? 2 : 1); i++) network._claimName("gatewayName", gatewayName, "public IP", `${gatewayName}-pip${i + 1}`, owner);
   return { network, sku, generation, gatewayName, vpnClient, activeActive };

@@ -71,8 +71,13 @@ export class IdentityZone extends DeploymentZone {
   constructor(scope: Construct, id: string, props: IdentityZoneProps) {
     const v = attributeErrors(childPath(scope, id), () => validateIdentityProps(props));
     super(scope, id, zoneProps(props, props.zoneName, v.trust));
-    attributeErrors(this.node.path, () => requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
-      "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest)."));
+    try {
+      attributeErrors(this.node.path, () => requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
+        "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest)."));
+    } catch (e) {
+      this._abandon(); // the base zone gives its prefix and name back, so a corrected retry is accepted
+      throw e;
+    }
     this.domainClients = [...props.domainClients];
     this.rpcDynamicPorts = v.rpcDynamicPorts;
     const prefixes = Array.from(new Set(props.domainClients.flatMap((p) => p.addressPrefixes)));

@@ -28,14 +28,62 @@ const CASE_INSENSITIVE = new Set([UniqueKind.SERVER_NAME, UniqueKind.STORAGE_ACC
 
 const claims = new WeakMap<IConstruct, Map<string, string>>();
 
+/** What each construct holds, as the steps that give it back (see {@link releaseClaims}). */
+const held = new WeakMap<IConstruct, (() => void)[]>();
+
 /** Records `key` in `scope` for `owner`; the path of another construct that already holds it, if any. */
 function claim(scope: IConstruct, key: string, owner: IConstruct): string | undefined {
   let map = claims.get(scope);
   if (!map) claims.set(scope, (map = new Map()));
   const holder = map.get(key);
   if (holder !== undefined && holder !== owner.node.path) return holder;
-  map.set(key, owner.node.path);
+  if (holder === undefined) {
+    const path = owner.node.path;
+    map.set(key, path);
+    onRelease(owner, () => {
+      if (map!.get(key) === path) map!.delete(key);
+    });
+  }
   return undefined;
+}
+
+/**
+ * Registers how to give back something `owner` holds outside this module (a zone's prefix in its
+ * network), run by {@link releaseClaims}. @internal
+ */
+export function onRelease(owner: IConstruct, undo: () => void): void {
+  let list = held.get(owner);
+  if (!list) held.set(owner, (list = []));
+  list.push(undo);
+}
+
+/** Gives back everything `owner` claimed, latest first. @internal */
+export function releaseClaims(owner: IConstruct): void {
+  const list = held.get(owner);
+  held.delete(owner);
+  if (list) for (let i = list.length - 1; i >= 0; i--) list[i]();
+}
+
+/**
+ * Undoes a construct refused while it was being built, so a caller that catches the error can
+ * retry (under the same id or another): it and its children give back every claim (zone prefixes
+ * and names, names per resource group, stack or app), and it leaves the tree, so
+ * nothing it built before the refusal is synthesized. Call it from the constructor's `catch`, then
+ * rethrow. @internal
+ */
+export function abandonConstruct(owner: IConstruct): void {
+  for (const c of owner.node.findAll()) releaseClaims(c);
+  owner.node.scope?.node.tryRemoveChild(owner.node.id);
+}
+
+/** Runs `fn` (a constructor's validation and claims); when it throws, abandons `owner` and rethrows. @internal */
+export function buildOrAbandon<T>(owner: IConstruct, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    abandonConstruct(owner);
+    throw e;
+  }
 }
 
 /**
@@ -72,3 +120,4 @@ export function claimNameInGroup(owner: IConstruct, prop: string, value: unknown
       + "(Azure names resources of a type uniquely per resource group)", ConstructErrorCode.DUPLICATE_VALUE);
   }
 }
+

@@ -6,7 +6,7 @@ import { Construct, IConstruct } from "constructs";
 import { CidrBlock, cidrContains, cidrOverlaps } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
 import { RETENTION_LIMITS } from "../network/limits";
-import { claimNameInGroup, claimUnique, UniqueKind } from "../network/uniqueness";
+import { abandonConstruct, claimNameInGroup, claimUnique, onRelease, UniqueKind } from "../network/uniqueness";
 import {
   requireAddressSpace, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireGuid, requireIpv4Address,
   requireIpv4Cidr, requireRegion, requireResourceGroupName, requireResourceId, requireTags,
@@ -168,38 +168,44 @@ export class DeploymentNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentNetworkProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateNetworkProps(props));
-    this.networkName = v.name;
-    this.location = v.location;
-    this.addressSpace = v.addressSpace;
-    this.spaceBlocks = v.spaceBlocks;
-    this.tags = v.tags;
+    try {
+      const v = attributeErrors(this.node.path, () => validateNetworkProps(props));
+      this.networkName = v.name;
+      this.location = v.location;
+      this.addressSpace = v.addressSpace;
+      this.spaceBlocks = v.spaceBlocks;
+      this.tags = v.tags;
 
-    const nameProp = props.resourceGroupName !== undefined ? "resourceGroupName" : "name";
-    if (!props.resourceGroup) {
-      attributeErrors(this.node.path, () => claimUnique(this, nameProp, UniqueKind.RESOURCE_GROUP_NAME, v.resourceGroupName ?? `${v.name}-rg`));
-    }
-    this.resourceGroup = props.resourceGroup ?? new ResourceGroup(this, "ResourceGroup", {
-      name: v.resourceGroupName ?? `${v.name}-rg`,
-      location: v.location,
-      tags: this.tags,
-    });
-    this.resourceGroupName = this.resourceGroup.name;
-    attributeErrors(this.node.path, () => this._claimName("name", v.name, "virtual network", v.name));
-    this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
-      name: v.name,
-      location: v.location,
-      resourceGroupName: this.resourceGroupName,
-      addressSpace: this.addressSpace,
-      dnsServers: v.dnsServers,
-      tags: this.tags,
-    });
-    this.virtualNetworkName = this.virtualNetwork.name;
-    this.virtualNetworkId = this.virtualNetwork.id;
-    if (v.flowLogs) {
-      const { flowLog, storageAccount } = this.buildFlowLog(v.name, v.location, v.flowLogs);
-      this.flowLog = flowLog;
-      this.flowLogStorageAccount = storageAccount;
+      const nameProp = props.resourceGroupName !== undefined ? "resourceGroupName" : "name";
+      if (!props.resourceGroup) {
+        attributeErrors(this.node.path, () => claimUnique(this, nameProp, UniqueKind.RESOURCE_GROUP_NAME, v.resourceGroupName ?? `${v.name}-rg`));
+      }
+      this.resourceGroup = props.resourceGroup ?? new ResourceGroup(this, "ResourceGroup", {
+        name: v.resourceGroupName ?? `${v.name}-rg`,
+        location: v.location,
+        tags: this.tags,
+      });
+      this.resourceGroupName = this.resourceGroup.name;
+      attributeErrors(this.node.path, () => this._claimName("name", v.name, "virtual network", v.name));
+      this.virtualNetwork = new VirtualNetwork(this, "VirtualNetwork", {
+        name: v.name,
+        location: v.location,
+        resourceGroupName: this.resourceGroupName,
+        addressSpace: this.addressSpace,
+        dnsServers: v.dnsServers,
+        tags: this.tags,
+      });
+      this.virtualNetworkName = this.virtualNetwork.name;
+      this.virtualNetworkId = this.virtualNetwork.id;
+      if (v.flowLogs) {
+        const { flowLog, storageAccount } = attributeErrors(this.node.path, () => this.buildFlowLog(v.name, v.location, v.flowLogs!));
+        this.flowLog = flowLog;
+        this.flowLogStorageAccount = storageAccount;
+      }
+    } catch (e) {
+      // A refused network gives back the names it claimed and leaves the tree (nothing it built is synthesized).
+      abandonConstruct(this);
+      throw e;
     }
   }
 
@@ -270,10 +276,11 @@ export class DeploymentNetwork extends Construct {
 
   /**
    * {@link registerZone}, with the errors naming the caller's props: `prefixProp` for the prefix,
-   * and `nameTaken` (when given) building the error for a name already registered.
+   * and `nameTaken` (when given) building the error for a name already registered. An `owner`
+   * construct gets the name and prefix back when it is refused (see `abandonConstruct`).
    * @internal
    */
-  public _registerSubnet(zoneName: string, addressPrefix: string, prefixProp: string, nameTaken?: () => Error): void {
+  public _registerSubnet(zoneName: string, addressPrefix: string, prefixProp: string, nameTaken?: () => Error, owner?: IConstruct): void {
     const allowed = "an IPv4 CIDR block of /29 or larger (Azure's smallest subnet), such as 10.20.1.0/24";
     const block = requireIpv4Cidr(prefixProp, addressPrefix, allowed);
     if (block.prefixLength > 29) throw invalidProp(prefixProp, addressPrefix, allowed);
@@ -290,8 +297,18 @@ export class DeploymentNetwork extends Construct {
     if (clash) {
       throw invalidProp(prefixProp, addressPrefix, `a prefix that does not overlap zone ${clash.zoneName} (${clash.addressPrefix})`);
     }
-    this.zoneRegistry.push({ zoneName, addressPrefix, block });
+    const entry = { zoneName, addressPrefix, block };
+    this.zoneRegistry.push(entry);
     this.zoneNames.add(zoneName.toLowerCase());
+    // Given back when the owner is refused (abandonConstruct), so a retry may take the name and prefix.
+    if (owner) {
+      onRelease(owner, () => {
+        const i = this.zoneRegistry.indexOf(entry);
+        if (i < 0) return;
+        this.zoneRegistry.splice(i, 1);
+        this.zoneNames.delete(zoneName.toLowerCase());
+      });
+    }
   }
 }
 

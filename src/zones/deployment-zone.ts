@@ -16,6 +16,7 @@ import { RESERVED_SUBNET_NAMES } from "../network/naming";
 import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
+import { abandonConstruct, buildOrAbandon } from "../network/uniqueness";
 import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireTags, requireText,
 } from "../network/validators";
@@ -193,7 +194,8 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
 
   constructor(scope: Construct, id: string, props: DeploymentZoneProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateZoneProps(props, this));
+    // A refused zone gives back its prefix, name and NSG name and leaves the tree, so a caller may retry.
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => validateZoneProps(props, this)));
     this.zoneName = v.zoneName;
     this.addressPrefix = props.addressPrefix;
     this.trustLevel = v.trustLevel;
@@ -271,6 +273,15 @@ export class DeploymentZone extends Construct implements IZoneRef, IPeer {
         local: Peer.anyIpv4(),
       });
     }
+  }
+
+  /**
+   * Undoes this zone after it was refused: it gives back its prefix, name and other claims and
+   * leaves the tree. A specialised zone that refuses a prop after its base zone was built calls it
+   * from its `catch`, then rethrows. @internal
+   */
+  public _abandon(): void {
+    abandonConstruct(this);
   }
 
   /** The subnet ID. */
@@ -469,7 +480,8 @@ function validateZoneProps(props: DeploymentZoneProps, owner: Construct) {
   const own = tagsOf(ZONE_TAG.zone.entry(zoneName), ZONE_TAG.trust.entry(trustLevel));
   const nsgTags = mergeTags("tags", props.network.tags, requireTags("tags", props.tags), own);
   requireDefined("addressPrefix", props.addressPrefix, "the zone's IPv4 prefix, such as 10.20.1.0/24");
-  props.network.registerZone(zoneName, props.addressPrefix); // first: a name taken in this network is said so
+  // First: a name taken in this network is said so. The zone gets the prefix back if it is refused.
+  props.network._registerSubnet(zoneName, props.addressPrefix, "addressPrefix", undefined, owner);
   props.network._claimName("zoneName", zoneName, "network security group", `${zoneName}-nsg`, owner);
   return { zoneName, trustLevel, denyAllOutbound, allowIcmpFromNetwork, nsgTags };
 }

@@ -290,7 +290,6 @@ describe("names Azure keeps unique per resource group, across networks sharing o
     expectRefused(() => new HubFirewall(stack, "FwD", { network: d, firewallSubnetPrefix: "10.6.254.0/26" }), {
       path: "test/FwD", prop: "firewallName", value: "\"hub-fw\"", code: ConstructErrorCode.DUPLICATE_VALUE, allowed: /firewall name "hub-fw" .* test\/FwC/,
     });
-    // (a refused hub keeps its subnet registered in its network, as a refused zone does: the retry uses another network)
     const e = network("NetE", "10.7.0.0/16");
     const fwD = new HubFirewall(stack, "FwD2", { network: e, firewallName: "fw-d", firewallSubnetPrefix: "10.7.254.0/26" });
     const gwC = stack.node.findChild("GwC") as HubGateway;

@@ -1,0 +1,120 @@
+/**
+ * What the constructs claim at construction (zone prefixes and names in their network, names per
+ * resource group, per stack, per app): a refused construct gives back what it claimed and leaves
+ * the tree, so a caller that catches the error can retry.
+ */
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { TerraformStack } from "cdktf";
+import { ConstructErrorCode, ConstructErrorInfo, ConstructErrors } from "../../src";
+import { HubFirewall } from "../../src/hub/hub-firewall";
+import { HubGateway } from "../../src/hub/hub-gateway";
+import { IdentityZone } from "../../src/identity/identity-zone";
+import { Peer } from "../../src/network/peer";
+import { TrustLevel } from "../../src/network/trust-level";
+import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
+import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { newStack, synthJson } from "../support/fixtures";
+
+function errorOf(fn: () => unknown): ConstructErrorInfo {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  if (thrown === undefined) throw new Error("expected a construction error, nothing was thrown");
+  const info = ConstructErrors.describe(thrown);
+  if (!info) throw new Error(`expected a construction error, got: ${String(thrown)}`);
+  return info;
+}
+
+const NET: DeploymentNetworkProps = { name: "vnet", location: "westeurope", addressSpace: ["10.0.0.0/16"], disableFlowLogs: true };
+
+/** Names of the synthesized resources of `type`. */
+function names(stack: TerraformStack, type: string): string[] {
+  return Object.values<any>(synthJson(stack).resource[type] ?? {}).map((r) => r.name).sort();
+}
+
+function sharedGroup() {
+  const { stack } = newStack();
+  const rg = new ResourceGroup(stack, "Rg", { name: "osd-rg", location: "westeurope" });
+  const a = new DeploymentNetwork(stack, "NetA", { ...NET, name: "neta", addressSpace: ["10.1.0.0/16"], resourceGroup: rg });
+  const b = new DeploymentNetwork(stack, "NetB", { ...NET, name: "netb", addressSpace: ["10.2.0.0/16"], resourceGroup: rg });
+  new DeploymentZone(stack, "AServers", { network: a, zoneName: "servers", addressPrefix: "10.1.1.0/24", trustLevel: TrustLevel.INTERNAL });
+  return { stack, rg, a, b };
+}
+
+describe("a refused zone gives back its prefix and name", () => {
+  test("refused for its NSG name (taken in the shared resource group): the corrected zone with the same prefix is accepted, under the same id or another", () => {
+    const { stack, b } = sharedGroup();
+    const e = errorOf(() => new DeploymentZone(stack, "BServers", { network: b, zoneName: "servers", addressPrefix: "10.2.1.0/24", trustLevel: TrustLevel.INTERNAL }));
+    expect([e.constructPath, e.prop, e.code]).toEqual(["test/BServers", "zoneName", ConstructErrorCode.DUPLICATE_VALUE]);
+    // Nothing of the refused zone stays: not its prefix, not its construct.
+    expect(b.zones).toEqual([]);
+    expect(stack.node.tryFindChild("BServers")).toBeUndefined();
+    const fixed = new DeploymentZone(stack, "BServers", { network: b, zoneName: "b-servers", addressPrefix: "10.2.1.0/24", trustLevel: TrustLevel.INTERNAL });
+    expect(b.zones).toEqual([{ zoneName: "b-servers", addressPrefix: "10.2.1.0/24" }]);
+    expect(fixed.node.path).toBe("test/BServers");
+    expect(names(stack, "azurerm_subnet")).toEqual(["b-servers", "servers"]);
+    expect(names(stack, "azurerm_network_security_group")).toEqual(["b-servers-nsg", "servers-nsg"]);
+  });
+
+  test("the same, retried under another id", () => {
+    const { stack, b } = sharedGroup();
+    errorOf(() => new DeploymentZone(stack, "BServers", { network: b, zoneName: "servers", addressPrefix: "10.2.1.0/24", trustLevel: TrustLevel.INTERNAL }));
+    new DeploymentZone(stack, "BServers2", { network: b, zoneName: "b-servers", addressPrefix: "10.2.1.0/24", trustLevel: TrustLevel.INTERNAL });
+    expect(b.zones).toEqual([{ zoneName: "b-servers", addressPrefix: "10.2.1.0/24" }]);
+  });
+
+  test("a refused zone does not release what another zone holds", () => {
+    const { stack, a } = sharedGroup();
+    // Refused: the name is taken in this network (by AServers); AServers keeps its name, prefix and NSG name.
+    errorOf(() => new DeploymentZone(stack, "Dup", { network: a, zoneName: "servers", addressPrefix: "10.1.2.0/24", trustLevel: TrustLevel.INTERNAL }));
+    expect(a.zones).toEqual([{ zoneName: "servers", addressPrefix: "10.1.1.0/24" }]);
+    const again = errorOf(() => new DeploymentZone(stack, "Dup", { network: a, zoneName: "other", addressPrefix: "10.1.1.0/25", trustLevel: TrustLevel.INTERNAL }));
+    expect(again.allowed).toMatch(/does not overlap zone servers \(10\.1\.1\.0\/24\)/);
+  });
+
+  test("a specialised zone refused after its base zone was built (IdentityZone domainClients) gives back its prefix", () => {
+    const { stack } = newStack();
+    const net = new DeploymentNetwork(stack, "Net", NET);
+    const dmz = new DeploymentZone(stack, "Dmz", { network: net, zoneName: "dmz", addressPrefix: "10.0.8.0/24", trustLevel: TrustLevel.PERIMETER });
+    const e = errorOf(() => new IdentityZone(stack, "Identity", { network: net, zoneName: "identity", addressPrefix: "10.0.2.0/24", domainClients: [Peer.zone(dmz)] }));
+    expect([e.constructPath, e.prop]).toEqual(["test/Identity", "domainClients[0]"]);
+    expect(net.zones.map((z) => z.zoneName)).toEqual(["dmz"]);
+    new IdentityZone(stack, "Identity", { network: net, zoneName: "identity", addressPrefix: "10.0.2.0/24", domainClients: [Peer.ipv4("10.0.1.0/24")] });
+    expect(names(stack, "azurerm_subnet")).toEqual(["dmz", "identity"]);
+  });
+});
+
+describe("a refused network gives back its names and builds nothing", () => {
+  test("refused for its flow log storage account name (used app-wide): the retry with the same resource group and VNet names is accepted", () => {
+    const { stack } = newStack();
+    new DeploymentNetwork(stack, "N1", { name: "n1", location: "westeurope", addressSpace: ["10.1.0.0/16"], flowLogs: { storageAccountName: "flowlogs01" } });
+    const props = { name: "n2", location: "westeurope", addressSpace: ["10.2.0.0/16"], resourceGroupName: "n2-rg" };
+    const e = errorOf(() => new DeploymentNetwork(stack, "N2", { ...props, flowLogs: { storageAccountName: "flowlogs01" } }));
+    expect([e.constructPath, e.prop, e.code]).toEqual(["test/N2", "flowLogs.storageAccountName", ConstructErrorCode.DUPLICATE_VALUE]);
+    expect(stack.node.tryFindChild("N2")).toBeUndefined();
+    new DeploymentNetwork(stack, "N2b", { ...props, flowLogs: { storageAccountName: "flowlogs02" } });
+    // One resource group and one VNet each: the refused network left none behind.
+    expect(names(stack, "azurerm_resource_group")).toEqual(["n1-rg", "n2-rg"]);
+    expect(names(stack, "azurerm_virtual_network")).toEqual(["n1", "n2"]);
+  });
+});
+
+describe("a refused hub gives back its subnet", () => {
+  test("HubGateway and HubFirewall refused for a name taken in the shared resource group: the renamed retry in the same network is accepted", () => {
+    const { stack, a, b } = sharedGroup();
+    new HubGateway(stack, "GwA", { network: a, gatewaySubnetPrefix: "10.1.255.0/27" });
+    new HubFirewall(stack, "FwA", { network: a, firewallSubnetPrefix: "10.1.254.0/26" });
+    const gw = errorOf(() => new HubGateway(stack, "GwB", { network: b, gatewaySubnetPrefix: "10.2.255.0/27" }));
+    expect([gw.constructPath, gw.prop, gw.code]).toEqual(["test/GwB", "gatewayName", ConstructErrorCode.DUPLICATE_VALUE]);
+    const fw = errorOf(() => new HubFirewall(stack, "FwB", { network: b, firewallSubnetPrefix: "10.2.254.0/26" }));
+    expect([fw.constructPath, fw.prop, fw.code]).toEqual(["test/FwB", "firewallName", ConstructErrorCode.DUPLICATE_VALUE]);
+    expect(b.zones).toEqual([]);
+    new HubGateway(stack, "GwB", { network: b, gatewayName: "gw-b", gatewaySubnetPrefix: "10.2.255.0/27" });
+    new HubFirewall(stack, "FwB", { network: b, firewallName: "fw-b", firewallSubnetPrefix: "10.2.254.0/26" });
+    expect(b.zones.map((z) => z.zoneName).sort()).toEqual(["AzureFirewallSubnet", "GatewaySubnet"]);
+    expect(names(stack, "azurerm_firewall")).toEqual(["fw-b", "hub-fw"]);
+  });
+});
