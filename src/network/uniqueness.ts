@@ -67,7 +67,7 @@ export function releaseClaims(owner: IConstruct): void {
 /**
  * Undoes a construct refused while it was being built, so a caller that catches the error can
  * retry (under the same id or another): it and its children give back every claim (zone prefixes
- * and names, names per resource group, stack or app), and it leaves the tree, so
+ * and names, names per resource group, stack, app or Network Watcher), and it leaves the tree, so
  * nothing it built before the refusal is synthesized. Call it from the constructor's `catch`, then
  * rethrow. @internal
  */
@@ -121,3 +121,22 @@ export function claimNameInGroup(owner: IConstruct, prop: string, value: unknown
   }
 }
 
+/**
+ * Claims the name of a flow log `owner` creates. A flow log is a child of its Network Watcher
+ * (`.../networkWatchers/<watcher>/flowLogs/<name>`; azurerm_network_watcher_flow_log: `name`,
+ * `network_watcher_name`, and `resource_group_name`, the group the watcher was deployed in,
+ * registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_watcher_flow_log),
+ * and Azure creates one watcher per region, usually `NetworkWatcher_<region>` in the shared
+ * `NetworkWatcherRG`: two networks (or zones of two networks) of one region deriving the same flow
+ * log name collide at apply, whatever their own resource groups. Claims are per stack (one
+ * subscription, as for resource group names); names are compared without case, as Azure does.
+ * `prop`/`value` are what the user wrote that the name comes from. @internal
+ */
+export function claimFlowLogName(owner: IConstruct, prop: string, value: unknown, watcherResourceGroup: string, watcherName: string, name: string): void {
+  const key = `flow-log|${watcherResourceGroup.toLowerCase()}|${watcherName.toLowerCase()}|${name.toLowerCase()}`;
+  const holder = claim(TerraformStack.of(owner), key, owner);
+  if (holder !== undefined) {
+    throw invalidProp(prop, value, `a value whose flow log name "${name}" is not already used in Network Watcher ${watcherName} (resource group ${watcherResourceGroup}): `
+      + `${holder} creates it there (flow logs are named uniquely per Network Watcher, whatever the network's resource group)`, ConstructErrorCode.DUPLICATE_VALUE);
+  }
+}

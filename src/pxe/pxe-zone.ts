@@ -5,6 +5,7 @@ import { attributeErrors, childPath, ConstructErrorCode, invalidProp, missingPro
 import { RETENTION_LIMITS } from "../network/limits";
 import { Peer, IPeer } from "../network/peer";
 import { TrustLevel } from "../network/trust-level";
+import { claimFlowLogName } from "../network/uniqueness";
 import { requireDefined, requireDerivedName, requireIpv4Address, requireIpv4Cidr, requireResourceId, requireTrustedZoneLevel } from "../network/validators";
 import { DeploymentZone, ZoneOptions, zoneProps } from "../zones/deployment-zone";
 
@@ -73,9 +74,18 @@ export class PxeZone extends DeploymentZone {
     this.clientSegments = v.clientSegments;
     this.relayAgents = v.relayAgents;
     if (v.flowLog) {
+      const name = `${props.zoneName}-flowlog`;
+      const watcher = `NetworkWatcher_${props.network.location}`;
+      try {
+        // Unique per Network Watcher: another network's VNet flow log or zone flow log may take the name.
+        attributeErrors(this.node.path, () => claimFlowLogName(this, "zoneName", props.zoneName, "NetworkWatcherRG", watcher, name));
+      } catch (e) {
+        this._abandon();
+        throw e;
+      }
       this.flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
-        name: `${props.zoneName}-flowlog`,
-        networkWatcherName: `NetworkWatcher_${props.network.location}`,
+        name,
+        networkWatcherName: watcher,
         resourceGroupName: "NetworkWatcherRG",
         targetResourceId: this.subnetId,
         storageAccountId: v.flowLog.storageAccountId,

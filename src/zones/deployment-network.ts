@@ -6,7 +6,7 @@ import { Construct, IConstruct } from "constructs";
 import { CidrBlock, cidrContains, cidrOverlaps } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
 import { RETENTION_LIMITS } from "../network/limits";
-import { abandonConstruct, claimNameInGroup, claimUnique, onRelease, UniqueKind } from "../network/uniqueness";
+import { abandonConstruct, claimFlowLogName, claimNameInGroup, claimUnique, onRelease, UniqueKind } from "../network/uniqueness";
 import {
   requireAddressSpace, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireGuid, requireIpv4Address,
   requireIpv4Cidr, requireRegion, requireResourceGroupName, requireResourceId, requireTags,
@@ -63,7 +63,12 @@ export interface FlowLogOptions {
 
 /** Properties of a {@link DeploymentNetwork}. */
 export interface DeploymentNetworkProps {
-  /** Virtual network name (2-64 characters: letters, digits, `.`, `-`, `_`). */
+  /**
+   * Virtual network name (2-64 characters: letters, digits, `.`, `-`, `_`). The VNet flow log is
+   * named `<name>-flowlog` in the Network Watcher, which networks of one region usually share
+   * (`NetworkWatcher_<location>` in `NetworkWatcherRG`): two networks there need different names,
+   * whatever their resource groups.
+   */
   readonly name: string;
   /** Azure region, e.g. `westeurope`. */
   readonly location: string;
@@ -210,6 +215,9 @@ export class DeploymentNetwork extends Construct {
   }
 
   private buildFlowLog(name: string, location: string, fl: ValidFlowLogs): { flowLog: NetworkWatcherFlowLog; storageAccount?: StorageAccount } {
+    const flowLogName = `${name}-flowlog`;
+    // Flow logs live in the Network Watcher (often the shared NetworkWatcherRG), not in this network's group.
+    claimFlowLogName(this, "name", name, fl.networkWatcherResourceGroupName, fl.networkWatcherName, flowLogName);
     let storageAccount: StorageAccount | undefined;
     let storageAccountId = fl.storageAccountId;
     if (storageAccountId === undefined) {
@@ -236,7 +244,7 @@ export class DeploymentNetwork extends Construct {
     }
     const ta = fl.trafficAnalytics;
     const flowLog = new NetworkWatcherFlowLog(this, "FlowLog", {
-      name: `${name}-flowlog`,
+      name: flowLogName,
       networkWatcherName: fl.networkWatcherName,
       resourceGroupName: fl.networkWatcherResourceGroupName,
       targetResourceId: this.virtualNetworkId,

@@ -1,7 +1,8 @@
 /**
  * What the constructs claim at construction (zone prefixes and names in their network, names per
- * resource group, per stack, per app): a refused construct gives back what it claimed and leaves
- * the tree, so a caller that catches the error can retry.
+ * resource group, per stack, per app, per Network Watcher): a refused construct gives back what it
+ * claimed and leaves the tree, so a caller that catches the error can retry; and flow log names,
+ * which live in the Network Watcher (not in the network's resource group), are claimed per watcher.
  */
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { TerraformStack } from "cdktf";
@@ -11,6 +12,7 @@ import { HubGateway } from "../../src/hub/hub-gateway";
 import { IdentityZone } from "../../src/identity/identity-zone";
 import { Peer } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
+import { PxeZone } from "../../src/pxe/pxe-zone";
 import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
 import { newStack, synthJson } from "../support/fixtures";
@@ -29,6 +31,8 @@ function errorOf(fn: () => unknown): ConstructErrorInfo {
 }
 
 const NET: DeploymentNetworkProps = { name: "vnet", location: "westeurope", addressSpace: ["10.0.0.0/16"], disableFlowLogs: true };
+/** A flow log storage account given by ID: networks of one VNet name would otherwise derive one (global) storage account name. */
+const LOGS = "/subscriptions/0/resourceGroups/logs/providers/Microsoft.Storage/storageAccounts/logs";
 
 /** Names of the synthesized resources of `type`. */
 function names(stack: TerraformStack, type: string): string[] {
@@ -116,5 +120,54 @@ describe("a refused hub gives back its subnet", () => {
     new HubFirewall(stack, "FwB", { network: b, firewallName: "fw-b", firewallSubnetPrefix: "10.2.254.0/26" });
     expect(b.zones.map((z) => z.zoneName).sort()).toEqual(["AzureFirewallSubnet", "GatewaySubnet"]);
     expect(names(stack, "azurerm_firewall")).toEqual(["fw-b", "hub-fw"]);
+  });
+});
+
+describe("flow log names are unique per Network Watcher, across networks", () => {
+  test("two networks of one VNet name in two resource groups, one region: the second flow log is refused, naming both networks", () => {
+    const { stack } = newStack();
+    new DeploymentNetwork(stack, "Prod", { name: "osd-vnet", location: "westeurope", addressSpace: ["10.1.0.0/16"], resourceGroupName: "prod-rg", flowLogs: { storageAccountId: LOGS } });
+    const e = errorOf(() => new DeploymentNetwork(stack, "Lab", { name: "osd-vnet", location: "westeurope", addressSpace: ["10.2.0.0/16"], resourceGroupName: "lab-rg", flowLogs: { storageAccountId: LOGS } }));
+    expect([e.constructPath, e.prop, e.valueText, e.code]).toEqual(["test/Lab", "name", "\"osd-vnet\"", ConstructErrorCode.DUPLICATE_VALUE]);
+    expect(e.allowed).toMatch(/^a value whose flow log name "osd-vnet-flowlog" is not already used in Network Watcher NetworkWatcher_westeurope \(resource group NetworkWatcherRG\): test\/Prod creates it there/);
+    expect(stack.node.tryFindChild("Lab")).toBeUndefined();
+  });
+
+  test("another region (another watcher), another watcher name, or another VNet name is accepted; names are unchanged", () => {
+    const { stack } = newStack();
+    new DeploymentNetwork(stack, "Prod", { name: "osd-vnet", location: "westeurope", addressSpace: ["10.1.0.0/16"], resourceGroupName: "prod-rg", flowLogs: { storageAccountId: LOGS } });
+    new DeploymentNetwork(stack, "Dr", { name: "osd-vnet", location: "northeurope", addressSpace: ["10.2.0.0/16"], resourceGroupName: "dr-rg", flowLogs: { storageAccountId: LOGS } });
+    new DeploymentNetwork(stack, "Lab", {
+      name: "osd-vnet", location: "westeurope", addressSpace: ["10.3.0.0/16"], resourceGroupName: "lab-rg",
+      flowLogs: { storageAccountId: LOGS, networkWatcherName: "lab-watcher", networkWatcherResourceGroupName: "lab-rg" },
+    });
+    new DeploymentNetwork(stack, "Test", { name: "test-vnet", location: "westeurope", addressSpace: ["10.4.0.0/16"] });
+    expect(names(stack, "azurerm_network_watcher_flow_log")).toEqual(["osd-vnet-flowlog", "osd-vnet-flowlog", "osd-vnet-flowlog", "test-vnet-flowlog"]);
+  });
+
+  test("watcher and flow log names are compared without case, as Azure does", () => {
+    const { stack } = newStack();
+    new DeploymentNetwork(stack, "Prod", { name: "osd-vnet", location: "westeurope", addressSpace: ["10.1.0.0/16"], resourceGroupName: "prod-rg", flowLogs: { storageAccountId: LOGS } });
+    const e = errorOf(() => new DeploymentNetwork(stack, "Lab", {
+      name: "OSD-vnet", location: "westeurope", addressSpace: ["10.2.0.0/16"], resourceGroupName: "lab-rg",
+      flowLogs: { storageAccountId: LOGS, networkWatcherName: "networkwatcher_westeurope", networkWatcherResourceGroupName: "networkwatcherrg" },
+    }));
+    expect([e.constructPath, e.prop, e.valueText]).toEqual(["test/Lab", "name", "\"OSD-vnet\""]);
+  });
+
+  test("a PXE zone's own flow log (network flow logs off) and another network's VNet flow log of the same name: refused, naming both", () => {
+    const { stack } = newStack();
+    new DeploymentNetwork(stack, "Corp", { name: "pxe", location: "westeurope", addressSpace: ["10.1.0.0/16"] });
+    const osd = new DeploymentNetwork(stack, "Osd", { ...NET, name: "osd", addressSpace: ["10.2.0.0/16"] });
+    const pxe = {
+      network: osd, addressPrefix: "10.2.1.0/24", clientSegments: ["192.168.10.0/24"], relayAgents: ["192.168.10.1"],
+      flowLogStorageAccountId: "/subscriptions/0/resourceGroups/logs/providers/Microsoft.Storage/storageAccounts/logs",
+    };
+    const e = errorOf(() => new PxeZone(stack, "Pxe", { ...pxe, zoneName: "pxe" }));
+    expect([e.constructPath, e.prop, e.valueText, e.code]).toEqual(["test/Pxe", "zoneName", "\"pxe\"", ConstructErrorCode.DUPLICATE_VALUE]);
+    expect(e.allowed).toMatch(/flow log name "pxe-flowlog" is not already used in Network Watcher NetworkWatcher_westeurope \(resource group NetworkWatcherRG\): test\/Corp creates it there/);
+    // The refused zone gave its prefix back: the renamed zone takes it.
+    new PxeZone(stack, "Pxe", { ...pxe, zoneName: "osd-pxe" });
+    expect(names(stack, "azurerm_network_watcher_flow_log")).toEqual(["osd-pxe-flowlog", "pxe-flowlog"]);
   });
 });
