@@ -5,7 +5,7 @@ import { RouteTable } from "@cdktf/provider-azurerm/lib/route-table";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { FirewallRouteTables } from "./firewall-routes";
+import { FirewallRoute, FirewallRouteTables } from "./firewall-routes";
 import { HubGateway } from "./hub-gateway";
 import { CidrBlock, cidrOverlaps, parseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, missingProp } from "../network/errors";
@@ -174,7 +174,8 @@ export class HubFirewall extends Construct {
    * firewall policy does not allow is dropped by it, so open in the policy every flow between the
    * zone and its clients that the NSGs open. One route table per subnet (Azure allows one): a
    * subnet routed here must not be associated with another route table. Calling this again for
-   * more zones or clients adds routes and renames nothing.
+   * more zones or clients adds routes and renames nothing. A route table holds at most 400 routes
+   * (Azure's limit): a call that would pass it in any table is refused and adds nothing.
    */
   public routeThrough(options: FirewallPathOptions): void {
     attributeErrors(this.node.path, () => this.routeThroughChecked(options));
@@ -218,14 +219,18 @@ export class HubFirewall extends Construct {
       }
     });
     const routes = (this.routes ??= new FirewallRouteTables(this, "Routes", this.network, this.firewallName, () => this.privateIpAddress));
+    // A route's limitProp is what makes its table grow: the zone's table one route per client, a client's
+    // (or GatewaySubnet's) table one route per zone routed for it.
+    const planned: FirewallRoute[] = [];
     for (const z of zones) {
-      routes.route(z.zoneName, z.subnetId, zone.addressPrefix, "clients");
-      routes.route(zone.zoneName, zone.subnetId, z.addressPrefix, "zone");
+      planned.push({ subnetName: z.zoneName, subnetId: z.subnetId, prefix: zone.addressPrefix, subnetProp: "clients", limitProp: "zone" });
+      planned.push({ subnetName: zone.zoneName, subnetId: zone.subnetId, prefix: z.addressPrefix, subnetProp: "zone", limitProp: "clients" });
     }
     if (remote.length > 0) {
-      routes.route("GatewaySubnet", options.gateway!.gatewaySubnet.id, zone.addressPrefix, "gateway");
-      for (const prefix of remote) routes.route(zone.zoneName, zone.subnetId, prefix, "zone");
+      planned.push({ subnetName: "GatewaySubnet", subnetId: options.gateway!.gatewaySubnet.id, prefix: zone.addressPrefix, subnetProp: "gateway", limitProp: "zone" });
+      for (const prefix of remote) planned.push({ subnetName: zone.zoneName, subnetId: zone.subnetId, prefix, subnetProp: "zone", limitProp: "clients" });
     }
+    routes.routeAll(planned);
   }
 }
 

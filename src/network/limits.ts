@@ -19,6 +19,15 @@ export const NSG_LIMITS = {
   rulesPerNsgMax: 1000,
 } as const;
 
+/**
+ * Route tables: at most 400 user-defined routes per route table (learn.microsoft.com, "Azure
+ * subscription and service limits, quotas, and constraints", Networking limits - Azure Resource
+ * Manager: "User-defined routes per route table | 400"). @internal
+ */
+export const ROUTE_TABLE_LIMITS = {
+  routesPerTableMax: 400,
+} as const;
+
 /** TCP/UDP port numbers; ports below 1024 are privileged (well-known), so custom ports stay above. @internal */
 export const PORT_LIMITS = { min: 1, max: 65535, unprivilegedMin: 1024 } as const;
 

@@ -76,6 +76,22 @@ export function abandonConstruct(owner: IConstruct): void {
   owner.node.scope?.node.tryRemoveChild(owner.node.id);
 }
 
+/**
+ * Runs `fn`, which claims for `owner`; when it throws, gives back only the claims `fn` made (those
+ * `owner` held before stay) and rethrows: for a method that claims several names and must claim
+ * all or none. @internal
+ */
+export function claimAtomically<T>(owner: IConstruct, fn: () => T): T {
+  const before = held.get(owner)?.length ?? 0;
+  try {
+    return fn();
+  } catch (e) {
+    const added = held.get(owner)?.splice(before) ?? [];
+    for (let i = added.length - 1; i >= 0; i--) added[i]();
+    throw e;
+  }
+}
+
 /** Runs `fn` (a constructor's validation and claims); when it throws, abandons `owner` and rethrows. @internal */
 export function buildOrAbandon<T>(owner: IConstruct, fn: () => T): T {
   try {

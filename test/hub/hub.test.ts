@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { TerraformStack } from "cdktf";
+import { ConstructErrors } from "../../src";
 import { parseCidr as parseAddress } from "../../src/engine/access/addresses";
 import { FirewallIndex } from "../../src/engine/access/firewalls";
 import { nextHop } from "../../src/engine/access/routing";
@@ -264,6 +265,41 @@ describe("HubFirewall.routeThrough (R-KMS-8)", () => {
     expect(new Set(names).size).toBe(3); // the 10.0.5.0/24 routes are in two tables (servers', mgmt's)
     // A cut ending in "-" loses it before the hash.
     expect(build(`fw${"x".repeat(62)}`).every((n) => !n.includes("--") && n.length <= 80)).toBe(true);
+  });
+
+  test("a route table holds at most 400 routes (Azure's limit): the call that would add the 401st is refused whole, naming the table and the count", () => {
+    const { stack } = newStack();
+    const network = hubNetwork(stack);
+    const gateway = new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
+    const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
+    const zone = (name: string, prefix: string) =>
+      new DeploymentZone(stack, name, { network, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
+    const activation = zone("activation", "10.0.5.0/24");
+    const servers = zone("servers", "10.0.1.0/24");
+    // On-premises /24s numbered from 0: 172.16.0.0/24, ..., 172.16.255.0/24, 172.17.0.0/24, ...
+    const onPremises = (from: number, count: number) =>
+      Peer.ipv4List(Array.from({ length: count }, (_, i) => `172.${16 + ((from + i) >> 8)}.${(from + i) & 255}.0/24`));
+    // 399 on-premises prefixes and one client zone: 400 routes in activation's table, accepted.
+    fw.routeThrough({ zone: activation, clients: [onPremises(0, 200), onPremises(200, 199), Peer.zone(servers)], gateway });
+    const count = () => Object.keys(synthJson(stack).resource.azurerm_route).length;
+    const before = count();
+    expect(before).toBe(400 + 1 + 1); // activation's table, servers' table, GatewaySubnet's
+    // The same routes again add nothing and are accepted.
+    fw.routeThrough({ zone: activation, clients: [onPremises(0, 10)], gateway });
+    // Another client zone, one known and one new on-premises prefix: 402 in activation's table. Refused, and nothing of the call is built
+    // (not mgmt's table, nor its route to activation).
+    const mgmt = zone("mgmt", "10.0.9.0/24");
+    let thrown: unknown;
+    try {
+      fw.routeThrough({ zone: activation, clients: [Peer.zone(mgmt), onPremises(398, 2)], gateway });
+    } catch (e) {
+      thrown = e;
+    }
+    const e = ConstructErrors.describe(thrown)!;
+    expect([e.constructPath, e.prop, e.valueText]).toEqual(["test/Fw", "clients", "\"402 routes in route table activation-rt (400 already, 2 more from this call)\""]);
+    expect(e.allowed).toMatch(/^at most 400 routes per route table \(Azure's limit\)/);
+    expect(count()).toBe(before);
+    expect(Object.keys(fw.routeTables).sort()).toEqual(["activation", "gatewaysubnet", "servers"]);
   });
 
   test("refuses a client inside the network that is not a zone, on-premises clients without the gateway, and the zone as its own client", () => {

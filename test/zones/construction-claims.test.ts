@@ -171,3 +171,28 @@ describe("flow log names are unique per Network Watcher, across networks", () =>
     expect(names(stack, "azurerm_network_watcher_flow_log")).toEqual(["osd-pxe-flowlog", "pxe-flowlog"]);
   });
 });
+
+describe("a refused HubFirewall.routeThrough builds and claims nothing", () => {
+  test("GatewaySubnet-rt taken in the shared resource group: no table of the call is built, and their names stay free", () => {
+    const { stack, a, b } = sharedGroup();
+    const onPremises = [Peer.ipv4("192.168.0.0/24")];
+    const hub = (net: DeploymentNetwork, id: string, space: number) => ({
+      gw: new HubGateway(stack, `Gw${id}`, { network: net, gatewayName: `gw-${id}`, gatewaySubnetPrefix: `10.${space}.255.0/27` }),
+      fw: new HubFirewall(stack, `Fw${id}`, { network: net, firewallName: `fw-${id}`, firewallSubnetPrefix: `10.${space}.254.0/26` }),
+    });
+    const zone = (net: DeploymentNetwork, id: string, prefix: string) =>
+      new DeploymentZone(stack, id, { network: net, zoneName: id.toLowerCase(), addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
+    const ha = hub(a, "a", 1);
+    ha.fw.routeThrough({ zone: zone(a, "ActA", "10.1.5.0/24"), clients: onPremises, gateway: ha.gw });
+    const hb = hub(b, "b", 2);
+    const actB = zone(b, "ActB", "10.2.5.0/24");
+    const clientsB = zone(b, "ClientsB", "10.2.6.0/24");
+    const e = errorOf(() => hb.fw.routeThrough({ zone: actB, clients: [Peer.zone(clientsB), ...onPremises], gateway: hb.gw }));
+    expect([e.constructPath, e.prop, e.code]).toEqual(["test/Fwb", "gateway", ConstructErrorCode.DUPLICATE_VALUE]);
+    expect(hb.fw.routeTables).toEqual({});
+    expect(names(stack, "azurerm_route_table")).toEqual(["GatewaySubnet-rt", "acta-rt"]);
+    // The names the refused call claimed first (clientsb-rt, actb-rt) are free: routing between the two zones alone is accepted.
+    hb.fw.routeThrough({ zone: actB, clients: [Peer.zone(clientsB)] });
+    expect(names(stack, "azurerm_route_table")).toEqual(["GatewaySubnet-rt", "acta-rt", "actb-rt", "clientsb-rt"]);
+  });
+});
