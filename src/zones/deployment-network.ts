@@ -64,10 +64,11 @@ export interface FlowLogOptions {
 /** Properties of a {@link DeploymentNetwork}. */
 export interface DeploymentNetworkProps {
   /**
-   * Virtual network name (2-64 characters: letters, digits, `.`, `-`, `_`). The VNet flow log is
-   * named `<name>-flowlog` in the Network Watcher, which networks of one region usually share
-   * (`NetworkWatcher_<location>` in `NetworkWatcherRG`): two networks there need different names,
-   * whatever their resource groups.
+   * Virtual network name (2-64 characters: letters, digits, `.`, `-`, `_`).
+   *
+   * The VNet flow log is named `<name>-flowlog` in the Network Watcher, which networks of one
+   * region usually share (`NetworkWatcher_<location>` in `NetworkWatcherRG`): two networks there
+   * need different names, whatever their resource groups.
    */
   readonly name: string;
   /** Azure region, e.g. `westeurope`. */
