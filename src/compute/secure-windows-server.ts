@@ -11,7 +11,7 @@ import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { attributeErrors, invalidProp, invalidSecret, missingProp } from "../network/errors";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   mergeTags, requireAdminUsername, requireAvailabilityZone, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireHostInZone,
   requireIdentifier, requireTags, requireVmSize,
@@ -155,12 +155,13 @@ export class SecureWindowsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureWindowsServerProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => {
+    // A refused server gives back what it claimed (a caller may retry with corrected props).
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateServerProps(this, props);
       claimUnique(this, "serverName", UniqueKind.SERVER_NAME, valid.serverName);
       claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
       return valid;
-    });
+    }));
     this.zone = props.zone;
     this.serverName = v.serverName;
     this.privateIpAddress = v.privateIpAddress;

@@ -17,7 +17,7 @@ import { attributeErrors, ConstructErrorCode, invalidProp, missingProp, requireI
 import { AZURE_FILES_LIMITS, RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireEnum, requireGuid, requireHostInZone,
   requireIdentifier, requireTags,
@@ -267,12 +267,12 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
 
   constructor(scope: Construct, id: string, props: StateMigrationShareProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => {
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateShareProps(props);
       claimUnique(this, "storageAccountName", UniqueKind.STORAGE_ACCOUNT_NAME, valid.storageAccountName);
       if (valid.privateIpAddress) claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
       return valid;
-    });
+    }));
     const zone = props.zone;
     const network = zone.network;
     this.purpose = v.purpose;

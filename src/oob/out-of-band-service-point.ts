@@ -27,7 +27,7 @@ import { IPeer, Peer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier, requireResourceGroupName,
 } from "../network/validators";
@@ -282,12 +282,12 @@ export class OutOfBandServicePoint extends Construct {
 
   constructor(scope: Construct, id: string, props: OutOfBandServicePointProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => {
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateOobProps(this, props);
       claimUnique(this, "keyVaultName", UniqueKind.KEY_VAULT_NAME, valid.keyVaultName);
       if (valid.kvIp !== undefined) claimUnique(this, "keyVaultPrivateIpAddress", UniqueKind.STATIC_IP, valid.kvIp, props.zone.network);
       return valid;
-    });
+    }));
     const { zone, port, server, thumbprint, clientPrefixes, remotePrefixes, clientZones, kvIp, cert, ide } = v;
     const amt = props.amtSettings;
     const enabled = v.outOfBandProvisioning;

@@ -227,3 +227,17 @@ describe("collectSecurityEvents (R-SEC-8)", () => {
     expect(() => e.b.collectSecurityEvents({ workspaceResourceId: "soc" })).toThrow(/B.*securityEventLog\.workspaceResourceId.*"soc"/);
   });
 });
+
+describe("a refused server gives back what it claimed", () => {
+  test("refused for an address another server holds (after its name was claimed): the corrected server with the same name is accepted, under the same id", () => {
+    const e = env();
+    new SecureWindowsServer(e.stack, "First", { zone: e.zone, serverName: "app01", privateIpAddress: "10.0.1.10", adminUsername: "opsadmin", adminPassword: e.password });
+    const props = { zone: e.zone, serverName: "app02", adminUsername: "opsadmin", adminPassword: e.password };
+    expect(() => new SecureWindowsServer(e.stack, "Second", { ...props, privateIpAddress: "10.0.1.10" })).toThrow(/privateIpAddress/);
+    // Before: "Invalid serverName: app02 ... already used by test/Second" (its own refused attempt), or a duplicate construct id.
+    expect(e.stack.node.tryFindChild("Second")).toBeUndefined();
+    new SecureWindowsServer(e.stack, "Second", { ...props, privateIpAddress: "10.0.1.11" });
+    const vms = Object.values<any>(synthJson(e.stack).resource.azurerm_windows_virtual_machine).map((vm) => vm.name).sort();
+    expect(vms).toEqual(["app01", "app02"]);
+  });
+});
