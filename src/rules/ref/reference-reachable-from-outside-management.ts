@@ -7,14 +7,28 @@ import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { deciderKey, judgeSources, reportedByNet001 } from "../pxe/source-trust";
 
-interface Group {
-  readonly decider: Decider;
-  readonly outcome: "allow" | "uncertain";
+/** What reaches through one deciding rule, certainly (`allow`) or perhaps (`uncertain`). */
+interface Part {
   readonly bad: Set<string>;
   readonly unknown: Set<string>;
   readonly ports: Map<string, Intervals<number>>;
   readonly refs: Set<string>;
   readonly doubts: Set<string>;
+}
+
+/** One deciding rule: one finding (principle 3), however many of its reaches are certain or uncertain. */
+interface Group {
+  readonly decider: Decider;
+  readonly allow: Part;
+  readonly uncertain: Part;
+}
+
+const newPart = (): Part => ({ bad: new Set(), unknown: new Set(), ports: new Map(), refs: new Set(), doubts: new Set() });
+
+/** `A; B reach <refs> on <ports>`. */
+function reachText(sources: Set<string>, part: Part): string {
+  const ports = [...part.ports].map(([p, i]) => describePorts(p, i)).join(", ");
+  return `${[...sources].join("; ")} reach ${[...part.refs].join("; ")} on ${ports}`;
 }
 
 export const referenceReachableFromOutsideManagement = defineRule({
@@ -29,7 +43,8 @@ export const referenceReachableFromOutsideManagement = defineRule({
     + "(AllowVNetInBound admits every zone of the VNet unless a deny-all overrides it), firewall network rules and DNAT. Every source must be a zone of "
     + "MANAGEMENT trust (declared with sdz-trust; an internet-facing zone counts as PERIMETER whatever its tag). Sources in a zone whose trust is not "
     + "declared, or private ranges in no zone, are could-not-verify. ICMP is not asked (it cannot install software and path MTU discovery needs it); "
-    + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001.",
+    + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001. One finding per "
+    + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why.",
   fix: "Put the reference computer in a ReferenceImagingZone: an explicit deny-all inbound rule, and allows only from a zone declared sdz-trust MANAGEMENT.",
   requirements: ["R-REF-1"],
   resourceTypes: [...VM_TYPES, "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_image", "azurerm_shared_image_version"],
@@ -49,31 +64,40 @@ export const referenceReachableFromOutsideManagement = defineRule({
             if (reportedByNet001(ctx, ep, decider)) continue;
             const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT, undefined, { protocol: r.protocol, ports: r.ports });
             if (v.bad.length === 0 && v.unknown.length === 0) continue;
-            const key = `${r.outcome}|${deciderKey(decider)}`;
+            const key = deciderKey(decider);
             let g = groups.get(key);
-            if (!g) {
-              g = { decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), ports: new Map(), refs: new Set(), doubts: new Set() };
-              groups.set(key, g);
-            }
-            v.bad.forEach((b) => g!.bad.add(b));
-            v.unknown.forEach((u) => g!.unknown.add(u));
-            g.ports.set(protocol, (g.ports.get(protocol) ?? Intervals.empty(PORTS)).union(r.ports));
-            g.refs.add(`${describeRef(rc)} at ${ep.label}`);
-            r.doubts.forEach((d) => g!.doubts.add(d));
+            if (!g) groups.set(key, (g = { decider, allow: newPart(), uncertain: newPart() }));
+            const part = r.outcome === "allow" ? g.allow : g.uncertain;
+            v.bad.forEach((b) => part.bad.add(b));
+            v.unknown.forEach((u) => part.unknown.add(u));
+            part.ports.set(protocol, (part.ports.get(protocol) ?? Intervals.empty(PORTS)).union(r.ports));
+            part.refs.add(`${describeRef(rc)} at ${ep.label}`);
+            r.doubts.forEach((d) => part.doubts.add(d));
           }
         }
       }
     }
-    for (const g of groups.values()) {
-      const ports = [...g.ports].map(([p, i]) => describePorts(p, i)).join(", ");
-      const to = `${[...g.refs].join("; ")} on ${ports}`;
-      const hint = g.decider.kind === "default-rule" ? " (no explicit deny-all inbound overrides it)" : "";
-      if (g.bad.size > 0) {
-        const msg = `${g.decider.label}${hint} lets ${[...g.bad].join("; ")} reach ${to}: only the management zone may reach a reference computer`;
-        if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
-        else ctx.unverified(g.decider.resource, `${msg.replace(" lets ", " may let ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
+    for (const { decider, allow, uncertain } of groups.values()) {
+      const hint = decider.kind === "default-rule" ? " (no explicit deny-all inbound overrides it)" : "";
+      const why = (p: Part) => ` (${[...p.doubts].join("; ") || "values not known before apply"})`;
+      // The certain part first; what the rule may also let in joins the same finding (one per deciding rule).
+      const maybe = new Set([...uncertain.bad, ...uncertain.unknown]);
+      if (allow.bad.size > 0) {
+        const also = [
+          ...(allow.unknown.size > 0 ? [`; it also lets ${reachText(allow.unknown, allow)}, whose trust is not known`] : []),
+          ...(maybe.size > 0 ? [`; it may also let ${reachText(maybe, uncertain)}${why(uncertain)}`] : []),
+        ].join("");
+        ctx.report(decider.resource, `${decider.label}${hint} lets ${reachText(allow.bad, allow)}${also}: only the management zone may reach a reference computer`);
+      } else if (uncertain.bad.size > 0) {
+        const also = allow.unknown.size > 0 ? `; it lets ${reachText(allow.unknown, allow)}` : "";
+        const rest = uncertain.unknown.size > 0 ? `; it may also let ${reachText(uncertain.unknown, uncertain)}` : "";
+        ctx.unverified(decider.resource, `${decider.label}${hint} may let ${reachText(uncertain.bad, uncertain)}${why(uncertain)}${rest}${also}: only the management zone may reach a reference computer`);
       } else {
-        ctx.unverified(g.decider.resource, `${g.decider.label}${hint} ${g.outcome === "allow" ? "lets" : "may let"} ${[...g.unknown].join("; ")} reach ${to}: only a zone of MANAGEMENT trust may`);
+        const parts = [
+          ...(allow.unknown.size > 0 ? [`lets ${reachText(allow.unknown, allow)}`] : []),
+          ...(uncertain.unknown.size > 0 ? [`may let ${reachText(uncertain.unknown, uncertain)}${why(uncertain)}`] : []),
+        ];
+        ctx.unverified(decider.resource, `${decider.label}${hint} ${parts.join("; and ")}: only a zone of MANAGEMENT trust may`);
       }
     }
   },
