@@ -12,8 +12,161 @@ import { SettingTraits } from "./tag";
  */
 export const HARDENING_GUEST_CONFIGURATION = "SdzWindowsHardening";
 
-/** A registry value under HKLM set with Set-ItemProperty / New-ItemProperty / reg add, read back with Get-ItemProperty(Value) / reg query. */
-function registryValue(name: string): SettingTraits {
+/**
+ * PowerShell text without its comments: `# ...` to the end of the line and `<# ... #>` blocks, where
+ * they start a token outside a string. PowerShell runs neither, so a command in a comment sets
+ * nothing. Strings are followed as PowerShell reads them: `'...'` (`''` inside), `"..."` (a backtick
+ * or `""` escapes a quote), here-strings `@'`/`@"` to a line starting with `'@`/`"@`; a backtick
+ * escapes the next character. The argument of `powershell`/`pwsh ... -Command "..."` (how a Custom
+ * Script Extension's commandToExecute runs PowerShell, `\"` quoting a quote) is PowerShell too.
+ * An approximation (no full parser): where it may misread a string, {@link withoutPossibleComments}
+ * gives the other reading and callers require both to agree before they claim a value is applied.
+ */
+export function withoutComments(text: string): string {
+  let out = "";
+  let i = 0;
+  const n = text.length;
+  // A comment starts a token: at the start, after white space or an operator character.
+  const tokenStart = (at: number) => at === 0 || /[\s;|&(){},=]/.test(text[at - 1]);
+  while (i < n) {
+    const c = text[i];
+    if (c === "`") {
+      out += text.slice(i, i + 2);
+      i += 2;
+    } else if (c === "@" && (text[i + 1] === "'" || text[i + 1] === '"') && /^[ \t]*\r?\n/.test(text.slice(i + 2, i + 4))) {
+      const close = new RegExp(`\\n${text[i + 1]}@`, "g");
+      close.lastIndex = i + 2;
+      const m = close.exec(text);
+      const end = m ? m.index + 3 : n;
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === "'") {
+      let j = i + 1;
+      while (j < n && !(text[j] === "'" && text[j + 1] !== "'")) j += text[j] === "'" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '"') {
+      // The command text of powershell/pwsh -Command "...": PowerShell code, not a string.
+      if (/\b(?:powershell|pwsh)(?:\.exe)?\b[^"\n]*\s-(?:c|command)\s+$/i.test(text.slice(Math.max(0, i - 200), i))) {
+        let j = i + 1;
+        while (j < n && !(text[j] === '"' && text[j - 1] !== "\\")) j++;
+        out += `"${withoutComments(text.slice(i + 1, j).replace(/\\"/g, '"'))}"`;
+        i = j + 1;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === "`" || text[j] === '"' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "<" && text[i + 1] === "#") {
+      const end = text.indexOf("#>", i + 2);
+      const stop = end < 0 ? n : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop;
+    } else if (c === "#" && tokenStart(i)) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? n : end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * PowerShell text without anything that may be a comment, whatever the quotes: every `<# ... #>` and
+ * every `#` that starts a token, to the end of its line. What is left surely runs (if the script
+ * does); with {@link withoutComments} it bounds what a script may do.
+ */
+export function withoutPossibleComments(text: string): string {
+  return text.replace(/<#[\s\S]*?(?:#>|$)/g, (c) => c.replace(/[^\n]/g, " ")).replace(/(^|[\s;|&(){},="'])#[^\n]*/g, "$1");
+}
+
+/** One write of a setting by a script, in script order: its value in the tag's terms, or why it is not known. */
+export interface SettingWrite {
+  /** The value written, as the tag would record it. */
+  readonly value?: unknown;
+  /** Why the value written is not known (a variable, an expression, splatted arguments, a value removed). */
+  readonly unknown?: string;
+  /** What the script writes, as a reader would recognise it (`RestrictAnonymous = 0`, `-EnableMulticast $true`). */
+  readonly text: string;
+  /** The command that writes it. */
+  readonly statement: string;
+}
+
+/**
+ * Settings whose written value the checks read: the writes of a script in script order, and the
+ * value the library's hardening sets (what "applied" means when no tag states a value).
+ */
+export interface ValueTraits extends SettingTraits {
+  readonly writes: (script: string) => SettingWrite[];
+  readonly hardened?: unknown;
+}
+
+/** The writes of a setting in a script, for settings whose value the checks read; undefined for the others. */
+export function settingWrites(traits: SettingTraits | undefined, script: string): SettingWrite[] | undefined {
+  const w = (traits as Partial<ValueTraits> | undefined)?.writes;
+  return w ? w(script) : undefined;
+}
+
+/** The value the library's hardening writes for a Windows setting, when the checks read its value. */
+export function hardenedValue(traits: SettingTraits | undefined): unknown {
+  return (traits as Partial<ValueTraits> | undefined)?.hardened;
+}
+
+/** A script with backtick line continuations joined: one command per line. */
+function joined(script: string): string {
+  return script.replace(/`\r?\n/g, " ");
+}
+
+/** How a value literal reads: `$true`/`$false`, or an integer (PowerShell binds `1`/`0` to a [bool] parameter as true/false). */
+function boolOf(raw: string): boolean | undefined {
+  if (/^\$true$/i.test(raw) || /^[1-9]\d*$/.test(raw)) return true;
+  if (/^\$false$/i.test(raw) || /^0+$/.test(raw)) return false;
+  return undefined;
+}
+
+/**
+ * Every write of `-<parameter>` by the cmdlets `cmdlet` (a regular expression) in a script, in script
+ * order. `-Name:$value` is the same as `-Name $value`; arguments splatted from a variable (`@p`) may
+ * hold the parameter: a write of an unknown value. `parse` maps the literal to the tag's value.
+ */
+function parameterWrites(script: string, cmdlet: string, parameter: string, parse: (raw: string) => unknown, literal: string): SettingWrite[] {
+  const out: SettingWrite[] = [];
+  const call = new RegExp(`\\b(?:${cmdlet})\\b([^\\n;|]*)`, "gi");
+  const param = new RegExp(`-${parameter}\\b(?:\\s*:\\s*|\\s+)?(\\S*)`, "i");
+  for (const m of joined(script).matchAll(call)) {
+    const args = m[1];
+    const p = param.exec(args);
+    if (p) {
+      const raw = p[1].replace(/[)}"',]+$/, "");
+      const v = parse(raw);
+      out.push(v === undefined
+        ? { unknown: `-${parameter} ${raw || "(no value)"} is not a literal ${literal}`, text: `-${parameter} ${raw}`, statement: m[0] }
+        : { value: v, text: `-${parameter} ${raw}`, statement: m[0] });
+    } else {
+      const splat = /(?:^|\s)@(\w+)/.exec(args);
+      if (splat) out.push({ unknown: `${m[0].split(/\s/)[0]} @${splat[1]} passes arguments the checks do not read`, text: `@${splat[1]}`, statement: m[0] });
+    }
+  }
+  return out;
+}
+
+/** Writes found by several patterns, in script order. */
+function orderedWrites(script: string, patterns: { re: RegExp; write: (m: RegExpMatchArray) => Omit<SettingWrite, "statement"> }[]): SettingWrite[] {
+  const text = joined(script);
+  const hits: { at: number; w: SettingWrite }[] = [];
+  for (const p of patterns) for (const m of text.matchAll(p.re)) hits.push({ at: m.index!, w: { ...p.write(m), statement: m[0] } });
+  return hits.sort((a, b) => a.at - b.at).map((h) => h.w);
+}
+
+/**
+ * A registry value under HKLM set with Set-ItemProperty / New-ItemProperty / reg add, read back with
+ * Get-ItemProperty(Value) / reg query. The value written decides: `value` maps the DWORD to the tag's
+ * value; Remove-ItemProperty / reg delete leave Windows' default, which the checks do not assume.
+ */
+function registryValue(name: string, value: (dword: number) => unknown = (d) => d !== 0, hardened: unknown = true): ValueTraits {
   const n = `\\b${name}\\b`;
   return {
     kind: "windows",
@@ -22,7 +175,33 @@ function registryValue(name: string): SettingTraits {
       verify: new RegExp(`(Get-ItemProperty(Value)?|Get-ItemPropertyValue|reg(\\.exe)?\\s+query)[^\\n]*${n}`, "i"),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
+    writes: (script) => registryWrites(script, name, value),
+    hardened,
   };
+}
+
+/**
+ * Every write of the registry value `name` in a script, in script order: `-Value <n>` (Set-/New-ItemProperty)
+ * or `/d <n>` (reg add), decimal or 0x hex; a value that is not a literal number is not known.
+ */
+function registryWrites(script: string, name: string, value: (dword: number) => unknown): SettingWrite[] {
+  const n = `\\b${name}\\b`;
+  return orderedWrites(script, [
+    {
+      re: new RegExp(`\\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\\.exe)?\\s+add)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
+      write: (m) => {
+        const raw = (/-Value\s*:?\s*(\S+)/i.exec(m[0]) ?? /\/d\s+(\S+)/i.exec(m[0]))?.[1]?.replace(/^['"]|['")]+$/g, "");
+        const num = raw !== undefined && /^(?:\d+|0x[0-9a-f]+)$/i.test(raw) ? Number(raw) : undefined;
+        return num === undefined
+          ? { unknown: `it sets ${name} to ${raw ?? "a value the checks do not read"}, not a literal number`, text: `${name} = ${raw ?? "?"}` }
+          : { value: value(num), text: `${name} = ${raw}` };
+      },
+    },
+    {
+      re: new RegExp(`\\b(?:Remove-ItemProperty|reg(?:\\.exe)?\\s+delete)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
+      write: () => ({ unknown: `it removes ${name} (Windows then uses its default)`, text: `${name} removed` }),
+    },
+  ]);
 }
 
 /** The arguments of one cmdlet call: up to the end of its statement (a newline, `;` or `|`). */
@@ -34,12 +213,14 @@ const SMB_ARGS = "[^\\n;|]*?";
  * Set-SmbServerConfiguration in the same script overrides (writing the option again, whatever the
  * value, or splatting arguments the checks cannot read). Across scripts, see {@link smbServerOptionWrites}.
  */
-function smbServerOption(parameter: string): SettingTraits {
+function smbServerOption(parameter: string): ValueTraits {
   const later = `(?![\\s\\S]*Set-SmbServerConfiguration${SMB_ARGS}(?:-${parameter}\\b|@))`;
   return {
     kind: "windows",
     applied: { set: new RegExp(`Set-SmbServerConfiguration${SMB_ARGS}-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b${later}`, "i"), verify: /Get-SmbServerConfiguration/i },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
+    writes: (script) => parameterWrites(script, "Set-SmbServerConfiguration", parameter, boolOf, "$true or $false"),
+    hardened: true,
   };
 }
 
@@ -56,31 +237,85 @@ export interface SmbOptionWrite {
  * keeps the last one). A value that is not a literal, or arguments splatted from a variable (`@p`),
  * are writes of an unknown value. PowerShell binds `1`/`0` to a [bool] parameter as true/false;
  * `-Name:$value` is the same as `-Name $value`. A backtick at the end of a line continues the command.
+ * Give it a script without its comments, as the settings model's `scriptsOn` does ({@link withoutComments};
+ * not applied here again: a second pass would read the quotes it unescaped as the end of the command text).
  */
 export function smbServerOptionWrites(script: string, parameter: string): SmbOptionWrite[] {
-  const text = script.replace(/`\r?\n/g, " ");
-  const out: SmbOptionWrite[] = [];
-  const call = /Set-SmbServerConfiguration\b([^\n;|]*)/gi;
-  const param = new RegExp(`-${parameter}\\b(?:\\s*:\\s*|\\s+)?(\\S*)`, "i");
-  for (const m of text.matchAll(call)) {
-    const args = m[1];
-    const p = param.exec(args);
-    if (p) {
-      const raw = p[1].replace(/[)}"',]+$/, "");
-      const v = /^\$true$/i.test(raw) || /^[1-9]\d*$/.test(raw) ? true : /^\$false$/i.test(raw) || /^0+$/.test(raw) ? false : undefined;
-      out.push(v === undefined ? { unknown: `-${parameter} ${raw || "(no value)"} is not a literal $true or $false` } : { value: v });
-    } else {
-      const splat = /(?:^|\s)@(\w+)/.exec(args);
-      if (splat) out.push({ unknown: `Set-SmbServerConfiguration @${splat[1]} passes arguments the checks do not read` });
-    }
+  return parameterWrites(script, "Set-SmbServerConfiguration", parameter, boolOf, "$true or $false")
+    .map((w) => (w.unknown !== undefined ? { unknown: w.unknown } : { value: w.value as boolean }));
+}
+
+/**
+ * SMB 1 removed: the FS-SMB1 feature removed or the SMB1Protocol optional feature disabled (or
+ * Set-SmbServerConfiguration -EnableSMB1Protocol $false); adding it back or enabling it again, written
+ * later, undoes that.
+ */
+function smb1Writes(script: string): SettingWrite[] {
+  return orderedWrites(script, [
+    { re: /\b(?:Remove|Uninstall)-WindowsFeature\b[^\n;|]*FS-SMB1\b|\bDisable-WindowsOptionalFeature\b[^\n;|]*SMB1Protocol\b/gi, write: (m) => ({ value: true, text: m[0].trim() }) },
+    { re: /\b(?:Install|Add)-WindowsFeature\b[^\n;|]*FS-SMB1\b|\bEnable-WindowsOptionalFeature\b[^\n;|]*SMB1Protocol\b/gi, write: (m) => ({ value: false, text: m[0].trim() }) },
+    {
+      re: /\bSet-SmbServerConfiguration\b[^\n;|]*-EnableSMB1Protocol\b(?:\s*:\s*|\s+)?(\S*)/gi,
+      write: (m) => {
+        const raw = m[1].replace(/[)}"',]+$/, "");
+        const b = boolOf(raw);
+        return b === undefined ? { unknown: `-EnableSMB1Protocol ${raw || "(no value)"} is not a literal $true or $false`, text: `-EnableSMB1Protocol ${raw}` } : { value: !b, text: `-EnableSMB1Protocol ${raw}` };
+      },
+    },
+  ]);
+}
+
+/** KMS DNS publishing: DisableDnsPublishing = 1 (or `slmgr /cdns`) disables it; 0 (or `slmgr /sdns`) enables it. */
+function dnsPublishingWrites(script: string): SettingWrite[] {
+  return [
+    ...registryWrites(script, "DisableDnsPublishing", (d) => (d !== 0 ? "disabled" : "enabled")).map((w) => ({ ...w, at: script.indexOf(w.statement) })),
+    ...[...joined(script).matchAll(/\bslmgr(?:\.vbs)?\s+[/-]([cs])dns\b/gi)].map((m) => ({ value: m[1].toLowerCase() === "c" ? "disabled" : "enabled", text: m[0], statement: m[0], at: m.index! })),
+  ].sort((a, b) => a.at - b.at).map(({ at: _at, ...w }) => w);
+}
+
+/**
+ * A Configuration Manager setting applied with a cmdlet on the site server and read back with its Get- twin;
+ * `writes` reads the value each write sets, in the tag's terms.
+ */
+function configMgr(set: RegExp, verify: RegExp, writes?: (script: string) => SettingWrite[]): SettingTraits {
+  return writes ? ({ kind: "configmgr", applied: { set, verify }, writes } as ValueTraits) : { kind: "configmgr", applied: { set, verify } };
+}
+
+/** A [bool] parameter of a ConfigMgr cmdlet, read as the tag's boolean (or mapped by `value`). */
+function cmBool(cmdlet: string, parameter: string, value: (b: boolean) => unknown = (b) => b): (script: string) => SettingWrite[] {
+  return (script) => parameterWrites(script, cmdlet, parameter, (raw) => {
+    const b = boolOf(raw);
+    return b === undefined ? undefined : value(b);
+  }, "$true or $false");
+}
+
+/** A positive integer parameter of a ConfigMgr cmdlet. */
+function cmNumber(cmdlet: string, parameter: string): (script: string) => SettingWrite[] {
+  return (script) => parameterWrites(script, cmdlet, parameter, (raw) => (/^\d{1,9}$/.test(raw) ? Number(raw) : undefined), "number");
+}
+
+/**
+ * The hours a state migration point keeps restored state, as (Add|Set)-CMStateMigrationPoint sets it:
+ * `-DeleteImmediately` (0), or `-TimeDeleteAfter <n> -TimeUnit Days|Hours`; without -TimeUnit the unit
+ * is not stated, so the hours are not known.
+ */
+function smpDeleteAfterWrites(script: string): SettingWrite[] {
+  const out: SettingWrite[] = [];
+  for (const m of joined(script).matchAll(/\b(?:Add|Set)-CMStateMigrationPoint\b[^\n;|]*/gi)) {
+    const line = m[0];
+    if (/-DeleteImmediately\b(?!\s*:\s*\$false)/i.test(line)) out.push({ value: 0, text: "-DeleteImmediately", statement: line });
+    const after = /-TimeDeleteAfter\b(?:\s*:\s*|\s+)(\S*)/i.exec(line);
+    if (!after) continue;
+    const unit = /-TimeUnit\s+['"]?(Days|Hours)\b/i.exec(line);
+    const text = `${after[0]}${unit ? ` ${unit[0]}` : ""}`;
+    if (!/^\d{1,6}$/.test(after[1])) out.push({ unknown: `-TimeDeleteAfter ${after[1] || "(no value)"} is not a literal number`, text, statement: line });
+    else if (!unit) out.push({ unknown: `${after[0]} does not state its -TimeUnit`, text, statement: line });
+    else out.push({ value: Number(after[1]) * (unit[1].toLowerCase() === "days" ? 24 : 1), text, statement: line });
   }
   return out;
 }
 
-/** A Configuration Manager setting applied with a cmdlet on the site server and read back with its Get- twin. */
-function configMgr(set: RegExp, verify: RegExp): SettingTraits {
-  return { kind: "configmgr", applied: { set, verify } };
-}
+const SET_DP = "Set-CMDistributionPoint";
 
 export const TRAITS = {
   restrictAnonymous: registryValue("RestrictAnonymous"),
@@ -91,12 +326,14 @@ export const TRAITS = {
   smbRejectUnencrypted: smbServerOption("RejectUnencryptedAccess"),
   smb1Removed: {
     kind: "windows",
+    writes: smb1Writes,
+    hardened: true,
     applied: {
       set: /(Remove|Uninstall)-WindowsFeature[^\n]*FS-SMB1|Disable-WindowsOptionalFeature[^\n]*SMB1Protocol|Set-SmbServerConfiguration[^\n]*-EnableSMB1Protocol\s+\$false/i,
       verify: /Get-WindowsFeature[^\n]*FS-SMB1|Get-WindowsOptionalFeature[^\n]*SMB1Protocol|Get-SmbServerConfiguration/i,
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
-  } as SettingTraits,
+  } as ValueTraits,
   kmsFirewallScope: {
     kind: "windows",
     applied: { set: /New-NetFirewallRule[^\n]*-LocalPort\s+1688[^\n]*-RemoteAddress|Set-NetFirewallRule[^\n]*-RemoteAddress/i, verify: /Get-NetFirewall(Rule|AddressFilter)/i },
@@ -106,15 +343,24 @@ export const TRAITS = {
     kind: "windows",
     applied: { set: /(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)[^\n]*DisableDnsPublishing|slmgr(\.vbs)?\s+\/[cd]dns/i, verify: /(Get-ItemProperty(Value)?|reg(\.exe)?\s+query)[^\n]*DisableDnsPublishing/i },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
-  } as SettingTraits,
-  pxePassword: configMgr(/Set-CMDistributionPoint[^\n]*-PxePassword/i, /Get-CMDistributionPoint/i),
-  pxeUnknownComputers: configMgr(/Set-CMDistributionPoint[^\n]*-EnableUnknownComputerSupport/i, /Get-CMDistributionPoint/i),
-  pxeMulticast: configMgr(/Set-CMDistributionPoint[^\n]*-EnableMulticast/i, /Get-CMDistributionPoint/i),
-  pxeResponseInterfaces: configMgr(/Set-CMDistributionPoint[^\n]*-MacAddressForRespondingPxeRequest/i, /Get-CMDistributionPoint/i),
-  enhancedHttp: configMgr(/Set-CMSite[^\n]*-UseSmsGeneratedCert\s+\$true/i, /Get-CMSite/i),
-  smpDeleteAfter: configMgr(/Set-CMStateMigrationPoint[^\n]*-TimeDeleteAfter/i, /Get-CMStateMigrationPoint/i),
-  smpRestoreOnly: configMgr(/Set-CMStateMigrationPoint[^\n]*-EnableRestoreOnlyMode/i, /Get-CMStateMigrationPoint/i),
-  smpMaxClients: configMgr(/-MaximumClientNumber/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i),
+    writes: dnsPublishingWrites,
+    hardened: "disabled",
+  } as ValueTraits,
+  // A password given (any value but $null or an empty string) is a password required.
+  pxePassword: configMgr(/Set-CMDistributionPoint[^\n]*-PxePassword/i, /Get-CMDistributionPoint/i,
+    (script) => parameterWrites(script, SET_DP, "PxePassword", (raw) => (raw && !/^(\$null|''|"")$/i.test(raw) ? true : undefined), "password")),
+  pxeUnknownComputers: configMgr(/Set-CMDistributionPoint[^\n]*-EnableUnknownComputerSupport/i, /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableUnknownComputerSupport")),
+  pxeMulticast: configMgr(/Set-CMDistributionPoint[^\n]*-EnableMulticast/i, /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableMulticast")),
+  // Answering only on the listed MAC addresses is not answering on every interface.
+  pxeResponseInterfaces: configMgr(/Set-CMDistributionPoint[^\n]*-MacAddressForRespondingPxeRequest/i, /Get-CMDistributionPoint/i,
+    (script) => parameterWrites(script, SET_DP, "MacAddressForRespondingPxeRequest", (raw) => (raw && !/^(\$null|@\(\s*)$/i.test(raw) ? false : undefined), "address list")),
+  // -UseSmsGeneratedCert $false turns Enhanced HTTP off without saying which transport the site then uses.
+  enhancedHttp: configMgr(/Set-CMSite[^\n]*-UseSmsGeneratedCert\s+\$true/i, /Get-CMSite/i, (script) => cmBool("Set-CMSite", "UseSmsGeneratedCert")(script)
+    .map((w) => (w.value === false ? { unknown: "-UseSmsGeneratedCert $false turns Enhanced HTTP off", text: w.text, statement: w.statement } : w.value === true ? { ...w, value: "enhanced-http" } : w))),
+  smpDeleteAfter: configMgr(/Set-CMStateMigrationPoint[^\n]*-TimeDeleteAfter/i, /Get-CMStateMigrationPoint/i, smpDeleteAfterWrites),
+  smpRestoreOnly: configMgr(/Set-CMStateMigrationPoint[^\n]*-EnableRestoreOnlyMode/i, /Get-CMStateMigrationPoint/i, cmBool("(?:Add|Set)-CMStateMigrationPoint", "EnableRestoreOnlyMode")),
+  smpMaxClients: configMgr(/-MaximumClientNumber/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i, cmNumber("[\\w-]+", "MaximumClientNumber")),
+  // The free-space floor takes a unit from another parameter: its value is not read (a set command that reads it back makes it applied).
   smpMinFreeSpace: configMgr(/-MinimumFreeSpace/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i),
   /** A Configuration Manager site setting the checks know no cmdlet for: always declared, accepted. */
   configMgrOnly: { kind: "configmgr" } as SettingTraits,
@@ -126,5 +372,6 @@ export const TRAITS = {
    * `Set-CMOperatingSystemInstaller`) and read back with the Get- twin
    * (learn.microsoft.com/powershell/module/configurationmanager/set-cmoperatingsystemimage, -MulticastEncrypt).
    */
-  pxeMulticastEncryption: configMgr(/Set-CMOperatingSystem(Image|Installer)[^\n]*-MulticastEncrypt\s+\$true/i, /Get-CMOperatingSystem(Image|Installer)/i),
+  pxeMulticastEncryption: configMgr(/Set-CMOperatingSystem(Image|Installer)[^\n]*-MulticastEncrypt\s+\$true/i, /Get-CMOperatingSystem(Image|Installer)/i,
+    cmBool("Set-CMOperatingSystem(?:Image|Installer)", "MulticastEncrypt")),
 };

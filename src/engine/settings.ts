@@ -1,9 +1,11 @@
 /**
  * Settings with their provenance. A setting Azure resources cannot express is recorded as an
  * `sdz-*` tag, and the tag alone proves nothing: the reports say, for each one, whether it is
- * - *applied*: a resource of this configuration sets it and reads it back (a script extension or
- *   run command on the VM; for Configuration Manager settings, a run command on the site server that
- *   names the server), or
+ * - *applied*: a resource of this configuration sets it to the declared value and reads it back (a
+ *   script extension or run command on the VM; for Configuration Manager settings, a run command on a
+ *   site server of this configuration that names the server; the value is the one the script leaves,
+ *   its last write; comments set nothing; another value, or one the script does not state, is not
+ *   applied), or
  * - *audited*: Azure keeps checking it after apply (a Machine Configuration assignment of a package
  *   that checks it, on a VM with the managed identity and the guest configuration extension it needs), or
  * - *declared*: the user states it and nothing in this configuration makes it true.
@@ -11,6 +13,7 @@
  * (Configuration Manager without a site server here, AMT firmware), and then say so.
  */
 import { TerraformModel, TfResource } from "./model";
+import { settingWrites, hardenedValue, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
 import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
 
 /** How a setting is made true. */
@@ -32,7 +35,18 @@ export interface SettingState<T> {
 
 interface Script {
   readonly resource: TfResource;
+  /** The script without its comments ({@link withoutComments}): what a script does, as rules read it. */
   readonly text: string;
+  /**
+   * The script without anything that may be a comment ({@link withoutPossibleComments}): what surely
+   * runs. A value counts as applied only when both readings agree on it.
+   */
+  readonly strict: string;
+}
+
+/** A script as the checks read it: comments dropped (PowerShell runs none of them). */
+function scriptOf(resource: TfResource, raw: string): Script {
+  return { resource, text: withoutComments(raw), strict: withoutPossibleComments(raw.replace(/\\"/g, '"')) };
 }
 
 /**
@@ -72,7 +86,9 @@ export class Settings {
   /** Scripts that run on each VM (by VM address), and scripts whose text is not readable. */
   private readonly scripts = new Map<string, Script[]>();
   private readonly hiddenScripts = new Map<string, string[]>();
-  private readonly allRunCommands: Script[] = [];
+  private readonly allRunCommands: { script: Script; vm: TfResource }[] = [];
+  /** Whether a VM is a Configuration Manager site server (its SMS Provider), by VM address; computed on first use. */
+  private readonly siteServers = new Map<string, boolean>();
   private readonly assignments = new Map<string, { resource: TfResource; name: string }[]>();
   private readonly dsc = new Map<string, DscRun[]>();
   /** DSC documents of Azure Automation by lower-cased name, indexed on first use; each read once. */
@@ -91,7 +107,7 @@ export class Settings {
         this.hidden(vm.address, `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read`);
       }
       if (!settings.known && ext.config.settings !== undefined) this.hidden(vm.address, `${ext.address} settings: ${settings.reason}`);
-      if (texts.length > 0) this.add(vm.address, { resource: ext, text: texts.join("\n") });
+      if (texts.length > 0) this.add(vm.address, scriptOf(ext, texts.join("\n")));
       const run = isDsc(m, ext) ? this.dscRun(ext, settings.known ? settings.value : undefined) : undefined;
       if (run) this.dsc.set(vm.address, [...(this.dsc.get(vm.address) ?? []), run]);
     }
@@ -101,9 +117,9 @@ export class Settings {
       const script = source ? m.resolveString(source.script) : undefined;
       if (!vm) continue;
       if (script?.known) {
-        const s = { resource: rc, text: decodeEncoded(script.value) };
+        const s = scriptOf(rc, decodeEncoded(script.value));
         this.add(vm.address, s);
-        this.allRunCommands.push(s);
+        this.allRunCommands.push({ script: s, vm });
       } else if (source) this.hidden(vm.address, `${rc.address} source: ${script && !script.known ? script.reason : "a script URI or command ID the checks do not read"}`);
     }
     for (const a of m.ofType("azurerm_policy_virtual_machine_configuration_assignment")) {
@@ -125,25 +141,24 @@ export class Settings {
     if (traits.kind === "firmware") {
       return { read, provenance: "declared", evidence: `${spec.key} on ${vm.address}: AMT firmware settings are declared; no Azure resource reaches firmware`, acceptable: true };
     }
+    const wanted = `${spec.key}=${spec.secretBearing ? "(value not shown)" : spec.codec.format(read.value)}`;
     if (traits.kind === "windows") {
-      const applied = this.appliedOn(vm.address, traits.applied);
-      if (applied) return { read, provenance: "applied", evidence: applied, acceptable: true };
+      const applied = this.appliedOn(vm, traits, read.value, wanted);
+      if (applied.evidence) return { read, provenance: "applied", evidence: applied.evidence, acceptable: true };
       const audited = this.auditedOn(vm, traits.auditedBy ?? []);
       if (audited.ok) return { read, provenance: "audited", evidence: audited.text, acceptable: true };
       const hidden = this.hiddenScripts.get(vm.address);
+      const scripts = applied.against.length > 0 ? applied.against.join("; ") : "no extension or run command on the VM sets it and reads it back";
       return {
         read, provenance: "declared", acceptable: false, unknown: hidden?.join("; "),
-        evidence: `${spec.key} on ${vm.address} is only declared: no extension or run command on the VM sets it and reads it back, and no Machine Configuration assignment audits it${audited.text ? ` (${audited.text})` : ""}`,
+        evidence: `${spec.key} on ${vm.address} is only declared: ${scripts}, and no Machine Configuration assignment audits it${audited.text ? ` (${audited.text})` : ""}`,
       };
     }
-    // Configuration Manager: a run command on the site server that names this server applies it.
-    const name = this.computerName(vm);
-    const pattern = traits.applied;
-    const applies = (s: Script) => !!pattern && !!name && s.text.toLowerCase().includes(name.toLowerCase())
-      && pattern.set.test(s.text) && pattern.verify.test(s.text);
-    const hit = this.allRunCommands.find(applies);
-    if (hit) return { read, provenance: "applied", evidence: `run command ${hit.resource.address} sets it on the site server and reads it back`, acceptable: true };
-    return { read, provenance: "declared", acceptable: true, evidence: `${spec.key} on ${vm.address} is declared: no run command on a site server of this configuration applies it (run the generated ConfigMgr script, or name the site server so the construct applies it)` };
+    // Configuration Manager: a run command on a site server of this configuration that names this server applies it.
+    const applied = this.appliedByConfigMgr(vm, traits, read.value, wanted);
+    if (applied.evidence) return { read, provenance: "applied", evidence: applied.evidence, acceptable: true };
+    const why = applied.against.length > 0 ? applied.against.join("; ") : "no run command on a site server of this configuration applies it";
+    return { read, provenance: "declared", acceptable: true, evidence: `${spec.key} on ${vm.address} is declared: ${why} (run the generated ConfigMgr script, or name the site server so the construct applies it)` };
   }
 
   /**
@@ -156,8 +171,8 @@ export class Settings {
   public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string } {
     const hidden = this.hiddenScripts.get(vm.address)?.join("; ");
     if (!traits || traits.kind !== "windows") return { evidence: "", hidden };
-    const applied = this.appliedOn(vm.address, traits.applied);
-    if (applied) return { provenance: "applied", evidence: applied };
+    const applied = this.appliedOn(vm, traits, hardenedValue(traits), "the hardened value");
+    if (applied.evidence) return { provenance: "applied", evidence: applied.evidence };
     const audited = this.auditedOn(vm, traits.auditedBy ?? []);
     if (audited.ok) return { provenance: "audited", evidence: audited.text };
     return { evidence: audited.text, hidden };
@@ -238,10 +253,84 @@ export class Settings {
     return { resource, resources: forNode(parsed, node) };
   }
 
-  private appliedOn(vm: string, pattern: { set: RegExp; verify: RegExp } | undefined): string | undefined {
-    if (!pattern) return undefined;
-    const s = (this.scripts.get(vm) ?? []).find((x) => pattern.set.test(x.text) && pattern.verify.test(x.text));
-    return s ? `${s.resource.address} sets it and reads it back` : undefined;
+  /**
+   * Whether a script on the VM applies `value`: it sets the setting and reads it back in what surely
+   * runs, and for a setting whose written value the checks read, the last write in the script (with
+   * or without what may be comments) is `value`. A script whose last write is another value, or a
+   * value not known from the script, makes it not applied whatever the order of the scripts (`against`
+   * says what each does).
+   */
+  private appliedOn(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[] } {
+    const pattern = traits.applied;
+    if (!pattern) return { against: [] };
+    let by: Script | undefined;
+    const against: string[] = [];
+    for (const s of this.scripts.get(vm.address) ?? []) {
+      const sets = pattern.set.test(s.strict) && pattern.verify.test(s.strict);
+      const doubt = lastWriteDoubt(traits, s, (w) => w.value === value, wanted, sets);
+      if (doubt) against.push(doubt);
+      else if (sets) by ??= s;
+    }
+    if (against.length > 0 || !by) return { against };
+    return { evidence: `${by.resource.address} sets it and reads it back`, against };
+  }
+
+  /**
+   * Whether a run command on a Configuration Manager site server of this configuration applies `value`
+   * to the server `vm`: it names the server, sets the setting and reads it back, and (where the
+   * checks read the value) its last write to this server is `value`. A run command that sets it from
+   * a VM that is no site server, or sets another value, makes it not applied (`against`).
+   */
+  private appliedByConfigMgr(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[] } {
+    const name = this.computerName(vm);
+    const pattern = traits.applied;
+    if (!pattern || !name) return { against: [] };
+    const names = new RegExp(`(?<![\\w.$-])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "i");
+    // A write to another server (a literal -SiteSystemServerName that is not this one) is not a write here.
+    const here = (w: SettingWrite) => {
+      const server = /-SiteSystemServerName\s*:?\s*['"]?([A-Za-z0-9][\w.-]*)/i.exec(w.statement)?.[1]?.toLowerCase();
+      const n = name.toLowerCase();
+      return !server || server === n || server.startsWith(`${n}.`);
+    };
+    let by: Script | undefined;
+    const against: string[] = [];
+    for (const { script: s, vm: host } of this.allRunCommands) {
+      if (!names.test(s.text) || !pattern.set.test(s.text)) continue;
+      const sets = names.test(s.strict) && pattern.set.test(s.strict) && pattern.verify.test(s.strict);
+      const doubts: string[] = [];
+      if (!this.isSiteServer(host)) {
+        doubts.push(`it runs on ${host.address}, which no script of this configuration shows to be a Configuration Manager site server (a CMSite drive rooted at the VM itself)`);
+      }
+      const doubt = lastWriteDoubt(traits, s, (w) => w.value === value, wanted, sets, here);
+      if (doubt) doubts.push(doubt.replace(`${s.resource.address} `, ""));
+      if (doubts.length > 0) against.push(`run command ${s.resource.address}: ${doubts.join(", and ")}`);
+      else if (sets) by ??= s;
+    }
+    if (against.length > 0 || !by) return { against };
+    return { evidence: `run command ${by.resource.address} sets it on the site server and reads it back`, against };
+  }
+
+  /**
+   * Whether a VM is a Configuration Manager site server: a script on it (in what surely runs) maps the
+   * ConfigMgr PowerShell drive to the SMS Provider on the VM itself, `New-PSDrive -PSProvider CMSite
+   * -Root` `$env:COMPUTERNAME`, `localhost` or the VM's computer name. The drive's root is the SMS
+   * Provider the cmdlets talk to (learn.microsoft.com/powershell/sccm/overview, "Get started with
+   * Configuration Manager cmdlets"); the site server built by the constructs does this.
+   */
+  private isSiteServer(vm: TfResource): boolean {
+    let known = this.siteServers.get(vm.address);
+    if (known !== undefined) return known;
+    const own = this.computerName(vm)?.toLowerCase();
+    const local = (root: string) => {
+      const r = root.toLowerCase();
+      return r === "$env:computername" || r === "localhost" || r === "." || r === "127.0.0.1" || (!!own && (r === own || r.startsWith(`${own}.`)));
+    };
+    known = (this.scripts.get(vm.address) ?? []).some((s) => [...s.strict.matchAll(/\bNew-PSDrive\b[^\n;|]*/gi)].some((m) => {
+      const root = /-Root\s*:?\s*['"]?([^\s'";|)]+)/i.exec(m[0])?.[1];
+      return /-PSProvider\s*:?\s*['"]?CMSite\b/i.test(m[0]) && !!root && local(root);
+    }));
+    this.siteServers.set(vm.address, known);
+    return known;
   }
 
   private auditedOn(vm: TfResource, names: readonly string[]): { ok: boolean; text: string } {
@@ -271,6 +360,30 @@ export class Settings {
   private hidden(vm: string, why: string): void {
     this.hiddenScripts.set(vm, [...(this.hiddenScripts.get(vm) ?? []), why]);
   }
+}
+
+/**
+ * Why a script's writes of a setting keep `wanted` from being applied by it, or undefined when they do
+ * not: its last write (of those `keep` retains) is another value or one not known from the script, in
+ * either reading of its comments; or it writes the value only in what may be a comment; or it sets the
+ * setting (`sets`) in a form the checks do not read. Settings whose value the checks do not read have
+ * no doubt.
+ */
+function lastWriteDoubt(
+  traits: SettingTraits, s: Script, ok: (w: SettingWrite) => boolean, wanted: string, sets: boolean, keep: (w: SettingWrite) => boolean = () => true,
+): string | undefined {
+  const all = settingWrites(traits, s.text);
+  if (!all) return undefined;
+  const lq = all.filter(keep).pop();
+  const lm = settingWrites(traits, s.strict)!.filter(keep).pop();
+  for (const l of [lm, lq]) {
+    if (!l) continue;
+    if (l.unknown !== undefined) return `${s.resource.address} writes it last, but ${l.unknown}`;
+    if (!ok(l)) return `${s.resource.address} sets ${l.text} last, not ${wanted}`;
+  }
+  if (lq && !lm) return `${s.resource.address} writes ${lq.text} only in what may be a comment or a string, which the checks cannot tell apart`;
+  if (sets && !lm) return `${s.resource.address} sets it in a form whose value the checks do not read`;
+  return undefined;
 }
 
 /** Whether an extension is the PowerShell DSC extension (learn.microsoft.com/azure/virtual-machines/extensions/dsc-windows: publisher Microsoft.Powershell, type DSC). */

@@ -1,4 +1,4 @@
-import { smbServerOptionWrites, TRAITS } from "../../src/contract/setting-traits";
+import { settingWrites, smbServerOptionWrites, TRAITS, withoutComments, withoutPossibleComments } from "../../src/contract/setting-traits";
 
 describe("SMB server options: Windows keeps the last value written", () => {
   const set = TRAITS.smbSigningRequired.applied!.set;
@@ -26,5 +26,47 @@ describe("SMB server options: Windows keeps the last value written", () => {
       { unknown: "Set-SmbServerConfiguration @p passes arguments the checks do not read" },
     ]);
     expect(smbServerOptionWrites("Set-SmbServerConfiguration -RequireSecuritySignature $true\"", P)).toEqual([{ value: true }]);
+  });
+});
+
+describe("PowerShell comments are not code", () => {
+  test.each([
+    ["a line comment", "Set-X 1 # Set-X 0\nGet-X", "Set-X 1 \nGet-X"],
+    ["a block comment, newlines kept", "a <# b\nc #> d", "a     \n     d"],
+    ["# in single and double quotes", "Write-Host 'a # b'; Write-Host \"c # d\" # e", "Write-Host 'a # b'; Write-Host \"c # d\" "],
+    ["# inside a word is no comment", "Write-Host a#b", "Write-Host a#b"],
+    ["escaped quotes", "Write-Host \"a `\" # b\"; x # y", "Write-Host \"a `\" # b\"; x "],
+    ["a here-string", "$s = @'\nit's # kept\n'@\nx # gone", "$s = @'\nit's # kept\n'@\nx "],
+    ["powershell -Command \"...\" in a command line", "powershell -ExecutionPolicy Bypass -Command \"# off: Set-X 1\nWrite-Host \\\"#\\\"; Set-X 2 # two\"",
+      "powershell -ExecutionPolicy Bypass -Command \"\nWrite-Host \"#\"; Set-X 2 \""],
+  ])("%s", (_what, text, code) => {
+    expect(withoutComments(text)).toBe(code);
+  });
+
+  test("withoutPossibleComments drops every # that starts a token, quoted or not", () => {
+    expect(withoutPossibleComments("Write-Host 'a # b'; Set-X 0\nSet-X 1 <# c #> # d")).toBe(`Write-Host 'a \nSet-X 1${" ".repeat(9)}`);
+  });
+});
+
+describe("settings whose written value the checks read", () => {
+  test("registry values: the literal written, in script order; a removal or a variable is not known", () => {
+    const t = TRAITS.restrictAnonymous;
+    expect(settingWrites(t, "Set-ItemProperty -Path $k -Name RestrictAnonymous -Value 0; New-ItemProperty -Path $k -Name RestrictAnonymousSAM -Value 1; reg add HKLM\\x /v RestrictAnonymous /t REG_DWORD /d 0x1 /f")!
+      .map((w) => [w.value, w.text])).toEqual([[false, "RestrictAnonymous = 0"], [true, "RestrictAnonymous = 0x1"]]);
+    expect(settingWrites(t, "Set-ItemProperty $k -Name RestrictAnonymous -Value $v; Remove-ItemProperty $k -Name RestrictAnonymous")!.map((w) => w.unknown))
+      .toEqual(["it sets RestrictAnonymous to $v, not a literal number", "it removes RestrictAnonymous (Windows then uses its default)"]);
+  });
+
+  test("SMB 1: removal, then adding it back", () => {
+    expect(settingWrites(TRAITS.smb1Removed, "Uninstall-WindowsFeature FS-SMB1; Enable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol")!.map((w) => w.value)).toEqual([true, false]);
+  });
+
+  test("ConfigMgr: booleans, the PXE password, the delete interval in hours", () => {
+    expect(settingWrites(TRAITS.pxeMulticast, "Set-CMDistributionPoint -SiteSystemServerName dp -EnableMulticast $true; Set-CMDistributionPoint -EnableMulticast:$false")!.map((w) => w.value)).toEqual([true, false]);
+    expect(settingWrites(TRAITS.pxePassword, "Set-CMDistributionPoint -PxePassword (ConvertTo-SecureString -String $p -AsPlainText -Force)")!.map((w) => w.value)).toEqual([true]);
+    expect(settingWrites(TRAITS.smpDeleteAfter, "Set-CMStateMigrationPoint -SiteSystemServerName s -TimeDeleteAfter 2 -TimeUnit Days; Set-CMStateMigrationPoint -TimeDeleteAfter 5")!
+      .map((w) => w.value ?? w.unknown)).toEqual([48, "-TimeDeleteAfter 5 does not state its -TimeUnit"]);
+    expect(settingWrites(TRAITS.enhancedHttp, "Set-CMSite -UseSmsGeneratedCert $true")!.map((w) => w.value)).toEqual(["enhanced-http"]);
+    expect(settingWrites(TRAITS.smpMinFreeSpace, "-MinimumFreeSpace 5")).toBeUndefined();
   });
 });

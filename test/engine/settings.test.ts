@@ -1,8 +1,12 @@
 import { KMS_TAG } from "../../src/contract/kms-tags";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
 import { OOB_TAG } from "../../src/contract/oob-tags";
 import { PXE_TAG } from "../../src/contract/pxe-tags";
 import { HARDENING_GUEST_CONFIGURATION } from "../../src/contract/setting-traits";
+import { TagSpec } from "../../src/contract/tag";
+import { TerraformModel } from "../../src/engine/model";
 import { Settings } from "../../src/engine/settings";
+import { check, messages } from "../support/rule-harness";
 import { TfJson } from "../support/tf-json";
 
 function vmWith(tags: Record<string, string>, extra: (tf: TfJson, vm: string) => void = () => undefined) {
@@ -66,7 +70,7 @@ describe("settings provenance", () => {
       const site = tf.windowsVm("cm01", [tf.nic("cm_nic", sub, "10.0.1.5")]);
       tf.add("azurerm_virtual_machine_run_command", "pxe", {
         name: "pxe", location: "westeurope", virtual_machine_id: TfJson.ref(site),
-        source: { script: "Set-CMDistributionPoint -SiteSystemServerName kms01 -EnablePxe $true -PxePassword $p; Get-CMDistributionPoint -SiteSystemServerName kms01" },
+        source: { script: "New-PSDrive -Name P01 -PSProvider CMSite -Root cm01\nSet-CMDistributionPoint -SiteSystemServerName kms01 -EnablePxe $true -PxePassword $p; Get-CMDistributionPoint -SiteSystemServerName kms01" },
       });
     });
     expect(applied.settings.read(applied.vm, PXE_TAG.passwordRequired).provenance).toBe("applied");
@@ -75,5 +79,130 @@ describe("settings provenance", () => {
   test("firmware settings are always declared", () => {
     const { settings, vm } = vmWith({ "sdz-oob-mebx-custom-password": "true" });
     expect(settings.read(vm, OOB_TAG.mebxCustomPassword)).toMatchObject({ provenance: "declared", acceptable: true });
+  });
+});
+
+/**
+ * Review reproducers (cases prov/kms-zero, prov/commented, prov/cm): "applied" only when a script on
+ * the right VM sets the declared value and reads it back. Raw, untagged resources but for the sdz tags.
+ */
+describe("applied means the declared value is what the script leaves", () => {
+  const PW = { variable: { pw: { type: "string", sensitive: true } } };
+  const windowsVm = (name: string, tags?: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    name, admin_username: "u", admin_password: "${var.pw}", size: "Standard_D2s_v5", network_interface_ids: [], resource_group_name: "rg", location: "x", ...extra, ...(tags ? { tags } : {}),
+  });
+  const extension = (vm: string, commandToExecute: string) => ({
+    e: { name: "e", virtual_machine_id: `\${azurerm_windows_virtual_machine.${vm}.id}`, publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10", settings: JSON.stringify({ commandToExecute }) },
+  });
+  const inventory = (json: Record<string, unknown>, vm: string, specs: TagSpec<any>[]) => {
+    const model = TerraformModel.fromTerraformJson(json);
+    const settings = Settings.of(model);
+    return specs.map((s) => { const r = settings.read(model.byAddress(vm)!, s); return [s.key, r.provenance, r.evidence]; });
+  };
+  const outcomes = (json: Record<string, unknown>, prefix: string) =>
+    check(json).findings.filter((f) => f.ruleId.startsWith(prefix)).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
+
+  // A: the extension sets the three registry values to 0, the opposite of the tags, and reads them back.
+  const KMS = [KMS_TAG.restrictAnonymous, KMS_TAG.restrictAnonymousSam, KMS_TAG.restrictNullSessionAccess];
+  const kmsZero = (value: string) => ({
+    resource: {
+      azurerm_windows_virtual_machine: { vm: windowsVm("kms01", { "sdz-role": "kms-host", "sdz-restrict-anonymous": "true", "sdz-restrict-anonymous-sam": "true", "sdz-restrict-null-session-access": "true" }) },
+      azurerm_virtual_machine_extension: extension("vm", `powershell -Command "$k='HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa'; Set-ItemProperty -Path $k -Name RestrictAnonymous -Value ${value}; `
+        + `Set-ItemProperty -Path $k -Name RestrictAnonymousSAM -Value ${value}; Set-ItemProperty -Path 'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters' -Name RestrictNullSessAccess -Value ${value}; `
+        + "Get-ItemProperty -Path $k -Name RestrictAnonymous; Get-ItemProperty $k -Name RestrictAnonymousSAM; Get-ItemProperty x -Name RestrictNullSessAccess\""),
+    },
+    ...PW,
+  });
+
+  test("A (kms-zero): registry values set to 0 under tags saying 1 are declared (was: applied), naming what the script sets; SDZ-KMS-005 lists them", () => {
+    const vm = "azurerm_windows_virtual_machine.vm";
+    expect(inventory(kmsZero("0"), vm, KMS)).toEqual([
+      ["sdz-restrict-anonymous", "declared", `sdz-restrict-anonymous on ${vm} is only declared: azurerm_virtual_machine_extension.e sets RestrictAnonymous = 0 last, not sdz-restrict-anonymous=true, and no Machine Configuration assignment audits it`],
+      ["sdz-restrict-anonymous-sam", "declared", `sdz-restrict-anonymous-sam on ${vm} is only declared: azurerm_virtual_machine_extension.e sets RestrictAnonymousSAM = 0 last, not sdz-restrict-anonymous-sam=true, and no Machine Configuration assignment audits it`],
+      ["sdz-restrict-null-session-access", "declared", `sdz-restrict-null-session-access on ${vm} is only declared: azurerm_virtual_machine_extension.e sets RestrictNullSessAccess = 0 last, not sdz-restrict-null-session-access=true, and no Machine Configuration assignment audits it`],
+    ]);
+    const r = check(kmsZero("0"), ["SDZ-KMS-005"]);
+    expect(outcomes(kmsZero("0"), "SDZ-KMS-")).toEqual([`SDZ-KMS-005 ${vm} fail`]);
+    expect(messages(r, "SDZ-KMS-005")[0]).toMatch(/nothing applies SMB 1 removed; RestrictAnonymous \(sdz-restrict-anonymous=true\), RestrictAnonymousSAM \(sdz-restrict-anonymous-sam=true\), RestrictNullSessAccess \(sdz-restrict-null-session-access=true\) are only declared/);
+    // The same script writing 1 applies them: only SMB 1 is left.
+    expect(inventory(kmsZero("1"), vm, KMS).map((x) => x[1])).toEqual(["applied", "applied", "applied"]);
+    expect(messages(check(kmsZero("1"), ["SDZ-KMS-005"]), "SDZ-KMS-005")).toEqual([expect.stringMatching(/: nothing applies SMB 1 removed; anonymous/)]);
+  });
+
+  // B: the SMB commands (and the read-back) are in PowerShell comments.
+  const SMB = [MIGRATION_TAG.smbSigningRequired, MIGRATION_TAG.smbEncryptData, MIGRATION_TAG.smbRejectUnencrypted, MIGRATION_TAG.smb1Removed];
+  const smp = (command: string) => ({
+    resource: {
+      azurerm_windows_virtual_machine: { vm: windowsVm("smp01", { "sdz-role": "state-migration-point", "sdz-smb-signing-required": "true", "sdz-smb-encrypt-data": "true", "sdz-smb-reject-unencrypted": "true", "sdz-smb1-removed": "true" }) },
+      azurerm_virtual_machine_extension: extension("vm", command),
+    },
+    ...PW,
+  });
+  const COMMENTED = "powershell -Command \"# TODO later: Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true; "
+    + "Disable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol\nWrite-Host 'not done yet' # Get-SmbServerConfiguration\"";
+  const MIG = ["SDZ-MIG-009 azurerm_windows_virtual_machine.vm fail", "SDZ-MIG-011 azurerm_windows_virtual_machine.vm fail", "SDZ-MIG-012 azurerm_windows_virtual_machine.vm unverified", "SDZ-MIG-013 azurerm_windows_virtual_machine.vm fail"];
+
+  test("B (commented): SMB commands in comments apply nothing: declared (was: applied), and SDZ-MIG-009 fails as for tags alone", () => {
+    const vm = "azurerm_windows_virtual_machine.vm";
+    expect(inventory(smp(COMMENTED), vm, SMB).map((x) => x[1])).toEqual(["declared", "declared", "declared", "declared"]);
+    expect(outcomes(smp(COMMENTED), "SDZ-MIG-")).toEqual(MIG);
+    expect(messages(check(smp(COMMENTED), ["SDZ-MIG-009"]), "SDZ-MIG-009")[0]).toMatch(/only declares sdz-smb-signing-required, sdz-smb-encrypt-data, sdz-smb-reject-unencrypted, sdz-smb1-removed/);
+    // A block comment is a comment too; `#` inside a string is not one.
+    const block = "powershell -Command \"<# Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true\nUninstall-WindowsFeature FS-SMB1 #> Get-SmbServerConfiguration\"";
+    expect(inventory(smp(block), vm, SMB).map((x) => x[1])).toEqual(["declared", "declared", "declared", "declared"]);
+    // (A `#` inside a string earlier on the same line would make the rest of it a possible comment: not applied, by design.)
+    const live = "powershell -Command \"Write-Host 'step #1'\nSet-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -Force # harden\nUninstall-WindowsFeature FS-SMB1\nGet-SmbServerConfiguration; Get-WindowsFeature FS-SMB1\"";
+    expect(inventory(smp(live), vm, SMB).map((x) => x[1])).toEqual(["applied", "applied", "applied", "applied"]);
+    expect(outcomes(smp(live), "SDZ-MIG-")).toEqual(MIG.slice(1));
+  });
+
+  test("a later write that may be in a string or a comment keeps a value from being applied", () => {
+    const vm = "azurerm_windows_virtual_machine.vm";
+    // `"#"` is a string, so the $false after it runs: Windows keeps $false.
+    const tricky = "powershell -Command \"Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true; Write-Host \\\"#\\\"; Set-SmbServerConfiguration -EncryptData $false\nGet-SmbServerConfiguration\"";
+    const [signing, encrypt] = inventory(smp(tricky), vm, SMB);
+    expect(signing[1]).toBe("applied");
+    expect(encrypt.slice(1)).toEqual(["declared", `sdz-smb-encrypt-data on ${vm} is only declared: azurerm_virtual_machine_extension.e sets -EncryptData $false last, not sdz-smb-encrypt-data=true, and no Machine Configuration assignment audits it`]);
+  });
+
+  // C: a run command on ws01 (no site server) sets the opposite of the declared PXE values.
+  const PXE = [PXE_TAG.multicast, PXE_TAG.unknownComputers];
+  const cm = (opts: { host?: "ws" | "cm"; value?: string } = {}) => ({
+    resource: {
+      azurerm_windows_virtual_machine: {
+        pxe: windowsVm("pxe01", { "sdz-role": "pxe-distribution-point", "sdz-pxe-multicast": "false", "sdz-pxe-unknown-computers": "false" }, { computer_name: "pxe01" }),
+        ws: windowsVm("ws01"),
+        cm: windowsVm("cm01"),
+      },
+      azurerm_virtual_machine_run_command: {
+        rc: {
+          name: "rc", location: "x", virtual_machine_id: `\${azurerm_windows_virtual_machine.${opts.host ?? "ws"}.id}`,
+          source: {
+            script: `${opts.host === "cm" ? "Import-Module (Join-Path (Split-Path $env:SMS_ADMIN_UI_PATH -Parent) 'ConfigurationManager.psd1')\nNew-PSDrive -Name P01 -PSProvider CMSite -Root $env:COMPUTERNAME | Out-Null\n" : ""}`
+              + `Set-CMDistributionPoint -SiteSystemServerName pxe01.corp -EnableMulticast ${opts.value ?? "$true"} -EnableUnknownComputerSupport ${opts.value ?? "$true"}\nGet-CMDistributionPoint -SiteSystemServerName pxe01.corp`,
+          },
+        },
+      },
+    },
+    ...PW,
+  });
+  const PXE_OUTCOMES = ["SDZ-PXE-005", "SDZ-PXE-009", "SDZ-PXE-010", "SDZ-PXE-011"].map((id) => `${id} azurerm_windows_virtual_machine.pxe unverified`);
+
+  test("C (cm): a run command on a VM that is no site server, setting the opposite values, applies nothing: declared (was: applied) and listed by SDZ-PXE-015", () => {
+    const vm = "azurerm_windows_virtual_machine.pxe";
+    const notSite = "it runs on azurerm_windows_virtual_machine.ws, which no script of this configuration shows to be a Configuration Manager site server (a CMSite drive rooted at the VM itself)";
+    expect(inventory(cm(), vm, PXE)).toEqual([
+      ["sdz-pxe-multicast", "declared", `sdz-pxe-multicast on ${vm} is declared: run command azurerm_virtual_machine_run_command.rc: ${notSite}, and sets -EnableMulticast $true last, not sdz-pxe-multicast=false (run the generated ConfigMgr script, or name the site server so the construct applies it)`],
+      ["sdz-pxe-unknown-computers", "declared", `sdz-pxe-unknown-computers on ${vm} is declared: run command azurerm_virtual_machine_run_command.rc: ${notSite}, and sets -EnableUnknownComputerSupport $true last, not sdz-pxe-unknown-computers=false (run the generated ConfigMgr script, or name the site server so the construct applies it)`],
+    ]);
+    expect(outcomes(cm(), "SDZ-PXE-")).toEqual([...PXE_OUTCOMES, `SDZ-PXE-015 ${vm} fail`].sort());
+    expect(messages(check(cm(), ["SDZ-PXE-015"]), "SDZ-PXE-015")[0]).toMatch(/declared, not verified: sdz-pxe-unknown-computers=false, sdz-pxe-multicast=false;/);
+    // Right values, wrong VM; wrong values on the site server: still declared. Right values on the site server: applied.
+    expect(inventory(cm({ value: "$false" }), vm, PXE).map((x) => x[1])).toEqual(["declared", "declared"]);
+    const opposite = inventory(cm({ host: "cm" }), vm, PXE);
+    expect(opposite.map((x) => x[1])).toEqual(["declared", "declared"]);
+    expect(opposite[0][2]).toContain("run command azurerm_virtual_machine_run_command.rc: sets -EnableMulticast $true last, not sdz-pxe-multicast=false");
+    expect(inventory(cm({ host: "cm", value: "$false" }), vm, PXE).map((x) => x[1])).toEqual(["applied", "applied"]);
+    expect(outcomes(cm({ host: "cm", value: "$false" }), "SDZ-PXE-")).toEqual(PXE_OUTCOMES);
   });
 });

@@ -7,11 +7,14 @@ type Extend = NonNullable<SiteOptions["extend"]>;
 const dp = (tags: Record<string, string>, extend?: Extend) => site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], { vmTags: tags, extend });
 const levels = (r: ReturnType<typeof check>, id: string) => r.findings.filter((f) => f.ruleId === id).map((f) => f.level);
 
+/** Connects a script to the SMS Provider on the VM it runs on: what makes that VM a site server for the checks. */
+const CONNECT = "New-PSDrive -Name P01 -PSProvider CMSite -Root $env:COMPUTERNAME; Set-Location P01:\n";
+
 /** A ConfigMgr site server (cm01, in its own subnet) whose run command applies settings on app01. */
 const siteServer = (script: string): Extend => (tf, p) => {
   zone(tf, p.vnet, "sitesystems", "10.0.8.0/24", { trust: "INTERNAL" });
   const { vm } = secondVm(tf, "cm01", "10.0.8.4", undefined, "azurerm_subnet.sitesystems");
-  runCommand(tf, "pxe_settings", vm, script);
+  runCommand(tf, "pxe_settings", vm, CONNECT + script);
 };
 
 describe.each([
@@ -124,7 +127,7 @@ describe("SDZ-PXE-015 settings declared, not verified", () => {
 
   test("multicast encryption applied by Set-CMOperatingSystemImage -MulticastEncrypt is applied", () => {
     const s = dp({ "sdz-role": "pxe-distribution-point", "sdz-pxe-multicast-encryption": "true" },
-      siteServer("# packages served by app01\nSet-CMOperatingSystemImage -Id P0100001 -MulticastAllow $true -MulticastEncrypt $true\nGet-CMOperatingSystemImage -Id P0100001"));
+      siteServer("Set-CMOperatingSystemImage -Id P0100001 -MulticastAllow $true -MulticastEncrypt $true\nGet-CMOperatingSystemImage -Id P0100001\nStart-CMContentDistribution -OperatingSystemImageId P0100001 -DistributionPointName app01"));
     expect(check(s.tf, [ID]).findings).toEqual([]);
   });
 
