@@ -8,6 +8,7 @@
  * value. Rules should never quote such values in the first place; this is the last line of defence
  * at the output boundary, applied to every result the same way.
  */
+import { literalScrubber } from "./scrub";
 import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
@@ -196,19 +197,32 @@ function wholeSecretPaths(type: string): readonly (readonly string[])[] {
   return p;
 }
 
-/** A function that removes every given secret from a text (longest first, so no part of one survives). */
+/**
+ * A function that removes every given secret from a text: each run of overlapping occurrences becomes
+ * {@link REDACTED}, so no part of one survives. Secrets are matched as literal strings
+ * ({@link literalScrubber}), never through a regular expression built from them.
+ */
 function scrubber(secrets: string[]): (text: string) => string {
   if (secrets.length === 0) return (t) => t;
-  const sorted = [...secrets].sort((a, b) => b.length - a.length);
-  const re = new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  const scrub = literalScrubber(secrets, REDACTED);
   // Many findings share a text (a rule's fix): each distinct text is scrubbed once.
   const done = new Map<string, string>();
   return (text) => {
     if (typeof text !== "string" || text.length === 0) return text;
     let out = done.get(text);
-    if (out === undefined) done.set(text, (out = text.replace(re, REDACTED)));
+    if (out === undefined) done.set(text, (out = scrub(text)));
     return out;
   };
+}
+
+/**
+ * The message of any error raised while redacting. Whatever failed (collecting the secrets, matching
+ * them), its own message may quote what it was working on, which is secret text: it is never passed
+ * on, only the error's kind.
+ */
+export function redactionFailure(err: unknown): Error {
+  const kind = err instanceof Error && /^[A-Za-z]{1,40}$/.test(err.name) ? err.name : "error";
+  return new Error(`the output redactor failed (${kind}; its details are withheld because they may quote a secret)`);
 }
 
 /**
@@ -216,6 +230,14 @@ function scrubber(secrets: string[]): (text: string) => string {
  * inventory. Secret-named tags in the inventory show {@link REDACTED} whatever their value.
  */
 export function redactSecrets(result: CheckResult, model: TerraformModel): CheckResult {
+  try {
+    return redact(result, model);
+  } catch (err) {
+    throw redactionFailure(err);
+  }
+}
+
+function redact(result: CheckResult, model: TerraformModel): CheckResult {
   const scrub = scrubber(collectSecrets(model));
   const finding = (f: Finding): Finding => ({
     ...f,

@@ -11,6 +11,7 @@ import { TerraformModel } from "../../src/engine/model";
 import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { collectSecrets, isSecretName, redactSecrets, REDACTED } from "../../src/policy/redact";
+import { LONG_SECRET, literalScrubber } from "../../src/policy/scrub";
 import { ALL_RULES } from "../../src/rules";
 import { certificateExample } from "../../src/rules/oob/certificate-examples";
 import { AMT_PROVISIONING_OID } from "../../src/rules/oob/certificates";
@@ -222,5 +223,89 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
     const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => String(m.data)));
     expect(annotations.some((a) => a.includes("SDZ-OOB-003"))).toBe(true);
     expect(annotations.filter((a) => a.includes(MEBX))).toEqual([]);
+  });
+});
+
+describe("the redactor matches secrets as literal strings: any size, any number, and no error quotes one", () => {
+  /** The reference: every occurrence of every secret (indexOf), sorted; runs of overlapping ones merged, each run one marker. */
+  const naive = (secrets: string[], text: string, marker: string) => {
+    const found: [number, number][] = [];
+    for (const s of secrets) for (let i = text.indexOf(s); s !== "" && i >= 0; i = text.indexOf(s, i + 1)) found.push([i, i + s.length]);
+    found.sort((x, y) => x[0] - y[0]);
+    let out = "";
+    let at = 0;
+    for (let k = 0; k < found.length;) {
+      const start = found[k][0];
+      let end = found[k][1];
+      for (k++; k < found.length && found[k][0] < end; k++) end = Math.max(end, found[k][1]);
+      out += text.slice(at, start) + marker;
+      at = end;
+    }
+    return out + text.slice(at);
+  };
+
+  test("property: the scrubber blanks exactly the union of occurrences (runs of overlapping ones as one marker), as a naive search does", () => {
+    const word = fc.stringMatching(/^[ab]{1,6}$/);
+    fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 5 }), fc.stringMatching(/^[abc]{0,40}$/), (secrets, text) => {
+      expect(literalScrubber(secrets, "#")(text)).toBe(naive(secrets, text, "#"));
+    }), { numRuns: 500 });
+    // Long secrets (matched one by one) follow the same rule, overlapping copies included.
+    const long = "xy".repeat(LONG_SECRET);
+    const text = `a${long}xy${long}b`;
+    expect(literalScrubber([long, "ab"], "#")(text)).toBe(naive([long, "ab"], text, "#"));
+    expect(literalScrubber([long], "#")(text)).toBe("a#b");
+  });
+
+  test("the precise cases: longest wins where secrets share a start, touching secrets stay two markers, overlapping ones leave no tail", () => {
+    const s = literalScrubber(["abcd", "abcdef", "defxyz"], "#");
+    expect(s("-abcdefg-")).toBe("-#g-");
+    expect(s("abcdabcd")).toBe("##");
+    expect(s("abcdefxyz")).toBe("#"); // leftmost-longest replacement left "xyz" of the second
+    expect(s("no secret here")).toBe("no secret here");
+  });
+
+  test("a secret of 1.1 MB and 10,000 secrets are scrubbed correctly and in bounded time", () => {
+    const huge = `${"B".repeat(1_100_000)}C`;
+    const many = Array.from({ length: 10_000 }, (_, i) => `Pl4nt-${i.toString(36).padStart(4, "0")}-secret`);
+    const t0 = Date.now();
+    const scrub = literalScrubber([huge, "Zq9SuperSecretValue42", ...many], REDACTED);
+    const text = `admin Zq9SuperSecretValue42, bundle ${huge} and ${many.join(" ")}`;
+    const out = scrub(text);
+    expect(out).toBe(`admin ${REDACTED}, bundle ${REDACTED} and ${Array(many.length).fill(REDACTED).join(" ")}`);
+    // A text made of the huge secret's prefix only (the worst case for a naive search) holds no secret.
+    expect(scrub("B".repeat(1_200_000))).toBe("B".repeat(1_200_000));
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  test("a configuration with a 1.1 MB secret is redacted (a regular expression built from the secrets was 'too large', and its error quoted them)", () => {
+    const huge = "B".repeat(1_100_000);
+    const m = TerraformModel.fromTerraformJson({
+      resource: {
+        azurerm_windows_virtual_machine: { vm: { name: "vm", admin_password: "Zq9SuperSecretValue42" } },
+        azurerm_key_vault_secret: { big: { name: "bundle", key_vault_id: "x", value: huge } },
+      },
+    }, { name: "huge" });
+    const result = runRules(m, ALL_RULES.filter((r) => r.id === "SDZ-SEC-002"));
+    const planted = { ...result, findings: result.findings.map((f) => ({ ...f, message: `${f.message} Zq9SuperSecretValue42 ${huge}` })) };
+    const clean = redactSecrets(planted, m);
+    const text = JSON.stringify(clean);
+    expect(text).not.toContain("Zq9SuperSecretValue42");
+    expect(text).not.toContain("BBBBBBBBBBBBBBBB");
+    expect(clean.findings.map((f) => f.address).sort()).toEqual(["azurerm_key_vault_secret.big", "azurerm_windows_virtual_machine.vm"]);
+  });
+
+  test("an error inside the redactor is passed on with a fixed message, never its own (which may quote a secret)", () => {
+    const SECRET = "Zq9SuperSecretValue42";
+    const m = TerraformModel.fromTerraformJson({ resource: { azurerm_windows_virtual_machine: { vm: { name: "vm", admin_password: SECRET } } } }, { name: "boom" });
+    const result = runRules(m, []);
+    const poisoned = { ...result, findings: { map: () => { throw new SyntaxError(`Invalid regular expression: /${SECRET}/`); } } } as unknown as typeof result;
+    let err: Error | undefined;
+    try {
+      redactSecrets(poisoned, m);
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).toBe("the output redactor failed (SyntaxError; its details are withheld because they may quote a secret)");
+    expect(`${err?.stack}`).not.toContain(SECRET);
   });
 });
