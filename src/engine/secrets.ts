@@ -212,48 +212,103 @@ export interface ConnectionCredential {
  * - `SharedAccessKey`: Service Bus, Event Hubs and IoT Hub (`Endpoint=sb://...;SharedAccessKeyName=n;SharedAccessKey=k`,
  *   learn.microsoft.com/dotnet/api/azure.messaging.servicebus.servicebusconnectionstringproperties);
  * - `AccessKey`: SignalR and Web PubSub (`Endpoint=https://x.service.signalr.net;AccessKey=k;Version=1.0;`,
- *   learn.microsoft.com/azure/azure-signalr/concept-connection-string).
+ *   learn.microsoft.com/azure/azure-signalr/concept-connection-string);
+ * - `Secret`: App Configuration access keys (`Endpoint=https://contoso.azconfig.io;Id=<id>;Secret=<secret>`: the
+ *   connectionString of an access key, learn.microsoft.com/rest/api/appconfiguration/stable/configuration-stores/list-keys,
+ *   and `az appconfig kv list --connection-string Endpoint=https://contoso.azconfig.io;Id=xxx;Secret=xxx`,
+ *   learn.microsoft.com/cli/azure/appconfig/kv); `Id` names the key, it is not one;
+ * - `Application Key` (alias `AppKey`), `Application Token` (`AppToken`), `User Token` (`UserToken`, `UsrToken`): Kusto
+ *   (Azure Data Explorer) connection strings' application secret and bearer tokens ("Application Key | AppKey |
+ *   ApplicationKey", learn.microsoft.com/kusto/api/connection-strings/kusto#application-authentication-properties).
  * `SharedAccessKeyName` and `AccountName` name a key or an account, and Application Insights' `InstrumentationKey` is "not
  * considered a secret" (learn.microsoft.com/azure/azure-monitor/app/connection-strings): none is a credential.
  * A value is read up to `;`, a quote or white space; after `;`, `,` or at the start, a value in double or single quotes
  * (SqlClient quotes values holding `;`) or in braces (ODBC) is read whole. A value in quotes must not start with white
  * space: `"...;Password=" + $pw` in a script is a concatenation, not a quoted value.
  */
-const KEYED_CREDENTIAL = /(?:^|[;,"'\s])(AccountKey|SharedAccessKey|AccessKey|Password|Pwd)\s*=\s*([^;"'\s{][^;"'\s]*)/gi;
-const QUOTED_CREDENTIAL = /(?:^|[;,])\s*(AccountKey|SharedAccessKey|AccessKey|Password|Pwd)\s*=\s*(?:"([^"\s][^"]*)"|'([^'\s][^']*)'|\{([^}]*)\})/gi;
+const CREDENTIAL_KEYS = "AccountKey|SharedAccessKey|AccessKey|Password|Pwd|Secret|Application\\s*Key|AppKey|Application\\s*Token|AppToken|User\\s*Token|UsrToken";
+const KEYED_CREDENTIAL = new RegExp(`(?:^|[;,"'\\s])(${CREDENTIAL_KEYS})\\s*=\\s*([^;"'\\s{][^;"'\\s]*)`, "gi");
+const QUOTED_CREDENTIAL = new RegExp(`(?:^|[;,])\\s*(${CREDENTIAL_KEYS})\\s*=\\s*(?:"([^"\\s][^"]*)"|'([^'\\s][^']*)'|\\{([^}]*)\\})`, "gi");
 /**
  * The signature of a shared access signature: in a SAS URL's query (`?sv=...&sig=...`), or in a connection string's
  * `SharedAccessSignature=sv=...&sig=...` part (learn.microsoft.com/azure/storage/common/storage-configure-connection-string
  * #create-a-connection-string-using-a-shared-access-signature; `&amp;` when XML-encoded). The other SAS fields (sv, se,
- * sp...) grant nothing without it. Eight characters at least: a signature is a base64 HMAC-SHA256 (44).
+ * sp...) grant nothing without it: "sig" is "a signature that's used to authorize access" (the SAS token's fields,
+ * learn.microsoft.com/azure/storage/common/storage-sas-overview#sas-token). Eight characters at least: a signature is a
+ * base64 HMAC-SHA256 (44).
  */
 const SAS_SIGNATURE = /(?:^|[?&;=\s"'])sig=([^&;\s"'#]{8,})/gi;
+/**
+ * A password in a URL's query (`jdbc:postgresql://db/app?user=u&password=p`, `...?pwd=p`): read up to the next `&`, `#`,
+ * quote or white space.
+ */
+const QUERY_PASSWORD = /[?&](password|passwd|pwd)=([^&#\s"']+)/gi;
+/**
+ * The password of a URL's user information, `scheme://user:password@host` for any scheme (https, mongodb, postgresql,
+ * amqp, redis, `redis://:password@host` without a user). RFC 3986 section 3.2.1: the authority is
+ * `[ userinfo "@" ] host [ ":" port ]` after `//`, userinfo holds no `/`, `?` or `#` (section 3.2: they end the
+ * authority), and its `user:password` form is deprecated precisely because "the passing of authentication information in
+ * clear text has proven to be a security risk". The user is read up to the first `:` (and holds no `;`: a connection string's `Endpoint=https://...;Id=a:b` is no
+ * user information), the password up to the last `@`
+ * before the authority ends (as WHATWG URL parsers split it: an unencoded `@` in a password stays in it). Matched from
+ * `//`, not from the scheme, so a long run of letters is never rescanned.
+ */
+const URL_USERINFO_PASSWORD = /\/\/([^\s/?#:;"']*):([^\s/?#"']*)@/g;
+
+/** A cheap test: only a text with `=` (keyed parts, query parameters) or `//` and `@` (a URL's user information) is read. */
+export function mayHoldCredentials(text: string): boolean {
+  return text.includes("=") || (text.includes("@") && text.includes("//"));
+}
+
+/** Names with "an": `an AccountKey= value`, `an Application Key= value`. */
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}
 
 /**
- * The credential parts of connection strings and SAS tokens in a text: the one notion shared by
+ * The credential parts of connection strings, SAS tokens and URLs in a text: the one notion shared by
  * SDZ-SEC-002 (which reports the literal ones on the resource and field that write them) and the
  * output redactor (which blanks every one, placeholders too).
  */
 export function connectionCredentials(text: string): ConnectionCredential[] {
   const out: ConnectionCredential[] = [];
-  if (!text.includes("=")) return out;
+  if (!mayHoldCredentials(text)) return out;
   const s = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
   let m: RegExpExecArray | null;
-  for (const re of [KEYED_CREDENTIAL, QUOTED_CREDENTIAL]) {
-    re.lastIndex = 0;
-    while ((m = re.exec(s)) !== null) {
-      const value = m[2] ?? m[3] ?? m[4] ?? "";
-      if (value.trim() === "") continue;
-      out.push({ kind: `${/^[aeiou]/i.test(m[1]) ? "an" : "a"} ${m[1]}= value`, value, literal: literalToken(value) });
+  if (s.includes("=")) {
+    for (const re of [KEYED_CREDENTIAL, QUOTED_CREDENTIAL]) {
+      re.lastIndex = 0;
+      while ((m = re.exec(s)) !== null) {
+        const value = m[2] ?? m[3] ?? m[4] ?? "";
+        if (value.trim() === "") continue;
+        const key = m[1].replace(/\s+/g, " ");
+        out.push({ kind: `${article(key)} ${key}= value`, value, literal: literalToken(value) });
+      }
+    }
+    SAS_SIGNATURE.lastIndex = 0;
+    while ((m = SAS_SIGNATURE.exec(s)) !== null) {
+      // A URL-encoded signature may start with %2B or %2F: an escape, not a %VARIABLE%.
+      out.push({ kind: "a SAS signature (sig=)", value: m[1], literal: literalToken(m[1]) || PERCENT_ESCAPE.test(m[1]) });
+    }
+    QUERY_PASSWORD.lastIndex = 0;
+    while ((m = QUERY_PASSWORD.exec(s)) !== null) {
+      out.push({ kind: `a ${m[1].toLowerCase()}= query parameter`, value: m[2], literal: literalToken(m[2]) || PERCENT_ESCAPE.test(m[2]) });
     }
   }
-  SAS_SIGNATURE.lastIndex = 0;
-  while ((m = SAS_SIGNATURE.exec(s)) !== null) {
-    // A URL-encoded signature may start with %2B or %2F: an escape, not a %VARIABLE%.
-    out.push({ kind: "a SAS signature (sig=)", value: m[1], literal: literalToken(m[1]) || /^%[0-9A-Fa-f]{2}/.test(m[1]) });
+  if (s.includes("@")) {
+    URL_USERINFO_PASSWORD.lastIndex = 0;
+    while ((m = URL_USERINFO_PASSWORD.exec(s)) !== null) {
+      const value = m[2];
+      if (value.trim() === "") continue;
+      // A password is percent-encoded where it holds a reserved character (RFC 3986 section 2.1): %40 is an escape.
+      out.push({ kind: "a password in a URL's user information", value, literal: literalToken(value) || PERCENT_ESCAPE.test(value) });
+    }
   }
   return out;
 }
+
+/** A percent-encoded octet at the start of a value (RFC 3986 section 2.1), not a %VARIABLE%. */
+const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}/;
 
 /**
  * Keys of connection strings that hold no credential, compared in lower case without spaces or

@@ -12,7 +12,7 @@ import { literalScrubber } from "./scrub";
 import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
-import { connectionCredentials, looksSecretName, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
+import { connectionCredentials, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
 
 /** What replaces a secret in any text. */
 export const REDACTED = "(secret value not shown)";
@@ -86,8 +86,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Every literal secret of a configuration: string values under secret-named fields (at any depth,
  * in nested blocks too), the values of secret-named tags, what a reference in such a field
- * resolves to (a local holding the password), and the credential parts of connection strings and
- * SAS URLs anywhere.
+ * resolves to (a local holding the password), and the credential parts of connection strings, SAS
+ * URLs and URLs with a password anywhere, tag values included.
  *
  * What is blanked is a superset of what SDZ-SEC-002 reports, by design (when in doubt, blank): the
  * rule reports each literal credential part under an ordinary name that is blanked here. Blanked but
@@ -108,19 +108,20 @@ export function collectSecrets(model: TerraformModel): string[] {
       if (resolved.known && (typeof resolved.value === "string" || typeof resolved.value === "number")) candidates.push(String(resolved.value));
       else if (resolved.known) collectAll(resolved.value);
       // Not resolved: the parts written here may still hold a credential ("Server=${azurerm_mssql_server.db.fqdn};Password=x").
-      else if (v.includes("=")) connectionSecrets(v);
+      else if (mayHoldCredentials(v)) connectionSecrets(v);
     }
     for (const c of candidates) {
       const t = c.trim();
       if (t.length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(t.toLowerCase())) {
         found.add(c);
         if (t !== c) found.add(t);
-        if (c.includes("=")) connectionSecrets(c);
+        if (mayHoldCredentials(c)) connectionSecrets(c);
       }
     }
   };
   /**
-   * The credential parts of a connection string or SAS (Password=, Pwd=, AccountKey=, SharedAccessKey=, sig=), as
+   * The credential parts of a connection string, SAS or URL (Password=, Pwd=, AccountKey=, SharedAccessKey=, Secret=, sig=,
+   * password= query parameters, scheme://user:password@), as
    * SDZ-SEC-002 finds them (`connectionCredentials`, one recogniser), so a message quoting only them is scrubbed too.
    * Every one is blanked, literal or not: placeholders ($(DbPassword), <password>, %DB_PW%, $env:PW, a Key Vault
    * reference), which the rule does not report since nothing secret is written, cost nothing to blank. Left out:
@@ -144,7 +145,7 @@ export function collectSecrets(model: TerraformModel): string[] {
       const o = originOf(model, v);
       if (o.kind === "literal" && typeof o.value === "string") text = o.value;
     }
-    if (text.includes("=")) connectionSecrets(text);
+    if (mayHoldCredentials(text)) connectionSecrets(text);
   };
   // Plain loops, no callbacks or entry arrays: these run for every node of every resource.
   // `all`: every value (a whole-secret field, custom data, secure environment variables); else the
@@ -160,7 +161,7 @@ export function collectSecrets(model: TerraformModel): string[] {
     if (depth > 32) return;
     // A connection string or SAS URL under an ordinary name (an app setting "Db"): its credential parts.
     if (typeof v === "string") {
-      if (v.includes("=") || v.includes("local.")) ordinaryText(v);
+      if (mayHoldCredentials(v) || v.includes("local.")) ordinaryText(v);
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) walk(v[i], depth + 1);
     } else if (isPlainObject(v)) {
@@ -182,7 +183,12 @@ export function collectSecrets(model: TerraformModel): string[] {
     walk(r.config, 0);
     for (const p of wholeSecretPaths(r.type)) at(r.config, p, 0);
     const tags = model.tags(r);
-    for (const tag of Object.keys(tags)) if (secretName(tag)) add(tags[tag]);
+    // Tags as Azure gets them (through locals too): a secret-named tag's value whole, any other's credential parts
+    // (a provisioning server tagged "https://admin:<password>@host", an image location with a SAS signature).
+    for (const tag of Object.keys(tags)) {
+      if (secretName(tag)) add(tags[tag]);
+      else if (mayHoldCredentials(tags[tag])) connectionSecrets(tags[tag]);
+    }
   }
   return [...found];
 }

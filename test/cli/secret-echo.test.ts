@@ -77,3 +77,66 @@ describe("a JSON syntax error gives file, line and column only, never the text a
     expect(leaks(r.stderr + r.stdout)).toBe(false);
   });
 });
+
+describe("secrets inside ordinary values and huge secrets are echoed by no output format", () => {
+  /** Every output of one run: stdout, stderr and the JSON, SARIF, Markdown and JUnit reports; the table separately. */
+  const outputs = (file: string) => {
+    const out = tempDir();
+    const reports = ["r.json", "r.sarif", "r.md", "r.xml"].map((f) => path.join(out, f));
+    const r = runInProcess(["check", file, "--no-config", "--format", `json=${reports[0]}`, "--format", `sarif=${reports[1]}`, "--format", `markdown=${reports[2]}`,
+      "--format", `junit=${reports[3]}`, "--format", "github"]);
+    const table = runInProcess(["check", file, "--no-config", "--verbose"]);
+    return { code: r.code, tableCode: table.code, texts: [r.stdout, r.stderr, table.stdout, table.stderr, ...reports.map((f) => fs.readFileSync(f, "utf8"))] };
+  };
+
+  test("a URL password and a SAS signature in tags (review case sec2): reported by SDZ-SEC-002, blanked in the out-of-band messages and the inventory", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "main.tf.json");
+    const [url, sig, note] = [`${SECRET}-url`, `${SECRET}-sig`, `${SECRET}-note`];
+    fs.writeFileSync(file, JSON.stringify({
+      resource: {
+        azurerm_windows_virtual_machine: {
+          vm: {
+            name: "oob01", admin_username: "u", admin_password: "${var.pw}", size: "Standard_D2s_v5", network_interface_ids: [], resource_group_name: "rg", location: "x",
+            tags: {
+              "sdz-role": "oob-service-point", "sdz-oob-provisioning": "enabled", "sdz-oob-provisioning-server": `https://admin:${url}@prov.example.com/x`,
+              "sdz-oob-ide-image-location": `https://store.blob.core.windows.net/c/ide.img?sv=2022-11-02&sig=${sig}`, "sdz-oob-mebx-custom-password": "true",
+            },
+          },
+        },
+        azurerm_storage_account: { sa: { name: "sa", resource_group_name: "rg", location: "x", account_tier: "Standard", account_replication_type: "LRS", tags: { "sdz-note": `https://user:${note}@example.com` } } },
+      },
+      variable: { pw: { type: "string", sensitive: true } },
+    }));
+    const { code, tableCode, texts } = outputs(file);
+    expect([code, tableCode]).toEqual([1, 1]);
+    for (const text of texts) for (const s of [url, sig, note]) expect(leaks(text, s)).toBe(false);
+    const all = texts.join("\n");
+    // The rest of each value is still quoted: only the credential part is blanked.
+    expect(all).toContain("sdz-oob-provisioning-server=https://admin:(secret value not shown)@prov.example.com/x");
+    expect(all).toContain("https://store.blob.core.windows.net/c/ide.img?sv=2022-11-02&sig=(secret value not shown)");
+    expect(all).toContain("azurerm_windows_virtual_machine.vm writes secrets as literal values (not shown): tags[\"sdz-oob-provisioning-server\"] (a password in a URL's user information); "
+      + "tags[\"sdz-oob-ide-image-location\"] (a SAS signature (sig=))");
+    expect(all).toContain("azurerm_storage_account.sa writes a secret as literal values (not shown): tags[\"sdz-note\"] (a password in a URL's user information)");
+  });
+
+  test("a Key Vault secret of 1.1 MB beside an admin password (review case sec3): exit code 1, neither secret anywhere", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "main.tf.json");
+    const huge = "B".repeat(1_100_000);
+    fs.writeFileSync(file, JSON.stringify({
+      resource: {
+        azurerm_windows_virtual_machine: { vm: { name: "vm", admin_username: "u", admin_password: SECRET, size: "Standard_D2s_v5", network_interface_ids: [], resource_group_name: "rg", location: "x" } },
+        azurerm_key_vault_secret: { big: { name: "cert-bundle", key_vault_id: "x", value: huge } },
+      },
+    }));
+    const { code, tableCode, texts } = outputs(file);
+    expect([code, tableCode]).toEqual([1, 1]);
+    for (const text of texts) {
+      expect(leaks(text)).toBe(false);
+      expect(text).not.toContain("BBBBBBBBBBBBBBBB");
+      expect(text).not.toContain("internal error");
+    }
+    expect(texts.join("\n")).toContain("azurerm_key_vault_secret.big writes a secret as literal values (not shown): value");
+  });
+});

@@ -6,8 +6,8 @@ import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
 import {
-  credentialFreeConnectionString, decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, originOf, readsFile, SECRET_VALUE_FIELDS,
-  secretsInText, snakeName,
+  credentialFreeConnectionString, decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, mayHoldCredentials, originOf, readsFile,
+  SECRET_VALUE_FIELDS, secretsInText, snakeName,
 } from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
@@ -197,7 +197,7 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
    */
   const ordinary = (path: string, value: string) => {
     const viaLocal = value.includes("local.");
-    if (!viaLocal && !value.includes("=")) return;
+    if (!viaLocal && !mayHoldCredentials(value)) return;
     // Only a local is followed (to its literal text); any other value is read as written, interpolations and all.
     const o = viaLocal ? originOf(model, value) : undefined;
     const written = o?.kind === "literal" ? (typeof o.value === "string" ? o.value : undefined) : value;
@@ -234,14 +234,21 @@ const connectionStringName = memoByName((name) => /(^|_)connection_?strings?$/.t
 /**
  * Tags whose names look secret (the contract's `isSecretName`) with a non-empty value. A tag of the
  * contract whose value its codec accepts (e.g. `sdz-pxe-password-required=true`) is a setting, not a
- * secret.
+ * secret. Any other tag is read for the literal credential parts written in it, as an ordinary value
+ * is (a provisioning server tagged `https://admin:<password>@host`, an image location with a SAS
+ * `sig=`): a tag is in the configuration, the plan and Azure's metadata, readable by anyone who can
+ * read the resource.
  */
 function secretTags(model: TerraformModel, r: TfResource): string[] {
   const block = model.tagBlock(r);
   if (!block.known) return [];
   const out: string[] = [];
   for (const [key, value] of block.values) {
-    if (!value.known || value.text.trim() === "" || !isSecretName(key)) continue;
+    if (!value.known || value.text.trim() === "") continue;
+    if (!isSecretName(key)) {
+      if (mayHoldCredentials(value.text)) for (const k of literalCredentialKinds(value.text)) out.push(`tags["${key}"] (${k})`);
+      continue;
+    }
     const spec = findTagSpec(key);
     if (spec && spec.codec.parse(value.text) !== undefined) continue;
     out.push(`tags["${key}"]`);

@@ -22,8 +22,10 @@ export const secretWrittenAsLiteral = defineRule({
     + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters), the values of other name/value pairs read as text (an App Service "
     + "connection string named \"Database\" holding Password=, AccountKey= or SharedAccessKey=), every other value under an ordinary name (app_settings entries, site_config, "
     + "container environment variables, WEBSITE_RUN_FROM_PACKAGE) for the credential parts of a connection string or SAS written in it: Password= or Pwd= (SQL, ODBC, the "
-    + "comma-separated password= of Redis), AccountKey= (Storage, Cosmos DB), SharedAccessKey= (Service Bus, Event Hubs, IoT Hub), AccessKey= (SignalR, Web PubSub) and a SAS "
-    + "signature sig= (a SAS URL, SharedAccessSignature=); a part that is an interpolation (Password=${var.p}), a placeholder ($(DbPassword), <password>, %DB_PW%) or a Key Vault "
+    + "comma-separated password= of Redis), AccountKey= (Storage, Cosmos DB), SharedAccessKey= (Service Bus, Event Hubs, IoT Hub), AccessKey= (SignalR, Web PubSub), "
+    + "Secret= (App Configuration), Application Key=/AppKey= and the application and user tokens of Kusto, a SAS signature sig= (a SAS URL, SharedAccessSignature=), "
+    + "the password of a URL's user information (scheme://user:password@host, any scheme: https, mongodb, postgresql, amqp, redis...) and password=/pwd= query "
+    + "parameters; a part that is an interpolation (Password=${var.p}), a placeholder ($(DbPassword), <password>, %DB_PW%) or a Key Vault "
     + "reference (@Microsoft.KeyVault(...)) is not a literal, and under an ordinary name a connection string without such a part (managed identity, Application Insights' "
     + "InstrumentationKey) is not reported. Under a connection-string name, a connection string all of whose keys are known to hold no credential (Application Insights', "
     + "a managed identity's SQL string) is not a secret; any other literal value is, whole. A value that is a template with references (Server=${azurerm_mssql_server.db.fqdn};Password=...) "
@@ -32,7 +34,8 @@ export const secretWrittenAsLiteral = defineRule({
     + "contents, Container Apps secret values, every container group secure environment variable), "
     + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
     + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, and tags whose names look secret (the contract's isSecretName; "
-    + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret). "
+    + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret); any other tag's value is read for the same credential "
+    + "parts as an ordinary value (sdz-oob-provisioning-server = https://admin:<password>@host, an image location with a SAS signature). "
     + "A value is a literal when it is written in the resource or in a local; a value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
@@ -47,7 +50,8 @@ export const secretWrittenAsLiteral = defineRule({
       + "container app secret values, container group secure_environment_variables",
     "values of name/value pairs (App Service connection strings) as text",
     "every other value under an ordinary name (app_settings, site_config, environment variables): credential parts of connection strings and SAS URLs "
-      + "(Password=, Pwd=, AccountKey=, SharedAccessKey=, AccessKey=, sig=)",
+      + "(Password=, Pwd=, AccountKey=, SharedAccessKey=, AccessKey=, Secret=, Kusto AppKey=/AppToken=/UserToken=, sig=, password=/pwd= query parameters, "
+      + "scheme://user:password@ URL passwords), in tag values too",
     "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
     "locals the values point at, and input variables (name, sensitive, default)",
   ],
@@ -85,6 +89,19 @@ export const secretWrittenAsLiteral = defineRule({
       description: "A web app whose app setting \"DB\" holds a connection string with a literal password (the setting's name says nothing; its Password= part does)",
       terraform: { resource: { azurerm_linux_web_app: { app: webApp({ DB: "Server=tcp:db.database.windows.net;Database=app;User ID=app;Password=Example-Only-Not-A-Real-Password-3;" }) } } },
       flagged: ["azurerm_linux_web_app.app"],
+    }, {
+      description: "A storage account whose ordinary tag holds a URL with a password in its user information (https://user:password@host)",
+      terraform: {
+        resource: {
+          azurerm_storage_account: {
+            backup: {
+              name: "stbackup", location: "westeurope", resource_group_name: "rg", account_tier: "Standard", account_replication_type: "LRS",
+              tags: { "backup-target": "https://backup:Example-Only-Not-A-Real-Password-4@backup.example.com/share" },
+            },
+          },
+        },
+      },
+      flagged: ["azurerm_storage_account.backup"],
     }],
     good: [
       { description: "The password comes from a sensitive variable without a default", terraform: exampleServer() },

@@ -210,6 +210,56 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     ].sort());
   });
 
+  test("URL passwords (user:password@, any scheme), password= and pwd= query parameters, App Configuration Secret= and Kusto keys under ordinary names and in tags", () => {
+    const tf = new TfJson();
+    const oob = vm(tf, "oob", {
+      tags: {
+        "sdz-role": "oob-service-point", "sdz-oob-provisioning": "enabled",
+        "sdz-oob-provisioning-server": `https://admin:${SECRET[0]}@prov.example.com/x`,
+        // The same signature twice in one tag: the field is named once.
+        "sdz-oob-ide-image-location": `https://store.blob.core.windows.net/c/ide.img?sv=2022-11-02&sig=${SECRET[1]}&x=1&sig=${SECRET[1]}`,
+      },
+    });
+    const app = tf.add("azurerm_linux_web_app", "app", {
+      name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        MONGO: `mongodb+srv://app:${SECRET[2]}@cluster0.example.mongodb.net/db?retryWrites=true`, PG: `postgresql://u:${SECRET[3]}@db:5432/app`,
+        AMQP: `amqp://guest:${SECRET[4]}@mq:5672/`, REDIS: `redis://:${SECRET[5]}@cache:6379/0`, JDBC: `jdbc:postgresql://db/app?user=u&password=${SECRET[6]}`,
+        ODBC: `https://api.example.com/q?uid=u&pwd=${SECRET[7]}`,
+        // App Configuration: an access key's Id holds ':' (not a URL's user information); its Secret is the credential.
+        APPCONFIG: `Endpoint=https://contoso.azconfig.io;Id=abcd-l0-s0:tl6ABcdef;Secret=${SECRET[8]}`,
+        KUSTO: `Data Source=https://help.kusto.windows.net;Fed=True;AppClientId=c;AppKey=${SECRET[9]};Authority Id=t`,
+        KUSTO2: `Data Source=https://help.kusto.windows.net;Fed=True;Application Client Id=c;Application Key=${SECRET[10]}`,
+      },
+    });
+    tf.json.locals = { tags: { "sdz-note": `see https://user:${SECRET[11]}@example.com` } };
+    const sa = tf.add("azurerm_storage_account", "sa", { name: "sa", location: "westeurope", resource_group_name: "rg", account_tier: "Standard", account_replication_type: "LRS", tags: "${local.tags}" });
+    // No literal credential: no password, an empty one, interpolations, placeholders, a mail address, an Id without its Secret.
+    tf.add("azurerm_linux_web_app", "clean", {
+      name: "clean", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        A: "https://user@host.example.com/x", B: "https://host.example.com:8443/x?a=b", C: "https://u:${var.pw}@h.example.com/", D: "https://u:$(PW)@h.example.com/",
+        E: "postgresql://u:@db/app", F: "jdbc:postgresql://db/app?user=u&password=${var.p}", G: "mail ops@example.com // team", H: "Endpoint=https://a.azconfig.io;Id=x:y",
+        I: "Endpoint=https://a.azconfig.io;Id=x:y;Secret=${var.appconfig_secret}", J: "Data Source=https://k.kusto.windows.net;Fed=True",
+      },
+      tags: { docs: "https://learn.microsoft.com/azure/storage/common/storage-sas-overview", owner: "ops@example.com" },
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([app, oob, sa].sort());
+    const url = "a password in a URL's user information";
+    expect(messages(r, ID).sort()).toEqual([
+      `${app} writes secrets as literal values (not shown): app_settings.MONGO (${url}); app_settings.PG (${url}); app_settings.AMQP (${url}); app_settings.REDIS (${url}); `
+      + "app_settings.JDBC (a password= query parameter); app_settings.ODBC (a pwd= query parameter); app_settings.APPCONFIG (a Secret= value); "
+      + "app_settings.KUSTO (an AppKey= value); app_settings.KUSTO2 (an Application Key= value)",
+      `${oob} writes secrets as literal values (not shown): tags["sdz-oob-provisioning-server"] (${url}); tags["sdz-oob-ide-image-location"] (a SAS signature (sig=))`,
+      `${sa} writes a secret as literal values (not shown): tags["sdz-note"] (${url})`,
+    ].sort());
+    // Findings never quote them (the inventory does, until the redactor blanks it: below).
+    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted-S3cret-(0\d|1[01])/);
+    // The redactor blanks those parts (placeholders too), and leaves the rest of each URL.
+    expect(collectSecrets(tf.model()).sort()).toEqual([...SECRET.slice(0, 12), "$(PW)"].sort());
+  });
+
   test("a literal connection-string credential is echoed by no finding, report or log of any rule (command line, every format)", () => {
     const dir = tempDir();
     const tf = new TfJson();
