@@ -260,9 +260,9 @@ export function mayHoldCredentials(text: string): boolean {
   return text.includes("=") || (text.includes("@") && text.includes("//"));
 }
 
-/** Names with "an": `an AccountKey= value`, `an Application Key= value`. */
+/** Names with "an": `an AccountKey= value`, `an Application Key= value`; but `a User Token= value`. */
 function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? "an" : "a";
+  return /^(?:[aeio]|u(?!s))/i.test(word) ? "an" : "a";
 }
 
 /**

@@ -210,7 +210,7 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     ].sort());
   });
 
-  test("URL passwords (user:password@, any scheme), password= and pwd= query parameters, App Configuration Secret= and Kusto keys under ordinary names and in tags", () => {
+  test("URL passwords (user:password@, any scheme), password= and pwd= query parameters, App Configuration Secret= and Kusto keys and tokens under ordinary names and in tags", () => {
     const tf = new TfJson();
     const oob = vm(tf, "oob", {
       tags: {
@@ -230,6 +230,7 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
         APPCONFIG: `Endpoint=https://contoso.azconfig.io;Id=abcd-l0-s0:tl6ABcdef;Secret=${SECRET[8]}`,
         KUSTO: `Data Source=https://help.kusto.windows.net;Fed=True;AppClientId=c;AppKey=${SECRET[9]};Authority Id=t`,
         KUSTO2: `Data Source=https://help.kusto.windows.net;Fed=True;Application Client Id=c;Application Key=${SECRET[10]}`,
+        KUSTO3: `Data Source=https://help.kusto.windows.net;Fed=True;AppToken=${SECRET[12]}`, KUSTO4: `Data Source=https://help.kusto.windows.net;Fed=True;User Token=${SECRET[13]}`,
       },
     });
     tf.json.locals = { tags: { "sdz-note": `see https://user:${SECRET[11]}@example.com` } };
@@ -250,14 +251,15 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(messages(r, ID).sort()).toEqual([
       `${app} writes secrets as literal values (not shown): app_settings.MONGO (${url}); app_settings.PG (${url}); app_settings.AMQP (${url}); app_settings.REDIS (${url}); `
       + "app_settings.JDBC (a password= query parameter); app_settings.ODBC (a pwd= query parameter); app_settings.APPCONFIG (a Secret= value); "
-      + "app_settings.KUSTO (an AppKey= value); app_settings.KUSTO2 (an Application Key= value)",
+      + "app_settings.KUSTO (an AppKey= value); app_settings.KUSTO2 (an Application Key= value); app_settings.KUSTO3 (an AppToken= value); "
+      + "app_settings.KUSTO4 (a User Token= value)",
       `${oob} writes secrets as literal values (not shown): tags["sdz-oob-provisioning-server"] (${url}); tags["sdz-oob-ide-image-location"] (a SAS signature (sig=))`,
       `${sa} writes a secret as literal values (not shown): tags["sdz-note"] (${url})`,
     ].sort());
     // Findings never quote them (the inventory does, until the redactor blanks it: below).
-    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted-S3cret-(0\d|1[01])/);
+    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted-S3cret-(0\d|1[0-3])/);
     // The redactor blanks those parts (placeholders too), and leaves the rest of each URL.
-    expect(collectSecrets(tf.model()).sort()).toEqual([...SECRET.slice(0, 12), "$(PW)"].sort());
+    expect(collectSecrets(tf.model()).sort()).toEqual([...SECRET.slice(0, 14), "$(PW)"].sort());
   });
 
   test("a literal connection-string credential is echoed by no finding, report or log of any rule (command line, every format)", () => {
