@@ -9,7 +9,7 @@ import { EXIT, Io } from "./io";
 import { toJunit } from "./junit";
 import { CheckedConfiguration, CheckRun, processExitCode, renderTable, summaryLine, toCliJson, toCliMarkdown, toCliSarif, totalCounts } from "./output";
 import { findGitRoot } from "./repo-root";
-import { OutputTarget, ReadFile, reportPathProblems } from "./report-paths";
+import { InputFolder, OutputTarget, ReadFile, reportPathProblems, stdinIdentity } from "./report-paths";
 import { writeFileAtomic } from "../core/atomic-file";
 import { runRules } from "../engine/engine";
 import { CheckResult } from "../engine/result";
@@ -36,6 +36,16 @@ function isFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The folder of each input file (first input named per folder): Terraform reads a module's whole folder. */
+function inputFoldersOf(files: readonly string[]): InputFolder[] {
+  const out = new Map<string, InputFolder>();
+  for (const file of files) {
+    const folder = path.dirname(path.resolve(file));
+    if (!out.has(folder)) out.set(folder, { folder, input: file });
+  }
+  return [...out.values()];
 }
 
 const NO_CONFIG: CheckConfig = { excludeRules: [], ruleLevels: {}, suppressions: [] };
@@ -79,12 +89,17 @@ export function check(options: CheckOptions, io: Io): number {
   ];
   const formats = new Set([options.format, ...options.files.map((f) => f.format)]);
   const named = options.paths.filter((p) => p !== "-" && !discovery.folders.includes(p));
+  const stdinId = options.paths.includes("-") ? stdinIdentity() : undefined;
   const reads: ReadFile[] = [
     ...[...new Set([...named, ...discoveredFiles(discovery)])].map((file) => ({ file })),
+    // A file redirected to standard input (`check - < main.tf.json`) is an input too.
+    ...(stdinId !== undefined ? [{ file: "(stdin)", identity: stdinId }] : []),
     ...(configFile !== undefined ? [{ file: configFile, option: "--config" }] : []),
     ...(baselineFile !== undefined && fs.existsSync(baselineFile) ? [{ file: baselineFile, option: "--baseline" }] : []),
+    // The custom rules module was loaded (run) before the check: it is read as much as an input.
+    ...(options.rulesFile !== undefined ? [{ file: options.rulesFile, option: "--rules" }] : []),
   ];
-  const pathProblems = reportPathProblems(targets, { files: reads, folders: discovery.folders });
+  const pathProblems = reportPathProblems(targets, { files: reads, folders: discovery.folders, inputFolders: inputFoldersOf(named) });
   if (pathProblems.length > 0) {
     for (const p of pathProblems) io.err(`secure-deployment-zones: ${p}\n`);
     return EXIT.UNUSABLE;
@@ -109,7 +124,7 @@ export function check(options: CheckOptions, io: Io): number {
   const errors: InputError[] = [...loaded.errors];
   // Local modules may live outside the paths named: no report may replace one of their files either.
   const readLate = loaded.configurations.flatMap((c) => c.files).filter((f) => f !== "(stdin)").map((file) => ({ file }));
-  const lateProblems = reportPathProblems(targets, { files: readLate, folders: [] });
+  const lateProblems = reportPathProblems(targets, { files: readLate, folders: [], inputFolders: inputFoldersOf(readLate.map((f) => f.file)) });
   if (lateProblems.length > 0) {
     for (const p of lateProblems) io.err(`secure-deployment-zones: ${p}\n`);
     return EXIT.UNUSABLE;

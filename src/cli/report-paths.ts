@@ -15,12 +15,39 @@ export interface OutputTarget {
 export interface ReadFile {
   readonly file: string;
   readonly option?: string;
+  /**
+   * The file's identity (`dev:ino`) when it is known without a path: the regular file behind
+   * standard input (`check - < main.tf.json`), whose `file` is then `(stdin)`.
+   */
+  readonly identity?: string;
 }
 
-/** What the command reads: files (inputs, config, baseline) and the folders it scans. */
+/** A folder holding an input file named on the command line (or a local module's), and that input. */
+export interface InputFolder {
+  readonly folder: string;
+  readonly input: string;
+}
+
+/** What the command reads: files (inputs, config, baseline, rules) and the folders it scans. */
 export interface ReadPaths {
   readonly files: readonly ReadFile[];
   readonly folders: readonly string[];
+  /**
+   * Folders of input files (named ones, and local modules'): Terraform reads every `*.tf` and
+   * `*.tf.json` of a module's folder, so those are inputs even when the command line named one file,
+   * and the folder's other files are the user's: a report may replace only a report this tool wrote.
+   */
+  readonly inputFolders?: readonly InputFolder[];
+}
+
+/** The identity (`dev:ino`) of the regular file behind standard input, if it is one. */
+export function stdinIdentity(): string | undefined {
+  try {
+    const st = fs.fstatSync(0);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Options whose targets may name the same file (refreshing a baseline in place). */
@@ -92,17 +119,19 @@ export function isOwnReport(file: string): boolean {
  */
 export function reportPathProblems(targets: readonly OutputTarget[], reads: ReadPaths): string[] {
   const problems: string[] = [];
-  const inputs = reads.files.map((f) => ({ ...f, real: realPath(f.file), id: identity(f.file) }));
+  const inputs = reads.files.map((f) => ({ ...f, real: f.identity !== undefined ? undefined : realPath(f.file), id: f.identity ?? identity(f.file) }));
   const shares = (a: string | undefined, b: string) => MAY_SHARE.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
   const folders = reads.folders.map((folder) => ({ folder, real: realPath(folder) }));
+  const inputFolders = (reads.inputFolders ?? []).map((f) => ({ ...f, real: realPath(f.folder) }));
   const seen: { target: OutputTarget; real: string; id?: string }[] = [];
   for (const target of targets) {
     const real = realPath(target.file);
     const id = identity(target.file);
     const input = inputs.find((i) => (i.real === real || (id !== undefined && i.id === id)) && !shares(i.option, target.option));
     if (input) {
-      const what = input.option ? `the file read by ${input.option}` : "the input";
-      problems.push(`${target.option} ${target.file} would overwrite ${what} ${input.file}: choose another report path`);
+      const what = input.option ? `the file read by ${input.option}` : input.identity !== undefined ? "the file read from standard input" : "the input";
+      const named = input.identity !== undefined ? "" : ` ${input.file}`;
+      problems.push(`${target.option} ${target.file} would overwrite ${what}${named}: choose another report path`);
       continue;
     }
     const other = seen.find((s) => s.real === real || (id !== undefined && s.id === id));
@@ -119,6 +148,15 @@ export function reportPathProblems(targets: readonly OutputTarget[], reads: Read
         problems.push(`${target.option} ${target.file} is inside the checked folder ${folder.folder} and would be read as Terraform input next time: choose another report path`);
       } else if (id !== undefined && !isOwnReport(target.file)) {
         problems.push(`${target.option} ${target.file} is a file of the checked folder ${folder.folder} and not a report this tool wrote: choose another report path`);
+      }
+      continue;
+    }
+    const module = inputFolders.find((f) => path.dirname(real) === f.real);
+    if (module) {
+      if (looksLikeInput(real)) {
+        problems.push(`${target.option} ${target.file} is a Terraform file of the folder of the input ${module.input}, which Terraform reads as one module: choose another report path`);
+      } else if (id !== undefined && !isOwnReport(target.file)) {
+        problems.push(`${target.option} ${target.file} is a file of the folder of the input ${module.input} and not a report this tool wrote: choose another report path`);
       }
     }
   }

@@ -103,4 +103,60 @@ describe("a report path never replaces an input, a checked folder's file or anot
     expect(r.stderr).toContain(`--markdown ${input} would overwrite the input ${input}`);
     expect(fs.readFileSync(input, "utf8")).toBe(before);
   });
+
+  test("the folder of a named input: its other Terraform files and files that are not reports are refused", () => {
+    const dir = copyFixture("tfjson-split");
+    fs.writeFileSync(path.join(dir, "NOTES.md"), "# notes\n");
+    const input = path.join(dir, "network.tf.json");
+    const before = snapshot(dir);
+    const cases: [string, string][] = [
+      [path.join(dir, "variables.tf.json"), `--json ${path.join(dir, "variables.tf.json")} is a Terraform file of the folder of the input ${input}, which Terraform reads as one module`],
+      [path.join(dir, "later.tf"), `--json ${path.join(dir, "later.tf")} is a Terraform file of the folder of the input ${input}, which Terraform reads as one module`],
+      [path.join(dir, "NOTES.md"), `--json ${path.join(dir, "NOTES.md")} is a file of the folder of the input ${input} and not a report this tool wrote`],
+    ];
+    for (const [target, message] of cases) {
+      const r = runInProcess(["check", input, "--json", target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`secure-deployment-zones: ${message}: choose another report path\n`);
+      expect(r.stdout).toBe("");
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test("the folder of a named input: a new report is written, and the next run replaces it", () => {
+    const dir = copyFixture("tfjson-split");
+    const input = path.join(dir, "network.tf.json");
+    const report = path.join(dir, "report.json");
+    for (let run = 0; run < 2; run++) {
+      const r = runInProcess(["check", input, "--json", report]);
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(fs.readFileSync(report, "utf8")).cliReportVersion).toBeDefined();
+    }
+  });
+
+  test("the regular file behind standard input is an input", () => {
+    const dir = copyFixture("tfjson-single");
+    const input = path.join(dir, "lab.tf.json");
+    const before = snapshot(dir);
+    const fd = fs.openSync(input, "r");
+    try {
+      const r = runCli(["check", "-", "--json", input], { stdin: fd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`secure-deployment-zones: --json ${input} would overwrite the file read from standard input: choose another report path\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test("the --rules module is refused as a report path", () => {
+    const dir = copyFixture("tfjson-single");
+    const rules = path.join(dir, "..", "rules.js");
+    fs.writeFileSync(rules, "module.exports = [{ id: \"ACME-T-001\", level: \"warning\", title: \"t\", rationale: \"r\", fix: \"f\", check() {} }];\n");
+    const before = fs.readFileSync(rules, "utf8");
+    const r = runInProcess(["check", path.join(dir, "lab.tf.json"), "--rules", rules, "--json", rules]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`secure-deployment-zones: --json ${rules} would overwrite the file read by --rules ${rules}: choose another report path\n`);
+    expect(fs.readFileSync(rules, "utf8")).toBe(before);
+  });
 });
