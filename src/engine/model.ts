@@ -60,6 +60,8 @@ const WHOLE_REF = /^\$\{([^{}]+)\}$/;
 const EMBEDDED_REF = /(?<!\$)\$\{([^{}]+)\}/g;
 const SIMPLE_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\["[^"]*"\])*$/;
 const MAX_DEPTH = 8;
+/** The longest string an interpolation may build (1 MiB of characters); a longer one is unknown. */
+const MAX_INTERPOLATED_LENGTH = 1 << 20;
 
 function known<T>(value: T): Resolved<T> {
   return { known: true, value };
@@ -156,11 +158,13 @@ export class TerraformModel {
   private readonly tagBlocks = new WeakMap<TfResource, TagBlock>();
   private readonly refs = new Map<string, TfResource | null>();
   /**
-   * Strings resolved from the top (depth 0), by text: a resource group's name, an NSG's name, a
-   * subnet's ID are written on thousands of resources and rules. The model never changes, so the
-   * answer for a text never does either.
+   * Strings resolved, by depth and text: a resource group's name, an NSG's name, a subnet's ID are
+   * written on thousands of resources and rules. The model never changes, so the answer for a text at
+   * a depth never does either (the depth guard may answer differently at another depth). Keeping the
+   * answers below the top too makes locals that fan out (`l0 = "${local.l1}${local.l1}..."`, each
+   * level repeating the next) cost one resolution per text and depth instead of one per path.
    */
-  private readonly resolvedStrings = new Map<string, Resolved<unknown>>();
+  private readonly resolvedStrings: Map<string, Resolved<unknown>>[] = Array.from({ length: MAX_DEPTH + 1 }, () => new Map());
 
   /** The resources, block lists written as a local expanded (see {@link withLocalBlocks}). */
   public readonly resources: TfResource[];
@@ -298,10 +302,9 @@ export class TerraformModel {
   public resolve(value: unknown, depth = 0): Resolved<unknown> {
     if (depth > MAX_DEPTH) return unknown("reference chain too deep to follow");
     if (typeof value === "string") {
-      // Only answers from the top are kept: deeper in a chain, the depth guard may answer differently.
-      if (depth !== 0) return this.resolveStringValue(value, depth);
-      let r = this.resolvedStrings.get(value);
-      if (r === undefined) this.resolvedStrings.set(value, (r = this.resolveStringValue(value, 0)));
+      const memo = this.resolvedStrings[depth];
+      let r = memo.get(value);
+      if (r === undefined) memo.set(value, (r = this.resolveStringValue(value, depth)));
       return r;
     }
     if (Array.isArray(value)) {
@@ -393,13 +396,22 @@ export class TerraformModel {
     if (whole) return this.resolveExpression(whole[1].trim(), value, depth);
     // A string with embedded references: resolve each to a scalar, or give up.
     let failed: Resolved<unknown> | undefined;
+    let length = value.length;
     const text = value.replace(EMBEDDED_REF, (_, expr: string) => {
+      if (failed) return "";
       const r = this.resolveExpression(expr.trim(), value, depth);
       if (!r.known || (typeof r.value !== "string" && typeof r.value !== "number" && typeof r.value !== "boolean")) {
-        failed = failed ?? (r.known ? unknown("interpolates a non-scalar value", value) : r);
+        failed = r.known ? unknown("interpolates a non-scalar value", value) : r;
         return "";
       }
-      return String(r.value);
+      const piece = String(r.value);
+      // Bounded: interpolations that fan out would otherwise build gigabytes (unknown, never cut short).
+      length += piece.length;
+      if (length > MAX_INTERPOLATED_LENGTH) {
+        failed = unknown(`expanding ${expr.trim()} here builds a value longer than ${MAX_INTERPOLATED_LENGTH.toLocaleString("en-US")} characters: not followed`, value);
+        return "";
+      }
+      return piece;
     });
     return failed ?? known(text.replace(/\$\$\{/g, "${"));
   }
