@@ -3,8 +3,8 @@
  * exponential: strings are resolved once per text and depth, and an interpolation that would build
  * more than 1 MiB of text is unknown (the rules then report "could not verify"), never cut short.
  */
-import { TerraformModel } from "../../src/engine/model";
 import { runRules } from "../../src/engine/engine";
+import { TerraformModel } from "../../src/engine/model";
 import { ALL_RULES } from "../../src/rules";
 import { unverified, failures } from "../support/fixtures";
 
