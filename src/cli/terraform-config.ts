@@ -53,6 +53,17 @@ export function isTerraformFile(file: string): boolean {
   return /\.tf(\.json)?$/.test(file);
 }
 
+/**
+ * The most module instances one configuration may hold (each call of a local module counts once,
+ * however often the module is called): module calls that fan out (`a` calls `b` twice, `b` calls `c`
+ * twice...) double the work at each level, so 22 levels would never end. A configuration over the
+ * limit is unusable input (exit 2), never a partial pass.
+ */
+export const MAX_MODULE_INSTANCES = 10_000;
+
+/** The most resources one configuration may hold once its local modules are instantiated. */
+export const MAX_RESOURCES = 1_000_000;
+
 /** Folders never scanned or read as modules: provider and module caches, dependencies, VCS data. */
 export const EXCLUDED_FOLDERS = new Set([".terraform", "node_modules", ".git"]);
 
@@ -397,9 +408,22 @@ export function readConfiguration(
   const variables: TfVariable[] = [];
   const regions = new Map<string, Map<string, LineRegion>>();
 
+  // Each module folder is listed and read once; every call of it instantiates the cached declarations
+  // (never changed once read: instantiating copies what it rewrites).
+  const folderListings = new Map<string, ReturnType<FolderLister>>();
+  const declarations = new Map<string, ModuleDeclarations>();
+  let instances = 0;
+  let stopped = false;
+  const stop = (file: string, message: string) => {
+    if (!stopped) reader.errors.push({ file, message });
+    stopped = true;
+  };
+
   /** Reads one module; `passed` (child modules) names the variables the call sets: the others take their defaults. */
   const visit = (files: readonly string[], scope: Scope, chain: string[], passed?: Set<string>) => {
-    const decl = reader.read(files);
+    const filesKey = files.join("\u0000");
+    let decl = declarations.get(filesKey);
+    if (!decl) declarations.set(filesKey, (decl = reader.read(files)));
     if (passed) {
       for (const [name, { body }] of decl.variables) if (!passed.has(name) && "default" in body) scope.vars.set(name, body.default);
     } else {
@@ -418,6 +442,10 @@ export function readConfiguration(
       for (const r of TerraformModel.resourcesOf(doc, { source: file })) {
         resources.push(scope.prefix === "" ? r : { ...r, address: `${scope.prefix}${r.address}` });
       }
+      if (resources.length > MAX_RESOURCES) {
+        stop(file, `more than ${MAX_RESOURCES.toLocaleString("en-US")} resources once local modules are instantiated (the limit): the configuration is not read further`);
+        return;
+      }
       const fileRegions = reader.regions.get(file);
       if (fileRegions) {
         const mine = regions.get(file) ?? new Map<string, LineRegion>();
@@ -427,6 +455,7 @@ export function readConfiguration(
     }
     // Child modules.
     for (const [name, { body, file }] of decl.modules) {
+      if (stopped) return;
       const address = `${scope.prefix}module.${name}`;
       if (!isLocalSource(body.source)) {
         // Listed as skipped (as before) and reported as a finding, so a report never passes over it.
@@ -445,7 +474,12 @@ export function readConfiguration(
         reader.errors.push({ file, message: `${address}: module source ${body.source} calls itself (a module cycle); Terraform rejects this configuration` });
         continue;
       }
-      const listed = listFolder(dir);
+      if (++instances > MAX_MODULE_INSTANCES) {
+        stop(file, `${address}: more than ${MAX_MODULE_INSTANCES.toLocaleString("en-US")} module instances (the limit; module calls fan out, each call counts once): the configuration is not read further`);
+        return;
+      }
+      let listed = folderListings.get(key);
+      if (!listed) folderListings.set(key, (listed = listFolder(dir)));
       if ("error" in listed) {
         reader.errors.push({ file, message: `${address}: module source ${body.source}: ${listed.error}` });
         continue;
