@@ -21,8 +21,14 @@ interface GoParser {
 }
 
 let parser: GoParser | undefined;
+/** The compiled WebAssembly module: compiled once, instantiated again after a failure. */
+let compiled: object | undefined;
 
-/** Instantiates the WebAssembly HCL parser once per process. */
+/**
+ * Instantiates the WebAssembly HCL parser, once per process while it works: after a failure (the Go
+ * program crashed or exited, e.g. on a stack overflow) {@link parseHcl} drops it and the next file
+ * gets a fresh instance, so one bad file never makes the later ones fail.
+ */
 function loadParser(): GoParser {
   if (parser) return parser;
   const dir = path.dirname(require.resolve("@cdktf/hcl2json/package.json"));
@@ -30,21 +36,100 @@ function loadParser(): GoParser {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(path.join(dir, "wasm", "bridge_wasm_exec.js"));
   const g = globalThis as unknown as {
-    Go: new () => { importObject: object; run(instance: object): Promise<void> };
+    Go: new () => { importObject: { go: Record<string, unknown> }; run(instance: object): Promise<void>; exit: (code: number) => void };
     // Node's WebAssembly global (the compiler's lib does not declare it).
     WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => object };
   };
   const go = new g.Go();
-  const bytes = zlib.gunzipSync(fs.readFileSync(path.join(dir, "main.wasm.gz")));
+  // The Go runtime writes its own crash reports (stack traces) to the process's stdout and stderr,
+  // which would corrupt a report on standard output: the parser's answers come through the callback,
+  // so its writes are dropped, and so is the glue's "exit code" warning.
+  go.importObject.go["runtime.wasmWrite"] = () => undefined;
+  go.exit = () => undefined;
   // Synchronous compile and instantiation: Node allows both for modules of any size.
-  const instance = new g.WebAssembly.Instance(new g.WebAssembly.Module(bytes), go.importObject);
+  compiled ??= new g.WebAssembly.Module(zlib.gunzipSync(fs.readFileSync(path.join(dir, "main.wasm.gz"))));
+  const instance = new g.WebAssembly.Instance(compiled, go.importObject);
   // The Go program registers its functions on this global object, synchronously, when it starts.
   const exported: Partial<GoParser> = {};
   (globalThis as unknown as Record<string, unknown>).__parse_terraform_config_wasm__ = exported;
-  void go.run(instance);
+  void go.run(instance).catch(() => undefined);
   if (typeof exported.parse !== "function") throw new Error("the HCL parser did not start");
   parser = exported as GoParser;
   return parser;
+}
+
+/**
+ * The deepest nesting of brackets (`(`, `[`, `{`, and `${`/`%{` in strings) the parser is given:
+ * HCL's recursive-descent parser overflows its stack far below the input size limit (200 KB of `[`
+ * crashed it after 8 s), and no real configuration nests a tenth as deep.
+ */
+export const MAX_HCL_NESTING = 256;
+
+/**
+ * Where brackets first nest deeper than `limit` (outside strings, comments and heredocs; a string's
+ * `${...}` counts as code), or undefined. A linear scan, not a parser: it only bounds the parser's work.
+ */
+export function tooDeep(text: string, limit: number = MAX_HCL_NESTING): { line: number; column: number } | undefined {
+  let depth = 0;
+  let inString = false;
+  const templates: number[] = []; // depth at which each open `${` of a string began
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+    }
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === "\"" || c === "\n") inString = false;
+      else if ((c === "$" || c === "%") && text[i + 1] === "{") {
+        if (text[i - 1] === c) continue; // `$${` / `%%{`: a literal
+        templates.push(depth);
+        inString = false;
+        i++;
+        if (++depth > limit) return { line, column: i - lineStart + 1 };
+      }
+      continue;
+    }
+    if (c === "\"") inString = true;
+    else if (c === "#" || (c === "/" && text[i + 1] === "/")) {
+      const end = text.indexOf("\n", i);
+      i = (end < 0 ? text.length : end) - 1;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const skipped = text.slice(i, end < 0 ? text.length : end);
+      for (let j = skipped.indexOf("\n"); j >= 0; j = skipped.indexOf("\n", j + 1)) {
+        line++;
+        lineStart = i + j + 1;
+      }
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === "<" && text[i + 1] === "<") {
+      const h = /^<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n/.exec(text.slice(i, i + 80));
+      if (h) {
+        // Skip to the line that holds only the heredoc's terminator.
+        const re = new RegExp(`^[ \\t]*${h[1]}[ \\t]*\\r?$`, "gm");
+        re.lastIndex = i + h[0].length;
+        const m = re.exec(text);
+        const end = m ? m.index + m[0].length : text.length;
+        for (let j = text.indexOf("\n", i); j >= 0 && j < end; j = text.indexOf("\n", j + 1)) {
+          line++;
+          lineStart = j + 1;
+        }
+        i = end - 1;
+      }
+    } else if (c === "(" || c === "[" || c === "{") {
+      if (++depth > limit) return { line, column: i - lineStart + 1 };
+    } else if (c === ")" || c === "]" || c === "}") {
+      if (c === "}" && templates.length > 0 && templates[templates.length - 1] === depth - 1) {
+        templates.pop();
+        inString = true;
+      }
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 /** A summary HCL gives for a diagnostic, kept only when it is plain words (never a quote of the source). */
@@ -58,6 +143,8 @@ function safeSummary(summary: string | undefined): string {
  * summary, line and column (`Argument or block definition required (line 3 column 5)`).
  */
 export function parseHcl(fileName: string, text: string): { json: Record<string, unknown> } | { error: string } {
+  const deep = tooDeep(text);
+  if (deep) return { error: `brackets nest deeper than ${MAX_HCL_NESTING} levels: not parsed (line ${deep.line} column ${deep.column})` };
   let result: { json?: string; error?: string } = {};
   let answered = false;
   try {
@@ -66,9 +153,14 @@ export function parseHcl(fileName: string, text: string): { json: Record<string,
       result = error ? { error } : { json: json ?? "{}" };
     });
   } catch (err) {
+    // The Go program may be dead now (a crash ends it): the next file gets a fresh parser.
+    parser = undefined;
     return { error: `the HCL parser failed (${(err as Error)?.name ?? "error"})` };
   }
-  if (!answered) return { error: "the HCL parser did not answer" };
+  if (!answered) {
+    parser = undefined;
+    return { error: "the HCL parser did not answer" };
+  }
   if (result.error !== undefined) {
     // "parse config: [main.tf:3,5-9: Summary; Detail...]": keep the position and the summary.
     const m = /:(\d+),(\d+)(?:-\d+(?:,\d+)?)?: ([^;\]]*)/.exec(result.error);
