@@ -36,7 +36,7 @@ function loadParser(): GoParser {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(path.join(dir, "wasm", "bridge_wasm_exec.js"));
   const g = globalThis as unknown as {
-    Go: new () => { importObject: { go: Record<string, unknown> }; run(instance: object): Promise<void>; exit: (code: number) => void };
+    Go: new () => { importObject: { go: Record<string, unknown> }; exit: (code: number) => void; run(instance: object): Promise<void> };
     // Node's WebAssembly global (the compiler's lib does not declare it).
     WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => object };
   };
