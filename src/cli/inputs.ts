@@ -408,7 +408,22 @@ export function loadDiscovered(discovery: Discovery, options: LoadOptions = {}):
   return { configurations, errors, skipped, fileCount, regions: reader.regions };
 }
 
-/** A plan or Terraform JSON file; a scanned `.json` that is not a plan is skipped (and listed). */
+/**
+ * Names of plan files (`terraform show -json tfplan > plan.json`): `plan.json`, `tfplan.json`,
+ * `*.tfplan.json`, `*.plan.json`.
+ */
+export function isPlanFileName(file: string): boolean {
+  return /^(?:(?:.*\.)?tfplan|(?:.+\.)?plan)\.json$/i.test(path.basename(file));
+}
+
+/** The start of `terraform show -json` output (its first key). */
+const PLAN_TEXT_START = /^\uFEFF?\s*\{\s*"format_version"\s*:/;
+
+/**
+ * A plan or Terraform JSON file. A scanned `.json` that is not a plan is skipped (and listed), unless
+ * it is evidently a plan (by its name, see {@link isPlanFileName}, or its first key `format_version`)
+ * and cannot be read as one: then it is an input error.
+ */
 function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], skipped: SkippedInput[], reader: InputReader): LoadedConfiguration | undefined {
   const file = unit.files[0];
   const shown = file === STDIN ? STDIN_NAME : file;
@@ -417,20 +432,30 @@ function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], s
     errors.push({ file: shown, message: read.error });
     return undefined;
   }
+  // A scanned file that is evidently a plan but cannot be read as one is unusable input, as a named
+  // one is: skipping it would pass a folder whose plan was truncated or never written.
+  const evidentPlan = unit.candidate && (isPlanFileName(file) || PLAN_TEXT_START.test(read.text));
   if (read.text.trim() === "") {
-    if (unit.candidate) skipped.push({ file: shown, message: "empty: not a Terraform plan" });
+    if (evidentPlan) errors.push({ file: shown, message: "not JSON: the file is empty (a Terraform plan file: truncated or never written?)" });
+    else if (unit.candidate) skipped.push({ file: shown, message: "empty: not a Terraform plan" });
     else errors.push({ file: shown, message: "not JSON: the file is empty" });
     return undefined;
   }
   const parsed = parseJson(read.text);
   if ("error" in parsed) {
-    if (unit.candidate) skipped.push({ file: shown, message: "not JSON: not a Terraform plan" });
+    if (evidentPlan) errors.push({ file: shown, message: `not JSON: ${parsed.error} (a Terraform plan file: truncated?)` });
+    else if (unit.candidate) skipped.push({ file: shown, message: "not JSON: not a Terraform plan" });
     else errors.push({ file: shown, message: `not JSON: ${parsed.error}` });
     return undefined;
   }
   if (isPlanJson(parsed.json)) {
     if (reader.wantRegions) reader.regions.set(shown, planResourceRegions(read.text));
     return loadPlan(parsed.json as Record<string, any>, unit.name, shown, errors, reader);
+  }
+  // `terraform show -json` output that is neither a plan nor a state: a plan missing its planned values.
+  if (unit.candidate && isPlainObject(parsed.json) && "format_version" in parsed.json && !("values" in parsed.json)) {
+    errors.push({ file: shown, message: terraformJsonProblem(parsed.json)! });
+    return undefined;
   }
   if (unit.candidate) {
     skipped.push({ file: shown, message: "not a Terraform plan (`terraform show -json <planfile>` output): not checked" });

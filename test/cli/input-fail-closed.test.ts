@@ -248,3 +248,46 @@ describe("plan: an existing NSG's rules read back from Azure are not taken for i
     expect(resources.find((x) => x.address === "azurerm_network_security_group.app")!.config.security_rule.map((b: any) => b.name)).toEqual(["allow-rdp"]);
   });
 });
+
+describe("a scanned folder's plan file that cannot be read is unusable input, never skipped", () => {
+  const TF = JSON.stringify({ resource: { azurerm_resource_group: { deploy: { name: "rg-deploy", location: "westeurope" } } } });
+  const GOOD_PLAN = fs.readFileSync(path.join(__dirname, "fixtures", "plan", "plan.json"), "utf8");
+
+  function folder(files: Record<string, string>): string {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "main.tf.json"), TF);
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  test.each([
+    ["plan.json", "", "not JSON: the file is empty (a Terraform plan file: truncated or never written?)"],
+    ["tfplan.json", GOOD_PLAN.slice(0, 200), expect.stringMatching(/^not JSON: .* \(line \d+ column \d+\) \(a Terraform plan file: truncated\?\)$/)],
+    ["prod.tfplan.json", GOOD_PLAN.slice(0, 200), expect.stringMatching(/\(a Terraform plan file: truncated\?\)$/)],
+    ["prod.plan.json", "   ", "not JSON: the file is empty (a Terraform plan file: truncated or never written?)"],
+    ["out.json", GOOD_PLAN.slice(0, 200), expect.stringMatching(/\(a Terraform plan file: truncated\?\)$/)],
+    ["out.json", "{\"format_version\": \"1.2\", \"terraform_version\": \"1.11.4\"}", "not Terraform JSON: has format_version but no planned_values (expected `terraform show -json <planfile>` output)"],
+  ])("%s: exit 2 naming it (the Terraform files beside it are still checked)", (name, text, message) => {
+    const dir = folder({ [name]: text as string });
+    const r = runInProcess(["check", "--no-config", "--format", "json", dir]);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.inputErrors).toEqual([{ file: path.join(dir, name), message }]);
+    expect(doc.skippedInputs).toEqual([]);
+    expect(doc.configurations.map((x: any) => x.name)).toEqual([path.join(dir, "main.tf.json")]);
+  });
+
+  test.each([
+    ["package.json", "{\"name\": \"infra\"}", "not a Terraform plan (`terraform show -json <planfile>` output): not checked"],
+    ["notes.json", "", "empty: not a Terraform plan"],
+    ["broken.json", "{\"name\": ", "not JSON: not a Terraform plan"],
+    ["state.json", "{\"format_version\": \"1.0\", \"values\": {}}", "not a Terraform plan (`terraform show -json <planfile>` output): not checked"],
+  ])("other JSON is still skipped and listed: %s", (name, text, message) => {
+    const dir = folder({ [name]: text });
+    const r = runInProcess(["check", "--no-config", "--format", "json", dir]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.inputErrors).toEqual([]);
+    expect(doc.skippedInputs).toEqual([{ file: path.join(dir, name), message }]);
+  });
+});
