@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { nonRegularKind } from "../core/atomic-file";
 
 /** A file the command will write, and the option that asked for it (e.g. `--sarif`). */
 export interface OutputTarget {
@@ -125,6 +126,13 @@ export function reportPathProblems(targets: readonly OutputTarget[], reads: Read
   const inputFolders = (reads.inputFolders ?? []).map((f) => ({ ...f, real: realPath(f.folder) }));
   const seen: { target: OutputTarget; real: string; id?: string }[] = [];
   for (const target of targets) {
+    // Reports are written atomically (a temporary file renamed into place), which would replace a
+    // device, a pipe or a link to one (`/dev/stdout`) with a regular file: refused.
+    const kind = nonRegularKind(target.file);
+    if (kind !== undefined) {
+      problems.push(`${target.option} ${target.file} is ${kind}, not a regular file: reports are written to files (print to standard output with --format instead)`);
+      continue;
+    }
     const real = realPath(target.file);
     const id = identity(target.file);
     const input = inputs.find((i) => (i.real === real || (id !== undefined && i.id === id)) && !shares(i.option, target.option));

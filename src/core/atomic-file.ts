@@ -37,18 +37,83 @@ function removeQuietly(file: string): void {
   }
 }
 
+/** Thrown when a target exists and is not a regular file (a device, pipe, socket or folder). @internal */
+export class NotRegularFileError extends Error {
+  public readonly code = "ERR_NOT_REGULAR_FILE";
+  constructor(public readonly file: string, public readonly kind: string) {
+    super(`${file} is ${kind}, not a regular file`);
+    this.name = "NotRegularFileError";
+  }
+}
+
+/**
+ * True when `file`, or a symbolic link it goes through, lies under `/dev` or `/proc`: `/dev/stdout`
+ * and `/proc/self/fd/1` name the process's stream even when that stream is a redirected regular file.
+ */
+function throughStreamPath(file: string): boolean {
+  let cur = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    if (/^\/(dev|proc)\//.test(cur)) return true;
+    try {
+      if (!fs.lstatSync(cur).isSymbolicLink()) return false;
+      cur = path.resolve(path.dirname(cur), fs.readlinkSync(cur));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * What a path that is not a regular file is (following links): a device, a pipe, a socket, a folder,
+ * or a stream path under `/dev` or `/proc`; undefined for a regular or missing file. @internal
+ */
+export function nonRegularKind(file: string): string | undefined {
+  if (throughStreamPath(file)) return "a device or process stream (under /dev or /proc)";
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return "a folder";
+  if (st.isFIFO()) return "a pipe (FIFO)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * The path to replace for `file`: a symbolic link is written through (the file it names is
+ * replaced, the link is kept), so the safety checks made on real paths hold for what is written.
+ */
+function targetOf(file: string): string {
+  const abs = path.resolve(file);
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs; // a new file, or a dangling link (replaced, as before)
+  }
+}
+
 /** Writes `content` to a fresh temporary file beside `file` and flushes it to disk. */
 function prepare(file: string, content: string | Uint8Array): Prepared {
-  const dir = path.dirname(path.resolve(file));
+  // Renaming over a device, a pipe or a link to one (`/dev/stdout`) would replace it with a regular
+  // file (or fail half-way): refused, nothing written.
+  const kind = nonRegularKind(file);
+  if (kind !== undefined) throw new NotRegularFileError(file, kind);
+  const target = targetOf(file);
+  const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
   // Keep the target's permissions when it exists (a report a user made read-only for others stays so).
   let mode = 0o666;
   try {
-    mode = fs.statSync(file).mode & 0o777;
+    mode = fs.statSync(target).mode & 0o777;
   } catch {
     // new file: 0666 minus the umask, like any other file the process creates
   }
-  const temp = tempNameFor(path.resolve(file));
+  const temp = tempNameFor(target);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, "wx", mode); // "wx": never follow or reuse an existing path
@@ -58,7 +123,7 @@ function prepare(file: string, content: string | Uint8Array): Prepared {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
-    return { file: path.resolve(file), temp };
+    return { file: target, temp };
   } catch (err) {
     if (fd !== undefined) {
       try {

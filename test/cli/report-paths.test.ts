@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { copyFixture, runCli, runInProcess, tempDir } from "./run-cli";
@@ -158,5 +159,30 @@ describe("a report path never replaces an input, a checked folder's file or anot
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`secure-deployment-zones: --json ${rules} would overwrite the file read by --rules ${rules}: choose another report path\n`);
     expect(fs.readFileSync(rules, "utf8")).toBe(before);
+  });
+});
+
+describe("a report path that is not a regular file is refused before anything is read or written", () => {
+  const posix = process.platform !== "win32" ? test : test.skip;
+  posix("a FIFO and a link to /dev/null or /proc/self/fd/1: exit 2, each kept as it was", () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    fs.symlinkSync("/dev/null", path.join(dir, "null"));
+    fs.symlinkSync("/proc/self/fd/1", path.join(dir, "so"));
+    const cases: [string, string][] = [
+      [fifo, "is a pipe (FIFO)"],
+      [path.join(dir, "null"), "is a device or process stream (under /dev or /proc)"],
+      [path.join(dir, "so"), "is a device or process stream (under /dev or /proc)"],
+    ];
+    for (const [target, kind] of cases) {
+      const r = runInProcess(["check", "clean", "--format", `json=${target}`]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`secure-deployment-zones: --format json ${target} ${kind}, not a regular file: reports are written to files (print to standard output with --format instead)\n`);
+    }
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+    expect(fs.readlinkSync(path.join(dir, "null"))).toBe("/dev/null");
+    expect(fs.readlinkSync(path.join(dir, "so"))).toBe("/proc/self/fd/1");
   });
 });
