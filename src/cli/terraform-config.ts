@@ -75,6 +75,8 @@ interface ModuleDeclarations {
   readonly modules: Map<string, { body: Body; file: string }>;
   readonly locals: Map<string, { value: unknown; file: string }>;
   readonly variables: Map<string, { body: Body; file: string }>;
+  /** Resources whose body is not an object (`null`, a list of non-objects): nothing of them can be read. */
+  readonly unreadable: { type: string; name: string; file: string; found: string }[];
 }
 
 /** A configuration read from files: resources with their final addresses, and what was read. */
@@ -96,6 +98,8 @@ export interface ReadConfiguration {
   readonly expiredSuppressions: ExpiredSuppression[];
   /** Module calls whose resources were not read (remote sources): could not verify what they deploy. */
   readonly unreadModules: { readonly file: string; readonly address: string; readonly message: string }[];
+  /** Resources whose body could not be read (`null`, a list of non-objects): could not verify them. */
+  readonly unreadResources: { readonly file: string; readonly address: string; readonly type: string; readonly message: string }[];
 }
 
 function isPlainObject(v: unknown): v is Body {
@@ -206,7 +210,7 @@ class ModuleReader {
 
   /** Reads and merges the files of one module, overrides last. */
   public read(files: readonly string[]): ModuleDeclarations {
-    const decl: ModuleDeclarations = { resources: new Map(), modules: new Map(), locals: new Map(), variables: new Map() };
+    const decl: ModuleDeclarations = { resources: new Map(), modules: new Map(), locals: new Map(), variables: new Map(), unreadable: [] };
     const normal = files.filter((f) => !isOverrideFile(f));
     const overrides = files.filter(isOverrideFile).sort((a, b) => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : 0));
     for (const file of normal) {
@@ -228,7 +232,11 @@ class ModuleReader {
     for (const [type, byName] of entriesOf(doc.resource)) {
       for (const [name, raw] of Object.entries(byName as Body)) {
         const body = mergedBody(raw);
-        if (!body) continue;
+        if (!body) {
+          // Terraform rejects such a body; skipping it silently would pass a resource nobody checked.
+          decl.unreadable.push({ type, name, file, found: raw === null ? "null" : Array.isArray(raw) ? "a list without an object" : typeof raw });
+          continue;
+        }
         const key = `${type}.${name}`;
         const other = decl.resources.get(key);
         if (other) {
@@ -386,6 +394,7 @@ export function readConfiguration(
 ): ReadConfiguration {
   const localModuleFolders: string[] = [];
   const unreadModules: ReadConfiguration["unreadModules"][number][] = [];
+  const unreadResources: ReadConfiguration["unreadResources"][number][] = [];
   const expiredSuppressions: ExpiredSuppression[] = [];
   /** Drops recorded suppressions past their `expires` date from a body's metadata (returns a copy when it does). */
   const dropExpired = (body: Body, address: string): Body => {
@@ -431,6 +440,12 @@ export function readConfiguration(
     }
     // Locals: the root module's by name, a child module's under its prefix (`local["module.a.x"]`).
     for (const [name, { value }] of decl.locals) locals[`${scope.prefix}${name}`] = rewriteValue(value, scope);
+    for (const u of decl.unreadable) {
+      const address = `${scope.prefix}${nameOf(u.type)}.${nameOf(u.name)}`;
+      const message = `the resource's body is ${u.found}, not an object of arguments: not read, nothing of it was checked`;
+      reader.skipped.push({ file: u.file, message: `${address}: ${message}` });
+      unreadResources.push({ file: u.file, address, type: nameOf(u.type), message });
+    }
     // Resources, through the model's own reading of Terraform JSON (metadata, suppressions).
     const byFile = new Map<string, Body>();
     for (const r of decl.resources.values()) {
@@ -499,6 +514,6 @@ export function readConfiguration(
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
   return {
     resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped,
-    localModuleFolders, expiredSuppressions, unreadModules,
+    localModuleFolders, expiredSuppressions, unreadModules, unreadResources,
   };
 }

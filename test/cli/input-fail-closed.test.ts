@@ -291,3 +291,30 @@ describe("a scanned folder's plan file that cannot be read is unusable input, ne
     expect(doc.skippedInputs).toEqual([{ file: path.join(dir, name), message }]);
   });
 });
+
+describe("a resource whose body is not an object is reported, never dropped", () => {
+  test.each([
+    ["null", null, "null"],
+    ["a list of numbers", [1, 2], "a list without an object"],
+    ["a number", 5, "number"],
+  ])("%s: could not verify (SDZ-INPUT-001) on its address, listed as not checked; the other resources are checked", (_, body, found) => {
+    const dir = tempDir();
+    const file = path.join(dir, "main.tf.json");
+    fs.writeFileSync(file, JSON.stringify({
+      resource: {
+        azurerm_network_security_rule: { r: body },
+        azurerm_resource_group: { rg: { name: "rg", location: "westeurope" } },
+      },
+    }));
+    const message = `the resource's body is ${found}, not an object of arguments: not read, nothing of it was checked`;
+    const r = runInProcess(["check", "--no-config", "--format", "json", file]);
+    const doc = JSON.parse(r.stdout);
+    const report = doc.configurations[0].report;
+    expect(report.findings.map((f: any) => [f.ruleId, f.status, f.address, f.message])).toEqual([
+      ["SDZ-INPUT-001", "unverified", "azurerm_network_security_rule.r", `could not verify: ${message}`],
+    ]);
+    expect(report.resourceCount).toBe(1);
+    expect(doc.skippedInputs).toEqual([{ file, message: `azurerm_network_security_rule.r: ${message}` }]);
+    expect(runInProcess(["check", "--no-config", "-q", "--fail-on-unverified", file]).code).toBe(1);
+  });
+});
