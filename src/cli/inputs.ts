@@ -510,9 +510,10 @@ function loadModule(
   const files = read.files.map((f) => (f === STDIN ? STDIN_NAME : f));
   const resources = read.resources.map((r) => (r.source === STDIN ? { ...r, source: STDIN_NAME } : r));
   const kind = unit.kind === "stack" ? InputKind.CDKTF_STACK : files.some((f) => f.endsWith(".tf")) ? InputKind.TERRAFORM : InputKind.TERRAFORM_JSON;
+  const from = (file: string) => (file === STDIN ? STDIN_NAME : file);
   const unread = [
-    ...read.unreadModules.map((m): UnreadPart => ({ address: m.address, resourceType: "module", message: m.message, source: m.file === STDIN ? STDIN_NAME : m.file })),
-    ...read.unreadResources.map((r): UnreadPart => ({ address: r.address, resourceType: r.type, message: r.message, source: r.file === STDIN ? STDIN_NAME : r.file })),
+    ...read.unreadModules.map((m): UnreadPart => ({ address: m.address, resourceType: "module", message: m.message, source: from(m.file) })),
+    ...read.unreadResources.map((r): UnreadPart => ({ address: r.address, resourceType: r.type, message: r.message, source: from(r.file) })),
   ];
   return {
     name: unit.name, kind, files,
