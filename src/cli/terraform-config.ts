@@ -22,6 +22,7 @@
 import * as path from "path";
 import { hclBlockRegions, parseHcl } from "./hcl";
 import { METADATA_KEY, TerraformModel, TfResource, TfVariable } from "../engine/model";
+import { isDate } from "../policy/config";
 import { LineRegion, terraformResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
 
@@ -63,6 +64,9 @@ export const MAX_MODULE_INSTANCES = 10_000;
 
 /** The most resources one configuration may hold once its local modules are instantiated. */
 export const MAX_RESOURCES = 1_000_000;
+
+/** The shortest reason a recorded suppression may give (the configuration file's minimum, policy/config.ts). */
+const MIN_SUPPRESSION_REASON = 10;
 
 /** Folders never scanned or read as modules: provider and module caches, dependencies, VCS data. */
 export const EXCLUDED_FOLDERS = new Set([".terraform", "node_modules", ".git"]);
@@ -411,6 +415,35 @@ export function readConfiguration(
     if (kept.length === recorded.length) return body;
     return { ...body, "//": { ...body["//"], [METADATA_KEY]: { ...body["//"][METADATA_KEY], suppressions: kept } } };
   };
+  /**
+   * Checks the suppressions recorded in a body's metadata as the configuration file's are checked
+   * (policy/config.ts): a list of { id, reason of at least 10 characters, expires? YYYY-MM-DD }. A
+   * malformed one is an input error (exit 2) and is dropped, so its finding still shows.
+   */
+  const checkRecorded = (body: Body, address: string, file: string): Body => {
+    const ours = body["//"]?.[METADATA_KEY];
+    if (!isPlainObject(ours) || ours.suppressions === undefined) return body;
+    const where = `${address}: "//".${METADATA_KEY}.suppressions`;
+    const recorded: unknown = ours.suppressions;
+    const problems: string[] = [];
+    let kept: unknown[] = [];
+    if (!Array.isArray(recorded)) {
+      problems.push(`${where} must be a list of { id, reason, expires? }`);
+    } else {
+      kept = recorded.filter((s: unknown, i: number) => {
+        const at = `${where}[${i}]`;
+        if (!isPlainObject(s) || typeof s.id !== "string" || s.id.trim() === "") problems.push(`${at} must be an object { id, reason, expires? } with a rule ID`);
+        else if (typeof s.reason !== "string" || s.reason.trim().length < MIN_SUPPRESSION_REASON) {
+          problems.push(`${at}.reason must say why the finding is acceptable, in at least ${MIN_SUPPRESSION_REASON} characters (as in the configuration file)`);
+        } else if (s.expires !== undefined && !isDate(s.expires)) problems.push(`${at}.expires must be a date YYYY-MM-DD`);
+        else return true;
+        return false;
+      });
+    }
+    if (problems.length === 0) return body;
+    for (const message of problems) reader.errors.push({ file, message: `${message}: not applied` });
+    return { ...body, "//": { ...body["//"], [METADATA_KEY]: { ...ours, suppressions: kept } } };
+  };
   const reader = new ModuleReader(readText, parseJson, options.wantRegions ?? false);
   const resources: TfResource[] = [];
   const locals: Record<string, unknown> = {};
@@ -450,7 +483,8 @@ export function readConfiguration(
     const byFile = new Map<string, Body>();
     for (const r of decl.resources.values()) {
       const doc = byFile.get(r.file) ?? { resource: {} };
-      (doc.resource[r.type] ??= {})[r.name] = dropExpired(rewriteValue(r.body, scope) as Body, `${scope.prefix}${r.type}.${r.name}`);
+      const address = `${scope.prefix}${r.type}.${r.name}`;
+      (doc.resource[r.type] ??= {})[r.name] = dropExpired(checkRecorded(rewriteValue(r.body, scope) as Body, `${scope.prefix}${nameOf(r.type)}.${nameOf(r.name)}`, r.file), address);
       byFile.set(r.file, doc);
     }
     for (const [file, doc] of byFile) {

@@ -175,3 +175,39 @@ describe("baseline", () => {
     expect(runInProcess(["check", "main.tf.json"], { cwd: dir }).stderr).toContain("sdz-baseline.json: (top level): must be a baseline object (write one with --baseline-write)");
   });
 });
+
+describe("suppressions recorded in a .tf.json file's metadata are checked as the configuration file's are", () => {
+  const RDP = {
+    name: "rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "3389",
+    source_address_prefix: "*", destination_address_prefix: "*", resource_group_name: "rg", network_security_group_name: "nsg",
+  };
+  const withRecorded = (suppressions: unknown): string => {
+    const file = path.join(tempDir(), "main.tf.json");
+    fs.writeFileSync(file, JSON.stringify({ resource: { azurerm_network_security_rule: { r: { ...RDP, "//": { secure_deployment_zones: { suppressions } } } } } }));
+    return file;
+  };
+  const where = "azurerm_network_security_rule.r: \"//\".secure_deployment_zones.suppressions";
+
+  test.each([
+    ["a reason under 10 characters", [{ id: "SDZ-NET-001", reason: "  too short " }], `${where}[0].reason must say why the finding is acceptable, in at least 10 characters (as in the configuration file)`],
+    ["no reason", [{ id: "SDZ-NET-001" }], `${where}[0].reason must say why the finding is acceptable, in at least 10 characters (as in the configuration file)`],
+    ["a bad expiry date", [{ id: "SDZ-NET-001", reason: "Isolated lab, torn down nightly", expires: "2026-13-01" }], `${where}[0].expires must be a date YYYY-MM-DD`],
+    ["an entry without a rule ID", [{ id: 5, reason: "Isolated lab, torn down nightly" }], `${where}[0] must be an object { id, reason, expires? } with a rule ID`],
+    ["not a list", "SDZ-NET-001", `${where} must be a list of { id, reason, expires? }`],
+  ])("%s: exit 2 naming the file and resource, not applied (the finding shows)", (_, suppressions, message) => {
+    const file = withRecorded(suppressions);
+    const r = runInProcess(["check", "--no-config", "--format", "json", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`secure-deployment-zones: error: ${file}: ${message}: not applied\n`);
+    const findings = JSON.parse(r.stdout).configurations[0].report.findings;
+    expect(findings.map((f: any) => [f.ruleId, f.status, f.address])).toEqual([["SDZ-NET-001", "unverified", "azurerm_network_security_rule.r"]]);
+  });
+
+  test("a reason of 10 characters or more applies", () => {
+    const file = withRecorded([{ id: "SDZ-NET-001", reason: "Isolated lab, torn down nightly" }]);
+    const r = runInProcess(["check", "--no-config", "--format", "json", file]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).configurations[0].report.findings.map((f: any) => [f.ruleId, f.status])).toEqual([["SDZ-NET-001", "suppressed"]]);
+  });
+});
