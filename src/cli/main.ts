@@ -78,9 +78,20 @@ export function main(argv: string[], io: Io = processIo()): number {
     const { check } = require("./check") as typeof import("./check");
     return check(options, io);
   } catch (err) {
-    io.err(`secure-deployment-zones: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    io.err(`secure-deployment-zones: ${internalErrorText(err)}\n`);
     return EXIT.UNUSABLE;
   }
+}
+
+/**
+ * An internal error without its message: a message may quote the input (a secret value, a huge
+ * name), while the stack frames name only code locations, which is what a bug report needs.
+ */
+export function internalErrorText(err: unknown): string {
+  const name = err instanceof Error && /^[A-Za-z]{1,40}$/.test(err.name) ? err.name : "error";
+  const stack = err instanceof Error && typeof err.stack === "string" ? err.stack : "";
+  const frames = stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 20);
+  return `internal error (${name}; its message is withheld because it may quote the input)${frames.length > 0 ? `\n${frames.join("\n")}` : ""}`;
 }
 
 function packageVersion(): string {

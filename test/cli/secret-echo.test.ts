@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runCli, runInProcess, tempDir } from "./run-cli";
+import { internalErrorText } from "../../src/cli/main";
 
 const SECRET = "Pa55w0rd-Do-Not-Echo-91";
 
@@ -138,5 +139,18 @@ describe("secrets inside ordinary values and huge secrets are echoed by no outpu
       expect(text).not.toContain("internal error");
     }
     expect(texts.join("\n")).toContain("azurerm_key_vault_secret.big writes a secret as literal values (not shown): value");
+  });
+});
+
+describe("an internal error does not echo its message", () => {
+  test("only the error's kind and the stack frames (code locations) are printed", () => {
+    const err = new TypeError("cannot read 'x' of Password=Zq9-internal-secret");
+    const text = internalErrorText(err);
+    expect(text).toMatch(/^internal error \(TypeError; its message is withheld because it may quote the input\)\n\s+at /);
+    expect(text).not.toContain("Zq9-internal-secret");
+    // A thrown non-Error, or one whose name was replaced by input text, says nothing of it either.
+    expect(internalErrorText("Password=Zq9-internal-secret")).toBe("internal error (error; its message is withheld because it may quote the input)");
+    const renamed = Object.assign(new Error("x"), { name: "Zq9-internal-secret value" });
+    expect(internalErrorText(renamed)).not.toContain("Zq9");
   });
 });
