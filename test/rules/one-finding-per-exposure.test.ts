@@ -4,9 +4,10 @@
  * and whichever NSG placement carries the rule. Other packs may report other problems of the host
  * (missing settings, dynamic IPs, default outbound rules), never this exposure a second time.
  */
+import { OobTags } from "../../src/contract/oob-tags";
 import { DeploymentRole } from "../../src/contract/zone-tags";
-import { FindingStatus } from "../../src/engine/result";
-import { check, PLACEMENTS, rule, site } from "../support/rule-harness";
+import { CheckResult, FindingStatus } from "../../src/engine/result";
+import { check, Placement, PLACEMENTS, rule, site, TfJson } from "../support/rule-harness";
 
 const HOSTS: [string, Record<string, string> | undefined][] = [
   ["an untagged VM", undefined],
@@ -35,5 +36,108 @@ describe("one finding per exposure, across every pack", () => {
       const r = check(s.tf);
       expect(r.findings.filter((f) => f.message.includes("allow-probes")).map((f) => f.ruleId)).toEqual([]);
     }
+  });
+});
+
+/**
+ * A rule whose values are not known before apply (a dynamic security_rule block, standalone rules from
+ * for_each) that may let the Internet in: SDZ-NET-001's could-not-verify names every sensitive service
+ * it may open, on the rule's resource. The service rules of the other packs (KMS-003, DOM-001, OOB-001,
+ * OOB-002) leave that unknown rule to it; where NET-001 says nothing about it (the other NSG on the path
+ * denies the Internet, the sources are private) they keep their own could-not-verify.
+ */
+describe("one could-not-verify per unknown rule, across every pack", () => {
+  const OTHERS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-DOM-001", "SDZ-OOB-001", "SDZ-OOB-002"];
+  const IDS = ["SDZ-NET-001", ...OTHERS];
+  const U = FindingStatus.UNVERIFIED;
+
+  /** Sorted `rule address status` of the findings of `IDS` on `at`. */
+  function on(r: CheckResult, at: string): string[] {
+    return r.findings.filter((f) => f.status !== FindingStatus.SUPPRESSED && f.address === at && IDS.includes(f.ruleId)).map((f) => `${f.ruleId} ${at} ${f.status}`).sort();
+  }
+
+  /**
+   * The review's net-dyn shape on each placement: a dynamic block on the subnet's or the NIC's NSG, or
+   * standalone rules from for_each, from `source`; a Standard public IP on the NIC. With `guard`, the
+   * other NSG on the path (the NIC's, or the subnet's for a NIC-level block) denies the Internet first.
+   */
+  function dynamicSite(placement: Placement, opts: { guard?: boolean; vmTags?: Record<string, string> } = {}): { tf: TfJson; at: string } {
+    const tf = new TfJson();
+    tf.json.variable = { rules: { type: "any" }, admin_password: { type: "string" } };
+    const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+    const subnet = tf.subnet("servers", vnet, ["10.0.1.0/24"]);
+    const pip = tf.add("azurerm_public_ip", "pip", { name: "pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+    const nic = tf.nic("app01_nic", subnet, "10.0.1.4", { public_ip_address_id: TfJson.ref(pip) });
+    const content = {
+      name: "${security_rule.value.name}", priority: "${security_rule.value.priority}", direction: "Inbound", access: "Allow", protocol: "Tcp",
+      source_port_range: "*", destination_port_range: "${security_rule.value.port}", source_address_prefix: "*", destination_address_prefix: "*",
+    };
+    const guard = () => tf.nsg("guard", [rule("deny-internet", 100, "Deny", "*", "*", "Internet")]);
+    let at: string;
+    if (placement === "standalone") {
+      const nsg = tf.nsg("servers_nsg");
+      tf.associate(subnet, nsg);
+      at = tf.nsgRule("dyn", nsg, { ...content, for_each: "${var.rules}", name: "${each.value.name}", priority: "${each.value.priority}", destination_port_range: "${each.value.port}" });
+      if (opts.guard) tf.nicNsg(nic, guard());
+    } else {
+      at = tf.add("azurerm_network_security_group", placement === "nic" ? "nic_nsg" : "servers_nsg", { name: "nsg", location: "westeurope", resource_group_name: "rg", dynamic: { security_rule: { for_each: "${var.rules}", content } } });
+      if (placement === "nic") {
+        tf.nicNsg(nic, at);
+        if (opts.guard) tf.associate(subnet, guard());
+      } else {
+        tf.associate(subnet, at);
+        if (opts.guard) tf.nicNsg(nic, guard());
+      }
+    }
+    tf.windowsVm("app01", [nic], opts.vmTags ? { tags: opts.vmTags } : {});
+    return { tf, at };
+  }
+
+  test.each(PLACEMENTS)("%s: the unknown rule from * is NET-001's could-not-verify only (review case net-dyn)", (placement) => {
+    const s = dynamicSite(placement);
+    // Before: also SDZ-KMS-003, SDZ-DOM-001, SDZ-OOB-001 and SDZ-OOB-002 could-not-verify on the same resource, about the same block.
+    expect(on(check(s.tf, IDS), s.at)).toEqual([`SDZ-NET-001 ${s.at} ${U}`]);
+  });
+
+  test.each(PLACEMENTS)("%s: the same on a declared KMS host and domain controller", (placement) => {
+    const s = dynamicSite(placement, { vmTags: { "sdz-role": `${DeploymentRole.KMS_HOST},${DeploymentRole.DOMAIN_CONTROLLER}` } });
+    expect(on(check(s.tf, IDS), s.at)).toEqual([`SDZ-NET-001 ${s.at} ${U}`]);
+  });
+
+  // The other NSG on the path denies the Internet: NET-001 has nothing to say, so every pack keeps its could-not-verify (unchanged).
+  const GUARDED: Record<Placement, string[]> = {
+    // The block's access is not known either: it may deny, so who the virtual network reaches is the block's doubt.
+    inline: OTHERS,
+    // The for_each rules allow (access known): AllowVNetInBound decides the virtual network's reach whatever their ports; only DOM-001 reads the rule itself.
+    standalone: ["SDZ-DOM-001"],
+    nic: OTHERS,
+  };
+  test.each(PLACEMENTS)("%s: where the other NSG denies the Internet, NET-001 says nothing and the other packs keep their could-not-verify", (placement) => {
+    const s = dynamicSite(placement, { guard: true });
+    expect(on(check(s.tf, IDS), s.at)).toEqual(GUARDED[placement].map((id) => `${id} ${s.at} ${U}`).sort());
+  });
+
+  test.each(PLACEMENTS)("%s: ports from a variable, private sources: NET-001 says nothing, the other packs keep their could-not-verify", (placement) => {
+    const s = site(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.0.0/8")], { publicIp: true });
+    const at = s.address("maybe");
+    expect(on(check(s.tf, IDS), at)).toEqual(["SDZ-DOM-001", "SDZ-KMS-002", "SDZ-KMS-003", "SDZ-OOB-001", "SDZ-OOB-002"].map((id) => `${id} ${at} ${U}`));
+  });
+
+  test.each(PLACEMENTS)("%s: the same ports from *: NET-001's could-not-verify only", (placement) => {
+    const s = site(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "*")], { publicIp: true });
+    const at = s.address("maybe");
+    // Before: also SDZ-DOM-001, SDZ-OOB-001 and SDZ-OOB-002.
+    expect(on(check(s.tf, IDS), at)).toEqual([`SDZ-NET-001 ${at} ${U}`]);
+  });
+
+  test.each(PLACEMENTS)("%s: a service point's custom provisioning port, which NET-001 does not list, stays SDZ-OOB-002's", (placement) => {
+    const s = dynamicSite(placement, {
+      vmTags: {
+        "sdz-role": DeploymentRole.OOB_SERVICE_POINT, [OobTags.PROVISIONING]: "enabled", [OobTags.PROVISIONING_PORT]: "9972", [OobTags.AMT_CLIENT_PREFIXES]: "10.0.20.0/24",
+      },
+    });
+    const r = check(s.tf, IDS);
+    expect(on(r, s.at)).toEqual([`SDZ-NET-001 ${s.at} ${U}`, `SDZ-OOB-002 ${s.at} ${U}`]);
+    expect(r.findings.find((f) => f.ruleId === "SDZ-OOB-002")!.message).toMatch(/may allow the AMT provisioning port TCP 9972 /);
   });
 });

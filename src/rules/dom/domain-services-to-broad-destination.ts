@@ -1,10 +1,11 @@
 import { DeploymentRole } from "../../contract/zone-tags";
 import { describeUnknown } from "../../engine/access/fields";
 import { AddressTerm, Nsg, NsgRule, Topology } from "../../engine/access/topology";
-import { namesRange } from "../../engine/exposure";
+import { namesRange, nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeServicePort, DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
+import { reportedByNet001OnSomeHost } from "../net/reported-by-net-001";
 
 /** Kerberos, LDAP, Global Catalog and DNS: the ports seed 004 says must target specific DC/DNS addresses. */
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
@@ -33,7 +34,13 @@ export const domainServicesToBroadDestination = defineRule({
     + "controllers and DNS servers. A rule that opens every port is left to the exposure rules. An allow whose destination, ports, protocol, access or "
     + "direction is not known before apply is could-not-verify. A rule shadowed by an earlier deny is still reported: it states an exemption wider than "
     + "the documents allow. An inbound rule of an NSG associated only with NICs of domain controllers and DNS servers (declared or inferred) is theirs "
-    + "whatever its destination says: that NSG filters traffic to those hosts alone.",
+    + "whatever its destination says: that NSG filters traffic to those hosts alone. A rule whose destination ports are not known before apply (a dynamic "
+    + "security_rule block, a variable) that SDZ-NET-001 reports as could-not-verify, naming some of these services (it lists Kerberos TCP 88, LDAP TCP 389, "
+    + "LDAPS, Global Catalog TCP 3268 and DNS UDP 53), is left to that one finding (principle 3): it lists every sensitive service the rule may open, and a "
+    + "rule that may open every port is the exposure rules' as it is once known; the other ports it does not list (Kerberos UDP 88, kpasswd, LDAP UDP 389, "
+    + "Global Catalog SSL, DNS TCP 53) are the same unknown value, judged here once it is known. A rule whose known ports name these services was written "
+    + "for them and stays here whole, whatever else is not known (NET-001's rationale leaves such rules to the service's rule). Where NET-001 says nothing "
+    + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify.",
   fix: "Point the rule at the domain controllers' and DNS servers' own addresses (/32), or at an application security group of their NICs (IdentityZone and DomainController do).",
   requirements: ["R-SEC-1"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
@@ -73,6 +80,11 @@ export const domainServicesToBroadDestination = defineRule({
         ports = ports.filter((p) => namesRange(dp, p.from, p.to));
       } else doubts.add(describeUnknown(rule.destinationPorts));
       if (ports.length === 0) continue;
+      // Ports not known before apply (a dynamic security_rule block, a variable) where SDZ-NET-001's could-not-verify about
+      // this rule, on some host, names some of these services: that finding lists every sensitive service the rule may
+      // open, and a rule that may open every port is the exposure rules' (as it is once known): one could-not-verify.
+      // A rule whose known ports name these services was written for them: it stays here whole, whatever else is unknown.
+      if (!rule.destinationPorts.known && ports.some((p) => reportedByNet001OnSomeHost(ctx, nsgDecider(rule), p))) continue;
       let towards: string;
       if (rule.destinations.known) {
         const broad = rule.destinations.value.filter(broadTerm);

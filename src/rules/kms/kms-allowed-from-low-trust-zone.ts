@@ -26,8 +26,11 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + "configuration does not show (it SNATs traffic to the host, its rules are not all known, application rules or its DNS proxy reach the port, "
     + "or no firewall of the configuration is in the subnet) the subnet is could-not-verify, naming why. A DNAT rule's sources are Internet "
     + "sources (SDZ-KMS-002's), except where it may listen on the firewall's private address (Private IP DNAT): its private sources are judged as zones. "
-    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem), and Azure's default rule "
-    + "AllowVNetInBound to SDZ-KMS-002, which always reports it (VirtualNetwork is no allowlist) at least as strongly and names the zones below INTERNAL, or of "
+    + "A rule that opens a wide range, not named for KMS, to the broad Internet is left to SDZ-NET-001 (one finding per problem), and so, host by host, is a rule "
+    + "not named for KMS whose values are not known before apply (a dynamic security_rule block, ports from a variable) where SDZ-NET-001's could-not-verify "
+    + "about it names KMS: the unknown rule is one could-not-verify, whichever zones it may also let in; a rule written for KMS stays this rule's, and where "
+    + "NET-001 says nothing about a rule on a host (the NIC's NSG denies the Internet), this rule keeps its could-not-verify. Azure's default rule "
+    + "AllowVNetInBound is left to SDZ-KMS-002, which always reports it (VirtualNetwork is no allowlist) at least as strongly and names the zones below INTERNAL, or of "
     + "unknown trust, that it lets in: the missing deny-all is one problem, fixed on one rule. Where the rule (NSG or firewall) lets "
     + "such a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
     + "1688 through the rule to it, and keeps reporting the host's other ports and paths.",

@@ -19,6 +19,7 @@ import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
 import { SERVICE_PORTS } from "../../network/service-ports";
+import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 /** The KMS port (seed 003: TCP 1688). */
 export const KMS = SERVICE_PORTS.KMS;
@@ -82,12 +83,19 @@ export function kmsExposures(model: TerraformModel): KmsExposure[] {
 }
 
 function nsgExposures(model: TerraformModel): KmsExposure[] {
+  const reach = Reachability.of(model);
+  const net = { model, access: reach.access, reach };
   const groups = exposuresByRule(model, [KMS], (r, ep) => {
     const d = deciderOf(r, ep);
     // Firewall network rules are read once per rule below, on the path or not.
     if (d.kind === "firewall-rule") return false;
     // No NSG at all: the subnet without an NSG is SDZ-NET-002's finding.
     if (d.kind === "no-nsg" && r.outcome === "allow") return false;
+    // A rule not written for KMS whose values are not known before apply (a dynamic security_rule block, ports from a
+    // variable) and whose could-not-verify SDZ-NET-001 reports on this host naming KMS: that one finding (principle 3),
+    // whoever else the rule may let in. Dropped per host, before grouping: on a host NET-001 says nothing about (its NIC's
+    // NSG denies the Internet) the KMS rules keep their could-not-verify. Known allows keep notAnAllowlist's wideFromInternet.
+    if (unknownRuleLeftToNet001(net, r, ep, KMS)) return false;
     return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
   }, (ep) => onKmsHost(model, ep) || mayHaveNamingRule(model, ep, KMS));
   return groups.map((g) => {

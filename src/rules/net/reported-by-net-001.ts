@@ -5,17 +5,24 @@
 import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
 import { Endpoint } from "../../engine/access/access-model";
 import { Reach } from "../../engine/access/reachability";
-import { Decider, deciderOf, mayName, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
+import { Decider, deciderOf, hostEndpoints, mayName, namesRange, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { isBroad } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
+
+/**
+ * What the questions below read of a rule context: a check's own, or one built from the model
+ * (`{ model, access: reach.access, reach }` with Reachability.of(model)) where a pack computes a
+ * shared verdict outside any check (the KMS pack's exposures).
+ */
+export type Net001Context = Pick<RuleContext, "model" | "access" | "reach">;
 
 /**
  * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a
  * management port, or another sensitive port without naming it, to the broad Internet. Such a rule
  * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
  */
-export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: Decider): boolean {
+export function reportedByNet001(ctx: Net001Context, endpoint: Endpoint, decider: Decider): boolean {
   return reportedOn(ctx, endpoint).has(deciderKey(decider));
 }
 
@@ -29,8 +36,48 @@ export function reportedByNet001(ctx: RuleContext, endpoint: Endpoint, decider: 
  * `decider` is the one the caller would report on (deciderOf or serviceDeciderOf of the reach): only
  * when it is NET-001's deciding rule do the two findings land on the same resource. Memoised per endpoint.
  */
-export function reportedByNet001For(ctx: RuleContext, endpoint: Endpoint, decider: Decider, port: ServicePort): boolean {
-  const named = reportedOn(ctx, endpoint).get(deciderKey(decider));
+export function reportedByNet001For(ctx: Net001Context, endpoint: Endpoint, decider: Decider, port: ServicePort): boolean {
+  return covers(reportedOn(ctx, endpoint).get(deciderKey(decider)), port);
+}
+
+/**
+ * True when an uncertain reach on `port` is left to SDZ-NET-001's could-not-verify: the rule a service rule
+ * would report it on ({@link serviceDeciderOf}) was not written for the port (its ports are not known
+ * before apply, as in a dynamic security_rule block, or form a range wider than a service's), and
+ * NET-001's finding about that rule on this host names the port (same rule, same host, same service).
+ * A rule written for the port stays the service rule's, as NET-001's rationale says (that NET-001 also
+ * reports one whose other values are not known is its side to settle, not the service rule's).
+ * Known allows keep the packs' own tests ({@link reportedByNet001}).
+ */
+export function unknownRuleLeftToNet001(ctx: Net001Context, r: Reach, endpoint: Endpoint, port: ServicePort): boolean {
+  if (r.outcome !== "uncertain") return false;
+  const d = serviceDeciderOf(r, port, endpoint);
+  if (d.ports && namesRange(d.ports, port.from, port.to)) return false;
+  return reportedByNet001For(ctx, endpoint, d, port);
+}
+
+/**
+ * True when SDZ-NET-001's finding about `decider` on some host names `port` (as {@link reportedByNet001For}):
+ * for a rule read on its own, whatever hosts it applies to (SDZ-DOM-001 reads every NSG rule, not reaches).
+ * Every host is asked once per configuration, on the first question.
+ */
+export function reportedByNet001OnSomeHost(ctx: Net001Context, decider: Decider, port: ServicePort): boolean {
+  const all = ctx.model.memo("net001:reported-anywhere", () => {
+    const out = new Map<string, Set<ServicePort>>();
+    for (const ep of hostEndpoints(ctx.model)) {
+      for (const [key, ports] of reportedOn(ctx, ep)) {
+        let into = out.get(key);
+        if (!into) out.set(key, (into = new Set()));
+        ports.forEach((p) => into!.add(p));
+      }
+    }
+    return out;
+  });
+  return covers(all.get(deciderKey(decider)), port);
+}
+
+/** One of the services NET-001 names has the port's protocol and covers its ports (compared by value). */
+function covers(named: Set<ServicePort> | undefined, port: ServicePort): boolean {
   return !!named && [...named].some((s) => s.protocol === port.protocol && s.from <= port.from && port.to <= s.to);
 }
 
@@ -40,13 +87,13 @@ export function reportedByNet001For(ctx: RuleContext, endpoint: Endpoint, decide
  * SDZ-NET-001's finding about that very rule already names the port (an unknown rule's could-not-verify
  * lists every sensitive service it may open).
  */
-export function serviceRuleOwns(ctx: RuleContext, r: Reach, endpoint: Endpoint, port: ServicePort): boolean {
+export function serviceRuleOwns(ctx: Net001Context, r: Reach, endpoint: Endpoint, port: ServicePort): boolean {
   if (!namingRule(r, port) && !mayName(r, port)) return false;
   return !reportedByNet001For(ctx, endpoint, serviceDeciderOf(r, port, endpoint), port);
 }
 
 /** Per endpoint: the deciding rules NET-001 reports (by {@link deciderKey}), each with the services it names. */
-function reportedOn(ctx: RuleContext, endpoint: Endpoint): Map<string, Set<ServicePort>> {
+function reportedOn(ctx: Net001Context, endpoint: Endpoint): Map<string, Set<ServicePort>> {
   // Per endpoint object: asked for every reach of every host by several packs, so no key string per question.
   const perEndpoint = ctx.model.memo("net001:reported", () => new WeakMap<Endpoint, Map<string, Set<ServicePort>>>());
   let out = perEndpoint.get(endpoint);

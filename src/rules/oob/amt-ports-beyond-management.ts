@@ -11,6 +11,7 @@ import { Zones } from "../../engine/zones";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
+import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 const AMT = SERVICE_PORTS.AMT;
 
@@ -26,7 +27,10 @@ export const amtPortsBeyondManagement = defineRule({
     + "(declared; an internet-facing zone counts as PERIMETER whatever its tag); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
     + "could-not-verify; the Internet, other zones, service tags and `*` are findings. The service point is the declared or inferred one (reachable on the AMT "
     + "provisioning port through a rule written for it, or the source of the only allows written for the AMT ports). AzureLoadBalancer is Azure's platform, never "
-    + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's.",
+    + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's, and so, host by host, is a rule not written for the AMT ports whose values "
+    + "are not known before apply (a dynamic security_rule block, ports from a variable) where SDZ-NET-001's could-not-verify about it names AMT: one "
+    + "could-not-verify per unknown rule. A rule written for the AMT ports stays this rule's, and where SDZ-NET-001 says nothing about a rule on a host "
+    + "(its NIC's NSG denies the Internet, the sources are private), this rule keeps its own.",
   fix: "Allow TCP 16992-16995 only from the out-of-band service point's address or from a zone tagged sdz-trust=MANAGEMENT (OutOfBandServicePoint does this for its AMT client zones).",
   requirements: ["R-OOB-2"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection"],
@@ -41,7 +45,10 @@ export const amtPortsBeyondManagement = defineRule({
     const spSources = sps.sources;
     const clients = clientSegments(ctx);
     const groups = exposuresByRule(ctx.model, [AMT], (r, ep) =>
-      !!namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"),
+      (!!namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"))
+      // A rule not written for AMT whose values are not known before apply and whose could-not-verify SDZ-NET-001 reports on
+      // this host naming AMT is that one finding (principle 3); dropped per host, so a host NET-001 says nothing about keeps this one.
+      && !unknownRuleLeftToNet001(ctx, r, ep, AMT),
     (ep) => isClientHost(ep, clients) || mayHaveNamingRule(ctx.model, ep, AMT));
     for (const g of groups) {
       const names = !g.decider.ports || namesRange(g.decider.ports, AMT.from, AMT.to);

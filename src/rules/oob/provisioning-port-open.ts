@@ -10,7 +10,7 @@ import { classifySources, Decider, describeHosts, hostEndpoints, mayHaveNamingRu
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { ServicePort } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
-import { reportedByNet001 } from "../net/reported-by-net-001";
+import { reportedByNet001, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 interface Group {
   readonly decider: Decider;
@@ -38,7 +38,10 @@ export const provisioningPortOpen = defineRule({
     + "declared custom port, else 9971) through any rule, and who reaches TCP 9971 on any other host through a rule written for it. Out-of-band provisioning "
     + "is on only where the service point declares `sdz-oob-provisioning=enabled` (a Configuration Manager setting; nothing else in Azure records it); the "
     + "allowed segments are its `sdz-oob-amt-client-prefixes`. AzureLoadBalancer is not a source; a rule that opens every port from the broad Internet is "
-    + "SDZ-NET-001's; a host with no NSG at all is SDZ-NET-002's.",
+    + "SDZ-NET-001's, and so, host by host, is a rule not written for the port whose values are not known before apply (a dynamic security_rule block, "
+    + "ports from a variable) where SDZ-NET-001's could-not-verify about it names TCP 9971 (NET-001 lists the default port only: a custom provisioning "
+    + "port stays this rule's, as does a rule written for the port); "
+    + "a host with no NSG at all is SDZ-NET-002's.",
   fix: "Deny the provisioning port on the service point's NSG (OutOfBandServicePoint does unless outOfBandProvisioning is true), or enable provisioning explicitly "
     + "(sdz-oob-provisioning=enabled) and allow the port only from the AMT client segments listed in sdz-oob-amt-client-prefixes.",
   requirements: ["R-OOB-1"],
@@ -74,6 +77,9 @@ export const provisioningPortOpen = defineRule({
         if (!named && (!prov || decider.kind === "no-nsg")) continue;
         // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
         if (!named && reportedByNet001(ctx, ep, decider)) continue;
+        // A rule not written for the port whose values are not known before apply and whose could-not-verify NET-001 reports
+        // on this host naming it (TCP 9971; a custom port is not in NET-001's list) is that one finding.
+        if (unknownRuleLeftToNet001(ctx, r, ep, svc)) continue;
         const sources = r.dnat ? r.sources : r.sources.subtract(echo);
         if (sources.isEmpty) continue;
         const key = `${r.outcome}|${decider.resource.address}|${decider.label}|${port}|${prov?.sp.vm.resource.address ?? ""}`;

@@ -100,7 +100,8 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
 });
 
 describe("SDZ-DOM-001 doubts", () => {
-  test("a dynamic security_rule block is one could-not-verify that states its doubt once", () => {
+  /** An NSG holding a dynamic security_rule block; with `guarded`, on a subnet whose one NIC's own NSG denies the Internet first. */
+  function dynamicNsg(guarded: boolean): { tf: TfJson; dyn: string } {
     const tf = new TfJson();
     tf.json.variable = { extra_rules: { type: "list(any)" } };
     const dyn = tf.add("azurerm_network_security_group", "dyn", {
@@ -114,10 +115,69 @@ describe("SDZ-DOM-001 doubts", () => {
         },
       },
     });
-    const r = check(tf, [ID]);
+    if (guarded) {
+      const subnet = tf.subnet("servers", tf.vnet("net"), ["10.0.1.0/24"]);
+      tf.associate(subnet, dyn);
+      tf.nicNsg(tf.nic("app01_nic", subnet, "10.0.1.4"), tf.nsg("guard", [rule("deny-internet", 100, "Deny", "*", "*", "Internet")]));
+    }
+    return { tf, dyn };
+  }
+
+  test("a dynamic security_rule block that SDZ-NET-001 reports (it may let the Internet in to the hosts behind it) is that one could-not-verify", () => {
+    const { tf, dyn } = dynamicNsg(false);
+    const r = check(tf, [ID, "SDZ-NET-001"]);
+    // Before: also this rule's could-not-verify on the same NSG, about the same block.
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([dyn]);
+  });
+
+  test("where SDZ-NET-001 says nothing about the block (the NIC's NSG denies the Internet), it is one could-not-verify here that states its doubt once", () => {
+    const { tf, dyn } = dynamicNsg(true);
+    const r = check(tf, [ID, "SDZ-NET-001"]);
+    expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
     expect(flagged(r, ID)).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual([dyn]);
     expect(messages(r, ID)).toEqual([expect.stringMatching(/ may allow .*\(security_rule: security_rule is a dynamic block, expanded at plan time\)$/)]);
     expect(messages(r, ID)[0].split("is a dynamic block").length).toBe(2);
+  });
+
+  /**
+   * SDZ-NET-001's could-not-verify about the same rule (it may let the Internet in) names Kerberos TCP 88,
+   * LDAP TCP 389, LDAPS, Global Catalog TCP 3268 and DNS UDP 53: one could-not-verify per unknown rule.
+   */
+  describe.each(PLACEMENTS)("%s NSG rules that SDZ-NET-001 reports as could-not-verify", (placement) => {
+    const withVars = (s: { tf: TfJson }) => {
+      s.tf.json.variable = { proto: { type: "string" }, ports: { type: "string" } };
+      return s.tf;
+    };
+
+    test("ports not known before apply, from *: the whole rule is NET-001's (it lists every sensitive service the rule may open)", () => {
+      const s = site(placement, [rule("maybe", 100, "Allow", "*", "${var.ports}", "*")], { publicIp: true });
+      const r = check(withVars(s), [ID, "SDZ-NET-001"]);
+      // Before: also SDZ-DOM-001's could-not-verify naming the eleven locator services, on the same rule, about the same variable.
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([s.address("maybe")]);
+    });
+
+    test("a rule written for Kerberos whose protocol is a variable, from *: it stays this rule's whole (NET-001 leaves rules written for a service to its rule)", () => {
+      const s = site(placement, [rule("krb", 100, "Allow", "${var.proto}", "88", "*")], { publicIp: true });
+      const r = check(withVars(s), [ID, "SDZ-NET-001"]);
+      expect(unverifiedAt(r, ID)).toEqual([s.address("krb")]);
+      expect(messages(r, ID)).toEqual([expect.stringMatching(/^could not verify: inbound rule "krb" of NSG \w+ may allow Kerberos \(TCP 88\), Kerberos \(UDP 88\) towards \* instead of .*\(protocol: the variable proto/)]);
+    });
+
+    test("the same rule from private sources: NET-001 says nothing, so both Kerberos ports stay here", () => {
+      const s = site(placement, [rule("krb", 100, "Allow", "${var.proto}", "88", "10.0.0.0/8")], { publicIp: true });
+      const r = check(withVars(s), [ID, "SDZ-NET-001"]);
+      expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
+      expect(messages(r, ID)).toEqual([expect.stringMatching(/may allow Kerberos \(TCP 88\), Kerberos \(UDP 88\) towards \*/)]);
+    });
+
+    test("an outbound rule whose ports are a variable: NET-001 reads inbound rules only, so it stays here", () => {
+      const s = site(placement, [rule("out", 100, "Allow", "*", "${var.ports}", "*", "*", "Outbound")], { publicIp: true });
+      const r = check(withVars(s), [ID, "SDZ-NET-001"]);
+      expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([s.address("out")]);
+    });
   });
 });

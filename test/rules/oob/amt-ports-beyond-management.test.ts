@@ -52,14 +52,25 @@ describe("SDZ-OOB-001 Intel AMT ports beyond the service point and the managemen
     });
 
     test.each([
+      // Written for AMT: this rule's, whatever else is unknown.
       ["source", rule("allow-amt", 200, "Allow", "Tcp", AMT, "${var.src}"), /variable src/],
-      ["ports", rule("allow-amt", 200, "Allow", "Tcp", "${var.ports}", "*"), /variable ports/],
+      // Not from the Internet: SDZ-NET-001 has nothing to say about it.
+      ["ports", rule("allow-amt", 200, "Allow", "Tcp", "${var.ports}", "10.0.20.0/24"), /variable ports/],
     ])("a rule whose %s is not known is could-not-verify on that rule", (_what, body, reason) => {
       const s = oobSite(placement, [body]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([]);
       expect(unverifiedAt(r, ID)).toEqual([s.address("allow-amt")]);
       expect(messages(r, ID)[0]).toMatch(reason);
+    });
+
+    test("a rule whose ports are not known, from *, is SDZ-NET-001's could-not-verify (which names AMT), not this rule's", () => {
+      const s = oobSite(placement, [rule("allow-amt", 200, "Allow", "Tcp", "${var.ports}", "*")]);
+      const r = check(s.tf, [ID, "SDZ-NET-001"]);
+      // Before: also this rule's could-not-verify on the same rule, about the same variable.
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([s.address("allow-amt")]);
+      expect(messages(r, "SDZ-NET-001")[0]).toMatch(/AMT \(TCP 16992-16995\).* \(destination_port_range: the variable ports/);
     });
 
     test("a rule that opens every port from the Internet is SDZ-NET-001's, not this rule's", () => {
