@@ -1,6 +1,7 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
 import { firewallSubnetText } from "./firewall-subnet";
-import { DSC_KMS_HOST, kmsExposures, notAnAllowlist, zoneText } from "./kms-reaches";
+import { DSC_KMS_HOST, zoneText } from "./kms-reaches";
+import { kms002Verdicts } from "./reported-by-kms-002";
 import { exposedHosts, leftToKms002 } from "./reported-by-kms-003";
 import { ZoneTags } from "../../contract/zone-tags";
 import { describeHosts } from "../../engine/exposure";
@@ -22,11 +23,13 @@ export const kmsOpenToBroadSources = defineRule({
     + "among the services it lists). Azure Firewall network rules that allow TCP 1688 (policy rule collection groups and classic collections) are read "
     + "whether or not the firewall is on a path: an allowlist there must be one too. Where AllowVNetInBound decides, the finding also names the zones "
     + "below INTERNAL trust (or of unknown trust) it lets in and the KMS host's exposure to them: SDZ-KMS-003 leaves that rule to this one finding "
-    + "(one finding per problem). A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
+    + "(one finding per problem). That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
+    + "host on its other ports too (R-PXE-4: default-deny inbound): SDZ-NET-003 leaves the NSG of a KMS host to this one finding where it reports "
+    + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
     + "Azure's platform. Rule fields not known before apply, and firewall ports that do not parse (\"1688,3389\", \"Any\"), are could-not-verify.",
   fix: "Allow TCP 1688 only from an explicit list of client IPs, CIDRs or zones (KmsHost allowedClients), in the NSG (with a deny-all that overrides "
     + "AllowVNetInBound) and in the hub firewall (an IP group); never from *, Internet, VirtualNetwork or a service tag.",
-  requirements: ["R-KMS-2", "R-KMS-6"],
+  requirements: ["R-KMS-2", "R-KMS-6", "R-PXE-4"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_network_rule_collection", "azurerm_firewall_nat_rule_collection", "azurerm_ip_group", "azurerm_windows_virtual_machine"],
   reads: [
     "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
@@ -37,9 +40,7 @@ export const kmsOpenToBroadSources = defineRule({
   ],
   check(ctx) {
     const left = leftToKms002(ctx.model);
-    for (const e of kmsExposures(ctx.model)) {
-      const { parts, wideFromInternet } = notAnAllowlist(ctx.model, e);
-      if (wideFromInternet || parts.length === 0) continue;
+    for (const { e, parts } of kms002Verdicts(ctx.model)) {
       // AllowVNetInBound's zones below INTERNAL trust (or of unknown trust): SDZ-KMS-003 leaves this rule to this finding.
       const v = left.get(e);
       const low = v ? v.low.map((z) => zoneText(ctx.model, z)) : [];
@@ -50,7 +51,11 @@ export const kmsOpenToBroadSources = defineRule({
       ].join("");
       const hosts = v ? exposedHosts(ctx.model, e.targets).join(", ") : "";
       const exposes = low.length > 0 && hosts ? `; it also exposes ${hosts} to perimeter traffic (R-KMS-7)` : "";
-      const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}${zones}: KMS must be allowed only from an explicit list of client addresses${exposes}`;
+      // The missing deny-all is also R-PXE-4's (default-deny inbound): SDZ-NET-003 leaves this NSG to this finding (reportedByKms002).
+      const defaultDeny = e.vnetDefault
+        ? `; no explicit inbound deny overrides AllowVNetInBound on this NSG, so the virtual network ${e.outcome === "allow" ? "reaches" : "may reach"} the host on every port no earlier rule denies, not only TCP 1688 (R-PXE-4: default-deny inbound)`
+        : "";
+      const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}${zones}: KMS must be allowed only from an explicit list of client addresses${defaultDeny}${exposes}`;
       if (e.outcome === "allow") ctx.report(e.resource, msg);
       else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
     }

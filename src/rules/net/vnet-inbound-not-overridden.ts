@@ -8,6 +8,7 @@ import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { reportedByKms002 } from "../kms/reported-by-kms-002";
 import { lazyExamples } from "../lazy-examples";
 
 const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
@@ -35,7 +36,10 @@ export const vnetInboundNotOverridden = defineRule({
     + "a deployment server, declared (sdz-role) or inferred from the configuration (a VM reachable on KMS, Kerberos and LDAP, PXE or AMT provisioning ports "
     + "through rules written for them), so an untagged KMS or PXE segment is covered. It asks the access model whether AllowVNetInBound, or an explicit "
     + "allow of all traffic from * or VirtualNetwork that re-creates it, admits sources outside the zone on any TCP or UDP port, after every earlier rule "
-    + "of the subnet and NIC NSGs. DeploymentZone adds a deny-all at priority 4096.",
+    + "of the subnet and NIC NSGs. DeploymentZone adds a deny-all at priority 4096. Where AllowVNetInBound lets the virtual network reach a KMS host on "
+    + "TCP 1688, SDZ-KMS-002 reports that very rule (VirtualNetwork is no allowlist) and says the NSG has no deny-all, naming this requirement: the NSG "
+    + "is left to that one finding when it is at least as strong (one finding per problem, one fix); every NSG that protects no KMS host, or where "
+    + "an earlier rule decides TCP 1688, stays this rule's.",
   fix: "Add an inbound rule: access Deny, protocol `*`, destination ports `*`, source `*` (or VirtualNetwork), destination `*`, priority 4096; then allow only the flows the zone needs at lower priority numbers (DeploymentZone does this).",
   requirements: ["R-PXE-4"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_windows_virtual_machine", "azurerm_network_interface"],
@@ -82,6 +86,10 @@ export const vnetInboundNotOverridden = defineRule({
         if (reported.has(res)) continue;
         // An allow of everything from * that opens management ports to the Internet is SDZ-NET-001's one finding.
         if (!h.rule.isDefault && reportedByNet001(ctx, ep, nsgDecider(h.rule))) continue;
+        // AllowVNetInBound of a KMS host's NSG that SDZ-KMS-002 reports at least as strongly (an error, or both could-not-verify):
+        // that one finding names this requirement too (R-PXE-4). Not marked reported: another target of the NSG may still need an error.
+        const kms002 = h.rule.isDefault ? reportedByKms002(ctx.model, h.rule) : undefined;
+        if (kms002 && (kms002.e.outcome === "allow" || h.uncertain || !!scope.unknown)) continue;
         reported.add(res);
         const classes = classifySources(ctx.model, ep, h.sources).map((c) => c.text);
         const how = h.rule.isDefault
@@ -97,13 +105,14 @@ export const vnetInboundNotOverridden = defineRule({
   },
   examples: lazyExamples(() => ({
     bad: [{
-      description: "A KMS host's subnet (inferred from the rule that opens TCP 1688) whose NSG has no deny-all",
-      terraform: kmsSubnet(false),
-      flagged: ["azurerm_network_security_group.kms"],
+      // Not a KMS host: there SDZ-KMS-002's finding on AllowVNetInBound carries this requirement.
+      description: "A PXE distribution point's subnet (inferred from the rule that opens DHCP, TFTP and PXE/BINL) whose NSG has no deny-all",
+      terraform: pxeSubnet(false),
+      flagged: ["azurerm_network_security_group.pxe"],
     }],
     good: [{
       description: "The same subnet with an explicit deny-all at 4096",
-      terraform: kmsSubnet(true),
+      terraform: pxeSubnet(true),
     }],
   })),
 });
@@ -139,19 +148,19 @@ function subnetSources(s: Subnet): SourceSet {
   return out;
 }
 
-function kmsSubnet(denyAll: boolean): { [key: string]: unknown } {
+function pxeSubnet(denyAll: boolean): { [key: string]: unknown } {
   const rules: Record<string, unknown>[] = [
-    { name: "allow-kms", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_range: "1688", source_address_prefix: "10.0.1.0/24", destination_address_prefix: "10.0.5.4" },
+    { name: "allow-pxe", priority: 100, direction: "Inbound", access: "Allow", protocol: "Udp", source_port_range: "*", destination_port_ranges: ["67", "69", "4011"], source_address_prefix: "10.0.1.0/24", destination_address_prefix: "10.0.5.4" },
   ];
   if (denyAll) rules.push({ name: "deny-all", priority: 4096, direction: "Inbound", access: "Deny", protocol: "*", source_port_range: "*", destination_port_range: "*", source_address_prefix: "*", destination_address_prefix: "*" });
   return {
     resource: {
       azurerm_virtual_network: { net: { name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"] } },
-      azurerm_subnet: { kms: { name: "activation", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.5.0/24"] } },
-      azurerm_network_security_group: { kms: { name: "kms-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
-      azurerm_subnet_network_security_group_association: { kms: { subnet_id: "${azurerm_subnet.kms.id}", network_security_group_id: "${azurerm_network_security_group.kms.id}" } },
-      azurerm_network_interface: { kms: { name: "kms-nic", location: "westeurope", resource_group_name: "rg", ip_configuration: [{ name: "primary", subnet_id: "${azurerm_subnet.kms.id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.5.4" }] } },
-      azurerm_windows_virtual_machine: { kms: { name: "kms01", location: "westeurope", resource_group_name: "rg", size: "Standard_D2s_v5", admin_username: "ops", admin_password: "${var.admin_password}", network_interface_ids: ["${azurerm_network_interface.kms.id}"], os_disk: { caching: "ReadWrite", storage_account_type: "Premium_LRS" }, source_image_reference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" } } },
+      azurerm_subnet: { pxe: { name: "deployment", resource_group_name: "rg", virtual_network_name: "${azurerm_virtual_network.net.name}", address_prefixes: ["10.0.5.0/24"] } },
+      azurerm_network_security_group: { pxe: { name: "pxe-nsg", location: "westeurope", resource_group_name: "rg", security_rule: rules } },
+      azurerm_subnet_network_security_group_association: { pxe: { subnet_id: "${azurerm_subnet.pxe.id}", network_security_group_id: "${azurerm_network_security_group.pxe.id}" } },
+      azurerm_network_interface: { pxe: { name: "pxe-nic", location: "westeurope", resource_group_name: "rg", ip_configuration: [{ name: "primary", subnet_id: "${azurerm_subnet.pxe.id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.5.4" }] } },
+      azurerm_windows_virtual_machine: { pxe: { name: "pxe01", location: "westeurope", resource_group_name: "rg", size: "Standard_D2s_v5", admin_username: "ops", admin_password: "${var.admin_password}", network_interface_ids: ["${azurerm_network_interface.pxe.id}"], os_disk: { caching: "ReadWrite", storage_account_type: "Premium_LRS" }, source_image_reference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" } } },
     },
     variable: { admin_password: { type: "string", sensitive: true } },
   };

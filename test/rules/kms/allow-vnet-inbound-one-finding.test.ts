@@ -3,14 +3,15 @@
  * host (inferred from the rule that opens TCP 1688) whose NSG has no deny before priority 65000, so
  * AllowVNetInBound admits the VNet, its peers and its on-premises ranges on TCP 1688. SDZ-KMS-002
  * reports that rule (VirtualNetwork is no allowlist) and names the zones below INTERNAL (or of unknown
- * trust) it lets in; SDZ-KMS-003 leaves it to that finding; SDZ-KMS-006 reports the host's exposure.
+ * trust) it lets in and that no deny-all overrides the rule (R-PXE-4); SDZ-KMS-003 and SDZ-NET-003 leave
+ * it to that finding (before: NET-003's error on the same NSG too); SDZ-KMS-006 reports the host's exposure.
  * Raw, untagged azurerm resources, in every NSG placement.
  */
 import { addInternetFacingZone, addZone, KMS_HOST_VM } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
 import { check, messages, PLACEMENTS, rule, site, TfJson } from "../../support/rule-harness";
 
-const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006"];
+const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006", "SDZ-NET-003"];
 const FAIL = FindingStatus.FAIL;
 const UNVERIFIED = FindingStatus.UNVERIFIED;
 

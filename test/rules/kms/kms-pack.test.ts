@@ -5,7 +5,7 @@ describe("KMS pack", () => {
   test("pins IDs, levels, requirements, suppressibility and the area", () => {
     expect(KMS_PACK.rules.map((r) => [r.id, r.level, r.requirements, r.suppressible !== false, r.area])).toEqual([
       ["SDZ-KMS-001", RuleLevel.ERROR, ["R-KMS-1"], false, "kms"],
-      ["SDZ-KMS-002", RuleLevel.ERROR, ["R-KMS-2", "R-KMS-6"], true, "kms"],
+      ["SDZ-KMS-002", RuleLevel.ERROR, ["R-KMS-2", "R-KMS-6", "R-PXE-4"], true, "kms"],
       ["SDZ-KMS-003", RuleLevel.ERROR, ["R-KMS-3", "R-KMS-7"], true, "kms"],
       ["SDZ-KMS-004", RuleLevel.ERROR, ["R-KMS-4"], true, "kms"],
       ["SDZ-KMS-005", RuleLevel.WARNING, ["R-KMS-5"], true, "kms"],

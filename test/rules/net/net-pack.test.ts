@@ -72,11 +72,34 @@ describe("SDZ-NET-003 AllowVNetInBound not overridden", () => {
   const kms = (placement: (typeof PLACEMENTS)[number], denyAll: boolean, extra: Record<string, unknown>[] = []) =>
     site(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), ...extra], { denyAll });
 
-  test.each(PLACEMENTS)("an untagged KMS host (inferred from its rule) whose %s NSG has no deny-all is flagged on the NSG", (placement) => {
+  test.each(PLACEMENTS)("an untagged KMS host (inferred from its rule) whose %s NSG has no deny-all: SDZ-KMS-002's error on AllowVNetInBound carries it, naming R-PXE-4", (placement) => {
     const s = kms(placement, false);
-    const r = check(s.tf, [ID]);
+    const r = check(s.tf, [ID, "SDZ-KMS-002"]);
+    // Before: also this rule's error on the same NSG, about the same missing deny-all.
+    expect(flagged(r, ID)).toEqual([]);
+    expect(flagged(r, "SDZ-KMS-002")).toEqual([s.nsg]);
+    expect(messages(r, "SDZ-KMS-002")[0]).toMatch(/^Azure's default rule AllowVNetInBound of NSG \w+ allows KMS \(TCP 1688\) .*; no explicit inbound deny overrides AllowVNetInBound on this NSG, so the virtual network reaches the host on every port no earlier rule denies, not only TCP 1688 \(R-PXE-4: default-deny inbound\)$/);
+  });
+
+  test.each(PLACEMENTS)("an untagged PXE distribution point (inferred from its rule) whose %s NSG has no deny-all stays this rule's error", (placement) => {
+    const s = site(placement, [rule("allow-pxe", 100, "Allow", "Udp", ["67", "69", "4011"], "10.0.2.0/24")], { denyAll: false });
+    const r = check(s.tf, [ID, "SDZ-KMS-002"]);
     expect(flagged(r, ID)).toEqual([s.nsg]);
+    expect(flagged(r, "SDZ-KMS-002")).toEqual([]);
+    expect(messages(r, ID)[0]).toMatch(/holds pxe-distribution-point azurerm_windows_virtual_machine\.app01: inferred, reachable on /);
+  });
+
+  test.each(PLACEMENTS)("a KMS host whose %s NSG denies TCP 1688 to the rest before AllowVNetInBound: KMS-002 says nothing about that rule, so this rule keeps the NSG", (placement) => {
+    const s = kms(placement, false, [rule("deny-kms", 200, "Deny", "Tcp", "1688", "*")]);
+    const r = check(s.tf, [ID, "SDZ-KMS-002"]);
+    expect(flagged(r, ID)).toEqual([s.nsg]);
+    expect(flagged(r, "SDZ-KMS-002")).toEqual([]);
     expect(messages(r, ID)[0]).toMatch(/holds kms-host azurerm_windows_virtual_machine\.app01: inferred, reachable on TCP 1688 through rule "allow-kms"/);
+  });
+
+  test.each(PLACEMENTS)("a declared domain controller that is no KMS host, %s NSG without a deny-all: this rule's error", (placement) => {
+    const s = site(placement, [], { denyAll: false, vmTags: { "sdz-role": "domain-controller" } });
+    expect(flagged(check(s.tf, [ID, "SDZ-KMS-002"]), ID)).toEqual([s.nsg]);
   });
 
   test.each(PLACEMENTS)("the same host with a deny-all on its %s NSG passes", (placement) => {

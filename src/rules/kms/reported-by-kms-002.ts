@@ -1,0 +1,51 @@
+/**
+ * What SDZ-KMS-002 reports, computed once per configuration: its check writes the findings from it,
+ * and SDZ-NET-003 leaves Azure's AllowVNetInBound of an NSG to it where KMS-002 reports that very rule
+ * on a KMS host (one finding per problem: the missing deny-all, fixed on one NSG; KMS-002's finding
+ * names R-PXE-4's default-deny too).
+ */
+import { KmsExposure, kmsExposures, notAnAllowlist } from "./kms-reaches";
+import { NsgRule } from "../../engine/access/topology";
+import { nsgDecider } from "../../engine/exposure";
+import { TerraformModel } from "../../engine/model";
+
+/** One place SDZ-KMS-002 reports: the exposure and the sources that are no allowlist. */
+export interface Kms002Verdict {
+  readonly e: KmsExposure;
+  /** `any source`, `VirtualNetwork through Azure's default rule AllowVNetInBound (...)`, ... */
+  readonly parts: readonly string[];
+}
+
+/** Every finding of SDZ-KMS-002, in exposure order. Memoised per configuration. */
+export function kms002Verdicts(model: TerraformModel): Kms002Verdict[] {
+  return model.memo("kms-002:verdicts", () => {
+    const out: Kms002Verdict[] = [];
+    for (const e of kmsExposures(model)) {
+      const { parts, wideFromInternet } = notAnAllowlist(model, e);
+      // A wide rule from the broad Internet is SDZ-NET-001's one finding; an allowlist is no finding.
+      if (wideFromInternet || parts.length === 0) continue;
+      out.push({ e, parts });
+    }
+    return out;
+  });
+}
+
+/**
+ * SDZ-KMS-002's finding on `rule`, Azure's default rule AllowVNetInBound of an NSG, where it lets the
+ * virtual network in on TCP 1688 to a KMS host behind that NSG; undefined when KMS-002 does not report
+ * it (an earlier rule decides TCP 1688, no KMS host is behind the NSG, or the rule is another one).
+ * Its outcome says how strongly: "allow" is an error, "uncertain" a could-not-verify.
+ */
+export function reportedByKms002(model: TerraformModel, rule: NsgRule): Kms002Verdict | undefined {
+  if (!rule.isDefault || rule.name !== "AllowVNetInBound") return undefined;
+  const byKey = model.memo("kms-002:allow-vnet-inbound", () => {
+    const m = new Map<string, Kms002Verdict>();
+    for (const v of kms002Verdicts(model)) {
+      // One exposure per deciding rule and outcome: an error wins over a could-not-verify of the same rule.
+      if (v.e.vnetDefault && (v.e.outcome === "allow" || !m.has(v.e.deciderKey))) m.set(v.e.deciderKey, v);
+    }
+    return m;
+  });
+  const d = nsgDecider(rule);
+  return byKey.get(`${d.resource.address}|${d.label}`);
+}
