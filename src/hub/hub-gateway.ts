@@ -275,12 +275,7 @@ function pointToSiteConfig(p2s: PointToSiteOptions, network: DeploymentNetwork):
     addressSpace: [...p2s.addressSpace],
     vpnClientProtocols: protocols,
     ipsecPolicy: policy ? {
-      dhGroup: policy.dhGroup,
-      ikeEncryption: policy.ikeEncryption,
-      ikeIntegrity: policy.ikeIntegrity,
-      ipsecEncryption: policy.ipsecEncryption,
-      ipsecIntegrity: policy.ipsecIntegrity,
-      pfsGroup: policy.pfsGroup,
+      ...policy._algorithms(),
       saLifetimeInSeconds: policy.saLifetimeSeconds,
       saDataSizeInKilobytes: policy.saDataSizeKilobytes,
     } : undefined,

@@ -170,4 +170,14 @@ export class IpsecPolicyPreset {
     this.saLifetimeSeconds = requireIntInRange("saLifetimeSeconds", props.saLifetimeSeconds ?? 3600, 300, SA_LIFETIME_MAX);
     this.saDataSizeKilobytes = requireIntInRange("saDataSizeKilobytes", props.saDataSizeKilobytes ?? 10240000, 1024, SA_DATASIZE_MAX);
   }
+
+  /**
+   * The six algorithm fields, as a tunnel's and a point-to-site configuration's `ipsec_policy` both
+   * name them (their SA lifetime and data size fields are named differently).
+   * @internal
+   */
+  public _algorithms() {
+    const { dhGroup, ikeEncryption, ikeIntegrity, ipsecEncryption, ipsecIntegrity, pfsGroup } = this;
+    return { dhGroup, ikeEncryption, ikeIntegrity, ipsecEncryption, ipsecIntegrity, pfsGroup };
+  }
 }

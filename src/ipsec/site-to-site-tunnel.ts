@@ -120,12 +120,7 @@ export class SiteToSiteTunnel extends Construct {
       enableBgp: false,
       usePolicyBasedTrafficSelectors: false,
       ipsecPolicy: {
-        dhGroup: policy.dhGroup,
-        ikeEncryption: policy.ikeEncryption,
-        ikeIntegrity: policy.ikeIntegrity,
-        ipsecEncryption: policy.ipsecEncryption,
-        ipsecIntegrity: policy.ipsecIntegrity,
-        pfsGroup: policy.pfsGroup,
+        ...policy._algorithms(),
         saLifetime: policy.saLifetimeSeconds,
         saDatasize: policy.saDataSizeKilobytes,
       },

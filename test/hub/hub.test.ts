@@ -172,15 +172,19 @@ describe("HubFirewall", () => {
 });
 
 describe("HubFirewall.routeThrough (R-KMS-8)", () => {
-  function site(extraZone = false) {
+  /** A hub with a gateway, a firewall and two INTERNAL zones, activation (10.0.5.0/24) and servers (10.0.1.0/24). */
+  function hub() {
     const { stack } = newStack();
     const network = hubNetwork(stack);
     const gateway = new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
     const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
     const zone = (name: string, prefix: string) =>
       new DeploymentZone(stack, name, { network, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
-    const activation = zone("activation", "10.0.5.0/24");
-    const servers = zone("servers", "10.0.1.0/24");
+    return { stack, gateway, fw, zone, activation: zone("activation", "10.0.5.0/24"), servers: zone("servers", "10.0.1.0/24") };
+  }
+
+  function site(extraZone = false) {
+    const { stack, gateway, fw, zone, activation, servers } = hub();
     const mgmt = zone("management", "10.0.9.0/24");
     const clients = [Peer.ipv4List(["192.168.10.0/24", "192.168.11.0/24"]), Peer.zone(servers), Peer.zone(mgmt)];
     if (extraZone) clients.push(Peer.zone(zone("labs", "10.0.7.0/24")));
@@ -268,14 +272,7 @@ describe("HubFirewall.routeThrough (R-KMS-8)", () => {
   });
 
   test("a route table holds at most 400 routes (Azure's limit): the call that would add the 401st is refused whole, naming the table and the count", () => {
-    const { stack } = newStack();
-    const network = hubNetwork(stack);
-    const gateway = new HubGateway(stack, "Gw", { network, gatewaySubnetPrefix: "10.0.255.0/27" });
-    const fw = new HubFirewall(stack, "Fw", { network, firewallSubnetPrefix: "10.0.254.0/26" });
-    const zone = (name: string, prefix: string) =>
-      new DeploymentZone(stack, name, { network, zoneName: name, addressPrefix: prefix, trustLevel: TrustLevel.INTERNAL });
-    const activation = zone("activation", "10.0.5.0/24");
-    const servers = zone("servers", "10.0.1.0/24");
+    const { stack, gateway, fw, zone, activation, servers } = hub();
     // On-premises /24s numbered from 0: 172.16.0.0/24, ..., 172.16.255.0/24, 172.17.0.0/24, ...
     const onPremises = (from: number, count: number) =>
       Peer.ipv4List(Array.from({ length: count }, (_, i) => `172.${16 + ((from + i) >> 8)}.${(from + i) & 255}.0/24`));

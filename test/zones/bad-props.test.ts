@@ -5,7 +5,7 @@
  */
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { TerraformStack, TerraformVariable } from "cdktf";
-import { ConstructErrorCode, ConstructErrors, ConstructErrorInfo } from "../../src";
+import { ConstructErrorCode } from "../../src";
 import { SecureWindowsServer } from "../../src/compute/secure-windows-server";
 import { SensitiveValue } from "../../src/core/sensitive-value";
 import { HubFirewall } from "../../src/hub/hub-firewall";
@@ -17,21 +17,10 @@ import { Port } from "../../src/network/port";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { errorOf } from "../support/construct-errors";
 import { newStack } from "../support/fixtures";
 
 /** Runs `fn` and returns the construction error it throws (failing when it throws anything else). */
-function errorOf(fn: () => unknown): ConstructErrorInfo {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  if (thrown === undefined) throw new Error("expected a construction error, nothing was thrown");
-  const info = ConstructErrors.describe(thrown);
-  if (!info) throw new Error(`expected a construction error, got: ${String(thrown)}`);
-  return info;
-}
 
 function expectRefused(fn: () => unknown, expected: { path: string; prop: string; value?: string; allowed: RegExp; code?: ConstructErrorCode }) {
   const e = errorOf(fn);

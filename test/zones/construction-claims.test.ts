@@ -6,7 +6,7 @@
  */
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { TerraformStack } from "cdktf";
-import { ConstructErrorCode, ConstructErrorInfo, ConstructErrors } from "../../src";
+import { ConstructErrorCode } from "../../src";
 import { HubFirewall } from "../../src/hub/hub-firewall";
 import { HubGateway } from "../../src/hub/hub-gateway";
 import { IdentityZone } from "../../src/identity/identity-zone";
@@ -15,20 +15,8 @@ import { TrustLevel } from "../../src/network/trust-level";
 import { PxeZone } from "../../src/pxe/pxe-zone";
 import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { errorOf } from "../support/construct-errors";
 import { newStack, synthJson } from "../support/fixtures";
-
-function errorOf(fn: () => unknown): ConstructErrorInfo {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  if (thrown === undefined) throw new Error("expected a construction error, nothing was thrown");
-  const info = ConstructErrors.describe(thrown);
-  if (!info) throw new Error(`expected a construction error, got: ${String(thrown)}`);
-  return info;
-}
 
 const NET: DeploymentNetworkProps = { name: "vnet", location: "westeurope", addressSpace: ["10.0.0.0/16"], disableFlowLogs: true };
 /** A flow log storage account given by ID: networks of one VNet name would otherwise derive one (global) storage account name. */
