@@ -1,4 +1,4 @@
-import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, Storage } from "./common";
+import { describeAccount, reportSmb, levelFor, ROLE_EVIDENCE_READS, secureTransfer, Storage } from "./common";
 import { accountBody, shareBody, terraform } from "./examples";
 import { SEED_001_CHANNEL, SMB_SCOPE } from "./smb-legacy-versions-accepted";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -24,10 +24,9 @@ export const secureTransferOffOrWeakTls = defineRule({
       const cfg = account.resource.config;
       const problems: string[] = [];
       const unknown: string[] = [];
-      const field = cfg.https_traffic_only_enabled !== undefined ? "https_traffic_only_enabled" : "enable_https_traffic_only";
-      const https = ctx.model.resolveBoolean(cfg[field]);
+      const { field, on: https } = secureTransfer(ctx.model, account);
       if (!https.known) unknown.push(`${field} is not known before apply (${https.reason})`);
-      else if (https.value === false) problems.push(`secure transfer is off (${field} = false): unencrypted SMB and plain HTTP are accepted`);
+      else if (!https.value) problems.push(`secure transfer is off (${field} = false): unencrypted SMB and plain HTTP are accepted`);
       if (cfg.min_tls_version !== undefined && cfg.min_tls_version !== null) {
         const tls = ctx.model.resolveString(cfg.min_tls_version);
         if (!tls.known) unknown.push(`min_tls_version is not known before apply (${tls.reason})`);
