@@ -46,19 +46,30 @@ export interface RuleSummary {
   readonly suppressed: number;
   /** Open findings a baseline knows (included in neither `failed` nor `unverified`). */
   readonly baselined: number;
+  /**
+   * `failed` by the level each finding was reported at. A finding may sit below its rule's level
+   * (a setting only declared, not verified, is a note of an error rule), so `level` alone would
+   * overstate what fails; the counts of every level add up to `failed`.
+   */
+  readonly failedByLevel: { readonly error: number; readonly warning: number; readonly info: number };
 }
 
 /** One line per rule that ran, in the order the rules ran. @internal */
 export function summarizeByRule(result: CheckResult): RuleSummary[] {
-  const counts = new Map<string, { failed: number; unverified: number; suppressed: number; baselined: number }>();
-  for (const r of result.rules) counts.set(r.id, { failed: 0, unverified: 0, suppressed: 0, baselined: 0 });
+  type Counts = { failed: number; unverified: number; suppressed: number; baselined: number; failedByLevel: { error: number; warning: number; info: number } };
+  const zero = (): Counts => ({ failed: 0, unverified: 0, suppressed: 0, baselined: 0, failedByLevel: { error: 0, warning: 0, info: 0 } });
+  const counts = new Map<string, Counts>();
+  for (const r of result.rules) counts.set(r.id, zero());
   for (const f of result.findings) {
     let c = counts.get(f.ruleId);
-    if (!c) counts.set(f.ruleId, (c = { failed: 0, unverified: 0, suppressed: 0, baselined: 0 }));
+    if (!c) counts.set(f.ruleId, (c = zero()));
     if (f.status === FindingStatus.SUPPRESSED) c.suppressed++;
     else if ((f as ReportedFinding).baselined) c.baselined++;
     else if (f.status === FindingStatus.UNVERIFIED) c.unverified++;
-    else c.failed++;
+    else {
+      c.failed++;
+      c.failedByLevel[f.level]++;
+    }
   }
   const info = new Map(result.rules.map((r) => [r.id, r]));
   return [...counts.entries()].map(([ruleId, c]) => {

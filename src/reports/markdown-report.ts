@@ -1,5 +1,6 @@
-import { extrasOf, ReportedFinding, summarizeByRule } from "./json-report";
+import { extrasOf, ReportedFinding, RuleSummary, summarizeByRule } from "./json-report";
 import { CheckResult, Finding, FindingStatus } from "../engine/result";
+import { RuleLevel } from "../engine/rule";
 
 /** `text` for a table cell: `|` escaped, line breaks (`\n`, `\r\n` and a lone `\r`, all CommonMark line endings) as spaces. */
 function cell(text: string | undefined): string {
@@ -7,6 +8,20 @@ function cell(text: string | undefined): string {
   // Most texts (long messages and fixes) have none of these: substring searches are much cheaper than two regex passes.
   if (!t.includes("|") && !t.includes("\n") && !t.includes("\r")) return t;
   return t.replace(/\|/g, "\\|").replace(/\r\n?|\n/g, " ");
+}
+
+/** The words the header uses for each level. */
+const LEVEL_WORDS: Record<RuleLevel, string> = { [RuleLevel.ERROR]: "error", [RuleLevel.WARNING]: "warning", [RuleLevel.INFO]: "note" };
+
+/**
+ * A rule's failed count, saying how many were reported below (or above) the rule's level, so the
+ * table agrees with the header: `1 (1 as note)` for an error rule whose one finding is a note.
+ */
+function failedCell(s: RuleSummary): string {
+  const other = ([RuleLevel.ERROR, RuleLevel.WARNING, RuleLevel.INFO] as const)
+    .filter((l) => l !== s.level && s.failedByLevel[l] > 0)
+    .map((l) => `${s.failedByLevel[l]} as ${LEVEL_WORDS[l]}`);
+  return other.length === 0 ? `${s.failed}` : `${s.failed} (${other.join(", ")})`;
 }
 
 function where(f: Finding): string {
@@ -58,12 +73,12 @@ export function toMarkdownReport(result: CheckResult): string {
     ...(byRule.length === 0 ? ["No rule reported anything.", ""] : extras.baselineApplied ? [
       "| Rule | Level | Title | Failed | Unverified | Known | Suppressed | Requirements |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${s.failed} | ${s.unverified} | ${s.baselined} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
+      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${failedCell(s)} | ${s.unverified} | ${s.baselined} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
       "",
     ] : [
       "| Rule | Level | Title | Failed | Unverified | Suppressed | Requirements |",
       "| --- | --- | --- | --- | --- | --- | --- |",
-      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${s.failed} | ${s.unverified} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
+      ...byRule.map((s) => `| ${s.ruleId} | ${s.level} | ${cell(s.title)} | ${failedCell(s)} | ${s.unverified} | ${s.suppressed} | ${cell(s.requirements.join(", "))} |`),
       "",
     ]),
     "## Suppressed",

@@ -89,6 +89,7 @@ describe("report contents", () => {
     expect(json.unusedSuppressions).toEqual([{ ruleId: "SDZ-NET-001", reason: "Left over from an old exception", scope: "reports/quiet" }]);
     expect(json.summaryByRule.find((s: any) => s.ruleId === "SDZ-NET-001")).toEqual({
       ruleId: "SDZ-NET-001", level: "error", title: "Management port open to any or the Internet", requirements: ["R-SEC-7"], failed: 1, unverified: 1, suppressed: 1, baselined: 0,
+      failedByLevel: { error: 1, warning: 0, info: 0 },
     });
     expect(json.summaryByRule.find((s: any) => s.ruleId === "SDZ-TEST-050")).toMatchObject({ failed: 4, unverified: 0, suppressed: 0 });
     expect(json.rules.find((r: any) => r.id === "SDZ-TEST-050")).toMatchObject({ suppressible: false, fix: "Nothing to do", requirements: ["R-PXE-4"] });
@@ -282,5 +283,52 @@ describe("reports written next to cdk.tf.json", () => {
     const printed = stdout.split("\n").filter((l) => /: (error|warning) /.test(l))
       .filter((l) => !(l.includes(REPORT_FILES.sarif) && [...noLinks].some((id) => l.includes(` ${id}: `))));
     expect({ problems, failedToRun, printed }).toEqual({ problems: [], failedToRun: false, printed: [] });
+  });
+});
+
+describe("summary by rule: findings reported below their rule's level", () => {
+  /** An error rule whose finding on a NSG named `declared-*` is a note (a setting only declared), as SDZ-MIG-011 does. */
+  const declaredOnly = defineRule({
+    id: "SDZ-TEST-051",
+    level: RuleLevel.ERROR,
+    area: "test",
+    title: "Error rule with declared-only notes",
+    rationale: "Test rule.",
+    fix: "Nothing to do",
+    requirements: ["R-MIG-2"],
+    resourceTypes: ["azurerm_network_security_group"],
+    check(ctx) {
+      for (const r of ctx.model.ofType("azurerm_network_security_group")) {
+        const declared = String(r.config.name).startsWith("declared");
+        ctx.report(r, `nsg ${String(r.config.name)}`, declared ? { level: RuleLevel.INFO } : undefined);
+      }
+    },
+  });
+  function check(names: string[]) {
+    const { stack } = newStack("levels");
+    for (const n of names) new NetworkSecurityGroup(stack, n, { name: n, location: "westeurope", resourceGroupName: "rg" });
+    return runRules(TerraformModel.fromTerraformJson(stack.toTerraform(), { name: "levels" }), [declaredOnly]);
+  }
+
+  test("JSON counts failed findings per level; Markdown says how many sit below the rule's level, agreeing with the header", () => {
+    const result = check(["declared-a", "declared-b", "real"]);
+    const json = JSON.parse(JSON.stringify(toJsonReport(result, TOOL)));
+    expect(json.summaryByRule).toEqual([expect.objectContaining({
+      ruleId: "SDZ-TEST-051", level: "error", failed: 3, failedByLevel: { error: 1, warning: 0, info: 2 },
+    })]);
+    const md = toMarkdownReport(result);
+    expect(md).toContain("**FAILED**: 1 error(s), 0 warning(s), 2 note(s)");
+    expect(md).toContain("| SDZ-TEST-051 | error | Error rule with declared-only notes | 3 (2 as note) | 0 | 0 | R-MIG-2 |");
+  });
+
+  test("only notes: the table no longer reads as an error while the header says PASSED", () => {
+    const md = toMarkdownReport(check(["declared-a"]));
+    expect(md).toContain("**PASSED**: 0 error(s), 0 warning(s), 1 note(s)");
+    expect(md).toContain("| SDZ-TEST-051 | error | Error rule with declared-only notes | 1 (1 as note) | 0 | 0 | R-MIG-2 |");
+  });
+
+  test("findings at the rule's level: the cell is the bare count, as before", () => {
+    const md = toMarkdownReport(check(["real"]));
+    expect(md).toContain("| SDZ-TEST-051 | error | Error rule with declared-only notes | 1 | 0 | 0 | R-MIG-2 |");
   });
 });
