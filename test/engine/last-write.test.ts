@@ -1,0 +1,105 @@
+/**
+ * The last write of an SMB server option on a VM, as each path decides it: (a) the option's
+ * `applied.set` pattern on a script, (b) the settings model (`Settings.read`: applied / declared,
+ * and whether it says it could not tell), (c) SDZ-MIG-009's outcome. Mixed inputs: two writes in one
+ * script, two scripts ordered by depends_on or not, a write in a comment, a write to another VM.
+ */
+import { addRunCommand, addScript, addVm, HARDENING_SCRIPT, patch, storageSite } from "../rules/mig/builders";
+import { MIGRATION_TAG } from "../../src/contract/migration-tags";
+import { TRAITS } from "../../src/contract/setting-traits";
+import { FindingStatus } from "../../src/engine/result";
+import { Settings } from "../../src/engine/settings";
+import { check, TfJson } from "../support/rule-harness";
+
+const VM = "azurerm_windows_virtual_machine.smp01";
+const REVERT = "Set-SmbServerConfiguration -RequireSecuritySignature $false -Force";
+/** HARDENING_SCRIPT without its signing write: the other three settings stay applied, so SDZ-MIG-009 turns on signing alone. */
+const HARDEN_OTHERS = HARDENING_SCRIPT.replace("-RequireSecuritySignature $true ", "");
+
+/** A state migration point `smp01` declaring sdz-smb-signing-required=true, and an untagged VM `smp02` beside it. */
+function site(build: (tf: TfJson, vm: string, other: string) => void): TfJson {
+  const tf = storageSite();
+  const vm = addVm(tf, "smp01", "smp", "10.0.1.20", { "sdz-role": "state-migration-point", "sdz-smb-signing-required": "true" });
+  build(tf, vm, addVm(tf, "smp02", "smp", "10.0.1.21"));
+  return tf;
+}
+
+interface Outcome {
+  /** applied.set of RequireSecuritySignature on each script of smp01, as written (comments kept). */
+  readonly a: boolean[];
+  /** Settings.read of sdz-smb-signing-required on smp01: provenance, and "?" when it says why it could not tell. */
+  readonly b: string;
+  /** SDZ-MIG-009 on smp01. */
+  readonly c: "pass" | "fail" | "unverified";
+}
+
+function outcome(tf: TfJson): Outcome {
+  const model = tf.model();
+  const vm = model.byAddress(VM)!;
+  const raw = [...model.ofType("azurerm_virtual_machine_extension"), ...model.ofType("azurerm_virtual_machine_run_command")]
+    .filter((r) => model.referencedResource(r.config.virtual_machine_id) === vm)
+    .map((r) => (r.type === "azurerm_virtual_machine_run_command" ? r.config.source.script : JSON.parse(r.config.settings).commandToExecute) as string);
+  const s = Settings.of(model).read(vm, MIGRATION_TAG.smbSigningRequired);
+  const f = check(tf, ["SDZ-MIG-009"]).findings.filter((x) => x.address === VM && x.status !== FindingStatus.SUPPRESSED);
+  return {
+    a: raw.map((t) => TRAITS.smbSigningRequired.applied!.set.test(t)),
+    b: `${s.provenance}${s.unknown ? "?" : ""}`,
+    c: f.length === 0 ? "pass" : f[0].status === FindingStatus.FAIL ? "fail" : "unverified",
+  };
+}
+
+/** The hardening extension and a run command that sets signing to $false; `after` depends on the other. */
+function twoScripts(after?: "revert" | "harden", revertAs: "run command" | "extension" = "run command") {
+  return site((tf, vm) => {
+    const harden = addScript(tf, "harden", vm, HARDENING_SCRIPT);
+    const revert = revertAs === "extension" ? addScript(tf, "revert", vm, REVERT) : addRunCommand(tf, "revert", vm, REVERT);
+    if (after === "revert") patch(tf, revert, { depends_on: [harden] });
+    if (after === "harden") patch(tf, harden, { depends_on: [revert] });
+  });
+}
+
+describe("last write of an SMB server option: where the three paths agree today", () => {
+  test.each<[string, TfJson, Outcome]>([
+    ["one script, $true then $false", site((tf, vm) => addScript(tf, "harden", vm, `${HARDENING_SCRIPT}\n${REVERT}`)), { a: [false], b: "declared", c: "fail" }],
+    ["one script, $false then $true", site((tf, vm) => addScript(tf, "harden", vm, `${REVERT}\n${HARDENING_SCRIPT}`)), { a: [true], b: "applied", c: "pass" }],
+    ["two scripts, the $false one ordered after by depends_on", twoScripts("revert"), { a: [true, false], b: "declared", c: "fail" }],
+    // (a) reads the comment as a later write when given the script as written; (b) and (c) read the script without comments.
+    ["a later $false in a comment", site((tf, vm) => addScript(tf, "harden", vm, `${HARDENING_SCRIPT}\n# ${REVERT}`)), { a: [false], b: "applied", c: "pass" }],
+    ["the $false written by a script on another VM", site((tf, vm, other) => {
+      addScript(tf, "harden", vm, HARDENING_SCRIPT);
+      addRunCommand(tf, "revert", other, REVERT);
+    }), { a: [true], b: "applied", c: "pass" }],
+  ])("%s", (_what, tf, expected) => {
+    expect(outcome(tf)).toEqual(expected);
+  });
+});
+
+describe("last write of an SMB server option: where the paths disagree today (or all are wrong)", () => {
+  test("two scripts, the $true one ordered after by depends_on: (b) said declared, (c) passed; applied", () => {
+    expect(outcome(twoScripts("harden"))).toEqual({ a: [true, false], b: "declared", c: "pass" });
+  });
+
+  test("two scripts nothing orders: (b) said declared as if the $false were last, (c) could not verify; declared, could not verify", () => {
+    expect(outcome(twoScripts())).toEqual({ a: [true, false], b: "declared", c: "unverified" });
+  });
+
+  test("$true written only after a '#' in a string (a comment in one reading): (b) said declared, (c) passed; could not verify", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, `${HARDEN_OTHERS}\nWrite-Host '#'; Set-SmbServerConfiguration -RequireSecuritySignature $true -Force`));
+    expect(outcome(tf)).toEqual({ a: [true], b: "declared", c: "pass" });
+  });
+
+  test("$false written to another computer (-CimSession smp02): all counted it on smp01", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -CimSession smp02 -RequireSecuritySignature $false -Force`));
+    expect(outcome(tf)).toEqual({ a: [false], b: "declared", c: "fail" });
+  });
+
+  test("$true written only to another computer (-CimSession smp02): all claimed it applied on smp01", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, HARDENING_SCRIPT.replace("-RequireSecuritySignature $true", "-CimSession smp02 -RequireSecuritySignature $true")));
+    expect(outcome(tf)).toEqual({ a: [true], b: "applied", c: "pass" });
+  });
+
+  test("two CustomScriptExtensions on the VM (Azure runs one): (b) and (c) ordered them by depends_on", () => {
+    expect(outcome(twoScripts("revert", "extension"))).toEqual({ a: [true, false], b: "declared", c: "fail" });
+    expect(outcome(twoScripts("harden", "extension"))).toEqual({ a: [true, false], b: "declared", c: "pass" });
+  });
+});
