@@ -4,11 +4,11 @@
  * and whether it says it could not tell), (c) SDZ-MIG-009's outcome. Mixed inputs: two writes in one
  * script, two scripts ordered by depends_on or not, a write in a comment, a write to another VM.
  */
-import { addRunCommand, addScript, addVm, HARDENING_SCRIPT, patch, storageSite } from "../rules/mig/builders";
 import { MIGRATION_TAG } from "../../src/contract/migration-tags";
 import { TRAITS } from "../../src/contract/setting-traits";
 import { FindingStatus } from "../../src/engine/result";
 import { Settings } from "../../src/engine/settings";
+import { addRunCommand, addScript, addVm, HARDENING_SCRIPT, patch, storageSite } from "../rules/mig/builders";
 import { check, TfJson } from "../support/rule-harness";
 
 const VM = "azurerm_windows_virtual_machine.smp01";
@@ -101,5 +101,55 @@ describe("last write of an SMB server option: where the paths disagree today (or
   test("two CustomScriptExtensions on the VM (Azure runs one): (b) and (c) ordered them by depends_on", () => {
     expect(outcome(twoScripts("revert", "extension"))).toEqual({ a: [true, false], b: "declared", c: "fail" });
     expect(outcome(twoScripts("harden", "extension"))).toEqual({ a: [true, false], b: "declared", c: "pass" });
+  });
+});
+
+/**
+ * The answers decided for the cases above where the paths disagree (or are all wrong), as the settings
+ * model's one policy gives them: within a script, textual order without comments (both readings of
+ * what may be a comment must agree); across scripts, depends_on orders them, and two extensions of
+ * one handler cannot both run; otherwise could not verify, naming the scripts. A write through
+ * -CimSession to another computer is no write on this VM. These fail on the code before that policy.
+ */
+describe("last write of an SMB server option: the one policy", () => {
+  const bc = (tf: TfJson) => {
+    const o = outcome(tf);
+    return { b: o.b, c: o.c };
+  };
+
+  test.failing("two scripts, the $true one ordered after by depends_on: applied, pass", () => {
+    expect(bc(twoScripts("harden"))).toEqual({ b: "applied", c: "pass" });
+  });
+
+  test.failing("two scripts nothing orders: declared and could not verify, in both", () => {
+    expect(bc(twoScripts())).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test.failing("$true written only after a '#' in a string: could not verify, in both", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, `${HARDEN_OTHERS}\nWrite-Host '#'; Set-SmbServerConfiguration -RequireSecuritySignature $true -Force`));
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test.failing("$false written to another computer (-CimSession smp02) is no write on smp01: applied, pass", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -CimSession smp02 -RequireSecuritySignature $false -Force`));
+    expect(bc(tf)).toEqual({ b: "applied", c: "pass" });
+  });
+
+  test.failing("$true written only to another computer (-CimSession smp02): declared, and SDZ-MIG-009 fails on the tag alone", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, HARDENING_SCRIPT.replace("-RequireSecuritySignature $true", "-CimSession smp02 -RequireSecuritySignature $true")));
+    expect(bc(tf)).toEqual({ b: "declared", c: "fail" });
+  });
+
+  test.failing("$false written through -CimSession $s (a computer the checks do not know): could not verify", () => {
+    const tf = site((tf2, vm) => addScript(tf2, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -CimSession $s -RequireSecuritySignature $false -Force`));
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test.failing("two CustomScriptExtensions writing it (Azure runs one per VM): could not verify, whatever depends_on says", () => {
+    expect(bc(twoScripts("revert", "extension"))).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test.failing("two CustomScriptExtensions, the $true one after: could not verify (was: SDZ-MIG-009 passed)", () => {
+    expect(bc(twoScripts("harden", "extension"))).toEqual({ b: "declared?", c: "unverified" });
   });
 });
