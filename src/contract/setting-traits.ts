@@ -209,40 +209,17 @@ const SMB_ARGS = "[^\\n;|]*?";
 
 /**
  * An SMB server option set with Set-SmbServerConfiguration and read back with Get-SmbServerConfiguration.
- * Windows keeps the last value written, so `set` matches only a `$true` (or `1`) write that no later
- * Set-SmbServerConfiguration in the same script overrides (writing the option again, whatever the
- * value, or splatting arguments the checks cannot read). Across scripts, see {@link smbServerOptionWrites}.
+ * `set` matches a script that writes `$true` (or `1`); which write Windows keeps, within a script and
+ * across the scripts of a VM, is the settings model's to say (`Settings.lastWrite`, from `writes`).
  */
 function smbServerOption(parameter: string): ValueTraits {
-  const later = `(?![\\s\\S]*Set-SmbServerConfiguration${SMB_ARGS}(?:-${parameter}\\b|@))`;
   return {
     kind: "windows",
-    applied: { set: new RegExp(`Set-SmbServerConfiguration${SMB_ARGS}-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b${later}`, "i"), verify: /Get-SmbServerConfiguration/i },
+    applied: { set: new RegExp(`Set-SmbServerConfiguration${SMB_ARGS}-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b`, "i"), verify: /Get-SmbServerConfiguration/i },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: (script) => parameterWrites(script, "Set-SmbServerConfiguration", parameter, boolOf, "$true or $false"),
     hardened: true,
   };
-}
-
-/** One write of an SMB server option in a script: its value, or why it is not a literal. */
-export interface SmbOptionWrite {
-  /** The value written, when it is a literal (`$true`, `$false`, `1`, `0`). */
-  readonly value?: boolean;
-  /** Why the value is not known from the script (a variable, an expression, splatted arguments). */
-  readonly unknown?: string;
-}
-
-/**
- * Every write of `-<parameter>` by Set-SmbServerConfiguration in a script, in script order (Windows
- * keeps the last one). A value that is not a literal, or arguments splatted from a variable (`@p`),
- * are writes of an unknown value. PowerShell binds `1`/`0` to a [bool] parameter as true/false;
- * `-Name:$value` is the same as `-Name $value`. A backtick at the end of a line continues the command.
- * Give it a script without its comments, as the settings model's `scriptsOn` does ({@link withoutComments};
- * not applied here again: a second pass would read the quotes it unescaped as the end of the command text).
- */
-export function smbServerOptionWrites(script: string, parameter: string): SmbOptionWrite[] {
-  return parameterWrites(script, "Set-SmbServerConfiguration", parameter, boolOf, "$true or $false")
-    .map((w) => (w.unknown !== undefined ? { unknown: w.unknown } : { value: w.value as boolean }));
 }
 
 /**

@@ -3,9 +3,9 @@
  * `sdz-*` tag, and the tag alone proves nothing: the reports say, for each one, whether it is
  * - *applied*: a resource of this configuration sets it to the declared value and reads it back (a
  *   script extension or run command on the VM; for Configuration Manager settings, a run command on a
- *   site server of this configuration that names the server; the value is the one the script leaves,
- *   its last write; comments set nothing; another value, or one the script does not state, is not
- *   applied), or
+ *   site server of this configuration that names the server; the value is the last write on the VM,
+ *   {@link Settings.lastWrite}; comments set nothing; another value, or one the scripts do not state,
+ *   is not applied), or
  * - *audited*: Azure keeps checking it after apply (a Machine Configuration assignment of a package
  *   that checks it, on a VM with the managed identity and the guest configuration extension it needs), or
  * - *declared*: the user states it and nothing in this configuration makes it true.
@@ -77,6 +77,26 @@ export interface DscRun {
   readonly document?: { readonly resource: TfResource; readonly resources: readonly DscResource[] };
 }
 
+/**
+ * The last write of a setting on a VM: the value Windows keeps after the VM's readable scripts run
+ * ({@link Settings.lastWrite}), or why it is not known.
+ */
+export type LastWrite =
+  | {
+    readonly state: "known";
+    readonly value: unknown;
+    /** The last write as the script writes it (`-RequireSecuritySignature $false`). */
+    readonly text: string;
+    /** The scripts that write it last (several only when nothing orders them and they agree). */
+    readonly scripts: readonly TfResource[];
+    /** Whether one of those scripts also reads it back (the setting's verify pattern, in what surely runs). */
+    readonly readBack: boolean;
+  }
+  | { readonly state: "unknown"; readonly reason: string; readonly scripts: readonly TfResource[] };
+
+/** What one script leaves a setting at: its last write's value, or why that is not known. */
+type ScriptLast = { readonly value: unknown; readonly text: string } | { readonly unknown: string };
+
 /** Settings of a configuration. Build once with {@link Settings.of}. */
 export class Settings {
   public static of(model: TerraformModel): Settings {
@@ -86,6 +106,10 @@ export class Settings {
   /** Scripts that run on each VM (by VM address), and scripts whose text is not readable. */
   private readonly scripts = new Map<string, Script[]>();
   private readonly hiddenScripts = new Map<string, string[]>();
+  /** The extensions on each VM (by VM address) with their handler (`publisher.type`, lower case) where known. */
+  private readonly extensions = new Map<string, { resource: TfResource; handler?: string }[]>();
+  /** What each resource depends on through depends_on, transitively; computed on first use. */
+  private readonly dependencies = new Map<TfResource, Set<TfResource>>();
   private readonly allRunCommands: { script: Script; vm: TfResource }[] = [];
   /** Whether a VM is a Configuration Manager site server (its SMS Provider), by VM address; computed on first use. */
   private readonly siteServers = new Map<string, boolean>();
@@ -100,6 +124,10 @@ export class Settings {
     for (const ext of m.ofType("azurerm_virtual_machine_extension")) {
       const vm = m.referencedResource(ext.config.virtual_machine_id);
       if (!vm) continue;
+      const publisher = m.resolveString(ext.config.publisher);
+      const type = m.resolveString(ext.config.type);
+      const handler = publisher.known && type.known ? `${publisher.value}.${type.value}`.toLowerCase() : undefined;
+      this.extensions.set(vm.address, [...(this.extensions.get(vm.address) ?? []), { resource: ext, handler }]);
       const texts: string[] = [];
       const settings = m.resolve(ext.config.settings);
       if (settings.known) texts.push(scriptText(settings.value));
@@ -147,10 +175,10 @@ export class Settings {
       if (applied.evidence) return { read, provenance: "applied", evidence: applied.evidence, acceptable: true };
       const audited = this.auditedOn(vm, traits.auditedBy ?? []);
       if (audited.ok) return { read, provenance: "audited", evidence: audited.text, acceptable: true };
-      const hidden = this.hiddenScripts.get(vm.address);
+      const unknown = [applied.unknown, ...(this.hiddenScripts.get(vm.address) ?? [])].filter((x): x is string => !!x);
       const scripts = applied.against.length > 0 ? applied.against.join("; ") : "no extension or run command on the VM sets it and reads it back";
       return {
-        read, provenance: "declared", acceptable: false, unknown: hidden?.join("; "),
+        read, provenance: "declared", acceptable: false, unknown: unknown.length > 0 ? unknown.join("; ") : undefined,
         evidence: `${spec.key} on ${vm.address} is only declared: ${scripts}, and no Machine Configuration assignment audits it${audited.text ? ` (${audited.text})` : ""}`,
       };
     }
@@ -165,8 +193,9 @@ export class Settings {
    * What the configuration itself shows for a setting on a VM, whatever its tag says: *applied* (a
    * script on the VM sets it and reads it back) or *audited* (a Machine Configuration assignment
    * that checks it, with the identity and extension it needs), else no provenance; `hidden` says
-   * which scripts the checks cannot read (protected settings, unknown values), so "nothing applies
-   * it" cannot be claimed. Lets a rule accept a setting applied by an untagged script.
+   * which scripts the checks cannot read (protected settings, unknown values), or why the last write
+   * is not known, so "nothing applies it" cannot be claimed. Lets a rule accept a setting applied by
+   * an untagged script.
    */
   public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string } {
     const hidden = this.hiddenScripts.get(vm.address)?.join("; ");
@@ -175,7 +204,8 @@ export class Settings {
     if (applied.evidence) return { provenance: "applied", evidence: applied.evidence };
     const audited = this.auditedOn(vm, traits.auditedBy ?? []);
     if (audited.ok) return { provenance: "audited", evidence: audited.text };
-    return { evidence: audited.text, hidden };
+    const doubts = [applied.unknown, hidden].filter((x): x is string => !!x);
+    return { evidence: audited.text, hidden: doubts.length > 0 ? doubts.join("; ") : undefined };
   }
 
   /** Every script that runs on a VM (readable ones). */
@@ -254,25 +284,152 @@ export class Settings {
   }
 
   /**
-   * Whether a script on the VM applies `value`: it sets the setting and reads it back in what surely
-   * runs, and for a setting whose written value the checks read, the last write in the script (with
-   * or without what may be comments) is `value`. A script whose last write is another value, or a
-   * value not known from the script, makes it not applied whatever the order of the scripts (`against`
-   * says what each does).
+   * Whether the scripts on the VM apply `value`. For a setting whose written value the checks read,
+   * the last write on the VM ({@link lastWrite}) must be `value`, by a script that also reads it
+   * back; a last write of another value is `against` it, one that is not known is `unknown` too. For
+   * the others, a script that sets it and reads it back in what surely runs.
    */
-  private appliedOn(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[] } {
+  private appliedOn(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[]; unknown?: string } {
     const pattern = traits.applied;
     if (!pattern) return { against: [] };
-    let by: Script | undefined;
-    const against: string[] = [];
-    for (const s of this.scripts.get(vm.address) ?? []) {
-      const sets = pattern.set.test(s.strict) && pattern.verify.test(s.strict);
-      const doubt = lastWriteDoubt(traits, s, (w) => w.value === value, wanted, sets);
-      if (doubt) against.push(doubt);
-      else if (sets) by ??= s;
+    if (!readsValue(traits)) {
+      const by = (this.scripts.get(vm.address) ?? []).find((s) => pattern.set.test(s.strict) && pattern.verify.test(s.strict));
+      return by ? { evidence: `${by.resource.address} sets it and reads it back`, against: [] } : { against: [] };
     }
-    if (against.length > 0 || !by) return { against };
-    return { evidence: `${by.resource.address} sets it and reads it back`, against };
+    const last = this.lastWrite(vm, traits);
+    if (!last) return { against: [] };
+    if (last.state === "unknown") return { against: [last.reason], unknown: last.reason };
+    const by = last.scripts.map((r) => r.address).join(", ");
+    if (last.value !== value) return { against: [`${by} set${last.scripts.length > 1 ? "" : "s"} ${last.text} last, not ${wanted}`] };
+    if (!last.readBack) return { against: [] };
+    return { evidence: `${by} set${last.scripts.length > 1 ? "" : "s"} it and read${last.scripts.length > 1 ? "" : "s"} it back`, against: [] };
+  }
+
+  /**
+   * The last write of a setting on a VM, for settings whose written value the checks read (undefined
+   * for the others, and when no readable script on the VM writes it). Windows keeps the last value
+   * written:
+   * - within a script, the last write in textual order, comments stripped; both readings of what may
+   *   be a comment ({@link Script}) must agree on it, else it is not known;
+   * - a write through `-CimSession` to another computer is no write on this VM; to a computer the
+   *   checks do not know (a variable), a write of an unknown value;
+   * - across scripts, depends_on (transitively) orders them: the scripts no other writer runs after
+   *   decide, and must agree; scripts nothing orders that write different values leave it not known;
+   * - Azure accepts one extension per handler on a VM ("Multiple VMExtensions per handler not
+   *   supported for OS type 'Windows'", by design: github.com/Azure/azure-powershell/issues/8173;
+   *   for the Windows Custom Script Extension github.com/MicrosoftDocs/azure-docs/issues/96494): a
+   *   writing extension that shares its handler with another extension on the VM may be the one
+   *   that fails at apply, so what it writes is not known, whatever depends_on says.
+   * Not known is fail closed: the reason names the scripts, and nothing is claimed applied.
+   */
+  public lastWrite(vm: TfResource, traits: SettingTraits | undefined): LastWrite | undefined {
+    if (!traits || traits.kind !== "windows" || !readsValue(traits)) return undefined;
+    const writers: { s: Script; last: ScriptLast }[] = [];
+    for (const s of this.scripts.get(vm.address) ?? []) {
+      const last = this.scriptLast(vm, traits, s);
+      if (last) writers.push({ s, last });
+    }
+    if (writers.length === 0) return undefined;
+    const exts = this.extensions.get(vm.address) ?? [];
+    for (const w of writers) {
+      const own = exts.find((e) => e.resource === w.s.resource);
+      const others = own?.handler ? exts.filter((e) => e !== own && e.handler === own.handler) : [];
+      if (others.length > 0) {
+        const all = [w.s.resource, ...others.map((e) => e.resource)];
+        return {
+          state: "unknown", scripts: all,
+          reason: `${all.map((r) => r.address).join(" and ")} are extensions of one handler (${own!.handler}) on the VM, and Azure runs one extension per handler: `
+            + `one of them fails at apply, so whether ${w.s.resource.address}'s write happens is not known`,
+        };
+      }
+    }
+    // The writers no other writer runs after.
+    const final = writers.filter((w) => !writers.some((x) => x !== w && this.dependsOn(x.s.resource).has(w.s.resource)));
+    const unknown = final.find((w) => "unknown" in w.last);
+    if (unknown) return { state: "unknown", reason: (unknown.last as { unknown: string }).unknown, scripts: [unknown.s.resource] };
+    const known = final.map((w) => ({ s: w.s, last: w.last as { value: unknown; text: string } }));
+    if (known.every((w) => w.last.value === known[0].last.value)) {
+      return {
+        state: "known", value: known[0].last.value, text: known[known.length - 1].last.text, scripts: known.map((w) => w.s.resource),
+        readBack: known.some((w) => traits.applied?.verify.test(w.s.strict) ?? false),
+      };
+    }
+    return {
+      state: "unknown", scripts: known.map((w) => w.s.resource),
+      reason: `${known.map((w) => `${w.s.resource.address} sets ${w.last.text}`).join(" and ")} last, and no depends_on orders them, so which value Windows keeps is not known`,
+    };
+  }
+
+  /**
+   * What one script leaves a setting at (undefined when it does not write it here): its last write,
+   * read without comments and without what may be comments; the two must agree.
+   */
+  private scriptLast(vm: TfResource, traits: SettingTraits, s: Script): ScriptLast | undefined {
+    const at = s.resource.address;
+    const last = (text: string) => {
+      const writes = settingWrites(traits, text)!;
+      let out: SettingWrite | undefined;
+      for (const w of writes) {
+        const target = this.target(vm, w.statement);
+        if (target === "elsewhere") continue;
+        out = target === "here" ? w : { unknown: target, text: w.text, statement: w.statement };
+      }
+      return { writes: writes.length, last: out };
+    };
+    const q = last(s.text);
+    const m = last(s.strict);
+    const lq = q.last;
+    const lm = m.last;
+    if (!lq && !lm) {
+      const p = traits.applied;
+      // The pattern sees a write the value readers do not: set in a form whose value the checks do not read.
+      if (q.writes === 0 && p && p.set.test(s.strict) && p.verify.test(s.strict)) return { unknown: `${at} sets it in a form whose value the checks do not read` };
+      return undefined;
+    }
+    if (!lm || !lq) return { unknown: `${at} writes ${(lq ?? lm)!.text} only in what may be a comment or a string, which the checks cannot tell apart` };
+    for (const l of [lm, lq]) if (l.unknown !== undefined) return { unknown: `${at} writes it last, but ${l.unknown}` };
+    if (lm.value !== lq.value) {
+      return { unknown: `${at} writes ${lm.text} last, or ${lq.text} if what may be a comment or a string is code, which the checks cannot tell apart` };
+    }
+    return { value: lm.value, text: lm.text };
+  }
+
+  /**
+   * Which computer a write goes to: `-CimSession` runs a CIM cmdlet (Set-SmbServerConfiguration, ...)
+   * "in a remote session or on a remote computer. Enter a computer name or a session object"
+   * (learn.microsoft.com/powershell/module/smbshare/set-smbserverconfiguration, -CimSession); without
+   * it, the local one. A literal name is this VM (its computer name, localhost) or another computer;
+   * anything else is a computer the checks do not know (returned as the reason).
+   */
+  private target(vm: TfResource, statement: string): "here" | "elsewhere" | string {
+    const m = /-CimSession\b(?:\s*:\s*|\s+)(\S*)/i.exec(statement);
+    if (!m) return "here";
+    const raw = m[1].replace(/^['"(]+|['")},]+$/g, "");
+    if (!/^(?:[A-Za-z0-9][\w.-]*|\$env:computername)$/i.test(raw)) return `it writes through -CimSession ${raw || "(no value)"}, to a computer the checks do not know`;
+    const name = raw.toLowerCase();
+    const own = this.computerName(vm)?.toLowerCase();
+    const local = ["localhost", ".", "127.0.0.1", "$env:computername"].includes(name) || (!!own && (name === own || name.startsWith(`${own}.`)));
+    return local ? "here" : "elsewhere";
+  }
+
+  /** What a resource depends on through depends_on, transitively. */
+  private dependsOn(resource: TfResource): Set<TfResource> {
+    let out = this.dependencies.get(resource);
+    if (out) return out;
+    out = new Set<TfResource>();
+    const stack = [resource];
+    while (stack.length > 0) {
+      const r = stack.pop()!;
+      for (const d of Array.isArray(r.config.depends_on) ? r.config.depends_on : []) {
+        const target = typeof d === "string" ? this.model.byAddress(d.replace(/^\$\{\s*|\s*\}$/g, "")) : undefined;
+        if (target && !out.has(target)) {
+          out.add(target);
+          stack.push(target);
+        }
+      }
+    }
+    this.dependencies.set(resource, out);
+    return out;
   }
 
   /**
@@ -362,12 +519,18 @@ export class Settings {
   }
 }
 
+/** Whether the checks read the value a script writes for this setting (it has `writes`). */
+function readsValue(traits: SettingTraits): boolean {
+  return settingWrites(traits, "") !== undefined;
+}
+
 /**
  * Why a script's writes of a setting keep `wanted` from being applied by it, or undefined when they do
  * not: its last write (of those `keep` retains) is another value or one not known from the script, in
  * either reading of its comments; or it writes the value only in what may be a comment; or it sets the
  * setting (`sets`) in a form the checks do not read. Settings whose value the checks do not read have
- * no doubt.
+ * no doubt. Used for Configuration Manager settings, which a run command on a site server writes
+ * for another server; Windows settings go through {@link Settings.lastWrite}.
  */
 function lastWriteDoubt(
   traits: SettingTraits, s: Script, ok: (w: SettingWrite) => boolean, wanted: string, sets: boolean, keep: (w: SettingWrite) => boolean = () => true,

@@ -1,31 +1,32 @@
-import { settingWrites, smbServerOptionWrites, TRAITS, withoutComments, withoutPossibleComments } from "../../src/contract/setting-traits";
+import { settingWrites, TRAITS, withoutComments, withoutPossibleComments } from "../../src/contract/setting-traits";
 
-describe("SMB server options: Windows keeps the last value written", () => {
+describe("SMB server options: the writes Windows keeps the last of", () => {
   const set = TRAITS.smbSigningRequired.applied!.set;
-  const P = "RequireSecuritySignature";
 
+  // applied.set says a script writes $true; which write is last (in the script and across the VM's scripts) is Settings.lastWrite's
+  // (test/engine/last-write.test.ts). It was a pattern with a lookahead for a later write: "$true then $false" and the others were false.
   test.each([
     ["$true", "Set-SmbServerConfiguration -RequireSecuritySignature $true -Force", true],
     ["-Name:$true", "Set-SmbServerConfiguration -RequireSecuritySignature:$true -Force", true],
     ["1 (PowerShell binds it to true)", "Set-SmbServerConfiguration -RequireSecuritySignature 1 -Force", true],
-    ["$true then $false", "Set-SmbServerConfiguration -RequireSecuritySignature $true -Force\nSet-SmbServerConfiguration -RequireSecuritySignature $false -Force", false],
+    ["$true then $false", "Set-SmbServerConfiguration -RequireSecuritySignature $true -Force\nSet-SmbServerConfiguration -RequireSecuritySignature $false -Force", true],
     ["$false then $true in one line", "Set-SmbServerConfiguration -RequireSecuritySignature $false; Set-SmbServerConfiguration -EncryptData $true -RequireSecuritySignature $true", true],
-    ["$true then a variable", "Set-SmbServerConfiguration -RequireSecuritySignature $true\nSet-SmbServerConfiguration -RequireSecuritySignature $sign", false],
-    ["$true then splatted arguments", "Set-SmbServerConfiguration -RequireSecuritySignature $true\nSet-SmbServerConfiguration @p -Force", false],
-    ["$true then another option only", "Set-SmbServerConfiguration -RequireSecuritySignature $true\nSet-SmbServerConfiguration -EncryptData $false", true],
-  ])("%s: applied.set matches only a $true written last", (_what, script, applies) => {
-    expect(set.test(script)).toBe(applies);
+    ["$true then a variable", "Set-SmbServerConfiguration -RequireSecuritySignature $true\nSet-SmbServerConfiguration -RequireSecuritySignature $sign", true],
+    ["$false only", "Set-SmbServerConfiguration -RequireSecuritySignature $false -Force", false],
+    ["another option only", "Set-SmbServerConfiguration -EncryptData $true", false],
+  ])("%s: applied.set matches a script that writes $true", (_what, script, matches) => {
+    expect(set.test(script)).toBe(matches);
   });
 
-  test("smbServerOptionWrites lists every write in script order, with literal values or why not", () => {
+  test("the writes of an option, in script order, with literal values or why not", () => {
     const script = "Set-SmbServerConfiguration -RequireSecuritySignature $true -Force\nSet-SmbServerConfiguration -EncryptData $true\n"
       + "Set-SmbServerConfiguration `\n  -RequireSecuritySignature 0\nSet-SmbServerConfiguration -RequireSecuritySignature $sign\nSet-SmbServerConfiguration @p";
-    expect(smbServerOptionWrites(script, P)).toEqual([
-      { value: true }, { value: false },
-      { unknown: "-RequireSecuritySignature $sign is not a literal $true or $false" },
-      { unknown: "Set-SmbServerConfiguration @p passes arguments the checks do not read" },
+    expect(settingWrites(TRAITS.smbSigningRequired, script)!.map((w) => w.value ?? w.unknown)).toEqual([
+      true, false,
+      "-RequireSecuritySignature $sign is not a literal $true or $false",
+      "Set-SmbServerConfiguration @p passes arguments the checks do not read",
     ]);
-    expect(smbServerOptionWrites("Set-SmbServerConfiguration -RequireSecuritySignature $true\"", P)).toEqual([{ value: true }]);
+    expect(settingWrites(TRAITS.smbSigningRequired, "Set-SmbServerConfiguration -RequireSecuritySignature $true\"")!.map((w) => w.value)).toEqual([true]);
   });
 });
 

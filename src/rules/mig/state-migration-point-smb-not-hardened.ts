@@ -1,10 +1,8 @@
 import { hardeningTags, roleTags, scriptExtension, smpNetwork, terraform } from "./examples";
 import { MIGRATION_TAG } from "../../contract/migration-tags";
-import { smbServerOptionWrites } from "../../contract/setting-traits";
 import { TagSpec } from "../../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
-import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
 import { lazyExamples } from "../lazy-examples";
@@ -16,56 +14,6 @@ const HARDENING: { spec: TagSpec<boolean>; what: string; parameter?: string }[] 
   { spec: MIGRATION_TAG.smbRejectUnencrypted, what: "unencrypted access rejected (RejectUnencryptedAccess)", parameter: "RejectUnencryptedAccess" },
   { spec: MIGRATION_TAG.smb1Removed, what: "SMB 1 removed" },
 ];
-
-interface Script {
-  readonly resource: TfResource;
-  readonly text: string;
-}
-
-/** What the readable scripts on a VM leave an SMB server option at, or undefined when none writes it. */
-type LastWrite = { value: boolean; scripts: Script[] } | { unknown: string };
-
-/**
- * The value of an SMB server option after the VM's readable scripts run: Windows keeps the last value
- * written. Within a script that is the last write in script order; across extensions and run commands
- * the order is known only where depends_on (directly or through other resources) puts one after
- * another. Scripts nothing runs after decide: the same literal in all of them is the value; different
- * values (an unordered $false beside a $true) or a value that is not a literal are not known.
- */
-function lastWrite(model: TerraformModel, scripts: readonly Script[], parameter: string): LastWrite | undefined {
-  const writers = scripts.flatMap((s) => {
-    const w = smbServerOptionWrites(s.text, parameter);
-    return w.length > 0 ? [{ s, last: w[w.length - 1] }] : [];
-  });
-  if (writers.length === 0) return undefined;
-  const deps = new Map(writers.map((w) => [w.s.resource, dependencies(model, w.s.resource)]));
-  // Writers no other writer runs after.
-  const final = writers.filter((w) => !writers.some((x) => x !== w && deps.get(x.s.resource)!.has(w.s.resource)));
-  const unknown = final.find((w) => w.last.unknown !== undefined);
-  if (unknown) return { unknown: `${unknown.s.resource.address} writes it last, but ${unknown.last.unknown}` };
-  const values = new Set(final.map((w) => w.last.value!));
-  if (values.size === 1) return { value: final[0].last.value!, scripts: final.map((w) => w.s) };
-  const by = (v: boolean) => final.filter((w) => w.last.value === v).map((w) => w.s.resource.address).join(", ");
-  return { unknown: `${by(true)} set${final.length > 2 ? "" : "s"} it to $true and ${by(false)} to $false, and no depends_on orders them, so which value Windows keeps is not known` };
-}
-
-/** Every resource `resource` depends on through depends_on, transitively (by address). */
-function dependencies(model: TerraformModel, resource: TfResource): Set<TfResource> {
-  const out = new Set<TfResource>();
-  const stack = [resource];
-  while (stack.length > 0) {
-    const r = stack.pop()!;
-    const list = Array.isArray(r.config.depends_on) ? r.config.depends_on : [];
-    for (const d of list) {
-      const target = typeof d === "string" ? model.byAddress(d.replace(/^\$\{\s*|\s*\}$/g, "")) : undefined;
-      if (target && !out.has(target)) {
-        out.add(target);
-        stack.push(target);
-      }
-    }
-  }
-  return out;
-}
 
 const KEYS = HARDENING.map((h) => h.spec.key).join(", ");
 
@@ -82,8 +30,10 @@ export const stateMigrationPointSmbNotHardened = defineRule({
     + "a Configuration Manager script of this configuration runs Add- or Set-CMStateMigrationPoint for it) must require SMB signing and encryption, reject unencrypted access and have SMB 1 "
     + "removed. These are Windows settings Azure can apply: a script on the VM that sets them and reads them back (applied), or a Machine Configuration assignment that audits them (audited), "
     + `counts; the ${KEYS} tags alone are only declared, and that is a finding. Windows keeps the last value written: within a script the last Set-SmbServerConfiguration `
-    + "writing an option decides, across extensions and run commands of the VM the one depends_on runs last; where that order is not known and they write different values, or the "
-    + "value is a variable or splatted, the outcome is could-not-verify, and a $false written last is a finding. A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose "
+    + "writing an option decides (comments set nothing), across extensions and run commands of the VM the one depends_on runs last; where that order is not known and they write "
+    + "different values, the value is a variable or splatted, or it is written by an extension that shares its handler with another one on the VM (Azure runs one extension per "
+    + "handler: the other fails at apply), the outcome is could-not-verify, and a $false written last is a finding; a write through -CimSession to another computer is none on this VM. "
+    + "A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose "
     + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: this rule says so once for SDZ-MIG-009, 011, 012 and 013.`,
   fix: "Run Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false and remove FS-SMB1 in a script extension "
     + `that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the ${KEYS} tags.`,
@@ -91,14 +41,13 @@ export const stateMigrationPointSmbNotHardened = defineRule({
   resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_policy_virtual_machine_configuration_assignment"],
   reads: [
     `state migration points: ${ZONE_TAG.roles.key} on the VM or NIC, Add-/Set-CMStateMigrationPoint in run commands and script extensions`,
-    "scripts on the VM (extension settings, run commands) that set and read back the SMB server settings; Machine Configuration assignments",
+    "scripts on the VM (extension settings, run commands) that set and read back the SMB server settings, their depends_on, and the extensions' publisher and type; Machine Configuration assignments",
     `the ${KEYS} tags`,
   ],
   check(ctx) {
     const points = StateMigrationPoints.of(ctx.model);
     for (const p of points.points) {
       const vm = p.vm.resource;
-      const scripts = ctx.settings.scriptsOn(vm);
       const hidden = ctx.settings.hiddenScriptsOn(vm);
       const missing: string[] = [];
       const declaredOnly: string[] = [];
@@ -106,19 +55,18 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       const behindHidden: string[] = [];
       const unknown: string[] = [];
       for (const h of HARDENING) {
-        // What a readable script on the VM sets and reads back is what Windows will do, whatever the tag says.
-        const applied = h.spec.setting?.applied;
-        const last = h.parameter ? lastWrite(ctx.model, scripts, h.parameter) : undefined;
-        if (last && "unknown" in last) {
-          unknown.push(`${h.what}: ${last.unknown}`);
+        // The last write on the VM (the settings model's one policy) is what Windows keeps, whatever the tag says.
+        const last = ctx.settings.lastWrite(vm, h.spec.setting);
+        if (last?.state === "unknown") {
+          unknown.push(`${h.what}: ${last.reason}`);
           continue;
         }
-        if (last && !last.value) {
-          missing.push(`${h.what} [${last.scripts.map((x) => x.resource.address).join(", ")} set${last.scripts.length > 1 ? "" : "s"} ${h.parameter} to $false last]`);
+        if (last && last.value === false) {
+          const what = h.parameter ? `${h.parameter} to $false` : last.text;
+          missing.push(`${h.what} [${last.scripts.map((x) => x.address).join(", ")} set${last.scripts.length > 1 ? "" : "s"} ${what} last]`);
           continue;
         }
-        if (last && applied && last.scripts.some((x) => applied.verify.test(x.text))) continue;
-        if (!h.parameter && applied && scripts.some((x) => applied.set.test(x.text) && applied.verify.test(x.text))) continue;
+        if (last?.readBack) continue;
         const s = ctx.settings.read(vm, h.spec, p.vm.nics.map((n) => n.resource));
         if (s.read.state === "known") {
           if (s.read.value === false) missing.push(`${h.what} [${h.spec.key}=false]`);

@@ -201,7 +201,7 @@ describe("C9: SDZ-MIG-009 takes the last value Windows keeps", () => {
     test("unordered: which value Windows keeps is not known: could-not-verify naming both", () => {
       const r = check(two("none"), [ID]);
       expect(outcomes(r)).toEqual([`${ID} ${VM} ${UNVERIFIED}`]);
-      expect(messages(r, ID)[0]).toMatch(/SMB signing required \(RequireSecuritySignature\): azurerm_virtual_machine_extension\.harden sets it to \$true and azurerm_virtual_machine_run_command\.revert to \$false, and no depends_on orders them/);
+      expect(messages(r, ID)[0]).toMatch(/SMB signing required \(RequireSecuritySignature\): azurerm_virtual_machine_extension\.harden sets -RequireSecuritySignature \$true and azurerm_virtual_machine_run_command\.revert sets -RequireSecuritySignature \$false last, and no depends_on orders them/);
     });
 
     test("the $false one runs after (depends_on): an error; the hardening runs after: a pass", () => {
