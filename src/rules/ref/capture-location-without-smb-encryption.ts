@@ -39,6 +39,9 @@ function judgeServer(ctx: RuleContext, rc: ReferenceComputer, loc: CaptureLocati
       return;
     case "known":
       if (!s.read.value) ctx.report(server.resource, `${where}, which does not require SMB encryption (${MIGRATION_TAG.smbEncryptData.key}=false)`);
+      // A script whose last write the checks cannot read (a variable, protected settings, unordered scripts) may
+      // turn encryption off or on: neither "only declared" nor compliant, but could-not-verify.
+      else if (!s.acceptable && s.unknown) ctx.unverified(server.resource, `${where}; whether it requires SMB encryption cannot be told: ${MIGRATION_TAG.smbEncryptData.key}=true is declared, and ${s.unknown}`);
       else if (!s.acceptable) ctx.report(server.resource, `${where}; its SMB encryption is only declared (${s.evidence})`);
       return;
     default:

@@ -311,6 +311,20 @@ describe("SDZ-REF-004 capture location without SMB encryption", () => {
     expect(r.findings).toEqual([]);
   });
 
+  test("a share served by a VM here whose script writes SMB encryption last with a value the checks cannot read: could-not-verify, not 'only declared'", () => {
+    const s = ref("inline", {
+      tags: { "sdz-role": "reference-computer", "sdz-ref-capture-location": "\\\\fs01\\captures" },
+      extend: (tf) => {
+        const fs = secondVm(tf, "fs01", "10.0.4.10", { "sdz-smb-encrypt-data": "true" }, "azurerm_subnet.content");
+        extension(tf, "smb", fs.vm, "Set-SmbServerConfiguration -EncryptData $true -Force; Set-SmbServerConfiguration -EncryptData $encrypt -Force; Get-SmbServerConfiguration");
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_windows_virtual_machine.fs01"]);
+    expect(messages(r, ID)[0]).toMatch(/whether it requires SMB encryption cannot be told: .*declared/);
+  });
+
   test("a location outside the configuration relies on the tag: false is flagged on the VM, missing is could-not-verify", () => {
     const onPrem = (enc?: string) => ref("inline", { tags: { "sdz-role": "reference-computer", "sdz-ref-capture-location": "\\\\fs01.corp.example\\captures", ...(enc ? { "sdz-ref-capture-smb-encryption": enc } : {}) } });
     expect(flagged(check(onPrem("false").tf, [ID]), ID)).toEqual(["azurerm_windows_virtual_machine.app01"]);
