@@ -12,6 +12,7 @@
  * Rules accept *applied* and *audited*; *declared* only where Azure cannot reach the setting
  * (Configuration Manager without a site server here, AMT firmware), and then say so.
  */
+import { isUnset } from "./access/fields";
 import { TerraformModel, TfResource } from "./model";
 import { settingWrites, hardenedValue, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
 import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
@@ -106,6 +107,12 @@ export class Settings {
   /** Scripts that run on each VM (by VM address), and scripts whose text is not readable. */
   private readonly scripts = new Map<string, Script[]>();
   private readonly hiddenScripts = new Map<string, string[]>();
+  /**
+   * Script runners on each VM (by VM address) whose script the checks do not read: a script-running
+   * extension (or one whose handler is not known) with protected or unreadable settings, a run command
+   * from a URI. Any of them may write a setting after the readable scripts.
+   */
+  private readonly hiddenRunners = new Map<string, { resource: TfResource; why: string }[]>();
   /** The extensions on each VM (by VM address) with their handler (`publisher.type`, lower case) where known. */
   private readonly extensions = new Map<string, { resource: TfResource; handler?: string }[]>();
   /** What each resource depends on through depends_on, transitively; computed on first use. */
@@ -131,10 +138,17 @@ export class Settings {
       const texts: string[] = [];
       const settings = m.resolve(ext.config.settings);
       if (settings.known) texts.push(scriptText(settings.value));
+      const runsScripts = handler === undefined || SCRIPT_HANDLERS.has(handler);
       if (ext.config.protected_settings !== undefined) {
-        this.hidden(vm.address, `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read`);
+        const why = `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read`;
+        this.hidden(vm.address, why);
+        if (runsScripts) this.hiddenRunner(vm.address, ext, why);
       }
-      if (!settings.known && ext.config.settings !== undefined) this.hidden(vm.address, `${ext.address} settings: ${settings.reason}`);
+      if (!settings.known && ext.config.settings !== undefined) {
+        const why = `${ext.address} settings: ${settings.reason}`;
+        this.hidden(vm.address, why);
+        if (runsScripts) this.hiddenRunner(vm.address, ext, why);
+      }
       if (texts.length > 0) this.add(vm.address, scriptOf(ext, texts.join("\n")));
       const run = isDsc(m, ext) ? this.dscRun(ext, settings.known ? settings.value : undefined) : undefined;
       if (run) this.dsc.set(vm.address, [...(this.dsc.get(vm.address) ?? []), run]);
@@ -148,7 +162,12 @@ export class Settings {
         const s = scriptOf(rc, decodeEncoded(script.value));
         this.add(vm.address, s);
         this.allRunCommands.push({ script: s, vm });
-      } else if (source) this.hidden(vm.address, `${rc.address} source: ${script && !script.known ? script.reason : "a script URI or command ID the checks do not read"}`);
+      } else if (source) {
+        // No inline script at all (script_uri, command_id) is not an unknown value: say what it is.
+        const why = `${rc.address} source: ${script && !script.known && !isUnset(source.script) ? script.reason : "a script URI or command ID the checks do not read"}`;
+        this.hidden(vm.address, why);
+        this.hiddenRunner(vm.address, rc, why);
+      }
     }
     for (const a of m.ofType("azurerm_policy_virtual_machine_configuration_assignment")) {
       const vm = m.referencedResource(a.config.virtual_machine_id);
@@ -347,6 +366,16 @@ export class Settings {
     const final = writers.filter((w) => !writers.some((x) => x !== w && this.dependsOn(x.s.resource).has(w.s.resource)));
     const unknown = final.find((w) => "unknown" in w.last);
     if (unknown) return { state: "unknown", reason: (unknown.last as { unknown: string }).unknown, scripts: [unknown.s.resource] };
+    // A script the checks do not read may write the setting after the readable ones unless every last
+    // writer runs after it (depends_on); otherwise the last write is not known.
+    const unordered = (this.hiddenRunners.get(vm.address) ?? []).filter((h) => !final.every((w) => this.dependsOn(w.s.resource).has(h.resource)));
+    if (unordered.length > 0) {
+      return {
+        state: "unknown", scripts: [...final.map((w) => w.s.resource), ...unordered.map((h) => h.resource)],
+        reason: `${unordered.map((h) => h.why).join("; ")}; nothing orders ${unordered.length > 1 ? "them" : "it"} before ${final.map((w) => w.s.resource.address).join(", ")}, `
+          + "so it may write the setting last",
+      };
+    }
     const known = final.map((w) => ({ s: w.s, last: w.last as { value: unknown; text: string } }));
     if (known.every((w) => w.last.value === known[0].last.value)) {
       return {
@@ -517,7 +546,30 @@ export class Settings {
   private hidden(vm: string, why: string): void {
     this.hiddenScripts.set(vm, [...(this.hiddenScripts.get(vm) ?? []), why]);
   }
+
+  private hiddenRunner(vm: string, resource: TfResource, why: string): void {
+    const list = this.hiddenRunners.get(vm) ?? [];
+    if (!list.some((r) => r.resource === resource)) list.push({ resource, why });
+    this.hiddenRunners.set(vm, list);
+  }
 }
+
+/**
+ * Extension handlers (`publisher.type`, lower case) that run a script or configuration the user supplies, and
+ * so may write any Windows setting: the Custom Script Extension, Run Command (the managed handler behind
+ * azurerm_virtual_machine_run_command) and PowerShell DSC
+ * (learn.microsoft.com/azure/virtual-machines/extensions/custom-script-windows, .../run-command-managed,
+ * .../dsc-overview), and their Linux counterparts. Others (domain join, Key Vault, monitoring agents) keep
+ * secrets in protected settings but run no user script.
+ */
+const SCRIPT_HANDLERS: ReadonlySet<string> = new Set([
+  "microsoft.compute.customscriptextension",
+  "microsoft.cplat.core.runcommandhandlerwindows",
+  "microsoft.powershell.dsc",
+  "microsoft.azure.extensions.customscript",
+  "microsoft.ostcextensions.customscriptforlinux",
+  "microsoft.cplat.core.runcommandlinux",
+]);
 
 /** Whether the checks read the value a script writes for this setting (it has `writes`). */
 function readsValue(traits: SettingTraits): boolean {

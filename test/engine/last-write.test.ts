@@ -40,7 +40,12 @@ function outcome(tf: TfJson): Outcome {
   const vm = model.byAddress(VM)!;
   const raw = [...model.ofType("azurerm_virtual_machine_extension"), ...model.ofType("azurerm_virtual_machine_run_command")]
     .filter((r) => model.referencedResource(r.config.virtual_machine_id) === vm)
-    .map((r) => (r.type === "azurerm_virtual_machine_run_command" ? r.config.source.script : JSON.parse(r.config.settings).commandToExecute) as string);
+    .flatMap((r) => {
+      // Scripts the checks can read only: a run command from a URI or an extension without readable settings has none.
+      const text: unknown = r.type === "azurerm_virtual_machine_run_command" ? r.config.source?.script
+        : typeof r.config.settings === "string" && r.config.settings.startsWith("{") ? JSON.parse(r.config.settings).commandToExecute : undefined;
+      return typeof text === "string" ? [text] : [];
+    });
   const s = Settings.of(model).read(vm, MIGRATION_TAG.smbSigningRequired);
   const f = check(tf, ["SDZ-MIG-009"]).findings.filter((x) => x.address === VM && x.status !== FindingStatus.SUPPRESSED);
   return {
@@ -137,5 +142,71 @@ describe("last write of an SMB server option: the one policy", () => {
 
   test("two CustomScriptExtensions, the $true one after: could not verify (was: declared / pass)", () => {
     expect(bc(twoScripts("harden", "extension"))).toEqual({ b: "declared?", c: "unverified" });
+  });
+});
+
+/**
+ * A script the checks cannot read (a run command from a URI, a script-running extension with protected
+ * settings) may write the option after the readable one: unless depends_on runs the readable writer
+ * after it, the last write is not known. Extensions that run no user script (domain join with its
+ * password in protected settings) cast no such doubt.
+ */
+describe("last write of an SMB server option: scripts the checks cannot read", () => {
+  const bc = (tf: TfJson) => {
+    const o = outcome(tf);
+    return { b: o.b, c: o.c };
+  };
+  const hiddenRunCommand = (tf: TfJson, vm: string) => tf.add("azurerm_virtual_machine_run_command", "fromuri", {
+    name: "fromuri", location: "westeurope", virtual_machine_id: TfJson.ref(vm), source: { script_uri: "https://example.blob.core.windows.net/scripts/tune.ps1" },
+  });
+
+  test("a run command from a URI that nothing orders: could not verify, naming it (was: applied / pass)", () => {
+    const tf = site((tf2, vm) => {
+      addScript(tf2, "harden", vm, HARDENING_SCRIPT);
+      hiddenRunCommand(tf2, vm);
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+    expect(messages(check(tf, ["SDZ-MIG-009"]), "SDZ-MIG-009")[0]).toMatch(/azurerm_virtual_machine_run_command\.fromuri source: a script URI or command ID the checks do not read; nothing orders it before azurerm_virtual_machine_extension\.harden, so it may write the setting last/);
+  });
+
+  test("the readable script depends on the run command from a URI: it writes last, applied, pass", () => {
+    const tf = site((tf2, vm) => {
+      const harden = addScript(tf2, "harden", vm, HARDENING_SCRIPT);
+      const hidden = hiddenRunCommand(tf2, vm);
+      patch(tf2, harden, { depends_on: [hidden] });
+    });
+    expect(bc(tf)).toEqual({ b: "applied", c: "pass" });
+  });
+
+  test("a run command script kept in protected settings of the Run Command handler: could not verify", () => {
+    const tf = site((tf2, vm) => {
+      addRunCommand(tf2, "harden", vm, HARDENING_SCRIPT);
+      tf2.add("azurerm_virtual_machine_extension", "rc", {
+        name: "rc", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.CPlat.Core", type: "RunCommandHandlerWindows", type_handler_version: "1.1",
+        protected_settings: "${var.rc_settings}",
+      });
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test("the domain join extension's protected settings (its password) run no script: applied, pass", () => {
+    const tf = site((tf2, vm) => {
+      addScript(tf2, "harden", vm, HARDENING_SCRIPT);
+      tf2.add("azurerm_virtual_machine_extension", "join", {
+        name: "join", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.Compute", type: "JsonADDomainExtension", type_handler_version: "1.3",
+        settings: JSON.stringify({ Name: "corp.example", User: "corp\\join", Restart: "true", Options: "3" }), protected_settings: "${var.join_password}",
+      });
+    });
+    expect(bc(tf)).toEqual({ b: "applied", c: "pass" });
+  });
+
+  test("an extension whose handler is not known before apply, with protected settings: could not verify (it may run a script)", () => {
+    const tf = site((tf2, vm) => {
+      addRunCommand(tf2, "harden", vm, HARDENING_SCRIPT);
+      tf2.add("azurerm_virtual_machine_extension", "any", {
+        name: "any", virtual_machine_id: TfJson.ref(vm), publisher: "${var.publisher}", type: "${var.type}", type_handler_version: "1.0", protected_settings: "${var.s}",
+      });
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
   });
 });
