@@ -16,6 +16,7 @@ import { SourceSet, TokenSet } from "./access/source-set";
 import { LocalGateway, Nsg, NsgRule, Subnet } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { ZONE_TAG } from "../contract/zone-tags";
+import { isFirewallSubnet } from "../network/platform-subnets";
 import { Trust, TrustLevel } from "../network/trust-level";
 
 /** How a zone's trust is known. */
@@ -189,7 +190,7 @@ export class Zones {
     if (cached) return cached;
     const out: FacingEvidence[] = [];
     this.evidence.set(subnet, out);
-    if (subnet.name?.toLowerCase() === "azurefirewallsubnet") {
+    if (isFirewallSubnet(subnet)) {
       out.push({ why: () => "it is AzureFirewallSubnet: Azure Firewall's public side receives Internet traffic" });
       return out;
     }

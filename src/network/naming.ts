@@ -85,9 +85,6 @@ export const AZURE_NAMES = {
 /** @internal */
 export type AzureNameKind = keyof typeof AZURE_NAMES;
 
-/** Subnet names Azure reserves for its own services; a zone cannot take them. @internal */
-export const RESERVED_SUBNET_NAMES = ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"];
-
 /** Whether `name` satisfies `rule`. @internal */
 export function isValidAzureName(rule: AzureNameRule, name: string): boolean {
   return typeof name === "string" && name.length >= rule.min && name.length <= rule.max && rule.pattern.test(name);

@@ -17,6 +17,7 @@ import { Intervals, PORTS, V4, V6 } from "./intervals";
 import { nextHop } from "./routing";
 import { SourceSet, TokenSet } from "./source-set";
 import { Subnet } from "./topology";
+import { isGatewaySubnet } from "../../network/platform-subnets";
 import { TerraformModel } from "../model";
 
 /** Above this many port segments, {@link Reachability.mayReachFrom} answers "maybe" without deciding each. */
@@ -354,7 +355,7 @@ export class Reachability {
       let sources = byHop.get(k) ?? SourceSet.EMPTY;
       for (const s of subnets) {
         if (s === endpoint.subnet) continue; // traffic inside a subnet is not routed
-        if (s.name?.toLowerCase() === "gatewaysubnet") {
+        if (isGatewaySubnet(s)) {
           // Traffic from on-premises enters through the gateway and follows GatewaySubnet's routes.
           for (const lng of s.vnet?.localGateways ?? []) if (lng.addressSpace.known) sources = sources.union(cidrsSources(lng.addressSpace.value));
           continue;

@@ -6,6 +6,7 @@ import { TerraformModel, TfResource } from "../../engine/model";
 import { Finding, FindingStatus } from "../../engine/result";
 import { RuleLevel } from "../../engine/rule";
 import { Zone, Zones } from "../../engine/zones";
+import { isPlatformSubnet } from "../../network/platform-subnets";
 import { TrustLevel } from "../../network/trust-level";
 
 /**
@@ -287,7 +288,7 @@ class GraphBuilder {
     const zones = [...this.zones.zones].sort((a, b) => byText(a.name, b.name) || byText(a.key, b.key));
     for (const zone of zones) {
       // Platform subnets (gateway, firewall, bastion, route server) carry no zone of their own unless tagged.
-      if (zone.kind === "subnet" && !zone.nsg && isPlatformSubnet(zone.subnet?.name)) continue;
+      if (zone.kind === "subnet" && !zone.nsg && isPlatformSubnet(zone.subnet)) continue;
       const trust = this.zones.trustOf(zone);
       const prefixes = zone.prefixes.slice(0, MAX_PREFIXES).map((p) => p.text);
       if (zone.prefixes.length > MAX_PREFIXES) prefixes.push(`+${zone.prefixes.length - MAX_PREFIXES} more`);
@@ -550,11 +551,6 @@ class GraphBuilder {
     }
     return [...out];
   }
-}
-
-/** Subnets Azure reserves for its own services: not zones of their own in the picture. */
-function isPlatformSubnet(name: string | undefined): boolean {
-  return !!name && ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"].includes(name.toLowerCase());
 }
 
 /** Messages met per rule id, then address (long messages are not copied into a key string per finding). */

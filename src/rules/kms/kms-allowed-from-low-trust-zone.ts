@@ -1,9 +1,9 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { firewallSubnetText } from "./firewall-subnet";
 import { zoneText } from "./kms-reaches";
 import { exposedHosts, isError, kms003Verdicts } from "./reported-by-kms-003";
 import { KmsTags } from "../../contract/kms-tags";
 import { ZoneTags } from "../../contract/zone-tags";
+import { firewallSubnetText } from "../../engine/access/firewall-subnet";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";

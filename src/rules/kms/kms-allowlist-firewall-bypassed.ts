@@ -1,5 +1,5 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { isGatewaySubnet, KMS, zonesOf } from "./kms-reaches";
+import { KMS, zonesOf } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { subnetLabel } from "../../engine/access/access-model";
 import { Cidr } from "../../engine/access/addresses";
@@ -12,6 +12,7 @@ import { probeOf } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
+import { isGatewaySubnet } from "../../network/platform-subnets";
 import { lazyExamples } from "../lazy-examples";
 
 /** The number of ports in 1-65535: a firewall rule naming all of them ("*") is written for no particular service. */

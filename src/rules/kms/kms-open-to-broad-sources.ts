@@ -1,9 +1,9 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
-import { firewallSubnetText } from "./firewall-subnet";
 import { DSC_KMS_HOST, zoneText } from "./kms-reaches";
 import { kms002Verdicts } from "./reported-by-kms-002";
 import { exposedHosts, leftToKms002 } from "./reported-by-kms-003";
 import { ZoneTags } from "../../contract/zone-tags";
+import { firewallSubnetText } from "../../engine/access/firewall-subnet";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";

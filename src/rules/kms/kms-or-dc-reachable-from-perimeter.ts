@@ -1,8 +1,8 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
-import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "./firewall-subnet";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
+import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";

@@ -5,7 +5,6 @@
  * per Azure Firewall network rule that allows TCP 1688 (policy rule collection groups and classic
  * collections), whether or not the firewall is on a path. Computed once per configuration.
  */
-import { isFirewallSubnet } from "./firewall-subnet";
 import { KMS_TAG, KmsTags } from "../../contract/kms-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
@@ -13,11 +12,12 @@ import { PUBLIC_V4, PUBLIC_V6, v4RangeText } from "../../engine/access/addresses
 import { describeUnknown } from "../../engine/access/fields";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
-import { Subnet, Vnet } from "../../engine/access/topology";
+import { Vnet } from "../../engine/access/topology";
 import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
+import { isFirewallSubnet, isGatewaySubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
@@ -217,11 +217,6 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
     if (covered && !counted) parts.push(`the whole address space of ${vnet.resource.address} (${space.map((c) => c.text).join(", ")})`);
   }
   return { parts, wideFromInternet: false };
-}
-
-/** Platform subnets whose own addresses originate no client traffic (the VPN/ExpressRoute gateway's). */
-export function isGatewaySubnet(subnet: Subnet | undefined): boolean {
-  return subnet?.name?.toLowerCase() === "gatewaysubnet";
 }
 
 /**

@@ -4,11 +4,11 @@
  * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
  * KMS-003 itself leaves Azure's AllowVNetInBound to SDZ-KMS-002 ({@link leftToKms002}).
  */
-import { firewallSubnetDoubt, mayListenPrivately } from "./firewall-subnet";
 import { firewallZonesOf, KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { PRIVATE_V4, v4RangeText } from "../../engine/access/addresses";
+import { firewallSubnetDoubt, mayListenPrivately } from "../../engine/access/firewall-subnet";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach, Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";

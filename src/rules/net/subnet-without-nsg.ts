@@ -1,15 +1,9 @@
 import { subnetLabel } from "../../engine/access/access-model";
 import { Topology } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { isNsgExemptSubnet } from "../../network/platform-subnets";
 import { lazyExamples } from "../lazy-examples";
 
-/**
- * Subnets Azure reserves for services that do not support an NSG on their subnet, lower-cased:
- * GatewaySubnet (an NSG breaks VPN/ExpressRoute gateways), AzureFirewallSubnet and
- * AzureFirewallManagementSubnet (Azure rejects an association), RouteServerSubnet. AzureBastionSubnet
- * is NOT exempt: Bastion supports (and should have) an NSG.
- */
-export const NSG_EXEMPT_SUBNETS = ["gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "routeserversubnet"];
 /** Subnets delegated to Dedicated HSM cannot have an NSG either. */
 const NSG_EXEMPT_DELEGATION = "microsoft.hardwaresecuritymodules/dedicatedhsms";
 
@@ -40,7 +34,8 @@ export const subnetWithoutNsg = defineRule({
         ctx.unverified(subnet.resource, `${where} has no NSG and its name is not known before apply, so it cannot be matched against the subnets Azure exempts`);
         continue;
       }
-      if (NSG_EXEMPT_SUBNETS.includes(subnet.name.toLowerCase())) continue;
+      // GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet: NSG_EXEMPT_SUBNETS (not AzureBastionSubnet).
+      if (isNsgExemptSubnet(subnet)) continue;
       if (!subnet.inline && m.blocks(subnet.resource, "delegation").some(isDedicatedHsm)) continue;
       ctx.report(subnet.resource, `${where} has no network security group: every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range can reach it on any port`);
     }

@@ -5,21 +5,22 @@
  * declared), and whether SDZ-NET-001 already reports the rule that lets it in.
  */
 import { Endpoint } from "../../engine/access/access-model";
+import { firewallSubnetDoubt, firewallSubnetText } from "../../engine/access/firewall-subnet";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Decider, NAMED_RANGE_MAX, classifySources, serviceDeciderOf, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
+import { isFirewallSubnet, platformSubnetKind } from "../../network/platform-subnets";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
-import { firewallSubnetDoubt, firewallSubnetText, isFirewallSubnet } from "../kms/firewall-subnet";
 import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
 
 export { deciderKey, reportedByNet001 };
 
 /** Subnets that hold only Azure's gateways, never a source of their own. */
-const PLATFORM_SUBNETS = ["gatewaysubnet", "routeserversubnet"];
+const isGatewayOnly = (z: Zone) => z.kind === "subnet" && (platformSubnetKind(z.subnet?.name) === "gateway" || platformSubnetKind(z.subnet?.name) === "routeServer");
 
 /** The verdict on a source set. */
 export interface SourceVerdict {
@@ -38,7 +39,7 @@ export interface SourceVerdict {
 export function acceptableSources(ctx: RuleContext, accept: (level: TrustLevel) => boolean): SourceSet {
   const zones = ctx.zones;
   const acceptable = (z: Zone) => {
-    if (z.kind === "subnet" && PLATFORM_SUBNETS.includes((z.subnet?.name ?? "").toLowerCase())) return true;
+    if (isGatewayOnly(z)) return true;
     const level = zones.trustOf(z).level;
     return level !== undefined && accept(level);
   };
@@ -103,7 +104,7 @@ function judgeClass(
       // GatewaySubnet holds only the VPN/ExpressRoute gateway, which forwards on-premises traffic with
       // the on-premises source addresses (judged as the local network gateway's zone); it cannot carry
       // an NSG (so no sdz-trust) and is never a client itself. Likewise RouteServerSubnet.
-      if (c.zone.kind === "subnet" && PLATFORM_SUBNETS.includes((c.zone.subnet?.name ?? "").toLowerCase())) return;
+      if (isGatewayOnly(c.zone)) return;
       // AzureFirewallSubnet: the firewall sends from it only the traffic of clients it DNATs or SNATs, judged as themselves,
       // unless it may forward clients this configuration does not show (then they are of unknown trust).
       if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {

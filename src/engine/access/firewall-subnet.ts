@@ -7,17 +7,12 @@
  * subnet is no client zone, unless the firewall may send traffic of clients the configuration does
  * not show from those addresses: then the subnet stands for unknown clients (could not verify).
  */
-import { Endpoint } from "../../engine/access/access-model";
-import { Cidr, parseCidr, PUBLIC_V4 } from "../../engine/access/addresses";
-import { Firewall, FirewallIndex, FirewallRule } from "../../engine/access/firewalls";
-import { Intervals, PORTS } from "../../engine/access/intervals";
-import { Subnet } from "../../engine/access/topology";
-import { TerraformModel, TfResource } from "../../engine/model";
-
-/** True for AzureFirewallSubnet ("The subnet must be named AzureFirewallSubnet": learn.microsoft.com/azure/firewall/firewall-faq). */
-export function isFirewallSubnet(subnet: Subnet | undefined): boolean {
-  return subnet?.name?.toLowerCase() === "azurefirewallsubnet";
-}
+import { Endpoint } from "./access-model";
+import { Cidr, parseCidr, PUBLIC_V4 } from "./addresses";
+import { Firewall, FirewallIndex, FirewallRule } from "./firewalls";
+import { Intervals, PORTS } from "./intervals";
+import { Subnet } from "./topology";
+import { TerraformModel, TfResource } from "../model";
 
 /** Default ports of application rule protocols (azurerm: `port` of a `protocols` block, else the protocol's own). */
 const APP_DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, mssql: 1433 };
