@@ -17,7 +17,7 @@ import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, nam
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
-import { isFirewallSubnet, isGatewaySubnet } from "../../network/platform-subnets";
+import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
@@ -220,12 +220,13 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
 }
 
 /**
- * The client zones a source set touches (IPv4 and IPv6), without GatewaySubnet (on-premises clients
- * keep their own addresses) and AzureFirewallSubnet (the firewall's addresses carry the traffic of
- * the clients it DNATs or SNATs, which the access model reports: see {@link firewallZonesOf}).
+ * The client zones a source set touches (IPv4 and IPv6), without the platform subnets whose addresses
+ * carry no client (GatewaySubnet: on-premises clients keep their own addresses; RouteServerSubnet,
+ * AzureFirewallManagementSubnet: NO_CLIENT_SUBNETS) and AzureFirewallSubnet (the firewall's addresses
+ * carry the traffic of the clients it DNATs or SNATs, which the access model reports: see {@link firewallZonesOf}).
  */
 export function zonesOf(model: TerraformModel, sources: SourceSet): Zone[] {
-  return sortZones(Zones.of(model).overlappingSources(sources).filter((z) => !isGatewaySubnet(z.subnet) && !isFirewallSubnet(z.subnet)));
+  return sortZones(Zones.of(model).overlappingSources(sources).filter((z) => !isNoClientSubnet(z.subnet) && !isFirewallSubnet(z.subnet)));
 }
 
 /** The AzureFirewallSubnet zones a source set touches: judged with {@link firewallSubnetDoubt}, not by their trust. */

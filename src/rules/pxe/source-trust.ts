@@ -12,15 +12,12 @@ import { SourceSet } from "../../engine/access/source-set";
 import { Decider, NAMED_RANGE_MAX, classifySources, serviceDeciderOf, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
-import { isFirewallSubnet, platformSubnetKind } from "../../network/platform-subnets";
+import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
 
 export { deciderKey, reportedByNet001 };
-
-/** Subnets that hold only Azure's gateways, never a source of their own. */
-const isGatewayOnly = (z: Zone) => z.kind === "subnet" && (platformSubnetKind(z.subnet?.name) === "gateway" || platformSubnetKind(z.subnet?.name) === "routeServer");
 
 /** The verdict on a source set. */
 export interface SourceVerdict {
@@ -32,14 +29,15 @@ export interface SourceVerdict {
 
 /**
  * The addresses {@link judgeSources} can only accept: those of zones whose trust `accept` takes (and
- * of the gateway subnets), less any address another zone also holds. Every other source (the
- * Internet, private addresses in no zone, tags, application security groups) may be judged bad or
- * unknown, so a host that no reach of a port can bring anything else needs no verdict there.
+ * of the platform subnets whose addresses carry no client: NO_CLIENT_SUBNETS), less any address
+ * another zone also holds. Every other source (the Internet, private addresses in no zone, tags,
+ * application security groups) may be judged bad or unknown, so a host that no reach of a port can
+ * bring anything else needs no verdict there.
  */
 export function acceptableSources(ctx: RuleContext, accept: (level: TrustLevel) => boolean): SourceSet {
   const zones = ctx.zones;
   const acceptable = (z: Zone) => {
-    if (isGatewayOnly(z)) return true;
+    if (z.kind === "subnet" && isNoClientSubnet(z.subnet)) return true;
     const level = zones.trustOf(z).level;
     return level !== undefined && accept(level);
   };
@@ -103,8 +101,9 @@ function judgeClass(
     case "zone": {
       // GatewaySubnet holds only the VPN/ExpressRoute gateway, which forwards on-premises traffic with
       // the on-premises source addresses (judged as the local network gateway's zone); it cannot carry
-      // an NSG (so no sdz-trust) and is never a client itself. Likewise RouteServerSubnet.
-      if (isGatewayOnly(c.zone)) return;
+      // an NSG (so no sdz-trust) and is never a client itself. Likewise RouteServerSubnet and
+      // AzureFirewallManagementSubnet (NO_CLIENT_SUBNETS).
+      if (c.zone.kind === "subnet" && isNoClientSubnet(c.zone.subnet)) return;
       // AzureFirewallSubnet: the firewall sends from it only the traffic of clients it DNATs or SNATs, judged as themselves,
       // unless it may forward clients this configuration does not show (then they are of unknown trust).
       if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {
