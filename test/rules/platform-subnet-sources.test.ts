@@ -6,6 +6,7 @@
  * Raw, untagged azurerm resources; subnet names as users write them, in any case.
  */
 import { addZone } from "./kms/sites";
+import { oobSite } from "./oob/builders";
 import { pxeRule, zone } from "./pxe/builders";
 import { check, flagged, messages, rule, site, unverifiedAt } from "../support/rule-harness";
 
@@ -35,6 +36,16 @@ describe("platform subnets whose addresses carry no client", () => {
       },
     });
     const r = check(s.tf, ["SDZ-PXE-001"]);
+    expect(r.findings).toEqual([]);
+  });
+
+  // Before: SDZ-OOB-001 judged all three as zones whose trust is not declared (could not verify).
+  test.each(NO_CLIENT)("SDZ-OOB-001: AMT from %s beside a MANAGEMENT zone passes", (name) => {
+    const s = oobSite("inline", [rule("allow-amt", 200, "Allow", "Tcp", "16992-16995", ["10.0.9.0/24", "10.0.250.0/26"])], {
+      managementTrust: "MANAGEMENT",
+      extend: (tf, { vnet }) => void tf.subnet(name, vnet, ["10.0.250.0/26"]),
+    });
+    const r = check(s.tf, ["SDZ-OOB-001"]);
     expect(r.findings).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import { AmtServicePoints } from "../../engine/amt-service-points";
 import { classifySources, deciderOf, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zones } from "../../engine/zones";
+import { isNoClientSubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
@@ -24,7 +25,8 @@ export const amtPortsBeyondManagement = defineRule({
     + "equivalent to physical access (R-OOB-2). Only the out-of-band service point and MANAGEMENT zones may reach it. The rule asks the access model who reaches TCP "
     + "16992-16995 on each host through a rule written for those ports (its range spans at most 100 ports), and on hosts of the declared AMT client segments "
     + "(`sdz-oob-amt-client-prefixes`) through any rule. Sources are classified: the service point's own addresses pass; a zone passes when its trust is MANAGEMENT "
-    + "(declared; an internet-facing zone counts as PERIMETER whatever its tag); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
+    + "(declared; an internet-facing zone counts as PERIMETER whatever its tag); GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are no client "
+    + "zone (what Azure runs there sends no client's traffic from their addresses); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
     + "could-not-verify; the Internet, other zones, service tags and `*` are findings. The service point is the declared or inferred one (reachable on the AMT "
     + "provisioning port through a rule written for it, or the source of the only allows written for the AMT ports). AzureLoadBalancer is Azure's platform, never "
     + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's, and so, host by host, is a rule not written for the AMT ports whose values "
@@ -112,6 +114,8 @@ function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names:
         break;
       case "zone":
         if (c.trust === TrustLevel.MANAGEMENT) break;
+        // GatewaySubnet, RouteServerSubnet, AzureFirewallManagementSubnet: their own addresses carry no client (NO_CLIENT_SUBNETS).
+        if (c.zone.kind === "subnet" && isNoClientSubnet(c.zone.subnet)) break;
         if (spDynamic && c.sources.v4.size() === 1 && sps.points.some((p) => p.addressUnknown && inSubnet(p.vm.nics, c.zone.subnet))) {
           doubts.push(`${c.text}: a single address that may be the service point's dynamic address`);
         } else if (c.trust !== undefined) bad.push(c.text);
