@@ -20,7 +20,7 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + "reaches (NSG allow from the Internet, public IP, load balancer, DNAT) is internet-facing and counts as PERIMETER, whatever its tag says. Zones below "
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
     + "are could-not-verify (the rule cannot tell whether they may activate), and so are private addresses in no zone of the configuration (another network, an "
-    + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses). "
+    + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses), nor are RouteServerSubnet (BGP only) and AzureFirewallManagementSubnet (the firewall's management traffic). "
     + "Nor is AzureFirewallSubnet: the firewall originates no client traffic, and what it sends from its own addresses is the traffic of the clients it "
     + "DNATs (Internet sources, SDZ-KMS-002's and SDZ-KMS-006's) or SNATs (routed clients, judged as themselves); where it may send clients the "
     + "configuration does not show (it SNATs traffic to the host, its rules are not all known, application rules or its DNS proxy reach the port, "

@@ -79,7 +79,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
     + "rule); the host's other ports and paths stay here, with a pointer to it. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
-    + "trust is neither declared nor inferred are could-not-verify. GatewaySubnet's own addresses are not a client zone, nor are "
+    + "trust is neither declared nor inferred are could-not-verify. The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
     + "configuration does not show (SNAT to the host, rules not all known, application rules or its DNS proxy on the port, no firewall of the "
     + "configuration in the subnet), the subnet is could-not-verify, naming why. A DNAT rule's sources count as Internet sources, and, where "
