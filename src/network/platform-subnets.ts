@@ -69,7 +69,8 @@ export const RESERVED_SUBNET_NAMES: readonly string[] = [...BY_NAME.keys()];
  * Subnets Azure refuses or does not support an NSG on (SDZ-NET-002 exempts them):
  * - GatewaySubnet: "NSGs on the gateway subnet aren't supported" (learn.microsoft.com/azure/vpn-gateway/
  *   vpn-gateway-about-vpn-gateway-settings#gwsub); Azure refuses the association while a gateway is
- *   there (NetworkSecurityGroupCannotBeAttachedToGatewaySubnet);
+ *   there (NetworkSecurityGroupCannotBeAttachedToGatewaySubnet, as met in
+ *   github.com/Azure-Terraform/terraform-azurerm-virtual-network/issues/18);
  * - AzureFirewallSubnet: "Subnet level NSGs aren't required on the AzureFirewallSubnet, and are
  *   disabled" (learn.microsoft.com/azure/firewall/firewall-faq);
  * - AzureFirewallManagementSubnet: Microsoft Learn says nothing of its own; Microsoft's PSRule for
