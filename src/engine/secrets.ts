@@ -106,11 +106,42 @@ const secretLookingName = memoByName((name) => {
   return SECRET_ENDING.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
 });
 
-/** Values that are not literal secrets even after a secret-looking name: references, prompts, placeholders. */
-function literalToken(v: string): boolean {
+/**
+ * How a value is written, which decides what its first character means:
+ * - `value`: a string's contents (quoted, a connection string's part, XML text, a URL's part, a YAML or INI
+ *   value), where `-`, `(`, `[`, `|` and `>` are characters of the secret like any other (`-Xy7!q...`);
+ * - `powershell`: an unquoted PowerShell argument, where they start a parameter, a subexpression, a type,
+ *   a pipeline or a redirection, never a written value;
+ * - `cmd`: an unquoted Windows command-line argument (`/p:x`), where `|` and `>` are a pipe and a
+ *   redirection, but `-`, `(` and `[` are the password's own.
+ */
+type Written = "value" | "powershell" | "cmd";
+
+/**
+ * An ARM template expression: a function call in brackets (`[parameters('pw')]`, `[listKeys(...)...]`),
+ * read up to where a value ends (a quote ends a connection string's value: `[parameters(`). A string
+ * starting with `[[` is ARM's escape for a literal starting with `[`: "Expressions start and end with
+ * brackets", and "to have a literal string start with a left bracket [ ... add an extra bracket to start
+ * the string with [[" (learn.microsoft.com/azure/azure-resource-manager/templates/template-expressions).
+ */
+const ARM_EXPRESSION = /^\[(?!\[)\s*[A-Za-z][A-Za-z0-9_.]*\s*\(/;
+
+/** A YAML block scalar's indicator (`|`, `>-`, `|2+`): the value is on the next lines (yaml.org/spec/1.2.2 section 8.1.1). */
+const YAML_BLOCK_INDICATOR = /^[|>](?:[1-9]?[+-]?|[+-][1-9])$/;
+
+/**
+ * Values that are not literal secrets even after a secret-looking name: references, variables,
+ * expressions, prompts and placeholders (`$var`, `$(DbPassword)`, `${x}`, `%ENV%`, `@splat`,
+ * `{{template}}`, `<input>`, `[parameters('x')]`), and, unquoted on a command line, what starts
+ * something else (see {@link Written}). A value's other first characters are its own: a real
+ * password may start with `-`, `(`, `[`, `|` or `>`.
+ */
+function literalToken(v: string, written: Written = "value"): boolean {
   const t = v.trim();
   if (t === "" || t === "*") return false;
-  if (/^[$(@%{<[|>-]/.test(t)) return false; // $var, (subexpression), @splat, %ENV%, {block}, <input>, |, -next-parameter
+  if (/^[$@%{<]/.test(t) || ARM_EXPRESSION.test(t) || YAML_BLOCK_INDICATOR.test(t)) return false;
+  if (written === "powershell" && /^[-([|>]/.test(t)) return false; // -NextParameter, (subexpression), [type]::x, | pipe, > redirection
+  if (written === "cmd" && /^[|>]/.test(t)) return false; // | pipe, > redirection
   if (BOOLEAN_WORDS.has(t.toLowerCase()) || /^[01]$/.test(t)) return false;
   if (/^\*SENSITIVE\*DATA\*DELETED\*$/i.test(t)) return false; // what sysprep leaves behind
   // An HCL reference written inside an expression (jsonencode({ Password = var.pw })): not a literal.
@@ -129,7 +160,7 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
   {
     // PowerShell parameters: -Password x, -AdminPassword:'x', -SafeModeAdministratorPassword x, -SasToken x
     pattern: /(?:^|[\s;(|])-([A-Za-z]*(?:Password|Passphrase|Pwd|Secret|Token|SharedKey|AccountKey|AccessKey))(?::\s*|\s+)(['"]?)([^\s'";)]*)/gi,
-    kind: (m) => (literalToken(m[3]) ? `a -${m[1]} argument` : undefined),
+    kind: (m) => (literalToken(m[3], m[2] ? "value" : "powershell") ? `a -${m[1]} argument` : undefined),
   },
   {
     // ConvertTo-SecureString 'x' -AsPlainText
@@ -139,7 +170,7 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
   {
     // Windows command lines: /p:x, /pass:x, /password:x, netdom /PasswordD:x
     pattern: /(?:^|\s)\/(p|pass|pwd|password|passwordd|passwordo)\s*:\s*(['"]?)([^\s'"]*)/gi,
-    kind: (m) => (literalToken(m[3]) ? `a /${m[1]}: argument` : undefined),
+    kind: (m) => (literalToken(m[3], m[2] ? "value" : "cmd") ? `a /${m[1]}: argument` : undefined),
   },
   {
     // unattend.xml: <AdministratorPassword><Value>x</Value>, <Password><Value>x</Value>, <Password>x</Password>

@@ -4,6 +4,7 @@ import { HIDDEN_VALUE } from "../../../src/engine/inventory";
 import { collectSecrets } from "../../../src/policy/redact";
 import { ALL_RULES } from "../../../src/rules";
 import { runInProcess, tempDir } from "../../cli/run-cli";
+import { tokenLike } from "../../support/planted-tokens";
 import { Body, check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const ID = "SDZ-SEC-002";
@@ -260,6 +261,67 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted-S3cret-(0\d|1[0-3])/);
     // The redactor blanks those parts (placeholders too), and leaves the rest of each URL.
     expect(collectSecrets(tf.model()).sort()).toEqual([...SECRET.slice(0, 14), "$(PW)"].sort());
+  });
+
+  test("a secret starting with -, (, [, | or > is a literal (real passwords do); expressions, subexpressions and YAML block indicators are not", () => {
+    const tf = new TfJson();
+    const t = (seed: string) => tokenLike(seed, 14);
+    const P = {
+      dash: `-Xy7!q${t("dash")}`, paren: `(P@ss${t("paren")}`, bracket: `[${t("bracket")}==`, pipe: `|${t("pipe")}`, gt: `>${t("gt")}`, quoted: `(${t("quoted")})`,
+      url: `-${t("url")}`, query: `[${t("query")}`, escaped: `[[${t("escaped")}]`,
+    };
+    const S = { arg: `-${t("arg")}`, cmd: `(${t("cmd")}`, secure: `|${t("secure")}`, xml: `-${t("xml")}`, yaml: `-${t("yaml")}`, yamlQuoted: `(${t("yamlq")}` };
+    const app = tf.add("azurerm_linux_web_app", "app", {
+      name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        DASH: `Server=db;User ID=u;Password=${P.dash}`, PAREN: `Server=db;Pwd=${P.paren}`, BRACKET: `AccountName=a;AccountKey=${P.bracket}`,
+        PIPE: `cache:6380,password=${P.pipe},ssl=True`, GT: `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${P.gt}`,
+        QUOTED: `Server=db;Password="${P.quoted}"`, URL: `postgresql://u:${P.url}@db:5432/app`, QUERY: `jdbc:postgresql://db/app?user=u&password=${P.query}`,
+        // ARM reads a string starting with "[[" as a literal starting with "[" (template-expressions#escape-characters).
+        ESCAPED: `Server=db;Password=${P.escaped}`,
+      },
+    });
+    const host = vm(tf, "host", {
+      custom_data: b64(`<AdministratorPassword><Value>${S.xml}</Value></AdministratorPassword>`),
+      user_data: b64(`#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: ${S.yaml}\n  - name: app\n    password: "${S.yamlQuoted}"\n`),
+    });
+    const ext = extension(tf, "ext", host, {
+      settings: JSON.stringify({
+        commandToExecute: `powershell -File join.ps1 -DomainPassword '${S.arg}'; netdom join %COMPUTERNAME% /d:corp /ud:corp\\join /passwordd:${S.cmd}; `
+          + `$p = ConvertTo-SecureString '${S.secure}' -AsPlainText -Force`,
+      }),
+    });
+    // Not literals: ARM expressions (a function call in brackets), PowerShell's unquoted subexpressions, type
+    // expressions, pipelines and next parameters, a redirection on a command line, and a YAML block scalar's
+    // indicator (its text is on the next lines).
+    tf.add("azurerm_linux_web_app", "clean", {
+      name: "clean", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: { A: "Server=db;Password=[concat(parameters('prefix'), variables('suffix'))]", B: "AccountName=a;AccountKey=[listKeys(variables('id'), '2023-01-01').keys[0].value]" },
+    });
+    extension(tf, "fine", host, {
+      settings: JSON.stringify({
+        commandToExecute: "powershell -Command Join -DomainPassword (Get-Secret -Name join) -LocalPassword [Text.Encoding]::UTF8.GetString($b) -AdminPassword | Out-Null; "
+          + "New-Thing -ServicePassword -AsPlainText; cmd /c cmdkey /generic:srv /user:u /pass:>nul",
+      }),
+    });
+    vm(tf, "yaml", { user_data: b64("#cloud-config\nwrite_files:\n  - path: /etc/app.conf\n    password: |\n      ${APP_PASSWORD}\n    token: >-\n      see the vault\n") });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([app, ext, host].sort());
+    const pw = "a Password= value";
+    expect(messages(r, ID).sort()).toEqual([
+      `${app} writes secrets as literal values (not shown): app_settings.DASH (${pw}); app_settings.PAREN (a Pwd= value); app_settings.BRACKET (an AccountKey= value); `
+      + "app_settings.PIPE (a password= value); app_settings.GT (a SharedAccessKey= value); app_settings.QUOTED (a Password= value); "
+      + `app_settings.URL (a password in a URL's user information); app_settings.QUERY (a password= query parameter); app_settings.ESCAPED (${pw})`,
+      `${ext} writes secrets as literal values (not shown): settings.commandToExecute (a -DomainPassword argument); `
+      + "settings.commandToExecute (ConvertTo-SecureString of a literal string); settings.commandToExecute (a /passwordd: argument)",
+      `${host} writes secrets as literal values (not shown): custom_data (an unattend <AdministratorPassword> value, base64-decoded); `
+      + 'user_data (a "password" entry, base64-decoded); user_data (a "plain_text_passwd" entry, base64-decoded)',
+    ].sort());
+    const all = JSON.stringify(r.findings);
+    for (const s of [...Object.values(P), ...Object.values(S)]) expect(all).not.toContain(s.slice(1, 12));
+    // The redactor blanks every credential part (it blanked these already: it blanks placeholders too).
+    const blanked = collectSecrets(tf.model());
+    for (const s of Object.values(P)) expect(blanked).toContain(s);
   });
 
   test("a literal connection-string credential is echoed by no finding, report or log of any rule (command line, every format)", () => {
