@@ -218,7 +218,7 @@ export function secretsInText(text: string): string[] {
 
 /** One credential part of a connection string or SAS (see {@link connectionCredentials}). */
 export interface ConnectionCredential {
-  /** What it is, for messages: `a Password= value`, `an AccountKey= value`, `a SAS signature (sig=)`. */
+  /** What it is, for messages: `a Password= value`, `an AccountKey= value`, `a SAS signature (sig=)`, `a token as a URL's user name`. */
   readonly kind: string;
   /**
    * The value as written, without its quotes or braces. For the output redactor only, which must
@@ -285,6 +285,57 @@ const QUERY_PASSWORD = /[?&](password|passwd|pwd)=([^&#\s"']+)/gi;
  * `//`, not from the scheme, so a long run of letters is never rescanned.
  */
 const URL_USERINFO_PASSWORD = /\/\/([^\s/?#:;"']*):([^\s/?#"']*)@/g;
+/**
+ * A URL's user information without a password (`https://<token>@github.com/org/repo.git`): for git and
+ * other HTTPS hosting the user name is then, as often as not, the token itself. Read from `//` up to `@`
+ * within the authority; a user name holding `:` is {@link URL_USERINFO_PASSWORD}'s.
+ */
+const URL_USERINFO_USER = /\/\/([^\s/?#:;"'@]+)@/g;
+/**
+ * Prefixes of tokens, case-sensitive, as their issuers document them:
+ * - GitHub: `ghp_` (personal access token, classic), `github_pat_` (fine-grained), `gho_` (OAuth), `ghu_` (user access
+ *   token of a GitHub App), `ghs_` (installation access token), `ghr_` (refresh token): "GitHub issues tokens that begin
+ *   with a prefix to indicate the token's type" (docs.github.com/authentication/keeping-your-account-and-data-secure/
+ *   about-authentication-to-github#githubs-token-formats);
+ * - GitLab: `glpat-` (personal, impersonation, project and group access tokens), `gloas-`, `gldt-` (deploy), `glrt-`/`glrtr-`
+ *   (runner), `glcbt-` (CI/CD job), `glptt-` (trigger), `glft-` (feed), `glimt-` (incoming mail), `glagent-`, `glwt-`
+ *   (workspace), `glsoat-` (SCIM), `glffct-` (feature flags client): "the prefixes for each type of token"
+ *   (docs.gitlab.com/security/tokens/#token-prefixes);
+ * - Slack: `xox` and a letter (`xoxb-` bot, `xoxp-` user, `xoxe-`...) and `xapp-` (app-level) (docs.slack.dev/authentication/tokens).
+ */
+const TOKEN_PREFIX = /^(?:gh[pousr]_|github_pat_|gl(?:pat|oas|dt|rtr?|cbt|ptt|ft|imt|agent|wt|soat|ffct)-|xox[a-z]-|xapp-)/;
+/** The characters of a token after its prefix (base62 with `_`, `-`, and `.` in GitHub's newer installation tokens and GitLab's routable ones). */
+const TOKEN_BODY = /^[A-Za-z0-9_.-]+$/;
+/** Every token the prefixes above name is at least this long after its prefix (GitLab's shortest: 20); shorter is a placeholder (`ghp_xxx`). */
+const MIN_TOKEN_BODY = 20;
+
+/**
+ * Whether a URL's user name is a token: one that starts with a known prefix, or one long random run of
+ * letters and digits with no word in it. The second covers tokens without a prefix: Azure DevOps personal
+ * access tokens (52 base32 characters, or 84 letters and digits in the current format,
+ * learn.microsoft.com/purview/sit-defn-azure-devops-personal-access-token) and GitHub's before 2021 (40
+ * hex digits, github.blog/changelog/2021-03-31-authentication-token-format-updates-are-generally-available).
+ * Names are short, or words joined by separators (`contoso` in `https://contoso@dev.azure.com/contoso/...`, a GUID,
+ * `firstname.lastname`), and switch between letters and digits a few times at most; random data switches
+ * throughout. Undefined when the user name is no token; `literal` false for a prefixed placeholder, which is
+ * blanked but not reported.
+ */
+function urlUserToken(user: string): { literal: boolean } | undefined {
+  const prefix = TOKEN_PREFIX.exec(user);
+  if (prefix) {
+    const body = user.slice(prefix[0].length);
+    if (!TOKEN_BODY.test(body)) return undefined; // `ghp_<token>`, `ghp_${var.t}`: a placeholder, no token
+    return { literal: body.length >= MIN_TOKEN_BODY && !/^(.)\1*$/.test(body) }; // `ghp_xxxx...`: a placeholder
+  }
+  if (user.length < 32 || !/^[A-Za-z0-9]+$/.test(user)) return undefined;
+  let switches = 0;
+  for (let i = 1; i < user.length; i++) if (isDigit(user.charCodeAt(i)) !== isDigit(user.charCodeAt(i - 1))) switches++;
+  return switches >= 4 ? { literal: true } : undefined;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /** A cheap test: only a text with `=` (keyed parts, query parameters) or `//` and `@` (a URL's user information) is read. */
 export function mayHoldCredentials(text: string): boolean {
@@ -304,6 +355,10 @@ function article(word: string): string {
 export function connectionCredentials(text: string): ConnectionCredential[] {
   const out: ConnectionCredential[] = [];
   if (!mayHoldCredentials(text)) return out;
+  const userToken = (user: string) => {
+    const token = urlUserToken(user);
+    if (token) out.push({ kind: "a token as a URL's user name", value: user, literal: token.literal });
+  };
   const s = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
   let m: RegExpExecArray | null;
   if (s.includes("=")) {
@@ -329,11 +384,15 @@ export function connectionCredentials(text: string): ConnectionCredential[] {
   if (s.includes("@")) {
     URL_USERINFO_PASSWORD.lastIndex = 0;
     while ((m = URL_USERINFO_PASSWORD.exec(s)) !== null) {
+      // GitHub's `https://<token>:x-oauth-basic@github.com` puts the token in the user name, before a fixed password.
+      userToken(m[1]);
       const value = m[2];
       if (value.trim() === "") continue;
       // A password is percent-encoded where it holds a reserved character (RFC 3986 section 2.1): %40 is an escape.
       out.push({ kind: "a password in a URL's user information", value, literal: literalToken(value) || PERCENT_ESCAPE.test(value) });
     }
+    URL_USERINFO_USER.lastIndex = 0;
+    while ((m = URL_USERINFO_USER.exec(s)) !== null) userToken(m[1]);
   }
   return out;
 }

@@ -121,7 +121,7 @@ export function collectSecrets(model: TerraformModel): string[] {
   };
   /**
    * The credential parts of a connection string, SAS or URL (Password=, Pwd=, AccountKey=, SharedAccessKey=, Secret=, sig=,
-   * password= query parameters, scheme://user:password@), as
+   * password= query parameters, scheme://user:password@, a token as a URL's user name), as
    * SDZ-SEC-002 finds them (`connectionCredentials`, one recogniser), so a message quoting only them is scrubbed too.
    * Every one is blanked, literal or not: placeholders ($(DbPassword), <password>, %DB_PW%, $env:PW, a Key Vault
    * reference), which the rule does not report since nothing secret is written, cost nothing to blank. Left out:

@@ -1,7 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
+import { LinuxWebApp } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
 import { App, TerraformStack } from "cdktf";
 import * as fc from "fast-check";
@@ -16,6 +21,7 @@ import { ALL_RULES } from "../../src/rules";
 import { certificateExample } from "../../src/rules/oob/certificate-examples";
 import { AMT_PROVISIONING_OID } from "../../src/rules/oob/certificates";
 import { tempDir } from "../cli/run-cli";
+import { tokenLike } from "../support/planted-tokens";
 import { Body } from "../support/tf-json";
 
 const MEBX = "Mebx-Secret-7731!";
@@ -223,6 +229,54 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
     const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => String(m.data)));
     expect(annotations.some((a) => a.includes("SDZ-OOB-003"))).toBe(true);
     expect(annotations.filter((a) => a.includes(MEBX))).toEqual([]);
+  });
+
+  test("a token as a URL's user name and passwords starting with - or ( are blanked in the synth error, annotations, reports and diagrams", () => {
+    const gitlab = `glpat-${tokenLike("synth-gl", 20)}`;
+    const github = `ghp_${tokenLike("synth-gh", 36)}`;
+    const dash = `-Xy7!q${tokenLike("synth-dash", 16)}`;
+    const paren = `(P@ss${tokenLike("synth-paren", 16)}`;
+    const outdir = tempDir();
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, "tokens");
+    new AzurermProvider(stack, "azurerm", { features: [{}] });
+    const vnet = new VirtualNetwork(stack, "net", { name: "net", location: "westeurope", resourceGroupName: "rg", addressSpace: ["10.0.0.0/16"] });
+    const subnet = new Subnet(stack, "servers", { name: "servers", resourceGroupName: "rg", virtualNetworkName: vnet.name, addressPrefixes: ["10.0.1.0/24"] });
+    const nsg = new NetworkSecurityGroup(stack, "nsg", {
+      name: "nsg", location: "westeurope", resourceGroupName: "rg", tags: { "sdz-zone": "servers" },
+      securityRule: [{ name: "rdp", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "3389", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" }],
+    });
+    new SubnetNetworkSecurityGroupAssociation(stack, "assoc", { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+    const nic = new NetworkInterface(stack, "nic", { name: "nic", location: "westeurope", resourceGroupName: "rg", ipConfiguration: [{ name: "ip", subnetId: subnet.id, privateIpAddressAllocation: "Dynamic" }] });
+    new WindowsVirtualMachine(stack, "sp", {
+      name: "sp", location: "westeurope", resourceGroupName: "rg", size: "Standard_B2s", adminUsername: "azadmin", adminPassword: "${var.pw}",
+      networkInterfaceIds: [nic.id], osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
+      sourceImageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter", version: "latest" },
+      tags: { "sdz-role": "oob-service-point", "sdz-oob-provisioning": "enabled", "sdz-oob-provisioning-server": `https://${gitlab}@prov.example.com/x`, "sdz-note": `https://admin:${dash}@prov.example.com/y` },
+    });
+    new LinuxWebApp(stack, "web", {
+      name: "web", location: "westeurope", resourceGroupName: "rg", servicePlanId: "/x/p", siteConfig: {},
+      appSettings: { REPO: `https://${github}@github.com/contoso/app.git`, DB: `Server=db;User ID=u;Pwd=${paren}` },
+    });
+    SecureDeploymentChecks.applyToApp(app);
+    let message = "";
+    try {
+      app.synth();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const dir = path.join(outdir, "stacks", "tokens");
+    const files = ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "zone-flows.mmd", "zone-flows.dot", "zone-flows.svg"];
+    const texts = files.map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
+    const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => String(m.data)));
+    // SDZ-SEC-002 reports them (by field and kind, never the value); the diagram is drawn.
+    expect(texts[0]).toContain("(a token as a URL's user name)");
+    expect(texts[0]).toContain("app_settings.DB (a Pwd= value)");
+    expect(texts[0]).toContain("tags[\\\"sdz-note\\\"] (a password in a URL's user information)");
+    expect(texts[3]).toContain("servers");
+    for (const text of [message, ...texts, ...annotations]) {
+      for (const s of [gitlab, github, dash, paren]) expect(text).not.toContain(s.slice(2, 14));
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runCli, runInProcess, tempDir } from "./run-cli";
 import { internalErrorText } from "../../src/cli/main";
+import { tokenLike } from "../support/planted-tokens";
 
 const SECRET = "Pa55w0rd-Do-Not-Echo-91";
 
@@ -119,6 +120,38 @@ describe("secrets inside ordinary values and huge secrets are echoed by no outpu
     expect(all).toContain("azurerm_windows_virtual_machine.vm writes secrets as literal values (not shown): tags[\"sdz-oob-provisioning-server\"] (a password in a URL's user information); "
       + "tags[\"sdz-oob-ide-image-location\"] (a SAS signature (sig=))");
     expect(all).toContain("azurerm_storage_account.sa writes a secret as literal values (not shown): tags[\"sdz-note\"] (a password in a URL's user information)");
+  });
+
+  test("a token as a URL's user name and passwords starting with - or ( in tags and app settings: reported by SDZ-SEC-002, blanked in every output", () => {
+    const dir = tempDir();
+    const file = path.join(dir, "main.tf.json");
+    const [gitlab, github, dash, paren] = [`glpat-${tokenLike("cli-gl", 20)}`, `ghp_${tokenLike("cli-gh", 36)}`, `-Xy7!q${tokenLike("cli-dash", 16)}`, `(P@ss${tokenLike("cli-paren", 16)}`];
+    const vm = (name: string, server: string) => ({
+      name, admin_username: "u", admin_password: "${var.pw}", size: "Standard_D2s_v5", network_interface_ids: [], resource_group_name: "rg", location: "x",
+      tags: { "sdz-role": "oob-service-point", "sdz-oob-provisioning": "enabled", "sdz-oob-provisioning-server": server },
+    });
+    fs.writeFileSync(file, JSON.stringify({
+      resource: {
+        azurerm_windows_virtual_machine: { token: vm("oob01", `https://${gitlab}@prov.example.com/x`), dash: vm("oob02", `https://admin:${dash}@prov.example.com/x`) },
+        azurerm_storage_account: { sa: { name: "sa", resource_group_name: "rg", location: "x", account_tier: "Standard", account_replication_type: "LRS", tags: { "sdz-note": `https://${github}@github.com/contoso/app.git` } } },
+        azurerm_linux_web_app: { w: { name: "w", resource_group_name: "rg", location: "x", service_plan_id: "/x/p", site_config: [{}], app_settings: { DB: `Server=db;User ID=u;Pwd=${paren}` } } },
+      },
+      variable: { pw: { type: "string", sensitive: true } },
+    }));
+    const { code, tableCode, texts } = outputs(file);
+    expect([code, tableCode]).toEqual([1, 1]);
+    // The tokens' random parts (their prefixes are named in the rule's rationale).
+    for (const text of texts) for (const s of [gitlab.slice(6), github.slice(4), dash, paren]) expect(leaks(text, s)).toBe(false);
+    const all = texts.join("\n");
+    // The rest of each value is still quoted: only the token or password is blanked.
+    expect(all).toContain("sdz-oob-provisioning-server=https://(secret value not shown)@prov.example.com/x");
+    expect(all).toContain("sdz-oob-provisioning-server=https://admin:(secret value not shown)@prov.example.com/x");
+    for (const line of [
+      "azurerm_windows_virtual_machine.token writes a secret as literal values (not shown): tags[\"sdz-oob-provisioning-server\"] (a token as a URL's user name)",
+      "azurerm_windows_virtual_machine.dash writes a secret as literal values (not shown): tags[\"sdz-oob-provisioning-server\"] (a password in a URL's user information)",
+      "azurerm_storage_account.sa writes a secret as literal values (not shown): tags[\"sdz-note\"] (a token as a URL's user name)",
+      "azurerm_linux_web_app.w writes a secret as literal values (not shown): app_settings.DB (a Pwd= value)",
+    ]) expect(all).toContain(line);
   });
 
   test("a Key Vault secret of 1.1 MB beside an admin password (review case sec3): exit code 1, neither secret anywhere", () => {

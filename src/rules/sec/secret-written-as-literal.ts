@@ -24,8 +24,10 @@ export const secretWrittenAsLiteral = defineRule({
     + "container environment variables, WEBSITE_RUN_FROM_PACKAGE) for the credential parts of a connection string or SAS written in it: Password= or Pwd= (SQL, ODBC, the "
     + "comma-separated password= of Redis), AccountKey= (Storage, Cosmos DB), SharedAccessKey= (Service Bus, Event Hubs, IoT Hub), AccessKey= (SignalR, Web PubSub), "
     + "Secret= (App Configuration), Application Key=/AppKey= and the application and user tokens of Kusto, a SAS signature sig= (a SAS URL, SharedAccessSignature=), "
-    + "the password of a URL's user information (scheme://user:password@host, any scheme: https, mongodb, postgresql, amqp, redis...) and password=/pwd= query "
-    + "parameters; a part that is an interpolation (Password=${var.p}), a placeholder ($(DbPassword), <password>, %DB_PW%), an ARM expression ([parameters('pw')]) or a Key Vault "
+    + "the password of a URL's user information (scheme://user:password@host, any scheme: https, mongodb, postgresql, amqp, redis...), a token written as a URL's "
+    + "user name (https://<token>@github.com/org/repo.git, git over HTTPS: a user name with a GitHub, GitLab or Slack token prefix such as ghp_, github_pat_ or glpat-, "
+    + "or a long random run of letters and digits such as an Azure DevOps personal access token; an ordinary user name such as git, contoso or first.last is not one) "
+    + "and password=/pwd= query parameters; a part that is an interpolation (Password=${var.p}), a placeholder ($(DbPassword), <password>, %DB_PW%), an ARM expression ([parameters('pw')]) or a Key Vault "
     + "reference (@Microsoft.KeyVault(...)) is not a literal, but a value starting with -, (, [, | or > is (real passwords do: only unquoted on a PowerShell command line do "
     + "those start another parameter, a subexpression, a type or a pipeline), and under an ordinary name a connection string without such a part (managed identity, Application Insights' "
     + "InstrumentationKey) is not reported. Under a connection-string name, a connection string all of whose keys are known to hold no credential (Application Insights', "
@@ -52,7 +54,7 @@ export const secretWrittenAsLiteral = defineRule({
     "values of name/value pairs (App Service connection strings) as text",
     "every other value under an ordinary name (app_settings, site_config, environment variables): credential parts of connection strings and SAS URLs "
       + "(Password=, Pwd=, AccountKey=, SharedAccessKey=, AccessKey=, Secret=, Kusto AppKey=/AppToken=/UserToken=, sig=, password=/pwd= query parameters, "
-      + "scheme://user:password@ URL passwords), in tag values too",
+      + "scheme://user:password@ URL passwords, tokens as a URL's user name), in tag values too",
     "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
     "locals the values point at, and input variables (name, sensitive, default)",
   ],

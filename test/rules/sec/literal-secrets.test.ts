@@ -4,7 +4,7 @@ import { HIDDEN_VALUE } from "../../../src/engine/inventory";
 import { collectSecrets } from "../../../src/policy/redact";
 import { ALL_RULES } from "../../../src/rules";
 import { runInProcess, tempDir } from "../../cli/run-cli";
-import { tokenLike } from "../../support/planted-tokens";
+import { BASE32_LOWER, HEX, tokenLike } from "../../support/planted-tokens";
 import { Body, check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const ID = "SDZ-SEC-002";
@@ -261,6 +261,53 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted-S3cret-(0\d|1[0-3])/);
     // The redactor blanks those parts (placeholders too), and leaves the rest of each URL.
     expect(collectSecrets(tf.model()).sort()).toEqual([...SECRET.slice(0, 14), "$(PW)"].sort());
+  });
+
+  test("a token written as a URL's user name (git over HTTPS: a known token prefix, or a long random one) is reported and blanked; ordinary user names are not", () => {
+    const tf = new TfJson();
+    const T = {
+      classic: `ghp_${tokenLike("classic", 36)}`, fine: `github_pat_${tokenLike("fine1", 22)}_${tokenLike("fine2", 59)}`, gitlab: `glpat-${tokenLike("gitlab", 20)}`,
+      // Azure DevOps' personal access tokens (52 base32 characters; now 84 letters and digits signed "AZDO" near the end) and GitHub's
+      // before 2021 (40 hex digits): no prefix.
+      ado: tokenLike("ado", 52, BASE32_LOWER), ado84: `${tokenLike("ado84", 76)}AZDO${tokenLike("ado84-tail", 4)}`, legacy: tokenLike("legacy", 40, HEX),
+      // The token as the password (already read) and as the user name before a fixed password (GitHub's x-oauth-basic form).
+      xat: `ghs_${tokenLike("xat", 36)}`, oauth: `gho_${tokenLike("oauth", 36)}`, runner: `glrt-${tokenLike("runner", 20)}`,
+    };
+    const url = "a password in a URL's user information";
+    const user = "a token as a URL's user name";
+    const app = tf.add("azurerm_linux_web_app", "app", {
+      name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        REPO: `https://${T.classic}@github.com/contoso/app.git`, FINE: `git clone https://${T.fine}@github.com/contoso/app.git`,
+        GITLAB: `https://${T.gitlab}@gitlab.com/contoso/app.git`, ADO: `https://${T.ado}@dev.azure.com/contoso/project/_git/app`,
+        ADO84: `https://${T.ado84}@dev.azure.com/contoso/project/_git/app`,
+        LEGACY: `https://${T.legacy}@github.com/contoso/app.git`, XAT: `https://x-access-token:${T.xat}@github.com/contoso/app.git`,
+        BASIC: `https://${T.oauth}:x-oauth-basic@github.com/contoso/app.git`,
+      },
+    });
+    const runner = vm(tf, "runner", { tags: { "sdz-note": `registered from https://${T.runner}@gitlab.example.com/ops/runner.git` } });
+    // Ordinary user names and placeholders: a name, git over SSH, an Azure DevOps organization, interpolations and macros,
+    // placeholders after a prefix, a GUID, a long name with a number or two, a dotted name, a short name with numbers.
+    tf.add("azurerm_linux_web_app", "clean", {
+      name: "clean", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        A: "https://user@host.example.com/x", B: "ssh://git@github.com/contoso/app.git", C: "https://contoso@dev.azure.com/contoso/project/_git/app",
+        D: "https://${var.gh_token}@github.com/contoso/app.git", E: "https://$(System.AccessToken)@dev.azure.com/contoso/project/_git/app",
+        F: "https://ghp_<token>@github.com/contoso/app.git", G: "https://ghp_yourtoken@github.com/contoso/app.git",
+        H: "https://00000000-0000-0000-0000-000000000000@host.example.com/", I: "https://buildagent2024westeuropeproduction01@host.example.com/",
+        J: "https://firstname.lastname@host.example.com/", K: `https://ghp_${"x".repeat(36)}@github.com/contoso/app.git`, L: "https://app01svc02x@host.example.com/",
+      },
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([app, runner].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${app} writes secrets as literal values (not shown): app_settings.REPO (${user}); app_settings.FINE (${user}); app_settings.GITLAB (${user}); `
+      + `app_settings.ADO (${user}); app_settings.ADO84 (${user}); app_settings.LEGACY (${user}); app_settings.XAT (${url}); app_settings.BASIC (${user}); app_settings.BASIC (${url})`,
+      `${runner} writes a secret as literal values (not shown): tags["sdz-note"] (${user})`,
+    ].sort());
+    expect(JSON.stringify(r.findings)).not.toMatch(new RegExp(Object.values(T).map((t) => t.slice(5, 25)).join("|")));
+    // The redactor blanks those tokens, the fixed password beside one, and token-prefixed placeholders (blanking costs nothing).
+    expect(collectSecrets(tf.model()).sort()).toEqual([...Object.values(T), "x-oauth-basic", "ghp_yourtoken", `ghp_${"x".repeat(36)}`].sort());
   });
 
   test("a secret starting with -, (, [, | or > is a literal (real passwords do); expressions, subexpressions and YAML block indicators are not", () => {
