@@ -1,6 +1,8 @@
 import { describeServicePoints, listOf, provisioningOf, SEED } from "./common";
 import { exampleTerraform, nsgRule } from "./examples";
 import { Endpoint } from "../../engine/access/access-model";
+import { firewallSubnetDoubt, firewallSubnetText } from "../../engine/access/firewall-subnet";
+import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nic, Subnet } from "../../engine/access/topology";
@@ -8,13 +10,14 @@ import { AmtServicePoints } from "../../engine/amt-service-points";
 import { classifySources, deciderOf, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { Zones } from "../../engine/zones";
-import { isNoClientSubnet } from "../../network/platform-subnets";
+import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 const AMT = SERVICE_PORTS.AMT;
+const AMT_PORTS = Intervals.of(PORTS, [[AMT.from, AMT.to]]);
 
 export const amtPortsBeyondManagement = defineRule({
   id: "SDZ-OOB-001",
@@ -26,7 +29,10 @@ export const amtPortsBeyondManagement = defineRule({
     + "16992-16995 on each host through a rule written for those ports (its range spans at most 100 ports), and on hosts of the declared AMT client segments "
     + "(`sdz-oob-amt-client-prefixes`) through any rule. Sources are classified: the service point's own addresses pass; a zone passes when its trust is MANAGEMENT "
     + "(declared; an internet-facing zone counts as PERIMETER whatever its tag); GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are no client "
-    + "zone (what Azure runs there sends no client's traffic from their addresses); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
+    + "zone (what Azure runs there sends no client's traffic from their addresses); AzureFirewallSubnet is no zone either: the firewall sends from it the traffic of "
+    + "the clients it DNATs, judged as themselves on the DNAT rule (the Internet, or the zone a Private IP DNAT takes them from), and of the clients it routes, which keep "
+    + "their own address to a private host, so it is could-not-verify only where the firewall may forward clients the configuration does not show (no firewall of "
+    + "this configuration in it, rules not all known, network-rule SNAT to the host, application rules on the AMT ports); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
     + "could-not-verify; the Internet, other zones, service tags and `*` are findings. The service point is the declared or inferred one (reachable on the AMT "
     + "provisioning port through a rule written for it, or the source of the only allows written for the AMT ports). AzureLoadBalancer is Azure's platform, never "
     + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's, and so, host by host, is a rule not written for the AMT ports whose values "
@@ -39,6 +45,7 @@ export const amtPortsBeyondManagement = defineRule({
   reads: [
     "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
     "Azure Firewall network and DNAT rules on the path",
+    "for sources in AzureFirewallSubnet: the firewall there, whether its rules are all known, its SNAT private ranges and its application rules",
     "zones and their trust (sdz-trust refines; internet-facing is PERIMETER)",
     "out-of-band service points (declared or inferred) and their sdz-oob-amt-client-prefixes",
   ],
@@ -97,7 +104,8 @@ function isClientHost(ep: Endpoint, clients: SourceSet): boolean {
 
 /**
  * Splits the sources (service point addresses already removed) into findings and doubts. The broad
- * Internet through a rule that does not name the AMT ports is left to SDZ-NET-001.
+ * Internet through a rule that does not name the AMT ports is left to SDZ-NET-001. AzureFirewallSubnet
+ * is judged with firewallSubnetDoubt (as the KMS and PXE packs do), not by the trust inferred for it.
  */
 function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names: boolean, spDynamic: boolean): { bad: string[]; doubts: string[] } {
   const bad: string[] = [];
@@ -113,6 +121,14 @@ function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names:
         if (names || !c.broad) bad.push(c.text);
         break;
       case "zone":
+        // AzureFirewallSubnet, whatever trust is inferred for it: the firewall sends from it only the traffic of the clients it
+        // DNATs (reported on the DNAT rule) or routes (their own address to a private host), unless it may forward clients this
+        // configuration does not show (firewallSubnetDoubt, as in the KMS and PXE packs).
+        if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {
+          const d = firewallSubnetDoubt(ctx.model, c.zone.subnet!, ep, "Tcp", AMT_PORTS);
+          if (d) doubts.push(`${firewallSubnetText(c.zone.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${d.why})`);
+          break;
+        }
         if (c.trust === TrustLevel.MANAGEMENT) break;
         // GatewaySubnet, RouteServerSubnet, AzureFirewallManagementSubnet: their own addresses carry no client (NO_CLIENT_SUBNETS).
         if (c.zone.kind === "subnet" && isNoClientSubnet(c.zone.subnet)) break;
