@@ -185,7 +185,7 @@ export class SecureDeploymentChecks implements IAspect {
       return json;
     };
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id, compactNames: true });
-    // No secret of the configuration reaches an annotation or a report (see redact.ts).
+    // No secret of the configuration, and no name or value beyond a bounded length, reaches an annotation or a report (see redact.ts).
     const result = this.policy.apply(redactSecrets(runRules(model, this.rules, {
       failOnUnverified: this.policy.failOnUnverified,
       extraDeclaredSuppressions: applied.declared,
@@ -197,15 +197,17 @@ export class SecureDeploymentChecks implements IAspect {
       const graph = this.props.writeDiagrams !== false ? diagramWriters().buildZoneFlowGraph(model, result.findings) : undefined;
       this.toReport.set(stack.node.path, { result, json, graph });
     }
-    this.annotate(stack, result);
+    // A finding's construct path may be cut (bounded-text.ts): annotations go to the construct the model records.
+    const pathOf = (address: string) => model.byAddress(address)?.constructPath;
+    this.annotate(stack, result, pathOf);
     if (this.props.writeReports === false) line(stack, AnnotationMetadataEntryType.INFO, summaryOf(result));
     return [];
   }
 
-  private annotate(stack: TerraformStack, result: CheckResult): void {
+  private annotate(stack: TerraformStack, result: CheckResult, pathOf: (address: string) => string | undefined): void {
     for (const f of result.findings) {
       if (f.status === FindingStatus.SUPPRESSED) continue;
-      const target = findConstruct(stack, f.constructPath);
+      const target = findConstruct(stack, f.constructPath !== undefined ? pathOf(f.address) ?? f.constructPath : undefined);
       const where = f.constructPath ? `${f.address} (${f.constructPath})` : f.address;
       // A finding the baseline knows is reported but does not fail synth.
       const known = (f as ReportedFinding).baselined === true;

@@ -2,7 +2,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CheckOptions, OutputFormat } from "./args";
-import { boundResultTexts } from "./bounded-text";
 import { paint, useColor } from "./color";
 import { toGithubAnnotations } from "./github";
 import { discover, discoveredFiles, InputError, loadDiscovered, withUnreadFindings } from "./inputs";
@@ -132,11 +131,11 @@ export function check(options: CheckOptions, io: Io): number {
   }
 
   const rules = [...policy.selectRules(ALL_RULES), ...(options.customRules ?? [])];
-  // No secret of the configuration reaches any output (see redact.ts); no name or value is printed
-  // beyond a bounded length (see bounded-text.ts).
+  // No secret of the configuration reaches any output, and no name or value beyond a bounded length
+  // (see redact.ts and bounded-text.ts).
   // Parts of an input that were not read (remote modules, deferred resources) are could-not-verify findings.
   const raw: CheckResult[] = loaded.configurations.map((c) =>
-    withUnreadFindings(boundResultTexts(redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model)), c.unread, failOnUnverified));
+    withUnreadFindings(redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model), c.unread, failOnUnverified));
   // A configured suppression that matched no resource of any configuration is reported once, with the first configuration.
   const matched = new Set(loaded.configurations.flatMap((c) => c.model.resources.flatMap((r) => r.suppressions.map((s) => `${s.id}\u0000${s.scope ?? r.address}`))));
   const unmatched = policy.declared().filter((d) => !matched.has(`${d.ruleId}\u0000${d.scope}`));

@@ -13,6 +13,7 @@ import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
 import { connectionCredentials, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
+import { boundResultTexts } from "../reports/bounded-text";
 
 /** What replaces a secret in any text. */
 export const REDACTED = "(secret value not shown)";
@@ -234,10 +235,14 @@ export function redactionFailure(err: unknown): Error {
 /**
  * The result with every secret of `model` removed from its messages, fixes, suppression reasons and
  * inventory. Secret-named tags in the inventory show {@link REDACTED} whatever their value.
+ *
+ * This is the step every result passes before any output (the command line's and a synth's), so it
+ * also cuts overlong names and values ({@link boundResultTexts}): after the secrets are removed, as a
+ * cut secret would no longer match and part of it would be shown.
  */
 export function redactSecrets(result: CheckResult, model: TerraformModel): CheckResult {
   try {
-    return redact(result, model);
+    return boundResultTexts(redact(result, model));
   } catch (err) {
     throw redactionFailure(err);
   }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runInProcess, tempDir } from "./run-cli";
-import { boundText, KEPT, MAX_TOKEN } from "../../src/cli/bounded-text";
+import { boundText, KEPT, MAX_TOKEN } from "../../src/reports/bounded-text";
 
 describe("names and values are quoted up to a bounded length", () => {
   test("runs up to the bound are kept; a longer run is cut and says how long it was", () => {

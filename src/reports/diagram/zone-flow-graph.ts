@@ -8,6 +8,7 @@ import { RuleLevel } from "../../engine/rule";
 import { Zone, Zones } from "../../engine/zones";
 import { isPlatformSubnet } from "../../network/platform-subnets";
 import { TrustLevel } from "../../network/trust-level";
+import { boundText } from "../bounded-text";
 
 /**
  * The zone-flow graph of one configuration: zones (and the other ends of allowed inbound flows)
@@ -247,7 +248,10 @@ class GraphBuilder {
     for (const rule of rules) this.addRule(rule);
     this.addImplicitVnetFlows();
     this.markFindings(findings);
-    return { name: this.model.name, nodes: this.nodes, edges: this.edges, unplaced: this.unplaced };
+    // Labels quote names from the configuration (zones, NSGs, prefixes): cut like every report's texts (bounded-text.ts).
+    const nodes = this.nodes.map((n) => ({ ...n, label: boundText(n.label), details: n.details.map(boundText) }));
+    for (const e of this.edges) for (let i = 0; i < e.lines.length; i++) e.lines[i] = boundText(e.lines[i]);
+    return { name: this.model.name, nodes, edges: this.edges, unplaced: this.unplaced };
   }
 
   /**
@@ -506,8 +510,8 @@ class GraphBuilder {
   /** Marks the arrows of the NSG rule(s) a finding names; false when it names none. */
   private markOnFlows(f: Finding, mark: FlowMark): boolean {
     const rules = (this.rulesByAddress.get(f.address) ?? []).filter((r) => this.edgesByRule.has(r));
-    // Inline rules share the NSG's address: keep those the message names.
-    const named = rules.length === 1 && !rules[0].inline ? rules : rules.filter((r) => f.message.includes(`"${r.name}"`));
+    // Inline rules share the NSG's address: keep those the message names (quoted and set off by spaces, so cut as the message is: bounded-text.ts).
+    const named = rules.length === 1 && !rules[0].inline ? rules : rules.filter((r) => f.message.includes(boundText(`"${r.name}"`)));
     if (named.length === 0) {
       // A finding on an NSG that no deny-all protects: the implicit VNet flow is the offender when
       // the message says so.

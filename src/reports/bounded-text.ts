@@ -1,9 +1,11 @@
 /**
- * Bounds the text the command line prints and writes. A finding message quotes names and values from
- * the configuration (`rule "<name>" of NSG ...`); a 50 MB name made every message, and every report,
- * 50 MB long. Any unbroken run of more than {@link MAX_TOKEN} characters in a message, fix, reason,
- * tag value or setting is cut to its first {@link KEPT} characters and says how long it was. Addresses
- * are never changed (suppressions and baselines match them).
+ * Bounds the text of every output: the command line's and the reports, diagram and annotations of a
+ * synth. A finding message quotes names and values from the configuration (`rule "<name>" of NSG ...`);
+ * a 50 MB name made every message, and every report, 50 MB long. Any unbroken run of more than
+ * {@link MAX_TOKEN} characters in a message, fix, reason, construct path, tag value or setting is cut
+ * to its first {@link KEPT} characters and says how long it was. Addresses are never changed
+ * (suppressions and baselines match them); construct paths are matched before any output is made
+ * (suppressions declared on constructs are recorded in the Terraform JSON the rules read).
  */
 import { CheckResult, Finding } from "../engine/result";
 
@@ -44,6 +46,7 @@ export function boundResultTexts(result: CheckResult): CheckResult {
     ...f,
     message: boundText(f.message),
     fix: boundText(f.fix),
+    ...(f.constructPath !== undefined ? { constructPath: boundText(f.constructPath) } : {}),
     ...(f.suppressionReason !== undefined ? { suppressionReason: boundText(f.suppressionReason) } : {}),
   });
   const inventory: CheckResult["inventory"] = {};
