@@ -15,6 +15,7 @@ import { invalidProp } from "../network/errors";
 import { CheckPolicyOptions } from "../policy/config";
 import { CheckPolicy, policyFromOptions } from "../policy/policy";
 import { redactSecrets } from "../policy/redact";
+import { unreadPartsOf, withUnreadFindings } from "../policy/unread-input";
 import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
 // json-report holds only types and a small helper over the engine's result (no writer, no diagram).
 import { extrasOf, ReportedFinding } from "../reports/json-report";
@@ -186,10 +187,11 @@ export class SecureDeploymentChecks implements IAspect {
     };
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id, compactNames: true });
     // No secret of the configuration, and no name or value beyond a bounded length, reaches an annotation or a report (see redact.ts).
-    const result = this.policy.apply(redactSecrets(runRules(model, this.rules, {
+    // A resource whose body is not an object (an override set it to null) was not read: could not verify, as on the command line.
+    const result = this.policy.apply(withUnreadFindings(redactSecrets(runRules(model, this.rules, {
       failOnUnverified: this.policy.failOnUnverified,
       extraDeclaredSuppressions: applied.declared,
-    }), model), applied.expired);
+    }), model), unreadPartsOf(model), this.policy.failOnUnverified), applied.expired);
     this.results.set(stack.node.path, result);
     if (this.props.writeReports !== false) {
       // The diagram's graph is built now, so the model and its caches (the largest part of a check's

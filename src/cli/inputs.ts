@@ -11,11 +11,13 @@ import { convertPlan, isPlanJson, PlanFormatError } from "./plan";
 import { DEFAULT_MAX_INPUT_BYTES, InputReadError, readInputFile, readStdin } from "./read-input";
 import { EXCLUDED_FOLDERS, FileProblem, isTerraformFile, quoteName, readConfiguration, TERRAFORM_BLOCKS } from "./terraform-config";
 import { TerraformModel, TfResource } from "../engine/model";
-import { CheckResult, countFindings, Finding, FindingStatus } from "../engine/result";
-import { RuleInfo, RuleLevel } from "../engine/rule";
-import { TOOL } from "../reports";
+import { UnreadPart } from "../policy/unread-input";
 import { describeJsonSyntaxError, jsonSyntaxError, LineRegion, planResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
+
+// Parts not read are SDZ-INPUT-001 findings, at synth too (policy/unread-input.ts).
+export { UNREAD_INPUT_RULE_ID, withUnreadFindings } from "../policy/unread-input";
+export type { UnreadPart } from "../policy/unread-input";
 
 /** A file or folder that could not be used, and why (one line). */
 export interface InputError {
@@ -54,17 +56,6 @@ export interface LoadedConfiguration {
   readonly unread?: UnreadPart[];
 }
 
-/** A part of a configuration that was not read, and why (one line, naming it). */
-export interface UnreadPart {
-  /** `module.vm`, a deferred resource's address, or the configuration's name. */
-  readonly address: string;
-  /** A resource type, or `(configuration)` / `module`. */
-  readonly resourceType: string;
-  readonly message: string;
-  /** The file it comes from. */
-  readonly source?: string;
-}
-
 /** A unit of work found on the command line, before reading. */
 type Unit = (
   /** Terraform files of one folder (a scanned module folder, or files named together): a root module. */
@@ -97,46 +88,6 @@ export interface LoadResult {
   readonly fileCount: number;
   /** Lines of each resource, by file (display path) and address: only when asked for (`wantRegions`). */
   readonly regions: Map<string, Map<string, LineRegion>>;
-}
-
-/** The command line's own check: every part of an input was read (see {@link UnreadPart}). */
-export const UNREAD_INPUT_RULE_ID = "SDZ-INPUT-001";
-
-const UNREAD_INPUT_RULE: RuleInfo = {
-  id: UNREAD_INPUT_RULE_ID,
-  level: RuleLevel.ERROR,
-  title: "Part of the input was not read (remote module, deferred or incomplete plan)",
-  rationale: "What the checker does not read it cannot check: a remote module's resources, or resources a plan defers, may break any rule.",
-  fix: "Check the Terraform plan (terraform show -json <planfile>), which includes remote modules' resources; for a deferred or incomplete plan, apply it and check the next plan.",
-  requirements: [],
-  resourceTypes: [],
-  suppressible: false,
-  area: "input",
-  // Documented in docs/cli.md, not docs/rules.md (no link while the package names no repository).
-  ...(TOOL.rulesDocUri ? { helpUri: TOOL.rulesDocUri.replace(/rules\.md$/, "cli.md#parts-not-read-sdz-input-001") } : {}),
-};
-
-/**
- * Adds a could-not-verify finding per part of the configuration that was not read, so a remote
- * module or a deferred resource is in every report format and counts under --fail-on-unverified
- * (at error level then; a warning otherwise, as any could-not-verify finding).
- */
-export function withUnreadFindings(result: CheckResult, unread: readonly UnreadPart[] | undefined, failOnUnverified: boolean): CheckResult {
-  if (!unread || unread.length === 0) return result;
-  const findings: Finding[] = unread.map((u) => ({
-    ruleId: UNREAD_INPUT_RULE_ID,
-    level: failOnUnverified ? RuleLevel.ERROR : RuleLevel.WARNING,
-    status: FindingStatus.UNVERIFIED,
-    title: UNREAD_INPUT_RULE.title,
-    message: `could not verify: ${u.message}`,
-    fix: UNREAD_INPUT_RULE.fix,
-    requirements: [],
-    address: u.address,
-    resourceType: u.resourceType,
-    source: u.source,
-  }));
-  const all = [...result.findings, ...findings];
-  return { ...result, findings: all, rules: [...result.rules, UNREAD_INPUT_RULE], counts: countFindings(all) };
 }
 
 /** The path `-` reads standard input. */

@@ -21,7 +21,7 @@
  */
 import * as path from "path";
 import { hclBlockRegions, parseHcl } from "./hcl";
-import { METADATA_KEY, TerraformModel, TfResource, TfVariable } from "../engine/model";
+import { METADATA_KEY, notAnObject, TerraformModel, TfResource, TfVariable, unreadableBodyMessage } from "../engine/model";
 import { isDate } from "../policy/config";
 import { LineRegion, terraformResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
@@ -238,7 +238,7 @@ class ModuleReader {
         const body = mergedBody(raw);
         if (!body) {
           // Terraform rejects such a body; skipping it silently would pass a resource nobody checked.
-          decl.unreadable.push({ type, name, file, found: raw === null ? "null" : Array.isArray(raw) ? "a list without an object" : typeof raw });
+          decl.unreadable.push({ type, name, file, found: notAnObject(raw) });
           continue;
         }
         const key = `${type}.${name}`;
@@ -475,7 +475,7 @@ export function readConfiguration(
     for (const [name, { value }] of decl.locals) locals[`${scope.prefix}${name}`] = rewriteValue(value, scope);
     for (const u of decl.unreadable) {
       const address = `${scope.prefix}${nameOf(u.type)}.${nameOf(u.name)}`;
-      const message = `the resource's body is ${u.found}, not an object of arguments: not read, nothing of it was checked`;
+      const message = unreadableBodyMessage(u.found);
       reader.skipped.push({ file: u.file, message: `${address}: ${message}` });
       unreadResources.push({ file: u.file, address, type: nameOf(u.type), message });
     }

@@ -47,6 +47,32 @@ export interface TfVariable {
   readonly source?: string;
 }
 
+/**
+ * A resource of Terraform JSON whose body is not an object of arguments (`null`, a number, a list
+ * without an object), or a resource type whose value is not an object of named resources: nothing of
+ * it can be read, so nothing of it is checked. Terraform rejects such a body; a check must say so
+ * rather than pass what it never read (reported as could-not-verify above the engine).
+ */
+export interface UnreadableResource {
+  /** `type.name`, or the type alone when the whole type's value is not an object. */
+  readonly address: string;
+  readonly type: string;
+  /** One line: what was found and that nothing of it was checked. */
+  readonly message: string;
+  readonly source?: string;
+}
+
+/** What a value that is not an object is, in words: `null`, `a list without an object`, `a list`, `number`. */
+export function notAnObject(raw: unknown): string {
+  if (Array.isArray(raw)) return raw.some(isPlainObject) ? "a list" : "a list without an object";
+  return raw === null ? "null" : typeof raw;
+}
+
+/** The message of a resource whose body is `found` ({@link notAnObject}). */
+export function unreadableBodyMessage(found: string): string {
+  return `the resource's body is ${found}, not an object of arguments: not read, nothing of it was checked`;
+}
+
 /** A value that may not be known before apply. */
 export type Resolved<T> =
   | { readonly known: true; readonly value: T }
@@ -96,7 +122,8 @@ export class TerraformModel {
    * Odd shapes are skipped, never thrown on: a rule engine must not crash on user input.
    */
   public static fromTerraformJson(json: unknown, options: { source?: string; name?: string; compactNames?: boolean } = {}): TerraformModel {
-    const resources = TerraformModel.resourcesOf(json, options);
+    const unreadable: UnreadableResource[] = [];
+    const resources = TerraformModel.resourcesOf(json, { ...options, unreadable });
     const root = isPlainObject(json) ? json : {};
     const locals = isPlainObject(root.locals) ? root.locals : {};
     const variables: TfVariable[] = [];
@@ -106,21 +133,30 @@ export class TerraformModel {
         if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
       }
     }
-    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables);
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables, unreadable);
   }
 
   /**
    * The resources of Terraform JSON, as {@link fromTerraformJson} reads them, without a model.
    * `compactNames`: store names one byte per character where V8 holds them in two (cdktf's logical
-   * IDs: see latin1Compact); names parsed from a file are already compact.
+   * IDs: see latin1Compact); names parsed from a file are already compact. `unreadable`, when given,
+   * receives every resource (or type) skipped because its body is not an object.
    */
-  public static resourcesOf(json: unknown, options: { source?: string; compactNames?: boolean } = {}): TfResource[] {
+  public static resourcesOf(json: unknown, options: { source?: string; compactNames?: boolean; unreadable?: UnreadableResource[] } = {}): TfResource[] {
     const resources: TfResource[] = [];
     const root = isPlainObject(json) ? json : {};
     const blocks = isPlainObject(root.resource) ? root.resource : {};
+    const source = options.source;
     // Object.keys rather than Object.entries (no pair per resource), and names compacted in one pass
     // (per name, Buffer round trips cost ~30 ms on the 11,000 resources of the 1,000-zone file).
-    const types = Object.keys(blocks).filter((type) => isPlainObject(blocks[type]));
+    const types = Object.keys(blocks).filter((type) => {
+      if (isPlainObject(blocks[type])) return true;
+      options.unreadable?.push({
+        address: type, type, source,
+        message: `the resources of type ${type} are ${notAnObject(blocks[type])}, not an object of named resources: not read, nothing of them was checked`,
+      });
+      return false;
+    });
     const names = types.map((type) => Object.keys(blocks[type]));
     const ids = options.compactNames ? latin1CompactAll(names.flat()) : undefined;
     let n = 0;
@@ -129,9 +165,13 @@ export class TerraformModel {
       for (const name of names[t]) {
         const id = ids ? ids[n++] : name;
         const raw = byName[name];
-        // Terraform JSON allows a list of bodies for one name; take the merged view.
-        const body = Array.isArray(raw) ? Object.assign({}, ...raw.filter(isPlainObject)) : raw;
-        if (!isPlainObject(body)) continue;
+        // Terraform JSON allows a list of bodies for one name; take the merged view (none: nothing to read).
+        const bodies = Array.isArray(raw) ? raw.filter(isPlainObject) : undefined;
+        const body = bodies ? (bodies.length > 0 ? Object.assign({}, ...bodies) : undefined) : raw;
+        if (!isPlainObject(body)) {
+          options.unreadable?.push({ address: `${type}.${id}`, type, message: unreadableBodyMessage(notAnObject(raw)), source });
+          continue;
+        }
         const { ["//"]: meta, ...config } = body;
         const metadata = isPlainObject(meta) ? meta : {};
         const ours = isPlainObject(metadata[METADATA_KEY]) ? metadata[METADATA_KEY] : {};
@@ -141,7 +181,7 @@ export class TerraformModel {
             .map((s: any) => ({ id: String(s.id), reason: typeof s.reason === "string" ? s.reason : "", scope: typeof s.scope === "string" ? s.scope : undefined }))
           : [];
         const path = isPlainObject(metadata.metadata) && typeof metadata.metadata.path === "string" ? metadata.metadata.path : undefined;
-        resources.push({ type, name: id, address: `${type}.${id}`, config, constructPath: path, suppressions, source: options.source });
+        resources.push({ type, name: id, address: `${type}.${id}`, config, constructPath: path, suppressions, source });
       }
     });
     return resources;
@@ -176,6 +216,11 @@ export class TerraformModel {
     public readonly name: string,
     /** The configuration's input variables (empty for a plan, whose variables are values). */
     public readonly variables: readonly TfVariable[] = [],
+    /**
+     * Resources of the Terraform JSON that could not be read (see {@link UnreadableResource}); empty for
+     * a model built from resources prepared elsewhere, whose reader reports its own.
+     */
+    public readonly unreadable: readonly UnreadableResource[] = [],
   ) {
     this.resources = withLocalBlocks(resources, locals);
     for (const r of this.resources) {

@@ -106,6 +106,27 @@ describe("TerraformModel: resolving values", () => {
     expect(m2.resources.map((r) => r.address)).toEqual(["azurerm_subnet.b"]);
     expect(m2.byAddress("azurerm_subnet.b")!.config).toEqual({ name: "b", address_prefixes: ["10.0.0.0/24"] });
   });
+
+  test("a resource whose body is not an object, or a type whose value is not an object, is listed as unreadable, not dropped silently", () => {
+    const unread = TerraformModel.fromTerraformJson({
+      resource: {
+        azurerm_subnet: { a: 5, b: [{ name: "b" }, 3], c: null, d: [1, "x"], e: [] },
+        azurerm_network_security_group: null,
+        azurerm_network_security_rule: [{ r: { name: "r" } }],
+      },
+    }, { source: "main.tf.json" });
+    expect(unread.resources.map((r) => r.address)).toEqual(["azurerm_subnet.b"]);
+    const body = (found: string) => `the resource's body is ${found}, not an object of arguments: not read, nothing of it was checked`;
+    const type = (t: string, found: string) => `the resources of type ${t} are ${found}, not an object of named resources: not read, nothing of them was checked`;
+    expect(unread.unreadable.map((u) => [u.address, u.type, u.message, u.source])).toEqual([
+      ["azurerm_network_security_group", "azurerm_network_security_group", type("azurerm_network_security_group", "null"), "main.tf.json"],
+      ["azurerm_network_security_rule", "azurerm_network_security_rule", type("azurerm_network_security_rule", "a list"), "main.tf.json"],
+      ["azurerm_subnet.a", "azurerm_subnet", body("number"), "main.tf.json"],
+      ["azurerm_subnet.c", "azurerm_subnet", body("null"), "main.tf.json"],
+      ["azurerm_subnet.d", "azurerm_subnet", body("a list without an object"), "main.tf.json"],
+      ["azurerm_subnet.e", "azurerm_subnet", body("a list without an object"), "main.tf.json"],
+    ]);
+  });
 });
 
 describe("TerraformModel: references as cdktf writes them", () => {
