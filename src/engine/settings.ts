@@ -17,6 +17,9 @@ import { TerraformModel, TfResource } from "./model";
 import { settingWrites, hardenedValue, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
 import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
 
+/** Why a script's Configuration Manager cmdlets are not taken as applied: what {@link Settings.isSiteServer} did not find. */
+export const NOT_SHOWN_SITE_SERVER = "which no script of this configuration shows to be a Configuration Manager site server (a CMSite drive rooted at the VM itself)";
+
 /** How a setting is made true. */
 export type Provenance = "applied" | "audited" | "declared";
 
@@ -485,7 +488,7 @@ export class Settings {
       const sets = names.test(s.strict) && pattern.set.test(s.strict) && pattern.verify.test(s.strict);
       const doubts: string[] = [];
       if (!this.isSiteServer(host)) {
-        doubts.push(`it runs on ${host.address}, which no script of this configuration shows to be a Configuration Manager site server (a CMSite drive rooted at the VM itself)`);
+        doubts.push(`it runs on ${host.address}, ${NOT_SHOWN_SITE_SERVER}`);
       }
       const doubt = lastWriteDoubt(traits, s, (w) => w.value === value, wanted, sets, here);
       if (doubt) doubts.push(doubt.replace(`${s.resource.address} `, ""));
@@ -501,9 +504,10 @@ export class Settings {
    * ConfigMgr PowerShell drive to the SMS Provider on the VM itself, `New-PSDrive -PSProvider CMSite
    * -Root` `$env:COMPUTERNAME`, `localhost` or the VM's computer name. The drive's root is the SMS
    * Provider the cmdlets talk to (learn.microsoft.com/powershell/sccm/overview, "Get started with
-   * Configuration Manager cmdlets"); the site server built by the constructs does this.
+   * Configuration Manager cmdlets"); the site server built by the constructs does this. Other
+   * Configuration Manager facts read from scripts (state migration points) ask this too.
    */
-  private isSiteServer(vm: TfResource): boolean {
+  public isSiteServer(vm: TfResource): boolean {
     let known = this.siteServers.get(vm.address);
     if (known !== undefined) return known;
     const own = this.computerName(vm)?.toLowerCase();

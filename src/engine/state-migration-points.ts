@@ -3,7 +3,10 @@
  * state), with evidence. A VM is one when the `sdz-role` tag on it or its NIC says so, or when
  * a Configuration Manager script of this configuration installs or configures the role on it:
  * `Add-CMStateMigrationPoint` or `Set-CMStateMigrationPoint -SiteSystemServerName <the VM's name>`,
- * run on the site server by a run command or script extension. Those scripts also say how the point
+ * run by a run command or script extension. Like the other Configuration Manager settings (settings.ts),
+ * such a line is trusted only from a VM shown to be the site server (a CMSite drive rooted at its own SMS
+ * Provider); from any other VM the point is still inferred, as roles are inferred from what a script
+ * says (roles.ts), and its evidence says that the script's VM is not shown to be the site server. Those scripts also say how the point
  * deletes restored state (`-TimeDeleteAfter`/`-TimeUnit`, `-DeleteImmediately`) and cap its storage
  * folders (`-MaximumClientNumber`), so rules can judge an untagged point by what will be applied.
  */
@@ -11,13 +14,17 @@ import { Reachability } from "./access/reachability";
 import { Vm } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { RoleClaim } from "./roles";
-import { Settings } from "./settings";
+import { NOT_SHOWN_SITE_SERVER, Settings } from "./settings";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 
 /** A readable script of this configuration that configures a state migration point. */
 export interface ConfigMgrScript {
-  /** The run command or extension that runs it (on the site server). */
+  /** The run command or extension that runs it. */
   readonly resource: TfResource;
+  /** The VM it runs on. */
+  readonly host: TfResource;
+  /** True when that VM is shown to be a Configuration Manager site server ({@link Settings.isSiteServer}). */
+  readonly onSiteServer: boolean;
   readonly text: string;
   /** The `Add-`/`Set-CMStateMigrationPoint` lines that name this point. */
   readonly lines: readonly string[];
@@ -76,23 +83,26 @@ export class StateMigrationPoints {
           const list = byServer.get(server) ?? [];
           const hit = list.find((x) => x.resource === s.resource);
           if (hit) (hit.lines as string[]).push(line);
-          else list.push({ resource: s.resource, text: s.text, lines: [line], readsBack });
+          else list.push({ resource: s.resource, host: vm.resource, onSiteServer: settings.isSiteServer(vm.resource), text: s.text, lines: [line], readsBack });
           byServer.set(server, list);
         }
       }
     }
     for (const vm of topology.vms) {
       const names = computerNames(model, vm.resource);
+      // Scripts on a site server first: they are the evidence.
       const scripts = [...byServer.entries()]
         .filter(([server]) => names.some((n) => server === n || server.startsWith(`${n}.`)))
-        .flatMap(([, list]) => list);
+        .flatMap(([, list]) => list)
+        .sort((a, b) => Number(b.onSiteServer) - Number(a.onSiteServer));
       // The tag is read here rather than through Roles, whose network inference (which has no
       // signature for this role) would cost a reachability pass per VM for nothing.
       const { declared, unknown } = declaredRole(model, vm);
       const claim: RoleClaim | undefined = declared ?? (scripts.length > 0 ? {
         role: DeploymentRole.STATE_MIGRATION_POINT,
         source: "inferred",
-        evidence: `${scripts[0].resource.address} configures it (${firstWords(scripts[0].lines[0])})`,
+        evidence: `${scripts[0].resource.address} configures it (${firstWords(scripts[0].lines[0])})`
+          + (scripts[0].onSiteServer ? "" : `; it runs on ${scripts[0].host.address}, ${NOT_SHOWN_SITE_SERVER}`),
       } : undefined);
       if (claim) {
         const point = { vm, claim, configMgr: scripts };
@@ -111,11 +121,16 @@ export class StateMigrationPoints {
 
 /**
  * The deletion policy the point's Configuration Manager lines set, if any (the last line that sets
- * one wins, as it would when the script runs).
+ * one wins, as it would when the script runs). Lines of scripts on a site server win over the others,
+ * which are not shown to apply.
  */
 export function deletionPolicyOf(point: StateMigrationPoint): DeletionPolicy | undefined {
+  return policyIn(point.configMgr.filter((s) => s.onSiteServer)) ?? policyIn(point.configMgr.filter((s) => !s.onSiteServer));
+}
+
+function policyIn(scripts: readonly ConfigMgrScript[]): DeletionPolicy | undefined {
   let policy: DeletionPolicy | undefined;
-  for (const s of point.configMgr) {
+  for (const s of scripts) {
     for (const line of s.lines) {
       if (/-DeleteImmediately\b(?!\s*:\s*\$false)/i.test(line)) policy = { immediately: true, hours: 0, parameters: "-DeleteImmediately", line };
       const after = /-TimeDeleteAfter\s+(\d{1,6})\b/i.exec(line);

@@ -75,7 +75,10 @@ export function smpNetwork(vmExtra: Body = {}): Resources {
   };
 }
 
-/** A site server `cm01` whose run command adds the state migration point `smp01` with `parameters`. */
+/**
+ * A site server `cm01` whose run command adds the state migration point `smp01` with `parameters`, on the
+ * ConfigMgr drive rooted at its own SMS Provider (what shows it to be the site server: settings.ts).
+ */
 export function siteServerRunCommand(parameters: string, readBack = true): Resources {
   return {
     azurerm_network_interface: {
@@ -92,7 +95,7 @@ export function siteServerRunCommand(parameters: string, readBack = true): Resou
     azurerm_virtual_machine_run_command: {
       smp_role: {
         name: "smp-role", location: "westeurope", virtual_machine_id: "${azurerm_windows_virtual_machine.cm01.id}",
-        source: { script: `Add-CMStateMigrationPoint -SiteSystemServerName smp01.corp.contoso.com -SiteCode P01 ${parameters}${readBack ? "\nGet-CMStateMigrationPoint -SiteSystemServerName smp01.corp.contoso.com" : ""}` },
+        source: { script: `New-PSDrive -Name P01 -PSProvider CMSite -Root $env:COMPUTERNAME\nSet-Location P01:\nAdd-CMStateMigrationPoint -SiteSystemServerName smp01.corp.contoso.com -SiteCode P01 ${parameters}${readBack ? "\nGet-CMStateMigrationPoint -SiteSystemServerName smp01.corp.contoso.com" : ""}` },
       },
     },
   };

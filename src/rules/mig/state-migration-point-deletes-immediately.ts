@@ -3,6 +3,7 @@ import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { ZONE_TAG } from "../../contract/zone-tags";
 import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
+import { NOT_SHOWN_SITE_SERVER } from "../../engine/settings";
 import { deletionPolicyOf, StateMigrationPoints } from "../../engine/state-migration-points";
 import { lazyExamples } from "../lazy-examples";
 
@@ -36,6 +37,11 @@ export const stateMigrationPointDeletesImmediately = defineRule({
         if (policy.immediately) ctx.report(vm, `${who} deletes restored state immediately (${where})`);
         else if (policy.hours < MIN_HOURS) ctx.report(vm, `${who} deletes restored state after only ${policy.hours} hour(s) (${where}): too short to verify the restore`, { level: RuleLevel.WARNING });
         else if (!script.readsBack) ctx.report(vm, `${who}: declared, not verified: restored state is deleted after ${policy.hours} hours, set by ${script.resource.address}, which does not read it back`, { level: RuleLevel.INFO });
+        // As for every Configuration Manager setting (settings.ts), a script on a VM not shown to be the site server is not shown to apply it.
+        else if (!script.onSiteServer) {
+          ctx.report(vm, `${who}: declared, not verified: restored state is deleted after ${policy.hours} hours, set by ${script.resource.address}, which runs on ${script.host.address}, ${NOT_SHOWN_SITE_SERVER}`,
+            { level: RuleLevel.INFO });
+        }
         continue;
       }
       const spec = MIGRATION_TAG.deleteAfterHours;

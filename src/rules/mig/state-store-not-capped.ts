@@ -6,6 +6,7 @@ import { unreadableBlock } from "../../engine/access/fields";
 import { VM_TYPES } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { NOT_SHOWN_SITE_SERVER } from "../../engine/settings";
 import { StateMigrationPoint, StateMigrationPoints } from "../../engine/state-migration-points";
 import { lazyExamples } from "../lazy-examples";
 
@@ -65,10 +66,13 @@ function checkPoint(ctx: RuleContext, p: StateMigrationPoint): void {
   const unknown: string[] = [];
   const declared: string[] = [];
   const spec = MIGRATION_TAG.maxClients;
-  const script = p.configMgr.find((x) => /-MaximumClientNumber\s+\d+/i.test(x.text));
+  // A script on the site server first: from another VM it is not shown to apply (settings.ts).
+  const caps = p.configMgr.filter((x) => /-MaximumClientNumber\s+\d+/i.test(x.text));
+  const script = caps.find((x) => x.onSiteServer) ?? caps[0];
   const s = ctx.settings.read(vm, spec, p.vm.nics.map((n) => n.resource));
   if (script) {
     if (!script.readsBack) declared.push(`the client cap is set by ${script.resource.address}, which does not read it back`);
+    else if (!script.onSiteServer) declared.push(`the client cap is set by ${script.resource.address}, which runs on ${script.host.address}, ${NOT_SHOWN_SITE_SERVER}`);
   } else if (s.read.state === "known") {
     if (s.provenance === "declared") declared.push(`${spec.key}=${s.read.value} (${s.evidence})`);
   } else if (s.read.state === "absent") {

@@ -97,7 +97,9 @@ export const HARDENING_SCRIPT = "Set-SmbServerConfiguration -RequireSecuritySign
   + "Uninstall-WindowsFeature -Name FS-SMB1; $c = Get-SmbServerConfiguration";
 
 /** The site server `cm01` (in `servers`) adding `smp01` as a state migration point with `parameters`. */
-export function addSiteServerAdding(tf: TfJson, parameters = "", server = "smp01.corp.contoso.com", readBack = true): string {
+export function addSiteServerAdding(tf: TfJson, parameters = "", server = "smp01.corp.contoso.com", readBack = true, siteServer = true): string {
   const cm = addVm(tf, "cm01", "servers", "10.0.2.10");
-  return addRunCommand(tf, "smp_role", cm, `Add-CMStateMigrationPoint -SiteSystemServerName ${server} -SiteCode P01 ${parameters}${readBack ? `\nGet-CMStateMigrationPoint -SiteSystemServerName ${server}` : ""}`);
+  // The ConfigMgr drive rooted at the VM's own SMS Provider shows it to be the site server (settings.ts).
+  const drive = siteServer ? "New-PSDrive -Name P01 -PSProvider CMSite -Root $env:COMPUTERNAME\nSet-Location P01:\n" : "";
+  return addRunCommand(tf, "smp_role", cm, `${drive}Add-CMStateMigrationPoint -SiteSystemServerName ${server} -SiteCode P01 ${parameters}${readBack ? `\nGet-CMStateMigrationPoint -SiteSystemServerName ${server}` : ""}`);
 }

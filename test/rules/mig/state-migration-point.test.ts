@@ -169,6 +169,37 @@ describe("SDZ-MIG-012 what the site server's script sets comes first", () => {
   });
 });
 
+describe("a Configuration Manager script on a VM not shown to be the site server (no CMSite drive rooted at itself)", () => {
+  const NOT_SHOWN = "it runs on azurerm_windows_virtual_machine.cm01, which no script of this configuration shows to be a Configuration Manager site server";
+  function site(parameters: string, siteServer: boolean): TfJson {
+    const tf = storageSite();
+    addSiteServerAdding(tf, parameters, "smp01.corp.contoso.com", true, siteServer);
+    addDataDisk(tf, "store", addVm(tf, "smp01", "smp", "10.0.1.20"));
+    return tf;
+  }
+
+  test("the point is still inferred, and its evidence says the script's VM is not shown to be the site server", () => {
+    const r = check(site("-DeleteImmediately", false), ["SDZ-MIG-012"]);
+    expect(flagged(r, "SDZ-MIG-012")).toEqual([VM]);
+    expect(messages(r, "SDZ-MIG-012")[0]).toContain(`(inferred: azurerm_virtual_machine_run_command.smp_role configures it (Add-CMStateMigrationPoint -SiteSystemServerName smp01.corp.contoso.com -SiteC...); ${NOT_SHOWN}`);
+    // From the site server, the evidence is the script alone.
+    const fromSite = check(site("-DeleteImmediately", true), ["SDZ-MIG-012"]);
+    expect(flagged(fromSite, "SDZ-MIG-012")).toEqual([VM]);
+    expect(messages(fromSite, "SDZ-MIG-012")[0]).not.toContain("no script of this configuration shows");
+  });
+
+  test.each([
+    ["SDZ-MIG-012", "-TimeDeleteAfter 7 -TimeUnit Days", "restored state is deleted after 168 hours, set by azurerm_virtual_machine_run_command.smp_role, which runs on azurerm_windows_virtual_machine.cm01"],
+    ["SDZ-MIG-011", "-StorageFolder (New-CMStorageFolder -StorageFolderName F:\\USMT -MaximumClientNumber 100 -MinimumFreeSpace 10 -SpaceUnit Percent)",
+      "the client cap is set by azurerm_virtual_machine_run_command.smp_role, which runs on azurerm_windows_virtual_machine.cm01"],
+  ])("%s: a compliant value it sets and reads back is declared, not verified (info); from the site server it passes", (id, parameters, says) => {
+    const r = check(site(parameters, false), [id]);
+    expect(r.findings.map((f) => `${f.level} ${f.status} ${f.address}`)).toEqual([`info fail ${VM}`]);
+    expect(messages(r, id)[0]).toContain(`declared, not verified: ${says}, which no script of this configuration shows to be a Configuration Manager site server`);
+    expect(check(site(parameters, true), [id]).findings).toEqual([]);
+  });
+});
+
 describe("SDZ-MIG-011 a client cap set by the site server's script", () => {
   const ID = "SDZ-MIG-011";
   test.each([[true, []], [false, ["info"]]])("read back %s", (readBack, levels) => {
