@@ -211,3 +211,58 @@ describe("SDZ-PXE-001 PXE, TFTP or DHCP from untrusted or undeclared sources", (
     expect(messages(r, ID)[0]).toMatch(/lets AzureFirewallSubnet \(10\.0\.100\.0\/26\), whose addresses may carry the traffic of clients this configuration does not show \(firewall azurerm_firewall\.fw SNATs the network-rule traffic it routes to 10\.0\.1\.4/);
   });
 });
+
+/**
+ * The judge of AzureFirewallSubnet as a source is asked on the reach's protocol and ports (source-trust.ts, JudgedPorts).
+ * Without them it assumed every TCP and UDP port, so a firewall whose DNS proxy forwards to the host (port 53) or whose
+ * application rules carry HTTPS (TCP 443) made every PXE grant to the firewall's subnet could-not-verify, though neither
+ * carries DHCP, TFTP or PXE/BINL (UDP 67, 69, 4011).
+ */
+describe("SDZ-PXE-001 judges AzureFirewallSubnet on the PXE ports only", () => {
+  /** A hub firewall in AzureFirewallSubnet whose DNS proxy forwards to the distribution point and whose application rules carry HTTPS. */
+  function hubSite(opts: { snatAlways?: boolean; dnatTftp?: boolean } = {}) {
+    return site("inline", [pxeRule("allow-pxe-from-hub", "10.0.100.0/26")], {
+      extend: (tf, { vnet }) => {
+        const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+        const policy = tf.add("azurerm_firewall_policy", "policy", {
+          name: "p", location: "westeurope", resource_group_name: "rg", dns: [{ proxy_enabled: true, servers: ["10.0.1.4"] }],
+          // 255.255.255.255/32 as the SNAT private range: "always SNAT traffic processed by network rules" (learn.microsoft.com/azure/firewall/snat-private-range).
+          ...(opts.snatAlways ? { private_ip_ranges: ["255.255.255.255/32"] } : {}),
+        });
+        tf.add("azurerm_firewall", "fw", {
+          name: "fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
+          ip_configuration: [{ name: "c", subnet_id: TfJson.ref(fwSubnet) }],
+        });
+        tf.add("azurerm_firewall_policy_rule_collection_group", "rules", {
+          name: "rules", firewall_policy_id: TfJson.ref(policy), priority: 100,
+          application_rule_collection: [{ name: "web", priority: 200, action: "Allow", rule: [{ name: "intranet", source_addresses: ["10.0.0.0/8"], destination_fqdns: ["intranet.corp.example"], protocols: [{ type: "Https", port: 443 }] }] }],
+          ...(opts.dnatTftp ? {
+            nat_rule_collection: [{ name: "publish", priority: 100, action: "Dnat", rule: [{ name: "tftp", protocols: ["UDP"], source_addresses: ["*"], destination_address: "20.1.2.3", destination_ports: ["69"], translated_address: "10.0.1.4", translated_port: "69" }] }],
+          } : {}),
+        });
+      },
+    });
+  }
+
+  test("compliant: a PXE grant to the firewall's subnet, whose DNS proxy and application rules carry no PXE port, passes", () => {
+    // Before (every port assumed): could-not-verify on the NSG, naming the DNS proxy and the application rules.
+    expect(check(hubSite().tf, [ID]).findings).toEqual([]);
+  });
+
+  test("violating: a DNAT rule publishing TFTP to the Internet is the one finding, on the rule collection group", () => {
+    const r = check(hubSite({ dnatTftp: true }).tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_firewall_policy_rule_collection_group.rules"]);
+    // Before: the NSG grant to AzureFirewallSubnet was could-not-verify besides.
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID)[0]).toMatch(/DNAT rule publish\/tftp of azurerm_firewall_policy_rule_collection_group\.rules lets the Internet reach TFTP \(UDP 69\) on azurerm_network_interface\.app01_nic/);
+  });
+
+  test("could not verify: a firewall that SNATs every network-rule flow, for that reason alone (not its DNS proxy or application rules)", () => {
+    const s = hubSite({ snatAlways: true });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([s.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/lets AzureFirewallSubnet \(10\.0\.100\.0\/26\), whose addresses may carry the traffic of clients this configuration does not show \(firewall azurerm_firewall\.fw SNATs the network-rule traffic it routes to 10\.0\.1\.4, so [^()]*\) reach/);
+    expect(messages(r, ID)[0]).not.toMatch(/DNS proxy|application rules/);
+  });
+});
