@@ -55,8 +55,10 @@ export interface AmtFirmwareSettings {
   /** Thumbprint (SHA-1, 40 hex digits) of your internal root CA, replacing the external CAs' thumbprints in the firmware. */
   readonly internalCaThumbprint: string;
   /**
-   * The provisioning server configured in the firmware: an IPv4 address (most secure) or a host
-   * name other than the default `ProvisionServer`. A name needs a secured DNS record.
+   * The provisioning server configured in the firmware: this service point, as its own IPv4 address
+   * (`privateIpAddress`, most secure) or a host name other than the default `ProvisionServer`. A
+   * name needs a secured DNS record (with out-of-band provisioning the construct pins it to the
+   * service point's address). Another address is refused: nothing at it would answer the firmware.
    */
   readonly provisioningServer: string;
   /** A custom provisioning port (TCP 1024-65535, not the default 9971, not an AMT port 16992-16995). */
@@ -546,6 +548,14 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   }
   if (server.split(".")[0].toLowerCase() === OobTags.DEFAULT_PROVISIONING_SERVER.toLowerCase()) {
     throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer, `an IPv4 address or a name other than the default ${OobTags.DEFAULT_PROVISIONING_SERVER}`);
+  }
+  // The firmware sends its Hello messages to the configured provisioning server (Intel AMT remote
+  // configuration), which this construct is: the NSG opens the provisioning port only to the
+  // service point's /32 and a provisioning name is pinned to its address. An address must be that one.
+  const own = typeof props.privateIpAddress === "string" ? tryParseCidr(props.privateIpAddress) : undefined;
+  if (isIp && own && own.family === 4 && serverIp.start !== own.start) {
+    throw invalidProp("amtSettings.provisioningServer", amt.provisioningServer,
+      `the service point's own address ${props.privateIpAddress} (the firmware sends its Hello messages to the provisioning server; the NSG opens the provisioning port only to the service point), or a name`);
   }
   requireDefined("amtSettings.provisioningPort", amt.provisioningPort,
     `a custom provisioning port (TCP ${PORT_LIMITS.unprivilegedMin}-${PORT_LIMITS.max}, not ${DEFAULT_PROVISIONING_PORT}, not ${AMT_PORT_FROM}-${AMT_PORT_TO})`);
