@@ -71,6 +71,8 @@ const ONPREM_CLIENT_VLANS = ["192.168.10.0/24", "192.168.11.0/24"];
 const DHCP_RELAY_AGENTS = ["192.168.10.1", "192.168.11.1"];
 /** The ConfigMgr primary site server that manages the distribution point. */
 const CONFIGMGR_SITE_SERVER = "192.168.1.10/32";
+/** The self-hosted agent that runs `terraform apply`, on premises, reaching the VNet over the tunnel. */
+const DEPLOYMENT_RUNNER = "192.168.1.20/32";
 /** The state migration point's fixed address (in the servers zone). */
 const SMP_ADDRESS = "10.40.1.10";
 /** The domain controllers' fixed addresses, also the VNet's DNS servers. */
@@ -385,8 +387,11 @@ export class HybridOsdSite extends TerraformStack {
       // from 10.40.9.4. In-band provisioning (the default) keeps the provisioning port closed.
       amtClients: [onPremClients],
       keyVaultName: "osdsite-oob-kv",
-      // Fixed endpoint address: the construct opens HTTPS from 10.40.9.4/32 to 10.40.9.5/32 only.
+      // Fixed endpoint address: the construct opens HTTPS to 10.40.9.5/32 only, from the service
+      // point (10.40.9.4) and from the runner of terraform apply, which writes the MEBx password and
+      // the certificate through it (the vault has no public access).
       keyVaultPrivateIpAddress: "10.40.9.5",
+      deploymentRunners: [Peer.ipv4(DEPLOYMENT_RUNNER)],
       provisioningCertificate: {
         name: "amt-provisioning",
         subject: `CN=oobsp01.${DOMAIN}`,

@@ -197,11 +197,27 @@ export interface OutOfBandServicePointProps extends WindowsServerOptions {
   /**
    * Static private IP of the Key Vault's private endpoint in the management zone (a host address of
    * the zone other than the service point's). The zone's deny-all also applies inside the subnet, so
-   * the construct opens TCP 443 from the service point's /32 to this /32 only.
+   * the construct opens TCP 443 to this /32 only, from the service point's /32 and `deploymentRunners`.
    * @default - a dynamic address; the 443 rule then targets the endpoint's address as Azure assigns
    * it (known only after apply, so the checks cannot verify that rule before apply)
    */
   readonly keyVaultPrivateIpAddress?: string;
+  /**
+   * Where `terraform apply` runs, as the vault's private endpoint sees it: the runner's address or
+   * subnet (`Peer.ipv4`, `Peer.ipv4List`: a self-hosted agent on premises over the tunnel, in a peered
+   * VNet, or in a zone of this network) or a zone (`Peer.zone`). Specific peers only: no any, no
+   * service tag, nothing broader than /8.
+   *
+   * Terraform writes the MEBx password, the certificate contacts and the certificate through the
+   * vault's data plane (`https://<vault>.vault.azure.net`) from the machine it runs on. The vault has
+   * public network access off, so that call arrives at the private endpoint, where the zone's NSG
+   * applies (private endpoint network policies are on) and its deny-all refuses every source not
+   * named: the construct opens TCP 443 from these peers to the endpoint's /32 only (and, for a runner
+   * in a zone that denies outbound traffic, the outbound allow there). Outside Azure's NSGs, the
+   * runner's own firewall must let it reach the endpoint, and its DNS must resolve the vault's name to
+   * the endpoint (the `privatelink.vaultcore.azure.net` zone linked to its VNet, or forwarded to it).
+   */
+  readonly deploymentRunners: IPeer[];
   /**
    * An existing `privatelink.vaultcore.azure.net` private DNS zone (resource ID) that resolves the vault's
    * name to its private endpoint, for networks whose DNS is central (a hub's zones, linked to this VNet).
@@ -246,7 +262,8 @@ const SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1";
  * {@link ProvisioningCertificateOptions}). With out-of-band provisioning by name, the name's private
  * DNS record points at the service point and is locked ReadOnly; the service point's Windows
  * Firewall script removes and recreates its rules and reads them back, so it can run again. HTTPS (TCP 443) from the service point
- * to the vault's private endpoint is opened on the zone NSG (its deny-all applies inside the subnet).
+ * and from the runners of `terraform apply` (`deploymentRunners`) to the vault's private endpoint is opened on the zone NSG
+ * (its deny-all applies inside the subnet).
  *
  * AMT clients may be Azure zones (`amtClientZones`, or `Peer.zone` in `amtClients`) or on-premises
  * segments (`amtClients` with CIDRs). For on-premises segments Azure can enforce only the service
@@ -396,6 +413,18 @@ export class OutOfBandServicePoint extends Construct {
     this.keyVaultAccessRule = zone.allowInbound(self, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: endpoint });
     this.networkRules.push(this.keyVaultAccessRule);
     this.networkRules.push(zone.allowOutbound(endpoint, Port.HTTPS, "Out-of-band service point to its Key Vault private endpoint (HTTPS)", { local: self }));
+    // Terraform's own data-plane writes (the secret, the contacts, the certificate) come from where it
+    // runs and reach the vault only through this endpoint (public access off); with private endpoint
+    // network policies on the subnet the zone's NSG filters them (learn.microsoft.com
+    // azure/private-link/disable-private-endpoint-network-policy), so its deny-all would refuse them.
+    for (const runner of v.runners) {
+      const what = `Terraform runner ${runner.peer.label} to the Key Vault private endpoint (HTTPS)`;
+      this.networkRules.push(zone.allowInbound(runner.peer, Port.HTTPS, what, { local: endpoint }));
+      if (runner.outboundZone) {
+        const from = runner.peer.kind === PeerKind.ZONE ? undefined : runner.peer;
+        this.networkRules.push(runner.outboundZone.allowOutbound(endpoint, Port.HTTPS, what, { local: from }));
+      }
+    }
     new RoleAssignment(this, "ServerSecretsUser", {
       scope: this.keyVault.id,
       roleDefinitionName: "Key Vault Secrets User",
@@ -573,6 +602,7 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   if (kvIp !== undefined && kvIp === props.privateIpAddress) {
     throw invalidProp("keyVaultPrivateIpAddress", kvIp, `an address other than the service point's own (${props.privateIpAddress})`, ConstructErrorCode.DUPLICATE_VALUE);
   }
+  const runners = resolveDeploymentRunners(scope, props.deploymentRunners);
   const keyVaultName = requireAzureName("keyVaultName", props.keyVaultName, "keyVault");
   const kvDnsZoneId = props.keyVaultPrivateDnsZoneId === undefined ? undefined
     : requirePrivateLinkDnsZoneId("keyVaultPrivateDnsZoneId", props.keyVaultPrivateDnsZoneId, VAULT_PRIVATE_LINK_DNS);
@@ -589,6 +619,7 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   const dns = validateDns(props, server, isIp, outOfBandProvisioning);
   return {
     zone, port, server, thumbprint, clientZones, remotePrefixes, clientPrefixes, kvIp, kvDnsZoneId, keyVaultName, cert, ide, outOfBandProvisioning, dns,
+    runners,
   };
 }
 
@@ -642,6 +673,42 @@ function resolveAmtClients(scope: Construct, mgmt: DeploymentZone, zonesProp: De
     throw invalidProp("amtClients", peersProp, "at least one AMT client segment");
   }
   return { clientZones, remotePrefixes };
+}
+
+/** One source the zone admits to the vault's endpoint, with the zone whose outbound rules must let it out (when that zone denies outbound). */
+interface RunnerSource {
+  readonly peer: IPeer;
+  readonly outboundZone?: DeploymentZone;
+}
+
+/**
+ * Where Terraform runs (`deploymentRunners`): each zone peer as is, each CIDR as its own peer, with
+ * the zone of this app that holds it (its outbound side, when it denies outbound traffic). @internal
+ */
+function resolveDeploymentRunners(scope: Construct, peers: IPeer[] | undefined): RunnerSource[] {
+  const allowed = "where terraform apply runs (Peer.ipv4 / Peer.ipv4List of the runner, or Peer.zone): the vault has public access off, "
+    + "so Terraform writes its secret and certificate through the private endpoint, which the zone's NSG opens only to the peers named here";
+  if (peers === undefined) throw missingProp("deploymentRunners", allowed);
+  requireSpecificPeers("deploymentRunners", peers);
+  const appZones = zonesOfApp(scope);
+  const out: RunnerSource[] = [];
+  peers.forEach((peer, i) => {
+    if (peer.kind === PeerKind.ZONE) {
+      if (!(peer.zone instanceof DeploymentZone)) throw invalidProp(`deploymentRunners[${i}]`, peer.label, "Peer.zone of a DeploymentZone, or the runner's addresses");
+      out.push({ peer, outboundZone: peer.zone.outboundDenied ? peer.zone : undefined });
+      return;
+    }
+    for (const prefix of peer.addressPrefixes) {
+      const block = parseCidr(`deploymentRunners[${i}]`, prefix);
+      const home = appZones.find((z) => z.block.start <= block.start && block.end <= z.block.end);
+      const partly = home ? undefined : appZones.find((z) => cidrOverlaps(z.block, block));
+      if (partly) {
+        throw invalidProp(`deploymentRunners[${i}]`, prefix, `a runner CIDR inside one zone or outside every zone (${prefix} overlaps zone ${partly.zone.zoneName} only in part)`);
+      }
+      out.push({ peer: Peer.ipv4(prefix), outboundZone: home?.zone.outboundDenied ? home.zone : undefined });
+    }
+  });
+  return out;
 }
 
 function validateCertificate(c: ProvisioningCertificateOptions) {

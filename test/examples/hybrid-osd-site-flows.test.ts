@@ -158,6 +158,8 @@ describe("examples/hybrid-osd-site: the flows, as the effective-access model see
       // The ConfigMgr site server manages its site systems: only from its own address.
       `${SITE_SERVER} -> pxedp01 (pxe): Tcp 135, Tcp 445, Tcp 49152-65535`,
       `${SITE_SERVER} -> smp01 (servers): Tcp 135, Tcp 445, Tcp 49152-65535`,
+      // The on-premises runner of terraform apply writes the vault's secret and certificate through its endpoint (the vault has no public access).
+      "onprem-servers[192.168.1.20] -> osdsite-oob-kv-pe (management): Tcp 443",
       `reference -> dc01 (identity): ${KERBEROS_DNS}`,
       `reference -> dc02 (identity): ${KERBEROS_DNS}`,
       "reference -> osdsitecontent01-file-pe (content): Tcp 445",

@@ -262,11 +262,12 @@ describe("examples/hybrid-osd-site", () => {
     }
   });
 
-  test("out-of-band: HTTPS to the vault endpoint from the service point only; AMT to the on-premises client VLANs only (no Azure VM has AMT)", () => {
+  test("out-of-band: HTTPS to the vault endpoint from the service point and the runner of terraform apply only; AMT to the on-premises client VLANs only (no Azure VM has AMT)", () => {
     const mgmtRules = site.index.rules.filter((r) => r.nsg?.zoneName === "management");
     const https = mgmtRules.filter((r) => r.access === "Allow" && ruleCoversPort(r, "Tcp", 443) === true);
     expect(https.map((r) => [r.direction, r.sources.map((x) => x.text), r.destinations.map((d) => d.text)]).sort()).toEqual([
       ["Inbound", ["10.40.9.4/32"], ["10.40.9.5/32"]],
+      ["Inbound", ["192.168.1.20/32"], ["10.40.9.5/32"]], // Terraform's data-plane writes (secret, contacts, certificate)
       ["Outbound", ["10.40.9.4/32"], ["10.40.9.5/32"]],
     ]);
     const [pe] = Object.values<any>(site.json.resource.azurerm_private_endpoint).filter((p) => p.private_service_connection.subresource_names[0] === "vault");

@@ -29,6 +29,7 @@ function setup(stack: TerraformStack) {
     amtSettings: { mebxPassword: secret("mebx_password"), internalCaThumbprint: THUMB, provisioningServer: "10.40.9.10", provisioningPort: 9972 },
     amtClientZones: [clients],
     keyVaultName: "oob-kv-01",
+    deploymentRunners: [Peer.ipv4("192.168.1.20/32")],
     tenantId: "11111111-2222-3333-4444-555555555555",
     provisioningCertificate: { name: "amt-provisioning", subject: "CN=oobsp01.corp.example.com", renewalContacts: ["pki@corp.example.com"] },
   };
@@ -231,13 +232,44 @@ describe("OutOfBandServicePoint", () => {
     const https = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "443");
     expect(https.map((r) => [r.direction, r.access, r.protocol, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
       ["Inbound", "Allow", "Tcp", "10.40.9.10/32", "10.40.9.20/32"],
+      ["Inbound", "Allow", "Tcp", "192.168.1.20/32", "10.40.9.20/32"], // the runner of terraform apply
       ["Outbound", "Allow", "Tcp", "10.40.9.10/32", "10.40.9.20/32"],
     ]);
     expect(https.every((r) => r.priority < 4096 && r.source_port_range === "*")).toBe(true);
     expect(sp.networkRules).toContain(sp.keyVaultAccessRule);
     // Ordered before the zone's deny-all, so the flow really gets through.
-    const inbound = https.find((r) => r.direction === "Inbound")!;
+    const inbound = https.find((r) => r.direction === "Inbound" && r.source_address_prefix === "10.40.9.10/32")!;
     expect(inbound.priority).toBeLessThan(rulesOf(json, "management-nsg").find((r) => r.name === "deny-all-inbound")!.priority);
+  });
+
+  test("the runner of terraform apply reaches the vault's private endpoint: HTTPS from each named runner to the endpoint's /32, before the deny-all; the vault stays private", () => {
+    const { stack } = newStack();
+    const { props, network } = setup(stack);
+    const build = new DeploymentZone(stack, "Build", { network, zoneName: "build", addressPrefix: "10.40.30.0/24", trustLevel: TrustLevel.MANAGEMENT, denyAllOutbound: true });
+    new OutOfBandServicePoint(stack, "Oob", {
+      ...props, keyVaultPrivateIpAddress: "10.40.9.20",
+      deploymentRunners: [Peer.ipv4List(["192.168.1.20/32", "10.40.30.7/32"]), Peer.zone(build)],
+    });
+    const json = synthJson(stack);
+    const mgmt = rulesOf(json, "management-nsg");
+    const https = mgmt.filter((r) => r.destination_port_range === "443" && r.direction === "Inbound");
+    expect(https.map((r) => [r.access, r.protocol, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
+      ["Allow", "Tcp", "10.40.30.0/24", "10.40.9.20/32"],
+      ["Allow", "Tcp", "10.40.30.7/32", "10.40.9.20/32"],
+      ["Allow", "Tcp", "10.40.9.10/32", "10.40.9.20/32"],
+      ["Allow", "Tcp", "192.168.1.20/32", "10.40.9.20/32"],
+    ]);
+    const denyAll = mgmt.find((r) => r.name === "deny-all-inbound")!.priority;
+    expect(https.every((r) => r.priority < denyAll)).toBe(true);
+    // The build zone denies outbound: its side of both runner flows is opened too, to the endpoint only.
+    const out = rulesOf(json, "build-nsg").filter((r) => r.direction === "Outbound" && r.destination_port_range === "443");
+    expect(out.map((r) => [r.access, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
+      ["Allow", "10.40.30.0/24", "10.40.9.20/32"],
+      ["Allow", "10.40.30.7/32", "10.40.9.20/32"],
+    ]);
+    const kv = Object.values<any>(json.resource.azurerm_key_vault)[0];
+    expect(kv).toMatchObject({ public_network_access_enabled: false, network_acls: { default_action: "Deny", bypass: "None" } });
+    expect(kv.network_acls.ip_rules).toBeUndefined();
   });
 
   test("the vault's name resolves to its private endpoint: the network's privatelink.vaultcore.azure.net zone, linked to the VNet, in the endpoint's DNS zone group", () => {
@@ -275,11 +307,11 @@ describe("OutOfBandServicePoint", () => {
     const pe = Object.keys(json.resource.azurerm_private_endpoint)[0];
     expect((json.resource.azurerm_private_endpoint[pe] as any).ip_configuration).toBeUndefined();
     const inbound = rulesOf(json, "management-nsg").filter((r) => r.destination_port_range === "443" && r.direction === "Inbound");
-    expect(inbound).toHaveLength(1);
-    expect(inbound[0]).toMatchObject({
-      access: "Allow", protocol: "Tcp", source_address_prefix: "10.40.9.10/32",
-      destination_address_prefix: `\${azurerm_private_endpoint.${pe}.private_service_connection[0].private_ip_address}`,
-    });
+    const assigned = `\${azurerm_private_endpoint.${pe}.private_service_connection[0].private_ip_address}`;
+    expect(inbound.map((r) => [r.access, r.protocol, r.source_address_prefix, r.destination_address_prefix]).sort()).toEqual([
+      ["Allow", "Tcp", "10.40.9.10/32", assigned],
+      ["Allow", "Tcp", "192.168.1.20/32", assigned], // the runner of terraform apply
+    ]);
   });
 
   test("on-premises AMT client VLANs: AMT flows leave the service point only towards them; no Azure NSG admits AMT inbound", () => {
@@ -355,6 +387,13 @@ describe("OutOfBandServicePoint", () => {
     ["the service point's address for the Key Vault endpoint", (p) => ({ ...p, keyVaultPrivateIpAddress: "10.40.9.10" }), /Invalid keyVaultPrivateIpAddress: "10\.40\.9\.10"\. Allowed: an address other than the service point's own/],
     ["a file DNS zone for the vault", (p) => ({ ...p, keyVaultPrivateDnsZoneId: "/subscriptions/0000/resourceGroups/hub/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net" }),
       /Invalid keyVaultPrivateDnsZoneId: ".*privatelink\.file\.core\.windows\.net"\. Allowed: the resource ID of a privatelink\.vaultcore\.azure\.net private DNS zone/],
+    ["no deployment runner", (p) => ({ ...p, deploymentRunners: undefined as any }),
+      /Invalid deploymentRunners: undefined\. Allowed: where terraform apply runs .* the vault has public access off/],
+    ["an empty runner list", (p) => ({ ...p, deploymentRunners: [] }), /Invalid deploymentRunners: \[\]\. Allowed: a non-empty list of peers/],
+    ["any as deployment runner", (p) => ({ ...p, deploymentRunners: [Peer.anyIpv4()] }), /Invalid deploymentRunners\[0\]: "any"\. Allowed: specific addresses/],
+    ["the VirtualNetwork tag as deployment runner", (p) => ({ ...p, deploymentRunners: [Peer.serviceTag("VirtualNetwork")] }), /Invalid deploymentRunners\[0\]: "VirtualNetwork"/],
+    ["a runner range across zones", (p) => ({ ...p, deploymentRunners: [Peer.ipv4("10.40.8.0/23")] }),
+      /Invalid deploymentRunners\[0\]: "10\.40\.8\.0\/23"\. Allowed: a runner CIDR inside one zone or outside every zone \(10\.40\.8\.0\/23 overlaps zone management only in part\)/],
     ["a name as the vault's DNS zone", (p) => ({ ...p, keyVaultPrivateDnsZoneId: "privatelink.vaultcore.azure.net" }), /Invalid keyVaultPrivateDnsZoneId: "privatelink\.vaultcore\.azure\.net"\. Allowed: an Azure resource ID/],
   ])("refuses %s", (_name, change, message) => {
     const { stack } = newStack();
