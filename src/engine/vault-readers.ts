@@ -123,6 +123,13 @@ export interface VaultGrant {
   readonly scopeUnknown?: string;
   /** For a role assignment scoped to one item of the vault (a certificate, secret or key): that item. */
   readonly item?: TfResource;
+  /**
+   * For a role assignment scoped to one item of the vault by its path (`<vault ID>/secrets/<name>`,
+   * `/keys/<name>`, `/certificates/<name>`), the item not being a resource of this configuration: its
+   * name. A certificate's key and secret carry the certificate's name, so the grant reaches the
+   * certificate's private key only when the names match.
+   */
+  readonly itemName?: string;
   /** Whether Azure honours this mechanism on the vault (its permission model); undefined when not known. */
   readonly effective?: boolean;
   readonly effectiveUnknown?: string;
@@ -201,7 +208,8 @@ export class VaultReaders {
     for (const a of m.ofType("azurerm_role_assignment")) {
       const covers = this.scopeCovers(a.config.scope, vault);
       if (covers === false) continue;
-      const item = typeof covers === "object" ? covers : undefined;
+      const item = typeof covers === "object" && !("itemName" in covers) ? covers : undefined;
+      const itemName = typeof covers === "object" && "itemName" in covers ? covers.itemName : undefined;
       const role = m.resolveString(a.config.role_definition_name);
       let access: KeyAccess[] | undefined;
       let accessUnknown: string | undefined;
@@ -215,7 +223,7 @@ export class VaultReaders {
       }
       out.push({
         resource: a, mechanism: "rbac", principal: this.principalOf(a.config.principal_id), label, access, accessUnknown,
-        coversVault: covers === true ? true : undefined, item, scopeUnknown: covers === undefined ? `scope of ${a.address} is not known before apply` : undefined,
+        coversVault: covers === true ? true : undefined, item, itemName, scopeUnknown: covers === undefined ? `scope of ${a.address} is not known before apply` : undefined,
         effective: rbacOn, effectiveUnknown: rbacUnknown,
       });
     }
@@ -366,9 +374,18 @@ export class VaultReaders {
     return { byIdentity, byName, unknown };
   }
 
-  /** Does a role assignment scope hold the vault? The item when it is one item of the vault; undefined when not known. */
-  private scopeCovers(value: unknown, vault: TfResource): boolean | TfResource | undefined {
+  /** Does a role assignment scope hold the vault? The item (or its name) when it is one item of the vault; undefined when not known. */
+  private scopeCovers(value: unknown, vault: TfResource): boolean | TfResource | { itemName: string } | undefined {
     const m = this.model;
+    // The vault's ID followed by one item's path: a role scoped to that secret, key or certificate
+    // (learn.microsoft.com/azure/key-vault/general/rbac-guide, "Secret scope role assignment").
+    const itemRef = typeof value === "string" ? ITEM_OF_REFERENCE.exec(value.trim()) : null;
+    if (itemRef) {
+      const path = m.referencedPath(itemRef[1]);
+      if (path && path.target.type === "azurerm_key_vault" && path.path.length === 1 && path.path[0] === "id") {
+        return path.target === vault ? { itemName: itemRef[2] } : false;
+      }
+    }
     const ref = m.referencedResource(value);
     if (ref) {
       if (ref === vault) return true;
@@ -390,9 +407,17 @@ export class VaultReaders {
     if (rg[1] !== vrg.value.toLowerCase()) return false;
     if (!rg[2]) return true;
     const name = m.resolveString(vault.config.name);
-    return name.known ? rg[3] === name.value.toLowerCase() : undefined;
+    if (!name.known) return undefined;
+    if (rg[3] !== name.value.toLowerCase()) return false;
+    const rest = ITEM_PATH.exec(s.slice(rg[0].length));
+    return rest ? { itemName: rest[2] } : true;
   }
 }
+
+/** A Key Vault item's path after its vault's ID: `/secrets/<name>`, `/keys/<name>` or `/certificates/<name>` (names: letters, digits, `-`). */
+const ITEM_PATH = /^\/(secrets|keys|certificates)\/([A-Za-z0-9-]+)$/i;
+/** A whole reference followed by an item's path: `${azurerm_key_vault.kv.id}/secrets/<name>`. */
+const ITEM_OF_REFERENCE = /^(\$\{[^{}]+\})\/(?:secrets|keys|certificates)\/([A-Za-z0-9-]+)$/i;
 
 function sameName(m: TerraformModel, a: unknown, b: unknown): boolean | undefined {
   const x = m.resolveString(a);

@@ -14,7 +14,9 @@ export const provisioningCertificateReadableByOthers = defineRule({
     `${SEED}: use a dedicated certificate template that only the provisioning site servers may read and enroll for, and keep the provisioning certificate in a `
     + "store with restricted access (R-OOB-8): whoever holds its private key can act as your provisioning server. The rule reads who may read the certificate "
     + "with its private key (secret Get, for an exportable key) or use the key in the vault (key Sign, Decrypt, UnwrapKey): the vault's access policies (inline "
-    + "and azurerm_key_vault_access_policy) and the role assignments whose scope holds the vault or the certificate (built-in Key Vault data roles by name), "
+    + "and azurerm_key_vault_access_policy) and the role assignments whose scope holds the vault or the certificate (built-in Key Vault data roles by name; "
+    + "a scope naming one item of the vault by its path, <vault ID>/secrets/<name>, holds the certificate only when the name is the certificate's, as its key "
+    + "and secret carry it), "
     + "each according to the vault's permission model (Azure honours access policies or RBAC, not both). A principal that is the out-of-band service point's "
     + "identity (its system-assigned identity, or a user-assigned identity held only by service points) passes; another VM, an identity also held by another "
     + "resource, or the identity running Terraform is a finding. A resource holds a user-assigned identity when any field of its configuration names the "
@@ -47,6 +49,12 @@ export const provisioningCertificateReadableByOthers = defineRule({
       const exportUnknown = exportable && !exportable.known ? `whether the key is exportable, and so part of the secret, is not known (${exportable.reason})` : undefined;
       for (const g of VaultReaders.of(m).grantsOn(cert.vault)) {
         if (g.item && g.item !== cert.resource) continue;
+        // A grant on another item by its path: the certificate's key and secret carry the certificate's
+        // name (learn.microsoft.com/azure/key-vault/certificates/about-certificates, "Composition of a certificate").
+        if (g.itemName !== undefined) {
+          const certName = m.resolveString(cert.resource.config.name);
+          if (certName.known && certName.value.toLowerCase() !== g.itemName.toLowerCase()) continue;
+        }
         if (g.effective === false) continue;
         const sp = isServicePoint(g.principal, spVms);
         if (sp === true) continue;

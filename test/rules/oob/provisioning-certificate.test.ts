@@ -232,6 +232,25 @@ describe("SDZ-OOB-012 only the service point reads it", () => {
     expect(flagged(check(at("/subscriptions/0000/resourceGroups/other"), [ID]), ID)).toEqual([]);
   });
 
+  test("a role scoped to one item of the vault by its path reaches the certificate's private key only when it is the certificate's item (same name)", () => {
+    const at = (scope: string) => site({ roleAssignments: roles({ x: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } }) }, (_p, tf) => {
+      (tf.json.resource.azurerm_role_assignment.x as Record<string, unknown>).scope = scope;
+    });
+    const LIT = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/oob-kv";
+    // Another secret of the vault (the MEBx password): no finding, by reference or by literal ID.
+    expect(check(at("${azurerm_key_vault.kv.id}/secrets/amt-mebx-password"), [ID]).findings).toEqual([]);
+    expect(check(at(`${LIT}/secrets/amt-mebx-password`), [ID]).findings).toEqual([]);
+    // The certificate's own secret or key (they carry its name), or the certificate itself: an error.
+    for (const item of ["secrets/amt-provisioning", "keys/amt-provisioning", "certificates/AMT-Provisioning"]) {
+      expect(flagged(check(at(`\${azurerm_key_vault.kv.id}/${item}`), [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+      expect(flagged(check(at(`${LIT}/${item}`), [ID]), ID)).toEqual(["azurerm_role_assignment.x"]);
+    }
+    // An item of another vault of the configuration does not hold this one.
+    const other = at("${azurerm_key_vault.other.id}/secrets/amt-provisioning");
+    other.add("azurerm_key_vault", "other", { name: "other-kv", location: "westeurope", resource_group_name: "rg", tenant_id: "t", sku_name: "standard" });
+    expect(check(other, [ID]).findings).toEqual([]);
+  });
+
   test("access policies count on an access-policy vault, role assignments do not (and the reverse)", () => {
     const policyVault = site({ roleAssignments: roles({ deployer: { principal: "${data.azurerm_client_config.current.object_id}", role: "Key Vault Secrets Officer" } }) }, (_p, tf) => {
       const kv = tf.json.resource.azurerm_key_vault.kv as Record<string, unknown>;
