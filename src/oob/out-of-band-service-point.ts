@@ -226,6 +226,17 @@ export interface OutOfBandServicePointProps extends WindowsServerOptions {
    */
   readonly keyVaultPrivateDnsZoneId?: string;
   /**
+   * Object ID of the identity that runs `terraform apply` (a user, or a pipeline's service principal
+   * or managed identity). The vault uses Azure RBAC, where only Key Vault data roles grant data-plane
+   * actions (Owner and Contributor hold none), and Terraform writes the MEBx password, the certificate
+   * contacts and the certificate as this identity. The construct grants it exactly that: Key Vault
+   * Certificates Officer on the vault (certificates and contacts, not the certificate's secret or key)
+   * and Key Vault Secrets Officer on the `amt-mebx-password` secret only, so it never reads the
+   * provisioning certificate's private key (SDZ-OOB-012).
+   * @default - the identity of the provider's credentials (`azurerm_client_config` object_id)
+   */
+  readonly deployerPrincipalId?: string;
+  /**
    * Entra tenant ID of the Key Vault.
    * @default - the tenant of the provider's credentials (`azurerm_client_config`)
    */
@@ -369,7 +380,8 @@ export class OutOfBandServicePoint extends Construct {
     }
 
     // Key Vault: provisioning certificate and MEBx password (R-OOB-5, R-NET-1).
-    const tenantId = props.tenantId ?? new DataAzurermClientConfig(this, "ClientConfig").tenantId;
+    const clientConfig = new DataAzurermClientConfig(this, "ClientConfig");
+    const tenantId = props.tenantId ?? clientConfig.tenantId;
     this.keyVault = new KeyVault(this, "KeyVault", {
       name: v.keyVaultName,
       location: network.location,
@@ -432,13 +444,43 @@ export class OutOfBandServicePoint extends Construct {
       principalType: "ServicePrincipal",
       description: "Out-of-band service point reads its AMT provisioning certificate",
     });
+    // The identity running Terraform writes the secret, the contacts and the certificate through the
+    // data plane; with RBAC only Key Vault data roles grant that (learn.microsoft.com
+    // azure/key-vault/general/rbac-guide), so without these it gets 403 ForbiddenByRbac. Narrowly:
+    // - Key Vault Certificates Officer on the vault: data actions certificatecas/*, certificates/* and
+    //   certificatecontacts/write, no secret or key action (learn.microsoft.com
+    //   azure/role-based-access-control/built-in-roles/security), so not the certificate's private key;
+    // - Key Vault Secrets Officer on the MEBx secret's path only: azurerm reads the secret before and
+    //   after writing it (getSecret, "checking for presence of existing Secret"), and a vault-wide
+    //   secret role would also read the certificate's secret, which carries its name and the exportable
+    //   key (learn.microsoft.com azure/key-vault/certificates/about-certificates). The role is assigned
+    //   before the secret exists: Azure RBAC does not check that a scope exists when assigning
+    //   (github.com/Azure/azure-powershell/issues/3771), and the data plane authorizes on the secret's path.
+    // The role assignment API answers before the grant reaches the data plane (github.com
+    // Azure/azure-rest-api-specs/issues/9467; the Key Vault AVM module sleeps for it,
+    // Azure/terraform-azurerm-avm-res-keyvault-vault/issues/78), so a first apply may stop with 403
+    // ForbiddenByRbac on the secret or the certificate: apply again (README).
+    const deployer = props.deployerPrincipalId ?? clientConfig.objectId;
+    const mebxSecretName = "amt-mebx-password";
+    const certificatesOfficer = new RoleAssignment(this, "DeployerCertificatesOfficer", {
+      scope: this.keyVault.id,
+      roleDefinitionName: "Key Vault Certificates Officer",
+      principalId: deployer,
+      description: "Terraform creates the AMT provisioning certificate and the certificate contacts (no secret or key read)",
+    });
+    const mebxSecretOfficer = new RoleAssignment(this, "DeployerMebxSecretOfficer", {
+      scope: `${this.keyVault.id}/secrets/${mebxSecretName}`,
+      roleDefinitionName: "Key Vault Secrets Officer",
+      principalId: deployer,
+      description: "Terraform writes the AMT MEBx password (this secret only)",
+    });
     new KeyVaultSecret(this, "MebxPassword", {
-      name: "amt-mebx-password",
+      name: mebxSecretName,
       keyVaultId: this.keyVault.id,
       valueWo: amt.mebxPassword.value,
       valueWoVersion: 1,
       contentType: "AMT MEBx account password (AMT Provisioning and Discovery Account)",
-      dependsOn: [this.keyVaultPrivateEndpoint],
+      dependsOn: [this.keyVaultPrivateEndpoint, mebxSecretOfficer],
     });
     const manual = cert.issuerName.toLowerCase() === "unknown";
     let contacts: KeyVaultCertificateContacts | undefined;
@@ -447,7 +489,7 @@ export class OutOfBandServicePoint extends Construct {
       contacts = new KeyVaultCertificateContacts(this, "CertificateContacts", {
         keyVaultId: this.keyVault.id,
         contact: cert.contacts.map((email) => ({ email })),
-        dependsOn: [this.keyVaultPrivateEndpoint],
+        dependsOn: [this.keyVaultPrivateEndpoint, certificatesOfficer],
       });
     }
     this.provisioningCertificate = new KeyVaultCertificate(this, "ProvisioningCertificate", {
@@ -470,7 +512,7 @@ export class OutOfBandServicePoint extends Construct {
         },
       },
       tags: { ...network.tags, ...tagsOf(OOB_TAG.provisioningCertificate.entry(true)) },
-      dependsOn: [this.keyVaultPrivateEndpoint, ...(contacts ? [contacts] : [])],
+      dependsOn: [this.keyVaultPrivateEndpoint, certificatesOfficer, ...(contacts ? [contacts] : [])],
     });
 
     if (cert.exportable) {
@@ -607,6 +649,7 @@ function validateOobProps(scope: Construct, props: OutOfBandServicePointProps) {
   const kvDnsZoneId = props.keyVaultPrivateDnsZoneId === undefined ? undefined
     : requirePrivateLinkDnsZoneId("keyVaultPrivateDnsZoneId", props.keyVaultPrivateDnsZoneId, VAULT_PRIVATE_LINK_DNS);
   if (props.tenantId !== undefined) requireGuid("tenantId", props.tenantId, "the Entra tenant ID");
+  if (props.deployerPrincipalId !== undefined) requireGuid("deployerPrincipalId", props.deployerPrincipalId, "the object ID of the identity that runs terraform apply");
   const cert = validateCertificate(props.provisioningCertificate);
   const ide = props.ideRedirectionImageLocation;
   if (ide !== undefined) {

@@ -272,6 +272,41 @@ describe("OutOfBandServicePoint", () => {
     expect(kv.network_acls.ip_rules).toBeUndefined();
   });
 
+  test("the identity running Terraform gets Key Vault Certificates Officer on the vault and Key Vault Secrets Officer on the MEBx secret only; the data-plane writes wait for them", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, provisioningCertificate: { ...props.provisioningCertificate, keyExportable: true } });
+    const json = synthJson(stack);
+    const [vault] = Object.keys(json.resource.azurerm_key_vault);
+    const [config] = Object.keys(json.data.azurerm_client_config);
+    const deployer = `\${data.azurerm_client_config.${config}.object_id}`;
+    const assignments = Object.entries<any>(json.resource.azurerm_role_assignment);
+    expect(assignments.map(([, a]) => [a.role_definition_name, a.scope, a.principal_id]).sort()).toEqual([
+      ["Key Vault Certificates Officer", `\${azurerm_key_vault.${vault}.id}`, deployer],
+      ["Key Vault Secrets Officer", `\${azurerm_key_vault.${vault}.id}/secrets/amt-mebx-password`, deployer],
+      ["Key Vault Secrets User", `\${azurerm_key_vault.${vault}.id}`, expect.stringMatching(/^\$\{azurerm_windows_virtual_machine\..*\.identity\[0\]\.principal_id\}$/)],
+    ]);
+    const keyOf = (role: string) => `azurerm_role_assignment.${assignments.find(([, a]) => a.role_definition_name === role)![0]}`;
+    const secret = Object.values<any>(json.resource.azurerm_key_vault_secret)[0];
+    expect(secret.name).toBe("amt-mebx-password");
+    expect(secret.depends_on).toContain(keyOf("Key Vault Secrets Officer"));
+    expect(Object.values<any>(json.resource.azurerm_key_vault_certificate)[0].depends_on).toContain(keyOf("Key Vault Certificates Officer"));
+    expect(Object.values<any>(json.resource.azurerm_key_vault_certificate_contacts)[0].depends_on).toContain(keyOf("Key Vault Certificates Officer"));
+    // The deployer cannot read the exportable certificate's private key: SDZ-OOB-012 reports nothing.
+    const result = runRules(TerraformModel.fromTerraformJson(json), ALL_RULES);
+    expect(result.findings.filter((f) => f.ruleId === "SDZ-OOB-012")).toEqual([]);
+  });
+
+  test("deployerPrincipalId names the identity running Terraform explicitly", () => {
+    const { stack } = newStack();
+    const { props } = setup(stack);
+    const id = "99999999-8888-7777-6666-555555555555";
+    new OutOfBandServicePoint(stack, "Oob", { ...props, deployerPrincipalId: id });
+    const json = synthJson(stack);
+    expect(Object.values<any>(json.resource.azurerm_role_assignment).filter((a) => a.principal_id === id).map((a) => a.role_definition_name).sort())
+      .toEqual(["Key Vault Certificates Officer", "Key Vault Secrets Officer"]);
+  });
+
   test("the vault's name resolves to its private endpoint: the network's privatelink.vaultcore.azure.net zone, linked to the VNet, in the endpoint's DNS zone group", () => {
     const { stack } = newStack();
     const { props, network } = setup(stack);
@@ -430,6 +465,7 @@ describe("OutOfBandServicePoint", () => {
     ["management as client", (p) => ({ ...p, amtClientZones: [p.zone] }), /Invalid amtClientZones\[0\]: "management"/],
     ["vault name", (p) => ({ ...p, keyVaultName: "1kv" }), /Invalid keyVaultName: "1kv"/],
     ["tenant", (p) => ({ ...p, tenantId: "tenant" }), /Invalid tenantId: "tenant"/],
+    ["deployer", (p) => ({ ...p, deployerPrincipalId: "terraform" }), /Invalid deployerPrincipalId: "terraform"/],
     ["renewal 30 days", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, renewDaysBeforeExpiry: 30 } }), /Invalid provisioningCertificate.renewDaysBeforeExpiry: 30/],
     ["a registered (third-party) issuer", (p) => ({ ...p, provisioningCertificate: { ...p.provisioningCertificate, issuerName: "digicert" } }), /Invalid provisioningCertificate.issuerName: "digicert"\. Allowed: Unknown/],
     ["issuer Unknown without contacts", (p) => ({ ...p, provisioningCertificate: { name: "amt", subject: "CN=oobsp" } }), /Invalid provisioningCertificate.renewalContacts: \[\]\. Allowed: at least one e-mail address/],
