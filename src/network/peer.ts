@@ -1,4 +1,4 @@
-import { parseCidr, isAnyAddress, CidrBlock } from "./cidr";
+import { parseCidr, isAnyAddress, CidrBlock, ipv4At } from "./cidr";
 import { invalidProp } from "./errors";
 import { TrustLevel } from "./trust-level";
 
@@ -39,7 +39,24 @@ export interface IPeer {
 function requireIpv4(prop: string, value: string): CidrBlock {
   const block = parseCidr(prop, value);
   if (block.family !== 4) throw invalidProp(prop, value, "an IPv4 address or CIDR block such as 10.20.0.4 or 10.20.0.0/24");
-  return block;
+  return requireNoHostBits(prop, block);
+}
+
+/**
+ * Fails when an IPv4 CIDR block is written with host bits set (`192.168.10.7/24`): the peer's
+ * prefixes go verbatim into NSG rules, and Azure refuses such a security rule address prefix with
+ * HTTP 400 `SecurityRuleInvalidAddressPrefix` ("Security rule ... has invalid Address prefix. Value
+ * provided: 50.206.209.68/27", github.com/Azure/azure-powershell/issues/4557; the same code from
+ * azurerm_network_security_rule, github.com/hashicorp/terraform-provider-azurerm/issues/16761).
+ * A bare address is one host and passes. @internal
+ */
+export function requireNoHostBits(prop: string, block: CidrBlock): CidrBlock {
+  if (block.family !== 4 || !block.text.includes("/")) return block;
+  const network = `${ipv4At(block, 0)}/${block.prefixLength}`;
+  if (block.text === network) return block;
+  const host = block.text.split("/")[0];
+  throw invalidProp(prop, block.text, "an IPv4 CIDR block written with its network address (Azure refuses a security rule prefix with host bits set): "
+    + `${network} for the whole block, or ${host} (${host}/32) for that one host`);
 }
 
 class SimplePeer implements IPeer {
@@ -105,7 +122,7 @@ export function requireSpecificPeers(prop: string, peers: IPeer[], minPrefixLeng
       throw invalidProp(`${prop}[${i}]`, peer.label, "specific addresses, CIDR blocks or zones; not any address or a service tag");
     }
     for (const prefix of peer.addressPrefixes) {
-      const block = parseCidr(`${prop}[${i}]`, prefix);
+      const block = requireNoHostBits(`${prop}[${i}]`, parseCidr(`${prop}[${i}]`, prefix));
       if (isAnyAddress(block) || block.prefixLength < minPrefixLength) {
         throw invalidProp(`${prop}[${i}]`, prefix, `specific addresses or CIDR blocks of /${minPrefixLength} or longer; never 0.0.0.0/0`);
       }

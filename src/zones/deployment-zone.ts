@@ -12,7 +12,7 @@ import { ZONE_TAG, ZoneTags } from "../contract/zone-tags";
 import { cidrContains, parseCidr, tryParseCidr } from "../network/cidr";
 import { attributeErrors, invalidProp, missingProp } from "../network/errors";
 import { NSG_LIMITS } from "../network/limits";
-import { IPeer, IZoneRef, Peer, PeerKind } from "../network/peer";
+import { IPeer, IZoneRef, Peer, PeerKind, requireNoHostBits } from "../network/peer";
 import { RESERVED_SUBNET_NAMES } from "../network/platform-subnets";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
@@ -495,6 +495,13 @@ function checkPeer(prop: string, peer: IPeer): void {
   if (!Object.values(PeerKind).includes(peer.kind) || !Array.isArray(peer.addressPrefixes) || peer.addressPrefixes.length === 0
     || peer.addressPrefixes.some((p) => typeof p !== "string" || p.length === 0 || (!Token.isUnresolved(p) && p.trim() !== p))) {
     throw invalidProp(prop, (peer as IPeer).label ?? String(peer), "a peer from Peer.ipv4, Peer.ipv4List, Peer.serviceTag, Peer.anyIpv4, or a zone");
+  }
+  // A peer built by hand (not through Peer) gets the same check as Peer.ipv4: its prefixes go verbatim into the rule.
+  if (peer.kind === PeerKind.CIDRS || peer.kind === PeerKind.ZONE) {
+    for (const p of peer.addressPrefixes) {
+      const block = Token.isUnresolved(p) ? undefined : tryParseCidr(p);
+      if (block) requireNoHostBits(prop, block);
+    }
   }
 }
 

@@ -14,11 +14,12 @@ import { FindingStatus } from "../../src/engine/result";
 import { RuleLevel } from "../../src/engine/rule";
 import { Settings } from "../../src/engine/settings";
 import { DomainController, IdentityZone } from "../../src/identity/identity-zone";
-import { Peer } from "../../src/network/peer";
+import { Peer, PeerKind } from "../../src/network/peer";
 import { TrustLevel } from "../../src/network/trust-level";
 import { ALL_RULES } from "../../src/rules";
 import { DeploymentNetwork } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { errorOf } from "../support/construct-errors";
 import { synthJson } from "../support/fixtures";
 
 function kmsEnv(options: { withDmz?: boolean } = {}) {
@@ -334,5 +335,14 @@ describe("ActivationZone", () => {
     expect(() => e.activation.declareMakActivation(e.dmz, "x".repeat(257))).toThrow(/Invalid justification/);
     e.activation.declareMakActivation(e.dmz, "DMZ");
     expect(() => e.activation.declareMakActivation(e.dmz, "again")).toThrow(/Invalid zone: "dmz"\. Allowed: a zone not already declared/);
+  });
+});
+
+describe("KmsHost allowedClients with host bits set (case 04)", () => {
+  test("refuses the prefix Azure would refuse in the KMS rule, naming the host and the prop", () => {
+    const e = kmsEnv();
+    const err = errorOf(() => new KmsHost(e.stack, "Kms", e.base({ allowedClients: [{ kind: PeerKind.CIDRS, label: "by hand", addressPrefixes: ["192.168.11.25/24"] }] })));
+    expect({ path: err.constructPath, prop: err.prop, value: err.valueText }).toEqual({ path: "test/Kms", prop: "allowedClients[0]", value: "\"192.168.11.25/24\"" });
+    expect(err.allowed).toMatch(/: 192\.168\.11\.0\/24 for the whole block, or 192\.168\.11\.25 \(192\.168\.11\.25\/32\) for that one host$/);
   });
 });

@@ -1,6 +1,7 @@
-import { Peer, PeerKind, Port, Protocol, Trust, TrustLevel } from "../../src";
+import { ConstructErrorCode, Peer, PeerKind, Port, Protocol, Trust, TrustLevel } from "../../src";
 import { cidrContains, cidrOverlaps, parseCidr, tryParseCidr } from "../../src/network/cidr";
 import { requireSpecificPeers } from "../../src/network/peer";
+import { errorOf } from "../support/construct-errors";
 
 describe("TrustLevel", () => {
   test("is ordered UNTRUSTED < PERIMETER < INTERNAL < MANAGEMENT", () => {
@@ -45,6 +46,22 @@ describe("Peer", () => {
   ])("bad input %#", (fn, message) => {
     expect(fn).toThrow(message);
   });
+
+  // Azure refuses a security rule prefix with host bits set (SecurityRuleInvalidAddressPrefix), so the peer does.
+  test("refuses a CIDR block written with host bits set, suggesting the network and the host", () => {
+    const e = errorOf(() => Peer.ipv4("192.168.10.7/24"));
+    expect({ prop: e.prop, value: e.valueText, code: e.code }).toEqual({ prop: "cidr", value: "\"192.168.10.7/24\"", code: ConstructErrorCode.INVALID_VALUE });
+    expect(e.allowed).toBe("an IPv4 CIDR block written with its network address (Azure refuses a security rule prefix with host bits set): "
+      + "192.168.10.0/24 for the whole block, or 192.168.10.7 (192.168.10.7/32) for that one host");
+    expect(errorOf(() => Peer.ipv4List(["10.0.0.0/24", "10.0.1.5/23"]))).toMatchObject({ prop: "cidrs[1]", valueText: "\"10.0.1.5/23\"" });
+    expect(errorOf(() => Peer.ipv4List(["10.0.0.0/24", "10.0.1.5/23"])).allowed).toMatch(/: 10\.0\.0\.0\/23 for the whole block, or 10\.0\.1\.5 /);
+  });
+
+  test("accepts network addresses, /32 hosts and bare addresses", () => {
+    for (const cidr of ["192.168.10.0/24", "192.168.10.7/32", "192.168.10.7", "10.0.0.0/8", "0.0.0.0/0"]) {
+      expect(Peer.ipv4(cidr).addressPrefixes).toEqual([cidr]);
+    }
+  });
 });
 
 describe("requireSpecificPeers", () => {
@@ -60,6 +77,7 @@ describe("requireSpecificPeers", () => {
     [[Peer.ipv4("10.0.0.4"), Peer.serviceTag("VirtualNetwork")], /Invalid kmsClients\[1\]: "VirtualNetwork"/],
     [[Peer.ipv4("0.0.0.0/0")], /Invalid kmsClients\[0\]: "0\.0\.0\.0\/0"\. Allowed: .*never 0\.0\.0\.0\/0/],
     [[Peer.ipv4("10.0.0.0/16")], /Invalid kmsClients\[0\]: "10\.0\.0\.0\/16"\. Allowed: specific addresses or CIDR blocks of \/24 or longer/],
+    [[{ kind: PeerKind.CIDRS, label: "by hand", addressPrefixes: ["10.2.0.9/24"] }], /Invalid kmsClients\[0\]: "10\.2\.0\.9\/24"\. Allowed: .*: 10\.2\.0\.0\/24 for the whole block/],
   ])("rejects %#", (peers, message) => {
     expect(() => requireSpecificPeers("kmsClients", peers as any, 24)).toThrow(message);
   });

@@ -12,7 +12,7 @@ import { HubFirewall } from "../../src/hub/hub-firewall";
 import { HubGateway } from "../../src/hub/hub-gateway";
 import { SiteToSiteTunnel } from "../../src/ipsec/site-to-site-tunnel";
 import { FilesIdentitySource, StateMigrationShare } from "../../src/migration";
-import { Peer } from "../../src/network/peer";
+import { Peer, PeerKind } from "../../src/network/peer";
 import { Port } from "../../src/network/port";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork, DeploymentNetworkProps } from "../../src/zones/deployment-network";
@@ -319,5 +319,24 @@ describe("a flow's local end lies in the zone (p09)", () => {
     const { zone } = site();
     const rule = zone.allowInbound(Peer.ipv4("10.0.2.4/32"), Port.RDP, "x", { local: Peer.ipv4("10.0.1.4/32") });
     expect(rule.destinationAddressPrefixInput).toBe("10.0.1.4/32");
+  });
+});
+
+describe("a CIDR with host bits set, which Azure refuses in a security rule (case 04)", () => {
+  const byHand = (prefix: string) => ({ kind: PeerKind.CIDRS, label: prefix, addressPrefixes: [prefix] });
+
+  test("a flow refuses a hand-made peer whose prefix has host bits set, and adds no rule", () => {
+    const { zone } = site();
+    expectRefused(() => zone.allowInbound(byHand("192.168.10.7/24"), Port.RDP, "RDP from the admin VLAN"), {
+      path: "test/Servers", prop: "peer", value: "\"192.168.10.7/24\"",
+      allowed: /^an IPv4 CIDR block written with its network address .*: 192\.168\.10\.0\/24 for the whole block, or 192\.168\.10\.7 \(192\.168\.10\.7\/32\) for that one host$/,
+    });
+    expect(zone.flows).toHaveLength(0);
+  });
+
+  test("the network address is written through unchanged", () => {
+    const { zone } = site();
+    const rule = zone.allowInbound(Peer.ipv4("192.168.10.0/24"), Port.RDP, "RDP from the admin VLAN");
+    expect(rule.sourceAddressPrefixInput).toBe("192.168.10.0/24");
   });
 });
