@@ -2,8 +2,10 @@ import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics
 import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
 import { MonitorDataCollectionRuleAssociation } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../network/errors";
+import { AZURE_NAMES, describeAzureName, isValidAzureName } from "../network/naming";
 import { requireBoolean, requireResourceId } from "../network/validators";
 import { DeploymentNetwork } from "../zones/deployment-network";
 
@@ -36,6 +38,8 @@ const DEFAULT_RETENTION_DAYS = 90;
 class SecurityEventCollection extends Construct {
   public static of(network: DeploymentNetwork, workspaceResourceId: string | undefined): SecurityEventCollection {
     const existing = network.node.tryFindChild(SecurityEventCollection.ID) as SecurityEventCollection | undefined;
+    // Checked before anything is built, so a refused call leaves no half-made collection under the network.
+    if (!existing && workspaceResourceId === undefined) defaultWorkspaceName(network);
     const collection = existing ?? new SecurityEventCollection(network, workspaceResourceId);
     if (collection.requested !== workspaceResourceId) {
       throw invalidProp("securityEventLog.workspaceResourceId", workspaceResourceId ?? "(default workspace)",
@@ -53,7 +57,7 @@ class SecurityEventCollection extends Construct {
     super(network, SecurityEventCollection.ID);
     if (requested === undefined) {
       this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
-        name: `${network.networkName}-security`,
+        name: defaultWorkspaceName(network),
         location: network.location,
         resourceGroupName: network.resourceGroupName,
         sku: "PerGB2018",
@@ -76,6 +80,20 @@ class SecurityEventCollection extends Construct {
       tags: network.tags,
     });
   }
+}
+
+/**
+ * The default workspace's name, `<network name>-security`. A valid VNet name may hold `.` and `_`
+ * and 64 characters, which a workspace name may not (see `AZURE_NAMES.logAnalyticsWorkspace`): such
+ * a name is refused here, naming the prop that avoids it, rather than by azurerm at plan.
+ */
+function defaultWorkspaceName(network: DeploymentNetwork): string {
+  const name = `${network.networkName}-security`;
+  const rule = AZURE_NAMES.logAnalyticsWorkspace;
+  if (Token.isUnresolved(name) || isValidAzureName(rule, name)) return name;
+  throw invalidProp("securityEventLog.workspaceResourceId", "(default workspace)",
+    `the resource ID of an existing Log Analytics workspace, or enabled: false: the default workspace would be named "${name}" after network ${network.networkName}, `
+    + `which is not ${describeAzureName(rule)} (a network name of at most ${rule.max - "-security".length} letters, digits and '-' gives a valid one)`);
 }
 
 /** Validated options. @internal */

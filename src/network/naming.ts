@@ -70,6 +70,13 @@ export const AZURE_NAMES = {
     shape: "letters, digits and '-'; starting with a letter, ending with a letter or digit, no '--'",
   },
   keyVaultObject: { what: "Key Vault certificate or secret name", min: 1, max: 127, pattern: /^[a-zA-Z0-9-]+$/, shape: "letters, digits and '-'" },
+  // Microsoft.OperationalInsights: workspaces, 4-63, alphanumerics and hyphens, starting and ending
+  // with an alphanumeric (resource-name-rules); azurerm checks the same before any API call
+  // (internal/services/loganalytics/validate/log_analytics_workspace_name.go).
+  logAnalyticsWorkspace: {
+    what: "Log Analytics workspace name", min: 4, max: 63, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/,
+    shape: "letters, digits and '-', starting and ending with a letter or digit",
+  },
   // Microsoft.RecoveryServices
   recoveryServicesVault: {
     what: "Recovery Services vault name", min: 2, max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]*$/,

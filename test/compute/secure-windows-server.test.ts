@@ -5,6 +5,7 @@ import { SensitiveValue } from "../../src/core/sensitive-value";
 import { TrustLevel } from "../../src/network/trust-level";
 import { DeploymentNetwork } from "../../src/zones/deployment-network";
 import { DeploymentZone } from "../../src/zones/deployment-zone";
+import { errorOf } from "../support/construct-errors";
 import { newStack, synthJson } from "../support/fixtures";
 
 function env() {
@@ -225,6 +226,40 @@ describe("collectSecurityEvents (R-SEC-8)", () => {
     expect(rule.destinations.log_analytics[0].workspace_resource_id).toBe(ws);
     expect(Object.keys(json.resource.azurerm_virtual_machine_extension)).toHaveLength(1);
     expect(() => e.b.collectSecurityEvents({ workspaceResourceId: "soc" })).toThrow(/B.*securityEventLog\.workspaceResourceId.*"soc"/);
+  });
+});
+
+describe("the default workspace's name, <network name>-security (case 06)", () => {
+  function serverIn(networkName: string) {
+    const { stack } = newStack();
+    const network = new DeploymentNetwork(stack, "Net", { name: networkName, location: "westeurope", addressSpace: ["10.0.0.0/16"], disableFlowLogs: true });
+    const zone = new DeploymentZone(stack, "Zone", { network, zoneName: "servers", addressPrefix: "10.0.1.0/24", trustLevel: TrustLevel.INTERNAL });
+    const password = SensitiveValue.fromVariable(new TerraformVariable(stack, "pw", { type: "string", sensitive: true }));
+    const server = new SecureWindowsServer(stack, "S", { zone, serverName: "srv01", privateIpAddress: "10.0.1.4", adminUsername: "opsadmin", adminPassword: password });
+    return { stack, network, server };
+  }
+
+  test.each([
+    ["osd_site.vnet", "osd_site.vnet-security"],
+    ["a".repeat(55), `${"a".repeat(55)}-security`],
+  ])("a valid network name %s whose workspace name Azure refuses: refused, naming the server, the prop and the name; nothing is built", (networkName, derived) => {
+    const { stack, network, server } = serverIn(networkName);
+    const e = errorOf(() => server.collectSecurityEvents());
+    expect({ path: e.constructPath, prop: e.prop, value: e.valueText }).toEqual({ path: "test/S", prop: "securityEventLog.workspaceResourceId", value: "\"(default workspace)\"" });
+    expect(e.allowed).toBe(`the resource ID of an existing Log Analytics workspace, or enabled: false: the default workspace would be named "${derived}" after network ${networkName}, `
+      + "which is not a Log Analytics workspace name of 4-63 characters: letters, digits and '-', starting and ending with a letter or digit "
+      + "(a network name of at most 54 letters, digits and '-' gives a valid one)");
+    expect(network.node.tryFindChild("SecurityEvents")).toBeUndefined();
+    expect(server.monitorAgentExtension).toBeUndefined();
+    // A named workspace works in the same network.
+    expect(server.collectSecurityEvents({ workspaceResourceId: "/subscriptions/0/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc" })).toBe(true);
+    expect(synthJson(stack).resource.azurerm_log_analytics_workspace).toBeUndefined();
+  });
+
+  test("the longest valid network name (54 characters) keeps its workspace", () => {
+    const { stack, server } = serverIn("a".repeat(54));
+    expect(server.collectSecurityEvents()).toBe(true);
+    expect(Object.values<any>(synthJson(stack).resource.azurerm_log_analytics_workspace).map((w) => w.name)).toEqual([`${"a".repeat(54)}-security`]);
   });
 });
 
