@@ -1,8 +1,9 @@
 import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-services-vault";
 import { Token } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { ConstructErrorCode, invalidProp, requireIntInRange } from "../network/errors";
 import { requireAzureName, requireDerivedName, requireIdentifier } from "../network/validators";
+import { DeploymentNetwork } from "../zones/deployment-network";
 
 /** Backup times: HH:MM on the hour or half hour (what Azure Backup schedules accept). */
 const BACKUP_TIME = /^([01]\d|2[0-3]):(00|30)$/;
@@ -43,6 +44,8 @@ export interface ValidBackupSettings {
   readonly vault?: RecoveryServicesVault;
   /** The name of the vault to create (undefined with an existing vault). */
   readonly vaultName?: string;
+  /** The prop the name comes from (`backup.vaultName`, or the owner's name for the default), for errors. */
+  readonly vaultNameFrom?: { prop: string; value: string };
   readonly dailyRetentionCount: number;
   readonly backupTime: string;
   readonly timezone: string;
@@ -83,7 +86,21 @@ export function validateBackupOptions(
   if (!BACKUP_TIME.test(backupTime)) throw invalidProp(`${prop}.backupTime`, backupTime, "a time HH:MM (24 h) on the hour or half hour, e.g. 23:00");
   const timezone = requireIdentifier(`${prop}.timezone`, o.timezone ?? "UTC", "a Windows time zone name such as UTC or W. Europe Standard Time");
   if (!TIME_ZONE.test(timezone)) throw invalidProp(`${prop}.timezone`, timezone, "a Windows time zone name such as UTC or W. Europe Standard Time");
-  return { vault: o.vault, vaultName, dailyRetentionCount, backupTime, timezone };
+  const vaultNameFrom = o.vault ? undefined : o.vaultName !== undefined ? { prop: `${prop}.vaultName`, value: o.vaultName } : defaultVault.from;
+  return { vault: o.vault, vaultName, vaultNameFrom, dailyRetentionCount, backupTime, timezone };
+}
+
+/**
+ * Claims the name of the vault `owner` will create in `network`'s resource group: vault names are
+ * unique per resource group (resource-name-rules, Microsoft.RecoveryServices `vaults`, scope resource
+ * group), and azurerm refuses to create one that exists (recovery_services_vault_resource.go:
+ * tf.ImportAsExistsError), so a second share or state migration point deriving or naming the same
+ * vault would fail at apply. Nothing is claimed for an existing vault. @internal
+ */
+export function claimVaultName(owner: IConstruct, network: DeploymentNetwork, b: ValidBackupSettings): void {
+  if (b.vaultName === undefined || b.vaultNameFrom === undefined || Token.isUnresolved(b.vaultName)) return;
+  network._claimName(b.vaultNameFrom.prop, b.vaultNameFrom.value, "Recovery Services vault", b.vaultName, owner,
+    "for one vault backing up both, pass backup: { vault: <the other construct>.backupVault }");
 }
 
 /**

@@ -7,7 +7,7 @@ import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-mac
 import { VirtualMachineRunCommand } from "@cdktf/provider-azurerm/lib/virtual-machine-run-command";
 import { dependable } from "cdktf";
 import { Construct } from "constructs";
-import { BackupOptions, backupPolicyName, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
+import { BackupOptions, backupPolicyName, claimVaultName, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
 import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
 import { MIGRATION_TAG } from "../contract/migration-tags";
@@ -18,6 +18,7 @@ import { attributeErrors, invalidProp, requireIntInRange } from "../network/erro
 import { RETENTION_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
+import { buildOrAbandon } from "../network/uniqueness";
 import { mergeTags, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireHostName, requireIdentifier } from "../network/validators";
 
 /** Unit of the state migration point's deletion interval (`-TimeUnit`). */
@@ -177,7 +178,12 @@ export class StateMigrationPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMigrationPointProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateSmpProps(props));
+    // Refused (here or by its server), it gives back the vault name it claimed and leaves the tree.
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
+      const valid = validateSmpProps(props);
+      claimVaultName(this, props.zone.network, valid.backup);
+      return valid;
+    }));
     this.storageFolderPath = v.folder;
     this.deleteAfterHours = v.deleteAfterHours;
     const settingsTags = tagsOf(
@@ -191,7 +197,7 @@ export class StateMigrationPoint extends Construct {
       MIGRATION_TAG.minFreeSpace.entry({ amount: v.minFree, unit: v.spaceUnit }),
       MIGRATION_TAG.quotaGib.entry(v.quota),
     );
-    this.server = new SecureWindowsServer(this, "Server", { ...props, roles: v.roles, tags: { ...(props.tags ?? {}), ...settingsTags } });
+    this.server = buildOrAbandon(this, () => new SecureWindowsServer(this, "Server", { ...props, roles: v.roles, tags: { ...(props.tags ?? {}), ...settingsTags } }));
     const network = props.zone.network;
 
     this.dataDisk = new ManagedDisk(this, "StateStoreDisk", {

@@ -7,7 +7,7 @@ import { RecoveryServicesVault } from "@cdktf/provider-azurerm/lib/recovery-serv
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageShare } from "@cdktf/provider-azurerm/lib/storage-share";
 import { Construct } from "constructs";
-import { BackupOptions, backupPolicyName, ensureVault, validateBackupOptions } from "./backup-vault";
+import { BackupOptions, backupPolicyName, claimVaultName, ensureVault, validateBackupOptions } from "./backup-vault";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
@@ -271,6 +271,7 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
       const valid = validateShareProps(props);
       claimUnique(this, "storageAccountName", UniqueKind.STORAGE_ACCOUNT_NAME, valid.storageAccountName);
       if (valid.privateIpAddress) claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
+      claimVaultName(this, props.zone.network, valid.backup);
       return valid;
     }));
     const zone = props.zone;

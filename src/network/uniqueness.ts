@@ -124,16 +124,18 @@ export function claimUnique(owner: IConstruct, prop: string, kind: UniqueKind, v
  * silently updates the first), so two networks sharing a group must not derive the same name.
  * Claims are per stack. A group is known by its name when that is a literal, otherwise by its
  * construct (a group given by reference). `prop`/`value` are what the user wrote that the name
- * comes from. @internal
+ * comes from; `hint` (when given) ends the error, saying what else the user may do. @internal
  */
-export function claimNameInGroup(owner: IConstruct, prop: string, value: unknown, group: ResourceGroup, resourceType: string, name: string): void {
+export function claimNameInGroup(
+  owner: IConstruct, prop: string, value: unknown, group: ResourceGroup, resourceType: string, name: string, hint?: string,
+): void {
   const literal = group.nameInput;
   const groupKey = literal !== undefined && !Token.isUnresolved(literal) ? literal.toLowerCase() : `construct:${group.node.path}`;
   const groupLabel = literal !== undefined && !Token.isUnresolved(literal) ? literal : group.node.path;
   const holder = claim(TerraformStack.of(owner), `in-group|${groupKey}|${resourceType}|${name.toLowerCase()}`, owner);
   if (holder !== undefined) {
     throw invalidProp(prop, value, `a value whose ${resourceType} name "${name}" is not already used in resource group ${groupLabel}: ${holder} creates it there `
-      + "(Azure names resources of a type uniquely per resource group)", ConstructErrorCode.DUPLICATE_VALUE);
+      + `(Azure names resources of a type uniquely per resource group)${hint ? `; ${hint}` : ""}`, ConstructErrorCode.DUPLICATE_VALUE);
   }
 }
 

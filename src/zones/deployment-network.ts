@@ -276,11 +276,11 @@ export class DeploymentNetwork extends Construct {
   /**
    * Claims the Azure name `name` of a `resourceType` resource `owner` creates in this network's
    * resource group (derived from the user's `prop` = `value`); fails when another construct of the
-   * stack creates one of that name in the same group (another network sharing it).
+   * stack creates one of that name in the same group (another network sharing it); `hint` ends the error.
    * @internal
    */
-  public _claimName(prop: string, value: unknown, resourceType: string, name: string, owner: IConstruct = this): void {
-    claimNameInGroup(owner, prop, value, this.resourceGroup, resourceType, name);
+  public _claimName(prop: string, value: unknown, resourceType: string, name: string, owner: IConstruct = this, hint?: string): void {
+    claimNameInGroup(owner, prop, value, this.resourceGroup, resourceType, name, hint);
   }
 
   /**
