@@ -1,12 +1,15 @@
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
-import { Token } from "cdktf";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { invalidProp } from "../network/errors";
+import { resourceGroupKey } from "../network/uniqueness";
 import { requireResourceId } from "../network/validators";
 
 /** What a network gives its private-link DNS zones (a DeploymentNetwork, seen structurally). @internal */
 export interface PrivateLinkNetwork extends Construct {
+  readonly resourceGroup: ResourceGroup;
   readonly resourceGroupName: string;
   readonly networkName: string;
   readonly virtualNetworkId: string;
@@ -31,26 +34,49 @@ export const FILE_PRIVATE_LINK_DNS: PrivateLinkDns = { id: "FilePrivateDnsZone",
 /** Key Vault (`vault`). @internal */
 export const VAULT_PRIVATE_LINK_DNS: PrivateLinkDns = { id: "VaultPrivateDnsZone", zoneName: "privatelink.vaultcore.azure.net", linkSuffix: "vault" };
 
+/** The zones created so far, per stack, by resource group and zone name (see {@link privateLinkDnsZone}). */
+const zonesByGroup = new WeakMap<TerraformStack, Map<string, PrivateDnsZone>>();
+
 /**
  * The network's private DNS zone for one private-link service and its VNet link, shared by every
  * endpoint of the network. Both live under the network (not under whichever construct came first),
  * and their names derive from the network, so adding, removing or reordering endpoints never moves
  * them. Without such a zone the service's name resolves to its public address, which a vault or
- * account with public access off refuses. @internal
+ * account with public access off refuses.
+ *
+ * A zone's name is unique per resource group (`.../resourceGroups/<rg>/providers/Microsoft.Network/
+ * privateDnsZones/<name>`; azurerm refuses to create one that exists, private_dns_zone_resource.go:
+ * tf.ImportAsExistsError), so a second network of the same group does not create its own: it links
+ * its VNet to the zone the first network created: one zone linked to every VNet whose clients
+ * resolve the endpoints, as Azure's guidance does (learn.microsoft.com azure/private-link/
+ * private-endpoint-dns-integration, peered virtual network workloads: "This configuration requires a
+ * single private DNS zone"; several zones of one name would need their records merged by hand). The
+ * first network keeps its zone and link at the same addresses. @internal
  */
 export function privateLinkDnsZone(network: PrivateLinkNetwork, dns: PrivateLinkDns): PrivateDnsZone {
   const existing = network.node.tryFindChild(dns.id);
   if (existing instanceof PrivateDnsZone) return existing;
+  const stack = TerraformStack.of(network);
+  let zones = zonesByGroup.get(stack);
+  if (!zones) zonesByGroup.set(stack, (zones = new Map()));
+  const key = `${resourceGroupKey(network.resourceGroup).key}|${dns.zoneName}`;
   const rg = network.resourceGroupName;
-  const zone = new PrivateDnsZone(network, dns.id, { name: dns.zoneName, resourceGroupName: rg, tags: network.tags });
-  new PrivateDnsZoneVirtualNetworkLink(network, `${dns.id}Link`, {
-    name: `${network.networkName}-${dns.linkSuffix}-link`,
-    resourceGroupName: rg,
-    privateDnsZoneName: zone.name,
-    virtualNetworkId: network.virtualNetworkId,
-    registrationEnabled: false,
-    tags: network.tags,
-  });
+  let zone = zones.get(key);
+  if (!zone) {
+    zone = new PrivateDnsZone(network, dns.id, { name: dns.zoneName, resourceGroupName: rg, tags: network.tags });
+    zones.set(key, zone);
+  }
+  if (!network.node.tryFindChild(`${dns.id}Link`)) {
+    new PrivateDnsZoneVirtualNetworkLink(network, `${dns.id}Link`, {
+      // Link names are unique per zone; VNet names are unique per group, so each network's link is its own.
+      name: `${network.networkName}-${dns.linkSuffix}-link`,
+      resourceGroupName: rg,
+      privateDnsZoneName: zone.name,
+      virtualNetworkId: network.virtualNetworkId,
+      registrationEnabled: false,
+      tags: network.tags,
+    });
+  }
   return zone;
 }
 

@@ -118,6 +118,17 @@ export function claimUnique(owner: IConstruct, prop: string, kind: UniqueKind, v
 }
 
 /**
+ * How the claims know a resource group: by its name when that is a literal (compared without case,
+ * as Azure does), otherwise by its construct (a group given by reference). @internal
+ */
+export function resourceGroupKey(group: ResourceGroup): { key: string; label: string } {
+  const literal = group.nameInput;
+  return literal !== undefined && !Token.isUnresolved(literal)
+    ? { key: literal.toLowerCase(), label: literal }
+    : { key: `construct:${group.node.path}`, label: group.node.path };
+}
+
+/**
  * Claims the Azure name a construct derives for a resource it creates in a resource group: Azure
  * names a resource uniquely per resource group and type (a second network security group, route
  * table, virtual network, public IP... of the same name in one group is refused at apply, or
@@ -129,9 +140,7 @@ export function claimUnique(owner: IConstruct, prop: string, kind: UniqueKind, v
 export function claimNameInGroup(
   owner: IConstruct, prop: string, value: unknown, group: ResourceGroup, resourceType: string, name: string, hint?: string,
 ): void {
-  const literal = group.nameInput;
-  const groupKey = literal !== undefined && !Token.isUnresolved(literal) ? literal.toLowerCase() : `construct:${group.node.path}`;
-  const groupLabel = literal !== undefined && !Token.isUnresolved(literal) ? literal : group.node.path;
+  const { key: groupKey, label: groupLabel } = resourceGroupKey(group);
   const holder = claim(TerraformStack.of(owner), `in-group|${groupKey}|${resourceType}|${name.toLowerCase()}`, owner);
   if (holder !== undefined) {
     throw invalidProp(prop, value, `a value whose ${resourceType} name "${name}" is not already used in resource group ${groupLabel}: ${holder} creates it there `
