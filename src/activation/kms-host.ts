@@ -28,7 +28,7 @@ import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireDnsLabel, requireHostInZone,
   requireResourceGroupName, requireTags,
 } from "../network/validators";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, DeploymentZone } from "../zones/deployment-zone";
 
 const MAK_ADVICE = "Activate servers in that zone with MAK (Multiple Activation Key) instead of KMS, and record it with ActivationZone.declareMakActivation(zone, justification) (R-KMS-3).";
 
@@ -260,10 +260,13 @@ export class KmsHost extends Construct {
     this.activationAddress = v.mgmt ? v.mgmt.privateIpAddress : this.server.privateIpAddress;
     this.clientCommand = `slmgr /skms ${this.activationAddress}:${Port.KMS.portRange}`;
 
-    // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2).
+    // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2); and out of a client
+    // zone that denies all outbound traffic, or its own NSG drops the request first.
     const local = Peer.ipv4(`${this.activationAddress}/32`);
-    this.nsgRules = props.allowedClients.map((peer) =>
-      servingZone.allowInbound(peer, Port.KMS, `KMS activation from ${peer.label} to ${serverName}`, { local }));
+    this.nsgRules = props.allowedClients.flatMap((peer) => {
+      const what = `KMS activation from ${peer.label} to ${serverName}`;
+      return [servingZone.allowInbound(peer, Port.KMS, what, { local }), ...allowFromOutboundDeniedClients([peer], local, Port.KMS, what)];
+    });
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
     this.hardeningScript = kmsHardeningScript({ allowedPrefixes: this.allowedPrefixes, localAddress: this.activationAddress, dnsPublishing: v.dnsPublishing });

@@ -10,7 +10,7 @@ import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
 import { requireDefined, requireTrustedZoneLevel } from "../network/validators";
-import { ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
 
 /**
  * Properties of an {@link IdentityZone}. ICMP from the network (`allowIcmpFromNetwork`) is not
@@ -112,10 +112,15 @@ export class IdentityZone extends DeploymentZone {
     this.controllers.push(dc);
     const local = Peer.ipv4(`${dc.privateIpAddress}/32`);
     const rules: NetworkSecurityRule[] = [];
-    for (const p of DOMAIN_SERVICE_PORTS) {
-      rules.push(this.allowInbound(this.clientPeer, portOf(p), `${p.name} ${p.protocol.toUpperCase()} ${p.from} to ${dc.serverName}`, { local }));
+    const services: { port: Port; what: string }[] = [
+      ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.from} to ${dc.serverName}` })),
+      { port: this.rpcDynamicPorts, what: `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}` },
+    ];
+    for (const { port, what } of services) {
+      rules.push(this.allowInbound(this.clientPeer, port, what, { local }));
+      // Out of a client zone that denies all outbound traffic too, or its own NSG drops the request.
+      rules.push(...allowFromOutboundDeniedClients(this.domainClients, local, port, what));
     }
-    rules.push(this.allowInbound(this.clientPeer, this.rpcDynamicPorts, `RPC dynamic ${this.rpcDynamicPorts.portRange} to ${dc.serverName}`, { local }));
     if (others.length > 0) rules.push(...this.openReplication(dc, local, others));
     return rules;
   }

@@ -20,6 +20,7 @@ import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { buildOrAbandon } from "../network/uniqueness";
 import { mergeTags, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireHostName, requireIdentifier } from "../network/validators";
+import { allowFromOutboundDeniedClients } from "../zones/deployment-zone";
 
 /** Unit of the state migration point's deletion interval (`-TimeUnit`). */
 export enum DeletionIntervalUnit {
@@ -232,7 +233,12 @@ export class StateMigrationPoint extends Construct {
     ];
     if (!v.httpsOnly) ports.push([Port.HTTP, "HTTP state migration point requests"]);
     for (const peer of props.clients) {
-      for (const [port, what] of ports) props.zone.allowInbound(peer, port, `${what} from ${peer.label} to ${props.serverName}`, { local });
+      for (const [port, what] of ports) {
+        const text = `${what} from ${peer.label} to ${props.serverName}`;
+        props.zone.allowInbound(peer, port, text, { local });
+        // Out of a client zone that denies all outbound traffic too, or its own NSG drops the request.
+        allowFromOutboundDeniedClients([peer], local, port, text);
+      }
     }
 
     const backup = this.buildBackup(v.backup, mergeTags("tags", network.tags, props.tags));

@@ -22,7 +22,7 @@ import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireEnum, requireGuid, requireHostInZone,
   requireIdentifier, requireTags,
 } from "../network/validators";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, DeploymentZone } from "../zones/deployment-zone";
 
 /** What the share holds; decides the `sdz-role` tag and how strictly the rules judge the account. */
 export enum ContentLocationPurpose {
@@ -319,7 +319,10 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     this.uncPath = `\\\\${sa}.file.core.windows.net\\${v.shareName}`;
     const local = v.privateIpAddress ? Peer.ipv4(this.privateEndpointPrefix) : undefined;
     for (const peer of v.clients) {
-      zone.allowInbound(peer, Port.SMB, `SMB 3.1.1 (encrypted) to share ${v.shareName} from ${peer.label}`, { local });
+      const what = `SMB 3.1.1 (encrypted) to share ${v.shareName} from ${peer.label}`;
+      zone.allowInbound(peer, Port.SMB, what, { local });
+      // Out of a client zone that denies all outbound traffic too, or its own NSG drops the session.
+      allowFromOutboundDeniedClients([peer], local ?? zone, Port.SMB, what);
     }
 
     const backup = this.buildBackup(v);
