@@ -258,6 +258,14 @@ export class HybridOsdSite extends TerraformStack {
       allowedClients: kmsClients,
       firewallPolicy: firewall.policy,
     });
+    // The KMS host resolves names through the VNet's DNS servers, the DCs (the Azure Monitor agent's
+    // endpoints, Windows Update, the online activation of the KMS host key): the identity zone's
+    // deny-all would drop its queries. DNS only, from the KMS host's address to the DCs' only.
+    const dcHosts = Peer.ipv4List(DC_ADDRESSES.map((ip) => `${ip}/32`));
+    for (const [port, what] of [[Port.DNS_UDP, "DNS UDP 53"], [Port.DNS_TCP, "DNS TCP 53"]] as const) {
+      identity.connectFrom(activation, port, `${what} from the KMS host to the DCs (the VNet's DNS servers)`,
+        { sourceHosts: Peer.ipv4(`${this.kms.server.privateIpAddress}/32`), destinationHosts: dcHosts });
+    }
     // R-KMS-8: the firewall holding that allowlist is on the path. Route tables send the clients'
     // traffic to the activation zone (from the client zones' subnets, and from GatewaySubnet for the
     // on-premises VLANs) and the answers back through the firewall's private IP. The NSG still
@@ -353,7 +361,6 @@ export class HybridOsdSite extends TerraformStack {
     // computer locates a DC (DNS SRV records; CLDAP ping, UDP 389) and gets a ticket for the share
     // (Kerberos 88) with the capture account's domain credentials. DNS also resolves the share's
     // name: the VNet's DNS servers are the DCs. Only these ports, only to the DCs' addresses.
-    const dcHosts = Peer.ipv4List(DC_ADDRESSES.map((ip) => `${ip}/32`));
     for (const [port, what] of [
       [Port.KERBEROS_TCP, "Kerberos TCP 88"], [Port.KERBEROS_UDP, "Kerberos UDP 88"],
       [Port.DNS_UDP, "DNS UDP 53"], [Port.DNS_TCP, "DNS TCP 53"], [Port.LDAP_UDP, "DC locator (CLDAP) UDP 389"],

@@ -9,6 +9,7 @@ import {
   IdentityZone,
   KmsHost,
   Peer,
+  Port,
   SecureDeploymentChecks,
   SensitiveValue,
   TrustLevel,
@@ -97,6 +98,14 @@ export class KmsSplitFromDc extends TerraformStack {
       adminPassword: SensitiveValue.fromVariable(kmsPassword),
       allowedClients: [Peer.zone(clients), Peer.zone(management)],
     });
+    // The KMS host resolves names through the VNet's DNS servers, the DCs (the Azure Monitor agent's
+    // endpoints, Windows Update, the online activation of the KMS host key): the identity zone's
+    // deny-all would drop its queries. DNS only, from the KMS host's address to the DCs' only.
+    const kmsHost = Peer.ipv4(`${this.kms.server.privateIpAddress}/32`);
+    const dcHosts = Peer.ipv4List(dcAddresses.map((ip) => `${ip}/32`));
+    for (const [port, what] of [[Port.DNS_UDP, "DNS UDP 53"], [Port.DNS_TCP, "DNS TCP 53"]] as const) {
+      identity.connectFrom(activation, port, `${what} from the KMS host to the DCs (the VNet's DNS servers)`, { sourceHosts: kmsHost, destinationHosts: dcHosts });
+    }
   }
 }
 

@@ -134,6 +134,18 @@ describe("examples/hybrid-osd-site: the flows, as the effective-access model see
     ]);
   });
 
+  test("the KMS host reaches its DNS servers, the DCs, on port 53, nothing else of them", () => {
+    // The VNet's DNS servers are the DCs: without these flows the KMS host resolves no name at all
+    // (the Azure Monitor agent's endpoints, Windows Update, the online activation of its host key).
+    expect(flows.filter((f) => f.startsWith("activation")).map(sortPorts)).toEqual([
+      "activation[10.40.5.4] -> dc01 (identity): Tcp 53, Udp 53",
+      "activation[10.40.5.4] -> dc02 (identity): Tcp 53, Udp 53",
+    ]);
+    // The activation zone does not deny outbound traffic: its NSG lets the queries out.
+    expect(outboundOf("kms01", { protocol: "Udp", from: 53, to: 53 })).toContain("Udp 53 -> identity");
+    expect(outboundOf("kms01", { protocol: "Tcp", from: 53, to: 53 })).toContain("Tcp 53 -> identity");
+  });
+
   test("the out-of-band service point sends AMT (TCP 16992-16995) to the on-premises client VLANs", () => {
     const amt = access.outbound(host("oobsp01").ep, { protocol: "Tcp", from: 16992, to: 16995 }).grants.filter((g) => g.outcome === "allow");
     expect(amt.flatMap((g) => zonesIn(g.sources, "management"))).toContain("onprem-clients");
@@ -145,6 +157,9 @@ describe("examples/hybrid-osd-site: the flows, as the effective-access model see
     expect(flows.map(sortPorts)).toEqual([
       `${DC_MEMBERS} -> dc01 (identity): ${DC_PORTS}`,
       `${DC_MEMBERS} -> dc02 (identity): ${DC_PORTS}`,
+      // The KMS host's name resolution: the DCs are the VNet's DNS servers.
+      "activation[10.40.5.4] -> dc01 (identity): Tcp 53, Udp 53",
+      "activation[10.40.5.4] -> dc02 (identity): Tcp 53, Udp 53",
       "management -> kms01 (activation): Tcp 1688 via firewall kms-activation/kms-tcp-1688-from-allowlist",
       // IDE-redirection images on the content share.
       "management -> osdsitecontent01-file-pe (content): Tcp 445",

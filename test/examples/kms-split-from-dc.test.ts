@@ -113,9 +113,17 @@ describe("examples/kms-split-from-dc", () => {
     }
   });
 
-  test("the VNet resolves names through the domain controllers", () => {
+  test("the VNet resolves names through the domain controllers, which the KMS host reaches on port 53 only", () => {
     const [vnet] = Object.values(site.json.resource.azurerm_virtual_network) as any[];
     expect(vnet.dns_servers).toEqual(["10.50.2.4", "10.50.2.5"]);
+    // The KMS host uses the VNet's DNS servers (its NIC sets none): the identity zone lets its
+    // address in on UDP and TCP 53, to the DCs' addresses, and no other port.
+    const kms = site.index.vms.find((v) => v.roles.includes("kms-host"))!;
+    expect(kms.nics.map((n) => n.resource.config.dns_servers)).toEqual([undefined]);
+    const identityNsg = site.index.nsgs.find((n) => n.zoneName === "identity")!;
+    const fromKms = identityNsg.rules.filter((r) => r.access === "Allow" && r.direction === "Inbound" && r.sources.some((s) => s.text === "10.50.5.4/32"));
+    expect(fromKms.map((r) => `${r.protocol} ${r.resource.config.destination_port_range} -> ${r.destinations.map((d) => d.text).join(",")}`).sort())
+      .toEqual(["Tcp 53 -> 10.50.2.4/32,10.50.2.5/32", "Udp 53 -> 10.50.2.4/32,10.50.2.5/32"]);
   });
 
   test("runs as a cdktf app: synthesizes with the checks and writes the reports", () => {
