@@ -54,8 +54,9 @@ export interface IdentityZoneProps extends ZoneOptions {
  * The deny-all also applies between hosts of the same subnet, so the zone opens replication between
  * its own domain controllers automatically as they are added: the same ports (RPC 135 and the
  * dynamic range for AD replication and DFSR, SMB 445 for SYSVOL, LDAP/GC, Kerberos, DNS, NTP),
- * from each DC's /32 to the other DCs' /32s only, in both directions (and outbound too when
- * `denyAllOutbound` is set). No other host of the zone gains access. ICMP between the DCs comes
+ * from each DC's /32 to each other DC's /32 only, in both directions (and outbound too when
+ * `denyAllOutbound` is set), one rule per pair of DCs and port, so adding or removing a DC renames
+ * no other DC's rules. No other host of the zone gains access. ICMP between the DCs comes
  * from the zone's default ICMP rule (`allowIcmpFromNetwork`).
  */
 export class IdentityZone extends DeploymentZone {
@@ -126,27 +127,34 @@ export class IdentityZone extends DeploymentZone {
   }
 
   /**
-   * Replication between a new DC and the DCs already in the zone, both directions, each DC's /32
+   * Replication between a new DC and each DC already in the zone, both directions, each DC's /32
    * only: the zone's deny-all applies inside the subnet too, so without these rules two DCs of the
    * same zone could not replicate (AD replication over RPC 135 and the dynamic range, SYSVOL/DFSR
    * over SMB 445 and RPC, Kerberos, LDAP, GC, DNS zone transfers, NTP from the PDC emulator).
    * With `denyAllOutbound` the same flows are also allowed outbound.
+   *
+   * One rule per ordered pair of DCs and port: its intent (and so its address and Azure name) is
+   * that pair's two /32s, whatever order the DCs are built in, so adding, removing or reordering a
+   * DC adds or removes only that DC's rules and renames none of the others' (a rule per "new DC vs.
+   * the DCs before it" changed every later rule when one DC went). The price is n·(n-1) rules per
+   * port: 15 ports, so 90 rules for 3 DCs, 180 for 4 (twice that with `denyAllOutbound`), under
+   * Azure's 1,000 rules per NSG, which the zone enforces.
    */
   private openReplication(dc: DomainController, self: IPeer, others: DomainController[]): NetworkSecurityRule[] {
-    const otherPrefixes = others.map((o) => `${o.privateIpAddress}/32`);
-    const otherPeer = otherPrefixes.length === 1 ? Peer.ipv4(otherPrefixes[0]) : Peer.ipv4List(otherPrefixes);
-    const otherNames = others.map((o) => o.serverName).join(", ");
     const ports: { port: Port; what: string }[] = [
       ...DOMAIN_SERVICE_PORTS.map((p) => ({ port: portOf(p), what: `${p.name} ${p.protocol.toUpperCase()} ${p.from}` })),
       { port: this.rpcDynamicPorts, what: `RPC dynamic ${this.rpcDynamicPorts.portRange}` },
     ];
     const rules: NetworkSecurityRule[] = [];
-    for (const { port, what } of ports) {
-      rules.push(this.allowInbound(otherPeer, port, `DC replication ${what} from ${otherNames} to ${dc.serverName}`, { local: self }));
-      rules.push(this.allowInbound(self, port, `DC replication ${what} from ${dc.serverName} to ${otherNames}`, { local: otherPeer }));
-      if (this.outboundDenied) {
-        rules.push(this.allowOutbound(otherPeer, port, `DC replication ${what} from ${dc.serverName} to ${otherNames}`, { local: self }));
-        rules.push(this.allowOutbound(self, port, `DC replication ${what} from ${otherNames} to ${dc.serverName}`, { local: otherPeer }));
+    for (const other of others) {
+      const peer = Peer.ipv4(`${other.privateIpAddress}/32`);
+      for (const { port, what } of ports) {
+        rules.push(this.allowInbound(peer, port, `DC replication ${what} from ${other.serverName} to ${dc.serverName}`, { local: self }));
+        rules.push(this.allowInbound(self, port, `DC replication ${what} from ${dc.serverName} to ${other.serverName}`, { local: peer }));
+        if (this.outboundDenied) {
+          rules.push(this.allowOutbound(peer, port, `DC replication ${what} from ${dc.serverName} to ${other.serverName}`, { local: self }));
+          rules.push(this.allowOutbound(self, port, `DC replication ${what} from ${other.serverName} to ${dc.serverName}`, { local: peer }));
+        }
       }
     }
     this.replicationRuleList.push(...rules);

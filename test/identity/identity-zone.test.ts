@@ -81,19 +81,21 @@ describe("IdentityZone and DomainController", () => {
     expect(allowRules(json).some((r) => [r.source_address_prefix, r.destination_address_prefix].includes("10.0.2.0/24"))).toBe(false);
   });
 
-  test("a third DC replicates with both earlier DCs; the restricted RPC range is used", () => {
+  test("a third DC replicates with both earlier DCs, one rule per pair of DCs and port; the restricted RPC range is used", () => {
     const e = identityEnv({ rpcDynamicPortStart: 50000, rpcDynamicPortEnd: 50999 });
     e.dc("Dc1", "10.0.2.4");
     e.dc("Dc2", "10.0.2.5");
     e.dc("Dc3", "10.0.2.6");
     const repl = allowRules(synthJson(e.stack)).filter((r) => r.description.startsWith("DC replication"));
-    expect(repl).toHaveLength(4 * EXPECTED_PORTS.length);
+    expect(repl).toHaveLength(6 * EXPECTED_PORTS.length);
+    expect(repl.every((r) => r.source_address_prefixes === undefined && r.destination_address_prefixes === undefined)).toBe(true);
     const dc3In = repl.filter((r) => r.destination_address_prefix === "10.0.2.6/32");
-    expect(dc3In).toHaveLength(EXPECTED_PORTS.length);
-    expect(dc3In.every((r) => JSON.stringify(r.source_address_prefixes) === JSON.stringify(["10.0.2.4/32", "10.0.2.5/32"]))).toBe(true);
+    expect(dc3In).toHaveLength(2 * EXPECTED_PORTS.length);
+    expect(dc3In.map((r) => r.source_address_prefix).sort()).toEqual([
+      ...Array(EXPECTED_PORTS.length).fill("10.0.2.4/32"), ...Array(EXPECTED_PORTS.length).fill("10.0.2.5/32"),
+    ]);
     const dc3Out = repl.filter((r) => r.source_address_prefix === "10.0.2.6/32");
-    expect(dc3Out).toHaveLength(EXPECTED_PORTS.length);
-    expect(dc3Out.every((r) => JSON.stringify(r.destination_address_prefixes) === JSON.stringify(["10.0.2.4/32", "10.0.2.5/32"]))).toBe(true);
+    expect(dc3Out).toHaveLength(2 * EXPECTED_PORTS.length);
     expect(dc3In.map((r) => r.destination_port_range)).toContain("50000-50999");
     // Every ordered pair of DCs is open on TCP 445 exactly once.
     const pairs = (r: any) => [r.source_address_prefix ?? r.source_address_prefixes].flat().flatMap((s: string) =>
@@ -101,6 +103,38 @@ describe("IdentityZone and DomainController", () => {
     const smb = repl.filter((r) => r.protocol === "Tcp" && r.destination_port_range === "445").flatMap(pairs).sort();
     expect(smb).toEqual(["10.0.2.4/32>10.0.2.5/32", "10.0.2.4/32>10.0.2.6/32", "10.0.2.5/32>10.0.2.4/32",
       "10.0.2.5/32>10.0.2.6/32", "10.0.2.6/32>10.0.2.4/32", "10.0.2.6/32>10.0.2.5/32"]);
+  });
+
+  test("replication rules are keyed by the pair of DCs: adding, removing or reordering a DC renames none of the other DCs' rules", () => {
+    type Dc = [string, string];
+    const addresses = (dcs: Dc[], over: Partial<IdentityZoneProps> = {}) => {
+      const e = identityEnv(over);
+      for (const [id, ip] of dcs) e.dc(id, ip);
+      const rules = synthJson(e.stack).resource.azurerm_network_security_rule as Record<string, any>;
+      const repl = Object.entries(rules).filter(([, r]) => r.description.startsWith("DC replication"));
+      // Address and Azure name (ForceNew) of each rule, by the pair of DC addresses it joins.
+      return new Map(repl.map(([address, r]) => [address, `${r.name} ${r.direction} ${r.source_address_prefix}>${r.destination_address_prefix}`]));
+    };
+    const dc1: Dc = ["Dc1", "10.0.2.4"];
+    const dc2: Dc = ["Dc2", "10.0.2.5"];
+    const dc3: Dc = ["Dc3", "10.0.2.6"];
+    const three = addresses([dc1, dc2, dc3]);
+    const reordered = addresses([dc2, dc3, dc1]);
+    const withoutDc1 = addresses([dc2, dc3]);
+    const twoFirst = addresses([dc1, dc2]);
+    // The same DCs in another order: the same rules, same addresses, same names.
+    expect([...reordered.entries()].sort()).toEqual([...three.entries()].sort());
+    // dc01 removed: every dc02<->dc03 rule keeps its address and name; only dc01's rules go.
+    expect(withoutDc1.size).toBe(2 * EXPECTED_PORTS.length);
+    for (const [address, what] of withoutDc1) expect(three.get(address)).toBe(what);
+    expect([...three.values()].filter((w) => !/10\.0\.2\.4\//.test(w))).toHaveLength(withoutDc1.size);
+    // dc03 added to dc01 and dc02: their rules stay as they were.
+    for (const [address, what] of twoFirst) expect(three.get(address)).toBe(what);
+    // The same holds for the outbound rules of a zone that denies all outbound traffic.
+    const out3 = addresses([dc1, dc2, dc3], { denyAllOutbound: true });
+    const out2 = addresses([dc3, dc2], { denyAllOutbound: true });
+    expect(out2.size).toBe(4 * EXPECTED_PORTS.length);
+    for (const [address, what] of out2) expect(out3.get(address)).toBe(what);
   });
 
   test("with denyAllOutbound the replication flows are allowed outbound too", () => {
