@@ -18,6 +18,7 @@ import { tagsOf } from "../contract/tag";
 import { DeploymentRole, parseRoles, ZONE_TAG } from "../contract/zone-tags";
 import { SensitiveValue } from "../core/sensitive-value";
 import { DomainController } from "../identity/identity-zone";
+import { cidrContains, parseCidr, tryParseCidr } from "../network/cidr";
 import { attributeErrors, ConstructErrorCode, invalidProp, invalidSecret, missingProp, requireIntInRange } from "../network/errors";
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
@@ -156,6 +157,9 @@ export interface KmsHostProps {
   /**
    * Serve activation on a second NIC in the management zone instead of the production network
    * (seed 003: "use the management interface of the server instead of production networks").
+   * Every `allowedClients` peer must then lie inside the management zone's prefix: Azure gives a
+   * secondary NIC no default gateway, so the host could not answer clients in other subnets
+   * (refused at construction).
    * @default - activation is served on the production NIC
    */
   readonly managementInterface?: KmsManagementInterface;
@@ -394,7 +398,7 @@ function validateKmsHostProps(host: KmsHost, props: KmsHostProps): ValidKmsHostP
   const tags = requireTags("tags", props.tags);
   const server = kmsServerOf(props);
   const serverName = server._server ? validateExistingServer(server._server, zone) : requireAzureName("kmsServer.serverName", server._options?.serverName, "windowsVm");
-  const mgmt = props.managementInterface === undefined ? undefined : validateManagementInterface(host, props.managementInterface, zone);
+  const mgmt = props.managementInterface === undefined ? undefined : validateManagementInterface(host, props.managementInterface, zone, props.allowedClients);
   for (const suffix of ["-kms-clients", "-kms-activation", "-mgmt-nic"]) requireDerivedName("serverName", serverName, `${serverName}${suffix}`, "ipGroup");
   return {
     zone, allowedPrefixes: Array.from(new Set(blocks.map((b) => b.text))), firewallPriority, dnsPublishing, server, serverName, mgmt, tags,
@@ -445,7 +449,7 @@ function validateExistingServer(existing: SecureWindowsServer, zone: ActivationZ
 }
 
 /** The management NIC (R-KMS-6): a MANAGEMENT zone of the same network, a free host address there. */
-function validateManagementInterface(host: KmsHost, mgmt: KmsManagementInterface, zone: ActivationZone): KmsManagementInterface {
+function validateManagementInterface(host: KmsHost, mgmt: KmsManagementInterface, zone: ActivationZone, clients: IPeer[]): KmsManagementInterface {
   if (!(mgmt.zone instanceof DeploymentZone)) throw invalidProp("managementInterface.zone", (mgmt.zone as any)?.zoneName ?? mgmt.zone, "a DeploymentZone of trust MANAGEMENT");
   if (mgmt.zone.trustLevel !== TrustLevel.MANAGEMENT) {
     throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `a zone of trust MANAGEMENT (zone ${mgmt.zone.zoneName} is ${mgmt.zone.trustLevel})`);
@@ -454,8 +458,34 @@ function validateManagementInterface(host: KmsHost, mgmt: KmsManagementInterface
     throw invalidProp("managementInterface.zone", mgmt.zone.zoneName, `another zone of the activation zone's network ${zone.network.node.id} (Azure requires every NIC of a VM in the same virtual network)`);
   }
   const privateIpAddress = requireHostInZone("managementInterface.privateIpAddress", mgmt.privateIpAddress, mgmt.zone);
+  requireClientsOnLink(clients, mgmt.zone);
   claimUnique(host, "managementInterface.privateIpAddress", UniqueKind.STATIC_IP, privateIpAddress, zone.network);
   return { zone: mgmt.zone, privateIpAddress };
+}
+
+/**
+ * Refuses allowlisted clients outside the management subnet. The management NIC is the VM's second
+ * one, and "Azure does not assign a default gateway to additional (secondary) network interfaces
+ * ... Therefore, you are unable to communicate with resources outside the subnet that a secondary
+ * network interface is in, by default" (learn.microsoft.com/azure/virtual-machines/windows/multiple-nics,
+ * "Configure guest OS for multiple NICs"): the KMS answers to such a client never leave the host.
+ * The guest routes that would fix it do not fit in the KMS host's settings script (the Windows
+ * command-line limit), so the combination is refused rather than built broken.
+ */
+function requireClientsOnLink(clients: IPeer[], mgmtZone: DeploymentZone): void {
+  const subnet = parseCidr("managementInterface.zone.addressPrefix", mgmtZone.addressPrefix);
+  clients.forEach((peer, i) => {
+    const outside = peer.addressPrefixes.find((p) => {
+      const block = tryParseCidr(p);
+      return !block || !cidrContains(subnet, block);
+    });
+    if (outside !== undefined) {
+      throw invalidProp(`allowedClients[${i}]`, peer.label,
+        `with managementInterface, clients inside the management zone ${mgmtZone.zoneName} (${mgmtZone.addressPrefix}) only: ${outside} is outside it, and Azure gives the `
+        + "management NIC (a secondary NIC) no default gateway, so activation answers to other subnets would never leave the host. "
+        + "Serve these clients on the production NIC (omit managementInterface), or allowlist management hosts only");
+    }
+  });
 }
 
 function validateDnsRecord(dns: KmsPrivateDnsRecordOptions, serverName: string, zone: ActivationZone): ValidDnsRecord {

@@ -37,6 +37,9 @@ function kmsEnv(options: { withDmz?: boolean } = {}) {
   return { ...e, activation, base };
 }
 
+/** Clients inside the management subnet (10.0.8.0/24), the only ones a management NIC can answer. */
+const ON_LINK = [Peer.ipv4("10.0.8.10/32"), Peer.ipv4("10.0.8.32/28")];
+
 function kmsRules(json: any, zoneNsgName: string) {
   return resourcesOf(json, "azurerm_network_security_rule")
     .map(([, r]) => r)
@@ -193,7 +196,8 @@ describe("KmsHost", () => {
 
   test("managementInterface serves activation on a second NIC in the management zone", () => {
     const e = kmsEnv();
-    const host = new KmsHost(e.stack, "Kms", e.base({ managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.20" } }));
+    // Clients inside the management subnet only: a secondary NIC has no default gateway (test below).
+    const host = new KmsHost(e.stack, "Kms", e.base({ managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.20" }, allowedClients: ON_LINK }));
     const json = synthJson(e.stack);
     const [, vm] = resourcesOf(json, "azurerm_windows_virtual_machine")[0];
     expect(vm.network_interface_ids).toHaveLength(2);
@@ -211,6 +215,23 @@ describe("KmsHost", () => {
     expect(vm.tags["sdz-kms-interface"]).toBe("management");
   });
 
+  test("managementInterface refuses allowlisted clients outside the management subnet: a secondary NIC has no default gateway", () => {
+    const e = kmsEnv();
+    const mgmtNic = { zone: e.mgmt, privateIpAddress: "10.0.8.20" };
+    // The clients zone (10.0.1.0/24) is another subnet: the host's answers from 10.0.8.20 could never leave.
+    expect(() => new KmsHost(e.stack, "Kms", e.base({ managementInterface: mgmtNic })))
+      .toThrow(/Invalid allowedClients\[0\]: "zone clients"\. Allowed: with managementInterface, clients inside the management zone mgmt \(10\.0\.8\.0\/24\) only: 10\.0\.1\.0\/24 is outside it, and Azure gives the management NIC \(a secondary NIC\) no default gateway/);
+    // Any block outside the management subnet is refused, whichever entry it is.
+    expect(() => new KmsHost(e.stack, "Kms2", e.base({
+      serverName: "kms02", privateIpAddress: "10.0.5.5", managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.21" },
+      allowedClients: [Peer.ipv4("10.0.8.10/32"), Peer.ipv4("10.0.6.0/23")],
+    })))
+      .toThrow(/Invalid allowedClients\[1\]: "10\.0\.6\.0\/23"\. Allowed: with managementInterface, clients inside the management zone mgmt/);
+    // Refused before the address is claimed: the same address is accepted with on-link clients.
+    const host = new KmsHost(e.stack, "Kms3", e.base({ serverName: "kms03", privateIpAddress: "10.0.5.6", managementInterface: mgmtNic, allowedClients: [Peer.zone(e.mgmt)] }));
+    expect(host.activationAddress).toBe("10.0.8.20");
+  });
+
   test("an existing non-DC server of the activation zone can be used and gets the role and hardening tags", () => {
     const e = kmsEnv();
     const server = new SecureWindowsServer(e.stack, "Srv", { zone: e.activation, serverName: "kms02", privateIpAddress: "10.0.5.6", adminUsername: "opsadmin", adminPassword: e.password, roles: [DeploymentRole.DNS_SERVER] });
@@ -226,7 +247,7 @@ describe("KmsHost", () => {
     new DomainController(e.stack, "Dc1", { zone: identity, serverName: "dc01", privateIpAddress: "10.0.2.4", adminUsername: "opsadmin", adminPassword: e.password });
     new DomainController(e.stack, "Dc2", { zone: identity, serverName: "dc02", privateIpAddress: "10.0.2.5", adminUsername: "opsadmin", adminPassword: e.password });
     const policy = new FirewallPolicy(e.stack, "Policy", { name: "hub-policy", location: "westeurope", resourceGroupName: "hub-rg" });
-    new KmsHost(e.stack, "Kms", e.base({ firewallPolicy: policy, managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.20" } }));
+    new KmsHost(e.stack, "Kms", e.base({ firewallPolicy: policy, managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.20" }, allowedClients: ON_LINK }));
     e.activation.declareMakActivation(e.dmz, "DMZ web servers activate with MAK");
     const result = runRules(TerraformModel.fromTerraformJson(synthJson(e.stack)), ALL_RULES);
     const errors = result.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL);
