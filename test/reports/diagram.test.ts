@@ -7,6 +7,7 @@ import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-securit
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { VirtualNetworkGatewayConnection } from "@cdktf/provider-azurerm/lib/virtual-network-gateway-connection";
 import { DOMParser } from "@xmldom/xmldom";
 import { TerraformVariable } from "cdktf";
@@ -152,6 +153,41 @@ describe("zone-flow graph from raw azurerm resources", () => {
     expect(kms.line).not.toContain("SDZ-");
     expect(kms.line).toContain("-->");
     expect(mmd).not.toContain(`linkStyle ${kms.index} `);
+  });
+
+  test("a flow the source zone's own NSG denies outbound is not drawn; what it lets out is", () => {
+    type Out = [access: string, priority: number, protocol: string, port: string, destination: string];
+    const outbound = (scope: Construct, id: string, nsg: NetworkSecurityGroup, ...[access, priority, protocol, port, destination]: Out) =>
+      new NetworkSecurityRule(scope, id, {
+        name: id, priority, direction: "Outbound", access, protocol, sourcePortRange: "*", destinationPortRange: port,
+        sourceAddressPrefix: "*", destinationAddressPrefix: destination, resourceGroupName: "rg", networkSecurityGroupName: nsg.name,
+      });
+    const m = modelOf((scope) => {
+      new VirtualNetwork(scope, "vnet", { name: "vnet", location: "westeurope", resourceGroupName: "rg", addressSpace: ["10.2.0.0/16"] });
+      const clients = zone(scope, { id: "clients", zone: "clients", trust: "INTERNAL", prefix: "10.2.1.0/24", denyAll: true });
+      const closed = zone(scope, { id: "closed", zone: "closed", trust: "INTERNAL", prefix: "10.2.2.0/24", denyAll: true });
+      const open = zone(scope, { id: "open", zone: "open", trust: "INTERNAL", prefix: "10.2.3.0/24", denyAll: true });
+      const kms = zone(scope, { id: "kms", zone: "kms", trust: "INTERNAL", prefix: "10.2.5.0/24", denyAll: true });
+      // clients deny all outbound but KMS; closed denies all outbound; open keeps Azure's AllowVnetOutBound.
+      outbound(scope, "clients_kms_out", clients, "Allow", 2000, "Tcp", "1688", "10.2.5.4");
+      outbound(scope, "clients_deny_out", clients, "Deny", 4096, "*", "*", "*");
+      outbound(scope, "closed_deny_out", closed, "Deny", 4096, "*", "*", "*");
+      rule(scope, "kms_from_clients", kms, "Tcp", "1688", "10.2.1.0/24", "10.2.5.4");
+      rule(scope, "smb_from_clients", kms, "Tcp", "445", "10.2.1.0/24", "10.2.5.4");
+      rule(scope, "kms_from_closed", kms, "Tcp", "1688", "10.2.2.0/24", "10.2.5.4");
+      rule(scope, "kms_from_open", kms, "Tcp", "1688", "10.2.3.0/24", "10.2.5.4");
+      void open;
+    });
+    const g = buildZoneFlowGraph(m);
+    const to = nodeByLabel(g, "kms");
+    const arrows = g.edges.filter((e) => e.to === to.id && !e.implicit).map((e) => `${g.nodes.find((n) => n.id === e.from)!.label}: ${e.lines.join("; ")} [${e.ruleAddresses.join(", ")}]`);
+    expect(arrows.sort()).toEqual([
+      "clients: TCP 1688 to 10.2.5.4 [azurerm_network_security_rule.kms_from_clients]",
+      "open: TCP 1688 to 10.2.5.4 [azurerm_network_security_rule.kms_from_open]",
+    ]);
+    // A finding on a rule drawn nowhere is still shown, on its zone.
+    const g2 = buildZoneFlowGraph(m, [finding("SDZ-TEST-001", "azurerm_network_security_rule.kms_from_closed", "test")]);
+    expect(nodeByLabel(g2, "kms").marks.map((x) => x.address)).toEqual(["azurerm_network_security_rule.kms_from_closed"]);
   });
 
   test("a zone without a deny-all shows Azure's implicit AllowVNetInBound flow, dashed", () => {

@@ -1003,7 +1003,8 @@ function sourcesKey(s: SourceSet): string {
   return `${s.v4.starts.join(",")}/${s.v4.ends.join(",")}|${s.v6.starts.join(",")}/${s.v6.ends.join(",")}|${s.tokens.all ? "all-" : ""}${[...s.tokens.names].sort().join(",")}`;
 }
 
-function cidrSources(cidrs: Cidr[]): SourceSet {
+/** The addresses of CIDR blocks as a source set. @internal */
+export function cidrSources(cidrs: Cidr[]): SourceSet {
   const v4: [number, number][] = [];
   const v6: [bigint, bigint][] = [];
   for (const c of cidrs) {

@@ -1,7 +1,8 @@
-import { AccessModel } from "../../engine/access/access-model";
+import { AccessModel, cidrSources } from "../../engine/access/access-model";
 import { Cidr } from "../../engine/access/addresses";
 import { shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
-import { AddressTerm, Nic, Nsg, NsgRule, Topology } from "../../engine/access/topology";
+import { SourceSet } from "../../engine/access/source-set";
+import { AddressTerm, isPortless, Nic, Nsg, NsgRule, Protocol, Topology } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { Finding, FindingStatus } from "../../engine/result";
 import { RuleLevel } from "../../engine/rule";
@@ -66,7 +67,10 @@ export interface FlowNode {
   readonly marks: FlowMark[];
 }
 
-/** One arrow: every allowed inbound rule between two nodes. @internal */
+/**
+ * One arrow: every allowed inbound rule between two nodes, unless the source zone's own NSG
+ * certainly lets none of it out (Azure drops a flow denied by either side). @internal
+ */
 export interface FlowEdge {
   readonly from: string;
   readonly to: string;
@@ -233,6 +237,8 @@ class GraphBuilder {
   private readonly rulesByAddress = new Map<string, NsgRule[]>();
   private readonly implicitByNsg = new Map<TfResource, FlowEdge[]>();
   private readonly overlapMemo = new Map<string, { node: FlowNode; qualifier?: string }[]>();
+  /** Each rule's destinations as addresses (undefined: not all known CIDRs), worked out once. */
+  private readonly destinationSets = new Map<NsgRule, SourceSet | undefined>();
   private counter = 0;
 
   constructor(private readonly model: TerraformModel) {
@@ -443,6 +449,7 @@ class GraphBuilder {
       const toText = narrowedTo ? ` to ${narrowedTo}` : "";
       for (const term of sources) {
         for (const { node, qualifier } of this.sourcesOf(term)) {
+          if (this.deniedAtSource(rule, node)) continue;
           const e = this.edge(node, to, false);
           if (uncertain) e.uncertain = true;
           this.addLine(e, qualifier ? `${ports} from ${qualifier}${toText}` : ports + toText);
@@ -451,7 +458,39 @@ class GraphBuilder {
         }
       }
     }
-    this.edgesByRule.set(rule, refs);
+    // A rule drawn nowhere (its sources' NSGs let none of it out) leaves its findings to its zone.
+    if (refs.length > 0) this.edgesByRule.set(rule, refs);
+  }
+
+  /**
+   * True when the source zone's subnet NSG certainly lets none of the rule's traffic out: for each
+   * protocol the rule admits, no outbound rule of that NSG that may allow (Azure's defaults
+   * included, anything not known counting as "may") reaches the rule's destinations on its ports.
+   * Azure evaluates the source subnet's NSG outbound as well as the destination's inbound, and a
+   * deny in either drops the flow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works),
+   * so such an arrow would draw a flow nothing makes open. Anything unknown (the VNet outside the
+   * configuration included) keeps the arrow.
+   */
+  private deniedAtSource(rule: NsgRule, node: FlowNode): boolean {
+    const zone = this.nodeZone.get(node);
+    const ports = rule.destinationPorts;
+    // Without its VNet in the configuration the model knows only the subnet's own part of the
+    // VirtualNetwork tag (Azure's AllowVnetOutBound reaches the whole VNet): no conclusion then.
+    if (!zone?.subnet?.vnet || node.kind !== FlowNodeKind.ZONE || !rule.protocol.known || !ports.known) return false;
+    let destinations = this.destinationSets.get(rule);
+    if (!this.destinationSets.has(rule)) {
+      const d = rule.destinations.known ? rule.destinations.value : undefined;
+      destinations = d && d.length > 0 && d.every((t) => t.kind === "cidr")
+        ? cidrSources(d.map((t) => (t as Extract<AddressTerm, { kind: "cidr" }>).cidr)) : undefined;
+      this.destinationSets.set(rule, destinations);
+    }
+    if (!destinations) return false;
+    const ep = this.access.endpointOfSubnet(zone.subnet);
+    const protocols: Protocol[] = rule.protocol.value === "*" ? ["Tcp", "Udp", "Icmp", "Esp", "Ah"] : [rule.protocol.value];
+    return protocols.every((p) => {
+      const out = this.access.admitPortsFrom(ep, p, destinations!, "Outbound");
+      return isPortless(p) ? out.isEmpty : out.intersect(ports.value).isEmpty;
+    });
   }
 
   /** The rule's destinations when they are narrower than the whole zone (e.g. one host). */
