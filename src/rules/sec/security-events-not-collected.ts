@@ -21,7 +21,10 @@ export const securityEventsNotCollected = defineRule({
     + "Security query; on Linux a syslog source with the auth or authpriv facility) and whose data_flow sends that stream to a log_analytics destination, and an association of that rule with the VM. "
     + "The rule applies to every VM holding a deployment role, declared (sdz-role) or inferred from the configuration: PXE distribution points, KMS hosts, domain controllers, "
     + "state migration points (also when a Configuration Manager script adds the role to the VM) and out-of-band service points (also the VM that is the only source of the allows for the AMT ports). One finding per server names every missing piece; pieces that cannot be read (a rule outside this configuration, "
-    + "an extension or association whose target is a variable) make it could-not-verify. Level warning: a server without monitoring is not an opening, it hides one.",
+    + "an extension or association whose target is a variable) make it could-not-verify. Level warning: a server without monitoring is not an opening, it hides one. "
+    + "It checks that collection is configured, not that the agent gets through: the agent reaches its endpoints by name (global.handler.control.monitor.azure.com, "
+    + "<workspace-id>.ods.opinsights.azure.com, outbound TCP 443, or a private link scope; learn.microsoft.com/azure/azure-monitor/agents/azure-monitor-agent-network-configuration) "
+    + "through the VM's DNS servers, and neither path is evaluated here: a server whose NSGs block its DNS servers or that egress passes this rule and still sends nothing.",
   fix: `Add an azurerm_virtual_machine_extension (publisher ${AGENT_PUBLISHER}, type ${AGENT_TYPE.windows}, auto_upgrade_minor_version = true) and a system-assigned identity on the VM, `
     + "an azurerm_monitor_data_collection_rule with data_sources.windows_event_log { streams = [\"Microsoft-SecurityEvent\"], x_path_queries = [\"Security!*\"] }, "
     + "destinations.log_analytics { workspace_resource_id = <workspace>.id } and a data_flow from that stream to it, and an azurerm_monitor_data_collection_rule_association "
