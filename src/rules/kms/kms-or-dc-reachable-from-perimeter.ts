@@ -1,5 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
+import { unverifiedByKms002 } from "./reported-by-kms-002";
 import { reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
@@ -77,7 +78,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
     + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule or Azure Firewall network rule that SDZ-KMS-003 "
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
-    + "rule); the host's other ports and paths stay here, with a pointer to it. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
+    + "rule); the host's other ports and paths stay here, with a pointer to it. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. "
+    + "TCP 1688 from the Internet through a rule whose values are not known before apply that SDZ-KMS-002 reports as could-not-verify (a rule "
+    + "written for KMS whose source is a variable, which SDZ-NET-001 leaves to the KMS rules) is left to that finding: the same unknown value. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify. The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
@@ -110,8 +113,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const undeclared: Sightings = new Map();
       /** AzureFirewallSubnet where the firewall may forward clients this configuration does not show. */
       const forwarded: Sightings = new Map();
-      /** TCP 1688 left to SDZ-KMS-003: the zones, by the resource its finding is on. */
+      /** TCP 1688 left to SDZ-KMS-003 or SDZ-KMS-002: the sources (zones, the Internet), by `rule id|resource` of the finding. */
       const left = new Map<string, Set<string>>();
+      const leftTo = (key: string, source: string) => left.set(key, (left.get(key) ?? new Set()).add(source));
       for (const ep of ctx.access.endpointsOfVm(vm)) {
         const internet = ctx.access.internetSources(ep.subnet?.vnet, ep.subnet);
         // Exact pre-check (most hosts take nothing from a perimeter zone): no grant or DNAT rule may hold one of the sources reported below.
@@ -134,7 +138,15 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               const nothingArrives = d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat;
               if (!nothingArrives && !(net001 && isBroad(pub, internet))) {
                 const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => (e.definite ? e.label : `perhaps ${e.label}`)))];
-                sight(into, describeShare(pub, internet), probe.protocol, r.ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
+                let ports = r.ports;
+                // TCP 1688 through a rule whose values are not known, that SDZ-KMS-002 reports as could-not-verify: the same unknown value (a
+                // source from a variable), one finding; SDZ-NET-001 leaves a rule written for KMS to it (leftToServiceRule).
+                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? unverifiedByKms002(ctx.model, ep, r) : undefined;
+                if (v) {
+                  ports = ports.subtract(KMS_PORTS);
+                  leftTo(`SDZ-KMS-002|${v.e.resource.address}`, "the Internet");
+                }
+                if (!ports.isEmpty) sight(into, describeShare(pub, internet), probe.protocol, ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
               }
             }
             // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges; unless it
@@ -151,7 +163,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               if (v) {
                 // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
                 ports = ports.subtract(KMS_PORTS);
-                left.set(v.e.resource.address, (left.get(v.e.resource.address) ?? new Set()).add(z.name));
+                leftTo(`SDZ-KMS-003|${v.e.resource.address}`, `zone ${z.name}`);
               }
               if (!ports.isEmpty) sight(forwarded, `${firewallSubnetText(z.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${fwd.why})`, probe.protocol, ports, path, r.doubts);
             }
@@ -167,7 +179,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 const v = reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow");
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
-                  left.set(v.e.resource.address, (left.get(v.e.resource.address) ?? new Set()).add(z.name));
+                  leftTo(`SDZ-KMS-003|${v.e.resource.address}`, `zone ${z.name}`);
                 }
               }
               if (ports.isEmpty) continue;
@@ -179,7 +191,14 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const what = claims.map((c) => (c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller")).join(" and ");
       const evidence = `(${claims.map((c) => `${c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller"}: ${roleText(c)}`).join("; ")})`;
       // Why TCP 1688 is missing from the ports named: another finding carries it.
-      const elsewhere = [...left].map(([address, zones]) => `; TCP 1688 from ${zones.size === 1 ? "zone" : "zones"} ${[...zones].join(", ")} is SDZ-KMS-003's finding on ${address}`).join("");
+      const elsewhere = [...left].map(([key, sources]) => {
+        const [id, address] = key.split("|");
+        const names = [...sources];
+        // `zone a`, `zones a, b` (as before), `the Internet`.
+        const zones = names.filter((n) => n.startsWith("zone ")).map((n) => n.slice(5));
+        const from = [...(zones.length > 0 ? [`${zones.length === 1 ? "zone" : "zones"} ${zones.join(", ")}`] : []), ...names.filter((n) => !n.startsWith("zone "))];
+        return `; TCP 1688 from ${from.join(" and ")} is ${id}'s finding on ${address}`;
+      }).join("");
       if (found.size > 0) {
         const also = maybe.size > 0 ? `; it may also be reachable from ${describe(maybe)}` : "";
         // Inferred roles come with their evidence; users' servers carry no tags (principle 1), so the level does not drop.

@@ -4,9 +4,11 @@
  * on a KMS host (one finding per problem: the missing deny-all, fixed on one NSG; KMS-002's finding
  * names R-PXE-4's default-deny too).
  */
-import { KmsExposure, kmsExposures, notAnAllowlist } from "./kms-reaches";
+import { KMS, KmsExposure, kmsExposures, notAnAllowlist } from "./kms-reaches";
+import { Endpoint } from "../../engine/access/access-model";
+import { Reach } from "../../engine/access/reachability";
 import { NsgRule } from "../../engine/access/topology";
-import { nsgDecider } from "../../engine/exposure";
+import { nsgDecider, serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel } from "../../engine/model";
 
 /** One place SDZ-KMS-002 reports: the exposure and the sources that are no allowlist. */
@@ -48,4 +50,22 @@ export function reportedByKms002(model: TerraformModel, rule: NsgRule): Kms002Ve
   });
   const d = nsgDecider(rule);
   return byKey.get(`${d.resource.address}|${d.label}`);
+}
+
+/**
+ * SDZ-KMS-002's could-not-verify about the rule that lets the uncertain reach `r` in on TCP 1688 to `ep`
+ * (the rule the KMS exposures group by: {@link serviceDeciderOf}), or undefined. SDZ-KMS-006 leaves TCP
+ * 1688 of such a reach from the Internet to it: the same value not known before apply (a source from a
+ * variable), on the same rule, is one could-not-verify. Known allows are not looked up here.
+ */
+export function unverifiedByKms002(model: TerraformModel, ep: Endpoint, r: Reach): Kms002Verdict | undefined {
+  if (r.outcome !== "uncertain") return undefined;
+  const byKey = model.memo("kms-002:unverified-by-rule-and-host", () => {
+    const m = new Map<string, Kms002Verdict>();
+    // Linear in what the findings name: one key per rule and host it reaches.
+    for (const v of kms002Verdicts(model)) if (v.e.outcome === "uncertain") for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
+    return m;
+  });
+  const d = serviceDeciderOf(r, KMS, ep);
+  return byKey.get(`${d.resource.address}|${d.label}|${ep.label}`);
 }

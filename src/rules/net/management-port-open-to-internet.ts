@@ -1,7 +1,7 @@
-import { Layer } from "../../engine/access/access-model";
+import { Endpoint, Layer } from "../../engine/access/access-model";
 import { Reach, Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { Decider, deciderOf, describeServicePort, hostEndpoints, namingRule, reachOn } from "../../engine/exposure";
+import { Decider, deciderOf, describeServicePort, hostEndpoints, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeShare, isBroad } from "../../engine/zones";
@@ -19,6 +19,34 @@ export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
   S.KMS, S.KERBEROS_TCP, S.LDAP_TCP, S.LDAPS, S.GLOBAL_CATALOG, S.DNS_UDP, S.AMT, S.AMT_PROVISIONING,
   S.SNMP, S.SNMP_TRAP, S.DHCP_SERVER, S.TFTP, S.PXE_BINL, S.WAKE_ON_LAN_ECHO, S.WAKE_ON_LAN_DISCARD,
 ];
+
+/**
+ * The services whose own rule keeps a rule written for them (it names the port) whose other values are
+ * not known before apply, such as a source from a variable, as its could-not-verify, with that rule:
+ * SDZ-NET-001 leaves such a rule to it, as it leaves one whose values are known ({@link leftToServiceRule}).
+ * SDZ-NET-005 and SDZ-NET-006 leave such a rule to NET-001 instead (serviceRuleOwns); Kerberos, LDAP and
+ * DNS have no rule that judges who reaches them (SDZ-DOM-001 judges where their rules lead), nor do the
+ * PXE ports through such a rule: those stay NET-001's could-not-verify. One finding either way.
+ */
+export const SERVICE_RULE_OF_UNKNOWN: ReadonlyMap<ServicePort, string> = new Map([
+  [S.KMS, "SDZ-KMS-002"], [S.AMT, "SDZ-OOB-001"], [S.AMT_PROVISIONING, "SDZ-OOB-002"],
+]);
+
+/**
+ * True when SDZ-NET-001 leaves a reach on `svc` to that service's own rule: `svc` is not a management
+ * port and the rule the service rule reports the reach on ({@link serviceDeciderOf}) was written for it,
+ * whether it certainly lets the reach in ({@link namingRule}) or another of its values is not known
+ * before apply (for the services of {@link SERVICE_RULE_OF_UNKNOWN}). The complement, for uncertain
+ * reaches, of what the service rules leave to NET-001 (unknownRuleLeftToNet001): each such reach is
+ * one rule's. SDZ-NET-001's check and what the other packs ask of it (reported-by-net-001.ts) both use it.
+ */
+export function leftToServiceRule(r: Reach, svc: ServicePort, endpoint: Endpoint): boolean {
+  if (MANAGEMENT_PORTS.includes(svc)) return false;
+  if (namingRule(r, svc)) return true;
+  if (r.outcome !== "uncertain" || !SERVICE_RULE_OF_UNKNOWN.has(svc)) return false;
+  const d = serviceDeciderOf(r, svc, endpoint);
+  return !!d.ports && namesRange(d.ports, svc.from, svc.to);
+}
 
 /**
  * More public addresses than an administrator, a site or a partner sends from: an IPv4 /16 (65,536
@@ -76,8 +104,10 @@ export const managementPortsFromInternet = defineRule({
     + "site's or partner's addresses (more than an IPv4 /16 or an IPv6 /32, e.g. 0.0.0.0/2 + 64.0.0.0/3) are a warning: they still hold strangers' addresses; "
     + "an administrator's /32 or a partner's /24 is not reported. A rule that opens every port also lists the other deployment services it exposes "
     + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
+    + "So is one written for KMS, AMT or AMT provisioning whose other values are not known before apply (a source from a variable): SDZ-KMS-002 "
+    + "and SDZ-KMS-003, SDZ-OOB-001 and SDZ-OOB-002 keep it as their could-not-verify, so it is that one finding. "
     + "A rule that may let the Internet in but whose values are not known before apply (a dynamic security_rule block, a variable) is one could-not-verify here, "
-    + "listing every service it may open; SDZ-NET-005 and SDZ-NET-006 leave it the SNMP and Wake-on-LAN ports it lists, and SDZ-NET-004 a block of rules of which nothing is known. "
+    + "listing every service it may open; SDZ-NET-005 and SDZ-NET-006 leave it the SNMP and Wake-on-LAN ports it lists, even through a rule written for them, and SDZ-NET-004 a block of rules of which nothing is known. "
     + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
     + "(public IP, load balancer rule, DNAT); an allow without one is still reported, because adding a public IP later would expose the host. "
     + "When the only doubt is the VirtualNetwork tag (a VNet address space, route prefix or route table not known before apply may put any address in it), "
@@ -110,7 +140,7 @@ export const managementPortsFromInternet = defineRule({
           // (R-SEC-7): the other services' rules judge their own sources.
           const wide = !isBroad(pub, internet);
           if (wide && !(management && isWidePublic(pub))) continue;
-          if (!management && namingRule(r, svc)) continue;
+          if (leftToServiceRule(r, svc, ep)) continue;
           const decider = deciderOf(r, ep);
           // No filter at all and no way in from the Internet: nothing arrives (a missing NSG is SDZ-NET-002's).
           if (decider.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;

@@ -2,7 +2,7 @@
  * Which deciding rules SDZ-NET-001 already reports on an endpoint, and for which services, so that
  * the service rules of every pack leave what NET-001 reports to that one finding (principle 3).
  */
-import { MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
+import { leftToServiceRule, MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./management-port-open-to-internet";
 import { Endpoint } from "../../engine/access/access-model";
 import { Reach } from "../../engine/access/reachability";
 import { Decider, deciderOf, hostEndpoints, mayName, namesRange, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
@@ -110,7 +110,7 @@ function reportedOn(ctx: Net001Context, endpoint: Endpoint): Map<string, Set<Ser
     for (const r of answer.reaches) {
       const pub = r.sources.intersect(internet);
       if (pub.isEmpty || !isBroad(pub, internet)) continue;
-      if (!MANAGEMENT_PORTS.includes(svc) && namingRule(r, svc)) continue;
+      if (leftToServiceRule(r, svc, endpoint)) continue;
       const d = deciderOf(r, endpoint);
       if (d.kind === "no-nsg" && answer.internetEntries.length === 0 && !r.dnat) continue;
       const key = deciderKey(d);
