@@ -31,7 +31,10 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + "about it names KMS: the unknown rule is one could-not-verify, whichever zones it may also let in; a rule written for KMS stays this rule's, and where "
     + "NET-001 says nothing about a rule on a host (the NIC's NSG denies the Internet), this rule keeps its could-not-verify. Azure's default rule "
     + "AllowVNetInBound is left to SDZ-KMS-002, which always reports it (VirtualNetwork is no allowlist) at least as strongly and names the zones below INTERNAL, or of "
-    + "unknown trust, that it lets in: the missing deny-all is one problem, fixed on one rule. Where the rule (NSG or firewall) lets "
+    + "unknown trust, that it lets in: the missing deny-all is one problem, fixed on one rule. So is every rule SDZ-KMS-002 reports (sources that are no "
+    + "allowlist: any, the Internet, VirtualNetwork, a service tag, a range wider than a /16), whose finding names these zones too: an error wherever the "
+    + "rule allows, and where a value is not known before apply (ports or sources from a variable) the same could-not-verify, said once. This rule keeps "
+    + "the allowlists SDZ-KMS-002 accepts. Where the rule (NSG or firewall) lets "
     + "such a zone reach a KMS host or domain controller, this one finding also names that host's exposure to perimeter traffic (R-KMS-7): SDZ-KMS-006 leaves TCP "
     + "1688 through the rule to it, and keeps reporting the host's other ports and paths.",
   fix: "Remove the perimeter addresses from the KMS allowlist (NSG and firewall) and activate those servers with MAK (ActivationZone.declareMakActivation "

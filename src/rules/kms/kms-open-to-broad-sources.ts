@@ -21,9 +21,10 @@ export const kmsOpenToBroadSources = defineRule({
     + "VNet and VPN/ExpressRoute range, and the prefixes of user-defined routes), a service tag, a range larger than a /16 (IPv6: a /48), the whole address "
     + "space of a virtual network, or the Internet through a rule written for KMS (a wide rule from the Internet is reported once by SDZ-NET-001, with KMS "
     + "among the services it lists). Azure Firewall network rules that allow TCP 1688 (policy rule collection groups and classic collections) are read "
-    + "whether or not the firewall is on a path: an allowlist there must be one too. Where AllowVNetInBound decides, the finding also names the zones "
-    + "below INTERNAL trust (or of unknown trust) it lets in and the KMS host's exposure to them: SDZ-KMS-003 leaves that rule to this one finding "
-    + "(one finding per problem). That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
+    + "whether or not the firewall is on a path: an allowlist there must be one too. The finding also names the zones below INTERNAL trust (or of unknown "
+    + "trust) the rule lets in and the KMS host's exposure to them: SDZ-KMS-003 leaves every rule reported here, Azure's AllowVNetInBound included, to "
+    + "this one finding (one finding per exposure), and keeps the allowlists accepted here; where a value is not known before apply it is one "
+    + "could-not-verify, this one. SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
     + "host on its other ports too (R-PXE-4: default-deny inbound): SDZ-NET-003 leaves the NSG of a KMS host to this one finding where it reports "
     + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
     + "Azure's platform. Rule fields not known before apply, and firewall ports that do not parse (\"1688,3389\", \"Any\"), are could-not-verify.",
@@ -41,7 +42,7 @@ export const kmsOpenToBroadSources = defineRule({
   check(ctx) {
     const left = leftToKms002(ctx.model);
     for (const { e, parts } of kms002Verdicts(ctx.model)) {
-      // AllowVNetInBound's zones below INTERNAL trust (or of unknown trust): SDZ-KMS-003 leaves this rule to this finding.
+      // The zones below INTERNAL trust (or of unknown trust) the rule lets in: SDZ-KMS-003 leaves this rule to this finding.
       const v = left.get(e);
       const low = v ? v.low.map((z) => zoneText(ctx.model, z)) : [];
       const unknown = v ? [...v.undeclared.map((z) => zoneText(ctx.model, z)), ...v.forwarded.map((f) => firewallSubnetText(f.zone.subnet!))] : [];

@@ -1,7 +1,7 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { unverifiedByKms002 } from "./reported-by-kms-002";
-import { reportedByKms003 } from "./reported-by-kms-003";
+import { leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
 import { Intervals, PORTS } from "../../engine/access/intervals";
@@ -78,7 +78,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
     + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule or Azure Firewall network rule that SDZ-KMS-003 "
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
-    + "rule); the host's other ports and paths stay here, with a pointer to it. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. "
+    + "rule); the host's other ports and paths stay here, with a pointer to it. So is TCP 1688 through a rule SDZ-KMS-003 leaves to SDZ-KMS-002 "
+    + "(its sources are no allowlist), whose finding names the zone, other than AllowVNetInBound. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. "
     + "TCP 1688 from the Internet through a rule whose values are not known before apply that SDZ-KMS-002 reports as could-not-verify (a rule "
     + "written for KMS whose source is a variable, which SDZ-NET-001 leaves to the KMS rules) is left to that finding: the same unknown value. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
@@ -163,7 +164,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               if (v) {
                 // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
                 ports = ports.subtract(KMS_PORTS);
-                leftTo(`SDZ-KMS-003|${v.e.resource.address}`, `zone ${z.name}`);
+                leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
               }
               if (!ports.isEmpty) sight(forwarded, `${firewallSubnetText(z.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${fwd.why})`, probe.protocol, ports, path, r.doubts);
             }
@@ -179,7 +180,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 const v = reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow");
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
-                  leftTo(`SDZ-KMS-003|${v.e.resource.address}`, `zone ${z.name}`);
+                  leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
                 }
               }
               if (ports.isEmpty) continue;

@@ -2,9 +2,10 @@
  * What SDZ-KMS-003 reports, computed once per configuration: its check writes the findings from it,
  * and SDZ-KMS-006 leaves TCP 1688 from a zone through a rule that KMS-003 reports naming that zone
  * (one finding per problem: the allowlist's finding names the host's exposure, R-KMS-7, too).
- * KMS-003 itself leaves Azure's AllowVNetInBound to SDZ-KMS-002 ({@link leftToKms002}).
+ * KMS-003 itself leaves Azure's AllowVNetInBound, and every exposure SDZ-KMS-002 reports, to KMS-002 ({@link leftToKms002}).
  */
 import { firewallZonesOf, KmsExposure, kmsExposures, notAnAllowlist, roleText, zonesOf, KMS } from "./kms-reaches";
+import { kms002Verdicts } from "./reported-by-kms-002";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { PRIVATE_V4, v4RangeText } from "../../engine/access/addresses";
@@ -48,9 +49,13 @@ export function kms003Verdicts(model: TerraformModel): Kms003Verdict[] {
 }
 
 /**
- * What SDZ-KMS-003 would say about TCP 1688 through Azure's default rule AllowVNetInBound, per
- * exposure: SDZ-KMS-002 reports that rule (VirtualNetwork is no allowlist) with the same outcome, so
- * KMS-003 leaves it to that one finding, which names these zones (one finding per problem).
+ * What SDZ-KMS-003 would say about an exposure that it leaves to SDZ-KMS-002, per exposure: every one
+ * KMS-002 reports (its sources are no allowlist: any, the Internet, VirtualNetwork, a service tag, a range
+ * wider than a /16), and Azure's default rule AllowVNetInBound, which KMS-002 always reports. KMS-002's
+ * finding is as strong (an error wherever the rule allows; the same could-not-verify where a value is not
+ * known before apply) and names these zones: the zones below INTERNAL, or of unknown trust, that a source
+ * which is no allowlist lets in are part of that one problem, fixed on one rule (one finding per exposure).
+ * KMS-003 keeps the allowlists KMS-002 accepts.
  */
 export function leftToKms002(model: TerraformModel): Map<KmsExposure, Kms003Verdict> {
   return judged(model).left;
@@ -61,6 +66,7 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
     const zones = Zones.of(model);
     const out: Kms003Verdict[] = [];
     const left = new Map<KmsExposure, Kms003Verdict>();
+    const byKms002 = new Set(kms002Verdicts(model).map((v) => v.e));
     for (const e of kmsExposures(model)) {
       // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones; unless the rule may
       // listen on the firewall's private address, whose private sources are clients of their zones.
@@ -81,8 +87,9 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
       const forwarded = forwardedClients(model, e);
       if (low.length === 0 && undeclared.length === 0 && !stray && forwarded.length === 0) continue;
       // AllowVNetInBound: SDZ-KMS-002 always reports it, as an error where it allows and could-not-verify where it may (never weaker
-      // than this finding would be): the missing deny-all is one problem, fixed on one rule. KMS-002's finding names these zones.
-      if (e.vnetDefault) left.set(e, { e, low, undeclared, stray, forwarded });
+      // than this finding would be): the missing deny-all is one problem, fixed on one rule. So is every exposure KMS-002 reports (its
+      // sources are no allowlist; a value not known before apply is one could-not-verify). KMS-002's finding names these zones.
+      if (e.vnetDefault || byKms002.has(e)) left.set(e, { e, low, undeclared, stray, forwarded });
       else out.push({ e, low, undeclared, stray, forwarded });
     }
     return { reported: out, left };
@@ -136,7 +143,8 @@ function strayPrivateSources(model: TerraformModel, sources: SourceSet): string 
 }
 
 /**
- * The SDZ-KMS-003 finding that names `zone` on the rule that lets reach `r` in on TCP 1688 to `ep`
+ * The SDZ-KMS-003 finding (or the SDZ-KMS-002 finding it leaves a rule to, other than AllowVNetInBound:
+ * {@link leftToKms002} has its exposure) that names `zone` on the rule that lets reach `r` in on TCP 1688 to `ep`
  * (the rule KMS-003 groups by: {@link serviceDeciderOf}), at least as strongly as SDZ-KMS-006 would
  * (`asError`: an error; else could-not-verify suffices), or undefined. Only then does KMS-006 leave
  * that port: nothing it would report is dropped unless KMS-003's finding says it (principle 2).
@@ -146,7 +154,8 @@ function strayPrivateSources(model: TerraformModel, sources: SourceSet): string 
 export function reportedByKms003(model: TerraformModel, ep: Endpoint, r: Reach, zone: Zone, asError: boolean): Kms003Verdict | undefined {
   const index = model.memo("kms-003:by-rule-and-host", () => {
     const m = new Map<string, { v: Kms003Verdict; errorZones: Set<Zone>; namedZones: Set<Zone> }>();
-    for (const v of kms003Verdicts(model)) {
+    // What SDZ-KMS-003 leaves to SDZ-KMS-002 (but AllowVNetInBound) is named there the same way: the caller says whose finding it is.
+    for (const v of [...kms003Verdicts(model), ...[...leftToKms002(model).values()].filter((x) => !x.e.vnetDefault)]) {
       const entry = { v, errorZones: new Set(isError(v) ? v.low : []), namedZones: new Set([...v.low, ...v.undeclared, ...v.forwarded.map((f) => f.zone)]) };
       // Linear in what the findings name: one key per rule and host it reaches.
       for (const host of v.e.targets) m.set(key(v.e.outcome, v.e.deciderKey, host), entry);

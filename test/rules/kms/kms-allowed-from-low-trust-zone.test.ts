@@ -76,12 +76,14 @@ describe("SDZ-KMS-003 KMS allowed from a perimeter or untrusted zone", () => {
       expect(messages(r, ID)[0]).toMatch(/from zone lab \(10\.0\.3\.0\/24; trust not declared\) .*whose trust is neither declared \(sdz-trust\) nor shown by the configuration/);
     });
 
-    test("a source from a variable is could-not-verify, naming the field", () => {
+    test("a source from a variable is one could-not-verify, SDZ-KMS-002's, naming these zones and the field", () => {
       const s = kmsSite(placement, "${var.clients}");
-      const r = check(s.tf, [ID]);
+      const r = check(s.tf, [ID, "SDZ-KMS-002"]);
+      // Before: this rule's could-not-verify too, about the same variable on the same rule. KMS-002's names the zones this one did.
       expect(flagged(r, ID)).toEqual([]);
-      expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kms")]);
-      expect(messages(r, ID)[0]).toMatch(/may allow KMS \(TCP 1688\) from PERIMETER zone dmz .*PERIMETER zone webdmz .*PERIMETER zone mak .*zone lab .*source_address_prefix: the variable clients/);
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-KMS-002")).toEqual([s.address("allow-kms")]);
+      expect(messages(r, "SDZ-KMS-002")[0]).toMatch(/may allow KMS \(TCP 1688\) from any source .*PERIMETER zone dmz .*PERIMETER zone webdmz .*PERIMETER zone mak .*zone lab .*source_address_prefix: the variable clients/);
     });
   });
 
@@ -106,12 +108,14 @@ describe("SDZ-KMS-003 KMS allowed from a perimeter or untrusted zone", () => {
       expect(messages(r, ID)[0]).toMatch(/^firewall network rule kms-activation\/kms .* allows KMS \(TCP 1688\) from PERIMETER zone dmz/);
     });
 
-    test("a firewall allowlist of INTERNAL clients passes; one from a variable is could-not-verify", () => {
+    test("a firewall allowlist of INTERNAL clients passes; one from a variable is SDZ-KMS-002's one could-not-verify", () => {
       expect(check(withFirewall([fwRule("kms", ["10.0.2.0/24"], ["1688"], ["10.0.1.4"])]).s.tf, [ID]).findings).toEqual([]);
       const { s, collection } = withFirewall([fwRule("kms", [], ["1688"], ["10.0.1.4"], { source_addresses: "${var.clients}" })]);
-      const r = check(s.tf, [ID]);
+      const r = check(s.tf, [ID, "SDZ-KMS-002"]);
+      // Before: this rule's could-not-verify on the collection too.
       expect(flagged(r, ID)).toEqual([]);
-      expect(unverifiedAt(r, ID)).toEqual([collection]);
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-KMS-002")).toEqual([collection]);
     });
   });
 });

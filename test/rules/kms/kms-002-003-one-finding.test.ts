@@ -1,0 +1,71 @@
+/**
+ * One finding per exposure between SDZ-KMS-002 (TCP 1688 from sources that are no allowlist) and
+ * SDZ-KMS-003 (TCP 1688 from zones below INTERNAL, or of unknown trust). A rule whose values are not
+ * known before apply (ports or sources from a variable) is one could-not-verify, and a rule whose
+ * sources are no allowlist one error: where KMS-002 reports a rule, KMS-003 leaves it to that finding,
+ * which names KMS-003's zones (before: both on the same rule). A rule KMS-002 has nothing to say about
+ * (an allowlist of one zone) stays KMS-003's. Raw, untagged azurerm resources, in every NSG placement.
+ */
+import { addInternetFacingZone, addZone, KMS_HOST_VM } from "./sites";
+import { FindingStatus } from "../../../src/engine/result";
+import { Body, check, messages, PLACEMENTS, Placement, rule, site } from "../../support/rule-harness";
+
+const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006", "SDZ-NET-001", "SDZ-NET-003"];
+const FAIL = FindingStatus.FAIL;
+const U = FindingStatus.UNVERIFIED;
+
+/** A declared KMS host app01 (10.0.1.4) with `rules`; beside it clients 10.0.2.0/24 (INTERNAL), lab 10.0.3.0/24 (untagged), dmz 10.0.50.0/24 (PERIMETER), webdmz (internet-facing). */
+function kmsSite(placement: Placement, rules: Body[], denyAll = true) {
+  const s = site(placement, rules, {
+    denyAll,
+    vmTags: { "sdz-role": "kms-host" },
+    extend: (tf, { vnet }) => {
+      addZone(tf, vnet, "clients", "10.0.2.0/24", { tags: { "sdz-trust": "INTERNAL" } });
+      addZone(tf, vnet, "lab", "10.0.3.0/24");
+      addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } });
+      addInternetFacingZone(tf, vnet);
+    },
+  });
+  s.tf.json.variable = { ...(s.tf.json.variable ?? {}), ports: { type: "string" }, src: { type: "string" } };
+  return s;
+}
+
+/** Sorted `rule address status` of the open findings of {@link IDS}. */
+function findings(tf: Parameters<typeof check>[0]): string[] {
+  return check(tf, IDS).findings.filter((f) => f.status !== FindingStatus.SUPPRESSED).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
+}
+
+describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure (%s NSG rules)", (placement) => {
+  test("ports from a variable, from 10.0.0.0/8 (private, wider than a /16): SDZ-KMS-002's could-not-verify, naming the zones; KMS-006 keeps the other ports", () => {
+    const s = kmsSite(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.0.0/8")]);
+    const at = s.address("maybe");
+    // Before: also `SDZ-KMS-003 <at> unverified` ("may allow KMS (TCP 1688) from PERIMETER zone dmz ..."), about the same variable.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${at} ${U}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
+    const [kms002] = messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002");
+    expect(kms002).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow KMS \(TCP 1688\) from 10\.0\.0\.0\/8 \(more than a \/16\) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\); among them PERIMETER zone dmz .*which must activate with MAK \(R-KMS-3\); and zones whose trust is not known: .*zone lab /);
+    expect(kms002).toMatch(/it may also expose KMS host azurerm_windows_virtual_machine\.app01 .* to perimeter traffic \(R-KMS-7\) .*destination_port_range: the variable ports is only known at plan time/);
+    // TCP 1688 from the zones stays with the rule's finding; the host's finding points at it.
+    const [kms006] = messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006");
+    expect(kms006).toMatch(/on TCP 0-1687, 1689-65535 through /);
+    expect(kms006).toMatch(new RegExp(`TCP 1688 from zones [^;]*dmz[^;]* is SDZ-KMS-002's finding on ${at.replace(/\./g, "\\.")}`));
+  });
+
+  test("TCP 1688 from a variable: SDZ-KMS-002's could-not-verify alone", () => {
+    const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "${var.src}")]);
+    // Before: also `SDZ-KMS-003 <rule> unverified` (and, before that, SDZ-NET-001's).
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-kms")} ${U}`]);
+  });
+
+  test("ports from a variable, from the DMZ alone (an allowlist KMS-002 accepts): SDZ-KMS-003's could-not-verify (unchanged)", () => {
+    const s = kmsSite(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.50.0/24")]);
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-003 ${s.address("maybe")} ${U}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
+  });
+
+  test("known values: TCP 1688 from 10.0.0.0/8, which holds the DMZ: SDZ-KMS-002's error alone, naming the DMZ (R-KMS-3) and the host's exposure (R-KMS-7)", () => {
+    const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.0.0/8")]);
+    const at = s.address("allow-kms");
+    // Before: also `SDZ-KMS-003 <at> fail` ("allows KMS (TCP 1688) from PERIMETER zone dmz ..."), about the same rule: fixed by one allowlist.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${at} ${FAIL}`]);
+    expect(messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002")[0]).toMatch(/^rule "allow-kms" of NSG \w+ allows KMS \(TCP 1688\) from 10\.0\.0\.0\/8 \(more than a \/16\) to .*; among them PERIMETER zone dmz .*which must activate with MAK \(R-KMS-3\).*it also exposes KMS host azurerm_windows_virtual_machine\.app01 .* to perimeter traffic \(R-KMS-7\)$/);
+  });
+});
