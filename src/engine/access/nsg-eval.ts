@@ -110,6 +110,16 @@ export function shadowsAllowVnetInBound(nsg: Nsg): boolean {
     && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")));
 }
 
+/**
+ * True for an explicit allow of every protocol and port from `*` or VirtualNetwork: it re-creates
+ * Azure's AllowVNetInBound for the sources it names (a rule whose access is not known may too).
+ * SDZ-NET-003 reports it as it reports AllowVNetInBound, and leaves it to SDZ-KMS-002 on a KMS host.
+ */
+export function reopensAllowVnetInBound(r: NsgRule): boolean {
+  return !r.isDefault && r.protocol.known && r.protocol.value === "*" && r.destinationPorts.known && r.destinationPorts.value.containsRange(1, 65535)
+    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
+}
+
 /** Per NSG: the lowest priority of a definite "deny everything" rule, per direction (Infinity: none). */
 const DENY_ALL = new WeakMap<Nsg, { Inbound: number; Outbound: number }>();
 

@@ -26,7 +26,8 @@ export const kmsOpenToBroadSources = defineRule({
     + "this one finding (one finding per exposure), and keeps the allowlists accepted here; where a value is not known before apply it is one "
     + "could-not-verify, this one. SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
     + "host on its other ports too (R-PXE-4: default-deny inbound): SDZ-NET-003 leaves the NSG of a KMS host to this one finding where it reports "
-    + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
+    + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). The same holds for an explicit allow of all traffic from VirtualNetwork "
+    + "(or *) that re-creates AllowVNetInBound: this finding says it opens every port (R-PXE-4), and SDZ-NET-003 leaves that rule to it. A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
     + "Azure's platform. Rule fields not known before apply, and firewall ports that do not parse (\"1688,3389\", \"Any\"), are could-not-verify.",
   fix: "Allow TCP 1688 only from an explicit list of client IPs, CIDRs or zones (KmsHost allowedClients), in the NSG (with a deny-all that overrides "
     + "AllowVNetInBound) and in the hub firewall (an IP group); never from *, Internet, VirtualNetwork or a service tag.",
@@ -53,9 +54,11 @@ export const kmsOpenToBroadSources = defineRule({
       const hosts = v ? exposedHosts(ctx.model, e.targets).join(", ") : "";
       const exposes = low.length > 0 && hosts ? `; it also exposes ${hosts} to perimeter traffic (R-KMS-7)` : "";
       // The missing deny-all is also R-PXE-4's (default-deny inbound): SDZ-NET-003 leaves this NSG to this finding (reportedByKms002).
+      const reaches = e.outcome === "allow" ? "reaches" : "may reach";
       const defaultDeny = e.vnetDefault
-        ? `; no explicit inbound deny overrides AllowVNetInBound on this NSG, so the virtual network ${e.outcome === "allow" ? "reaches" : "may reach"} the host on every port no earlier rule denies, not only TCP 1688 (R-PXE-4: default-deny inbound)`
-        : "";
+        ? `; no explicit inbound deny overrides AllowVNetInBound on this NSG, so the virtual network ${reaches} the host on every port no earlier rule denies, not only TCP 1688 (R-PXE-4: default-deny inbound)`
+        // A rule re-creating AllowVNetInBound: SDZ-NET-003 leaves it to this finding too (reportedByKms002).
+        : e.reopensVnet ? `; the rule allows all traffic from ${e.reopensVnet}, re-creating AllowVNetInBound, so the virtual network ${reaches} the host on every port, not only TCP 1688 (R-PXE-4: default-deny inbound)` : "";
       const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}${zones}: KMS must be allowed only from an explicit list of client addresses${defaultDeny}${exposes}`;
       if (e.outcome === "allow") ctx.report(e.resource, msg);
       else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);

@@ -10,6 +10,7 @@ import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { PUBLIC_V4, PUBLIC_V6, v4RangeText } from "../../engine/access/addresses";
 import { describeUnknown } from "../../engine/access/fields";
+import { reopensAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { Vnet } from "../../engine/access/topology";
@@ -72,6 +73,11 @@ export interface KmsExposure {
   readonly vnetDefault: boolean;
   /** The deciding rule's sources include the VirtualNetwork tag. */
   readonly vnetTerm: boolean;
+  /**
+   * The deciding rule allows every protocol and port from these of its sources (`VirtualNetwork`, `*`),
+   * re-creating AllowVNetInBound ({@link reopensAllowVnetInBound}); undefined for any other rule.
+   */
+  readonly reopensVnet?: string;
   /** A DNAT rule: its sources reach the firewall's public address, so they are Internet sources whatever their ranges. */
   readonly dnat: boolean;
   readonly doubts: Set<string>;
@@ -105,6 +111,8 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
       via: "nsg", resource: g.decider.resource, label: g.decider.label, deciderKey: `${g.decider.resource.address}|${g.decider.label}`, outcome: g.outcome, sources: g.sources, targets: g.hosts, endpoint: g.endpoint,
       names, vnetDefault: g.decider.kind === "default-rule" && rule?.name === "AllowVNetInBound",
       vnetTerm: !!rule?.sources.known && rule.sources.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork"),
+      reopensVnet: rule && rule.sources.known && reopensAllowVnetInBound(rule)
+        ? rule.sources.value.filter((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")).map((t) => t.text).join(", ") : undefined,
       dnat: g.decider.kind === "dnat-rule", doubts: g.doubts,
     };
   });

@@ -1,11 +1,12 @@
 /**
  * What SDZ-KMS-002 reports, computed once per configuration: its check writes the findings from it,
- * and SDZ-NET-003 leaves Azure's AllowVNetInBound of an NSG to it where KMS-002 reports that very rule
- * on a KMS host (one finding per problem: the missing deny-all, fixed on one NSG; KMS-002's finding
+ * and SDZ-NET-003 leaves Azure's AllowVNetInBound of an NSG (or an explicit rule re-creating it) to it
+ * where KMS-002 reports that very rule on a KMS host (one finding per problem: the missing deny-all, fixed on one NSG; KMS-002's finding
  * names R-PXE-4's default-deny too).
  */
 import { KMS, KmsExposure, kmsExposures, notAnAllowlist } from "./kms-reaches";
 import { Endpoint } from "../../engine/access/access-model";
+import { reopensAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reach } from "../../engine/access/reachability";
 import { NsgRule } from "../../engine/access/topology";
 import { nsgDecider, serviceDeciderOf } from "../../engine/exposure";
@@ -33,18 +34,19 @@ export function kms002Verdicts(model: TerraformModel): Kms002Verdict[] {
 }
 
 /**
- * SDZ-KMS-002's finding on `rule`, Azure's default rule AllowVNetInBound of an NSG, where it lets the
- * virtual network in on TCP 1688 to a KMS host behind that NSG; undefined when KMS-002 does not report
- * it (an earlier rule decides TCP 1688, no KMS host is behind the NSG, or the rule is another one).
- * Its outcome says how strongly: "allow" is an error, "uncertain" a could-not-verify.
+ * SDZ-KMS-002's finding on `rule`, Azure's default rule AllowVNetInBound of an NSG or an explicit allow of
+ * all traffic from VirtualNetwork (or *) that re-creates it, where it lets the virtual network in on TCP
+ * 1688 to a KMS host behind that NSG; undefined when KMS-002 does not report it (an earlier rule decides
+ * TCP 1688, no KMS host is behind the NSG, or the rule is another one). Its outcome says how strongly:
+ * "allow" is an error, "uncertain" a could-not-verify.
  */
 export function reportedByKms002(model: TerraformModel, rule: NsgRule): Kms002Verdict | undefined {
-  if (!rule.isDefault || rule.name !== "AllowVNetInBound") return undefined;
+  if (!(rule.isDefault && rule.name === "AllowVNetInBound") && !reopensAllowVnetInBound(rule)) return undefined;
   const byKey = model.memo("kms-002:allow-vnet-inbound", () => {
     const m = new Map<string, Kms002Verdict>();
     for (const v of kms002Verdicts(model)) {
       // One exposure per deciding rule and outcome: an error wins over a could-not-verify of the same rule.
-      if (v.e.vnetDefault && (v.e.outcome === "allow" || !m.has(v.e.deciderKey))) m.set(v.e.deciderKey, v);
+      if ((v.e.vnetDefault || v.e.reopensVnet) && (v.e.outcome === "allow" || !m.has(v.e.deciderKey))) m.set(v.e.deciderKey, v);
     }
     return m;
   });

@@ -1,6 +1,6 @@
 import { reportedByNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
-import { shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
+import { reopensAllowVnetInBound as reopensVnet, shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nsg, NsgRule, Subnet } from "../../engine/access/topology";
@@ -12,12 +12,6 @@ import { reportedByKms002 } from "../kms/reported-by-kms-002";
 import { lazyExamples } from "../lazy-examples";
 
 const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
-
-/** An explicit allow of every protocol and port from `*` or VirtualNetwork: it re-creates AllowVNetInBound. */
-function reopensVnet(r: NsgRule): boolean {
-  return !r.isDefault && r.protocol.known && r.protocol.value === "*" && r.destinationPorts.known && r.destinationPorts.value.containsRange(1, 65535)
-    && r.sources.known && r.sources.value.some((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork"));
-}
 
 /** True when AllowVNetInBound never decides through the NSG and no rule of it re-creates it (see {@link shadowsAllowVnetInBound}). */
 function closesVnet(nsg: Nsg): boolean {
@@ -38,8 +32,9 @@ export const vnetInboundNotOverridden = defineRule({
     + "allow of all traffic from * or VirtualNetwork that re-creates it, admits sources outside the zone on any TCP or UDP port, after every earlier rule "
     + "of the subnet and NIC NSGs. DeploymentZone adds a deny-all at priority 4096. Where AllowVNetInBound lets the virtual network reach a KMS host on "
     + "TCP 1688, SDZ-KMS-002 reports that very rule (VirtualNetwork is no allowlist) and says the NSG has no deny-all, naming this requirement: the NSG "
-    + "is left to that one finding when it is at least as strong (one finding per problem, one fix); every NSG that protects no KMS host, or where "
-    + "an earlier rule decides TCP 1688, stays this rule's.",
+    + "is left to that one finding when it is at least as strong (one finding per problem, one fix). So is an explicit allow of all traffic from "
+    + "VirtualNetwork (or *) that re-creates AllowVNetInBound and that SDZ-KMS-002 reports on a KMS host: its finding says the rule opens every port "
+    + "(R-PXE-4). Every NSG that protects no KMS host, or where an earlier rule decides TCP 1688, stays this rule's.",
   fix: "Add an inbound rule: access Deny, protocol `*`, destination ports `*`, source `*` (or VirtualNetwork), destination `*`, priority 4096; then allow only the flows the zone needs at lower priority numbers (DeploymentZone does this).",
   requirements: ["R-PXE-4"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_windows_virtual_machine", "azurerm_network_interface"],
@@ -86,9 +81,9 @@ export const vnetInboundNotOverridden = defineRule({
         if (reported.has(res)) continue;
         // An allow of everything from * that opens management ports to the Internet is SDZ-NET-001's one finding.
         if (!h.rule.isDefault && reportedByNet001(ctx, ep, nsgDecider(h.rule))) continue;
-        // AllowVNetInBound of a KMS host's NSG that SDZ-KMS-002 reports at least as strongly (an error, or both could-not-verify):
-        // that one finding names this requirement too (R-PXE-4). Not marked reported: another target of the NSG may still need an error.
-        const kms002 = h.rule.isDefault ? reportedByKms002(ctx.model, h.rule) : undefined;
+        // AllowVNetInBound of a KMS host's NSG, or a rule re-creating it, that SDZ-KMS-002 reports at least as strongly (an error, or both
+        // could-not-verify): that one finding names this requirement too (R-PXE-4). Not marked reported: another target of the NSG may still need an error.
+        const kms002 = reportedByKms002(ctx.model, h.rule);
         if (kms002 && (kms002.e.outcome === "allow" || h.uncertain || !!scope.unknown)) continue;
         reported.add(res);
         const classes = classifySources(ctx.model, ep, h.sources).map((c) => c.text);

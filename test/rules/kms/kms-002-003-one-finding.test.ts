@@ -69,3 +69,38 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure
     expect(messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002")[0]).toMatch(/^rule "allow-kms" of NSG \w+ allows KMS \(TCP 1688\) from 10\.0\.0\.0\/8 \(more than a \/16\) to .*; among them PERIMETER zone dmz .*which must activate with MAK \(R-KMS-3\).*it also exposes KMS host azurerm_windows_virtual_machine\.app01 .* to perimeter traffic \(R-KMS-7\)$/);
   });
 });
+
+/**
+ * An explicit allow of all traffic from VirtualNetwork (a user's rule, not Azure's default) on a KMS host
+ * re-creates AllowVNetInBound: SDZ-KMS-002 reports it (VirtualNetwork is no allowlist) and says it opens
+ * every port (R-PXE-4), so SDZ-NET-003 leaves that rule to it, as it leaves Azure's AllowVNetInBound
+ * (before: NET-003's error on the same rule too, and KMS-003's). An NSG with no KMS host stays NET-003's.
+ */
+describe.each(PLACEMENTS)("an explicit allow of all traffic from VirtualNetwork (%s NSG rules)", (placement) => {
+  test("on a declared KMS host: SDZ-KMS-002's error on the rule, naming R-PXE-4; KMS-006 keeps the host's other ports", () => {
+    const s = kmsSite(placement, [rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")]);
+    const at = s.address("allow-vnet");
+    // Before: also `SDZ-NET-003 <at> fail` (re-creating AllowVNetInBound), about the same rule (and, before 9cf3adc, `SDZ-KMS-003 <at> fail`).
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${at} ${FAIL}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${FAIL}`]);
+    const [kms002] = messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002");
+    expect(kms002).toMatch(/^rule "allow-vnet" of NSG \w+ allows KMS \(TCP 1688\) from VirtualNetwork .*; among them PERIMETER zone dmz /);
+    expect(kms002).toMatch(/; the rule allows all traffic from VirtualNetwork, re-creating AllowVNetInBound, so the virtual network reaches the host on every port, not only TCP 1688 \(R-PXE-4: default-deny inbound\)/);
+    expect(messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006")[0]).toMatch(/on TCP 0-1687, 1689-65535, UDP any port through rule "allow-vnet" .*TCP 1688 from zones [^;]* is SDZ-KMS-002's finding on /);
+  });
+
+  test("on an untagged KMS host (inferred from its 1688 rule): the same one error on the rule; KMS-006 keeps the host's other ports", () => {
+    const s = site(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")], {
+      extend: (tf, { vnet }) => addZone(tf, vnet, "clients", "10.0.2.0/24", { tags: { "sdz-trust": "INTERNAL" } }),
+    });
+    // Before: also `SDZ-NET-003 <allow-vnet> fail`. KMS-006: the untagged zones of the VNet (servers itself) on the other ports, trust not known.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-vnet")} ${FAIL}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
+  });
+});
+
+// The zone's trust is declared on the subnet's NSG: the placements that have one.
+test.each(["inline", "standalone"] as const)("an explicit allow of all traffic from VirtualNetwork in an INTERNAL zone with no KMS host (%s): SDZ-NET-003's error (unchanged)", (placement) => {
+  const s = site(placement, [rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")], {
+    extend: (tf, { nsg }) => { tf.json.resource.azurerm_network_security_group[nsg.split(".")[1]].tags = { "sdz-trust": "INTERNAL" }; },
+  });
+  expect(findings(s.tf)).toEqual([`SDZ-NET-003 ${s.address("allow-vnet")} ${FAIL}`]);
+});

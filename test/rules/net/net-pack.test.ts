@@ -106,10 +106,20 @@ describe("SDZ-NET-003 AllowVNetInBound not overridden", () => {
     expect(check(kms(placement, true).tf, [ID]).findings).toEqual([]);
   });
 
-  test("an explicit allow of all traffic from VirtualNetwork re-creates AllowVNetInBound and is flagged on that rule", () => {
+  test("an explicit allow of all traffic from VirtualNetwork re-creates AllowVNetInBound: on a KMS host, SDZ-KMS-002's error on that rule carries it", () => {
     const s = kms("standalone", true, [rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")]);
-    const r = check(s.tf, [ID]);
-    expect(flagged(r, ID)).toEqual([s.address("allow-vnet")]);
+    const r = check(s.tf, [ID, "SDZ-KMS-002"]);
+    // Before: this rule's error on the same rule too (KMS-002 reports it: VirtualNetwork is no allowlist), about the same rule.
+    expect(flagged(r, ID)).toEqual([]);
+    expect(flagged(r, "SDZ-KMS-002")).toEqual([s.address("allow-vnet")]);
+    expect(messages(r, "SDZ-KMS-002")[0]).toMatch(/re-creating AllowVNetInBound, so the virtual network reaches the host on every port, not only TCP 1688 \(R-PXE-4: default-deny inbound\)/);
+  });
+
+  test("an explicit allow of all traffic from VirtualNetwork in a declared INTERNAL zone (no KMS host) is flagged on that rule", () => {
+    const s = site("standalone", [rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")], {
+      extend: (tf, { nsg }) => Object.assign((tf.json.resource.azurerm_network_security_group as any)[nsg.split(".")[1]], { tags: { "sdz-trust": "INTERNAL" } }),
+    });
+    expect(flagged(check(s.tf, [ID]), ID)).toEqual([s.address("allow-vnet")]);
   });
 
   test("a subnet with no deployment server and no declared trust is out of scope", () => {
