@@ -14,13 +14,13 @@ import { reopensAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { Vnet } from "../../engine/access/topology";
-import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
+import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule, serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
-import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
+import { reportedByNet001For, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 /** The KMS port (seed 003: TCP 1688). */
 export const KMS = SERVICE_PORTS.KMS;
@@ -97,11 +97,12 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
     if (d.kind === "firewall-rule") return false;
     // No NSG at all: the subnet without an NSG is SDZ-NET-002's finding.
     if (d.kind === "no-nsg" && r.outcome === "allow") return false;
-    // A rule not written for KMS whose values are not known before apply (a dynamic security_rule block, ports from a
-    // variable) and whose could-not-verify SDZ-NET-001 reports on this host naming KMS: that one finding (principle 3),
-    // whoever else the rule may let in. Dropped per host, before grouping: on a host NET-001 says nothing about (its NIC's
-    // NSG denies the Internet) the KMS rules keep their could-not-verify. Known allows keep notAnAllowlist's wideFromInternet.
-    if (unknownRuleLeftToNet001(net, r, ep, KMS)) return false;
+    // A reach that SDZ-NET-001 reports on this host, naming KMS, is that one finding (principle 3), whoever else the rule lets in:
+    // a known allow of a rule not written for KMS from the broad Internet, or a rule not written for KMS whose values are not known
+    // before apply (a dynamic security_rule block, ports from a variable). Dropped per host, before grouping: NET-001 judges each
+    // host's sources, so what it says nothing about (another host the rule reaches from a zone or from less than the broad Internet,
+    // a host whose NIC's NSG denies the Internet) stays the KMS rules', judged on what is left. A rule written for KMS stays theirs.
+    if (r.outcome === "allow" ? reportedByNet001For(net, ep, serviceDeciderOf(r, KMS, ep), KMS) : unknownRuleLeftToNet001(net, r, ep, KMS)) return false;
     return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
   }, (ep) => onKmsHost(model, ep) || mayHaveNamingRule(model, ep, KMS));
   return groups.map((g) => {
@@ -190,26 +191,24 @@ function isOneSubnet(vnet: Vnet): boolean {
 }
 
 /**
- * Why an exposure's sources are no allowlist, piece by piece (empty when they are one), or
- * `wideFromInternet` when the rule opens a wide range from the broad Internet: SDZ-NET-001 reports
- * that one, with KMS among the services it lists.
+ * Why an exposure's sources are no allowlist, piece by piece (empty when they are one). What SDZ-NET-001
+ * reports (a rule not written for KMS that lets the broad Internet in) is not among an exposure's
+ * sources: the exposures leave it to NET-001 host by host ({@link kmsExposures}).
  */
-export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[]; wideFromInternet: boolean } {
+export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[] } {
   const s = e.sources;
   const internet = internetOf(model, e);
   const pub = s.intersect(internet);
   const broadInternet = !pub.isEmpty && isBroad(pub, internet);
-  // Internet traffic reaches a private host through a firewall only by DNAT; network rules are not that way in.
-  if (broadInternet && !e.names && e.via === "nsg") return { parts: [], wideFromInternet: true };
   const parts: string[] = [];
-  if (s.v4.isAll) return { parts: ["any source"], wideFromInternet: false };
+  if (s.v4.isAll) return { parts: ["any source"] };
   if (broadInternet) parts.push(describeShare(pub, internet));
   if (e.vnetDefault) parts.push("VirtualNetwork through Azure's default rule AllowVNetInBound (every subnet, peered VNet and VPN/ExpressRoute range; no allowlist)");
   else if (e.vnetTerm) parts.push("VirtualNetwork (every subnet, peered VNet and VPN/ExpressRoute range)");
   if (s.tokens.all) parts.push("any service tag or application security group");
   // AzureCloud tags are part of the Internet (named above when it is broad).
   else for (const t of s.tokens.names) if (t.startsWith("tag:") && t !== "tag:azureloadbalancer" && t !== "tag:virtualnetwork" && !(broadInternet && pub.tokens.has(t))) parts.push(`service tag ${t.slice(4)}`);
-  if (e.vnetDefault || e.vnetTerm) return { parts, wideFromInternet: false };
+  if (e.vnetDefault || e.vnetTerm) return { parts };
   const addresses = broadInternet ? s.subtract(internet) : s;
   const wide = addresses.v4.ranges().filter(([a, b]) => b - a + 1 > MAX_ALLOWLIST_V4);
   for (const [a, b] of wide) parts.push(`${v4RangeText(a, b)} (more than a /16)`);
@@ -224,7 +223,7 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
     const counted = space.every((c) => c.family === 4 && wide.some(([a, b]) => a <= c.start && c.end <= b));
     if (covered && !counted) parts.push(`the whole address space of ${vnet.resource.address} (${space.map((c) => c.text).join(", ")})`);
   }
-  return { parts, wideFromInternet: false };
+  return { parts };
 }
 
 /**

@@ -24,9 +24,9 @@ export function kms002Verdicts(model: TerraformModel): Kms002Verdict[] {
   return model.memo("kms-002:verdicts", () => {
     const out: Kms002Verdict[] = [];
     for (const e of kmsExposures(model)) {
-      const { parts, wideFromInternet } = notAnAllowlist(model, e);
-      // A wide rule from the broad Internet is SDZ-NET-001's one finding; an allowlist is no finding.
-      if (wideFromInternet || parts.length === 0) continue;
+      const { parts } = notAnAllowlist(model, e);
+      // An allowlist is no finding. (A wide rule from the broad Internet is SDZ-NET-001's one finding: no exposure holds it.)
+      if (parts.length === 0) continue;
       out.push({ e, parts });
     }
     return out;

@@ -71,9 +71,9 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
       // DNAT sources reach the firewall's public address: Internet sources (SDZ-KMS-002's), not zones; unless the rule may
       // listen on the firewall's private address, whose private sources are clients of their zones.
       if (e.dnat && !privateDnat(model, e)) continue;
+      // A rule that opens a wide range, not named for KMS, to the broad Internet is SDZ-NET-001's one finding: the exposures leave those
+      // reaches to it host by host (kmsExposures), so what is here is this rule's or SDZ-KMS-002's.
       const wider = notAnAllowlist(model, e);
-      // A rule that opens a wide range, not named for KMS, to the broad Internet is SDZ-NET-001's one finding (as for SDZ-KMS-002).
-      if (e.outcome === "allow" && wider.wideFromInternet) continue;
       const low: Zone[] = [];
       const undeclared: Zone[] = [];
       for (const z of zonesOf(model, e.sources)) {
@@ -83,7 +83,7 @@ function judged(model: TerraformModel): { reported: Kms003Verdict[]; left: Map<K
       }
       // Private addresses of no zone here (another network, an undeclared on-premises range): their trust
       // is not known. Only for an allowlist: a wider source is SDZ-KMS-002's (or SDZ-NET-001's) already.
-      const stray = e.vnetDefault || e.vnetTerm || wider.wideFromInternet || wider.parts.length > 0 ? undefined : strayPrivateSources(model, e.sources);
+      const stray = e.vnetDefault || e.vnetTerm || wider.parts.length > 0 ? undefined : strayPrivateSources(model, e.sources);
       const forwarded = forwardedClients(model, e);
       if (low.length === 0 && undeclared.length === 0 && !stray && forwarded.length === 0) continue;
       // AllowVNetInBound: SDZ-KMS-002 always reports it, as an error where it allows and could-not-verify where it may (never weaker

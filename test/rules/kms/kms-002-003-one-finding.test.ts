@@ -8,7 +8,7 @@
  */
 import { addInternetFacingZone, addZone, KMS_HOST_VM } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
-import { Body, check, messages, PLACEMENTS, Placement, rule, site } from "../../support/rule-harness";
+import { Body, check, messages, PLACEMENTS, Placement, rule, site, TfJson } from "../../support/rule-harness";
 
 const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006", "SDZ-NET-001", "SDZ-NET-003"];
 const FAIL = FindingStatus.FAIL;
@@ -103,4 +103,48 @@ test.each(["inline", "standalone"] as const)("an explicit allow of all traffic f
     extend: (tf, { nsg }) => { tf.json.resource.azurerm_network_security_group[nsg.split(".")[1]].tags = { "sdz-trust": "INTERNAL" }; },
   });
   expect(findings(s.tf)).toEqual([`SDZ-NET-003 ${s.address("allow-vnet")} ${FAIL}`]);
+});
+
+/**
+ * Who SDZ-NET-001 reports is judged per host and per deciding rule; the KMS rules used to judge "a wide
+ * rule from the broad Internet, left to NET-001" on the union of an exposure's sources over every host.
+ * One subnet rule not written for KMS (TCP 1000-2000 from *) reaches two declared KMS hosts, whose NIC
+ * NSGs each let in less than half of the public space (no host is open to the broad Internet, so NET-001
+ * says nothing), while the union is more than half: KMS-002 dropped the rule as NET-001's, and no finding
+ * said that KMS is open to a large part of the Internet. Now the reaches NET-001 reports are left to it
+ * host by host (reportedByNet001For), and what remains is judged as any other source.
+ */
+describe("an exposure whose hosts each see less than the broad Internet", () => {
+  function twoHosts(nicSources: [string[], string[]], extra: Body[] = []) {
+    const tf = new TfJson();
+    const vnet = tf.vnet("net", ["10.0.0.0/16"]);
+    const subnet = tf.subnet("servers", vnet, ["10.0.1.0/24"]);
+    const nsg = tf.nsg("servers_nsg", [rule("allow-wide", 100, "Allow", "Tcp", "1000-2000", "*"), ...extra, rule("deny-all-inbound", 4096, "Deny", "*", "*", "*")]);
+    tf.associate(subnet, nsg);
+    addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } });
+    ["app01", "app02"].forEach((name, i) => {
+      const nic = tf.nic(`${name}_nic`, subnet, `10.0.1.${4 + i}`);
+      tf.nicNsg(nic, tf.nsg(`${name}_nic_nsg`, [rule("allow-some", 100, "Allow", "Tcp", "*", nicSources[i]), rule("deny-all-inbound", 4096, "Deny", "*", "*", "*")]));
+      tf.windowsVm(name, [nic], { tags: { "sdz-role": "kms-host" } });
+    });
+    return { tf, nsg };
+  }
+
+  test("37% and 25% of the public IPv4 space, 62% together: SDZ-KMS-002's error on the rule (before: none; it names the zones the /2 holds), KMS-006 on each host", () => {
+    const { tf, nsg } = twoHosts([["0.0.0.0/2", "64.0.0.0/3"], ["96.0.0.0/3", "128.0.0.0/3"]]);
+    // Before: only the two SDZ-KMS-006 errors; the allowlist problem of the rule was dropped as if SDZ-NET-001 reported it.
+    expect(findings(tf)).toEqual([`SDZ-KMS-002 ${nsg} ${FAIL}`, "SDZ-KMS-006 azurerm_windows_virtual_machine.app01 fail", "SDZ-KMS-006 azurerm_windows_virtual_machine.app02 fail"]);
+    expect(messages(check(tf, ["SDZ-KMS-002"]), "SDZ-KMS-002")[0]).toMatch(/^rule "allow-wide" of NSG servers_nsg allows KMS \(TCP 1688\) from the Internet, .* to 2 hosts \(azurerm_network_interface\.app01_nic .*azurerm_network_interface\.app02_nic /);
+  });
+
+  test("the broad Internet on one host, the DMZ on the other: NET-001's error for the first, KMS-003's for the DMZ on the second (before: NET-001's only)", () => {
+    const { tf, nsg } = twoHosts([["*"], ["10.0.50.0/24"]]);
+    // Before: the rule's sources over both hosts were the broad Internet, so KMS-003 dropped the DMZ on app02 too, which NET-001 (about app01) does not name.
+    const all = check(tf, IDS).findings.filter((f) => f.status !== FindingStatus.SUPPRESSED);
+    expect(all.map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort()).toEqual([
+      `SDZ-KMS-003 ${nsg} ${FAIL}`, "SDZ-KMS-006 azurerm_windows_virtual_machine.app02 fail", `SDZ-NET-001 ${nsg} ${FAIL}`,
+    ]);
+    expect(all.find((f) => f.ruleId === "SDZ-NET-001")!.message).toMatch(/^rule "allow-wide" of NSG servers_nsg allows KMS \(TCP 1688\) from the Internet to azurerm_network_interface\.app01_nic/);
+    expect(all.find((f) => f.ruleId === "SDZ-KMS-003")!.message).toMatch(/^rule "allow-wide" of NSG servers_nsg allows KMS \(TCP 1688\) from PERIMETER zone dmz .* to azurerm_network_interface\.app02_nic/);
+  });
 });
