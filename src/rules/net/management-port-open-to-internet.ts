@@ -29,6 +29,7 @@ export const OTHER_SENSITIVE_PORTS: ServicePort[] = [
  * PXE ports through such a rule: those stay NET-001's could-not-verify. One finding either way.
  */
 export const SERVICE_RULE_OF_UNKNOWN: ReadonlyMap<ServicePort, string> = new Map([
+  // SDZ-KMS-003 leaves such a rule to SDZ-KMS-002's finding, which names its zones.
   [S.KMS, "SDZ-KMS-002"], [S.AMT, "SDZ-OOB-001"], [S.AMT_PROVISIONING, "SDZ-OOB-002"],
 ]);
 
@@ -105,7 +106,7 @@ export const managementPortsFromInternet = defineRule({
     + "an administrator's /32 or a partner's /24 is not reported. A rule that opens every port also lists the other deployment services it exposes "
     + "(KMS, Kerberos, LDAP, DNS, AMT, SNMP, PXE, Wake-on-LAN); a rule written for one of those services is left to that service's rule. "
     + "So is one written for KMS, AMT or AMT provisioning whose other values are not known before apply (a source from a variable): SDZ-KMS-002 "
-    + "and SDZ-KMS-003, SDZ-OOB-001 and SDZ-OOB-002 keep it as their could-not-verify, so it is that one finding. "
+    + "(naming SDZ-KMS-003's zones), SDZ-OOB-001 and SDZ-OOB-002 keep it as their could-not-verify, so it is that one finding. "
     + "A rule that may let the Internet in but whose values are not known before apply (a dynamic security_rule block, a variable) is one could-not-verify here, "
     + "listing every service it may open; SDZ-NET-005 and SDZ-NET-006 leave it the SNMP and Wake-on-LAN ports it lists, even through a rule written for them, and SDZ-NET-004 a block of rules of which nothing is known. "
     + "AzureLoadBalancer health probes are Azure's platform, never an attacker's source. The finding says whether a way in from the Internet exists today "
