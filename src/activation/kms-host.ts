@@ -12,6 +12,7 @@ import { ActivationZone } from "./activation-zone";
 import { kmsHardeningScript } from "./hardening-script";
 import { findLowTrustPeers, lowTrustError, requireTrustedAllowlist } from "./zone-trust";
 import { SecureWindowsServer, serverProps, WindowsServerImage, WindowsServerOptions } from "../compute/secure-windows-server";
+import { checkSecurityEventLog } from "../compute/security-events";
 import { KMS_TAG } from "../contract/kms-tags";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
@@ -24,7 +25,7 @@ import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
 import { SERVICE_PORTS } from "../network/service-ports";
 import { TrustLevel } from "../network/trust-level";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireDnsLabel, requireHostInZone,
   requireResourceGroupName, requireTags,
@@ -226,7 +227,8 @@ export class KmsHost extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsHostProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateKmsHostProps(this, props));
+    // Refused (here or by its server), it leaves the tree and gives back what it claimed (the management address).
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => validateKmsHostProps(this, props)));
     const zone = v.zone;
     const network = zone.network;
     this.allowedPrefixes = v.allowedPrefixes;
@@ -240,7 +242,7 @@ export class KmsHost extends Construct {
       KMS_TAG.dnsPublishing.entry(v.dnsPublishing ? "enabled" : "disabled"),
       KMS_TAG.kmsInterface.entry(v.mgmt ? "management" : "production"),
     );
-    this.server = this.buildServer(v, hardeningTags);
+    this.server = buildOrAbandon(this, () => this.buildServer(v, hardeningTags));
     const serverName = v.serverName;
 
     if (v.mgmt) {
@@ -400,6 +402,8 @@ function validateKmsHostProps(host: KmsHost, props: KmsHostProps): ValidKmsHostP
   const serverName = server._server ? validateExistingServer(server._server, zone) : requireAzureName("kmsServer.serverName", server._options?.serverName, "windowsVm");
   const mgmt = props.managementInterface === undefined ? undefined : validateManagementInterface(host, props.managementInterface, zone, props.allowedClients);
   for (const suffix of ["-kms-clients", "-kms-activation", "-mgmt-nic"]) requireDerivedName("serverName", serverName, `${serverName}${suffix}`, "ipGroup");
+  // Before the server is built (an existing server already collecting keeps its collection).
+  if (!server._server?.monitorAgentExtension) checkSecurityEventLog(zone.network, server._options?.securityEventLog);
   return {
     zone, allowedPrefixes: Array.from(new Set(blocks.map((b) => b.text))), firewallPriority, dnsPublishing, server, serverName, mgmt, tags,
     dns: props.privateDnsRecord === undefined ? undefined : validateDnsRecord(props.privateDnsRecord, serverName, zone),

@@ -31,30 +31,40 @@ export interface SecurityEventLogOptions {
 /** Days the default workspace keeps security events. */
 const DEFAULT_RETENTION_DAYS = 90;
 
+/** The id of the network's collection under the network (fixed: its addresses never depend on which server came first). */
+const COLLECTION_ID = "SecurityEvents";
+
 /**
  * The network-wide part: the workspace (when none is given) and one data collection rule. It is a
  * child of the network with a fixed id, so its addresses never depend on which server came first.
  */
 class SecurityEventCollection extends Construct {
   public static of(network: DeploymentNetwork, workspaceResourceId: string | undefined): SecurityEventCollection {
-    const existing = network.node.tryFindChild(SecurityEventCollection.ID) as SecurityEventCollection | undefined;
     // Checked before anything is built, so a refused call leaves no half-made collection under the network.
-    if (!existing && workspaceResourceId === undefined) defaultWorkspaceName(network);
-    const collection = existing ?? new SecurityEventCollection(network, workspaceResourceId);
-    if (collection.requested !== workspaceResourceId) {
-      throw invalidProp("securityEventLog.workspaceResourceId", workspaceResourceId ?? "(default workspace)",
-        `the workspace the other servers of network ${network.networkName} use (${collection.requested ?? "the default workspace"}): one data collection rule per network`);
-    }
-    return collection;
+    SecurityEventCollection.check(network, workspaceResourceId);
+    return SecurityEventCollection.existing(network) ?? new SecurityEventCollection(network, workspaceResourceId);
   }
 
-  private static readonly ID = "SecurityEvents";
+  /** Throws what {@link SecurityEventCollection.of} would refuse, building nothing. */
+  public static check(network: DeploymentNetwork, workspaceResourceId: string | undefined): void {
+    const existing = SecurityEventCollection.existing(network);
+    if (!existing && workspaceResourceId === undefined) defaultWorkspaceName(network);
+    if (existing && existing.requested !== workspaceResourceId) {
+      throw invalidProp("securityEventLog.workspaceResourceId", workspaceResourceId ?? "(default workspace)",
+        `the workspace the other servers of network ${network.networkName} use (${existing.requested ?? "the default workspace"}): one data collection rule per network`);
+    }
+  }
+
+  /** The network's collection, once a server collects. */
+  private static existing(network: DeploymentNetwork): SecurityEventCollection | undefined {
+    return network.node.tryFindChild(COLLECTION_ID) as SecurityEventCollection | undefined;
+  }
 
   public readonly rule: MonitorDataCollectionRule;
   public readonly workspace?: LogAnalyticsWorkspace;
 
   private constructor(network: DeploymentNetwork, private readonly requested: string | undefined) {
-    super(network, SecurityEventCollection.ID);
+    super(network, COLLECTION_ID);
     if (requested === undefined) {
       this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
         name: defaultWorkspaceName(network),
@@ -102,6 +112,17 @@ export function validateSecurityEventLog(prop: string, o: SecurityEventLogOption
   const workspaceResourceId = o?.workspaceResourceId === undefined ? undefined
     : requireResourceId(`${prop}.workspaceResourceId`, o.workspaceResourceId, "/subscriptions/.../providers/Microsoft.OperationalInsights/workspaces/<name>");
   return { enabled, workspaceResourceId };
+}
+
+/**
+ * Throws what collecting a server's security events with `options` in `network` would refuse (a
+ * malformed option, a default workspace name the network's name makes invalid, another workspace
+ * than the network's rule uses), building nothing: a construct calls it before it builds its server,
+ * so such a refusal leaves nothing half-built (no VM, NIC or claimed address). @internal
+ */
+export function checkSecurityEventLog(network: DeploymentNetwork, options: SecurityEventLogOptions | undefined): void {
+  const o = validateSecurityEventLog("securityEventLog", options);
+  if (o.enabled) SecurityEventCollection.check(network, o.workspaceResourceId);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { DEFAULT_RPC_DYNAMIC_END, DEFAULT_RPC_DYNAMIC_START, DOMAIN_SERVICE_PORTS, MIN_RPC_DYNAMIC_PORTS, portOf } from "./domain-services";
 import { requireTrustedAllowlist } from "../activation/zone-trust";
 import { SecureWindowsServer, SecureWindowsServerProps, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { checkSecurityEventLog } from "../compute/security-events";
 import { DeploymentRole } from "../contract/zone-tags";
 import { attributeErrors, childPath, invalidProp, missingProp, requireIntInRange } from "../network/errors";
 import { PORT_LIMITS } from "../network/limits";
@@ -196,11 +197,14 @@ export interface DomainControllerProps extends WindowsServerOptions {
  * {@link KmsHost} refuses it.
  */
 export class DomainController extends SecureWindowsServer {
-  private static serverProps(props: DomainControllerProps): SecureWindowsServerProps {
+  private static serverProps(scope: Construct, id: string, props: DomainControllerProps): SecureWindowsServerProps {
     if (!(props?.zone instanceof IdentityZone)) {
       const allowed = "an IdentityZone (domain controllers live in the identity zone)";
       throw props?.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", (props.zone as any)?.zoneName ?? String(props.zone), allowed);
     }
+    // Checked before the server is built: refused later, the half-built controller would stay in the tree.
+    const zone = props.zone;
+    attributeErrors(childPath(scope, id), () => checkSecurityEventLog(zone.network, props.securityEventLog));
     return serverProps(props, props.zone, [DeploymentRole.DOMAIN_CONTROLLER]);
   }
 
@@ -211,7 +215,7 @@ export class DomainController extends SecureWindowsServer {
 
   constructor(scope: Construct, id: string, props: DomainControllerProps) {
     // A second DC with the same address is refused by SecureWindowsServer (static IPs are unique per network).
-    super(scope, id, DomainController.serverProps(props));
+    super(scope, id, DomainController.serverProps(scope, id, props));
     this.serverName = props.serverName;
     this.identityZone = props.zone;
     props.zone._registerDomainController(this);

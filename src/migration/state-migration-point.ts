@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { BackupOptions, backupPolicyName, claimVaultName, ensureVault, validateBackupOptions, ValidBackupSettings } from "./backup-vault";
 import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, SecureWindowsServerProps } from "../compute/secure-windows-server";
+import { checkSecurityEventLog } from "../compute/security-events";
 import { MIGRATION_TAG } from "../contract/migration-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
@@ -182,6 +183,8 @@ export class StateMigrationPoint extends Construct {
     // Refused (here or by its server), it gives back the vault name it claimed and leaves the tree.
     const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateSmpProps(props);
+      // Before the server is built, so such a refusal leaves no server behind.
+      checkSecurityEventLog(props.zone.network, props.securityEventLog);
       claimVaultName(this, props.zone.network, valid.backup);
       return valid;
     }));

@@ -14,6 +14,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { zonesOfApp } from "../activation/zone-trust";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { checkSecurityEventLog } from "../compute/security-events";
 import { OOB_TAG, OobTags } from "../contract/oob-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
@@ -314,6 +315,8 @@ export class OutOfBandServicePoint extends Construct {
     super(scope, id);
     const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateOobProps(this, props);
+      // Before the server is built, so such a refusal leaves no server behind.
+      checkSecurityEventLog(valid.zone.network, props.securityEventLog);
       claimUnique(this, "keyVaultName", UniqueKind.KEY_VAULT_NAME, valid.keyVaultName);
       if (valid.kvIp !== undefined) claimUnique(this, "keyVaultPrivateIpAddress", UniqueKind.STATIC_IP, valid.kvIp, props.zone.network);
       return valid;
@@ -335,7 +338,7 @@ export class OutOfBandServicePoint extends Construct {
       ide ? OOB_TAG.ideImageLocation.entry(ide.uncPath) : undefined,
       ide ? OOB_TAG.ideImageSmbEncryption.entry(true) : undefined,
     );
-    this.server = new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags));
+    this.server = buildOrAbandon(this, () => new SecureWindowsServer(this, "Server", serverProps(props, zone, [DeploymentRole.OOB_SERVICE_POINT], tags)));
     // Security events to Log Analytics (R-SEC-8), by default, as every deployment server.
     this.server.collectSecurityEvents(props.securityEventLog);
     const self = Peer.ipv4(`${props.privateIpAddress}/32`);

@@ -5,6 +5,7 @@ import { configMgrPxeRunCommandScript, configMgrPxeSnippet } from "./configmgr-s
 import { PxeZone } from "./pxe-zone";
 import { ConfigMgrSiteServer, runOnSiteServer } from "../compute/configmgr-site-server";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
+import { checkSecurityEventLog } from "../compute/security-events";
 import { PXE_TAG, PxeContentTransport } from "../contract/pxe-tags";
 import { tagsOf } from "../contract/tag";
 import { DeploymentRole } from "../contract/zone-tags";
@@ -15,6 +16,7 @@ import { PORT_LIMITS, TAG_LIMITS } from "../network/limits";
 import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { SERVICE_PORTS } from "../network/service-ports";
+import { buildOrAbandon } from "../network/uniqueness";
 import { requireBoolean, requireDefined, requireDnsDomain, requireEnum, requireIdentifier, requireText } from "../network/validators";
 
 /** Properties of a {@link PxeDistributionPoint}. */
@@ -139,7 +141,13 @@ export class PxeDistributionPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: PxeDistributionPointProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => validateDpProps(props));
+    // Refused (here or by its server), it leaves the tree and gives back what its server claimed.
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
+      const valid = validateDpProps(props);
+      // Before the server is built, so such a refusal leaves no server behind.
+      checkSecurityEventLog(props.zone.network, props.securityEventLog);
+      return valid;
+    }));
     const { unknown, justification, transport, tftpStart, tftpEnd, delay, siteServers, siteCode, domainName } = v;
     this.zone = props.zone;
     this.privateIpAddress = props.privateIpAddress;
@@ -158,7 +166,7 @@ export class PxeDistributionPoint extends Construct {
       PXE_TAG.tftpDataPorts.entry({ from: tftpStart, to: tftpEnd }),
     );
 
-    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.PXE_DISTRIBUTION_POINT], settings));
+    this.server = buildOrAbandon(this, () => new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.PXE_DISTRIBUTION_POINT], settings)));
 
     // Flows to this server only, from the client segments and relay agents only (R-PXE-3).
     const clients = props.zone.pxeClientPeer;

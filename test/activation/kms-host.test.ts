@@ -232,6 +232,17 @@ describe("KmsHost", () => {
     expect(host.activationAddress).toBe("10.0.8.20");
   });
 
+  test("refused after its management address was claimed (a bad privateDnsRecord): it leaves the tree and gives the address back, so the corrected retry is accepted", () => {
+    const e = kmsEnv();
+    const props = e.base({ managementInterface: { zone: e.mgmt, privateIpAddress: "10.0.8.20" }, allowedClients: ON_LINK });
+    const err = errorOf(() => new KmsHost(e.stack, "Kms", { ...props, privateDnsRecord: { zoneName: "not a domain" } }));
+    expect([err.constructPath, err.prop]).toEqual(["test/Kms", "privateDnsRecord.zoneName"]);
+    expect(e.stack.node.tryFindChild("Kms")).toBeUndefined();
+    const host = new KmsHost(e.stack, "Kms", { ...props, privateDnsRecord: { zoneName: "corp.contoso.com" } });
+    expect([host.node.path, host.activationAddress]).toEqual(["test/Kms", "10.0.8.20"]);
+    expect(resourcesOf(synthJson(e.stack), "azurerm_windows_virtual_machine").map(([, vm]) => vm.name)).toEqual(["kms01"]);
+  });
+
   test("an existing non-DC server of the activation zone can be used and gets the role and hardening tags", () => {
     const e = kmsEnv();
     const server = new SecureWindowsServer(e.stack, "Srv", { zone: e.activation, serverName: "kms02", privateIpAddress: "10.0.5.6", adminUsername: "opsadmin", adminPassword: e.password, roles: [DeploymentRole.DNS_SERVER] });
