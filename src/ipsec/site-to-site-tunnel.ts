@@ -13,7 +13,7 @@ import { attributeErrors, invalidProp, invalidSecret, missingProp } from "../net
 import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
-import { claimUnique, UniqueKind } from "../network/uniqueness";
+import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   mergeTags, requireAzureName, requireDefined, requireDerivedName, requireEnum, requireIpv4Address, requireTags, requireUsableRange,
 } from "../network/validators";
@@ -92,11 +92,12 @@ export class SiteToSiteTunnel extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteToSiteTunnelProps) {
     super(scope, id);
-    const v = attributeErrors(this.node.path, () => {
+    // Refused, it leaves the tree and gives back its name, so a corrected retry (same id) is accepted.
+    const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateTunnelProps(this, props);
       claimUnique(this, "tunnelName", UniqueKind.TUNNEL_NAME, valid.tunnelName);
       return valid;
-    });
+    }));
     const { network, policy } = v;
     this.policy = policy;
     const rg = network.resourceGroupName;

@@ -9,6 +9,7 @@ import { attributeErrors, childPath, ConstructErrorCode, invalidProp, missingPro
 import { IZoneRef, Peer } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
+import { buildOrAbandon } from "../network/uniqueness";
 import { requireDefined, requireLiteral } from "../network/validators";
 import { ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
 
@@ -92,14 +93,17 @@ export class ReferenceComputer extends Construct {
 
   constructor(scope: Construct, id: string, props: ReferenceComputerProps) {
     super(scope, id);
-    if (!(props?.zone instanceof ReferenceImagingZone)) {
-      const allowed = "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)";
-      throw (props?.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", String(props.zone), allowed)).inConstruct(this.node.path);
-    }
-    this.server = new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], tagsOf(
-      PXE_TAG.captureLocation.entry(props.zone.captureLocation.uncPath),
-      PXE_TAG.captureSmbEncryption.entry(true),
-    )));
+    // Refused (here or by its server), it leaves the tree and its server gives back its name and address.
+    this.server = buildOrAbandon(this, () => {
+      if (!(props?.zone instanceof ReferenceImagingZone)) {
+        const allowed = "a ReferenceImagingZone: the reference computer must be isolated (R-REF-1)";
+        throw (props?.zone === undefined ? missingProp("zone", allowed) : invalidProp("zone", String(props.zone), allowed)).inConstruct(this.node.path);
+      }
+      return new SecureWindowsServer(this, "Server", serverProps(props, props.zone, [DeploymentRole.REFERENCE_COMPUTER], tagsOf(
+        PXE_TAG.captureLocation.entry(props.zone.captureLocation.uncPath),
+        PXE_TAG.captureSmbEncryption.entry(true),
+      )));
+    });
   }
 }
 

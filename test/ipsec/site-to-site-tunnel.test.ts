@@ -60,6 +60,21 @@ describe("SiteToSiteTunnel", () => {
     expect(zones[0].prefixes.map((p) => p.text)).toEqual(["192.168.10.0/24"]);
   });
 
+  test("a refused tunnel leaves the tree and gives back its name: the corrected retry under the same id is accepted", () => {
+    const { stack } = newStack();
+    const { gateway, psk } = setup(stack);
+    new SiteToSiteTunnel(stack, "T", { ...base, gateway, sharedKey: psk });
+    // Refused for a name another tunnel holds, then for an address: neither refusal stays in the tree.
+    expect(() => new SiteToSiteTunnel(stack, "T2", { ...base, gateway, sharedKey: psk })).toThrow(/test\/T2: .*Invalid tunnelName: "branch1"/);
+    expect(stack.node.tryFindChild("T2")).toBeUndefined();
+    expect(() => new SiteToSiteTunnel(stack, "T2", { ...base, tunnelName: "branch2", peerGatewayAddress: "10.1.2.3", gateway, sharedKey: psk }))
+      .toThrow(/test\/T2: .*Invalid peerGatewayAddress/);
+    expect(stack.node.tryFindChild("T2")).toBeUndefined();
+    new SiteToSiteTunnel(stack, "T2", { ...base, tunnelName: "branch2", peerGatewayAddress: "203.0.113.20", gateway, sharedKey: psk });
+    const json = synthJson(stack);
+    expect(Object.values<any>(json.resource.azurerm_local_network_gateway).map((g) => g.name).sort()).toEqual(["branch1-lng", "branch2-lng"]);
+  });
+
   test("a tunnel is secure by default: no error finding, and the preshared-key warning explains the platform limit", () => {
     const { stack } = newStack();
     const { gateway, psk } = setup(stack);

@@ -406,6 +406,18 @@ describe("ReferenceImagingZone", () => {
     expect(() => refStack({ updateServiceTags: tags }, false)).toThrow(/Invalid updateServiceTags/);
   });
 
+  test("a refused reference computer leaves the tree and gives back its name and address: the corrected retry under the same id is accepted", () => {
+    const { stack, zone } = refStack({}, false);
+    const props = { serverName: "ref01", privateIpAddress: "10.50.5.10", adminUsername: "osdadmin", adminPassword: secret(stack) };
+    expect(() => new ReferenceComputer(stack, "RefVm", { ...props, zone: undefined as any })).toThrow(/test\/RefVm: .*Invalid zone/);
+    expect(stack.node.tryFindChild("RefVm")).toBeUndefined();
+    // Refused by its server (an address outside the zone): nothing stays either.
+    expect(() => new ReferenceComputer(stack, "RefVm", { ...props, zone, privateIpAddress: "10.50.6.10" })).toThrow(/Invalid privateIpAddress/);
+    expect(stack.node.tryFindChild("RefVm")).toBeUndefined();
+    const vm = new ReferenceComputer(stack, "RefVm", { ...props, zone });
+    expect([vm.node.path, vm.server.serverName, vm.server.privateIpAddress]).toEqual(["test/RefVm", "ref01", "10.50.5.10"]);
+  });
+
   test("a reference computer outside a ReferenceImagingZone is refused", () => {
     const { stack } = newStack();
     const net = network(stack);
