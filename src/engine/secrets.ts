@@ -179,8 +179,11 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
   },
   { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key" },
   {
-    // Quoted key/value pairs: "Password": "x", $AdminPassword = 'x', Password = "x" (HCL), password: "x" (YAML)
-    pattern: /["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*(["'])([^"'\n]*)\2/g,
+    // Quoted key/value pairs: "Password": "x", $AdminPassword = 'x', Password = "x" (HCL), password: "x" (YAML).
+    // A key starts where no key character precedes it: without the lookbehind a long run of letters with no
+    // `=`/`:` after it was retried from every one of its positions (quadratic: 28 s for 200,000 characters).
+    // Leading dashes (--password="x") are matched explicitly, since a dash inside a key is a key character.
+    pattern: /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*(["'])([^"'\n]*)\2/g,
     kind: (m) => (looksSecretName(m[1]) && literalToken(m[3]) ? `a "${m[1]}" entry` : undefined),
   },
   {
