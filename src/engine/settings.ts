@@ -141,12 +141,15 @@ export class Settings {
       const texts: string[] = [];
       const settings = m.resolve(ext.config.settings);
       if (settings.known) texts.push(scriptText(settings.value));
-      const runsScripts = handler === undefined || SCRIPT_HANDLERS.has(handler);
+      const runsScripts = handler === undefined || !NO_USER_SCRIPT_HANDLERS.has(handler);
       if (ext.config.protected_settings !== undefined) {
         const why = `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read`;
         this.hidden(vm.address, why);
         if (runsScripts) this.hiddenRunner(vm.address, ext, why);
       }
+      // A script downloaded from fileUris (Custom Script Extension) and run by the command is text the checks do not read.
+      const files = settings.known ? fileUrisOf(settings.value) : 0;
+      if (files > 0) this.hiddenRunner(vm.address, ext, `${ext.address} runs scripts it downloads from fileUris, which the checks do not read`);
       if (!settings.known && ext.config.settings !== undefined) {
         const why = `${ext.address} settings: ${settings.reason}`;
         this.hidden(vm.address, why);
@@ -439,9 +442,12 @@ export class Settings {
     const raw = m[1].replace(/^['"(]+|['")},]+$/g, "");
     if (!/^(?:[A-Za-z0-9][\w.-]*|\$env:computername)$/i.test(raw)) return `it writes through -CimSession ${raw || "(no value)"}, to a computer the checks do not know`;
     const name = raw.toLowerCase();
-    const own = this.computerName(vm)?.toLowerCase();
-    const local = ["localhost", ".", "127.0.0.1", "$env:computername"].includes(name) || (!!own && (name === own || name.startsWith(`${own}.`)));
-    return local ? "here" : "elsewhere";
+    if (["localhost", ".", "127.0.0.1", "$env:computername"].includes(name)) return "here";
+    const own = this.computerName(vm);
+    // A computer name not known before apply may be the one the script names: that write may be here.
+    if (own === undefined) return `it writes through -CimSession ${raw}, and whether that is this VM is not known: ${this.computerNameUnknown(vm)}`;
+    const o = own.toLowerCase();
+    return name === o || name.startsWith(`${o}.`) ? "here" : "elsewhere";
   }
 
   /** What a resource depends on through depends_on, transitively. */
@@ -535,12 +541,22 @@ export class Settings {
     return { ok: false, text: `assignment ${a.resource.address} exists but the VM lacks ${!identity ? "a system-assigned identity" : "the guest configuration extension"} it needs to report` };
   }
 
+  /**
+   * The VM's computer name: `computer_name`, else `name` (azurerm's default for it). Undefined when the
+   * field that decides it is not known before apply (a set computer_name from a variable is the name,
+   * whatever `name` says), or is empty.
+   */
   private computerName(vm: TfResource): string | undefined {
-    for (const f of ["computer_name", "name"]) {
-      const r = this.model.resolveString(vm.config[f]);
-      if (r.known && r.value.trim()) return r.value.trim();
-    }
-    return undefined;
+    const f = isUnset(vm.config.computer_name) ? "name" : "computer_name";
+    const r = this.model.resolveString(vm.config[f]);
+    return r.known && r.value.trim() ? r.value.trim() : undefined;
+  }
+
+  /** Why {@link computerName} is undefined: the field and its reason. */
+  private computerNameUnknown(vm: TfResource): string {
+    const f = isUnset(vm.config.computer_name) ? "name" : "computer_name";
+    const r = this.model.resolveString(vm.config[f]);
+    return `${vm.address} ${f}: ${r.known ? "empty" : r.reason}`;
   }
 
   private add(vm: string, s: Script): void {
@@ -559,21 +575,51 @@ export class Settings {
 }
 
 /**
- * Extension handlers (`publisher.type`, lower case) that run a script or configuration the user supplies, and
- * so may write any Windows setting: the Custom Script Extension, Run Command (the managed handler behind
- * azurerm_virtual_machine_run_command) and PowerShell DSC
- * (learn.microsoft.com/azure/virtual-machines/extensions/custom-script-windows, .../run-command-managed,
- * .../dsc-overview), and their Linux counterparts. Others (domain join, Key Vault, monitoring agents) keep
- * secrets in protected settings but run no user script.
+ * Extension handlers (`publisher.type`, lower case) known to run no script or configuration the user
+ * supplies, whatever their protected settings hold (a domain join password, a workspace key, a vault
+ * certificate list): domain join, the Key Vault VM extension, the monitoring agents, Antimalware, Machine
+ * Configuration, Network Watcher, the Dependency agent, Azure Disk Encryption and Entra ID login
+ * (learn.microsoft.com/azure/virtual-machines/extensions/overview lists each one's purpose). Every other
+ * handler (Custom Script, Run Command, DSC, Chef, Puppet, a vendor's, or one not known before apply) may
+ * run what its unread settings say, and so may write any Windows setting: fail closed.
  */
-const SCRIPT_HANDLERS: ReadonlySet<string> = new Set([
-  "microsoft.compute.customscriptextension",
-  "microsoft.cplat.core.runcommandhandlerwindows",
-  "microsoft.powershell.dsc",
-  "microsoft.azure.extensions.customscript",
-  "microsoft.ostcextensions.customscriptforlinux",
-  "microsoft.cplat.core.runcommandlinux",
+const NO_USER_SCRIPT_HANDLERS: ReadonlySet<string> = new Set([
+  "microsoft.compute.jsonaddomainextension",
+  "microsoft.azure.keyvault.keyvaultforwindows",
+  "microsoft.azure.keyvault.keyvaultforlinux",
+  "microsoft.azure.monitor.azuremonitorwindowsagent",
+  "microsoft.azure.monitor.azuremonitorlinuxagent",
+  "microsoft.enterprisecloud.monitoring.microsoftmonitoringagent",
+  "microsoft.azure.security.iaasantimalware",
+  "microsoft.guestconfiguration.configurationforwindows",
+  "microsoft.guestconfiguration.configurationforlinux",
+  "microsoft.azure.networkwatcher.networkwatcheragentwindows",
+  "microsoft.azure.networkwatcher.networkwatcheragentlinux",
+  "microsoft.azure.monitoring.dependencyagent.dependencyagentwindows",
+  "microsoft.azure.security.azurediskencryption",
+  "microsoft.azure.activedirectory.aadloginforwindows",
 ]);
+
+/**
+ * How many files an extension's settings download (`fileUris`, any case: the Custom Script Extension's
+ * public setting, learn.microsoft.com/azure/virtual-machines/extensions/custom-script-windows), from
+ * the settings as an object or a JSON text.
+ */
+function fileUrisOf(settings: unknown): number {
+  let v: unknown = settings;
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return 0;
+    }
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return 0;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.toLowerCase() === "fileuris") return Array.isArray(x) ? x.length : x === undefined || x === null ? 0 : 1;
+  }
+  return 0;
+}
 
 /** Whether the checks read the value a script writes for this setting (it has `writes`). */
 function readsValue(traits: SettingTraits): boolean {

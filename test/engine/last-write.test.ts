@@ -210,3 +210,48 @@ describe("last write of an SMB server option: scripts the checks cannot read", (
     expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
   });
 });
+
+describe("last write of an SMB server option: the review's fail-open cases", () => {
+  const bc = (tf: TfJson) => {
+    const o = outcome(tf);
+    return { b: o.b, c: o.c };
+  };
+
+  test("a $false written through -CimSession to a name, on a VM whose computer_name is not known before apply: could not verify (was: applied / pass)", () => {
+    const tf = site((tf2, vm) => {
+      patch(tf2, vm, { computer_name: "${var.computer_name}" });
+      addScript(tf2, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -CimSession smp01x -RequireSecuritySignature $false -Force`);
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+    expect(messages(check(tf, ["SDZ-MIG-009"]), "SDZ-MIG-009")[0]).toMatch(/-CimSession smp01x, and whether that is this VM is not known: azurerm_windows_virtual_machine\.smp01 computer_name/);
+  });
+
+  test("a known computer_name decides, not the resource name: a write to the resource name is elsewhere when computer_name differs", () => {
+    const tf = site((tf2, vm) => {
+      patch(tf2, vm, { computer_name: "smpcomp" });
+      addScript(tf2, "harden", vm, `${HARDENING_SCRIPT}\nSet-SmbServerConfiguration -CimSession smp01 -RequireSecuritySignature $false -Force`);
+    });
+    expect(bc(tf)).toEqual({ b: "applied", c: "pass" });
+  });
+
+  test("a Custom Script Extension that also runs scripts downloaded from fileUris: could not verify (was: applied / pass)", () => {
+    const tf = site((tf2, vm) => {
+      tf2.add("azurerm_virtual_machine_extension", "harden", {
+        name: "harden", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10",
+        settings: JSON.stringify({ fileUris: ["https://example.blob.core.windows.net/s/tune.ps1"], commandToExecute: `powershell -Command "${HARDENING_SCRIPT}; & .\\tune.ps1"` }),
+      });
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+  });
+
+  test("an extension of a handler not known to run no user script (Chef), with protected settings: could not verify", () => {
+    const tf = site((tf2, vm) => {
+      addRunCommand(tf2, "harden", vm, HARDENING_SCRIPT);
+      tf2.add("azurerm_virtual_machine_extension", "chef", {
+        name: "chef", virtual_machine_id: TfJson.ref(vm), publisher: "Chef.Bootstrap.WindowsAzure", type: "ChefClient", type_handler_version: "1210.12",
+        settings: JSON.stringify({ bootstrap_options: { chef_server_url: "https://chef.example" } }), protected_settings: "${var.chef_key}",
+      });
+    });
+    expect(bc(tf)).toEqual({ b: "declared?", c: "unverified" });
+  });
+});
