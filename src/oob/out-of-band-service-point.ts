@@ -464,7 +464,7 @@ export class OutOfBandServicePoint extends Construct {
     // Azure/terraform-azurerm-avm-res-keyvault-vault/issues/78), so a first apply may stop with 403
     // ForbiddenByRbac on the secret or the certificate: apply again (README).
     const deployer = props.deployerPrincipalId ?? clientConfig.objectId;
-    const mebxSecretName = "amt-mebx-password";
+    const mebxSecretName = MEBX_SECRET_NAME;
     const certificatesOfficer = new RoleAssignment(this, "DeployerCertificatesOfficer", {
       scope: this.keyVault.id,
       roleDefinitionName: "Key Vault Certificates Officer",
@@ -757,9 +757,17 @@ function resolveDeploymentRunners(scope: Construct, peers: IPeer[] | undefined):
   return out;
 }
 
+/** The vault secret holding the MEBx password. */
+const MEBX_SECRET_NAME = "amt-mebx-password";
+
 function validateCertificate(c: ProvisioningCertificateOptions) {
   requireDefined("provisioningCertificate", c, "the AMT provisioning certificate options (name, subject, renewalContacts)");
   requireAzureName("provisioningCertificate.name", c.name, "keyVaultObject");
+  // A certificate's secret carries the certificate's name (learn.microsoft.com/azure/key-vault/certificates/about-certificates):
+  // named like the MEBx secret, the two clash at apply, and the deployer's secret-scoped role would reach the private key.
+  if (c.name.toLowerCase() === MEBX_SECRET_NAME) {
+    throw invalidProp("provisioningCertificate.name", c.name, `a Key Vault object name other than ${MEBX_SECRET_NAME} (the vault's MEBx password secret; names are case-insensitive)`);
+  }
   const subject = requireIdentifier("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
   if (!/^CN=.+/i.test(subject)) throw invalidProp("provisioningCertificate.subject", c.subject, "an X.500 subject starting with CN=, e.g. CN=oobsp.corp.example.com");
   const issuerName = c.issuerName ?? "Unknown";
