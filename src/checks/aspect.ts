@@ -188,10 +188,10 @@ export class SecureDeploymentChecks implements IAspect {
     const model = TerraformModel.fromTerraformJson(json, { name: stack.node.id, compactNames: true });
     // No secret of the configuration, and no name or value beyond a bounded length, reaches an annotation or a report (see redact.ts).
     // A resource whose body is not an object (an override set it to null) was not read: could not verify, as on the command line.
-    const result = this.policy.apply(withUnreadFindings(redactSecrets(runRules(model, this.rules, {
+    const result = this.policy.apply(redactSecrets(withUnreadFindings(runRules(model, this.rules, {
       failOnUnverified: this.policy.failOnUnverified,
       extraDeclaredSuppressions: applied.declared,
-    }), model), unreadPartsOf(model), this.policy.failOnUnverified), applied.expired);
+    }), unreadPartsOf(model), this.policy.failOnUnverified), model), applied.expired);
     this.results.set(stack.node.path, result);
     if (this.props.writeReports !== false) {
       // The diagram's graph is built now, so the model and its caches (the largest part of a check's

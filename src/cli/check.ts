@@ -135,7 +135,7 @@ export function check(options: CheckOptions, io: Io): number {
   // (see redact.ts and bounded-text.ts).
   // Parts of an input that were not read (remote modules, deferred resources) are could-not-verify findings.
   const raw: CheckResult[] = loaded.configurations.map((c) =>
-    withUnreadFindings(redactSecrets(runRules(c.model, rules, { failOnUnverified }), c.model), c.unread, failOnUnverified));
+    redactSecrets(withUnreadFindings(runRules(c.model, rules, { failOnUnverified }), c.unread, failOnUnverified), c.model));
   // A configured suppression that matched no resource of any configuration is reported once, with the first configuration.
   const matched = new Set(loaded.configurations.flatMap((c) => c.model.resources.flatMap((r) => r.suppressions.map((s) => `${s.id}\u0000${s.scope ?? r.address}`))));
   const unmatched = policy.declared().filter((d) => !matched.has(`${d.ruleId}\u0000${d.scope}`));
