@@ -606,15 +606,8 @@ const NO_USER_SCRIPT_HANDLERS: ReadonlySet<string> = new Set([
  * the settings as an object or a JSON text.
  */
 function fileUrisOf(settings: unknown): number {
-  let v: unknown = settings;
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return 0;
-    }
-  }
-  if (!v || typeof v !== "object" || Array.isArray(v)) return 0;
+  const v = settingsObject(settings);
+  if (!v || Array.isArray(v)) return 0;
   for (const [k, x] of Object.entries(v)) {
     if (k.toLowerCase() === "fileuris") return Array.isArray(x) ? x.length : x === undefined || x === null ? 0 : 1;
   }
@@ -795,18 +788,28 @@ function isAbsent(body: string): boolean {
   return /(?:^|[\s;{])Ensure\s*=\s*['"]?Absent\b/i.test(body);
 }
 
-/** The script text of an extension's settings: commandToExecute / script, decoded when base64 (-EncodedCommand). */
-function scriptText(settings: unknown): string {
-  let obj: unknown = settings;
-  if (typeof settings === "string") {
+/**
+ * An extension's settings as an object: given as one, or a JSON text holding one; undefined for a text
+ * that is not JSON, null for anything else.
+ */
+function settingsObject(settings: unknown): Record<string, unknown> | null | undefined {
+  let v: unknown = settings;
+  if (typeof v === "string") {
     try {
-      obj = JSON.parse(settings);
+      v = JSON.parse(v);
     } catch {
-      return decodeEncoded(settings);
+      return undefined;
     }
   }
-  if (!obj || typeof obj !== "object") return "";
-  const o = obj as Record<string, unknown>;
+  return v && typeof v === "object" ? (v as Record<string, unknown>) : null;
+}
+
+/** The script text of an extension's settings: commandToExecute / script, decoded when base64 (-EncodedCommand). */
+function scriptText(settings: unknown): string {
+  const o = settingsObject(settings);
+  // Settings that are a text but no JSON are the command itself.
+  if (o === undefined && typeof settings === "string") return decodeEncoded(settings);
+  if (!o) return "";
   const parts = [o.commandToExecute, o.script, o.Script, o.CommandToExecute].filter((x): x is string => typeof x === "string");
   return parts.map(decodeEncoded).join("\n");
 }
