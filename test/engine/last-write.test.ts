@@ -55,6 +55,12 @@ function outcome(tf: TfJson): Outcome {
   };
 }
 
+/** (b) and (c) of {@link outcome}: what the settings model and SDZ-MIG-009 say. */
+function bc(tf: TfJson): { b: string; c: Outcome["c"] } {
+  const o = outcome(tf);
+  return { b: o.b, c: o.c };
+}
+
 /** The hardening extension and a run command that sets signing to $false; `after` depends on the other. */
 function twoScripts(after?: "revert" | "harden", revertAs: "run command" | "extension" = "run command") {
   return site((tf, vm) => {
@@ -95,10 +101,6 @@ describe("last write of an SMB server option: where the three paths agreed", () 
  * -CimSession to another computer is no write on this VM. "Was" gives the answers before, (b) / (c).
  */
 describe("last write of an SMB server option: the one policy", () => {
-  const bc = (tf: TfJson) => {
-    const o = outcome(tf);
-    return { b: o.b, c: o.c };
-  };
 
   test("two scripts, the $true one ordered after by depends_on: applied, pass (was: declared / pass)", () => {
     expect(bc(twoScripts("harden"))).toEqual({ b: "applied", c: "pass" });
@@ -152,10 +154,6 @@ describe("last write of an SMB server option: the one policy", () => {
  * password in protected settings) cast no such doubt.
  */
 describe("last write of an SMB server option: scripts the checks cannot read", () => {
-  const bc = (tf: TfJson) => {
-    const o = outcome(tf);
-    return { b: o.b, c: o.c };
-  };
   const hiddenRunCommand = (tf: TfJson, vm: string) => tf.add("azurerm_virtual_machine_run_command", "fromuri", {
     name: "fromuri", location: "westeurope", virtual_machine_id: TfJson.ref(vm), source: { script_uri: "https://example.blob.core.windows.net/scripts/tune.ps1" },
   });
@@ -212,10 +210,6 @@ describe("last write of an SMB server option: scripts the checks cannot read", (
 });
 
 describe("last write of an SMB server option: the review's fail-open cases", () => {
-  const bc = (tf: TfJson) => {
-    const o = outcome(tf);
-    return { b: o.b, c: o.c };
-  };
 
   test("a $false written through -CimSession to a name, on a VM whose computer_name is not known before apply: could not verify (was: applied / pass)", () => {
     const tf = site((tf2, vm) => {
