@@ -31,9 +31,11 @@ function unreadInputRule(): RuleInfo {
   return (rule = {
     id: UNREAD_INPUT_RULE_ID,
     level: RuleLevel.ERROR,
-    title: "Part of the input was not read (remote module, deferred or incomplete plan)",
-    rationale: "What the checker does not read it cannot check: a remote module's resources, or resources a plan defers, may break any rule.",
-    fix: "Check the Terraform plan (terraform show -json <planfile>), which includes remote modules' resources; for a deferred or incomplete plan, apply it and check the next plan.",
+    title: "Part of the input was not read (remote module, deferred or incomplete plan, a resource body that is not an object)",
+    rationale: "What the checker does not read it cannot check: a remote module's resources, resources a plan defers, or a resource whose body is "
+      + "null or a list (an override or a generator wrote it so) may break any rule.",
+    fix: "Check the Terraform plan (terraform show -json <planfile>), which includes remote modules' resources; for a deferred or incomplete plan, apply it and check the next plan; "
+      + "give a resource whose body is not an object its arguments as an object (remove an override that sets it to null or a list).",
     requirements: [],
     resourceTypes: [],
     suppressible: false,
