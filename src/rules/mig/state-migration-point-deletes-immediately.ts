@@ -18,7 +18,7 @@ export const stateMigrationPointDeletesImmediately = defineRule({
     "Seed 001: \"If you configure the deletion policy on the state migration point to immediately remove data that's marked for deletion, and if an attacker manages to retrieve the user "
     + "state data before the valid computer does, the site immediately deletes the user state data. Set the Delete after interval to be long enough to verify the successful restore.\" "
     + `The interval is a Configuration Manager setting of the state migration point (declared by ${ZONE_TAG.roles.key}, or inferred from Add-/Set-CMStateMigrationPoint). What a script of this `
-    + `configuration sets (-DeleteImmediately, -TimeDeleteAfter/-TimeUnit) is judged first (a compliant interval counts as applied only from a script on the site server, `
+    + "configuration sets (-DeleteImmediately, -TimeDeleteAfter/-TimeUnit) is judged first (a compliant interval counts as applied only from a script on the site server, "
     + `shown by a CMSite drive rooted at its own SMS Provider, that reads it back; elsewhere it is declared, not verified); otherwise the ${MIGRATION_TAG.deleteAfterHours.key} tag, which is accepted where no site server here `
     + `applies it, with an info finding saying it is declared, not verified. Immediate deletion is an error, under ${MIN_HOURS} hours a warning; an interval neither set nor declared is `
     + "could-not-verify (Configuration Manager keeps restored state one day by default, but the console can be set to delete it immediately).",

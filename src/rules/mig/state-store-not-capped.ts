@@ -99,7 +99,7 @@ export const stateStoreNotCapped = defineRule({
     + `(1-${L.quotaMaxStandardGib} GiB standard, 1-${L.quotaMaxLargeGib} with large file shares, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium); on a provisioned v2 account `
     + "(provisioned_billing_model_version = \"V2\") Azure reports the bounds per account, so the quota there is could-not-verify. A state migration point "
     + "(declared, or inferred from Add-/Set-CMStateMigrationPoint) needs its storage folders on a data disk of their own (the disk size is the hard cap) and a client cap. "
-    + `The client cap is a Configuration Manager setting: a script of this configuration that sets it is accepted (as applied only from the site server, shown by a `
+    + "The client cap is a Configuration Manager setting: a script of this configuration that sets it is accepted (as applied only from the site server, shown by a "
     + `CMSite drive rooted at its own SMS Provider; from another VM it is declared, not verified), and so is the ${MIGRATION_TAG.maxClients.key} tag where no site server here `
     + "applies it; the finding then says it is declared, not verified (info). A cap neither declared nor set is could-not-verify.",
   fix: `Set quota on the share (1-${L.quotaMaxLargeGib} GiB standard with large file shares, 1-${L.quotaMaxStandardGib} without, ${L.quotaMinPremiumGib}-${L.quotaMaxLargeGib} premium); `
