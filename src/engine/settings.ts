@@ -445,8 +445,8 @@ export class Settings {
     if (["localhost", ".", "127.0.0.1", "$env:computername"].includes(name)) return "here";
     const own = this.computerName(vm);
     // A computer name not known before apply may be the one the script names: that write may be here.
-    if (own === undefined) return `it writes through -CimSession ${raw}, and whether that is this VM is not known: ${this.computerNameUnknown(vm)}`;
-    const o = own.toLowerCase();
+    if ("unknown" in own) return `it writes through -CimSession ${raw}, and whether that is this VM is not known: ${own.unknown}`;
+    const o = own.name.toLowerCase();
     return name === o || name.startsWith(`${o}.`) ? "here" : "elsewhere";
   }
 
@@ -477,9 +477,10 @@ export class Settings {
    * a VM that is no site server, or sets another value, makes it not applied (`against`).
    */
   private appliedByConfigMgr(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[] } {
-    const name = this.computerName(vm);
+    const own = this.computerName(vm);
     const pattern = traits.applied;
-    if (!pattern || !name) return { against: [] };
+    if (!pattern || "unknown" in own) return { against: [] };
+    const name = own.name;
     const names = new RegExp(`(?<![\\w.$-])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "i");
     // A write to another server (a literal -SiteSystemServerName that is not this one) is not a write here.
     const here = (w: SettingWrite) => {
@@ -516,7 +517,8 @@ export class Settings {
   public isSiteServer(vm: TfResource): boolean {
     let known = this.siteServers.get(vm.address);
     if (known !== undefined) return known;
-    const own = this.computerName(vm)?.toLowerCase();
+    const computer = this.computerName(vm);
+    const own = "name" in computer ? computer.name.toLowerCase() : undefined;
     const local = (root: string) => {
       const r = root.toLowerCase();
       return r === "$env:computername" || r === "localhost" || r === "." || r === "127.0.0.1" || (!!own && (r === own || r.startsWith(`${own}.`)));
@@ -542,21 +544,15 @@ export class Settings {
   }
 
   /**
-   * The VM's computer name: `computer_name`, else `name` (azurerm's default for it). Undefined when the
-   * field that decides it is not known before apply (a set computer_name from a variable is the name,
-   * whatever `name` says), or is empty.
+   * The VM's computer name: `computer_name`, else `name` (azurerm's default for it). When the field
+   * that decides it is not known before apply (a set computer_name from a variable is the name,
+   * whatever `name` says) or is empty: `unknown`, the field and its reason.
    */
-  private computerName(vm: TfResource): string | undefined {
+  private computerName(vm: TfResource): { name: string } | { unknown: string } {
     const f = isUnset(vm.config.computer_name) ? "name" : "computer_name";
     const r = this.model.resolveString(vm.config[f]);
-    return r.known && r.value.trim() ? r.value.trim() : undefined;
-  }
-
-  /** Why {@link computerName} is undefined: the field and its reason. */
-  private computerNameUnknown(vm: TfResource): string {
-    const f = isUnset(vm.config.computer_name) ? "name" : "computer_name";
-    const r = this.model.resolveString(vm.config[f]);
-    return `${vm.address} ${f}: ${r.known ? "empty" : r.reason}`;
+    if (r.known && r.value.trim()) return { name: r.value.trim() };
+    return { unknown: `${vm.address} ${f}: ${r.known ? "empty" : r.reason}` };
   }
 
   private add(vm: string, s: Script): void {
