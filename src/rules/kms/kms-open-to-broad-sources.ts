@@ -25,7 +25,9 @@ export const kmsOpenToBroadSources = defineRule({
     + "whether or not the firewall is on a path: an allowlist there must be one too. The finding also names the zones below INTERNAL trust (or of unknown "
     + "trust) the rule lets in and the KMS host's exposure to them: SDZ-KMS-003 leaves every rule reported here, Azure's AllowVNetInBound included, to "
     + "this one finding (one finding per exposure), and keeps the allowlists accepted here; where a value is not known before apply it is one "
-    + "could-not-verify, this one. SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
+    + "could-not-verify, this one. Where the sources that are no allowlist are the Internet (any source, or the broad Internet), the finding names the "
+    + "KMS hosts and domain controllers the rule opens to it (R-KMS-7): SDZ-KMS-006 leaves TCP 1688 from the Internet through such a rule to this "
+    + "finding (one finding per problem: the allowlist is fixed on the rule) and keeps the hosts' other ports and paths. SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
     + "host on its other ports too (R-PXE-4: default-deny inbound): SDZ-NET-003 leaves the NSG of a KMS host to this one finding where it reports "
     + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). The same holds for an explicit allow of all traffic from VirtualNetwork "
     + "(or *) that re-creates AllowVNetInBound: this finding says it opens every port (R-PXE-4), and SDZ-NET-003 leaves that rule to it. A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
@@ -43,7 +45,7 @@ export const kmsOpenToBroadSources = defineRule({
   ],
   check(ctx) {
     const left = leftToKms002(ctx.model);
-    for (const { e, parts } of kms002Verdicts(ctx.model)) {
+    for (const { e, parts, internet } of kms002Verdicts(ctx.model)) {
       // The zones below INTERNAL trust (or of unknown trust) the rule lets in: SDZ-KMS-003 leaves this rule to this finding.
       const v = left.get(e);
       const low = v ? v.low.map((z) => zoneText(ctx.model, z)) : [];
@@ -52,8 +54,11 @@ export const kmsOpenToBroadSources = defineRule({
         ...(low.length > 0 ? [`; among them ${low.join(", ")}, which must activate with MAK (R-KMS-3)`] : []),
         ...(unknown.length > 0 ? [`; ${low.length > 0 ? "and " : "among them "}zones whose trust is not known: ${unknown.join(", ")}`] : []),
       ].join("");
-      const hosts = v ? exposedHosts(ctx.model, e.targets).join(", ") : "";
-      const exposes = low.length > 0 && hosts ? `; it also exposes ${hosts} to perimeter traffic (R-KMS-7)` : "";
+      const hosts = v || internet ? exposedHosts(ctx.model, e.targets).join(", ") : "";
+      // The KMS hosts and domain controllers the rule opens to the Internet: SDZ-KMS-006 leaves TCP 1688 from the Internet through
+      // this rule to this finding (internetReportedByKms002, unverifiedByKms002), so it says so (R-KMS-7).
+      const to = [...(internet ? ["the Internet"] : []), ...(low.length > 0 ? ["perimeter traffic"] : [])];
+      const exposes = to.length > 0 && hosts ? `; it also exposes ${hosts} to ${to.join(" and to ")} (R-KMS-7)` : "";
       // The missing deny-all is also R-PXE-4's (default-deny inbound): SDZ-NET-003 leaves this NSG to this finding (reportedByKms002).
       const reaches = e.outcome === "allow" ? "reaches" : "may reach";
       const defaultDeny = e.vnetDefault

@@ -1,6 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
-import { unverifiedByKms002 } from "./reported-by-kms-002";
+import { internetReportedByKms002, unverifiedByKms002 } from "./reported-by-kms-002";
 import { leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
@@ -81,7 +81,11 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "rule); the host's other ports and paths stay here, with a pointer to it. So is TCP 1688 through a rule SDZ-KMS-003 leaves to SDZ-KMS-002 "
     + "(its sources are no allowlist), whose finding names the zone, other than AllowVNetInBound. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. "
     + "TCP 1688 from the Internet through a rule whose values are not known before apply that SDZ-KMS-002 reports as could-not-verify (a rule "
-    + "written for KMS whose source is a variable, which SDZ-NET-001 leaves to the KMS rules) is left to that finding: the same unknown value. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
+    + "written for KMS whose source is a variable, which SDZ-NET-001 leaves to the KMS rules) is left to that finding: the same unknown value. "
+    + "So is TCP 1688 from the Internet through a rule (NSG, Azure Firewall network or DNAT rule) that SDZ-KMS-002 reports as an error naming the Internet "
+    + "(any source, or the broad Internet): that rule is the one problem, fixed on it with an allowlist, and KMS-002's finding names the host's exposure "
+    + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it. A narrower public source (one partner address, "
+    + "which KMS-002 accepts in an allowlist) stays here. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify. The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
@@ -141,8 +145,11 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 const ways = [...(r.dnat ? [] : answer.internetEntries.map((e) => (e.definite ? e.label : `perhaps ${e.label}`)))];
                 let ports = r.ports;
                 // TCP 1688 through a rule whose values are not known, that SDZ-KMS-002 reports as could-not-verify: the same unknown value (a
-                // source from a variable), one finding; SDZ-NET-001 leaves a rule written for KMS to it (leftToServiceRule).
-                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? unverifiedByKms002(ctx.model, ep, r) : undefined;
+                // source from a variable), one finding; SDZ-NET-001 leaves a rule written for KMS to it (leftToServiceRule). And TCP 1688
+                // through a rule that KMS-002 reports as an error naming the Internet (any source, the broad Internet): that rule is the one
+                // problem, fixed by an allowlist, and its finding names this host's exposure (R-KMS-7). A narrower public source stays here.
+                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to)
+                  ? unverifiedByKms002(ctx.model, ep, r) ?? internetReportedByKms002(ctx.model, ep, r) : undefined;
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
                   leftTo(`SDZ-KMS-002|${v.e.resource.address}`, "the Internet");

@@ -193,22 +193,24 @@ function isOneSubnet(vnet: Vnet): boolean {
 /**
  * Why an exposure's sources are no allowlist, piece by piece (empty when they are one). What SDZ-NET-001
  * reports (a rule not written for KMS that lets the broad Internet in) is not among an exposure's
- * sources: the exposures leave it to NET-001 host by host ({@link kmsExposures}).
+ * sources: the exposures leave it to NET-001 host by host ({@link kmsExposures}). `internet`: one of
+ * the parts is the Internet (any source, or the broad Internet), so the finding names every Internet
+ * source of the exposure.
  */
-export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[] } {
+export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: string[]; internet: boolean } {
   const s = e.sources;
   const internet = internetOf(model, e);
   const pub = s.intersect(internet);
   const broadInternet = !pub.isEmpty && isBroad(pub, internet);
   const parts: string[] = [];
-  if (s.v4.isAll) return { parts: ["any source"] };
+  if (s.v4.isAll) return { parts: ["any source"], internet: true };
   if (broadInternet) parts.push(describeShare(pub, internet));
   if (e.vnetDefault) parts.push("VirtualNetwork through Azure's default rule AllowVNetInBound (every subnet, peered VNet and VPN/ExpressRoute range; no allowlist)");
   else if (e.vnetTerm) parts.push("VirtualNetwork (every subnet, peered VNet and VPN/ExpressRoute range)");
   if (s.tokens.all) parts.push("any service tag or application security group");
   // AzureCloud tags are part of the Internet (named above when it is broad).
   else for (const t of s.tokens.names) if (t.startsWith("tag:") && t !== "tag:azureloadbalancer" && t !== "tag:virtualnetwork" && !(broadInternet && pub.tokens.has(t))) parts.push(`service tag ${t.slice(4)}`);
-  if (e.vnetDefault || e.vnetTerm) return { parts };
+  if (e.vnetDefault || e.vnetTerm) return { parts, internet: broadInternet };
   const addresses = broadInternet ? s.subtract(internet) : s;
   const wide = addresses.v4.ranges().filter(([a, b]) => b - a + 1 > MAX_ALLOWLIST_V4);
   for (const [a, b] of wide) parts.push(`${v4RangeText(a, b)} (more than a /16)`);
@@ -223,7 +225,7 @@ export function notAnAllowlist(model: TerraformModel, e: KmsExposure): { parts: 
     const counted = space.every((c) => c.family === 4 && wide.some(([a, b]) => a <= c.start && c.end <= b));
     if (covered && !counted) parts.push(`the whole address space of ${vnet.resource.address} (${space.map((c) => c.text).join(", ")})`);
   }
-  return { parts };
+  return { parts, internet: broadInternet };
 }
 
 /**

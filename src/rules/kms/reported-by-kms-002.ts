@@ -17,6 +17,8 @@ export interface Kms002Verdict {
   readonly e: KmsExposure;
   /** `any source`, `VirtualNetwork through Azure's default rule AllowVNetInBound (...)`, ... */
   readonly parts: readonly string[];
+  /** One of the parts is the Internet (any source, or the broad Internet): the finding names every Internet source of the rule. */
+  readonly internet: boolean;
 }
 
 /** Every finding of SDZ-KMS-002, in exposure order. Memoised per configuration. */
@@ -24,10 +26,10 @@ export function kms002Verdicts(model: TerraformModel): Kms002Verdict[] {
   return model.memo("kms-002:verdicts", () => {
     const out: Kms002Verdict[] = [];
     for (const e of kmsExposures(model)) {
-      const { parts } = notAnAllowlist(model, e);
+      const { parts, internet } = notAnAllowlist(model, e);
       // An allowlist is no finding. (A wide rule from the broad Internet is SDZ-NET-001's one finding: no exposure holds it.)
       if (parts.length === 0) continue;
-      out.push({ e, parts });
+      out.push({ e, parts, internet });
     }
     return out;
   });
@@ -66,6 +68,26 @@ export function unverifiedByKms002(model: TerraformModel, ep: Endpoint, r: Reach
     const m = new Map<string, Kms002Verdict>();
     // Linear in what the findings name: one key per rule and host it reaches.
     for (const v of kms002Verdicts(model)) if (v.e.outcome === "uncertain") for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
+    return m;
+  });
+  const d = serviceDeciderOf(r, KMS, ep);
+  return byKey.get(`${d.resource.address}|${d.label}|${ep.label}`);
+}
+
+/**
+ * SDZ-KMS-002's error about the rule that lets the allowed reach `r` in on TCP 1688 to `ep` (the rule
+ * the KMS exposures group by: {@link serviceDeciderOf}), where that finding names the Internet (any
+ * source, or the broad Internet: every Internet source of the rule), or undefined. SDZ-KMS-006 leaves
+ * TCP 1688 of such a reach from the Internet to it: the rule is the one problem (an allowlist fixes
+ * it), and the finding names the host's exposure to the Internet (R-KMS-7). A narrower public source
+ * (one address) is no part of that finding (it may be an allowlist entry): it stays SDZ-KMS-006's.
+ */
+export function internetReportedByKms002(model: TerraformModel, ep: Endpoint, r: Reach): Kms002Verdict | undefined {
+  if (r.outcome !== "allow") return undefined;
+  const byKey = model.memo("kms-002:internet-by-rule-and-host", () => {
+    const m = new Map<string, Kms002Verdict>();
+    // Linear in what the findings name: one key per rule and host it reaches.
+    for (const v of kms002Verdicts(model)) if (v.e.outcome === "allow" && v.internet) for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
     return m;
   });
   const d = serviceDeciderOf(r, KMS, ep);

@@ -39,13 +39,11 @@ function hub(extend: (tf: TfJson) => void, extra: ReturnType<typeof rule>[] = []
 describe("AzureFirewallSubnet is no client zone of SDZ-KMS-003 / SDZ-KMS-006", () => {
   test("DNAT from the Internet to the KMS host: the DNAT's Internet sources are reported, never zone AzureFirewallSubnet", () => {
     const s = hub((tf) => dnat(tf, ["*"]));
-    // Before: also `SDZ-KMS-003 azurerm_network_security_group.servers_nsg fail` ("... from PERIMETER zone AzureFirewallSubnet ...").
-    expect(findings(s.tf)).toEqual([
-      `SDZ-KMS-002 azurerm_firewall_policy_rule_collection_group.dnat ${FAIL}`,
-      `SDZ-KMS-006 ${KMS_HOST_VM} ${FAIL}`,
-    ]);
-    const [msg] = messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006");
-    expect(msg).toMatch(/^KMS host is reachable from the Internet .*on TCP 1688 through DNAT rule publish\/kms/);
+    // Before: also `SDZ-KMS-003 azurerm_network_security_group.servers_nsg fail` ("... from PERIMETER zone AzureFirewallSubnet ...");
+    // and, until KMS-006 left TCP 1688 from the Internet through a rule KMS-002 reports to that finding, `SDZ-KMS-006 app01 fail` on the same DNAT rule.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 azurerm_firewall_policy_rule_collection_group.dnat ${FAIL}`]);
+    const [msg] = messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002");
+    expect(msg).toMatch(/^DNAT rule publish\/kms of azurerm_firewall_policy_rule_collection_group\.dnat allows KMS \(TCP 1688\) from any source to .*it also exposes KMS host azurerm_windows_virtual_machine\.app01 .* to the Internet \(R-KMS-7\)$/);
     expect(msg).not.toMatch(/AzureFirewallSubnet/);
   });
 
