@@ -1,23 +1,8 @@
-import { describeServicePoints, listOf, provisioningOf, SEED } from "./common";
+import { SEED } from "./common";
 import { exampleTerraform, nsgRule } from "./examples";
-import { Endpoint } from "../../engine/access/access-model";
-import { firewallSubnetDoubt, firewallSubnetText } from "../../engine/access/firewall-subnet";
-import { Intervals, PORTS } from "../../engine/access/intervals";
-import { Reachability } from "../../engine/access/reachability";
-import { SourceSet } from "../../engine/access/source-set";
-import { Nic, Subnet } from "../../engine/access/topology";
-import { AmtServicePoints } from "../../engine/amt-service-points";
-import { classifySources, deciderOf, describeHosts, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule } from "../../engine/exposure";
-import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
-import { Zones } from "../../engine/zones";
-import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
-import { SERVICE_PORTS } from "../../network/service-ports";
-import { TrustLevel } from "../../network/trust-level";
+import { oob001Findings } from "./port-verdicts";
+import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
-import { unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
-
-const AMT = SERVICE_PORTS.AMT;
-const AMT_PORTS = Intervals.of(PORTS, [[AMT.from, AMT.to]]);
 
 export const amtPortsBeyondManagement = defineRule({
   id: "SDZ-OOB-001",
@@ -38,7 +23,10 @@ export const amtPortsBeyondManagement = defineRule({
     + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's, and so, host by host, is a rule not written for the AMT ports whose values "
     + "are not known before apply (a dynamic security_rule block, ports from a variable) where SDZ-NET-001's could-not-verify about it names AMT: one "
     + "could-not-verify per unknown rule. A rule written for the AMT ports stays this rule's, and where SDZ-NET-001 says nothing about a rule on a host "
-    + "(its NIC's NSG denies the Internet, the sources are private), this rule keeps its own.",
+    + "(its NIC's NSG denies the Internet, the sources are private), this rule keeps its own. A rule whose destination ports are not known before apply "
+    + "may open the AMT provisioning port too: on a host that is no service point, SDZ-OOB-002 leaves it to this could-not-verify, which then says so; "
+    + "on an out-of-band service point this rule leaves it to SDZ-OOB-002's could-not-verify where that one reports it (the service point's "
+    + "provisioning port is asked through any rule there, R-OOB-1), which names the AMT ports: one could-not-verify per unknown field.",
   fix: "Allow TCP 16992-16995 only from the out-of-band service point's address or from a zone tagged sdz-trust=MANAGEMENT (OutOfBandServicePoint does this for its AMT client zones).",
   requirements: ["R-OOB-2"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection"],
@@ -50,30 +38,7 @@ export const amtPortsBeyondManagement = defineRule({
     "out-of-band service points (declared or inferred) and their sdz-oob-amt-client-prefixes",
   ],
   check(ctx) {
-    const sps = AmtServicePoints.of(ctx.model);
-    const spSources = sps.sources;
-    const clients = clientSegments(ctx);
-    const groups = exposuresByRule(ctx.model, [AMT], (r, ep) =>
-      (!!namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"))
-      // A rule not written for AMT whose values are not known before apply and whose could-not-verify SDZ-NET-001 reports on
-      // this host naming AMT is that one finding (principle 3); dropped per host, so a host NET-001 says nothing about keeps this one.
-      && !unknownRuleLeftToNet001(ctx, r, ep, AMT),
-    (ep) => isClientHost(ep, clients) || mayHaveNamingRule(ctx.model, ep, AMT));
-    for (const g of groups) {
-      const names = !g.decider.ports || namesRange(g.decider.ports, AMT.from, AMT.to);
-      const { bad, doubts } = judgeSources(ctx, g.endpoint, g.sources.subtract(spSources), names, sps.points.some((p) => p.addressUnknown !== undefined));
-      if (bad.length === 0 && doubts.length === 0) continue;
-      const where = describeHosts(g.hosts);
-      const spText = describeServicePoints(sps.points);
-      if (bad.length > 0) {
-        const msg = `${g.decider.label} allows Intel AMT (TCP ${AMT.from}-${AMT.to}) from ${listOf(bad)} to ${where}: only the out-of-band service point and MANAGEMENT zones may reach AMT (${spText})`;
-        if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
-        else ctx.unverified(g.decider.resource, `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
-        continue;
-      }
-      const verb = g.outcome === "allow" ? "allows" : "may allow";
-      ctx.unverified(g.decider.resource, `${g.decider.label} ${verb} Intel AMT (TCP ${AMT.from}-${AMT.to}) to ${where} from ${listOf(doubts)}, which cannot be placed in a MANAGEMENT zone or on the service point${g.doubts.size ? ` (${[...g.doubts].join("; ")})` : ""}`);
-    }
+    for (const f of oob001Findings(ctx)) (f.status === "fail" ? ctx.report(f.resource, f.message) : ctx.unverified(f.resource, f.message));
   },
   examples: lazyExamples(() => ({
     bad: [{
@@ -87,78 +52,3 @@ export const amtPortsBeyondManagement = defineRule({
     }],
   })),
 });
-
-/** The declared AMT client segments of every service point. */
-function clientSegments(ctx: RuleContext): SourceSet {
-  let out = SourceSet.EMPTY;
-  for (const p of provisioningOf(ctx)) if (p.clients.state === "declared") out = out.union(p.clients.sources);
-  return out;
-}
-
-function isClientHost(ep: Endpoint, clients: SourceSet): boolean {
-  if (clients.isEmpty) return false;
-  const d = ep.destination;
-  const cidrs = d.kind === "host" ? [d.cidr] : d.kind === "range" ? d.cidrs : [];
-  return cidrs.some((c) => (c.family === 4 ? clients.v4.overlapsRange(c.start, c.end) : clients.v6.overlapsRange(c.start, c.end)));
-}
-
-/**
- * Splits the sources (service point addresses already removed) into findings and doubts. The broad
- * Internet through a rule that does not name the AMT ports is left to SDZ-NET-001. AzureFirewallSubnet
- * is judged with firewallSubnetDoubt (as the KMS and PXE packs do), not by the trust inferred for it.
- */
-function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names: boolean, spDynamic: boolean): { bad: string[]; doubts: string[] } {
-  const bad: string[] = [];
-  const doubts: string[] = [];
-  const zones = Zones.of(ctx.model);
-  const topology = Reachability.of(ctx.model).access.topology;
-  const sps = AmtServicePoints.of(ctx.model);
-  for (const c of classifySources(ctx.model, ep, sources)) {
-    switch (c.kind) {
-      case "platform":
-        break;
-      case "internet":
-        if (names || !c.broad) bad.push(c.text);
-        break;
-      case "zone":
-        // AzureFirewallSubnet, whatever trust is inferred for it: the firewall sends from it only the traffic of the clients it
-        // DNATs (reported on the DNAT rule) or routes (their own address to a private host), unless it may forward clients this
-        // configuration does not show (firewallSubnetDoubt, as in the KMS and PXE packs).
-        if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {
-          const d = firewallSubnetDoubt(ctx.model, c.zone.subnet!, ep, "Tcp", AMT_PORTS);
-          if (d) doubts.push(`${firewallSubnetText(c.zone.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${d.why})`);
-          break;
-        }
-        if (c.trust === TrustLevel.MANAGEMENT) break;
-        // GatewaySubnet, RouteServerSubnet, AzureFirewallManagementSubnet: their own addresses carry no client (NO_CLIENT_SUBNETS).
-        if (c.zone.kind === "subnet" && isNoClientSubnet(c.zone.subnet)) break;
-        if (spDynamic && c.sources.v4.size() === 1 && sps.points.some((p) => p.addressUnknown && inSubnet(p.vm.nics, c.zone.subnet))) {
-          doubts.push(`${c.text}: a single address that may be the service point's dynamic address`);
-        } else if (c.trust !== undefined) bad.push(c.text);
-        else doubts.push(`${c.text} (${c.zone.trust.evidence || "no trust declared or inferred"})`);
-        break;
-      case "private":
-        doubts.push(`${c.text} (in no zone of this configuration: its trust is not known)`);
-        break;
-      case "tag":
-        bad.push(c.text);
-        break;
-      case "asg": {
-        const members = topology.nicsInAsg(c.name);
-        const spNic = (n: (typeof members)[number]) => !!sps.ofVm(n.vm);
-        const trustOf = (n: (typeof members)[number]) => n.ipConfigs
-          .map((i) => (i.subnet ? zones.zoneOf(i.subnet) : undefined))
-          .map((z) => (z ? zones.trustOf(z).level : undefined));
-        if (members.length > 0 && members.every((n) => spNic(n) || trustOf(n).every((t) => t === TrustLevel.MANAGEMENT))) break;
-        if (members.some((n) => !spNic(n) && trustOf(n).some((t) => t !== undefined && t !== TrustLevel.MANAGEMENT))) bad.push(`${c.text} (it holds hosts outside the management zones)`);
-        else doubts.push(`${c.text} (its members cannot all be placed)`);
-        break;
-      }
-    }
-  }
-  return { bad, doubts };
-}
-
-function inSubnet(nics: readonly Nic[], subnet: Subnet | undefined): boolean {
-  return !!subnet && nics.some((n) => n.ipConfigs.some((i) => i.subnet === subnet));
-}

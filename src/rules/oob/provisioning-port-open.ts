@@ -1,31 +1,11 @@
-import { listOf, provisioningOf, SEED, ServicePointProvisioning } from "./common";
+import { provisioningOf, SEED } from "./common";
 import { exampleTerraform, nsgRule } from "./examples";
+import { oob002Findings } from "./port-verdicts";
 import { OobTags } from "../../contract/oob-tags";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
-import { Endpoint } from "../../engine/access/access-model";
-import { SourceSet } from "../../engine/access/source-set";
 import { VM_TYPES } from "../../engine/access/topology";
-import { sourcesOf } from "../../engine/amt-service-points";
-import { classifySources, Decider, describeHosts, hostEndpoints, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { ServicePort } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
-import { reportedByNet001, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
-
-interface Group {
-  readonly decider: Decider;
-  readonly outcome: "allow" | "uncertain";
-  readonly port: number;
-  readonly prov?: ServicePointProvisioning;
-  readonly endpoint: Endpoint;
-  readonly hosts: Set<string>;
-  readonly doubts: Set<string>;
-  sources: SourceSet;
-}
-
-function provisioningPort(port: number): ServicePort {
-  return { name: "AMT provisioning", protocol: "Tcp", from: port, to: port };
-}
 
 export const provisioningPortOpen = defineRule({
   id: "SDZ-OOB-002",
@@ -41,7 +21,10 @@ export const provisioningPortOpen = defineRule({
     + "SDZ-NET-001's, and so, host by host, is a rule not written for the port whose values are not known before apply (a dynamic security_rule block, "
     + "ports from a variable) where SDZ-NET-001's could-not-verify about it names TCP 9971 (NET-001 lists the default port only: a custom provisioning "
     + "port stays this rule's, as does a rule written for the port); "
-    + "a host with no NSG at all is SDZ-NET-002's.",
+    + "a host with no NSG at all is SDZ-NET-002's. A rule whose destination ports are not known before apply may open the AMT ports too: on an "
+    + "out-of-band service point SDZ-OOB-001 leaves it to this could-not-verify, which then says so; on any other host (where this rule reads "
+    + "TCP 9971 only for rules written for it) it is left to SDZ-OOB-001's could-not-verify where that one reports it, which names TCP 9971: "
+    + "one could-not-verify per unknown field.",
   fix: "Deny the provisioning port on the service point's NSG (OutOfBandServicePoint does unless outOfBandProvisioning is true), or enable provisioning explicitly "
     + "(sdz-oob-provisioning=enabled) and allow the port only from the AMT client segments listed in sdz-oob-amt-client-prefixes.",
   requirements: ["R-OOB-1"],
@@ -52,74 +35,13 @@ export const provisioningPortOpen = defineRule({
     "out-of-band service points (declared or inferred) and their declared sdz-oob-provisioning, sdz-oob-provisioning-port and sdz-oob-amt-client-prefixes",
   ],
   check(ctx) {
-    const provs = provisioningOf(ctx);
-    const groups = new Map<string, Group>();
-    for (const p of provs) {
+    for (const p of provisioningOf(ctx)) {
       // An invalid port is SDZ-OOB-003's error; one that is not known yet is could-not-verify here.
       if (p.portProblem?.state === "unknown") {
         ctx.unverified(p.sp.vm.resource, `the provisioning port of out-of-band service point ${p.sp.vm.resource.address} is not known (${p.portProblem.reason}), so the port that must be blocked cannot be checked`);
       }
     }
-    for (const ep of hostEndpoints(ctx.model)) {
-      const prov = provs.find((p) => p.sp.vm === ep.vm);
-      const port = prov ? prov.port : OobTags.DEFAULT_PROVISIONING_PORT;
-      if (port === undefined) continue;
-      const svc = provisioningPort(port);
-      // Away from a service point only rules written for the port count: none may name it, nothing to ask.
-      if (!prov && !mayHaveNamingRule(ctx.model, ep, svc)) continue;
-      const reaches = reachOn(ctx.model, ep, svc);
-      // DNAT traffic reaches the NSG from the firewall's subnet: that echo of a DNAT reach is the DNAT rule's finding, not a second one.
-      const echo = sourcesOf(reaches.flatMap((r) => (r.dnat?.firewall?.subnet?.prefixes.known ? r.dnat.firewall.subnet.prefixes.value : [])));
-      for (const r of reaches) {
-        const named = !!namingRule(r, svc) || mayName(r, svc);
-        // The rule written for the port, in whichever layer (what SDZ-NET-001 leaves to this rule), else the deciding rule.
-        const decider = serviceDeciderOf(r, svc, ep);
-        if (!named && (!prov || decider.kind === "no-nsg")) continue;
-        // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
-        if (!named && reportedByNet001(ctx, ep, decider)) continue;
-        // A rule not written for the port whose values are not known before apply and whose could-not-verify NET-001 reports
-        // on this host naming it (TCP 9971; a custom port is not in NET-001's list) is that one finding.
-        if (unknownRuleLeftToNet001(ctx, r, ep, svc)) continue;
-        const sources = r.dnat ? r.sources : r.sources.subtract(echo);
-        if (sources.isEmpty) continue;
-        const key = `${r.outcome}|${decider.resource.address}|${decider.label}|${port}|${prov?.sp.vm.resource.address ?? ""}`;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { decider, outcome: r.outcome, port, prov, endpoint: ep, hosts: new Set(), doubts: new Set(), sources: SourceSet.EMPTY }));
-        g.sources = g.sources.union(sources);
-        g.hosts.add(ep.label);
-        r.doubts.forEach((d) => g!.doubts.add(d));
-      }
-    }
-    for (const g of groups.values()) {
-      const names = !g.decider.ports || namesRange(g.decider.ports, g.port, g.port);
-      const classes = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform" && !(c.kind === "internet" && c.broad && !names));
-      if (classes.length === 0) continue;
-      const head = `${g.decider.label} ${g.outcome === "allow" ? "allows" : "may allow"} the AMT provisioning port TCP ${g.port}`;
-      const where = describeHosts(g.hosts);
-      const doubts = g.doubts.size > 0 ? ` (${[...g.doubts].join("; ")})` : "";
-      const report = (msg: string) => (g.outcome === "allow" ? ctx.report(g.decider.resource, msg) : ctx.unverified(g.decider.resource, `${msg}${doubts}`));
-      const mode = g.prov?.mode ?? { state: "disabled" as const, declared: false };
-      if (mode.state === "unknown") {
-        ctx.unverified(g.decider.resource, `${head} to ${where}, and whether out-of-band provisioning is enabled there is not known (${mode.reason})`);
-        continue;
-      }
-      if (mode.state === "disabled") {
-        const why = !g.prov ? "no out-of-band service point with provisioning enabled is there"
-          : mode.declared ? `${g.prov.sp.vm.resource.address} declares out-of-band provisioning disabled` : `${g.prov.sp.vm.resource.address} does not declare out-of-band provisioning enabled (${OobTags.PROVISIONING})`;
-        report(`${head} from ${listOf(classes.map((c) => c.text))} to ${where}, while out-of-band provisioning is off: ${why}`);
-        continue;
-      }
-      const clients = g.prov!.clients;
-      if (clients.state !== "declared") {
-        const why = clients.state === "absent" ? `${g.prov!.sp.vm.resource.address} declares no AMT client segments (${OobTags.AMT_CLIENT_PREFIXES})` : clients.reason;
-        ctx.unverified(g.decider.resource, `${head} to ${where} with out-of-band provisioning enabled, but the AMT client segments allowed to reach it are not known: ${why}`);
-        continue;
-      }
-      const outside = classifySources(ctx.model, g.endpoint, g.sources.subtract(clients.sources))
-        .filter((c) => c.kind !== "platform" && !(c.kind === "internet" && c.broad && !names));
-      if (outside.length === 0) continue;
-      report(`${head} from ${listOf(outside.map((c) => c.text))} to ${where}, outside the declared AMT client segments (${clients.text.join(", ")})`);
-    }
+    for (const f of oob002Findings(ctx)) (f.status === "fail" ? ctx.report(f.resource, f.message) : ctx.unverified(f.resource, f.message));
   },
   examples: lazyExamples(() => ({
     bad: [{

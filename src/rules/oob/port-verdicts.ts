@@ -1,0 +1,343 @@
+/**
+ * What SDZ-OOB-001 (the Intel AMT ports, TCP 16992-16995) and SDZ-OOB-002 (the AMT provisioning port,
+ * TCP 9971 or a service point's custom one) report about the rules that let those ports in, computed
+ * once per configuration: their checks write the findings from it.
+ *
+ * One rule whose destination ports are not known before apply (a variable) may open both; it is one
+ * could-not-verify, naming the field once (principle 3), with the other port named in it: on an
+ * out-of-band service point, SDZ-OOB-002's (its provisioning port is asked through any rule there,
+ * R-OOB-1); on every other host, SDZ-OOB-001's (away from a service point OOB-002 reads only rules
+ * written for TCP 9971). A rule written for a port stays that port's rule's, and a host where the
+ * owner has nothing to report keeps the other rule's finding (nothing is dropped that no finding says).
+ */
+import { describeServicePoints, listOf, provisioningOf, ServicePointProvisioning } from "./common";
+import { OobTags } from "../../contract/oob-tags";
+import { Endpoint } from "../../engine/access/access-model";
+import { firewallSubnetDoubt, firewallSubnetText } from "../../engine/access/firewall-subnet";
+import { Intervals, PORTS } from "../../engine/access/intervals";
+import { Reach, Reachability } from "../../engine/access/reachability";
+import { SourceSet } from "../../engine/access/source-set";
+import { Nic, Subnet } from "../../engine/access/topology";
+import { AmtServicePoints, sourcesOf } from "../../engine/amt-service-points";
+import {
+  classifySources, Decider, deciderOf, describeHosts, exposuresByRule, hostEndpoints, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn,
+  serviceDeciderOf,
+} from "../../engine/exposure";
+import { TfResource } from "../../engine/model";
+import { RuleContext } from "../../engine/rule";
+import { Zones } from "../../engine/zones";
+import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
+import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
+import { TrustLevel } from "../../network/trust-level";
+import { reportedByNet001, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
+
+const AMT = SERVICE_PORTS.AMT;
+const AMT_PORTS = Intervals.of(PORTS, [[AMT.from, AMT.to]]);
+
+/** One finding of SDZ-OOB-001 or SDZ-OOB-002. */
+export interface PortFinding {
+  readonly resource: TfResource;
+  readonly status: "fail" | "unverified";
+  readonly message: string;
+}
+
+/** The findings of SDZ-OOB-001, in group order. Memoised per configuration. */
+export function oob001Findings(ctx: RuleContext): PortFinding[] {
+  return ctx.model.memo("oob-001:findings", () => {
+    const left = oob002Others(ctx).left;
+    return oob001Core(ctx).judged.map(({ f, decider, hosts }) => {
+      // Hosts that are no service point, where SDZ-OOB-002 leaves this rule (its ports not known) to this finding: say what it would have.
+      const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
+      return also ? { ...f, message: `${f.message}; its destination ports, not known before apply, may also open the AMT provisioning port TCP ${OobTags.DEFAULT_PROVISIONING_PORT} there (SDZ-OOB-002 leaves this rule to this finding)` } : f;
+    });
+  });
+}
+
+/** The findings of SDZ-OOB-002: service points first, then the other hosts. Memoised per configuration. */
+export function oob002Findings(ctx: RuleContext): PortFinding[] {
+  return ctx.model.memo("oob-002:findings", () => {
+    const left = oob001Core(ctx).left;
+    const sp = oob002ServicePoints(ctx).judged.map(({ f, decider, hosts }) => {
+      // On a service point, SDZ-OOB-001 leaves a rule whose ports are not known to this finding: say what it would have.
+      const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
+      return also ? { ...f, message: `${f.message}; its destination ports, not known before apply, may also open Intel AMT (TCP ${AMT.from}-${AMT.to}) there (SDZ-OOB-001 leaves this rule to this finding)` } : f;
+    });
+    return [...sp, ...oob002Others(ctx).judged.map((j) => j.f)];
+  });
+}
+
+/** `decider|host`: how one rule on one host is told apart. */
+function pairKey(d: Decider, host: string): string {
+  return `${d.resource.address}|${d.label}|${host}`;
+}
+
+/**
+ * True for an uncertain reach through a rule whose destination ports are not known before apply (so
+ * it is not written for `port`, and may open it): the rule a finding about `port` lands on has no known ports.
+ */
+function portsUnknown(r: Reach, port: ServicePort, ep: Endpoint): boolean {
+  if (r.outcome !== "uncertain" || namingRule(r, port) || !mayName(r, port)) return false;
+  const d = serviceDeciderOf(r, port, ep);
+  return d.kind !== "default-rule" && d.kind !== "no-nsg" && !d.ports;
+}
+
+interface Judged {
+  readonly f: PortFinding;
+  readonly decider: Decider;
+  readonly hosts: ReadonlySet<string>;
+  /** The finding names the values of the rule that are not known before apply (its doubts). */
+  readonly namesDoubts: boolean;
+}
+
+/**
+ * Per could-not-verify that names the rule's unknown values: the `decider|host` pairs it covers (a rule
+ * whose ports are not known is left to it there). One about something else (whether provisioning is
+ * enabled) takes nothing over.
+ */
+function reportedPairs(judged: readonly Judged[]): Set<string> {
+  const out = new Set<string>();
+  for (const j of judged) if (j.f.status === "unverified" && j.namesDoubts) for (const h of j.hosts) out.add(pairKey(j.decider, h));
+  return out;
+}
+
+/**
+ * SDZ-OOB-001's groups and verdicts, before the pointer to what SDZ-OOB-002 leaves to them. On a
+ * service point, a rule whose ports are not known that OOB-002 reports there is left to that finding
+ * (`left`: the pairs left).
+ */
+function oob001Core(ctx: RuleContext): { judged: Judged[]; reported: Set<string>; left: Set<string> } {
+  return ctx.model.memo("oob-001:core", () => {
+    const sps = AmtServicePoints.of(ctx.model);
+    const spSources = sps.sources;
+    const clients = clientSegments(ctx);
+    const byOob002 = oob002ServicePoints(ctx).reported;
+    const left = new Set<string>();
+    const groups = exposuresByRule(ctx.model, [AMT], (r, ep) => {
+      if (!(namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"))) return false;
+      // A rule not written for AMT whose values are not known before apply and whose could-not-verify SDZ-NET-001 reports on
+      // this host naming AMT is that one finding (principle 3); dropped per host, so a host NET-001 says nothing about keeps this one.
+      if (unknownRuleLeftToNet001(ctx, r, ep, AMT)) return false;
+      // On a service point, a rule whose ports are not known is SDZ-OOB-002's could-not-verify where it reports it (the same field).
+      if (sps.ofVm(ep.vm) && portsUnknown(r, AMT, ep)) {
+        const key = pairKey(serviceDeciderOf(r, AMT, ep), ep.label);
+        if (byOob002.has(key)) {
+          left.add(key);
+          return false;
+        }
+      }
+      return true;
+    }, (ep) => isClientHost(ep, clients) || mayHaveNamingRule(ctx.model, ep, AMT));
+    const judged: Judged[] = [];
+    for (const g of groups) {
+      const names = !g.decider.ports || namesRange(g.decider.ports, AMT.from, AMT.to);
+      const { bad, doubts } = judgeSources(ctx, g.endpoint, g.sources.subtract(spSources), names, sps.points.some((p) => p.addressUnknown !== undefined));
+      if (bad.length === 0 && doubts.length === 0) continue;
+      const where = describeHosts(g.hosts);
+      const spText = describeServicePoints(sps.points);
+      // Every could-not-verify below names the rule's doubts (the values not known before apply).
+      const at = (f: Omit<PortFinding, "resource">) => judged.push({ f: { resource: g.decider.resource, ...f }, decider: g.decider, hosts: g.hosts, namesDoubts: true });
+      if (bad.length > 0) {
+        const msg = `${g.decider.label} allows Intel AMT (TCP ${AMT.from}-${AMT.to}) from ${listOf(bad)} to ${where}: only the out-of-band service point and MANAGEMENT zones may reach AMT (${spText})`;
+        if (g.outcome === "allow") at({ status: "fail", message: msg });
+        else at({ status: "unverified", message: `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ") || "values not known before apply"})` });
+        continue;
+      }
+      const verb = g.outcome === "allow" ? "allows" : "may allow";
+      at({ status: "unverified", message: `${g.decider.label} ${verb} Intel AMT (TCP ${AMT.from}-${AMT.to}) to ${where} from ${listOf(doubts)}, which cannot be placed in a MANAGEMENT zone or on the service point${g.doubts.size ? ` (${[...g.doubts].join("; ")})` : ""}` });
+    }
+    return { judged, reported: reportedPairs(judged), left };
+  });
+}
+
+/** The declared AMT client segments of every service point. */
+function clientSegments(ctx: RuleContext): SourceSet {
+  let out = SourceSet.EMPTY;
+  for (const p of provisioningOf(ctx)) if (p.clients.state === "declared") out = out.union(p.clients.sources);
+  return out;
+}
+
+function isClientHost(ep: Endpoint, clients: SourceSet): boolean {
+  if (clients.isEmpty) return false;
+  const d = ep.destination;
+  const cidrs = d.kind === "host" ? [d.cidr] : d.kind === "range" ? d.cidrs : [];
+  return cidrs.some((c) => (c.family === 4 ? clients.v4.overlapsRange(c.start, c.end) : clients.v6.overlapsRange(c.start, c.end)));
+}
+
+/**
+ * Splits the sources (service point addresses already removed) into findings and doubts. The broad
+ * Internet through a rule that does not name the AMT ports is left to SDZ-NET-001. AzureFirewallSubnet
+ * is judged with firewallSubnetDoubt (as the KMS and PXE packs do), not by the trust inferred for it.
+ */
+function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names: boolean, spDynamic: boolean): { bad: string[]; doubts: string[] } {
+  const bad: string[] = [];
+  const doubts: string[] = [];
+  const zones = Zones.of(ctx.model);
+  const topology = Reachability.of(ctx.model).access.topology;
+  const sps = AmtServicePoints.of(ctx.model);
+  for (const c of classifySources(ctx.model, ep, sources)) {
+    switch (c.kind) {
+      case "platform":
+        break;
+      case "internet":
+        if (names || !c.broad) bad.push(c.text);
+        break;
+      case "zone":
+        // AzureFirewallSubnet, whatever trust is inferred for it: the firewall sends from it only the traffic of the clients it
+        // DNATs (reported on the DNAT rule) or routes (their own address to a private host), unless it may forward clients this
+        // configuration does not show (firewallSubnetDoubt, as in the KMS and PXE packs).
+        if (c.zone.kind === "subnet" && isFirewallSubnet(c.zone.subnet)) {
+          const d = firewallSubnetDoubt(ctx.model, c.zone.subnet!, ep, "Tcp", AMT_PORTS);
+          if (d) doubts.push(`${firewallSubnetText(c.zone.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${d.why})`);
+          break;
+        }
+        if (c.trust === TrustLevel.MANAGEMENT) break;
+        // GatewaySubnet, RouteServerSubnet, AzureFirewallManagementSubnet: their own addresses carry no client (NO_CLIENT_SUBNETS).
+        if (c.zone.kind === "subnet" && isNoClientSubnet(c.zone.subnet)) break;
+        if (spDynamic && c.sources.v4.size() === 1 && sps.points.some((p) => p.addressUnknown && inSubnet(p.vm.nics, c.zone.subnet))) {
+          doubts.push(`${c.text}: a single address that may be the service point's dynamic address`);
+        } else if (c.trust !== undefined) bad.push(c.text);
+        else doubts.push(`${c.text} (${c.zone.trust.evidence || "no trust declared or inferred"})`);
+        break;
+      case "private":
+        doubts.push(`${c.text} (in no zone of this configuration: its trust is not known)`);
+        break;
+      case "tag":
+        bad.push(c.text);
+        break;
+      case "asg": {
+        const members = topology.nicsInAsg(c.name);
+        const spNic = (n: (typeof members)[number]) => !!sps.ofVm(n.vm);
+        const trustOf = (n: (typeof members)[number]) => n.ipConfigs
+          .map((i) => (i.subnet ? zones.zoneOf(i.subnet) : undefined))
+          .map((z) => (z ? zones.trustOf(z).level : undefined));
+        if (members.length > 0 && members.every((n) => spNic(n) || trustOf(n).every((t) => t === TrustLevel.MANAGEMENT))) break;
+        if (members.some((n) => !spNic(n) && trustOf(n).some((t) => t !== undefined && t !== TrustLevel.MANAGEMENT))) bad.push(`${c.text} (it holds hosts outside the management zones)`);
+        else doubts.push(`${c.text} (its members cannot all be placed)`);
+        break;
+      }
+    }
+  }
+  return { bad, doubts };
+}
+
+function inSubnet(nics: readonly Nic[], subnet: Subnet | undefined): boolean {
+  return !!subnet && nics.some((n) => n.ipConfigs.some((i) => i.subnet === subnet));
+}
+
+interface Group {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  readonly port: number;
+  readonly prov?: ServicePointProvisioning;
+  readonly endpoint: Endpoint;
+  readonly hosts: Set<string>;
+  readonly doubts: Set<string>;
+  sources: SourceSet;
+}
+
+function provisioningPort(port: number): ServicePort {
+  return { name: "AMT provisioning", protocol: "Tcp", from: port, to: port };
+}
+
+/** SDZ-OOB-002 on the service points' endpoints: it leaves nothing there to SDZ-OOB-001. */
+function oob002ServicePoints(ctx: RuleContext): { judged: Judged[]; reported: Set<string> } {
+  return ctx.model.memo("oob-002:service-points", () => {
+    const judged = judge002(ctx, group002(ctx, true, () => false));
+    return { judged, reported: reportedPairs(judged) };
+  });
+}
+
+/**
+ * SDZ-OOB-002 on the other hosts: a rule whose ports are not known that SDZ-OOB-001 reports on the
+ * host is left to that finding (`left`: the pairs left).
+ */
+function oob002Others(ctx: RuleContext): { judged: Judged[]; left: Set<string> } {
+  return ctx.model.memo("oob-002:others", () => {
+    const byOob001 = oob001Core(ctx).reported;
+    const left = new Set<string>();
+    const judged = judge002(ctx, group002(ctx, false, (r, ep, svc, decider) => {
+      if (!portsUnknown(r, svc, ep)) return false;
+      const key = pairKey(decider, ep.label);
+      if (!byOob001.has(key)) return false;
+      left.add(key);
+      return true;
+    }));
+    return { judged, left };
+  });
+}
+
+/** SDZ-OOB-002's groups on the service points' endpoints (`onServicePoints`) or on the other hosts, without the reaches `leave` says. */
+function group002(ctx: RuleContext, onServicePoints: boolean, leave: (r: Reach, ep: Endpoint, svc: ServicePort, decider: Decider) => boolean): Group[] {
+  const provs = provisioningOf(ctx);
+  const groups = new Map<string, Group>();
+  for (const ep of hostEndpoints(ctx.model)) {
+    const prov = provs.find((p) => p.sp.vm === ep.vm);
+    if (!!prov !== onServicePoints) continue;
+    const port = prov ? prov.port : OobTags.DEFAULT_PROVISIONING_PORT;
+    if (port === undefined) continue;
+    const svc = provisioningPort(port);
+    // Away from a service point only rules written for the port count: none may name it, nothing to ask.
+    if (!prov && !mayHaveNamingRule(ctx.model, ep, svc)) continue;
+    const reaches = reachOn(ctx.model, ep, svc);
+    // DNAT traffic reaches the NSG from the firewall's subnet: that echo of a DNAT reach is the DNAT rule's finding, not a second one.
+    const echo = sourcesOf(reaches.flatMap((r) => (r.dnat?.firewall?.subnet?.prefixes.known ? r.dnat.firewall.subnet.prefixes.value : [])));
+    for (const r of reaches) {
+      const named = !!namingRule(r, svc) || mayName(r, svc);
+      // The rule written for the port, in whichever layer (what SDZ-NET-001 leaves to this rule), else the deciding rule.
+      const decider = serviceDeciderOf(r, svc, ep);
+      if (!named && (!prov || decider.kind === "no-nsg")) continue;
+      // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
+      if (!named && reportedByNet001(ctx, ep, decider)) continue;
+      // A rule not written for the port whose values are not known before apply and whose could-not-verify NET-001 reports
+      // on this host naming it (TCP 9971; a custom port is not in NET-001's list) is that one finding.
+      if (unknownRuleLeftToNet001(ctx, r, ep, svc)) continue;
+      const sources = r.dnat ? r.sources : r.sources.subtract(echo);
+      if (sources.isEmpty) continue;
+      if (leave(r, ep, svc, decider)) continue;
+      const key = `${r.outcome}|${decider.resource.address}|${decider.label}|${port}|${prov?.sp.vm.resource.address ?? ""}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { decider, outcome: r.outcome, port, prov, endpoint: ep, hosts: new Set(), doubts: new Set(), sources: SourceSet.EMPTY }));
+      g.sources = g.sources.union(sources);
+      g.hosts.add(ep.label);
+      r.doubts.forEach((d) => g!.doubts.add(d));
+    }
+  }
+  return [...groups.values()];
+}
+
+/** SDZ-OOB-002's verdict on each group. */
+function judge002(ctx: RuleContext, groups: readonly Group[]): Judged[] {
+  const out: Judged[] = [];
+  for (const g of groups) {
+    const names = !g.decider.ports || namesRange(g.decider.ports, g.port, g.port);
+    const classes = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform" && !(c.kind === "internet" && c.broad && !names));
+    if (classes.length === 0) continue;
+    const head = `${g.decider.label} ${g.outcome === "allow" ? "allows" : "may allow"} the AMT provisioning port TCP ${g.port}`;
+    const where = describeHosts(g.hosts);
+    const doubts = g.doubts.size > 0 ? ` (${[...g.doubts].join("; ")})` : "";
+    const at = (status: PortFinding["status"], message: string, namesDoubts = false) => out.push({ f: { resource: g.decider.resource, status, message }, decider: g.decider, hosts: g.hosts, namesDoubts });
+    const report = (msg: string) => (g.outcome === "allow" ? at("fail", msg) : at("unverified", `${msg}${doubts}`, g.doubts.size > 0));
+    const mode = g.prov?.mode ?? { state: "disabled" as const, declared: false };
+    if (mode.state === "unknown") {
+      at("unverified", `${head} to ${where}, and whether out-of-band provisioning is enabled there is not known (${mode.reason})`);
+      continue;
+    }
+    if (mode.state === "disabled") {
+      const why = !g.prov ? "no out-of-band service point with provisioning enabled is there"
+        : mode.declared ? `${g.prov.sp.vm.resource.address} declares out-of-band provisioning disabled` : `${g.prov.sp.vm.resource.address} does not declare out-of-band provisioning enabled (${OobTags.PROVISIONING})`;
+      report(`${head} from ${listOf(classes.map((c) => c.text))} to ${where}, while out-of-band provisioning is off: ${why}`);
+      continue;
+    }
+    const clients = g.prov!.clients;
+    if (clients.state !== "declared") {
+      const why = clients.state === "absent" ? `${g.prov!.sp.vm.resource.address} declares no AMT client segments (${OobTags.AMT_CLIENT_PREFIXES})` : clients.reason;
+      at("unverified", `${head} to ${where} with out-of-band provisioning enabled, but the AMT client segments allowed to reach it are not known: ${why}`);
+      continue;
+    }
+    const outside = classifySources(ctx.model, g.endpoint, g.sources.subtract(clients.sources))
+      .filter((c) => c.kind !== "platform" && !(c.kind === "internet" && c.broad && !names));
+    if (outside.length === 0) continue;
+    report(`${head} from ${listOf(outside.map((c) => c.text))} to ${where}, outside the declared AMT client segments (${clients.text.join(", ")})`);
+  }
+  return out;
+}
