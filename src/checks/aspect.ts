@@ -14,7 +14,7 @@ import { Rule, RuleLevel } from "../engine/rule";
 import { invalidProp } from "../network/errors";
 import { CheckPolicyOptions } from "../policy/config";
 import { CheckPolicy, policyFromOptions } from "../policy/policy";
-import { redactSecrets } from "../policy/redact";
+import { outputTextOf, redactSecrets } from "../policy/redact";
 import { unreadPartsOf, withUnreadFindings } from "../policy/unread-input";
 import type { ZoneFlowGraph } from "../reports/diagram/zone-flow-graph";
 // json-report holds only types and a small helper over the engine's result (no writer, no diagram).
@@ -196,7 +196,8 @@ export class SecureDeploymentChecks implements IAspect {
     if (this.props.writeReports !== false) {
       // The diagram's graph is built now, so the model and its caches (the largest part of a check's
       // memory) are released before cdktf writes the stack: the configuration is held once.
-      const graph = this.props.writeDiagrams !== false ? diagramWriters().buildZoneFlowGraph(model, result.findings) : undefined;
+      // Its labels quote the configuration: shown through the redactor, as the result's texts are.
+      const graph = this.props.writeDiagrams !== false ? diagramWriters().buildZoneFlowGraph(model, result.findings, outputTextOf(model)) : undefined;
       this.toReport.set(stack.node.path, { result, json, graph });
     }
     // A finding's construct path may be cut (bounded-text.ts): annotations go to the construct the model records.

@@ -13,7 +13,7 @@ import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
 import { connectionCredentials, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
-import { boundResultTexts } from "../reports/bounded-text";
+import { boundResultTexts, boundText } from "../reports/bounded-text";
 
 /** What replaces a secret in any text. */
 export const REDACTED = "(secret value not shown)";
@@ -248,8 +248,40 @@ export function redactSecrets(result: CheckResult, model: TerraformModel): Check
   }
 }
 
+/** One scrubber per model: the result and the diagram of a check share it (the secrets are collected once). */
+const SCRUBBERS = new WeakMap<TerraformModel, (text: string) => string>();
+
+function scrubberOf(model: TerraformModel): (text: string) => string {
+  let scrub = SCRUBBERS.get(model);
+  if (!scrub) SCRUBBERS.set(model, (scrub = scrubber(collectSecrets(model))));
+  return scrub;
+}
+
+/**
+ * How any other text taken from `model` is shown in an output: every secret of the model removed,
+ * then overlong runs cut, as {@link redactSecrets} does to a result's texts (in that order, so a
+ * cut secret is never half shown). For outputs drawn from the model itself rather than from the
+ * result: the zone-flow diagram's labels quote zone, subnet and NSG names, rule sources and
+ * destinations. Errors are passed on as {@link redactionFailure}'s.
+ */
+export function outputTextOf(model: TerraformModel): (text: string) => string {
+  let scrub: (text: string) => string;
+  try {
+    scrub = scrubberOf(model);
+  } catch (err) {
+    throw redactionFailure(err);
+  }
+  return (text) => {
+    try {
+      return boundText(scrub(text));
+    } catch (err) {
+      throw redactionFailure(err);
+    }
+  };
+}
+
 function redact(result: CheckResult, model: TerraformModel): CheckResult {
-  const scrub = scrubber(collectSecrets(model));
+  const scrub = scrubberOf(model);
   const finding = (f: Finding): Finding => ({
     ...f,
     message: scrub(f.message),

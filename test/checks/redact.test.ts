@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
+import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { LinuxWebApp } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
@@ -277,6 +279,72 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
     for (const text of [message, ...texts, ...annotations]) {
       for (const s of [gitlab, github, dash, paren]) expect(text).not.toContain(s.slice(2, 14));
     }
+  });
+});
+
+describe("the zone-flow diagram is a report: the configuration's secrets never reach its labels", () => {
+  // Subnet and NSG names allow letters, digits, underscores, periods and hyphens
+  // (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork): a password fits.
+  const S = {
+    subnet: `Zone-Pw_${tokenLike("diag-subnet", 14)}`, zoneTag: `Tag-Pw_${tokenLike("diag-zone", 14)}`, foreign: `Nsg-Pw_${tokenLike("diag-nsg", 14)}`,
+    rule: `Rule-Pw_${tokenLike("diag-rule", 14)}`, source: `Src-Pw_${tokenLike("diag-source", 14)}`,
+  };
+  const allow = (name: string, priority: number, port: string, source: string) => ({
+    name, priority, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: port, sourceAddressPrefix: source, destinationAddressPrefix: "*",
+  });
+  /** Each secret written where SDZ-SEC-002 finds it (an admin password, a Key Vault secret, a secret-named tag) and again where the diagram prints a text. */
+  function synthSite(stackId: string) {
+    const outdir = tempDir();
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, stackId);
+    new AzurermProvider(stack, "azurerm", { features: [{}] });
+    const vnet = new VirtualNetwork(stack, "net", { name: "net", location: "westeurope", resourceGroupName: "rg", addressSpace: ["10.0.0.0/16"] });
+    const web = new Subnet(stack, "web", { name: S.subnet, resourceGroupName: "rg", virtualNetworkName: vnet.name, addressPrefixes: ["10.0.1.0/24"] });
+    const app2 = new Subnet(stack, "app", { name: "app", resourceGroupName: "rg", virtualNetworkName: vnet.name, addressPrefixes: ["10.0.2.0/24"] });
+    // Two inline rules: the diagram tells which arrow a finding names by the rule's name in the message (redacted there).
+    const webNsg = new NetworkSecurityGroup(stack, "web_nsg", {
+      name: "web-nsg", location: "westeurope", resourceGroupName: "rg",
+      securityRule: [allow(S.rule, 100, "3389", "Internet"), allow("https", 110, "443", S.source)],
+    });
+    const appNsg = new NetworkSecurityGroup(stack, "app_nsg", { name: "app-nsg", location: "westeurope", resourceGroupName: "rg", tags: { "sdz-zone": S.zoneTag } });
+    new SubnetNetworkSecurityGroupAssociation(stack, "web_assoc", { subnetId: web.id, networkSecurityGroupId: webNsg.id });
+    new SubnetNetworkSecurityGroupAssociation(stack, "app_assoc", { subnetId: app2.id, networkSecurityGroupId: appNsg.id });
+    new NetworkSecurityRule(stack, "foreign_rule", { ...allow("from-app", 120, "1433", "10.0.2.0/24"), resourceGroupName: "rg", networkSecurityGroupName: S.foreign });
+    const nic = new NetworkInterface(stack, "nic", { name: "nic", location: "westeurope", resourceGroupName: "rg", ipConfiguration: [{ name: "ip", subnetId: web.id, privateIpAddressAllocation: "Dynamic" }] });
+    new WindowsVirtualMachine(stack, "vm", {
+      name: "vm", location: "westeurope", resourceGroupName: "rg", size: "Standard_B2s", adminUsername: "azadmin", adminPassword: S.subnet,
+      networkInterfaceIds: [nic.id], osDisk: { caching: "ReadWrite", storageAccountType: "Standard_LRS" },
+      sourceImageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter", version: "latest" },
+      tags: { "db-password": S.zoneTag },
+    });
+    for (const [i, s] of [S.foreign, S.rule, S.source].entries()) new KeyVaultSecret(stack, `kv${i}`, { name: `s${i}`, keyVaultId: "/x/kv", value: s });
+    SecureDeploymentChecks.applyToApp(app);
+    let message = "";
+    try {
+      app.synth();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const dir = path.join(outdir, "stacks", stackId);
+    const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
+    return { message, read, stack };
+  }
+
+  test("zone names (a subnet's name, an sdz-zone tag), a foreign NSG's name and a rule's source are blanked in all three diagram files and every report", () => {
+    const { message, read, stack } = synthSite("diagram");
+    const files = ["zone-flows.mmd", "zone-flows.dot", "zone-flows.svg", "compliance-report.json", "compliance-report.sarif", "compliance-report.md"];
+    const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => String(m.data)));
+    // The rules ran (SDZ-SEC-002 names the fields; SDZ-NET-001 the Internet RDP rule) and the diagram was drawn.
+    expect(read("compliance-report.json")).toContain("SDZ-SEC-002");
+    expect(read("compliance-report.json")).toContain("SDZ-NET-001");
+    expect(read("zone-flows.mmd")).toContain("TCP 3389");
+    for (const [where, text] of [["synth error", message], ...files.map((f) => [f, read(f)]), ...annotations.map((a, i) => [`annotation ${i}`, a])]) {
+      for (const s of Object.values(S)) expect([where, text.includes(s.slice(8))]).toEqual([where, false]);
+    }
+    // Both zones and the foreign NSG are drawn, each label blanked; the finding on the rule named by a secret still marks its arrow.
+    const mmd = read("zone-flows.mmd");
+    expect(mmd.match(/^\s+n\d+\["\(secret value not shown\)<br\/>[^"]*"\]/gm)?.length).toBe(3);
+    expect(mmd).toMatch(/==>\|"TCP 3389<br\/>#10006; SDZ-NET-001"\|/);
   });
 });
 

@@ -8,9 +8,10 @@ import { SecureDeploymentChecks } from "../../src";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
 import { FindingStatus } from "../../src/engine/result";
+import { RuleLevel } from "../../src/engine/rule";
 import { redactSecrets } from "../../src/policy/redact";
 import { KEPT } from "../../src/reports/bounded-text";
-import { buildZoneFlowGraph } from "../../src/reports/diagram/zone-flow-graph";
+import { buildZoneFlowGraph, unplacedNoteLines } from "../../src/reports/diagram/zone-flow-graph";
 import { ALL_RULES } from "../../src/rules";
 import { newStack, synthJson } from "../support/fixtures";
 
@@ -85,5 +86,11 @@ describe("reports written at synth quote long names cut", () => {
     expect(result.findings[0].message).toContain(`rule "${"r".repeat(KEPT - 1)}...(5,002 characters, cut) of NSG web-nsg`);
     const graph = buildZoneFlowGraph(model, result.findings);
     expect(graph.edges.filter((e) => e.marks.length > 0).map((e) => e.lines)).toEqual([["TCP 3389"]]);
+  });
+
+  test("the diagram's note of findings placed on no flow or zone cuts a long address like any label (it was written whole)", () => {
+    const address = `azurerm_key_vault_secret.${"a".repeat(5_000)}`;
+    const lines = unplacedNoteLines([{ ruleId: "SDZ-SEC-002", level: RuleLevel.ERROR, unverified: false, address }]);
+    expect(lines).toEqual(["Findings on no flow or zone", `✖ SDZ-SEC-002 ${address.slice(0, KEPT)}...(5,025 characters, cut)`]);
   });
 });

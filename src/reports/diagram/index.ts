@@ -3,7 +3,7 @@ import * as path from "path";
 import { toDot } from "./dot";
 import { toMermaid } from "./mermaid";
 import { renderSvg } from "./svg";
-import { buildZoneFlowGraph, ZoneFlowGraph } from "./zone-flow-graph";
+import { buildZoneFlowGraph, ShownText, ZoneFlowGraph } from "./zone-flow-graph";
 import { FileToWrite, writeFilesAtomic } from "../../core/atomic-file";
 import { TerraformModel } from "../../engine/model";
 import { CheckResult } from "../../engine/result";
@@ -26,13 +26,13 @@ export const MAX_SVG_EDGES = 500;
 /**
  * Writes `zone-flows.mmd` (Mermaid), `zone-flows.dot` (Graphviz DOT) and `zone-flows.svg` (laid
  * out in-process, see {@link renderSvg}) into `dir`, built from the checked model and the findings
- * of `result`. A drawing failure never fails synthesis: the other files are still written, the
+ * of `result`, its configuration texts shown through `shown` (the output redactor's, see {@link ShownText}). A drawing failure never fails synthesis: the other files are still written, the
  * stale SVG removed and the reason printed on stderr.
  * @internal
  */
-export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel): void {
+export function writeZoneFlowDiagrams(dir: string, result: CheckResult, model: TerraformModel, shown?: ShownText): void {
   // Temp files and renames: a kill mid-write leaves the previous diagram, never half a file.
-  writeFilesAtomic(zoneFlowFiles(dir, result, buildZoneFlowGraph(model, result.findings)));
+  writeFilesAtomic(zoneFlowFiles(dir, result, buildZoneFlowGraph(model, result.findings, shown)));
 }
 
 /**

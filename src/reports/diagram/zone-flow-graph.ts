@@ -122,7 +122,8 @@ const MAX_NOTE_LINES = 12;
 /** The lines of the note listing findings placed on no flow or zone (empty when there are none). @internal */
 export function unplacedNoteLines(unplaced: readonly FlowMark[]): string[] {
   if (unplaced.length === 0) return [];
-  const lines = ["Findings on no flow or zone", ...unplaced.slice(0, MAX_NOTE_LINES).map((m) => `${markText(m)} ${m.address}`)];
+  // Addresses are whole in the reports (suppressions match them), but a label line is cut like any other text.
+  const lines = ["Findings on no flow or zone", ...unplaced.slice(0, MAX_NOTE_LINES).map((m) => boundText(`${markText(m)} ${m.address}`))];
   if (unplaced.length > MAX_NOTE_LINES) lines.push(`+${unplaced.length - MAX_NOTE_LINES} more (see compliance-report.md)`);
   return lines;
 }
@@ -210,9 +211,22 @@ function priorityOf(rule: NsgRule): number {
   return rule.priority.known ? rule.priority.value : 0;
 }
 
-/** Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones). @internal */
-export function buildZoneFlowGraph(model: TerraformModel, findings: readonly Finding[] = []): ZoneFlowGraph {
-  return new GraphBuilder(model).build(findings);
+/**
+ * How a text from the configuration is shown in the diagram. The diagram is a report: its labels
+ * quote zone (subnet, tag), NSG and ASG names and rule sources and destinations, and must show them
+ * as every other output does, secrets removed and long runs cut. The checks pass the output
+ * redactor's (policy/redact.ts `outputTextOf`, which reports may not import); alone, texts are only
+ * cut (bounded-text.ts). @internal
+ */
+export type ShownText = (text: string) => string;
+
+/**
+ * Builds the graph. Linear in resources, rules and findings (source prefixes fan out to at most a few zones).
+ * `shown` is applied to every text taken from the configuration (see {@link ShownText}).
+ * @internal
+ */
+export function buildZoneFlowGraph(model: TerraformModel, findings: readonly Finding[] = [], shown: ShownText = boundText): ZoneFlowGraph {
+  return new GraphBuilder(model, shown).build(findings);
 }
 
 class GraphBuilder {
@@ -241,7 +255,7 @@ class GraphBuilder {
   private readonly destinationSets = new Map<NsgRule, SourceSet | undefined>();
   private counter = 0;
 
-  constructor(private readonly model: TerraformModel) {
+  constructor(private readonly model: TerraformModel, private readonly shown: ShownText) {
     this.access = AccessModel.of(model);
     this.topology = this.access.topology;
     this.zones = Zones.of(model);
@@ -254,10 +268,12 @@ class GraphBuilder {
     for (const rule of rules) this.addRule(rule);
     this.addImplicitVnetFlows();
     this.markFindings(findings);
-    // Labels quote names from the configuration (zones, NSGs, prefixes): cut like every report's texts (bounded-text.ts).
-    const nodes = this.nodes.map((n) => ({ ...n, label: boundText(n.label), details: n.details.map(boundText) }));
-    for (const e of this.edges) for (let i = 0; i < e.lines.length; i++) e.lines[i] = boundText(e.lines[i]);
-    return { name: this.model.name, nodes, edges: this.edges, unplaced: this.unplaced };
+    // Labels quote names and values from the configuration (zones, NSGs, sources, prefixes): shown as every report's texts
+    // are, secrets removed and long runs cut (the marks were placed above on the texts as the findings' messages show them).
+    const shown = this.shown;
+    const nodes = this.nodes.map((n) => ({ ...n, label: shown(n.label), details: n.details.map(shown) }));
+    for (const e of this.edges) for (let i = 0; i < e.lines.length; i++) e.lines[i] = shown(e.lines[i]);
+    return { name: shown(this.model.name), nodes, edges: this.edges, unplaced: this.unplaced };
   }
 
   /**
@@ -549,8 +565,9 @@ class GraphBuilder {
   /** Marks the arrows of the NSG rule(s) a finding names; false when it names none. */
   private markOnFlows(f: Finding, mark: FlowMark): boolean {
     const rules = (this.rulesByAddress.get(f.address) ?? []).filter((r) => this.edgesByRule.has(r));
-    // Inline rules share the NSG's address: keep those the message names (quoted and set off by spaces, so cut as the message is: bounded-text.ts).
-    const named = rules.length === 1 && !rules[0].inline ? rules : rules.filter((r) => f.message.includes(boundText(`"${r.name}"`)));
+    // Inline rules share the NSG's address: keep those the message names (quoted and set off by spaces, so redacted and cut
+    // as the message is: redact.ts, bounded-text.ts).
+    const named = rules.length === 1 && !rules[0].inline ? rules : rules.filter((r) => f.message.includes(this.shown(`"${r.name}"`)));
     if (named.length === 0) {
       // A finding on an NSG that no deny-all protects: the implicit VNet flow is the offender when
       // the message says so.
@@ -563,7 +580,7 @@ class GraphBuilder {
     }
     for (const r of named) {
       const refs = this.edgesByRule.get(r)!;
-      const bySource = refs.filter((x) => x.sourceText.length > 0 && f.message.includes(x.sourceText));
+      const bySource = refs.filter((x) => x.sourceText.length > 0 && f.message.includes(this.shown(x.sourceText)));
       for (const x of bySource.length > 0 ? bySource : refs) addMark(x.edge.marks, mark);
     }
     return true;
