@@ -154,6 +154,11 @@ interface TextPattern {
   readonly pattern: RegExp;
   /** The kind of secret, from the match (names only), or undefined when the match is not a literal secret. */
   readonly kind: (m: RegExpExecArray) => string | undefined;
+  /**
+   * The value as written where the match names a secret, literal or not (a placeholder too), for the output
+   * redactor only; undefined when the match holds no value of its own (a PEM header) or names no secret.
+   */
+  readonly value: (m: RegExpExecArray) => string | undefined;
 }
 
 const TEXT_PATTERNS: readonly TextPattern[] = [
@@ -161,23 +166,27 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     // PowerShell parameters: -Password x, -AdminPassword:'x', -SafeModeAdministratorPassword x, -SasToken x
     pattern: /(?:^|[\s;(|])-([A-Za-z]*(?:Password|Passphrase|Pwd|Secret|Token|SharedKey|AccountKey|AccessKey))(?::\s*|\s+)(['"]?)([^\s'";)]*)/gi,
     kind: (m) => (literalToken(m[3], m[2] ? "value" : "powershell") ? `a -${m[1]} argument` : undefined),
+    value: (m) => m[3],
   },
   {
     // ConvertTo-SecureString 'x' -AsPlainText
     pattern: /ConvertTo-SecureString\s+(?:-String\s+)?(['"])([^'"]*)\1/gi,
     kind: (m) => (literalToken(m[2]) ? "ConvertTo-SecureString of a literal string" : undefined),
+    value: (m) => m[2],
   },
   {
     // Windows command lines: /p:x, /pass:x, /password:x, netdom /PasswordD:x
     pattern: /(?:^|\s)\/(p|pass|pwd|password|passwordd|passwordo)\s*:\s*(['"]?)([^\s'"]*)/gi,
     kind: (m) => (literalToken(m[3], m[2] ? "value" : "cmd") ? `a /${m[1]}: argument` : undefined),
+    value: (m) => m[3],
   },
   {
     // unattend.xml: <AdministratorPassword><Value>x</Value>, <Password><Value>x</Value>, <Password>x</Password>
     pattern: /<(AdministratorPassword|Password)>\s*(?:<Value>\s*([^<]*)<\/Value>|([^<\s][^<]*)<\/Password>)/gi,
     kind: (m) => (literalToken(m[2] ?? m[3] ?? "") ? `an unattend <${m[1]}> value` : undefined),
+    value: (m) => m[2] ?? m[3],
   },
-  { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key" },
+  { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, kind: () => "a PEM private key", value: () => undefined },
   {
     // Quoted key/value pairs: "Password": "x", $AdminPassword = 'x', Password = "x" (HCL), password: "x" (YAML).
     // A key starts where no key character precedes it: without the lookbehind a long run of letters with no
@@ -185,16 +194,103 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     // Leading dashes (--password="x") are matched explicitly, since a dash inside a key is a key character.
     pattern: /(?<![A-Za-z0-9_.-])-{0,2}["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?:=|:)\s*(["'])([^"'\n]*)\2/g,
     kind: (m) => (looksSecretName(m[1]) && literalToken(m[3]) ? `a "${m[1]}" entry` : undefined),
+    value: (m) => (looksSecretName(m[1]) ? m[3] : undefined),
   },
   {
-    // Unquoted YAML / INI: password: x, plain_text_passwd: x
+    // Unquoted YAML / INI: password: x, plain_text_passwd: x (a block scalar's indicator is read by yamlBlockSecrets)
     pattern: /(?:^|\n)[ \t-]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*[:=][ \t]*([^\s'"#]+)[ \t]*(?=\r?\n|$)/g,
     kind: (m) => (looksSecretName(m[1]) && literalToken(m[2]) ? `a "${m[1]}" entry` : undefined),
+    value: (m) => (looksSecretName(m[1]) && !YAML_BLOCK_INDICATOR.test(m[2]) ? m[2] : undefined),
   },
 ];
 
 /** At most this many characters of one text are scanned (bounded work on odd input). */
 const MAX_TEXT = 200_000;
+
+/**
+ * The rest of a line that opens a YAML block scalar under a key, from the key on: `password: |`, `token: >-`,
+ * `"secret": |2+ # comment` (YAML 1.2.2 section 8.1.1: the indicator, an optional indentation indicator and
+ * chomping indicator in either order, then an optional comment). Group 1 is the key. The indentation and
+ * sequence entries' dashes before the key are skipped by hand (no nested quantifier).
+ */
+const YAML_BLOCK_KEY = /^["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]+[|>](?:[1-9][+-]?|[+-][1-9]?)?[ \t]*(?:#.*)?$/;
+
+/** The column of a line's key: after its indentation and any sequence entries' `- ` (`  - - key: |`). */
+function yamlKeyColumn(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32) i++;
+  while (line.charCodeAt(i) === 45 && line.charCodeAt(i + 1) === 32) {
+    i++;
+    while (line.charCodeAt(i) === 32) i++;
+  }
+  return i;
+}
+
+/**
+ * Secrets written as YAML block scalars (cloud-init, a configuration file a script writes), whose value is
+ * on the following lines: `password: |` then `  s3cr3t-value`. A block scalar's content is every following
+ * line indented more than its key (YAML 1.2.2 sections 8.1.1.1 and 8.2.2: a node's content is indented more
+ * than its parent; empty lines belong to it), up to the first non-empty line that is not. `visit` gets the
+ * key and the content's non-empty lines, trimmed. One pass over the lines: a block's lines are read once.
+ */
+function yamlBlockSecrets(text: string, visit: (key: string, lines: string[]) => void): void {
+  let at = 0;
+  const lineAt = (i: number): { line: string; next: number } => {
+    const nl = text.indexOf("\n", i);
+    const end = nl < 0 ? text.length : nl;
+    return { line: text.charCodeAt(end - 1) === 13 ? text.slice(i, end - 1) : text.slice(i, end), next: nl < 0 ? text.length + 1 : nl + 1 };
+  };
+  while (at <= text.length) {
+    const { line, next } = lineAt(at);
+    at = next;
+    // Cheap tests first: most lines open no block.
+    if (!(line.includes("|") || line.includes(">")) || !line.includes(":")) continue;
+    const keyColumn = yamlKeyColumn(line);
+    const m = YAML_BLOCK_KEY.exec(keyColumn === 0 ? line : line.slice(keyColumn));
+    if (!m || !looksSecretName(m[1])) continue;
+    const lines: string[] = [];
+    while (at <= text.length) {
+      const { line: l, next: n } = lineAt(at);
+      const content = l.trim();
+      if (content !== "") {
+        let indent = 0;
+        while (indent < l.length && l.charCodeAt(indent) === 32) indent++;
+        if (indent <= keyColumn) break; // a sibling or a parent: the block ended (this line is read again above)
+        lines.push(content);
+      }
+      at = n;
+    }
+    visit(m[1], lines);
+  }
+}
+
+/**
+ * Every secret found in a text: `kind` for a literal secret (undefined for a placeholder), `value` as
+ * written where the match holds one (for the output redactor; rules use only the kind).
+ */
+function scanText(text: string, visit: (kind: string | undefined, value: string | undefined) => void): void {
+  for (const t of [text, ...encodedCommands(text)]) {
+    const s = t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
+    for (const p of TEXT_PATTERNS) {
+      p.pattern.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = p.pattern.exec(s)) !== null) {
+        visit(p.kind(m), p.value(m));
+        if (m[0].length === 0) p.pattern.lastIndex++;
+      }
+    }
+    // A block scalar holding one word is the value, as `password: x` would be: words (`see the vault`) and
+    // several lines are not taken for a literal secret, but each line is blanked.
+    yamlBlockSecrets(s, (key, lines) => {
+      const one = lines.length === 1 && !/\s/.test(lines[0]) ? lines[0] : undefined;
+      const kind = one !== undefined && literalToken(one) ? `a "${key}" entry` : undefined;
+      if (lines.length === 0) return;
+      visit(kind, lines[0]);
+      for (let i = 1; i < lines.length; i++) visit(undefined, lines[i]);
+    });
+    for (const c of connectionCredentials(s)) visit(c.literal ? c.kind : undefined, c.value);
+  }
+}
 
 /**
  * The kinds of literal secrets in a text (a script, custom data, unattend XML, settings JSON),
@@ -203,19 +299,22 @@ const MAX_TEXT = 200_000;
  */
 export function secretsInText(text: string): string[] {
   const found = new Set<string>();
-  for (const t of [text, ...encodedCommands(text)]) {
-    const s = t.length > MAX_TEXT ? t.slice(0, MAX_TEXT) : t;
-    for (const p of TEXT_PATTERNS) {
-      p.pattern.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = p.pattern.exec(s)) !== null) {
-        const kind = p.kind(m);
-        if (kind) found.add(kind);
-        if (m[0].length === 0) p.pattern.lastIndex++;
-      }
-    }
-    for (const k of literalCredentialKinds(s)) found.add(k);
-  }
+  scanText(text, (kind) => {
+    if (kind) found.add(kind);
+  });
+  return [...found];
+}
+
+/**
+ * The values of the secrets {@link secretsInText} finds in a text, as written, placeholders included:
+ * for the output redactor only, which must know what to blank (the second exception, beside
+ * {@link connectionCredentials}, to this module's rule of never handing out a value).
+ */
+export function secretValuesInText(text: string): string[] {
+  const found = new Set<string>();
+  scanText(text, (_kind, value) => {
+    if (value !== undefined) found.add(value);
+  });
   return [...found];
 }
 

@@ -12,7 +12,9 @@ import { literalScrubber } from "./scrub";
 import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
-import { connectionCredentials, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, snakeName } from "../engine/secrets";
+import {
+  connectionCredentials, decodedData, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, secretValuesInText, snakeName,
+} from "../engine/secrets";
 import { boundResultTexts, boundText } from "../reports/bounded-text";
 
 /** What replaces a secret in any text. */
@@ -87,8 +89,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Every literal secret of a configuration: string values under secret-named fields (at any depth,
  * in nested blocks too), the values of secret-named tags, what a reference in such a field
- * resolves to (a local holding the password), and the credential parts of connection strings, SAS
- * URLs and URLs with a password anywhere, tag values included.
+ * resolves to (a local holding the password), the credential parts of connection strings, SAS
+ * URLs and URLs with a password anywhere, tag values included, and the values SDZ-SEC-002 finds in
+ * the texts it reads as scripts (extension settings, custom data decoded, scripts, unattend content,
+ * name/value pairs: `-Password x`, `"Password": "x"`, `password: |` and the lines below it...).
  *
  * What is blanked is a superset of what SDZ-SEC-002 reports, by design (when in doubt, blank): the
  * rule reports each literal credential part under an ordinary name that is blanked here. Blanked but
@@ -139,14 +143,58 @@ export function collectSecrets(model: TerraformModel): string[] {
       }
     }
   };
+  /** A string as written, or the literal text of the local it names. */
+  const throughLocal = (v: string): string => {
+    if (!v.includes("local.")) return v;
+    const o = originOf(model, v);
+    return o.kind === "literal" && typeof o.value === "string" ? o.value : v;
+  };
   /** A string under an ordinary name (an app setting): its credential parts, read through the locals it names, as the rule reads them. */
   const ordinaryText = (v: string) => {
-    let text = v;
-    if (v.includes("local.")) {
-      const o = originOf(model, v);
-      if (o.kind === "literal" && typeof o.value === "string") text = o.value;
-    }
+    const text = throughLocal(v);
     if (mayHoldCredentials(text)) connectionSecrets(text);
+  };
+  /**
+   * A text SDZ-SEC-002 reads as a script (settings, custom data, scripts, unattend content, the values of
+   * name/value pairs): every secret value it finds there (-Password arguments, ConvertTo-SecureString strings,
+   * /p: arguments, unattend values, secret-named entries, YAML block scalars, connection-string parts), one
+   * recogniser (`secretValuesInText`). Placeholders are blanked too, as for connection strings; interpolations,
+   * flags and values shorter than MIN_SECRET_LENGTH are not.
+   */
+  const scriptText = (text: string) => {
+    for (const v of secretValuesInText(text)) {
+      const t = v.trim();
+      if (t.length >= MIN_SECRET_LENGTH && !t.startsWith("${") && !NOT_SECRET.has(t.toLowerCase())) found.add(t);
+    }
+  };
+  /** Every string of a parsed settings document, read as a script (as the rule reads them). */
+  const scriptStrings = (v: unknown, depth: number): void => {
+    if (depth > 32) return;
+    if (typeof v === "string") scriptText(v);
+    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) scriptStrings(v[i], depth + 1);
+    else if (isPlainObject(v)) for (const k of Object.keys(v)) scriptStrings(v[k], depth + 1);
+  };
+  /** The value of a field the rule reads as text: JSON settings (parsed, then walked), custom data (base64-decoded) or a script. */
+  const readAsText = (key: string, v: unknown, depth: number) => {
+    if (typeof v !== "string") return;
+    const kind = textFieldKind(key);
+    const text = throughLocal(v);
+    if (kind === "json") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== null && typeof parsed === "object") {
+        // Secret-named keys and credential parts as anywhere else, and every string as a script.
+        walk(parsed, depth + 1);
+        scriptStrings(parsed, depth + 1);
+        return;
+      }
+    }
+    const data = kind === "data" ? decodedData(text) : undefined;
+    scriptText(data ? data.text : text);
   };
   // Plain loops, no callbacks or entry arrays: these run for every node of every resource.
   // `all`: every value (a whole-secret field, custom data, secure environment variables); else the
@@ -158,7 +206,7 @@ export function collectSecrets(model: TerraformModel): string[] {
       for (const k of Object.keys(v)) if (all || !IDENTIFYING_FIELD.test(k)) collectAll(v[k], all);
     } else add(v);
   };
-  const walk = (v: unknown, depth: number): void => {
+  function walk(v: unknown, depth: number): void {
     if (depth > 32) return;
     // A connection string or SAS URL under an ordinary name (an app setting "Db"): its credential parts.
     if (typeof v === "string") {
@@ -166,14 +214,19 @@ export function collectSecrets(model: TerraformModel): string[] {
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) walk(v[i], depth + 1);
     } else if (isPlainObject(v)) {
-      // A name/value pair whose name says its value is a secret (a run command's NaaPassword parameter).
-      if (typeof v.name === "string" && "value" in v && secretName(v.name)) collectAll(v.value);
+      // A name/value pair whose name says its value is a secret (a run command's NaaPassword parameter); else
+      // its value is read as a script, as the rule reads it (an App Service connection string named "Database").
+      if (typeof v.name === "string" && "value" in v) {
+        if (secretName(v.name)) collectAll(v.value);
+        else if (typeof v.value === "string") scriptText(throughLocal(v.value));
+      }
       for (const k of Object.keys(v)) {
+        if (textFieldKind(k) !== undefined) readAsText(k, v[k], depth);
         if (secretName(k)) collectAll(v[k], wholeText(k));
         else walk(v[k], depth + 1);
       }
     }
-  };
+  }
   /** The values at a whole-secret path (`secret.value`, `container.secure_environment_variables`), through lists. */
   const at = (v: unknown, path: readonly string[], i: number): void => {
     if (Array.isArray(v)) for (const x of v) at(x, path, i);
@@ -193,6 +246,19 @@ export function collectSecrets(model: TerraformModel): string[] {
   }
   return [...found];
 }
+
+/**
+ * Fields SDZ-SEC-002 reads as text, by name (literal-secrets.ts reads the same): extension settings
+ * (JSON), custom and user data (base64), scripts, unattend content and commands to execute. Read
+ * wherever they stand (a scale set's extension blocks too): blanking more than the rule reports is the
+ * redactor's side of "when in doubt".
+ */
+const textFieldKind = memoByName((name): "json" | "data" | "text" | undefined => {
+  const k = name.toLowerCase();
+  return k === "settings" || k === "protected_settings" ? "json"
+    : k === "custom_data" || k === "user_data" ? "data"
+      : k === "script" || k === "content" || k === "command_to_execute" || k === "commandtoexecute" ? "text" : undefined;
+});
 
 const NO_PATHS: readonly (readonly string[])[] = [];
 const PATHS = new Map<string, readonly (readonly string[])[]>();

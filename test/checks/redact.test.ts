@@ -112,6 +112,36 @@ describe("redaction is precise: secrets never echoed, ordinary values not blanke
     expect(f.message).toContain(`quotes ${Array(S.length).fill(REDACTED).join(" | ")} | sv=2022-11-02 | ODBC Driver 18 for SQL Server | cache:6380 | ssl=True`);
   });
 
+  test("what the rule finds in scripts, settings, custom data and pair values is blanked: arguments, secret-named entries, unattend values, YAML block scalars", () => {
+    const S = ["Pl4nt-ps-arg", "Pl4nt-settings-key", "Pl4nt-securestring", "Pl4nt-unattend", "Pl4nt-cloud-init", "Pl4nt-block-literal", "Pl4nt-block-folded", "Pl4nt-pair-script",
+      "Pl4nt-vmss-block", "Pl4nt-slash-p"];
+    const b64 = (t: string) => Buffer.from(t, "utf8").toString("base64");
+    const json = {
+      resource: {
+        azurerm_virtual_machine_extension: {
+          e: { name: "e", settings: JSON.stringify({ commandToExecute: `powershell -File join.ps1 -DomainPassword ${S[0]} -Verbose`, Password: S[1] }) },
+        },
+        azurerm_virtual_machine_run_command: {
+          rc: {
+            name: "rc", source: [{ script: `$p = ConvertTo-SecureString '${S[2]}' -AsPlainText -Force; net use \\\\srv\\share /user:u /p:${S[9]}` }],
+            parameter: [{ name: "Setup", value: `-AdminPassword ${S[7]} -Site P01x` }],
+          },
+        },
+        azurerm_windows_virtual_machine: {
+          vm: {
+            name: "vm", additional_unattend_content: [{ setting: "AutoLogon", content: `<AutoLogon><Password><Value>${S[3]}</Value></Password></AutoLogon>` }],
+            custom_data: b64(`#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: ${S[4]}\n    passwd: |\n      ${S[5]}\n`),
+          },
+        },
+        azurerm_linux_virtual_machine_scale_set: {
+          ss: { name: "ss", user_data: b64(`app:\n  secret: >-\n    ${S[6]}\n`), extension: [{ name: "x", settings: JSON.stringify({ script: `db:\n  password: |\n    ${S[8]}\n` }) }] },
+        },
+      },
+    };
+    const f = redacted(json, [...S, "join.ps1 -Verbose", "P01x", "AutoLogon", "ops"]);
+    expect(f.message).toBe(`quotes ${Array(S.length).fill(REDACTED).join(" | ")} | join.ps1 -Verbose | P01x | AutoLogon | ops`);
+  });
+
   test("a credential part written in a secret-named template whose other parts reference resources is blanked (the rule reports it)", () => {
     const S = ["Pl4nt-template-pw", "Pl4nt-kv-template-pw"];
     const fqdn = "${azurerm_mssql_server.db.fully_qualified_domain_name}";

@@ -1,7 +1,8 @@
 /**
  * The quoted key/value recogniser of literal secrets starts a key only where no key character
  * precedes it (so a long run of key characters is scanned once, not from each of its positions);
- * what it finds must be what it found before: keys with dots and dashes inside, leading dashes.
+ * what it finds must be what it found before: keys with dots and dashes inside, leading dashes. YAML
+ * block scalars are read line by line, each line once.
  */
 import { secretsInText } from "../../src/engine/secrets";
 
@@ -26,3 +27,21 @@ describe("literal secrets: quoted key/value pairs", () => {
     }
   });
 });
+
+describe("literal secrets: YAML block scalars are read in one pass", () => {
+  const block = (key: string, value: string) => `${key}: |\n  ${value}\n`;
+  test.each([
+    ["empty blocks, each ended by the next key", "password: |\n".repeat(16_000)],
+    ["one block of many lines", `password: |\n${"  x y\n".repeat(40_000)}`],
+    ["sequence dashes before a key", `${"- ".repeat(90_000)}password: |\n`],
+    ["a long key that is no key", `${"a".repeat(190_000)}: | x`],
+    ["a line of indicators", `${"|>:".repeat(60_000)}\n`],
+  ])("%s: bounded time, then a block after it is still found", (_name, run) => {
+    const started = Date.now();
+    expect(secretsInText(run)).toEqual([]);
+    expect(secretsInText(`${run}\n${block("secret", VALUE)}`.slice(-200_000))).toEqual(['a "secret" entry']);
+    // Linear: about 10 ms each on this machine; quadratic would be seconds.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+

@@ -36,7 +36,9 @@ export const secretWrittenAsLiteral = defineRule({
     + "The output redactor blanks the same parts (one recogniser), placeholders too. The rule also reads whole-value secrets whatever their name (Key Vault secret values, certificate "
     + "contents, Container Apps secret values, every container group secure environment variable), "
     + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
-    + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, and tags whose names look secret (the contract's isSecretName; "
+    + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, where secret-named YAML and INI entries are read quoted, "
+    + "unquoted and as YAML block scalars (password: | or >- with the value on the next, more indented line; a block of several words or lines is not taken for one secret), "
+    + "and the output redactor blanks every value these patterns find there, placeholders and multi-line blocks too; and tags whose names look secret (the contract's isSecretName; "
     + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret); any other tag's value is read for the same credential "
     + "parts as an ordinary value (sdz-oob-provisioning-server = https://admin:<password>@host, an image location with a SAS signature). "
     + "A value is a literal when it is written in the resource or in a local; a value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
@@ -55,7 +57,8 @@ export const secretWrittenAsLiteral = defineRule({
     "every other value under an ordinary name (app_settings, site_config, environment variables): credential parts of connection strings and SAS URLs "
       + "(Password=, Pwd=, AccountKey=, SharedAccessKey=, AccessKey=, Secret=, Kusto AppKey=/AppToken=/UserToken=, sig=, password=/pwd= query parameters, "
       + "scheme://user:password@ URL passwords, tokens as a URL's user name), in tag values too",
-    "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts",
+    "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts "
+      + "(secret-named YAML/INI entries, quoted, unquoted and as YAML block scalars: password: | then the value on the next, more indented line)",
     "locals the values point at, and input variables (name, sensitive, default)",
   ],
   check(ctx) {

@@ -371,6 +371,40 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     for (const s of Object.values(P)) expect(blanked).toContain(s);
   });
 
+  test("YAML block scalars (password: |, >-, |2) in cloud-init and scripts: the value on the next, more indented line is read, and blanked", () => {
+    const tf = new TfJson();
+    const t = (seed: string) => `${tokenLike(seed, 14)}-x9`;
+    const S = { literal: t("blk-literal"), folded: t("blk-folded"), indent: t("blk-indent"), item: t("blk-item"), script: t("blk-script"), crlf: t("blk-crlf") };
+    const cloud = vm(tf, "cloud", {
+      user_data: b64(`#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: |\n      ${S.literal}\n    lock_passwd: false\n`
+        + `chpasswd:\n  users:\n    - name: app\n      password: >-\n\n        ${S.folded}\n`),
+    });
+    const indent = vm(tf, "indent", { custom_data: b64(`write_files:\n- path: /etc/app.conf\n  content: x\napp:\n  db_password: |2-\n     ${S.indent}\n  user: app\n`) });
+    const item = vm(tf, "item", { custom_data: b64(`secrets:\n- token: |+ # a comment\n    ${S.item}\n- name: b\r\n  password: >\r\n    ${S.crlf}\r\n`) });
+    const rc = tf.add("azurerm_virtual_machine_run_command", "rc", {
+      name: "rc", location: "westeurope", virtual_machine_id: TfJson.ref(cloud), source: { script: `cat > /etc/app.yaml <<EOF\nadmin:\n  secret: |\n    ${S.script}\nEOF\n` },
+    });
+    // Not literal secrets: a placeholder, words (as `token: see the vault` unquoted), a block under an ordinary name, an empty block
+    // (the next line is a sibling key), a block indicator at the end of the text.
+    vm(tf, "clean", {
+      user_data: b64("#cloud-config\nwrite_files:\n  - path: /etc/app.conf\n    password: |\n      ${APP_PASSWORD}\n    token: >-\n      see the vault\n"
+        + "    content: |\n      plain-text-config-line\n    passwd: |\n    owner: root\nruncmd:\n  - echo done\nsecret: |"),
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([cloud, indent, item, rc].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${cloud} writes secrets as literal values (not shown): user_data (a "plain_text_passwd" entry, base64-decoded); user_data (a "password" entry, base64-decoded)`,
+      `${indent} writes a secret as literal values (not shown): custom_data (a "db_password" entry, base64-decoded)`,
+      `${item} writes secrets as literal values (not shown): custom_data (a "token" entry, base64-decoded); custom_data (a "password" entry, base64-decoded)`,
+      `${rc} writes a secret as literal values (not shown): source.script (a "secret" entry)`,
+    ].sort());
+    const blanked = collectSecrets(tf.model());
+    for (const s of Object.values(S)) expect([s, blanked.includes(s)]).toEqual([s, true]);
+    // Blanked or not, as reported: the words of a block under a secret name are blanked too (when in doubt), an ordinary block is not.
+    expect(blanked).toContain("see the vault");
+    for (const plain of ["plain-text-config-line", "owner: root", "${APP_PASSWORD}"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
+  });
+
   test("a literal connection-string credential is echoed by no finding, report or log of any rule (command line, every format)", () => {
     const dir = tempDir();
     const tf = new TfJson();
