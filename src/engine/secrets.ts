@@ -113,9 +113,57 @@ const secretLookingName = memoByName((name) => {
  * - `powershell`: an unquoted PowerShell argument, where they start a parameter, a subexpression, a type,
  *   a pipeline or a redirection, never a written value;
  * - `cmd`: an unquoted Windows command-line argument (`/p:x`), where `|` and `>` are a pipe and a
- *   redirection, but `-`, `(` and `[` are the password's own.
+ *   redirection, but `-`, `(` and `[` are the password's own;
+ * - `expandable`: a PowerShell double-quoted string, a value (`-` and the others are its own) where `$`
+ *   still starts a variable or a subexpression.
  */
-type Written = "value" | "powershell" | "cmd";
+type Written = "value" | "powershell" | "cmd" | "expandable";
+
+/** Characters after a variable's name that end or extend the reference (`$pw;`, `$pw,ssl=True`, `$cred.Password`, `$a[0]`, `$HOME/x`). */
+const AFTER_A_REFERENCE = new Set([".", "[", "(", ",", ";", ")", "}", "]", "|", "&", ":", "/", "\\"]);
+
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || isDigit(c);
+}
+
+/**
+ * Whether a value starting with `$` refers to something else (a variable, an interpolation, a
+ * subexpression) rather than being a literal that happens to start with `$` (`$ecretP4ss!`, `$3cr3t`):
+ * - `${...}` and `$(...)` always: a Terraform, shell or PowerShell interpolation, a subexpression or
+ *   command substitution, an Azure Pipelines macro (read up to where a value ends, they may be cut);
+ * - in PowerShell, unquoted or in double quotes, `$` and any name character, `?`, `^` or `$`: PowerShell
+ *   expands the variable there ("variable names that are preceded by a dollar sign ($) are replaced with
+ *   the variable's value", learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_quoting_rules;
+ *   a name may start with a digit, `$3cr3t` is a variable), while a single-quoted string is verbatim;
+ * - elsewhere (a connection string, YAML, XML, a single-quoted string), a name: a letter or `_`, then
+ *   letters, digits and `_` (a shell "name", gnu.org/software/bash/manual/html_node/Definitions.html),
+ *   optionally scoped (`$env:DB_PW`), alone or followed by what ends or extends a reference
+ *   ({@link AFTER_A_REFERENCE}); or a shell positional or special parameter alone (`$1`, `$@`,
+ *   gnu.org/software/bash/manual/html_node/Special-Parameters.html). `$3cr3t` is the shell's `$3` and
+ *   `cr3t` only where a shell expands it: written as a value, it is a literal.
+ */
+function dollarReference(t: string, written: Written): boolean {
+  if (t.length === 1 || t.startsWith("${") || t.startsWith("$(")) return true;
+  if (written === "powershell" || written === "expandable") return isNameChar(t.charCodeAt(1)) || /^\$[?^$]/.test(t);
+  if (t.length === 2 && /^\$[0-9@*#?!$_-]$/.test(t)) return true;
+  let i = 1;
+  const name = () => {
+    if (!isNameStart(t.charCodeAt(i))) return false;
+    while (i < t.length && isNameChar(t.charCodeAt(i))) i++;
+    return true;
+  };
+  if (!name()) return false;
+  // A scope (`$env:NAME`, `$script:x`): the name after it.
+  if (t.charCodeAt(i) === 58 && isNameStart(t.charCodeAt(i + 1))) {
+    i++;
+    name();
+  }
+  return i === t.length || AFTER_A_REFERENCE.has(t[i]);
+}
 
 /**
  * An ARM template expression: a function call in brackets (`[parameters('pw')]`, `[listKeys(...)...]`),
@@ -132,14 +180,16 @@ const YAML_BLOCK_INDICATOR = /^[|>](?:[1-9]?[+-]?|[+-][1-9])$/;
 /**
  * Values that are not literal secrets even after a secret-looking name: references, variables,
  * expressions, prompts and placeholders (`$var`, `$(DbPassword)`, `${x}`, `%ENV%`, `@splat`,
- * `{{template}}`, `<input>`, `[parameters('x')]`), and, unquoted on a command line, what starts
+ * `{{template}}`, `<input>`, `[parameters('x')]`; a `$` as {@link dollarReference} reads it, so
+ * `$ecretP4ss!` and `$3cr3t` are literals), and, unquoted on a command line, what starts
  * something else (see {@link Written}). A value's other first characters are its own: a real
  * password may start with `-`, `(`, `[`, `|` or `>`.
  */
 function literalToken(v: string, written: Written = "value"): boolean {
   const t = v.trim();
   if (t === "" || t === "*") return false;
-  if (/^[$@%{<]/.test(t) || ARM_EXPRESSION.test(t) || YAML_BLOCK_INDICATOR.test(t)) return false;
+  if (/^[@%{<]/.test(t) || ARM_EXPRESSION.test(t) || YAML_BLOCK_INDICATOR.test(t)) return false;
+  if (t.startsWith("$") && dollarReference(t, written)) return false;
   if (written === "powershell" && /^[-([|>]/.test(t)) return false; // -NextParameter, (subexpression), [type]::x, | pipe, > redirection
   if (written === "cmd" && /^[|>]/.test(t)) return false; // | pipe, > redirection
   if (BOOLEAN_WORDS.has(t.toLowerCase()) || /^[01]$/.test(t)) return false;
@@ -165,13 +215,13 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
   {
     // PowerShell parameters: -Password x, -AdminPassword:'x', -SafeModeAdministratorPassword x, -SasToken x
     pattern: /(?:^|[\s;(|])-([A-Za-z]*(?:Password|Passphrase|Pwd|Secret|Token|SharedKey|AccountKey|AccessKey))(?::\s*|\s+)(['"]?)([^\s'";)]*)/gi,
-    kind: (m) => (literalToken(m[3], m[2] ? "value" : "powershell") ? `a -${m[1]} argument` : undefined),
+    kind: (m) => (literalToken(m[3], m[2] === "'" ? "value" : m[2] ? "expandable" : "powershell") ? `a -${m[1]} argument` : undefined),
     value: (m) => m[3],
   },
   {
     // ConvertTo-SecureString 'x' -AsPlainText
     pattern: /ConvertTo-SecureString\s+(?:-String\s+)?(['"])([^'"]*)\1/gi,
-    kind: (m) => (literalToken(m[2]) ? "ConvertTo-SecureString of a literal string" : undefined),
+    kind: (m) => (literalToken(m[2], m[1] === "'" ? "value" : "expandable") ? "ConvertTo-SecureString of a literal string" : undefined),
     value: (m) => m[2],
   },
   {

@@ -371,6 +371,52 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     for (const s of Object.values(P)) expect(blanked).toContain(s);
   });
 
+  test("a literal starting with $ ($ecretP4ss!, $3cr3t) is a secret; a variable reference ($name, $env:NAME, ${...}, $(...)) is not", () => {
+    const tf = new TfJson();
+    const t = (seed: string) => tokenLike(seed, 10);
+    // Literals: a $ followed by what no identifier is (a digit first, punctuation after the name).
+    const L = {
+      conn: `$ecretP4ss!${t("d-conn")}`, digit: `$3cr3t${t("d-digit")}`, url: `$ecret~${t("d-url")}`, yaml: `$ecret-${t("d-yaml")}`, quoted: `$3${t("d-quoted")}`,
+      single: `$ecret!${t("d-single")}`, unattend: `$Pass@${t("d-xml")}`, query: `$9x${t("d-query")}`,
+    };
+    const app = tf.add("azurerm_linux_web_app", "app", {
+      name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: { CONN: `Server=db;User ID=u;Password=${L.conn}`, DIGIT: `AccountName=a;AccountKey=${L.digit}`, URL: `postgresql://u:${L.url}@db/app`, QUERY: `jdbc:x://db?password=${L.query}` },
+    });
+    const host = vm(tf, "host", {
+      user_data: b64(`#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: ${L.yaml}\n    password: "${L.quoted}"\n`),
+      custom_data: b64(`<AdministratorPassword><Value>${L.unattend}</Value></AdministratorPassword>`),
+    });
+    const ext = extension(tf, "ext", host, { settings: JSON.stringify({ commandToExecute: `powershell -Command Join -DomainPassword '${L.single}'` }) });
+    // References: PowerShell and shell variables (scoped, with members or an index), subexpressions, interpolations, a positional argument;
+    // unquoted or double-quoted on a PowerShell command line, any $ starts an expression ($3cr3t is a variable there).
+    tf.add("azurerm_linux_web_app", "refs", {
+      name: "refs", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/p", site_config: [{}],
+      app_settings: {
+        A: "Server=db;Password=$DB_PASSWORD;", B: "Server=db;Pwd=$env:DB_PW", C: "AccountName=a;AccountKey=${var.key}", D: "Server=db;Password=$(DbPassword)",
+        E: "cache:6380,password=$redisPassword,ssl=True", F: "https://u:$PW@h.example.com/", G: "Server=db;Password=$cred.Password;", H: "Server=db;Password=$1",
+      },
+    });
+    const clean = vm(tf, "clean", {
+      user_data: b64("#cloud-config\nusers:\n  - name: ops\n    plain_text_passwd: $OPS_PASSWORD\n    password: \"${APP_PASSWORD}\"\n    passwd: $secrets[0]\n"),
+    });
+    extension(tf, "fine", clean, {
+      settings: JSON.stringify({ commandToExecute: "powershell -Command Join -DomainPassword $3cr3t -LocalPassword \"$pw!\" -AdminPassword $($s.Value) /p:$JOIN_PW" }),
+    });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([app, ext, host].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${app} writes secrets as literal values (not shown): app_settings.CONN (a Password= value); app_settings.DIGIT (an AccountKey= value); `
+      + "app_settings.URL (a password in a URL's user information); app_settings.QUERY (a password= query parameter)",
+      `${ext} writes a secret as literal values (not shown): settings.commandToExecute (a -DomainPassword argument)`,
+      `${host} writes secrets as literal values (not shown): user_data (a "password" entry, base64-decoded); `
+      + 'user_data (a "plain_text_passwd" entry, base64-decoded); custom_data (an unattend <AdministratorPassword> value, base64-decoded)',
+    ].sort());
+    expect(JSON.stringify(r.findings)).not.toContain("$ecret");
+    const blanked = collectSecrets(tf.model());
+    for (const s of Object.values(L)) expect([s, blanked.includes(s)]).toEqual([s, true]);
+  });
+
   test("YAML block scalars (password: |, >-, |2) in cloud-init and scripts: the value on the next, more indented line is read, and blanked", () => {
     const tf = new TfJson();
     const t = (seed: string) => `${tokenLike(seed, 14)}-x9`;
