@@ -334,7 +334,10 @@ describe("the zone-flow diagram is a report: the configuration's secrets never r
     // Two inline rules: the diagram tells which arrow a finding names by the rule's name in the message (redacted there).
     const webNsg = new NetworkSecurityGroup(stack, "web_nsg", {
       name: "web-nsg", location: "westeurope", resourceGroupName: "rg",
-      securityRule: [allow(S.rule, 100, "3389", "Internet"), allow("https", 110, "443", S.source)],
+      securityRule: [
+        allow(S.rule, 100, "3389", "Internet"),
+        { ...allow("https", 110, "443", ""), sourceAddressPrefix: undefined, sourceApplicationSecurityGroupIds: [`/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/${S.source}`] },
+      ],
     });
     const appNsg = new NetworkSecurityGroup(stack, "app_nsg", { name: "app-nsg", location: "westeurope", resourceGroupName: "rg", tags: { "sdz-zone": S.zoneTag } });
     new SubnetNetworkSecurityGroupAssociation(stack, "web_assoc", { subnetId: web.id, networkSecurityGroupId: webNsg.id });
@@ -374,6 +377,7 @@ describe("the zone-flow diagram is a report: the configuration's secrets never r
     // Both zones and the foreign NSG are drawn, each label blanked; the finding on the rule named by a secret still marks its arrow.
     const mmd = read("zone-flows.mmd");
     expect(mmd.match(/^\s+n\d+\["\(secret value not shown\)<br\/>[^"]*"\]/gm)?.length).toBe(3);
+    expect(mmd).toContain("applicationSecurityGroups/(secret value not shown)<br/>application security group");
     expect(mmd).toMatch(/==>\|"TCP 3389<br\/>#10006; SDZ-NET-001"\|/);
   });
 });
