@@ -30,7 +30,8 @@ import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireDnsLabel, requireHostInZone,
   requireResourceGroupName, requireTags,
 } from "../network/validators";
-import { allowFromOutboundDeniedClients, DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, CLIENT_CIDRS_ALLOWED, OutboundSide, resolveOutboundDeniedClients } from "../zones/client-placement";
+import { DeploymentZone } from "../zones/deployment-zone";
 
 const MAK_ADVICE = "Activate servers in that zone with MAK (Multiple Activation Key) instead of KMS, and record it with ActivationZone.declareMakActivation(zone, justification) (R-KMS-3).";
 
@@ -94,7 +95,10 @@ export interface KmsHostProps {
   readonly zone: ActivationZone;
   /**
    * Who may activate: specific hosts, CIDRs or zones (R-KMS-2). Peers in, or overlapping, a zone
-   * trusted less than INTERNAL are refused: such zones use MAK (R-KMS-3).
+   * trusted less than INTERNAL are refused: such zones use MAK (R-KMS-3). A client zone, or a CIDR
+   * inside a zone, that denies all outbound traffic (`denyAllOutbound`) also gets TCP 1688 out of
+   * that zone (from the CIDR's own prefixes); a CIDR covering only part of such a zone is refused.
+   * Build the client zones before the host (a later one fails synth).
    */
   readonly allowedClients: IPeer[];
   /**
@@ -269,9 +273,9 @@ export class KmsHost extends Construct {
     // NSG: TCP 1688 only from the allowlist, only to the KMS address (R-KMS-2); and out of a client
     // zone that denies all outbound traffic, or its own NSG drops the request first.
     const local = Peer.ipv4(`${this.activationAddress}/32`);
-    this.nsgRules = props.allowedClients.flatMap((peer) => {
+    this.nsgRules = props.allowedClients.flatMap((peer, i) => {
       const what = `KMS activation from ${peer.label} to ${serverName}`;
-      return [servingZone.allowInbound(peer, Port.KMS, what, { local }), ...allowFromOutboundDeniedClients([peer], local, Port.KMS, what)];
+      return [servingZone.allowInbound(peer, Port.KMS, what, { local }), ...allowFromOutboundDeniedClients(v.clientSides[i], local, Port.KMS, what)];
     });
 
     // Host hardening (R-KMS-5) and Windows Firewall scoped to the allowlist.
@@ -374,6 +378,8 @@ interface ValidDnsRecord {
 interface ValidKmsHostProps {
   readonly zone: ActivationZone;
   readonly allowedPrefixes: string[];
+  /** The outbound side each client needs (same order as `allowedClients`). */
+  readonly clientSides: OutboundSide[][];
   readonly firewallPriority: number;
   readonly dnsPublishing: boolean;
   readonly server: KmsServer;
@@ -394,6 +400,7 @@ function validateKmsHostProps(host: KmsHost, props: KmsHostProps): ValidKmsHostP
   }
   const zone = props.zone;
   const blocks = requireTrustedAllowlist(host, "allowedClients", props.allowedClients, TrustLevel.INTERNAL, MAK_ADVICE);
+  const clientSides = resolveOutboundDeniedClients(host, "allowedClients", props.allowedClients, `KMS clients: ${CLIENT_CIDRS_ALLOWED}`);
   const firewallPriority = requireIntInRange("firewallRuleCollectionGroupPriority", props.firewallRuleCollectionGroupPriority ?? 400,
     FIREWALL_RCG_PRIORITY.min, FIREWALL_RCG_PRIORITY.max);
   const dnsPublishing = requireBoolean("dnsPublishing", props.dnsPublishing, false);
@@ -405,7 +412,7 @@ function validateKmsHostProps(host: KmsHost, props: KmsHostProps): ValidKmsHostP
   // Before the server is built (an existing server already collecting keeps its collection).
   if (!server._server?.monitorAgentExtension) checkSecurityEventLog(zone.network, server._options?.securityEventLog);
   return {
-    zone, allowedPrefixes: Array.from(new Set(blocks.map((b) => b.text))), firewallPriority, dnsPublishing, server, serverName, mgmt, tags,
+    zone, allowedPrefixes: Array.from(new Set(blocks.map((b) => b.text))), clientSides, firewallPriority, dnsPublishing, server, serverName, mgmt, tags,
     dns: props.privateDnsRecord === undefined ? undefined : validateDnsRecord(props.privateDnsRecord, serverName, zone),
   };
 }

@@ -3,25 +3,11 @@ import { CidrBlock, cidrOverlaps, tryParseCidr } from "../network/cidr";
 import { invalidProp } from "../network/errors";
 import { IPeer, PeerKind, requireSpecificPeers } from "../network/peer";
 import { Trust, TrustLevel } from "../network/trust-level";
-import { DeploymentZone } from "../zones/deployment-zone";
+import { zonesOfApp } from "../zones/client-placement";
 
-/** Zones of the app found in the construct tree, with their parsed prefix. @internal */
-export interface KnownZone {
-  readonly zone: DeploymentZone;
-  readonly block: CidrBlock;
-}
-
-/** Every {@link DeploymentZone} of the app built so far. @internal */
-export function zonesOfApp(scope: Construct): KnownZone[] {
-  const out: KnownZone[] = [];
-  for (const c of scope.node.root.node.findAll()) {
-    if (c instanceof DeploymentZone) {
-      const block = tryParseCidr(c.addressPrefix);
-      if (block) out.push({ zone: c, block });
-    }
-  }
-  return out;
-}
+// The zones layer owns the app's zone list (it places service clients in zones too); this path keeps working.
+export { zonesOfApp } from "../zones/client-placement";
+export type { KnownZone } from "../zones/client-placement";
 
 /** A refused allowlist entry. @internal */
 export interface TrustViolation {

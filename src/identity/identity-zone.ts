@@ -11,7 +11,8 @@ import { IPeer, Peer } from "../network/peer";
 import { Port } from "../network/port";
 import { TrustLevel } from "../network/trust-level";
 import { requireDefined, requireTrustedZoneLevel } from "../network/validators";
-import { allowFromOutboundDeniedClients, ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, CLIENT_CIDRS_ALLOWED, OutboundSide, resolveOutboundDeniedClients } from "../zones/client-placement";
+import { ZoneOptions, zoneProps, DeploymentZone } from "../zones/deployment-zone";
 
 /**
  * Properties of an {@link IdentityZone}. ICMP from the network (`allowIcmpFromNetwork`) is not
@@ -28,7 +29,10 @@ export interface IdentityZoneProps extends ZoneOptions {
   /**
    * The domain members allowed to reach the domain services, as specific peers (zones, CIDRs or
    * hosts; no any, no service tag). Zones below INTERNAL trust are refused: a domain controller is
-   * never exposed to perimeter traffic (R-KMS-7).
+   * never exposed to perimeter traffic (R-KMS-7). A client zone, or a CIDR inside a zone, that
+   * denies all outbound traffic (`denyAllOutbound`) also gets the domain services out of that zone
+   * (from the CIDR's own prefixes); a CIDR covering only part of such a zone is refused. Build the
+   * client zones before this zone (a later one fails synth).
    */
   readonly domainClients: IPeer[];
   /**
@@ -67,6 +71,8 @@ export class IdentityZone extends DeploymentZone {
   public readonly rpcDynamicPorts: Port;
 
   private readonly clientPeer: IPeer;
+  /** The outbound side each client needs, resolved once (one list per client). */
+  private readonly clientSides: OutboundSide[];
   private readonly controllers: DomainController[] = [];
   private readonly replicationRuleList: NetworkSecurityRule[] = [];
 
@@ -74,8 +80,11 @@ export class IdentityZone extends DeploymentZone {
     const v = attributeErrors(childPath(scope, id), () => validateIdentityProps(props));
     super(scope, id, zoneProps(props, props.zoneName, v.trust));
     try {
-      attributeErrors(this.node.path, () => requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
-        "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest)."));
+      this.clientSides = attributeErrors(this.node.path, () => {
+        requireTrustedAllowlist(this, "domainClients", props.domainClients, TrustLevel.INTERNAL,
+          "Domain controllers are never exposed to perimeter traffic (R-KMS-7): keep perimeter servers out of the internal domain (standalone, or a separate perimeter forest).");
+        return resolveOutboundDeniedClients(this, "domainClients", props.domainClients, `domain clients: ${CLIENT_CIDRS_ALLOWED}`).flat();
+      });
     } catch (e) {
       this._abandon(); // the base zone gives its prefix and name back, so a corrected retry is accepted
       throw e;
@@ -121,7 +130,7 @@ export class IdentityZone extends DeploymentZone {
     for (const { port, what } of services) {
       rules.push(this.allowInbound(this.clientPeer, port, what, { local }));
       // Out of a client zone that denies all outbound traffic too, or its own NSG drops the request.
-      rules.push(...allowFromOutboundDeniedClients(this.domainClients, local, port, what));
+      rules.push(...allowFromOutboundDeniedClients(this.clientSides, local, port, what));
     }
     if (others.length > 0) rules.push(...this.openReplication(dc, local, others));
     return rules;

@@ -21,7 +21,7 @@ import { IPeer, Peer, requireSpecificPeers } from "../network/peer";
 import { Port } from "../network/port";
 import { buildOrAbandon } from "../network/uniqueness";
 import { mergeTags, requireBoolean, requireDefined, requireDerivedName, requireEnum, requireHostName, requireIdentifier } from "../network/validators";
-import { allowFromOutboundDeniedClients } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, CLIENT_CIDRS_ALLOWED, resolveOutboundDeniedClients } from "../zones/client-placement";
 
 /** Unit of the state migration point's deletion interval (`-TimeUnit`). */
 export enum DeletionIntervalUnit {
@@ -51,6 +51,9 @@ export interface StateMigrationPointProps extends SecureWindowsServerProps {
   /**
    * The clients that migrate state (zones or specific CIDRs; never any or a service tag). Each gets
    * inbound TCP 445 (SMB) and 443 (HTTPS), plus 80 unless `httpsOnly`, to the server's IP only.
+   * A client zone, or a CIDR inside a zone, that denies all outbound traffic (`denyAllOutbound`)
+   * also gets the same ports out of that zone (from the CIDR's own prefixes); a CIDR covering only
+   * part of such a zone is refused. Build the client zones before this point (a later one fails synth).
    */
   readonly clients: IPeer[];
   /** ConfigMgr site code (3 letters or digits), for the settings snippet. */
@@ -183,10 +186,11 @@ export class StateMigrationPoint extends Construct {
     // Refused (here or by its server), it gives back the vault name it claimed and leaves the tree.
     const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateSmpProps(props);
+      const clientSides = resolveOutboundDeniedClients(this, "clients", props.clients, `state migration clients: ${CLIENT_CIDRS_ALLOWED}`);
       // Before the server is built, so such a refusal leaves no server behind.
       checkSecurityEventLog(props.zone.network, props.securityEventLog);
       claimVaultName(this, props.zone.network, valid.backup);
-      return valid;
+      return { ...valid, clientSides };
     }));
     this.storageFolderPath = v.folder;
     this.deleteAfterHours = v.deleteAfterHours;
@@ -235,14 +239,14 @@ export class StateMigrationPoint extends Construct {
       [Port.HTTPS, "HTTPS state migration point requests"],
     ];
     if (!v.httpsOnly) ports.push([Port.HTTP, "HTTP state migration point requests"]);
-    for (const peer of props.clients) {
+    props.clients.forEach((peer, i) => {
       for (const [port, what] of ports) {
         const text = `${what} from ${peer.label} to ${props.serverName}`;
         props.zone.allowInbound(peer, port, text, { local });
         // Out of a client zone that denies all outbound traffic too, or its own NSG drops the request.
-        allowFromOutboundDeniedClients([peer], local, port, text);
+        allowFromOutboundDeniedClients(v.clientSides[i], local, port, text);
       }
-    }
+    });
 
     const backup = this.buildBackup(v.backup, mergeTags("tags", network.tags, props.tags));
     this.backupVault = backup.vault;

@@ -22,7 +22,8 @@ import {
   mergeTags, requireAzureName, requireBoolean, requireDefined, requireDerivedName, requireDnsDomain, requireEnum, requireGuid, requireHostInZone,
   requireIdentifier, requireTags,
 } from "../network/validators";
-import { allowFromOutboundDeniedClients, DeploymentZone } from "../zones/deployment-zone";
+import { allowFromOutboundDeniedClients, CLIENT_CIDRS_ALLOWED, resolveOutboundDeniedClients } from "../zones/client-placement";
+import { DeploymentZone } from "../zones/deployment-zone";
 
 /** What the share holds; decides the `sdz-role` tag and how strictly the rules judge the account. */
 export enum ContentLocationPurpose {
@@ -181,7 +182,10 @@ export interface StateMigrationShareProps {
   readonly privateDnsZoneId?: string;
   /**
    * Clients allowed to reach the share on TCP 445 (zones or specific CIDRs; never any or a service tag).
-   * An inbound rule per peer is added to the zone's NSG.
+   * An inbound rule per peer is added to the zone's NSG. A client zone, or a CIDR inside a zone, that
+   * denies all outbound traffic (`denyAllOutbound`) also gets TCP 445 out of that zone (from the
+   * CIDR's own prefixes); a CIDR covering only part of such a zone is refused. Build the client
+   * zones before the share (a later one fails synth).
    * @default - none: open flows with `zone.allowInbound` yourself
    */
   readonly clients?: IPeer[];
@@ -269,10 +273,11 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     super(scope, id);
     const v = buildOrAbandon(this, () => attributeErrors(this.node.path, () => {
       const valid = validateShareProps(props);
+      const clientSides = resolveOutboundDeniedClients(this, "clients", valid.clients, `share clients: ${CLIENT_CIDRS_ALLOWED}`);
       claimUnique(this, "storageAccountName", UniqueKind.STORAGE_ACCOUNT_NAME, valid.storageAccountName);
       if (valid.privateIpAddress) claimUnique(this, "privateIpAddress", UniqueKind.STATIC_IP, valid.privateIpAddress, props.zone.network);
       claimVaultName(this, props.zone.network, valid.backup);
-      return valid;
+      return { ...valid, clientSides };
     }));
     const zone = props.zone;
     const network = zone.network;
@@ -318,12 +323,12 @@ export class StateMigrationShare extends Construct implements IDeploymentContent
     this.privateEndpointPrefix = v.privateIpAddress ? `${v.privateIpAddress}/32` : zone.addressPrefix;
     this.uncPath = `\\\\${sa}.file.core.windows.net\\${v.shareName}`;
     const local = v.privateIpAddress ? Peer.ipv4(this.privateEndpointPrefix) : undefined;
-    for (const peer of v.clients) {
+    v.clients.forEach((peer, i) => {
       const what = `SMB 3.1.1 (encrypted) to share ${v.shareName} from ${peer.label}`;
       zone.allowInbound(peer, Port.SMB, what, { local });
-      // Out of a client zone that denies all outbound traffic too, or its own NSG drops the session.
-      allowFromOutboundDeniedClients([peer], local ?? zone, Port.SMB, what);
-    }
+      // Out of a client zone (or the zone holding a client CIDR) that denies all outbound traffic too, or its own NSG drops the session.
+      allowFromOutboundDeniedClients(v.clientSides[i], local ?? zone, Port.SMB, what);
+    });
 
     const backup = this.buildBackup(v);
     this.backupVault = backup.vault;

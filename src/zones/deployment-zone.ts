@@ -463,25 +463,6 @@ class RuleSlot implements PrioritySlotOwner {
   }
 }
 
-/**
- * The source half of a service flow: for each client that is a zone of this library denying all
- * outbound traffic (`denyAllOutbound`), the outbound allow towards `destination` in that zone, as
- * {@link DeploymentZone.connectFrom} opens it. Azure evaluates the source subnet's NSG outbound as
- * well as the destination's inbound, and a deny in either drops the flow
- * (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works). A service construct
- * (KMS host, identity zone, state migration share or point) calls it next to its inbound allow.
- * @returns the outbound rules created or found
- * @internal
- */
-export function allowFromOutboundDeniedClients(clients: readonly IPeer[], destination: IPeer, port: Port, description: string): NetworkSecurityRule[] {
-  const rules: NetworkSecurityRule[] = [];
-  for (const client of clients) {
-    const zone = client.kind === PeerKind.ZONE ? client.zone : undefined;
-    if (zone instanceof DeploymentZone && zone.outboundDenied) rules.push(zone.allowOutbound(destination, port, description));
-  }
-  return rules;
-}
-
 /** Validates a zone's props and registers its prefix with the network (which refuses overlaps). */
 function validateZoneProps(props: DeploymentZoneProps, owner: Construct) {
   requireDefined("props", props, "the zone's props (network, zoneName, addressPrefix, trustLevel)");

@@ -124,6 +124,34 @@ describe("address stability inside service constructs", () => {
     expect(removedOrChanged).toEqual([]);
     expect(added.map((a) => after.get(a)!.name)).toEqual([expect.stringMatching(/^allow-in-tcp-1688-from-10-30-7-0-24-[0-9a-f]{10}$/)]);
   });
+
+  test("a KMS client CIDR inside a zone that denies outbound adds its inbound and its outbound rule only; the zone clients' rules keep their addresses", () => {
+    function kms(insert: boolean) {
+      const { stack } = newStack();
+      const { network, mgmt, servers } = site(stack);
+      new DeploymentZone(stack, "Closed", { network, zoneName: "closed", addressPrefix: "10.30.3.0/24", trustLevel: TrustLevel.INTERNAL, denyAllOutbound: true });
+      const activation = new ActivationZone(stack, "Activation", { network, zoneName: "activation", addressPrefix: "10.30.5.0/24" });
+      const adminPassword = SensitiveValue.fromVariable(new TerraformVariable(stack, "pw", { type: "string", sensitive: true }));
+      new KmsHost(stack, "Kms", {
+        zone: activation,
+        allowedClients: insert ? [servers, Peer.ipv4("10.30.3.16/28"), mgmt] : [servers, mgmt],
+        kmsServer: KmsServer.newServer({ serverName: "kms01", privateIpAddress: "10.30.5.4", adminUsername: "opsadmin", adminPassword }),
+      });
+      return synthJson(stack);
+    }
+    const before = addresses(kms(false));
+    const after = addresses(kms(true));
+    const { added, removedOrChanged } = diff(before, after);
+    expect(removedOrChanged).toEqual([]);
+    expect(added).toEqual([
+      expect.stringMatching(/^azurerm_network_security_rule\.Activation_AllowIn-tcp-1688-[0-9a-f]{10}_[0-9A-F]{8}$/),
+      expect.stringMatching(/^azurerm_network_security_rule\.Closed_AllowOut-tcp-1688-[0-9a-f]{10}_[0-9A-F]{8}$/),
+    ]);
+    expect(added.map((a) => after.get(a)!.name)).toEqual([
+      expect.stringMatching(/^allow-in-tcp-1688-from-10-30-3-16-28-[0-9a-f]{10}$/),
+      expect.stringMatching(/^allow-out-tcp-1688-to-10-30-5-4-32-[0-9a-f]{10}$/),
+    ]);
+  });
 });
 
 describe("duplicate flows collapse to one rule", () => {
