@@ -12,7 +12,6 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { zonesOfApp } from "../activation/zone-trust";
 import { SecureWindowsServer, serverProps, WindowsServerOptions } from "../compute/secure-windows-server";
 import { checkSecurityEventLog } from "../compute/security-events";
 import { OOB_TAG, OobTags } from "../contract/oob-tags";
@@ -32,6 +31,7 @@ import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier, requireResourceGroupName,
 } from "../network/validators";
+import { PartialOverlap, placePeers, recheckPlacementAtSynth, zonesOfApp } from "../zones/client-placement";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** Intel AMT ports (HTTP/HTTPS management, redirection) on managed computers. */
@@ -736,25 +736,17 @@ function resolveDeploymentRunners(scope: Construct, peers: IPeer[] | undefined):
     + "so Terraform writes its secret and certificate through the private endpoint, which the zone's NSG opens only to the peers named here";
   if (peers === undefined) throw missingProp("deploymentRunners", allowed);
   requireSpecificPeers("deploymentRunners", peers);
-  const appZones = zonesOfApp(scope);
-  const out: RunnerSource[] = [];
   peers.forEach((peer, i) => {
-    if (peer.kind === PeerKind.ZONE) {
-      if (!(peer.zone instanceof DeploymentZone)) throw invalidProp(`deploymentRunners[${i}]`, peer.label, "Peer.zone of a DeploymentZone, or the runner's addresses");
-      out.push({ peer, outboundZone: peer.zone.outboundDenied ? peer.zone : undefined });
-      return;
-    }
-    for (const prefix of peer.addressPrefixes) {
-      const block = parseCidr(`deploymentRunners[${i}]`, prefix);
-      const home = appZones.find((z) => z.block.start <= block.start && block.end <= z.block.end);
-      const partly = home ? undefined : appZones.find((z) => cidrOverlaps(z.block, block));
-      if (partly) {
-        throw invalidProp(`deploymentRunners[${i}]`, prefix, `a runner CIDR inside one zone or outside every zone (${prefix} overlaps zone ${partly.zone.zoneName} only in part)`);
-      }
-      out.push({ peer: Peer.ipv4(prefix), outboundZone: home?.zone.outboundDenied ? home.zone : undefined });
+    if (peer.kind === PeerKind.ZONE && !(peer.zone instanceof DeploymentZone)) {
+      throw invalidProp(`deploymentRunners[${i}]`, peer.label, "Peer.zone of a DeploymentZone, or the runner's addresses");
     }
   });
-  return out;
+  // Every runner CIDR inside one zone or outside every zone: each is its own peer of the endpoint's rules.
+  const placed = placePeers(scope, "deploymentRunners", peers, PartialOverlap.REFUSE_ANY, "a runner CIDR inside one zone or outside every zone");
+  recheckPlacementAtSynth(scope, "deploymentRunners", peers, PartialOverlap.REFUSE_ANY, "a runner CIDR inside one zone or outside every zone", placed);
+  return placed.flatMap((p): RunnerSource[] => (p.zone
+    ? [{ peer: p.peer, outboundZone: p.zone.outboundDenied ? p.zone : undefined }]
+    : p.prefixes.map(({ prefix, zone }) => ({ peer: Peer.ipv4(prefix), outboundZone: zone?.outboundDenied ? zone : undefined }))));
 }
 
 /** The vault secret holding the MEBx password. */

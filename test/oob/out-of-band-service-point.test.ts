@@ -1,4 +1,4 @@
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { SensitiveValue } from "../../src/core/sensitive-value";
 import { runRules } from "../../src/engine/engine";
 import { TerraformModel } from "../../src/engine/model";
@@ -272,6 +272,15 @@ describe("OutOfBandServicePoint", () => {
     expect(kv.network_acls.ip_rules).toBeUndefined();
   });
 
+  test("a runner CIDR inside a zone that denies outbound and is built after the service point fails synth: its outbound rule was never opened", () => {
+    const { stack } = newStack();
+    const { props, network } = setup(stack);
+    new OutOfBandServicePoint(stack, "Oob", { ...props, keyVaultPrivateIpAddress: "10.40.9.20", deploymentRunners: [Peer.ipv4("10.40.30.7/32")] });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    new DeploymentZone(stack, "Build", { network, zoneName: "build", addressPrefix: "10.40.30.0/24", trustLevel: TrustLevel.MANAGEMENT, denyAllOutbound: true });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[test\/Oob\] Invalid deploymentRunners\[0\]: "10\.40\.30\.7\/32"\. .*lies in zone build \(10\.40\.30\.0\/24\), which denies all outbound traffic and was built after this construct/);
+  });
+
   test("the identity running Terraform gets Key Vault Certificates Officer on the vault and Key Vault Secrets Officer on the MEBx secret only; the data-plane writes wait for them", () => {
     const { stack } = newStack();
     const { props } = setup(stack);
@@ -428,7 +437,7 @@ describe("OutOfBandServicePoint", () => {
     ["any as deployment runner", (p) => ({ ...p, deploymentRunners: [Peer.anyIpv4()] }), /Invalid deploymentRunners\[0\]: "any"\. Allowed: specific addresses/],
     ["the VirtualNetwork tag as deployment runner", (p) => ({ ...p, deploymentRunners: [Peer.serviceTag("VirtualNetwork")] }), /Invalid deploymentRunners\[0\]: "VirtualNetwork"/],
     ["a runner range across zones", (p) => ({ ...p, deploymentRunners: [Peer.ipv4("10.40.8.0/23")] }),
-      /Invalid deploymentRunners\[0\]: "10\.40\.8\.0\/23"\. Allowed: a runner CIDR inside one zone or outside every zone \(10\.40\.8\.0\/23 overlaps zone management only in part\)/],
+      /Invalid deploymentRunners\[0\]: "10\.40\.8\.0\/23"\. Allowed: a runner CIDR inside one zone or outside every zone; 10\.40\.8\.0\/23 covers zone management \(10\.40\.9\.0\/24\) only in part\. Pass Peer\.zone\(management\)/],
     ["a name as the vault's DNS zone", (p) => ({ ...p, keyVaultPrivateDnsZoneId: "privatelink.vaultcore.azure.net" }), /Invalid keyVaultPrivateDnsZoneId: "privatelink\.vaultcore\.azure\.net"\. Allowed: an Azure resource ID/],
   ])("refuses %s", (_name, change, message) => {
     const { stack } = newStack();
