@@ -32,6 +32,9 @@ export interface ZoneOptions {
   readonly addressPrefix: string;
   /**
    * Also deny all outbound traffic at priority 4096, so only flows opened with `allowOutbound` leave the zone.
+   * `connectFrom`/`connectTo` open the outbound side here, and so do the service constructs
+   * (KMS host, identity zone, state migration share and point, out-of-band runners) for a client
+   * given as this zone or as a CIDR inside it (from that CIDR only); build the zone before them.
    * @default false
    */
   readonly denyAllOutbound?: boolean;
