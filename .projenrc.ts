@@ -135,6 +135,9 @@ project.eslint?.addRules({
         "The engine imports neither rules, reports, checks, the CLI nor constructs."),
       ...layer(CONSTRUCT_FOLDERS, ["./src/engine", "./src/rules", "./src/reports", "./src/checks", "./src/cli"],
         "Constructs import only the vocabulary and the contract."),
+      // A zone is what the service constructs build on (a zone's outbound half for their clients included): it imports none of them.
+      ...layer(["./src/zones", "./src/core"], ["compute", "pxe", "identity", "activation", "migration", "oob", "ipsec", "hub"].map((f) => `./src/${f}`),
+        "Zones and the core constructs are the base the service constructs build on; they import none of them."),
       ...layer(["./src/rules"], ["./src/reports", "./src/policy", "./src/checks", "./src/cli", ...CONSTRUCT_FOLDERS],
         "Rules import only the engine, the contract and the vocabulary."),
       ...layer(["./src/reports"], ["./src/rules", "./src/policy", "./src/checks", "./src/cli"], "Reports import neither rules, the policy, checks nor the CLI."),
