@@ -16,15 +16,18 @@ export const pxeFlowsReachOtherHosts = defineRule({
     + "which rules written for PXE (their port range holds UDP 67, 68, 69, 4011 or the TFTP data range and is narrow) let PXE into the zone's hosts, "
     + "and reads each rule's destinations against what its NSG protects: on a subnet NSG, any address, VirtualNetwork or a CIDR wider than the "
     + "distribution point opens PXE to every current and future host of the segment; on a NIC NSG, the rule reaches only that NIC. An application "
-    + "security group reaches its members. A destination or distribution point address not known before apply is could-not-verify; so is a distribution point "
+    + "security group reaches its members. An Azure Firewall network rule that lets the routed PXE traffic through (the NSGs behind it have only "
+    + "Azure's default rules) is read the same way: its destination addresses or IP groups against the segment's addresses. A destination or distribution point address not known before apply is could-not-verify; so is a distribution point "
     + "whose sdz-pxe-tftp-data-ports tag is set but not known before apply or malformed, when other NSG rules let UDP into the segment beyond it (any of them may be "
     + "the rule for its TFTP data range). A rule that opens "
     + "a wide range from the broad Internet is SDZ-NET-001's; a second responder that is one for another reason is SDZ-PXE-013's.",
-  fix: "Set the PXE rule's destination to the distribution point's own address (PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",
+  fix: "Set the PXE rule's destination (destination_address_prefix of an NSG rule, destination_addresses of a firewall network rule) to the distribution point's own address "
+    + "(PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",
   requirements: ["R-PXE-10"],
-  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", ...VM_TYPES],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_network_rule_collection", ...VM_TYPES],
   reads: [
     "inline and standalone NSG rules of subnets and NICs (their destinations and the NSG's associations)",
+    "Azure Firewall network rules on the path (their destination addresses and IP groups)",
     "application security groups of NICs",
     "distribution points (sdz-role, or inferred) and their NIC addresses",
   ],

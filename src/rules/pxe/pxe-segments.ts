@@ -8,6 +8,8 @@
 import { DistributionPoint, dpPorts, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
+import { FirewallRule } from "../../engine/access/firewalls";
+import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Nic, NsgRule, Subnet, Vm } from "../../engine/access/topology";
 import { Decider, describeServicePort, reachOn } from "../../engine/exposure";
@@ -17,6 +19,8 @@ import { Zone } from "../../engine/zones";
 /** Where one rule written for PXE sends PXE traffic in a segment. */
 export interface PxeFlowRule {
   readonly decider: Decider;
+  /** The rule the decider is: an NSG rule, or an Azure Firewall network rule on the path. */
+  readonly rule: NsgRule | FirewallRule;
   readonly outcome: "allow" | "uncertain";
   readonly services: Set<string>;
   readonly doubts: Set<string>;
@@ -42,6 +46,18 @@ export interface PxeSegment {
    * written for that range, which cannot be told.
    */
   readonly rangeUnknown: { readonly dp: DistributionPoint; readonly why: string; readonly rules: string[] }[];
+}
+
+/**
+ * The rule a PXE flow rule reads destinations from: the deciding NSG rule, or the Azure Firewall
+ * network rule that lets the routed traffic through (on the path with only Azure's default NSG rules
+ * behind it, deciderOf names it). Default rules, missing NSGs and DNAT rules (which translate to one
+ * address) send nothing "beyond": undefined.
+ */
+function flowRuleOf(decider: Decider, r: Reach): NsgRule | FirewallRule | undefined {
+  if (decider.kind === "nsg-rule") return decider.nsgRule;
+  if (decider.kind === "firewall-rule" && r.firewall?.rule?.kind === "network") return r.firewall.rule;
+  return undefined;
 }
 
 /**
@@ -124,11 +140,12 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
       for (const r of reachOn(ctx.model, ep, port)) {
         if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
         const decider = pxeDeciderOf(r, port, ep);
-        if (decider.kind !== "nsg-rule" || !decider.nsgRule || reportedByNet001(ctx, ep, decider)) continue;
+        const rule = flowRuleOf(decider, r);
+        if (!rule || reportedByNet001(ctx, ep, decider)) continue;
         const key = deciderKey(decider);
         let f = rules.get(key);
         if (!f) {
-          f = { decider, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] };
+          f = { decider, rule, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] };
           rules.set(key, f);
         }
         if (r.outcome === "uncertain") (f as { outcome: string }).outcome = "uncertain";
@@ -137,12 +154,12 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
       }
     }
   }
-  for (const f of rules.values()) whereItGoes(ctx, f, f.decider.nsgRule!, subnet, zone, designated);
+  for (const f of rules.values()) whereItGoes(ctx, f, subnet, zone, designated);
   return rules;
 }
 
 /**
- * For the designated distribution points whose TFTP data range cannot be read: the NSG rules, other
+ * For the designated distribution points whose TFTP data range cannot be read: the NSG or firewall rules, other
  * than those already judged as PXE rules, that let some unprivileged UDP port (any the range could
  * be) into the zone's hosts and send it beyond the distribution point, or where to cannot be told.
  * Asked only when such a distribution point exists (one more reach query per host of the zone).
@@ -157,33 +174,36 @@ function rangeUnknownIn(ctx: RuleContext, subnet: Subnet, zone: Zone, designated
   for (const ep of hostsOf(ctx, subnet)) {
     for (const r of reachOn(ctx.model, ep, TFTP_DATA_ANY)) {
       const decider = pxeDeciderOf(r, TFTP_DATA_ANY, ep);
-      if (decider.kind !== "nsg-rule" || !decider.nsgRule || reportedByNet001(ctx, ep, decider)) continue;
+      const rule = flowRuleOf(decider, r);
+      if (!rule || reportedByNet001(ctx, ep, decider)) continue;
       const key = deciderKey(decider);
       if (known.has(key) || candidates.has(key)) continue;
-      candidates.set(key, { decider, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] });
+      candidates.set(key, { decider, rule, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] });
     }
   }
   const rules: string[] = [];
   for (const f of candidates.values()) {
-    whereItGoes(ctx, f, f.decider.nsgRule!, subnet, zone, designated);
+    whereItGoes(ctx, f, subnet, zone, designated);
     if (f.beyond.length > 0 || f.unknown.length > 0) rules.push(f.decider.label);
   }
   return rules.length === 0 ? [] : unknown.map((u) => ({ ...u, rules }));
 }
 
 /**
- * Fills `beyond` and `unknown`: the hosts of the zone an NSG rule's destinations match, among what
- * its NSG protects (every address of the subnet when the NSG is the subnet's; only its own NICs
- * when it is a NIC's NSG), other than the designated distribution points.
+ * Fills `beyond` and `unknown`: the hosts of the zone a rule's destinations match, among what it
+ * guards, other than the designated distribution points. An NSG rule guards every address of the
+ * subnet when its NSG is the subnet's, only its own NICs when it is a NIC's NSG. An Azure Firewall
+ * network rule guards every address the routed traffic is sent to: its destination_addresses (or
+ * destination IP groups; learn.microsoft.com/azure/firewall/rule-processing) read against the zone's
+ * addresses, as a subnet NSG's are.
  */
-function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Subnet, zone: Zone, designated: DistributionPoint[]): void {
+function whereItGoes(ctx: RuleContext, f: PxeFlowRule, subnet: Subnet, zone: Zone, designated: DistributionPoint[]): void {
   const isDp = (nic: Nic) => designated.some((d) => d.vm === nic.vm);
+  const rule = f.rule;
   if (!rule.destinations.known) {
     f.unknown.push(`${rule.destinations.field}: ${rule.destinations.reason}`);
     return;
   }
-  const terms = rule.destinations.value;
-  const nsg = rule.nsg;
   // Addresses of the designated distribution points in this zone, and those that are not known.
   let dpAddresses = SourceSet.EMPTY;
   const dpDynamic: string[] = [];
@@ -198,7 +218,9 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
   }
   const zoneHosts = hostsOf(ctx, subnet).filter((e) => e.kind === "nic" && e.nic && !isDp(e.nic));
 
-  if (nsg && nsg.subnets.includes(subnet)) {
+  const firewall = "kind" in rule;
+  const nsg = firewall ? undefined : rule.nsg;
+  if (firewall || (nsg && nsg.subnets.includes(subnet))) {
     if (!subnet.prefixes.known) {
       f.unknown.push(`the address prefixes of ${zone.name} (${subnet.prefixes.reason})`);
       return;
@@ -206,14 +228,19 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
     const whole = zone.sources;
     let matched = SourceSet.EMPTY;
     let everything = false;
-    for (const t of terms) {
-      if (t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")) {
-        matched = whole;
-        everything = true;
-      } else if (t.kind === "cidr") matched = matched.union(cidrSet(t.cidr).intersect(whole));
-      else if (t.kind === "asg") {
-        for (const nic of ctx.access.topology.nicsInAsg(t.id).filter((n) => n.ipConfigs.some((c) => c.subnet === subnet))) {
-          if (!isDp(nic)) f.beyond.push(`${nic.resource.address} (member of application security group ${t.text})`);
+    if (firewall) {
+      matched = rule.destinations.value.intersect(whole);
+      everything = matched.equals(whole);
+    } else {
+      for (const t of rule.destinations.value) {
+        if (t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")) {
+          matched = whole;
+          everything = true;
+        } else if (t.kind === "cidr") matched = matched.union(cidrSet(t.cidr).intersect(whole));
+        else if (t.kind === "asg") {
+          for (const nic of ctx.access.topology.nicsInAsg(t.id).filter((n) => n.ipConfigs.some((c) => c.subnet === subnet))) {
+            if (!isDp(nic)) f.beyond.push(`${nic.resource.address} (member of application security group ${t.text})`);
+          }
         }
       }
     }
@@ -230,6 +257,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, rule: NsgRule, subnet: Su
     return;
   }
   // A NIC's NSG: its rules reach only the NICs it is associated with.
+  const terms = firewall ? [] : rule.destinations.value;
   for (const nic of nsg?.nics ?? []) {
     if (isDp(nic) || !nic.ipConfigs.some((c) => c.subnet === subnet)) continue;
     for (const cfg of nic.ipConfigs.filter((c) => c.subnet === subnet)) {

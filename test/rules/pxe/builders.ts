@@ -81,3 +81,28 @@ export function secondVm(tf: TfJson, name: string, ip: string, tags?: Record<str
   const vm = tf.windowsVm(name, [nic], tags ? { tags } : {});
   return { vm, nic };
 }
+
+/**
+ * Azure Firewall `hub` (policy) in AzureFirewallSubnet 10.0.100.0/26 with one Allow network rule
+ * `pxe/pxe` (UDP 67, 69, 4011 from `source` to `destinations`), and a route table that sends the
+ * client subnet's traffic for `routed` through it. Returns the rule collection group (where a finding lands).
+ */
+export function pxeFirewall(tf: TfJson, vnet: string, clientSubnet: string, source: string, destinations: string[], routed = "10.0.1.0/24"): string {
+  const subnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+  const pip = tf.add("azurerm_public_ip", "hub_fw_ip", { name: "hub-fw-ip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+  const policy = tf.add("azurerm_firewall_policy", "hub", { name: "hub-policy", location: "westeurope", resource_group_name: "rg" });
+  const fw = tf.add("azurerm_firewall", "hub", {
+    name: "hub-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
+    ip_configuration: [{ name: "ip", subnet_id: TfJson.ref(subnet), public_ip_address_id: TfJson.ref(pip) }],
+  });
+  const rcg = tf.add("azurerm_firewall_policy_rule_collection_group", "pxe", {
+    name: "pxe", firewall_policy_id: TfJson.ref(policy), priority: 100,
+    network_rule_collection: [{ name: "pxe", priority: 100, action: "Allow", rule: [{ name: "pxe", protocols: ["UDP"], source_addresses: [source], destination_addresses: destinations, destination_ports: PXE }] }],
+  });
+  const rt = tf.add("azurerm_route_table", "clients", {
+    name: "clients-rt", location: "westeurope", resource_group_name: "rg",
+    route: [{ name: "to-pxe", address_prefix: routed, next_hop_type: "VirtualAppliance", next_hop_in_ip_address: TfJson.ref(fw, "ip_configuration[0].private_ip_address") }],
+  });
+  tf.add("azurerm_subnet_route_table_association", "clients", { subnet_id: TfJson.ref(clientSubnet), route_table_id: TfJson.ref(rt) });
+  return rcg;
+}

@@ -1,4 +1,4 @@
-import { dpTags, extension, patch, pxeRule, secondVm, tag, zone } from "./builders";
+import { dpTags, extension, patch, pxeFirewall, pxeRule, secondVm, tag, zone } from "./builders";
 import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const FLOWS = "SDZ-PXE-012";
@@ -48,6 +48,42 @@ describe("SDZ-PXE-012 PXE flows into a PXE segment towards other hosts", () => {
     expect(unverifiedAt(r, FLOWS)).toEqual([]);
     // No tag: the default 64001-65000, which that rule does not name.
     expect(check(build(undefined).tf, [FLOWS]).findings).toEqual([]);
+  });
+
+  /**
+   * The PXE subnet's NSG has only Azure's default rules; the clients' traffic for it is routed through an Azure Firewall
+   * whose network rule allows PXE to `destinations`. Before: PXE-012 read NSG rules only, so a firewall rule to the whole
+   * subnet passed, and PXE-013 (with PXE-005..011) took web01, which the rule reaches, for a second responder.
+   */
+  function behindFirewall(destinations: string[]) {
+    return site("inline", [], {
+      denyAll: false,
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet, nsg }) => {
+        tag(tf, nsg, { "sdz-trust": "INTERNAL" });
+        const { subnet } = clients(tf, vnet);
+        secondVm(tf, "web01", "10.0.1.20");
+        pxeFirewall(tf, vnet, subnet, "10.0.2.0/24", destinations);
+      },
+    });
+  }
+
+  test("an Azure Firewall network rule that sends PXE to the whole segment is flagged on its rule collection group, and the host it reaches is no second responder", () => {
+    const s = behindFirewall(["10.0.1.0/24"]);
+    const r = check(s.tf, [FLOWS, SECOND, "SDZ-PXE-005", "SDZ-PXE-006"]);
+    expect(flagged(r, FLOWS)).toEqual(["azurerm_firewall_policy_rule_collection_group.pxe"]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([]);
+    expect(messages(r, FLOWS)[0]).toMatch(/^firewall rule pxe\/pxe opens DHCP \(UDP 67\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) in PXE zone servers to every host of zone servers \(10\.0\.1\.0\/24\), among them azurerm_network_interface\.web01_nic \(10\.0\.1\.20\)/);
+    expect(flagged(r, SECOND)).toEqual([]);
+    expect(r.findings.filter((f) => f.address === "azurerm_windows_virtual_machine.web01")).toEqual([]);
+  });
+
+  test("an Azure Firewall network rule to the distribution point's own address passes; one to part of the segment names what it opens", () => {
+    expect(check(behindFirewall(["10.0.1.4"]).tf, [FLOWS, SECOND]).findings).toEqual([]);
+    const r = check(behindFirewall(["10.0.1.4", "10.0.1.16/28"]).tf, [FLOWS, SECOND]);
+    expect(flagged(r, FLOWS)).toEqual(["azurerm_firewall_policy_rule_collection_group.pxe"]);
+    expect(messages(r, FLOWS)[0]).toMatch(/in PXE zone servers to addresses 10\.0\.1\.16-10\.0\.1\.31 of zone servers \(azurerm_network_interface\.web01_nic \(10\.0\.1\.20\)\), not only/);
+    expect(flagged(r, SECOND)).toEqual([]);
   });
 
   test.each(PLACEMENTS)("a %s rule to the distribution point's own address passes", (placement) => {
