@@ -26,6 +26,50 @@ describe("SDZ-PXE-002 distribution point with a public IP", () => {
     expect(messages(r, ID)[0]).toMatch(/public_ip_address_id .*\(the variable pip/);
   });
 
+  /**
+   * A Standard public load balancer in front of the distribution point (NIC app01_nic, ip_configuration "primary"): an inbound
+   * NAT rule UDP 69 (`nat`), or a load balancer rule over a backend pool holding it (`rule`), on a public or an internal frontend.
+   * Before: PXE-002 read public_ip_address_id only, so a distribution point published on a public frontend passed.
+   */
+  function behindLoadBalancer(via: "nat" | "rule", frontend: "public" | "internal" = "public", association: unknown = TfJson.ref("azurerm_network_interface.app01_nic")) {
+    return dp("inline", {
+      extend: (tf, { nic }) => {
+        const pip = tf.add("azurerm_public_ip", "lb", { name: "lb-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+        const lb = tf.add("azurerm_lb", "lb", {
+          name: "lb", location: "westeurope", resource_group_name: "rg", sku: "Standard",
+          frontend_ip_configuration: [frontend === "public" ? { name: "front", public_ip_address_id: TfJson.ref(pip) } : { name: "front", subnet_id: TfJson.ref("azurerm_subnet.servers") }],
+        });
+        const common = { resource_group_name: "rg", loadbalancer_id: TfJson.ref(lb), protocol: "Udp", frontend_port: 69, backend_port: 69, frontend_ip_configuration_name: "front" };
+        if (via === "nat") {
+          const nat = tf.add("azurerm_lb_nat_rule", "tftp", { name: "tftp", ...common });
+          tf.add("azurerm_network_interface_nat_rule_association", "tftp", { network_interface_id: association, ip_configuration_name: "primary", nat_rule_id: TfJson.ref(nat) });
+        } else {
+          const pool = tf.add("azurerm_lb_backend_address_pool", "pxe", { name: "pxe", loadbalancer_id: TfJson.ref(lb) });
+          tf.add("azurerm_network_interface_backend_address_pool_association", "pxe", { network_interface_id: TfJson.ref(nic), ip_configuration_name: "primary", backend_address_pool_id: TfJson.ref(pool) });
+          tf.add("azurerm_lb_rule", "tftp", { name: "tftp", ...common, backend_address_pool_ids: [TfJson.ref(pool)] });
+        }
+      },
+    });
+  }
+
+  test("a distribution point published on a public load balancer frontend (inbound NAT rule or load balancer rule) is flagged on that rule", () => {
+    let r = check(behindLoadBalancer("nat").tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_lb_nat_rule.tftp"]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID)[0]).toMatch(/^distribution point azurerm_windows_virtual_machine\.app01 \(inferred: .*\) is published on a public load balancer frontend: inbound NAT rule azurerm_lb_nat_rule\.tftp \(frontend port 69\) forwards to azurerm_network_interface\.app01_nic/);
+    r = check(behindLoadBalancer("rule").tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_lb_rule.tftp"]);
+  });
+
+  test("an internal load balancer frontend passes; a NAT rule association that cannot be followed is could-not-verify", () => {
+    expect(check(behindLoadBalancer("nat", "internal").tf, [ID]).findings).toEqual([]);
+    const s = behindLoadBalancer("nat", "public", "${var.nic_id}");
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_lb_nat_rule.tftp"]);
+    expect(messages(r, ID)[0]).toMatch(/azurerm_network_interface_nat_rule_association\.tftp: its NIC, IP configuration or NAT rule cannot be followed/);
+  });
+
   test("a script that installs WDS makes a VM a distribution point", () => {
     const s = site("inline", [], { publicIp: true, extend: (tf, { vm }) => extension(tf, "wds", vm, "Install-WindowsFeature WDS -IncludeManagementTools") });
     const r = check(s.tf, [ID]);
