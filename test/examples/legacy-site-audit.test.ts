@@ -90,9 +90,14 @@ describe("examples/legacy-site-audit", () => {
     expect(JSON.stringify(json.resource)).not.toMatch(/"sdz[-_]/i);
     const untagged = runRules(TerraformModel.fromTerraformJson(json, { name: STACK_NAME }), ALL_RULES);
     const errors = (r: typeof untagged) => [...new Set(r.findings.filter((f) => f.level === RuleLevel.ERROR && f.status === FindingStatus.FAIL).map((f) => `${f.ruleId} ${f.address}`))].sort();
-    const missing = errors(run.result).filter((e) => !errors(untagged).includes(e));
+    // One exposure, one finding: untagged, the DMZ is inferred PERIMETER only because of allow-pxe (UDP 67, 69, 4011 from the
+    // Internet), which is SDZ-PXE-001's error on dmz_nsg; SDZ-PXE-004 leaves it to that finding and asks for the zone's trust
+    // (could-not-verify). Tagged, the DMZ is declared PERIMETER, and SDZ-PXE-004's error stands on its own.
+    const merged = new Map([["SDZ-PXE-004 azurerm_windows_virtual_machine.pxe01", "SDZ-PXE-001 azurerm_network_security_group.dmz_nsg"]]);
+    const missing = errors(run.result).filter((e) => !errors(untagged).includes(e) && !(merged.has(e) && errors(untagged).includes(merged.get(e)!)));
     expect(missing).toEqual([]);
-    expect(untagged.counts.errors).toBeGreaterThanOrEqual(run.result.counts.errors);
+    expect(untagged.findings.filter((f) => f.ruleId === "SDZ-PXE-004" && f.status === FindingStatus.UNVERIFIED).map((f) => f.address)).toEqual(["azurerm_windows_virtual_machine.pxe01"]);
+    expect(untagged.counts.errors).toBeGreaterThanOrEqual(run.result.counts.errors - merged.size);
   });
 
   test("the command line fails on it (exit code 1) and prints every finding", () => {

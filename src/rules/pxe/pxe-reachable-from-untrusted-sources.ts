@@ -1,24 +1,10 @@
-import { describeDp, DistributionPoint, dpPorts, TFTP_DATA_ANY, tftpDataRange, VM_TYPES } from "./distribution-points";
+import { describeDp, TFTP_DATA_ANY, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
-import { distributionPointOf } from "./pxe-segments";
-import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001 } from "./source-trust";
+import { pxeExposures } from "./pxe-exposures";
 import { PXE_TAG } from "../../contract/pxe-tags";
-import { SourceSet } from "../../engine/access/source-set";
-import { Decider, describeHosts, describeServicePort, hostEndpoints, probeOf, reachOn } from "../../engine/exposure";
+import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
-
-interface Group {
-  readonly decider: Decider;
-  readonly outcome: "allow" | "uncertain";
-  readonly bad: Set<string>;
-  readonly unknown: Set<string>;
-  readonly services: Set<string>;
-  readonly hosts: Set<string>;
-  readonly dps: Set<string>;
-  readonly doubts: Set<string>;
-}
 
 export const pxeReachableFromUntrustedSources = defineRule({
   id: "SDZ-PXE-001",
@@ -47,46 +33,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
     "distribution points (sdz-role, or inferred) and their sdz-pxe-tftp-data-ports tag",
   ],
   check(ctx) {
-    const groups = new Map<string, Group>();
-    // Other hosts are asked only about the ports some rule could have been written for.
-    const named = portsSomeRuleNames(ctx, dpPorts(ctx, undefined));
-    // Distribution points whose TFTP data range cannot be read, and that sources to judge may reach on some port it could be.
-    const rangeUnknown = new Map<DistributionPoint, string>();
-    const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
-    // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
-    let suspect: SourceSet | undefined;
-    for (const ep of hostEndpoints(ctx.model)) {
-      const dp = distributionPointOf(ctx, ep.vm);
-      const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
-      const range = dp ? tftpDataRange(ctx, dp) : undefined;
-      if (dp && range?.unknown !== undefined && !rangeUnknown.has(dp)
-        && ctx.reach.mayReachOn(ep, probeOf(TFTP_DATA_ANY), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) {
-        rangeUnknown.set(dp, range.unknown);
-      }
-      for (const port of dp ? dpPorts(ctx, dp) : named) {
-        if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
-        for (const r of reachOn(ctx.model, ep, port)) {
-          // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
-          if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
-          const decider = pxeDeciderOf(r, port, ep);
-          if (reportedByNet001(ctx, ep, decider)) continue;
-          const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
-          if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
-          const key = `${r.outcome}|${deciderKey(decider)}`;
-          let g = groups.get(key);
-          if (!g) {
-            g = { decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), hosts: new Set(), dps: new Set(), doubts: new Set() };
-            groups.set(key, g);
-          }
-          verdict.bad.forEach((b) => g!.bad.add(b));
-          verdict.unknown.forEach((u) => g!.unknown.add(u));
-          g.services.add(describeServicePort(port));
-          g.hosts.add(ep.label);
-          if (dp) g.dps.add(describeDp(dp));
-          r.doubts.forEach((d) => g!.doubts.add(d));
-        }
-      }
-    }
+    const { groups, rangeUnknown } = pxeExposures(ctx);
     for (const [dp, why] of rangeUnknown) {
       ctx.unverified(dp.vm.resource, `${describeDp(dp)}: its TFTP data range cannot be read (${why}), and sources below INTERNAL trust or of unknown trust `
         + `may reach UDP ports ${TFTP_DATA_ANY.from}-${TFTP_DATA_ANY.to} on it, so whether they reach its TFTP data range cannot be told (the default range is not assumed); `

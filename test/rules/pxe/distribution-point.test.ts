@@ -129,6 +129,22 @@ describe("SDZ-PXE-004 distribution point in a zone below INTERNAL", () => {
     expect(messages(r, ID)[0]).toMatch(/PERIMETER zone servers \(inferred: declared INTERNAL .*but NSG rule "allow-https" allows the Internet/);
   });
 
+  test("a zone made internet-facing only by the PXE allow that SDZ-PXE-001 reports keeps its declared trust: one finding, PXE-001's", () => {
+    // Before: PXE-001 on the rule and PXE-004 "sits in PERIMETER zone servers (inferred: ... NSG rule "allow-pxe" allows the Internet ...)".
+    for (const source of ["*", "Internet"]) {
+      const s = site("inline", [pxeRule("allow-pxe", source)], { vmTags: dpTags(), extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "INTERNAL" }) });
+      const r = check(s.tf, [ID, "SDZ-PXE-001"]);
+      expect(flagged(r, "SDZ-PXE-001")).toEqual([s.nsg]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([]);
+    }
+    // A rule that opens more than the PXE ports PXE-001 reports still makes the zone PERIMETER.
+    const wide = site("inline", [rule("allow-pxe-and-https", 100, "Allow", "*", ["67", "69", "443", "4011"], "Internet")], {
+      vmTags: dpTags(), extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "INTERNAL" }),
+    });
+    expect(flagged(check(wide.tf, [ID]), ID)).toEqual([wide.vm]);
+  });
+
   test("with multicast on too, the finding says R-PXE-7 allows multicast only in secure segments", () => {
     const s = dp("inline", { vmTags: { "sdz-pxe-multicast": "true" }, extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "PERIMETER" }) });
     expect(messages(check(s.tf, [ID]), ID)[0]).toMatch(/multicast is enabled too, which R-PXE-7 allows only in secure segments/);

@@ -1,0 +1,102 @@
+/**
+ * Who reaches the PXE services of the configuration's hosts from sources below INTERNAL trust or of
+ * unknown trust, grouped by deciding rule: what SDZ-PXE-001 reports. Computed once per configuration
+ * (memoised) and shared, so that SDZ-PXE-004 leaves a zone at its declared trust when the only thing
+ * that makes it internet-facing is a PXE allow PXE-001 reports (one exposure, one finding), and
+ * SDZ-PXE-012 leaves an unreadable TFTP data range to PXE-001's one finding on the distribution point.
+ */
+import { DistributionPoint, describeDp, dpPorts, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
+import { distributionPointOf } from "./pxe-segments";
+import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001 } from "./source-trust";
+import { Intervals, PORTS } from "../../engine/access/intervals";
+import { SourceSet } from "../../engine/access/source-set";
+import { NsgRule } from "../../engine/access/topology";
+import { Decider, describeServicePort, hostEndpoints, nsgDecider, probeOf, reachOn } from "../../engine/exposure";
+import { RuleContext } from "../../engine/rule";
+import { Trust, TrustLevel } from "../../network/trust-level";
+
+/** One deciding rule that lets sources PXE must not come from (or whose trust is not known) reach PXE services. */
+export interface PxeExposure {
+  readonly decider: Decider;
+  readonly outcome: "allow" | "uncertain";
+  readonly bad: Set<string>;
+  readonly unknown: Set<string>;
+  readonly services: Set<string>;
+  /** The ports of those services (UDP), for "does the rule open anything else". */
+  ports: Intervals<number>;
+  readonly hosts: Set<string>;
+  readonly dps: Set<string>;
+  readonly doubts: Set<string>;
+}
+
+/** What SDZ-PXE-001 reports. */
+export interface PxeExposures {
+  /** By outcome and deciding rule. */
+  readonly groups: Map<string, PxeExposure>;
+  /**
+   * Distribution points whose TFTP data range cannot be read (why), and that sources to judge may
+   * reach on some port the range could be.
+   */
+  readonly rangeUnknown: Map<DistributionPoint, string>;
+}
+
+/** PXE-001's verdicts for the configuration. Memoised. */
+export function pxeExposures(ctx: RuleContext): PxeExposures {
+  return ctx.model.memo("pxe:exposures", () => {
+    const groups = new Map<string, PxeExposure>();
+    // Other hosts are asked only about the ports some rule could have been written for.
+    const named = portsSomeRuleNames(ctx, dpPorts(ctx, undefined));
+    const rangeUnknown = new Map<DistributionPoint, string>();
+    const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
+    // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
+    let suspect: SourceSet | undefined;
+    for (const ep of hostEndpoints(ctx.model)) {
+      const dp = distributionPointOf(ctx, ep.vm);
+      const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
+      const range = dp ? tftpDataRange(ctx, dp) : undefined;
+      if (dp && range?.unknown !== undefined && !rangeUnknown.has(dp)
+        && ctx.reach.mayReachOn(ep, probeOf(TFTP_DATA_ANY), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) {
+        rangeUnknown.set(dp, range.unknown);
+      }
+      for (const port of dp ? dpPorts(ctx, dp) : named) {
+        if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
+        for (const r of reachOn(ctx.model, ep, port)) {
+          // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
+          if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+          const decider = pxeDeciderOf(r, port, ep);
+          if (reportedByNet001(ctx, ep, decider)) continue;
+          const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
+          if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
+          const key = `${r.outcome}|${deciderKey(decider)}`;
+          let g = groups.get(key);
+          if (!g) {
+            g = {
+              decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), ports: Intervals.empty(PORTS),
+              hosts: new Set(), dps: new Set(), doubts: new Set(),
+            };
+            groups.set(key, g);
+          }
+          verdict.bad.forEach((b) => g!.bad.add(b));
+          verdict.unknown.forEach((u) => g!.unknown.add(u));
+          g.services.add(describeServicePort(port));
+          g.ports = g.ports.union(Intervals.of(PORTS, [[port.from, port.to]]));
+          g.hosts.add(ep.label);
+          if (dp) g.dps.add(describeDp(dp));
+          r.doubts.forEach((d) => g!.doubts.add(d));
+        }
+      }
+    }
+    return { groups, rangeUnknown };
+  });
+}
+
+/**
+ * True when SDZ-PXE-001 reports the NSG rule as an error (it lets sources PXE must not come from
+ * reach PXE services) and the rule opens no port beyond those services: the rule is that one
+ * finding, and what it exposes is PXE, nothing else.
+ */
+export function reportedByPxe001(ctx: RuleContext, rule: NsgRule): boolean {
+  const g = pxeExposures(ctx).groups.get(`allow|${deciderKey(nsgDecider(rule))}`);
+  if (!g || g.bad.size === 0 || !rule.destinationPorts.known) return false;
+  return rule.destinationPorts.value.subtract(g.ports).isEmpty;
+}
