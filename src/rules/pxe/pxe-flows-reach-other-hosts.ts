@@ -1,5 +1,6 @@
 import { describeDp, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
+import { pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -19,7 +20,7 @@ export const pxeFlowsReachOtherHosts = defineRule({
     + "security group reaches its members. An Azure Firewall network rule that lets the routed PXE traffic through (the NSGs behind it have only "
     + "Azure's default rules) is read the same way: its destination addresses or IP groups against the segment's addresses. A destination or distribution point address not known before apply is could-not-verify; so is a distribution point "
     + "whose sdz-pxe-tftp-data-ports tag is set but not known before apply or malformed, when other NSG rules let UDP into the segment beyond it (any of them may be "
-    + "the rule for its TFTP data range). A rule that opens "
+    + "the rule for its TFTP data range; when SDZ-PXE-001 reports that tag on the distribution point, its one finding names these rules). A rule that opens "
     + "a wide range from the broad Internet is SDZ-NET-001's; a second responder that is one for another reason is SDZ-PXE-013's.",
   fix: "Set the PXE rule's destination (destination_address_prefix of an NSG rule, destination_addresses of a firewall network rule) to the distribution point's own address "
     + "(PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",
@@ -32,8 +33,11 @@ export const pxeFlowsReachOtherHosts = defineRule({
     "distribution points (sdz-role, or inferred) and their NIC addresses",
   ],
   check(ctx) {
+    // A distribution point whose unreadable TFTP data range SDZ-PXE-001 reports: that one finding names these rules too.
+    const leftToPxe001 = pxeExposures(ctx).rangeUnknown;
     for (const seg of pxeSegments(ctx)) {
       for (const u of seg.rangeUnknown) {
+        if (leftToPxe001.has(u.dp)) continue;
         const many = u.rules.length > 1;
         ctx.unverified(u.dp.vm.resource, `${describeDp(u.dp)}: its TFTP data range cannot be read (${u.why}), so whether ${u.rules.join(", ")}, which ${many ? "let" : "lets"} UDP into `
           + `hosts of PXE zone ${seg.zone.name} other than the distribution point, ${many ? "are" : "is"} written for it cannot be told (the default range is not assumed); `

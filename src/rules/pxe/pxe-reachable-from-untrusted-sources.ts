@@ -1,6 +1,7 @@
 import { describeDp, TFTP_DATA_ANY, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { pxeExposures } from "./pxe-exposures";
+import { pxeSegments } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -15,7 +16,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "so PXE-enabled distribution points are enabled only on secure segments and never reachable from perimeter or untrusted networks (seed 001, R-PXE-3). "
     + "The rule asks the reachability model who reaches DHCP (UDP 67, 68), TFTP (UDP 69), PXE/BINL (UDP 4011) and the TFTP data range "
     + "(the distribution point's sdz-pxe-tftp-data-ports, by default UDP 64001-65000; a tag that is set but not known before apply or malformed is could-not-verify on the "
-    + "distribution point, naming the tag, when such sources may reach any unprivileged UDP port of it) on every distribution point, through any rule (NSG rules of the "
+    + "distribution point, naming the tag, when such sources may reach any unprivileged UDP port of it, one finding that also names the rules SDZ-PXE-012 cannot place for that tag) on every distribution point, through any rule (NSG rules of the "
     + "subnet and NIC, Azure's default AllowVNetInBound, firewall network rules, DNAT), and on every other host through rules written for those ports. "
     + "It reports, once per deciding rule, sources that are the Internet or public addresses, zones below INTERNAL trust (declared with sdz-trust, or "
     + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
@@ -35,9 +36,18 @@ export const pxeReachableFromUntrustedSources = defineRule({
   check(ctx) {
     const { groups, rangeUnknown } = pxeExposures(ctx);
     for (const [dp, why] of rangeUnknown) {
-      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: its TFTP data range cannot be read (${why}), and sources below INTERNAL trust or of unknown trust `
-        + `may reach UDP ports ${TFTP_DATA_ANY.from}-${TFTP_DATA_ANY.to} on it, so whether they reach its TFTP data range cannot be told (the default range is not assumed); `
-        + `write ${PXE_TAG.tftpDataPorts.key} as a literal range (e.g. 64001-65000)`);
+      // SDZ-PXE-012's question about the same tag (which rules beyond the distribution point may be its range's) is part of this one finding.
+      const beyond = pxeSegments(ctx).flatMap((seg) => seg.rangeUnknown.filter((u) => u.dp === dp).map((u) => {
+        const many = u.rules.length > 1;
+        return `${u.rules.join(", ")}, which ${many ? "let" : "lets"} UDP into hosts of PXE zone ${seg.zone.name} other than the distribution point, ${many ? "are" : "is"} written for it`;
+      }));
+      const fix = `(the default range is not assumed); write ${PXE_TAG.tftpDataPorts.key} as a literal range (e.g. 64001-65000)`;
+      const ports = `UDP ports ${TFTP_DATA_ANY.from}-${TFTP_DATA_ANY.to}`;
+      ctx.unverified(dp.vm.resource, beyond.length === 0
+        ? `${describeDp(dp)}: its TFTP data range cannot be read (${why}), and sources below INTERNAL trust or of unknown trust `
+          + `may reach ${ports} on it, so whether they reach its TFTP data range cannot be told ${fix}`
+        : `${describeDp(dp)}: its TFTP data range cannot be read (${why}), so whether sources below INTERNAL trust or of unknown trust, which may reach ${ports} on it, `
+          + `reach its TFTP data range cannot be told, nor whether ${beyond.join("; nor whether ")} ${fix}`);
     }
     for (const g of groups.values()) {
       const on = `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;

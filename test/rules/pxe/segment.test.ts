@@ -50,6 +50,27 @@ describe("SDZ-PXE-012 PXE flows into a PXE segment towards other hosts", () => {
     expect(check(build(undefined).tf, [FLOWS]).findings).toEqual([]);
   });
 
+  test("a TFTP data range tag that cannot be read, with sources below INTERNAL on the range and a rule beyond the distribution point: one could-not-verify (SDZ-PXE-001's) naming both", () => {
+    // Before: SDZ-PXE-001 and SDZ-PXE-012 each gave a could-not-verify on the distribution point, for the same tag and the same fix.
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24", "10.0.1.4"), rule("tftp-data", 110, "Allow", "Udp", "50000-51000", "10.0.2.0/24", "*")], {
+      vmTags: { "sdz-role": "pxe-distribution-point", "sdz-pxe-tftp-data-ports": "${var.tftp}" },
+      extend: (tf, { vnet }) => {
+        zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "PERIMETER" });
+        secondVm(tf, "web01", "10.0.1.20");
+        tf.json.variable = { tftp: { type: "string" } };
+      },
+    });
+    const r = check(s.tf, [FLOWS, "SDZ-PXE-001"]);
+    expect(unverifiedAt(r, FLOWS)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-PXE-001")).toEqual([s.vm]);
+    expect(messages(r, "SDZ-PXE-001").filter((m) => m.startsWith("could not verify"))).toEqual([
+      `could not verify: distribution point ${s.vm} (declared: sdz-role=pxe-distribution-point on ${s.vm}): its TFTP data range cannot be read `
+      + "(its sdz-pxe-tftp-data-ports tag is not known before apply (the variable tftp is only known at plan time)), so whether sources below INTERNAL trust or of unknown trust, "
+      + "which may reach UDP ports 1024-65535 on it, reach its TFTP data range cannot be told, nor whether rule \"tftp-data\" of NSG servers_nsg, which lets UDP into hosts of "
+      + "PXE zone servers other than the distribution point, is written for it (the default range is not assumed); write sdz-pxe-tftp-data-ports as a literal range (e.g. 64001-65000)",
+    ]);
+  });
+
   /**
    * The PXE subnet's NSG has only Azure's default rules; the clients' traffic for it is routed through an Azure Firewall
    * whose network rule allows PXE to `destinations`. Before: PXE-012 read NSG rules only, so a firewall rule to the whole
