@@ -26,12 +26,49 @@ export const PXE_PORTS: readonly ServicePort[] = [S.DHCP_SERVER, S.DHCP_CLIENT, 
 export const RESPONDER_PORTS: readonly ServicePort[] = [S.DHCP_SERVER, S.TFTP, S.PXE_BINL];
 
 /**
- * What an extension or run command script does that makes the VM a PXE or DHCP responder: installs
- * Windows Deployment Services or the DHCP server role, or initialises WDS. (ConfigMgr's
- * Set-CMDistributionPoint -EnablePxe runs on the site server and names another machine, so it is
- * not evidence about the VM it runs on.) Public settings only: protected ones are never read.
+ * What an extension or run command script does that makes the VM a PXE or DHCP responder, with what
+ * it installs. (ConfigMgr's Set-CMDistributionPoint -EnablePxe runs on the site server and names
+ * another machine, so it is not evidence about the VM it runs on.) Public settings only: protected
+ * ones are never read. A name is matched whole (not followed or preceded by a letter, digit or
+ * hyphen), so the management tools (RSAT-DHCP, WDS-AdminPack, DHCPServer-Tools) and the DHCP and
+ * TFTP *clients* (isc-dhcp-client, dhcp-client, dhcpcd, tftp, tftp-hpa, atftp) are no evidence.
  */
-const RESPONDER_SCRIPT = /(Install|Add)-WindowsFeature[^\n]*\b(WDS|WDS-Deployment|WDS-Transport|DHCP)\b|wdsutil(\.exe)?[^\n]*\/initiali[sz]e-server/i;
+const RESPONDER_SCRIPTS: readonly { readonly pattern: RegExp; readonly what: (m: RegExpExecArray) => string }[] = [
+  // Server Manager feature names: WDS, WDS-Deployment, WDS-Transport, DHCP.
+  { pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(WDS|WDS-Deployment|WDS-Transport|DHCP)(?![\w-])/i, what: () => "Windows Deployment Services or the DHCP server" },
+  { pattern: /wdsutil(?:\.exe)?[^\n]*\/initiali[sz]e-server/i, what: () => "Windows Deployment Services or the DHCP server" },
+  // DISM / Enable-WindowsOptionalFeature names: DHCPServer (DHCPServerCore on Server Core 2008), Microsoft-Windows-Deployment-Services[-...]
+  // (its -Admin-Pack is the console only).
+  {
+    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(DHCPServer(?:Core)?|Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i,
+    what: (m) => `the Windows feature ${m[1]}`,
+  },
+  // Linux server packages (d-i.debian.org/manual, "Preparing Files for TFTP Net Booting": isc-dhcp-server, tftpd-hpa, atftpd;
+  // RHEL/Fedora: dhcp-server (dhcp before RHEL 8), tftp-server, kea; Debian kea-dhcp4-server). The clients are other packages.
+  {
+    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(isc-dhcp-server|dhcp-server|dhcp|kea-dhcp4-server|kea|tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i,
+    what: (m) => `the ${m[1]} package`,
+  },
+  { pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?|tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
+];
+
+/**
+ * dnsmasq answers DHCP only with a dhcp-range, and TFTP only with enable-tftp (dnsmasq(8): "--dhcp-range ... Enable the DHCP
+ * server", "--enable-tftp Enable the TFTP server function"); dhcp-boot and pxe-service are its PXE answers. Installing it
+ * alone (a DNS cache) is no evidence.
+ */
+const DNSMASQ = /\bdnsmasq\b/i;
+const DNSMASQ_SERVES = /(?<![\w-])(?:--)?(dhcp-range|enable-tftp|dhcp-boot|pxe-service)(?![\w-])/i;
+
+/** What a script installs that answers PXE or DHCP, or undefined. */
+export function responderIn(text: string): string | undefined {
+  for (const r of RESPONDER_SCRIPTS) {
+    const m = r.pattern.exec(text);
+    if (m) return r.what(m);
+  }
+  const d = DNSMASQ.test(text) ? DNSMASQ_SERVES.exec(text) : null;
+  return d ? `dnsmasq with ${d[1]}` : undefined;
+}
 
 /** A distribution point (or another PXE/DHCP responder) of the configuration. */
 export interface DistributionPoint {
@@ -45,7 +82,7 @@ export interface DistributionPoint {
 /**
  * Every VM that may answer PXE: declared (`sdz-role=pxe-distribution-point`), inferred by the engine
  * (reachable on UDP 67, 69 or 4011 through a rule written for them), or inferred here from a script
- * that installs WDS or DHCP. The rules use {@link distributionPoints} (pxe-segments.ts), which
+ * that installs a PXE, DHCP or TFTP server ({@link responderIn}). The rules use {@link distributionPoints} (pxe-segments.ts), which
  * leaves out hosts that answer only because a too-wide PXE rule reaches them. Memoised.
  */
 export function responderCandidates(ctx: RuleContext): DistributionPoint[] {
@@ -56,8 +93,12 @@ export function responderCandidates(ctx: RuleContext): DistributionPoint[] {
     const have = new Set(out.map((d) => d.vm));
     for (const vm of ctx.access.topology.vms) {
       if (have.has(vm)) continue;
-      const script = ctx.settings.scriptsOn(vm.resource).find((s) => RESPONDER_SCRIPT.test(s.text));
-      if (script) out.push({ vm, claim: { role: DeploymentRole.PXE_DISTRIBUTION_POINT, source: "inferred", evidence: `${script.resource.address} installs a PXE/DHCP responder (Windows Deployment Services or the DHCP server)` }, via: "script" });
+      for (const script of ctx.settings.scriptsOn(vm.resource)) {
+        const what = responderIn(script.text);
+        if (!what) continue;
+        out.push({ vm, claim: { role: DeploymentRole.PXE_DISTRIBUTION_POINT, source: "inferred", evidence: `${script.resource.address} installs a PXE/DHCP responder (${what})` }, via: "script" });
+        break;
+      }
     }
     return out;
   });

@@ -19,7 +19,10 @@ export const secondPxeResponderInZone = defineRule({
     "PXE does not prevent an unknown server from performing remote installations on PXE clients, and a rogue distribution point that answers PXE can "
     + "serve a tampered image (seeds 000, 001): no host of a PXE zone other than its distribution point may be a PXE or DHCP responder (R-PXE-10). For "
     + "every zone that holds a distribution point, the rule counts the VMs with a NIC in it that answer PXE or DHCP: declared (sdz-role "
-    + "pxe-distribution-point), inferred from a script that installs WDS or the DHCP server or enables a ConfigMgr PXE responder, or reachable on UDP "
+    + "pxe-distribution-point), inferred from a script (public extension settings or run command) that installs or enables a PXE, DHCP or TFTP server: the "
+    + "WDS or DHCP Windows feature (Install-WindowsFeature, DISM, wdsutil /initialize-server), the Linux isc-dhcp-server, dhcp-server, kea, "
+    + "tftpd-hpa, tftp-server or atftpd package or service, or dnsmasq with a dhcp-range, enable-tftp, dhcp-boot or pxe-service (the DHCP and "
+    + "TFTP clients and the management tools are not evidence); or reachable on UDP "
     + "67, 69 or 4011 through a rule written for them. A host that answers only because a PXE rule opens the whole segment or another host is "
     + "SDZ-PXE-012's finding, not this one's. With one declared distribution point, each other responder is reported on its VM; otherwise the zone "
     + "is reported once, listing them. A VM of the zone whose role tag is not known before apply is could-not-verify.",

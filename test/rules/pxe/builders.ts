@@ -106,3 +106,19 @@ export function pxeFirewall(tf: TfJson, vnet: string, clientSubnet: string, sour
   tf.add("azurerm_subnet_route_table_association", "clients", { subnet_id: TfJson.ref(clientSubnet), route_table_id: TfJson.ref(rt) });
   return rcg;
 }
+
+/** A Linux VM in the site's subnet (NIC `${name}_nic` at `ip`) whose Custom Script extension (Linux handler) runs `command`. */
+export function linuxVmRunning(tf: TfJson, name: string, ip: string, command: string, subnet = "azurerm_subnet.servers"): { vm: string; nic: string } {
+  const nic = tf.nic(`${name}_nic`, subnet, ip);
+  const vm = tf.add("azurerm_linux_virtual_machine", name, {
+    name, location: "westeurope", resource_group_name: "rg", size: "Standard_D2s_v5", admin_username: "azureops",
+    admin_ssh_key: [{ username: "azureops", public_key: "${var.ssh_key}" }], network_interface_ids: [TfJson.ref(nic)],
+    os_disk: { caching: "ReadWrite", storage_account_type: "Premium_LRS" },
+    source_image_reference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+  });
+  tf.add("azurerm_virtual_machine_extension", `${name}_setup`, {
+    name: "setup", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.Azure.Extensions", type: "CustomScript", type_handler_version: "2.1",
+    settings: JSON.stringify({ commandToExecute: command }),
+  });
+  return { vm, nic };
+}

@@ -1,4 +1,4 @@
-import { dpTags, extension, patch, pxeFirewall, pxeRule, secondVm, tag, zone } from "./builders";
+import { dpTags, extension, linuxVmRunning, patch, pxeFirewall, pxeRule, secondVm, tag, zone } from "./builders";
 import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
 const FLOWS = "SDZ-PXE-012";
@@ -182,6 +182,45 @@ describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
     const r = check(s.tf, [SECOND]);
     expect(flagged(r, SECOND)).toEqual(["azurerm_windows_virtual_machine.rogue01"]);
     expect(messages(r, SECOND)[0]).toMatch(/rogue01 answers PXE or DHCP in PXE zone servers \(inferred: azurerm_virtual_machine_extension\.dhcp installs a PXE\/DHCP responder.*beside the distribution point azurerm_windows_virtual_machine\.app01/);
+  });
+
+  /** Before: only Windows feature installs and wdsutil counted, so every one of these Linux (and DISM) responders passed. */
+  test.each([
+    ["dnsmasq with a DHCP range and TFTP", "apt-get install -y dnsmasq && printf 'dhcp-range=10.0.2.10,10.0.2.200\\nenable-tftp\\ndhcp-boot=pxelinux.0\\n' > /etc/dnsmasq.d/pxe.conf && systemctl restart dnsmasq", /dnsmasq with dhcp-range/],
+    ["isc-dhcp-server", "apt-get update && apt-get install -y isc-dhcp-server", /the isc-dhcp-server package/],
+    ["tftpd-hpa", "sudo apt-get -y install tftpd-hpa syslinux-common", /the tftpd-hpa package/],
+    ["dhcp-server (RHEL)", "dnf install -y dhcp-server tftp-server", /the dhcp-server package/],
+    ["kea-dhcp4-server", "apt install -y kea-dhcp4-server", /the kea-dhcp4-server package/],
+    ["a DHCP service enabled", "systemctl enable --now isc-dhcp-server", /the isc-dhcp-server service/],
+    ["DISM DHCPServer", "dism /online /enable-feature /featurename:DHCPServer /all", /the Windows feature DHCPServer/],
+  ])("a Linux or DISM responder beside the declared distribution point is flagged: %s", (_what, command, evidence) => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        linuxVmRunning(tf, "rogue01", "10.0.1.30", command);
+      },
+    });
+    const r = check(s.tf, [SECOND]);
+    expect(flagged(r, SECOND)).toEqual(["azurerm_linux_virtual_machine.rogue01"]);
+    expect(messages(r, SECOND)[0]).toMatch(evidence);
+  });
+
+  test.each([
+    ["a DHCP client", "apt-get install -y isc-dhcp-client dhcpcd5 && dnf install -y dhcp-client"],
+    ["TFTP clients", "apt-get install -y tftp-hpa atftp && yum install -y tftp"],
+    ["dnsmasq as a DNS cache only", "apt-get install -y dnsmasq && echo 'server=168.63.129.16' > /etc/dnsmasq.d/dns.conf"],
+    ["the DHCP and WDS management tools", "Install-WindowsFeature RSAT-DHCP, WDS-AdminPack; dism /online /enable-feature /featurename:DHCPServer-Tools"],
+    ["a DHCP client service", "systemctl restart dhcpcd"],
+  ])("a VM of the zone that installs %s is no responder", (_what, command) => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        linuxVmRunning(tf, "app02", "10.0.1.31", command);
+      },
+    });
+    expect(check(s.tf, [SECOND]).findings).toEqual([]);
   });
 
   test("a second VM with another job passes", () => {
