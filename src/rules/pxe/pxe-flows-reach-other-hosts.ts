@@ -33,11 +33,11 @@ export const pxeFlowsReachOtherHosts = defineRule({
     "distribution points (sdz-role, or inferred) and their NIC addresses",
   ],
   check(ctx) {
-    // A distribution point whose unreadable TFTP data range SDZ-PXE-001 reports: that one finding names these rules too.
-    const leftToPxe001 = pxeExposures(ctx).rangeUnknown;
     for (const seg of pxeSegments(ctx)) {
       for (const u of seg.rangeUnknown) {
-        if (leftToPxe001.has(u.dp)) continue;
+        // A distribution point whose unreadable TFTP data range SDZ-PXE-001 reports: that one finding names these rules too
+        // (asked only here, so PXE-012 alone does not compute PXE-001's verdicts).
+        if (pxeExposures(ctx).rangeUnknown.has(u.dp)) continue;
         const many = u.rules.length > 1;
         ctx.unverified(u.dp.vm.resource, `${describeDp(u.dp)}: its TFTP data range cannot be read (${u.why}), so whether ${u.rules.join(", ")}, which ${many ? "let" : "lets"} UDP into `
           + `hosts of PXE zone ${seg.zone.name} other than the distribution point, ${many ? "are" : "is"} written for it cannot be told (the default range is not assumed); `
