@@ -247,6 +247,78 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
     expect(flagged(r, ID)).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual([s.address("maybe")]);
   });
+
+  describe("DNS servers: the VNet's (inline or azurerm_virtual_network_dns_servers), unless the NIC sets its own", () => {
+    /** UDP 53 to 10.0.7.4 (zone dns, INTERNAL), and the DNS settings `dns` writes. */
+    const dnsSite = (dns: (tf: TfJson, s: { vnet: string; nic: string }) => void) => ref("inline", {
+      outbound: [...DEFAULT_OUT.slice(0, 2), out("dns", 130, "Udp", "53", "10.0.7.4"), DEFAULT_OUT[2]],
+      extend: (tf, s) => {
+        zone(tf, s.vnet, "dns", "10.0.7.0/24", { trust: "INTERNAL" });
+        dns(tf, s);
+      },
+    });
+    const standalone = (tf: TfJson, vnetId: string, servers: unknown) => tf.add("azurerm_virtual_network_dns_servers", "dns", { virtual_network_id: vnetId, dns_servers: servers });
+
+    test("the server set inline on the VNet, by azurerm_virtual_network_dns_servers, or on the reference computer's NIC passes", () => {
+      for (const build of [
+        (tf: TfJson, s: { vnet: string }) => patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] }),
+        (tf: TfJson, s: { vnet: string }) => standalone(tf, TfJson.ref(s.vnet), ["10.0.7.4"]),
+        (tf: TfJson, s: { nic: string }) => patch(tf, s.nic, { dns_servers: ["10.0.7.4"] }),
+      ]) {
+        expect(check(dnsSite(build).tf, [ID]).findings).toEqual([]);
+      }
+    });
+
+    test("the NIC's own servers override the VNet's (AzureProvidedDNS too), and another VNet's servers are not the reference computer's", () => {
+      for (const build of [
+        (tf: TfJson, s: { vnet: string; nic: string }) => {
+          patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] });
+          patch(tf, s.nic, { dns_servers: ["10.0.7.5"] });
+        },
+        (tf: TfJson, s: { vnet: string; nic: string }) => {
+          standalone(tf, TfJson.ref(s.vnet), ["10.0.7.4"]);
+          patch(tf, s.nic, { dns_servers: ["AzureProvidedDNS"] });
+        },
+        (tf: TfJson) => patch(tf, tf.vnet("other", ["10.1.0.0/16"]), { dns_servers: ["10.0.7.4"] }),
+      ]) {
+        const s = dnsSite(build);
+        const r = check(s.tf, [ID]);
+        expect(flagged(r, ID)).toEqual([s.address("dns")]);
+        expect(messages(r, ID)[0]).toMatch(/zone dns \(INTERNAL\) on UDP 53: a reference computer may reach only/);
+      }
+    });
+
+    test("servers not known before apply (the VNet's, the standalone resource's, its target, or the NIC's) are could-not-verify naming the field", () => {
+      for (const [build, field] of [
+        [(tf: TfJson, s: { vnet: string }) => patch(tf, s.vnet, { dns_servers: "${var.dns}" }), /dns_servers of azurerm_virtual_network\.net: the variable dns is only known at plan time/],
+        [(tf: TfJson, s: { vnet: string }) => standalone(tf, TfJson.ref(s.vnet), ["${var.dns}"]), /dns_servers of azurerm_virtual_network_dns_servers\.dns: the variable dns is only known at plan time/],
+        [(tf: TfJson) => standalone(tf, "${var.vnet_id}", ["10.0.7.4"]), /virtual_network_id of azurerm_virtual_network_dns_servers\.dns: the variable vnet_id is only known at plan time/],
+        [(tf: TfJson, s: { vnet: string; nic: string }) => {
+          patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] });
+          patch(tf, s.nic, { dns_servers: "${var.dns}" });
+        }, /dns_servers of azurerm_network_interface\.app01_nic: the variable dns is only known at plan time/],
+      ] as const) {
+        const s = dnsSite(build);
+        const r = check(s.tf, [ID]);
+        expect([flagged(r, ID), unverifiedAt(r, ID)]).toEqual([[], [s.address("dns")]]);
+        expect(messages(r, ID)[0]).toMatch(/reach zone dns \(INTERNAL\) on UDP 53: it cannot be told whether that is its DNS server/);
+        expect(messages(r, ID)[0]).toMatch(field);
+      }
+    });
+
+    test("unknown DNS servers leave other ports, and the whole Internet on DNS, flagged", () => {
+      const s = ref("inline", {
+        outbound: [...DEFAULT_OUT.slice(0, 2), out("dns-anywhere", 130, "Udp", "53", "Internet"), out("web", 140, "Tcp", "8443", "10.0.7.4"), DEFAULT_OUT[2]],
+        extend: (tf, { vnet }) => {
+          zone(tf, vnet, "dns", "10.0.7.0/24", { trust: "INTERNAL" });
+          patch(tf, vnet, { dns_servers: "${var.dns}" });
+        },
+      });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("dns-anywhere"), s.address("web")].sort());
+      expect(unverifiedAt(r, ID)).toEqual([]);
+    });
+  });
 });
 
 describe("SDZ-REF-003 reference computer without automatic updates", () => {
