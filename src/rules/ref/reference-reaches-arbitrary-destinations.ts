@@ -3,7 +3,7 @@ import { captureLocationOf, describeRef, ReferenceComputer, referenceComputers, 
 import { REFERENCE_UPDATE_SERVICE_TAGS } from "../../contract/pxe-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
-import { parseCidr } from "../../engine/access/addresses";
+import { AZURE_PLATFORM_IP, parseCidr } from "../../engine/access/addresses";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
@@ -47,6 +47,14 @@ const DOMAIN_PORTS: Record<Proto, Intervals<number>> = {
 const DNS_PORTS = ports([S.DNS_UDP.from, S.DNS_UDP.to]);
 const SMB = ports([S.SMB.from, S.SMB.to]);
 const WEB = ports([S.HTTP.from, S.HTTP.to], [S.HTTPS.from, S.HTTPS.to]);
+/**
+ * Azure's platform address 168.63.129.16 (its DNS resolver, DHCP, the VM agent's WireServer) and the
+ * AzurePlatformDNS tag: not a destination an NSG rule opens. Traffic to the host's virtual IP is not
+ * subject to NSGs unless a rule names an AzurePlatform* tag (learn.microsoft.com/azure/virtual-network/
+ * what-is-ip-address-168-63-129-16, network-security-groups-overview "Azure platform considerations"),
+ * and only the platform answers there: not "public addresses" the reference computer could reach.
+ */
+const PLATFORM = cidrSet(parseCidr(`${AZURE_PLATFORM_IP}/32`)!).union(SourceSet.token("tag:azureplatformdns"));
 
 function hostSet(ep: Endpoint): SourceSet {
   const d = ep.destination;
@@ -261,7 +269,8 @@ export const referenceReachesArbitraryDestinations = defineRule({
     + "azurerm_virtual_network_dns_servers; an Azure AD DS subnet). The rule asks the access model where each reference computer (declared or inferred) may send TCP and UDP "
     + "through its subnet and NIC NSGs, Azure's default rules included (AllowInternetOutBound and AllowVnetOutBound unless a deny-all overrides them), "
     + "and reports every other destination once per deciding rule. Private ranges in no zone on SMB or domain ports are could-not-verify (they may "
-    + "be an on-premises share or domain controller); so is the DNS port when those DNS servers are not known before apply (the field is named). ICMP is not asked. Routing beyond the NSGs is not modelled.",
+    + "be an on-premises share or domain controller); so is the DNS port when those DNS servers are not known before apply (the field is named). Azure's platform address 168.63.129.16 (its DNS resolver, DHCP, the VM agent) and the AzurePlatformDNS tag are not "
+    + "destinations: NSGs do not filter traffic to the host's virtual IP unless a rule names an AzurePlatform tag. ICMP is not asked. Routing beyond the NSGs is not modelled.",
   fix: "Deny all outbound traffic (ReferenceImagingZone does, at priority 4096) and allow only SMB to the capture location's private endpoint, HTTP/HTTPS "
     + "to the update service tags, and the domain service ports to the domain controllers and DNS servers.",
   requirements: ["R-REF-1"],
@@ -287,7 +296,7 @@ export const referenceReachesArbitraryDestinations = defineRule({
             for (const [a, b] of segments(g.ports, allowed.filter((e) => e.protocol === protocol))) {
               const ok = allowed.filter((e) => e.protocol === protocol && e.ports.containsRange(a, b))
                 .reduce((s, e) => s.union(e.destinations), SourceSet.EMPTY);
-              const rest = g.sources.subtract(ok);
+              const rest = g.sources.subtract(ok).subtract(PLATFORM);
               if (rest.isEmpty) continue;
               const seg = ports([a, b]);
               for (const c of classifySources(ctx.model, ep, rest)) {

@@ -306,6 +306,17 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
       }
     });
 
+    test("Azure's platform address 168.63.129.16 (DNS, the VM agent) and the AzurePlatformDNS tag are not destinations the NSG opens; a public resolver beside them is", () => {
+      for (const dst of [["168.63.129.16"], ["AzurePlatformDNS"]]) {
+        const s = ref("inline", { outbound: [...DEFAULT_OUT.slice(0, 2), out("azure-dns", 130, "*", ["53", "80", "32526"], dst), DEFAULT_OUT[2]] });
+        expect(check(s.tf, [ID]).findings).toEqual([]);
+      }
+      const s = ref("inline", { outbound: [...DEFAULT_OUT.slice(0, 2), out("dns", 130, "Udp", "53", ["168.63.129.16", "203.0.113.53"]), DEFAULT_OUT[2]] });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([s.address("dns")]);
+      expect(messages(r, ID)[0]).toMatch(/reach public addresses 203\.0\.113\.53 on UDP 53:/);
+    });
+
     test("unknown DNS servers leave other ports, and the whole Internet on DNS, flagged", () => {
       const s = ref("inline", {
         outbound: [...DEFAULT_OUT.slice(0, 2), out("dns-anywhere", 130, "Udp", "53", "Internet"), out("web", 140, "Tcp", "8443", "10.0.7.4"), DEFAULT_OUT[2]],
