@@ -1,5 +1,5 @@
 import { refExample } from "./examples";
-import { describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
+import { describeRef, referenceComputers, reportUncertainReferenceComputers, UNCERTAIN_ROLE_RATIONALE, VM_TYPES } from "./reference-computers";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Decider, deciderOf, describePorts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -44,7 +44,8 @@ export const referenceReachableFromOutsideManagement = defineRule({
     + "MANAGEMENT trust (declared with sdz-trust; an internet-facing zone counts as PERIMETER whatever its tag). Sources in a zone whose trust is not "
     + "declared, or private ranges in no zone, are could-not-verify. ICMP is not asked (it cannot install software and path MTU discovery needs it); "
     + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001. One finding per "
-    + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why.",
+    + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why."
+    + ` ${UNCERTAIN_ROLE_RATIONALE}`,
   fix: "Put the reference computer in a ReferenceImagingZone: an explicit deny-all inbound rule, and allows only from a zone declared sdz-trust MANAGEMENT.",
   requirements: ["R-REF-1"],
   resourceTypes: [...VM_TYPES, "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_image", "azurerm_shared_image_version"],
@@ -55,6 +56,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
     "reference computers (sdz-role, azurerm_image / azurerm_shared_image_version sources, capture scripts)",
   ],
   check(ctx) {
+    reportUncertainReferenceComputers(ctx, "SDZ-REF-001");
     const groups = new Map<string, Group>();
     for (const rc of referenceComputers(ctx)) {
       for (const ep of ctx.access.endpointsOfVm(rc.vm)) {
