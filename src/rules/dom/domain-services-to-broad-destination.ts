@@ -10,12 +10,17 @@ import { reportedByNet001OnSomeHost } from "../net/reported-by-net-001";
 /** Kerberos, LDAP, Global Catalog and DNS: the ports seed 004 says must target specific DC/DNS addresses. */
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
 
-/** A destination that is not one host: any, a service tag, a range wider than one address. */
+/** A destination that is not one host: any, a service tag, a range wider than one address (an application security group is judged by its members). */
 function broadTerm(t: AddressTerm): boolean {
   if (t.kind === "any" || t.kind === "tag") return true;
   if (t.kind === "cidr") return t.cidr.family === 4 ? t.cidr.prefix < 32 : t.cidr.prefix < 128;
-  // An application security group names specific NICs (the DCs', when it is theirs).
   return false;
+}
+
+/** An application security group's members that are not domain controllers or DNS servers, and why others cannot be told. */
+interface AsgMembers {
+  readonly not: string[];
+  readonly doubts: string[];
 }
 
 function nsgName(r: NsgRule): string {
@@ -40,11 +45,18 @@ export const domainServicesToBroadDestination = defineRule({
     + "rule that may open every port is the exposure rules' as it is once known; the other ports it does not list (Kerberos UDP 88, kpasswd, LDAP UDP 389, "
     + "Global Catalog SSL, DNS TCP 53) are the same unknown value, judged here once it is known. A rule whose known ports name these services was written "
     + "for them and stays here whole, whatever else is not known (NET-001's rationale leaves such rules to the service's rule). Where NET-001 says nothing "
-    + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify.",
-  fix: "Point the rule at the domain controllers' and DNS servers' own addresses (/32), or at an application security group of their NICs (IdentityZone and DomainController do).",
+    + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify. An application security "
+    + "group destination names the NICs associated with it: it is broad when a member is not a domain controller or DNS server (declared or inferred), and "
+    + "could-not-verify when it has no member in this configuration, when a member's sdz-role tag is not known before apply, or when an association's "
+    + "NIC cannot be followed.",
+  fix: "Point the rule at the domain controllers' and DNS servers' own addresses (/32, as IdentityZone and DomainController do), or at an application security "
+    + "group whose only members are their NICs.",
   requirements: ["R-SEC-1"],
-  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
-  reads: ["inline and standalone NSG rules of subnets and NICs (and of NSGs associated with nothing), inbound and outbound"],
+  resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_network_interface_application_security_group_association"],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs (and of NSGs associated with nothing), inbound and outbound",
+    "members of destination application security groups (NIC associations) and their VMs' roles (declared or inferred)",
+  ],
   check(ctx) {
     // An NSG associated only with NICs of domain controllers and DNS servers filters traffic to those
     // hosts alone: whatever an inbound rule's destination says, it is their addresses (an NSG applies to
@@ -60,6 +72,28 @@ export const domainServicesToBroadDestination = defineRule({
         hit = nsg.nics.every(serves);
         onlyDomainServers.set(nsg, hit);
       }
+      return hit;
+    };
+    // An application security group names the NICs associated with it: the domain controllers' and DNS servers' only
+    // when each member is one. No member here (an ASG of another configuration, or not yet used) cannot be told.
+    const asgs = new Map<string, AsgMembers>();
+    const membershipUnknown = topology.nics.find((n) => n.asgUnknown)?.asgUnknown;
+    const membersOf = (t: Extract<AddressTerm, { kind: "asg" }>): AsgMembers => {
+      let hit = asgs.get(t.id);
+      if (hit) return hit;
+      const members = topology.nicsInAsg(t.id);
+      const not: string[] = [];
+      const doubts: string[] = [];
+      if (members.length === 0) doubts.push(`application security group ${t.text} has no member in this configuration`);
+      else if (membershipUnknown) doubts.push(`other NICs may be members of application security group ${t.text} (${membershipUnknown})`);
+      for (const nic of members) {
+        const vm = nic.vm;
+        if (vm && (ctx.roles.claim(vm, DeploymentRole.DOMAIN_CONTROLLER) ?? ctx.roles.claim(vm, DeploymentRole.DNS_SERVER))) continue;
+        const unknown = vm ? ctx.roles.ofVm(vm).unknown : undefined;
+        if (unknown) doubts.push(`whether ${nic.resource.address} (${vm!.resource.address}) is a domain controller or DNS server cannot be told (${unknown})`);
+        else not.push(nic.resource.address);
+      }
+      asgs.set(t.id, (hit = { not, doubts }));
       return hit;
     };
     for (const rule of topology.rules) {
@@ -87,9 +121,26 @@ export const domainServicesToBroadDestination = defineRule({
       if (!rule.destinationPorts.known && ports.some((p) => reportedByNet001OnSomeHost(ctx, nsgDecider(rule), p))) continue;
       let towards: string;
       if (rule.destinations.known) {
-        const broad = rule.destinations.value.filter(broadTerm);
-        if (broad.length === 0) continue;
-        towards = broad.map((t) => t.text).join(", ");
+        const broad: string[] = [];
+        const maybe: string[] = [];
+        const asgDoubts: string[] = [];
+        for (const t of rule.destinations.value) {
+          if (t.kind !== "asg") {
+            if (broadTerm(t)) broad.push(t.text);
+            continue;
+          }
+          const m = membersOf(t);
+          const text = `application security group ${t.text}`;
+          if (m.not.length > 0) broad.push(`${text} (${m.not.length > 1 ? "members" : "member"} ${m.not.join(", ")} ${m.not.length > 1 ? "are" : "is"} not domain controllers or DNS servers)`);
+          else if (m.doubts.length > 0) {
+            maybe.push(text);
+            asgDoubts.push(...m.doubts);
+          }
+        }
+        if (broad.length === 0 && maybe.length === 0) continue;
+        // A destination certainly broad is the finding; an ASG whose members cannot be told is its doubt only without one.
+        towards = (broad.length > 0 ? broad : maybe).join(", ");
+        if (broad.length === 0) asgDoubts.forEach((d) => doubts.add(d));
       } else {
         doubts.add(describeUnknown(rule.destinations));
         towards = "a destination not known before apply";

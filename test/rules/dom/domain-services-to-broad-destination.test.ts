@@ -181,3 +181,51 @@ describe("SDZ-DOM-001 doubts", () => {
     });
   });
 });
+
+describe("SDZ-DOM-001 towards an application security group", () => {
+  /**
+   * Clients (10.0.1.0/24) allowed TCP 88, 389 outbound to ASG `apps`; servers app1, app2 and dc1 (declared domain
+   * controller) in 10.0.2.0/24; `members` says which of them join the ASG, `tags` sets tags on a VM.
+   */
+  function asgSite(members: string[], tags: Record<string, Record<string, string>> = {}): { tf: TfJson; rule: string } {
+    const tf = new TfJson();
+    const vnet = tf.vnet("net");
+    const clients = tf.subnet("clients", vnet, ["10.0.1.0/24"]);
+    const servers = tf.subnet("servers", vnet, ["10.0.2.0/24"]);
+    const asg = tf.add("azurerm_application_security_group", "apps", { name: "apps", location: "westeurope", resource_group_name: "rg" });
+    tf.associate(clients, tf.nsg("clients", [{
+      name: "to-dc", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", source_port_range: "*", destination_port_ranges: ["88", "389"],
+      source_address_prefix: "*", destination_application_security_group_ids: [TfJson.ref(asg)],
+    }]));
+    tf.associate(servers, tf.nsg("servers"));
+    for (const [name, ip] of [["app1", "10.0.2.10"], ["app2", "10.0.2.11"], ["dc1", "10.0.2.4"]]) {
+      const nic = tf.nic(`${name}_nic`, servers, ip);
+      tf.windowsVm(name, [nic], { tags: { ...(name === "dc1" ? { "sdz-role": "domain-controller" } : {}), ...tags[name] } });
+      if (members.includes(name)) tf.add("azurerm_network_interface_application_security_group_association", name, { network_interface_id: TfJson.ref(nic), application_security_group_id: TfJson.ref(asg) });
+    }
+    return { tf, rule: "azurerm_network_security_group.clients" };
+  }
+
+  test("an ASG whose members are not all domain controllers or DNS servers is one warning naming those members", () => {
+    const s = asgSite(["app1", "app2"]);
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([s.rule]);
+    expect(messages(r, ID)).toEqual([expect.stringMatching(/^outbound rule "to-dc" of NSG clients allows Kerberos \(TCP 88\), LDAP \(TCP 389\) towards application security group azurerm_application_security_group\.apps \(members azurerm_network_interface\.app1_nic, azurerm_network_interface\.app2_nic are not domain controllers or DNS servers\) instead of/)]);
+    expect(flagged(check(asgSite(["dc1", "app1"]).tf, [ID]), ID)).toEqual([s.rule]);
+  });
+
+  test("an ASG of domain controllers only passes", () => {
+    expect(check(asgSite(["dc1"]).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("an ASG with no member in this configuration, or a member whose role tag is not known before apply, is could-not-verify", () => {
+    for (const [s, why] of [
+      [asgSite([]), /application security group azurerm_application_security_group\.apps has no member in this configuration/],
+      [asgSite(["dc1", "app1"], { app1: { "sdz-role": "${var.role}" } }), /whether azurerm_network_interface\.app1_nic .* cannot be told \(azurerm_windows_virtual_machine\.app1: its sdz-role tag is not known before apply/],
+    ] as const) {
+      const r = check(s.tf, [ID]);
+      expect([flagged(r, ID), unverifiedAt(r, ID)]).toEqual([[], [s.rule]]);
+      expect(messages(r, ID)[0]).toMatch(why);
+    }
+  });
+});
