@@ -210,7 +210,8 @@ function dnsServersOf(ctx: RuleContext, rc: ReferenceComputer): DnsServers {
       }
       for (const d of doubts) if (!d.vnet || d.vnet === vnet.resource) unknown.add(d.why);
       const lists = [vnet.resource, ...(byVnet.get(vnet.resource) ?? [])].map((r) => ({ r, list: read(r) })).filter((x) => x.list?.length);
-      // The provider writes both to one VNet property; two different lists: the last applied wins.
+      // Both write the VNet's one DNS setting ("will cause a conflict ... and will overwrite virtual networks DNS servers":
+      // the azurerm_virtual_network docs' note on DNS servers): two different lists, the last applied wins.
       if (new Set(lists.map((x) => JSON.stringify(x.list))).size > 1) {
         unknown.add(`dns_servers of ${lists.map((x) => x.r.address).join(" and ")} differ, and the last applied wins`);
         continue;

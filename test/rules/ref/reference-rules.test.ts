@@ -304,6 +304,7 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
           patch(tf, s.nic, { dns_servers: ["AzureProvidedDNS"] });
         },
         (tf: TfJson) => patch(tf, tf.vnet("other", ["10.1.0.0/16"]), { dns_servers: ["10.0.7.4"] }),
+        (tf: TfJson) => standalone(tf, "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/other", ["10.0.7.4"]),
       ]) {
         const s = dnsSite(build);
         const r = check(s.tf, [ID]);
@@ -317,6 +318,13 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
         [(tf: TfJson, s: { vnet: string }) => patch(tf, s.vnet, { dns_servers: "${var.dns}" }), /dns_servers of azurerm_virtual_network\.net: the variable dns is only known at plan time/],
         [(tf: TfJson, s: { vnet: string }) => standalone(tf, TfJson.ref(s.vnet), ["${var.dns}"]), /dns_servers of azurerm_virtual_network_dns_servers\.dns: the variable dns is only known at plan time/],
         [(tf: TfJson) => standalone(tf, "${var.vnet_id}", ["10.0.7.4"]), /virtual_network_id of azurerm_virtual_network_dns_servers\.dns: the variable vnet_id is only known at plan time/],
+        [(tf: TfJson, s: { vnet: string }) => {
+          patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] });
+          standalone(tf, TfJson.ref(s.vnet), ["10.0.7.5"]);
+        }, /dns_servers of azurerm_virtual_network\.net and azurerm_virtual_network_dns_servers\.dns differ, and the last applied wins/],
+        // A literal ID of the same group and name: the configuration does not say the VNet's subscription.
+        [(tf: TfJson) => standalone(tf, "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net", ["10.0.7.4"]),
+          /virtual_network_id of azurerm_virtual_network_dns_servers\.dns \(\/subscriptions\/0000\/.*\/net\) may or may not name azurerm_virtual_network\.net/],
         [(tf: TfJson, s: { vnet: string; nic: string }) => {
           patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] });
           patch(tf, s.nic, { dns_servers: "${var.dns}" });
