@@ -143,7 +143,7 @@ function standaloneDnsServers(ctx: RuleContext): { byVnet: Map<TfResource, TfRes
       const v = ctx.model.resolveString(r.config[f]);
       return v.known ? v.value.toLowerCase() : undefined;
     };
-    const add = (vnet: TfResource, res: TfResource) => byVnet.set(vnet, [...(byVnet.get(vnet) ?? []), res]);
+    const add = (vnet: TfResource, res: TfResource) => (byVnet.get(vnet) ?? byVnet.set(vnet, []).get(vnet)!).push(res);
     for (const res of ctx.model.ofType("azurerm_virtual_network_dns_servers")) {
       const ref = ctx.model.referencedResource(res.config.virtual_network_id);
       if (ref) {
@@ -205,7 +205,9 @@ function dnsServersOf(ctx: RuleContext, rc: ReferenceComputer): DnsServers {
     for (const ipc of nic.ipConfigs) {
       const vnet = ipc.subnet?.vnet;
       if (!vnet) {
+        // Its VNet's DNS settings are not this configuration's values (a subnet not followed, or of a VNet outside it).
         if (ipc.subnetUnknown) unknown.add(`the VNet of ${nic.resource.address}: ${ipc.subnetUnknown}`);
+        else if (ipc.subnet) unknown.add(`the DNS servers of the VNet of subnet ${ipc.subnet.key}, which is not part of this configuration`);
         continue;
       }
       for (const d of doubts) if (!d.vnet || d.vnet === vnet.resource) unknown.add(d.why);

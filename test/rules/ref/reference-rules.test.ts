@@ -322,6 +322,8 @@ describe("SDZ-REF-002 reference computer reaching other destinations", () => {
           patch(tf, s.vnet, { dns_servers: ["10.0.7.4"] });
           standalone(tf, TfJson.ref(s.vnet), ["10.0.7.5"]);
         }, /dns_servers of azurerm_virtual_network\.net and azurerm_virtual_network_dns_servers\.dns differ, and the last applied wins/],
+        // The reference computer's subnet is of a VNet outside this configuration: its DNS settings are not here.
+        [(tf: TfJson) => patch(tf, "azurerm_subnet.servers", { virtual_network_name: "hub" }), /the DNS servers of the VNet of subnet \S+, which is not part of this configuration/],
         // A literal ID of the same group and name: the configuration does not say the VNet's subscription.
         [(tf: TfJson) => standalone(tf, "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net", ["10.0.7.4"]),
           /virtual_network_id of azurerm_virtual_network_dns_servers\.dns \(\/subscriptions\/0000\/.*\/net\) may or may not name azurerm_virtual_network\.net/],
