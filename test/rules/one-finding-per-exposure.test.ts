@@ -43,8 +43,10 @@ describe("one finding per exposure, across every pack", () => {
  * A rule whose values are not known before apply (a dynamic security_rule block, standalone rules from
  * for_each) that may let the Internet in: SDZ-NET-001's could-not-verify names every sensitive service
  * it may open, on the rule's resource. The service rules of the other packs (KMS-003, DOM-001, OOB-001,
- * OOB-002) leave that unknown rule to it; where NET-001 says nothing about it (the other NSG on the path
- * denies the Internet, the sources are private) they keep their own could-not-verify.
+ * OOB-002) leave that unknown rule to it. Where NET-001 says nothing about it (the other NSG on the path
+ * denies the Internet, the sources are private) the out-of-band owner's could-not-verify (OOB-001, or
+ * OOB-002 on a service point) is the one finding, naming the other services; KMS-002, KMS-003 and
+ * DOM-001 leave the rule to it (test/rules/oob/cross-pack-unknown-ports.test.ts).
  */
 describe("one could-not-verify per unknown rule, across every pack", () => {
   const OTHERS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-DOM-001", "SDZ-OOB-001", "SDZ-OOB-002"];
@@ -104,11 +106,10 @@ describe("one could-not-verify per unknown rule, across every pack", () => {
     expect(on(check(s.tf, IDS), s.at)).toEqual([`SDZ-NET-001 ${s.at} ${U}`]);
   });
 
-  // The other NSG on the path denies the Internet: NET-001 has nothing to say, so every pack keeps its could-not-verify, but SDZ-KMS-003,
-  // which leaves a rule whose values are not known to SDZ-KMS-002's finding (it names the zones): before, both on the same block.
-  // SDZ-OOB-002 leaves a rule whose ports are not known on a host that is no service point to SDZ-OOB-001's one could-not-verify,
-  // which names the provisioning port too: before, both on the same block.
-  const KEPT = OTHERS.filter((id) => id !== "SDZ-KMS-003" && id !== "SDZ-OOB-002");
+  // The other NSG on the path denies the Internet: NET-001 has nothing to say, so the block is the out-of-band owner's one could-not-verify
+  // (SDZ-OOB-001 on a host that is no service point), which names KMS and the domain services. Before: also SDZ-KMS-002 (and, before
+  // that, SDZ-KMS-003), SDZ-DOM-001 and SDZ-OOB-002, on the same block.
+  const KEPT = ["SDZ-OOB-001"];
   const GUARDED: Record<Placement, string[]> = {
     // The block's access is not known either: it may deny, so who the virtual network reaches is the block's doubt.
     inline: KEPT,
@@ -116,16 +117,16 @@ describe("one could-not-verify per unknown rule, across every pack", () => {
     standalone: ["SDZ-DOM-001"],
     nic: KEPT,
   };
-  test.each(PLACEMENTS)("%s: where the other NSG denies the Internet, NET-001 says nothing and the other packs keep their could-not-verify", (placement) => {
+  test.each(PLACEMENTS)("%s: where the other NSG denies the Internet, NET-001 says nothing and the out-of-band owner's could-not-verify is the one", (placement) => {
     const s = dynamicSite(placement, { guard: true });
     expect(on(check(s.tf, IDS), s.at)).toEqual(GUARDED[placement].map((id) => `${id} ${s.at} ${U}`).sort());
   });
 
-  test.each(PLACEMENTS)("%s: ports from a variable, private sources: NET-001 says nothing, the other packs keep their could-not-verify", (placement) => {
+  test.each(PLACEMENTS)("%s: ports from a variable, private sources: NET-001 says nothing, SDZ-OOB-001's could-not-verify is the one", (placement) => {
     const s = site(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.0.0/8")], { publicIp: true });
     const at = s.address("maybe");
-    // Before: SDZ-KMS-003 too, beside SDZ-KMS-002 (whose finding now names the zones KMS-003 named).
-    expect(on(check(s.tf, IDS), at)).toEqual(["SDZ-DOM-001", "SDZ-KMS-002", "SDZ-OOB-001"].map((id) => `${id} ${at} ${U}`));
+    // Before: SDZ-DOM-001 and SDZ-KMS-002 too (and, before that, SDZ-KMS-003 and SDZ-OOB-002), about the same variable.
+    expect(on(check(s.tf, IDS), at)).toEqual([`SDZ-OOB-001 ${at} ${U}`]);
   });
 
   test.each(PLACEMENTS)("%s: the same ports from *: NET-001's could-not-verify only", (placement) => {

@@ -6,6 +6,7 @@ import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeServicePort, DOMAIN_SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001OnSomeHost } from "../net/reported-by-net-001";
+import { unknownRuleLeftToOobOnSomeHost } from "../oob/port-verdicts";
 
 /** Kerberos, LDAP, Global Catalog and DNS: the ports seed 004 says must target specific DC/DNS addresses. */
 const LOCATOR_PORTS = DOMAIN_SERVICE_PORTS.filter((p) => p.locator);
@@ -45,7 +46,10 @@ export const domainServicesToBroadDestination = defineRule({
     + "rule that may open every port is the exposure rules' as it is once known; the other ports it does not list (Kerberos UDP 88, kpasswd, LDAP UDP 389, "
     + "Global Catalog SSL, DNS TCP 53) are the same unknown value, judged here once it is known. A rule whose known ports name these services was written "
     + "for them and stays here whole, whatever else is not known (NET-001's rationale leaves such rules to the service's rule). Where NET-001 says nothing "
-    + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify. An application security "
+    + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify, unless the out-of-band "
+    + "owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) about the rule, on some host it reaches from private sources, names some of these services "
+    + "among those its unknown ports may open there: that is the one could-not-verify (it names every one of these ports the rule's protocol allows), "
+    + "as SDZ-OOB-001's rationale says; a rule for UDP only, an outbound rule, or one whose every source may reach AMT stays here. An application security "
     + "group destination names the NICs associated with it: it is broad when a member is not a domain controller or DNS server (declared or inferred), and "
     + "could-not-verify when it has no member in this configuration, when a member's sdz-role tag is not known before apply, or when an association's "
     + "NIC cannot be followed.",
@@ -119,6 +123,10 @@ export const domainServicesToBroadDestination = defineRule({
       // open, and a rule that may open every port is the exposure rules' (as it is once known): one could-not-verify.
       // A rule whose known ports name these services was written for them: it stays here whole, whatever else is unknown.
       if (!rule.destinationPorts.known && ports.some((p) => reportedByNet001OnSomeHost(ctx, nsgDecider(rule), p))) continue;
+      // The same from private sources: the out-of-band owner's could-not-verify about this rule (SDZ-OOB-001 or SDZ-OOB-002),
+      // on some host, names these services among those the unknown value may open there. Where it says nothing (a rule for UDP
+      // only, an outbound rule, sources that may all reach AMT and TCP 9971), this rule keeps its could-not-verify.
+      if (!rule.destinationPorts.known && ports.some((p) => unknownRuleLeftToOobOnSomeHost(ctx, nsgDecider(rule), p))) continue;
       let towards: string;
       if (rule.destinations.known) {
         const broad: string[] = [];

@@ -3,6 +3,7 @@ import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zo
 import { internetReportedByKms002, unverifiedByKms002 } from "./reported-by-kms-002";
 import { leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
+import { Endpoint } from "../../engine/access/access-model";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
@@ -15,6 +16,7 @@ import { describePorts, describeShare, isBroad, Zones } from "../../engine/zones
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { reportedByNet001 } from "../net/reported-by-net-001";
+import { oobContextOf, unknownRuleOwnerOf } from "../oob/port-verdicts";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
 const PROBES = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
@@ -82,7 +84,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "(its sources are no allowlist), whose finding names the zone, other than AllowVNetInBound. TCP 1688 through Azure's default rule AllowVNetInBound, which SDZ-KMS-003 leaves to SDZ-KMS-002, stays here with the other ports. "
     + "TCP 1688 from the Internet through a rule whose values are not known before apply that SDZ-KMS-002 reports as could-not-verify (a rule "
     + "written for KMS whose source is a variable, which SDZ-NET-001 leaves to the KMS rules) is left to that finding: the same unknown value. "
-    + "So is TCP 1688 from the Internet through a rule (NSG, Azure Firewall network or DNAT rule) that SDZ-KMS-002 reports as an error naming the Internet "
+    + "So is TCP 1688 from a zone through an NSG rule not written for KMS whose destination ports are not known before apply, which the KMS rules leave to "
+    + "the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) naming KMS on that host: that finding names the zone too (it reports every "
+    + "source outside the MANAGEMENT zones), and this one points at it. So is TCP 1688 from the Internet through a rule (NSG, Azure Firewall network or DNAT rule) that SDZ-KMS-002 reports as an error naming the Internet "
     + "(any source, or the broad Internet): that rule is the one problem, fixed on it with an allowlist, and KMS-002's finding names the host's exposure "
     + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it. A narrower public source (one partner address, "
     + "which KMS-002 accepts in an allowlist) stays here. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
@@ -112,6 +116,14 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     }
     let untrusted: SourceSet | undefined;
     const suspects = new Map<SourceSet, SourceSet>();
+    // TCP 1688 through an NSG rule whose destination ports are not known before apply (not written for KMS), which the KMS rules leave
+    // to the out-of-band owner's could-not-verify naming KMS on this host (unknownRuleLeftToOob): that one finding, with its source zones
+    // (it names every source outside the MANAGEMENT zones). Uncertain reaches only: they are never this rule's errors. `id|resource`.
+    const oob = oobContextOf(ctx.model);
+    const leftToOob = (r: Reach, ep: Endpoint): string | undefined => {
+      const o = r.outcome === "uncertain" ? unknownRuleOwnerOf(oob, r, ep, KMS) : undefined;
+      return o ? `${o.id}|${o.resource.address}` : undefined;
+    };
     for (const [vm, claims] of targets) {
       const found: Sightings = new Map();
       const maybe: Sightings = new Map();
@@ -168,10 +180,14 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               if (!fwd) continue;
               let ports = fwd.ports;
               const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? reportedByKms003(ctx.model, ep, r, z, false) : undefined;
+              const o = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) && !v ? leftToOob(r, ep) : undefined;
               if (v) {
                 // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
                 ports = ports.subtract(KMS_PORTS);
                 leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
+              } else if (o) {
+                ports = ports.subtract(KMS_PORTS);
+                leftTo(o, `zone ${z.name}`);
               }
               if (!ports.isEmpty) sight(forwarded, `${firewallSubnetText(z.subnet!)}, whose addresses may carry the traffic of clients this configuration does not show (${fwd.why})`, probe.protocol, ports, path, r.doubts);
             }
@@ -185,9 +201,13 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               // it names this host's exposure too (R-KMS-7). The other ports stay this rule's, with a pointer to it.
               if (probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to)) {
                 const v = reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow");
+                const o = v ? undefined : leftToOob(r, ep);
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
                   leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
+                } else if (o) {
+                  ports = ports.subtract(KMS_PORTS);
+                  leftTo(o, `zone ${z.name}`);
                 }
               }
               if (ports.isEmpty) continue;

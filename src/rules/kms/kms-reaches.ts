@@ -21,6 +21,7 @@ import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { reportedByNet001For, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
+import { oobContextOf, unknownRuleLeftToOob } from "../oob/port-verdicts";
 
 /** The KMS port (seed 003: TCP 1688). */
 export const KMS = SERVICE_PORTS.KMS;
@@ -91,6 +92,7 @@ export function kmsExposures(model: TerraformModel): KmsExposure[] {
 function nsgExposures(model: TerraformModel): KmsExposure[] {
   const reach = Reachability.of(model);
   const net = { model, access: reach.access, reach };
+  const oob = oobContextOf(model);
   const groups = exposuresByRule(model, [KMS], (r, ep) => {
     const d = deciderOf(r, ep);
     // Firewall network rules are read once per rule below, on the path or not.
@@ -103,6 +105,10 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
     // host's sources, so what it says nothing about (another host the rule reaches from a zone or from less than the broad Internet,
     // a host whose NIC's NSG denies the Internet) stays the KMS rules', judged on what is left. A rule written for KMS stays theirs.
     if (r.outcome === "allow" ? reportedByNet001For(net, ep, serviceDeciderOf(r, KMS, ep), KMS) : unknownRuleLeftToNet001(net, r, ep, KMS)) return false;
+    // The same from private sources: an NSG rule not written for KMS whose destination ports are not known before apply, that
+    // the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) reports on this host naming KMS among the services
+    // the unknown value may open, is that one finding (principle 3). Per host, so a host it says nothing about stays here.
+    if (unknownRuleLeftToOob(oob, r, ep, KMS)) return false;
     return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
   }, (ep) => onKmsHost(model, ep) || mayHaveNamingRule(model, ep, KMS));
   return groups.map((g) => {

@@ -5,6 +5,7 @@ import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule } fr
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
+import { unknownRuleLeftToOob } from "../oob/port-verdicts";
 
 /** The broadest source still counted as "specific management systems": 256 addresses (a /24). */
 const MAX_SPECIFIC_ADDRESSES = 256;
@@ -30,13 +31,16 @@ export const snmpFromBroadSources = defineRule({
     + "or to more addresses than a /24, it lets any host in that range read (or set) device configuration. The rule asks the access model who reaches "
     + "UDP 161 and 162 on each host through a rule written for SNMP (its port range holds 161 or 162 and spans at most 100 ports); a rule that opens every "
     + "port from the Internet is reported once by SDZ-NET-001 instead, and so is a rule whose values are not known before apply (a dynamic security_rule block) "
-    + "when SDZ-NET-001's could-not-verify about it already lists SNMP. AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
+    + "when SDZ-NET-001's could-not-verify about it already lists SNMP; from sources that are not the Internet, such a rule whose destination ports are not "
+    + "known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names SNMP on the host (one could-not-verify per unknown rule). AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
   fix: "Allow UDP 161/162 only from the specific management systems (Peer.ipv4(\"10.0.9.10/32\"), a /24 or narrower, or an application security group), never from *, Internet, VirtualNetwork or another service tag.",
   requirements: ["R-SEC-5"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
-    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP], (r, ep, port) => serviceRuleOwns(ctx, r, ep, port),
+    const groups = exposuresByRule(ctx.model, [SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP],
+      // Not a rule whose ports are not known, from private sources, that the out-of-band owner's could-not-verify reports naming the port.
+      (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !unknownRuleLeftToOob(ctx, r, ep, port),
       (ep, port) => mayHaveNamingRule(ctx.model, ep, port));
     for (const g of groups) {
       const broad = broadPart(g.sources);

@@ -4,6 +4,7 @@ import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule } fr
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
+import { unknownRuleLeftToOob } from "../oob/port-verdicts";
 
 export const wakeOnLanAllowed = defineRule({
   id: "SDZ-NET-006",
@@ -14,14 +15,17 @@ export const wakeOnLanAllowed = defineRule({
     + "while a Wake-on-LAN magic packet (UDP 7 or 9) is unauthenticated and wakes any machine whose MAC address the sender knows (R-OOB-3). "
     + "The rule asks the access model who reaches UDP 7 or 9 on each host through a rule written for them (its port range holds 7 or 9 and spans at most "
     + "100 ports); a rule that opens every port from the Internet is reported once by SDZ-NET-001, and so is a rule whose values are not known "
-    + "before apply (a dynamic security_rule block) when SDZ-NET-001's could-not-verify about it already lists Wake-on-LAN. Warning, because waking a machine is not by itself an intrusion.",
+    + "before apply (a dynamic security_rule block) when SDZ-NET-001's could-not-verify about it already lists Wake-on-LAN; from sources that are not the Internet, such a rule whose destination ports "
+    + "are not known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names Wake-on-LAN on the host (one could-not-verify per unknown rule). Warning, because waking a machine is not by itself an intrusion.",
   fix: "Remove the rule and wake computers with out-of-band management (Intel AMT power-on, see the OOB zone), or narrow the rule so it does not cover UDP 7/9.",
   requirements: ["R-OOB-3"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
     const ports = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
-    for (const g of exposuresByRule(ctx.model, ports, (r, ep, port) => serviceRuleOwns(ctx, r, ep, port),
+    for (const g of exposuresByRule(ctx.model, ports,
+      // Not a rule whose ports are not known, from private sources, that the out-of-band owner's could-not-verify reports naming the port.
+      (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !unknownRuleLeftToOob(ctx, r, ep, port),
       (ep, port) => mayHaveNamingRule(ctx.model, ep, port))) {
       const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
       if (from.length === 0) continue;

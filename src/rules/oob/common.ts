@@ -33,7 +33,7 @@ export interface ServicePointProvisioning {
 }
 
 /** The service points of the configuration with their provisioning settings. Memoised per model. */
-export function provisioningOf(ctx: RuleContext): ServicePointProvisioning[] {
+export function provisioningOf(ctx: Pick<RuleContext, "model" | "settings">): ServicePointProvisioning[] {
   return ctx.model.memo("oob-provisioning", () => AmtServicePoints.of(ctx.model).points.map((sp) => {
     const read = <T>(spec: TagSpec<T>): TagRead<T> => ctx.settings.read(sp.vm.resource, spec, sp.nics).read;
     const modeRead = read(OOB_TAG.provisioning);

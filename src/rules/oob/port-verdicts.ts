@@ -9,6 +9,17 @@
  * R-OOB-1); on every other host, SDZ-OOB-001's (away from a service point OOB-002 reads only rules
  * written for TCP 9971). A rule written for a port stays that port's rule's, and a host where the
  * owner has nothing to report keeps the other rule's finding (nothing is dropped that no finding says).
+ *
+ * That finding is also the one could-not-verify of the other packs about such a rule where its sources
+ * are not the Internet (SDZ-NET-001's, as reported-by-net-001.ts says): KMS (SDZ-KMS-002, SDZ-KMS-003),
+ * the domain services (SDZ-DOM-001), SNMP (SDZ-NET-005) and Wake-on-LAN (SDZ-NET-006) leave it to this
+ * finding where it names their port on the host ({@link unknownRuleLeftToOob}), and the finding names
+ * every such service the unknown value may open there. The owner is this pair of rules because it is the
+ * most specific about who may reach a host through such a rule (only the MANAGEMENT zones and the service
+ * point may reach AMT), so it is already reported wherever the KMS rules would be (a zone below INTERNAL or
+ * of unknown trust, a private range of no zone, VirtualNetwork), and it names the hosts (SDZ-DOM-001 reads
+ * rules, not hosts). Where it has nothing to report on a host (every source may reach AMT and the
+ * provisioning port there; a rule for UDP only), the other rules keep theirs.
  */
 import { describeServicePoints, listOf, provisioningOf, ServicePointProvisioning } from "./common";
 import { OobTags } from "../../contract/oob-tags";
@@ -25,9 +36,10 @@ import {
 } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { RuleContext } from "../../engine/rule";
+import { Settings } from "../../engine/settings";
 import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
-import { SERVICE_PORTS, ServicePort } from "../../network/service-ports";
+import { describeServicePort, DOMAIN_SERVICE_PORTS, SERVICE_PORTS, ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { reportedByNet001, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
@@ -41,34 +53,177 @@ export interface PortFinding {
   readonly message: string;
 }
 
+/**
+ * What the shared verdicts read of a rule context: a check's own, or one built from the model where
+ * another pack asks outside its check ({@link oobContextOf}: the KMS exposures are computed from the model).
+ */
+export type OobContext = Pick<RuleContext, "model" | "access" | "reach" | "settings">;
+
+/** The context of the verdicts, from the model alone (every part is memoised on the model). */
+export function oobContextOf(model: RuleContext["model"]): OobContext {
+  const reach = Reachability.of(model);
+  return { model, access: reach.access, reach, settings: Settings.of(model) };
+}
+
 /** The findings of SDZ-OOB-001, in group order. Memoised per configuration. */
-export function oob001Findings(ctx: RuleContext): PortFinding[] {
+export function oob001Findings(ctx: OobContext): PortFinding[] {
   return ctx.model.memo("oob-001:findings", () => {
     const left = oob002Others(ctx).left;
-    return oob001Core(ctx).judged.map(({ f, decider, hosts }) => {
+    return oob001Core(ctx).judged.map((j) => {
+      const { decider, hosts } = j;
       // Hosts that are no service point, where SDZ-OOB-002 leaves this rule (its ports not known) to this finding: say what it would have.
       const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
-      return also ? { ...f, message: `${f.message}; its destination ports, not known before apply, may also open the AMT provisioning port TCP ${OobTags.DEFAULT_PROVISIONING_PORT} there (SDZ-OOB-002 leaves this rule to this finding)` } : f;
+      return withOthers(ctx, j, also ? { text: `the AMT provisioning port TCP ${OobTags.DEFAULT_PROVISIONING_PORT}`, rule: "SDZ-OOB-002" } : undefined);
     });
   });
 }
 
 /** The findings of SDZ-OOB-002: service points first, then the other hosts. Memoised per configuration. */
-export function oob002Findings(ctx: RuleContext): PortFinding[] {
+export function oob002Findings(ctx: OobContext): PortFinding[] {
   return ctx.model.memo("oob-002:findings", () => {
     const left = oob001Core(ctx).left;
-    const sp = oob002ServicePoints(ctx).judged.map(({ f, decider, hosts }) => {
+    const sp = oob002ServicePoints(ctx).judged.map((j) => {
+      const { decider, hosts } = j;
       // On a service point, SDZ-OOB-001 leaves a rule whose ports are not known to this finding: say what it would have.
       const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
-      return also ? { ...f, message: `${f.message}; its destination ports, not known before apply, may also open Intel AMT (TCP ${AMT.from}-${AMT.to}) there (SDZ-OOB-001 leaves this rule to this finding)` } : f;
+      return withOthers(ctx, j, also ? { text: `Intel AMT (TCP ${AMT.from}-${AMT.to})`, rule: "SDZ-OOB-001" } : undefined);
     });
-    return [...sp, ...oob002Others(ctx).judged.map((j) => j.f)];
+    return [...sp, ...oob002Others(ctx).judged.map((j) => withOthers(ctx, j))];
   });
+}
+
+/**
+ * The services of the other packs whose rules leave to the OOB owner's could-not-verify a rule whose
+ * destination ports are not known before apply, with those rules: KMS, the domain services SDZ-DOM-001
+ * reads (Kerberos, kpasswd, LDAP, LDAPS, Global Catalog, DNS), SNMP and Wake-on-LAN.
+ */
+const OTHER_SERVICES: readonly { readonly port: ServicePort; readonly rules: readonly string[] }[] = [
+  { port: SERVICE_PORTS.KMS, rules: ["SDZ-KMS-002", "SDZ-KMS-003"] },
+  ...DOMAIN_SERVICE_PORTS.filter((p) => p.locator).map((port) => ({ port, rules: ["SDZ-DOM-001"] })),
+  ...[SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP].map((port) => ({ port, rules: ["SDZ-NET-005"] })),
+  ...[SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD].map((port) => ({ port, rules: ["SDZ-NET-006"] })),
+];
+
+/**
+ * Per `decider|host` of an OOB owner's could-not-verify about an NSG rule whose destination ports are not
+ * known before apply (the finding names the rule's doubts): the other services ({@link OTHER_SERVICES})
+ * that the same rule may open on that host, the rule a finding about them would land on being this one
+ * (a rule written for the service, in either layer, stays that service's: {@link portsUnknown}). Per
+ * configuration; one reach question per owned pair and service.
+ */
+function ownedServices(ctx: OobContext): Map<string, OwnedPair> {
+  return ctx.model.memo("oob:unknown-rule-services", () => {
+    const out = new Map<string, OwnedPair>();
+    const byLabel = new Map(ctx.access.endpoints.map((ep) => [ep.label, ep]));
+    const judged = [
+      ...oob001Core(ctx).judged.map((j) => ({ j, owner: "SDZ-OOB-001" })),
+      ...[...oob002ServicePoints(ctx).judged, ...oob002Others(ctx).judged].map((j) => ({ j, owner: "SDZ-OOB-002" })),
+    ];
+    for (const { j, owner } of judged) {
+      if (j.f.status !== "unverified" || !j.namesDoubts || j.decider.kind !== "nsg-rule" || j.decider.ports) continue;
+      for (const h of j.hosts) {
+        const key = pairKey(j.decider, h);
+        const ep = byLabel.get(h);
+        if (out.has(key) || !ep) continue;
+        const opens = (s: (typeof OTHER_SERVICES)[number]) => reachOn(ctx.model, ep, s.port)
+          .some((r) => portsUnknown(r, s.port, ep) && pairKey(serviceDeciderOf(r, s.port, ep), h) === key);
+        out.set(key, { owner, resource: j.f.resource, services: OTHER_SERVICES.filter(opens) });
+      }
+    }
+    return out;
+  });
+}
+
+/** The OOB owner's could-not-verify about one rule on one host: whose it is, where, and the other services it names. */
+interface OwnedPair {
+  readonly owner: string;
+  readonly resource: TfResource;
+  readonly services: readonly (typeof OTHER_SERVICES)[number][];
+}
+
+/**
+ * The OOB owner's could-not-verify (its rule ID and resource) that the uncertain reach `r` on `port` to `ep` is left to,
+ * or undefined: the rule a finding about `port` lands on ({@link serviceDeciderOf}) is an NSG rule whose destination ports
+ * are not known before apply (not written for the port), and the owner's finding about that rule on this host names the port
+ * among the services the unknown value may open. The same rule, the same host, the same unknown field: one finding (principle 3).
+ * Ask SDZ-NET-001 first ({@link unknownRuleLeftToNet001}): a rule that may let the Internet in is its finding.
+ */
+export function unknownRuleOwnerOf(ctx: OobContext, r: Reach, ep: Endpoint, port: ServicePort): OobOwner | undefined {
+  if (!portsUnknown(r, port, ep)) return undefined;
+  const d = serviceDeciderOf(r, port, ep);
+  if (d.kind !== "nsg-rule") return undefined;
+  const hit = ownedServices(ctx).get(pairKey(d, ep.label));
+  return hit?.services.some((s) => samePort(s.port, port)) ? { id: hit.owner, resource: hit.resource } : undefined;
+}
+
+/** An OOB owner's finding: its rule ID and the resource it is reported on. */
+export interface OobOwner {
+  readonly id: string;
+  readonly resource: TfResource;
+}
+
+/** True when {@link unknownRuleOwnerOf} has an owner for the reach: the service's rule leaves it to that finding. */
+export function unknownRuleLeftToOob(ctx: OobContext, r: Reach, ep: Endpoint, port: ServicePort): boolean {
+  return !!unknownRuleOwnerOf(ctx, r, ep, port);
+}
+
+/**
+ * True when the OOB owner's could-not-verify about `decider` (an NSG rule whose destination ports are not known before apply)
+ * names `port` on some host ({@link unknownRuleLeftToOob}): for a rule read on its own (SDZ-DOM-001 reads every NSG rule, not reaches).
+ */
+export function unknownRuleLeftToOobOnSomeHost(ctx: OobContext, decider: Decider, port: ServicePort): boolean {
+  const byRule = ctx.model.memo("oob:unknown-rule-services-by-rule", () => {
+    const out = new Map<string, ServicePort[]>();
+    for (const [key, { services }] of ownedServices(ctx)) {
+      const rule = key.slice(0, key.lastIndexOf("|"));
+      out.set(rule, [...(out.get(rule) ?? []), ...services.map((s) => s.port)]);
+    }
+    return out;
+  });
+  return !!byRule.get(ruleKey(decider))?.some((p) => samePort(p, port));
+}
+
+/** Compared by value: the domain service ports are copies of the service ports, with their own names. */
+function samePort(a: ServicePort, b: ServicePort): boolean {
+  return a.protocol === b.protocol && a.from === b.from && a.to === b.to;
+}
+
+/**
+ * The finding, naming what the rule's unknown destination ports may also open on its hosts: the other
+ * OOB port (`sibling`, left by the other OOB rule on some of them, as before) and the other services
+ * whose rules leave this rule to the finding ({@link ownedServices}), host by host where they differ.
+ */
+function withOthers(ctx: OobContext, j: Judged, sibling?: { readonly text: string; readonly rule: string }): PortFinding {
+  const owned = ownedServices(ctx);
+  const byText = new Map<string, { hosts: string[]; rules: Set<string> }>();
+  for (const h of j.hosts) {
+    const services = owned.get(pairKey(j.decider, h))?.services ?? [];
+    const texts = [...(sibling ? [sibling.text] : []), ...new Set(services.map((s) => describeServicePort(s.port)))];
+    if (texts.length === 0) continue;
+    const text = texts.join(", ");
+    const entry = byText.get(text) ?? { hosts: [], rules: new Set<string>() };
+    entry.hosts.push(h);
+    if (sibling) entry.rules.add(sibling.rule);
+    services.forEach((s) => s.rules.forEach((id) => entry.rules.add(id)));
+    byText.set(text, entry);
+  }
+  if (byText.size === 0) return j.f;
+  const rules = [...new Set([...byText.values()].flatMap((e) => [...e.rules]))].sort();
+  const where = byText.size === 1 && [...byText.values()][0].hosts.length === j.hosts.size
+    ? `${[...byText.keys()][0]} there`
+    : [...byText].map(([text, e]) => `${text} on ${describeHosts(e.hosts)}`).join("; ");
+  const who = rules.length === 1 ? `${rules[0]} leaves` : `${rules.slice(0, -1).join(", ")} and ${rules[rules.length - 1]} leave`;
+  return { ...j.f, message: `${j.f.message}; its destination ports, not known before apply, may also open ${where} (${who} this rule to this finding)` };
 }
 
 /** `decider|host`: how one rule on one host is told apart. */
 function pairKey(d: Decider, host: string): string {
-  return `${d.resource.address}|${d.label}|${host}`;
+  return `${ruleKey(d)}|${host}`;
+}
+
+/** `decider`: how one rule is told apart. */
+function ruleKey(d: Decider): string {
+  return `${d.resource.address}|${d.label}`;
 }
 
 /**
@@ -105,7 +260,7 @@ function reportedPairs(judged: readonly Judged[]): Set<string> {
  * service point, a rule whose ports are not known that OOB-002 reports there is left to that finding
  * (`left`: the pairs left).
  */
-function oob001Core(ctx: RuleContext): { judged: Judged[]; reported: Set<string>; left: Set<string> } {
+function oob001Core(ctx: OobContext): { judged: Judged[]; reported: Set<string>; left: Set<string> } {
   return ctx.model.memo("oob-001:core", () => {
     const sps = AmtServicePoints.of(ctx.model);
     const spSources = sps.sources;
@@ -150,7 +305,7 @@ function oob001Core(ctx: RuleContext): { judged: Judged[]; reported: Set<string>
 }
 
 /** The declared AMT client segments of every service point. */
-function clientSegments(ctx: RuleContext): SourceSet {
+function clientSegments(ctx: OobContext): SourceSet {
   let out = SourceSet.EMPTY;
   for (const p of provisioningOf(ctx)) if (p.clients.state === "declared") out = out.union(p.clients.sources);
   return out;
@@ -168,7 +323,7 @@ function isClientHost(ep: Endpoint, clients: SourceSet): boolean {
  * Internet through a rule that does not name the AMT ports is left to SDZ-NET-001. AzureFirewallSubnet
  * is judged with firewallSubnetDoubt (as the KMS and PXE packs do), not by the trust inferred for it.
  */
-function judgeSources(ctx: RuleContext, ep: Endpoint, sources: SourceSet, names: boolean, spDynamic: boolean): { bad: string[]; doubts: string[] } {
+function judgeSources(ctx: OobContext, ep: Endpoint, sources: SourceSet, names: boolean, spDynamic: boolean): { bad: string[]; doubts: string[] } {
   const bad: string[] = [];
   const doubts: string[] = [];
   const zones = Zones.of(ctx.model);
@@ -240,7 +395,7 @@ function provisioningPort(port: number): ServicePort {
 }
 
 /** SDZ-OOB-002 on the service points' endpoints: it leaves nothing there to SDZ-OOB-001. */
-function oob002ServicePoints(ctx: RuleContext): { judged: Judged[]; reported: Set<string> } {
+function oob002ServicePoints(ctx: OobContext): { judged: Judged[]; reported: Set<string> } {
   return ctx.model.memo("oob-002:service-points", () => {
     const judged = judge002(ctx, group002(ctx, true, () => false));
     return { judged, reported: reportedPairs(judged) };
@@ -251,7 +406,7 @@ function oob002ServicePoints(ctx: RuleContext): { judged: Judged[]; reported: Se
  * SDZ-OOB-002 on the other hosts: a rule whose ports are not known that SDZ-OOB-001 reports on the
  * host is left to that finding (`left`: the pairs left).
  */
-function oob002Others(ctx: RuleContext): { judged: Judged[]; left: Set<string> } {
+function oob002Others(ctx: OobContext): { judged: Judged[]; left: Set<string> } {
   return ctx.model.memo("oob-002:others", () => {
     const byOob001 = oob001Core(ctx).reported;
     const left = new Set<string>();
@@ -267,7 +422,7 @@ function oob002Others(ctx: RuleContext): { judged: Judged[]; left: Set<string> }
 }
 
 /** SDZ-OOB-002's groups on the service points' endpoints (`onServicePoints`) or on the other hosts, without the reaches `leave` says. */
-function group002(ctx: RuleContext, onServicePoints: boolean, leave: (r: Reach, ep: Endpoint, svc: ServicePort, decider: Decider) => boolean): Group[] {
+function group002(ctx: OobContext, onServicePoints: boolean, leave: (r: Reach, ep: Endpoint, svc: ServicePort, decider: Decider) => boolean): Group[] {
   const provs = provisioningOf(ctx);
   const groups = new Map<string, Group>();
   for (const ep of hostEndpoints(ctx.model)) {
@@ -306,7 +461,7 @@ function group002(ctx: RuleContext, onServicePoints: boolean, leave: (r: Reach, 
 }
 
 /** SDZ-OOB-002's verdict on each group. */
-function judge002(ctx: RuleContext, groups: readonly Group[]): Judged[] {
+function judge002(ctx: OobContext, groups: readonly Group[]): Judged[] {
   const out: Judged[] = [];
   for (const g of groups) {
     const names = !g.decider.ports || namesRange(g.decider.ports, g.port, g.port);

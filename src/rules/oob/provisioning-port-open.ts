@@ -24,7 +24,9 @@ export const provisioningPortOpen = defineRule({
     + "a host with no NSG at all is SDZ-NET-002's. A rule whose destination ports are not known before apply may open the AMT ports too: on an "
     + "out-of-band service point SDZ-OOB-001 leaves it to this could-not-verify, which then says so; on any other host (where this rule reads "
     + "TCP 9971 only for rules written for it) it is left to SDZ-OOB-001's could-not-verify where that one reports it, which names TCP 9971: "
-    + "one could-not-verify per unknown field.",
+    + "one could-not-verify per unknown field. Where this could-not-verify (not SDZ-OOB-001's) is the one about a rule whose destination ports are not known "
+    + "before apply, from sources that are not the Internet, it names every other service the unknown value may open on the host (KMS, the domain services, "
+    + "SNMP, Wake-on-LAN), whose rules leave it to this finding, as SDZ-OOB-001's rationale says.",
   fix: "Deny the provisioning port on the service point's NSG (OutOfBandServicePoint does unless outOfBandProvisioning is true), or enable provisioning explicitly "
     + "(sdz-oob-provisioning=enabled) and allow the port only from the AMT client segments listed in sdz-oob-amt-client-prefixes.",
   requirements: ["R-OOB-1"],

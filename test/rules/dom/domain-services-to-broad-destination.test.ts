@@ -48,13 +48,23 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
     test.each([
       ["destination", { destination_address_prefix: "${var.dcs}" }, /towards a destination not known before apply .*destination_address_prefix: the variable dcs/],
       ["access", { access: "${var.access}" }, /may allow Kerberos \(TCP 88\) towards \* .*access: the variable access/],
-      ["ports", { destination_port_range: "${var.ports}" }, /may allow Kerberos \(TCP 88\), .*DNS \(TCP 53\) towards \* .*destination_port_range: the variable ports/],
+      // UDP: no out-of-band owner's finding names the unknown ports (AMT is TCP), so this rule keeps its could-not-verify.
+      ["ports", { destination_port_range: "${var.ports}", protocol: "Udp" }, /may allow Kerberos \(UDP 88\), .*DNS \(UDP 53\) towards \* .*destination_port_range: the variable ports/],
     ])("a rule whose %s is not known is could-not-verify", (_what, patch, reason) => {
       const s = site(placement, [{ ...rule("allow-kerberos", 100, "Allow", "Tcp", "88", "10.0.2.0/24"), ...patch }]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([]);
       expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kerberos")]);
       expect(messages(r, ID)[0]).toMatch(reason);
+    });
+
+    test("TCP ports from a variable, from private addresses: SDZ-OOB-001's could-not-verify names Kerberos, LDAP and DNS, and this rule leaves it to that one finding", () => {
+      const s = site(placement, [{ ...rule("allow-kerberos", 100, "Allow", "Tcp", "88", "10.0.2.0/24"), destination_port_range: "${var.ports}" }]);
+      const r = check(s.tf, [ID, "SDZ-OOB-001"]);
+      // Before: this rule's could-not-verify too ("may allow Kerberos (TCP 88), ... towards *"), on the same rule, about the same variable.
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([s.address("allow-kerberos")]);
+      expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/may also open .*Kerberos \(TCP 88\), Kerberos password change \(TCP 464\), LDAP \(TCP 389\), LDAPS \(TCP 636\), Global Catalog \(TCP 3268\), Global Catalog SSL \(TCP 3269\), DNS \(TCP 53\) there \(.*SDZ-DOM-001.* leave this rule to this finding\)$/);
     });
   });
 
@@ -131,14 +141,30 @@ describe("SDZ-DOM-001 doubts", () => {
     expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([dyn]);
   });
 
-  test("where SDZ-NET-001 says nothing about the block (the NIC's NSG denies the Internet), it is one could-not-verify here that states its doubt once", () => {
+  test("where SDZ-NET-001 says nothing about the block (the NIC's NSG denies the Internet), it is SDZ-OOB-001's one could-not-verify (its private sources may reach AMT), naming these services", () => {
     const { tf, dyn } = dynamicNsg(true);
-    const r = check(tf, [ID, "SDZ-NET-001"]);
+    const r = check(tf, [ID, "SDZ-NET-001", "SDZ-OOB-001"]);
     expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
     expect(flagged(r, ID)).toEqual([]);
-    expect(unverifiedAt(r, ID)).toEqual([dyn]);
-    expect(messages(r, ID)).toEqual([expect.stringMatching(/ may allow .*\(security_rule: security_rule is a dynamic block, expanded at plan time\)$/)]);
-    expect(messages(r, ID)[0].split("is a dynamic block").length).toBe(2);
+    // Before: this rule's could-not-verify on the same NSG, about the same block.
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([dyn]);
+    expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/may also open .*Kerberos \(TCP 88\), Kerberos \(UDP 88\), .*DNS \(UDP 53\).* there \(.*SDZ-DOM-001.* leave this rule to this finding\)$/);
+    expect(messages(r, "SDZ-OOB-001")[0].split("is a dynamic block").length).toBe(2);
+  });
+
+  test("an outbound block (its direction known): no host's finding names it, so it is one could-not-verify here that states its doubt once", () => {
+    const tf = new TfJson();
+    tf.json.variable = { extra_rules: { type: "list(any)" } };
+    const nsg = tf.nsg("out", []);
+    tf.nsgRule("dyn", nsg, {
+      for_each: "${var.extra_rules}", name: "${each.value.name}", priority: "${each.value.priority}", direction: "Outbound", access: "Allow", protocol: "Tcp",
+      source_port_range: "*", destination_port_range: "${each.value.port}", source_address_prefix: "10.0.1.0/24", destination_address_prefix: "${each.value.dest}",
+    });
+    const r = check(tf, [ID, "SDZ-NET-001", "SDZ-OOB-001"]);
+    expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_network_security_rule.dyn"]);
+    expect(messages(r, ID)).toEqual([expect.stringMatching(/^could not verify: outbound rule .* may allow Kerberos \(TCP 88\), .* towards a destination not known before apply/)]);
   });
 
   /**

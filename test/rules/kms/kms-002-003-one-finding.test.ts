@@ -10,7 +10,7 @@ import { addInternetFacingZone, addZone, KMS_HOST_VM } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
 import { Body, check, messages, PLACEMENTS, Placement, rule, site, TfJson } from "../../support/rule-harness";
 
-const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006", "SDZ-NET-001", "SDZ-NET-003"];
+const IDS = ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006", "SDZ-NET-001", "SDZ-NET-003", "SDZ-OOB-001", "SDZ-OOB-002", "SDZ-DOM-001"];
 const FAIL = FindingStatus.FAIL;
 const U = FindingStatus.UNVERIFIED;
 
@@ -36,18 +36,19 @@ function findings(tf: Parameters<typeof check>[0]): string[] {
 }
 
 describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure (%s NSG rules)", (placement) => {
-  test("ports from a variable, from 10.0.0.0/8 (private, wider than a /16): SDZ-KMS-002's could-not-verify, naming the zones; KMS-006 keeps the other ports", () => {
+  test("ports from a variable, from 10.0.0.0/8 (private, wider than a /16): the out-of-band owner's could-not-verify (SDZ-OOB-001), naming KMS; KMS-006 keeps the other ports", () => {
     const s = kmsSite(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.0.0/8")]);
     const at = s.address("maybe");
-    // Before: also `SDZ-KMS-003 <at> unverified` ("may allow KMS (TCP 1688) from PERIMETER zone dmz ..."), about the same variable.
-    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${at} ${U}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
-    const [kms002] = messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002");
-    expect(kms002).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow KMS \(TCP 1688\) from 10\.0\.0\.0\/8 \(more than a \/16\) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\); among them PERIMETER zone dmz .*which must activate with MAK \(R-KMS-3\); and zones whose trust is not known: .*zone lab /);
-    expect(kms002).toMatch(/it may also expose KMS host azurerm_windows_virtual_machine\.app01 .* to perimeter traffic \(R-KMS-7\) .*destination_port_range: the variable ports is only known at plan time/);
+    // Before: `SDZ-KMS-002 <at> unverified` (and, before that, SDZ-KMS-003's too) beside SDZ-OOB-001's and SDZ-DOM-001's, about the same
+    // variable: the rule is not written for KMS, so its unknown ports are one could-not-verify, the out-of-band owner's (cross-pack-unknown-ports.test.ts).
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-006 ${KMS_HOST_VM} ${U}`, `SDZ-OOB-001 ${at} ${U}`]);
+    const [oob] = messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001");
+    expect(oob).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) from .*zone dmz \(PERIMETER\).* to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\)/);
+    expect(oob).toMatch(/may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002 leave this rule to this finding\)$/);
     // TCP 1688 from the zones stays with the rule's finding; the host's finding points at it.
     const [kms006] = messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006");
     expect(kms006).toMatch(/on TCP 0-1687, 1689-65535 through /);
-    expect(kms006).toMatch(new RegExp(`TCP 1688 from zones [^;]*dmz[^;]* is SDZ-KMS-002's finding on ${at.replace(/\./g, "\\.")}`));
+    expect(kms006).toMatch(new RegExp(`TCP 1688 from zones [^;]*dmz[^;]* is SDZ-OOB-001's finding on ${at.replace(/\./g, "\\.")}`));
   });
 
   test("TCP 1688 from a variable: SDZ-KMS-002's could-not-verify alone", () => {
@@ -56,9 +57,15 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure
     expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-kms")} ${U}`]);
   });
 
-  test("ports from a variable, from the DMZ alone (an allowlist KMS-002 accepts): SDZ-KMS-003's could-not-verify (unchanged)", () => {
+  test("ports from a variable, from the DMZ alone (an allowlist KMS-002 accepts): the out-of-band owner's could-not-verify, naming KMS", () => {
     const s = kmsSite(placement, [rule("maybe", 100, "Allow", "Tcp", "${var.ports}", "10.0.50.0/24")]);
-    expect(findings(s.tf)).toEqual([`SDZ-KMS-003 ${s.address("maybe")} ${U}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
+    // Before: `SDZ-KMS-003 <rule> unverified` beside SDZ-OOB-001's, about the same variable.
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-006 ${KMS_HOST_VM} ${U}`, `SDZ-OOB-001 ${s.address("maybe")} ${U}`]);
+  });
+
+  test("TCP 1688 from the DMZ, through a rule written for it whose source list is a variable: SDZ-KMS-002's could-not-verify (the rule stays the KMS rules')", () => {
+    const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "${var.src}")]);
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-kms")} ${U}`]);
   });
 
   test("known values: TCP 1688 from 10.0.0.0/8, which holds the DMZ: SDZ-KMS-002's error alone, naming the DMZ (R-KMS-3) and the host's exposure (R-KMS-7)", () => {

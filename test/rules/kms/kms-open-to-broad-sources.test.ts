@@ -54,15 +54,21 @@ describe("SDZ-KMS-002 KMS open to broad sources", () => {
       expect(check(s.tf, [ID]).findings).toEqual([]);
     });
 
-    test.each([
-      ["source", { source_address_prefix: "${var.src}" }, /may allow KMS \(TCP 1688\) from any source .*source_address_prefix: the variable src/],
-      ["ports", { destination_port_range: "${var.ports}" }, /may allow KMS \(TCP 1688\) from VirtualNetwork .*destination_port_range: the variable ports/],
-    ])("a rule whose %s is not known is could-not-verify", (_what, patch, reason) => {
-      const s = site(placement, [{ ...rule("allow-kms", 100, "Allow", "Tcp", "1688", "VirtualNetwork"), ...patch }]);
+    test("a rule written for KMS whose source is not known is could-not-verify", () => {
+      const s = site(placement, [{ ...rule("allow-kms", 100, "Allow", "Tcp", "1688", "VirtualNetwork"), source_address_prefix: "${var.src}" }]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([]);
       expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kms")]);
-      expect(messages(r, ID)[0]).toMatch(reason);
+      expect(messages(r, ID)[0]).toMatch(/may allow KMS \(TCP 1688\) from any source .*source_address_prefix: the variable src/);
+    });
+
+    test("a rule from VirtualNetwork whose ports are not known is the out-of-band owner's one could-not-verify, which names KMS", () => {
+      const s = site(placement, [{ ...rule("allow-kms", 100, "Allow", "Tcp", "1688", "VirtualNetwork"), destination_port_range: "${var.ports}" }]);
+      const r = check(s.tf, [ID, "SDZ-OOB-001"]);
+      // Before: this rule's could-not-verify too ("may allow KMS (TCP 1688) from VirtualNetwork ..."), about the same variable.
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([s.address("allow-kms")]);
+      expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/destination_port_range: the variable ports.*may also open .*KMS \(TCP 1688\).* there \(.*SDZ-KMS-002, SDZ-KMS-003.* leave this rule to this finding\)$/);
     });
   });
 
