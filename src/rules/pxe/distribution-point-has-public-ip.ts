@@ -16,8 +16,8 @@ export const distributionPointHasPublicIp = defineRule({
   rationale:
     "A PXE-enabled distribution point must answer only on its PXE segment (seed 001: respond to PXE requests only on specified network interfaces; R-PXE-2). "
     + "A public IP on one of its NICs gives PXE, TFTP and the server itself a way in from the Internet, whatever the NSGs say today. The rule applies to "
-    + "every distribution point, declared (sdz-role) or inferred (reachable on UDP 67, 69 or 4011 through a rule written for them, or a script that "
-    + "installs a PXE, DHCP or TFTP server, see SDZ-PXE-013), and reads public_ip_address_id of every IP configuration of its NICs; one whose value is not known before apply is could-not-verify. "
+    + "every distribution point, declared (sdz-role) or inferred (reachable on UDP 69 or 4011 through a rule written for them, or a script that "
+    + "installs a PXE or TFTP server, see SDZ-PXE-013; a DHCP server, and a second responder SDZ-PXE-013 reports, is none), and reads public_ip_address_id of every IP configuration of its NICs; one whose value is not known before apply is could-not-verify. "
     + "A public load balancer frontend that forwards to it is the same way in, so the rule also reports each load balancer rule and inbound NAT rule "
     + "on a public frontend whose backend pool or NAT association holds one of its NICs (any TCP or UDP port), on that rule; one whose frontend, "
     + "protocol, backend port or association cannot be followed is could-not-verify. (A Standard public IP or load balancer admits nothing into a "

@@ -2,10 +2,12 @@
  * What the PXE rules share: the distribution points of a configuration (declared or inferred, with
  * the evidence), their PXE settings read with provenance, their TFTP data range and their zones.
  */
+import { mayNameService, namesService } from "./source-trust";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { TagSpec } from "../../contract/tag";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Subnet, Vm } from "../../engine/access/topology";
+import { reachOn } from "../../engine/exposure";
 import { RoleClaim } from "../../engine/roles";
 import { RuleContext } from "../../engine/rule";
 import { SettingState } from "../../engine/settings";
@@ -26,30 +28,52 @@ export const PXE_PORTS: readonly ServicePort[] = [S.DHCP_SERVER, S.DHCP_CLIENT, 
 export const RESPONDER_PORTS: readonly ServicePort[] = [S.DHCP_SERVER, S.TFTP, S.PXE_BINL];
 
 /**
+ * What a responder serves: PXE (a PXE or TFTP server: what makes a host a distribution point, seed 001's "PXE-enabled
+ * distribution point") or DHCP only (a DHCP server, which hands out addresses and no boot image: a responder SDZ-PXE-013
+ * counts in a PXE segment, never a distribution point).
+ */
+export type Serves = "pxe" | "dhcp";
+
+/**
  * What an extension or run command script does that makes the VM a PXE or DHCP responder, with what
  * it installs. (ConfigMgr's Set-CMDistributionPoint -EnablePxe runs on the site server and names
  * another machine, so it is not evidence about the VM it runs on.) Public settings only: protected
  * ones are never read. A name is matched whole (not followed or preceded by a letter, digit or
  * hyphen), so the management tools (RSAT-DHCP, WDS-AdminPack, DHCPServer-Tools) and the DHCP and
  * TFTP *clients* (isc-dhcp-client, dhcp-client, dhcpcd, tftp, tftp-hpa, atftp) are no evidence.
+ * The PXE patterns come first: a script that installs both a DHCP and a PXE or TFTP server serves PXE.
  */
-const RESPONDER_SCRIPTS: readonly { readonly pattern: RegExp; readonly what: (m: RegExpExecArray) => string }[] = [
-  // Server Manager feature names: WDS, WDS-Deployment, WDS-Transport, DHCP.
-  { pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(WDS|WDS-Deployment|WDS-Transport|DHCP)(?![\w-])/i, what: () => "Windows Deployment Services or the DHCP server" },
-  { pattern: /wdsutil(?:\.exe)?[^\n]*\/initiali[sz]e-server/i, what: () => "Windows Deployment Services or the DHCP server" },
-  // DISM / Enable-WindowsOptionalFeature names: DHCPServer (DHCPServerCore on Server Core 2008), Microsoft-Windows-Deployment-Services[-...]
-  // (its -Admin-Pack is the console only).
+const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly pattern: RegExp; readonly what: (m: RegExpExecArray) => string }[] = [
+  // Server Manager feature names: WDS, WDS-Deployment, WDS-Transport (Windows Deployment Services answers PXE); DHCP (the DHCP Server role).
+  { serves: "pxe", pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(WDS|WDS-Deployment|WDS-Transport)(?![\w-])/i, what: () => "Windows Deployment Services" },
+  { serves: "pxe", pattern: /wdsutil(?:\.exe)?[^\n]*\/initiali[sz]e-server/i, what: () => "Windows Deployment Services" },
+  // DISM / Enable-WindowsOptionalFeature names: Microsoft-Windows-Deployment-Services[-...] (its -Admin-Pack is the console only);
+  // DHCPServer (DHCPServerCore on Server Core 2008).
   {
-    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(DHCPServer(?:Core)?|Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i,
+    serves: "pxe",
+    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i,
     what: (m) => `the Windows feature ${m[1]}`,
   },
   // Linux server packages (d-i.debian.org/manual, "Preparing Files for TFTP Net Booting": isc-dhcp-server, tftpd-hpa, atftpd;
   // RHEL/Fedora: dhcp-server (dhcp before RHEL 8), tftp-server, kea; Debian kea-dhcp4-server). The clients are other packages.
   {
-    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(isc-dhcp-server|dhcp-server|dhcp|kea-dhcp4-server|kea|tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i,
+    serves: "pxe",
+    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i,
     what: (m) => `the ${m[1]} package`,
   },
-  { pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?|tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
+  { serves: "pxe", pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
+  { serves: "dhcp", pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(DHCP)(?![\w-])/i, what: () => "the DHCP Server role" },
+  {
+    serves: "dhcp",
+    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(DHCPServer(?:Core)?)(?![\w-])/i,
+    what: (m) => `the Windows feature ${m[1]}`,
+  },
+  {
+    serves: "dhcp",
+    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(isc-dhcp-server|dhcp-server|dhcp|kea-dhcp4-server|kea)(?![\w.-])/i,
+    what: (m) => `the ${m[1]} package`,
+  },
+  { serves: "dhcp", pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
 ];
 
 /**
@@ -58,16 +82,22 @@ const RESPONDER_SCRIPTS: readonly { readonly pattern: RegExp; readonly what: (m:
  * alone (a DNS cache) is no evidence.
  */
 const DNSMASQ = /\bdnsmasq\b/i;
-const DNSMASQ_SERVES = /(?<![\w-])(?:--)?(dhcp-range|enable-tftp|dhcp-boot|pxe-service)(?![\w-])/i;
+const DNSMASQ_PXE = /(?<![\w-])(?:--)?(enable-tftp|dhcp-boot|pxe-service)(?![\w-])/i;
+const DNSMASQ_DHCP = /(?<![\w-])(?:--)?(dhcp-range)(?![\w-])/i;
 
-/** What a script installs that answers PXE or DHCP, or undefined. */
-export function responderIn(text: string): string | undefined {
-  for (const r of RESPONDER_SCRIPTS) {
-    const m = r.pattern.exec(text);
-    if (m) return r.what(m);
+/** What a script installs that answers PXE or DHCP (PXE first), or undefined. */
+export function responderIn(text: string): { readonly serves: Serves; readonly what: string } | undefined {
+  const dnsmasq = DNSMASQ.test(text);
+  for (const serves of ["pxe", "dhcp"] as const) {
+    for (const r of RESPONDER_SCRIPTS) {
+      if (r.serves !== serves) continue;
+      const m = r.pattern.exec(text);
+      if (m) return { serves, what: r.what(m) };
+    }
+    const d = dnsmasq ? (serves === "pxe" ? DNSMASQ_PXE : DNSMASQ_DHCP).exec(text) : null;
+    if (d) return { serves, what: `dnsmasq with ${d[1]}` };
   }
-  const d = DNSMASQ.test(text) ? DNSMASQ_SERVES.exec(text) : null;
-  return d ? `dnsmasq with ${d[1]}` : undefined;
+  return undefined;
 }
 
 /** A distribution point (or another PXE/DHCP responder) of the configuration. */
@@ -77,31 +107,60 @@ export interface DistributionPoint {
   readonly claim: RoleClaim;
   /** What the claim rests on: the role tag, what the network lets in, or a script on the VM. */
   readonly via: "declared" | "network" | "script";
+  /**
+   * What it answers: PXE (declared; a script that installs a PXE or TFTP server; reachable on TFTP or PXE/BINL through a rule
+   * written for them), or DHCP only (a DHCP server: a responder for SDZ-PXE-013, never a distribution point).
+   */
+  readonly serves: Serves;
 }
 
 /**
- * Every VM that may answer PXE: declared (`sdz-role=pxe-distribution-point`), inferred by the engine
+ * Every VM that may answer PXE or DHCP: declared (`sdz-role=pxe-distribution-point`), inferred by the engine
  * (reachable on UDP 67, 69 or 4011 through a rule written for them), or inferred here from a script
  * that installs a PXE, DHCP or TFTP server ({@link responderIn}). The rules use {@link distributionPoints} (pxe-segments.ts), which
- * leaves out hosts that answer only because a too-wide PXE rule reaches them. Memoised.
+ * keeps those that serve PXE and leaves out hosts that answer only because a too-wide PXE rule reaches them and the
+ * responders SDZ-PXE-013 reports beside a segment's distribution point. Memoised.
  */
 export function responderCandidates(ctx: RuleContext): DistributionPoint[] {
   return ctx.model.memo("pxe:responder-candidates", () => {
-    // The engine infers the role from the network only (reachable on UDP 67, 69 or 4011 through a rule written for them).
-    const out: DistributionPoint[] = ctx.roles.vmsWith(DeploymentRole.PXE_DISTRIBUTION_POINT)
-      .map((x): DistributionPoint => ({ vm: x.vm, claim: x.claim, via: x.claim.source === "declared" ? "declared" : "network" }));
+    const out: DistributionPoint[] = [];
+    // The engine infers the role from the network: reachable on UDP 67, 69 or 4011 through a rule written for them. Only UDP 67
+    // (DHCP, e.g. from a relay agent) is a DHCP server; a PXE client downloads its boot file over TFTP (UDP 69) and a proxyDHCP
+    // PXE server answers on UDP 4011, so PXE needs one of those.
+    const inferred = new Map<Vm, DistributionPoint>();
+    for (const x of ctx.roles.vmsWith(DeploymentRole.PXE_DISTRIBUTION_POINT)) {
+      const declared = x.claim.source === "declared";
+      const dp: DistributionPoint = { vm: x.vm, claim: x.claim, via: declared ? "declared" : "network", serves: declared || reachedForPxe(ctx, x.vm) ? "pxe" : "dhcp" };
+      if (dp.serves === "pxe") out.push(dp);
+      else inferred.set(x.vm, dp);
+    }
     const have = new Set(out.map((d) => d.vm));
     for (const vm of ctx.access.topology.vms) {
       if (have.has(vm)) continue;
+      // A script that installs a PXE server makes the VM a distribution point even when the network shows DHCP only.
+      let found: DistributionPoint | undefined;
       for (const script of ctx.settings.scriptsOn(vm.resource)) {
-        const what = responderIn(script.text);
-        if (!what) continue;
-        out.push({ vm, claim: { role: DeploymentRole.PXE_DISTRIBUTION_POINT, source: "inferred", evidence: `${script.resource.address} installs a PXE/DHCP responder (${what})` }, via: "script" });
-        break;
+        const r = responderIn(script.text);
+        if (!r || (found && (found.serves === "pxe" || r.serves === "dhcp"))) continue;
+        const evidence = `${script.resource.address} installs ${r.serves === "pxe" ? "a PXE or TFTP server" : "a DHCP server"} (${r.what})`;
+        found = { vm, claim: { role: DeploymentRole.PXE_DISTRIBUTION_POINT, source: "inferred", evidence }, via: "script", serves: r.serves };
+        if (r.serves === "pxe") break;
       }
+      const dp = found?.serves === "pxe" ? found : inferred.get(vm) ?? found;
+      if (dp) out.push(dp);
     }
     return out;
   });
+}
+
+/** Is the VM reachable on TFTP or PXE/BINL through a rule written for them (or one that may be)? */
+function reachedForPxe(ctx: RuleContext, vm: Vm): boolean {
+  for (const ep of ctx.access.endpointsOfVm(vm)) {
+    for (const port of [S.TFTP, S.PXE_BINL]) {
+      if (reachOn(ctx.model, ep, port).some((r) => namesService(r, port, ep) || mayNameService(r, port, ep))) return true;
+    }
+  }
+  return false;
 }
 
 /** `distribution point azurerm_windows_virtual_machine.dp (declared: sdz-role=... on ...)`. */

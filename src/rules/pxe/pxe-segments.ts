@@ -36,7 +36,7 @@ export interface PxeSegment {
   readonly subnet: Subnet;
   /** Every distribution point (or other responder the checks see) with a NIC in the zone. */
   readonly dps: DistributionPoint[];
-  /** The distribution points PXE traffic should go to: the declared ones, else every one the checks see. */
+  /** The distribution points PXE traffic should go to: the declared ones, else every one the checks see that serves PXE. */
   readonly designated: DistributionPoint[];
   /** Rules written for PXE that let PXE traffic into the zone, by deciding rule. */
   readonly rules: Map<string, PxeFlowRule>;
@@ -61,17 +61,28 @@ function flowRuleOf(decider: Decider, r: Reach): NsgRule | FirewallRule | undefi
 }
 
 /**
- * The distribution points the PXE rules check: every responder candidate except a host the checks
- * infer only because a PXE rule that SDZ-PXE-012 reports (it opens the whole segment or another host)
- * reaches it, when its zone has a distribution point that answers on its own. (When every candidate
- * of a zone answers only through such a rule, none can be told from the others and all are kept.)
+ * The distribution points the PXE rules check: every responder candidate that serves PXE, except
+ * - one that SDZ-PXE-013 reports as a second responder: in a segment whose designated distribution points
+ *   (the declared ones, else those that serve PXE) it is not among, it is that finding, not a distribution point;
+ * - a host the checks infer only because a PXE rule that SDZ-PXE-012 reports (it opens the whole segment or another host)
+ *   reaches it, when its zone has a distribution point that answers on its own. (When every candidate
+ *   of a zone answers only through such a rule, none can be told from the others and all are kept.)
+ * A DHCP server (serves DHCP only) is never one: SDZ-PXE-013 counts it as a responder in a PXE segment.
  */
 export function distributionPoints(ctx: RuleContext): DistributionPoint[] {
   return ctx.model.memo("pxe:distribution-points", () => {
     const segments = pxeSegments(ctx);
     const own = new Map<DistributionPoint, boolean>();
-    for (const seg of segments) for (const dp of seg.dps) own.set(dp, (own.get(dp) ?? false) || respondsOnItsOwn(ctx, seg, dp));
+    const rogue = new Set<DistributionPoint>();
+    for (const seg of segments) {
+      for (const dp of seg.dps) {
+        const answers = respondsOnItsOwn(ctx, seg, dp);
+        own.set(dp, (own.get(dp) ?? false) || answers);
+        if (answers && !seg.designated.includes(dp)) rogue.add(dp);
+      }
+    }
     return responderCandidates(ctx).filter((dp) => {
+      if (dp.serves !== "pxe" || rogue.has(dp)) return false;
       if (own.get(dp) !== false) return true;
       // Kept when no other candidate of its zones answers on its own.
       return !segments.some((seg) => seg.dps.includes(dp) && seg.dps.some((o) => o !== dp && own.get(o)));
@@ -119,10 +130,12 @@ export function pxeSegments(ctx: RuleContext): PxeSegment[] {
     }
     const out: PxeSegment[] = [];
     for (const [subnet, dps] of bySubnet) {
-      const zone = ctx.zones.zoneOf(subnet);
+      // A subnet whose responders all serve DHCP only holds no distribution point: it is no PXE segment.
+      const pxe = dps.filter((d) => d.serves === "pxe");
+      const zone = pxe.length > 0 ? ctx.zones.zoneOf(subnet) : undefined;
       if (!zone) continue;
       const declared = dps.filter((d) => d.claim.source === "declared");
-      const designated = declared.length > 0 ? declared : dps;
+      const designated = declared.length > 0 ? declared : pxe;
       const rules = flowRules(ctx, subnet, zone, designated);
       out.push({ zone, subnet, dps, designated, rules, rangeUnknown: rangeUnknownIn(ctx, subnet, zone, designated, rules) });
     }

@@ -1,4 +1,4 @@
-import { DistributionPoint, VM_TYPES } from "./distribution-points";
+import { describeDp, DistributionPoint, VM_TYPES } from "./distribution-points";
 import { DP_ROLE, pxeExample } from "./examples";
 import { pxeSegments, PxeSegment, respondsOnItsOwn } from "./pxe-segments";
 import { Vm } from "../../engine/access/topology";
@@ -24,8 +24,11 @@ export const secondPxeResponderInZone = defineRule({
     + "tftpd-hpa, tftp-server or atftpd package or service, or dnsmasq with a dhcp-range, enable-tftp, dhcp-boot or pxe-service (the DHCP and "
     + "TFTP clients and the management tools are not evidence); or reachable on UDP "
     + "67, 69 or 4011 through a rule written for them. A host that answers only because a PXE rule opens the whole segment or another host is "
-    + "SDZ-PXE-012's finding, not this one's. With one declared distribution point, each other responder is reported on its VM; otherwise the zone "
-    + "is reported once, listing them. A VM of the zone whose role tag is not known before apply is could-not-verify.",
+    + "SDZ-PXE-012's finding, not this one's. A zone holds a distribution point when a VM of it serves PXE: declared, a WDS, TFTP or dnsmasq PXE "
+    + "server, or reachable on UDP 69 or 4011 (a DHCP server alone, reachable on UDP 67 only or installing only a DHCP server, makes no PXE segment). "
+    + "The segment's distribution point is the declared one, else the responder that serves PXE; when there is one, each other responder is reported "
+    + "on its VM, otherwise the zone is reported once, listing them. A responder reported here is not also judged as a distribution point by the "
+    + "other PXE rules (its settings, zone, public IP): removing it is the one fix. A VM of the zone whose role tag is not known before apply is could-not-verify.",
   fix: "Keep one distribution point per PXE segment: remove WDS/DHCP and the PXE allows from the other hosts (or move them to another zone), and declare the distribution point with sdz-role = pxe-distribution-point.",
   requirements: ["R-PXE-10"],
   resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_network_security_group", "azurerm_network_security_rule"],
@@ -47,11 +50,12 @@ export const secondPxeResponderInZone = defineRule({
         }
       }
       if (responders.length < 2) continue;
-      const declared = responders.filter((r) => r.claim.source === "declared");
+      // The segment's distribution point: the declared one, else the one responder that serves PXE (the others serve DHCP only).
+      const designated = responders.filter((r) => seg.designated.includes(r));
       const list = (rs: DistributionPoint[]) => rs.map((r) => `${r.vm.resource.address} (${r.claim.source}: ${r.claim.evidence})`).join("; ");
-      if (declared.length === 1) {
-        for (const r of responders.filter((x) => x !== declared[0])) {
-          ctx.report(r.vm.resource, `${r.vm.resource.address} answers PXE or DHCP in PXE zone ${seg.zone.name} (${r.claim.source}: ${r.claim.evidence}) beside the distribution point ${declared[0].vm.resource.address}: only the distribution point may answer PXE in its segment`);
+      if (designated.length === 1) {
+        for (const r of responders.filter((x) => x !== designated[0])) {
+          ctx.report(r.vm.resource, `${r.vm.resource.address} answers PXE or DHCP in PXE zone ${seg.zone.name} (${r.claim.source}: ${r.claim.evidence}) beside the ${describeDp(designated[0])}: only the distribution point may answer PXE in its segment`);
         }
       } else {
         ctx.report(seg.zone.resource, `PXE zone ${seg.zone.name} has ${responders.length} PXE/DHCP responders: ${list(responders)}; only one distribution point may answer PXE in a segment`);

@@ -74,7 +74,7 @@ describe("SDZ-PXE-002 distribution point with a public IP", () => {
     const s = site("inline", [], { publicIp: true, extend: (tf, { vm }) => extension(tf, "wds", vm, "Install-WindowsFeature WDS -IncludeManagementTools") });
     const r = check(s.tf, [ID]);
     expect(flagged(r, ID)).toEqual([s.nic]);
-    expect(messages(r, ID)[0]).toMatch(/inferred: azurerm_virtual_machine_extension\.wds installs a PXE\/DHCP responder/);
+    expect(messages(r, ID)[0]).toMatch(/inferred: azurerm_virtual_machine_extension\.wds installs a PXE or TFTP server \(Windows Deployment Services\)\)/);
   });
 });
 

@@ -181,7 +181,7 @@ describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
     });
     const r = check(s.tf, [SECOND]);
     expect(flagged(r, SECOND)).toEqual(["azurerm_windows_virtual_machine.rogue01"]);
-    expect(messages(r, SECOND)[0]).toMatch(/rogue01 answers PXE or DHCP in PXE zone servers \(inferred: azurerm_virtual_machine_extension\.dhcp installs a PXE\/DHCP responder.*beside the distribution point azurerm_windows_virtual_machine\.app01/);
+    expect(messages(r, SECOND)[0]).toMatch(/rogue01 answers PXE or DHCP in PXE zone servers \(inferred: azurerm_virtual_machine_extension\.dhcp installs a DHCP server \(the DHCP Server role\)\) beside the distribution point azurerm_windows_virtual_machine\.app01 \(declared: /);
   });
 
   /** Before: only Windows feature installs and wdsutil counted, so every one of these Linux (and DISM) responders passed. */
@@ -189,7 +189,8 @@ describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
     ["dnsmasq with a DHCP range and TFTP", "apt-get install -y dnsmasq && printf 'dhcp-range=10.0.2.10,10.0.2.200\\nenable-tftp\\ndhcp-boot=pxelinux.0\\n' > /etc/dnsmasq.d/pxe.conf && systemctl restart dnsmasq", /dnsmasq with dhcp-range/],
     ["isc-dhcp-server", "apt-get update && apt-get install -y isc-dhcp-server", /the isc-dhcp-server package/],
     ["tftpd-hpa", "sudo apt-get -y install tftpd-hpa syslinux-common", /the tftpd-hpa package/],
-    ["dhcp-server (RHEL)", "dnf install -y dhcp-server tftp-server", /the dhcp-server package/],
+    ["dhcp-server (RHEL)", "dnf install -y dhcp-server", /installs a DHCP server \(the dhcp-server package\)/],
+    ["dhcp-server and tftp-server (RHEL): the PXE part is the evidence", "dnf install -y dhcp-server tftp-server", /installs a PXE or TFTP server \(the tftp-server package\)/],
     ["kea-dhcp4-server", "apt install -y kea-dhcp4-server", /the kea-dhcp4-server package/],
     ["a DHCP service enabled", "systemctl enable --now isc-dhcp-server", /the isc-dhcp-server service/],
     ["DISM DHCPServer", "dism /online /enable-feature /featurename:DHCPServer /all", /the Windows feature DHCPServer/],
