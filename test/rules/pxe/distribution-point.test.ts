@@ -170,7 +170,7 @@ describe("SDZ-PXE-008 PXE zone without flow logs", () => {
   const ID = "SDZ-PXE-008";
   const flowLog = (tf: TfJson, target: Record<string, unknown>, enabled: unknown = true) => tf.add("azurerm_network_watcher_flow_log", "fl", {
     name: "fl", network_watcher_name: "nw", resource_group_name: "rg", storage_account_id: "/subscriptions/0/resourceGroups/l/providers/Microsoft.Storage/storageAccounts/l",
-    enabled, version: 2, retention_policy: { enabled: true, days: 90 }, ...target,
+    ...(enabled === "missing" ? {} : { enabled }), version: 2, retention_policy: { enabled: true, days: 90 }, ...target,
   });
 
   test("a PXE subnet that no flow log covers, or whose flow log is disabled, is a warning on the subnet", () => {
@@ -182,10 +182,81 @@ describe("SDZ-PXE-008 PXE zone without flow logs", () => {
   test.each([
     ["the VNet", (tf: TfJson, p: { vnet: string }) => flowLog(tf, { target_resource_id: TfJson.ref(p.vnet) })],
     ["the subnet", (tf: TfJson) => flowLog(tf, { target_resource_id: TfJson.ref("azurerm_subnet.servers") })],
-    ["the NSG (azurerm 3)", (tf: TfJson, p: { nsg: string }) => flowLog(tf, { network_security_group_id: TfJson.ref(p.nsg) })],
     ["a literal VNet ID", (tf: TfJson) => flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net" })],
+    ["a literal subnet ID (the group written in another case)", (tf: TfJson) => flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/net/subnets/servers" })],
+    ["a literal NIC ID", (tf: TfJson) => flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/app01_nic" })],
   ])("a flow log on %s covers it", (_what, add) => {
     expect(check(dp("inline", { extend: (tf, p) => add(tf, p as never) }).tf, [ID]).findings).toEqual([]);
+  });
+
+  test("an inline subnet is matched by a literal subnet ID in its VNet's resource group, not another's", () => {
+    const build = (rg: string) => {
+      const tf = new TfJson();
+      const nsg = tf.nsg("pxe_nsg", [pxeRule("allow-pxe", "10.0.2.0/24"), rule("deny-all", 4096, "Deny", "*", "*", "*")]);
+      tf.add("azurerm_virtual_network", "net", {
+        name: "net", location: "westeurope", resource_group_name: "rg", address_space: ["10.0.0.0/16"],
+        subnet: [{ name: "pxe", address_prefixes: ["10.0.1.0/24"], security_group: TfJson.ref(nsg) }],
+      });
+      tf.windowsVm("app01", [tf.nic("app01_nic", "azurerm_virtual_network.net", "10.0.1.4")]);
+      patch(tf, "azurerm_network_interface.app01_nic", { ip_configuration: [{ name: "primary", subnet_id: "${azurerm_virtual_network.net.subnet[0].id}", private_ip_address_allocation: "Static", private_ip_address: "10.0.1.4" }] });
+      flowLog(tf, { target_resource_id: `/subscriptions/0/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/net/subnets/pxe` });
+      return tf;
+    };
+    expect(check(build("rg"), [ID]).findings).toEqual([]);
+    expect(check(build("other-rg"), [ID]).findings.map((f) => `${f.status} ${f.address}`)).toEqual(["fail azurerm_virtual_network.net"]);
+  });
+
+  /** Before: a literal ID was matched by name only, so a VNet, subnet or NIC of the same name in another resource group counted. */
+  test.each([
+    ["VNet", "/subscriptions/1111/resourceGroups/other-rg/providers/Microsoft.Network/virtualNetworks/net"],
+    ["subnet", "/subscriptions/1111/resourceGroups/other-rg/providers/Microsoft.Network/virtualNetworks/net/subnets/servers"],
+    ["NIC", "/subscriptions/1111/resourceGroups/other-rg/providers/Microsoft.Network/networkInterfaces/app01_nic"],
+  ])("a literal %s ID of the same name in another resource group covers nothing here", (_what, id) => {
+    const s = dp("inline", { extend: (tf) => flowLog(tf, { target_resource_id: id }) });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+  });
+
+  test("a literal VNet ID of the same name, where the VNet's resource group is not known before apply, is could-not-verify", () => {
+    const s = dp("inline", {
+      extend: (tf, { vnet }) => {
+        patch(tf, vnet, { resource_group_name: "${var.rg}" });
+        flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net" });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(messages(r, ID)[0]).toMatch(/target_resource_id of azurerm_network_watcher_flow_log\.fl \("\/subscriptions\/0\/resourceGroups\/rg\/providers\/Microsoft\.Network\/virtualNetworks\/net"\) may or may not name azurerm_virtual_network\.net \(its resource_group_name is not known/);
+  });
+
+  /**
+   * NSG flow logs: Azure blocks new ones since 30 June 2025 and retires them on 30 September 2027 (learn.microsoft.com/azure/
+   * network-watcher/nsg-flow-logs-overview). Before: an NSG flow log (by reference, literal ID or azurerm 3's network_security_group_id) counted as coverage.
+   */
+  test.each([
+    ["by reference", (tf: TfJson, p: { nsg: string }) => flowLog(tf, { target_resource_id: TfJson.ref(p.nsg) })],
+    ["by literal ID", (tf: TfJson) => flowLog(tf, { target_resource_id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/servers_nsg" })],
+    ["through azurerm 3's network_security_group_id", (tf: TfJson, p: { nsg: string }) => flowLog(tf, { network_security_group_id: TfJson.ref(p.nsg) })],
+  ])("an NSG flow log on the subnet's NSG (%s) is no coverage: a warning naming the retirement", (_what, add) => {
+    const r = check(dp("inline", { extend: (tf, p) => add(tf, p as never) }).tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(messages(r, ID)[0]).toMatch(/azurerm_network_watcher_flow_log\.fl is an NSG flow log \(NSG servers_nsg\), which Azure no longer creates since 30 June 2025 and retires on 30 September 2027: use a VNet flow log/);
+  });
+
+  test("a flow log whose enabled is not known before apply, or missing (azurerm 4.55 requires it), is could-not-verify naming enabled, not the target", () => {
+    const fromVar = dp("inline", { extend: (tf, { vnet }) => flowLog(tf, { target_resource_id: TfJson.ref(vnet) }, "${var.on}") });
+    let r = check(fromVar.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(messages(r, ID)[0]).toMatch(/whether azurerm_network_watcher_flow_log\.fl, on azurerm_virtual_network\.net, is enabled is not known \(enabled: the variable on is only known at plan time\)/);
+    expect(messages(r, ID)[0]).not.toMatch(/target/);
+    const missing = dp("inline", { extend: (tf, { vnet }) => flowLog(tf, { target_resource_id: TfJson.ref(vnet) }, "missing") });
+    r = check(missing.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.servers"]);
+    expect(messages(r, ID)[0]).toMatch(/\(enabled: enabled is missing, and azurerm 4\.55 requires it\)/);
   });
 
   test("a flow log whose target is a variable is could-not-verify; no distribution point, no finding", () => {
