@@ -7,11 +7,11 @@
  */
 import { DistributionPoint, describeDp, dpPorts, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { distributionPointOf } from "./pxe-segments";
-import { acceptableSources, deciderKey, judgeSources, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001 } from "./source-trust";
+import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001, waysIn } from "./source-trust";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { SourceSet } from "../../engine/access/source-set";
 import { NsgRule } from "../../engine/access/topology";
-import { Decider, describeServicePort, hostEndpoints, nsgDecider, probeOf, reachOn } from "../../engine/exposure";
+import { Decider, describeServicePort, hostEndpoints, nsgDecider, probeOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
 
@@ -27,6 +27,10 @@ export interface PxeExposure {
   readonly hosts: Set<string>;
   readonly dps: Set<string>;
   readonly doubts: Set<string>;
+  /** The Internet or public addresses are among `bad`. */
+  internet: boolean;
+  /** How the Internet reaches those hosts today (public IP, load balancer, DNAT); empty: no way in yet. */
+  readonly ways: Set<string>;
 }
 
 /** What SDZ-PXE-001 reports. */
@@ -60,11 +64,13 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
       }
       for (const port of dp ? dpPorts(ctx, dp) : named) {
         if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
-        for (const r of reachOn(ctx.model, ep, port)) {
+        const answer = ctx.reach.reach(ep, probeOf(port));
+        for (const r of answer.reaches) {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
           const decider = pxeDeciderOf(r, port, ep);
-          if (reportedByNet001(ctx, ep, decider)) continue;
+          // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
+          if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
           const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
           const key = `${r.outcome}|${deciderKey(decider)}`;
@@ -72,7 +78,7 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
           if (!g) {
             g = {
               decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), ports: Intervals.empty(PORTS),
-              hosts: new Set(), dps: new Set(), doubts: new Set(),
+              hosts: new Set(), dps: new Set(), doubts: new Set(), internet: false, ways: new Set(),
             };
             groups.set(key, g);
           }
@@ -83,6 +89,10 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
           g.hosts.add(ep.label);
           if (dp) g.dps.add(describeDp(dp));
           r.doubts.forEach((d) => g!.doubts.add(d));
+          if (verdict.internet) {
+            g.internet = true;
+            waysIn(answer, r.dnat).forEach((w) => g!.ways.add(w));
+          }
         }
       }
     }

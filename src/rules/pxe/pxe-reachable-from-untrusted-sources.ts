@@ -2,6 +2,7 @@ import { describeDp, TFTP_DATA_ANY, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
+import { noWayInText } from "./source-trust";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -22,7 +23,9 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
     + "Sources in a zone whose trust is not declared, or private ranges in no zone, make it could-not-verify (issue 13): declare them. "
     + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer is Azure's platform, not a PXE client; a rule that opens a wide "
-    + "range to the broad Internet is reported once by SDZ-NET-001.",
+    + "range to the broad Internet is reported once by SDZ-NET-001, and a host with no NSG at all in a subnet SDZ-NET-002 reports is that finding. "
+    + "A finding about the Internet says, as SDZ-NET-001's does, when no public IP, load balancer or DNAT reaches the host today (the allow still "
+    + "stands: adding one later would expose PXE).",
   fix: "Allow UDP 67, 68, 69, 4011 and the TFTP data range only from the provisioning client segments and DHCP relay agents (PxeZone clientSegments/relayAgents), "
     + "declared as zones of INTERNAL trust or more (a local network gateway or subnet NSG tagged sdz-trust); add an explicit deny-all so AllowVNetInBound does not admit other zones.",
   requirements: ["R-PXE-3", "R-PXE-1"],
@@ -52,7 +55,9 @@ export const pxeReachableFromUntrustedSources = defineRule({
     for (const g of groups.values()) {
       const on = `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;
       if (g.bad.size > 0) {
-        const msg = `${g.decider.label} lets ${[...g.bad].join("; ")} reach ${on}${g.unknown.size > 0 ? `; sources whose trust is not known besides: ${[...g.unknown].join("; ")}` : ""}`;
+        // As SDZ-NET-001 words it: an allow from the Internet with no public IP, load balancer or DNAT in front lets nothing in yet.
+        const noWay = g.internet && g.ways.size === 0 ? `; ${noWayInText(g.hosts.size)}` : "";
+        const msg = `${g.decider.label} lets ${[...g.bad].join("; ")} reach ${on}${g.unknown.size > 0 ? `; sources whose trust is not known besides: ${[...g.unknown].join("; ")}` : ""}${noWay}`;
         if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
         else ctx.unverified(g.decider.resource, `${msg.replace(" lets ", " may let ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
       } else {

@@ -12,7 +12,7 @@ import { SourceSet } from "../../engine/access/source-set";
 import { Decider, NAMED_RANGE_MAX, classifySources, serviceDeciderOf, SourceClass } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
-import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
+import { isFirewallSubnet, isNoClientSubnet, isNsgExemptSubnet } from "../../network/platform-subnets";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
 import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
@@ -25,6 +25,8 @@ export interface SourceVerdict {
   readonly bad: string[];
   /** Sources whose trust cannot be told, described. */
   readonly unknown: string[];
+  /** The Internet or public addresses are among `bad`: they get in only through a public IP, load balancer or DNAT ({@link noWayInText}). */
+  readonly internet: boolean;
 }
 
 /**
@@ -59,9 +61,38 @@ export function judgeSources(
   const bad: string[] = [];
   const unknown: string[] = [];
   const rest = skip ? sources.subtract(skip.sources) : sources;
-  if (rest.isEmpty) return { bad, unknown };
-  for (const c of classifySources(ctx.model, endpoint, rest)) judgeClass(ctx, endpoint, on, c, accept, bad, unknown);
-  return { bad, unknown };
+  if (rest.isEmpty) return { bad, unknown, internet: false };
+  let internet = false;
+  for (const c of classifySources(ctx.model, endpoint, rest)) {
+    judgeClass(ctx, endpoint, on, c, accept, bad, unknown);
+    internet ||= c.kind === "internet";
+  }
+  return { bad, unknown, internet };
+}
+
+/**
+ * Ways the Internet reaches a host on a probe's ports today: a public IP on its NIC, a public load
+ * balancer rule or inbound NAT rule, a DNAT rule (`dnat`, the reach's). Empty: an allow from the
+ * Internet lets nothing in until one is added, which a finding says as SDZ-NET-001 does ({@link noWayInText}).
+ */
+export function waysIn(answer: { readonly internetEntries: readonly { readonly label: string }[] }, dnat?: { readonly label: string }): string[] {
+  return [...(dnat ? [`published by DNAT rule ${dnat.label}`] : []), ...answer.internetEntries.map((e) => `through ${e.label}`)];
+}
+
+/** What a finding adds when Internet sources are allowed but nothing brings them in (SDZ-NET-001's wording). */
+export const noWayInText = (hosts: number) => `no public IP, load balancer or DNAT reaches ${hosts > 1 ? "them" : "it"} today`;
+
+/**
+ * Is the reach's missing filter SDZ-NET-002's finding? A `no-nsg` decider (no NSG on the subnet nor on
+ * the NIC) on a host whose subnet NET-002 reports: it has no NSG and none by literal ID (one it cannot
+ * see is NET-002's could-not-verify), and Azure does not exempt it. One missing NSG, one finding: the PXE and reference rules leave it there.
+ */
+export function leftToNet002(endpoint: Endpoint, decider: Decider): boolean {
+  const s = endpoint.subnet;
+  if (decider.kind !== "no-nsg" || !s) return false;
+  // An association NET-002 cannot see is its could-not-verify on the subnet: the same unknown.
+  if (s.nsgs.length > 0 || s.nsgExternal || isNsgExemptSubnet(s)) return false;
+  return !endpoint.nic || (endpoint.nic.nsgs.length === 0 && !endpoint.nic.nsgUnknown);
 }
 
 /** The protocol and ports a source set reaches (a reach's): without them, every TCP and UDP port is assumed. */

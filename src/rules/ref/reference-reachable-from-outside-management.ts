@@ -5,7 +5,7 @@ import { Decider, deciderOf, describePorts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
-import { deciderKey, judgeSources, reportedByNet001 } from "../pxe/source-trust";
+import { deciderKey, judgeSources, leftToNet002, noWayInText, reportedByNet001, waysIn } from "../pxe/source-trust";
 
 /** What reaches through one deciding rule, certainly (`allow`) or perhaps (`uncertain`). */
 interface Part {
@@ -21,6 +21,11 @@ interface Group {
   readonly decider: Decider;
   readonly allow: Part;
   readonly uncertain: Part;
+  /** The Internet or public addresses are among the sources it lets in (certainly or perhaps). */
+  internet: boolean;
+  /** How the Internet reaches those reference computers today (public IP, load balancer, DNAT); empty: no way in yet. */
+  readonly ways: Set<string>;
+  readonly hosts: Set<string>;
 }
 
 const newPart = (): Part => ({ bad: new Set(), unknown: new Set(), ports: new Map(), refs: new Set(), doubts: new Set() });
@@ -43,7 +48,9 @@ export const referenceReachableFromOutsideManagement = defineRule({
     + "(AllowVNetInBound admits every zone of the VNet unless a deny-all overrides it), firewall network rules and DNAT. Every source must be a zone of "
     + "MANAGEMENT trust (declared with sdz-trust; an internet-facing zone counts as PERIMETER whatever its tag). Sources in a zone whose trust is not "
     + "declared, or private ranges in no zone, are could-not-verify. ICMP is not asked (it cannot install software and path MTU discovery needs it); "
-    + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001. One finding per "
+    + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001, and a reference "
+    + "computer with no NSG at all in a subnet SDZ-NET-002 reports is that finding. A finding about the Internet says, as SDZ-NET-001's does, when no "
+    + "public IP, load balancer or DNAT reaches the computer today. One finding per "
     + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why."
     + ` ${UNCERTAIN_ROLE_RATIONALE}`,
   fix: "Put the reference computer in a ReferenceImagingZone: an explicit deny-all inbound rule, and allows only from a zone declared sdz-trust MANAGEMENT.",
@@ -61,14 +68,21 @@ export const referenceReachableFromOutsideManagement = defineRule({
     for (const rc of referenceComputers(ctx)) {
       for (const ep of ctx.access.endpointsOfVm(rc.vm)) {
         for (const protocol of ["Tcp", "Udp"] as const) {
-          for (const r of ctx.reach.reach(ep, { protocol, from: 0, to: 65535 }).reaches) {
+          const answer = ctx.reach.reach(ep, { protocol, from: 0, to: 65535 });
+          for (const r of answer.reaches) {
             const decider = deciderOf(r, ep);
-            if (reportedByNet001(ctx, ep, decider)) continue;
+            // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
+            if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
             const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT, undefined, { protocol: r.protocol, ports: r.ports });
             if (v.bad.length === 0 && v.unknown.length === 0) continue;
             const key = deciderKey(decider);
             let g = groups.get(key);
-            if (!g) groups.set(key, (g = { decider, allow: newPart(), uncertain: newPart() }));
+            if (!g) groups.set(key, (g = { decider, allow: newPart(), uncertain: newPart(), internet: false, ways: new Set(), hosts: new Set() }));
+            g.hosts.add(ep.label);
+            if (v.internet) {
+              g.internet = true;
+              waysIn(answer, r.dnat).forEach((w) => g!.ways.add(w));
+            }
             const part = r.outcome === "allow" ? g.allow : g.uncertain;
             v.bad.forEach((b) => part.bad.add(b));
             v.unknown.forEach((u) => part.unknown.add(u));
@@ -79,8 +93,10 @@ export const referenceReachableFromOutsideManagement = defineRule({
         }
       }
     }
-    for (const { decider, allow, uncertain } of groups.values()) {
+    for (const { decider, allow, uncertain, internet, ways, hosts } of groups.values()) {
       const hint = decider.kind === "default-rule" ? " (no explicit deny-all inbound overrides it)" : "";
+      // As SDZ-NET-001 words it: an allow from the Internet with no public IP, load balancer or DNAT in front lets nothing in yet.
+      const noWay = internet && ways.size === 0 ? `; ${noWayInText(hosts.size)}` : "";
       const why = (p: Part) => ` (${[...p.doubts].join("; ") || "values not known before apply"})`;
       // The certain part first; what the rule may also let in joins the same finding (one per deciding rule).
       const maybe = new Set([...uncertain.bad, ...uncertain.unknown]);
@@ -89,11 +105,11 @@ export const referenceReachableFromOutsideManagement = defineRule({
           ...(allow.unknown.size > 0 ? [`; it also lets ${reachText(allow.unknown, allow)}, whose trust is not known`] : []),
           ...(maybe.size > 0 ? [`; it may also let ${reachText(maybe, uncertain)}${why(uncertain)}`] : []),
         ].join("");
-        ctx.report(decider.resource, `${decider.label}${hint} lets ${reachText(allow.bad, allow)}${also}: only the management zone may reach a reference computer`);
+        ctx.report(decider.resource, `${decider.label}${hint} lets ${reachText(allow.bad, allow)}${also}${noWay}: only the management zone may reach a reference computer`);
       } else if (uncertain.bad.size > 0) {
         const also = allow.unknown.size > 0 ? `; it lets ${reachText(allow.unknown, allow)}` : "";
         const rest = uncertain.unknown.size > 0 ? `; it may also let ${reachText(uncertain.unknown, uncertain)}` : "";
-        ctx.unverified(decider.resource, `${decider.label}${hint} may let ${reachText(uncertain.bad, uncertain)}${why(uncertain)}${rest}${also}: only the management zone may reach a reference computer`);
+        ctx.unverified(decider.resource, `${decider.label}${hint} may let ${reachText(uncertain.bad, uncertain)}${why(uncertain)}${rest}${also}${noWay}: only the management zone may reach a reference computer`);
       } else {
         const parts = [
           ...(allow.unknown.size > 0 ? [`lets ${reachText(allow.unknown, allow)}`] : []),

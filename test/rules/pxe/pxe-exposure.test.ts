@@ -20,12 +20,18 @@ describe("SDZ-PXE-001 PXE, TFTP or DHCP from untrusted or undeclared sources", (
       expect(messages(r, ID)[0]).toMatch(/zone branch_dmz \(PERIMETER, declared: sdz-trust=PERIMETER on azurerm_local_network_gateway\.branch_dmz\)/);
     });
 
-    test("PXE from the Internet through a rule written for PXE is an error (not SDZ-NET-001's)", () => {
+    test("PXE from the Internet through a rule written for PXE is an error (not SDZ-NET-001's), saying whether a way in from the Internet exists today", () => {
+      // Before: "lets the Internet reach" whether or not a public IP, load balancer or DNAT reaches the host (SDZ-NET-001 says which).
       const s = site(placement, [pxeRule("allow-pxe", "Internet")]);
-      const r = check(s.tf, [ID, "SDZ-NET-001"]);
+      let r = check(s.tf, [ID, "SDZ-NET-001"]);
       expect(flagged(r, ID)).toEqual([s.address("allow-pxe")]);
-      expect(messages(r, ID)[0]).toMatch(/lets the Internet reach/);
+      expect(messages(r, ID)[0]).toMatch(/lets the Internet reach .*; no public IP, load balancer or DNAT reaches it today$/);
       expect(flagged(r, "SDZ-NET-001")).toEqual([]);
+      const published = site(placement, [pxeRule("allow-pxe", "Internet")], { publicIp: true });
+      r = check(published.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([published.address("allow-pxe")]);
+      expect(messages(r, ID)[0]).toMatch(/lets the Internet reach /);
+      expect(messages(r, ID)[0]).not.toMatch(/reaches it today/);
     });
 
     test("PXE from a range both an INTERNAL subnet and a PERIMETER on-premises zone hold is still an error (the check does not skip it as trusted)", () => {
@@ -268,4 +274,21 @@ describe("SDZ-PXE-001 judges AzureFirewallSubnet on the PXE ports only", () => {
     expect(messages(r, ID)[0]).toMatch(/lets AzureFirewallSubnet \(10\.0\.100\.0\/26\), whose addresses may carry the traffic of clients this configuration does not show \(firewall azurerm_firewall\.fw SNATs the network-rule traffic it routes to 10\.0\.1\.4, so [^()]*\) reach/);
     expect(messages(r, ID)[0]).not.toMatch(/DNS proxy|application rules/);
   });
+});
+
+test("a distribution point in a subnet without an NSG (nor one on its NIC) is SDZ-NET-002's one finding", () => {
+  // Before: SDZ-NET-002's error on the subnet and SDZ-PXE-001's ("no NSG on the subnet lets the Internet ... reach") on the NIC, one fix.
+  const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+    vmTags: { "sdz-role": "pxe-distribution-point" },
+    extend: (tf, { vnet }) => {
+      zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+      delete tf.json.resource.azurerm_subnet_network_security_group_association.servers_servers_nsg;
+    },
+  });
+  const r = check(s.tf, [ID, "SDZ-NET-002"]);
+  expect(flagged(r, "SDZ-NET-002")).toEqual(["azurerm_subnet.servers"]);
+  expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  // An NSG on the NIC: the subnet's missing NSG is still NET-002's, and the NIC's rules are judged here.
+  const nicNsg = site("nic", [pxeRule("allow-pxe", "Internet")], { vmTags: { "sdz-role": "pxe-distribution-point" } });
+  expect(flagged(check(nicNsg.tf, [ID]), ID)).toEqual([nicNsg.nsg]);
 });

@@ -176,6 +176,39 @@ describe("SDZ-REF-001 reference computer reachable from outside the management z
     expect(messages(r, ID)[0]).toMatch(/lets the Internet reach .* on TCP 8080/);
   });
 
+  /**
+   * Before: "lets the Internet reach" with no way in from the Internet (SDZ-NET-001 says "no public IP, load balancer or
+   * DNAT reaches it today" for the same case), and a subnet without an NSG gave SDZ-NET-002's error and this rule's on top.
+   */
+  test("a rule that lets the Internet in says whether a public IP, load balancer or DNAT reaches the reference computer today", () => {
+    const web = ref("inline", { inbound: [rule("web", 100, "Allow", "Tcp", "8080", "Internet")] });
+    let r = check(web.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([web.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/lets the Internet reach .* on TCP 8080; no public IP, load balancer or DNAT reaches it today: only the management zone may reach a reference computer$/);
+    const published = ref("inline", {
+      inbound: [rule("web", 100, "Allow", "Tcp", "8080", "Internet")],
+      extend: (tf, { nic }) => {
+        const pip = tf.add("azurerm_public_ip", "ref_pip", { name: "ref-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+        patch(tf, nic, { ip_configuration: [{ name: "primary", subnet_id: TfJson.ref("azurerm_subnet.servers"), private_ip_address_allocation: "Static", private_ip_address: "10.0.1.4", public_ip_address_id: TfJson.ref(pip) }] });
+      },
+    });
+    r = check(published.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([published.nsg]);
+    expect(messages(r, ID)[0]).not.toMatch(/reaches it today/);
+  });
+
+  test("a reference computer in a subnet without an NSG is SDZ-NET-002's one finding", () => {
+    const s = ref("inline", {
+      extend: (tf) => {
+        delete tf.json.resource.azurerm_subnet_network_security_group_association.servers_servers_nsg;
+      },
+    });
+    expect(Object.keys(s.tf.json.resource.azurerm_subnet_network_security_group_association)).not.toContain("servers_servers_nsg");
+    const r = check(s.tf, [ID, "SDZ-NET-002"]);
+    expect(flagged(r, "SDZ-NET-002")).toEqual(["azurerm_subnet.servers"]);
+    expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  });
+
   test("a management zone declared MANAGEMENT that faces the Internet no longer counts as management", () => {
     const s = ref("inline", { extend: (tf) => { tf.json.resource.azurerm_network_security_group.mgmt_nsg.security_rule = [rule("allow-https", 100, "Allow", "Tcp", "443", "Internet")]; } });
     const r = check(s.tf, [ID]);
