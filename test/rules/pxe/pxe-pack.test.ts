@@ -158,3 +158,55 @@ describe("PXE pack: DHCP servers and second responders are no distribution point
     expect(r.findings.filter((f) => f.address === "azurerm_windows_virtual_machine.dhcp01").map((f) => f.ruleId)).toEqual(["SDZ-PXE-013"]);
   });
 });
+
+/**
+ * Before: a VM whose sdz-role tag is not known before apply was silently no distribution point, so a public IP on it passed
+ * SDZ-PXE-002 (review D8). Now it is run through the distribution point checks as if it were one (fail closed), as the REF pack does.
+ */
+describe("PXE pack: a VM whose sdz-role tag is not known before apply", () => {
+  const withFlowLog = (tf: TfJson, vnet: string) => tf.add("azurerm_network_watcher_flow_log", "fl", {
+    name: "fl", network_watcher_name: "nw", resource_group_name: "rg", target_resource_id: TfJson.ref(vnet), enabled: true, version: 2,
+    storage_account_id: "/subscriptions/0/resourceGroups/l/providers/Microsoft.Storage/storageAccounts/l", retention_policy: { enabled: true, days: 90 },
+  });
+  const build = (o: { publicIp?: boolean; trust?: string } = {}) => site("inline", [], {
+    vmTags: { "sdz-role": "${var.role}" },
+    publicIp: o.publicIp,
+    extend: (tf, { vnet, nsg }) => {
+      tag(tf, nsg, { "sdz-trust": o.trust ?? "INTERNAL" });
+      withFlowLog(tf, vnet);
+      tf.json.variable = { role: { type: "string" } };
+    },
+  });
+  const summary = (r: ReturnType<typeof check>) => r.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`).sort();
+
+  test("is one could-not-verify on the VM, from the first check that would not pass were it a distribution point, naming the tag and those checks", () => {
+    const s = build({ publicIp: true, trust: "PERIMETER" });
+    const r = check(s.tf, [...PXE_PACK.rules]);
+    expect(summary(r)).toEqual([`SDZ-PXE-002 unverified ${s.vm}`]);
+    expect(messages(r, "SDZ-PXE-002")[0]).toMatch(/^could not verify: whether azurerm_windows_virtual_machine\.app01 is a PXE distribution point cannot be told \(azurerm_windows_virtual_machine\.app01: its sdz-role tag is not known before apply \(the variable role is only known at plan time\)\); if it is, SDZ-PXE-002 and SDZ-PXE-004 report a problem: write sdz-role as a literal value/);
+  });
+
+  test("is no finding when every check that reads what Azure does would pass were it one (its missing PXE setting tags say nothing new)", () => {
+    expect(summary(check(build().tf, [...PXE_PACK.rules]))).toEqual([]);
+  });
+
+  test("in a PXE segment, it is SDZ-PXE-013's one could-not-verify", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: dpTags(),
+      extend: (tf, { vnet, nsg }) => {
+        tag(tf, nsg, { "sdz-trust": "INTERNAL" });
+        zone(tf, vnet, "clients", "10.0.2.0/24", { trust: "INTERNAL" });
+        withFlowLog(tf, vnet);
+        const pip = tf.add("azurerm_public_ip", "web_pip", { name: "web-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+        const web = secondVm(tf, "web01", "10.0.1.20", { "sdz-role": "${var.role}" });
+        tf.json.resource.azurerm_network_interface.web01_nic.ip_configuration = [{ name: "primary", subnet_id: TfJson.ref("azurerm_subnet.servers"), private_ip_address_allocation: "Static", private_ip_address: "10.0.1.20", public_ip_address_id: TfJson.ref(pip) }];
+        tf.json.variable = { role: { type: "string" } };
+        return web;
+      },
+    });
+    expect(summary(check(s.tf, [...PXE_PACK.rules]))).toEqual([
+      "SDZ-PXE-013 unverified azurerm_windows_virtual_machine.web01",
+      `SDZ-PXE-015 fail ${s.vm}`,
+    ]);
+  });
+});
