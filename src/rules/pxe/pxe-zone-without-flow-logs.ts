@@ -57,36 +57,10 @@ export const pxeZoneWithoutFlowLogs = defineRule({
     const m = ctx.model;
     const dps = distributionPoints(ctx);
     if (dps.length === 0) return;
-    // Flow logs by the resource they reference, literal targets by kind and name (VNet and NSG names are unique per resource
-    // group only: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), and those whose target cannot be read.
-    const byResource = new Map<TfResource, { fl: TfResource; enabled: Enabled }[]>();
-    const byName = new Map<string, LiteralTarget[]>();
-    const unknownTargets: string[] = [];
+    // Flow logs by the resource they reference, literal targets by kind and name: read once per configuration (a VM whose role
+    // is not known runs this check again as a hypothetical distribution point, see uncertain-distribution-points.ts).
+    const { byResource, byName, unknownTargets } = flowLogIndex(m);
     const lower = (v: string) => v.toLowerCase();
-    for (const fl of m.ofType("azurerm_network_watcher_flow_log")) {
-      const enabled = enabledOf(m, fl);
-      if (enabled.on === false) continue;
-      const field = fl.config.target_resource_id !== undefined ? "target_resource_id" : "network_security_group_id";
-      const target = fl.config[field];
-      const ref = m.referencedResource(target);
-      if (ref) {
-        (byResource.get(ref) ?? byResource.set(ref, []).get(ref)!).push({ fl, enabled });
-        continue;
-      }
-      const id = m.resolveString(target);
-      if (!id.known) {
-        unknownTargets.push(`the target of ${fl.address} is not known before apply (${id.reason})`);
-        continue;
-      }
-      const parsed = ARM_ID.exec(id.value.trim());
-      if (!parsed) {
-        unknownTargets.push(`the target of ${fl.address} cannot be read (${field} "${id.value}" is not a VNet, subnet, NIC or NSG ID)`);
-        continue;
-      }
-      const kind = lower(parsed[2]);
-      const key = kind === "virtualnetworks" && parsed[4] ? `subnet:${lower(parsed[3])}/${lower(parsed[4])}` : `${kind}:${lower(parsed[3])}`;
-      (byName.get(key) ?? byName.set(key, []).get(key)!).push({ fl, field, id: id.value.trim(), rg: lower(parsed[1]), enabled });
-    }
     /**
      * The flow logs on a resource of this configuration: by reference, or by a literal ID of its kind and name in its resource
      * group (the subscription is compared when the resource's own id is known; the configuration does not say it otherwise).
@@ -158,6 +132,52 @@ export const pxeZoneWithoutFlowLogs = defineRule({
     good: [{ description: "The VNet has an enabled flow log", terraform: pxeExample() }],
   })),
 });
+
+/**
+ * The enabled (or possibly enabled) flow logs of a configuration: by the resource they reference, literal targets by kind
+ * and name (VNet and NSG names are unique per resource group only:
+ * learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules), and why the others' targets cannot be
+ * read. Memoised per configuration.
+ */
+function flowLogIndex(m: TerraformModel): FlowLogIndex {
+  return m.memo("pxe-008:flow-logs", () => {
+    const byResource = new Map<TfResource, { fl: TfResource; enabled: Enabled }[]>();
+    const byName = new Map<string, LiteralTarget[]>();
+    const unknownTargets: string[] = [];
+    const lower = (v: string) => v.toLowerCase();
+    for (const fl of m.ofType("azurerm_network_watcher_flow_log")) {
+      const enabled = enabledOf(m, fl);
+      if (enabled.on === false) continue;
+      const field = fl.config.target_resource_id !== undefined ? "target_resource_id" : "network_security_group_id";
+      const target = fl.config[field];
+      const ref = m.referencedResource(target);
+      if (ref) {
+        (byResource.get(ref) ?? byResource.set(ref, []).get(ref)!).push({ fl, enabled });
+        continue;
+      }
+      const id = m.resolveString(target);
+      if (!id.known) {
+        unknownTargets.push(`the target of ${fl.address} is not known before apply (${id.reason})`);
+        continue;
+      }
+      const parsed = ARM_ID.exec(id.value.trim());
+      if (!parsed) {
+        unknownTargets.push(`the target of ${fl.address} cannot be read (${field} "${id.value}" is not a VNet, subnet, NIC or NSG ID)`);
+        continue;
+      }
+      const kind = lower(parsed[2]);
+      const key = kind === "virtualnetworks" && parsed[4] ? `subnet:${lower(parsed[3])}/${lower(parsed[4])}` : `${kind}:${lower(parsed[3])}`;
+      (byName.get(key) ?? byName.set(key, []).get(key)!).push({ fl, field, id: id.value.trim(), rg: lower(parsed[1]), enabled });
+    }
+    return { byResource, byName, unknownTargets };
+  });
+}
+
+interface FlowLogIndex {
+  readonly byResource: Map<TfResource, { fl: TfResource; enabled: Enabled }[]>;
+  readonly byName: Map<string, LiteralTarget[]>;
+  readonly unknownTargets: string[];
+}
 
 /**
  * A flow log's `enabled`. azurerm 4.55 requires it and has no default (registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/
