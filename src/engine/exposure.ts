@@ -5,6 +5,7 @@
  */
 import { Endpoint, Probe } from "./access/access-model";
 import { PRIVATE_V4, PUBLIC_V6, v4RangeText } from "./access/addresses";
+import { FirewallRule } from "./access/firewalls";
 import { Intervals, PORTS } from "./access/intervals";
 import { candidate } from "./access/nsg-eval";
 import { Reach, Reachability } from "./access/reachability";
@@ -45,10 +46,7 @@ export interface Decider {
  * decide (that is what a user must make known).
  */
 export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
-  if (r.dnat) {
-    const tp = r.dnat.translatedPort;
-    return { kind: "dnat-rule", resource: r.dnat.resource, label: `DNAT rule ${r.dnat.label} of ${r.dnat.resource.address}`, ports: tp?.known ? Intervals.of(r.ports.domain, [[tp.value, tp.value]]) : undefined };
-  }
+  if (r.dnat) return dnatDecider(r.dnat);
   const layers = r.grant.layers;
   // Uncertain: an allow that an unknown rule may shadow is the allow's; a deny that an unknown rule
   // may override is the unknown rule's. Either way, the rule a user must look at.
@@ -67,6 +65,12 @@ export function deciderOf(r: Reach, endpoint?: Endpoint): Decider {
   const note = layers.find((l) => l.note)?.note ?? "no NSG";
   const resource = endpoint?.resource ?? layers.find((l) => l.nsg)?.nsg?.resource ?? r.grant.layers[0]?.rule?.resource;
   return { kind: "no-nsg", resource: resource!, label: note };
+}
+
+/** The decider a DNAT rule is when it publishes an endpoint (what {@link deciderOf} gives for its reaches); its ports are the translated port. */
+export function dnatDecider(rule: FirewallRule): Decider {
+  const tp = rule.translatedPort;
+  return { kind: "dnat-rule", resource: rule.resource, label: `DNAT rule ${rule.label} of ${rule.resource.address}`, ports: tp?.known ? Intervals.of(PORTS, [[tp.value, tp.value]]) : undefined };
 }
 
 /** The decider an NSG rule is when it decides (what {@link deciderOf} gives for a reach it lets in). */

@@ -9,6 +9,7 @@
  */
 import { AccessModel, Endpoint, isAzureCloudTag } from "./access/access-model";
 import { Cidr } from "./access/addresses";
+import { FirewallRule } from "./access/firewalls";
 import { Intervals, V4, V6 } from "./access/intervals";
 import { termSources } from "./access/nsg-eval";
 import { Reachability } from "./access/reachability";
@@ -44,6 +45,11 @@ export interface Zone {
   readonly sources: SourceSet;
   trust: TrustClaim;
 }
+
+/** Leaves out an NSG allow on an endpoint as evidence of internet-facing (another finding reports it). */
+export type ExceptRule = (rule: NsgRule, endpoint: Endpoint) => boolean;
+/** Leaves out a DNAT rule publishing an endpoint as evidence of internet-facing (another finding reports it). */
+export type ExceptDnat = (rule: FirewallRule, endpoint: Endpoint) => boolean;
 
 /** Share of the public address space a source set must cover to count as "the Internet" rather than specific public addresses. */
 export const BROAD_INTERNET_SHARE = 0.5;
@@ -145,12 +151,13 @@ export class Zones {
 
   /**
    * The zone's effective trust: the lower of the declared level and what the configuration shows
-   * (internet-facing is PERIMETER), with the evidence of both. `except` leaves out NSG rules that
-   * another finding already reports (a rule opening everything to the Internet is one finding).
+   * (internet-facing is PERIMETER), with the evidence of both. `except` leaves out NSG rules, and
+   * `exceptDnat` Azure Firewall DNAT rules, that another finding already reports (a rule opening
+   * everything to the Internet is one finding).
    */
-  public trustOf(zone: Zone, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): TrustClaim {
+  public trustOf(zone: Zone, except?: ExceptRule, exceptDnat?: ExceptDnat): TrustClaim {
     if (zone.kind !== "subnet" || !zone.subnet) return zone.trust;
-    const facing = except ? this.computeFacing(zone.subnet, except) : this.internetFacing(zone.subnet);
+    const facing = except || exceptDnat ? this.computeFacing(zone.subnet, except, exceptDnat) : this.internetFacing(zone.subnet);
     if (!facing) return zone.trust;
     const declared = zone.trust;
     if (declared.level !== undefined && !Trust.isAtLeast(declared.level, TrustLevel.INTERNAL)) return declared;
@@ -171,17 +178,19 @@ export class Zones {
     return why;
   }
 
-  private computeFacing(subnet: Subnet, except?: (rule: NsgRule, endpoint: Endpoint) => boolean): string | undefined {
+  private computeFacing(subnet: Subnet, except?: ExceptRule, exceptDnat?: ExceptDnat): string | undefined {
     for (const e of this.facingEvidence(subnet)) {
-      if (!e.rule || !except?.(e.rule, e.endpoint!)) return e.why();
+      const left = e.rule ? except?.(e.rule, e.endpoint!) : e.dnat ? exceptDnat?.(e.dnat, e.endpoint!) : false;
+      if (!left) return e.why();
     }
     return undefined;
   }
 
   /**
    * What could make a subnet internet-facing, in the order it is looked at, up to the first fact no
-   * rule can be left out of: a DNAT rule, a public IP or load balancer (no `rule`), else a broad
-   * explicit NSG allow (`rule`, which `except` may leave out). Computed once per subnet, so zone
+   * rule can be left out of (a public IP or load balancer): a DNAT rule (`dnat`, which `exceptDnat`
+   * may leave out), a public IP or load balancer, else a broad explicit NSG allow (`rule`, which
+   * `except` may leave out). Computed once per subnet, so zone
    * trust asked with and without `except`, by every rule and for every zone, asks the reach model
    * once; the messages are only written for the evidence that is used.
    */
@@ -198,6 +207,8 @@ export class Zones {
     const access = reach.access;
     // Explicit NSG allows that let Internet sources in, on the ports they name.
     const endpoints = [access.endpointOfSubnet(subnet), ...access.hostEndpointsOf(subnet)];
+    // A DNAT rule is one piece of evidence per host, whatever ports it is found on.
+    const dnats = new Set<string>();
     for (const ep of endpoints) {
       const internet = access.internetSources(subnet.vnet, subnet);
       // Every piece of evidence below is an Internet source that gets in: most hosts let none in on any port.
@@ -210,9 +221,14 @@ export class Zones {
           if (pub.isEmpty) continue;
           const ports = () => describePorts(probe.protocol, r.ports);
           if (r.dnat) {
+            // Carried as the evidence's rule: a rule pack that reports the DNAT rule itself may leave it out (one finding).
             const dnat = r.dnat;
-            out.push({ why: () => `DNAT rule ${dnat.label} publishes ${ep.label} (${ports()}) to ${describeShare(pub, internet)}` });
-            return out;
+            const key = `${ep.key}|${dnat.id}`;
+            if (!dnats.has(key)) {
+              dnats.add(key);
+              out.push({ why: () => `DNAT rule ${dnat.label} publishes ${ep.label} (${ports()}) to ${describeShare(pub, internet)}`, endpoint: ep, dnat });
+            }
+            continue;
           }
           const rule = r.grant.layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
           if (answer.internetEntries.length > 0) {
@@ -243,10 +259,14 @@ export class Zones {
   }
 }
 
-/** One piece of evidence that a subnet is internet-facing; `rule` (an NSG allow on `endpoint`) may be left out by `except`. */
+/**
+ * One piece of evidence that a subnet is internet-facing; `rule` (an NSG allow on `endpoint`) may be
+ * left out by `except`, `dnat` (a DNAT rule publishing `endpoint`) by `exceptDnat`.
+ */
 interface FacingEvidence {
   readonly why: () => string;
   readonly rule?: NsgRule;
+  readonly dnat?: FirewallRule;
   readonly endpoint?: Endpoint;
 }
 
