@@ -1,6 +1,6 @@
 import { describeDp, dpSetting, VM_TYPES, zonesOfVm } from "./distribution-points";
 import { pxeExample } from "./examples";
-import { reportedByPxe001 } from "./pxe-exposures";
+import { dnatReportedByPxe001, reportedByPxe001 } from "./pxe-exposures";
 import { distributionPoints } from "./pxe-segments";
 import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG } from "../../contract/pxe-tags";
@@ -18,8 +18,8 @@ export const distributionPointInLowTrustZone = defineRule({
     "Don't enable a distribution point for PXE when it's in an untrusted network, such as a perimeter network (seed 001, R-PXE-1); place protections "
     + "around any network that contains PXE (seed 000). The rule reads the effective trust of every zone a distribution point's NICs are in: the "
     + "declared sdz-trust of the subnet's NSG, lowered to PERIMETER when the configuration shows the subnet is internet-facing (a public IP, DNAT, "
-    + "load balancer rule or NSG allow from the Internet), with the evidence. An NSG allow that SDZ-NET-001 reports, or a PXE allow that SDZ-PXE-001 "
-    + "reports and that opens no other port, is left out of that inference: the exposure is that rule's one finding. A zone with neither a declaration nor an inference is could-not-verify. "
+    + "load balancer rule or NSG allow from the Internet), with the evidence. An NSG allow that SDZ-NET-001 reports, or a PXE allow or DNAT rule that "
+    + "SDZ-PXE-001 reports and that opens no other port, is left out of that inference: the exposure is that rule's one finding. A zone with neither a declaration nor an inference is could-not-verify. "
     + "It also carries the zone half of R-PXE-7 (multicast only on distribution points in secure segments): every PXE distribution point, multicast "
     + "or not, must be in a zone of INTERNAL trust or more, and the finding says when multicast is enabled too."
     + ` ${UNCERTAIN_DP_RATIONALE}`,
@@ -35,9 +35,10 @@ export const distributionPointInLowTrustZone = defineRule({
       const low: string[] = [];
       const undeclared: string[] = [...unknown];
       for (const z of zones) {
-        // A zone made internet-facing only by a rule that SDZ-NET-001 reports, or by a PXE allow that SDZ-PXE-001 reports
-        // (and that opens nothing else), is that rule's one finding.
-        const t = ctx.zones.trustOf(z, (rule, ep) => reportedByNet001(ctx, ep, nsgDecider(rule)) || reportedByPxe001(ctx, rule));
+        // A zone made internet-facing only by a rule that SDZ-NET-001 reports, or by a PXE allow or DNAT that SDZ-PXE-001
+        // reports (and that opens nothing else), is that rule's one finding.
+        const t = ctx.zones.trustOf(z, (rule, ep) => reportedByNet001(ctx, ep, nsgDecider(rule)) || reportedByPxe001(ctx, rule),
+          (dnat) => dnatReportedByPxe001(ctx, dnat));
         if (t.level === undefined) undeclared.push(`zone ${z.name} has no trust level (${t.evidence})`);
         else if (!Trust.isAtLeast(t.level, TrustLevel.INTERNAL)) low.push(`${t.level} zone ${z.name} (${t.source}: ${t.evidence})`);
       }

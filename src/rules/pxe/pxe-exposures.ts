@@ -9,10 +9,11 @@ import { DistributionPoint, describeDp, dpPorts, HYPOTHETICAL_DPS, TFTP_DATA_ANY
 import { distributionPointOf } from "./pxe-segments";
 import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001, waysIn } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
+import { FirewallRule } from "../../engine/access/firewalls";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { SourceSet } from "../../engine/access/source-set";
 import { NsgRule } from "../../engine/access/topology";
-import { Decider, describeServicePort, hostEndpoints, nsgDecider, probeOf } from "../../engine/exposure";
+import { Decider, describeServicePort, dnatDecider, hostEndpoints, nsgDecider, probeOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
 
@@ -122,4 +123,14 @@ export function reportedByPxe001(ctx: RuleContext, rule: NsgRule): boolean {
   const g = pxeExposures(ctx).groups.get(`allow|${deciderKey(nsgDecider(rule))}`);
   if (!g || g.bad.size === 0 || !rule.destinationPorts.known) return false;
   return rule.destinationPorts.value.subtract(g.ports).isEmpty;
+}
+
+/**
+ * True when SDZ-PXE-001 reports the DNAT rule as an error (it publishes a PXE service to sources PXE
+ * must not come from) and the port it publishes is one of those services: the DNAT is that one finding.
+ */
+export function dnatReportedByPxe001(ctx: RuleContext, rule: FirewallRule): boolean {
+  const g = pxeExposures(ctx).groups.get(`allow|${deciderKey(dnatDecider(rule))}`);
+  const port = rule.translatedPort;
+  return !!g && g.bad.size > 0 && !!port?.known && g.ports.contains(port.value);
 }

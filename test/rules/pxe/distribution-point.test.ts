@@ -145,6 +145,42 @@ describe("SDZ-PXE-004 distribution point in a zone below INTERNAL", () => {
     expect(flagged(check(wide.tf, [ID]), ID)).toEqual([wide.vm]);
   });
 
+  /**
+   * A declared distribution point (10.0.1.4) in a zone declared INTERNAL, whose NSG admits PXE from AzureFirewallSubnet, and a
+   * firewall policy DNAT rule `publish/tftp` that publishes UDP 69 of it to the Internet; `alsoRdp` adds a DNAT rule
+   * `publish/rdp` publishing TCP 3389 of it as well.
+   */
+  function dnatSite(alsoRdp = false) {
+    return site("inline", [pxeRule("allow-pxe-from-hub", "10.0.100.0/26"), rule("allow-rdp-from-hub", 110, "Allow", "Tcp", "3389", "10.0.100.0/26")], {
+      vmTags: dpTags(),
+      extend: (tf, { vnet, nsg }) => {
+        tag(tf, nsg, { "sdz-trust": "INTERNAL" });
+        const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
+        const policy = tf.add("azurerm_firewall_policy", "policy", { name: "p", location: "westeurope", resource_group_name: "rg" });
+        tf.add("azurerm_firewall", "fw", { name: "fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy), ip_configuration: [{ name: "c", subnet_id: TfJson.ref(fwSubnet) }] });
+        const rules = [{ name: "tftp", protocols: ["UDP"], source_addresses: ["*"], destination_address: "20.1.2.3", destination_ports: ["69"], translated_address: "10.0.1.4", translated_port: "69" }];
+        if (alsoRdp) rules.push({ name: "rdp", protocols: ["TCP"], source_addresses: ["*"], destination_address: "20.1.2.3", destination_ports: ["3389"], translated_address: "10.0.1.4", translated_port: "3389" });
+        tf.add("azurerm_firewall_policy_rule_collection_group", "dnat", {
+          name: "dnat", firewall_policy_id: TfJson.ref(policy), priority: 100,
+          nat_rule_collection: [{ name: "publish", priority: 100, action: "Dnat", rule: rules }],
+        });
+      },
+    });
+  }
+
+  test("a zone made internet-facing only by a DNAT rule publishing PXE that SDZ-PXE-001 reports keeps its declared trust: one finding, PXE-001's", () => {
+    // Before: PXE-001 on the DNAT rule and PXE-004 "sits in PERIMETER zone servers (inferred: ... but DNAT rule publish/tftp publishes ...)".
+    const r = check(dnatSite().tf, [ID, "SDZ-PXE-001"]);
+    expect(flagged(r, "SDZ-PXE-001")).toEqual(["azurerm_firewall_policy_rule_collection_group.dnat"]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    // A DNAT rule publishing another port of the host (RDP) still makes the zone PERIMETER, with that rule as the evidence.
+    const wide = dnatSite(true);
+    const w = check(wide.tf, [ID]);
+    expect(flagged(w, ID)).toEqual([wide.vm]);
+    expect(messages(w, ID)[0]).toMatch(/PERIMETER zone servers \(inferred: declared INTERNAL .*but DNAT rule publish\/rdp publishes azurerm_network_interface\.app01_nic \(10\.0\.1\.4\) \(TCP 3389\)/);
+  });
+
   test("with multicast on too, the finding says R-PXE-7 allows multicast only in secure segments", () => {
     const s = dp("inline", { vmTags: { "sdz-pxe-multicast": "true" }, extend: (tf, { nsg }) => tag(tf, nsg, { "sdz-trust": "PERIMETER" }) });
     expect(messages(check(s.tf, [ID]), ID)[0]).toMatch(/multicast is enabled too, which R-PXE-7 allows only in secure segments/);
