@@ -14,6 +14,7 @@ import { Cidr } from "./addresses";
 import { Entry, LoadBalancerIndex, publicIpEntry } from "./entries";
 import { Firewall, FirewallIndex, FirewallRule, SnatDecision } from "./firewalls";
 import { Intervals, PORTS, V4, V6 } from "./intervals";
+import { Verdict } from "./partition";
 import { nextHop } from "./routing";
 import { SourceSet, TokenSet } from "./source-set";
 import { Subnet } from "./topology";
@@ -32,7 +33,8 @@ export interface Reach {
   /** The NSG layers that let it in. */
   readonly grant: Grant;
   /**
-   * For sources routed through a firewall: the firewall and its rule that allows them; `snat`, when
+   * For sources routed through a firewall: the firewall and its rule that allows them (for an
+   * uncertain reach, the rule whose values not known before apply may allow them); `snat`, when
    * the firewall SNATs (or may SNAT) them, the addresses the NSGs see them from (the firewall's subnet,
    * `grant` is the NSGs' answer for those), `sources` staying the clients'.
    */
@@ -285,7 +287,7 @@ export class Reachability {
       const partition = this.firewalls.evaluate(fw, host, probe.protocol, from);
       const ports = Intervals.of(PORTS, [[from, to]]);
       const pieces: { sources: SourceSet; outcome: "allow" | "deny" | "uncertain"; rule?: FirewallRule; doubts: string[] }[] = [];
-      const piece = (sources: SourceSet, v: (typeof partition.v4)[number]["value"]) => ({ sources, outcome: v.outcome, rule: v.owner?.rule, doubts: v.doubt?.doubts ?? [] });
+      const piece = (sources: SourceSet, v: (typeof partition.v4)[number]["value"]) => ({ sources, outcome: v.outcome, rule: decidingRule(v), doubts: v.doubt?.doubts ?? [] });
       for (const s of partition.v4) pieces.push(piece(SourceSet.v4([[s.start, s.end]]), s.value));
       for (const s of partition.v6) pieces.push(piece(SourceSet.v6([[s.start, s.end]]), s.value));
       for (const p of pieces) {
@@ -417,6 +419,17 @@ function grantDoubts(g: Grant): string[] {
     if (l.note && g.outcome === "uncertain" && !l.rule) out.push(l.note);
   }
   return out;
+}
+
+/**
+ * The firewall rule a reach is decided by, as deciderOf does for NSG rules: an allow that an unknown
+ * rule may shadow is the allow's; a deny (the firewall's default deny among them) that a rule whose
+ * values are not known may override is that rule's, which a user must make known (fail closed: the
+ * reach is "may", named by it). Unset when neither is a rule (the firewall's rules are not all known).
+ */
+function decidingRule(v: Verdict<FirewallRule | undefined>): FirewallRule | undefined {
+  if (v.outcome === "uncertain" && v.owner?.access !== "Allow") return v.doubt?.rule ?? v.owner?.rule;
+  return v.owner?.rule;
 }
 
 /** Cuts a grant's ports where a firewall rule's ports start or end. */

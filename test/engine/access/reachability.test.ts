@@ -6,8 +6,10 @@ function v4(ip: string): number {
   return (parseCidr(ip) as { start: number }).start;
 }
 
+interface HubOptions { routeClients?: boolean; clientRoutePrefix?: string; fwAllows?: string[]; fwDestinations?: string[]; dnat?: boolean; publicIp?: boolean }
+
 /** A hub with a firewall, a spoke zone of clients and a KMS zone; `routes` decides whether clients go through the firewall. */
-function hubSite(opts: { routeClients?: boolean; clientRoutePrefix?: string; fwAllows?: string[]; dnat?: boolean; publicIp?: boolean } = {}) {
+function hubSite(opts: HubOptions = {}) {
   const tf = new TfJson();
   const vnet = tf.vnet("net", ["10.0.0.0/16"]);
   const fwSubnet = tf.subnet("AzureFirewallSubnet", vnet, ["10.0.100.0/26"]);
@@ -20,7 +22,7 @@ function hubSite(opts: { routeClients?: boolean; clientRoutePrefix?: string; fwA
   tf.hubFirewall(fwSubnet, {
     network_rule_collection: [{
       name: "kms", priority: 100, action: "Allow",
-      rule: [{ name: "kms-allowlist", protocols: ["TCP"], source_addresses: opts.fwAllows ?? ["10.0.1.10"], destination_addresses: ["10.0.5.4"], destination_ports: ["1688"] }],
+      rule: [{ name: "kms-allowlist", protocols: ["TCP"], source_addresses: opts.fwAllows ?? ["10.0.1.10"], destination_addresses: opts.fwDestinations ?? ["10.0.5.4"], destination_ports: ["1688"] }],
     }],
     ...(opts.dnat ? {
       nat_rule_collection: [{
@@ -61,6 +63,16 @@ describe("reachability beyond the NSG", () => {
     expect(reachedFrom(a, "10.0.1.99")).toEqual([]);
     const ok = reachedFrom(a, "10.0.1.10");
     expect(ok.map((x) => [x.outcome, x.firewall?.rule?.label])).toEqual([["allow", "kms/kms-allowlist"]]);
+  });
+
+  test("a firewall rule whose destinations are not known may let its sources in: uncertain, decided by that rule, naming the field", () => {
+    // Before: the uncertain reach named no rule ("the firewall's rules are not all known"), so no rule's could-not-verify could land on it.
+    const { reach, ep } = hubSite({ routeClients: true, fwDestinations: ["${var.kms_destination}"] });
+    const a = reach.reach(ep, { protocol: "Tcp", from: 1688, to: 1688 });
+    expect(reachedFrom(a, "10.0.1.99")).toEqual([]);
+    const may = reachedFrom(a, "10.0.1.10");
+    expect(may.map((x) => [x.outcome, x.firewall?.rule?.label, x.firewall?.note])).toEqual([["uncertain", "kms/kms-allowlist", undefined]]);
+    expect(may[0].doubts.join("; ")).toMatch(/destination_addresses: the variable kms_destination is only known at plan time/);
   });
 
   test("a route less specific than the VNet's address space loses to the system route: the firewall is not on the path", () => {

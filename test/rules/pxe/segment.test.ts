@@ -99,6 +99,17 @@ describe("SDZ-PXE-012 PXE flows into a PXE segment towards other hosts", () => {
     expect(r.findings.filter((f) => f.address === "azurerm_windows_virtual_machine.web01")).toEqual([]);
   });
 
+  test("an Azure Firewall network rule on the path whose destinations are not known is could-not-verify on its rule collection group, naming the field", () => {
+    // Before: no finding (the reach model carried the uncertain rule as "the firewall's rules are not all known", no rule to report).
+    const s = behindFirewall(["${var.pxe_destinations}"]);
+    const r = check(s.tf, [FLOWS, SECOND]);
+    expect(flagged(r, FLOWS)).toEqual([]);
+    expect(unverifiedAt(r, FLOWS)).toEqual(["azurerm_firewall_policy_rule_collection_group.pxe"]);
+    expect(messages(r, FLOWS)[0]).toMatch(/firewall rule pxe\/pxe opens DHCP \(UDP 67\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) in PXE zone servers.*destination_addresses: the variable pxe_destinations is only known at plan time/);
+    expect(flagged(r, SECOND)).toEqual([]);
+    expect(unverifiedAt(r, SECOND)).toEqual([]);
+  });
+
   test("an Azure Firewall network rule to the distribution point's own address passes; one to part of the segment names what it opens", () => {
     expect(check(behindFirewall(["10.0.1.4"]).tf, [FLOWS, SECOND]).findings).toEqual([]);
     const r = check(behindFirewall(["10.0.1.4", "10.0.1.16/28"]).tf, [FLOWS, SECOND]);
