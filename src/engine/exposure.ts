@@ -90,9 +90,14 @@ function nsgName(rule: NsgRule): string {
  * behind a broad allow of another. Default rules and missing NSGs never name a port. Allowed reaches only.
  */
 export function namingRule(r: Reach, port: ServicePort): string | undefined {
+  return namingDecider(r, port)?.label;
+}
+
+/** The rule {@link namingRule} names, as a decider. */
+export function namingDecider(r: Reach, port: ServicePort): Decider | undefined {
   if (r.outcome !== "allow") return undefined;
   const d = serviceDeciderOf(r, port);
-  return namesWithin(d, port, NAMED_RANGE_MAX) ? d.label : undefined;
+  return namesWithin(d, port, NAMED_RANGE_MAX) ? d : undefined;
 }
 
 /**

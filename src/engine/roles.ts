@@ -1,14 +1,16 @@
 /**
  * Deployment roles of VMs, with evidence: declared by the `sdz-role` tag (on the VM or its NICs) or
  * inferred from the configuration: what the network lets in on the service's ports through a rule
- * written for them, what the scripts that run on the VM (extensions, run commands) do, and what the
+ * written for them (for PXE, a rule that targets the host, unless no host of its segment serves PXE
+ * on its own: see SIGNATURES), what the scripts that run on the VM (extensions, run commands) do, and what the
  * PowerShell DSC configuration its DSC extension applies declares. Like a script the checks cannot read,
  * a DSC setting or document not known before apply marks nothing and adds no could-not-verify.
  * Findings say which evidence made a rule apply, so a user can tell "you told us" from "we saw".
  */
+import { Endpoint } from "./access/access-model";
 import { Reachability } from "./access/reachability";
-import { Vm } from "./access/topology";
-import { certainNamingRule, mayHaveNamingRule, namingRule, reachOn } from "./exposure";
+import { Subnet, Vm } from "./access/topology";
+import { certainNamingRule, Decider, mayHaveNamingRule, namingDecider, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DscResource, DscRun, Settings } from "./settings";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
@@ -30,13 +32,19 @@ export interface VmRoles {
   readonly unknown?: string;
 }
 
-/** Services whose reachability, through a rule written for them, marks a role. */
-const SIGNATURES: { role: DeploymentRole; all: ServicePort[][] }[] = [
+/**
+ * Services whose reachability, through a rule written for them, marks a role. `targeted`: the rule
+ * must target the host: it lets no other host of the host's subnet in on the port. Only one host of a
+ * segment may answer PXE (R-PXE-10), and a PXE rule written for the whole segment is itself a finding
+ * (SDZ-PXE-012), so it says nothing about which host serves PXE; a subnet-wide rule for Kerberos, DNS
+ * or KMS is how a pair of domain controllers or DNS servers is commonly opened, and marks each of them.
+ */
+const SIGNATURES: { role: DeploymentRole; all: ServicePort[][]; targeted?: boolean }[] = [
   { role: DeploymentRole.KMS_HOST, all: [[SERVICE_PORTS.KMS]] },
   // A domain controller answers Kerberos and LDAP.
   { role: DeploymentRole.DOMAIN_CONTROLLER, all: [[SERVICE_PORTS.KERBEROS_TCP, SERVICE_PORTS.KERBEROS_UDP], [SERVICE_PORTS.LDAP_TCP, SERVICE_PORTS.LDAP_UDP]] },
   { role: DeploymentRole.DNS_SERVER, all: [[SERVICE_PORTS.DNS_UDP, SERVICE_PORTS.DNS_TCP]] },
-  { role: DeploymentRole.PXE_DISTRIBUTION_POINT, all: [[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL]] },
+  { role: DeploymentRole.PXE_DISTRIBUTION_POINT, all: [[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL]], targeted: true },
   { role: DeploymentRole.OOB_SERVICE_POINT, all: [[SERVICE_PORTS.AMT_PROVISIONING]] },
 ];
 
@@ -169,6 +177,11 @@ export class Roles {
   }
 
   private readonly byVm = new Map<Vm, VmRoles>();
+  private readonly ownByVm = new Map<Vm, VmRoles>();
+  /** Host endpoints (NICs, private endpoints) per subnet; built on first use. */
+  private hostsBySubnet?: Map<Subnet, Endpoint[]>;
+  /** Per subnet and port: the rules written for the port that let a host of the subnet in (by resource and label), with the VMs of those hosts. */
+  private readonly namers = new Map<string, Map<string, Set<Vm | undefined>>>();
 
   private constructor(private readonly model: TerraformModel) {}
 
@@ -193,7 +206,63 @@ export class Roles {
     });
   }
 
-  private compute(vm: Vm): VmRoles {
+  private hostsOf(subnet: Subnet): Endpoint[] {
+    if (!this.hostsBySubnet) {
+      this.hostsBySubnet = new Map();
+      for (const e of Reachability.of(this.model).access.endpoints) {
+        if (!e.subnet || (e.kind !== "nic" && e.kind !== "private-endpoint")) continue;
+        const list = this.hostsBySubnet.get(e.subnet);
+        if (list) list.push(e);
+        else this.hostsBySubnet.set(e.subnet, [e]);
+      }
+    }
+    return this.hostsBySubnet.get(subnet) ?? [];
+  }
+
+  /** True when no host of the endpoint's subnet belongs to another VM (or to none). */
+  private alone(ep: Endpoint, vm: Vm): boolean {
+    return !ep.subnet || this.hostsOf(ep.subnet).every((e) => e.vm === vm);
+  }
+
+  /**
+   * True when the rule written for `port` lets no host of the endpoint's subnet in but this VM's (each
+   * host's reaches are asked once per subnet and port, so a segment costs one pass over its hosts).
+   */
+  private targets(d: Decider, ep: Endpoint, vm: Vm, port: ServicePort): boolean {
+    if (!ep.subnet) return true;
+    const key = `${ep.subnet.key}|${port.protocol}|${port.from}-${port.to}`;
+    let m = this.namers.get(key);
+    if (!m) {
+      m = new Map();
+      for (const e of this.hostsOf(ep.subnet)) {
+        for (const r of reachOn(this.model, e, port)) {
+          const n = namingDecider(r, port);
+          if (!n) continue;
+          const k = `${n.resource.address}|${n.label}`;
+          const vms = m.get(k) ?? new Set<Vm | undefined>();
+          vms.add(e.vm);
+          m.set(k, vms);
+        }
+      }
+      this.namers.set(key, m);
+    }
+    const vms = m.get(`${d.resource.address}|${d.label}`);
+    return !vms || [...vms].every((v) => v === vm);
+  }
+
+  /** The roles a VM has on its own evidence: {@link ofVm} without inferring a role from a rule shared with other hosts. */
+  private ownOf(vm: Vm): VmRoles {
+    let hit = this.ownByVm.get(vm);
+    if (!hit) this.ownByVm.set(vm, (hit = this.compute(vm, false)));
+    return hit;
+  }
+
+  /**
+   * With `shared`, a role of a targeted signature that only a rule letting other hosts of the
+   * segment in names is inferred when no other VM of those subnets has the role on its own evidence
+   * (none can be told from the others, so each is kept, as the PXE pack keeps them).
+   */
+  private compute(vm: Vm, shared = true): VmRoles {
     const claims: RoleClaim[] = [];
     let unknown: string | undefined;
     for (const carrier of [vm.resource, ...vm.nics.map((n) => n.resource)]) {
@@ -203,26 +272,47 @@ export class Roles {
       } else if (r.state !== "absent") unknown ??= `${carrier.address}: ${r.reason}`;
     }
     const reach = Reachability.of(this.model);
+    // Roles only a rule shared with other hosts of these subnets names (targeted signatures).
+    const pending: { claim: RoleClaim; subnets: Set<Subnet> }[] = [];
     for (const sig of SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
       const evidence: string[] = [];
+      const subnets = new Set<Subnet>();
+      let viaShared = false;
       for (const anyOf of sig.all) {
         let found: string | undefined;
+        let sharedFound: string | undefined;
         for (const ep of reach.access.endpointsOfVm(vm)) {
           for (const p of anyOf) {
             if (!mayHaveNamingRule(this.model, ep, p)) continue;
-            const named = certainNamingRule(this.model, ep, p) ?? reachOn(this.model, ep, p).map((r) => namingRule(r, p)).find((n) => n);
+            const among = sig.targeted && !this.alone(ep, vm);
+            // certainNamingRule settles one rule of one NSG without asking which hosts it reaches: used only where no other host is in the subnet.
+            const certain = among ? undefined : certainNamingRule(this.model, ep, p);
+            const deciders = certain ? [] : reachOn(this.model, ep, p).map((r) => namingDecider(r, p)).filter((d): d is Decider => !!d);
+            const named = certain ?? deciders.find((d) => !among || this.targets(d, ep, vm, p))?.label;
+            const why = (label: string) => `reachable on ${p.protocol.toUpperCase()} ${p.from} through ${label}`;
             if (named) {
-              found = `reachable on ${p.protocol.toUpperCase()} ${p.from} through ${named}`;
+              found = why(named);
               break;
+            }
+            if (deciders.length > 0 && ep.subnet) {
+              sharedFound ??= why(deciders[0].label);
+              subnets.add(ep.subnet);
             }
           }
           if (found) break;
         }
+        if (!found && sharedFound && shared) {
+          found = sharedFound;
+          viaShared = true;
+        }
         if (!found) break;
         evidence.push(found);
       }
-      if (evidence.length === sig.all.length) claims.push({ role: sig.role, source: "inferred", evidence: evidence.join(" and ") });
+      if (evidence.length !== sig.all.length) continue;
+      const claim: RoleClaim = { role: sig.role, source: "inferred", evidence: evidence.join(" and ") };
+      if (viaShared) pending.push({ claim, subnets });
+      else claims.push(claim);
     }
     const scripts = Settings.of(this.model).scriptsOn(vm.resource).map((s) => ({ resource: s.resource, statements: statements(s.text) }));
     const dsc = Settings.of(this.model).dscOn(vm.resource);
@@ -243,6 +333,12 @@ export class Roles {
           break;
         }
       }
+    }
+    for (const { claim, subnets } of pending) {
+      if (claims.some((c) => c.role === claim.role)) continue;
+      // A rule for the whole segment says nothing about which host serves: another host that has the role on its own is the one.
+      const other = [...subnets].some((s) => this.hostsOf(s).some((e) => e.vm && e.vm !== vm && this.ownOf(e.vm).claims.some((c) => c.role === claim.role)));
+      if (!other) claims.push(claim);
     }
     return { vm, claims, unknown };
   }
