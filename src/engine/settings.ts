@@ -184,10 +184,14 @@ export class Settings {
     }
   }
 
-  /** Reads a setting from a VM (tags of the VM, then its NICs) with its provenance. */
+  /**
+   * Reads a setting from a VM (tags of the VM, then its NICs) with its provenance. Every carrier is
+   * read: two that declare different values are no value (`invalid`, naming both), and a tag whose
+   * value is not known before apply beside a known one is `unknown`, so a second declaration is never
+   * dropped silently (which carrier comes first is an ordering accident).
+   */
   public read<T>(vm: TfResource, spec: TagSpec<T>, nics: readonly TfResource[] = []): SettingState<T> {
-    let read = spec.read(this.model.tagBlock(vm));
-    for (const nic of nics) if (read.state === "absent") read = spec.read(this.model.tagBlock(nic));
+    const read = this.declaration(spec, [vm, ...nics]);
     if (read.state !== "known") return { read, evidence: "", acceptable: false };
     const traits = spec.setting;
     if (!traits) return { read, provenance: "declared", evidence: `${spec.key} on ${vm.address}`, acceptable: true };
@@ -212,6 +216,38 @@ export class Settings {
     if (applied.evidence) return { read, provenance: "applied", evidence: applied.evidence, acceptable: true };
     const why = applied.against.length > 0 ? applied.against.join("; ") : "no run command on a site server of this configuration applies it";
     return { read, provenance: "declared", acceptable: true, evidence: `${spec.key} on ${vm.address} is declared: ${why} (run the generated ConfigMgr script, or name the site server so the construct applies it)` };
+  }
+
+  /**
+   * The tag's declaration over its carriers: the first that has it, unless another declares a
+   * different value or one not known before apply. A carrier whose whole tags block is not known
+   * before apply is read only when it comes first (as before): a block from a variable is common and
+   * says nothing about this tag.
+   */
+  private declaration<T>(spec: TagSpec<T>, carriers: readonly TfResource[]): TagRead<T> {
+    let first: { value: T; at: TfResource } | undefined;
+    for (const carrier of carriers) {
+      const block = this.model.tagBlock(carrier);
+      if (first && !block.known) continue;
+      const r = spec.read(block);
+      if (r.state === "absent") continue;
+      if (!first) {
+        if (r.state !== "known") return r;
+        first = { value: r.value, at: carrier };
+        continue;
+      }
+      const shown = (v: T) => (spec.secretBearing ? "(value not shown)" : JSON.stringify(spec.codec.format(v)));
+      if (r.state === "known") {
+        if (spec.codec.format(r.value) === spec.codec.format(first.value)) continue;
+        const where = spec.secretBearing
+          ? `has different values on ${first.at.address} and ${carrier.address} (not shown: the tag may hold a secret)`
+          : `is ${shown(first.value)} on ${first.at.address} but ${shown(r.value)} on ${carrier.address}`;
+        return { state: "invalid", reason: `its ${spec.key} tag ${where}: the declarations disagree, so which one holds cannot be told (declare it once, on the VM)` };
+      }
+      const why = r.reason.replace(/^its \S+ tag /, "");
+      return { state: r.state, reason: `its ${spec.key} tag on ${carrier.address} ${why}, so whether it agrees with ${shown(first.value)} on ${first.at.address} cannot be told` };
+    }
+    return first ? { state: "known", value: first.value } : { state: "absent" };
   }
 
   /**

@@ -6,7 +6,7 @@ import { HARDENING_GUEST_CONFIGURATION } from "../../src/contract/setting-traits
 import { TagSpec } from "../../src/contract/tag";
 import { TerraformModel } from "../../src/engine/model";
 import { Settings } from "../../src/engine/settings";
-import { check, messages } from "../support/rule-harness";
+import { check, flagged, messages, unverifiedAt } from "../support/rule-harness";
 import { TfJson } from "../support/tf-json";
 
 function vmWith(tags: Record<string, string>, extra: (tf: TfJson, vm: string) => void = () => undefined) {
@@ -205,5 +205,52 @@ describe("applied means the declared value is what the script leaves", () => {
     expect(opposite[0][2]).toContain("run command azurerm_virtual_machine_run_command.rc: sets -EnableMulticast $true last, not sdz-pxe-multicast=false");
     expect(inventory(cm({ host: "cm", value: "$false" }), vm, PXE).map((x) => x[1])).toEqual(["applied", "applied"]);
     expect(outcomes(cm({ host: "cm", value: "$false" }), "SDZ-PXE-")).toEqual(PXE_OUTCOMES);
+  });
+});
+
+/**
+ * A declared distribution point dp01 (no NSG rule needed) whose setting tags are on the VM (`vmTags`) and on its NICs
+ * (`nicTags`, one NIC per entry). Review D10: the VM's tag, else the first NIC's, won silently.
+ */
+function dpWithCarriers(vmTags: Record<string, string>, nicTags: Record<string, string>[]) {
+  const tf = new TfJson();
+  const sub = tf.subnet("pxe", tf.vnet("net"), ["10.0.1.0/24"]);
+  const nics = nicTags.map((tags, i) => {
+    const nic = tf.nic(`nic${i}`, sub, `10.0.1.${10 + i}`);
+    tf.json.resource.azurerm_network_interface[`nic${i}`].tags = tags;
+    return nic;
+  });
+  const vm = tf.windowsVm("dp01", nics, { tags: { "sdz-role": "pxe-distribution-point", ...vmTags } });
+  const model = tf.model();
+  return { tf, settings: Settings.of(model), vm: model.byAddress(vm)!, nics: nics.map((n) => model.byAddress(n)!) };
+}
+
+describe("a setting declared on the VM and on a NIC, or on two NICs, with different values", () => {
+  test("is no value: could-not-verify naming both places (was: the VM's, or the first NIC's, won silently)", () => {
+    const s = dpWithCarriers({ "sdz-pxe-unknown-computers": "false" }, [{ "sdz-pxe-unknown-computers": "true" }]);
+    const read = s.settings.read(s.vm, PXE_TAG.unknownComputers, s.nics).read;
+    expect(read.state).toBe("invalid");
+    expect((read as { reason: string }).reason).toBe(
+      "its sdz-pxe-unknown-computers tag is \"false\" on azurerm_windows_virtual_machine.dp01 but \"true\" on azurerm_network_interface.nic0: "
+      + "the declarations disagree, so which one holds cannot be told (declare it once, on the VM)",
+    );
+    const r = check(s.tf, ["SDZ-PXE-006"]);
+    expect(flagged(r, "SDZ-PXE-006")).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-PXE-006")).toEqual(["azurerm_windows_virtual_machine.dp01"]);
+    expect(messages(r, "SDZ-PXE-006")[0]).toMatch(/whether unknown computers are answered cannot be read \(its sdz-pxe-unknown-computers tag is "false" on azurerm_windows_virtual_machine\.dp01 but "true" on azurerm_network_interface\.nic0/);
+  });
+
+  test("two NICs that disagree, with no VM tag: could-not-verify; the same value everywhere is that value", () => {
+    const two = dpWithCarriers({}, [{ "sdz-pxe-password-required": "true" }, { "sdz-pxe-password-required": "false" }]);
+    expect(two.settings.read(two.vm, PXE_TAG.passwordRequired, two.nics).read).toMatchObject({ state: "invalid", reason: expect.stringMatching(/"true" on azurerm_network_interface\.nic0 but "false" on azurerm_network_interface\.nic1/) });
+    const same = dpWithCarriers({ "sdz-pxe-password-required": "true" }, [{ "sdz-pxe-password-required": "true" }, {}]);
+    expect(same.settings.read(same.vm, PXE_TAG.passwordRequired, same.nics).read).toEqual({ state: "known", value: true });
+  });
+
+  test("a NIC whose tag is not known before apply beside a known declaration: could-not-verify naming it", () => {
+    const s = dpWithCarriers({ "sdz-pxe-password-required": "true" }, [{ "sdz-pxe-password-required": "${var.pxe_password_required}" }]);
+    const read = s.settings.read(s.vm, PXE_TAG.passwordRequired, s.nics).read;
+    expect(read.state).toBe("unknown");
+    expect((read as { reason: string }).reason).toMatch(/^its sdz-pxe-password-required tag on azurerm_network_interface\.nic0 is not known before apply \(.*pxe_password_required.*\), so whether it agrees with "true" on azurerm_windows_virtual_machine\.dp01 cannot be told/);
   });
 });
