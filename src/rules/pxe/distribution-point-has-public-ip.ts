@@ -1,7 +1,6 @@
 import { describeDp, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { Probe } from "../../engine/access/access-model";
 import { Entry } from "../../engine/access/entries";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -22,8 +21,7 @@ export const distributionPointHasPublicIp = defineRule({
     + "A public load balancer frontend that forwards to it is the same way in, so the rule also reports each load balancer rule and inbound NAT rule "
     + "on a public frontend whose backend pool or NAT association holds one of its NICs (any TCP or UDP port), on that rule; one whose frontend, "
     + "protocol, backend port or association cannot be followed is could-not-verify. (A Standard public IP or load balancer admits nothing into a "
-    + "host that has no NSG at all, so none is reported then.)"
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "host that has no NSG at all, so none is reported then.)",
   fix: "Remove public_ip_address_id from the distribution point's NIC, and the load balancer rules or inbound NAT rules that publish it; administer it "
     + "through Azure Bastion or the management zone (PxeDistributionPoint never creates a public IP).",
   requirements: ["R-PXE-2"],
@@ -33,7 +31,6 @@ export const distributionPointHasPublicIp = defineRule({
     "public load balancer rules and inbound NAT rules, with their backend pool and NAT rule associations",
   ],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-002");
     for (const dp of distributionPoints(ctx)) {
       if (dp.vm.nicsUnknown) ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${dp.vm.nicsUnknown}, so a NIC with a public IP cannot be ruled out`);
       for (const nic of dp.vm.nics) {

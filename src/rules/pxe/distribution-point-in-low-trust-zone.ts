@@ -2,7 +2,6 @@ import { describeDp, dpSetting, VM_TYPES, zonesOfVm } from "./distribution-point
 import { pxeExample } from "./examples";
 import { dnatReportedByPxe001, reportedByPxe001 } from "./pxe-exposures";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -21,15 +20,13 @@ export const distributionPointInLowTrustZone = defineRule({
     + "load balancer rule or NSG allow from the Internet), with the evidence. An NSG allow that SDZ-NET-001 reports, or a PXE allow or DNAT rule that "
     + "SDZ-PXE-001 reports and that opens no other port, is left out of that inference: the exposure is that rule's one finding. A zone with neither a declaration nor an inference is could-not-verify. "
     + "It also carries the zone half of R-PXE-7 (multicast only on distribution points in secure segments): every PXE distribution point, multicast "
-    + "or not, must be in a zone of INTERNAL trust or more, and the finding says when multicast is enabled too."
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "or not, must be in a zone of INTERNAL trust or more, and the finding says when multicast is enabled too.",
   fix: "Move the distribution point into a PxeZone (INTERNAL or MANAGEMENT trust) that the Internet cannot reach, or tag its NSG with sdz-trust INTERNAL "
     + "only if the segment really is internal and segmented.",
   requirements: ["R-PXE-1", "R-PXE-7"],
   resourceTypes: [...VM_TYPES, "azurerm_network_security_group", "azurerm_subnet"],
   reads: ["distribution points (sdz-role, or inferred)", "zone trust of their subnets (sdz-trust, internet-facing inferred as PERIMETER)", "sdz-pxe-multicast (for the message)"],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-004");
     for (const dp of distributionPoints(ctx)) {
       const { zones, unknown } = zonesOfVm(ctx, dp.vm);
       const low: string[] = [];

@@ -163,9 +163,6 @@ function reachedForPxe(ctx: RuleContext, vm: Vm): boolean {
   return false;
 }
 
-/** Contexts of a run that asks "what if this VM were a distribution point": their distribution points (see uncertain-distribution-points.ts). */
-export const HYPOTHETICAL_DPS = new WeakMap<RuleContext, DistributionPoint[]>();
-
 /** `distribution point azurerm_windows_virtual_machine.dp (declared: sdz-role=... on ...)`. */
 export function describeDp(dp: DistributionPoint): string {
   return `distribution point ${dp.vm.resource.address} (${dp.claim.source}: ${dp.claim.evidence})`;

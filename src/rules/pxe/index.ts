@@ -13,7 +13,6 @@ import { pxeReachableFromUntrustedSources } from "./pxe-reachable-from-untrusted
 import { pxeZoneWithoutFlowLogs } from "./pxe-zone-without-flow-logs";
 import { secondPxeResponderInZone } from "./second-pxe-responder-in-zone";
 import { settingsDeclaredNotVerified } from "./settings-declared-not-verified";
-import { judgeDistributionPointsWith } from "./uncertain-distribution-points";
 import { definePack } from "../../engine/rule";
 
 /** The PXE pack (SDZ-PXE-*): PXE distribution points, declared or inferred, and their segments. */
@@ -33,16 +32,4 @@ export const PXE_PACK = definePack("SDZ-PXE", "pxe", [
   secondPxeResponderInZone,
   multicastWithoutEncryption,
   settingsDeclaredNotVerified,
-]);
-
-// A VM whose role tag cannot be read is run through these as if it were a distribution point (not the segment rules SDZ-PXE-012
-// and SDZ-PXE-013, whose segments are the responders the configuration shows, nor the note SDZ-PXE-015). The settings rules
-// count only a recorded value they report.
-judgeDistributionPointsWith([
-  pxeReachableFromUntrustedSources, distributionPointHasPublicIp, distributionPointMultiHomed, distributionPointInLowTrustZone,
-  pxeBootWithoutPassword, pxeAnswersUnknownComputers, multicastOnAzureDistributionPoint, pxeZoneWithoutFlowLogs, contentNotOverEnhancedHttp,
-  imagesNotDeclaredFreeOfSensitiveContent, pxeAnswersOnEveryInterface, multicastWithoutEncryption,
-], [
-  pxeBootWithoutPassword, pxeAnswersUnknownComputers, multicastOnAzureDistributionPoint, contentNotOverEnhancedHttp,
-  imagesNotDeclaredFreeOfSensitiveContent, pxeAnswersOnEveryInterface, multicastWithoutEncryption,
 ]);

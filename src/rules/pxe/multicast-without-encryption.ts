@@ -1,7 +1,6 @@
 import { describeDp, dpSetting, judgedSetting, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -18,14 +17,12 @@ export const multicastWithoutEncryption = defineRule({
     + "command on a site server that sets and reads it back makes it applied; a tag alone is declared, accepted (nothing in Azure reaches ConfigMgr) and "
     + "listed by SDZ-PXE-015. False is an error; missing or unreadable is could-not-verify. With multicast off or unknown the rule is silent: SDZ-PXE-007 "
     + "reports multicast itself (Azure carries none), and the other half of R-PXE-7, multicast only on distribution points in secure segments, is "
-    + "SDZ-PXE-004's (every PXE distribution point must be in a zone of INTERNAL trust or more; its finding says when multicast is on)."
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "SDZ-PXE-004's (every PXE distribution point must be in a zone of INTERNAL trust or more; its finding says when multicast is on).",
   fix: `Encrypt every package deployed by multicast (Set-CMOperatingSystemImage -MulticastEncrypt $true, or the package's Distribution Settings) and record ${PxeSettingTags.MULTICAST_ENCRYPTION} = "true"; or turn multicast off (${PxeSettingTags.MULTICAST} = "false").`,
   requirements: ["R-PXE-7"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.MULTICAST} and ${PxeSettingTags.MULTICAST_ENCRYPTION} on the VM or its NICs, with provenance`],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-014");
     for (const dp of distributionPoints(ctx)) {
       const multicast = dpSetting(ctx, dp, PXE_TAG.multicast).read;
       if (multicast.state !== "known" || !multicast.value) continue;

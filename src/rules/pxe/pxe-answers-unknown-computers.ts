@@ -1,7 +1,6 @@
 import { describeDp, dpSetting, judgedSetting, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -18,14 +17,12 @@ export const pxeAnswersUnknownComputers = defineRule({
     + "must be done, implement access controls so unauthorized computers cannot connect (seed 001, R-PXE-6). The rule reads "
     + `${PxeSettingTags.UNKNOWN_COMPUTERS} on every distribution point with its provenance (a ConfigMgr setting: declared is accepted and listed by `
     + `SDZ-PXE-015). Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
-    + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing or unreadable setting is could-not-verify.`
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing or unreadable setting is could-not-verify.`,
   fix: `Turn unknown-computer support off (${PxeSettingTags.UNKNOWN_COMPUTERS} = "false"). If it is really needed, write why and how the client segments are access-controlled in ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} (PxeDistributionPoint unknownComputerJustification); it then remains a warning.`,
   requirements: ["R-PXE-6"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.UNKNOWN_COMPUTERS} and ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} on the VM or its NICs, with provenance`],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-006");
     for (const dp of distributionPoints(ctx)) {
       if (judgedSetting(ctx, dp, PXE_TAG.unknownComputers, "whether unknown computers are answered") !== true) continue;
       const j = dpSetting(ctx, dp, PXE_TAG.unknownComputersJustification).read;

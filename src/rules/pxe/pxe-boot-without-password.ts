@@ -1,7 +1,6 @@
 import { describeDp, judgedSetting, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -15,14 +14,12 @@ export const pxeBootWithoutPassword = defineRule({
     + `(seed 001, R-PXE-5). It is a Configuration Manager setting no Azure resource expresses: the rule reads ${PxeSettingTags.PASSWORD_REQUIRED} on every `
     + "distribution point (declared or inferred) with its provenance. A run command on a site server of this configuration that sets it and reads it back "
     + "makes it applied; a tag alone is declared, accepted because nothing in Azure can apply it, and listed by SDZ-PXE-015 as declared, not verified. "
-    + "A missing or unreadable tag is could-not-verify."
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "A missing or unreadable tag is could-not-verify.",
   fix: `Require a PXE password on the distribution point (Set-CMDistributionPoint -PxePassword, prompted by the script PxeDistributionPoint writes) and record it as ${PxeSettingTags.PASSWORD_REQUIRED} = "true". Never put the password itself in a tag or the configuration.`,
   requirements: ["R-PXE-5"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.PASSWORD_REQUIRED} on the VM or its NICs, with its provenance (run commands on a site server)`],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-005");
     for (const dp of distributionPoints(ctx)) {
       if (judgedSetting(ctx, dp, PXE_TAG.passwordRequired, "whether a PXE password is required") === false) {
         ctx.report(dp.vm.resource, `${describeDp(dp)} does not require a password for PXE boot (${PxeSettingTags.PASSWORD_REQUIRED}=false)`);

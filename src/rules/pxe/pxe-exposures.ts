@@ -5,10 +5,9 @@
  * that makes it internet-facing is a PXE allow PXE-001 reports (one exposure, one finding), and
  * SDZ-PXE-012 leaves an unreadable TFTP data range to PXE-001's one finding on the distribution point.
  */
-import { DistributionPoint, describeDp, dpPorts, HYPOTHETICAL_DPS, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
+import { DistributionPoint, describeDp, dpPorts, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { distributionPointOf } from "./pxe-segments";
 import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001, waysIn } from "./source-trust";
-import { Endpoint } from "../../engine/access/access-model";
 import { FirewallRule } from "../../engine/access/firewalls";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { SourceSet } from "../../engine/access/source-set";
@@ -46,72 +45,60 @@ export interface PxeExposures {
   readonly rangeUnknown: Map<DistributionPoint, string>;
 }
 
-/** PXE-001's verdicts in a "what if this VM were a distribution point" run, per run. */
-const HYPOTHETICAL_EXPOSURES = new WeakMap<RuleContext, PxeExposures>();
-
 /** PXE-001's verdicts for the configuration. Memoised. */
 export function pxeExposures(ctx: RuleContext): PxeExposures {
-  // "What if this VM were a distribution point": only its own hosts change, and are asked (not memoised: the model's memo is the real run's).
-  const forced = HYPOTHETICAL_DPS.get(ctx);
-  if (forced) {
-    let hit = HYPOTHETICAL_EXPOSURES.get(ctx);
-    if (!hit) HYPOTHETICAL_EXPOSURES.set(ctx, (hit = computeExposures(ctx, forced.flatMap((dp) => ctx.access.endpointsOfVm(dp.vm)))));
-    return hit;
-  }
-  return ctx.model.memo("pxe:exposures", () => computeExposures(ctx, hostEndpoints(ctx.model)));
-}
-
-function computeExposures(ctx: RuleContext, endpoints: Iterable<Endpoint>): PxeExposures {
-  const groups = new Map<string, PxeExposure>();
-  // Other hosts are asked only about the ports some rule could have been written for.
-  const named = portsSomeRuleNames(ctx, dpPorts(ctx, undefined));
-  const rangeUnknown = new Map<DistributionPoint, string>();
-  const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
-  // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
-  let suspect: SourceSet | undefined;
-  for (const ep of endpoints) {
-    const dp = distributionPointOf(ctx, ep.vm);
-    const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
-    const range = dp ? tftpDataRange(ctx, dp) : undefined;
-    if (dp && range?.unknown !== undefined && !rangeUnknown.has(dp)
-      && ctx.reach.mayReachOn(ep, probeOf(TFTP_DATA_ANY), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) {
-      rangeUnknown.set(dp, range.unknown);
-    }
-    for (const port of dp ? dpPorts(ctx, dp) : named) {
-      if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
-      const answer = ctx.reach.reach(ep, probeOf(port));
-      for (const r of answer.reaches) {
-        // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
-        if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
-        const decider = pxeDeciderOf(r, port, ep);
-        // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
-        if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
-        const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
-        if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
-        const key = `${r.outcome}|${deciderKey(decider)}`;
-        let g = groups.get(key);
-        if (!g) {
-          g = {
-            decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), ports: Intervals.empty(PORTS),
-            hosts: new Set(), dps: new Set(), doubts: new Set(), internet: false, ways: new Set(),
-          };
-          groups.set(key, g);
-        }
-        verdict.bad.forEach((b) => g!.bad.add(b));
-        verdict.unknown.forEach((u) => g!.unknown.add(u));
-        g.services.add(describeServicePort(port));
-        g.ports = g.ports.union(Intervals.of(PORTS, [[port.from, port.to]]));
-        g.hosts.add(ep.label);
-        if (dp) g.dps.add(describeDp(dp));
-        r.doubts.forEach((d) => g!.doubts.add(d));
-        if (verdict.internet) {
-          g.internet = true;
-          waysIn(answer, r.dnat).forEach((w) => g!.ways.add(w));
+  return ctx.model.memo("pxe:exposures", () => {
+    const groups = new Map<string, PxeExposure>();
+    // Other hosts are asked only about the ports some rule could have been written for.
+    const named = portsSomeRuleNames(ctx, dpPorts(ctx, undefined));
+    const rangeUnknown = new Map<DistributionPoint, string>();
+    const accept = (level: TrustLevel) => Trust.isAtLeast(level, TrustLevel.INTERNAL);
+    // Sources the verdict can only accept: a port that nothing else may reach needs no answer.
+    let suspect: SourceSet | undefined;
+    for (const ep of hostEndpoints(ctx.model)) {
+      const dp = distributionPointOf(ctx, ep.vm);
+      const own = dp && ep.subnet ? ctx.zones.zoneOf(ep.subnet) : undefined;
+      const range = dp ? tftpDataRange(ctx, dp) : undefined;
+      if (dp && range?.unknown !== undefined && !rangeUnknown.has(dp)
+        && ctx.reach.mayReachOn(ep, probeOf(TFTP_DATA_ANY), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) {
+        rangeUnknown.set(dp, range.unknown);
+      }
+      for (const port of dp ? dpPorts(ctx, dp) : named) {
+        if (!ctx.reach.mayReachOn(ep, probeOf(port), (suspect ??= SourceSet.ALL.subtract(acceptableSources(ctx, accept))))) continue;
+        const answer = ctx.reach.reach(ep, probeOf(port));
+        for (const r of answer.reaches) {
+          // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
+          if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+          const decider = pxeDeciderOf(r, port, ep);
+          // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
+          if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+          const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
+          if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
+          const key = `${r.outcome}|${deciderKey(decider)}`;
+          let g = groups.get(key);
+          if (!g) {
+            g = {
+              decider, outcome: r.outcome, bad: new Set(), unknown: new Set(), services: new Set(), ports: Intervals.empty(PORTS),
+              hosts: new Set(), dps: new Set(), doubts: new Set(), internet: false, ways: new Set(),
+            };
+            groups.set(key, g);
+          }
+          verdict.bad.forEach((b) => g!.bad.add(b));
+          verdict.unknown.forEach((u) => g!.unknown.add(u));
+          g.services.add(describeServicePort(port));
+          g.ports = g.ports.union(Intervals.of(PORTS, [[port.from, port.to]]));
+          g.hosts.add(ep.label);
+          if (dp) g.dps.add(describeDp(dp));
+          r.doubts.forEach((d) => g!.doubts.add(d));
+          if (verdict.internet) {
+            g.internet = true;
+            waysIn(answer, r.dnat).forEach((w) => g!.ways.add(w));
+          }
         }
       }
     }
-  }
-  return { groups, rangeUnknown };
+    return { groups, rangeUnknown };
+  });
 }
 
 /**

@@ -3,7 +3,6 @@ import { pxeExample } from "./examples";
 import { pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
 import { noWayInText } from "./source-trust";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { describeHosts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -26,8 +25,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer is Azure's platform, not a PXE client; a rule that opens a wide "
     + "range to the broad Internet is reported once by SDZ-NET-001, and a host with no NSG at all in a subnet SDZ-NET-002 reports is that finding. "
     + "A finding about the Internet says, as SDZ-NET-001's does, when no public IP, load balancer or DNAT reaches the host today (the allow still "
-    + "stands: adding one later would expose PXE)."
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "stands: adding one later would expose PXE).",
   fix: "Allow UDP 67, 68, 69, 4011 and the TFTP data range only from the provisioning client segments and DHCP relay agents (PxeZone clientSegments/relayAgents), "
     + "declared as zones of INTERNAL trust or more (a local network gateway or subnet NSG tagged sdz-trust); add an explicit deny-all so AllowVNetInBound does not admit other zones.",
   requirements: ["R-PXE-3", "R-PXE-1"],
@@ -39,7 +37,6 @@ export const pxeReachableFromUntrustedSources = defineRule({
     "distribution points (sdz-role, or inferred) and their sdz-pxe-tftp-data-ports tag",
   ],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-001");
     const { groups, rangeUnknown } = pxeExposures(ctx);
     for (const [dp, why] of rangeUnknown) {
       // SDZ-PXE-012's question about the same tag (which rules beyond the distribution point may be its range's) is part of this one finding.

@@ -5,7 +5,7 @@
  * responder in the zone), so a host that answers PXE only because a too-wide rule reaches it is one
  * finding (the rule's), not two.
  */
-import { DistributionPoint, dpPorts, HYPOTHETICAL_DPS, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
+import { DistributionPoint, dpPorts, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
 import { FirewallRule } from "../../engine/access/firewalls";
@@ -70,8 +70,6 @@ function flowRuleOf(decider: Decider, r: Reach): NsgRule | FirewallRule | undefi
  * A DHCP server (serves DHCP only) is never one: SDZ-PXE-013 counts it as a responder in a PXE segment.
  */
 export function distributionPoints(ctx: RuleContext): DistributionPoint[] {
-  const forced = HYPOTHETICAL_DPS.get(ctx);
-  if (forced) return forced;
   return ctx.model.memo("pxe:distribution-points", () => {
     const segments = pxeSegments(ctx);
     const own = new Map<DistributionPoint, boolean>();
@@ -314,29 +312,3 @@ function describeSet(s: SourceSet): string {
   return `addresses ${ranges.slice(0, 3).join(", ")}${ranges.length > 3 ? ", ..." : ""}`;
 }
 
-/**
- * The VMs of PXE segments that SDZ-PXE-013 reports as could-not-verify: in a zone with a responder, not one
- * themselves, their role tag not known before apply (whether they answer PXE cannot be told). With the
- * responders of each segment. Memoised.
- */
-export function unknownRoleVmsInSegments(ctx: RuleContext): Map<PxeSegment, { responders: DistributionPoint[]; vms: { vm: Vm; reason: string }[] }> {
-  return ctx.model.memo("pxe:unknown-role-in-segments", () => {
-    const out = new Map<PxeSegment, { responders: DistributionPoint[]; vms: { vm: Vm; reason: string }[] }>();
-    for (const seg of pxeSegments(ctx)) {
-      const responders = seg.dps.filter((dp) => respondsOnItsOwn(ctx, seg, dp));
-      const vms: { vm: Vm; reason: string }[] = [];
-      if (responders.length > 0) {
-        const seen = new Set<Vm>(responders.map((r) => r.vm));
-        for (const nic of seg.subnet.nics) {
-          const vm = nic.vm;
-          if (!vm || seen.has(vm)) continue;
-          seen.add(vm);
-          const reason = ctx.roles.ofVm(vm).unknown;
-          if (reason) vms.push({ vm, reason });
-        }
-      }
-      out.set(seg, { responders, vms });
-    }
-    return out;
-  });
-}

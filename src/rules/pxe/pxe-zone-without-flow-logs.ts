@@ -1,7 +1,6 @@
 import { describeDp } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { distributionPoints } from "./pxe-segments";
-import { reportUncertainDistributionPoints, UNCERTAIN_DP_RATIONALE } from "./uncertain-distribution-points";
 import { subnetLabel } from "../../engine/access/access-model";
 import { Subnet } from "../../engine/access/topology";
 import { TerraformModel, TfResource } from "../../engine/model";
@@ -43,8 +42,7 @@ export const pxeZoneWithoutFlowLogs = defineRule({
     + "group only; the subscription is compared when the resource's id is known); one of the same name whose resource group is not known may or "
     + "may not be it. An NSG flow log is no coverage: Azure creates no new one since 30 June 2025 and retires them on 30 September 2027 (the "
     + "finding says so). enabled is required by azurerm 4.55 (no default): a missing one is not \"on\". A flow log whose target or enabled flag is "
-    + "not known before apply makes an uncovered subnet could-not-verify, naming the field."
-    + ` ${UNCERTAIN_DP_RATIONALE}`,
+    + "not known before apply makes an uncovered subnet could-not-verify, naming the field.",
   fix: "Keep the DeploymentNetwork's VNet flow log on (the default), or add an azurerm_network_watcher_flow_log with enabled = true whose target_resource_id is the VNet or the PXE subnet (a VNet flow log: NSG flow logs can no longer be created).",
   requirements: ["R-PXE-4"],
   resourceTypes: ["azurerm_network_watcher_flow_log", "azurerm_subnet", "azurerm_virtual_network", "azurerm_network_security_group"],
@@ -53,12 +51,10 @@ export const pxeZoneWithoutFlowLogs = defineRule({
     "the subnets, VNets, NICs and NSGs of distribution points, with their names and resource groups",
   ],
   check(ctx) {
-    reportUncertainDistributionPoints(ctx, "SDZ-PXE-008");
     const m = ctx.model;
     const dps = distributionPoints(ctx);
     if (dps.length === 0) return;
-    // Flow logs by the resource they reference, literal targets by kind and name: read once per configuration (a VM whose role
-    // is not known runs this check again as a hypothetical distribution point, see uncertain-distribution-points.ts).
+    // Flow logs by the resource they reference, literal targets by kind and name (built once per configuration).
     const { byResource, byName, unknownTargets } = flowLogIndex(m);
     const lower = (v: string) => v.toLowerCase();
     /**

@@ -1,8 +1,15 @@
 import { describeDp, DistributionPoint, VM_TYPES } from "./distribution-points";
 import { DP_ROLE, pxeExample } from "./examples";
-import { unknownRoleVmsInSegments } from "./pxe-segments";
+import { pxeSegments, PxeSegment, respondsOnItsOwn } from "./pxe-segments";
+import { Vm } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+
+function vmsIn(seg: PxeSegment): Vm[] {
+  const out = new Set<Vm>();
+  for (const nic of seg.subnet.nics) if (nic.vm) out.add(nic.vm);
+  return [...out];
+}
 
 export const secondPxeResponderInZone = defineRule({
   id: "SDZ-PXE-013",
@@ -31,9 +38,16 @@ export const secondPxeResponderInZone = defineRule({
     "inline and standalone NSG rules of subnets and NICs (who reaches UDP 67, 69, 4011 through a rule written for them)",
   ],
   check(ctx) {
-    for (const [seg, { responders, vms }] of unknownRoleVmsInSegments(ctx)) {
-      for (const { vm, reason } of vms) {
-        ctx.unverified(vm.resource, `${vm.resource.address} shares PXE zone ${seg.zone.name} with ${responders.map((r) => r.vm.resource.address).join(", ")}, and whether it is a PXE/DHCP responder cannot be told: its role tag is not known (${reason})`);
+    for (const seg of pxeSegments(ctx)) {
+      const responders = seg.dps.filter((dp) => respondsOnItsOwn(ctx, seg, dp));
+      const responderVms = new Set(responders.map((r) => r.vm));
+      if (responders.length > 0) {
+        for (const vm of vmsIn(seg)) {
+          const roles = ctx.roles.ofVm(vm);
+          if (!responderVms.has(vm) && roles.unknown) {
+            ctx.unverified(vm.resource, `${vm.resource.address} shares PXE zone ${seg.zone.name} with ${responders.map((r) => r.vm.resource.address).join(", ")}, and whether it is a PXE/DHCP responder cannot be told: its role tag is not known (${roles.unknown})`);
+          }
+        }
       }
       if (responders.length < 2) continue;
       // The segment's distribution point: the declared one, else the one responder that serves PXE (the others serve DHCP only).

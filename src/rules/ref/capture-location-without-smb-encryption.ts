@@ -1,5 +1,5 @@
 import { refExample } from "./examples";
-import { CaptureLocation, captureLocationOf, describeRef, ReferenceComputer, referenceComputers, reportUncertainReferenceComputers, UNCERTAIN_ROLE_RATIONALE, VM_TYPES } from "./reference-computers";
+import { CaptureLocation, captureLocationOf, describeRef, ReferenceComputer, referenceComputers, VM_TYPES } from "./reference-computers";
 import { MIGRATION_TAG } from "../../contract/migration-tags";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
@@ -61,8 +61,7 @@ export const captureLocationWithoutSmbEncryption = defineRule({
     + "without encryption) and the share's protocol; for a share served by a VM here, that server's SMB encryption setting with its provenance (a "
     + `Windows setting: only declared is a finding). Only when the location is outside this configuration does it rely on ${PxeSettingTags.CAPTURE_SMB_ENCRYPTION}, `
     + "which is then declared (listed by SDZ-REF-005). A reference computer captured only into an Azure image (azurerm_image) has no network location to "
-    + "check. A missing or unreadable location or setting is could-not-verify."
-    + ` ${UNCERTAIN_ROLE_RATIONALE}`,
+    + "check. A missing or unreadable location or setting is could-not-verify.",
   fix: `Capture to a private Azure Files share with secure transfer required (the state migration share construct), or to a server that requires SMB encryption (Set-SmbServerConfiguration -EncryptData $true, applied by a script that reads it back); record the location in ${PxeSettingTags.CAPTURE_LOCATION}.`,
   requirements: ["R-REF-1", "R-NET-1"],
   resourceTypes: [...VM_TYPES, "azurerm_storage_account", "azurerm_storage_share"],
@@ -73,7 +72,6 @@ export const captureLocationWithoutSmbEncryption = defineRule({
     `sdz-smb-encrypt-data of a VM serving the share, with provenance; ${PxeSettingTags.CAPTURE_SMB_ENCRYPTION} when the location is outside the configuration`,
   ],
   check(ctx) {
-    reportUncertainReferenceComputers(ctx, "SDZ-REF-004");
     for (const rc of referenceComputers(ctx)) {
       const loc = captureLocationOf(ctx, rc);
       if (loc.unknown) {

@@ -1,6 +1,5 @@
 import { captureLocationWithoutSmbEncryption } from "./capture-location-without-smb-encryption";
 import { captureSettingsDeclaredNotVerified } from "./capture-settings-declared-not-verified";
-import { judgeReferenceComputersWith } from "./reference-computers";
 import { referenceReachableFromOutsideManagement } from "./reference-reachable-from-outside-management";
 import { referenceReachesArbitraryDestinations } from "./reference-reaches-arbitrary-destinations";
 import { referenceWithoutAutomaticUpdates } from "./reference-without-automatic-updates";
@@ -13,9 +12,4 @@ export const REF_PACK = definePack("SDZ-REF", "reference", [
   referenceWithoutAutomaticUpdates,
   captureLocationWithoutSmbEncryption,
   captureSettingsDeclaredNotVerified,
-]);
-
-// A VM whose role tag cannot be read is run through these as if it were a reference computer (the note of SDZ-REF-005 is no verdict).
-judgeReferenceComputersWith([
-  referenceReachableFromOutsideManagement, referenceReachesArbitraryDestinations, referenceWithoutAutomaticUpdates, captureLocationWithoutSmbEncryption,
 ]);

@@ -4,11 +4,11 @@
  * resource of the configuration when the capture location names one.
  */
 import { PXE_TAG } from "../../contract/pxe-tags";
-import { DeploymentRole, ZONE_TAG } from "../../contract/zone-tags";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { Vm } from "../../engine/access/topology";
 import { TfResource } from "../../engine/model";
 import { RoleClaim } from "../../engine/roles";
-import { Rule, RuleContext } from "../../engine/rule";
+import { RuleContext } from "../../engine/rule";
 
 /** VM resource types the reference-computer rules report on. */
 export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine"];
@@ -38,8 +38,6 @@ export interface ReferenceComputer {
  * command runs sysprep /generalize or an image capture. Memoised.
  */
 export function referenceComputers(ctx: RuleContext): ReferenceComputer[] {
-  const forced = HYPOTHETICAL.get(ctx);
-  if (forced) return forced;
   return ctx.model.memo("ref:computers", () => {
     const out: ReferenceComputer[] = ctx.roles.vmsWith(DeploymentRole.REFERENCE_COMPUTER).map((x): ReferenceComputer => ({ vm: x.vm, claim: x.claim, via: "declared" }));
     const have = new Set(out.map((r) => r.vm));
@@ -61,82 +59,6 @@ export function referenceComputers(ctx: RuleContext): ReferenceComputer[] {
     }
     return out;
   });
-}
-
-/** The pack's checks of a reference computer, in pack order (set by the pack's index): what a VM whose role cannot be read is run through. */
-const JUDGES: Rule[] = [];
-/** Contexts of a run that asks "what if this VM were a reference computer": their reference computers. */
-const HYPOTHETICAL = new WeakMap<RuleContext, ReferenceComputer[]>();
-
-/** What the rationale of each check of {@link JUDGES} says of a VM whose role cannot be read. */
-export const UNCERTAIN_ROLE_RATIONALE = "A VM whose sdz-role tag is not known before apply, and that nothing else makes a reference computer, is checked as "
-  + "if it were one (fail closed): one could-not-verify on the VM, from the first rule of the pack it would not pass, naming the tag and those rules.";
-
-/** Sets the checks {@link uncertainReferenceComputers} runs (the pack's, its notes left out). */
-export function judgeReferenceComputersWith(rules: readonly Rule[]): void {
-  JUDGES.splice(0, JUDGES.length, ...rules);
-}
-
-/** A VM whose `sdz-role` tag cannot be read and nothing else makes a reference computer, with the checks that would not pass were it one. */
-export interface UncertainReferenceComputer {
-  readonly vm: Vm;
-  /** Why its role tag cannot be read. */
-  readonly reason: string;
-  /** IDs of the checks that would report a problem, and of those that could not verify it. */
-  readonly fails: string[];
-  readonly unverified: string[];
-}
-
-/**
- * The VMs whose `sdz-role` tag is not known before apply (nor readable) and that no image or capture
- * script makes reference computers, each run through the pack's checks as if it were one: a role
- * that cannot be read is not "not a reference computer" (fail closed). A VM every check would pass
- * is left out, since the answer changes no verdict. Memoised: each such VM is checked once.
- */
-export function uncertainReferenceComputers(ctx: RuleContext): UncertainReferenceComputer[] {
-  return ctx.model.memo("ref:uncertain", () => {
-    const known = new Set(referenceComputers(ctx).map((r) => r.vm));
-    const out: UncertainReferenceComputer[] = [];
-    for (const vm of ctx.access.topology.vms) {
-      const reason = ctx.roles.ofVm(vm).unknown;
-      if (!reason || known.has(vm)) continue;
-      const rc: ReferenceComputer = { vm, claim: { role: DeploymentRole.REFERENCE_COMPUTER, source: "declared", evidence: `were its ${ZONE_TAG.roles.key} tag to say so` }, via: "declared" };
-      const fails: string[] = [];
-      const unverified: string[] = [];
-      for (const rule of JUDGES) {
-        let fail = false;
-        let unsure = false;
-        // The real context (its models, built once) with findings kept here, not reported.
-        const what: RuleContext = Object.create(ctx, { report: { value: () => void (fail = true) }, unverified: { value: () => void (unsure = true) } });
-        HYPOTHETICAL.set(what, [rc]);
-        rule.check(what);
-        if (fail) fails.push(rule.id);
-        else if (unsure) unverified.push(rule.id);
-      }
-      if (fails.length + unverified.length > 0) out.push({ vm, reason, fails, unverified });
-    }
-    return out;
-  });
-}
-
-/**
- * Reports, from rule `ruleId`, each VM of {@link uncertainReferenceComputers} whose first check that
- * would not pass is this one: one could-not-verify per VM, naming the tag and every such check.
- */
-export function reportUncertainReferenceComputers(ctx: RuleContext, ruleId: string): void {
-  if (HYPOTHETICAL.has(ctx)) return;
-  const order = JUDGES.map((r) => r.id);
-  for (const u of uncertainReferenceComputers(ctx)) {
-    const first = order.find((id) => u.fails.includes(id) || u.unverified.includes(id));
-    if (first !== ruleId) continue;
-    const list = (ids: string[]) => (ids.length > 1 ? `${ids.slice(0, -1).join(", ")} and ${ids[ids.length - 1]}` : ids[0]);
-    const parts = [
-      ...(u.fails.length > 0 ? [`${list(u.fails)} ${u.fails.length > 1 ? "report" : "reports"} a problem`] : []),
-      ...(u.unverified.length > 0 ? [`${list(u.unverified)} cannot verify it`] : []),
-    ];
-    ctx.unverified(u.vm.resource, `whether ${u.vm.resource.address} is a reference computer cannot be told (${u.reason}); if it is, ${parts.join(" and ")}: `
-      + `write ${ZONE_TAG.roles.key} as a literal value (reference-computer, or the VM's other roles)`);
-  }
 }
 
 /** `reference computer azurerm_windows_virtual_machine.ref (declared: sdz-role=... on ...)`. */

@@ -1,5 +1,5 @@
 import { refExample } from "./examples";
-import { describeRef, referenceComputers, reportUncertainReferenceComputers, UNCERTAIN_ROLE_RATIONALE, VM_TYPES } from "./reference-computers";
+import { describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Decider, deciderOf, describePorts } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -51,8 +51,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
     + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001, and a reference "
     + "computer with no NSG at all in a subnet SDZ-NET-002 reports is that finding. A finding about the Internet says, as SDZ-NET-001's does, when no "
     + "public IP, load balancer or DNAT reaches the computer today. One finding per "
-    + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why."
-    + ` ${UNCERTAIN_ROLE_RATIONALE}`,
+    + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why.",
   fix: "Put the reference computer in a ReferenceImagingZone: an explicit deny-all inbound rule, and allows only from a zone declared sdz-trust MANAGEMENT.",
   requirements: ["R-REF-1"],
   resourceTypes: [...VM_TYPES, "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_image", "azurerm_shared_image_version"],
@@ -63,7 +62,6 @@ export const referenceReachableFromOutsideManagement = defineRule({
     "reference computers (sdz-role, azurerm_image / azurerm_shared_image_version sources, capture scripts)",
   ],
   check(ctx) {
-    reportUncertainReferenceComputers(ctx, "SDZ-REF-001");
     const groups = new Map<string, Group>();
     for (const rc of referenceComputers(ctx)) {
       for (const ep of ctx.access.endpointsOfVm(rc.vm)) {

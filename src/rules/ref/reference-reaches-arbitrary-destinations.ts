@@ -1,5 +1,5 @@
 import { refExample } from "./examples";
-import { captureLocationOf, describeRef, ReferenceComputer, referenceComputers, reportUncertainReferenceComputers, UNCERTAIN_ROLE_RATIONALE, VM_TYPES } from "./reference-computers";
+import { captureLocationOf, describeRef, ReferenceComputer, referenceComputers, VM_TYPES } from "./reference-computers";
 import { REFERENCE_UPDATE_SERVICE_TAGS } from "../../contract/pxe-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
@@ -90,29 +90,25 @@ function allowedFor(ctx: RuleContext, rc: ReferenceComputer): { allowed: Allowed
   if (loc.server) for (const ep of ctx.access.endpointsOfVm(loc.server)) capture = capture.union(hostSet(ep));
   if (!capture.isEmpty) out.push({ protocol: "Tcp", ports: SMB, destinations: capture });
   out.push({ protocol: "Tcp", ports: WEB, destinations: REFERENCE_UPDATE_SERVICE_TAGS.reduce((s, t) => s.union(SourceSet.token(`tag:${t.toLowerCase()}`)), SourceSet.EMPTY) });
-  // The same for every reference computer: built once (a VM whose role cannot be read is checked as one too).
-  const domain = ctx.model.memo("ref:domain-destinations", () => {
-    let set = SourceSet.EMPTY;
-    const domainVms = new Set([DeploymentRole.DOMAIN_CONTROLLER, DeploymentRole.DNS_SERVER].flatMap((role) => ctx.roles.vmsWith(role).map((x) => x.vm)));
-    const dcSubnets = new Set<Subnet>();
-    for (const vm of domainVms) {
-      for (const ep of ctx.access.endpointsOfVm(vm)) {
-        set = set.union(hostSet(ep));
-        if (ep.subnet) dcSubnets.add(ep.subnet);
-      }
+  let domain = SourceSet.EMPTY;
+  const domainVms = new Set([DeploymentRole.DOMAIN_CONTROLLER, DeploymentRole.DNS_SERVER].flatMap((role) => ctx.roles.vmsWith(role).map((x) => x.vm)));
+  const dcSubnets = new Set<Subnet>();
+  for (const vm of domainVms) {
+    for (const ep of ctx.access.endpointsOfVm(vm)) {
+      domain = domain.union(hostSet(ep));
+      if (ep.subnet) dcSubnets.add(ep.subnet);
     }
-    // A zone that holds only domain controllers and DNS servers may be named as a whole (Peer.zone(identity)).
-    for (const subnet of dcSubnets) {
-      if (subnet.privateEndpoints.length === 0 && subnet.nics.every((n) => n.vm && domainVms.has(n.vm))) set = set.union(subnetSet(subnet));
+  }
+  // A zone that holds only domain controllers and DNS servers may be named as a whole (Peer.zone(identity)).
+  for (const subnet of dcSubnets) {
+    if (subnet.privateEndpoints.length === 0 && subnet.nics.every((n) => n.vm && domainVms.has(n.vm))) domain = domain.union(subnetSet(subnet));
+  }
+  for (const ds of ctx.model.ofType("azurerm_active_directory_domain_service")) {
+    for (const rs of ctx.model.blocks(ds, "initial_replica_set")) {
+      const { subnet } = ctx.access.topology.subnetFromId(rs.subnet_id);
+      domain = domain.union(subnetSet(subnet));
     }
-    for (const ds of ctx.model.ofType("azurerm_active_directory_domain_service")) {
-      for (const rs of ctx.model.blocks(ds, "initial_replica_set")) {
-        const { subnet } = ctx.access.topology.subnetFromId(rs.subnet_id);
-        set = set.union(subnetSet(subnet));
-      }
-    }
-    return set;
-  });
+  }
   for (const p of ["Tcp", "Udp"] as const) if (!domain.isEmpty) out.push({ protocol: p, ports: DOMAIN_PORTS[p], destinations: domain });
   const dns = dnsServersOf(ctx, rc);
   // An entry even when empty: the DNS ports are then a segment of their own, told apart when the servers are not known.
@@ -277,8 +273,7 @@ export const referenceReachesArbitraryDestinations = defineRule({
     + "through its subnet and NIC NSGs, Azure's default rules included (AllowInternetOutBound and AllowVnetOutBound unless a deny-all overrides them), "
     + "and reports every other destination once per deciding rule. Private ranges in no zone on SMB or domain ports are could-not-verify (they may "
     + "be an on-premises share or domain controller); so is the DNS port when those DNS servers are not known before apply (the field is named). Azure's platform address 168.63.129.16 (its DNS resolver, DHCP, the VM agent) and the AzurePlatformDNS tag are not "
-    + "destinations: NSGs do not filter traffic to the host's virtual IP unless a rule names an AzurePlatform tag. ICMP is not asked. Routing beyond the NSGs is not modelled."
-    + ` ${UNCERTAIN_ROLE_RATIONALE}`,
+    + "destinations: NSGs do not filter traffic to the host's virtual IP unless a rule names an AzurePlatform tag. ICMP is not asked. Routing beyond the NSGs is not modelled.",
   fix: "Deny all outbound traffic (ReferenceImagingZone does, at priority 4096) and allow only SMB to the capture location's private endpoint, HTTP/HTTPS "
     + "to the update service tags, and the domain service ports to the domain controllers and DNS servers.",
   requirements: ["R-REF-1"],
@@ -291,7 +286,6 @@ export const referenceReachesArbitraryDestinations = defineRule({
     "the reference computer's DNS servers: its NICs' dns_servers, else their VNet's (dns_servers, or azurerm_virtual_network_dns_servers by virtual_network_id)",
   ],
   check(ctx) {
-    reportUncertainReferenceComputers(ctx, "SDZ-REF-002");
     const groups = new Map<string, Group>();
     for (const rc of referenceComputers(ctx)) {
       const { allowed, dnsUnknown } = allowedFor(ctx, rc);

@@ -1,5 +1,5 @@
 import { refExample } from "./examples";
-import { describeRef, referenceComputers, reportUncertainReferenceComputers, UNCERTAIN_ROLE_RATIONALE, VM_TYPES } from "./reference-computers";
+import { describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
@@ -13,14 +13,12 @@ export const referenceWithoutAutomaticUpdates = defineRule({
     + "patch_mode (default AutomaticByOS; Manual is a finding) and automatic_updates_enabled (default true); on azurerm_linux_virtual_machine, "
     + "patch_mode (AutomaticByPlatform passes; ImageDefault, the default, leaves updates to the image and is could-not-verify); on the legacy "
     + "azurerm_virtual_machine, os_profile_windows_config.enable_automatic_upgrades (default false). One finding per VM; values not known before apply "
-    + "are could-not-verify."
-    + ` ${UNCERTAIN_ROLE_RATIONALE}`,
+    + "are could-not-verify.",
   fix: "Set patch_mode = \"AutomaticByPlatform\" (ReferenceComputer does) or at least \"AutomaticByOS\", and keep automatic_updates_enabled true.",
   requirements: ["R-REF-1"],
   resourceTypes: VM_TYPES,
   reads: ["reference computers (declared or inferred)", "patch_mode and automatic_updates_enabled (Windows), patch_mode (Linux), os_profile_windows_config.enable_automatic_upgrades (legacy VM)"],
   check(ctx) {
-    reportUncertainReferenceComputers(ctx, "SDZ-REF-003");
     const m = ctx.model;
     for (const rc of referenceComputers(ctx)) {
       const r = rc.vm.resource;

@@ -92,30 +92,6 @@ describe("which VMs are reference computers", () => {
   test("a VM with neither is not a reference computer", () => {
     expect(check(ref("inline", { tags: {}, vm: { patch_mode: "Manual" } }).tf, [...REF_PACK.rules]).findings).toEqual([]);
   });
-
-  describe("a VM whose sdz-role tag is not known before apply", () => {
-    const maybe = (o: RefOptions = {}) => ref("inline", { tags: { "sdz-role": "${var.role}", "sdz-ref-capture-location": CAPTURE }, ...o });
-    const outcome = (s: { tf: TfJson }) => {
-      const r = check(s.tf, [...REF_PACK.rules]);
-      return r.findings.map((f) => [f.ruleId, f.status, f.address]);
-    };
-
-    test("is one could-not-verify on the VM, from the first check that would not pass were it a reference computer, naming the tag and those checks", () => {
-      const manual = maybe({ vm: { patch_mode: "Manual" } });
-      expect(outcome(manual)).toEqual([["SDZ-REF-003", "unverified", manual.vm]]);
-      const r = check(manual.tf, [...REF_PACK.rules]);
-      expect(messages(r, "SDZ-REF-003")[0]).toMatch(/whether azurerm_windows_virtual_machine\.app01 is a reference computer cannot be told \(azurerm_windows_virtual_machine\.app01: its sdz-role tag is not known before apply \(the variable role is only known at plan time\)\); if it is, SDZ-REF-003 reports a problem/);
-      const open = maybe({ vm: { patch_mode: "Manual" }, outbound: DEFAULT_OUT.slice(0, 2) });
-      expect(outcome(open)).toEqual([["SDZ-REF-002", "unverified", open.vm]]);
-      expect(messages(check(open.tf, [...REF_PACK.rules]), "SDZ-REF-002")[0]).toMatch(/if it is, SDZ-REF-002 and SDZ-REF-003 report a problem/);
-    });
-
-    test("is no finding when every check would pass were it one, or when other evidence already makes it one", () => {
-      expect(outcome(maybe())).toEqual([]);
-      const imaged = maybe({ vm: { patch_mode: "Manual" }, extend: (tf, { vm }) => tf.add("azurerm_image", "golden", { name: "golden", location: "westeurope", resource_group_name: "rg", source_virtual_machine_id: TfJson.ref(vm) }) });
-      expect(outcome(imaged)).toEqual([["SDZ-REF-003", "fail", imaged.vm]]);
-    });
-  });
 });
 
 describe("SDZ-REF-001 reference computer reachable from outside the management zone", () => {
