@@ -4,7 +4,7 @@
  * service), and what the sources are (the Internet, a zone, the VNet, a platform address).
  */
 import { Endpoint, Probe } from "./access/access-model";
-import { PRIVATE_V4, PUBLIC_V6, v4RangeText } from "./access/addresses";
+import { AZURE_PLATFORM_IP, parseCidr, PRIVATE_V4, PUBLIC_V6, v4RangeText } from "./access/addresses";
 import { FirewallRule } from "./access/firewalls";
 import { Intervals, PORTS } from "./access/intervals";
 import { candidate } from "./access/nsg-eval";
@@ -238,10 +238,16 @@ export type SourceClass =
   | { readonly kind: "zone"; readonly zone: Zone; readonly trust?: TrustLevel; readonly trustSource: string; readonly sources: SourceSet; readonly text: string }
   /** Private addresses in no zone of the configuration (other VNets, on-premises ranges not declared). */
   | { readonly kind: "private"; readonly sources: SourceSet; readonly text: string }
-  /** Azure's platform (AzureLoadBalancer health probes): never an attacker's source. */
+  /** Azure's platform (AzureLoadBalancer health probes, its address 168.63.129.16): never an attacker's source. */
   | { readonly kind: "platform"; readonly text: string }
   /** Another service tag, or an application security group. */
   | { readonly kind: "tag" | "asg"; readonly name: string; readonly text: string };
+
+/** Azure's platform address, 168.63.129.16/32, as a source set. */
+const PLATFORM_ADDRESS = (() => {
+  const c = parseCidr(`${AZURE_PLATFORM_IP}/32`) as { start: number; end: number };
+  return SourceSet.v4([[c.start, c.end]]);
+})();
 
 /** Splits sources into the classes findings talk about. */
 export function classifySources(model: TerraformModel, endpoint: Endpoint, sources: SourceSet): SourceClass[] {
@@ -249,6 +255,13 @@ export function classifySources(model: TerraformModel, endpoint: Endpoint, sourc
   const zones = Zones.of(model);
   const internet = access.internetSources(endpoint.subnet?.vnet, endpoint.subnet);
   const out: SourceClass[] = [];
+  // 168.63.129.16 is Azure's own virtual public address (health probes, DHCP, DNS, the VM agent): traffic from it comes from the
+  // host, not from the Internet (learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16), as AzureLoadBalancer.
+  const platform = sources.intersect(PLATFORM_ADDRESS);
+  if (!platform.isEmpty) {
+    out.push({ kind: "platform", text: `${AZURE_PLATFORM_IP} (Azure's platform address: health probes, DHCP, DNS, the VM agent)` });
+    sources = sources.subtract(PLATFORM_ADDRESS);
+  }
   const pub = sources.intersect(internet);
   if (!pub.isEmpty) out.push({ kind: "internet", broad: isBroad(pub, internet), sources: pub, text: describeShare(pub, internet) });
   let rest = sources.subtract(internet);

@@ -81,7 +81,7 @@ export enum SourceKind {
   ZONE = "zone",
   /** Private addresses in no zone of the configuration (other VNets, undeclared on-premises ranges). */
   PRIVATE = "private",
-  /** Azure's platform (AzureLoadBalancer health probes). */
+  /** Azure's platform: AzureLoadBalancer (health probes) and its address 168.63.129.16. */
   PLATFORM = "platform",
   /** A service tag, or any tag. */
   SERVICE_TAG = "service-tag",

@@ -19,7 +19,7 @@ export const amtPortsBeyondManagement = defineRule({
     + "their own address to a private host, so it is could-not-verify only where the firewall may forward clients the configuration does not show (no firewall of "
     + "this configuration in it, rules not all known, network-rule SNAT to the host, application rules on the AMT ports); a zone whose trust is neither declared nor inferred, or addresses in no zone, are "
     + "could-not-verify; the Internet, other zones, service tags and `*` are findings. The service point is the declared or inferred one (reachable on the AMT "
-    + "provisioning port through a rule written for it, or the source of the only allows written for the AMT ports). AzureLoadBalancer is Azure's platform, never "
+    + "provisioning port through a rule written for it, or the source of the only allows written for the AMT ports). AzureLoadBalancer and its address 168.63.129.16 are Azure's platform, never "
     + "a source; a rule that opens every port from the broad Internet is SDZ-NET-001's, and so, host by host, is a rule not written for the AMT ports whose values "
     + "are not known before apply (a dynamic security_rule block, ports from a variable) where SDZ-NET-001's could-not-verify about it names AMT: one "
     + "could-not-verify per unknown rule. A rule written for the AMT ports stays this rule's, and where SDZ-NET-001 says nothing about a rule on a host "

@@ -22,7 +22,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "It reports, once per deciding rule, sources that are the Internet or public addresses, zones below INTERNAL trust (declared with sdz-trust, or "
     + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
     + "Sources in a zone whose trust is not declared, or private ranges in no zone, make it could-not-verify (issue 13): declare them. "
-    + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer is Azure's platform, not a PXE client; a rule that opens a wide "
+    + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer and its address 168.63.129.16 are Azure's platform, not a PXE client; a rule that opens a wide "
     + "range to the broad Internet is reported once by SDZ-NET-001, and a host with no NSG at all in a subnet SDZ-NET-002 reports is that finding. "
     + "A finding about the Internet says, as SDZ-NET-001's does, when no public IP, load balancer or DNAT reaches the host today (the allow still "
     + "stands: adding one later would expose PXE).",

@@ -48,7 +48,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
     + "(AllowVNetInBound admits every zone of the VNet unless a deny-all overrides it), firewall network rules and DNAT. Every source must be a zone of "
     + "MANAGEMENT trust (declared with sdz-trust; an internet-facing zone counts as PERIMETER whatever its tag). Sources in a zone whose trust is not "
     + "declared, or private ranges in no zone, are could-not-verify. ICMP is not asked (it cannot install software and path MTU discovery needs it); "
-    + "AzureLoadBalancer is Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001, and a reference "
+    + "AzureLoadBalancer and its address 168.63.129.16 are Azure's platform; a rule that opens a wide range to the broad Internet is reported once by SDZ-NET-001, and a reference "
     + "computer with no NSG at all in a subnet SDZ-NET-002 reports is that finding. A finding about the Internet says, as SDZ-NET-001's does, when no "
     + "public IP, load balancer or DNAT reaches the computer today. One finding per "
     + "deciding rule: what it certainly lets in (an error when a source is below MANAGEMENT), then what it may let in, with why.",

@@ -112,6 +112,16 @@ describe("SDZ-REF-001 reference computer reachable from outside the management z
       }
     });
 
+    test("Azure's platform address 168.63.129.16 (load balancer health probes) is no source; a public address beside it still is", () => {
+      // Before: 168.63.129.16 counted as "the Internet" (an error), though Azure sends only its own probes and agent traffic from it.
+      const probe = ref(placement, { inbound: [rule("rdp-from-management", 100, "Allow", "Tcp", "3389", "10.0.9.0/24"), rule("probe", 110, "Allow", "Tcp", "8080", "168.63.129.16")] });
+      expect(check(probe.tf, [ID]).findings).toEqual([]);
+      const pub = ref(placement, { inbound: [rule("rdp-from-management", 100, "Allow", "Tcp", "3389", "10.0.9.0/24"), rule("probe", 110, "Allow", "Tcp", "8080", ["168.63.129.16", "203.0.113.7"])] });
+      const r = check(pub.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([pub.address("probe")]);
+      expect(messages(r, ID)[0]).not.toMatch(/168\.63\.129\.16/);
+    });
+
     test("RDP from a zone whose trust is not declared is could-not-verify", () => {
       const s = ref(placement, { inbound: [rule("rdp", 100, "Allow", "Tcp", "3389", "10.0.6.0/24")], extend: (tf, { vnet }) => zone(tf, vnet, "jump", "10.0.6.0/24") });
       const r = check(s.tf, [ID]);
