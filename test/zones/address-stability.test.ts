@@ -105,43 +105,37 @@ describe("address stability: adding or removing a flow renames nothing else", ()
 });
 
 describe("address stability inside service constructs", () => {
-  test("a KMS client inserted in the middle of the allowlist adds its rule and renames nothing (the hardening script changes in place)", () => {
+  /**
+   * A KMS host whose allowlist is the servers and management zones, synthesized without and with `client` between them
+   * (with `closed`, the site also has an INTERNAL zone 10.30.3.0/24 that denies outbound): the addresses added and changed.
+   */
+  function insertKmsClient(client: IPeer, closed = false) {
     function kms(insert: boolean) {
       const { stack } = newStack();
       const { network, mgmt, servers } = site(stack);
+      if (closed) new DeploymentZone(stack, "Closed", { network, zoneName: "closed", addressPrefix: "10.30.3.0/24", trustLevel: TrustLevel.INTERNAL, denyAllOutbound: true });
       const activation = new ActivationZone(stack, "Activation", { network, zoneName: "activation", addressPrefix: "10.30.5.0/24" });
       const adminPassword = SensitiveValue.fromVariable(new TerraformVariable(stack, "pw", { type: "string", sensitive: true }));
       new KmsHost(stack, "Kms", {
         zone: activation,
-        allowedClients: insert ? [servers, Peer.ipv4("10.30.7.0/24"), mgmt] : [servers, mgmt],
+        allowedClients: insert ? [servers, client, mgmt] : [servers, mgmt],
         kmsServer: KmsServer.newServer({ serverName: "kms01", privateIpAddress: "10.30.5.4", adminUsername: "opsadmin", adminPassword }),
       });
       return synthJson(stack);
     }
     const before = addresses(kms(false));
     const after = addresses(kms(true));
-    const { added, removedOrChanged } = diff(before, after);
+    return { ...diff(before, after), after };
+  }
+
+  test("a KMS client inserted in the middle of the allowlist adds its rule and renames nothing (the hardening script changes in place)", () => {
+    const { added, removedOrChanged, after } = insertKmsClient(Peer.ipv4("10.30.7.0/24"));
     expect(removedOrChanged).toEqual([]);
     expect(added.map((a) => after.get(a)!.name)).toEqual([expect.stringMatching(/^allow-in-tcp-1688-from-10-30-7-0-24-[0-9a-f]{10}$/)]);
   });
 
   test("a KMS client CIDR inside a zone that denies outbound adds its inbound and its outbound rule only; the zone clients' rules keep their addresses", () => {
-    function kms(insert: boolean) {
-      const { stack } = newStack();
-      const { network, mgmt, servers } = site(stack);
-      new DeploymentZone(stack, "Closed", { network, zoneName: "closed", addressPrefix: "10.30.3.0/24", trustLevel: TrustLevel.INTERNAL, denyAllOutbound: true });
-      const activation = new ActivationZone(stack, "Activation", { network, zoneName: "activation", addressPrefix: "10.30.5.0/24" });
-      const adminPassword = SensitiveValue.fromVariable(new TerraformVariable(stack, "pw", { type: "string", sensitive: true }));
-      new KmsHost(stack, "Kms", {
-        zone: activation,
-        allowedClients: insert ? [servers, Peer.ipv4("10.30.3.16/28"), mgmt] : [servers, mgmt],
-        kmsServer: KmsServer.newServer({ serverName: "kms01", privateIpAddress: "10.30.5.4", adminUsername: "opsadmin", adminPassword }),
-      });
-      return synthJson(stack);
-    }
-    const before = addresses(kms(false));
-    const after = addresses(kms(true));
-    const { added, removedOrChanged } = diff(before, after);
+    const { added, removedOrChanged, after } = insertKmsClient(Peer.ipv4("10.30.3.16/28"), true);
     expect(removedOrChanged).toEqual([]);
     expect(added).toEqual([
       expect.stringMatching(/^azurerm_network_security_rule\.Activation_AllowIn-tcp-1688-[0-9a-f]{10}_[0-9A-F]{8}$/),
