@@ -244,10 +244,7 @@ export type SourceClass =
   | { readonly kind: "tag" | "asg"; readonly name: string; readonly text: string };
 
 /** Azure's platform address, 168.63.129.16/32, as a source set. */
-const PLATFORM_ADDRESS = (() => {
-  const c = parseCidr(`${AZURE_PLATFORM_IP}/32`) as { start: number; end: number };
-  return SourceSet.v4([[c.start, c.end]]);
-})();
+export const PLATFORM_ADDRESS = SourceSet.cidr(parseCidr(`${AZURE_PLATFORM_IP}/32`)!);
 
 /** Splits sources into the classes findings talk about. */
 export function classifySources(model: TerraformModel, endpoint: Endpoint, sources: SourceSet): SourceClass[] {

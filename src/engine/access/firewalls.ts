@@ -548,7 +548,7 @@ function firewallAddress(t: string): SourceSet | undefined {
 
 function cidrSet(cidrs: Cidr[]): SourceSet {
   let s = SourceSet.EMPTY;
-  for (const c of cidrs) s = s.union(c.family === 4 ? SourceSet.v4([[c.start, c.end]]) : SourceSet.v6([[c.start, c.end]]));
+  for (const c of cidrs) s = s.union(SourceSet.cidr(c));
   return s;
 }
 

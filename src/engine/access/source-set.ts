@@ -81,6 +81,11 @@ export class SourceSet {
     return new SourceSet(Intervals.empty(V4), Intervals.of(V6, ranges), TokenSet.NONE);
   }
 
+  /** The addresses of one parsed CIDR (either family). */
+  public static cidr(c: { readonly family: 4 | 6; readonly start: number | bigint; readonly end: number | bigint }): SourceSet {
+    return c.family === 4 ? SourceSet.v4([[c.start as number, c.end as number]]) : SourceSet.v6([[c.start as bigint, c.end as bigint]]);
+  }
+
   public static token(name: string): SourceSet {
     return new SourceSet(Intervals.empty(V4), Intervals.empty(V6), TokenSet.of(name));
   }

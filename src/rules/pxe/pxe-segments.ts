@@ -224,7 +224,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, subnet: Subnet, zone: Zon
     for (const nic of d.vm.nics) {
       for (const cfg of nic.ipConfigs) {
         if (cfg.subnet !== subnet) continue;
-        if (cfg.privateIp.known && cfg.privateIp.value !== "dynamic") dpAddresses = dpAddresses.union(cidrSet(cfg.privateIp.value));
+        if (cfg.privateIp.known && cfg.privateIp.value !== "dynamic") dpAddresses = dpAddresses.union(SourceSet.cidr(cfg.privateIp.value));
         else dpDynamic.push(`${nic.resource.address} has ${cfg.privateIp.known ? "a dynamic address" : `an address not known before apply (${cfg.privateIp.reason})`}`);
       }
     }
@@ -249,7 +249,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, subnet: Subnet, zone: Zon
         if (t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")) {
           matched = whole;
           everything = true;
-        } else if (t.kind === "cidr") matched = matched.union(cidrSet(t.cidr).intersect(whole));
+        } else if (t.kind === "cidr") matched = matched.union(SourceSet.cidr(t.cidr).intersect(whole));
         else if (t.kind === "asg") {
           for (const nic of ctx.access.topology.nicsInAsg(t.id).filter((n) => n.ipConfigs.some((c) => c.subnet === subnet))) {
             if (!isDp(nic)) f.beyond.push(`${nic.resource.address} (member of application security group ${t.text})`);
@@ -263,7 +263,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, subnet: Subnet, zone: Zon
       f.unknown.push(`whether ${describeSet(excess)} is only the distribution point's address (${dpDynamic.join("; ")})`);
       return;
     }
-    const hosts = zoneHosts.filter((e) => e.destination.kind === "host" && !excess.intersect(cidrSet(e.destination.cidr)).isEmpty).map((e) => e.label);
+    const hosts = zoneHosts.filter((e) => e.destination.kind === "host" && !excess.intersect(SourceSet.cidr(e.destination.cidr)).isEmpty).map((e) => e.label);
     f.beyond.push(everything || excess.v4.size() + dpAddresses.v4.size() >= whole.v4.size()
       ? `every host of zone ${zone.name} (${zone.prefixes.map((p) => p.text).join(", ")})${hosts.length > 0 ? `, among them ${hosts.join(", ")}` : ""}`
       : `${describeSet(excess)} of zone ${zone.name}${hosts.length > 0 ? ` (${hosts.join(", ")})` : ""}`);
@@ -279,7 +279,7 @@ function whereItGoes(ctx: RuleContext, f: PxeFlowRule, subnet: Subnet, zone: Zon
         if (t.kind === "asg") return nic.asgs.has(t.id) ? "yes" : "no";
         if (t.kind !== "cidr") return "no";
         if (!cfg.privateIp.known || cfg.privateIp.value === "dynamic") return "maybe";
-        return cidrSet(t.cidr).intersect(cidrSet(cfg.privateIp.value)).isEmpty ? "no" : "yes";
+        return SourceSet.cidr(t.cidr).intersect(SourceSet.cidr(cfg.privateIp.value)).isEmpty ? "no" : "yes";
       });
       if (match.includes("yes")) f.beyond.push(`${nic.resource.address}${cfg.privateIp.known && cfg.privateIp.value !== "dynamic" ? ` (${cfg.privateIp.value.text})` : ""}`);
       else if (match.includes("maybe")) f.unknown.push(`whether ${nic.resource.address}, whose address is not known, is a destination`);
@@ -302,9 +302,6 @@ function hostsOf(ctx: RuleContext, subnet: Subnet): Endpoint[] {
   return index.get(subnet) ?? [];
 }
 
-function cidrSet(c: { family: 4 | 6; start: number | bigint; end: number | bigint }): SourceSet {
-  return c.family === 4 ? SourceSet.v4([[c.start as number, c.end as number]]) : SourceSet.v6([[c.start as bigint, c.end as bigint]]);
-}
 
 function describeSet(s: SourceSet): string {
   const ip = (n: number) => [24, 16, 8, 0].map((b) => (n >>> b) & 255).join(".");

@@ -3,12 +3,12 @@ import { captureLocationOf, describeRef, ReferenceComputer, referenceComputers, 
 import { REFERENCE_UPDATE_SERVICE_TAGS } from "../../contract/pxe-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
-import { AZURE_PLATFORM_IP, parseCidr } from "../../engine/access/addresses";
+import { parseCidr } from "../../engine/access/addresses";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Subnet } from "../../engine/access/topology";
-import { classifySources, Decider, deciderOf, describePorts, SourceClass } from "../../engine/exposure";
+import { classifySources, Decider, deciderOf, describePorts, PLATFORM_ADDRESS, SourceClass } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
 import { DOMAIN_SERVICE_PORTS, SERVICE_PORTS } from "../../network/service-ports";
@@ -54,21 +54,17 @@ const WEB = ports([S.HTTP.from, S.HTTP.to], [S.HTTPS.from, S.HTTPS.to]);
  * what-is-ip-address-168-63-129-16, network-security-groups-overview "Azure platform considerations"),
  * and only the platform answers there: not "public addresses" the reference computer could reach.
  */
-const PLATFORM = cidrSet(parseCidr(`${AZURE_PLATFORM_IP}/32`)!).union(SourceSet.token("tag:azureplatformdns"));
+const PLATFORM = PLATFORM_ADDRESS.union(SourceSet.token("tag:azureplatformdns"));
 
 function hostSet(ep: Endpoint): SourceSet {
   const d = ep.destination;
-  if (d.kind === "host") return cidrSet(d.cidr);
-  if (d.kind === "range") return d.cidrs.reduce((s, c) => s.union(cidrSet(c)), SourceSet.EMPTY);
+  if (d.kind === "host") return SourceSet.cidr(d.cidr);
+  if (d.kind === "range") return d.cidrs.reduce((s, c) => s.union(SourceSet.cidr(c)), SourceSet.EMPTY);
   return SourceSet.EMPTY;
 }
 
-function cidrSet(c: { family: 4 | 6; start: number | bigint; end: number | bigint }): SourceSet {
-  return c.family === 4 ? SourceSet.v4([[c.start as number, c.end as number]]) : SourceSet.v6([[c.start as bigint, c.end as bigint]]);
-}
-
 function subnetSet(s: Subnet | undefined): SourceSet {
-  return s?.prefixes.known ? s.prefixes.value.reduce((acc, c) => acc.union(cidrSet(c)), SourceSet.EMPTY) : SourceSet.EMPTY;
+  return s?.prefixes.known ? s.prefixes.value.reduce((acc, c) => acc.union(SourceSet.cidr(c)), SourceSet.EMPTY) : SourceSet.EMPTY;
 }
 
 /**
@@ -84,7 +80,7 @@ function allowedFor(ctx: RuleContext, rc: ReferenceComputer): { allowed: Allowed
   let capture = SourceSet.EMPTY;
   if (loc.account) {
     for (const pe of ctx.access.topology.privateEndpoints.filter((p) => p.target === loc.account)) {
-      capture = capture.union(pe.privateIp.known && pe.privateIp.value !== "dynamic" ? cidrSet(pe.privateIp.value) : subnetSet(pe.subnet));
+      capture = capture.union(pe.privateIp.known && pe.privateIp.value !== "dynamic" ? SourceSet.cidr(pe.privateIp.value) : subnetSet(pe.subnet));
     }
   }
   if (loc.server) for (const ep of ctx.access.endpointsOfVm(loc.server)) capture = capture.union(hostSet(ep));
@@ -186,7 +182,7 @@ function dnsServersOf(ctx: RuleContext, rc: ReferenceComputer): DnsServers {
     for (const ip of list) {
       if (ip.toLowerCase() === "azureprovideddns") continue;
       const c = parseCidr(ip);
-      if (c) servers = servers.union(cidrSet(c));
+      if (c) servers = servers.union(SourceSet.cidr(c));
       else unknown.add(`dns_servers of ${res.address}: ${JSON.stringify(ip)} is not an IP address`);
     }
   };
