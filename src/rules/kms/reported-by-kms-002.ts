@@ -64,14 +64,7 @@ export function reportedByKms002(model: TerraformModel, rule: NsgRule): Kms002Ve
  */
 export function unverifiedByKms002(model: TerraformModel, ep: Endpoint, r: Reach): Kms002Verdict | undefined {
   if (r.outcome !== "uncertain") return undefined;
-  const byKey = model.memo("kms-002:unverified-by-rule-and-host", () => {
-    const m = new Map<string, Kms002Verdict>();
-    // Linear in what the findings name: one key per rule and host it reaches.
-    for (const v of kms002Verdicts(model)) if (v.e.outcome === "uncertain") for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
-    return m;
-  });
-  const d = serviceDeciderOf(r, KMS, ep);
-  return byKey.get(`${d.resource.address}|${d.label}|${ep.label}`);
+  return verdictOnRuleAndHost(model, "unverified", (v) => v.e.outcome === "uncertain", ep, r);
 }
 
 /**
@@ -84,10 +77,18 @@ export function unverifiedByKms002(model: TerraformModel, ep: Endpoint, r: Reach
  */
 export function internetReportedByKms002(model: TerraformModel, ep: Endpoint, r: Reach): Kms002Verdict | undefined {
   if (r.outcome !== "allow") return undefined;
-  const byKey = model.memo("kms-002:internet-by-rule-and-host", () => {
+  return verdictOnRuleAndHost(model, "internet", (v) => v.e.outcome === "allow" && v.internet, ep, r);
+}
+
+/**
+ * The finding of SDZ-KMS-002 that `keep` selects about the rule the KMS exposures group `r` by
+ * ({@link serviceDeciderOf}) on host `ep`. Indexed once per configuration and `kind`: linear in what
+ * the findings name, one key per rule and host it reaches.
+ */
+function verdictOnRuleAndHost(model: TerraformModel, kind: string, keep: (v: Kms002Verdict) => boolean, ep: Endpoint, r: Reach): Kms002Verdict | undefined {
+  const byKey = model.memo(`kms-002:${kind}-by-rule-and-host`, () => {
     const m = new Map<string, Kms002Verdict>();
-    // Linear in what the findings name: one key per rule and host it reaches.
-    for (const v of kms002Verdicts(model)) if (v.e.outcome === "allow" && v.internet) for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
+    for (const v of kms002Verdicts(model)) if (keep(v)) for (const host of v.e.targets) m.set(`${v.e.deciderKey}|${host}`, v);
     return m;
   });
   const d = serviceDeciderOf(r, KMS, ep);
