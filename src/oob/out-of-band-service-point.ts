@@ -31,7 +31,7 @@ import { buildOrAbandon, claimUnique, UniqueKind } from "../network/uniqueness";
 import {
   requireAzureName, requireBoolean, requireDefined, requireGuid, requireHostInZone, requireHostName, requireIdentifier, requireResourceGroupName,
 } from "../network/validators";
-import { PartialOverlap, placePeers, recheckPlacementAtSynth, zonesOfApp } from "../zones/client-placement";
+import { PartialOverlap, placePeers, zonesOfApp } from "../zones/client-placement";
 import { DeploymentZone } from "../zones/deployment-zone";
 
 /** Intel AMT ports (HTTP/HTTPS management, redirection) on managed computers. */
@@ -743,7 +743,6 @@ function resolveDeploymentRunners(scope: Construct, peers: IPeer[] | undefined):
   });
   // Every runner CIDR inside one zone or outside every zone: each is its own peer of the endpoint's rules.
   const placed = placePeers(scope, "deploymentRunners", peers, PartialOverlap.REFUSE_ANY, "a runner CIDR inside one zone or outside every zone");
-  recheckPlacementAtSynth(scope, "deploymentRunners", peers, PartialOverlap.REFUSE_ANY, "a runner CIDR inside one zone or outside every zone", placed);
   return placed.flatMap((p): RunnerSource[] => (p.zone
     ? [{ peer: p.peer, outboundZone: p.zone.outboundDenied ? p.zone : undefined }]
     : p.prefixes.map(({ prefix, zone }) => ({ peer: Peer.ipv4(prefix), outboundZone: zone?.outboundDenied ? zone : undefined }))));

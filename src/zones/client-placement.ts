@@ -58,14 +58,16 @@ export interface PlacedPeer {
  * zone (CIDRs nest or are disjoint, so: a prefix wider than the zone) is refused per `partial`,
  * naming the prop, the prefix and the zone; so is a prefix that lies in zones of two networks
  * with overlapping address spaces when one of them denies outbound traffic (which zone's NSG the
- * client's packets leave through cannot be told). Zones built after this call are not seen: see
- * {@link recheckPlacementAtSynth}. Cost: one walk of the construct tree, then prefixes × zones.
+ * client's packets leave through cannot be told). Zones built after this call are checked at synth
+ * on `owner` ({@link recheckPlacementAtSynth}). Cost: one walk of the construct tree, then prefixes × zones.
  * @param prop the prop holding the list, as the user wrote it (errors name `prop[index]`)
  * @param allowed what the prop allows, for the partial-overlap error
  * @internal
  */
-export function placePeers(scope: Construct, prop: string, peers: readonly IPeer[], partial: PartialOverlap, allowed: string): PlacedPeer[] {
-  return placeIn(zonesOfApp(scope), prop, peers, partial, allowed);
+export function placePeers(owner: Construct, prop: string, peers: readonly IPeer[], partial: PartialOverlap, allowed: string): PlacedPeer[] {
+  const placed = placeIn(zonesOfApp(owner), prop, peers, partial, allowed);
+  recheckPlacementAtSynth(owner, prop, peers, partial, allowed, placed);
+  return placed;
 }
 
 /** `note` ends each refusal (what to do about a zone built late). */
@@ -140,18 +142,16 @@ export function outboundSidesOf(placed: readonly PlacedPeer[]): OutboundSide[][]
  * @internal
  */
 export function resolveOutboundDeniedClients(owner: Construct, prop: string, clients: readonly IPeer[], allowed: string): OutboundSide[][] {
-  const placed = placePeers(owner, prop, clients, PartialOverlap.REFUSE_OUTBOUND_DENIED, allowed);
-  recheckPlacementAtSynth(owner, prop, clients, PartialOverlap.REFUSE_OUTBOUND_DENIED, allowed, placed);
-  return outboundSidesOf(placed);
+  return outboundSidesOf(placePeers(owner, prop, clients, PartialOverlap.REFUSE_OUTBOUND_DENIED, allowed));
 }
 
 /**
  * Registers a synth-time check on `owner`: a zone built after the client list was placed may hold
  * (or cover part of) a client CIDR, and then the outbound rule the construct would have opened is
  * missing and Azure drops the flow. The check fails synth naming the prop, the prefix and the zone
- * (fail closed: a missing rule is never a silent pass), and says to build the zone first. @internal
+ * (fail closed: a missing rule is never a silent pass), and says to build the zone first.
  */
-export function recheckPlacementAtSynth(
+function recheckPlacementAtSynth(
   owner: Construct, prop: string, peers: readonly IPeer[], partial: PartialOverlap, allowed: string, placed: readonly PlacedPeer[],
 ): void {
   const list = [...peers];
