@@ -26,6 +26,16 @@ import { tempDir } from "../cli/run-cli";
 import { tokenLike } from "../support/planted-tokens";
 import { Body } from "../support/tf-json";
 
+/** The message synth fails with (checks with errors fail it after writing the reports), or "" when it passes. */
+function synthErrorMessage(app: App): string {
+  try {
+    app.synth();
+    return "";
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 const MEBX = "Mebx-Secret-7731!";
 
 /** Names whose values are secrets: every one the redactor must blank. */
@@ -244,12 +254,7 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
       tags: { "sdz-role": "oob-service-point", "sdz-oob-mebx-custom-password": MEBX },
     });
     SecureDeploymentChecks.applyToApp(app, { writeDiagrams: false });
-    let message = "";
-    try {
-      app.synth();
-    } catch (err) {
-      message = (err as Error).message;
-    }
+    const message = synthErrorMessage(app);
     expect(message).toContain("SDZ-OOB-003");
     expect(message).not.toContain(MEBX);
     const dir = path.join(outdir, "stacks", "oob");
@@ -291,12 +296,7 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
       appSettings: { REPO: `https://${github}@github.com/contoso/app.git`, DB: `Server=db;User ID=u;Pwd=${paren}` },
     });
     SecureDeploymentChecks.applyToApp(app);
-    let message = "";
-    try {
-      app.synth();
-    } catch (err) {
-      message = (err as Error).message;
-    }
+    const message = synthErrorMessage(app);
     const dir = path.join(outdir, "stacks", "tokens");
     const files = ["compliance-report.json", "compliance-report.sarif", "compliance-report.md", "zone-flows.mmd", "zone-flows.dot", "zone-flows.svg"];
     const texts = files.map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
@@ -352,12 +352,7 @@ describe("the zone-flow diagram is a report: the configuration's secrets never r
     });
     for (const [i, s] of [S.foreign, S.rule, S.source].entries()) new KeyVaultSecret(stack, `kv${i}`, { name: `s${i}`, keyVaultId: "/x/kv", value: s });
     SecureDeploymentChecks.applyToApp(app);
-    let message = "";
-    try {
-      app.synth();
-    } catch (err) {
-      message = (err as Error).message;
-    }
+    const message = synthErrorMessage(app);
     const dir = path.join(outdir, "stacks", stackId);
     const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
     return { message, read, stack };
