@@ -34,7 +34,7 @@ export const stateMigrationPointSmbNotHardened = defineRule({
     + "different values, the value is a variable or splatted, or it is written by an extension that shares its handler with another one on the VM (Azure runs one extension per "
     + "handler: the other fails at apply), the outcome is could-not-verify, and a $false written last is a finding; a write through -CimSession to another computer is none on this VM. "
     + "A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose "
-    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: this rule says so once for SDZ-MIG-009, 011, 012 and 013.`,
+    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: SDZ-SEC-001 says so once for every role-scoped check that skipped it, these four included.`,
   fix: "Run Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false and remove FS-SMB1 in a script extension "
     + `that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the ${KEYS} tags.`,
   requirements: ["R-MIG-1"],
@@ -87,9 +87,6 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       ].filter((x) => x);
       if (parts.length > 0) ctx.report(vm, `${who} ${parts.join("; ")}${unknown.length > 0 ? ` (could not verify: ${unknown.join("; ")})` : ""}`);
       else if (unknown.length > 0) ctx.unverified(vm, `${who}: ${unknown.join("; ")}`);
-    }
-    for (const u of points.undetermined) {
-      ctx.unverified(u.vm.resource, `whether ${u.vm.resource.address} is a state migration point (${u.reason}); if it is, its SMB hardening, deletion interval, caps and backup (SDZ-MIG-009, 011, 012, 013) apply`);
     }
   },
   examples: lazyExamples(() => ({

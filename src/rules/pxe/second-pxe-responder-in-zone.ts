@@ -1,9 +1,13 @@
 import { describeDp, DistributionPoint, VM_TYPES } from "./distribution-points";
 import { DP_ROLE, pxeExample } from "./examples";
 import { pxeSegments, PxeSegment, respondsOnItsOwn } from "./pxe-segments";
+import { DeploymentRole } from "../../contract/zone-tags";
 import { Vm } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+import { rolesNotTold } from "../sec/roles-not-told";
+
+const DP = DeploymentRole.PXE_DISTRIBUTION_POINT;
 
 function vmsIn(seg: PxeSegment): Vm[] {
   const out = new Set<Vm>();
@@ -28,7 +32,8 @@ export const secondPxeResponderInZone = defineRule({
     + "server, or reachable on UDP 69 or 4011 (a DHCP server alone, reachable on UDP 67 only or installing only a DHCP server, makes no PXE segment). "
     + "The segment's distribution point is the declared one, else the responder that serves PXE; when there is one, each other responder is reported "
     + "on its VM, otherwise the zone is reported once, listing them. A responder reported here is not also judged as a distribution point by the "
-    + "other PXE rules (its settings, zone, public IP): removing it is the one fix. A VM of the zone whose role tag is not known before apply is could-not-verify.",
+    + "other PXE rules (its settings, zone, public IP): removing it is the one fix. A VM of the zone whose role tag is not known before apply is could-not-verify: SDZ-SEC-001's one notice for that VM when nothing else shows its "
+    + "role, this rule's when the VM is a DHCP responder or holds another role.",
   fix: "Keep one distribution point per PXE segment: remove WDS/DHCP and the PXE allows from the other hosts (or move them to another zone), and declare the distribution point with sdz-role = pxe-distribution-point.",
   requirements: ["R-PXE-10"],
   resourceTypes: [...VM_TYPES, "azurerm_virtual_machine_extension", "azurerm_virtual_machine_run_command", "azurerm_network_security_group", "azurerm_network_security_rule"],
@@ -38,13 +43,16 @@ export const secondPxeResponderInZone = defineRule({
     "inline and standalone NSG rules of subnets and NICs (who reaches UDP 67, 69, 4011 through a rule written for them)",
   ],
   check(ctx) {
+    // SDZ-SEC-001's one notice for a VM whose role tag cannot be read already says that its distribution point checks, this one included, did not run.
+    let toldBySec001: Set<Vm> | undefined;
+    const told = (vm: Vm) => (toldBySec001 ??= new Set(rolesNotTold(ctx).filter((n) => n.roles.includes(DP)).map((n) => n.vm))).has(vm);
     for (const seg of pxeSegments(ctx)) {
       const responders = seg.dps.filter((dp) => respondsOnItsOwn(ctx, seg, dp));
       const responderVms = new Set(responders.map((r) => r.vm));
       if (responders.length > 0) {
         for (const vm of vmsIn(seg)) {
           const roles = ctx.roles.ofVm(vm);
-          if (!responderVms.has(vm) && roles.unknown) {
+          if (!responderVms.has(vm) && roles.unknown && !told(vm)) {
             ctx.unverified(vm.resource, `${vm.resource.address} shares PXE zone ${seg.zone.name} with ${responders.map((r) => r.vm.resource.address).join(", ")}, and whether it is a PXE/DHCP responder cannot be told: its role tag is not known (${roles.unknown})`);
           }
         }

@@ -29,19 +29,16 @@ export interface ServerInScope {
 
 /**
  * The VMs holding one of `roles` (declared or inferred; `more` adds claims from models other than
- * the role model), and reports as could-not-verify the VMs
- * whose role tag cannot be read and that no inference places in scope (`what` says what was not
- * checked).
+ * the role model). A VM whose role tag cannot be read and that no evidence places in scope is not
+ * among them: SDZ-SEC-001 reports it once for every pack ({@link rolesNotTold}, roles-not-told.ts).
  */
-export function serversWith(ctx: RuleContext, roles: readonly DeploymentRole[], what: string, more?: (vm: Vm) => readonly RoleClaim[]): ServerInScope[] {
+export function serversWith(ctx: RuleContext, roles: readonly DeploymentRole[], more?: (vm: Vm) => readonly RoleClaim[]): ServerInScope[] {
   const out: ServerInScope[] = [];
   for (const vm of Topology.of(ctx.model).vms) {
-    const r = ctx.roles.ofVm(vm);
-    const claims = r.claims.filter((c) => roles.includes(c.role));
+    const claims = ctx.roles.ofVm(vm).claims.filter((c) => roles.includes(c.role));
     // Evidence the role model does not hold (the state migration and out-of-band models): one claim per role.
     for (const c of more?.(vm) ?? []) if (roles.includes(c.role) && !claims.some((k) => k.role === c.role)) claims.push(c);
     if (claims.length > 0) out.push({ vm, claims });
-    else if (r.unknown) ctx.unverified(vm.resource, `whether ${vm.resource.address} is a ${roles.join(", ")} could not be told (${r.unknown}), so ${what} was not checked`);
   }
   return out;
 }

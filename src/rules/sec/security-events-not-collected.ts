@@ -1,11 +1,8 @@
 import { DEPLOYMENT_SERVER_ROLES, describeClaims, osOf, serversWith } from "./common";
 import { exampleServer } from "./examples";
 import { AGENT_PUBLISHER, AGENT_TYPE, Monitoring } from "./monitoring";
-import { Vm } from "../../engine/access/topology";
-import { AmtServicePoints } from "../../engine/amt-service-points";
-import { RoleClaim } from "../../engine/roles";
+import { describeRolesNotTold, rolesNotTold, serverClaimsOf } from "./roles-not-told";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { StateMigrationPoints } from "../../engine/state-migration-points";
 import { lazyExamples } from "../lazy-examples";
 
 export const securityEventsNotCollected = defineRule({
@@ -21,7 +18,11 @@ export const securityEventsNotCollected = defineRule({
     + "Security query; on Linux a syslog source with the auth or authpriv facility) and whose data_flow sends that stream to a log_analytics destination, and an association of that rule with the VM. "
     + "The rule applies to every VM holding a deployment role, declared (sdz-role) or inferred from the configuration: PXE distribution points, KMS hosts, domain controllers, "
     + "state migration points (also when a Configuration Manager script adds the role to the VM) and out-of-band service points (also the VM that is the only source of the allows for the AMT ports). One finding per server names every missing piece; pieces that cannot be read (a rule outside this configuration, "
-    + "an extension or association whose target is a variable) make it could-not-verify. Level warning: a server without monitoring is not an opening, it hides one. "
+    + "an extension or association whose target is a variable) make it could-not-verify. "
+    + "This rule also carries, once per VM, the could-not-verify of a VM whose role tag cannot be read and that no other evidence places in a role: it names "
+    + "every role left open (distribution point, KMS host, domain controller, state migration point, out-of-band service point, reference computer) and the checks of each, "
+    + "in every pack, that did not run on the VM (the role-scoped rules of the other packs leave it to this finding; SDZ-KMS-001 asks itself whether a KMS host is also a domain controller). "
+    + "Suppressing this rule on such a VM hides that notice too. Level warning: a server without monitoring is not an opening, it hides one. "
     + "It checks that collection is configured, not that the agent gets through: the agent reaches its endpoints by name (global.handler.control.monitor.azure.com, "
     + "<workspace-id>.ods.opinsights.azure.com, outbound TCP 443, or a private link scope; learn.microsoft.com/azure/azure-monitor/agents/azure-monitor-agent-network-configuration) "
     + "through the VM's DNS servers, and neither path is evaluated here: a server whose NSGs block its DNS servers or that egress passes this rule and still sends nothing.",
@@ -34,18 +35,16 @@ export const securityEventsNotCollected = defineRule({
   reads: [
     "deployment roles of VMs (declared sdz-role, or inferred from inline, standalone and NIC-level NSG rules, firewall and DNAT paths, and extension scripts); "
       + "state migration points configured by Add-/Set-CMStateMigrationPoint scripts; the VM that is the only source of the NSG allows for Intel AMT (TCP 16992-16995)",
+    "the sdz-role tag of every VM and its NICs, and the distribution point, reference computer, state migration point and AMT service point inferences, for the notice on a VM whose role tag cannot be read",
     "azurerm_virtual_machine_extension publisher, type and virtual_machine_id; the VM's identity block",
     "azurerm_monitor_data_collection_rule_association target_resource_id and data_collection_rule_id",
     "azurerm_monitor_data_collection_rule data_sources.windows_event_log (x_path_queries, streams), data_sources.syslog (facility_names, streams), data_flow, destinations.log_analytics",
   ],
   check(ctx) {
     const mon = Monitoring.of(ctx.model);
-    // State migration points configured by a ConfigMgr script, and the only source of the AMT allows, are
-    // inferred by their own models (engine/state-migration-points, engine/amt-service-points), not by ctx.roles.
-    const points = StateMigrationPoints.of(ctx.model);
-    const amt = AmtServicePoints.of(ctx.model);
-    const more = (vm: Vm): RoleClaim[] => [points.pointOf(vm)?.claim, amt.ofVm(vm)?.claim].filter((c): c is RoleClaim => c !== undefined);
-    for (const { vm, claims } of serversWith(ctx, DEPLOYMENT_SERVER_ROLES, "security event collection", more)) {
+    // A VM whose role tag cannot be read: the one could-not-verify for every role-scoped check that skipped it.
+    for (const n of rolesNotTold(ctx)) ctx.unverified(n.vm.resource, describeRolesNotTold(n));
+    for (const { vm, claims } of serversWith(ctx, DEPLOYMENT_SERVER_ROLES, (server) => serverClaimsOf(ctx, server))) {
       const os = osOf(ctx.model, vm);
       const agent = mon.agent(vm, os);
       const identity = mon.identity(vm);

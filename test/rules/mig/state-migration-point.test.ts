@@ -211,12 +211,13 @@ describe("SDZ-MIG-011 a client cap set by the site server's script", () => {
 });
 
 describe("a VM whose role cannot be read", () => {
-  test("is reported once, by SDZ-MIG-009, as could-not-verify", () => {
+  test("is reported once, by SDZ-SEC-001 for every pack, as could-not-verify naming the point rules", () => {
     const tf = storageSite();
     patch(tf, addVm(tf, "vm01", "smp", "10.0.1.30"), { tags: "${var.tags}" });
-    const r = check(tf, ["SDZ-MIG-009", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-MIG-013"]);
-    expect(r.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual(["SDZ-MIG-009 unverified azurerm_windows_virtual_machine.vm01"]);
-    expect(messages(r, "SDZ-MIG-009")[0]).toMatch(/whether azurerm_windows_virtual_machine\.vm01 is a state migration point \(azurerm_windows_virtual_machine\.vm01: its tags are not known before apply/);
+    const r = check(tf, ["SDZ-MIG-009", "SDZ-MIG-011", "SDZ-MIG-012", "SDZ-MIG-013", "SDZ-SEC-001"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual(["SDZ-SEC-001 unverified azurerm_windows_virtual_machine.vm01"]);
+    expect(messages(r, "SDZ-SEC-001")[0]).toMatch(/whether azurerm_windows_virtual_machine\.vm01 is any of .*state-migration-point.* could not be told \(azurerm_windows_virtual_machine\.vm01: its tags are not known before apply/);
+    expect(messages(r, "SDZ-SEC-001")[0]).toContain("the state migration point rules (SDZ-MIG-009, 011, 012, 013)");
   });
 
   test("a KMS host or an untagged VM is no state migration point: the point rules stay silent", () => {

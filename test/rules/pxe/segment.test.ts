@@ -289,8 +289,11 @@ describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
         tag(tf, secondVm(tf, "web01", "10.0.1.20").vm, "${var.tags}");
       },
     });
-    const r = check(s.tf, [SECOND]);
+    // Nothing else shows web01's role: SDZ-SEC-001's one notice for every pack says its distribution point checks did not run.
+    const r = check(s.tf, [SECOND, "SDZ-SEC-001"]);
     expect(flagged(r, SECOND)).toEqual([]);
-    expect(unverifiedAt(r, SECOND)).toEqual(["azurerm_windows_virtual_machine.web01"]);
+    expect(unverifiedAt(r, SECOND)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-SEC-001")).toEqual(["azurerm_windows_virtual_machine.web01"]);
+    expect(messages(r, "SDZ-SEC-001")[0]).toContain("a second responder in its PXE segment");
   });
 });

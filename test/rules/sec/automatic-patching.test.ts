@@ -133,9 +133,12 @@ describe("SDZ-SEC-003 KMS hosts and domain controllers are patched automatically
     expect(unverifiedAt(r, ID)).toEqual([s.vm]);
   });
 
-  test("a VM whose role tag cannot be read and whose rules show no service is could-not-verify", () => {
+  test("a VM whose role tag cannot be read and whose rules show no service is SDZ-SEC-001's one could-not-verify, naming this rule", () => {
     const s = site("inline", [], { extend: (tf, { vm }) => Object.assign(tf.json.resource.azurerm_windows_virtual_machine[vm.split(".")[1]], { tags: "${var.tags}", patch_mode: "Manual" }) });
-    expect(unverifiedAt(check(s.tf, [ID]), ID)).toEqual([s.vm]);
+    const r = check(s.tf, [ID, "SDZ-SEC-001"]);
+    expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-SEC-001")).toEqual([s.vm]);
+    expect(messages(r, "SDZ-SEC-001")[0]).toContain("automatic patching (SDZ-SEC-003)");
   });
 
   test("Linux: ImageDefault (the default) is an error, AutomaticByPlatform passes", () => {

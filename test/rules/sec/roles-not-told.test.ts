@@ -1,0 +1,88 @@
+/**
+ * A VM whose role tag cannot be read: one could-not-verify (SDZ-SEC-001's) naming every role nothing
+ * else shows and the checks of each that did not run, instead of one per pack or none (PXE, REF).
+ */
+import { SERVICE_RULES } from "./fixtures";
+import { FindingStatus } from "../../../src/engine/result";
+import { Body, check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
+
+const ID = "SDZ-SEC-001";
+const VAR_TAGS = "${var.tags}";
+
+/** The VM's resource body, to change its tags. */
+function vmBody(tf: TfJson, vm: string): Body {
+  return tf.json.resource.azurerm_windows_virtual_machine[vm.split(".")[1]];
+}
+
+/** Every could-not-verify finding of a run, as `rule address`. */
+function unverified(r: ReturnType<typeof check>): string[] {
+  return r.findings.filter((f) => f.status === FindingStatus.UNVERIFIED).map((f) => `${f.ruleId} ${f.address}`).sort();
+}
+
+describe("a VM whose role tag cannot be read", () => {
+  test.each(PLACEMENTS)("with a public IP and nothing that shows a role (%s rules): one could-not-verify from all packs, SDZ-SEC-001's", (placement) => {
+    const s = site(placement, [rule("allow-rdp-mgmt", 100, "Allow", "Tcp", "3389", "10.0.9.0/24")], { publicIp: true, vmTags: { "sdz-role": "${var.role}" } });
+    const r = check(s.tf);
+    expect(unverified(r)).toEqual([`${ID} ${s.vm}`]);
+    const m = messages(r, ID).join("\n");
+    expect(m).toMatch(/whether azurerm_windows_virtual_machine\.app01 is any of pxe-distribution-point, kms-host, domain-controller, state-migration-point, oob-service-point, reference-computer could not be told/);
+    expect(m).toMatch(/its sdz-role tag is not known before apply/);
+    // The checks it names, one pack after the other: the PXE public IP check among them (it was silent: review D8).
+    for (const named of ["SDZ-SEC-001", "SDZ-SEC-003", "distribution point rules of the PXE pack (public IP", "SDZ-KMS-001, 004, 005, 006, 008", "SDZ-MIG-009, 011, 012, 013", "out-of-band service point", "SDZ-REF-001 to 005"]) {
+      expect(m).toContain(named);
+    }
+  });
+
+  test("the same VM with readable tags that name no role: no notice", () => {
+    const s = site("inline", [], { vmTags: { owner: "ops" } });
+    expect(unverifiedAt(check(s.tf, [ID]), ID)).toEqual([]);
+  });
+
+  test("a role value that is not a role list is as unreadable as a variable", () => {
+    const s = site("inline", [], { vmTags: { "sdz-role": "usmt-server" } });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/sdz-role tag is "usmt-server"/);
+  });
+
+  test("a NIC whose tags cannot be read: the notice is on the VM and names the NIC", () => {
+    const s = site("inline", [], { extend: (tf, { nic }) => Object.assign(tf.json.resource.azurerm_network_interface[nic.split(".")[1]], { tags: VAR_TAGS }) });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/\(azurerm_network_interface\.app01_nic: /);
+  });
+
+  test("an inferred KMS host: the notice leaves out the roles it holds, and domain controller to SDZ-KMS-001", () => {
+    const s = site("inline", SERVICE_RULES["kms-host"], { extend: (tf, { vm }) => Object.assign(vmBody(tf, vm), { tags: VAR_TAGS }) });
+    const r = check(s.tf, [ID, "SDZ-SEC-003", "SDZ-KMS-001", "SDZ-MIG-009", "SDZ-PXE-013"]);
+    // Judged as a KMS host on the inference (no agent: a finding), plus the one notice for the other roles.
+    expect(flagged(r, ID)).toEqual([s.vm]);
+    expect(unverified(r)).toEqual([`SDZ-KMS-001 ${s.vm}`, `${ID} ${s.vm}`]);
+    const notice = r.findings.find((f) => f.ruleId === ID && f.status === FindingStatus.UNVERIFIED)!.message;
+    expect(notice).toMatch(/is any of pxe-distribution-point, state-migration-point, oob-service-point, reference-computer could not be told/);
+    expect(notice).not.toMatch(/kms-host|domain-controller|SDZ-SEC-003/);
+    expect(messages(r, "SDZ-KMS-001")[0]).toMatch(/whether it is also a domain controller cannot be told/);
+  });
+
+  test("an inferred reference computer (a sysprep script): the notice names the server roles only", () => {
+    const s = site("inline", [], {
+      extend: (tf, { vm }) => {
+        Object.assign(vmBody(tf, vm), { tags: VAR_TAGS });
+        tf.add("azurerm_virtual_machine_extension", "capture", {
+          name: "capture", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10",
+          settings: JSON.stringify({ commandToExecute: "powershell -Command \"C:\\Windows\\System32\\Sysprep\\sysprep.exe /generalize /oobe /shutdown\"" }),
+        });
+      },
+    });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/is any of pxe-distribution-point, kms-host, domain-controller, state-migration-point, oob-service-point could not be told/);
+    expect(messages(r, ID)[0]).not.toMatch(/SDZ-REF/);
+  });
+
+  test("the rules that used to say it each (SDZ-SEC-003, SDZ-MIG-009, SDZ-PXE-013) leave it to SDZ-SEC-001", () => {
+    const s = site("inline", [], { vmTags: { "sdz-role": "${var.role}" } });
+    const r = check(s.tf, ["SDZ-SEC-003", "SDZ-MIG-009", "SDZ-PXE-013"]);
+    expect(r.findings).toEqual([]);
+  });
+});
