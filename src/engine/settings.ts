@@ -12,6 +12,7 @@
  * Rules accept *applied* and *audited*; *declared* only where Azure cannot reach the setting
  * (Configuration Manager without a site server here, AMT firmware), and then say so.
  */
+import { gunzipSync } from "zlib";
 import { isUnset } from "./access/fields";
 import { TerraformModel, TfResource } from "./model";
 import { settingWrites, hardenedValue, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
@@ -842,8 +843,33 @@ function scriptText(settings: unknown): string {
   // Settings that are a text but no JSON are the command itself.
   if (o === undefined && typeof settings === "string") return decodeEncoded(settings);
   if (!o) return "";
-  const parts = [o.commandToExecute, o.script, o.Script, o.CommandToExecute].filter((x): x is string => typeof x === "string");
-  return parts.map(decodeEncoded).join("\n");
+  const commands = [o.commandToExecute, o.CommandToExecute].filter((x): x is string => typeof x === "string");
+  const scripts = [o.script, o.Script].filter((x): x is string => typeof x === "string");
+  return [...commands, ...scripts.map(withDecodedScript)].map(decodeEncoded).join("\n");
+}
+
+/** The most a `script` setting is decoded to: bounded, so a crafted gzip stream cannot exhaust memory. */
+const MAX_DECODED_SCRIPT = 1024 * 1024;
+
+/**
+ * The Linux Custom Script Extension's `script` is "a base64 encoded (and optionally gzip'ed) script executed by /bin/sh"
+ * (github.com/Azure/custom-script-extension-linux, README, Public Settings): read as written it says nothing, so the
+ * decoded text is appended. A value that is not base64 of text (a script written in clear) is kept as is.
+ */
+function withDecodedScript(text: string): string {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length < 8 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return text;
+  let bytes = Buffer.from(compact, "base64");
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_DECODED_SCRIPT });
+    } catch {
+      return text;
+    }
+  }
+  const decoded = bytes.subarray(0, MAX_DECODED_SCRIPT).toString("utf8");
+  // Text only: a decoding that yields control characters or invalid UTF-8 was no base64 script.
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(decoded) ? text : `${text}\n${decoded}`;
 }
 
 /** PowerShell `-EncodedCommand <base64 UTF-16LE>` decoded and appended; other text as is. */

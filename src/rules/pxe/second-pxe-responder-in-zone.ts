@@ -23,7 +23,7 @@ export const secondPxeResponderInZone = defineRule({
     "PXE does not prevent an unknown server from performing remote installations on PXE clients, and a rogue distribution point that answers PXE can "
     + "serve a tampered image (seeds 000, 001): no host of a PXE zone other than its distribution point may be a PXE or DHCP responder (R-PXE-10). For "
     + "every zone that holds a distribution point, the rule counts the VMs with a NIC in it that answer PXE or DHCP: declared (sdz-role "
-    + "pxe-distribution-point), inferred from a script (public extension settings or run command) that installs or enables a PXE, DHCP or TFTP server: the "
+    + "pxe-distribution-point), inferred from a script (public extension settings, the Linux Custom Script `script` base64-decoded and gunzipped, or a run command) that installs or enables a PXE, DHCP or TFTP server: the "
     + "WDS or DHCP Windows feature (Install-WindowsFeature, DISM, wdsutil /initialize-server), the Linux isc-dhcp-server, dhcp-server, kea, "
     + "tftpd-hpa, tftp-server or atftpd package or service, or dnsmasq with a dhcp-range, enable-tftp, dhcp-boot or pxe-service (the DHCP and "
     + "TFTP clients and the management tools are not evidence); or reachable on UDP "

@@ -1,3 +1,4 @@
+import { gzipSync } from "zlib";
 import { dpTags, extension, linuxVmRunning, patch, pxeFirewall, pxeRule, secondVm, tag, zone } from "./builders";
 import { check, flagged, messages, PLACEMENTS, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
@@ -216,6 +217,27 @@ describe("SDZ-PXE-013 a second PXE or DHCP responder in a PXE segment", () => {
     const r = check(s.tf, [SECOND]);
     expect(flagged(r, SECOND)).toEqual(["azurerm_linux_virtual_machine.rogue01"]);
     expect(messages(r, SECOND)[0]).toMatch(evidence);
+  });
+
+  /** Before: the Linux Custom Script Extension's `script` setting (base64, optionally gzip'ed) was read as written, so it said nothing. */
+  test.each([
+    ["base64", (text: string) => Buffer.from(text).toString("base64"), ["azurerm_linux_virtual_machine.rogue01"]],
+    ["gzip'ed, then base64", (text: string) => gzipSync(Buffer.from(text)).toString("base64"), ["azurerm_linux_virtual_machine.rogue01"]],
+    ["not base64 (a script in clear is read as written)", (text: string) => text, ["azurerm_linux_virtual_machine.rogue01"]],
+    ["base64 of something that is no text", () => Buffer.from([0, 1, 2, 3, 250, 251, 252, 253]).toString("base64"), []],
+  ])("a Linux responder whose CustomScript `script` setting is %s", (_what, encode, expected) => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], {
+      vmTags: { "sdz-role": "pxe-distribution-point" },
+      extend: (tf, { vnet }) => {
+        clients(tf, vnet);
+        const { vm } = linuxVmRunning(tf, "rogue01", "10.0.1.30", "true");
+        tf.json.resource.azurerm_virtual_machine_extension.rogue01_setup.settings = JSON.stringify({ script: encode("#!/bin/sh\napt-get update\napt-get install -y isc-dhcp-server\n") });
+        expect(vm).toBe("azurerm_linux_virtual_machine.rogue01");
+      },
+    });
+    const r = check(s.tf, [SECOND]);
+    expect(flagged(r, SECOND)).toEqual(expected);
+    if (expected.length > 0) expect(messages(r, SECOND)[0]).toMatch(/the isc-dhcp-server package/);
   });
 
   test.each([
