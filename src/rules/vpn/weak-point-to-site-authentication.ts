@@ -1,7 +1,44 @@
 import { EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, SERVER_CONFIGURATION, STRONG_P2S } from "./common";
 import { isUnset, unreadableBlock } from "../../engine/access/fields";
+import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+
+/**
+ * Whether a field of the client configuration configures anything: true, false, or why that is not
+ * known ("field (reason)"). null, "" and [] configure nothing: Terraform JSON writes null for an unset
+ * argument and every `terraform show -json` plan writes "" and [] for the unset fields of the block,
+ * and azurerm sends Azure "" for an unset aad_tenant (expandVirtualNetworkGatewayVpnClientConfig in
+ * hashicorp/terraform-provider-azurerm internal/services/network/virtual_network_gateway_resource.go,
+ * v4.55.0 and v5.2.0 alike; the block's attribute names are the same in both schemas).
+ */
+function presence(m: TerraformModel, vc: Record<string, any>, field: string): boolean | string {
+  const dyn = vc.dynamic;
+  if (dyn && typeof dyn === "object" && field in dyn) return `vpn_client_configuration.${field} (a dynamic block, expanded at plan time)`;
+  if (isUnset(vc[field])) return false;
+  const r = m.resolve(vc[field]);
+  if (!r.known) return `vpn_client_configuration.${field} (${r.reason})`;
+  return !isUnset(r.value);
+}
+
+/**
+ * With vpn_auth_types unset, Azure infers the types from what is configured: root_certificate
+ * (Certificate), aad_tenant (AAD; aad_audience and aad_issuer are RequiredWith it in the provider
+ * schema), radius_server_address or radius_server (Radius). RADIUS only when RADIUS is set and
+ * neither of the others is; a field not known before apply leaves it open (named in `unknown`)
+ * unless a known one settles it (a certificate or tenant that is set, or no RADIUS at all).
+ */
+function inferredAuth(m: TerraformModel, vc: Record<string, any>): { radiusOnly: boolean; unknown?: string } {
+  const cert = presence(m, vc, "root_certificate");
+  const aad = presence(m, vc, "aad_tenant");
+  if (cert === true || aad === true) return { radiusOnly: false };
+  const address = presence(m, vc, "radius_server_address");
+  const servers = presence(m, vc, "radius_server");
+  const radius = address === true || servers === true ? true : address === false && servers === false ? false : undefined;
+  if (radius === false) return { radiusOnly: false };
+  const doubts = [cert, aad, ...(radius === undefined ? [address, servers] : [])].filter((p): p is string => typeof p === "string");
+  return doubts.length === 0 ? { radiusOnly: true } : { radiusOnly: false, unknown: doubts.join(", ") };
+}
 
 export const weakPointToSite = defineRule({
   id: "SDZ-VPN-010",
@@ -10,12 +47,13 @@ export const weakPointToSite = defineRule({
   rationale:
     `${SEED}: remote-access VPN should not be a bare IPsec tunnel-mode setup of the kind meant for gateways; use a remote-access protocol with strong per-user or per-device authentication. On Azure that means IKEv2 or OpenVPN with certificate or Entra ID authentication. SSTP is a Windows-only TLS-over-TCP tunnel limited to 128 connections, and RADIUS-only authentication leaves the strength of the login to an external server the configuration cannot see (often passwords only). `
     + "vpn_client_protocols left unset is chosen by Azure (the provider marks it Optional and Computed), so whether SSTP is offered is could-not-verify. "
-    + "Virtual WAN point-to-site (azurerm_vpn_server_configuration) offers only IkeV2 and OpenVPN (the provider's allowed values), so there only RADIUS-only vpn_authentication_types is flagged.",
+    + "vpn_auth_types left unset is inferred by Azure from what is configured: root certificates, an Entra ID tenant (aad_tenant), a RADIUS server. A field written null, \"\" or [] configures nothing (Terraform JSON writes unset arguments as null, and every terraform show -json plan writes the block's unset fields as \"\" and []); one not known before apply makes the inference could-not-verify, unless a certificate or tenant that is set, or no RADIUS at all, settles it. "
+    + "Virtual WAN point-to-site (azurerm_vpn_server_configuration) offers only IkeV2 and OpenVPN (the provider's allowed values), so there only RADIUS-only vpn_authentication_types is flagged (the provider requires the field).",
   fix: "Set vpn_client_protocols to [\"IkeV2\", \"OpenVPN\"] (OpenVPN alone for Entra ID) and vpn_auth_types to Certificate and/or AAD; if RADIUS is required, enforce certificate/EAP-TLS or MFA on the RADIUS server and suppress with that reason.",
   requirements: ["R-SEC-6"],
   resourceTypes: [GATEWAY, SERVER_CONFIGURATION],
   reads: [
-    "vpn_client_configuration of azurerm_virtual_network_gateway: vpn_client_protocols, vpn_auth_types, and (when the types are unset, as Azure infers them) root_certificate, aad_tenant, radius_server_address, radius_server",
+    "vpn_client_configuration of azurerm_virtual_network_gateway: vpn_client_protocols, vpn_auth_types, and (when the types are unset, as Azure infers them) root_certificate, aad_tenant, radius_server_address, radius_server, where null, \"\" and [] are unset; the same names in azurerm 4.x and 5.x",
     "vpn_authentication_types and vpn_protocols of azurerm_vpn_server_configuration",
   ],
   check(ctx) {
@@ -39,15 +77,15 @@ export const weakPointToSite = defineRule({
           ctx.unverified(g, `vpn_client_configuration.vpn_auth_types: ${auth.reason}`);
           continue;
         }
-        let types = auth.value.map((t) => t.toLowerCase());
-        if (types.length === 0) {
-          // Azure infers the types from what is configured.
-          const certs = m.resolve(vc.root_certificate);
-          if (vc.root_certificate !== undefined && (!certs.known || (Array.isArray(certs.value) ? certs.value.length > 0 : !!certs.value))) types.push("certificate");
-          if (vc.aad_tenant !== undefined) types.push("aad");
-          if (vc.radius_server_address !== undefined || vc.radius_server !== undefined) types.push("radius");
+        if (auth.value.length === 0) {
+          const inferred = inferredAuth(m, vc);
+          if (inferred.radiusOnly) ctx.report(g, `point-to-site on ${g.address} authenticates with RADIUS only`);
+          else if (inferred.unknown) {
+            ctx.unverified(g, `vpn_client_configuration.vpn_auth_types is not set, so Azure infers the authentication types from what is configured, which depends on ${inferred.unknown}: whether it authenticates with RADIUS only could not be checked`);
+          }
+          continue;
         }
-        types = [...new Set(types)];
+        const types = [...new Set(auth.value.map((t) => t.toLowerCase()))];
         if (types.length === 1 && types[0] === "radius") {
           ctx.report(g, `point-to-site on ${g.address} authenticates with RADIUS only`);
         }
