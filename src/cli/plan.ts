@@ -18,6 +18,8 @@
  * - A value marked sensitive (`sensitive_values`) whose expression has references is replaced by
  *   that reference (`${var.admin_password}`): the secret never reaches a report, and rules see
  *   where it came from, as in cdktf output. A sensitive literal written in the configuration stays.
+ * - A plan carries no `lifecycle` block: each resource says so ({@link TfResource.notInInput}), so a
+ *   rule reading prevent_destroy reports could-not-verify rather than "not set" (see NOT_IN_PLAN).
  *
  * Format: https://developer.hashicorp.com/terraform/internals/json-format (format_version 1.x).
  */
@@ -81,6 +83,15 @@ const DYNAMIC_CAPABLE_BLOCKS = new Set([
   "application_rule_collection", "network_rule_collection", "nat_rule_collection", "rule",
   "ipsec_policy", "vpn_client_configuration",
 ]);
+
+/**
+ * What a plan never carries. `lifecycle` (prevent_destroy, ignore_changes...) is in neither
+ * planned_values nor the configuration section, whose resources hold address, mode, type, name,
+ * provider_config_key, provisioners, expressions, schema_version, count/for_each_expression and
+ * depends_on only (developer.hashicorp.com/terraform/internals/json-format, "Configuration
+ * Representation"; hashicorp/terraform internal/command/jsonconfig/config.go, `type resource struct`).
+ */
+const NOT_IN_PLAN: Readonly<Record<string, string>> = Object.freeze({ lifecycle: "a plan (terraform show -json) carries no lifecycle block" });
 
 /**
  * Block lists that are also Optional+Computed in azurerm (`security_rule` of an NSG, `route` of a
@@ -208,6 +219,7 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
     const heldByAzure = isPlainObject(config) ? prior.filter((a) => a in config) : [];
     return {
       ...(heldByAzure.length > 0 ? { heldByAzure } : {}),
+      notInInput: NOT_IN_PLAN,
       type: r.type,
       name: instanceName(r),
       address: r.address,

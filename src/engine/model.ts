@@ -35,6 +35,11 @@ export interface TfResource {
    * which Azure enforces and an update of the NSG never rewrites.
    */
   readonly heldByAzure?: readonly string[];
+  /**
+   * Arguments the input cannot carry, each with why: a plan (`terraform show -json`) has no
+   * `lifecycle` block. A rule reading one reports could-not-verify with that reason, never "not set".
+   */
+  readonly notInInput?: Readonly<Record<string, string>>;
 }
 
 /** An input variable of the configuration (`variable "x" {}`), for rules about secrets held in variables. */

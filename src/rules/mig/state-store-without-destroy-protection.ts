@@ -15,11 +15,12 @@ export const stateStoreWithoutDestroyProtection = defineRule({
     + "inferred from the state migration points that use them. An azurerm_management_lock of this configuration on the account or its resource group does not count: "
     + "Terraform destroys in the reverse of creation order (hashicorp/terraform docs/destroying.md), so a lock that refers to the account goes first and one on the group is not "
     + "ordered before it (a CanNotDelete lock does stop deletion outside Terraform, learn.microsoft.com/azure/storage/common/lock-account-resource, and does not protect the shares in it); "
-    + "the finding names such a lock.",
+    + "the finding names such a lock. "
+    + "A plan (terraform show -json) carries no lifecycle block, so on a plan the rule is could-not-verify for each store: check the .tf files instead.",
   fix: "Add lifecycle { prevent_destroy = true } to the state migration storage account and share (StateMigrationShare does unless allowDestroy); lift it deliberately when decommissioning.",
   requirements: ["R-MIG-6"],
   resourceTypes: ["azurerm_storage_account", "azurerm_storage_share"],
-  reads: ["lifecycle.prevent_destroy of state migration accounts and shares", ROLE_EVIDENCE_READS],
+  reads: ["lifecycle.prevent_destroy of state migration accounts and shares (Terraform JSON and .tf files; a plan does not carry it)", ROLE_EVIDENCE_READS],
   check(ctx) {
     const m = ctx.model;
     const storage = Storage.of(m);
@@ -34,6 +35,11 @@ export const stateStoreWithoutDestroyProtection = defineRule({
       if (target) locks.set(target, [...locks.get(target) ?? [], lock]);
     }
     for (const { res, what } of targets) {
+      const notInInput = res.notInInput?.lifecycle;
+      if (notInInput !== undefined) {
+        ctx.unverified(res, `${what}: ${notInInput}, so lifecycle.prevent_destroy could not be checked there: check it in the .tf files (or run the check on them)`);
+        continue;
+      }
       const lc = nestedBlock(m, res.config, "lifecycle");
       const pd = lc.known ? m.resolveBoolean(lc.value?.prevent_destroy) : lc;
       if (!pd.known) ctx.unverified(res, `${what}: lifecycle.prevent_destroy is not known (${pd.reason})`);
