@@ -18,7 +18,7 @@ export const POLICY_READS = [
   "vpn_link[].ipsec_policy of Virtual WAN connections (azurerm_vpn_gateway_connection: ike_encryption_algorithm, ike_integrity_algorithm, encryption_algorithm, integrity_algorithm, sa_lifetime_sec, sa_data_size_kb), each link on its own",
   "ipsec_policy of Virtual WAN point-to-site (azurerm_vpn_server_configuration: sa_lifetime_seconds, sa_data_size_kilobytes)",
   "attribute names of azurerm 4.x and 5.x (identical for these fields; the 5.0 upgrade guide renames only enable_bgp)",
-  "a field whose value is unknown is could-not-verify once, from the first rule that reads it (dh_group and pfs_group SDZ-VPN-002; the algorithms SDZ-VPN-003; lifetimes SDZ-VPN-009 and 011); the others name it only beside findings of their own",
+  "a field whose value is unknown is could-not-verify once, from the first rule that reads it (dh_group and pfs_group SDZ-VPN-002; the algorithms SDZ-VPN-003; lifetimes SDZ-VPN-009 and 011; a vpn_link list written as an expression or a dynamic block SDZ-VPN-001); the others name it only beside findings of their own",
 ];
 
 /** True when the field is written and known (not unset, not unknown). */
@@ -52,15 +52,25 @@ export function judgePolicy(ctx: RuleContext, ruleId: string, p: IpsecPolicyView
 }
 
 /**
- * Resources whose tunnels negotiate IKE: IPsec/VNet-to-VNet connections (an unknown type is
- * reported as unverified; ExpressRoute carries no IKE) and every Virtual WAN connection.
+ * The rule that reports a connection `type` or a Virtual WAN `vpn_link` list it cannot read, for every
+ * rule that reads it (one finding per problem, as FIELD_READERS in policies.ts does for policy fields):
+ * SDZ-VPN-001, the first of them. The others leave such a connection out.
  */
-export function ipsecConnections(ctx: RuleContext, ruleWhat: string): TfResource[] {
+export const CONNECTION_OWNER = "SDZ-VPN-001";
+
+/**
+ * Resources whose tunnels negotiate IKE: IPsec/VNet-to-VNet connections (ExpressRoute carries no
+ * IKE) and every Virtual WAN connection. A connection whose type is not known is left out; for
+ * {@link CONNECTION_OWNER} it is could-not-verify, naming every rule that reads the type.
+ */
+export function ipsecConnections(ctx: RuleContext, ruleId: string): TfResource[] {
   const out: TfResource[] = [];
   for (const c of ctx.model.ofType(CONNECTION)) {
     const t = connectionType(ctx.model, c);
     if (t.value === undefined) {
-      ctx.unverified(c, `the connection type is not known before apply (${t.reason}), so ${ruleWhat} cannot be checked`);
+      if (ruleId === CONNECTION_OWNER) {
+        ctx.unverified(c, `the connection type is not known before apply (${t.reason}), so whether ${c.address} negotiates IKE (IPsec, Vnet2Vnet) or not (ExpressRoute) could not be checked; read by SDZ-VPN-001, SDZ-VPN-006 and SDZ-VPN-007 (custom IPsec policy, IKE version, preshared key)`);
+      }
       continue;
     }
     if (IPSEC_CONNECTION_TYPES.includes(t.value)) out.push(c);
@@ -83,18 +93,21 @@ export interface Tunnel {
 
 /**
  * The IKE tunnels of the configuration, one per IPsec/VNet-to-VNet connection and one per
- * Virtual WAN `vpn_link`; a `vpn_link` list written as an expression or a dynamic block is reported
- * as unverified (naming what the rule checks).
+ * Virtual WAN `vpn_link`. A `vpn_link` list written as an expression or a dynamic block is
+ * could-not-verify for {@link CONNECTION_OWNER}, naming every rule that reads the links (the policy
+ * rules read them through ipsecPolicies, which skips such a list too).
  */
-export function ipsecTunnels(ctx: RuleContext, ruleWhat: string): Tunnel[] {
+export function ipsecTunnels(ctx: RuleContext, ruleId: string): Tunnel[] {
   const out: Tunnel[] = [];
-  for (const c of ipsecConnections(ctx, ruleWhat)) {
+  for (const c of ipsecConnections(ctx, ruleId)) {
     if (c.type === CONNECTION) {
       out.push({ resource: c, label: `connection ${c.address}`, body: c.config, protocolField: "connection_protocol", vwan: false });
       continue;
     }
     const unreadable = unreadableBlock(c.config, "vpn_link");
-    if (unreadable) ctx.unverified(c, `${c.address}: ${unreadable}, so ${ruleWhat} cannot be checked for its links`);
+    if (unreadable && ruleId === CONNECTION_OWNER) {
+      ctx.unverified(c, `${c.address}: ${unreadable}, so its links' IPsec policies and IKE versions could not be checked; read by SDZ-VPN-001 to 006, 009 and 011`);
+    }
     for (const l of vwanLinks(ctx.model, c)) out.push({ resource: c, label: `${l.label} of ${c.address}`, body: l.body, protocolField: "protocol", vwan: true });
   }
   return out;

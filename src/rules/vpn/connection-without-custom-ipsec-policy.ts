@@ -46,8 +46,9 @@ export const noCustomIpsecPolicy = defineRule({
   title: "IPsec connection or IKEv2 point-to-site without a custom IPsec/IKE policy",
   rationale:
     `${SEED}: Internet tunnels between gateways should use a list of strong security methods chosen on purpose. Without a custom ipsec_policy, Azure negotiates from its default offers, which include 1024-bit DH group 2 and SHA1 (Virtual WAN's also no PFS), whatever the on-premises device proposes. `
-    + "Read per tunnel: each IPsec/VNet-to-VNet connection and each vpn_link of a Virtual WAN connection. Point-to-site (a gateway's vpn_client_configuration, a Virtual WAN VPN server configuration) is read the same way when it offers IKEv2 (OpenVPN and SSTP are TLS tunnels, which negotiate no IKE); when its protocols are not set, Azure chooses them, so a missing policy there is could-not-verify, once here (SDZ-VPN-010 reports the unknown protocols for SSTP). "
-    + "An ipsec_policy written as an expression or a dynamic block is could-not-verify here, once: the algorithm, group and lifetime rules (SDZ-VPN-002 to 005, 009, 011) cannot read it either.",
+    + "Read per tunnel: each IPsec/VNet-to-VNet connection and each vpn_link of a Virtual WAN connection. Point-to-site (a gateway's vpn_client_configuration, a Virtual WAN VPN server configuration) is read the same way when it offers IKEv2 (OpenVPN and SSTP are TLS tunnels, which negotiate no IKE); when its protocols are not set, Azure chooses them, so a missing policy there is could-not-verify, once here (SDZ-VPN-010 reports the unset protocols for SSTP); protocols written as an expression are SDZ-VPN-010's could-not-verify, which names this rule when no policy is set. "
+    + "An ipsec_policy written as an expression or a dynamic block is could-not-verify here, once: the algorithm, group and lifetime rules (SDZ-VPN-002 to 005, 009, 011) cannot read it either. "
+    + "So are a connection type not known before apply (SDZ-VPN-006 and 007 read it too and leave it here) and a Virtual WAN vpn_link list written as an expression or a dynamic block (SDZ-VPN-002 to 006, 009 and 011 leave it here): one finding each, naming the other rules.",
   fix: "Add an ipsec_policy block (or use SiteToSiteTunnel with an IpsecPolicyPreset such as GCM_AES256_SHA384_ECP384): IKEv2, DHGroup14/24 or ECP256/384, PFS on, AES-256 or GCM-AES, SHA-256 or better; for a Virtual WAN connection, one per vpn_link; for point-to-site, vpn_client_configuration.ipsec_policy (or the server configuration's ipsec_policy). "
     + "A Basic-SKU gateway, which every PolicyBased gateway is, takes no custom policy (Azure accepts one on VpnGw1-5 and VpnGw1AZ-5AZ only): replace it with a RouteBased VpnGw1 or larger gateway, using use_policy_based_traffic_selectors for an on-premises device that is policy-based.",
   requirements: ["R-SEC-2", "R-SEC-6"],
@@ -58,7 +59,7 @@ export const noCustomIpsecPolicy = defineRule({
     "vpn_client_configuration.ipsec_policy and vpn_client_protocols of azurerm_virtual_network_gateway; ipsec_policy and vpn_protocols of azurerm_vpn_server_configuration",
   ],
   check(ctx) {
-    for (const t of ipsecTunnels(ctx, "the custom IPsec policy requirement")) checkTunnel(ctx, t);
+    for (const t of ipsecTunnels(ctx, "SDZ-VPN-001")) checkTunnel(ctx, t);
     for (const p of pointToSites(ctx.model)) {
       const where = `${p.prefix}ipsec_policy of ${p.resource.address}`;
       const unreadable = unreadableBlock(p.body, "ipsec_policy");
@@ -74,8 +75,9 @@ export const noCustomIpsecPolicy = defineRule({
         continue;
       }
       const protocols = ctx.model.resolveStringList(raw);
-      if (!protocols.known) ctx.unverified(p.resource, `${where}: not set, and ${field}: ${protocols.reason}, so whether IKEv2 clients negotiate from Azure's default proposals could not be checked`);
-      else if (protocols.value.some((x) => x.toLowerCase() === "ikev2")) {
+      // Protocols not known before apply are SDZ-VPN-010's could-not-verify, which names this rule.
+      if (!protocols.known) continue;
+      if (protocols.value.some((x) => x.toLowerCase() === "ikev2")) {
         ctx.report(p.resource, `point-to-site on ${p.resource.address} offers IkeV2 without ${p.prefix}ipsec_policy: clients negotiate from Azure's default proposals, not a list chosen on purpose`);
       }
     }

@@ -39,7 +39,8 @@ export const ikev1Connection = defineRule({
     `${SEED}: gateway-to-gateway tunnels should negotiate with strong, current methods. IKEv1 (main/aggressive mode) is legacy: aggressive mode with preshared keys exposes a crackable hash, and Azure offers custom policies and the newest algorithms with IKEv2. `
     + "A connection on a PolicyBased gateway negotiates IKEv1 whatever its connection_protocol says (Azure's PolicyBased gateways, always Basic SKU, support IKEv1 only). "
     + "When the gateway's vpn_type is not known (the gateway is not in the configuration, or vpn_type comes from a variable), a connection with a custom ipsec_policy is on a route-based gateway (Basic gateways take no custom policy) and is judged by connection_protocol; one without a policy could be on a PolicyBased gateway and is could-not-verify (it also fails SDZ-VPN-001, whose fix settles both). "
-    + "Virtual WAN links are read by their protocol (default IKEv2), each link on its own.",
+    + "Virtual WAN links are read by their protocol (default IKEv2), each link on its own. "
+    + "A connection type not known before apply, or a vpn_link list written as an expression or a dynamic block, is SDZ-VPN-001's could-not-verify (one finding, naming this rule); this rule leaves such a connection out.",
   fix: "Set connection_protocol (protocol on a Virtual WAN vpn_link) to IKEv2 (the default) and configure the on-premises device for IKEv2; replace a PolicyBased gateway with a RouteBased VpnGw1 or larger one (use_policy_based_traffic_selectors serves policy-based on-premises devices).",
   requirements: ["R-SEC-6", "R-SEC-2"],
   resourceTypes: [CONNECTION, VWAN_CONNECTION],
@@ -48,7 +49,7 @@ export const ikev1Connection = defineRule({
     "vpn_link[].protocol of azurerm_vpn_gateway_connection (unset is IKEv2, the provider's default)",
   ],
   check(ctx) {
-    for (const t of ipsecTunnels(ctx, "the IKE version")) {
+    for (const t of ipsecTunnels(ctx, "SDZ-VPN-006")) {
       const proto = ctx.model.resolveString(t.body[t.protocolField] ?? "IKEv2");
       if (!proto.known) {
         ctx.unverified(t.resource, `${t.vwan ? `${t.label}: ` : ""}${t.protocolField}: ${proto.reason}`);

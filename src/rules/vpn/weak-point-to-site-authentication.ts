@@ -1,4 +1,5 @@
 import { EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, SERVER_CONFIGURATION, STRONG_P2S } from "./common";
+import { blocksOf } from "./policies";
 import { isUnset, unreadableBlock } from "../../engine/access/fields";
 import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -40,6 +41,17 @@ function inferredAuth(m: TerraformModel, vc: Record<string, any>): { radiusOnly:
   return doubts.length === 0 ? { radiusOnly: true } : { radiusOnly: false, unknown: doubts.join(", ") };
 }
 
+/**
+ * Protocols not known before apply: one finding, this rule's. SDZ-VPN-001 reads them too when no
+ * ipsec_policy is set (whether IKEv2 clients use Azure's default proposals) and leaves them here,
+ * so the finding names it then.
+ */
+function unknownProtocols(body: Record<string, any>, prefix: string, field: string, reason: string): string {
+  const noPolicy = unreadableBlock(body, "ipsec_policy") === undefined && blocksOf(body, "ipsec_policy").length === 0;
+  const alsoRead = noPolicy ? `; read by SDZ-VPN-010 and SDZ-VPN-001 (without ${prefix}ipsec_policy, whether IKEv2 clients negotiate from Azure's default proposals)` : "";
+  return `${prefix}${field} (${reason}), so whether SSTP is offered could not be checked${alsoRead}`;
+}
+
 export const weakPointToSite = defineRule({
   id: "SDZ-VPN-010",
   level: RuleLevel.WARNING,
@@ -47,6 +59,7 @@ export const weakPointToSite = defineRule({
   rationale:
     `${SEED}: remote-access VPN should not be a bare IPsec tunnel-mode setup of the kind meant for gateways; use a remote-access protocol with strong per-user or per-device authentication. On Azure that means IKEv2 or OpenVPN with certificate or Entra ID authentication. SSTP is a Windows-only TLS-over-TCP tunnel limited to 128 connections, and RADIUS-only authentication leaves the strength of the login to an external server the configuration cannot see (often passwords only). `
     + "vpn_client_protocols left unset is chosen by Azure (the provider marks it Optional and Computed), so whether SSTP is offered is could-not-verify. "
+    + "Protocols written as an expression (vpn_client_protocols, a server configuration's vpn_protocols) are could-not-verify here, once: SDZ-VPN-001 reads them too when no ipsec_policy is set and leaves them here, and the finding names it. "
     + "vpn_auth_types left unset is inferred by Azure from what is configured: root certificates, an Entra ID tenant (aad_tenant), a RADIUS server. A field written null, \"\" or [] configures nothing (Terraform JSON writes unset arguments as null, and every terraform show -json plan writes the block's unset fields as \"\" and []); one not known before apply makes the inference could-not-verify, unless a certificate or tenant that is set, or no RADIUS at all, settles it. "
     + "Virtual WAN point-to-site (azurerm_vpn_server_configuration) offers only IkeV2 and OpenVPN (the provider's allowed values), so there only RADIUS-only vpn_authentication_types is flagged (the provider requires the field).",
   fix: "Set vpn_client_protocols to [\"IkeV2\", \"OpenVPN\"] (OpenVPN alone for Entra ID) and vpn_auth_types to Certificate and/or AAD; if RADIUS is required, enforce certificate/EAP-TLS or MFA on the RADIUS server and suppress with that reason.",
@@ -68,7 +81,7 @@ export const weakPointToSite = defineRule({
         const protocols = m.resolveStringList(vc.vpn_client_protocols);
         if (isUnset(vc.vpn_client_protocols)) {
           ctx.unverified(g, "vpn_client_configuration.vpn_client_protocols is not set: Azure chooses the point-to-site protocols (SSTP, IkeV2, OpenVPN), so whether SSTP is offered could not be checked");
-        } else if (!protocols.known) ctx.unverified(g, `vpn_client_configuration.vpn_client_protocols: ${protocols.reason}`);
+        } else if (!protocols.known) ctx.unverified(g, unknownProtocols(vc, "vpn_client_configuration.", "vpn_client_protocols", protocols.reason));
         else if (protocols.value.some((p) => p.toLowerCase() === "sstp")) {
           ctx.report(g, `point-to-site on ${g.address} offers SSTP`);
         }
@@ -93,7 +106,7 @@ export const weakPointToSite = defineRule({
     }
     for (const sc of m.ofType(SERVER_CONFIGURATION)) {
       const protocols = m.resolveStringList(sc.config.vpn_protocols);
-      if (!protocols.known) ctx.unverified(sc, `vpn_protocols: ${protocols.reason}`);
+      if (!protocols.known) ctx.unverified(sc, unknownProtocols(sc.config, "", "vpn_protocols", protocols.reason));
       else if (protocols.value.some((p) => p.toLowerCase() === "sstp")) ctx.report(sc, `point-to-site on ${sc.address} offers SSTP`);
       const auth = m.resolveStringList(sc.config.vpn_authentication_types);
       if (!auth.known) ctx.unverified(sc, `vpn_authentication_types: ${auth.reason}`);

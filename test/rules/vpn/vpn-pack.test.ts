@@ -227,7 +227,7 @@ describe("SDZ-VPN-006 IKEv1", () => {
 
 describe("SDZ-VPN-007 preshared key", () => {
   const ID = "SDZ-VPN-007";
-  test("every IPsec/VNet-to-VNet connection warns and says why; ExpressRoute does not; an unknown type is could-not-verify", () => {
+  test("every IPsec/VNet-to-VNet connection warns and says why; ExpressRoute does not; an unknown type is left to SDZ-VPN-001", () => {
     const s = vpn();
     s.connection("c1");
     s.connection("er", { type: "ExpressRoute", shared_key: undefined, local_network_gateway_id: undefined, ipsec_policy: undefined, express_route_circuit_id: "/x/er" });
@@ -235,7 +235,8 @@ describe("SDZ-VPN-007 preshared key", () => {
     const r = check(s.tf, [ID]);
     expect(flagged(r, ID)).toEqual([conn("c1")]);
     expect(messages(r, ID)).toContainEqual(expect.stringMatching(/^connection .*c1 authenticates with a preshared key \(azurerm has no certificate authentication/));
-    expect(unverifiedAt(r, ID)).toEqual([conn("unknown")]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(unverifiedAt(check(s.tf, ["SDZ-VPN-001"]), "SDZ-VPN-001")).toEqual([conn("unknown")]);
   });
 });
 
