@@ -12,7 +12,7 @@
  *
  * That finding is also the one could-not-verify of the other packs about such a rule where its sources
  * are not the Internet (SDZ-NET-001's, as reported-by-net-001.ts says): KMS (SDZ-KMS-002, SDZ-KMS-003),
- * the domain services (SDZ-DOM-001), SNMP (SDZ-NET-005) and Wake-on-LAN (SDZ-NET-006) leave it to this
+ * the domain services (SDZ-DOM-001), SNMP (SDZ-NET-005), Wake-on-LAN (SDZ-NET-006) and PXE (SDZ-PXE-001) leave it to this
  * finding where it names their port on the host ({@link unknownRuleLeftToOob}), and the finding names
  * every such service the unknown value may open there. The owner is this pair of rules because it is the
  * most specific about who may reach a host through such a rule (only the MANAGEMENT zones and the service
@@ -95,13 +95,15 @@ export function oob002Findings(ctx: OobContext): PortFinding[] {
 /**
  * The services of the other packs whose rules leave to the OOB owner's could-not-verify a rule whose
  * destination ports are not known before apply, with those rules: KMS, the domain services SDZ-DOM-001
- * reads (Kerberos, kpasswd, LDAP, LDAPS, Global Catalog, DNS), SNMP and Wake-on-LAN.
+ * reads (Kerberos, kpasswd, LDAP, LDAPS, Global Catalog, DNS), SNMP, Wake-on-LAN and PXE (SDZ-PXE-001).
  */
 const OTHER_SERVICES: readonly { readonly port: ServicePort; readonly rules: readonly string[] }[] = [
   { port: SERVICE_PORTS.KMS, rules: ["SDZ-KMS-002", "SDZ-KMS-003"] },
   ...DOMAIN_SERVICE_PORTS.filter((p) => p.locator).map((port) => ({ port, rules: ["SDZ-DOM-001"] })),
   ...[SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP].map((port) => ({ port, rules: ["SDZ-NET-005"] })),
   ...[SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD].map((port) => ({ port, rules: ["SDZ-NET-006"] })),
+  // The fixed PXE ports (a distribution point's TFTP data range follows its TFTP port: pxe-exposures.ts).
+  ...[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.DHCP_CLIENT, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL].map((port) => ({ port, rules: ["SDZ-PXE-001"] })),
 ];
 
 /**

@@ -5,7 +5,7 @@
  * that makes it internet-facing is a PXE allow PXE-001 reports (one exposure, one finding), and
  * SDZ-PXE-012 leaves an unreadable TFTP data range to PXE-001's one finding on the distribution point.
  */
-import { DistributionPoint, describeDp, dpPorts, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
+import { DistributionPoint, describeDp, dpPorts, PXE_PORTS, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { distributionPointOf } from "./pxe-segments";
 import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001, waysIn } from "./source-trust";
 import { FirewallRule } from "../../engine/access/firewalls";
@@ -14,7 +14,9 @@ import { SourceSet } from "../../engine/access/source-set";
 import { NsgRule } from "../../engine/access/topology";
 import { Decider, describeServicePort, dnatDecider, hostEndpoints, nsgDecider, probeOf } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
+import { SERVICE_PORTS } from "../../network/service-ports";
 import { Trust, TrustLevel } from "../../network/trust-level";
+import { unknownRuleLeftToOob } from "../oob/port-verdicts";
 
 /** One deciding rule that lets sources PXE must not come from (or whose trust is not known) reach PXE services. */
 export interface PxeExposure {
@@ -70,8 +72,11 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
           // Other hosts: only rules written for PXE (the rest is the exposure rules' business).
           if (!dp && !namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
           const decider = pxeDeciderOf(r, port, ep);
-          // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
+          // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding; a rule whose ports are
+          // not known before apply is the out-of-band owner's one could-not-verify where it names this port on this host (the
+          // TFTP data range with the TFTP port it follows).
           if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+          if (r.outcome === "uncertain" && unknownRuleLeftToOob(ctx, r, ep, PXE_PORTS.includes(port) ? port : SERVICE_PORTS.TFTP)) continue;
           const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;
           const key = `${r.outcome}|${deciderKey(decider)}`;

@@ -5,7 +5,7 @@
  * responder in the zone), so a host that answers PXE only because a too-wide rule reaches it is one
  * finding (the rule's), not two.
  */
-import { DistributionPoint, dpPorts, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
+import { DistributionPoint, dpPorts, PXE_PORTS, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
 import { FirewallRule } from "../../engine/access/firewalls";
@@ -15,6 +15,8 @@ import { Nic, NsgRule, Subnet, Vm } from "../../engine/access/topology";
 import { Decider, describeServicePort, reachOn } from "../../engine/exposure";
 import { RuleContext } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
+import { SERVICE_PORTS } from "../../network/service-ports";
+import { unknownRuleLeftToOob } from "../oob/port-verdicts";
 
 /** Where one rule written for PXE sends PXE traffic in a segment. */
 export interface PxeFlowRule {
@@ -151,7 +153,11 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
     const dp = designated.find((d) => d.vm === ep.vm) ?? designated[0];
     for (const port of dpPorts(ctx, dp)) {
       for (const r of reachOn(ctx.model, ep, port)) {
-        if (!namesService(r, port, ep) && !mayNameService(r, port, ep)) continue;
+        const named = namesService(r, port, ep);
+        if (!named && !mayNameService(r, port, ep)) continue;
+        // A rule whose ports are not known before apply is the out-of-band owner's one could-not-verify where it names this
+        // port on this host (the TFTP data range with the TFTP port it follows; oob/port-verdicts.ts), as for SDZ-PXE-001.
+        if (!named && unknownRuleLeftToOob(ctx, r, ep, PXE_PORTS.includes(port) ? port : SERVICE_PORTS.TFTP)) continue;
         const decider = pxeDeciderOf(r, port, ep);
         const rule = flowRuleOf(decider, r);
         if (!rule || reportedByNet001(ctx, ep, decider)) continue;

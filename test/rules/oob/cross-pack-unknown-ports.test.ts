@@ -4,7 +4,7 @@
  * SDZ-DOM-001, SDZ-NET-006 (with UDP) and the out-of-band owner (SDZ-OOB-001 or SDZ-OOB-002) on the same
  * rule, about the same field. Now it is one: the out-of-band owner's, naming every service the unknown
  * value may open on the host; the others leave it. A rule written for a service port stays that
- * service's; where the owner has nothing to say (a MANAGEMENT source, a rule for UDP only), the others
+ * service's (SDZ-PXE-001 leaves such a rule too); where the owner has nothing to say (a MANAGEMENT source, a rule for UDP only), the others
  * keep theirs. Raw, untagged azurerm resources (but the declared roles), in every NSG placement.
  */
 import { oobSite, rule } from "./builders";
@@ -13,10 +13,11 @@ import { DOM_PACK } from "../../../src/rules/dom";
 import { KMS_PACK } from "../../../src/rules/kms";
 import { NET_PACK } from "../../../src/rules/net";
 import { OOB_PACK } from "../../../src/rules/oob";
+import { PXE_PACK } from "../../../src/rules/pxe";
 import { check, messages, PLACEMENTS, Placement, TfJson } from "../../support/rule-harness";
 
 /** The packs this file is about: every finding of theirs is asserted. */
-const IDS = [KMS_PACK, DOM_PACK, OOB_PACK, NET_PACK].flatMap((p) => p.rules.map((r) => r.id));
+const IDS = [KMS_PACK, DOM_PACK, OOB_PACK, NET_PACK, PXE_PACK].flatMap((p) => p.rules.map((r) => r.id));
 const U = FindingStatus.UNVERIFIED;
 const F = FindingStatus.FAIL;
 const VM = "azurerm_windows_virtual_machine.app01";
@@ -43,14 +44,15 @@ const TCP_SERVICES = "KMS \\(TCP 1688\\), Kerberos \\(TCP 88\\), Kerberos passwo
   + "Global Catalog SSL \\(TCP 3269\\), DNS \\(TCP 53\\)";
 const ALL_SERVICES = "KMS \\(TCP 1688\\), Kerberos \\(TCP 88\\), Kerberos \\(UDP 88\\), Kerberos password change \\(TCP 464\\), Kerberos password change \\(UDP 464\\), "
   + "LDAP \\(TCP 389\\), LDAP \\(DC locator\\) \\(UDP 389\\), LDAPS \\(TCP 636\\), Global Catalog \\(TCP 3268\\), Global Catalog SSL \\(TCP 3269\\), DNS \\(TCP 53\\), DNS \\(UDP 53\\), "
-  + "SNMP \\(UDP 161\\), SNMP trap \\(UDP 162\\), Wake-on-LAN \\(UDP 7\\), Wake-on-LAN \\(UDP 9\\)";
+  + "SNMP \\(UDP 161\\), SNMP trap \\(UDP 162\\), Wake-on-LAN \\(UDP 7\\), Wake-on-LAN \\(UDP 9\\), "
+  + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\)";
 
 const SP_ROLE = "oob-service-point";
 
 describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not known, from a private source, across packs (%s NSG rules)", (placement) => {
   describe.each(["Tcp", "*"])("protocol %s", (protocol) => {
     const services = protocol === "*" ? ALL_SERVICES : TCP_SERVICES;
-    const leaving = protocol === "*" ? "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006 and SDZ-OOB-002" : "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002";
+    const leaving = protocol === "*" ? "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006, SDZ-OOB-002 and SDZ-PXE-001" : "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002";
 
     test("on a declared KMS host and domain controller: SDZ-OOB-001's one could-not-verify names KMS and the domain services; KMS-006 points at it for TCP 1688", () => {
       const s = oobSite(placement, [maybe(protocol)], { vmTags: { "sdz-role": "kms-host,domain-controller" } });
@@ -102,13 +104,21 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     const at = s.address("maybe");
     // Before: also `SDZ-DOM-001 <at> unverified` and `SDZ-NET-006 <at> unverified`. KMS-003 has nothing to say (MANAGEMENT may activate).
     expect(findings(s.tf).filter((f) => f.includes(at))).toEqual([`SDZ-OOB-002 ${at} ${U}`]);
-    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(/while out-of-band provisioning is off.*; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005 and SDZ-NET-006 leave this rule to this finding\)$/);
+    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(/while out-of-band provisioning is off.*; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006 and SDZ-PXE-001 leave this rule to this finding\)$/);
   });
 
-  test("a rule for UDP only: no AMT port, so SDZ-DOM-001 and SDZ-NET-006 keep their could-not-verify", () => {
+  test("a rule for UDP only: no AMT port, so SDZ-DOM-001, SDZ-NET-006 and SDZ-PXE-001 keep their could-not-verify (no owner covers them all yet)", () => {
     const s = oobSite(placement, [maybe("Udp")]);
     const at = s.address("maybe");
-    expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-DOM-001 ${at} ${U}`, `SDZ-NET-006 ${at} ${U}`]);
+    expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-DOM-001 ${at} ${U}`, `SDZ-NET-006 ${at} ${U}`, `SDZ-PXE-001 ${at} ${U}`]);
+  });
+
+  test("every protocol, on a PXE distribution point: the owner's one could-not-verify names the PXE ports; SDZ-PXE-001 leaves the rule, its TFTP data range too", () => {
+    const s = oobSite(placement, [maybe("*")], { vmTags: { "sdz-role": "pxe-distribution-point" } });
+    const at = s.address("maybe");
+    // Before: also `SDZ-PXE-001 <at> unverified` (the DHCP, TFTP, PXE/BINL and TFTP data ports), about the same variable.
+    expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-OOB-001 ${at} ${U}`]);
+    expect(messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001")[0]).toMatch(/DHCP \(UDP 67\), DHCP client \(UDP 68\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) there \(.*SDZ-PXE-001 leave this rule to this finding\)$/);
   });
 
   test("beside a rule written for TCP 1688 whose protocol is a variable: TCP 1688 stays SDZ-KMS-003's, on that rule; the owner does not name KMS", () => {
