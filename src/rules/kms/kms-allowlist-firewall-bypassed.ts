@@ -3,7 +3,7 @@ import { KMS, zonesOf } from "./kms-reaches";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { subnetLabel } from "../../engine/access/access-model";
 import { Cidr } from "../../engine/access/addresses";
-import { describeUnknown } from "../../engine/access/fields";
+import { describeUnknown, Field } from "../../engine/access/fields";
 import { Firewall, FirewallIndex, FirewallRule } from "../../engine/access/firewalls";
 import { nextHop } from "../../engine/access/routing";
 import { SourceSet } from "../../engine/access/source-set";
@@ -29,22 +29,56 @@ function holds(set: SourceSet, host: Cidr): boolean {
   return host.family === 4 ? set.v4.containsRange(host.start, host.end) : set.v6.containsRange(host.start, host.end);
 }
 
+/** A firewall's rule that holds (or, with `doubt`, may hold) a KMS allowlist for a host. */
+interface Holder {
+  readonly rule: FirewallRule;
+  /** The rule's fields not known before apply on which holding depends, naming each (unset: it holds). */
+  readonly doubt?: string;
+}
+
 /**
- * Firewalls of the configuration that hold a KMS allowlist for `host`: a known network rule allowing TCP 1688 to it.
+ * Whether a network rule holds a KMS allowlist for `host`: allows TCP 1688 to it. Each of action, protocols, ports and
+ * destinations must be known to match; one that is not known (a variable, an IP group outside the configuration) makes the
+ * rule a possible holder, named in `doubt` (fail closed: a firewall that may hold the allowlist must not be dropped).
  * With `writtenForKms`, only rules that name a port range short of all ports count (a rule opening every port to a
  * range is no KMS allowlist, so it does not make a host a KMS host).
  */
-function holdersOf(firewalls: FirewallIndex, host: Cidr, writtenForKms: boolean): Map<Firewall, FirewallRule> {
-  const out = new Map<Firewall, FirewallRule>();
+function holding(r: FirewallRule, host: Cidr, writtenForKms: boolean): Holder | undefined {
+  if (r.kind !== "network") return undefined;
+  const unknown: string[] = [];
+  const check = <T>(f: Field<T>, ok: (v: T) => boolean): boolean => {
+    if (f.known) return ok(f.value);
+    unknown.push(describeUnknown(f));
+    return true;
+  };
+  const matches = check(r.action, (a) => a === "Allow")
+    && check(r.protocols, (p) => p.has("tcp") || p.has("any"))
+    && check(r.destinationPorts, (p) => p.contains(KMS.from) && (!writtenForKms || p.size() < ALL_PORTS))
+    && check(r.destinations, (d) => holds(d, host));
+  if (!matches) return undefined;
+  return unknown.length === 0 ? { rule: r } : { rule: r, doubt: `firewall rule ${r.label}: ${unknown.join("; ")}` };
+}
+
+/**
+ * Firewalls of the configuration that hold a KMS allowlist for `host` (`certain`: a known network rule allowing TCP 1688
+ * to it), and those that may (`possible`: no known such rule, but one whose unknown values may make it one).
+ */
+function holdersOf(firewalls: FirewallIndex, host: Cidr, writtenForKms: boolean): { certain: Map<Firewall, Holder>; possible: Map<Firewall, Holder> } {
+  const certain = new Map<Firewall, Holder>();
+  const possible = new Map<Firewall, Holder>();
   for (const fw of firewalls.firewalls) {
-    const rule = fw.rules.find((r) => r.kind === "network" && r.action.known && r.action.value === "Allow"
-      && r.protocols.known && (r.protocols.value.has("tcp") || r.protocols.value.has("any"))
-      && r.destinationPorts.known && r.destinationPorts.value.contains(KMS.from)
-      && (!writtenForKms || r.destinationPorts.value.size() < ALL_PORTS)
-      && r.destinations.known && holds(r.destinations.value, host));
-    if (rule) out.set(fw, rule);
+    let maybe: Holder | undefined;
+    for (const r of fw.rules) {
+      const h = holding(r, host, writtenForKms);
+      if (h && !h.doubt) {
+        certain.set(fw, h);
+        break;
+      }
+      maybe ??= h;
+    }
+    if (maybe && !certain.has(fw)) possible.set(fw, maybe);
   }
-  return out;
+  return { certain, possible };
 }
 
 /** One finding: a resource to change, and what it lets bypass the firewall. */
@@ -94,7 +128,7 @@ function systemRoute(subnet: Subnet, host: Cidr): string {
 }
 
 /** Why traffic from `subnet` to `host` does not take one of the `holders`: the route that is missing or loses. */
-function whyDirect(subnet: Subnet, host: Cidr, holders: Map<Firewall, FirewallRule>, firewalls: FirewallIndex): { resource: TfResource; reason: string } {
+function whyDirect(subnet: Subnet, host: Cidr, holders: ReadonlyMap<Firewall, Holder>, firewalls: FirewallIndex): { resource: TfResource; reason: string } {
   const where = subnetLabel(subnet);
   const system = systemRoute(subnet, host);
   if (subnet.routeTables.length === 0) {
@@ -125,7 +159,8 @@ export const kmsAllowlistFirewallBypassed = defineRule({
     + "than the virtual network's address space (Azure's system route wins by longest prefix: learn.microsoft.com/azure/virtual-network/"
     + "virtual-networks-udr-overview), it has no route for the host, or it routes through another firewall or appliance. One finding per resource to change, "
     + "naming the zones, the host and the firewall. Routes that are not known before apply, and appliances that are not firewalls of the configuration, "
-    + "are could-not-verify. Error: R-KMS-8 requires the firewall on the path; the NSG allowlist on the host (SDZ-KMS-002, SDZ-KMS-003) still filters "
+    + "are could-not-verify; so is traffic around a firewall whose network rule may hold the allowlist but has an action, protocol, port or destination "
+    + "not known before apply (a variable, an IP group outside the configuration), naming that field. Error: R-KMS-8 requires the firewall on the path; the NSG allowlist on the host (SDZ-KMS-002, SDZ-KMS-003) still filters "
     + "the traffic, but the firewall's allowlist and its logs are bypassed.",
   fix: "Associate a route table with each client zone's subnet (and GatewaySubnet for on-premises clients) holding a route for the KMS host's address or its "
     + "zone's prefix, more specific than the virtual network's address space, with next hop VirtualAppliance and the firewall's private IP; "
@@ -159,40 +194,51 @@ export const kmsAllowlistFirewallBypassed = defineRule({
       for (const ep of ctx.access.endpointsOfVm(vm)) {
         if (ep.destination.kind !== "host") continue;
         const host = ep.destination.cidr;
-        const holders = holdersOf(firewalls, host, !kmsHosts.has(vm));
-        if (holders.size === 0) continue;
+        const { certain: sure, possible } = holdersOf(firewalls, host, !kmsHosts.has(vm));
+        if (sure.size === 0 && possible.size === 0) continue;
+        // A firewall known to hold the allowlist is the one to cross; crossing one that only may hold it is unsure.
+        // With none known, those that may hold it stand in for it (fail closed), and a path around them is unsure, naming
+        // the rule's unknown fields.
+        const holders = sure.size > 0 ? sure : possible;
+        const maybe = sure.size > 0 ? possible : new Map<Firewall, Holder>();
+        const holdDoubts = sure.size > 0 ? [] : [...possible.values()].map((h) => h.doubt!);
         const hostText = `${vm.resource.address} (${host.text})`;
-        const fwText = [...holders.entries()].map(([f, r]) => `${f.resource.address} (firewall rule ${r.label})`).join(" or ");
+        const fwText = `${[...holders.entries()].map(([f, h]) => `${f.resource.address} (firewall rule ${h.rule.label})`).join(" or ")}, which ${sure.size > 0 ? "holds" : "may hold"} the KMS allowlist`;
         for (const r of ctx.reach.reach(ep, probeOf(KMS)).reaches) {
           if (r.dnat || (r.firewall && holders.has(r.firewall.firewall))) continue;
+          const doubts = [...r.doubts, ...holdDoubts];
           for (const z of zonesOf(ctx.model, r.sources)) {
             const zone = `${z.kind === "on-premises" ? "on-premises zone" : "zone"} ${z.name} (${z.prefixes.map((p) => p.text).join(", ")})`;
             const subnets = routingSubnets(ctx, z);
             if (subnets.length === 0) {
-              note(unsure, z.resource, zone, hostText, fwText, "no gateway of this configuration connects it, so its route cannot be followed", r.doubts);
+              note(unsure, z.resource, zone, hostText, fwText, "no gateway of this configuration connects it, so its route cannot be followed", doubts);
               continue;
             }
             for (const s of subnets) {
               if (s === ep.subnet || fwSubnets.has(s)) continue;
               const via = z.kind === "on-premises" ? ` (on-premises traffic follows the routes of ${subnetLabel(s)})` : "";
               const hop = nextHop(s, host, firewalls);
-              const into = r.outcome === "allow" ? certain : unsure;
+              const into = r.outcome === "allow" && sure.size > 0 ? certain : unsure;
               switch (hop.kind) {
                 case "firewall":
                   if (holders.has(hop.firewall)) continue;
-                  note(into, tableOf(s, hop.route) ?? s.resource, zone, hostText, fwText, `its route "${hop.route.name ?? "?"}" sends it through firewall ${hop.firewall.resource.address}, which holds no KMS allowlist for ${host.text}${via}`, r.doubts);
+                  if (maybe.has(hop.firewall)) {
+                    note(unsure, tableOf(s, hop.route) ?? s.resource, zone, hostText, fwText, `its route "${hop.route.name ?? "?"}" sends it through firewall ${hop.firewall.resource.address}, which may hold a KMS allowlist for ${host.text}${via}`, [...doubts, maybe.get(hop.firewall)!.doubt!]);
+                    continue;
+                  }
+                  note(into, tableOf(s, hop.route) ?? s.resource, zone, hostText, fwText, `its route "${hop.route.name ?? "?"}" sends it through firewall ${hop.firewall.resource.address}, which holds no KMS allowlist for ${host.text}${via}`, doubts);
                   break;
                 case "appliance":
-                  note(unsure, tableOf(s, hop.route) ?? s.resource, zone, hostText, fwText, `its route "${hop.route.name ?? "?"}" sends it to the appliance ${hop.address ?? "?"}, not a firewall of this configuration, so whether it passes the allowlist cannot be told${via}`, r.doubts);
+                  note(unsure, tableOf(s, hop.route) ?? s.resource, zone, hostText, fwText, `its route "${hop.route.name ?? "?"}" sends it to the appliance ${hop.address ?? "?"}, not a firewall of this configuration, so whether it passes the allowlist cannot be told${via}`, doubts);
                   break;
                 case "unknown":
-                  note(unsure, s.routeTables[0]?.resource ?? s.resource, zone, hostText, fwText, `the route from ${subnetLabel(s)} cannot be followed (${unknownRoutes(s) ?? hop.reason})${via}`);
+                  note(unsure, s.routeTables[0]?.resource ?? s.resource, zone, hostText, fwText, `the route from ${subnetLabel(s)} cannot be followed (${unknownRoutes(s) ?? hop.reason})${via}`, holdDoubts);
                   break;
                 case "direct": {
                   // Sent to the Internet or a gateway, the traffic never reaches the host inside the network.
                   if (hop.via !== "VnetLocal" && hop.via !== "VNetPeering") continue;
                   const why = whyDirect(s, host, holders, firewalls);
-                  note(into, why.resource, zone, hostText, fwText, `${why.reason}${via}`, r.doubts);
+                  note(into, why.resource, zone, hostText, fwText, `${why.reason}${via}`, doubts);
                   break;
                 }
                 default:
@@ -204,7 +250,7 @@ export const kmsAllowlistFirewallBypassed = defineRule({
       }
     }
     const text = (b: Bypass) => `${[...b.zones].join(", ")} ${b.zones.size > 1 ? "reach" : "reaches"} KMS host ${[...b.hosts].join(", ")} on TCP 1688 without crossing `
-      + `${[...b.firewalls].join("; ")}, which holds the KMS allowlist: ${[...b.reasons].join("; ")}`;
+      + `${[...b.firewalls].join("; ")}: ${[...b.reasons].join("; ")}`;
     for (const b of certain.values()) ctx.report(b.resource, `${text(b)}. Route the KMS host's address from there to the firewall`);
     for (const b of unsure.values()) {
       if (certain.has(b.resource.address)) continue;

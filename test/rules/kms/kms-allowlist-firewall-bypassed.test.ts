@@ -1,4 +1,4 @@
-import { addFirewall, addOnPremises, addRouteTable, addZone, FirewallKind, fwRule, viaFirewall } from "./sites";
+import { addFirewall, addOnPremises, addRouteTable, addZone, body, FirewallKind, fwRule, viaFirewall } from "./sites";
 import { RuleLevel } from "../../../src/engine/rule";
 import { Body, check, flagged, messages, PLACEMENTS, Placement, rule, site, TfJson, unverifiedAt } from "../../support/rule-harness";
 
@@ -60,6 +60,43 @@ describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its
         expect(messages(r, ID)[0]).toMatch(/the route from azurerm_subnet\.clients cannot be followed \(azurerm_subnet_route_table_association\.clients_rt: the route table is not part of this configuration\)/);
       });
     });
+  });
+
+  describe.each<FirewallKind>(["policy", "classic"])("a KMS rule of a firewall in a %s with a value not known before apply (fail closed)", (kind) => {
+    const collection = kind === "policy" ? "azurerm_firewall_policy_rule_collection_group.kms" : "azurerm_firewall_network_rule_collection.kms";
+    /** The site with the firewall's KMS rule (or its collection) patched; `routes` is the clients' route table. */
+    const unknownSite = (patch: (fwr: Body, coll: Body) => void, routes?: Body[]) => kmsSite("inline", kind, routes, {
+      extend: (tf) => {
+        const b = body(tf, collection);
+        const coll = (kind === "policy" ? (b.network_rule_collection as Body[])[0] : b);
+        patch((coll.rule as Body[])[0], coll);
+      },
+    });
+    test.each<[string, (fwr: Body, coll: Body) => void, RegExp]>([
+      ["its port comes from a variable", (r) => { r.destination_ports = ["${var.kms_port}"]; }, /destination_ports: .*variable kms_port/],
+      ["its collection's action comes from a variable", (_r, c) => { c.action = "${var.kms_action}"; }, /action: .*variable kms_action/],
+      ["its destination is an IP group outside the configuration", (r) => {
+        delete r.destination_addresses;
+        r.destination_ip_groups = ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/ipGroups/kms"];
+      }, /destination_ip_groups/],
+    ])("%s: traffic around the firewall is one could-not-verify on the client subnet naming the field", (_name, patch, field) => {
+      const r = check(unknownSite(patch).tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
+      const [message] = messages(r, ID);
+      expect(message).toMatch(/^could not verify: zone clients \(10\.0\.2\.0\/24\) may reach KMS host azurerm_windows_virtual_machine\.app01 \(10\.0\.1\.4\) on TCP 1688 without crossing azurerm_firewall\.hub \(firewall rule kms-activation\/kms\), which may hold the KMS allowlist: azurerm_subnet\.clients has no route table/);
+      expect(message).toMatch(field);
+    });
+
+    test("the same rule with the clients routed through the firewall passes: the traffic crosses it whatever the rule holds", () => {
+      const r = check(unknownSite((fwr) => { fwr.destination_ports = ["${var.kms_port}"]; }, [viaFirewall("kms", "10.0.1.0/24")]).tf, [ID]);
+      expect(r.findings).toEqual([]);
+    });
+  });
+
+  test("a known rule's value decides: a variable port on a UDP-only rule holds no KMS allowlist", () => {
+    const r = check(kmsSite("inline", "policy", undefined, { fwRules: [fwRule("kms", ["10.0.2.0/24"], ["${var.kms_port}"], ["10.0.1.4"], { protocols: ["UDP"] })] }).tf, [ID]);
+    expect(r.findings).toEqual([]);
   });
 
   test("standalone azurerm_route resources are read: a route for the host to the firewall passes, a wider one loses to the VNet", () => {
