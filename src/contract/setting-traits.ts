@@ -93,6 +93,12 @@ export interface SettingWrite {
   readonly text: string;
   /** The command that writes it. */
   readonly statement: string;
+  /**
+   * Set when the command writes the name somewhere Windows does not read the setting from (a registry value under
+   * another key): where, as a reader would say it (`under HKCU:\Software\Lsa, not HKEY_LOCAL_MACHINE\...`). Such a
+   * write is no write of the setting.
+   */
+  readonly elsewhere?: string;
 }
 
 /**
@@ -102,12 +108,23 @@ export interface SettingWrite {
 export interface ValueTraits extends SettingTraits {
   readonly writes: (script: string) => SettingWrite[];
   readonly hardened?: unknown;
+  /** Whether a script reads the setting back where Windows keeps it, or why that cannot be told; without it, `applied.verify`. */
+  readonly readBack?: (script: string) => boolean | string;
 }
 
 /** The writes of a setting in a script, for settings whose value the checks read; undefined for the others. */
 export function settingWrites(traits: SettingTraits | undefined, script: string): SettingWrite[] | undefined {
   const w = (traits as Partial<ValueTraits> | undefined)?.writes;
   return w ? w(script) : undefined;
+}
+
+/**
+ * Whether a script reads a setting back: true, false, or why that cannot be told (a read-back from a registry key the
+ * checks cannot read). Settings without a `readBack` reader use their `applied.verify` pattern.
+ */
+export function readsBack(traits: SettingTraits, script: string): boolean | string {
+  const r = (traits as Partial<ValueTraits>).readBack;
+  return r ? r(script) : traits.applied?.verify.test(script) ?? false;
 }
 
 /** The value the library's hardening writes for a Windows setting, when the checks read its value. */
@@ -161,12 +178,81 @@ function orderedWrites(script: string, patterns: { re: RegExp; write: (m: RegExp
   return hits.sort((a, b) => a.at - b.at).map((h) => h.w);
 }
 
+/** One PowerShell or reg.exe argument: a single- or double-quoted string, or a bare word (to a space, quote, parenthesis, `;` or `,`). */
+const ARG = "'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\"|[^\\s'\"();,]+";
+
+/** Registry hives by the names reg.exe and the PowerShell Registry provider accept (learn.microsoft.com/windows-server/administration/windows-commands/reg-add). */
+const HIVES: Record<string, string> = {
+  HKLM: "HKEY_LOCAL_MACHINE", HKCU: "HKEY_CURRENT_USER", HKCR: "HKEY_CLASSES_ROOT", HKU: "HKEY_USERS", HKCC: "HKEY_CURRENT_CONFIG",
+};
+const HIVE_NAMES = Object.values(HIVES).join("|");
+
 /**
- * A registry value under HKLM set with Set-ItemProperty / New-ItemProperty / reg add, read back with
- * Get-ItemProperty(Value) / reg query. The value written decides: `value` maps the DWORD to the tag's
- * value; Remove-ItemProperty / reg delete leave Windows' default, which the checks do not assume.
+ * The literal text of an argument: a quoted string as PowerShell reads it, a bare word, or a `$variable` through its last
+ * assignment before `at` in the script, when that is a literal; anything else (an expression, `$env:`, interpolation) is
+ * not known.
  */
-function registryValue(name: string, value: (dword: number) => unknown = (d) => d !== 0, hardened: unknown = true): ValueTraits {
+function argValue(arg: string, script: string, at: number, follow = true): { value: string } | { unknown: string } {
+  if (arg.startsWith("'")) return { value: arg.slice(1, -1).replace(/''/g, "'") };
+  let text = arg;
+  if (arg.startsWith('"')) {
+    text = arg.slice(1, -1);
+    if (!/^\$\w+$/.test(text)) return /[$`]/.test(text) ? { unknown: `${arg} is not a literal` } : { value: text };
+  }
+  const v = /^\$(\w+)$/.exec(text);
+  if (v && follow) {
+    // PowerShell variable names are case-insensitive.
+    let last: RegExpMatchArray | undefined;
+    for (const m of script.matchAll(new RegExp(`(?<![\\w$:])\\$${v[1]}\\s*=(?!=)[ \\t]*`, "gi"))) if (m.index! < at) last = m;
+    if (!last) return { unknown: `$${v[1]} is not assigned in the script` };
+    const val = new RegExp(`^(${ARG})[ \\t]*(?:[;\\r\\n}|]|$)`).exec(script.slice(last.index! + last[0].length));
+    const r = val ? argValue(val[1], script, last.index!, false) : undefined;
+    if (r && "value" in r) return r;
+    return { unknown: val ? `$${v[1]} = ${val[1]} is not a literal` : `$${v[1]} is assigned an expression, not a literal` };
+  }
+  if (/^[$@(]/.test(text)) return { unknown: `${arg} is not a literal` };
+  return { value: text };
+}
+
+/**
+ * The key a registry command names: reg.exe's first argument (`reg add <key> ...`); for a PowerShell cmdlet, -Path or
+ * -LiteralPath (-PSPath), else its first positional argument. As `{ hive, key }` (the hive's full name, the subkey
+ * without doubled or trailing backslashes: a command line's quoting may double them), or why it is not known. reg.exe
+ * takes `HKLM\...` or `HKEY_LOCAL_MACHINE\...`; PowerShell its `HKLM:\`/`HKCU:\` drives or a provider path
+ * `Registry::HKEY_LOCAL_MACHINE\...` (learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_registry_provider).
+ */
+function registryKeyOf(statement: string, script: string, at: number): { hive: string; key: string; text: string } | { unknown: string } {
+  const reg = /^reg(?:\.exe)?\s/i.test(statement);
+  const named = reg ? undefined : new RegExp(`\\s-(?:Path|LiteralPath|PSPath)(?:\\s*:\\s*|\\s+)(${ARG})?`, "i").exec(statement);
+  const arg = reg ? new RegExp(`^reg(?:\\.exe)?\\s+\\w+\\s+(${ARG})`, "i").exec(statement)?.[1]
+    : named ? named[1] : new RegExp(`^[\\w-]+\\s+(?!-)(${ARG})`).exec(statement)?.[1];
+  if (!arg) return { unknown: "it names no registry key the checks read" };
+  const v = argValue(arg, script, at);
+  if ("unknown" in v) return { unknown: `under ${arg}, a key the checks cannot read (${v.unknown})` };
+  const path = v.value.replace(/\\+/g, "\\");
+  const m = reg
+    ? new RegExp(`^(${Object.keys(HIVES).join("|")}|${HIVE_NAMES})(?:\\\\(.*))?$`, "i").exec(path)
+    : new RegExp(`^(?:Microsoft\\.PowerShell\\.Core\\\\)?Registry::(${HIVE_NAMES})(?:\\\\(.*))?$`, "i").exec(path) ?? /^(HKLM|HKCU):\\(.*)$/i.exec(path);
+  if (!m || path.includes("/")) return { unknown: `under ${arg}, ${path === arg ? "" : `${path}, `}a path the checks do not read as a registry key` };
+  const hive = m[1].toUpperCase();
+  return { hive: HIVES[hive] ?? hive, key: (m[2] ?? "").replace(/\\$/, ""), text: path };
+}
+
+/** Where a registry command writes or reads a value, against the key Windows reads it from (`HKEY_LOCAL_MACHINE\<key>`). */
+function keyCheck(statement: string, script: string, at: number, key: string): { here: true } | { elsewhere: string } | { unknown: string } {
+  const k = registryKeyOf(statement, script, at);
+  if ("unknown" in k) return k;
+  if (k.hive === "HKEY_LOCAL_MACHINE" && k.key.toLowerCase() === key.toLowerCase()) return { here: true };
+  return { elsewhere: `under ${k.text}, not HKEY_LOCAL_MACHINE\\${key}` };
+}
+
+/**
+ * A registry value under `HKEY_LOCAL_MACHINE\<key>` set with Set-ItemProperty / New-ItemProperty / reg add, read back
+ * with Get-ItemProperty(Value) / reg query at that key. The value written decides: `value` maps the DWORD to the tag's
+ * value; Remove-ItemProperty / reg delete leave Windows' default, which the checks do not assume. Windows reads the value
+ * only there: a write or a read-back under another key is none (HKCU:\Software\Lsa sets nothing LSA reads).
+ */
+function registryValue(name: string, key: string, value: (dword: number) => unknown = (d) => d !== 0, hardened: unknown = true): ValueTraits {
   const n = `\\b${name}\\b`;
   return {
     kind: "windows",
@@ -175,31 +261,59 @@ function registryValue(name: string, value: (dword: number) => unknown = (d) => 
       verify: new RegExp(`(Get-ItemProperty(Value)?|Get-ItemPropertyValue|reg(\\.exe)?\\s+query)[^\\n]*${n}`, "i"),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
-    writes: (script) => registryWrites(script, name, value),
+    writes: (script) => registryWrites(script, name, value, key),
+    readBack: (script) => registryReadBack(script, name, key),
     hardened,
   };
 }
 
 /**
- * Every write of the registry value `name` in a script, in script order: `-Value <n>` (Set-/New-ItemProperty)
- * or `/d <n>` (reg add), decimal or 0x hex; a value that is not a literal number is not known.
+ * Whether a script reads the registry value `name` back under `HKEY_LOCAL_MACHINE\<key>` (Get-ItemProperty,
+ * Get-ItemPropertyValue, reg query): true when one read names that key, else why a read's key is not known, else false.
  */
-function registryWrites(script: string, name: string, value: (dword: number) => unknown): SettingWrite[] {
+function registryReadBack(script: string, name: string, key: string): boolean | string {
+  const text = joined(script);
+  let unknown: string | undefined;
+  // A read may pipe the item on (`Get-ItemProperty -Path $k | Select-Object -ExpandProperty RestrictAnonymous`).
+  for (const m of text.matchAll(new RegExp(`\\b(?:Get-ItemProperty(?:Value)?|reg(?:\\.exe)?\\s+query)\\b[^\\n;]*\\b${name}\\b[^\\n;]*`, "gi"))) {
+    const k = keyCheck(m[0], text, m.index!, key);
+    if ("here" in k) return true;
+    if ("unknown" in k) unknown ??= `it reads ${name} back ${k.unknown}`;
+  }
+  return unknown ?? false;
+}
+
+/**
+ * Every write of the registry value `name` in a script, in script order: `-Value <n>` (Set-/New-ItemProperty)
+ * or `/d <n>` (reg add), decimal or 0x hex; a value that is not a literal number is not known. With `key`, a write
+ * under another key is `elsewhere`, and one whose key is not known is a write of an unknown value.
+ */
+function registryWrites(script: string, name: string, value: (dword: number) => unknown, key?: string): SettingWrite[] {
   const n = `\\b${name}\\b`;
+  const where = (m: RegExpMatchArray) => (key ? keyCheck(m[0], m.input!, m.index!, key) : { here: true as const });
   return orderedWrites(script, [
     {
       re: new RegExp(`\\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\\.exe)?\\s+add)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
       write: (m) => {
         const raw = (/-Value\s*:?\s*(\S+)/i.exec(m[0]) ?? /\/d\s+(\S+)/i.exec(m[0]))?.[1]?.replace(/^['"]|['")]+$/g, "");
         const num = raw !== undefined && /^(?:\d+|0x[0-9a-f]+)$/i.test(raw) ? Number(raw) : undefined;
+        const text = `${name} = ${raw ?? "?"}`;
+        const k = where(m);
+        if ("elsewhere" in k) return { elsewhere: k.elsewhere, text };
+        if ("unknown" in k) return { unknown: `it writes ${name} ${k.unknown}`, text };
         return num === undefined
-          ? { unknown: `it sets ${name} to ${raw ?? "a value the checks do not read"}, not a literal number`, text: `${name} = ${raw ?? "?"}` }
+          ? { unknown: `it sets ${name} to ${raw ?? "a value the checks do not read"}, not a literal number`, text }
           : { value: value(num), text: `${name} = ${raw}` };
       },
     },
     {
       re: new RegExp(`\\b(?:Remove-ItemProperty|reg(?:\\.exe)?\\s+delete)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
-      write: () => ({ unknown: `it removes ${name} (Windows then uses its default)`, text: `${name} removed` }),
+      write: (m) => {
+        const k = where(m);
+        if ("elsewhere" in k) return { elsewhere: k.elsewhere, text: `${name} removed` };
+        if ("unknown" in k) return { unknown: `it removes ${name} ${k.unknown}`, text: `${name} removed` };
+        return { unknown: `it removes ${name} (Windows then uses its default)`, text: `${name} removed` };
+      },
     },
   ]);
 }
@@ -294,10 +408,22 @@ function smpDeleteAfterWrites(script: string): SettingWrite[] {
 
 const SET_DP = "Set-CMDistributionPoint";
 
+/**
+ * Where Windows reads the anonymous-access values (under HKEY_LOCAL_MACHINE): RestrictAnonymous and RestrictAnonymousSAM
+ * under `SYSTEM\CurrentControlSet\Control\Lsa` ("HKEY_LOCAL_MACHINE\System\CurrentControlSet\Control\Lsa\RestrictAnonymous = 1",
+ * learn.microsoft.com/windows/win32/netmgmt/requirements-for-network-management-functions-on-servers-and-workstations;
+ * RestrictAnonymousSAM, "Network access: Do not allow anonymous enumeration of SAM accounts", the same key: DISA STIG
+ * V-253453), RestrictNullSessAccess under `SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`
+ * (learn.microsoft.com/windows/security/threat-protection/security-policy-settings/network-access-restrict-anonymous-access-to-named-pipes-and-shares;
+ * technet.microsoft.com/library/cc957461). Registry keys are case-insensitive.
+ */
+const LSA_KEY = "SYSTEM\\CurrentControlSet\\Control\\Lsa";
+const LANMAN_SERVER_KEY = "SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters";
+
 export const TRAITS = {
-  restrictAnonymous: registryValue("RestrictAnonymous"),
-  restrictAnonymousSam: registryValue("RestrictAnonymousSAM"),
-  restrictNullSessionAccess: registryValue("RestrictNullSessAccess"),
+  restrictAnonymous: registryValue("RestrictAnonymous", LSA_KEY),
+  restrictAnonymousSam: registryValue("RestrictAnonymousSAM", LSA_KEY),
+  restrictNullSessionAccess: registryValue("RestrictNullSessAccess", LANMAN_SERVER_KEY),
   smbSigningRequired: smbServerOption("RequireSecuritySignature"),
   smbEncryptData: smbServerOption("EncryptData"),
   smbRejectUnencrypted: smbServerOption("RejectUnencryptedAccess"),

@@ -15,7 +15,7 @@
 import { gunzipSync } from "zlib";
 import { isUnset } from "./access/fields";
 import { TerraformModel, TfResource } from "./model";
-import { settingWrites, hardenedValue, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
+import { settingWrites, hardenedValue, readsBack, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
 import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
 
 /** Why a script's Configuration Manager cmdlets are not taken as applied: what {@link Settings.isSiteServer} did not find. */
@@ -96,6 +96,8 @@ export type LastWrite =
     readonly scripts: readonly TfResource[];
     /** Whether one of those scripts also reads it back (the setting's verify pattern, in what surely runs). */
     readonly readBack: boolean;
+    /** Without a read-back: why one of those scripts may read it back where the checks cannot tell (a registry key not known). */
+    readonly readBackUnknown?: string;
   }
   | { readonly state: "unknown"; readonly reason: string; readonly scripts: readonly TfResource[] };
 
@@ -256,10 +258,11 @@ export class Settings {
    * script on the VM sets it and reads it back) or *audited* (a Machine Configuration assignment
    * that checks it, with the identity and extension it needs), else no provenance; `hidden` says
    * which scripts the checks cannot read (protected settings, unknown values), or why the last write
-   * is not known, so "nothing applies it" cannot be claimed. Lets a rule accept a setting applied by
-   * an untagged script.
+   * is not known, so "nothing applies it" cannot be claimed; `against` what the scripts do instead (a
+   * different value written last, a write under another registry key). Lets a rule accept a setting
+   * applied by an untagged script.
    */
-  public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string } {
+  public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string; against?: string } {
     const hidden = this.hiddenScripts.get(vm.address)?.join("; ");
     if (!traits || traits.kind !== "windows") return { evidence: "", hidden };
     const applied = this.appliedOn(vm, traits, hardenedValue(traits), "the hardened value");
@@ -267,7 +270,8 @@ export class Settings {
     const audited = this.auditedOn(vm, traits.auditedBy ?? []);
     if (audited.ok) return { provenance: "audited", evidence: audited.text };
     const doubts = [applied.unknown, hidden].filter((x): x is string => !!x);
-    return { evidence: audited.text, hidden: doubts.length > 0 ? doubts.join("; ") : undefined };
+    const against = !applied.unknown && applied.against.length > 0 ? applied.against.join("; ") : undefined;
+    return { evidence: audited.text, hidden: doubts.length > 0 ? doubts.join("; ") : undefined, against };
   }
 
   /** Every script that runs on a VM (readable ones). */
@@ -359,11 +363,16 @@ export class Settings {
       return by ? { evidence: `${by.resource.address} sets it and reads it back`, against: [] } : { against: [] };
     }
     const last = this.lastWrite(vm, traits);
-    if (!last) return { against: [] };
+    if (!last) {
+      // Writes under another registry key (HKCU:\Software\Lsa for RestrictAnonymous) are no writes: say where they went.
+      const misplaced = (this.scripts.get(vm.address) ?? []).flatMap((s) => settingWrites(traits, s.strict)!.filter((w) => w.elsewhere).slice(-1)
+        .map((w) => `${s.resource.address} writes it ${w.elsewhere}`));
+      return { against: misplaced };
+    }
     if (last.state === "unknown") return { against: [last.reason], unknown: last.reason };
     const by = last.scripts.map((r) => r.address).join(", ");
     if (last.value !== value) return { against: [`${by} set${last.scripts.length > 1 ? "" : "s"} ${last.text} last, not ${wanted}`] };
-    if (!last.readBack) return { against: [] };
+    if (!last.readBack) return last.readBackUnknown ? { against: [last.readBackUnknown], unknown: last.readBackUnknown } : { against: [] };
     return { evidence: `${by} set${last.scripts.length > 1 ? "" : "s"} it and read${last.scripts.length > 1 ? "" : "s"} it back`, against: [] };
   }
 
@@ -421,9 +430,12 @@ export class Settings {
     }
     const known = final.map((w) => ({ s: w.s, last: w.last as { value: unknown; text: string } }));
     if (known.every((w) => w.last.value === known[0].last.value)) {
+      const reads = known.map((w) => ({ s: w.s, r: readsBack(traits, w.s.strict) }));
+      const doubt = reads.find((x) => typeof x.r === "string");
       return {
         state: "known", value: known[0].last.value, text: known[known.length - 1].last.text, scripts: known.map((w) => w.s.resource),
-        readBack: known.some((w) => traits.applied?.verify.test(w.s.strict) ?? false),
+        readBack: reads.some((x) => x.r === true),
+        readBackUnknown: doubt ? `${doubt.s.resource.address} sets it, but ${doubt.r as string}` : undefined,
       };
     }
     return {
@@ -442,6 +454,8 @@ export class Settings {
       const writes = settingWrites(traits, text)!;
       let out: SettingWrite | undefined;
       for (const w of writes) {
+        // A write under another registry key sets nothing Windows reads for this setting.
+        if (w.elsewhere) continue;
         const target = this.target(vm, w.statement);
         if (target === "elsewhere") continue;
         out = target === "here" ? w : { unknown: target, text: w.text, statement: w.statement };
@@ -663,10 +677,10 @@ function readsValue(traits: SettingTraits): boolean {
 function lastWriteDoubt(
   traits: SettingTraits, s: Script, ok: (w: SettingWrite) => boolean, wanted: string, sets: boolean, keep: (w: SettingWrite) => boolean = () => true,
 ): string | undefined {
-  const all = settingWrites(traits, s.text);
+  const all = settingWrites(traits, s.text)?.filter((w) => !w.elsewhere);
   if (!all) return undefined;
   const lq = all.filter(keep).pop();
-  const lm = settingWrites(traits, s.strict)!.filter(keep).pop();
+  const lm = settingWrites(traits, s.strict)!.filter((w) => !w.elsewhere).filter(keep).pop();
   for (const l of [lm, lq]) {
     if (!l) continue;
     if (l.unknown !== undefined) return `${s.resource.address} writes it last, but ${l.unknown}`;

@@ -52,10 +52,32 @@ describe("PowerShell comments are not code", () => {
 describe("settings whose written value the checks read", () => {
   test("registry values: the literal written, in script order; a removal or a variable is not known", () => {
     const t = TRAITS.restrictAnonymous;
-    expect(settingWrites(t, "Set-ItemProperty -Path $k -Name RestrictAnonymous -Value 0; New-ItemProperty -Path $k -Name RestrictAnonymousSAM -Value 1; reg add HKLM\\x /v RestrictAnonymous /t REG_DWORD /d 0x1 /f")!
+    const k = "$k = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa'; ";
+    expect(settingWrites(t, `${k}Set-ItemProperty -Path $k -Name RestrictAnonymous -Value 0; New-ItemProperty -Path $k -Name RestrictAnonymousSAM -Value 1; reg add HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa /v RestrictAnonymous /t REG_DWORD /d 0x1 /f`)!
       .map((w) => [w.value, w.text])).toEqual([[false, "RestrictAnonymous = 0"], [true, "RestrictAnonymous = 0x1"]]);
-    expect(settingWrites(t, "Set-ItemProperty $k -Name RestrictAnonymous -Value $v; Remove-ItemProperty $k -Name RestrictAnonymous")!.map((w) => w.unknown))
+    expect(settingWrites(t, `${k}Set-ItemProperty $k -Name RestrictAnonymous -Value $v; Remove-ItemProperty $k -Name RestrictAnonymous`)!.map((w) => w.unknown))
       .toEqual(["it sets RestrictAnonymous to $v, not a literal number", "it removes RestrictAnonymous (Windows then uses its default)"]);
+  });
+
+  test("registry values: a write under another key is no write (elsewhere); one whose key is not known is a write of an unknown value", () => {
+    const t = TRAITS.restrictAnonymous;
+    const lsa = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa";
+    expect(settingWrites(t, "Set-ItemProperty -Path 'HKCU:\\Software\\Lsa' -Name RestrictAnonymous -Value 1; reg add HKLM\\SOFTWARE\\Lsa /v RestrictAnonymous /d 1")!
+      .map((w) => [w.value, w.elsewhere])).toEqual([
+      [undefined, "under HKCU:\\Software\\Lsa, not HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa"],
+      [undefined, "under HKLM\\SOFTWARE\\Lsa, not HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa"],
+    ]);
+    // Equivalent spellings of the key: the PowerShell drive, provider paths, reg.exe's hive names; any case, doubled or trailing backslashes.
+    for (const path of ["'hklm:\\system\\currentcontrolset\\control\\lsa\\'", `"Registry::${lsa}"`, `Microsoft.PowerShell.Core\\Registry::${lsa}`, "'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa'"]) {
+      expect(settingWrites(t, `Set-ItemProperty -Path ${path} -Name RestrictAnonymous -Value 1`)!.map((w) => w.value)).toEqual([true]);
+    }
+    expect(settingWrites(t, `reg add "${lsa}" /v RestrictAnonymous /d 1`)!.map((w) => w.value)).toEqual([true]);
+    // A drive path is not a reg.exe key, nor a reg.exe key a PowerShell path (it is a file path there).
+    expect(settingWrites(t, "Set-ItemProperty -Path HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa -Name RestrictAnonymous -Value 1")!.map((w) => w.unknown))
+      .toEqual([expect.stringMatching(/under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa, a path the checks do not read as a registry key/)]);
+    expect(settingWrites(t, "Set-ItemProperty -Path $p -Name RestrictAnonymous -Value 1; $q = Join-Path HKLM:\\SYSTEM x; Set-ItemProperty -Path $q -Name RestrictAnonymous -Value 1")!.map((w) => w.unknown))
+      .toEqual(["it writes RestrictAnonymous under $p, a key the checks cannot read ($p is not assigned in the script)",
+        "it writes RestrictAnonymous under $q, a key the checks cannot read ($q is assigned an expression, not a literal)"]);
   });
 
   test("SMB 1: removal, then adding it back", () => {

@@ -109,7 +109,7 @@ describe("applied means the declared value is what the script leaves", () => {
       azurerm_windows_virtual_machine: { vm: windowsVm("kms01", { "sdz-role": "kms-host", "sdz-restrict-anonymous": "true", "sdz-restrict-anonymous-sam": "true", "sdz-restrict-null-session-access": "true" }) },
       azurerm_virtual_machine_extension: extension("vm", `powershell -Command "$k='HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\Lsa'; Set-ItemProperty -Path $k -Name RestrictAnonymous -Value ${value}; `
         + `Set-ItemProperty -Path $k -Name RestrictAnonymousSAM -Value ${value}; Set-ItemProperty -Path 'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters' -Name RestrictNullSessAccess -Value ${value}; `
-        + "Get-ItemProperty -Path $k -Name RestrictAnonymous; Get-ItemProperty $k -Name RestrictAnonymousSAM; Get-ItemProperty x -Name RestrictNullSessAccess\""),
+        + "Get-ItemProperty -Path $k -Name RestrictAnonymous; Get-ItemProperty $k -Name RestrictAnonymousSAM; Get-ItemProperty HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters -Name RestrictNullSessAccess\""),
     },
     ...PW,
   });

@@ -33,7 +33,10 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
     "Seed 003: 'MS RPC access to the servers might accept anonymous connections by default ... these connections might enumerate user accounts and shares on "
     + "the KMS host.' 'Disallow anonymous connections.' The hardening (RestrictAnonymous, RestrictAnonymousSAM, RestrictNullSessAccess, SMB 1 removed) lives "
     + "inside the guest, so the rule asks the settings model, per Windows KMS host (declared or inferred), how each setting is made true: applied (an extension or run "
-    + `command on the VM sets it and reads it back) or audited (a Machine Configuration assignment checks it) passes, with or without its ${ZoneTags.PREFIX}* tag; a tag that `
+    + "command on the VM sets it and reads it back, for the registry values under the key Windows reads them from: HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa "
+    + "for RestrictAnonymous and RestrictAnonymousSAM, ...\\Services\\LanmanServer\\Parameters for RestrictNullSessAccess, in any spelling PowerShell or reg.exe "
+    + "accepts; a write under another key applies nothing, and a key the checks cannot read is could-not-verify) "
+    + `or audited (a Machine Configuration assignment checks it) passes, with or without its ${ZoneTags.PREFIX}* tag; a tag that `
     + "nothing in the configuration makes true is only declared, and that is a finding (Azure could apply it). Where a script on the VM cannot be read "
     + "(protected settings, values not known before apply), whether it applies the setting is could-not-verify. One finding per VM, listing the settings.",
   fix: "Apply the hardening with a script that sets and reads back each value (KmsHost's extension does: "
@@ -69,7 +72,7 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
           if (seen.hidden) {
             unknown.push(h.what);
             unreadable.add(seen.hidden);
-          } else missing.push(`${h.what}${read.state === "known" ? ` (${h.spec.key}=false)` : ""}`);
+          } else missing.push(`${h.what}${read.state === "known" ? ` (${h.spec.key}=false)` : ""}${seen.against ? ` (${seen.against})` : ""}`);
         } else unknown.push(`${h.what} (${read.reason})`);
       }
       const who = `KMS host ${vm.resource.address} (${roleText(claim)})`;

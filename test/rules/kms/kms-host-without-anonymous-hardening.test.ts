@@ -62,6 +62,77 @@ describe("SDZ-KMS-005 KMS host without anonymous-access hardening", () => {
     expect(messages(r, ID)[0]).toMatch(/: RestrictAnonymousSAM \(sdz-restrict-anonymous-sam=true\), RestrictNullSessAccess .*SMB 1 removed .* are only declared/);
   });
 
+  describe("the registry key: Windows reads RestrictAnonymous(SAM) only under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa, RestrictNullSessAccess only under ...\\Services\\LanmanServer\\Parameters", () => {
+    const LSA = "SYSTEM\\CurrentControlSet\\Control\\Lsa";
+    const LANMAN = "SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters";
+    /** SCRIPT with the Lsa key written and read back at `lsa` (as `$lsa`'s literal) and the LanmanServer key at `lanman`. */
+    const withKeys = (lsa: string, lanman = `'HKLM:\\${LANMAN}'`) => SCRIPT.replace(/'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa'/, lsa)
+      .split("'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters'").join(lanman);
+    const run = (script: string) => {
+      const s = site("inline", [KMS]);
+      extension(s.tf, { settings: JSON.stringify({ commandToExecute: script }) });
+      return check(s.tf, [ID]);
+    };
+
+    test("hardening written to and read back from HKCU:\\Software\\Lsa is not applied: a finding naming the key it writes", () => {
+      const r = run(withKeys("'HKCU:\\Software\\Lsa'"));
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)).toEqual([expect.stringMatching(
+        /: nothing applies RestrictAnonymous \(azurerm_virtual_machine_extension\.hardening writes it under HKCU:\\Software\\Lsa, not HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\), RestrictAnonymousSAM \(.*under HKCU:\\Software\\Lsa.*\); anonymous/)]);
+    });
+
+    test("the script of the report's reproducer (powershell -Command \"...\", doubled backslashes, HKCU for the Lsa values) is a finding for the two Lsa values only", () => {
+      const cmd = "powershell -Command \"Set-ItemProperty -Path 'HKCU:\\\\Software\\\\Lsa' -Name RestrictAnonymous -Value 1; Set-ItemProperty -Path 'HKCU:\\\\Software\\\\Lsa' -Name RestrictAnonymousSAM -Value 1; "
+        + "Set-ItemProperty -Path 'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters' -Name RestrictNullSessAccess -Value 1; Uninstall-WindowsFeature -Name FS-SMB1; "
+        + "if ((Get-ItemPropertyValue -Path 'HKCU:\\\\Software\\\\Lsa' -Name RestrictAnonymous) -ne 1) { exit 1 }; if ((Get-ItemPropertyValue -Path 'HKCU:\\\\Software\\\\Lsa' -Name RestrictAnonymousSAM) -ne 1) { exit 1 }; "
+        + "if ((Get-ItemPropertyValue -Path 'HKLM:\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters' -Name RestrictNullSessAccess) -ne 1) { exit 1 }; if ((Get-WindowsFeature -Name FS-SMB1).Installed) { exit 1 }\"";
+      const r = run(cmd);
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictAnonymous \(.*\), RestrictAnonymousSAM \(.*\); anonymous/);
+      expect(run(cmd.split("HKCU:\\\\Software\\\\Lsa").join(`HKLM:\\\\${LSA.split("\\").join("\\\\")}`)).findings).toEqual([]);
+    });
+
+    test.each([
+      ["HKLM:\\ in any case", `'hklm:\\${LSA.toLowerCase()}'`, `'HKLM:\\${LANMAN.replace("LanmanServer", "LanManServer")}'`],
+      ["Registry::HKEY_LOCAL_MACHINE\\", `'Registry::HKEY_LOCAL_MACHINE\\${LSA}'`, `"Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\${LANMAN}\\"`],
+      ["HKLM:\\ unquoted", `HKLM:\\${LSA}`, `HKLM:\\${LANMAN}`],
+    ])("the same key spelled %s is applied: passes", (_what, lsa, lanman) => {
+      expect(run(withKeys(lsa, lanman)).findings).toEqual([]);
+    });
+
+    test("reg add / reg query with HKLM\\ or HKEY_LOCAL_MACHINE\\ is applied; reg add under HKCU\\ is not", () => {
+      const reg = (root: string) => [
+        `reg add "${root}\\${LSA}" /v RestrictAnonymous /t REG_DWORD /d 1 /f`,
+        `reg add ${root}\\${LSA} /v RestrictAnonymousSAM /t REG_DWORD /d 1 /f`,
+        `reg.exe add "HKEY_LOCAL_MACHINE\\${LANMAN}" /v RestrictNullSessAccess /t REG_DWORD /d 1 /f`,
+        "Uninstall-WindowsFeature -Name FS-SMB1",
+        `reg query "${root}\\${LSA}" /v RestrictAnonymous`,
+        `reg query "${root}\\${LSA}" /v RestrictAnonymousSAM`,
+        `reg query "HKLM\\${LANMAN}" /v RestrictNullSessAccess`,
+        "if ((Get-WindowsFeature -Name FS-SMB1).Installed) { exit 1 }",
+      ].join("\n");
+      expect(run(reg("HKLM")).findings).toEqual([]);
+      expect(run(reg("HKEY_LOCAL_MACHINE")).findings).toEqual([]);
+      const r = run(reg("HKCU"));
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictAnonymous \(azurerm_virtual_machine_extension\.hardening writes it under HKCU\\SYSTEM\\CurrentControlSet\\Control\\Lsa, not HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\), RestrictAnonymousSAM \(.*\); anonymous/);
+    });
+
+    test("written under the right key but read back from another: not read back, so not applied", () => {
+      const script = SCRIPT.replace("if ((Get-ItemPropertyValue -Path $lsa -Name RestrictAnonymous)", "if ((Get-ItemPropertyValue -Path 'HKCU:\\Software\\Lsa' -Name RestrictAnonymous)");
+      const r = run(script);
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictAnonymous; anonymous/);
+    });
+
+    test("a key the checks cannot read (a variable from outside the script, a computed path) is could-not-verify, naming it", () => {
+      const r = run(withKeys("$env:LSA_KEY"));
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/whether RestrictAnonymous, RestrictAnonymousSAM are applied cannot be told: azurerm_virtual_machine_extension\.hardening writes it last, but it writes RestrictAnonymous under \$lsa, a key the checks cannot read \(\$lsa = \$env:LSA_KEY is not a literal\)/);
+    });
+  });
+
   test("a Machine Configuration assignment makes the tags audited when the VM has the identity and extension it needs", () => {
     const audited = (withIdentity: boolean) => {
       const s = site("inline", [KMS], { vmTags: TAGS });
