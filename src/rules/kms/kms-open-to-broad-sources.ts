@@ -1,12 +1,42 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule } from "./example-sites";
-import { DSC_KMS_HOST, zoneText } from "./kms-reaches";
+import { DSC_KMS_HOST, KMS, KmsExposure, zoneText } from "./kms-reaches";
 import { kms002Verdicts } from "./reported-by-kms-002";
 import { exposedHosts, leftToKms002 } from "./reported-by-kms-003";
 import { ZoneTags } from "../../contract/zone-tags";
+import { Endpoint } from "../../engine/access/access-model";
 import { firewallSubnetText } from "../../engine/access/firewall-subnet";
-import { describeHosts } from "../../engine/exposure";
+import { Reachability } from "../../engine/access/reachability";
+import { describeHosts, probeOf, serviceDeciderOf } from "../../engine/exposure";
+import { TerraformModel } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+
+/**
+ * The hosts (endpoint labels) of an exposure that the Internet reaches on TCP 1688 through its rule today: a DNAT rule's
+ * hosts (it publishes them); for an NSG rule, the hosts where a DNAT reach, or a public IP or public load balancer, brings
+ * Internet sources that this rule lets in. An Azure Firewall network rule brings the Internet to none: "Inbound Internet
+ * connectivity can be enabled by configuring DNAT", and NAT rules are applied before network rules
+ * (learn.microsoft.com/azure/firewall/rule-processing), so Internet traffic through the firewall is the DNAT rule's.
+ */
+function reachedFromInternet(model: TerraformModel, e: KmsExposure): Set<string> {
+  if (e.dnat) return new Set(e.targets);
+  if (e.via === "firewall") return new Set();
+  const reach = Reachability.of(model);
+  const byLabel = model.memo("kms-002:endpoints-by-label", () => new Map<string, Endpoint>(reach.access.endpoints.map((ep) => [ep.label, ep])));
+  const out = new Set<string>();
+  for (const label of e.targets) {
+    const ep = byLabel.get(label);
+    if (!ep) continue;
+    const answer = reach.reach(ep, probeOf(KMS));
+    const internet = reach.access.internetSources(ep.subnet?.vnet, ep.subnet);
+    const through = answer.reaches.filter((r) => {
+      const d = serviceDeciderOf(r, KMS, ep);
+      return `${d.resource.address}|${d.label}` === e.deciderKey && !r.sources.intersect(internet).isEmpty;
+    });
+    if (through.some((r) => r.dnat) || (answer.internetEntries.length > 0 && through.length > 0)) out.add(label);
+  }
+  return out;
+}
 
 export const kmsOpenToBroadSources = defineRule({
   id: "SDZ-KMS-002",
@@ -27,7 +57,10 @@ export const kmsOpenToBroadSources = defineRule({
     + "this one finding (one finding per exposure), and keeps the allowlists accepted here; where a value is not known before apply it is one "
     + "could-not-verify, this one. Where the sources that are no allowlist are the Internet (any source, or the broad Internet), the finding names the "
     + "KMS hosts and domain controllers the rule opens to it (R-KMS-7): SDZ-KMS-006 leaves TCP 1688 from the Internet through such a rule to this "
-    + "finding (one finding per problem: the allowlist is fixed on the rule) and keeps the hosts' other ports and paths. SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. A rule not written for KMS whose destination ports are not known before apply, from sources that are not the Internet, is left, host by host, to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names KMS among the services the unknown value may open: one could-not-verify per unknown rule. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
+    + "finding (one finding per problem: the allowlist is fixed on the rule) and keeps the hosts' other ports and paths. It says the rule exposes a host to "
+    + "the Internet only where a public IP, public load balancer or DNAT rule brings the Internet to it; otherwise, as SDZ-NET-001 does, that none "
+    + "reaches it today (the allow is still no allowlist). An Azure Firewall network rule brings the Internet to no host: inbound Internet traffic "
+    + "crosses the firewall only through DNAT rules (learn.microsoft.com/azure/firewall/rule-processing). SDZ-NET-001 leaves a rule written for KMS to it too, whatever of its values is not known. A rule not written for KMS whose destination ports are not known before apply, from sources that are not the Internet, is left, host by host, to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names KMS among the services the unknown value may open: one could-not-verify per unknown rule. That finding also says the NSG has no deny-all overriding AllowVNetInBound, so the virtual network reaches the "
     + "host on its other ports too (R-PXE-4: default-deny inbound): SDZ-NET-003 leaves the NSG of a KMS host to this one finding where it reports "
     + "that rule at least as strongly (the fix, a deny-all on the NSG, is one). The same holds for an explicit allow of all traffic from VirtualNetwork "
     + "(or *) that re-creates AllowVNetInBound: this finding says it opens every port (R-PXE-4), and SDZ-NET-003 leaves that rule to it. A host with no NSG at all is SDZ-NET-002's; AzureLoadBalancer is "
@@ -54,11 +87,24 @@ export const kmsOpenToBroadSources = defineRule({
         ...(low.length > 0 ? [`; among them ${low.join(", ")}, which must activate with MAK (R-KMS-3)`] : []),
         ...(unknown.length > 0 ? [`; ${low.length > 0 ? "and " : "among them "}zones whose trust is not known: ${unknown.join(", ")}`] : []),
       ].join("");
-      const hosts = v || internet ? exposedHosts(ctx.model, e.targets).join(", ") : "";
+      const hosts = v || internet ? exposedHosts(ctx.model, e.targets) : [];
       // The KMS hosts and domain controllers the rule opens to the Internet: SDZ-KMS-006 leaves TCP 1688 from the Internet through
-      // this rule to this finding (internetReportedByKms002, unverifiedByKms002), so it says so (R-KMS-7).
-      const to = [...(internet ? ["the Internet"] : []), ...(low.length > 0 ? ["perimeter traffic"] : [])];
-      const exposes = to.length > 0 && hosts ? `; it also exposes ${hosts} to ${to.join(" and to ")} (R-KMS-7)` : "";
+      // this rule to this finding (internetReportedByKms002, unverifiedByKms002), so it says so (R-KMS-7), for the hosts a public IP,
+      // load balancer or DNAT brings the Internet to; of the others it says, as SDZ-NET-001 does, that nothing brings it in yet.
+      const reached = internet ? exposedHosts(ctx.model, reachedFromInternet(ctx.model, e)) : [];
+      const unreached = internet ? hosts.filter((h) => !reached.includes(h)) : [];
+      const clauses: string[] = [];
+      if (low.length > 0 && hosts.length > 0 && reached.length === hosts.length) clauses.push(`it also exposes ${hosts.join(", ")} to the Internet and to perimeter traffic (R-KMS-7)`);
+      else {
+        if (reached.length > 0) clauses.push(`it also exposes ${reached.join(", ")} to the Internet (R-KMS-7)`);
+        if (low.length > 0 && hosts.length > 0) clauses.push(`it also exposes ${hosts.join(", ")} to perimeter traffic (R-KMS-7)`);
+      }
+      if (unreached.length > 0) {
+        clauses.push(e.via === "firewall" && !e.dnat
+          ? "Azure Firewall lets the Internet in only through DNAT rules, so this network rule brings it to no host"
+          : `no public IP, load balancer or DNAT reaches ${unreached.join(", ")} today (R-KMS-7 once one does)`);
+      }
+      const exposes = clauses.map((c) => `; ${c}`).join("");
       // The missing deny-all is also R-PXE-4's (default-deny inbound): SDZ-NET-003 leaves this NSG to this finding (reportedByKms002).
       const reaches = e.outcome === "allow" ? "reaches" : "may reach";
       const defaultDeny = e.vnetDefault
@@ -67,7 +113,7 @@ export const kmsOpenToBroadSources = defineRule({
         : e.reopensVnet ? `; the rule allows all traffic from ${e.reopensVnet}, re-creating AllowVNetInBound, so the virtual network ${reaches} the host on every port, not only TCP 1688 (R-PXE-4: default-deny inbound)` : "";
       const msg = `${e.label} allows KMS (TCP 1688) from ${parts.join(", ")} to ${describeHosts(e.targets)}${zones}: KMS must be allowed only from an explicit list of client addresses${defaultDeny}${exposes}`;
       if (e.outcome === "allow") ctx.report(e.resource, msg);
-      else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
+      else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(/ it also exposes /g, " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
     }
   },
   examples: lazyExamples(() => ({

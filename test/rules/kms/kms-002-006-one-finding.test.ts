@@ -21,22 +21,34 @@ function findings(tf: TfJson): string[] {
   return check(tf, IDS).findings.filter((f) => f.status !== FindingStatus.SUPPRESSED).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
 }
 
-/** app01 (10.0.1.4, untagged: a KMS host only by inference) with `rules`; beside it a DMZ 10.0.50.0/24 declared PERIMETER. */
-function kmsSite(placement: Placement, rules: Body[], vmTags?: Record<string, string>) {
-  const s = site(placement, rules, { vmTags, extend: (tf, { vnet }) => addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } }) });
+/**
+ * app01 (10.0.1.4, untagged: a KMS host only by inference) with `rules`; beside it a DMZ 10.0.50.0/24 declared PERIMETER.
+ * `publicIp`: a public IP on app01's NIC, which brings the Internet to it.
+ */
+function kmsSite(placement: Placement, rules: Body[], vmTags?: Record<string, string>, publicIp = false) {
+  const s = site(placement, rules, { vmTags, publicIp, extend: (tf, { vnet }) => addZone(tf, vnet, "dmz", "10.0.50.0/24", { tags: { "sdz-trust": "PERIMETER" } }) });
   s.tf.json.variable = { ...(s.tf.json.variable ?? {}), src: { type: "string" } };
   return s;
 }
 
 describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688 from the Internet (%s NSG rules)", (placement) => {
-  test.each(["Internet", "*"])("TCP 1688 only, from %s, on a host inferred from that rule: one error, KMS-002's on the rule, naming the host's exposure (R-KMS-7)", (source) => {
-    const s = kmsSite(placement, [rule("kms-internet", 100, "Allow", "Tcp", "1688", source)]);
+  test.each(["Internet", "*"])("TCP 1688 only, from %s, on a host inferred from that rule, with a public IP: one error, KMS-002's on the rule, naming the host's exposure (R-KMS-7)", (source) => {
+    const s = kmsSite(placement, [rule("kms-internet", 100, "Allow", "Tcp", "1688", source)], undefined, true);
     const at = s.address("kms-internet");
     // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.app01 fail` ("KMS host is reachable from the Internet on TCP 1688 through rule ...").
     expect(findings(s.tf)).toEqual([`${KMS002} ${at} ${FAIL}`]);
     const [msg] = messages(check(s.tf, [KMS002]), KMS002);
     expect(msg).toMatch(/^rule "kms-internet" of NSG \w+ allows KMS \(TCP 1688\) from (the Internet|any source) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\)/);
     expect(msg).toMatch(/it also exposes KMS host azurerm_windows_virtual_machine\.app01 \(inferred: reachable on TCP 1688 through rule "kms-internet" [^)]*\) to the Internet( and to perimeter traffic)? \(R-KMS-7\)$/);
+  });
+
+  test.each(["Internet", "*"])("TCP 1688 only, from %s, with no public IP, load balancer or DNAT: the same one error, saying that nothing brings the Internet in yet (as SDZ-NET-001 does)", (source) => {
+    const s = kmsSite(placement, [rule("kms-internet", 100, "Allow", "Tcp", "1688", source)]);
+    expect(findings(s.tf)).toEqual([`${KMS002} ${s.address("kms-internet")} ${FAIL}`]);
+    const [msg] = messages(check(s.tf, [KMS002]), KMS002);
+    // Before: `...; it also exposes KMS host azurerm_windows_virtual_machine.app01 (...) to the Internet (R-KMS-7)`, though nothing brings the Internet to it.
+    expect(msg).not.toMatch(/to the Internet/);
+    expect(msg).toMatch(/; no public IP, load balancer or DNAT reaches KMS host azurerm_windows_virtual_machine\.app01 \(inferred: [^)]*\) today \(R-KMS-7 once one does\)$/);
   });
 
   test("TCP 1688 and HTTPS from the Internet in one rule: KMS-002 reports the rule for 1688, KMS-006 the host for 443 only, pointing at KMS-002", () => {
@@ -78,14 +90,14 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688
     const s = kmsSite(placement, [
       rule("allow-kerberos", 100, "Allow", "*", "88", "10.0.2.0/24"), rule("allow-ldap", 110, "Allow", "Tcp", "389", "10.0.2.0/24"),
       rule("kms-internet", 120, "Allow", "Tcp", "1688", "Internet"),
-    ], { "sdz-role": "domain-controller" });
+    ], { "sdz-role": "domain-controller" }, true);
     // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.app01 fail` (TCP 1688 from the Internet).
     expect(findings(s.tf)).toEqual([`${KMS002} ${s.address("kms-internet")} ${FAIL}`]);
     expect(messages(check(s.tf, [KMS002]), KMS002)[0]).toMatch(/it also exposes KMS host and domain controller azurerm_windows_virtual_machine\.app01 .* to the Internet \(R-KMS-7\)$/);
   });
 });
 
-test("one rule (destination *) lets the Internet in on TCP 1688 to two KMS hosts of a subnet: one error, KMS-002's, naming both", () => {
+test("one rule (destination *) lets the Internet in on TCP 1688 to two KMS hosts of a subnet, neither with a way in: one error, KMS-002's, naming both", () => {
   const tf = new TfJson();
   const vnet = tf.vnet("net", ["10.0.0.0/16"]);
   const subnet = tf.subnet("servers", vnet, ["10.0.1.0/24"]);
@@ -94,5 +106,11 @@ test("one rule (destination *) lets the Internet in on TCP 1688 to two KMS hosts
   ["app01", "app02"].forEach((name, i) => tf.windowsVm(name, [tf.nic(`${name}_nic`, subnet, `10.0.1.${4 + i}`)]));
   // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.app01 fail` and `... app02 fail`.
   expect(findings(tf)).toEqual([`${KMS002} ${nsg} ${FAIL}`]);
-  expect(messages(check(tf, [KMS002]), KMS002)[0]).toMatch(/it also exposes KMS host azurerm_windows_virtual_machine\.app01 .*, KMS host azurerm_windows_virtual_machine\.app02 .* to the Internet \(R-KMS-7\)$/);
+  expect(messages(check(tf, [KMS002]), KMS002)[0]).toMatch(/; no public IP, load balancer or DNAT reaches KMS host azurerm_windows_virtual_machine\.app01 .*, KMS host azurerm_windows_virtual_machine\.app02 .* today \(R-KMS-7 once one does\)$/);
+  // A public IP on app02 brings the Internet to it: exposed (R-KMS-7); app01 still has no way in.
+  Object.assign((tf.json.resource.azurerm_network_interface.app02_nic.ip_configuration as Body[])[0], {
+    public_ip_address_id: TfJson.ref(tf.add("azurerm_public_ip", "app02_pip", { name: "app02-pip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" })),
+  });
+  expect(findings(tf)).toEqual([`${KMS002} ${nsg} ${FAIL}`]);
+  expect(messages(check(tf, [KMS002]), KMS002)[0]).toMatch(/; it also exposes KMS host azurerm_windows_virtual_machine\.app02 \([^)]*\) to the Internet \(R-KMS-7\); no public IP, load balancer or DNAT reaches KMS host azurerm_windows_virtual_machine\.app01 \([^)]*\) today \(R-KMS-7 once one does\)$/);
 });

@@ -86,6 +86,19 @@ describe("SDZ-KMS-002 KMS open to broad sources", () => {
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([collection]);
       expect(messages(r, ID)[0]).toMatch(/^firewall network rule kms-activation\/kms of .* \(firewall azurerm_firewall\.hub\) allows KMS \(TCP 1688\) from any source to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\)/);
+      // A network rule lets no Internet traffic in (only a DNAT rule does): before, `it also exposes KMS host ... to the Internet (R-KMS-7)`.
+      expect(messages(r, ID)[0]).not.toMatch(/exposes .* to the Internet/);
+      expect(messages(r, ID)[0]).toMatch(/: KMS must be allowed only from an explicit list of client addresses; Azure Firewall lets the Internet in only through DNAT rules, so this network rule brings it to no host$/);
+    });
+
+    test("TCP 1688 from * on a network rule while the host has a public IP: the Internet reaches the host around the firewall, not through this rule", () => {
+      let collection = "";
+      const s = site("inline", [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24")], {
+        publicIp: true, extend: (tf, { vnet }) => ({ collection } = addFirewall(tf, vnet, kind, [fwRule("kms", ["*"], ["1688"], ["10.0.1.4"])])),
+      });
+      const r = check(s.tf, [ID]);
+      expect(flagged(r, ID)).toEqual([collection]);
+      expect(messages(r, ID)[0]).not.toMatch(/exposes .* to the Internet/);
     });
 
     test("a rule written for 1688 counts towards any destination; a broad range source is no allowlist", () => {
@@ -131,7 +144,7 @@ describe("SDZ-KMS-002 KMS open to broad sources", () => {
     });
     const r = check(s.tf, [ID, "SDZ-NET-001"]);
     expect(flagged(r, ID)).toEqual(["azurerm_firewall_policy_rule_collection_group.dnat"]);
-    expect(messages(r, ID)[0]).toMatch(/^DNAT rule publish\/kms .* allows KMS \(TCP 1688\) from any source/);
+    expect(messages(r, ID)[0]).toMatch(/^DNAT rule publish\/kms .* allows KMS \(TCP 1688\) from any source.*; it also exposes KMS host azurerm_windows_virtual_machine\.app01 \([^)]*\) to the Internet \(R-KMS-7\)$/);
     expect(flagged(r, "SDZ-NET-001")).toEqual([]);
     // Its sources reach the firewall's public address: Internet sources, never zones to SDZ-KMS-003. The NSG rule that admits
     // AzureFirewallSubnet admits the DNAT's clients (reported here and by SDZ-KMS-006), not a zone: no second finding naming the subnet.
