@@ -94,6 +94,18 @@ describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its
     });
   });
 
+  test("a host no role marks, whose firewall rule's port comes from a variable: whether that rule is a KMS allowlist is not known, could not verify", () => {
+    const r = check(site("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])], {
+      extend: (tf, { vnet }) => {
+        addZone(tf, vnet, "clients", "10.0.2.0/24");
+        addFirewall(tf, vnet, "policy", [fwRule("app", ["10.0.2.0/24"], ["${var.app_port}"], ["10.0.1.4"])]);
+      },
+    }).tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
+    expect(messages(r, ID)[0]).toMatch(/which may hold the KMS allowlist: .*\(firewall rule kms-activation\/app: destination_ports: .*variable app_port/);
+  });
+
   test("a known rule's value decides: a variable port on a UDP-only rule holds no KMS allowlist", () => {
     const r = check(kmsSite("inline", "policy", undefined, { fwRules: [fwRule("kms", ["10.0.2.0/24"], ["${var.kms_port}"], ["10.0.1.4"], { protocols: ["UDP"] })] }).tf, [ID]);
     expect(r.findings).toEqual([]);
