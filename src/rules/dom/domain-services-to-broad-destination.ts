@@ -49,7 +49,7 @@ export const domainServicesToBroadDestination = defineRule({
     + "about the rule (no Internet source reaches a host through it, an outbound rule), this rule keeps its could-not-verify, unless the out-of-band "
     + "owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) about the rule, on some host it reaches from private sources, names some of these services "
     + "among those its unknown ports may open there: that is the one could-not-verify (it names every one of these ports the rule's protocol allows), "
-    + "as SDZ-OOB-001's rationale says; a rule for UDP only, an outbound rule, or one whose every source may reach AMT stays here. An application security "
+    + "as SDZ-OOB-001's rationale says (for a rule for UDP only, SDZ-NET-006's could-not-verify, which names these services the same way); an outbound rule, or one whose every source may reach AMT and Wake-on-LAN stays here. An application security "
     + "group destination names the NICs associated with it: it is broad when a member is not a domain controller or DNS server (declared or inferred), and "
     + "could-not-verify when it has no member in this configuration, when a member's sdz-role tag is not known before apply, or when an association's "
     + "NIC cannot be followed.",

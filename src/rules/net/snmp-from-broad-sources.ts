@@ -32,7 +32,7 @@ export const snmpFromBroadSources = defineRule({
     + "UDP 161 and 162 on each host through a rule written for SNMP (its port range holds 161 or 162 and spans at most 100 ports); a rule that opens every "
     + "port from the Internet is reported once by SDZ-NET-001 instead, and so is a rule whose values are not known before apply (a dynamic security_rule block) "
     + "when SDZ-NET-001's could-not-verify about it already lists SNMP; from sources that are not the Internet, such a rule whose destination ports are not "
-    + "known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names SNMP on the host (one could-not-verify per unknown rule). AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
+    + "known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names SNMP on the host, or for a rule for UDP only to SDZ-NET-006's, which names it the same way (one could-not-verify per unknown rule). AzureLoadBalancer probes are Azure's platform, not an SNMP manager.",
   fix: "Allow UDP 161/162 only from the specific management systems (Peer.ipv4(\"10.0.9.10/32\"), a /24 or narrower, or an application security group), never from *, Internet, VirtualNetwork or another service tag.",
   requirements: ["R-SEC-5"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],

@@ -1,10 +1,7 @@
 import { subnetWithRule } from "./examples";
-import { serviceRuleOwns } from "./reported-by-net-001";
-import { classifySources, describeHosts, exposuresByRule, mayHaveNamingRule } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { SERVICE_PORTS } from "../../network/service-ports";
 import { lazyExamples } from "../lazy-examples";
-import { unknownRuleLeftToOob } from "../oob/port-verdicts";
+import { wakeOnLanFindings } from "../oob/port-verdicts";
 
 export const wakeOnLanAllowed = defineRule({
   id: "SDZ-NET-006",
@@ -16,23 +13,18 @@ export const wakeOnLanAllowed = defineRule({
     + "The rule asks the access model who reaches UDP 7 or 9 on each host through a rule written for them (its port range holds 7 or 9 and spans at most "
     + "100 ports); a rule that opens every port from the Internet is reported once by SDZ-NET-001, and so is a rule whose values are not known "
     + "before apply (a dynamic security_rule block) when SDZ-NET-001's could-not-verify about it already lists Wake-on-LAN; from sources that are not the Internet, such a rule whose destination ports "
-    + "are not known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names Wake-on-LAN on the host (one could-not-verify per unknown rule). Warning, because waking a machine is not by itself an intrusion.",
+    + "are not known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names Wake-on-LAN on the host (one could-not-verify per unknown rule). "
+    + "Where the out-of-band pair has nothing to say (a rule for UDP only), this rule's could-not-verify is that one finding: it names every other service the unknown value "
+    + "may open on each host (SNMP, PXE, the domain services' UDP ports), and SDZ-NET-005, SDZ-PXE-001, SDZ-PXE-012 and SDZ-DOM-001 leave the rule to it (this rule reports any source but "
+    + "Azure's platform, so it is reported wherever they would be). Warning, because waking a machine is not by itself an intrusion.",
   fix: "Remove the rule and wake computers with out-of-band management (Intel AMT power-on, see the OOB zone), or narrow the rule so it does not cover UDP 7/9.",
   requirements: ["R-OOB-3"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],
   reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "Azure Firewall network and DNAT rules on the path"],
   check(ctx) {
-    const ports = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
-    for (const g of exposuresByRule(ctx.model, ports,
-      // Not a rule whose ports are not known, from private sources, that the out-of-band owner's could-not-verify reports naming the port.
-      (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !unknownRuleLeftToOob(ctx, r, ep, port),
-      (ep, port) => mayHaveNamingRule(ctx.model, ep, port))) {
-      const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
-      if (from.length === 0) continue;
-      const msg = `${g.decider.label} allows Wake-on-LAN (${[...g.services].map((s) => s.replace("Wake-on-LAN ", "")).join(", ")}) from ${from.slice(0, 3).join("; ")} `
-        + `to ${describeHosts(g.hosts)}: prefer out-of-band management, which authenticates and encrypts the power-on command`;
-      if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
-      else ctx.unverified(g.decider.resource, `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ")})`);
+    for (const f of wakeOnLanFindings(ctx)) {
+      if (f.status === "fail") ctx.report(f.resource, f.message);
+      else ctx.unverified(f.resource, f.message);
     }
   },
   examples: lazyExamples(() => ({

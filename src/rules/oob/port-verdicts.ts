@@ -19,7 +19,8 @@
  * point may reach AMT), so it is already reported wherever the KMS rules would be (a zone below INTERNAL or
  * of unknown trust, a private range of no zone, VirtualNetwork), and it names the hosts (SDZ-DOM-001 reads
  * rules, not hosts). Where it has nothing to report on a host (every source may reach AMT and the
- * provisioning port there; a rule for UDP only), the other rules keep theirs.
+ * provisioning port there; a rule for UDP only), SDZ-NET-006's could-not-verify about the rule, where it
+ * reports one, is the one finding in the same way ({@link ownedServices}); elsewhere the other rules keep theirs.
  */
 import { describeServicePoints, listOf, provisioningOf, ServicePointProvisioning } from "./common";
 import { OobTags } from "../../contract/oob-tags";
@@ -41,7 +42,7 @@ import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { describeServicePort, DOMAIN_SERVICE_PORTS, SERVICE_PORTS, ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
-import { reportedByNet001, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
+import { reportedByNet001, serviceRuleOwns, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 const AMT = SERVICE_PORTS.AMT;
 const AMT_PORTS = Intervals.of(PORTS, [[AMT.from, AMT.to]]);
@@ -107,33 +108,89 @@ const OTHER_SERVICES: readonly { readonly port: ServicePort; readonly rules: rea
 ];
 
 /**
- * Per `decider|host` of an OOB owner's could-not-verify about an NSG rule whose destination ports are not
+ * Per `decider|host` of an owner's could-not-verify about an NSG rule whose destination ports are not
  * known before apply (the finding names the rule's doubts): the other services ({@link OTHER_SERVICES})
  * that the same rule may open on that host, the rule a finding about them would land on being this one
- * (a rule written for the service, in either layer, stays that service's: {@link portsUnknown}). Per
- * configuration; one reach question per owned pair and service.
+ * (a rule written for the service, in either layer, stays that service's: {@link portsUnknown}). The
+ * out-of-band pair owns such a rule wherever it reports it; elsewhere (a rule for UDP only, which opens
+ * no AMT port), SDZ-NET-006 does where it reports it: it reports any source but Azure's platform, so it is
+ * reported wherever SNMP (SDZ-NET-005), PXE (SDZ-PXE-001, 012) and the domain services' UDP ports
+ * (SDZ-DOM-001) would be. Per configuration; one reach question per owned pair and service.
  */
 function ownedServices(ctx: OobContext): Map<string, OwnedPair> {
   return ctx.model.memo("oob:unknown-rule-services", () => {
+    const out = new Map(oobOwnedServices(ctx));
+    addOwnedPairs(ctx, out, wakeOnLanJudged(ctx).map((j) => ({ j, owner: "SDZ-NET-006" })));
+    return out;
+  });
+}
+
+/** {@link ownedServices} of the out-of-band pair alone: what SDZ-NET-006 leaves to it. */
+function oobOwnedServices(ctx: OobContext): Map<string, OwnedPair> {
+  return ctx.model.memo("oob:unknown-rule-services-oob", () => {
     const out = new Map<string, OwnedPair>();
-    const byLabel = new Map(ctx.access.endpoints.map((ep) => [ep.label, ep]));
-    const judged = [
+    addOwnedPairs(ctx, out, [
       ...oob001Core(ctx).judged.map((j) => ({ j, owner: "SDZ-OOB-001" })),
       ...[...oob002ServicePoints(ctx).judged, ...oob002Others(ctx).judged].map((j) => ({ j, owner: "SDZ-OOB-002" })),
-    ];
-    for (const { j, owner } of judged) {
-      if (j.f.status !== "unverified" || !j.namesDoubts || j.decider.kind !== "nsg-rule" || j.decider.ports) continue;
-      for (const h of j.hosts) {
-        const key = pairKey(j.decider, h);
-        const ep = byLabel.get(h);
-        if (out.has(key) || !ep) continue;
-        const opens = (s: (typeof OTHER_SERVICES)[number]) => reachOn(ctx.model, ep, s.port)
-          .some((r) => portsUnknown(r, s.port, ep) && pairKey(serviceDeciderOf(r, s.port, ep), h) === key);
-        out.set(key, { owner, resource: j.f.resource, services: OTHER_SERVICES.filter(opens) });
-      }
+    ]);
+    return out;
+  });
+}
+
+/** Adds the pairs of the owners' could-not-verify findings that no earlier owner holds, with what else they may open there. */
+function addOwnedPairs(ctx: OobContext, out: Map<string, OwnedPair>, judged: readonly { readonly j: Judged; readonly owner: string }[]): void {
+  const byLabel = ctx.model.memo("oob:endpoints-by-label", () => new Map(ctx.access.endpoints.map((ep) => [ep.label, ep])));
+  for (const { j, owner } of judged) {
+    if (j.f.status !== "unverified" || !j.namesDoubts || j.decider.kind !== "nsg-rule" || j.decider.ports) continue;
+    for (const h of j.hosts) {
+      const key = pairKey(j.decider, h);
+      const ep = byLabel.get(h);
+      if (out.has(key) || !ep) continue;
+      const opens = (svc: (typeof OTHER_SERVICES)[number]) => !svc.rules.includes(owner) && reachOn(ctx.model, ep, svc.port)
+        .some((r) => portsUnknown(r, svc.port, ep) && pairKey(serviceDeciderOf(r, svc.port, ep), h) === key);
+      out.set(key, { owner, resource: j.f.resource, services: OTHER_SERVICES.filter(opens) });
+    }
+  }
+}
+
+const WAKE_ON_LAN = [SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD];
+
+/**
+ * SDZ-NET-006's verdicts: who reaches UDP 7 or 9 through a rule written for them, or whose ports are not known, from any source
+ * but Azure's platform; a rule SDZ-NET-001 reports, or one whose ports are not known that the out-of-band owner reports naming
+ * Wake-on-LAN on the host, is that finding. Memoised per configuration.
+ */
+function wakeOnLanJudged(ctx: OobContext): Judged[] {
+  return ctx.model.memo("net-006:judged", () => {
+    const out: Judged[] = [];
+    const oob = oobOwnedServices(ctx);
+    const leftToOob = (r: Reach, ep: Endpoint, port: ServicePort) => {
+      if (!portsUnknown(r, port, ep)) return false;
+      const d = serviceDeciderOf(r, port, ep);
+      return d.kind === "nsg-rule" && !!oob.get(pairKey(d, ep.label))?.services.some((svc) => samePort(svc.port, port));
+    };
+    for (const g of exposuresByRule(ctx.model, WAKE_ON_LAN,
+      (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !leftToOob(r, ep, port),
+      (ep, port) => mayHaveNamingRule(ctx.model, ep, port))) {
+      const from = classifySources(ctx.model, g.endpoint, g.sources).filter((c) => c.kind !== "platform").map((c) => c.text);
+      if (from.length === 0) continue;
+      const msg = `${g.decider.label} allows Wake-on-LAN (${[...g.services].map((x) => x.replace("Wake-on-LAN ", "")).join(", ")}) from ${from.slice(0, 3).join("; ")} `
+        + `to ${describeHosts(g.hosts)}: prefer out-of-band management, which authenticates and encrypts the power-on command`;
+      const f: PortFinding = g.outcome === "allow"
+        ? { resource: g.decider.resource, status: "fail", message: msg }
+        : { resource: g.decider.resource, status: "unverified", message: `${msg.replace(" allows ", " may allow ")} (${[...g.doubts].join("; ")})` };
+      out.push({ f, decider: g.decider, hosts: g.hosts, namesDoubts: g.outcome === "uncertain" });
     }
     return out;
   });
+}
+
+/**
+ * The findings of SDZ-NET-006. A could-not-verify about a rule whose ports are not known names what else the unknown value may
+ * open on its hosts, where it is the one finding about that rule ({@link ownedServices}). Memoised per configuration.
+ */
+export function wakeOnLanFindings(ctx: OobContext): PortFinding[] {
+  return ctx.model.memo("net-006:findings", () => wakeOnLanJudged(ctx).map((j) => withOthers(ctx, j)));
 }
 
 /** The OOB owner's could-not-verify about one rule on one host: whose it is, where, and the other services it names. */

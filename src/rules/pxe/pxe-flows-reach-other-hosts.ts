@@ -21,7 +21,7 @@ export const pxeFlowsReachOtherHosts = defineRule({
     + "Azure's default rules) is read the same way: its destination addresses or IP groups against the segment's addresses. A destination or distribution point address not known before apply is could-not-verify; so is a distribution point "
     + "whose sdz-pxe-tftp-data-ports tag is set but not known before apply or malformed, when other NSG rules let UDP into the segment beyond it (any of them may be "
     + "the rule for its TFTP data range; when SDZ-PXE-001 reports that tag on the distribution point, its one finding names these rules). A rule that opens "
-    + "a wide range from the broad Internet is SDZ-NET-001's; one whose destination ports are not known before apply is SDZ-OOB-001's (or 002's) one "
+    + "a wide range from the broad Internet is SDZ-NET-001's; one whose destination ports are not known before apply is SDZ-OOB-001's (or 002's, or for UDP only SDZ-NET-006's) one "
     + "could-not-verify where that one names the PXE ports on the host; a second responder that is one for another reason is SDZ-PXE-013's.",
   fix: "Set the PXE rule's destination (destination_address_prefix of an NSG rule, destination_addresses of a firewall network rule) to the distribution point's own address "
     + "(PxeZone does: destination_address_prefix = the DP's static IP), and give the distribution point a static private IP.",

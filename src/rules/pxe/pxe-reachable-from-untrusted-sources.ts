@@ -25,7 +25,7 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer and its address 168.63.129.16 are Azure's platform, not a PXE client; a rule that opens a wide "
     + "range to the broad Internet is reported once by SDZ-NET-001, and a host with no NSG at all in a subnet SDZ-NET-002 reports is that finding. "
     + "A rule whose destination ports are not known before apply, from sources that are not the Internet, is SDZ-OOB-001's (or SDZ-OOB-002's) one could-not-verify where "
-    + "that one names the PXE ports on the host (it is reported wherever this rule would be); a rule for UDP only stays this rule's. "
+    + "that one names the PXE ports on the host (it is reported wherever this rule would be), and a rule for UDP only SDZ-NET-006's, which names them the same way. "
     + "A finding about the Internet says, as SDZ-NET-001's does, when no public IP, load balancer or DNAT reaches the host today (the allow still "
     + "stands: adding one later would expose PXE).",
   fix: "Allow UDP 67, 68, 69, 4011 and the TFTP data range only from the provisioning client segments and DHCP relay agents (PxeZone clientSegments/relayAgents), "

@@ -48,14 +48,22 @@ describe("SDZ-DOM-001 Kerberos/LDAP/DNS rule towards a broad destination", () =>
     test.each([
       ["destination", { destination_address_prefix: "${var.dcs}" }, /towards a destination not known before apply .*destination_address_prefix: the variable dcs/],
       ["access", { access: "${var.access}" }, /may allow Kerberos \(TCP 88\) towards \* .*access: the variable access/],
-      // UDP: no out-of-band owner's finding names the unknown ports (AMT is TCP), so this rule keeps its could-not-verify.
-      ["ports", { destination_port_range: "${var.ports}", protocol: "Udp" }, /may allow Kerberos \(UDP 88\), .*DNS \(UDP 53\) towards \* .*destination_port_range: the variable ports/],
     ])("a rule whose %s is not known is could-not-verify", (_what, patch, reason) => {
       const s = site(placement, [{ ...rule("allow-kerberos", 100, "Allow", "Tcp", "88", "10.0.2.0/24"), ...patch }]);
       const r = check(s.tf, [ID]);
       expect(flagged(r, ID)).toEqual([]);
       expect(unverifiedAt(r, ID)).toEqual([s.address("allow-kerberos")]);
       expect(messages(r, ID)[0]).toMatch(reason);
+    });
+
+    test("UDP ports from a variable, from private addresses: no AMT port, so SDZ-NET-006's could-not-verify names Kerberos, LDAP and DNS over UDP, and this rule leaves it to that one finding", () => {
+      const s = site(placement, [{ ...rule("allow-kerberos", 100, "Allow", "Udp", "88", "10.0.2.0/24"), destination_port_range: "${var.ports}" }]);
+      const r = check(s.tf, [ID, "SDZ-OOB-001", "SDZ-NET-006"]);
+      // Before: this rule's could-not-verify too ("may allow Kerberos (UDP 88), ... towards *"), on the same rule, about the same variable.
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([]);
+      expect(unverifiedAt(r, "SDZ-NET-006")).toEqual([s.address("allow-kerberos")]);
+      expect(messages(r, "SDZ-NET-006")[0]).toMatch(/may also open Kerberos \(UDP 88\), Kerberos password change \(UDP 464\), LDAP \(DC locator\) \(UDP 389\), DNS \(UDP 53\), .* there \(.*SDZ-DOM-001.* leave this rule to this finding\)$/);
     });
 
     test("TCP ports from a variable, from private addresses: SDZ-OOB-001's could-not-verify names Kerberos, LDAP and DNS, and this rule leaves it to that one finding", () => {

@@ -211,11 +211,14 @@ describe("SDZ-NET-005 SNMP from broad sources", () => {
     expect(unverifiedAt(r, ID)).toEqual([]);
   });
 
-  test("SNMP ports from a variable, from private sources, stay NET-005's could-not-verify: NET-001 has nothing to say", () => {
+  test("UDP ports from a variable, from private sources: NET-001 has nothing to say; SDZ-NET-006's one could-not-verify names SNMP, and this rule leaves it", () => {
     const s = site("standalone", [rule("allow-snmp", 100, "Allow", "Udp", "${var.ports}", "10.0.0.0/8")]);
-    const r = check(s.tf, ["SDZ-NET-001", ID]);
+    const r = check(s.tf, ["SDZ-NET-001", ID, "SDZ-NET-006"]);
     expect(unverifiedAt(r, "SDZ-NET-001")).toEqual([]);
-    expect(unverifiedAt(r, ID)).toEqual([s.address("allow-snmp")]);
+    // Before: this rule's could-not-verify and SDZ-NET-006's, on the same rule, about the same variable.
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, "SDZ-NET-006")).toEqual([s.address("allow-snmp")]);
+    expect(messages(r, "SDZ-NET-006")[0]).toMatch(/may also open .*SNMP \(UDP 161\), SNMP trap \(UDP 162\).* there \(.*SDZ-NET-005.* leave this rule to this finding\)$/);
   });
 });
 

@@ -4,8 +4,9 @@
  * SDZ-DOM-001, SDZ-NET-006 (with UDP) and the out-of-band owner (SDZ-OOB-001 or SDZ-OOB-002) on the same
  * rule, about the same field. Now it is one: the out-of-band owner's, naming every service the unknown
  * value may open on the host; the others leave it. A rule written for a service port stays that
- * service's (SDZ-PXE-001 leaves such a rule too); where the owner has nothing to say (a MANAGEMENT source, a rule for UDP only), the others
- * keep theirs. Raw, untagged azurerm resources (but the declared roles), in every NSG placement.
+ * service's (SDZ-PXE-001 leaves such a rule too); where the owner has nothing to say (a MANAGEMENT source), the
+ * others keep theirs, and a rule for UDP only (no AMT port) is SDZ-NET-006's one could-not-verify, naming the
+ * others. Raw, untagged azurerm resources (but the declared roles), in every NSG placement.
  */
 import { oobSite, rule } from "./builders";
 import { FindingStatus } from "../../../src/engine/result";
@@ -107,10 +108,14 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(/while out-of-band provisioning is off.*; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006 and SDZ-PXE-001 leave this rule to this finding\)$/);
   });
 
-  test("a rule for UDP only: no AMT port, so SDZ-DOM-001, SDZ-NET-006 and SDZ-PXE-001 keep their could-not-verify (no owner covers them all yet)", () => {
+  test("a rule for UDP only: no AMT port, so SDZ-NET-006's could-not-verify is the one finding, naming the domain services, SNMP and PXE", () => {
     const s = oobSite(placement, [maybe("Udp")]);
     const at = s.address("maybe");
-    expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-DOM-001 ${at} ${U}`, `SDZ-NET-006 ${at} ${U}`, `SDZ-PXE-001 ${at} ${U}`]);
+    // Before: SDZ-DOM-001's, SDZ-NET-006's and SDZ-PXE-001's (and SDZ-NET-005's from a wider source), about the same variable.
+    expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-NET-006 ${at} ${U}`]);
+    expect(messages(check(s.tf, ["SDZ-NET-006"]), "SDZ-NET-006")[0]).toMatch(new RegExp("; its destination ports, not known before apply, may also open Kerberos \\(UDP 88\\), "
+      + "Kerberos password change \\(UDP 464\\), LDAP \\(DC locator\\) \\(UDP 389\\), DNS \\(UDP 53\\), SNMP \\(UDP 161\\), SNMP trap \\(UDP 162\\), "
+      + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\) there \\(SDZ-DOM-001, SDZ-NET-005 and SDZ-PXE-001 leave this rule to this finding\\)$"));
   });
 
   test("every protocol, on a PXE distribution point: the owner's one could-not-verify names the PXE ports; SDZ-PXE-001 leaves the rule, its TFTP data range too", () => {
