@@ -55,7 +55,233 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
     if (r.known) return { kind: "literal", value: r.value, viaLocal: WHOLE_LOCAL.exec(value.trim())?.[1] ?? refs[0].slice("local.".length).split(/[.[]/)[0] };
     return { kind: "not-literal", reason: r.reason };
   }
+  // Function calls over literals only (`sensitive("...")`, `base64decode("...")`, `format("%s", "...")`): the
+  // text is still written here, in the file, cdk.tf.json, the plan and the state. sensitive() only hides the
+  // value in plan output (developer.hashicorp.com/terraform/language/functions/sensitive).
+  const written = literalTemplate(value);
+  if (written !== undefined) return written === "" ? { kind: "absent" } : { kind: "literal", value: written };
   return { kind: "not-literal", reason: "comes from a variable, data source or expression evaluated at plan time" };
+}
+
+/**
+ * Functions whose result is not their arguments' text: a fresh value at each plan (uuid, timestamp) or a
+ * salted hash (bcrypt: "a random salt"), developer.hashicorp.com/terraform/language/functions/bcrypt.
+ * Every other function over literals only yields a value fixed by what is written (a hash of a literal
+ * is as good as written).
+ */
+const FRESH_VALUE_FUNCTIONS = new Set(["uuid", "timestamp", "plantimestamp", "bcrypt"]);
+
+/** One `${...}` of a template, read: its decoded string literals, and whether it refers to anything. */
+interface ReadExpression {
+  readonly start: number;
+  readonly end: number;
+  readonly expr: string;
+  readonly strings: readonly string[];
+  /** A reference (var., local., data., a resource, each., a for expression's variable) or a fresh-value function. */
+  readonly refers: boolean;
+}
+
+const HCL_ESCAPES: Record<string, string> = { "n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\" };
+
+/**
+ * Reads a quoted HCL string literal starting at `i` (the opening quote): its decoded text and the index
+ * after the closing quote, or undefined when it is not closed or holds a template of its own (`"a${x}"`,
+ * not read: left to the caller as an expression).
+ */
+function hclString(text: string, i: number): { value: string; next: number } | undefined {
+  let out = "";
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === '"') return { value: out, next: j + 1 };
+    if (c === "\\") {
+      const e = text[j + 1];
+      if (e === "u" || e === "U") {
+        const n = e === "u" ? 4 : 8;
+        const hex = text.slice(j + 2, j + 2 + n);
+        if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== n) return undefined;
+        out += String.fromCodePoint(parseInt(hex, 16));
+        j += 1 + n;
+      } else if (e !== undefined && e in HCL_ESCAPES) {
+        out += HCL_ESCAPES[e];
+        j++;
+      } else return undefined;
+    } else if ((c === "$" || c === "%") && text[j + 1] === "{") {
+      // `$${` and `%%{` are escapes for a literal `${` and `%{` (the first `$` or `%` is already written); else a nested template.
+      if (text[j - 1] !== c) return undefined;
+    } else out += c;
+  }
+  return undefined;
+}
+
+/**
+ * The `${...}` expressions of a string, read with their quoted strings and braces (`${sensitive("a}b")}`),
+ * `$${` being Terraform's escape for a literal `${`. Undefined when one cannot be read (not closed, a heredoc,
+ * a nested template): the caller keeps it as an expression evaluated at plan time.
+ */
+function readExpressions(value: string): ReadExpression[] | undefined {
+  const out: ReadExpression[] = [];
+  let i = 0;
+  while ((i = value.indexOf("${", i)) >= 0) {
+    if (i > 0 && value[i - 1] === "$") {
+      i += 2;
+      continue;
+    }
+    const start = i;
+    const strings: string[] = [];
+    let refers = false;
+    let depth = 0;
+    let prev = "{"; // the last character that matters before a name (`.`, `{`, `,`)
+    let j = i + 2;
+    for (; j < value.length; j++) {
+      const c = value[j];
+      if (c === '"') {
+        const s = hclString(value, j);
+        if (!s) return undefined;
+        strings.push(s.value);
+        j = s.next - 1;
+        prev = '"';
+      } else if (c === "<" && value[j + 1] === "<") {
+        return undefined; // a heredoc
+      } else if (c === "{" || c === "[" || c === "(") {
+        if (c === "{") depth++;
+        prev = c;
+      } else if (c === "}") {
+        if (depth === 0) break;
+        depth--;
+        prev = c;
+      } else if (isNameStart(value.charCodeAt(j))) {
+        let k = j;
+        while (k < value.length && (isNameChar(value.charCodeAt(k)) || value[k] === "-")) k++;
+        const name = value.slice(j, k);
+        let n = k;
+        while (n < value.length && /\s/.test(value[n])) n++;
+        const next = value[n];
+        if (next === "(") refers ||= FRESH_VALUE_FUNCTIONS.has(name);
+        // An attribute of a value (`jsondecode("...").a`), an object's key (`{ a = "x" }`), or a keyword: not a reference.
+        else if (prev === "." || ((prev === "{" || prev === ",") && depth > 0 && (next === ":" || (next === "=" && value[n + 1] !== "=")))) refers ||= false;
+        else if (name !== "true" && name !== "false" && name !== "null") refers = true;
+        j = k - 1;
+        prev = "a";
+      } else if (isDigit(value.charCodeAt(j))) {
+        const m = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(value.slice(j, j + 64));
+        j += (m ? m[0].length : 1) - 1;
+        prev = "0";
+      } else if (!/\s/.test(c)) {
+        prev = c;
+      }
+    }
+    if (j >= value.length) return undefined;
+    out.push({ start, end: j + 1, expr: value.slice(start + 2, j), strings, refers });
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Functions that pass one string on, as the checks evaluate them (anything else is read as written). */
+const STRING_FUNCTIONS: Record<string, (s: string) => string | undefined> = {
+  sensitive: (s) => s,
+  nonsensitive: (s) => s,
+  tostring: (s) => s,
+  trimspace: (s) => s.trim(),
+  chomp: (s) => s.replace(/(?:\r?\n)+$/, ""),
+  lower: (s) => s.toLowerCase(),
+  upper: (s) => s.toUpperCase(),
+  base64encode: (s) => Buffer.from(s, "utf8").toString("base64"),
+  base64decode: (s) => {
+    const compact = s.trim();
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+    const text = Buffer.from(compact, "base64").toString("utf8");
+    return text.includes("\uFFFD") ? undefined : text;
+  },
+};
+
+/**
+ * The value of an expression of literals, where the checks can compute it: a quoted string, a number,
+ * {@link STRING_FUNCTIONS} of one, and `format` with `%s` verbs only. Undefined otherwise.
+ */
+function evaluateLiteral(expr: string, depth = 0): string | undefined {
+  const t = expr.trim();
+  if (depth > 16 || t === "") return undefined;
+  if (t[0] === '"') {
+    const s = hclString(t, 0);
+    return s && s.next === t.length ? s.value : undefined;
+  }
+  if (/^-?[0-9]+(?:\.[0-9]+)?$/.test(t)) return t;
+  const call = /^([a-z][a-z0-9_]*)\s*\(([\s\S]*)\)$/.exec(t);
+  if (!call) return undefined;
+  const [, name, args] = call;
+  if (Object.prototype.hasOwnProperty.call(STRING_FUNCTIONS, name)) {
+    const inner = evaluateLiteral(args, depth + 1);
+    return inner === undefined ? undefined : STRING_FUNCTIONS[name](inner);
+  }
+  if (name === "format") {
+    const list = stringList(args);
+    if (!list || list.length === 0 || /%(?![s%])/.test(list[0])) return undefined;
+    let k = 1;
+    return list[0].replace(/%([s%])/g, (_, v: string) => (v === "%" ? "%" : list[k++] ?? ""));
+  }
+  return undefined;
+}
+
+/** `"a", "b"` -> ["a", "b"]: a list of quoted strings only, else undefined. */
+function stringList(args: string): string[] | undefined {
+  const out: string[] = [];
+  let i = 0;
+  const skip = () => {
+    while (i < args.length && /\s/.test(args[i])) i++;
+  };
+  skip();
+  while (i < args.length) {
+    if (args[i] !== '"') return undefined;
+    const s = hclString(args, i);
+    if (!s) return undefined;
+    out.push(s.value);
+    i = s.next;
+    skip();
+    if (i < args.length && args[i] !== ",") return undefined;
+    i++;
+    skip();
+  }
+  return out;
+}
+
+/**
+ * The text of a string whose every `${...}` is made of literals and functions over them (no reference,
+ * no fresh-value function), evaluated where the checks can ({@link evaluateLiteral}), else as written;
+ * `""` when nothing is written in it (`${sensitive("")}`, `${tostring(true)}`). Undefined when an
+ * expression refers to something or cannot be read.
+ */
+function literalTemplate(value: string): string | undefined {
+  const exprs = readExpressions(value);
+  if (!exprs || exprs.length === 0 || exprs.some((e) => e.refers)) return undefined;
+  let out = "";
+  let at = 0;
+  let evaluated = true;
+  for (const e of exprs) {
+    const v = evaluateLiteral(e.expr);
+    if (v === undefined) evaluated = false;
+    out += value.slice(at, e.start) + (v ?? "");
+    at = e.end;
+  }
+  out += value.slice(at);
+  if (evaluated) return out.replace(/\$\$\{/g, "${");
+  // Not computed here (join, replace, a conditional...): the value as written, unless nothing is written in it.
+  const writes = value.slice(0, exprs[0].start).trim() !== "" || exprs.some((e) => e.strings.some((s) => s.trim() !== "") || /[0-9]/.test(e.expr));
+  return writes ? value : "";
+}
+
+/**
+ * Every string literal written inside the `${...}` expressions of a value, decoded, and the value itself
+ * when the checks compute it (`base64decode("...")`), references or not (`coalesce(var.pw, "fallback")`):
+ * for the output redactor only, which blanks what a secret-bearing field writes, however it is wrapped.
+ */
+export function literalsInExpressions(value: string): string[] {
+  const exprs = readExpressions(value);
+  if (!exprs) return [];
+  const out = exprs.flatMap((e) => e.strings);
+  const whole = literalTemplate(value);
+  if (whole !== undefined && whole !== value) out.push(whole);
+  return out;
 }
 
 /** True for a non-empty literal string (or number) a secret could be: not a boolean, not a Key Vault reference. */

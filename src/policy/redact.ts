@@ -13,7 +13,7 @@ import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
 import {
-  connectionCredentials, decodedData, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, secretValuesInText, snakeName,
+  connectionCredentials, decodedData, literalsInExpressions, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, secretValuesInText, snakeName,
 } from "../engine/secrets";
 import { boundResultTexts, boundText } from "../reports/bounded-text";
 
@@ -89,7 +89,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Every literal secret of a configuration: string values under secret-named fields (at any depth,
  * in nested blocks too), the values of secret-named tags, what a reference in such a field
- * resolves to (a local holding the password), the credential parts of connection strings, SAS
+ * resolves to (a local holding the password), the string literals written inside a function call in
+ * such a field (`sensitive("...")`, `base64decode("...")` and its decoded text), the credential parts of connection strings, SAS
  * URLs and URLs with a password anywhere, tag values included, and the values SDZ-SEC-002 finds in
  * the texts it reads as scripts (extension settings, custom data decoded, scripts, unattend content,
  * name/value pairs: `-Password x`, `"Password": "x"`, `password: |` and the lines below it...).
@@ -112,8 +113,12 @@ export function collectSecrets(model: TerraformModel): string[] {
       candidates.length = 0;
       if (resolved.known && (typeof resolved.value === "string" || typeof resolved.value === "number")) candidates.push(String(resolved.value));
       else if (resolved.known) collectAll(resolved.value);
-      // Not resolved: the parts written here may still hold a credential ("Server=${azurerm_mssql_server.db.fqdn};Password=x").
-      else if (mayHoldCredentials(v)) connectionSecrets(v);
+      else {
+        // Not resolved: the parts written here may still hold a credential ("Server=${azurerm_mssql_server.db.fqdn};Password=x"),
+        // and a literal wrapped in a function is still written here (sensitive("..."), base64decode("..."), coalesce(var.pw, "...")).
+        if (mayHoldCredentials(v)) connectionSecrets(v);
+        candidates.push(...literalsInExpressions(v));
+      }
     }
     for (const c of candidates) {
       const t = c.trim();

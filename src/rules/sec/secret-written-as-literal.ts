@@ -43,7 +43,9 @@ export const secretWrittenAsLiteral = defineRule({
     + "and the output redactor blanks every value these patterns find there, placeholders and multi-line blocks too; and tags whose names look secret (the contract's isSecretName; "
     + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret); any other tag's value is read for the same credential "
     + "parts as an ordinary value (sdz-oob-provisioning-server = https://admin:<password>@host, an image location with a SAS signature). "
-    + "A value is a literal when it is written in the resource or in a local; a value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
+    + "A value is a literal when it is written in the resource or in a local, or wrapped in functions over literals only (sensitive(\"...\"), which only hides it in plan output, "
+    + "base64decode(\"...\"), trimspace, format: the literal is still in the file, cdk.tf.json and the state); a reference inside a function (sensitive(var.pw), coalesce(var.pw, ...)) "
+    + "is not, nor is a function whose result is not what is written (uuid, timestamp, bcrypt's salted hash). A value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files.",

@@ -9,7 +9,7 @@ export const literalSecret = defineRule({
   title: "IPsec preshared key or RADIUS secret written in the configuration",
   rationale:
     `${SEED}: preshared keys are stored in plain text and are only as strong as their secrecy. A key written as a literal ends up in source control, in cdk.tf.json and in plan output. `
-    + "A key written in a local counts as written here; a key taken from another resource (a Key Vault secret, random_password) is judged on that resource (SDZ-SEC-002 reports a literal Key Vault secret value), so one literal is reported once. Virtual WAN keys and secrets (vpn_link shared_key of azurerm_vpn_gateway_connection, radius server secret of azurerm_vpn_server_configuration) are SDZ-SEC-002's, which reads every secret-named field. Findings name the field, never the value.",
+    + "A key written in a local counts as written here, and so does one wrapped in a function over literals only (sensitive(\"...\") only hides it in plan output; base64decode(\"...\"), trimspace, format); a variable or reference inside a function (sensitive(var.psk)) does not. A key taken from another resource (a Key Vault secret, random_password) is judged on that resource (SDZ-SEC-002 reports a literal Key Vault secret value), so one literal is reported once. Virtual WAN keys and secrets (vpn_link shared_key of azurerm_vpn_gateway_connection, radius server secret of azurerm_vpn_server_configuration) are SDZ-SEC-002's, which reads every secret-named field. Findings name the field, never the value.",
   fix: "Pass the key as a sensitive variable or a Key Vault secret (SensitiveValue in this library); never as a literal.",
   requirements: ["R-SEC-3", "R-SEC-9"],
   resourceTypes: [CONNECTION, GATEWAY],

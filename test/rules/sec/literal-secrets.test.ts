@@ -489,6 +489,58 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     ]);
   });
 
+  test("a literal wrapped in a function call (sensitive, base64decode, trimspace, format) is still written in the configuration: reported and blanked", () => {
+    const tf = new TfJson();
+    tf.json.locals = { pw: SECRET[9] };
+    const hcl = (s: string) => JSON.stringify(s); // an HCL string literal, as cdktf and hand-written JSON quote it
+    const sens = vm(tf, "sens", { admin_password: `\${sensitive(${hcl(SECRET[0])})}` });
+    const dec = vm(tf, "dec", { admin_password: `\${base64decode(${hcl(b64(SECRET[1]))})}` });
+    const trim = vm(tf, "trim", { admin_password: `\${trimspace(${hcl(` ${SECRET[2]} `)})}` });
+    const fmt = vm(tf, "fmt", { admin_password: `\${format("%s", ${hcl(SECRET[3])})}` });
+    const nested = vm(tf, "nested", { admin_password: `\${nonsensitive(sensitive(lower(${hcl(SECRET[4])})))}` });
+    const part = vm(tf, "part", { admin_password: `P-\${sensitive(${hcl(SECRET[5])})}` });
+    const brace = vm(tf, "brace", { admin_password: `\${sensitive("Pa}ss-${SECRET[6]}")}` });
+    const kv = tf.add("azurerm_key_vault_secret", "s", { name: "s", key_vault_id: "/x/kv", value: `\${sensitive(${hcl(SECRET[7])})}` });
+    // Not literals: references inside a function (they stay placeholders), and functions whose result is not their arguments' text.
+    vm(tf, "fromvar", { admin_password: "${sensitive(var.admin_password)}" });
+    vm(tf, "fromlocal", { admin_password: "${trimspace(local.pw)}" });
+    vm(tf, "fromdata", { admin_password: "${sensitive(data.azurerm_key_vault_secret.pw.value)}" });
+    tf.add("random_password", "pw", { length: 24 });
+    vm(tf, "fromres", { admin_password: "${sensitive(random_password.pw.result)}" });
+    vm(tf, "coalesce", { admin_password: `\${coalesce(var.admin_password, ${hcl(SECRET[8])})}` });
+    vm(tf, "fresh", { admin_password: "${uuid()}" });
+    vm(tf, "salted", { admin_password: `\${bcrypt(${hcl(SECRET[10])})}` });
+    vm(tf, "forexpr", { admin_password: "${join(\"\", [for c in var.parts : upper(c)])}" });
+    vm(tf, "empty", { admin_password: "${sensitive(\"\")}" });
+    vm(tf, "flag", { admin_password: "${tostring(true)}" });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([sens, dec, trim, fmt, nested, part, brace, kv].sort());
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID)).toContain(`${sens} writes a secret as literal values (not shown): admin_password`);
+    // The redactor blanks the literal however it is wrapped (decoded too), and the fallback of a coalesce().
+    const blanked = collectSecrets(tf.model());
+    for (const s of [SECRET[0], SECRET[1], b64(SECRET[1]), SECRET[2], SECRET[3], SECRET[4], SECRET[5], SECRET[7], SECRET[8]]) {
+      expect([s, blanked.includes(s)]).toEqual([s, true]);
+    }
+    expect(blanked.some((b) => b.includes(SECRET[6]))).toBe(true);
+    expect(blanked).not.toContain("%s");
+  });
+
+  test("a literal wrapped in a function call is echoed by no output of the command line", () => {
+    const dir = tempDir();
+    const tf = new TfJson();
+    vm(tf, "sens", { admin_password: `\${sensitive("${SECRET[11]}")}` });
+    vm(tf, "dec", { admin_password: `\${base64decode("${b64(SECRET[12])}")}` });
+    const file = path.join(dir, "main.tf.json");
+    fs.writeFileSync(file, JSON.stringify(tf.json));
+    const report = path.join(dir, "r.json");
+    const run = runInProcess(["check", file, "--no-config", "--verbose", "--format", "json", "--json", report]);
+    expect(run.code).toBe(1);
+    const out = [run.stdout, run.stderr, fs.readFileSync(report, "utf8")].join("\n");
+    expect(out).toContain("azurerm_windows_virtual_machine.sens writes a secret as literal values (not shown): admin_password");
+    for (const s of [SECRET[11], SECRET[12], b64(SECRET[12])]) expect(out).not.toContain(s);
+  });
+
   test("a literal Key Vault secret value is reported on the secret, not again on the VM that uses it", () => {
     const tf = new TfJson();
     const secret = tf.add("azurerm_key_vault_secret", "pw", { name: "admin", key_vault_id: "/x/kv", value: SECRET[2] });

@@ -256,6 +256,17 @@ describe("SDZ-VPN-008 literal preshared keys and RADIUS secrets", () => {
     expect(JSON.stringify(r)).not.toContain(PLANTED);
   });
 
+  test("a literal key wrapped in a function call (sensitive(), base64decode()) is still a literal; a variable inside one is not", () => {
+    const s = vpn();
+    s.connection("sens", { shared_key: `\${sensitive("${PLANTED}")}` });
+    s.connection("dec", { shared_key: `\${base64decode("${Buffer.from(PLANTED).toString("base64")}")}` });
+    s.connection("sensVar", { shared_key: "${sensitive(var.psk)}" });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([conn("dec"), conn("sens")]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(JSON.stringify(r.findings.map((f) => f.message))).not.toContain(PLANTED);
+  });
+
   test("a key taken from another resource is judged there, not here", () => {
     const s = vpn();
     s.tf.add("azurerm_key_vault_secret", "psk", { name: "psk", key_vault_id: "/x/kv", value: PLANTED });
