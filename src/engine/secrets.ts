@@ -403,6 +403,9 @@ const ARM_EXPRESSION = /^\[(?!\[)\s*[A-Za-z][A-Za-z0-9_.]*\s*\(/;
 /** A YAML block scalar's indicator (`|`, `>-`, `|2+`): the value is on the next lines (yaml.org/spec/1.2.2 section 8.1.1). */
 const YAML_BLOCK_INDICATOR = /^[|>](?:[1-9]?[+-]?|[+-][1-9])$/;
 
+/** What starts PowerShell syntax in an unquoted argument: -NextParameter, (subexpression), [type]::x, | pipe, > redirection. */
+const POWERSHELL_SYNTAX = /^[-([|>]/;
+
 /**
  * Values that are not literal secrets even after a secret-looking name: references, variables,
  * expressions, prompts and placeholders (`$var`, `$(DbPassword)`, `${x}`, `%ENV%`, `@splat`,
@@ -416,7 +419,7 @@ function literalToken(v: string, written: Written = "value"): boolean {
   if (t === "" || t === "*") return false;
   if (/^[@%{<]/.test(t) || ARM_EXPRESSION.test(t) || YAML_BLOCK_INDICATOR.test(t)) return false;
   if (t.startsWith("$") && dollarReference(t, written)) return false;
-  if (written === "powershell" && /^[-([|>]/.test(t)) return false; // -NextParameter, (subexpression), [type]::x, | pipe, > redirection
+  if (written === "powershell" && POWERSHELL_SYNTAX.test(t)) return false; // -NextParameter, (subexpression), [type]::x, | pipe, > redirection
   if (written === "cmd" && /^[|>]/.test(t)) return false; // | pipe, > redirection
   if (BOOLEAN_WORDS.has(t.toLowerCase()) || /^[01]$/.test(t)) return false;
   if (/^\*SENSITIVE\*DATA\*DELETED\*$/i.test(t)) return false; // what sysprep leaves behind
@@ -442,7 +445,9 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     // PowerShell parameters: -Password x, -AdminPassword:'x', -SafeModeAdministratorPassword x, -SasToken x
     pattern: /(?:^|[\s;(|])-([A-Za-z]*(?:Password|Passphrase|Pwd|Secret|Token|SharedKey|AccountKey|AccessKey))(?::\s*|\s+)(['"]?)([^\s'";)]*)/gi,
     kind: (m) => (literalToken(m[3], m[2] === "'" ? "value" : m[2] ? "expandable" : "powershell") ? `a -${m[1]} argument` : undefined),
-    value: (m) => m[3],
+    // Unquoted, `(`, `[`, `-`, `|` and `>` start PowerShell syntax (a subexpression: `-Password (ConvertTo-SecureString ...`), not a
+    // value: nothing to blank (blanking `(ConvertTo-SecureString` mangled the rule's own words in every message).
+    value: (m) => (m[2] === "" && POWERSHELL_SYNTAX.test(m[3]) ? undefined : m[3]),
   },
   {
     // ConvertTo-SecureString 'x' -AsPlainText

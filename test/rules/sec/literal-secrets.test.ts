@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { HIDDEN_VALUE } from "../../../src/engine/inventory";
-import { collectSecrets } from "../../../src/policy/redact";
+import { collectSecrets, redactSecrets } from "../../../src/policy/redact";
 import { ALL_RULES } from "../../../src/rules";
 import { runInProcess, tempDir } from "../../cli/run-cli";
 import { BASE32_LOWER, HEX, tokenLike } from "../../support/planted-tokens";
@@ -573,6 +573,22 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(m).toContain("settings.commandToExecute (ConvertTo-SecureString of a literal string)");
     expect(m).toContain("settings.fileUris[0] (a SAS signature (sig=))");
     expect(m).toContain(`${prot} writes a secret as literal values (not shown): protected_settings.Password`);
+  });
+
+  test("the redactor leaves the rule's own words alone: an unquoted (subexpression) after -Password is PowerShell syntax, not a value", () => {
+    const tf = new TfJson();
+    const host = vm(tf, "app");
+    const direct = extension(tf, "direct", host, { settings: JSON.stringify({ commandToExecute: `powershell -Command "New-LocalUser -Name svc -Password (ConvertTo-SecureString '${SECRET[0]}' -AsPlainText -Force)"` }) });
+    const assigned = extension(tf, "assigned", host, { settings: JSON.stringify({ commandToExecute: `powershell -Command "$p = ConvertTo-SecureString -String '${SECRET[1]}' -AsPlainText -Force"` }) });
+    const model = tf.model();
+    expect(collectSecrets(model).filter((s) => s.includes("ConvertTo-SecureString"))).toEqual([]);
+    const r = redactSecrets(check(tf, [ID]), model);
+    expect(messages(r, ID).sort()).toEqual([
+      `${assigned} writes a secret as literal values (not shown): settings.commandToExecute (ConvertTo-SecureString of a literal string)`,
+      `${direct} writes a secret as literal values (not shown): settings.commandToExecute (ConvertTo-SecureString of a literal string)`,
+    ]);
+    expect(JSON.stringify(r)).not.toContain(SECRET[0]);
+    expect(JSON.stringify(r)).not.toContain(SECRET[1]);
   });
 
   test("scale set extensions: settings and protected_settings of extension blocks and of the scale set extension resource are read as JSON", () => {
