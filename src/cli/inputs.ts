@@ -209,7 +209,10 @@ function scanFolder(
   files.sort();
   const tf = files.filter(isTerraformFile).map((f) => path.join(dir, f)).filter(claim);
   if (tf.length > 0) units.push({ kind: "module", name: tf.length === 1 && top ? tf[0] : dir, files: tf, scanned: true });
-  for (const f of files.filter((x) => x.endsWith(".json") && !x.endsWith(".tf.json"))) {
+  // Variable values (terraform.tfvars, *.auto.tfvars, their .json forms): not read, so a secret written there is not
+  // checked; listed, never passed over in silence (nor taken for a plan candidate).
+  for (const f of files.filter(isVariableValuesFile)) skipped.push({ file: path.join(dir, f), message: TFVARS_NOT_READ });
+  for (const f of files.filter((x) => x.endsWith(".json") && !x.endsWith(".tf.json") && !isVariableValuesFile(x))) {
     const file = path.join(dir, f);
     if (claim(file)) units.push({ kind: "json", name: file, files: [file], candidate: true });
   }
@@ -217,6 +220,14 @@ function scanFolder(
     scanFolder(path.join(dir, sub.name), false, claim, units, errors, skipped, visited);
   }
 }
+
+/** A file of variable values (`*.tfvars`, `*.tfvars.json`), as Terraform names them. */
+function isVariableValuesFile(file: string): boolean {
+  return /\.tfvars(\.json)?$/.test(file);
+}
+
+const TFVARS_NOT_READ = "variable values (a .tfvars file) are not read: a secret written there is not checked by SDZ-SEC-002 "
+  + "(keep such a file out of source control)";
 
 /** Every stacks/<name>/ of a cdktf output folder is one configuration. */
 function scanStacks(stacksDir: string, claim: (f: string) => boolean, units: Unit[], errors: InputError[]): void {
@@ -468,7 +479,7 @@ function loadModule(
   ];
   return {
     name: unit.name, kind, files,
-    model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals, read.variables),
+    model: TerraformModel.fromResources(reader.transform(resources), unit.name, read.locals, read.variables, read.settingsBlocks),
     expiredSuppressions: read.expiredSuppressions,
     ...(unread.length > 0 ? { unread } : {}),
   };

@@ -21,7 +21,7 @@
  */
 import * as path from "path";
 import { hclBlockRegions, parseHcl } from "./hcl";
-import { METADATA_KEY, notAnObject, TerraformModel, TfResource, TfVariable, unreadableBodyMessage } from "../engine/model";
+import { METADATA_KEY, notAnObject, settingsBlocksOf, TerraformModel, TfResource, TfSettingsBlock, TfVariable, unreadableBodyMessage } from "../engine/model";
 import { isDate } from "../policy/config";
 import { LineRegion, terraformResourceRegions } from "../reports/json-positions";
 import { ExpiredSuppression } from "../reports/json-report";
@@ -79,6 +79,8 @@ interface ModuleDeclarations {
   readonly modules: Map<string, { body: Body; file: string }>;
   readonly locals: Map<string, { value: unknown; file: string }>;
   readonly variables: Map<string, { body: Body; file: string }>;
+  /** Provider, backend and cloud blocks, each file's on its own (an override file's too: what it writes is in the repository). */
+  readonly settings: TfSettingsBlock[];
   /** Resources whose body is not an object (`null`, a list of non-objects): nothing of them can be read. */
   readonly unreadable: { type: string; name: string; file: string; found: string }[];
 }
@@ -89,6 +91,8 @@ export interface ReadConfiguration {
   readonly locals: Record<string, unknown>;
   /** The root module's input variables (rules about secrets held in variables read them). */
   readonly variables: TfVariable[];
+  /** Provider, backend and cloud blocks of every module read (rules about literal secrets read them). */
+  readonly settingsBlocks: TfSettingsBlock[];
   /** Files read, in order (display paths). */
   readonly files: string[];
   /** Lines of each resource, by file and final address. */
@@ -214,7 +218,7 @@ class ModuleReader {
 
   /** Reads and merges the files of one module, overrides last. */
   public read(files: readonly string[]): ModuleDeclarations {
-    const decl: ModuleDeclarations = { resources: new Map(), modules: new Map(), locals: new Map(), variables: new Map(), unreadable: [] };
+    const decl: ModuleDeclarations = { resources: new Map(), modules: new Map(), locals: new Map(), variables: new Map(), settings: [], unreadable: [] };
     const normal = files.filter((f) => !isOverrideFile(f));
     const overrides = files.filter(isOverrideFile).sort((a, b) => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : 0));
     for (const file of normal) {
@@ -233,6 +237,7 @@ class ModuleReader {
   }
 
   private declare(decl: ModuleDeclarations, doc: Body, file: string): void {
+    decl.settings.push(...settingsBlocksOf(doc, { source: file }));
     for (const [type, byName] of entriesOf(doc.resource)) {
       for (const [name, raw] of Object.entries(byName as Body)) {
         const body = mergedBody(raw);
@@ -275,6 +280,7 @@ class ModuleReader {
   }
 
   private override(decl: ModuleDeclarations, doc: Body, file: string): void {
+    decl.settings.push(...settingsBlocksOf(doc, { source: file }));
     const missing = (what: string) => this.errors.push({ file, message: `${what} overrides nothing: no such block in the other files of this module; Terraform rejects this configuration` });
     for (const [type, byName] of entriesOf(doc.resource)) {
       for (const [name, raw] of Object.entries(byName as Body)) {
@@ -448,6 +454,7 @@ export function readConfiguration(
   const resources: TfResource[] = [];
   const locals: Record<string, unknown> = {};
   const variables: TfVariable[] = [];
+  const settingsBlocks: TfSettingsBlock[] = [];
   const regions = new Map<string, Map<string, LineRegion>>();
 
   // Each module folder is listed and read once; every call of it instantiates the cached declarations
@@ -473,6 +480,7 @@ export function readConfiguration(
     }
     // Locals: the root module's by name, a child module's under its prefix (`local["module.a.x"]`).
     for (const [name, { value }] of decl.locals) locals[`${scope.prefix}${name}`] = rewriteValue(value, scope);
+    for (const b of decl.settings) settingsBlocks.push({ ...b, address: `${scope.prefix}${b.address}`, config: rewriteValue(b.config, scope) as Body });
     for (const u of decl.unreadable) {
       const address = `${scope.prefix}${nameOf(u.type)}.${nameOf(u.name)}`;
       const message = unreadableBodyMessage(u.found);
@@ -547,7 +555,7 @@ export function readConfiguration(
 
   visit(rootFiles, { prefix: "", vars: new Map() }, [path.resolve(folderOf(rootFiles[0] ?? "."))]);
   return {
-    resources, locals, variables, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped,
+    resources, locals, variables, settingsBlocks, files: reader.filesRead, regions, errors: reader.errors, skipped: reader.skipped,
     localModuleFolders, expiredSuppressions, unreadModules, unreadResources,
   };
 }

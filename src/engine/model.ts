@@ -53,6 +53,67 @@ export interface TfVariable {
 }
 
 /**
+ * A block of the configuration that is not a resource but writes settings, credentials included: a
+ * provider's configuration (`provider "azurerm" { client_secret = ... }`), the state backend's
+ * (`terraform { backend "azurerm" { access_key = ... } }`) or HCP Terraform's (`terraform { cloud { token = ... } }`).
+ * Rules about secrets written in the configuration read them like resources.
+ */
+export interface TfSettingsBlock {
+  /** `provider.azurerm`, `terraform.backend.azurerm`, `terraform.cloud`: what kind of block it is, whatever its alias. */
+  readonly type: string;
+  /** `provider.azurerm`, `provider.azurerm.west` (an alias), `terraform.backend.azurerm`, with a module prefix in a child module. */
+  readonly address: string;
+  /** The block's arguments, `//` metadata removed. */
+  readonly config: Record<string, any>;
+  readonly source?: string;
+}
+
+/** A Terraform name, safe to put in an address; anything else is named by its position. */
+function blockName(name: string, index: number): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name) ? name : `(block ${index + 1})`;
+}
+
+/** The bodies of a block written once or as a list of bodies (Terraform JSON allows both; HCL turned into JSON writes lists). */
+function bodiesOf(v: unknown): Record<string, any>[] {
+  if (Array.isArray(v)) return v.filter(isPlainObject);
+  return isPlainObject(v) ? [v] : [];
+}
+
+/**
+ * The provider, backend and cloud blocks of one Terraform JSON document (a file, or a synthesized stack),
+ * each body on its own: two files configuring one provider (an override file) are two blocks, as a
+ * credential written in either is in the repository. `prefix` is a child module's address (`module.a.`).
+ */
+export function settingsBlocksOf(json: unknown, options: { source?: string; prefix?: string } = {}): TfSettingsBlock[] {
+  const out: TfSettingsBlock[] = [];
+  if (!isPlainObject(json)) return out;
+  const prefix = options.prefix ?? "";
+  const add = (type: string, address: string, body: Record<string, any>) => {
+    const { ["//"]: _meta, ...config } = body;
+    out.push({ type, address: `${prefix}${address}`, config, source: options.source });
+  };
+  for (const providers of bodiesOf(json.provider)) {
+    Object.keys(providers).forEach((name, i) => {
+      const type = `provider.${blockName(name, i)}`;
+      for (const body of bodiesOf(providers[name])) {
+        const alias = typeof body.alias === "string" && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(body.alias) ? `.${body.alias}` : "";
+        add(type, `${type}${alias}`, body);
+      }
+    });
+  }
+  for (const terraform of bodiesOf(json.terraform)) {
+    for (const backends of bodiesOf(terraform.backend)) {
+      Object.keys(backends).forEach((name, i) => {
+        const type = `terraform.backend.${blockName(name, i)}`;
+        for (const body of bodiesOf(backends[name])) add(type, type, body);
+      });
+    }
+    for (const body of bodiesOf(terraform.cloud)) add("terraform.cloud", "terraform.cloud", body);
+  }
+  return out;
+}
+
+/**
  * A resource of Terraform JSON whose body is not an object of arguments (`null`, a number, a list
  * without an object), or a resource type whose value is not an object of named resources: nothing of
  * it can be read, so nothing of it is checked. Terraform rejects such a body; a check must say so
@@ -138,7 +199,7 @@ export class TerraformModel {
         if (isPlainObject(body)) variables.push({ name, address: `var.${name}`, config: body, source: options.source });
       }
     }
-    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables, unreadable);
+    return new TerraformModel(resources, locals, options.name ?? options.source ?? "stack", variables, unreadable, settingsBlocksOf(json, { source: options.source }));
   }
 
   /**
@@ -193,8 +254,10 @@ export class TerraformModel {
   }
 
   /** Builds a model from resources prepared elsewhere (e.g. the CLI's plan reader). */
-  public static fromResources(resources: TfResource[], name: string, locals: Record<string, unknown> = {}, variables: TfVariable[] = []): TerraformModel {
-    return new TerraformModel(resources, locals, name, variables);
+  public static fromResources(
+    resources: TfResource[], name: string, locals: Record<string, unknown> = {}, variables: TfVariable[] = [], settingsBlocks: TfSettingsBlock[] = [],
+  ): TerraformModel {
+    return new TerraformModel(resources, locals, name, variables, [], settingsBlocks);
   }
 
   private readonly byType = new Map<string, TfResource[]>();
@@ -226,6 +289,8 @@ export class TerraformModel {
      * a model built from resources prepared elsewhere, whose reader reports its own.
      */
     public readonly unreadable: readonly UnreadableResource[] = [],
+    /** Provider, backend and cloud blocks (see {@link TfSettingsBlock}); not read from a plan (empty). */
+    public readonly settingsBlocks: readonly TfSettingsBlock[] = [],
   ) {
     this.resources = withLocalBlocks(resources, locals);
     for (const r of this.resources) {

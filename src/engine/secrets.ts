@@ -16,12 +16,16 @@ import { memoByName } from "./name-memo";
  * secret). Read by SDZ-SEC-002 and by the output redactor.
  */
 export const SECRET_VALUE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  azurerm_key_vault_secret: ["value", "value_wo"],
-  azurerm_key_vault_certificate: ["certificate.contents"],
-  azurerm_application_gateway: ["ssl_certificate.data"],
-  azurerm_app_service_certificate: ["pfx_blob"],
-  azurerm_container_app: ["secret.value"],
-  azurerm_container_group: ["container.secure_environment_variables", "init_container.secure_environment_variables"],
+  "azurerm_key_vault_secret": ["value", "value_wo"],
+  "azurerm_key_vault_certificate": ["certificate.contents"],
+  "azurerm_application_gateway": ["ssl_certificate.data"],
+  "azurerm_app_service_certificate": ["pfx_blob"],
+  "azurerm_container_app": ["secret.value"],
+  "azurerm_container_group": ["container.secure_environment_variables", "init_container.secure_environment_variables"],
+  // The providers' client_certificate: "Base64 encoded PKCS#12 certificate bundle to use when authenticating as a Service Principal"
+  // (registry.terraform.io/providers/hashicorp/azurerm/latest/docs#client_certificate; azuread's is the same), key included.
+  "provider.azurerm": ["client_certificate"],
+  "provider.azuread": ["client_certificate"],
 };
 
 /** Where a value comes from, as far as secrecy is concerned. */

@@ -88,7 +88,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Every literal secret of a configuration: string values under secret-named fields (at any depth,
- * in nested blocks too), the values of secret-named tags, what a reference in such a field
+ * in nested blocks too, of resources and of provider, backend and cloud blocks), the values of secret-named tags, what a reference in such a field
  * resolves to (a local holding the password), the string literals written inside a function call in
  * such a field (`sensitive("...")`, `base64decode("...")` and its decoded text), the credential parts of connection strings, SAS
  * URLs and URLs with a password anywhere, tag values included, and the values SDZ-SEC-002 finds in
@@ -248,6 +248,11 @@ export function collectSecrets(model: TerraformModel): string[] {
       if (secretName(tag)) add(tags[tag]);
       else if (mayHoldCredentials(tags[tag])) connectionSecrets(tags[tag]);
     }
+  }
+  // Provider, backend and cloud blocks (a provider's client_secret, a backend's access_key), as SDZ-SEC-002 reads them.
+  for (const b of model.settingsBlocks) {
+    walk(b.config, 0);
+    for (const p of wholeSecretPaths(b.type)) at(b.config, p, 0);
   }
   return [...found];
 }

@@ -10,7 +10,7 @@ import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
-import { App, TerraformStack } from "cdktf";
+import { App, AzurermBackend, TerraformStack } from "cdktf";
 import * as fc from "fast-check";
 import { SecureDeploymentChecks } from "../../src";
 import { runRules } from "../../src/engine/engine";
@@ -266,6 +266,24 @@ describe("synth: no secret in annotations, the synth error or the reports", () =
     const annotations = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.type).startsWith("@cdktf/")).map((m) => String(m.data)));
     expect(annotations.some((a) => a.includes("SDZ-OOB-003"))).toBe(true);
     expect(annotations.filter((a) => a.includes(MEBX))).toEqual([]);
+  });
+
+  test("a provider's client secret and a backend's access key written as literals fail synth (SDZ-SEC-002) and appear in no output", () => {
+    const secret = `Provider-${tokenLike("synth-provider", 20)}`;
+    const key = `Backend-${tokenLike("synth-backend", 24)}==`;
+    const outdir = tempDir();
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, "creds");
+    new AzurermBackend(stack, { storageAccountName: "tfstate", containerName: "s", key: "k", accessKey: key });
+    new AzurermProvider(stack, "azurerm", { features: [{}], clientId: "00000000-0000-0000-0000-000000000000", clientSecret: secret, tenantId: "t", subscriptionId: "s" });
+    SecureDeploymentChecks.applyToApp(app, { writeDiagrams: false });
+    const message = synthErrorMessage(app);
+    expect(message).toContain("provider.azurerm writes a secret as literal values (not shown): client_secret");
+    expect(message).toContain("terraform.backend.azurerm writes a secret as literal values (not shown): access_key");
+    const dir = path.join(outdir, "stacks", "creds");
+    const texts = [message, ...["compliance-report.json", "compliance-report.sarif", "compliance-report.md"].map((f) => fs.readFileSync(path.join(dir, f), "utf8"))];
+    texts.push(...stack.node.findAll().flatMap((c) => c.node.metadata.map((m) => String(m.data))));
+    for (const t of texts) for (const s of [secret, key]) expect(t).not.toContain(s);
   });
 
   test("a token as a URL's user name and passwords starting with - or ( are blanked in the synth error, annotations, reports and diagrams", () => {

@@ -260,3 +260,39 @@ describe("variables of an HCL root module", () => {
     expect(r.stdout + r.stderr).not.toContain("Planted-Default-Secret-9");
   });
 });
+
+describe("provider and backend blocks of an HCL configuration", () => {
+  test("literal credentials in provider blocks (root and local module) and the backend are reported, never shown; tfvars files are listed as not checked", () => {
+    const dir = tempDir();
+    const planted = ["Planted-Provider-Secret-1", "Planted-Backend-Key-2", "Planted-Module-Secret-3", "Planted-Override-Secret-4", "Planted-Tfvars-Secret-5"];
+    write(dir, {
+      "main.tf": [
+        'terraform {\n  backend "azurerm" {\n    storage_account_name = "tfstate"\n    container_name = "s"\n    key = "k"\n'
+          + `    access_key = "${planted[1]}"\n  }\n}\n`,
+        `provider "azurerm" {\n  features {}\n  client_secret = "${planted[0]}"\n}\n`,
+        'provider "azurerm" {\n  alias = "ok"\n  features {}\n  client_secret = var.client_secret\n}\n',
+        'module "net" {\n  source = "./net"\n}\n',
+        'variable "client_secret" {\n  type = string\n  sensitive = true\n}\n',
+      ].join(""),
+      "provider_override.tf": `provider "azurerm" {\n  client_certificate_password = "${planted[3]}"\n}\n`,
+      "net/main.tf": `provider "azuread" {\n  client_secret = "${planted[2]}"\n}\nresource "azurerm_resource_group" "rg" {\n  name = "rg"\n  location = "westeurope"\n}\n`,
+      "secrets.auto.tfvars": `client_secret = "${planted[4]}"\n`,
+      "terraform.tfvars.json": JSON.stringify({ client_secret: planted[4] }),
+    });
+    const r = runInProcess(["check", dir, "--format", "json"]);
+    const doc = json(r.stdout);
+    const root = doc.configurations[0].name;
+    expect(open(doc).filter((f) => f[1] === "SDZ-SEC-002")).toEqual([
+      [root, "SDZ-SEC-002", "fail", "module.net.provider.azuread"],
+      [root, "SDZ-SEC-002", "fail", "provider.azurerm"],
+      [root, "SDZ-SEC-002", "fail", "provider.azurerm"],
+      [root, "SDZ-SEC-002", "fail", "terraform.backend.azurerm"],
+    ]);
+    const note = "variable values (a .tfvars file) are not read: a secret written there is not checked by SDZ-SEC-002 (keep such a file out of source control)";
+    expect(doc.skippedInputs).toEqual([
+      { file: path.join(dir, "secrets.auto.tfvars"), message: note },
+      { file: path.join(dir, "terraform.tfvars.json"), message: note },
+    ]);
+    for (const s of planted) expect(r.stdout + r.stderr).not.toContain(s);
+  });
+});

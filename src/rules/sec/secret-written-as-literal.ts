@@ -18,7 +18,9 @@ export const secretWrittenAsLiteral = defineRule({
     "Seed 000 asks for strong passwords throughout the organization; seed 001 protects certificate files (.pfx) with a strong password and warns that task-sequence information not kept in "
     + "protected variables may be disclosed; seed 004 warns that preshared keys are stored in plain text. "
     + "A secret written as a literal is in source control, in cdk.tf.json, in the plan and in every copy of them, so it is no longer secret (R-SEC-9). "
-    + "The rule reads every resource: attributes and map keys whose names end like a secret (password, secret, token, shared/access/account/private/api key, connection string, SAS; "
+    + "The rule reads every resource, and every provider block (client_secret, client_certificate_password, the base64 client_certificate of azurerm and azuread, "
+    + "each alias and child module's block on its own), the state backend (terraform { backend \"azurerm\" { access_key, sas_token, client_secret } }) and HCP Terraform's "
+    + "cloud block (token), as resources are read: attributes and map keys whose names end like a secret (password, secret, token, shared/access/account/private/api key, connection string, SAS; "
     + "the write-only *_wo forms too), name/value pairs whose name does (run command parameters), the values of other name/value pairs read as text (an App Service "
     + "connection string named \"Database\" holding Password=, AccountKey= or SharedAccessKey=), every other value under an ordinary name (app_settings entries, site_config, "
     + "container environment variables, WEBSITE_RUN_FROM_PACKAGE) for the credential parts of a connection string or SAS written in it: Password= or Pwd= (SQL, ODBC, the "
@@ -48,11 +50,12 @@ export const secretWrittenAsLiteral = defineRule({
     + "is not, nor is a function whose result is not what is written (uuid, timestamp, bcrypt's salted hash). A value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
-    + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files.",
+    + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
+    + "Variable values files (*.tfvars, *.tfvars.json) are not read: the command line lists them as not checked.",
   fix: "Take the secret from a sensitive variable (variable { sensitive = true }, no default) or from Key Vault (a data source, or a Key Vault reference), in cdktf SensitiveValue; "
     + "put extension secrets in protected_settings, never in settings; remove secrets from tags, custom data and scripts (pass them as protected parameters); rotate every secret that was committed.",
   requirements: ["R-SEC-9"],
-  resourceTypes: ["(any resource)", "variable"],
+  resourceTypes: ["(any resource)", "variable", "provider", "terraform backend and cloud"],
   reads: [
     "every attribute, nested block and map of every resource (secret-named fields, name/value pairs), and its tags",
     "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob, "
@@ -64,15 +67,22 @@ export const secretWrittenAsLiteral = defineRule({
     "extension settings/protected_settings of extensions and scale set extension blocks (JSON and scripts, -EncodedCommand decoded), custom_data/user_data (base64-decoded), unattend content, run command scripts "
       + "(secret-named YAML/INI entries, quoted, unquoted and as YAML block scalars: password: | then the value on the next, more indented line)",
     "locals the values point at, and input variables (name, sensitive, default)",
+    "provider blocks (every alias, child modules' too; azurerm/azuread client_certificate whole), terraform backend and cloud blocks, read as resources are",
   ],
   check(ctx) {
-    for (const r of ctx.model.resources) {
+    const scanned = (r: TfResource) => {
       const scan = scanResource(ctx.model, r);
       if (scan.fields.length > 0) {
         ctx.report(r, `${r.address} writes ${scan.fields.length === 1 ? "a secret" : "secrets"} as literal values (not shown): ${scan.fields.join("; ")}${scan.doubts.length ? `; also could not read ${scan.doubts.join("; ")}` : ""}`);
       } else if (scan.doubts.length > 0) {
         ctx.unverified(r, `${r.address}: ${scan.doubts.join("; ")}, so literal secrets in it could not be ruled out`);
       }
+    };
+    for (const r of ctx.model.resources) scanned(r);
+    // Provider, backend and cloud blocks, read as resources are: a provider's client_secret or a backend's access_key is
+    // the most common committed Azure credential.
+    for (const b of ctx.model.settingsBlocks) {
+      scanned({ type: b.type, name: b.address, address: b.address, config: b.config, suppressions: [], source: b.source });
     }
     for (const v of ctx.model.variables) {
       if (!looksSecretName(v.name)) continue;

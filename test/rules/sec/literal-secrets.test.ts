@@ -541,6 +541,33 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     for (const s of [SECRET[11], SECRET[12], b64(SECRET[12])]) expect(out).not.toContain(s);
   });
 
+  test("provider blocks, the state backend and HCP Terraform's cloud block: literal credentials are reported on them and blanked", () => {
+    const tf = new TfJson();
+    vm(tf, "app");
+    tf.json.provider = {
+      azurerm: [
+        { features: [{}], client_id: "00000000-0000-0000-0000-000000000000", tenant_id: "t", subscription_id: "s", client_secret: SECRET[0], client_certificate_password: SECRET[1] },
+        { alias: "west", features: [{}], client_certificate: b64(SECRET[2]) },
+        { alias: "fromvar", features: [{}], client_secret: "${var.client_secret}", client_certificate_path: "/etc/sp.pfx" },
+      ],
+      azuread: { client_secret: `\${sensitive("${SECRET[3]}")}` },
+    };
+    tf.json.terraform = { backend: { azurerm: { storage_account_name: "tfstate", container_name: "s", key: "k", access_key: SECRET[4], sas_token: `?sv=2022-11-02&sig=${SECRET[5]}` } } };
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual(["provider.azuread", "provider.azurerm", "provider.azurerm.west", "terraform.backend.azurerm"]);
+    expect(messages(r, ID).sort()).toEqual([
+      "provider.azuread writes a secret as literal values (not shown): client_secret",
+      "provider.azurerm writes secrets as literal values (not shown): client_secret; client_certificate_password",
+      "provider.azurerm.west writes a secret as literal values (not shown): client_certificate",
+      "terraform.backend.azurerm writes secrets as literal values (not shown): access_key; sas_token",
+    ]);
+    const blanked = collectSecrets(tf.model());
+    for (const s of [SECRET[0], SECRET[1], b64(SECRET[2]), SECRET[3], SECRET[4], SECRET[5]]) expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+    // HCP Terraform's token (terraform { cloud { token = ... } }), in a configuration written as HCL turns into JSON (blocks as lists).
+    const cloud = check({ terraform: [{ cloud: [{ organization: "contoso", token: SECRET[6] }] }], resource: {} }, [ID]);
+    expect(messages(cloud, ID)).toEqual(["terraform.cloud writes a secret as literal values (not shown): token"]);
+  });
+
   test("a literal Key Vault secret value is reported on the secret, not again on the VM that uses it", () => {
     const tf = new TfJson();
     const secret = tf.add("azurerm_key_vault_secret", "pw", { name: "admin", key_vault_id: "/x/kv", value: SECRET[2] });
