@@ -53,14 +53,17 @@ export interface TfVariable {
 }
 
 /**
- * A block of the configuration that is not a resource but writes settings, credentials included: a
+ * A block of the configuration that is not a resource but writes values, credentials included: a
  * provider's configuration (`provider "azurerm" { client_secret = ... }`), the state backend's
- * (`terraform { backend "azurerm" { access_key = ... } }`) or HCP Terraform's (`terraform { cloud { token = ... } }`).
+ * (`terraform { backend "azurerm" { access_key = ... } }`), HCP Terraform's (`terraform { cloud { token = ... } }`)
+ * or an output (`output "x" { value = ..., sensitive = true }`).
  * Rules about secrets written in the configuration read them like resources.
  */
 export interface TfSettingsBlock {
-  /** `provider.azurerm`, `terraform.backend.azurerm`, `terraform.cloud`: what kind of block it is, whatever its alias. */
+  /** `provider.azurerm`, `terraform.backend.azurerm`, `terraform.cloud`, `output`: what kind of block it is, whatever its alias. */
   readonly type: string;
+  /** The provider's or backend's type (`azurerm`), `cloud`, or the output's name. */
+  readonly name: string;
   /** `provider.azurerm`, `provider.azurerm.west` (an alias), `terraform.backend.azurerm`, with a module prefix in a child module. */
   readonly address: string;
   /** The block's arguments, `//` metadata removed. */
@@ -80,7 +83,7 @@ function bodiesOf(v: unknown): Record<string, any>[] {
 }
 
 /**
- * The provider, backend and cloud blocks of one Terraform JSON document (a file, or a synthesized stack),
+ * The provider, backend, cloud and output blocks of one Terraform JSON document (a file, or a synthesized stack),
  * each body on its own: two files configuring one provider (an override file) are two blocks, as a
  * credential written in either is in the repository. `prefix` is a child module's address (`module.a.`).
  */
@@ -88,16 +91,16 @@ export function settingsBlocksOf(json: unknown, options: { source?: string; pref
   const out: TfSettingsBlock[] = [];
   if (!isPlainObject(json)) return out;
   const prefix = options.prefix ?? "";
-  const add = (type: string, address: string, body: Record<string, any>) => {
+  const add = (type: string, name: string, address: string, body: Record<string, any>) => {
     const { ["//"]: _meta, ...config } = body;
-    out.push({ type, address: `${prefix}${address}`, config, source: options.source });
+    out.push({ type, name, address: `${prefix}${address}`, config, source: options.source });
   };
   for (const providers of bodiesOf(json.provider)) {
     Object.keys(providers).forEach((name, i) => {
       const type = `provider.${blockName(name, i)}`;
       for (const body of bodiesOf(providers[name])) {
         const alias = typeof body.alias === "string" && /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(body.alias) ? `.${body.alias}` : "";
-        add(type, `${type}${alias}`, body);
+        add(type, blockName(name, i), `${type}${alias}`, body);
       }
     });
   }
@@ -105,10 +108,15 @@ export function settingsBlocksOf(json: unknown, options: { source?: string; pref
     for (const backends of bodiesOf(terraform.backend)) {
       Object.keys(backends).forEach((name, i) => {
         const type = `terraform.backend.${blockName(name, i)}`;
-        for (const body of bodiesOf(backends[name])) add(type, type, body);
+        for (const body of bodiesOf(backends[name])) add(type, blockName(name, i), type, body);
       });
     }
-    for (const body of bodiesOf(terraform.cloud)) add("terraform.cloud", "terraform.cloud", body);
+    for (const body of bodiesOf(terraform.cloud)) add("terraform.cloud", "cloud", "terraform.cloud", body);
+  }
+  for (const outputs of bodiesOf(json.output)) {
+    Object.keys(outputs).forEach((name, i) => {
+      for (const body of bodiesOf(outputs[name])) add("output", blockName(name, i), `output.${blockName(name, i)}`, body);
+    });
   }
   return out;
 }
@@ -289,7 +297,7 @@ export class TerraformModel {
      * a model built from resources prepared elsewhere, whose reader reports its own.
      */
     public readonly unreadable: readonly UnreadableResource[] = [],
-    /** Provider, backend and cloud blocks (see {@link TfSettingsBlock}); not read from a plan (empty). */
+    /** Provider, backend, cloud and output blocks (see {@link TfSettingsBlock}); not read from a plan (empty). */
     public readonly settingsBlocks: readonly TfSettingsBlock[] = [],
   ) {
     this.resources = withLocalBlocks(resources, locals);

@@ -28,6 +28,34 @@ export const SECRET_VALUE_FIELDS: Readonly<Record<string, readonly string[]>> = 
   "provider.azuread": ["client_certificate"],
 };
 
+/**
+ * Fields whose whole value is a secret when the block declares it one: an API Management named value with
+ * `secret = true` (its value "is encrypted", learn.microsoft.com/powershell/module/az.apimanagement/new-azapimanagementnamedvalue),
+ * an Automation variable with `encrypted = true` (learn.microsoft.com/powershell/module/az.automation/new-azautomationvariable),
+ * an output with `sensitive = true`.
+ */
+const SECRET_WHEN_DECLARED: Readonly<Record<string, { readonly field: string; readonly flag: string }>> = {
+  azurerm_api_management_named_value: { field: "value", flag: "secret" },
+  azurerm_automation_variable_string: { field: "value", flag: "encrypted" },
+  azurerm_automation_variable_object: { field: "value", flag: "encrypted" },
+  output: { field: "value", flag: "sensitive" },
+};
+
+/**
+ * The field of a resource (or output) whose whole value is a secret because the block says so
+ * ({@link SECRET_WHEN_DECLARED}, the flag known to be true), or an output named like a secret
+ * (`output "db_password"`); undefined otherwise. Read by SDZ-SEC-002 and by the output redactor.
+ */
+export function declaredSecretField(
+  model: TerraformModel, r: { readonly type: string; readonly name: string; readonly config: Record<string, any> },
+): string | undefined {
+  const declared = Object.prototype.hasOwnProperty.call(SECRET_WHEN_DECLARED, r.type) ? SECRET_WHEN_DECLARED[r.type] : undefined;
+  if (!declared) return undefined;
+  if (r.type === "output" && looksSecretName(r.name)) return declared.field;
+  const flag = model.resolveBoolean(r.config[declared.flag]);
+  return flag.known && flag.value === true ? declared.field : undefined;
+}
+
 /** Where a value comes from, as far as secrecy is concerned. */
 export type ValueOrigin =
   /** Unset: undefined, null, `""`, `[]`. */
@@ -460,6 +488,14 @@ const TEXT_PATTERNS: readonly TextPattern[] = [
     value: (m) => m[2],
   },
   {
+    // `net user <name> <password> [/add]`: "net user [<UserName> {<Password> | *} [<Options>]]", `*` prompting for it
+    // (learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/cc771865(v=ws.11)). A token
+    // starting with `/` is an option (`net user guest /active:no`), not a password.
+    pattern: /(?:^|[\s;&|("'])net1?(?:\.exe)?[ \t]+user[ \t]+(?:"[^"\n]*"|[^\s"'/&|;]+)[ \t]+(['"]?)([^\s'"&|;]+)/gi,
+    kind: (m) => (!m[2].startsWith("/") && literalToken(m[2], m[1] ? "value" : "cmd") ? "a net user password" : undefined),
+    value: (m) => (m[2].startsWith("/") ? undefined : m[2]),
+  },
+  {
     // Windows command lines: /p:x, /pass:x, /password:x, netdom /PasswordD:x
     pattern: /(?:^|\s)\/(p|pass|pwd|password|passwordd|passwordo)\s*:\s*(['"]?)([^\s'"]*)/gi,
     kind: (m) => (literalToken(m[3], m[2] ? "value" : "cmd") ? `a /${m[1]}: argument` : undefined),
@@ -574,6 +610,32 @@ function scanText(text: string, visit: (kind: string | undefined, value: string 
       for (let i = 1; i < lines.length; i++) visit(undefined, lines[i]);
     });
     for (const c of connectionCredentials(s)) visit(c.literal ? c.kind : undefined, c.value);
+    convertedVariables(s, visit);
+  }
+}
+
+/** `$name = 'x'` / `$name = "x"`: a PowerShell variable assigned a quoted string (one line). */
+const PS_ASSIGNMENT = /\$([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(['"])([^'"\n]*)\2/g;
+/** `ConvertTo-SecureString $name` (`-String $name`): the variable whose text becomes a password. */
+const CONVERTED_VARIABLE = /ConvertTo-SecureString\s+(?:-String\s+)?\$([A-Za-z_][A-Za-z0-9_]*)/gi;
+
+/**
+ * `$p = '<password>'; ... ConvertTo-SecureString $p -AsPlainText`: the literal a variable is assigned, where that
+ * variable is converted to a secure string (PowerShell variable names are case-insensitive). Only quoted
+ * assignments: `$p = $env:PW` is no literal. Two passes over the text, each linear.
+ */
+function convertedVariables(s: string, visit: (kind: string | undefined, value: string | undefined) => void): void {
+  if (!/ConvertTo-SecureString/i.test(s) || !s.includes("=")) return;
+  const converted = new Set<string>();
+  CONVERTED_VARIABLE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CONVERTED_VARIABLE.exec(s)) !== null) converted.add(m[1].toLowerCase());
+  if (converted.size === 0) return;
+  PS_ASSIGNMENT.lastIndex = 0;
+  while ((m = PS_ASSIGNMENT.exec(s)) !== null) {
+    if (!converted.has(m[1].toLowerCase())) continue;
+    const literal = literalToken(m[3], m[2] === "'" ? "value" : "expandable");
+    visit(literal ? "ConvertTo-SecureString of a variable assigned a literal" : undefined, m[3]);
   }
 }
 

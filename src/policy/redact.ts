@@ -13,7 +13,8 @@ import { TerraformModel } from "../engine/model";
 import { memoByName } from "../engine/name-memo";
 import { CheckResult, Finding } from "../engine/result";
 import {
-  connectionCredentials, decodedData, literalsInExpressions, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS, secretValuesInText, snakeName,
+  connectionCredentials, declaredSecretField, decodedData, literalsInExpressions, looksSecretName, mayHoldCredentials, originOf, SECRET_VALUE_FIELDS,
+  secretValuesInText, snakeName,
 } from "../engine/secrets";
 import { boundResultTexts, boundText } from "../reports/bounded-text";
 
@@ -180,7 +181,9 @@ export function collectSecrets(model: TerraformModel): string[] {
     else if (isPlainObject(v)) for (const k of Object.keys(v)) scriptStrings(v[k], depth + 1);
   };
   /** The value of a field the rule reads as text: JSON settings (parsed, then walked), custom data (base64-decoded) or a script. */
-  const readAsText = (key: string, v: unknown, depth: number) => {
+  const readAsText = (key: string, v: unknown, depth: number): void => {
+    // A list of lines (a provisioner's inline commands): each read as the rule reads it.
+    if (Array.isArray(v) && depth <= 32) return v.forEach((x) => readAsText(key, x, depth + 1));
     if (typeof v !== "string") return;
     const kind = textFieldKind(key);
     const text = throughLocal(v);
@@ -241,6 +244,8 @@ export function collectSecrets(model: TerraformModel): string[] {
   for (const r of model.resources) {
     walk(r.config, 0);
     for (const p of wholeSecretPaths(r.type)) at(r.config, p, 0);
+    const declared = declaredSecretField(model, r);
+    if (declared !== undefined) collectAll(r.config[declared]);
     const tags = model.tags(r);
     // Tags as Azure gets them (through locals too): a secret-named tag's value whole, any other's credential parts
     // (a provisioning server tagged "https://admin:<password>@host", an image location with a SAS signature).
@@ -249,10 +254,12 @@ export function collectSecrets(model: TerraformModel): string[] {
       else if (mayHoldCredentials(tags[tag])) connectionSecrets(tags[tag]);
     }
   }
-  // Provider, backend and cloud blocks (a provider's client_secret, a backend's access_key), as SDZ-SEC-002 reads them.
+  // Provider, backend, cloud and output blocks (a provider's client_secret, a backend's access_key), as SDZ-SEC-002 reads them.
   for (const b of model.settingsBlocks) {
     walk(b.config, 0);
     for (const p of wholeSecretPaths(b.type)) at(b.config, p, 0);
+    const declared = declaredSecretField(model, b);
+    if (declared !== undefined) collectAll(b.config[declared]);
   }
   return [...found];
 }
@@ -267,7 +274,7 @@ const textFieldKind = memoByName((name): "json" | "data" | "text" | undefined =>
   const k = name.toLowerCase();
   return k === "settings" || k === "protected_settings" ? "json"
     : k === "custom_data" || k === "user_data" ? "data"
-      : k === "script" || k === "content" || k === "command_to_execute" || k === "commandtoexecute" ? "text" : undefined;
+      : k === "script" || k === "content" || k === "command_to_execute" || k === "commandtoexecute" || k === "command" || k === "inline" ? "text" : undefined;
 });
 
 const NO_PATHS: readonly (readonly string[])[] = [];

@@ -196,8 +196,9 @@ describe("collectSecrets and redactSecrets", () => {
   const model = TerraformModel.fromTerraformJson(json, { name: "t" });
 
   test("secrets come from secret-named fields at any depth, from references they hold, and from secret-named tags; flags are not secrets", () => {
+    // The protected settings are blanked whole, and the net user password in them on its own (a message may quote it alone).
     expect(collectSecrets(model).sort()).toEqual([
-      "Literal-Password-2", "Local-Held-Password-1", MEBX, "ZWNobyBzZWNyZXQ=", "{\"commandToExecute\":\"net user admin Ext-Secret-3\"}",
+      "Ext-Secret-3", "Literal-Password-2", "Local-Held-Password-1", MEBX, "ZWNobyBzZWNyZXQ=", "{\"commandToExecute\":\"net user admin Ext-Secret-3\"}",
     ].sort());
   });
 

@@ -6,8 +6,8 @@ import { findTagSpec, isSecretName } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
 import {
-  credentialFreeConnectionString, decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, mayHoldCredentials, originOf, readsFile,
-  SECRET_VALUE_FIELDS, secretsInText, snakeName,
+  credentialFreeConnectionString, declaredSecretField, decodedData, isSecretLiteral, literalCredentialKinds, looksSecretName, mayHoldCredentials, originOf,
+  readsFile, SECRET_VALUE_FIELDS, secretsInText, snakeName,
 } from "../../engine/secrets";
 
 /** What one resource writes as literal secrets, and what could not be read. */
@@ -31,8 +31,11 @@ const REPORTED_ELSEWHERE: Record<string, readonly string[]> = {
 const JSON_FIELDS = new Set(["settings", "protected_settings"]);
 /** Fields that hold base64 custom data / user data (decoded before reading). */
 const DATA_FIELDS = new Set(["custom_data", "user_data"]);
-/** Fields that hold scripts or unattend XML as text. */
-const TEXT_FIELDS = new Set(["script", "content", "command_to_execute", "commandtoexecute"]);
+/**
+ * Fields that hold scripts or unattend XML as text; `command` and `inline` are provisioners' (local-exec's command,
+ * remote-exec's inline lines, developer.hashicorp.com/terraform/language/resources/provisioners/local-exec).
+ */
+const TEXT_FIELDS = new Set(["script", "content", "command_to_execute", "commandtoexecute", "command", "inline"]);
 
 const NO_FIELDS: ReadonlySet<string> = new Set();
 const FIELD_SETS = new Map<Record<string, readonly string[]>, Map<string, ReadonlySet<string>>>();
@@ -59,7 +62,8 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
   const fields: string[] = [];
   const doubts: string[] = [];
   const skip = setOf(REPORTED_ELSEWHERE, r.type);
-  const wholeSecret = setOf(SECRET_VALUE_FIELDS, r.type);
+  const declared = declaredSecretField(model, r);
+  const wholeSecret = declared === undefined ? setOf(SECRET_VALUE_FIELDS, r.type) : new Set([...setOf(SECRET_VALUE_FIELDS, r.type), declared]);
 
   /** A secret-named (`name`) or whole-secret field. */
   const literal = (path: string, value: unknown, name?: string) => {

@@ -39,8 +39,9 @@ export const secretWrittenAsLiteral = defineRule({
     + "is read for the credential parts written in it. "
     + "The output redactor blanks the same parts (one recogniser), placeholders too. The rule also reads whole-value secrets whatever their name (Key Vault secret values, certificate "
     + "contents, Container Apps secret values, every container group secure environment variable), "
-    + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, ConvertTo-SecureString, connection-string, SAS and private-key patterns in their scripts, "
-    + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content and run command scripts, where secret-named YAML and INI entries are read quoted, "
+    + "extension settings and protected_settings of extension resources and of scale sets' extension blocks (JSON: secret-named keys, and -Password, /p:, net user <name> <password>, "
+    + "ConvertTo-SecureString of a literal or of a variable assigned one ($p = '...'), connection-string, SAS and private-key patterns in their scripts, "
+    + "decoding -EncodedCommand), custom_data and user_data (base64-decoded), unattend content, run command scripts and provisioners' command and inline lines, where secret-named YAML and INI entries are read quoted, "
     + "unquoted and as YAML block scalars (password: | or >- with the value on the next, more indented line; a block of several words or lines is not taken for one secret), "
     + "and the output redactor blanks every value these patterns find there, placeholders and multi-line blocks too; and tags whose names look secret (the contract's isSecretName; "
     + "an sdz-* tag whose value is one its type allows, such as sdz-pxe-password-required=true, is a setting, not a secret); any other tag's value is read for the same credential "
@@ -48,6 +49,8 @@ export const secretWrittenAsLiteral = defineRule({
     + "A value is a literal when it is written in the resource or in a local, or wrapped in functions over literals only (sensitive(\"...\"), which only hides it in plan output, "
     + "base64decode(\"...\"), trimspace, format: the literal is still in the file, cdk.tf.json and the state); a reference inside a function (sensitive(var.pw), coalesce(var.pw, ...)) "
     + "is not, nor is a function whose result is not what is written (uuid, timestamp, bcrypt's salted hash). A value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
+    + "Values declared secret are secrets whatever their name: an API Management named value with secret = true, an Automation variable with encrypted = true, "
+    + "an output with sensitive = true or named like a secret (any other output is read for credential parts, as an ordinary value). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
@@ -55,7 +58,7 @@ export const secretWrittenAsLiteral = defineRule({
   fix: "Take the secret from a sensitive variable (variable { sensitive = true }, no default) or from Key Vault (a data source, or a Key Vault reference), in cdktf SensitiveValue; "
     + "put extension secrets in protected_settings, never in settings; remove secrets from tags, custom data and scripts (pass them as protected parameters); rotate every secret that was committed.",
   requirements: ["R-SEC-9"],
-  resourceTypes: ["(any resource)", "variable", "provider", "terraform backend and cloud"],
+  resourceTypes: ["(any resource)", "variable", "output", "provider", "terraform backend and cloud"],
   reads: [
     "every attribute, nested block and map of every resource (secret-named fields, name/value pairs), and its tags",
     "azurerm_key_vault_secret value/value_wo, azurerm_key_vault_certificate certificate.contents, application gateway ssl_certificate.data, app service pfx_blob, "
@@ -68,6 +71,8 @@ export const secretWrittenAsLiteral = defineRule({
       + "(secret-named YAML/INI entries, quoted, unquoted and as YAML block scalars: password: | then the value on the next, more indented line)",
     "locals the values point at, and input variables (name, sensitive, default)",
     "provider blocks (every alias, child modules' too; azurerm/azuread client_certificate whole), terraform backend and cloud blocks, read as resources are",
+    "values declared secret: API Management named value value (secret = true), Automation variable value (encrypted = true), output value (sensitive = true or a secret name)",
+    "provisioners' command (local-exec) and inline lines (remote-exec) as scripts: net user passwords, ConvertTo-SecureString of a literal or of a variable assigned one",
   ],
   check(ctx) {
     const scanned = (r: TfResource) => {
@@ -82,7 +87,7 @@ export const secretWrittenAsLiteral = defineRule({
     // Provider, backend and cloud blocks, read as resources are: a provider's client_secret or a backend's access_key is
     // the most common committed Azure credential.
     for (const b of ctx.model.settingsBlocks) {
-      scanned({ type: b.type, name: b.address, address: b.address, config: b.config, suppressions: [], source: b.source });
+      scanned({ type: b.type, name: b.name, address: b.address, config: b.config, suppressions: [], source: b.source });
     }
     for (const v of ctx.model.variables) {
       if (!looksSecretName(v.name)) continue;

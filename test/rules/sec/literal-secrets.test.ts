@@ -568,6 +568,66 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(messages(cloud, ID)).toEqual(["terraform.cloud writes a secret as literal values (not shown): token"]);
   });
 
+  test("net user passwords and a variable assigned a literal then given to ConvertTo-SecureString (scripts, provisioner commands and inline lines)", () => {
+    const tf = new TfJson();
+    const host = vm(tf, "app");
+    const settings = (commandToExecute: string) => ({ settings: JSON.stringify({ commandToExecute }) });
+    const netUser = extension(tf, "netuser", host, settings(`net user admin ${SECRET[0]} /add`));
+    const netUserHcl = extension(tf, "netuserhcl", host, { settings: `\${jsonencode({commandToExecute = "cmd /c net user admin ${SECRET[1]} /add /y"})}` });
+    const psVar = extension(tf, "psvar", host, settings(`powershell -Command "$p = '${SECRET[2]}'; New-LocalUser -Name svc -Password (ConvertTo-SecureString $p -AsPlainText -Force)"`));
+    // Not literals: a prompt (*), options only, placeholders and variables; a variable assigned from the environment.
+    extension(tf, "netok", host, settings("net user admin * /add & net user guest /active:no & net user svc %SVC_PW% /add & net user"));
+    extension(tf, "psok", host, settings("powershell -Command \"$p = $env:PW; $q = 'unrelated-text'; $s = ConvertTo-SecureString $p -AsPlainText -Force; net user svc $p /add\""));
+    const prov = vm(tf, "prov", {
+      provisioner: [
+        { "local-exec": { command: `powershell -Command Set-LocalUser -Name a -Password (ConvertTo-SecureString '${SECRET[3]}' -AsPlainText -Force)` } },
+        { "remote-exec": { inline: ["echo hi", `net user svc ${SECRET[4]} /add`] } },
+      ],
+    });
+    vm(tf, "provok", { provisioner: [{ "local-exec": { command: "echo ${self.name}" } }] });
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([netUser, netUserHcl, psVar, prov].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${netUserHcl} writes a secret as literal values (not shown): settings (a net user password)`,
+      `${netUser} writes a secret as literal values (not shown): settings.commandToExecute (a net user password)`,
+      `${prov} writes secrets as literal values (not shown): provisioner[0].local-exec.command (ConvertTo-SecureString of a literal string); `
+        + "provisioner[1].remote-exec.inline[1] (a net user password)",
+      `${psVar} writes a secret as literal values (not shown): settings.commandToExecute (ConvertTo-SecureString of a variable assigned a literal)`,
+    ].sort());
+    const blanked = collectSecrets(tf.model());
+    for (const s of SECRET.slice(0, 5)) expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+    for (const plain of ["unrelated-text", "/add", "/active:no"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
+  });
+
+  test("values declared secret (API Management named values with secret = true, encrypted Automation variables) and outputs", () => {
+    const tf = new TfJson();
+    const nv = tf.add("azurerm_api_management_named_value", "nv", { name: "nv", resource_group_name: "rg", api_management_name: "apim", display_name: "dbpw", secret: true, value: SECRET[0] });
+    tf.add("azurerm_api_management_named_value", "plain", { name: "plain", resource_group_name: "rg", api_management_name: "apim", display_name: "url", secret: false, value: "https://backend.example.com" });
+    tf.add("azurerm_api_management_named_value", "kv", { name: "kv", resource_group_name: "rg", api_management_name: "apim", display_name: "kv", secret: true, value_from_key_vault: [{ secret_id: "https://kv.vault.azure.net/secrets/x" }] });
+    const av = tf.add("azurerm_automation_variable_string", "v", { name: "dbpw", resource_group_name: "rg", automation_account_name: "aa", encrypted: true, value: SECRET[1] });
+    tf.add("azurerm_automation_variable_string", "region", { name: "region", resource_group_name: "rg", automation_account_name: "aa", encrypted: false, value: "westeurope" });
+    tf.add("azurerm_automation_variable_string", "fromvar", { name: "pw", resource_group_name: "rg", automation_account_name: "aa", encrypted: true, value: "${var.pw}" });
+    tf.json.output = {
+      db_password: { value: SECRET[2] },
+      marked: { value: SECRET[3], sensitive: true },
+      conn: { value: `Server=tcp:db;Database=d;User ID=u;Password=${SECRET[4]}` },
+      region: { value: "westeurope" },
+      fromres: { value: "${azurerm_automation_variable_string.v.value}", sensitive: true },
+    };
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([nv, av, "output.conn", "output.db_password", "output.marked"].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `${nv} writes a secret as literal values (not shown): value`,
+      `${av} writes a secret as literal values (not shown): value`,
+      "output.conn writes a secret as literal values (not shown): value (a Password= value)",
+      "output.db_password writes a secret as literal values (not shown): value",
+      "output.marked writes a secret as literal values (not shown): value",
+    ]);
+    const blanked = collectSecrets(tf.model());
+    for (const s of SECRET.slice(0, 5)) expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+    for (const plain of ["westeurope", "https://backend.example.com"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
+  });
+
   test("a literal Key Vault secret value is reported on the secret, not again on the VM that uses it", () => {
     const tf = new TfJson();
     const secret = tf.add("azurerm_key_vault_secret", "pw", { name: "admin", key_vault_id: "/x/kv", value: SECRET[2] });
