@@ -108,6 +108,7 @@ interface ReadExpression {
   readonly start: number;
   readonly end: number;
   readonly expr: string;
+  /** Its decoded string literals, but for indexes and object keys (names, not values). */
   readonly strings: readonly string[];
   /** A reference (var., local., data., a resource, each., a for expression's variable) or a fresh-value function. */
   readonly refers: boolean;
@@ -169,7 +170,11 @@ function readExpressions(value: string): ReadExpression[] | undefined {
       if (c === '"') {
         const s = hclString(value, j);
         if (!s) return undefined;
-        strings.push(s.value);
+        // An index (`secrets["vm-admin"]`) or an object's key (`{ "Password" = ... }`) names a value; it is not one.
+        let n = s.next;
+        while (n < value.length && /\s/.test(value[n])) n++;
+        const name = (prev === "[" && value[n] === "]") || ((prev === "{" || prev === ",") && depth > 0 && (value[n] === ":" || (value[n] === "=" && value[n + 1] !== "=")));
+        if (!name) strings.push(s.value);
         j = s.next - 1;
         prev = '"';
       } else if (c === "<" && value[j + 1] === "<") {

@@ -513,6 +513,7 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     vm(tf, "forexpr", { admin_password: "${join(\"\", [for c in var.parts : upper(c)])}" });
     vm(tf, "empty", { admin_password: "${sensitive(\"\")}" });
     vm(tf, "flag", { admin_password: "${tostring(true)}" });
+    vm(tf, "indexed", { admin_password: "${sensitive(data.azurerm_key_vault_secret.by_name[\"vm-admin-entry\"].value)}" });
     const r = check(tf, [ID]);
     expect(flagged(r, ID)).toEqual([sens, dec, trim, fmt, nested, part, brace, kv].sort());
     expect(unverifiedAt(r, ID)).toEqual([]);
@@ -523,7 +524,9 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
       expect([s, blanked.includes(s)]).toEqual([s, true]);
     }
     expect(blanked.some((b) => b.includes(SECRET[6]))).toBe(true);
+    // An index names a value: it is not blanked (it would blank words of unrelated messages).
     expect(blanked).not.toContain("%s");
+    expect(blanked).not.toContain("vm-admin-entry");
   });
 
   test("a literal wrapped in a function call is echoed by no output of the command line", () => {
