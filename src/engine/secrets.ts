@@ -29,22 +29,24 @@ export const SECRET_VALUE_FIELDS: Readonly<Record<string, readonly string[]>> = 
 };
 
 /**
- * Fields whose whole value is a secret when the block declares it one: an API Management named value with
- * `secret = true` (its value "is encrypted", learn.microsoft.com/powershell/module/az.apimanagement/new-azapimanagementnamedvalue),
+ * Fields whose whole value is a secret when the block declares it one (`flag` true) or names it like one
+ * (`named`: the fields holding its name; an output's name is its block's): an API Management named value
+ * with `secret = true` (its value "is encrypted", learn.microsoft.com/powershell/module/az.apimanagement/new-azapimanagementnamedvalue),
  * an Automation variable with `encrypted = true` (learn.microsoft.com/powershell/module/az.automation/new-azautomationvariable),
- * an output with `sensitive = true`.
+ * an App Configuration key-value whose key looks secret (`Db:Password`), an output with `sensitive = true`.
  */
-const SECRET_WHEN_DECLARED: Readonly<Record<string, { readonly field: string; readonly flag: string }>> = {
-  azurerm_api_management_named_value: { field: "value", flag: "secret" },
-  azurerm_automation_variable_string: { field: "value", flag: "encrypted" },
-  azurerm_automation_variable_object: { field: "value", flag: "encrypted" },
-  output: { field: "value", flag: "sensitive" },
+const SECRET_WHEN_DECLARED: Readonly<Record<string, { readonly field: string; readonly flag?: string; readonly named: readonly string[] }>> = {
+  azurerm_api_management_named_value: { field: "value", flag: "secret", named: ["name", "display_name"] },
+  azurerm_automation_variable_string: { field: "value", flag: "encrypted", named: ["name"] },
+  azurerm_automation_variable_object: { field: "value", flag: "encrypted", named: ["name"] },
+  azurerm_app_configuration_key: { field: "value", named: ["key"] },
+  output: { field: "value", flag: "sensitive", named: [] },
 };
 
 /**
  * The field of a resource (or output) whose whole value is a secret because the block says so
- * ({@link SECRET_WHEN_DECLARED}, the flag known to be true), or an output named like a secret
- * (`output "db_password"`); undefined otherwise. Read by SDZ-SEC-002 and by the output redactor.
+ * ({@link SECRET_WHEN_DECLARED}: the flag known to be true, or a name that looks secret), or an output
+ * named like a secret (`output "db_password"`); undefined otherwise. Read by SDZ-SEC-002 and by the output redactor.
  */
 export function declaredSecretField(
   model: TerraformModel, r: { readonly type: string; readonly name: string; readonly config: Record<string, any> },
@@ -52,6 +54,11 @@ export function declaredSecretField(
   const declared = Object.prototype.hasOwnProperty.call(SECRET_WHEN_DECLARED, r.type) ? SECRET_WHEN_DECLARED[r.type] : undefined;
   if (!declared) return undefined;
   if (r.type === "output" && looksSecretName(r.name)) return declared.field;
+  for (const f of declared.named) {
+    const name = model.resolveString(r.config[f]);
+    if (name.known && looksSecretName(name.value)) return declared.field;
+  }
+  if (declared.flag === undefined) return undefined;
   const flag = model.resolveBoolean(r.config[declared.flag]);
   return flag.known && flag.value === true ? declared.field : undefined;
 }

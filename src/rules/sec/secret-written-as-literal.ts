@@ -49,8 +49,9 @@ export const secretWrittenAsLiteral = defineRule({
     + "A value is a literal when it is written in the resource or in a local, or wrapped in functions over literals only (sensitive(\"...\"), which only hides it in plan output, "
     + "base64decode(\"...\"), trimspace, format: the literal is still in the file, cdk.tf.json and the state); a reference inside a function (sensitive(var.pw), coalesce(var.pw, ...)) "
     + "is not, nor is a function whose result is not what is written (uuid, timestamp, bcrypt's salted hash). A value taken from another resource is judged there (a Key Vault secret's literal value is reported on the secret, not on every user of it). "
-    + "Values declared secret are secrets whatever their name: an API Management named value with secret = true, an Automation variable with encrypted = true, "
-    + "an output with sensitive = true or named like a secret (any other output is read for credential parts, as an ordinary value). "
+    + "Values declared or named secret are secrets: an API Management named value with secret = true or a secret-looking name or display_name, an Automation variable "
+    + "with encrypted = true or a secret-looking name, an App Configuration key-value whose key looks secret (Db:Password), an output with sensitive = true or named like "
+    + "a secret (any other output is read for credential parts, as an ordinary value). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
@@ -71,7 +72,8 @@ export const secretWrittenAsLiteral = defineRule({
       + "(secret-named YAML/INI entries, quoted, unquoted and as YAML block scalars: password: | then the value on the next, more indented line)",
     "locals the values point at, and input variables (name, sensitive, default)",
     "provider blocks (every alias, child modules' too; azurerm/azuread client_certificate whole), terraform backend and cloud blocks, read as resources are",
-    "values declared secret: API Management named value value (secret = true), Automation variable value (encrypted = true), output value (sensitive = true or a secret name)",
+    "values declared or named secret: API Management named value value (secret = true, or a secret name/display_name), Automation variable value (encrypted = true, "
+      + "or a secret name), App Configuration key value (a secret key), output value (sensitive = true or a secret name)",
     "provisioners' command (local-exec) and inline lines (remote-exec) as scripts: net user passwords, ConvertTo-SecureString of a literal or of a variable assigned one",
   ],
   check(ctx) {

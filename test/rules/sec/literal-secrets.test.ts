@@ -602,7 +602,7 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     for (const plain of ["unrelated-text", "/add", "/active:no"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
   });
 
-  test("values declared secret (API Management named values with secret = true, encrypted Automation variables) and outputs", () => {
+  test("values declared or named secret (API Management named values, Automation variables, App Configuration keys) and outputs", () => {
     const tf = new TfJson();
     const nv = tf.add("azurerm_api_management_named_value", "nv", { name: "nv", resource_group_name: "rg", api_management_name: "apim", display_name: "dbpw", secret: true, value: SECRET[0] });
     tf.add("azurerm_api_management_named_value", "plain", { name: "plain", resource_group_name: "rg", api_management_name: "apim", display_name: "url", secret: false, value: "https://backend.example.com" });
@@ -610,6 +610,12 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     const av = tf.add("azurerm_automation_variable_string", "v", { name: "dbpw", resource_group_name: "rg", automation_account_name: "aa", encrypted: true, value: SECRET[1] });
     tf.add("azurerm_automation_variable_string", "region", { name: "region", resource_group_name: "rg", automation_account_name: "aa", encrypted: false, value: "westeurope" });
     tf.add("azurerm_automation_variable_string", "fromvar", { name: "pw", resource_group_name: "rg", automation_account_name: "aa", encrypted: true, value: "${var.pw}" });
+    // Named like a secret, a value is one whatever its flag: an App Configuration key (its key names it), an unencrypted variable, a named value.
+    const appKey = tf.add("azurerm_app_configuration_key", "k", { configuration_store_id: "/x/st", key: "Db:Password", value: SECRET[5] });
+    tf.add("azurerm_app_configuration_key", "host", { configuration_store_id: "/x/st", key: "Db:Host", value: "db.example.com" });
+    tf.add("azurerm_app_configuration_key", "ref", { configuration_store_id: "/x/st", key: "Db:Password2", type: "vault", vault_key_reference: "https://kv.vault.azure.net/secrets/db" });
+    const named = tf.add("azurerm_automation_variable_string", "named", { name: "sql_admin_password", resource_group_name: "rg", automation_account_name: "aa", value: SECRET[6] });
+    const display = tf.add("azurerm_api_management_named_value", "display", { name: "d", resource_group_name: "rg", api_management_name: "apim", display_name: "backend-api-key", value: SECRET[7] });
     tf.json.output = {
       db_password: { value: SECRET[2] },
       marked: { value: SECRET[3], sensitive: true },
@@ -618,17 +624,20 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
       fromres: { value: "${azurerm_automation_variable_string.v.value}", sensitive: true },
     };
     const r = check(tf, [ID]);
-    expect(flagged(r, ID)).toEqual([nv, av, "output.conn", "output.db_password", "output.marked"].sort());
+    expect(flagged(r, ID)).toEqual([nv, av, appKey, named, display, "output.conn", "output.db_password", "output.marked"].sort());
     expect(messages(r, ID).sort()).toEqual([
+      `${display} writes a secret as literal values (not shown): value`,
       `${nv} writes a secret as literal values (not shown): value`,
+      `${appKey} writes a secret as literal values (not shown): value`,
+      `${named} writes a secret as literal values (not shown): value`,
       `${av} writes a secret as literal values (not shown): value`,
       "output.conn writes a secret as literal values (not shown): value (a Password= value)",
       "output.db_password writes a secret as literal values (not shown): value",
       "output.marked writes a secret as literal values (not shown): value",
     ]);
     const blanked = collectSecrets(tf.model());
-    for (const s of SECRET.slice(0, 5)) expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
-    for (const plain of ["westeurope", "https://backend.example.com"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
+    for (const s of SECRET.slice(0, 8)) expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+    for (const plain of ["westeurope", "https://backend.example.com", "db.example.com"]) expect([plain, blanked.includes(plain)]).toEqual([plain, false]);
   });
 
   test("a literal Key Vault secret value is reported on the secret, not again on the VM that uses it", () => {
