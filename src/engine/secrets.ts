@@ -110,6 +110,12 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
  */
 const FRESH_VALUE_FUNCTIONS = new Set(["uuid", "timestamp", "plantimestamp", "bcrypt"]);
 
+/**
+ * Functions whose result comes from a file (file, filebase64, filesha256..., templatefile): not what the
+ * expression writes (a secret-named field read from a file is SDZ-SEC-002's could-not-verify, {@link readsFile}).
+ */
+const READS_FILE_FUNCTION = /^(?:file[a-z0-9]*|templatefile)$/;
+
 /** One `${...}` of a template, read: its decoded string literals, and whether it refers to anything. */
 interface ReadExpression {
   readonly start: number;
@@ -200,7 +206,7 @@ function readExpressions(value: string): ReadExpression[] | undefined {
         let n = k;
         while (n < value.length && /\s/.test(value[n])) n++;
         const next = value[n];
-        if (next === "(") refers ||= FRESH_VALUE_FUNCTIONS.has(name);
+        if (next === "(") refers ||= FRESH_VALUE_FUNCTIONS.has(name) || READS_FILE_FUNCTION.test(name);
         // An attribute of a value (`jsondecode("...").a`), an object's key (`{ a = "x" }`), or a keyword: not a reference.
         else if (prev === "." || ((prev === "{" || prev === ",") && depth > 0 && (next === ":" || (next === "=" && value[n + 1] !== "=")))) refers ||= false;
         else if (name !== "true" && name !== "false" && name !== "null") refers = true;
@@ -931,6 +937,8 @@ export function decodedData(value: string): { text: string; decoded: boolean } |
 /** Functions that read files the checks do not see (their contents may hold secrets). */
 export function readsFile(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const m = /\$\{\s*(file|filebase64|templatefile)\s*\(/.exec(value);
+  if (!value.includes("${")) return undefined;
+  // Anywhere in an interpolation: `${file("pw.txt")}`, `${trimspace(file("pw.txt"))}`.
+  const m = /\$\{[^{}]*?(?<![A-Za-z0-9_.:-])(file|filebase64|templatefile)\s*\(/.exec(value);
   return m ? m[1] : undefined;
 }
