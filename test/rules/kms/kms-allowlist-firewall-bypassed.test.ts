@@ -21,6 +21,16 @@ function kmsSite(placement: Placement, kind: FirewallKind, routes?: Body[], o: {
   });
 }
 
+/** Host app01 (10.0.1.4) behind `nsgRules`, the client zone 10.0.2.0/24, and a hub firewall (policy) holding `fwRules`. */
+function clientsAndFirewall(placement: Placement, nsgRules: Body[], fwRules: Body[]) {
+  return site(placement, nsgRules, {
+    extend: (tf, { vnet }) => {
+      addZone(tf, vnet, "clients", "10.0.2.0/24");
+      addFirewall(tf, vnet, "policy", fwRules);
+    },
+  });
+}
+
 describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its allowlist", () => {
   describe.each(PLACEMENTS)("%s NSG rules", (placement) => {
     describe.each<FirewallKind>(["policy", "classic"])("firewall rules in a %s", (kind) => {
@@ -95,12 +105,8 @@ describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its
   });
 
   test("a host no role marks, whose firewall rule's port comes from a variable: whether that rule is a KMS allowlist is not known, could not verify", () => {
-    const r = check(site("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])], {
-      extend: (tf, { vnet }) => {
-        addZone(tf, vnet, "clients", "10.0.2.0/24");
-        addFirewall(tf, vnet, "policy", [fwRule("app", ["10.0.2.0/24"], ["${var.app_port}"], ["10.0.1.4"])]);
-      },
-    }).tf, [ID]);
+    const r = check(clientsAndFirewall("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])],
+      [fwRule("app", ["10.0.2.0/24"], ["${var.app_port}"], ["10.0.1.4"])]).tf, [ID]);
     expect(flagged(r, ID)).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
     expect(messages(r, ID)[0]).toMatch(/which may hold the KMS allowlist: .*\(firewall rule kms-activation\/app: destination_ports: .*variable app_port/);
@@ -125,24 +131,16 @@ describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its
 
   test.each(PLACEMENTS)("an earlier %s NSG deny whose sources come from a variable: the clients may reach the host around the firewall (could not verify)", (placement) => {
     const deny = rule("deny-blocked", 100, "Deny", "Tcp", "1688", "${var.blocked_clients}");
-    const r = check(site(placement, [deny, rule("allow-kms", 110, "Allow", "Tcp", "1688", ["10.0.2.0/24"])], {
-      extend: (tf, { vnet }) => {
-        addZone(tf, vnet, "clients", "10.0.2.0/24");
-        addFirewall(tf, vnet, "policy", [fwRule("kms", ["10.0.2.0/24"], ["1688"], ["10.0.1.4"])]);
-      },
-    }).tf, [ID]);
+    const r = check(clientsAndFirewall(placement, [deny, rule("allow-kms", 110, "Allow", "Tcp", "1688", ["10.0.2.0/24"])],
+      [fwRule("kms", ["10.0.2.0/24"], ["1688"], ["10.0.1.4"])]).tf, [ID]);
     expect(flagged(r, ID)).toEqual([]);
     expect(unverifiedAt(r, ID)).toEqual(["azurerm_subnet.clients"]);
     expect(messages(r, ID)[0]).toMatch(/^could not verify: zone clients \(10\.0\.2\.0\/24\) may reach KMS host .*azurerm_subnet\.clients has no route table.*rule "deny-blocked" may decide otherwise \(source_address_prefix: the variable blocked_clients/);
   });
 
   test("a host that no role or KMS rule marks is no KMS host: a firewall rule and an NSG rule opening every port to it are left to other rules", () => {
-    const r = check(site("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])], {
-      extend: (tf, { vnet }) => {
-        addZone(tf, vnet, "clients", "10.0.2.0/24");
-        addFirewall(tf, vnet, "policy", [fwRule("any", ["10.0.2.0/24"], ["*"], ["10.0.1.4"])]);
-      },
-    }).tf, [ID]);
+    const r = check(clientsAndFirewall("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])],
+      [fwRule("any", ["10.0.2.0/24"], ["*"], ["10.0.1.4"])]).tf, [ID]);
     expect(r.findings).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { STRONG, P2S_POLICY } from "./fixtures";
 import { VPN_PACK } from "../../../src/rules/vpn";
 import { check, messages, TfJson } from "../../support/rule-harness";
 
@@ -14,14 +15,6 @@ const GW = "azurerm_virtual_network_gateway.gw";
 const CONN = "azurerm_virtual_network_gateway_connection.hq";
 const VWAN_CONN = "azurerm_vpn_gateway_connection.c";
 const P2S = "azurerm_vpn_server_configuration.p2s";
-const STRONG = {
-  dh_group: "ECP384", ike_encryption: "AES256", ike_integrity: "SHA384",
-  ipsec_encryption: "GCMAES256", ipsec_integrity: "GCMAES256", pfs_group: "ECP384", sa_lifetime: 3600, sa_datasize: 10240000,
-};
-const P2S_POLICY = {
-  dh_group: "DHGroup24", ike_encryption: "AES256", ike_integrity: "SHA256", ipsec_encryption: "AES256", ipsec_integrity: "SHA256",
-  pfs_group: "PFS24", sa_lifetime_in_seconds: 3600, sa_data_size_in_kilobytes: 102400,
-};
 const CERT_P2S = { address_space: ["172.16.0.0/24"], vpn_auth_types: ["Certificate"], root_certificate: [{ name: "root", public_cert_data: "MIIBfake" }] };
 
 function site(): TfJson {

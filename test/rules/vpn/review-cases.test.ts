@@ -1,3 +1,4 @@
+import { STRONG } from "./fixtures";
 import { VPN_PACK } from "../../../src/rules/vpn";
 import { check, messages, TfJson } from "../../support/rule-harness";
 
@@ -16,10 +17,6 @@ const GW_BODY = {
   ip_configuration: [{ name: "ip", subnet_id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/hub/subnets/GatewaySubnet", public_ip_address_id: "/x/pip" }],
 };
 const LNG_BODY = { name: "hq", location: "westeurope", resource_group_name: "rg", gateway_address: "203.0.113.10", address_space: ["192.168.0.0/24"] };
-const STRONG = {
-  dh_group: "ECP384", ike_encryption: "AES256", ike_integrity: "SHA384",
-  ipsec_encryption: "GCMAES256", ipsec_integrity: "GCMAES256", pfs_group: "ECP384", sa_lifetime: 3600, sa_datasize: 10240000,
-};
 const CONN = "azurerm_virtual_network_gateway_connection.hq";
 const GW = "azurerm_virtual_network_gateway.gw";
 

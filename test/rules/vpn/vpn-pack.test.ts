@@ -1,3 +1,4 @@
+import { STRONG, P2S_POLICY } from "./fixtures";
 import { RuleLevel } from "../../../src/engine/rule";
 import { VPN_PACK } from "../../../src/rules/vpn";
 import { check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
@@ -6,14 +7,6 @@ import { check, flagged, messages, TfJson, unverifiedAt } from "../../support/ru
  * The IPsec/VPN pack on raw, untagged azurerm resources: a route-based gateway, local network
  * gateways and connections written as a user writes them.
  */
-const STRONG = {
-  dh_group: "ECP384", ike_encryption: "AES256", ike_integrity: "SHA384",
-  ipsec_encryption: "GCMAES256", ipsec_integrity: "GCMAES256", pfs_group: "ECP384", sa_lifetime: 3600, sa_datasize: 10240000,
-};
-const P2S_POLICY = {
-  dh_group: "DHGroup24", ike_encryption: "AES256", ike_integrity: "SHA256", ipsec_encryption: "AES256", ipsec_integrity: "SHA256",
-  pfs_group: "PFS24", sa_lifetime_in_seconds: 3600, sa_data_size_in_kilobytes: 102400,
-};
 const CERT_P2S = { address_space: ["172.16.0.0/24"], vpn_client_protocols: ["IkeV2", "OpenVPN"], vpn_auth_types: ["Certificate"], root_certificate: [{ name: "root", public_cert_data: "MIIBfake" }] };
 
 const GW = "azurerm_virtual_network_gateway.gw";
