@@ -436,7 +436,7 @@ function loadJson(unit: Extract<Unit, { kind: "json" }>, errors: InputError[], s
 function loadPlan(json: Record<string, any>, name: string, file: string, errors: InputError[], reader: InputReader): LoadedConfiguration | undefined {
   try {
     const plan = convertPlan(json, file);
-    const model = TerraformModel.fromResources(reader.transform(plan.resources), name, plan.locals);
+    const model = TerraformModel.fromResources(reader.transform(plan.resources), name, plan.locals, [], plan.settingsBlocks);
     const unread = plan.unchecked.map((u): UnreadPart => ({ address: u.address ?? name, resourceType: u.address ? u.type ?? "(resource)" : "(configuration)", message: u.message, source: file }));
     return { name, kind: InputKind.PLAN, files: [file], model, expiredSuppressions: [], ...(unread.length > 0 ? { unread } : {}) };
   } catch (err) {

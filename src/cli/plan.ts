@@ -23,7 +23,7 @@
  *
  * Format: https://developer.hashicorp.com/terraform/internals/json-format (format_version 1.x).
  */
-import { TfResource } from "../engine/model";
+import { TfResource, TfSettingsBlock } from "../engine/model";
 
 /** A plan the converter cannot use (message is one line, without the file name). */
 export class PlanFormatError extends Error {}
@@ -63,6 +63,8 @@ export interface ConvertedPlan {
   readonly locals: Record<string, unknown>;
   /** Parts of the plan Terraform has not planned yet (`complete: false`, `deferred_changes`): could not verify. */
   readonly unchecked: UncheckedPart[];
+  /** Provider configurations and root outputs as the configuration writes them (for secrets written there). */
+  readonly settingsBlocks: TfSettingsBlock[];
 }
 
 /**
@@ -228,7 +230,53 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
       source,
     };
   });
-  return { resources, locals: { [UNKNOWN_LOCAL]: {} }, unchecked: uncheckedParts(plan) };
+  return { resources, locals: { [UNKNOWN_LOCAL]: {} }, unchecked: uncheckedParts(plan), settingsBlocks: settingsBlocksOfPlan(plan, source) };
+}
+
+/**
+ * The provider configurations (`configuration.provider_config`: name, alias, module_address, expressions) and the root
+ * module's outputs (`configuration.root_module.outputs`: expression, sensitive) of a plan, as Terraform JSON would write
+ * them: a literal is its `constant_value`, an expression over references is the first reference (not a literal).
+ * hashicorp/terraform internal/command/jsonconfig/config.go (`providerConfig`, `output`); the plan carries no backend.
+ */
+function settingsBlocksOfPlan(plan: Record<string, any>, source: string): TfSettingsBlock[] {
+  const config = isPlainObject(plan.configuration) ? plan.configuration : {};
+  const out: TfSettingsBlock[] = [];
+  const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+  if (isPlainObject(config.provider_config)) {
+    for (const p of Object.values(config.provider_config)) {
+      if (!isPlainObject(p) || typeof p.name !== "string" || !NAME.test(p.name)) continue;
+      const alias = typeof p.alias === "string" && NAME.test(p.alias) ? `.${p.alias}` : "";
+      const module = typeof p.module_address === "string" && /^module\.[A-Za-z0-9_.\-[\]"]{1,256}$/.test(p.module_address) ? `${p.module_address}.` : "";
+      out.push({ type: `provider.${p.name}`, name: p.name, address: `${module}provider.${p.name}${alias}`, config: blockOfExpressions(p.expressions, 0), source });
+    }
+  }
+  const root = isPlainObject(config.root_module) ? config.root_module : {};
+  if (isPlainObject(root.outputs)) {
+    for (const [name, o] of Object.entries(root.outputs)) {
+      if (!isPlainObject(o) || !NAME.test(name)) continue;
+      out.push({ type: "output", name, address: `output.${name}`, config: { value: valueOfExpression(o.expression, 0), sensitive: o.sensitive === true }, source });
+    }
+  }
+  return out;
+}
+
+/** A block's expressions as Terraform JSON arguments ({@link valueOfExpression} each; nested blocks are lists of blocks). */
+function blockOfExpressions(expressions: unknown, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isPlainObject(expressions) || depth > 16) return out;
+  for (const [k, e] of Object.entries(expressions)) out[k] = valueOfExpression(e, depth + 1);
+  return out;
+}
+
+/** `{constant_value}` is the literal; `{references}` the first reference, as an interpolation; a nested block's list, each block read. */
+function valueOfExpression(e: unknown, depth: number): unknown {
+  if (isAttributeExpression(e)) {
+    if ("constant_value" in e) return e.constant_value;
+    return e.references && typeof e.references[0] === "string" ? `\${${e.references[0]}}` : "${(expression evaluated at plan time)}";
+  }
+  if (Array.isArray(e)) return e.map((b) => blockOfExpressions(b, depth + 1));
+  return isPlainObject(e) ? blockOfExpressions(e, depth + 1) : undefined;
 }
 
 /**

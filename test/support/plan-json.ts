@@ -54,8 +54,8 @@ export function planJson(resources: PlannedResource[]): Record<string, unknown> 
 
 /** The model the CLI builds from a plan. */
 export function planModel(plan: Record<string, unknown>): TerraformModel {
-  const { resources, locals } = convertPlan(plan, "plan.json");
-  return TerraformModel.fromResources(resources, "plan.json", locals);
+  const { resources, locals, settingsBlocks } = convertPlan(plan, "plan.json");
+  return TerraformModel.fromResources(resources, "plan.json", locals, [], settingsBlocks);
 }
 
 /** Runs rules (by ID) on a plan, as `secure-deployment-zones check plan.json` does. */

@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
+import { runRules } from "../../../src/engine/engine";
 import { HIDDEN_VALUE } from "../../../src/engine/inventory";
 import { collectSecrets, redactSecrets } from "../../../src/policy/redact";
-import { ALL_RULES } from "../../../src/rules";
+import { ALL_RULES, findRule } from "../../../src/rules";
 import { runInProcess, tempDir } from "../../cli/run-cli";
+import { planJson, planModel } from "../../support/plan-json";
 import { BASE32_LOWER, HEX, tokenLike } from "../../support/planted-tokens";
 import { Body, check, flagged, messages, TfJson, unverifiedAt } from "../../support/rule-harness";
 
@@ -571,6 +573,27 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     // HCP Terraform's token (terraform { cloud { token = ... } }), in a configuration written as HCL turns into JSON (blocks as lists).
     const cloud = check({ terraform: [{ cloud: [{ organization: "contoso", token: SECRET[6] }] }], resource: {} }, [ID]);
     expect(messages(cloud, ID)).toEqual(["terraform.cloud writes a secret as literal values (not shown): token"]);
+  });
+
+  test("a plan (terraform show -json): literal credentials of provider configurations and root outputs are reported and blanked; references are not", () => {
+    const plan = planJson([]) as { configuration: Record<string, any> };
+    plan.configuration.provider_config = {
+      "azurerm": { name: "azurerm", full_name: "registry.terraform.io/hashicorp/azurerm", expressions: { features: [{}], client_id: { constant_value: "c" }, client_secret: { constant_value: SECRET[7] } } },
+      "azurerm.west": { name: "azurerm", alias: "west", expressions: { client_secret: { references: ["var.client_secret"] } } },
+    };
+    plan.configuration.root_module.outputs = {
+      db_password: { expression: { constant_value: SECRET[8] } },
+      pip: { expression: { references: ["azurerm_public_ip.a.ip_address", "azurerm_public_ip.a"] } },
+    };
+    const model = planModel(plan);
+    const r = runRules(model, [findRule(ID)!]);
+    // Before: a plan's model held no provider or output block, so neither was read.
+    expect(flagged(r, ID)).toEqual(["output.db_password", "provider.azurerm"]);
+    const blanked = collectSecrets(model);
+    for (const s of [SECRET[7], SECRET[8]]) {
+      expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+      expect(JSON.stringify(r.findings)).not.toContain(s);
+    }
   });
 
   test("net user passwords and a variable assigned a literal then given to ConvertTo-SecureString (scripts, provisioner commands and inline lines)", () => {
