@@ -275,7 +275,8 @@ function registryReadBack(script: string, name: string, key: string): boolean | 
   const text = joined(script);
   let unknown: string | undefined;
   // A read may pipe the item on (`Get-ItemProperty -Path $k | Select-Object -ExpandProperty RestrictAnonymous`).
-  for (const m of text.matchAll(new RegExp(`\\b(?:Get-ItemProperty(?:Value)?|reg(?:\\.exe)?\\s+query)\\b[^\\n;]*\\b${name}\\b[^\\n;]*`, "gi"))) {
+  // cmd's `&` / `&&` end a statement too (`reg add ... & reg query ...` on one line).
+  for (const m of text.matchAll(new RegExp(`\\b(?:Get-ItemProperty(?:Value)?|reg(?:\\.exe)?\\s+query)\\b[^\\n;&]*\\b${name}\\b[^\\n;&]*`, "gi"))) {
     const k = keyCheck(m[0], text, m.index!, key);
     if ("here" in k) return true;
     if ("unknown" in k) unknown ??= `it reads ${name} back ${k.unknown}`;
@@ -293,7 +294,8 @@ function registryWrites(script: string, name: string, value: (dword: number) => 
   const where = (m: RegExpMatchArray) => (key ? keyCheck(m[0], m.input!, m.index!, key) : { here: true as const });
   return orderedWrites(script, [
     {
-      re: new RegExp(`\\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\\.exe)?\\s+add)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
+      // A statement ends at a newline, `;`, a pipe, or cmd's `&` / `&&` (`reg add ... & reg add ...` on one line).
+      re: new RegExp(`\\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\\.exe)?\\s+add)\\b[^\\n;|&]*${n}[^\\n;|&]*`, "gi"),
       write: (m) => {
         const raw = (/-Value\s*:?\s*(\S+)/i.exec(m[0]) ?? /\/d\s+(\S+)/i.exec(m[0]))?.[1]?.replace(/^['"]|['")]+$/g, "");
         const num = raw !== undefined && /^(?:\d+|0x[0-9a-f]+)$/i.test(raw) ? Number(raw) : undefined;
@@ -307,7 +309,7 @@ function registryWrites(script: string, name: string, value: (dword: number) => 
       },
     },
     {
-      re: new RegExp(`\\b(?:Remove-ItemProperty|reg(?:\\.exe)?\\s+delete)\\b[^\\n;|]*${n}[^\\n;|]*`, "gi"),
+      re: new RegExp(`\\b(?:Remove-ItemProperty|reg(?:\\.exe)?\\s+delete)\\b[^\\n;|&]*${n}[^\\n;|&]*`, "gi"),
       write: (m) => {
         const k = where(m);
         if ("elsewhere" in k) return { elsewhere: k.elsewhere, text: `${name} removed` };

@@ -92,6 +92,23 @@ describe("SDZ-KMS-005 KMS host without anonymous-access hardening", () => {
       expect(run(cmd.split("HKCU:\\\\Software\\\\Lsa").join(`HKLM:\\\\${LSA.split("\\").join("\\\\")}`)).findings).toEqual([]);
     });
 
+    test("reg.exe commands chained with cmd's & on one line: each statement's own key counts (was: the first key of the line for every value)", () => {
+      const reg = (verb: string, key: string, name: string) => `reg ${verb} HKLM\\${key} /v ${name}${verb === "add" ? " /t REG_DWORD /d 1 /f" : ""}`;
+      const line = [
+        reg("add", LSA, "RestrictAnonymous"), reg("add", LSA, "RestrictAnonymousSAM"), reg("add", LANMAN, "RestrictNullSessAccess"),
+        reg("query", LSA, "RestrictAnonymous"), reg("query", LSA, "RestrictAnonymousSAM"), reg("query", LANMAN, "RestrictNullSessAccess"),
+        "powershell -Command \"Uninstall-WindowsFeature -Name FS-SMB1; if ((Get-WindowsFeature -Name FS-SMB1).Installed) { exit 1 }\"",
+      ];
+      expect(run(line.join(" & ")).findings).toEqual([]);
+      expect(run(line.join(" && ")).findings).toEqual([]);
+      // The LanmanServer value written under the Lsa key, still on one line: a finding for that value only.
+      const wrong = [...line];
+      wrong[2] = reg("add", LSA, "RestrictNullSessAccess");
+      const r = run(wrong.join(" & "));
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictNullSessAccess \(azurerm_virtual_machine_extension\.hardening writes it under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa, not /);
+    });
+
     test.each([
       ["HKLM:\\ in any case", `'hklm:\\${LSA.toLowerCase()}'`, `'HKLM:\\${LANMAN.replace("LanmanServer", "LanManServer")}'`],
       ["Registry::HKEY_LOCAL_MACHINE\\", `'Registry::HKEY_LOCAL_MACHINE\\${LSA}'`, `"Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\${LANMAN}\\"`],
