@@ -86,7 +86,13 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
   }
   if (/(^|[^%])%\{/.test(value)) return { kind: "not-literal", reason: "a template directive evaluated at plan time" };
   const refs = [...value.matchAll(REF)].map((m) => m[1].trim());
-  if (refs.length === 0) return { kind: "literal", value: value.replace(/\$\$\{/g, "${") };
+  if (refs.length === 0) {
+    if (!/(?<!\$)\$\{/.test(value)) return { kind: "literal", value: value.replace(/\$\$\{/g, "${") };
+    // An expression with braces of its own (`${jsonencode({ password = random_password.p.result })}`): read it whole.
+    const whole = literalTemplate(value);
+    if (whole === undefined) return { kind: "not-literal", reason: "comes from a variable, data source or expression evaluated at plan time" };
+    return whole === "" ? { kind: "absent" } : { kind: "literal", value: whole };
+  }
   const owner = refs.map((r) => model.referencedPath(`\${${r}}`)?.target.address).find((a) => a !== undefined);
   if (owner) return { kind: "elsewhere", owner };
   if (refs.every((r) => /^local\.[A-Za-z_]/.test(r))) {
@@ -194,7 +200,8 @@ function readExpressions(value: string): ReadExpression[] | undefined {
         return undefined; // a heredoc
       } else if (c === "{" || c === "[" || c === "(") {
         if (c === "{") depth++;
-        prev = c;
+        // `x["k"]` indexes a value (after a name, `]`, `)` or a string); `["k"]` elsewhere is a list, whose strings are values.
+        prev = c === "[" && !(prev === "a" || prev === "]" || prev === ")" || prev === '"') ? "list" : c;
       } else if (c === "}") {
         if (depth === 0) break;
         depth--;
@@ -938,7 +945,12 @@ export function decodedData(value: string): { text: string; decoded: boolean } |
 export function readsFile(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   if (!value.includes("${")) return undefined;
-  // Anywhere in an interpolation: `${file("pw.txt")}`, `${trimspace(file("pw.txt"))}`.
-  const m = /\$\{[^{}]*?(?<![A-Za-z0-9_.:-])(file|filebase64|templatefile)\s*\(/.exec(value);
-  return m ? m[1] : undefined;
+  // Anywhere in an interpolation: `${file("pw.txt")}`, `${trimspace(file("pw.txt"))}`, `${jsonencode({ pw = file("pw.txt") })}`;
+  // an expression that cannot be read is searched whole.
+  const texts = readExpressions(value)?.map((e) => e.expr) ?? [value];
+  for (const t of texts) {
+    const m = /(?<![A-Za-z0-9_.:-])(file|filebase64|templatefile)\s*\(/.exec(t);
+    if (m) return m[1];
+  }
+  return undefined;
 }

@@ -575,6 +575,30 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(messages(cloud, ID)).toEqual(["terraform.cloud writes a secret as literal values (not shown): token"]);
   });
 
+  test("expressions with braces or lists of their own (review s13): references are no literal, a list's string is one, file() is could-not-verify wherever it stands", () => {
+    const tf = new TfJson();
+    tf.add("random_password", "p", { length: 24 });
+    const secret = (name: string, value: string) => tf.add("azurerm_key_vault_secret", name, { name, key_vault_id: "/x/kv", value });
+    // Before: a JSON credential bundle built from references was taken whole for a literal (an error on ordinary configurations).
+    secret("bundle", "${jsonencode({user = \"app\", password = random_password.p.result})}");
+    tf.json.output = { db: { value: "${jsonencode({host = azurerm_key_vault_secret.bundle.id, password = random_password.p.result})}", sensitive: true } };
+    // Before: a string in a one-element list was read as an index, so nothing was written: a silent pass.
+    const hcl = (v: string) => JSON.stringify(v);
+    const joined = secret("joined", `\${join("", [${hcl(SECRET[9])}])}`);
+    const one = secret("one", `\${one([${hcl(SECRET[10])}])}`);
+    // Before: file() after a brace was missed, so its call was taken for a literal.
+    const fromFile = secret("fromfile", "${jsonencode({pw = file(\"pw.txt\")})}");
+    const formatted = secret("formatted", "${format(\"{%s}\", file(\"pw.txt\"))}");
+    const r = check(tf, [ID]);
+    expect(flagged(r, ID)).toEqual([joined, one].sort());
+    expect(unverifiedAt(r, ID)).toEqual([formatted, fromFile].sort());
+    const blanked = collectSecrets(tf.model());
+    for (const s of [SECRET[9], SECRET[10]]) {
+      expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+      expect(JSON.stringify(r.findings)).not.toContain(s);
+    }
+  });
+
   test("a plan (terraform show -json): literal credentials of provider configurations and root outputs are reported and blanked; references are not", () => {
     const plan = planJson([]) as { configuration: Record<string, any> };
     plan.configuration.provider_config = {
