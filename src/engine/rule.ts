@@ -80,7 +80,16 @@ export interface RuleContext {
   report(resource: TfResource, message: string, options?: ReportOptions): void;
   /** Records that the rule could not verify a resource (unknown values). */
   unverified(resource: TfResource, message: string): void;
+  /**
+   * Whether the rule with this ID runs in this check. A rule that leaves a finding to another rule's (one
+   * finding per problem) asks it, so that excluding that rule does not turn the finding into a silent pass.
+   * Absent: assume it runs.
+   */
+  runs?(ruleId: string): boolean;
 }
+
+/** The model's memo of which rules its check runs ({@link RuleContext.runs}), for verdicts computed from the model alone. */
+export const RUNS_MEMO = "engine:runs";
 
 /** A Terraform JSON example of a rule, run by the generic example test and printed in docs/rules.md. */
 export interface RuleExample {

@@ -6,6 +6,7 @@ import { VM_TYPES } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { StateMigrationPoints } from "../../engine/state-migration-points";
 import { lazyExamples } from "../lazy-examples";
+import { rolesToldBySec001 } from "../sec/common";
 
 /** The settings, with the Set-SmbServerConfiguration parameter of the SMB server options. */
 const HARDENING: { spec: TagSpec<boolean>; what: string; parameter?: string }[] = [
@@ -34,7 +35,7 @@ export const stateMigrationPointSmbNotHardened = defineRule({
     + "different values, the value is a variable or splatted, or it is written by an extension that shares its handler with another one on the VM (Azure runs one extension per "
     + "handler: the other fails at apply), the outcome is could-not-verify, and a $false written last is a finding; a write through -CimSession to another computer is none on this VM. "
     + "A script the checks cannot read (protected settings) makes the outcome could-not-verify. A VM whose "
-    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: SDZ-SEC-001 says so once for every role-scoped check that skipped it, these four included.`,
+    + `${ZONE_TAG.roles.key} tag cannot be read may be a state migration point: SDZ-SEC-001 says so once for every role-scoped check that skipped it, these four included (this rule says so when SDZ-SEC-001 does not run).`,
   fix: "Run Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -EnableSMB1Protocol $false and remove FS-SMB1 in a script extension "
     + `that reads the values back (StateMigrationPoint does), or assign the SdzWindowsHardening Machine Configuration package; record the values with the ${KEYS} tags.`,
   requirements: ["R-MIG-1"],
@@ -87,6 +88,12 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       ].filter((x) => x);
       if (parts.length > 0) ctx.report(vm, `${who} ${parts.join("; ")}${unknown.length > 0 ? ` (could not verify: ${unknown.join("; ")})` : ""}`);
       else if (unknown.length > 0) ctx.unverified(vm, `${who}: ${unknown.join("; ")}`);
+    }
+    // A VM whose role tag cannot be read: SDZ-SEC-001's one notice for every pack, or this rule's when that one does not run.
+    if (!rolesToldBySec001(ctx)) {
+      for (const u of points.undetermined) {
+        ctx.unverified(u.vm.resource, `whether ${u.vm.resource.address} is a state migration point (${u.reason}); if it is, its SMB hardening, deletion interval, caps and backup (SDZ-MIG-009, 011, 012, 013) apply`);
+      }
     }
   },
   examples: lazyExamples(() => ({

@@ -36,7 +36,7 @@ import {
   serviceDeciderOf,
 } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
-import { RuleContext } from "../../engine/rule";
+import { RuleContext, RUNS_MEMO } from "../../engine/rule";
 import { Settings } from "../../engine/settings";
 import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
@@ -58,12 +58,14 @@ export interface PortFinding {
  * What the shared verdicts read of a rule context: a check's own, or one built from the model where
  * another pack asks outside its check ({@link oobContextOf}: the KMS exposures are computed from the model).
  */
-export type OobContext = Pick<RuleContext, "model" | "access" | "reach" | "settings">;
+export type OobContext = Pick<RuleContext, "model" | "access" | "reach" | "settings" | "runs">;
 
 /** The context of the verdicts, from the model alone (every part is memoised on the model). */
 export function oobContextOf(model: RuleContext["model"]): OobContext {
   const reach = Reachability.of(model);
-  return { model, access: reach.access, reach, settings: Settings.of(model) };
+  // The rules the model's check runs, when it runs one (an owner that does not run leaves nothing to be left to it).
+  const runs = model.memo<((ruleId: string) => boolean) | undefined>(RUNS_MEMO, () => undefined);
+  return { model, access: reach.access, reach, settings: Settings.of(model), ...(runs ? { runs } : {}) };
 }
 
 /** The findings of SDZ-OOB-001, in group order. Memoised per configuration. */
@@ -167,7 +169,8 @@ function wakeOnLanJudged(ctx: OobContext): Judged[] {
     const leftToOob = (r: Reach, ep: Endpoint, port: ServicePort) => {
       if (!portsUnknown(r, port, ep)) return false;
       const d = serviceDeciderOf(r, port, ep);
-      return d.kind === "nsg-rule" && !!oob.get(pairKey(d, ep.label))?.services.some((svc) => samePort(svc.port, port));
+      const hit = d.kind === "nsg-rule" ? oob.get(pairKey(d, ep.label)) : undefined;
+      return !!hit && ctx.runs?.(hit.owner) !== false && hit.services.some((svc) => samePort(svc.port, port));
     };
     for (const g of exposuresByRule(ctx.model, WAKE_ON_LAN,
       (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !leftToOob(r, ep, port),
@@ -212,7 +215,8 @@ export function unknownRuleOwnerOf(ctx: OobContext, r: Reach, ep: Endpoint, port
   const d = serviceDeciderOf(r, port, ep);
   if (d.kind !== "nsg-rule") return undefined;
   const hit = ownedServices(ctx).get(pairKey(d, ep.label));
-  return hit?.services.some((s) => samePort(s.port, port)) ? { id: hit.owner, resource: hit.resource } : undefined;
+  if (!hit || ctx.runs?.(hit.owner) === false) return undefined;
+  return hit.services.some((s) => samePort(s.port, port)) ? { id: hit.owner, resource: hit.resource } : undefined;
 }
 
 /** An OOB owner's finding: its rule ID and the resource it is reported on. */
@@ -232,14 +236,14 @@ export function unknownRuleLeftToOob(ctx: OobContext, r: Reach, ep: Endpoint, po
  */
 export function unknownRuleLeftToOobOnSomeHost(ctx: OobContext, decider: Decider, port: ServicePort): boolean {
   const byRule = ctx.model.memo("oob:unknown-rule-services-by-rule", () => {
-    const out = new Map<string, ServicePort[]>();
-    for (const [key, { services }] of ownedServices(ctx)) {
+    const out = new Map<string, { port: ServicePort; owner: string }[]>();
+    for (const [key, { services, owner }] of ownedServices(ctx)) {
       const rule = key.slice(0, key.lastIndexOf("|"));
-      out.set(rule, [...(out.get(rule) ?? []), ...services.map((s) => s.port)]);
+      out.set(rule, [...(out.get(rule) ?? []), ...services.map((s) => ({ port: s.port, owner }))]);
     }
     return out;
   });
-  return !!byRule.get(ruleKey(decider))?.some((p) => samePort(p, port));
+  return !!byRule.get(ruleKey(decider))?.some((p) => samePort(p.port, port) && ctx.runs?.(p.owner) !== false);
 }
 
 /** Compared by value: the domain service ports are copies of the service ports, with their own names. */

@@ -5,6 +5,7 @@ import { DeploymentRole } from "../../contract/zone-tags";
 import { Vm } from "../../engine/access/topology";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+import { rolesToldBySec001 } from "../sec/common";
 import { rolesNotTold } from "../sec/roles-not-told";
 
 const DP = DeploymentRole.PXE_DISTRIBUTION_POINT;
@@ -45,7 +46,8 @@ export const secondPxeResponderInZone = defineRule({
   check(ctx) {
     // SDZ-SEC-001's one notice for a VM whose role tag cannot be read already says that its distribution point checks, this one included, did not run.
     let toldBySec001: Set<Vm> | undefined;
-    const told = (vm: Vm) => (toldBySec001 ??= new Set(rolesNotTold(ctx).filter((n) => n.roles.includes(DP)).map((n) => n.vm))).has(vm);
+    const told = (vm: Vm) => rolesToldBySec001(ctx)
+      && (toldBySec001 ??= new Set(rolesNotTold(ctx).filter((n) => n.roles.includes(DP)).map((n) => n.vm))).has(vm);
     for (const seg of pxeSegments(ctx)) {
       const responders = seg.dps.filter((dp) => respondsOnItsOwn(ctx, seg, dp));
       const responderVms = new Set(responders.map((r) => r.vm));

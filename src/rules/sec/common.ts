@@ -28,17 +28,29 @@ export interface ServerInScope {
 }
 
 /**
+ * True when SDZ-SEC-001 runs in this check: it then says once, for a VM whose role tag cannot be read, which
+ * role-scoped checks did not run on it (roles-not-told.ts), and the other rules leave that VM to it.
+ */
+export function rolesToldBySec001(ctx: RuleContext): boolean {
+  return ctx.runs?.("SDZ-SEC-001") !== false;
+}
+
+/**
  * The VMs holding one of `roles` (declared or inferred; `more` adds claims from models other than
  * the role model). A VM whose role tag cannot be read and that no evidence places in scope is not
- * among them: SDZ-SEC-001 reports it once for every pack ({@link rolesNotTold}, roles-not-told.ts).
+ * among them: SDZ-SEC-001 reports it once for every pack (roles-not-told.ts), or, when that rule does
+ * not run, this rule does, saying `notice` was not checked.
  */
-export function serversWith(ctx: RuleContext, roles: readonly DeploymentRole[], more?: (vm: Vm) => readonly RoleClaim[]): ServerInScope[] {
+export function serversWith(ctx: RuleContext, roles: readonly DeploymentRole[], more?: (vm: Vm) => readonly RoleClaim[], notice?: string): ServerInScope[] {
   const out: ServerInScope[] = [];
+  const own = notice !== undefined && !rolesToldBySec001(ctx);
   for (const vm of Topology.of(ctx.model).vms) {
-    const claims = ctx.roles.ofVm(vm).claims.filter((c) => roles.includes(c.role));
+    const r = ctx.roles.ofVm(vm);
+    const claims = r.claims.filter((c) => roles.includes(c.role));
     // Evidence the role model does not hold (the state migration and out-of-band models): one claim per role.
     for (const c of more?.(vm) ?? []) if (roles.includes(c.role) && !claims.some((k) => k.role === c.role)) claims.push(c);
     if (claims.length > 0) out.push({ vm, claims });
+    else if (own && r.unknown) ctx.unverified(vm.resource, `whether ${vm.resource.address} is a ${roles.join(", ")} could not be told (${r.unknown}), so ${notice} was not checked`);
   }
   return out;
 }

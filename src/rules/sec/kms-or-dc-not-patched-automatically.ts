@@ -19,7 +19,7 @@ export const rpcHostNotPatchedAutomatically = defineRule({
     + "Configuration Manager) may reconfigure, so it is accepted with an info finding saying so, one per VM. "
     + "Flagged: Manual (a maintenance schedule on a Manual VM does not run: Azure's scheduled patching needs AutomaticByPlatform), automatic updates turned off, Linux ImageDefault (the default: "
     + "Azure does not patch), and the legacy azurerm_virtual_machine without enable_automatic_upgrades. Unknown values, an attached existing OS disk, or a dynamic maintenance scope "
-    + "whose filter may cover the VM are could-not-verify; a VM whose role tag cannot be read is SDZ-SEC-001's one could-not-verify.",
+    + "whose filter may cover the VM are could-not-verify; a VM whose role tag cannot be read is SDZ-SEC-001's one could-not-verify (this rule's when SDZ-SEC-001 does not run).",
   fix: "Set patch_mode = \"AutomaticByPlatform\" (with provision_vm_agent = true) on the VM; to choose the window, also set bypass_platform_safety_checks_on_user_schedule_enabled = true and "
     + "assign an azurerm_maintenance_configuration (scope InGuestPatch, in_guest_user_patch_mode User, install_patches.windows.classifications_to_include [\"Critical\", \"Security\"], "
     + "a weekly window) with azurerm_maintenance_assignment_virtual_machine.",
@@ -32,7 +32,7 @@ export const rpcHostNotPatchedAutomatically = defineRule({
     "azurerm_maintenance_assignment_virtual_machine, azurerm_maintenance_assignment_dynamic_scope and azurerm_maintenance_configuration (scope, install_patches classifications)",
   ],
   check(ctx) {
-    for (const { vm, claims } of serversWith(ctx, RPC_HOST_ROLES)) {
+    for (const { vm, claims } of serversWith(ctx, RPC_HOST_ROLES, undefined, "automatic patching")) {
       const verdict = patchVerdict(ctx.model, vm, osOf(ctx.model, vm));
       const who = `${vm.resource.address} (${describeClaims(claims)})`;
       if (verdict.kind === "not-automatic") ctx.report(vm.resource, `${who} does not receive security updates automatically: ${verdict.why}`);

@@ -21,7 +21,7 @@ export const securityEventsNotCollected = defineRule({
     + "an extension or association whose target is a variable) make it could-not-verify. "
     + "This rule also carries, once per VM, the could-not-verify of a VM whose role tag cannot be read and that no other evidence places in a role: it names "
     + "every role left open (distribution point, KMS host, domain controller, state migration point, out-of-band service point, reference computer) and the checks of each, "
-    + "in every pack, that did not run on the VM (the role-scoped rules of the other packs leave it to this finding; SDZ-KMS-001 asks itself whether a KMS host is also a domain controller). "
+    + "in every pack, that did not run on the VM (the role-scoped rules of the other packs leave it to this finding while this rule runs, and say it themselves when it is excluded; SDZ-KMS-001 asks itself whether a KMS host is also a domain controller). "
     + "Suppressing this rule on such a VM hides that notice too. Level warning: a server without monitoring is not an opening, it hides one. "
     + "It checks that collection is configured, not that the agent gets through: the agent reaches its endpoints by name (global.handler.control.monitor.azure.com, "
     + "<workspace-id>.ods.opinsights.azure.com, outbound TCP 443, or a private link scope; learn.microsoft.com/azure/azure-monitor/agents/azure-monitor-agent-network-configuration) "

@@ -67,7 +67,7 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
       expect(msg).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\) from zone clients/);
       expect(msg.match(/the variable ports/g)).toHaveLength(1);
       expect(msg).toMatch(new RegExp(`; its destination ports, not known before apply, may also open the AMT provisioning port TCP 9971, ${services} there \\(${leaving} leave this rule to this finding\\)$`));
-      const [kms006] = messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006");
+      const [kms006] = messages(check(s.tf, ["SDZ-KMS-006", "SDZ-OOB-001"]), "SDZ-KMS-006");
       expect(kms006).toMatch(new RegExp(`; TCP 1688 from zone clients is SDZ-OOB-001's finding on ${at.replace(/\./g, "\\.")} `));
     });
 
@@ -116,6 +116,13 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     expect(messages(check(s.tf, ["SDZ-NET-006"]), "SDZ-NET-006")[0]).toMatch(new RegExp("; its destination ports, not known before apply, may also open Kerberos \\(UDP 88\\), "
       + "Kerberos password change \\(UDP 464\\), LDAP \\(DC locator\\) \\(UDP 389\\), DNS \\(UDP 53\\), SNMP \\(UDP 161\\), SNMP trap \\(UDP 162\\), "
       + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\) there \\(SDZ-DOM-001, SDZ-NET-005 and SDZ-PXE-001 leave this rule to this finding\\)$"));
+  });
+
+  test("a rule for UDP only with SDZ-NET-006 excluded: the rules that leave it to that finding keep theirs (no silent pass)", () => {
+    const s = oobSite(placement, [maybe("Udp")]);
+    const at = s.address("maybe");
+    const r = check(s.tf, IDS.filter((id) => id !== "SDZ-NET-006"));
+    expect(r.findings.filter((f) => f.address === at && f.status === U).map((f) => f.ruleId).sort()).toEqual(["SDZ-DOM-001", "SDZ-PXE-001"]);
   });
 
   test("every protocol, on a PXE distribution point: the owner's one could-not-verify names the PXE ports; SDZ-PXE-001 leaves the rule, its TFTP data range too", () => {

@@ -80,9 +80,12 @@ describe("a VM whose role tag cannot be read", () => {
     expect(messages(r, ID)[0]).not.toMatch(/SDZ-REF/);
   });
 
-  test("the rules that used to say it each (SDZ-SEC-003, SDZ-MIG-009, SDZ-PXE-013) leave it to SDZ-SEC-001", () => {
+  test("the rules that used to say it each (SDZ-SEC-003, SDZ-MIG-009) leave it to SDZ-SEC-001, and say it again when that rule does not run", () => {
     const s = site("inline", [], { vmTags: { "sdz-role": "${var.role}" } });
+    expect(unverified(check(s.tf, [ID, "SDZ-SEC-003", "SDZ-MIG-009", "SDZ-PXE-013"]))).toEqual([`${ID} ${s.vm}`]);
+    // SDZ-SEC-001 excluded: no silent pass (review s13).
     const r = check(s.tf, ["SDZ-SEC-003", "SDZ-MIG-009", "SDZ-PXE-013"]);
-    expect(r.findings).toEqual([]);
+    expect(unverified(r)).toEqual([`SDZ-MIG-009 ${s.vm}`, `SDZ-SEC-003 ${s.vm}`]);
+    expect(messages(r, "SDZ-SEC-003")[0]).toMatch(/whether azurerm_windows_virtual_machine\.app01 is a kms-host, domain-controller could not be told .*so automatic patching was not checked/);
   });
 });
