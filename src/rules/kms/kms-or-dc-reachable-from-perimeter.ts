@@ -77,7 +77,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "domain controller may accept perimeter traffic on any port (R-KMS-7). The rule asks, for every KMS host and domain controller (declared, or inferred "
     + "by the roles model), who reaches it on any TCP or UDP port: through the subnet and NIC NSGs (Azure's default AllowVNetInBound included), Azure "
     + "Firewall network rules on the path and DNAT rules. Sources in zones below INTERNAL trust (declared, or internet-facing and so PERIMETER) and Internet "
-    + "addresses are reported on the host, with the ports and the path; one finding per host. A broad-Internet allow that SDZ-NET-001 reports (management "
+    + "addresses are reported on the host, with the ports and the path; one finding per host (an allow from the Internet that no public IP, load balancer or DNAT reaches yet says so, as SDZ-NET-001 does). A broad-Internet allow that SDZ-NET-001 reports (management "
     + "ports, or a rule that opens every port) is left to it. TCP 1688 from a zone through an NSG rule or Azure Firewall network rule that SDZ-KMS-003 "
     + "reports naming that zone is left to that finding, which names the host's exposure too (one finding per problem: the KMS allowlist is fixed on that "
     + "rule); the host's other ports and paths stay here, with a pointer to it. So is TCP 1688 through a rule SDZ-KMS-003 leaves to SDZ-KMS-002 "
@@ -166,7 +166,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                   ports = ports.subtract(KMS_PORTS);
                   leftTo(`SDZ-KMS-002|${v.e.resource.address}`, "the Internet");
                 }
-                if (!ports.isEmpty) sight(into, describeShare(pub, internet), probe.protocol, ports, ways.length > 0 ? `${path} (in through ${ways.join(", ")})` : path, r.doubts);
+                // As SDZ-NET-001 words it: an allow from the Internet with no public IP, load balancer or DNAT in front lets nothing in yet.
+                const how = ways.length > 0 ? ` (in through ${ways.join(", ")})` : r.dnat ? "" : " (no public IP, load balancer or DNAT reaches it today: the allow would expose it once one does)";
+                if (!ports.isEmpty) sight(into, describeShare(pub, internet), probe.protocol, ports, `${path}${how}`, r.doubts);
               }
             }
             // A DNAT rule's sources reach the firewall's public address: they are Internet sources, whatever their ranges; unless it

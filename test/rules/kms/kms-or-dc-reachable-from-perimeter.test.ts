@@ -51,6 +51,11 @@ describe("SDZ-KMS-006 KMS host or domain controller reachable from a perimeter z
       const https = check(dcSite(placement, [rule("allow-https", 120, "Allow", "Tcp", "443", "Internet")]).tf, [ID]);
       expect(flagged(https, ID)).toEqual([KMS_HOST_VM]);
       expect(messages(https, ID)[0]).toMatch(/reachable from the Internet on TCP 443 through rule "allow-https"/);
+      // Nothing brings the Internet to the host yet: the finding says so, as SDZ-NET-001's does (was: "reachable from the Internet" alone).
+      expect(messages(https, ID)[0]).toMatch(/\(no public IP, load balancer or DNAT reaches it today: the allow would expose it once one does\)/);
+      const published = check(dcSite(placement, [rule("allow-https", 120, "Allow", "Tcp", "443", "Internet")], { publicIp: true }).tf, [ID]);
+      expect(messages(published, ID)[0]).toMatch(/through rule "allow-https" .*\(in through .*public IP/);
+      expect(messages(published, ID)[0]).not.toMatch(/no public IP, load balancer or DNAT/);
       const wide = check(dcSite(placement, [rule("allow-all", 120, "Allow", "*", "*", "Internet")]).tf, [ID, "SDZ-NET-001"]);
       expect(flagged(wide, ID)).toEqual([]);
       expect(flagged(wide, "SDZ-NET-001")).toHaveLength(1);
