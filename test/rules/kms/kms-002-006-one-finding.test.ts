@@ -57,7 +57,7 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688
     expect(findings(s.tf)).toEqual([`${KMS002} ${at} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
     const [msg] = messages(check(s.tf, [KMS006]), KMS006);
     // Before: `... from the Internet on TCP 443, 1688 through rule "allow-web" ...` (1688 in both findings).
-    expect(msg).toMatch(new RegExp(`^KMS host is reachable from the Internet on TCP 443 through rule "allow-web" of NSG \\w+; TCP 1688 from the Internet is SDZ-KMS-002's finding on ${at.replace(/\./g, "\\.")} `));
+    expect(msg).toMatch(new RegExp(`^KMS host is reachable from the Internet on TCP 443 through rule "allow-web" of NSG \\w+ \\(no public IP, load balancer or DNAT reaches it today: the allow would expose it once one does\\); TCP 1688 from the Internet is SDZ-KMS-002's finding on ${at.replace(/\./g, "\\.")} `));
   });
 
   test("TCP 1688 from the Internet and RDP from the DMZ, two rules: KMS-002 on the 1688 rule, KMS-006 on the host for RDP, pointing at KMS-002", () => {
