@@ -45,7 +45,7 @@ export function judgePolicy(ctx: RuleContext, ruleId: string, p: IpsecPolicyView
     ctx.report(p.resource, `${where}: ${problems.join("; ")}${doubt ? `; also could not verify ${doubt}` : ""}`);
     return;
   }
-  const own = unknown.filter((f) => f.readers[0] === ruleId);
+  const own = unknown.filter((f) => ownerOf(ctx, f.readers) === ruleId);
   if (own.length > 0) {
     ctx.unverified(p.resource, `${where}: ${own.map((f) => `${f.field} (${f.unknownReason})${f.readers.length > 1 ? `, read by ${f.readers.join(" and ")}` : ""}`).join("; ")}`);
   }
@@ -59,6 +59,22 @@ export function judgePolicy(ctx: RuleContext, ruleId: string, p: IpsecPolicyView
 export const CONNECTION_OWNER = "SDZ-VPN-001";
 
 /**
+ * The rule that says, once, that a value several rules read could not be: the first of `readers` that the check runs
+ * (an excluded reader owns nothing, so the doubt is never dropped).
+ */
+export function ownerOf(ctx: RuleContext, readers: readonly string[]): string | undefined {
+  return readers.find((id) => ctx.runs?.(id) !== false);
+}
+
+/**
+ * The rules that may say a connection's `type`, or a Virtual WAN connection's `vpn_link` list, could not be read: those that
+ * ask {@link ipsecConnections} or {@link ipsecTunnels}, {@link CONNECTION_OWNER} first (the policy rules read links through
+ * ipsecPolicies, which skips such a list, and are named in the message).
+ */
+const TYPE_READERS = [CONNECTION_OWNER, "SDZ-VPN-006", "SDZ-VPN-007"];
+const LINK_READERS = [CONNECTION_OWNER, "SDZ-VPN-006"];
+
+/**
  * Resources whose tunnels negotiate IKE: IPsec/VNet-to-VNet connections (ExpressRoute carries no
  * IKE) and every Virtual WAN connection. A connection whose type is not known is left out; for
  * {@link CONNECTION_OWNER} it is could-not-verify, naming every rule that reads the type.
@@ -68,7 +84,7 @@ export function ipsecConnections(ctx: RuleContext, ruleId: string): TfResource[]
   for (const c of ctx.model.ofType(CONNECTION)) {
     const t = connectionType(ctx.model, c);
     if (t.value === undefined) {
-      if (ruleId === CONNECTION_OWNER) {
+      if (ruleId === ownerOf(ctx, TYPE_READERS)) {
         ctx.unverified(c, `the connection type is not known before apply (${t.reason}), so whether ${c.address} negotiates IKE (IPsec, Vnet2Vnet) or not (ExpressRoute) could not be checked; read by SDZ-VPN-001, SDZ-VPN-006 and SDZ-VPN-007 (custom IPsec policy, IKE version, preshared key)`);
       }
       continue;
@@ -105,7 +121,7 @@ export function ipsecTunnels(ctx: RuleContext, ruleId: string): Tunnel[] {
       continue;
     }
     const unreadable = unreadableBlock(c.config, "vpn_link");
-    if (unreadable && ruleId === CONNECTION_OWNER) {
+    if (unreadable && ruleId === ownerOf(ctx, LINK_READERS)) {
       ctx.unverified(c, `${c.address}: ${unreadable}, so its links' IPsec policies and IKE versions could not be checked; read by SDZ-VPN-001 to 006, 009 and 011`);
     }
     for (const l of vwanLinks(ctx.model, c)) out.push({ resource: c, label: `${l.label} of ${c.address}`, body: l.body, protocolField: "protocol", vwan: true });

@@ -1,4 +1,4 @@
-import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, ipsecTunnels, SEED, SERVER_CONFIGURATION, STRONG_P2S, Tunnel, VWAN_CONNECTION } from "./common";
+import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, ipsecTunnels, ownerOf, SEED, SERVER_CONFIGURATION, STRONG_P2S, Tunnel, VWAN_CONNECTION } from "./common";
 import { blocksOf, pointToSites } from "./policies";
 import { isUnset, unreadableBlock } from "../../engine/access/fields";
 import { TfResource } from "../../engine/model";
@@ -75,8 +75,13 @@ export const noCustomIpsecPolicy = defineRule({
         continue;
       }
       const protocols = ctx.model.resolveStringList(raw);
-      // Protocols not known before apply are SDZ-VPN-010's could-not-verify, which names this rule.
-      if (!protocols.known) continue;
+      // Protocols not known before apply are SDZ-VPN-010's could-not-verify, which names this rule; this rule's when that one does not run.
+      if (!protocols.known) {
+        if (ownerOf(ctx, ["SDZ-VPN-010", "SDZ-VPN-001"]) === "SDZ-VPN-001") {
+          ctx.unverified(p.resource, `${where}: not set, and ${field} is not known before apply (${protocols.reason}), so whether IKEv2 clients negotiate from Azure's default proposals could not be checked`);
+        }
+        continue;
+      }
       if (protocols.value.some((x) => x.toLowerCase() === "ikev2")) {
         ctx.report(p.resource, `point-to-site on ${p.resource.address} offers IkeV2 without ${p.prefix}ipsec_policy: clients negotiate from Azure's default proposals, not a list chosen on purpose`);
       }

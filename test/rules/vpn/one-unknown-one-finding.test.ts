@@ -9,7 +9,8 @@ import { check, messages, TfJson } from "../../support/rule-harness";
  * writes them; the exact set of (rule, status, address) of the whole pack is asserted.
  */
 const IDS = VPN_PACK.rules.map((r) => r.id);
-const summary = (tf: TfJson): string[] => check(tf, IDS).findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`).sort();
+const summary2 = (tf: TfJson, ids: string[]): string[] => check(tf, ids).findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`).sort();
+const summary = (tf: TfJson): string[] => summary2(tf, IDS);
 
 const GW = "azurerm_virtual_network_gateway.gw";
 const CONN = "azurerm_virtual_network_gateway_connection.hq";
@@ -43,6 +44,11 @@ describe("an unknown connection type is one finding, SDZ-VPN-001's", () => {
     expect(messages(check(tf, IDS), "SDZ-VPN-001")).toEqual([
       `could not verify: the connection type is not known before apply (the variable t is only known at plan time), so whether ${CONN} negotiates IKE (IPsec, Vnet2Vnet) or not (ExpressRoute) could not be checked; read by SDZ-VPN-001, SDZ-VPN-006 and SDZ-VPN-007 (custom IPsec policy, IKE version, preshared key)`,
     ]);
+    // SDZ-VPN-001 excluded from the check: the next reader that runs says it (no silent pass).
+    const without001 = check(tf, IDS.filter((id) => id !== "SDZ-VPN-001"));
+    expect(without001.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-006 unverified ${CONN}`]);
+    const only007 = check(tf, ["SDZ-VPN-007"]);
+    expect(only007.findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-007 unverified ${CONN}`]);
   });
 });
 
@@ -57,6 +63,8 @@ describe("an unreadable vpn_link list is one finding, SDZ-VPN-001's", () => {
     expect(messages(check(tf, IDS), "SDZ-VPN-001")).toEqual([
       `could not verify: ${VWAN_CONN}: vpn_link is an expression that is only evaluated at plan time, so its links' IPsec policies and IKE versions could not be checked; read by SDZ-VPN-001 to 006, 009 and 011`,
     ]);
+    // SDZ-VPN-001 excluded: SDZ-VPN-006, which reads the links too, says it.
+    expect(check(tf, ["SDZ-VPN-006"]).findings.map((f) => `${f.ruleId} ${f.status} ${f.address}`)).toEqual([`SDZ-VPN-006 unverified ${VWAN_CONN}`]);
   });
 });
 
@@ -68,6 +76,13 @@ describe("unknown point-to-site protocols are one finding, SDZ-VPN-010's", () =>
     expect(messages(check(tf, IDS), "SDZ-VPN-010")).toEqual([
       "could not verify: vpn_client_configuration.vpn_client_protocols (the variable protocols is only known at plan time), so whether SSTP is offered could not be checked; read by SDZ-VPN-010 and SDZ-VPN-001 (without vpn_client_configuration.ipsec_policy, whether IKEv2 clients negotiate from Azure's default proposals)",
     ]);
+  });
+
+  test("SDZ-VPN-010 excluded: SDZ-VPN-001 says it (no silent pass)", () => {
+    const tf = site();
+    gateway(tf, { vpn_client_configuration: [{ ...CERT_P2S, vpn_client_protocols: "${var.protocols}" }] });
+    expect(summary2(tf, IDS.filter((id) => id !== "SDZ-VPN-010"))).toEqual([`SDZ-VPN-001 unverified ${GW}`]);
+    expect(messages(check(tf, ["SDZ-VPN-001"]), "SDZ-VPN-001")[0]).toMatch(/vpn_client_protocols is not known before apply \(the variable protocols/);
   });
 
   test("with an ipsec_policy only SDZ-VPN-010 reads them", () => {
