@@ -1,7 +1,7 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { internetReportedByKms002, unverifiedByKms002 } from "./reported-by-kms-002";
-import { leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
+import { Kms003Verdict, leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
@@ -88,7 +88,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) naming KMS on that host: that finding names the zone too (it reports every "
     + "source outside the MANAGEMENT zones), and this one points at it. So is TCP 1688 from the Internet through a rule (NSG, Azure Firewall network or DNAT rule) that SDZ-KMS-002 reports as an error naming the Internet "
     + "(any source, or the broad Internet): that rule is the one problem, fixed on it with an allowlist, and KMS-002's finding names the host's exposure "
-    + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it. A narrower public source (one partner address, "
+    + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it (when SDZ-KMS-002 or 003 is excluded from the check, TCP 1688 stays here too). A narrower public source (one partner address, "
     + "which KMS-002 accepts in an allowlist) stays here. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
     + "trust is neither declared nor inferred are could-not-verify. The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
@@ -119,6 +119,10 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     // TCP 1688 through an NSG rule whose destination ports are not known before apply (not written for KMS), which the KMS rules leave
     // to the out-of-band owner's could-not-verify naming KMS on this host (unknownRuleLeftToOob): that one finding, with its source zones
     // (it names every source outside the MANAGEMENT zones). Uncertain reaches only: they are never this rule's errors. `id|resource`.
+    // TCP 1688 is left to SDZ-KMS-002's or 003's finding only where that rule runs in this check (no silent pass when it is excluded).
+    const runs = (id: string) => ctx.runs?.(id) !== false;
+    const kms003Running = (v: Kms003Verdict | undefined): Kms003Verdict | undefined =>
+      v && runs(leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
     const oob = oobContextOf(ctx.model);
     const leftToOob = (r: Reach, ep: Endpoint): string | undefined => {
       const o = r.outcome === "uncertain" ? unknownRuleOwnerOf(oob, r, ep, KMS) : undefined;
@@ -160,7 +164,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 // source from a variable), one finding; SDZ-NET-001 leaves a rule written for KMS to it (leftToServiceRule). And TCP 1688
                 // through a rule that KMS-002 reports as an error naming the Internet (any source, the broad Internet): that rule is the one
                 // problem, fixed by an allowlist, and its finding names this host's exposure (R-KMS-7). A narrower public source stays here.
-                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to)
+                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) && runs("SDZ-KMS-002")
                   ? unverifiedByKms002(ctx.model, ep, r) ?? internetReportedByKms002(ctx.model, ep, r) : undefined;
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
@@ -181,7 +185,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               const fwd = !z.subnet ? undefined : firewallSubnetDoubt(ctx.model, z.subnet, ep, probe.protocol, r.ports);
               if (!fwd) continue;
               let ports = fwd.ports;
-              const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? reportedByKms003(ctx.model, ep, r, z, false) : undefined;
+              const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) ? kms003Running(reportedByKms003(ctx.model, ep, r, z, false)) : undefined;
               const o = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) && !v ? leftToOob(r, ep) : undefined;
               if (v) {
                 // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
@@ -202,7 +206,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               // TCP 1688 from this zone through a rule that SDZ-KMS-003 reports naming the zone (as strongly) is that one finding:
               // it names this host's exposure too (R-KMS-7). The other ports stay this rule's, with a pointer to it.
               if (probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to)) {
-                const v = reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow");
+                const v = kms003Running(reportedByKms003(ctx.model, ep, r, z, low && r.outcome === "allow"));
                 const o = v ? undefined : leftToOob(r, ep);
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);

@@ -46,7 +46,7 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure
     expect(oob).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) from .*zone dmz \(PERIMETER\).* to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\)/);
     expect(oob).toMatch(/may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002 leave this rule to this finding\)$/);
     // TCP 1688 from the zones stays with the rule's finding; the host's finding points at it.
-    const [kms006] = messages(check(s.tf, ["SDZ-KMS-006", "SDZ-OOB-001"]), "SDZ-KMS-006");
+    const [kms006] = messages(check(s.tf, ["SDZ-KMS-006", "SDZ-OOB-001", "SDZ-KMS-002", "SDZ-KMS-003"]), "SDZ-KMS-006");
     expect(kms006).toMatch(/on TCP 0-1687, 1689-65535 through /);
     expect(kms006).toMatch(new RegExp(`TCP 1688 from zones [^;]*dmz[^;]* is SDZ-OOB-001's finding on ${at.replace(/\./g, "\\.")}`));
   });
@@ -92,7 +92,7 @@ describe.each(PLACEMENTS)("an explicit allow of all traffic from VirtualNetwork 
     const [kms002] = messages(check(s.tf, ["SDZ-KMS-002"]), "SDZ-KMS-002");
     expect(kms002).toMatch(/^rule "allow-vnet" of NSG \w+ allows KMS \(TCP 1688\) from VirtualNetwork .*; among them PERIMETER zone dmz /);
     expect(kms002).toMatch(/; the rule allows all traffic from VirtualNetwork, re-creating AllowVNetInBound, so the virtual network reaches the host on every port, not only TCP 1688 \(R-PXE-4: default-deny inbound\)/);
-    expect(messages(check(s.tf, ["SDZ-KMS-006"]), "SDZ-KMS-006")[0]).toMatch(/on TCP 0-1687, 1689-65535, UDP any port through rule "allow-vnet" .*TCP 1688 from zones [^;]* is SDZ-KMS-002's finding on /);
+    expect(messages(check(s.tf, ["SDZ-KMS-006", "SDZ-KMS-002", "SDZ-KMS-003"]), "SDZ-KMS-006")[0]).toMatch(/on TCP 0-1687, 1689-65535, UDP any port through rule "allow-vnet" .*TCP 1688 from zones [^;]* is SDZ-KMS-002's finding on /);
   });
 
   test("on an untagged KMS host (inferred from its 1688 rule): the same one error on the rule; KMS-006 keeps the host's other ports", () => {

@@ -55,7 +55,7 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688
     const s = kmsSite(placement, [rule("allow-web", 100, "Allow", "Tcp", ["443", "1688"], "Internet")]);
     const at = s.address("allow-web");
     expect(findings(s.tf)).toEqual([`${KMS002} ${at} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-    const [msg] = messages(check(s.tf, [KMS006]), KMS006);
+    const [msg] = messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006);
     // Before: `... from the Internet on TCP 443, 1688 through rule "allow-web" ...` (1688 in both findings).
     expect(msg).toMatch(new RegExp(`^KMS host is reachable from the Internet on TCP 443 through rule "allow-web" of NSG \\w+ \\(no public IP, load balancer or DNAT reaches it today: the allow would expose it once one does\\); TCP 1688 from the Internet is SDZ-KMS-002's finding on ${at.replace(/\./g, "\\.")} `));
   });
@@ -64,7 +64,7 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688
     const s = kmsSite(placement, [rule("kms-internet", 100, "Allow", "Tcp", "1688", "Internet"), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.50.0/24")]);
     const at = s.address("kms-internet");
     expect(findings(s.tf)).toEqual([`${KMS002} ${at} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-    const [msg] = messages(check(s.tf, [KMS006]), KMS006);
+    const [msg] = messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006);
     expect(msg).toMatch(/^KMS host is reachable from PERIMETER zone dmz \([^)]*\) on TCP 3389 through rule "allow-rdp" of NSG \w+; TCP 1688 from the Internet is SDZ-KMS-002's finding on /);
     expect(msg.split("; TCP 1688 from the Internet")[0]).not.toMatch(/1688/);
   });
@@ -72,13 +72,13 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-006: one finding for TCP 1688
   test("TCP 1688 from one public address (an allowlist entry KMS-002 accepts): KMS-006's error, unchanged", () => {
     const s = kmsSite(placement, [rule("kms-partner", 100, "Allow", "Tcp", "1688", "203.0.113.7")]);
     expect(findings(s.tf)).toEqual([`${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-    expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/^KMS host is reachable from public addresses 203\.0\.113\.7 on TCP 1688 through rule "kms-partner"/);
+    expect(messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006)[0]).toMatch(/^KMS host is reachable from public addresses 203\.0\.113\.7 on TCP 1688 through rule "kms-partner"/);
   });
 
   test("TCP 1688 from VirtualNetwork and one public address: KMS-002 names VirtualNetwork, not the address; KMS-006 keeps the address", () => {
     const s = kmsSite(placement, [rule("kms-mixed", 100, "Allow", "Tcp", "1688", ["VirtualNetwork", "203.0.113.7"])]);
     expect(findings(s.tf)).toEqual([`${KMS002} ${s.address("kms-mixed")} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-    expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/reachable from public addresses 203\.0\.113\.7 on TCP 1688 through rule "kms-mixed"/);
+    expect(messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006)[0]).toMatch(/reachable from public addresses 203\.0\.113\.7 on TCP 1688 through rule "kms-mixed"/);
   });
 
   test("TCP 1688 from a variable: SDZ-KMS-002's could-not-verify alone (unchanged)", () => {

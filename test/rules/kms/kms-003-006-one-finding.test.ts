@@ -52,7 +52,7 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
     test("TCP 1688 and RDP from the DMZ, two rules: KMS-003 reports the 1688 rule, KMS-006 the host for RDP only, pointing at KMS-003 for 1688", () => {
       const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.50.0/24"), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.50.0/24")]);
       expect(findings(s.tf)).toEqual([`${KMS003} ${s.address("allow-kms")} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-      const [msg] = messages(check(s.tf, [KMS006]), KMS006);
+      const [msg] = messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006);
       // Before: `... on TCP 1688 through rule "allow-kms" ...; and from ... on TCP 3389 ...` (1688 in both findings).
       expect(msg).toMatch(/^KMS host is reachable from PERIMETER zone dmz \(10\.0\.50\.0\/24; [^)]*\) on TCP 3389 through rule "allow-rdp" of NSG \w+; TCP 1688 from zone dmz is SDZ-KMS-003's finding on /);
       // 1688 is not among the ports this finding reports (the evidence of the role may cite it).
@@ -62,20 +62,20 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
     test("TCP 1688 and RDP from the DMZ in one rule: KMS-003 reports the rule for 1688, KMS-006 the host for 3389 through the same rule", () => {
       const s = kmsSite(placement, [rule("allow-dmz", 100, "Allow", "Tcp", ["1688", "3389"], "10.0.50.0/24")]);
       expect(findings(s.tf)).toEqual([`${KMS003} ${s.address("allow-dmz")} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-      expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP 3389 through rule "allow-dmz" of NSG \w+; TCP 1688 from zone dmz is SDZ-KMS-003's finding/);
+      expect(messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP 3389 through rule "allow-dmz" of NSG \w+; TCP 1688 from zone dmz is SDZ-KMS-003's finding/);
     });
 
     test("no deny-all: KMS-006 reports Azure's AllowVNetInBound on every port; KMS-003 leaves TCP 1688 through it to SDZ-KMS-002's finding on that rule", () => {
       const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24")], { denyAll: false, vmTags: { "sdz-role": "kms-host" } });
       // Before: also `SDZ-KMS-003 <NSG> fail` on AllowVNetInBound, which SDZ-KMS-002 reports too (allow-vnet-inbound-one-finding.test.ts).
       expect(findings(s.tf)).toEqual([`${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-      expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP any port, UDP any port through Azure's default rule AllowVNetInBound/);
+      expect(messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006)[0]).toMatch(/PERIMETER zone dmz \([^)]*\) on TCP any port, UDP any port through Azure's default rule AllowVNetInBound/);
     });
 
     test("a domain controller (not a KMS host) that the DMZ reaches on RDP: KMS-006's, unchanged", () => {
       const s = kmsSite(placement, [...DC, rule("allow-rdp", 120, "Allow", "Tcp", "3389", "10.0.50.0/24")]);
       expect(findings(s.tf)).toEqual([`${KMS006} ${KMS_HOST_VM} ${FAIL}`]);
-      expect(messages(check(s.tf, [KMS006]), KMS006)[0]).toMatch(/^domain controller is reachable from PERIMETER zone dmz .* on TCP 3389 through rule "allow-rdp"/);
+      expect(messages(check(s.tf, [KMS006, "SDZ-KMS-002", "SDZ-KMS-003"]), KMS006)[0]).toMatch(/^domain controller is reachable from PERIMETER zone dmz .* on TCP 3389 through rule "allow-rdp"/);
     });
 
     test("a zone whose trust is not known: one could-not-verify, KMS-003's on the rule, for 1688; KMS-006 keeps the other ports", () => {
@@ -85,7 +85,11 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
       expect(messages(check(only.tf, [KMS003]), KMS003)[0]).toMatch(/from zone lab .*declare it so the check can tell whether the zone may activate with KMS; if it is below INTERNAL, KMS host azurerm_windows_virtual_machine\.app01 .* is exposed to perimeter traffic \(R-KMS-7\)/);
       const rdp = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.3.0/24"), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.3.0/24")]);
       expect(findings(rdp.tf)).toEqual([`${KMS003} ${rdp.address("allow-kms")} ${UNVERIFIED}`, `${KMS006} ${KMS_HOST_VM} ${UNVERIFIED}`]);
-      expect(messages(check(rdp.tf, [KMS006]), KMS006)[0]).toMatch(/reachable from zone lab \(10\.0\.3\.0\/24; trust not declared\) on TCP 3389 through rule "allow-rdp"/);
+      expect(messages(check(rdp.tf, [KMS006, KMS003]), KMS006)[0]).toMatch(/reachable from zone lab \(10\.0\.3\.0\/24; trust not declared\) on TCP 3389 through rule "allow-rdp"/);
+      // SDZ-KMS-003 excluded from the check: KMS-006 keeps TCP 1688 itself (no silent pass).
+      const alone = messages(check(rdp.tf, [KMS006]), KMS006)[0];
+      expect(alone).toMatch(/reachable from zone lab \(10\.0\.3\.0\/24; trust not declared\) on TCP 1688, 3389 through rule "allow-kms"/);
+      expect(alone).not.toMatch(/SDZ-KMS-003's finding/);
     });
 
     test("a perimeter zone in an error, an undeclared one beside it: the error names both; KMS-006 drops neither zone's other ports", () => {
