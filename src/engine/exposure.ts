@@ -361,6 +361,9 @@ export function exposuresByRule(
   return [...groups.values()];
 }
 
+/** What a finding adds when Internet sources are allowed but nothing brings them in: no public IP, load balancer or DNAT. */
+export const noWayInText = (hosts: number) => `no public IP, load balancer or DNAT reaches ${hosts > 1 ? "them" : "it"} today`;
+
 /** `host` or `3 hosts (a, b, c)`. */
 export function describeHosts(hosts: Iterable<string>): string {
   const list = [...hosts];

@@ -88,6 +88,14 @@ export interface RuleContext {
   runs?(ruleId: string): boolean;
 }
 
+/**
+ * Whether the rule `ruleId` runs in the check of `ctx` ({@link RuleContext.runs}; a context that does not say is taken to run
+ * every rule). A rule leaves a finding to another rule's only when this is true, so excluding that rule drops nothing.
+ */
+export function ruleRuns(ctx: Pick<RuleContext, "runs">, ruleId: string): boolean {
+  return ctx.runs?.(ruleId) !== false;
+}
+
 /** The model's memo of which rules its check runs ({@link RuleContext.runs}), for verdicts computed from the model alone. */
 export const RUNS_MEMO = "engine:runs";
 

@@ -9,9 +9,9 @@ import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Vm } from "../../engine/access/topology";
-import { deciderOf, describeReach, nsgDecider } from "../../engine/exposure";
+import { deciderOf, describeReach, noWayInText, nsgDecider } from "../../engine/exposure";
 import { RoleClaim } from "../../engine/roles";
-import { defineRule, RuleLevel } from "../../engine/rule";
+import { defineRule, RuleLevel, ruleRuns } from "../../engine/rule";
 import { describePorts, describeShare, isBroad, Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
@@ -120,9 +120,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     // to the out-of-band owner's could-not-verify naming KMS on this host (unknownRuleLeftToOob): that one finding, with its source zones
     // (it names every source outside the MANAGEMENT zones). Uncertain reaches only: they are never this rule's errors. `id|resource`.
     // TCP 1688 is left to SDZ-KMS-002's or 003's finding only where that rule runs in this check (no silent pass when it is excluded).
-    const runs = (id: string) => ctx.runs?.(id) !== false;
     const kms003Running = (v: Kms003Verdict | undefined): Kms003Verdict | undefined =>
-      v && runs(leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
+      v && ruleRuns(ctx, leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
     const oob = oobContextOf(ctx.model);
     const leftToOob = (r: Reach, ep: Endpoint): string | undefined => {
       const o = r.outcome === "uncertain" ? unknownRuleOwnerOf(oob, r, ep, KMS) : undefined;
@@ -164,14 +163,14 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 // source from a variable), one finding; SDZ-NET-001 leaves a rule written for KMS to it (leftToServiceRule). And TCP 1688
                 // through a rule that KMS-002 reports as an error naming the Internet (any source, the broad Internet): that rule is the one
                 // problem, fixed by an allowlist, and its finding names this host's exposure (R-KMS-7). A narrower public source stays here.
-                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) && runs("SDZ-KMS-002")
+                const v = probe.protocol === "Tcp" && ports.overlapsRange(KMS.from, KMS.to) && ruleRuns(ctx, "SDZ-KMS-002")
                   ? unverifiedByKms002(ctx.model, ep, r) ?? internetReportedByKms002(ctx.model, ep, r) : undefined;
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
                   leftTo(`SDZ-KMS-002|${v.e.resource.address}`, "the Internet");
                 }
                 // As SDZ-NET-001 words it: an allow from the Internet with no public IP, load balancer or DNAT in front lets nothing in yet.
-                const how = ways.length > 0 ? ` (in through ${ways.join(", ")})` : r.dnat ? "" : " (no public IP, load balancer or DNAT reaches it today: the allow would expose it once one does)";
+                const how = ways.length > 0 ? ` (in through ${ways.join(", ")})` : r.dnat ? "" : ` (${noWayInText(1)}: the allow would expose it once one does)`;
                 if (!ports.isEmpty) sight(into, describeShare(pub, internet), probe.protocol, ports, `${path}${how}`, r.doubts);
               }
             }

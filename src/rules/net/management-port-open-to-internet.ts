@@ -1,7 +1,7 @@
 import { Endpoint, Layer } from "../../engine/access/access-model";
 import { Reach, Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
-import { Decider, deciderOf, describeServicePort, hostEndpoints, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
+import { Decider, deciderOf, describeServicePort, hostEndpoints, namesRange, namingRule, noWayInText, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { describeShare, isBroad } from "../../engine/zones";
@@ -176,7 +176,7 @@ export const managementPortsFromInternet = defineRule({
       const sure = [...g.ways].filter(([, why]) => !why).map(([w]) => w);
       const maybe = [...g.ways].filter(([, why]) => why).map(([w, why]) => (g.outcome === "allow" ? `${w} (${why!.join("; ")})` : w));
       const ways = [...(sure.length > 0 ? [`reachable now ${sure.join(", ")}`] : []), ...(maybe.length > 0 ? [`perhaps reachable ${maybe.join(", ")}`] : [])];
-      const way = ways.length > 0 ? `; ${ways.join("; ")}` : "; no public IP, load balancer or DNAT reaches it today";
+      const way = ways.length > 0 ? `; ${ways.join("; ")}` : `; ${noWayInText(1)}`;
       if (g.tag) {
         // The doubt is the unknown value itself: said once, on its resource, with every rule it leaves open.
         const deciders = [...g.tag.deciders];

@@ -36,7 +36,7 @@ import {
   serviceDeciderOf,
 } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
-import { RuleContext, RUNS_MEMO } from "../../engine/rule";
+import { RuleContext, ruleRuns, RUNS_MEMO } from "../../engine/rule";
 import { Settings } from "../../engine/settings";
 import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
@@ -170,7 +170,7 @@ function wakeOnLanJudged(ctx: OobContext): Judged[] {
       if (!portsUnknown(r, port, ep)) return false;
       const d = serviceDeciderOf(r, port, ep);
       const hit = d.kind === "nsg-rule" ? oob.get(pairKey(d, ep.label)) : undefined;
-      return !!hit && ctx.runs?.(hit.owner) !== false && hit.services.some((svc) => samePort(svc.port, port));
+      return !!hit && ruleRuns(ctx, hit.owner) && hit.services.some((svc) => samePort(svc.port, port));
     };
     for (const g of exposuresByRule(ctx.model, WAKE_ON_LAN,
       (r, ep, port) => serviceRuleOwns(ctx, r, ep, port) && !leftToOob(r, ep, port),
@@ -215,7 +215,7 @@ export function unknownRuleOwnerOf(ctx: OobContext, r: Reach, ep: Endpoint, port
   const d = serviceDeciderOf(r, port, ep);
   if (d.kind !== "nsg-rule") return undefined;
   const hit = ownedServices(ctx).get(pairKey(d, ep.label));
-  if (!hit || ctx.runs?.(hit.owner) === false) return undefined;
+  if (!hit || !ruleRuns(ctx, hit.owner)) return undefined;
   return hit.services.some((s) => samePort(s.port, port)) ? { id: hit.owner, resource: hit.resource } : undefined;
 }
 
@@ -243,7 +243,7 @@ export function unknownRuleLeftToOobOnSomeHost(ctx: OobContext, decider: Decider
     }
     return out;
   });
-  return !!byRule.get(ruleKey(decider))?.some((p) => samePort(p.port, port) && ctx.runs?.(p.owner) !== false);
+  return !!byRule.get(ruleKey(decider))?.some((p) => samePort(p.port, port) && ruleRuns(ctx, p.owner));
 }
 
 /** Compared by value: the domain service ports are copies of the service ports, with their own names. */

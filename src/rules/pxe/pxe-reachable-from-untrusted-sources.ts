@@ -2,9 +2,8 @@ import { describeDp, TFTP_DATA_ANY, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
 import { pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
-import { noWayInText } from "./source-trust";
 import { PXE_TAG } from "../../contract/pxe-tags";
-import { describeHosts } from "../../engine/exposure";
+import { describeHosts, noWayInText } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 

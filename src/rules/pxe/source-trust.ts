@@ -73,14 +73,12 @@ export function judgeSources(
 /**
  * Ways the Internet reaches a host on a probe's ports today: a public IP on its NIC, a public load
  * balancer rule or inbound NAT rule, a DNAT rule (`dnat`, the reach's). Empty: an allow from the
- * Internet lets nothing in until one is added, which a finding says as SDZ-NET-001 does ({@link noWayInText}).
+ * Internet lets nothing in until one is added, which a finding says as SDZ-NET-001 does (noWayInText, engine/exposure.ts).
  */
 export function waysIn(answer: { readonly internetEntries: readonly { readonly label: string }[] }, dnat?: { readonly label: string }): string[] {
   return [...(dnat ? [`published by DNAT rule ${dnat.label}`] : []), ...answer.internetEntries.map((e) => `through ${e.label}`)];
 }
 
-/** What a finding adds when Internet sources are allowed but nothing brings them in (SDZ-NET-001's wording). */
-export const noWayInText = (hosts: number) => `no public IP, load balancer or DNAT reaches ${hosts > 1 ? "them" : "it"} today`;
 
 /**
  * Is the reach's missing filter SDZ-NET-002's finding? A `no-nsg` decider (no NSG on the subnet nor on

@@ -1,11 +1,11 @@
 import { refExample } from "./examples";
 import { describeRef, referenceComputers, VM_TYPES } from "./reference-computers";
 import { Intervals, PORTS } from "../../engine/access/intervals";
-import { Decider, deciderOf, describePorts } from "../../engine/exposure";
+import { Decider, deciderOf, describePorts, noWayInText } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
-import { deciderKey, judgeSources, leftToNet002, noWayInText, reportedByNet001, waysIn } from "../pxe/source-trust";
+import { deciderKey, judgeSources, leftToNet002, reportedByNet001, waysIn } from "../pxe/source-trust";
 
 /** What reaches through one deciding rule, certainly (`allow`) or perhaps (`uncertain`). */
 interface Part {

@@ -2,7 +2,7 @@ import { DeploymentRole } from "../../contract/zone-tags";
 import { Topology, Vm } from "../../engine/access/topology";
 import { TerraformModel } from "../../engine/model";
 import { RoleClaim } from "../../engine/roles";
-import { RuleContext } from "../../engine/rule";
+import { RuleContext, ruleRuns } from "../../engine/rule";
 
 /**
  * The deployment servers of R-SEC-8: distribution points, KMS hosts, domain controllers, state
@@ -32,7 +32,7 @@ export interface ServerInScope {
  * role-scoped checks did not run on it (roles-not-told.ts), and the other rules leave that VM to it.
  */
 export function rolesToldBySec001(ctx: RuleContext): boolean {
-  return ctx.runs?.("SDZ-SEC-001") !== false;
+  return ruleRuns(ctx, "SDZ-SEC-001");
 }
 
 /**

@@ -1,7 +1,7 @@
 import { CONNECTION, connectionType, GATEWAY, IPSEC_CONNECTION_TYPES, IpsecPolicyView, PolicyField, SERVER_CONFIGURATION, VWAN_CONNECTION, vwanLinks } from "./policies";
 import { unreadableBlock } from "../../engine/access/fields";
 import { TfResource } from "../../engine/model";
-import { RuleContext } from "../../engine/rule";
+import { RuleContext, ruleRuns } from "../../engine/rule";
 
 export { CONNECTION, GATEWAY, SERVER_CONFIGURATION, VWAN_CONNECTION };
 
@@ -63,7 +63,7 @@ export const CONNECTION_OWNER = "SDZ-VPN-001";
  * (an excluded reader owns nothing, so the doubt is never dropped).
  */
 export function ownerOf(ctx: RuleContext, readers: readonly string[]): string | undefined {
-  return readers.find((id) => ctx.runs?.(id) !== false);
+  return readers.find((id) => ruleRuns(ctx, id));
 }
 
 /**
