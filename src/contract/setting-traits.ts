@@ -4,6 +4,7 @@
  * it back*; the library's own scripts match them, and so do hand-written ones that use the same
  * cmdlets.
  */
+import { InOrder, InOrderMatch, TextTest } from "./in-order";
 import { SettingTraits } from "./tag";
 
 /**
@@ -170,12 +171,34 @@ function parameterWrites(script: string, cmdlet: string, parameter: string, pars
   return out;
 }
 
-/** Writes found by several patterns, in script order. */
-function orderedWrites(script: string, patterns: { re: RegExp; write: (m: RegExpMatchArray) => Omit<SettingWrite, "statement"> }[]): SettingWrite[] {
+/** One write a pattern found: where it starts, the statement text, and the value the pattern reads (a group), if any. */
+interface WriteHit {
+  readonly index: number;
+  readonly statement: string;
+  readonly input: string;
+  readonly value?: string;
+}
+
+/**
+ * Writes found by several patterns, in script order. A pattern's match is the statement: with
+ * `wholeStatement`, to the end of the statement; otherwise to the end of its last term, whose first
+ * group (if any) is the value written.
+ */
+function orderedWrites(script: string, patterns: { find: InOrder; wholeStatement?: boolean; write: (m: WriteHit) => Omit<SettingWrite, "statement"> }[]): SettingWrite[] {
   const text = joined(script);
   const hits: { at: number; w: SettingWrite }[] = [];
-  for (const p of patterns) for (const m of text.matchAll(p.re)) hits.push({ at: m.index!, w: { ...p.write(m), statement: m[0] } });
+  for (const p of patterns) {
+    for (const m of p.find.matchAll(text, p.wholeStatement)) {
+      const hit = writeHit(text, m, p.wholeStatement);
+      hits.push({ at: m.index, w: { ...p.write(hit), statement: hit.statement } });
+    }
+  }
   return hits.sort((a, b) => a.at - b.at).map((h) => h.w);
+}
+
+function writeHit(input: string, m: InOrderMatch, wholeStatement?: boolean): WriteHit {
+  const statement = input.slice(m.index, wholeStatement ? m.statementEnd : m.end);
+  return { index: m.index, statement, input, value: m.terms[m.terms.length - 1][1] };
 }
 
 /** One PowerShell or reg.exe argument: a single- or double-quoted string, or a bare word (to a space, quote, parenthesis, `;` or `,`). */
@@ -252,13 +275,22 @@ function keyCheck(statement: string, script: string, at: number, key: string): {
  * value; Remove-ItemProperty / reg delete leave Windows' default, which the checks do not assume. Windows reads the value
  * only there: a write or a read-back under another key is none (HKCU:\Software\Lsa sets nothing LSA reads).
  */
+/** Terms in order on one line (`A[^\n]*B`, in linear time: {@link InOrder}). */
+function onOneLine(...terms: RegExp[]): InOrder {
+  return InOrder.of(terms);
+}
+
+/** The commands that write a registry value, and those that read one. */
+const REGISTRY_SET = /(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)/i;
+const REGISTRY_GET = /(Get-ItemProperty(Value)?|Get-ItemPropertyValue|reg(\.exe)?\s+query)/i;
+
 function registryValue(name: string, key: string, value: (dword: number) => unknown = (d) => d !== 0, hardened: unknown = true): ValueTraits {
   const n = `\\b${name}\\b`;
   return {
     kind: "windows",
     applied: {
-      set: new RegExp(`(Set-ItemProperty|New-ItemProperty|reg(\\.exe)?\\s+add)[^\\n]*${n}`, "i"),
-      verify: new RegExp(`(Get-ItemProperty(Value)?|Get-ItemPropertyValue|reg(\\.exe)?\\s+query)[^\\n]*${n}`, "i"),
+      set: InOrder.of([REGISTRY_SET, new RegExp(n, "i")]),
+      verify: InOrder.of([REGISTRY_GET, new RegExp(n, "i")]),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: (script) => registryWrites(script, name, value, key),
@@ -276,8 +308,9 @@ function registryReadBack(script: string, name: string, key: string): boolean | 
   let unknown: string | undefined;
   // A read may pipe the item on (`Get-ItemProperty -Path $k | Select-Object -ExpandProperty RestrictAnonymous`).
   // cmd's `&` / `&&` end a statement too (`reg add ... & reg query ...` on one line).
-  for (const m of text.matchAll(new RegExp(`\\b(?:Get-ItemProperty(?:Value)?|reg(?:\\.exe)?\\s+query)\\b[^\\n;&]*\\b${name}\\b[^\\n;&]*`, "gi"))) {
-    const k = keyCheck(m[0], text, m.index!, key);
+  const reads = InOrder.of([/\b(?:Get-ItemProperty(?:Value)?|reg(?:\.exe)?\s+query)\b/i, new RegExp(`\\b${name}\\b`, "i")], "\n;&");
+  for (const m of reads.matchAll(text, true)) {
+    const k = keyCheck(text.slice(m.index, m.statementEnd), text, m.index, key);
     if ("here" in k) return true;
     if ("unknown" in k) unknown ??= `it reads ${name} back ${k.unknown}`;
   }
@@ -291,13 +324,15 @@ function registryReadBack(script: string, name: string, key: string): boolean | 
  */
 function registryWrites(script: string, name: string, value: (dword: number) => unknown, key?: string): SettingWrite[] {
   const n = `\\b${name}\\b`;
-  const where = (m: RegExpMatchArray) => (key ? keyCheck(m[0], m.input!, m.index!, key) : { here: true as const });
+  const where = (m: WriteHit) => (key ? keyCheck(m.statement, m.input, m.index, key) : { here: true as const });
+  // A statement ends at a newline, `;`, a pipe, or cmd's `&` / `&&` (`reg add ... & reg add ...` on one line).
+  const statement = (command: RegExp) => InOrder.of([command, new RegExp(n, "i")], "\n;|&");
   return orderedWrites(script, [
     {
-      // A statement ends at a newline, `;`, a pipe, or cmd's `&` / `&&` (`reg add ... & reg add ...` on one line).
-      re: new RegExp(`\\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\\.exe)?\\s+add)\\b[^\\n;|&]*${n}[^\\n;|&]*`, "gi"),
+      find: statement(/\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\.exe)?\s+add)\b/i),
+      wholeStatement: true,
       write: (m) => {
-        const raw = (/-Value\s*:?\s*(\S+)/i.exec(m[0]) ?? /\/d\s+(\S+)/i.exec(m[0]))?.[1]?.replace(/^['"]|['")]+$/g, "");
+        const raw = (/-Value\s*:?\s*(\S+)/i.exec(m.statement) ?? /\/d\s+(\S+)/i.exec(m.statement))?.[1]?.replace(/^['"]|['")]+$/g, "");
         const num = raw !== undefined && /^(?:\d+|0x[0-9a-f]+)$/i.test(raw) ? Number(raw) : undefined;
         const text = `${name} = ${raw ?? "?"}`;
         const k = where(m);
@@ -309,7 +344,8 @@ function registryWrites(script: string, name: string, value: (dword: number) => 
       },
     },
     {
-      re: new RegExp(`\\b(?:Remove-ItemProperty|reg(?:\\.exe)?\\s+delete)\\b[^\\n;|&]*${n}[^\\n;|&]*`, "gi"),
+      find: statement(/\b(?:Remove-ItemProperty|reg(?:\.exe)?\s+delete)\b/i),
+      wholeStatement: true,
       write: (m) => {
         const k = where(m);
         if ("elsewhere" in k) return { elsewhere: k.elsewhere, text: `${name} removed` };
@@ -320,8 +356,8 @@ function registryWrites(script: string, name: string, value: (dword: number) => 
   ]);
 }
 
-/** The arguments of one cmdlet call: up to the end of its statement (a newline, `;` or `|`). */
-const SMB_ARGS = "[^\\n;|]*?";
+/** The end of a PowerShell statement: a newline, `;` or `|`. */
+const PS_STATEMENT = "\n;|";
 
 /**
  * An SMB server option set with Set-SmbServerConfiguration and read back with Get-SmbServerConfiguration.
@@ -331,7 +367,10 @@ const SMB_ARGS = "[^\\n;|]*?";
 function smbServerOption(parameter: string): ValueTraits {
   return {
     kind: "windows",
-    applied: { set: new RegExp(`Set-SmbServerConfiguration${SMB_ARGS}-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b`, "i"), verify: /Get-SmbServerConfiguration/i },
+    applied: {
+      set: InOrder.of([/Set-SmbServerConfiguration/i, new RegExp(`-${parameter}(?:\\s*:\\s*|\\s+)(?:\\$true|1)\\b`, "i")], PS_STATEMENT),
+      verify: /Get-SmbServerConfiguration/i,
+    },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: (script) => parameterWrites(script, "Set-SmbServerConfiguration", parameter, boolOf, "$true or $false"),
     hardened: true,
@@ -345,12 +384,15 @@ function smbServerOption(parameter: string): ValueTraits {
  */
 function smb1Writes(script: string): SettingWrite[] {
   return orderedWrites(script, [
-    { re: /\b(?:Remove|Uninstall)-WindowsFeature\b[^\n;|]*FS-SMB1\b|\bDisable-WindowsOptionalFeature\b[^\n;|]*SMB1Protocol\b/gi, write: (m) => ({ value: true, text: m[0].trim() }) },
-    { re: /\b(?:Install|Add)-WindowsFeature\b[^\n;|]*FS-SMB1\b|\bEnable-WindowsOptionalFeature\b[^\n;|]*SMB1Protocol\b/gi, write: (m) => ({ value: false, text: m[0].trim() }) },
+    { find: InOrder.of([/\b(?:Remove|Uninstall)-WindowsFeature\b/i, /FS-SMB1\b/i], PS_STATEMENT), write: (m) => ({ value: true, text: m.statement.trim() }) },
+    { find: InOrder.of([/\bDisable-WindowsOptionalFeature\b/i, /SMB1Protocol\b/i], PS_STATEMENT), write: (m) => ({ value: true, text: m.statement.trim() }) },
+    { find: InOrder.of([/\b(?:Install|Add)-WindowsFeature\b/i, /FS-SMB1\b/i], PS_STATEMENT), write: (m) => ({ value: false, text: m.statement.trim() }) },
+    { find: InOrder.of([/\bEnable-WindowsOptionalFeature\b/i, /SMB1Protocol\b/i], PS_STATEMENT), write: (m) => ({ value: false, text: m.statement.trim() }) },
     {
-      re: /\bSet-SmbServerConfiguration\b[^\n;|]*-EnableSMB1Protocol\b(?:\s*:\s*|\s+)?(\S*)/gi,
+      // The value ends at a space or the end of the statement.
+      find: InOrder.of([/\bSet-SmbServerConfiguration\b/i, /-EnableSMB1Protocol\b(?:\s*:\s*|\s+)?([^\s;|]*)/i], PS_STATEMENT),
       write: (m) => {
-        const raw = m[1].replace(/[)}"',]+$/, "");
+        const raw = (m.value ?? "").replace(/[)}"',]+$/, "");
         const b = boolOf(raw);
         return b === undefined ? { unknown: `-EnableSMB1Protocol ${raw || "(no value)"} is not a literal $true or $false`, text: `-EnableSMB1Protocol ${raw}` } : { value: !b, text: `-EnableSMB1Protocol ${raw}` };
       },
@@ -370,7 +412,7 @@ function dnsPublishingWrites(script: string): SettingWrite[] {
  * A Configuration Manager setting applied with a cmdlet on the site server and read back with its Get- twin;
  * `writes` reads the value each write sets, in the tag's terms.
  */
-function configMgr(set: RegExp, verify: RegExp, writes?: (script: string) => SettingWrite[]): SettingTraits {
+function configMgr(set: TextTest, verify: TextTest, writes?: (script: string) => SettingWrite[]): SettingTraits {
   return writes ? ({ kind: "configmgr", applied: { set, verify }, writes } as ValueTraits) : { kind: "configmgr", applied: { set, verify } };
 }
 
@@ -434,36 +476,46 @@ export const TRAITS = {
     writes: smb1Writes,
     hardened: true,
     applied: {
-      set: /(Remove|Uninstall)-WindowsFeature[^\n]*FS-SMB1|Disable-WindowsOptionalFeature[^\n]*SMB1Protocol|Set-SmbServerConfiguration[^\n]*-EnableSMB1Protocol\s+\$false/i,
-      verify: /Get-WindowsFeature[^\n]*FS-SMB1|Get-WindowsOptionalFeature[^\n]*SMB1Protocol|Get-SmbServerConfiguration/i,
+      set: InOrder.anyOf(
+        onOneLine(/(Remove|Uninstall)-WindowsFeature/i, /FS-SMB1/i),
+        onOneLine(/Disable-WindowsOptionalFeature/i, /SMB1Protocol/i),
+        onOneLine(/Set-SmbServerConfiguration/i, /-EnableSMB1Protocol\s+\$false/i),
+      ),
+      verify: InOrder.anyOf(onOneLine(/Get-WindowsFeature/i, /FS-SMB1/i), onOneLine(/Get-WindowsOptionalFeature/i, /SMB1Protocol/i), /Get-SmbServerConfiguration/i),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
   } as ValueTraits,
   kmsFirewallScope: {
     kind: "windows",
-    applied: { set: /New-NetFirewallRule[^\n]*-LocalPort\s+1688[^\n]*-RemoteAddress|Set-NetFirewallRule[^\n]*-RemoteAddress/i, verify: /Get-NetFirewall(Rule|AddressFilter)/i },
+    applied: {
+      set: InOrder.anyOf(onOneLine(/New-NetFirewallRule/i, /-LocalPort\s+1688/i, /-RemoteAddress/i), onOneLine(/Set-NetFirewallRule/i, /-RemoteAddress/i)),
+      verify: /Get-NetFirewall(Rule|AddressFilter)/i,
+    },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
   } as SettingTraits,
   kmsDnsPublishing: {
     kind: "windows",
-    applied: { set: /(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)[^\n]*DisableDnsPublishing|slmgr(\.vbs)?\s+\/[cd]dns/i, verify: /(Get-ItemProperty(Value)?|reg(\.exe)?\s+query)[^\n]*DisableDnsPublishing/i },
+    applied: {
+      set: InOrder.anyOf(onOneLine(REGISTRY_SET, /DisableDnsPublishing/i), /slmgr(\.vbs)?\s+\/[cd]dns/i),
+      verify: onOneLine(/(Get-ItemProperty(Value)?|reg(\.exe)?\s+query)/i, /DisableDnsPublishing/i),
+    },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: dnsPublishingWrites,
     hardened: "disabled",
   } as ValueTraits,
   // A password given (any value but $null or an empty string) is a password required.
-  pxePassword: configMgr(/Set-CMDistributionPoint[^\n]*-PxePassword/i, /Get-CMDistributionPoint/i,
+  pxePassword: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-PxePassword/i), /Get-CMDistributionPoint/i,
     (script) => parameterWrites(script, SET_DP, "PxePassword", (raw) => (raw && !/^(\$null|''|"")$/i.test(raw) ? true : undefined), "password")),
-  pxeUnknownComputers: configMgr(/Set-CMDistributionPoint[^\n]*-EnableUnknownComputerSupport/i, /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableUnknownComputerSupport")),
-  pxeMulticast: configMgr(/Set-CMDistributionPoint[^\n]*-EnableMulticast/i, /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableMulticast")),
+  pxeUnknownComputers: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-EnableUnknownComputerSupport/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableUnknownComputerSupport")),
+  pxeMulticast: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-EnableMulticast/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableMulticast")),
   // Answering only on the listed MAC addresses is not answering on every interface.
-  pxeResponseInterfaces: configMgr(/Set-CMDistributionPoint[^\n]*-MacAddressForRespondingPxeRequest/i, /Get-CMDistributionPoint/i,
+  pxeResponseInterfaces: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-MacAddressForRespondingPxeRequest/i), /Get-CMDistributionPoint/i,
     (script) => parameterWrites(script, SET_DP, "MacAddressForRespondingPxeRequest", (raw) => (raw && !/^(\$null|@\(\s*)$/i.test(raw) ? false : undefined), "address list")),
   // -UseSmsGeneratedCert $false turns Enhanced HTTP off without saying which transport the site then uses.
-  enhancedHttp: configMgr(/Set-CMSite[^\n]*-UseSmsGeneratedCert\s+\$true/i, /Get-CMSite/i, (script) => cmBool("Set-CMSite", "UseSmsGeneratedCert")(script)
+  enhancedHttp: configMgr(onOneLine(/Set-CMSite/i, /-UseSmsGeneratedCert\s+\$true/i), /Get-CMSite/i, (script) => cmBool("Set-CMSite", "UseSmsGeneratedCert")(script)
     .map((w) => (w.value === false ? { unknown: "-UseSmsGeneratedCert $false turns Enhanced HTTP off", text: w.text, statement: w.statement } : w.value === true ? { ...w, value: "enhanced-http" } : w))),
-  smpDeleteAfter: configMgr(/Set-CMStateMigrationPoint[^\n]*-TimeDeleteAfter/i, /Get-CMStateMigrationPoint/i, smpDeleteAfterWrites),
-  smpRestoreOnly: configMgr(/Set-CMStateMigrationPoint[^\n]*-EnableRestoreOnlyMode/i, /Get-CMStateMigrationPoint/i, cmBool("(?:Add|Set)-CMStateMigrationPoint", "EnableRestoreOnlyMode")),
+  smpDeleteAfter: configMgr(onOneLine(/Set-CMStateMigrationPoint/i, /-TimeDeleteAfter/i), /Get-CMStateMigrationPoint/i, smpDeleteAfterWrites),
+  smpRestoreOnly: configMgr(onOneLine(/Set-CMStateMigrationPoint/i, /-EnableRestoreOnlyMode/i), /Get-CMStateMigrationPoint/i, cmBool("(?:Add|Set)-CMStateMigrationPoint", "EnableRestoreOnlyMode")),
   smpMaxClients: configMgr(/-MaximumClientNumber/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i, cmNumber("[\\w-]+", "MaximumClientNumber")),
   // The free-space floor takes a unit from another parameter: its value is not read (a set command that reads it back makes it applied).
   smpMinFreeSpace: configMgr(/-MinimumFreeSpace/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i),
@@ -477,6 +529,6 @@ export const TRAITS = {
    * `Set-CMOperatingSystemInstaller`) and read back with the Get- twin
    * (learn.microsoft.com/powershell/module/configurationmanager/set-cmoperatingsystemimage, -MulticastEncrypt).
    */
-  pxeMulticastEncryption: configMgr(/Set-CMOperatingSystem(Image|Installer)[^\n]*-MulticastEncrypt\s+\$true/i, /Get-CMOperatingSystem(Image|Installer)/i,
+  pxeMulticastEncryption: configMgr(onOneLine(/Set-CMOperatingSystem(Image|Installer)/i, /-MulticastEncrypt\s+\$true/i), /Get-CMOperatingSystem(Image|Installer)/i,
     cmBool("Set-CMOperatingSystem(?:Image|Installer)", "MulticastEncrypt")),
 };

@@ -1,3 +1,5 @@
+import { TextTest } from "./in-order";
+
 /**
  * The typed tag contract's building block: one `sdz-*` tag (or share-metadata key), defined once
  * with its type, its allowed values and whether its value may be a secret. Constructs write tags
@@ -51,7 +53,7 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 export interface SettingTraits {
   readonly kind: "windows" | "configmgr" | "firmware";
   /** PowerShell that sets the value, and PowerShell that reads it back. Both must be in one script for *applied*. */
-  readonly applied?: { readonly set: RegExp; readonly verify: RegExp };
+  readonly applied?: { readonly set: TextTest; readonly verify: TextTest };
   /** Guest configuration names whose assignment checks this setting (case-insensitive). */
   readonly auditedBy?: readonly string[];
 }

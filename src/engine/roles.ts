@@ -13,6 +13,7 @@ import { Subnet, Vm } from "./access/topology";
 import { certainNamingRule, Decider, mayHaveNamingRule, namingDecider, reachOn } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DscResource, DscRun, Settings } from "./settings";
+import { InOrder, TextTest } from "../contract/in-order";
 import { DeploymentRole, ZONE_TAG } from "../contract/zone-tags";
 import { SERVICE_PORTS, ServicePort } from "../network/service-ports";
 
@@ -48,10 +49,15 @@ const SIGNATURES: { role: DeploymentRole; all: ServicePort[][]; targeted?: boole
   { role: DeploymentRole.OOB_SERVICE_POINT, all: [[SERVICE_PORTS.AMT_PROVISIONING]] },
 ];
 
+/** Terms in order where `.*` would join them (within a line: `.` matches no line terminator), in linear time ({@link InOrder}). */
+function inOrder(...terms: RegExp[]): InOrder {
+  return InOrder.of(terms, "\n\r\u2028\u2029");
+}
+
 /** A statement of a script that marks a role: it matches every pattern of `all` and no pattern of `none`. */
 interface ScriptMarker {
-  readonly all: readonly RegExp[];
-  readonly none?: RegExp;
+  readonly all: readonly TextTest[];
+  readonly none?: TextTest;
   /** What the statement does, for the evidence. */
   readonly what?: string;
 }
@@ -78,9 +84,9 @@ const SCRIPT_SIGNATURES: { role: DeploymentRole; what: string; markers: readonly
     role: DeploymentRole.KMS_HOST, what: "configures KMS activation",
     markers: [
       // learn.microsoft.com/windows-server/get-started/kms-create-host, "Install the Volume Activation Services role".
-      { all: [/\b(Install|Add)-WindowsFeature\b.*\bVolumeActivation\b/i], what: "installs the Volume Activation Services role" },
+      { all: [inOrder(/\b(Install|Add)-WindowsFeature\b/i, /\bVolumeActivation\b/i)], what: "installs the Volume Activation Services role" },
       // The "KMS host configuration options" of activation-slmgr-vbs-options: /sai, /sri, /sprt, /sdns, /cdns, /spri, /cpri.
-      { all: [/\bslmgr(\.vbs)?\b.*\s[/-](sai|sri|sprt|sdns|cdns|spri|cpri)\b/i], what: "sets a KMS host option with slmgr" },
+      { all: [inOrder(/\bslmgr(\.vbs)?\b/i, /\s[/-](sai|sri|sprt|sdns|cdns|spri|cpri)\b/i)], what: "sets a KMS host option with slmgr" },
       // SoftwareLicensingService methods for a KMS host (learn.microsoft.com/previous-versions/windows/desktop/sppwmi/softwarelicensingservice):
       // SetKeyManagementServiceListeningPort "applies to KMS hosts only", SetVLActivationInterval errs when "the machine is not a key
       // management service". The client's methods (SetKeyManagementServiceMachine, SetKeyManagementServicePort, InstallProductKey) are not here.
@@ -90,11 +96,11 @@ const SCRIPT_SIGNATURES: { role: DeploymentRole; what: string; markers: readonly
       { all: [/\b(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)\b/i, /\b(DisableDnsPublishing|DnsDomainPublishList|EnableKmsLowPriority|KeyManagementServiceListeningPort)\b/i], what: "sets a KMS host option in the registry" },
       // The host's own inbound rule, enabled: kms-create-host, "Configure Windows Firewall" (Set-NetFirewallRule -Name SPPSVC-In-TCP
       // ... -Enabled True), or its "Key Management Service" group (a rule disabled, as KmsHost's script does before adding its own, is not).
-      { all: [/SPPSVC-In-TCP|Key Management Service/i, /\bEnable-NetFirewallRule\b|\bSet-NetFirewallRule\b.*-Enabled\s+['"]?\$?True\b|\benable=yes\b/i], what: "enables the KMS host's inbound firewall rule" },
+      { all: [/SPPSVC-In-TCP|Key Management Service/i, InOrder.anyOf(/\bEnable-NetFirewallRule\b|\benable=yes\b/i, inOrder(/\bSet-NetFirewallRule\b/i, /-Enabled\s+['"]?\$?True\b/i))], what: "enables the KMS host's inbound firewall rule" },
       // A rule of its own that lets TCP 1688 in (New-NetFirewallRule's -Direction defaults to Inbound; a -RemotePort 1688 Outbound
       // rule is a client's way out to its host).
-      { all: [/\bNew-NetFirewallRule\b.*-LocalPort\s+[^-]*\b1688\b/i], none: /-Direction\s+['"]?Outbound\b/i, what: "opens TCP 1688 inbound in Windows Firewall" },
-      { all: [/\bnetsh\b.*\bdir=in\b/i, /\blocalport=\S*\b1688\b/i], what: "opens TCP 1688 inbound in Windows Firewall" },
+      { all: [inOrder(/\bNew-NetFirewallRule\b/i, /-LocalPort\s+[^-]*?\b1688\b/i)], none: /-Direction\s+['"]?Outbound\b/i, what: "opens TCP 1688 inbound in Windows Firewall" },
+      { all: [inOrder(/\bnetsh\b/i, /\bdir=in\b/i), /\blocalport=\S*\b1688\b/i], what: "opens TCP 1688 inbound in Windows Firewall" },
     ],
   },
   {

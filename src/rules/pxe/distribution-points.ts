@@ -3,6 +3,7 @@
  * the evidence), their PXE settings read with provenance, their TFTP data range and their zones.
  */
 import { mayNameService, namesService } from "./source-trust";
+import { InOrder } from "../../contract/in-order";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { TagSpec } from "../../contract/tag";
 import { DeploymentRole } from "../../contract/zone-tags";
@@ -43,38 +44,51 @@ export type Serves = "pxe" | "dhcp";
  * TFTP *clients* (isc-dhcp-client, dhcp-client, dhcpcd, tftp, tftp-hpa, atftp) are no evidence.
  * The PXE patterns come first: a script that installs both a DHCP and a PXE or TFTP server serves PXE.
  */
-const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly pattern: RegExp; readonly what: (m: RegExpExecArray) => string }[] = [
+const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly patterns: readonly (RegExp | InOrder)[]; readonly what: (name: string) => string }[] = [
   // Server Manager feature names: WDS, WDS-Deployment, WDS-Transport (Windows Deployment Services answers PXE); DHCP (the DHCP Server role).
-  { serves: "pxe", pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(WDS|WDS-Deployment|WDS-Transport)(?![\w-])/i, what: () => "Windows Deployment Services" },
-  { serves: "pxe", pattern: /wdsutil(?:\.exe)?[^\n]*\/initiali[sz]e-server/i, what: () => "Windows Deployment Services" },
+  { serves: "pxe", patterns: [onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(WDS|WDS-Deployment|WDS-Transport)(?![\w-])/i)], what: () => "Windows Deployment Services" },
+  { serves: "pxe", patterns: [onOneLine(/wdsutil(?:\.exe)?/i, /\/initiali[sz]e-server/i)], what: () => "Windows Deployment Services" },
   // DISM / Enable-WindowsOptionalFeature names: Microsoft-Windows-Deployment-Services[-...] (its -Admin-Pack is the console only);
   // DHCPServer (DHCPServerCore on Server Core 2008).
-  {
-    serves: "pxe",
-    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i,
-    what: (m) => `the Windows feature ${m[1]}`,
-  },
+  { serves: "pxe", patterns: optionalFeature(/(?<![\w-])(Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i), what: (name) => `the Windows feature ${name}` },
   // Linux server packages (d-i.debian.org/manual, "Preparing Files for TFTP Net Booting": isc-dhcp-server, tftpd-hpa, atftpd;
   // RHEL/Fedora: dhcp-server (dhcp before RHEL 8), tftp-server, kea; Debian kea-dhcp4-server). The clients are other packages.
-  {
-    serves: "pxe",
-    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i,
-    what: (m) => `the ${m[1]} package`,
-  },
-  { serves: "pxe", pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
-  { serves: "dhcp", pattern: /(?:Install|Add)-WindowsFeature[^\n]*(?<![\w-])(DHCP)(?![\w-])/i, what: () => "the DHCP Server role" },
+  { serves: "pxe", patterns: [packageInstall(/(?<![\w.=:/-])(tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i)], what: (name) => `the ${name} package` },
+  { serves: "pxe", patterns: [/\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i], what: (name) => `the ${name} service` },
+  { serves: "dhcp", patterns: [onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(DHCP)(?![\w-])/i)], what: () => "the DHCP Server role" },
+  { serves: "dhcp", patterns: optionalFeature(/(?<![\w-])(DHCPServer(?:Core)?)(?![\w-])/i), what: (name) => `the Windows feature ${name}` },
   {
     serves: "dhcp",
-    pattern: /(?:dism(?:\.exe)?[^\n]*\/enable-feature|Enable-WindowsOptionalFeature)[^\n]*?(?<![\w-])(DHCPServer(?:Core)?)(?![\w-])/i,
-    what: (m) => `the Windows feature ${m[1]}`,
+    patterns: [packageInstall(/(?<![\w.=:/-])(isc-dhcp-server|dhcp-server|dhcp|kea-dhcp4-server|kea)(?![\w.-])/i)],
+    what: (name) => `the ${name} package`,
   },
-  {
-    serves: "dhcp",
-    pattern: /\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b[^\n;&|]*?\b(?:install|add|in)\b[^\n;&|]*?(?<![\w.=:/-])(isc-dhcp-server|dhcp-server|dhcp|kea-dhcp4-server|kea)(?![\w.-])/i,
-    what: (m) => `the ${m[1]} package`,
-  },
-  { serves: "dhcp", pattern: /\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?)(?![\w.-])/i, what: (m) => `the ${m[1]} service` },
+  { serves: "dhcp", patterns: [/\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?)(?![\w.-])/i], what: (name) => `the ${name} service` },
 ];
+
+/** Terms in order on one line (`A[^\n]*B`, in linear time: {@link InOrder}). */
+function onOneLine(...terms: RegExp[]): InOrder {
+  return InOrder.of(terms);
+}
+
+/** A Windows optional feature enabled with DISM (`dism /online /enable-feature ... <feature>`) or Enable-WindowsOptionalFeature. */
+function optionalFeature(feature: RegExp): InOrder[] {
+  return [onOneLine(/dism(?:\.exe)?/i, /\/enable-feature/i, feature), onOneLine(/Enable-WindowsOptionalFeature/i, feature)];
+}
+
+/** A Linux package installed in one shell command (to a newline, `;`, `&` or `|`). */
+function packageInstall(name: RegExp): InOrder {
+  return InOrder.of([/\b(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk)\b/i, /\b(?:install|add|in)\b/i, name], "\n;&|");
+}
+
+/** The name a pattern's first match captures (its last term's first group), or undefined when the text holds no match. */
+function capturedIn(pattern: RegExp | InOrder, text: string): string | undefined {
+  if (pattern instanceof InOrder) {
+    const m = pattern.exec(text);
+    return m ? m.terms[m.terms.length - 1][1] ?? "" : undefined;
+  }
+  const m = pattern.exec(text);
+  return m ? m[1] ?? "" : undefined;
+}
 
 /**
  * dnsmasq answers DHCP only with a dhcp-range, and TFTP only with enable-tftp (dnsmasq(8): "--dhcp-range ... Enable the DHCP
@@ -91,8 +105,10 @@ export function responderIn(text: string): { readonly serves: Serves; readonly w
   for (const serves of ["pxe", "dhcp"] as const) {
     for (const r of RESPONDER_SCRIPTS) {
       if (r.serves !== serves) continue;
-      const m = r.pattern.exec(text);
-      if (m) return { serves, what: r.what(m) };
+      for (const p of r.patterns) {
+        const name = capturedIn(p, text);
+        if (name !== undefined) return { serves, what: r.what(name) };
+      }
     }
     const d = dnsmasq ? (serves === "pxe" ? DNSMASQ_PXE : DNSMASQ_DHCP).exec(text) : null;
     if (d) return { serves, what: `dnsmasq with ${d[1]}` };

@@ -3,6 +3,7 @@
  * configuration, declared or inferred with the evidence, and where they capture to, resolved to a
  * resource of the configuration when the capture location names one.
  */
+import { InOrder } from "../../contract/in-order";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { DeploymentRole } from "../../contract/zone-tags";
 import { Vm } from "../../engine/access/topology";
@@ -17,7 +18,12 @@ export const VM_TYPES = ["azurerm_windows_virtual_machine", "azurerm_linux_virtu
  * A script that generalizes and captures the OS: `sysprep /generalize`, `New-WindowsImage`,
  * `dism /Capture-Image` or `imagex /capture` (public settings of extensions and run commands).
  */
-const CAPTURE_SCRIPT = /sysprep(\.exe)?[^\n]*\/generalize|New-WindowsImage\b|dism(\.exe)?[^\n]*\/capture-image|imagex(\.exe)?[^\n]*\/capture/i;
+const CAPTURE_SCRIPT = InOrder.anyOf(
+  InOrder.of([/sysprep(\.exe)?/i, /\/generalize/i]),
+  /New-WindowsImage\b/i,
+  InOrder.of([/dism(\.exe)?/i, /\/capture-image/i]),
+  InOrder.of([/imagex(\.exe)?/i, /\/capture/i]),
+);
 /** A UNC path: `\\host\share\...`. */
 const UNC = /\\\\([A-Za-z0-9][A-Za-z0-9.-]*)\\([^\\\s"'`;,]+)/;
 /** An Azure Files host name: `<account>.file.core.windows.net`, or its private link alias. */
