@@ -84,6 +84,11 @@ describe("settings whose written value the checks read", () => {
     expect(settingWrites(TRAITS.smb1Removed, "Uninstall-WindowsFeature FS-SMB1; Enable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol")!.map((w) => w.value)).toEqual([true, false]);
   });
 
+  test("SMB 1: a value followed by the end of its statement is read without the `;` (was: not a literal, could not verify)", () => {
+    expect(settingWrites(TRAITS.smb1Removed, "Set-SmbServerConfiguration -EnableSMB1Protocol $false; Get-SmbServerConfiguration")!.map((w) => w.value ?? w.unknown)).toEqual([true]);
+    expect(settingWrites(TRAITS.smb1Removed, "Set-SmbServerConfiguration -EnableSMB1Protocol $true|Out-Null")!.map((w) => w.value ?? w.unknown)).toEqual([false]);
+  });
+
   test("ConfigMgr: booleans, the PXE password, the delete interval in hours", () => {
     expect(settingWrites(TRAITS.pxeMulticast, "Set-CMDistributionPoint -SiteSystemServerName dp -EnableMulticast $true; Set-CMDistributionPoint -EnableMulticast:$false")!.map((w) => w.value)).toEqual([true, false]);
     expect(settingWrites(TRAITS.pxePassword, "Set-CMDistributionPoint -PxePassword (ConvertTo-SecureString -String $p -AsPlainText -Force)")!.map((w) => w.value)).toEqual([true]);
