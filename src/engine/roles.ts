@@ -10,7 +10,7 @@
 import { Endpoint } from "./access/access-model";
 import { Reachability } from "./access/reachability";
 import { Subnet, Vm } from "./access/topology";
-import { certainNamingRule, Decider, mayHaveNamingRule, namingDecider, reachOn } from "./exposure";
+import { certainNamingRule, Decider, mayHaveNamingRule, mayName, namingDecider, reachOn, serviceDeciderOf } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DscResource, DscRun, Settings } from "./settings";
 import { InOrder, TextTest } from "../contract/in-order";
@@ -31,6 +31,13 @@ export interface VmRoles {
   readonly claims: readonly RoleClaim[];
   /** The role tag could not be read (a tags block or value not known before apply, or not a role list). */
   readonly unknown?: string;
+  /**
+   * Roles the network may show but cannot tell: a rule written for the role's service may let it reach
+   * the VM, and a value that decides whether it does is not known before apply (the VM's address from
+   * `count.index`, a destination from a function, a NIC whose subnet cannot be followed). Fail closed:
+   * the role is neither claimed nor dropped; SDZ-SEC-001 says which checks did not run (roles-not-told.ts).
+   */
+  readonly mayHold?: readonly { readonly role: DeploymentRole; readonly why: string }[];
 }
 
 /**
@@ -280,9 +287,11 @@ export class Roles {
     const reach = Reachability.of(this.model);
     // Roles only a rule shared with other hosts of these subnets names (targeted signatures).
     const pending: { claim: RoleClaim; subnets: Set<Subnet> }[] = [];
+    const mayHold: { role: DeploymentRole; why: string }[] = [];
     for (const sig of SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
       const evidence: string[] = [];
+      const doubts: string[] = [];
       const subnets = new Set<Subnet>();
       let viaShared = false;
       for (const anyOf of sig.all) {
@@ -312,10 +321,19 @@ export class Roles {
           found = sharedFound;
           viaShared = true;
         }
-        if (!found) break;
-        evidence.push(found);
+        if (!found) {
+          // A segment-wide PXE rule names no host either way (targeted signatures): only a rule for this host counts.
+          const doubt = sig.targeted ? undefined : maybeNamed(this.model, reach.access.endpointsOfVm(vm), anyOf);
+          if (!doubt) break;
+          doubts.push(doubt);
+        }
+        evidence.push(found ?? "");
       }
       if (evidence.length !== sig.all.length) continue;
+      if (doubts.length > 0) {
+        mayHold.push({ role: sig.role, why: doubts.join("; ") });
+        continue;
+      }
       const claim: RoleClaim = { role: sig.role, source: "inferred", evidence: evidence.join(" and ") };
       if (viaShared) pending.push({ claim, subnets });
       else claims.push(claim);
@@ -346,6 +364,23 @@ export class Roles {
       const other = [...subnets].some((s) => this.hostsOf(s).some((e) => e.vm && e.vm !== vm && this.ownOf(e.vm).claims.some((c) => c.role === claim.role)));
       if (!other) claims.push(claim);
     }
-    return { vm, claims, unknown };
+    const open = mayHold.filter((m) => !claims.some((c) => c.role === m.role));
+    return open.length > 0 ? { vm, claims, unknown, mayHold: open } : { vm, claims, unknown };
   }
+}
+
+/**
+ * Why a rule written for one of `ports` may let it reach one of the endpoints, when a value that
+ * decides it is not known (an uncertain reach through a rule naming the port), or undefined.
+ */
+function maybeNamed(model: TerraformModel, endpoints: readonly Endpoint[], ports: readonly ServicePort[]): string | undefined {
+  for (const ep of endpoints) {
+    for (const p of ports) {
+      if (!mayHaveNamingRule(model, ep, p)) continue;
+      for (const r of reachOn(model, ep, p)) {
+        if (mayName(r, p)) return `${serviceDeciderOf(r, p).label} may let ${p.protocol.toUpperCase()} ${p.from} reach it (${r.doubts.join("; ")})`;
+      }
+    }
+  }
+  return undefined;
 }

@@ -51,6 +51,10 @@ export function serversWith(ctx: RuleContext, roles: readonly DeploymentRole[], 
     for (const c of more?.(vm) ?? []) if (roles.includes(c.role) && !claims.some((k) => k.role === c.role)) claims.push(c);
     if (claims.length > 0) out.push({ vm, claims });
     else if (own && r.unknown) ctx.unverified(vm.resource, `whether ${vm.resource.address} is a ${roles.join(", ")} could not be told (${r.unknown}), so ${notice} was not checked`);
+    else if (own && r.mayHold?.some((m) => roles.includes(m.role))) {
+      const may = r.mayHold.filter((m) => roles.includes(m.role));
+      ctx.unverified(vm.resource, `whether ${vm.resource.address} is a ${may.map((m) => m.role).join(", ")} could not be told (${may.map((m) => m.why).join("; ")}), so ${notice} was not checked`);
+    }
   }
   return out;
 }

@@ -29,7 +29,7 @@ const CHECKS_OF_ROLE: readonly { readonly role: DeploymentRole; readonly checks:
   { role: DeploymentRole.REFERENCE_COMPUTER, checks: "the reference computer rules (SDZ-REF-001 to 005)" },
 ];
 
-/** A VM whose role tag cannot be read, and the roles no evidence shows it holds. */
+/** A VM whose role tag cannot be read (or whose roles the network may show but cannot tell), and the roles no evidence shows it holds. */
 export interface RolesNotTold {
   readonly vm: Vm;
   /** Why the tag cannot be read, naming the resource that carries it. */
@@ -51,30 +51,34 @@ export function serverClaimsOf(ctx: RuleContext, vm: Vm): RoleClaim[] {
 
 /**
  * Every VM whose role tag cannot be read and that some role-scoped check skipped, with the roles left
- * open. Linear in the VMs: the PXE and reference computer models are asked only when such a VM exists,
+ * open; and every VM a rule written for a role's service may reach while a value that decides it is not
+ * known (VmRoles.mayHold), with those roles. Linear in the VMs: the PXE and reference computer models are asked only when such a VM exists,
  * and they are memoised for their own rules anyway.
  */
 export function rolesNotTold(ctx: RuleContext): RolesNotTold[] {
   return ctx.model.memo("sec:roles-not-told", () => {
-    const unread = ctx.access.topology.vms.flatMap((vm) => {
-      const reason = ctx.roles.ofVm(vm).unknown;
-      return reason ? [{ vm, reason }] : [];
+    const unread = ctx.access.topology.vms.flatMap((vm): { vm: Vm; reason: string; only?: readonly DeploymentRole[] }[] => {
+      const r = ctx.roles.ofVm(vm);
+      if (r.unknown) return [{ vm, reason: r.unknown, only: undefined }];
+      // Roles the network may show (a rule for the service whose reach is not known): those roles only.
+      if (r.mayHold) return [{ vm, reason: r.mayHold.map((m) => m.why).join("; "), only: r.mayHold.map((m) => m.role) }];
+      return [];
     });
     if (unread.length === 0) return [];
     const responders = new Set(responderCandidates(ctx).map((d) => d.vm));
     const references = new Set(referenceComputers(ctx).map((r) => r.vm));
     const out: RolesNotTold[] = [];
-    for (const { vm, reason } of unread) {
+    for (const { vm, reason, only } of unread) {
       const held = new Set(serverClaimsOf(ctx, vm).map((c) => c.role));
       // A PXE or DHCP responder is the PXE pack's to judge; whether it also serves PXE is its question (SDZ-PXE-013).
       if (responders.has(vm)) held.add(DeploymentRole.PXE_DISTRIBUTION_POINT);
       if (references.has(vm)) held.add(DeploymentRole.REFERENCE_COMPUTER);
-      // SDZ-KMS-001 asks whether a KMS host is also a domain controller (and the reverse) itself.
-      if (held.has(DeploymentRole.KMS_HOST) || held.has(DeploymentRole.DOMAIN_CONTROLLER)) {
+      // SDZ-KMS-001 asks whether a KMS host is also a domain controller (and the reverse) itself, for an unread tag.
+      if (!only && (held.has(DeploymentRole.KMS_HOST) || held.has(DeploymentRole.DOMAIN_CONTROLLER))) {
         held.add(DeploymentRole.KMS_HOST);
         held.add(DeploymentRole.DOMAIN_CONTROLLER);
       }
-      const roles = CHECKS_OF_ROLE.map((c) => c.role).filter((r) => !held.has(r));
+      const roles = CHECKS_OF_ROLE.map((c) => c.role).filter((r) => !held.has(r) && (!only || only.includes(r)));
       if (roles.length > 0) out.push({ vm, reason, roles });
     }
     return out;

@@ -89,3 +89,43 @@ describe("a VM whose role tag cannot be read", () => {
     expect(messages(r, "SDZ-SEC-003")[0]).toMatch(/whether azurerm_windows_virtual_machine\.app01 is a kms-host, domain-controller could not be told .*so automatic patching was not checked/);
   });
 });
+
+/**
+ * Roles the network may show but cannot tell (review-fp F1): a rule written for a role's service whose
+ * reach of the VM depends on a value not known before apply. The VM was dropped from every role-scoped
+ * check without a word (a DC pair with an address from a function passed); now SDZ-SEC-001 says once
+ * which role and which checks did not run, naming the rule and the field.
+ */
+describe("a VM a rule written for a role's service may reach (a value not known before apply)", () => {
+  const CIDRHOST = "${cidrhost(azurerm_subnet.servers.address_prefixes[0], 4)}";
+  const withDestination = (destination: string) => [{ ...rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), destination_address_prefix: destination }];
+
+  test.each(PLACEMENTS)("KMS rule whose destination is a function call (%s rules): SDZ-SEC-001 names kms-host, the rule and the field", (placement) => {
+    const s = site(placement, withDestination(CIDRHOST));
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    const m = messages(r, ID)[0];
+    expect(m).toMatch(/whether azurerm_windows_virtual_machine\.app01 is kms-host could not be told \(rule "allow-kms" of NSG [\w-]+ may let TCP 1688 reach it/);
+    expect(m).toContain("destination_address_prefix");
+    expect(m).toContain("SDZ-KMS-001, 004, 005, 006, 008");
+  });
+
+  test("the same rule with a literal destination: the role is inferred, no notice", () => {
+    const s = site("inline", withDestination("10.0.1.4"));
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(flagged(r, ID)).toEqual([s.vm]);
+  });
+
+  test("a destination that surely is another host: no role, no notice", () => {
+    const s = site("inline", withDestination("10.0.1.99"));
+    expect(check(s.tf, [ID]).findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  });
+
+  test("with SDZ-SEC-001 excluded, the role-scoped rule says it itself (SDZ-SEC-003)", () => {
+    const s = site("inline", withDestination(CIDRHOST));
+    const r = check(s.tf, ["SDZ-SEC-003"]);
+    expect(unverifiedAt(r, "SDZ-SEC-003")).toEqual([s.vm]);
+    expect(messages(r, "SDZ-SEC-003")[0]).toMatch(/whether azurerm_windows_virtual_machine\.app01 is a kms-host could not be told \(rule "allow-kms"/);
+  });
+});
