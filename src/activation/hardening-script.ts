@@ -52,6 +52,8 @@ export function kmsHardeningScript(o: KmsHardeningOptions): string {
     o.dnsPublishing
       ? "# KMS publishes its _vlmcs._tcp SRV record to the domain DNS (asked for explicitly)"
       : "# KMS does not publish its _vlmcs._tcp SRV record: clients use the fixed address (slmgr /skms <ip>:1688)",
+    // The key the Software Protection Platform reads DisableDnsPublishing from (Registry Settings for Volume Activation,
+    // learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11)); the settings model checks it.
     "$spp = 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform'",
     `Set-ItemProperty -Path $spp -Name 'DisableDnsPublishing' -Value ${dnsValue} -Type DWord`,
     `if ((Get-ItemPropertyValue -Path $spp -Name 'DisableDnsPublishing') -ne ${dnsValue}) { throw 'DisableDnsPublishing did not apply' }`,

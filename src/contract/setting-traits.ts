@@ -320,14 +320,19 @@ function registryReadBack(script: string, name: string, key: string): boolean | 
 /**
  * Every write of the registry value `name` in a script, in script order: `-Value <n>` (Set-/New-ItemProperty)
  * or `/d <n>` (reg add), decimal or 0x hex; a value that is not a literal number is not known. With `key`, a write
- * under another key is `elsewhere`, and one whose key is not known is a write of an unknown value.
+ * under another key is `elsewhere`, and one whose key is not known is a write of an unknown value. `more`: other commands
+ * that write the setting, ordered with the registry writes by where they stand in the script.
  */
-function registryWrites(script: string, name: string, value: (dword: number) => unknown, key?: string): SettingWrite[] {
+function registryWrites(
+  script: string, name: string, value: (dword: number) => unknown, key?: string,
+  more: { re: RegExp; write: (m: RegExpMatchArray) => Omit<SettingWrite, "statement"> }[] = [],
+): SettingWrite[] {
   const n = `\\b${name}\\b`;
   const where = (m: WriteHit) => (key ? keyCheck(m.statement, m.input, m.index, key) : { here: true as const });
   // A statement ends at a newline, `;`, a pipe, or cmd's `&` / `&&` (`reg add ... & reg add ...` on one line).
   const statement = (command: RegExp) => InOrder.of([command, new RegExp(n, "i")], "\n;|&");
   return orderedWrites(script, [
+    ...more,
     {
       find: statement(/\b(?:Set-ItemProperty|New-ItemProperty|reg(?:\.exe)?\s+add)\b/i),
       wholeStatement: true,
@@ -400,12 +405,24 @@ function smb1Writes(script: string): SettingWrite[] {
   ]);
 }
 
-/** KMS DNS publishing: DisableDnsPublishing = 1 (or `slmgr /cdns`) disables it; 0 (or `slmgr /sdns`) enables it. */
+/**
+ * Where the Software Protection Platform reads DisableDnsPublishing (under HKEY_LOCAL_MACHINE): "Registry subkey:
+ * HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform ... DisableDnsPublishing, REG_DWORD:
+ * Set this to a non-zero value to block auto-publishing to DNS by the KMS host" (Registry Settings for Volume Activation,
+ * learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2012-r2-and-2012/dn502532(v=ws.11); the same table in
+ * technet.microsoft.com/library/ff793431). Written under another key, it blocks nothing.
+ */
+const SPP_KEY = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform";
+
+/**
+ * KMS DNS publishing: DisableDnsPublishing = non-zero (or `slmgr /cdns`) disables it; 0 (or `slmgr /sdns`) enables it, in
+ * script order (one pass over the script, so a registry write repeated after an slmgr call is still the later one). The
+ * registry value counts only under {@link SPP_KEY}.
+ */
 function dnsPublishingWrites(script: string): SettingWrite[] {
-  return [
-    ...registryWrites(script, "DisableDnsPublishing", (d) => (d !== 0 ? "disabled" : "enabled")).map((w) => ({ ...w, at: script.indexOf(w.statement) })),
-    ...[...joined(script).matchAll(/\bslmgr(?:\.vbs)?\s+[/-]([cs])dns\b/gi)].map((m) => ({ value: m[1].toLowerCase() === "c" ? "disabled" : "enabled", text: m[0], statement: m[0], at: m.index! })),
-  ].sort((a, b) => a.at - b.at).map(({ at: _at, ...w }) => w);
+  return registryWrites(script, "DisableDnsPublishing", (d) => (d !== 0 ? "disabled" : "enabled"), SPP_KEY, [
+    { re: /\bslmgr(?:\.vbs)?\s+[/-]([cs])dns\b/gi, write: (m) => ({ value: m[1].toLowerCase() === "c" ? "disabled" : "enabled", text: m[0] }) },
+  ]);
 }
 
 /**
@@ -501,6 +518,8 @@ export const TRAITS = {
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: dnsPublishingWrites,
+    // slmgr has no read-back the checks read: the value is read back from the registry, under the key SPP reads.
+    readBack: (script) => registryReadBack(script, "DisableDnsPublishing", SPP_KEY),
     hardened: "disabled",
   } as ValueTraits,
   // A password given (any value but $null or an empty string) is a password required.

@@ -254,3 +254,61 @@ describe("a setting declared on the VM and on a NIC, or on two NICs, with differ
     expect((read as { reason: string }).reason).toMatch(/^its sdz-pxe-password-required tag on azurerm_network_interface\.nic0 is not known before apply \(.*pxe_password_required.*\), so whether it agrees with "true" on azurerm_windows_virtual_machine\.dp01 cannot be told/);
   });
 });
+
+/**
+ * KMS DNS publishing (sdz-kms-dns-publishing): the Software Protection Platform reads DisableDnsPublishing only under
+ * HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform ("Registry Settings for Volume Activation"),
+ * as RestrictAnonymous is read only under ...\Control\Lsa. It was read with no key check: a write anywhere applied it.
+ */
+describe("KMS DNS publishing is applied only when written and read back under the key the Software Protection Platform reads", () => {
+  const SPP = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform";
+  const VM = "azurerm_windows_virtual_machine.kms01";
+  const read = (script: string) => {
+    const { settings, vm } = vmWith({ "sdz-kms-dns-publishing": "disabled" }, (tf, v) => tf.add("azurerm_virtual_machine_extension", "harden", {
+      name: "harden", virtual_machine_id: TfJson.ref(v), publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10",
+      settings: JSON.stringify({ commandToExecute: script }),
+    }));
+    const s = settings.read(vm, KMS_TAG.dnsPublishing);
+    return { provenance: s.provenance, acceptable: s.acceptable, evidence: s.evidence, unknown: s.unknown };
+  };
+
+  test("written and read back under another key (HKCU:\\...): not applied, naming where it went (was: applied)", () => {
+    const s = read(`$k = 'HKCU:\\${SPP}'; Set-ItemProperty -Path $k -Name DisableDnsPublishing -Value 1; Get-ItemPropertyValue -Path $k -Name DisableDnsPublishing`);
+    expect(s).toEqual({
+      provenance: "declared", acceptable: false, unknown: undefined,
+      evidence: `sdz-kms-dns-publishing on ${VM} is only declared: azurerm_virtual_machine_extension.harden writes it under HKCU:\\${SPP}, not HKEY_LOCAL_MACHINE\\${SPP}, `
+        + "and no Machine Configuration assignment audits it",
+    });
+    // reg.exe under a sibling key of HKLM: the same.
+    expect(read("reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v DisableDnsPublishing /t REG_DWORD /d 1 /f & reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v DisableDnsPublishing"))
+      .toMatchObject({ provenance: "declared", evidence: expect.stringContaining("writes it under HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion, not HKEY_LOCAL_MACHINE\\") });
+  });
+
+  test("written under the right key but read back from another: not read back, so not applied", () => {
+    expect(read(`Set-ItemProperty -Path 'HKLM:\\${SPP}' -Name DisableDnsPublishing -Value 1; Get-ItemPropertyValue -Path 'HKCU:\\${SPP}' -Name DisableDnsPublishing`))
+      .toMatchObject({ provenance: "declared", acceptable: false, unknown: undefined });
+  });
+
+  test.each([
+    ["PowerShell, HKLM: drive through a variable", `$spp = 'HKLM:\\${SPP}'; Set-ItemProperty -Path $spp -Name 'DisableDnsPublishing' -Value 1 -Type DWord; if ((Get-ItemPropertyValue -Path $spp -Name 'DisableDnsPublishing') -ne 1) { throw 'x' }`],
+    ["PowerShell, provider path in another case", `New-ItemProperty -Path "Registry::HKEY_LOCAL_MACHINE\\${SPP.toLowerCase()}" -Name DisableDnsPublishing -Value 1 -PropertyType DWord -Force; Get-ItemProperty "Registry::HKEY_LOCAL_MACHINE\\${SPP}" -Name DisableDnsPublishing`],
+    ["reg.exe", `reg add "HKLM\\${SPP}" /v DisableDnsPublishing /t REG_DWORD /d 1 /f & reg query "HKEY_LOCAL_MACHINE\\${SPP}" /v DisableDnsPublishing`],
+    ["slmgr /cdns, read back with reg query", `cscript //nologo %windir%\\system32\\slmgr.vbs /cdns & reg query "HKLM\\${SPP}" /v DisableDnsPublishing`],
+  ])("%s: applied", (_what, script) => {
+    expect(read(script)).toMatchObject({ provenance: "applied", acceptable: true });
+  });
+
+  test("a key from a variable the script does not assign: could-not-verify, naming the variable (was: applied)", () => {
+    const s = read("Set-ItemProperty -Path $env:SPP -Name DisableDnsPublishing -Value 1; Get-ItemPropertyValue -Path $env:SPP -Name DisableDnsPublishing");
+    expect(s.provenance).toBe("declared");
+    expect(s.unknown).toBe("azurerm_virtual_machine_extension.harden writes it last, but it writes DisableDnsPublishing under $env:SPP, a key the checks cannot read ($env:SPP is not a literal)");
+    const r = read(`Set-ItemProperty -Path 'HKLM:\\${SPP}' -Name DisableDnsPublishing -Value 1; Get-ItemPropertyValue -Path $k -Name DisableDnsPublishing`);
+    expect(r.unknown).toBe("azurerm_virtual_machine_extension.harden sets it, but it reads DisableDnsPublishing back under $k, a key the checks cannot read ($k is not assigned in the script)");
+  });
+
+  test("a registry write after slmgr /cdns, the same statement as an earlier one, is the last write (was: slmgr's, ordered by the first occurrence)", () => {
+    const put = (d: number) => `reg add "HKLM\\${SPP}" /v DisableDnsPublishing /t REG_DWORD /d ${d} /f`;
+    const s = read([put(0), "slmgr /cdns", put(0), `reg query "HKLM\\${SPP}" /v DisableDnsPublishing`].join("\n"));
+    expect(s).toMatchObject({ provenance: "declared", evidence: expect.stringContaining("sets DisableDnsPublishing = 0 last, not sdz-kms-dns-publishing=disabled") });
+  });
+});
