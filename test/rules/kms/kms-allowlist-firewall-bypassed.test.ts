@@ -104,6 +104,58 @@ describe("SDZ-KMS-008 traffic to a KMS host bypasses the firewall that holds its
     });
   });
 
+  /**
+   * Two firewalls: hub (net, 10.0.100.0/26) whose KMS rule is fully known holds the allowlist; spoke (in the peered VNet
+   * net2 10.1.0.0/16, AzureFirewallSubnet 10.1.100.0/26) has a KMS rule with one value not known before apply, so it only
+   * may hold one. `clientRoutes` is the clients' route table.
+   */
+  describe("a certain holder (hub) and a possible one (spoke, in a peered VNet)", () => {
+    const twoFirewalls = (clientRoutes: Body[] | undefined, patch: (fwr: Body, coll: Body) => void) => kmsSite("inline", "policy", clientRoutes, {
+      extend: (tf, vnet) => {
+        const net2 = tf.vnet("net2", ["10.1.0.0/16"]);
+        tf.add("azurerm_virtual_network_peering", "net_to_net2", { name: "net-to-net2", resource_group_name: "rg", virtual_network_name: TfJson.ref(vnet, "name"), remote_virtual_network_id: TfJson.ref(net2) });
+        tf.add("azurerm_virtual_network_peering", "net2_to_net", { name: "net2-to-net", resource_group_name: "rg", virtual_network_name: TfJson.ref(net2, "name"), remote_virtual_network_id: TfJson.ref(vnet) });
+        const subnet = tf.subnet("spoke_fw", net2, ["10.1.100.0/26"], { name: "AzureFirewallSubnet" });
+        const pip = tf.add("azurerm_public_ip", "spoke_fw_ip", { name: "spoke-fw-ip", location: "westeurope", resource_group_name: "rg", allocation_method: "Static", sku: "Standard" });
+        const policy = tf.add("azurerm_firewall_policy", "spoke", { name: "spoke-policy", location: "westeurope", resource_group_name: "rg" });
+        tf.add("azurerm_firewall", "spoke", {
+          name: "spoke-fw", location: "westeurope", resource_group_name: "rg", sku_name: "AZFW_VNet", sku_tier: "Standard", firewall_policy_id: TfJson.ref(policy),
+          ip_configuration: [{ name: "ip", subnet_id: TfJson.ref(subnet), public_ip_address_id: TfJson.ref(pip) }],
+        });
+        const coll: Body = { name: "spoke-kms", priority: 100, action: "Allow", rule: [fwRule("kms", ["10.0.2.0/24"], ["1688"], ["10.0.1.4"])] };
+        patch((coll.rule as Body[])[0], coll);
+        tf.add("azurerm_firewall_policy_rule_collection_group", "spoke", { name: "spoke", firewall_policy_id: TfJson.ref(policy), priority: 400, network_rule_collection: [coll] });
+      },
+    });
+    const UNKNOWN: [string, (fwr: Body, coll: Body) => void, RegExp][] = [
+      ["action", (_r, c) => { c.action = "${var.spoke_action}"; }, /action: .*variable spoke_action/],
+      ["port", (r) => { r.destination_ports = ["${var.spoke_port}"]; }, /destination_ports: .*variable spoke_port/],
+      ["destination", (r) => { r.destination_addresses = ["${var.spoke_destination}"]; }, /destination_addresses: .*variable spoke_destination/],
+    ];
+
+    test.each(UNKNOWN)("spoke's %s not known: the clients routed through spoke (not hub) is could-not-verify on their route table, naming spoke's field", (_what, patch, field) => {
+      const r = check(twoFirewalls([viaFirewall("kms", "10.0.1.0/24", "azurerm_firewall.spoke")], patch).tf, [ID]);
+      expect(flagged(r, ID)).toEqual([]);
+      expect(unverifiedAt(r, ID)).toEqual(["azurerm_route_table.clients_rt"]);
+      expect(r.findings.map((f) => f.status)).toEqual(["unverified"]);
+      const [message] = messages(r, ID);
+      expect(message).toMatch(/^could not verify: zone clients \(10\.0\.2\.0\/24\) may reach KMS host azurerm_windows_virtual_machine\.app01 \(10\.0\.1\.4\) on TCP 1688 without crossing azurerm_firewall\.hub \(firewall rule kms-activation\/kms\), which holds the KMS allowlist: its route "kms" sends it through firewall azurerm_firewall\.spoke, which may hold a KMS allowlist for 10\.0\.1\.4 \(.*firewall rule spoke-kms\/kms: /);
+      expect(message).toMatch(field);
+    });
+
+    test("spoke's rule fully known, for another port: spoke drops TCP 1688 (no rule allows it), so the clients do not reach the host through it: no finding", () => {
+      expect(check(twoFirewalls([viaFirewall("kms", "10.0.1.0/24", "azurerm_firewall.spoke")], (fwr) => { fwr.destination_ports = ["443"]; }).tf, [ID]).findings).toEqual([]);
+    });
+
+    test.each(UNKNOWN)("spoke's %s not known: the clients routed through hub pass; with no route table they are an error on their subnet naming hub only", (_what, patch) => {
+      expect(check(twoFirewalls([viaFirewall("kms", "10.0.1.0/24")], patch).tf, [ID]).findings).toEqual([]);
+      const r = check(twoFirewalls(undefined, patch).tf, [ID]);
+      expect(flagged(r, ID)).toEqual(["azurerm_subnet.clients"]);
+      expect(unverifiedAt(r, ID)).toEqual([]);
+      expect(messages(r, ID)).toEqual([expect.stringMatching(/^zone clients \(10\.0\.2\.0\/24\) reaches KMS host azurerm_windows_virtual_machine\.app01 \(10\.0\.1\.4\) on TCP 1688 without crossing azurerm_firewall\.hub \(firewall rule kms-activation\/kms\), which holds the KMS allowlist: azurerm_subnet\.clients has no route table/)]);
+    });
+  });
+
   test("a host no role marks, whose firewall rule's port comes from a variable: whether that rule is a KMS allowlist is not known, could not verify", () => {
     const r = check(clientsAndFirewall("inline", [rule("allow-clients", 100, "Allow", "Tcp", "*", ["10.0.2.0/24"])],
       [fwRule("app", ["10.0.2.0/24"], ["${var.app_port}"], ["10.0.1.4"])]).tf, [ID]);
