@@ -76,7 +76,7 @@ export function oob001Findings(ctx: OobContext): PortFinding[] {
       const { decider, hosts } = j;
       // Hosts that are no service point, where SDZ-OOB-002 leaves this rule (its ports not known) to this finding: say what it would have.
       const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
-      return withOthers(ctx, j, also ? { text: `the AMT provisioning port TCP ${OobTags.DEFAULT_PROVISIONING_PORT}`, rule: "SDZ-OOB-002" } : undefined);
+      return withOthers(ctx, j, "SDZ-OOB-001", also ? { text: `the AMT provisioning port TCP ${OobTags.DEFAULT_PROVISIONING_PORT}`, rule: "SDZ-OOB-002" } : undefined);
     });
   });
 }
@@ -89,24 +89,27 @@ export function oob002Findings(ctx: OobContext): PortFinding[] {
       const { decider, hosts } = j;
       // On a service point, SDZ-OOB-001 leaves a rule whose ports are not known to this finding: say what it would have.
       const also = [...hosts].some((h) => left.has(pairKey(decider, h)));
-      return withOthers(ctx, j, also ? { text: `Intel AMT (TCP ${AMT.from}-${AMT.to})`, rule: "SDZ-OOB-001" } : undefined);
+      return withOthers(ctx, j, "SDZ-OOB-002", also ? { text: `Intel AMT (TCP ${AMT.from}-${AMT.to})`, rule: "SDZ-OOB-001" } : undefined);
     });
-    return [...sp, ...oob002Others(ctx).judged.map((j) => withOthers(ctx, j))];
+    return [...sp, ...oob002Others(ctx).judged.map((j) => withOthers(ctx, j, "SDZ-OOB-002"))];
   });
 }
 
 /**
  * The services of the other packs whose rules leave to the OOB owner's could-not-verify a rule whose
- * destination ports are not known before apply, with those rules: KMS, the domain services SDZ-DOM-001
- * reads (Kerberos, kpasswd, LDAP, LDAPS, Global Catalog, DNS), SNMP, Wake-on-LAN and PXE (SDZ-PXE-001).
+ * destination ports are not known before apply, with those rules: KMS (SDZ-KMS-002 and 003, and SDZ-KMS-006
+ * for TCP 1688 from a zone: unknownRuleOwnerOf), the domain services SDZ-DOM-001 reads (Kerberos, kpasswd,
+ * LDAP, LDAPS, Global Catalog, DNS), SNMP, Wake-on-LAN and PXE (SDZ-PXE-001, and SDZ-PXE-012 for the rules
+ * written for PXE it reads: pxe-segments.ts). The finding names them all, so that suppressing it shows what
+ * else it hides.
  */
 const OTHER_SERVICES: readonly { readonly port: ServicePort; readonly rules: readonly string[] }[] = [
-  { port: SERVICE_PORTS.KMS, rules: ["SDZ-KMS-002", "SDZ-KMS-003"] },
+  { port: SERVICE_PORTS.KMS, rules: ["SDZ-KMS-002", "SDZ-KMS-003", "SDZ-KMS-006"] },
   ...DOMAIN_SERVICE_PORTS.filter((p) => p.locator).map((port) => ({ port, rules: ["SDZ-DOM-001"] })),
   ...[SERVICE_PORTS.SNMP, SERVICE_PORTS.SNMP_TRAP].map((port) => ({ port, rules: ["SDZ-NET-005"] })),
   ...[SERVICE_PORTS.WAKE_ON_LAN_ECHO, SERVICE_PORTS.WAKE_ON_LAN_DISCARD].map((port) => ({ port, rules: ["SDZ-NET-006"] })),
   // The fixed PXE ports (a distribution point's TFTP data range follows its TFTP port: pxe-exposures.ts).
-  ...[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.DHCP_CLIENT, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL].map((port) => ({ port, rules: ["SDZ-PXE-001"] })),
+  ...[SERVICE_PORTS.DHCP_SERVER, SERVICE_PORTS.DHCP_CLIENT, SERVICE_PORTS.TFTP, SERVICE_PORTS.PXE_BINL].map((port) => ({ port, rules: ["SDZ-PXE-001", "SDZ-PXE-012"] })),
 ];
 
 /**
@@ -127,14 +130,18 @@ function ownedServices(ctx: OobContext): Map<string, OwnedPair> {
   });
 }
 
-/** {@link ownedServices} of the out-of-band pair alone: what SDZ-NET-006 leaves to it. */
+/**
+ * {@link ownedServices} of the out-of-band pair alone: what SDZ-NET-006 leaves to it. Only an owner that runs in the check
+ * owns anything: an excluded owner's pair goes to the next that reports the rule there (the other out-of-band rule, else
+ * SDZ-NET-006), and a finding names only the pairs it owns ({@link withOthers}).
+ */
 function oobOwnedServices(ctx: OobContext): Map<string, OwnedPair> {
   return ctx.model.memo("oob:unknown-rule-services-oob", () => {
     const out = new Map<string, OwnedPair>();
     addOwnedPairs(ctx, out, [
       ...oob001Core(ctx).judged.map((j) => ({ j, owner: "SDZ-OOB-001" })),
       ...[...oob002ServicePoints(ctx).judged, ...oob002Others(ctx).judged].map((j) => ({ j, owner: "SDZ-OOB-002" })),
-    ]);
+    ].filter((x) => ruleRuns(ctx, x.owner)));
     return out;
   });
 }
@@ -193,7 +200,7 @@ function wakeOnLanJudged(ctx: OobContext): Judged[] {
  * open on its hosts, where it is the one finding about that rule ({@link ownedServices}). Memoised per configuration.
  */
 export function wakeOnLanFindings(ctx: OobContext): PortFinding[] {
-  return ctx.model.memo("net-006:findings", () => wakeOnLanJudged(ctx).map((j) => withOthers(ctx, j)));
+  return ctx.model.memo("net-006:findings", () => wakeOnLanJudged(ctx).map((j) => withOthers(ctx, j, "SDZ-NET-006")));
 }
 
 /** The OOB owner's could-not-verify about one rule on one host: whose it is, where, and the other services it names. */
@@ -256,11 +263,13 @@ function samePort(a: ServicePort, b: ServicePort): boolean {
  * OOB port (`sibling`, left by the other OOB rule on some of them, as before) and the other services
  * whose rules leave this rule to the finding ({@link ownedServices}), host by host where they differ.
  */
-function withOthers(ctx: OobContext, j: Judged, sibling?: { readonly text: string; readonly rule: string }): PortFinding {
+function withOthers(ctx: OobContext, j: Judged, owner: string, sibling?: { readonly text: string; readonly rule: string }): PortFinding {
   const owned = ownedServices(ctx);
   const byText = new Map<string, { hosts: string[]; rules: Set<string> }>();
   for (const h of j.hosts) {
-    const services = owned.get(pairKey(j.decider, h))?.services ?? [];
+    // Only what this finding owns: another owner's pair is that finding's to name.
+    const pair = owned.get(pairKey(j.decider, h));
+    const services = pair?.owner === owner ? pair.services : [];
     const texts = [...(sibling ? [sibling.text] : []), ...new Set(services.map((s) => describeServicePort(s.port)))];
     if (texts.length === 0) continue;
     const text = texts.join(", ");
@@ -328,7 +337,8 @@ function oob001Core(ctx: OobContext): { judged: Judged[]; reported: Set<string>;
     const sps = AmtServicePoints.of(ctx.model);
     const spSources = sps.sources;
     const clients = clientSegments(ctx);
-    const byOob002 = oob002ServicePoints(ctx).reported;
+    // Left to SDZ-OOB-002 only where it runs (excluded, it owns nothing: no silent pass).
+    const byOob002 = ruleRuns(ctx, "SDZ-OOB-002") ? oob002ServicePoints(ctx).reported : new Set<string>();
     const left = new Set<string>();
     const groups = exposuresByRule(ctx.model, [AMT], (r, ep) => {
       if (!(namingRule(r, AMT) || mayName(r, AMT) || (isClientHost(ep, clients) && deciderOf(r, ep).kind !== "no-nsg"))) return false;
@@ -471,7 +481,8 @@ function oob002ServicePoints(ctx: OobContext): { judged: Judged[]; reported: Set
  */
 function oob002Others(ctx: OobContext): { judged: Judged[]; left: Set<string> } {
   return ctx.model.memo("oob-002:others", () => {
-    const byOob001 = oob001Core(ctx).reported;
+    // Left to SDZ-OOB-001 only where it runs (excluded, it owns nothing: no silent pass).
+    const byOob001 = ruleRuns(ctx, "SDZ-OOB-001") ? oob001Core(ctx).reported : new Set<string>();
     const left = new Set<string>();
     const judged = judge002(ctx, group002(ctx, false, (r, ep, svc, decider) => {
       if (!portsUnknown(r, svc, ep)) return false;

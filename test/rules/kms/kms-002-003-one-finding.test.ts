@@ -44,7 +44,7 @@ describe.each(PLACEMENTS)("SDZ-KMS-002 and SDZ-KMS-003: one finding per exposure
     expect(findings(s.tf)).toEqual([`SDZ-KMS-006 ${KMS_HOST_VM} ${U}`, `SDZ-OOB-001 ${at} ${U}`]);
     const [oob] = messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001");
     expect(oob).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) from .*zone dmz \(PERIMETER\).* to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\)/);
-    expect(oob).toMatch(/may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002 leave this rule to this finding\)$/);
+    expect(oob).toMatch(/may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-002 leave this rule to this finding\)$/);
     // TCP 1688 from the zones stays with the rule's finding; the host's finding points at it.
     const [kms006] = messages(check(s.tf, ["SDZ-KMS-006", "SDZ-OOB-001", "SDZ-KMS-002", "SDZ-KMS-003"]), "SDZ-KMS-006");
     expect(kms006).toMatch(/on TCP 0-1687, 1689-65535 through /);

@@ -206,7 +206,7 @@ describe("a dynamic security_rule block: one could-not-verify in the NET pack", 
     // Before: also `SDZ-NET-005 <nsg> unverified` and `SDZ-NET-006 <nsg> unverified`, about the same block. Its private sources may reach
     // Intel AMT: SDZ-OOB-001's could-not-verify is the one finding about the block's unknown ports, naming SNMP and Wake-on-LAN there.
     expect(found(r, [...NET, "SDZ-OOB-001"])).toEqual([unverified("SDZ-NET-004", NSG), unverified("SDZ-OOB-001", NSG)]);
-    expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/may also open .*SNMP \(UDP 161\), SNMP trap \(UDP 162\), Wake-on-LAN \(UDP 7\), Wake-on-LAN \(UDP 9\), .*PXE\/BINL \(UDP 4011\) there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006, SDZ-OOB-002 and SDZ-PXE-001 leave this rule to this finding\)$/);
+    expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/may also open .*SNMP \(UDP 161\), SNMP trap \(UDP 162\), Wake-on-LAN \(UDP 7\), Wake-on-LAN \(UDP 9\), .*PXE\/BINL \(UDP 4011\) there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006, SDZ-NET-005, SDZ-NET-006, SDZ-OOB-002, SDZ-PXE-001 and SDZ-PXE-012 leave this rule to this finding\)$/);
   });
 
   /** The unknown rule set on each placement: a dynamic block on the subnet's or the NIC's NSG, or standalone rules from for_each. */

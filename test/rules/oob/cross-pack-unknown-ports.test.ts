@@ -53,7 +53,10 @@ const SP_ROLE = "oob-service-point";
 describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not known, from a private source, across packs (%s NSG rules)", (placement) => {
   describe.each(["Tcp", "*"])("protocol %s", (protocol) => {
     const services = protocol === "*" ? ALL_SERVICES : TCP_SERVICES;
-    const leaving = protocol === "*" ? "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006, SDZ-OOB-002 and SDZ-PXE-001" : "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002";
+    // SDZ-KMS-006 (TCP 1688 from a zone) and SDZ-PXE-012 (rules written for PXE) leave the rule to the owner too, and are named
+    // (before: left out, so suppressing the owner's finding hid their doubt without saying so).
+    const leaving = protocol === "*" ? "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006, SDZ-NET-005, SDZ-NET-006, SDZ-OOB-002, SDZ-PXE-001 and SDZ-PXE-012"
+      : "SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-002";
 
     test("on a declared KMS host and domain controller: SDZ-OOB-001's one could-not-verify names KMS and the domain services; KMS-006 points at it for TCP 1688", () => {
       const s = oobSite(placement, [maybe(protocol)], { vmTags: { "sdz-role": "kms-host,domain-controller" } });
@@ -97,7 +100,7 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     const s = oobSite(placement, [maybe("Tcp")], { vmTags: { "sdz-role": SP_ROLE } });
     const at = s.address("maybe");
     expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-OOB-002 ${at} ${U}`]);
-    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(new RegExp(`may also open Intel AMT \\(TCP 16992-16995\\), ${TCP_SERVICES} there \\(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-001 leave this rule to this finding\\)$`));
+    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(new RegExp(`may also open Intel AMT \\(TCP 16992-16995\\), ${TCP_SERVICES} there \\(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-001 leave this rule to this finding\\)$`));
   });
 
   test("from a MANAGEMENT zone (AMT may come from there; KMS too): the owner is SDZ-OOB-002 (TCP 9971 while provisioning is off), naming the others", () => {
@@ -105,7 +108,7 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     const at = s.address("maybe");
     // Before: also `SDZ-DOM-001 <at> unverified` and `SDZ-NET-006 <at> unverified`. KMS-003 has nothing to say (MANAGEMENT may activate).
     expect(findings(s.tf).filter((f) => f.includes(at))).toEqual([`SDZ-OOB-002 ${at} ${U}`]);
-    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(/while out-of-band provisioning is off.*; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-NET-005, SDZ-NET-006 and SDZ-PXE-001 leave this rule to this finding\)$/);
+    expect(messages(check(s.tf, ["SDZ-OOB-002"]), "SDZ-OOB-002")[0]).toMatch(/while out-of-band provisioning is off.*; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006, SDZ-NET-005, SDZ-NET-006, SDZ-PXE-001 and SDZ-PXE-012 leave this rule to this finding\)$/);
   });
 
   test("a rule for UDP only: no AMT port, so SDZ-NET-006's could-not-verify is the one finding, naming the domain services, SNMP and PXE", () => {
@@ -115,7 +118,7 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-NET-006 ${at} ${U}`]);
     expect(messages(check(s.tf, ["SDZ-NET-006"]), "SDZ-NET-006")[0]).toMatch(new RegExp("; its destination ports, not known before apply, may also open Kerberos \\(UDP 88\\), "
       + "Kerberos password change \\(UDP 464\\), LDAP \\(DC locator\\) \\(UDP 389\\), DNS \\(UDP 53\\), SNMP \\(UDP 161\\), SNMP trap \\(UDP 162\\), "
-      + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\) there \\(SDZ-DOM-001, SDZ-NET-005 and SDZ-PXE-001 leave this rule to this finding\\)$"));
+      + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\) there \\(SDZ-DOM-001, SDZ-NET-005, SDZ-PXE-001 and SDZ-PXE-012 leave this rule to this finding\\)$"));
   });
 
   test("a rule for UDP only with SDZ-NET-006 excluded: the rules that leave it to that finding keep theirs (no silent pass)", () => {
@@ -130,7 +133,41 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
     const at = s.address("maybe");
     // Before: also `SDZ-PXE-001 <at> unverified` (the DHCP, TFTP, PXE/BINL and TFTP data ports), about the same variable.
     expect(findings(s.tf).filter((f) => f.includes(at) && !f.startsWith("SDZ-NET-004"))).toEqual([`SDZ-OOB-001 ${at} ${U}`]);
-    expect(messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001")[0]).toMatch(/DHCP \(UDP 67\), DHCP client \(UDP 68\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) there \(.*SDZ-PXE-001 leave this rule to this finding\)$/);
+    expect(messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001")[0]).toMatch(/DHCP \(UDP 67\), DHCP client \(UDP 68\), TFTP \(UDP 69\), PXE\/BINL \(UDP 4011\) there \(.*SDZ-PXE-001 and SDZ-PXE-012 leave this rule to this finding\)$/);
+  });
+
+  /** The open findings about the rule "maybe" (NET-004's about the NSG aside), with `excluded` left out of the check. */
+  const onRule = (s: ReturnType<typeof oobSite>, excluded: string[]) => {
+    const at = s.address("maybe");
+    return check(s.tf, IDS.filter((id) => !excluded.includes(id))).findings
+      .filter((f) => f.address === at && f.status !== FindingStatus.SUPPRESSED && f.ruleId !== "SDZ-NET-004").map((f) => `${f.ruleId} ${f.status}`).sort();
+  };
+
+  test("an owner excluded from the check owns nothing: on a host that is no service point, SDZ-OOB-002 keeps TCP 9971 and is the one finding (was: left to the excluded SDZ-OOB-001, silent)", () => {
+    const s = oobSite(placement, [maybe("Tcp")]);
+    // Before: [SDZ-DOM-001 unverified, SDZ-KMS-003 unverified], and TCP 9971 said by no finding.
+    expect(onRule(s, ["SDZ-OOB-001"])).toEqual([`SDZ-OOB-002 ${U}`]);
+    const [msg] = messages(check(s.tf, IDS.filter((id) => id !== "SDZ-OOB-001")), "SDZ-OOB-002");
+    expect(msg).toMatch(new RegExp(`may also open ${TCP_SERVICES} there \\(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-KMS-006 leave this rule to this finding\\)$`));
+  });
+
+  test("an owner excluded from the check owns nothing: on a service point, SDZ-OOB-001 keeps the AMT ports and is the one finding (was: left to the excluded SDZ-OOB-002, silent)", () => {
+    const s = oobSite(placement, [maybe("Tcp")], { vmTags: { "sdz-role": SP_ROLE } });
+    // Before: [SDZ-DOM-001 unverified, SDZ-KMS-003 unverified], and the AMT ports said by no finding.
+    expect(onRule(s, ["SDZ-OOB-002"])).toEqual([`SDZ-OOB-001 ${U}`]);
+  });
+
+  test("both out-of-band rules excluded, every protocol, on a distribution point: SDZ-NET-006's is the one finding and names what it carries, not itself (was: it named the excluded owner's list while each of those rules reported)", () => {
+    const s = oobSite(placement, [maybe("*")], { vmTags: { "sdz-role": "pxe-distribution-point" } });
+    const excluded = ["SDZ-OOB-001", "SDZ-OOB-002"];
+    // Before: [SDZ-DOM-001, SDZ-KMS-003, SDZ-NET-006, SDZ-PXE-001, SDZ-PXE-012] all unverified about the same variable.
+    expect(onRule(s, excluded)).toEqual([`SDZ-NET-006 ${U}`]);
+    const [msg] = messages(check(s.tf, IDS.filter((id) => !excluded.includes(id))), "SDZ-NET-006");
+    expect(msg).toMatch(/; its destination ports, not known before apply, may also open KMS \(TCP 1688\), .*SNMP trap \(UDP 162\), DHCP \(UDP 67\), .*PXE\/BINL \(UDP 4011\) there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006, SDZ-NET-005, SDZ-PXE-001 and SDZ-PXE-012 leave this rule to this finding\)$/);
+    expect(msg).not.toMatch(/may also open .*Wake-on-LAN/);
+    // The rules it names keep their own findings when it is excluded too (what suppressing it hides): SDZ-PXE-012 among them,
+    // but for a NIC's NSG, whose rule reaches only the distribution point.
+    expect(onRule(s, [...excluded, "SDZ-NET-006"])).toEqual([`SDZ-DOM-001 ${U}`, `SDZ-KMS-003 ${U}`, `SDZ-PXE-001 ${U}`, ...(placement === "nic" ? [] : [`SDZ-PXE-012 ${U}`])]);
   });
 
   test("beside a rule written for TCP 1688 whose protocol is a variable: TCP 1688 stays SDZ-KMS-003's, on that rule; the owner does not name KMS", () => {

@@ -59,7 +59,7 @@ describe("SDZ-OOB-002 AMT provisioning port", () => {
       // Before: this rule's could-not-verify too, on the same rule, about the same variable (see unknown-ports-one-finding.test.ts).
       expect(unverifiedAt(r, ID)).toEqual([]);
       expect(unverifiedAt(r, "SDZ-OOB-001")).toEqual([s.address("allow-prov")]);
-      expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/variable ports.*may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002 leave this rule to this finding\)$/);
+      expect(messages(r, "SDZ-OOB-001")[0]).toMatch(/variable ports.*may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-002 leave this rule to this finding\)$/);
     });
   });
 

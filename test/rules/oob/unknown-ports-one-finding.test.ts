@@ -31,7 +31,7 @@ describe.each(PLACEMENTS)("SDZ-OOB-001 and SDZ-OOB-002: one could-not-verify for
     expect(msg).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\) from zone clients/);
     expect(msg.match(/the variable ports/g)).toHaveLength(1);
     // The other services the unknown ports may open there, whose rules leave it to this finding too (see cross-pack-unknown-ports.test.ts).
-    expect(msg).toMatch(/; its destination ports, not known before apply, may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-002 leave this rule to this finding\)$/);
+    expect(msg).toMatch(/; its destination ports, not known before apply, may also open the AMT provisioning port TCP 9971, KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-002 leave this rule to this finding\)$/);
   });
 
   test("on a declared service point: SDZ-OOB-002's, naming the variable once and the AMT ports", () => {
@@ -41,7 +41,7 @@ describe.each(PLACEMENTS)("SDZ-OOB-001 and SDZ-OOB-002: one could-not-verify for
     const [msg] = messages(check(s.tf, [OOB2]), OOB2);
     expect(msg).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow the AMT provisioning port TCP 9971 from zone clients .* while out-of-band provisioning is off: azurerm_windows_virtual_machine\.app01 does not declare/);
     expect(msg.match(/the variable ports/g)).toHaveLength(1);
-    expect(msg).toMatch(/; its destination ports, not known before apply, may also open Intel AMT \(TCP 16992-16995\), KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003 and SDZ-OOB-001 leave this rule to this finding\)$/);
+    expect(msg).toMatch(/; its destination ports, not known before apply, may also open Intel AMT \(TCP 16992-16995\), KMS \(TCP 1688\), .* there \(SDZ-DOM-001, SDZ-KMS-002, SDZ-KMS-003, SDZ-KMS-006 and SDZ-OOB-001 leave this rule to this finding\)$/);
   });
 
   test("on a host that is no service point, from a MANAGEMENT zone (AMT may come from there): SDZ-OOB-002 keeps its could-not-verify", () => {
