@@ -75,6 +75,27 @@ const TYPE_READERS = [CONNECTION_OWNER, "SDZ-VPN-006", "SDZ-VPN-007"];
 const LINK_READERS = [CONNECTION_OWNER, "SDZ-VPN-006"];
 
 /**
+ * The rules that read a virtual network gateway's `vpn_client_configuration`, the one that says once that it cannot be read
+ * first: SDZ-VPN-010 (protocols, authentication), then SDZ-VPN-001 (IKEv2 without a custom policy). The policy rules read its
+ * ipsec_policy through ipsecPolicies, which skips such a block (as pointToSites does), and are named in the message.
+ */
+const CLIENT_CONFIGURATION_READERS = ["SDZ-VPN-010", CONNECTION_OWNER];
+
+/**
+ * Whether a gateway's `vpn_client_configuration` cannot be read (an expression, a dynamic block); the owner among
+ * {@link CLIENT_CONFIGURATION_READERS} that runs says so, once, naming what every reader could not check.
+ */
+export function clientConfigurationUnreadable(ctx: RuleContext, g: TfResource, ruleId: string): boolean {
+  const unreadable = unreadableBlock(g.config, "vpn_client_configuration");
+  if (!unreadable) return false;
+  if (ruleId === ownerOf(ctx, CLIENT_CONFIGURATION_READERS)) {
+    ctx.unverified(g, `${unreadable}, so its point-to-site protocols and authentication (SDZ-VPN-010), whether IKEv2 clients negotiate from a custom `
+      + "IPsec policy (SDZ-VPN-001) and that policy's groups, algorithms and lifetimes (SDZ-VPN-002 to 005, 009, 011) could not be checked");
+  }
+  return true;
+}
+
+/**
  * Resources whose tunnels negotiate IKE: IPsec/VNet-to-VNet connections (ExpressRoute carries no
  * IKE) and every Virtual WAN connection. A connection whose type is not known is left out; for
  * {@link CONNECTION_OWNER} it is could-not-verify, naming every rule that reads the type.

@@ -1,4 +1,4 @@
-import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, ipsecTunnels, ownerOf, SEED, SERVER_CONFIGURATION, STRONG_P2S, Tunnel, VWAN_CONNECTION } from "./common";
+import { clientConfigurationUnreadable, CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, ipsecTunnels, ownerOf, SEED, SERVER_CONFIGURATION, STRONG_P2S, Tunnel, VWAN_CONNECTION } from "./common";
 import { blocksOf, pointToSites } from "./policies";
 import { isUnset, unreadableBlock } from "../../engine/access/fields";
 import { TfResource } from "../../engine/model";
@@ -46,7 +46,7 @@ export const noCustomIpsecPolicy = defineRule({
   title: "IPsec connection or IKEv2 point-to-site without a custom IPsec/IKE policy",
   rationale:
     `${SEED}: Internet tunnels between gateways should use a list of strong security methods chosen on purpose. Without a custom ipsec_policy, Azure negotiates from its default offers, which include 1024-bit DH group 2 and SHA1 (Virtual WAN's also no PFS), whatever the on-premises device proposes. `
-    + "Read per tunnel: each IPsec/VNet-to-VNet connection and each vpn_link of a Virtual WAN connection. Point-to-site (a gateway's vpn_client_configuration, a Virtual WAN VPN server configuration) is read the same way when it offers IKEv2 (OpenVPN and SSTP are TLS tunnels, which negotiate no IKE); when its protocols are not set, Azure chooses them, so a missing policy there is could-not-verify, once here (SDZ-VPN-010 reports the unset protocols for SSTP); protocols written as an expression are SDZ-VPN-010's could-not-verify, which names this rule when no policy is set. "
+    + "Read per tunnel: each IPsec/VNet-to-VNet connection and each vpn_link of a Virtual WAN connection. Point-to-site (a gateway's vpn_client_configuration, a Virtual WAN VPN server configuration) is read the same way when it offers IKEv2 (OpenVPN and SSTP are TLS tunnels, which negotiate no IKE); when its protocols are not set, Azure chooses them, so a missing policy there is could-not-verify, once here (SDZ-VPN-010 reports the unset protocols for SSTP); protocols written as an expression are SDZ-VPN-010's could-not-verify, which names this rule when no policy is set; so is a gateway's vpn_client_configuration written as an expression or a dynamic block, which names this rule and the policy rules (this rule's could-not-verify when SDZ-VPN-010 does not run). "
     + "An ipsec_policy written as an expression or a dynamic block is could-not-verify here, once: the algorithm, group and lifetime rules (SDZ-VPN-002 to 005, 009, 011) cannot read it either. "
     + "So are a connection type not known before apply (SDZ-VPN-006 and 007 read it too and leave it here) and a Virtual WAN vpn_link list written as an expression or a dynamic block (SDZ-VPN-002 to 006, 009 and 011 leave it here): one finding each, naming the other rules.",
   fix: "Add an ipsec_policy block (or use SiteToSiteTunnel with an IpsecPolicyPreset such as GCM_AES256_SHA384_ECP384): IKEv2, DHGroup14/24 or ECP256/384, PFS on, AES-256 or GCM-AES, SHA-256 or better; for a Virtual WAN connection, one per vpn_link; for point-to-site, vpn_client_configuration.ipsec_policy (or the server configuration's ipsec_policy). "
@@ -60,6 +60,8 @@ export const noCustomIpsecPolicy = defineRule({
   ],
   check(ctx) {
     for (const t of ipsecTunnels(ctx, "SDZ-VPN-001")) checkTunnel(ctx, t);
+    // A gateway's vpn_client_configuration that cannot be read is SDZ-VPN-010's could-not-verify; this rule's when that one does not run.
+    for (const g of ctx.model.ofType(GATEWAY)) clientConfigurationUnreadable(ctx, g, "SDZ-VPN-001");
     for (const p of pointToSites(ctx.model)) {
       const where = `${p.prefix}ipsec_policy of ${p.resource.address}`;
       const unreadable = unreadableBlock(p.body, "ipsec_policy");

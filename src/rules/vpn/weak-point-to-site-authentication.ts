@@ -1,4 +1,4 @@
-import { EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, SERVER_CONFIGURATION, STRONG_P2S } from "./common";
+import { clientConfigurationUnreadable, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, SERVER_CONFIGURATION, STRONG_P2S } from "./common";
 import { blocksOf } from "./policies";
 import { isUnset, unreadableBlock } from "../../engine/access/fields";
 import { TerraformModel } from "../../engine/model";
@@ -59,7 +59,7 @@ export const weakPointToSite = defineRule({
   rationale:
     `${SEED}: remote-access VPN should not be a bare IPsec tunnel-mode setup of the kind meant for gateways; use a remote-access protocol with strong per-user or per-device authentication. On Azure that means IKEv2 or OpenVPN with certificate or Entra ID authentication. SSTP is a Windows-only TLS-over-TCP tunnel limited to 128 connections, and RADIUS-only authentication leaves the strength of the login to an external server the configuration cannot see (often passwords only). `
     + "vpn_client_protocols left unset is chosen by Azure (the provider marks it Optional and Computed), so whether SSTP is offered is could-not-verify. "
-    + "Protocols written as an expression (vpn_client_protocols, a server configuration's vpn_protocols) are could-not-verify here, once: SDZ-VPN-001 reads them too when no ipsec_policy is set and leaves them here, and the finding names it. "
+    + "Protocols written as an expression (vpn_client_protocols, a server configuration's vpn_protocols) are could-not-verify here, once: SDZ-VPN-001 reads them too when no ipsec_policy is set and leaves them here, and the finding names it. A vpn_client_configuration written as an expression or a dynamic block is could-not-verify here, once, naming SDZ-VPN-001 and the policy rules (SDZ-VPN-002 to 005, 009, 011), which read it too and leave it here (SDZ-VPN-001 says it when this rule does not run). "
     + "vpn_auth_types left unset is inferred by Azure from what is configured: root certificates, an Entra ID tenant (aad_tenant), a RADIUS server. A field written null, \"\" or [] configures nothing (Terraform JSON writes unset arguments as null, and every terraform show -json plan writes the block's unset fields as \"\" and []); one not known before apply makes the inference could-not-verify, unless a certificate or tenant that is set, or no RADIUS at all, settles it. "
     + "Virtual WAN point-to-site (azurerm_vpn_server_configuration) offers only IkeV2 and OpenVPN (the provider's allowed values), so there only RADIUS-only vpn_authentication_types is flagged (the provider requires the field).",
   fix: "Set vpn_client_protocols to [\"IkeV2\", \"OpenVPN\"] (OpenVPN alone for Entra ID) and vpn_auth_types to Certificate and/or AAD; if RADIUS is required, enforce certificate/EAP-TLS or MFA on the RADIUS server and suppress with that reason.",
@@ -72,11 +72,8 @@ export const weakPointToSite = defineRule({
   check(ctx) {
     const m = ctx.model;
     for (const g of m.ofType(GATEWAY)) {
-      const unreadable = unreadableBlock(g.config, "vpn_client_configuration");
-      if (unreadable) {
-        ctx.unverified(g, `${unreadable}, so its point-to-site protocols and authentication could not be checked`);
-        continue;
-      }
+      // Said once, here (naming SDZ-VPN-001 and the policy rules, which read it too), or by SDZ-VPN-001 when this rule does not run.
+      if (clientConfigurationUnreadable(ctx, g, "SDZ-VPN-010")) continue;
       for (const vc of m.blocks(g, "vpn_client_configuration")) {
         const protocols = m.resolveStringList(vc.vpn_client_protocols);
         if (isUnset(vc.vpn_client_protocols)) {

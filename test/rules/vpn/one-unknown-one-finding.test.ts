@@ -106,3 +106,29 @@ describe("unknown point-to-site protocols are one finding, SDZ-VPN-010's", () =>
     ]);
   });
 });
+
+describe("an unreadable vpn_client_configuration is one finding, SDZ-VPN-010's, naming the rules that read it", () => {
+  const unreadable = () => {
+    const tf = site();
+    tf.json.variable!.p2s = { type: "any" };
+    gateway(tf, { vpn_client_configuration: "${var.p2s}" });
+    return tf;
+  };
+
+  test("SDZ-VPN-010's could-not-verify names SDZ-VPN-001 and the policy rules, which leave it to it (was: it named only its own protocols and authentication)", () => {
+    expect(summary(unreadable())).toEqual([`SDZ-VPN-010 unverified ${GW}`]);
+    expect(messages(check(unreadable(), IDS), "SDZ-VPN-010")).toEqual([
+      "could not verify: vpn_client_configuration is an expression that is only evaluated at plan time, so its point-to-site protocols and authentication (SDZ-VPN-010), "
+        + "whether IKEv2 clients negotiate from a custom IPsec policy (SDZ-VPN-001) and that policy's groups, algorithms and lifetimes (SDZ-VPN-002 to 005, 009, 011) could not be checked",
+    ]);
+  });
+
+  test("SDZ-VPN-010 excluded: SDZ-VPN-001 says it (was: silent, so the pack passed a gateway whose point-to-site it could not read)", () => {
+    expect(summary2(unreadable(), IDS.filter((id) => id !== "SDZ-VPN-010"))).toEqual([`SDZ-VPN-001 unverified ${GW}`]);
+    // A dynamic block is the same.
+    const tf = site();
+    gateway(tf, { dynamic: { vpn_client_configuration: { for_each: "${var.links}", content: { address_space: ["172.16.0.0/24"] } } } });
+    expect(summary2(tf, ["SDZ-VPN-001"])).toEqual([`SDZ-VPN-001 unverified ${GW}`]);
+    expect(messages(check(tf, ["SDZ-VPN-001"]), "SDZ-VPN-001")[0]).toMatch(/^could not verify: vpn_client_configuration is a dynamic block, expanded at plan time, so .*\(SDZ-VPN-001\)/);
+  });
+});
