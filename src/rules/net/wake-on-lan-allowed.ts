@@ -15,8 +15,9 @@ export const wakeOnLanAllowed = defineRule({
     + "before apply (a dynamic security_rule block) when SDZ-NET-001's could-not-verify about it already lists Wake-on-LAN; from sources that are not the Internet, such a rule whose destination ports "
     + "are not known is left to the out-of-band owner's could-not-verify (SDZ-OOB-001 or SDZ-OOB-002) where it names Wake-on-LAN on the host (one could-not-verify per unknown rule). "
     + "Where the out-of-band pair has nothing to say (a rule for UDP only), this rule's could-not-verify is that one finding: it names every other service the unknown value "
-    + "may open on each host (SNMP, PXE, the domain services' UDP ports), and SDZ-NET-005, SDZ-PXE-001, SDZ-PXE-012 and SDZ-DOM-001 leave the rule to it (this rule reports any source but "
-    + "Azure's platform, so it is reported wherever they would be). Warning, because waking a machine is not by itself an intrusion.",
+    + "may open on each host (SNMP, PXE, the domain services' UDP ports; KMS too for a rule of every protocol), and SDZ-NET-005, SDZ-PXE-001, SDZ-PXE-012, SDZ-DOM-001 "
+    + "and the KMS rules (SDZ-KMS-002, 003, 006) leave the rule to it (this rule reports any source but Azure's platform, so it is reported wherever they would be); "
+    + "an out-of-band rule excluded from the check owns nothing, so this one may own such a rule then. Suppressing this rule's finding about such a rule (rather than excluding the rule from the check) hides those rules' doubt about it too: the finding names them so that the suppression shows what it hides. Warning, because waking a machine is not by itself an intrusion.",
   fix: "Remove the rule and wake computers with out-of-band management (Intel AMT power-on, see the OOB zone), or narrow the rule so it does not cover UDP 7/9.",
   requirements: ["R-OOB-3"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule"],

@@ -26,7 +26,8 @@ export const provisioningPortOpen = defineRule({
     + "TCP 9971 only for rules written for it) it is left to SDZ-OOB-001's could-not-verify where that one reports it, which names TCP 9971: "
     + "one could-not-verify per unknown field. Where this could-not-verify (not SDZ-OOB-001's) is the one about a rule whose destination ports are not known "
     + "before apply, from sources that are not the Internet, it names every other service the unknown value may open on the host (KMS, the domain services, "
-    + "SNMP, Wake-on-LAN, PXE), whose rules leave it to this finding, as SDZ-OOB-001's rationale says.",
+    + "SNMP, Wake-on-LAN, PXE), whose rules leave it to this finding, as SDZ-OOB-001's rationale says. "
+    + "Suppressing this rule's finding about such a rule (rather than excluding the rule from the check) hides those rules' doubt about it too: the finding names them so that the suppression shows what it hides.",
   fix: "Deny the provisioning port on the service point's NSG (OutOfBandServicePoint does unless outOfBandProvisioning is true), or enable provisioning explicitly "
     + "(sdz-oob-provisioning=enabled) and allow the port only from the AMT client segments listed in sdz-oob-amt-client-prefixes.",
   requirements: ["R-OOB-1"],
