@@ -184,7 +184,7 @@ interface WriteHit {
  * `wholeStatement`, to the end of the statement; otherwise to the end of its last term, whose first
  * group (if any) is the value written.
  */
-function orderedWrites(script: string, patterns: { find: InOrder; wholeStatement?: boolean; write: (m: WriteHit) => Omit<SettingWrite, "statement"> }[]): SettingWrite[] {
+function orderedWrites(script: string, patterns: readonly WritePattern[]): SettingWrite[] {
   const text = joined(script);
   const hits: { at: number; w: SettingWrite }[] = [];
   for (const p of patterns) {
@@ -194,6 +194,13 @@ function orderedWrites(script: string, patterns: { find: InOrder; wholeStatement
     }
   }
   return hits.sort((a, b) => a.at - b.at).map((h) => h.w);
+}
+
+/** A pattern of {@link orderedWrites}: what it finds, and the write that makes. */
+interface WritePattern {
+  readonly find: InOrder;
+  readonly wholeStatement?: boolean;
+  readonly write: (m: WriteHit) => Omit<SettingWrite, "statement">;
 }
 
 function writeHit(input: string, m: InOrderMatch, wholeStatement?: boolean): WriteHit {
@@ -325,7 +332,7 @@ function registryReadBack(script: string, name: string, key: string): boolean | 
  */
 function registryWrites(
   script: string, name: string, value: (dword: number) => unknown, key?: string,
-  more: { re: RegExp; write: (m: RegExpMatchArray) => Omit<SettingWrite, "statement"> }[] = [],
+  more: readonly WritePattern[] = [],
 ): SettingWrite[] {
   const n = `\\b${name}\\b`;
   const where = (m: WriteHit) => (key ? keyCheck(m.statement, m.input, m.index, key) : { here: true as const });
@@ -421,7 +428,7 @@ const SPP_KEY = "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtec
  */
 function dnsPublishingWrites(script: string): SettingWrite[] {
   return registryWrites(script, "DisableDnsPublishing", (d) => (d !== 0 ? "disabled" : "enabled"), SPP_KEY, [
-    { re: /\bslmgr(?:\.vbs)?\s+[/-]([cs])dns\b/gi, write: (m) => ({ value: m[1].toLowerCase() === "c" ? "disabled" : "enabled", text: m[0] }) },
+    { find: InOrder.of([/\bslmgr(?:\.vbs)?\s+[/-]([cs])dns\b/i]), write: (m) => ({ value: m.value?.toLowerCase() === "c" ? "disabled" : "enabled", text: m.statement }) },
   ]);
 }
 
