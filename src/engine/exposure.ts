@@ -167,6 +167,23 @@ export function mayHaveNamingRule(model: TerraformModel, endpoint: Endpoint, por
   return false;
 }
 
+/**
+ * An allow rule of the configuration written for `port` (its known destination ports name it, see
+ * {@link NAMED_RANGE_MAX}), wherever it is: for a host whose subnet cannot be followed, any NSG may be
+ * its own. The first in the configuration's order, once per port.
+ */
+export function ruleWrittenFor(model: TerraformModel, port: ServicePort): NsgRule | undefined {
+  const byPort = model.memo("exposure:rule-written-for", () => new Map<ServicePort, NsgRule | null>());
+  let hit = byPort.get(port);
+  if (hit === undefined) {
+    hit = Reachability.of(model).access.topology.rules.find((r) => (!r.access.known || r.access.value === "Allow") && (!r.direction.known || r.direction.value === "Inbound")
+      && (!r.protocol.known || r.protocol.value === "*" || r.protocol.value.toLowerCase() === port.protocol.toLowerCase())
+      && r.destinationPorts.known && namesRange(r.destinationPorts.value, port.from, port.to)) ?? null;
+    byPort.set(port, hit);
+  }
+  return hit ?? undefined;
+}
+
 /** Per NSG: the ports its rules name (ranges under {@link NAMED_RANGE_MAX} ports), and whether some rule's ports are not known. */
 const NAMED_PORTS = new WeakMap<Nsg, { ports: Intervals<number>; unknown: boolean }>();
 

@@ -10,7 +10,7 @@
 import { Endpoint } from "./access/access-model";
 import { Reachability } from "./access/reachability";
 import { Subnet, Vm } from "./access/topology";
-import { certainNamingRule, Decider, mayHaveNamingRule, mayName, namingDecider, reachOn, serviceDeciderOf } from "./exposure";
+import { certainNamingRule, Decider, mayHaveNamingRule, mayName, namingDecider, reachOn, ruleWrittenFor, serviceDeciderOf } from "./exposure";
 import { TerraformModel, TfResource } from "./model";
 import { DscResource, DscRun, Settings } from "./settings";
 import { InOrder, TextTest } from "../contract/in-order";
@@ -291,7 +291,7 @@ export class Roles {
     for (const sig of SIGNATURES) {
       if (claims.some((c) => c.role === sig.role)) continue;
       const evidence: string[] = [];
-      const doubts: string[] = [];
+      const doubts: { lost?: string; why: string }[] = [];
       const subnets = new Set<Subnet>();
       let viaShared = false;
       for (const anyOf of sig.all) {
@@ -323,7 +323,7 @@ export class Roles {
         }
         if (!found) {
           // A segment-wide PXE rule names no host either way (targeted signatures): only a rule for this host counts.
-          const doubt = sig.targeted ? undefined : maybeNamed(this.model, reach.access.endpointsOfVm(vm), anyOf);
+          const doubt = sig.targeted ? undefined : maybeNamed(this.model, vm, reach.access.endpointsOfVm(vm), anyOf);
           if (!doubt) break;
           doubts.push(doubt);
         }
@@ -331,7 +331,8 @@ export class Roles {
       }
       if (evidence.length !== sig.all.length) continue;
       if (doubts.length > 0) {
-        mayHold.push({ role: sig.role, why: doubts.join("; ") });
+        const lost = doubts.find((d) => d.lost)?.lost;
+        mayHold.push({ role: sig.role, why: `${lost ? `its network interface cannot be followed to its subnet (${lost}), and ` : ""}${doubts.map((d) => d.why).join(" and ")}` });
         continue;
       }
       const claim: RoleClaim = { role: sig.role, source: "inferred", evidence: evidence.join(" and ") };
@@ -370,15 +371,24 @@ export class Roles {
 }
 
 /**
- * Why a rule written for one of `ports` may let it reach one of the endpoints, when a value that
- * decides it is not known (an uncertain reach through a rule naming the port), or undefined.
+ * Why a rule written for one of `ports` may let it reach the VM, when a value that decides it is not
+ * known: an uncertain reach through a rule naming the port, or a NIC (or the VM's NIC link) that
+ * cannot be followed to its subnet while some NSG of the configuration has a rule written for the
+ * port (that NSG may be the one in front of it). Undefined otherwise.
  */
-function maybeNamed(model: TerraformModel, endpoints: readonly Endpoint[], ports: readonly ServicePort[]): string | undefined {
+function maybeNamed(model: TerraformModel, vm: Vm, endpoints: readonly Endpoint[], ports: readonly ServicePort[]): { lost?: string; why: string } | undefined {
+  const lost = vm.nicsUnknown ?? endpoints.find((ep) => !ep.subnet && ep.subnetUnknown)?.subnetUnknown;
+  if (lost) {
+    for (const p of ports) {
+      const r = ruleWrittenFor(model, p);
+      if (r) return { lost, why: `rule "${r.name}" of ${r.nsg?.name ? `NSG ${r.nsg.name}` : r.resource.address} is written for ${p.protocol.toUpperCase()} ${p.from}` };
+    }
+  }
   for (const ep of endpoints) {
     for (const p of ports) {
       if (!mayHaveNamingRule(model, ep, p)) continue;
       for (const r of reachOn(model, ep, p)) {
-        if (mayName(r, p)) return `${serviceDeciderOf(r, p).label} may let ${p.protocol.toUpperCase()} ${p.from} reach it (${r.doubts.join("; ")})`;
+        if (mayName(r, p)) return { why: `${serviceDeciderOf(r, p).label} may let ${p.protocol.toUpperCase()} ${p.from} reach it (${r.doubts.join("; ")})` };
       }
     }
   }

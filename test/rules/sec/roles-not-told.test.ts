@@ -122,6 +122,33 @@ describe("a VM a rule written for a role's service may reach (a value not known 
     expect(check(s.tf, [ID]).findings.filter((f) => f.ruleId === ID)).toEqual([]);
   });
 
+  test("a NIC whose subnet comes from a data source, beside an NSG with a KMS rule: kms-host is left open", () => {
+    const s = site("inline", SERVICE_RULES["kms-host"], {
+      extend: (tf, { nic }) => { tf.json.resource.azurerm_network_interface[nic.split(".")[1]].ip_configuration[0].subnet_id = "${data.azurerm_subnet.kms.id}"; },
+    });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    expect(messages(r, ID)[0]).toMatch(/is kms-host could not be told \(its network interface cannot be followed to its subnet \(.*data source azurerm_subnet\.kms.*\), and rule "allow-kms" of NSG [\w-]+ is written for TCP 1688\)/);
+  });
+
+  test("a VM whose NIC link cannot be followed (count.index) beside a rule for Kerberos and LDAP: domain-controller is left open, named once", () => {
+    const s = site("inline", [rule("allow-ad", 100, "Allow", "Tcp", ["88", "389"], "10.0.2.0/24")], {
+      extend: (tf, { vm }) => { vmBody(tf, vm).network_interface_ids = ["${azurerm_network_interface.app01_nic[count.index].id}"]; },
+    });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.vm]);
+    const m = messages(r, ID)[0];
+    expect(m).toMatch(/is domain-controller could not be told \(its network interface cannot be followed to its subnet/);
+    expect(m.match(/cannot be followed/g)).toHaveLength(1);
+  });
+
+  test("the same VM with no rule written for a role's service anywhere: no notice", () => {
+    const s = site("inline", [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.9.0/24")], {
+      extend: (tf, { vm }) => { vmBody(tf, vm).network_interface_ids = ["${azurerm_network_interface.app01_nic[count.index].id}"]; },
+    });
+    expect(unverifiedAt(check(s.tf, [ID]), ID)).toEqual([]);
+  });
+
   test("with SDZ-SEC-001 excluded, the role-scoped rule says it itself (SDZ-SEC-003)", () => {
     const s = site("inline", withDestination(CIDRHOST));
     const r = check(s.tf, ["SDZ-SEC-003"]);
