@@ -134,6 +134,20 @@ export interface AccountLink {
   readonly onlyUnnamed?: boolean;
 }
 
+/** How many attributes of other resources an account link is followed through. */
+const MAX_LINK_HOPS = 4;
+
+/** The configured value at `path` (`["storage_account_id"]`, `["block", 0, "x"]`); a single block may be written as an object. */
+function rawAt(config: unknown, path: readonly (string | number)[]): unknown {
+  let cur = config;
+  for (const key of path) {
+    if (Array.isArray(cur) && typeof key === "number") cur = cur[key];
+    else if (cur !== null && typeof cur === "object" && !Array.isArray(cur)) cur = key === 0 ? cur : (cur as Record<string, unknown>)[key];
+    else return undefined;
+  }
+  return cur;
+}
+
 /** Why an account may serve SMB, for accounts a link cannot be followed to. */
 interface Unlinked {
   readonly why: string;
@@ -248,11 +262,15 @@ export class Storage {
    * Where an account link leads: an account of this configuration, somewhere else (a literal naming
    * no account here, a data source, which reads an account that already exists), or unknown: a
    * variable or expression that may name any account here. Unset links lead nowhere (azurerm requires them).
+   * A reference to another resource's argument follows that argument ({@link linkThrough}).
    */
-  public linkOf(value: unknown, byName = false): AccountLink {
+  public linkOf(value: unknown, byName = false, hops = 0): AccountLink {
     if (value === undefined || value === null || value === "") return {};
-    const ref = this.model.referencedResource(value);
-    if (ref) return { account: this.byResource.get(ref) };
+    const ref = this.model.referencedPath(value);
+    if (ref) {
+      const account = this.byResource.get(ref.target);
+      return account ? { account } : this.linkThrough(ref.target, ref.path, byName, hops);
+    }
     if (typeof value === "string" && /^\$\{\s*data\.azurerm_storage_account\./.test(value.trim())) return {};
     const text = this.model.resolveString(value);
     if (!text.known) return { unknown: text.reason };
@@ -261,6 +279,27 @@ export class Storage {
     // A literal name matching no known name may still be an account whose name is not known before apply.
     if (!account && name && this.anyUnnamed) return { unknown: `it names account "${name}", which may be an account of this configuration whose name is not known before apply`, onlyUnnamed: true };
     return { account };
+  }
+
+  /**
+   * A link through an attribute of another resource: `${azurerm_backup_container_storage_account.c.storage_account_id}`,
+   * as azurerm's own example for azurerm_backup_protected_file_share writes source_storage_account_id
+   * (hashicorp/terraform-provider-azurerm website/docs/r/backup_protected_file_share.html.markdown).
+   * An argument set in configuration keeps that value after apply (Terraform rejects a provider result
+   * that differs from the configured value), so the link is that argument, followed in turn. The
+   * resource's own `id` names that resource, not an account (it leads elsewhere); any other attribute
+   * this configuration does not set is computed at apply time: not known, never "elsewhere".
+   */
+  private linkThrough(target: TfResource, path: (string | number)[], byName: boolean, hops: number): AccountLink {
+    const where = [target.address, ...path].join(".");
+    if (path.length === 1 && path[0] === "id") return {};
+    if (path.length === 0) return { unknown: `a reference to the whole resource ${target.address}` };
+    const raw = rawAt(target.config, path);
+    if (raw === undefined || raw === null) return { unknown: `it refers to ${where}, which this configuration does not set` };
+    // A chain of such references is short in practice; a cycle or a very long one is not followed.
+    if (hops >= MAX_LINK_HOPS) return { unknown: `it refers to ${where}, through more than ${MAX_LINK_HOPS} references` };
+    const next = this.linkOf(raw, byName, hops + 1);
+    return next.unknown ? { ...next, unknown: `via ${where}: ${next.unknown}` } : next;
   }
 
   /** Every role claim of an account: its own, and those of its shares. */

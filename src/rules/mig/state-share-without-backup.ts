@@ -39,7 +39,7 @@ export const stateShareWithoutBackup = defineRule({
   fix: "Protect the share: azurerm_recovery_services_vault (soft delete on), azurerm_backup_policy_file_share, azurerm_backup_container_storage_account and azurerm_backup_protected_file_share referencing the account and share (StateMigrationShare creates them).",
   requirements: ["R-MIG-4"],
   resourceTypes: ["azurerm_storage_share", "azurerm_backup_protected_file_share", "azurerm_recovery_services_vault"],
-  reads: ["azurerm_backup_protected_file_share (source_storage_account_id, source_file_share_name, recovery_vault_name)", "azurerm_recovery_services_vault soft_delete_enabled", ROLE_EVIDENCE_READS],
+  reads: ["azurerm_backup_protected_file_share (source_storage_account_id, followed through another resource's argument such as azurerm_backup_container_storage_account storage_account_id; source_file_share_name, recovery_vault_name)", "azurerm_recovery_services_vault soft_delete_enabled", ROLE_EVIDENCE_READS],
   check(ctx) {
     const m = ctx.model;
     const storage = Storage.of(m);

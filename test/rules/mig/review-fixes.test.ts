@@ -156,6 +156,53 @@ describe("C4: SDZ-MIG-007 matches a backup on the share's account, and checks it
   });
 });
 
+describe("F3: SDZ-MIG-007 follows source_storage_account_id through a backup container's storage_account_id", () => {
+  const ID = "SDZ-MIG-007";
+  const PROTECTION = "azurerm_backup_protected_file_share.usmt";
+  const CONTAINER = "azurerm_backup_container_storage_account.protection-container";
+  /** A declared state store `usmt` backed up as azurerm's documented example writes it: the account ID taken from the container, whose storage_account_id is `containerAccount`. */
+  function viaContainer(containerAccount: unknown): TfJson {
+    const tf = storageSite();
+    tf.json.variable = { acct: { type: "string" } };
+    addAccount(tf, { tags: { "sdz-role": "state-migration-store" } });
+    addShare(tf);
+    addAccount(tf, {}, "other", "contosoother01");
+    addShareBackup(tf);
+    tf.add("azurerm_backup_container_storage_account", "protection-container", {
+      resource_group_name: "rg", recovery_vault_name: "${azurerm_recovery_services_vault.rsv.name}", ...(containerAccount !== undefined ? { storage_account_id: containerAccount } : {}),
+    });
+    patch(tf, PROTECTION, { source_storage_account_id: TfJson.ref(CONTAINER, "storage_account_id") });
+    return tf;
+  }
+
+  test("r02: the container's storage_account_id is the share's account: protected (hashicorp/terraform-provider-azurerm backup_protected_file_share.html.markdown example)", () => {
+    expect(outcomes(check(viaContainer(TfJson.ref(ACCOUNT)), [ID]))).toEqual([]);
+  });
+
+  test("the container registers another account: the share has no backup (error)", () => {
+    const r = check(viaContainer(TfJson.ref("azurerm_storage_account.other")), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${SHARE} ${FAIL}`]);
+    expect(messages(r, ID)[0]).toMatch(/has no azurerm_backup_protected_file_share$/);
+  });
+
+  test("the container's storage_account_id from a variable, or not set: could-not-verify naming the fields, never a definite \"no backup\"", () => {
+    let r = check(viaContainer("${var.acct}"), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${SHARE} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/source_storage_account_id is not known before apply \(via azurerm_backup_container_storage_account\.protection-container\.storage_account_id: the variable acct/);
+    r = check(viaContainer(undefined), [ID]);
+    expect(outcomes(r)).toEqual([`${ID} ${SHARE} ${UNVERIFIED}`]);
+    expect(messages(r, ID)[0]).toMatch(/source_storage_account_id is not known before apply \(it refers to azurerm_backup_container_storage_account\.protection-container\.storage_account_id, which this configuration does not set/);
+  });
+
+  test("the share's own storage_account_id is followed too; a resource's own id is not an account (error)", () => {
+    const tf = viaContainer(TfJson.ref(ACCOUNT));
+    patch(tf, PROTECTION, { source_storage_account_id: TfJson.ref(SHARE, "storage_account_id") });
+    expect(outcomes(check(tf, [ID]))).toEqual([]);
+    patch(tf, PROTECTION, { source_storage_account_id: TfJson.ref(CONTAINER) });
+    expect(outcomes(check(tf, [ID]))).toEqual([`${ID} ${SHARE} ${FAIL}`]);
+  });
+});
+
 describe("C9: SDZ-MIG-009 takes the last value Windows keeps", () => {
   const ID = "SDZ-MIG-009";
   const VM = "azurerm_windows_virtual_machine.smp01";
