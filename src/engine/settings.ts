@@ -259,10 +259,13 @@ export class Settings {
    * that checks it, with the identity and extension it needs), else no provenance; `hidden` says
    * which scripts the checks cannot read (protected settings, unknown values), or why the last write
    * is not known, so "nothing applies it" cannot be claimed; `against` what the scripts do instead (a
-   * different value written last, a write under another registry key). Lets a rule accept a setting
-   * applied by an untagged script.
+   * different value written last, a write under another registry key, the hardened value written
+   * but not read back); `unread` the scripts that write the hardened value last but do not read it
+   * back. Lets a rule accept a setting applied by an untagged script.
    */
-  public observed(vm: TfResource, traits: SettingTraits | undefined): { provenance?: "applied" | "audited"; evidence: string; hidden?: string; against?: string } {
+  public observed(vm: TfResource, traits: SettingTraits | undefined): {
+    provenance?: "applied" | "audited"; evidence: string; hidden?: string; against?: string; unread?: readonly TfResource[];
+  } {
     const hidden = this.hiddenScripts.get(vm.address)?.join("; ");
     if (!traits || traits.kind !== "windows") return { evidence: "", hidden };
     const applied = this.appliedOn(vm, traits, hardenedValue(traits), "the hardened value");
@@ -271,7 +274,7 @@ export class Settings {
     if (audited.ok) return { provenance: "audited", evidence: audited.text };
     const doubts = [applied.unknown, hidden].filter((x): x is string => !!x);
     const against = !applied.unknown && applied.against.length > 0 ? applied.against.join("; ") : undefined;
-    return { evidence: audited.text, hidden: doubts.length > 0 ? doubts.join("; ") : undefined, against };
+    return { evidence: audited.text, hidden: doubts.length > 0 ? doubts.join("; ") : undefined, against, unread: applied.unread };
   }
 
   /** Every script that runs on a VM (readable ones). */
@@ -352,10 +355,13 @@ export class Settings {
   /**
    * Whether the scripts on the VM apply `value`. For a setting whose written value the checks read,
    * the last write on the VM ({@link lastWrite}) must be `value`, by a script that also reads it
-   * back; a last write of another value is `against` it, one that is not known is `unknown` too. For
+   * back; a last write of another value is `against` it, one that is not known is `unknown` too, and
+   * one of `value` that no script reads back is `against` it with those scripts as `unread`. For
    * the others, a script that sets it and reads it back in what surely runs.
    */
-  private appliedOn(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): { evidence?: string; against: string[]; unknown?: string } {
+  private appliedOn(vm: TfResource, traits: SettingTraits, value: unknown, wanted: string): {
+    evidence?: string; against: string[]; unknown?: string; unread?: readonly TfResource[];
+  } {
     const pattern = traits.applied;
     if (!pattern) return { against: [] };
     if (!readsValue(traits)) {
@@ -372,7 +378,9 @@ export class Settings {
     if (last.state === "unknown") return { against: [last.reason], unknown: last.reason };
     const by = last.scripts.map((r) => r.address).join(", ");
     if (last.value !== value) return { against: [`${by} set${last.scripts.length > 1 ? "" : "s"} ${last.text} last, not ${wanted}`] };
-    if (!last.readBack) return last.readBackUnknown ? { against: [last.readBackUnknown], unknown: last.readBackUnknown } : { against: [] };
+    if (!last.readBack && last.readBackUnknown) return { against: [last.readBackUnknown], unknown: last.readBackUnknown };
+    // Written but not read back: not applied (a read-back shows it took), but say who sets it, so nothing reads as "nothing applies it".
+    if (!last.readBack) return { against: [`${by} set${last.scripts.length > 1 ? "" : "s"} it but do${last.scripts.length > 1 ? "" : "es"} not read it back`], unread: last.scripts };
     return { evidence: `${by} set${last.scripts.length > 1 ? "" : "s"} it and read${last.scripts.length > 1 ? "" : "s"} it back`, against: [] };
   }
 

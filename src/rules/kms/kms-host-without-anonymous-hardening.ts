@@ -57,6 +57,14 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
       const declared: string[] = [];
       const unreadable = new Set<string>();
       const unknown: string[] = [];
+      /** Settings a script writes but does not read back, by those scripts: not applied, but "nothing applies" would send the user to the wrong place. */
+      const unread = new Map<string, { several: boolean; whats: string[] }>();
+      const addUnread = (scripts: readonly TfResource[], what: string) => {
+        const by = scripts.map((x) => x.address).join(", ");
+        const entry = unread.get(by) ?? { several: scripts.length > 1, whats: [] };
+        entry.whats.push(what);
+        unread.set(by, entry);
+      };
       for (const h of KMS_HARDENING) {
         const seen = ctx.settings.observed(vm.resource, h.spec.setting);
         if (seen.provenance) continue;
@@ -67,17 +75,22 @@ export const kmsHostWithoutAnonymousHardening = defineRule({
           if (s.unknown) {
             unknown.push(`${h.what} (${h.spec.key}=true is declared)`);
             unreadable.add(s.unknown);
-          } else declared.push(`${h.what} (${h.spec.key}=true)`);
+          } else if (seen.unread) addUnread(seen.unread, h.what);
+          else declared.push(`${h.what} (${h.spec.key}=true)`);
         } else if (read.state === "known" || read.state === "absent") {
           if (seen.hidden) {
             unknown.push(h.what);
             unreadable.add(seen.hidden);
-          } else missing.push(`${h.what}${read.state === "known" ? ` (${h.spec.key}=false)` : ""}${seen.against ? ` (${seen.against})` : ""}`);
+          } else if (seen.unread) addUnread(seen.unread, h.what);
+          else missing.push(`${h.what}${read.state === "known" ? ` (${h.spec.key}=false)` : ""}${seen.against ? ` (${seen.against})` : ""}`);
         } else unknown.push(`${h.what} (${read.reason})`);
       }
       const who = `KMS host ${vm.resource.address} (${roleText(claim)})`;
       const problems: string[] = [];
       if (missing.length > 0) problems.push(`nothing applies ${missing.join(", ")}`);
+      for (const [by, { several, whats }] of unread) {
+        problems.push(`${by} set${several ? "" : "s"} ${whats.join(", ")} but do${several ? "" : "es"} not read ${whats.length > 1 ? "them" : "it"} back`);
+      }
       if (declared.length > 0) {
         problems.push(`${declared.join(", ")} ${declared.length > 1 ? "are" : "is"} only declared: no extension or run command on the VM sets and reads `
           + `${declared.length > 1 ? "them" : "it"} back, and no Machine Configuration assignment audits ${declared.length > 1 ? "them" : "it"}`);

@@ -55,6 +55,8 @@ export const stateMigrationPointSmbNotHardened = defineRule({
       /** Declared, or absent, where a script the checks cannot read may apply them. */
       const behindHidden: string[] = [];
       const unknown: string[] = [];
+      /** Settings a script writes ($true) but does not read back, by those scripts: not applied, and "does not apply" would send the user to the wrong place. */
+      const unread = new Map<string, { several: boolean; whats: string[] }>();
       for (const h of HARDENING) {
         // The last write on the VM (the settings model's one policy) is what Windows keeps, whatever the tag says.
         const last = ctx.settings.lastWrite(vm, h.spec.setting);
@@ -69,21 +71,34 @@ export const stateMigrationPointSmbNotHardened = defineRule({
         }
         if (last?.readBack) continue;
         const s = ctx.settings.read(vm, h.spec, p.vm.nics.map((n) => n.resource));
+        // Windows keeps the script's $true whatever a tag says; a read-back of it (or an audit) is still missing.
+        const setBy = last && !last.readBackUnknown ? last.scripts : undefined;
+        const noteUnread = (scripts: readonly { address: string }[]) => {
+          const by = scripts.map((x) => x.address).join(", ");
+          const entry = unread.get(by) ?? { several: scripts.length > 1, whats: [] };
+          entry.whats.push(h.what);
+          unread.set(by, entry);
+        };
         if (s.read.state === "known") {
-          if (s.read.value === false) missing.push(`${h.what} [${h.spec.key}=false]`);
-          else if (s.acceptable) continue;
+          if (s.read.value === false) {
+            if (setBy) noteUnread(setBy);
+            else missing.push(`${h.what} [${h.spec.key}=false]`);
+          } else if (s.acceptable) continue;
           else if (s.unknown) behindHidden.push(h.spec.key);
+          else if (setBy) noteUnread(setBy);
           else declaredOnly.push(h.spec.key);
           continue;
         }
         if (hidden.length > 0) behindHidden.push(`${h.what} (no tag)`);
         else if (s.read.state !== "absent") unknown.push(`${h.what}: ${s.read.reason}`);
+        else if (setBy) noteUnread(setBy);
         else missing.push(h.what);
       }
       if (behindHidden.length > 0) unknown.push(`${behindHidden.join(", ")}: no readable script applies them, and ${hidden.join("; ")}`);
       const who = `state migration point (${p.claim.source}: ${p.claim.evidence})`;
       const parts = [
         missing.length > 0 ? `does not apply ${missing.join(", ")}` : "",
+        ...[...unread].map(([by, { several, whats }]) => `has ${whats.join(", ")} set by ${by}, which do${several ? "" : "es"} not read ${whats.length > 1 ? "them" : "it"} back`),
         declaredOnly.length > 0 ? `only declares ${declaredOnly.join(", ")}: no script on the VM sets and reads them back, and no Machine Configuration assignment audits them` : "",
       ].filter((x) => x);
       if (parts.length > 0) ctx.report(vm, `${who} ${parts.join("; ")}${unknown.length > 0 ? ` (could not verify: ${unknown.join("; ")})` : ""}`);

@@ -62,6 +62,41 @@ describe("SDZ-KMS-005 KMS host without anonymous-access hardening", () => {
     expect(messages(r, ID)[0]).toMatch(/: RestrictAnonymousSAM \(sdz-restrict-anonymous-sam=true\), RestrictNullSessAccess .*SMB 1 removed .* are only declared/);
   });
 
+  describe("F7: a script that writes the values but does not read them back: still not applied, and the message says so (not \"nothing applies\")", () => {
+    /** The reviewer's r07 script: each value written under the right key, nothing read back. */
+    const NO_READ_BACK = [
+      "$ErrorActionPreference = 'Stop'",
+      "New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name RestrictAnonymous -PropertyType DWord -Value 1 -Force",
+      "New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa' -Name RestrictAnonymousSAM -PropertyType DWord -Value 1 -Force",
+      "New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters' -Name RestrictNullSessAccess -PropertyType DWord -Value 1 -Force",
+      "Disable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol -NoRestart",
+    ];
+    const run = (lines: string[], vmTags?: Record<string, string>) => {
+      const s = site("inline", [KMS], { vmTags });
+      extension(s.tf, { settings: JSON.stringify({ commandToExecute: `powershell -Command "${lines.join("; ")}"` }) });
+      return check(s.tf, [ID]);
+    };
+
+    test("r07: every value set, none read back: one warning naming the script and what it lacks", () => {
+      const r = run(NO_READ_BACK);
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)).toEqual([expect.stringMatching(
+        /^KMS host azurerm_windows_virtual_machine\.app01 \(.*\): azurerm_virtual_machine_extension\.hardening sets RestrictAnonymous, RestrictAnonymousSAM, RestrictNullSessAccess, SMB 1 removed but does not read them back; anonymous RPC\/SMB connections/)]);
+    });
+
+    test("with the hardening tags: the same words, not \"only declared\"", () => {
+      const r = run(NO_READ_BACK, TAGS);
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: azurerm_virtual_machine_extension\.hardening sets RestrictAnonymous, RestrictAnonymousSAM, RestrictNullSessAccess, SMB 1 removed but does not read them back; anonymous/);
+    });
+
+    test("a value the script does not write at all is still \"nothing applies\"", () => {
+      const r = run(NO_READ_BACK.filter((l) => !/SMB1Protocol|RestrictNullSessAccess/.test(l)));
+      expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
+      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictNullSessAccess, SMB 1 removed; azurerm_virtual_machine_extension\.hardening sets RestrictAnonymous, RestrictAnonymousSAM but does not read them back; anonymous/);
+    });
+  });
+
   describe("the registry key: Windows reads RestrictAnonymous(SAM) only under HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa, RestrictNullSessAccess only under ...\\Services\\LanmanServer\\Parameters", () => {
     const LSA = "SYSTEM\\CurrentControlSet\\Control\\Lsa";
     const LANMAN = "SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters";
@@ -139,7 +174,8 @@ describe("SDZ-KMS-005 KMS host without anonymous-access hardening", () => {
       const script = SCRIPT.replace("if ((Get-ItemPropertyValue -Path $lsa -Name RestrictAnonymous)", "if ((Get-ItemPropertyValue -Path 'HKCU:\\Software\\Lsa' -Name RestrictAnonymous)");
       const r = run(script);
       expect(flagged(r, ID)).toEqual([KMS_HOST_VM]);
-      expect(messages(r, ID)[0]).toMatch(/: nothing applies RestrictAnonymous; anonymous/);
+      expect(messages(r, ID)[0]).toMatch(/: azurerm_virtual_machine_extension\.hardening sets RestrictAnonymous but does not read it back; anonymous/);
+      expect(messages(r, ID)[0]).not.toMatch(/nothing applies/);
     });
 
     test("a key the checks cannot read (a variable from outside the script, a computed path) is could-not-verify, naming it", () => {

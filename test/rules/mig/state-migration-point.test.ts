@@ -52,9 +52,14 @@ describe.each(HOW)("a state migration point %s", (_how, how, who) => {
       expect(messages(r, ID)[0]).toMatch(/does not apply SMB 1 removed \[sdz-smb1-removed=false\]/);
     });
 
-    test("a script that sets without reading back does not count", () => {
+    test("a script that sets without reading back does not count, and the error says so (F7): not \"does not apply\" for what it sets", () => {
       const r = check(point(how, undefined, (tf, vm) => addScript(tf, "harden", vm, "Set-SmbServerConfiguration -RequireSecuritySignature $true -EncryptData $true -RejectUnencryptedAccess $true -Force")), [ID]);
       expect(flagged(r, ID)).toEqual([VM]);
+      expect(messages(r, ID)[0]).toMatch(/\) does not apply SMB 1 removed; has SMB signing required \(RequireSecuritySignature\), SMB encryption required \(EncryptData\), unencrypted access rejected \(RejectUnencryptedAccess\) set by azurerm_virtual_machine_extension\.harden, which does not read them back$/);
+      // With the tags: the same words, not "only declares".
+      const t = check(point(how, HARDENING_TAGS, (tf, vm) => addScript(tf, "harden", vm, "Set-SmbServerConfiguration -RequireSecuritySignature $true -Force")), [ID]);
+      expect(flagged(t, ID)).toEqual([VM]);
+      expect(messages(t, ID)[0]).toMatch(/\) has SMB signing required \(RequireSecuritySignature\) set by azurerm_virtual_machine_extension\.harden, which does not read it back; only declares sdz-smb-encrypt-data, sdz-smb-reject-unencrypted, sdz-smb1-removed:/);
     });
 
     test("a Machine Configuration assignment with the identity and extension it needs audits the declared tags", () => {
