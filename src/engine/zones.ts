@@ -4,20 +4,23 @@
  * network gateway). Its trust is declared by the `sdz-trust` tag, or inferred from the
  * configuration: a subnet the Internet can reach is internet-facing and counts as PERIMETER, and
  * AzureFirewallSubnet faces the Internet by design. Where both exist the lower one counts: a tag
- * never hides what the configuration shows. Zones with neither are *undeclared*; rules that need a
- * trust level then say "could not verify" instead of passing.
+ * never hides what the configuration shows. AzureBastionSubnet holding the configuration's Azure
+ * Bastion (and nothing else) is the exception: the Internet on TCP 443 reaches Bastion's own TLS
+ * front end, not a perimeter host, and the subnet is an administrative source, inferred MANAGEMENT
+ * when nothing is declared (see {@link Zones.bastionOf}). Zones with neither are *undeclared*;
+ * rules that need a trust level then say "could not verify" instead of passing.
  */
 import { AccessModel, Endpoint, isAzureCloudTag } from "./access/access-model";
 import { Cidr } from "./access/addresses";
 import { FirewallRule } from "./access/firewalls";
-import { Intervals, V4, V6 } from "./access/intervals";
+import { Intervals, PORTS, V4, V6 } from "./access/intervals";
 import { termSources } from "./access/nsg-eval";
 import { Reachability } from "./access/reachability";
 import { SourceSet, TokenSet } from "./access/source-set";
 import { LocalGateway, Nsg, NsgRule, Subnet } from "./access/topology";
 import { TerraformModel, TfResource } from "./model";
 import { ZONE_TAG } from "../contract/zone-tags";
-import { isFirewallSubnet } from "../network/platform-subnets";
+import { isFirewallSubnet, platformSubnetKind } from "../network/platform-subnets";
 import { Trust, TrustLevel } from "../network/trust-level";
 
 /** How a zone's trust is known. */
@@ -67,6 +70,8 @@ export class Zones {
   private readonly maxEnd: number[] = [];
   private readonly facing = new Map<Subnet, string | null>();
   private readonly evidence = new Map<Subnet, FacingEvidence[]>();
+  private readonly bastions = new Map<Subnet, BastionSubnet | null>();
+  private bastionHosts?: Map<Subnet, TfResource[]>;
 
   private constructor(private readonly model: TerraformModel) {
     const access = AccessModel.of(model);
@@ -158,7 +163,7 @@ export class Zones {
   public trustOf(zone: Zone, except?: ExceptRule, exceptDnat?: ExceptDnat): TrustClaim {
     if (zone.kind !== "subnet" || !zone.subnet) return zone.trust;
     const facing = except || exceptDnat ? this.computeFacing(zone.subnet, except, exceptDnat) : this.internetFacing(zone.subnet);
-    if (!facing) return zone.trust;
+    if (!facing) return this.bastionTrust(zone) ?? zone.trust;
     const declared = zone.trust;
     if (declared.level !== undefined && !Trust.isAtLeast(declared.level, TrustLevel.INTERNAL)) return declared;
     const inferred = declared.level !== undefined ? `declared ${declared.level} (${declared.evidence}), but ${facing}` : facing;
@@ -176,6 +181,71 @@ export class Zones {
     const why = this.computeFacing(subnet);
     this.facing.set(subnet, why ?? null);
     return why;
+  }
+
+  /**
+   * AzureBastionSubnet holding the configuration's Bastion, when nothing in it faces the Internet but
+   * Bastion's front end (not even through a rule another finding reports) and no trust is declared:
+   * MANAGEMENT, inferred. Only Bastion runs there ("The subnet cannot contain additional resources",
+   * learn.microsoft.com/azure/bastion/configuration-settings#subnet), and it opens sessions into the
+   * VNet only for users Azure signs in, with Reader on the Bastion, the VM and its NIC
+   * (learn.microsoft.com/azure/bastion/bastion-faq#roles): an administrative source. A declared level
+   * (or one not known before apply) stands.
+   */
+  private bastionTrust(zone: Zone): TrustClaim | undefined {
+    if (zone.trust.source !== "undeclared" || !zone.subnet) return undefined;
+    const b = this.bastionOf(zone.subnet);
+    if (!b?.frontEndOnly || this.internetFacing(zone.subnet)) return undefined;
+    return { level: TrustLevel.MANAGEMENT, source: "inferred", evidence: `it is AzureBastionSubnet, holding only Azure Bastion ${b.hosts.map((h) => h.address).join(", ")}, whose sessions into the network are opened by users Azure signs in` };
+  }
+
+  /**
+   * AzureBastionSubnet with the configuration's azurerm_bastion_host in it: whether the Internet
+   * reaching it on TCP 443 is Bastion's own front end only (`frontEndOnly`), else why not (`why`).
+   * Azure Bastion "will create a public IP that needs port 443 enabled on the public IP for ingress
+   * traffic. Port 3389/22 are NOT required to be opened on the AzureBastionSubnet"
+   * (learn.microsoft.com/azure/bastion/bastion-nsg): on 443 the Internet meets Bastion's TLS front
+   * end, where users sign in to Azure before any session reaches a VM. Not so when:
+   * - a NIC or host of the configuration is in the subnet (Azure refuses it: "The subnet cannot
+   *   contain additional resources", learn.microsoft.com/azure/bastion/configuration-settings#subnet;
+   *   the configuration shows one, so nothing is set aside);
+   * - shareable links are on, or not known: "When a user without Azure credentials clicks a
+   *   shareable link, a webpage opens that prompts the user to sign in to the target resource via RDP
+   *   or SSH" (learn.microsoft.com/azure/bastion/shareable-link): the Internet reaches the VMs'
+   *   sign-in through 443 without signing in to Azure.
+   * Undefined for any other subnet, or when no Bastion of the configuration is in it (one Bastion per
+   * virtual network; what runs there is then not shown).
+   */
+  public bastionOf(subnet: Subnet): BastionSubnet | undefined {
+    const cached = this.bastions.get(subnet);
+    if (cached !== undefined) return cached ?? undefined;
+    let out: BastionSubnet | undefined;
+    const hosts = platformSubnetKind(subnet.name) === "bastion" ? this.bastionHostsIn(subnet) : [];
+    if (hosts.length > 0) {
+      const access = AccessModel.of(this.model);
+      const shared = hosts.map((h) => ({ h, v: this.model.resolveBoolean(h.config.shareable_link_enabled) })).find(({ v }) => !v.known || v.value === true);
+      const why = shared
+        ? `shareable_link_enabled of ${shared.h.address} is ${shared.v.known ? "true" : "not known before apply"}: anyone holding a link reaches the VMs' sign-in from the Internet without signing in to Azure`
+        : undefined;
+      out = { hosts, frontEndOnly: why === undefined && access.hostEndpointsOf(subnet).length === 0, why };
+    }
+    this.bastions.set(subnet, out ?? null);
+    return out;
+  }
+
+  /** The configuration's azurerm_bastion_host resources in a subnet (all hosts indexed once by their ip_configuration's subnet_id). */
+  private bastionHostsIn(subnet: Subnet): TfResource[] {
+    if (!this.bastionHosts) {
+      const topology = AccessModel.of(this.model).topology;
+      this.bastionHosts = new Map();
+      for (const h of this.model.ofType("azurerm_bastion_host")) {
+        for (const cfg of this.model.blocks(h, "ip_configuration")) {
+          const s = topology.subnetFromId(cfg.subnet_id).subnet;
+          if (s) this.bastionHosts.set(s, [...(this.bastionHosts.get(s) ?? []), h]);
+        }
+      }
+    }
+    return this.bastionHosts.get(subnet) ?? [];
   }
 
   private computeFacing(subnet: Subnet, except?: ExceptRule, exceptDnat?: ExceptDnat): string | undefined {
@@ -205,6 +275,9 @@ export class Zones {
     }
     const reach = Reachability.of(this.model);
     const access = reach.access;
+    // AzureBastionSubnet: the Internet on TCP 443 (only) reaches Bastion's own TLS front end (bastionOf), no perimeter host.
+    const bastion = this.bastionOf(subnet);
+    const frontEnd = (protocol: string, ports: Intervals<number>) => protocol === "Tcp" && !ports.isEmpty && ports.subtract(HTTPS).isEmpty;
     // Explicit NSG allows that let Internet sources in, on the ports they name.
     const endpoints = [access.endpointOfSubnet(subnet), ...access.hostEndpointsOf(subnet)];
     // A DNAT rule is one piece of evidence per host, whatever ports it is found on.
@@ -220,6 +293,10 @@ export class Zones {
           const pub = r.sources.intersect(internet);
           if (pub.isEmpty) continue;
           const ports = () => describePorts(probe.protocol, r.ports);
+          const onFrontEnd = bastion !== undefined && !r.dnat && frontEnd(probe.protocol, r.ports);
+          if (onFrontEnd && bastion.frontEndOnly) continue;
+          // Why Bastion's front end still counts (shareable links), said with the evidence.
+          const note = onFrontEnd && bastion.why ? `, and ${bastion.why}` : "";
           if (r.dnat) {
             // Carried as the evidence's rule: a rule pack that reports the DNAT rule itself may leave it out (one finding).
             const dnat = r.dnat;
@@ -233,10 +310,10 @@ export class Zones {
           const rule = r.grant.layers.find((l) => l.rule && !l.rule.isDefault)?.rule;
           if (answer.internetEntries.length > 0) {
             const entry = answer.internetEntries[0];
-            out.push({ why: () => `${entry.label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports()})` });
+            out.push({ why: () => `${entry.label} lets ${describeShare(pub, internet)} reach ${ep.label} (${ports()})${note}` });
             return out;
           }
-          if (rule && isBroad(pub, internet)) out.push({ why: () => `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports()})`, endpoint: ep, rule });
+          if (rule && isBroad(pub, internet)) out.push({ why: () => `NSG rule "${rule.name}" allows ${describeShare(pub, internet)} to reach ${ep.label} (${ports()})${note}`, endpoint: ep, rule });
         }
       }
     }
@@ -257,6 +334,19 @@ export class Zones {
       default: return { source: "unknown", evidence: `${carrier.address}: ${r.reason}` };
     }
   }
+}
+
+/** TCP 443: Azure Bastion's public front end (learn.microsoft.com/azure/bastion/bastion-nsg). */
+const HTTPS = Intervals.of(PORTS, [[443, 443]]);
+
+/** AzureBastionSubnet with the configuration's Bastion in it ({@link Zones.bastionOf}). */
+export interface BastionSubnet {
+  /** The azurerm_bastion_host resources in it. */
+  readonly hosts: readonly TfResource[];
+  /** True when the Internet on TCP 443 reaches only Bastion's front end, where users sign in to Azure first. */
+  readonly frontEndOnly: boolean;
+  /** Why 443 from the Internet still counts, when the configuration says (shareable links). */
+  readonly why?: string;
 }
 
 /**

@@ -38,6 +38,10 @@ export const PLATFORM_SUBNETS = {
   /**
    * Azure Bastion's hosts, which open RDP/SSH to the VMs from this subnet's addresses
    * (learn.microsoft.com/azure/bastion/bastion-nsg: "Ingress from AzureBastionSubnet (ports 3389, 22)").
+   * Nothing else may be there ("The subnet cannot contain additional resources",
+   * learn.microsoft.com/azure/bastion/configuration-settings#subnet). Its NSG lets the Internet in on
+   * TCP 443, to Bastion's own TLS front end where users sign in to Azure: with the configuration's
+   * Bastion in it, that is no perimeter, and the zone is an administrative source (Zones.bastionOf).
    */
   bastion: { name: "AzureBastionSubnet", holds: "Azure Bastion's hosts" },
   /**

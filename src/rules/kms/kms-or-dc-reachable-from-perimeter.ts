@@ -91,7 +91,12 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it (when SDZ-KMS-002 or 003 is excluded from the check, TCP 1688 stays here too). A narrower public source (one partner address, "
     + "which KMS-002 accepts in an allowlist) stays here. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
-    + "trust is neither declared nor inferred are could-not-verify. The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
+    + "trust is neither declared nor inferred are could-not-verify. AzureBastionSubnet holding the configuration's azurerm_bastion_host (and no NIC) "
+    + "is no perimeter zone for the Internet it lets in on TCP 443, which Microsoft requires: there the Internet reaches Bastion's own TLS front end, where "
+    + "users sign in to Azure before any session reaches a VM (learn.microsoft.com/azure/bastion/bastion-nsg), and Microsoft's guidance is to allow RDP/SSH "
+    + "on the VMs from the Bastion subnet; with no sdz-trust declared it is inferred MANAGEMENT (an administrative source), and a declared sdz-trust stands. "
+    + "An allow from the Internet on any other port or protocol still makes it PERIMETER, and so does 443 when the Bastion's shareable links are on or not "
+    + "known (a link holder reaches the VMs' sign-in without signing in to Azure). The own addresses of GatewaySubnet, RouteServerSubnet and AzureFirewallManagementSubnet are not a client zone, nor are "
     + "AzureFirewallSubnet's: the firewall's DNAT sources and the clients it SNATs are reported as themselves; where it may send clients the "
     + "configuration does not show (SNAT to the host, rules not all known, application rules or its DNS proxy on the port, no firewall of the "
     + "configuration in the subnet), the subnet is could-not-verify, naming why. A DNAT rule's sources count as Internet sources, and, where "
@@ -102,11 +107,11 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
   fix: "Deny all inbound at the end of the NSG (DeploymentZone does, at 4096) and allow only specific clients trusted INTERNAL or more; remove public IPs and "
     + "DNAT rules that reach the host; activate perimeter servers with MAK and give them no path to the domain controllers.",
   requirements: ["R-KMS-7"],
-  resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_network_interface", "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_local_network_gateway", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection"],
+  resourceTypes: ["azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine", "azurerm_network_interface", "azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_local_network_gateway", "azurerm_firewall_policy_rule_collection_group", "azurerm_firewall_nat_rule_collection", "azurerm_bastion_host"],
   reads: [
     "inline and standalone NSG rules of subnets and NICs, with Azure's default rules",
     "Azure Firewall network rules on the path (route tables) and DNAT rules (policy and classic); public IPs and load balancer rules",
-    `zones and their trust: ${ZoneTags.TRUST} (declared), internet-facing subnets (inferred PERIMETER)`,
+    `zones and their trust: ${ZoneTags.TRUST} (declared), internet-facing subnets (inferred PERIMETER), AzureBastionSubnet with its azurerm_bastion_host (shareable_link_enabled; inferred MANAGEMENT)`,
     `KMS hosts and domain controllers: declared (${ZoneTags.ROLE}) or inferred (roles model)`,
   ],
   check(ctx) {
