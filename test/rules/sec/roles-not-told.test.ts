@@ -124,7 +124,7 @@ describe("a VM a rule written for a role's service may reach (a value not known 
 
   test("a NIC whose subnet comes from a data source, beside an NSG with a KMS rule: kms-host is left open", () => {
     const s = site("inline", SERVICE_RULES["kms-host"], {
-      extend: (tf, { nic }) => { tf.json.resource.azurerm_network_interface[nic.split(".")[1]].ip_configuration[0].subnet_id = "${data.azurerm_subnet.kms.id}"; },
+      extend: (tf, { nic }) => { (tf.json.resource.azurerm_network_interface[nic.split(".")[1]].ip_configuration as Body[])[0].subnet_id = "${data.azurerm_subnet.kms.id}"; },
     });
     const r = check(s.tf, [ID]);
     expect(unverifiedAt(r, ID)).toEqual([s.vm]);
