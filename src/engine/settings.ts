@@ -146,7 +146,9 @@ export class Settings {
       if (settings.known) texts.push(scriptText(settings.value));
       const runsScripts = handler === undefined || !NO_USER_SCRIPT_HANDLERS.has(handler);
       if (ext.config.protected_settings !== undefined) {
-        const why = `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read`;
+        // Protected settings may carry secrets that no finding may quote (a script's statements are quoted as evidence), so they are
+        // never read as evidence (SDZ-SEC-002 reads them for literal secrets only, and reports none of their text).
+        const why = `${ext.address} keeps (part of) its script in protected_settings, which the checks do not read as evidence (keep the script in settings and only its secrets in protected_settings)`;
         this.hidden(vm.address, why);
         if (runsScripts) this.hiddenRunner(vm.address, ext, why);
       }
