@@ -4,6 +4,7 @@
  * argument"), never what it is. Used by the literal-secret rules (SDZ-SEC-002, SDZ-VPN-008). The one
  * exception, {@link connectionCredentials}, also hands the output redactor the values it must blank.
  */
+import { base64Bytes } from "./base64";
 import { TerraformModel } from "./model";
 import { memoByName } from "./name-memo";
 
@@ -245,10 +246,10 @@ const STRING_FUNCTIONS: Record<string, (s: string) => string | undefined> = {
   upper: (s) => s.toUpperCase(),
   base64encode: (s) => Buffer.from(s, "utf8").toString("base64"),
   base64decode: (s) => {
-    const compact = s.trim();
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
-    const text = Buffer.from(compact, "base64").toString("utf8");
-    return text.includes("\uFFFD") ? undefined : text;
+    // Read as written: white space at the ends is let go, white space inside is no base64 here.
+    const bytes = /\s/.test(s.trim()) ? undefined : base64Bytes(s, 0);
+    const text = bytes?.toString("utf8");
+    return text === undefined || text.includes("\uFFFD") ? undefined : text;
   },
 };
 
@@ -929,9 +930,8 @@ function encodedCommands(text: string): string[] {
  * Undefined when the decoded bytes are not text (e.g. gzip), which the scan cannot read.
  */
 export function decodedData(value: string): { text: string; decoded: boolean } | undefined {
-  const compact = value.replace(/\s+/g, "");
-  if (compact.length >= 8 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    const bytes = Buffer.from(compact, "base64");
+  const bytes = base64Bytes(value, 8);
+  if (bytes) {
     const text = bytes.toString("utf8");
     // Mostly printable text: a script or cloud-init; otherwise binary.
     const printable = [...text].filter((c) => c === "\n" || c === "\r" || c === "\t" || (c >= " " && c !== "\uFFFD")).length;

@@ -14,6 +14,7 @@
  */
 import { gunzipSync } from "zlib";
 import { isUnset } from "./access/fields";
+import { base64Bytes } from "./base64";
 import { TerraformModel, TfResource } from "./model";
 import { settingWrites, hardenedValue, readsBack, SettingWrite, withoutComments, withoutPossibleComments } from "../contract/setting-traits";
 import { SettingTraits, TagRead, TagSpec } from "../contract/tag";
@@ -881,9 +882,8 @@ const MAX_DECODED_SCRIPT = 1024 * 1024;
  * decoded text is appended. A value that is not base64 of text (a script written in clear) is kept as is.
  */
 function withDecodedScript(text: string): string {
-  const compact = text.replace(/\s+/g, "");
-  if (compact.length < 8 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return text;
-  let bytes = Buffer.from(compact, "base64");
+  let bytes = base64Bytes(text, 8);
+  if (!bytes) return text;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_DECODED_SCRIPT });
