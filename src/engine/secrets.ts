@@ -73,7 +73,12 @@ export type ValueOrigin =
   /** The value of another resource's attribute: a literal there is reported there, once. */
   | { readonly kind: "elsewhere"; readonly owner: string }
   /** A variable, data source, function call or computed attribute: not written here. */
-  | { readonly kind: "not-literal"; readonly reason: string };
+  | { readonly kind: "not-literal"; readonly reason: string }
+  /**
+   * A template the checks cannot read (unbalanced braces or quotes, a heredoc inside `${...}`, a directive around
+   * written text): whether it writes a secret is not known, so a secret field holding one could not be verified.
+   */
+  | { readonly kind: "unreadable"; readonly reason: string };
 
 const REF = /(?<!\$)\$\{([^{}]*)\}/g;
 const WHOLE_LOCAL = /^\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)/;
@@ -85,7 +90,13 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
     const r = model.resolve(value);
     return r.known ? { kind: "literal", value: r.value } : { kind: "not-literal", reason: r.reason };
   }
-  if (/(^|[^%])%\{/.test(value)) return { kind: "not-literal", reason: "a template directive evaluated at plan time" };
+  const directive = /(^|[^%])%\{/.test(value);
+  if (directive || /(?<!\$)\$\{/.test(value)) {
+    // Read first: a template that cannot be read may write anything, references or not.
+    const exprs = readExpressions(value, directive);
+    if (!exprs) return { kind: "unreadable", reason: `${directive ? "a template" : "an interpolation"} the checks cannot read (unclosed braces or quotes, a heredoc or an unknown escape)` };
+    if (directive) return directiveOrigin(value, exprs);
+  }
   const refs = [...value.matchAll(REF)].map((m) => m[1].trim());
   if (refs.length === 0) {
     if (!/(?<!\$)\$\{/.test(value)) return { kind: "literal", value: value.replace(/\$\$\{/g, "${") };
@@ -107,6 +118,25 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
   const written = literalTemplate(value);
   if (written !== undefined) return written === "" ? { kind: "absent" } : { kind: "literal", value: written };
   return { kind: "not-literal", reason: "comes from a variable, data source or expression evaluated at plan time" };
+}
+
+/**
+ * A template with directives (`%{ if var.prod }${var.pw}%{ else }${var.dev_pw}%{ endif }`), which the checks do not
+ * evaluate: not written here when it writes nothing but what its interpolations take from elsewhere; unreadable when
+ * it writes text of its own (`%{ if var.prod }...%{ else }Pa55word%{ endif }`), in its template or in a `for`
+ * directive's list, which may be the value (developer.hashicorp.com/terraform/language/expressions/strings#directives).
+ */
+function directiveOrigin(value: string, exprs: readonly ReadExpression[]): ValueOrigin {
+  let text = value.slice(0, exprs[0].start);
+  for (let k = 0; k < exprs.length; k++) text += value.slice(exprs[k].end, k + 1 < exprs.length ? exprs[k + 1].start : value.length);
+  const writes = text.trim() !== "" || exprs.some((e) => {
+    const strings = e.strings.some((x) => x.trim() !== "");
+    if (e.directive) return /^~?\s*for\s/.test(e.expr) && strings;
+    return !e.refers && (strings || /[0-9]/.test(e.expr));
+  });
+  return writes
+    ? { kind: "unreadable", reason: "a template directive (%{...}) the checks do not evaluate, around text written in it" }
+    : { kind: "not-literal", reason: "a template directive evaluated at plan time" };
 }
 
 /**
@@ -132,20 +162,34 @@ interface ReadExpression {
   readonly strings: readonly string[];
   /** A reference (var., local., data., a resource, each., a for expression's variable) or a fresh-value function. */
   readonly refers: boolean;
+  /** A `%{...}` directive (`if`, `for`, `else`, `endif`...), read only where asked for. */
+  readonly directive?: boolean;
 }
 
 const HCL_ESCAPES: Record<string, string> = { "n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\" };
 
+/** What a quoted string's own templates (`"a${var.x}"`) hold: their string literals, and whether they refer to anything. */
+interface NestedTemplates {
+  readonly strings: string[];
+  refers: boolean;
+}
+
+/** How deep templates nested in strings in expressions are read (`${f("${g("${x}")}")}`); deeper is not read. */
+const MAX_NESTED_TEMPLATES = 8;
+
 /**
- * Reads a quoted HCL string literal starting at `i` (the opening quote): its decoded text and the index
- * after the closing quote, or undefined when it is not closed or holds a template of its own (`"a${x}"`,
- * not read: left to the caller as an expression).
+ * Reads a quoted HCL string starting at `i` (the opening quote): its decoded text and the index after the
+ * closing quote. A string holding templates of its own (`"a${var.x}"`, a quoted template: developer.hashicorp.com/
+ * terraform/language/expressions/strings#interpolation) has them read too, into `nested`; its `value` is then
+ * only the text written around them (the string is not computed). Undefined when the string is not closed, holds
+ * an unknown escape, a template that cannot be read, or a directive (`%{`).
  */
-function hclString(text: string, i: number): { value: string; next: number } | undefined {
+function hclString(text: string, i: number, depth = 0): { value: string; next: number; nested?: NestedTemplates } | undefined {
   let out = "";
+  let nested: NestedTemplates | undefined;
   for (let j = i + 1; j < text.length; j++) {
     const c = text[j];
-    if (c === '"') return { value: out, next: j + 1 };
+    if (c === '"') return { value: out, next: j + 1, nested };
     if (c === "\\") {
       const e = text[j + 1];
       if (e === "u" || e === "U") {
@@ -159,80 +203,100 @@ function hclString(text: string, i: number): { value: string; next: number } | u
         j++;
       } else return undefined;
     } else if ((c === "$" || c === "%") && text[j + 1] === "{") {
-      // `$${` and `%%{` are escapes for a literal `${` and `%{` (the first `$` or `%` is already written); else a nested template.
-      if (text[j - 1] !== c) return undefined;
+      // `$${` and `%%{` are escapes for a literal `${` and `%{` (the first `$` or `%` is already written).
+      if (text[j - 1] === c) continue;
+      if (c === "%" || depth >= MAX_NESTED_TEMPLATES) return undefined;
+      const body = readBody(text, j + 2, depth + 1);
+      if (!body) return undefined;
+      nested ??= { strings: [], refers: false };
+      nested.strings.push(...body.strings);
+      nested.refers ||= body.refers;
+      j = body.end;
     } else out += c;
   }
   return undefined;
 }
 
 /**
- * The `${...}` expressions of a string, read with their quoted strings and braces (`${sensitive("a}b")}`),
- * `$${` being Terraform's escape for a literal `${`. Undefined when one cannot be read (not closed, a heredoc,
- * a nested template): the caller keeps it as an expression evaluated at plan time.
+ * The `${...}` expressions of a string (and its `%{...}` directives when `directives`), read with their quoted
+ * strings, braces and nested templates (`${sensitive("a}b")}`, `${upper("${var.x}")}`), `$${` and `%%{` being
+ * Terraform's escapes for a literal `${` and `%{`. Undefined when one cannot be read (not closed, unbalanced
+ * quotes, a heredoc, an unknown escape): the caller cannot tell what is written in it ({@link originOf}: unreadable).
  */
-function readExpressions(value: string): ReadExpression[] | undefined {
+function readExpressions(value: string, directives = false): ReadExpression[] | undefined {
   const out: ReadExpression[] = [];
-  let i = 0;
-  while ((i = value.indexOf("${", i)) >= 0) {
-    if (i > 0 && value[i - 1] === "$") {
-      i += 2;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if ((c !== "$" && !(directives && c === "%")) || value[i + 1] !== "{") continue;
+    if (i > 0 && value[i - 1] === c) {
+      i++;
       continue;
     }
-    const start = i;
-    const strings: string[] = [];
-    let refers = false;
-    let depth = 0;
-    let prev = "{"; // the last character that matters before a name (`.`, `{`, `,`)
-    let j = i + 2;
-    for (; j < value.length; j++) {
-      const c = value[j];
-      if (c === '"') {
-        const s = hclString(value, j);
-        if (!s) return undefined;
-        // An index (`secrets["vm-admin"]`) or an object's key (`{ "Password" = ... }`) names a value; it is not one.
-        let n = s.next;
-        while (n < value.length && /\s/.test(value[n])) n++;
-        const name = (prev === "[" && value[n] === "]") || ((prev === "{" || prev === ",") && depth > 0 && (value[n] === ":" || (value[n] === "=" && value[n + 1] !== "=")));
-        if (!name) strings.push(s.value);
-        j = s.next - 1;
-        prev = '"';
-      } else if (c === "<" && value[j + 1] === "<") {
-        return undefined; // a heredoc
-      } else if (c === "{" || c === "[" || c === "(") {
-        if (c === "{") depth++;
-        // `x["k"]` indexes a value (after a name, `]`, `)` or a string); `["k"]` elsewhere is a list, whose strings are values.
-        prev = c === "[" && !(prev === "a" || prev === "]" || prev === ")" || prev === '"') ? "list" : c;
-      } else if (c === "}") {
-        if (depth === 0) break;
-        depth--;
-        prev = c;
-      } else if (isNameStart(value.charCodeAt(j))) {
-        let k = j;
-        while (k < value.length && (isNameChar(value.charCodeAt(k)) || value[k] === "-")) k++;
-        const name = value.slice(j, k);
-        let n = k;
-        while (n < value.length && /\s/.test(value[n])) n++;
-        const next = value[n];
-        if (next === "(") refers ||= FRESH_VALUE_FUNCTIONS.has(name) || READS_FILE_FUNCTION.test(name);
-        // An attribute of a value (`jsondecode("...").a`), an object's key (`{ a = "x" }`), or a keyword: not a reference.
-        else if (prev === "." || ((prev === "{" || prev === ",") && depth > 0 && (next === ":" || (next === "=" && value[n + 1] !== "=")))) refers ||= false;
-        else if (name !== "true" && name !== "false" && name !== "null") refers = true;
-        j = k - 1;
-        prev = "a";
-      } else if (isDigit(value.charCodeAt(j))) {
-        const m = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(value.slice(j, j + 64));
-        j += (m ? m[0].length : 1) - 1;
-        prev = "0";
-      } else if (!/\s/.test(c)) {
-        prev = c;
-      }
-    }
-    if (j >= value.length) return undefined;
-    out.push({ start, end: j + 1, expr: value.slice(start + 2, j), strings, refers });
-    i = j + 1;
+    const body = readBody(value, i + 2, 0);
+    if (!body) return undefined;
+    out.push({ start: i, end: body.end + 1, expr: value.slice(i + 2, body.end), strings: body.strings, refers: body.refers, directive: c === "%" });
+    i = body.end;
   }
   return out;
+}
+
+/**
+ * One expression's body, from `j` (after its `${`) to its closing `}` (`end`): its string literals but for indexes
+ * and object keys, and whether it refers to anything ({@link ReadExpression}). Undefined when it cannot be read.
+ */
+function readBody(value: string, from: number, depth: number): { end: number; strings: string[]; refers: boolean } | undefined {
+  const strings: string[] = [];
+  let refers = false;
+  let braces = 0;
+  let prev = "{"; // the last character that matters before a name (`.`, `{`, `,`)
+  for (let j = from; j < value.length; j++) {
+    const c = value[j];
+    if (c === '"') {
+      const s = hclString(value, j, depth);
+      if (!s) return undefined;
+      // An index (`secrets["vm-admin"]`) or an object's key (`{ "Password" = ... }`) names a value; it is not one.
+      let n = s.next;
+      while (n < value.length && /\s/.test(value[n])) n++;
+      const name = (prev === "[" && value[n] === "]") || ((prev === "{" || prev === ",") && braces > 0 && (value[n] === ":" || (value[n] === "=" && value[n + 1] !== "=")));
+      if (!name) strings.push(s.value);
+      if (s.nested) {
+        if (!name) strings.push(...s.nested.strings);
+        refers ||= s.nested.refers;
+      }
+      j = s.next - 1;
+      prev = '"';
+    } else if (c === "<" && value[j + 1] === "<") {
+      return undefined; // a heredoc
+    } else if (c === "{" || c === "[" || c === "(") {
+      if (c === "{") braces++;
+      // `x["k"]` indexes a value (after a name, `]`, `)` or a string); `["k"]` elsewhere is a list, whose strings are values.
+      prev = c === "[" && !(prev === "a" || prev === "]" || prev === ")" || prev === '"') ? "list" : c;
+    } else if (c === "}") {
+      if (braces === 0) return { end: j, strings, refers };
+      braces--;
+      prev = c;
+    } else if (isNameStart(value.charCodeAt(j))) {
+      let k = j;
+      while (k < value.length && (isNameChar(value.charCodeAt(k)) || value[k] === "-")) k++;
+      const name = value.slice(j, k);
+      let n = k;
+      while (n < value.length && /\s/.test(value[n])) n++;
+      const next = value[n];
+      if (next === "(") refers ||= FRESH_VALUE_FUNCTIONS.has(name) || READS_FILE_FUNCTION.test(name);
+      // An attribute of a value (`jsondecode("...").a`), an object's key (`{ a = "x" }`), or a keyword: not a reference.
+      else if (prev === "." || ((prev === "{" || prev === ",") && braces > 0 && (next === ":" || (next === "=" && value[n + 1] !== "=")))) refers ||= false;
+      else if (name !== "true" && name !== "false" && name !== "null") refers = true;
+      j = k - 1;
+      prev = "a";
+    } else if (isDigit(value.charCodeAt(j))) {
+      const m = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(value.slice(j, j + 64));
+      j += (m ? m[0].length : 1) - 1;
+      prev = "0";
+    } else if (!/\s/.test(c)) {
+      prev = c;
+    }
+  }
+  return undefined;
 }
 
 /** Functions that pass one string on, as the checks evaluate them (anything else is read as written). */
@@ -262,7 +326,7 @@ function evaluateLiteral(expr: string, depth = 0): string | undefined {
   if (depth > 16 || t === "") return undefined;
   if (t[0] === '"') {
     const s = hclString(t, 0);
-    return s && s.next === t.length ? s.value : undefined;
+    return s && !s.nested && s.next === t.length ? s.value : undefined;
   }
   if (/^-?[0-9]+(?:\.[0-9]+)?$/.test(t)) return t;
   const call = /^([a-z][a-z0-9_]*)\s*\(([\s\S]*)\)$/.exec(t);
@@ -292,7 +356,7 @@ function stringList(args: string): string[] | undefined {
   while (i < args.length) {
     if (args[i] !== '"') return undefined;
     const s = hclString(args, i);
-    if (!s) return undefined;
+    if (!s || s.nested) return undefined;
     out.push(s.value);
     i = s.next;
     skip();

@@ -14,7 +14,7 @@ import {
 export interface SecretScan {
   /** Fields (and kinds) holding literal secrets: `admin_password`, `settings.commandToExecute (a -Password argument)`. */
   readonly fields: string[];
-  /** Fields whose text could not be read (a file the checks do not open). */
+  /** Fields whose text could not be read (a file the checks do not open, a template the checks cannot read). */
   readonly doubts: string[];
 }
 
@@ -80,6 +80,8 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
       if (name !== undefined && text !== undefined && connectionStringName(name) && credentialFreeConnectionString(text)) return;
       fields.push(o.kind === "literal" && o.viaLocal ? `${path} (through local.${o.viaLocal})` : path);
     } else if (typeof value === "string") {
+      // Fail closed: a template the checks cannot read may write the secret.
+      if (o.kind === "unreadable") doubts.push(`${path} holds ${o.reason}`);
       // Not written here as a whole, but a template may write a part: "Server=${azurerm_mssql_server.db.fqdn};Password=x".
       ordinary(path, value);
     }

@@ -55,6 +55,9 @@ export const secretWrittenAsLiteral = defineRule({
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
+    + "So is a secret field holding a template the checks cannot read (unbalanced braces or quotes, a heredoc or an unknown escape inside ${...}, "
+    + "or a %{...} directive around text of its own): it may write the secret. Templates nested in an expression's strings are read as the expression is "
+    + "(upper(\"${var.pw}\") is a reference, sensitive(\"...${\"x\"}\") a literal), and a directive around references only is not written here. "
     + "Variable values files (*.tfvars, *.tfvars.json) are not read: the command line lists them as not checked.",
   fix: "Take the secret from a sensitive variable (variable { sensitive = true }, no default) or from Key Vault (a data source, or a Key Vault reference), in cdktf SensitiveValue; "
     + "put extension secrets in protected_settings, never in settings; remove secrets from tags, custom data and scripts (pass them as protected parameters); rotate every secret that was committed.",

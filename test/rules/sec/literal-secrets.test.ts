@@ -599,6 +599,53 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     }
   });
 
+  test("a secret field holding a template the checks cannot read is could-not-verify naming the field; templates of references only pass (raw Terraform JSON)", () => {
+    const secret = (value: string) => ({ name: "s", key_vault_id: "/x/kv", value });
+    const app = (settings: Record<string, string>) => ({
+      name: "app", location: "westeurope", resource_group_name: "rg", service_plan_id: "/x/plan", site_config: [{}], app_settings: settings,
+    });
+    const raw = {
+      variable: { pw: { type: "string", sensitive: true } },
+      resource: {
+        azurerm_key_vault_secret: {
+          // Before: each was "not a literal", a silent pass, though the checks could not tell what it writes.
+          unclosed: secret(`\${sensitive("${SECRET[0]}")`),
+          quote: secret(`\${sensitive("${SECRET[1]})}`),
+          heredoc: secret(`\${trimspace(<<EOT\n${SECRET[2]}\nEOT\n)}`),
+          escape: secret(`\${sensitive("${SECRET[3]}\\q")}`),
+          directive: secret(`%{ if var.prod }\${var.pw}%{ else }${SECRET[4]}%{ endif }`),
+          // Before: a template nested in a string was not read, so a literal in it passed; read now, it is one.
+          nested: secret(`\${sensitive("${SECRET[5]}-\${"x"}")}`),
+          // References only, however written: not written here.
+          refs_nested: secret('${upper("${var.pw}")}'),
+          refs_list: secret('${join("", ["${var.pw}", "${data.azurerm_key_vault_secret.s.value}"])}'),
+          refs_directive: secret("%{ if var.prod }${var.pw}%{ else }${data.azurerm_key_vault_secret.s.value}%{ endif }"),
+          refs_resource: secret('${sensitive("${random_password.p.result}")}'),
+          // An ordinary field is not a secret field: an expression there that cannot be read is no doubt of this rule.
+          ordinary: { name: "o", key_vault_id: "/x/kv", value: "${var.pw}", content_type: '${upper("x)}' },
+        },
+        azurerm_linux_web_app: {
+          // A secret-named app setting that cannot be read, beside a literal one: one finding naming both.
+          both: app({ DB_PASSWORD: `\${sensitive("${SECRET[6]}")`, API_TOKEN: SECRET[7] }),
+        },
+        random_password: { p: { length: 24 } },
+      },
+    };
+    const r = check(raw, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_key_vault_secret.nested", "azurerm_linux_web_app.both"]);
+    const unreadable = "holds an interpolation the checks cannot read (unclosed braces or quotes, a heredoc or an unknown escape)";
+    expect(unverifiedAt(r, ID)).toEqual(["escape", "heredoc", "quote", "unclosed", "directive"].map((n) => `azurerm_key_vault_secret.${n}`).sort());
+    expect(messages(r, ID).sort()).toEqual([
+      "azurerm_key_vault_secret.nested writes a secret as literal values (not shown): value",
+      `azurerm_linux_web_app.both writes a secret as literal values (not shown): app_settings.API_TOKEN; also could not read app_settings.DB_PASSWORD ${unreadable}`,
+      "could not verify: azurerm_key_vault_secret.directive: value holds a template directive (%{...}) the checks do not evaluate, around text written in it, so literal secrets in it could not be ruled out",
+      ...["escape", "heredoc", "quote", "unclosed"].map((n) => `could not verify: azurerm_key_vault_secret.${n}: value ${unreadable}, so literal secrets in it could not be ruled out`),
+    ].sort());
+    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
+    // The literal of a nested template is blanked like any other written in an expression.
+    expect(collectSecrets(TfJson.fromJson(raw).model()).some((b) => b.includes(SECRET[5]))).toBe(true);
+  });
+
   test("a plan (terraform show -json): literal credentials of provider configurations and root outputs are reported and blanked; references are not", () => {
     const plan = planJson([]) as { configuration: Record<string, any> };
     plan.configuration.provider_config = {
