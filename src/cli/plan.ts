@@ -63,7 +63,7 @@ export interface ConvertedPlan {
   readonly locals: Record<string, unknown>;
   /** Parts of the plan Terraform has not planned yet (`complete: false`, `deferred_changes`): could not verify. */
   readonly unchecked: UncheckedPart[];
-  /** Provider configurations and root outputs as the configuration writes them (for secrets written there). */
+  /** Provider configurations and every module's outputs as the configuration writes them (for secrets written there). */
   readonly settingsBlocks: TfSettingsBlock[];
 }
 
@@ -234,10 +234,14 @@ export function convertPlan(plan: Record<string, any>, source: string): Converte
 }
 
 /**
- * The provider configurations (`configuration.provider_config`: name, alias, module_address, expressions) and the root
- * module's outputs (`configuration.root_module.outputs`: expression, sensitive) of a plan, as Terraform JSON would write
- * them: a literal is its `constant_value`, an expression over references is the first reference (not a literal).
- * hashicorp/terraform internal/command/jsonconfig/config.go (`providerConfig`, `output`); the plan carries no backend.
+ * The provider configurations (`configuration.provider_config`: name, alias, module_address, expressions) and the
+ * outputs (`outputs`: expression, sensitive) of the root module and of every child module of a plan, as Terraform JSON
+ * would write them: a literal is its `constant_value`, an expression over references is the first reference (not a
+ * literal). A child module's configuration is `module_calls.<name>.module`, "using the same structure as the
+ * root_module object, recursively describing the full module tree" (developer.hashicorp.com/terraform/internals/
+ * json-format, Configuration Representation; hashicorp/terraform internal/command/jsonconfig/config.go, `providerConfig`,
+ * `output`, `moduleCall`): its outputs are addressed by the calls that lead to it (`module.net.output.x`), once per call
+ * (the configuration holds the block, not its count/for_each instances). The plan carries no backend.
  */
 function settingsBlocksOfPlan(plan: Record<string, any>, source: string): TfSettingsBlock[] {
   const config = isPlainObject(plan.configuration) ? plan.configuration : {};
@@ -251,15 +255,25 @@ function settingsBlocksOfPlan(plan: Record<string, any>, source: string): TfSett
       out.push({ type: `provider.${p.name}`, name: p.name, address: `${module}provider.${p.name}${alias}`, config: blockOfExpressions(p.expressions, 0), source });
     }
   }
-  const root = isPlainObject(config.root_module) ? config.root_module : {};
-  if (isPlainObject(root.outputs)) {
-    for (const [name, o] of Object.entries(root.outputs)) {
-      if (!isPlainObject(o) || !NAME.test(name)) continue;
-      out.push({ type: "output", name, address: `output.${name}`, config: { value: valueOfExpression(o.expression, 0), sensitive: o.sensitive === true }, source });
+  // Depth-first over the module tree (each module once: the configuration is a tree), bounded in depth.
+  const outputsOf = (mod: Record<string, any>, prefix: string, depth: number): void => {
+    if (isPlainObject(mod.outputs)) {
+      for (const [name, o] of Object.entries(mod.outputs)) {
+        if (!isPlainObject(o) || !NAME.test(name)) continue;
+        out.push({ type: "output", name, address: `${prefix}output.${name}`, config: { value: valueOfExpression(o.expression, 0), sensitive: o.sensitive === true }, source });
+      }
     }
-  }
+    if (depth >= MAX_MODULE_DEPTH || !isPlainObject(mod.module_calls)) return;
+    for (const [call, c] of Object.entries(mod.module_calls)) {
+      if (NAME.test(call) && isPlainObject(c) && isPlainObject(c.module)) outputsOf(c.module, `${prefix}module.${call}.`, depth + 1);
+    }
+  };
+  if (isPlainObject(config.root_module)) outputsOf(config.root_module, "", 0);
   return out;
 }
+
+/** How deep child modules' outputs are read (module calls nest far less in practice). */
+const MAX_MODULE_DEPTH = 32;
 
 /** A block's expressions as Terraform JSON arguments ({@link valueOfExpression} each; nested blocks are lists of blocks). */
 function blockOfExpressions(expressions: unknown, depth: number): Record<string, unknown> {

@@ -75,7 +75,7 @@ export const secretWrittenAsLiteral = defineRule({
       + "(secret-named YAML/INI entries, quoted, unquoted and as YAML block scalars: password: | then the value on the next, more indented line)",
     "locals the values point at, and input variables (name, sensitive, default)",
     "provider blocks (every alias, child modules' too; azurerm/azuread client_certificate whole), terraform backend and cloud blocks, read as resources are; "
-      + "in a plan, configuration.provider_config and the root module's outputs (a plan carries no backend)",
+      + "in a plan, configuration.provider_config and the outputs of the root module and of every child module (module.net.output.x; a plan carries no backend)",
     "values declared or named secret: API Management named value value (secret = true, or a secret name/display_name), Automation variable value (encrypted = true, "
       + "or a secret name), App Configuration key value (a secret key), output value (sensitive = true or a secret name)",
     "provisioners' command (local-exec) and inline lines (remote-exec) as scripts: net user passwords, ConvertTo-SecureString of a literal or of a variable assigned one",

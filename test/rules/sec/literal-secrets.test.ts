@@ -667,6 +667,38 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     }
   });
 
+  test("a plan: child modules' outputs (configuration.root_module.module_calls.<name>.module.outputs, recursively) are read, addressed by their module", () => {
+    const plan = planJson([]) as { configuration: Record<string, any> };
+    const module = (outputs: Record<string, unknown>, calls: Record<string, unknown> = {}) => ({ outputs, resources: [], module_calls: calls });
+    plan.configuration.root_module.outputs = { id: { expression: { references: ["module.net.vnet_id", "module.net"] } } };
+    plan.configuration.root_module.module_calls = {
+      net: {
+        source: "./net",
+        expressions: {},
+        module: module(
+          {
+            vpn_password: { expression: { constant_value: SECRET[13] } },
+            db: { expression: { constant_value: `Server=tcp:db.database.windows.net;Password=${SECRET[14]};` } },
+            from_var: { expression: { references: ["var.pw"] }, sensitive: true },
+            vnet_id: { expression: { references: ["azurerm_virtual_network.v.id", "azurerm_virtual_network.v"] } },
+          },
+          { vault: { source: "./vault", expressions: {}, module: module({ token: { expression: { constant_value: SECRET[15] }, sensitive: true } }) } },
+        ),
+      },
+      plain: { source: "./plain", expressions: {}, module: module({ name: { expression: { constant_value: "plain" } } }) },
+    };
+    const model = planModel(plan);
+    const r = runRules(model, [findRule(ID)!]);
+    // Before: only the root module's outputs were read, so none of these was.
+    expect(flagged(r, ID)).toEqual(["module.net.module.vault.output.token", "module.net.output.db", "module.net.output.vpn_password"]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    const blanked = collectSecrets(model);
+    for (const s of [SECRET[13], SECRET[14], SECRET[15]]) {
+      expect([s, blanked.some((b) => b.includes(s))]).toEqual([s, true]);
+      expect(JSON.stringify(r.findings)).not.toContain(s);
+    }
+  });
+
   test("net user passwords and a variable assigned a literal then given to ConvertTo-SecureString (scripts, provisioner commands and inline lines)", () => {
     const tf = new TfJson();
     const host = vm(tf, "app");
