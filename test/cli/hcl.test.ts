@@ -282,9 +282,9 @@ describe("provider and backend blocks of an HCL configuration", () => {
     const r = runInProcess(["check", dir, "--format", "json"]);
     const doc = json(r.stdout);
     const root = doc.configurations[0].name;
+    // The provider block and its override are one address: one finding naming both files' fields.
     expect(open(doc).filter((f) => f[1] === "SDZ-SEC-002")).toEqual([
       [root, "SDZ-SEC-002", "fail", "module.net.provider.azuread"],
-      [root, "SDZ-SEC-002", "fail", "provider.azurerm"],
       [root, "SDZ-SEC-002", "fail", "provider.azurerm"],
       [root, "SDZ-SEC-002", "fail", "terraform.backend.azurerm"],
     ]);
@@ -293,6 +293,45 @@ describe("provider and backend blocks of an HCL configuration", () => {
       { file: path.join(dir, "secrets.auto.tfvars"), message: note },
       { file: path.join(dir, "terraform.tfvars.json"), message: note },
     ]);
+    for (const s of planted) expect(r.stdout + r.stderr).not.toContain(s);
+  });
+});
+
+describe("override files (Terraform JSON): one SDZ-SEC-002 finding per address", () => {
+  test("a provider and an output written in a file and in its override are one finding each, naming the override file's fields; an override's literal alone is reported on it", () => {
+    const dir = tempDir();
+    const planted = ["Planted-Main-Secret-1", "Planted-Override-Secret-2", "Planted-Output-Secret-3", "Planted-Override-Only-4"];
+    write(dir, {
+      "main.tf.json": JSON.stringify({
+        provider: { azurerm: [{ features: [{}], client_secret: planted[0] }, { alias: "west", features: [{}], client_secret: "${var.client_secret}" }] },
+        variable: { client_secret: { type: "string", sensitive: true } },
+        output: { db_password: { value: planted[2], sensitive: true } },
+        resource: { azurerm_resource_group: { rg: { name: "rg", location: "westeurope" } } },
+      }),
+      // Overrides replace arguments of the block with the same header; the literal they replace is still committed in main.tf.json.
+      "providers_override.tf.json": JSON.stringify({
+        provider: { azurerm: [{ client_secret: "${var.client_secret}", client_certificate_password: planted[1] }, { alias: "west", client_secret: planted[3] }] },
+        output: { db_password: { value: "${var.client_secret}" } },
+      }),
+    });
+    const r = runInProcess(["check", dir, "--no-config", "--format", "json"]);
+    const doc = json(r.stdout);
+    const root = doc.configurations[0].name;
+    // Before: provider.azurerm twice (one per file).
+    expect(open(doc).filter((f) => f[1] === "SDZ-SEC-002")).toEqual([
+      [root, "SDZ-SEC-002", "fail", "output.db_password"],
+      [root, "SDZ-SEC-002", "fail", "provider.azurerm"],
+      [root, "SDZ-SEC-002", "fail", "provider.azurerm.west"],
+    ]);
+    const messages = doc.configurations[0].report.findings.filter((f: any) => f.ruleId === "SDZ-SEC-002").map((f: any) => f.message).sort();
+    expect(messages).toEqual([
+      "output.db_password writes a secret as literal values (not shown): value",
+      "provider.azurerm writes secrets as literal values (not shown): client_secret; client_certificate_password (in providers_override.tf.json)",
+      "provider.azurerm.west writes a secret as literal values (not shown): client_secret",
+    ]);
+    // Each finding points at the first file that writes a literal at its address.
+    const sources = Object.fromEntries(doc.configurations[0].report.findings.filter((f: any) => f.ruleId === "SDZ-SEC-002").map((f: any) => [f.address, path.basename(f.source)]));
+    expect(sources).toEqual({ "output.db_password": "main.tf.json", "provider.azurerm": "main.tf.json", "provider.azurerm.west": "providers_override.tf.json" });
     for (const s of planted) expect(r.stdout + r.stderr).not.toContain(s);
   });
 });

@@ -1,9 +1,14 @@
 import { exampleServer } from "./examples";
 import { scanResource } from "./literal-secrets";
-import { TfResource } from "../../engine/model";
+import { TfResource, TfSettingsBlock } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { looksSecretName } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
+
+/** A file's name without its folder (the blocks of one address are in one module's folder). */
+function fileName(source: string): string {
+  return source.replace(/^.*[\\/]/, "");
+}
 
 /** A Linux web app with the given app settings (examples). */
 function webApp(appSettings: Record<string, string>): Record<string, unknown> {
@@ -53,7 +58,8 @@ export const secretWrittenAsLiteral = defineRule({
     + "with encrypted = true or a secret-looking name, an App Configuration key-value whose key looks secret (Db:Password), an output with sensitive = true or named like "
     + "a secret (any other output is read for credential parts, as an ordinary value). "
     + "Input variables whose names look like secrets must be sensitive = true and have no default (a default is a literal). "
-    + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field; no message ever contains a value. "
+    + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field, and one per provider, backend, cloud or output address "
+    + "however many files write it (a block and its override file: each file's literals are committed, the override file's named with its file); no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
     + "So is a secret field holding a template the checks cannot read (unbalanced braces or quotes, a heredoc or an unknown escape inside ${...}, "
     + "or a %{...} directive around text of its own): it may write the secret. Templates nested in an expression's strings are read as the expression is "
@@ -81,19 +87,40 @@ export const secretWrittenAsLiteral = defineRule({
     "provisioners' command (local-exec) and inline lines (remote-exec) as scripts: net user passwords, ConvertTo-SecureString of a literal or of a variable assigned one",
   ],
   check(ctx) {
-    const scanned = (r: TfResource) => {
-      const scan = scanResource(ctx.model, r);
-      if (scan.fields.length > 0) {
-        ctx.report(r, `${r.address} writes ${scan.fields.length === 1 ? "a secret" : "secrets"} as literal values (not shown): ${scan.fields.join("; ")}${scan.doubts.length ? `; also could not read ${scan.doubts.join("; ")}` : ""}`);
-      } else if (scan.doubts.length > 0) {
-        ctx.unverified(r, `${r.address}: ${scan.doubts.join("; ")}, so literal secrets in it could not be ruled out`);
+    /** One finding for what one resource or block writes, naming every field (and file, when several write it). */
+    const reportScan = (r: TfResource, fields: readonly string[], doubts: readonly string[]) => {
+      if (fields.length > 0) {
+        ctx.report(r, `${r.address} writes ${fields.length === 1 ? "a secret" : "secrets"} as literal values (not shown): ${fields.join("; ")}${doubts.length ? `; also could not read ${doubts.join("; ")}` : ""}`);
+      } else if (doubts.length > 0) {
+        ctx.unverified(r, `${r.address}: ${doubts.join("; ")}, so literal secrets in it could not be ruled out`);
       }
     };
-    for (const r of ctx.model.resources) scanned(r);
-    // Provider, backend and cloud blocks, read as resources are: a provider's client_secret or a backend's access_key is
-    // the most common committed Azure credential.
+    for (const r of ctx.model.resources) {
+      const scan = scanResource(ctx.model, r);
+      reportScan(r, scan.fields, scan.doubts);
+    }
+    // Provider, backend, cloud and output blocks, read as resources are: a provider's client_secret or a backend's access_key
+    // is the most common committed Azure credential. One address may be written in several files (an override file merges
+    // into "the block with the same block header", developer.hashicorp.com/terraform/language/files/override): each
+    // file is read, since a literal the override replaces is still committed in its file, and one finding names them all,
+    // on the first file that writes one; a field of another file says which.
+    const byAddress = new Map<string, TfSettingsBlock[]>();
     for (const b of ctx.model.settingsBlocks) {
-      scanned({ type: b.type, name: b.name, address: b.address, config: b.config, suppressions: [], source: b.source });
+      const same = byAddress.get(b.address);
+      if (same) same.push(b);
+      else byAddress.set(b.address, [b]);
+    }
+    const asResource = (b: TfSettingsBlock): TfResource => ({
+      type: b.type, name: b.name, address: b.address, config: b.config, suppressions: [], source: b.source,
+    });
+    for (const blocks of byAddress.values()) {
+      const scans = blocks.map((b) => ({ b, scan: scanResource(ctx.model, asResource(b)) }));
+      const at = (scans.find((s) => s.scan.fields.length > 0) ?? scans.find((s) => s.scan.doubts.length > 0))?.b;
+      if (!at) continue;
+      const inFile = (b: TfSettingsBlock, what: string) => (b.source === at.source || b.source === undefined ? what : `${what} (in ${fileName(b.source)})`);
+      const fields = [...new Set(scans.flatMap((s) => s.scan.fields.map((f) => inFile(s.b, f))))];
+      const doubts = [...new Set(scans.flatMap((s) => s.scan.doubts.map((d) => inFile(s.b, d))))];
+      reportScan(asResource(at), fields, doubts);
     }
     for (const v of ctx.model.variables) {
       if (!looksSecretName(v.name)) continue;
