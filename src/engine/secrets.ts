@@ -75,7 +75,7 @@ export type ValueOrigin =
   /** A variable, data source, function call or computed attribute: not written here. */
   | { readonly kind: "not-literal"; readonly reason: string }
   /**
-   * A template the checks cannot read (unbalanced braces or quotes, a heredoc inside `${...}`, a directive around
+   * A template the checks cannot read (unbalanced braces, brackets, parentheses or quotes, a heredoc inside `${...}`, a directive around
    * written text): whether it writes a secret is not known, so a secret field holding one could not be verified.
    */
   | { readonly kind: "unreadable"; readonly reason: string };
@@ -94,7 +94,7 @@ export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
   if (directive || /(?<!\$)\$\{/.test(value)) {
     // Read first: a template that cannot be read may write anything, references or not.
     const exprs = readExpressions(value, directive);
-    if (!exprs) return { kind: "unreadable", reason: `${directive ? "a template" : "an interpolation"} the checks cannot read (unclosed braces or quotes, a heredoc or an unknown escape)` };
+    if (!exprs) return { kind: "unreadable", reason: `${directive ? "a template" : "an interpolation"} the checks cannot read (unbalanced braces, brackets, parentheses or quotes, a heredoc or an unknown escape)` };
     if (directive) return directiveOrigin(value, exprs);
   }
   const refs = [...value.matchAll(REF)].map((m) => m[1].trim());
@@ -221,7 +221,7 @@ function hclString(text: string, i: number, depth = 0): { value: string; next: n
  * The `${...}` expressions of a string (and its `%{...}` directives when `directives`), read with their quoted
  * strings, braces and nested templates (`${sensitive("a}b")}`, `${upper("${var.x}")}`), `$${` and `%%{` being
  * Terraform's escapes for a literal `${` and `%{`. Undefined when one cannot be read (not closed, unbalanced
- * quotes, a heredoc, an unknown escape): the caller cannot tell what is written in it ({@link originOf}: unreadable).
+ * parentheses, brackets or quotes, a heredoc, an unknown escape): the caller cannot tell what is written in it ({@link originOf}: unreadable).
  */
 function readExpressions(value: string, directives = false): ReadExpression[] | undefined {
   const out: ReadExpression[] = [];
@@ -248,6 +248,7 @@ function readBody(value: string, from: number, depth: number): { end: number; st
   const strings: string[] = [];
   let refers = false;
   let braces = 0;
+  let open = 0; // parentheses and brackets not yet closed: an expression ending inside one is not read
   let prev = "{"; // the last character that matters before a name (`.`, `{`, `,`)
   for (let j = from; j < value.length; j++) {
     const c = value[j];
@@ -269,11 +270,15 @@ function readBody(value: string, from: number, depth: number): { end: number; st
       return undefined; // a heredoc
     } else if (c === "{" || c === "[" || c === "(") {
       if (c === "{") braces++;
+      else open++;
       // `x["k"]` indexes a value (after a name, `]`, `)` or a string); `["k"]` elsewhere is a list, whose strings are values.
       prev = c === "[" && !(prev === "a" || prev === "]" || prev === ")" || prev === '"') ? "list" : c;
     } else if (c === "}") {
-      if (braces === 0) return { end: j, strings, refers };
+      if (braces === 0) return open === 0 ? { end: j, strings, refers } : undefined;
       braces--;
+      prev = c;
+    } else if (c === ")" || c === "]") {
+      if (--open < 0) return undefined;
       prev = c;
     } else if (isNameStart(value.charCodeAt(j))) {
       let k = j;

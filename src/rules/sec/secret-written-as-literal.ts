@@ -61,7 +61,7 @@ export const secretWrittenAsLiteral = defineRule({
     + "Literal preshared keys and RADIUS secrets of VPN gateways and connections are SDZ-VPN-008's. One finding per resource or variable names every field, and one per provider, backend, cloud or output address "
     + "however many files write it (a block and its override file: each file's literals are committed, the override file's named with its file); no message ever contains a value. "
     + "Text read from files (file(), filebase64(), templatefile()) is could-not-verify: the checks do not open files. "
-    + "So is a secret field holding a template the checks cannot read (unbalanced braces or quotes, a heredoc or an unknown escape inside ${...}, "
+    + "So is a secret field holding a template the checks cannot read (unbalanced braces, parentheses, brackets or quotes, a heredoc or an unknown escape inside ${...}, "
     + "or a %{...} directive around text of its own): it may write the secret. Templates nested in an expression's strings are read as the expression is "
     + "(upper(\"${var.pw}\") is a reference, sensitive(\"...${\"x\"}\") a literal), and a directive around references only is not written here. "
     + "Variable values files (*.tfvars, *.tfvars.json) are not read: the command line lists them as not checked.",

@@ -611,6 +611,7 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
           // Before: each was "not a literal", a silent pass, though the checks could not tell what it writes.
           unclosed: secret(`\${sensitive("${SECRET[0]}")`),
           quote: secret(`\${sensitive("${SECRET[1]})}`),
+          paren: secret(`\${sensitive(trimspace("${SECRET[16]}")}`),
           heredoc: secret(`\${trimspace(<<EOT\n${SECRET[2]}\nEOT\n)}`),
           escape: secret(`\${sensitive("${SECRET[3]}\\q")}`),
           directive: secret(`%{ if var.prod }\${var.pw}%{ else }${SECRET[4]}%{ endif }`),
@@ -633,13 +634,13 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     };
     const r = check(raw, [ID]);
     expect(flagged(r, ID)).toEqual(["azurerm_key_vault_secret.nested", "azurerm_linux_web_app.both"]);
-    const unreadable = "holds an interpolation the checks cannot read (unclosed braces or quotes, a heredoc or an unknown escape)";
-    expect(unverifiedAt(r, ID)).toEqual(["escape", "heredoc", "quote", "unclosed", "directive"].map((n) => `azurerm_key_vault_secret.${n}`).sort());
+    const unreadable = "holds an interpolation the checks cannot read (unbalanced braces, brackets, parentheses or quotes, a heredoc or an unknown escape)";
+    expect(unverifiedAt(r, ID)).toEqual(["escape", "heredoc", "paren", "quote", "unclosed", "directive"].map((n) => `azurerm_key_vault_secret.${n}`).sort());
     expect(messages(r, ID).sort()).toEqual([
       "azurerm_key_vault_secret.nested writes a secret as literal values (not shown): value",
       `azurerm_linux_web_app.both writes a secret as literal values (not shown): app_settings.API_TOKEN; also could not read app_settings.DB_PASSWORD ${unreadable}`,
       "could not verify: azurerm_key_vault_secret.directive: value holds a template directive (%{...}) the checks do not evaluate, around text written in it, so literal secrets in it could not be ruled out",
-      ...["escape", "heredoc", "quote", "unclosed"].map((n) => `could not verify: azurerm_key_vault_secret.${n}: value ${unreadable}, so literal secrets in it could not be ruled out`),
+      ...["escape", "heredoc", "paren", "quote", "unclosed"].map((n) => `could not verify: azurerm_key_vault_secret.${n}: value ${unreadable}, so literal secrets in it could not be ruled out`),
     ].sort());
     expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
     // The literal of a nested template is blanked like any other written in an expression.
