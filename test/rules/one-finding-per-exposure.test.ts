@@ -147,3 +147,20 @@ describe("one could-not-verify per unknown rule, across every pack", () => {
     expect(r.findings.find((f) => f.ruleId === "SDZ-OOB-002")!.message).toMatch(/may allow the AMT provisioning port TCP 9972 /);
   });
 });
+
+/**
+ * The rules that leave an Internet exposure to SDZ-NET-001 keep it when that rule does not run in the
+ * check (excluded or not selected): no silent pass (found in review: reportedByNet001 ignored it).
+ */
+describe("SDZ-NET-001 not in the check: the packs report the exposure themselves", () => {
+  const ALL_BUT_NET001 = ["SDZ-KMS-006", "SDZ-DOM-001", "SDZ-KMS-002", "SDZ-KMS-003", "SDZ-NET-003", "SDZ-NET-004", "SDZ-NET-005", "SDZ-NET-006", "SDZ-OOB-001", "SDZ-OOB-002", "SDZ-PXE-001"];
+
+  test.each(PLACEMENTS)("an allow of every port from * to a domain controller (%s rules): SDZ-KMS-006 reports it", (placement) => {
+    const s = site(placement, [rule("allow-all", 100, "Allow", "*", "*", "*")], { vmTags: { "sdz-role": DeploymentRole.DOMAIN_CONTROLLER } });
+    const withNet001 = check(s.tf, ["SDZ-NET-001", ...ALL_BUT_NET001]);
+    const without = check(s.tf, ALL_BUT_NET001);
+    const failing = (r: CheckResult) => r.findings.filter((f) => f.status === FindingStatus.FAIL && f.message.includes('"allow-all"')).map((f) => f.ruleId);
+    expect(failing(withNet001)).toEqual(["SDZ-NET-001"]);
+    expect(failing(without)).toContain("SDZ-KMS-006");
+  });
+});

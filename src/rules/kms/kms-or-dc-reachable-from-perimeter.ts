@@ -15,7 +15,7 @@ import { defineRule, RuleLevel, ruleRuns } from "../../engine/rule";
 import { describePorts, describeShare, isBroad, Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
-import { reportedByNet001 } from "../net/reported-by-net-001";
+import { leftToNet001, reportedByNet001 } from "../net/reported-by-net-001";
 import { oobContextOf, unknownRuleOwnerOf } from "../oob/port-verdicts";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
@@ -156,7 +156,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
             // A rule that SDZ-NET-001 reports (it opens a management port, or every port, to the broad Internet) is that
             // rule's one finding, whoever else it certainly lets in: removing it is the fix for both (principle 3). Where the
             // sources are not known, NET-001's doubt is about the Internet; they may still name a perimeter zone, which is this rule's.
-            const net001 = reportedByNet001(ctx, ep, d);
+            const net001 = leftToNet001(ctx, ep, d);
             if (net001 && r.outcome === "allow") continue;
             const pub = r.sources.intersect(internet);
             if (!pub.isEmpty) {

@@ -5,7 +5,7 @@ import { NsgRule } from "../../engine/access/topology";
 import { nsgDecider } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
-import { reportedByNet001 } from "./reported-by-net-001";
+import { leftToNet001 } from "./reported-by-net-001";
 
 const ICMP = { protocol: "Icmp" as const, from: 0, to: 65535 };
 
@@ -51,7 +51,7 @@ export const icmpDeniedWholesale = defineRule({
         ].filter((r): r is NsgRule => !!r && !r.isDefault && mayDeny(r));
         // Rules of which nothing is known (a dynamic security_rule block, rules from an expression) are
         // one could-not-verify: SDZ-NET-001's, when it reports that very block here (principle 3).
-        const rule = denying.find((r) => !nothingKnown(r) || !reportedByNet001(ctx, ep, nsgDecider(r)));
+        const rule = denying.find((r) => !nothingKnown(r) || !leftToNet001(ctx, ep, nsgDecider(r)));
         if (!rule) continue;
         // A rule whose direction is not known is one finding, not one per direction (principle 3).
         const key = `${rule.direction.known ? direction : "?"}|${rule.resource.address}|${rule.name}`;

@@ -6,7 +6,7 @@ import { leftToServiceRule, MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./ma
 import { Endpoint } from "../../engine/access/access-model";
 import { Reach } from "../../engine/access/reachability";
 import { Decider, deciderOf, hostEndpoints, mayName, namesRange, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
-import { RuleContext } from "../../engine/rule";
+import { RuleContext, ruleRuns, RUNS_MEMO } from "../../engine/rule";
 import { isBroad } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
 
@@ -18,12 +18,27 @@ import { ServicePort } from "../../network/service-ports";
 export type Net001Context = Pick<RuleContext, "model" | "access" | "reach">;
 
 /**
- * True when SDZ-NET-001 reports the rule that lets `decider` in on this endpoint: it opens a
- * management port, or another sensitive port without naming it, to the broad Internet. Such a rule
- * is one finding (NET-001's); the service rules do not report it again. Memoised per endpoint.
+ * True when SDZ-NET-001 would report the rule that lets `decider` in on this endpoint: it opens a
+ * management port, or another sensitive port without naming it, to the broad Internet, whether or not
+ * NET-001 runs in this check (zone trust asks it: such a rule is an exposure, not what makes a zone a
+ * perimeter). To leave a finding to NET-001, ask {@link leftToNet001}. Memoised per endpoint.
  */
 export function reportedByNet001(ctx: Net001Context, endpoint: Endpoint, decider: Decider): boolean {
   return reportedOn(ctx, endpoint).has(deciderKey(decider));
+}
+
+/**
+ * True when SDZ-NET-001 runs in this check and reports the rule that lets `decider` in on this
+ * endpoint ({@link reportedByNet001}): that rule is its one finding, and the service rules do not report
+ * it again. When NET-001 does not run (excluded, not selected), they keep it: no silent pass.
+ */
+export function leftToNet001(ctx: Net001Context, endpoint: Endpoint, decider: Decider): boolean {
+  return net001Runs(ctx) && reportedByNet001(ctx, endpoint, decider);
+}
+
+/** Whether SDZ-NET-001 runs in this check (the engine's answer, held by the model for verdicts computed outside a check). */
+function net001Runs(ctx: Net001Context): boolean {
+  return ruleRuns({ runs: ctx.model.memo<((ruleId: string) => boolean) | undefined>(RUNS_MEMO, () => undefined) }, "SDZ-NET-001");
 }
 
 /**
@@ -37,7 +52,7 @@ export function reportedByNet001(ctx: Net001Context, endpoint: Endpoint, decider
  * when it is NET-001's deciding rule do the two findings land on the same resource. Memoised per endpoint.
  */
 export function reportedByNet001For(ctx: Net001Context, endpoint: Endpoint, decider: Decider, port: ServicePort): boolean {
-  return covers(reportedOn(ctx, endpoint).get(deciderKey(decider)), port);
+  return net001Runs(ctx) && covers(reportedOn(ctx, endpoint).get(deciderKey(decider)), port);
 }
 
 /**
@@ -62,6 +77,7 @@ export function unknownRuleLeftToNet001(ctx: Net001Context, r: Reach, endpoint: 
  * Every host is asked once per configuration, on the first question.
  */
 export function reportedByNet001OnSomeHost(ctx: Net001Context, decider: Decider, port: ServicePort): boolean {
+  if (!net001Runs(ctx)) return false;
   const all = ctx.model.memo("net001:reported-anywhere", () => {
     const out = new Map<string, Set<ServicePort>>();
     for (const ep of hostEndpoints(ctx.model)) {

@@ -1,4 +1,4 @@
-import { reportedByNet001 } from "./reported-by-net-001";
+import { leftToNet001 } from "./reported-by-net-001";
 import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
 import { reopensAllowVnetInBound as reopensVnet, shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
@@ -6,7 +6,7 @@ import { SourceSet } from "../../engine/access/source-set";
 import { Nsg, NsgRule, Subnet } from "../../engine/access/topology";
 import { classifySources, nsgDecider } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
-import { defineRule, RuleContext, RuleLevel } from "../../engine/rule";
+import { defineRule, RuleContext, RuleLevel, ruleRuns } from "../../engine/rule";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { reportedByKms002 } from "../kms/reported-by-kms-002";
 import { lazyExamples } from "../lazy-examples";
@@ -80,10 +80,10 @@ export const vnetInboundNotOverridden = defineRule({
       for (const [res, h] of hits) {
         if (reported.has(res)) continue;
         // An allow of everything from * that opens management ports to the Internet is SDZ-NET-001's one finding.
-        if (!h.rule.isDefault && reportedByNet001(ctx, ep, nsgDecider(h.rule))) continue;
+        if (!h.rule.isDefault && leftToNet001(ctx, ep, nsgDecider(h.rule))) continue;
         // AllowVNetInBound of a KMS host's NSG, or a rule re-creating it, that SDZ-KMS-002 reports at least as strongly (an error, or both
         // could-not-verify): that one finding names this requirement too (R-PXE-4). Not marked reported: another target of the NSG may still need an error.
-        const kms002 = reportedByKms002(ctx.model, h.rule);
+        const kms002 = ruleRuns(ctx, "SDZ-KMS-002") ? reportedByKms002(ctx.model, h.rule) : undefined;
         if (kms002 && (kms002.e.outcome === "allow" || h.uncertain || !!scope.unknown)) continue;
         reported.add(res);
         const classes = classifySources(ctx.model, ep, h.sources).map((c) => c.text);

@@ -42,7 +42,7 @@ import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
 import { describeServicePort, DOMAIN_SERVICE_PORTS, SERVICE_PORTS, ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
-import { reportedByNet001, serviceRuleOwns, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
+import { leftToNet001, serviceRuleOwns, unknownRuleLeftToNet001 } from "../net/reported-by-net-001";
 
 const AMT = SERVICE_PORTS.AMT;
 const AMT_PORTS = Intervals.of(PORTS, [[AMT.from, AMT.to]]);
@@ -516,7 +516,7 @@ function group002(ctx: OobContext, onServicePoints: boolean, leave: (r: Reach, e
       const decider = serviceDeciderOf(r, svc, ep);
       if (!named && (!prov || decider.kind === "no-nsg")) continue;
       // A rule that opens every port to the Internet is SDZ-NET-001's one finding.
-      if (!named && reportedByNet001(ctx, ep, decider)) continue;
+      if (!named && leftToNet001(ctx, ep, decider)) continue;
       // A rule not written for the port whose values are not known before apply and whose could-not-verify NET-001 reports
       // on this host naming it (TCP 9971; a custom port is not in NET-001's list) is that one finding.
       if (unknownRuleLeftToNet001(ctx, r, ep, svc)) continue;

@@ -7,7 +7,7 @@
  */
 import { DistributionPoint, describeDp, dpPorts, PXE_PORTS, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
 import { distributionPointOf } from "./pxe-segments";
-import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, reportedByNet001, waysIn } from "./source-trust";
+import { acceptableSources, deciderKey, judgeSources, leftToNet002, mayNameService, namesService, portsSomeRuleNames, pxeDeciderOf, leftToNet001, waysIn } from "./source-trust";
 import { FirewallRule } from "../../engine/access/firewalls";
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { SourceSet } from "../../engine/access/source-set";
@@ -75,7 +75,7 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
           // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding; a rule whose ports are
           // not known before apply is the out-of-band owner's one could-not-verify where it names this port on this host (the
           // TFTP data range with the TFTP port it follows).
-          if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+          if (leftToNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
           if (r.outcome === "uncertain" && unknownRuleLeftToOob(ctx, r, ep, PXE_PORTS.includes(port) ? port : SERVICE_PORTS.TFTP)) continue;
           const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;

@@ -6,7 +6,7 @@
  * finding (the rule's), not two.
  */
 import { DistributionPoint, dpPorts, PXE_PORTS, RESPONDER_PORTS, responderCandidates, TFTP_DATA_ANY, tftpDataRange } from "./distribution-points";
-import { deciderKey, mayNameService, namesService, pxeDeciderOf, reportedByNet001 } from "./source-trust";
+import { deciderKey, mayNameService, namesService, pxeDeciderOf, leftToNet001 } from "./source-trust";
 import { Endpoint } from "../../engine/access/access-model";
 import { FirewallRule } from "../../engine/access/firewalls";
 import { Reach } from "../../engine/access/reachability";
@@ -160,7 +160,7 @@ function flowRules(ctx: RuleContext, subnet: Subnet, zone: Zone, designated: Dis
         if (!named && unknownRuleLeftToOob(ctx, r, ep, PXE_PORTS.includes(port) ? port : SERVICE_PORTS.TFTP)) continue;
         const decider = pxeDeciderOf(r, port, ep);
         const rule = flowRuleOf(decider, r);
-        if (!rule || reportedByNet001(ctx, ep, decider)) continue;
+        if (!rule || leftToNet001(ctx, ep, decider)) continue;
         const key = deciderKey(decider);
         let f = rules.get(key);
         if (!f) {
@@ -194,7 +194,7 @@ function rangeUnknownIn(ctx: RuleContext, subnet: Subnet, zone: Zone, designated
     for (const r of reachOn(ctx.model, ep, TFTP_DATA_ANY)) {
       const decider = pxeDeciderOf(r, TFTP_DATA_ANY, ep);
       const rule = flowRuleOf(decider, r);
-      if (!rule || reportedByNet001(ctx, ep, decider)) continue;
+      if (!rule || leftToNet001(ctx, ep, decider)) continue;
       const key = deciderKey(decider);
       if (known.has(key) || candidates.has(key)) continue;
       candidates.set(key, { decider, rule, outcome: r.outcome, services: new Set(), doubts: new Set(), beyond: [], unknown: [] });

@@ -15,9 +15,9 @@ import { Zone } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet, isNsgExemptSubnet } from "../../network/platform-subnets";
 import { ServicePort } from "../../network/service-ports";
 import { TrustLevel } from "../../network/trust-level";
-import { deciderKey, reportedByNet001 } from "../net/reported-by-net-001";
+import { deciderKey, leftToNet001 } from "../net/reported-by-net-001";
 
-export { deciderKey, reportedByNet001 };
+export { deciderKey, leftToNet001 };
 
 /** The verdict on a source set. */
 export interface SourceVerdict {

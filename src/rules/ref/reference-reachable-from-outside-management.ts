@@ -5,7 +5,7 @@ import { Decider, deciderOf, describePorts, noWayInText } from "../../engine/exp
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
-import { deciderKey, judgeSources, leftToNet002, reportedByNet001, waysIn } from "../pxe/source-trust";
+import { deciderKey, judgeSources, leftToNet001, leftToNet002, waysIn } from "../pxe/source-trust";
 
 /** What reaches through one deciding rule, certainly (`allow`) or perhaps (`uncertain`). */
 interface Part {
@@ -70,7 +70,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
           for (const r of answer.reaches) {
             const decider = deciderOf(r, ep);
             // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
-            if (reportedByNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+            if (leftToNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
             const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT, undefined, { protocol: r.protocol, ports: r.ports });
             if (v.bad.length === 0 && v.unknown.length === 0) continue;
             const key = deciderKey(decider);
