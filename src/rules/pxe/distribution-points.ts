@@ -190,29 +190,6 @@ export function dpSetting<T>(ctx: RuleContext, dp: DistributionPoint, spec: TagS
 }
 
 /**
- * A boolean setting the rule judges: the value when known, after reporting "could not verify" when
- * it is missing, not known before apply or not a boolean (naming the tag). A value that is known
- * but only declared where Azure could apply it is reported by the caller's rule as not verified.
- */
-export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, spec: TagSpec<T>, what: string): T | undefined {
-  const s = dpSetting(ctx, dp, spec);
-  switch (s.read.state) {
-    case "known":
-      if (!s.acceptable) {
-        ctx.report(dp.vm.resource, `${describeDp(dp)}: ${what} is only declared (${s.evidence}); apply it with a script that reads it back, or audit it`);
-        return undefined;
-      }
-      return s.read.value;
-    case "absent":
-      ctx.unverified(dp.vm.resource, `${describeDp(dp)} does not record ${what} (tag ${spec.key} is missing); record the ConfigMgr setting as that tag, or apply it with a run command on the site server`);
-      return undefined;
-    default:
-      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${what} cannot be read (${s.read.reason})`);
-      return undefined;
-  }
-}
-
-/**
  * Every port a TFTP data range may be when the tag cannot be read: the unprivileged UDP ports (what
  * PxeDistributionPoint accepts for a range, 1024-65535).
  */

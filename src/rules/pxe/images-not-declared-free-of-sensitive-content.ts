@@ -1,7 +1,8 @@
-import { describeDp, judgedSetting, VM_TYPES } from "./distribution-points";
+import { describeDp, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
+import { JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
 import { distributionPoints } from "./pxe-segments";
-import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
+import { PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
@@ -12,14 +13,15 @@ export const imagesNotDeclaredFreeOfSensitiveContent = defineRule({
   rationale:
     "Don't include line-of-business applications or software that contains sensitive data in an image that you use for PXE boot or multicast: a rogue "
     + `computer may download it (seed 001, R-PXE-8). What an image contains is the owner's statement: the rule reads ${PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT} `
-    + "on every distribution point (always declared, listed by SDZ-PXE-015); false is a warning, a missing or unreadable value could-not-verify.",
+    + "on every distribution point (always declared, listed by SDZ-PXE-015); false is a warning; a missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here.",
   fix: `Remove line-of-business and sensitive software from PXE images (install it with a task sequence instead) and declare it with ${PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT} = "true".`,
   requirements: ["R-PXE-8"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.IMAGES_FREE_OF_SENSITIVE_CONTENT} on the VM or its NICs`],
   check(ctx) {
+    reportUnrecordedSettings(ctx, "SDZ-PXE-010");
     for (const dp of distributionPoints(ctx)) {
-      if (judgedSetting(ctx, dp, PXE_TAG.imagesFreeOfSensitiveContent, "whether its images are free of sensitive content") === false) {
+      if (judgedSetting(ctx, dp, JUDGED.imagesFreeOfSensitiveContent) === false) {
         ctx.report(dp.vm.resource, `${describeDp(dp)} serves images that are not declared free of line-of-business or sensitive content`);
       }
     }

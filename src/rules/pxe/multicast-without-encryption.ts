@@ -1,7 +1,8 @@
-import { describeDp, dpSetting, judgedSetting, VM_TYPES } from "./distribution-points";
+import { describeDp, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
+import { JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
 import { distributionPoints } from "./pxe-segments";
-import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
+import { PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
@@ -15,7 +16,7 @@ export const multicastWithoutEncryption = defineRule({
     + "(Set-CMOperatingSystemImage / Set-CMOperatingSystemInstaller -MulticastEncrypt $true), recorded on the distribution point that serves the "
     + `packages as ${PxeSettingTags.MULTICAST_ENCRYPTION}. When ${PxeSettingTags.MULTICAST} is true, the rule reads it with its provenance: a run `
     + "command on a site server that sets and reads it back makes it applied; a tag alone is declared, accepted (nothing in Azure reaches ConfigMgr) and "
-    + "listed by SDZ-PXE-015. False is an error; missing or unreadable is could-not-verify. With multicast off or unknown the rule is silent: SDZ-PXE-007 "
+    + "listed by SDZ-PXE-015. False is an error; a missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here. With multicast off or unknown the rule is silent: SDZ-PXE-007 "
     + "reports multicast itself (Azure carries none), and the other half of R-PXE-7, multicast only on distribution points in secure segments, is "
     + "SDZ-PXE-004's (every PXE distribution point must be in a zone of INTERNAL trust or more; its finding says when multicast is on).",
   fix: `Encrypt every package deployed by multicast (Set-CMOperatingSystemImage -MulticastEncrypt $true, or the package's Distribution Settings) and record ${PxeSettingTags.MULTICAST_ENCRYPTION} = "true"; or turn multicast off (${PxeSettingTags.MULTICAST} = "false").`,
@@ -23,10 +24,11 @@ export const multicastWithoutEncryption = defineRule({
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.MULTICAST} and ${PxeSettingTags.MULTICAST_ENCRYPTION} on the VM or its NICs, with provenance`],
   check(ctx) {
+    reportUnrecordedSettings(ctx, "SDZ-PXE-014");
     for (const dp of distributionPoints(ctx)) {
-      const multicast = dpSetting(ctx, dp, PXE_TAG.multicast).read;
-      if (multicast.state !== "known" || !multicast.value) continue;
-      if (judgedSetting(ctx, dp, PXE_TAG.multicastEncryption, "whether the packages it serves by multicast are encrypted") === false) {
+      // Multicast off or unknown: SDZ-PXE-007's (the condition the missing-settings finding asks too).
+      if (!JUDGED.multicastEncryption.when!(ctx, dp)) continue;
+      if (judgedSetting(ctx, dp, JUDGED.multicastEncryption) === false) {
         ctx.report(dp.vm.resource, `${describeDp(dp)} serves multicast without encrypting the packages (${PxeSettingTags.MULTICAST_ENCRYPTION}=false)`);
       }
     }

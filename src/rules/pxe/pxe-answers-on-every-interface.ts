@@ -1,7 +1,8 @@
-import { describeDp, judgedSetting, VM_TYPES } from "./distribution-points";
+import { describeDp, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
+import { JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
 import { distributionPoints } from "./pxe-segments";
-import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
+import { PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
 
@@ -13,14 +14,15 @@ export const pxeAnswersOnEveryInterface = defineRule({
     "Configure PXE-enabled distribution points to respond to PXE requests only on specified network interfaces; responding on all interfaces might "
     + `expose the PXE service to untrusted networks (seed 001, R-PXE-2). The rule reads ${PxeSettingTags.RESPOND_ALL_INTERFACES} on every distribution `
     + "point with its provenance (declared is accepted, listed by SDZ-PXE-015): a warning on a single-NIC server, an error when the server has more than "
-    + "one NIC or IP configuration. A missing or unreadable setting is could-not-verify.",
+    + "one NIC or IP configuration. A missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here.",
   fix: `Restrict PXE answers to the PXE NIC (Set-CMDistributionPoint -MacAddressForRespondingPxeRequest, as the generated script does) and record ${PxeSettingTags.RESPOND_ALL_INTERFACES} = "false".`,
   requirements: ["R-PXE-2"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.RESPOND_ALL_INTERFACES} on the VM or its NICs, with provenance`, "the VM's NICs and IP configurations"],
   check(ctx) {
+    reportUnrecordedSettings(ctx, "SDZ-PXE-011");
     for (const dp of distributionPoints(ctx)) {
-      if (judgedSetting(ctx, dp, PXE_TAG.respondAllInterfaces, "on which interfaces it answers PXE") !== true) continue;
+      if (judgedSetting(ctx, dp, JUDGED.respondAllInterfaces) !== true) continue;
       const multi = dp.vm.nics.length > 1 || dp.vm.nics.some((n) => n.ipConfigs.length > 1);
       ctx.report(dp.vm.resource, `${describeDp(dp)} answers PXE on every network interface${multi ? ", and it has more than one" : ""}`,
         { level: multi ? RuleLevel.ERROR : RuleLevel.WARNING });

@@ -1,5 +1,6 @@
-import { describeDp, dpSetting, judgedSetting, VM_TYPES } from "./distribution-points";
+import { describeDp, dpSetting, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
+import { JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -17,14 +18,15 @@ export const pxeAnswersUnknownComputers = defineRule({
     + "must be done, implement access controls so unauthorized computers cannot connect (seed 001, R-PXE-6). The rule reads "
     + `${PxeSettingTags.UNKNOWN_COMPUTERS} on every distribution point with its provenance (a ConfigMgr setting: declared is accepted and listed by `
     + `SDZ-PXE-015). Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
-    + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing or unreadable setting is could-not-verify.`,
+    + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here.`,
   fix: `Turn unknown-computer support off (${PxeSettingTags.UNKNOWN_COMPUTERS} = "false"). If it is really needed, write why and how the client segments are access-controlled in ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} (PxeDistributionPoint unknownComputerJustification); it then remains a warning.`,
   requirements: ["R-PXE-6"],
   resourceTypes: VM_TYPES,
   reads: ["distribution points (sdz-role, or inferred)", `${PxeSettingTags.UNKNOWN_COMPUTERS} and ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} on the VM or its NICs, with provenance`],
   check(ctx) {
+    reportUnrecordedSettings(ctx, "SDZ-PXE-006");
     for (const dp of distributionPoints(ctx)) {
-      if (judgedSetting(ctx, dp, PXE_TAG.unknownComputers, "whether unknown computers are answered") !== true) continue;
+      if (judgedSetting(ctx, dp, JUDGED.unknownComputers) !== true) continue;
       const j = dpSetting(ctx, dp, PXE_TAG.unknownComputersJustification).read;
       const why = j.state === "known" ? j.value : "";
       if (why.length >= MIN_JUSTIFICATION) {

@@ -1,0 +1,103 @@
+/**
+ * The Configuration Manager settings the PXE rules judge, one rule each, and the one could-not-verify for those a distribution
+ * point does not record. An untagged distribution point (inferred from the network or a script) records none of them: that is
+ * one problem (its ConfigMgr settings are not declared; nothing in Azure shows them), not one per rule (principle 3). The first
+ * of {@link SETTINGS_READERS} that runs reports it once per distribution point, naming every missing tag and the rule that reads
+ * it; the other rules leave a missing tag to it. A tag that is there stays its rule's: a value that breaks the requirement is that
+ * rule's finding, and one that cannot be read (a variable, a value not allowed) that rule's could-not-verify.
+ */
+import { DistributionPoint, describeDp, dpSetting } from "./distribution-points";
+import { distributionPoints } from "./pxe-segments";
+import { PXE_TAG } from "../../contract/pxe-tags";
+import { TagSpec } from "../../contract/tag";
+import { RuleContext, ruleRuns } from "../../engine/rule";
+
+/** A setting one rule judges ({@link judgedSetting}). */
+export interface JudgedSetting<T> {
+  /** The rule that judges it. */
+  readonly rule: string;
+  readonly spec: TagSpec<T>;
+  /** What the setting says, for messages: `whether a PXE password is required`. */
+  readonly what: string;
+  /** The rule reads it only when this holds (SDZ-PXE-014: only with multicast on). */
+  readonly when?: (ctx: RuleContext, dp: DistributionPoint) => boolean;
+}
+
+function judged<T>(rule: string, spec: TagSpec<T>, what: string, when?: JudgedSetting<T>["when"]): JudgedSetting<T> {
+  return { rule, spec, what, when };
+}
+
+/** The settings, one per rule. */
+export const JUDGED = {
+  passwordRequired: judged("SDZ-PXE-005", PXE_TAG.passwordRequired, "whether a PXE password is required"),
+  unknownComputers: judged("SDZ-PXE-006", PXE_TAG.unknownComputers, "whether unknown computers are answered"),
+  multicast: judged("SDZ-PXE-007", PXE_TAG.multicast, "whether multicast is enabled"),
+  contentTransport: judged("SDZ-PXE-009", PXE_TAG.contentTransport, "how clients download content"),
+  imagesFreeOfSensitiveContent: judged("SDZ-PXE-010", PXE_TAG.imagesFreeOfSensitiveContent, "whether its images are free of sensitive content"),
+  respondAllInterfaces: judged("SDZ-PXE-011", PXE_TAG.respondAllInterfaces, "on which interfaces it answers PXE"),
+  multicastEncryption: judged("SDZ-PXE-014", PXE_TAG.multicastEncryption, "whether the packages it serves by multicast are encrypted", multicastOn),
+};
+
+/** SDZ-PXE-014 reads the encryption only when multicast is known to be on (it is silent otherwise). */
+function multicastOn(ctx: RuleContext, dp: DistributionPoint): boolean {
+  const m = dpSetting(ctx, dp, PXE_TAG.multicast).read;
+  return m.state === "known" && m.value;
+}
+
+/**
+ * The rules that judge a setting, in the order they own the missing ones: the lowest ID first, the error-level rules before
+ * the warning-level ones (a could-not-verify keeps its rule's level with failOnUnverified, so an error rule's missing tag is
+ * never carried at warning level while an error rule runs).
+ */
+const SETTINGS_READERS: readonly JudgedSetting<unknown>[] = [
+  JUDGED.passwordRequired, JUDGED.unknownComputers, JUDGED.multicast, JUDGED.multicastEncryption,
+  JUDGED.contentTransport, JUDGED.imagesFreeOfSensitiveContent, JUDGED.respondAllInterfaces,
+] as JudgedSetting<unknown>[];
+
+/** The rule that reports the missing settings: the first of {@link SETTINGS_READERS} that runs (an excluded one owns nothing). */
+function settingsOwner(ctx: RuleContext): string | undefined {
+  return SETTINGS_READERS.find((s) => ruleRuns(ctx, s.rule))?.rule;
+}
+
+/**
+ * When `ruleId` owns them ({@link settingsOwner}): one could-not-verify per distribution point that does not record some of
+ * the settings whose rules run, naming each missing tag and the rule that reads it. Every rule of {@link SETTINGS_READERS}
+ * calls it first in its check.
+ */
+export function reportUnrecordedSettings(ctx: RuleContext, ruleId: string): void {
+  if (settingsOwner(ctx) !== ruleId) return;
+  const readers = SETTINGS_READERS.filter((s) => ruleRuns(ctx, s.rule));
+  for (const dp of distributionPoints(ctx)) {
+    const missing = readers.filter((s) => dpSetting(ctx, dp, s.spec).read.state === "absent" && (!s.when || s.when(ctx, dp)));
+    if (missing.length === 0) continue;
+    const many = missing.length > 1;
+    const rules = missing.map((s) => s.rule);
+    ctx.unverified(dp.vm.resource, `${describeDp(dp)} does not record ${missing.map((s) => `${s.what} (${s.spec.key}, ${s.rule})`).join(", ")}: `
+      + `${many ? "these tags are" : "the tag is"} missing, so ${rules.length > 1 ? `${rules.slice(0, -1).join(", ")} and ${rules[rules.length - 1]}` : rules[0]} `
+      + `could not check ${many ? "them" : "it"}; record the ConfigMgr ${many ? "settings as those tags, or apply them" : "setting as that tag, or apply it"} `
+      + "with a run command on the site server");
+  }
+}
+
+/**
+ * A setting the rule judges: the value when known. A missing tag is {@link reportUnrecordedSettings}'s (the owner runs
+ * whenever this rule does: it is the first of the readers that run); a tag not known before apply or not an allowed value is
+ * this rule's could-not-verify, naming the tag; a value that is known but only declared where Azure could apply it is
+ * reported as not verified.
+ */
+export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, setting: JudgedSetting<T>): T | undefined {
+  const s = dpSetting(ctx, dp, setting.spec);
+  switch (s.read.state) {
+    case "known":
+      if (!s.acceptable) {
+        ctx.report(dp.vm.resource, `${describeDp(dp)}: ${setting.what} is only declared (${s.evidence}); apply it with a script that reads it back, or audit it`);
+        return undefined;
+      }
+      return s.read.value;
+    case "absent":
+      return undefined;
+    default:
+      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be read (${s.read.reason})`);
+      return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import { extension, pxeRule } from "./builders";
+import { FindingStatus } from "../../../src/engine/result";
+import { check, messages, site } from "../../support/rule-harness";
+
+/**
+ * A distribution point that records none of its Configuration Manager settings (an untagged VM the checks take for one from
+ * the network or a script) is one problem: the settings are not declared. It is one could-not-verify on the VM, from the first
+ * of the settings rules that runs (SDZ-PXE-005), naming every missing sdz-pxe-* tag and the rule that reads it; the other
+ * rules leave a missing tag to it. A tag that is there keeps its own rule's finding (a bad value, an unreadable one).
+ */
+const SETTINGS_RULES = ["SDZ-PXE-005", "SDZ-PXE-006", "SDZ-PXE-007", "SDZ-PXE-009", "SDZ-PXE-010", "SDZ-PXE-011", "SDZ-PXE-014"];
+const VM = "azurerm_windows_virtual_machine.app01";
+
+/** (rule, address, status) of the settings rules' findings, sorted. */
+function settingsFindings(r: ReturnType<typeof check>): string[] {
+  return r.findings.filter((f) => SETTINGS_RULES.includes(f.ruleId)).map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
+}
+
+/** Untagged VM app01 (10.0.1.4) that a PXE allow from 10.0.2.0/24 makes a distribution point (inferred from the network). */
+const byNetwork = (tags?: Record<string, string>) => site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], { vmTags: tags });
+/** Untagged VM app01 behind a deny-all, made a distribution point by a script that installs WDS (inferred from the script). */
+const byScript = () => site("inline", [], { extend: (tf, s) => extension(tf, "wds", s.vm, "Install-WindowsFeature WDS -IncludeManagementTools") });
+
+const ALL_MISSING = [
+  ["sdz-pxe-password-required", "SDZ-PXE-005"], ["sdz-pxe-unknown-computers", "SDZ-PXE-006"], ["sdz-pxe-multicast", "SDZ-PXE-007"],
+  ["sdz-pxe-content-transport", "SDZ-PXE-009"], ["sdz-pxe-images-free-of-sensitive-content", "SDZ-PXE-010"], ["sdz-pxe-respond-all-interfaces", "SDZ-PXE-011"],
+];
+
+describe("a distribution point whose ConfigMgr PXE settings are not recorded: one could-not-verify", () => {
+  test.each([["inferred from the network", byNetwork], ["inferred from a script", byScript]])("%s", (_d, build) => {
+    const r = check(build().tf);
+    // Before: one could-not-verify per rule (SDZ-PXE-005, 006, 007, 009, 010, 011), each for its own missing tag.
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`]);
+    const [message] = messages(r, "SDZ-PXE-005");
+    for (const [key, rule] of ALL_MISSING) expect(message).toContain(`${key}, ${rule}`);
+    expect(message).not.toContain("sdz-pxe-multicast-encryption"); // read only with multicast on
+  });
+
+  test("SDZ-PXE-005 excluded: the next settings rule that runs says it, without the password", () => {
+    const r = check(byNetwork().tf, SETTINGS_RULES.filter((id) => id !== "SDZ-PXE-005"));
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-006 ${VM} ${FindingStatus.UNVERIFIED}`]);
+    const [message] = messages(r, "SDZ-PXE-006");
+    for (const [key, rule] of ALL_MISSING.slice(1)) expect(message).toContain(`${key}, ${rule}`);
+    expect(message).not.toContain("sdz-pxe-password-required");
+  });
+
+  test("an excluded rule's setting is not listed", () => {
+    const r = check(byNetwork().tf, SETTINGS_RULES.filter((id) => id !== "SDZ-PXE-010"));
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`]);
+    expect(messages(r, "SDZ-PXE-005")[0]).not.toContain("sdz-pxe-images-free-of-sensitive-content");
+  });
+
+  test("a tag that says a bad value keeps its rule's finding; multicast on adds the encryption to the missing ones", () => {
+    const r = check(byNetwork({ "sdz-pxe-password-required": "false", "sdz-pxe-multicast": "true" }).tf);
+    expect(settingsFindings(r)).toEqual([
+      `SDZ-PXE-005 ${VM} ${FindingStatus.FAIL}`,
+      `SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`,
+      `SDZ-PXE-007 ${VM} ${FindingStatus.FAIL}`,
+    ]);
+    const unrecorded = messages(r, "SDZ-PXE-005").find((m) => m.startsWith("could not verify"))!;
+    expect(unrecorded).toContain("sdz-pxe-multicast-encryption, SDZ-PXE-014");
+    expect(unrecorded).not.toMatch(/sdz-pxe-password-required|sdz-pxe-multicast,/);
+  });
+
+  test("a tag that cannot be read keeps its rule's own could-not-verify", () => {
+    const r = check(byNetwork({ "sdz-pxe-multicast": "${var.multicast}", "sdz-pxe-content-transport": "ftp" }).tf);
+    expect(settingsFindings(r)).toEqual([
+      `SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`,
+      `SDZ-PXE-007 ${VM} ${FindingStatus.UNVERIFIED}`,
+      `SDZ-PXE-009 ${VM} ${FindingStatus.UNVERIFIED}`,
+    ]);
+    expect(messages(r, "SDZ-PXE-005")[0]).not.toMatch(/sdz-pxe-multicast|sdz-pxe-content-transport/);
+  });
+
+  test("every setting recorded: no finding", () => {
+    const r = check(byNetwork({
+      "sdz-pxe-password-required": "true", "sdz-pxe-unknown-computers": "false", "sdz-pxe-multicast": "false", "sdz-pxe-content-transport": "enhanced-http",
+      "sdz-pxe-images-free-of-sensitive-content": "true", "sdz-pxe-respond-all-interfaces": "false",
+    }).tf);
+    expect(settingsFindings(r)).toEqual([]);
+  });
+});
