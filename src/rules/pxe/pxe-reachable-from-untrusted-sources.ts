@@ -1,11 +1,44 @@
 import { describeDp, TFTP_DATA_ANY, VM_TYPES } from "./distribution-points";
 import { pxeExample } from "./examples";
-import { pxeExposures } from "./pxe-exposures";
+import { PxeExposure, pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { describeHosts, noWayInText } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
+
+/**
+ * The exposures whose sources are all of unknown trust (a zone whose trust is not declared, private ranges in no zone), joined
+ * when they are reported on the same resource and share such a source: one undeclared zone is one problem with one fix (declare
+ * its trust), so the rules of one NSG that admit it are one could-not-verify naming each, not one per rule. Keyed by the
+ * cluster's first exposure (where it is reported); union-find over (resource, source), linear in the exposures' sources.
+ */
+function undeclaredClusters(groups: Iterable<PxeExposure>): Map<PxeExposure, PxeExposure[]> {
+  const list = [...groups].filter((g) => g.bad.size === 0);
+  const parent = list.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const firstWith = new Map<string, number>();
+  list.forEach((g, i) => {
+    for (const u of g.unknown) {
+      const key = `${g.decider.resource.address}|${u}`;
+      const j = firstWith.get(key);
+      if (j === undefined) firstWith.set(key, i);
+      else parent[Math.max(find(i), find(j))] = Math.min(find(i), find(j));
+    }
+  });
+  const members = new Map<number, PxeExposure[]>();
+  list.forEach((g, i) => {
+    const root = find(i);
+    const m = members.get(root);
+    if (m) m.push(g);
+    else members.set(root, [g]);
+  });
+  // The root is the smallest index of its cluster (unions keep the smaller root), so it is the member reported first.
+  return new Map([...members].map(([root, m]) => [list[root], m]));
+}
 
 export const pxeReachableFromUntrustedSources = defineRule({
   id: "SDZ-PXE-001",
@@ -20,7 +53,8 @@ export const pxeReachableFromUntrustedSources = defineRule({
     + "subnet and NIC, Azure's default AllowVNetInBound, firewall network rules, DNAT), and on every other host through rules written for those ports. "
     + "It reports, once per deciding rule, sources that are the Internet or public addresses, zones below INTERNAL trust (declared with sdz-trust, or "
     + "inferred: an internet-facing subnet counts as PERIMETER), service tags, and VirtualNetwork or AllowVNetInBound where they span such zones. "
-    + "Sources in a zone whose trust is not declared, or private ranges in no zone, make it could-not-verify (issue 13): declare them. "
+    + "Sources in a zone whose trust is not declared, or private ranges in no zone, make it could-not-verify (issue 13): declare them. The rules reported on one resource (an NSG) that admit the same such source are one "
+    + "could-not-verify naming each rule (one undeclared zone, one fix), not one per rule. "
     + "The distribution point's own zone is judged by SDZ-PXE-004; AzureLoadBalancer and its address 168.63.129.16 are Azure's platform, not a PXE client; a rule that opens a wide "
     + "range to the broad Internet is reported once by SDZ-NET-001, and a host with no NSG at all in a subnet SDZ-NET-002 reports is that finding. "
     + "A rule whose destination ports are not known before apply, from sources that are not the Internet, is SDZ-OOB-001's (or SDZ-OOB-002's) one could-not-verify where "
@@ -53,17 +87,22 @@ export const pxeReachableFromUntrustedSources = defineRule({
         : `${describeDp(dp)}: its TFTP data range cannot be read (${why}), so whether sources below INTERNAL trust or of unknown trust, which may reach ${ports} on it, `
           + `reach its TFTP data range cannot be told, nor whether ${beyond.join("; nor whether ")} ${fix}`);
     }
+    const on = (g: PxeExposure) => `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;
+    const undeclared = undeclaredClusters(groups.values());
     for (const g of groups.values()) {
-      const on = `${[...g.services].join(", ")} on ${describeHosts(g.hosts)}${g.dps.size > 0 ? `, ${[...g.dps].join("; ")}` : ""}`;
       if (g.bad.size > 0) {
         // As SDZ-NET-001 words it: an allow from the Internet with no public IP, load balancer or DNAT in front lets nothing in yet.
         const noWay = g.internet && g.ways.size === 0 ? `; ${noWayInText(g.hosts.size)}` : "";
-        const msg = `${g.decider.label} lets ${[...g.bad].join("; ")} reach ${on}${g.unknown.size > 0 ? `; sources whose trust is not known besides: ${[...g.unknown].join("; ")}` : ""}${noWay}`;
+        const msg = `${g.decider.label} lets ${[...g.bad].join("; ")} reach ${on(g)}${g.unknown.size > 0 ? `; sources whose trust is not known besides: ${[...g.unknown].join("; ")}` : ""}${noWay}`;
         if (g.outcome === "allow") ctx.report(g.decider.resource, msg);
         else ctx.unverified(g.decider.resource, `${msg.replace(" lets ", " may let ")} (${[...g.doubts].join("; ") || "values not known before apply"})`);
       } else {
-        ctx.unverified(g.decider.resource, `${g.decider.label} ${g.outcome === "allow" ? "lets" : "may let"} ${[...g.unknown].join("; ")} reach ${on}: `
-          + `PXE must come only from zones of INTERNAL trust or more${g.doubts.size > 0 ? ` (${[...g.doubts].join("; ")})` : ""}`);
+        // Sources of unknown trust only: one finding for the rules of this resource that admit them (reported at the first).
+        const cluster = undeclared.get(g);
+        if (!cluster) continue;
+        const doubts = new Set(cluster.flatMap((c) => [...c.doubts]));
+        ctx.unverified(g.decider.resource, `${cluster.map((c) => `${c.decider.label} ${c.outcome === "allow" ? "lets" : "may let"} ${[...c.unknown].join("; ")} reach ${on(c)}`).join("; ")}: `
+          + `PXE must come only from zones of INTERNAL trust or more${doubts.size > 0 ? ` (${[...doubts].join("; ")})` : ""}`);
       }
     }
   },

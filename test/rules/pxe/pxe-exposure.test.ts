@@ -292,3 +292,44 @@ test("a distribution point in a subnet without an NSG (nor one on its NIC) is SD
   const nicNsg = site("nic", [pxeRule("allow-pxe", "Internet")], { vmTags: { "sdz-role": "pxe-distribution-point" } });
   expect(flagged(check(nicNsg.tf, [ID]), ID)).toEqual([nicNsg.nsg]);
 });
+
+describe("SDZ-PXE-001: a zone whose trust is not declared is one could-not-verify per NSG, naming every rule that admits it", () => {
+  // Relays (UDP 67, 4011) and clients (TFTP and its data range) of one on-premises range without sdz-trust, in two rules.
+  const relays = rule("allow-dhcp-relays", 100, "Allow", "Udp", ["67", "4011"], "192.168.10.1", "10.0.1.4");
+  const clients = rule("allow-tftp-clients", 110, "Allow", "Udp", ["69", "64001-65000"], "192.168.10.0/24", "10.0.1.4");
+  const branch = rule("allow-branch", 120, "Allow", "Udp", ["69"], "172.20.5.0/24", "10.0.1.4");
+  const undeclared = (tf: TfJson) => {
+    onPremises(tf, "hq", ["192.168.0.0/16"]);
+    onPremises(tf, "branch", ["172.20.0.0/16"]);
+  };
+
+  test.each(["inline", "nic"] as const)("%s NSG rules: one finding for zone hq naming both rules, one for zone branch", (placement) => {
+    const s = site(placement, [relays, clients, branch], { extend: undeclared });
+    const r = check(s.tf, [ID]);
+    expect(flagged(r, ID)).toEqual([]);
+    // Before: one could-not-verify per rule (three on the NSG), two of them for zone hq.
+    expect(unverifiedAt(r, ID)).toEqual([s.nsg, s.nsg]);
+    const [hq, other] = messages(r, ID);
+    expect(hq).toMatch(/^could not verify: rule "allow-dhcp-relays" of NSG \S+ lets zone hq, whose trust is not declared .* reach DHCP \(UDP 67\), PXE\/BINL \(UDP 4011\) on .*; rule "allow-tftp-clients" of NSG \S+ lets zone hq, .* reach TFTP \(UDP 69\), TFTP data \(UDP 64001-65000\) on .*: PXE must come only from zones of INTERNAL trust or more$/);
+    expect(hq).not.toContain("allow-branch");
+    expect(other).toMatch(/^could not verify: rule "allow-branch" of NSG \S+ lets zone branch, whose trust is not declared/);
+  });
+
+  test("a rule that admits both zones joins them in one finding", () => {
+    const both = rule("allow-both", 130, "Allow", "Udp", ["69"], ["192.168.20.0/24", "172.20.6.0/24"], "10.0.1.4");
+    const s = site("inline", [relays, branch, both], { extend: undeclared });
+    const r = check(s.tf, [ID]);
+    expect(unverifiedAt(r, ID)).toEqual([s.nsg]);
+    expect(messages(r, ID)[0]).toMatch(/"allow-dhcp-relays".*"allow-branch".*"allow-both" of NSG \S+ lets zone (hq|branch), .*; zone (hq|branch)/);
+  });
+
+  test("standalone rules are each their own resource: one finding on each", () => {
+    const s = site("standalone", [relays, clients], { extend: undeclared });
+    expect(unverifiedAt(check(s.tf, [ID]), ID)).toEqual([s.address("allow-dhcp-relays"), s.address("allow-tftp-clients")].sort());
+  });
+
+  test("declaring the zone's trust clears them all", () => {
+    const s = site("inline", [relays, clients], { extend: (tf) => onPremises(tf, "hq", ["192.168.0.0/16"], "INTERNAL") });
+    expect(check(s.tf, [ID]).findings).toEqual([]);
+  });
+});
