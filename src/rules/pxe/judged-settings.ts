@@ -71,11 +71,9 @@ export function reportUnrecordedSettings(ctx: RuleContext, ruleId: string): void
     const missing = readers.filter((s) => dpSetting(ctx, dp, s.spec).read.state === "absent" && (!s.when || s.when(ctx, dp)));
     if (missing.length === 0) continue;
     const many = missing.length > 1;
-    const rules = missing.map((s) => s.rule);
     ctx.unverified(dp.vm.resource, `${describeDp(dp)} does not record ${missing.map((s) => `${s.what} (${s.spec.key}, ${s.rule})`).join(", ")}: `
-      + `${many ? "these tags are" : "the tag is"} missing, so ${rules.length > 1 ? `${rules.slice(0, -1).join(", ")} and ${rules[rules.length - 1]}` : rules[0]} `
-      + `could not check ${many ? "them" : "it"}; record the ConfigMgr ${many ? "settings as those tags, or apply them" : "setting as that tag, or apply it"} `
-      + "with a run command on the site server");
+      + `${many ? "these tags are missing, so the rules named could not check them" : "the tag is missing, so that rule could not check it"}; `
+      + `record the ConfigMgr ${many ? "settings as those tags, or apply them" : "setting as that tag, or apply it"} with a run command on the site server`);
   }
 }
 
