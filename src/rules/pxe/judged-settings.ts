@@ -4,7 +4,8 @@
  * one problem (its ConfigMgr settings are not declared; nothing in Azure shows them), not one per rule (principle 3). The first
  * of {@link SETTINGS_READERS} that runs reports it once per distribution point, naming every missing tag and the rule that reads
  * it; the other rules leave a missing tag to it. A tag that is there stays its rule's: a value that breaks the requirement is that
- * rule's finding, and one that cannot be read (a variable, a value not allowed) that rule's could-not-verify.
+ * rule's finding, and one that cannot be read (a variable, a value not allowed) that rule's could-not-verify. A VM whose whole
+ * tags block is not known before apply is one cause for every setting too, and said once the same way.
  */
 import { DistributionPoint, describeDp, dpSetting } from "./distribution-points";
 import { distributionPoints } from "./pxe-segments";
@@ -61,13 +62,21 @@ function settingsOwner(ctx: RuleContext): string | undefined {
 
 /**
  * When `ruleId` owns them ({@link settingsOwner}): one could-not-verify per distribution point that does not record some of
- * the settings whose rules run, naming each missing tag and the rule that reads it. Every rule of {@link SETTINGS_READERS}
+ * the settings whose rules run, naming each missing tag and the rule that reads it (or, when the VM's whole tags block is not
+ * known before apply, every such setting, for that one reason). Every rule of {@link SETTINGS_READERS}
  * calls it first in its check.
  */
 export function reportUnrecordedSettings(ctx: RuleContext, ruleId: string): void {
   if (settingsOwner(ctx) !== ruleId) return;
   const readers = SETTINGS_READERS.filter((s) => ruleRuns(ctx, s.rule));
   for (const dp of distributionPoints(ctx)) {
+    const tags = tagsNotKnown(ctx, dp);
+    if (tags !== undefined) {
+      const read = readers.filter((s) => !s.when || s.when(ctx, dp));
+      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: its tags are not known before apply (${tags}), so ${read.map((s) => `${s.what} (${s.spec.key}, ${s.rule})`).join(", ")} `
+        + "cannot be read; write the sdz-pxe-* tags as literals, or apply the ConfigMgr settings with a run command on the site server");
+      continue;
+    }
     const missing = readers.filter((s) => dpSetting(ctx, dp, s.spec).read.state === "absent" && (!s.when || s.when(ctx, dp)));
     if (missing.length === 0) continue;
     const many = missing.length > 1;
@@ -78,7 +87,16 @@ export function reportUnrecordedSettings(ctx: RuleContext, ruleId: string): void
 }
 
 /**
- * A setting the rule judges: the value when known. A missing tag is {@link reportUnrecordedSettings}'s (the owner runs
+ * Why no setting of the distribution point can be read, when the VM's whole tags block is not known before apply (a variable,
+ * a module output): every setting is read from it first (Settings.read), so that one cause is one finding, not one per rule.
+ */
+function tagsNotKnown(ctx: RuleContext, dp: DistributionPoint): string | undefined {
+  const block = ctx.model.tagBlock(dp.vm.resource);
+  return block.known ? undefined : block.reason;
+}
+
+/**
+ * A setting the rule judges: the value when known. A missing tag, or a VM whose whole tags block is not known, is {@link reportUnrecordedSettings}'s (the owner runs
  * whenever this rule does: it is the first of the readers that run); a tag not known before apply or not an allowed value is
  * this rule's could-not-verify, naming the tag; a value that is known but only declared where Azure could apply it is
  * reported as not verified.
@@ -95,6 +113,8 @@ export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, settin
     case "absent":
       return undefined;
     default:
+      // The whole tags block not known is reportUnrecordedSettings' too.
+      if (tagsNotKnown(ctx, dp) !== undefined) return undefined;
       ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be read (${s.read.reason})`);
       return undefined;
   }

@@ -17,7 +17,8 @@ export const pxeBootWithoutPassword = defineRule({
     + "makes it applied; a tag alone is declared, accepted because nothing in Azure can apply it, and listed by SDZ-PXE-015 as declared, not verified. "
     + "A tag that is set but cannot be read is could-not-verify. A distribution point that does not record its ConfigMgr settings (an untagged one, "
     + "inferred from the network or a script) is one problem, not one per setting: this rule's one could-not-verify on it names every missing sdz-pxe-* "
-    + "tag and the rule that reads it (SDZ-PXE-006, 007, 009, 010, 011, and 014 when multicast is on), and those rules leave a missing tag to it. When this "
+    + "tag and the rule that reads it (SDZ-PXE-006, 007, 009, 010, 011, and 014 when multicast is on), and those rules leave a missing tag to it; a VM whose "
+    + "whole tags block is not known before apply is that one finding too, naming every setting. When this "
     + "rule does not run, the first of them that runs says it (the error-level ones first); an excluded rule owns nothing and its tag is not listed. "
     + "Suppressing this rule's finding about such a value (rather than excluding the rule from the check) hides those rules' doubt about it too: the finding names them so that the suppression shows what it hides.",
   fix: `Require a PXE password on the distribution point (Set-CMDistributionPoint -PxePassword, prompted by the script PxeDistributionPoint writes) and record it as ${PxeSettingTags.PASSWORD_REQUIRED} = "true". Never put the password itself in a tag or the configuration.`,

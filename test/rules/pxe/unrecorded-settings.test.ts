@@ -1,4 +1,4 @@
-import { extension, pxeRule } from "./builders";
+import { extension, pxeRule, tag } from "./builders";
 import { FindingStatus } from "../../../src/engine/result";
 import { check, messages, site } from "../../support/rule-harness";
 
@@ -70,6 +70,16 @@ describe("a distribution point whose ConfigMgr PXE settings are not recorded: on
       `SDZ-PXE-009 ${VM} ${FindingStatus.UNVERIFIED}`,
     ]);
     expect(messages(r, "SDZ-PXE-005")[0]).not.toMatch(/sdz-pxe-multicast|sdz-pxe-content-transport/);
+  });
+
+  test("the VM's whole tags block not known before apply: one could-not-verify naming every setting, not one per rule", () => {
+    const s = site("inline", [pxeRule("allow-pxe", "10.0.2.0/24")], { extend: (tf, { vm }) => tag(tf, vm, "${var.tags}") });
+    const r = check(s.tf);
+    // Before: six could-not-verify findings, each "... cannot be read (its tags are not known before apply (...))".
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`]);
+    const [message] = messages(r, "SDZ-PXE-005");
+    expect(message).toMatch(/its tags are not known before apply \(the variable tags is only known at plan time\), so /);
+    for (const [key, rule] of ALL_MISSING) expect(message).toContain(`${key}, ${rule}`);
   });
 
   test("every setting recorded: no finding", () => {
