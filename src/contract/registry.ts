@@ -33,7 +33,10 @@ export function isContractKey(key: string): boolean {
  */
 const SECRET_NAME = /(pass(word|wd|phrase)|pwd|secret|token|(^|[_-])key($|[_-])|api[_-]?key|private[_-]?key|shared[_-]?key|access[_-]?key|connection[_-]?string|(^|[_-])sas($|[_-])|credential)/i;
 
-/** True when a field or tag name suggests its value is a secret. */
+/**
+ * True when a field or tag name suggests its value is a secret (contains a secret word): for hiding values (the tag
+ * inventory), where a doubt costs nothing. SDZ-SEC-002 decides with the narrower `looksSecretName` (the name ends like a secret).
+ */
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }

@@ -17,7 +17,12 @@ export type TagText = { readonly known: true; readonly text: string } | { readon
  * are case-insensitive.
  */
 export type TagBlock =
-  | { readonly known: true; readonly values: ReadonlyMap<string, TagText> }
+  | {
+    readonly known: true;
+    readonly values: ReadonlyMap<string, TagText>;
+    /** Each key as written in the configuration, by its lower-cased key: for messages, which name a tag as the file does. */
+    readonly written?: ReadonlyMap<string, string>;
+  }
   | { readonly known: false; readonly reason: string };
 
 /** What reading one tag gives. `invalid` reasons never quote the value of a secret-bearing tag. */

@@ -379,11 +379,13 @@ export class TerraformModel {
     if (!r.known) return { known: false, reason: r.reason };
     if (!isPlainObject(r.value)) return { known: false, reason: `${attribute} is ${describe(r.value)}, not a map` };
     const values = new Map<string, TagText>();
+    const written = new Map<string, string>();
     for (const [k, v] of Object.entries(r.value)) {
       const text = this.resolveString(v);
       values.set(k.toLowerCase(), text.known ? { known: true, text: text.value } : { known: false, reason: text.reason });
+      written.set(k.toLowerCase(), k);
     }
-    return { known: true, values };
+    return { known: true, values, written };
   }
 
   /**

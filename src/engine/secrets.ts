@@ -447,8 +447,8 @@ const SECRET_WORD = /(^|_)(pwd|pass|sas|token|primary_key|secondary_key|auth_key
  * True when an attribute, map key, parameter or variable name says its value is a secret:
  * `admin_password`, `storageAccountKey`, `DB_PASSWORD`, `client_secret`, `sasToken`,
  * `administrator_login_password_wo`. Matches the end of the name, so `password_length`,
- * `key_vault_id` and `public_key` are not secrets. (Tag names use the contract's broader
- * `isSecretName`.)
+ * `key_vault_id` and `public_key` are not secrets. SDZ-SEC-002 reads tag names with it too
+ * (`SecretRotation` is no secret); the redactors use broader tests (when in doubt, secret).
  */
 export function looksSecretName(name: string): boolean {
   return secretLookingName(name);

@@ -2,7 +2,7 @@
  * The literal secrets of one resource: which fields hold them and what kind they are, never the
  * values. Reads every attribute and nested block once (linear in the configuration's size).
  */
-import { findTagSpec, isSecretName } from "../../contract/registry";
+import { findTagSpec } from "../../contract/registry";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { memoByName } from "../../engine/name-memo";
 import {
@@ -238,12 +238,15 @@ export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
 const connectionStringName = memoByName((name) => /(^|_)connection_?strings?$/.test(snakeName(name).replace(/_wo$/, "")));
 
 /**
- * Tags whose names look secret (the contract's `isSecretName`) with a non-empty value. A tag of the
- * contract whose value its codec accepts (e.g. `sdz-pxe-password-required=true`) is a setting, not a
- * secret. Any other tag is read for the literal credential parts written in it, as an ordinary value
- * is (a provisioning server tagged `https://admin:<password>@host`, an image location with a SAS
- * `sig=`): a tag is in the configuration, the plan and Azure's metadata, readable by anyone who can
- * read the resource.
+ * Tags whose names end like a secret (`looksSecretName`, the attribute walk's test: `AdminPassword`, `sql-password`,
+ * `apiToken`) with a non-empty value; a name that merely contains a secret word (`SecretRotation`, `PasswordPolicy`,
+ * `key-vault`, `TokenLifetime`) names a setting about a secret, not one: failing the build on it teaches users to
+ * suppress the rule. The contract's broader `isSecretName` still hides such values in the tag inventory.
+ * A tag of the contract whose value its codec accepts (e.g. `sdz-oob-mebx-custom-password=true`) is a setting, not a
+ * secret. Any other tag is read for the literal credential parts written in it, as an ordinary value is (a
+ * provisioning server tagged `https://admin:<password>@host`, an image location with a SAS `sig=`): a tag is in the
+ * configuration, the plan and Azure's metadata, readable by anyone who can read the resource. Keys are printed as
+ * written.
  */
 function secretTags(model: TerraformModel, r: TfResource): string[] {
   const block = model.tagBlock(r);
@@ -251,13 +254,14 @@ function secretTags(model: TerraformModel, r: TfResource): string[] {
   const out: string[] = [];
   for (const [key, value] of block.values) {
     if (!value.known || value.text.trim() === "") continue;
-    if (!isSecretName(key)) {
-      if (mayHoldCredentials(value.text)) for (const k of literalCredentialKinds(value.text)) out.push(`tags["${key}"] (${k})`);
+    const name = block.written?.get(key) ?? key;
+    if (!looksSecretName(name)) {
+      if (mayHoldCredentials(value.text)) for (const k of literalCredentialKinds(value.text)) out.push(`tags["${name}"] (${k})`);
       continue;
     }
     const spec = findTagSpec(key);
     if (spec && spec.codec.parse(value.text) !== undefined) continue;
-    out.push(`tags["${key}"]`);
+    out.push(`tags["${name}"]`);
   }
   return out;
 }

@@ -911,6 +911,30 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     expect(messages(r, ID).join("\n")).toMatch(/tags\["db-password"\][\s\S]*tags\["sdz-oob-mebx-custom-password"\]/);
   });
 
+  test("tags: a name that ends like a secret is one, a name that merely contains a secret word is not; the key is printed as written (raw Terraform JSON)", () => {
+    const rg = (tags: Record<string, string>) => ({ name: "rg", location: "westeurope", tags });
+    const raw = {
+      resource: {
+        azurerm_resource_group: {
+          // Before: each was an error (a "contains" test: secret, password, key-, credential, token anywhere in the name).
+          ordinary: rg({ "SecretRotation": "quarterly", "PasswordPolicy": "domain-default", "key-vault": "kv-contoso", "credential-owner": "platform-team", "TokenLifetime": "8h" }),
+          // Names that end like a secret, with literal values: still errors, named as written (before: lower-cased).
+          secrets: rg({ "AdminPassword": SECRET[0], "sql-password": SECRET[1], "apiToken": SECRET[2], "client_secret": SECRET[3], "SecretRotation": "quarterly" }),
+        },
+      },
+    };
+    const r = check(raw, [ID]);
+    expect(flagged(r, ID)).toEqual(["azurerm_resource_group.secrets"]);
+    expect(unverifiedAt(r, ID)).toEqual([]);
+    expect(messages(r, ID)).toEqual([
+      'azurerm_resource_group.secrets writes secrets as literal values (not shown): tags["AdminPassword"]; tags["sql-password"]; tags["apiToken"]; tags["client_secret"]',
+    ]);
+    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
+    // Redaction is unchanged: the output redactor still blanks every value under a secret-looking tag name.
+    const blanked = collectSecrets(TfJson.fromJson(raw).model());
+    for (const s of SECRET.slice(0, 4)) expect([s, blanked.includes(s)]).toEqual([s, true]);
+  });
+
   test("certificate contents and passwords, app settings, container secrets", () => {
     const tf = new TfJson();
     const cert = tf.add("azurerm_key_vault_certificate", "imported", { name: "c", key_vault_id: "/x/kv", certificate: { contents: b64(SECRET[19]), password: SECRET[20] } });
