@@ -1,4 +1,5 @@
 import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, STRONG_P2S } from "./common";
+import { TfResource } from "../../engine/model";
 import { RuleContext, defineRule, RuleLevel } from "../../engine/rule";
 import { isSecretLiteral, originOf } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
@@ -9,7 +10,10 @@ export const literalSecret = defineRule({
   title: "IPsec preshared key or RADIUS secret written in the configuration",
   rationale:
     `${SEED}: preshared keys are stored in plain text and are only as strong as their secrecy. A key written as a literal ends up in source control, in cdk.tf.json and in plan output. `
-    + "A key written in a local counts as written here, and so does one wrapped in a function over literals only (sensitive(\"...\") only hides it in plan output; base64decode(\"...\"), trimspace, format); a variable or reference inside a function (sensitive(var.psk)) does not. A key taken from another resource (a Key Vault secret, random_password) is judged on that resource (SDZ-SEC-002 reports a literal Key Vault secret value), so one literal is reported once. Virtual WAN keys and secrets (vpn_link shared_key of azurerm_vpn_gateway_connection, radius server secret of azurerm_vpn_server_configuration) are SDZ-SEC-002's, which reads every secret-named field. Findings name the field, never the value.",
+    + "A key written in a local counts as written here, and so does one wrapped in a function over literals only (sensitive(\"...\") only hides it in plan output; base64decode(\"...\"), trimspace, format); a variable or reference inside a function (sensitive(var.psk)) does not. A key taken from another resource (a Key Vault secret, random_password) is judged on that resource (SDZ-SEC-002 reports a literal Key Vault secret value), so one literal is reported once. Virtual WAN keys and secrets (vpn_link shared_key of azurerm_vpn_gateway_connection, radius server secret of azurerm_vpn_server_configuration) are SDZ-SEC-002's, which reads every secret-named field. "
+    + "A key or secret holding a template the checks cannot read (unbalanced braces, brackets, parentheses or quotes, a heredoc or an unknown escape inside ${...}, "
+    + "or a %{...} directive around text of its own) may write the key: could-not-verify on the resource, naming the field, as SDZ-SEC-002 words it. "
+    + "Findings name the field, never the value.",
   fix: "Pass the key as a sensitive variable or a Key Vault secret (SensitiveValue in this library); never as a literal.",
   requirements: ["R-SEC-3", "R-SEC-9"],
   resourceTypes: [CONNECTION, GATEWAY],
@@ -19,10 +23,14 @@ export const literalSecret = defineRule({
   ],
   check(ctx) {
     const m = ctx.model;
-    for (const c of m.ofType(CONNECTION)) {
-      const fields = literalFields(ctx, [["shared_key", c.config.shared_key]]);
-      if (fields.length > 0) ctx.report(c, `${fields.join(" and ")} of ${c.address} ${fields.length > 1 ? "are" : "is"} written as a literal value (not shown)`);
-    }
+    /** One finding per resource: the literal fields (with any unreadable one), or else the unreadable ones, worded as SDZ-SEC-002's. */
+    const report = (r: TfResource, candidates: [string, unknown][]) => {
+      const { fields, doubts } = secretFields(ctx, candidates);
+      const also = doubts.length > 0 ? `; also could not read ${doubts.join("; ")}` : "";
+      if (fields.length > 0) ctx.report(r, `${fields.join(" and ")} of ${r.address} ${fields.length > 1 ? "are" : "is"} written as a literal value (not shown)${also}`);
+      else if (doubts.length > 0) ctx.unverified(r, `${r.address}: ${doubts.join("; ")}, so literal secrets in it could not be ruled out`);
+    };
+    for (const c of m.ofType(CONNECTION)) report(c, [["shared_key", c.config.shared_key]]);
     for (const g of m.ofType(GATEWAY)) {
       const candidates: [string, unknown][] = [];
       for (const vc of m.blocks(g, "vpn_client_configuration")) {
@@ -30,8 +38,7 @@ export const literalSecret = defineRule({
         const servers = Array.isArray(vc.radius_server) ? vc.radius_server : vc.radius_server ? [vc.radius_server] : [];
         servers.forEach((s: any, i: number) => candidates.push([`vpn_client_configuration.radius_server[${i}].secret`, s?.secret]));
       }
-      const fields = literalFields(ctx, candidates);
-      if (fields.length > 0) ctx.report(g, `${fields.join(" and ")} of ${g.address} ${fields.length > 1 ? "are" : "is"} written as a literal value (not shown)`);
+      report(g, candidates);
     }
   },
   examples: lazyExamples(() => ({
@@ -47,10 +54,18 @@ export const literalSecret = defineRule({
   })),
 });
 
-/** The fields whose values are literal secrets (names only). */
-function literalFields(ctx: RuleContext, candidates: [string, unknown][]): string[] {
-  return candidates.filter(([, v]) => isSecretLiteral(originOf(ctx.model, v))).map(([f, v]) => {
+/**
+ * The fields whose values are literal secrets (names only), and those whose value is a template the checks cannot read
+ * (an unclosed `${`, unbalanced quotes or parentheses, a heredoc inside `${}`, a directive around text of its own): it may
+ * write the key, so it fails closed (SDZ-SEC-002 leaves these fields to this rule, so nothing else reports them).
+ */
+function secretFields(ctx: RuleContext, candidates: [string, unknown][]): { fields: string[]; doubts: string[] } {
+  const fields: string[] = [];
+  const doubts: string[] = [];
+  for (const [f, v] of candidates) {
     const o = originOf(ctx.model, v);
-    return o.kind === "literal" && o.viaLocal ? `${f} (through local.${o.viaLocal})` : f;
-  });
+    if (isSecretLiteral(o)) fields.push(o.kind === "literal" && o.viaLocal ? `${f} (through local.${o.viaLocal})` : f);
+    else if (o.kind === "unreadable") doubts.push(`${f} holds ${o.reason}`);
+  }
+  return { fields, doubts };
 }

@@ -280,6 +280,54 @@ describe("SDZ-VPN-008 literal preshared keys and RADIUS secrets", () => {
     const fromVar = vpn({ address_space: ["172.16.0.0/24"], vpn_client_protocols: ["IkeV2"], radius_server_address: "10.0.0.5", radius_server_secret: "${var.radius}" });
     expect(check(fromVar.tf, [ID]).findings).toEqual([]);
   });
+
+  test("a key or RADIUS secret holding a template the checks cannot read is could-not-verify naming the field, worded as SDZ-SEC-002's (raw Terraform JSON)", () => {
+    const planted = Array.from({ length: 8 }, (_, i) => `Pl4nted-Psk-${i}-q7z`);
+    const connection = (shared_key: string) => ({
+      name: "cn", location: "westeurope", resource_group_name: "rg", type: "IPsec",
+      virtual_network_gateway_id: "${azurerm_virtual_network_gateway.gw.id}", local_network_gateway_id: "/x/lng", shared_key,
+    });
+    const gateway = (vpn_client_configuration: Record<string, unknown>) => ({
+      name: "gw", location: "westeurope", resource_group_name: "rg", type: "Vpn", vpn_type: "RouteBased", sku: "VpnGw2AZ",
+      ip_configuration: [{ name: "ip", subnet_id: "/x/GatewaySubnet", public_ip_address_id: "/x/pip" }],
+      vpn_client_configuration: [{ address_space: ["172.16.0.0/24"], vpn_client_protocols: ["IkeV2"], vpn_auth_types: ["Radius"], ...vpn_client_configuration }],
+    });
+    const raw = {
+      variable: { psk: { type: "string", sensitive: true }, psk2: { type: "string", sensitive: true } },
+      resource: {
+        azurerm_virtual_network_gateway_connection: {
+          // Before: each passed silently (SDZ-SEC-002 leaves these fields to this rule), though the checks could not tell what it writes.
+          unclosed: connection(`\${sensitive("${planted[0]}")`),
+          quote: connection(`\${sensitive("${planted[1]})}`),
+          paren: connection(`\${sensitive(trimspace("${planted[2]}")}`),
+          heredoc: connection(`\${trimspace(<<EOT\n${planted[3]}\nEOT\n)}`),
+          directive: connection(`%{ if var.prod }\${var.psk}%{ else }${planted[4]}%{ endif }`),
+          // References only, however written: not written here.
+          refs_directive: connection("%{ if var.prod }${var.psk}%{ else }${var.psk2}%{ endif }"),
+          refs_nested: connection('${upper("${var.psk}")}'),
+        },
+        azurerm_virtual_network_gateway: {
+          // A literal RADIUS secret beside one that cannot be read: one finding naming both.
+          gw: gateway({ radius_server_address: "10.0.0.5", radius_server_secret: planted[5], radius_server: [{ address: "10.0.0.6", secret: `\${sensitive("${planted[6]}")`, score: 1 }] }),
+          // Only one that cannot be read.
+          gw2: gateway({ radius_server: [{ address: "10.0.0.6", secret: `\${trimspace(<<EOT\n${planted[7]}\nEOT\n)}`, score: 1 }] }),
+        },
+      },
+    };
+    const r = check(raw, [ID, "SDZ-SEC-002"]);
+    const unreadable = "holds an interpolation the checks cannot read (unbalanced braces, brackets, parentheses or quotes, a heredoc or an unknown escape)";
+    expect(flagged(r, ID)).toEqual([GW]);
+    expect(unverifiedAt(r, ID)).toEqual([...["directive", "heredoc", "paren", "quote", "unclosed"].map(conn), "azurerm_virtual_network_gateway.gw2"].sort());
+    expect(messages(r, ID).sort()).toEqual([
+      `vpn_client_configuration.radius_server_secret of ${GW} is written as a literal value (not shown); also could not read vpn_client_configuration.radius_server[0].secret ${unreadable}`,
+      `could not verify: ${conn("directive")}: shared_key holds a template directive (%{...}) the checks do not evaluate, around text written in it, so literal secrets in it could not be ruled out`,
+      ...["heredoc", "paren", "quote", "unclosed"].map((n) => `could not verify: ${conn(n)}: shared_key ${unreadable}, so literal secrets in it could not be ruled out`),
+      `could not verify: azurerm_virtual_network_gateway.gw2: vpn_client_configuration.radius_server[0].secret ${unreadable}, so literal secrets in it could not be ruled out`,
+    ].sort());
+    // One finding per problem: SDZ-SEC-002 leaves these fields to this rule.
+    expect(r.findings.filter((f) => f.ruleId === "SDZ-SEC-002")).toEqual([]);
+    expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
+  });
 });
 
 describe("SDZ-VPN-009 SA lifetime", () => {
