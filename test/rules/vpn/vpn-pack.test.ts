@@ -328,6 +328,35 @@ describe("SDZ-VPN-008 literal preshared keys and RADIUS secrets", () => {
     expect(r.findings.filter((f) => f.ruleId === "SDZ-SEC-002")).toEqual([]);
     expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
   });
+
+  test("a key or RADIUS secret read by file() is could-not-verify naming the field, as SDZ-SEC-002 words it for its own fields (raw Terraform JSON)", () => {
+    const raw = {
+      resource: {
+        azurerm_virtual_network_gateway_connection: {
+          // Before: a silent pass (not a literal, and SDZ-SEC-002 leaves shared_key to this rule).
+          fromfile: {
+            name: "cn", location: "westeurope", resource_group_name: "rg", type: "IPsec", virtual_network_gateway_id: "/x/gw", local_network_gateway_id: "/x/lng",
+            shared_key: '${trimspace(file("psk.txt"))}',
+          },
+        },
+        azurerm_virtual_network_gateway: {
+          gw: {
+            name: "gw", location: "westeurope", resource_group_name: "rg", type: "Vpn", vpn_type: "RouteBased", sku: "VpnGw2AZ",
+            ip_configuration: [{ name: "ip", subnet_id: "/x/GatewaySubnet", public_ip_address_id: "/x/pip" }],
+            vpn_client_configuration: [{ address_space: ["172.16.0.0/24"], vpn_client_protocols: ["IkeV2"], radius_server_address: "10.0.0.5", radius_server_secret: '${file("radius.txt")}' }],
+          },
+        },
+      },
+    };
+    const r = check(raw, [ID, "SDZ-SEC-002"]);
+    expect(flagged(r, ID)).toEqual([]);
+    expect(unverifiedAt(r, ID)).toEqual([GW, conn("fromfile")]);
+    expect(messages(r, ID)).toEqual([
+      `could not verify: ${conn("fromfile")}: shared_key is read by file() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+      `could not verify: ${GW}: vpn_client_configuration.radius_server_secret is read by file() from a file the checks do not open, so literal secrets in it could not be ruled out`,
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === "SDZ-SEC-002")).toEqual([]);
+  });
 });
 
 describe("SDZ-VPN-009 SA lifetime", () => {
