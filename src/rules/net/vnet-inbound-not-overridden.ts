@@ -1,5 +1,6 @@
+import { ALL_PORTS, closedByNicNsgs, describeClosedHosts, isVnetAllow, outsideOf, subnetSources } from "./closed-by-nic-nsgs";
 import { leftToNet001 } from "./reported-by-net-001";
-import { Endpoint, Grant, subnetLabel } from "../../engine/access/access-model";
+import { Endpoint, subnetLabel } from "../../engine/access/access-model";
 import { reopensAllowVnetInBound as reopensVnet, shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
@@ -10,8 +11,6 @@ import { defineRule, RuleContext, RuleLevel, ruleRuns } from "../../engine/rule"
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { reportedByKms002 } from "../kms/reported-by-kms-002";
 import { lazyExamples } from "../lazy-examples";
-
-const ALL_PORTS = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
 
 /** True when AllowVNetInBound never decides through the NSG and no rule of it re-creates it (see {@link shadowsAllowVnetInBound}). */
 function closesVnet(nsg: Nsg): boolean {
@@ -34,18 +33,32 @@ export const vnetInboundNotOverridden = defineRule({
     + "TCP 1688, SDZ-KMS-002 reports that very rule (VirtualNetwork is no allowlist) and says the NSG has no deny-all, naming this requirement: the NSG "
     + "is left to that one finding when it is at least as strong (one finding per problem, one fix). So is an explicit allow of all traffic from "
     + "VirtualNetwork (or *) that re-creates AllowVNetInBound and that SDZ-KMS-002 reports on a KMS host: its finding says the rule opens every port "
-    + "(R-PXE-4). Every NSG that protects no KMS host, or where an earlier rule decides TCP 1688, stays this rule's.",
+    + "(R-PXE-4). Every NSG that protects no KMS host, or where an earlier rule decides TCP 1688, stays this rule's. "
+    + "Azure applies the subnet's NSG and then the NIC's, and both must allow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works): "
+    + "where every host of the subnet is a NIC closed to the virtual network by its own NSG (no TCP or UDP port lets a source outside the subnet in through "
+    + "its AllowVNetInBound or a rule re-creating it), the subnet NSG's missing deny-all exposes nothing today. The finding is then a warning that says so, "
+    + "and that a host added to the subnet without its own NSG would be reachable on any port: R-PXE-4 asks for default-deny around the segment (defence in "
+    + "depth), and the subnet's NSG is that layer. It stays an error when any host is reachable, and fails closed where the hosts cannot all be listed: an "
+    + "empty subnet, a private endpoint (no NIC NSG), a NIC or private endpoint anywhere whose subnet cannot be followed, a VM whose NICs cannot be followed, "
+    + "or a resource the checks do not model that names the subnet (a scale set, an AKS node pool, a gateway, a load balancer frontend).",
   fix: "Add an inbound rule: access Deny, protocol `*`, destination ports `*`, source `*` (or VirtualNetwork), destination `*`, priority 4096; then allow only the flows the zone needs at lower priority numbers (DeploymentZone does this).",
   requirements: ["R-PXE-4"],
   resourceTypes: ["azurerm_network_security_group", "azurerm_network_security_rule", "azurerm_subnet", "azurerm_windows_virtual_machine", "azurerm_network_interface"],
-  reads: ["inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "route tables of the subnet (UDR prefixes widen VirtualNetwork)", "zone trust (sdz-trust) and deployment roles (declared or inferred)"],
+  reads: [
+    "inline and standalone NSG rules of subnets and NICs, with Azure's default rules", "route tables of the subnet (UDR prefixes widen VirtualNetwork)",
+    "zone trust (sdz-trust) and deployment roles (declared or inferred)", "every resource that names a subnet (hosts the access model does not list)",
+  ],
   check(ctx) {
     const access = Reachability.of(ctx.model).access;
     const reported = new Set<TfResource>();
-    const targets: { ep: Endpoint; scope: { label: string; unknown?: string }; own: SourceSet }[] = [];
+    const targets: { ep: Endpoint; scope: { label: string; unknown?: string }; own: SourceSet; closed?: readonly Endpoint[] }[] = [];
     for (const subnet of access.topology.subnets) {
       const scope = scopeOf(ctx, subnet);
-      if (scope) targets.push({ ep: access.endpointOfSubnet(subnet), scope, own: subnetSources(subnet) });
+      // Every host of the subnet closed to the virtual network by its own NIC NSG: what the subnet's NSG lets in reaches
+      // none of them today (Azure applies the subnet's NSG, then the NIC's: both must allow), and each host's NSG closes it.
+      const closed = scope ? closedByNicNsgs(ctx, subnet) : undefined;
+      if (scope) targets.push({ ep: access.endpointOfSubnet(subnet), scope, own: subnetSources(subnet), closed });
+      if (closed) continue;
       // NSGs on the NICs of deployment servers are checked on the host itself.
       for (const ep of access.hostEndpointsOf(subnet).filter((e) => e.kind === "nic" && (e.nic?.nsgs.length ?? 0) > 0)) {
         const vmScope = scopeOfVm(ctx, ep);
@@ -54,7 +67,7 @@ export const vnetInboundNotOverridden = defineRule({
     }
     const closed = new Map<Nsg, boolean>();
     const isClosed = (nsg: Nsg) => closed.get(nsg) ?? closed.set(nsg, closesVnet(nsg)).get(nsg)!;
-    for (const { ep, scope, own } of targets) {
+    for (const { ep, scope, own, closed: closedHosts } of targets) {
       // Every NSG on the path denies everything before AllowVNetInBound and nothing re-creates it: no
       // grant can be decided by either (the compliant case), so no port needs deciding.
       const layers = access.layersOf(ep);
@@ -63,14 +76,12 @@ export const vnetInboundNotOverridden = defineRule({
       // One grant per protocol is enough to show the zone is open: the first one AllowVNetInBound
       // (or a rule re-creating it) decides for sources outside the zone.
       for (const probe of ALL_PORTS) {
-        const outsideOf = (g: Grant) => new SourceSet(g.sources.v4, g.sources.v6, SourceSet.EMPTY.tokens).subtract(own);
-        const g = access.findGrant(ep, probe, (x) => !outsideOf(x).isEmpty
-          && x.layers.some((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule))));
+        const g = access.findGrant(ep, probe, (x) => !outsideOf(x, own).isEmpty && x.layers.some((l) => isVnetAllow(l.rule)));
         if (!g) continue;
-        const layer = g.layers.find((l) => l.rule && ((l.rule.isDefault && l.rule.name === "AllowVNetInBound") || reopensVnet(l.rule)))!;
+        const layer = g.layers.find((l) => isVnetAllow(l.rule))!;
         const res = layer.rule!.resource;
         const h = hits.get(res) ?? { rule: layer.rule!, sources: SourceSet.EMPTY, uncertain: false, doubts: [] };
-        h.sources = h.sources.union(outsideOf(g));
+        h.sources = h.sources.union(outsideOf(g, own));
         if (g.outcome === "uncertain") {
           h.uncertain = true;
           g.layers.forEach((l) => l.doubt && h.doubts.push(`rule "${l.doubt.name}" (${(l.doubtReasons ?? []).join("; ")})`));
@@ -90,8 +101,18 @@ export const vnetInboundNotOverridden = defineRule({
         const how = h.rule.isDefault
           ? "no explicit inbound deny overrides Azure's default rule AllowVNetInBound (priority 65000)"
           : `rule "${h.rule.name}" allows all traffic from ${h.rule.sources.known ? h.rule.sources.value.map((t) => t.text).join(", ") : "?"}, re-creating AllowVNetInBound`;
-        const msg = `${scope.label}: ${how}, so every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range can reach it on any port `
-          + `(sources outside the zone: ${classes.slice(0, 4).join("; ")}${classes.length > 4 ? "; ..." : ""})`;
+        const outside = `(sources outside the zone: ${classes.slice(0, 4).join("; ")}${classes.length > 4 ? "; ..." : ""})`;
+        if (closedHosts) {
+          // No exposure today: a defence-in-depth gap of the segment (R-PXE-4), one level lower.
+          const gap = `${scope.label}: ${how}, but ${describeClosedHosts(closedHosts)}, so nothing of the VNet reaches a host of the subnet today; `
+            + "a host added to the subnet without its own NSG would be reachable from every subnet of the VNet, "
+            + `every peered VNet and every VPN/ExpressRoute-connected range on any port ${outside}`;
+          const doubt = scope.unknown ? `, if it is a zone of trust INTERNAL or higher: ${scope.unknown}`
+            : h.uncertain ? `, unless ${h.doubts.join(", ") || "values not known before apply decide otherwise"}` : "";
+          ctx.report(res, `${gap}${doubt}`, { level: RuleLevel.WARNING, unverified: !!doubt });
+          continue;
+        }
+        const msg = `${scope.label}: ${how}, so every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range can reach it on any port ${outside}`;
         if (scope.unknown) ctx.unverified(res, `${msg}, if it is a zone of trust INTERNAL or higher: ${scope.unknown}`);
         else if (h.uncertain) ctx.unverified(res, `${msg}, unless ${h.doubts.join(", ") || "values not known before apply decide otherwise"}`);
         else ctx.report(res, msg);
@@ -135,12 +156,6 @@ function scopeOf(ctx: RuleContext, subnet: Subnet): { label: string; unknown?: s
   }
   if (trust?.source === "unknown") return { label: name, unknown: trust.evidence };
   return undefined;
-}
-
-function subnetSources(s: Subnet): SourceSet {
-  let out = SourceSet.EMPTY;
-  if (s.prefixes.known) for (const c of s.prefixes.value) out = out.union(c.family === 4 ? SourceSet.v4([[c.start, c.end]]) : SourceSet.v6([[c.start, c.end]]));
-  return out;
 }
 
 function pxeSubnet(denyAll: boolean): { [key: string]: unknown } {
