@@ -117,3 +117,42 @@ describe.each(PLACES)("SDZ-NET-003: a subnet NSG without a deny-all (%s rules)",
     expect(found(check(servers(place, [ICMP, DENY_ALL]).tf, IDS))).toEqual([]);
   });
 });
+
+describe.each(PLACES)("SDZ-NET-002: a subnet without an NSG whose hosts have NIC NSGs (%s rules)", (place) => {
+  test("review case r08a: a host closed by its NIC NSG, no deployment server: a note that the hosts are protected only by their own NSGs", () => {
+    const s = servers(place, null, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.2.5"), DENY_ALL]);
+    const r = check(s.tf, IDS);
+    // Before: `SDZ-NET-002 servers fail error`, "... can reach it on any port".
+    expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.INFO)]);
+    expect(messages(r, "SDZ-NET-002")).toEqual([
+      "azurerm_subnet.servers has no network security group, so its hosts are protected only by their own NSGs: its only host azurerm_network_interface.kms01 (10.0.1.10) "
+      + "is closed to the virtual network by its own NIC NSG (kms01_nsg); a host added to the subnet without one would be reachable from every subnet of the VNet, "
+      + "every peered VNet and every VPN/ExpressRoute-connected range on any port",
+    ]);
+  });
+
+  test("the closed host is a KMS host (inferred): the error stays, with the same effective-access wording (R-PXE-4)", () => {
+    const s = servers(place, null);
+    const r = check(s.tf, IDS);
+    expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
+    const [msg] = messages(r, "SDZ-NET-002");
+    expect(msg).toMatch(/protected only by their own NSGs: its only host azurerm_network_interface\.kms01 \(10\.0\.1\.10\) is closed to the virtual network by its own NIC NSG \(kms01_nsg\)/);
+    expect(msg).toMatch(/; the subnet holds kms-host azurerm_windows_virtual_machine\.kms01 \(inferred: reachable on TCP 1688 through rule "allow-kms" of NSG kms01_nsg\), and R-PXE-4 asks for a firewall around the segment$/);
+  });
+
+  test("a NIC NSG without a deny-all: the error that the VNet reaches the subnet on any port stays", () => {
+    const s = servers(place, null, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.2.5")]);
+    const r = check(s.tf, IDS);
+    expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
+    expect(messages(r, "SDZ-NET-002")[0]).toMatch(/has no network security group: every subnet of the VNet, every peered VNet and every VPN\/ExpressRoute-connected range can reach it on any port$/);
+  });
+
+  test("review case r08b: an AKS node pool in the subnet (its nodes' NSG is AKS-managed, not in the configuration): the error stays", () => {
+    const s = servers(place, null, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.2.5"), DENY_ALL]);
+    s.tf.add("azurerm_kubernetes_cluster", "aks", {
+      name: "aks", location: "westeurope", resource_group_name: "rg", dns_prefix: "aks", identity: { type: "SystemAssigned" },
+      default_node_pool: { name: "system", node_count: 2, vm_size: "Standard_D2s_v5", vnet_subnet_id: TfJson.ref(s.subnet) },
+    });
+    expect(found(check(s.tf, IDS))).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
+  });
+});
