@@ -47,7 +47,10 @@ export const kmsOpenToBroadSources = defineRule({
     + "so the allowlist is the only control. The rule asks the access model who reaches TCP 1688: on every KMS host (declared, or inferred from a rule written "
     + `for KMS, a script in an extension or run command that configures it, or ${DSC_KMS_HOST}) through any rule,`
     + " Azure's default AllowVNetInBound included, and anywhere through rules written for KMS "
-    + "(the range holding 1688 spans at most 100 ports; 1000-2000 does not name it). Sources that are no allowlist: any, VirtualNetwork (every subnet, peered "
+    + "(the range holding 1688 spans at most 100 ports; 1000-2000 does not name it). It judges the sources that reach: Azure applies the subnet's NSG, "
+    + "then the NIC's, and both must allow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works), so a rule from VirtualNetwork "
+    + "that another NSG on the path narrows (a NIC NSG that allows TCP 1688 from a /24 only) is judged by the addresses that get through, not as the tag. "
+    + "Sources that are no allowlist: any, VirtualNetwork (every subnet, peered "
     + "VNet and VPN/ExpressRoute range, and the prefixes of user-defined routes), a service tag, a range larger than a /16 (IPv6: a /48), the whole address "
     + "space of a virtual network, or the Internet through a rule written for KMS (a wide rule from the Internet is reported once by SDZ-NET-001, with KMS "
     + "among the services it lists: it is left to that finding host by host, as NET-001 judges each host's sources, so the hosts it reaches from "

@@ -14,7 +14,7 @@ import { reopensAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
 import { Vnet } from "../../engine/access/topology";
-import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule, serviceDeciderOf } from "../../engine/exposure";
+import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
 import { describeShare, isBroad, Zone, Zones } from "../../engine/zones";
@@ -111,18 +111,48 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
     if (unknownRuleLeftToOob(oob, r, ep, KMS)) return false;
     return onKmsHost(model, ep) || !!namingRule(r, KMS) || mayName(r, KMS);
   }, (ep) => onKmsHost(model, ep) || mayHaveNamingRule(model, ep, KMS));
+  const byLabel = model.memo("kms-reaches:endpoints-by-label", () => new Map<string, Endpoint>(reach.access.endpoints.map((ep) => [ep.label, ep])));
   return groups.map((g) => {
     const rule = g.decider.nsgRule;
     const names = g.decider.ports ? namesRange(g.decider.ports, KMS.from, KMS.to) : false;
+    // The rule's VirtualNetwork (or *) lets the tag in only where no other NSG on the path narrows it: Azure applies the subnet's
+    // NSG, then the NIC's, and both must allow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works).
+    // Narrowed (a NIC NSG allowing 1688 from a /24 only), the sources that reach are judged as addresses, not as the tag.
+    const tagReaches = [...g.hosts].some((label) => tagLetIn(model, byLabel.get(label)));
     return {
       via: "nsg", resource: g.decider.resource, label: g.decider.label, deciderKey: `${g.decider.resource.address}|${g.decider.label}`, outcome: g.outcome, sources: g.sources, targets: g.hosts, endpoint: g.endpoint,
       names, vnetDefault: g.decider.kind === "default-rule" && rule?.name === "AllowVNetInBound",
-      vnetTerm: !!rule?.sources.known && rule.sources.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork"),
-      reopensVnet: rule && rule.sources.known && reopensAllowVnetInBound(rule)
+      vnetTerm: tagReaches && !!rule?.sources.known && rule.sources.value.some((t) => t.kind === "tag" && t.tag === "virtualnetwork"),
+      reopensVnet: tagReaches && rule && rule.sources.known && reopensAllowVnetInBound(rule)
         ? rule.sources.value.filter((t) => t.kind === "any" || (t.kind === "tag" && t.tag === "virtualnetwork")).map((t) => t.text).join(", ") : undefined,
       dnat: g.decider.kind === "dnat-rule", doubts: g.doubts,
     };
   });
+}
+
+/** Per endpoint: whether TCP 1688 lets in every address of its VirtualNetwork tag (asked per exposure group: kept). */
+const TAG_LET_IN = new WeakMap<Endpoint, boolean>();
+
+/**
+ * True when the sources that reach the host on TCP 1688, through any rule, hold every address of the VirtualNetwork tag as
+ * it sees it (its VNet, peers, gateways' ranges, UDR prefixes): no NSG on the path narrowed the tag. A tag whose expansion
+ * is not fully known, and a host that cannot be found or has no subnet, count as let in (fail closed).
+ */
+function tagLetIn(model: TerraformModel, ep: Endpoint | undefined): boolean {
+  if (!ep?.subnet) return true;
+  let hit = TAG_LET_IN.get(ep);
+  if (hit === undefined) {
+    const space = Reachability.of(model).access.vnetSpace(ep.subnet.vnet, ep.subnet);
+    let v4 = space.sources.v4;
+    let v6 = space.sources.v6;
+    for (const r of reachOn(model, ep, KMS)) {
+      v4 = v4.subtract(r.sources.v4);
+      v6 = v6.subtract(r.sources.v6);
+    }
+    hit = space.unknown.length > 0 || (v4.isEmpty && v6.isEmpty);
+    TAG_LET_IN.set(ep, hit);
+  }
+  return hit;
 }
 
 /**
