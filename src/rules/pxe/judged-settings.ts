@@ -9,6 +9,7 @@
  */
 import { DistributionPoint, describeDp, dpSetting } from "./distribution-points";
 import { distributionPoints } from "./pxe-segments";
+import { InOrder } from "../../contract/in-order";
 import { PXE_TAG } from "../../contract/pxe-tags";
 import { TagSpec } from "../../contract/tag";
 import { RuleContext, ruleRuns } from "../../engine/rule";
@@ -22,16 +23,46 @@ export interface JudgedSetting<T> {
   readonly what: string;
   /** The rule reads it only when this holds (SDZ-PXE-014: only with multicast on). */
   readonly when?: (ctx: RuleContext, dp: DistributionPoint) => boolean;
+  /** What the distribution point's own scripts apply, which Windows keeps whatever a tag declares (see {@link scriptValue}). */
+  readonly applied?: (ctx: RuleContext, dp: DistributionPoint) => ScriptValue<T> | undefined;
 }
 
-function judged<T>(rule: string, spec: TagSpec<T>, what: string, when?: JudgedSetting<T>["when"]): JudgedSetting<T> {
-  return { rule, spec, what, when };
+/** A value scripts on the distribution point apply, with the evidence; or why it cannot be told. */
+export type ScriptValue<T> = { readonly value: T; readonly evidence: string } | { readonly unknown: string };
+
+function judged<T>(rule: string, spec: TagSpec<T>, what: string, when?: JudgedSetting<T>["when"], applied?: JudgedSetting<T>["applied"]): JudgedSetting<T> {
+  return { rule, spec, what, when, applied };
+}
+
+/**
+ * Windows Deployment Services' answer policy, set on the server itself: `wdsutil /Set-Server /AnswerClients:{All | Known | None}`
+ * ("Specifies which clients this server will answer. If you set this value to Known, a computer must be prestaged in active
+ * directory Domain Services (AD DS) before it will be answered": learn.microsoft.com/windows-server/administration/windows-commands/wdsutil-set-server).
+ * All answers unknown computers; Known and None do not. The last such command of each script counts; scripts that leave
+ * different policies, which nothing orders, cannot be told apart.
+ */
+const WDS_ANSWER_CLIENTS = InOrder.of([/\bwdsutil(?:\.exe)?\b/i, /[/-]set-server\b/i, /[/-]answerclients:(all|known|none)\b/i], "\n;&|");
+
+function wdsAnswersUnknown(ctx: RuleContext, dp: DistributionPoint): ScriptValue<boolean> | undefined {
+  const last = new Map<string, string[]>();
+  for (const script of ctx.settings.scriptsOn(dp.vm.resource)) {
+    const found = WDS_ANSWER_CLIENTS.matchAll(script.strict);
+    if (found.length === 0) continue;
+    const policy = found[found.length - 1].terms[2][1].toLowerCase();
+    last.set(policy, [...(last.get(policy) ?? []), script.resource.address]);
+  }
+  if (last.size === 0) return undefined;
+  if (last.size > 1) {
+    return { unknown: `scripts set different WDS answer policies (${[...last].map(([p, by]) => `/AnswerClients:${p} by ${by.join(", ")}`).join("; ")}) and nothing orders them` };
+  }
+  const [[policy, by]] = [...last];
+  return { value: policy === "all", evidence: `${by.join(", ")} run${by.length > 1 ? "" : "s"} wdsutil /Set-Server /AnswerClients:${policy}` };
 }
 
 /** The settings, one per rule. */
 export const JUDGED = {
   passwordRequired: judged("SDZ-PXE-005", PXE_TAG.passwordRequired, "whether a PXE password is required"),
-  unknownComputers: judged("SDZ-PXE-006", PXE_TAG.unknownComputers, "whether unknown computers are answered"),
+  unknownComputers: judged("SDZ-PXE-006", PXE_TAG.unknownComputers, "whether unknown computers are answered", undefined, wdsAnswersUnknown),
   multicast: judged("SDZ-PXE-007", PXE_TAG.multicast, "whether multicast is enabled"),
   contentTransport: judged("SDZ-PXE-009", PXE_TAG.contentTransport, "how clients download content"),
   imagesFreeOfSensitiveContent: judged("SDZ-PXE-010", PXE_TAG.imagesFreeOfSensitiveContent, "whether its images are free of sensitive content"),
@@ -77,7 +108,7 @@ export function reportUnrecordedSettings(ctx: RuleContext, ruleId: string): void
         + "cannot be read; write the sdz-pxe-* tags as literals, or apply the ConfigMgr settings with a run command on the site server");
       continue;
     }
-    const missing = readers.filter((s) => dpSetting(ctx, dp, s.spec).read.state === "absent" && (!s.when || s.when(ctx, dp)));
+    const missing = readers.filter((s) => dpSetting(ctx, dp, s.spec).read.state === "absent" && (!s.when || s.when(ctx, dp)) && !s.applied?.(ctx, dp));
     if (missing.length === 0) continue;
     const many = missing.length > 1;
     ctx.unverified(dp.vm.resource, `${describeDp(dp)} does not record ${missing.map((s) => `${s.what} (${s.spec.key}, ${s.rule})`).join(", ")}: `
@@ -95,13 +126,26 @@ function tagsNotKnown(ctx: RuleContext, dp: DistributionPoint): string | undefin
   return block.known ? undefined : block.reason;
 }
 
+/** The evidence of a value the distribution point's own scripts apply, for a rule's message; undefined when none does. */
+export function appliedEvidence<T>(ctx: RuleContext, dp: DistributionPoint, setting: JudgedSetting<T>): string | undefined {
+  const applied = setting.applied?.(ctx, dp);
+  return applied && "value" in applied ? applied.evidence : undefined;
+}
+
 /**
- * A setting the rule judges: the value when known. A missing tag, or a VM whose whole tags block is not known, is {@link reportUnrecordedSettings}'s (the owner runs
+ * A setting the rule judges: the value when known (a value its own scripts apply first). A missing tag, or a VM whose whole tags block is not known, is {@link reportUnrecordedSettings}'s (the owner runs
  * whenever this rule does: it is the first of the readers that run); a tag not known before apply or not an allowed value is
  * this rule's could-not-verify, naming the tag; a value that is known but only declared where Azure could apply it is
  * reported as not verified.
  */
 export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, setting: JudgedSetting<T>): T | undefined {
+  // What the server's own scripts apply is what it does, whatever a tag declares.
+  const applied = setting.applied?.(ctx, dp);
+  if (applied) {
+    if ("value" in applied) return applied.value;
+    ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be told: ${applied.unknown}`);
+    return undefined;
+  }
   const s = dpSetting(ctx, dp, setting.spec);
   switch (s.read.state) {
     case "known":

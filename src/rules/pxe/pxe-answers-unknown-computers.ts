@@ -1,6 +1,6 @@
 import { describeDp, dpSetting, VM_TYPES } from "./distribution-points";
 import { COMPLIANT_DP_TAGS, pxeExample } from "./examples";
-import { JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
+import { appliedEvidence, JUDGED, judgedSetting, reportUnrecordedSettings } from "./judged-settings";
 import { distributionPoints } from "./pxe-segments";
 import { PXE_TAG, PxeSettingTags } from "../../contract/pxe-tags";
 import { defineRule, RuleLevel } from "../../engine/rule";
@@ -17,7 +17,9 @@ export const pxeAnswersUnknownComputers = defineRule({
     "Respond only to known (prestaged) computers (seed 000). Provisioning unknown computers lets an attacker efficiently become a trusted client; if it "
     + "must be done, implement access controls so unauthorized computers cannot connect (seed 001, R-PXE-6). The rule reads "
     + `${PxeSettingTags.UNKNOWN_COMPUTERS} on every distribution point with its provenance (a ConfigMgr setting: declared is accepted and listed by `
-    + `SDZ-PXE-015). Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
+    + "SDZ-PXE-015), and the Windows Deployment Services answer policy a script on the distribution point sets (wdsutil /Set-Server /AnswerClients:All answers "
+    + "unknown computers, Known or None does not), which decides whatever the tag declares. "
+    + `Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
     + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here.`,
   fix: `Turn unknown-computer support off (${PxeSettingTags.UNKNOWN_COMPUTERS} = "false"). If it is really needed, write why and how the client segments are access-controlled in ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} (PxeDistributionPoint unknownComputerJustification); it then remains a warning.`,
   requirements: ["R-PXE-6"],
@@ -27,13 +29,15 @@ export const pxeAnswersUnknownComputers = defineRule({
     reportUnrecordedSettings(ctx, "SDZ-PXE-006");
     for (const dp of distributionPoints(ctx)) {
       if (judgedSetting(ctx, dp, JUDGED.unknownComputers) !== true) continue;
+      const by = appliedEvidence(ctx, dp, JUDGED.unknownComputers);
+      const answers = by ? `answers unknown computers (${by})` : "answers unknown computers";
       const j = dpSetting(ctx, dp, PXE_TAG.unknownComputersJustification).read;
       const why = j.state === "known" ? j.value : "";
       if (why.length >= MIN_JUSTIFICATION) {
-        ctx.report(dp.vm.resource, `${describeDp(dp)} answers unknown computers, accepted with the justification "${why}"; keep the client segments access-controlled and monitored`, { level: RuleLevel.WARNING });
+        ctx.report(dp.vm.resource, `${describeDp(dp)} ${answers}, accepted with the justification "${why}"; keep the client segments access-controlled and monitored`, { level: RuleLevel.WARNING });
       } else {
         const state = j.state === "known" ? `is only ${why.length} characters` : j.state === "absent" ? "is missing" : `cannot be read (${j.reason})`;
-        ctx.report(dp.vm.resource, `${describeDp(dp)} answers unknown computers without a written justification (${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} ${state})`);
+        ctx.report(dp.vm.resource, `${describeDp(dp)} ${answers} without a written justification (${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} ${state})`);
       }
     }
   },

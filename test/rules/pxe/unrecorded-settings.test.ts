@@ -90,3 +90,40 @@ describe("a distribution point whose ConfigMgr PXE settings are not recorded: on
     expect(settingsFindings(r)).toEqual([]);
   });
 });
+
+/**
+ * Windows Deployment Services' own answer policy, set by a script on the distribution point (review-fp F11): it decides
+ * whether unknown computers are answered whatever a tag declares, so SDZ-PXE-006 judges it, and SDZ-PXE-005's finding no
+ * longer lists sdz-pxe-unknown-computers as missing.
+ */
+describe("a WDS answer policy set by a script on the distribution point", () => {
+  const wds = (script: string, tags?: Record<string, string>) => site("inline", [], {
+    vmTags: tags, extend: (tf, s) => extension(tf, "wds", s.vm, `Install-WindowsFeature WDS; wdsutil /initialize-server /reminst:D:\\RemoteInstall; ${script}`),
+  });
+
+  test("/AnswerClients:All answers unknown computers: SDZ-PXE-006 fails, naming the script", () => {
+    const r = check(wds("wdsutil /set-server /answerclients:all").tf);
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`, `SDZ-PXE-006 ${VM} ${FindingStatus.FAIL}`]);
+    expect(messages(r, "SDZ-PXE-006")[0]).toMatch(/answers unknown computers \(azurerm_virtual_machine_extension\.wds runs wdsutil \/Set-Server \/AnswerClients:all\) without a written justification/);
+    expect(messages(r, "SDZ-PXE-005")[0]).not.toContain("sdz-pxe-unknown-computers");
+  });
+
+  test("/AnswerClients:Known answers prestaged computers only: no SDZ-PXE-006 finding, and the tag is not missing", () => {
+    const r = check(wds("wdsutil.exe /Set-Server /AnswerClients:Known").tf);
+    expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`]);
+    expect(messages(r, "SDZ-PXE-005")[0]).not.toContain("sdz-pxe-unknown-computers");
+  });
+
+  test("the script decides over a tag that declares otherwise", () => {
+    const r = check(wds("wdsutil /set-server /answerclients:all", { "sdz-pxe-unknown-computers": "false" }).tf, ["SDZ-PXE-006"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.status}`)).toEqual([`SDZ-PXE-006 ${FindingStatus.FAIL}`]);
+  });
+
+  test("two scripts that leave different policies, which nothing orders: could not verify, naming both", () => {
+    const s = wds("wdsutil /set-server /answerclients:known");
+    extension(s.tf, "wds2", s.vm, "wdsutil /set-server /answerclients:all");
+    const r = check(s.tf, ["SDZ-PXE-006"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.status}`)).toEqual([`SDZ-PXE-006 ${FindingStatus.UNVERIFIED}`]);
+    expect(messages(r, "SDZ-PXE-006")[0]).toMatch(/\/AnswerClients:known by azurerm_virtual_machine_extension\.wds; \/AnswerClients:all by azurerm_virtual_machine_extension\.wds2/);
+  });
+});
