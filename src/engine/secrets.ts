@@ -83,6 +83,14 @@ export type ValueOrigin =
 const REF = /(?<!\$)\$\{([^{}]*)\}/g;
 const WHOLE_LOCAL = /^\$\{\s*local\.([A-Za-z_][A-Za-z0-9_-]*)/;
 
+/**
+ * The one finding, for a resource whose secret fields hold no literal but some cannot be read, that says so
+ * (SDZ-SEC-002 and SDZ-VPN-008 word it alike): `doubts` name each field and why.
+ */
+export function secretsNotRuledOut(address: string, doubts: readonly string[]): string {
+  return `${address}: ${doubts.join("; ")}, so literal secrets in it could not be ruled out`;
+}
+
 /** Where a value comes from: written here (literal), another resource's attribute, or not written in the configuration. */
 export function originOf(model: TerraformModel, value: unknown): ValueOrigin {
   if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) return { kind: "absent" };

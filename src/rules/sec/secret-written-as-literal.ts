@@ -2,7 +2,7 @@ import { exampleServer } from "./examples";
 import { scanResource } from "./literal-secrets";
 import { TfResource, TfSettingsBlock } from "../../engine/model";
 import { defineRule, RuleLevel } from "../../engine/rule";
-import { looksSecretName } from "../../engine/secrets";
+import { looksSecretName, secretsNotRuledOut } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
 
 /** A file's name without its folder (the blocks of one address are in one module's folder). */
@@ -93,7 +93,7 @@ export const secretWrittenAsLiteral = defineRule({
       if (fields.length > 0) {
         ctx.report(r, `${r.address} writes ${fields.length === 1 ? "a secret" : "secrets"} as literal values (not shown): ${fields.join("; ")}${doubts.length ? `; also could not read ${doubts.join("; ")}` : ""}`);
       } else if (doubts.length > 0) {
-        ctx.unverified(r, `${r.address}: ${doubts.join("; ")}, so literal secrets in it could not be ruled out`);
+        ctx.unverified(r, secretsNotRuledOut(r.address, doubts));
       }
     };
     for (const r of ctx.model.resources) {

@@ -1,7 +1,7 @@
 import { CONNECTION, EXAMPLE_CONNECTION, EXAMPLE_GATEWAY, exampleTunnel, GATEWAY, SEED, STRONG_P2S } from "./common";
 import { TfResource } from "../../engine/model";
 import { RuleContext, defineRule, RuleLevel } from "../../engine/rule";
-import { isSecretLiteral, originOf, readsFile } from "../../engine/secrets";
+import { isSecretLiteral, originOf, readsFile, secretsNotRuledOut } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
 
 export const literalSecret = defineRule({
@@ -29,7 +29,7 @@ export const literalSecret = defineRule({
       const { fields, doubts } = secretFields(ctx, candidates);
       const also = doubts.length > 0 ? `; also could not read ${doubts.join("; ")}` : "";
       if (fields.length > 0) ctx.report(r, `${fields.join(" and ")} of ${r.address} ${fields.length > 1 ? "are" : "is"} written as a literal value (not shown)${also}`);
-      else if (doubts.length > 0) ctx.unverified(r, `${r.address}: ${doubts.join("; ")}, so literal secrets in it could not be ruled out`);
+      else if (doubts.length > 0) ctx.unverified(r, secretsNotRuledOut(r.address, doubts));
     };
     for (const c of m.ofType(CONNECTION)) report(c, [["shared_key", c.config.shared_key]]);
     for (const g of m.ofType(GATEWAY)) {
