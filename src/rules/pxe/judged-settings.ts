@@ -38,7 +38,9 @@ function judged<T>(rule: string, spec: TagSpec<T>, what: string, when?: JudgedSe
  * Windows Deployment Services' answer policy, set on the server itself: `wdsutil /Set-Server /AnswerClients:{All | Known | None}`
  * ("Specifies which clients this server will answer. If you set this value to Known, a computer must be prestaged in active
  * directory Domain Services (AD DS) before it will be answered": learn.microsoft.com/windows-server/administration/windows-commands/wdsutil-set-server).
- * All answers unknown computers; Known and None do not. The last such command of each script counts; scripts that leave
+ * All answers unknown computers: evidence that the distribution point does. Known and None are no evidence that it does not:
+ * on a Configuration Manager distribution point, ConfigMgr's PXE provider registers with WDS and answers the requests with its
+ * own unknown-computer setting, which the tag records. The last such command of each script counts; scripts that leave
  * different policies, which nothing orders, cannot be told apart.
  */
 const WDS_ANSWER_CLIENTS = InOrder.of([/\bwdsutil(?:\.exe)?\b/i, /[/-]set-server\b/i, /[/-]answerclients:(all|known|none)\b/i], "\n;&|");
@@ -56,7 +58,9 @@ function wdsAnswersUnknown(ctx: RuleContext, dp: DistributionPoint): ScriptValue
     return { unknown: `scripts set different WDS answer policies (${[...last].map(([p, by]) => `/AnswerClients:${p} by ${by.join(", ")}`).join("; ")}) and nothing orders them` };
   }
   const [[policy, by]] = [...last];
-  return { value: policy === "all", evidence: `${by.join(", ")} run${by.length > 1 ? "" : "s"} wdsutil /Set-Server /AnswerClients:${policy}` };
+  // Known or None says nothing of ConfigMgr's own setting (its PXE provider answers through WDS): only All is evidence.
+  if (policy !== "all") return undefined;
+  return { value: true, evidence: `${by.join(", ")} run${by.length > 1 ? "" : "s"} wdsutil /Set-Server /AnswerClients:${policy}` };
 }
 
 /** The settings, one per rule. */
@@ -139,14 +143,23 @@ export function appliedEvidence<T>(ctx: RuleContext, dp: DistributionPoint, sett
  * reported as not verified.
  */
 export function judgedSetting<T>(ctx: RuleContext, dp: DistributionPoint, setting: JudgedSetting<T>): T | undefined {
-  // What the server's own scripts apply is what it does, whatever a tag declares.
+  const s = dpSetting(ctx, dp, setting.spec);
+  // What the server's own scripts apply (WDS answering all clients) is evidence beside the ConfigMgr setting the tag records:
+  // where the tag is absent or agrees, it is the value; where they disagree, which of ConfigMgr's PXE provider and WDS answers
+  // is not known (could not verify).
   const applied = setting.applied?.(ctx, dp);
   if (applied) {
-    if ("value" in applied) return applied.value;
-    ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be told: ${applied.unknown}`);
-    return undefined;
+    if (!("value" in applied)) {
+      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be told: ${applied.unknown}`);
+      return undefined;
+    }
+    if (s.read.state === "absent" || (s.read.state === "known" && s.read.value === applied.value)) return applied.value;
+    if (s.read.state === "known") {
+      ctx.unverified(dp.vm.resource, `${describeDp(dp)}: ${setting.what} cannot be told: ${setting.spec.key}=${String(s.read.value)} (${s.evidence}) `
+        + `and ${applied.evidence} say different things, and which of ConfigMgr's PXE responder and WDS answers is not known`);
+      return undefined;
+    }
   }
-  const s = dpSetting(ctx, dp, setting.spec);
   switch (s.read.state) {
     case "known":
       if (!s.acceptable) {

@@ -17,8 +17,9 @@ export const pxeAnswersUnknownComputers = defineRule({
     "Respond only to known (prestaged) computers (seed 000). Provisioning unknown computers lets an attacker efficiently become a trusted client; if it "
     + "must be done, implement access controls so unauthorized computers cannot connect (seed 001, R-PXE-6). The rule reads "
     + `${PxeSettingTags.UNKNOWN_COMPUTERS} on every distribution point with its provenance (a ConfigMgr setting: declared is accepted and listed by `
-    + "SDZ-PXE-015), and the Windows Deployment Services answer policy a script on the distribution point sets (wdsutil /Set-Server /AnswerClients:All answers "
-    + "unknown computers, Known or None does not), which decides whatever the tag declares. "
+    + "SDZ-PXE-015), and the Windows Deployment Services answer policy a script on the distribution point sets: wdsutil /Set-Server /AnswerClients:All "
+    + "answers unknown computers (a finding with the tag absent or true; could not verify beside a tag that says false, since ConfigMgr's PXE provider "
+    + "answers through WDS with its own setting); Known or None is no evidence of ConfigMgr's setting, which the tag still records. "
     + `Unknown-computer support with a written justification of at least ${MIN_JUSTIFICATION} characters `
     + `(${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION}) is a warning; without one, an error. A missing tag is named in SDZ-PXE-005's one could-not-verify for the distribution point (see there), an unreadable one is could-not-verify here.`,
   fix: `Turn unknown-computer support off (${PxeSettingTags.UNKNOWN_COMPUTERS} = "false"). If it is really needed, write why and how the client segments are access-controlled in ${PxeSettingTags.UNKNOWN_COMPUTERS_JUSTIFICATION} (PxeDistributionPoint unknownComputerJustification); it then remains a warning.`,

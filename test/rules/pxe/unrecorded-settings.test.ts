@@ -108,15 +108,25 @@ describe("a WDS answer policy set by a script on the distribution point", () => 
     expect(messages(r, "SDZ-PXE-005")[0]).not.toContain("sdz-pxe-unknown-computers");
   });
 
-  test("/AnswerClients:Known answers prestaged computers only: no SDZ-PXE-006 finding, and the tag is not missing", () => {
+  test("/AnswerClients:Known is no evidence of ConfigMgr's setting: the tag is still missing, and a tag that says true still fails", () => {
     const r = check(wds("wdsutil.exe /Set-Server /AnswerClients:Known").tf);
     expect(settingsFindings(r)).toEqual([`SDZ-PXE-005 ${VM} ${FindingStatus.UNVERIFIED}`]);
-    expect(messages(r, "SDZ-PXE-005")[0]).not.toContain("sdz-pxe-unknown-computers");
+    expect(messages(r, "SDZ-PXE-005")[0]).toContain("sdz-pxe-unknown-computers");
+    // Review s14 F3: the script's Known hid a declared true (a false pass).
+    const declared = check(wds("wdsutil /set-server /answerclients:known", { "sdz-pxe-unknown-computers": "true" }).tf, ["SDZ-PXE-006"]);
+    expect(declared.findings.map((f) => `${f.ruleId} ${f.status}`)).toEqual([`SDZ-PXE-006 ${FindingStatus.FAIL}`]);
   });
 
-  test("the script decides over a tag that declares otherwise", () => {
+  test("All beside a tag that says false: which of ConfigMgr and WDS answers is not known (could not verify, naming both)", () => {
     const r = check(wds("wdsutil /set-server /answerclients:all", { "sdz-pxe-unknown-computers": "false" }).tf, ["SDZ-PXE-006"]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.status}`)).toEqual([`SDZ-PXE-006 ${FindingStatus.UNVERIFIED}`]);
+    expect(messages(r, "SDZ-PXE-006")[0]).toMatch(/sdz-pxe-unknown-computers=false .* and azurerm_virtual_machine_extension\.wds runs wdsutil \/Set-Server \/AnswerClients:all say different things/);
+  });
+
+  test("All beside a tag that says true: one finding, naming the script", () => {
+    const r = check(wds("wdsutil /set-server /answerclients:all", { "sdz-pxe-unknown-computers": "true" }).tf, ["SDZ-PXE-006"]);
     expect(r.findings.map((f) => `${f.ruleId} ${f.status}`)).toEqual([`SDZ-PXE-006 ${FindingStatus.FAIL}`]);
+    expect(messages(r, "SDZ-PXE-006")[0]).toContain("runs wdsutil /Set-Server /AnswerClients:all");
   });
 
   test("two scripts that leave different policies, which nothing orders: could not verify, naming both", () => {
