@@ -1,6 +1,6 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { zoneText } from "./kms-reaches";
-import { exposedHosts, isError, kms003Verdicts } from "./reported-by-kms-003";
+import { exposedHosts, isError, kms003Clusters, kms003Verdicts } from "./reported-by-kms-003";
 import { KmsTags } from "../../contract/kms-tags";
 import { ZoneTags } from "../../contract/zone-tags";
 import { firewallSubnetText } from "../../engine/access/firewall-subnet";
@@ -20,7 +20,8 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     + "reaches (NSG allow from the Internet, public IP, load balancer, DNAT) is internet-facing and counts as PERIMETER, whatever its tag says. Zones below "
     + `INTERNAL are errors; a zone that also declares MAK activation (${KmsTags.ACTIVATION}=mak) is named so. Zones whose trust is neither declared nor inferred `
     + "are could-not-verify (the rule cannot tell whether they may activate), and so are private addresses in no zone of the configuration (another network, an "
-    + "on-premises range no local network gateway declares); GatewaySubnet is not a client zone (on-premises clients keep their addresses), nor are RouteServerSubnet (BGP only) and AzureFirewallManagementSubnet (the firewall's management traffic). "
+    + "on-premises range no local network gateway declares); the rules that admit the same such zone to the same host (an NSG rule and an Azure Firewall network rule on its path, two rules of an NSG) are one "
+    + "could-not-verify at the first of them (NSG rules before firewall rules), naming each rule: one undeclared zone is one problem with one fix, declaring its trust; GatewaySubnet is not a client zone (on-premises clients keep their addresses), nor are RouteServerSubnet (BGP only) and AzureFirewallManagementSubnet (the firewall's management traffic). "
     + "Nor is AzureFirewallSubnet: the firewall originates no client traffic, and what it sends from its own addresses is the traffic of the clients it "
     + "DNATs (Internet sources, SDZ-KMS-002's and SDZ-KMS-006's) or SNATs (routed clients, judged as themselves); where it may send clients the "
     + "configuration does not show (it SNATs traffic to the host, its rules are not all known, application rules or its DNS proxy reach the port, "
@@ -50,6 +51,7 @@ export const kmsAllowedFromLowTrustZone = defineRule({
     `zones and their trust: ${ZoneTags.TRUST} (declared), internet-facing subnets (inferred PERIMETER), ${KmsTags.ACTIVATION}=mak`,
   ],
   check(ctx) {
+    const clusters = kms003Clusters(ctx.model).members;
     for (const v of kms003Verdicts(ctx.model)) {
       const { e } = v;
       const low = v.low.map((z) => zoneText(ctx.model, z));
@@ -67,15 +69,25 @@ export const kmsAllowedFromLowTrustZone = defineRule({
         if (isError(v)) ctx.report(e.resource, msg);
         else ctx.unverified(e.resource, `${msg.replace(" allows ", " may allow ").replace(" it also exposes ", " it may also expose ")} (${[...e.doubts].join("; ") || "values not known before apply"})`);
       } else {
-        const exposes = hosts ? `; if it is below INTERNAL, ${hosts} is exposed to perimeter traffic (R-KMS-7)` : "";
-        const verb = e.outcome === "allow" ? "allows" : "may allow";
-        const from = [...undeclared, ...v.forwarded.map((f) => firewallSubnetText(f.zone.subnet!))].join(", ");
+        // Zones of unknown trust only: the rules that admit the same such zone to the same host are one finding, at the first (kms003Clusters).
+        const cluster = clusters.get(v);
+        if (!cluster) continue;
+        const targets = new Set(cluster.flatMap((c) => [...c.e.targets]));
+        const all = exposedHosts(ctx.model, targets).join(", ");
+        const exposes = all ? `; if it is below INTERNAL, ${all} is exposed to perimeter traffic (R-KMS-7)` : "";
+        const admits = cluster.map((c) => {
+          const verb = c.e.outcome === "allow" ? "allows" : "may allow";
+          const from = [...c.undeclared.map((z) => zoneText(ctx.model, z)), ...(c.stray ? [c.stray] : []), ...c.forwarded.map((f) => firewallSubnetText(f.zone.subnet!))].join(", ");
+          return `${c.e.label} ${verb} KMS (TCP 1688) from ${from} to ${describeHosts(c.e.targets)}`;
+        });
         const why: string[] = [];
-        if (undeclared.length > 0) why.push(`whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether the zone may activate with KMS`);
-        for (const f of v.forwarded) {
+        if (cluster.some((c) => c.undeclared.length > 0 || c.stray)) {
+          why.push(`whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether the zone may activate with KMS`);
+        }
+        for (const f of cluster.flatMap((c) => c.forwarded)) {
           why.push(`the addresses of ${firewallSubnetText(f.zone.subnet!)} may carry the traffic of clients this configuration does not show (${f.why}): the check cannot tell whether they may activate with KMS`);
         }
-        ctx.unverified(e.resource, `${e.label} ${verb} KMS (TCP 1688) from ${from} to ${to}, ${why.join("; ")}${exposes}`);
+        ctx.unverified(e.resource, `${admits.join("; ")}, ${why.join("; ")}${exposes}`);
       }
     }
   },

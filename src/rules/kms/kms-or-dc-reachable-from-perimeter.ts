@@ -1,7 +1,7 @@
 import { EXAMPLE_DENY_ALL, exampleKmsSite, exampleRule, exampleZone } from "./example-sites";
 import { DSC_DOMAIN_CONTROLLER, DSC_KMS_HOST, firewallZonesOf, KMS, roleText, zonesOf, zoneText } from "./kms-reaches";
 import { internetReportedByKms002, unverifiedByKms002 } from "./reported-by-kms-002";
-import { Kms003Verdict, leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
+import { Kms003Verdict, kms003ReportedOn, leftToKms002, reportedByKms003 } from "./reported-by-kms-003";
 import { DeploymentRole, ZoneTags } from "../../contract/zone-tags";
 import { Endpoint } from "../../engine/access/access-model";
 import { firewallSubnetDoubt, firewallSubnetText, mayListenPrivately } from "../../engine/access/firewall-subnet";
@@ -12,7 +12,7 @@ import { Vm } from "../../engine/access/topology";
 import { deciderOf, describeReach, noWayInText, nsgDecider } from "../../engine/exposure";
 import { RoleClaim } from "../../engine/roles";
 import { defineRule, RuleLevel, ruleRuns } from "../../engine/rule";
-import { describePorts, describeShare, isBroad, Zones } from "../../engine/zones";
+import { describePorts, describeShare, isBroad, Zone, Zones } from "../../engine/zones";
 import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { leftToNet001, reportedByNet001 } from "../net/reported-by-net-001";
@@ -41,11 +41,14 @@ const MAX_SOURCES = 6;
 function describe(seen: Sightings): string {
   const entries = [...seen.entries()];
   const more = entries.length > MAX_SOURCES ? `; and from ${entries.length - MAX_SOURCES} more sources` : "";
-  return entries.slice(0, MAX_SOURCES).map(([source, s]) => {
-    const ports = [...s.ports.entries()].map(([p, i]) => describePorts(p, i)).join(", ");
-    const paths = [...s.paths];
-    return `${source} on ${ports} through ${paths.slice(0, 2).join("; ")}${paths.length > 2 ? `; and ${paths.length - 2} more paths` : ""}`;
-  }).join("; and from ") + more;
+  return entries.slice(0, MAX_SOURCES).map(([source, s]) => `${source} ${onPorts(s)}`).join("; and from ") + more;
+}
+
+/** `on TCP 88, 389 through rule "x" of NSG y` for one source. */
+function onPorts(s: { ports: Map<string, Intervals<number>>; paths: Set<string> }): string {
+  const ports = [...s.ports.entries()].map(([p, i]) => describePorts(p, i)).join(", ");
+  const paths = [...s.paths];
+  return `on ${ports} through ${paths.slice(0, 2).join("; ")}${paths.length > 2 ? `; and ${paths.length - 2} more paths` : ""}`;
 }
 
 /**
@@ -91,7 +94,11 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "to the Internet (R-KMS-7); the host's other ports and paths stay here, with a pointer to it (when SDZ-KMS-002 or 003 is excluded from the check, TCP 1688 stays here too). A narrower public source (one partner address, "
     + "which KMS-002 accepts in an allowlist) stays here. Nothing is left to a could-not-verify of SDZ-KMS-003 that this rule would "
     + "report as an error. ICMP is not counted: R-SEC-4 keeps it open for PMTU discovery and DC location. Zones whose "
-    + "trust is neither declared nor inferred are could-not-verify. AzureBastionSubnet holding the configuration's azurerm_bastion_host (and no NIC) "
+    + "trust is neither declared nor inferred are could-not-verify: one finding per zone, on the resource that declares its trust (its NSG, else its "
+    + "subnet or local network gateway), naming every KMS host and domain controller it reaches with the ports and paths (one undeclared zone is one "
+    + "problem with one fix, declaring its trust), except for a host that has a finding of its own (sources below INTERNAL or the Internet, or values not known before apply), "
+    + "which stays on the host. "
+    + "AzureBastionSubnet holding the configuration's azurerm_bastion_host (and no NIC) "
     + "is no perimeter zone for the Internet it lets in on TCP 443, which Microsoft requires: there the Internet reaches Bastion's own TLS front end, where "
     + "users sign in to Azure before any session reaches a VM (learn.microsoft.com/azure/bastion/bastion-nsg), and Microsoft's guidance is to allow RDP/SSH "
     + "on the VMs from the Bastion subnet; with no sdz-trust declared it is inferred MANAGEMENT (an administrative source), and a declared sdz-trust stands. "
@@ -127,6 +134,10 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     // TCP 1688 is left to SDZ-KMS-002's or 003's finding only where that rule runs in this check (no silent pass when it is excluded).
     const kms003Running = (v: Kms003Verdict | undefined): Kms003Verdict | undefined =>
       v && ruleRuns(ctx, leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
+    // `id|resource` of the finding that carries TCP 1688 (SDZ-KMS-003 reports one undeclared zone's rules at the first: kms003ReportedOn).
+    const kms003Key = (v: Kms003Verdict): string => (leftToKms002(ctx.model).has(v.e) ? `SDZ-KMS-002|${v.e.resource.address}` : `SDZ-KMS-003|${kms003ReportedOn(ctx.model, v).resource.address}`);
+    /** Zones of unknown trust that reach hosts whose findings say nothing else, by zone: one finding per zone, naming every host. */
+    const byZone = new Map<Zone, { host: string; seen: Sightings; elsewhere: string }[]>();
     const oob = oobContextOf(ctx.model);
     const leftToOob = (r: Reach, ep: Endpoint): string | undefined => {
       const o = r.outcome === "uncertain" ? unknownRuleOwnerOf(oob, r, ep, KMS) : undefined;
@@ -135,7 +146,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     for (const [vm, claims] of targets) {
       const found: Sightings = new Map();
       const maybe: Sightings = new Map();
-      const undeclared: Sightings = new Map();
+      /** Zones of unknown trust, by zone. */
+      const undeclared = new Map<Zone, Sightings>();
       /** AzureFirewallSubnet where the firewall may forward clients this configuration does not show. */
       const forwarded: Sightings = new Map();
       /** TCP 1688 left to SDZ-KMS-003 or SDZ-KMS-002: the sources (zones, the Internet), by `rule id|resource` of the finding. */
@@ -194,7 +206,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               if (v) {
                 // TCP 1688 through a rule SDZ-KMS-003 reports naming the subnet: that one finding.
                 ports = ports.subtract(KMS_PORTS);
-                leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
+                leftTo(kms003Key(v), `zone ${z.name}`);
               } else if (o) {
                 ports = ports.subtract(KMS_PORTS);
                 leftTo(o, `zone ${z.name}`);
@@ -214,14 +226,19 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
                 const o = v ? undefined : leftToOob(r, ep);
                 if (v) {
                   ports = ports.subtract(KMS_PORTS);
-                  leftTo(`${leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003"}|${v.e.resource.address}`, `zone ${z.name}`);
+                  leftTo(kms003Key(v), `zone ${z.name}`);
                 } else if (o) {
                   ports = ports.subtract(KMS_PORTS);
                   leftTo(o, `zone ${z.name}`);
                 }
               }
               if (ports.isEmpty) continue;
-              sight(low ? into : undeclared, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
+              if (low) sight(into, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
+              else {
+                let seen = undeclared.get(z);
+                if (!seen) undeclared.set(z, (seen = new Map()));
+                sight(seen, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
+              }
             }
           }
         }
@@ -229,14 +246,16 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       const what = claims.map((c) => (c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller")).join(" and ");
       const evidence = `(${claims.map((c) => `${c.role === DeploymentRole.KMS_HOST ? "KMS host" : "domain controller"}: ${roleText(c)}`).join("; ")})`;
       // Why TCP 1688 is missing from the ports named: another finding carries it.
-      const elsewhere = [...left].map(([key, sources]) => {
+      const pointers = (keep: (source: string) => boolean): string => [...left].map(([key, sources]) => {
         const [id, address] = key.split("|");
-        const names = [...sources];
+        const names = [...sources].filter(keep);
+        if (names.length === 0) return "";
         // `zone a`, `zones a, b` (as before), `the Internet`.
         const zones = names.filter((n) => n.startsWith("zone ")).map((n) => n.slice(5));
         const from = [...(zones.length > 0 ? [`${zones.length === 1 ? "zone" : "zones"} ${zones.join(", ")}`] : []), ...names.filter((n) => !n.startsWith("zone "))];
         return `; TCP 1688 from ${from.join(" and ")} is ${id}'s finding on ${address}`;
       }).join("");
+      const elsewhere = pointers(() => true);
       if (found.size > 0) {
         const also = maybe.size > 0 ? `; it may also be reachable from ${describe(maybe)}` : "";
         // Inferred roles come with their evidence; users' servers carry no tags (principle 1), so the level does not drop.
@@ -244,14 +263,25 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       } else if (maybe.size > 0) {
         const doubts = new Set([...maybe.values()].flatMap((s) => [...s.doubts]));
         ctx.unverified(vm.resource, `${what} may be reachable from ${describe(maybe)} (${[...doubts].join("; ") || "values not known before apply"})${elsewhere} ${evidence}`);
-      } else if (undeclared.size > 0 || forwarded.size > 0) {
-        const parts: string[] = [];
-        if (undeclared.size > 0) {
-          parts.push(`${describe(undeclared)}, whose trust is neither declared (${ZoneTags.TRUST}) nor shown by the configuration: declare it so the check can tell whether it is a perimeter zone`);
+      } else {
+        if (forwarded.size > 0) {
+          // The pointers about zones of unknown trust go with those zones' findings.
+          const zoneNames = new Set([...undeclared.keys()].map((z) => `zone ${z.name}`));
+          ctx.unverified(vm.resource, `${what} is reachable from ${describe(forwarded)}: the check cannot tell whether those clients are in a perimeter zone`
+            + `${pointers((n) => !zoneNames.has(n))} ${evidence}`);
         }
-        if (forwarded.size > 0) parts.push(`${describe(forwarded)}: the check cannot tell whether those clients are in a perimeter zone`);
-        ctx.unverified(vm.resource, `${what} is reachable from ${parts.join("; and from ")}${elsewhere} ${evidence}`);
+        // One zone of unknown trust is one problem (declare its trust): one finding on the zone, naming every host it reaches.
+        for (const [z, seen] of undeclared) {
+          const hosts = byZone.get(z) ?? [];
+          hosts.push({ host: `${what} ${vm.resource.address} ${evidence}`, seen, elsewhere: pointers((n) => n === `zone ${z.name}`) });
+          byZone.set(z, hosts);
+        }
       }
+    }
+    for (const [z, hosts] of byZone) {
+      const reaches = hosts.map((h) => `${h.host} ${[...h.seen.values()].map(onPorts).join("; ")}${h.elsewhere}`);
+      ctx.unverified(z.resource, `${zoneText(ctx.model, z)} reaches ${reaches.join("; and ")}; its trust is neither declared (${ZoneTags.TRUST}) nor shown by the `
+        + "configuration: declare it so the check can tell whether it is a perimeter zone");
     }
   },
   examples: lazyExamples(() => ({

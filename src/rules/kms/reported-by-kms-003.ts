@@ -38,6 +38,54 @@ export interface Kms003Verdict {
   readonly forwarded: { readonly zone: Zone; readonly why: string }[];
 }
 
+/**
+ * Where SDZ-KMS-003 reports each verdict whose zones are none below INTERNAL (its doubt is trust only): the verdicts that admit the
+ * same zone of undeclared trust to the same host (an NSG rule and an Azure Firewall network rule on its path, two NSG rules) are one
+ * could-not-verify, at the first of them in exposure order (NSG rules before firewall rules), naming each rule: one undeclared zone is
+ * one problem with one fix (declare its trust). `members` by the verdict reported; `reportedAs` gives every verdict's reported one.
+ * Union-find over (zone, host), linear in what the verdicts name. Verdicts with a zone below INTERNAL stay one per rule.
+ */
+export function kms003Clusters(model: TerraformModel): { members: Map<Kms003Verdict, Kms003Verdict[]>; reportedAs: Map<Kms003Verdict, Kms003Verdict> } {
+  return model.memo("kms-003:undeclared-clusters", () => {
+    const list = kms003Verdicts(model).filter((v) => v.low.length === 0);
+    const parent = list.map((_, i) => i);
+    const find = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    const firstWith = new Map<string, number>();
+    list.forEach((v, i) => {
+      for (const z of v.undeclared) {
+        for (const host of v.e.targets) {
+          const k = `${z.key}|${host}`;
+          const j = firstWith.get(k);
+          if (j === undefined) firstWith.set(k, i);
+          else {
+            const [a, b] = [find(i), find(j)];
+            parent[Math.max(a, b)] = Math.min(a, b);
+          }
+        }
+      }
+    });
+    const members = new Map<Kms003Verdict, Kms003Verdict[]>();
+    const reportedAs = new Map<Kms003Verdict, Kms003Verdict>();
+    // The root is the smallest index of its cluster (unions keep the smaller root): the member reported first.
+    list.forEach((v, i) => {
+      const root = list[find(i)];
+      reportedAs.set(v, root);
+      const m = members.get(root);
+      if (m) m.push(v);
+      else members.set(root, [v]);
+    });
+    return { members, reportedAs };
+  });
+}
+
+/** The exposure on whose resource SDZ-KMS-003 reports the verdict ({@link kms003Clusters}): its own, or its cluster's first. */
+export function kms003ReportedOn(model: TerraformModel, v: Kms003Verdict): KmsExposure {
+  return (kms003Clusters(model).reportedAs.get(v) ?? v).e;
+}
+
 /** True when the verdict is an error (else it is could-not-verify). */
 export function isError(v: Kms003Verdict): boolean {
   return v.low.length > 0 && v.e.outcome === "allow";

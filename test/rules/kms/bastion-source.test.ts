@@ -161,8 +161,9 @@ describe("AzureBastionSubnet: Bastion's TLS front end on 443 is no perimeter", (
     expect(flagged(r, "SDZ-NET-001")).toEqual(["azurerm_network_security_group.bastion"]);
     expect(flagged(r, ID)).toEqual([]);
     // Not a silent pass: the subnet's trust is asked for.
-    expect(unverifiedAt(r, ID)).toEqual([KMS_VM]);
-    expect(messages(r, ID)[0]).toMatch(/zone AzureBastionSubnet \(10\.60\.0\.0\/26; .*, whose trust is neither declared/);
+    // On the zone, where its trust is declared (before: on the host).
+    expect(unverifiedAt(r, ID)).toEqual(["azurerm_network_security_group.bastion"]);
+    expect(messages(r, ID)[0]).toMatch(/zone AzureBastionSubnet \(10\.60\.0\.0\/26; .* reaches KMS host azurerm_windows_virtual_machine\.kms01 .*; its trust is neither declared/);
   });
 
   test("shareable links on the Bastion (or not known): anyone with a link reaches the VMs' sign-in without Azure sign-in, so 443 from the Internet counts", () => {

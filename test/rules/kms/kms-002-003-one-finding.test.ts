@@ -99,8 +99,9 @@ describe.each(PLACEMENTS)("an explicit allow of all traffic from VirtualNetwork 
     const s = site(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.2.0/24"), rule("allow-vnet", 200, "Allow", "*", "*", "VirtualNetwork")], {
       extend: (tf, { vnet }) => addZone(tf, vnet, "clients", "10.0.2.0/24", { tags: { "sdz-trust": "INTERNAL" } }),
     });
-    // Before: also `SDZ-NET-003 <allow-vnet> fail`. KMS-006: the untagged zones of the VNet (servers itself) on the other ports, trust not known.
-    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-vnet")} ${FAIL}`, `SDZ-KMS-006 ${KMS_HOST_VM} ${U}`]);
+    // Before: also `SDZ-NET-003 <allow-vnet> fail`. KMS-006: the untagged zones of the VNet (servers itself) on the other ports, trust not known:
+    // on the zone, where its trust is declared (before: on the host).
+    expect(findings(s.tf)).toEqual([`SDZ-KMS-002 ${s.address("allow-vnet")} ${FAIL}`, `SDZ-KMS-006 ${placement === "nic" ? "azurerm_subnet.servers" : "azurerm_network_security_group.servers_nsg"} ${U}`]);
   });
 });
 

@@ -34,6 +34,8 @@ function findings(tf: Parameters<typeof check>[0]): string[] {
 
 const FAIL = FindingStatus.FAIL;
 const UNVERIFIED = FindingStatus.UNVERIFIED;
+/** The lab zone's NSG, where its trust is declared: SDZ-KMS-006 reports a zone of unknown trust there, naming the hosts it reaches. */
+const LAB_NSG = "azurerm_network_security_group.lab_nsg";
 /** app01 is a domain controller by inference: Kerberos and LDAP through rules written for them, from the clients. */
 const DC = [rule("allow-kerberos", 100, "Allow", "*", "88", "10.0.2.0/24"), rule("allow-ldap", 110, "Allow", "Tcp", "389", "10.0.2.0/24")];
 
@@ -84,18 +86,19 @@ describe("SDZ-KMS-003 and SDZ-KMS-006: one finding for TCP 1688 from a perimeter
       expect(findings(only.tf)).toEqual([`${KMS003} ${only.address("allow-kms")} ${UNVERIFIED}`]);
       expect(messages(check(only.tf, [KMS003]), KMS003)[0]).toMatch(/from zone lab .*declare it so the check can tell whether the zone may activate with KMS; if it is below INTERNAL, KMS host azurerm_windows_virtual_machine\.app01 .* is exposed to perimeter traffic \(R-KMS-7\)/);
       const rdp = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", "10.0.3.0/24"), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.3.0/24")]);
-      expect(findings(rdp.tf)).toEqual([`${KMS003} ${rdp.address("allow-kms")} ${UNVERIFIED}`, `${KMS006} ${KMS_HOST_VM} ${UNVERIFIED}`]);
-      expect(messages(check(rdp.tf, [KMS006, KMS003]), KMS006)[0]).toMatch(/reachable from zone lab \(10\.0\.3\.0\/24; trust not declared\) on TCP 3389 through rule "allow-rdp"/);
+      // KMS-006's could-not-verify is on the zone, where its trust is declared (before: on the host).
+      expect(findings(rdp.tf)).toEqual([`${KMS003} ${rdp.address("allow-kms")} ${UNVERIFIED}`, `${KMS006} ${LAB_NSG} ${UNVERIFIED}`]);
+      expect(messages(check(rdp.tf, [KMS006, KMS003]), KMS006)[0]).toMatch(/^could not verify: zone lab \(10\.0\.3\.0\/24; trust not declared\) reaches KMS host azurerm_windows_virtual_machine\.app01 .* on TCP 3389 through rule "allow-rdp"/);
       // SDZ-KMS-003 excluded from the check: KMS-006 keeps TCP 1688 itself (no silent pass).
       const alone = messages(check(rdp.tf, [KMS006]), KMS006)[0];
-      expect(alone).toMatch(/reachable from zone lab \(10\.0\.3\.0\/24; trust not declared\) on TCP 1688, 3389 through rule "allow-kms"/);
+      expect(alone).toMatch(/^could not verify: zone lab \(10\.0\.3\.0\/24; trust not declared\) reaches KMS host azurerm_windows_virtual_machine\.app01 .* on TCP 1688, 3389 through rule "allow-kms"/);
       expect(alone).not.toMatch(/SDZ-KMS-003's finding/);
     });
 
     test("a perimeter zone in an error, an undeclared one beside it: the error names both; KMS-006 drops neither zone's other ports", () => {
       const s = kmsSite(placement, [rule("allow-kms", 100, "Allow", "Tcp", "1688", ["10.0.50.0/24", "10.0.3.0/24"]), rule("allow-rdp", 110, "Allow", "Tcp", "3389", "10.0.3.0/24")]);
       // KMS-006 reports the lab's RDP as could-not-verify (nothing of the host is an error once 1688 is KMS-003's).
-      expect(findings(s.tf)).toEqual([`${KMS003} ${s.address("allow-kms")} ${FAIL}`, `${KMS006} ${KMS_HOST_VM} ${UNVERIFIED}`]);
+      expect(findings(s.tf)).toEqual([`${KMS003} ${s.address("allow-kms")} ${FAIL}`, `${KMS006} ${LAB_NSG} ${UNVERIFIED}`]);
       expect(messages(check(s.tf, [KMS003]), KMS003)[0]).toMatch(/from PERIMETER zone dmz .*; also from zones whose trust is not known: zone lab/);
     });
 

@@ -49,6 +49,8 @@ const ALL_SERVICES = "KMS \\(TCP 1688\\), Kerberos \\(TCP 88\\), Kerberos \\(UDP
   + "DHCP \\(UDP 67\\), DHCP client \\(UDP 68\\), TFTP \\(UDP 69\\), PXE/BINL \\(UDP 4011\\)";
 
 const SP_ROLE = "oob-service-point";
+/** The clients zone's NSG, where its trust is declared: SDZ-KMS-006 reports a zone of unknown trust there, naming the hosts it reaches. */
+const CLIENTS_NSG = "azurerm_network_security_group.clients_nsg";
 
 describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not known, from a private source, across packs (%s NSG rules)", (placement) => {
   describe.each(["Tcp", "*"])("protocol %s", (protocol) => {
@@ -64,14 +66,15 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
       // Before: also `SDZ-KMS-003 <at> unverified`, `SDZ-DOM-001 <at> unverified` (inline and standalone: the NIC's NSG guards only the DC) and,
       // with every protocol, `SDZ-NET-006 <at> unverified`, about the same variable.
       expect(findings(s.tf)).toEqual([
-        `SDZ-KMS-001 ${VM} ${F}`, `SDZ-KMS-005 ${VM} ${F}`, `SDZ-KMS-006 ${VM} ${U}`, `SDZ-OOB-001 ${at} ${U}`, ...netNoise(placement, protocol),
+        `SDZ-KMS-001 ${VM} ${F}`, `SDZ-KMS-005 ${VM} ${F}`, `SDZ-KMS-006 ${CLIENTS_NSG} ${U}`, `SDZ-OOB-001 ${at} ${U}`, ...netNoise(placement, protocol),
       ].sort());
       const [msg] = messages(check(s.tf, ["SDZ-OOB-001"]), "SDZ-OOB-001");
       expect(msg).toMatch(/^could not verify: rule "maybe" of NSG \w+ may allow Intel AMT \(TCP 16992-16995\) to azurerm_network_interface\.app01_nic \(10\.0\.1\.4\) from zone clients/);
       expect(msg.match(/the variable ports/g)).toHaveLength(1);
       expect(msg).toMatch(new RegExp(`; its destination ports, not known before apply, may also open the AMT provisioning port TCP 9971, ${services} there \\(${leaving} leave this rule to this finding\\)$`));
       const [kms006] = messages(check(s.tf, ["SDZ-KMS-006", "SDZ-OOB-001"]), "SDZ-KMS-006");
-      expect(kms006).toMatch(new RegExp(`; TCP 1688 from zone clients is SDZ-OOB-001's finding on ${at.replace(/\./g, "\\.")} `));
+      // KMS-006's could-not-verify about the clients zone (trust not declared) is on the zone, naming the host (before: on the host).
+      expect(kms006).toMatch(new RegExp(`^could not verify: zone clients .* reaches KMS host and domain controller ${VM.replace(/\./g, "\\.")} .*; TCP 1688 from zone clients is SDZ-OOB-001's finding on ${at.replace(/\./g, "\\.")};`));
     });
 
     test("on a KMS host and domain controller inferred from its setup script: the same one finding", () => {
@@ -82,7 +85,7 @@ describe.each(PLACEMENTS)("one could-not-verify for a rule whose ports are not k
       });
       const at = s.address("maybe");
       expect(findings(s.tf)).toEqual([
-        `SDZ-KMS-001 ${VM} ${F}`, `SDZ-KMS-005 ${VM} ${F}`, `SDZ-KMS-006 ${VM} ${U}`, `SDZ-OOB-001 ${at} ${U}`, ...netNoise(placement, protocol),
+        `SDZ-KMS-001 ${VM} ${F}`, `SDZ-KMS-005 ${VM} ${F}`, `SDZ-KMS-006 ${CLIENTS_NSG} ${U}`, `SDZ-OOB-001 ${at} ${U}`, ...netNoise(placement, protocol),
       ].sort());
     });
 
