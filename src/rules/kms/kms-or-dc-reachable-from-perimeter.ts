@@ -17,6 +17,7 @@ import { Trust, TrustLevel } from "../../network/trust-level";
 import { lazyExamples } from "../lazy-examples";
 import { leftToNet001, reportedByNet001 } from "../net/reported-by-net-001";
 import { oobContextOf, unknownRuleOwnerOf } from "../oob/port-verdicts";
+import { leftToNet002 } from "../pxe/source-trust";
 
 /** Every TCP and UDP port: a KMS host or DC must take nothing from the perimeter. ICMP is left open on purpose (R-SEC-4: PMTU discovery, DC location). */
 const PROBES = [{ protocol: "Tcp" as const, from: 0, to: 65535 }, { protocol: "Udp" as const, from: 0, to: 65535 }];
@@ -97,8 +98,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     + "trust is neither declared nor inferred are could-not-verify: one finding per zone, on the resource that declares its trust (its NSG, else its "
     + "subnet or local network gateway), naming every KMS host and domain controller it reaches with the ports and paths (one undeclared zone is one "
     + "problem with one fix, declaring its trust), except for a host that has a finding of its own (sources below INTERNAL or the Internet, or values not known before apply), "
-    + "which stays on the host. "
-    + "AzureBastionSubnet holding the configuration's azurerm_bastion_host (and no NIC) "
+    + "which stays on the host. A host with no NSG at all (none "
+    + "on its subnet nor on its NIC) in a subnet SDZ-NET-002 reports is that finding for the zones of unknown trust that reach it through the missing NSG "
+    + "(its own subnet among them): the fix is the NSG; when SDZ-NET-002 is excluded from the check, they stay here. AzureBastionSubnet holding the configuration's azurerm_bastion_host (and no NIC) "
     + "is no perimeter zone for the Internet it lets in on TCP 443, which Microsoft requires: there the Internet reaches Bastion's own TLS front end, where "
     + "users sign in to Azure before any session reaches a VM (learn.microsoft.com/azure/bastion/bastion-nsg), and Microsoft's guidance is to allow RDP/SSH "
     + "on the VMs from the Bastion subnet; with no sdz-trust declared it is inferred MANAGEMENT (an administrative source), and a declared sdz-trust stands. "
@@ -136,6 +138,9 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       v && ruleRuns(ctx, leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
     // `id|resource` of the finding that carries TCP 1688 (SDZ-KMS-003 reports one undeclared zone's rules at the first: kms003ReportedOn).
     const kms003Key = (v: Kms003Verdict): string => (leftToKms002(ctx.model).has(v.e) ? `SDZ-KMS-002|${v.e.resource.address}` : `SDZ-KMS-003|${kms003ReportedOn(ctx.model, v).resource.address}`);
+    // A host with no NSG at all (on the subnet or the NIC) in a subnet SDZ-NET-002 reports: what zones of unknown trust reach through
+    // the missing NSG is that one finding (the fix is the NSG), when NET-002 runs in this check.
+    const net002 = ruleRuns(ctx, "SDZ-NET-002");
     /** Zones of unknown trust that reach hosts whose findings say nothing else, by zone: one finding per zone, naming every host. */
     const byZone = new Map<Zone, { host: string; seen: Sightings; elsewhere: string }[]>();
     const oob = oobContextOf(ctx.model);
@@ -234,7 +239,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               }
               if (ports.isEmpty) continue;
               if (low) sight(into, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
-              else {
+              else if (!(net002 && leftToNet002(ep, d))) {
                 let seen = undeclared.get(z);
                 if (!seen) undeclared.set(z, (seen = new Map()));
                 sight(seen, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);

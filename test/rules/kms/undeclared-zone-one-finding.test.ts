@@ -1,7 +1,8 @@
 /**
  * One zone whose trust is not declared is one problem with one fix (declare its trust): SDZ-KMS-003 reports it once per
  * KMS host, naming every rule (NSG and Azure Firewall) that admits it, and SDZ-KMS-006 once, on the zone, naming every KMS
- * host and domain controller it reaches. Raw, untagged azurerm resources (review F8 part 1; reproducer r11a).
+ * host and domain controller it reaches. A host with no NSG at all in a subnet SDZ-NET-002 reports is that finding.
+ * Raw, untagged azurerm resources (review F8 parts 1 and 4; reproducers r11a and r18).
  */
 import { addFirewall, addRouteTable, addZone, FirewallKind, fwRule, KMS_HOST_VM, tag, viaFirewall } from "./sites";
 import { FindingStatus } from "../../../src/engine/result";
@@ -67,5 +68,38 @@ describe.each<FirewallKind>(["policy", "classic"])("a zone of undeclared trust a
   test("a zone below INTERNAL stays an error per rule and per host (unchanged)", () => {
     const { tf, collection, nsg } = hubSpoke(kind, "PERIMETER");
     expect(findings(tf)).toEqual([`${KMS003} ${collection} ${FAIL}`, `${KMS003} ${nsg} ${FAIL}`, `${KMS006} ${DC01} ${FAIL}`, `${KMS006} ${DC02} ${FAIL}`].sort());
+  });
+});
+
+/** A domain controller dc01 (inferred from the script that promotes it) in subnet dcs, with no NSG on the subnet or the NIC. */
+function dcWithoutNsg(extend?: (tf: TfJson, vnet: string) => void): TfJson {
+  const tf = new TfJson();
+  const vnet = tf.vnet("net", ["10.60.0.0/16"]);
+  extend?.(tf, vnet);
+  const subnet = tf.subnet("dcs", vnet, ["10.60.2.0/24"]);
+  const vm = tf.windowsVm("dc01", [tf.nic("dc01_nic", subnet, "10.60.2.4")]);
+  tf.add("azurerm_virtual_machine_extension", "dc01_promote", {
+    name: "promote", virtual_machine_id: TfJson.ref(vm), publisher: "Microsoft.Compute", type: "CustomScriptExtension", type_handler_version: "1.10",
+    settings: JSON.stringify({ commandToExecute: "powershell -Command \"Install-WindowsFeature AD-Domain-Services; Install-ADDSForest -DomainName corp.contoso.com -SafeModeAdministratorPassword $env:DSRM -Force\"" }),
+  });
+  return tf;
+}
+
+describe("a domain controller with no NSG at all", () => {
+  test("SDZ-NET-002's one finding on the subnet; SDZ-KMS-006 leaves its own subnet (trust not declared) to it", () => {
+    // Before: also `SDZ-KMS-006 azurerm_windows_virtual_machine.dc01 unverified` ("reachable from zone dcs (trust not declared) ... through no NSG").
+    expect(findings(dcWithoutNsg(), [KMS006, "SDZ-NET-002"])).toEqual([`SDZ-NET-002 azurerm_subnet.dcs ${FAIL}`]);
+  });
+
+  test("with SDZ-NET-002 excluded from the check, SDZ-KMS-006 keeps it (no silent pass), on the zone", () => {
+    expect(findings(dcWithoutNsg(), [KMS006])).toEqual([`${KMS006} azurerm_subnet.dcs ${U}`]);
+    expect(messages(check(dcWithoutNsg(), [KMS006]), KMS006)[0]).toMatch(/zone dcs \(10\.60\.2\.0\/24; trust not declared\) reaches domain controller azurerm_windows_virtual_machine\.dc01 .* through no NSG on the subnet or the NIC/);
+  });
+
+  test("a zone below INTERNAL reaching it through the missing NSG stays SDZ-KMS-006's error on the host (unchanged)", () => {
+    const tf = dcWithoutNsg((t, vnet) => addZone(t, vnet, "dmz", "10.60.50.0/24", { tags: { "sdz-trust": "PERIMETER" } }));
+    expect(findings(tf, [KMS006, "SDZ-NET-002"])).toEqual([`SDZ-NET-002 azurerm_subnet.dcs ${FAIL}`, `${KMS006} ${DC01} ${FAIL}`].sort());
+    expect(messages(check(tf, [KMS006, "SDZ-NET-002"]), KMS006)[0]).toMatch(/^domain controller is reachable from PERIMETER zone dmz .* through no NSG on the subnet or the NIC/);
+    expect(messages(check(tf, [KMS006, "SDZ-NET-002"]), KMS006)[0]).not.toMatch(/zone dcs/);
   });
 });
