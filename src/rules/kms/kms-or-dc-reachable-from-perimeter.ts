@@ -140,7 +140,6 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
     const kms003Key = (v: Kms003Verdict): string => (leftToKms002(ctx.model).has(v.e) ? `SDZ-KMS-002|${v.e.resource.address}` : `SDZ-KMS-003|${kms003ReportedOn(ctx.model, v).resource.address}`);
     // A host with no NSG at all (on the subnet or the NIC) in a subnet SDZ-NET-002 reports: what zones of unknown trust reach through
     // the missing NSG is that one finding (the fix is the NSG), when NET-002 runs in this check.
-    const net002 = ruleRuns(ctx, "SDZ-NET-002");
     /** Zones of unknown trust that reach hosts whose findings say nothing else, by zone: one finding per zone, naming every host. */
     const byZone = new Map<Zone, { host: string; seen: Sightings; elsewhere: string }[]>();
     const oob = oobContextOf(ctx.model);
@@ -239,7 +238,7 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               }
               if (ports.isEmpty) continue;
               if (low) sight(into, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
-              else if (!(net002 && leftToNet002(ep, d))) {
+              else if (!leftToNet002(ctx, ep, d)) {
                 let seen = undeclared.get(z);
                 if (!seen) undeclared.set(z, (seen = new Map()));
                 sight(seen, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);

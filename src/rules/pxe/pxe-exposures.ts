@@ -75,7 +75,7 @@ export function pxeExposures(ctx: RuleContext): PxeExposures {
           // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding; a rule whose ports are
           // not known before apply is the out-of-band owner's one could-not-verify where it names this port on this host (the
           // TFTP data range with the TFTP port it follows).
-          if (leftToNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+          if (leftToNet001(ctx, ep, decider) || leftToNet002(ctx, ep, decider)) continue;
           if (r.outcome === "uncertain" && unknownRuleLeftToOob(ctx, r, ep, PXE_PORTS.includes(port) ? port : SERVICE_PORTS.TFTP)) continue;
           const verdict = judgeSources(ctx, ep, r.sources, accept, own, { protocol: r.protocol, ports: r.ports });
           if (verdict.bad.length === 0 && verdict.unknown.length === 0) continue;

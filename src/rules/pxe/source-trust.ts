@@ -10,7 +10,7 @@ import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
 import { Decider, NAMED_RANGE_MAX, classifySources, serviceDeciderOf, SourceClass } from "../../engine/exposure";
-import { RuleContext } from "../../engine/rule";
+import { RuleContext, ruleRuns } from "../../engine/rule";
 import { Zone } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet, isNsgExemptSubnet } from "../../network/platform-subnets";
 import { ServicePort } from "../../network/service-ports";
@@ -85,9 +85,10 @@ export function waysIn(answer: { readonly internetEntries: readonly { readonly l
  * the NIC) on a host whose subnet NET-002 reports: it has no NSG and none by literal ID (one it cannot
  * see is NET-002's could-not-verify), and Azure does not exempt it. One missing NSG, one finding: the PXE and reference rules leave it there.
  */
-export function leftToNet002(endpoint: Endpoint, decider: Decider): boolean {
+export function leftToNet002(ctx: Pick<RuleContext, "runs">, endpoint: Endpoint, decider: Decider): boolean {
   const s = endpoint.subnet;
-  if (decider.kind !== "no-nsg" || !s) return false;
+  // Only to a rule that runs in this check: excluded, it reports nothing (no silent pass).
+  if (decider.kind !== "no-nsg" || !s || !ruleRuns(ctx, "SDZ-NET-002")) return false;
   // An association NET-002 cannot see is its could-not-verify on the subnet: the same unknown.
   if (s.nsgs.length > 0 || s.nsgExternal || isNsgExemptSubnet(s)) return false;
   return !endpoint.nic || (endpoint.nic.nsgs.length === 0 && !endpoint.nic.nsgUnknown);

@@ -70,7 +70,7 @@ export const referenceReachableFromOutsideManagement = defineRule({
           for (const r of answer.reaches) {
             const decider = deciderOf(r, ep);
             // A rule SDZ-NET-001 reports, or a missing NSG SDZ-NET-002 reports, is that rule's one finding.
-            if (leftToNet001(ctx, ep, decider) || leftToNet002(ep, decider)) continue;
+            if (leftToNet001(ctx, ep, decider) || leftToNet002(ctx, ep, decider)) continue;
             const v = judgeSources(ctx, ep, r.sources, (level) => level === TrustLevel.MANAGEMENT, undefined, { protocol: r.protocol, ports: r.ports });
             if (v.bad.length === 0 && v.unknown.length === 0) continue;
             const key = deciderKey(decider);

@@ -288,6 +288,10 @@ test("a distribution point in a subnet without an NSG (nor one on its NIC) is SD
   const r = check(s.tf, [ID, "SDZ-NET-002"]);
   expect(flagged(r, "SDZ-NET-002")).toEqual(["azurerm_subnet.servers"]);
   expect(r.findings.filter((f) => f.ruleId === ID)).toEqual([]);
+  // SDZ-NET-002 not in the check: this rule keeps what the missing NSG lets in (it was a silent pass).
+  const alone = check(s.tf, [ID]);
+  expect(flagged(alone, ID)).toEqual(["azurerm_network_interface.app01_nic"]);
+  expect(messages(alone, ID)[0]).toMatch(/^no NSG on the subnet lets the Internet/);
   // An NSG on the NIC: the subnet's missing NSG is still NET-002's, and the NIC's rules are judged here.
   const nicNsg = site("nic", [pxeRule("allow-pxe", "Internet")], { vmTags: { "sdz-role": "pxe-distribution-point" } });
   expect(flagged(check(nicNsg.tf, [ID]), ID)).toEqual([nicNsg.nsg]);
