@@ -19,11 +19,14 @@ export const subnetWithoutNsg = defineRule({
     + "(the gateway, the firewall and the route server are filtered by the platform); so are subnets delegated to Dedicated HSM. "
     + "AzureBastionSubnet is not exempt: Bastion supports an NSG. An NSG associated by a literal resource ID (outside this configuration) counts as an NSG. "
     + "Azure applies the subnet's NSG and then the NIC's, and both must allow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works): "
-    + "where every host of the subnet is a NIC closed to the virtual network by its own NSG (no TCP or UDP port lets a source outside the subnet in through "
-    + "its AllowVNetInBound or a rule re-creating it), the finding says the hosts are protected only by their own NSGs, not that the VNet reaches them. "
+    + "where every host of the subnet is a NIC closed to the virtual network by its own NSG (on every TCP and UDP port, a source outside the subnet gets "
+    + "through the NIC NSG only by a narrow allowlist entry: a configured allow whose sources are explicit prefixes of at most a /24 (IPv6: a /64), none "
+    + "holding every address of the VNet outside the subnet, on at most 16 destination ports; an allow from *, VirtualNetwork, a service tag, an application "
+    + "security group, a wider prefix or more ports, a rule with values not known before apply, or Azure's AllowVNetInBound counts as the VNet getting in, "
+    + "whatever the rule looks like), the finding says the hosts are protected only by their own NSGs, not that the VNet reaches them. "
     + "It stays an error where the subnet holds a deployment server (declared or inferred, or a VM whose roles cannot be told): R-PXE-4 asks for a firewall "
     + "around that segment, and it has none (SDZ-NET-003 makes the same situation a warning where the subnet has an NSG that lacks only its deny-all). "
-    + "Elsewhere it is a note: nothing reaches the hosts today and nothing of deployment sits there, but a host added without its own NSG would be open. "
+    + "Elsewhere it is a note (naming the allowlist entries that still let some of the VNet in): nothing else reaches the hosts today and nothing of deployment sits there, but a host added without its own NSG would be open. "
     + "Where any host is reachable, or the hosts cannot all be listed (an empty subnet, a private endpoint, a NIC, private endpoint or VM whose subnet or "
     + "NICs cannot be followed, a scale set, AKS node pool or other resource the checks do not model that names the subnet), it is the error that the VNet "
     + "reaches the subnet on any port. An AKS node pool is not exempt: its nodes are filtered by an NSG that AKS manages on their NICs, outside this "
@@ -59,7 +62,7 @@ export const subnetWithoutNsg = defineRule({
       const closed = closedByNicNsgs(ctx, subnet);
       if (closed) {
         // Nothing of the VNet reaches its hosts today; a host added without its own NSG would be open.
-        const infra = deploymentServerOf(ctx, closed);
+        const infra = deploymentServerOf(ctx, closed.hosts);
         const msg = `${where} has no network security group, so its hosts are protected only by their own NSGs: ${describeClosedHosts(closed)}; `
           + "a host added to the subnet without one would be reachable from every subnet of the VNet, every peered VNet and every VPN/ExpressRoute-connected range on any port";
         if (infra) ctx.report(subnet.resource, `${msg}; the subnet holds ${infra}, and R-PXE-4 asks for a firewall around the segment`);

@@ -1,4 +1,4 @@
-import { ALL_PORTS, closedByNicNsgs, describeClosedHosts, isVnetAllow, outsideOf, subnetSources } from "./closed-by-nic-nsgs";
+import { ALL_PORTS, ClosedHosts, closedByNicNsgs, describeClosedHosts, describeClosedReach, isVnetAllow, outsideOf, subnetSources } from "./closed-by-nic-nsgs";
 import { leftToNet001 } from "./reported-by-net-001";
 import { Endpoint, subnetLabel } from "../../engine/access/access-model";
 import { reopensAllowVnetInBound as reopensVnet, shadowsAllowVnetInBound } from "../../engine/access/nsg-eval";
@@ -35,8 +35,11 @@ export const vnetInboundNotOverridden = defineRule({
     + "VirtualNetwork (or *) that re-creates AllowVNetInBound and that SDZ-KMS-002 reports on a KMS host: its finding says the rule opens every port "
     + "(R-PXE-4). Every NSG that protects no KMS host, or where an earlier rule decides TCP 1688, stays this rule's. "
     + "Azure applies the subnet's NSG and then the NIC's, and both must allow (learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works): "
-    + "where every host of the subnet is a NIC closed to the virtual network by its own NSG (no TCP or UDP port lets a source outside the subnet in through "
-    + "its AllowVNetInBound or a rule re-creating it), the subnet NSG's missing deny-all exposes nothing today. The finding is then a warning that says so, "
+    + "where every host of the subnet is a NIC closed to the virtual network by its own NSG (on every TCP and UDP port, a source outside the subnet gets "
+    + "through the NIC NSG only by a narrow allowlist entry: a configured allow whose sources are explicit prefixes of at most a /24 (IPv6: a /64), none "
+    + "holding every address of the VNet outside the subnet, on at most 16 destination ports; an allow from *, VirtualNetwork, a service tag, an application "
+    + "security group, a wider prefix or more ports, a rule with values not known before apply, or Azure's AllowVNetInBound counts as the VNet getting in, "
+    + "whatever the rule looks like), the subnet NSG's missing deny-all exposes nothing beyond those entries today. The finding is then a warning that says so, naming them, "
     + "and that a host added to the subnet without its own NSG would be reachable on any port: R-PXE-4 asks for default-deny around the segment (defence in "
     + "depth), and the subnet's NSG is that layer. It stays an error when any host is reachable, and fails closed where the hosts cannot all be listed: an "
     + "empty subnet, a private endpoint (no NIC NSG), a NIC or private endpoint anywhere whose subnet cannot be followed, a VM whose NICs cannot be followed, "
@@ -51,7 +54,7 @@ export const vnetInboundNotOverridden = defineRule({
   check(ctx) {
     const access = Reachability.of(ctx.model).access;
     const reported = new Set<TfResource>();
-    const targets: { ep: Endpoint; scope: { label: string; unknown?: string }; own: SourceSet; closed?: readonly Endpoint[] }[] = [];
+    const targets: { ep: Endpoint; scope: { label: string; unknown?: string }; own: SourceSet; closed?: ClosedHosts }[] = [];
     for (const subnet of access.topology.subnets) {
       const scope = scopeOf(ctx, subnet);
       // Every host of the subnet closed to the virtual network by its own NIC NSG: what the subnet's NSG lets in reaches
@@ -104,7 +107,7 @@ export const vnetInboundNotOverridden = defineRule({
         const outside = `(sources outside the zone: ${classes.slice(0, 4).join("; ")}${classes.length > 4 ? "; ..." : ""})`;
         if (closedHosts) {
           // No exposure today: a defence-in-depth gap of the segment (R-PXE-4), one level lower.
-          const gap = `${scope.label}: ${how}, but ${describeClosedHosts(closedHosts)}, so nothing of the VNet reaches a host of the subnet today; `
+          const gap = `${scope.label}: ${how}, but ${describeClosedHosts(closedHosts)}, so ${describeClosedReach(closedHosts)}; `
             + "a host added to the subnet without its own NSG would be reachable from every subnet of the VNet, "
             + `every peered VNet and every VPN/ExpressRoute-connected range on any port ${outside}`;
           const doubt = scope.unknown ? `, if it is a zone of trust INTERNAL or higher: ${scope.unknown}`

@@ -68,7 +68,7 @@ describe.each(PLACES)("SDZ-NET-003: a subnet NSG without a deny-all (%s rules)",
     // Before: `SDZ-NET-003 servers_nsg fail error`, "... can reach it on any port".
     expect(found(r)).toEqual([fail("SDZ-NET-003", s.subnetNsg, RuleLevel.WARNING)]);
     const [msg] = messages(r, "SDZ-NET-003");
-    expect(msg).toMatch(/^NSG "servers_nsg" of zone servers \(holds kms-host azurerm_windows_virtual_machine\.kms01: inferred, reachable on TCP 1688 through rule "allow-kms" of NSG kms01_nsg\): no explicit inbound deny overrides Azure's default rule AllowVNetInBound \(priority 65000\), but its only host azurerm_network_interface\.kms01 \(10\.0\.1\.10\) is closed to the virtual network by its own NIC NSG \(kms01_nsg\), so nothing of the VNet reaches a host of the subnet today; a host added to the subnet without its own NSG would be reachable from every subnet of the VNet/);
+    expect(msg).toMatch(/^NSG "servers_nsg" of zone servers \(holds kms-host azurerm_windows_virtual_machine\.kms01: inferred, reachable on TCP 1688 through rule "allow-kms" of NSG kms01_nsg\): no explicit inbound deny overrides Azure's default rule AllowVNetInBound \(priority 65000\), but its only host azurerm_network_interface\.kms01 \(10\.0\.1\.10\) is closed to the virtual network by its own NIC NSG \(kms01_nsg\) except through what it allows \(rule "allow-kms" of NSG kms01_nsg\), so nothing else of the VNet reaches a host of the subnet today; a host added to the subnet without its own NSG would be reachable from every subnet of the VNet/);
     expect(msg).not.toMatch(OPEN);
   });
 
@@ -82,7 +82,7 @@ describe.each(PLACES)("SDZ-NET-003: a subnet NSG without a deny-all (%s rules)",
     addHost(s.tf, s.subnet, place, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.2.5"), DENY_ALL]);
     const r = check(s.tf, IDS);
     expect(found(r)).toEqual([fail("SDZ-NET-003", s.subnetNsg, RuleLevel.WARNING)]);
-    expect(messages(r, "SDZ-NET-003")[0]).toMatch(/each of its 2 hosts \(azurerm_network_interface\.kms01 \(10\.0\.1\.10\), azurerm_network_interface\.app02 \(10\.0\.1\.11\)\) is closed to the virtual network by its own NIC NSG \(kms01_nsg, app02_nsg\)/);
+    expect(messages(r, "SDZ-NET-003")[0]).toMatch(/each of its 2 hosts \(azurerm_network_interface\.kms01 \(10\.0\.1\.10\), azurerm_network_interface\.app02 \(10\.0\.1\.11\)\) is closed to the virtual network by its own NIC NSG \(kms01_nsg, app02_nsg\) except through what they allow \(rule "allow-kms" of NSG kms01_nsg, rule "allow-rdp" of NSG app02_nsg\), so nothing else of the VNet/);
   });
 
   test.each([
@@ -113,6 +113,20 @@ describe.each(PLACES)("SDZ-NET-003: a subnet NSG without a deny-all (%s rules)",
     expect(r.findings.map((f) => `${f.ruleId} ${f.address} ${f.status} ${f.level}`)).toEqual([fail("SDZ-KMS-002", s.subnetNsg, RuleLevel.ERROR)]);
   });
 
+  // Review s14 F1: the host counts as closed by what gets through the NIC NSG, not by the NIC rule's likeness to AllowVNetInBound.
+  test.each([
+    ["allows all traffic from the VNet's own space 10.0.0.0/16", [rule("allow-vnet-cidr", 200, "Allow", "*", "*", "10.0.0.0/16")]],
+    ["allows Tcp * and Udp * from VirtualNetwork in two rules", [rule("vnet-tcp", 200, "Allow", "Tcp", "*", "VirtualNetwork"), rule("vnet-udp", 210, "Allow", "Udp", "*", "VirtualNetwork")]],
+    ["allows TCP 1688 from the VNet's own space (a prefix wider than a /24)", [rule("kms-vnet-cidr", 200, "Allow", "Tcp", "1688", "10.0.0.0/16")]],
+    ["allows every port from the clients' /24 (not a few ports)", [rule("clients-all", 200, "Allow", "*", "*", "10.0.2.0/24")]],
+    ["allows TCP 445 from *", [rule("smb-any", 200, "Allow", "Tcp", "445", "*")]],
+  ])("review s14 F1: the NIC NSG %s: the error stays (before: a warning that the host is closed)", (_, extra) => {
+    const s = servers(place, [ICMP], [KMS_FROM_CLIENTS, ...extra, DENY_ALL]);
+    const r = check(s.tf, IDS);
+    expect(found(r)).toEqual([fail("SDZ-NET-003", s.subnetNsg, RuleLevel.ERROR)]);
+    expect(messages(r, "SDZ-NET-003")[0]).toMatch(OPEN);
+  });
+
   test("with a deny-all on the subnet NSG too: nothing", () => {
     expect(found(check(servers(place, [ICMP, DENY_ALL]).tf, IDS))).toEqual([]);
   });
@@ -126,7 +140,7 @@ describe.each(PLACES)("SDZ-NET-002: a subnet without an NSG whose hosts have NIC
     expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.INFO)]);
     expect(messages(r, "SDZ-NET-002")).toEqual([
       "azurerm_subnet.servers has no network security group, so its hosts are protected only by their own NSGs: its only host azurerm_network_interface.kms01 (10.0.1.10) "
-      + "is closed to the virtual network by its own NIC NSG (kms01_nsg); a host added to the subnet without one would be reachable from every subnet of the VNet, "
+      + "is closed to the virtual network by its own NIC NSG (kms01_nsg) except through what it allows (rule \"allow-rdp\" of NSG kms01_nsg); a host added to the subnet without one would be reachable from every subnet of the VNet, "
       + "every peered VNet and every VPN/ExpressRoute-connected range on any port",
     ]);
   });
@@ -136,12 +150,22 @@ describe.each(PLACES)("SDZ-NET-002: a subnet without an NSG whose hosts have NIC
     const r = check(s.tf, IDS);
     expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
     const [msg] = messages(r, "SDZ-NET-002");
-    expect(msg).toMatch(/protected only by their own NSGs: its only host azurerm_network_interface\.kms01 \(10\.0\.1\.10\) is closed to the virtual network by its own NIC NSG \(kms01_nsg\)/);
+    expect(msg).toMatch(/protected only by their own NSGs: its only host azurerm_network_interface\.kms01 \(10\.0\.1\.10\) is closed to the virtual network by its own NIC NSG \(kms01_nsg\) except through what it allows \(rule "allow-kms" of NSG kms01_nsg\)/);
     expect(msg).toMatch(/; the subnet holds kms-host azurerm_windows_virtual_machine\.kms01 \(inferred: reachable on TCP 1688 through rule "allow-kms" of NSG kms01_nsg\), and R-PXE-4 asks for a firewall around the segment$/);
   });
 
   test("a NIC NSG without a deny-all: the error that the VNet reaches the subnet on any port stays", () => {
     const s = servers(place, null, [rule("allow-rdp", 100, "Allow", "Tcp", "3389", "10.0.2.5")]);
+    const r = check(s.tf, IDS);
+    expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
+    expect(messages(r, "SDZ-NET-002")[0]).toMatch(/has no network security group: every subnet of the VNet, every peered VNet and every VPN\/ExpressRoute-connected range can reach it on any port$/);
+  });
+
+  test.each([
+    ["allows all traffic from the VNet's own space 10.0.0.0/16", [rule("allow-vnet-cidr", 200, "Allow", "*", "*", "10.0.0.0/16")]],
+    ["allows TCP 445 from *", [rule("smb-any", 200, "Allow", "Tcp", "445", "*")]],
+  ])("review s14 F1: a NIC NSG that %s: the error (before: a note that the host is closed)", (_, extra) => {
+    const s = servers(place, null, [...extra, DENY_ALL]);
     const r = check(s.tf, IDS);
     expect(found(r)).toEqual([fail("SDZ-NET-002", s.subnet, RuleLevel.ERROR)]);
     expect(messages(r, "SDZ-NET-002")[0]).toMatch(/has no network security group: every subnet of the VNet, every peered VNet and every VPN\/ExpressRoute-connected range can reach it on any port$/);
