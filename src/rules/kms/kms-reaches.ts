@@ -13,7 +13,7 @@ import { describeUnknown } from "../../engine/access/fields";
 import { reopensAllowVnetInBound } from "../../engine/access/nsg-eval";
 import { Reachability } from "../../engine/access/reachability";
 import { SourceSet, TokenSet } from "../../engine/access/source-set";
-import { Vnet } from "../../engine/access/topology";
+import { NsgRule, Vnet } from "../../engine/access/topology";
 import { deciderOf, exposuresByRule, mayHaveNamingRule, mayName, namesRange, namingRule, reachOn, serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel, TfResource } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
@@ -134,9 +134,12 @@ function nsgExposures(model: TerraformModel): KmsExposure[] {
 const TAG_LET_IN = new WeakMap<Endpoint, boolean>();
 
 /**
- * True when the sources that reach the host on TCP 1688, through any rule, hold every address of the VirtualNetwork tag as
- * it sees it (its VNet, peers, gateways' ranges, UDR prefixes): no NSG on the path narrowed the tag. A tag whose expansion
- * is not fully known, and a host that cannot be found or has no subnet, count as let in (fail closed).
+ * True when TCP 1688 lets the VirtualNetwork tag in, as the host sees it (its VNet, peers, gateways' ranges, UDR prefixes): the
+ * sources that reach the host, through any rule, hold every address of the tag; or some reach gets through layers none of which
+ * narrows it to explicit addresses (every NSG on its path decides by a rule from `*`, VirtualNetwork or sources not known, by
+ * Azure's default rule, or there is no NSG). Only an allow of explicit addresses narrows the tag: a NIC NSG that denies one
+ * address and then allows VirtualNetwork still lets the tag in, minus that address. A tag whose expansion is not fully known,
+ * and a host that cannot be found or has no subnet, count as let in (fail closed).
  */
 function tagLetIn(model: TerraformModel, ep: Endpoint | undefined): boolean {
   if (!ep?.subnet) return true;
@@ -145,14 +148,22 @@ function tagLetIn(model: TerraformModel, ep: Endpoint | undefined): boolean {
     const space = Reachability.of(model).access.vnetSpace(ep.subnet.vnet, ep.subnet);
     let v4 = space.sources.v4;
     let v6 = space.sources.v6;
+    let broadPath = false;
     for (const r of reachOn(model, ep, KMS)) {
       v4 = v4.subtract(r.sources.v4);
       v6 = v6.subtract(r.sources.v6);
+      if (!r.grant.layers.some((l) => narrowsToAddresses(l.rule))) broadPath = true;
     }
-    hit = space.unknown.length > 0 || (v4.isEmpty && v6.isEmpty);
+    hit = space.unknown.length > 0 || broadPath || (v4.isEmpty && v6.isEmpty);
     TAG_LET_IN.set(ep, hit);
   }
   return hit;
+}
+
+/** A configured allow whose sources are all explicit address prefixes (no `*`, service tag, application security group or unknown value). */
+function narrowsToAddresses(rule: NsgRule | undefined): boolean {
+  return !!rule && !rule.isDefault && rule.access.known && rule.access.value === "Allow" && rule.sources.known
+    && rule.sources.value.length > 0 && rule.sources.value.every((t) => t.kind === "cidr");
 }
 
 /**

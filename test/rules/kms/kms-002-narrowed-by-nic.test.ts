@@ -22,7 +22,7 @@ function nsgWith(tf: TfJson, name: string, rules: Body[], place: "inline" | "sta
 }
 
 /** Servers 10.0.1.0/24 (NSG: 1688 from VirtualNetwork, no deny-all), kms01 at 10.0.1.10 with a NIC NSG of `nicRules`; clients 10.0.2.0/24 with `clientTags`. */
-function site(place: "inline" | "standalone", nicSource: string, clientTags?: Record<string, string>) {
+function site(place: "inline" | "standalone", nicSource: string, clientTags?: Record<string, string>, nicRules?: Body[]) {
   const tf = new TfJson();
   tf.json.variable = { admin_password: { type: "string", sensitive: true } };
   const vnet = tf.vnet("net");
@@ -31,7 +31,7 @@ function site(place: "inline" | "standalone", nicSource: string, clientTags?: Re
   const subnetNsg = nsgWith(tf, "servers_nsg", [rule("allow-kms-vnet", 100, "Allow", "Tcp", "1688", "VirtualNetwork")], place);
   tf.associate(subnet, subnetNsg);
   const nic = tf.nic("kms01", subnet, "10.0.1.10");
-  tf.nicNsg(nic, nsgWith(tf, "kms01_nsg", [rule("allow-kms", 100, "Allow", "Tcp", "1688", nicSource), DENY_ALL], place));
+  tf.nicNsg(nic, nsgWith(tf, "kms01_nsg", nicRules ?? [rule("allow-kms", 100, "Allow", "Tcp", "1688", nicSource), DENY_ALL], place));
   tf.windowsVm("kms01", [nic]);
   const at = place === "inline" ? subnetNsg : "azurerm_network_security_rule.servers_nsg_allow_kms_vnet";
   return { tf, subnetNsg, at };
@@ -62,5 +62,18 @@ describe.each(["inline", "standalone"] as const)("SDZ-KMS-002: a subnet rule fro
     const r = check(s.tf, IDS);
     expect(found(s.tf)).toContain(`SDZ-KMS-002 ${s.at} ${FindingStatus.FAIL} ${RuleLevel.ERROR}`);
     expect(messages(r, "SDZ-KMS-002")[0]).toMatch(/^rule "allow-kms-vnet" of NSG servers_nsg allows KMS \(TCP 1688\) from VirtualNetwork /);
+  });
+
+  test("review s14 F2: the NIC NSG denies one address, then allows 1688 from VirtualNetwork: not narrowed, the KMS-002 error stays", () => {
+    const s = site(place, "", undefined, [
+      rule("deny-one", 100, "Deny", "Tcp", "1688", "10.0.9.9"), rule("allow-kms-vnet-nic", 200, "Allow", "Tcp", "1688", "VirtualNetwork"), DENY_ALL,
+    ]);
+    // Before: `SDZ-KMS-003 <at> unverified warning` (the VNet minus 10.0.9.9 judged as addresses, "could not verify"), and SDZ-NET-003's
+    // warning that the host is closed to the VNet. The NIC NSG lets the VNet in on 1688, so the subnet NSG's missing deny-all is the error.
+    expect(found(s.tf)).toEqual([
+      `SDZ-KMS-002 ${s.at} ${FindingStatus.FAIL} ${RuleLevel.ERROR}`,
+      `SDZ-NET-003 ${s.subnetNsg} ${FindingStatus.FAIL} ${RuleLevel.ERROR}`,
+    ]);
+    expect(messages(check(s.tf, IDS), "SDZ-KMS-002")[0]).toMatch(/^rule "allow-kms-vnet" of NSG servers_nsg allows KMS \(TCP 1688\) from VirtualNetwork /);
   });
 });
