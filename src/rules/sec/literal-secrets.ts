@@ -248,6 +248,24 @@ const connectionStringName = memoByName((name) => /(^|_)connection_?strings?$/.t
  * configuration, the plan and Azure's metadata, readable by anyone who can read the resource. Keys are printed as
  * written.
  */
+/**
+ * Words a tag name may carry after the secret word it names (`sql-password-prod`, `AdminPassword2`, `SecretValue`): an
+ * environment, a version, which of a pair. A name whose secret word is followed by anything else names something about a
+ * secret (`SecretRotation`, `PasswordPolicy`, `TokenLifetime`), not one.
+ */
+const TAG_QUALIFIER = /_(?:\d+|prod|production|dev|test|stage|staging|qa|uat|old|new|value|val|primary|secondary|current|next|previous|prev|backup|temp|tmp)$/;
+
+/** A tag name that ends like a secret ({@link looksSecretName}), once qualifier words after the secret word are set aside. */
+function looksSecretTagName(name: string): boolean {
+  if (looksSecretName(name)) return true;
+  let words = snakeName(name).replace(/([a-z])(\d+)$/, "$1_$2");
+  for (let stripped = words.replace(TAG_QUALIFIER, ""); stripped !== words && stripped !== ""; stripped = words.replace(TAG_QUALIFIER, "")) {
+    words = stripped;
+    if (looksSecretName(words)) return true;
+  }
+  return false;
+}
+
 function secretTags(model: TerraformModel, r: TfResource): string[] {
   const block = model.tagBlock(r);
   if (!block.known) return [];
@@ -255,7 +273,7 @@ function secretTags(model: TerraformModel, r: TfResource): string[] {
   for (const [key, value] of block.values) {
     if (!value.known || value.text.trim() === "") continue;
     const name = block.written?.get(key) ?? key;
-    if (!looksSecretName(name)) {
+    if (!looksSecretTagName(name)) {
       if (mayHoldCredentials(value.text)) for (const k of literalCredentialKinds(value.text)) out.push(`tags["${name}"] (${k})`);
       continue;
     }

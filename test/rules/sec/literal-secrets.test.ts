@@ -920,14 +920,17 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
           ordinary: rg({ "SecretRotation": "quarterly", "PasswordPolicy": "domain-default", "key-vault": "kv-contoso", "credential-owner": "platform-team", "TokenLifetime": "8h" }),
           // Names that end like a secret, with literal values: still errors, named as written (before: lower-cased).
           secrets: rg({ "AdminPassword": SECRET[0], "sql-password": SECRET[1], "apiToken": SECRET[2], "client_secret": SECRET[3], "SecretRotation": "quarterly" }),
+          // The secret word followed by a qualifier (an environment, a number, `Value`): still a secret (review s14 F4).
+          qualified: rg({ "sql-password-prod": SECRET[4], "AdminPassword2": SECRET[5], "SecretValue": SECRET[6], "ApiToken_Primary": SECRET[7], "PasswordPolicyProd": "strict" }),
         },
       },
     };
     const r = check(raw, [ID]);
-    expect(flagged(r, ID)).toEqual(["azurerm_resource_group.secrets"]);
+    expect(flagged(r, ID)).toEqual(["azurerm_resource_group.qualified", "azurerm_resource_group.secrets"]);
     expect(unverifiedAt(r, ID)).toEqual([]);
     expect(messages(r, ID)).toEqual([
       'azurerm_resource_group.secrets writes secrets as literal values (not shown): tags["AdminPassword"]; tags["sql-password"]; tags["apiToken"]; tags["client_secret"]',
+      'azurerm_resource_group.qualified writes secrets as literal values (not shown): tags["sql-password-prod"]; tags["AdminPassword2"]; tags["SecretValue"]; tags["ApiToken_Primary"]',
     ]);
     expect(JSON.stringify(r.findings)).not.toMatch(/Pl4nted/);
     // Redaction is unchanged: the output redactor still blanks every value under a secret-looking tag name.
