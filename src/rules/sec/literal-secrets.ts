@@ -57,11 +57,11 @@ const keyKind = memoByName((key): "json" | "data" | "text" | "plain" => {
   return JSON_FIELDS.has(k) ? "json" : DATA_FIELDS.has(k) ? "data" : TEXT_FIELDS.has(k) ? "text" : "plain";
 });
 
-/** Scans one resource. */
-export function scanResource(model: TerraformModel, r: TfResource): SecretScan {
+/** Scans one resource; the fields SDZ-VPN-008 owns are left to it when it runs in the check (`leaveToVpn008`). */
+export function scanResource(model: TerraformModel, r: TfResource, leaveToVpn008 = true): SecretScan {
   const fields: string[] = [];
   const doubts: string[] = [];
-  const skip = setOf(REPORTED_ELSEWHERE, r.type);
+  const skip = leaveToVpn008 ? setOf(REPORTED_ELSEWHERE, r.type) : NO_FIELDS;
   const declared = declaredSecretField(model, r);
   const wholeSecret = declared === undefined ? setOf(SECRET_VALUE_FIELDS, r.type) : new Set([...setOf(SECRET_VALUE_FIELDS, r.type), declared]);
 

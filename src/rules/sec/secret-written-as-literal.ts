@@ -1,7 +1,7 @@
 import { exampleServer } from "./examples";
 import { scanResource } from "./literal-secrets";
 import { TfResource, TfSettingsBlock } from "../../engine/model";
-import { defineRule, RuleLevel } from "../../engine/rule";
+import { defineRule, RuleLevel, ruleRuns } from "../../engine/rule";
 import { looksSecretName, secretsNotRuledOut } from "../../engine/secrets";
 import { lazyExamples } from "../lazy-examples";
 
@@ -96,8 +96,10 @@ export const secretWrittenAsLiteral = defineRule({
         ctx.unverified(r, secretsNotRuledOut(r.address, doubts));
       }
     };
+    // SDZ-VPN-008 owns literal preshared keys and RADIUS secrets only when it runs in this check (no silent pass).
+    const vpn008 = ruleRuns(ctx, "SDZ-VPN-008");
     for (const r of ctx.model.resources) {
-      const scan = scanResource(ctx.model, r);
+      const scan = scanResource(ctx.model, r, vpn008);
       reportScan(r, scan.fields, scan.doubts);
     }
     // Provider, backend, cloud and output blocks, read as resources are: a provider's client_secret or a backend's access_key
@@ -115,7 +117,7 @@ export const secretWrittenAsLiteral = defineRule({
       type: b.type, name: b.name, address: b.address, config: b.config, suppressions: [], source: b.source,
     });
     for (const blocks of byAddress.values()) {
-      const scans = blocks.map((b) => ({ b, scan: scanResource(ctx.model, asResource(b)) }));
+      const scans = blocks.map((b) => ({ b, scan: scanResource(ctx.model, asResource(b), vpn008) }));
       const at = (scans.find((s) => s.scan.fields.length > 0) ?? scans.find((s) => s.scan.doubts.length > 0))?.b;
       if (!at) continue;
       const inFile = (b: TfSettingsBlock, what: string) => (b.source === at.source || b.source === undefined ? what : `${what} (in ${fileName(b.source)})`);

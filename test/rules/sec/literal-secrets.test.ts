@@ -955,6 +955,10 @@ describe("SDZ-SEC-002 secrets written as literals", () => {
     tf.add("azurerm_virtual_network_gateway_connection", "c", { name: "c", location: "westeurope", resource_group_name: "rg", type: "IPsec", virtual_network_gateway_id: "/x/gw", local_network_gateway_id: "/x/lng", shared_key: SECRET[22] });
     const r = check(tf, [ID, "SDZ-VPN-008"]);
     expect(r.findings.map((f) => `${f.ruleId} ${f.address}`)).toEqual(["SDZ-VPN-008 azurerm_virtual_network_gateway_connection.c"]);
+    // SDZ-VPN-008 not in the check: this rule reports the key (review s14 F7: it was reported by none).
+    const alone = check(tf, [ID]);
+    expect(alone.findings.map((f) => `${f.ruleId} ${f.address} ${f.status}`)).toEqual([`${ID} azurerm_virtual_network_gateway_connection.c fail`]);
+    expect(JSON.stringify(alone.findings)).not.toContain(SECRET[22]);
   });
 
   test("preshared keys the VPN pack does not read (Virtual WAN connection links) are this rule's", () => {
