@@ -5,7 +5,7 @@ import { TerraformModel, TfResource } from "./model";
 import { NetworkIndex } from "./network-index";
 import { CheckResult, countFindings, Finding, FindingStatus, UnusedSuppression } from "./result";
 import { Roles } from "./roles";
-import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel, RUNS_MEMO } from "./rule";
+import { ReportOptions, Rule, RuleContext, ruleInfo, RuleLevel } from "./rule";
 import { Settings } from "./settings";
 import { Zones } from "./zones";
 
@@ -48,8 +48,9 @@ export function runRules(model: TerraformModel, rules: readonly Rule[], options:
 
   const shared: { network?: NetworkIndex; access?: AccessModel; reach?: Reachability; zones?: Zones; roles?: Roles; settings?: Settings } = {};
   const running = new Set(rules.map((r) => r.id));
-  // Also held by the model, for the shared verdicts other models compute from the model alone (RUNS_MEMO).
-  const runs = model.memo(RUNS_MEMO, () => (ruleId: string) => running.has(ruleId));
+  // Also held by the model, for the shared verdicts other models compute from the model alone (TerraformModel.runsInCheck).
+  model.beginRun(running);
+  const runs = (ruleId: string) => running.has(ruleId);
   for (const rule of rules) {
     const suppressible = rule.suppressible !== false;
     const push = (resource: TfResource, message: string, opts: ReportOptions = {}) => {

@@ -271,6 +271,10 @@ export class TerraformModel {
   private readonly byType = new Map<string, TfResource[]>();
   private readonly byAddr = new Map<string, TfResource>();
   private readonly cache = new Map<string, unknown>();
+  /** The rules the check under way runs ({@link beginRun}). */
+  private running?: ReadonlySet<string>;
+  /** A verdict asked which rules run before any check began (every rule counted as running). */
+  private askedOutsideCheck = false;
   private readonly tagBlocks = new WeakMap<TfResource, TagBlock>();
   private readonly refs = new Map<string, TfResource | null>();
   /**
@@ -319,6 +323,33 @@ export class TerraformModel {
   public byAddress(address: string): TfResource | undefined {
     return this.byAddr.get(address);
   }
+
+  /**
+   * Whether a rule runs in the check under way on this model ({@link beginRun}), for the verdicts shared
+   * models compute from the model alone (a rule leaves a finding only to an owner that runs). Outside a
+   * check every rule counts as running.
+   */
+  public runsInCheck(ruleId: string): boolean {
+    if (this.running === undefined) {
+      this.askedOutsideCheck = true;
+      return true;
+    }
+    return this.running.has(ruleId);
+  }
+
+  /**
+   * Called by the engine at the start of a check with the rules it runs. The memo holds verdicts that
+   * depend on which rules run (findings left to an owner): a check with another set of rules starts
+   * from an empty memo rather than reuse them.
+   */
+  public beginRun(ruleIds: ReadonlySet<string>): void {
+    const before = this.running;
+    const stale = before === undefined ? this.askedOutsideCheck : before.size !== ruleIds.size || [...ruleIds].some((id) => !before.has(id));
+    if (stale) this.cache.clear();
+    this.running = ruleIds;
+    this.askedOutsideCheck = false;
+  }
+
 
   /**
    * A per-model memo for derived indexes (e.g. the network index), so every rule shares one

@@ -96,8 +96,6 @@ export function ruleRuns(ctx: Pick<RuleContext, "runs">, ruleId: string): boolea
   return ctx.runs?.(ruleId) !== false;
 }
 
-/** The model's memo of which rules its check runs ({@link RuleContext.runs}), for verdicts computed from the model alone. */
-export const RUNS_MEMO = "engine:runs";
 
 /** A Terraform JSON example of a rule, run by the generic example test and printed in docs/rules.md. */
 export interface RuleExample {

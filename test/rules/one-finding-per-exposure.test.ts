@@ -6,7 +6,9 @@
  */
 import { OobTags } from "../../src/contract/oob-tags";
 import { DeploymentRole } from "../../src/contract/zone-tags";
+import { runRules } from "../../src/engine/engine";
 import { CheckResult, FindingStatus } from "../../src/engine/result";
+import { ALL_RULES } from "../../src/rules";
 import { check, Placement, PLACEMENTS, rule, site, TfJson } from "../support/rule-harness";
 
 const HOSTS: [string, Record<string, string> | undefined][] = [
@@ -162,5 +164,20 @@ describe("SDZ-NET-001 not in the check: the packs report the exposure themselves
     const failing = (r: CheckResult) => r.findings.filter((f) => f.status === FindingStatus.FAIL && f.message.includes('"allow-all"')).map((f) => f.ruleId);
     expect(failing(withNet001)).toEqual(["SDZ-NET-001"]);
     expect(failing(without)).toContain("SDZ-KMS-006");
+  });
+
+  test("a second check of the same model with other rules gets its own answer, not the first check's (review s14 F8)", () => {
+    const s = site("inline", [rule("allow-all", 100, "Allow", "*", "*", "*")], { vmTags: { "sdz-role": DeploymentRole.DOMAIN_CONTROLLER } });
+    const model = s.tf.model();
+    const rulesOf = (ids: string[]) => ids.map((id) => ALL_RULES.find((r) => r.id === id)!);
+    const summary = (r: CheckResult) => r.findings.map((f) => `${f.ruleId} ${f.address} ${f.status}`).sort();
+    runRules(model, rulesOf(["SDZ-NET-001", ...ALL_BUT_NET001]));
+    expect(summary(runRules(model, rulesOf(ALL_BUT_NET001)))).toEqual(summary(check(s.tf, ALL_BUT_NET001)));
+    // A verdict asked before any check (every rule counted as running) is not kept for a check without SDZ-NET-001.
+    const early = s.tf.model();
+    expect(early.runsInCheck("SDZ-NET-001")).toBe(true);
+    early.memo("test:asked-early", () => early.runsInCheck("SDZ-NET-001"));
+    runRules(early, rulesOf(ALL_BUT_NET001));
+    expect(early.memo("test:asked-early", () => early.runsInCheck("SDZ-NET-001"))).toBe(false);
   });
 });

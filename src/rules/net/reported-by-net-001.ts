@@ -6,7 +6,7 @@ import { leftToServiceRule, MANAGEMENT_PORTS, OTHER_SENSITIVE_PORTS } from "./ma
 import { Endpoint } from "../../engine/access/access-model";
 import { Reach } from "../../engine/access/reachability";
 import { Decider, deciderOf, hostEndpoints, mayName, namesRange, namingRule, probeOf, serviceDeciderOf } from "../../engine/exposure";
-import { RuleContext, ruleRuns, RUNS_MEMO } from "../../engine/rule";
+import { RuleContext } from "../../engine/rule";
 import { isBroad } from "../../engine/zones";
 import { ServicePort } from "../../network/service-ports";
 
@@ -38,7 +38,7 @@ export function leftToNet001(ctx: Net001Context, endpoint: Endpoint, decider: De
 
 /** Whether SDZ-NET-001 runs in this check (the engine's answer, held by the model for verdicts computed outside a check). */
 function net001Runs(ctx: Net001Context): boolean {
-  return ruleRuns({ runs: ctx.model.memo<((ruleId: string) => boolean) | undefined>(RUNS_MEMO, () => undefined) }, "SDZ-NET-001");
+  return ctx.model.runsInCheck("SDZ-NET-001");
 }
 
 /**

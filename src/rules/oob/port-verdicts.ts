@@ -36,7 +36,7 @@ import {
   serviceDeciderOf,
 } from "../../engine/exposure";
 import { TfResource } from "../../engine/model";
-import { RuleContext, ruleRuns, RUNS_MEMO } from "../../engine/rule";
+import { RuleContext, ruleRuns } from "../../engine/rule";
 import { Settings } from "../../engine/settings";
 import { Zones } from "../../engine/zones";
 import { isFirewallSubnet, isNoClientSubnet } from "../../network/platform-subnets";
@@ -64,8 +64,7 @@ export type OobContext = Pick<RuleContext, "model" | "access" | "reach" | "setti
 export function oobContextOf(model: RuleContext["model"]): OobContext {
   const reach = Reachability.of(model);
   // The rules the model's check runs, when it runs one (an owner that does not run leaves nothing to be left to it).
-  const runs = model.memo<((ruleId: string) => boolean) | undefined>(RUNS_MEMO, () => undefined);
-  return { model, access: reach.access, reach, settings: Settings.of(model), ...(runs ? { runs } : {}) };
+  return { model, access: reach.access, reach, settings: Settings.of(model), runs: (ruleId: string) => model.runsInCheck(ruleId) };
 }
 
 /** The findings of SDZ-OOB-001, in group order. Memoised per configuration. */
