@@ -222,6 +222,40 @@ const HIVE_NAMES = Object.values(HIVES).join("|");
  * assignment before `at` in the script, when that is a literal; anything else (an expression, `$env:`, interpolation) is
  * not known.
  */
+/** An assigned value: one argument, then the end of the statement (read where the assignment's `=` ends). */
+const ASSIGNED_VALUE = new RegExp(`(${ARG})[ \\t]*(?:[;\\r\\n}|]|$)`, "y");
+
+/** Every `$name =` of the last script asked about, by lower-cased name (PowerShell variable names are case-insensitive). */
+let assignments: { script: string; byName: Map<string, { index: number; end: number }[]> } | undefined;
+
+/**
+ * The last assignment of `$name` before `at` in the script (where it starts, where its `=` and blanks end). Found once per
+ * script for every name, then by binary search, so a script of n registry writes through variables costs n log n, not
+ * n x its length (a 1 MB script of such writes took a minute).
+ */
+function lastAssignment(script: string, name: string, at: number): { index: number; end: number } | undefined {
+  if (assignments?.script !== script) {
+    const byName = new Map<string, { index: number; end: number }[]>();
+    for (const m of script.matchAll(/(?<![\w$:])\$(\w+)\s*=(?!=)[ \t]*/g)) {
+      const key = m[1].toLowerCase();
+      let list = byName.get(key);
+      if (!list) byName.set(key, (list = []));
+      list.push({ index: m.index!, end: m.index! + m[0].length });
+    }
+    assignments = { script, byName };
+  }
+  const list = assignments.byName.get(name.toLowerCase());
+  if (!list) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].index < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? list[lo - 1] : undefined;
+}
+
 function argValue(arg: string, script: string, at: number, follow = true): { value: string } | { unknown: string } {
   if (arg.startsWith("'")) return { value: arg.slice(1, -1).replace(/''/g, "'") };
   let text = arg;
@@ -231,12 +265,11 @@ function argValue(arg: string, script: string, at: number, follow = true): { val
   }
   const v = /^\$(\w+)$/.exec(text);
   if (v && follow) {
-    // PowerShell variable names are case-insensitive.
-    let last: RegExpMatchArray | undefined;
-    for (const m of script.matchAll(new RegExp(`(?<![\\w$:])\\$${v[1]}\\s*=(?!=)[ \\t]*`, "gi"))) if (m.index! < at) last = m;
+    const last = lastAssignment(script, v[1], at);
     if (!last) return { unknown: `$${v[1]} is not assigned in the script` };
-    const val = new RegExp(`^(${ARG})[ \\t]*(?:[;\\r\\n}|]|$)`).exec(script.slice(last.index! + last[0].length));
-    const r = val ? argValue(val[1], script, last.index!, false) : undefined;
+    ASSIGNED_VALUE.lastIndex = last.end;
+    const val = ASSIGNED_VALUE.exec(script);
+    const r = val ? argValue(val[1], script, last.index, false) : undefined;
     if (r && "value" in r) return r;
     return { unknown: val ? `$${v[1]} = ${val[1]} is not a literal` : `$${v[1]} is assigned an expression, not a literal` };
   }

@@ -78,6 +78,10 @@ describe("settings whose written value the checks read", () => {
     expect(settingWrites(t, "Set-ItemProperty -Path $p -Name RestrictAnonymous -Value 1; $q = Join-Path HKLM:\\SYSTEM x; Set-ItemProperty -Path $q -Name RestrictAnonymous -Value 1")!.map((w) => w.unknown))
       .toEqual(["it writes RestrictAnonymous under $p, a key the checks cannot read ($p is not assigned in the script)",
         "it writes RestrictAnonymous under $q, a key the checks cannot read ($q is assigned an expression, not a literal)"]);
+    // A variable's last assignment before each write counts (case-insensitive names), whatever comes after it.
+    expect(settingWrites(t, "$p = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa'; Set-ItemProperty -Path $p -Name RestrictAnonymous -Value 1; "
+      + "$P = 'HKCU:\\Software'; Set-ItemProperty -Path $p -Name RestrictAnonymous -Value 1; $pp = 'x'")!.map((w) => w.value ?? w.elsewhere))
+      .toEqual([true, "under HKCU:\\Software, not HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa"]);
   });
 
   test("SMB 1: removal, then adding it back", () => {
