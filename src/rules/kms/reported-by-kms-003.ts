@@ -13,6 +13,7 @@ import { firewallSubnetDoubt, mayListenPrivately } from "../../engine/access/fir
 import { Intervals, PORTS } from "../../engine/access/intervals";
 import { Reach, Reachability } from "../../engine/access/reachability";
 import { SourceSet } from "../../engine/access/source-set";
+import { clustersByKey } from "../../engine/clusters";
 import { serviceDeciderOf } from "../../engine/exposure";
 import { TerraformModel } from "../../engine/model";
 import { RoleClaim, Roles } from "../../engine/roles";
@@ -48,35 +49,9 @@ export interface Kms003Verdict {
 export function kms003Clusters(model: TerraformModel): { members: Map<Kms003Verdict, Kms003Verdict[]>; reportedAs: Map<Kms003Verdict, Kms003Verdict> } {
   return model.memo("kms-003:undeclared-clusters", () => {
     const list = kms003Verdicts(model).filter((v) => v.low.length === 0);
-    const parent = list.map((_, i) => i);
-    const find = (i: number): number => {
-      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-      return i;
-    };
-    const firstWith = new Map<string, number>();
-    list.forEach((v, i) => {
-      for (const z of v.undeclared) {
-        for (const host of v.e.targets) {
-          const k = `${z.key}|${host}`;
-          const j = firstWith.get(k);
-          if (j === undefined) firstWith.set(k, i);
-          else {
-            const [a, b] = [find(i), find(j)];
-            parent[Math.max(a, b)] = Math.min(a, b);
-          }
-        }
-      }
-    });
-    const members = new Map<Kms003Verdict, Kms003Verdict[]>();
+    const members = clustersByKey(list, (v) => v.undeclared.flatMap((z) => [...v.e.targets].map((host) => `${z.key}|${host}`)));
     const reportedAs = new Map<Kms003Verdict, Kms003Verdict>();
-    // The root is the smallest index of its cluster (unions keep the smaller root): the member reported first.
-    list.forEach((v, i) => {
-      const root = list[find(i)];
-      reportedAs.set(v, root);
-      const m = members.get(root);
-      if (m) m.push(v);
-      else members.set(root, [v]);
-    });
+    for (const [root, m] of members) for (const v of m) reportedAs.set(v, root);
     return { members, reportedAs };
   });
 }

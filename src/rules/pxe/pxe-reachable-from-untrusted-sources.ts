@@ -3,6 +3,7 @@ import { pxeExample } from "./examples";
 import { PxeExposure, pxeExposures } from "./pxe-exposures";
 import { pxeSegments } from "./pxe-segments";
 import { PXE_TAG } from "../../contract/pxe-tags";
+import { clustersByKey } from "../../engine/clusters";
 import { describeHosts, noWayInText } from "../../engine/exposure";
 import { defineRule, RuleLevel } from "../../engine/rule";
 import { lazyExamples } from "../lazy-examples";
@@ -15,29 +16,7 @@ import { lazyExamples } from "../lazy-examples";
  */
 function undeclaredClusters(groups: Iterable<PxeExposure>): Map<PxeExposure, PxeExposure[]> {
   const list = [...groups].filter((g) => g.bad.size === 0);
-  const parent = list.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const firstWith = new Map<string, number>();
-  list.forEach((g, i) => {
-    for (const u of g.unknown) {
-      const key = `${g.decider.resource.address}|${u}`;
-      const j = firstWith.get(key);
-      if (j === undefined) firstWith.set(key, i);
-      else parent[Math.max(find(i), find(j))] = Math.min(find(i), find(j));
-    }
-  });
-  const members = new Map<number, PxeExposure[]>();
-  list.forEach((g, i) => {
-    const root = find(i);
-    const m = members.get(root);
-    if (m) m.push(g);
-    else members.set(root, [g]);
-  });
-  // The root is the smallest index of its cluster (unions keep the smaller root), so it is the member reported first.
-  return new Map([...members].map(([root, m]) => [list[root], m]));
+  return clustersByKey(list, (g) => [...g.unknown].map((u) => `${g.decider.resource.address}|${u}`));
 }
 
 export const pxeReachableFromUntrustedSources = defineRule({
