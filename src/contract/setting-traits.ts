@@ -422,6 +422,11 @@ function smbServerOption(parameter: string): ValueTraits {
   };
 }
 
+/** `dism /Online /Disable-Feature /FeatureName:SMB1Protocol` (or /Enable-Feature, or /Get-FeatureInfo to read it). */
+function dismFeature(verb: "disable" | "enable" | "get"): InOrder {
+  return InOrder.of([/\bdism(?:\.exe)?\b/i, new RegExp(`[/-]${verb === "get" ? "get-featureinfo" : `${verb}-feature`}\\b`, "i"), /[/-]featurename:SMB1Protocol\b/i], "\n;&|");
+}
+
 /**
  * SMB 1 removed: the FS-SMB1 feature removed or the SMB1Protocol optional feature disabled (or
  * Set-SmbServerConfiguration -EnableSMB1Protocol $false); adding it back or enabling it again, written
@@ -433,6 +438,9 @@ function smb1Writes(script: string): SettingWrite[] {
     { find: InOrder.of([/\bDisable-WindowsOptionalFeature\b/i, /SMB1Protocol\b/i], PS_STATEMENT), write: (m) => ({ value: true, text: m.statement.trim() }) },
     { find: InOrder.of([/\b(?:Install|Add)-WindowsFeature\b/i, /FS-SMB1\b/i], PS_STATEMENT), write: (m) => ({ value: false, text: m.statement.trim() }) },
     { find: InOrder.of([/\bEnable-WindowsOptionalFeature\b/i, /SMB1Protocol\b/i], PS_STATEMENT), write: (m) => ({ value: false, text: m.statement.trim() }) },
+    // DISM, which the *-WindowsOptionalFeature cmdlets wrap, with the same feature name (a cmd line: `&`, `&&` end it too).
+    { find: dismFeature("disable"), write: (m) => ({ value: true, text: m.statement.trim() }) },
+    { find: dismFeature("enable"), write: (m) => ({ value: false, text: m.statement.trim() }) },
     {
       // The value ends at a space or the end of the statement.
       find: InOrder.of([/\bSet-SmbServerConfiguration\b/i, /-EnableSMB1Protocol\b(?:\s*:\s*|\s+)?([^\s;|]*)/i], PS_STATEMENT),
@@ -536,9 +544,12 @@ export const TRAITS = {
       set: InOrder.anyOf(
         onOneLine(/(Remove|Uninstall)-WindowsFeature/i, /FS-SMB1/i),
         onOneLine(/Disable-WindowsOptionalFeature/i, /SMB1Protocol/i),
+        dismFeature("disable"),
         onOneLine(/Set-SmbServerConfiguration/i, /-EnableSMB1Protocol\s+\$false/i),
       ),
-      verify: InOrder.anyOf(onOneLine(/Get-WindowsFeature/i, /FS-SMB1/i), onOneLine(/Get-WindowsOptionalFeature/i, /SMB1Protocol/i), /Get-SmbServerConfiguration/i),
+      verify: InOrder.anyOf(
+        onOneLine(/Get-WindowsFeature/i, /FS-SMB1/i), onOneLine(/Get-WindowsOptionalFeature/i, /SMB1Protocol/i), dismFeature("get"), /Get-SmbServerConfiguration/i,
+      ),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
   } as ValueTraits,

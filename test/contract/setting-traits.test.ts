@@ -88,6 +88,15 @@ describe("settings whose written value the checks read", () => {
     expect(settingWrites(TRAITS.smb1Removed, "Uninstall-WindowsFeature FS-SMB1; Enable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol")!.map((w) => w.value)).toEqual([true, false]);
   });
 
+  test("SMB 1 through DISM, the tool the *-WindowsOptionalFeature cmdlets wrap: removed, added back, applied when read back", () => {
+    const dism = "dism /online /disable-feature /featurename:SMB1Protocol /norestart && dism.exe /Online /Enable-Feature /FeatureName:SMB1Protocol";
+    expect(settingWrites(TRAITS.smb1Removed, dism)!.map((w) => w.value)).toEqual([true, false]);
+    const removed = "dism /online /disable-feature /featurename:SMB1Protocol /norestart & dism /online /get-featureinfo /featurename:SMB1Protocol";
+    expect([TRAITS.smb1Removed.applied!.set.test(removed), TRAITS.smb1Removed.applied!.verify.test(removed)]).toEqual([true, true]);
+    // Another feature is not SMB 1.
+    expect(settingWrites(TRAITS.smb1Removed, "dism /online /disable-feature /featurename:TelnetClient")).toEqual([]);
+  });
+
   test("SMB 1: a value followed by the end of its statement is read without the `;` (was: not a literal, could not verify)", () => {
     expect(settingWrites(TRAITS.smb1Removed, "Set-SmbServerConfiguration -EnableSMB1Protocol $false; Get-SmbServerConfiguration")!.map((w) => w.value ?? w.unknown)).toEqual([true]);
     expect(settingWrites(TRAITS.smb1Removed, "Set-SmbServerConfiguration -EnableSMB1Protocol $true|Out-Null")!.map((w) => w.value ?? w.unknown)).toEqual([false]);
