@@ -46,6 +46,11 @@ export class InOrder implements TextTest {
     );
   }
 
+  /** Terms in order on one line: `A[^\n]*B` in linear time. */
+  public static onOneLine(...terms: RegExp[]): InOrder {
+    return InOrder.of(terms);
+  }
+
   /** `a.test(text) || b.test(text) || ...`: for alternatives (`A[^\n]*B|C`). */
   public static anyOf(...alternatives: readonly TextTest[]): TextTest {
     return { test: (text: string) => alternatives.some((a) => a.test(text)) };

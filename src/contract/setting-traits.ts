@@ -315,10 +315,6 @@ function keyCheck(statement: string, script: string, at: number, key: string): {
  * value; Remove-ItemProperty / reg delete leave Windows' default, which the checks do not assume. Windows reads the value
  * only there: a write or a read-back under another key is none (HKCU:\Software\Lsa sets nothing LSA reads).
  */
-/** Terms in order on one line (`A[^\n]*B`, in linear time: {@link InOrder}). */
-function onOneLine(...terms: RegExp[]): InOrder {
-  return InOrder.of(terms);
-}
 
 /** The commands that write a registry value, and those that read one. */
 const REGISTRY_SET = /(Set-ItemProperty|New-ItemProperty|reg(\.exe)?\s+add)/i;
@@ -542,13 +538,13 @@ export const TRAITS = {
     hardened: true,
     applied: {
       set: InOrder.anyOf(
-        onOneLine(/(Remove|Uninstall)-WindowsFeature/i, /FS-SMB1/i),
-        onOneLine(/Disable-WindowsOptionalFeature/i, /SMB1Protocol/i),
+        InOrder.onOneLine(/(Remove|Uninstall)-WindowsFeature/i, /FS-SMB1/i),
+        InOrder.onOneLine(/Disable-WindowsOptionalFeature/i, /SMB1Protocol/i),
         dismFeature("disable"),
-        onOneLine(/Set-SmbServerConfiguration/i, /-EnableSMB1Protocol\s+\$false/i),
+        InOrder.onOneLine(/Set-SmbServerConfiguration/i, /-EnableSMB1Protocol\s+\$false/i),
       ),
       verify: InOrder.anyOf(
-        onOneLine(/Get-WindowsFeature/i, /FS-SMB1/i), onOneLine(/Get-WindowsOptionalFeature/i, /SMB1Protocol/i), dismFeature("get"), /Get-SmbServerConfiguration/i,
+        InOrder.onOneLine(/Get-WindowsFeature/i, /FS-SMB1/i), InOrder.onOneLine(/Get-WindowsOptionalFeature/i, /SMB1Protocol/i), dismFeature("get"), /Get-SmbServerConfiguration/i,
       ),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
@@ -556,7 +552,7 @@ export const TRAITS = {
   kmsFirewallScope: {
     kind: "windows",
     applied: {
-      set: InOrder.anyOf(onOneLine(/New-NetFirewallRule/i, /-LocalPort\s+1688/i, /-RemoteAddress/i), onOneLine(/Set-NetFirewallRule/i, /-RemoteAddress/i)),
+      set: InOrder.anyOf(InOrder.onOneLine(/New-NetFirewallRule/i, /-LocalPort\s+1688/i, /-RemoteAddress/i), InOrder.onOneLine(/Set-NetFirewallRule/i, /-RemoteAddress/i)),
       verify: /Get-NetFirewall(Rule|AddressFilter)/i,
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
@@ -564,8 +560,8 @@ export const TRAITS = {
   kmsDnsPublishing: {
     kind: "windows",
     applied: {
-      set: InOrder.anyOf(onOneLine(REGISTRY_SET, /DisableDnsPublishing/i), /slmgr(\.vbs)?\s+\/[cd]dns/i),
-      verify: onOneLine(/(Get-ItemProperty(Value)?|reg(\.exe)?\s+query)/i, /DisableDnsPublishing/i),
+      set: InOrder.anyOf(InOrder.onOneLine(REGISTRY_SET, /DisableDnsPublishing/i), /slmgr(\.vbs)?\s+\/[cd]dns/i),
+      verify: InOrder.onOneLine(/(Get-ItemProperty(Value)?|reg(\.exe)?\s+query)/i, /DisableDnsPublishing/i),
     },
     auditedBy: [HARDENING_GUEST_CONFIGURATION],
     writes: dnsPublishingWrites,
@@ -574,18 +570,18 @@ export const TRAITS = {
     hardened: "disabled",
   } as ValueTraits,
   // A password given (any value but $null or an empty string) is a password required.
-  pxePassword: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-PxePassword/i), /Get-CMDistributionPoint/i,
+  pxePassword: configMgr(InOrder.onOneLine(/Set-CMDistributionPoint/i, /-PxePassword/i), /Get-CMDistributionPoint/i,
     (script) => parameterWrites(script, SET_DP, "PxePassword", (raw) => (raw && !/^(\$null|''|"")$/i.test(raw) ? true : undefined), "password")),
-  pxeUnknownComputers: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-EnableUnknownComputerSupport/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableUnknownComputerSupport")),
-  pxeMulticast: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-EnableMulticast/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableMulticast")),
+  pxeUnknownComputers: configMgr(InOrder.onOneLine(/Set-CMDistributionPoint/i, /-EnableUnknownComputerSupport/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableUnknownComputerSupport")),
+  pxeMulticast: configMgr(InOrder.onOneLine(/Set-CMDistributionPoint/i, /-EnableMulticast/i), /Get-CMDistributionPoint/i, cmBool(SET_DP, "EnableMulticast")),
   // Answering only on the listed MAC addresses is not answering on every interface.
-  pxeResponseInterfaces: configMgr(onOneLine(/Set-CMDistributionPoint/i, /-MacAddressForRespondingPxeRequest/i), /Get-CMDistributionPoint/i,
+  pxeResponseInterfaces: configMgr(InOrder.onOneLine(/Set-CMDistributionPoint/i, /-MacAddressForRespondingPxeRequest/i), /Get-CMDistributionPoint/i,
     (script) => parameterWrites(script, SET_DP, "MacAddressForRespondingPxeRequest", (raw) => (raw && !/^(\$null|@\(\s*)$/i.test(raw) ? false : undefined), "address list")),
   // -UseSmsGeneratedCert $false turns Enhanced HTTP off without saying which transport the site then uses.
-  enhancedHttp: configMgr(onOneLine(/Set-CMSite/i, /-UseSmsGeneratedCert\s+\$true/i), /Get-CMSite/i, (script) => cmBool("Set-CMSite", "UseSmsGeneratedCert")(script)
+  enhancedHttp: configMgr(InOrder.onOneLine(/Set-CMSite/i, /-UseSmsGeneratedCert\s+\$true/i), /Get-CMSite/i, (script) => cmBool("Set-CMSite", "UseSmsGeneratedCert")(script)
     .map((w) => (w.value === false ? { unknown: "-UseSmsGeneratedCert $false turns Enhanced HTTP off", text: w.text, statement: w.statement } : w.value === true ? { ...w, value: "enhanced-http" } : w))),
-  smpDeleteAfter: configMgr(onOneLine(/Set-CMStateMigrationPoint/i, /-TimeDeleteAfter/i), /Get-CMStateMigrationPoint/i, smpDeleteAfterWrites),
-  smpRestoreOnly: configMgr(onOneLine(/Set-CMStateMigrationPoint/i, /-EnableRestoreOnlyMode/i), /Get-CMStateMigrationPoint/i, cmBool("(?:Add|Set)-CMStateMigrationPoint", "EnableRestoreOnlyMode")),
+  smpDeleteAfter: configMgr(InOrder.onOneLine(/Set-CMStateMigrationPoint/i, /-TimeDeleteAfter/i), /Get-CMStateMigrationPoint/i, smpDeleteAfterWrites),
+  smpRestoreOnly: configMgr(InOrder.onOneLine(/Set-CMStateMigrationPoint/i, /-EnableRestoreOnlyMode/i), /Get-CMStateMigrationPoint/i, cmBool("(?:Add|Set)-CMStateMigrationPoint", "EnableRestoreOnlyMode")),
   smpMaxClients: configMgr(/-MaximumClientNumber/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i, cmNumber("[\\w-]+", "MaximumClientNumber")),
   // The free-space floor takes a unit from another parameter: its value is not read (a set command that reads it back makes it applied).
   smpMinFreeSpace: configMgr(/-MinimumFreeSpace/i, /Get-CMStateMigrationPoint|Get-CMStorageFolder/i),
@@ -599,6 +595,6 @@ export const TRAITS = {
    * `Set-CMOperatingSystemInstaller`) and read back with the Get- twin
    * (learn.microsoft.com/powershell/module/configurationmanager/set-cmoperatingsystemimage, -MulticastEncrypt).
    */
-  pxeMulticastEncryption: configMgr(onOneLine(/Set-CMOperatingSystem(Image|Installer)/i, /-MulticastEncrypt\s+\$true/i), /Get-CMOperatingSystem(Image|Installer)/i,
+  pxeMulticastEncryption: configMgr(InOrder.onOneLine(/Set-CMOperatingSystem(Image|Installer)/i, /-MulticastEncrypt\s+\$true/i), /Get-CMOperatingSystem(Image|Installer)/i,
     cmBool("Set-CMOperatingSystem(?:Image|Installer)", "MulticastEncrypt")),
 };

@@ -46,8 +46,8 @@ export type Serves = "pxe" | "dhcp";
  */
 const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly patterns: readonly (RegExp | InOrder)[]; readonly what: (name: string) => string }[] = [
   // Server Manager feature names: WDS, WDS-Deployment, WDS-Transport (Windows Deployment Services answers PXE); DHCP (the DHCP Server role).
-  { serves: "pxe", patterns: [onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(WDS|WDS-Deployment|WDS-Transport)(?![\w-])/i)], what: () => "Windows Deployment Services" },
-  { serves: "pxe", patterns: [onOneLine(/wdsutil(?:\.exe)?/i, /\/initiali[sz]e-server/i)], what: () => "Windows Deployment Services" },
+  { serves: "pxe", patterns: [InOrder.onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(WDS|WDS-Deployment|WDS-Transport)(?![\w-])/i)], what: () => "Windows Deployment Services" },
+  { serves: "pxe", patterns: [InOrder.onOneLine(/wdsutil(?:\.exe)?/i, /\/initiali[sz]e-server/i)], what: () => "Windows Deployment Services" },
   // DISM / Enable-WindowsOptionalFeature names: Microsoft-Windows-Deployment-Services[-...] (its -Admin-Pack is the console only);
   // DHCPServer (DHCPServerCore on Server Core 2008).
   { serves: "pxe", patterns: optionalFeature(/(?<![\w-])(Microsoft-Windows-Deployment-Services(?!-Admin)[\w-]*)(?![\w-])/i), what: (name) => `the Windows feature ${name}` },
@@ -55,7 +55,7 @@ const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly patterns: 
   // RHEL/Fedora: dhcp-server (dhcp before RHEL 8), tftp-server, kea; Debian kea-dhcp4-server). The clients are other packages.
   { serves: "pxe", patterns: [packageInstall(/(?<![\w.=:/-])(tftpd-hpa|tftp-server|atftpd|tftpd)(?![\w.-])/i)], what: (name) => `the ${name} package` },
   { serves: "pxe", patterns: [/\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(tftpd-hpa|atftpd|tftp\.socket)(?![\w.-])/i], what: (name) => `the ${name} service` },
-  { serves: "dhcp", patterns: [onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(DHCP)(?![\w-])/i)], what: () => "the DHCP Server role" },
+  { serves: "dhcp", patterns: [InOrder.onOneLine(/(?:Install|Add)-WindowsFeature/i, /(?<![\w-])(DHCP)(?![\w-])/i)], what: () => "the DHCP Server role" },
   { serves: "dhcp", patterns: optionalFeature(/(?<![\w-])(DHCPServer(?:Core)?)(?![\w-])/i), what: (name) => `the Windows feature ${name}` },
   {
     serves: "dhcp",
@@ -65,14 +65,9 @@ const RESPONDER_SCRIPTS: readonly { readonly serves: Serves; readonly patterns: 
   { serves: "dhcp", patterns: [/\b(?:systemctl\s+(?:enable|start|restart)(?:\s+--now)?|service)\s+(isc-dhcp-server|dhcpd|kea-dhcp4(?:-server)?)(?![\w.-])/i], what: (name) => `the ${name} service` },
 ];
 
-/** Terms in order on one line (`A[^\n]*B`, in linear time: {@link InOrder}). */
-function onOneLine(...terms: RegExp[]): InOrder {
-  return InOrder.of(terms);
-}
-
 /** A Windows optional feature enabled with DISM (`dism /online /enable-feature ... <feature>`) or Enable-WindowsOptionalFeature. */
 function optionalFeature(feature: RegExp): InOrder[] {
-  return [onOneLine(/dism(?:\.exe)?/i, /\/enable-feature/i, feature), onOneLine(/Enable-WindowsOptionalFeature/i, feature)];
+  return [InOrder.onOneLine(/dism(?:\.exe)?/i, /\/enable-feature/i, feature), InOrder.onOneLine(/Enable-WindowsOptionalFeature/i, feature)];
 }
 
 /** A Linux package installed in one shell command (to a newline, `;`, `&` or `|`). */
