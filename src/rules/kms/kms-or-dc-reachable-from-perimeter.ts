@@ -138,8 +138,6 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
       v && ruleRuns(ctx, leftToKms002(ctx.model).has(v.e) ? "SDZ-KMS-002" : "SDZ-KMS-003") ? v : undefined;
     // `id|resource` of the finding that carries TCP 1688 (SDZ-KMS-003 reports one undeclared zone's rules at the first: kms003ReportedOn).
     const kms003Key = (v: Kms003Verdict): string => (leftToKms002(ctx.model).has(v.e) ? `SDZ-KMS-002|${v.e.resource.address}` : `SDZ-KMS-003|${kms003ReportedOn(ctx.model, v).resource.address}`);
-    // A host with no NSG at all (on the subnet or the NIC) in a subnet SDZ-NET-002 reports: what zones of unknown trust reach through
-    // the missing NSG is that one finding (the fix is the NSG), when NET-002 runs in this check.
     /** Zones of unknown trust that reach hosts whose findings say nothing else, by zone: one finding per zone, naming every host. */
     const byZone = new Map<Zone, { host: string; seen: Sightings; elsewhere: string }[]>();
     const oob = oobContextOf(ctx.model);
@@ -238,6 +236,8 @@ export const kmsOrDcReachableFromPerimeter = defineRule({
               }
               if (ports.isEmpty) continue;
               if (low) sight(into, zoneText(ctx.model, z), probe.protocol, ports, path, r.doubts);
+              // A host with no NSG at all (on the subnet or the NIC) in a subnet SDZ-NET-002 reports: what zones of unknown trust reach
+              // through the missing NSG is that one finding (the fix is the NSG), when NET-002 runs in this check (leftToNet002).
               else if (!leftToNet002(ctx, ep, d)) {
                 let seen = undeclared.get(z);
                 if (!seen) undeclared.set(z, (seen = new Map()));
