@@ -23,7 +23,7 @@ export interface JudgedSetting<T> {
   readonly what: string;
   /** The rule reads it only when this holds (SDZ-PXE-014: only with multicast on). */
   readonly when?: (ctx: RuleContext, dp: DistributionPoint) => boolean;
-  /** What the distribution point's own scripts apply, which Windows keeps whatever a tag declares (see {@link scriptValue}). */
+  /** What the distribution point's own scripts apply, beside the tag ({@link judgedSetting} says how the two combine). Memoised per VM. */
   readonly applied?: (ctx: RuleContext, dp: DistributionPoint) => ScriptValue<T> | undefined;
 }
 
@@ -46,6 +46,14 @@ function judged<T>(rule: string, spec: TagSpec<T>, what: string, when?: JudgedSe
 const WDS_ANSWER_CLIENTS = InOrder.of([/\bwdsutil(?:\.exe)?\b/i, /[/-]set-server\b/i, /[/-]answerclients:(all|known|none)\b/i], "\n;&|");
 
 function wdsAnswersUnknown(ctx: RuleContext, dp: DistributionPoint): ScriptValue<boolean> | undefined {
+  // Asked by SDZ-PXE-005 (missing tags) and twice by SDZ-PXE-006 (value, evidence): the scripts are read once per VM.
+  const byVm = ctx.model.memo("pxe:wds-answer-clients", () => new Map<string, ScriptValue<boolean> | null>());
+  let hit = byVm.get(dp.vm.resource.address);
+  if (hit === undefined) byVm.set(dp.vm.resource.address, (hit = wdsPolicyOf(ctx, dp) ?? null));
+  return hit ?? undefined;
+}
+
+function wdsPolicyOf(ctx: RuleContext, dp: DistributionPoint): ScriptValue<boolean> | undefined {
   const last = new Map<string, string[]>();
   for (const script of ctx.settings.scriptsOn(dp.vm.resource)) {
     const found = WDS_ANSWER_CLIENTS.matchAll(script.strict);
